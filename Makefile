@@ -1,0 +1,25 @@
+# The two commands of the README, and a few more for developers.
+#   make sample   set up (if needed) and build the sample report into output/
+#   make test     set up (if needed, test tools included) and run the test suite
+.PHONY: sample test lint bench clean
+
+sample:
+	@scripts/bootstrap.sh
+	.venv/bin/reportgen build reports/fy2012
+
+test:
+	@scripts/bootstrap.sh --test
+	.venv/bin/python -m pytest
+
+lint:
+	@scripts/bootstrap.sh --test
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+	.venv/bin/mypy
+
+bench:
+	@scripts/bootstrap.sh --test
+	.venv/bin/python bench/run.py
+
+clean:
+	rm -rf output .cache

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Set up everything reportgen needs on a fresh Debian machine, then stay out of the way.
+#   scripts/bootstrap.sh          what building a report needs
+#   scripts/bootstrap.sh --test   also what the test suite needs (a browser, poppler)
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+venv="$here/.venv"
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+# Debian packages: Pango for WeasyPrint, HarfBuzz subsetting (much faster font
+# embedding), the Noto fonts the default theme uses (Latin and Japanese).
+debs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk)
+if [ "$want_test" = 1 ]; then
+  debs+=(chromium poppler-utils)
+fi
+
+missing=()
+for pkg in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "reportgen set-up: installing Debian packages: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then sudo="sudo"; else
+      echo "reportgen set-up: please install as root: apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Python side: a virtual environment beside the project, reinstalled only
+# when pyproject.toml changed since the last install.
+python=${PYTHON:-python3}
+if [ ! -x "$venv/bin/python" ]; then
+  echo "reportgen set-up: creating the virtual environment in .venv"
+  "$python" -m venv "$venv"
+fi
+extra=""
+[ "$want_test" = 1 ] && extra="[test]"
+stamp="$venv/.installed${extra:+-test}"
+if [ ! -f "$stamp" ] || [ "$here/pyproject.toml" -nt "$stamp" ]; then
+  echo "reportgen set-up: installing Python packages"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$here$extra"
+  touch "$stamp"
+fi

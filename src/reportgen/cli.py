@@ -1,0 +1,153 @@
+"""The command line: the only module that prints or picks an exit code.
+
+Each command is one call into ``pipeline``; this module turns its results,
+diagnostics and errors into lines on the terminal and exit codes
+0 (success), 2 (invalid input or usage) and 1 (an internal error). Importing
+it is cheap: the heavy libraries load only when a build renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reportgen import __version__
+from reportgen.diagnostics import Diagnostic, Severity
+from reportgen.errors import InvalidInput, ReportgenError
+from reportgen.model import EDITIONS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _echo_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
+    base = Path.cwd()
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(base), err=True)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
+
+
+def _run(debug: bool, action: Callable[[], int]) -> None:
+    """Run a command, mapping every outcome to a message and an exit code."""
+    try:
+        code = action()
+    except InvalidInput as exc:
+        _echo_diagnostics(exc.diagnostics)
+        click.echo(f"reportgen: {exc}", err=True)
+        code = exc.exit_code
+    except ReportgenError as exc:
+        click.echo(f"reportgen: error: {exc}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("reportgen: interrupted; nothing was written", err=True)
+        code = 130
+    except Exception as exc:  # the last line of defence: one clear line, no traceback
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"reportgen: internal error: {type(exc).__name__}: {exc}"
+            + ("" if debug else " (run with --debug for details)"),
+            err=True,
+        )
+        code = 1
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn a folder of NGO data and Markdown into an annual report.
+
+    REPORT_DIR is one fiscal year (a folder with report.toml) or a report set
+    (a folder of such years). See the report folder format in the README.
+    """
+    ctx.obj = {"debug": debug}
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.ERROR,
+        format="%(name)s: %(levelname)s: %(message)s",
+    )
+
+
+@cli.command()
+@click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder the year folders are written into.",
+)
+@click.option(
+    "--edition",
+    "editions",
+    multiple=True,
+    type=click.Choice(EDITIONS),
+    help="Build only this edition (repeatable). Default: report.toml's 'editions'.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.pass_context
+def build(
+    ctx: click.Context, report_dir: Path, out: Path, editions: tuple[str, ...], quiet: bool
+) -> None:
+    """Validate REPORT_DIR and write its editions under OUT/<year>/."""
+    from reportgen.pipeline import build as run_build
+
+    def action() -> int:
+        progress = None if quiet else (lambda msg: click.echo(f"  rendering {msg}", err=True))
+        result = run_build(report_dir, out, editions or None, progress=progress)
+        _echo_diagnostics(result.diagnostics)
+        if not quiet:
+            for file in result.files:
+                pages = f", {file.pages} pages" if file.pages else ""
+                click.echo(f"wrote {_display(file.path)} ({_size(file.size)}{pages})")
+            click.echo(f"built {len(result.files)} files in {result.seconds:.1f} s")
+        return 0
+
+    _run(ctx.obj["debug"], action)
+
+
+@cli.command()
+@click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.pass_context
+def check(ctx: click.Context, report_dir: Path) -> None:
+    """Validate REPORT_DIR without writing anything; exit 2 on errors."""
+    from reportgen.pipeline import check as run_check
+
+    def action() -> int:
+        result = run_check(report_dir)
+        _echo_diagnostics(result.diagnostics)
+        errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
+        warnings = len(result.diagnostics) - errors
+        years = ", ".join(p.name for p in result.years)
+        if errors:
+            click.echo(f"reportgen: {errors} error(s), {warnings} warning(s) in {years}", err=True)
+            return 2
+        click.echo(f"{years}: no problems" + (f" ({warnings} warning(s))" if warnings else ""))
+        return 0
+
+    _run(ctx.obj["debug"], action)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def main() -> None:
+    cli(prog_name="reportgen")

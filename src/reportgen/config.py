@@ -1,0 +1,299 @@
+"""report.toml merged over ../organization.toml, checked into a ``ReportConfig``.
+
+Like MkDocs' config schema, every key is checked and every problem is
+collected with the file and line of its key; unknown keys are warnings, never
+silently dropped. Nothing from the theme reaches the CSS unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportgen.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.model import EDITIONS, LANGUAGES, Organization, ReportConfig, Signatory, Theme
+
+REPORT_FILE = "report.toml"
+ORGANIZATION_FILE = "organization.toml"
+
+TOP_KEYS = {
+    "title", "fiscal_year", "start", "end", "language", "languages", "currency",
+    "editions", "organization", "theme", "signatory", "published",
+}  # fmt: skip
+TABLE_KEYS = {
+    "organization": {"name", "short_name", "website", "email", "address", "logo"},
+    "theme": {"primary_color", "accent_color", "page_size", "font"},
+    "signatory": {"name", "role"},
+}
+COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{0,62}")
+CURRENCY = re.compile(r"[A-Z]{3}")
+PAGE_SIZES = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One TOML file: its data and where each key sits, for diagnostics."""
+
+    path: Path
+    data: dict[str, Any]
+    text: str
+
+    def where(self, key: str, table: str | None = None) -> Location:
+        return Location(self.path, _key_line(self.text, key, table))
+
+
+def _key_line(text: str, key: str, table: str | None) -> int | None:
+    """The line of ``key`` (inside ``[table]`` when given) in a TOML text."""
+    current: str | None = None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+            if table is None and current == key:
+                return number
+            continue
+        if current == table and pattern.match(line):
+            return number
+    return None
+
+
+def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        diags.error(Location(path), "the file is not valid UTF-8")
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        diags.error(Location(path, line), f"TOML syntax error: {reason}")
+        return None
+    return _Source(path, data, text)
+
+
+def load_config(root: Path, diags: Diagnostics) -> ReportConfig | None:
+    """Read and check the year's settings; ``None`` when they are unusable."""
+    report_path = root / REPORT_FILE
+    if not report_path.is_file():
+        diags.error(Location(report_path), "missing required file report.toml")
+        return None
+    sources = []
+    org_path = root.parent / ORGANIZATION_FILE
+    if org_path.is_file():
+        sources.append(_read_toml(org_path, diags))
+    sources.append(_read_toml(report_path, diags))
+    if any(s is None for s in sources):
+        return None
+    return _check(root, [s for s in sources if s is not None], diags)
+
+
+def _merge(sources: list[_Source]) -> dict[str, tuple[Any, _Source]]:
+    """Key by key, later files win; tables are merged key by key too."""
+    merged: dict[str, tuple[Any, _Source]] = {}
+    for src in sources:
+        for key, value in src.data.items():
+            if key in TABLE_KEYS and isinstance(value, dict):
+                for sub, subvalue in value.items():
+                    merged[f"{key}.{sub}"] = (subvalue, src)
+                merged.setdefault(key, ({}, src))
+            else:
+                merged[key] = (value, src)
+    return merged
+
+
+def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConfig | None:
+    merged = _merge(sources)
+    report = sources[-1]
+    checker = _Checker(merged, report, diags)
+    for key, (_, src) in merged.items():
+        table, _, sub = key.partition(".")
+        if sub:
+            if sub not in TABLE_KEYS[table]:
+                diags.warning(
+                    src.where(sub, table),
+                    f"unknown key '{sub}' in [{table}]{did_you_mean(sub, TABLE_KEYS[table])}",
+                )
+        elif key not in TOP_KEYS:
+            diags.warning(src.where(key), f"unknown key '{key}'{did_you_mean(key, TOP_KEYS)}")
+
+    title = checker.string("title", required=True)
+    fiscal_year = checker.string("fiscal_year", required=True)
+    start = checker.date("start")
+    end = checker.date("end")
+    if start and end and start > end:
+        diags.error(report.where("end"), f"'end' ({end}) is before 'start' ({start})")
+    language = checker.choice("language", LANGUAGES, "en")
+    languages = checker.string_list("languages", LANGUAGES) or (language,)
+    currency = checker.string("currency") or "JPY"
+    if not CURRENCY.fullmatch(currency):
+        diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
+    editions = checker.string_list("editions", EDITIONS) or EDITIONS
+    organization = checker.organization()
+    theme = checker.theme()
+    signatory = checker.signatory()
+    published = checker.date("published", required=False) if "published" in merged else None
+    if not (title and fiscal_year and start and end and organization) or diags.has_errors:
+        return None
+    return ReportConfig(
+        root=root,
+        title=title,
+        fiscal_year=fiscal_year,
+        start=start,
+        end=end,
+        organization=organization,
+        language=languages[0] if "languages" in merged else language,
+        languages=languages,
+        currency=currency,
+        editions=editions,
+        theme=theme,
+        signatory=signatory,
+        published=published,
+    )
+
+
+class _Checker:
+    """Typed look-ups into the merged settings, each problem a diagnostic."""
+
+    def __init__(
+        self, merged: dict[str, tuple[Any, _Source]], report: _Source, diags: Diagnostics
+    ) -> None:
+        self.merged = merged
+        self.report = report
+        self.diags = diags
+
+    def where(self, key: str) -> Location:
+        table, _, sub = key.partition(".")
+        src = self.merged[key][1] if key in self.merged else self.report
+        return src.where(sub, table) if sub else src.where(key)
+
+    def _get(self, key: str, required: bool = False) -> Any:
+        if key in self.merged:
+            return self.merged[key][0]
+        if required:
+            table, _, sub = key.partition(".")
+            what = f"key '{sub}' in [{table}]" if sub else f"key '{key}'"
+            self.diags.error(Location(self.report.path), f"missing required {what}")
+        return None
+
+    def string(self, key: str, required: bool = False) -> str | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.diags.error(self.where(key), f"'{key}' must be a non-empty string")
+            return None
+        return value.strip()
+
+    def date(self, key: str, required: bool = True) -> date | None:
+        value = self._get(key, required=required)
+        if value is None:
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        self.diags.error(
+            self.where(key), f"'{key}' must be a TOML date such as 2012-09-01 (without quotes)"
+        )
+        return None
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self._get(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.diags.error(
+                self.where(key),
+                f"'{key}': {value!r} is not one of {', '.join(choices)}"
+                + did_you_mean(str(value), choices),
+            )
+            return default
+        return str(value)
+
+    def string_list(self, key: str, choices: tuple[str, ...]) -> tuple[str, ...] | None:
+        value = self._get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not value:
+            self.diags.error(self.where(key), f"'{key}' must be a non-empty list of strings")
+            return None
+        good = []
+        for item in value:
+            if item in choices:
+                good.append(str(item))
+            else:
+                self.diags.error(
+                    self.where(key),
+                    f"'{key}': {item!r} is not one of {', '.join(choices)}"
+                    + did_you_mean(str(item), choices),
+                )
+        return tuple(dict.fromkeys(good)) or None
+
+    def organization(self) -> Organization | None:
+        if "organization" not in self.merged:
+            self.diags.error(
+                Location(self.report.path),
+                "missing required table [organization] (here or in ../organization.toml)",
+            )
+            return None
+        name = self.string("organization.name", required=True)
+        logo = None
+        if (raw_logo := self.string("organization.logo")) is not None:
+            base = self.merged["organization.logo"][1].path.parent
+            logo = (base / raw_logo).resolve()
+            if not logo.is_file():
+                self.diags.error(
+                    self.where("organization.logo"), f"'logo': file not found: {raw_logo}"
+                )
+                logo = None
+        if name is None:
+            return None
+        return Organization(
+            name=name,
+            short_name=self.string("organization.short_name"),
+            website=self.string("organization.website"),
+            email=self.string("organization.email"),
+            address=self.string("organization.address"),
+            logo=logo,
+        )
+
+    def theme(self) -> Theme:
+        default = Theme()
+        values = {}
+        for key, pattern, hint in (
+            ("primary_color", COLOR, "a colour such as #1f3a5f"),
+            ("accent_color", COLOR, "a colour such as #c8553d"),
+            ("font", FONT, "a font family name (letters, digits, spaces, hyphens)"),
+        ):
+            value = self._get(f"theme.{key}")
+            if value is None:
+                continue
+            if isinstance(value, str) and pattern.fullmatch(value):
+                values[key] = value
+            else:
+                self.diags.error(self.where(f"theme.{key}"), f"'{key}': {value!r} is not {hint}")
+        size = self._get("theme.page_size")
+        if size is not None:
+            if size in PAGE_SIZES:
+                values["page_size"] = size
+            else:
+                self.diags.error(
+                    self.where("theme.page_size"),
+                    f"'page_size': {size!r} is not one of A4, Letter"
+                    + did_you_mean(str(size), PAGE_SIZES),
+                )
+        return Theme(**{**default.__dict__, **values})
+
+    def signatory(self) -> Signatory | None:
+        if "signatory" not in self.merged:
+            return None
+        name = self.string("signatory.name", required=True)
+        return Signatory(name, self.string("signatory.role")) if name else None

@@ -1,0 +1,105 @@
+"""Located problems in the user's content: the first of two channels for trouble.
+
+Readers and validators never raise for bad input; they append a ``Diagnostic``
+with the file and line (or workbook cell) it concerns and go on, so one run
+shows every problem. The CLI prints them sorted, ``path:line: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file and optionally a line or a workbook cell."""
+
+    path: Path
+    line: int | None = None
+    cell: str | None = None  # "Sheet1!B14" for workbooks
+
+    def __str__(self) -> str:
+        if self.cell is not None:
+            return f"{self.path}:{self.cell}"
+        if self.line is not None:
+            return f"{self.path}:{self.line}"
+        return str(self.path)
+
+    def display(self, base: Path | None = None) -> str:
+        """The location with its path shown relative to ``base`` when inside it."""
+        path = self.path
+        if base is not None:
+            try:
+                path = path.relative_to(base)
+            except ValueError:
+                pass
+        return str(Location(path, self.line, self.cell))
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    location: Location
+    message: str
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        loc = self.location
+        return (str(loc.path), loc.line or 0, loc.cell or "", self.message)
+
+    def format(self, base: Path | None = None) -> str:
+        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{self.location.display(base)}: {prefix}{self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """An append-only collection of diagnostics for one run."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: Location, message: str) -> None:
+        self.items.append(Diagnostic(Severity.ERROR, location, message))
+
+    def warning(self, location: Location, message: str) -> None:
+        self.items.append(Diagnostic(Severity.WARNING, location, message))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        unique = dict.fromkeys(self.items)  # drop exact repeats, keep order
+        return sorted(unique, key=Diagnostic.sort_key)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a near miss among ``choices``, else ``""``."""
+    by_lower = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.strip().lower(), list(by_lower), n=1, cutoff=0.75)
+    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""

@@ -1,0 +1,38 @@
+"""Our own exception tree: the second channel for trouble.
+
+A stage that cannot go on raises one of these; the CLI turns it into a short
+line and an exit code. Problems in the user's content are not exceptions but
+diagnostics (see ``diagnostics``), except that a run which found any error
+ends by raising ``InvalidInput`` carrying them all.
+"""
+
+from __future__ import annotations
+
+from reportgen.diagnostics import Diagnostic
+
+
+class ReportgenError(Exception):
+    """Base of every error reportgen raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(ReportgenError):
+    """The command line asked for something impossible (exit 2)."""
+
+    exit_code = 2
+
+
+class InvalidInput(ReportgenError):
+    """The report folder has errors; nothing was written (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        count = sum(1 for d in diagnostics if d.severity.value == "error")
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} found; nothing was written")
+
+
+class RenderError(ReportgenError):
+    """The renderer failed on input that validated: a bug of ours (exit 1)."""

@@ -1,0 +1,132 @@
+"""Key figures of a (selected) year, computed with pandas.
+
+Pure: a ``FiscalYear`` already restricted to one audience in, a frozen
+``KeyFigures`` of plain values out: counts by category, month and target,
+coalition reach, income and expenses by category and function. Comparing two
+years is a matter of comparing two ``KeyFigures``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from reportgen.model import FiscalYear
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Counts = tuple[tuple[str, int], ...]
+Amounts = tuple[tuple[str, Decimal], ...]
+FUNCTIONS = ("program", "fundraising", "administration")
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    fiscal_year: str
+    activities: int
+    participants: int
+    by_category: Counts
+    by_month: tuple[tuple[date, int], ...]  # first day of each fiscal month
+    by_month_category: tuple[tuple[date, str, int], ...]
+    coalitions: int
+    coalition_organizations: int
+    coalition_countries: int
+    lobbying: int
+    by_target_type: Counts
+    income: Decimal
+    expenses: Decimal
+    income_by_category: Amounts
+    expenses_by_category: Amounts
+    expenses_by_function: Amounts  # program / fundraising / administration / unassigned
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.expenses
+
+    @property
+    def program_share(self) -> float | None:
+        """Programme spending as a share of all expenses, 0..1."""
+        if not self.expenses:
+            return None
+        program = dict(self.expenses_by_function).get("program", Decimal(0))
+        return float(program / self.expenses)
+
+
+def _frame(rows: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+
+
+def _counts(series: pd.Series) -> Counts:
+    counts = series.value_counts()
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return tuple((str(k), int(v)) for k, v in ordered)
+
+
+def _amounts(frame: pd.DataFrame, key: str) -> Amounts:
+    if frame.empty:
+        return ()
+    sums = frame.groupby(key, sort=False)["amount"].agg(lambda s: sum(s, Decimal(0)))
+    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return tuple((str(k), Decimal(v)) for k, v in ordered)
+
+
+def fiscal_months(start: date, end: date) -> list[date]:
+    months, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        months.append(current)
+        year, month = divmod(current.month, 12)
+        current = date(current.year + year, month + 1, 1)
+    return months
+
+
+def key_figures(year: FiscalYear) -> KeyFigures:
+    config = year.config
+    acts = _frame(year.activities, ["date", "category", "participants"])
+    months = fiscal_months(config.start, config.end)
+    if acts.empty:
+        by_month = tuple((m, 0) for m in months)
+        by_month_category: tuple[tuple[date, str, int], ...] = ()
+    else:
+        acts["month"] = [date(d.year, d.month, 1) for d in acts["date"]]
+        per_month = acts.groupby("month").size()
+        by_month = tuple((m, int(per_month.get(m, 0))) for m in months)
+        grouped = acts.groupby(["month", "category"]).size()
+        by_month_category = tuple((m, str(c), int(n)) for (m, c), n in sorted(grouped.items()))
+    coal = _frame(year.coalitions, ["member_organizations", "countries"])
+    lob = _frame(year.lobbying, ["target_type"])
+    fin = _frame(year.finances, ["kind", "category", "amount", "function"])
+    income = fin[fin["kind"] == "income"] if not fin.empty else fin
+    expense = fin[fin["kind"] == "expense"].copy() if not fin.empty else fin
+    if not expense.empty:
+        expense["function"] = expense["function"].fillna("unassigned")
+    return KeyFigures(
+        fiscal_year=config.fiscal_year,
+        activities=len(acts),
+        participants=int(acts["participants"].fillna(0).sum()) if not acts.empty else 0,
+        by_category=_counts(acts["category"]) if not acts.empty else (),
+        by_month=by_month,
+        by_month_category=by_month_category,
+        coalitions=len(coal),
+        coalition_organizations=int(coal["member_organizations"].fillna(0).sum())
+        if not coal.empty
+        else 0,
+        coalition_countries=int(coal["countries"].fillna(0).max()) if not coal.empty else 0,
+        lobbying=len(lob),
+        by_target_type=_counts(lob["target_type"]) if not lob.empty else (),
+        income=sum(income["amount"], Decimal(0)) if not income.empty else Decimal(0),
+        expenses=sum(expense["amount"], Decimal(0)) if not expense.empty else Decimal(0),
+        income_by_category=_amounts(income, "category"),
+        expenses_by_category=_amounts(expense, "category"),
+        expenses_by_function=_function_split(expense),
+    )
+
+
+def _function_split(expense: pd.DataFrame) -> Amounts:
+    found = dict(_amounts(expense, "function"))
+    order = [*FUNCTIONS, "unassigned"]
+    return tuple((f, found[f]) for f in order if f in found)

@@ -1,0 +1,68 @@
+"""Render an edition's HTML from its context: for print (the PDF's source) or
+for the screen (the self-contained HTML edition).
+
+The two media share the templates; they differ in the stylesheet, in how
+charts are embedded (an ``<img>`` with alt text for the tagged PDF, inline SVG
+followed by its data table on screen) and in that the screen edition inlines
+every image as a data URI, so that opening it fetches nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.context import RenderContext
+from reportgen.fetch import RefusedResource, Sandbox
+from reportgen.templating import environment, stylesheet
+
+MEDIA = ("print", "screen")
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+
+
+@dataclass(frozen=True)
+class RenderedHtml:
+    edition: str
+    medium: str
+    html: str
+
+
+PAGE_HEIGHTS = {"A4": "297mm", "Letter": "279.4mm"}
+
+
+def css_for(ctx: RenderContext, medium: str) -> str:
+    """The stylesheet of a medium, with the theme's values filled in."""
+    variables = f":root{{{ctx.palette.css_variables()}--font-body:'{ctx.font}';}}\n"
+    if medium == "screen":
+        return variables + stylesheet("report.css", "screen.css")
+    page = environment().get_template("css/print.css.j2").render(
+        page_size=ctx.page_size,
+        page_height=PAGE_HEIGHTS[ctx.page_size],
+        palette=ctx.palette,
+        font_stack=f"'{ctx.font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
+    )
+    return variables + stylesheet("report.css") + page
+
+
+def render_html(ctx: RenderContext, medium: str, template: str) -> RenderedHtml:
+    html = environment().get_template(template).render(
+        ctx=ctx, medium=medium, css=css_for(ctx, medium)
+    )
+    return RenderedHtml(ctx.edition, medium, html)
+
+
+def inline_images(html: str, root: Path, sandbox: Sandbox) -> str:
+    """Every local ``<img src>`` replaced by a data URI (screen edition)."""
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group(2).replace("&amp;", "&")
+        if url.startswith("data:"):
+            return match.group(0)
+        try:
+            uri = sandbox.fetch(url, base=root).data_uri
+        except RefusedResource:
+            return match.group(0)  # validation already refused what leaves the folder
+        return f"{match.group(1)}{uri}{match.group(3)}"
+
+    return _IMG_SRC.sub(replace, html)

@@ -1,0 +1,57 @@
+"""HTML for print to PDF bytes with WeasyPrint, every URL through our sandbox.
+
+Reproducible: the metadata dates come from the document's own
+``dcterms.created`` (set from the input), the PDF identifier is derived from
+the HTML, and nothing depends on the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen.fetch import RefusedResource, Sandbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+
+
+def _fetcher(sandbox: Sandbox) -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves data: URLs and files inside the sandbox; refuses the rest."""
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            try:
+                resource = sandbox.fetch(url)
+            except RefusedResource as exc:
+                log.info("refused %s", exc)
+                raise ValueError(str(exc)) from None
+            return URLFetcherResponse(
+                url, body=resource.data, headers={"Content-Type": resource.mime_type}
+            )
+
+    return SandboxedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+def render_pdf(html: str, base: Path, sandbox: Sandbox, variant: str | None = None) -> RenderedPdf:
+    from weasyprint import HTML
+
+    document = HTML(
+        string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=_fetcher(sandbox)
+    ).render()
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_tags": True}
+    if variant:
+        options["pdf_variant"] = variant
+    data = document.write_pdf(**options)
+    return RenderedPdf(data, len(document.pages))

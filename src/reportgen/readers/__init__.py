@@ -1,0 +1,64 @@
+"""Readers: the only code that opens the user's input files.
+
+Each reader turns files into raw, located values (strings, workbook cells) and
+reports what it cannot read as diagnostics; typing and rules come later, in
+``validate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.config import load_config
+from reportgen.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.model import ReportConfig
+from reportgen.readers.narrative import RawNarrative, read_narratives
+from reportgen.readers.tables import RawTable, read_table
+from reportgen.schema import TABLES
+
+TABLE_EXTENSIONS = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class RawReport:
+    """Everything read from one year folder, before typing and rules."""
+
+    root: Path
+    config: ReportConfig | None
+    tables: dict[str, RawTable]
+    narratives: tuple[RawNarrative, ...]
+
+
+def read_report(root: Path, diags: Diagnostics) -> RawReport:
+    config = load_config(root, diags)
+    tables = {}
+    data = root / "data"
+    for name, schema in TABLES.items():
+        found = [data / f"{name}{ext}" for ext in TABLE_EXTENSIONS if (data / f"{name}{ext}").is_file()]
+        if len(found) > 1:
+            diags.error(
+                Location(found[1]),
+                f"table '{name}' is given both as {found[0].name} and {found[1].name}: keep one",
+            )
+            continue
+        if not found:
+            if schema.required:
+                diags.error(
+                    Location(data / f"{name}.csv"),
+                    f"missing required file: data/{name}.csv (or data/{name}.xlsx)",
+                )
+            continue
+        table = read_table(name, found[0], diags)
+        if table is not None:
+            tables[name] = table
+    if data.is_dir():
+        known = [f"{n}{e}" for n in TABLES for e in TABLE_EXTENSIONS]
+        for path in sorted(data.iterdir()):
+            if path.suffix.lower() in TABLE_EXTENSIONS and path.stem.lower() not in TABLES:
+                diags.warning(
+                    Location(path),
+                    f"unknown table '{path.name}' is ignored{did_you_mean(path.name, known)}",
+                )
+    narratives = tuple(read_narratives(root / "narrative", diags))
+    return RawReport(root, config, tables, narratives)

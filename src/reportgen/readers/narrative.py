@@ -1,0 +1,74 @@
+"""Read narrative/*.md: front matter and Markdown body, with line numbers.
+
+Files are taken in file-name order. The optional YAML front matter between
+``---`` lines is parsed here (a syntax error is a located diagnostic); the body
+is handed on as text together with the line it starts on, so that later
+diagnostics point at the right line of the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen.diagnostics import Diagnostics, Location
+
+
+@dataclass(frozen=True)
+class RawNarrative:
+    path: Path
+    front: dict[str, Any] = field(default_factory=dict)
+    front_line: int = 1  # where the front matter starts (for its diagnostics)
+    body: str = ""
+    body_line: int = 1  # 1-based line of the file where ``body`` starts
+
+
+def read_narratives(folder: Path, diags: Diagnostics) -> list[RawNarrative]:
+    if not folder.is_dir():
+        return []
+    return [
+        raw
+        for path in sorted(folder.glob("*.md"))
+        if path.is_file() and (raw := read_narrative(path, diags)) is not None
+    ]
+
+
+def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diags.error(Location(path, line), "the file is not valid UTF-8")
+        return None
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return RawNarrative(path, body=text)
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        diags.error(Location(path, 1), "front matter opened with '---' is never closed")
+        return None
+    front = _parse_front("\n".join(lines[1:end]), path, diags)
+    body = "\n".join(lines[end + 1 :])
+    return RawNarrative(path, front, 2, body, end + 2)
+
+
+def _parse_front(text: str, path: Path, diags: Diagnostics) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + mark.line if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        diags.error(Location(path, line), f"front matter: {problem}")
+        return {}
+    if not isinstance(data, dict):
+        diags.error(Location(path, 2), "front matter must be 'key: value' lines")
+        return {}
+    return {str(k).strip().lower(): v for k, v in data.items()}

@@ -1,0 +1,281 @@
+"""Raw report to typed ``FiscalYear``: every rule of the contract, all at once.
+
+Pure apart from the diagnostics it appends: each cell is parsed by its
+column's type, each row checked against its table's rules, and a row with any
+error is left out of the model (the run fails anyway, after reporting all).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from reportgen.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.model import (
+    Activity,
+    Coalition,
+    Donor,
+    FinanceEntry,
+    FiscalYear,
+    LobbyingVisit,
+    NarrativeSection,
+    Person,
+    ReportConfig,
+)
+from reportgen.narrative import render_narrative
+from reportgen.readers import RawReport
+from reportgen.readers.tables import RawCell, RawRow, RawTable
+from reportgen.schema import TABLES, Column, TableSchema
+
+ROW_TYPES: dict[str, type] = {
+    "activities": Activity,
+    "coalitions": Coalition,
+    "lobbying": LobbyingVisit,
+    "finances": FinanceEntry,
+    "people": Person,
+    "donors": Donor,
+}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+OPTIONAL_EMPTY_OK = {"activities"}  # zero rows is a valid activities table
+
+
+def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
+    """The typed year, or ``None`` when ``diags`` holds any error."""
+    config = raw.config
+    tables: dict[str, tuple[Any, ...]] = {}
+    for name, table in raw.tables.items():
+        tables[name] = _validate_table(table, TABLES[name], config, diags)
+    narrative = _validate_narrative(raw, diags)
+    if config is None or diags.has_errors:
+        return None
+    year = FiscalYear(config=config, narrative=narrative, tables=frozenset(raw.tables), **tables)
+    completeness(year, diags)
+    return year
+
+
+def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSection, ...]:
+    sections = [render_narrative(n, raw.root, diags) for n in raw.narratives]
+    return tuple(s for s in sections if s is not None)
+
+
+def _validate_table(
+    table: RawTable, schema: TableSchema, config: ReportConfig | None, diags: Diagnostics
+) -> tuple[Any, ...]:
+    known = schema.names
+    for column in schema.columns:
+        if column.required and column.name not in table.columns:
+            unknown = [c for c in table.columns if c not in known]
+            diags.error(
+                table.header_location,
+                f"missing required column '{column.name}'{did_you_mean(column.name, unknown)}",
+            )
+    seen: set[str] = set()
+    for column_name in table.columns:
+        if column_name in seen:
+            diags.error(table.header_location, f"column '{column_name}' appears twice")
+        seen.add(column_name)
+        if column_name and column_name not in known:
+            diags.warning(
+                table.header_location,
+                f"unknown column '{column_name}' is kept as an extra field"
+                + did_you_mean(column_name, known),
+            )
+    if any(c.required and c.name not in table.columns for c in schema.columns):
+        return ()
+    if not table.rows and schema.name not in OPTIONAL_EMPTY_OK:
+        diags.warning(table.header_location, f"the {schema.name} table has no rows")
+    rows = []
+    for raw_row in table.rows:
+        row = _validate_row(raw_row, schema, config, diags)
+        if row is not None:
+            rows.append(row)
+    if schema.name == "donors":
+        _check_unique_ids(table, diags)
+    return tuple(rows)
+
+
+def _validate_row(
+    raw_row: RawRow, schema: TableSchema, config: ReportConfig | None, diags: Diagnostics
+) -> Any | None:
+    values: dict[str, Any] = {}
+    ok = True
+    for column in schema.columns:
+        cell = raw_row.cells.get(column.name)
+        location = cell.location if cell else raw_row.location
+        value, error = _parse(cell, column)
+        if error:
+            diags.error(location, f"column '{column.name}': {error}")
+            ok = False
+            continue
+        if value is None and column.required:
+            diags.error(location, f"column '{column.name}' is empty but required")
+            ok = False
+            continue
+        if (
+            schema.in_year == column.name
+            and config is not None
+            and isinstance(value, date)
+            and not config.start <= value <= config.end
+        ):
+            diags.error(
+                location,
+                f"column '{column.name}': {value.isoformat()} is outside the fiscal year "
+                f"{config.fiscal_year} ({config.start.isoformat()} to {config.end.isoformat()})",
+            )
+            ok = False
+        if value is not None:
+            values[column.name] = value
+    if not ok:
+        return None
+    extra = tuple(
+        (name, _as_text(cell.value))
+        for name, cell in raw_row.cells.items()
+        if name not in schema.names and _as_text(cell.value)
+    )
+    row_type = ROW_TYPES[schema.name]
+    names = {f.name for f in fields(row_type)}
+    return row_type(**{k: v for k, v in values.items() if k in names}, extra=extra)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse(cell: RawCell | None, column: Column) -> tuple[Any, str | None]:
+    """(typed value or None when empty, error text or None)."""
+    if cell is None or cell.value is None:
+        return None, None
+    value = cell.value
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None, None
+    parser = _PARSERS[column.type]
+    return parser(value, column)
+
+
+def _parse_str(value: Any, column: Column) -> tuple[Any, str | None]:
+    return _as_text(value), None
+
+
+def _parse_date(value: Any, column: Column) -> tuple[Any, str | None]:
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    text = _as_text(value)
+    if ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text), None
+        except ValueError:
+            pass
+    return None, f"'{text}' is not a date (YYYY-MM-DD)"
+
+
+def _parse_int(value: Any, column: Column) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return None, f"'{value}' is not a whole number"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _as_text(value).replace(",", "")
+    if not re.fullmatch(r"[+-]?\d+", text):
+        return None, f"'{_as_text(value)}' is not a whole number"
+    number = int(text)
+    if number < 0:
+        return None, f"{number} is negative; it must be 0 or more"
+    return number, None
+
+
+def _parse_decimal(value: Any, column: Column) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return None, f"'{value}' is not a number"
+    text = _as_text(value).replace(",", "").replace("_", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None, f"'{_as_text(value)}' is not a number"
+    if not number.is_finite():
+        return None, f"'{_as_text(value)}' is not a number"
+    if number < 0:
+        return None, f"{_as_text(value)} is negative; it must be 0 or more"
+    return number, None
+
+
+def _parse_enum(value: Any, column: Column) -> tuple[Any, str | None]:
+    text = _as_text(value).lower()
+    if text in column.choices:
+        return text, None
+    return None, (
+        f"'{_as_text(value)}' is not one of {', '.join(column.choices)}"
+        + did_you_mean(text, column.choices)
+    )
+
+
+_PARSERS = {
+    "str": _parse_str,
+    "date": _parse_date,
+    "int": _parse_int,
+    "decimal": _parse_decimal,
+    "enum": _parse_enum,
+}
+
+
+def _check_unique_ids(table: RawTable, diags: Diagnostics) -> None:
+    first: dict[str, Location] = {}
+    for row in table.rows:
+        cell = row.cells.get("id")
+        ident = _as_text(cell.value) if cell else ""
+        if not ident or cell is None:
+            continue
+        if ident in first:
+            diags.error(
+                cell.location,
+                f"duplicate donor id '{ident}' (first used at {_short(first[ident])})",
+            )
+        else:
+            first[ident] = cell.location
+
+
+def _short(location: Location) -> str:
+    return location.cell if location.cell else f"line {location.line}"
+
+
+def completeness(year: FiscalYear, diags: Diagnostics) -> None:
+    """Warn where the report lacks what the sector expects of an annual report."""
+    root = year.config.root
+    public_narrative = [s for s in year.narrative if s.visibility == "public"]
+    words = re.compile(r"mission|overview|about|概要|ミッション|活動報告", re.IGNORECASE)
+    if not any(words.search(s.slug) or words.search(s.title) for s in public_narrative):
+        diags.warning(
+            Location(root / "narrative"),
+            "no mission statement or overview in the narrative "
+            "(add e.g. narrative/02-overview.md)",
+        )
+    if not any(a.visibility == "public" for a in year.activities):
+        diags.warning(
+            _table_location(root, "activities"), "no public activities: the year has no summary"
+        )
+    if not any(p.group == "board" and p.visibility == "public" for p in year.people):
+        diags.warning(_table_location(root, "people"), "no board members listed (people table)")
+    kinds = {f.kind for f in year.finances if f.visibility == "public"}
+    for kind in ("income", "expense"):
+        if kind not in kinds:
+            diags.warning(_table_location(root, "finances"), f"no {kind} in the finances table")
+
+
+def _table_location(root: Path, name: str) -> Location:
+    data = root / "data"
+    for ext in (".csv", ".xlsx"):
+        if (data / f"{name}{ext}").is_file():
+            return Location(data / f"{name}{ext}")
+    return Location(data / f"{name}.csv")
