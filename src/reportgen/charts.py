@@ -179,6 +179,7 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         ax.set_axisbelow(True)
         ax.spines[["left"]].set_visible(False)
         ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylim(0, max(bottom) * 1.12 if max(bottom) else 1)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(categories), 5),
                   handlelength=1, handleheight=1, borderaxespad=0.2)  # fmt: skip
 
@@ -277,6 +278,7 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     colors = [style.palette.primary, style.palette.accent, "#8a919c", style.palette.series[2]]
 
     def draw(ax: Axes) -> None:
+        ax.set_position((0.0, 0.05, 0.5, 0.9))
         ax.pie(
             shares,
             colors=colors[: len(shares)],
@@ -291,8 +293,8 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
             ax.text(0, -0.22, style.label("function_program"), ha="center", va="center",
                     color=style.palette.muted)  # fmt: skip
         labels = [f"{n}  {i18n.format_percent(s, style.language)}" for n, s in zip(names, shares, strict=True)]
-        ax.legend(labels, loc="center left", bbox_to_anchor=(1.0, 0.5), handlelength=1,
-                  handleheight=1)  # fmt: skip
+        ax.legend(labels, loc="center left", bbox_to_anchor=(1.02, 0.5), handlelength=1,
+                  handleheight=1, borderaxespad=0)  # fmt: skip
         ax.set_aspect("equal")
 
     title = style.label("expenses_by_function")

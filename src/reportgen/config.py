@@ -32,6 +32,8 @@ TABLE_KEYS = {
 COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{0,62}")
 CURRENCY = re.compile(r"[A-Z]{3}")
+WEBSITE = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
+EMAIL = re.compile(r"[^@\s\"'<>]+@[^@\s\"'<>]+\.[^@\s\"'<>]+")
 PAGE_SIZES = ("A4", "Letter")
 
 
@@ -254,13 +256,24 @@ class _Checker:
                     self.where("organization.logo"), f"'logo': file not found: {raw_logo}"
                 )
                 logo = None
+        website = self.string("organization.website")
+        if website is not None and not WEBSITE.fullmatch(website):
+            self.diags.error(
+                self.where("organization.website"),
+                f"'website': {website!r} is not an http(s) address",
+            )
+        email = self.string("organization.email")
+        if email is not None and not EMAIL.fullmatch(email):
+            self.diags.error(
+                self.where("organization.email"), f"'email': {email!r} is not an e-mail address"
+            )
         if name is None:
             return None
         return Organization(
             name=name,
             short_name=self.string("organization.short_name"),
-            website=self.string("organization.website"),
-            email=self.string("organization.email"),
+            website=website,
+            email=email,
             address=self.string("organization.address"),
             logo=logo,
         )

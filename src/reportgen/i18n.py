@@ -196,6 +196,8 @@ def format_money(value: Decimal, currency: str, language: str) -> str:
 def format_percent(value: float, language: str) -> str:
     from babel.numbers import format_percent as babel_percent
 
+    if 0 < value < 0.005:
+        return "<" + babel_percent(0.01, locale=_locale(language))
     return babel_percent(value, locale=_locale(language))
 
 

@@ -1,0 +1,91 @@
+"""Reading PDFs for assertions: text per page, outline, tagged figures."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    title: str
+    page: int  # 1-based
+    level: int
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+class ParsedPdf:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.reader = PdfReader(path)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.reader.pages)
+
+    def text(self, page: int) -> str:
+        """Text of a 1-based page, whitespace collapsed."""
+        return re.sub(r"\s+", " ", self.reader.pages[page - 1].extract_text() or "")
+
+    def all_text(self) -> str:
+        return " ".join(self.text(i) for i in range(1, self.page_count + 1))
+
+    def outline(self) -> list[OutlineEntry]:
+        entries: list[OutlineEntry] = []
+
+        def walk(items: list[Any], level: int) -> None:
+            for item in items:
+                if isinstance(item, list):
+                    walk(item, level + 1)
+                else:
+                    page = self.reader.get_destination_page_number(item) + 1
+                    entries.append(OutlineEntry(str(item.title), page, level))
+
+        walk(self.reader.outline, 1)
+        return entries
+
+    def figures(self) -> list[str]:
+        """The /Alt text of every /Figure in the structure tree."""
+        root = _resolve(self.reader.trailer["/Root"])
+        tree = _resolve(root.get("/StructTreeRoot"))
+        found: list[str] = []
+        if tree is None:
+            return found
+
+        def walk(node: Any) -> None:
+            node = _resolve(node)
+            if isinstance(node, list):
+                for child in node:
+                    walk(child)
+            elif isinstance(node, DictionaryObject):
+                if node.get("/S") == "/Figure":
+                    found.append(str(node.get("/Alt", "")))
+                if "/K" in node:
+                    walk(node["/K"])
+
+        walk(tree.get("/K"))
+        return found
+
+    def metadata(self) -> dict[str, str]:
+        meta = self.reader.metadata or {}
+        return {str(k): str(v) for k, v in meta.items()}
+
+    def raw_streams(self) -> bytes:
+        """Every stream of the file, decompressed where it was Flate-encoded."""
+        data = self.path.read_bytes()
+        chunks = [data]
+        for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+            try:
+                chunks.append(zlib.decompress(match.group(1)))
+            except zlib.error:
+                pass
+        return b"\n".join(chunks)
