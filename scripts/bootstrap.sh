@@ -46,7 +46,12 @@ extra=""
 stamp="$venv/.installed${extra:+-test}"
 if [ ! -f "$stamp" ] || [ "$here/pyproject.toml" -nt "$stamp" ]; then
   echo "reportgen set-up: installing Python packages"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$here$extra"
+  log="$venv/pip-install.log"
+  if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
+         "$venv/bin/python" -m pip install --disable-pip-version-check -e "$here$extra"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "reportgen set-up: pip failed (log above, also in $log)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi

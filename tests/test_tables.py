@@ -18,7 +18,9 @@ from reportgen.diagnostics import Diagnostics, Location
 from reportgen.readers.tables import RawTable, normalise_column, read_table
 
 
-def read_csv(tmp_path: Path, content: str | bytes, name: str = "activities") -> tuple[RawTable | None, Diagnostics]:
+def read_csv(
+    tmp_path: Path, content: str | bytes, name: str = "activities"
+) -> tuple[RawTable | None, Diagnostics]:
     path = tmp_path / f"{name}.csv"
     if isinstance(content, str):
         path.write_bytes(content.encode("utf-8"))
@@ -73,7 +75,9 @@ def test_csv_multiline_quoted_cell_shifts_the_following_rows(tmp_path: Path) -> 
     assert list(diags) == []
     assert table is not None
     assert row_lines(table) == [2, 3, 6, 7, 9]
-    assert table.rows[1].cells["description"].value == 'first line\nsecond line\nthird, with "quotes"'
+    assert (
+        table.rows[1].cells["description"].value == 'first line\nsecond line\nthird, with "quotes"'
+    )
     assert table.rows[3].cells["title"].value == "D\nD2"
     assert table.rows[2].cells["title"].location.line == 6
 
@@ -131,7 +135,9 @@ def test_csv_trailing_empty_cells_beyond_header_are_fine(tmp_path: Path) -> None
 
 
 def test_csv_bom_is_accepted(tmp_path: Path) -> None:
-    table, diags = read_csv(tmp_path, b"\xef\xbb\xbfdate,title\r\n2012-10-01,\xe6\x97\xa5\xe6\x9c\xac\r\n")
+    table, diags = read_csv(
+        tmp_path, b"\xef\xbb\xbfdate,title\r\n2012-10-01,\xe6\x97\xa5\xe6\x9c\xac\r\n"
+    )
     assert list(diags) == []
     assert table is not None
     assert table.columns == ("date", "title")  # not "\ufeffdate"
@@ -210,7 +216,9 @@ def save_workbook(path: Path, rows: list[list[object]], title: str = "Sheet1") -
     return path
 
 
-def read_xlsx(tmp_path: Path, rows: list[list[object]], title: str = "Sheet1") -> tuple[RawTable | None, Diagnostics]:
+def read_xlsx(
+    tmp_path: Path, rows: list[list[object]], title: str = "Sheet1"
+) -> tuple[RawTable | None, Diagnostics]:
     path = save_workbook(tmp_path / "activities.xlsx", rows, title)
     diags = Diagnostics()
     return read_table("activities", path, diags), diags

@@ -77,7 +77,9 @@ def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        if line is None and "end of document" in message:
+            line = max(1, len(text.splitlines()))
+        reason = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", message)
         diags.error(Location(path, line), f"TOML syntax error: {reason}")
         return None
     return _Source(path, data, text)

@@ -254,7 +254,7 @@ def completeness(year: FiscalYear, diags: Diagnostics) -> None:
     """Warn where the report lacks what the sector expects of an annual report."""
     root = year.config.root
     public_narrative = [s for s in year.narrative if s.visibility == "public"]
-    words = re.compile(r"mission|overview|about|概要|ミッション|活動報告", re.IGNORECASE)
+    words = re.compile(r"mission|overview|who-we-are|概要|ミッション|活動報告", re.IGNORECASE)
     if not any(words.search(s.slug) or words.search(s.title) for s in public_narrative):
         diags.warning(
             Location(root / "narrative"),

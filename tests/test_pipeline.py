@@ -1,0 +1,99 @@
+"""The pipeline on variations of the sample: a whole set, workbooks, Letter
+paper, a year without predecessor, completeness warnings."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from reportgen.pipeline import build, check
+
+
+def _csv_to_xlsx(path: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Activities"
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    target = path.with_suffix(".xlsx")
+    workbook.save(target)
+    path.unlink()
+    return target
+
+
+def test_a_report_set_builds_every_year(sample_set: Path, tmp_path: Path) -> None:
+    result = build(sample_set, tmp_path / "out", ["annual-report"])
+    names = sorted(str(f.path.relative_to(tmp_path / "out")) for f in result.files)
+    assert names == [
+        "fy2011/annual-report.html",
+        "fy2011/annual-report.pdf",
+        "fy2012/annual-report.html",
+        "fy2012/annual-report.pdf",
+    ]
+    first_year = (tmp_path / "out/fy2011/annual-report.html").read_text()
+    assert "Annual Report FY2011" in first_year
+    assert "vs FY2010" not in first_year and "chart-trend" not in first_year
+    latest = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    assert "vs FY2011" in latest and 'id="chart-trend"' in latest
+
+
+def test_workbooks_give_the_same_report_as_csv(sample_set: Path, tmp_path: Path) -> None:
+    csv_result = check(sample_set / "fy2012")
+    _csv_to_xlsx(sample_set / "fy2012/data/activities.csv")
+    assert check(sample_set / "fy2012").diagnostics == csv_result.diagnostics
+    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"])
+    html = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    assert "32 activities in 4 categories" in html
+
+
+def test_letter_paper_from_the_theme(sample_set: Path, tmp_path: Path) -> None:
+    org = sample_set / "organization.toml"
+    org.write_text(org.read_text().replace('page_size = "A4"', 'page_size = "Letter"'))
+    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"])
+    box = PdfReader(tmp_path / "out/fy2012/annual-report.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_a_year_alone_has_no_comparison(sample_set: Path, tmp_path: Path) -> None:
+    alone = tmp_path / "alone" / "fy2012"
+    shutil.copytree(sample_set / "fy2012", alone)
+    shutil.copy(sample_set / "organization.toml", alone.parent)
+    shutil.copytree(sample_set / "assets", alone.parent / "assets")
+    build(alone, tmp_path / "out", ["annual-report"])
+    html = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    assert "vs FY2011" not in html and 'id="chart-trend"' not in html
+
+
+def test_completeness_warnings(sample_set: Path) -> None:
+    year = sample_set / "fy2012"
+    (year / "data/people.csv").unlink()
+    for md in (year / "narrative").glob("*overview*"):
+        md.unlink()
+    finances = year / "data/finances.csv"
+    rows = [r for r in finances.read_text().splitlines() if not r.startswith("income,")]
+    finances.write_text("\n".join(rows) + "\n")
+    result = check(year)
+    assert result.ok
+    messages = {(d.location.path.name, d.message) for d in result.diagnostics}
+    assert ("people.csv", "no board members listed (people table)") in messages
+    assert ("finances.csv", "no income in the finances table") in messages
+    assert (
+        "narrative",
+        "no mission statement or overview in the narrative (add e.g. narrative/02-overview.md)",
+    ) in messages
+
+
+def test_an_earlier_year_with_errors_is_left_out_with_a_warning(sample_set: Path) -> None:
+    bad = sample_set / "fy2011/data/activities.csv"
+    bad.write_text(bad.read_text() + "not-a-date,Broken,Event,,,,\n")
+    result = check(sample_set / "fy2012")
+    assert result.ok
+    assert any(
+        d.location.path.parent.name == "fy2011" and "left out of the comparison" in d.message
+        for d in result.diagnostics
+    )
