@@ -29,7 +29,9 @@ from pathlib import Path
 from weasyprint import HTML
 from reportgen.fetch import Sandbox
 from reportgen.pdf import _fetcher
-HTML(string=open(sys.argv[1], encoding="utf-8").read(), base_url=sys.argv[2], url_fetcher=_fetcher(Sandbox.of([Path(sys.argv[3])]))).write_pdf(sys.argv[4])
+fetcher = _fetcher(Sandbox.of([Path(sys.argv[3])]))
+html = open(sys.argv[1], encoding="utf-8").read()
+HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(sys.argv[4])
 """
 
 
@@ -53,7 +55,8 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 
 def final_html(work: Path) -> Path:
     """The print HTML reportgen hands to WeasyPrint for the sample."""
-    from reportgen import pipeline, html as html_stage
+    from reportgen import html as html_stage
+    from reportgen import pipeline
 
     captured: list[str] = []
     original = html_stage.render_html
@@ -89,7 +92,8 @@ def main() -> None:
         html = final_html(work)
         cases = {
             "floor: WeasyPrint alone, fresh process": [
-                python, "-c", FLOOR, str(html), YEAR.as_uri() + "/", str(YEAR), str(work / "floor.pdf"),
+                python, "-c", FLOOR, str(html), YEAR.as_uri() + "/", str(YEAR),
+                str(work / "floor.pdf"),
             ],
             "reportgen build (PDF + HTML), cold": [
                 python, "-m", "reportgen", "build", str(YEAR), "--out", str(work / "out"), "-q",

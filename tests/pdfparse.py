@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zlib
 from dataclasses import dataclass
@@ -84,8 +85,6 @@ class ParsedPdf:
         data = self.path.read_bytes()
         chunks = [data]
         for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
-            try:
+            with contextlib.suppress(zlib.error):
                 chunks.append(zlib.decompress(match.group(1)))
-            except zlib.error:
-                pass
         return b"\n".join(chunks)

@@ -60,8 +60,14 @@ def test_bad_input_exits_2_with_every_problem_located_and_writes_nothing(
     result = run("build", str(year), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 2
     err = result.stderr.splitlines()
-    assert "reports/fy2012/data/finances.csv:2: column 'kind': 'incme' is not one of income, expense (did you mean 'income'?)" in err
-    assert "reports/fy2012/data/lobbying.csv:14: column 'date': '2013-13-02' is not a date (YYYY-MM-DD)" in err
+    assert (
+        "reports/fy2012/data/finances.csv:2: column 'kind': 'incme' is not one of "
+        "income, expense (did you mean 'income'?)" in err
+    )
+    assert (
+        "reports/fy2012/data/lobbying.csv:14: column 'date': '2013-13-02' "
+        "is not a date (YYYY-MM-DD)" in err
+    )
     assert err.index(next(e for e in err if "finances.csv" in e)) < err.index(
         next(e for e in err if "lobbying.csv" in e)
     )
@@ -69,7 +75,9 @@ def test_bad_input_exits_2_with_every_problem_located_and_writes_nothing(
     assert not out.exists()
 
 
-def test_a_failed_build_leaves_the_previous_output_untouched(sample_set: Path, tmp_path: Path) -> None:
+def test_a_failed_build_leaves_the_previous_output_untouched(
+    sample_set: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     first = run("build", str(sample_set / "fy2012"), "--out", str(out), "-q")
     assert first.returncode == 0, first.stderr
@@ -102,7 +110,9 @@ def test_unknown_edition_is_a_usage_error(sample_set: Path) -> None:
     assert "poster" in result.stderr
 
 
-def test_an_internal_error_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch, sample_set: Path) -> None:
+def test_an_internal_error_is_one_line_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, sample_set: Path
+) -> None:
     import reportgen.pipeline
 
     def explode(*args: object, **kwargs: object) -> None:
@@ -129,7 +139,9 @@ def test_check_and_help_do_not_import_the_renderer(sample_set: Path) -> None:
         "print(json.dumps([r.exit_code, h.exit_code, sorted(m for m in sys.modules "
         "if m.split('.')[0] in ('weasyprint', 'matplotlib'))]))\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     check_code, help_code, heavy = json.loads(result.stdout)
     assert (check_code, help_code, heavy) == (0, 0, [])
 

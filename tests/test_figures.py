@@ -66,7 +66,9 @@ def year() -> FiscalYear:
         donors=(Donor("A Donor", "d1", amount=Decimal(5)),),
         narrative=(
             NarrativeSection("overview", "Overview", "<p>hi</p>", Path("o.md")),
-            NarrativeSection("notes", "Notes", f"<p>{SECRET}</p>", Path("n.md"), visibility="internal"),
+            NarrativeSection(
+                "notes", "Notes", f"<p>{SECRET}</p>", Path("n.md"), visibility="internal"
+            ),
             NarrativeSection("ja", "概要", "<p>ja</p>", Path("o.ja.md"), language="ja"),
         ),
     )
@@ -127,10 +129,13 @@ def test_charts_are_stable_svg_with_text_as_text_and_alt_from_data(year: FiscalY
     assert "<text" in income.svg and "Donations" in income.svg  # text stays text
     assert "Donations ¥600K" in income.alt and "¥1M in total" in income.alt
     assert "62.5%" not in charts["chart-expenses"].alt  # percentages are rounded
-    assert "Programmes 62%" in charts["chart-expenses"].alt or "Programmes 63%" in charts["chart-expenses"].alt
+    assert (
+        "Programmes 62%" in charts["chart-expenses"].alt
+        or "Programmes 63%" in charts["chart-expenses"].alt
+    )
     assert "FY2011" in charts["chart-trend"].alt
     assert charts["chart-by-month"].rows[0] == ("September 2012", "2")
-    assert f'id="chart-income-' in income.svg  # ids are namespaced per chart
+    assert 'id="chart-income-' in income.svg  # ids are namespaced per chart
     assert SECRET not in "".join(c.svg + c.alt for c in charts.values())
 
 

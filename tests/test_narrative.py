@@ -273,11 +273,6 @@ def test_no_heading_no_title_is_a_warning_and_the_slug_is_used(root: Path) -> No
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: the title taken from the first heading keeps its Markdown source "
-    "('The *big* year'), so asterisks/backticks are printed literally in the report",
-    strict=True,
-)
 def test_title_from_heading_is_plain_text(root: Path) -> None:
     section, _ = render(root, "a.md", "# The *big* `year`\n\nText.\n")
     assert section is not None
@@ -348,11 +343,6 @@ def test_link_in_a_table_cell_and_reference_definition_are_checked(root: Path) -
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a bad link on a later line of a multi-line paragraph is reported at the "
-    "paragraph's first line, not its own line",
-    strict=True,
-)
 def test_link_on_a_later_line_of_a_paragraph_has_its_own_line(root: Path) -> None:
     section, diags = render(root, "a.md", "# B\n\nline one\nline two [s](../../secret.txt)\n")
     assert section is None
@@ -361,11 +351,6 @@ def test_link_on_a_later_line_of_a_paragraph_has_its_own_line(root: Path) -> Non
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a missing file named the documented way from narrative/ ('../assets/nope.png') "
-    "is reported as 'leaves the report folder' instead of 'not found in the report folder'",
-    strict=True,
-)
 def test_missing_image_via_parent_folder_is_reported_as_not_found(root: Path) -> None:
     section, diags = render(root, "a.md", "# B\n\n![p](../assets/nope.png)\n")
     assert section is None

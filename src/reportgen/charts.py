@@ -178,7 +178,7 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         ax.yaxis.grid(True, color=style.palette.rule, linewidth=0.6)
         ax.set_axisbelow(True)
         ax.spines[["left"]].set_visible(False)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         ax.set_ylim(0, max(bottom) * 1.12 if max(bottom) else 1)
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(categories), 5),
                   handlelength=1, handleheight=1, borderaxespad=0.2)  # fmt: skip
@@ -206,7 +206,10 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         draw,
         style,
         (style.label("month"), style.label("count")),
-        tuple((i18n.format_month(m, style.language, short=False), str(n)) for m, n in fig_data.by_month),
+        tuple(
+            (i18n.format_month(m, style.language, short=False), str(n))
+            for m, n in fig_data.by_month
+        ),
     )
 
 
@@ -289,10 +292,14 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         share = fig_data.program_share
         if share is not None:
             ax.text(0, 0.08, i18n.format_percent(share, style.language), ha="center",
-                    va="center", fontsize=15, fontweight="bold", color=style.palette.ink)  # fmt: skip
+                    va="center", fontsize=15, fontweight="bold",
+                    color=style.palette.ink)  # fmt: skip
             ax.text(0, -0.22, style.label("function_program"), ha="center", va="center",
                     color=style.palette.muted)  # fmt: skip
-        labels = [f"{n}  {i18n.format_percent(s, style.language)}" for n, s in zip(names, shares, strict=True)]
+        labels = [
+            f"{n}  {i18n.format_percent(s, style.language)}"
+            for n, s in zip(names, shares, strict=True)
+        ]
         ax.legend(labels, loc="center left", bbox_to_anchor=(1.02, 0.5), handlelength=1,
                   handleheight=1, borderaxespad=0)  # fmt: skip
         ax.set_aspect("equal")
@@ -318,8 +325,11 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         style,
         (style.label("function"), style.label("amount"), style.label("share")),
         tuple(
-            (n, i18n.format_money(a, style.currency, style.language),
-             i18n.format_percent(s, style.language))  # fmt: skip
+            (
+                n,
+                i18n.format_money(a, style.currency, style.language),
+                i18n.format_percent(s, style.language),
+            )
             for n, s, (_, a) in zip(names, shares, split, strict=True)
         ),
         width=WIDTH_IN / 2 - 0.1,
@@ -370,8 +380,11 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
         style,
         (style.label("fiscal_year"), inc_label, exp_label),
         tuple(
-            (h.fiscal_year, i18n.format_money(h.income, style.currency, style.language),
-             i18n.format_money(h.expenses, style.currency, style.language))  # fmt: skip
+            (
+                h.fiscal_year,
+                i18n.format_money(h.income, style.currency, style.language),
+                i18n.format_money(h.expenses, style.currency, style.language),
+            )
             for h in history
         ),
         width=WIDTH_IN / 2 - 0.1,
@@ -392,7 +405,7 @@ def _render(
     import matplotlib
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with matplotlib.rc_context(_rc(style)):
+    with matplotlib.rc_context(_rc(style)):  # type: ignore[arg-type]
         fig = _figure(style, height, width)
         draw(fig.add_subplot())
         svg = _svg(fig, chart_id)

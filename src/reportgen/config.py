@@ -30,7 +30,7 @@ TABLE_KEYS = {
     "signatory": {"name", "role"},
 }
 COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{0,62}")
+FONT = re.compile(r"[^\W_][^\W_ \-]*(?:[ \-][^\W_]+)*")  # letters, digits, spaces, hyphens
 CURRENCY = re.compile(r"[A-Z]{3}")
 WEBSITE = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 EMAIL = re.compile(r"[^@\s\"'<>]+@[^@\s\"'<>]+\.[^@\s\"'<>]+")

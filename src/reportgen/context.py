@@ -84,7 +84,9 @@ class RenderContext:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
-def _change(now: float, before: float | None, language: str, previous: str, money: bool) -> tuple[str | None, str | None]:
+def _change(
+    now: float, before: float | None, language: str, previous: str, money: bool
+) -> tuple[str | None, str | None]:
     if before is None:
         return None, None
     vs = i18n.label(language, "vs_previous", previous=previous)
@@ -102,8 +104,12 @@ def _change(now: float, before: float | None, language: str, previous: str, mone
     return f"{sign}{i18n.format_number(abs(diff), language)} {vs}", direction
 
 
-def _stats(fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str) -> tuple[Stat, ...]:
-    def stat(value: float | Decimal, before: float | Decimal | None, key: str, money: bool = False) -> Stat:
+def _stats(
+    fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
+) -> tuple[Stat, ...]:
+    def stat(
+        value: float | Decimal, before: float | Decimal | None, key: str, money: bool = False
+    ) -> Stat:
         text = (
             i18n.format_compact_money(Decimal(value), currency, language)
             if money
@@ -117,17 +123,27 @@ def _stats(fig: KeyFigures, prev: KeyFigures | None, language: str, currency: st
 
     p = prev
     stats = [
-        stat(fig.activities, p and p.activities, "activities_count"),
-        stat(fig.lobbying, p and p.lobbying, "lobbying_count"),
+        stat(fig.activities, p.activities if p else None, "activities_count"),
+        stat(fig.lobbying, p.lobbying if p else None, "lobbying_count"),
     ]
     if fig.participants:
-        stats.append(stat(fig.participants, p and p.participants, "participants"))
+        stats.append(stat(fig.participants, p.participants if p else None, "participants"))
     if fig.coalitions:
-        stats.append(stat(fig.coalition_organizations, p and p.coalition_organizations, "coalition_orgs"))
-        stats.append(stat(fig.coalition_countries, p and p.coalition_countries, "coalition_countries"))
+        stats.append(
+            stat(
+                fig.coalition_organizations,
+                p.coalition_organizations if p else None,
+                "coalition_orgs",
+            )
+        )
+        stats.append(
+            stat(
+                fig.coalition_countries, p.coalition_countries if p else None, "coalition_countries"
+            )
+        )
     if fig.income or fig.expenses:
-        stats.append(stat(fig.income, p and p.income, "income", money=True))
-        stats.append(stat(fig.expenses, p and p.expenses, "expenses", money=True))
+        stats.append(stat(fig.income, p.income if p else None, "income", money=True))
+        stats.append(stat(fig.expenses, p.expenses if p else None, "expenses", money=True))
     share = fig.program_share
     if share is not None:
         before = p.program_share if p else None
@@ -138,7 +154,14 @@ def _stats(fig: KeyFigures, prev: KeyFigures | None, language: str, currency: st
             vs = i18n.label(language, "vs_previous", previous=p.fiscal_year if p else "")
             change = f"{'+' if points >= 0 else '−'}{abs(points)} pt {vs}"
             direction = "up" if points > 0 else "down" if points < 0 else "flat"
-        stats.append(Stat(i18n.format_percent(share, language), i18n.label(language, "program_share"), change, direction))
+        stats.append(
+            Stat(
+                i18n.format_percent(share, language),
+                i18n.label(language, "program_share"),
+                change,
+                direction,
+            )
+        )
     return tuple(stats)
 
 
@@ -146,38 +169,90 @@ def _d(value: date, language: str) -> str:
     return i18n.format_date(value, language, "medium" if language == "ja" else "long")
 
 
-def _tables(year: FiscalYear, fig: KeyFigures, language: str, currency: str) -> dict[str, Table | None]:
-    L = lambda key: i18n.label(language, key)  # noqa: E731
-    money = lambda a: i18n.format_money(a, currency, language)  # noqa: E731
+def _tables(
+    year: FiscalYear, fig: KeyFigures, language: str, currency: str
+) -> dict[str, Table | None]:
+    def L(key: str) -> str:
+        return i18n.label(language, key)
+
+    def money(amount: Decimal) -> str:
+        return i18n.format_money(amount, currency, language)
+
     acts = sorted(year.activities, key=lambda a: (a.date, a.title))
-    activities = Table(
-        (L("date"), L("title"), L("category"), L("location")),
-        tuple(Row((i18n.format_date(a.date, language, "medium"), a.title, a.category, a.location or ""), a.description) for a in acts),
-        note_column=1,
-    ) if acts else None
-    coalitions = Table(
-        (L("name"), L("role"), L("joined"), L("members"), L("countries")),
-        tuple(
-            Row((c.name, c.role, i18n.format_date(c.joined, language, "medium") if c.joined else "",
-                 "" if c.member_organizations is None else i18n.format_number(c.member_organizations, language),
-                 "" if c.countries is None else i18n.format_number(c.countries, language)), c.description)
-            for c in year.coalitions
-        ),
-        numeric=(3, 4),
-    ) if year.coalitions else None
+    activities = (
+        Table(
+            (L("date"), L("title"), L("category"), L("location")),
+            tuple(
+                Row(
+                    (
+                        i18n.format_date(a.date, language, "medium"),
+                        a.title,
+                        a.category,
+                        a.location or "",
+                    ),
+                    a.description,
+                )
+                for a in acts
+            ),
+            note_column=1,
+        )
+        if acts
+        else None
+    )
+    coalitions = (
+        Table(
+            (L("name"), L("role"), L("joined"), L("members"), L("countries")),
+            tuple(
+                Row(
+                    (
+                        c.name,
+                        c.role,
+                        i18n.format_date(c.joined, language, "medium") if c.joined else "",
+                        ""
+                        if c.member_organizations is None
+                        else i18n.format_number(c.member_organizations, language),
+                        "" if c.countries is None else i18n.format_number(c.countries, language),
+                    ),
+                    c.description,
+                )
+                for c in year.coalitions
+            ),
+            numeric=(3, 4),
+        )
+        if year.coalitions
+        else None
+    )
     visits = sorted(year.lobbying, key=lambda v: (v.date, v.target))
-    lobbying = Table(
-        (L("date"), L("target_type"), L("target"), L("topic")),
-        tuple(Row((i18n.format_date(v.date, language, "medium"), v.target_type, v.target, v.topic or ""), v.outcome) for v in visits),
-        note_column=2,
-    ) if visits else None
+    lobbying = (
+        Table(
+            (L("date"), L("target_type"), L("target"), L("topic")),
+            tuple(
+                Row(
+                    (
+                        i18n.format_date(v.date, language, "medium"),
+                        v.target_type,
+                        v.target,
+                        v.topic or "",
+                    ),
+                    v.outcome,
+                )
+                for v in visits
+            ),
+            note_column=2,
+        )
+        if visits
+        else None
+    )
 
     def amounts(rows: tuple[tuple[str, Decimal], ...], total: Decimal, label: str) -> Table | None:
         if not rows:
             return None
         return Table(
             (label, L("amount"), L("share")),
-            tuple(Row((c, money(a), i18n.format_percent(float(a / total) if total else 0, language))) for c, a in rows),
+            tuple(
+                Row((c, money(a), i18n.format_percent(float(a / total) if total else 0, language)))
+                for c, a in rows
+            ),
             numeric=(1, 2),
             footer=(L("total"), money(total), i18n.format_percent(1 if total else 0, language)),
         )
@@ -204,7 +279,9 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
         )  # fmt: skip
     if year.lobbying:
         types = [f"{t} ({n})" for t, n in fig.by_target_type]
-        out["lobbying"] = i18n.label(language, "lobbying_intro", count=fig.lobbying, types=format_list(types, locale=loc))
+        out["lobbying"] = i18n.label(
+            language, "lobbying_intro", count=fig.lobbying, types=format_list(types, locale=loc)
+        )
     if year.coalitions:
         out["coalitions"] = i18n.label(language, "coalitions_intro", count=fig.coalitions)
     if year.finances:
@@ -255,7 +332,12 @@ def build_context(
         labels=i18n.LABELS[language],
         title=config.title,
         fiscal_year=config.fiscal_year,
-        period=i18n.label(language, "fiscal_year_period", start=_d(config.start, language), end=_d(config.end, language)),
+        period=i18n.label(
+            language,
+            "fiscal_year_period",
+            start=_d(config.start, language),
+            end=_d(config.end, language),
+        ),
         published=i18n.label(language, "published", date=_d(published, language)),
         published_iso=published.isoformat(),
         organization=config.organization,

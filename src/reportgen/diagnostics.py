@@ -7,14 +7,16 @@ shows every problem. The CLI prints them sorted, ``path:line: message``.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -38,10 +40,8 @@ class Location:
         """The location with its path shown relative to ``base`` when inside it."""
         path = self.path
         if base is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = path.relative_to(base)
-            except ValueError:
-                pass
         return str(Location(path, self.line, self.cell))
 
 
@@ -51,9 +51,18 @@ class Diagnostic:
     location: Location
     message: str
 
-    def sort_key(self) -> tuple[str, int, str, str]:
+    def sort_key(self) -> tuple[str, int, str, int, int, str]:
         loc = self.location
-        return (str(loc.path), loc.line or 0, loc.cell or "", self.message)
+        sheet, row, column = "", 0, 0
+        if loc.cell:
+            sheet, _, ref = loc.cell.rpartition("!")
+            match = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
+            if match:
+                letters, digits = match.groups()
+                row = int(digits)
+                for ch in letters:
+                    column = column * 26 + ord(ch) - 64
+        return (str(loc.path), loc.line or 0, sheet, row, column, self.message)
 
     def format(self, base: Path | None = None) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""

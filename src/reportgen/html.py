@@ -36,18 +36,24 @@ def css_for(ctx: RenderContext, medium: str) -> str:
     variables = f":root{{{ctx.palette.css_variables()}--font-body:'{ctx.font}';}}\n"
     if medium == "screen":
         return variables + stylesheet("report.css", "screen.css")
-    page = environment().get_template("css/print.css.j2").render(
-        page_size=ctx.page_size,
-        page_height=PAGE_HEIGHTS[ctx.page_size],
-        palette=ctx.palette,
-        font_stack=f"'{ctx.font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
+    page = (
+        environment()
+        .get_template("css/print.css.j2")
+        .render(
+            page_size=ctx.page_size,
+            page_height=PAGE_HEIGHTS[ctx.page_size],
+            palette=ctx.palette,
+            font_stack=f"'{ctx.font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
+        )
     )
     return variables + stylesheet("report.css") + page
 
 
 def render_html(ctx: RenderContext, medium: str, template: str) -> RenderedHtml:
-    html = environment().get_template(template).render(
-        ctx=ctx, medium=medium, css=css_for(ctx, medium)
+    html = (
+        environment()
+        .get_template(template)
+        .render(ctx=ctx, medium=medium, css=css_for(ctx, medium))
     )
     return RenderedHtml(ctx.edition, medium, html)
 

@@ -77,7 +77,9 @@ LABELS: dict[str, dict[str, str]] = {
         "website": "Website",
         "email": "Email",
         "address": "Address",
-        "activities_intro": "{count} activities in {categories} categories, from {first} to {last}.",
+        "activities_intro": (
+            "{count} activities in {categories} categories, from {first} to {last}."
+        ),
         "lobbying_intro": "{count} meetings with {types}.",
         "coalitions_intro": "Membership of {count} coalitions and networks.",
         "finances_intro": "Income of {income} against expenses of {expenses}.",
@@ -205,6 +207,4 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
     """Short amounts for key figures and chart labels: ¥10.2M, 1,020万円."""
     from babel.numbers import format_compact_currency
 
-    return format_compact_currency(
-        value, currency, locale=_locale(language), fraction_digits=1
-    )
+    return format_compact_currency(value, currency, locale=_locale(language), fraction_digits=1)

@@ -89,6 +89,8 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
             line = raw.body_line + (token.map[0] if token.map else 0)
             for child in token.children:
                 _check_link(child, raw.path, root, line, diags)
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
     if len(diags.errors) > before:
         return None
     html = md.renderer.render(tokens, md.options, env)
@@ -97,7 +99,7 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
         title=str(title),
         html=html,
         source=raw.path,
-        editions=tuple(front.get("editions", EDITIONS)),
+        editions=tuple(str(e) for e in front.get("editions", EDITIONS)),  # type: ignore[attr-defined]
         visibility=str(front.get("visibility", PUBLIC)),
         language=language,
     )
@@ -136,7 +138,11 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
 def _take_first_heading(tokens: list[Token]) -> str | None:
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
-            title = tokens[i + 1].content.strip()
+            inline = tokens[i + 1]
+            # The plain text of the heading: emphasis and code marks are not part of it.
+            title = "".join(
+                c.content for c in inline.children or [] if c.type in ("text", "code_inline")
+            ).strip()
             del tokens[i : i + 3]
             return title or None
     return None
@@ -172,18 +178,15 @@ def _check_link(token: Token, source: Path, root: Path, line: int, diags: Diagno
 
 def _resolve_local(path: str, here: Path, root: Path) -> Path | str:
     """The file a relative link names, inside ``root``; else why not, as text."""
+    if path.startswith("/"):
+        return "must be relative to the report folder"
     real_root = root.resolve()
-    left = False
+    inside = False
     for base in (here, root):
-        candidate = Path(os.path.normpath(base / path)) if not path.startswith("/") else None
-        if candidate is None:
-            return "must be relative to the report folder"
-        resolved = candidate.resolve()
+        resolved = Path(os.path.normpath(base / path)).resolve()
         if not resolved.is_relative_to(real_root):
-            left = True
             continue
+        inside = True
         if resolved.is_file():
             return resolved
-    if left:
-        return "leaves the report folder"
-    return "not found in the report folder"
+    return "not found in the report folder" if inside else "leaves the report folder"

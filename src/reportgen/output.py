@@ -27,7 +27,9 @@ def _safe(relative: str) -> PurePosixPath:
     return path
 
 
-def write_outputs(destination: Path, files: Mapping[str, bytes], replace_dirs: tuple[str, ...] = ()) -> list[Path]:
+def write_outputs(
+    destination: Path, files: Mapping[str, bytes], replace_dirs: tuple[str, ...] = ()
+) -> list[Path]:
     """Write ``files`` (relative posix path -> bytes) under ``destination``.
 
     Folders named in ``replace_dirs`` are replaced whole (so that files of an

@@ -192,7 +192,11 @@ def render_edition(
     sandbox = Sandbox.of([config.root, templates_dir()])
     logo = None
     if config.organization.logo is not None:
-        logo = Sandbox.of([config.organization.logo.parent]).fetch(str(config.organization.logo)).data_uri
+        logo = (
+            Sandbox.of([config.organization.logo.parent])
+            .fetch(str(config.organization.logo))
+            .data_uri
+        )
     ctx = build_context(
         seen, edition, language, figures, earlier[0] if earlier else None, charts, colours, logo
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.model import (
+    LANGUAGES,
     Activity,
     Coalition,
     Donor,
@@ -62,23 +63,41 @@ def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSe
     return tuple(s for s in sections if s is not None)
 
 
+def _is_translation(column: str, known: tuple[str, ...]) -> bool:
+    """``title_ja``: a column of the contract in another language (see Languages)."""
+    base, _, language = column.rpartition("_")
+    return language in LANGUAGES and base in known
+
+
 def _validate_table(
     table: RawTable, schema: TableSchema, config: ReportConfig | None, diags: Diagnostics
 ) -> tuple[Any, ...]:
     known = schema.names
+    if not table.columns:
+        if schema.required:
+            diags.error(table.header_location, "the file is empty: it needs at least a header row")
+        else:
+            diags.warning(table.header_location, "the file is empty; the table is left out")
+        return ()
+    unknown = [c for c in table.columns if c and c not in known and not _is_translation(c, known)]
+    misspelt: set[str] = set()
     for column in schema.columns:
         if column.required and column.name not in table.columns:
-            unknown = [c for c in table.columns if c not in known]
+            hint = did_you_mean(column.name, unknown)
+            found = hint.split("'")[1] if hint else None
+            if found:
+                misspelt.add(found)
             diags.error(
                 table.header_location,
-                f"missing required column '{column.name}'{did_you_mean(column.name, unknown)}",
+                f"missing required column '{column.name}'"
+                + (f" (found '{found}': did you mean '{column.name}'?)" if found else ""),
             )
     seen: set[str] = set()
     for column_name in table.columns:
-        if column_name in seen:
+        if column_name and column_name in seen:
             diags.error(table.header_location, f"column '{column_name}' appears twice")
         seen.add(column_name)
-        if column_name and column_name not in known:
+        if column_name in unknown and column_name not in misspelt:
             diags.warning(
                 table.header_location,
                 f"unknown column '{column_name}' is kept as an extra field"
@@ -188,7 +207,7 @@ def _parse_int(value: Any, column: Column) -> tuple[Any, str | None]:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _as_text(value).replace(",", "")
-    if not re.fullmatch(r"[+-]?\d+", text):
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
         return None, f"'{_as_text(value)}' is not a whole number"
     number = int(text)
     if number < 0:
@@ -200,6 +219,8 @@ def _parse_decimal(value: Any, column: Column) -> tuple[Any, str | None]:
     if isinstance(value, bool):
         return None, f"'{value}' is not a number"
     text = _as_text(value).replace(",", "").replace("_", "")
+    if not re.fullmatch(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", text):
+        return None, f"'{_as_text(value)}' is not a number"
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -258,8 +279,7 @@ def completeness(year: FiscalYear, diags: Diagnostics) -> None:
     if not any(words.search(s.slug) or words.search(s.title) for s in public_narrative):
         diags.warning(
             Location(root / "narrative"),
-            "no mission statement or overview in the narrative "
-            "(add e.g. narrative/02-overview.md)",
+            "no mission statement or overview in the narrative (add e.g. narrative/02-overview.md)",
         )
     if not any(a.visibility == "public" for a in year.activities):
         diags.warning(

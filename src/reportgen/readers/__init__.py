@@ -34,8 +34,10 @@ def read_report(root: Path, diags: Diagnostics) -> RawReport:
     config = load_config(root, diags)
     tables = {}
     data = root / "data"
+    files = sorted(p for p in data.iterdir() if p.is_file()) if data.is_dir() else []
     for name, schema in TABLES.items():
-        found = [data / f"{name}{ext}" for ext in TABLE_EXTENSIONS if (data / f"{name}{ext}").is_file()]
+        # File names are matched without regard to case: Lobbying.CSV is lobbying.csv.
+        found = [p for ext in TABLE_EXTENSIONS for p in files if p.name.lower() == f"{name}{ext}"]
         if len(found) > 1:
             diags.error(
                 Location(found[1]),
@@ -52,13 +54,12 @@ def read_report(root: Path, diags: Diagnostics) -> RawReport:
         table = read_table(name, found[0], diags)
         if table is not None:
             tables[name] = table
-    if data.is_dir():
-        known = [f"{n}{e}" for n in TABLES for e in TABLE_EXTENSIONS]
-        for path in sorted(data.iterdir()):
-            if path.suffix.lower() in TABLE_EXTENSIONS and path.stem.lower() not in TABLES:
-                diags.warning(
-                    Location(path),
-                    f"unknown table '{path.name}' is ignored{did_you_mean(path.name, known)}",
-                )
+    known = [f"{n}{e}" for n in TABLES for e in TABLE_EXTENSIONS]
+    for path in files:
+        if path.suffix.lower() in TABLE_EXTENSIONS and path.stem.lower() not in TABLES:
+            diags.warning(
+                Location(path),
+                f"unknown table '{path.name}' is ignored{did_you_mean(path.name, known)}",
+            )
     narratives = tuple(read_narratives(root / "narrative", diags))
     return RawReport(root, config, tables, narratives)

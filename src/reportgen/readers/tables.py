@@ -63,8 +63,7 @@ def _decode(path: Path, diags: Diagnostics) -> str | None:
         line = data[: exc.start].count(b"\n") + 1
         diags.error(
             Location(path, line),
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
-            "save it as 'CSV UTF-8'",
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as 'CSV UTF-8'",
         )
         return None
 
@@ -104,9 +103,8 @@ def _read_csv(name: str, path: Path, diags: Diagnostics) -> RawTable | None:
     except csv.Error as exc:
         diags.error(Location(path, reader.line_num or 1), f"cannot read CSV: {exc}")
         return None
-    if header is None:
-        diags.error(Location(path, 1), "the file is empty: it needs at least a header row")
-        return None
+    if header is None:  # no header at all: validation decides how bad that is
+        return RawTable(name, path, (), Location(path, 1), ())
     return RawTable(name, path, tuple(header), Location(path, header_line), tuple(rows))
 
 
@@ -145,11 +143,8 @@ def _read_xlsx(name: str, path: Path, diags: Diagnostics) -> RawTable | None:
     finally:
         workbook.close()
     if header is None:
-        diags.error(Location(path), "the first sheet is empty: it needs a header row")
-        return None
-    return RawTable(
-        name, path, tuple(header), Location(path, cell=header_cell), tuple(rows)
-    )
+        return RawTable(name, path, (), Location(path, cell=f"{title}!A1"), ())
+    return RawTable(name, path, tuple(header), Location(path, cell=header_cell), tuple(rows))
 
 
 def _short(exc: Exception) -> str:
