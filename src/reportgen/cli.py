@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
-from reportgen.diagnostics import Diagnostic, Severity
+from reportgen.diagnostics import Diagnostic, Severity, summarise
 from reportgen.errors import InvalidInput, ReportgenError
 from reportgen.model import EDITIONS
 
@@ -26,9 +26,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _echo_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
-    base = Path.cwd()
-    for diagnostic in diagnostics:
-        click.echo(diagnostic.format(base), err=True)
+    for line in summarise(diagnostics, Path.cwd()):
+        click.echo(line, err=True)
 
 
 def _size(n: int) -> str:

@@ -112,3 +112,46 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     by_lower = {c.lower(): c for c in choices}
     close = difflib.get_close_matches(word.strip().lower(), list(by_lower), n=1, cutoff=0.75)
     return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
+
+
+def shape(message: str) -> str:
+    """A message with its values blanked: what "the same problem" means."""
+    head, sep, rest = (
+        message.partition(": ") if message.startswith("column '") else ("", "", message)
+    )
+    rest = re.sub(r"'[^']*'", "'…'", rest)
+    rest = re.sub(r"-?\b\d[\d,.:-]*", "N", rest)
+    return f"{head}{sep}{rest}"
+
+
+def summarise(
+    diagnostics: Iterable[Diagnostic], base: Path | None = None, limit: int = 10
+) -> list[str]:
+    """Sorted lines for the terminal; past ``limit`` of the same problem in one
+    file, the rest is counted in one line instead of printed."""
+    lines: list[str] = []
+    seen: dict[tuple[Path, Severity, str], int] = {}
+    hidden: dict[tuple[Path, Severity, str], int] = {}
+    current: Path | None = None
+
+    def flush() -> None:
+        for (path, severity, text), count in hidden.items():
+            where = Location(path).display(base)
+            prefix = "warning: " if severity is Severity.WARNING else ""
+            lines.append(f'{where}: {prefix}{count:,} more like "{text}" (not shown)')
+        hidden.clear()
+
+    ordered = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
+    for diagnostic in ordered:
+        path = diagnostic.location.path
+        if path != current:
+            flush()
+            current = path
+        key = (path, diagnostic.severity, shape(diagnostic.message))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            lines.append(diagnostic.format(base))
+        else:
+            hidden[key] = hidden.get(key, 0) + 1
+    flush()
+    return lines

@@ -90,8 +90,8 @@ def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
                 if own.has_errors:
                     diags.warning(
                         Location(earlier / "report.toml"),
-                        "this earlier year has errors, so it is left out of the comparison "
-                        f"(run: reportgen check {earlier})",
+                        "this earlier year has errors (check it on its own), so it is "
+                        "left out of the comparison",
                     )
             previous = cache[key]
             if previous is None:
