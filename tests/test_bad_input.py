@@ -150,7 +150,7 @@ CASES: list[tuple[str, Mutation, str]] = [
             "## Working in coalition",
             "See [our files](../../organization.toml).\n\n## Working in coalition",
         ),
-        "reports/fy2012/narrative/02-overview.md:7: link '../../organization.toml' leaves "
+        "reports/fy2012/narrative/02-overview.md:8: link '../../organization.toml' leaves "
         "the report folder",
     ),
     (

@@ -95,7 +95,10 @@ def test_build_reports_what_it_wrote(sample_set: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "annual-report.pdf (" in result.stdout and " pages)" in result.stdout
     assert "annual-report.html (" in result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("built 2 files in ")
+    assert "handout.pdf (" in result.stdout and "donor.pdf (" in result.stdout
+    assert result.stdout.count("/donors/") == 8
+    assert result.stdout.strip().splitlines()[-1].startswith("built 12 files in ")
+    assert "rendering fy2012: donor letters" in result.stderr
 
 
 def test_not_a_report_folder_is_a_usage_error(tmp_path: Path) -> None:

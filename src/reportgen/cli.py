@@ -97,17 +97,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=click.Choice(EDITIONS),
     help="Build only this edition (repeatable). Default: report.toml's 'editions'.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for donor letters. Default: one per core.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.pass_context
 def build(
-    ctx: click.Context, report_dir: Path, out: Path, editions: tuple[str, ...], quiet: bool
+    ctx: click.Context,
+    report_dir: Path,
+    out: Path,
+    editions: tuple[str, ...],
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
-    """Validate REPORT_DIR and write its editions under OUT/<year>/."""
+    """Validate REPORT_DIR and write its editions under OUT/<year>/.
+
+    Editions: annual-report (PDF and HTML), handout (members), donor (and one
+    letter per row of data/donors when that table exists).
+    """
+    from reportgen.pipeline import Quiet
     from reportgen.pipeline import build as run_build
 
     def action() -> int:
-        progress = None if quiet else (lambda msg: click.echo(f"  rendering {msg}", err=True))
-        result = run_build(report_dir, out, editions or None, progress=progress)
+        progress = Quiet() if quiet else _Progress()
+        result = run_build(report_dir, out, editions or None, progress=progress, workers=jobs)
         _echo_diagnostics(result.diagnostics)
         if not quiet:
             for file in result.files:
@@ -139,6 +156,31 @@ def check(ctx: click.Context, report_dir: Path) -> None:
         return 0
 
     _run(ctx.obj["debug"], action)
+
+
+class _Progress:
+    """Steps as lines, long runs as a bar, all on standard error."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def step(self, message: str) -> None:
+        click.echo(f"  rendering {message}", err=True)
+
+    def start(self, label: str, total: int) -> None:
+        self._bar = click.progressbar(
+            length=total, label=f"  rendering {label}", file=sys.stderr, show_pos=True
+        )
+        self._bar.__enter__()
+
+    def advance(self, count: int) -> None:
+        if self._bar is not None:
+            self._bar.update(count)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 def _display(path: Path) -> str:

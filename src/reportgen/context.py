@@ -8,6 +8,7 @@ place what is here; they compute nothing and format nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,6 +82,9 @@ class RenderContext:
     expenses: Table | None
     people: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     previous: str | None = None
+    document_title: str = ""  # the edition's own title: cover, metadata, running foot
+    comparison: Table | None = None  # this year against the previous one
+    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, first paragraph (HTML)
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -302,6 +306,53 @@ def _people(year: FiscalYear, language: str) -> tuple[tuple[str, tuple[tuple[str
     return tuple(groups)
 
 
+def _comparison(
+    fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
+) -> Table | None:
+    if prev is None:
+        return None
+
+    def number(value: float | Decimal) -> str:
+        return i18n.format_number(value, language)
+
+    def money(value: Decimal) -> str:
+        return i18n.format_money(value, currency, language)
+
+    def change(now: float | Decimal, before: float | Decimal, as_money: bool) -> str:
+        text, _ = _change(float(now), float(before), language, prev.fiscal_year, as_money)
+        return (
+            (text or "")
+            .replace(i18n.label(language, "vs_previous", previous=prev.fiscal_year), "")
+            .strip()
+        )
+
+    rows = [
+        ("activities_count", number(prev.activities), number(fig.activities), change(fig.activities, prev.activities, False)),
+        ("lobbying_count", number(prev.lobbying), number(fig.lobbying), change(fig.lobbying, prev.lobbying, False)),
+        ("participants", number(prev.participants), number(fig.participants), change(fig.participants, prev.participants, False)),
+        ("coalition_orgs", number(prev.coalition_organizations), number(fig.coalition_organizations), change(fig.coalition_organizations, prev.coalition_organizations, False)),
+        ("income", money(prev.income), money(fig.income), change(fig.income, prev.income, True)),
+        ("expenses", money(prev.expenses), money(fig.expenses), change(fig.expenses, prev.expenses, True)),
+        ("net", money(prev.net), money(fig.net), ""),
+    ]  # fmt: skip
+    return Table(
+        ("", prev.fiscal_year, fig.fiscal_year, i18n.label(language, "change")),
+        tuple(Row((i18n.label(language, key).capitalize(), a, b, c)) for key, a, b, c in rows),
+        numeric=(1, 2, 3),
+    )
+
+
+def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
+    """Each narrative section's title and first paragraph (already safe HTML)."""
+    out = []
+    for section in year.narrative:
+        paragraphs = re.findall(r"<p>.*?</p>", section.html, re.S)
+        # The first real paragraph: a salutation ("Dear members,") says nothing.
+        long = [p for p in paragraphs if len(re.sub(r"<[^>]+>", "", p)) >= 80]
+        out.append((section.title, (long or paragraphs or [""])[0]))
+    return tuple(out)
+
+
 def build_context(
     year: FiscalYear,
     edition: str,
@@ -358,4 +409,11 @@ def build_context(
         expenses=tables["expenses"],
         people=_people(year, language),
         previous=previous.fiscal_year if previous else None,
+        document_title=(
+            config.title
+            if edition == "annual-report"
+            else f"{i18n.label(language, f'title_{edition}')} {config.fiscal_year}"
+        ),
+        comparison=_comparison(figures, previous, language, config.currency),
+        summaries=_summaries(year),
     )

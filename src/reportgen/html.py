@@ -16,6 +16,7 @@ from pathlib import Path
 from reportgen.context import RenderContext
 from reportgen.fetch import RefusedResource, Sandbox
 from reportgen.templating import environment, stylesheet
+from reportgen.theme import Palette
 
 MEDIA = ("print", "screen")
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
@@ -31,30 +32,24 @@ class RenderedHtml:
 PAGE_HEIGHTS = {"A4": "297mm", "Letter": "279.4mm"}
 
 
-def css_for(ctx: RenderContext, medium: str) -> str:
+def css_for(palette: Palette, page_size: str, font: str, medium: str) -> str:
     """The stylesheet of a medium, with the theme's values filled in."""
-    variables = f":root{{{ctx.palette.css_variables()}--font-body:'{ctx.font}';}}\n"
+    variables = f":root{{{palette.css_variables()}--font-body:'{font}';}}\n"
     if medium == "screen":
         return variables + stylesheet("report.css", "screen.css")
-    page = (
-        environment()
-        .get_template("css/print.css.j2")
-        .render(
-            page_size=ctx.page_size,
-            page_height=PAGE_HEIGHTS[ctx.page_size],
-            palette=ctx.palette,
-            font_stack=f"'{ctx.font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
-        )
+    template = environment().get_template("css/print.css.j2")
+    page = template.render(
+        page_size=page_size,
+        page_height=PAGE_HEIGHTS[page_size],
+        palette=palette,
+        font_stack=f"'{font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
     )
     return variables + stylesheet("report.css") + page
 
 
 def render_html(ctx: RenderContext, medium: str, template: str) -> RenderedHtml:
-    html = (
-        environment()
-        .get_template(template)
-        .render(ctx=ctx, medium=medium, css=css_for(ctx, medium))
-    )
+    css = css_for(ctx.palette, ctx.page_size, ctx.font, medium)
+    html = environment().get_template(template).render(ctx=ctx, medium=medium, css=css)
     return RenderedHtml(ctx.edition, medium, html)
 
 

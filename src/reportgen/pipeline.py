@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location
 from reportgen.errors import InvalidInput, UsageError
 from reportgen.model import EDITIONS, FiscalYear
 from reportgen.project import earlier_years, is_year, output_name, years_in_set
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from reportgen.letters import Body, Letter
+    from reportgen.output import Staging
 
-TEMPLATES = {"annual-report": "annual-report.html.j2"}
-Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,13 +111,40 @@ def check(report_dir: Path) -> CheckResult:
     return CheckResult(tuple(years), tuple(diags.sorted()))
 
 
+class Progress(Protocol):
+    """What a long build tells its user: steps, and bars for long runs."""
+
+    def step(self, message: str) -> None: ...
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, count: int) -> None: ...
+    def finish(self) -> None: ...
+
+
+class Quiet:
+    def step(self, message: str) -> None:
+        pass
+
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
 def build(
     report_dir: Path,
     out: Path,
     editions: Sequence[str] | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing."""
+    from reportgen.concurrency import default_workers
+    from reportgen.output import Staging
+
     started = time.perf_counter()
     for name in editions or ():
         if name not in EDITIONS:
@@ -123,48 +154,128 @@ def build(
     loaded = _load(years, diags)
     if diags.has_errors:
         raise InvalidInput(diags.sorted())
-    note = progress or (lambda message: None)
-    outputs: list[tuple[Path, dict[str, bytes], dict[str, int]]] = []
-    for item in loaded:
-        assert item.year is not None
-        wanted = tuple(editions) if editions else item.year.config.editions
-        files, pages = _render_year(item, wanted, diags, note)
-        outputs.append((out / output_name(item.path), files, pages))
-    written = []
-    from reportgen.output import write_outputs
-
-    for destination, files, pages in outputs:
-        for path in write_outputs(destination, files, replace_dirs=("donors",)):
-            rel = path.relative_to(destination).as_posix()
-            written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
+    note = progress or Quiet()
+    jobs = workers or default_workers()
+    written: list[WrittenFile] = []
+    with ExitStack() as stack:
+        staged = []
+        for item in loaded:
+            assert item.year is not None
+            wanted = tuple(editions) if editions else item.year.config.editions
+            stage = stack.enter_context(Staging(out / output_name(item.path)))
+            pages = _render_year(item, wanted, stage, note, jobs)
+            staged.append((stage, pages))
+        for stage, pages in staged:  # only now, with every year rendered, touch the output
+            for path in stage.commit(replace_dirs=("donors",)):
+                rel = path.relative_to(stage.destination).as_posix()
+                written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
     return BuildResult(tuple(written), tuple(diags.sorted()), time.perf_counter() - started)
 
 
 def _render_year(
-    item: _Loaded, editions: Sequence[str], diags: Diagnostics, note: Progress
-) -> tuple[dict[str, bytes], dict[str, int]]:
+    item: _Loaded, editions: Sequence[str], stage: Staging, note: Progress, workers: int
+) -> dict[str, int]:
     year = item.year
     assert year is not None
     config = year.config
-    files: dict[str, bytes] = {}
     pages: dict[str, int] = {}
     multilingual = len(config.languages) > 1
+    bodies: dict[str, bytes] = {}
     for edition in editions:
-        if edition not in TEMPLATES:
-            diags.warning(
-                Location(config.root / "report.toml"),
-                f"the '{edition}' edition is not available in this version of reportgen; skipped",
-            )
-            continue
         for language in config.languages:
             prefix = f"{language}/" if multilingual else ""
-            note(f"{item.path.name}: {edition} ({language})")
-            made = render_edition(item.year, item.history, edition, language)
+            note.step(f"{item.path.name}: {edition} ({language})")
+            made = render_edition(year, item.history, edition, language)
             for name, (data, count) in made.items():
-                files[prefix + name] = data
+                stage.write(prefix + name, data)
                 if count is not None:
                     pages[prefix + name] = count
-    return files, pages
+            if edition == "donor":
+                bodies[language] = made["donor.pdf"][0]
+    if "donor" in editions and year.donors:
+        _render_letters(year, bodies, stage, note, workers)
+    return pages
+
+
+def _render_letters(
+    year: FiscalYear, bodies: dict[str, bytes], stage: Staging, note: Progress, workers: int
+) -> None:
+    from reportgen import letters
+    from reportgen.concurrency import chunks, run
+    from reportgen.html import css_for
+    from reportgen.theme import palette
+
+    config = year.config
+    made = letters.make_letters(year, _logo(year))
+    css = css_for(palette(config.theme), config.theme.page_size, config.theme.font, "print")
+    shared = {
+        language: letters.Body(pdf, letters.body_outline(pdf), _donor_title(year, language))
+        for language, pdf in bodies.items()
+    }
+    size = max(1, min(40, -(-len(made) // (workers * 4))))
+    jobs = [
+        _LetterJob(
+            tuple(batch),
+            css,
+            config.root,
+            shared,
+            config.published or config.end,
+            stage.path("donors"),
+        )  # fmt: skip
+        for batch in chunks(made, size)
+    ]
+    note.start(f"{config.root.name}: donor letters", len(made))
+    try:
+        results = run(_letter_batch, jobs, workers, lambda job, _: note.advance(len(job.letters)))
+    finally:
+        note.finish()
+    for names in results:
+        for name in names:
+            stage.adopt(f"donors/{name}")
+
+
+def _donor_title(year: FiscalYear, language: str) -> str:
+    from reportgen import i18n
+
+    return f"{i18n.label(language, 'title_donor')} {year.config.fiscal_year}"
+
+
+@dataclass(frozen=True)
+class _LetterJob:
+    letters: tuple[Letter, ...]
+    css: str
+    base: Path
+    bodies: dict[str, Body]
+    created: date
+    folder: Path  # the staging folder's donors/
+
+
+def _letter_batch(job: _LetterJob) -> list[str]:
+    """Worker: render a batch of letters and write them into the staging folder."""
+    from reportgen.letters import render_batch
+    from reportgen.output import write_staged
+
+    names: list[str] = []
+
+    def write(relative: str, data: bytes) -> None:
+        name = relative.removeprefix("donors/")
+        write_staged(job.folder, name, data)
+        names.append(name)
+
+    render_batch(job.letters, job.css, job.base, job.bodies, job.created, write)
+    return names
+
+
+def _logo(year: FiscalYear) -> str | None:
+    from reportgen.fetch import Sandbox
+
+    logo = year.config.organization.logo
+    if logo is None:
+        return None
+    return Sandbox.of([logo.parent]).fetch(str(logo)).data_uri
+
+
+EDITION_FILES = {"annual-report": True, "handout": False, "donor": False}  # also HTML?
 
 
 def render_edition(
@@ -190,22 +301,16 @@ def render_edition(
     style = ChartStyle(colours, config.theme.font, language, config.currency)
     charts = draw_charts(figures, [*reversed(earlier), figures], style)
     sandbox = Sandbox.of([config.root, templates_dir()])
-    logo = None
-    if config.organization.logo is not None:
-        logo = (
-            Sandbox.of([config.organization.logo.parent])
-            .fetch(str(config.organization.logo))
-            .data_uri
-        )
     ctx = build_context(
-        seen, edition, language, figures, earlier[0] if earlier else None, charts, colours, logo
-    )
-    template = TEMPLATES[edition]
+        seen, edition, language, figures, earlier[0] if earlier else None, charts, colours,
+        _logo(year),
+    )  # fmt: skip
+    template = f"{edition}.html.j2"
     printed = render_html(ctx, "print", template)
     pdf = render_pdf(printed.html, config.root, sandbox)
-    screen = render_html(ctx, "screen", template)
-    page = inline_images(screen.html, config.root, sandbox)
-    return {
-        f"{edition}.pdf": (pdf.data, pdf.pages),
-        f"{edition}.html": (page.encode("utf-8"), None),
-    }
+    files: dict[str, tuple[bytes, int | None]] = {f"{edition}.pdf": (pdf.data, pdf.pages)}
+    if EDITION_FILES[edition]:
+        screen = render_html(ctx, "screen", template)
+        page = inline_images(screen.html, config.root, sandbox)
+        files[f"{edition}.html"] = (page.encode("utf-8"), None)
+    return files
