@@ -38,12 +38,12 @@ class BuiltSample:
 
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSample]:
-    """reports/fy2012 built once per test session through the real pipeline."""
+    """reports/fy2012, every edition, built once per test session through the real pipeline."""
     from reportgen.pipeline import build
 
     root = tmp_path_factory.mktemp("built")
     reports = root / "reports"
     shutil.copytree(SAMPLE, reports)
     out = root / "output"
-    build(reports / "fy2012", out, ["annual-report"])
+    build(reports / "fy2012", out)
     yield BuiltSample(reports, out)

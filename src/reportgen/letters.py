@@ -149,9 +149,9 @@ def join(letter_pdf: bytes, body: Body, body_reader: Any, letter: Letter, create
     writer.append(letter_reader, import_outline=False)
     offset = len(letter_reader.pages)
     writer.append(body_reader, import_outline=False)
-    writer.add_outline_item(letter.heading, 0)
+    writer.add_outline_item(title=letter.heading, page_number=0)
     for title, page in body.outline:
-        writer.add_outline_item(title, page + offset)
+        writer.add_outline_item(title=title, page_number=page + offset)
     stamp = created.strftime("D:%Y%m%d000000Z")
     writer.add_metadata(
         {

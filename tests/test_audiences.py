@@ -1,0 +1,148 @@
+"""The handout, the donor edition and the personalised letters, built from the
+sample and checked by parsing."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from reportgen.letters import donor_slugs
+from reportgen.model import Donor
+from reportgen.pipeline import build
+from tests.conftest import BuiltSample
+from tests.pdfparse import ParsedPdf
+
+
+def donors(built: BuiltSample) -> list[dict[str, str]]:
+    with (built.reports / "fy2012/data/donors.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_handout_is_short_and_for_members(built_sample: BuiltSample) -> None:
+    pdf = ParsedPdf(built_sample.out / "fy2012/handout.pdf")
+    assert 2 <= pdf.page_count <= 6
+    first = pdf.text(1)
+    assert "General Meeting Handout FY2012" in first
+    assert "For members of the general meeting" in first
+    assert "Compared with FY2011" in first
+    text = pdf.all_text()
+    # Members see the internal rows: 36 activities and 18 meetings, not 32 and 16.
+    assert re.search(r"\b36\s*activities", text) and re.search(r"\b18\s*advocacy", text)
+    assert "Internal Notes for Members" in text
+    assert "Section summaries" in text
+    assert len([a for a in pdf.figures() if "chart" in a]) >= 5
+    assert pdf.metadata()["/Title"].startswith("General Meeting Handout FY2012")
+
+
+def test_the_donor_edition(built_sample: BuiltSample) -> None:
+    pdf = ParsedPdf(built_sample.out / "fy2012/donor.pdf")
+    text = pdf.all_text()
+    for heading in ("Report to Our Donors FY2012", "Thank you", "Highlights of the year",
+                    "Where the money went", "How to give"):  # fmt: skip
+        assert heading in text
+    assert "Kato Hiroshi" in text
+    assert "The Year in Overview" not in text  # its front matter leaves the donor edition out
+    assert "Internal Notes" not in text
+    assert re.search(r"\b32\s*activities", text)
+    titles = [e.title for e in pdf.outline()]
+    assert titles[:2] == ["Thank you", "Highlights of the year"]
+
+
+def test_one_letter_per_donor_with_safe_unique_names(built_sample: BuiltSample) -> None:
+    names = sorted(p.name for p in (built_sample.out / "fy2012/donors").iterdir())
+    assert names == [
+        "d-001.pdf", "d-002.pdf", "d-003.pdf", "d-004.pdf", "d-006.pdf", "d-007.pdf",
+        "d-008.pdf", "emily-carter.pdf",
+    ]  # fmt: skip
+
+
+def test_each_donor_appears_in_their_own_letter_and_nowhere_else(built_sample: BuiltSample) -> None:
+    folder = built_sample.out / "fy2012"
+    letters = {row["id"] or "emily-carter": row for row in donors(built_sample)}
+    texts = {
+        path.name: compact(ParsedPdf(path).all_text())
+        for path in [*folder.glob("*.pdf"), *(folder / "donors").glob("*.pdf")]
+    }
+    texts["annual-report.html"] = compact(
+        re.sub(r"<[^>]+>", " ", (folder / "annual-report.html").read_text())
+    )
+    for key, row in letters.items():
+        own = f"{key.lower()}.pdf"
+        first_page = compact(ParsedPdf(folder / "donors" / own).text(1))
+        assert compact(row["salutation"]) in first_page
+        if row["amount"]:
+            amount = f"{int(row['amount']):,}"
+            assert amount in first_page, (own, amount)
+        for name, text in texts.items():
+            if name != own:
+                assert compact(row["salutation"]) not in text, (row["salutation"], name)
+                if name in ("annual-report.pdf", "annual-report.html", "handout.pdf", "donor.pdf"):
+                    assert compact(row["name"]) not in text, (row["name"], name)
+
+
+def test_a_letter_is_a_standalone_pdf(built_sample: BuiltSample) -> None:
+    donor = ParsedPdf(built_sample.out / "fy2012/donor.pdf")
+    letter = ParsedPdf(built_sample.out / "fy2012/donors/d-002.pdf")
+    assert letter.page_count == donor.page_count + 1
+    outline = letter.outline()
+    assert outline[0].title == "御礼" and outline[0].page == 1
+    body = {e.title: e.page for e in donor.outline() if e.level == 1}
+    for entry in outline[1:]:
+        assert body[entry.title] + 1 == entry.page
+    meta = letter.metadata()
+    assert "山田 花子" in meta["/Title"]
+    assert meta["/Author"] == "Life Funds for North Korean Refugees"
+    assert meta["/CreationDate"].startswith("D:20131020")
+    assert letter.reader.trailer["/Root"]["/Lang"] == "ja"
+    assert "2013年10月20日" in letter.text(1)
+    assert "￥30,000" in letter.text(1) or "¥30,000" in letter.text(1)
+
+
+def test_donor_slugs() -> None:
+    made = donor_slugs(
+        [
+            Donor("John Smith"),
+            Donor("John Smith"),
+            Donor("山田 花子"),
+            Donor("X", id="../../etc/passwd"),
+            Donor("Y", id="D-001"),
+            Donor("Z", id="d-001"),
+            Donor("Zoë Ångström"),
+        ]
+    )
+    assert made == [
+        "john-smith", "john-smith-2", "donor-3", "etc-passwd", "d-001", "d-001-2", "zoe-angstrom",
+    ]  # fmt: skip
+    assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]*", s) for s in made)
+
+
+def test_edition_option_builds_only_what_is_named(sample_set: Path, tmp_path: Path) -> None:
+    result = build(sample_set / "fy2012", tmp_path / "out", ["handout"])
+    assert [f.path.name for f in result.files] == ["handout.pdf"]
+
+
+def test_report_toml_editions_set_the_default(sample_set: Path, tmp_path: Path) -> None:
+    toml = sample_set / "fy2012/report.toml"
+    toml.write_text(toml.read_text() + 'editions = ["handout", "annual-report"]\n')
+    result = build(sample_set / "fy2012", tmp_path / "out")
+    assert sorted(f.path.name for f in result.files) == [
+        "annual-report.html", "annual-report.pdf", "handout.pdf",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_letters_are_the_same_serial_or_parallel(
+    sample_set: Path, tmp_path: Path, workers: int
+) -> None:
+    out = tmp_path / f"out{workers}"
+    build(sample_set / "fy2012", out, ["donor"], workers=workers)
+    letters = sorted((out / "fy2012/donors").glob("*.pdf"))
+    assert len(letters) == 8
+    assert all(ParsedPdf(p).page_count >= 2 for p in letters)

@@ -1,0 +1,133 @@
+"""Nothing internal leaks: a marker in every column of internal rows of every
+table, in an internal narrative file and in a donor's row; every edition is
+built, and the marker must be absent from every public output (text, raw
+streams, metadata, chart SVGs) and present where it belongs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from reportgen.pipeline import build
+from tests.pdfparse import ParsedPdf
+
+MARKER = "ZQXLEAKMARKER"
+
+INTERNAL_ROWS = {
+    "activities": {
+        "date": "2013-03-03", "title": f"{MARKER} title", "category": f"{MARKER}cat",
+        "location": f"{MARKER} place", "description": f"{MARKER} desc", "participants": "977",
+        "visibility": "internal", "x_extra": f"{MARKER} extra",
+    },
+    "coalitions": {
+        "name": f"{MARKER} coalition", "role": f"{MARKER} role", "joined": "2012-01-01",
+        "member_organizations": "977", "countries": "97", "description": f"{MARKER} desc",
+        "visibility": "internal",
+    },
+    "lobbying": {
+        "date": "2013-03-04", "target_type": f"{MARKER}type", "target": f"{MARKER} target",
+        "topic": f"{MARKER} topic", "outcome": f"{MARKER} outcome",
+        "attendees": f"{MARKER} attendees", "visibility": "internal",
+    },
+    "finances": {
+        "kind": "income", "category": f"{MARKER} income", "amount": "7777777",
+        "function": "", "note": f"{MARKER} note", "visibility": "internal",
+    },
+    "people": {
+        "name": f"{MARKER} person", "role": f"{MARKER} role", "group": "board",
+        "visibility": "internal",
+    },
+}  # fmt: skip
+EXPENSE = {
+    "kind": "expense", "category": f"{MARKER} expense", "amount": "6666666",
+    "function": "program", "note": f"{MARKER} note", "visibility": "internal",
+}  # fmt: skip
+DONOR = {
+    "id": "D-LEAK", "name": f"{MARKER} donor", "salutation": f"Dear {MARKER}",
+    "email": f"{MARKER.lower()}@example.org", "language": "en", "amount": "4242",
+}  # fmt: skip
+
+
+def _append(path: Path, rows: list[dict[str, str]]) -> None:
+    reader = csv.DictReader(io.StringIO(path.read_text("utf-8")))
+    fields = list(reader.fieldnames or [])
+    existing = list(reader)
+    for row in rows:
+        for key in row:
+            if key not in fields:
+                fields.append(key)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([*existing, *rows])
+    path.write_text(out.getvalue(), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    root = tmp_path_factory.mktemp("leaky")
+    shutil.copytree(SAMPLE, root / "reports")
+    year = root / "reports/fy2012"
+    for table, row in INTERNAL_ROWS.items():
+        _append(year / "data" / f"{table}.csv", [row])
+    _append(year / "data/finances.csv", [EXPENSE])
+    _append(year / "data/donors.csv", [DONOR])
+    (year / "narrative/06-secret.md").write_text(
+        f"---\nvisibility: internal\n---\n# {MARKER} heading\n\n{MARKER} body text.\n"
+    )
+    build(year, root / "out")
+    return root / "out/fy2012"
+
+
+def _public_files(out: Path) -> list[Path]:
+    letters = [p for p in (out / "donors").glob("*.pdf") if p.name != "d-leak.pdf"]
+    return [out / "annual-report.pdf", out / "donor.pdf", *letters]
+
+
+def test_the_marker_reaches_no_public_pdf(leaky: Path) -> None:
+    files = _public_files(leaky)
+    assert len(files) == 10
+    for path in files:
+        pdf = ParsedPdf(path)
+        assert MARKER not in pdf.all_text(), path.name
+        assert MARKER.encode() not in pdf.raw_streams(), path.name
+        assert MARKER.lower().encode() not in pdf.raw_streams(), path.name
+        assert not any(MARKER in value for value in pdf.metadata().values()), path.name
+        assert not any(MARKER in title for title in (e.title for e in pdf.outline()))
+        assert not any(MARKER in alt for alt in pdf.figures()), path.name
+
+
+def test_the_marker_reaches_no_html_or_chart(leaky: Path) -> None:
+    html = (leaky / "annual-report.html").read_text()
+    assert MARKER not in html and MARKER.lower() not in html
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(svgs) >= 6
+    assert not any(MARKER in svg for svg in svgs)
+
+
+def test_internal_amounts_do_not_change_public_totals(leaky: Path) -> None:
+    text = ParsedPdf(leaky / "annual-report.pdf").all_text()
+    assert "9,805,480" in text and "9,704,300" in text
+    assert "977" not in re.sub(r"\d{4}-\d{2}-\d{2}", "", text)
+
+
+def test_the_marker_is_in_the_members_handout(leaky: Path) -> None:
+    text = ParsedPdf(leaky / "handout.pdf").all_text()
+    assert MARKER in text
+
+
+def test_a_donor_row_reaches_only_its_own_letter(leaky: Path) -> None:
+    own = ParsedPdf(leaky / "donors/d-leak.pdf")
+    assert f"Dear {MARKER}" in own.text(1)
+    assert "4,242" in own.text(1)
+    handout = ParsedPdf(leaky / "handout.pdf")
+    assert f"{MARKER} donor" not in handout.all_text()
+    assert "4,242" not in handout.all_text()
