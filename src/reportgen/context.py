@@ -101,10 +101,10 @@ def _change(
         if before == 0:
             return f"{i18n.label(language, 'new_this_year')}", "up"
         pct = (now - before) / before
-        sign = "+" if pct > 0 else "−"
+        sign = "+" if pct > 0 else "–"
         return f"{sign}{i18n.format_percent(abs(pct), language)} {vs}", direction
     diff = int(now - before)
-    sign = "+" if diff > 0 else "−"
+    sign = "+" if diff > 0 else "–"
     return f"{sign}{i18n.format_number(abs(diff), language)} {vs}", direction
 
 
@@ -156,7 +156,7 @@ def _stats(
         if before is not None:
             points = round((share - before) * 100)
             vs = i18n.label(language, "vs_previous", previous=p.fiscal_year if p else "")
-            change = f"{'+' if points >= 0 else '−'}{abs(points)} pt {vs}"
+            change = f"{'+' if points >= 0 else '–'}{abs(points)} pt {vs}"
             direction = "up" if points > 0 else "down" if points < 0 else "flat"
         stats.append(
             Stat(
@@ -312,8 +312,8 @@ def _comparison(
     if prev is None:
         return None
 
-    def number(value: float | Decimal) -> str:
-        return i18n.format_number(value, language)
+    def number(value: Decimal) -> str:
+        return i18n.format_number(int(value), language)
 
     def money(value: Decimal) -> str:
         return i18n.format_money(value, currency, language)
@@ -326,15 +326,24 @@ def _comparison(
             .strip()
         )
 
+    pairs: list[tuple[str, Decimal, Decimal, bool]] = [
+        ("activities_count", Decimal(prev.activities), Decimal(fig.activities), False),
+        ("lobbying_count", Decimal(prev.lobbying), Decimal(fig.lobbying), False),
+        ("participants", Decimal(prev.participants), Decimal(fig.participants), False),
+        (
+            "coalition_orgs",
+            Decimal(prev.coalition_organizations),
+            Decimal(fig.coalition_organizations),
+            False,
+        ),
+        ("income", prev.income, fig.income, True),
+        ("expenses", prev.expenses, fig.expenses, True),
+    ]
     rows = [
-        ("activities_count", number(prev.activities), number(fig.activities), change(fig.activities, prev.activities, False)),
-        ("lobbying_count", number(prev.lobbying), number(fig.lobbying), change(fig.lobbying, prev.lobbying, False)),
-        ("participants", number(prev.participants), number(fig.participants), change(fig.participants, prev.participants, False)),
-        ("coalition_orgs", number(prev.coalition_organizations), number(fig.coalition_organizations), change(fig.coalition_organizations, prev.coalition_organizations, False)),
-        ("income", money(prev.income), money(fig.income), change(fig.income, prev.income, True)),
-        ("expenses", money(prev.expenses), money(fig.expenses), change(fig.expenses, prev.expenses, True)),
-        ("net", money(prev.net), money(fig.net), ""),
-    ]  # fmt: skip
+        (key, *((money(a), money(b)) if m else (number(a), number(b))), change(b, a, m))
+        for key, a, b, m in pairs
+    ]
+    rows.append(("net", money(prev.net), money(fig.net), ""))
     return Table(
         ("", prev.fiscal_year, fig.fiscal_year, i18n.label(language, "change")),
         tuple(Row((i18n.label(language, key).capitalize(), a, b, c)) for key, a, b, c in rows),

@@ -47,6 +47,19 @@ def css_for(palette: Palette, page_size: str, font: str, medium: str) -> str:
     return variables + stylesheet("report.css") + page
 
 
+def letter_css(palette: Palette, page_size: str, font: str) -> str:
+    """The small stylesheet of a personalised letter page."""
+    return (
+        environment()
+        .get_template("css/letter.css.j2")
+        .render(
+            page_size=page_size,
+            palette=palette,
+            font_stack=f"'{font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
+        )
+    )
+
+
 def render_html(ctx: RenderContext, medium: str, template: str) -> RenderedHtml:
     css = css_for(ctx.palette, ctx.page_size, ctx.font, medium)
     html = environment().get_template(template).render(ctx=ctx, medium=medium, css=css)

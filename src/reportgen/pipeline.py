@@ -202,27 +202,25 @@ def _render_letters(
 ) -> None:
     from reportgen import letters
     from reportgen.concurrency import chunks, run
-    from reportgen.html import css_for
+    from reportgen.html import letter_css
     from reportgen.theme import palette
 
     config = year.config
     made = letters.make_letters(year, _logo(year))
-    css = css_for(palette(config.theme), config.theme.page_size, config.theme.font, "print")
+    css = letter_css(palette(config.theme), config.theme.page_size, config.theme.font)
     shared = {
-        language: letters.Body(pdf, letters.body_outline(pdf), _donor_title(year, language))
+        language: letters.Body(pdf, _donor_title(year, language))
         for language, pdf in bodies.items()
     }
     size = max(1, min(40, -(-len(made) // (workers * 4))))
+    created = config.published or config.end
+    folder = stage.path("donors")
+    # Batches of one language each: a batch's PDF then embeds only the fonts it needs.
+    languages = sorted({letter.language for letter in made})
     jobs = [
-        _LetterJob(
-            tuple(batch),
-            css,
-            config.root,
-            shared,
-            config.published or config.end,
-            stage.path("donors"),
-        )  # fmt: skip
-        for batch in chunks(made, size)
+        _LetterJob(tuple(batch), css, config.root, shared, created, folder)
+        for language in languages
+        for batch in chunks([x for x in made if x.language == language], size)
     ]
     note.start(f"{config.root.name}: donor letters", len(made))
     try:
