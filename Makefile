@@ -20,6 +20,7 @@ lint:
 bench:
 	@scripts/bootstrap.sh --test
 	.venv/bin/python bench/run.py
+	.venv/bin/python bench/letters.py
 
 clean:
 	rm -rf output .cache

@@ -146,3 +146,31 @@ def test_letters_are_the_same_serial_or_parallel(
     letters = sorted((out / "fy2012/donors").glob("*.pdf"))
     assert len(letters) == 8
     assert all(ParsedPdf(p).page_count >= 2 for p in letters)
+
+
+def test_a_batch_of_letters_gives_each_donor_only_their_own_page(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    from reportgen.diagnostics import Diagnostics
+    from reportgen.html import letter_css
+    from reportgen.letters import Body, make_letters, render_batch
+    from reportgen.pipeline import load_year, render_edition
+    from reportgen.theme import palette
+
+    year = load_year(sample_set / "fy2012", Diagnostics())
+    assert year is not None
+    letters = [x for x in make_letters(year, None) if x.language == "en"]
+    assert len(letters) == 6
+    body = render_edition(year, [], "donor", "en")["donor.pdf"][0]
+    css = letter_css(palette(year.config.theme), "A4", year.config.theme.font)
+    written: dict[str, bytes] = {}
+    render_batch(letters, css, sample_set / "fy2012", {"en": Body(body, "Donor report")},
+                 year.config.end, written.__setitem__)  # fmt: skip
+    assert len(written) == 6
+    for letter in letters:
+        path = tmp_path / f"{letter.slug}.pdf"
+        path.write_bytes(written[f"donors/{letter.slug}.pdf"])
+        first = ParsedPdf(path).text(1)
+        others = [x.salutation for x in letters if x is not letter]
+        assert letter.salutation in first
+        assert not any(other in first for other in others), first
