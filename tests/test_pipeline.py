@@ -97,3 +97,24 @@ def test_an_earlier_year_with_errors_is_left_out_with_a_warning(sample_set: Path
         d.location.path.parent.name == "fy2011" and "left out of the comparison" in d.message
         for d in result.diagnostics
     )
+
+
+def test_neighbouring_years_link_to_each_other(sample_set: Path, tmp_path: Path) -> None:
+    build(sample_set, tmp_path / "out", ["annual-report"])
+    older = (tmp_path / "out/fy2011/annual-report.html").read_text()
+    newer = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    assert '<a rel="next" href="../fy2012/annual-report.html">Next year: FY2012</a>' in older
+    assert '<a rel="prev"' not in older
+    assert '<a rel="prev" href="../fy2011/annual-report.html">Previous year: FY2011</a>' in newer
+    assert (tmp_path / "out/fy2011" / "../fy2012/annual-report.html").is_file()
+
+
+def test_parallel_and_serial_builds_give_the_same_files(sample_set: Path, tmp_path: Path) -> None:
+    one = build(sample_set, tmp_path / "one", workers=1)
+    two = build(sample_set, tmp_path / "two", workers=2)
+    names = sorted(str(f.path.relative_to(tmp_path / "one")) for f in one.files)
+    assert names == sorted(str(f.path.relative_to(tmp_path / "two")) for f in two.files)
+    for name in names:
+        a = (tmp_path / "one" / name).read_bytes()
+        b = (tmp_path / "two" / name).read_bytes()
+        assert a == b, name

@@ -166,7 +166,7 @@ class _Progress:
         self._bar: Any = None
 
     def step(self, message: str) -> None:
-        click.echo(f"  rendering {message}", err=True)
+        click.echo(f"  {message}", err=True)
 
     def start(self, label: str, total: int) -> None:
         self._bar = click.progressbar(

@@ -85,6 +85,7 @@ class RenderContext:
     document_title: str = ""  # the edition's own title: cover, metadata, running foot
     comparison: Table | None = None  # this year against the previous one
     summaries: tuple[tuple[str, str], ...] = ()  # narrative title, first paragraph (HTML)
+    neighbours: tuple[tuple[str, str, str], ...] = ()  # ("prev"/"next", label, href)
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -371,6 +372,7 @@ def build_context(
     charts: Mapping[str, ChartAsset],
     palette: Palette,
     logo_uri: str | None,
+    neighbours: tuple[tuple[str, str, str], ...] = (),
 ) -> RenderContext:
     config = year.config
     tables = _tables(year, figures, language, config.currency)
@@ -425,4 +427,5 @@ def build_context(
         ),
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),
+        neighbours=neighbours,
     )

@@ -106,6 +106,9 @@ LABELS: dict[str, dict[str, str]] = {
         "letter_body": "On behalf of everyone at {org}, thank you. The report that follows tells what we did this year and how we used the funds entrusted to us.",
         "letter_closing": "With gratitude,",
         "letter_for": "A letter for {name}",
+        "other_years": "Other years",
+        "prev_year": "Previous year: {label}",
+        "next_year": "Next year: {label}",
     },
     "ja": {
         "contents": "目次",
@@ -200,6 +203,9 @@ LABELS: dict[str, dict[str, str]] = {
         "letter_body": "{org}一同、心より御礼申し上げます。以下に、今年度の活動とお預かりした資金の使途をご報告いたします。",
         "letter_closing": "敬具",
         "letter_for": "{name}への御礼状",
+        "other_years": "他の年度",
+        "prev_year": "前年度：{label}",
+        "next_year": "次年度：{label}",
     },
 }
 

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Protocol
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location
 from reportgen.errors import InvalidInput, UsageError
 from reportgen.model import EDITIONS, FiscalYear
-from reportgen.project import earlier_years, is_year, output_name, years_in_set
+from reportgen.project import earlier_years, is_year, neighbours, output_name, years_in_set
+from reportgen.render import logo_uri as _logo
+from reportgen.render import render_edition
 
 if TYPE_CHECKING:
     from reportgen.letters import Body, Letter
@@ -111,6 +113,9 @@ def check(report_dir: Path) -> CheckResult:
     return CheckResult(tuple(years), tuple(diags.sorted()))
 
 
+LETTER_BATCH = 25
+
+
 class Progress(Protocol):
     """What a long build tells its user: steps, and bars for long runs."""
 
@@ -142,7 +147,7 @@ def build(
     workers: int | None = None,
 ) -> BuildResult:
     """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing."""
-    from reportgen.concurrency import default_workers
+    from reportgen.concurrency import default_workers, run
     from reportgen.output import Staging
 
     started = time.perf_counter()
@@ -156,14 +161,36 @@ def build(
         raise InvalidInput(diags.sorted())
     note = progress or Quiet()
     jobs = workers or default_workers()
+    plan = [
+        _EditionJob(item.path, item.year, tuple(item.history), edition, language)
+        for item in loaded
+        if item.year is not None
+        for edition in (tuple(editions) if editions else item.year.config.editions)
+        for language in item.year.config.languages
+    ]
+    note.step(
+        f"rendering {len(plan)} document{'s' * (len(plan) != 1)} of {len(loaded)} "
+        f"year{'s' * (len(loaded) != 1)} in {min(jobs, len(plan))} "
+        f"process{'es' * (min(jobs, len(plan)) != 1)}"
+    )
+
+    def finished(
+        job: _EditionJob, result: tuple[dict[str, tuple[bytes, int | None]], float]
+    ) -> None:
+        note.step(f"{job.path.name}: {job.edition} ({job.language}) done in {result[1]:.1f} s")
+
+    if jobs > 1 and len(plan) > 1:
+        _preload()  # imported once here, inherited by every forked worker
+    rendered = run(_render_job, plan, jobs, finished)
     written: list[WrittenFile] = []
     with ExitStack() as stack:
         staged = []
         for item in loaded:
             assert item.year is not None
-            wanted = tuple(editions) if editions else item.year.config.editions
             stage = stack.enter_context(Staging(out / output_name(item.path)))
-            pages = _render_year(item, wanted, stage, note, jobs)
+            mine = [(job, files) for job, (files, _) in zip(plan, rendered, strict=True)
+                    if job.path == item.path]  # fmt: skip
+            pages = _stage_year(item.year, mine, stage, note, jobs)
             staged.append((stage, pages))
         for stage, pages in staged:  # only now, with every year rendered, touch the output
             for path in stage.commit(replace_dirs=("donors",)):
@@ -172,27 +199,53 @@ def build(
     return BuildResult(tuple(written), tuple(diags.sorted()), time.perf_counter() - started)
 
 
-def _render_year(
-    item: _Loaded, editions: Sequence[str], stage: Staging, note: Progress, workers: int
+def _preload() -> None:
+    """Import the renderer's heavy libraries (and draw nothing) before forking."""
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import pandas  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from reportgen import charts, context, figures, html  # noqa: F401
+
+
+@dataclass(frozen=True)
+class _EditionJob:
+    path: Path
+    year: FiscalYear
+    history: tuple[FiscalYear, ...]
+    edition: str
+    language: str
+
+
+def _render_job(job: _EditionJob) -> tuple[dict[str, tuple[bytes, int | None]], float]:
+    """Worker: one document (PDF, and HTML where the edition has one)."""
+    started = time.perf_counter()
+    files = render_edition(
+        job.year, job.history, job.edition, job.language, neighbours=neighbours(job.path)
+    )
+    return files, time.perf_counter() - started
+
+
+def _stage_year(
+    year: FiscalYear,
+    rendered: list[tuple[_EditionJob, dict[str, tuple[bytes, int | None]]]],
+    stage: Staging,
+    note: Progress,
+    workers: int,
 ) -> dict[str, int]:
-    year = item.year
-    assert year is not None
-    config = year.config
+    """Stage a year's rendered documents, then render its donor letters."""
     pages: dict[str, int] = {}
-    multilingual = len(config.languages) > 1
+    multilingual = len(year.config.languages) > 1
     bodies: dict[str, bytes] = {}
-    for edition in editions:
-        for language in config.languages:
-            prefix = f"{language}/" if multilingual else ""
-            note.step(f"{item.path.name}: {edition} ({language})")
-            made = render_edition(year, item.history, edition, language)
-            for name, (data, count) in made.items():
-                stage.write(prefix + name, data)
-                if count is not None:
-                    pages[prefix + name] = count
-            if edition == "donor":
-                bodies[language] = made["donor.pdf"][0]
-    if "donor" in editions and year.donors:
+    for job, files in rendered:
+        prefix = f"{job.language}/" if multilingual else ""
+        for name, (data, count) in files.items():
+            stage.write(prefix + name, data)
+            if count is not None:
+                pages[prefix + name] = count
+        if job.edition == "donor":
+            bodies[job.language] = files["donor.pdf"][0]
+    if bodies and year.donors:
         _render_letters(year, bodies, stage, note, workers)
     return pages
 
@@ -212,7 +265,9 @@ def _render_letters(
         language: letters.Body(pdf, _donor_title(year, language))
         for language, pdf in bodies.items()
     }
-    size = max(1, min(40, -(-len(made) // (workers * 4))))
+    # A fixed batch size, not one derived from the number of workers: the letters
+    # of a batch share one font subset, so the bytes would otherwise depend on -j.
+    size = LETTER_BATCH
     created = config.published or config.end
     folder = stage.path("donors")
     # Batches of one language each: a batch's PDF then embeds only the fonts it needs.
@@ -262,53 +317,3 @@ def _letter_batch(job: _LetterJob) -> list[str]:
 
     render_batch(job.letters, job.css, job.base, job.bodies, job.created, write)
     return names
-
-
-def _logo(year: FiscalYear) -> str | None:
-    from reportgen.fetch import Sandbox
-
-    logo = year.config.organization.logo
-    if logo is None:
-        return None
-    return Sandbox.of([logo.parent]).fetch(str(logo)).data_uri
-
-
-EDITION_FILES = {"annual-report": True, "handout": False, "donor": False}  # also HTML?
-
-
-def render_edition(
-    year: FiscalYear | None, history: Sequence[FiscalYear], edition: str, language: str
-) -> dict[str, tuple[bytes, int | None]]:
-    """One edition of one year in one language: file name -> (bytes, pages)."""
-    from reportgen.charts import ChartStyle, draw_charts
-    from reportgen.context import build_context
-    from reportgen.editions import select
-    from reportgen.fetch import Sandbox
-    from reportgen.figures import key_figures
-    from reportgen.html import inline_images, render_html
-    from reportgen.pdf import render_pdf
-    from reportgen.templating import templates_dir
-    from reportgen.theme import palette
-
-    assert year is not None
-    config = year.config
-    seen = select(year, edition, language)
-    figures = key_figures(seen)
-    earlier = [key_figures(select(y, edition, language)) for y in history]
-    colours = palette(config.theme)
-    style = ChartStyle(colours, config.theme.font, language, config.currency)
-    charts = draw_charts(figures, [*reversed(earlier), figures], style)
-    sandbox = Sandbox.of([config.root, templates_dir()])
-    ctx = build_context(
-        seen, edition, language, figures, earlier[0] if earlier else None, charts, colours,
-        _logo(year),
-    )  # fmt: skip
-    template = f"{edition}.html.j2"
-    printed = render_html(ctx, "print", template)
-    pdf = render_pdf(printed.html, config.root, sandbox)
-    files: dict[str, tuple[bytes, int | None]] = {f"{edition}.pdf": (pdf.data, pdf.pages)}
-    if EDITION_FILES[edition]:
-        screen = render_html(ctx, "screen", template)
-        page = inline_images(screen.html, config.root, sandbox)
-        files[f"{edition}.html"] = (page.encode("utf-8"), None)
-    return files

@@ -24,16 +24,39 @@ def years_in_set(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and is_year(p))
 
 
+def _settings(folder: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads((folder / REPORT_FILE).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
 def _dates(folder: Path) -> tuple[date, date] | None:
     """(start, end) of a year folder, or None when unreadable: siblings are optional."""
-    try:
-        data = tomllib.loads((folder / REPORT_FILE).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
+    data = _settings(folder)
     start, end = data.get("start"), data.get("end")
     if isinstance(start, date) and isinstance(end, date):
         return start, end
     return None
+
+
+def neighbours(year: Path) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """((label, output folder name) of the year before, same of the year after)."""
+    parent = year.resolve().parent
+    own = _dates(year)
+    if own is None:
+        return None, None
+    found: list[tuple[str, str] | None] = [None, None]
+    for sibling in years_in_set(parent):
+        dates = _dates(sibling)
+        if dates is None or sibling.resolve() == year.resolve():
+            continue
+        label = str(_settings(sibling).get("fiscal_year") or sibling.name)
+        if dates[1].toordinal() == own[0].toordinal() - 1:
+            found[0] = (label, output_name(sibling))
+        if dates[0].toordinal() == own[1].toordinal() + 1:
+            found[1] = (label, output_name(sibling))
+    return found[0], found[1]
 
 
 def earlier_years(year: Path) -> list[Path]:

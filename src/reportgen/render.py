@@ -1,0 +1,81 @@
+"""Render one edition of one year in one language: the stages from selection
+to bytes (select -> figures -> charts -> context -> html -> pdf).
+
+Pure apart from WeasyPrint reading the report's assets through the sandbox:
+a year model in, file names and bytes out. The pipeline decides what to
+render and where the bytes go; the preview server calls it for HTML only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportgen.model import FiscalYear
+
+# Which editions also have a self-contained HTML file.
+HTML_EDITIONS = frozenset({"annual-report"})
+Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
+
+
+def logo_uri(year: FiscalYear) -> str | None:
+    from reportgen.fetch import Sandbox
+
+    logo = year.config.organization.logo
+    if logo is None:
+        return None
+    return Sandbox.of([logo.parent]).fetch(str(logo)).data_uri
+
+
+def render_edition(
+    year: FiscalYear,
+    history: Sequence[FiscalYear],
+    edition: str,
+    language: str,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    pdf: bool = True,
+    html: bool | None = None,
+) -> dict[str, tuple[bytes, int | None]]:
+    """File name -> (bytes, page count or None). ``history``: earlier years,
+    nearest first. ``html`` defaults to whether the edition has an HTML file."""
+    from reportgen.charts import ChartStyle, draw_charts
+    from reportgen.context import build_context
+    from reportgen.editions import select
+    from reportgen.fetch import Sandbox
+    from reportgen.figures import key_figures
+    from reportgen.html import inline_images, render_html
+    from reportgen.templating import templates_dir
+    from reportgen.theme import palette
+
+    config = year.config
+    seen = select(year, edition, language)
+    figures = key_figures(seen)
+    earlier = [key_figures(select(y, edition, language)) for y in history]
+    colours = palette(config.theme)
+    style = ChartStyle(colours, config.theme.font, language, config.currency)
+    charts = draw_charts(figures, [*reversed(earlier), figures], style)
+    sandbox = Sandbox.of([config.root, templates_dir()])
+    depth = "../../" if len(config.languages) > 1 else "../"
+    links = tuple(
+        (rel, label, f"{depth}{folder}/{language + '/' if depth == '../../' else ''}{edition}.html")
+        for rel, found in zip(("prev", "next"), neighbours, strict=True)
+        if found is not None
+        for label, folder in [found]
+    )
+    ctx = build_context(
+        seen, edition, language, figures, earlier[0] if earlier else None, charts, colours,
+        logo_uri(year), links,
+    )  # fmt: skip
+    template = f"{edition}.html.j2"
+    files: dict[str, tuple[bytes, int | None]] = {}
+    if pdf:
+        from reportgen.pdf import render_pdf
+
+        printed = render_html(ctx, "print", template)
+        made = render_pdf(printed.html, config.root, sandbox)
+        files[f"{edition}.pdf"] = (made.data, made.pages)
+    if html if html is not None else edition in HTML_EDITIONS:
+        screen = render_html(ctx, "screen", template)
+        page = inline_images(screen.html, config.root, sandbox)
+        files[f"{edition}.html"] = (page.encode("utf-8"), None)
+    return files
