@@ -184,6 +184,34 @@ class _Progress:
             self._bar = None
 
 
+@cli.command()
+@click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Roll this year's folder forward: dates, labels and title move on a year, "
+    "tables keep their headers, narrative keeps its titles with prompts.",
+)
+@click.option("--copy-assets", is_flag=True, help="Also copy the previous year's assets/.")
+@click.pass_context
+def new(ctx: click.Context, report_dir: Path, previous: Path | None, copy_assets: bool) -> None:
+    """Start a new fiscal year in REPORT_DIR (which must not exist yet).
+
+    Without --from, a complete starter with commented examples.
+    """
+    from reportgen.scaffold import new_year
+
+    def action() -> int:
+        written = new_year(report_dir, previous, copy_assets)
+        for rel in written:
+            click.echo(f"created {_display(report_dir / rel)}")
+        click.echo(f"next: fill in {_display(report_dir)} and run: reportgen check {report_dir}")
+        return 0
+
+    _run(ctx.obj["debug"], action)
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
