@@ -91,8 +91,8 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
                 _check_link(child, raw.path, root, line, diags)
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1
-    for number, line in enumerate(raw.body.split("\n")):
-        if line.lstrip().startswith("TODO:"):
+    for number, text in enumerate(raw.body.split("\n")):
+        if text.lstrip().startswith("TODO:"):
             diags.warning(
                 Location(raw.path, raw.body_line + number),
                 "still holds a 'TODO:' prompt from reportgen new: replace it with the text",
