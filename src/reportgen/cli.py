@@ -20,7 +20,7 @@ import click
 
 from reportgen import __version__
 from reportgen.diagnostics import Diagnostic, Severity, summarise
-from reportgen.errors import InvalidInput, ReportgenError
+from reportgen.errors import InvalidInput, ReportgenError, UsageError
 from reportgen.model import EDITIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -207,6 +207,38 @@ def new(ctx: click.Context, report_dir: Path, previous: Path | None, copy_assets
         for rel in written:
             click.echo(f"created {_display(report_dir / rel)}")
         click.echo(f"next: fill in {_display(report_dir)} and run: reportgen check {report_dir}")
+        return 0
+
+    _run(ctx.obj["debug"], action)
+
+
+@cli.command()
+@click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port). Nothing listens on other interfaces.",
+)
+@click.pass_context
+def serve(ctx: click.Context, report_dir: Path, port: int) -> None:
+    """Preview REPORT_DIR's HTML edition in a browser, rebuilt on every save.
+
+    The page reloads by itself; invalid input shows its messages in the page.
+    For a report set, the latest year is previewed. Ctrl-C stops it.
+    """
+    from reportgen.pipeline import find_years
+    from reportgen.serve import serve as run_serve
+
+    def action() -> int:
+        year = find_years(report_dir)[-1]
+        click.echo(f"previewing {_display(year)}")
+        try:
+            run_serve(year, port, announce=click.echo)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        click.echo("stopped")
         return 0
 
     _run(ctx.obj["debug"], action)

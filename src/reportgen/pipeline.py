@@ -106,6 +106,14 @@ def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
     return loaded
 
 
+def load_with_history(
+    year_dir: Path, diags: Diagnostics
+) -> tuple[FiscalYear | None, list[FiscalYear]]:
+    """One year and its valid predecessors (nearest first), for the preview."""
+    item = _load([year_dir], diags)[0]
+    return item.year, item.history
+
+
 def check(report_dir: Path) -> CheckResult:
     years = find_years(report_dir)
     diags = Diagnostics()
