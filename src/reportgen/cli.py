@@ -105,6 +105,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
     default=None,
     help="Worker processes for donor letters. Default: one per core.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render everything anew (the cache lives in OUT/.reportgen-cache, safe to delete).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.pass_context
 def build(
@@ -113,6 +118,7 @@ def build(
     out: Path,
     editions: tuple[str, ...],
     jobs: int | None,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Validate REPORT_DIR and write its editions under OUT/<year>/.
@@ -125,7 +131,9 @@ def build(
 
     def action() -> int:
         progress = Quiet() if quiet else _Progress()
-        result = run_build(report_dir, out, editions or None, progress=progress, workers=jobs)
+        result = run_build(
+            report_dir, out, editions or None, progress=progress, workers=jobs, cache=not no_cache
+        )
         _echo_diagnostics(result.diagnostics)
         if not quiet:
             for file in result.files:

@@ -22,9 +22,10 @@ from reportgen.errors import InvalidInput, UsageError
 from reportgen.model import EDITIONS, FiscalYear
 from reportgen.project import earlier_years, is_year, neighbours, output_name, years_in_set
 from reportgen.render import logo_uri as _logo
-from reportgen.render import render_edition
+from reportgen.render import render_edition  # noqa: F401  (re-exported for callers)
 
 if TYPE_CHECKING:
+    from reportgen.cache import Cache
     from reportgen.letters import Body, Letter
     from reportgen.output import Staging
 
@@ -153,8 +154,14 @@ def build(
     editions: Sequence[str] | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    cache: bool = True,
 ) -> BuildResult:
-    """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing."""
+    """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing.
+
+    With ``cache``, results are kept under ``out/.reportgen-cache``: an
+    unchanged build only checks its outputs, and an unchanged document or
+    chart is not rendered again."""
+    from reportgen.cache import FOLDER, Cache
     from reportgen.concurrency import default_workers, run
     from reportgen.output import Staging
 
@@ -163,14 +170,23 @@ def build(
         if name not in EDITIONS:
             raise UsageError(f"unknown edition '{name}' (choose from {', '.join(EDITIONS)})")
     years = find_years(report_dir)
+    note = progress or Quiet()
+    store = Cache(out / FOLDER if cache else None)
+    request = _request_key(years, editions, out) if cache else ""
+    manifest = store.get("build", request) if cache else None
+    if isinstance(manifest, BuildManifest):
+        restored = _restore(manifest, out, store)
+        if restored is not None:
+            note.step("nothing changed since the last build")
+            elapsed = time.perf_counter() - started
+            return BuildResult(tuple(restored), manifest.diagnostics, elapsed)
     diags = Diagnostics()
     loaded = _load(years, diags)
     if diags.has_errors:
         raise InvalidInput(diags.sorted())
-    note = progress or Quiet()
     jobs = workers or default_workers()
     plan = [
-        _EditionJob(item.path, item.year, tuple(item.history), edition, language)
+        _EditionJob(item.path, item.year, tuple(item.history), edition, language, store.root)
         for item in loaded
         if item.year is not None
         for edition in (tuple(editions) if editions else item.year.config.editions)
@@ -198,13 +214,108 @@ def build(
             stage = stack.enter_context(Staging(out / output_name(item.path)))
             mine = [(job, files) for job, (files, _) in zip(plan, rendered, strict=True)
                     if job.path == item.path]  # fmt: skip
-            pages = _stage_year(item.year, mine, stage, note, jobs)
+            pages = _stage_year(item.year, mine, stage, note, jobs, store)
             staged.append((stage, pages))
         for stage, pages in staged:  # only now, with every year rendered, touch the output
             for path in stage.commit(replace_dirs=("donors",)):
                 rel = path.relative_to(stage.destination).as_posix()
                 written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
-    return BuildResult(tuple(written), tuple(diags.sorted()), time.perf_counter() - started)
+    result = BuildResult(tuple(written), tuple(diags.sorted()), time.perf_counter() - started)
+    if cache:
+        _remember(result, out, request, store)
+    return result
+
+
+@dataclass(frozen=True)
+class BuildManifest:
+    """What a build wrote: per output file its content hash and page count."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: dict[str, tuple[str, int | None]]  # path relative to out -> (sha256, pages)
+
+
+def _request_key(years: Sequence[Path], editions: Sequence[str] | None, out: Path) -> str:
+    """Everything a build's outputs depend on: every input byte, the templates,
+    reportgen's version and the options."""
+    import tomllib
+
+    from reportgen.cache import digest, tree_digest
+    from reportgen.templating import templates_dir
+
+    inputs: set[Path] = set()
+    for year in years:
+        parent = year.resolve().parent
+        inputs.update(p.resolve() for p in years_in_set(parent))
+        inputs.add(year.resolve())
+        for settings in (parent / "organization.toml", year / "report.toml"):
+            if settings.is_file():
+                inputs.add(settings.resolve())
+                try:
+                    logo = tomllib.loads(settings.read_text("utf-8")).get("organization", {})
+                    logo = logo.get("logo") if isinstance(logo, dict) else None
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    logo = None
+                if isinstance(logo, str) and (settings.parent / logo).is_file():
+                    inputs.add((settings.parent / logo).resolve())
+    outside = [p for p in sorted(inputs) if not p.is_relative_to(out.resolve())]
+    return digest(
+        tuple(editions or ()),
+        tuple(str(y.resolve()) for y in years),
+        str(out.resolve()),
+        tree_digest(outside),
+        tree_digest([templates_dir()]),
+    )
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _remember(result: BuildResult, out: Path, request: str, store: Cache) -> None:
+    files: dict[str, tuple[str, int | None]] = {}
+    for written in result.files:
+        data = written.path.read_bytes()
+        import hashlib
+
+        sha = hashlib.sha256(data).hexdigest()
+        if store.get("blob", sha) is None:
+            store.put("blob", sha, data)
+        files[written.path.relative_to(out).as_posix()] = (sha, written.pages)
+    store.put("build", request, BuildManifest(result.diagnostics, files))
+
+
+def _restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFile] | None:
+    """The outputs of an unchanged build, rewritten only where they differ;
+    ``None`` when the cache cannot supply them (then build anew)."""
+    from reportgen.output import Staging
+
+    by_year: dict[str, dict[str, tuple[str, int | None]]] = {}
+    for rel, entry in manifest.files.items():
+        year, _, name = rel.partition("/")
+        by_year.setdefault(year, {})[name] = entry
+    for year, files in by_year.items():
+        destination = out / year
+        present = {p.relative_to(destination).as_posix() for p in destination.rglob("*")
+                   if p.is_file()} if destination.is_dir() else set()  # fmt: skip
+        stale = {p for p in present if p.startswith("donors/")} - set(files)
+        if not stale and all(
+            (destination / n).is_file() and _sha(destination / n) == sha
+            for n, (sha, _) in files.items()
+        ):
+            continue
+        blobs = {n: store.get("blob", sha) for n, (sha, _) in files.items()}
+        if any(not isinstance(b, bytes) for b in blobs.values()):
+            return None
+        with Staging(destination) as stage:
+            for name, data in blobs.items():
+                stage.write(name, data)  # type: ignore[arg-type]
+            stage.commit(replace_dirs=("donors",))
+    return [
+        WrittenFile(out / rel, (out / rel).stat().st_size, pages)
+        for rel, (_, pages) in manifest.files.items()
+    ]
 
 
 def _preload() -> None:
@@ -223,15 +334,46 @@ class _EditionJob:
     history: tuple[FiscalYear, ...]
     edition: str
     language: str
+    cache: Path | None = None
 
 
 def _render_job(job: _EditionJob) -> tuple[dict[str, tuple[bytes, int | None]], float]:
-    """Worker: one document (PDF, and HTML where the edition has one)."""
+    """Worker: one document (PDF, and HTML where the edition has one), taken
+    from the cache when nothing it depends on changed."""
+    from reportgen.cache import Cache, digest, tree_digest
+    from reportgen.editions import select
+    from reportgen.render import Analysis, analyse, compose
+    from reportgen.templating import templates_dir
+
     started = time.perf_counter()
-    files = render_edition(
-        job.year, job.history, job.edition, job.language, neighbours=neighbours(job.path)
-    )
+    store = Cache(job.cache)
+    seen = select(job.year, job.edition, job.language)
+    earlier = [select(y, job.edition, job.language) for y in job.history]
+    data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
+    analysis = store.get("analysis", data_key)
+    if not isinstance(analysis, Analysis):
+        analysis = analyse(seen, earlier, job.language)
+        store.put("analysis", data_key, analysis)
+    near = neighbours(job.path)
+    config = job.year.config
+    assets = [p for p in config.root.iterdir() if p.name not in ("data", "narrative")]
+    if config.organization.logo is not None:
+        assets.append(config.organization.logo)
+    document_key = digest(
+        "document", seen, data_key, job.edition, job.language, near,
+        tree_digest([templates_dir(), *sorted(assets)]),
+    )  # fmt: skip
+    files = store.get("document", document_key)
+    if not isinstance(files, dict):
+        files = compose(seen, job.edition, job.language, analysis, neighbours=near)
+        store.put("document", document_key, files)
     return files, time.perf_counter() - started
+
+
+def _data(year: FiscalYear) -> tuple[object, ...]:
+    """What figures and charts depend on: settings and tables, not narrative."""
+    return (year.config, year.activities, year.coalitions, year.lobbying, year.finances,
+            year.people)  # fmt: skip
 
 
 def _stage_year(
@@ -240,6 +382,7 @@ def _stage_year(
     stage: Staging,
     note: Progress,
     workers: int,
+    store: Cache,
 ) -> dict[str, int]:
     """Stage a year's rendered documents, then render its donor letters."""
     pages: dict[str, int] = {}
@@ -254,12 +397,17 @@ def _stage_year(
         if job.edition == "donor":
             bodies[job.language] = files["donor.pdf"][0]
     if bodies and year.donors:
-        _render_letters(year, bodies, stage, note, workers)
+        _render_letters(year, bodies, stage, note, workers, store)
     return pages
 
 
 def _render_letters(
-    year: FiscalYear, bodies: dict[str, bytes], stage: Staging, note: Progress, workers: int
+    year: FiscalYear,
+    bodies: dict[str, bytes],
+    stage: Staging,
+    note: Progress,
+    workers: int,
+    store: Cache,
 ) -> None:
     from reportgen import letters
     from reportgen.concurrency import chunks, run
@@ -281,7 +429,7 @@ def _render_letters(
     # Batches of one language each: a batch's PDF then embeds only the fonts it needs.
     languages = sorted({letter.language for letter in made})
     jobs = [
-        _LetterJob(tuple(batch), css, config.root, shared, created, folder)
+        _LetterJob(tuple(batch), css, config.root, shared, created, folder, store.root)
         for language in languages
         for batch in chunks([x for x in made if x.language == language], size)
     ]
@@ -309,19 +457,26 @@ class _LetterJob:
     bodies: dict[str, Body]
     created: date
     folder: Path  # the staging folder's donors/
+    cache: Path | None = None
 
 
 def _letter_batch(job: _LetterJob) -> list[str]:
-    """Worker: render a batch of letters and write them into the staging folder."""
+    """Worker: render a batch of letters (or take it from the cache) and write
+    them into the staging folder."""
+    from reportgen.cache import Cache, digest
     from reportgen.letters import render_batch
     from reportgen.output import write_staged
 
-    names: list[str] = []
-
-    def write(relative: str, data: bytes) -> None:
+    store = Cache(job.cache)
+    key = digest("letters", job.letters, job.css, job.bodies, job.created)
+    made = store.get("letters", key)
+    if not isinstance(made, dict):
+        made = {}
+        render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__)
+        store.put("letters", key, made)
+    names = []
+    for relative, data in made.items():
         name = relative.removeprefix("donors/")
         write_staged(job.folder, name, data)
         names.append(name)
-
-    render_batch(job.letters, job.css, job.base, job.bodies, job.created, write)
     return names

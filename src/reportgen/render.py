@@ -9,8 +9,14 @@ render and where the bytes go; the preview server calls it for HTML only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reportgen.model import FiscalYear
+
+if TYPE_CHECKING:
+    from reportgen.charts import ChartAsset
+    from reportgen.figures import KeyFigures
 
 # Which editions also have a self-contained HTML file.
 HTML_EDITIONS = frozenset({"annual-report"})
@@ -26,34 +32,47 @@ def logo_uri(year: FiscalYear) -> str | None:
     return Sandbox.of([logo.parent]).fetch(str(logo)).data_uri
 
 
-def render_edition(
-    year: FiscalYear,
-    history: Sequence[FiscalYear],
+@dataclass(frozen=True)
+class Analysis:
+    """Key figures of a selected year and its predecessors, and the charts."""
+
+    figures: KeyFigures
+    earlier: tuple[KeyFigures, ...]  # nearest first
+    charts: dict[str, ChartAsset]
+
+
+def analyse(seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str) -> Analysis:
+    """Figures (pandas) and charts (matplotlib) of an already selected year."""
+    from reportgen.charts import ChartStyle, draw_charts
+    from reportgen.figures import key_figures
+    from reportgen.theme import palette
+
+    config = seen.config
+    figures = key_figures(seen)
+    earlier = tuple(key_figures(y) for y in earlier_seen)
+    style = ChartStyle(palette(config.theme), config.theme.font, language, config.currency)
+    charts = draw_charts(figures, [*reversed(earlier), figures], style)
+    return Analysis(figures, earlier, charts)
+
+
+def compose(
+    seen: FiscalYear,
     edition: str,
     language: str,
+    analysis: Analysis,
     *,
     neighbours: tuple[Neighbour, Neighbour] = (None, None),
     pdf: bool = True,
     html: bool | None = None,
 ) -> dict[str, tuple[bytes, int | None]]:
-    """File name -> (bytes, page count or None). ``history``: earlier years,
-    nearest first. ``html`` defaults to whether the edition has an HTML file."""
-    from reportgen.charts import ChartStyle, draw_charts
+    """Context, templates and WeasyPrint: file name -> (bytes, pages or None)."""
     from reportgen.context import build_context
-    from reportgen.editions import select
     from reportgen.fetch import Sandbox
-    from reportgen.figures import key_figures
     from reportgen.html import inline_images, render_html
     from reportgen.templating import templates_dir
     from reportgen.theme import palette
 
-    config = year.config
-    seen = select(year, edition, language)
-    figures = key_figures(seen)
-    earlier = [key_figures(select(y, edition, language)) for y in history]
-    colours = palette(config.theme)
-    style = ChartStyle(colours, config.theme.font, language, config.currency)
-    charts = draw_charts(figures, [*reversed(earlier), figures], style)
+    config = seen.config
     sandbox = Sandbox.of([config.root, templates_dir()])
     depth = "../../" if len(config.languages) > 1 else "../"
     links = tuple(
@@ -63,8 +82,9 @@ def render_edition(
         for label, folder in [found]
     )
     ctx = build_context(
-        seen, edition, language, figures, earlier[0] if earlier else None, charts, colours,
-        logo_uri(year), links,
+        seen, edition, language, analysis.figures,
+        analysis.earlier[0] if analysis.earlier else None, analysis.charts,
+        palette(config.theme), logo_uri(seen), links,
     )  # fmt: skip
     template = f"{edition}.html.j2"
     files: dict[str, tuple[bytes, int | None]] = {}
@@ -79,3 +99,25 @@ def render_edition(
         page = inline_images(screen.html, config.root, sandbox)
         files[f"{edition}.html"] = (page.encode("utf-8"), None)
     return files
+
+
+def render_edition(
+    year: FiscalYear,
+    history: Sequence[FiscalYear],
+    edition: str,
+    language: str,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    pdf: bool = True,
+    html: bool | None = None,
+) -> dict[str, tuple[bytes, int | None]]:
+    """Select, analyse and compose one edition (no caching: see ``pipeline``).
+
+    ``history``: earlier years, nearest first. ``html`` defaults to whether
+    the edition has an HTML file."""
+    from reportgen.editions import select
+
+    seen = select(year, edition, language)
+    earlier = [select(y, edition, language) for y in history]
+    analysis = analyse(seen, earlier, language)
+    return compose(seen, edition, language, analysis, neighbours=neighbours, pdf=pdf, html=html)
