@@ -22,7 +22,7 @@ ORGANIZATION_FILE = "organization.toml"
 
 TOP_KEYS = {
     "title", "fiscal_year", "start", "end", "language", "languages", "currency",
-    "editions", "organization", "theme", "signatory", "published",
+    "editions", "organization", "theme", "signatory", "published", "pdf_table_rows",
 }  # fmt: skip
 TABLE_KEYS = {
     "organization": {"name", "short_name", "website", "email", "address", "logo"},
@@ -146,6 +146,13 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     theme = checker.theme()
     signatory = checker.signatory()
     published = checker.date("published", required=False) if "published" in merged else None
+    rows = merged.get("pdf_table_rows", (300, None))[0]
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+        diags.error(
+            checker.where("pdf_table_rows"),
+            f"'pdf_table_rows': {rows!r} is not a whole number >= 0 (0: no limit)",
+        )
+        rows = 300
     if not (title and fiscal_year and start and end and organization) or diags.has_errors:
         return None
     return ReportConfig(
@@ -162,6 +169,7 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         theme=theme,
         signatory=signatory,
         published=published,
+        pdf_table_rows=rows,
     )
 
 

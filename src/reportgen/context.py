@@ -52,6 +52,8 @@ class Table:
     numeric: tuple[int, ...] = ()  # columns aligned right
     note_column: int = 0  # the cell under which a row's note is printed
     footer: tuple[str, ...] | None = None
+    print_rows: tuple[Row, ...] | None = None  # a long table's rows in print; None: all
+    print_note: str | None = None  # says what print leaves out, and where it is
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,28 @@ def _d(value: date, language: str) -> str:
     return i18n.format_date(value, language, "medium" if language == "ja" else "long")
 
 
+def _bounded(
+    rows: list[tuple[date, str, Row]], limit: int, language: str, what: str, attachment: str
+) -> tuple[tuple[Row, ...] | None, str | None]:
+    """The most recent rows of each group, when a table is longer than ``limit``.
+
+    ``rows``: (date, group, row), in date order. Every group keeps at least
+    one row; the rest of the room goes to the most recent rows of each."""
+    if not limit or len(rows) <= limit:
+        return None, None
+    groups: dict[str, list[int]] = {}
+    for index, (_, group, _row) in enumerate(rows):
+        groups.setdefault(group, []).append(index)
+    share = max(1, limit // len(groups))
+    keep = sorted(i for members in groups.values() for i in members[-share:])
+    note = i18n.label(
+        language, "table_bounded", shown=i18n.format_number(len(keep), language),
+        total=i18n.format_number(len(rows), language), what=i18n.label(language, what),
+        file=attachment,
+    )  # fmt: skip
+    return tuple(rows[i][2] for i in keep), note
+
+
 def _tables(
     year: FiscalYear, fig: KeyFigures, language: str, currency: str
 ) -> dict[str, Table | None]:
@@ -184,22 +208,22 @@ def _tables(
         return i18n.format_money(amount, currency, language)
 
     acts = sorted(year.activities, key=lambda a: (a.date, a.title))
+    limit = year.config.pdf_table_rows
+    activity_rows = [
+        (a.date, a.category, Row(
+            (i18n.format_date(a.date, language, "medium"), a.title, a.category, a.location or ""),
+            a.description,
+        ))
+        for a in acts
+    ]  # fmt: skip
+    printed, note = _bounded(activity_rows, limit, language, "activities", "activities.csv")
     activities = (
         Table(
             (L("date"), L("title"), L("category"), L("location")),
-            tuple(
-                Row(
-                    (
-                        i18n.format_date(a.date, language, "medium"),
-                        a.title,
-                        a.category,
-                        a.location or "",
-                    ),
-                    a.description,
-                )
-                for a in acts
-            ),
+            tuple(row for _, _, row in activity_rows),
             note_column=1,
+            print_rows=printed,
+            print_note=note,
         )
         if acts
         else None
@@ -228,22 +252,21 @@ def _tables(
         else None
     )
     visits = sorted(year.lobbying, key=lambda v: (v.date, v.target))
+    visit_rows = [
+        (v.date, v.target_type, Row(
+            (i18n.format_date(v.date, language, "medium"), v.target_type, v.target, v.topic or ""),
+            v.outcome,
+        ))
+        for v in visits
+    ]  # fmt: skip
+    printed_visits, visits_note = _bounded(visit_rows, limit, language, "lobbying", "lobbying.csv")
     lobbying = (
         Table(
             (L("date"), L("target_type"), L("target"), L("topic")),
-            tuple(
-                Row(
-                    (
-                        i18n.format_date(v.date, language, "medium"),
-                        v.target_type,
-                        v.target,
-                        v.topic or "",
-                    ),
-                    v.outcome,
-                )
-                for v in visits
-            ),
+            tuple(row for _, _, row in visit_rows),
             note_column=2,
+            print_rows=printed_visits,
+            print_note=visits_note,
         )
         if visits
         else None
@@ -279,13 +302,20 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
     if year.activities:
         dates = sorted(a.date for a in year.activities)
         out["activities"] = i18n.label(
-            language, "activities_intro", count=fig.activities, categories=len(fig.by_category),
-            first=_d(dates[0], language), last=_d(dates[-1], language),
-        )  # fmt: skip
+            language,
+            "activities_intro",
+            count=i18n.format_number(fig.activities, language),
+            categories=len(fig.by_category),
+            first=_d(dates[0], language),
+            last=_d(dates[-1], language),
+        )
     if year.lobbying:
         types = [f"{t} ({n})" for t, n in fig.by_target_type]
         out["lobbying"] = i18n.label(
-            language, "lobbying_intro", count=fig.lobbying, types=format_list(types, locale=loc)
+            language,
+            "lobbying_intro",
+            count=i18n.format_number(fig.lobbying, language),
+            types=format_list(types, locale=loc),
         )
     if year.coalitions:
         out["coalitions"] = i18n.label(language, "coalitions_intro", count=fig.coalitions)

@@ -62,6 +62,7 @@ class ReportConfig:
     theme: Theme = field(default_factory=Theme)
     signatory: Signatory | None = None
     published: date | None = None  # extension: the publication date printed and stamped
+    pdf_table_rows: int = 300  # extension: longest activity/lobbying table the PDF prints
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ the HTML, and nothing depends on the clock.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +46,37 @@ def _fetcher(sandbox: Sandbox) -> Any:
     return SandboxedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def render_pdf(html: str, base: Path, sandbox: Sandbox, variant: str | None = None) -> RenderedPdf:
-    from weasyprint import HTML
+def render_pdf(
+    html: str,
+    base: Path,
+    sandbox: Sandbox,
+    variant: str | None = None,
+    attachments: Sequence[tuple[str, bytes]] = (),
+    stamp: date | None = None,
+) -> RenderedPdf:
+    """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``."""
+    from weasyprint import HTML, Attachment
 
+    fetcher = _fetcher(sandbox)
     document = HTML(
-        string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=_fetcher(sandbox)
+        string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
     ).render()
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_tags": True}
     if variant:
         options["pdf_variant"] = variant
+    if attachments:
+        when = datetime.combine(stamp or date(2000, 1, 1), time(0), tzinfo=UTC)
+        options["attachments"] = [
+            Attachment(
+                file_obj=io.BytesIO(data),
+                name=name,
+                created=when,
+                modified=when,
+                url_fetcher=fetcher,
+                relationship="Data",
+            )
+            for name, data in attachments
+        ]
     data = document.write_pdf(**options)
     return RenderedPdf(data, len(document.pages))

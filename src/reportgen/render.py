@@ -92,13 +92,47 @@ def compose(
         from reportgen.pdf import render_pdf
 
         printed = render_html(ctx, "print", template)
-        made = render_pdf(printed.html, config.root, sandbox)
+        attachments = [
+            (f"{name}.csv", table_csv(name, rows))
+            for name, rows, table in (
+                ("activities", seen.activities, ctx.activities),
+                ("lobbying", seen.lobbying, ctx.lobbying),
+            )
+            if table is not None and table.print_rows is not None and edition == "annual-report"
+        ]
+        made = render_pdf(
+            printed.html, config.root, sandbox, attachments=attachments,
+            stamp=config.published or config.end,
+        )  # fmt: skip
         files[f"{edition}.pdf"] = (made.data, made.pages)
     if html if html is not None else edition in HTML_EDITIONS:
         screen = render_html(ctx, "screen", template)
         page = inline_images(screen.html, config.root, sandbox)
         files[f"{edition}.html"] = (page.encode("utf-8"), None)
     return files
+
+
+def table_csv(name: str, rows: Sequence[object]) -> bytes:
+    """The rows of a (selected, so public) table as CSV: the contract's columns,
+    then the extra ones, for the full list a long table attaches to the PDF."""
+    import csv
+    import io
+    from dataclasses import fields
+
+    from reportgen.schema import TABLES
+
+    columns = list(TABLES[name].names)
+    extras = list(dict.fromkeys(key for row in rows for key, _ in getattr(row, "extra", ())))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns + extras)
+    for row in rows:
+        known = {f.name: getattr(row, f.name) for f in fields(row)}  # type: ignore[arg-type]
+        extra = dict(known.pop("extra", ()))
+        values = [known.get(c) for c in columns] + [extra.get(c) for c in extras]
+        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v
+                         for v in values])  # fmt: skip
+    return out.getvalue().encode("utf-8")
 
 
 def render_edition(
