@@ -246,6 +246,8 @@ def serve(ctx: click.Context, report_dir: Path, port: int) -> None:
             run_serve(year, port, announce=click.echo)
         except OSError as exc:
             raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        except KeyboardInterrupt:  # Ctrl-C while starting or stopping: still a clean stop
+            pass
         click.echo("stopped")
         return 0
 

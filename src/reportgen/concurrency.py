@@ -58,6 +58,26 @@ def run(
     return [results[i] for i in range(len(jobs))]
 
 
+def run_meanwhile(
+    function: Callable[[T], R],
+    jobs: Sequence[T],
+    workers: int,
+    meanwhile: Callable[[], None],
+) -> list[R]:
+    """``function`` over ``jobs`` in forked processes while the parent runs
+    ``meanwhile`` (say, importing what it needs next): two things at once
+    even for a single job. Serial, after ``meanwhile``, with one worker or
+    where fork is missing."""
+    if not jobs or workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        meanwhile()
+        return [function(job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = [pool.submit(function, job) for job in jobs]
+        meanwhile()
+        return [future.result() for future in futures]
+
+
 def chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

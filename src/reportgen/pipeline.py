@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location
+from reportgen.documents import DocumentJob, render_documents
 from reportgen.errors import InvalidInput, UsageError
 from reportgen.model import EDITIONS, FiscalYear
-from reportgen.project import earlier_years, is_year, neighbours, output_name, years_in_set
+from reportgen.project import earlier_years, is_year, output_name, years_in_set
 from reportgen.render import logo_uri as _logo
 from reportgen.render import render_edition  # noqa: F401  (re-exported for callers)
 
@@ -162,7 +163,7 @@ def build(
     unchanged build only checks its outputs, and an unchanged document or
     chart is not rendered again."""
     from reportgen.cache import FOLDER, Cache
-    from reportgen.concurrency import default_workers, run
+    from reportgen.concurrency import default_workers
     from reportgen.output import Staging
 
     started = time.perf_counter()
@@ -186,7 +187,7 @@ def build(
         raise InvalidInput(diags.sorted())
     jobs = workers or default_workers()
     plan = [
-        _EditionJob(item.path, item.year, tuple(item.history), edition, language, store.root)
+        DocumentJob(item.path, item.year, tuple(item.history), edition, language, store.root)
         for item in loaded
         if item.year is not None
         for edition in (tuple(editions) if editions else item.year.config.editions)
@@ -198,14 +199,11 @@ def build(
         f"process{'es' * (min(jobs, len(plan)) != 1)}"
     )
 
-    def finished(
-        job: _EditionJob, result: tuple[dict[str, tuple[bytes, int | None]], float]
-    ) -> None:
-        note.step(f"{job.path.name}: {job.edition} ({job.language}) done in {result[1]:.1f} s")
+    def finished(job: DocumentJob, seconds: float, cached: bool) -> None:
+        how = "unchanged, from the cache" if cached else f"done in {seconds:.1f} s"
+        note.step(f"{job.path.name}: {job.edition} ({job.language}) {how}")
 
-    if jobs > 1 and len(plan) > 1:
-        _preload()  # imported once here, inherited by every forked worker
-    rendered = run(_render_job, plan, jobs, finished)
+    rendered = [(files, 0.0) for files in render_documents(plan, jobs, finished)]
     written: list[WrittenFile] = []
     with ExitStack() as stack:
         staged = []
@@ -318,67 +316,9 @@ def _restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFi
     ]
 
 
-def _preload() -> None:
-    """Import the renderer's heavy libraries (and draw nothing) before forking."""
-    import matplotlib.backends.backend_svg  # noqa: F401
-    import pandas  # noqa: F401
-    import weasyprint  # noqa: F401
-
-    from reportgen import charts, context, figures, html  # noqa: F401
-
-
-@dataclass(frozen=True)
-class _EditionJob:
-    path: Path
-    year: FiscalYear
-    history: tuple[FiscalYear, ...]
-    edition: str
-    language: str
-    cache: Path | None = None
-
-
-def _render_job(job: _EditionJob) -> tuple[dict[str, tuple[bytes, int | None]], float]:
-    """Worker: one document (PDF, and HTML where the edition has one), taken
-    from the cache when nothing it depends on changed."""
-    from reportgen.cache import Cache, digest, tree_digest
-    from reportgen.editions import select
-    from reportgen.render import Analysis, analyse, compose
-    from reportgen.templating import templates_dir
-
-    started = time.perf_counter()
-    store = Cache(job.cache)
-    seen = select(job.year, job.edition, job.language)
-    earlier = [select(y, job.edition, job.language) for y in job.history]
-    data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
-    analysis = store.get("analysis", data_key)
-    if not isinstance(analysis, Analysis):
-        analysis = analyse(seen, earlier, job.language)
-        store.put("analysis", data_key, analysis)
-    near = neighbours(job.path)
-    config = job.year.config
-    assets = [p for p in config.root.iterdir() if p.name not in ("data", "narrative")]
-    if config.organization.logo is not None:
-        assets.append(config.organization.logo)
-    document_key = digest(
-        "document", seen, data_key, job.edition, job.language, near,
-        tree_digest([templates_dir(), *sorted(assets)]),
-    )  # fmt: skip
-    files = store.get("document", document_key)
-    if not isinstance(files, dict):
-        files = compose(seen, job.edition, job.language, analysis, neighbours=near)
-        store.put("document", document_key, files)
-    return files, time.perf_counter() - started
-
-
-def _data(year: FiscalYear) -> tuple[object, ...]:
-    """What figures and charts depend on: settings and tables, not narrative."""
-    return (year.config, year.activities, year.coalitions, year.lobbying, year.finances,
-            year.people)  # fmt: skip
-
-
 def _stage_year(
     year: FiscalYear,
-    rendered: list[tuple[_EditionJob, dict[str, tuple[bytes, int | None]]]],
+    rendered: list[tuple[DocumentJob, dict[str, tuple[bytes, int | None]]]],
     stage: Staging,
     note: Progress,
     workers: int,

@@ -223,9 +223,9 @@ def serve(year_dir: Path, port: int, announce: object = print) -> None:
     watcher = threading.Thread(target=watch, args=(preview,), daemon=True)
     watcher.start()
     bound = server.server_address[1]
-    if callable(announce):
-        announce(f"Serving http://{HOST}:{bound}/ (Ctrl-C to stop)")
     try:
+        if callable(announce):
+            announce(f"Serving http://{HOST}:{bound}/ (Ctrl-C to stop)")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass

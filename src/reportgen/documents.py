@@ -1,0 +1,146 @@
+"""The documents of a build: which need rendering, and rendering them fast.
+
+Each (year, edition, language) is a ``DocumentJob``. A job whose inputs did
+not change since it was last rendered comes from the cache. For the others,
+the figures and charts (pandas, matplotlib) are computed in forked processes
+while this process imports the renderer (WeasyPrint), so the two costs
+overlap even for a single document; then the documents are laid out, in
+parallel when there are several and more than one core.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.model import FiscalYear
+
+Files = dict[str, tuple[bytes, int | None]]
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    path: Path  # the year folder
+    year: FiscalYear
+    history: tuple[FiscalYear, ...]  # earlier years, nearest first
+    edition: str
+    language: str
+    cache: Path | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    job: DocumentJob
+    seen: FiscalYear
+    earlier: tuple[FiscalYear, ...]
+    data_key: str
+    document_key: str
+    neighbours: tuple[tuple[str, str] | None, tuple[str, str] | None]
+
+
+def _data(year: FiscalYear) -> tuple[object, ...]:
+    """What figures and charts depend on: settings and tables, not narrative."""
+    return (year.config, year.activities, year.coalitions, year.lobbying, year.finances,
+            year.people)  # fmt: skip
+
+
+def _prepare(job: DocumentJob, templates: str) -> _Prepared:
+    """Select what the audience sees and derive the cache keys (cheap)."""
+    from reportgen.cache import digest, tree_digest
+    from reportgen.editions import select
+    from reportgen.project import neighbours
+
+    seen = select(job.year, job.edition, job.language)
+    earlier = tuple(select(y, job.edition, job.language) for y in job.history)
+    data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
+    near = neighbours(job.path)
+    config = job.year.config
+    assets = [p for p in config.root.iterdir() if p.name not in ("data", "narrative")]
+    if config.organization.logo is not None:
+        assets.append(config.organization.logo)
+    document_key = digest(
+        "document", seen, data_key, job.edition, job.language, near, templates,
+        tree_digest(sorted(assets)),
+    )  # fmt: skip
+    return _Prepared(job, seen, earlier, data_key, document_key, near)
+
+
+def _analyse(item: _Prepared) -> object:
+    """Worker: figures and charts of one selected year."""
+    from reportgen.render import analyse
+
+    return analyse(item.seen, item.earlier, item.job.language)
+
+
+def _compose(task: tuple[_Prepared, object]) -> tuple[Files, float]:
+    """Worker: lay out one document."""
+    from reportgen.render import Analysis, compose
+
+    item, analysis = task
+    assert isinstance(analysis, Analysis)
+    started = time.perf_counter()
+    files = compose(item.seen, item.job.edition, item.job.language, analysis,
+                    neighbours=item.neighbours)  # fmt: skip
+    return files, time.perf_counter() - started
+
+
+def _load_renderer() -> None:
+    """Import what laying out needs, so that forked workers inherit it."""
+    import weasyprint  # noqa: F401
+
+    from reportgen import context, html, pdf, templating  # noqa: F401
+
+    templating.environment()
+
+
+def render_documents(
+    jobs: Sequence[DocumentJob],
+    workers: int,
+    finished: Callable[[DocumentJob, float, bool], None] | None = None,
+) -> list[Files]:
+    """The files of every job, in job order."""
+    from reportgen.cache import Cache, tree_digest
+    from reportgen.concurrency import run, run_meanwhile
+    from reportgen.render import Analysis
+    from reportgen.templating import templates_dir
+
+    if not jobs:
+        return []
+    store = Cache(jobs[0].cache)
+    templates = tree_digest([templates_dir()])
+    prepared = [_prepare(job, templates) for job in jobs]
+    results: dict[int, Files] = {}
+    for index, item in enumerate(prepared):
+        cached = store.get("document", item.document_key)
+        if isinstance(cached, dict):
+            results[index] = cached
+            if finished:
+                finished(item.job, 0.0, True)
+    todo = [i for i in range(len(prepared)) if i not in results]
+    if not todo:
+        return [results[i] for i in range(len(prepared))]
+
+    analyses: dict[str, object] = {}
+    for i in todo:
+        key = prepared[i].data_key
+        found = store.get("analysis", key)
+        if isinstance(found, Analysis):
+            analyses[key] = found
+    missing = list({prepared[i].data_key: prepared[i] for i in todo
+                    if prepared[i].data_key not in analyses}.values())  # fmt: skip
+    for item, made in zip(missing, run_meanwhile(_analyse, missing, workers, _load_renderer),
+                          strict=True):  # fmt: skip
+        analyses[item.data_key] = made
+        store.put("analysis", item.data_key, made)
+
+    def done(task: tuple[_Prepared, object], result: tuple[Files, float]) -> None:
+        if finished:
+            finished(task[0].job, result[1], False)
+
+    tasks = [(prepared[i], analyses[prepared[i].data_key]) for i in todo]
+    for i, (files, _) in zip(todo, run(_compose, tasks, workers, done), strict=True):
+        results[i] = files
+        store.put("document", prepared[i].document_key, files)
+    return [results[i] for i in range(len(prepared))]
