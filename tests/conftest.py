@@ -29,11 +29,11 @@ class BuiltSample:
 
     @property
     def pdf(self) -> Path:
-        return self.out / "fy2012" / "annual-report.pdf"
+        return self.out / "fy2012" / "en" / "annual-report.pdf"
 
     @property
     def html(self) -> Path:
-        return self.out / "fy2012" / "annual-report.html"
+        return self.out / "fy2012" / "en" / "annual-report.html"
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ def compact(text: str) -> str:
 
 
 def test_the_handout_is_short_and_for_members(built_sample: BuiltSample) -> None:
-    pdf = ParsedPdf(built_sample.out / "fy2012/handout.pdf")
+    pdf = ParsedPdf(built_sample.out / "fy2012/en/handout.pdf")
     assert 2 <= pdf.page_count <= 6
     first = pdf.text(1)
     assert "General Meeting Handout FY2012" in first
@@ -42,7 +42,7 @@ def test_the_handout_is_short_and_for_members(built_sample: BuiltSample) -> None
 
 
 def test_the_donor_edition(built_sample: BuiltSample) -> None:
-    pdf = ParsedPdf(built_sample.out / "fy2012/donor.pdf")
+    pdf = ParsedPdf(built_sample.out / "fy2012/en/donor.pdf")
     text = pdf.all_text()
     for heading in ("Report to Our Donors FY2012", "Thank you", "Highlights of the year",
                     "Where the money went", "How to give"):  # fmt: skip
@@ -67,15 +67,18 @@ def test_each_donor_appears_in_their_own_letter_and_nowhere_else(built_sample: B
     folder = built_sample.out / "fy2012"
     letters = {row["id"] or "emily-carter": row for row in donors(built_sample)}
     texts = {
-        path.name: compact(ParsedPdf(path).all_text())
-        for path in [*folder.glob("*.pdf"), *(folder / "donors").glob("*.pdf")]
+        str(path.relative_to(folder)): compact(ParsedPdf(path).all_text())
+        for path in [*folder.glob("*/*.pdf")]
     }
-    texts["annual-report.html"] = compact(
-        re.sub(r"<[^>]+>", " ", (folder / "annual-report.html").read_text())
-    )
+    for language in ("en", "ja"):
+        texts[f"{language}/annual-report.html"] = compact(
+            re.sub(r"<[^>]+>", " ", (folder / language / "annual-report.html").read_text())
+        )
+    editions = [name for name in texts if not name.startswith("donors/")]
+    assert len(editions) == 8
     for key, row in letters.items():
-        own = f"{key.lower()}.pdf"
-        first_page = compact(ParsedPdf(folder / "donors" / own).text(1))
+        own = f"donors/{key.lower()}.pdf"
+        first_page = compact(ParsedPdf(folder / own).text(1))
         assert compact(row["salutation"]) in first_page
         if row["amount"]:
             amount = f"{int(row['amount']):,}"
@@ -83,22 +86,21 @@ def test_each_donor_appears_in_their_own_letter_and_nowhere_else(built_sample: B
         for name, text in texts.items():
             if name != own:
                 assert compact(row["salutation"]) not in text, (row["salutation"], name)
-                if name in ("annual-report.pdf", "annual-report.html", "handout.pdf", "donor.pdf"):
+                if name in editions:
                     assert compact(row["name"]) not in text, (row["name"], name)
 
 
 def test_a_letter_is_a_standalone_pdf(built_sample: BuiltSample) -> None:
-    donor = ParsedPdf(built_sample.out / "fy2012/donor.pdf")
+    donor = ParsedPdf(built_sample.out / "fy2012/ja/donor.pdf")  # a Japanese donor
     letter = ParsedPdf(built_sample.out / "fy2012/donors/d-002.pdf")
     assert letter.page_count == donor.page_count + 1
     outline = letter.outline()
     assert outline[0].title == "御礼" and outline[0].page == 1
-    body = {e.title: e.page for e in donor.outline() if e.level == 1}
-    for entry in outline[1:]:
-        assert body[entry.title] + 1 == entry.page
+    body = [(e.title, e.page + 1) for e in donor.outline() if e.level == 1]
+    assert [(e.title, e.page) for e in outline[1:]] == body
     meta = letter.metadata()
     assert "山田 花子" in meta["/Title"]
-    assert meta["/Author"] == "Life Funds for North Korean Refugees"
+    assert meta["/Author"] == "北朝鮮難民救援基金"
     assert meta["/CreationDate"].startswith("D:20131020")
     assert letter.reader.trailer["/Root"]["/Lang"] == "ja"
     assert "2013年10月20日" in letter.text(1)
@@ -125,15 +127,18 @@ def test_donor_slugs() -> None:
 
 def test_edition_option_builds_only_what_is_named(sample_set: Path, tmp_path: Path) -> None:
     result = build(sample_set / "fy2012", tmp_path / "out", ["handout"])
-    assert [f.path.name for f in result.files] == ["handout.pdf"]
+    assert sorted(str(f.path.relative_to(tmp_path / "out")) for f in result.files) == [
+        "fy2012/en/handout.pdf", "fy2012/ja/handout.pdf",
+    ]  # fmt: skip
 
 
 def test_report_toml_editions_set_the_default(sample_set: Path, tmp_path: Path) -> None:
     toml = sample_set / "fy2012/report.toml"
     toml.write_text(toml.read_text() + 'editions = ["handout", "annual-report"]\n')
     result = build(sample_set / "fy2012", tmp_path / "out")
-    assert sorted(f.path.name for f in result.files) == [
-        "annual-report.html", "annual-report.pdf", "handout.pdf",
+    assert sorted(str(f.path.relative_to(tmp_path / "out/fy2012")) for f in result.files) == [
+        "en/annual-report.html", "en/annual-report.pdf", "en/handout.pdf",
+        "ja/annual-report.html", "ja/annual-report.pdf", "ja/handout.pdf",
     ]  # fmt: skip
 
 
@@ -161,7 +166,7 @@ def test_a_batch_of_letters_gives_each_donor_only_their_own_page(
     assert year is not None
     letters = [x for x in make_letters(year, None) if x.language == "en"]
     assert len(letters) == 6
-    body = render_edition(year, [], "donor", "en")["donor.pdf"][0]
+    body = render_edition(year, [], "donor", "en")["donor.pdf"][0]  # the English one
     css = letter_css(palette(year.config.theme), "A4", year.config.theme.font)
     written: dict[str, bytes] = {}
     render_batch(letters, css, sample_set / "fy2012", {"en": Body(body, "Donor report")},

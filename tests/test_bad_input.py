@@ -146,34 +146,34 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "a narrative link that leaves the report folder",
         lambda y: replace(
-            y / "narrative/02-overview.md",
+            y / "narrative/02-overview.en.md",
             "## Working in coalition",
             "See [our files](../../organization.toml).\n\n## Working in coalition",
         ),
-        "reports/fy2012/narrative/02-overview.md:8: link '../../organization.toml' leaves "
+        "reports/fy2012/narrative/02-overview.en.md:8: link '../../organization.toml' leaves "
         "the report folder",
     ),
     (
         "a narrative image that is not there",
         lambda y: replace(
-            y / "narrative/03-stories.md", "\n\n", "\n\n![Team](../assets/team.jpg)\n\n"
+            y / "narrative/03-stories.en.md", "\n\n", "\n\n![Team](../assets/team.jpg)\n\n"
         ),
-        "reports/fy2012/narrative/03-stories.md",
+        "reports/fy2012/narrative/03-stories.en.md",
     ),
     (
         "a link with a scheme that is not http(s)",
         lambda y: replace(
-            y / "narrative/01-message.md",
+            y / "narrative/01-message.en.md",
             "Dear members",
             "[Click](javascript:alert(1)) Dear members",
         ),
-        "reports/fy2012/narrative/01-message.md:5: link 'javascript:alert(1)' is not allowed: "
+        "reports/fy2012/narrative/01-message.en.md:5: link 'javascript:alert(1)' is not allowed: "
         "use a file inside the report folder or an http(s) URL",
     ),
     (
         "a TOML syntax error",
         lambda y: replace(y / "report.toml", 'fiscal_year = "FY2012"', 'fiscal_year = "FY2012'),
-        "reports/fy2012/report.toml:2: TOML syntax error: Illegal character '\\n'",
+        "reports/fy2012/report.toml:3: TOML syntax error: Illegal character '\\n'",
     ),
     (
         "a colour that is not a colour",
@@ -182,13 +182,13 @@ CASES: list[tuple[str, Mutation, str]] = [
             'primary_color = "#1f3a5f"',
             'primary_color = "navy; background: url(http://x)"',
         ),
-        "reports/organization.toml:17: 'primary_color': 'navy; background: url(http://x)' "
+        "reports/organization.toml:18: 'primary_color': 'navy; background: url(http://x)' "
         "is not a colour such as #1f3a5f",
     ),
     (
         "a page size that does not exist",
         lambda y: replace(y.parent / "organization.toml", 'page_size = "A4"', 'page_size = "a5"'),
-        "reports/organization.toml:19: 'page_size': 'a5' is not one of A4, Letter",
+        "reports/organization.toml:20: 'page_size': 'a5' is not one of A4, Letter",
     ),
     (
         "a required key missing",
@@ -201,7 +201,7 @@ WARNINGS: list[tuple[str, Mutation, str]] = [
     (
         "unknown key, with did you mean",
         lambda y: replace(y / "report.toml", "start =", 'langauge = "en"\nstart ='),
-        "reports/fy2012/report.toml:3: warning: unknown key 'langauge' (did you mean 'language'?)",
+        "reports/fy2012/report.toml:4: warning: unknown key 'langauge' (did you mean 'language'?)",
     ),
     (
         "unknown column",

@@ -43,8 +43,8 @@ def test_cached_builds_are_byte_identical_to_cold_ones(sample_set: Path, tmp_pat
     year = sample_set / "fy2012"
     build(year, tmp_path / "cold", cache=False, workers=1)
     build(year, tmp_path / "warm", workers=1)  # fills the cache
-    (year / "narrative/01-message.md").write_text(
-        (year / "narrative/01-message.md").read_text() + "\nOne more line.\n"
+    (year / "narrative/01-message.en.md").write_text(
+        (year / "narrative/01-message.en.md").read_text() + "\nOne more line.\n"
     )
     build(year, tmp_path / "warm", workers=1)  # partly from the cache
     build(year, tmp_path / "cold2", cache=False, workers=1)
@@ -57,13 +57,14 @@ def test_one_narrative_file_re_renders_only_what_shows_it(
 ) -> None:
     year = sample_set / "fy2012"
     build(year, tmp_path / "out", workers=1)
-    # The annual report and the donor edition see the same public data: one analysis.
-    assert counting == {"analyse": 2, "compose": 3}
-    notes = year / "narrative/04-internal-notes.md"  # handout only
+    # Per language, the annual report and the donor edition see the same public data:
+    # one analysis between them. Two languages: 4 analyses, 6 documents.
+    assert counting == {"analyse": 4, "compose": 6}
+    notes = year / "narrative/04-internal-notes.en.md"  # handout only
     notes.write_text(notes.read_text() + "\nA new internal note.\n")
     build(year, tmp_path / "out", workers=1)
-    assert counting == {"analyse": 2, "compose": 4}  # the handout alone, charts reused
-    assert "A new internal note." not in (tmp_path / "out/fy2012/annual-report.html").read_text()
+    assert counting == {"analyse": 4, "compose": 7}  # the English handout alone
+    assert "A new internal note." not in (tmp_path / "out/fy2012/en/annual-report.html").read_text()
 
 
 def test_a_data_change_redraws_the_charts(
@@ -74,7 +75,8 @@ def test_a_data_change_redraws_the_charts(
     lobbying = year / "data/lobbying.csv"
     lobbying.write_text(lobbying.read_text().replace("Embassy,", "Ministry,", 1))
     build(year, tmp_path / "out", ["annual-report"], workers=1)
-    assert counting == {"analyse": 2, "compose": 2}
+    # The Japanese edition reads target_type_ja, which did not change: only English redraws.
+    assert counting == {"analyse": 3, "compose": 3}
 
 
 def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
@@ -94,7 +96,7 @@ def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     count, heavy = json.loads(result.stdout)
-    assert (count, heavy) == (12, [])
+    assert (count, heavy) == (16, [])
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == stamps
 
 
@@ -102,8 +104,8 @@ def test_a_deleted_or_damaged_output_is_restored(sample_set: Path, tmp_path: Pat
     out = tmp_path / "out"
     build(sample_set / "fy2012", out)
     before = _files(out)
-    (out / "fy2012/handout.pdf").unlink()
-    (out / "fy2012/annual-report.html").write_text("damaged")
+    (out / "fy2012/en/handout.pdf").unlink()
+    (out / "fy2012/en/annual-report.html").write_text("damaged")
     (out / "fy2012/donors/old-donor.pdf").write_bytes(b"%PDF stale letter")
     build(sample_set / "fy2012", out)
     assert _files(out) == before
@@ -116,6 +118,6 @@ def test_a_corrupt_cache_is_only_a_miss(sample_set: Path, tmp_path: Path) -> Non
     for entry in (out / ".reportgen-cache").rglob("*"):
         if entry.is_file():
             entry.write_bytes(b"not a pickle")
-    (out / "fy2012/annual-report.pdf").unlink()
+    (out / "fy2012/en/annual-report.pdf").unlink()
     build(sample_set / "fy2012", out, ["annual-report"])
     assert _files(out) == before

@@ -82,7 +82,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(
     first = run("build", str(sample_set / "fy2012"), "--out", str(out), "-q")
     assert first.returncode == 0, first.stderr
     before = _tree(out)
-    assert "fy2012/annual-report.pdf" in before
+    assert "fy2012/en/annual-report.pdf" in before
     (sample_set / "fy2012/data/activities.csv").write_text("date,title\n2013-01-01,\n")
     second = run("build", str(sample_set / "fy2012"), "--out", str(out), "-q")
     assert second.returncode == 2
@@ -98,7 +98,7 @@ def test_build_reports_what_it_wrote(sample_set: Path, tmp_path: Path) -> None:
     assert "annual-report.html (" in result.stdout
     assert "handout.pdf (" in result.stdout and "donor.pdf (" in result.stdout
     assert result.stdout.count("/donors/") == 8
-    assert result.stdout.strip().splitlines()[-1].startswith("built 12 files in ")
+    assert result.stdout.strip().splitlines()[-1].startswith("built 16 files in ")
     assert "rendering fy2012: donor letters" in result.stderr
 
 

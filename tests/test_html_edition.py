@@ -47,7 +47,7 @@ def test_nothing_is_loaded_from_outside_the_file(tags: list[Any], page_html: str
         if tag == "a":
             href = attrs.get("href") or ""
             # Links (not loads): anchors, the web, mail, and the neighbouring years' reports.
-            sibling = re.fullmatch(r"\.\./[\w.-]+/annual-report\.html", href)
+            sibling = re.fullmatch(r"(\.\./)+[\w.-]+/(\w\w/)?annual-report\.html", href)
             assert href.startswith(("#", "http://", "https://", "mailto:")) or sibling, href
     assert "<script" not in page_html
     css = " ".join(re.findall(r"<style>(.*?)</style>", page_html, re.S))

@@ -89,12 +89,14 @@ def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _public_files(out: Path) -> list[Path]:
     letters = [p for p in (out / "donors").glob("*.pdf") if p.name != "d-leak.pdf"]
-    return [out / "annual-report.pdf", out / "donor.pdf", *letters]
+    editions = [out / lang / name for lang in ("en", "ja") for name in ("annual-report.pdf",
+                "donor.pdf")]  # fmt: skip
+    return [*editions, *letters]
 
 
 def test_the_marker_reaches_no_public_pdf(leaky: Path) -> None:
     files = _public_files(leaky)
-    assert len(files) == 10
+    assert len(files) == 12
     for path in files:
         pdf = ParsedPdf(path)
         assert MARKER not in pdf.all_text(), path.name
@@ -106,28 +108,29 @@ def test_the_marker_reaches_no_public_pdf(leaky: Path) -> None:
 
 
 def test_the_marker_reaches_no_html_or_chart(leaky: Path) -> None:
-    html = (leaky / "annual-report.html").read_text()
-    assert MARKER not in html and MARKER.lower() not in html
-    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
-    assert len(svgs) >= 6
-    assert not any(MARKER in svg for svg in svgs)
+    for language in ("en", "ja"):
+        html = (leaky / language / "annual-report.html").read_text()
+        assert MARKER not in html and MARKER.lower() not in html
+        svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+        assert len(svgs) >= 6
+        assert not any(MARKER in svg for svg in svgs)
 
 
 def test_internal_amounts_do_not_change_public_totals(leaky: Path) -> None:
-    text = ParsedPdf(leaky / "annual-report.pdf").all_text()
+    text = ParsedPdf(leaky / "en/annual-report.pdf").all_text()
     assert "9,805,480" in text and "9,704,300" in text
     assert "977" not in re.sub(r"\d{4}-\d{2}-\d{2}", "", text)
 
 
 def test_the_marker_is_in_the_members_handout(leaky: Path) -> None:
-    text = ParsedPdf(leaky / "handout.pdf").all_text()
-    assert MARKER in text
+    for language in ("en", "ja"):
+        assert MARKER in ParsedPdf(leaky / language / "handout.pdf").all_text()
 
 
 def test_a_donor_row_reaches_only_its_own_letter(leaky: Path) -> None:
     own = ParsedPdf(leaky / "donors/d-leak.pdf")
     assert f"Dear {MARKER}" in own.text(1)
     assert "4,242" in own.text(1)
-    handout = ParsedPdf(leaky / "handout.pdf")
+    handout = ParsedPdf(leaky / "en/handout.pdf")
     assert f"{MARKER} donor" not in handout.all_text()
     assert "4,242" not in handout.all_text()

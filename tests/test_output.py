@@ -69,7 +69,7 @@ def test_a_render_failure_writes_nothing(
         raise RuntimeError("layout failed")
 
     monkeypatch.setattr(reportgen.pdf, "render_pdf", broken)
-    (sample_set / "fy2012/narrative/01-message.md").write_text("# Changed\n\nNew text.\n")
+    (sample_set / "fy2012/narrative/01-message.en.md").write_text("# Changed\n\nNew text.\n")
     with pytest.raises(RuntimeError):
         build(sample_set / "fy2012", out, ["annual-report"])
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -30,15 +30,15 @@ def test_a_report_set_builds_every_year(sample_set: Path, tmp_path: Path) -> Non
     result = build(sample_set, tmp_path / "out", ["annual-report"])
     names = sorted(str(f.path.relative_to(tmp_path / "out")) for f in result.files)
     assert names == [
-        "fy2011/annual-report.html",
-        "fy2011/annual-report.pdf",
-        "fy2012/annual-report.html",
-        "fy2012/annual-report.pdf",
+        f"{year}/{lang}/annual-report.{ext}"
+        for year in ("fy2011", "fy2012")
+        for lang in ("en", "ja")
+        for ext in ("html", "pdf")
     ]
-    first_year = (tmp_path / "out/fy2011/annual-report.html").read_text()
+    first_year = (tmp_path / "out/fy2011/en/annual-report.html").read_text()
     assert "Annual Report FY2011" in first_year
     assert "vs FY2010" not in first_year and "chart-trend" not in first_year
-    latest = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    latest = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "vs FY2011" in latest and 'id="chart-trend"' in latest
 
 
@@ -47,7 +47,7 @@ def test_workbooks_give_the_same_report_as_csv(sample_set: Path, tmp_path: Path)
     _csv_to_xlsx(sample_set / "fy2012/data/activities.csv")
     assert check(sample_set / "fy2012").diagnostics == csv_result.diagnostics
     build(sample_set / "fy2012", tmp_path / "out", ["annual-report"])
-    html = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "32 activities in 4 categories" in html
 
 
@@ -55,7 +55,7 @@ def test_letter_paper_from_the_theme(sample_set: Path, tmp_path: Path) -> None:
     org = sample_set / "organization.toml"
     org.write_text(org.read_text().replace('page_size = "A4"', 'page_size = "Letter"'))
     build(sample_set / "fy2012", tmp_path / "out", ["annual-report"])
-    box = PdfReader(tmp_path / "out/fy2012/annual-report.pdf").pages[0].mediabox
+    box = PdfReader(tmp_path / "out/fy2012/en/annual-report.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
@@ -65,7 +65,7 @@ def test_a_year_alone_has_no_comparison(sample_set: Path, tmp_path: Path) -> Non
     shutil.copy(sample_set / "organization.toml", alone.parent)
     shutil.copytree(sample_set / "assets", alone.parent / "assets")
     build(alone, tmp_path / "out", ["annual-report"])
-    html = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "vs FY2011" not in html and 'id="chart-trend"' not in html
 
 
@@ -101,12 +101,16 @@ def test_an_earlier_year_with_errors_is_left_out_with_a_warning(sample_set: Path
 
 def test_neighbouring_years_link_to_each_other(sample_set: Path, tmp_path: Path) -> None:
     build(sample_set, tmp_path / "out", ["annual-report"])
-    older = (tmp_path / "out/fy2011/annual-report.html").read_text()
-    newer = (tmp_path / "out/fy2012/annual-report.html").read_text()
-    assert '<a rel="next" href="../fy2012/annual-report.html">Next year: FY2012</a>' in older
+    older = (tmp_path / "out/fy2011/en/annual-report.html").read_text()
+    newer = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
+    assert '<a rel="next" href="../../fy2012/en/annual-report.html">Next year: FY2012</a>' in older
     assert '<a rel="prev"' not in older
-    assert '<a rel="prev" href="../fy2011/annual-report.html">Previous year: FY2011</a>' in newer
-    assert (tmp_path / "out/fy2011" / "../fy2012/annual-report.html").is_file()
+    assert (
+        '<a rel="prev" href="../../fy2011/en/annual-report.html">Previous year: FY2011</a>' in newer
+    )
+    assert (tmp_path / "out/fy2011/en" / "../../fy2012/en/annual-report.html").is_file()
+    japanese = (tmp_path / "out/fy2012/ja/annual-report.html").read_text()
+    assert 'href="../../fy2011/ja/annual-report.html">前年度：FY2011</a>' in japanese
 
 
 def test_parallel_and_serial_builds_give_the_same_files(sample_set: Path, tmp_path: Path) -> None:

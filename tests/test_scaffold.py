@@ -29,10 +29,10 @@ def test_a_new_year_from_the_sample_rolls_forward_validates_and_builds(
     for name in ("activities", "coalitions", "lobbying", "finances", "people", "donors"):
         old = (sample_set / f"fy2012/data/{name}.csv").read_text().splitlines()
         assert (target / f"data/{name}.csv").read_text().splitlines() == [old[0]]
-    message = (target / "narrative/01-message.md").read_text()
+    message = (target / "narrative/01-message.en.md").read_text()
     assert "title: Message from the Representative" in message
     assert "TODO: write a letter from the representative" in message
-    internal = (target / "narrative/04-internal-notes.md").read_text()
+    internal = (target / "narrative/04-internal-notes.en.md").read_text()
     assert "visibility: internal" in internal and "editions: [handout]" in internal
     assert not (target / "assets").exists()
     result = check(target)
@@ -42,7 +42,7 @@ def test_a_new_year_from_the_sample_rolls_forward_validates_and_builds(
     built = build(target, tmp_path / "out", ["annual-report"])
     assert any(f.path.name == "annual-report.pdf" for f in built.files)
     # FY2012 is the new year's predecessor: the comparison is there.
-    assert "vs FY2012" in (tmp_path / "out/fy2013/annual-report.html").read_text()
+    assert "vs FY2012" in (tmp_path / "out/fy2013/en/annual-report.html").read_text()
 
 
 def test_assets_are_copied_only_when_asked(sample_set: Path) -> None:

@@ -64,7 +64,7 @@ def test_edits_appear_by_themselves_and_errors_show_in_the_page(
     server: tuple[str, subprocess.Popen[str]], sample_set: Path
 ) -> None:
     url, process = server
-    message = sample_set / "fy2012/narrative/01-message.md"
+    message = sample_set / "fy2012/narrative/01-message.en.md"
     with browser.chromium() as chromium:
         page = chromium.new_page()
         page.goto(url)

@@ -24,18 +24,18 @@ def test_data_values_and_narrative_print_literally(sample_set: Path, tmp_path: P
     set_cell(year / "data/activities.csv", 2, "title", HOSTILE)
     set_cell(year / "data/activities.csv", 2, "description", "<img src=x onerror=alert(1)>")
     replace(
-        year / "narrative/01-message.md",
+        year / "narrative/01-message.en.md",
         "Dear members",
         "<b>raw</b> <iframe src='http://127.0.0.1:9/'></iframe> {{ 7*7 }} Dear members",
     )
     build(year, tmp_path / "out", ["annual-report"])
-    html = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "<script" not in html and "<iframe" not in html and "<b>raw" not in html
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; {{ 7*7 }}" in html
     assert "{% if 1 %}jinja{% endif %}" in html
     assert "&lt;b&gt;raw&lt;/b&gt;" in html
-    text = ParsedPdf(tmp_path / "out/fy2012/annual-report.pdf").all_text()
+    text = ParsedPdf(tmp_path / "out/fy2012/en/annual-report.pdf").all_text()
     assert '<script>alert("x")</script> {{ 7*7 }}' in text
     assert "<b>raw</b>" in text
 
@@ -82,7 +82,7 @@ def test_nothing_is_fetched_while_building_a_report_full_of_urls(
     base = f"http://127.0.0.1:{listener.port}"
     year = sample_set / "fy2012"
     replace(
-        year / "narrative/02-overview.md",
+        year / "narrative/02-overview.en.md",
         "## Working in coalition",
         f"![remote photo]({base}/photo.png) [a link]({base}/page) <{base}/auto>\n\n"
         f'<img src="{base}/raw.png"> <link rel="attachment" href="{base}/x">\n\n'
@@ -96,7 +96,7 @@ def test_nothing_is_fetched_while_building_a_report_full_of_urls(
     )
     build(year, tmp_path / "out", ["annual-report"])
     assert listener.connections == 0
-    html = (tmp_path / "out/fy2012/annual-report.html").read_text()
+    html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert f'<a class="remote-image" href="{base}/photo.png">remote photo</a>' in html
     assert f'href="{base}/page"' in html
     # The listener does record connections: one from us proves the test can fail.

@@ -61,7 +61,12 @@ class ChartStyle:
 
 
 def _rc(style: ChartStyle) -> dict[str, Any]:
-    families = [style.font, "Noto Sans CJK JP", "DejaVu Sans"]
+    # Japanese labels are measured with the Japanese font; Latin ones with the theme's.
+    families = (
+        ["Noto Sans CJK JP", style.font, "DejaVu Sans"]
+        if style.language == "ja"
+        else [style.font, "Noto Sans CJK JP", "DejaVu Sans"]
+    )
     return {
         "svg.fonttype": "none",
         "svg.hashsalt": "reportgen",

@@ -24,6 +24,10 @@ TOP_KEYS = {
     "title", "fiscal_year", "start", "end", "language", "languages", "currency",
     "editions", "organization", "theme", "signatory", "published", "pdf_table_rows",
 }  # fmt: skip
+TRANSLATABLE = {
+    "title", "organization.name", "organization.short_name", "organization.address",
+    "signatory.name", "signatory.role",
+}  # fmt: skip
 TABLE_KEYS = {
     "organization": {"name", "short_name", "website", "email", "address", "logo"},
     "theme": {"primary_color", "accent_color", "page_size", "font"},
@@ -119,6 +123,17 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     merged = _merge(sources)
     report = sources[-1]
     checker = _Checker(merged, report, diags)
+    translations = []
+    for key, (value, src) in list(merged.items()):
+        base, _, language = key.rpartition("_")
+        if language in LANGUAGES and base in TRANSLATABLE:
+            del merged[key]  # a translation, e.g. title_ja: not a key of its own
+            if isinstance(value, str) and value.strip():
+                translations.append((base, language, value.strip()))
+            else:
+                table, _, sub = key.partition(".")
+                where = src.where(sub, table) if sub else src.where(key)
+                diags.error(where, f"'{key}' must be a non-empty string")
     for key, (_, src) in merged.items():
         table, _, sub = key.partition(".")
         if sub:
@@ -170,6 +185,7 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         signatory=signatory,
         published=published,
         pdf_table_rows=rows,
+        translations=tuple(sorted(translations)),
     )
 
 

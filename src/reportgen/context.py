@@ -172,8 +172,13 @@ def _stats(
     return tuple(stats)
 
 
+def _short_date(value: date, language: str) -> str:
+    """Dates in tables: Sep 10, 2012 / 2012年9月10日."""
+    return i18n.format_date(value, language, "long" if language == "ja" else "medium")
+
+
 def _d(value: date, language: str) -> str:
-    return i18n.format_date(value, language, "medium" if language == "ja" else "long")
+    return i18n.format_date(value, language, "long")
 
 
 def _bounded(
@@ -211,7 +216,7 @@ def _tables(
     limit = year.config.pdf_table_rows
     activity_rows = [
         (a.date, a.category, Row(
-            (i18n.format_date(a.date, language, "medium"), a.title, a.category, a.location or ""),
+            (_short_date(a.date, language), a.title, a.category, a.location or ""),
             a.description,
         ))
         for a in acts
@@ -236,7 +241,7 @@ def _tables(
                     (
                         c.name,
                         c.role,
-                        i18n.format_date(c.joined, language, "medium") if c.joined else "",
+                        _short_date(c.joined, language) if c.joined else "",
                         ""
                         if c.member_organizations is None
                         else i18n.format_number(c.member_organizations, language),
@@ -254,7 +259,7 @@ def _tables(
     visits = sorted(year.lobbying, key=lambda v: (v.date, v.target))
     visit_rows = [
         (v.date, v.target_type, Row(
-            (i18n.format_date(v.date, language, "medium"), v.target_type, v.target, v.topic or ""),
+            (_short_date(v.date, language), v.target_type, v.target, v.topic or ""),
             v.outcome,
         ))
         for v in visits

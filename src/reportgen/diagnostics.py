@@ -45,6 +45,10 @@ class Location:
         return str(Location(path, self.line, self.cell))
 
 
+# Characters that end a line (for str.splitlines and terminals) or are invisible.
+_ONE_LINE = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     severity: Severity
@@ -65,8 +69,10 @@ class Diagnostic:
         return (str(loc.path), loc.line or 0, sheet, row, column, self.message)
 
     def format(self, base: Path | None = None) -> str:
+        """One line, always: line breaks inside quoted cell values are shown as \\n."""
         prefix = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{self.location.display(base)}: {prefix}{self.message}"
+        message = _ONE_LINE.sub(lambda m: repr(m.group())[1:-1], self.message)
+        return f"{self.location.display(base)}: {prefix}{message}"
 
 
 @dataclass

@@ -63,11 +63,13 @@ def donor_slugs(donors: Sequence[Donor]) -> list[str]:
 
 
 def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
-    config = year.config
-    published = config.published or config.end
+    from reportgen.editions import translate_config
+
+    published = year.config.published or year.config.end
     letters = []
     for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True):
-        language = donor.language or config.language
+        language = donor.language or year.config.language
+        config = translate_config(year.config, language)  # names in the donor's language
 
         def say(key: str, language: str = language, **values: object) -> str:
             return i18n.label(language, key, **values)

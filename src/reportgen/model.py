@@ -63,6 +63,8 @@ class ReportConfig:
     signatory: Signatory | None = None
     published: date | None = None  # extension: the publication date printed and stamped
     pdf_table_rows: int = 300  # extension: longest activity/lobbying table the PDF prints
+    # extension: ("title" / "organization.name" / "signatory.role" ..., language, text)
+    translations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,30 @@ def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
     if config is None or diags.has_errors:
         return None
     year = FiscalYear(config=config, narrative=narrative, tables=frozenset(raw.tables), **tables)
+    _languages_complete(year, diags)
     completeness(year, diags)
     return year
+
+
+def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
+    """Warn about a narrative file present in one report language and not another."""
+    languages = year.config.languages
+    if len(languages) < 2:
+        return
+    by_slug: dict[str, dict[str | None, Path]] = {}
+    for section in year.narrative:
+        by_slug.setdefault(section.slug, {})[section.language] = section.source
+    for slug, found in by_slug.items():
+        if None in found:
+            continue  # one file serves every language
+        for language in languages:
+            if language not in found:
+                have = next(iter(found.values()))
+                diags.warning(
+                    Location(have),
+                    f"narrative '{slug}' has no {language} version "
+                    f"(add {have.name.rsplit('.', 2)[0]}.{language}.md)",
+                )
 
 
 def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSection, ...]:
