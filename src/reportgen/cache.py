@@ -9,6 +9,7 @@ The pipeline wraps stages with it; stages never know it exists.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -25,9 +26,20 @@ log = logging.getLogger(__name__)
 FOLDER = ".reportgen-cache"
 
 
+@functools.cache
+def _code() -> bytes:
+    """reportgen itself: its version and the bytes of its modules, so that a
+    changed reportgen (a new release, or a developer's edit) never reuses
+    results of another."""
+    hasher = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        hasher.update(path.read_bytes())
+    return hasher.digest()
+
+
 def digest(*parts: object) -> str:
     """A stable key from reprs of frozen values (and bytes, as they are)."""
-    hasher = hashlib.sha256(__version__.encode())
+    hasher = hashlib.sha256(_code())
     for part in parts:
         data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
         hasher.update(len(data).to_bytes(8, "little"))
@@ -37,7 +49,7 @@ def digest(*parts: object) -> str:
 
 def tree_digest(paths: Iterable[Path]) -> str:
     """The names and bytes of every file under ``paths`` (folders or files)."""
-    hasher = hashlib.sha256(__version__.encode())
+    hasher = hashlib.sha256(_code())
     for root in paths:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in files:

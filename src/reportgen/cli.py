@@ -21,7 +21,7 @@ import click
 from reportgen import __version__
 from reportgen.diagnostics import Diagnostic, Severity, summarise
 from reportgen.errors import InvalidInput, ReportgenError, UsageError
-from reportgen.model import EDITIONS
+from reportgen.model import EDITIONS, PDF_VARIANTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,6 +106,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Worker processes for donor letters. Default: one per core.",
 )
 @click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=None,
+    help="The standard the PDFs claim (default: report.toml's pdf_variant, else pdf/ua-1). "
+    "pdf/a-3b for archiving; the annual report always carries its data tables as CSV.",
+)
+@click.option(
+    "--print-marks", is_flag=True, default=None, help="Crop marks and 3 mm bleed for a print shop."
+)
+@click.option(
     "--no-cache",
     is_flag=True,
     help="Render everything anew (the cache lives in OUT/.reportgen-cache, safe to delete).",
@@ -118,6 +128,8 @@ def build(
     out: Path,
     editions: tuple[str, ...],
     jobs: int | None,
+    pdf_variant: str | None,
+    print_marks: bool | None,
     no_cache: bool,
     quiet: bool,
 ) -> None:
@@ -132,8 +144,9 @@ def build(
     def action() -> int:
         progress = Quiet() if quiet else _Progress()
         result = run_build(
-            report_dir, out, editions or None, progress=progress, workers=jobs, cache=not no_cache
-        )
+            report_dir, out, editions or None, progress=progress, workers=jobs,
+            cache=not no_cache, pdf_variant=pdf_variant, print_marks=print_marks or None,
+        )  # fmt: skip
         _echo_diagnostics(result.diagnostics)
         if not quiet:
             for file in result.files:

@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
-from reportgen.model import EDITIONS, LANGUAGES, Organization, ReportConfig, Signatory, Theme
+from reportgen.model import (
+    EDITIONS,
+    LANGUAGES,
+    PDF_VARIANTS,
+    Organization,
+    ReportConfig,
+    Signatory,
+    Theme,
+)
 
 REPORT_FILE = "report.toml"
 ORGANIZATION_FILE = "organization.toml"
@@ -23,6 +31,7 @@ ORGANIZATION_FILE = "organization.toml"
 TOP_KEYS = {
     "title", "fiscal_year", "start", "end", "language", "languages", "currency",
     "editions", "organization", "theme", "signatory", "published", "pdf_table_rows",
+    "pdf_variant", "print_marks",
 }  # fmt: skip
 TRANSLATABLE = {
     "title", "organization.name", "organization.short_name", "organization.address",
@@ -168,6 +177,11 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
             f"'pdf_table_rows': {rows!r} is not a whole number >= 0 (0: no limit)",
         )
         rows = 300
+    variant = checker.choice("pdf_variant", PDF_VARIANTS, "pdf/ua-1")
+    marks = merged.get("print_marks", (False, None))[0]
+    if not isinstance(marks, bool):
+        diags.error(checker.where("print_marks"), f"'print_marks': {marks!r} is not true or false")
+        marks = False
     if not (title and fiscal_year and start and end and organization) or diags.has_errors:
         return None
     return ReportConfig(
@@ -186,6 +200,8 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         published=published,
         pdf_table_rows=rows,
         translations=tuple(sorted(translations)),
+        pdf_variant=variant,
+        print_marks=marks,
     )
 
 

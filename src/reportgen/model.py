@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 EDITIONS = ("annual-report", "handout", "donor")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u")
 LANGUAGES = ("en", "ja")
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -63,6 +64,8 @@ class ReportConfig:
     signatory: Signatory | None = None
     published: date | None = None  # extension: the publication date printed and stamped
     pdf_table_rows: int = 300  # extension: longest activity/lobbying table the PDF prints
+    pdf_variant: str = "pdf/ua-1"  # extension: the standard every PDF claims
+    print_marks: bool = False  # extension: crop marks and 3 mm bleed for a print shop
     # extension: ("title" / "organization.name" / "signatory.role" ..., language, text)
     translations: tuple[tuple[str, str, str], ...] = ()
 

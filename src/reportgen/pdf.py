@@ -62,9 +62,10 @@ def render_pdf(
         string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
     ).render()
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_tags": True}
-    if variant:
-        options["pdf_variant"] = variant
+    # PDF/UA-1 tags the document; the PDF/A variants get tags on top of their claim.
+    options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_variant": variant or "pdf/ua-1"}
+    if variant and variant.startswith("pdf/a"):
+        options["pdf_tags"] = True
     if attachments:
         when = datetime.combine(stamp or date(2000, 1, 1), time(0), tzinfo=UTC)
         options["attachments"] = [

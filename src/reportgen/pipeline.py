@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -156,6 +156,8 @@ def build(
     progress: Progress | None = None,
     workers: int | None = None,
     cache: bool = True,
+    pdf_variant: str | None = None,
+    print_marks: bool | None = None,
 ) -> BuildResult:
     """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing.
 
@@ -173,7 +175,7 @@ def build(
     years = find_years(report_dir)
     note = progress or Quiet()
     store = Cache(out / FOLDER if cache else None)
-    request = _request_key(years, editions, out) if cache else ""
+    request = _request_key(years, editions, out, (pdf_variant, print_marks)) if cache else ""
     manifest = store.get("build", request) if cache else None
     if isinstance(manifest, BuildManifest):
         restored = _restore(manifest, out, store)
@@ -185,6 +187,14 @@ def build(
     loaded = _load(years, diags)
     if diags.has_errors:
         raise InvalidInput(diags.sorted())
+    for item in loaded:  # options from the command line win over report.toml
+        if item.year is not None and (pdf_variant is not None or print_marks is not None):
+            changes: dict[str, object] = {}
+            if pdf_variant is not None:
+                changes["pdf_variant"] = pdf_variant
+            if print_marks is not None:
+                changes["print_marks"] = print_marks
+            item.year = replace(item.year, config=replace(item.year.config, **changes))  # type: ignore[arg-type]
     jobs = workers or default_workers()
     plan = [
         DocumentJob(item.path, item.year, tuple(item.history), edition, language, store.root)
@@ -232,7 +242,9 @@ class BuildManifest:
     files: dict[str, tuple[str, int | None]]  # path relative to out -> (sha256, pages)
 
 
-def _request_key(years: Sequence[Path], editions: Sequence[str] | None, out: Path) -> str:
+def _request_key(
+    years: Sequence[Path], editions: Sequence[str] | None, out: Path, options: object
+) -> str:
     """Everything a build's outputs depend on: every input byte, the templates,
     reportgen's version and the options."""
     import tomllib
@@ -257,6 +269,7 @@ def _request_key(years: Sequence[Path], editions: Sequence[str] | None, out: Pat
                     inputs.add((settings.parent / logo).resolve())
     outside = [p for p in sorted(inputs) if not p.is_relative_to(out.resolve())]
     return digest(
+        options,
         tuple(editions or ()),
         tuple(str(y.resolve()) for y in years),
         str(out.resolve()),

@@ -92,17 +92,21 @@ def compose(
         from reportgen.pdf import render_pdf
 
         printed = render_html(ctx, "print", template)
-        attachments = [
-            (f"{name}.csv", table_csv(name, rows))
-            for name, rows, table in (
-                ("activities", seen.activities, ctx.activities),
-                ("lobbying", seen.lobbying, ctx.lobbying),
+        html_text = printed.html
+        if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
+            html_text = html_text.replace(
+                "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
             )
-            if table is not None and table.print_rows is not None and edition == "annual-report"
-        ]
+        # The annual report carries its public data with it (archival, and the full
+        # lists of tables too long to print).
+        attachments = (
+            [(f"{name}.csv", table_csv(name, rows)) for name, rows in _tables(seen) if rows]
+            if edition == "annual-report"
+            else []
+        )
         made = render_pdf(
-            printed.html, config.root, sandbox, attachments=attachments,
-            stamp=config.published or config.end,
+            html_text, config.root, sandbox, variant=config.pdf_variant,
+            attachments=attachments, stamp=config.published or config.end,
         )  # fmt: skip
         files[f"{edition}.pdf"] = (made.data, made.pages)
     if html if html is not None else edition in HTML_EDITIONS:
@@ -110,6 +114,16 @@ def compose(
         page = inline_images(screen.html, config.root, sandbox)
         files[f"{edition}.html"] = (page.encode("utf-8"), None)
     return files
+
+
+def _tables(year: FiscalYear) -> list[tuple[str, Sequence[object]]]:
+    return [
+        ("activities", year.activities),
+        ("coalitions", year.coalitions),
+        ("lobbying", year.lobbying),
+        ("finances", year.finances),
+        ("people", year.people),
+    ]
 
 
 def table_csv(name: str, rows: Sequence[object]) -> bytes:

@@ -1,0 +1,158 @@
+"""Every reader: tagged PDFs that pass the machine checks of PDF/UA-1, HTML
+with zero axe-core violations in a real browser, Japanese that renders with
+embedded fonts, archival PDF/A, print marks, and byte-identical rebuilds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from reportgen.pipeline import build
+from tests import browser
+from tests.conftest import BuiltSample
+from tests.pdfparse import ParsedPdf
+from tests.pdfua import check, structure
+
+EDITIONS = [f"{lang}/{name}" for lang in ("en", "ja") for name in ("annual-report.pdf",
+            "handout.pdf", "donor.pdf")]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", EDITIONS)
+def test_every_edition_passes_the_pdf_ua_machine_checks(
+    built_sample: BuiltSample, name: str
+) -> None:
+    path = built_sample.out / "fy2012" / name
+    assert check(path) == []
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == name[:2]
+        kinds = {str(e.S) for e in structure(pdf)}
+        assert {"/H1", "/H2", "/Figure", "/Table", "/TH"} <= kinds
+
+
+def test_the_checker_catches_what_it_checks(built_sample: BuiltSample, tmp_path: Path) -> None:
+    with pikepdf.open(built_sample.pdf) as pdf:
+        for element in structure(pdf):
+            if element.S == "/Figure":
+                del element["/Alt"]
+        del pdf.Root["/Lang"]
+        pdf.save(tmp_path / "broken.pdf")
+    problems = check(tmp_path / "broken.pdf")
+    assert "no document language (/Lang)" in problems
+    assert any("has no alternative text" in p for p in problems)
+
+
+def test_letters_do_not_claim_what_they_are_not(built_sample: BuiltSample) -> None:
+    with pikepdf.open(built_sample.out / "fy2012/donors/d-001.pdf") as pdf:
+        assert pdf.open_metadata().get("pdfuaid:part") is None
+        assert str(pdf.Root.Lang) == "en"
+
+
+def test_japanese_edition_text_dates_and_fonts(built_sample: BuiltSample) -> None:
+    path = built_sample.out / "fy2012/ja/annual-report.pdf"
+    pdf = ParsedPdf(path)
+    text = pdf.all_text()
+    for words in ("2012年度 年次報告書", "目次", "代表からのごあいさつ", "数字で見る一年",
+                  "財務", "北朝鮮難民救援基金", "2012年9月1日", "2013年8月31日"):  # fmt: skip
+        assert words in text, words
+    assert "￥9,805,480" in text or "¥9,805,480" in text
+    with pikepdf.open(path) as raw:
+        fonts = {
+            str(font.BaseFont): font
+            for page in raw.pages
+            for font in page.Resources.get("/Font", {}).values()
+        }
+        assert any("CJK" in name for name in fonts)
+        for name, font in fonts.items():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+    assert "\ufffd" not in text
+
+
+def test_archival_pdf_a_with_its_data_attached(sample_set: Path, tmp_path: Path) -> None:
+    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], pdf_variant="pdf/a-3b")
+    with pikepdf.open(tmp_path / "out/fy2012/en/annual-report.pdf") as pdf:
+        meta = pdf.open_metadata()
+        assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "B")
+        attached = dict(pdf.attachments)
+        assert sorted(attached) == [
+            "activities.csv", "coalitions.csv", "finances.csv", "lobbying.csv", "people.csv",
+        ]  # fmt: skip
+        finances = attached["finances.csv"].get_file().read_bytes().decode()
+        assert finances.startswith("kind,category,amount,function,note,visibility")
+        assert "internal" not in finances
+    assert check(tmp_path / "out/fy2012/en/annual-report.pdf", claim="a") == []
+
+
+def test_report_toml_chooses_the_variant_and_marks(sample_set: Path, tmp_path: Path) -> None:
+    toml = sample_set / "fy2012/report.toml"
+    toml.write_text(toml.read_text() + 'pdf_variant = "pdf/a-3u"\nprint_marks = true\n')
+    build(sample_set / "fy2012", tmp_path / "out", ["handout"])
+    with pikepdf.open(tmp_path / "out/fy2012/en/handout.pdf") as pdf:
+        assert pdf.open_metadata().get("pdfaid:conformance") == "U"
+        page = pdf.pages[0]
+        media = [float(v) for v in page.MediaBox]
+        trim = [float(v) for v in page.TrimBox]
+        assert media[2] - media[0] > trim[2] - trim[0] + 10  # room for bleed and marks
+
+
+def test_print_marks_on_request_only(built_sample: BuiltSample) -> None:
+    with pikepdf.open(built_sample.pdf) as pdf:
+        page = pdf.pages[0]
+        assert [float(v) for v in page.MediaBox] == [
+            float(v) for v in page.get("/TrimBox", page.MediaBox)
+        ]
+
+
+def _digests(out: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".reportgen-cache" not in p.parts
+    }
+
+
+def test_building_twice_gives_the_same_bytes(sample_set: Path, tmp_path: Path) -> None:
+    first = build(sample_set / "fy2012", tmp_path / "one", cache=False)
+    second = build(sample_set / "fy2012", tmp_path / "two", cache=False, workers=1)
+    assert len(first.files) == len(second.files) == 16
+    assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
+
+
+browser_only = pytest.mark.skipif(
+    not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
+)
+
+
+@browser_only
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_axe_core_finds_no_violation(built_sample: BuiltSample, language: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page_path = built_sample.out / "fy2012" / language / "annual-report.html"
+    with browser.chromium() as chromium:
+        page = chromium.new_page()
+        page.goto(page_path.as_uri())
+        results = Axe().run(page)
+        violations = [
+            (v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]
+        ]
+        assert violations == []
+        assert results.response["passes"], "axe ran no rule at all"
+        # Landmarks, one h1, the language, a skip link and scoped table headers.
+        assert page.locator("main#content").count() == 1
+        assert page.locator("h1").count() == 1
+        assert page.evaluate("document.documentElement.lang") == language
+        assert page.locator("a.skip-link[href='#content']").count() == 1
+        assert page.locator("table.data th:not([scope])").count() == 0
+
+
+def test_html_charts_are_followed_by_their_data(built_sample: BuiltSample) -> None:
+    html = (built_sample.out / "fy2012/ja/annual-report.html").read_text()
+    assert len(re.findall(r'<details class="chart-data">', html)) == 6
+    assert "グラフのデータ" in html
