@@ -99,11 +99,11 @@ def main() -> None:
             ],
             "reportgen build (PDF + HTML), cold": [
                 python, "-m", "reportgen", "build", str(YEAR), "--out", str(work / "out"), "-q",
-                "--edition", "annual-report", "--no-cache",
+                "--edition", "annual-report", "--language", "en", "--no-cache",
             ],
             "reportgen build, nothing changed (cache)": [
                 python, "-m", "reportgen", "build", str(YEAR), "--out", str(work / "warm"), "-q",
-                "--edition", "annual-report",
+                "--edition", "annual-report", "--language", "en",
             ],
             "reportgen check": [python, "-m", "reportgen", "check", str(YEAR)],
             "reportgen --help": [python, "-m", "reportgen", "--help"],

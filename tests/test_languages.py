@@ -56,3 +56,12 @@ def test_one_file_for_both_languages_needs_no_translation(sample_set: Path) -> N
     (narrative / "05-about-this-report.en.md").rename(narrative / "05-about-this-report.md")
     result = check(sample_set / "fy2012")
     assert not any("no ja version" in d.message for d in result.diagnostics)
+
+
+def test_building_one_language_only(sample_set: Path, tmp_path: Path) -> None:
+    from reportgen.pipeline import build
+
+    result = build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["ja"])
+    assert [str(f.path.relative_to(tmp_path / "out")) for f in result.files] == [
+        "fy2012/ja/handout.pdf"
+    ]

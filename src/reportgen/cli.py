@@ -21,7 +21,7 @@ import click
 from reportgen import __version__
 from reportgen.diagnostics import Diagnostic, Severity, summarise
 from reportgen.errors import InvalidInput, ReportgenError, UsageError
-from reportgen.model import EDITIONS, PDF_VARIANTS
+from reportgen.model import EDITIONS, LANGUAGES, PDF_VARIANTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,6 +99,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Build only this edition (repeatable). Default: report.toml's 'editions'.",
 )
 @click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    type=click.Choice(LANGUAGES),
+    help="Build only this language of a bilingual report (repeatable). Default: all.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -127,6 +134,7 @@ def build(
     report_dir: Path,
     out: Path,
     editions: tuple[str, ...],
+    languages: tuple[str, ...],
     jobs: int | None,
     pdf_variant: str | None,
     print_marks: bool | None,
@@ -146,6 +154,7 @@ def build(
         result = run_build(
             report_dir, out, editions or None, progress=progress, workers=jobs,
             cache=not no_cache, pdf_variant=pdf_variant, print_marks=print_marks or None,
+            languages=languages or None,
         )  # fmt: skip
         _echo_diagnostics(result.diagnostics)
         if not quiet:

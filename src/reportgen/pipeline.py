@@ -158,6 +158,7 @@ def build(
     cache: bool = True,
     pdf_variant: str | None = None,
     print_marks: bool | None = None,
+    languages: Sequence[str] | None = None,
 ) -> BuildResult:
     """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing.
 
@@ -175,7 +176,8 @@ def build(
     years = find_years(report_dir)
     note = progress or Quiet()
     store = Cache(out / FOLDER if cache else None)
-    request = _request_key(years, editions, out, (pdf_variant, print_marks)) if cache else ""
+    options = (pdf_variant, print_marks, tuple(languages or ()))
+    request = _request_key(years, editions, out, options) if cache else ""
     manifest = store.get("build", request) if cache else None
     if isinstance(manifest, BuildManifest):
         restored = _restore(manifest, out, store)
@@ -202,6 +204,7 @@ def build(
         if item.year is not None
         for edition in (tuple(editions) if editions else item.year.config.editions)
         for language in item.year.config.languages
+        if not languages or language in languages
     ]
     note.step(
         f"rendering {len(plan)} document{'s' * (len(plan) != 1)} of {len(loaded)} "
