@@ -53,19 +53,20 @@ def main() -> None:
             shutil.copytree(PROJECT / "reports", work / "reports")
             activities(work / "reports/fy2012/data/activities.csv", size)
             cmd = [sys.executable, "-m", "reportgen", "build", str(work / "reports/fy2012"),
-                   "--out", str(work / "out"), "--edition", "annual-report", "--no-cache",
+                   "--out", str(work / "out"), "--edition", "annual-report", "--language", "en",
+                   "--no-cache",
                    "-q"]  # fmt: skip
             started = time.perf_counter()
             done = subprocess.run([sys.executable, "-c", PEAK, *cmd], check=True,
                                   capture_output=True, text=True)  # fmt: skip
             seconds = time.perf_counter() - started
             peak = int(done.stdout.split()[-1]) / 1024
-            pdf = work / "out/fy2012/annual-report.pdf"
+            pdf = work / "out/fy2012/en/annual-report.pdf"
             pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
             count = next(
                 (ln.split()[-1] for ln in pages.splitlines() if ln.startswith("Pages")), "?"
             )
-            html = (work / "out/fy2012/annual-report.html").stat().st_size / 2**20
+            html = (work / "out/fy2012/en/annual-report.html").stat().st_size / 2**20
             times.append(seconds)
             print(f"{size:>10} {seconds:>8.2f} {peak:>9.0f} {count:>9} {html:>9.1f}")
     if len(times) >= 2:
