@@ -130,6 +130,32 @@ def _hbar(
         ax.text(value + top * 0.015, pos, text, va="center", ha="left", color=style.palette.ink)
 
 
+def _bar_list(
+    chart_id: str,
+    title: str,
+    alt: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    colors: Sequence[str],
+    style: ChartStyle,
+    headers: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+) -> ChartAsset:
+    """A half-width chart of labelled horizontal bars, one per row."""
+    return _render(
+        chart_id,
+        title,
+        alt,
+        0.45 + 0.32 * len(labels),
+        lambda ax: _hbar(ax, labels, values, texts, colors, style),
+        style,
+        headers,
+        rows,
+        width=WIDTH_IN / 2 - 0.1,
+    )
+
+
 def _list(items: Sequence[str], language: str) -> str:
     from babel.lists import format_list
 
@@ -150,17 +176,11 @@ def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | N
         if style.language == "en"
         else f"{title}（{fig_data.fiscal_year}）：全{fig_data.activities}件。{'、'.join(parts)}。"
     )
-    return _render(
-        "chart-by-category",
-        title,
-        alt,
-        0.45 + 0.32 * len(labels),
-        lambda ax: _hbar(ax, labels, counts, [str(n) for n in counts], colors, style),
-        style,
-        (style.label("category"), style.label("count")),
+    return _bar_list(
+        "chart-by-category", title, alt, labels, counts, [str(n) for n in counts], colors,
+        style, (style.label("category"), style.label("count")),
         tuple((c, str(n)) for c, n in fig_data.by_category),
-        width=WIDTH_IN / 2 - 0.1,
-    )
+    )  # fmt: skip
 
 
 def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
@@ -231,18 +251,12 @@ def chart_by_target(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | Non
         if style.language == "en"
         else f"{title}（{fig_data.fiscal_year}）：全{fig_data.lobbying}件。{'、'.join(parts)}。"
     )
-    colors = [style.palette.primary] * len(labels)
-    return _render(
-        "chart-by-target",
-        title,
-        alt,
-        0.45 + 0.32 * len(labels),
-        lambda ax: _hbar(ax, labels, counts, [str(n) for n in counts], colors, style),
-        style,
+    return _bar_list(
+        "chart-by-target", title, alt, labels, counts, [str(n) for n in counts],
+        [style.palette.primary] * len(labels), style,
         (style.label("target_type"), style.label("count")),
         tuple((t, str(n)) for t, n in fig_data.by_target_type),
-        width=WIDTH_IN / 2 - 0.1,
-    )
+    )  # fmt: skip
 
 
 def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
@@ -260,21 +274,15 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
         if style.language == "en"
         else f"{title}（{fig_data.fiscal_year}）：収入合計{total}。{'、'.join(parts)}。"
     )
-    colors = [style.palette.primary] * len(labels)
-    return _render(
-        "chart-income",
-        title,
-        alt,
-        0.45 + 0.32 * len(labels),
-        lambda ax: _hbar(ax, labels, values, texts, colors, style),
-        style,
+    return _bar_list(
+        "chart-income", title, alt, labels, values, texts,
+        [style.palette.primary] * len(labels), style,
         (style.label("category"), style.label("amount")),
         tuple(
             (c, i18n.format_money(a, style.currency, style.language))
             for c, a in fig_data.income_by_category
         ),
-        width=WIDTH_IN / 2 - 0.1,
-    )
+    )  # fmt: skip
 
 
 def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:

@@ -143,6 +143,14 @@ def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created
         pdf.pages.insert(offset, batch.pages[number])
     with pdf.open_outline() as outline:
         outline.root.insert(0, pikepdf.OutlineItem(letter.heading, 0))
+    # The letter page is laid out untagged and joined in front of the tagged body:
+    # the joined file no longer meets PDF/UA, so it must not claim it. (The XMP
+    # is edited first: leaving this block copies it over the document info.)
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        for key in list(xmp):
+            if "pdfua" in key:  # pdfuaid:part, however the key is spelt
+                del xmp[key]
+        xmp["dc:title"] = letter.title
     stamp = created.strftime("D:%Y%m%d000000Z")
     pdf.docinfo["/Title"] = letter.title
     pdf.docinfo["/Author"] = letter.organization.name
@@ -151,12 +159,7 @@ def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created
     pdf.docinfo["/ModDate"] = stamp
     pdf.Root.Lang = pikepdf.String(letter.language)
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
-    # The letter page is laid out untagged and joined in front of the tagged body:
-    # the joined file no longer meets PDF/UA, so it must not claim it.
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
-        for key in list(xmp):
-            if "pdfua" in key:  # pdfuaid:part, however the key is spelt
-                del xmp[key]
+
     out = io.BytesIO()
     pdf.save(out, static_id=True)
     return out.getvalue()
