@@ -130,6 +130,57 @@ class Body:
     title: str
 
 
+def _nums(tree: Any) -> dict[int, Any]:
+    """A number tree's flat /Nums as a dict (WeasyPrint writes one level)."""
+    values = list(tree.get("/Nums", []))
+    return {int(values[i]): values[i + 1] for i in range(0, len(values), 2)}
+
+
+def _graft_structure(pdf: Any, batch: Any, pages: tuple[int, int]) -> None:
+    """Move the letter pages' tags from the batch into the joined file, in front
+    of the body's: the letter stays a tagged, PDF/UA document.
+
+    Only this letter's elements are copied: each is first cut loose from the
+    batch's document element, which also holds every other donor's letter.
+    """
+    import pikepdf
+
+    source = batch.Root.StructTreeRoot
+    target = pdf.Root.StructTreeRoot
+    document = target.K if isinstance(target.K, pikepdf.Dictionary) else target.K[0]
+    wanted = {batch.pages[n].objgen for n in range(*pages)}
+    batch_document = source.K if isinstance(source.K, pikepdf.Dictionary) else source.K[0]
+    kids = batch_document.K if isinstance(batch_document.K, pikepdf.Array) else [batch_document.K]
+    mine = [kid for kid in kids if "/Pg" in kid and kid.Pg.objgen in wanted]
+    for kid in mine:
+        kid.P = batch.make_indirect(pikepdf.Dictionary())  # cut loose (see above)
+    copied = [pdf.copy_foreign(kid) for kid in mine]
+    for kid in copied:
+        kid.P = document
+    children = document.K if isinstance(document.K, pikepdf.Array) else [document.K]
+    document.K = pikepdf.Array([*copied, *children])
+    nums = _nums(target.ParentTree)
+    entries = _nums(source.ParentTree)
+    key = max(nums, default=-1) + 1
+    for offset, number in enumerate(range(*pages)):
+        old = batch.pages[number].get("/StructParents")
+        if old is None or int(old) not in entries:
+            continue
+        entry = entries[int(old)]
+        nums[key] = pdf.make_indirect(pikepdf.Array(
+            [pdf.copy_foreign(e) if e.is_indirect else e for e in entry]
+        ))  # fmt: skip
+        pdf.pages[offset].StructParents = key
+        key += 1
+    flat = pikepdf.Array()
+    for number in sorted(nums):
+        flat.append(number)
+        flat.append(nums[number])
+    target.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=flat))
+    if "/ParentTreeNextKey" in target:
+        target.ParentTreeNextKey = key
+
+
 def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created: date) -> bytes:
     """Letter pages then the body: one standalone PDF with outline and metadata.
 
@@ -141,15 +192,11 @@ def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created
     pdf = pikepdf.open(io.BytesIO(body.pdf))
     for offset, number in enumerate(range(*pages)):
         pdf.pages.insert(offset, batch.pages[number])
+    _graft_structure(pdf, batch, pages)
     with pdf.open_outline() as outline:
         outline.root.insert(0, pikepdf.OutlineItem(letter.heading, 0))
-    # The letter page is laid out untagged and joined in front of the tagged body:
-    # the joined file no longer meets PDF/UA, so it must not claim it. (The XMP
-    # is edited first: leaving this block copies it over the document info.)
+    # (The XMP is edited first: leaving this block copies it over the document info.)
     with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
-        for key in list(xmp):
-            if "pdfua" in key:  # pdfuaid:part, however the key is spelt
-                del xmp[key]
         xmp["dc:title"] = letter.title
     stamp = created.strftime("D:%Y%m%d000000Z")
     pdf.docinfo["/Title"] = letter.title
@@ -199,7 +246,9 @@ def render_batch(
         raise RenderError("donor letters were not laid out one per page")
     bounds = [*sorted(starts.values()), len(document.pages)]
     # One PDF for the whole batch (fonts subset once), then split page ranges off it.
-    batch = pikepdf.open(io.BytesIO(document.write_pdf(pdf_identifier=b"letters")))
+    batch = pikepdf.open(
+        io.BytesIO(document.write_pdf(pdf_identifier=b"letters", pdf_variant="pdf/ua-1"))
+    )
     for index, letter in enumerate(letters):
         first = starts[index]
         last = bounds[bounds.index(first) + 1]
