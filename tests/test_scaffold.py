@@ -32,6 +32,10 @@ def test_a_new_year_from_the_sample_rolls_forward_validates_and_builds(
     message = (target / "narrative/01-message.en.md").read_text()
     assert "title: Message from the Representative" in message
     assert "TODO: write a letter from the representative" in message
+    assert (
+        "TODO: FY2013のこの章の本文を書いてください。"
+        in (target / "narrative/01-message.ja.md").read_text()
+    )
     internal = (target / "narrative/04-internal-notes.en.md").read_text()
     assert "visibility: internal" in internal and "editions: [handout]" in internal
     assert not (target / "assets").exists()

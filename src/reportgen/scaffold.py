@@ -160,7 +160,10 @@ def _narrative_prompts(source: Path, target: Path, label: str) -> None:
         parts = [front + "\n"] if front else []
         if heading and "title:" not in front:
             parts.append(heading.group(0) + "\n\n")
-        parts.append(f"{PROMPT} write {hint}\n")
+        if path.name.endswith(".ja.md"):
+            parts.append(f"{PROMPT} {label}のこの章の本文を書いてください。\n")
+        else:
+            parts.append(f"{PROMPT} write {hint}\n")
         (target / path.name).write_text("".join(parts), "utf-8")
 
 
