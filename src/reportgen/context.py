@@ -363,11 +363,11 @@ def _comparison(
         )
 
     pairs: list[tuple[str, Decimal, Decimal, bool]] = [
-        ("activities_count", Decimal(prev.activities), Decimal(fig.activities), False),
-        ("lobbying_count", Decimal(prev.lobbying), Decimal(fig.lobbying), False),
-        ("participants", Decimal(prev.participants), Decimal(fig.participants), False),
+        ("row_activities", Decimal(prev.activities), Decimal(fig.activities), False),
+        ("row_lobbying", Decimal(prev.lobbying), Decimal(fig.lobbying), False),
+        ("row_participants", Decimal(prev.participants), Decimal(fig.participants), False),
         (
-            "coalition_orgs",
+            "row_coalition_orgs",
             Decimal(prev.coalition_organizations),
             Decimal(fig.coalition_organizations),
             False,
