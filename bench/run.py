@@ -79,8 +79,19 @@ def final_html(work: Path) -> Path:
         pipeline.render_edition(year, [h for h in history if h], "annual-report", "en")
     finally:
         html_stage.render_html = original  # type: ignore[assignment]
+    # The floor gets the same chart pictures, inline (reportgen serves them to
+    # WeasyPrint from its own fetcher, as they are drawn).
+    from reportgen.editions import select
+    from reportgen.render import analyse
+
+    seen = select(year, "annual-report", "en")
+    earlier = [select(h, "annual-report", "en") for h in history if h]
+    charts = analyse(seen, earlier, "en").charts
+    page = captured[0]
+    for chart in charts.values():
+        page = page.replace(f'src="{chart.url}"', f'src="{chart.data_uri}"')
     path = work / "final.html"
-    path.write_text(captured[0], "utf-8")
+    path.write_text(page, "utf-8")
     return path
 
 

@@ -121,3 +121,13 @@ def test_a_corrupt_cache_is_only_a_miss(sample_set: Path, tmp_path: Path) -> Non
     (out / "fy2012/en/annual-report.pdf").unlink()
     build(sample_set / "fy2012", out, ["annual-report"])
     assert _files(out) == before
+
+
+def test_overlapped_and_serial_renders_are_byte_identical(sample_set: Path, tmp_path: Path) -> None:
+    # One document with two workers: figures, charts and layout overlap in two
+    # processes (charts served to WeasyPrint as they are drawn); one worker: in turn.
+    year = sample_set / "fy2012"
+    build(year, tmp_path / "overlapped", ["annual-report"], languages=["ja"], workers=2)
+    build(year, tmp_path / "serial", ["annual-report"], languages=["ja"], workers=1)
+    assert _files(tmp_path / "overlapped") == _files(tmp_path / "serial")
+    assert len(_files(tmp_path / "serial")) == 2

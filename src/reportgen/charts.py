@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CHART_SCHEME = "reportgen-chart:"
 WIDTH_IN = 6.6  # the text block of an A4 page with 22 mm margins
 FONT_SIZE = 8.5
 
@@ -40,6 +41,11 @@ class ChartAsset:
     rows: tuple[tuple[str, ...], ...]
 
     @property
+    def url(self) -> str:
+        """How the print HTML names the chart; the PDF renderer's fetcher serves it."""
+        return f"{CHART_SCHEME}{self.id}"
+
+    @property
     def data_uri(self) -> str:
         import base64
 
@@ -52,6 +58,7 @@ class ChartStyle:
     font: str
     language: str
     currency: str
+    draw: bool = True  # False: titles, alt text and data only, no matplotlib (fast)
 
     def money(self, value: Decimal) -> str:
         return i18n.format_compact_money(value, self.currency, self.language)
@@ -415,6 +422,8 @@ def _render(
     rows: tuple[tuple[str, ...], ...],
     width: float = WIDTH_IN,
 ) -> ChartAsset:
+    if not style.draw:
+        return ChartAsset(chart_id, title, "", alt, headers, rows)
     import matplotlib
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)

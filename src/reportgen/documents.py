@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen.model import FiscalYear
 
@@ -86,6 +87,64 @@ def _compose(task: tuple[_Prepared, object]) -> tuple[Files, float]:
     return files, time.perf_counter() - started
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _two_step(item: _Prepared, connection: Any) -> None:
+    """Child process: send the described analysis (figures, alt text: needs
+    pandas only) as soon as it exists, then the drawn one (matplotlib)."""
+    from reportgen.render import analyse
+
+    try:
+        connection.send(("described", analyse(item.seen, item.earlier, item.job.language, False)))
+        connection.send(("drawn", analyse(item.seen, item.earlier, item.job.language)))
+    except BaseException as exc:  # the parent re-raises it
+        connection.send(("failed", exc))
+    finally:
+        connection.close()
+
+
+def _overlapped(item: _Prepared) -> tuple[Files, object]:
+    """One document, its costs overlapped: a forked process computes the
+    figures (pandas) and sends them, then draws the charts (matplotlib), while
+    this process loads WeasyPrint, lays out the page and waits for a chart
+    only when its layout reaches one."""
+    import multiprocessing
+
+    from reportgen.render import Analysis, compose
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_two_step, args=(item, sender), daemon=True)
+    child.start()
+    sender.close()
+    received: dict[str, Analysis] = {}
+
+    def wait_for(kind: str) -> Analysis:
+        while kind not in received:
+            try:
+                label, value = receiver.recv()
+            except EOFError:
+                raise RuntimeError("the chart process ended without an answer") from None
+            if label == "failed":
+                raise value
+            received[label] = value
+        return received[kind]
+
+    try:
+        _load_renderer()
+        files = compose(item.seen, item.job.edition, item.job.language, wait_for("described"),
+                        neighbours=item.neighbours,
+                        drawn=lambda: wait_for("drawn"))  # fmt: skip
+        return files, wait_for("drawn")
+    finally:
+        receiver.close()
+        child.join(timeout=10)
+
+
 def _load_renderer() -> None:
     """Import what laying out needs, so that forked workers inherit it."""
     import weasyprint  # noqa: F401
@@ -130,6 +189,17 @@ def render_documents(
             analyses[key] = found
     missing = list({prepared[i].data_key: prepared[i] for i in todo
                     if prepared[i].data_key not in analyses}.values())  # fmt: skip
+    if len(todo) == 1 and missing and workers > 1 and _can_fork():
+        # One document to lay out here: overlap everything that can overlap.
+        item = prepared[todo[0]]
+        started = time.perf_counter()
+        files, analysis = _overlapped(item)
+        store.put("analysis", item.data_key, analysis)
+        store.put("document", item.document_key, files)
+        if finished:
+            finished(item.job, time.perf_counter() - started, False)
+        results[todo[0]] = files
+        return [results[i] for i in range(len(prepared))]
     for item, made in zip(missing, run_meanwhile(_analyse, missing, workers, _load_renderer),
                           strict=True):  # fmt: skip
         analyses[item.data_key] = made

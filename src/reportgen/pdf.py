@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -27,13 +27,21 @@ class RenderedPdf:
     pages: int
 
 
-def _fetcher(sandbox: Sandbox) -> Any:
+def _fetcher(sandbox: Sandbox, charts: Callable[[str], bytes] | None = None) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    from reportgen.charts import CHART_SCHEME
+
     class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves data: URLs and files inside the sandbox; refuses the rest."""
+        """Serves data: URLs, files inside the sandbox and the report's own
+        charts (which may still be being drawn: ``charts`` waits); refuses the rest."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith(CHART_SCHEME) and charts is not None:
+                return URLFetcherResponse(
+                    url, body=charts(url[len(CHART_SCHEME) :]),
+                    headers={"Content-Type": "image/svg+xml"},
+                )  # fmt: skip
             try:
                 resource = sandbox.fetch(url)
             except RefusedResource as exc:
@@ -53,11 +61,13 @@ def render_pdf(
     variant: str | None = None,
     attachments: Sequence[tuple[str, bytes]] = (),
     stamp: date | None = None,
+    charts: Callable[[str], bytes] | None = None,
 ) -> RenderedPdf:
-    """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``."""
+    """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``;
+    ``charts``: the SVG of a chart by id, for the chart URLs of the HTML."""
     from weasyprint import HTML, Attachment
 
-    fetcher = _fetcher(sandbox)
+    fetcher = _fetcher(sandbox, charts)
     document = HTML(
         string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
     ).render()

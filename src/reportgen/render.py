@@ -8,8 +8,8 @@ render and where the bytes go; the preview server calls it for HTML only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reportgen.model import FiscalYear
@@ -41,8 +41,12 @@ class Analysis:
     charts: dict[str, ChartAsset]
 
 
-def analyse(seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str) -> Analysis:
-    """Figures (pandas) and charts (matplotlib) of an already selected year."""
+def analyse(
+    seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str, draw: bool = True
+) -> Analysis:
+    """Figures (pandas) and charts (matplotlib) of an already selected year.
+    With ``draw`` False the charts carry titles, alt text and data but no SVG,
+    and matplotlib is not imported: what the page needs before the pictures."""
     from reportgen.charts import ChartStyle, draw_charts
     from reportgen.figures import key_figures
     from reportgen.theme import palette
@@ -50,7 +54,7 @@ def analyse(seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str)
     config = seen.config
     figures = key_figures(seen)
     earlier = tuple(key_figures(y) for y in earlier_seen)
-    style = ChartStyle(palette(config.theme), config.theme.font, language, config.currency)
+    style = ChartStyle(palette(config.theme), config.theme.font, language, config.currency, draw)
     charts = draw_charts(figures, [*reversed(earlier), figures], style)
     return Analysis(figures, earlier, charts)
 
@@ -64,8 +68,13 @@ def compose(
     neighbours: tuple[Neighbour, Neighbour] = (None, None),
     pdf: bool = True,
     html: bool | None = None,
+    drawn: Callable[[], Analysis] | None = None,
 ) -> dict[str, tuple[bytes, int | None]]:
-    """Context, templates and WeasyPrint: file name -> (bytes, pages or None)."""
+    """Context, templates and WeasyPrint: file name -> (bytes, pages or None).
+
+    ``analysis`` may hold charts without pictures when ``drawn`` gives (waiting
+    if need be) the analysis with them: the layout then starts while the
+    charts are still being drawn elsewhere, and waits only when it reaches one."""
     from reportgen.context import build_context
     from reportgen.fetch import Sandbox
     from reportgen.html import inline_images, render_html
@@ -88,6 +97,13 @@ def compose(
     )  # fmt: skip
     template = f"{edition}.html.j2"
     files: dict[str, tuple[bytes, int | None]] = {}
+
+    def pictures() -> dict[str, ChartAsset]:
+        return (drawn() if drawn is not None else analysis).charts
+
+    def chart_svg(chart_id: str) -> bytes:
+        return pictures()[chart_id].svg.encode("utf-8")
+
     if pdf:
         from reportgen.pdf import render_pdf
 
@@ -106,11 +122,11 @@ def compose(
         )
         made = render_pdf(
             html_text, config.root, sandbox, variant=config.pdf_variant,
-            attachments=attachments, stamp=config.published or config.end,
+            attachments=attachments, stamp=config.published or config.end, charts=chart_svg,
         )  # fmt: skip
         files[f"{edition}.pdf"] = (made.data, made.pages)
     if html if html is not None else edition in HTML_EDITIONS:
-        screen = render_html(ctx, "screen", template)
+        screen = render_html(replace(ctx, charts=pictures()), "screen", template)
         page = inline_images(screen.html, config.root, sandbox)
         files[f"{edition}.html"] = (page.encode("utf-8"), None)
     return files
