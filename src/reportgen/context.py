@@ -203,6 +203,27 @@ def _bounded(
     return tuple(rows[i][2] for i in keep), note
 
 
+def _dated_table(
+    rows: list[tuple[date, str, Row]],
+    headers: tuple[str, ...],
+    note_column: int,
+    limit: int,
+    language: str,
+    name: str,
+) -> Table | None:
+    """A table of dated rows (date, group, row), bounded in print past ``limit``."""
+    if not rows:
+        return None
+    printed, note = _bounded(rows, limit, language, name, f"{name}.csv")
+    return Table(
+        headers,
+        tuple(row for _, _, row in rows),
+        note_column=note_column,
+        print_rows=printed,
+        print_note=note,
+    )
+
+
 def _tables(
     year: FiscalYear, fig: KeyFigures, language: str, currency: str
 ) -> dict[str, Table | None]:
@@ -221,18 +242,10 @@ def _tables(
         ))
         for a in acts
     ]  # fmt: skip
-    printed, note = _bounded(activity_rows, limit, language, "activities", "activities.csv")
-    activities = (
-        Table(
-            (L("date"), L("title"), L("category"), L("location")),
-            tuple(row for _, _, row in activity_rows),
-            note_column=1,
-            print_rows=printed,
-            print_note=note,
-        )
-        if acts
-        else None
-    )
+    activities = _dated_table(
+        activity_rows, (L("date"), L("title"), L("category"), L("location")), 1, limit,
+        language, "activities",
+    )  # fmt: skip
     coalitions = (
         Table(
             (L("name"), L("role"), L("joined"), L("members"), L("countries")),
@@ -264,18 +277,10 @@ def _tables(
         ))
         for v in visits
     ]  # fmt: skip
-    printed_visits, visits_note = _bounded(visit_rows, limit, language, "lobbying", "lobbying.csv")
-    lobbying = (
-        Table(
-            (L("date"), L("target_type"), L("target"), L("topic")),
-            tuple(row for _, _, row in visit_rows),
-            note_column=2,
-            print_rows=printed_visits,
-            print_note=visits_note,
-        )
-        if visits
-        else None
-    )
+    lobbying = _dated_table(
+        visit_rows, (L("date"), L("target_type"), L("target"), L("topic")), 2, limit,
+        language, "lobbying",
+    )  # fmt: skip
 
     def amounts(rows: tuple[tuple[str, Decimal], ...], total: Decimal, label: str) -> Table | None:
         if not rows:
