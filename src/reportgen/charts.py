@@ -39,6 +39,18 @@ class ChartAsset:
     alt: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    size: tuple[float, float]  # inches, known before the picture is drawn
+
+    @property
+    def frame(self) -> str:
+        """An empty SVG with the root size attributes the drawn picture will
+        have (matplotlib writes inches x 72 as points, formatted like this), so
+        that a layout can size the chart before it is drawn."""
+        width, height = (f"{x * 72:f}".rstrip("0").rstrip(".") for x in self.size)
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" '
+            f'viewBox="0 0 {width} {height}"/>'
+        )
 
     @property
     def url(self) -> str:
@@ -423,7 +435,7 @@ def _render(
     width: float = WIDTH_IN,
 ) -> ChartAsset:
     if not style.draw:
-        return ChartAsset(chart_id, title, "", alt, headers, rows)
+        return ChartAsset(chart_id, title, "", alt, headers, rows, (width, height))
     import matplotlib
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
@@ -431,7 +443,7 @@ def _render(
         fig = _figure(style, height, width)
         draw(fig.add_subplot())
         svg = _svg(fig, chart_id)
-    return ChartAsset(chart_id, title, svg, alt, headers, rows)
+    return ChartAsset(chart_id, title, svg, alt, headers, rows, (width, height))
 
 
 def draw_charts(

@@ -10,6 +10,7 @@ parallel when there are several and more than one core.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -94,13 +95,23 @@ def _can_fork() -> bool:
 
 
 def _two_step(item: _Prepared, connection: Any) -> None:
-    """Child process: send the described analysis (figures, alt text: needs
-    pandas only) as soon as it exists, then the drawn one (matplotlib)."""
-    from reportgen.render import analyse
+    """Child process of ``_overlapped``: everything but WeasyPrint, sent as
+    soon as each part exists: the print page (figures with pandas, HTML with
+    Jinja2, charts only sized), then the drawn charts (matplotlib), then the
+    HTML edition."""
+    from reportgen.render import HTML_EDITIONS, analyse, print_page, screen_page, with_pictures
 
+    job = item.job
     try:
-        connection.send(("described", analyse(item.seen, item.earlier, item.job.language, False)))
-        connection.send(("drawn", analyse(item.seen, item.earlier, item.job.language)))
+        described = analyse(item.seen, item.earlier, job.language, False)
+        connection.send(("print", print_page(item.seen, job.edition, job.language, described,
+                                             neighbours=item.neighbours)))  # fmt: skip
+        analysis = with_pictures(described, item.seen, job.language)
+        connection.send(("drawn", analysis))
+        if job.edition in HTML_EDITIONS:
+            screen = screen_page(item.seen, job.edition, job.language, analysis,
+                                 neighbours=item.neighbours)  # fmt: skip
+            connection.send(("screen", screen))
     except BaseException as exc:  # the parent re-raises it
         connection.send(("failed", exc))
     finally:
@@ -108,41 +119,72 @@ def _two_step(item: _Prepared, connection: Any) -> None:
 
 
 def _overlapped(item: _Prepared) -> tuple[Files, object]:
-    """One document, its costs overlapped: a forked process computes the
-    figures (pandas) and sends them, then draws the charts (matplotlib), while
-    this process loads WeasyPrint, lays out the page and waits for a chart
-    only when its layout reaches one."""
+    """One document, its costs overlapped: a forked process does everything
+    but the layout (figures, print HTML, then the charts and the HTML edition)
+    while this process loads WeasyPrint and lays the pages out; a chart's
+    picture is needed only when its page is painted."""
     import multiprocessing
 
-    from reportgen.render import Analysis, compose
+    from reportgen.render import HTML_EDITIONS, Analysis, PrintPage, print_pdf
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_two_step, args=(item, sender), daemon=True)
     child.start()
     sender.close()
-    received: dict[str, Analysis] = {}
+    # A thread takes the messages as they come, so that the other process
+    # never waits on a full pipe while this one is busy laying out.
+    received: dict[str, object] = {}
+    arrived = threading.Condition()
 
-    def wait_for(kind: str) -> Analysis:
-        while kind not in received:
+    def take() -> None:
+        while True:
             try:
                 label, value = receiver.recv()
-            except EOFError:
-                raise RuntimeError("the chart process ended without an answer") from None
-            if label == "failed":
-                raise value
-            received[label] = value
-        return received[kind]
+            except (EOFError, OSError):
+                label, value = "ended", None
+            with arrived:
+                received.setdefault(label, value)
+                arrived.notify_all()
+            if label in ("ended", "failed"):
+                return
+
+    taker = threading.Thread(target=take, name="reportgen-receiver", daemon=True)
+    taker.start()
+
+    def wait_for(kind: str) -> Any:
+        with arrived:
+            arrived.wait_for(lambda: kind in received or "failed" in received
+                             or "ended" in received)  # fmt: skip
+            if kind in received:
+                return received[kind]
+            failure = received.get("failed")
+        if isinstance(failure, BaseException):
+            raise failure
+        raise RuntimeError("the chart process ended without an answer")
+
+    def picture(chart_id: str) -> bytes:
+        analysis = wait_for("drawn")
+        assert isinstance(analysis, Analysis)
+        return analysis.charts[chart_id].svg.encode("utf-8")
 
     try:
-        _load_renderer()
-        files = compose(item.seen, item.job.edition, item.job.language, wait_for("described"),
-                        neighbours=item.neighbours,
-                        drawn=lambda: wait_for("drawn"))  # fmt: skip
+        import weasyprint  # noqa: F401  (while the other process works)
+
+        page = wait_for("print")
+        assert isinstance(page, PrintPage)
+        made = print_pdf(page, picture, pending=True)
+        files: Files = {f"{item.job.edition}.pdf": (made.data, made.pages)}
+        if item.job.edition in HTML_EDITIONS:
+            files[f"{item.job.edition}.html"] = (wait_for("screen"), None)
         return files, wait_for("drawn")
     finally:
-        receiver.close()
         child.join(timeout=10)
+        if child.is_alive():  # only if this process failed first: do not wait on it
+            child.terminate()
+            child.join()
+        taker.join()
+        receiver.close()
 
 
 def _load_renderer() -> None:

@@ -224,31 +224,32 @@ def render_batch(
     import pikepdf
 
     from reportgen.fetch import Sandbox
-    from reportgen.pdf import _fetcher
+    from reportgen.pdf import _fetcher, collector_paused
 
     if not letters:
         return 0
     from weasyprint import HTML
 
-    document = HTML(
-        string=letters_html(letters, css),
-        base_url=base.resolve().as_uri() + "/",
-        url_fetcher=_fetcher(Sandbox.of([base])),
-    ).render()
-    starts: dict[int, int] = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith("letter-"):
-                starts.setdefault(int(anchor[7:]), number)
-    firsts = [starts.get(i) for i in range(len(letters))]
-    if None in firsts or len(set(firsts)) != len(firsts):
-        # Two letters sharing a page would show one donor another's letter.
-        raise RenderError("donor letters were not laid out one per page")
-    bounds = [*sorted(starts.values()), len(document.pages)]
-    # One PDF for the whole batch (fonts subset once), then split page ranges off it.
-    batch = pikepdf.open(
-        io.BytesIO(document.write_pdf(pdf_identifier=b"letters", pdf_variant="pdf/ua-1"))
-    )
+    with collector_paused():
+        document = HTML(
+            string=letters_html(letters, css),
+            base_url=base.resolve().as_uri() + "/",
+            url_fetcher=_fetcher(Sandbox.of([base])),
+        ).render()
+        starts: dict[int, int] = {}
+        for number, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                if anchor.startswith("letter-"):
+                    starts.setdefault(int(anchor[7:]), number)
+        firsts = [starts.get(i) for i in range(len(letters))]
+        if None in firsts or len(set(firsts)) != len(firsts):
+            # Two letters sharing a page would show one donor another's letter.
+            raise RenderError("donor letters were not laid out one per page")
+        bounds = [*sorted(starts.values()), len(document.pages)]
+        # One PDF for the whole batch (fonts subset once), then split page ranges off it.
+        batch = pikepdf.open(
+            io.BytesIO(document.write_pdf(pdf_identifier=b"letters", pdf_variant="pdf/ua-1"))
+        )
     for index, letter in enumerate(letters):
         first = starts[index]
         last = bounds[bounds.index(first) + 1]

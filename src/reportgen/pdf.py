@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -54,23 +55,107 @@ def _fetcher(sandbox: Sandbox, charts: Callable[[str], bytes] | None = None) -> 
     return SandboxedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
-def render_pdf(
-    html: str,
-    base: Path,
-    sandbox: Sandbox,
-    variant: str | None = None,
-    attachments: Sequence[tuple[str, bytes]] = (),
-    stamp: date | None = None,
-    charts: Callable[[str], bytes] | None = None,
-) -> RenderedPdf:
-    """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``;
-    ``charts``: the SVG of a chart by id, for the chart URLs of the HTML."""
-    from weasyprint import HTML, Attachment
+class _LateChart:
+    """A chart that WeasyPrint lays out before its picture exists.
 
-    fetcher = _fetcher(sandbox, charts)
-    document = HTML(
-        string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render()
+    Laying out needs only the picture's size, which ``frame`` (an empty SVG
+    with the same root attributes) gives; the picture itself is needed when
+    the page is painted, in ``write_pdf``. By then the chart process has had
+    the whole layout to draw it."""
+
+    def __init__(self, url: str, frame: str, picture: Callable[[], bytes], make: Any) -> None:
+        from xml.etree import ElementTree
+
+        self._url = url
+        self._frame = ElementTree.fromstring(frame)
+        self._sized = make(self._frame)
+        self._picture = picture
+        self._make = make
+
+    def get_intrinsic_size(self, image_resolution: float, font_size: float) -> Any:
+        return self._sized.get_intrinsic_size(image_resolution, font_size)
+
+    def draw(self, stream: Any, concrete_width: float, concrete_height: float, style: Any) -> None:
+        from xml.etree import ElementTree
+
+        tree = ElementTree.fromstring(self._picture())  # a failed chart process raises here
+        for name in ("width", "height", "viewBox"):
+            if tree.get(name) != self._frame.get(name):
+                raise RuntimeError(
+                    f"{self._url}: the drawn chart's {name} {tree.get(name)!r} is not the "
+                    f"{self._frame.get(name)!r} it was laid out with"
+                )
+        self._make(tree).draw(stream, concrete_width, concrete_height, style)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while WeasyPrint lays out and
+    writes: the layout allocates millions of objects, which trigger hundreds
+    of collections, yet leaves little cyclic garbage. Measured on the sample:
+    about 6% less time, 1 MiB more memory. Restored after (``serve`` lives on)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> Iterator[bool]:
+    """While WeasyPrint builds a document's layout context, answer the chart
+    URLs with ``_LateChart`` objects instead of fetching (and so waiting for)
+    their pictures. Yields whether that was possible: WeasyPrint's image hook
+    (``weasyprint.document.original_get_image_from_uri``) is not public API,
+    so when it is missing or changed the charts are fetched as usual."""
+    if not frames:
+        yield False
+        return
+    import weasyprint.document
+    from weasyprint.images import SVGImage
+
+    from reportgen.charts import CHART_SCHEME
+
+    original = getattr(weasyprint.document, "original_get_image_from_uri", None)
+    if original is None:
+        yield False
+        return
+
+    def get_image_from_uri(*args: Any, **kwargs: Any) -> Any:
+        url = kwargs.get("url")
+        cache = kwargs.get("cache")
+        if not (isinstance(url, str) and url.startswith(CHART_SCHEME) and isinstance(cache, dict)
+                and url[len(CHART_SCHEME):] in frames):  # fmt: skip
+            return original(*args, **kwargs)
+        if url not in cache:
+            chart_id = url[len(CHART_SCHEME) :]
+            fetcher, context = kwargs.get("url_fetcher"), kwargs.get("context")
+            cache[url] = _LateChart(
+                url, frames[chart_id], lambda: picture(chart_id),
+                lambda tree: SVGImage(tree, url, fetcher, context),
+            )  # fmt: skip
+        return cache[url]
+
+    weasyprint.document.original_get_image_from_uri = get_image_from_uri
+    try:
+        yield True
+    finally:
+        weasyprint.document.original_get_image_from_uri = original
+
+
+def _write_options(
+    html: str,
+    variant: str | None,
+    attachments: Sequence[tuple[str, bytes]],
+    stamp: date | None,
+    fetcher: Any,
+) -> dict[str, Any]:
+    from weasyprint import Attachment
+
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     # PDF/UA-1 tags the document; the PDF/A variants get tags on top of their claim.
     options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_variant": variant or "pdf/ua-1"}
@@ -89,5 +174,30 @@ def render_pdf(
             )
             for name, data in attachments
         ]
-    data = document.write_pdf(**options)
+    return options
+
+
+def render_pdf(
+    html: str,
+    base: Path,
+    sandbox: Sandbox,
+    variant: str | None = None,
+    attachments: Sequence[tuple[str, bytes]] = (),
+    stamp: date | None = None,
+    charts: Callable[[str], bytes] | None = None,
+    frames: Mapping[str, str] | None = None,
+) -> RenderedPdf:
+    """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``;
+    ``charts``: the SVG of a chart by id, for the chart URLs of the HTML.
+    ``frames``: for charts still being drawn, an empty SVG of each one's size
+    (``ChartAsset.frame``): the layout then asks ``charts`` for a picture only
+    when it paints it, not when it reaches it."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher(sandbox, charts)
+    with collector_paused():
+        page = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+        with _late_charts(frames or {}, charts) if charts is not None else nullcontext():
+            document = page.render()
+        data = document.write_pdf(**_write_options(html, variant, attachments, stamp, fetcher))
     return RenderedPdf(data, len(document.pages))

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.model import FiscalYear
 
 if TYPE_CHECKING:
     from reportgen.charts import ChartAsset
+    from reportgen.context import RenderContext
     from reportgen.figures import KeyFigures
+    from reportgen.pdf import RenderedPdf
 
 # Which editions also have a self-contained HTML file.
 HTML_EDITIONS = frozenset({"annual-report"})
@@ -45,18 +49,146 @@ def analyse(
     seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str, draw: bool = True
 ) -> Analysis:
     """Figures (pandas) and charts (matplotlib) of an already selected year.
-    With ``draw`` False the charts carry titles, alt text and data but no SVG,
-    and matplotlib is not imported: what the page needs before the pictures."""
-    from reportgen.charts import ChartStyle, draw_charts
+    With ``draw`` False the charts carry titles, alt text, data and size but
+    no SVG, and matplotlib is not imported: what the page needs before the
+    pictures (``with_pictures`` adds them)."""
     from reportgen.figures import key_figures
+
+    figures = key_figures(seen)
+    earlier = tuple(key_figures(y) for y in earlier_seen)
+    return Analysis(figures, earlier, _charts(seen, language, figures, earlier, draw))
+
+
+def with_pictures(analysis: Analysis, seen: FiscalYear, language: str) -> Analysis:
+    """``analysis`` (of ``seen``) with its charts drawn, figures not recomputed."""
+    return replace(analysis, charts=_charts(seen, language, analysis.figures, analysis.earlier))
+
+
+def _charts(
+    seen: FiscalYear,
+    language: str,
+    figures: KeyFigures,
+    earlier: tuple[KeyFigures, ...],
+    draw: bool = True,
+) -> dict[str, ChartAsset]:
+    from reportgen.charts import ChartStyle, draw_charts
     from reportgen.theme import palette
 
     config = seen.config
-    figures = key_figures(seen)
-    earlier = tuple(key_figures(y) for y in earlier_seen)
     style = ChartStyle(palette(config.theme), config.theme.font, language, config.currency, draw)
-    charts = draw_charts(figures, [*reversed(earlier), figures], style)
-    return Analysis(figures, earlier, charts)
+    return draw_charts(figures, [*reversed(earlier), figures], style)
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """An edition's print HTML and everything WeasyPrint needs besides it:
+    made without WeasyPrint, so that another process can make it."""
+
+    html: str
+    root: Path  # the report folder: the base of relative URLs
+    variant: str | None
+    attachments: tuple[tuple[str, bytes], ...]
+    stamp: date | None
+    frames: dict[str, str]  # chart id -> empty SVG of the chart's size
+
+
+def _context(
+    seen: FiscalYear,
+    edition: str,
+    language: str,
+    analysis: Analysis,
+    neighbours: tuple[Neighbour, Neighbour],
+) -> RenderContext:
+    from reportgen.context import build_context
+    from reportgen.theme import palette
+
+    config = seen.config
+    depth = "../../" if len(config.languages) > 1 else "../"
+    links = tuple(
+        (rel, label, f"{depth}{folder}/{language + '/' if depth == '../../' else ''}{edition}.html")
+        for rel, found in zip(("prev", "next"), neighbours, strict=True)
+        if found is not None
+        for label, folder in [found]
+    )
+    return build_context(
+        seen, edition, language, analysis.figures,
+        analysis.earlier[0] if analysis.earlier else None, analysis.charts,
+        palette(config.theme), logo_uri(seen), links,
+    )  # fmt: skip
+
+
+def print_page(
+    seen: FiscalYear,
+    edition: str,
+    language: str,
+    analysis: Analysis,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    ctx: RenderContext | None = None,
+) -> PrintPage:
+    """The print HTML (Jinja2); ``analysis`` need not have its pictures yet."""
+    from reportgen.html import render_html
+
+    config = seen.config
+    ctx = ctx or _context(seen, edition, language, analysis, neighbours)
+    html_text = render_html(ctx, "print", f"{edition}.html.j2").html
+    if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
+        html_text = html_text.replace(
+            "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
+        )
+    # The annual report carries its public data with it (archival, and the full
+    # lists of tables too long to print).
+    attachments = (
+        tuple((f"{name}.csv", table_csv(name, rows)) for name, rows in _tables(seen) if rows)
+        if edition == "annual-report"
+        else ()
+    )
+    return PrintPage(
+        html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
+        {i: c.frame for i, c in analysis.charts.items()},
+    )  # fmt: skip
+
+
+def print_pdf(
+    page: PrintPage, charts: Callable[[str], bytes], pending: bool = False
+) -> RenderedPdf:
+    """WeasyPrint: the PDF of a print page. ``charts`` gives a chart's SVG by
+    id; with ``pending``, the pictures are still being drawn and are asked for
+    only when the pages are painted (the layout uses the frames' sizes)."""
+    from reportgen.fetch import Sandbox
+    from reportgen.pdf import render_pdf
+    from reportgen.templating import templates_dir
+
+    return render_pdf(
+        page.html, page.root, Sandbox.of([page.root, templates_dir()]), variant=page.variant,
+        attachments=page.attachments, stamp=page.stamp, charts=charts,
+        frames=page.frames if pending else None,
+    )  # fmt: skip
+
+
+def screen_page(
+    seen: FiscalYear,
+    edition: str,
+    language: str,
+    analysis: Analysis,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    ctx: RenderContext | None = None,
+) -> bytes:
+    """The self-contained HTML edition; ``analysis`` with its pictures."""
+    from reportgen.fetch import Sandbox
+    from reportgen.html import inline_images, render_html
+    from reportgen.templating import templates_dir
+
+    root = seen.config.root
+    ctx = (
+        replace(ctx, charts=analysis.charts)
+        if ctx
+        else _context(seen, edition, language, analysis, neighbours)
+    )
+    screen = render_html(ctx, "screen", f"{edition}.html.j2")
+    page = inline_images(screen.html, root, Sandbox.of([root, templates_dir()]))
+    return page.encode("utf-8")
 
 
 def compose(
@@ -68,67 +200,16 @@ def compose(
     neighbours: tuple[Neighbour, Neighbour] = (None, None),
     pdf: bool = True,
     html: bool | None = None,
-    drawn: Callable[[], Analysis] | None = None,
 ) -> dict[str, tuple[bytes, int | None]]:
-    """Context, templates and WeasyPrint: file name -> (bytes, pages or None).
-
-    ``analysis`` may hold charts without pictures when ``drawn`` gives (waiting
-    if need be) the analysis with them: the layout then starts while the
-    charts are still being drawn elsewhere, and waits only when it reaches one."""
-    from reportgen.context import build_context
-    from reportgen.fetch import Sandbox
-    from reportgen.html import inline_images, render_html
-    from reportgen.templating import templates_dir
-    from reportgen.theme import palette
-
-    config = seen.config
-    sandbox = Sandbox.of([config.root, templates_dir()])
-    depth = "../../" if len(config.languages) > 1 else "../"
-    links = tuple(
-        (rel, label, f"{depth}{folder}/{language + '/' if depth == '../../' else ''}{edition}.html")
-        for rel, found in zip(("prev", "next"), neighbours, strict=True)
-        if found is not None
-        for label, folder in [found]
-    )
-    ctx = build_context(
-        seen, edition, language, analysis.figures,
-        analysis.earlier[0] if analysis.earlier else None, analysis.charts,
-        palette(config.theme), logo_uri(seen), links,
-    )  # fmt: skip
-    template = f"{edition}.html.j2"
+    """Context, templates and WeasyPrint: file name -> (bytes, pages or None)."""
+    ctx = _context(seen, edition, language, analysis, neighbours)
     files: dict[str, tuple[bytes, int | None]] = {}
-
-    def pictures() -> dict[str, ChartAsset]:
-        return (drawn() if drawn is not None else analysis).charts
-
-    def chart_svg(chart_id: str) -> bytes:
-        return pictures()[chart_id].svg.encode("utf-8")
-
     if pdf:
-        from reportgen.pdf import render_pdf
-
-        printed = render_html(ctx, "print", template)
-        html_text = printed.html
-        if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
-            html_text = html_text.replace(
-                "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
-            )
-        # The annual report carries its public data with it (archival, and the full
-        # lists of tables too long to print).
-        attachments = (
-            [(f"{name}.csv", table_csv(name, rows)) for name, rows in _tables(seen) if rows]
-            if edition == "annual-report"
-            else []
-        )
-        made = render_pdf(
-            html_text, config.root, sandbox, variant=config.pdf_variant,
-            attachments=attachments, stamp=config.published or config.end, charts=chart_svg,
-        )  # fmt: skip
+        page = print_page(seen, edition, language, analysis, ctx=ctx)
+        made = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"))
         files[f"{edition}.pdf"] = (made.data, made.pages)
     if html if html is not None else edition in HTML_EDITIONS:
-        screen = render_html(replace(ctx, charts=pictures()), "screen", template)
-        page = inline_images(screen.html, config.root, sandbox)
-        files[f"{edition}.html"] = (page.encode("utf-8"), None)
+        files[f"{edition}.html"] = (screen_page(seen, edition, language, analysis, ctx=ctx), None)
     return files
 
 
