@@ -8,6 +8,7 @@ the HTML, and nothing depends on the clock.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -121,7 +122,8 @@ def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> 
     from reportgen.charts import CHART_SCHEME
 
     original = getattr(weasyprint.document, "original_get_image_from_uri", None)
-    if original is None:
+    expected = {"cache", "url_fetcher", "options", "url", "context"}
+    if original is None or not expected <= set(inspect.signature(original).parameters):
         yield False
         return
 
