@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from memory import available, tree_peak_mib
+
 PROJECT = Path(__file__).resolve().parents[1]
 YEAR = PROJECT / "reports" / "fy2012"
 
@@ -36,6 +38,29 @@ html = open(sys.argv[1], encoding="utf-8").read()
 HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(sys.argv[4])
 """
 
+# The same, with the write options reportgen uses (PDF/UA tags, identifier,
+# the data tables attached): its PDF must be byte-identical to reportgen's.
+FLOOR_SAME_PDF = """
+import json, sys
+from datetime import datetime
+from pathlib import Path
+from weasyprint import HTML, Attachment
+from reportgen.fetch import Sandbox
+from reportgen.pdf import _fetcher
+fetcher = _fetcher(Sandbox.of([Path(sys.argv[3])]))
+html = open(sys.argv[1], encoding="utf-8").read()
+options = json.loads(Path(sys.argv[5]).read_text())
+when = datetime.fromisoformat(options["stamp"])
+attachments = [
+    Attachment(string=Path(path).read_bytes(), name=Path(path).name, created=when, modified=when,
+               url_fetcher=fetcher, relationship="Data")
+    for path in options["attachments"]
+]
+HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(
+    sys.argv[4], pdf_identifier=options["identifier"].encode(),
+    pdf_variant=options["variant"], attachments=attachments)
+"""
+
 
 # Runs a command and prints the peak RSS (KiB) of that command alone.
 PEAK = (
@@ -46,7 +71,7 @@ PEAK = (
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one fresh child process."""
+    """(seconds, peak RSS of the largest process in MiB) of one fresh run."""
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", PEAK, *cmd], check=True, capture_output=True, text=True
@@ -55,44 +80,42 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     return seconds, int(out.stdout.split()[-1]) / 1024
 
 
-def final_html(work: Path) -> Path:
-    """The print HTML reportgen hands to WeasyPrint for the sample."""
-    from reportgen import html as html_stage
+def final_page(work: Path) -> tuple[Path, Path]:
+    """The print HTML reportgen hands to WeasyPrint for the sample, with the
+    charts inline (reportgen serves them from its own fetcher as they are
+    drawn), and reportgen's write options for it (as JSON)."""
+    import hashlib
+    import json
+
     from reportgen import pipeline
-
-    captured: list[str] = []
-    original = html_stage.render_html
-
-    def capture(ctx, medium, template):  # type: ignore[no-untyped-def]
-        rendered = original(ctx, medium, template)
-        if medium == "print":
-            captured.append(rendered.html)
-        return rendered
-
-    html_stage.render_html = capture  # type: ignore[assignment]
-    try:
-        from reportgen.diagnostics import Diagnostics
-        from reportgen.project import earlier_years
-
-        year = pipeline.load_year(YEAR, Diagnostics())
-        history = [pipeline.load_year(p, Diagnostics()) for p in earlier_years(YEAR)]
-        pipeline.render_edition(year, [h for h in history if h], "annual-report", "en")
-    finally:
-        html_stage.render_html = original  # type: ignore[assignment]
-    # The floor gets the same chart pictures, inline (reportgen serves them to
-    # WeasyPrint from its own fetcher, as they are drawn).
+    from reportgen.diagnostics import Diagnostics
     from reportgen.editions import select
-    from reportgen.render import analyse
+    from reportgen.project import earlier_years, neighbours
+    from reportgen.render import analyse, print_page
 
+    year = pipeline.load_year(YEAR, Diagnostics())
+    history = [pipeline.load_year(p, Diagnostics()) for p in earlier_years(YEAR)]
+    assert year is not None
     seen = select(year, "annual-report", "en")
     earlier = [select(h, "annual-report", "en") for h in history if h]
-    charts = analyse(seen, earlier, "en").charts
-    page = captured[0]
-    for chart in charts.values():
-        page = page.replace(f'src="{chart.url}"', f'src="{chart.data_uri}"')
-    path = work / "final.html"
-    path.write_text(page, "utf-8")
-    return path
+    analysis = analyse(seen, earlier, "en")
+    page = print_page(seen, "annual-report", "en", analysis, neighbours=neighbours(YEAR))
+    html = page.html
+    for chart in analysis.charts.values():
+        html = html.replace(f'src="{chart.url}"', f'src="{chart.data_uri}"')
+    (work / "final.html").write_text(html, "utf-8")
+    attached = []
+    for name, data in page.attachments:
+        (work / name).write_bytes(data)
+        attached.append(str(work / name))
+    options = {
+        "identifier": hashlib.sha256(page.html.encode()).hexdigest()[:32],
+        "variant": page.variant or "pdf/ua-1",
+        "stamp": f"{page.stamp.isoformat() if page.stamp else '2000-01-01'}T00:00:00+00:00",
+        "attachments": attached,
+    }
+    (work / "options.json").write_text(json.dumps(options), "utf-8")
+    return work / "final.html", work / "options.json"
 
 
 def main() -> None:
@@ -100,21 +123,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     python = sys.executable
+    floor = "floor: WeasyPrint alone, fresh process"
+    build = ["-m", "reportgen", "build", str(YEAR), "-q", "--edition", "annual-report",
+             "--language", "en"]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        html = final_html(work)
+        html, options = final_page(work)
+        page = [str(html), YEAR.as_uri() + "/", str(YEAR)]
         cases = {
-            "floor: WeasyPrint alone, fresh process": [
-                python, "-c", FLOOR, str(html), YEAR.as_uri() + "/", str(YEAR),
-                str(work / "floor.pdf"),
+            floor: [python, "-c", FLOOR, *page, str(work / "floor.pdf")],
+            "  the same PDF (tags, attachments) alone": [
+                python, "-c", FLOOR_SAME_PDF, *page, str(work / "same.pdf"), str(options),
             ],
             "reportgen build (PDF + HTML), cold": [
-                python, "-m", "reportgen", "build", str(YEAR), "--out", str(work / "out"), "-q",
-                "--edition", "annual-report", "--language", "en", "--no-cache",
+                python, *build, "--out", str(work / "out"), "--no-cache",
+            ],
+            "  the same in one process (-j 1)": [
+                python, *build, "--out", str(work / "serial"), "--no-cache", "-j", "1",
             ],
             "reportgen build, nothing changed (cache)": [
-                python, "-m", "reportgen", "build", str(YEAR), "--out", str(work / "warm"), "-q",
-                "--edition", "annual-report", "--language", "en",
+                python, *build, "--out", str(work / "warm"),
             ],
             "reportgen check": [python, "-m", "reportgen", "check", str(YEAR)],
             "reportgen --help": [python, "-m", "reportgen", "--help"],
@@ -124,13 +152,22 @@ def main() -> None:
         for _ in range(args.repeat):  # interleaved, so drift hits every case alike
             for name, cmd in cases.items():
                 results[name].append(timed(cmd))
-    floor = statistics.median(s for s, _ in results["floor: WeasyPrint alone, fresh process"])
-    print(f"{'case':44} {'median s':>9} {'ratio':>7} {'peak MiB':>9}")
+        totals = {name: tree_peak_mib(cmd) for name, cmd in cases.items()} if available() else {}
+        made = (work / "out/fy2012/en/annual-report.pdf").read_bytes()
+        if (work / "same.pdf").read_bytes() != made:
+            raise SystemExit("the floor's PDF differs from reportgen's: the comparison is void")
+    base = statistics.median(s for s, _ in results[floor])
+    print(f"{'case':44} {'median s':>9} {'ratio':>6} {'+s':>6} "
+          f"{'peak MiB':>9} {'all MiB':>8}")  # fmt: skip
     for name, runs in results.items():
         median = statistics.median(s for s, _ in runs)
         peak = max(m for _, m in runs)
-        print(f"{name:44} {median:9.2f} {median / floor:7.2f} {peak:9.0f}")
-    print(f"(median of {args.repeat} runs each; ratio = median / floor)")
+        total = f"{totals[name]:8.0f}" if name in totals else f"{'-':>8}"
+        print(f"{name:44} {median:9.2f} {median / base:6.2f} {median - base:+6.2f} "
+              f"{peak:9.0f} {total}")  # fmt: skip
+    print(f"(median of {args.repeat} runs each; ratio = median / floor; peak MiB = the largest")
+    print(" process; all MiB = the whole process tree, PSS, from one more untimed run.)")
+    print("The floor's PDF with reportgen's write options is byte-identical to reportgen's.")
 
 
 if __name__ == "__main__":
