@@ -21,6 +21,8 @@ bench:
 	@scripts/bootstrap.sh --test
 	.venv/bin/python bench/run.py
 	.venv/bin/python bench/letters.py
+	.venv/bin/python bench/cores.py
+	.venv/bin/python bench/scale.py
 
 clean:
 	rm -rf output .cache
