@@ -131,3 +131,20 @@ def test_overlapped_and_serial_renders_are_byte_identical(sample_set: Path, tmp_
     build(year, tmp_path / "serial", ["annual-report"], languages=["ja"], workers=1)
     assert _files(tmp_path / "overlapped") == _files(tmp_path / "serial")
     assert len(_files(tmp_path / "serial")) == 2
+
+
+@pytest.mark.parametrize("stage", ["analyse", "with_pictures"])
+def test_a_failure_in_the_chart_process_fails_the_build_and_writes_nothing(
+    sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    # One cold document with two workers: the forked process (which inherits
+    # this patch) fails before the print page or while drawing the charts,
+    # when the layout has already started without them.
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"{stage} failed")
+
+    monkeypatch.setattr(reportgen.render, stage, broken)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match=f"{stage} failed"):
+        build(sample_set / "fy2012", out, ["annual-report"], languages=["en"], workers=2)
+    assert not (out / "fy2012").exists()

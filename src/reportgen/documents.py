@@ -168,6 +168,7 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
         assert isinstance(analysis, Analysis)
         return analysis.charts[chart_id].svg.encode("utf-8")
 
+    finished = False
     try:
         import weasyprint  # noqa: F401  (while the other process works)
 
@@ -177,12 +178,13 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
         files: Files = {f"{item.job.edition}.pdf": (made.data, made.pages)}
         if item.job.edition in HTML_EDITIONS:
             files[f"{item.job.edition}.html"] = (wait_for("screen"), None)
-        return files, wait_for("drawn")
+        analysis = wait_for("drawn")
+        finished = True
+        return files, analysis
     finally:
-        child.join(timeout=10)
-        if child.is_alive():  # only if this process failed first: do not wait on it
+        if not finished:  # this process failed: the other one's work is not wanted
             child.terminate()
-            child.join()
+        child.join()
         taker.join()
         receiver.close()
 

@@ -112,7 +112,10 @@ def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> 
     URLs with ``_LateChart`` objects instead of fetching (and so waiting for)
     their pictures. Yields whether that was possible: WeasyPrint's image hook
     (``weasyprint.document.original_get_image_from_uri``) is not public API,
-    so when it is missing or changed the charts are fetched as usual."""
+    so when it is missing or changed the charts are fetched as usual. The
+    hook is swapped for the whole process while ``render()`` runs, which is
+    why only the one-document build uses this: reportgen renders concurrent
+    documents in separate processes, never in threads."""
     if not frames:
         yield False
         return
