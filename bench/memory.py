@@ -1,20 +1,39 @@
-"""Memory of a command and every process it starts, sampled from /proc.
+"""Time and memory of a command and of every process it starts.
 
-``resource``'s peak RSS of the children is the peak of the largest single
-process; reportgen works in more than one process at once, so the benches
-also report the peak of the sum over the whole process tree, in PSS (pages
-shared after a fork counted once, split between the sharers). Sampling costs
-a little CPU, so the benches take it from a separate, untimed run.
+``timed`` gives the wall time and the peak RSS of the largest process (what
+``resource`` reports for children). reportgen works in more than one process
+at once, so ``tree_peak_mib`` samples the sum over the whole process tree
+from /proc, in PSS (pages shared after a fork counted once, split between the
+sharers). Sampling costs a little CPU, so the benches take it from a
+separate, untimed run.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 PROC = Path("/proc")
+
+# Runs a command and prints the peak RSS (KiB) of its largest process.
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS of the largest process in MiB) of one fresh run."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, *cmd], check=True, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - start
+    return seconds, int(out.stdout.split()[-1]) / 1024
 
 
 def _children() -> dict[int, list[int]]:

@@ -23,10 +23,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from memory import available, tree_peak_mib
+from memory import available, timed, tree_peak_mib
 
 PROJECT = Path(__file__).resolve().parents[1]
 YEAR = PROJECT / "reports" / "fy2012"
@@ -64,24 +63,6 @@ HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(
     sys.argv[4], pdf_identifier=options["identifier"].encode(),
     pdf_variant=options["variant"], attachments=attachments)
 """
-
-
-# Runs a command and prints the peak RSS (KiB) of that command alone.
-PEAK = (
-    "import resource, subprocess, sys\n"
-    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-)
-
-
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS of the largest process in MiB) of one fresh run."""
-    start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", PEAK, *cmd], check=True, capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - start
-    return seconds, int(out.stdout.split()[-1]) / 1024
 
 
 def final_page(work: Path, language: str) -> tuple[Path, Path]:

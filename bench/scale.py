@@ -19,18 +19,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from memory import available, tree_peak_mib
+from memory import available, timed, tree_peak_mib
 
 PROJECT = Path(__file__).resolve().parents[1]
-
-PEAK = (
-    "import resource, subprocess, sys\n"
-    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-)
 
 
 def activities(path: Path, rows: int) -> None:
@@ -60,11 +53,7 @@ def main() -> None:
                    "--out", str(work / "out"), "--edition", "annual-report", "--language", "en",
                    "--no-cache",
                    "-q"]  # fmt: skip
-            started = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", PEAK, *cmd], check=True,
-                                  capture_output=True, text=True)  # fmt: skip
-            seconds = time.perf_counter() - started
-            peak = int(done.stdout.split()[-1]) / 1024
+            seconds, peak = timed(cmd)
             pdf = work / "out/fy2012/en/annual-report.pdf"
             pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
             count = next(

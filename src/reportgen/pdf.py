@@ -107,17 +107,17 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextmanager
-def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> Iterator[bool]:
+def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> Iterator[None]:
     """While WeasyPrint builds a document's layout context, answer the chart
     URLs with ``_LateChart`` objects instead of fetching (and so waiting for)
-    their pictures. Yields whether that was possible: WeasyPrint's image hook
+    their pictures. WeasyPrint's image hook
     (``weasyprint.document.original_get_image_from_uri``) is not public API,
     so when it is missing or changed the charts are fetched as usual. The
     hook is swapped for the whole process while ``render()`` runs, which is
     why only the one-document build uses this: reportgen renders concurrent
     documents in separate processes, never in threads."""
     if not frames:
-        yield False
+        yield
         return
     import weasyprint.document
     from weasyprint.images import SVGImage
@@ -127,7 +127,7 @@ def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> 
     original = getattr(weasyprint.document, "original_get_image_from_uri", None)
     expected = {"cache", "url_fetcher", "options", "url", "context"}
     if original is None or not expected <= set(inspect.signature(original).parameters):
-        yield False
+        yield
         return
 
     def get_image_from_uri(*args: Any, **kwargs: Any) -> Any:
@@ -147,7 +147,7 @@ def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> 
 
     weasyprint.document.original_get_image_from_uri = get_image_from_uri
     try:
-        yield True
+        yield
     finally:
         weasyprint.document.original_get_image_from_uri = original
 
