@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,11 +24,12 @@ def available() -> bool:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
+def chromium(extra: Sequence[str] = ()) -> Iterator[Any]:
+    """The browser; ``extra``: more command-line flags."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*FLAGS, *extra])
         try:
             yield browser
         finally:

@@ -1,23 +1,50 @@
-"""The build cache: never stale, never different, and it skips what it can."""
+"""The build cache: never stale, never different, and it skips what it can;
+it holds data, never code, and uses no entry it did not write itself."""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import pickle
+import shlex
+import stat
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import reportgen.render
-from reportgen.pipeline import build
+from reportgen.cache import FOLDER, MAGIC, Cache, secret_path
+from reportgen.codec import CodecError, decode, encode
+from reportgen.diagnostics import Diagnostic, Location, Severity
+from reportgen.pipeline import BuildManifest, WrittenFile, build
+
+KINDS = {"build", "blob", "analysis", "document", "letters"}
+
+
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private $XDG_CACHE_HOME per test: the cache's secret lives there."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
+def _entries(out: Path) -> list[Path]:
+    return sorted(
+        p for p in (out / FOLDER).rglob("*") if p.is_file() and not p.name.startswith(".")
+    )
 
 
 def _files(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and ".reportgen-cache" not in p.parts
+        # the cache, and the lock that serialises builds of one output folder
+        if p.is_file() and not p.relative_to(out).parts[0].startswith(".reportgen-")
     }
 
 
@@ -148,3 +175,224 @@ def test_a_failure_in_the_chart_process_fails_the_build_and_writes_nothing(
     with pytest.raises(RuntimeError, match=f"{stage} failed"):
         build(sample_set / "fy2012", out, ["annual-report"], languages=["en"], workers=2)
     assert not (out / "fy2012").exists()
+
+
+class _RunsACommand:
+    """The attack of issue 11, case 5: unpickling this runs a shell command."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (self.command,)
+
+
+def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    year = sample_set / "fy2012"
+    out = tmp_path / "out"
+    build(year, out)
+    marker = tmp_path / "pwned"
+    attack = pickle.dumps(_RunsACommand(f"touch {shlex.quote(str(marker))}"))
+    entries = _entries(out)
+    assert {p.relative_to(out / FOLDER).parts[0] for p in entries} == KINDS
+    for entry in entries:
+        entry.write_bytes(attack)
+    (out / "fy2012/en/annual-report.pdf").unlink()  # so the build reads every kind
+    build(year, out)
+    assert not marker.exists()
+    build(year, tmp_path / "cold", cache=False)
+    assert _files(out) == _files(tmp_path / "cold")
+    # The planted entries were thrown away and replaced by good ones.
+    assert all(p.read_bytes().startswith(MAGIC) for p in _entries(out))
+
+
+def test_three_flipped_bytes_in_every_entry_exit_0_with_the_right_outputs(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    year = sample_set / "fy2012"
+    out = tmp_path / "out"
+    build(year, out)
+    for entry in _entries(out):
+        data = bytearray(entry.read_bytes())
+        for at in (len(data) // 4, len(data) // 2, 3 * len(data) // 4):
+            data[at] ^= 0x01
+        entry.write_bytes(bytes(data))
+    (out / "fy2012/en/annual-report.pdf").unlink()  # so the build reads every kind
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(year), "--out", str(out), "-q"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    build(year, tmp_path / "cold", cache=False)
+    assert _files(out) == _files(tmp_path / "cold")
+
+
+def test_swapped_entries_are_misses_not_wrong_documents(sample_set: Path, tmp_path: Path) -> None:
+    # Each language's annual report moved to the other's key: both verify as
+    # entries, neither under the key it now sits at.
+    year = sample_set / "fy2012"
+    out = tmp_path / "out"
+    build(year, out, ["annual-report"])
+    documents = [p for p in _entries(out) if p.relative_to(out / FOLDER).parts[0] == "document"]
+    assert len(documents) == 2
+    first, second = (p.read_bytes() for p in documents)
+    documents[0].write_bytes(second)
+    documents[1].write_bytes(first)
+    for path in _entries(out):
+        if path.relative_to(out / FOLDER).parts[0] == "build":
+            path.unlink()  # so that the build asks for the documents
+    build(year, out, ["annual-report"])
+    build(year, tmp_path / "cold", ["annual-report"], cache=False)
+    assert _files(out) == _files(tmp_path / "cold")
+
+
+def test_an_entry_under_another_key_or_kind_is_a_miss_and_deleted(tmp_path: Path) -> None:
+    store = Cache(tmp_path / FOLDER)
+    one, other = "1" * 64, "2" * 64
+    store.put("document", one, {"a.pdf": (b"%PDF-1.7 one", 3)})
+    entry = tmp_path / FOLDER / "document" / one[:2] / one[2:]
+    for kind, key in (("document", other), ("letters", one)):
+        moved = tmp_path / FOLDER / kind / key[:2] / key[2:]
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        moved.write_bytes(entry.read_bytes())
+        assert store.get(kind, key, dict) is None
+        assert not moved.exists()
+    assert store.get("document", one, dict) == {"a.pdf": (b"%PDF-1.7 one", 3)}
+
+
+def test_a_blob_must_hash_to_its_key(tmp_path: Path) -> None:
+    store = Cache(tmp_path / FOLDER)
+    sha = store.put_blob(b"the real output")
+    assert store.get_blob(sha) == b"the real output"
+    wrong = "0" * 64
+    store.put("blob", wrong, b"other bytes")  # a well-formed entry, but not content-addressed
+    assert store.get_blob(wrong) is None
+
+
+def test_a_cache_made_under_another_secret_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = "3" * 64
+    Cache(tmp_path / FOLDER).put("letters", key, {"donors/a.pdf": b"%PDF"})
+    assert Cache(tmp_path / FOLDER).get("letters", key, dict) == {"donors/a.pdf": b"%PDF"}
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    with caplog.at_level(logging.INFO, logger="reportgen.cache"):
+        assert Cache(tmp_path / FOLDER).get("letters", key, dict) is None
+    assert "MAC does not verify" in caplog.text
+
+
+def test_a_build_under_another_secret_renders_everything_again(
+    sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counting: dict[str, int]
+) -> None:
+    year = sample_set / "fy2012"
+    build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    assert counting == {"analyse": 1, "compose": 1}  # the second build: from the cache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    (tmp_path / "out/fy2012/en/annual-report.pdf").unlink()
+    build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    assert counting == {"analyse": 2, "compose": 2}
+
+
+def test_the_secret_is_private_and_outside_the_output_folder(
+    tmp_path: Path, user_cache: Path
+) -> None:
+    Cache(tmp_path / FOLDER)
+    secret = secret_path()
+    assert secret == user_cache / "reportgen" / "cache-secret"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert len(secret.read_bytes()) == 32
+    assert [p.name for p in secret.parent.iterdir()] == ["cache-secret"]  # no temporary left
+
+
+def test_without_a_usable_secret_caching_is_off(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    Cache(tmp_path / FOLDER)
+    secret_path().chmod(0o644)  # others could read it: it is no secret
+    with caplog.at_level(logging.INFO, logger="reportgen.cache"):
+        store = Cache(tmp_path / FOLDER)
+    assert store.root is None
+    assert "build cache off" in caplog.text and "not private" in caplog.text
+    store.put("letters", "4" * 64, {})
+    assert not (tmp_path / FOLDER / "letters").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_planted_as_an_entry_is_a_miss_not_a_hang(tmp_path: Path) -> None:
+    store = Cache(tmp_path / FOLDER)
+    key = "5" * 64
+    entry = tmp_path / FOLDER / "build" / key[:2] / key[2:]
+    entry.parent.mkdir(parents=True)
+    os.mkfifo(entry)
+    assert store.get("build", key, BuildManifest) is None
+    assert not entry.exists()
+
+
+def test_the_codec_round_trips_every_value_a_build_stores(
+    sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored: list[tuple[str, object]] = []
+    put = Cache.put
+
+    def spy(self: Cache, kind: str, key: str, value: object) -> None:
+        stored.append((kind, value))
+        put(self, kind, key, value)
+
+    monkeypatch.setattr(Cache, "put", spy)
+    build(sample_set / "fy2012", tmp_path / "out", workers=1)  # one process: the spy sees all
+    assert {kind for kind, _ in stored} == KINDS
+    for kind, value in stored:
+        again = decode(encode(value))
+        assert again == value, kind
+        assert repr(again) == repr(value), kind  # tuples stay tuples, Decimal keeps its digits
+    blob = next(value for kind, value in stored if kind == "blob")
+    assert isinstance(blob, bytes)
+    assert len(encode(blob)) < len(blob) + 100  # raw, not base64
+
+
+def test_the_codec_round_trips_each_plain_kind() -> None:
+    value = {
+        "text": "日本語 \x00 \ud800",
+        1: [None, True, 0.1, -0.0, 10**30, Decimal("1.50"), b"\x00\xff"],
+        (1, "a"): (Path("a/b.csv"), Severity.WARNING),
+        "manifest": BuildManifest(
+            (Diagnostic(Severity.WARNING, Location(Path("data/x.csv"), 3, None), "careful"),),
+            {"fy2012/en/a.pdf": ("ab" * 32, 4)},
+        ),
+    }
+    assert repr(decode(encode(value))) == repr(value)
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"c": "Popen", "f": {"args": ["touch", "x"]}},
+        {"c": "subprocess.Popen", "f": {}},
+        {"e": "os.system", "v": "touch x"},
+        {"c": "WrittenFile", "f": {"path": {"p": "x"}, "size": 1, "pages": None}},
+        {"c": "Location", "f": {"path": {"p": "x"}, "line": 1}},  # a declared field missing
+        {"c": "Location", "f": {"path": {"p": "x"}, "line": 1, "cell": None, "extra": 1}},
+        {"b": 0},  # no such byte string
+        {"x": 1},
+    ],
+)
+def test_the_codec_refuses_what_it_did_not_write(forged: object) -> None:
+    header = json.dumps({"value": forged, "segments": []}).encode()
+    with pytest.raises(CodecError):
+        decode(len(header).to_bytes(8, "little") + header)
+
+
+@pytest.mark.parametrize("data", [b"", b"\x05", pickle.dumps({"a": 1}), b"\xff" * 8 + b"{}"])
+def test_the_codec_refuses_bytes_of_another_format(data: bytes) -> None:
+    with pytest.raises(CodecError):
+        decode(data)
+
+
+def test_the_codec_refuses_to_store_a_class_it_does_not_list() -> None:
+    with pytest.raises(CodecError):
+        encode(WrittenFile(Path("x"), 1))
+    with pytest.raises(CodecError):
+        encode({1, 2})

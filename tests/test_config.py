@@ -449,16 +449,24 @@ def test_report_toml_not_utf8_is_an_error(tmp_path: Path) -> None:
     (root / "report.toml").write_bytes(VALID.replace("Life", "L\xefe").encode("latin-1"))
     diags = Diagnostics()
     assert load_config(root, diags) is None
-    assert lines(diags, tmp_path) == ["reports/fy2012/report.toml: the file is not valid UTF-8"]
+    assert lines(diags, tmp_path) == [
+        "reports/fy2012/report.toml:6: the file is not valid UTF-8: byte 0xef at column 10"
+    ]
 
 
 # --- the logo: relative to the file that names it -----------------------------------------
+
+PNG = (  # a 1 x 1 picture: the gate checks pictures by their bytes
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF"
+    b"\xb8\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def test_logo_relative_to_report_toml(tmp_path: Path) -> None:
     root = make_year(tmp_path, VALID + 'logo = "assets/logo.png"\n')
     (root / "assets").mkdir()
-    (root / "assets" / "logo.png").write_bytes(b"\x89PNG")
+    (root / "assets" / "logo.png").write_bytes(PNG)
     diags = Diagnostics()
     config = load_config(root, diags)
     assert diags.errors == []
@@ -470,7 +478,7 @@ def test_logo_relative_to_organization_toml(tmp_path: Path) -> None:
     root = make_year(tmp_path, BASE, ORG + 'logo = "assets/logo.png"\n')
     reports = root.parent
     (reports / "assets").mkdir()
-    (reports / "assets" / "logo.png").write_bytes(b"\x89PNG")
+    (reports / "assets" / "logo.png").write_bytes(PNG)
     # the same name beside report.toml must not be the one chosen
     (root / "assets").mkdir()
     (root / "assets" / "logo.png").write_bytes(b"other")
@@ -483,11 +491,11 @@ def test_logo_relative_to_organization_toml(tmp_path: Path) -> None:
 
 def test_logo_in_organization_toml_is_not_looked_up_beside_report_toml(tmp_path: Path) -> None:
     root = make_year(tmp_path, BASE, ORG + 'logo = "logo.png"\n')
-    (root / "logo.png").write_bytes(b"\x89PNG")  # beside report.toml, not organization.toml
+    (root / "logo.png").write_bytes(PNG)  # beside report.toml, not organization.toml
     diags = Diagnostics()
     assert load_config(root, diags) is None
     assert lines(diags, tmp_path) == [
-        "reports/organization.toml:3: 'logo': file not found: logo.png"
+        "reports/organization.toml:3: 'logo': 'logo.png': no such file"
     ]
 
 
@@ -495,7 +503,7 @@ def test_missing_logo_file_is_an_error(tmp_path: Path) -> None:
     config, diags = load(tmp_path, VALID + 'logo = "assets/nope.png"\n')
     assert config is None
     assert lines(diags, tmp_path) == [
-        "reports/fy2012/report.toml:7: 'logo': file not found: assets/nope.png"
+        "reports/fy2012/report.toml:7: 'logo': 'assets/nope.png': no such file"
     ]
 
 
@@ -521,7 +529,7 @@ page_size = "A5"
         "reports/fy2012/report.toml:3: 'start' must be a TOML date such as 2012-09-01 "
         "(without quotes)",
         "reports/fy2012/report.toml:5: warning: unknown key 'colour'",
-        "reports/fy2012/report.toml:9: 'logo': file not found: missing.png",
+        "reports/fy2012/report.toml:9: 'logo': 'missing.png': no such file",
         "reports/fy2012/report.toml:12: 'primary_color': 'blue' is not a colour such as #1f3a5f",
         "reports/fy2012/report.toml:13: 'page_size': 'A5' is not one of A4, Letter",
     ]

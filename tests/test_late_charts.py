@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 import pytest
 
 from reportgen.charts import ChartAsset, ChartStyle, draw_charts
-from reportgen.fetch import Sandbox
 from reportgen.figures import KeyFigures
+from reportgen.gate import Gate
 from reportgen.model import FiscalYear
 from reportgen.pdf import collector_paused, render_pdf
 from reportgen.theme import palette
@@ -49,7 +49,7 @@ def _render(
     picture: Callable[[str], bytes],
     frames: dict[str, str] | None,
 ) -> bytes:
-    made = render_pdf(_page(charts), tmp_path, Sandbox.of([tmp_path]), charts=picture,
+    made = render_pdf(_page(charts), tmp_path, Gate.of(tmp_path), charts=picture,
                       frames=frames)  # fmt: skip
     return made.data
 
@@ -153,3 +153,21 @@ def test_the_collector_is_paused_only_while_rendering() -> None:
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def test_matplotlib_settings_of_the_folder_or_user_never_apply(
+    year: FiscalYear,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A matplotlibrc in the current folder (read when matplotlib is imported)
+    could turn on TeX, which runs a program, or restyle every chart: the
+    charts start from matplotlib's own defaults, whatever was loaded."""
+    import matplotlib
+
+    plain = {id: c.svg for id, c in _charts(year, "en").items()}
+    monkeypatch.setitem(matplotlib.rcParams, "text.usetex", True)
+    monkeypatch.setitem(matplotlib.rcParams, "axes.facecolor", "#ff0000")
+    monkeypatch.setitem(matplotlib.rcParams, "font.size", 40.0)
+    styled = {id: c.svg for id, c in _charts(year, "en").items()}
+    assert styled == plain
+    assert all("#ff0000" not in svg for svg in styled.values())

@@ -23,10 +23,21 @@ def root(tmp_path: Path) -> Path:
     year = tmp_path / "reports" / "fy2012"
     (year / "narrative").mkdir(parents=True)
     (year / "assets").mkdir()
-    (year / "assets" / "x.png").write_bytes(b"\x89PNG\r\n")
+    (year / "assets" / "x.png").write_bytes(png())
     (year / "report.toml").write_text("", encoding="utf-8")
     (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
     return year
+
+
+def png(width: int = 1, height: int = 1) -> bytes:
+    """A real PNG picture (the gate checks pictures by their bytes)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, "PNG")
+    return out.getvalue()
 
 
 def write(root: Path, name: str, text: str | bytes) -> Path:
@@ -457,7 +468,7 @@ def test_local_link_keeps_its_fragment(root: Path) -> None:
 
 
 def test_file_beside_the_markdown_is_found_first(root: Path) -> None:
-    (root / "narrative" / "x.png").write_bytes(b"beside")
+    (root / "narrative" / "x.png").write_bytes(png(2, 2))
     section, _ = render(root, "a.md", "# T\n\n![b](x.png)\n")
     assert section is not None
     assert '<img src="narrative/x.png" alt="b">' in section.html

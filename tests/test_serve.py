@@ -1,29 +1,38 @@
-"""The live preview, driven in Debian's chromium: edits appear by themselves,
-broken input shows its messages, the fix brings the report back."""
+"""The live preview: edits appear by themselves in Debian's chromium, broken
+input shows its messages, the fix brings the report back; only its own host
+name is answered (DNS rebinding), PDFs render one at a time in a process that
+gives its memory back, and every failure is a page, never an empty reply."""
 
 from __future__ import annotations
 
+import html
+import http.client
+import logging
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from pypdf import PdfReader
 
+from reportgen import serve
 from tests import browser
+from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import set_cell
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
-    ),
-]
+in_chromium = pytest.mark.skipif(
+    not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
+)
 
 
 @pytest.fixture
@@ -60,6 +69,8 @@ def _listening_addresses(port: int) -> set[str]:
     return found
 
 
+@pytest.mark.browser
+@in_chromium
 def test_edits_appear_by_themselves_and_errors_show_in_the_page(
     server: tuple[str, subprocess.Popen[str]], sample_set: Path
 ) -> None:
@@ -67,6 +78,8 @@ def test_edits_appear_by_themselves_and_errors_show_in_the_page(
     message = sample_set / "fy2012/narrative/01-message.en.md"
     with browser.chromium() as chromium:
         page = chromium.new_page()
+        blocked: list[str] = []  # the security policy must not stop the reload script
+        page.on("console", lambda entry: blocked.append(entry.text))
         page.goto(url)
         assert page.locator("h1").inner_text() == "Annual Report FY2012"
 
@@ -85,6 +98,7 @@ def test_edits_appear_by_themselves_and_errors_show_in_the_page(
 
         response = page.request.get(url + "pdf/handout.pdf")
         assert response.status == 200 and response.body().startswith(b"%PDF")
+    assert not [text for text in blocked if "Content Security Policy" in text]
     assert process.poll() is None
 
 
@@ -93,9 +107,9 @@ def test_listens_on_loopback_only(server: tuple[str, subprocess.Popen[str]]) -> 
     port = int(url.rsplit(":", 1)[1].strip("/"))
     assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1, and nothing else
     others = {
-        info[4][0]
+        str(info[4][0])
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-        if not info[4][0].startswith("127.")
+        if not str(info[4][0]).startswith("127.")
     }
     for address in others:  # this machine's own other addresses refuse the connection
         with pytest.raises(OSError):
@@ -110,3 +124,292 @@ def test_ctrl_c_stops_cleanly(server: tuple[str, subprocess.Popen[str]]) -> None
     assert "stopped" in process.stdout.read()
     assert process.stderr is not None
     assert "Traceback" not in process.stderr.read()
+
+
+HOST = "127.0.0.1"
+ROUTES = ("/", "/events", "/pdf/handout.pdf", "/pdf/annual-report.pdf", "/nothing-here")
+
+
+def _port(url: str) -> int:
+    port = urlsplit(url).port
+    assert port is not None
+    return port
+
+
+def _get(
+    url: str, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (lower-case names) and body of one request; ``headers``
+    may name another Host, as a page on a rebound host name would."""
+    # Long enough for twenty renders in line on a busy machine.
+    connection = http.client.HTTPConnection(HOST, _port(url), timeout=900)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        body = b"" if path == "/events" and response.status == 200 else response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        connection.close()
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    """Ctrl-C the server and return what it wrote to stderr."""
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+    assert process.stderr is not None
+    return process.stderr.read()
+
+
+def test_another_host_name_gets_nothing_of_the_report(
+    server: tuple[str, subprocess.Popen[str]],
+) -> None:
+    url, _ = server
+    port = _port(url)
+    for host in ("evil.example", f"attacker.com:{port}", f"127.0.0.1.evil.example:{port}", ""):
+        for path in ROUTES:
+            status, headers, body = _get(url, path, {"Host": host})
+            assert status == 421, (host, path)
+            assert body == f"This server answers only http://127.0.0.1:{port}/\n".encode()
+            assert headers["content-type"].startswith("text/plain")
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        status, _, body = _get(url, "/", {"Host": host})
+        assert status == 200 and b"Annual Report FY2012" in body
+
+
+def test_other_sites_pages_get_no_cors_permission_and_the_safety_headers(
+    server: tuple[str, subprocess.Popen[str]],
+) -> None:
+    url, _ = server
+    port = _port(url)
+    for origin in ("http://evil.example", "null", f"http://attacker.com:{port}"):
+        for path in ROUTES:
+            status, headers, body = _get(url, path, {"Origin": origin})
+            assert status == 403 and b"%PDF" not in body and b"Annual" not in body
+            assert not [name for name in headers if name.startswith("access-control-")]
+    for method in ("OPTIONS", "POST", "PUT", "DELETE", "HEAD"):
+        status, headers, _ = _get(url, "/", {"Origin": "http://evil.example"}, method)
+        assert status >= 400
+        assert not [name for name in headers if name.startswith("access-control-")]
+
+    own = {"Origin": f"http://127.0.0.1:{port}"}  # the preview's own page asking
+    for path in ("/", "/events", "/pdf/handout.pdf"):
+        status, headers, _ = _get(url, path, own)
+        assert status == 200, path
+        assert not [name for name in headers if name.startswith("access-control-")]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["cache-control"] == "no-store"
+    _, headers, page = _get(url, "/")
+    policy = headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert page.count(b"<script") == 1  # the reload script, allowed by its hash
+
+
+@pytest.mark.browser
+@in_chromium
+def test_a_page_that_rebinds_its_name_to_the_machine_cannot_read_the_handout(
+    server: tuple[str, subprocess.Popen[str]],
+) -> None:
+    url, _ = server
+    port = _port(url)
+    # The attacker's name resolves to this machine, as after DNS rebinding: to
+    # the browser, the server is then the attacker's own origin.
+    rules = "--host-resolver-rules=MAP attacker.com 127.0.0.1"
+    with browser.chromium([rules]) as chromium:
+        page = chromium.new_page()
+        response = page.goto(f"http://attacker.com:{port}/")
+        assert response is not None and response.status == 421
+        status, text = page.evaluate(
+            """async () => {
+                const response = await fetch("/pdf/handout.pdf");
+                return [response.status, await response.text()];
+            }"""
+        )
+    assert status == 421 and "%PDF" not in text
+    assert text == f"This server answers only http://127.0.0.1:{port}/\n"
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def _font_names(path: Path) -> set[str]:
+    """Base fonts of every page and of the forms (charts) drawn on it."""
+    names: set[str] = set()
+
+    def collect(resources: Any) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, dict):
+            return
+        for font in (resources.get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+        for form in (resources.get("/XObject") or {}).values():
+            collect(form.get_object().get("/Resources"))
+
+    for page in PdfReader(path).pages:
+        collect(page.get("/Resources"))
+    return names
+
+
+def test_twenty_pdfs_at_once_are_identical_and_the_memory_comes_back(
+    server: tuple[str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    url, process = server
+    status, _, warm = _get(url, "/pdf/handout.pdf")
+    assert status == 200
+    before = _rss_mb(process.pid)
+    with ThreadPoolExecutor(20) as pool:
+        replies = list(pool.map(lambda _: _get(url, "/pdf/handout.pdf"), range(20)))
+    after = _rss_mb(process.pid)
+
+    assert [status for status, _, _ in replies] == [200] * 20
+    # Each render's memory went with its process: today's main grew by 600 MB.
+    assert after - before < 40, (before, after)
+    assert {headers["content-type"] for _, headers, _ in replies} == {"application/pdf"}
+    assert {body for _, _, body in replies} == {warm}  # byte for byte: same fonts, same charts
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(warm)
+    pdf = ParsedPdf(path)
+    assert pdf.page_count >= 1 and "FY2012" in pdf.all_text()
+    fonts = _font_names(path)
+    assert fonts and all(name.startswith("Noto") for name in fonts), fonts
+    assert "Traceback" not in _stop(process)
+
+
+def test_a_pdf_asked_for_while_the_input_has_an_error_is_a_page_naming_it(
+    server: tuple[str, subprocess.Popen[str]], sample_set: Path
+) -> None:
+    url, process = server
+    set_cell(sample_set / "fy2012/data/activities.csv", 5, "date", "2013-02-30")
+    status, headers, body = _get(url, "/pdf/handout.pdf")
+    assert status == 409
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    page = html.unescape(body.decode("utf-8"))
+    assert "The report has problems to fix" in page
+    assert "activities.csv:5" in page and "column 'date': '2013-02-30' is not a date" in page
+    assert "Traceback" not in _stop(process)
+
+
+def test_the_issues_failing_input_gets_a_reply_never_an_empty_one(
+    server: tuple[str, subprocess.Popen[str]], sample_set: Path
+) -> None:
+    """The issue's input: a category matplotlib once read as mathtext, which
+    failed the renderer and gave an empty reply and a traceback. Whether it
+    now renders, a gate names it (409) or the renderer fails (500), the reply
+    says so, and the terminal shows at most one line."""
+    url, process = server
+    finances = sample_set / "fy2012/data/finances.csv"
+    set_cell(finances, 3, "category", "Book sales (US$ 10% off, $5 each)")
+    status, headers, body = _get(url, "/pdf/handout.pdf")
+    if status == 200:
+        assert headers["content-type"] == "application/pdf" and body.startswith(b"%PDF")
+    else:
+        assert status in (409, 500)
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        items = re.findall(r"<li>(.+?)</li>", body.decode("utf-8"), re.S)
+        assert items and all(item.strip() for item in items)
+    stderr = _stop(process)
+    assert "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) <= 1
+
+
+@pytest.fixture
+def in_thread(sample_set: Path) -> Iterator[str]:
+    """The server in this process, so a test can break the renderer it forks."""
+    preview = serve.Preview(sample_set / "fy2012")
+    server = serve.make_server(preview, 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    yield f"http://{HOST}:{server.server_address[1]}/"
+    preview.stop()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_a_failing_renderer_gives_a_500_page_and_one_log_line(
+    in_thread: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("the renderer broke\n  on a second line")
+
+    monkeypatch.setattr("reportgen.render.render_edition", broken)
+    caplog.set_level(logging.DEBUG, logger="reportgen")
+    status, headers, body = _get(in_thread, "/pdf/handout.pdf")
+    assert status == 500
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert "<li>RuntimeError: the renderer broke on a second line</li>" in body.decode("utf-8")
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [r.getMessage() for r in errors] == [
+        "handout.pdf could not be rendered: RuntimeError: the renderer broke on a second line"
+    ]
+    assert errors[0].exc_info is None
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+
+
+def test_a_render_that_dies_or_hangs_is_a_failure_not_a_hang() -> None:
+    def killed() -> serve.Outcome:
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("not reached")
+
+    def hangs() -> serve.Outcome:
+        time.sleep(60)
+        raise AssertionError("not reached")
+
+    assert serve.in_child(killed) == serve.Outcome(
+        "failure", lines=("the render process ended with signal 9",)
+    )
+    started = time.monotonic()
+    assert serve.in_child(hangs, timeout=1) == serve.Outcome(
+        "failure", lines=("the render took longer than 1 s",)
+    )
+    assert time.monotonic() - started < 10
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_render_process_dies_with_the_server(
+    server: tuple[str, subprocess.Popen[str]],
+) -> None:
+    url, process = server
+
+    def ask() -> None:
+        with pytest.raises(OSError):  # the server is killed before it answers
+            _get(url, "/pdf/annual-report.pdf")
+
+    request = threading.Thread(target=ask, daemon=True)
+    request.start()
+    deadline = time.monotonic() + 30
+    renders: set[int] = set()
+    while not renders and time.monotonic() < deadline:
+        renders = _children(process.pid)
+        time.sleep(0.01)
+    assert renders, "no render process was seen"
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in renders) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in renders)
+    request.join(timeout=10)

@@ -1,29 +1,44 @@
 """A content-addressed cache of build results, safe to delete at any time.
 
 Keys are SHA-256 digests of everything a result depends on (input bytes,
-templates, reportgen's version, options); values are pickles written
-atomically (a temporary file, then a rename). An entry that cannot be read is
-a miss, never an error, so a corrupt or half-deleted cache only costs time.
-The pipeline wraps stages with it; stages never know it exists.
+templates, reportgen's version, options). Values are data, never code: the
+``codec`` format (JSON and raw bytes; no pickle), written atomically (a
+temporary file, then a rename). The cache lives in the output folder, which
+others may be able to write (a shared drive, a synced folder), so every entry
+carries an HMAC-SHA256 of its kind, key and contents under a secret that is
+this user's own and lives outside that folder (``secret_path``); stored
+outputs must also hash to their key. An entry that is missing, unreadable,
+forged, moved to another key or damaged is a miss (a bad one is deleted),
+never an error and never used, so the build makes it anew. The pipeline
+wraps stages with it; stages never know it exists.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import hmac
 import logging
 import os
-import pickle
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from reportgen import __version__
+from reportgen.codec import CodecError, decode, encode
 
 log = logging.getLogger(__name__)
 
 FOLDER = ".reportgen-cache"
+MAGIC = b"reportgen cache entry 2\n"  # then the MAC, then the codec's bytes
+BLOB = "blob"  # outputs by their own SHA-256
+_SECRET_SIZE = 32
+_MAC_SIZE = hashlib.sha256().digest_size
+
+T = TypeVar("T")
 
 
 @functools.cache
@@ -62,35 +77,157 @@ def tree_digest(paths: Iterable[Path]) -> str:
     return hasher.hexdigest()
 
 
+def secret_path() -> Path:
+    """Where this user's cache secret lives: in the user's own cache folder
+    (``$XDG_CACHE_HOME``, else ``~/.cache``), never beside the outputs."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "reportgen" / "cache-secret"
+
+
+def _secret() -> bytes | None:
+    """This user's secret, made on first use; ``None`` (caching off) when it
+    cannot be read or made, or others could read or replace it."""
+    try:
+        path = secret_path()
+        if not path.exists():
+            _make_secret(path)
+        return _read_secret(path)
+    except (OSError, RuntimeError, ValueError) as exc:
+        log.info("build cache off: no usable secret (%s)", exc)
+        return None
+
+
+def _make_secret(path: Path) -> None:
+    """Random bytes, in place at once: linked from a complete private file, so
+    a second build at the same moment reads one whole secret, the first one."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache-secret-")  # mode 0600
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(os.urandom(_SECRET_SIZE))
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
+def _read_secret(path: Path) -> bytes:
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(handle, "rb") as source:
+        info = os.fstat(source.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+            raise ValueError(f"{path} is not private to this user (owner and mode 0600)")
+        secret = source.read(_SECRET_SIZE + 1)
+    if len(secret) != _SECRET_SIZE:
+        raise ValueError(f"{path} does not hold a {_SECRET_SIZE}-byte secret")
+    return secret
+
+
+class BadEntry(Exception):
+    """A cache entry that must not be used: forged, moved, damaged or wrong."""
+
+
 class Cache:
+    """Entries of the cache folder ``root`` (``None``: caching off), by kind and key."""
+
     def __init__(self, root: Path | None) -> None:
-        self.root = root  # None: caching off
+        secret = _secret() if root is not None else None
+        self.root = root if secret is not None else None  # None: caching off
+        self._secret = secret or b""
 
     def _path(self, kind: str, key: str) -> Path:
         assert self.root is not None
         return self.root / kind / key[:2] / key[2:]
 
-    def get(self, kind: str, key: str) -> Any | None:
+    def _mac(self, kind: str, key: str, payload: bytes) -> bytes:
+        """Binds the contents to their kind and key: an entry copied to another
+        key, or written without the secret, does not verify."""
+        mac = hmac.new(self._secret, digestmod=hashlib.sha256)
+        for part in (MAGIC, kind.encode(), key.encode(), payload):
+            mac.update(len(part).to_bytes(8, "little"))
+            mac.update(part)
+        return mac.digest()
+
+    def get(self, kind: str, key: str, expected: type[T]) -> T | None:
+        """The value stored under ``key`` if it verifies and is an ``expected``;
+        ``None`` otherwise (a bad entry is deleted)."""
         if self.root is None:
             return None
+        path = self._path(kind, key)
         try:
-            with self._path(kind, key).open("rb") as handle:
-                return pickle.load(handle)
-        except FileNotFoundError:
+            data = _read_entry(path)
+            if data is None:
+                return None
+            value = self._open(kind, key, data)
+            if not isinstance(value, expected):
+                raise BadEntry(f"holds a {type(value).__name__}, not a {expected.__name__}")
+            if kind == BLOB and (
+                not isinstance(value, bytes) or hashlib.sha256(value).hexdigest() != key
+            ):
+                raise BadEntry("its bytes do not hash to its key")
+        except (OSError, BadEntry, CodecError) as exc:
+            log.info("cache entry %s/%s discarded: %s", kind, key, exc)
+            with contextlib.suppress(OSError):
+                path.unlink()
             return None
-        except Exception as exc:  # corrupt or from another version: a miss
-            log.info("cache entry %s/%s unreadable (%s); ignored", kind, key, exc)
-            return None
+        return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
+    def _open(self, kind: str, key: str, data: bytes) -> object:
+        head = len(MAGIC) + _MAC_SIZE
+        if not data.startswith(MAGIC) or len(data) < head:
+            raise BadEntry("not a cache entry of this format")
+        payload = data[head:]
+        if not hmac.compare_digest(data[len(MAGIC) : head], self._mac(kind, key, payload)):
+            raise BadEntry("its MAC does not verify (damaged, moved or not written by this user)")
+        return decode(payload)
+
+    def put(self, kind: str, key: str, value: object) -> None:
         if self.root is None:
             return
+        payload = encode(value)  # a value it cannot hold is our bug: raise
         path = self._path(kind, key)
+        temporary = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(MAGIC)
+                out.write(self._mac(kind, key, payload))
+                out.write(payload)
             os.replace(temporary, path)
         except OSError as exc:  # a full disk must not fail the build
             log.info("cache write %s/%s failed: %s", kind, key, exc)
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+
+    def get_blob(self, sha: str) -> bytes | None:
+        """Output bytes by their SHA-256 (hex)."""
+        return self.get(BLOB, sha, bytes)
+
+    def put_blob(self, data: bytes) -> str:
+        """Keep ``data`` (unless a good copy is kept already); its SHA-256."""
+        sha = hashlib.sha256(data).hexdigest()
+        if self.get_blob(sha) is None:
+            self.put(BLOB, sha, data)
+        return sha
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes, ``None`` when there is none. Only a regular file is
+    read: a FIFO or a link to a device planted in the folder is a bad entry,
+    not a hang."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        handle = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(handle, "rb") as source:
+        if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+            raise BadEntry("not a regular file")
+        return source.read()

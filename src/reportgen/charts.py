@@ -3,7 +3,10 @@
 Pure: figures in, ``ChartAsset`` (SVG text, alt text written from the data,
 and the data as a small table) out. Text stays text in the SVG
 (``svg.fonttype = none``) so the document's own fonts draw it; the palette is
-the stylesheet's; ids and bytes are stable (fixed hash salt, no date).
+the stylesheet's; ids and bytes are stable (fixed hash salt, no date). Text is
+plain text: mathtext and TeX are off for every text matplotlib draws (a ``$``
+in a category is a dollar sign), and the user's labels lose any character
+that is not text before they reach matplotlib.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import i18n
 from reportgen.figures import KeyFigures
+from reportgen.plaintext import clean
 from reportgen.theme import Palette
 
 if TYPE_CHECKING:
@@ -87,6 +91,9 @@ def _rc(style: ChartStyle) -> dict[str, Any]:
         else [style.font, "Noto Sans CJK JP", "DejaVu Sans"]
     )
     return {
+        # Labels are the user's words: "$5 each" is not a formula (nor TeX to run).
+        "text.parse_math": False,
+        "text.usetex": False,
         "svg.fonttype": "none",
         "svg.hashsalt": "reportgen",
         "svg.id": None,
@@ -139,14 +146,16 @@ def _hbar(
 ) -> None:
     positions = list(range(len(labels)))[::-1]
     ax.barh(positions, values, color=colors, height=0.62)
-    ax.set_yticks(positions, labels)
+    ax.set_yticks(positions, [clean(label) for label in labels])
     ax.tick_params(axis="y", length=0, pad=6)
     ax.tick_params(axis="x", length=0, labelbottom=False)
     ax.spines[["bottom", "left"]].set_visible(False)
     top = max(values) if values and max(values) > 0 else 1
     ax.set_xlim(0, top * 1.18)
     for pos, value, text in zip(positions, values, texts, strict=True):
-        ax.text(value + top * 0.015, pos, text, va="center", ha="left", color=style.palette.ink)
+        ax.text(
+            value + top * 0.015, pos, clean(text), va="center", ha="left", color=style.palette.ink
+        )
 
 
 def _bar_list(
@@ -215,7 +224,7 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
             values = [table.get((m, category), 0) for m in months]
             color = style.palette.series[i % len(style.palette.series)]
             ax.bar(range(len(months)), values, bottom=bottom, color=color, width=0.66,
-                   label=category)  # fmt: skip
+                   label=clean(category))  # fmt: skip
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         ax.set_xticks(range(len(months)), [i18n.format_month(m, style.language) for m in months])
         ax.tick_params(length=0)
@@ -387,7 +396,7 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
                     fontsize=FONT_SIZE - 1)  # fmt: skip
             ax.text(x + 0.19, float(h.expenses), style.money(h.expenses), ha="center",
                     va="bottom", fontsize=FONT_SIZE - 1)  # fmt: skip
-        ax.set_xticks(xs, years)
+        ax.set_xticks(xs, [clean(y) for y in years])
         ax.tick_params(length=0)
         ax.set_yticks([])
         ax.spines[["left"]].set_visible(False)
@@ -439,7 +448,11 @@ def _render(
     import matplotlib
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    with matplotlib.rc_context(_rc(style)):  # type: ignore[arg-type]
+    with matplotlib.rc_context():
+        # matplotlib's own defaults, then ours: a matplotlibrc in the current
+        # folder or the user's settings never changes (or runs) anything here.
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_rc(style))  # type: ignore[arg-type]
         fig = _figure(style, height, width)
         draw(fig.add_subplot())
         svg = _svg(fig, chart_id)

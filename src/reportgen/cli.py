@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -39,10 +41,30 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
+class _Stopped(KeyboardInterrupt):
+    """A terminate or hang-up signal, raised where the program is, so that it
+    unwinds like Ctrl-C: staging removed, workers stopped, no traceback."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
 def _run(debug: bool, action: Callable[[], int]) -> None:
     """Run a command, mapping every outcome to a message and an exit code."""
+    stops = (signal.SIGTERM, signal.SIGHUP)
+    handled = threading.current_thread() is threading.main_thread()
+    before = {stop: signal.signal(stop, _stop) for stop in stops} if handled else {}
     try:
         code = action()
+    except _Stopped as exc:
+        name = signal.Signals(exc.signum).name
+        click.echo(f"reportgen: stopped by {name}; nothing was written", err=True)
+        code = 128 + exc.signum
     except InvalidInput as exc:
         _echo_diagnostics(exc.diagnostics)
         click.echo(f"reportgen: {exc}", err=True)
@@ -62,6 +84,9 @@ def _run(debug: bool, action: Callable[[], int]) -> None:
             err=True,
         )
         code = 1
+    finally:
+        for stop, handler in before.items():
+            signal.signal(stop, handler)
     sys.exit(code)
 
 

@@ -24,6 +24,7 @@ from reportgen.model import (
     Signatory,
     Theme,
 )
+from reportgen.plaintext import describe, forbidden_in
 
 REPORT_FILE = "report.toml"
 ORGANIZATION_FILE = "organization.toml"
@@ -78,14 +79,46 @@ def _key_line(text: str, key: str, table: str | None) -> int | None:
     return None
 
 
+def _bad_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """The line of the first byte that is not UTF-8, and how to find it there."""
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = len(data[line_start : exc.start].decode("utf-8")) + 1
+    return line, f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} at column {column}"
+
+
+def _plain_values(data: dict[str, Any], src: _Source, diags: Diagnostics) -> None:
+    """Every string a setting holds (TOML escapes such as \\u000B included) is plain text."""
+    todo: list[tuple[str, str | None, Any]] = [(k, None, v) for k, v in data.items()]
+    while todo:  # iterative: TOML nests tables and arrays as deep as it likes
+        key, table, value = todo.pop()
+        if isinstance(value, dict):
+            inner = key if table is None else table
+            todo.extend((k, inner, v) for k, v in value.items())
+        elif isinstance(value, list):
+            todo.extend((key, table, v) for v in value)
+        elif isinstance(value, str) and (found := forbidden_in(value)) is not None:
+            where = src.where(key, table)
+            if where.line is None and table is not None:
+                where = src.where(table)
+            name = key if table is None else f"{table}.{key}"
+            diags.error(
+                where,
+                f"'{name}': character {found[0] + 1} is {describe(found[1])}, "
+                "which is not text: delete it",
+            )
+
+
 def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        diags.error(Location(path), "the file is not valid UTF-8")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line, message = _bad_utf8(data, exc)
+        diags.error(Location(path, bad_line), message)
         return None
     try:
-        data = tomllib.loads(text)
+        values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column \d+\)", message)
@@ -95,7 +128,9 @@ def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
         reason = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", message)
         diags.error(Location(path, line), f"TOML syntax error: {reason}")
         return None
-    return _Source(path, data, text)
+    source = _Source(path, values, text)
+    _plain_values(values, source, diags)
+    return source
 
 
 def load_config(root: Path, diags: Diagnostics) -> ReportConfig | None:
@@ -238,6 +273,19 @@ class _Checker:
             return None
         return value.strip()
 
+    def picture(self, key: str, name: str) -> Path | None:
+        """A setting that names a picture: through the gate every embedded file passes."""
+        from reportgen.gate import Gate, RefusedResource
+
+        gate = Gate.of(self.report.path.parent)
+        try:
+            found = gate.locate(name, self.merged[key][1].path.parent, f"'{name}'")
+            gate.admit(str(found), found.parent, f"'{name}'")
+        except RefusedResource as exc:
+            self.diags.error(self.where(key), f"'{key.rpartition('.')[2]}': {exc}")
+            return None
+        return found
+
     def date(self, key: str, required: bool = True) -> date | None:
         value = self._get(key, required=required)
         if value is None:
@@ -291,13 +339,7 @@ class _Checker:
         name = self.string("organization.name", required=True)
         logo = None
         if (raw_logo := self.string("organization.logo")) is not None:
-            base = self.merged["organization.logo"][1].path.parent
-            logo = (base / raw_logo).resolve()
-            if not logo.is_file():
-                self.diags.error(
-                    self.where("organization.logo"), f"'logo': file not found: {raw_logo}"
-                )
-                logo = None
+            logo = self.picture("organization.logo", raw_logo)
         website = self.string("organization.website")
         if website is not None and not WEBSITE.fullmatch(website):
             self.diags.error(

@@ -94,13 +94,15 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _two_step(item: _Prepared, connection: Any) -> None:
+def _two_step(item: _Prepared, connection: Any, parent: int) -> None:
     """Child process of ``_overlapped``: everything but WeasyPrint, sent as
     soon as each part exists: the print page (figures with pandas, HTML with
     Jinja2, charts only sized), then the drawn charts (matplotlib), then the
-    HTML edition."""
+    HTML edition. It dies with ``parent``."""
+    from reportgen.concurrency import become_child
     from reportgen.render import HTML_EDITIONS, analyse, print_page, screen_page, with_pictures
 
+    become_child(parent)
     job = item.job
     try:
         described = analyse(item.seen, item.earlier, job.language, False)
@@ -124,13 +126,16 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
     while this process loads WeasyPrint and lays the pages out; a chart's
     picture is needed only when its page is painted."""
     import multiprocessing
+    import os
 
+    from reportgen.concurrency import forking
     from reportgen.render import HTML_EDITIONS, Analysis, PrintPage, print_pdf
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_two_step, args=(item, sender), daemon=True)
-    child.start()
+    child = context.Process(target=_two_step, args=(item, sender, os.getpid()), daemon=True)
+    with forking():
+        child.start()
     sender.close()
     # A thread takes the messages as they come, so that the other process
     # never waits on a full pipe while this one is busy laying out.
@@ -183,7 +188,7 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
         return files, analysis
     finally:
         if not finished:  # this process failed: the other one's work is not wanted
-            child.terminate()
+            child.kill()
         child.join()
         taker.join()
         receiver.close()
@@ -216,7 +221,7 @@ def render_documents(
     prepared = [_prepare(job, templates) for job in jobs]
     results: dict[int, Files] = {}
     for index, item in enumerate(prepared):
-        cached = store.get("document", item.document_key)
+        cached = store.get("document", item.document_key, dict)
         if isinstance(cached, dict):
             results[index] = cached
             if finished:
@@ -228,7 +233,7 @@ def render_documents(
     analyses: dict[str, object] = {}
     for i in todo:
         key = prepared[i].data_key
-        found = store.get("analysis", key)
+        found = store.get("analysis", key, Analysis)
         if isinstance(found, Analysis):
             analyses[key] = found
     missing = list({prepared[i].data_key: prepared[i] for i in todo

@@ -36,3 +36,10 @@ class InvalidInput(ReportgenError):
 
 class RenderError(ReportgenError):
     """The renderer failed on input that validated: a bug of ours (exit 1)."""
+
+
+class OutputUnwritable(ReportgenError):
+    """The output folder cannot be written (its permissions, a full disk, a file
+    where a folder should be); earlier outputs stay as they were (exit 2)."""
+
+    exit_code = 2

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.context import RenderContext
-from reportgen.fetch import RefusedResource, Sandbox
+from reportgen.errors import RenderError
+from reportgen.gate import Gate, RefusedResource
 from reportgen.templating import environment, stylesheet
 from reportgen.theme import Palette
 
@@ -66,17 +67,19 @@ def render_html(ctx: RenderContext, medium: str, template: str) -> RenderedHtml:
     return RenderedHtml(ctx.edition, medium, html)
 
 
-def inline_images(html: str, root: Path, sandbox: Sandbox) -> str:
-    """Every local ``<img src>`` replaced by a data URI (screen edition)."""
+def inline_images(html: str, root: Path, gate: Gate) -> str:
+    """Every local ``<img src>`` replaced by a data URI (screen edition), each
+    through the gate; validation refused already what the gate refuses, so a
+    refusal here is a failure, never a picture left out."""
 
     def replace(match: re.Match[str]) -> str:
         url = match.group(2).replace("&amp;", "&")
         if url.startswith("data:"):
             return match.group(0)
         try:
-            uri = sandbox.fetch(url, base=root).data_uri
-        except RefusedResource:
-            return match.group(0)  # validation already refused what leaves the folder
+            uri = gate.fetch(url, base=root).data_uri
+        except RefusedResource as exc:
+            raise RenderError(f"a picture of the page was refused: {exc}") from None
         return f"{match.group(1)}{uri}{match.group(3)}"
 
     return _IMG_SRC.sub(replace, html)

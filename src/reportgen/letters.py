@@ -223,18 +223,18 @@ def render_batch(
     """Lay out a batch of letters in one document, split it, join and write each."""
     import pikepdf
 
-    from reportgen.fetch import Sandbox
-    from reportgen.pdf import _fetcher, collector_paused
+    from reportgen.gate import Gate
+    from reportgen.pdf import _fetcher, collector_paused, failures_raised
 
     if not letters:
         return 0
     from weasyprint import HTML
 
-    with collector_paused():
+    with failures_raised("the donor letters could not be made"), collector_paused():
         document = HTML(
             string=letters_html(letters, css),
             base_url=base.resolve().as_uri() + "/",
-            url_fetcher=_fetcher(Sandbox.of([base])),
+            url_fetcher=_fetcher(Gate.of(base)),
         ).render()
         starts: dict[int, int] = {}
         for number, page in enumerate(document.pages):

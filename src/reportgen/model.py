@@ -2,8 +2,8 @@
 stage reads.
 
 Everything here is a frozen dataclass of plain values (``date``, ``Decimal``,
-strings, tuples), so a model pickles into worker processes and the cache, and
-no stage can change what another stage sees.
+strings, tuples), so a model pickles into worker processes and hashes into
+the cache's keys, and no stage can change what another stage sees.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 CommonMark with tables and footnotes (markdown-it-py). Raw HTML is escaped,
 never rendered. Headings move down one level (the report owns ``h1``) and the
 first heading becomes the section title unless the front matter gives one.
-Every link and image must stay inside the report folder or be an http(s)
-URL; local targets are rewritten relative to the report folder, where the
-sandboxed fetcher serves them from.
+Every link and image must be an http(s) URL or name a file of the year folder
+that the gate admits (never a data, settings or narrative file; images only
+of an allowed kind by their bytes); local targets are rewritten relative to
+the year folder, from where the gate serves them to the renderer.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.gate import Gate, RefusedResource
 from reportgen.model import EDITIONS, LANGUAGES, PUBLIC, NarrativeSection
+from reportgen.plaintext import describe, forbidden_in
 from reportgen.readers.narrative import RawNarrative
-from reportgen.schema import VISIBILITY
+from reportgen.schema import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -28,6 +31,11 @@ if TYPE_CHECKING:
 
 FRONT_KEYS = ("title", "editions", "visibility")
 SAFE_SCHEMES = ("http", "https", "mailto")
+# How deep lists, quotes, emphasis and links may nest: far past real writing,
+# well short of what the renderers' recursion survives. markdown-it stops
+# nesting blocks silently at its own maxNesting, so that is set higher, for
+# every document deeper than ours to be found and refused.
+MAX_NESTING = 20
 
 
 @cache
@@ -35,7 +43,9 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md = MarkdownIt(
+        "commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING + 10}
+    )
     md.enable("table").use(footnote_plugin)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check links ourselves
     md.add_render_rule("image", _render_image)
@@ -75,6 +85,10 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
     md = _parser()
     env = {"docId": slug}
     tokens = md.parse(raw.body, env)
+    problem = _structure_problem(tokens)
+    if problem is not None:
+        diags.error(Location(raw.path, raw.body_line + problem[0]), problem[1])
+        return None
     title = front.get("title") or _take_first_heading(tokens)
     if not title:
         title = slug.replace("-", " ").capitalize()
@@ -111,12 +125,53 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
     )
 
 
+def _structure_problem(tokens: list[Token]) -> tuple[int, str] | None:
+    """(body line, 0-based; message) of the first place where elements nest past
+    ``MAX_NESTING``, or an entity such as ``&#12;`` decodes to a character that
+    is not text (the file itself was checked when read).
+
+    Walked with a stack, not recursion: emphasis such as ``*`` x 1000 nests
+    hundreds deep, which markdown-it's maxNesting does not bound."""
+    todo: list[tuple[list[Token], int, int]] = [(tokens, 0, 0)]
+    while todo:
+        stream, depth, line = todo.pop()
+        for token in stream:
+            if token.map:
+                line = token.map[0]
+            depth += token.nesting
+            if depth > MAX_NESTING:
+                return line, (
+                    f"the Markdown here nests more than {MAX_NESTING} levels deep (lists, "
+                    "quotes, emphasis, links inside one another): simplify it"
+                )
+            for text in (token.content, *map(str, token.attrs.values())):
+                found = forbidden_in(text)
+                if found is not None:
+                    return line, (
+                        f"a character reference here stands for {describe(found[1])}, "
+                        "which is not text: delete it"
+                    )
+            if token.children:
+                todo.append((token.children, depth, line))
+    return None
+
+
 def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
     front = dict(raw.front)
     where = Location(raw.path, raw.front_line)
     for key in list(front):
         if key not in FRONT_KEYS:
-            diags.warning(where, f"unknown front matter key '{key}'{did_you_mean(key, FRONT_KEYS)}")
+            guarded = guarded_lookalike(key, GUARDED_FRONT_KEYS)
+            if guarded is not None:  # a misspelt 'visiblity: internal' would publish it
+                diags.error(
+                    where,
+                    f"front matter key '{key}' looks like '{guarded}', which decides who "
+                    f"sees this section; it is never guessed: write '{guarded}'",
+                )
+            else:
+                diags.warning(
+                    where, f"unknown front matter key '{key}'{did_you_mean(key, FRONT_KEYS)}"
+                )
             del front[key]
     if "title" in front and not (isinstance(front["title"], str) and front["title"].strip()):
         diags.error(where, "front matter 'title' must be a non-empty string")
@@ -178,19 +233,28 @@ def _check_link(token: Token, source: Path, root: Path, line: int, diags: Diagno
     if isinstance(target, str):
         diags.error(Location(source, line), f"{what} '{url}' {target}")
         return
-    rel = target.relative_to(root.resolve()).as_posix()
+    gate = Gate.of(root)
+    try:
+        gate.locate(str(target), target.parent, "it")
+        if what == "image":
+            gate.admit(str(target), target.parent, "it")
+    except RefusedResource as exc:
+        diags.error(Location(source, line), f"{what} '{url}' is refused: {exc}")
+        return
+    rel = Path(os.path.relpath(target, root.resolve())).as_posix()
     token.attrs[attr] = rel + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def _resolve_local(path: str, here: Path, root: Path) -> Path | str:
-    """The file a relative link names, inside ``root``; else why not, as text."""
+    """The file a relative link names, beside the Markdown file or else from
+    the year folder, inside the year folder; else why not, as text."""
     if path.startswith("/"):
         return "must be relative to the report folder"
-    real_root = root.resolve()
+    allowed = root.resolve()
     inside = False
     for base in (here, root):
         resolved = Path(os.path.normpath(base / path)).resolve()
-        if not resolved.is_relative_to(real_root):
+        if not resolved.is_relative_to(allowed):
             continue
         inside = True
         if resolved.is_file():

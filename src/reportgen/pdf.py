@@ -1,4 +1,4 @@
-"""HTML for print to PDF bytes with WeasyPrint, every URL through our sandbox.
+"""HTML for print to PDF bytes with WeasyPrint, every URL through the gate.
 
 Reproducible: the metadata dates come from the document's own
 ``dcterms.created`` (set from the input), the PDF identifier is derived from
@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from reportgen.fetch import RefusedResource, Sandbox
+from reportgen.errors import RenderError
+from reportgen.gate import Gate, RefusedResource, shorten
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +30,14 @@ class RenderedPdf:
     pages: int
 
 
-def _fetcher(sandbox: Sandbox, charts: Callable[[str], bytes] | None = None) -> Any:
+def _fetcher(gate: Gate, charts: Callable[[str], bytes] | None = None) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     from reportgen.charts import CHART_SCHEME
 
     class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves data: URLs, files inside the sandbox and the report's own
+        """Serves what the gate admits (pictures of the report set, reportgen's
+        own templates, data: pictures) and the report's own
         charts (which may still be being drawn: ``charts`` waits); refuses the rest."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -45,7 +47,7 @@ def _fetcher(sandbox: Sandbox, charts: Callable[[str], bytes] | None = None) -> 
                     headers={"Content-Type": "image/svg+xml"},
                 )  # fmt: skip
             try:
-                resource = sandbox.fetch(url)
+                resource = gate.fetch(url)
             except RefusedResource as exc:
                 log.info("refused %s", exc)
                 raise ValueError(str(exc)) from None
@@ -87,6 +89,36 @@ class _LateChart:
                     f"{self._frame.get(name)!r} it was laid out with"
                 )
         self._make(tree).draw(stream, concrete_width, concrete_height, style)
+
+
+@contextmanager
+def failures_raised(what: str) -> Iterator[None]:
+    """WeasyPrint logs a resource it could not load (a picture, a stylesheet,
+    an attachment) and goes on without it; here each such error fails the
+    render instead, and its message, which may quote a whole data: URL, never
+    reaches the terminal."""
+    from weasyprint.logger import LOGGER
+
+    failures: list[str] = []
+
+    def keep(record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        args = record.args if isinstance(record.args, tuple) else ()
+        shown = tuple(shorten(a) if isinstance(a, str) else shorten(str(a)) for a in args)
+        try:
+            failures.append(str(record.msg) % shown if shown else str(record.msg))
+        except (TypeError, ValueError):
+            failures.append(str(record.msg))
+        return False
+
+    LOGGER.addFilter(keep)
+    try:
+        yield
+    finally:
+        LOGGER.removeFilter(keep)
+    if failures:
+        raise RenderError(f"{what}: {'; '.join(dict.fromkeys(failures))}")
 
 
 @contextmanager
@@ -185,7 +217,7 @@ def _write_options(
 def render_pdf(
     html: str,
     base: Path,
-    sandbox: Sandbox,
+    gate: Gate,
     variant: str | None = None,
     attachments: Sequence[tuple[str, bytes]] = (),
     stamp: date | None = None,
@@ -199,8 +231,8 @@ def render_pdf(
     when it paints it, not when it reaches it."""
     from weasyprint import HTML
 
-    fetcher = _fetcher(sandbox, charts)
-    with collector_paused():
+    fetcher = _fetcher(gate, charts)
+    with failures_raised("the PDF could not be made"), collector_paused():
         page = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
         with _late_charts(frames or {}, charts) if charts is not None else nullcontext():
             document = page.render()

@@ -162,9 +162,30 @@ def build(
 ) -> BuildResult:
     """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing.
 
-    With ``cache``, results are kept under ``out/.reportgen-cache``: an
-    unchanged build only checks its outputs, and an unchanged document or
-    chart is not rendered again."""
+    One build of ``out`` at a time: a second one waits (and says so), then
+    finds what a crashed build left tidied up. With ``cache``, results are
+    kept under ``out/.reportgen-cache``: an unchanged build only checks its
+    outputs, and an unchanged document or chart is not rendered again."""
+    from reportgen.output import claim
+
+    note = progress or Quiet()
+    with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
+        return _build(report_dir, out, editions, note, workers, cache, pdf_variant, print_marks,
+                      languages)  # fmt: skip
+
+
+def _build(
+    report_dir: Path,
+    out: Path,
+    editions: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    cache: bool = True,
+    pdf_variant: str | None = None,
+    print_marks: bool | None = None,
+    languages: Sequence[str] | None = None,
+) -> BuildResult:
+    """``build``, while this process holds ``out``."""
     from reportgen.cache import FOLDER, Cache
     from reportgen.concurrency import default_workers
     from reportgen.output import Staging
@@ -178,7 +199,7 @@ def build(
     store = Cache(out / FOLDER if cache else None)
     options = (pdf_variant, print_marks, tuple(languages or ()))
     request = _request_key(years, editions, out, options) if cache else ""
-    manifest = store.get("build", request) if cache else None
+    manifest = store.get("build", request, BuildManifest) if cache else None
     if isinstance(manifest, BuildManifest):
         restored = _restore(manifest, out, store)
         if restored is not None:
@@ -251,8 +272,10 @@ def _request_key(
     """Everything a build's outputs depend on: every input byte, the templates,
     reportgen's version and the options."""
     import tomllib
+    from contextlib import suppress
 
     from reportgen.cache import digest, tree_digest
+    from reportgen.gate import Gate, RefusedResource
     from reportgen.templating import templates_dir
 
     inputs: set[Path] = set()
@@ -268,8 +291,11 @@ def _request_key(
                     logo = logo.get("logo") if isinstance(logo, dict) else None
                 except (tomllib.TOMLDecodeError, UnicodeDecodeError):
                     logo = None
-                if isinstance(logo, str) and (settings.parent / logo).is_file():
-                    inputs.add((settings.parent / logo).resolve())
+                if isinstance(logo, str):
+                    # Only what the gate would read: never a device or a far file
+                    # (validation reports a refused logo).
+                    with suppress(RefusedResource):
+                        inputs.add(Gate.of(year).locate(logo, settings.parent))
     outside = [p for p in sorted(inputs) if not p.is_relative_to(out.resolve())]
     return digest(
         options,
@@ -290,12 +316,7 @@ def _sha(path: Path) -> str:
 def _remember(result: BuildResult, out: Path, request: str, store: Cache) -> None:
     files: dict[str, tuple[str, int | None]] = {}
     for written in result.files:
-        data = written.path.read_bytes()
-        import hashlib
-
-        sha = hashlib.sha256(data).hexdigest()
-        if store.get("blob", sha) is None:
-            store.put("blob", sha, data)
+        sha = store.put_blob(written.path.read_bytes())
         files[written.path.relative_to(out).as_posix()] = (sha, written.pages)
     store.put("build", request, BuildManifest(result.diagnostics, files))
 
@@ -319,7 +340,7 @@ def _restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFi
             for n, (sha, _) in files.items()
         ):
             continue
-        blobs = {n: store.get("blob", sha) for n, (sha, _) in files.items()}
+        blobs = {n: store.get_blob(sha) for n, (sha, _) in files.items()}
         if any(not isinstance(b, bytes) for b in blobs.values()):
             return None
         with Staging(destination) as stage:
@@ -425,7 +446,7 @@ def _letter_batch(job: _LetterJob) -> list[str]:
 
     store = Cache(job.cache)
     key = digest("letters", job.letters, job.css, job.bodies, job.created)
-    made = store.get("letters", key)
+    made = store.get("letters", key, dict)
     if not isinstance(made, dict):
         made = {}
         render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__)

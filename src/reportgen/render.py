@@ -1,7 +1,7 @@
 """Render one edition of one year in one language: the stages from selection
 to bytes (select -> figures -> charts -> context -> html -> pdf).
 
-Pure apart from WeasyPrint reading the report's assets through the sandbox:
+Pure apart from WeasyPrint reading the report's pictures through the gate:
 a year model in, file names and bytes out. The pipeline decides what to
 render and where the bytes go; the preview server calls it for HTML only.
 """
@@ -28,12 +28,12 @@ Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
 
 
 def logo_uri(year: FiscalYear) -> str | None:
-    from reportgen.fetch import Sandbox
+    from reportgen.gate import Gate
 
     logo = year.config.organization.logo
     if logo is None:
         return None
-    return Sandbox.of([logo.parent]).fetch(str(logo)).data_uri
+    return Gate.of(year.config.root).admit(str(logo), year.config.root).data_uri
 
 
 @dataclass(frozen=True)
@@ -155,12 +155,12 @@ def print_pdf(
     """WeasyPrint: the PDF of a print page. ``charts`` gives a chart's SVG by
     id; with ``pending``, the pictures are still being drawn and are asked for
     only when the pages are painted (the layout uses the frames' sizes)."""
-    from reportgen.fetch import Sandbox
+    from reportgen.gate import Gate
     from reportgen.pdf import render_pdf
     from reportgen.templating import templates_dir
 
     return render_pdf(
-        page.html, page.root, Sandbox.of([page.root, templates_dir()]), variant=page.variant,
+        page.html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
         attachments=page.attachments, stamp=page.stamp, charts=charts,
         frames=page.frames if pending else None,
     )  # fmt: skip
@@ -176,7 +176,7 @@ def screen_page(
     ctx: RenderContext | None = None,
 ) -> bytes:
     """The self-contained HTML edition; ``analysis`` with its pictures."""
-    from reportgen.fetch import Sandbox
+    from reportgen.gate import Gate
     from reportgen.html import inline_images, render_html
     from reportgen.templating import templates_dir
 
@@ -187,7 +187,7 @@ def screen_page(
         else _context(seen, edition, language, analysis, neighbours)
     )
     screen = render_html(ctx, "screen", f"{edition}.html.j2")
-    page = inline_images(screen.html, root, Sandbox.of([root, templates_dir()]))
+    page = inline_images(screen.html, root, Gate.of(root, [templates_dir()]))
     return page.encode("utf-8")
 
 

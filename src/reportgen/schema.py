@@ -5,11 +5,40 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 ColumnType = Literal["str", "date", "int", "decimal", "enum"]
 VISIBILITY = ("public", "internal")
+# Names that decide who sees a row or a narrative section (editions.select):
+# a near miss of one of them is an error, never a guess nor an extra field.
+GUARDED_COLUMNS = ("visibility",)
+GUARDED_FRONT_KEYS = ("visibility", "editions")
+# Words someone might use for such a column instead of its real name.
+_GUARD_WORDS = frozenset(
+    {"internal", "public", "private", "hidden", "confidential", "secret", "audience",
+     "restricted", "edition"}
+)  # fmt: skip
+
+
+def guarded_lookalike(name: str, guarded: tuple[str, ...]) -> str | None:
+    """The guarded name that ``name`` looks like without being it, else ``None``.
+
+    Case, spaces, underscores and other punctuation are ignored; a translation
+    of a guarded column (``visibility_ja``) counts as a lookalike, since who
+    sees a row cannot depend on the language."""
+    if name in guarded:
+        return None
+    squashed = re.sub(r"[\W_]+", "", name.lower())
+    ratio, real = max((difflib.SequenceMatcher(None, squashed, g).ratio(), g) for g in guarded)
+    if ratio >= 0.7:
+        return real
+    for real in guarded:
+        if squashed.startswith(real[:5]):
+            return real
+    return guarded[0] if squashed in _GUARD_WORDS else None
 
 
 @dataclass(frozen=True)

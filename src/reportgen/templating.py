@@ -2,7 +2,9 @@
 
 Templates live in the project's templates/ folder (or inside the installed
 package); data values and narrative reach them already typed, and anything
-not marked safe is escaped.
+not marked safe is escaped. Every value a template prints first loses the
+characters that are not text (``plaintext.clean``): validation refuses them in
+the input, and this keeps any that slip through out of the HTML.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from reportgen.plaintext import clean
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -33,8 +37,20 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_plain,
     )
     return env
+
+
+def _plain(value: object) -> object:
+    """What ``{{ … }}`` prints, without control characters; markup stays markup."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(clean(str(value)))
+    if isinstance(value, str):
+        return clean(value)
+    return value
 
 
 def stylesheet(*names: str) -> str:

@@ -30,7 +30,7 @@ from reportgen.model import (
 from reportgen.narrative import render_narrative
 from reportgen.readers import RawReport
 from reportgen.readers.tables import RawCell, RawRow, RawTable
-from reportgen.schema import TABLES, Column, TableSchema
+from reportgen.schema import GUARDED_COLUMNS, TABLES, Column, TableSchema, guarded_lookalike
 
 ROW_TYPES: dict[str, type] = {
     "activities": Activity,
@@ -101,7 +101,15 @@ def _validate_table(
         else:
             diags.warning(table.header_location, "the file is empty; the table is left out")
         return ()
-    unknown = [c for c in table.columns if c and c not in known and not _is_translation(c, known)]
+    guarded = tuple(c for c in GUARDED_COLUMNS if c in known)
+    lookalikes = {c for c in table.columns if guarded and guarded_lookalike(c, guarded)}
+    for column_name in sorted(lookalikes):
+        _guarded_column(column_name, guarded, table.header_location, diags)
+    unknown = [
+        c
+        for c in table.columns
+        if c and c not in known and not _is_translation(c, known) and c not in lookalikes
+    ]
     misspelt: set[str] = set()
     for column in schema.columns:
         if column.required and column.name not in table.columns:
@@ -137,6 +145,26 @@ def _validate_table(
     if schema.name == "donors":
         _check_unique_ids(table, diags)
     return tuple(rows)
+
+
+def _guarded_column(
+    column: str, guarded: tuple[str, ...], where: Location, diags: Diagnostics
+) -> None:
+    """A header near a column that decides who sees a row: an error, never a guess
+    (as an extra field, a misspelt ``visiblity`` would publish internal rows)."""
+    real = guarded_lookalike(column, guarded)
+    if _is_translation(column, guarded):
+        diags.error(
+            where,
+            f"column '{column}': '{real}' cannot differ by language (it decides who sees "
+            "a row); remove the column",
+        )
+        return
+    diags.error(
+        where,
+        f"column '{column}' looks like '{real}', which decides who sees each row; it is "
+        f"never guessed: name the column '{real}', or rename it to something unlike it",
+    )
 
 
 def _validate_row(

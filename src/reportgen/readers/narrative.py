@@ -3,7 +3,9 @@
 Files are taken in file-name order. The optional YAML front matter between
 ``---`` lines is parsed here (a syntax error is a located diagnostic); the body
 is handed on as text together with the line it starts on, so that later
-diagnostics point at the right line of the file.
+diagnostics point at the right line of the file. A file that is too large, or
+holds a character that is not text (see ``plaintext``), is refused here, line
+by line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location
+from reportgen.plaintext import describe, forbidden_in
+
+MAX_BYTES = 2 * 2**20  # some 300 pages of text: far more than any narrative file
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,14 @@ def read_narratives(folder: Path, diags: Diagnostics) -> list[RawNarrative]:
 
 
 def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        diags.error(
+            Location(path),
+            f"the file is {size / 2**20:,.1f} MB; the limit for a narrative file is "
+            f"{MAX_BYTES // 2**20} MB",
+        )
+        return None
     data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8")
@@ -44,6 +57,8 @@ def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
         return None
     text = text.replace("\r\n", "\n")
     lines = text.split("\n")
+    if not _plain(lines, path, diags):
+        return None
     if not lines or lines[0].strip() != "---":
         return RawNarrative(path, body=text)
     for end in range(1, len(lines)):
@@ -55,6 +70,21 @@ def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
     front = _parse_front("\n".join(lines[1:end]), path, diags)
     body = "\n".join(lines[end + 1 :])
     return RawNarrative(path, front, 2, body, end + 2)
+
+
+def _plain(lines: list[str], path: Path, diags: Diagnostics) -> bool:
+    """False (with an error for each line) when a line holds a character that is not text."""
+    ok = True
+    for number, line in enumerate(lines, start=1):
+        found = forbidden_in(line)
+        if found is not None:
+            column, char = found
+            diags.error(
+                Location(path, number),
+                f"column {column + 1} is {describe(char)}, which is not text: delete it",
+            )
+            ok = False
+    return ok
 
 
 def _parse_front(text: str, path: Path, diags: Diagnostics) -> dict[str, Any]:
@@ -71,4 +101,26 @@ def _parse_front(text: str, path: Path, diags: Diagnostics) -> dict[str, Any]:
     if not isinstance(data, dict):
         diags.error(Location(path, 2), "front matter must be 'key: value' lines")
         return {}
-    return {str(k).strip().lower(): v for k, v in data.items()}
+    front = {str(k).strip().lower(): v for k, v in data.items()}
+    _plain_front(front, text.split("\n"), path, diags)
+    return front
+
+
+def _plain_front(front: dict[str, Any], lines: list[str], path: Path, diags: Diagnostics) -> None:
+    """YAML escapes (``"\\v"``, ``"\\x85"``) can write what the file itself does not
+    hold: the keys, their strings and the strings of their lists are plain text
+    too. Only one level down: every key the contract knows is a string or a list,
+    and YAML aliases can make deeper walks exponential."""
+    for key, value in front.items():
+        items = value if isinstance(value, list) else [value]
+        for text in [key, *items]:
+            found = forbidden_in(text) if isinstance(text, str) else None
+            if found is None:
+                continue
+            line = next((i for i, s in enumerate(lines) if s.lower().startswith(key)), 0)
+            diags.error(
+                Location(path, 2 + line),
+                f"front matter '{key}': character {found[0] + 1} is {describe(found[1])}, "
+                "which is not text: delete it",
+            )
+            break
