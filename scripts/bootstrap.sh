@@ -34,8 +34,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The Python side: a virtual environment beside the project, reinstalled only
-# when pyproject.toml changed since the last install.
+# The Python side: a virtual environment beside the project, with the versions
+# of requirements.lock (a constraints file: pyproject.toml says what reportgen
+# accepts, the lock what gets installed), reinstalled only when pyproject.toml
+# or the lock changed since the last install.
 python=${PYTHON:-python3}
 if [ ! -x "$venv/bin/python" ]; then
   echo "reportgen set-up: creating the virtual environment in .venv"
@@ -44,11 +46,12 @@ fi
 extra=""
 [ "$want_test" = 1 ] && extra="[test]"
 stamp="$venv/.installed${extra:+-test}"
-if [ ! -f "$stamp" ] || [ "$here/pyproject.toml" -nt "$stamp" ]; then
+lock="$here/requirements.lock"
+if [ ! -f "$stamp" ] || [ "$here/pyproject.toml" -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
   echo "reportgen set-up: installing Python packages"
   log="$venv/pip-install.log"
-  if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
-         "$venv/bin/python" -m pip install --disable-pip-version-check -e "$here$extra"; } >"$log" 2>&1; then
+  pip=("$venv/bin/python" -m pip install --disable-pip-version-check -c "$lock")
+  if ! { "${pip[@]}" --upgrade pip && "${pip[@]}" -e "$here$extra"; } >"$log" 2>&1; then
     cat "$log" >&2
     echo "reportgen set-up: pip failed (log above, also in $log)" >&2
     exit 1

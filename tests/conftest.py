@@ -1,10 +1,23 @@
-"""Shared fixtures: the sample report set copied into a temporary folder and
-built once for real (WeasyPrint, matplotlib, everything), and a PDF reader."""
+"""Shared fixtures: the sample report set copied into a temporary folder, and
+built once for real (WeasyPrint, matplotlib, everything) per test run.
+
+Tests that only read a build's outputs take a shared build (``built_sample``,
+``built_set``) instead of making their own; tests that change the input or
+the output folder build their own copy. A shared build is made once for the
+whole run, also when pytest-xdist runs the tests in several processes (whose
+session fixtures are each their own): the first process to need it builds it
+under a file lock, the others wait and read it; the tests of a file that
+share a module fixture stay in one process. The whole run uses a private
+user cache folder (the build cache's secret lives there), never ``~/.cache``.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +25,29 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT / "reports"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For ``pytest -n auto --dist loadgroup`` (``make test``): the tests of a
+    file that share a module- or class-scoped fixture run in one process, so
+    that the fixture is made once; every other test goes to whichever
+    process is free."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("module", "class") for defs in definitions for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``$XDG_CACHE_HOME`` for the whole run, inherited by the builds tests
+    start in other processes: the developer's own cache secret is never read
+    or written, and every run starts without one."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
 
 
 @pytest.fixture
@@ -22,8 +58,36 @@ def sample_set(tmp_path: Path) -> Path:
     return target
 
 
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def shared_folder(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder that ``make`` fills once per test run, whichever xdist worker
+    asks first. After a failed ``make`` the next one to ask tries again."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    folder = base / f"shared-{name}"
+    with _locked(base / f"shared-{name}.lock"):
+        if not (base / f"shared-{name}.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (base / f"shared-{name}.done").touch()
+    return folder
+
+
 @dataclass(frozen=True)
 class BuiltSample:
+    """A built copy of the sample set: read its outputs, never change them."""
+
     reports: Path
     out: Path
 
@@ -36,14 +100,28 @@ class BuiltSample:
         return self.out / "fy2012" / "en" / "annual-report.html"
 
 
-@pytest.fixture(scope="session")
-def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSample]:
-    """reports/fy2012, every edition, built once per test session through the real pipeline."""
-    from reportgen.pipeline import build
+def _built(
+    factory: pytest.TempPathFactory, name: str, target: str, workers: int | None = None
+) -> BuiltSample:
+    def make(root: Path) -> None:
+        from reportgen.pipeline import build
 
-    root = tmp_path_factory.mktemp("built")
-    reports = root / "reports"
-    shutil.copytree(SAMPLE, reports)
-    out = root / "output"
-    build(reports / "fy2012", out)
-    yield BuiltSample(reports, out)
+        shutil.copytree(SAMPLE, root / "reports")
+        build(root / "reports" / target, root / "output", workers=workers)
+
+    root = shared_folder(factory, name, make)
+    return BuiltSample(root / "reports", root / "output")
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltSample:
+    """reports/fy2012, every edition and language, built once per test run
+    through the real pipeline (default workers, a fresh cache)."""
+    return _built(tmp_path_factory, "fy2012", "fy2012")
+
+
+@pytest.fixture(scope="session")
+def built_set(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltSample:
+    """The whole sample set (fy2011 and fy2012, every edition and language),
+    built once per test run in one call of the real pipeline, in two processes."""
+    return _built(tmp_path_factory, "set", "", workers=2)

@@ -21,6 +21,7 @@ from reportgen.cache import FOLDER, MAGIC, Cache, secret_path
 from reportgen.codec import CodecError, decode, encode
 from reportgen.diagnostics import Diagnostic, Location, Severity
 from reportgen.pipeline import BuildManifest, WrittenFile, build
+from tests.conftest import BuiltSample
 
 KINDS = {"build", "blob", "analysis", "document", "letters"}
 
@@ -66,17 +67,20 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return calls
 
 
-def test_cached_builds_are_byte_identical_to_cold_ones(sample_set: Path, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_cached_builds_are_byte_identical_to_cold_ones(
+    sample_set: Path, tmp_path: Path, built_sample: BuiltSample
+) -> None:
     year = sample_set / "fy2012"
-    build(year, tmp_path / "cold", cache=False, workers=1)
     build(year, tmp_path / "warm", workers=1)  # fills the cache
+    assert _files(tmp_path / "warm") == _files(built_sample.out)  # as the shared build
     (year / "narrative/01-message.en.md").write_text(
         (year / "narrative/01-message.en.md").read_text() + "\nOne more line.\n"
     )
     build(year, tmp_path / "warm", workers=1)  # partly from the cache
     build(year, tmp_path / "cold2", cache=False, workers=1)
     assert _files(tmp_path / "warm") == _files(tmp_path / "cold2")
-    assert _files(tmp_path / "warm") != _files(tmp_path / "cold")
+    assert _files(tmp_path / "warm") != _files(built_sample.out)
 
 
 def test_one_narrative_file_re_renders_only_what_shows_it(
@@ -106,6 +110,7 @@ def test_a_data_change_redraws_the_charts(
     assert counting == {"analyse": 3, "compose": 3}
 
 
+@pytest.mark.slow
 def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
     sample_set: Path, tmp_path: Path
 ) -> None:
@@ -127,6 +132,7 @@ def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == stamps
 
 
+@pytest.mark.slow
 def test_a_deleted_or_damaged_output_is_restored(sample_set: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(sample_set / "fy2012", out)
@@ -138,6 +144,7 @@ def test_a_deleted_or_damaged_output_is_restored(sample_set: Path, tmp_path: Pat
     assert _files(out) == before
 
 
+@pytest.mark.slow
 def test_a_corrupt_cache_is_only_a_miss(sample_set: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(sample_set / "fy2012", out, ["annual-report"])
@@ -187,8 +194,9 @@ class _RunsACommand:
         return os.system, (self.command,)
 
 
+@pytest.mark.slow
 def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
-    sample_set: Path, tmp_path: Path
+    sample_set: Path, tmp_path: Path, built_sample: BuiltSample
 ) -> None:
     year = sample_set / "fy2012"
     out = tmp_path / "out"
@@ -202,14 +210,14 @@ def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
     (out / "fy2012/en/annual-report.pdf").unlink()  # so the build reads every kind
     build(year, out)
     assert not marker.exists()
-    build(year, tmp_path / "cold", cache=False)
-    assert _files(out) == _files(tmp_path / "cold")
+    assert _files(out) == _files(built_sample.out)  # a cold build of the same folder
     # The planted entries were thrown away and replaced by good ones.
     assert all(p.read_bytes().startswith(MAGIC) for p in _entries(out))
 
 
+@pytest.mark.slow
 def test_three_flipped_bytes_in_every_entry_exit_0_with_the_right_outputs(
-    sample_set: Path, tmp_path: Path
+    sample_set: Path, tmp_path: Path, built_sample: BuiltSample
 ) -> None:
     year = sample_set / "fy2012"
     out = tmp_path / "out"
@@ -225,11 +233,13 @@ def test_three_flipped_bytes_in_every_entry_exit_0_with_the_right_outputs(
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    build(year, tmp_path / "cold", cache=False)
-    assert _files(out) == _files(tmp_path / "cold")
+    assert _files(out) == _files(built_sample.out)  # a cold build of the same folder
 
 
-def test_swapped_entries_are_misses_not_wrong_documents(sample_set: Path, tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_swapped_entries_are_misses_not_wrong_documents(
+    sample_set: Path, tmp_path: Path, built_sample: BuiltSample
+) -> None:
     # Each language's annual report moved to the other's key: both verify as
     # entries, neither under the key it now sits at.
     year = sample_set / "fy2012"
@@ -244,8 +254,9 @@ def test_swapped_entries_are_misses_not_wrong_documents(sample_set: Path, tmp_pa
         if path.relative_to(out / FOLDER).parts[0] == "build":
             path.unlink()  # so that the build asks for the documents
     build(year, out, ["annual-report"])
-    build(year, tmp_path / "cold", ["annual-report"], cache=False)
-    assert _files(out) == _files(tmp_path / "cold")
+    cold = _files(built_sample.out)  # every edition, built cold
+    assert len(_files(out)) == 4
+    assert _files(out) == {name: cold[name] for name in _files(out)}
 
 
 def test_an_entry_under_another_key_or_kind_is_a_miss_and_deleted(tmp_path: Path) -> None:

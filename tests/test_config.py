@@ -278,7 +278,7 @@ def test_bad_language_currency_and_edition(tmp_path: Path) -> None:
     config, diags = load(tmp_path, text)
     assert config is None
     assert lines(diags, tmp_path) == [
-        "reports/fy2012/report.toml:5: 'language': 'jp' is not one of en, ja",
+        "reports/fy2012/report.toml:5: 'language': 'jp' is not a language that CLDR knows",
         "reports/fy2012/report.toml:6: 'currency': 'yen' is not an ISO 4217 code",
         "reports/fy2012/report.toml:7: 'editions': 'donors' is not one of annual-report, "
         "handout, donor (did you mean 'donor'?)",

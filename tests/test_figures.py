@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.charts import ChartStyle, draw_charts
+from reportgen.context import Stat
+from reportgen.context import _stats as _context_stats
 from reportgen.editions import select
 from reportgen.figures import key_figures
 from reportgen.model import (
@@ -91,7 +93,8 @@ def test_key_figures(year: FiscalYear) -> None:
     assert fig.by_category == (("Event", 2), ("Publication", 1))
     assert len(fig.by_month) == 12
     assert fig.by_month[0] == (date(2012, 9, 1), 2)
-    assert fig.coalition_organizations == 48
+    # networks overlap: the largest network's size, never their sum
+    assert fig.coalition_organizations == 43
     assert fig.coalition_countries == 15
     assert fig.by_target_type == (("Embassy", 2), ("Ministry", 1))
     assert fig.income == Decimal(1000000)
@@ -146,3 +149,97 @@ def test_palette_keeps_text_readable() -> None:
     assert contrast(pale.primary_text, "#ffffff") >= 4.5
     assert contrast(pale.accent_text, "#ffffff") >= 4.5
     assert contrast(pale.on_primary, pale.primary) >= 3
+
+
+# --- v2: indicators and key_figures ---------------------------------------------
+
+
+def _year_with(sample_set: Path, indicators: str | None, toml: str = "") -> FiscalYear:
+    from reportgen.diagnostics import Diagnostics
+    from reportgen.pipeline import load_year
+
+    root = sample_set / "fy2012"
+    if indicators is not None:
+        (root / "data/indicators.csv").write_text(indicators, "utf-8")
+    if toml:
+        report = root / "report.toml"
+        report.write_text(toml + report.read_text(), "utf-8")
+    diags = Diagnostics()
+    year = load_year(root, diags)
+    assert year is not None, [d.message for d in diags]
+    return year
+
+
+def _stats(year: FiscalYear, edition: str = "annual-report", language: str = "en") -> list[Stat]:
+    seen = select(year, edition, language)
+    return list(_context_stats(key_figures(seen), None, language, "GBP",
+                               seen.config.key_figures))  # fmt: skip
+
+
+def test_indicators_lead_the_key_figures_translated_and_redacted(sample_set: Path) -> None:
+    year = _year_with(
+        sample_set,
+        "name,name_ja,value,unit,previous,target,note,visibility\n"
+        "Meals served,配食数,12500,meals,11800,15000,In three towns,public\n"
+        "Grants won,,2500.50,GBP,,,,public\n"
+        "Secret count,,7,,,,,internal\n",
+    )
+    stats = _stats(year)
+    first, second = stats[0], stats[1]
+    assert (first.label, first.value, first.unit, first.note) == (
+        "Meals served",
+        "12,500",
+        "meals",  # set smaller under the number
+        "In three towns",
+    )
+    assert first.change == "+700 vs last year" and first.direction == "up"
+    assert first.progress == "83% of the target of 15,000 meals"
+    assert (second.label, second.value) == ("Grants won", "£2,500.50")
+    assert "Secret count" not in [s.label for s in stats]
+    assert "Secret count" in [s.label for s in _stats(year, "handout")]
+    assert _stats(year, language="ja")[0].label == "配食数"
+
+
+def test_key_figures_default_skips_what_means_nothing(sample_set: Path) -> None:
+    root = sample_set / "fy2012"
+    (root / "data/coalitions.csv").write_text(
+        "name,role,member_organizations,countries\nLocal network,member,12,1\n", "utf-8"
+    )
+    (root / "data/lobbying.csv").unlink()
+    labels = [s.label for s in _stats(_year_with(sample_set, None))]
+    assert "countries across our coalitions" not in labels  # one country: no figure
+    assert "partner organisations in coalitions" in labels  # one network: its size
+    assert not any("meetings" in label for label in labels)  # no lobbying table, no zero
+
+
+def test_key_figures_setting_chooses_and_orders(sample_set: Path) -> None:
+    year = _year_with(
+        sample_set, "name,value\nMeals served,10\n", 'key_figures = ["net", "indicators"]\n'
+    )
+    assert [s.label for s in _stats(year)] == ["surplus (deficit)", "Meals served"]
+
+
+def test_an_unknown_key_figure_is_an_error_with_a_hint(sample_set: Path) -> None:
+    from reportgen.pipeline import check
+
+    report = sample_set / "fy2012/report.toml"
+    report.write_text('key_figures = ["income", "participant"]\n' + report.read_text())
+    result = check(sample_set / "fy2012")
+    assert not result.ok
+    (error,) = [d for d in result.diagnostics if "key_figures" in d.message]
+    assert error.location.path == report and error.location.line == 1
+    assert "unknown figure 'participant' (did you mean 'participants'?)" in error.message
+
+
+def test_money_shows_minor_units_only_where_some_amount_has_them() -> None:
+    from reportgen import i18n
+
+    assert i18n.format_amount(Decimal("1200"), "GBP", "en", False) == "£1,200"
+    assert i18n.format_amount(Decimal("1200"), "GBP", "en", True) == "£1,200.00"
+    assert figures_minor(("1200", "3.50")) and not figures_minor(("1200", "3.00"))
+
+
+def figures_minor(amounts: tuple[str, ...]) -> bool:
+    from reportgen.figures import has_minor_units
+
+    return any(has_minor_units(Decimal(a)) for a in amounts)

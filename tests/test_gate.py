@@ -97,8 +97,10 @@ def test_logo_outside_the_report_set_is_refused(
 ) -> None:
     (sample_set.parent.parent / "secret.txt").write_text("API_KEY=hunter2", "utf-8")
     replace(sample_set / "organization.toml", 'logo = "assets/logo.svg"', f'logo = "{logo}"')
+    settings = (sample_set / "organization.toml").read_text("utf-8").splitlines()
+    line = next(n for n, text in enumerate(settings, 1) if text.startswith("logo ="))
     lines = refused_by_check_and_build(
-        sample_set, monkeypatch, f"reports/organization.toml:15: 'logo': '{logo}' {why}"
+        sample_set, monkeypatch, f"reports/organization.toml:{line}: 'logo': '{logo}' {why}"
     )
     assert not any("hunter2" in line or "base64" in line for line in lines)
 

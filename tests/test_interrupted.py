@@ -92,6 +92,7 @@ def _donors(year: Path, ids: range, changed: str = "") -> None:
 needs_proc = pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
 
 
+@pytest.mark.slow
 @needs_proc
 def test_kill_9_at_any_instant_leaves_the_old_or_the_new_set_and_nothing_behind(
     sample_set: Path, tmp_path: Path

@@ -65,3 +65,221 @@ def test_building_one_language_only(sample_set: Path, tmp_path: Path) -> None:
     assert [str(f.path.relative_to(tmp_path / "out")) for f in result.files] == [
         "fy2012/ja/handout.pdf"
     ]
+
+
+# --- language packs (issue 12): any tag CLDR knows, words as data ----------------
+
+KOREAN_OVERVIEW = "# 개요\n\n한 해 동안 탈북민을 도운 활동을 보고합니다.\n"
+
+
+def _languages(sample_set: Path, tags: str, extra: str = "") -> Path:
+    """The sample set building ``tags`` (a TOML array), plus ``extra`` settings."""
+    from tests.test_bad_input import replace
+
+    replace(sample_set / "organization.toml", 'languages = ["en", "ja"]', f"languages = {tags}")
+    if extra:
+        path = sample_set / "fy2012/report.toml"
+        path.write_text(path.read_text("utf-8") + "\n" + extra, "utf-8")
+    return sample_set / "fy2012"
+
+
+def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    from reportgen.pipeline import build
+    from tests.pdfparse import ParsedPdf
+    from tests.test_bad_input import replace, set_cell
+
+    year = _languages(sample_set, '["en", "ko"]')
+    replace(sample_set / "organization.toml", 'currency = "JPY"', 'currency = "KRW"')
+    set_cell(year / "data/activities.csv", 2, "title_ko", "ICNK 출범 1주년 성명")
+    (year / "narrative/02-overview.ko.md").write_text(KOREAN_OVERVIEW, "utf-8")
+    result = build(year, tmp_path / "out", ["annual-report"], languages=["ko"])
+    assert {f.path.name for f in result.files} == {"annual-report.pdf", "annual-report.html"}
+    assert all(f.path.parent.name == "ko" for f in result.files)
+    pdf = ParsedPdf(tmp_path / "out/fy2012/ko/annual-report.pdf")
+    text = pdf.all_text()
+    for words in ("목차", "숫자로 보는 한 해", "재정", "ICNK 출범 1주년 성명", "2012년 9월 1일"):
+        assert words in text, words
+    assert "₩" in text and "¥" not in text
+    assert "Contents" not in text and "目次" not in text
+    fonts = {
+        str(font.get_object().get("/BaseFont"))
+        for page in pdf.reader.pages
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values()
+    }
+    assert any(f.endswith("+Noto-Sans-CJK-KR") for f in fonts), fonts
+    html = (tmp_path / "out/fy2012/ko/annual-report.html").read_text("utf-8")
+    assert '<html lang="ko">' in html
+    assert "word-break: keep-all" in html
+    assert "Noto Sans CJK KR" in html.split("<svg", 1)[1]  # the charts' own text
+
+
+def test_a_fourth_language_through_labels_alone(sample_set: Path, tmp_path: Path) -> None:
+    from reportgen.languages import labels_toml
+    from reportgen.pipeline import build
+
+    block = labels_toml("en").replace("[labels.en]", "[labels.de]")
+    block = block.replace('contents = "Contents"', 'contents = "Inhalt"')
+    block = block.replace('"Finances"', '"Finanzen"')
+    year = _languages(sample_set, '["de"]', block)
+    result = build(year, tmp_path / "out", ["annual-report"], languages=["de"])
+    assert {f.path.name for f in result.files} == {"annual-report.pdf", "annual-report.html"}
+    html = (tmp_path / "out/fy2012/annual-report.html").read_text("utf-8")  # one language
+    assert '<html lang="de">' in html and "Inhalt" in html and "Finanzen" in html
+    assert "1. September 2012" in html  # CLDR's German dates
+
+
+def test_a_language_without_a_pack_lists_every_missing_word_in_one_error(
+    sample_set: Path,
+) -> None:
+    year = _languages(sample_set, '["en", "de"]', '[labels.de]\ncontents = "Inhalt"\n')
+    result = check(year)
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    assert len(errors) == 1, [d.message for d in errors]
+    message = errors[0].message
+    assert "'de' has no built-in language pack" in message
+    assert "key_figures" in message and "finances" in message
+    assert "contents," not in message  # given, so not missing
+    assert errors[0].location.path.name == "organization.toml"
+
+
+def test_labels_unknown_key_warns_and_placeholder_mismatch_is_an_error(sample_set: Path) -> None:
+    block = '[labels.en]\npeeple = "Trustees"\nfiscal_year_period = "Financial year {start}"\n'
+    year = _languages(sample_set, '["en"]', block)
+    first = len((year / "report.toml").read_text("utf-8").splitlines()) - 2  # [labels.en]
+    result = check(year)
+    found = {(d.severity, d.location.line, d.message) for d in result.diagnostics}
+    assert any(
+        s == "warning" and line == first + 1 and "unknown word 'peeple'" in m and "'people'" in m
+        for s, line, m in found
+    ), found
+    assert any(
+        s == "error" and line == first + 2 and "'fiscal_year_period'" in m and "{end}" in m
+        for s, line, m in found
+    ), found
+
+
+def test_an_unknown_language_tag_is_a_located_error(sample_set: Path) -> None:
+    year = _languages(sample_set, '["en", "xx-Nowhere"]')
+    result = check(year)
+    assert not result.ok
+    assert any(
+        "'xx-Nowhere'" in d.message and d.location.path.name == "organization.toml"
+        for d in result.diagnostics
+    )
+
+
+def test_labels_override_words_year_over_organisation(sample_set: Path, tmp_path: Path) -> None:
+    from reportgen.pipeline import build
+
+    org = sample_set / "organization.toml"
+    org.write_text(
+        org.read_text("utf-8").replace(
+            "[organization]", '[labels.en]\npeople = "Org people"\ncontents = "Org contents"\n\n'
+            "[organization]", 1,
+        ),
+        "utf-8",
+    )  # fmt: skip
+    year = _languages(sample_set, '["en"]', '[labels.en]\npeople = "Trustees and Staff"\n')
+    build(year, tmp_path / "out", ["annual-report"], languages=["en"])
+    html = (tmp_path / "out/fy2012/annual-report.html").read_text("utf-8")
+    assert "Trustees and Staff" in html and "Org contents" in html
+    assert "Board and Officers" not in html and "Org people" not in html
+
+
+def test_nouns_agree_with_their_numbers() -> None:
+    from reportgen import i18n
+
+    assert i18n.label("en", "coalition_countries", 1) == "country across our coalitions"
+    assert i18n.label("en", "coalition_countries", 2) == "countries across our coalitions"
+    assert i18n.label("en", "activities_count", 1) == "activity"
+    assert i18n.label("en", "activities_count", 0) == "activities"
+    assert i18n.label("ko", "activities_count", 1) == i18n.label("ko", "activities_count", 5)
+    one = i18n.label("en", "activities_intro", 1, count=1, categories=1, first="a", last="a")
+    assert one == "1 activity in 1 category, on a."
+
+
+def test_british_english_dates_in_tables_and_spelling(sample_set: Path, tmp_path: Path) -> None:
+    from reportgen.pipeline import build
+
+    year = _languages(sample_set, '["en-GB"]')
+    build(year, tmp_path / "out", ["annual-report"], languages=["en-GB"])
+    html = (tmp_path / "out/fy2012/annual-report.html").read_text("utf-8")
+    assert "10 September 2012" in html  # the first activity's row
+    assert "Sep 10, 2012" not in html
+    assert "Financial year" in html and "Programmes" in html
+
+
+def test_plain_english_keeps_v1_formats() -> None:
+    from datetime import date
+
+    from reportgen import i18n
+
+    day = date(2012, 9, 10)
+    assert i18n.format_date(day, "en") == "10 September 2012"
+    assert i18n.format_date(day, "en", "table") == "Sep 10, 2012"
+    assert i18n.format_date(day, "en-US") == "September 10, 2012"
+    assert i18n.format_date(day, "ja", "table") == "2012年9月10日"
+    assert i18n.format_date(day, "ko", "table") == "2012년 9월 10일"
+    assert i18n.format_month(day, "en") == "Sep"
+    assert i18n.format_month(day, "ja", short=False) == "2012年9月"
+
+
+def test_reportgen_labels_prints_valid_toml_with_every_key() -> None:
+    import tomllib
+
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+    from reportgen.languages import word_keys
+
+    for tag in ("en", "ja", "ko", "en-GB"):
+        out = CliRunner().invoke(cli, ["labels", "--language", tag])
+        assert out.exit_code == 0, out.output
+        parsed = tomllib.loads(out.output)["labels"][tag]
+        assert list(parsed) == list(word_keys())
+    assert tomllib.loads(CliRunner().invoke(cli, ["labels"]).output)["labels"]["en"][
+        "coalition_countries"
+    ] == {"one": "country across our coalitions", "other": "countries across our coalitions"}
+    bad = CliRunner().invoke(cli, ["labels", "--language", "xx-Nowhere"])
+    assert bad.exit_code == 2
+
+
+def test_the_docs_table_of_words_is_generated_from_the_packs() -> None:
+    from reportgen.languages import docs_with_table
+
+    docs = Path(__file__).resolve().parents[1] / "docs/report-format.md"
+    text = docs.read_text("utf-8")
+    assert docs_with_table(text) == text, "run: python -m reportgen.languages --docs"
+
+
+def test_packs_ship_in_the_package_and_translate_every_word() -> None:
+    from importlib import resources
+
+    from reportgen.languages import builtin_tags, pack, word_keys
+
+    assert set(builtin_tags()) >= {"en", "en-GB", "ja", "ko"}
+    assert resources.files("reportgen.languages").joinpath("ko.toml").is_file()
+    for tag in ("ja", "ko"):
+        own = pack(tag)
+        assert own is not None
+        assert set(word_keys()) - {k for k, _ in own.words} == set(), tag
+
+
+def test_a_donor_language_the_report_does_not_build_is_a_warning(sample_set: Path) -> None:
+    from tests.test_bad_input import set_cell
+
+    set_cell(sample_set / "fy2012/data/donors.csv", 2, "language", "fr")
+    set_cell(sample_set / "fy2012/data/donors.csv", 3, "language", "JA")
+    result = check(sample_set / "fy2012")
+    assert result.ok
+    assert any(
+        d.location.path.name == "donors.csv" and d.location.line == 2
+        and "language 'fr' is not one this report builds (en, ja)" in d.message
+        for d in result.diagnostics
+    )  # fmt: skip
+    assert not any("'JA'" in d.message for d in result.diagnostics)
+    year = load_year(sample_set / "fy2012", Diagnostics())
+    assert year is not None
+    assert [d.language for d in year.donors[:2]] == [None, "ja"]  # None: the first language

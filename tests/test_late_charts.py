@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+from base64 import b64encode
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -171,3 +172,65 @@ def test_matplotlib_settings_of_the_folder_or_user_never_apply(
     styled = {id: c.svg for id, c in _charts(year, "en").items()}
     assert styled == plain
     assert all("#ff0000" not in svg for svg in styled.values())
+
+
+def test_weasyprints_private_image_protocol_is_the_one_late_charts_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``pdf._late_charts`` swaps ``weasyprint.document.original_get_image_from_uri``,
+    which WeasyPrint does not promise to keep (pyproject.toml bounds its
+    version for that). Were it to change, charts would quietly be fetched
+    while laying out again: right, but slower. This fails instead, saying
+    what changed; then read ``_late_charts`` and adapt it and this test."""
+    import weasyprint
+    import weasyprint.document
+    import weasyprint.images
+
+    changed = f"WeasyPrint {weasyprint.__version__} changed what reportgen.pdf._late_charts uses"
+    real = getattr(weasyprint.document, "original_get_image_from_uri", None)
+    assert real is weasyprint.images.get_image_from_uri, f"{changed}: the hook's name"
+    names = list(inspect.signature(real).parameters)
+    assert names[:4] == ["cache", "url_fetcher", "options", "url"], f"{changed}: {names}"
+    assert "context" in names, f"{changed}: {names}"
+    made = list(inspect.signature(weasyprint.images.SVGImage).parameters)
+    assert made == ["tree", "base_url", "url_fetcher", "context"], f"{changed}: SVGImage{made}"
+    for method, arity in (("get_intrinsic_size", 3), ("draw", 5)):
+        found = inspect.signature(getattr(weasyprint.images.SVGImage, method)).parameters
+        assert len(found) == arity, f"{changed}: SVGImage.{method}{list(found)}"
+
+    # The behaviour: the layout looks the hook up when it starts, calls it with
+    # keywords (a dict ``cache``, the ``url``), sizes the image it returns while
+    # laying out (and may again when painting) and draws it only when writing
+    # the PDF.
+    calls: list[str] = []
+    painting = False
+
+    class Spy:
+        def __init__(self, image: object) -> None:
+            self.image = image
+
+        def get_intrinsic_size(self, image_resolution: float, font_size: float) -> object:
+            calls.append("size while painting" if painting else "size")
+            return self.image.get_intrinsic_size(image_resolution, font_size)  # type: ignore[attr-defined]
+
+        def draw(self, stream: object, width: float, height: float, style: object) -> None:
+            calls.append("draw while painting" if painting else "draw while laying out")
+            self.image.draw(stream, width, height, style)  # type: ignore[attr-defined]
+
+    def hook(*args: object, **kwargs: object) -> object:
+        assert not args and isinstance(kwargs.get("cache"), dict), f"{changed}: {args}, {kwargs}"
+        url = kwargs.get("url")
+        assert isinstance(url, str) and url.startswith("data:"), f"{changed}: url={url!r}"
+        calls.append("hook")
+        return Spy(real(**kwargs))
+
+    monkeypatch.setattr(weasyprint.document, "original_get_image_from_uri", hook)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>'
+    page = f'<p><img alt="box" src="data:image/svg+xml;base64,{b64encode(svg).decode()}"></p>'
+    document = weasyprint.HTML(string=page).render()
+    laid_out = list(calls)
+    painting = True
+    document.write_pdf()
+    assert laid_out[:1] == ["hook"] and "size" in laid_out, f"{changed}: {laid_out}"
+    assert "draw while laying out" not in laid_out, f"{changed}: {laid_out}"
+    assert calls[len(laid_out) :].count("draw while painting") == 1, f"{changed}: {calls}"

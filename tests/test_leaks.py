@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.pipeline import build
+from reportgen.schema import TABLES, TableSpec
 from tests.pdfparse import ParsedPdf
 
 MARKER = "ZQXLEAKMARKER"
@@ -52,7 +53,25 @@ DONOR = {
 }  # fmt: skip
 
 
+def _internal_row(spec: TableSpec) -> dict[str, str]:
+    """A marked internal row for any declared table: the hand-made ones above
+    where they exist, else one made from the table's declaration."""
+    if spec.name in INTERNAL_ROWS:
+        return INTERNAL_ROWS[spec.name]
+    made = {
+        "date": "2013-03-05", "int": "977", "decimal": "7777777",
+    }  # fmt: skip
+    return {
+        c.name: "internal" if c.name == "visibility"
+        else c.choices[0] if c.type == "enum"
+        else made.get(c.type, f"{MARKER} {c.name}")
+        for c in spec.columns
+    }  # fmt: skip
+
+
 def _append(path: Path, rows: list[dict[str, str]]) -> None:
+    if not path.is_file():
+        path.write_text(",".join(rows[0]) + "\n", "utf-8")
     reader = csv.DictReader(io.StringIO(path.read_text("utf-8")))
     fields = list(reader.fieldnames or [])
     existing = list(reader)
@@ -76,8 +95,10 @@ def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("leaky")
     shutil.copytree(SAMPLE, root / "reports")
     year = root / "reports/fy2012"
-    for table, row in INTERNAL_ROWS.items():
-        _append(year / "data" / f"{table}.csv", [row])
+    # Every kind of table declared, so that a new one is in this test by itself.
+    for spec in TABLES.values():
+        if spec.audience == "visibility":
+            _append(year / "data" / f"{spec.name}.csv", [_internal_row(spec)])
     _append(year / "data/finances.csv", [EXPENSE])
     _append(year / "data/donors.csv", [DONOR])
     (year / "narrative/06-secret.md").write_text(

@@ -484,7 +484,9 @@ def test_file_beside_the_markdown_is_found_first(root: Path) -> None:
         ("02-overview.en.md", ("overview", "en")),
         ("01-message.md", ("message", None)),
         ("10_Our Work.md", ("our-work", None)),
-        ("overview.fr.md", ("overview-fr", None)),
+        ("overview.fr.md", ("overview", "fr")),  # any tag CLDR knows (format v2)
+        ("overview.en-GB.md", ("overview", "en-GB")),
+        ("overview.draft.md", ("overview-draft", None)),
         ("2012.md", ("2012", None)),
     ],
 )

@@ -12,13 +12,23 @@ import pytest
 
 from reportgen import output
 from reportgen.errors import OutputUnwritable
-from reportgen.output import OutputError, Staging, claim, recover, write_outputs
+from reportgen.output import OutputError, Staging, claim, recover
+
+
+def _publish(
+    destination: Path, files: dict[str, bytes], replace_dirs: tuple[str, ...] = ()
+) -> list[Path]:
+    """What a build does with its files: stage them all, then commit."""
+    with Staging(destination) as stage:
+        for relative, data in files.items():
+            stage.write(relative, data)
+        return stage.commit(replace_dirs)
 
 
 def test_writes_files_and_replaces_named_folders(tmp_path: Path) -> None:
     dest = tmp_path / "out" / "fy2012"
-    write_outputs(dest, {"a.pdf": b"1", "donors/x.pdf": b"x", "donors/y.pdf": b"y"}, ("donors",))
-    write_outputs(dest, {"a.pdf": b"2", "donors/x.pdf": b"x2"}, ("donors",))
+    _publish(dest, {"a.pdf": b"1", "donors/x.pdf": b"x", "donors/y.pdf": b"y"}, ("donors",))
+    _publish(dest, {"a.pdf": b"2", "donors/x.pdf": b"x2"}, ("donors",))
     assert (dest / "a.pdf").read_bytes() == b"2"
     assert sorted(p.name for p in (dest / "donors").iterdir()) == ["x.pdf"]
     assert sorted(p.name for p in dest.parent.iterdir()) == ["fy2012"]
@@ -26,15 +36,15 @@ def test_writes_files_and_replaces_named_folders(tmp_path: Path) -> None:
 
 def test_files_of_other_editions_survive(tmp_path: Path) -> None:
     dest = tmp_path / "fy"
-    write_outputs(dest, {"annual-report.pdf": b"1", "handout.pdf": b"h"})
-    write_outputs(dest, {"annual-report.pdf": b"2"})
+    _publish(dest, {"annual-report.pdf": b"1", "handout.pdf": b"h"})
+    _publish(dest, {"annual-report.pdf": b"2"})
     assert (dest / "handout.pdf").read_bytes() == b"h"
 
 
 @pytest.mark.parametrize("bad", ["../escape.pdf", "/abs.pdf", "a/../../b.pdf"])
 def test_refuses_to_write_outside_its_folder(tmp_path: Path, bad: str) -> None:
     with pytest.raises(OutputError):
-        write_outputs(tmp_path / "fy", {bad: b"x"})
+        _publish(tmp_path / "fy", {bad: b"x"})
     assert not (tmp_path / "fy").exists()
 
 
@@ -42,7 +52,7 @@ def test_a_full_disk_while_staging_is_one_clear_error_and_leaves_everything_as_i
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dest = tmp_path / "fy"
-    write_outputs(dest, {"a.pdf": b"old-a", "b.html": b"old-b"})
+    _publish(dest, {"a.pdf": b"old-a", "b.html": b"old-b"})
     calls = {"n": 0}
     original = Path.write_bytes
 
@@ -55,7 +65,7 @@ def test_a_full_disk_while_staging_is_one_clear_error_and_leaves_everything_as_i
     monkeypatch.setattr(Path, "write_bytes", flaky)
     message = f"cannot write to the output folder {tmp_path}: No space left on device"
     with pytest.raises(OutputUnwritable, match=message):
-        write_outputs(dest, {"a.pdf": b"new-a", "b.html": b"new-b"})
+        _publish(dest, {"a.pdf": b"new-a", "b.html": b"new-b"})
     monkeypatch.undo()
     assert (dest / "a.pdf").read_bytes() == b"old-a"
     assert (dest / "b.html").read_bytes() == b"old-b"
@@ -101,9 +111,9 @@ def test_a_folder_is_replaced_whole_with_unwritten_files_carried_over_by_link(
     tmp_path: Path,
 ) -> None:
     dest = tmp_path / "out" / "fy2012"
-    write_outputs(dest, OLD, ("donors",))
+    _publish(dest, OLD, ("donors",))
     report = (dest / "en/annual-report.pdf").stat().st_ino
-    write_outputs(dest, NEW, ("donors",))
+    _publish(dest, NEW, ("donors",))
     # the report this build did not rewrite stays, as the very same file;
     # the donors/ of the old set does not (d-002's donor left)
     assert _files(dest) == {"en/annual-report.pdf": b"report", **NEW}
@@ -115,21 +125,21 @@ def test_files_are_copied_where_they_cannot_be_linked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dest = tmp_path / "fy2012"
-    write_outputs(dest, OLD, ("donors",))
+    _publish(dest, OLD, ("donors",))
 
     def refused(*args: object, **kwargs: object) -> None:
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", refused)
-    write_outputs(dest, NEW, ("donors",))
+    _publish(dest, NEW, ("donors",))
     assert _files(dest) == {"en/annual-report.pdf": b"report", **NEW}
 
 
 def test_the_year_folder_keeps_its_permissions(tmp_path: Path) -> None:
     dest = tmp_path / "fy2012"
-    write_outputs(dest, OLD)
+    _publish(dest, OLD)
     dest.chmod(0o750)
-    write_outputs(dest, NEW)
+    _publish(dest, NEW)
     assert dest.stat().st_mode & 0o777 == 0o750
 
 
@@ -141,10 +151,10 @@ def test_the_new_folder_is_swapped_in_by_one_exchange(
     if output._libc_function("renameat2") is None:
         pytest.skip("no renameat2 in this C library")
     dest = tmp_path / "fy2012"
-    write_outputs(dest, OLD, ("donors",))
+    _publish(dest, OLD, ("donors",))
     renames: list[object] = []
     monkeypatch.setattr(os, "rename", lambda *a: renames.append(a))
-    write_outputs(dest, NEW, ("donors",))
+    _publish(dest, NEW, ("donors",))
     assert renames == []
     assert _files(dest) == {"en/annual-report.pdf": b"report", **NEW}
 
@@ -154,7 +164,7 @@ def test_without_exchange_a_crash_between_the_two_renames_is_undone_by_the_next_
 ) -> None:
     out = tmp_path / "out"
     dest = out / "fy2012"
-    write_outputs(dest, OLD, ("donors",))
+    _publish(dest, OLD, ("donors",))
     monkeypatch.setattr(output, "_exchange", lambda first, second: False)
     real = os.rename
     calls: list[tuple[object, object]] = []
@@ -167,21 +177,21 @@ def test_without_exchange_a_crash_between_the_two_renames_is_undone_by_the_next_
 
     monkeypatch.setattr(os, "rename", dies_before_the_second)
     with pytest.raises(KeyboardInterrupt):
-        write_outputs(dest, NEW, ("donors",))
+        _publish(dest, NEW, ("donors",))
     monkeypatch.setattr(os, "rename", real)
     assert not dest.exists()
     assert (out / ".fy2012.previous").is_dir()
     with claim(out, lambda: None):  # what the next build does first
         assert _files(dest) == OLD
         assert sorted(p.name for p in out.iterdir()) == [".reportgen-lock", "fy2012"]
-    write_outputs(dest, NEW, ("donors",))  # and the fallback, uninterrupted
+    _publish(dest, NEW, ("donors",))  # and the fallback, uninterrupted
     assert _files(dest) == {"en/annual-report.pdf": b"report", **NEW}
     assert sorted(p.name for p in out.iterdir()) == [".reportgen-lock", "fy2012"]
 
 
 def test_what_crashed_builds_left_is_removed(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write_outputs(out / "fy2012", OLD)
+    _publish(out / "fy2012", OLD)
     for leftover in (".fy2012.staging-1a2b3c4d", ".fy2012.k3j4h5g6", ".fy2012.previous"):
         (out / leftover / "donors").mkdir(parents=True)
         (out / leftover / "donors/d-009.pdf").write_bytes(b"half")
@@ -277,10 +287,10 @@ def test_a_crash_at_any_instant_leaves_the_old_or_the_new_set(
     instant = 0
     while True:
         out = tmp_path / str(instant) / "out"
-        write_outputs(out / "fy2012", old, ("donors",))
+        _publish(out / "fy2012", old, ("donors",))
         _crash_point.armed, _crash_point.crashed = instant, False
         try:
-            write_outputs(out / "fy2012", {**NEW, "en/handout.pdf": b"handout"}, ("donors",))
+            _publish(out / "fy2012", {**NEW, "en/handout.pdf": b"handout"}, ("donors",))
         except _Crash:
             pass
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -10,10 +11,14 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
+from reportgen import scaffold
 from reportgen.cli import cli
 from reportgen.errors import UsageError
 from reportgen.pipeline import build, check
-from reportgen.scaffold import _next_label, _roll_date, new_year
+from reportgen.scaffold import _next_label, _roll_date, _set_key, new_year, year_end, year_label
+from reportgen.schema import TABLES
+
+UK_SAMPLE = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"
 
 
 def test_a_new_year_from_the_sample_rolls_forward_validates_and_builds(
@@ -25,10 +30,19 @@ def test_a_new_year_from_the_sample_rolls_forward_validates_and_builds(
     assert settings["title"] == "Annual Report FY2013"
     assert settings["fiscal_year"] == "FY2013"
     assert settings["start"] == date(2013, 9, 1) and settings["end"] == date(2014, 8, 31)
-    assert "published" not in settings
-    for name in ("activities", "coalitions", "lobbying", "finances", "people", "donors"):
-        old = (sample_set / f"fy2012/data/{name}.csv").read_text().splitlines()
-        assert (target / f"data/{name}.csv").read_text().splitlines() == [old[0]]
+    assert settings["published"] == date(2014, 10, 20)  # 2013-10-20, a year on
+    # every translation of the title moves on too
+    assert settings["title_ja"] == "2013年度 年次報告書"
+    assert settings["title_ko"] == "2013년도 연차 보고서"
+    for name, spec in TABLES.items():
+        source = sample_set / f"fy2012/data/{name}.csv"
+        if not source.is_file():
+            continue
+        old = source.read_text().splitlines()
+        new = (target / f"data/{name}.csv").read_text().splitlines()
+        # people and coalitions carry over from year to year; the rest start empty
+        assert new == (old if spec.carry_over else [old[0]]), name
+    assert {n for n, t in TABLES.items() if t.carry_over} == {"people", "coalitions"}
     message = (target / "narrative/01-message.en.md").read_text()
     assert "title: Message from the Representative" in message
     assert "TODO: write a letter from the representative" in message
@@ -56,15 +70,27 @@ def test_assets_are_copied_only_when_asked(sample_set: Path) -> None:
 
 def test_workbook_tables_keep_their_header(sample_set: Path) -> None:
     book = Workbook()
-    book.active.title = "People"
-    book.active.append(["name", "role", "group"])
-    book.active.append(["A. P.", "Director", "board"])
-    (sample_set / "fy2012/data/people.csv").unlink()
-    book.save(sample_set / "fy2012/data/people.xlsx")
+    book.active.title = "Lobbying"
+    book.active.append(["date", "target_type", "target"])
+    book.active.append(["2012-10-04", "Ministry", "MOFA"])
+    (sample_set / "fy2012/data/lobbying.csv").unlink()
+    book.save(sample_set / "fy2012/data/lobbying.xlsx")
     new_year(sample_set / "fy2013", sample_set / "fy2012")
-    sheet = load_workbook(sample_set / "fy2013/data/people.xlsx").worksheets[0]
-    assert sheet.title == "People"
-    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [["name", "role", "group"]]
+    sheet = load_workbook(sample_set / "fy2013/data/lobbying.xlsx").worksheets[0]
+    assert sheet.title == "Lobbying"
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["date", "target_type", "target"]
+    ]
+
+
+def test_tables_that_carry_over_are_copied(sample_set: Path) -> None:
+    report = sample_set / "fy2012/report.toml"
+    report.write_text(report.read_text() + '\n[tables.kit]\ntitle = "Kit"\ncarry_over = true\n')
+    (sample_set / "fy2012/data/kit.csv").write_text("item,count\nVan,1\n")
+    new_year(sample_set / "fy2013", sample_set / "fy2012")
+    assert (sample_set / "fy2013/data/kit.csv").read_text() == "item,count\nVan,1\n"
+    people = (sample_set / "fy2012/data/people.csv").read_bytes()
+    assert (sample_set / "fy2013/data/people.csv").read_bytes() == people
 
 
 def test_a_starter_without_from_is_complete_and_valid(tmp_path: Path) -> None:
@@ -107,3 +133,141 @@ def test_rolling_dates_and_labels() -> None:
     assert _next_label("FY2012", date(2012, 9, 1), date(2013, 9, 1)) == "FY2013"
     assert _next_label("2012/13", date(2012, 4, 1), date(2013, 4, 1)) == "2013/14"
     assert _next_label("Year 2019-2020", date(2019, 4, 1), date(2020, 4, 1)) == "Year 2020-2021"
+
+
+def test_rolling_a_uk_year_keeps_tables_declarations_and_empties_what_does_not_carry_over(
+    tmp_path: Path,
+) -> None:
+    uk = tmp_path / "uk"
+    shutil.copytree(UK_SAMPLE, uk)
+    report = uk / "fy2024/report.toml"
+    text = report.read_text("utf-8")
+    assert '\ntitle = "Annual Report and Impact Review 2024–25"\n' in text
+    text = text.replace("\nfiscal_year =", '\ntitle_ko = "2024–25 연차 보고서"\nfiscal_year =', 1)
+    report.write_text(text, "utf-8")
+    written = new_year(uk / "fy2025", uk / "fy2024")
+    new = (uk / "fy2025/report.toml").read_text("utf-8")
+    settings = tomllib.loads(new)
+    assert settings["title"] == "Annual Report and Impact Review 2025–26"
+    assert settings["title_ko"] == "2025–26 연차 보고서"
+    assert settings["fiscal_year"] == "2025–26"
+    assert (settings["start"], settings["end"]) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert settings["published"] == date(2026, 9, 18)
+    assert "published = 2026-09-18  # the annual general meeting\n" in new  # its comment stays
+    # the declared table's own title is not the report's: it stays as it was
+    assert settings["tables"]["volunteers"]["title"] == "Our volunteers"
+    assert settings["tables"]["volunteers"]["carry_over"] is False
+    old = text.splitlines()
+    assert len(new.splitlines()) == len(old)
+    top = old[: next(n for n, line in enumerate(old) if line.startswith("["))]  # not tables
+    assert [a for a, b in zip(old, new.splitlines(), strict=True) if a != b] == [
+        line for line in top
+        if line.split(" =")[0] in ("title", "title_ko", "fiscal_year", "start", "end", "published")
+    ]  # fmt: skip
+    data = uk / "fy2024/data"
+    volunteers = (uk / "fy2025/data/volunteers.csv").read_text("utf-8")
+    assert volunteers == (data / "volunteers.csv").read_text("utf-8").splitlines(True)[0]
+    assert (uk / "fy2025/data/people.csv").read_bytes() == (data / "people.csv").read_bytes()
+    assert (uk / "fy2025/data/coalitions.csv").read_bytes() == (
+        data / "coalitions.csv"
+    ).read_bytes()
+    assert Path("data/volunteers.csv") in written
+    result = check(uk / "fy2025")
+    assert result.ok, [d for d in result.diagnostics if d.severity.name == "ERROR"]
+
+
+def test_setting_a_key_keeps_its_comment_and_leaves_tables_alone() -> None:
+    text = (
+        'title = "Report #3, FY2012"  # the third\n'
+        "end = 2013-08-31\n"
+        "\n"
+        "[tables.kit]\n"
+        'title = "Kit FY2012"\n'
+    )
+    rolled = _set_key(_set_key(text, "title", "Report #3, FY2013"), "end", date(2014, 8, 31))
+    assert rolled == text.replace('FY2012"  #', 'FY2013"  #').replace("2013-08-31", "2014-08-31")
+    # no top-level title: the table's stays, the report gets one of its own
+    only_table = '[tables.kit]\ntitle = "Kit"\n'
+    assert _set_key(only_table, "title", "New") == 'title = "New"\n' + only_table
+
+
+class _NoClock(date):
+    """``date`` for a scaffold that must not look at the clock."""
+
+    @classmethod
+    def today(cls) -> date:
+        raise AssertionError("reportgen new read the clock")
+
+
+@pytest.mark.parametrize(
+    ("start", "label", "end"),
+    [
+        ("2024-04-01", "2024–25", date(2025, 3, 31)),
+        ("2025-01-01", "2025", date(2025, 12, 31)),
+        ("2023-09-01", "2023–24", date(2024, 8, 31)),
+    ],
+)
+def test_a_starter_begins_on_the_day_given_without_reading_the_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str, label: str, end: date
+) -> None:
+    monkeypatch.setattr(scaffold, "date", _NoClock)
+    with pytest.raises(AssertionError, match="read the clock"):
+        new_year(tmp_path / "clock")  # without --start the clock says which year
+    result = CliRunner().invoke(cli, ["new", str(tmp_path / "fy"), "--start", start])
+    assert result.exit_code == 0, result.output
+    settings = tomllib.loads((tmp_path / "fy/report.toml").read_text("utf-8"))
+    assert settings["start"] == date.fromisoformat(start) and settings["end"] == end
+    assert settings["fiscal_year"] == label
+    assert settings["title"] == f"Annual Report {label}"
+    checked = check(tmp_path / "fy")
+    assert checked.ok, checked.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("start", "reason"),
+    [
+        ("2025-02-30", "day is out of range for month"),
+        ("20250401", "write it YYYY-MM-DD"),
+        ("2025-W14-1", "write it YYYY-MM-DD"),
+        ("next april", "write it YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_start_is_a_usage_error(tmp_path: Path, start: str, reason: str) -> None:
+    result = CliRunner().invoke(cli, ["new", str(tmp_path / "fy"), "--start", start])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--start': '{start}' is not a day ({reason})" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_start_and_from_do_not_go_together(sample_set: Path) -> None:
+    args = ["new", str(sample_set / "fy2013"), "--from", str(sample_set / "fy2012")]
+    result = CliRunner().invoke(cli, [*args, "--start", "2013-04-01"])
+    assert result.exit_code == 2
+    assert "--start is for a new starter; with --from the year begins the day after" in (
+        result.output
+    )
+    assert not (sample_set / "fy2013").exists()
+
+
+def test_year_ends_and_labels() -> None:
+    assert year_end(date(2024, 4, 1)) == date(2025, 3, 31)
+    assert year_end(date(2025, 1, 1)) == date(2025, 12, 31)
+    assert year_end(date(2024, 2, 29)) == date(2025, 2, 28)  # the next begins on 1 March
+    assert year_end(date(2023, 3, 1)) == date(2024, 2, 29)
+    assert year_label(date(2099, 7, 1), date(2100, 6, 30)) == "2099–00"
+    assert year_label(date(2025, 1, 1), date(2025, 12, 31)) == "2025"
+
+
+def test_a_table_the_organization_declares_carries_over_as_declared(sample_set: Path) -> None:
+    shared = sample_set / "organization.toml"
+    shared.write_text(
+        shared.read_text("utf-8") + '\n[tables.kit]\ntitle = "Kit"\ncarry_over = true\n', "utf-8"
+    )
+    (sample_set / "fy2012/data/kit.csv").write_text("item,count\nVan,1\n")
+    (sample_set / "fy2012/data/loans.csv").write_text("item,count\nTent,2\n")
+    result = check(sample_set / "fy2012")  # the build reads the declaration there too
+    unknown = [d.location.path.name for d in result.diagnostics if "unknown table" in d.message]
+    assert result.ok and unknown == ["loans.csv"], result.diagnostics
+    new_year(sample_set / "fy2013", sample_set / "fy2012")
+    assert (sample_set / "fy2013/data/kit.csv").read_text() == "item,count\nVan,1\n"
+    assert (sample_set / "fy2013/data/loans.csv").read_text() == "item,count\n"

@@ -69,6 +69,7 @@ def _listening_addresses(port: int) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @in_chromium
 def test_edits_appear_by_themselves_and_errors_show_in_the_page(
@@ -255,6 +256,7 @@ def _font_names(path: Path) -> set[str]:
     return names
 
 
+@pytest.mark.slow
 def test_twenty_pdfs_at_once_are_identical_and_the_memory_comes_back(
     server: tuple[str, subprocess.Popen[str]], tmp_path: Path
 ) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import i18n
 from reportgen.figures import KeyFigures
+from reportgen.languages import chart_fonts
 from reportgen.plaintext import clean
 from reportgen.theme import Palette
 
@@ -31,7 +32,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHART_SCHEME = "reportgen-chart:"
-WIDTH_IN = 6.6  # the text block of an A4 page with 22 mm margins
+# Inches: a little under the text block of an A4 page with print.css's 20 mm
+# side margins (170 mm, 6.69 in). The stylesheets scale each chart to its box
+# (width: 100%), so a chart drawn about its box's size prints its labels at
+# about FONT_SIZE.
+WIDTH_IN = 6.6
 FONT_SIZE = 8.5
 
 
@@ -79,17 +84,13 @@ class ChartStyle:
     def money(self, value: Decimal) -> str:
         return i18n.format_compact_money(value, self.currency, self.language)
 
-    def label(self, key: str, **values: object) -> str:
-        return i18n.label(self.language, key, **values)
+    def label(self, key: str, number: float | None = None, /, **values: object) -> str:
+        return i18n.label(self.language, key, number, **values)
 
 
 def _rc(style: ChartStyle) -> dict[str, Any]:
-    # Japanese labels are measured with the Japanese font; Latin ones with the theme's.
-    families = (
-        ["Noto Sans CJK JP", style.font, "DejaVu Sans"]
-        if style.language == "ja"
-        else [style.font, "Noto Sans CJK JP", "DejaVu Sans"]
-    )
+    # CJK labels are measured with the language's own faces; Latin ones with the theme's.
+    families = chart_fonts(style.font, style.language)
     return {
         # Labels are the user's words: "$5 each" is not a formula (nor TeX to run).
         "text.parse_math": False,
@@ -185,9 +186,7 @@ def _bar_list(
 
 
 def _list(items: Sequence[str], language: str) -> str:
-    from babel.lists import format_list
-
-    return format_list(list(items), locale="ja_JP" if language == "ja" else "en_US")
+    return i18n.format_list(list(items), language)
 
 
 def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
@@ -198,12 +197,10 @@ def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | N
     colors = [style.palette.series[i % len(style.palette.series)] for i in range(len(labels))]
     title = style.label("by_category")
     parts = [f"{c} {n}" for c, n in fig_data.by_category]
-    alt = (
-        f"{title}, {fig_data.fiscal_year}: bar chart of {fig_data.activities} activities. "
-        f"{_list(parts, 'en')}."
-        if style.language == "en"
-        else f"{title}（{fig_data.fiscal_year}）：全{fig_data.activities}件。{'、'.join(parts)}。"
-    )
+    alt = style.label(
+        "alt_by_category", fig_data.activities, title=title, fiscal_year=fig_data.fiscal_year,
+        count=fig_data.activities, list=_list(parts, style.language),
+    )  # fmt: skip
     return _bar_list(
         "chart-by-category", title, alt, labels, counts, [str(n) for n in counts], colors,
         style, (style.label("category"), style.label("count")),
@@ -239,18 +236,12 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     busiest = max(fig_data.by_month, key=lambda mn: mn[1])
     title = style.label("by_month")
     parts = [f"{i18n.format_month(m, style.language)} {n}" for m, n in fig_data.by_month]
-    if style.language == "en":
-        alt = (
-            f"{title}, {fig_data.fiscal_year}: column chart of activities per month, "
-            f"stacked by category. {_list(parts, 'en')}. "
-            f"Busiest month: {i18n.format_month(busiest[0], 'en', short=False)} "
-            f"with {busiest[1]}."
-        )
-    else:
-        alt = (
-            f"{title}（{fig_data.fiscal_year}）：月別の活動件数。{'、'.join(parts)}。"
-            f"最多は{i18n.format_month(busiest[0], 'ja', short=False)}の{busiest[1]}件。"
-        )
+    alt = style.label(
+        "alt_by_month", busiest[1], title=title, fiscal_year=fig_data.fiscal_year,
+        list=_list(parts, style.language),
+        busiest=i18n.format_month(busiest[0], style.language, short=False),
+        busiest_count=busiest[1],
+    )  # fmt: skip
     return _render(
         "chart-by-month",
         title,
@@ -273,12 +264,10 @@ def chart_by_target(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | Non
     counts = [n for _, n in fig_data.by_target_type]
     title = style.label("by_target")
     parts = [f"{t} {n}" for t, n in fig_data.by_target_type]
-    alt = (
-        f"{title}, {fig_data.fiscal_year}: bar chart of {fig_data.lobbying} meetings. "
-        f"{_list(parts, 'en')}."
-        if style.language == "en"
-        else f"{title}（{fig_data.fiscal_year}）：全{fig_data.lobbying}件。{'、'.join(parts)}。"
-    )
+    alt = style.label(
+        "alt_by_target", fig_data.lobbying, title=title, fiscal_year=fig_data.fiscal_year,
+        count=fig_data.lobbying, list=_list(parts, style.language),
+    )  # fmt: skip
     return _bar_list(
         "chart-by-target", title, alt, labels, counts, [str(n) for n in counts],
         [style.palette.primary] * len(labels), style,
@@ -296,12 +285,10 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     title = style.label("income_by_category")
     total = style.money(fig_data.income)
     parts = [f"{c} {style.money(a)}" for c, a in fig_data.income_by_category]
-    alt = (
-        f"{title}, {fig_data.fiscal_year}: bar chart of income by source, {total} in total. "
-        f"{_list(parts, 'en')}."
-        if style.language == "en"
-        else f"{title}（{fig_data.fiscal_year}）：収入合計{total}。{'、'.join(parts)}。"
-    )
+    alt = style.label(
+        "alt_income", title=title, fiscal_year=fig_data.fiscal_year, total=total,
+        list=_list(parts, style.language),
+    )  # fmt: skip
     return _bar_list(
         "chart-income", title, alt, labels, values, texts,
         [style.palette.primary] * len(labels), style,
@@ -350,13 +337,10 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         f"{n} {i18n.format_percent(s, style.language)} ({style.money(a)})"
         for n, s, (_, a) in zip(names, shares, split, strict=True)
     ]
-    alt = (
-        f"{title}, {fig_data.fiscal_year}: ring chart of {style.money(fig_data.expenses)} "
-        f"of expenses by function. {_list(parts, 'en')}."
-        if style.language == "en"
-        else f"{title}（{fig_data.fiscal_year}）：支出合計{style.money(fig_data.expenses)}。"
-        f"{'、'.join(parts)}。"
-    )
+    alt = style.label(
+        "alt_expenses", title=title, fiscal_year=fig_data.fiscal_year,
+        total=style.money(fig_data.expenses), list=_list(parts, style.language),
+    )  # fmt: skip
     return _render(
         "chart-expenses",
         title,
@@ -407,11 +391,10 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
     title = style.label("trend")
     parts = [f"{h.fiscal_year}: {inc_label} {style.money(h.income)}, {exp_label} "
              f"{style.money(h.expenses)}" for h in history]  # fmt: skip
-    alt = (
-        f"{title}: column chart, {years[0]} to {years[-1]}. {'; '.join(parts)}."
-        if style.language == "en"
-        else f"{title}（{years[0]}～{years[-1]}）。{'、'.join(parts)}。"
-    )
+    alt = style.label(
+        "alt_trend", title=title, first=years[0], last=years[-1],
+        list=style.label("list_separator").join(parts),
+    )  # fmt: skip
     return _render(
         "chart-trend",
         title,

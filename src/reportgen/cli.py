@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,8 +24,9 @@ import click
 
 from reportgen import __version__
 from reportgen.diagnostics import Diagnostic, Severity, summarise
+from reportgen.editions import EDITION_NAMES as EDITIONS
 from reportgen.errors import InvalidInput, ReportgenError, UsageError
-from reportgen.model import EDITIONS, LANGUAGES, PDF_VARIANTS
+from reportgen.model import PDF_VARIANTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -127,15 +130,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "--language",
     "languages",
     multiple=True,
-    type=click.Choice(LANGUAGES),
-    help="Build only this language of a bilingual report (repeatable). Default: all.",
+    callback=lambda _ctx, _param, value: tuple(_tag(v) for v in value),
+    help="Build only this language of the report, a tag such as en, en-GB, ja, ko "
+    "(repeatable). Default: all.",
 )
 @click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes for donor letters. Default: one per core.",
+    help="Processes that render the documents, a single document's charts and the donor "
+    "letters (1: all in this process). Default: one per core this process may use.",
 )
 @click.option(
     "--pdf-variant",
@@ -192,6 +197,31 @@ def build(
     _run(ctx.obj["debug"], action)
 
 
+def _tag(value: str) -> str:
+    from reportgen.languages import tag_problem
+
+    if (problem := tag_problem(value)) is not None:
+        raise click.BadParameter(problem)
+    return value
+
+
+@cli.command()
+@click.option(
+    "--language",
+    "tag",
+    default="en",
+    show_default=True,
+    callback=lambda _c, _p, v: _tag(v),
+    help="The language tag whose words to print (en, en-GB, ja, ko, or any other).",
+)
+def labels(tag: str) -> None:
+    """Print every word of a language pack as a [labels.<tag>] block to paste
+    into organization.toml or report.toml."""
+    from reportgen.languages import labels_toml
+
+    click.echo(labels_toml(tag), nl=False)
+
+
 @cli.command()
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.pass_context
@@ -239,18 +269,45 @@ class _Progress:
             self._bar = None
 
 
+def _day(value: str | None) -> date | None:
+    """A day written YYYY-MM-DD, and only so (not 20250401, not 2025-W14-1)."""
+    if value is None:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("write it YYYY-MM-DD")
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a day ({exc}), e.g. 2025-04-01") from None
+
+
 @cli.command()
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--from",
     "previous",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Roll this year's folder forward: dates, labels and title move on a year, "
-    "tables keep their headers, narrative keeps its titles with prompts.",
+    help="Roll this year's folder forward: dates, labels, titles (and their translations) "
+    "and the publication day move on a year; tables keep their headers (people, coalitions "
+    "and tables declared with carry_over = true keep their rows too); narrative keeps its "
+    "titles with prompts.",
 )
 @click.option("--copy-assets", is_flag=True, help="Also copy the previous year's assets/.")
+@click.option(
+    "--start",
+    metavar="YYYY-MM-DD",
+    callback=lambda _ctx, _param, value: _day(value),
+    help="Without --from: the fiscal year's first day (it ends a year later less a day). "
+    "Default: 1 January of this year.",
+)
 @click.pass_context
-def new(ctx: click.Context, report_dir: Path, previous: Path | None, copy_assets: bool) -> None:
+def new(
+    ctx: click.Context,
+    report_dir: Path,
+    previous: Path | None,
+    copy_assets: bool,
+    start: date | None,
+) -> None:
     """Start a new fiscal year in REPORT_DIR (which must not exist yet).
 
     Without --from, a complete starter with commented examples.
@@ -258,7 +315,7 @@ def new(ctx: click.Context, report_dir: Path, previous: Path | None, copy_assets
     from reportgen.scaffold import new_year
 
     def action() -> int:
-        written = new_year(report_dir, previous, copy_assets)
+        written = new_year(report_dir, previous, copy_assets, start)
         for rel in written:
             click.echo(f"created {_display(report_dir / rel)}")
         click.echo(f"next: fill in {_display(report_dir)} and run: reportgen check {report_dir}")

@@ -32,6 +32,7 @@ _CLASSES: dict[str, str] = {
     "Severity": "reportgen.diagnostics",
     "Analysis": "reportgen.render",
     "KeyFigures": "reportgen.figures",
+    "Indicator": "reportgen.model",
     "ChartAsset": "reportgen.charts",
 }
 

@@ -15,16 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.editions import EDITION_NAMES as EDITIONS
+from reportgen.figures import check_key_figures
+from reportgen.languages import Word
 from reportgen.model import (
-    EDITIONS,
     LANGUAGES,
     PDF_VARIANTS,
+    CoverImage,
     Organization,
     ReportConfig,
     Signatory,
     Theme,
 )
 from reportgen.plaintext import describe, forbidden_in
+from reportgen.schema import read_declarations
 
 REPORT_FILE = "report.toml"
 ORGANIZATION_FILE = "organization.toml"
@@ -32,14 +36,25 @@ ORGANIZATION_FILE = "organization.toml"
 TOP_KEYS = {
     "title", "fiscal_year", "start", "end", "language", "languages", "currency",
     "editions", "organization", "theme", "signatory", "published", "pdf_table_rows",
-    "pdf_variant", "print_marks",
+    "pdf_variant", "print_marks", "key_figures", "tables", "cover_image", "cover_image_alt",
+    "cover_image_credit", "theme_dir", "labels",
 }  # fmt: skip
 TRANSLATABLE = {
     "title", "organization.name", "organization.short_name", "organization.address",
-    "signatory.name", "signatory.role",
+    "signatory.name", "signatory.role", "organization.registration", "organization.giving",
+    "cover_image_alt", "cover_image_credit",
 }  # fmt: skip
 TABLE_KEYS = {
-    "organization": {"name", "short_name", "website", "email", "address", "logo"},
+    "organization": {
+        "name",
+        "short_name",
+        "website",
+        "email",
+        "address",
+        "logo",
+        "registration",
+        "giving",
+    },
     "theme": {"primary_color", "accent_color", "page_size", "font"},
     "signatory": {"name", "role"},
 }
@@ -167,16 +182,23 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     merged = _merge(sources)
     report = sources[-1]
     checker = _Checker(merged, report, diags)
-    translations = []
+    translations: list[tuple[str, str, str | tuple[str, ...]]] = []
     for key, (value, src) in list(merged.items()):
         base, _, language = key.rpartition("_")
-        if language in LANGUAGES and base in TRANSLATABLE:
+        if (language in LANGUAGES or language in _named_tags(merged)) and base in TRANSLATABLE:
             del merged[key]  # a translation, e.g. title_ja: not a key of its own
-            if isinstance(value, str) and value.strip():
-                translations.append((base, language, value.strip()))
+            table, _, sub = key.partition(".")
+            where = src.where(sub, table) if sub else src.where(key)
+            if base == "organization.registration":
+                lines = _lines(value, key, where, diags)
+                if lines is not None:
+                    translations.append((base, language, lines))
+            elif isinstance(value, str) and value.strip():
+                text = value.strip()
+                if base == "organization.giving":
+                    text = _markdown(text, key, where, root, diags) or ""
+                translations.append((base, language, text))
             else:
-                table, _, sub = key.partition(".")
-                where = src.where(sub, table) if sub else src.where(key)
                 diags.error(where, f"'{key}' must be a non-empty string")
     for key, (_, src) in merged.items():
         table, _, sub = key.partition(".")
@@ -195,8 +217,10 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     end = checker.date("end")
     if start and end and start > end:
         diags.error(report.where("end"), f"'end' ({end}) is before 'start' ({start})")
-    language = checker.choice("language", LANGUAGES, "en")
-    languages = checker.string_list("languages", LANGUAGES) or (language,)
+    language = checker.tag("language") or "en"
+    languages = checker.tags("languages") or (language,)
+    labels = _labels(sources, languages, checker.where("languages" if "languages" in merged
+                                                      else "language"), diags)  # fmt: skip
     currency = checker.string("currency") or "JPY"
     if not CURRENCY.fullmatch(currency):
         diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
@@ -217,6 +241,18 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     if not isinstance(marks, bool):
         diags.error(checker.where("print_marks"), f"'print_marks': {marks!r} is not true or false")
         marks = False
+    cover = checker.cover()
+    key_figures = (
+        check_key_figures(merged["key_figures"][0], checker.where("key_figures"), diags)
+        if "key_figures" in merged
+        else None
+    )
+    declared = (
+        read_declarations(merged["tables"][0], merged["tables"][1].where, editions, diags)
+        if "tables" in merged
+        else ()
+    )
+    theme_dir = checker.theme_dir()
     if not (title and fiscal_year and start and end and organization) or diags.has_errors:
         return None
     return ReportConfig(
@@ -228,6 +264,7 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         organization=organization,
         language=languages[0] if "languages" in merged else language,
         languages=languages,
+        labels=labels,
         currency=currency,
         editions=editions,
         theme=theme,
@@ -237,7 +274,80 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         translations=tuple(sorted(translations)),
         pdf_variant=variant,
         print_marks=marks,
+        key_figures=key_figures,
+        declared_tables=declared,
+        cover=cover,
+        theme_dir=theme_dir,
     )
+
+
+def _named_tags(merged: dict[str, tuple[Any, _Source]]) -> set[str]:
+    """The tags ``language`` and ``languages`` name, before they are checked:
+    what a translation suffix (``title_de``) may be besides the built-in packs."""
+    named = [merged.get("language", (None, None))[0]]
+    value = merged.get("languages", (None, None))[0]
+    named += value if isinstance(value, list) else []
+    return {t for t in named if isinstance(t, str)}
+
+
+def _labels(
+    sources: list[_Source], languages: tuple[str, ...], where: Location, diags: Diagnostics
+) -> tuple[tuple[str, str, Word], ...]:
+    """``[labels.<tag>]`` of organization.toml and report.toml (the year wins,
+    key by key), checked against the language packs."""
+    from reportgen import languages as packs
+
+    given: dict[str, dict[str, tuple[Any, _Source]]] = {}
+    for src in sources:
+        table = src.data.get("labels", {})
+        if not isinstance(table, dict):
+            diags.error(src.where("labels"), "'labels' must be tables such as [labels.en-GB]")
+            continue
+        for tag, words in table.items():
+            if not isinstance(words, dict):
+                diags.error(src.where("labels"), f"'labels.{tag}' must be a table of words")
+                continue
+            if (problem := packs.tag_problem(tag)) is not None:
+                diags.error(src.where(f"labels.{tag}"), f"[labels.{tag}]: {problem}")
+                continue
+            given.setdefault(tag, {}).update((k, (v, src)) for k, v in words.items())
+    out: list[tuple[str, str, Word]] = []
+    for tag, words in sorted(given.items()):
+        for issue in packs.check_labels(tag, {k: v for k, (v, _) in words.items()}):
+            at = words[issue.key][1].where(issue.key, f"labels.{tag}") if issue.key else where
+            (diags.error if issue.error else diags.warning)(at, f"[labels.{tag}] {issue.message}")
+        out += [
+            (tag, k, packs.as_word(v))
+            for k, (v, _) in words.items()
+            if k in packs.word_keys() or packs.is_column_key(k)
+        ]
+    for tag in languages:
+        missing = packs.missing_words(tag, given.get(tag, {}))
+        if missing:
+            diags.error(where, (
+                f"'{tag}' has no built-in language pack: give every word in [labels.{tag}] "
+                f"(`reportgen labels --language {tag}` prints them all); missing: "
+                + ", ".join(missing)
+            ))  # fmt: skip
+    return tuple(out)
+
+
+def _lines(value: Any, key: str, where: Location, diags: Diagnostics) -> tuple[str, ...] | None:
+    """A setting that is a list of lines of text (``registration``)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        diags.error(where, f"'{key}' must be a list of non-empty strings, e.g. [\"Charity no. 1\"]")
+        return None
+    return tuple(v.strip() for v in value)
+
+
+def _markdown(text: str, key: str, where: Location, root: Path, diags: Diagnostics) -> str | None:
+    """A setting written in Markdown (``giving``), as safe HTML, through the
+    narrative's own pipeline: raw HTML escaped, links and pictures checked."""
+    from reportgen.narrative import render_markdown
+
+    return render_markdown(text, where, root, diags, what=f"'{key}'")
 
 
 class _Checker:
@@ -249,6 +359,7 @@ class _Checker:
         self.merged = merged
         self.report = report
         self.diags = diags
+        self.root = report.path.parent
 
     def where(self, key: str) -> Location:
         table, _, sub = key.partition(".")
@@ -310,6 +421,37 @@ class _Checker:
             return default
         return str(value)
 
+    def tag(self, key: str) -> str | None:
+        """A language tag CLDR knows (``en``, ``en-GB``, ``ko``)."""
+        from reportgen.languages import tag_problem
+
+        value = self._get(key)
+        if value is None:
+            return None
+        if (problem := tag_problem(value)) is not None:
+            hint = did_you_mean(str(value), LANGUAGES)
+            self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+            return None
+        return str(value)
+
+    def tags(self, key: str) -> tuple[str, ...] | None:
+        from reportgen.languages import tag_problem
+
+        value = self._get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not value:
+            self.diags.error(self.where(key), f"'{key}' must be a non-empty list of strings")
+            return None
+        good = []
+        for item in value:
+            if (problem := tag_problem(item)) is None:
+                good.append(str(item))
+            else:
+                hint = did_you_mean(str(item), LANGUAGES)
+                self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+        return tuple(dict.fromkeys(good)) or None
+
     def string_list(self, key: str, choices: tuple[str, ...]) -> tuple[str, ...] | None:
         value = self._get(key)
         if value is None:
@@ -353,6 +495,17 @@ class _Checker:
             )
         if name is None:
             return None
+        registration: tuple[str, ...] = ()
+        if "organization.registration" in self.merged:
+            registration = _lines(
+                self.merged["organization.registration"][0], "registration",
+                self.where("organization.registration"), self.diags,
+            ) or ()  # fmt: skip
+        giving = self.string("organization.giving")
+        if giving:
+            giving = _markdown(
+                giving, "giving", self.where("organization.giving"), self.root, self.diags
+            )
         return Organization(
             name=name,
             short_name=self.string("organization.short_name"),
@@ -360,7 +513,53 @@ class _Checker:
             email=email,
             address=self.string("organization.address"),
             logo=logo,
+            registration=registration,
+            giving=giving or None,
         )
+
+    def cover(self) -> CoverImage | None:
+        """``cover_image`` through the gate, with its required alt text."""
+        raw = self.string("cover_image")
+        alt = self.string("cover_image_alt")
+        credit = self.string("cover_image_credit")
+        if raw is None:
+            for key in ("cover_image_alt", "cover_image_credit"):
+                if key in self.merged:
+                    self.diags.warning(self.where(key), f"'{key}' without 'cover_image' is unused")
+            return None
+        path = self.picture("cover_image", raw)
+        if not alt:
+            self.diags.error(
+                self.where("cover_image"),
+                "'cover_image' needs 'cover_image_alt': say what the picture shows, for "
+                "readers who cannot see it",
+            )
+            return None
+        return CoverImage(path, alt, credit or None) if path else None
+
+    def theme_dir(self) -> Path | None:
+        """``theme_dir``: a folder of the report set, relative to the file naming it."""
+        from reportgen.gate import Gate
+
+        raw = self.string("theme_dir")
+        if raw is None:
+            return None
+        where = self.where("theme_dir")
+        root = Gate.of(self.report.path.parent).root
+        folder = (self.merged["theme_dir"][1].path.parent / raw).resolve()
+        inner = folder.relative_to(root).parts if folder.is_relative_to(root) else None
+        if inner is None:
+            self.diags.error(where, f"'theme_dir': '{raw}' is outside the report folder")
+        elif any(p.startswith(".") for p in inner) or "data" in inner:
+            self.diags.error(where, f"'theme_dir': '{raw}' is a hidden or data folder")
+        elif not folder.is_dir():
+            self.diags.error(where, f"'theme_dir': '{raw}': no such folder")
+        else:
+            from reportgen.templating import check_theme
+
+            check_theme(folder, Gate.of(self.report.path.parent), self.diags)
+            return folder
+        return None
 
     def theme(self) -> Theme:
         default = Theme()

@@ -9,18 +9,29 @@ place what is here; they compute nothing and format nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from reportgen import i18n
 from reportgen.charts import ChartAsset
 from reportgen.figures import KeyFigures
-from reportgen.model import FiscalYear, NarrativeSection, Organization, Signatory
+from reportgen.model import (
+    FiscalYear,
+    Indicator,
+    NarrativeSection,
+    Organization,
+    Record,
+    Signatory,
+)
 from reportgen.theme import Palette
 
-GROUP_ORDER = ("board", "officer", "advisor", "staff")
+# Groups of people with a heading of their own in every language; any other
+# group is headed as written. ``trustees`` and the like are the same group.
+GROUP_WORDS = ("board", "trustee", "officer", "staff", "advisor", "volunteer")
+GROUP_ORDER = ("board", "trustee", "officer", "advisor", "staff", "volunteer")
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,9 @@ class Stat:
     label: str
     change: str | None = None
     direction: str | None = None  # "up", "down" or "flat"
+    note: str | None = None  # a short line under the figure (an indicator's note)
+    progress: str | None = None  # "83% of the target of 15,000"
+    unit: str | None = None  # a word after the value, set smaller ("parcels")
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,15 @@ class Table:
     footer: tuple[str, ...] | None = None
     print_rows: tuple[Row, ...] | None = None  # a long table's rows in print; None: all
     print_note: str | None = None  # says what print leaves out, and where it is
+
+
+@dataclass(frozen=True)
+class TableSection:
+    """A declared table (``[tables.<name>]``) as a section of its own."""
+
+    id: str
+    title: str
+    table: Table
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,39 @@ class RenderContext:
     summaries: tuple[tuple[str, str], ...] = ()  # narrative title, first paragraph (HTML)
     neighbours: tuple[tuple[str, str, str], ...] = ()  # ("prev"/"next", label, href)
     extra: Mapping[str, str] = field(default_factory=dict)
+    funds: Table | None = None  # income and expenditure by fund
+    sections: tuple[TableSection, ...] = ()  # declared tables this edition shows
+    cover: CoverPicture | None = None  # the cover's photograph
+    # The report's own wording of a part, by role (narrative.ROLES): donor-letter,
+    # how-to-give, back-cover; absent roles keep the built-in wording.
+    roles: Mapping[str, NarrativeSection] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CoverPicture:
+    """The cover's photograph: ``url`` relative to the year folder (the gate
+    serves it), its alt text and credit line."""
+
+    url: str
+    alt: str
+    credit: str | None = None
+
+
+def _cover(year: FiscalYear) -> CoverPicture | None:
+    import os
+
+    cover = year.config.cover
+    if cover is None:
+        return None
+    url = Path(os.path.relpath(cover.path, year.config.root.resolve())).as_posix()
+    return CoverPicture(url, cover.alt, cover.credit)
+
+
+def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
+    from reportgen.narrative import ROLES, role_for
+
+    found = {role: role_for(year.roles, role, language) for role in ROLES}
+    return {role: section for role, section in found.items() if section is not None}
 
 
 def _change(
@@ -112,69 +168,156 @@ def _change(
 
 
 def _stats(
-    fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
+    fig: KeyFigures,
+    prev: KeyFigures | None,
+    language: str,
+    currency: str,
+    chosen: tuple[str, ...] | None = None,
 ) -> tuple[Stat, ...]:
-    def stat(
-        value: float | Decimal, before: float | Decimal | None, key: str, money: bool = False
-    ) -> Stat:
-        text = (
-            i18n.format_compact_money(Decimal(value), currency, language)
-            if money
-            else i18n.format_number(value, language)
-        )
-        change, direction = _change(
-            float(value), None if before is None else float(before), language,
-            prev.fiscal_year if prev else "", money,
-        )  # fmt: skip
-        return Stat(text, i18n.label(language, key), change, direction)
-
-    p = prev
-    stats = [
-        stat(fig.activities, p.activities if p else None, "activities_count"),
-        stat(fig.lobbying, p.lobbying if p else None, "lobbying_count"),
-    ]
-    if fig.participants:
-        stats.append(stat(fig.participants, p.participants if p else None, "participants"))
-    if fig.coalitions:
-        stats.append(
-            stat(
-                fig.coalition_organizations,
-                p.coalition_organizations if p else None,
-                "coalition_orgs",
-            )
-        )
-        stats.append(
-            stat(
-                fig.coalition_countries, p.coalition_countries if p else None, "coalition_countries"
-            )
-        )
-    if fig.income or fig.expenses:
-        stats.append(stat(fig.income, p.income if p else None, "income", money=True))
-        stats.append(stat(fig.expenses, p.expenses if p else None, "expenses", money=True))
-    share = fig.program_share
-    if share is not None:
-        before = p.program_share if p else None
-        change = None
-        direction = None
-        if before is not None:
-            points = round((share - before) * 100)
-            vs = i18n.label(language, "vs_previous", previous=p.fiscal_year if p else "")
-            change = f"{'+' if points >= 0 else '–'}{abs(points)} pt {vs}"
-            direction = "up" if points > 0 else "down" if points < 0 else "flat"
-        stats.append(
-            Stat(
-                i18n.format_percent(share, language),
-                i18n.label(language, "program_share"),
-                change,
-                direction,
-            )
-        )
+    """The key figures, in the order ``chosen`` (report.toml's ``key_figures``)
+    or, by default, the organisation's indicators then each built-in figure
+    that means something for this year (see ``_meaningful``)."""
+    names = chosen if chosen is not None else ("indicators", *DEFAULT_FIGURES)
+    stats: list[Stat] = []
+    for name in names:
+        if name == "indicators":
+            stats += [_indicator(i, prev, language, currency) for i in fig.indicators]
+        elif chosen is not None or _meaningful(name, fig):
+            made = _builtin(name, fig, prev, language, currency)
+            if made is not None:
+                stats.append(made)
     return tuple(stats)
 
 
+# The built-in figures a report shows by default, in order (``net`` only when asked).
+DEFAULT_FIGURES = ("activities", "lobbying", "participants", "coalition_orgs",
+                   "coalition_countries", "income", "expenses", "program_share")  # fmt: skip
+_FIGURE_TABLE = {"activities": "activities", "participants": "activities", "lobbying": "lobbying",
+                 "coalition_orgs": "coalitions", "coalition_countries": "coalitions",
+                 "income": "finances", "expenses": "finances", "net": "finances",
+                 "program_share": "finances"}  # fmt: skip
+
+
+def _meaningful(name: str, fig: KeyFigures) -> bool:
+    """A default figure shows only when its table is there and its value says
+    something: no zero counts, no "1 countries" for a one-country network."""
+    if fig.present and _FIGURE_TABLE[name] not in fig.present:
+        return False
+    if name == "coalition_countries":
+        return fig.coalition_countries > 1
+    if name in ("income", "expenses"):
+        return bool(fig.income or fig.expenses)
+    if name == "program_share":
+        return fig.program_share is not None
+    if name == "net":
+        return bool(fig.income or fig.expenses)
+    attribute = _BUILT_IN[name][0]
+    return bool(getattr(fig, attribute) > 0)
+
+
+# Built-in figure -> (KeyFigures attribute, is money); and its word where it differs.
+_BUILT_IN = {"activities": ("activities", False), "participants": ("participants", False),
+             "lobbying": ("lobbying", False), "coalition_orgs": ("coalition_organizations", False),
+             "coalition_countries": ("coalition_countries", False), "income": ("income", True),
+             "expenses": ("expenses", True), "net": ("net", True)}  # fmt: skip
+_LABEL = {"activities": "activities_count", "lobbying": "lobbying_count"}
+
+
+def _builtin(
+    name: str, fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
+) -> Stat | None:
+    p = prev
+    if name == "program_share":
+        return _share_stat(fig, p, language)
+    attribute, money = _BUILT_IN[name]
+    label_key = (
+        "coalition_orgs_largest"
+        if name == "coalition_orgs" and fig.coalitions > 1
+        else (_LABEL.get(name, name))
+    )
+    value: int | Decimal = getattr(fig, attribute)
+    before: int | Decimal | None = getattr(p, attribute) if p else None
+    text = (
+        i18n.format_compact_money(Decimal(value), currency, language)
+        if money
+        else i18n.format_number(value, language)
+    )
+    change, direction = _change(
+        float(value), None if before is None else float(before), language,
+        p.fiscal_year if p else "", money,
+    )  # fmt: skip
+    return Stat(text, i18n.label(language, label_key, float(value)), change, direction)
+
+
+def _share_stat(fig: KeyFigures, p: KeyFigures | None, language: str) -> Stat | None:
+    share = fig.program_share
+    if share is None:
+        return None
+    before = p.program_share if p else None
+    change = None
+    direction = None
+    if before is not None:
+        points = round((share - before) * 100)
+        vs = i18n.label(language, "vs_previous", previous=p.fiscal_year if p else "")
+        change = f"{'+' if points >= 0 else '–'}{abs(points)} pt {vs}"
+        direction = "up" if points > 0 else "down" if points < 0 else "flat"
+    return Stat(
+        i18n.format_percent(share, language), i18n.label(language, "program_share"), change,
+        direction,
+    )  # fmt: skip
+
+
+def _is_currency(unit: str | None) -> bool:
+    from babel.numbers import get_currency_name
+
+    if unit is None or not re.fullmatch(r"[A-Z]{3}", unit):
+        return False
+    return get_currency_name(unit, locale="en") != unit
+
+
+def _indicator_value(value: Decimal, unit: str | None, language: str, currency: str) -> str:
+    if _is_currency(unit):
+        minor = value != value.to_integral_value()
+        return i18n.format_amount(value, unit or currency, language, minor)
+    number = i18n.format_number(value, language)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit in ("%", "％") else f"{number} {unit}"
+
+
+def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency: str) -> Stat:
+    """One of the organisation's own figures; ``previous`` when empty comes from
+    last year's row of the same name."""
+    before = item.previous
+    if before is None and prev is not None:
+        before = next((i.value for i in prev.indicators if i.name == item.name), None)
+    money = _is_currency(item.unit)
+    change, direction = _change(
+        float(item.value), None if before is None else float(before), language,
+        prev.fiscal_year if prev else i18n.label(language, "previous_year"), money,
+    )  # fmt: skip
+    progress = None
+    if item.target:
+        progress = i18n.label(
+            language, "of_target",
+            percent=i18n.format_percent(float(item.value / item.target), language),
+            target=_indicator_value(item.target, item.unit, language, currency),
+        )  # fmt: skip
+    worded = item.unit and not _is_currency(item.unit) and item.unit not in ("%", "％")
+    value = (
+        i18n.format_number(item.value, language)
+        if worded
+        else _indicator_value(item.value, item.unit, language, currency)
+    )
+    return Stat(
+        value, item.name, change, direction, item.note, progress,
+        item.unit if worded else None,
+    )  # fmt: skip
+
+
 def _short_date(value: date, language: str) -> str:
-    """Dates in tables: Sep 10, 2012 / 2012年9月10日."""
-    return i18n.format_date(value, language, "long" if language == "ja" else "medium")
+    """Dates in tables, as the language pack says: Sep 10, 2012 / 2012年9月10日."""
+    return i18n.format_date(value, language, "table")
 
 
 def _d(value: date, language: str) -> str:
@@ -182,7 +325,12 @@ def _d(value: date, language: str) -> str:
 
 
 def _bounded(
-    rows: list[tuple[date, str, Row]], limit: int, language: str, what: str, attachment: str
+    rows: list[tuple[date, str, Row]],
+    limit: int,
+    language: str,
+    what: str | None,
+    attachment: str,
+    what_text: str = "",
 ) -> tuple[tuple[Row, ...] | None, str | None]:
     """The most recent rows of each group, when a table is longer than ``limit``.
 
@@ -197,7 +345,8 @@ def _bounded(
     keep = sorted(i for members in groups.values() for i in members[-share:])
     note = i18n.label(
         language, "table_bounded", shown=i18n.format_number(len(keep), language),
-        total=i18n.format_number(len(rows), language), what=i18n.label(language, what),
+        total=i18n.format_number(len(rows), language),
+        what=i18n.label(language, what) if what else what_text,
         file=attachment,
     )  # fmt: skip
     return tuple(rows[i][2] for i in keep), note
@@ -231,7 +380,7 @@ def _tables(
         return i18n.label(language, key)
 
     def money(amount: Decimal) -> str:
-        return i18n.format_money(amount, currency, language)
+        return i18n.format_amount(amount, currency, language, fig.minor_units)
 
     acts = sorted(year.activities, key=lambda a: (a.date, a.title))
     limit = year.config.pdf_table_rows
@@ -301,19 +450,98 @@ def _tables(
         "lobbying": lobbying,
         "income": amounts(fig.income_by_category, fig.income, L("kind_income")),
         "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense")),
+        "funds": _funds(fig, money, L),
     }
 
 
-def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> dict[str, str]:
-    from babel.lists import format_list
+def _funds(
+    fig: KeyFigures, money: Callable[[Decimal], str], L: Callable[[str], str]
+) -> Table | None:
+    """Income and expenditure by fund, when the finances name funds."""
+    if not (fig.income_by_fund or fig.expenses_by_fund):
+        return None
+    income, expenses = dict(fig.income_by_fund), dict(fig.expenses_by_fund)
+    funds = list(dict.fromkeys([*income, *expenses]))
+    zero = Decimal(0)
 
-    loc = "ja_JP" if language == "ja" else "en_US"
+    def name(fund: str) -> str:
+        return L("fund_unassigned") if fund == "unassigned" else fund
+
+    return Table(
+        (L("fund"), L("kind_income"), L("kind_expense")),
+        tuple(
+            Row((name(f), money(income.get(f, zero)), money(expenses.get(f, zero)))) for f in funds
+        ),
+        numeric=(1, 2),
+        footer=(L("total"), money(fig.income), money(fig.expenses)),
+    )
+
+
+def _sections(
+    year: FiscalYear, edition: str, language: str, currency: str
+) -> tuple[TableSection, ...]:
+    """The declared tables this edition shows, each bounded in print like activities."""
+    from reportgen.languages import column_heading
+    from reportgen.schema import declared_spec
+
+    out = []
+    for declared in year.config.declared_tables:
+        rows: tuple[Record, ...] = year.rows(declared.name)
+        if edition not in declared.editions or not rows:
+            continue
+        spec = declared_spec(declared, tuple(k for k, _ in rows[0].values))
+        columns = spec.shown or tuple(c.name for c in spec.columns if c.name != "visibility")
+        dated = declared.date_column
+
+        def cell(value: object) -> str:
+            if isinstance(value, date):
+                return _short_date(value, language)
+            if isinstance(value, Decimal):
+                return i18n.format_number(value, language)
+            return "" if value is None else str(value)
+
+        ordered = sorted(rows, key=lambda r: r.get(dated)) if dated else list(rows)
+        body = [
+            (r.get(dated) if dated else date.min, "", Row(tuple(cell(r.get(c)) for c in columns)))
+            for r in ordered
+        ]
+        numeric = tuple(i for i, c in enumerate(columns) if c in spec.numbers)
+        footer = None
+        if numeric:
+            totals = {
+                c: sum((r.get(c) or Decimal(0) for r in rows), Decimal(0)) for c in spec.numbers
+            }
+            footer = tuple(
+                i18n.format_number(totals[c], language) if c in totals
+                else (i18n.label(language, "total") if i == 0 else "")
+                for i, c in enumerate(columns)
+            )  # fmt: skip
+        printed, note = _bounded(
+            body, year.config.pdf_table_rows, language, None, f"{declared.name}.csv",
+            what_text=_title_of(declared.title, declared.titles, language),
+        )  # fmt: skip
+        title = _title_of(declared.title, declared.titles, language)
+        table = Table(
+            tuple(column_heading(language, c) for c in columns),
+            tuple(r for _, _, r in body),
+            numeric=numeric, note_column=-1, footer=footer, print_rows=printed, print_note=note,
+        )  # fmt: skip
+        out.append(TableSection(f"t-{declared.name}", title, table))
+    return tuple(out)
+
+
+def _title_of(title: str, titles: tuple[tuple[str, str], ...], language: str) -> str:
+    return dict(titles).get(language, title)
+
+
+def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> dict[str, str]:
     out = {}
     if year.activities:
         dates = sorted(a.date for a in year.activities)
         out["activities"] = i18n.label(
             language,
             "activities_intro",
+            fig.activities,
             count=i18n.format_number(fig.activities, language),
             categories=len(fig.by_category),
             first=_d(dates[0], language),
@@ -324,27 +552,44 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
         out["lobbying"] = i18n.label(
             language,
             "lobbying_intro",
+            fig.lobbying,
             count=i18n.format_number(fig.lobbying, language),
-            types=format_list(types, locale=loc),
+            types=i18n.format_list(types, language),
         )
     if year.coalitions:
-        out["coalitions"] = i18n.label(language, "coalitions_intro", count=fig.coalitions)
+        out["coalitions"] = i18n.label(
+            language, "coalitions_intro", fig.coalitions, count=fig.coalitions
+        )
     if year.finances:
         out["finances"] = i18n.label(
             language, "finances_intro",
-            income=i18n.format_money(fig.income, currency, language),
-            expenses=i18n.format_money(fig.expenses, currency, language),
+            income=i18n.format_amount(fig.income, currency, language, fig.minor_units),
+            expenses=i18n.format_amount(fig.expenses, currency, language, fig.minor_units),
         )  # fmt: skip
     return out
 
 
+def _group_key(group: str) -> str:
+    """ "Trustees" and "trustee" are one group; other text stays as written."""
+    word = group.strip().lower()
+    for known in GROUP_WORDS:
+        if word in (known, f"{known}s"):
+            return known
+    return group.strip()
+
+
 def _people(year: FiscalYear, language: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    groups = []
-    for group in GROUP_ORDER:
-        members = tuple((p.name, p.role) for p in year.people if p.group == group)
-        if members:
-            groups.append((i18n.label(language, f"group_{group}"), members))
-    return tuple(groups)
+    """Known groups first, in their usual order, each under its translated
+    heading; then the organisation's own groups as written, in order of
+    first appearance."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for person in year.people:
+        found.setdefault(_group_key(person.group), []).append((person.name, person.role))
+    order = [g for g in GROUP_ORDER if g in found] + [g for g in found if g not in GROUP_WORDS]
+    return tuple(
+        (i18n.label(language, f"group_{g}") if g in GROUP_WORDS else g, tuple(found[g]))
+        for g in order
+    )
 
 
 def _comparison(
@@ -357,7 +602,7 @@ def _comparison(
         return i18n.format_number(int(value), language)
 
     def money(value: Decimal) -> str:
-        return i18n.format_money(value, currency, language)
+        return i18n.format_amount(value, currency, language, fig.minor_units or prev.minor_units)
 
     def change(now: float | Decimal, before: float | Decimal, as_money: bool) -> str:
         text, _ = _change(float(now), float(before), language, prev.fiscal_year, as_money)
@@ -415,6 +660,7 @@ def build_context(
     neighbours: tuple[tuple[str, str, str], ...] = (),
 ) -> RenderContext:
     config = year.config
+    language = i18n.language(config, language)  # the tag, with the report's [labels.<tag>]
     tables = _tables(year, figures, language, config.currency)
     toc = [TocEntry(f"s-{s.slug}", s.title) for s in year.narrative]
     toc.append(TocEntry("key-figures", i18n.label(language, "key_figures")))
@@ -423,15 +669,18 @@ def build_context(
         ("coalitions", tables["coalitions"]),
         ("lobbying", tables["lobbying"]),
         ("finances", tables["income"] or tables["expenses"]),
-        ("people", year.people),
     ):
         if present:
             toc.append(TocEntry(key, i18n.label(language, key)))
+    sections = _sections(year, edition, language, config.currency)
+    toc += [TocEntry(s.id, s.title) for s in sections]
+    if year.people:
+        toc.append(TocEntry("people", i18n.label(language, "people")))
     published = config.published or config.end
     return RenderContext(
         edition=edition,
-        language=language,
-        labels=i18n.LABELS[language],
+        language=str(language),
+        labels=i18n.words(language),
         title=config.title,
         fiscal_year=config.fiscal_year,
         period=i18n.label(
@@ -450,7 +699,7 @@ def build_context(
         font=config.theme.font,
         toc=tuple(toc),
         narrative=year.narrative,
-        stats=_stats(figures, previous, language, config.currency),
+        stats=_stats(figures, previous, language, config.currency, config.key_figures),
         charts=charts,
         intros=_intros(figures, year, language, config.currency),
         activities=tables["activities"],
@@ -468,4 +717,8 @@ def build_context(
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),
         neighbours=neighbours,
+        funds=tables["funds"],
+        sections=sections,
+        cover=_cover(year),
+        roles=_roles(year, language),
     )

@@ -43,9 +43,9 @@ class _Prepared:
 
 
 def _data(year: FiscalYear) -> tuple[object, ...]:
-    """What figures and charts depend on: settings and tables, not narrative."""
-    return (year.config, year.activities, year.coalitions, year.lobbying, year.finances,
-            year.people)  # fmt: skip
+    """What figures and charts depend on: settings and every table (all of
+    ``schema.TABLES`` the year holds), not narrative."""
+    return (year.config, year.all_rows())
 
 
 def _prepare(job: DocumentJob, templates: str) -> _Prepared:
@@ -62,6 +62,10 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
     assets = [p for p in config.root.iterdir() if p.name not in ("data", "narrative")]
     if config.organization.logo is not None:
         assets.append(config.organization.logo)
+    if config.cover is not None:
+        assets.append(config.cover.path)
+    if config.theme_dir is not None:  # its templates, extra.css and pictures
+        assets.append(config.theme_dir)
     document_key = digest(
         "document", seen, data_key, job.edition, job.language, near, templates,
         tree_digest(sorted(assets)),
@@ -100,7 +104,8 @@ def _two_step(item: _Prepared, connection: Any, parent: int) -> None:
     Jinja2, charts only sized), then the drawn charts (matplotlib), then the
     HTML edition. It dies with ``parent``."""
     from reportgen.concurrency import become_child
-    from reportgen.render import HTML_EDITIONS, analyse, print_page, screen_page, with_pictures
+    from reportgen.editions import EDITIONS
+    from reportgen.render import analyse, print_page, screen_page, with_pictures
 
     become_child(parent)
     job = item.job
@@ -110,7 +115,7 @@ def _two_step(item: _Prepared, connection: Any, parent: int) -> None:
                                              neighbours=item.neighbours)))  # fmt: skip
         analysis = with_pictures(described, item.seen, job.language)
         connection.send(("drawn", analysis))
-        if job.edition in HTML_EDITIONS:
+        if EDITIONS[job.edition].html:
             screen = screen_page(item.seen, job.edition, job.language, analysis,
                                  neighbours=item.neighbours)  # fmt: skip
             connection.send(("screen", screen))
@@ -129,7 +134,8 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
     import os
 
     from reportgen.concurrency import forking
-    from reportgen.render import HTML_EDITIONS, Analysis, PrintPage, print_pdf
+    from reportgen.editions import EDITIONS
+    from reportgen.render import Analysis, PrintPage, print_pdf
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -181,7 +187,7 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
         assert isinstance(page, PrintPage)
         made = print_pdf(page, picture, pending=True)
         files: Files = {f"{item.job.edition}.pdf": (made.data, made.pages)}
-        if item.job.edition in HTML_EDITIONS:
+        if EDITIONS[item.job.edition].html:
             files[f"{item.job.edition}.html"] = (wait_for("screen"), None)
         analysis = wait_for("drawn")
         finished = True

@@ -1,26 +1,69 @@
-"""What each audience may see: visibility is enforced here, once.
+"""The editions, declared once, and what each audience may see: visibility is
+enforced here, once.
 
-``select`` returns a copy of the year holding only what an edition may show,
-in the language it is read in (translated cells and settings applied).
-Public editions lose every ``internal`` row and narrative file; every edition
-loses the donors (a donor's row reaches only that donor's own letter). Later
-stages (figures, charts, templates, metadata) only ever see the selected
-model, so nothing they produce can leak what was removed.
+``EDITIONS`` declares each edition (audience, template, HTML or not,
+attachments, page setup); nothing else compares edition names. ``select``
+returns a copy of the year holding only what an edition may show, in the
+language it is read in (translated cells and settings applied). It redacts
+every table of the year from its declaration in ``schema.TABLES``: public
+editions lose every ``internal`` row and narrative file; every edition loses a
+table whose rows reach only their own letter (the donors). Later stages
+(figures, charts, templates, metadata) only ever see the selected model, so
+nothing they produce can leak what was removed.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, Literal
 
-from reportgen.model import INTERNAL, LANGUAGES, FiscalYear, ReportConfig
+from reportgen.model import INTERNAL, LANGUAGES, FiscalYear, Record, ReportConfig
 
-PUBLIC_EDITIONS = frozenset({"annual-report", "donor"})
-MEMBER_EDITIONS = frozenset({"handout"})
+if TYPE_CHECKING:
+    from reportgen.schema import TableSpec
 
 
-def is_public(edition: str) -> bool:
-    return edition not in MEMBER_EDITIONS
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    audience: Literal["public", "members"]  # members also see internal rows
+    template: str  # under templates/
+    html: bool = False  # a self-contained HTML file besides the PDF
+    attachments: bool = False  # the PDF carries its tables as CSV files
+    pages: str = "report"  # page setup: "report" (cover, contents) or "short"
+
+    @property
+    def public(self) -> bool:
+        return self.audience == "public"
+
+
+EDITIONS: dict[str, Edition] = {
+    e.name: e
+    for e in (
+        Edition("annual-report", "public", "annual-report.html.j2", html=True, attachments=True),
+        Edition("handout", "members", "handout.html.j2", pages="short"),
+        Edition("donor", "public", "donor.html.j2", pages="short"),
+    )
+}
+EDITION_NAMES = tuple(EDITIONS)
+
+
+def edition(name: str) -> Edition:
+    return EDITIONS[name]
+
+
+def is_public(name: str) -> bool:
+    return EDITIONS[name].public
+
+
+def _is_translation(column: str, names: set[str]) -> bool:
+    """``title_ko``, ``name_en-GB``: a column of the row in a language (any tag
+    CLDR knows, as written), so not an extra column of its own."""
+    from reportgen.languages import tag_problem
+
+    base, _, tag = column.rpartition("_")
+    return base in names and (tag in LANGUAGES or tag_problem(tag) is None)
 
 
 def translate(row: Any, language: str) -> Any:
@@ -32,8 +75,8 @@ def translate(row: Any, language: str) -> Any:
         for f in fields(row)
         if extra.get(f"{f.name}_{language}") and isinstance(getattr(row, f.name), str | None)
     }
-    suffixes = tuple(f"_{lang}" for lang in LANGUAGES)
-    kept = tuple((k, v) for k, v in row.extra if not k.endswith(suffixes))
+    names = {f.name for f in fields(row)}
+    kept = tuple((k, v) for k, v in row.extra if not _is_translation(k, names))
     if not changes and kept == row.extra:
         return row
     return replace(row, **changes, extra=kept)
@@ -52,23 +95,54 @@ def translate_config(config: ReportConfig, language: str) -> ReportConfig:
     if signatory is not None:
         signatory = replace(
             signatory,
-            **{k.split(".")[1]: v for k, v in chosen.items() if k.startswith("signatory.")},
+            **{k.split(".")[1]: v for k, v in chosen.items() if k.startswith("signatory.")},  # type: ignore[arg-type]
         )
+    cover = config.cover
+    if cover is not None:
+        cover = replace(
+            cover,
+            **{k.removeprefix("cover_image_"): v for k, v in chosen.items()
+               if k.startswith("cover_image_")},  # type: ignore[arg-type]
+        )  # fmt: skip
     return replace(
         config,
-        title=chosen.get("title", config.title),
+        title=str(chosen.get("title", config.title)),
         organization=organization,
         signatory=signatory,
+        cover=cover,
+    )
+
+
+def _translate_record(row: Record, language: str) -> Record:
+    """A declared table's row in ``language``: ``<column>_<language>`` cells
+    replace text values, as ``translate`` does for the built-in rows."""
+    extra = dict(row.extra)
+    values = tuple(
+        (k, extra[f"{k}_{language}"] if extra.get(f"{k}_{language}") and isinstance(v, str | None)
+         else v)
+        for k, v in row.values
+    )  # fmt: skip
+    stripped: Record = translate(replace(row, values=()), language)
+    return replace(stripped, values=values)
+
+
+def redact(
+    name: str, rows: tuple[Any, ...], edition: str, language: str, specs: Mapping[str, TableSpec]
+) -> tuple[Any, ...]:
+    """The rows of table ``name`` that ``edition`` may show, translated."""
+    spec = specs.get(name)
+    if spec is None or spec.audience == "letter":
+        return ()  # an undeclared table shows nowhere; a letter's row only in its letter
+    public = is_public(edition)
+    return tuple(
+        _translate_record(r, language) if isinstance(r, Record) else translate(r, language)
+        for r in rows
+        if not (public and r.visibility == INTERNAL)
     )
 
 
 def select(year: FiscalYear, edition: str, language: str) -> FiscalYear:
     public = is_public(edition)
-
-    def keep(rows: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(
-            translate(r, language) for r in rows if not (public and r.visibility == INTERNAL)
-        )
 
     narrative = tuple(
         s
@@ -77,14 +151,18 @@ def select(year: FiscalYear, edition: str, language: str) -> FiscalYear:
         and not (public and s.visibility == INTERNAL)
         and s.language in (None, language)
     )
+    from reportgen.schema import specs
+
+    known = specs(year.config)
+    tables = {name: redact(name, rows, edition, language, known) for name, rows in year.all_rows()}
+    # Role files (wording of the letters, covers, how to give) are public by rule;
+    # an internal one is refused by validation, and never passes here either.
+    roles = tuple(
+        s for s in year.roles if s.language in (None, language) and s.visibility != INTERNAL
+    )
     return replace(
-        year,
+        year.with_rows(tables),
         config=translate_config(year.config, language),
-        activities=keep(year.activities),
-        coalitions=keep(year.coalitions),
-        lobbying=keep(year.lobbying),
-        finances=keep(year.finances),
-        people=keep(year.people),
-        donors=(),
         narrative=narrative,
+        roles=roles,
     )

@@ -13,7 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from reportgen.model import FiscalYear
+from reportgen.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.model import FiscalYear, Indicator
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +22,32 @@ if TYPE_CHECKING:
 Counts = tuple[tuple[str, int], ...]
 Amounts = tuple[tuple[str, Decimal], ...]
 FUNCTIONS = ("program", "fundraising", "administration")
+# The names ``key_figures`` in report.toml may list, in the default order.
+BUILT_IN_FIGURES = (
+    "activities", "participants", "lobbying", "coalition_orgs", "coalition_countries",
+    "income", "expenses", "net", "program_share",
+)  # fmt: skip
+KEY_FIGURE_NAMES = ("indicators", *BUILT_IN_FIGURES)
+
+
+def check_key_figures(value: object, where: Location, diags: Diagnostics) -> tuple[str, ...] | None:
+    """``key_figures`` of report.toml: names of figures, each known, each once."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        diags.error(where, '\'key_figures\' must be a list of names, e.g. ["indicators", "income"]')
+        return None
+    chosen: list[str] = []
+    for name in value:
+        if name not in KEY_FIGURE_NAMES:
+            diags.error(
+                where,
+                f"'key_figures': unknown figure '{name}'{did_you_mean(name, KEY_FIGURE_NAMES)} "
+                f"(choose from {', '.join(KEY_FIGURE_NAMES)})",
+            )
+        elif name in chosen:
+            diags.error(where, f"'key_figures': '{name}' is listed twice")
+        else:
+            chosen.append(name)
+    return tuple(chosen)
 
 
 @dataclass(frozen=True)
@@ -41,6 +68,11 @@ class KeyFigures:
     income_by_category: Amounts
     expenses_by_category: Amounts
     expenses_by_function: Amounts  # program / fundraising / administration / unassigned
+    indicators: tuple[Indicator, ...] = ()  # the organisation's own figures, in file order
+    income_by_fund: Amounts = ()  # when finances has a fund column
+    expenses_by_fund: Amounts = ()
+    present: tuple[str, ...] = ()  # the tables the year provides
+    minor_units: bool = False  # some finance amount has pence or cents
 
     @property
     def net(self) -> Decimal:
@@ -99,7 +131,7 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         by_month_category = tuple((m, str(c), int(n)) for (m, c), n in sorted(grouped.items()))
     coal = _frame(year.coalitions, ["member_organizations", "countries"])
     lob = _frame(year.lobbying, ["target_type"])
-    fin = _frame(year.finances, ["kind", "category", "amount", "function"])
+    fin = _frame(year.finances, ["kind", "category", "amount", "function", "fund"])
     income = fin[fin["kind"] == "income"] if not fin.empty else fin
     expense = fin[fin["kind"] == "expense"].copy() if not fin.empty else fin
     if not expense.empty:
@@ -112,7 +144,8 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         by_month=by_month,
         by_month_category=by_month_category,
         coalitions=len(coal),
-        coalition_organizations=int(coal["member_organizations"].fillna(0).sum())
+        # Networks overlap: their sizes do not add up. The largest network's size.
+        coalition_organizations=int(coal["member_organizations"].fillna(0).max())
         if not coal.empty
         else 0,
         coalition_countries=int(coal["countries"].fillna(0).max()) if not coal.empty else 0,
@@ -123,7 +156,26 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         income_by_category=_amounts(income, "category"),
         expenses_by_category=_amounts(expense, "category"),
         expenses_by_function=_function_split(expense),
+        indicators=year.indicators,
+        income_by_fund=_funds(income),
+        expenses_by_fund=_funds(expense),
+        present=tuple(sorted(year.tables)),
+        minor_units=any(has_minor_units(f.amount) for f in year.finances),
     )
+
+
+def has_minor_units(amount: Decimal) -> bool:
+    """1234.50 has them, 1234 and 1234.00 do not."""
+    return amount != amount.to_integral_value()
+
+
+def _funds(frame: pd.DataFrame) -> Amounts:
+    """Amounts by fund, when any row names one (the others: "unassigned")."""
+    if frame.empty or frame["fund"].isna().all():
+        return ()
+    frame = frame.copy()
+    frame["fund"] = frame["fund"].fillna("unassigned")
+    return _amounts(frame, "fund")
 
 
 def _function_split(expense: pd.DataFrame) -> Amounts:

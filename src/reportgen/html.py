@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen import languages
 from reportgen.context import RenderContext
 from reportgen.errors import RenderError
 from reportgen.gate import Gate, RefusedResource
-from reportgen.templating import environment, stylesheet
+from reportgen.templating import extra_css, render, stylesheet
 from reportgen.theme import Palette
 
-MEDIA = ("print", "screen")
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
@@ -33,38 +33,76 @@ class RenderedHtml:
 PAGE_HEIGHTS = {"A4": "297mm", "Letter": "279.4mm"}
 
 
-def css_for(palette: Palette, page_size: str, font: str, medium: str) -> str:
-    """The stylesheet of a medium, with the theme's values filled in."""
+def css_for(
+    palette: Palette,
+    page_size: str,
+    font: str,
+    medium: str,
+    theme: ThemeFolder | None = None,
+    language: str = "en",
+) -> str:
+    """The stylesheet of a medium, with the theme's values filled in, the
+    language pack's rules (faces, line breaking), and the report's own
+    ``extra.css`` after the built-in rules."""
     variables = f":root{{{palette.css_variables()}--font-body:'{font}';}}\n"
+    folder = theme.folder if theme else None
+    own = languages.css(language, medium)
     if medium == "screen":
-        return variables + stylesheet("report.css", "screen.css")
-    template = environment().get_template("css/print.css.j2")
-    page = template.render(
+        return variables + stylesheet("report.css", "screen.css") + own + _extra(theme)
+    page = render(
+        "css/print.css.j2", folder,
         page_size=page_size,
         page_height=PAGE_HEIGHTS[page_size],
         palette=palette,
-        font_stack=f"'{font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
-    )
-    return variables + stylesheet("report.css") + page
+        font_stack=languages.font_stack(font, [language]),
+    )  # fmt: skip
+    return variables + stylesheet("report.css") + own + page + _extra(theme)
 
 
-def letter_css(palette: Palette, page_size: str, font: str) -> str:
-    """The small stylesheet of a personalised letter page."""
-    return (
-        environment()
-        .get_template("css/letter.css.j2")
-        .render(
-            page_size=page_size,
-            palette=palette,
-            font_stack=f"'{font}', 'Noto Sans', 'Noto Sans CJK JP', sans-serif",
-        )
-    )
+@dataclass(frozen=True)
+class ThemeFolder:
+    """A report's theme folder (``theme_dir``) and the gate its files pass."""
+
+    folder: Path
+    gate: Gate
 
 
-def render_html(ctx: RenderContext, medium: str, template: str) -> RenderedHtml:
-    css = css_for(ctx.palette, ctx.page_size, ctx.font, medium)
-    html = environment().get_template(template).render(ctx=ctx, medium=medium, css=css)
+def _extra(theme: ThemeFolder | None) -> str:
+    if theme is None:
+        return ""
+    css = extra_css(theme.folder, theme.gate)
+    return f"\n/* extra.css */\n{css}" if css else ""
+
+
+def letter_css(
+    palette: Palette,
+    page_size: str,
+    font: str,
+    theme: ThemeFolder | None = None,
+    tags: tuple[str, ...] = ("en",),
+) -> str:
+    """The small stylesheet of personalised letter pages in the report's
+    languages ``tags`` (and ``extra.css``)."""
+    return render(
+        "css/letter.css.j2", theme.folder if theme else None,
+        page_size=page_size,
+        palette=palette,
+        font_stack=languages.font_stack(font, tags),
+    ) + "".join(languages.css(t, "print") for t in tags) + _extra(theme)  # fmt: skip
+
+
+def render_html(
+    ctx: RenderContext, medium: str, template: str, theme: ThemeFolder | None = None
+) -> RenderedHtml:
+    css = css_for(ctx.palette, ctx.page_size, ctx.font, medium, theme, ctx.language)
+    folder = theme.folder if theme else None
+    html = render(template, folder, ctx=ctx, medium=medium, css=css)
     return RenderedHtml(ctx.edition, medium, html)
+
+
+def theme_of(root: Path, folder: Path | None) -> ThemeFolder | None:
+    """The theme of the year at ``root``, when its settings name one."""
+    return None if folder is None else ThemeFolder(folder, Gate.of(root))
 
 
 def inline_images(html: str, root: Path, gate: Gate) -> str:

@@ -21,6 +21,8 @@ from typing import Any
 
 from reportgen import i18n
 from reportgen.errors import RenderError
+from reportgen.figures import has_minor_units
+from reportgen.languages import letter_style
 from reportgen.model import Donor, FiscalYear, Organization, Signatory
 
 
@@ -41,6 +43,13 @@ class Letter:
     organization: Organization
     signatory: Signatory | None
     logo_uri: str | None
+    # The report's own wording (a ``role: letter`` file), placeholders filled:
+    # it replaces salutation, thanks, body and closing.
+    body_html: str | None = None
+    theme_dir: Path | None = None
+    theme_key: str = ""  # the theme's files, for the cache key of a batch
+    date_at: str = "top"  # the language's letter conventions (its pack's [letter])
+    closing_at: str = "left"
 
 
 def _ascii_slug(text: str) -> str:
@@ -62,36 +71,59 @@ def donor_slugs(donors: Sequence[Donor]) -> list[str]:
     return slugs
 
 
+def _gift(donor: Donor, currency: str, language: str) -> str:
+    """The donor's amount, with minor units (pence, cents) only when this gift
+    has them: 1,200.50 and 60, never 60.00."""
+    if donor.amount is None:
+        return ""
+    return i18n.format_amount(donor.amount, currency, language, has_minor_units(donor.amount))
+
+
 def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
     from reportgen.editions import translate_config
+    from reportgen.narrative import fill_placeholders, role_for
+    from reportgen.templating import theme_key
 
     published = year.config.published or year.config.end
+    theme = theme_key(year.config.theme_dir)
     letters = []
     for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True):
-        language = donor.language or year.config.language
-        config = translate_config(year.config, language)  # names in the donor's language
+        # a language the report does not build (validate warned): its first
+        tag = donor.language if donor.language in year.config.languages else year.config.language
+        language = i18n.language(year.config, tag)
+        config = translate_config(year.config, tag)  # names in the donor's language
+        style = letter_style(tag)
 
         def say(key: str, language: str = language, **values: object) -> str:
             return i18n.label(language, key, **values)
 
+        gift = _gift(donor, config.currency, language)
         amount = (
-            say(
-                "letter_amount",
-                amount=i18n.format_money(donor.amount, config.currency, language),
-                fiscal_year=config.fiscal_year,
-            )
+            say("letter_amount", amount=gift, fiscal_year=config.fiscal_year)
             if donor.amount is not None
             else say("letter_no_amount", fiscal_year=config.fiscal_year)
         )
-        default_salutation = (
-            f"{donor.name} 様" if language == "ja" else say("letter_salutation", name=donor.name)
-        )
+        default_salutation = say("letter_salutation", name=donor.name)
+        own = role_for(year.roles, "letter", language)
+        body_html = heading = None
+        if own is not None:
+            values = {
+                "name": donor.name,
+                "salutation": donor.salutation or default_salutation,
+                "amount": gift,
+                "fiscal_year": config.fiscal_year,
+                "organization": config.organization.name,
+                "signatory": config.signatory.name if config.signatory else "",
+                "date": i18n.format_date(published, language),
+            }  # fmt: skip
+            body_html = fill_placeholders(own.html, values)
+            heading = fill_placeholders(own.title, values, markup=False) or None
         letters.append(
             Letter(
                 slug=slug,
-                language=language,
+                language=tag,
                 title=f"{say('letter_for', name=donor.name)} · {config.organization.name}",
-                heading=say("thank_you"),
+                heading=heading or say("thank_you"),
                 salutation=donor.salutation or default_salutation,
                 thanks=amount,
                 body=say("letter_body", org=config.organization.name),
@@ -101,6 +133,11 @@ def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
                 organization=config.organization,
                 signatory=config.signatory,
                 logo_uri=logo_uri,
+                body_html=body_html,
+                theme_dir=year.config.theme_dir,
+                theme_key=theme,
+                date_at=style.date,
+                closing_at=style.closing,
             )
         )
     return letters
@@ -108,10 +145,10 @@ def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
 
 def letters_html(letters: Sequence[Letter], css: str) -> str:
     """One HTML document holding every letter of a batch, each on its own page."""
-    from reportgen.templating import environment
+    from reportgen.templating import template
 
-    template = environment().get_template("letter.html.j2")
-    pages = [template.render(letter=letter, css=css) for letter in letters]
+    fill = template("letter.html.j2", letters[0].theme_dir)
+    pages = [fill(letter=letter, css=css) for letter in letters]
     # Each rendered letter is a full document; keep the first head, join the bodies.
     bodies = [re.search(r"<body[^>]*>(.*)</body>", p, re.S).group(1) for p in pages]  # type: ignore[union-attr]
     head = pages[0].split("<body", 1)[0]

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.editions import EDITION_NAMES as EDITIONS
 from reportgen.gate import Gate, RefusedResource
-from reportgen.model import EDITIONS, LANGUAGES, PUBLIC, NarrativeSection
+from reportgen.model import LANGUAGES, PUBLIC, NarrativeSection
 from reportgen.plaintext import describe, forbidden_in
 from reportgen.readers.narrative import RawNarrative
 from reportgen.schema import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-FRONT_KEYS = ("title", "editions", "visibility")
+FRONT_KEYS = ("title", "editions", "visibility", "role")
+# A file with one of these roles replaces the built-in wording of a part instead
+# of becoming a section (``email`` is for the messages that carry the letters).
+ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
+# What a ``role: letter`` file may say of each donor, and nothing else.
+PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 SAFE_SCHEMES = ("http", "https", "mailto")
 # How deep lists, quotes, emphasis and links may nest: far past real writing,
 # well short of what the renderers' recursion survives. markdown-it stops
@@ -68,11 +75,13 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
 
 def section_slug(path: Path) -> tuple[str, str | None]:
     """``02-overview.ja.md`` -> (``overview``, ``ja``)."""
+    from reportgen.languages import tag_problem
+
     stem = path.name[: -len(".md")]
     language = None
     base, dot, suffix = stem.rpartition(".")
-    if dot and suffix in LANGUAGES:
-        stem, language = base, suffix
+    if dot and (suffix in LANGUAGES or tag_problem(suffix) is None):
+        stem, language = base, suffix  # any tag CLDR knows, as written: .ko.md, .en-GB.md
     slug = re.sub(r"^[0-9]+[-_ .]*", "", stem) or stem
     slug = re.sub(r"[^a-zA-Z0-9]+", "-", slug).strip("-").lower() or "section"
     return slug, language
@@ -90,7 +99,12 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
         diags.error(Location(raw.path, raw.body_line + problem[0]), problem[1])
         return None
     title = front.get("title") or _take_first_heading(tokens)
-    if not title:
+    role = front.get("role")
+    if role == "letter":
+        _check_placeholders(raw, diags)
+    if role is not None:
+        title = title or ""  # a role file's heading is optional: the part has its own
+    elif not title:
         title = slug.replace("-", " ").capitalize()
         diags.warning(
             Location(raw.path, raw.body_line),
@@ -122,7 +136,93 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
         editions=tuple(str(e) for e in front.get("editions", EDITIONS)),  # type: ignore[attr-defined]
         visibility=str(front.get("visibility", PUBLIC)),
         language=language,
+        role=None if role is None else str(role),
     )
+
+
+def render_markdown(
+    text: str, where: Location, root: Path, diags: Diagnostics, what: str
+) -> str | None:
+    """A Markdown setting (``giving``) as safe HTML, checked like a narrative
+    file; its headings sit under a section's (``#`` becomes ``h3``)."""
+    before = len(diags.errors)
+    md = _parser()
+    env = {"docId": "setting"}
+    tokens = md.parse(text, env)
+    first = where.line or 1
+    problem = _structure_problem(tokens)
+    if problem is not None:
+        diags.error(Location(where.path, first + problem[0]), f"{what}: {problem[1]}")
+        return None
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+        if token.type == "inline" and token.children:
+            line = first + (token.map[0] if token.map else 0)
+            for child in token.children:
+                _check_link(child, where.path, root, line, diags)
+    if len(diags.errors) > before:
+        return None
+    return str(md.renderer.render(tokens, md.options, env))
+
+
+def _check_placeholders(raw: RawNarrative, diags: Diagnostics) -> None:
+    """Every ``{{placeholder}}`` of a letter file is one the letter fills."""
+    for number, text in enumerate(raw.body.split("\n")):
+        for match in PLACEHOLDER.finditer(text):
+            name = match.group(1)
+            if name not in PLACEHOLDERS:
+                diags.error(
+                    Location(raw.path, raw.body_line + number),
+                    f"unknown placeholder '{match.group(0)}': a letter can say "
+                    + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
+                    + did_you_mean(name, PLACEHOLDERS),
+                )
+
+
+def fill_placeholders(text: str, values: dict[str, str], markup: bool = True) -> str:
+    """A letter file's HTML (or, without ``markup``, its plain title) with each
+    placeholder replaced by its value as plain text, in one pass: a value that
+    itself looks like ``{{amount}}`` is shown as written, never filled in turn."""
+    from markupsafe import escape
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            return match.group(0)
+        return str(escape(values[name])) if markup else values[name]
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def checked_roles(
+    sections: list[NarrativeSection], diags: Diagnostics
+) -> tuple[tuple[NarrativeSection, ...], tuple[NarrativeSection, ...]]:
+    """(sections, role files): at most one file per role and language."""
+    seen: dict[tuple[str, str | None], NarrativeSection] = {}
+    for section in sections:
+        if section.role is None:
+            continue
+        key = (section.role, section.language)
+        if key in seen:
+            diags.error(
+                Location(section.source),
+                f"role '{section.role}' is already given by {seen[key].source.name}: "
+                "keep one file per role (and language)",
+            )
+        seen.setdefault(key, section)
+    return (
+        tuple(s for s in sections if s.role is None),
+        tuple(s for s in sections if s.role is not None),
+    )
+
+
+def role_for(
+    roles: tuple[NarrativeSection, ...], role: str, language: str
+) -> NarrativeSection | None:
+    """The file that gives ``role`` in ``language``: its own, else the shared one."""
+    found = {s.language: s for s in roles if s.role == role}
+    return found.get(language) or found.get(None)
 
 
 def _structure_problem(tokens: list[Token]) -> tuple[int, str] | None:
@@ -173,6 +273,21 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
                     where, f"unknown front matter key '{key}'{did_you_mean(key, FRONT_KEYS)}"
                 )
             del front[key]
+    if "role" in front:
+        role = front["role"]
+        if role not in ROLES:
+            diags.error(
+                where,
+                f"front matter 'role': {role!r} is not one of {', '.join(ROLES)}"
+                + did_you_mean(str(role), ROLES),
+            )
+            del front["role"]
+        elif front.get("visibility") == "internal":
+            diags.error(
+                where,
+                f"a file with role '{role}' gives wording to the public editions and letters: "
+                "it cannot be 'visibility: internal'",
+            )
     if "title" in front and not (isinstance(front["title"], str) and front["title"].strip()):
         diags.error(where, "front matter 'title' must be a non-empty string")
         del front["title"]

@@ -26,7 +26,7 @@ import re
 import secrets
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -333,15 +333,3 @@ def write_staged(folder: Path, relative: str, data: bytes) -> None:
     with _writing(folder):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-
-
-def write_outputs(
-    destination: Path, files: Mapping[str, bytes], replace_dirs: tuple[str, ...] = ()
-) -> list[Path]:
-    """Write ``files`` (relative posix path -> bytes) under ``destination``, all or nothing."""
-    for rel in files:
-        _safe(rel)
-    with Staging(destination) as stage:
-        for rel, data in files.items():
-            stage.write(rel, data)
-        return stage.commit(replace_dirs)

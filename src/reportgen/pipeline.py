@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location
 from reportgen.documents import DocumentJob, render_documents
+from reportgen.editions import EDITION_NAMES as EDITIONS
 from reportgen.errors import InvalidInput, UsageError
-from reportgen.model import EDITIONS, FiscalYear
+from reportgen.model import FiscalYear
 from reportgen.project import earlier_years, is_year, output_name, years_in_set
 from reportgen.render import logo_uri as _logo
 from reportgen.render import render_edition  # noqa: F401  (re-exported for callers)
@@ -287,15 +288,22 @@ def _request_key(
             if settings.is_file():
                 inputs.add(settings.resolve())
                 try:
-                    logo = tomllib.loads(settings.read_text("utf-8")).get("organization", {})
+                    values = tomllib.loads(settings.read_text("utf-8"))
+                    logo = values.get("organization", {})
                     logo = logo.get("logo") if isinstance(logo, dict) else None
                 except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-                    logo = None
-                if isinstance(logo, str):
-                    # Only what the gate would read: never a device or a far file
-                    # (validation reports a refused logo).
-                    with suppress(RefusedResource):
-                        inputs.add(Gate.of(year).locate(logo, settings.parent))
+                    values, logo = {}, None
+                for named in (logo, values.get("cover_image")):
+                    if isinstance(named, str):
+                        # Only what the gate would read: never a device or a far file
+                        # (validation reports a refused logo).
+                        with suppress(RefusedResource):
+                            inputs.add(Gate.of(year).locate(named, settings.parent))
+                theme = values.get("theme_dir")
+                if isinstance(theme, str):  # (validation keeps it inside the report set)
+                    folder = (settings.parent / theme).resolve()
+                    if folder.is_dir() and folder.is_relative_to(Gate.of(year).root):
+                        inputs.add(folder)
     outside = [p for p in sorted(inputs) if not p.is_relative_to(out.resolve())]
     return digest(
         options,
@@ -388,12 +396,15 @@ def _render_letters(
 ) -> None:
     from reportgen import letters
     from reportgen.concurrency import chunks, run
-    from reportgen.html import letter_css
+    from reportgen.html import letter_css, theme_of
     from reportgen.theme import palette
 
     config = year.config
     made = letters.make_letters(year, _logo(year))
-    css = letter_css(palette(config.theme), config.theme.page_size, config.theme.font)
+    css = letter_css(
+        palette(config.theme), config.theme.page_size, config.theme.font,
+        theme_of(config.root, config.theme_dir), config.languages,
+    )  # fmt: skip
     shared = {
         language: letters.Body(pdf, _donor_title(year, language))
         for language, pdf in bodies.items()
@@ -423,7 +434,8 @@ def _render_letters(
 def _donor_title(year: FiscalYear, language: str) -> str:
     from reportgen import i18n
 
-    return f"{i18n.label(language, 'title_donor')} {year.config.fiscal_year}"
+    title = i18n.label(i18n.language(year.config, language), "title_donor")
+    return f"{title} {year.config.fiscal_year}"
 
 
 @dataclass(frozen=True)

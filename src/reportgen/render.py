@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.model import FiscalYear
+from reportgen.editions import EDITIONS
+from reportgen.model import FiscalYear, Record
 
 if TYPE_CHECKING:
     from reportgen.charts import ChartAsset
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from reportgen.figures import KeyFigures
     from reportgen.pdf import RenderedPdf
 
-# Which editions also have a self-contained HTML file.
-HTML_EDITIONS = frozenset({"annual-report"})
 Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
 
 
@@ -71,11 +70,15 @@ def _charts(
     earlier: tuple[KeyFigures, ...],
     draw: bool = True,
 ) -> dict[str, ChartAsset]:
+    from reportgen import i18n
     from reportgen.charts import ChartStyle, draw_charts
     from reportgen.theme import palette
 
     config = seen.config
-    style = ChartStyle(palette(config.theme), config.theme.font, language, config.currency, draw)
+    style = ChartStyle(
+        palette(config.theme), config.theme.font, i18n.language(config, language),
+        config.currency, draw,
+    )  # fmt: skip
     return draw_charts(figures, [*reversed(earlier), figures], style)
 
 
@@ -127,11 +130,12 @@ def print_page(
     ctx: RenderContext | None = None,
 ) -> PrintPage:
     """The print HTML (Jinja2); ``analysis`` need not have its pictures yet."""
-    from reportgen.html import render_html
+    from reportgen.html import render_html, theme_of
 
     config = seen.config
     ctx = ctx or _context(seen, edition, language, analysis, neighbours)
-    html_text = render_html(ctx, "print", f"{edition}.html.j2").html
+    theme = theme_of(config.root, config.theme_dir)
+    html_text = render_html(ctx, "print", f"{edition}.html.j2", theme).html
     if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
         html_text = html_text.replace(
             "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
@@ -139,8 +143,8 @@ def print_page(
     # The annual report carries its public data with it (archival, and the full
     # lists of tables too long to print).
     attachments = (
-        tuple((f"{name}.csv", table_csv(name, rows)) for name, rows in _tables(seen) if rows)
-        if edition == "annual-report"
+        tuple((f"{name}.csv", table_csv(name, rows)) for name, rows in seen.all_rows() if rows)
+        if EDITIONS[edition].attachments
         else ()
     )
     return PrintPage(
@@ -177,7 +181,7 @@ def screen_page(
 ) -> bytes:
     """The self-contained HTML edition; ``analysis`` with its pictures."""
     from reportgen.gate import Gate
-    from reportgen.html import inline_images, render_html
+    from reportgen.html import inline_images, render_html, theme_of
     from reportgen.templating import templates_dir
 
     root = seen.config.root
@@ -186,7 +190,8 @@ def screen_page(
         if ctx
         else _context(seen, edition, language, analysis, neighbours)
     )
-    screen = render_html(ctx, "screen", f"{edition}.html.j2")
+    theme = theme_of(root, seen.config.theme_dir)
+    screen = render_html(ctx, "screen", f"{edition}.html.j2", theme)
     page = inline_images(screen.html, root, Gate.of(root, [templates_dir()]))
     return page.encode("utf-8")
 
@@ -208,19 +213,9 @@ def compose(
         page = print_page(seen, edition, language, analysis, ctx=ctx)
         made = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"))
         files[f"{edition}.pdf"] = (made.data, made.pages)
-    if html if html is not None else edition in HTML_EDITIONS:
+    if html if html is not None else EDITIONS[edition].html:
         files[f"{edition}.html"] = (screen_page(seen, edition, language, analysis, ctx=ctx), None)
     return files
-
-
-def _tables(year: FiscalYear) -> list[tuple[str, Sequence[object]]]:
-    return [
-        ("activities", year.activities),
-        ("coalitions", year.coalitions),
-        ("lobbying", year.lobbying),
-        ("finances", year.finances),
-        ("people", year.people),
-    ]
 
 
 def table_csv(name: str, rows: Sequence[object]) -> bytes:
@@ -232,13 +227,17 @@ def table_csv(name: str, rows: Sequence[object]) -> bytes:
 
     from reportgen.schema import TABLES
 
-    columns = list(TABLES[name].names)
+    own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
+    declared = name in TABLES and TABLES[name].row_type is not Record
+    columns = list(TABLES[name].names) if declared else [*own, "visibility"]
     extras = list(dict.fromkeys(key for row in rows for key, _ in getattr(row, "extra", ())))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns + extras)
     for row in rows:
         known = {f.name: getattr(row, f.name) for f in fields(row)}  # type: ignore[arg-type]
+        if isinstance(row, Record):
+            known.update(known.pop("values"))
         extra = dict(known.pop("extra", ()))
         values = [known.get(c) for c in columns] + [extra.get(c) for c in extras]
         writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v

@@ -16,7 +16,9 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+from reportgen import i18n
 from reportgen.errors import UsageError
+from reportgen.languages import TAG, base_of
 from reportgen.readers import TABLE_EXTENSIONS
 from reportgen.schema import TABLES
 
@@ -35,11 +37,31 @@ PROMPTS = {
 GENERIC_PROMPT = "this section's text for {fiscal_year}."
 
 
+# The settings a new year rolls forward, with their translations (``title_ko``).
+ROLLED = ("title", "fiscal_year")
+
+
 def _roll_date(day: date, years: int = 1) -> date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def year_end(start: date) -> date:
+    """The last day of a fiscal year that begins on ``start``: a year later less a day."""
+    try:
+        following = start.replace(year=start.year + 1)
+    except ValueError:  # from 29 February: the next year begins on 1 March
+        following = date(start.year + 1, 3, 1)
+    return following - timedelta(days=1)
+
+
+def year_label(start: date, end: date) -> str:
+    """``2025`` for a calendar year, ``2024–25`` (an en dash) for any other."""
+    if (start.month, start.day) == (1, 1) and end.year == start.year:
+        return str(start.year)
+    return f"{start.year}\u2013{end.year % 100:02d}"
 
 
 def _next_label(label: str, start: date, new_start: date) -> str:
@@ -53,24 +75,55 @@ def _bump(number: str, shift: int) -> str:
     return f"{value % 100:02d}" if len(number) == 2 else str(value)
 
 
-def _set_key(text: str, key: str, value: str) -> str:
-    pattern = re.compile(rf"^(\s*{re.escape(key)}\s*=\s*)[^#\n]*?(\s*(#.*)?)$", re.M)
-    if pattern.search(text):
-        return pattern.sub(lambda m: f"{m.group(1)}{value}{m.group(2)}", text, count=1)
-    return f"{key} = {value}\n{text}"
+# A one-line TOML value: a basic or literal string, or anything without a
+# quote or a comment (a date, a number).
+_VALUE = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^#"'\n]*?)"""
 
 
-def new_year(target: Path, source: Path | None = None, copy_assets: bool = False) -> list[Path]:
-    """Create ``target``; return the files written (relative to it)."""
+def _set_key(text: str, key: str, value: str | date) -> str:
+    """``text`` with the top-level setting ``key`` set to ``value``, its line's
+    comment kept. Each line that looks like it sets ``key`` is tried; the first
+    whose change TOML reads back as exactly that one setting changed wins, so
+    the same key inside a table (``[tables.x] title``) or a line inside a
+    multi-line string is left alone."""
+    import tomllib
+
+    literal = value.isoformat() if isinstance(value, date) else _toml_string(value)
+    wanted = {**tomllib.loads(text), key: value}
+    pattern = re.compile(rf"^([ \t]*{re.escape(key)}[ \t]*=[ \t]*){_VALUE}([ \t]*(?:#.*)?)$", re.M)
+    for match in pattern.finditer(text):
+        changed = f"{text[: match.start()]}{match[1]}{literal}{match[2]}{text[match.end() :]}"
+        try:
+            if tomllib.loads(changed) == wanted:
+                return changed
+        except tomllib.TOMLDecodeError:
+            continue
+    if key in tomllib.loads(text):
+        raise UsageError(f"cannot roll '{key}' forward (write it on one line, key = value)")
+    return f"{key} = {literal}\n{text}"
+
+
+def new_year(
+    target: Path, source: Path | None = None, copy_assets: bool = False, start: date | None = None
+) -> list[Path]:
+    """Create ``target``; return the files written (relative to it).
+
+    From ``source``, the year after it; else a starter for the fiscal year that
+    begins on ``start`` (default: 1 January of this year, from the clock)."""
     if target.exists():
         raise UsageError(f"{target} already exists; reportgen new never overwrites a folder")
     if source is not None and not (source / "report.toml").is_file():
         raise UsageError(f"{source} is not a report year (it has no report.toml)")
+    if source is not None and start is not None:
+        raise UsageError(
+            f"--start is for a new starter; with --from the year begins the day after "
+            f"the end of {source}"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         if source is None:
-            _starter(staging, target)
+            _starter(staging, target, start)
         else:
             _roll_forward(source, staging, copy_assets)
         written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
@@ -95,37 +148,85 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     if not isinstance(start, date) or not isinstance(end, date):
         raise UsageError(f"{source / 'report.toml'} needs TOML dates 'start' and 'end'")
     new_start = end + timedelta(days=1)
-    new_end = _roll_date(new_start, 1) - timedelta(days=1)
+    new_end = year_end(new_start)
     old_label = str(settings.get("fiscal_year", ""))
-    label = _next_label(old_label, start, new_start) if old_label else f"FY{new_start.year}"
-    title = str(settings.get("title", f"Annual Report {label}"))
-    title = (
-        title.replace(old_label, label)
-        if old_label and old_label in title
-        else _next_label(title, start, new_start)
+    label = (
+        _next_label(old_label, start, new_start) if old_label else year_label(new_start, new_end)
     )
-    text = _set_key(text, "title", _toml_string(title))
-    text = _set_key(text, "fiscal_year", _toml_string(label))
-    text = _set_key(text, "start", new_start.isoformat())
-    text = _set_key(text, "end", new_end.isoformat())
-    text = re.sub(r"^\s*published\s*=.*\n?", "", text, flags=re.M)  # a new year is unpublished
+    title = str(settings.get("title", f"Annual Report {label}"))
+    text = _set_key(text, "title", _roll_text(title, old_label, label, start, new_start))
+    text = _set_key(text, "fiscal_year", label)
+    text = _set_key(text, "start", new_start)
+    text = _set_key(text, "end", new_end)
+    published = settings.get("published")
+    if isinstance(published, date):
+        text = _set_key(text, "published", _roll_date(published))
+    for key, value in _translations(settings):  # title_ja, title_ko, ...
+        own = settings.get(f"fiscal_year_{key.rpartition('_')[2]}")  # its language's label
+        old, new = old_label, label
+        if isinstance(own, str):
+            old, new = own, _next_label(own, start, new_start)
+        text = _set_key(text, key, _roll_text(value, old, new, start, new_start))
     (folder / "report.toml").write_text(text, "utf-8")
-    _empty_tables(source / "data", folder / "data")
+    _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)))
     _narrative_prompts(source / "narrative", folder / "narrative", label)
     if copy_assets and (source / "assets").is_dir():
         shutil.copytree(source / "assets", folder / "assets")
+
+
+def _roll_text(text: str, old_label: str, label: str, start: date, new_start: date) -> str:
+    """A setting that names the year, a year on: its fiscal-year label replaced
+    where it has it, else every year number in it moved on."""
+    if old_label and old_label in text:
+        return text.replace(old_label, label)
+    return _next_label(text, start, new_start)
+
+
+def _translations(settings: dict[str, object]) -> list[tuple[str, str]]:
+    """The top-level translations (``<key>_<tag>``) of the settings a new year rolls forward."""
+    found = []
+    for key, value in settings.items():
+        base, _, tag = key.rpartition("_")
+        if base in ROLLED and TAG.fullmatch(tag) and isinstance(value, str):
+            found.append((key, value))
+    return found
 
 
 def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _empty_tables(source: Path, target: Path) -> None:
+def _shared(source: Path) -> dict[str, object]:
+    """The settings of the set's organization.toml (none when it is missing or unreadable)."""
+    import tomllib
+
+    try:
+        return tomllib.loads((source.parent / "organization.toml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _carried(settings: dict[str, object], shared: dict[str, object]) -> frozenset[str]:
+    """The tables whose rows a new year keeps: built-in ones marked ``carry_over``
+    and declared ones with ``carry_over = true`` (the year's declarations, else
+    organization.toml's, as the build reads them)."""
+    declared = settings["tables"] if "tables" in settings else shared.get("tables")
+    own = {
+        name
+        for name, body in (declared.items() if isinstance(declared, dict) else ())
+        if isinstance(body, dict) and body.get("carry_over") is True
+    }
+    return frozenset({n for n, t in TABLES.items() if t.carry_over} | own)
+
+
+def _empty_tables(source: Path, target: Path, carried: frozenset[str] = frozenset()) -> None:
     target.mkdir()
     for path in sorted(source.iterdir()) if source.is_dir() else []:
         if path.suffix.lower() not in TABLE_EXTENSIONS:
             continue
-        if path.suffix.lower() == ".csv":
+        if path.stem.lower() in carried:
+            shutil.copyfile(path, target / path.name)
+        elif path.suffix.lower() == ".csv":
             lines = path.read_bytes().splitlines(keepends=True)
             (target / path.name).write_bytes(lines[0] if lines else b"")
         else:
@@ -160,8 +261,11 @@ def _narrative_prompts(source: Path, target: Path, label: str) -> None:
         parts = [front + "\n"] if front else []
         if heading and "title:" not in front:
             parts.append(heading.group(0) + "\n\n")
-        if path.name.endswith(".ja.md"):
-            parts.append(f"{PROMPT} {label}のこの章の本文を書いてください。\n")
+        from reportgen.narrative import section_slug
+
+        tag = section_slug(path)[1]
+        if tag is not None and base_of(tag) != "en":  # the prompt in the file's language
+            parts.append(f"{PROMPT} {i18n.label(tag, 'scaffold_prompt', fiscal_year=label)}\n")
         else:
             parts.append(f"{PROMPT} write {hint}\n")
         (target / path.name).write_text("".join(parts), "utf-8")
@@ -176,7 +280,7 @@ fiscal_year = "{label}"
 start = {start}
 end = {end}
 # published = {published}      # the day the report is presented; default: end
-# language = "en"               # or "ja"
+# language = "en"               # or any language tag: "en-GB", "ja", "ko", "de"
 # currency = "JPY"              # ISO 4217
 # editions = ["annual-report", "handout", "donor"]
 {organization}
@@ -207,11 +311,11 @@ STARTER_NARRATIVE = {
 }
 
 
-def _starter(folder: Path, target: Path) -> None:
-    today = date.today()
-    start = date(today.year, 1, 1)
-    end = date(today.year, 12, 31)
-    label = f"FY{start.year}"
+def _starter(folder: Path, target: Path, start: date | None) -> None:
+    if start is None:
+        start = date(date.today().year, 1, 1)  # the only reading of the clock
+    end = year_end(start)
+    label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
     (folder / "report.toml").write_text(
         STARTER_TOML.format(
@@ -225,8 +329,9 @@ def _starter(folder: Path, target: Path) -> None:
     )
     data = folder / "data"
     data.mkdir()
-    for name, schema in TABLES.items():
-        (data / f"{name}.csv").write_text(",".join(schema.names) + "\n", "utf-8")
+    for name, spec in TABLES.items():
+        if spec.required or not spec.declared:
+            (data / f"{name}.csv").write_text(",".join(spec.names) + "\n", "utf-8")
     (data / "README.txt").write_text(_tables_help(), "utf-8")
     narrative = folder / "narrative"
     narrative.mkdir()
@@ -243,16 +348,7 @@ def _tables_help() -> str:
         "Example rows (dates are YYYY-MM-DD):",
         "",
     ]
-    examples = {
-        "activities": "2025-03-14,Spring seminar,Event,Tokyo,Talk and discussion,45,public",
-        "coalitions": "Example Coalition,member,2011-09-08,43,15,A network of NGOs,public",
-        "lobbying": "2025-05-20,Ministry,Ministry of Foreign Affairs,Refugee protection,"
-        "Follow-up agreed,2,public",
-        "finances": "income,Donations,1200000,,From individuals,public",
-        "people": "Your Name,Representative,board,public",
-        "donors": "D-001,Jane Doe,Dear Ms Doe,jane@example.org,en,10000",
-    }
-    for name, schema in TABLES.items():
-        cols = ", ".join(c.name + ("*" if c.required else "") for c in schema.columns)
-        lines += [f"{name}: {cols}", f"  e.g. {examples[name]}", ""]
+    for name, spec in TABLES.items():
+        cols = ", ".join(c.name + ("*" if c.required else "") for c in spec.columns)
+        lines += [f"{name}: {cols}", f"  e.g. {spec.example_row()}", ""]
     return "\n".join(lines)

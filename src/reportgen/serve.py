@@ -38,7 +38,7 @@ from typing import Literal, NoReturn
 
 from reportgen.concurrency import become_child
 from reportgen.diagnostics import Diagnostic, Diagnostics, summarise
-from reportgen.model import EDITIONS
+from reportgen.editions import EDITION_NAMES as EDITIONS
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,7 @@ def _child(work: Callable[[], Outcome], pipe: int, parent: int) -> NoReturn:
         become_child(parent)
         # Ctrl-C reaches the whole terminal's process group: end quietly.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        _fresh_streams()
         data = work().encode()
         view = memoryview(data)
         while view:
@@ -150,6 +151,24 @@ def _child(work: Callable[[], Outcome], pipe: int, parent: int) -> NoReturn:
         code = 0
     finally:  # never back into the server's code: no handlers, no atexit
         os._exit(code)
+
+
+def _fresh_streams() -> None:
+    """New stdout and stderr objects in a forked child. Another thread of the
+    server may have been writing to stderr at the instant of the fork; the
+    child then inherits that stream's buffer lock held by a thread that does
+    not exist there, and its first warning would wait forever."""
+    import logging
+
+    fresh = {
+        id(sys.stdout): os.fdopen(os.dup(1), "w", buffering=1, errors="replace"),
+        id(sys.stderr): os.fdopen(os.dup(2), "w", buffering=1, errors="replace"),
+    }
+    for handler in [*logging.getLogger().handlers, *logging.getLogger("reportgen").handlers]:
+        stream = getattr(handler, "stream", None)
+        if stream is not None and id(stream) in fresh:
+            handler.stream = fresh[id(stream)]  # type: ignore[attr-defined]  # not setStream: it flushes
+    sys.stdout, sys.stderr = fresh[id(sys.stdout)], fresh[id(sys.stderr)]
 
 
 def _read_until_eof(pipe: int, deadline: float) -> bytes | None:

@@ -15,48 +15,68 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
-from reportgen.model import (
-    LANGUAGES,
-    Activity,
-    Coalition,
-    Donor,
-    FinanceEntry,
-    FiscalYear,
-    LobbyingVisit,
-    NarrativeSection,
-    Person,
-    ReportConfig,
-)
-from reportgen.narrative import render_narrative
+from reportgen.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
+from reportgen.narrative import checked_roles, render_narrative
 from reportgen.readers import RawReport
 from reportgen.readers.tables import RawCell, RawRow, RawTable
-from reportgen.schema import GUARDED_COLUMNS, TABLES, Column, TableSchema, guarded_lookalike
+from reportgen.schema import (
+    ALIASES,
+    GUARDED_COLUMNS,
+    TABLES,
+    Column,
+    TableSpec,
+    declared_spec,
+    guarded_lookalike,
+)
 
-ROW_TYPES: dict[str, type] = {
-    "activities": Activity,
-    "coalitions": Coalition,
-    "lobbying": LobbyingVisit,
-    "finances": FinanceEntry,
-    "people": Person,
-    "donors": Donor,
-}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-OPTIONAL_EMPTY_OK = {"activities"}  # zero rows is a valid activities table
+BOARD_GROUPS = ("board", "trustee")  # who counts as "the board" for completeness
 
 
 def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
     """The typed year, or ``None`` when ``diags`` holds any error."""
     config = raw.config
     tables: dict[str, tuple[Any, ...]] = {}
+    declared = {d.name: d for d in config.declared_tables} if config is not None else {}
     for name, table in raw.tables.items():
-        tables[name] = _validate_table(table, TABLES[name], config, diags)
-    narrative = _validate_narrative(raw, diags)
+        spec = TABLES.get(name)
+        if spec is None and name in declared:
+            spec = declared_spec(declared[name], tuple(table.columns))
+        if spec is not None:
+            tables[name] = _validate_table(table, spec, config, diags)
+    narrative, roles = checked_roles(list(_validate_narrative(raw, diags)), diags)
     if config is None or diags.has_errors:
         return None
-    year = FiscalYear(config=config, narrative=narrative, tables=frozenset(raw.tables), **tables)
+    year = FiscalYear(
+        config=config, narrative=narrative, tables=frozenset(tables), roles=roles
+    ).with_rows(tables)
     _languages_complete(year, diags)
+    year = _donor_languages(raw, year, diags)
     completeness(year, diags)
     return year
+
+
+def _donor_languages(raw: RawReport, year: FiscalYear, diags: Diagnostics) -> FiscalYear:
+    """Each donor's language as the report spells it (``EN`` is ``en``); one the
+    report does not build is a warning, and that letter is in the first."""
+    from dataclasses import replace
+
+    languages = year.config.languages
+    spelled = {t.lower(): t for t in languages}
+    table = raw.tables.get("donors")
+    for row in table.rows if table is not None else ():
+        cell = row.cells.get("language")
+        tag = _as_text(cell.value).strip() if cell is not None else ""
+        if cell is not None and tag and tag.lower() not in spelled:
+            diags.warning(
+                cell.location,
+                f"language '{tag}' is not one this report builds ({', '.join(languages)}): "
+                f"the letter is written in {languages[0]}" + did_you_mean(tag, languages),
+            )
+    donors = tuple(
+        replace(d, language=spelled.get((d.language or "").strip().lower())) for d in year.donors
+    )
+    return replace(year, donors=donors) if donors != year.donors else year
 
 
 def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
@@ -87,12 +107,14 @@ def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSe
 
 def _is_translation(column: str, known: tuple[str, ...]) -> bool:
     """``title_ja``: a column of the contract in another language (see Languages)."""
+    from reportgen.languages import tag_problem
+
     base, _, language = column.rpartition("_")
-    return language in LANGUAGES and base in known
+    return base in known and (language in LANGUAGES or tag_problem(language) is None)
 
 
 def _validate_table(
-    table: RawTable, schema: TableSchema, config: ReportConfig | None, diags: Diagnostics
+    table: RawTable, schema: TableSpec, config: ReportConfig | None, diags: Diagnostics
 ) -> tuple[Any, ...]:
     known = schema.names
     if not table.columns:
@@ -135,15 +157,15 @@ def _validate_table(
             )
     if any(c.required and c.name not in table.columns for c in schema.columns):
         return ()
-    if not table.rows and schema.name not in OPTIONAL_EMPTY_OK:
+    if not table.rows and not schema.empty_ok:
         diags.warning(table.header_location, f"the {schema.name} table has no rows")
     rows = []
     for raw_row in table.rows:
         row = _validate_row(raw_row, schema, config, diags)
         if row is not None:
             rows.append(row)
-    if schema.name == "donors":
-        _check_unique_ids(table, diags)
+    for column_name in schema.unique:
+        _check_unique(table, column_name, schema.name, diags)
     return tuple(rows)
 
 
@@ -168,7 +190,7 @@ def _guarded_column(
 
 
 def _validate_row(
-    raw_row: RawRow, schema: TableSchema, config: ReportConfig | None, diags: Diagnostics
+    raw_row: RawRow, schema: TableSpec, config: ReportConfig | None, diags: Diagnostics
 ) -> Any | None:
     values: dict[str, Any] = {}
     ok = True
@@ -196,6 +218,14 @@ def _validate_row(
                 f"{config.fiscal_year} ({config.start.isoformat()} to {config.end.isoformat()})",
             )
             ok = False
+        if column.type == "str" and column.choices and value not in (None, *column.choices):
+            hint = did_you_mean(str(value).lower(), column.choices)
+            if hint:
+                diags.warning(
+                    location,
+                    f"column '{column.name}': '{value}' is shown as a {column.name} of its own"
+                    f"{hint}",
+                )
         if value is not None:
             values[column.name] = value
     if not ok:
@@ -205,9 +235,11 @@ def _validate_row(
         for name, cell in raw_row.cells.items()
         if name not in schema.names and _as_text(cell.value)
     )
-    row_type = ROW_TYPES[schema.name]
-    names = {f.name for f in fields(row_type)}
-    return row_type(**{k: v for k, v in values.items() if k in names}, extra=extra)
+    if schema.row_type is Record:
+        visibility = values.pop("visibility", "public")
+        return Record(tuple(values.items()), visibility, extra)
+    names = {f.name for f in fields(schema.row_type)}
+    return schema.row_type(**{k: v for k, v in values.items() if k in names}, extra=extra)
 
 
 def _as_text(value: Any) -> str:
@@ -234,7 +266,14 @@ def _parse(cell: RawCell | None, column: Column) -> tuple[Any, str | None]:
 
 
 def _parse_str(value: Any, column: Column) -> tuple[Any, str | None]:
-    return _as_text(value), None
+    """Free text; where the column names usual values (people's ``group``), one
+    of them in any case or plural ("Trustees") is kept as that value."""
+    text = _as_text(value)
+    word = text.lower()
+    for choice in column.choices:
+        if word in (choice, f"{choice}s"):
+            return choice, None
+    return text, None
 
 
 def _parse_date(value: Any, column: Column) -> tuple[Any, str | None]:
@@ -284,6 +323,7 @@ def _parse_decimal(value: Any, column: Column) -> tuple[Any, str | None]:
 
 def _parse_enum(value: Any, column: Column) -> tuple[Any, str | None]:
     text = _as_text(value).lower()
+    text = ALIASES.get(text, text) if ALIASES.get(text) in column.choices else text
     if text in column.choices:
         return text, None
     return None, (
@@ -301,17 +341,18 @@ _PARSERS = {
 }
 
 
-def _check_unique_ids(table: RawTable, diags: Diagnostics) -> None:
+def _check_unique(table: RawTable, column: str, name: str, diags: Diagnostics) -> None:
     first: dict[str, Location] = {}
+    what = "donor" if name == "donors" else name
     for row in table.rows:
-        cell = row.cells.get("id")
+        cell = row.cells.get(column)
         ident = _as_text(cell.value) if cell else ""
         if not ident or cell is None:
             continue
         if ident in first:
             diags.error(
                 cell.location,
-                f"duplicate donor id '{ident}' (first used at {_short(first[ident])})",
+                f"duplicate {what} {column} '{ident}' (first used at {_short(first[ident])})",
             )
         else:
             first[ident] = cell.location
@@ -335,7 +376,7 @@ def completeness(year: FiscalYear, diags: Diagnostics) -> None:
         diags.warning(
             _table_location(root, "activities"), "no public activities: the year has no summary"
         )
-    if not any(p.group == "board" and p.visibility == "public" for p in year.people):
+    if not any(p.group.lower() in BOARD_GROUPS and p.visibility == "public" for p in year.people):
         diags.warning(_table_location(root, "people"), "no board members listed (people table)")
     kinds = {f.kind for f in year.finances if f.visibility == "public"}
     for kind in ("income", "expense"):

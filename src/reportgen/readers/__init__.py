@@ -7,6 +7,7 @@ reports what it cannot read as diagnostics; typing and rules come later, in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def read_report(root: Path, diags: Diagnostics) -> RawReport:
     tables = {}
     data = root / "data"
     files = sorted(p for p in data.iterdir() if p.is_file()) if data.is_dir() else []
-    for name, schema in TABLES.items():
+    declared = {d.name: d for d in config.declared_tables} if config is not None else {}
+    kinds = {**{n: t.required for n, t in TABLES.items()}, **{n: True for n in declared}}
+    for name, required in kinds.items():
         # File names are matched without regard to case: Lobbying.CSV is lobbying.csv.
         found = [p for ext in TABLE_EXTENSIONS for p in files if p.name.lower() == f"{name}{ext}"]
         if len(found) > 1:
@@ -45,7 +48,7 @@ def read_report(root: Path, diags: Diagnostics) -> RawReport:
             )
             continue
         if not found:
-            if schema.required:
+            if required:
                 diags.error(
                     Location(data / f"{name}.csv"),
                     f"missing required file: data/{name}.csv (or data/{name}.xlsx)",
@@ -54,12 +57,18 @@ def read_report(root: Path, diags: Diagnostics) -> RawReport:
         table = read_table(name, found[0], diags)
         if table is not None:
             tables[name] = table
-    known = [f"{n}{e}" for n in TABLES for e in TABLE_EXTENSIONS]
+    known = [f"{n}{e}" for n in kinds for e in TABLE_EXTENSIONS]
     for path in files:
-        if path.suffix.lower() in TABLE_EXTENSIONS and path.stem.lower() not in TABLES:
+        if path.suffix.lower() in TABLE_EXTENSIONS and path.stem.lower() not in kinds:
+            hint = did_you_mean(path.name, known)
+            stem = path.stem.lower()
+            declaration = (
+                f'; to show it, declare it in report.toml: [tables.{stem}] title = "..."'
+                if re.fullmatch(r"[a-z][a-z0-9_-]*", stem)
+                else ""
+            )
             diags.warning(
-                Location(path),
-                f"unknown table '{path.name}' is ignored{did_you_mean(path.name, known)}",
+                Location(path), f"unknown table '{path.name}' is ignored{hint or declaration}"
             )
     narratives = tuple(read_narratives(root / "narrative", diags))
     return RawReport(root, config, tables, narratives)
