@@ -34,9 +34,9 @@ FLOOR = """
 import sys
 from pathlib import Path
 from weasyprint import HTML
-from reportgen.fetch import Sandbox
+from reportgen.gate import Gate
 from reportgen.pdf import _fetcher
-fetcher = _fetcher(Sandbox.of([Path(sys.argv[3])]))
+fetcher = _fetcher(Gate.of(Path(sys.argv[3])))
 html = open(sys.argv[1], encoding="utf-8").read()
 HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(sys.argv[4])
 """
@@ -48,9 +48,9 @@ import json, sys
 from datetime import datetime
 from pathlib import Path
 from weasyprint import HTML, Attachment
-from reportgen.fetch import Sandbox
+from reportgen.gate import Gate
 from reportgen.pdf import _fetcher
-fetcher = _fetcher(Sandbox.of([Path(sys.argv[3])]))
+fetcher = _fetcher(Gate.of(Path(sys.argv[3])))
 html = open(sys.argv[1], encoding="utf-8").read()
 options = json.loads(Path(sys.argv[5]).read_text())
 when = datetime.fromisoformat(options["stamp"])
