@@ -434,14 +434,21 @@ class _Checker:
             return None
         return str(value)
 
-    def tags(self, key: str) -> tuple[str, ...] | None:
-        from reportgen.languages import tag_problem
-
+    def _list(self, key: str) -> list[Any] | None:
+        """A setting that must be a non-empty list, or None (reported) when it is not."""
         value = self._get(key)
         if value is None:
             return None
         if not isinstance(value, list) or not value:
             self.diags.error(self.where(key), f"'{key}' must be a non-empty list of strings")
+            return None
+        return value
+
+    def tags(self, key: str) -> tuple[str, ...] | None:
+        from reportgen.languages import tag_problem
+
+        value = self._list(key)
+        if value is None:
             return None
         good = []
         for item in value:
@@ -453,11 +460,8 @@ class _Checker:
         return tuple(dict.fromkeys(good)) or None
 
     def string_list(self, key: str, choices: tuple[str, ...]) -> tuple[str, ...] | None:
-        value = self._get(key)
+        value = self._list(key)
         if value is None:
-            return None
-        if not isinstance(value, list) or not value:
-            self.diags.error(self.where(key), f"'{key}' must be a non-empty list of strings")
             return None
         good = []
         for item in value:
