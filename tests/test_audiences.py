@@ -59,7 +59,7 @@ def test_one_letter_per_donor_with_safe_unique_names(built_sample: BuiltSample) 
     names = sorted(p.name for p in (built_sample.out / "fy2012/donors").iterdir())
     assert names == [
         "d-001.pdf", "d-002.pdf", "d-003.pdf", "d-004.pdf", "d-006.pdf", "d-007.pdf",
-        "d-008.pdf", "emily-carter.pdf",
+        "d-008.pdf", "d-009.pdf", "emily-carter.pdf",
     ]  # fmt: skip
 
 
@@ -70,12 +70,12 @@ def test_each_donor_appears_in_their_own_letter_and_nowhere_else(built_sample: B
         str(path.relative_to(folder)): compact(ParsedPdf(path).all_text())
         for path in [*folder.glob("*/*.pdf")]
     }
-    for language in ("en", "ja"):
+    for language in ("en", "ja", "ko"):
         texts[f"{language}/annual-report.html"] = compact(
             re.sub(r"<[^>]+>", " ", (folder / language / "annual-report.html").read_text())
         )
     editions = [name for name in texts if not name.startswith("donors/")]
-    assert len(editions) == 8
+    assert len(editions) == 12
     for key, row in letters.items():
         own = f"donors/{key.lower()}.pdf"
         first_page = compact(ParsedPdf(folder / own).text(1))
@@ -149,7 +149,7 @@ def test_letters_are_the_same_serial_or_parallel(
     out = tmp_path / f"out{workers}"
     build(sample_set / "fy2012", out, ["donor"], workers=workers)
     letters = sorted((out / "fy2012/donors").glob("*.pdf"))
-    assert len(letters) == 8
+    assert len(letters) == 9
     assert all(ParsedPdf(p).page_count >= 2 for p in letters)
 
 

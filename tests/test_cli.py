@@ -99,8 +99,8 @@ def test_build_reports_what_it_wrote(sample_set: Path, tmp_path: Path) -> None:
     assert "annual-report.pdf (" in result.stdout and " pages)" in result.stdout
     assert "annual-report.html (" in result.stdout
     assert "handout.pdf (" in result.stdout and "donor.pdf (" in result.stdout
-    assert result.stdout.count("/donors/") == 8
-    assert result.stdout.strip().splitlines()[-1].startswith("built 16 files in ")
+    assert result.stdout.count("/donors/") == 9
+    assert result.stdout.strip().splitlines()[-1].startswith("built 21 files in ")
     assert "rendering fy2012: donor letters" in result.stderr
 
 

@@ -76,7 +76,7 @@ def _languages(sample_set: Path, tags: str, extra: str = "") -> Path:
     """The sample set building ``tags`` (a TOML array), plus ``extra`` settings."""
     from tests.test_bad_input import replace
 
-    replace(sample_set / "organization.toml", 'languages = ["en", "ja"]', f"languages = {tags}")
+    replace(sample_set / "organization.toml", 'languages = ["en", "ja", "ko"]', f"languages = {tags}")
     if extra:
         path = sample_set / "fy2012/report.toml"
         path.write_text(path.read_text("utf-8") + "\n" + extra, "utf-8")
@@ -276,7 +276,7 @@ def test_a_donor_language_the_report_does_not_build_is_a_warning(sample_set: Pat
     assert result.ok
     assert any(
         d.location.path.name == "donors.csv" and d.location.line == 2
-        and "language 'fr' is not one this report builds (en, ja)" in d.message
+        and "language 'fr' is not one this report builds (en, ja, ko)" in d.message
         for d in result.diagnostics
     )  # fmt: skip
     assert not any("'JA'" in d.message for d in result.diagnostics)
