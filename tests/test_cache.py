@@ -87,13 +87,13 @@ def test_one_narrative_file_re_renders_only_what_shows_it(
     sample_set: Path, tmp_path: Path, counting: dict[str, int]
 ) -> None:
     year = sample_set / "fy2012"
-    build(year, tmp_path / "out", workers=1)
+    build(year, tmp_path / "out", workers=1, languages=["en", "ja"])
     # Per language, the annual report and the donor edition see the same public data:
     # one analysis between them. Two languages: 4 analyses, 6 documents.
     assert counting == {"analyse": 4, "compose": 6}
     notes = year / "narrative/04-internal-notes.en.md"  # handout only
     notes.write_text(notes.read_text() + "\nA new internal note.\n")
-    build(year, tmp_path / "out", workers=1)
+    build(year, tmp_path / "out", workers=1, languages=["en", "ja"])
     assert counting == {"analyse": 4, "compose": 7}  # the English handout alone
     assert "A new internal note." not in (tmp_path / "out/fy2012/en/annual-report.html").read_text()
 
@@ -102,10 +102,10 @@ def test_a_data_change_redraws_the_charts(
     sample_set: Path, tmp_path: Path, counting: dict[str, int]
 ) -> None:
     year = sample_set / "fy2012"
-    build(year, tmp_path / "out", ["annual-report"], workers=1)
+    build(year, tmp_path / "out", ["annual-report"], workers=1, languages=["en", "ja"])
     lobbying = year / "data/lobbying.csv"
     lobbying.write_text(lobbying.read_text().replace("Embassy,", "Ministry,", 1))
-    build(year, tmp_path / "out", ["annual-report"], workers=1)
+    build(year, tmp_path / "out", ["annual-report"], workers=1, languages=["en", "ja"])
     # The Japanese edition reads target_type_ja, which did not change: only English redraws.
     assert counting == {"analyse": 3, "compose": 3}
 
@@ -128,7 +128,7 @@ def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     count, heavy = json.loads(result.stdout)
-    assert (count, heavy) == (16, [])
+    assert (count, heavy) == (21, [])
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == stamps
 
 
@@ -244,7 +244,7 @@ def test_swapped_entries_are_misses_not_wrong_documents(
     # entries, neither under the key it now sits at.
     year = sample_set / "fy2012"
     out = tmp_path / "out"
-    build(year, out, ["annual-report"])
+    build(year, out, ["annual-report"], languages=["en", "ja"])
     documents = [p for p in _entries(out) if p.relative_to(out / FOLDER).parts[0] == "document"]
     assert len(documents) == 2
     first, second = (p.read_bytes() for p in documents)
@@ -253,7 +253,7 @@ def test_swapped_entries_are_misses_not_wrong_documents(
     for path in _entries(out):
         if path.relative_to(out / FOLDER).parts[0] == "build":
             path.unlink()  # so that the build asks for the documents
-    build(year, out, ["annual-report"])
+    build(year, out, ["annual-report"], languages=["en", "ja"])
     cold = _files(built_sample.out)  # every edition, built cold
     assert len(_files(out)) == 4
     assert _files(out) == {name: cold[name] for name in _files(out)}

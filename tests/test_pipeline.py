@@ -34,7 +34,7 @@ def test_a_report_set_builds_every_year(built_set: BuiltSample) -> None:
     assert names == [
         f"{year}/{lang}/annual-report.{ext}"
         for year in ("fy2011", "fy2012")
-        for lang in ("en", "ja")
+        for lang in ("en", "ja", "ko")
         for ext in ("html", "pdf")
     ]
     first_year = (out / "fy2011/en/annual-report.html").read_text()
