@@ -407,3 +407,30 @@ def test_the_codec_refuses_to_store_a_class_it_does_not_list() -> None:
         encode(WrittenFile(Path("x"), 1))
     with pytest.raises(CodecError):
         encode({1, 2})
+
+
+def test_an_entry_too_large_to_be_ours_is_not_read_and_is_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reportgen.cache
+
+    store = Cache(tmp_path / FOLDER)
+    key = "3" * 64
+    store.put("document", key, {"a.pdf": (b"%PDF-1.7", 1)})
+    entry = tmp_path / FOLDER / "document" / key[:2] / key[2:]
+    with entry.open("r+b") as handle:  # sparse: no disk, but a size no entry has
+        handle.truncate(reportgen.cache.MAX_ENTRY + 1)
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        assert store.get("document", key, dict) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20, peak  # refused by its size, never read into memory
+    assert not entry.exists()
+    # And a value larger than the limit is simply not kept.
+    monkeypatch.setattr(reportgen.cache, "MAX_ENTRY", 64)
+    store.put("document", key, {"a.pdf": (b"x" * 100, 1)})
+    assert not entry.exists()

@@ -37,6 +37,9 @@ MAGIC = b"reportgen cache entry 2\n"  # then the MAC, then the codec's bytes
 BLOB = "blob"  # outputs by their own SHA-256
 _SECRET_SIZE = 32
 _MAC_SIZE = hashlib.sha256().digest_size
+# Far above any entry a build writes (a year's letters are a few MB): a larger
+# file in the folder was not written by reportgen and is not read into memory.
+MAX_ENTRY = 256 * 2**20
 
 T = TypeVar("T")
 
@@ -190,6 +193,9 @@ class Cache:
         if self.root is None:
             return
         payload = encode(value)  # a value it cannot hold is our bug: raise
+        if len(MAGIC) + _MAC_SIZE + len(payload) > MAX_ENTRY:
+            log.info("cache entry %s/%s not kept: %d bytes", kind, key, len(payload))
+            return
         path = self._path(kind, key)
         temporary = None
         try:
@@ -228,6 +234,9 @@ def _read_entry(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     with os.fdopen(handle, "rb") as source:
-        if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+        facts = os.fstat(source.fileno())
+        if not stat.S_ISREG(facts.st_mode):
             raise BadEntry("not a regular file")
-        return source.read()
+        if facts.st_size > MAX_ENTRY:
+            raise BadEntry(f"{facts.st_size:,} bytes, more than any entry reportgen writes")
+        return source.read(MAX_ENTRY + 1)
