@@ -167,7 +167,7 @@ CASES: list[tuple[str, Mutation, str]] = [
             "Dear members",
             "[Click](javascript:alert(1)) Dear members",
         ),
-        "reports/fy2012/narrative/01-message.en.md:5: link 'javascript:alert(1)' is not allowed: "
+        "reports/fy2012/narrative/01-message.en.md:6: link 'javascript:alert(1)' is not allowed: "
         "use a file inside the report folder or an http(s) URL",
     ),
     (
@@ -182,13 +182,13 @@ CASES: list[tuple[str, Mutation, str]] = [
             'primary_color = "#1f3a5f"',
             'primary_color = "navy; background: url(http://x)"',
         ),
-        "reports/organization.toml:19: 'primary_color': 'navy; background: url(http://x)' "
+        "reports/organization.toml:39: 'primary_color': 'navy; background: url(http://x)' "
         "is not a colour such as #1f3a5f",
     ),
     (
         "a page size that does not exist",
         lambda y: replace(y.parent / "organization.toml", 'page_size = "A4"', 'page_size = "a5"'),
-        "reports/organization.toml:21: 'page_size': 'a5' is not one of A4, Letter",
+        "reports/organization.toml:41: 'page_size': 'a5' is not one of A4, Letter",
     ),
     (
         "a required key missing",

@@ -61,7 +61,8 @@ def test_every_chart_is_inline_svg_with_alt_text_and_data(tags: list[Any], page_
     for chart in CHART_IDS:
         assert chart in figures
     labelled = [a["aria-label"] for t, a in tags if a.get("role") == "img" and a.get("aria-label")]
-    assert len(labelled) == len(CHART_IDS)
+    # One alt text per chart (a chart with a phone drawing labels both drawings alike).
+    assert len(set(labelled)) == len(CHART_IDS)
     assert page_html.count("<svg") >= len(CHART_IDS)
     assert page_html.count('<details class="chart-data">') == len(CHART_IDS)
 
@@ -98,7 +99,7 @@ def test_renders_in_chromium_without_any_request(built_sample: BuiltSample) -> N
         assert [r for r in requests if not r.startswith("data:")] == [url]
         assert not errors
         for chart in CHART_IDS:
-            box = page.locator(f"#{chart} svg").bounding_box()
+            box = page.locator(f"#{chart} svg:visible").bounding_box()
             assert box and box["width"] > 200 and box["height"] > 80, chart
         assert page.locator("h1").inner_text() == "Annual Report FY2012"
         # The data behind a chart is one click away.

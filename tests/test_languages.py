@@ -76,7 +76,9 @@ def _languages(sample_set: Path, tags: str, extra: str = "") -> Path:
     """The sample set building ``tags`` (a TOML array), plus ``extra`` settings."""
     from tests.test_bad_input import replace
 
-    replace(sample_set / "organization.toml", 'languages = ["en", "ja", "ko"]', f"languages = {tags}")
+    replace(
+        sample_set / "organization.toml", 'languages = ["en", "ja", "ko"]', f"languages = {tags}"
+    )
     if extra:
         path = sample_set / "fy2012/report.toml"
         path.write_text(path.read_text("utf-8") + "\n" + extra, "utf-8")
@@ -206,7 +208,7 @@ def test_british_english_dates_in_tables_and_spelling(sample_set: Path, tmp_path
     year = _languages(sample_set, '["en-GB"]')
     build(year, tmp_path / "out", ["annual-report"], languages=["en-GB"])
     html = (tmp_path / "out/fy2012/annual-report.html").read_text("utf-8")
-    assert "10 September 2012" in html  # the first activity's row
+    assert "10 Sept 2012" in html  # the first activity's row: CLDR en_GB's medium date
     assert "Sep 10, 2012" not in html
     assert "Financial year" in html and "Programmes" in html
 
@@ -218,7 +220,8 @@ def test_plain_english_keeps_v1_formats() -> None:
 
     day = date(2012, 9, 10)
     assert i18n.format_date(day, "en") == "10 September 2012"
-    assert i18n.format_date(day, "en", "table") == "Sep 10, 2012"
+    # Tables put the day first, as the long dates of the prose do (issue 13).
+    assert i18n.format_date(day, "en", "table") == "10 Sep 2012"
     assert i18n.format_date(day, "en-US") == "September 10, 2012"
     assert i18n.format_date(day, "ja", "table") == "2012年9月10日"
     assert i18n.format_date(day, "ko", "table") == "2012년 9월 10일"
@@ -283,3 +286,18 @@ def test_a_donor_language_the_report_does_not_build_is_a_warning(sample_set: Pat
     year = load_year(sample_set / "fy2012", Diagnostics())
     assert year is not None
     assert [d.language for d in year.donors[:2]] == [None, "ja"]  # None: the first language
+
+
+def test_the_donor_language_warning_comes_with_the_errors_too(sample_set: Path) -> None:
+    from tests.test_bad_input import set_cell
+
+    set_cell(sample_set / "fy2012/data/donors.csv", 2, "language", "fr")
+    set_cell(sample_set / "fy2012/data/donors.csv", 3, "amount", "lots")  # an error beside it
+    result = check(sample_set / "fy2012")
+    assert not result.ok
+    found = {
+        (d.severity.value, d.location.line)
+        for d in result.diagnostics
+        if d.location.path.name == "donors.csv"
+    }
+    assert {("error", 3), ("warning", 2)} <= found

@@ -20,8 +20,8 @@ def test_a_letter_shows_pence_only_when_its_gift_has_them(tmp_path: Path) -> Non
     year = load_year(tmp_path / "uk/fy2024", diags)
     assert year is not None, list(diags)
     letters = {letter.salutation: letter for letter in make_letters(year, None)}
-    church = letters["Dear friends at St Mary's"]
-    andrew = letters["Dear Andrew"]
+    church = letters["Dear friends at St Mary's,"]
+    andrew = letters["Dear Andrew,"]
     # the default wording and the report's own letter (role: letter) alike
     assert "£1,200.50" in church.thanks and "£1,200.50" in (church.body_html or "")
     assert "£60 " in andrew.thanks and "£60.00" not in andrew.thanks
@@ -30,5 +30,5 @@ def test_a_letter_shows_pence_only_when_its_gift_has_them(tmp_path: Path) -> Non
     year = load_year(tmp_path / "uk/fy2024", Diagnostics())
     assert year is not None
     plain = {letter.salutation: letter for letter in make_letters(year, None)}
-    assert plain["Dear Andrew"].body_html is None
-    assert "Your gift of £60 in 2024–25" in plain["Dear Andrew"].thanks
+    assert plain["Dear Andrew,"].body_html is None
+    assert "Your gift of £60 in 2024–25" in plain["Dear Andrew,"].thanks

@@ -170,6 +170,11 @@ def _svg_texts(html: str) -> list[str]:
     for svg in re.findall(r"<svg\b.*?</svg>", html, re.S):
         root = ElementTree.fromstring(svg)
         texts += ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        # A long label is drawn on two lines (one <text> each, in one group).
+        for group in root.iter("{http://www.w3.org/2000/svg}g"):
+            lines = [t for t in group if t.tag == "{http://www.w3.org/2000/svg}text"]
+            if len(lines) > 1:
+                texts.append(" ".join("".join(t.itertext()) for t in lines))
     return texts
 
 
@@ -200,7 +205,8 @@ def test_dollars_in_every_chart_label_are_drawn_literally(
     assert "DEEP-EMPHASIS" in html and "DEEP-QUOTE" in html
     pdf = ParsedPdf(sample_set.parent / "out/fy2012/en/annual-report.pdf").all_text()
     assert DOLLARS["finances"] in pdf
-    assert "DEEP-EMPHASIS" in pdf and "DEEP-QUOTE" in pdf
+    # Nineteen quote levels leave a narrow measure: the line may break at the hyphen.
+    assert "DEEP-EMPHASIS" in pdf and "DEEP-QUOTE" in pdf.replace("DEEP- ", "DEEP-")
 
 
 @pytest.mark.parametrize(

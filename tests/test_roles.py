@@ -25,7 +25,12 @@ GIVING = (
 
 
 def _organization(reports: Path, lines: str) -> None:
-    replace(reports / "organization.toml", "[organization]\n", "[organization]\n" + lines)
+    """Put ``lines`` in [organization], in place of the sample's own
+    registration and giving (and their translations)."""
+    path = reports / "organization.toml"
+    own = re.compile(r'^(registration|giving)(_[\w-]+)? = (\[.*?\]|""".*?"""|".*?")\n', re.M | re.S)
+    path.write_text(own.sub("", path.read_text(encoding="utf-8")), encoding="utf-8")
+    replace(path, "[organization]\n", "[organization]\n" + lines)
 
 
 def _errors(year: Path) -> list[str]:

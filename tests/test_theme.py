@@ -240,3 +240,41 @@ def test_the_docs_list_every_template_and_block() -> None:
         assert f"`{name}`" in section, f"{name} is not in the docs"
         for block in re.findall(r"\{%-?\s*block\s+(\w+)", path.read_text("utf-8")):
             assert f"`{block}`" in section, f"block {block} of {name} is not in the docs"
+
+
+@pytest.mark.browser
+def test_a_theme_cannot_make_the_html_edition_run_a_script(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    from tests.browser import available, chromium
+
+    if not available():
+        pytest.skip("no /usr/bin/chromium")
+    _theme(sample_set, {
+        "annual-report.html.j2": '{% extends "builtin/annual-report.html.j2" %}\n'
+        "{% block back_cover_text %}<script>document.title = 'RAN';</script>"
+        "<details open ontoggle=\"document.title = 'RAN'\"><summary>s</summary></details>"
+        "{% endblock %}\n",
+    })  # fmt: skip
+    page = _build(sample_set / "fy2012", tmp_path / "out") / "annual-report.html"
+    text = page.read_text("utf-8")
+    assert "<script>document.title = 'RAN';</script>" in text  # printed, as the theme said
+    head = text.split("<head", 1)[1].split(">", 1)[1]
+    assert head.startswith('<meta http-equiv="Content-Security-Policy"')
+    with chromium() as browser:
+        tab = browser.new_page()
+        blocked: list[str] = []
+        tab.on("console", lambda m: blocked.append(m.text))
+        tab.goto(page.as_uri())
+        tab.wait_for_load_state("load")
+        assert tab.title() != "RAN"
+        assert any("Content Security Policy" in m for m in blocked)
+
+
+def test_the_policy_goes_first_even_before_a_themes_early_markup() -> None:
+    from reportgen.html import POLICY_META, locked_down
+
+    normal = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head><body></body>'
+    assert locked_down(normal).index(POLICY_META) == normal.index("<head>") + len("<head>")
+    early = "<!DOCTYPE html><script>x()</script><html><head></head><body></body>"
+    assert locked_down(early).startswith("<!DOCTYPE html>" + POLICY_META + "<script>")

@@ -32,11 +32,12 @@ def test_data_values_and_narrative_print_literally(sample_set: Path, tmp_path: P
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "<script" not in html and "<iframe" not in html and "<b>raw" not in html
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; {{ 7*7 }}" in html
+    # As text, never markup; its straight quotes curled like any text's (issue 13).
+    assert "&lt;script&gt;alert(“x”)&lt;/script&gt; {{ 7*7 }}" in html
     assert "{% if 1 %}jinja{% endif %}" in html
     assert "&lt;b&gt;raw&lt;/b&gt;" in html
     text = ParsedPdf(tmp_path / "out/fy2012/en/annual-report.pdf").all_text()
-    assert '<script>alert("x")</script> {{ 7*7 }}' in text
+    assert "<script>alert(“x”)</script> {{ 7*7 }}" in text
     assert "<b>raw</b>" in text
 
 

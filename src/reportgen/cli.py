@@ -157,6 +157,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     is_flag=True,
     help="Render everything anew (the cache lives in OUT/.reportgen-cache, safe to delete).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 2, nothing written) when the preflight of the laid-out pages warns: "
+    "text over text, content outside its box, sparse pages, lone headings, broken words, "
+    "missing glyphs, fonts embedded for one character.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.pass_context
 def build(
@@ -169,6 +176,7 @@ def build(
     pdf_variant: str | None,
     print_marks: bool | None,
     no_cache: bool,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Validate REPORT_DIR and write its editions under OUT/<year>/.
@@ -184,7 +192,7 @@ def build(
         result = run_build(
             report_dir, out, editions or None, progress=progress, workers=jobs,
             cache=not no_cache, pdf_variant=pdf_variant, print_marks=print_marks or None,
-            languages=languages or None,
+            languages=languages or None, strict=strict,
         )  # fmt: skip
         _echo_diagnostics(result.diagnostics)
         if not quiet:
@@ -247,15 +255,19 @@ def check(ctx: click.Context, report_dir: Path) -> None:
 class _Progress:
     """Steps as lines, long runs as a bar, all on standard error."""
 
-    def __init__(self) -> None:
+    def __init__(self, verb: str = "rendering") -> None:
         self._bar: Any = None
+        self._verb = verb
 
     def step(self, message: str) -> None:
         click.echo(f"  {message}", err=True)
 
     def start(self, label: str, total: int) -> None:
         self._bar = click.progressbar(
-            length=total, label=f"  rendering {label}", file=sys.stderr, show_pos=True
+            length=total,
+            label="  " + f"{self._verb} {label}".strip(),
+            file=sys.stderr,
+            show_pos=True,
         )
         self._bar.__enter__()
 
@@ -267,6 +279,103 @@ class _Progress:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
+
+
+class _SendUi(_Progress):
+    """``send``'s plan and messages on standard output; steps, bars and the
+    question on standard error."""
+
+    def __init__(self) -> None:
+        super().__init__(verb="")
+
+    def say(self, line: str) -> None:
+        click.echo(line)
+
+    def warn(self, diagnostics: Iterable[Diagnostic]) -> None:
+        _echo_diagnostics(diagnostics)
+
+    def confirm(self, question: str) -> bool:
+        try:
+            return click.confirm(question, default=False, err=True)
+        except click.Abort:  # Ctrl-C or the end of input at the question: a no
+            click.echo("", err=True)
+            return False
+
+
+@cli.command()
+@click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--send", "really", is_flag=True, help="Send. Without it, a dry run: show the "
+              "plan and the first messages, send nothing.")  # fmt: skip
+@click.option("--yes", is_flag=True, help="With --send: do not ask before sending.")
+@click.option("--to", metavar="ADDRESS", help="Send every message to this one test address "
+              "instead of the donors (not recorded in the send log).")  # fmt: skip
+@click.option(
+    "--rate", type=click.IntRange(min=1), default=30, show_default=True,
+    help="At most this many messages a minute.",
+)  # fmt: skip
+@click.option("--resend-changed", is_flag=True, help="Send again the letters that changed "
+              "since they were sent.")  # fmt: skip
+@click.option("--resend-unknown", is_flag=True, help="Send again the letters whose sending "
+              "was cut off mid-message (they may have arrived: check first).")  # fmt: skip
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+    show_default=True, help="The output folder the build writes the letters into.",
+)  # fmt: skip
+@click.pass_context
+def send(
+    ctx: click.Context,
+    report_dir: Path,
+    really: bool,
+    yes: bool,
+    to: str | None,
+    rate: int,
+    resend_changed: bool,
+    resend_unknown: bool,
+    out: Path,
+) -> None:
+    """E-mail each donor of REPORT_DIR (one year) their letter, once.
+
+    Builds first (as `reportgen build`), then sends through the [email]
+    settings' server. The password comes from the environment variable
+    REPORTGEN_SMTP_PASSWORD or the system keyring (`keyring set reportgen-smtp
+    USERNAME`). Exit 0: all sent (or a clean dry run); 1: some not sent, each
+    named; 2: bad settings or input, nothing sent.
+    """
+    from reportgen.send import Options, run
+
+    def action() -> int:
+        options = Options(send=really, yes=yes, to=to, rate=rate,
+                          resend_changed=resend_changed, resend_unknown=resend_unknown)  # fmt: skip
+        outcome = run(report_dir, out, options, _SendUi())
+        for line in _send_summary(outcome):
+            click.echo(line, err=line.startswith("reportgen:"))
+        return outcome.exit_code
+
+    _run(ctx.obj["debug"], action)
+
+
+def _send_summary(outcome: Any) -> list[str]:
+    """The end of a send: what went, what did not (each named), and why."""
+    lines = [f"failed: {who}: {why}" for who, why in outcome.failed]
+    lines += [f"unknown, maybe sent: {who}" for who in outcome.unknown]
+    lines += [f"refused address: {who}: {why}" for who, why in outcome.refused]
+    counts = (
+        f"{len(outcome.sent)} sent, {outcome.already_sent} already sent before, "
+        f"{len(outcome.failed)} failed, {len(outcome.unknown)} unknown, "
+        f"{len(outcome.changed)} changed and not resent, {len(outcome.refused)} refused, "
+        f"{len(outcome.without_email)} without an email"
+    )
+    if outcome.dry_run:
+        lines.append("dry run: nothing was sent (add --send to send)")
+    else:
+        lines.append(counts + (f" (to the test address {outcome.test_address})"
+                               if outcome.test_address else ""))  # fmt: skip
+    if outcome.stopped is not None:
+        lines.append(
+            f"reportgen: stopped after {len(outcome.sent)} message(s); the send log is up to "
+            "date: run the same command again to send the rest"
+        )
+    return lines
 
 
 def _day(value: str | None) -> date | None:
@@ -300,6 +409,17 @@ def _day(value: str | None) -> date | None:
     help="Without --from: the fiscal year's first day (it ends a year later less a day). "
     "Default: 1 January of this year.",
 )
+@click.option(
+    "--workbook",
+    is_flag=True,
+    help="Without --from: the starter data as one workbook, data/year.xlsx, a sheet per table "
+    "with an example row (instead of a CSV file per table).",
+)
+@click.option(
+    "--word",
+    is_flag=True,
+    help="Without --from: the starter narrative as Word documents (.docx) instead of Markdown.",
+)
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -307,6 +427,8 @@ def new(
     previous: Path | None,
     copy_assets: bool,
     start: date | None,
+    workbook: bool,
+    word: bool,
 ) -> None:
     """Start a new fiscal year in REPORT_DIR (which must not exist yet).
 
@@ -315,7 +437,7 @@ def new(
     from reportgen.scaffold import new_year
 
     def action() -> int:
-        written = new_year(report_dir, previous, copy_assets, start)
+        written = new_year(report_dir, previous, copy_assets, start, workbook, word)
         for rel in written:
             click.echo(f"created {_display(report_dir / rel)}")
         click.echo(f"next: fill in {_display(report_dir)} and run: reportgen check {report_dir}")

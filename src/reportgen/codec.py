@@ -34,6 +34,8 @@ _CLASSES: dict[str, str] = {
     "KeyFigures": "reportgen.figures",
     "Indicator": "reportgen.model",
     "ChartAsset": "reportgen.charts",
+    "Rendered": "reportgen.documents",
+    "Finding": "reportgen.preflight",
 }
 
 _LENGTH = 8  # bytes of the header's length, little-endian

@@ -22,6 +22,8 @@ from reportgen.model import (
     LANGUAGES,
     PDF_VARIANTS,
     CoverImage,
+    EmailSettings,
+    NarrativeFile,
     Organization,
     ReportConfig,
     Signatory,
@@ -37,12 +39,12 @@ TOP_KEYS = {
     "title", "fiscal_year", "start", "end", "language", "languages", "currency",
     "editions", "organization", "theme", "signatory", "published", "pdf_table_rows",
     "pdf_variant", "print_marks", "key_figures", "tables", "cover_image", "cover_image_alt",
-    "cover_image_credit", "theme_dir", "labels",
+    "cover_image_credit", "theme_dir", "labels", "email", "narrative",
 }  # fmt: skip
 TRANSLATABLE = {
     "title", "organization.name", "organization.short_name", "organization.address",
     "signatory.name", "signatory.role", "organization.registration", "organization.giving",
-    "cover_image_alt", "cover_image_credit",
+    "cover_image_alt", "cover_image_credit", "email.subject",
 }  # fmt: skip
 TABLE_KEYS = {
     "organization": {
@@ -57,7 +59,11 @@ TABLE_KEYS = {
     },
     "theme": {"primary_color", "accent_color", "page_size", "font"},
     "signatory": {"name", "role"},
+    "email": {"host", "port", "security", "username", "from", "reply_to", "subject"},
 }
+SECURITY = ("starttls", "tls", "none")
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FONT = re.compile(r"[^\W_][^\W_ \-]*(?:[ \-][^\W_]+)*")  # letters, digits, spaces, hyphens
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -196,13 +202,15 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
             elif isinstance(value, str) and value.strip():
                 text = value.strip()
                 if base == "organization.giving":
-                    text = _markdown(text, key, where, root, diags) or ""
+                    text = _markdown(text, key, where, root, diags, language) or ""
                 translations.append((base, language, text))
             else:
                 diags.error(where, f"'{key}' must be a non-empty string")
     for key, (_, src) in merged.items():
         table, _, sub = key.partition(".")
         if sub:
+            if table == "email" and sub == "password":
+                continue  # refused, with its own message, by _Checker.email
             if sub not in TABLE_KEYS[table]:
                 diags.warning(
                     src.where(sub, table),
@@ -253,6 +261,8 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         else ()
     )
     theme_dir = checker.theme_dir()
+    email = checker.email(translations)
+    narrative_files = _narrative_files(merged, diags)
     if not (title and fiscal_year and start and end and organization) or diags.has_errors:
         return None
     return ReportConfig(
@@ -276,9 +286,23 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         print_marks=marks,
         key_figures=key_figures,
         declared_tables=declared,
+        narrative_files=narrative_files,
         cover=cover,
         theme_dir=theme_dir,
+        email=email,
     )
+
+
+def _narrative_files(
+    merged: dict[str, tuple[Any, _Source]], diags: Diagnostics
+) -> tuple[NarrativeFile, ...]:
+    """``[narrative."<file>"]``: settings for narrative files (narrative_files)."""
+    from reportgen.narrative_files import read_narrative_files
+
+    if "narrative" not in merged:
+        return ()
+    value, src = merged["narrative"]
+    return read_narrative_files(value, src.where, diags)
 
 
 def _named_tags(merged: dict[str, tuple[Any, _Source]]) -> set[str]:
@@ -342,12 +366,15 @@ def _lines(value: Any, key: str, where: Location, diags: Diagnostics) -> tuple[s
     return tuple(v.strip() for v in value)
 
 
-def _markdown(text: str, key: str, where: Location, root: Path, diags: Diagnostics) -> str | None:
+def _markdown(
+    text: str, key: str, where: Location, root: Path, diags: Diagnostics, language: str = "en"
+) -> str | None:
     """A setting written in Markdown (``giving``), as safe HTML, through the
-    narrative's own pipeline: raw HTML escaped, links and pictures checked."""
+    narrative's own pipeline: raw HTML escaped, links and pictures checked;
+    quote marks of ``language`` (a translation's own)."""
     from reportgen.narrative import render_markdown
 
-    return render_markdown(text, where, root, diags, what=f"'{key}'")
+    return render_markdown(text, where, root, diags, what=f"'{key}'", language=language)
 
 
 class _Checker:
@@ -591,6 +618,76 @@ class _Checker:
                     + did_you_mean(str(size), PAGE_SIZES),
                 )
         return Theme(**{**default.__dict__, **values})
+
+    def email(
+        self, translations: list[tuple[str, str, str | tuple[str, ...]]]
+    ) -> EmailSettings | None:
+        """``[email]``, for ``reportgen send``: every key checked where it is written."""
+        from reportgen.mail import sender_problem
+
+        if "email" not in self.merged:
+            return None
+        if "email.password" in self.merged:
+            self.diags.error(self.where("email.password"), (
+                "'password' does not belong in a file of the report folder: set the "
+                "environment variable REPORTGEN_SMTP_PASSWORD or store it in the system "
+                "keyring (see `reportgen send --help`), and delete this line"
+            ))  # fmt: skip
+        host = self.string("email.host", required=True)
+        if host is not None and not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", host):
+            self.diags.error(self.where("email.host"), f"'host': {host!r} is not a host name")
+            host = None
+        security = self.choice("email.security", SECURITY, "starttls")
+        if security == "none" and host is not None and host.strip("[]") not in LOOPBACK:
+            self.diags.error(self.where("email.security"), (
+                f"'security': 'none' sends the password and the letters unencrypted, so it is "
+                f"only for a server on this machine (127.0.0.1 or localhost), not {host!r}: "
+                "use 'starttls' or 'tls'"
+            ))  # fmt: skip
+        port = self._get("email.port")
+        if port is None:
+            port = DEFAULT_PORTS[security]
+        elif not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+            self.diags.error(
+                self.where("email.port"), f"'port': {port!r} is not a port number (1 to 65535)"
+            )
+        addresses = {}
+        for key in ("from", "reply_to"):
+            value = self.string(f"email.{key}", required=key == "from")
+            if value is not None and (problem := sender_problem(value)) is not None:
+                self.diags.error(self.where(f"email.{key}"), f"'{key}': {problem}")
+                value = None
+            addresses[key] = value
+        subject = self.string("email.subject")
+        self._placeholders("email.subject", subject)
+        for base, tag, text in translations:
+            if base == "email.subject":
+                self._placeholders(f"email.subject_{tag}", str(text))
+        if host is None or addresses["from"] is None or not isinstance(port, int):
+            return None
+        return EmailSettings(
+            host=host, sender=addresses["from"], port=port, security=security,
+            username=self.string("email.username"), reply_to=addresses["reply_to"],
+            subject=subject,
+        )  # fmt: skip
+
+    def _placeholders(self, key: str, text: str | None) -> None:
+        """A subject says only what a letter may say: ``{{name}}``, ``{{amount}}``..."""
+        from reportgen.narrative import PLACEHOLDER, PLACEHOLDERS
+
+        table, _, sub = key.partition(".")
+        sources = (
+            (self.merged[key][1],) if key in self.merged else (self.report, self.merged[table][1])
+        )  # a translation: no longer among the keys
+        where = next((w for src in sources if (w := src.where(sub, table)).line),
+                     self.where(table))  # fmt: skip
+        for match in PLACEHOLDER.finditer(text or ""):
+            if match.group(1) not in PLACEHOLDERS:
+                self.diags.error(where, (
+                    f"'{sub}': unknown placeholder '{match.group(0)}': a subject can say "
+                    + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
+                    + did_you_mean(match.group(1), PLACEHOLDERS)
+                ))  # fmt: skip
 
     def signatory(self) -> Signatory | None:
         if "signatory" not in self.merged:

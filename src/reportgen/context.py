@@ -18,12 +18,14 @@ from pathlib import Path
 from reportgen import i18n
 from reportgen.charts import ChartAsset
 from reportgen.figures import KeyFigures
+from reportgen.letters import signature_lines
 from reportgen.model import (
     FiscalYear,
     Indicator,
     NarrativeSection,
     Organization,
     Record,
+    ReportConfig,
     Signatory,
 )
 from reportgen.theme import Palette
@@ -68,6 +70,7 @@ class Table:
     footer: tuple[str, ...] | None = None
     print_rows: tuple[Row, ...] | None = None  # a long table's rows in print; None: all
     print_note: str | None = None  # says what print leaves out, and where it is
+    dates: tuple[int, ...] = ()  # columns of dates: never wrapped inside
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,15 @@ class RenderContext:
     # The report's own wording of a part, by role (narrative.ROLES): donor-letter,
     # how-to-give, back-cover; absent roles keep the built-in wording.
     roles: Mapping[str, NarrativeSection] = field(default_factory=dict)
+    title_size: str = ""  # "", "m", "l" or "xl": the cover title's type size, by its length
+    # Members' editions: which internal rows their figures count that the
+    # public report leaves out ("including 4 internal activities ...").
+    internal_note: str | None = None
+    # The edition as it follows a personal donor letter: without its own
+    # general letter, which the personal one replaces.
+    after_letter: bool = False
+    # The signatory's printed signature, in the language's order (letters.signature_lines).
+    signature: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,39 @@ def _cover(year: FiscalYear) -> CoverPicture | None:
     return CoverPicture(url, cover.alt, cover.credit)
 
 
+# Where a cover title steps down a size, in measured length (a full-width
+# CJK character counts two): 26 fits two lines at the largest size.
+TITLE_SIZES = ((26, ""), (50, "m"), (90, "l"))
+
+
+def title_size(title: str) -> str:
+    """The cover type size of ``title`` (see TITLE_SIZES); "xl" past the last."""
+    from unicodedata import east_asian_width
+
+    length = sum(2 if east_asian_width(c) in "WF" else 1 for c in title)
+    return next((size for limit, size in TITLE_SIZES if length <= limit), "xl")
+
+
+def internal_note(year: FiscalYear, edition: str, language: str) -> str | None:
+    """Why a members' edition's counts exceed the public report's: the
+    internal rows it counts, each number with its noun in agreement."""
+    from reportgen.editions import EDITIONS
+    from reportgen.model import INTERNAL
+
+    if EDITIONS[edition].public:
+        return None
+    items = []
+    for key, rows in (("internal_activities", year.activities),
+                      ("internal_lobbying", year.lobbying)):  # fmt: skip
+        count = sum(1 for row in rows if row.visibility == INTERNAL)
+        if count:
+            number = i18n.format_number(count, language)
+            items.append(i18n.label(language, key, count, count=number))
+    if not items:
+        return None
+    return i18n.label(language, "internal_included", items=i18n.format_list(items, language))
+
+
 def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
     from reportgen.narrative import ROLES, role_for
 
@@ -160,11 +205,11 @@ def _change(
         if before == 0:
             return f"{i18n.label(language, 'new_this_year')}", "up"
         pct = (now - before) / before
-        sign = "+" if pct > 0 else "–"
-        return f"{sign}{i18n.format_percent(abs(pct), language)} {vs}", direction
+        text = i18n.signed(i18n.format_percent(abs(pct), language), pct < 0, language)
+        return f"{text} {vs}", direction
     diff = int(now - before)
-    sign = "+" if diff > 0 else "–"
-    return f"{sign}{i18n.format_number(abs(diff), language)} {vs}", direction
+    text = i18n.signed(i18n.format_number(abs(diff), language), diff < 0, language)
+    return f"{text} {vs}", direction
 
 
 def _stats(
@@ -259,7 +304,7 @@ def _share_stat(fig: KeyFigures, p: KeyFigures | None, language: str) -> Stat | 
     if before is not None:
         points = round((share - before) * 100)
         vs = i18n.label(language, "vs_previous", previous=p.fiscal_year if p else "")
-        change = f"{'+' if points >= 0 else '–'}{abs(points)} pt {vs}"
+        change = f"{i18n.signed(str(abs(points)), points < 0, language)} pt {vs}"
         direction = "up" if points > 0 else "down" if points < 0 else "flat"
     return Stat(
         i18n.format_percent(share, language), i18n.label(language, "program_share"), change,
@@ -360,7 +405,8 @@ def _dated_table(
     language: str,
     name: str,
 ) -> Table | None:
-    """A table of dated rows (date, group, row), bounded in print past ``limit``."""
+    """A table of dated rows (date, group, row; the date in the first column),
+    bounded in print past ``limit``."""
     if not rows:
         return None
     printed, note = _bounded(rows, limit, language, name, f"{name}.csv")
@@ -370,6 +416,7 @@ def _dated_table(
         note_column=note_column,
         print_rows=printed,
         print_note=note,
+        dates=(0,),
     )
 
 
@@ -414,6 +461,7 @@ def _tables(
                 for c in year.coalitions
             ),
             numeric=(3, 4),
+            dates=(2,),
         )
         if year.coalitions
         else None
@@ -506,6 +554,9 @@ def _sections(
             for r in ordered
         ]
         numeric = tuple(i for i, c in enumerate(columns) if c in spec.numbers)
+        dates = tuple(
+            i for i, c in enumerate(columns) if any(isinstance(r.get(c), date) for r in rows)
+        )
         footer = None
         if numeric:
             totals = {
@@ -525,6 +576,7 @@ def _sections(
             tuple(column_heading(language, c) for c in columns),
             tuple(r for _, _, r in body),
             numeric=numeric, note_column=-1, footer=footer, print_rows=printed, print_note=note,
+            dates=dates,
         )  # fmt: skip
         out.append(TableSection(f"t-{declared.name}", title, table))
     return tuple(out)
@@ -648,6 +700,15 @@ def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def edition_title(language: str, edition: str, config: ReportConfig) -> str:
+    """A short edition's title with the year as its language names it and in
+    its order: "Report to Our Donors FY2012", "2012年度　ご寄付者への報告"."""
+    year = i18n.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
+                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+    title = i18n.label(language, f"title_{edition}")
+    return i18n.label(language, "edition_title", title=title, fiscal_year=year)
+
+
 def build_context(
     year: FiscalYear,
     edition: str,
@@ -677,6 +738,9 @@ def build_context(
     if year.people:
         toc.append(TocEntry("people", i18n.label(language, "people")))
     published = config.published or config.end
+    document_title = (
+        config.title if edition == "annual-report" else edition_title(language, edition, config)
+    )
     return RenderContext(
         edition=edition,
         language=str(language),
@@ -709,11 +773,7 @@ def build_context(
         expenses=tables["expenses"],
         people=_people(year, language),
         previous=previous.fiscal_year if previous else None,
-        document_title=(
-            config.title
-            if edition == "annual-report"
-            else f"{i18n.label(language, f'title_{edition}')} {config.fiscal_year}"
-        ),
+        document_title=document_title,
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),
         neighbours=neighbours,
@@ -721,4 +781,7 @@ def build_context(
         sections=sections,
         cover=_cover(year),
         roles=_roles(year, language),
+        signature=signature_lines(language, config.organization.name, config.signatory),
+        title_size=title_size(document_title),
+        internal_note=internal_note(year, edition, language),
     )

@@ -23,13 +23,17 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """Where a problem is: a file and optionally a line or a workbook cell."""
+    """Where a problem is: a file and optionally a line, a workbook cell or,
+    for a PDF the build made, a page (1-based)."""
 
     path: Path
     line: int | None = None
     cell: str | None = None  # "Sheet1!B14" for workbooks
+    page: int | None = None
 
     def __str__(self) -> str:
+        if self.page is not None:
+            return f"{self.path}: page {self.page}"
         if self.cell is not None:
             return f"{self.path}:{self.cell}"
         if self.line is not None:
@@ -42,7 +46,7 @@ class Location:
         if base is not None:
             with contextlib.suppress(ValueError):
                 path = path.relative_to(base)
-        return str(Location(path, self.line, self.cell))
+        return str(Location(path, self.line, self.cell, self.page))
 
 
 # Characters that end a line (for str.splitlines and terminals) or are invisible.
@@ -61,12 +65,15 @@ class Diagnostic:
         if loc.cell:
             sheet, _, ref = loc.cell.rpartition("!")
             match = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
-            if match:
+            paragraph = re.fullmatch(r"¶([0-9]+)", ref)  # a Word document's paragraph
+            if paragraph:
+                row = int(paragraph.group(1))
+            elif match:
                 letters, digits = match.groups()
                 row = int(digits)
                 for ch in letters:
                     column = column * 26 + ord(ch) - 64
-        return (str(loc.path), loc.line or 0, sheet, row, column, self.message)
+        return (str(loc.path), loc.line or loc.page or 0, sheet, row, column, self.message)
 
     def format(self, base: Path | None = None) -> str:
         """One line, always: line breaks inside quoted cell values are shown as \\n."""

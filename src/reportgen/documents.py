@@ -18,8 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.model import FiscalYear
+from reportgen.preflight import Finding
 
 Files = dict[str, tuple[bytes, int | None]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document's files and what the preflight found on its pages: cached
+    together, so that a rebuild from the cache warns as the first build did."""
+
+    files: Files
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,9 +78,16 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
         assets.append(config.theme_dir)
     document_key = digest(
         "document", seen, data_key, job.edition, job.language, near, templates,
-        tree_digest(sorted(assets)),
+        tree_digest(sorted(assets)), _letters(job),
     )  # fmt: skip
     return _Prepared(job, seen, earlier, data_key, document_key, near)
+
+
+def _letters(job: DocumentJob) -> bool:
+    """Whether this document is also laid out as it follows the donor letters."""
+    from reportgen.editions import EDITIONS
+
+    return EDITIONS[job.edition].letters and bool(job.year.donors)
 
 
 def _analyse(item: _Prepared) -> object:
@@ -80,16 +97,18 @@ def _analyse(item: _Prepared) -> object:
     return analyse(item.seen, item.earlier, item.job.language)
 
 
-def _compose(task: tuple[_Prepared, object]) -> tuple[Files, float]:
+def _compose(task: tuple[_Prepared, object]) -> tuple[Rendered, float]:
     """Worker: lay out one document."""
     from reportgen.render import Analysis, compose
 
     item, analysis = task
     assert isinstance(analysis, Analysis)
     started = time.perf_counter()
+    found: list[Finding] = []
     files = compose(item.seen, item.job.edition, item.job.language, analysis,
-                    neighbours=item.neighbours)  # fmt: skip
-    return files, time.perf_counter() - started
+                    neighbours=item.neighbours, letters=_letters(item.job),
+                    findings=found)  # fmt: skip
+    return Rendered(files, tuple(found)), time.perf_counter() - started
 
 
 def _can_fork() -> bool:
@@ -113,6 +132,11 @@ def _two_step(item: _Prepared, connection: Any, parent: int) -> None:
         described = analyse(item.seen, item.earlier, job.language, False)
         connection.send(("print", print_page(item.seen, job.edition, job.language, described,
                                              neighbours=item.neighbours)))  # fmt: skip
+        if _letters(job):
+            connection.send(("letter-body", print_page(
+                item.seen, job.edition, job.language, described, neighbours=item.neighbours,
+                after_letter=True,
+            )))  # fmt: skip
         analysis = with_pictures(described, item.seen, job.language)
         connection.send(("drawn", analysis))
         if EDITIONS[job.edition].html:
@@ -125,7 +149,7 @@ def _two_step(item: _Prepared, connection: Any, parent: int) -> None:
         connection.close()
 
 
-def _overlapped(item: _Prepared) -> tuple[Files, object]:
+def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
     """One document, its costs overlapped: a forked process does everything
     but the layout (figures, print HTML, then the charts and the HTML edition)
     while this process loads WeasyPrint and lays the pages out; a chart's
@@ -135,7 +159,7 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
 
     from reportgen.concurrency import forking
     from reportgen.editions import EDITIONS
-    from reportgen.render import Analysis, PrintPage, print_pdf
+    from reportgen.render import LETTER_BODY, Analysis, PrintPage, print_pdf
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -185,13 +209,20 @@ def _overlapped(item: _Prepared) -> tuple[Files, object]:
 
         page = wait_for("print")
         assert isinstance(page, PrintPage)
-        made = print_pdf(page, picture, pending=True)
-        files: Files = {f"{item.job.edition}.pdf": (made.data, made.pages)}
+        name = f"{item.job.edition}.pdf"
+        made = print_pdf(page, picture, pending=True, preflight=name)
+        files: Files = {name: (made.data, made.pages)}
+        found = list(made.findings)
+        if _letters(item.job):
+            body = print_pdf(wait_for("letter-body"), picture, pending=True,
+                             preflight=LETTER_BODY)  # fmt: skip
+            files[LETTER_BODY] = (body.data, body.pages)
+            found.extend(body.findings)
         if EDITIONS[item.job.edition].html:
             files[f"{item.job.edition}.html"] = (wait_for("screen"), None)
         analysis = wait_for("drawn")
         finished = True
-        return files, analysis
+        return Rendered(files, tuple(found)), analysis
     finally:
         if not finished:  # this process failed: the other one's work is not wanted
             child.kill()
@@ -213,8 +244,8 @@ def render_documents(
     jobs: Sequence[DocumentJob],
     workers: int,
     finished: Callable[[DocumentJob, float, bool], None] | None = None,
-) -> list[Files]:
-    """The files of every job, in job order."""
+) -> list[Rendered]:
+    """The files and preflight findings of every job, in job order."""
     from reportgen.cache import Cache, tree_digest
     from reportgen.concurrency import run, run_meanwhile
     from reportgen.render import Analysis
@@ -225,10 +256,10 @@ def render_documents(
     store = Cache(jobs[0].cache)
     templates = tree_digest([templates_dir()])
     prepared = [_prepare(job, templates) for job in jobs]
-    results: dict[int, Files] = {}
+    results: dict[int, Rendered] = {}
     for index, item in enumerate(prepared):
-        cached = store.get("document", item.document_key, dict)
-        if isinstance(cached, dict):
+        cached = store.get("document", item.document_key, Rendered)
+        if isinstance(cached, Rendered):
             results[index] = cached
             if finished:
                 finished(item.job, 0.0, True)
@@ -260,7 +291,7 @@ def render_documents(
         analyses[item.data_key] = made
         store.put("analysis", item.data_key, made)
 
-    def done(task: tuple[_Prepared, object], result: tuple[Files, float]) -> None:
+    def done(task: tuple[_Prepared, object], result: tuple[Rendered, float]) -> None:
         if finished:
             finished(task[0].job, result[1], False)
 

@@ -32,6 +32,9 @@ class Edition:
     html: bool = False  # a self-contained HTML file besides the PDF
     attachments: bool = False  # the PDF carries its tables as CSV files
     pages: str = "report"  # page setup: "report" (cover, contents) or "short"
+    # Follows each donor letter: rendered a second time without its own
+    # general letter ("Dear friends"), which the personal letter replaces.
+    letters: bool = False
 
     @property
     def public(self) -> bool:
@@ -43,7 +46,7 @@ EDITIONS: dict[str, Edition] = {
     for e in (
         Edition("annual-report", "public", "annual-report.html.j2", html=True, attachments=True),
         Edition("handout", "members", "handout.html.j2", pages="short"),
-        Edition("donor", "public", "donor.html.j2", pages="short"),
+        Edition("donor", "public", "donor.html.j2", pages="short", letters=True),
     )
 }
 EDITION_NAMES = tuple(EDITIONS)
@@ -157,12 +160,21 @@ def select(year: FiscalYear, edition: str, language: str) -> FiscalYear:
     tables = {name: redact(name, rows, edition, language, known) for name, rows in year.all_rows()}
     # Role files (wording of the letters, covers, how to give) are public by rule;
     # an internal one is refused by validation, and never passes here either.
+    # The messages' settings and wording (``send``) are in no document, so that
+    # editing them re-renders nothing.
     roles = tuple(
-        s for s in year.roles if s.language in (None, language) and s.visibility != INTERNAL
+        s
+        for s in year.roles
+        if s.language in (None, language) and s.visibility != INTERNAL and s.role != "email"
     )
     return replace(
         year.with_rows(tables),
-        config=translate_config(year.config, language),
+        config=_without_email(translate_config(year.config, language)),
         narrative=narrative,
         roles=roles,
     )
+
+
+def _without_email(config: ReportConfig) -> ReportConfig:
+    kept = tuple(t for t in config.translations if not t[0].startswith("email."))
+    return replace(config, email=None, translations=kept)

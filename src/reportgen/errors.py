@@ -34,6 +34,17 @@ class InvalidInput(ReportgenError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} found; nothing was written")
 
 
+class StrictFailed(InvalidInput):
+    """``build --strict`` found preflight warnings; nothing was written (exit 2)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(diagnostics)
+        count = sum(1 for d in diagnostics if d.message.startswith("preflight: "))
+        self.args = (
+            f"--strict: {count} preflight warning{'s' if count != 1 else ''}; nothing was written",
+        )
+
+
 class RenderError(ReportgenError):
     """The renderer failed on input that validated: a bug of ours (exit 1)."""
 
@@ -43,3 +54,12 @@ class OutputUnwritable(ReportgenError):
     where a folder should be); earlier outputs stay as they were (exit 2)."""
 
     exit_code = 2
+
+
+class NothingSent(InvalidInput):
+    """``send`` found bad settings or input before its first message (exit 2)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(diagnostics)
+        count = sum(1 for d in diagnostics if d.severity.value == "error")
+        self.args = (f"{count} problem{'s' if count != 1 else ''} found; nothing was sent",)

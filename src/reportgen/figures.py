@@ -8,13 +8,15 @@ years is a matter of comparing two ``KeyFigures``.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
-from reportgen.model import FiscalYear, Indicator
+from reportgen.model import INTERNAL, FiscalYear, Indicator
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,6 +74,9 @@ class KeyFigures:
     income_by_fund: Amounts = ()  # when finances has a fund column
     expenses_by_fund: Amounts = ()
     present: tuple[str, ...] = ()  # the tables the year provides
+    # Activity categories in the order that gives each its chart colour: see
+    # ``category_order``.
+    category_order: tuple[str, ...] = ()
     minor_units: bool = False  # some finance amount has pence or cents
 
     @property
@@ -107,6 +112,26 @@ def _amounts(frame: pd.DataFrame, key: str) -> Amounts:
     return tuple((str(k), Decimal(v)) for k, v in ordered)
 
 
+def category_order(categories: Sequence[str], internal: Sequence[bool]) -> tuple[str, ...]:
+    """Every category of the year's activities (given in file order) in the
+    order that assigns chart colours: the public ones first, most frequent
+    first (ties: the first seen in the file), then those only internal rows
+    use. Public colours so depend on public rows only: an edition that also
+    shows internal rows (the handout) colours every public category as the
+    public report does, and a public edition, which never sees internal rows,
+    cannot learn anything from its colours. File order, not the name, breaks
+    ties, so that every language agrees."""
+
+    def ranked(names: list[str]) -> list[str]:
+        counts = Counter(names)  # keys in order of first appearance
+        position = {name: i for i, name in enumerate(counts)}
+        return sorted(counts, key=lambda name: (-counts[name], position[name]))
+
+    public = ranked([c for c, hidden in zip(categories, internal, strict=True) if not hidden])
+    rest = [c for c in ranked(list(categories)) if c not in public]
+    return (*public, *rest)
+
+
 def fiscal_months(start: date, end: date) -> list[date]:
     months, current = [], date(start.year, start.month, 1)
     while current <= end:
@@ -118,7 +143,7 @@ def fiscal_months(start: date, end: date) -> list[date]:
 
 def key_figures(year: FiscalYear) -> KeyFigures:
     config = year.config
-    acts = _frame(year.activities, ["date", "category", "participants"])
+    acts = _frame(year.activities, ["date", "category", "participants", "visibility"])
     months = fiscal_months(config.start, config.end)
     if acts.empty:
         by_month = tuple((m, 0) for m in months)
@@ -160,6 +185,9 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         income_by_fund=_funds(income),
         expenses_by_fund=_funds(expense),
         present=tuple(sorted(year.tables)),
+        category_order=category_order(
+            [str(c) for c in acts["category"]], [v == INTERNAL for v in acts["visibility"]]
+        ),
         minor_units=any(has_minor_units(f.amount) for f in year.finances),
     )
 

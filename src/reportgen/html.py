@@ -19,6 +19,7 @@ from reportgen.errors import RenderError
 from reportgen.gate import Gate, RefusedResource
 from reportgen.templating import extra_css, render, stylesheet
 from reportgen.theme import Palette
+from reportgen.typeset import typeset
 
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
@@ -97,7 +98,7 @@ def render_html(
     css = css_for(ctx.palette, ctx.page_size, ctx.font, medium, theme, ctx.language)
     folder = theme.folder if theme else None
     html = render(template, folder, ctx=ctx, medium=medium, css=css)
-    return RenderedHtml(ctx.edition, medium, html)
+    return RenderedHtml(ctx.edition, medium, typeset(html, ctx.language, medium))
 
 
 def theme_of(root: Path, folder: Path | None) -> ThemeFolder | None:
@@ -121,3 +122,35 @@ def inline_images(html: str, root: Path, gate: Gate) -> str:
         return f"{match.group(1)}{uri}{match.group(3)}"
 
     return _IMG_SRC.sub(replace, html)
+
+
+# The HTML edition runs no script and fetches nothing. The page says so itself,
+# as the first element of its head, so that a theme's template (untrusted, like
+# the rest of the report folder) cannot make a reader's browser run a script or
+# call out: an inline <script>, an on* attribute or a javascript: link is
+# blocked by the browser, whatever the template printed.
+PAGE_POLICY = (
+    "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
+POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{PAGE_POLICY}">'
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
+# What may stand before <head> without running anything: the doctype, comments,
+# the <html> start tag and white space.
+_HARMLESS_PREFIX = re.compile(
+    r"(?:\s|<!doctype[^>]*>|<!--.*?-->|<html\b[^<>]*>)*", re.IGNORECASE | re.DOTALL
+)
+
+
+def locked_down(page: str) -> str:
+    """``page`` with the policy as the first element of its head."""
+    head = _HEAD.search(page)
+    if head and _HARMLESS_PREFIX.fullmatch(page[: head.start()]):
+        return page[: head.end()] + POLICY_META + page[head.end() :]
+    # A template that writes something before its head: the policy goes first
+    # (after the doctype, which must stay first), and the parser puts it in the
+    # head it opens for it.
+    doctype = _DOCTYPE.match(page)
+    cut = doctype.end() if doctype else 0
+    return page[:cut] + POLICY_META + page[cut:]

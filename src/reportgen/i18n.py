@@ -30,6 +30,7 @@ __all__ = [
     "format_percent",
     "label",
     "language",
+    "signed",
     "words",
 ]
 
@@ -69,9 +70,27 @@ def format_number(value: int | float | Decimal, language: str) -> str:
 
 
 def format_money(value: Decimal, currency: str, language: str) -> str:
-    from babel.numbers import format_currency
+    from babel.numbers import format_currency, get_currency_precision
 
+    if languages.money(language).full == "unit":
+        digits = get_currency_precision(currency)
+        return _in_units(
+            value, currency, language, "#,##0" + ("." + "0" * digits if digits else "")
+        )
     return format_currency(value, currency, locale=_loc(language))
+
+
+def _in_units(value: Decimal, currency: str, language: str, number_format: str) -> str:
+    """The number, then the currency's unit word in CLDR's pattern: 30,000円."""
+    from babel.numbers import format_decimal, get_currency_name, get_currency_unit_pattern
+
+    loc = _loc(language)
+    number = format_decimal(value, format=number_format, locale=loc)
+    unit = dict(languages.money(language).units).get(currency) or get_currency_name(
+        currency, count=2, locale=loc
+    )
+    pattern = get_currency_unit_pattern(currency, count=2, locale=loc)
+    return pattern.replace("{0}", number).replace("{1}", unit)
 
 
 def format_percent(value: float, language: str) -> str:
@@ -83,10 +102,32 @@ def format_percent(value: float, language: str) -> str:
 
 
 def format_compact_money(value: Decimal, currency: str, language: str) -> str:
-    """Short amounts for key figures and chart labels: ¥10.2M, 1,020万円."""
-    from babel.numbers import format_compact_currency
+    """Short amounts for key figures and chart labels: ¥10.2M, 980.5万円, 980.5만 원.
 
-    return format_compact_currency(value, currency, locale=_loc(language), fraction_digits=1)
+    The pack's ``[money] compact`` chooses CLDR's symbol form or its unit
+    form (the compact number in CLDR's pattern for a currency amount, with the
+    currency's unit word, which the pack may replace)."""
+    from babel.numbers import (
+        format_compact_currency,
+        format_compact_decimal,
+        get_currency_name,
+        get_currency_unit_pattern,
+    )
+
+    loc = _loc(language)
+    style = languages.money(language)
+    if style.compact != "unit":
+        return format_compact_currency(value, currency, locale=loc, fraction_digits=1)
+    number = format_compact_decimal(value, locale=loc, fraction_digits=1)
+    unit = dict(style.units).get(currency) or get_currency_name(currency, count=2, locale=loc)
+    pattern = get_currency_unit_pattern(currency, count=2, locale=loc)
+    return pattern.replace("{0}", number).replace("{1}", unit)
+
+
+def signed(text: str, negative: bool, language: str) -> str:
+    """A change with the sign the language puts before it (+12, −3)."""
+    marks = languages.typography(language)
+    return f"{marks.minus if negative else marks.plus}{text}"
 
 
 def format_list(items: list[str], language: str) -> str:
@@ -101,6 +142,8 @@ def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> 
     amount shows them only where some amount of its table or figure has them."""
     if minor:
         return format_money(value, currency, language)
+    if languages.money(language).full == "unit":
+        return _in_units(value.to_integral_value(), currency, language, "#,##0")
     from babel import Locale
     from babel.numbers import format_currency
 

@@ -23,7 +23,8 @@ from reportgen import i18n
 from reportgen.errors import RenderError
 from reportgen.figures import has_minor_units
 from reportgen.languages import letter_style
-from reportgen.model import Donor, FiscalYear, Organization, Signatory
+from reportgen.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
+from reportgen.preflight import Finding
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,19 @@ class Letter:
     signatory: Signatory | None
     logo_uri: str | None
     # The report's own wording (a ``role: letter`` file), placeholders filled:
-    # it replaces salutation, thanks, body and closing.
+    # it replaces salutation, opening, thanks, body and closing.
     body_html: str | None = None
     theme_dir: Path | None = None
     theme_key: str = ""  # the theme's files, for the cache key of a batch
     date_at: str = "top"  # the language's letter conventions (its pack's [letter])
     closing_at: str = "left"
+    date_align: str = "left"
+    signature_at: str = "left"
+    opening: str = ""  # the opening words (ja: 拝啓 and a greeting), paired with the closing
+    signature_lines: tuple[str, ...] = ()  # the printed signature, in the language's order
+    # What a PDF viewer shows as the letter's page numbers ("Letter 1"); the
+    # edition after it keeps its own, printed, numbers from 1.
+    page_label: str = ""
 
 
 def _ascii_slug(text: str) -> str:
@@ -79,76 +87,145 @@ def _gift(donor: Donor, currency: str, language: str) -> str:
     return i18n.format_amount(donor.amount, currency, language, has_minor_units(donor.amount))
 
 
-def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
-    from reportgen.editions import translate_config
+def punctuated(salutation: str, end: str) -> str:
+    """The salutation ended as its language ends one ("Dear Ms Ellison,"): the
+    pack's mark is added only when the salutation ends without punctuation."""
+    text = salutation.rstrip()
+    if not end or not text or unicodedata.category(text[-1]).startswith("P"):
+        return text
+    return text + end
+
+
+def signature_lines(
+    language: str, organization: str, signatory: Signatory | None
+) -> tuple[str, ...]:
+    """The printed signature in the language's order ("Kato Hiroshi" /
+    "Representative, ..." in English; "北朝鮮難民救援基金" / "代表　加藤博" in Japanese)."""
+    if signatory is None:
+        return ()
+    key = "letter_signature" if signatory.role else "letter_signature_plain"
+    text = i18n.label(language, key, name=signatory.name, role=signatory.role or "",
+                      organization=organization)  # fmt: skip
+    return tuple(line.strip() for line in text.split("\n") if line.strip())
+
+
+def fiscal_year_name(language: str, config: ReportConfig) -> str:
+    """The year as the language names it: "FY2012" as written in English,
+    2012年度 in Japanese (named by the year it starts, as 年度 are)."""
+    return i18n.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
+                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+
+
+def _own_wording(
+    year: FiscalYear, language: str, values: dict[str, str], end: str
+) -> tuple[str | None, str | None]:
+    """(body HTML, heading) of the report's ``role: letter`` file, filled in."""
     from reportgen.narrative import fill_placeholders, role_for
-    from reportgen.templating import theme_key
+
+    own = role_for(year.roles, "letter", language)
+    if own is None:
+        return None, None
+    # "{{salutation}}," in the file: the value already ends with the mark.
+    html = (
+        re.sub(r"(\{\{\s*salutation\s*\}\})" + re.escape(end), r"\1", own.html) if end else own.html
+    )
+    return fill_placeholders(html, values), fill_placeholders(
+        own.title, values, markup=False
+    ) or None
+
+
+def letter_language(year: FiscalYear, donor: Donor) -> str:
+    """The language of a donor's letter (and of the e-mail that carries it)."""
+    # a language the report does not build (validate warned): its first
+    return donor.language if donor.language in year.config.languages else year.config.language
+
+
+def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
+    """What the placeholders of a ``letter`` (or ``email``) file say for one donor."""
+    from reportgen.editions import translate_config
+
+    tag = letter_language(year, donor)
+    language = i18n.language(year.config, tag)
+    config = translate_config(year.config, tag)  # names in the donor's language
+    end = letter_style(tag).salutation_end
+    salutation = donor.salutation or i18n.label(language, "letter_salutation", name=donor.name)
+    return {
+        "name": donor.name, "salutation": punctuated(salutation, end),
+        "amount": _gift(donor, config.currency, language),
+        "fiscal_year": fiscal_year_name(language, config),
+        "organization": config.organization.name,
+        "signatory": config.signatory.name if config.signatory else "",
+        "date": i18n.format_date(year.config.published or year.config.end, language),
+    }  # fmt: skip
+
+
+def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, theme: str) -> Letter:
+    from reportgen.editions import translate_config
 
     published = year.config.published or year.config.end
+    tag = letter_language(year, donor)
+    language = i18n.language(year.config, tag)
+    config = translate_config(year.config, tag)  # names in the donor's language
+    style = letter_style(tag)
+
+    def say(key: str, **values: object) -> str:
+        return i18n.label(language, key, **values)
+
+    values = letter_values(year, donor)
+    gift, fiscal_year = values["amount"], values["fiscal_year"]
+    salutation, when = values["salutation"], values["date"]
+    body_html, heading = _own_wording(year, language, values, style.salutation_end)
+    thanks = (
+        say("letter_amount", amount=gift, fiscal_year=fiscal_year)
+        if donor.amount is not None
+        else say("letter_no_amount", fiscal_year=fiscal_year)
+    )
+    return Letter(
+        slug=slug,
+        language=tag,
+        title=f"{say('letter_for', name=donor.name)} · {config.organization.name}",
+        heading=heading or say("thank_you"),
+        salutation=salutation,
+        thanks=thanks,
+        body=say("letter_body", org=config.organization.name),
+        closing=say("letter_closing"),
+        date=when,
+        date_iso=published.isoformat(),
+        organization=config.organization,
+        signatory=config.signatory,
+        logo_uri=logo_uri,
+        body_html=body_html,
+        theme_dir=year.config.theme_dir,
+        theme_key=theme,
+        date_at=style.date,
+        closing_at=style.closing,
+        date_align=style.date_align,
+        signature_at=style.signature,
+        opening=say("letter_opening"),
+        signature_lines=signature_lines(language, config.organization.name, config.signatory),
+        page_label=say("letter_page", page="").strip(),  # the number follows the word
+    )
+
+
+def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
+    from reportgen.templating import theme_key
+
     theme = theme_key(year.config.theme_dir)
-    letters = []
-    for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True):
-        # a language the report does not build (validate warned): its first
-        tag = donor.language if donor.language in year.config.languages else year.config.language
-        language = i18n.language(year.config, tag)
-        config = translate_config(year.config, tag)  # names in the donor's language
-        style = letter_style(tag)
-
-        def say(key: str, language: str = language, **values: object) -> str:
-            return i18n.label(language, key, **values)
-
-        gift = _gift(donor, config.currency, language)
-        amount = (
-            say("letter_amount", amount=gift, fiscal_year=config.fiscal_year)
-            if donor.amount is not None
-            else say("letter_no_amount", fiscal_year=config.fiscal_year)
-        )
-        default_salutation = say("letter_salutation", name=donor.name)
-        own = role_for(year.roles, "letter", language)
-        body_html = heading = None
-        if own is not None:
-            values = {
-                "name": donor.name,
-                "salutation": donor.salutation or default_salutation,
-                "amount": gift,
-                "fiscal_year": config.fiscal_year,
-                "organization": config.organization.name,
-                "signatory": config.signatory.name if config.signatory else "",
-                "date": i18n.format_date(published, language),
-            }  # fmt: skip
-            body_html = fill_placeholders(own.html, values)
-            heading = fill_placeholders(own.title, values, markup=False) or None
-        letters.append(
-            Letter(
-                slug=slug,
-                language=tag,
-                title=f"{say('letter_for', name=donor.name)} · {config.organization.name}",
-                heading=heading or say("thank_you"),
-                salutation=donor.salutation or default_salutation,
-                thanks=amount,
-                body=say("letter_body", org=config.organization.name),
-                closing=say("letter_closing"),
-                date=i18n.format_date(published, language),
-                date_iso=published.isoformat(),
-                organization=config.organization,
-                signatory=config.signatory,
-                logo_uri=logo_uri,
-                body_html=body_html,
-                theme_dir=year.config.theme_dir,
-                theme_key=theme,
-                date_at=style.date,
-                closing_at=style.closing,
-            )
-        )
-    return letters
+    return [
+        _letter(year, donor, slug, logo_uri, theme)
+        for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True)
+    ]
 
 
 def letters_html(letters: Sequence[Letter], css: str) -> str:
     """One HTML document holding every letter of a batch, each on its own page."""
     from reportgen.templating import template
+    from reportgen.typeset import typeset
 
     fill = template("letter.html.j2", letters[0].theme_dir)
-    pages = [fill(letter=letter, css=css) for letter in letters]
+    # Set like the editions: curly quotes, Korean words kept whole, no lone
+    # last character in Japanese.
+    pages = [typeset(fill(letter=letter, css=css), letter.language, "print") for letter in letters]
     # Each rendered letter is a full document; keep the first head, join the bodies.
     bodies = [re.search(r"<body[^>]*>(.*)</body>", p, re.S).group(1) for p in pages]  # type: ignore[union-attr]
     head = pages[0].split("<body", 1)[0]
@@ -242,11 +319,31 @@ def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
     pdf.Root.Lang = pikepdf.String(letter.language)
+    # Two documents in one file, each numbered as printed: the letter's pages
+    # "Letter 1"..., then the edition's own folios from 1.
+    letter_pages = pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(f"{letter.page_label} "))
+    edition_pages = pikepdf.Dictionary(S=pikepdf.Name.D, St=1)
+    pdf.Root.PageLabels = pikepdf.Dictionary(
+        Nums=pikepdf.Array([0, letter_pages, pages[1] - pages[0], edition_pages])
+    )
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
 
     out = io.BytesIO()
     pdf.save(out, static_id=True)
     return out.getvalue()
+
+
+def _preflight(
+    pages: Sequence[Any], letters: Sequence[Letter], starts: dict[int, int], bounds: list[int]
+) -> list[Finding]:
+    """The preflight of a batch, each letter's pages judged as its own file."""
+    from reportgen.preflight import Part, examine
+
+    parts = [
+        Part(f"donors/{letter.slug}.pdf", starts[i], bounds[bounds.index(starts[i]) + 1])
+        for i, letter in enumerate(letters)
+    ]
+    return examine(pages, "", parts)
 
 
 def render_batch(
@@ -256,8 +353,11 @@ def render_batch(
     bodies: dict[str, Body],
     created: date,
     write: Callable[[str, bytes], None],
+    findings: list[Finding] | None = None,
 ) -> int:
-    """Lay out a batch of letters in one document, split it, join and write each."""
+    """Lay out a batch of letters in one document, split it, join and write
+    each. With ``findings``, the preflight inspects each letter's pages (the
+    donor edition that follows is inspected where it is rendered)."""
     import pikepdf
 
     from reportgen.gate import Gate
@@ -283,6 +383,8 @@ def render_batch(
             # Two letters sharing a page would show one donor another's letter.
             raise RenderError("donor letters were not laid out one per page")
         bounds = [*sorted(starts.values()), len(document.pages)]
+        if findings is not None:
+            findings.extend(_preflight(document.pages, letters, starts, bounds))
         # One PDF for the whole batch (fonts subset once), then split page ranges off it.
         batch = pikepdf.open(
             io.BytesIO(document.write_pdf(pdf_identifier=b"letters", pdf_variant="pdf/ua-1"))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from reportgen.diagnostics import Location
 from reportgen.languages import Word, builtin_tags
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u")
@@ -44,6 +45,20 @@ class Organization:
     logo: Path | None = None
     registration: tuple[str, ...] = ()  # legal identifiers, shown as written
     giving: str | None = None  # how to give: Markdown already rendered to safe HTML
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """``[email]``: how ``reportgen send`` reaches the SMTP server, and what its
+    messages say. Never a password: that comes from the environment or keyring."""
+
+    host: str
+    sender: str  # the ``from`` key: an address, optionally with a display name
+    port: int = 587
+    security: str = "starttls"  # "starttls", "tls" or "none" (loopback only)
+    username: str | None = None
+    reply_to: str | None = None
+    subject: str | None = None  # placeholders as in ``role: letter``; subject_<tag> translates
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,8 @@ class ReportConfig:
     theme_dir: Path | None = None  # templates and extra.css in front of the built-in ones
     key_figures: tuple[str, ...] | None = None  # v2: which key figures, in order; None: default
     declared_tables: tuple[DeclaredTable, ...] = ()  # v2: [tables.<name>]
+    narrative_files: tuple[NarrativeFile, ...] = ()  # v2: [narrative."<file>"]
+    email: EmailSettings | None = None  # v2: [email], for ``reportgen send`` only
 
 
 @dataclass(frozen=True)
@@ -209,8 +226,17 @@ class Record:
 
 
 @dataclass(frozen=True)
+class NarrativeFile:
+    """``[narrative."<file>"]`` of report.toml: front matter for one narrative file."""
+
+    name: str  # the file's name in narrative/, e.g. "04-board-notes.docx"
+    settings: tuple[tuple[str, Any], ...]  # (front matter key, value), checked
+    where: Location  # its [narrative."<name>"] line
+
+
+@dataclass(frozen=True)
 class NarrativeSection:
-    """One narrative/*.md file, its Markdown already rendered to safe HTML."""
+    """One narrative file (.md, or .docx read as Markdown), rendered to safe HTML."""
 
     slug: str
     title: str

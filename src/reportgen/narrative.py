@@ -11,8 +11,10 @@ the year folder, from where the gate serves them to the renderer.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +25,7 @@ from reportgen.editions import EDITION_NAMES as EDITIONS
 from reportgen.gate import Gate, RefusedResource
 from reportgen.model import LANGUAGES, PUBLIC, NarrativeSection
 from reportgen.plaintext import describe, forbidden_in
-from reportgen.readers.narrative import RawNarrative
+from reportgen.readers.narrative import Picture, RawNarrative
 from reportgen.schema import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
 
 if TYPE_CHECKING:
@@ -38,6 +40,12 @@ ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
 PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 SAFE_SCHEMES = ("http", "https", "mailto")
+# How a Word document's Markdown names one of its own pictures (readers.word):
+# ``word-picture:<sha256>#<width>x<height>`` in millimetres. Only a picture the
+# reader extracted and the gate checked answers to it; in a Markdown file it is
+# an unknown scheme, refused like any other.
+WORD_PICTURE = "word-picture"
+_SIZE = re.compile(r"([0-9]{1,4}(?:\.[0-9])?)x([0-9]{1,4}(?:\.[0-9])?)")
 # How deep lists, quotes, emphasis and links may nest: far past real writing,
 # well short of what the renderers' recursion survives. markdown-it stops
 # nesting blocks silently at its own maxNesting, so that is set higher, for
@@ -46,14 +54,18 @@ MAX_NESTING = 20
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser(quotes: str = "\u201c\u201d\u2018\u2019") -> MarkdownIt:
+    """The parser; ``quotes`` are the language's quote marks, which the
+    typographer puts for straight ones (only those: no other replacements,
+    so ``--`` and ``(c)`` stay as written)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt(
-        "commonmark", {"html": False, "typographer": False, "maxNesting": MAX_NESTING + 10}
+        "commonmark",
+        {"html": False, "typographer": True, "quotes": quotes, "maxNesting": MAX_NESTING + 10},
     )
-    md.enable("table").use(footnote_plugin)
+    md.enable(["table", "smartquotes"]).use(footnote_plugin)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check links ourselves
     md.add_render_rule("image", _render_image)
     return md
@@ -66,6 +78,10 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
     token = tokens[idx]
     src = str(token.attrs.get("src", ""))
     alt = escapeHtml("".join(c.content for c in token.children or []))
+    if src.startswith("data:image/"):  # a Word picture, checked and sized (_embed_picture)
+        width = token.attrs.get("data-width")
+        style = f' style="width: {escapeHtml(str(width))}mm"' if width else ""
+        return f'<img src="{src}" alt="{alt}"{style}>'
     if urlsplit(src).scheme:
         return f'<a class="remote-image" href="{escapeHtml(src)}">{alt or escapeHtml(src)}</a>'
     title = token.attrs.get("title")
@@ -74,10 +90,10 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
 
 
 def section_slug(path: Path) -> tuple[str, str | None]:
-    """``02-overview.ja.md`` -> (``overview``, ``ja``)."""
+    """``02-overview.ja.md`` (or ``.docx``) -> (``overview``, ``ja``)."""
     from reportgen.languages import tag_problem
 
-    stem = path.name[: -len(".md")]
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name  # .md, .docx
     language = None
     base, dot, suffix = stem.rpartition(".")
     if dot and (suffix in LANGUAGES or tag_problem(suffix) is None):
@@ -87,42 +103,59 @@ def section_slug(path: Path) -> tuple[str, str | None]:
     return slug, language
 
 
-def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> NarrativeSection | None:
+def _quotes(language: str) -> str:
+    from reportgen.languages import typography
+
+    return typography(language).quotes
+
+
+def render_narrative(
+    raw: RawNarrative, root: Path, diags: Diagnostics, main_language: str = "en"
+) -> NarrativeSection | None:
+    """A narrative file as a section; its quotes are those of the file's own
+    language, or for a file every language shares, of ``main_language`` (the
+    report's first): marks follow the language the text is written in."""
     before = len(diags.errors)
     front = _check_front(raw, diags)
     slug, language = section_slug(raw.path)
-    md = _parser()
+    md = _parser(_quotes(language or main_language))
     env = {"docId": slug}
     tokens = md.parse(raw.body, env)
     problem = _structure_problem(tokens)
     if problem is not None:
-        diags.error(Location(raw.path, raw.body_line + problem[0]), problem[1])
+        diags.error(raw.where(problem[0]), problem[1])
         return None
     title = front.get("title") or _take_first_heading(tokens)
     role = front.get("role")
-    if role == "letter":
+    if role in ("letter", "email"):  # the two that speak to one donor
         _check_placeholders(raw, diags)
     if role is not None:
         title = title or ""  # a role file's heading is optional: the part has its own
     elif not title:
         title = slug.replace("-", " ").capitalize()
         diags.warning(
-            Location(raw.path, raw.body_line),
-            "the narrative has no title: add a '# Heading' or 'title:' front matter",
+            raw.where(0),
+            "the narrative has no title: "
+            + (
+                "give its first line Word's 'Title' or 'Heading 1' style, or set title in "
+                f'report.toml [narrative."{raw.path.name}"]'
+                if raw.places
+                else "add a '# Heading' or 'title:' front matter"
+            ),
         )
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
         if token.type == "inline" and token.children:
-            line = raw.body_line + (token.map[0] if token.map else 0)
+            line = token.map[0] if token.map else 0
             for child in token.children:
-                _check_link(child, raw.path, root, line, diags)
+                _check_link(child, raw.where(line), root, diags, raw.pictures)
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1
     for number, text in enumerate(raw.body.split("\n")):
         if text.lstrip().startswith("TODO:"):
             diags.warning(
-                Location(raw.path, raw.body_line + number),
+                raw.where(number),
                 "still holds a 'TODO:' prompt from reportgen new: replace it with the text",
             )
     if len(diags.errors) > before:
@@ -141,12 +174,12 @@ def render_narrative(raw: RawNarrative, root: Path, diags: Diagnostics) -> Narra
 
 
 def render_markdown(
-    text: str, where: Location, root: Path, diags: Diagnostics, what: str
+    text: str, where: Location, root: Path, diags: Diagnostics, what: str, language: str = "en"
 ) -> str | None:
     """A Markdown setting (``giving``) as safe HTML, checked like a narrative
     file; its headings sit under a section's (``#`` becomes ``h3``)."""
     before = len(diags.errors)
-    md = _parser()
+    md = _parser(_quotes(language))
     env = {"docId": "setting"}
     tokens = md.parse(text, env)
     first = where.line or 1
@@ -160,7 +193,7 @@ def render_markdown(
         if token.type == "inline" and token.children:
             line = first + (token.map[0] if token.map else 0)
             for child in token.children:
-                _check_link(child, where.path, root, line, diags)
+                _check_link(child, Location(where.path, line), root, diags)
     if len(diags.errors) > before:
         return None
     return str(md.renderer.render(tokens, md.options, env))
@@ -173,7 +206,7 @@ def _check_placeholders(raw: RawNarrative, diags: Diagnostics) -> None:
             name = match.group(1)
             if name not in PLACEHOLDERS:
                 diags.error(
-                    Location(raw.path, raw.body_line + number),
+                    raw.where(number),
                     f"unknown placeholder '{match.group(0)}': a letter can say "
                     + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
                     + did_you_mean(name, PLACEHOLDERS),
@@ -324,7 +357,13 @@ def _take_first_heading(tokens: list[Token]) -> str | None:
     return None
 
 
-def _check_link(token: Token, source: Path, root: Path, line: int, diags: Diagnostics) -> None:
+def _check_link(
+    token: Token,
+    where: Location,
+    root: Path,
+    diags: Diagnostics,
+    pictures: Mapping[str, Picture] | None = None,
+) -> None:
     attr = {"link_open": "href", "image": "src"}.get(token.type)
     if attr is None:
         return
@@ -333,20 +372,24 @@ def _check_link(token: Token, source: Path, root: Path, line: int, diags: Diagno
     if not url or url.startswith("#"):
         return
     parts = urlsplit(url)
+    if what == "image" and parts.scheme == WORD_PICTURE and parts.path in (pictures or {}):
+        _embed_picture(token, (pictures or {})[parts.path], parts.fragment)
+        return
+    source = where.path
     if parts.scheme:
         if parts.scheme.lower() in SAFE_SCHEMES and (what == "link" or parts.scheme != "mailto"):
             return  # a remote image is rendered as a link (see _render_image)
         diags.error(
-            Location(source, line),
+            where,
             f"{what} '{url}' is not allowed: use a file inside the report folder or an http(s) URL",
         )
         return
     if parts.netloc:
-        diags.error(Location(source, line), f"{what} '{url}' points to another host")
+        diags.error(where, f"{what} '{url}' points to another host")
         return
     target = _resolve_local(unquote(parts.path), source.parent, root)
     if isinstance(target, str):
-        diags.error(Location(source, line), f"{what} '{url}' {target}")
+        diags.error(where, f"{what} '{url}' {target}")
         return
     gate = Gate.of(root)
     try:
@@ -354,10 +397,20 @@ def _check_link(token: Token, source: Path, root: Path, line: int, diags: Diagno
         if what == "image":
             gate.admit(str(target), target.parent, "it")
     except RefusedResource as exc:
-        diags.error(Location(source, line), f"{what} '{url}' is refused: {exc}")
+        diags.error(where, f"{what} '{url}' is refused: {exc}")
         return
     rel = Path(os.path.relpath(target, root.resolve())).as_posix()
     token.attrs[attr] = rel + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _embed_picture(token: Token, picture: Picture, size: str) -> None:
+    """A Word picture as a data URI (nothing to fetch, nothing written beside
+    the input), at the width Word gave it; CSS keeps it inside the column."""
+    payload = base64.b64encode(picture.data).decode("ascii")
+    token.attrs["src"] = f"data:{picture.mime};base64,{payload}"
+    match = _SIZE.fullmatch(size)
+    if match:
+        token.attrs["data-width"] = match.group(1)
 
 
 def _resolve_local(path: str, here: Path, root: Path) -> Path | str:

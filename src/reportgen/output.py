@@ -37,6 +37,10 @@ from reportgen.errors import OutputUnwritable
 log = logging.getLogger(__name__)
 
 LOCK = ".reportgen-lock"
+# Records of what was done with a year's outputs, which no build writes: a
+# build carries them into the new folder even where it replaces their folder
+# whole (``send`` would otherwise mail a letter again after the next build).
+KEPT = ("donors/send-log.jsonl",)
 
 # What a build leaves beside a year's folder while it writes: its staging
 # folder, the old folder set aside, or (from reportgen before 0.2) a staging
@@ -223,6 +227,7 @@ class Staging:
         with _writing(self.destination.parent):
             replaced = {name for name in replace_dirs if (self.folder / name).is_dir()}
             _carry_over(self.destination, self.folder, replaced)
+            _keep_records(self.destination, self.folder)
             if self.destination.is_dir():  # permissions someone gave the folder stay
                 shutil.copymode(self.destination, self.folder)
             _flush(self.folder)
@@ -249,6 +254,14 @@ def _carry_over(old: Path, new: Path, replaced: set[str]) -> None:
         for name in (*files, *links):
             if not os.path.lexists(target / name):
                 _link_or_copy(Path(root) / name, target / name)
+
+
+def _keep_records(old: Path, new: Path) -> None:
+    for relative in KEPT:
+        source, target = old / relative, new / relative
+        if source.is_file() and not source.is_symlink() and not os.path.lexists(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source, target)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

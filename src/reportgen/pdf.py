@@ -20,6 +20,7 @@ from typing import Any
 
 from reportgen.errors import RenderError
 from reportgen.gate import Gate, RefusedResource, shorten
+from reportgen.preflight import Finding, examine
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 class RenderedPdf:
     data: bytes
     pages: int
+    findings: tuple[Finding, ...] = ()  # the preflight's, when asked for
 
 
 def _fetcher(gate: Gate, charts: Callable[[str], bytes] | None = None) -> Any:
@@ -223,12 +225,14 @@ def render_pdf(
     stamp: date | None = None,
     charts: Callable[[str], bytes] | None = None,
     frames: Mapping[str, str] | None = None,
+    preflight: str | None = None,
 ) -> RenderedPdf:
     """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``;
     ``charts``: the SVG of a chart by id, for the chart URLs of the HTML.
     ``frames``: for charts still being drawn, an empty SVG of each one's size
     (``ChartAsset.frame``): the layout then asks ``charts`` for a picture only
-    when it paints it, not when it reaches it."""
+    when it paints it, not when it reaches it. ``preflight``: the document's
+    name, to inspect its laid-out pages (``RenderedPdf.findings``)."""
     from weasyprint import HTML
 
     fetcher = _fetcher(gate, charts)
@@ -236,5 +240,6 @@ def render_pdf(
         page = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
         with _late_charts(frames or {}, charts) if charts is not None else nullcontext():
             document = page.render()
+        findings = tuple(examine(document.pages, preflight)) if preflight else ()
         data = document.write_pdf(**_write_options(html, variant, attachments, stamp, fetcher))
-    return RenderedPdf(data, len(document.pages))
+    return RenderedPdf(data, len(document.pages), findings)

@@ -10,26 +10,31 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from reportgen.diagnostics import Diagnostic, Diagnostics, Location
+from reportgen.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.documents import DocumentJob, render_documents
 from reportgen.editions import EDITION_NAMES as EDITIONS
 from reportgen.errors import InvalidInput, UsageError
 from reportgen.model import FiscalYear
 from reportgen.project import earlier_years, is_year, output_name, years_in_set
+from reportgen.render import (
+    LETTER_BODY,
+    render_edition,  # noqa: F401  (re-exported for callers)
+)
 from reportgen.render import logo_uri as _logo
-from reportgen.render import render_edition  # noqa: F401  (re-exported for callers)
 
 if TYPE_CHECKING:
     from reportgen.cache import Cache
+    from reportgen.documents import Rendered
     from reportgen.letters import Body, Letter
     from reportgen.output import Staging
+    from reportgen.preflight import Finding
 
 log = logging.getLogger(__name__)
 
@@ -160,19 +165,34 @@ def build(
     pdf_variant: str | None = None,
     print_marks: bool | None = None,
     languages: Sequence[str] | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing.
 
     One build of ``out`` at a time: a second one waits (and says so), then
     finds what a crashed build left tidied up. With ``cache``, results are
     kept under ``out/.reportgen-cache``: an unchanged build only checks its
-    outputs, and an unchanged document or chart is not rendered again."""
+    outputs, and an unchanged document or chart is not rendered again. With
+    ``strict``, a preflight warning fails the build (``StrictFailed``) before
+    anything is written."""
     from reportgen.output import claim
 
     note = progress or Quiet()
     with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
         return _build(report_dir, out, editions, note, workers, cache, pdf_variant, print_marks,
-                      languages)  # fmt: skip
+                      languages, strict)  # fmt: skip
+
+
+@contextmanager
+def built(report_dir: Path, out: Path, progress: Progress | None = None) -> Iterator[BuildResult]:
+    """``build`` with its defaults, then keep holding ``out`` while the caller
+    reads what it wrote: ``send`` mails letters that no other build can swap
+    while it sends."""
+    from reportgen.output import claim
+
+    note = progress or Quiet()
+    with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
+        yield _build(report_dir, out, progress=note)
 
 
 def _build(
@@ -185,6 +205,7 @@ def _build(
     pdf_variant: str | None = None,
     print_marks: bool | None = None,
     languages: Sequence[str] | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """``build``, while this process holds ``out``."""
     from reportgen.cache import FOLDER, Cache
@@ -202,6 +223,8 @@ def _build(
     request = _request_key(years, editions, out, options) if cache else ""
     manifest = store.get("build", request, BuildManifest) if cache else None
     if isinstance(manifest, BuildManifest):
+        if strict:
+            _fail_if_preflight_warned(manifest.diagnostics)
         restored = _restore(manifest, out, store)
         if restored is not None:
             note.step("nothing changed since the last build")
@@ -238,17 +261,22 @@ def _build(
         how = "unchanged, from the cache" if cached else f"done in {seconds:.1f} s"
         note.step(f"{job.path.name}: {job.edition} ({job.language}) {how}")
 
-    rendered = [(files, 0.0) for files in render_documents(plan, jobs, finished)]
+    rendered = render_documents(plan, jobs, finished)
     written: list[WrittenFile] = []
     with ExitStack() as stack:
         staged = []
         for item in loaded:
             assert item.year is not None
             stage = stack.enter_context(Staging(out / output_name(item.path)))
-            mine = [(job, files) for job, (files, _) in zip(plan, rendered, strict=True)
+            mine = [(job, made) for job, made in zip(plan, rendered, strict=True)
                     if job.path == item.path]  # fmt: skip
-            pages = _stage_year(item.year, mine, stage, note, jobs, store)
+            found = _document_findings(item.year, mine)
+            pages = _stage_year(item.year, [(job, made.files) for job, made in mine], stage,
+                                note, jobs, store, found)  # fmt: skip
+            diags.extend(_preflight_warnings(found, stage.destination))
             staged.append((stage, pages))
+        if strict:  # before the first output is touched
+            _fail_if_preflight_warned(diags.items)
         for stage, pages in staged:  # only now, with every year rendered, touch the output
             for path in stage.commit(replace_dirs=("donors",)):
                 rel = path.relative_to(stage.destination).as_posix()
@@ -332,7 +360,7 @@ def _remember(result: BuildResult, out: Path, request: str, store: Cache) -> Non
 def _restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFile] | None:
     """The outputs of an unchanged build, rewritten only where they differ;
     ``None`` when the cache cannot supply them (then build anew)."""
-    from reportgen.output import Staging
+    from reportgen.output import KEPT, Staging
 
     by_year: dict[str, dict[str, tuple[str, int | None]]] = {}
     for rel, entry in manifest.files.items():
@@ -342,7 +370,7 @@ def _restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFi
         destination = out / year
         present = {p.relative_to(destination).as_posix() for p in destination.rglob("*")
                    if p.is_file()} if destination.is_dir() else set()  # fmt: skip
-        stale = {p for p in present if p.startswith("donors/")} - set(files)
+        stale = {p for p in present if p.startswith("donors/")} - set(files) - set(KEPT)
         if not stale and all(
             (destination / n).is_file() and _sha(destination / n) == sha
             for n, (sha, _) in files.items()
@@ -368,21 +396,26 @@ def _stage_year(
     note: Progress,
     workers: int,
     store: Cache,
+    found: list[Finding] | None = None,
 ) -> dict[str, int]:
-    """Stage a year's rendered documents, then render its donor letters."""
+    """Stage a year's rendered documents, then render its donor letters
+    (whose preflight findings are added to ``found``)."""
     pages: dict[str, int] = {}
     multilingual = len(year.config.languages) > 1
     bodies: dict[str, bytes] = {}
     for job, files in rendered:
         prefix = f"{job.language}/" if multilingual else ""
         for name, (data, count) in files.items():
+            if name == LETTER_BODY:  # what follows each letter: joined, not written
+                bodies[job.language] = data
+                continue
             stage.write(prefix + name, data)
             if count is not None:
                 pages[prefix + name] = count
-        if job.edition == "donor":
-            bodies[job.language] = files["donor.pdf"][0]
     if bodies and year.donors:
-        _render_letters(year, bodies, stage, note, workers, store)
+        letter_findings = _render_letters(year, bodies, stage, note, workers, store)
+        if found is not None:
+            found.extend(letter_findings)
     return pages
 
 
@@ -393,7 +426,8 @@ def _render_letters(
     note: Progress,
     workers: int,
     store: Cache,
-) -> None:
+) -> list[Finding]:
+    """Render the letters into the staging folder; the preflight's findings."""
     from reportgen import letters
     from reportgen.concurrency import chunks, run
     from reportgen.html import letter_css, theme_of
@@ -426,16 +460,19 @@ def _render_letters(
         results = run(_letter_batch, jobs, workers, lambda job, _: note.advance(len(job.letters)))
     finally:
         note.finish()
-    for names in results:
+    findings: list[Finding] = []
+    for names, found in results:
         for name in names:
             stage.adopt(f"donors/{name}")
+        findings.extend(found)
+    return findings
 
 
 def _donor_title(year: FiscalYear, language: str) -> str:
     from reportgen import i18n
+    from reportgen.context import edition_title
 
-    title = i18n.label(i18n.language(year.config, language), "title_donor")
-    return f"{title} {year.config.fiscal_year}"
+    return edition_title(i18n.language(year.config, language), "donor", year.config)
 
 
 @dataclass(frozen=True)
@@ -449,23 +486,79 @@ class _LetterJob:
     cache: Path | None = None
 
 
-def _letter_batch(job: _LetterJob) -> list[str]:
+def _letter_batch(job: _LetterJob) -> tuple[list[str], tuple[Finding, ...]]:
     """Worker: render a batch of letters (or take it from the cache) and write
-    them into the staging folder."""
+    them into the staging folder; the names and the preflight's findings."""
     from reportgen.cache import Cache, digest
+    from reportgen.documents import Rendered
     from reportgen.letters import render_batch
     from reportgen.output import write_staged
 
     store = Cache(job.cache)
     key = digest("letters", job.letters, job.css, job.bodies, job.created)
-    made = store.get("letters", key, dict)
-    if not isinstance(made, dict):
-        made = {}
-        render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__)
-        store.put("letters", key, made)
+    cached = store.get("letters", key, Rendered)
+    made: dict[str, bytes] = {}
+    if isinstance(cached, Rendered):
+        made = {name: data for name, (data, _) in cached.files.items()}
+        findings = cached.findings
+    else:
+        found: list[Finding] = []
+        render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
+                     findings=found)  # fmt: skip
+        findings = tuple(found)
+        store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
     names = []
     for relative, data in made.items():
         name = relative.removeprefix("donors/")
         write_staged(job.folder, name, data)
         names.append(name)
-    return names
+    return names, findings
+
+
+def _document_findings(
+    year: FiscalYear, rendered: list[tuple[DocumentJob, Rendered]]
+) -> list[Finding]:
+    """The preflight's findings of a year's documents, named by their path
+    in the year's output folder (``en/annual-report.pdf``)."""
+    multilingual = len(year.config.languages) > 1
+    return [
+        replace(finding, document=f"{job.language}/{finding.document}" if multilingual
+                else finding.document)
+        for job, made in rendered
+        for finding in made.findings
+    ]  # fmt: skip
+
+
+def _preflight_warnings(findings: Sequence[Finding], folder: Path) -> list[Diagnostic]:
+    """Findings as located warnings on the files in ``folder``. The same
+    finding on the same page of many letters is one warning, on the first."""
+    from reportgen.render import LETTER_BODY
+
+    warnings: dict[tuple[str, int, str], tuple[Path, int]] = {}
+    for finding in findings:
+        message = finding.describe()
+        if finding.document.endswith(LETTER_BODY):
+            language = finding.document.removesuffix(LETTER_BODY).rstrip("/")
+            folder_of = folder / "donors"
+            message += (f" (page {finding.page} of the donor edition after each "
+                        f"{language + ' ' if language else ''}letter)")  # fmt: skip
+            key = (str(folder_of), 0, message)
+        else:
+            letter = finding.document.startswith("donors/")
+            key = ("donors/" if letter else finding.document, finding.page, message)
+            folder_of = folder / finding.document
+        path, count = warnings.get(key, (folder_of, 0))
+        warnings[key] = (path, count + 1)
+    made = []
+    for (_, page, message), (path, count) in warnings.items():
+        more = f" (and in {count - 1} more letter{'s' * (count > 2)})" if count > 1 else ""
+        made.append(Diagnostic(Severity.WARNING, Location(path, page=page or None),
+                               message + more))  # fmt: skip
+    return made
+
+
+def _fail_if_preflight_warned(diagnostics: Sequence[Diagnostic]) -> None:
+    from reportgen.errors import StrictFailed
+
+    if any(d.message.startswith("preflight: ") for d in diagnostics):
+        raise StrictFailed(sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key))

@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     from reportgen.context import RenderContext
     from reportgen.figures import KeyFigures
     from reportgen.pdf import RenderedPdf
+    from reportgen.preflight import Finding
 
 Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
+# The donor edition as it follows each personal letter: a rendered part that
+# the letters are joined to, never an output file of its own.
+LETTER_BODY = ".letter-body.pdf"
 
 
 def logo_uri(year: FiscalYear) -> str | None:
@@ -128,12 +132,16 @@ def print_page(
     *,
     neighbours: tuple[Neighbour, Neighbour] = (None, None),
     ctx: RenderContext | None = None,
+    after_letter: bool = False,
 ) -> PrintPage:
-    """The print HTML (Jinja2); ``analysis`` need not have its pictures yet."""
+    """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
+    With ``after_letter``, the edition as it follows a personal donor letter."""
     from reportgen.html import render_html, theme_of
 
     config = seen.config
     ctx = ctx or _context(seen, edition, language, analysis, neighbours)
+    if after_letter:
+        ctx = replace(ctx, after_letter=True)
     theme = theme_of(config.root, config.theme_dir)
     html_text = render_html(ctx, "print", f"{edition}.html.j2", theme).html
     if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
@@ -154,11 +162,15 @@ def print_page(
 
 
 def print_pdf(
-    page: PrintPage, charts: Callable[[str], bytes], pending: bool = False
+    page: PrintPage,
+    charts: Callable[[str], bytes],
+    pending: bool = False,
+    preflight: str | None = None,
 ) -> RenderedPdf:
     """WeasyPrint: the PDF of a print page. ``charts`` gives a chart's SVG by
     id; with ``pending``, the pictures are still being drawn and are asked for
-    only when the pages are painted (the layout uses the frames' sizes)."""
+    only when the pages are painted (the layout uses the frames' sizes).
+    ``preflight``: the document's name, to inspect its pages."""
     from reportgen.gate import Gate
     from reportgen.pdf import render_pdf
     from reportgen.templating import templates_dir
@@ -166,7 +178,7 @@ def print_pdf(
     return render_pdf(
         page.html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
         attachments=page.attachments, stamp=page.stamp, charts=charts,
-        frames=page.frames if pending else None,
+        frames=page.frames if pending else None, preflight=preflight,
     )  # fmt: skip
 
 
@@ -181,7 +193,7 @@ def screen_page(
 ) -> bytes:
     """The self-contained HTML edition; ``analysis`` with its pictures."""
     from reportgen.gate import Gate
-    from reportgen.html import inline_images, render_html, theme_of
+    from reportgen.html import inline_images, locked_down, render_html, theme_of
     from reportgen.templating import templates_dir
 
     root = seen.config.root
@@ -193,7 +205,7 @@ def screen_page(
     theme = theme_of(root, seen.config.theme_dir)
     screen = render_html(ctx, "screen", f"{edition}.html.j2", theme)
     page = inline_images(screen.html, root, Gate.of(root, [templates_dir()]))
-    return page.encode("utf-8")
+    return locked_down(page).encode("utf-8")
 
 
 def compose(
@@ -205,14 +217,31 @@ def compose(
     neighbours: tuple[Neighbour, Neighbour] = (None, None),
     pdf: bool = True,
     html: bool | None = None,
+    findings: list[Finding] | None = None,
+    letters: bool = False,
 ) -> dict[str, tuple[bytes, int | None]]:
-    """Context, templates and WeasyPrint: file name -> (bytes, pages or None)."""
+    """Context, templates and WeasyPrint: file name -> (bytes, pages or None).
+    With ``findings``, the PDF's pages are inspected and the preflight's
+    findings appended to it. With ``letters`` (the year has donors), an
+    edition that follows the letters is laid out a second time as it does so
+    (``LETTER_BODY``: joined to each letter, never written as a file)."""
     ctx = _context(seen, edition, language, analysis, neighbours)
     files: dict[str, tuple[bytes, int | None]] = {}
     if pdf:
         page = print_page(seen, edition, language, analysis, ctx=ctx)
-        made = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"))
-        files[f"{edition}.pdf"] = (made.data, made.pages)
+        name = f"{edition}.pdf"
+        made = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
+                         preflight=name if findings is not None else None)  # fmt: skip
+        files[name] = (made.data, made.pages)
+        if findings is not None:
+            findings.extend(made.findings)
+        if letters and EDITIONS[edition].letters:
+            page = print_page(seen, edition, language, analysis, ctx=ctx, after_letter=True)
+            body = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
+                             preflight=LETTER_BODY if findings is not None else None)  # fmt: skip
+            files[LETTER_BODY] = (body.data, body.pages)
+            if findings is not None:
+                findings.extend(body.findings)
     if html if html is not None else EDITIONS[edition].html:
         files[f"{edition}.html"] = (screen_page(seen, edition, language, analysis, ctx=ctx), None)
     return files

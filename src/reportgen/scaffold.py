@@ -104,12 +104,24 @@ def _set_key(text: str, key: str, value: str | date) -> str:
 
 
 def new_year(
-    target: Path, source: Path | None = None, copy_assets: bool = False, start: date | None = None
+    target: Path,
+    source: Path | None = None,
+    copy_assets: bool = False,
+    start: date | None = None,
+    workbook: bool = False,
+    word: bool = False,
 ) -> list[Path]:
     """Create ``target``; return the files written (relative to it).
 
     From ``source``, the year after it; else a starter for the fiscal year that
-    begins on ``start`` (default: 1 January of this year, from the clock)."""
+    begins on ``start`` (default: 1 January of this year, from the clock), its
+    data as one workbook with ``workbook`` and its narrative as Word documents
+    with ``word`` (starter_files)."""
+    if source is not None and (workbook or word):
+        raise UsageError(
+            "--workbook and --word are for a new starter; with --from the new year keeps "
+            "the kinds of files the previous one has"
+        )
     if target.exists():
         raise UsageError(f"{target} already exists; reportgen new never overwrites a folder")
     if source is not None and not (source / "report.toml").is_file():
@@ -123,7 +135,7 @@ def new_year(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         if source is None:
-            _starter(staging, target, start)
+            _starter(staging, target, start, workbook, word)
         else:
             _roll_forward(source, staging, copy_assets)
         written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
@@ -229,24 +241,46 @@ def _empty_tables(source: Path, target: Path, carried: frozenset[str] = frozense
         elif path.suffix.lower() == ".csv":
             lines = path.read_bytes().splitlines(keepends=True)
             (target / path.name).write_bytes(lines[0] if lines else b"")
-        else:
-            from openpyxl import Workbook, load_workbook
+        else:  # a table's workbook, or one for the whole year: each sheet's header kept
+            from reportgen.starter_files import empty_workbook
 
-            old = load_workbook(path, read_only=True)
-            header = next(old.worksheets[0].iter_rows(max_row=1, values_only=True), ())
-            title = old.worksheets[0].title
-            old.close()
-            book = Workbook()
-            book.active.title = title
-            book.active.append(list(header))
-            book.save(target / path.name)
-    if not any(target.glob("activities.*")):
+            empty_workbook(path, target / path.name, carried)
+    if not any(target.glob("activities.*")) and not _sheet_for(target, "activities"):
         names = ",".join(c.name for c in TABLES["activities"].columns)
         (target / "activities.csv").write_text(names + "\n", "utf-8")
 
 
+def _sheet_for(folder: Path, table: str) -> bool:
+    """Whether a workbook of ``folder`` has a sheet named like ``table``."""
+    from openpyxl import load_workbook
+
+    for path in folder.glob("*.xlsx"):
+        book = load_workbook(path, read_only=True)
+        try:
+            if any(name.strip().lower() == table for name in book.sheetnames):
+                return True
+        finally:
+            book.close()
+    return False
+
+
+def _word_prompts(source: Path, target: Path, label: str) -> None:
+    """Last year's Word narrative, a year on: each document's heading and a prompt."""
+    from reportgen.starter_files import document_heading, write_document
+
+    for path in sorted(source.glob("*.docx")) if source.is_dir() else []:
+        if path.name.startswith("~$"):
+            continue
+        slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
+        hint = next((p for key, p in PROMPTS.items() if key in slug), None)
+        hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        heading = document_heading(path) or slug.replace("-", " ").capitalize()
+        write_document(target / path.name, heading, [f"{PROMPT} write {hint}"])
+
+
 def _narrative_prompts(source: Path, target: Path, label: str) -> None:
     target.mkdir()
+    _word_prompts(source, target, label)
     for path in sorted(source.glob("*.md")) if source.is_dir() else []:
         text = path.read_text("utf-8")
         front = ""
@@ -293,6 +327,13 @@ end = {end}
 # [signatory]                   # who signs the donor letter
 # name = "Your Name"
 # role = "Representative"
+
+# [email]                       # for `reportgen send`: the letters by e-mail
+# host = "smtp.example.org"
+# security = "starttls"         # or "tls"; "none" only for a relay on 127.0.0.1
+# username = "you@example.org"  # password: REPORTGEN_SMTP_PASSWORD or the keyring
+# from = "Your Organisation <you@example.org>"
+# subject = "Thank you, {{{{name}}}}"
 """
 
 STARTER_ORGANIZATION = """
@@ -311,7 +352,9 @@ STARTER_NARRATIVE = {
 }
 
 
-def _starter(folder: Path, target: Path, start: date | None) -> None:
+def _starter(
+    folder: Path, target: Path, start: date | None, workbook: bool = False, word: bool = False
+) -> None:
     if start is None:
         start = date(date.today().year, 1, 1)  # the only reading of the clock
     end = year_end(start)
@@ -329,14 +372,26 @@ def _starter(folder: Path, target: Path, start: date | None) -> None:
     )
     data = folder / "data"
     data.mkdir()
-    for name, spec in TABLES.items():
-        if spec.required or not spec.declared:
-            (data / f"{name}.csv").write_text(",".join(spec.names) + "\n", "utf-8")
+    if workbook:
+        from reportgen.starter_files import WORKBOOK, write_workbook
+
+        write_workbook(data / WORKBOOK, start)
+    else:
+        for name, spec in TABLES.items():
+            if spec.required or not spec.declared:
+                (data / f"{name}.csv").write_text(",".join(spec.names) + "\n", "utf-8")
     (data / "README.txt").write_text(_tables_help(), "utf-8")
     narrative = folder / "narrative"
     narrative.mkdir()
     for name, text in STARTER_NARRATIVE.items():
-        (narrative / name).write_text(text.format(prompt=PROMPT, **PROMPTS), "utf-8")
+        text = text.format(prompt=PROMPT, **PROMPTS)
+        if word:
+            from reportgen.starter_files import write_document
+
+            heading, _, body = text.partition("\n\n")
+            write_document(narrative / f"{name[:-3]}.docx", heading.lstrip("# "), [body.strip()])
+        else:
+            (narrative / name).write_text(text, "utf-8")
     (folder / "assets").mkdir()
 
 

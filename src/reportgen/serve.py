@@ -39,6 +39,7 @@ from typing import Literal, NoReturn
 from reportgen.concurrency import become_child
 from reportgen.diagnostics import Diagnostic, Diagnostics, summarise
 from reportgen.editions import EDITION_NAMES as EDITIONS
+from reportgen.html import POLICY_META
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +277,9 @@ class Preview:
             f'<a style="color:#fff" href="/pdf/{name}.pdf">{name}</a>' for name in EDITIONS
         )
         live = LIVE.format(script=script, links=links)
+        # The served page's policy is the response header's (which allows this
+        # one script and the change events); the page's own would forbid both.
+        page = page.replace(POLICY_META, "", 1)
         return page.replace("</body>", live + "</body>") if "</body>" in page else page + live
 
     def wait_for_change(self, seen: int, timeout: float) -> int:

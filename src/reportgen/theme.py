@@ -7,14 +7,25 @@ Colours reaching here were checked by ``config``; this module only mixes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise, permutations
 
 from reportgen.model import Theme
+from reportgen.perception import CVD, Lab, at_lightness, lab, ladder, lightness, simulate
 
 INK = "#1d2430"
 MUTED = "#5b6472"
 RULE = "#d5d9e0"
 PAPER = "#ffffff"
+# Chart series: this many colours of their own, then "Other". Seven steps of
+# lightness from L* 25 to 90 are about 11 apart: distinct in a greyscale print.
+SERIES_SLOTS = 6
+DARKEST, LIGHTEST = 25.0, 90.0
+# A worst pair this far apart (CIE76, for every kind of colour vision) is
+# enough; past it the theme's own colours matter more.
+ENOUGH = 10.0
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -81,17 +92,16 @@ class Palette:
 
     @property
     def series(self) -> tuple[str, ...]:
-        """Colours for chart categories, most important first."""
-        return (
-            self.primary,
-            self.accent,
-            mix(self.primary, PAPER, 0.45),
-            mix(self.accent, PAPER, 0.45),
-            mix(self.primary, INK, 0.45),
-            "#8a919c",
-            mix(self.accent, INK, 0.4),
-            mix(self.primary, PAPER, 0.7),
-        )
+        """Colours for chart categories, one per slot (``SERIES_SLOTS``), most
+        important first: the theme's two hues alternating on a lightness
+        ladder, so that no two share a grey."""
+        return _series(self.primary, self.accent)
+
+    @property
+    def other(self) -> str:
+        """The colour of "Other" (the categories past the last slot): a pale
+        neutral grey, the lightest step of the ladder, drawn hatched."""
+        return at_lightness("#808080", _levels()[-1])
 
     def css_variables(self) -> str:
         names = {
@@ -107,6 +117,10 @@ class Palette:
             "rule": self.rule,
             "paper": self.paper,
         }
+        # The chart series as variables too: HTML keys and swatches use the
+        # charts' own colours.
+        names.update({f"series-{i}": c for i, c in enumerate(self.series, 1)})
+        names["series-other"] = self.other
         return "".join(f"--{k}:{v};" for k, v in names.items())
 
 
@@ -122,3 +136,47 @@ def palette(theme: Theme) -> Palette:
         primary_tint=mix(primary, PAPER, 0.92),
         accent_tint=mix(accent, PAPER, 0.9),
     )
+
+
+@cache
+def _levels() -> tuple[float, ...]:
+    return ladder(SERIES_SLOTS + 1, DARKEST, LIGHTEST)
+
+
+@cache
+def _series(primary: str, accent: str) -> tuple[str, ...]:
+    """The hues alternate by slot (primary, accent, primary, ...); which
+    lightness step each slot takes is chosen among every arrangement: first
+    the one whose worst pair stays farthest apart for every reader (normal
+    vision and the three colour-vision deficiencies, ``perception.CVD``), up
+    to ``ENOUGH``; then the one keeping slots 1 and 2 nearest the theme's own
+    colours; then the one whose neighbours in a stack differ most."""
+    levels = _levels()[:-1]  # the lightest step is "Other"'s
+    hues = (primary, accent)
+    colour = {
+        (h, i): at_lightness(hues[h], level) for h in (0, 1) for i, level in enumerate(levels)
+    }
+    seen = {key: _views(c) for key, c in colour.items()}
+    other = _views(at_lightness("#808080", _levels()[-1]))
+
+    def score(order: tuple[int, ...]) -> tuple[float, float, float]:
+        keys = [(slot % 2, level) for slot, level in enumerate(order)]
+        views = [seen[k] for k in keys] + [other]
+        worst = min(_apart(a, b) for i, a in enumerate(views) for b in views[i + 1 :])
+        brand = abs(levels[order[0]] - lightness(primary)) + abs(
+            levels[order[1]] - lightness(accent)
+        )
+        steps = min(abs(levels[a] - levels[b]) for a, b in pairwise(order))
+        return (min(worst, ENOUGH), -brand, steps)
+
+    best = max(permutations(range(len(levels))), key=score)
+    return tuple(colour[(slot % 2, level)] for slot, level in enumerate(best))
+
+
+def _views(color: str) -> tuple[Lab, ...]:
+    """L*a*b* of ``color`` as seen with normal vision and each deficiency."""
+    return (lab(color), *(lab(simulate(color, kind)) for kind in CVD))
+
+
+def _apart(one: tuple[Lab, ...], other: tuple[Lab, ...]) -> float:
+    return min(math.dist(a, b) for a, b in zip(one, other, strict=True))

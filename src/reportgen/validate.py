@@ -8,6 +8,7 @@ error is left out of the model (the run fails anyway, after reporting all).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -45,24 +46,24 @@ def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
         if spec is not None:
             tables[name] = _validate_table(table, spec, config, diags)
     narrative, roles = checked_roles(list(_validate_narrative(raw, diags)), diags)
+    if config is not None:  # reported with every other problem, errors or not
+        _donor_language_warnings(raw, config.languages, diags)
     if config is None or diags.has_errors:
         return None
     year = FiscalYear(
         config=config, narrative=narrative, tables=frozenset(tables), roles=roles
     ).with_rows(tables)
     _languages_complete(year, diags)
-    year = _donor_languages(raw, year, diags)
+    year = _donor_languages(year)
+    _donor_addresses(raw, diags)
     completeness(year, diags)
     return year
 
 
-def _donor_languages(raw: RawReport, year: FiscalYear, diags: Diagnostics) -> FiscalYear:
-    """Each donor's language as the report spells it (``EN`` is ``en``); one the
-    report does not build is a warning, and that letter is in the first."""
-    from dataclasses import replace
-
-    languages = year.config.languages
-    spelled = {t.lower(): t for t in languages}
+def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Diagnostics) -> None:
+    """A donor's language the report does not build is a warning: that letter
+    is written in the report's first language."""
+    spelled = {t.lower() for t in languages}
     table = raw.tables.get("donors")
     for row in table.rows if table is not None else ():
         cell = row.cells.get("language")
@@ -73,10 +74,32 @@ def _donor_languages(raw: RawReport, year: FiscalYear, diags: Diagnostics) -> Fi
                 f"language '{tag}' is not one this report builds ({', '.join(languages)}): "
                 f"the letter is written in {languages[0]}" + did_you_mean(tag, languages),
             )
+
+
+def _donor_languages(year: FiscalYear) -> FiscalYear:
+    """Each donor's language as the report spells it (``EN`` is ``en``)."""
+    from dataclasses import replace
+
+    spelled = {t.lower(): t for t in year.config.languages}
     donors = tuple(
         replace(d, language=spelled.get((d.language or "").strip().lower())) for d in year.donors
     )
     return replace(year, donors=donors) if donors != year.donors else year
+
+
+def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
+    """An ``email`` that is not one plain address is a warning here (the letter
+    is still made) and an error for that donor in ``send`` (never sent to)."""
+    from reportgen.mail import address_problem
+
+    table = raw.tables.get("donors")
+    for row in table.rows if table is not None else ():
+        cell = row.cells.get("email")
+        value = _as_text(cell.value) if cell is not None else ""
+        if cell is not None and value.strip() and (problem := address_problem(value)) is not None:
+            diags.warning(
+                cell.location, f"column 'email': {problem}; reportgen send will not write to it"
+            )
 
 
 def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
@@ -101,7 +124,9 @@ def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
 
 
 def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSection, ...]:
-    sections = [render_narrative(n, raw.root, diags) for n in raw.narratives]
+    # A file every language shares is written in the report's first language.
+    main = raw.config.languages[0] if raw.config is not None and raw.config.languages else "en"
+    sections = [render_narrative(n, raw.root, diags, main) for n in raw.narratives]
     return tuple(s for s in sections if s is not None)
 
 
@@ -389,4 +414,13 @@ def _table_location(root: Path, name: str) -> Location:
     for ext in (".csv", ".xlsx"):
         if (data / f"{name}{ext}").is_file():
             return Location(data / f"{name}{ext}")
+    for book in sorted(data.glob("*.xlsx")):  # one workbook for the whole year
+        from reportgen.readers.tables import workbook_sheets
+
+        sheet = next(
+            (s for s in workbook_sheets(book, Diagnostics()) or [] if s.strip().lower() == name),
+            None,
+        )
+        if sheet is not None:
+            return Location(book, cell=f"{sheet}!A1")
     return Location(data / f"{name}.csv")

@@ -31,7 +31,7 @@ import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from string import Formatter
@@ -54,8 +54,40 @@ class Fonts:
 
 @dataclass(frozen=True)
 class LetterStyle:
+    """Where a letter's parts sit in this language, and how its salutation ends:
+    conventions, so data of the pack and never a branch in code."""
+
     date: str = "top"  # "top": above the heading; "bottom": after the closing
-    closing: str = "left"  # "left" or "right"
+    date_align: str = "left"  # "left" or "right" (ja: the date at the top right)
+    closing: str = "left"  # "left" or "right": the closing word (ja: 敬具 at the right)
+    signature: str = "left"  # "left" or "right": the signature block
+    salutation_end: str = ","  # added to a salutation that ends without punctuation
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How a language sets its text (``[typography]`` of a pack): quote marks,
+    the signs of a change, and the line-breaking help print needs because
+    WeasyPrint (Pango) breaks CJK text between any two characters."""
+
+    quotes: str = "\u201c\u201d\u2018\u2019"  # primary open, close; secondary open, close
+    plus: str = "+"  # before an increase
+    minus: str = "\u2212"  # before a decrease
+    join_words: bool = False  # keep space-separated words whole in print (Korean)
+    last_line: int = 0  # the fewest characters on a paragraph's last line (CJK)
+    cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
+
+
+@dataclass(frozen=True)
+class Money:
+    """How amounts read (``[money]`` of a pack): ``symbol`` (CLDR's ¥9.8M,
+    ￥30,000) or ``unit`` (the number, then the currency's unit word: 980.5万円,
+    30,000円), for compact amounts (``compact``) and whole ones (``full``),
+    with ``units`` replacing CLDR's unit word for a currency (KRW: 원)."""
+
+    compact: str = "symbol"
+    units: tuple[tuple[str, str], ...] = ()
+    full: str = "symbol"
 
 
 @dataclass(frozen=True)
@@ -71,6 +103,8 @@ class Pack:
     screen_css: str = ""
     letter: LetterStyle = field(default_factory=LetterStyle)
     words: tuple[tuple[str, Word], ...] = ()
+    typography: Typography = field(default_factory=Typography)
+    money: Money = field(default_factory=Money)
 
 
 class Language(str):
@@ -133,6 +167,26 @@ def pack(tag: str) -> Pack | None:
         screen_css=css.get("screen", "").strip() if css else (parent.screen_css if parent else ""),
         letter=LetterStyle(**letter) if letter else (parent.letter if parent else LetterStyle()),
         words=tuple(words.items()),
+        typography=_typography(data.get("typography"), parent),
+        money=_money(data.get("money"), parent),
+    )
+
+
+def _typography(given: dict[str, Any] | None, parent: Pack | None) -> Typography:
+    """A pack's ``[typography]``: each key given replaces its parent's."""
+    base = parent.typography if parent else Typography()
+    return replace(base, **given) if given else base
+
+
+def _money(given: dict[str, Any] | None, parent: Pack | None) -> Money:
+    base = parent.money if parent else Money()
+    if not given:
+        return base
+    units = {**dict(base.units), **given.get("units", {})}
+    return Money(
+        str(given.get("compact", base.compact)),
+        tuple(sorted(units.items())),
+        str(given.get("full", base.full)),
     )
 
 
@@ -220,6 +274,14 @@ def fonts(language: str) -> Fonts:
 
 def letter_style(language: str) -> LetterStyle:
     return _style(language).letter
+
+
+def typography(language: str) -> Typography:
+    return _style(language).typography
+
+
+def money(language: str) -> Money:
+    return _style(language).money
 
 
 def _labels(language: str) -> Labels:

@@ -1,4 +1,6 @@
-"""Read narrative/*.md: front matter and Markdown body, with line numbers.
+"""Read narrative files: Markdown (front matter and body, with line numbers) here,
+Word documents in ``readers.word``; each file goes to the reader its extension
+picks (``READERS``), and both end as the same ``RawNarrative``.
 
 Files are taken in file-name order. The optional YAML front matter between
 ``---`` lines is parsed here (a syntax error is a located diagnostic); the body
@@ -10,6 +12,7 @@ by line.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,22 +24,67 @@ MAX_BYTES = 2 * 2**20  # some 300 pages of text: far more than any narrative fil
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture carried inside a narrative file (a Word document's), already
+    checked by the gate; named by the SHA-256 of its bytes."""
+
+    sha: str
+    mime: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class RawNarrative:
     path: Path
     front: dict[str, Any] = field(default_factory=dict)
     front_line: int = 1  # where the front matter starts (for its diagnostics)
     body: str = ""
     body_line: int = 1  # 1-based line of the file where ``body`` starts
+    # A Word document's body is Markdown written by reportgen: for each of its
+    # lines, the place in the document it came from ("¶14"), and its pictures.
+    places: tuple[str, ...] = ()
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+
+    def where(self, index: int) -> Location:
+        """The location of the body's line ``index`` (0-based) in the file."""
+        if self.places:
+            place = self.places[min(max(index, 0), len(self.places) - 1)]
+            return Location(self.path, cell=place or None)
+        return Location(self.path, self.body_line + index)
+
+
+Reader = Callable[[Path, Diagnostics], "RawNarrative | None"]
+
+
+def _refuse(message: str) -> Reader:
+    """A reader for a kind of file that is never read, only named in an error."""
+
+    def refuse(path: Path, diags: Diagnostics) -> RawNarrative | None:
+        diags.error(Location(path), message)
+        return None
+
+    return refuse
+
+
+def _word(path: Path, diags: Diagnostics) -> RawNarrative | None:
+    from reportgen.readers.word import read_docx  # mammoth: imported when a .docx is there
+
+    return read_docx(path, diags)
 
 
 def read_narratives(folder: Path, diags: Diagnostics) -> list[RawNarrative]:
     if not folder.is_dir():
         return []
-    return [
-        raw
-        for path in sorted(folder.glob("*.md"))
-        if path.is_file() and (raw := read_narrative(path, diags)) is not None
-    ]
+    found = []
+    for path in sorted(folder.iterdir()):
+        reader = READERS.get(path.suffix.lower())
+        # Word's own lock files (~$name.docx) sit beside an open document.
+        if reader is None or not path.is_file() or path.name.startswith("~$"):
+            continue
+        raw = reader(path, diags)
+        if raw is not None:
+            found.append(raw)
+    return found
 
 
 def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
@@ -124,3 +172,19 @@ def _plain_front(front: dict[str, Any], lines: list[str], path: Path, diags: Dia
                 "which is not text: delete it",
             )
             break
+
+
+# Narrative readers by file extension (lower case). Word's other formats are
+# named so that a director who saved one hears why it is not read.
+READERS: dict[str, Reader] = {
+    ".md": read_narrative,
+    ".docx": _word,
+    ".docm": _refuse(
+        "a macro-enabled Word document (.docm) is never read: in Word, File > Save As "
+        "'Word Document (*.docx)' (macros are dropped) and remove the .docm"
+    ),
+    ".doc": _refuse(
+        "an old binary Word document (.doc) cannot be read: in Word, File > Save As "
+        "'Word Document (*.docx)' and remove the .doc"
+    ),
+}

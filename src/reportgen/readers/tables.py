@@ -2,9 +2,12 @@
 
 A CSV is read with the standard ``csv`` module (RFC 4180 quoting, a BOM
 allowed) so that every row keeps the 1-based line it starts on; a workbook is
-read with openpyxl (first sheet, header in row 1) so that every cell keeps its
-``Sheet!B14`` address. Values stay raw: strings from CSV, cell values from
-XLSX. Column names are normalised (case, surrounding spaces) here, once.
+read with openpyxl so that every cell keeps its ``Sheet!B14`` address: the
+sheet named like the table, else the first holding a value (or the sheet a
+whole-year workbook gives the table), with the header found among the first
+ten rows by the table's column names, rows above it (a title) ignored. Values
+stay raw: strings from CSV, cell values from XLSX. Column names are normalised
+(case, surrounding spaces) here, once.
 
 Input is bounded before it is trusted with memory or time: a workbook's zip
 archive is measured (members, inflated sizes, compression ratio) before
@@ -16,11 +19,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import logging
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location
 from reportgen.plaintext import describe, forbidden_in
@@ -41,6 +47,7 @@ MAX_MEMBERS = 1_000
 MAX_MEMBER_BYTES = 64 * 2**20
 MAX_INFLATED_BYTES = 128 * 2**20
 MAX_RATIO = 200
+HEADER_SEARCH = 10  # the header is among a sheet's first ten rows
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,19 @@ def normalise_column(name: object) -> str:
     return str(name if name is not None else "").strip().lower()
 
 
-def read_table(name: str, path: Path, diags: Diagnostics) -> RawTable | None:
-    """Read ``path`` (by its extension); ``None`` when it cannot be read at all."""
+def read_table(
+    name: str,
+    path: Path,
+    diags: Diagnostics,
+    columns: Collection[str] = (),
+    sheet: str | None = None,
+) -> RawTable | None:
+    """Read ``path`` (by its extension); ``None`` when it cannot be read at all.
+
+    For a workbook, ``columns`` (the table's column names) find the header row
+    and ``sheet`` names the sheet to read (else it is chosen by ``_pick_sheet``)."""
     if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(name, path, diags)
+        return _read_xlsx(name, path, diags, columns, sheet)
     return _read_csv(name, path, diags)
 
 
@@ -197,8 +213,9 @@ def _read_csv(name: str, path: Path, diags: Diagnostics) -> RawTable | None:
     return RawTable(name, path, tuple(header), Location(path, header_line), tuple(rows))
 
 
-def _archive_problem(path: Path) -> str | None:
-    """Why the workbook's zip archive is refused before parsing, or ``None``.
+def archive_problem(path: Path, what: str = "workbook") -> str | None:
+    """Why the zip archive of a workbook (or Word document: ``what``) is refused
+    before parsing, or ``None``.
 
     The declared sizes can be trusted as bounds: ``zipfile`` stops inflating a
     member at its declared size (and fails its CRC check if there was more)."""
@@ -206,89 +223,172 @@ def _archive_problem(path: Path) -> str | None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return f"cannot read the workbook: {_short(exc)}"
+        return f"cannot read the {what}: {_short(exc)}"
     if len(members) > MAX_MEMBERS:
-        return f"the workbook holds {len(members):,} parts; the limit is {MAX_MEMBERS:,}"
+        return f"the {what} holds {len(members):,} parts; the limit is {MAX_MEMBERS:,}"
     mb = 2**20
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > MAX_MEMBER_BYTES:
             return (
-                f"the workbook's part {member.filename} inflates to "
+                f"the {what}'s part {member.filename} inflates to "
                 f"{member.file_size / mb:,.0f} MB; the limit is {MAX_MEMBER_BYTES // mb} MB"
             )
         if member.file_size > mb and ratio > MAX_RATIO:
             return (
-                f"the workbook's part {member.filename} is compressed {ratio:,.0f} to 1 "
+                f"the {what}'s part {member.filename} is compressed {ratio:,.0f} to 1 "
                 f"(the limit is {MAX_RATIO} to 1): it looks like a zip bomb"
             )
     total = sum(m.file_size for m in members)
     if total > MAX_INFLATED_BYTES:
         return (
-            f"the workbook inflates to {total / mb:,.0f} MB; the limit is "
+            f"the {what} inflates to {total / mb:,.0f} MB; the limit is "
             f"{MAX_INFLATED_BYTES // mb} MB"
         )
     return None
 
 
-def _read_xlsx(name: str, path: Path, diags: Diagnostics) -> RawTable | None:
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
+def workbook_sheets(path: Path, diags: Diagnostics) -> list[str] | None:
+    """The names of a workbook's sheets; ``None`` (with an error) when it cannot be read."""
+    workbook = _open_workbook(path, diags)
+    if workbook is None:
+        return None
+    try:
+        return [sheet.title for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
 
-    problem = _archive_problem(path)
+
+def _open_workbook(path: Path, diags: Diagnostics) -> Any:
+    from openpyxl import load_workbook
+
+    problem = archive_problem(path)
     if problem is not None:
         diags.error(Location(path), problem)
         return None
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         diags.error(Location(path), f"cannot read the workbook: {_short(exc)}")
         return None
+
+
+def _read_xlsx(
+    name: str, path: Path, diags: Diagnostics, columns: Collection[str], wanted: str | None
+) -> RawTable | None:
+    workbook = _open_workbook(path, diags)
+    if workbook is None:
+        return None
     try:
-        sheet = workbook.worksheets[0]
-        title = sheet.title
+        sheet = _pick_sheet(workbook, name, wanted)
         # Trust the cells, not the sheet's declared size: a claimed A1:XFD1048576
         # would otherwise pad every row to 16,384 cells.
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
-        header: list[str] | None = None
-        rows: list[RawRow] = []
-        cell_count = 0
-        for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cell_count += len(values)
-            if _too_big(row_no - 1, cell_count, Location(path, cell=f"{title}!A{row_no}"), diags):
-                return None
-            for i, value in enumerate(values):
-                if not _suspect(value):
-                    continue
-                col = header[i] if header is not None and i < len(header) else ""
-                what = f"column '{col}'" if col else f"column {get_column_letter(i + 1)}"
-                if header is None:
-                    what = f"the header, {what}"
-                where = Location(path, cell=f"{title}!{get_column_letter(i + 1)}{row_no}")
-                _check_text(str(value), what, where, diags)
-            if header is None:
-                header = [normalise_column(v) for v in values]
-                header_cell = f"{title}!A{row_no}"
-                continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            cells = {}
-            for i, col in enumerate(header):
-                if not col:
-                    continue
-                value = values[i] if i < len(values) else None
-                cell = f"{title}!{get_column_letter(i + 1)}{row_no}"
-                cells[col] = RawCell(value, Location(path, cell=cell))
-            rows.append(RawRow(Location(path, cell=f"{title}!A{row_no}"), cells))
+        return _read_sheet(name, path, sheet, set(columns), diags)
     except Exception as exc:
         diags.error(Location(path), f"cannot read the workbook: {_short(exc)}")
         return None
     finally:
         workbook.close()
+
+
+def _pick_sheet(workbook: Any, name: str, wanted: str | None) -> Any:
+    """``wanted``, else the sheet named like the table (case and surrounding
+    spaces aside), else the first sheet holding any value, else the first."""
+    sheets = workbook.worksheets
+    if wanted is not None:
+        return workbook[wanted]
+    for sheet in sheets:
+        if sheet.title.strip().lower() == name:
+            return sheet
+    return next((sheet for sheet in sheets if _has_value(sheet)), sheets[0])
+
+
+def _has_value(sheet: Any) -> bool:
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS)
+    return any(not _blank(values) for values in rows)
+
+
+def _blank(values: tuple[CellValue, ...]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def find_header_row(head: list[tuple[CellValue, ...]], columns: set[str]) -> int:
+    """The 1-based row of the header among the first rows: the first holding
+    one of the table's column names, else the first with any value."""
+    for number, values in enumerate(head, start=1):
+        if columns and any(normalise_column(v) in columns for v in values if v is not None):
+            return number
+    return next((n for n, values in enumerate(head, start=1) if not _blank(values)), 1)
+
+
+def _read_sheet(
+    name: str, path: Path, sheet: Any, columns: set[str], diags: Diagnostics
+) -> RawTable | None:
+    from openpyxl.utils import get_column_letter
+
+    title = sheet.title
+    rows_in = sheet.iter_rows(values_only=True)
+    head = list(itertools.islice(rows_in, HEADER_SEARCH))
+    header_row = find_header_row(head, columns)
+    _skipped_rows(head[: header_row - 1], header_row, path, title, diags)
+    header: list[str] | None = None
+    rows: list[RawRow] = []
+    cell_count = 0
+    for row_no, values in enumerate(itertools.chain(head, rows_in), start=1):
+        if row_no < header_row:
+            continue
+        cell_count += len(values)
+        count = row_no - header_row
+        if _too_big(count, cell_count, Location(path, cell=f"{title}!A{row_no}"), diags):
+            return None
+        for i, value in enumerate(values):
+            if not _suspect(value):
+                continue
+            col = header[i] if header is not None and i < len(header) else ""
+            what = f"column '{col}'" if col else f"column {get_column_letter(i + 1)}"
+            if header is None:
+                what = f"the header, {what}"
+            where = Location(path, cell=f"{title}!{get_column_letter(i + 1)}{row_no}")
+            _check_text(str(value), what, where, diags)
+        if header is None:
+            header = [normalise_column(v) for v in values]
+            continue
+        if _blank(values):
+            continue
+        cells = {}
+        for i, col in enumerate(header):
+            if not col:
+                continue
+            value = values[i] if i < len(values) else None
+            cells[col] = RawCell(
+                value, Location(path, cell=f"{title}!{get_column_letter(i + 1)}{row_no}")
+            )
+        rows.append(RawRow(Location(path, cell=f"{title}!A{row_no}"), cells))
     if header is None:
         return RawTable(name, path, (), Location(path, cell=f"{title}!A1"), ())
-    return RawTable(name, path, tuple(header), Location(path, cell=header_cell), tuple(rows))
+    header_cell = Location(path, cell=f"{title}!A{header_row}")
+    return RawTable(name, path, tuple(header), header_cell, tuple(rows))
+
+
+def _skipped_rows(
+    above: list[tuple[CellValue, ...]], header_row: int, path: Path, title: str, diags: Diagnostics
+) -> None:
+    """A warning when rows with values sit above the header (a title, a banner)."""
+    filled = [n for n, values in enumerate(above, start=1) if not _blank(values)]
+    if not filled:
+        return
+    first = next(str(v).strip() for v in above[filled[0] - 1] if v is not None and str(v).strip())
+    shown = first if len(first) <= 40 else first[:39] + "…"
+    rows = f"row {filled[0]}" if len(filled) == 1 else f"rows {filled[0]}-{filled[-1]}"
+    diags.warning(
+        Location(path, cell=f"{title}!A{header_row}"),
+        f"row {header_row} is taken as the header; {rows} above it ('{shown}') "
+        f"{'is' if len(filled) == 1 else 'are'} ignored",
+    )
 
 
 def _short(exc: Exception) -> str:

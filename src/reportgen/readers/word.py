@@ -1,0 +1,410 @@
+"""Read narrative/*.docx: a Word document into the same ``RawNarrative`` as Markdown.
+
+The package is judged before any parser sees it: its size, its zip archive
+(members, inflated sizes, ratio, as for workbooks), its kind (an encrypted or
+old binary document is an OLE container, not a zip; a macro-enabled one holds
+a VBA project) and its XML (no DTD). A scan of ``word/document.xml`` then finds
+what Word can pull in from outside (linked pictures, INCLUDE and DDE fields)
+and where each picture sits and how large Word draws it. mammoth turns Word's
+semantic structure into HTML, with each picture handed to a callback that
+checks it by its bytes through the gate's rules (20 MB, 60 megapixels, allowed
+kinds) and names it by its SHA-256; ``word_html`` writes that HTML as Markdown
+with every character of text escaped. From there on a Word document is a
+Markdown narrative like any other: same sanitising, same link rules, same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportgen.diagnostics import Diagnostics, Location
+from reportgen.gate import MAX_BYTES as MAX_PICTURE_BYTES
+from reportgen.gate import RefusedResource, picture_type
+from reportgen.plaintext import describe, forbidden_in
+from reportgen.readers.narrative import MAX_BYTES as MAX_TEXT_BYTES
+from reportgen.readers.narrative import Picture, RawNarrative
+from reportgen.readers.tables import archive_problem
+from reportgen.readers.word_html import MARKER, NestedTooDeep, to_markdown
+
+MAX_DOCX_BYTES = 64 * 2**20  # pictures make a document large; its text never is
+# One XML part: 300 pages of text with Word's run markup is some 5 MB of XML;
+# mammoth holds a part as a DOM, at about 15 times its size.
+MAX_XML_BYTES = 24 * 2**20
+MAX_PICTURES = 500
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of encrypted and .doc files
+_MAIN_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+V = "{urn:schemas-microsoft-com:vml}"
+MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+EMU_PER_MM = 36_000
+# Fields that bring in another file, a program's data or an embedded object.
+OUTSIDE_FIELDS = frozenset({"INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "LINK", "DDE",
+                            "DDEAUTO", "IMPORT", "EMBED", "AUTOTEXT", "AUTOTEXTLIST"})  # fmt: skip
+# Fields whose shown text is all a report needs (mammoth makes HYPERLINK a link).
+QUIET_FIELDS = frozenset({"HYPERLINK", "PAGE", "NUMPAGES", "SECTIONPAGES"})
+STYLE_MAP = """
+p[style-name='Title'] => h1:fresh
+p[style-name='Subtitle'] => p:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+"""
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """A picture as document.xml places it."""
+
+    place: str  # "¶14"
+    width_mm: float | None
+    height_mm: float | None
+    linked: bool  # the bytes are outside the document, only named by it
+
+
+@dataclass
+class _Scan:
+    drawings: list[_Drawing] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (place, field code)
+
+
+def read_docx(path: Path, diags: Diagnostics) -> RawNarrative | None:
+    """The document as a ``RawNarrative``; ``None`` (with errors) when it cannot be read."""
+    problem = _package_problem(path)
+    if problem is not None:
+        diags.error(Location(path), problem)
+        return None
+    before = len(diags.errors)
+    try:
+        scan = _scan(path)
+    except ValueError as exc:
+        diags.error(Location(path), f"cannot read the document: {exc}")
+        return None
+    _report_scan(path, scan, diags)
+    converted = _convert(path, scan, diags)
+    if converted is None or len(diags.errors) > before:
+        return None
+    html, pictures = converted
+    try:
+        lines, places = to_markdown(html)
+    except NestedTooDeep as exc:
+        diags.error(Location(path, cell=exc.place or None), str(exc))
+        return None
+    except RecursionError:  # tables inside tables inside tables, past any real document
+        diags.error(Location(path), str(NestedTooDeep("")))
+        return None
+    body = "\n".join(lines)
+    if not _checked_text(path, lines, places, body, diags):
+        return None
+    return RawNarrative(path, body=body, places=tuple(places), pictures=pictures)
+
+
+def _package_problem(path: Path) -> str | None:
+    """Why the file is not read at all, or ``None``: judged on bytes and the zip
+    directory only, before any XML parser or mammoth sees it."""
+    size = path.stat().st_size
+    if size > MAX_DOCX_BYTES:
+        return (
+            f"the document is {size / 2**20:,.0f} MB; the limit for a Word document is "
+            f"{MAX_DOCX_BYTES // 2**20} MB (make its pictures smaller)"
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == _OLE:
+        return _ole_problem(path)
+    problem = archive_problem(path, "document")
+    if problem is not None:
+        return problem.replace("cannot read the document: ", "cannot read the document (it is "
+                               "damaged, or not a Word document): ")  # fmt: skip
+    with zipfile.ZipFile(path) as archive:
+        return _parts_problem(archive)
+
+
+def _ole_problem(path: Path) -> str:
+    """An OLE container named .docx: Word encrypts a protected document into
+    one (its streams are named EncryptionInfo and EncryptedPackage)."""
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return (
+            "the document is password-protected (encrypted), so it cannot be read: in Word, "
+            "File > Info > Protect Document > Encrypt with Password, clear the password and save"
+        )
+    return (
+        "this is an old binary Word document (.doc) named .docx: in Word, File > Save As "
+        "'Word Document (*.docx)'"
+    )
+
+
+def _parts_problem(archive: zipfile.ZipFile) -> str | None:
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+        return "this is not a Word document (no word/document.xml): save it from Word as .docx"
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        if info.file_size > MAX_XML_BYTES:
+            return (
+                f"the document's part {info.filename} is {info.file_size / 2**20:,.0f} MB of "
+                f"XML; the limit is {MAX_XML_BYTES // 2**20} MB (split the document)"
+            )
+        with archive.open(info) as part:
+            head = part.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            return f"the document's part {info.filename} declares a DTD, which Word never writes"
+    types = archive.read("[Content_Types].xml")
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
+        return (
+            "the document holds macros (a .docm renamed .docx?), which are never read: in Word, "
+            "File > Save As 'Word Document (*.docx)'"
+        )
+    if _MAIN_TYPE not in types:
+        return "this is not a Word document: save it from Word as 'Word Document (*.docx)'"
+    return None
+
+
+def _scan(path: Path) -> _Scan:
+    """Pictures (place, size, linked or not) and fields of the document's body,
+    in document order, skipping what mammoth skips (``mc:Choice``)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    with zipfile.ZipFile(path) as archive:
+        try:
+            root = etree.fromstring(archive.read("word/document.xml"), parser)
+        except etree.XMLSyntaxError as exc:
+            raise ValueError(f"word/document.xml is not well-formed XML ({exc})") from None
+        external = _external_relationships(archive, parser)
+    scan = _Scan()
+    count = 0
+    for paragraph in root.iter(f"{W}p"):
+        if any(a.tag == MC_CHOICE for a in paragraph.iterancestors()):
+            continue
+        count += 1
+        _scan_paragraph(paragraph, f"¶{count}", external, scan)
+    return scan
+
+
+def _external_relationships(archive: zipfile.ZipFile, parser: Any) -> set[str]:
+    from lxml import etree
+
+    name = "word/_rels/document.xml.rels"
+    if name not in archive.namelist():
+        return set()
+    try:
+        rels = etree.fromstring(archive.read(name), parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"{name} is not well-formed XML ({exc})") from None
+    return {str(r.get("Id")) for r in rels if r.get("TargetMode") == "External"}
+
+
+def _scan_paragraph(paragraph: Any, place: str, external: set[str], scan: _Scan) -> None:
+    def own(element: Any) -> bool:  # not inside a nested paragraph (a text box)
+        return next(element.iterancestors(f"{W}p")) is paragraph and not any(
+            a.tag == MC_CHOICE for a in element.iterancestors()
+        )
+
+    for element in paragraph.iter(f"{WP}inline", f"{WP}anchor", f"{V}imagedata"):
+        if not own(element):
+            continue
+        if element.tag == f"{V}imagedata":
+            scan.drawings.append(_Drawing(place, None, None, element.get(f"{R}id") in external))
+            continue
+        blip = next(element.iter(f"{A}blip"), None)
+        if blip is None:
+            continue  # a chart or shape without a picture: mammoth shows nothing
+        extent = element.find(f"{WP}extent")
+        width, height = _extent(extent)
+        linked = blip.get(f"{R}embed") is None and blip.get(f"{R}link") is not None
+        scan.drawings.append(_Drawing(place, width, height, linked))
+    for code in _field_codes(paragraph, own):
+        kind = code.split()[0].upper() if code.split() else ""
+        if kind:
+            scan.fields.append((place, kind))
+
+
+def _field_codes(paragraph: Any, own: Callable[[Any], bool]) -> list[str]:
+    """The code of each field of the paragraph: a simple field's ``w:instr``, or
+    the ``w:instrText`` runs between a complex field's begin and separate marks."""
+    codes = [str(f.get(f"{W}instr") or "") for f in paragraph.iter(f"{W}fldSimple") if own(f)]
+    current: list[str] | None = None
+    for element in paragraph.iter(f"{W}fldChar", f"{W}instrText"):
+        if not own(element):
+            continue
+        if element.tag == f"{W}instrText":
+            if current is not None:
+                current.append(element.text or "")
+            continue
+        kind = element.get(f"{W}fldCharType")
+        if kind == "begin":
+            current = []
+        elif current is not None:  # separate or end: the code is complete
+            codes.append("".join(current))
+            current = None
+    return codes
+
+
+def _extent(extent: Any) -> tuple[float | None, float | None]:
+    if extent is None:
+        return None, None
+    try:
+        return int(extent.get("cx")) / EMU_PER_MM, int(extent.get("cy")) / EMU_PER_MM
+    except (TypeError, ValueError):
+        return None, None
+
+
+def _report_scan(path: Path, scan: _Scan, diags: Diagnostics) -> None:
+    if len(scan.drawings) > MAX_PICTURES:
+        diags.error(
+            Location(path),
+            f"the document holds {len(scan.drawings):,} pictures; the limit is {MAX_PICTURES}",
+        )
+    for number, drawing in enumerate(scan.drawings, start=1):
+        if drawing.linked:
+            diags.error(
+                Location(path, cell=drawing.place),
+                f"picture {number} is linked to a file outside the document, which is never "
+                "fetched: insert the picture itself (Insert > Pictures > This Device)",
+            )
+    for place, kind in scan.fields:
+        where = Location(path, cell=place)
+        if kind in OUTSIDE_FIELDS:
+            diags.error(
+                where,
+                f"a {kind} field brings in another file or program, which is never done: "
+                "select it and press Ctrl+Shift+F9 to keep its text, or delete it",
+            )
+        elif kind not in QUIET_FIELDS:
+            diags.warning(
+                where,
+                f"a {kind} field shows the text Word last displayed; reportgen never updates "
+                "fields (Ctrl+Shift+F9 in Word makes it plain text)",
+            )
+
+
+def _convert(path: Path, scan: _Scan, diags: Diagnostics) -> tuple[str, dict[str, Picture]] | None:
+    """mammoth's HTML of the document, each paragraph opening with its number
+    (``MARKER``), and the pictures it holds by SHA-256."""
+    import mammoth
+    from mammoth import documents, transforms
+
+    pictures: dict[str, Picture] = {}
+    numbers: dict[int, int] = {}  # id(mammoth image) -> picture number
+
+    def prepare(document: Any) -> Any:
+        images = transforms.get_descendants_of_type(document, documents.Image)
+        numbers.update({id(image): n for n, image in enumerate(images, start=1)})
+        counter = itertools.count(1)
+
+        def mark(paragraph: Any) -> Any:
+            text = documents.Text(MARKER.format(next(counter)))
+            return paragraph.copy(children=[documents.run([text]), *paragraph.children])
+
+        return transforms.paragraph(mark)(document)
+
+    callback = _picture_callback(path, scan, numbers, pictures, diags)
+    try:
+        with path.open("rb") as handle:
+            result = mammoth.convert_to_html(
+                handle,
+                style_map=STYLE_MAP,
+                include_embedded_style_map=False,  # a document's own map could emit any tag
+                external_file_access=False,
+                transform_document=prepare,
+                convert_image=mammoth.images.img_element(callback),
+            )
+    except Exception as exc:  # mammoth raises many kinds for a damaged document
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        diags.error(Location(path), f"cannot read the document: {text}")
+        return None
+    return str(result.value), pictures
+
+
+def _picture_callback(
+    path: Path,
+    scan: _Scan,
+    numbers: dict[int, int],
+    pictures: dict[str, Picture],
+    diags: Diagnostics,
+) -> Callable[[Any], dict[str, str]]:
+    def convert(image: Any) -> dict[str, str]:
+        number = numbers.get(id(image), 0)
+        drawing = scan.drawings[number - 1] if 0 < number <= len(scan.drawings) else None
+        if drawing is not None and drawing.linked:
+            return {}  # reported by _report_scan
+        where = Location(path, cell=drawing.place if drawing else None)
+        picture = _picture(image, number, pictures, where, diags)
+        if picture is None:
+            return {}
+        if not image.alt_text:
+            diags.warning(
+                where,
+                f"picture {number} has no alt text: in Word, right-click it > View Alt Text "
+                "and say what it shows",
+            )
+        size = ""
+        if drawing is not None and drawing.width_mm and drawing.height_mm:
+            size = f"#{drawing.width_mm:.1f}x{drawing.height_mm:.1f}"
+        return {"src": f"word-picture:{picture.sha}{size}"}
+
+    return convert
+
+
+def _picture(
+    image: Any, number: int, pictures: dict[str, Picture], where: Location, diags: Diagnostics
+) -> Picture | None:
+    """The picture's bytes, checked like any picture a report embeds."""
+    try:
+        with image.open() as handle:
+            data = handle.read(MAX_PICTURE_BYTES + 1)
+    except Exception:  # a missing part, or a linked file mammoth will not open
+        diags.error(where, f"picture {number} cannot be read from the document")
+        return None
+    if len(data) > MAX_PICTURE_BYTES:
+        diags.error(
+            where,
+            f"picture {number} is larger than {MAX_PICTURE_BYTES // 2**20} MB, the most a "
+            "picture may be: make it smaller in Word (Picture Format > Compress Pictures)",
+        )
+        return None
+    sha = hashlib.sha256(data).hexdigest()
+    if sha in pictures:  # the same picture twice is checked once
+        return pictures[sha]
+    try:
+        mime = picture_type(data, f"picture {number}")
+    except RefusedResource as exc:
+        diags.error(where, str(exc))
+        return None
+    pictures[sha] = Picture(sha, mime, data)
+    return pictures[sha]
+
+
+def _checked_text(
+    path: Path, lines: list[str], places: list[str], body: str, diags: Diagnostics
+) -> bool:
+    """The same text rules as a Markdown file: a size limit, and no character
+    that is not text (each found one is an error at its paragraph)."""
+    size = len(body.encode("utf-8"))
+    if size > MAX_TEXT_BYTES:
+        diags.error(
+            Location(path),
+            f"the document holds {size / 2**20:,.1f} MB of text; the limit for a narrative "
+            f"file is {MAX_TEXT_BYTES // 2**20} MB (some 300 pages)",
+        )
+        return False
+    ok = True
+    for line, place in zip(lines, places, strict=True):
+        found = forbidden_in(line)
+        if found is not None:
+            diags.error(
+                Location(path, cell=place or None),
+                f"the paragraph holds {describe(found[1])}, which is not text: delete it",
+            )
+            ok = False
+    return ok

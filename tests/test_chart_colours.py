@@ -1,0 +1,278 @@
+"""Chart colours that keep their meaning: one colour per activity category in
+every edition and language of a year, distinct in greyscale and for readers
+with colour-vision deficiency, never repeated, and direct labels where a
+legend would grow long. The SVGs are drawn by the real chart code and parsed."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from dataclasses import replace
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from reportgen.charts import ChartAsset, ChartStyle, draw_charts
+from reportgen.diagnostics import Diagnostics
+from reportgen.editions import select
+from reportgen.figures import category_order, key_figures
+from reportgen.model import Activity, FiscalYear, Theme
+from reportgen.perception import CVD, distance, lightness, simulate
+from reportgen.pipeline import load_year
+from reportgen.render import analyse
+from reportgen.theme import SERIES_SLOTS, palette
+from tests.conftest import SAMPLE
+from tests.test_figures import year  # noqa: F401  (the fixture)
+
+SVG = "{http://www.w3.org/2000/svg}"
+THEMES = [
+    Theme(primary_color="#1f3a5f", accent_color="#c8553d"),  # the sample's
+    Theme(primary_color="#1d5c4a", accent_color="#e0a526"),  # the UK sample's
+    Theme(primary_color="#d62728", accent_color="#2ca02c"),  # red and green
+    Theme(primary_color="#ff0000", accent_color="#00ff00"),  # pure red and green
+    Theme(primary_color="#9ad", accent_color="#fc0"),  # pale
+    Theme(primary_color="#000", accent_color="#fff"),  # no hue at all
+    Theme(primary_color="#336", accent_color="#339"),  # one hue twice
+]
+MIN_GREY_STEP = 10.0  # CIE L* between any two colours of one chart
+MIN_CVD_DISTANCE = 9.0  # CIE76 between any two, as each deficiency sees them
+
+
+def _key(svg: str) -> dict[str, tuple[str, bool]]:
+    """Category name -> (fill colour, hatched), read from the chart's legend or,
+    with many categories, from its labelled key column."""
+    root = ElementTree.fromstring(svg)
+    patterns = {
+        p.get("id"): p.find(f".//{SVG}rect").get("fill", "")  # type: ignore[union-attr]
+        for p in root.iter(f"{SVG}pattern")
+    }
+    groups = {g.get("id", "").rsplit("-", 1)[-1]: g for g in root.iter(f"{SVG}g")}
+    box = groups.get("legend_1") or groups["axes_2"]
+    fills: list[tuple[str, bool]] = []
+    names: list[str] = []
+    for g in box.iter(f"{SVG}g"):
+        gid = g.get("id", "")
+        if "patch" in gid:
+            style = g.find(f"{SVG}path").get("style", "")  # type: ignore[union-attr]
+            fill = re.search(r"fill: ([^;]+)", style)
+            if fill and fill.group(1).startswith("url(#"):
+                fills.append((patterns[fill.group(1)[5:-1]], True))
+            elif fill and fill.group(1) != "none" and "legend" not in gid:
+                fills.append((fill.group(1), False))
+        elif "text" in gid:
+            line = " ".join((t.text or "").strip(" ") for t in g.iter(f"{SVG}text"))
+            names.append(re.sub(r"\s{2}\d+$", "", line))  # the key writes the count after
+    if "legend_1" in groups:
+        fills = fills[1:] if len(fills) == len(names) + 1 else fills  # the legend's frame
+    assert len(fills) == len(names), (fills, names)
+    return {n: f for n, f in zip(names, fills, strict=True)}
+
+
+def _many(source: FiscalYear, count: int, internal: int = 0) -> FiscalYear:
+    """``source`` with ``count`` categories of activities (the first most
+    frequent), spread over the year; the last ``internal`` only internal."""
+    rows = []
+    for c in range(count):
+        hidden = c >= count - internal
+        name = (
+            f"Category {c + 1} with a rather long name for a chart label"
+            if c % 4 == 3
+            else (f"Category {c + 1}")
+        )
+        for n in range(count - c + 1):
+            when = date(2012 + (9 + n % 12 - 1) // 12, (9 + n % 12 - 1) % 12 + 1, 3)
+            rows.append(Activity(when, f"Row {c}-{n}", name,
+                                 visibility="internal" if hidden else "public"))  # fmt: skip
+    return replace(source, activities=tuple(rows))
+
+
+def _style(source: FiscalYear, language: str = "en") -> ChartStyle:
+    return ChartStyle(palette(source.config.theme), "Noto Sans", language, "JPY")
+
+
+def _charts(source: FiscalYear, edition: str) -> dict[str, ChartAsset]:
+    figures = key_figures(select(source, edition, "en"))
+    return draw_charts(figures, [figures], _style(source))
+
+
+# The palette, for any theme ------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: f"{t.primary_color}-{t.accent_color}")
+def test_every_two_chart_colours_differ_in_grey(theme: Theme) -> None:
+    p = palette(theme)
+    colours = [*p.series, p.other]
+    assert len(colours) == SERIES_SLOTS + 1 == len(set(colours))
+    steps = [abs(lightness(a) - lightness(b)) for a, b in combinations(colours, 2)]
+    assert min(steps) >= MIN_GREY_STEP, sorted(steps)[:3]
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: f"{t.primary_color}-{t.accent_color}")
+@pytest.mark.parametrize("deficiency", sorted(CVD))
+def test_every_two_chart_colours_differ_for_colour_blind_readers(
+    theme: Theme, deficiency: str
+) -> None:
+    p = palette(theme)
+    seen = [simulate(c, deficiency) for c in (*p.series, p.other)]
+    assert min(distance(a, b) for a, b in combinations(seen, 2)) >= MIN_CVD_DISTANCE
+
+
+def test_the_simulation_confuses_what_it_should() -> None:
+    # The check can fail: a red and a green of one lightness, told apart with
+    # normal vision, are nearly one colour to a deuteranope.
+    red, green = "#c0504d", "#209040"
+    assert distance(red, green) > 40
+    assert distance(simulate(red, "deuteranopia"), simulate(green, "deuteranopia")) < 3
+
+
+def test_the_stylesheet_shares_the_chart_palette() -> None:
+    p = palette(THEMES[0])
+    css = p.css_variables()
+    for i, colour in enumerate(p.series, 1):
+        assert f"--series-{i}:{colour};" in css
+    assert f"--series-other:{p.other};" in css
+    assert p.series[0] != p.series[1]
+
+
+# Which category gets which colour ------------------------------------------
+
+
+def test_public_categories_come_first_and_ties_keep_file_order() -> None:
+    cats = ["B", "A", "Secret", "Secret", "Secret", "A", "B", "C"]
+    hidden = [False, False, True, True, True, False, False, False]
+    assert category_order(cats, hidden) == ("B", "A", "C", "Secret")
+    # The same rows seen by a public edition: the same order, minus the hidden.
+    public = [c for c, h in zip(cats, hidden, strict=True) if not h]
+    assert category_order(public, [False] * len(public)) == ("B", "A", "C")
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """reports/ with internal rows that reorder the handout's categories (a
+    flood of internal Rescue rows) and add a category only internal rows use."""
+    target = tmp_path / "reports"
+    shutil.copytree(SAMPLE, target)
+    path = target / "fy2012" / "data" / "activities.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    extra = []
+    for n in range(12):
+        row = dict(rows[n % len(rows)], visibility="internal", title=f"Internal {n}")
+        row.update(category="Rescue", category_ja="救援", category_ko="구출")
+        if n % 3 == 0:
+            row.update(category="Board retreat", category_ja="役員合宿", category_ko="이사 수련회")
+        extra.append(row)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows + extra)
+    return target / "fy2012"
+
+
+def test_a_category_has_one_colour_in_every_edition_and_language(sample_copy: Path) -> None:
+    loaded = load_year(sample_copy, Diagnostics())
+    assert loaded is not None
+    translated = {"en": {}, "ja": {}, "ko": {}} | {}
+    with (sample_copy / "data" / "activities.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for lang in ("ja", "ko"):
+                translated[lang][row[f"category_{lang}"]] = row["category"]
+    seen: dict[str, set[str]] = {}
+    keys = {}
+    for edition in ("annual-report", "handout", "donor"):
+        for language in ("en", "ja", "ko"):
+            charts = analyse(select(loaded, edition, language), [], language).charts
+            month = charts["chart-by-month"]
+            for svg in (month.svg, month.narrow):
+                key = _key(svg)
+                keys[(edition, language)] = key
+                for name, (fill, _) in key.items():
+                    english = translated.get(language, {}).get(name, name)
+                    seen.setdefault(english, set()).add(fill)
+    assert {name: len(fills) for name, fills in seen.items()} == dict.fromkeys(seen, 1)
+    # The handout puts Rescue first (internal rows) but keeps its public colour,
+    # and the category only internal rows use never reaches a public chart.
+    handout = key_figures(select(loaded, "handout", "en"))
+    assert handout.by_category[0][0] == "Rescue"
+    assert "Board retreat" in keys[("handout", "en")]
+    for language in ("en", "ja", "ko"):
+        public = " ".join(
+            c.svg + c.narrow + c.alt
+            for c in analyse(
+                select(loaded, "annual-report", language), [], language
+            ).charts.values()
+        )
+        assert "Board retreat" not in public and "役員合宿" not in public
+        assert "이사 수련회" not in public
+
+
+@pytest.mark.parametrize("count", [4, 7, 11, 15, 30])
+def test_no_colour_repeats_and_long_keys_become_labels(
+    year: FiscalYear,  # noqa: F811
+    count: int,
+) -> None:
+    charts = _charts(_many(year, count), "annual-report")
+    month = charts["chart-by-month"]
+    root = ElementTree.fromstring(month.svg)
+    ids = {g.get("id", "").rsplit("-", 1)[-1] for g in root.iter(f"{SVG}g")}
+    for svg in (month.svg, month.narrow):
+        key = _key(svg)
+        fills = [f for f, _ in key.values()]
+        assert len(fills) == len(set(fills)), key  # never a colour twice
+        assert len(key) == min(count, SERIES_SLOTS + 1)
+        greys = [lightness(f) for f in fills]
+        assert min(abs(a - b) for a, b in combinations(greys, 2)) >= MIN_GREY_STEP
+        hatched = [name for name, (_, h) in key.items() if h]
+        if count > SERIES_SLOTS + 1:
+            assert hatched == [f"Other ({count - SERIES_SLOTS} categories)"]
+        elif count == SERIES_SLOTS + 1:
+            assert hatched == ["Category 7"]  # one left over keeps its own name
+        else:
+            assert hatched == []
+    if count > 4:  # a legend of at most four; past that, labels beside a key column
+        assert "legend_1" not in ids and "axes_2" in ids
+    else:
+        assert "legend_1" in ids
+    # Stacked segments are divided by white lines.
+    segments = [
+        p.get("style", "") for p in root.iter(f"{SVG}path") if "fill: #" in p.get("style", "")
+    ]
+    assert any("stroke: #ffffff" in s for s in segments)
+    # The bar chart: one bar per colour, "Other" last.
+    bars = charts["chart-by-category"].svg
+    labels = [t.text for t in ElementTree.fromstring(bars).iter(f"{SVG}text")]
+    if count > SERIES_SLOTS + 1:
+        assert f"Other ({count - SERIES_SLOTS} categories)" in labels
+
+
+def test_a_long_name_is_wrapped_and_clipped_not_run_off(year: FiscalYear) -> None:  # noqa: F811
+    month = _charts(_many(year, 11), "annual-report")["chart-by-month"]
+    texts = [t.text or "" for t in ElementTree.fromstring(month.svg).iter(f"{SVG}text")]
+    names = [re.sub(r"\s{2}\d+$", "", t) for t in texts]  # less the count
+    assert any(n.endswith("…") for n in names)
+    assert "Category 4 with a" in names  # broken between words
+    assert max(len(n) for n in names) <= 22
+
+
+def test_korean_and_japanese_charts_say_nothing_in_english(sample_copy: Path) -> None:
+    loaded = load_year(sample_copy, Diagnostics())
+    previous = load_year(sample_copy.parent / "fy2011", Diagnostics())
+    assert loaded is not None and previous is not None
+    for language, font in (("ja", "Noto Sans CJK JP"), ("ko", "Noto Sans CJK KR")):
+        earlier = [select(previous, "annual-report", language)]
+        charts = analyse(select(loaded, "annual-report", language), earlier, language).charts
+        assert "chart-trend" in charts
+        for chart in charts.values():
+            root = ElementTree.fromstring(chart.svg)
+            for text in root.iter(f"{SVG}text"):
+                assert not re.search(r"[A-Za-z]{2,}", text.text or ""), (chart.id, text.text)
+                assert font in text.get("style", "")
+            assert not re.search(r"FY\d", chart.alt)
+        year_names = [
+            t.text for t in ElementTree.fromstring(charts["chart-trend"].svg).iter(f"{SVG}text")
+        ]
+        assert ("2012年度" if language == "ja" else "2012년도") in year_names

@@ -1,0 +1,113 @@
+"""The HTML edition on a phone (390 px) and a desktop, in a real browser:
+every table fits or scrolls in a box that says so and takes the keyboard,
+chart text stays readable (at least 10 px), and axe-core finds nothing."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from tests import browser
+from tests.conftest import BuiltSample
+
+browser_only = pytest.mark.skipif(
+    not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
+)
+MIN_TEXT_PX = 10.0
+
+# Every visible table, with the box it sits in; every visible chart's smallest
+# text as drawn (font size times the SVG's scale on screen).
+MEASURE = """() => {
+  const tables = [...document.querySelectorAll('table')].filter(t => t.offsetParent !== null)
+    .map(t => {
+      const wrap = t.closest('.table-wrap');
+      const box = wrap || t.parentElement;
+      return {name: t.className || t.closest('[id]').id,
+              fits: t.getBoundingClientRect().width <= box.clientWidth + 1,
+              overflowX: wrap ? getComputedStyle(wrap).overflowX : null,
+              tabindex: wrap ? wrap.getAttribute('tabindex') : null,
+              role: wrap ? wrap.getAttribute('role') : null,
+              label: wrap ? wrap.getAttribute('aria-label') : null};
+    });
+  const charts = [...document.querySelectorAll('.chart-svg svg')]
+    .filter(s => s.getBoundingClientRect().width > 0)
+    .map(s => ({id: s.closest('figure').id, texts: s.querySelectorAll('text').length,
+                smallest: Math.min(...[...s.querySelectorAll('text')].map(
+                  t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))}));
+  return {tables, charts,
+          overflow: document.scrollingElement.scrollWidth - document.documentElement.clientWidth};
+}"""
+
+
+def _measure(built: BuiltSample, language: str, width: int) -> dict[str, Any]:
+    with browser.chromium() as chromium:
+        page = chromium.new_page(viewport={"width": width, "height": 844})
+        page.goto((built.out / "fy2012" / language / "annual-report.html").as_uri())
+        result: dict[str, Any] = page.evaluate(MEASURE)
+    return result
+
+
+@browser_only
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "ja", "ko"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_tables_scroll_visibly_and_chart_text_stays_readable(
+    built_sample: BuiltSample, language: str, width: int
+) -> None:
+    found = _measure(built_sample, language, width)
+    assert found["overflow"] <= 1  # the page itself never scrolls sideways
+    scrolled = [t for t in found["tables"] if not t["fits"]]
+    for table in scrolled:
+        assert table["overflowX"] == "auto", table
+        assert table["tabindex"] == "0" and table["role"] == "group", table
+        assert table["label"], table
+    if width == 390:  # the activity list is wider than a phone: it must scroll
+        assert any("activities" in t["name"] for t in scrolled)
+    charts = {c["id"]: c for c in found["charts"]}
+    assert len(charts) == 6
+    for chart in charts.values():
+        assert chart["texts"] > 0
+        assert chart["smallest"] >= MIN_TEXT_PX, chart
+
+
+@browser_only
+@pytest.mark.browser
+def test_phones_get_the_narrow_monthly_chart_and_desktops_the_wide(
+    built_sample: BuiltSample,
+) -> None:
+    path = (built_sample.out / "fy2012" / "en" / "annual-report.html").as_uri()
+    shown = "e => getComputedStyle(e).display !== 'none'"
+    with browser.chromium() as chromium:
+        for width, narrow in ((390, True), (1280, False)):
+            page = chromium.new_page(viewport={"width": width, "height": 844})
+            page.goto(path)
+            figure = page.locator("#chart-by-month")
+            assert figure.locator(".chart-svg-narrow").evaluate(shown) is narrow
+            assert figure.locator(".chart-svg-wide").evaluate(shown) is not narrow
+            page.close()
+
+
+@browser_only
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_axe_core_finds_no_violation_on_a_phone(built_sample: BuiltSample, language: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    with browser.chromium() as chromium:
+        page = chromium.new_page(viewport={"width": 390, "height": 844})
+        page.goto((built_sample.out / "fy2012" / language / "annual-report.html").as_uri())
+        results = Axe().run(page)
+        violations = [
+            (v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]
+        ]
+        assert violations == []
+        assert results.response["passes"]
+        # A scrolling table is reached with the keyboard.
+        page.keyboard.press("Tab")
+        for _ in range(80):
+            if page.evaluate("document.activeElement.classList.contains('table-wrap')"):
+                break
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.classList.contains('table-wrap')")

@@ -1,0 +1,321 @@
+"""The preflight: each fault planted in a small document laid out by real
+WeasyPrint and seen on the right page; clean documents with no finding; the
+PDF unchanged by it; and through real builds of a copy of the sample with a
+fault planted by a theme: located warnings, again from the cache, and
+``--strict`` failing with nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen import preflight
+from reportgen.cli import cli
+from reportgen.gate import Gate
+from reportgen.pdf import render_pdf
+from reportgen.pipeline import build
+from reportgen.preflight import Finding
+from tests.test_theme import _theme
+
+# Prose long enough to fill most of an A5 page at 10 pt.
+FILL = "<p>" + "The quick brown fox jumps over the lazy dog. " * 38 + "</p>"
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+@page { size: A5; margin: 20mm 15mm;
+        @top-left { content: "Running head of the report"; font: 9pt "DejaVu Sans"; } }
+body { font: 10pt/1.4 "DejaVu Sans"; margin: 0; }
+p { margin: 0 0 3mm; }
+%s</style></head><body>%s</body></html>"""
+
+
+def _findings(tmp_path: Path, body: str, css: str = "") -> list[Finding]:
+    """Lay ``body`` out as reportgen renders a PDF, and return the preflight's findings."""
+    made = render_pdf(PAGE % (css, body), tmp_path, Gate.of(tmp_path), preflight="doc.pdf")
+    assert made.data.startswith(b"%PDF")
+    return list(made.findings)
+
+
+def _kinds(findings: list[Finding]) -> set[tuple[int, str]]:
+    return {(f.page, f.kind) for f in findings}
+
+
+def test_a_clean_multi_page_document_has_no_finding(tmp_path: Path) -> None:
+    rows = "".join(
+        f"<tr><td>{n} May 2024</td><td>Meeting with the council number {n}</td>"
+        f"<td>Advocacy</td></tr>" for n in range(1, 29)
+    )  # fmt: skip
+    body = (
+        '<section class="cover" data-preflight="sparse"><h1>Annual Report 2024</h1></section>'
+        '<h2 style="break-before: page">The year</h2>' + FILL + "<h2>In detail</h2>" + FILL
+        + "<h3>Meetings</h3><table><thead><tr><th>Date</th><th>What</th><th>Kind</th></tr>"
+        f"</thead><tbody>{rows}{rows}</tbody></table>" + FILL + "<p>Thank you.</p>"
+    )  # fmt: skip
+    css = "table { width: 100%; border-collapse: collapse } td, th { padding: 1mm; }"
+    assert _findings(tmp_path, body, css) == []
+
+
+def test_text_over_text_running_head_over_a_kicker(tmp_path: Path) -> None:
+    # The kicker is pulled up into the top margin, where the running head prints.
+    body = (
+        '<p style="margin-top: -14mm; text-transform: uppercase">Kicker of the title band</p>'
+        + FILL + '<p style="break-before: page">Page two is clean.</p>' + FILL
+    )  # fmt: skip
+    found = [f for f in _findings(tmp_path, body) if f.kind == preflight.OVERLAP]
+    assert [(f.document, f.page) for f in found] == [("doc.pdf", 1)]
+    assert "KICKER OF THE TITLE BAND" in found[0].message
+    assert "Running head of the report" in found[0].message
+    # Marked as deliberate, the same geometry is no finding.
+    marked = body.replace("<p style", '<p data-preflight="overlap" style', 1)
+    assert preflight.OVERLAP not in {f.kind for f in _findings(tmp_path, marked)}
+
+
+def test_text_over_text_in_one_flow_a_cell_overflowing_into_the_next(tmp_path: Path) -> None:
+    body = FILL + (
+        '<table style="table-layout: fixed; width: 60mm"><tr>'
+        '<td style="width: 10mm; white-space: nowrap">Overflowingcelltext</td>'
+        "<td>Neighbour</td></tr></table>"
+    )
+    found = _findings(tmp_path, body)
+    assert (1, preflight.OVERLAP) in _kinds(found)
+    assert (1, preflight.OUTSIDE) in _kinds(found)
+
+
+def test_content_outside_its_box_and_the_page(tmp_path: Path) -> None:
+    body = (
+        FILL + '<div style="break-before: page; width: 60mm">'
+        '<table style="width: 100mm"><tr><td>A table wider than its column</td></tr></table>'
+        "</div>" + FILL
+        + '<div style="break-before: page"><p style="position: absolute; left: 130mm">'
+        "Past the edge</p></div>" + FILL
+    )  # fmt: skip
+    found = [f for f in _findings(tmp_path, body) if f.kind == preflight.OUTSIDE]
+    assert [f.page for f in found] == [2, 3]  # once per element, not per line
+    assert "wider than its box" in found[0].message and "A table wider" in found[0].message
+    assert "past the edge of the page" in found[1].message
+    assert "Past the edge" in found[1].message
+
+
+def test_hanging_punctuation_and_bleed_are_not_outside(tmp_path: Path) -> None:
+    body = (
+        '<blockquote><p><span style="display: inline-block; width: 0; margin: 0 0.5em 0 -0.5em">'
+        "“</span>A quotation that hangs its mark.</p></blockquote>"
+        '<div data-preflight="bleed" style="margin: 0 -20mm; background: #234">'
+        '<img style="width: 158mm; height: 20mm; display: block" src="data:image/svg+xml,'
+        '%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%2210%22 height=%2210%22/%3E" '
+        'alt="band"></div>' + FILL[:1500] + "</p>"
+    )
+    assert preflight.OUTSIDE not in {f.kind for f in _findings(tmp_path, body)}
+    unmarked = body.replace(' data-preflight="bleed"', "")
+    assert (1, preflight.OUTSIDE) in _kinds(_findings(tmp_path, unmarked))
+
+
+def test_sparse_page_before_a_forced_break(tmp_path: Path) -> None:
+    body = FILL + FILL[:400] + "</p>" + '<section style="break-before: page">' + FILL + "</section>"
+    found = [f for f in _findings(tmp_path, body) if f.kind == preflight.SPARSE]
+    assert [f.page for f in found] == [2]
+    assert " % full" in found[0].message
+    marked = body.replace("<section ", '<section data-preflight="sparse-before" ')
+    assert preflight.SPARSE not in {f.kind for f in _findings(tmp_path, marked)}
+
+
+def test_short_last_pages_covers_and_blank_pages_are_not_sparse(tmp_path: Path) -> None:
+    body = (
+        '<section data-preflight="sparse"><h1>Cover</h1></section>'
+        '<section style="break-before: right">' + FILL + "</section>"
+        "<p style='break-before: page'>A short closing page.</p>"
+    )
+    assert _findings(tmp_path, body) == []
+
+
+def test_a_last_page_holding_only_the_tail_of_a_table_is_sparse(tmp_path: Path) -> None:
+    # The page fits four of the six rows: two spill onto a last page of their own.
+    rows = "".join(f"<tr><td>Row {n}</td><td>Something happened</td></tr>" for n in range(6))
+    body = FILL + f"<table>{rows}</table>"
+    found = _findings(tmp_path, body)
+    pages = max(f.page for f in found) if found else 0
+    sparse = [f for f in found if f.kind == preflight.SPARSE]
+    assert sparse and sparse[0].page == pages == 2
+    assert "the end of what the page before began" in sparse[0].message
+
+
+def test_a_heading_alone_at_the_foot_of_a_page(tmp_path: Path) -> None:
+    body = (
+        FILL + "<h2>A heading left behind</h2>"
+        '<p style="break-before: page">Its text, on the next page.</p>' + FILL
+        + "<h2>A heading with its text</h2><p>Right below it.</p>"
+    )  # fmt: skip
+    found = [f for f in _findings(tmp_path, body) if f.kind == preflight.LONE_HEADING]
+    assert [f.page for f in found] == [1]
+    assert "A heading left behind" in found[0].message
+
+
+def test_words_and_dates_broken_inside_narrow_cells(tmp_path: Path) -> None:
+    cell = '<td style="width: {w}mm{extra}"{lang}>{text}</td>'
+    cells = [
+        cell.format(w=11, extra="; overflow-wrap: anywhere", lang="", text="Conference"),
+        cell.format(w=12, extra="", lang="", text="8 September 2011"),
+        cell.format(w=9, extra="", lang=' lang="ja"', text="2011年9月8日"),
+        cell.format(w=6, extra="", lang=' lang="ja"', text="イベント"),
+        cell.format(w=6, extra="", lang=' lang="ja"', text="政策提言"),
+        # Breaks where a line may break: at a space, after a hyphen, in Japanese prose.
+        cell.format(w=14, extra="", lang="", text="Annual general meeting"),
+        cell.format(w=10, extra="; hyphens: auto", lang="", text="extraordinarily"),
+        cell.format(w=30, extra="", lang=' lang="ja"',
+                    text="会員・支援者向けのニュースレター秋号を日本語と英語で発行しました。"),
+    ]  # fmt: skip
+    css = 'td { font-family: "Noto Sans CJK JP", "DejaVu Sans"; vertical-align: top }'
+    body = FILL + f'<table style="break-before: page"><tr>{"".join(cells)}</tr></table>'
+    found = [f for f in _findings(tmp_path, body, css) if f.kind == preflight.BROKEN]
+    assert {f.page for f in found} == {2}
+    text = "\n".join(f.message for f in found)
+    for expected in (
+        "“Conference”",
+        "“8 September 2011”",
+        "2011年9月8日",
+        "“イベント”",
+        "“政策提言”",
+    ):
+        assert expected in text, text
+    for clean in ("Annual", "extraordinarily", "ニュースレター", "会員"):
+        assert clean not in text, text
+
+
+def test_a_character_no_font_has(tmp_path: Path) -> None:
+    body = FILL + '<p style="break-before: page">A private sign: \U000f0000.</p>'
+    found = [f for f in _findings(tmp_path, body) if f.kind == preflight.MISSING_GLYPH]
+    assert [(f.page, f.message) for f in found] == [(2, "no font has “\U000f0000” (U+F0000)")]
+
+
+def test_a_font_embedded_for_one_character(tmp_path: Path) -> None:
+    body = FILL + "<p>Back to the text <span style=\"font-family: 'DejaVu Serif'\">↩</span></p>"
+    found = [f for f in _findings(tmp_path, body) if f.kind == preflight.ONE_CHARACTER_FONT]
+    assert len(found) == 1 and found[0].page == 1
+    assert "DejaVu Serif" in found[0].message and "U+21A9" in found[0].message
+    # Two characters in that face: a use, not an accident.
+    two = body.replace("↩</span>", "↩ §</span>")
+    assert preflight.ONE_CHARACTER_FONT not in {f.kind for f in _findings(tmp_path, two)}
+
+
+def test_the_preflight_never_changes_the_pdf(tmp_path: Path) -> None:
+    html = PAGE % ("", FILL + "<h2>Heading</h2>" + FILL + "<p>\U000f0000</p>")
+    plain = render_pdf(html, tmp_path, Gate.of(tmp_path))
+    checked = render_pdf(html, tmp_path, Gate.of(tmp_path), preflight="doc.pdf")
+    assert plain.findings == () and checked.findings
+    assert plain.data == checked.data
+
+
+def test_letters_of_a_batch_are_judged_each_as_its_own_file(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    letters = "".join(
+        f'<article style="break-before: page">{FILL}<h2>Alone {n}</h2></article>'
+        f'<p style="break-before: page">Second page of letter {n}.</p>'
+        for n in range(3)
+    )
+    document = HTML(string=PAGE % ("", letters)).render()
+    parts = [preflight.Part(f"donors/{n}.pdf", 2 * n, 2 * n + 2) for n in range(3)]
+    found = preflight.examine(document.pages, "", parts)
+    # Each letter: the heading alone at the foot of its page 1; its short last
+    # page is its natural end.
+    assert sorted((f.document, f.page, f.kind) for f in found) == [
+        (f"donors/{n}.pdf", 1, preflight.LONE_HEADING) for n in range(3)
+    ]
+
+
+# --- through the build ----------------------------------------------------------
+
+# A planted fault a theme may bring: a sign no font has, after the cover title
+# (page 1 of the annual report), and a line of text far past the page's edge.
+PLANTED = (
+    '.cover-title::after { content: " \\F0000"; }\n'
+    '.cover-org::before { content: "Planted past the edge"; position: absolute; left: 300mm; }\n'
+)
+
+
+def _preflight_lines(result_lines: list[str]) -> list[str]:
+    return [line for line in result_lines if "preflight:" in line]
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".reportgen-cache" not in p.parts
+    }
+
+
+@pytest.mark.slow
+def test_build_warns_with_file_and_page_and_again_from_the_cache(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    _theme(sample_set, {"extra.css": PLANTED})
+    out = tmp_path / "out"
+    year = sample_set / "fy2012"
+    first = build(year, out, ["annual-report"], languages=["en"])
+    report = out / "fy2012" / "annual-report.pdf"
+    if not report.exists():  # a multilingual sample writes one folder per language
+        report = out / "fy2012" / "en" / "annual-report.pdf"
+    warned = [d for d in first.diagnostics if d.message.startswith("preflight: ")]
+    mine = {(d.location.path, d.location.page, d.message) for d in warned}
+    assert (report, 1, "preflight: missing glyph: no font has “\U000f0000” (U+F0000)") in mine
+    assert any(
+        path == report and page == 1 and "planted" in message.lower()
+        and "past the edge of the page" in message
+        for path, page, message in mine
+    )  # fmt: skip
+    shown = [d.format() for d in warned]
+    assert f"{report}: page 1: warning: preflight: missing glyph: no font has" in "\n".join(shown)
+    # Nothing changed: the same warnings, from the build's manifest.
+    again = build(year, out, ["annual-report"], languages=["en"])
+    assert [d for d in again.diagnostics if d.message.startswith("preflight: ")] == warned
+    # Another build that takes the annual report from the document cache.
+    more = build(year, out, ["annual-report", "handout"], languages=["en"])
+    assert set(warned) <= set(more.diagnostics)
+
+
+@pytest.mark.slow
+def test_strict_fails_with_exit_2_and_leaves_the_outputs_as_they_were(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    year = sample_set / "fy2012"
+    args = ["build", str(year), "--out", str(out), "--edition", "handout", "--language", "en"]
+    runner = CliRunner()
+    first = runner.invoke(cli, [*args, "-q"])
+    assert first.exit_code == 0, first.output
+    before = _tree(out)
+    assert before
+    _theme(sample_set, {"extra.css": PLANTED.replace(".cover-title", ".masthead-title")})
+    strict = runner.invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 2, strict.output
+    assert "missing glyph" in strict.output and "nothing was written" in strict.output
+    assert "Traceback" not in strict.output
+    assert _tree(out) == before
+    # Without --strict the same build writes, and warns.
+    loose = runner.invoke(cli, [*args, "-q"])
+    assert loose.exit_code == 0 and "missing glyph" in loose.output
+    after = _tree(out)
+    assert after != before
+    # Strict again, the build now unchanged (its manifest in the cache): still refused.
+    refused = runner.invoke(cli, [*args, "--strict"])
+    assert refused.exit_code == 2 and "nothing was written" in refused.output
+    assert _tree(out) == after
+
+
+@pytest.mark.slow
+def test_letters_warn_once_for_a_fault_every_letter_shares(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    _theme(sample_set, {"extra.css": '.letter-to::after { content: " \\F0000"; }\n'})
+    out = tmp_path / "out"
+    result = build(sample_set / "fy2012", out, ["donor"], languages=["en"])
+    letters = sorted((out / "fy2012" / "donors").glob("*.pdf"))
+    assert len(letters) > 2
+    warned = [d for d in result.diagnostics if "missing glyph" in d.message]
+    # One warning for all the letters (the donor edition itself has no fault).
+    assert len(warned) == 1, [d.format() for d in warned]
+    (only,) = warned
+    assert only.location.path in letters and only.location.page == 1
+    assert only.message.endswith(f"(and in {len(letters) - 1} more letters)")

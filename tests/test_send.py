@@ -1,0 +1,814 @@
+"""``reportgen send`` against real SMTP servers (aiosmtpd, in a thread, on
+127.0.0.1 only): plain for most cases, STARTTLS with a throwaway certificate
+and a login for the encrypted path. A small report set (three languages, the
+donor edition only) is built once for the module; each test sends from its
+own copy of that build, so logs never leak from one test into another."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import ipaddress
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from click.testing import CliRunner
+
+from reportgen.cli import cli
+from reportgen.errors import NothingSent, UsageError
+from reportgen.output import claim
+from reportgen.send import Options, Outcome, send_built
+
+PASSWORD = "s3cret-Pa55-word"  # must never appear in any output
+DONORS = """id,name,salutation,email,language,amount
+D-1,Margaret Ellison,Dear Ms Ellison,m.ellison@example.org,en,50000
+D-2,山田 花子,山田 花子 様,hanako@example.org,ja,30000
+D-3,김민지,김민지 님께,minji@example.org,ko,20000
+D-4,No Address,,,en,100
+D-5,Injector,,"evil@example.org
+Bcc: victim@example.org",en,1
+D-6,Two Of Us,,"a@example.org, b@example.org",en,1
+D-7,Claire Dubois,Dear Ms Dubois,claire@example.org,en,15000
+D-8,John Smith,Dear Mr Smith,john@example.org,en,10000
+"""
+GOOD = ["d-1", "d-2", "d-3", "d-7", "d-8"]  # the donors a send reaches
+ADDRESS = {
+    "d-1": "m.ellison@example.org",
+    "d-2": "hanako@example.org",
+    "d-3": "minji@example.org",
+    "d-7": "claire@example.org",
+    "d-8": "john@example.org",
+}
+FAST = {"rate": 60000, "backoff": 0.01, "retries": 2, "timeout": 5}
+
+
+# ---- servers ----------------------------------------------------------------
+
+
+@dataclass
+class Handler:
+    """An SMTP server's behaviour, scripted per test, and what it received."""
+
+    received: list[tuple[list[str], bytes]] = field(default_factory=list)
+    refuse: dict[str, str] = field(default_factory=dict)  # address -> "550 ..." every time
+    later: dict[str, int] = field(default_factory=dict)  # address -> 4xx this many times
+    accept_only: int | None = None  # past this many messages, drop every connection
+    cut_off: set[str] = field(default_factory=set)  # take the message, drop before replying
+    interrupt_at: int | None = None  # send SIGINT to ourselves while taking message N
+
+    def reset(self) -> None:
+        self.received.clear()
+        self.refuse.clear()
+        self.later.clear()
+        self.cut_off.clear()
+        self.accept_only = self.interrupt_at = None
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:  # fmt: skip
+        if self.accept_only is not None and len(self.received) >= self.accept_only:
+            server.transport.close()  # a real dropped connection, mid-transaction
+            return "421 closing"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: list[str]) -> str:  # fmt: skip
+        if address in self.refuse:
+            return self.refuse[address]
+        if self.later.get(address, 0) > 0:
+            self.later[address] -= 1
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append((list(envelope.rcpt_tos), envelope.original_content))
+        if self.interrupt_at == len(self.received):
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while this message goes
+        if set(envelope.rcpt_tos) & self.cut_off:
+            server.transport.close()  # delivered, but the client never hears so
+            return "250 OK"
+        return "250 OK"
+
+    def to(self) -> list[str]:
+        return [rcpt for tos, _ in self.received for rcpt in tos]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate for localhost and 127.0.0.1."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([
+            x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ))  # fmt: skip
+    return cert_path, key_path
+
+
+def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                   data: Any) -> AuthResult:  # fmt: skip
+    ok = isinstance(data, LoginPassword) and data.login == b"letters" and (
+        data.password == PASSWORD.encode())  # fmt: skip
+    return AuthResult(success=ok, handled=False)
+
+
+@dataclass
+class Servers:
+    plain: Handler
+    plain_port: int
+    tls: Handler
+    tls_port: int
+    cert: Path
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    folder = tmp_path_factory.mktemp("smtp")
+    cert, key = _certificate(folder)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    plain, tls = Handler(), Handler()
+    plain_port, tls_port = _free_port(), _free_port()
+    first = Controller(plain, hostname="127.0.0.1", port=plain_port)
+    second = Controller(
+        tls, hostname="127.0.0.1", port=tls_port, tls_context=context, require_starttls=True,
+        authenticator=_authenticator, auth_required=True,
+    )  # fmt: skip
+    first.start()
+    second.start()
+    try:
+        yield Servers(plain, plain_port, tls, tls_port, cert)
+    finally:
+        first.stop()
+        second.stop()
+
+
+# ---- the report set, built once -----------------------------------------------
+
+
+def _settings(port: int, **extra: str) -> str:
+    values = {
+        "host": '"127.0.0.1"', "port": str(port), "security": '"none"',
+        "from": '"Test Org <letters@example.org>"',
+        "subject": '"Thank you, {{name}}"',
+        "subject_ja": '"{{name}} 様、{{fiscal_year}}のご支援ありがとうございました"',
+        "subject_ko": '"{{name}} 님, 후원에 감사드립니다"',
+    }  # fmt: skip
+    values.update(extra)
+    return "[email]\n" + "".join(f"{k} = {v}\n" for k, v in values.items() if v)
+
+
+def _write_set(root: Path, port: int) -> Path:
+    (root / "fy2024" / "data").mkdir(parents=True)
+    (root / "organization.toml").write_text(
+        'languages = ["en", "ja", "ko"]\n[organization]\nname = "Test Org"\n'
+        'name_ja = "テスト基金"\nname_ko = "테스트 기금"\n'
+        '[signatory]\nname = "Kato Hiroshi"\n\n' + _settings(port), "utf-8",
+    )  # fmt: skip
+    (root / "fy2024" / "report.toml").write_text(
+        'title = "Annual Report 2024"\nfiscal_year = "2024"\nstart = 2024-01-01\n'
+        'end = 2024-12-31\neditions = ["donor"]\n', "utf-8",
+    )  # fmt: skip
+    (root / "fy2024" / "data" / "activities.csv").write_text("date,title,category\n", "utf-8")
+    (root / "fy2024" / "data" / "donors.csv").write_text(DONORS, "utf-8")
+    return root / "fy2024"
+
+
+@dataclass(frozen=True)
+class Built:
+    reports: Path
+    out: Path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, servers: Servers) -> Built:
+    from reportgen.pipeline import build
+
+    root = tmp_path_factory.mktemp("send-set")
+    year = _write_set(root / "reports", servers.plain_port)
+    build(year, root / "output")
+    return Built(root / "reports", root / "output")
+
+
+@dataclass
+class Case:
+    """One test's own copy of the built set, and a way to send from it."""
+
+    year: Path
+    out: Path
+    servers: Servers
+
+    @property
+    def donors(self) -> Path:
+        return self.out / "fy2024" / "donors"
+
+    def settings(self, **extra: str) -> None:
+        org = self.year.parent / "organization.toml"
+        text = org.read_text("utf-8").split("[email]")[0]
+        port = extra.pop("port", str(self.servers.plain_port))
+        org.write_text(text + _settings(int(port), **extra), "utf-8")
+
+    def send(self, ui: Recorder | None = None, **options: Any) -> tuple[Outcome, Recorder]:
+        ui = ui or Recorder()
+        chosen = {**FAST, "send": True, "yes": True, **options}
+        with claim(self.out, lambda: None):
+            return send_built(self.year, self.out, Options(**chosen), ui), ui
+
+    def log(self) -> list[dict[str, str]]:
+        path = self.donors / "send-log.jsonl"
+        return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+@pytest.fixture
+def case(built: Built, servers: Servers, tmp_path: Path) -> Iterator[Case]:
+    shutil.copytree(built.reports, tmp_path / "reports")
+    shutil.copytree(built.out, tmp_path / "output")
+    servers.plain.reset()
+    servers.tls.reset()
+    yield Case(tmp_path / "reports" / "fy2024", tmp_path / "output", servers)
+    servers.plain.reset()
+    servers.tls.reset()
+
+
+class Recorder:
+    """The user's side: every line said, every warning, the answer to the question."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.lines: list[str] = []
+        self.questions: list[str] = []
+        self.answer = answer
+        self.advanced = 0
+
+    def say(self, line: str) -> None:
+        self.lines.append(line)
+
+    def warn(self, diagnostics: Any) -> None:
+        self.lines += [d.format() for d in diagnostics]
+
+    def confirm(self, question: str) -> bool:
+        self.questions.append(question)
+        return self.answer
+
+    def step(self, message: str) -> None:
+        self.lines.append(message)
+
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        self.advanced += count
+
+    def finish(self) -> None:
+        pass
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _message(raw: bytes) -> email.message.EmailMessage:
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(parsed, email.message.EmailMessage)
+    return parsed
+
+
+# ---- the tests ------------------------------------------------------------------
+
+
+def test_sends_each_letter_once_with_correct_mail(case: Case) -> None:
+    outcome, ui = case.send()
+    assert outcome.exit_code == 1  # the two refused addresses
+    assert sorted(case.servers.plain.to()) == sorted(ADDRESS.values())
+    assert len(outcome.sent) == 5 and ui.advanced == 5
+    assert [who for who, _ in outcome.refused] == ["d-5 (Injector)", "d-6 (Two Of Us)"]
+    assert outcome.without_email == ["d-4 (No Address)"]
+    by_slug = {}
+    for tos, raw in case.servers.plain.received:
+        slug = next(s for s, a in ADDRESS.items() if a == tos[0])
+        by_slug[slug] = (raw, _message(raw))
+    raw, message = by_slug["d-1"]
+    assert message["Subject"] == "Thank you, Margaret Ellison"
+    assert message["To"].addresses[0].addr_spec == "m.ellison@example.org"
+    assert message["Date"].datetime is not None
+    assert message["Message-ID"].endswith("@example.org>")
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None and html is not None
+    assert "Dear Ms Ellison," in text.get_content()
+    assert "<p>Dear Ms Ellison,</p>" in html.get_content()
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == "A letter for Margaret Ellison.pdf"
+    pdf = attachment.get_payload(decode=True)
+    assert pdf == (case.donors / "d-1.pdf").read_bytes()
+    # every line of every message is plain ASCII on the wire (encoded words, QP)
+    for raw, _ in by_slug.values():
+        assert raw.isascii()
+    # the log: sending then sent, per donor, with the letter's hash and Message-ID
+    log = case.log()
+    assert [e["status"] for e in log] == ["sending", "sent"] * 5
+    sent = {e["slug"]: e for e in log if e["status"] == "sent"}
+    assert sent["d-1"]["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert sent["d-1"]["message_id"] == message["Message-ID"]
+    assert sent["d-1"]["id"] == "D-1" and sent["d-1"]["email"] == "m.ellison@example.org"
+    # a rerun sends nothing again
+    case.servers.plain.reset()
+    again, _ = case.send()
+    assert case.servers.plain.received == [] and again.already_sent == 5 and not again.sent
+
+
+def test_japanese_and_korean_headers_are_encoded_words(case: Case) -> None:
+    case.send()
+    messages = {tos[0]: (raw, _message(raw)) for tos, raw in case.servers.plain.received}
+    raw, ja = messages["hanako@example.org"]
+    assert ja["Subject"] == "山田 花子 様、2024年度のご支援ありがとうございました"
+    assert ja["To"].addresses[0].display_name == "山田 花子"
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    assert "Subject: =?utf-8?" in head and "To: =?utf-8?" in head
+    assert ja["Content-Language"] == "ja"
+    (attachment,) = ja.iter_attachments()
+    assert attachment.get_filename() == "山田 花子への御礼状.pdf"
+    assert "filename*0*=utf-8''%E5%B1%B1%E7%94%B0" in raw.decode("ascii")  # RFC 2231
+    text = ja.get_body(("plain",))
+    assert text is not None and "山田 花子 様" in text.get_content()
+    _, ko = messages["minji@example.org"]
+    assert ko["Subject"] == "김민지 님, 후원에 감사드립니다"
+    assert ko["To"].addresses[0].display_name == "김민지"
+
+
+def test_header_injection_is_refused_and_nothing_goes_to_it(case: Case) -> None:
+    outcome, _ = case.send()
+    everyone = " ".join(case.servers.plain.to())
+    assert "victim" not in everyone and "evil" not in everyone
+    assert "a@example.org" not in everyone and "b@example.org" not in everyone
+    reasons = dict(outcome.refused)
+    assert "a line break" in reasons["d-5 (Injector)"]
+    assert "a comma" in reasons["d-6 (Two Of Us)"]
+    for _, raw in case.servers.plain.received:
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert b"Bcc" not in head and b"victim" not in head
+    assert {e["slug"] for e in case.log()} == set(GOOD)
+
+
+def test_check_warns_where_the_bad_address_is(case: Case) -> None:
+    from reportgen.pipeline import check
+
+    result = check(case.year)
+    lines = [d.format() for d in result.diagnostics]
+    assert any(line.endswith(
+        "donors.csv:6: warning: column 'email': 'evil@example.org\\nBcc: victim@example.org' "
+        "holds a line break: give exactly one address; reportgen send will not write to it"
+    ) for line in lines), lines  # fmt: skip
+    assert any("donors.csv:8: warning: column 'email'" in line and "a comma" in line
+               for line in lines)  # fmt: skip
+    assert result.ok
+
+
+def test_dry_run_sends_nothing_and_shows_the_plan(case: Case) -> None:
+    outcome, ui = case.send(send=False)
+    assert case.servers.plain.received == []
+    assert not (case.donors / "send-log.jsonl").exists()
+    assert outcome.dry_run and outcome.exit_code == 1  # refused addresses
+    text = ui.text
+    assert "to send: 5 (en 3, ja 1, ko 1)" in text
+    assert "without an email: 1" in text and "d-4 (No Address)" in text
+    assert text.count("--- message ") == 3
+    assert "Subject: Thank you, Margaret Ellison" in text
+    assert "To: 山田 花子 <hanako@example.org>" in text
+    assert "[attached: A letter for Margaret Ellison.pdf" in text
+    assert ui.questions == []
+
+
+def test_confirmation_refused_sends_nothing(case: Case) -> None:
+    outcome, ui = case.send(ui=Recorder(answer=False), yes=False)
+    assert len(ui.questions) == 1 and "Send 5 messages to 5 donors" in ui.questions[0]
+    assert case.servers.plain.received == []
+    assert outcome.exit_code == 1 and outcome.declined
+    assert not (case.donors / "send-log.jsonl").exists()
+
+
+def test_cli_asks_and_a_no_sends_nothing(case: Case) -> None:
+    result = CliRunner().invoke(
+        cli, ["send", str(case.year), "--out", str(case.out), "--send", "--rate", "6000"],
+        input="n\n",
+    )  # fmt: skip
+    assert "Send 5 messages to 5 donors through 127.0.0.1:" in result.output
+    assert "not confirmed: nothing was sent" in result.output
+    assert result.exit_code == 1 and case.servers.plain.received == []
+
+
+def test_a_temporary_refusal_is_retried(case: Case) -> None:
+    case.servers.plain.later["hanako@example.org"] = 2
+    outcome, _ = case.send()
+    assert case.servers.plain.to().count("hanako@example.org") == 1
+    assert len(outcome.sent) == 5 and not outcome.failed
+    statuses = [e["status"] for e in case.log() if e["slug"] == "d-2"]
+    assert statuses == ["sending", "failed", "sending", "failed", "sending", "sent"]
+    assert "451" in next(e["error"] for e in case.log() if e["status"] == "failed")
+
+
+def test_a_permanent_refusal_fails_one_and_the_others_go(case: Case) -> None:
+    case.servers.plain.refuse["minji@example.org"] = "550 5.1.1 no such mailbox"
+    outcome, _ = case.send()
+    assert outcome.exit_code == 1
+    assert sorted(case.servers.plain.to()) == sorted(set(ADDRESS.values()) - {"minji@example.org"})
+    ((who, why),) = outcome.failed
+    assert who.startswith("d-3 (김민지)") and "550 5.1.1 no such mailbox" in why
+    # the rerun tries only the failed one again
+    case.servers.plain.reset()
+    again, _ = case.send()
+    assert case.servers.plain.to() == ["minji@example.org"] and again.exit_code == 1
+    assert again.already_sent == 4
+
+
+def test_dropped_connections_then_a_rerun_sends_exactly_the_rest(case: Case) -> None:
+    case.servers.plain.accept_only = 2
+    outcome, _ = case.send()
+    first = case.servers.plain.to()
+    assert len(first) == 2 and len(outcome.sent) == 2
+    assert outcome.exit_code == 1 and len(outcome.failed) == 3
+    assert all("connection lost" in why for _, why in outcome.failed)
+    case.servers.plain.reset()  # the server is back
+    again, _ = case.send()
+    rest = case.servers.plain.to()
+    assert sorted(first + rest) == sorted(ADDRESS.values()) and len(rest) == 3
+    assert again.already_sent == 2 and again.exit_code == 1  # (the refused addresses)
+
+
+def test_a_message_cut_off_mid_send_is_never_resent_on_its_own(case: Case) -> None:
+    case.servers.plain.cut_off.add("claire@example.org")
+    outcome, _ = case.send()
+    assert len(outcome.unknown) == 1 and outcome.unknown[0].startswith("d-7")
+    assert outcome.exit_code == 1 and len(outcome.sent) == 4
+    assert [e["status"] for e in case.log() if e["slug"] == "d-7"] == ["sending"]
+    case.servers.plain.reset()
+    again, ui = case.send()
+    assert case.servers.plain.received == [] and len(again.unknown) == 1
+    assert "unknown, maybe sent" in ui.text
+    case.servers.plain.reset()
+    forced, _ = case.send(resend_unknown=True)
+    assert case.servers.plain.to() == ["claire@example.org"] and forced.sent
+
+
+def test_ctrl_c_between_messages_keeps_the_log_consistent(case: Case) -> None:
+    case.servers.plain.interrupt_at = 2
+    outcome, _ = case.send()
+    assert outcome.stopped is not None and outcome.exit_code == 130
+    assert len(case.servers.plain.received) == 2 and len(outcome.sent) == 2
+    log = case.log()
+    assert [e["status"] for e in log] == ["sending", "sent", "sending", "sent"]
+    case.servers.plain.reset()
+    again, _ = case.send()
+    assert len(case.servers.plain.received) == 3 and again.already_sent == 2
+
+
+def test_a_changed_letter_is_listed_not_resent(case: Case) -> None:
+    case.send()
+    letter = case.donors / "d-8.pdf"
+    letter.write_bytes(letter.read_bytes() + b"\n%changed\n")
+    case.servers.plain.reset()
+    outcome, ui = case.send()
+    assert case.servers.plain.received == [] and outcome.changed == [
+        "d-8 (John Smith) <john@example.org>"]  # fmt: skip
+    assert "letter changed since it was sent" in ui.text
+    resent, _ = case.send(resend_changed=True)
+    assert case.servers.plain.to() == ["john@example.org"] and len(resent.sent) == 1
+
+
+def test_to_sends_everything_to_one_address_and_logs_nothing(case: Case) -> None:
+    outcome, _ = case.send(to="tester@example.net")
+    assert case.servers.plain.to() == ["tester@example.net"] * 5
+    assert outcome.test_address == "tester@example.net"
+    assert not (case.donors / "send-log.jsonl").exists()
+    names = {_message(raw)["To"].addresses[0].display_name for _, raw in
+             case.servers.plain.received}  # fmt: skip
+    assert "Margaret Ellison" in names
+    case.servers.plain.reset()
+    real, _ = case.send()  # the real send afterwards still reaches everyone
+    assert sorted(case.servers.plain.to()) == sorted(ADDRESS.values()) and len(real.sent) == 5
+
+
+def test_starttls_and_login_with_the_password_from_the_environment(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(case.servers.cert))
+    monkeypatch.setenv("REPORTGEN_SMTP_PASSWORD", PASSWORD)
+    case.settings(port=str(case.servers.tls_port), host='"localhost"', security='"starttls"',
+                  username='"letters"')  # fmt: skip
+    outcome, ui = case.send()
+    assert sorted(case.servers.tls.to()) == sorted(ADDRESS.values())
+    assert len(outcome.sent) == 5
+    everything = ui.text + (case.donors / "send-log.jsonl").read_text("utf-8")
+    everything += "".join(raw.decode("ascii") for _, raw in case.servers.tls.received)
+    assert PASSWORD not in everything
+    assert "password from REPORTGEN_SMTP_PASSWORD" in ui.text
+
+
+def test_a_wrong_password_is_bad_settings_and_nothing_is_sent(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(case.servers.cert))
+    monkeypatch.setenv("REPORTGEN_SMTP_PASSWORD", "wrong-" + PASSWORD)
+    case.settings(port=str(case.servers.tls_port), host='"localhost"', security='"starttls"',
+                  username='"letters"')  # fmt: skip
+    with pytest.raises(UsageError) as caught:
+        case.send()
+    assert "refused the login of letters" in str(caught.value)
+    assert "nothing was sent" in str(caught.value) and PASSWORD not in str(caught.value)
+    assert case.servers.tls.received == []
+
+
+def test_an_untrusted_certificate_is_refused(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTGEN_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    case.settings(port=str(case.servers.tls_port), host='"localhost"', security='"starttls"',
+                  username='"letters"')  # fmt: skip
+    with pytest.raises(UsageError, match="certificate of localhost is not trusted"):
+        case.send()
+    assert case.servers.tls.received == []
+
+
+def test_the_keyring_gives_the_password(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        priority = 1
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return PASSWORD if (service, username) == ("reportgen-smtp", "letters") else None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise NotImplementedError
+
+        def delete_password(self, service: str, username: str) -> None:
+            raise NotImplementedError
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(Memory())  # type: ignore[no-untyped-call]
+    try:
+        monkeypatch.delenv("REPORTGEN_SMTP_PASSWORD", raising=False)
+        monkeypatch.setenv("SSL_CERT_FILE", str(case.servers.cert))
+        case.settings(port=str(case.servers.tls_port), host='"localhost"',
+                      security='"starttls"', username='"letters"')  # fmt: skip
+        outcome, ui = case.send()
+    finally:
+        keyring.set_keyring(before)
+    assert len(outcome.sent) == 5 and PASSWORD not in ui.text
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"security": '"none"', "host": '"smtp.example.org"'},
+         "'security': 'none' sends the password and the letters unencrypted"),
+        ({"security": '"ssl"'}, "'email.security': 'ssl' is not one of starttls, tls, none"),
+        ({"port": "70000"}, "'port': 70000 is not a port number"),
+        ({"from": '"letters@example.org, boss@example.org"'}, "'from':"),
+        ({"password": '"hunter2"'}, "'password' does not belong in a file"),
+        ({"subject": '"Hello {{nmae}}"'}, "unknown placeholder '{{nmae}}'"),
+        ({"subject_ja": '"{{amont}} ありがとう"'}, "'subject_ja': unknown placeholder"),
+        ({"hots": '"x"'}, "unknown key 'hots' in [email] (did you mean 'host'?)"),
+    ],
+)  # fmt: skip
+def test_bad_settings_exit_2_and_send_nothing(
+    case: Case, extra: dict[str, str], message: str
+) -> None:
+    case.settings(**extra)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["send", str(case.year), "--out", str(case.out), "--send",
+                                 "--yes"])  # fmt: skip
+    output = result.output + (result.stderr if result.stderr_bytes else "")
+    assert message in output
+    org = case.year.parent / "organization.toml"
+    line = next(n for n, text in enumerate(org.read_text("utf-8").splitlines(), 1)
+                if text.startswith(next(iter(extra))))  # fmt: skip
+    assert f"organization.toml:{line}:" in output
+    assert "hunter2" not in output
+    if "unknown key" in message:  # a warning: the send itself goes on
+        assert result.exit_code in (0, 1)
+    else:
+        assert result.exit_code == 2, output
+        assert "problem found; nothing was sent" in output
+        assert case.servers.plain.received == []
+
+
+def test_no_email_settings_exit_2(case: Case) -> None:
+    org = case.year.parent / "organization.toml"
+    org.write_text(org.read_text("utf-8").split("[email]")[0], "utf-8")
+    with pytest.raises(NothingSent) as caught:
+        case.send()
+    assert "no [email] settings" in caught.value.diagnostics[0].message
+    assert case.servers.plain.received == []
+
+
+def test_a_bad_test_address_is_a_usage_error(case: Case) -> None:
+    result = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out),
+                                      "--to", "me@example.org\nBcc: x@example.org"])  # fmt: skip
+    assert result.exit_code == 2 and "--to:" in result.output
+
+
+def test_the_send_log_survives_a_rebuild(case: Case) -> None:
+    """send, build again (a change that re-renders the letters), send again:
+    nothing is sent twice; the log is the same file's content, carried over."""
+    from reportgen.pipeline import build
+
+    case.send()
+    before = (case.donors / "send-log.jsonl").read_bytes()
+    report = case.year / "report.toml"
+    report.write_text(report.read_text("utf-8") + 'title_ja = "年次報告書 2024"\n', "utf-8")
+    build(case.year, case.out)
+    assert (case.donors / "send-log.jsonl").read_bytes() == before
+    build(case.year, case.out)  # unchanged: restored from the cache
+    assert (case.donors / "send-log.jsonl").read_bytes() == before
+    case.servers.plain.reset()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["send", str(case.year), "--out", str(case.out), "--send",
+                                 "--yes", "--rate", "6000"])  # fmt: skip
+    assert case.servers.plain.received == [], result.output
+    assert "0 sent, 5 already sent before" in result.output
+
+
+def test_cli_ctrl_c_prints_one_line_and_exits_130(case: Case) -> None:
+    case.servers.plain.interrupt_at = 1
+    result = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out),
+                                      "--send", "--yes", "--rate", "6000"])  # fmt: skip
+    assert result.exit_code == 130, result.output
+    stops = [line for line in result.output.splitlines() if line.startswith("reportgen:")]
+    assert stops == [
+        "reportgen: stopped after 1 message(s); the send log is up to date: run the same "
+        "command again to send the rest"
+    ]
+    assert "Traceback" not in result.output
+    assert [e["status"] for e in case.log()] == ["sending", "sent"]
+
+
+def test_a_report_set_is_refused(case: Case) -> None:
+    shutil.copytree(case.year, case.year.parent / "fy2023")
+    with pytest.raises(UsageError, match="send the letters of one year at a time"):
+        from reportgen.send import run
+
+        run(case.year.parent, case.out, Options(), Recorder())
+
+
+def test_the_email_narrative_file_gives_the_words(case: Case) -> None:
+    narrative = case.year / "narrative"
+    narrative.mkdir()
+    (narrative / "email.md").write_text(
+        "---\nrole: email\n---\n# Our letter for {{fiscal_year}}\n\n{{salutation}}\n\n"
+        "Thank you for **{{amount}}**. Read more on [our site](https://example.org/news).\n\n"
+        "- one\n- two\n",
+        "utf-8",
+    )
+    (narrative / "email.ko.md").write_text(
+        "---\nrole: email\n---\n{{salutation}}\n\n{{organization}}의 감사 편지를 첨부합니다.\n",
+        "utf-8",
+    )
+    case.send()
+    messages = {tos[0]: _message(raw) for tos, raw in case.servers.plain.received}
+    text = messages["m.ellison@example.org"].get_body(("plain",))
+    html = messages["m.ellison@example.org"].get_body(("html",))
+    assert text is not None and html is not None
+    assert text.get_content().replace("\r\n", "\n") == (
+        "Our letter for 2024\n\nDear Ms Ellison,\n\nThank you for ¥50,000. Read more on our "
+        "site <https://example.org/news>.\n\n- one\n- two\n"
+    )
+    assert "<strong>¥50,000</strong>" in html.get_content()
+    assert '<a href="https://example.org/news">our site</a>' in html.get_content()
+    ja = messages["hanako@example.org"].get_body(("plain",))
+    assert ja is not None and ja.get_content().startswith("Our letter for 2024年度\r\n")
+    ko = messages["minji@example.org"].get_body(("plain",))
+    assert ko is not None and ko.get_content().replace("\r\n", "\n") == (
+        "김민지 님께\n\n테스트 기금의 감사 편지를 첨부합니다.\n"
+    )
+
+
+def test_an_unknown_placeholder_in_the_email_file_is_located(case: Case) -> None:
+    from reportgen.pipeline import check
+
+    narrative = case.year / "narrative"
+    narrative.mkdir()
+    (narrative / "email.md").write_text("---\nrole: email\n---\nDear {{nane}}\n", "utf-8")
+    lines = [d.format() for d in check(case.year).diagnostics]
+    assert any("email.md:4: unknown placeholder '{{nane}}'" in line
+               and "(did you mean 'name'?)" in line for line in lines), lines  # fmt: skip
+
+
+def test_without_a_subject_the_language_pack_gives_one(case: Case) -> None:
+    case.settings(subject="", subject_ja="", subject_ko="")
+    case.send()
+    subjects = {tos[0]: _message(raw)["Subject"] for tos, raw in case.servers.plain.received}
+    assert subjects["m.ellison@example.org"] == "A letter of thanks from Test Org: 2024"
+    assert subjects["minji@example.org"].startswith("테스트 기금의 감사 편지 (")
+
+
+def test_the_rate_limit_spaces_the_messages(case: Case) -> None:
+    import time
+
+    started = time.monotonic()
+    outcome, _ = case.send(rate=240)  # one every 0.25 s
+    assert len(outcome.sent) == 5 and time.monotonic() - started >= 4 * 0.25
+
+
+def test_long_names_fold_and_file_names_stay_short() -> None:
+    from reportgen.mail import Wording, attachment_name, compose
+    from reportgen.model import Donor, EmailSettings
+
+    name = "Friends of the Refugees' Reading Circle of Greater Tokyo " * 4 + "東京 読書会 " * 10
+    file = attachment_name(f"A letter for {name}/../x")
+    assert file.endswith(".pdf") and len(file) <= 104 and "/" not in file
+    message = compose(
+        Donor(name=name + "\nBcc: x@example.org", email="circle@example.org"), "circle@example.org",
+        Wording("件名 " * 40, "text\n", "<p>html</p>", file),
+        EmailSettings(host="127.0.0.1", sender="Org <o@example.org>"), b"%PDF-1.7\n", "ja",
+        datetime.now(UTC),
+    )  # fmt: skip
+    raw = message.as_bytes()
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 78 for line in head.split(b"\r\n")) and head.isascii()
+    parsed = _message(raw)
+    assert parsed["To"].addresses[0].addr_spec == "circle@example.org"
+    assert len(parsed["To"].addresses) == 1 and "Bcc" not in parsed
+    # (CPython folds at spaces between encoded words, where readers drop them:
+    # the subject's spaces become no-break spaces, which survive)
+    assert parsed["Subject"].replace("\u00a0", " ") == " ".join(["件名"] * 40)
+    short = compose(
+        Donor(name="山田 花子", email="h@example.org"), "h@example.org",
+        Wording("山田 花子 様", "t\n", "<p>h</p>", "a.pdf"),
+        EmailSettings(host="127.0.0.1", sender="o@example.org"), b"%PDF", "ja",
+        datetime.now(UTC),
+    )  # fmt: skip
+    again = _message(short.as_bytes())
+    assert again["Subject"] == "山田 花子 様"  # short: ordinary spaces
+    assert again["To"].addresses[0].display_name == "山田 花子"
+
+
+def test_a_server_out_of_reach_leaves_everything_for_the_rerun(case: Case) -> None:
+    case.settings(port=str(_free_port()))  # nothing listens there
+    outcome, _ = case.send()
+    assert outcome.exit_code == 1 and not outcome.sent and len(outcome.failed) == 5
+    assert all("not sent: cannot reach 127.0.0.1:" in why for _, why in outcome.failed)
+    log = case.donors / "send-log.jsonl"
+    assert not log.exists() or log.read_text("utf-8") == ""  # no transaction began
+    case.settings()
+    again, _ = case.send()
+    assert len(again.sent) == 5 and sorted(case.servers.plain.to()) == sorted(ADDRESS.values())
+
+
+def test_the_log_reader_trusts_only_whole_lines(tmp_path: Path) -> None:
+    from reportgen import sendlog
+
+    path = tmp_path / "send-log.jsonl"
+    with sendlog.Log(path) as log:
+        base = sendlog.Entry("d-1", "D-1", "a@example.org", "aaa", sendlog.SENDING, "t")
+        log.append([base, sendlog.Entry(**{**base.__dict__, "status": sendlog.SENT})])
+        second = sendlog.Entry("d-2", None, "b@example.org", "bbb", sendlog.SENT, "t")
+        log.append([second, sendlog.Entry(**{**second.__dict__, "sha256": "ccc",
+                                               "status": sendlog.SENDING})])  # fmt: skip
+        log.append([sendlog.Entry(**{**second.__dict__, "sha256": "ccc",
+                                     "status": sendlog.FAILED, "error": "550"})])  # fmt: skip
+        third = sendlog.Entry("d-3", None, "c@example.org", "ddd", sendlog.SENDING, "t")
+        log.append([third])
+    with path.open("ab") as handle:  # a crash in the middle of a line, and junk
+        handle.write(b'["not", "an", "entry"]\n{"slug": "d-3", "status": "se')
+    histories, unreadable = sendlog.read(path)
+    assert histories["d-1"] == sendlog.History("aaa", pending=False)
+    assert histories["d-2"] == sendlog.History("bbb", pending=False)  # the resend failed
+    assert histories["d-3"] == sendlog.History(None, pending=True)  # fate unknown
+    assert unreadable == 2
