@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reportgen.diagnostics import Diagnostics
@@ -103,7 +104,8 @@ def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
     text = pdf.all_text()
     for words in ("목차", "숫자로 보는 한 해", "재정", "ICNK 출범 1주년 성명", "2012년 9월 1일"):
         assert words in text, words
-    assert "₩" in text and "¥" not in text
+    # Won as Korean writes it: the unit word after the number (the pack's [money]).
+    assert re.search(r"\d 원", text) and not re.search(r"[¥￥₩]|\d,\d{3} ?엔", text)
     assert "Contents" not in text and "目次" not in text
     fonts = {
         str(font.get_object().get("/BaseFont"))

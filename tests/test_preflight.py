@@ -319,3 +319,39 @@ def test_letters_warn_once_for_a_fault_every_letter_shares(
     (only,) = warned
     assert only.location.path in letters and only.location.page == 1
     assert only.message.endswith(f"(and in {len(letters) - 1} more letters)")
+
+
+def test_a_nearly_empty_last_page_is_sparse_unless_it_is_a_part_of_its_own(
+    tmp_path: Path,
+) -> None:
+    # A panel filling most of the page, then a short paragraph kept whole that
+    # no longer fits: it moves to a last page of its own, nearly empty.
+    panel = '<div style="height: 160mm; background: #eee"></div>'
+    kept = "<div style='break-inside: avoid'>" + "A closing line of thanks. " * 6 + "</div>"
+    found = _findings(tmp_path, panel + kept)
+    last = max((f.page for f in found), default=0)
+    sparse = [f for f in found if f.kind == preflight.SPARSE]
+    assert [f.page for f in sparse] == [last] and last >= 2
+    assert "the end of what the page before began" not in sparse[0].message
+    # The same short page after a forced break is a closing part: no finding.
+    forced = kept.replace("style='", "style='break-before: page; ")
+    assert _findings(tmp_path, panel + forced) == []
+
+
+def test_copy_fitting_sets_a_spilling_document_tighter_to_save_its_last_page(
+    sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reportgen.render
+    from tests.pdfparse import ParsedPdf
+
+    # The FY2011 handout's section summaries run a few lines onto a third page.
+    year = sample_set / "fy2011"
+    fitted = build(year, tmp_path / "fit", ["handout"], languages=["en"], workers=1)
+    assert not [d for d in fitted.diagnostics if "preflight" in d.message]
+    assert ParsedPdf(tmp_path / "fit/fy2011/en/handout.pdf").page_count == 2
+    # Without copy-fitting (no body to mark), the same handout ends in a spill.
+    monkeypatch.setattr(reportgen.render, "FIT_BODY", "<never-in-a-page")
+    loose = build(year, tmp_path / "loose", ["handout"], languages=["en"], workers=1)
+    assert ParsedPdf(tmp_path / "loose/fy2011/en/handout.pdf").page_count == 3
+    assert any("handout.pdf" in str(d.location.path) and d.location.page == 3
+               for d in loose.diagnostics if "sparse page" in d.message)  # fmt: skip

@@ -46,6 +46,7 @@ ALLOWANCES = {
 SPARSE_PAGES = frozenset({"cover", "back", "back-cover", "blank"})
 
 MIN_FILL = 1 / 3
+MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
 PT = 0.75  # points in a CSS pixel, WeasyPrint's unit of length
 _SLACK = 1.0  # pt: rounding in layout, never a visible fault
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
@@ -145,6 +146,7 @@ class _Scan:
     sparse: bool = False
     sparse_before: bool = False
     continues_block: bool = False  # a table, list or paragraph carried over from before
+    forced_start: bool = False  # the page begins with a forced break (a new part)
     outside: dict[int, str] = field(default_factory=dict)  # one per element
     broken: list[str] = field(default_factory=list)
 
@@ -191,6 +193,8 @@ def _scan(page: Any) -> _Scan:
             lowest = (max(edge, lowest[0]) if lowest else edge, where.heading)
         if _continued(box, boxes):
             scan.continues_block = True
+        elif _forced_start(box):
+            scan.forced_start = True
     if lowest is not None:
         scan.bottom, scan.last_heading = lowest[0], lowest[1]
         scan.last_is_heading = lowest[1] is not None
@@ -257,6 +261,19 @@ def _starts_sparse_before(box: Any) -> bool:
     if element is None or "sparse-before" not in (element.get("data-preflight") or "").split():
         return False
     return "top" not in getattr(box, "remove_decoration_sides", ())
+
+
+_FORCED = frozenset({"page", "left", "right", "recto", "verso"})
+
+
+def _forced_start(box: Any) -> bool:
+    """The first fragment of an element with a forced break before it: such an
+    element always stands at the top of its page, the start of a new part."""
+    return (
+        box.element is not None
+        and box.style["break_before"] in _FORCED
+        and "top" not in getattr(box, "remove_decoration_sides", ())
+    )
 
 
 def _continued(box: Any, boxes: Any) -> bool:
@@ -452,6 +469,16 @@ def _script(char: str) -> str | None:
 # --- judging a page -------------------------------------------------------------
 
 
+SPILL = " (the end of what the page before began)"
+
+
+def ends_short(findings: Sequence[Finding], pages: int) -> bool:
+    """Whether the last page is one the preflight calls sparse (the end of what
+    the page before began, or nearly empty): a document that a slightly
+    tighter setting may fit on one page less."""
+    return any(f.kind == SPARSE and f.page == pages for f in findings)
+
+
 def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[str, str]]:
     for message in dict.fromkeys(scan.outside.values()):
         yield OUTSIDE, message
@@ -463,8 +490,11 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
     if not sparse_ok and not before_break and scan.height > 0:
         fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
         spill = last and scan.continues_block
-        if fill < MIN_FILL and (not last or spill):
-            why = " (the end of what the page before began)" if spill else ""
+        # A last page may end a document short, but not nearly empty unless
+        # it is a part of its own (a closing page after a forced break).
+        nearly_empty = fill < MIN_LAST_FILL and not scan.forced_start
+        if fill < MIN_FILL and (not last or spill or nearly_empty):
+            why = SPILL if spill else ""
             yield SPARSE, f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
     if not last and not sparse_ok and scan.last_is_heading:
         yield LONE_HEADING, f"the heading “{_short(scan.last_heading or '')}” ends the page"

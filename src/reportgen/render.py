@@ -28,6 +28,8 @@ Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
 # The donor edition as it follows each personal letter: a rendered part that
 # the letters are joined to, never an output file of its own.
 LETTER_BODY = ".letter-body.pdf"
+# Where copy-fitting adds its class (base.html.j2's body).
+FIT_BODY = '<body class="'
 
 
 def logo_uri(year: FiscalYear) -> str | None:
@@ -173,13 +175,24 @@ def print_pdf(
     ``preflight``: the document's name, to inspect its pages."""
     from reportgen.gate import Gate
     from reportgen.pdf import render_pdf
+    from reportgen.preflight import ends_short
     from reportgen.templating import templates_dir
 
-    return render_pdf(
-        page.html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
-        attachments=page.attachments, stamp=page.stamp, charts=charts,
-        frames=page.frames if pending else None, preflight=preflight,
-    )  # fmt: skip
+    def lay_out(html: str) -> RenderedPdf:
+        return render_pdf(
+            html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
+            attachments=page.attachments, stamp=page.stamp, charts=charts,
+            frames=page.frames if pending else None, preflight=preflight,
+        )  # fmt: skip
+
+    first = lay_out(page.html)
+    if not ends_short(first.findings, first.pages) or FIT_BODY not in page.html:
+        return first
+    # Copy-fitting: the last page would hold only a few lines or rows (of
+    # what the page before began, or nearly nothing). Set once more a little tighter (print.css.j2's
+    # body.fit); keep that only if it fits on fewer pages.
+    tighter = lay_out(page.html.replace(FIT_BODY, FIT_BODY + "fit ", 1))
+    return tighter if tighter.pages < first.pages else first
 
 
 def screen_page(
