@@ -47,8 +47,9 @@ def main() -> None:
     from reportgen.diagnostics import Diagnostics
     from reportgen.html import letter_css
     from reportgen.letters import Body, make_letters, render_batch
-    from reportgen.pipeline import _logo, build, load_year, render_edition
+    from reportgen.pipeline import build, load_year, render_edition
     from reportgen.project import earlier_years
+    from reportgen.render import logo_uri as _logo
     from reportgen.theme import palette
 
     workers = args.jobs or default_workers()

@@ -26,7 +26,7 @@ from typing import Any
 # the module that defines each. An explicit list: a name in a file is looked
 # up here, never imported as given.
 _CLASSES: dict[str, str] = {
-    "BuildManifest": "reportgen.pipeline",
+    "BuildManifest": "reportgen.manifest",
     "Diagnostic": "reportgen.diagnostics",
     "Location": "reportgen.diagnostics",
     "Severity": "reportgen.diagnostics",

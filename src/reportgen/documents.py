@@ -1,11 +1,13 @@
-"""The documents of a build: which need rendering, and rendering them fast.
+"""The documents of a build, editions and letters: which need rendering, and
+rendering them fast.
 
 Each (year, edition, language) is a ``DocumentJob``. A job whose inputs did
 not change since it was last rendered comes from the cache. For the others,
 the figures and charts (pandas, matplotlib) are computed in forked processes
 while this process imports the renderer (WeasyPrint), so the two costs
 overlap even for a single document; then the documents are laid out, in
-parallel when there are several and more than one core.
+parallel when there are several and more than one core. The donor letters
+follow in batches of one language each, also in processes and cached.
 """
 
 from __future__ import annotations
@@ -14,11 +16,18 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.model import FiscalYear
 from reportgen.preflight import Finding
+
+if TYPE_CHECKING:
+    from reportgen.cache import Cache
+    from reportgen.letters import Body, Letter
+    from reportgen.output import Staging
+    from reportgen.pipeline import Progress
 
 Files = dict[str, tuple[bytes, int | None]]
 
@@ -300,3 +309,104 @@ def render_documents(
         results[i] = files
         store.put("document", prepared[i].document_key, files)
     return [results[i] for i in range(len(prepared))]
+
+
+# --- the donor letters: batches of one language, in processes ---------------
+
+LETTER_BATCH = 25
+
+
+def render_letters(
+    year: FiscalYear,
+    bodies: dict[str, bytes],
+    stage: Staging,
+    note: Progress,
+    workers: int,
+    store: Cache,
+) -> list[Finding]:
+    """Render the letters into the staging folder; the preflight's findings."""
+    from reportgen import letters
+    from reportgen.concurrency import chunks, run
+    from reportgen.html import letter_css, theme_of
+    from reportgen.render import logo_uri
+    from reportgen.theme import palette
+
+    config = year.config
+    made = letters.make_letters(year, logo_uri(year))
+    css = letter_css(
+        palette(config.theme), config.theme.page_size, config.theme.font,
+        theme_of(config.root, config.theme_dir), config.languages,
+    )  # fmt: skip
+    shared = {
+        language: letters.Body(pdf, _donor_title(year, language))
+        for language, pdf in bodies.items()
+    }
+    # A fixed batch size, not one derived from the number of workers: the letters
+    # of a batch share one font subset, so the bytes would otherwise depend on -j.
+    size = LETTER_BATCH
+    created = config.published or config.end
+    folder = stage.path("donors")
+    # Batches of one language each: a batch's PDF then embeds only the fonts it needs.
+    languages = sorted({letter.language for letter in made})
+    jobs = [
+        _LetterJob(tuple(batch), css, config.root, shared, created, folder, store.root)
+        for language in languages
+        for batch in chunks([x for x in made if x.language == language], size)
+    ]
+    note.start(f"{config.root.name}: donor letters", len(made))
+    try:
+        results = run(_letter_batch, jobs, workers, lambda job, _: note.advance(len(job.letters)))
+    finally:
+        note.finish()
+    findings: list[Finding] = []
+    for names, found in results:
+        for name in names:
+            stage.adopt(f"donors/{name}")
+        findings.extend(found)
+    return findings
+
+
+def _donor_title(year: FiscalYear, language: str) -> str:
+    from reportgen import i18n
+    from reportgen.context import edition_title
+
+    return edition_title(i18n.language(year.config, language), "donor", year.config)
+
+
+@dataclass(frozen=True)
+class _LetterJob:
+    letters: tuple[Letter, ...]
+    css: str
+    base: Path
+    bodies: dict[str, Body]
+    created: date
+    folder: Path  # the staging folder's donors/
+    cache: Path | None = None
+
+
+def _letter_batch(job: _LetterJob) -> tuple[list[str], tuple[Finding, ...]]:
+    """Worker: render a batch of letters (or take it from the cache) and write
+    them into the staging folder; the names and the preflight's findings."""
+    from reportgen.cache import Cache, digest
+    from reportgen.letters import render_batch
+    from reportgen.output import write_staged
+
+    store = Cache(job.cache)
+    key = digest("letters", job.letters, job.css, job.bodies, job.created)
+    cached = store.get("letters", key, Rendered)
+    made: dict[str, bytes] = {}
+    if isinstance(cached, Rendered):
+        made = {name: data for name, (data, _) in cached.files.items()}
+        findings = cached.findings
+    else:
+        found: list[Finding] = []
+        render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
+                     findings=found)  # fmt: skip
+        findings = tuple(found)
+        store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
+    names = []
+    for relative, data in made.items():
+        name = relative.removeprefix("donors/")
+        write_staged(job.folder, name, data)
+        names.append(name)
+    return names, findings

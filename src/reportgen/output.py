@@ -28,6 +28,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
@@ -46,6 +47,15 @@ KEPT = ("donors/send-log.jsonl",)
 # folder, the old folder set aside, or (from reportgen before 0.2) a staging
 # folder named by tempfile alone.
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?:(?P<previous>previous)|staging-\w+|[a-z0-9_]{8})")
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """One output file of a build: where, its size, its pages (PDFs)."""
+
+    path: Path
+    size: int
+    pages: int | None = None
 
 
 class OutputError(Exception):

@@ -1,9 +1,12 @@
-"""The build, as a short list of named stages.
+"""The build, as a short list of named steps: plan, render, write.
 
 read -> validate -> select(edition) -> figures -> charts -> context -> html ->
-pdf -> output. Each stage is a function of plain data; this module alone
-strings them together and decides what runs for which years, editions and
-languages. ``check`` is the same pipeline stopped after validation.
+pdf -> output. Each stage is a function of plain data. This module plans: it
+decides what runs for which years, editions and languages, asks ``manifest``
+whether the whole build is unchanged, hands the documents and letters to
+``documents`` (which renders them, cached and in processes) and what they
+made to ``output`` (which writes a year's folder all at once). ``check`` is
+the same pipeline stopped after validation.
 """
 
 from __future__ import annotations
@@ -13,37 +16,29 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location, Severity
-from reportgen.documents import DocumentJob, render_documents
+from reportgen.documents import DocumentJob, render_documents, render_letters
 from reportgen.editions import EDITION_NAMES as EDITIONS
 from reportgen.errors import InvalidInput, UsageError
+from reportgen.manifest import BuildManifest, remember, request_key, restore
 from reportgen.model import FiscalYear
+from reportgen.output import WrittenFile
 from reportgen.project import earlier_years, is_year, output_name, years_in_set
 from reportgen.render import (
     LETTER_BODY,
     render_edition,  # noqa: F401  (re-exported for callers)
 )
-from reportgen.render import logo_uri as _logo
 
 if TYPE_CHECKING:
     from reportgen.cache import Cache
     from reportgen.documents import Rendered
-    from reportgen.letters import Body, Letter
     from reportgen.output import Staging
     from reportgen.preflight import Finding
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class WrittenFile:
-    path: Path
-    size: int
-    pages: int | None = None
 
 
 @dataclass(frozen=True)
@@ -127,9 +122,6 @@ def check(report_dir: Path) -> CheckResult:
     diags = Diagnostics()
     _load(years, diags)
     return CheckResult(tuple(years), tuple(diags.sorted()))
-
-
-LETTER_BATCH = 25
 
 
 class Progress(Protocol):
@@ -220,12 +212,12 @@ def _build(
     note = progress or Quiet()
     store = Cache(out / FOLDER if cache else None)
     options = (pdf_variant, print_marks, tuple(languages or ()))
-    request = _request_key(years, editions, out, options) if cache else ""
+    request = request_key(years, editions, out, options) if cache else ""
     manifest = store.get("build", request, BuildManifest) if cache else None
     if isinstance(manifest, BuildManifest):
         if strict:
             _fail_if_preflight_warned(manifest.diagnostics)
-        restored = _restore(manifest, out, store)
+        restored = restore(manifest, out, store)
         if restored is not None:
             note.step("nothing changed since the last build")
             elapsed = time.perf_counter() - started
@@ -283,110 +275,8 @@ def _build(
                 written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
     result = BuildResult(tuple(written), tuple(diags.sorted()), time.perf_counter() - started)
     if cache:
-        _remember(result, out, request, store)
+        remember(result.files, result.diagnostics, out, request, store)
     return result
-
-
-@dataclass(frozen=True)
-class BuildManifest:
-    """What a build wrote: per output file its content hash and page count."""
-
-    diagnostics: tuple[Diagnostic, ...]
-    files: dict[str, tuple[str, int | None]]  # path relative to out -> (sha256, pages)
-
-
-def _request_key(
-    years: Sequence[Path], editions: Sequence[str] | None, out: Path, options: object
-) -> str:
-    """Everything a build's outputs depend on: every input byte, the templates,
-    reportgen's version and the options."""
-    import tomllib
-    from contextlib import suppress
-
-    from reportgen.cache import digest, tree_digest
-    from reportgen.gate import Gate, RefusedResource
-    from reportgen.templating import templates_dir
-
-    inputs: set[Path] = set()
-    for year in years:
-        parent = year.resolve().parent
-        inputs.update(p.resolve() for p in years_in_set(parent))
-        inputs.add(year.resolve())
-        for settings in (parent / "organization.toml", year / "report.toml"):
-            if settings.is_file():
-                inputs.add(settings.resolve())
-                try:
-                    values = tomllib.loads(settings.read_text("utf-8"))
-                    logo = values.get("organization", {})
-                    logo = logo.get("logo") if isinstance(logo, dict) else None
-                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-                    values, logo = {}, None
-                for named in (logo, values.get("cover_image")):
-                    if isinstance(named, str):
-                        # Only what the gate would read: never a device or a far file
-                        # (validation reports a refused logo).
-                        with suppress(RefusedResource):
-                            inputs.add(Gate.of(year).locate(named, settings.parent))
-                theme = values.get("theme_dir")
-                if isinstance(theme, str):  # (validation keeps it inside the report set)
-                    folder = (settings.parent / theme).resolve()
-                    if folder.is_dir() and folder.is_relative_to(Gate.of(year).root):
-                        inputs.add(folder)
-    outside = [p for p in sorted(inputs) if not p.is_relative_to(out.resolve())]
-    return digest(
-        options,
-        tuple(editions or ()),
-        tuple(str(y.resolve()) for y in years),
-        str(out.resolve()),
-        tree_digest(outside),
-        tree_digest([templates_dir()]),
-    )
-
-
-def _sha(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _remember(result: BuildResult, out: Path, request: str, store: Cache) -> None:
-    files: dict[str, tuple[str, int | None]] = {}
-    for written in result.files:
-        sha = store.put_blob(written.path.read_bytes())
-        files[written.path.relative_to(out).as_posix()] = (sha, written.pages)
-    store.put("build", request, BuildManifest(result.diagnostics, files))
-
-
-def _restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFile] | None:
-    """The outputs of an unchanged build, rewritten only where they differ;
-    ``None`` when the cache cannot supply them (then build anew)."""
-    from reportgen.output import KEPT, Staging
-
-    by_year: dict[str, dict[str, tuple[str, int | None]]] = {}
-    for rel, entry in manifest.files.items():
-        year, _, name = rel.partition("/")
-        by_year.setdefault(year, {})[name] = entry
-    for year, files in by_year.items():
-        destination = out / year
-        present = {p.relative_to(destination).as_posix() for p in destination.rglob("*")
-                   if p.is_file()} if destination.is_dir() else set()  # fmt: skip
-        stale = {p for p in present if p.startswith("donors/")} - set(files) - set(KEPT)
-        if not stale and all(
-            (destination / n).is_file() and _sha(destination / n) == sha
-            for n, (sha, _) in files.items()
-        ):
-            continue
-        blobs = {n: store.get_blob(sha) for n, (sha, _) in files.items()}
-        if any(not isinstance(b, bytes) for b in blobs.values()):
-            return None
-        with Staging(destination) as stage:
-            for name, data in blobs.items():
-                stage.write(name, data)  # type: ignore[arg-type]
-            stage.commit(replace_dirs=("donors",))
-    return [
-        WrittenFile(out / rel, (out / rel).stat().st_size, pages)
-        for rel, (_, pages) in manifest.files.items()
-    ]
 
 
 def _stage_year(
@@ -413,106 +303,10 @@ def _stage_year(
             if count is not None:
                 pages[prefix + name] = count
     if bodies and year.donors:
-        letter_findings = _render_letters(year, bodies, stage, note, workers, store)
+        letter_findings = render_letters(year, bodies, stage, note, workers, store)
         if found is not None:
             found.extend(letter_findings)
     return pages
-
-
-def _render_letters(
-    year: FiscalYear,
-    bodies: dict[str, bytes],
-    stage: Staging,
-    note: Progress,
-    workers: int,
-    store: Cache,
-) -> list[Finding]:
-    """Render the letters into the staging folder; the preflight's findings."""
-    from reportgen import letters
-    from reportgen.concurrency import chunks, run
-    from reportgen.html import letter_css, theme_of
-    from reportgen.theme import palette
-
-    config = year.config
-    made = letters.make_letters(year, _logo(year))
-    css = letter_css(
-        palette(config.theme), config.theme.page_size, config.theme.font,
-        theme_of(config.root, config.theme_dir), config.languages,
-    )  # fmt: skip
-    shared = {
-        language: letters.Body(pdf, _donor_title(year, language))
-        for language, pdf in bodies.items()
-    }
-    # A fixed batch size, not one derived from the number of workers: the letters
-    # of a batch share one font subset, so the bytes would otherwise depend on -j.
-    size = LETTER_BATCH
-    created = config.published or config.end
-    folder = stage.path("donors")
-    # Batches of one language each: a batch's PDF then embeds only the fonts it needs.
-    languages = sorted({letter.language for letter in made})
-    jobs = [
-        _LetterJob(tuple(batch), css, config.root, shared, created, folder, store.root)
-        for language in languages
-        for batch in chunks([x for x in made if x.language == language], size)
-    ]
-    note.start(f"{config.root.name}: donor letters", len(made))
-    try:
-        results = run(_letter_batch, jobs, workers, lambda job, _: note.advance(len(job.letters)))
-    finally:
-        note.finish()
-    findings: list[Finding] = []
-    for names, found in results:
-        for name in names:
-            stage.adopt(f"donors/{name}")
-        findings.extend(found)
-    return findings
-
-
-def _donor_title(year: FiscalYear, language: str) -> str:
-    from reportgen import i18n
-    from reportgen.context import edition_title
-
-    return edition_title(i18n.language(year.config, language), "donor", year.config)
-
-
-@dataclass(frozen=True)
-class _LetterJob:
-    letters: tuple[Letter, ...]
-    css: str
-    base: Path
-    bodies: dict[str, Body]
-    created: date
-    folder: Path  # the staging folder's donors/
-    cache: Path | None = None
-
-
-def _letter_batch(job: _LetterJob) -> tuple[list[str], tuple[Finding, ...]]:
-    """Worker: render a batch of letters (or take it from the cache) and write
-    them into the staging folder; the names and the preflight's findings."""
-    from reportgen.cache import Cache, digest
-    from reportgen.documents import Rendered
-    from reportgen.letters import render_batch
-    from reportgen.output import write_staged
-
-    store = Cache(job.cache)
-    key = digest("letters", job.letters, job.css, job.bodies, job.created)
-    cached = store.get("letters", key, Rendered)
-    made: dict[str, bytes] = {}
-    if isinstance(cached, Rendered):
-        made = {name: data for name, (data, _) in cached.files.items()}
-        findings = cached.findings
-    else:
-        found: list[Finding] = []
-        render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
-                     findings=found)  # fmt: skip
-        findings = tuple(found)
-        store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
-    names = []
-    for relative, data in made.items():
-        name = relative.removeprefix("donors/")
-        write_staged(job.folder, name, data)
-        names.append(name)
-    return names, findings
 
 
 def _document_findings(
