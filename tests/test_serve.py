@@ -42,6 +42,10 @@ def server(sample_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal, where Ctrl-C reaches the server. A test run started
+        # in the background of a non-interactive shell ignores SIGINT, and a
+        # child would inherit that (Python then never raises KeyboardInterrupt).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     url = None
@@ -51,10 +55,17 @@ def server(sample_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         match = re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line)
         url = match.group(1) if match else None
     assert url, "the server did not announce its address"
-    yield url, process
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
+    try:
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            finally:
+                if process.poll() is None:  # never left behind for the next test
+                    process.kill()
+                    process.wait()
 
 
 def _listening_addresses(port: int) -> set[str]:
