@@ -81,11 +81,19 @@ def format_money(value: Decimal, currency: str, language: str) -> str:
 
 
 def _in_units(value: Decimal, currency: str, language: str, number_format: str) -> str:
-    """The number, then the currency's unit word in CLDR's pattern: 30,000円."""
-    from babel.numbers import format_decimal, get_currency_name, get_currency_unit_pattern
+    """The number, then the currency's unit word: 30,000円."""
+    from babel.numbers import format_decimal
+
+    number = format_decimal(value, format=number_format, locale=_loc(language))
+    return _with_unit(number, currency, language)
+
+
+def _with_unit(number: str, currency: str, language: str) -> str:
+    """A formatted number with the currency's unit word (the pack's, else
+    CLDR's) in CLDR's pattern for an amount: 30,000円, 980.5만 원."""
+    from babel.numbers import get_currency_name, get_currency_unit_pattern
 
     loc = _loc(language)
-    number = format_decimal(value, format=number_format, locale=loc)
     unit = dict(languages.money(language).units).get(currency) or get_currency_name(
         currency, count=2, locale=loc
     )
@@ -107,21 +115,14 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
     The pack's ``[money] compact`` chooses CLDR's symbol form or its unit
     form (the compact number in CLDR's pattern for a currency amount, with the
     currency's unit word, which the pack may replace)."""
-    from babel.numbers import (
-        format_compact_currency,
-        format_compact_decimal,
-        get_currency_name,
-        get_currency_unit_pattern,
-    )
+    from babel.numbers import format_compact_currency, format_compact_decimal
 
     loc = _loc(language)
-    style = languages.money(language)
-    if style.compact != "unit":
+    if languages.money(language).compact != "unit":
         return format_compact_currency(value, currency, locale=loc, fraction_digits=1)
-    number = format_compact_decimal(value, locale=loc, fraction_digits=1)
-    unit = dict(style.units).get(currency) or get_currency_name(currency, count=2, locale=loc)
-    pattern = get_currency_unit_pattern(currency, count=2, locale=loc)
-    return pattern.replace("{0}", number).replace("{1}", unit)
+    return _with_unit(
+        format_compact_decimal(value, locale=loc, fraction_digits=1), currency, language
+    )
 
 
 def signed(text: str, negative: bool, language: str) -> str:

@@ -326,7 +326,6 @@ def _document_findings(
 def _preflight_warnings(findings: Sequence[Finding], folder: Path) -> list[Diagnostic]:
     """Findings as located warnings on the files in ``folder``. The same
     finding on the same page of many letters is one warning, on the first."""
-    from reportgen.render import LETTER_BODY
 
     warnings: dict[tuple[str, int, str], tuple[Path, int]] = {}
     for finding in findings:
