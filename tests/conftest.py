@@ -2,13 +2,15 @@
 built once for real (WeasyPrint, matplotlib, everything) per test run.
 
 Tests that only read a build's outputs take a shared build (``built_sample``,
-``built_set``) instead of making their own; tests that change the input or
-the output folder build their own copy. A shared build is made once for the
-whole run, also when pytest-xdist runs the tests in several processes (whose
-session fixtures are each their own): the first process to need it builds it
-under a file lock, the others wait and read it; the tests of a file that
-share a module fixture stay in one process. The whole run uses a private
-user cache folder (the build cache's secret lives there), never ``~/.cache``.
+``built_set``, or a folder of their own made through ``shared_folder``)
+instead of making their own; tests that change the input or the output
+folder build their own copy. A shared folder is made once for the whole
+run, also when pytest-xdist runs the tests in several processes (whose
+session and module fixtures are each their own): the first process to need
+it makes it under a file lock, the others wait and read it. Nothing relies
+on which process runs which test (xdist's ``loadgroup`` does not group with
+pytest 9.2: pytest-xdist issue 1386). The whole run uses a private user
+cache folder (the build cache's secret lives there), never ``~/.cache``.
 """
 
 from __future__ import annotations
@@ -28,23 +30,21 @@ SAMPLE = PROJECT / "reports"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """For ``pytest -n auto --dist loadgroup`` (``make test``): the tests of a
-    file that share a module- or class-scoped fixture run in one process, so
-    that the fixture is made once; every other test goes to whichever
-    process is free."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        definitions = info.name2fixturedefs.values() if info is not None else ()
-        if any(d.scope in ("module", "class") for defs in definitions for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    """Files with slow tests first, each file's tests still together and in
+    their order. ``make test`` runs ``pytest -n auto``, and xdist hands the
+    tests out in this order: the long ones start early instead of leaving
+    one process busy at the end while the other waits."""
+    slow_files = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow_files)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """``$XDG_CACHE_HOME`` for the whole run, inherited by the builds tests
-    start in other processes: the developer's own cache secret is never read
-    or written, and every run starts without one."""
-    folder = tmp_path_factory.mktemp("user-cache")
+    """``$XDG_CACHE_HOME`` for the whole run, one for all xdist processes and
+    inherited by the builds tests start in other processes: the developer's
+    own cache secret is never read or written, every run starts without one,
+    and a test may reuse the cache of a shared build."""
+    folder = shared_folder(tmp_path_factory, "user-cache", lambda _: None)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(folder))
         yield folder

@@ -8,16 +8,18 @@ import logging
 import os
 import pickle
 import shlex
+import shutil
 import stat
 import subprocess
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import reportgen.render
-from reportgen.cache import FOLDER, MAGIC, Cache, secret_path
+from reportgen.cache import FOLDER, MAGIC, Cache, digest, secret_path, stable_repr
 from reportgen.codec import CodecError, decode, encode
 from reportgen.diagnostics import Diagnostic, Location, Severity
 from reportgen.pipeline import BuildManifest, WrittenFile, build
@@ -49,6 +51,40 @@ def _files(out: Path) -> dict[str, bytes]:
     }
 
 
+@dataclass(frozen=True)
+class Warm:
+    """A built output folder of our own, its cache filled by the shared build."""
+
+    year: Path  # the shared sample's fy2012: read, never changed
+    out: Path
+
+
+@pytest.fixture
+def warm(
+    built_sample: BuiltSample, private_user_cache: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Warm:  # fmt: skip
+    """A copy of the shared build's output folder, cache included, brought up
+    to date for its new place by a build that renders nothing: the cache
+    keys of documents name the input folder, which is the same; the record
+    of a whole build names the output folder, so the copied one is dropped
+    and the build writes its own. The run's secret, as the shared build."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(private_user_cache))
+    out = tmp_path / "out"
+    shutil.copytree(built_sample.out, out)
+    shutil.rmtree(out / FOLDER / "build")  # the record of the shared folder's build
+    year = built_sample.reports / "fy2012"
+    with monkeypatch.context() as patch:
+        patch.setattr(reportgen.render, "compose", _must_not_run)
+        build(year, out)
+    assert _files(out) == _files(built_sample.out)
+    return Warm(year, out)
+
+
+def _must_not_run(*args: object, **kwargs: object) -> None:
+    raise AssertionError(f"rendered: the shared build's cache was not used {args[1:]!r:.300}")
+
+
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     calls = {"analyse": 0, "compose": 0}
@@ -71,16 +107,23 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 def test_cached_builds_are_byte_identical_to_cold_ones(
     sample_set: Path, tmp_path: Path, built_sample: BuiltSample
 ) -> None:
+    # A cold build of a changed year fills the cache; the year changed back
+    # builds partly from it (the documents that do not show the change) and
+    # must equal the shared build, a cold build of the same folder.
     year = sample_set / "fy2012"
-    build(year, tmp_path / "warm", workers=1)  # fills the cache
-    assert _files(tmp_path / "warm") == _files(built_sample.out)  # as the shared build
-    (year / "narrative/01-message.en.md").write_text(
-        (year / "narrative/01-message.en.md").read_text() + "\nOne more line.\n"
-    )
-    build(year, tmp_path / "warm", workers=1)  # partly from the cache
-    build(year, tmp_path / "cold2", cache=False, workers=1)
-    assert _files(tmp_path / "warm") == _files(tmp_path / "cold2")
-    assert _files(tmp_path / "warm") != _files(built_sample.out)
+    message = year / "narrative/01-message.en.md"
+    original = message.read_text()
+    message.write_text(original + "\nOne more line.\n")
+    build(year, tmp_path / "out", workers=1)  # cold, fills the cache
+    changed = _files(tmp_path / "out")
+    assert changed != _files(built_sample.out)
+    message.write_text(original)
+    build(year, tmp_path / "out", workers=1)  # partly from the cache
+    assert _files(tmp_path / "out") == _files(built_sample.out)
+    assert (
+        changed["fy2012/ja/annual-report.pdf"]
+        == _files(built_sample.out)["fy2012/ja/annual-report.pdf"]
+    )  # a document the change did not touch, the same bytes either way
 
 
 def test_one_narrative_file_re_renders_only_what_shows_it(
@@ -96,6 +139,47 @@ def test_one_narrative_file_re_renders_only_what_shows_it(
     build(year, tmp_path / "out", workers=1, languages=["en", "ja"])
     assert counting == {"analyse": 4, "compose": 7}  # the English handout alone
     assert "A new internal note." not in (tmp_path / "out/fy2012/en/annual-report.html").read_text()
+
+
+def test_a_build_in_another_process_finds_what_an_earlier_one_kept(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    # Each build is its own process, and Python seeds string hashing anew in
+    # each: keys made from a set's repr differed, and every document of a
+    # year rendered again after a one-file change.
+    year, out = sample_set / "fy2012", tmp_path / "out"
+
+    def run(seed: str) -> str:
+        command = [sys.executable, "-m", "reportgen", "build", str(year), "--out", str(out),
+                   "--language", "en"]  # fmt: skip
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+        return result.stderr
+
+    run("1")
+    notes = year / "narrative/04-internal-notes.en.md"  # shown in the handout only
+    notes.write_text(notes.read_text() + "\nA new internal note.\n")
+    log = run("2")
+    assert "fy2012: annual-report (en) unchanged, from the cache" in log, log
+    assert "fy2012: donor (en) unchanged, from the cache" in log, log
+    assert "fy2012: handout (en) done in" in log, log
+
+
+@dataclass(frozen=True)
+class Holder:
+    names: frozenset[str]
+    rows: tuple[dict[str, object], ...]
+
+
+def test_stable_repr_orders_sets_and_keeps_the_rest_as_repr() -> None:
+    one = Holder(frozenset({"people", "activities", "donors"}), ({"b": 1, "a": Decimal("2.50")},))
+    assert stable_repr(one) == (
+        "Holder(names=frozenset({'activities', 'donors', 'people'}), "
+        "rows=({'b': 1, 'a': Decimal('2.50')},))"
+    )
+    assert stable_repr([1, (2,), set()]) == "[1, (2,), set({})]"
+    assert digest(one) == digest(Holder(frozenset(["donors", "people", "activities"]), one.rows))
 
 
 def test_a_data_change_redraws_the_charts(
@@ -115,46 +199,41 @@ def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
     sample_set: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    build(sample_set / "fy2012", out)
+    build(sample_set / "fy2012", out, languages=["en"])
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
     probe = (
         "import sys, json\n"
         "from pathlib import Path\n"
         "from reportgen.pipeline import build\n"
-        f"r = build(Path({str(sample_set / 'fy2012')!r}), Path({str(out)!r}))\n"
+        f"r = build(Path({str(sample_set / 'fy2012')!r}), Path({str(out)!r}), languages=['en'])\n"
         "print(json.dumps([len(r.files), sorted(m for m in sys.modules if m.split('.')[0] in "
         "('weasyprint', 'matplotlib', 'pandas'))]))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     count, heavy = json.loads(result.stdout)
-    assert (count, heavy) == (21, [])
+    assert (count, heavy) == (len(stamps) + 1, [])  # the PDFs and the HTML edition
+    assert len(stamps) >= 5
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")} == stamps
 
 
-@pytest.mark.slow
-def test_a_deleted_or_damaged_output_is_restored(sample_set: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    build(sample_set / "fy2012", out)
-    before = _files(out)
-    (out / "fy2012/en/handout.pdf").unlink()
-    (out / "fy2012/en/annual-report.html").write_text("damaged")
-    (out / "fy2012/donors/old-donor.pdf").write_bytes(b"%PDF stale letter")
-    build(sample_set / "fy2012", out)
-    assert _files(out) == before
+def test_a_deleted_or_damaged_output_is_restored(warm: Warm) -> None:
+    before = _files(warm.out)
+    (warm.out / "fy2012/en/handout.pdf").unlink()
+    (warm.out / "fy2012/en/annual-report.html").write_text("damaged")
+    (warm.out / "fy2012/donors/old-donor.pdf").write_bytes(b"%PDF stale letter")
+    build(warm.year, warm.out)
+    assert _files(warm.out) == before
 
 
-@pytest.mark.slow
-def test_a_corrupt_cache_is_only_a_miss(sample_set: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    build(sample_set / "fy2012", out, ["annual-report"])
-    before = _files(out)
-    for entry in (out / ".reportgen-cache").rglob("*"):
+def test_a_corrupt_cache_is_only_a_miss(warm: Warm) -> None:
+    before = _files(warm.out)
+    for entry in (warm.out / ".reportgen-cache").rglob("*"):
         if entry.is_file():
             entry.write_bytes(b"not a pickle")
-    (out / "fy2012/en/annual-report.pdf").unlink()
-    build(sample_set / "fy2012", out, ["annual-report"])
-    assert _files(out) == before
+    (warm.out / "fy2012/en/annual-report.pdf").unlink()
+    build(warm.year, warm.out, ["annual-report"])  # the other editions carried over
+    assert _files(warm.out) == before
 
 
 def test_overlapped_and_serial_renders_are_byte_identical(sample_set: Path, tmp_path: Path) -> None:
@@ -196,11 +275,9 @@ class _RunsACommand:
 
 @pytest.mark.slow
 def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
-    sample_set: Path, tmp_path: Path, built_sample: BuiltSample
+    warm: Warm, tmp_path: Path, built_sample: BuiltSample
 ) -> None:
-    year = sample_set / "fy2012"
-    out = tmp_path / "out"
-    build(year, out)
+    out = warm.out
     marker = tmp_path / "pwned"
     attack = pickle.dumps(_RunsACommand(f"touch {shlex.quote(str(marker))}"))
     entries = _entries(out)
@@ -208,7 +285,7 @@ def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
     for entry in entries:
         entry.write_bytes(attack)
     (out / "fy2012/en/annual-report.pdf").unlink()  # so the build reads every kind
-    build(year, out)
+    build(warm.year, out)
     assert not marker.exists()
     assert _files(out) == _files(built_sample.out)  # a cold build of the same folder
     # The planted entries were thrown away and replaced by good ones.
@@ -217,11 +294,9 @@ def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
 
 @pytest.mark.slow
 def test_three_flipped_bytes_in_every_entry_exit_0_with_the_right_outputs(
-    sample_set: Path, tmp_path: Path, built_sample: BuiltSample
+    warm: Warm, built_sample: BuiltSample
 ) -> None:
-    year = sample_set / "fy2012"
-    out = tmp_path / "out"
-    build(year, out)
+    year, out = warm.year, warm.out
     for entry in _entries(out):
         data = bytearray(entry.read_bytes())
         for at in (len(data) // 4, len(data) // 2, 3 * len(data) // 4):
@@ -353,7 +428,8 @@ def test_the_codec_round_trips_every_value_a_build_stores(
         put(self, kind, key, value)
 
     monkeypatch.setattr(Cache, "put", spy)
-    build(sample_set / "fy2012", tmp_path / "out", workers=1)  # one process: the spy sees all
+    # One process, so that the spy sees all; one language has every kind of value.
+    build(sample_set / "fy2012", tmp_path / "out", workers=1, languages=["en"])
     assert {kind for kind, _ in stored} == KINDS
     for kind, value in stored:
         again = decode(encode(value))

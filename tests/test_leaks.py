@@ -87,25 +87,28 @@ def _append(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 @pytest.fixture(scope="module")
-def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def leaky(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Path:
+    """The sample with a marked internal row in every table, an internal
+    donor and an internal narrative file, built once per test run."""
     import shutil
 
-    from tests.conftest import SAMPLE
+    from tests.conftest import SAMPLE, shared_folder
 
-    root = tmp_path_factory.mktemp("leaky")
-    shutil.copytree(SAMPLE, root / "reports")
-    year = root / "reports/fy2012"
-    # Every kind of table declared, so that a new one is in this test by itself.
-    for spec in TABLES.values():
-        if spec.audience == "visibility":
-            _append(year / "data" / f"{spec.name}.csv", [_internal_row(spec)])
-    _append(year / "data/finances.csv", [EXPENSE])
-    _append(year / "data/donors.csv", [DONOR])
-    (year / "narrative/06-secret.md").write_text(
-        f"---\nvisibility: internal\n---\n# {MARKER} heading\n\n{MARKER} body text.\n"
-    )
-    build(year, root / "out")
-    return root / "out/fy2012"
+    def make(root: Path) -> None:
+        shutil.copytree(SAMPLE, root / "reports")
+        year = root / "reports/fy2012"
+        # Every kind of table declared, so that a new one is in this test by itself.
+        for spec in TABLES.values():
+            if spec.audience == "visibility":
+                _append(year / "data" / f"{spec.name}.csv", [_internal_row(spec)])
+        _append(year / "data/finances.csv", [EXPENSE])
+        _append(year / "data/donors.csv", [DONOR])
+        (year / "narrative/06-secret.md").write_text(
+            f"---\nvisibility: internal\n---\n# {MARKER} heading\n\n{MARKER} body text.\n"
+        )
+        build(year, root / "out")
+
+    return shared_folder(tmp_path_factory, "leaky", make) / "out/fy2012"
 
 
 def _public_files(out: Path) -> list[Path]:

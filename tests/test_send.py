@@ -158,7 +158,7 @@ class Servers:
     cert: Path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one pair per test process
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     folder = tmp_path_factory.mktemp("smtp")
     cert, key = _certificate(folder)
@@ -217,7 +217,7 @@ class Built:
     out: Path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one per test process
 def built(tmp_path_factory: pytest.TempPathFactory, servers: Servers) -> Built:
     from reportgen.pipeline import build
 

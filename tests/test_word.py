@@ -422,20 +422,24 @@ def test_narrative_settings_name_a_file_once(uk: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The UK sample with a full Word document and an internal one, built."""
-    root = tmp_path_factory.mktemp("word")
-    shutil.copytree(UK, root / "uk")
-    year = root / "uk" / "fy2024"
-    full_document(year / "narrative")
-    wordgen.save(wordgen.document("Notes for the board", SECRET), year / "narrative/08-b.docx")
-    settings(
-        year,
-        '[narrative."08-b.docx"]\nvisibility = "internal"\n\n'
-        '[narrative."02-year.docx"]\ntitle = "Our year in Word"\n',
-    )
-    build(year, root / "out", editions=["annual-report", "handout", "donor"])
-    return root / "out" / "fy2024"
+def built(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Path:
+    """The UK sample with a full Word document and an internal one, built
+    once per test run."""
+    from tests.conftest import shared_folder
+
+    def make(root: Path) -> None:
+        shutil.copytree(UK, root / "uk")
+        year = root / "uk" / "fy2024"
+        full_document(year / "narrative")
+        wordgen.save(wordgen.document("Notes for the board", SECRET), year / "narrative/08-b.docx")
+        settings(
+            year,
+            '[narrative."08-b.docx"]\nvisibility = "internal"\n\n'
+            '[narrative."02-year.docx"]\ntitle = "Our year in Word"\n',
+        )
+        build(year, root / "out", editions=["annual-report", "handout", "donor"])
+
+    return shared_folder(tmp_path_factory, "word", make) / "out" / "fy2024"
 
 
 def test_built_pdf_shows_the_word_sections(built: Path) -> None:

@@ -16,6 +16,7 @@ wraps stages with it; stages never know it exists.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import hmac
@@ -55,11 +56,33 @@ def _code() -> bytes:
     return hasher.digest()
 
 
+def stable_repr(value: object) -> str:
+    """``repr``, the same in every process: a set's members sorted. (A set of
+    strings iterates in an order that follows string hashing, which Python
+    seeds anew in each process: its plain repr would key a later build's
+    lookups differently from the build that filled the cache.)"""
+    if isinstance(value, (set, frozenset)):
+        members = sorted(stable_repr(member) for member in value)
+        return f"{type(value).__name__}({{{', '.join(members)}}})"
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(stable_repr(item) for item in value)
+        return f"({inner},)" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, dict):  # insertion order: the same in every process
+        pairs = (f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items())
+        return f"{{{', '.join(pairs)}}}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        values = (f"{f.name}={stable_repr(getattr(value, f.name))}"
+                  for f in dataclasses.fields(value))  # fmt: skip
+        return f"{type(value).__qualname__}({', '.join(values)})"
+    return repr(value)
+
+
 def digest(*parts: object) -> str:
-    """A stable key from reprs of frozen values (and bytes, as they are)."""
+    """A stable key from the reprs of frozen values (``stable_repr``; bytes
+    as they are)."""
     hasher = hashlib.sha256(_code())
     for part in parts:
-        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        data = part if isinstance(part, bytes) else stable_repr(part).encode("utf-8")
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.hexdigest()
