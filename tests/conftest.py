@@ -116,8 +116,8 @@ def _built(
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltSample:
     """reports/fy2012, every edition and language, built once per test run
-    through the real pipeline (default workers, a fresh cache)."""
-    return _built(tmp_path_factory, "fy2012", "fy2012")
+    through the real pipeline (two processes, a fresh cache)."""
+    return _built(tmp_path_factory, "fy2012", "fy2012", workers=2)
 
 
 @pytest.fixture(scope="session")

@@ -132,7 +132,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     multiple=True,
     callback=lambda _ctx, _param, value: tuple(_tag(v) for v in value),
     help="Build only this language of the report, a tag such as en, en-GB, ja, ko "
-    "(repeatable). Default: all.",
+    "(repeatable), and the letters of its donors; the other languages' files stay as "
+    "they were. Default: all.",
 )
 @click.option(
     "-j",

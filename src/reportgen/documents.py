@@ -332,7 +332,9 @@ def render_letters(
     from reportgen.theme import palette
 
     config = year.config
-    made = letters.make_letters(year, logo_uri(year))
+    # The letters of the languages built (``--language``): each is followed by
+    # its own language's donor edition, never another's.
+    made = [x for x in letters.make_letters(year, logo_uri(year)) if x.language in bodies]
     css = letter_css(
         palette(config.theme), config.theme.page_size, config.theme.font,
         theme_of(config.root, config.theme_dir), config.languages,

@@ -392,7 +392,6 @@ def render_batch(
     for index, letter in enumerate(letters):
         first = starts[index]
         last = bounds[bounds.index(first) + 1]
-        language = letter.language if letter.language in bodies else next(iter(bodies))
-        data = join(batch, (first, last), bodies[language], letter, created)
+        data = join(batch, (first, last), bodies[letter.language], letter, created)
         write(f"donors/{letter.slug}.pdf", data)
     return len(letters)

@@ -98,9 +98,13 @@ def remember(
     store.put("build", request, BuildManifest(diagnostics, files))
 
 
-def restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFile] | None:
+def restore(
+    manifest: BuildManifest, out: Path, store: Cache, every_letter: bool = True
+) -> list[WrittenFile] | None:
     """The outputs of an unchanged build, rewritten only where they differ;
-    ``None`` when the cache cannot supply them (then build anew)."""
+    ``None`` when the cache cannot supply them (then build anew). With
+    ``every_letter`` (a build of every language), a letter the build did not
+    write is a removed donor's and goes; without, it is another language's."""
     from reportgen.output import KEPT, Staging
 
     by_year: dict[str, dict[str, tuple[str, int | None]]] = {}
@@ -112,6 +116,8 @@ def restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFil
         present = {p.relative_to(destination).as_posix() for p in destination.rglob("*")
                    if p.is_file()} if destination.is_dir() else set()  # fmt: skip
         stale = {p for p in present if p.startswith("donors/")} - set(files) - set(KEPT)
+        if not every_letter:
+            stale = set()
         if not stale and all(
             (destination / n).is_file() and _sha(destination / n) == sha
             for n, (sha, _) in files.items()
@@ -123,7 +129,7 @@ def restore(manifest: BuildManifest, out: Path, store: Cache) -> list[WrittenFil
         with Staging(destination) as stage:
             for name, data in blobs.items():
                 stage.write(name, data)  # type: ignore[arg-type]
-            stage.commit(replace_dirs=("donors",))
+            stage.commit(replace_dirs=("donors",) if every_letter else ())
     return [
         WrittenFile(out / rel, (out / rel).stat().st_size, pages)
         for rel, (_, pages) in manifest.files.items()

@@ -217,7 +217,7 @@ def _build(
     if isinstance(manifest, BuildManifest):
         if strict:
             _fail_if_preflight_warned(manifest.diagnostics)
-        restored = restore(manifest, out, store)
+        restored = restore(manifest, out, store, every_letter=not languages)
         if restored is not None:
             note.step("nothing changed since the last build")
             elapsed = time.perf_counter() - started
@@ -269,8 +269,11 @@ def _build(
             staged.append((stage, pages))
         if strict:  # before the first output is touched
             _fail_if_preflight_warned(diags.items)
+        # A build of some languages writes the letters of their donors only: the
+        # others' stay as the last build of every language left them.
+        letters = ("donors",) if not languages else ()
         for stage, pages in staged:  # only now, with every year rendered, touch the output
-            for path in stage.commit(replace_dirs=("donors",)):
+            for path in stage.commit(replace_dirs=letters):
                 rel = path.relative_to(stage.destination).as_posix()
                 written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
     result = BuildResult(tuple(written), tuple(diags.sorted()), time.perf_counter() - started)
