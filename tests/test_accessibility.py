@@ -85,7 +85,13 @@ def test_japanese_edition_text_dates_and_fonts(built_sample: BuiltSample) -> Non
 
 
 def test_archival_pdf_a_with_its_data_attached(sample_set: Path, tmp_path: Path) -> None:
-    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], pdf_variant="pdf/a-3b")
+    build(
+        sample_set / "fy2012",
+        tmp_path / "out",
+        ["annual-report"],
+        pdf_variant="pdf/a-3b",
+        languages=["en"],
+    )
     with pikepdf.open(tmp_path / "out/fy2012/en/annual-report.pdf") as pdf:
         meta = pdf.open_metadata()
         assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "B")
@@ -102,7 +108,7 @@ def test_archival_pdf_a_with_its_data_attached(sample_set: Path, tmp_path: Path)
 def test_report_toml_chooses_the_variant_and_marks(sample_set: Path, tmp_path: Path) -> None:
     toml = sample_set / "fy2012/report.toml"
     toml.write_text(toml.read_text() + 'pdf_variant = "pdf/a-3u"\nprint_marks = true\n')
-    build(sample_set / "fy2012", tmp_path / "out", ["handout"])
+    build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["en"])
     with pikepdf.open(tmp_path / "out/fy2012/en/handout.pdf") as pdf:
         assert pdf.open_metadata().get("pdfaid:conformance") == "U"
         page = pdf.pages[0]
