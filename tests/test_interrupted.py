@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import cli, concurrency
-from tests.conftest import BuiltSample
+from tests.conftest import BuiltSample, english_only
 
 YEAR = "fy2012"
 
@@ -81,15 +81,6 @@ def _wait_for(condition: Callable[[], bool], process: subprocess.Popen[str]) -> 
     return True
 
 
-def _english_only(reports: Path) -> None:
-    """The sample in English alone (its donors' own languages' letters in
-    English): the same files to write and replace, in a third of the time."""
-    settings = reports / "organization.toml"
-    text = settings.read_text("utf-8")
-    settings.write_text(text.replace('languages = ["en", "ja", "ko"]', 'languages = ["en"]'))
-    assert 'languages = ["en"]' in settings.read_text("utf-8")
-
-
 def _donors(year: Path, ids: range, changed: str = "") -> None:
     """The sample's donors and more, so that the letters take a while to write."""
     table = year / "data/donors.csv"
@@ -112,7 +103,7 @@ def test_kill_9_at_any_instant_leaves_the_old_or_the_new_set_and_nothing_behind(
     # instants: at random in a cold build, or just after its staging
     # folder appears (the final write), which is where letters were lost.
     year = sample_set / YEAR
-    _english_only(sample_set)
+    english_only(sample_set)
     original = (year / "data/donors.csv").read_bytes()
     _donors(year, range(100, 140))
     first = (year / "data/donors.csv").read_bytes()

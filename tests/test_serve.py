@@ -269,7 +269,7 @@ def _font_names(path: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_twenty_pdfs_at_once_are_identical_and_the_memory_comes_back(
-    server: tuple[str, subprocess.Popen[str]], tmp_path: Path
+    server: tuple[str, subprocess.Popen[str]], tmp_path: Path, sample_set: Path
 ) -> None:
     url, process = server
     status, _, warm = _get(url, "/pdf/handout.pdf")
@@ -290,6 +290,29 @@ def test_twenty_pdfs_at_once_are_identical_and_the_memory_comes_back(
     assert pdf.page_count >= 1 and "FY2012" in pdf.all_text()
     fonts = _font_names(path)
     assert fonts and all(name.startswith("Noto") for name in fonts), fonts
+
+    # Nothing changed: those were the first PDF again, not renders. Each input
+    # change, in the year or beside it, is a new render, and its memory goes too.
+    settings = sample_set / "organization.toml"
+    name = 'name = "Life Funds for North Korean Refugees"'
+
+    def renamed() -> None:  # beside the year: the organisation's name
+        text = settings.read_text("utf-8")
+        settings.write_text(text.replace(name, name[:-1] + ' (Tokyo)"', 1), "utf-8")
+
+    def income() -> None:  # in the year: the membership fees of its finances
+        set_cell(sample_set / "fy2012/data/finances.csv", 2, "amount", "1870000")
+
+    bodies = []
+    for change in (renamed, income):
+        change()
+        with ThreadPoolExecutor(3) as pool:
+            replies = list(pool.map(lambda _: _get(url, "/pdf/handout.pdf"), range(3)))
+        assert [status for status, _, _ in replies] == [200] * 3
+        assert len({body for _, _, body in replies}) == 1
+        bodies.append(replies[0][2])
+    assert len({warm, *bodies}) == 3, "a changed input served an earlier PDF"
+    assert _rss_mb(process.pid) - before < 40
     assert "Traceback" not in _stop(process)
 
 

@@ -29,17 +29,14 @@ class BuildManifest:
     files: dict[str, tuple[str, int | None]]  # path relative to out -> (sha256, pages)
 
 
-def request_key(
-    years: Sequence[Path], editions: Sequence[str] | None, out: Path, options: object
-) -> str:
-    """Everything a build's outputs depend on: every input byte, the templates,
-    reportgen's version and the options."""
+def input_paths(years: Sequence[Path]) -> list[Path]:
+    """Every file and folder a build of ``years`` reads: each year of their
+    sets (earlier years are compared), the settings, the logo, the cover
+    picture and the theme folder they name. Sorted, resolved."""
     import tomllib
     from contextlib import suppress
 
-    from reportgen.cache import digest, tree_digest
     from reportgen.gate import Gate, RefusedResource
-    from reportgen.templating import templates_dir
 
     inputs: set[Path] = set()
     for year in years:
@@ -66,7 +63,18 @@ def request_key(
                     folder = (settings.parent / theme).resolve()
                     if folder.is_dir() and folder.is_relative_to(Gate.of(year).root):
                         inputs.add(folder)
-    outside = [p for p in sorted(inputs) if not p.is_relative_to(out.resolve())]
+    return sorted(inputs)
+
+
+def request_key(
+    years: Sequence[Path], editions: Sequence[str] | None, out: Path, options: object
+) -> str:
+    """Everything a build's outputs depend on: every input byte, the templates,
+    reportgen's version and the options."""
+    from reportgen.cache import digest, tree_digest
+    from reportgen.templating import templates_dir
+
+    outside = [p for p in input_paths(years) if not p.is_relative_to(out.resolve())]
     return digest(
         options,
         tuple(editions or ()),

@@ -250,6 +250,9 @@ class Preview:
     # One render at a time: a queued request waits its turn, and no thread
     # is ever inside a renderer while another forks.
     rendering: threading.Lock = field(default_factory=threading.Lock)
+    # The last PDF of each edition, with the digest of the inputs it was made
+    # from: asked again with nothing changed, the same bytes without a render.
+    pdfs: dict[str, tuple[str, Outcome]] = field(default_factory=dict)
 
     def rebuild(self) -> None:
         with self.rendering:
@@ -291,7 +294,14 @@ class Preview:
 
     def pdf(self, edition: str) -> Outcome:
         with self.rendering:
-            return in_child(lambda: render(self.year_dir, edition, pdf=True))
+            inputs = inputs_digest(self.year_dir)  # after waiting: what this render reads
+            kept = self.pdfs.get(edition)
+            if kept is not None and kept[0] == inputs:
+                return kept[1]
+            outcome = in_child(lambda: render(self.year_dir, edition, pdf=True))
+            if outcome.kind == "document":
+                self.pdfs[edition] = (inputs, outcome)
+            return outcome
 
     def stop(self) -> None:
         self.stopping.set()
@@ -422,14 +432,19 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def watched_paths(year_dir: Path) -> list[Path]:
-    from reportgen.project import earlier_years
+    """What a render of the year reads (``manifest.input_paths``: the years
+    of its set, the settings, logo, cover and theme) and the templates."""
+    from reportgen.manifest import input_paths
     from reportgen.templating import templates_dir
 
-    paths = [year_dir, templates_dir(), *earlier_years(year_dir)]
-    shared = year_dir.resolve().parent / "organization.toml"
-    if shared.is_file():
-        paths.append(shared)
-    return paths
+    return [*input_paths([year_dir]), templates_dir()]
+
+
+def inputs_digest(year_dir: Path) -> str:
+    """The names and bytes of everything a render of the year reads."""
+    from reportgen.cache import tree_digest
+
+    return tree_digest(watched_paths(year_dir))
 
 
 def watch(preview: Preview, on_rebuild: object = None) -> None:
