@@ -50,6 +50,19 @@ def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         yield folder
 
 
+@pytest.fixture(autouse=True)
+def one_process_per_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build a test runs here renders in this one process unless the test
+    asks for more (``workers=2``): the suite already runs one test process per
+    core, and a second render process per build only adds forks to share the
+    same cores. The parallel paths have their own tests, and the shared builds
+    and every build through the command line keep the default (one process
+    per core)."""
+    from reportgen import concurrency
+
+    monkeypatch.setattr(concurrency, "default_workers", lambda: 1)
+
+
 @pytest.fixture
 def sample_set(tmp_path: Path) -> Path:
     """A private copy of reports/ (organization.toml, fy2011, fy2012, assets)."""

@@ -79,7 +79,7 @@ def test_a_render_failure_writes_nothing(
     from reportgen.pipeline import build
 
     out = tmp_path / "out"
-    build(sample_set / "fy2012", out, ["annual-report"])
+    build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -88,7 +88,7 @@ def test_a_render_failure_writes_nothing(
     monkeypatch.setattr(reportgen.pdf, "render_pdf", broken)
     (sample_set / "fy2012/narrative/01-message.en.md").write_text("# Changed\n\nNew text.\n")
     with pytest.raises(RuntimeError):
-        build(sample_set / "fy2012", out, ["annual-report"])
+        build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == [
         ".reportgen-cache",

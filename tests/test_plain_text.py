@@ -194,7 +194,7 @@ def test_dollars_in_every_chart_label_are_drawn_literally(
     )
     code, lines = _run(
         sample_set, monkeypatch, "build", "reports/fy2012", "--out", "out",
-        "--edition", "annual-report",
+        "--edition", "annual-report", "--language", "en",
     )  # fmt: skip
     assert code == 0, lines
     html = (sample_set.parent / "out/fy2012/en/annual-report.html").read_text("utf-8")

@@ -130,7 +130,7 @@ def test_letter_placeholders_are_filled_as_plain_text_once(
         {"id": "y", "name": "山田", "language": "ja", "amount": "5"},
     ])  # fmt: skip
     out = tmp_path / "out"
-    build(year, out, ["donor"])
+    build(year, out, ["donor"], languages=["en", "ja"])  # the two donors' languages
     letter = ParsedPdf(out / "fy2012" / "donors" / "x.pdf").text(1)
     assert "Hi <b>you</b>" in letter  # escaped, shown as written
     assert "{{amount}} gave ¥1,000 to Life Funds for North Korean Refugees in FY2012." in letter

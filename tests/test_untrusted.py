@@ -28,7 +28,7 @@ def test_data_values_and_narrative_print_literally(sample_set: Path, tmp_path: P
         "Dear members",
         "<b>raw</b> <iframe src='http://127.0.0.1:9/'></iframe> {{ 7*7 }} Dear members",
     )
-    build(year, tmp_path / "out", ["annual-report"])
+    build(year, tmp_path / "out", ["annual-report"], languages=["en"])
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "<script" not in html and "<iframe" not in html and "<b>raw" not in html
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
