@@ -10,6 +10,7 @@ import http.client
 import logging
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,10 +37,10 @@ in_chromium = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def server(sample_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+@contextmanager
+def _serving(year: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "serve", str(sample_set / "fy2012"), "--port", "0"],
+        [sys.executable, "-m", "reportgen", "serve", str(year), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -47,15 +49,15 @@ def server(sample_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         # child would inherit that (Python then never raises KeyboardInterrupt).
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    assert process.stdout is not None
-    url = None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and url is None:
-        line = process.stdout.readline()
-        match = re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line)
-        url = match.group(1) if match else None
-    assert url, "the server did not announce its address"
     try:
+        assert process.stdout is not None
+        url = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and url is None:
+            line = process.stdout.readline()
+            match = re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line)
+            url = match.group(1) if match else None
+        assert url, "the server did not announce its address"
         yield url, process
     finally:
         if process.poll() is None:
@@ -66,6 +68,27 @@ def server(sample_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
                 if process.poll() is None:  # never left behind for the next test
                     process.kill()
                     process.wait()
+
+
+@pytest.fixture
+def server(sample_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """A server of the test's own copy of the sample, to change or to stop."""
+    with _serving(sample_set / "fy2012") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """One server for the tests that only ask it things (never change its
+    input, never stop it)."""
+    from tests.conftest import SAMPLE
+
+    reports = tmp_path_factory.mktemp("served") / "reports"
+    shutil.copytree(SAMPLE, reports)
+    with _serving(reports / "fy2012") as running:
+        yield running
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -114,8 +137,8 @@ def test_edits_appear_by_themselves_and_errors_show_in_the_page(
     assert process.poll() is None
 
 
-def test_listens_on_loopback_only(server: tuple[str, subprocess.Popen[str]]) -> None:
-    url, _ = server
+def test_listens_on_loopback_only(shared_server: tuple[str, subprocess.Popen[str]]) -> None:
+    url, _ = shared_server
     port = int(url.rsplit(":", 1)[1].strip("/"))
     assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1, and nothing else
     others = {
@@ -173,9 +196,9 @@ def _stop(process: subprocess.Popen[str]) -> str:
 
 
 def test_another_host_name_gets_nothing_of_the_report(
-    server: tuple[str, subprocess.Popen[str]],
+    shared_server: tuple[str, subprocess.Popen[str]],
 ) -> None:
-    url, _ = server
+    url, _ = shared_server
     port = _port(url)
     for host in ("evil.example", f"attacker.com:{port}", f"127.0.0.1.evil.example:{port}", ""):
         for path in ROUTES:
@@ -189,9 +212,9 @@ def test_another_host_name_gets_nothing_of_the_report(
 
 
 def test_other_sites_pages_get_no_cors_permission_and_the_safety_headers(
-    server: tuple[str, subprocess.Popen[str]],
+    shared_server: tuple[str, subprocess.Popen[str]],
 ) -> None:
-    url, _ = server
+    url, _ = shared_server
     port = _port(url)
     for origin in ("http://evil.example", "null", f"http://attacker.com:{port}"):
         for path in ROUTES:
@@ -221,9 +244,9 @@ def test_other_sites_pages_get_no_cors_permission_and_the_safety_headers(
 @pytest.mark.browser
 @in_chromium
 def test_a_page_that_rebinds_its_name_to_the_machine_cannot_read_the_handout(
-    server: tuple[str, subprocess.Popen[str]],
+    shared_server: tuple[str, subprocess.Popen[str]],
 ) -> None:
-    url, _ = server
+    url, _ = shared_server
     port = _port(url)
     # The attacker's name resolves to this machine, as after DNS rebinding: to
     # the browser, the server is then the attacker's own origin.
