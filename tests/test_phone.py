@@ -5,6 +5,7 @@ chart text stays readable (at least 10 px), and axe-core finds nothing."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -41,11 +42,20 @@ MEASURE = """() => {
 }"""
 
 
-def _measure(built: BuiltSample, language: str, width: int) -> dict[str, Any]:
-    with browser.chromium() as chromium:
-        page = chromium.new_page(viewport={"width": width, "height": 844})
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One browser for this file's tests (each opens and closes its own pages)."""
+    with browser.chromium() as running:
+        yield running
+
+
+def _measure(chromium: Any, built: BuiltSample, language: str, width: int) -> dict[str, Any]:
+    page = chromium.new_page(viewport={"width": width, "height": 844})
+    try:
         page.goto((built.out / "fy2012" / language / "annual-report.html").as_uri())
         result: dict[str, Any] = page.evaluate(MEASURE)
+    finally:
+        page.close()
     return result
 
 
@@ -54,9 +64,9 @@ def _measure(built: BuiltSample, language: str, width: int) -> dict[str, Any]:
 @pytest.mark.parametrize("language", ["en", "ja", "ko"])
 @pytest.mark.parametrize("width", [390, 1280])
 def test_tables_scroll_visibly_and_chart_text_stays_readable(
-    built_sample: BuiltSample, language: str, width: int
+    chromium: Any, built_sample: BuiltSample, language: str, width: int
 ) -> None:
-    found = _measure(built_sample, language, width)
+    found = _measure(chromium, built_sample, language, width)
     assert found["overflow"] <= 1  # the page itself never scrolls sideways
     scrolled = [t for t in found["tables"] if not t["fits"]]
     for table in scrolled:
@@ -75,39 +85,40 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
 @browser_only
 @pytest.mark.browser
 def test_phones_get_the_narrow_monthly_chart_and_desktops_the_wide(
-    built_sample: BuiltSample,
+    chromium: Any, built_sample: BuiltSample
 ) -> None:
     path = (built_sample.out / "fy2012" / "en" / "annual-report.html").as_uri()
     shown = "e => getComputedStyle(e).display !== 'none'"
-    with browser.chromium() as chromium:
-        for width, narrow in ((390, True), (1280, False)):
-            page = chromium.new_page(viewport={"width": width, "height": 844})
-            page.goto(path)
-            figure = page.locator("#chart-by-month")
-            assert figure.locator(".chart-svg-narrow").evaluate(shown) is narrow
-            assert figure.locator(".chart-svg-wide").evaluate(shown) is not narrow
-            page.close()
+    for width, narrow in ((390, True), (1280, False)):
+        page = chromium.new_page(viewport={"width": width, "height": 844})
+        page.goto(path)
+        figure = page.locator("#chart-by-month")
+        assert figure.locator(".chart-svg-narrow").evaluate(shown) is narrow
+        assert figure.locator(".chart-svg-wide").evaluate(shown) is not narrow
+        page.close()
 
 
 @browser_only
 @pytest.mark.browser
 @pytest.mark.parametrize("language", ["en", "ko"])
-def test_axe_core_finds_no_violation_on_a_phone(built_sample: BuiltSample, language: str) -> None:
+def test_axe_core_finds_no_violation_on_a_phone(
+    chromium: Any, built_sample: BuiltSample, language: str
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    with browser.chromium() as chromium:
-        page = chromium.new_page(viewport={"width": 390, "height": 844})
-        page.goto((built_sample.out / "fy2012" / language / "annual-report.html").as_uri())
-        results = Axe().run(page)
-        violations = [
-            (v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]
-        ]
-        assert violations == []
-        assert results.response["passes"]
-        # A scrolling table is reached with the keyboard.
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    page.goto((built_sample.out / "fy2012" / language / "annual-report.html").as_uri())
+    results = Axe().run(page)
+    violations = [
+        (v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]
+    ]
+    assert violations == []
+    assert results.response["passes"]
+    # A scrolling table is reached with the keyboard.
+    page.keyboard.press("Tab")
+    for _ in range(80):
+        if page.evaluate("document.activeElement.classList.contains('table-wrap')"):
+            break
         page.keyboard.press("Tab")
-        for _ in range(80):
-            if page.evaluate("document.activeElement.classList.contains('table-wrap')"):
-                break
-            page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.classList.contains('table-wrap')")
+    assert page.evaluate("document.activeElement.classList.contains('table-wrap')")
+    page.close()
