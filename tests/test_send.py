@@ -1,7 +1,7 @@
 """``reportgen send`` against real SMTP servers (aiosmtpd, in a thread, on
 127.0.0.1 only): plain for most cases, STARTTLS with a throwaway certificate
 and a login for the encrypted path. A small report set (three languages, the
-donor edition only) is built once for the module; each test sends from its
+donor edition only) is built once for the run; each test sends from its
 own copy of that build, so logs never leak from one test into another."""
 
 from __future__ import annotations
@@ -217,13 +217,17 @@ class Built:
     out: Path
 
 
-@pytest.fixture(scope="session")  # one per test process
-def built(tmp_path_factory: pytest.TempPathFactory, servers: Servers) -> Built:
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Built:
+    """Built once for the whole run; each ``case`` points its copy's [email]
+    settings at its own process's servers (the letters do not depend on them)."""
     from reportgen.pipeline import build
+    from tests.conftest import shared_folder
 
-    root = tmp_path_factory.mktemp("send-set")
-    year = _write_set(root / "reports", servers.plain_port)
-    build(year, root / "output")
+    def make(root: Path) -> None:
+        build(_write_set(root / "reports", port=1), root / "output", workers=2)
+
+    root = shared_folder(tmp_path_factory, "send-set", make)
     return Built(root / "reports", root / "output")
 
 
@@ -262,7 +266,9 @@ def case(built: Built, servers: Servers, tmp_path: Path) -> Iterator[Case]:
     shutil.copytree(built.out, tmp_path / "output")
     servers.plain.reset()
     servers.tls.reset()
-    yield Case(tmp_path / "reports" / "fy2024", tmp_path / "output", servers)
+    case = Case(tmp_path / "reports" / "fy2024", tmp_path / "output", servers)
+    case.settings()  # this process's server
+    yield case
     servers.plain.reset()
     servers.tls.reset()
 
