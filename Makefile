@@ -7,9 +7,8 @@ sample:
 	@scripts/bootstrap.sh
 	.venv/bin/reportgen build reports/fy2012
 
-# Every test, in one process per core and one more (pytest-xdist; see
-# tests/conftest.py, which also makes each shared build once for all of them).
-# -m "not slow" for a quick run.
+# Every test, in one process per core (pytest-xdist; tests/conftest.py makes
+# each shared build once for all of them). -m "not slow" for a quick run.
 test:
 	@scripts/bootstrap.sh --test
 	.venv/bin/python -m pytest -n auto

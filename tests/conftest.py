@@ -29,16 +29,6 @@ PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT / "reports"
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: one test process more than the cores this run may use.
-    Many tests wait part of their time (on a server, a browser, a build in
-    another process), and a third process keeps two cores busy meanwhile:
-    measured on two cores, 243 s against 257 s with two processes and 307 s
-    with four."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) + 1
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Files with slow tests first, each file's tests still together and in
     their order. ``make test`` runs ``pytest -n auto``, and xdist hands the

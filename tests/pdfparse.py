@@ -24,10 +24,19 @@ def _resolve(obj: Any) -> Any:
     return obj.get_object() if isinstance(obj, IndirectObject) else obj
 
 
+# Pages' text by file (path, inode, size, modification time): the shared
+# builds' PDFs are read by many tests in one process, and text extraction is
+# the slow part of reading them. A changed file has another key.
+_TEXTS: dict[tuple[str, int, int, int], dict[int, str]] = {}
+
+
 class ParsedPdf:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.reader = PdfReader(path)
+        info = Path(path).stat()
+        key = (str(Path(path).resolve()), info.st_ino, info.st_size, info.st_mtime_ns)
+        self._texts = _TEXTS.setdefault(key, {})
 
     @property
     def page_count(self) -> int:
@@ -35,7 +44,10 @@ class ParsedPdf:
 
     def text(self, page: int) -> str:
         """Text of a 1-based page, whitespace collapsed."""
-        return re.sub(r"\s+", " ", self.reader.pages[page - 1].extract_text() or "")
+        if page not in self._texts:
+            found = self.reader.pages[page - 1].extract_text() or ""
+            self._texts[page] = re.sub(r"\s+", " ", found)
+        return self._texts[page]
 
     def all_text(self) -> str:
         return " ".join(self.text(i) for i in range(1, self.page_count + 1))
