@@ -107,12 +107,12 @@ def remember(
 
 
 def restore(
-    manifest: BuildManifest, out: Path, store: Cache, every_letter: bool = True
+    manifest: BuildManifest, out: Path, store: Cache, replace_dirs: tuple[str, ...]
 ) -> list[WrittenFile] | None:
     """The outputs of an unchanged build, rewritten only where they differ;
-    ``None`` when the cache cannot supply them (then build anew). With
-    ``every_letter`` (a build of every language), a letter the build did not
-    write is a removed donor's and goes; without, it is another language's."""
+    ``None`` when the cache cannot supply them (then build anew). A file in
+    one of ``replace_dirs`` that the build did not write goes, as it does
+    when the build commits (``Staging.commit``)."""
     from reportgen.output import KEPT, Staging
 
     by_year: dict[str, dict[str, tuple[str, int | None]]] = {}
@@ -123,9 +123,8 @@ def restore(
         destination = out / year
         present = {p.relative_to(destination).as_posix() for p in destination.rglob("*")
                    if p.is_file()} if destination.is_dir() else set()  # fmt: skip
-        stale = {p for p in present if p.startswith("donors/")} - set(files) - set(KEPT)
-        if not every_letter:
-            stale = set()
+        replaced = {p for p in present if p.split("/", 1)[0] in replace_dirs}
+        stale = replaced - set(files) - set(KEPT)
         if not stale and all(
             (destination / n).is_file() and _sha(destination / n) == sha
             for n, (sha, _) in files.items()
@@ -137,7 +136,7 @@ def restore(
         with Staging(destination) as stage:
             for name, data in blobs.items():
                 stage.write(name, data)  # type: ignore[arg-type]
-            stage.commit(replace_dirs=("donors",) if every_letter else ())
+            stage.commit(replace_dirs=replace_dirs)
     return [
         WrittenFile(out / rel, (out / rel).stat().st_size, pages)
         for rel, (_, pages) in manifest.files.items()

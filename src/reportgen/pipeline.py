@@ -213,11 +213,14 @@ def _build(
     store = Cache(out / FOLDER if cache else None)
     options = (pdf_variant, print_marks, tuple(languages or ()))
     request = request_key(years, editions, out, options) if cache else ""
+    # A build of some languages writes the letters of their donors only: the
+    # others' stay as the last build of every language left them.
+    letters = ("donors",) if not languages else ()
     manifest = store.get("build", request, BuildManifest) if cache else None
     if isinstance(manifest, BuildManifest):
         if strict:
             _fail_if_preflight_warned(manifest.diagnostics)
-        restored = restore(manifest, out, store, every_letter=not languages)
+        restored = restore(manifest, out, store, letters)
         if restored is not None:
             note.step("nothing changed since the last build")
             elapsed = time.perf_counter() - started
@@ -269,9 +272,6 @@ def _build(
             staged.append((stage, pages))
         if strict:  # before the first output is touched
             _fail_if_preflight_warned(diags.items)
-        # A build of some languages writes the letters of their donors only: the
-        # others' stay as the last build of every language left them.
-        letters = ("donors",) if not languages else ()
         for stage, pages in staged:  # only now, with every year rendered, touch the output
             for path in stage.commit(replace_dirs=letters):
                 rel = path.relative_to(stage.destination).as_posix()
