@@ -472,3 +472,27 @@ def test_a_render_process_dies_with_the_server(
         time.sleep(0.05)
     assert not any(_alive(pid) for pid in renders)
     request.join(timeout=10)
+
+
+def test_the_pdf_key_reads_only_what_the_gate_lets_a_build_read(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    # serve keys its kept PDFs by the bytes of what a render reads: a FIFO in
+    # the year (never a regular file) is not opened, and a logo named outside
+    # the report set is not read, so neither hangs nor changes the key.
+    year = sample_set / "fy2012"
+    before = serve.inputs_digest(year)
+    os.mkfifo(year / "data" / "pipe.csv")
+    outside = tmp_path / "outside.svg"
+    outside.write_text("<svg/>")
+    settings = sample_set / "organization.toml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace('logo = "assets/', f'logo = "{outside}" # ', 1), "utf-8")
+    watched = serve.watched_paths(year)
+    assert outside not in watched and not any(
+        p.is_relative_to(tmp_path / "outside.svg") for p in watched
+    )
+    changed = serve.inputs_digest(year)  # returns: the FIFO is skipped, not read
+    outside.write_text("<svg><!-- another --></svg>")
+    assert serve.inputs_digest(year) == changed  # the outside file is not an input
+    assert changed != before  # organization.toml itself is one
