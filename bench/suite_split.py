@@ -34,6 +34,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 STAGES = ("build", "charts", "layout", "pdf", "pdf text", "subprocess")
 _totals: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
 _current = ["(collection)"]
+_running: set[str] = set()  # stages being timed: a nested call (communicate's wait) counts once
 
 
 def _timed(owner: Any, name: str, stage: str) -> None:
@@ -41,10 +42,14 @@ def _timed(owner: Any, name: str, stage: str) -> None:
 
     @functools.wraps(original)
     def timed(*args: Any, **kwargs: Any) -> Any:
+        if stage in _running:
+            return original(*args, **kwargs)
+        _running.add(stage)
         started = time.perf_counter()
         try:
             return original(*args, **kwargs)
         finally:
+            _running.discard(stage)
             _totals[_current[0]][stage] += time.perf_counter() - started
 
     setattr(owner, name, timed)

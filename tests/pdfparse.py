@@ -53,11 +53,11 @@ def _page_texts(path: Path) -> list[str]:
 
 class ParsedPdf:
     def __init__(self, path: Path) -> None:
-        self.path = path
-        info = Path(path).stat()
-        key = (str(Path(path).resolve()), info.st_ino, info.st_size, info.st_mtime_ns)
+        self.path = Path(path)
+        info = self.path.stat()
+        key = (str(self.path.resolve()), info.st_ino, info.st_size, info.st_mtime_ns)
         if key not in _TEXTS:
-            _TEXTS[key] = _page_texts(Path(path))
+            _TEXTS[key] = _page_texts(self.path)
         self._texts = _TEXTS[key]
 
     @functools.cached_property
