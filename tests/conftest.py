@@ -50,6 +50,28 @@ def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Page layouts and chart drawings made once per run and handed to every
+    test that asks for exactly the same (``tests/shared_work.py``)."""
+    from tests import shared_work as work
+
+    with work.installed(shared_folder(tmp_path_factory, "work", lambda _: None)):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_work(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked ``fresh`` makes every layout and drawing itself."""
+    from tests import shared_work as work
+
+    if request.node.get_closest_marker("fresh") is None:
+        yield
+        return
+    with work.off():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def one_process_per_build(monkeypatch: pytest.MonkeyPatch) -> None:
     """A build a test runs here renders in this one process unless the test
@@ -99,7 +121,9 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def shared_folder(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+def shared_folder(
+    factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]
+) -> Path:
     """A folder that ``make`` fills once per test run, whichever xdist worker
     asks first. After a failed ``make`` the next one to ask tries again."""
     base = factory.getbasetemp()
@@ -142,13 +166,15 @@ def _sample(factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltSample:
     """reports/fy2012, every edition and language, built once per test run
-    through the real pipeline (two processes, a fresh cache)."""
+    through the real pipeline (in this process, so that its layouts are
+    shared with the tests': ``tests/shared_work.py``; a fresh cache). The
+    parallel paths have their own tests (test_pipeline, test_cache)."""
     from reportgen.pipeline import build
 
     reports = _sample(tmp_path_factory)
     root = shared_folder(
         tmp_path_factory, "fy2012",
-        lambda root: build(reports / "fy2012", root / "output", workers=2),
+        lambda root: build(reports / "fy2012", root / "output", workers=1),
     )  # fmt: skip
     return BuiltSample(reports, root / "output")
 
@@ -158,8 +184,8 @@ def built_set(
     tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path, built_sample: BuiltSample
 ) -> BuiltSample:
     """The whole sample set (fy2011 and fy2012, every edition and language),
-    built once per test run in one call of the real pipeline, in two
-    processes. It starts with a copy of ``built_sample``'s cache, which (the
+    built once per test run in one call of the real pipeline, like
+    ``built_sample``. It starts with a copy of ``built_sample``'s cache, which (the
     same input folder) spares it rendering fy2012 again."""
     from reportgen.pipeline import build
 
@@ -167,7 +193,7 @@ def built_set(
         from reportgen.cache import FOLDER
 
         shutil.copytree(built_sample.out / FOLDER, root / "output" / FOLDER)
-        build(built_sample.reports, root / "output", workers=2)
+        build(built_sample.reports, root / "output", workers=1)
 
     return BuiltSample(
         built_sample.reports, shared_folder(tmp_path_factory, "set", make) / "output"
@@ -185,7 +211,7 @@ def built_english(
     def make(root: Path) -> None:
         shutil.copytree(SAMPLE, root / "reports")
         english_only(root / "reports")
-        build(root / "reports" / "fy2012", root / "output", workers=2)
+        build(root / "reports" / "fy2012", root / "output", workers=1)
 
     root = shared_folder(tmp_path_factory, "english", make)
     return BuiltSample(root / "reports", root / "output")

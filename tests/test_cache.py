@@ -236,6 +236,7 @@ def test_a_corrupt_cache_is_only_a_miss(warm: Warm) -> None:
     assert _files(warm.out) == before
 
 
+@pytest.mark.fresh  # two makings compared: neither shared
 def test_overlapped_and_serial_renders_are_byte_identical(sample_set: Path, tmp_path: Path) -> None:
     # One document with two workers: figures, charts and layout overlap in two
     # processes (charts served to WeasyPrint as they are drawn); one worker: in turn.

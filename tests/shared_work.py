@@ -1,0 +1,315 @@
+"""The same work done once per test run: page layouts and chart drawings that
+one test has made are handed to another that asks for exactly the same.
+
+Many tests build the sample year with a change that reaches some documents
+and not others (a narrative file, a setting, a theme); the documents the
+change does not reach are laid out again byte for byte as another test
+already laid them out. Here, while the tests run, reportgen's two costly pure
+steps are looked up before they run:
+
+- ``reportgen.pdf.render_pdf`` (WeasyPrint's layout and PDF writing, and the
+  preflight's findings), keyed by the HTML, every option, the SVG of every
+  chart the HTML names, and then by what the gate gives today for each URL
+  the page fetched when it was made (its pictures, style sheets and fonts:
+  the same page beside another logo, or beside a picture the gate now
+  refuses, is another key; the gate checks each again for real);
+- ``reportgen.charts.draw_charts`` (matplotlib), keyed by the figures, the
+  style and the report's own words for the language.
+
+Both keys also hold reportgen's code and templates and the logging levels in
+force; the log lines a step wrote are written again when its result is
+handed on. Results are kept in the run's temporary folder (one store for all
+xdist processes, each entry written by a rename, so never read half written)
+in the build cache's data format (``reportgen.codec``), never pickle. A step
+that raises is never kept, so failures always happen for real.
+
+Not shared, so always made: layouts whose charts are still being drawn in
+another process (the overlapped path); letters; builds in subprocesses (the
+command line, ``serve``); and every test marked ``fresh``, whose claim is
+about the making itself (two makings give the same bytes). Tests that import
+``render_pdf`` or ``draw_charts`` by name bound them before this was
+installed, and so call the real ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+_state = {"on": True, "made": 0, "shared": 0}
+
+
+def _code() -> bytes:
+    import reportgen
+    from reportgen.cache import tree_digest
+    from reportgen.templating import templates_dir
+
+    return str(tree_digest([Path(reportgen.__file__).parent, templates_dir()])).encode()
+
+
+def _levels() -> str:
+    """The logging levels in force: a lookup made while a test listens more
+    closely (``caplog.at_level``) is its own key, so it gets every line."""
+    known = logging.root.manager.loggerDict.items()
+    return repr((logging.root.level, sorted(
+        (name, logger.level) for name, logger in known
+        if isinstance(logger, logging.Logger) and logger.level
+    )))  # fmt: skip
+
+
+class _Store:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.code = _code()
+
+    def key(self, *parts: object) -> str:
+        from reportgen.cache import stable_repr
+
+        hasher = hashlib.sha256(self.code)
+        for part in (*parts, _levels()):
+            data = part if isinstance(part, bytes) else stable_repr(part).encode("utf-8")
+            hasher.update(len(data).to_bytes(8, "big") + data)
+        return hasher.hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        from reportgen.codec import decode
+
+        try:
+            data = (self.folder / key).read_bytes()
+        except FileNotFoundError:
+            return None
+        return decode(data)
+
+    def put(self, key: str, value: object) -> None:
+        from reportgen.codec import encode
+
+        data = encode(value)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, self.folder / key)
+
+
+def _replay(lines: Any) -> None:
+    for name, level, message in lines:
+        logger = logging.getLogger(name)
+        if logger.isEnabledFor(level):
+            logger.handle(logger.makeRecord(name, level, "(shared)", 0, message, (), None))
+
+
+def _recorded(make: Callable[[], Any]) -> tuple[Any, tuple[tuple[str, int, str], ...]]:
+    """``make()``, and the log lines it wrote in this thread."""
+    lines: list[tuple[str, int, str]] = []
+    thread = threading.get_ident()
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.thread == thread:
+                lines.append((record.name, record.levelno, record.getMessage()))
+
+    keep = Keep()
+    logging.root.addHandler(keep)
+    try:
+        value = make()
+    finally:
+        logging.root.removeHandler(keep)
+    _state["made"] += 1
+    return value, tuple(lines)
+
+
+def _once(store: _Store, key: str, make: Callable[[], Any]) -> Any:
+    """``make()``'s value, made here or by an earlier identical call; its log
+    lines written either way."""
+    found = store.get(key)
+    if found is not None:
+        value, lines = found
+        _replay(lines)
+        _state["shared"] += 1
+        return value
+    value, lines = _recorded(make)
+    store.put(key, (value, lines))
+    return value
+
+
+_CHART_URL = re.compile(r"reportgen-chart:([A-Za-z0-9_-]+)")
+_fetches = threading.local()  # the URLs the gate is asked for while a render is recorded
+
+
+def _recording_fetch(real: Callable[..., Any]) -> Callable[..., Any]:
+    def fetch(gate: Any, url: str, base: Path | None = None) -> Any:
+        seen = getattr(_fetches, "urls", None)
+        if seen is not None and base is None and not url.startswith("data:"):
+            seen.append(url)  # data: URLs are in the page itself, so in the key
+        return real(gate, url, base)
+
+    return fetch
+
+
+def _outcome(gate: Any, url: str) -> str:
+    """What the gate gives for ``url`` now, as a digest (or why it refuses)."""
+    root = Path(gate.root).as_uri() + "/"
+    try:
+        resource = gate.fetch(url)
+    except Exception as exc:  # a refusal is an outcome like any other
+        return f"{type(exc).__name__}: {str(exc).replace(root, '{set}/')}"
+    return f"{resource.mime_type} {hashlib.sha256(resource.data).hexdigest()}"
+
+
+def _by_fetches(store: _Store, page: str, gate: Any, make: Callable[[], Any]) -> Any:
+    """``make()``'s value for the page keyed ``page``: looked up by what the
+    gate gives today for every URL the page fetched when it was made (its
+    pictures and style sheets are files: the same page beside another logo,
+    or beside a picture the gate now refuses, is another key)."""
+    prefix = Path(gate.root).as_uri() + "/"
+
+    def url(kept: str) -> str:
+        return kept.replace("{set}/", prefix, 1) if kept.startswith("{set}/") else kept
+
+    # Each list of URLs a making of this page fetched; then whether, fetched
+    # again now, they give the same files: that making's value.
+    for urls in store.get(page) or ((),):
+        files = [_outcome(gate, url(u)) for u in urls]
+        found = store.get(store.key(page, urls, files))
+        if found is not None:
+            value, lines = found
+            _replay(lines)
+            _state["shared"] += 1
+            return value
+    _fetches.urls = []
+    try:
+        value, lines = _recorded(make)
+    finally:
+        fetched, _fetches.urls = _fetches.urls, None
+    urls = tuple(dict.fromkeys(
+        u.replace(prefix, "{set}/", 1) if u.startswith(prefix) else u for u in fetched
+    ))  # fmt: skip
+    files = [_outcome(gate, url(u)) for u in urls]
+    store.put(store.key(page, urls, files), (value, lines))
+    known = tuple(store.get(page) or ())
+    if urls not in known:
+        store.put(page, (*known, urls))
+    return value
+
+
+def _shared_render_pdf(store: _Store, real: Callable[..., Any]) -> Callable[..., Any]:
+    from reportgen.pdf import RenderedPdf
+
+    def render_pdf(html: str, base: Path, gate: Any, variant: str | None = None,
+                   attachments: Any = (), stamp: Any = None, charts: Any = None,
+                   frames: Any = None, preflight: str | None = None) -> Any:  # fmt: skip
+        def make() -> Any:
+            return real(html, base, gate, variant, attachments, stamp, charts, frames, preflight)
+
+        root, where = Path(gate.root), base.resolve()
+        if not _state["on"] or frames is not None or not where.is_relative_to(root):
+            return make()
+        ids = sorted(set(_CHART_URL.findall(html))) if charts else []
+        try:
+            pictures = [(i, hashlib.sha256(charts(i)).hexdigest()) for i in ids]
+        except Exception:  # a picture that fails fails the render: for real
+            return make()
+        page = store.key(
+            "render_pdf", html.encode("utf-8"), str(where.relative_to(root)),
+            [str(t) for t in gate.trusted], variant,
+            [(name, hashlib.sha256(data).hexdigest()) for name, data in attachments],
+            stamp, pictures, preflight,
+        )  # fmt: skip
+
+        def made() -> tuple[bytes, int, tuple[object, ...]]:
+            rendered = make()
+            return rendered.data, rendered.pages, tuple(rendered.findings)
+
+        data, pages, findings = _by_fetches(store, page, gate, made)
+        return RenderedPdf(data, pages, tuple(findings))
+
+    return render_pdf
+
+
+def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..., Any]:
+    from reportgen.gate import Gate
+    from reportgen.letters import letters_html
+
+    def render_batch(letters: Any, css: str, base: Path, bodies: Any, created: Any,
+                     write: Callable[[str, bytes], None], findings: Any = None) -> int:  # fmt: skip
+        if not _state["on"] or not letters:
+            return int(real(letters, css, base, bodies, created, write, findings))
+        gate = Gate.of(base)
+        page = store.key(
+            "render_batch", letters_html(letters, css).encode("utf-8"), letters,
+            str(base.resolve().relative_to(gate.root)) if base.resolve() != gate.root else "",
+            hashlib.sha256(repr(bodies).encode()).hexdigest(), created, findings is not None,
+        )  # fmt: skip
+
+        def made() -> tuple[dict[str, bytes], tuple[object, ...]]:
+            files: dict[str, bytes] = {}
+            found: list[object] = []
+            real(letters, css, base, bodies, created, files.__setitem__,
+                 found if findings is not None else None)  # fmt: skip
+            return files, tuple(found)
+
+        files, found = _by_fetches(store, page, gate, made)
+        for name, data in files.items():
+            write(name, data)
+        if findings is not None:
+            findings.extend(found)
+        return len(letters)
+
+    return render_batch
+
+
+def _shared_draw_charts(store: _Store, real: Callable[..., Any]) -> Callable[..., Any]:
+    def draw_charts(figures: Any, history: Any, style: Any) -> Any:
+        if not _state["on"] or not style.draw:
+            return real(figures, history, style)
+        words = getattr(style.language, "labels", ())
+        key = store.key("draw_charts", figures, tuple(history), style, str(style.language), words)
+        return dict(_once(store, key, lambda: real(figures, history, style)))
+
+    return draw_charts
+
+
+@contextmanager
+def installed(folder: Path) -> Iterator[None]:
+    """Share renders and drawings through ``folder`` while the tests run."""
+    import pytest
+
+    import reportgen.charts
+    import reportgen.gate
+    import reportgen.letters
+    import reportgen.pdf
+
+    store = _Store(folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reportgen.gate.Gate, "fetch", _recording_fetch(reportgen.gate.Gate.fetch))
+        patch.setattr(reportgen.pdf, "render_pdf",
+                      _shared_render_pdf(store, reportgen.pdf.render_pdf))  # fmt: skip
+        patch.setattr(reportgen.letters, "render_batch",
+                      _shared_render_batch(store, reportgen.letters.render_batch))  # fmt: skip
+        patch.setattr(reportgen.charts, "draw_charts",
+                      _shared_draw_charts(store, reportgen.charts.draw_charts))  # fmt: skip
+        yield
+
+
+@contextmanager
+def off() -> Iterator[None]:
+    """Everything made for real (a ``fresh`` test)."""
+    before = _state["on"]
+    _state["on"] = False
+    try:
+        yield
+    finally:
+        _state["on"] = before
+
+
+def counts() -> tuple[int, int]:
+    """(made, shared) in this process so far."""
+    return _state["made"], _state["shared"]
