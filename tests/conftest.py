@@ -11,6 +11,13 @@ it makes it under a file lock, the others wait and read it. Nothing relies
 on which process runs which test (xdist's ``loadgroup`` does not group with
 pytest 9.2: pytest-xdist issue 1386). The whole run uses a private user
 cache folder (the build cache's secret lives there), never ``~/.cache``.
+
+Below the builds, the run shares work too: a page layout, a batch of
+letters or a set of charts that one test has made is handed to any other
+test that asks for exactly the same (``tests/shared_work.py``), and a test
+whose claim is about the making itself is marked ``fresh``.
+``REPORTGEN_SHARED_WORK=check pytest`` makes everything as well and fails
+where a result handed on differs from its making.
 """
 
 from __future__ import annotations

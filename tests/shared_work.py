@@ -44,7 +44,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-_state = {"on": True, "made": 0, "shared": 0}
+# REPORTGEN_SHARED_WORK=off: nothing shared; =check: each result handed on is
+# also made, and the run fails where the two differ (bytes or log lines).
+MODE = os.environ.get("REPORTGEN_SHARED_WORK", "on")
+_state = {"on": MODE != "off", "made": 0, "shared": 0}
 
 
 def _code() -> bytes:
@@ -122,21 +125,34 @@ def _recorded(make: Callable[[], Any]) -> tuple[Any, tuple[tuple[str, int, str],
         value = make()
     finally:
         logging.root.removeHandler(keep)
-    _state["made"] += 1
     return value, tuple(lines)
 
 
-def _once(store: _Store, key: str, make: Callable[[], Any]) -> Any:
+def _handed_on(found: Any, make: Callable[[], Any], what: str) -> Any:
+    """A stored (value, log lines): its lines written again, its value
+    returned; in ``check`` mode, made as well and compared."""
+    from reportgen.codec import encode
+
+    value, lines = found
+    if MODE == "check":
+        again, written = _recorded(make)
+        if encode(again) != encode(value) or written != tuple(lines):
+            raise AssertionError(f"shared work differs from a making of it: {what}")
+    else:
+        _replay(lines)
+    _state["shared"] += 1
+    return value
+
+
+def _once(store: _Store, key: str, make: Callable[[], Any], what: str) -> Any:
     """``make()``'s value, made here or by an earlier identical call; its log
     lines written either way."""
     found = store.get(key)
     if found is not None:
-        value, lines = found
-        _replay(lines)
-        _state["shared"] += 1
-        return value
+        return _handed_on(found, make, what)
     value, lines = _recorded(make)
     store.put(key, (value, lines))
+    _state["made"] += 1
     return value
 
 
@@ -154,36 +170,52 @@ def _recording_fetch(real: Callable[..., Any]) -> Callable[..., Any]:
     return fetch
 
 
-def _outcome(gate: Any, url: str) -> str:
-    """What the gate gives for ``url`` now, as a digest (or why it refuses)."""
+_LINK = re.compile(r"""\bhref\s*=\s*["']([^"']*)["']""")  # also SVG's xlink:href
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _placed(text: str) -> bool:
+    """Whether a page or picture names a file relative to where it is: the
+    PDF then holds that place (a link's target is written as a full path)."""
+    return any(v and not v.startswith("#") and not _SCHEME.match(v) for v in _LINK.findall(text))
+
+
+def _outcome(gate: Any, url: str) -> tuple[str, bool]:
+    """What the gate gives for ``url`` now, as a digest (or why it refuses),
+    and whether the PDF holds the picture's place: WeasyPrint names a raster
+    picture by its URL, and an SVG's relative links become full paths."""
     root = Path(gate.root).as_uri() + "/"
     try:
         resource = gate.fetch(url)
     except Exception as exc:  # a refusal is an outcome like any other
-        return f"{type(exc).__name__}: {str(exc).replace(root, '{set}/')}"
-    return f"{resource.mime_type} {hashlib.sha256(resource.data).hexdigest()}"
+        return f"{type(exc).__name__}: {str(exc).replace(root, '{set}/')}", False
+    svg = resource.mime_type == "image/svg+xml"
+    placed = not svg or _placed(resource.data.decode("utf-8", "replace"))
+    return f"{resource.mime_type} {hashlib.sha256(resource.data).hexdigest()}", placed
 
 
-def _by_fetches(store: _Store, page: str, gate: Any, make: Callable[[], Any]) -> Any:
-    """``make()``'s value for the page keyed ``page``: looked up by what the
+def _by_fetches(store: _Store, page: str, html: str, gate: Any, make: Callable[[], Any]) -> Any:
+    """``make()``'s value for ``html``, keyed ``page``: looked up by what the
     gate gives today for every URL the page fetched when it was made (its
     pictures and style sheets are files: the same page beside another logo,
-    or beside a picture the gate now refuses, is another key)."""
+    or beside a picture the gate now refuses, is another key). A page whose
+    PDF holds its place (``_placed``, ``_outcome``) is only handed on within
+    the same folder; any other, to any folder with the same files."""
     prefix = Path(gate.root).as_uri() + "/"
 
     def url(kept: str) -> str:
         return kept.replace("{set}/", prefix, 1) if kept.startswith("{set}/") else kept
 
+    def key(urls: tuple[str, ...], outcomes: list[tuple[str, bool]]) -> str:
+        placed = _placed(html) or any(p for _, p in outcomes)
+        return store.key(page, urls, [o for o, _ in outcomes], prefix if placed else "")
+
     # Each list of URLs a making of this page fetched; then whether, fetched
     # again now, they give the same files: that making's value.
     for urls in store.get(page) or ((),):
-        files = [_outcome(gate, url(u)) for u in urls]
-        found = store.get(store.key(page, urls, files))
+        found = store.get(key(urls, [_outcome(gate, url(u)) for u in urls]))
         if found is not None:
-            value, lines = found
-            _replay(lines)
-            _state["shared"] += 1
-            return value
+            return _handed_on(found, make, f"{page} in {prefix}")
     _fetches.urls = []
     try:
         value, lines = _recorded(make)
@@ -192,8 +224,8 @@ def _by_fetches(store: _Store, page: str, gate: Any, make: Callable[[], Any]) ->
     urls = tuple(dict.fromkeys(
         u.replace(prefix, "{set}/", 1) if u.startswith(prefix) else u for u in fetched
     ))  # fmt: skip
-    files = [_outcome(gate, url(u)) for u in urls]
-    store.put(store.key(page, urls, files), (value, lines))
+    store.put(key(urls, [_outcome(gate, url(u)) for u in urls]), (value, lines))
+    _state["made"] += 1
     known = tuple(store.get(page) or ())
     if urls not in known:
         store.put(page, (*known, urls))
@@ -228,7 +260,7 @@ def _shared_render_pdf(store: _Store, real: Callable[..., Any]) -> Callable[...,
             rendered = make()
             return rendered.data, rendered.pages, tuple(rendered.findings)
 
-        data, pages, findings = _by_fetches(store, page, gate, made)
+        data, pages, findings = _by_fetches(store, page, html, gate, made)
         return RenderedPdf(data, pages, tuple(findings))
 
     return render_pdf
@@ -242,9 +274,9 @@ def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..
                      write: Callable[[str, bytes], None], findings: Any = None) -> int:  # fmt: skip
         if not _state["on"] or not letters:
             return int(real(letters, css, base, bodies, created, write, findings))
-        gate = Gate.of(base)
+        gate, html = Gate.of(base), letters_html(letters, css)
         page = store.key(
-            "render_batch", letters_html(letters, css).encode("utf-8"), letters,
+            "render_batch", html.encode("utf-8"), letters,
             str(base.resolve().relative_to(gate.root)) if base.resolve() != gate.root else "",
             hashlib.sha256(repr(bodies).encode()).hexdigest(), created, findings is not None,
         )  # fmt: skip
@@ -256,7 +288,7 @@ def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..
                  found if findings is not None else None)  # fmt: skip
             return files, tuple(found)
 
-        files, found = _by_fetches(store, page, gate, made)
+        files, found = _by_fetches(store, page, html, gate, made)
         for name, data in files.items():
             write(name, data)
         if findings is not None:
@@ -272,7 +304,8 @@ def _shared_draw_charts(store: _Store, real: Callable[..., Any]) -> Callable[...
             return real(figures, history, style)
         words = getattr(style.language, "labels", ())
         key = store.key("draw_charts", figures, tuple(history), style, str(style.language), words)
-        return dict(_once(store, key, lambda: real(figures, history, style)))
+        what = f"charts of {figures.fiscal_year} in {style.language!r}"
+        return dict(_once(store, key, lambda: real(figures, history, style), what))
 
     return draw_charts
 
@@ -287,6 +320,9 @@ def installed(folder: Path) -> Iterator[None]:
     import reportgen.letters
     import reportgen.pdf
 
+    # The one level reportgen sets as it draws (charts._draw_svg), set before
+    # the first key: otherwise a process's first drawing has keys of its own.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     store = _Store(folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(reportgen.gate.Gate, "fetch", _recording_fetch(reportgen.gate.Gate.fetch))
