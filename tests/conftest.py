@@ -69,13 +69,14 @@ def shared_work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def fresh_work(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A test marked ``fresh`` makes every layout and drawing itself."""
+    """A test marked ``fresh`` makes every layout and drawing itself (and
+    keeps them for others)."""
     from tests import shared_work as work
 
     if request.node.get_closest_marker("fresh") is None:
         yield
         return
-    with work.off():
+    with work.keeping():
         yield
 
 
@@ -162,6 +163,16 @@ class BuiltSample:
         return self.out / "fy2012" / "en" / "annual-report.html"
 
 
+def _made_here(build: Callable[..., object], *args: object, **options: object) -> None:
+    """A shared build, every page made in it (in its processes) and kept for
+    the tests to share: the outputs the read-only tests check, and that the
+    tests of one against two processes compare with, are their own making."""
+    from tests import shared_work as work
+
+    with work.keeping():
+        build(*args, **options)
+
+
 def _sample(factory: pytest.TempPathFactory) -> Path:
     """The run's one shared copy of reports/, which the shared builds read."""
     return (
@@ -173,15 +184,13 @@ def _sample(factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltSample:
     """reports/fy2012, every edition and language, built once per test run
-    through the real pipeline (in this process, so that its layouts are
-    shared with the tests': ``tests/shared_work.py``; a fresh cache). The
-    parallel paths have their own tests (test_pipeline, test_cache)."""
+    through the real pipeline (two processes, a fresh cache)."""
     from reportgen.pipeline import build
 
     reports = _sample(tmp_path_factory)
     root = shared_folder(
         tmp_path_factory, "fy2012",
-        lambda root: build(reports / "fy2012", root / "output", workers=1),
+        lambda root: _made_here(build, reports / "fy2012", root / "output", workers=2),
     )  # fmt: skip
     return BuiltSample(reports, root / "output")
 
@@ -191,8 +200,8 @@ def built_set(
     tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path, built_sample: BuiltSample
 ) -> BuiltSample:
     """The whole sample set (fy2011 and fy2012, every edition and language),
-    built once per test run in one call of the real pipeline, like
-    ``built_sample``. It starts with a copy of ``built_sample``'s cache, which (the
+    built once per test run in one call of the real pipeline, in two
+    processes. It starts with a copy of ``built_sample``'s cache, which (the
     same input folder) spares it rendering fy2012 again."""
     from reportgen.pipeline import build
 
@@ -200,7 +209,7 @@ def built_set(
         from reportgen.cache import FOLDER
 
         shutil.copytree(built_sample.out / FOLDER, root / "output" / FOLDER)
-        build(built_sample.reports, root / "output", workers=1)
+        _made_here(build, built_sample.reports, root / "output", workers=2)
 
     return BuiltSample(
         built_sample.reports, shared_folder(tmp_path_factory, "set", make) / "output"
@@ -218,7 +227,7 @@ def built_english(
     def make(root: Path) -> None:
         shutil.copytree(SAMPLE, root / "reports")
         english_only(root / "reports")
-        build(root / "reports" / "fy2012", root / "output", workers=1)
+        _made_here(build, root / "reports" / "fy2012", root / "output", workers=2)
 
     root = shared_folder(tmp_path_factory, "english", make)
     return BuiltSample(root / "reports", root / "output")

@@ -23,12 +23,12 @@ xdist processes, each entry written by a rename, so never read half written)
 in the build cache's data format (``reportgen.codec``), never pickle. A step
 that raises is never kept, so failures always happen for real.
 
-Not shared, so always made: layouts whose charts are still being drawn in
-another process (the overlapped path); letters; builds in subprocesses (the
-command line, ``serve``); and every test marked ``fresh``, whose claim is
-about the making itself (two makings give the same bytes). Tests that import
-``render_pdf`` or ``draw_charts`` by name bound them before this was
-installed, and so call the real ones.
+The shared builds (``tests/conftest.py``) and the tests marked ``fresh``
+(whose claim is the making itself: two makings give the same bytes) make
+everything for real, in their own processes, and keep it for others. Not
+shared at all: builds in subprocesses (the command line, ``serve``). Tests
+that import ``render_pdf`` or ``draw_charts`` by name bound them before this
+was installed, and so call the real ones.
 """
 
 from __future__ import annotations
@@ -40,14 +40,17 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 # REPORTGEN_SHARED_WORK=off: nothing shared; =check: each result handed on is
 # also made, and the run fails where the two differ (bytes or log lines).
 MODE = os.environ.get("REPORTGEN_SHARED_WORK", "on")
-_state = {"on": MODE != "off", "made": 0, "shared": 0}
+# "share": look up, else make and keep; "keep": make and keep (the shared
+# builds, ``fresh`` tests: their makings are real, and others may use them);
+# "off": make only.
+_state: dict[str, Any] = {"mode": "off" if MODE == "off" else "share", "made": 0, "shared": 0}
 
 
 def _code() -> bytes:
@@ -147,7 +150,7 @@ def _handed_on(found: Any, make: Callable[[], Any], what: str) -> Any:
 def _once(store: _Store, key: str, make: Callable[[], Any], what: str) -> Any:
     """``make()``'s value, made here or by an earlier identical call; its log
     lines written either way."""
-    found = store.get(key)
+    found = store.get(key) if _state["mode"] == "share" else None
     if found is not None:
         return _handed_on(found, make, what)
     value, lines = _recorded(make)
@@ -194,41 +197,53 @@ def _outcome(gate: Any, url: str) -> tuple[str, bool]:
     return f"{resource.mime_type} {hashlib.sha256(resource.data).hexdigest()}", placed
 
 
-def _by_fetches(store: _Store, page: str, html: str, gate: Any, make: Callable[[], Any]) -> Any:
-    """``make()``'s value for ``html``, keyed ``page``: looked up by what the
-    gate gives today for every URL the page fetched when it was made (its
-    pictures and style sheets are files: the same page beside another logo,
-    or beside a picture the gate now refuses, is another key). A page whose
-    PDF holds its place (``_placed``, ``_outcome``) is only handed on within
-    the same folder; any other, to any folder with the same files."""
+def _by_fetches(
+    store: _Store, page_of: Callable[[], str | None], html: str, gate: Any,
+    make: Callable[[], Any],
+) -> Any:  # fmt: skip
+    """``make()``'s value for ``html``, keyed ``page_of()`` (None: not kept):
+    looked up by what the gate gives today for every URL the page fetched
+    when it was made (its pictures and style sheets are files: the same page
+    beside another logo, or beside a picture the gate now refuses, is another
+    key). A page whose PDF holds its place (``_placed``, ``_outcome``) is only
+    handed on within the same folder; any other, to any folder with the same
+    files. In "keep" mode the key is taken after the making (a layout's
+    charts may still be being drawn when it starts)."""
     prefix = Path(gate.root).as_uri() + "/"
 
     def url(kept: str) -> str:
         return kept.replace("{set}/", prefix, 1) if kept.startswith("{set}/") else kept
 
-    def key(urls: tuple[str, ...], outcomes: list[tuple[str, bool]]) -> str:
+    def key(page: str, urls: tuple[str, ...], outcomes: list[tuple[str, bool]]) -> str:
         placed = _placed(html) or any(p for _, p in outcomes)
         return store.key(page, urls, [o for o, _ in outcomes], prefix if placed else "")
 
-    # Each list of URLs a making of this page fetched; then whether, fetched
-    # again now, they give the same files: that making's value.
-    for urls in store.get(page) or ((),):
-        found = store.get(key(urls, [_outcome(gate, url(u)) for u in urls]))
-        if found is not None:
-            return _handed_on(found, make, f"{page} in {prefix}")
+    if _state["mode"] == "share":
+        page = page_of()
+        if page is None:
+            return make()
+        # Each list of URLs a making of this page fetched; then whether,
+        # fetched again now, they give the same files: that making's value.
+        for urls in store.get(page) or ((),):
+            found = store.get(key(page, urls, [_outcome(gate, url(u)) for u in urls]))
+            if found is not None:
+                return _handed_on(found, make, f"{page} in {prefix}")
     _fetches.urls = []
     try:
         value, lines = _recorded(make)
     finally:
         fetched, _fetches.urls = _fetches.urls, None
+    kept = page_of()
+    if kept is None:
+        return value
     urls = tuple(dict.fromkeys(
         u.replace(prefix, "{set}/", 1) if u.startswith(prefix) else u for u in fetched
     ))  # fmt: skip
-    store.put(key(urls, [_outcome(gate, url(u)) for u in urls]), (value, lines))
+    store.put(key(kept, urls, [_outcome(gate, url(u)) for u in urls]), (value, lines))
     _state["made"] += 1
-    known = tuple(store.get(page) or ())
+    known = tuple(store.get(kept) or ())
     if urls not in known:
-        store.put(page, (*known, urls))
+        store.put(kept, (*known, urls))
     return value
 
 
@@ -242,25 +257,29 @@ def _shared_render_pdf(store: _Store, real: Callable[..., Any]) -> Callable[...,
             return real(html, base, gate, variant, attachments, stamp, charts, frames, preflight)
 
         root, where = Path(gate.root), base.resolve()
-        if not _state["on"] or frames is not None or not where.is_relative_to(root):
+        if _state["mode"] == "off" or not where.is_relative_to(root):
             return make()
-        ids = sorted(set(_CHART_URL.findall(html))) if charts else []
-        try:
-            pictures = [(i, hashlib.sha256(charts(i)).hexdigest()) for i in ids]
-        except Exception:  # a picture that fails fails the render: for real
-            return make()
-        page = store.key(
-            "render_pdf", html.encode("utf-8"), str(where.relative_to(root)),
-            [str(t) for t in gate.trusted], variant,
-            [(name, hashlib.sha256(data).hexdigest()) for name, data in attachments],
-            stamp, pictures, preflight,
-        )  # fmt: skip
+
+        def page_of() -> str | None:
+            # Charts still being drawn in another process (``frames``) are
+            # waited for when looking up: the key holds them.
+            ids = sorted(set(_CHART_URL.findall(html))) if charts else []
+            try:
+                pictures = [(i, hashlib.sha256(charts(i)).hexdigest()) for i in ids]
+            except Exception:  # a picture that fails fails the render: for real
+                return None
+            return store.key(
+                "render_pdf", html.encode("utf-8"), str(where.relative_to(root)),
+                [str(t) for t in gate.trusted], variant,
+                [(name, hashlib.sha256(data).hexdigest()) for name, data in attachments],
+                stamp, pictures, preflight,
+            )  # fmt: skip
 
         def made() -> tuple[bytes, int, tuple[object, ...]]:
             rendered = make()
             return rendered.data, rendered.pages, tuple(rendered.findings)
 
-        data, pages, findings = _by_fetches(store, page, html, gate, made)
+        data, pages, findings = _by_fetches(store, page_of, html, gate, made)
         return RenderedPdf(data, pages, tuple(findings))
 
     return render_pdf
@@ -272,10 +291,10 @@ def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..
 
     def render_batch(letters: Any, css: str, base: Path, bodies: Any, created: Any,
                      write: Callable[[str, bytes], None], findings: Any = None) -> int:  # fmt: skip
-        if not _state["on"] or not letters:
+        if _state["mode"] == "off" or not letters:
             return int(real(letters, css, base, bodies, created, write, findings))
         gate, html = Gate.of(base), letters_html(letters, css)
-        page = store.key(
+        page: str | None = store.key(
             "render_batch", html.encode("utf-8"), letters,
             str(base.resolve().relative_to(gate.root)) if base.resolve() != gate.root else "",
             hashlib.sha256(repr(bodies).encode()).hexdigest(), created, findings is not None,
@@ -288,7 +307,7 @@ def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..
                  found if findings is not None else None)  # fmt: skip
             return files, tuple(found)
 
-        files, found = _by_fetches(store, page, html, gate, made)
+        files, found = _by_fetches(store, lambda: page, html, gate, made)
         for name, data in files.items():
             write(name, data)
         if findings is not None:
@@ -300,7 +319,7 @@ def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..
 
 def _shared_draw_charts(store: _Store, real: Callable[..., Any]) -> Callable[..., Any]:
     def draw_charts(figures: Any, history: Any, style: Any) -> Any:
-        if not _state["on"] or not style.draw:
+        if _state["mode"] == "off" or not style.draw:
             return real(figures, history, style)
         words = getattr(style.language, "labels", ())
         key = store.key("draw_charts", figures, tuple(history), style, str(style.language), words)
@@ -336,14 +355,24 @@ def installed(folder: Path) -> Iterator[None]:
 
 
 @contextmanager
-def off() -> Iterator[None]:
-    """Everything made for real (a ``fresh`` test)."""
-    before = _state["on"]
-    _state["on"] = False
+def _mode(mode: str) -> Iterator[None]:
+    before = _state["mode"]
+    _state["mode"] = "off" if before == "off" else mode
     try:
         yield
     finally:
-        _state["on"] = before
+        _state["mode"] = before
+
+
+def keeping() -> AbstractContextManager[None]:
+    """Everything made for real, and kept for others to share (the shared
+    builds, and ``fresh`` tests)."""
+    return _mode("keep")
+
+
+def off() -> AbstractContextManager[None]:
+    """Everything made for real, nothing kept."""
+    return _mode("off")
 
 
 def counts() -> tuple[int, int]:

@@ -140,8 +140,9 @@ def test_building_twice_gives_the_same_bytes(
     built_english: BuiltSample, english_set: Path, tmp_path: Path
 ) -> None:
     # The first build is the shared one: another folder, two processes, a cold
-    # cache. The second: in one process, without a cache. (English alone:
-    # test_pipeline does the same for the Korean editions and letters.)
+    # cache. The second: in one process, without a cache, every page made
+    # here. (English alone: test_pipeline does the same for the Korean
+    # editions and letters.)
     second = build(english_set / "fy2012", tmp_path / "two", cache=False, workers=1)
     assert len(second.files) == 13  # three editions, the HTML one, nine letters
     assert _digests(built_english.out) == _digests(tmp_path / "two")
