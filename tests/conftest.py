@@ -59,8 +59,9 @@ def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Page layouts and chart drawings made once per run and handed to every
-    test that asks for exactly the same (``tests/shared_work.py``)."""
+    """Page layouts, letter batches and chart drawings made once per run and
+    handed to every test that asks for exactly the same
+    (``tests/shared_work.py``)."""
     from tests import shared_work as work
 
     with work.installed(shared_folder(tmp_path_factory, "work", lambda _: None)):
