@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,11 @@ def _suite(
     done = subprocess.run(
         [*command, "-q", "-p", "no:cacheprovider", f"--basetemp={temp}"],
         cwd=tree, env=env, capture_output=True, text=True,
+        # Started in the background of a non-interactive shell, this process
+        # ignores SIGINT, and so would every process it starts: the baseline's
+        # serve tests stop their server with SIGINT and do not undo that (the
+        # suite's own tests do), so they wait out their timeouts and fail.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     seconds = time.perf_counter() - started
     lines = done.stdout.strip().splitlines()
