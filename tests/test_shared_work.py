@@ -25,6 +25,9 @@ from reportgen.theme import palette
 from tests import shared_work as work
 from tests.test_figures import year  # noqa: F401 - the hand-made year, as a fixture
 
+# With REPORTGEN_SHARED_WORK=off nothing is shared, so there is nothing to test.
+pytestmark = pytest.mark.skipif(work.MODE == "off", reason="shared work is off")
+
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
     '<rect width="40" height="20" fill="{}"/></svg>'
