@@ -23,9 +23,11 @@ xdist processes, each entry written by a rename, so never read half written)
 in the build cache's data format (``reportgen.codec``), never pickle. A step
 that raises is never kept, so failures always happen for real.
 
-The shared builds (``tests/conftest.py``) and the tests marked ``fresh``
+The shared builds of the sample and the set (``built_sample``,
+``built_set`` in ``tests/conftest.py``) and the tests marked ``fresh``
 (whose claim is the making itself: two makings give the same bytes) make
-everything for real, in their own processes, and keep it for others. Not
+everything for real, in their own processes, and keep it for others;
+``built_english`` shares what ``built_sample`` made. Not
 shared at all: builds in subprocesses (the command line, ``serve``). Tests
 that import ``render_pdf`` or ``draw_charts`` by name bound them before this
 was installed, and so call the real ones.
