@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more for developers.
 #   make sample   set up (if needed) and build the sample report into output/
 #   make test     set up (if needed, test tools included) and run the test suite
-.PHONY: sample test lint bench clean
+.PHONY: sample test lint bench property clean
 
 sample:
 	@scripts/bootstrap.sh
@@ -18,6 +18,13 @@ lint:
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
 	.venv/bin/mypy
+
+# The property of issue 23 on 500 generated report folders unlike the samples
+# (tests/foldergen.py), larger ones included; `make test` tries a few.
+property:
+	@scripts/bootstrap.sh --test
+	REPORTGEN_PROPERTY_EXAMPLES=$${REPORTGEN_PROPERTY_EXAMPLES:-500} REPORTGEN_PROPERTY_BIG=1 \
+		.venv/bin/python -m pytest -n 0 tests/test_property.py -q
 
 bench:
 	@scripts/bootstrap.sh --test
