@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,9 +98,34 @@ def section_slug(path: Path) -> tuple[str, str | None]:
     base, dot, suffix = stem.rpartition(".")
     if dot and (suffix in LANGUAGES or tag_problem(suffix) is None):
         stem, language = base, suffix  # any tag CLDR knows, as written: .ko.md, .en-GB.md
-    slug = re.sub(r"^[0-9]+[-_ .]*", "", stem) or stem
-    slug = re.sub(r"[^a-zA-Z0-9]+", "-", slug).strip("-").lower() or "section"
-    return slug, language
+    return _slugify(re.sub(r"^[0-9]+[-_ .]*", "", stem)) or _slugify(stem) or "section", language
+
+
+def _slugify(name: str) -> str:
+    """Letters and digits of any script (an HTML id may hold them), runs of
+    anything else as one hyphen: ``Über uns`` -> ``über-uns``, ``概要`` -> ``概要``."""
+    return re.sub(r"[\W_]+", "-", name).strip("-").lower()
+
+
+def section_slugs(paths: Sequence[Path]) -> dict[Path, str]:
+    """Each narrative file's slug, unique in its year: files that differ only
+    by their number (``01-notes.md``, ``02-notes.md``) are told apart by it.
+    The slug names the section's anchor and its footnotes' ids, and pairs a
+    file's translations (``02-overview.en.md`` with ``02-overview.ja.md``)."""
+    stems: dict[Path, str] = {}
+    slugs: dict[Path, str] = {}
+    for path in paths:
+        slug, language = section_slug(path)
+        stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+        stems[path] = stem[: -len(language) - 1] if language else stem
+        slugs[path] = slug
+    owners: dict[str, set[str]] = {}
+    for path, slug in slugs.items():
+        owners.setdefault(slug, set()).add(stems[path])
+    return {
+        path: slug if len(owners[slug]) == 1 else _slugify(stems[path]) or slug
+        for path, slug in slugs.items()
+    }
 
 
 def _quotes(language: str) -> str:
@@ -110,14 +135,19 @@ def _quotes(language: str) -> str:
 
 
 def render_narrative(
-    raw: RawNarrative, root: Path, diags: Diagnostics, main_language: str = "en"
+    raw: RawNarrative,
+    root: Path,
+    diags: Diagnostics,
+    main_language: str = "en",
+    slug: str | None = None,
 ) -> NarrativeSection | None:
     """A narrative file as a section; its quotes are those of the file's own
     language, or for a file every language shares, of ``main_language`` (the
     report's first): marks follow the language the text is written in."""
     before = len(diags.errors)
     front = _check_front(raw, diags)
-    slug, language = section_slug(raw.path)
+    own_slug, language = section_slug(raw.path)
+    slug = slug or own_slug
     md = _parser(_quotes(language or main_language))
     env = {"docId": slug}
     tokens = md.parse(raw.body, env)

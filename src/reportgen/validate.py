@@ -17,7 +17,7 @@ from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
-from reportgen.narrative import checked_roles, render_narrative
+from reportgen.narrative import checked_roles, render_narrative, section_slugs
 from reportgen.readers import RawReport
 from reportgen.readers.tables import RawCell, RawRow, RawTable
 from reportgen.schema import (
@@ -126,7 +126,8 @@ def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
 def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSection, ...]:
     # A file every language shares is written in the report's first language.
     main = raw.config.languages[0] if raw.config is not None and raw.config.languages else "en"
-    sections = [render_narrative(n, raw.root, diags, main) for n in raw.narratives]
+    slugs = section_slugs([n.path for n in raw.narratives])
+    sections = [render_narrative(n, raw.root, diags, main, slugs[n.path]) for n in raw.narratives]
     return tuple(s for s in sections if s is not None)
 
 
