@@ -55,5 +55,6 @@ def test_sections_named_alike_build_with_their_own_anchors(
         note = re.search(rf'<li id="(fn-[^"]+)"[^>]*>\s*<p>Note of {re.escape(name)}', html)
         assert note is not None, name
         ref = note.group(1).replace("fn-", "fnref-", 1)
-        paragraph = re.search(rf"<p>Text of {re.escape(name)}\.<sup[^>]*><a [^>]*id=\"{ref}\"", html)
+        text = rf"<p>Text of {re.escape(name)}\.<sup[^>]*><a [^>]*id=\"{ref}\""
+        paragraph = re.search(text, html)
         assert paragraph is not None, (name, ref)
