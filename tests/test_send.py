@@ -243,6 +243,11 @@ class Case:
     def donors(self) -> Path:
         return self.out / "fy2024" / "donors"
 
+    @property
+    def log_path(self) -> Path:
+        """The year's send log: beside the year folder, in the report set."""
+        return self.year.parent / "fy2024.send-log.jsonl"
+
     def settings(self, **extra: str) -> None:
         org = self.year.parent / "organization.toml"
         text = org.read_text("utf-8").split("[email]")[0]
@@ -256,8 +261,7 @@ class Case:
             return send_built(self.year, self.out, Options(**chosen), ui), ui
 
     def log(self) -> list[dict[str, str]]:
-        path = self.donors / "send-log.jsonl"
-        return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        return [json.loads(line) for line in self.log_path.read_text("utf-8").splitlines()]
 
 
 @pytest.fixture
@@ -409,7 +413,7 @@ def test_check_warns_where_the_bad_address_is(case: Case) -> None:
 def test_dry_run_sends_nothing_and_shows_the_plan(case: Case) -> None:
     outcome, ui = case.send(send=False)
     assert case.servers.plain.received == []
-    assert not (case.donors / "send-log.jsonl").exists()
+    assert not case.log_path.exists()
     assert outcome.dry_run and outcome.exit_code == 1  # refused addresses
     text = ui.text
     assert "to send: 5 (en 3, ja 1, ko 1)" in text
@@ -426,7 +430,7 @@ def test_confirmation_refused_sends_nothing(case: Case) -> None:
     assert len(ui.questions) == 1 and "Send 5 messages to 5 donors" in ui.questions[0]
     assert case.servers.plain.received == []
     assert outcome.exit_code == 1 and outcome.declined
-    assert not (case.donors / "send-log.jsonl").exists()
+    assert not case.log_path.exists()
 
 
 def test_cli_asks_and_a_no_sends_nothing(case: Case) -> None:
@@ -521,7 +525,7 @@ def test_to_sends_everything_to_one_address_and_logs_nothing(case: Case) -> None
     outcome, _ = case.send(to="tester@example.net")
     assert case.servers.plain.to() == ["tester@example.net"] * 5
     assert outcome.test_address == "tester@example.net"
-    assert not (case.donors / "send-log.jsonl").exists()
+    assert not case.log_path.exists()
     names = {_message(raw)["To"].addresses[0].display_name for _, raw in
              case.servers.plain.received}  # fmt: skip
     assert "Margaret Ellison" in names
@@ -540,7 +544,7 @@ def test_starttls_and_login_with_the_password_from_the_environment(
     outcome, ui = case.send()
     assert sorted(case.servers.tls.to()) == sorted(ADDRESS.values())
     assert len(outcome.sent) == 5
-    everything = ui.text + (case.donors / "send-log.jsonl").read_text("utf-8")
+    everything = ui.text + case.log_path.read_text("utf-8")
     everything += "".join(raw.decode("ascii") for _, raw in case.servers.tls.received)
     assert PASSWORD not in everything
     assert "password from REPORTGEN_SMTP_PASSWORD" in ui.text
@@ -657,13 +661,13 @@ def test_the_send_log_survives_a_rebuild(case: Case) -> None:
     from reportgen.pipeline import build
 
     case.send()
-    before = (case.donors / "send-log.jsonl").read_bytes()
+    before = case.log_path.read_bytes()
     report = case.year / "report.toml"
     report.write_text(report.read_text("utf-8") + 'title_ja = "年次報告書 2024"\n', "utf-8")
     build(case.year, case.out)
-    assert (case.donors / "send-log.jsonl").read_bytes() == before
+    assert case.log_path.read_bytes() == before
     build(case.year, case.out)  # unchanged: restored from the cache
-    assert (case.donors / "send-log.jsonl").read_bytes() == before
+    assert case.log_path.read_bytes() == before
     case.servers.plain.reset()
     runner = CliRunner()
     result = runner.invoke(cli, ["send", str(case.year), "--out", str(case.out), "--send",
@@ -754,16 +758,22 @@ def test_the_rate_limit_spaces_the_messages(case: Case) -> None:
 
 
 def test_long_names_fold_and_file_names_stay_short() -> None:
-    from reportgen.mail import Wording, attachment_name, compose
+    from reportgen.mail import HeaderProblem, Wording, attachment_name, compose
     from reportgen.model import Donor, EmailSettings
 
     name = "Friends of the Refugees' Reading Circle of Greater Tokyo " * 4 + "東京 読書会 " * 10
     file = attachment_name(f"A letter for {name}/../x")
     assert file.endswith(".pdf") and len(file) <= 104 and "/" not in file
+    settings = EmailSettings(host="127.0.0.1", sender="Org <o@example.org>")
+    with pytest.raises(HeaderProblem, match="a line break"):  # refused, never mended
+        compose(
+            Donor(name=name + "\nBcc: x@example.org"), "circle@example.org",
+            Wording("x", "text\n", "<p>html</p>", file), settings, b"%PDF-1.7\n", "ja",
+            datetime.now(UTC),
+        )  # fmt: skip
     message = compose(
-        Donor(name=name + "\nBcc: x@example.org", email="circle@example.org"), "circle@example.org",
-        Wording("件名 " * 40, "text\n", "<p>html</p>", file),
-        EmailSettings(host="127.0.0.1", sender="Org <o@example.org>"), b"%PDF-1.7\n", "ja",
+        Donor(name=name, email="circle@example.org"), "circle@example.org",
+        Wording("件名 " * 40, "text\n", "<p>html</p>", file), settings, b"%PDF-1.7\n", "ja",
         datetime.now(UTC),
     )  # fmt: skip
     raw = message.as_bytes()
@@ -791,31 +801,67 @@ def test_a_server_out_of_reach_leaves_everything_for_the_rerun(case: Case) -> No
     outcome, _ = case.send()
     assert outcome.exit_code == 1 and not outcome.sent and len(outcome.failed) == 5
     assert all("not sent: cannot reach 127.0.0.1:" in why for _, why in outcome.failed)
-    log = case.donors / "send-log.jsonl"
+    log = case.log_path
     assert not log.exists() or log.read_text("utf-8") == ""  # no transaction began
     case.settings()
     again, _ = case.send()
     assert len(again.sent) == 5 and sorted(case.servers.plain.to()) == sorted(ADDRESS.values())
 
 
-def test_the_log_reader_trusts_only_whole_lines(tmp_path: Path) -> None:
+def _entry(slug: str, status: str, sha256: str = "aaa") -> Any:
     from reportgen import sendlog
 
-    path = tmp_path / "send-log.jsonl"
+    return sendlog.Entry(slug, None, f"{slug}@example.org", sha256, status, "t")
+
+
+def test_the_log_reader_trusts_only_whole_checked_lines(tmp_path: Path) -> None:
+    """Each record is a line whose check matches: an edited line, a line
+    without its newline and junk are torn, each "maybe sent" for the donor it
+    names; the record after a torn line is read, even glued to it."""
+    from reportgen import sendlog
+
+    path = tmp_path / "fy.send-log.jsonl"
     with sendlog.Log(path) as log:
-        base = sendlog.Entry("d-1", "D-1", "a@example.org", "aaa", sendlog.SENDING, "t")
-        log.append([base, sendlog.Entry(**{**base.__dict__, "status": sendlog.SENT})])
-        second = sendlog.Entry("d-2", None, "b@example.org", "bbb", sendlog.SENT, "t")
-        log.append([second, sendlog.Entry(**{**second.__dict__, "sha256": "ccc",
-                                               "status": sendlog.SENDING})])  # fmt: skip
-        log.append([sendlog.Entry(**{**second.__dict__, "sha256": "ccc",
-                                     "status": sendlog.FAILED, "error": "550"})])  # fmt: skip
-        third = sendlog.Entry("d-3", None, "c@example.org", "ddd", sendlog.SENDING, "t")
-        log.append([third])
-    with path.open("ab") as handle:  # a crash in the middle of a line, and junk
-        handle.write(b'["not", "an", "entry"]\n{"slug": "d-3", "status": "se')
-    histories, unreadable = sendlog.read(path)
-    assert histories["d-1"] == sendlog.History("aaa", pending=False)
-    assert histories["d-2"] == sendlog.History("bbb", pending=False)  # the resend failed
-    assert histories["d-3"] == sendlog.History(None, pending=True)  # fate unknown
-    assert unreadable == 2
+        log.append([_entry("d-1", "sending"), _entry("d-1", "sent")])
+        log.append([_entry("d-2", "sent", "bbb"), _entry("d-2", "sending", "ccc")])
+        log.append([_entry("d-2", "failed", "ccc")])
+        log.append([_entry("d-4", "sending"), _entry("d-4", "sent")])
+    lines = path.read_bytes().splitlines(keepends=True)
+    edited = lines[-1].replace(b'"sent"', b'"failed"')  # valid JSON, wrong check
+    whole = b"".join(lines[:-1])
+    glued = whole + edited + lines[0][:40]  # and a torn record of d-1, cut off
+    # ... to which an older version appended the next record on the same line:
+    glued += b"".join(_line_of(_entry("d-3", s)) for s in ("sending", "sent"))
+    path.write_bytes(glued)
+    got = sendlog.read([(path, False)])
+    assert got.get("d-1") == sendlog.History("aaa", pending=True)  # its torn record
+    assert got.get("d-2") == sendlog.History("bbb", pending=False)  # the resend failed
+    assert got.get("d-3") == sendlog.History("aaa", pending=False)  # read after the tear
+    assert got.get("d-4") == sendlog.History(None, pending=True)  # its edited record
+    assert [(t.line, t.slug) for t in got.torn] == [(7, "d-4"), (8, "d-1")]
+    # A torn line that names nobody: everyone not recorded as sent after it.
+    path.write_bytes(glued + b'junk\n{"sl\n' + _line_of(_entry("d-2", "sent", "ccc")))
+    got = sendlog.read([(path, False)])
+    assert got.get("d-2") == sendlog.History("ccc", pending=False)
+    for slug in ("d-1", "d-3", "d-9"):  # d-9: never in the log, and still maybe sent
+        assert got.get(slug).pending, slug
+    assert got.torn[-1].slug is None and got.torn[-2].slug is None
+
+
+def _line_of(entry: Any) -> bytes:
+    """One record as the log writes it."""
+    from reportgen import sendlog
+
+    return sendlog.record_line(entry)
+
+
+def test_a_second_send_of_the_same_year_waits_for_the_first(tmp_path: Path) -> None:
+    from reportgen import sendlog
+
+    path = tmp_path / "fy.send-log.jsonl"
+    with sendlog.Log(path), pytest.raises(NothingSent) as caught:
+        sendlog.Log(path)
+    assert "another `reportgen send` of this year is sending" in str(
+        caught.value.diagnostics[0].format()
+    )
+    assert not path.exists()  # made, left empty, removed
