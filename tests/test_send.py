@@ -865,3 +865,156 @@ def test_a_second_send_of_the_same_year_waits_for_the_first(tmp_path: Path) -> N
         caught.value.diagnostics[0].format()
     )
     assert not path.exists()  # made, left empty, removed
+
+
+# ---- issue 24: a send that cannot repeat or misdirect --------------------------------
+
+
+def _cli_send(case: Case, *extra: str, out: Path | None = None) -> Any:
+    args = ["send", str(case.year), "--send", "--yes", "--rate", "60000", *extra]
+    return CliRunner().invoke(cli, args + (["--out", str(out)] if out is not None else []))
+
+
+def test_a_send_from_another_folder_does_not_send_again(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same command (default --out, relative) from two working directories:
+    two output folders, one send log, so the second run sends nothing."""
+    first, second = tmp_path / "here", tmp_path / "there"
+    first.mkdir()
+    second.mkdir()
+    monkeypatch.chdir(first)
+    result = _cli_send(case)
+    assert result.exit_code == 1, result.output  # (the refused addresses)
+    assert sorted(case.servers.plain.to()) == sorted(ADDRESS.values())
+    assert (first / "output" / "fy2024" / "donors" / "d-1.pdf").is_file()
+    case.servers.plain.reset()
+    monkeypatch.chdir(second)
+    again = _cli_send(case)
+    assert (second / "output" / "fy2024" / "donors" / "d-1.pdf").is_file()
+    assert case.servers.plain.received == [], again.output
+    assert "0 sent, 5 already sent before" in again.output
+    assert f"send log: {case.log_path}" in again.output
+    assert not list(tmp_path.rglob("send-log.jsonl"))  # nothing under either output
+
+
+def test_a_symlinked_send_log_is_refused(case: Case, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    elsewhere.write_bytes(b"")
+    case.log_path.symlink_to(elsewhere)
+    result = _cli_send(case, out=case.out)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"{case.log_path}: the send log is a symbolic link: refusing to follow it" in result.output
+    ), result.output
+    assert case.servers.plain.received == [] and elsewhere.read_bytes() == b""
+    dry = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out)])
+    assert dry.exit_code == 2 and "is a symbolic link" in dry.output
+    case.log_path.unlink()
+    case.log_path.symlink_to(tmp_path / "missing.jsonl")  # dangling: refused too
+    result = _cli_send(case, out=case.out)
+    assert result.exit_code == 2 and "is a symbolic link" in result.output
+    assert case.servers.plain.received == [] and not (tmp_path / "missing.jsonl").exists()
+
+
+def test_a_torn_last_line_is_maybe_sent_and_the_next_record_is_read(case: Case) -> None:
+    """A send cut off while writing d-7's record: d-7 is "maybe sent" (never sent
+    again on its own), d-8 goes, and its record after the torn line counts."""
+    case.send()
+    lines = case.log_path.read_bytes().splitlines(keepends=True)
+    d7 = next(i for i, line in enumerate(lines) if b'"slug": "d-7"' in line)
+    case.log_path.write_bytes(b"".join(lines[:d7]) + lines[d7][:60])  # d-7 torn, d-8 never
+    case.servers.plain.reset()
+    outcome, ui = case.send()
+    assert case.servers.plain.to() == ["john@example.org"]  # d-8 only
+    assert [who.split()[0] for who in outcome.unknown] == ["d-7"]
+    assert f"{case.log_path}:{d7 + 1}: warning: a torn or unreadable record" in ui.text
+    assert "counted as maybe sent for d-7" in ui.text
+    case.servers.plain.reset()
+    again, _ = case.send()
+    assert case.servers.plain.received == [] and again.already_sent == 4
+    assert [who.split()[0] for who in again.unknown] == ["d-7"]
+
+
+def test_an_encoded_word_in_a_name_cannot_add_headers(case: Case) -> None:
+    """A name that decodes to a line break and two headers: exit 2 at its cell,
+    nothing sent to anyone; the server never sees a Reply-To or a Bcc."""
+    donors = case.year / "data" / "donors.csv"
+    evil = "=?utf-8?q?Claire=0D=0AReply-To:_thief@example.net=0D=0ABcc:_spy@example.net?="
+    donors.write_text(DONORS.replace("Claire Dubois,", f"{evil},"), "utf-8")
+    result = _cli_send(case, out=case.out)
+    assert result.exit_code == 2, result.output
+    line = DONORS.splitlines().index(next(r for r in DONORS.splitlines() if "Claire" in r)) + 1
+    assert (
+        f"donors.csv:{line}: column 'name': {evil!r} holds a line break once its "
+        "encoded words (=?...?=) are decoded" in result.output
+    ), result.output
+    assert "nothing was sent" in result.output
+    assert case.servers.plain.received == [] and not case.log_path.exists()
+    # Decoded to plain text, an encoded name is a name like any other.
+    donors.write_text(DONORS.replace("Claire Dubois,", "=?utf-8?q?Claire_Dubois?=,"), "utf-8")
+    result = _cli_send(case, out=case.out)
+    assert result.exit_code == 1, result.output  # (the refused addresses)
+    for _, raw in case.servers.plain.received:
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert b"Reply-To" not in head and b"Bcc" not in head and b"=?utf-8?q?Claire" not in head
+    claire = next(raw for tos, raw in case.servers.plain.received if tos == [ADDRESS["d-7"]])
+    assert _message(claire)["To"].addresses[0].display_name == "Claire Dubois"
+
+
+def test_an_encoded_word_in_the_sender_name_is_refused(case: Case) -> None:
+    case.settings(**{"from": '"=?utf-8?q?Org=0D=0AX-Evil=3A_1?= <letters@example.org>"'})
+    with pytest.raises(NothingSent) as caught:
+        case.send()
+    assert "'email.from'" in caught.value.diagnostics[0].message
+    assert "holds a line break once its encoded words" in caught.value.diagnostics[0].message
+    assert case.servers.plain.received == []
+
+
+def _headers_shown(lines: list[str], number: int) -> list[str]:
+    """The header block the dry run printed for message ``number``."""
+    start = lines.index(next(x for x in lines if x.startswith(f"--- message {number} of"))) + 1
+    end = start + next(i for i, x in enumerate(lines[start:]) if not x or x.startswith("(reads"))
+    return lines[start:end]
+
+
+def _unstamped(lines: list[str]) -> list[str]:
+    """Without Date and Message-ID, which each composition makes anew."""
+    return [x for x in lines if not x.startswith(("Date: ", "Message-ID: "))]
+
+
+def test_the_dry_run_shows_the_headers_exactly_as_the_server_gets_them(case: Case) -> None:
+    _, dry = case.send(send=False)
+    shown = _headers_shown(dry.lines, 2)  # 山田 花子: encoded words on the wire
+    assert "(reads: To: 山田 花子 <hanako@example.org>)" in dry.lines
+    assert any(x.startswith("To: =?utf-8?") for x in shown), shown
+    case.send()
+    raw = next(raw for tos, raw in case.servers.plain.received if tos == [ADDRESS["d-2"]])
+    received = raw.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+    assert _unstamped(shown) == _unstamped(received)
+    assert len(_unstamped(received)) == len(received) - 2
+    assert any(x.startswith("Content-Type: multipart/mixed") for x in shown), shown
+
+
+def test_an_older_log_under_the_output_folder_is_read_and_copied(case: Case) -> None:
+    """Upgrading never mails anyone twice: a log where reportgen used to keep it
+    (output/<year>/donors/send-log.jsonl, lines without a check) is read, and
+    copied into the report set's log, so a run without it still knows."""
+    older = case.donors / "send-log.jsonl"
+    sha = {s: hashlib.sha256((case.donors / f"{s}.pdf").read_bytes()).hexdigest() for s in GOOD}
+    records = [
+        {"email": ADDRESS[s], "id": s.upper(), "message_id": "<m@example.org>", "sha256": sha[s],
+         "slug": s, "status": status, "time": "2025-01-01T00:00:00+00:00"}
+        for s in ("d-1", "d-2") for status in ("sending", "sent")
+    ]  # fmt: skip
+    older.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records), "utf-8")
+    outcome, ui = case.send()
+    assert sorted(case.servers.plain.to()) == sorted(ADDRESS[s] for s in ("d-3", "d-7", "d-8"))
+    assert outcome.already_sent == 2
+    assert f"also read: {older} (the log of an earlier reportgen)" in ui.text
+    assert f"copied 2 record(s) of the earlier send log {older} into {case.log_path}" in ui.text
+    older.unlink()  # e.g. a run from another folder, whose output holds no old log
+    case.servers.plain.reset()
+    again, ui = case.send()
+    assert case.servers.plain.received == [] and again.already_sent == 5
+    assert "copied" not in ui.text
