@@ -855,7 +855,7 @@ def _line_of(entry: Any) -> bytes:
     return sendlog.record_line(entry)
 
 
-def test_a_second_send_of_the_same_year_waits_for_the_first(tmp_path: Path) -> None:
+def test_a_second_send_of_the_same_year_is_stopped(tmp_path: Path) -> None:
     from reportgen import sendlog
 
     path = tmp_path / "fy.send-log.jsonl"
