@@ -299,9 +299,14 @@ class Log:
             raise _refused(path.parent, exc, folder=True) from None
         try:
             self._descriptor = self._open()
+        except BaseException:
+            os.close(self._folder)
+            raise
+        try:
             self._lock()
             self._seal()
         except BaseException:
+            os.close(self._descriptor)
             os.close(self._folder)
             raise
 
@@ -327,7 +332,6 @@ class Log:
         try:
             fcntl.flock(self._descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(self._descriptor)
             raise NothingSent([Diagnostic(Severity.ERROR, Location(self.path), (
                 "another `reportgen send` of this year is sending (it holds this log); "
                 "wait for it to end"
