@@ -16,6 +16,8 @@ import shutil
 import signal
 import socket
 import ssl
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -870,31 +872,31 @@ def test_a_second_send_of_the_same_year_is_stopped(tmp_path: Path) -> None:
 # ---- issue 24: a send that cannot repeat or misdirect --------------------------------
 
 
-def _cli_send(case: Case, *extra: str, out: Path | None = None) -> Any:
-    args = ["send", str(case.year), "--send", "--yes", "--rate", "60000", *extra]
-    return CliRunner().invoke(cli, args + (["--out", str(out)] if out is not None else []))
+def _cli_send(case: Case, *extra: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``reportgen send --send --yes`` in a process of its own, run in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", "send", str(case.year), "--send", "--yes",
+         "--rate", "60000", *extra],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+    )  # fmt: skip
 
 
-def test_a_send_from_another_folder_does_not_send_again(
-    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_send_from_another_folder_does_not_send_again(case: Case, tmp_path: Path) -> None:
     """The same command (default --out, relative) from two working directories:
     two output folders, one send log, so the second run sends nothing."""
     first, second = tmp_path / "here", tmp_path / "there"
     first.mkdir()
     second.mkdir()
-    monkeypatch.chdir(first)
-    result = _cli_send(case)
-    assert result.exit_code == 1, result.output  # (the refused addresses)
+    result = _cli_send(case, cwd=first)
+    assert result.returncode == 1, result.stderr  # (the refused addresses)
     assert sorted(case.servers.plain.to()) == sorted(ADDRESS.values())
     assert (first / "output" / "fy2024" / "donors" / "d-1.pdf").is_file()
     case.servers.plain.reset()
-    monkeypatch.chdir(second)
-    again = _cli_send(case)
+    again = _cli_send(case, cwd=second)
     assert (second / "output" / "fy2024" / "donors" / "d-1.pdf").is_file()
-    assert case.servers.plain.received == [], again.output
-    assert "0 sent, 5 already sent before" in again.output
-    assert f"send log: {case.log_path}" in again.output
+    assert case.servers.plain.received == [], again.stdout
+    assert "0 sent, 5 already sent before" in again.stdout
+    assert f"send log: {case.log_path}" in again.stdout
     assert not list(tmp_path.rglob("send-log.jsonl"))  # nothing under either output
 
 
@@ -902,18 +904,20 @@ def test_a_symlinked_send_log_is_refused(case: Case, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere.jsonl"
     elsewhere.write_bytes(b"")
     case.log_path.symlink_to(elsewhere)
-    result = _cli_send(case, out=case.out)
-    assert result.exit_code == 2, result.output
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
     assert (
-        f"{case.log_path}: the send log is a symbolic link: refusing to follow it" in result.output
-    ), result.output
+        "reports/fy2024.send-log.jsonl: the send log is a symbolic link: refusing to follow it"
+        in result.stderr  # (shown relative to the working directory)
+    ), result.stderr
+    assert "Traceback" not in result.stderr
     assert case.servers.plain.received == [] and elsewhere.read_bytes() == b""
     dry = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out)])
     assert dry.exit_code == 2 and "is a symbolic link" in dry.output
     case.log_path.unlink()
     case.log_path.symlink_to(tmp_path / "missing.jsonl")  # dangling: refused too
-    result = _cli_send(case, out=case.out)
-    assert result.exit_code == 2 and "is a symbolic link" in result.output
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr
     assert case.servers.plain.received == [] and not (tmp_path / "missing.jsonl").exists()
 
 
@@ -936,25 +940,25 @@ def test_a_torn_last_line_is_maybe_sent_and_the_next_record_is_read(case: Case) 
     assert [who.split()[0] for who in again.unknown] == ["d-7"]
 
 
-def test_an_encoded_word_in_a_name_cannot_add_headers(case: Case) -> None:
+def test_an_encoded_word_in_a_name_cannot_add_headers(case: Case, tmp_path: Path) -> None:
     """A name that decodes to a line break and two headers: exit 2 at its cell,
     nothing sent to anyone; the server never sees a Reply-To or a Bcc."""
     donors = case.year / "data" / "donors.csv"
     evil = "=?utf-8?q?Claire=0D=0AReply-To:_thief@example.net=0D=0ABcc:_spy@example.net?="
     donors.write_text(DONORS.replace("Claire Dubois,", f"{evil},"), "utf-8")
-    result = _cli_send(case, out=case.out)
-    assert result.exit_code == 2, result.output
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
     line = DONORS.splitlines().index(next(r for r in DONORS.splitlines() if "Claire" in r)) + 1
     assert (
         f"donors.csv:{line}: column 'name': {evil!r} holds a line break once its "
-        "encoded words (=?...?=) are decoded" in result.output
-    ), result.output
-    assert "nothing was sent" in result.output
+        "encoded words (=?...?=) are decoded" in result.stderr
+    ), result.stderr
+    assert "nothing was sent" in result.stderr and "Traceback" not in result.stderr
     assert case.servers.plain.received == [] and not case.log_path.exists()
     # Decoded to plain text, an encoded name is a name like any other.
     donors.write_text(DONORS.replace("Claire Dubois,", "=?utf-8?q?Claire_Dubois?=,"), "utf-8")
-    result = _cli_send(case, out=case.out)
-    assert result.exit_code == 1, result.output  # (the refused addresses)
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr  # (the refused addresses)
     for _, raw in case.servers.plain.received:
         head = raw.split(b"\r\n\r\n", 1)[0]
         assert b"Reply-To" not in head and b"Bcc" not in head and b"=?utf-8?q?Claire" not in head
@@ -967,6 +971,7 @@ def test_an_encoded_word_in_the_sender_name_is_refused(case: Case) -> None:
     with pytest.raises(NothingSent) as caught:
         case.send()
     assert "'email.from'" in caught.value.diagnostics[0].message
+    assert caught.value.diagnostics[0].location.path == case.year.parent / "organization.toml"
     assert "holds a line break once its encoded words" in caught.value.diagnostics[0].message
     assert case.servers.plain.received == []
 

@@ -237,7 +237,7 @@ def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
         try:
             header_text(parseaddr(value)[0])
         except HeaderProblem as exc:
-            where = Location(year.config.root / "report.toml")
+            where = Location(_email_settings_file(year))
             problems.append(Diagnostic(Severity.ERROR, where, f"'email.{key}': {value!r} {exc}"))
     for index, donor in enumerate(year.donors):
         if not donor.email or address_problem(donor.email) is not None:
@@ -262,6 +262,16 @@ def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
             )))  # fmt: skip
     if problems:
         raise NothingSent(problems)
+
+
+def _email_settings_file(year: FiscalYear) -> Path:
+    """The file whose [email] table is used: report.toml's, else organization.toml's."""
+    from reportgen.config import ORGANIZATION_FILE, REPORT_FILE
+
+    own = year.config.root / REPORT_FILE
+    shared = year.config.root.parent / ORGANIZATION_FILE
+    has_email = "[email]" in own.read_text("utf-8", "replace")
+    return own if has_email or not shared.is_file() else shared
 
 
 def _donor_cell(year: FiscalYear, index: int, column: str) -> Location:
@@ -314,7 +324,7 @@ def _histories(year: FiscalYear, folder: Path, ui: Ui) -> sendlog.Histories:
     older = folder / sendlog.LEGACY_NAME
     histories = sendlog.read([(older, True), (log_path, False)])
     ui.say(f"send log: {log_path}")
-    if sendlog.read_bytes(older) is not None:
+    if older.is_file():  # (read above: not a link)
         ui.say(f"  also read: {older} (the log of an earlier reportgen)")
     ui.warn([Diagnostic(Severity.WARNING, Location(t.path, t.line), (
         "a torn or unreadable record of the send log (a crash while it was written, or an "
@@ -451,11 +461,12 @@ def _preview(
     pdf = _read_letter(item.letter)
     message = _message(year, item, settings, options, pdf)
     ui.say(f"--- message {number} of {total} ---")
-    for line in header_block(message).split("\r\n"):  # as they go on the wire
+    wire = header_block(message).split("\r\n")
+    for line in wire:  # as they go to the server
         ui.say(line)
     for name in ("To", "Subject"):  # and readable, where the wire form is encoded
         readable = f"{name}: {message[name]}"
-        if readable not in header_block(message).split("\r\n"):
+        if readable not in wire:
             ui.say(f"(reads: {readable})")
     text = message.get_body(("plain",))
     ui.say("")
@@ -629,9 +640,6 @@ class _NoLog:
     """A test run (``--to``) is not recorded: a real send afterwards reaches everyone."""
 
     def append(self, entries: Iterable[sendlog.Entry]) -> None:
-        pass
-
-    def close(self) -> None:
         pass
 
 
