@@ -12,6 +12,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -1023,3 +1024,26 @@ def test_an_older_log_under_the_output_folder_is_read_and_copied(case: Case) -> 
     again, ui = case.send()
     assert case.servers.plain.received == [] and again.already_sent == 5
     assert "copied" not in ui.text
+
+
+def test_header_text_is_decoded_then_single_line() -> None:
+    """What a header will show, decoded as the email package decodes it (to the
+    end: an encoded word inside an encoded word too), or refused."""
+    from reportgen.mail import HeaderProblem, header_text
+
+    assert header_text("=?utf-8?b?5bGx55Sw?= =?utf-8?b?6Iqx5a2Q?=") == "山田花子"
+    assert header_text("=?iso-8859-1?q?Ren=E9?=  Dupont\t") == "René Dupont"  # tab: a space
+    assert header_text("Margaret Ellison") == "Margaret Ellison"
+    refused = {
+        "=?utf-8?q?Alice=0D=0AReply-To:_x@example.net?=": "a line break once",
+        '"=?utf-8?q?A=0ABcc:_x@example.net?="': "a line break once",  # quoted
+        "a=?utf-8?q?X=0D=0ABcc:_x@example.net?=b": "a line break once",  # inside a word
+        "=?utf-8?q?=3D=3Futf-8=3Fq=3FA=3D0D=3D0AB=3F=3D?=": "a line break once",  # nested
+        "=?utf-8?b?QWxpY2UNCkJjYzogdkB4Lm9yZw==?=": "a line break once",  # base64
+        "=?utf-8?q?A=1BB?=": "U+001B (escape) once",
+        "Alice\u2028Bcc: x@example.net": "a line break",
+        "Alice\x0b": "U+000B (vertical tab)",
+    }
+    for value, why in refused.items():
+        with pytest.raises(HeaderProblem, match=re.escape(why)):
+            header_text(value)

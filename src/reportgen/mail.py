@@ -68,13 +68,17 @@ def _refuse_control(text: str, decoded: bool) -> None:
     found = next((c for c in text if _is_control(c)), None)
     if found is None:
         return
-    what = "a line break" if found in "\r\n\u2028\u2029\x85" else f"the control character {found!r}"
+    from reportgen.plaintext import describe
+
+    line_break = found in "\r\n\u2028\u2029\x85"
+    what = "a line break" if line_break else f"the control character {describe(found)}"
     where = " once its encoded words (=?...?=) are decoded" if decoded else ""
     raise HeaderProblem(f"holds {what}{where}")
 
 
 def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+    """A character no header may hold; a tab is whitespace there (made a space)."""
+    return char != "\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
 def address_problem(value: str) -> str | None:
