@@ -12,10 +12,13 @@ import hashlib
 import ipaddress
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import ssl
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -243,6 +246,11 @@ class Case:
     def donors(self) -> Path:
         return self.out / "fy2024" / "donors"
 
+    @property
+    def log_path(self) -> Path:
+        """The year's send log: beside the year folder, in the report set."""
+        return self.year.parent / "fy2024.send-log.jsonl"
+
     def settings(self, **extra: str) -> None:
         org = self.year.parent / "organization.toml"
         text = org.read_text("utf-8").split("[email]")[0]
@@ -256,8 +264,7 @@ class Case:
             return send_built(self.year, self.out, Options(**chosen), ui), ui
 
     def log(self) -> list[dict[str, str]]:
-        path = self.donors / "send-log.jsonl"
-        return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        return [json.loads(line) for line in self.log_path.read_text("utf-8").splitlines()]
 
 
 @pytest.fixture
@@ -409,7 +416,7 @@ def test_check_warns_where_the_bad_address_is(case: Case) -> None:
 def test_dry_run_sends_nothing_and_shows_the_plan(case: Case) -> None:
     outcome, ui = case.send(send=False)
     assert case.servers.plain.received == []
-    assert not (case.donors / "send-log.jsonl").exists()
+    assert not case.log_path.exists()
     assert outcome.dry_run and outcome.exit_code == 1  # refused addresses
     text = ui.text
     assert "to send: 5 (en 3, ja 1, ko 1)" in text
@@ -426,7 +433,7 @@ def test_confirmation_refused_sends_nothing(case: Case) -> None:
     assert len(ui.questions) == 1 and "Send 5 messages to 5 donors" in ui.questions[0]
     assert case.servers.plain.received == []
     assert outcome.exit_code == 1 and outcome.declined
-    assert not (case.donors / "send-log.jsonl").exists()
+    assert not case.log_path.exists()
 
 
 def test_cli_asks_and_a_no_sends_nothing(case: Case) -> None:
@@ -521,7 +528,7 @@ def test_to_sends_everything_to_one_address_and_logs_nothing(case: Case) -> None
     outcome, _ = case.send(to="tester@example.net")
     assert case.servers.plain.to() == ["tester@example.net"] * 5
     assert outcome.test_address == "tester@example.net"
-    assert not (case.donors / "send-log.jsonl").exists()
+    assert not case.log_path.exists()
     names = {_message(raw)["To"].addresses[0].display_name for _, raw in
              case.servers.plain.received}  # fmt: skip
     assert "Margaret Ellison" in names
@@ -540,7 +547,7 @@ def test_starttls_and_login_with_the_password_from_the_environment(
     outcome, ui = case.send()
     assert sorted(case.servers.tls.to()) == sorted(ADDRESS.values())
     assert len(outcome.sent) == 5
-    everything = ui.text + (case.donors / "send-log.jsonl").read_text("utf-8")
+    everything = ui.text + case.log_path.read_text("utf-8")
     everything += "".join(raw.decode("ascii") for _, raw in case.servers.tls.received)
     assert PASSWORD not in everything
     assert "password from REPORTGEN_SMTP_PASSWORD" in ui.text
@@ -657,13 +664,13 @@ def test_the_send_log_survives_a_rebuild(case: Case) -> None:
     from reportgen.pipeline import build
 
     case.send()
-    before = (case.donors / "send-log.jsonl").read_bytes()
+    before = case.log_path.read_bytes()
     report = case.year / "report.toml"
     report.write_text(report.read_text("utf-8") + 'title_ja = "年次報告書 2024"\n', "utf-8")
     build(case.year, case.out)
-    assert (case.donors / "send-log.jsonl").read_bytes() == before
+    assert case.log_path.read_bytes() == before
     build(case.year, case.out)  # unchanged: restored from the cache
-    assert (case.donors / "send-log.jsonl").read_bytes() == before
+    assert case.log_path.read_bytes() == before
     case.servers.plain.reset()
     runner = CliRunner()
     result = runner.invoke(cli, ["send", str(case.year), "--out", str(case.out), "--send",
@@ -754,16 +761,22 @@ def test_the_rate_limit_spaces_the_messages(case: Case) -> None:
 
 
 def test_long_names_fold_and_file_names_stay_short() -> None:
-    from reportgen.mail import Wording, attachment_name, compose
+    from reportgen.mail import HeaderProblem, Wording, attachment_name, compose
     from reportgen.model import Donor, EmailSettings
 
     name = "Friends of the Refugees' Reading Circle of Greater Tokyo " * 4 + "東京 読書会 " * 10
     file = attachment_name(f"A letter for {name}/../x")
     assert file.endswith(".pdf") and len(file) <= 104 and "/" not in file
+    settings = EmailSettings(host="127.0.0.1", sender="Org <o@example.org>")
+    with pytest.raises(HeaderProblem, match="a line break"):  # refused, never mended
+        compose(
+            Donor(name=name + "\nBcc: x@example.org"), "circle@example.org",
+            Wording("x", "text\n", "<p>html</p>", file), settings, b"%PDF-1.7\n", "ja",
+            datetime.now(UTC),
+        )  # fmt: skip
     message = compose(
-        Donor(name=name + "\nBcc: x@example.org", email="circle@example.org"), "circle@example.org",
-        Wording("件名 " * 40, "text\n", "<p>html</p>", file),
-        EmailSettings(host="127.0.0.1", sender="Org <o@example.org>"), b"%PDF-1.7\n", "ja",
+        Donor(name=name, email="circle@example.org"), "circle@example.org",
+        Wording("件名 " * 40, "text\n", "<p>html</p>", file), settings, b"%PDF-1.7\n", "ja",
         datetime.now(UTC),
     )  # fmt: skip
     raw = message.as_bytes()
@@ -791,31 +804,246 @@ def test_a_server_out_of_reach_leaves_everything_for_the_rerun(case: Case) -> No
     outcome, _ = case.send()
     assert outcome.exit_code == 1 and not outcome.sent and len(outcome.failed) == 5
     assert all("not sent: cannot reach 127.0.0.1:" in why for _, why in outcome.failed)
-    log = case.donors / "send-log.jsonl"
+    log = case.log_path
     assert not log.exists() or log.read_text("utf-8") == ""  # no transaction began
     case.settings()
     again, _ = case.send()
     assert len(again.sent) == 5 and sorted(case.servers.plain.to()) == sorted(ADDRESS.values())
 
 
-def test_the_log_reader_trusts_only_whole_lines(tmp_path: Path) -> None:
+def _entry(slug: str, status: str, sha256: str = "aaa") -> Any:
     from reportgen import sendlog
 
-    path = tmp_path / "send-log.jsonl"
+    return sendlog.Entry(slug, None, f"{slug}@example.org", sha256, status, "t")
+
+
+def test_the_log_reader_trusts_only_whole_checked_lines(tmp_path: Path) -> None:
+    """Each record is a line whose check matches: an edited line, a line
+    without its newline and junk are torn, each "maybe sent" for the donor it
+    names; the record after a torn line is read, even glued to it."""
+    from reportgen import sendlog
+
+    path = tmp_path / "fy.send-log.jsonl"
     with sendlog.Log(path) as log:
-        base = sendlog.Entry("d-1", "D-1", "a@example.org", "aaa", sendlog.SENDING, "t")
-        log.append([base, sendlog.Entry(**{**base.__dict__, "status": sendlog.SENT})])
-        second = sendlog.Entry("d-2", None, "b@example.org", "bbb", sendlog.SENT, "t")
-        log.append([second, sendlog.Entry(**{**second.__dict__, "sha256": "ccc",
-                                               "status": sendlog.SENDING})])  # fmt: skip
-        log.append([sendlog.Entry(**{**second.__dict__, "sha256": "ccc",
-                                     "status": sendlog.FAILED, "error": "550"})])  # fmt: skip
-        third = sendlog.Entry("d-3", None, "c@example.org", "ddd", sendlog.SENDING, "t")
-        log.append([third])
-    with path.open("ab") as handle:  # a crash in the middle of a line, and junk
-        handle.write(b'["not", "an", "entry"]\n{"slug": "d-3", "status": "se')
-    histories, unreadable = sendlog.read(path)
-    assert histories["d-1"] == sendlog.History("aaa", pending=False)
-    assert histories["d-2"] == sendlog.History("bbb", pending=False)  # the resend failed
-    assert histories["d-3"] == sendlog.History(None, pending=True)  # fate unknown
-    assert unreadable == 2
+        log.append([_entry("d-1", "sending"), _entry("d-1", "sent")])
+        log.append([_entry("d-2", "sent", "bbb"), _entry("d-2", "sending", "ccc")])
+        log.append([_entry("d-2", "failed", "ccc")])
+        log.append([_entry("d-4", "sending"), _entry("d-4", "sent")])
+    lines = path.read_bytes().splitlines(keepends=True)
+    edited = lines[-1].replace(b'"sent"', b'"failed"')  # valid JSON, wrong check
+    whole = b"".join(lines[:-1])
+    glued = whole + edited + lines[0][:40]  # and a torn record of d-1, cut off
+    # ... to which an older version appended the next record on the same line:
+    glued += b"".join(_line_of(_entry("d-3", s)) for s in ("sending", "sent"))
+    path.write_bytes(glued)
+    got = sendlog.read([(path, False)])
+    assert got.get("d-1") == sendlog.History("aaa", pending=True)  # its torn record
+    assert got.get("d-2") == sendlog.History("bbb", pending=False)  # the resend failed
+    assert got.get("d-3") == sendlog.History("aaa", pending=False)  # read after the tear
+    assert got.get("d-4") == sendlog.History(None, pending=True)  # its edited record
+    assert [(t.line, t.slug) for t in got.torn] == [(7, "d-4"), (8, "d-1")]
+    # A torn line that names nobody: everyone not recorded as sent after it.
+    path.write_bytes(glued + b'junk\n{"sl\n' + _line_of(_entry("d-2", "sent", "ccc")))
+    got = sendlog.read([(path, False)])
+    assert got.get("d-2") == sendlog.History("ccc", pending=False)
+    for slug in ("d-1", "d-3", "d-9"):  # d-9: never in the log, and still maybe sent
+        assert got.get(slug).pending, slug
+    assert got.torn[-1].slug is None and got.torn[-2].slug is None
+
+
+def _line_of(entry: Any) -> bytes:
+    """One record as the log writes it."""
+    from reportgen import sendlog
+
+    return sendlog.record_line(entry)
+
+
+def test_a_second_send_of_the_same_year_is_stopped(tmp_path: Path) -> None:
+    from reportgen import sendlog
+
+    path = tmp_path / "fy.send-log.jsonl"
+    with sendlog.Log(path), pytest.raises(NothingSent) as caught:
+        sendlog.Log(path)
+    assert "another `reportgen send` of this year is sending" in str(
+        caught.value.diagnostics[0].format()
+    )
+    assert not path.exists()  # made, left empty, removed
+
+
+# ---- issue 24: a send that cannot repeat or misdirect --------------------------------
+
+
+def _cli_send(case: Case, *extra: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``reportgen send --send --yes`` in a process of its own, run in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", "send", str(case.year), "--send", "--yes",
+         "--rate", "60000", *extra],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+    )  # fmt: skip
+
+
+def test_a_send_from_another_folder_does_not_send_again(case: Case, tmp_path: Path) -> None:
+    """The same command (default --out, relative) from two working directories:
+    two output folders, one send log, so the second run sends nothing."""
+    first, second = tmp_path / "here", tmp_path / "there"
+    first.mkdir()
+    second.mkdir()
+    result = _cli_send(case, cwd=first)
+    assert result.returncode == 1, result.stderr  # (the refused addresses)
+    assert sorted(case.servers.plain.to()) == sorted(ADDRESS.values())
+    assert (first / "output" / "fy2024" / "donors" / "d-1.pdf").is_file()
+    case.servers.plain.reset()
+    again = _cli_send(case, cwd=second)
+    assert (second / "output" / "fy2024" / "donors" / "d-1.pdf").is_file()
+    assert case.servers.plain.received == [], again.stdout
+    assert "0 sent, 5 already sent before" in again.stdout
+    assert f"send log: {case.log_path}" in again.stdout
+    assert not list(tmp_path.rglob("send-log.jsonl"))  # nothing under either output
+
+
+def test_a_symlinked_send_log_is_refused(case: Case, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    elsewhere.write_bytes(b"")
+    case.log_path.symlink_to(elsewhere)
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert (
+        "reports/fy2024.send-log.jsonl: the send log is a symbolic link: refusing to follow it"
+        in result.stderr  # (shown relative to the working directory)
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    assert case.servers.plain.received == [] and elsewhere.read_bytes() == b""
+    dry = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out)])
+    assert dry.exit_code == 2 and "is a symbolic link" in dry.output
+    case.log_path.unlink()
+    case.log_path.symlink_to(tmp_path / "missing.jsonl")  # dangling: refused too
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 2 and "is a symbolic link" in result.stderr
+    assert case.servers.plain.received == [] and not (tmp_path / "missing.jsonl").exists()
+
+
+def test_a_torn_last_line_is_maybe_sent_and_the_next_record_is_read(case: Case) -> None:
+    """A send cut off while writing d-7's record: d-7 is "maybe sent" (never sent
+    again on its own), d-8 goes, and its record after the torn line counts."""
+    case.send()
+    lines = case.log_path.read_bytes().splitlines(keepends=True)
+    d7 = next(i for i, line in enumerate(lines) if b'"slug": "d-7"' in line)
+    case.log_path.write_bytes(b"".join(lines[:d7]) + lines[d7][:60])  # d-7 torn, d-8 never
+    case.servers.plain.reset()
+    outcome, ui = case.send()
+    assert case.servers.plain.to() == ["john@example.org"]  # d-8 only
+    assert [who.split()[0] for who in outcome.unknown] == ["d-7"]
+    assert f"{case.log_path}:{d7 + 1}: warning: a torn or unreadable record" in ui.text
+    assert "counted as maybe sent for d-7" in ui.text
+    case.servers.plain.reset()
+    again, _ = case.send()
+    assert case.servers.plain.received == [] and again.already_sent == 4
+    assert [who.split()[0] for who in again.unknown] == ["d-7"]
+
+
+def test_an_encoded_word_in_a_name_cannot_add_headers(case: Case, tmp_path: Path) -> None:
+    """A name that decodes to a line break and two headers: exit 2 at its cell,
+    nothing sent to anyone; the server never sees a Reply-To or a Bcc."""
+    donors = case.year / "data" / "donors.csv"
+    evil = "=?utf-8?q?Claire=0D=0AReply-To:_thief@example.net=0D=0ABcc:_spy@example.net?="
+    donors.write_text(DONORS.replace("Claire Dubois,", f"{evil},"), "utf-8")
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    line = DONORS.splitlines().index(next(r for r in DONORS.splitlines() if "Claire" in r)) + 1
+    assert (
+        f"donors.csv:{line}: column 'name': {evil!r} holds a line break once its "
+        "encoded words (=?...?=) are decoded" in result.stderr
+    ), result.stderr
+    assert "nothing was sent" in result.stderr and "Traceback" not in result.stderr
+    assert case.servers.plain.received == [] and not case.log_path.exists()
+    # Decoded to plain text, an encoded name is a name like any other.
+    donors.write_text(DONORS.replace("Claire Dubois,", "=?utf-8?q?Claire_Dubois?=,"), "utf-8")
+    result = _cli_send(case, "--out", str(case.out), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr  # (the refused addresses)
+    for _, raw in case.servers.plain.received:
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        assert b"Reply-To" not in head and b"Bcc" not in head and b"=?utf-8?q?Claire" not in head
+    claire = next(raw for tos, raw in case.servers.plain.received if tos == [ADDRESS["d-7"]])
+    assert _message(claire)["To"].addresses[0].display_name == "Claire Dubois"
+
+
+def test_an_encoded_word_in_the_sender_name_is_refused(case: Case) -> None:
+    case.settings(**{"from": '"=?utf-8?q?Org=0D=0AX-Evil=3A_1?= <letters@example.org>"'})
+    with pytest.raises(NothingSent) as caught:
+        case.send()
+    assert "'email.from'" in caught.value.diagnostics[0].message
+    assert caught.value.diagnostics[0].location.path == case.year.parent / "organization.toml"
+    assert "holds a line break once its encoded words" in caught.value.diagnostics[0].message
+    assert case.servers.plain.received == []
+
+
+def _headers_shown(lines: list[str], number: int) -> list[str]:
+    """The header block the dry run printed for message ``number``."""
+    start = lines.index(next(x for x in lines if x.startswith(f"--- message {number} of"))) + 1
+    end = start + next(i for i, x in enumerate(lines[start:]) if not x or x.startswith("(reads"))
+    return lines[start:end]
+
+
+def _unstamped(lines: list[str]) -> list[str]:
+    """Without Date and Message-ID, which each composition makes anew."""
+    return [x for x in lines if not x.startswith(("Date: ", "Message-ID: "))]
+
+
+def test_the_dry_run_shows_the_headers_exactly_as_the_server_gets_them(case: Case) -> None:
+    _, dry = case.send(send=False)
+    shown = _headers_shown(dry.lines, 2)  # 山田 花子: encoded words on the wire
+    assert "(reads: To: 山田 花子 <hanako@example.org>)" in dry.lines
+    assert any(x.startswith("To: =?utf-8?") for x in shown), shown
+    case.send()
+    raw = next(raw for tos, raw in case.servers.plain.received if tos == [ADDRESS["d-2"]])
+    received = raw.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+    assert _unstamped(shown) == _unstamped(received)
+    assert len(_unstamped(received)) == len(received) - 2
+    assert any(x.startswith("Content-Type: multipart/mixed") for x in shown), shown
+
+
+def test_an_older_log_under_the_output_folder_is_read_and_copied(case: Case) -> None:
+    """Upgrading never mails anyone twice: a log where reportgen used to keep it
+    (output/<year>/donors/send-log.jsonl, lines without a check) is read, and
+    copied into the report set's log, so a run without it still knows."""
+    older = case.donors / "send-log.jsonl"
+    sha = {s: hashlib.sha256((case.donors / f"{s}.pdf").read_bytes()).hexdigest() for s in GOOD}
+    records = [
+        {"email": ADDRESS[s], "id": s.upper(), "message_id": "<m@example.org>", "sha256": sha[s],
+         "slug": s, "status": status, "time": "2025-01-01T00:00:00+00:00"}
+        for s in ("d-1", "d-2") for status in ("sending", "sent")
+    ]  # fmt: skip
+    older.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records), "utf-8")
+    outcome, ui = case.send()
+    assert sorted(case.servers.plain.to()) == sorted(ADDRESS[s] for s in ("d-3", "d-7", "d-8"))
+    assert outcome.already_sent == 2
+    assert f"also read: {older} (the log of an earlier reportgen)" in ui.text
+    assert f"copied 2 record(s) of the earlier send log {older} into {case.log_path}" in ui.text
+    older.unlink()  # e.g. a run from another folder, whose output holds no old log
+    case.servers.plain.reset()
+    again, ui = case.send()
+    assert case.servers.plain.received == [] and again.already_sent == 5
+    assert "copied" not in ui.text
+
+
+def test_header_text_is_decoded_then_single_line() -> None:
+    """What a header will show, decoded as the email package decodes it (to the
+    end: an encoded word inside an encoded word too), or refused."""
+    from reportgen.mail import HeaderProblem, header_text
+
+    assert header_text("=?utf-8?b?5bGx55Sw?= =?utf-8?b?6Iqx5a2Q?=") == "山田花子"
+    assert header_text("=?iso-8859-1?q?Ren=E9?=  Dupont\t") == "René Dupont"  # tab: a space
+    assert header_text("Margaret Ellison") == "Margaret Ellison"
+    refused = {
+        "=?utf-8?q?Alice=0D=0AReply-To:_x@example.net?=": "a line break once",
+        '"=?utf-8?q?A=0ABcc:_x@example.net?="': "a line break once",  # quoted
+        "a=?utf-8?q?X=0D=0ABcc:_x@example.net?=b": "a line break once",  # inside a word
+        "=?utf-8?q?=3D=3Futf-8=3Fq=3FA=3D0D=3D0AB=3F=3D?=": "a line break once",  # nested
+        "=?utf-8?b?QWxpY2UNCkJjYzogdkB4Lm9yZw==?=": "a line break once",  # base64
+        "=?utf-8?q?A=1BB?=": "U+001B (escape) once",
+        "Alice\u2028Bcc: x@example.net": "a line break",
+        "Alice\x0b": "U+000B (vertical tab)",
+    }
+    for value, why in refused.items():
+        with pytest.raises(HeaderProblem, match=re.escape(why)):
+            header_text(value)

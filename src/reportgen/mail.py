@@ -8,11 +8,21 @@ plain-text part and an HTML alternative made from the ``role: email``
 narrative file (or the language pack's short note), and the letter PDF
 attached under a name the donor recognises. It also decides what counts as
 one safe recipient address, for ``validate`` and ``send`` alike.
+
+Header values are made only from decoded, single-line text: the email package
+decodes RFC 2047 encoded words in a value when it writes the message, so a
+name such as ``=?utf-8?q?Alice=0D=0ABcc:...?=`` would reach the server as a
+raw line break and a header of its own. ``header_text`` decodes them first
+(as the package does, until nothing is left to decode) and refuses any
+control character in the result; ``compose`` then reads its own header block
+back and refuses a message whose headers are not the ones it set.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -29,6 +39,46 @@ from reportgen.model import Donor, EmailSettings, FiscalYear, NarrativeSection
 _SEPARATORS = re.compile(r"[\r\n,;]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_DECODE_ROUNDS = 4  # encoded words inside encoded words, at most this deep
+# The headers ``compose`` sets, in order: nothing else may be in its header block.
+HEADERS = ("From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version",
+           "Content-Type", "Content-Language")  # fmt: skip
+
+
+class HeaderProblem(ValueError):
+    """A value no header may carry (a line break or another control character,
+    maybe hidden in an encoded word): the message is refused, never mended."""
+
+
+def header_text(value: str) -> str:
+    """``value`` as a reader of the header will see it: RFC 2047 encoded words
+    decoded, whitespace runs made one space; ``HeaderProblem`` when it holds a
+    line break or another control character, before or after decoding."""
+    text = value
+    for _ in range(_DECODE_ROUNDS + 1):
+        _refuse_control(text, decoded=text != value)
+        decoded = str(SMTP.header_factory("Subject", text))  # the package's own decoding
+        if decoded == text:
+            return " ".join(text.split())
+        text = decoded
+    raise HeaderProblem(f"encoded words nested more than {_DECODE_ROUNDS} deep")
+
+
+def _refuse_control(text: str, decoded: bool) -> None:
+    found = next((c for c in text if _is_control(c)), None)
+    if found is None:
+        return
+    from reportgen.plaintext import describe
+
+    line_break = found in "\r\n\u2028\u2029\x85"
+    what = "a line break" if line_break else f"the control character {describe(found)}"
+    where = " once its encoded words (=?...?=) are decoded" if decoded else ""
+    raise HeaderProblem(f"holds {what}{where}")
+
+
+def _is_control(char: str) -> bool:
+    """A character no header may hold; a tab is whitespace there (made a space)."""
+    return char != "\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
 def address_problem(value: str) -> str | None:
@@ -79,7 +129,7 @@ class Wording:
 
 def _sender_header(value: str) -> Address:
     name, address = parseaddr(value)
-    return Address(display_name=name, addr_spec=address)
+    return Address(display_name=header_text(name), addr_spec=address)
 
 
 def compose(
@@ -91,21 +141,65 @@ def compose(
     language: str,
     now: datetime,
 ) -> EmailMessage:
-    """The message for one donor, sent to ``to`` (the donor, or a test address)."""
+    """The message for one donor, sent to ``to`` (the donor, or a test address).
+
+    Raises ``HeaderProblem`` for a name or subject no header may carry (``send``
+    checks every donor before its first message, so that none gets here)."""
     message = EmailMessage(policy=SMTP)
     message["From"] = _sender_header(settings.sender)
-    # The name is shown, never trusted: a line break in it becomes a space.
-    message["To"] = Address(display_name=_folds_back("To", _one_line(donor.name)), addr_spec=to)
+    name = _folds_back("To", header_text(donor.name))
+    message["To"] = Address(display_name=name, addr_spec=to)
     if settings.reply_to:
         message["Reply-To"] = _sender_header(settings.reply_to)
-    message["Subject"] = _folds_back("Subject", _one_line(wording.subject))
+    subject = _folds_back("Subject", header_text(wording.subject))
+    message["Subject"] = subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=domain_of(settings.sender))
     message.set_content(wording.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(wording.html, subtype="html", charset="utf-8", cte="quoted-printable")
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=wording.attachment)
     message["Content-Language"] = language  # after the parts: making them moves Content-*
+    _fixed_boundaries(message, pdf + wording.text.encode() + wording.html.encode())
+    _check_headers(message, name, subject)
     return message
+
+
+def _fixed_boundaries(message: EmailMessage, content: bytes) -> None:
+    """Boundaries made from the content (the package picks random ones), so the
+    dry run shows the very header block the server gets, Date and Message-ID aside."""
+    digest = hashlib.sha256(content).hexdigest()[:32]
+    for number, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"==reportgen-{digest}-{number}")  # "==" starts no QP/base64 line
+
+
+def header_block(message: EmailMessage) -> str:
+    """The message's header block exactly as it goes on the wire (CRLF line ends)."""
+    head = message.as_bytes().split(b"\r\n\r\n", 1)[0]
+    return head.decode("ascii", "backslashreplace")
+
+
+def _check_headers(message: EmailMessage, name: str, subject: str) -> None:
+    """Read the written header block back: the same headers, the same name and
+    subject (but for whitespace: long names fold with a space or two more)."""
+    import email
+
+    back = email.message_from_string(header_block(message) + "\r\n\r\n",
+                                     policy=email.policy.default)  # fmt: skip
+    names = list(back.keys())
+    to: tuple[Address, ...] = back["To"].addresses if back["To"] is not None else ()
+    if (
+        names != list(message.keys())
+        or not set(names) <= set(HEADERS)
+        or len(to) != 1
+        or _squeezed(to[0].display_name) != _squeezed(name)
+        or _squeezed(str(back["Subject"])) != _squeezed(subject)
+    ):
+        raise HeaderProblem(f"the written headers are not the ones set: {names}")
+
+
+def _squeezed(text: str) -> str:
+    """``text`` without its whitespace, which folding may move (never a header)."""
+    return "".join(text.split())
 
 
 def _folds_back(name: str, text: str) -> str:
@@ -121,8 +215,13 @@ def _folds_back(name: str, text: str) -> str:
     return text if shown == text else text.replace(" ", "\u00a0")
 
 
-def _one_line(text: str) -> str:
-    return " ".join(_CONTROL.sub(" ", text).split())
+def _shown(name: str) -> str:
+    """A name as its header shows it (the attachment's name should match), or as
+    written when no header could carry it (``send`` refuses that donor)."""
+    try:
+        return header_text(name)
+    except HeaderProblem:
+        return name
 
 
 def attachment_name(title: str) -> str:
@@ -150,7 +249,7 @@ def wording(year: FiscalYear, donor: Donor, tag: str) -> Wording:
         text=plain_text(body),
         html=f'<!DOCTYPE html>\n<html lang="{tag}"><head><meta charset="utf-8"></head>'
         f"<body>{body}</body></html>\n",
-        attachment=attachment_name(i18n.label(language, "letter_for", name=donor.name)),
+        attachment=attachment_name(i18n.label(language, "letter_for", name=_shown(donor.name))),
     )
 
 

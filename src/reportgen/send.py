@@ -7,9 +7,12 @@ letters under it. Then it plans (which donor, which letter, which address;
 what the send log says was sent), shows the plan, and only with ``--send``
 (confirmed) delivers: one SMTP transaction per donor through ``smtplib``, at
 most ``rate`` a minute, retried with backoff on temporary failures, each one
-recorded in the send log (``sendlog``) before and after. Messages are
-composed by ``mail``. The password comes from the environment or the system
-keyring and is never printed, logged or put in a message.
+recorded in the send log (``sendlog``, kept with the report set and locked
+while a send runs) before and after. Messages are composed by ``mail``; every
+donor's name and subject are checked before the first message, so that a
+value no header may carry stops the send before anything goes. The password
+comes from the environment or the system keyring and is never printed, logged
+or put in a message.
 """
 
 from __future__ import annotations
@@ -36,7 +39,14 @@ from typing import Protocol
 from reportgen import sendlog
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.errors import InvalidInput, NothingSent, UsageError
-from reportgen.mail import address_problem, compose, wording
+from reportgen.mail import (
+    HeaderProblem,
+    address_problem,
+    compose,
+    header_block,
+    header_text,
+    wording,
+)
 from reportgen.model import Donor, EmailSettings, FiscalYear
 
 log = logging.getLogger(__name__)
@@ -147,7 +157,27 @@ def send_built(year_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
 
     year = _year(year_dir)
     settings = _settings(year)
+    _check_headers(year, settings)
     folder = out / output_name(year_dir) / "donors"
+    # A real send holds the log (locked) from before it reads it to its end.
+    record = sendlog.Log(sendlog.location(year_dir)) if options.send and not options.to else None
+    try:
+        if record is not None:
+            _adopt(record, folder, ui)
+        return _send_planned(year, folder, settings, options, ui, record)
+    finally:
+        if record is not None:
+            record.close()
+
+
+def _send_planned(
+    year: FiscalYear,
+    folder: Path,
+    settings: EmailSettings,
+    options: Options,
+    ui: Ui,
+    record: sendlog.Log | None,
+) -> Outcome:
     plan = _plan(year, folder, options, ui)
     _announce(plan, settings, options, folder, ui)
     outcome = _tally(plan, dry_run=not options.send, test_address=options.to)
@@ -168,7 +198,7 @@ def send_built(year_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
         ui.say("not confirmed: nothing was sent")
         outcome.declined = True
         return outcome
-    _deliver(year, todo, settings, password, options, folder / sendlog.LOG_NAME, ui, outcome)
+    _deliver(year, todo, settings, password, options, record or _NoLog(), ui, outcome)
     return outcome
 
 
@@ -197,13 +227,72 @@ def _settings(year: FiscalYear) -> EmailSettings:
     return year.config.email
 
 
+def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
+    """Every value a header will carry, decoded and single-line, or nothing is sent:
+    the names in [email] ``from``/``reply_to``, each donor's name and subject."""
+    from reportgen.letters import letter_language
+
+    problems: list[Diagnostic] = []
+    for key, value in (("from", settings.sender), ("reply_to", settings.reply_to or "")):
+        try:
+            header_text(parseaddr(value)[0])
+        except HeaderProblem as exc:
+            where = Location(_email_settings_file(year))
+            problems.append(Diagnostic(Severity.ERROR, where, f"'email.{key}': {value!r} {exc}"))
+    for index, donor in enumerate(year.donors):
+        if not donor.email or address_problem(donor.email) is not None:
+            continue  # never written to: listed by the plan
+        try:
+            header_text(donor.name)
+        except HeaderProblem as exc:
+            where = _donor_cell(year, index, "name")
+            problems.append(Diagnostic(Severity.ERROR, where, (
+                f"column 'name': {donor.name!r} {exc}: no message can carry it; nothing is "
+                "sent until it is fixed"
+            )))  # fmt: skip
+            continue
+        subject = wording(year, donor, letter_language(year, donor)).subject
+        try:
+            header_text(subject)
+        except HeaderProblem as exc:
+            where = _donor_cell(year, index, "salutation")
+            problems.append(Diagnostic(Severity.ERROR, where, (
+                f"the subject made for this donor, {subject!r}, {exc}: no message can carry "
+                "it; nothing is sent until it is fixed"
+            )))  # fmt: skip
+    if problems:
+        raise NothingSent(problems)
+
+
+def _email_settings_file(year: FiscalYear) -> Path:
+    """The file whose [email] table is used: report.toml's, else organization.toml's."""
+    from reportgen.config import ORGANIZATION_FILE, REPORT_FILE
+
+    own = year.config.root / REPORT_FILE
+    shared = year.config.root.parent / ORGANIZATION_FILE
+    has_email = "[email]" in own.read_text("utf-8", "replace")
+    return own if has_email or not shared.is_file() else shared
+
+
+def _donor_cell(year: FiscalYear, index: int, column: str) -> Location:
+    """Where donor ``index`` (in file order) is written: its cell, else its row."""
+    from reportgen.readers import read_report
+
+    table = read_report(year.config.root, Diagnostics()).tables.get("donors")
+    if table is None:
+        return Location(year.config.root / "data")
+    rows = [r for r in table.rows if any(str(c.value or "").strip() for c in r.cells.values())]
+    if len(rows) != len(year.donors) or index >= len(rows):
+        return Location(table.path)
+    cell = rows[index].cells.get(column)
+    return cell.location if cell is not None else rows[index].location
+
+
 def _plan(year: FiscalYear, folder: Path, options: Options, ui: Ui) -> list[Planned]:
     """Each donor's fate, from the row, the letter on disk and the send log."""
     from reportgen.letters import donor_slugs, letter_language
 
-    histories, unreadable = sendlog.read(folder / sendlog.LOG_NAME)
-    if unreadable:  # a crash mid-line, or an edit by hand: those lines say nothing
-        ui.say(f"warning: {unreadable} unreadable line(s) of {sendlog.LOG_NAME} skipped")
+    histories = _histories(year, folder, ui)
     plan = []
     for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True):
         letter = folder / f"{slug}.pdf"
@@ -226,6 +315,32 @@ def _plan(year: FiscalYear, folder: Path, options: Options, ui: Ui) -> list[Plan
                 state = CHANGED
         plan.append(_with(item, state, sha256=sha))
     return plan
+
+
+def _histories(year: FiscalYear, folder: Path, ui: Ui) -> sendlog.Histories:
+    """What the send log says of each donor (and an older log under the output
+    folder, from before logs moved to the report set); torn lines are warned of."""
+    log_path = sendlog.location(year.config.root)
+    older = folder / sendlog.LEGACY_NAME
+    histories = sendlog.read([(older, True), (log_path, False)])
+    ui.say(f"send log: {log_path}")
+    if older.is_file():  # (read above: not a link)
+        ui.say(f"  also read: {older} (the log of an earlier reportgen)")
+    ui.warn([Diagnostic(Severity.WARNING, Location(t.path, t.line), (
+        "a torn or unreadable record of the send log (a crash while it was written, or an "
+        "edit by hand): counted as maybe sent for "
+        + (t.slug if t.slug is not None else "every donor not recorded as sent after it")
+    )) for t in histories.torn])  # fmt: skip
+    return histories
+
+
+def _adopt(record: sendlog.Log, folder: Path, ui: Ui) -> None:
+    """Copy an older log under the output folder into the report set's, once."""
+    older = folder / sendlog.LEGACY_NAME
+    own = sendlog.read([(record.path, False)])
+    copied = record.adopt(older, own)
+    if copied:
+        ui.say(f"copied {copied} record(s) of the earlier send log {older} into {record.path}")
 
 
 def _with(item: Planned, state: str, sha256: str = "", reason: str = "") -> Planned:
@@ -346,9 +461,13 @@ def _preview(
     pdf = _read_letter(item.letter)
     message = _message(year, item, settings, options, pdf)
     ui.say(f"--- message {number} of {total} ---")
-    for name, value in message.items():
-        if name.lower() not in ("mime-version", "content-type"):
-            ui.say(f"{name}: {value}")
+    wire = header_block(message).split("\r\n")
+    for line in wire:  # as they go to the server
+        ui.say(line)
+    for name in ("To", "Subject"):  # and readable, where the wire form is encoded
+        readable = f"{name}: {message[name]}"
+        if readable not in wire:
+            ui.say(f"(reads: {readable})")
     text = message.get_body(("plain",))
     ui.say("")
     ui.say(text.get_content().rstrip("\n") if text is not None else "")
@@ -523,9 +642,6 @@ class _NoLog:
     def append(self, entries: Iterable[sendlog.Entry]) -> None:
         pass
 
-    def close(self) -> None:
-        pass
-
 
 def _deliver(
     year: FiscalYear,
@@ -533,12 +649,11 @@ def _deliver(
     settings: EmailSettings,
     password: str | None,
     options: Options,
-    log_path: Path,
+    record: sendlog.Log | _NoLog,
     ui: Ui,
     outcome: Outcome,
 ) -> None:
     server = _Server(settings, password, options.timeout)
-    record: sendlog.Log | _NoLog = _NoLog() if options.to else sendlog.Log(log_path)
     pace, interrupts = _Pace(options.rate), _Interrupts()
     ui.start("sending", len(todo))
     done = 0
@@ -559,7 +674,6 @@ def _deliver(
     finally:
         ui.finish()
         server.close()
-        record.close()
 
 
 def _one(
