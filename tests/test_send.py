@@ -898,7 +898,18 @@ def test_a_send_from_another_folder_does_not_send_again(case: Case, tmp_path: Pa
     assert case.servers.plain.received == [], again.stdout
     assert "0 sent, 5 already sent before" in again.stdout
     assert f"send log: {case.log_path}" in again.stdout
-    assert not list(tmp_path.rglob("send-log.jsonl"))  # nothing under either output
+    # The contract's place beside the letters holds a copy of what was sent
+    # (one JSON object a line, the contract's fields), which decides nothing.
+    copy = first / "output" / "fy2024" / "donors" / "send-log.jsonl"
+    assert copy.read_bytes().splitlines() == case.log_path.read_bytes().splitlines()
+    records = [json.loads(line) for line in copy.read_text("utf-8").splitlines()]
+    assert {r["email"] for r in records if r["status"] == "sent"} == set(ADDRESS.values())
+    for record in records:
+        assert {"id", "email", "message_id", "sha256", "status", "time"} <= set(record)
+    assert not (second / "output" / "fy2024" / "donors" / "send-log.jsonl").exists()
+    third = _cli_send(case, cwd=first)  # the copy is not adopted as an older log
+    assert "copied" not in third.stdout and case.servers.plain.received == []
+    assert copy.read_bytes().splitlines() == case.log_path.read_bytes().splitlines()
 
 
 def test_a_symlinked_send_log_is_refused(case: Case, tmp_path: Path) -> None:

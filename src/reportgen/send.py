@@ -160,7 +160,11 @@ def send_built(year_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
     _check_headers(year, settings)
     folder = out / output_name(year_dir) / "donors"
     # A real send holds the log (locked) from before it reads it to its end.
-    record = sendlog.Log(sendlog.location(year_dir)) if options.send and not options.to else None
+    record = (
+        sendlog.Log(sendlog.location(year_dir), copy=folder / sendlog.LEGACY_NAME)
+        if options.send and not options.to
+        else None
+    )
     try:
         if record is not None:
             _adopt(record, folder, ui)

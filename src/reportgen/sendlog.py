@@ -198,8 +198,8 @@ def scan(data: bytes, path: Path, into: Histories, legacy: bool = False) -> None
 
 
 def _line(line: bytes, number: int, path: Path, into: Histories, legacy: bool) -> None:
-    if not line.strip():
-        return
+    if not line.strip() or (legacy and _is_copy(line)):
+        return  # a checked line in an older log's place: the copy of the log (Log.copy)
     if (entry := _parse(line, legacy)) is not None:
         into.add(entry)
         return
@@ -258,6 +258,17 @@ def _parse(line: bytes, legacy: bool) -> Entry | None:
                  **{k: v for k, v in text.items() if k in known})  # fmt: skip
 
 
+def _is_copy(line: bytes) -> bool:
+    try:
+        data = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if not isinstance(data, dict) or "check" not in data:
+        return False
+    check = data.pop("check")
+    return bool(check == _checksum(data))
+
+
 def _checksum(values: dict[str, object]) -> str:
     canonical = json.dumps(values, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
@@ -289,8 +300,9 @@ class Log:
     write of an earlier run was cut off, so that the next record starts a line.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, copy: Path | None = None) -> None:
         self.path = path
+        self.copy = copy  # the contract's place, beside the letters: a copy, never trusted
         self._created = False
         folder_flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
         try:
@@ -349,9 +361,33 @@ class Log:
         os.fsync(self._descriptor)
 
     def append(self, entries: Iterable[Entry]) -> None:
-        """Write each record whole and have it on disk before the next."""
+        """Write each record whole and have it on disk before the next; then
+        the same line to the copy beside the letters."""
         for entry in entries:
-            self._write(record_line(entry))
+            line = record_line(entry)
+            self._write(line)
+            self._write_copy(line)
+
+    def _write_copy(self, line: bytes) -> None:
+        """``output/<year>/donors/send-log.jsonl``, where the contract of
+        version 2 puts the log: kept for readers of that place. It is never
+        what decides a send (a build may replace it; ``adopt`` skips it as
+        the copy it is); one that cannot be written, or is a link, is left."""
+        if self.copy is None or not self.copy.parent.is_dir():
+            return
+        flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            descriptor = os.open(self.copy, flags | os.O_NONBLOCK, 0o644)
+        except OSError:
+            self.copy = None
+            return
+        try:
+            size = os.fstat(descriptor).st_size
+            if stat.S_ISREG(os.fstat(descriptor).st_mode):
+                ended = not size or os.pread(descriptor, 1, size - 1) == b"\n"
+                os.write(descriptor, line if ended else b"\n" + line)
+        finally:
+            os.close(descriptor)
 
     def adopt(self, older: Path, histories: Histories) -> int:
         """Copy what the older log ``older`` says into this one, once; how many
@@ -359,6 +395,9 @@ class Log:
         data = read_bytes(older)
         if not data:
             return 0
+        mine = read_bytes(self.path) or b""
+        if set(data.splitlines(keepends=True)) <= set(mine.splitlines(keepends=True)):
+            return 0  # the copy this log writes beside the letters: nothing new in it
         digest = hashlib.sha256(data).hexdigest()
         if digest in histories.imported:
             return 0
