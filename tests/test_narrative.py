@@ -223,8 +223,16 @@ def test_a_key_given_twice_is_an_error(root: Path, text: str, expected: str) -> 
             "narrative/a.md:1: this line is meant to open front matter ('editions:' follows) but "
             "is not '---'",
         ),
+        (
+            "---\ntitle: Notes\n---\n\nvisibility: internal\n\n# Secret\n",
+            "narrative/a.md:5: 'visibility:' comes after the front matter's closing '---' (line 3)",
+        ),
+        (
+            "---\ntitle: Notes\n---\n---\neditions: [handout]\n---\n# Secret\n",
+            "narrative/a.md:4: 'editions:' comes after the front matter's closing '---' (line 3)",
+        ),
     ],
-    ids=["no fences", "misspelt, no fences", "four hyphens", "dashes"],
+    ids=["no fences", "misspelt, no fences", "four hyphens", "dashes", "after", "second block"],
 )
 def test_front_matter_without_its_fences_is_an_error(root: Path, text: str, expected: str) -> None:
     path = write(root, "a.md", text)
@@ -593,3 +601,36 @@ def test_language_suffix_reaches_the_section(root: Path) -> None:
     section, _ = render(root, "02-overview.ja.md", "# 概要\n\n本文。\n")
     assert section is not None
     assert (section.slug, section.language, section.title) == ("overview", "ja", "概要")
+
+
+def test_front_matter_errors_fail_the_build_at_their_lines(sample_set: Path) -> None:
+    """The CLI as a user runs it: every front matter problem at once, each at
+    its line, exit 2, no traceback, nothing written (so no internal text
+    anywhere)."""
+    import subprocess
+    import sys
+
+    narrative = sample_set / "fy2012/narrative"
+    secret = "ZQXFRONTSECRET"
+    (narrative / "07-twice.en.md").write_text(
+        f"---\nvisibility: internal\nvisibility: public\n---\n# {secret}\n", "utf-8"
+    )
+    (narrative / "08-bare.en.md").write_text(f"\n\nvisibility: internal\n\n# {secret}\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", "reports/fy2012", "--out", "out"],
+        cwd=sample_set.parent, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert (
+        "reports/fy2012/narrative/07-twice.en.md:3: front matter: 'visibility' is given twice "
+        "(lines 2, 3): keep one" in lines
+    )
+    assert any(
+        line.startswith("reports/fy2012/narrative/08-bare.en.md:3: 'visibility:' looks like "
+                        "front matter, but there is no '---' line above it")
+        for line in lines
+    ), lines  # fmt: skip
+    assert not (sample_set.parent / "out").exists()
+    assert secret not in done.stdout + done.stderr

@@ -126,7 +126,7 @@ def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
         return None
     first = opening + 2  # the file's line of the front matter's first key
     front = _parse_front("\n".join(lines[opening + 1 : end]), first, path, diags)
-    if front is None:
+    if front is None or not _nothing_after(lines, end, path, diags):
         return None
     body = "\n".join(lines[end + 1 :])
     return RawNarrative(path, front, first, body, end + 2)
@@ -189,6 +189,26 @@ def _no_front_matter(lines: list[str], opening: int | None, path: Path, diags: D
         f"'{key}:' looks like front matter, but there is no '---' line above it: put the "
         "front matter between two lines of '---' at the top of the file (if it is meant "
         "as text, start the file with something else)",
+    )
+    return False
+
+
+def _nothing_after(lines: list[str], end: int, path: Path, diags: Diagnostics) -> bool:
+    """False (with an error) when a front matter key follows the closing
+    '---' (line ``end``, 0-based), directly or in a second block: it would be
+    printed as text, deciding nothing."""
+    after = [i for i in range(end + 1, len(lines)) if _bare(lines[i])][:2]
+    if not after:
+        return True
+    key = _front_key(lines[after[0]])
+    if key is None and len(after) == 2 and _FENCE_LIKE.fullmatch(_bare(lines[after[0]])):
+        key = _front_key(lines[after[1]])
+    if key is None:
+        return True
+    diags.error(
+        Location(path, after[0] + 1),
+        f"'{key}:' comes after the front matter's closing '---' (line {end + 1}), where it "
+        "would be printed as text: put every key between the first two '---' lines",
     )
     return False
 
