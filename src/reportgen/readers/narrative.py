@@ -3,9 +3,14 @@ Word documents in ``readers.word``; each file goes to the reader its extension
 picks (``READERS``), and both end as the same ``RawNarrative``.
 
 Files are taken in file-name order. The optional YAML front matter between
-``---`` lines is parsed here (a syntax error is a located diagnostic); the body
-is handed on as text together with the line it starts on, so that later
-diagnostics point at the right line of the file. A file that is too large, or
+``---`` lines is parsed here; it decides who sees the file, so it is found
+after blank lines, white space, invisible marks and any line ending, and what
+cannot be taken for sure as front matter is a located error that leaves the
+file unread, never a public file: a YAML error, a key given twice (PyYAML
+would keep the last), a first line that looks like a front matter key
+without the '---' lines around it, or such a line after the closing '---'.
+The body is handed on as text together with the line it starts on, so that
+later diagnostics point at the right line of the file. A file that is too large, or
 holds a character that is not text (see ``plaintext``), is refused here, line
 by line.
 """
