@@ -55,6 +55,11 @@ CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 # Parts mammoth reads beside the main one, by these names when no relationship
 # of the main part names them (mammoth.docx._find_part_path's fallback).
 _MAMMOTH_FALLBACKS = ("word/footnotes.xml", "word/endnotes.xml", "word/comments.xml")
+# Parts the main part refers to that hold formatting, never text of the
+# document (mammoth reads styles and numbering as such): not scanned for
+# fields, which saves parsing a megabyte of styles per document.
+_FORMATTING = frozenset({"styles", "stylesWithEffects", "numbering", "settings", "webSettings",
+                         "fontTable", "theme"})  # fmt: skip
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -335,9 +340,10 @@ def _content_type(archive: zipfile.ZipFile, name: str) -> str | None:
 
 
 def _related_parts(archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]:
-    """(what it is, part name) of every XML part the main part refers to, and
-    of those they refer to (a footnote's own parts), and the parts mammoth
-    reads by their usual names: where a field can sit besides the body."""
+    """(what it is, part name) of every XML part the main part refers to but
+    its formatting, and of those they refer to (a footnote's own parts), and
+    the parts mammoth reads by their usual names: where a field can sit
+    besides the body."""
     names = set(archive.namelist())
     found: dict[str, str] = {}
     todo = deque([main])
@@ -345,6 +351,8 @@ def _related_parts(archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]
         for rel in _relationships(archive, todo.popleft()):
             target = rel.target
             if not target or target == main or target in found or target not in names:
+                continue
+            if rel.kind in _FORMATTING:
                 continue
             if _is_xml(archive, target):
                 found[target] = rel.kind
