@@ -7,7 +7,12 @@ it is found whatever form it takes: every internal row carries a token of its
 own (``LEAK`` + salt + number) in each free-text cell and in its names, titles
 and categories that no public row shares; its money and counts lie in ranges
 no public figure can reach. Donors carry ``DONR`` tokens, public rows ``PUBL``
-tokens (to prove the checks see the cells they search).
+tokens (to prove the checks see the cells they search). Every row has a
+column reportgen does not know (``staff_comment``): a public row's carries a
+``PRIV`` token, which no output may hold (no page shows such a column, and
+the annual report never attaches it). An internal narrative file's front
+matter may follow blank lines, white space or a byte-order mark, and its
+lines may end in LF, CR LF or CR.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ class Row:
     internal: bool
     marker: str  # LEAK... for internal rows, PUBL... for public ones
     figures: tuple[str, ...] = ()  # formatted numbers only this internal row has
+    private: str = ""  # PRIV...: a public row's token in a column reportgen does not know
 
     def cell(self, column: str) -> str:
         return dict(self.cells)[column]
@@ -118,6 +124,11 @@ class Folder:
     def internal_markers(self) -> tuple[str, ...]:
         rows = [r.marker for r in self.rows if r.internal]
         return (*rows, *(n.marker for n in self.narratives if n.internal))
+
+    @property
+    def private_markers(self) -> tuple[str, ...]:
+        """Tokens in columns reportgen does not know: in no output at all."""
+        return tuple(r.private for r in self.rows if r.private)
 
     @property
     def internal_figures(self) -> tuple[str, ...]:
@@ -217,7 +228,9 @@ def _rows(draw: st.DrawFn, table: str, token: _Tokens) -> list[Row]:
             public_categories.append(cells["category"])
         if not internal and "target_type" in cells:
             public_categories.append(cells["target_type"])
-        rows.append(Row(table, tuple(cells.items()), internal, marker, figures))
+        private = "" if internal else token("PRIV")
+        cells["staff_comment"] = f"{marker} {draw(WORDS)}" if internal else private
+        rows.append(Row(table, tuple(cells.items()), internal, marker, figures, private))
     return rows
 
 
@@ -285,7 +298,10 @@ def _internal_narrative(draw: st.DrawFn, token: _Tokens, number: int) -> Narrati
         f"| Case | Cost |\n|---|---:|\n| {marker} | 12 |\n"
     )
     name = f"{number:02d}-{marker.lower()}.md"  # the file name is internal too
-    return Narrative(name, f"---\n{front}---\n{body}", marker, True, editions)
+    lead = draw(st.sampled_from(["", "\n", "\n\n", " \n\t\n", "\ufeff\n"]))
+    ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    text = f"{lead}---\n{front}---\n{body}".replace("\n", ending)
+    return Narrative(name, text, marker, True, editions)
 
 
 @st.composite

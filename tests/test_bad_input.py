@@ -207,7 +207,8 @@ WARNINGS: list[tuple[str, Mutation, str]] = [
         "unknown column",
         lambda y: replace(data(y, "people.csv"), "group,visibility", "group,visibility,phone"),
         "reports/fy2012/data/people.csv:1: warning: unknown column 'phone' is kept as an "
-        "extra field",
+        "extra field, neither shown nor attached to the PDF (only a theme's templates can use "
+        "it)",
     ),
     (
         "an empty optional table",

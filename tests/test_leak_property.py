@@ -247,7 +247,8 @@ def assert_allowed_pdf_objects(path: Path) -> dict[str, bytes]:
 
 def assert_public_attachments(folder: Folder, attachments: dict[str, bytes]) -> None:
     """The annual report attaches exactly the public rows of each table that
-    has any, as CSV: parsed and compared cell by cell."""
+    has any, as CSV with the table's declared columns: parsed and compared
+    cell by cell."""
     expected = {f"{t}.csv" for t in TABLES if any(not r.internal for r in folder.table(t))}
     assert set(attachments) == expected
     for table in TABLES:
@@ -255,8 +256,9 @@ def assert_public_attachments(folder: Folder, attachments: dict[str, bytes]) -> 
         if not public:
             continue
         rows = list(csv.DictReader(io.StringIO(attachments[f"{table}.csv"].decode("utf-8"))))
-        assert rows and list(rows[0])[: len(SCHEMA[table].names)] == list(SCHEMA[table].names)
-        columns = [c for c in public[0] if c != "visibility"]
+        # The declared columns and nothing else: never x_note, never staff_comment.
+        assert rows and list(rows[0]) == list(SCHEMA[table].names), table
+        columns = [c for c in public[0] if c != "visibility" and c in SCHEMA[table].names]
         got = sorted(tuple(row.get(c) or "" for c in columns) for row in rows)
         assert got == sorted(tuple(row[c] for c in columns) for row in public), table
 
@@ -274,6 +276,8 @@ def assert_honest(folder: Folder, year: Path, out: Path) -> None:
         drawn = [r.marker for r in folder.table(table) if r.internal]
         assert len(internal) == len(drawn), table
         assert all(any(m in row for row in internal) for m in drawn), table
+        extras = [value for r in getattr(model, table) for _, value in r.extra]
+        assert all(r.private in extras for r in folder.table(table) if r.private), table
     handout = public_text(out / "handout.pdf")
     for narrative in folder.narratives:
         if narrative.internal and "handout" in (narrative.editions or ("handout",)):
@@ -324,7 +328,7 @@ def _counted(number: int, noun: str) -> str:
 
 
 def assert_nothing_leaks(folder: Folder, out: Path) -> None:
-    internal = folder.internal_markers
+    internal = (*folder.internal_markers, *folder.private_markers)
     donors = {d.slug: d for d in folder.donors}
     every_donor = [d.marker for d in folder.donors]
     problems: list[str] = []
@@ -340,7 +344,7 @@ def assert_nothing_leaks(folder: Folder, out: Path) -> None:
         problems += markers_in(surfaces, [*internal, *others])
         problems += figures_in(surfaces, folder.internal_figures, {donor.amount})
     handout = pdf_surfaces(out / "handout.pdf")  # members see internal rows, never donors
-    problems += markers_in(handout, every_donor)
+    problems += markers_in(handout, [*every_donor, *folder.private_markers])
     assert not problems, "\n".join(problems)
 
 

@@ -1,7 +1,11 @@
 """Nothing internal leaks: a marker in every column of internal rows of every
-table, in an internal narrative file and in a donor's row; every edition is
-built, and the marker must be absent from every public output (text, raw
-streams, metadata, chart SVGs) and present where it belongs."""
+table, in internal narrative files (one whose front matter follows blank
+lines, one with old Mac line endings), in columns of a public row that
+reportgen does not know and in a donor's row; every edition is built, and the
+marker must be absent from every public output (text, raw streams,
+attachments, metadata, chart SVGs) and present where it belongs. The tables
+attached to the annual report hold only their declared columns, and no cell a
+spreadsheet would evaluate."""
 
 from __future__ import annotations
 
@@ -46,6 +50,18 @@ INTERNAL_ROWS = {
 EXPENSE = {
     "kind": "expense", "category": f"{MARKER} expense", "amount": "6666666",
     "function": "program", "note": f"{MARKER} note", "visibility": "internal",
+}  # fmt: skip
+# A public row with columns reportgen does not know (never attached) and
+# cells a spreadsheet would take for formulas (attached, neutralised).
+PUBLIC_PERSON = {
+    "name": "Formula Tester", "role": '=HYPERLINK("https://example.org/x","Open")',
+    "group": "board", "visibility": "public", "home_phone": f"+81 {MARKER} phone",
+    "staff_comment": f"{MARKER} comment", "auditor_note": f"@{MARKER} note",
+}  # fmt: skip
+FORMULA_ACTIVITY = {
+    "date": "2013-03-06", "title": "-2+3 Cell test", "category": "Event",
+    "location": "@SUM(1+1)", "description": "\t=1+1", "participants": "5",
+    "visibility": "public",
 }  # fmt: skip
 DONOR = {
     "id": "D-LEAK", "name": f"{MARKER} donor", "salutation": f"Dear {MARKER}",
@@ -103,8 +119,16 @@ def leaky(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) ->
                 _append(year / "data" / f"{spec.name}.csv", [_internal_row(spec)])
         _append(year / "data/finances.csv", [EXPENSE])
         _append(year / "data/donors.csv", [DONOR])
+        _append(year / "data/people.csv", [PUBLIC_PERSON])
+        _append(year / "data/activities.csv", [FORMULA_ACTIVITY])
         (year / "narrative/06-secret.md").write_text(
             f"---\nvisibility: internal\n---\n# {MARKER} heading\n\n{MARKER} body text.\n"
+        )
+        (year / "narrative/07-blank-first.md").write_text(
+            f"\n\n---\nvisibility: internal\n---\n# {MARKER} after blank lines\n\n{MARKER} b.\n"
+        )
+        (year / "narrative/08-old-mac.md").write_bytes(
+            f"---\rvisibility: internal\r---\r# {MARKER} old Mac\r\r{MARKER} text.\r".encode()
         )
         build(year, root / "out")
 
@@ -158,3 +182,51 @@ def test_a_donor_row_reaches_only_its_own_letter(leaky: Path) -> None:
     handout = ParsedPdf(leaky / "en/handout.pdf")
     assert f"{MARKER} donor" not in handout.all_text()
     assert "4,242" not in handout.all_text()
+
+
+def test_the_internal_narratives_are_in_the_handout_only_once_read(leaky: Path) -> None:
+    text = ParsedPdf(leaky / "en/handout.pdf").all_text()
+    assert f"{MARKER} after blank lines" in text and f"{MARKER} old Mac" in text
+
+
+def _attached(path: Path) -> dict[str, list[dict[str, str]]]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+    return {
+        name: list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        for name, data in files.items()
+    }
+
+
+def test_attached_tables_hold_declared_columns_and_no_formula(leaky: Path) -> None:
+    from reportgen.editions import is_translation
+
+    for language in ("en", "ja"):
+        attached = _attached(leaky / language / "annual-report.pdf")
+        assert {"people.csv", "activities.csv"} <= set(attached)
+        for name, rows in attached.items():
+            spec = TABLES[name.removesuffix(".csv")]
+            header = list(rows[0])
+            unknown = [c for c in header if c not in spec.names
+                       and not is_translation(c, set(spec.names))]  # fmt: skip
+            assert unknown == [], name
+            for row in rows:
+                for column, cell in row.items():
+                    assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), (name, column)
+                    assert MARKER not in cell, (name, column)
+        person = next(r for r in attached["people.csv"] if r["name"] == "Formula Tester")
+        assert person["role"] == '\'=HYPERLINK("https://example.org/x","Open")'
+        activity = next(r for r in attached["activities.csv"] if r["date"] == "2013-03-06")
+        assert activity["title"] == "'-2+3 Cell test"
+        assert activity["location"] == "'@SUM(1+1)"
+        assert activity["description"] == "'=1+1"  # read without its tab, then neutralised
+        assert activity["participants"] == "5"
+
+
+def test_unknown_columns_reach_no_page(leaky: Path) -> None:
+    """The public person is shown, without the columns reportgen does not know."""
+    text = ParsedPdf(leaky / "en/annual-report.pdf").all_text()
+    assert "Formula Tester" in text
+    assert MARKER not in text

@@ -148,6 +148,107 @@ def test_unclosed_front_matter(root: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "front_line", "body_line"),
+    [
+        ("\n\n---\nvisibility: internal\n---\n# Secret\n", 4, 6),  # blank lines
+        (" \n\t\n---\nvisibility: internal\n---\n# Secret\n", 4, 6),  # white space only
+        ("\ufeff\n\u200b---\nvisibility: internal\n---\n# Secret\n", 3, 5),  # invisible marks
+        ("---\rvisibility: internal\r---\r# Secret\r", 2, 4),  # old Mac line endings
+        ("\r\n---\r\nvisibility: internal\r\n---\r\n# Secret\r\n", 3, 5),
+    ],
+    ids=["blank lines", "white space", "BOM and zero-width space", "CR", "CRLF"],
+)
+def test_front_matter_after_leading_blank_lines_is_front_matter(
+    root: Path, text: str, front_line: int, body_line: int
+) -> None:
+    path = write(root, "a.md", b"\xef\xbb\xbf" + text.encode())
+    diags = Diagnostics()
+    raw = read_narrative(path, diags)
+    assert list(diags) == []
+    assert raw is not None and raw.front == {"visibility": "internal"}
+    assert (raw.front_line, raw.body_line, raw.body) == (front_line, body_line, "# Secret\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "---\nvisibility: internal\ntitle: Notes\nvisibility: public\n---\n# S\n",
+            "narrative/a.md:4: front matter: 'visibility' is given twice (lines 2, 4): keep one",
+        ),
+        (
+            "\n---\nVisibility: internal\nvisibility : public\n---\n# S\n",
+            "narrative/a.md:4: front matter: 'visibility' is given twice (lines 3, 4): keep one",
+        ),
+        (
+            "---\nbase: &b {visibility: public}\n<<: *b\nvisibility: internal\n---\n# S\n",
+            "narrative/a.md:4: front matter: 'visibility' is given twice (lines 2, 4): keep one",
+        ),
+        (
+            "---\ntitle: A\neditions: [handout]\ntitle: B\ntitle: C\n---\n# S\n",
+            "narrative/a.md:5: front matter: 'title' is given 3 times (lines 2, 4, 5): keep one",
+        ),
+    ],
+    ids=["visibility twice", "differing in case", "merged in", "any key"],
+)
+def test_a_key_given_twice_is_an_error(root: Path, text: str, expected: str) -> None:
+    """PyYAML keeps the last of two equal keys; the front matter is not read."""
+    path = write(root, "a.md", text)
+    diags = Diagnostics()
+    assert read_narrative(path, diags) is None
+    assert shown(diags, root) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "\nvisibility: internal\n\n# Secret\n",
+            "narrative/a.md:2: 'visibility:' looks like front matter, but there is no '---' line "
+            "above it",
+        ),
+        (
+            "Visiblity: internal\n---\n# Secret\n",
+            "narrative/a.md:1: 'visiblity:' looks like front matter, but there is no '---' line "
+            "above it",
+        ),
+        (
+            "----\nvisibility: internal\n----\n# Secret\n",
+            "narrative/a.md:1: this line is meant to open front matter ('visibility:' follows) "
+            "but is not '---'",
+        ),
+        (
+            "\u2014\u2014\u2014\n\neditions: [handout]\n---\n# Secret\n",
+            "narrative/a.md:1: this line is meant to open front matter ('editions:' follows) but "
+            "is not '---'",
+        ),
+        (
+            "---\ntitle: Notes\n---\n\nvisibility: internal\n\n# Secret\n",
+            "narrative/a.md:5: 'visibility:' comes after the front matter's closing '---' (line 3)",
+        ),
+        (
+            "---\ntitle: Notes\n---\n---\neditions: [handout]\n---\n# Secret\n",
+            "narrative/a.md:4: 'editions:' comes after the front matter's closing '---' (line 3)",
+        ),
+    ],
+    ids=["no fences", "misspelt, no fences", "four hyphens", "dashes", "after", "second block"],
+)
+def test_front_matter_without_its_fences_is_an_error(root: Path, text: str, expected: str) -> None:
+    path = write(root, "a.md", text)
+    diags = Diagnostics()
+    assert read_narrative(path, diags) is None
+    lines = shown(diags, root)
+    assert len(lines) == 1 and lines[0].startswith(expected), lines
+
+
+def test_text_that_only_starts_like_a_key_is_text(root: Path) -> None:
+    path = write(root, "a.md", "Note: the figures are unaudited.\n\n---\n\nMore.\n")
+    diags = Diagnostics()
+    raw = read_narrative(path, diags)
+    assert list(diags) == [] and raw is not None and raw.front == {}
+
+
 def test_not_utf8_is_located(root: Path) -> None:
     path = write(root, "a.md", "# Title\n\nline\ncaf\xe9\n".encode("latin-1"))
     diags = Diagnostics()
@@ -500,3 +601,36 @@ def test_language_suffix_reaches_the_section(root: Path) -> None:
     section, _ = render(root, "02-overview.ja.md", "# 概要\n\n本文。\n")
     assert section is not None
     assert (section.slug, section.language, section.title) == ("overview", "ja", "概要")
+
+
+def test_front_matter_errors_fail_the_build_at_their_lines(sample_set: Path) -> None:
+    """The CLI as a user runs it: every front matter problem at once, each at
+    its line, exit 2, no traceback, nothing written (so no internal text
+    anywhere)."""
+    import subprocess
+    import sys
+
+    narrative = sample_set / "fy2012/narrative"
+    secret = "ZQXFRONTSECRET"
+    (narrative / "07-twice.en.md").write_text(
+        f"---\nvisibility: internal\nvisibility: public\n---\n# {secret}\n", "utf-8"
+    )
+    (narrative / "08-bare.en.md").write_text(f"\n\nvisibility: internal\n\n# {secret}\n", "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", "reports/fy2012", "--out", "out"],
+        cwd=sample_set.parent, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert (
+        "reports/fy2012/narrative/07-twice.en.md:3: front matter: 'visibility' is given twice "
+        "(lines 2, 3): keep one" in lines
+    )
+    assert any(
+        line.startswith("reports/fy2012/narrative/08-bare.en.md:3: 'visibility:' looks like "
+                        "front matter, but there is no '---' line above it")
+        for line in lines
+    ), lines  # fmt: skip
+    assert not (sample_set.parent / "out").exists()
+    assert secret not in done.stdout + done.stderr

@@ -150,7 +150,8 @@ def test_other_unknown_columns_stay_warnings(
     assert code == 0, lines
     assert (
         "reports/fy2012/data/people.csv:1: warning: unknown column 'published' is kept as an "
-        "extra field" in lines
+        "extra field, neither shown nor attached to the PDF (only a theme's templates can use "
+        "it)" in lines
     )
 
 

@@ -557,9 +557,11 @@ def test_unknown_column_is_a_warning_and_the_build_goes_on(tmp_path: Path) -> No
     assert year is not None
     assert shown(diags, tmp_path) == [
         "reports/fy2012/data/activities.csv:1: warning: unknown column 'catgory' is kept as an "
-        "extra field (did you mean 'category'?)",
+        "extra field (did you mean 'category'?), neither shown nor attached to the PDF (only a "
+        "theme's templates can use it)",
         "reports/fy2012/data/activities.csv:1: warning: unknown column 'photo' is kept as an "
-        "extra field",
+        "extra field, neither shown nor attached to the PDF (only a theme's templates can use "
+        "it)",
     ]
     assert year.activities[0].extra == (("catgory", "x"), ("photo", "p.jpg"))
 

@@ -254,6 +254,65 @@ def _dtd(folder: Path) -> None:
     wordgen.rewrite(path, parts)
 
 
+def _dtd_after_a_comment(folder: Path) -> None:
+    """A DTD after a comment of 5 KB (past any first few bytes a reader might
+    look at), whose entity puts the secret into the body."""
+    doc = wordgen.document("DTD", "Before ENTITYSPOT after")
+    path = wordgen.save(doc, folder / "03-bad.docx")
+    parts = wordgen.parts_of(path)
+    xml = parts["word/document.xml"].replace(b"ENTITYSPOT", b"&secret;")
+    parts["word/document.xml"] = wordgen.with_dtd(xml, padding=5000, text=SECRET)
+    wordgen.rewrite(path, parts)
+
+
+def _dtd_in_utf16_styles(folder: Path) -> None:
+    """A DTD in a part other than the body, in UTF-16: no byte of it reads
+    '<!DOCTYPE' in ASCII."""
+    path = wordgen.save(wordgen.document("DTD"), folder / "03-bad.docx")
+    parts = wordgen.parts_of(path)
+    xml = wordgen.with_dtd(parts["word/styles.xml"], padding=300, text=SECRET).decode()
+    parts["word/styles.xml"] = xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    wordgen.rewrite(path, parts)
+
+
+def _redirected_main_part(folder: Path) -> None:
+    """The main part moved to word/main.xml (so _rels/.rels says), with an
+    INCLUDETEXT field; word/document.xml is a harmless decoy."""
+    doc = wordgen.document("Redirected", "Our year.")
+    wordgen.add_field(doc, 'INCLUDETEXT "C:\\\\board\\\\minutes.docx"', "included")
+    path = wordgen.save(doc, folder / "03-bad.docx")
+    wordgen.move_main_part(path, "word/main.xml", wordgen.document("Decoy", "Nothing here."))
+
+
+def _field_in_a_footnote(folder: Path) -> None:
+    path = wordgen.save(wordgen.document("Notes", "Counted by hand."), folder / "03-bad.docx")
+    wordgen.add_footnote(path, "Counted by hand.", "FIELDSPOT")
+    parts = wordgen.parts_of(path)
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+        ' INCLUDEPICTURE "https://example.org/track.png" </w:instrText></w:r><w:r>'
+        '<w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r><w:r>'
+        '<w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    parts["word/footnotes.xml"] = parts["word/footnotes.xml"].replace(
+        b"<w:r><w:t>FIELDSPOT</w:t></w:r>", field.encode()
+    )
+    wordgen.rewrite(path, parts)
+
+
+def _two_main_parts(folder: Path) -> None:
+    path = wordgen.save(wordgen.document("Two"), folder / "03-bad.docx")
+    parts = wordgen.parts_of(path)
+    rels = parts["_rels/.rels"].decode()
+    second = (
+        '<Relationship Id="rIdTwo" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/other.xml"/></Relationships>'
+    )
+    parts["_rels/.rels"] = rels.replace("</Relationships>", second).encode()
+    parts["word/other.xml"] = parts["word/document.xml"]
+    wordgen.rewrite(path, parts)
+
+
 def _zip_bomb(folder: Path) -> None:
     path = wordgen.save(wordgen.document("Bomb"), folder / "03-bad.docx")
     wordgen.add_part(path, "word/media/padding.bin", b"\x00" * (80 * 2**20))
@@ -294,8 +353,39 @@ BAD = [
     (
         "dtd",
         _dtd,
-        "narrative/03-bad.docx: the document's part word/document.xml declares a DTD, which "
-        "Word never writes",
+        "narrative/03-bad.docx: the document's part word/document.xml declares a DTD (line 1), "
+        "which Word never writes",
+    ),
+    (
+        "dtd after a 5 KB comment",
+        _dtd_after_a_comment,
+        "narrative/03-bad.docx: the document's part word/document.xml declares a DTD (line 52), "
+        "which Word never writes",
+    ),
+    (
+        "dtd in another part, in UTF-16",
+        _dtd_in_utf16_styles,
+        "narrative/03-bad.docx: the document's part word/styles.xml declares a DTD (line 5), "
+        "which Word never writes",
+    ),
+    (
+        "a field in the main part _rels/.rels names",
+        _redirected_main_part,
+        "narrative/03-bad.docx:¶3: a INCLUDETEXT field brings in another file or program, "
+        "which is never done: select it and press Ctrl+Shift+F9 to keep its text, or delete it",
+    ),
+    (
+        "a field in a footnote",
+        _field_in_a_footnote,
+        "narrative/03-bad.docx:footnotes ¶3: a INCLUDEPICTURE field brings in another file or "
+        "program, which is never done: select it and press Ctrl+Shift+F9 to keep its text, or "
+        "delete it",
+    ),
+    (
+        "two main parts",
+        _two_main_parts,
+        "narrative/03-bad.docx: this is not a Word document (its _rels/.rels must name exactly "
+        "one main document part): save it from Word as 'Word Document (*.docx)'",
     ),
     (
         "zip bomb",
@@ -468,3 +558,31 @@ def test_an_internal_word_file_never_reaches_a_public_edition(built: Path) -> No
         assert SECRET not in ParsedPdf(built / public).all_text(), public
         assert "Notes for the board" not in ParsedPdf(built / public).all_text(), public
     assert SECRET not in (built / "annual-report.html").read_text("utf-8")
+
+
+def test_the_main_part_is_the_one_rels_names(uk: Path) -> None:
+    """Word reads the part _rels/.rels names; so does reportgen, and a decoy
+    word/document.xml is neither shown nor the part that is checked."""
+    doc = wordgen.document("The real title", "The real text.")
+    path = wordgen.save(doc, uk / "narrative/02-moved.docx")
+    wordgen.move_main_part(path, "word/body.xml", wordgen.document("Decoy", "Decoy text."))
+    title, html, lines = rendered(path, uk)
+    assert lines == []
+    assert title == "The real title" and "The real text." in html
+    assert "Decoy" not in html
+
+
+def test_a_dtd_late_in_a_part_fails_the_build_and_writes_nothing(uk: Path, tmp_path: Path) -> None:
+    _dtd_after_a_comment(uk / "narrative")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(uk), "--out", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "03-bad.docx: the document's part word/document.xml declares a DTD (line 52)" in (
+        done.stderr
+    )
+    assert not out.exists()
+    assert SECRET not in done.stdout + done.stderr

@@ -177,3 +177,40 @@ def encrypted_container() -> bytes:
         for n in ("Root Entry", "EncryptionInfo", "EncryptedPackage")
     )
     return header + names + b"\x00" * 1024
+
+
+def parts_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def with_dtd(xml: bytes, padding: int = 0, entity: str = "secret", text: str = "") -> bytes:
+    """A part with a DTD declaring ``entity`` as ``text``, after an XML comment
+    of ``padding`` bytes (spread over lines), as in a hand-made package."""
+    body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+    root = body.lstrip()[1:].split(None, 1)[0].rstrip(b">/")
+    comment = b"<!--" + b"\n".join([b"x" * 99] * (padding // 100)) + b"-->\n" if padding else b""
+    dtd = f'<!DOCTYPE {root.decode()} [<!ENTITY {entity} "{text}">]>\n'.encode()
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + comment + dtd + body
+
+
+def move_main_part(path: Path, name: str, decoy: DocumentObject | None = None) -> None:
+    """Make ``name`` the document's main part, as ``_rels/.rels`` and
+    [Content_Types].xml say (its own relationships moved beside it); with a
+    ``decoy``, word/document.xml holds that other document's body, which Word
+    never shows."""
+    parts = parts_of(path)
+    folder, _, base = name.rpartition("/")
+    parts[name] = parts.pop("word/document.xml")
+    rels = parts.pop("word/_rels/document.xml.rels")
+    parts[f"{folder}/_rels/{base}.rels"] = rels
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"word/document.xml", name.encode())
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"/word/document.xml", f"/{name}".encode()
+    )
+    if decoy is not None:
+        buffer = io.BytesIO()
+        decoy.save(buffer)
+        with zipfile.ZipFile(buffer) as other:
+            parts["word/document.xml"] = other.read("word/document.xml")
+    rewrite(path, parts)

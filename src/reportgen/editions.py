@@ -60,7 +60,7 @@ def is_public(name: str) -> bool:
     return EDITIONS[name].public
 
 
-def _is_translation(column: str, names: set[str]) -> bool:
+def is_translation(column: str, names: set[str]) -> bool:
     """``title_ko``, ``name_en-GB``: a column of the row in a language (any tag
     CLDR knows, as written), so not an extra column of its own."""
     from reportgen.languages import tag_problem
@@ -79,7 +79,7 @@ def translate(row: Any, language: str) -> Any:
         if extra.get(f"{f.name}_{language}") and isinstance(getattr(row, f.name), str | None)
     }
     names = {f.name for f in fields(row)}
-    kept = tuple((k, v) for k, v in row.extra if not _is_translation(k, names))
+    kept = tuple((k, v) for k, v in row.extra if not is_translation(k, names))
     if not changes and kept == row.extra:
         return row
     return replace(row, **changes, extra=kept)

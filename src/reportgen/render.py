@@ -260,31 +260,59 @@ def compose(
     return files
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+# its first character. The full-width forms too, which a spreadsheet set up
+# for Japanese may take for their ASCII twins.
+FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet evaluates: a single quote before a
+    text that starts (after spaces) like a formula. Numbers never come here,
+    so an amount of -5 stays the number it is."""
+    risky = text[:1] in FORMULA_START or text.lstrip(" ")[:1] in FORMULA_START
+    return "'" + text if risky else text
+
+
 def table_csv(name: str, rows: Sequence[object]) -> bytes:
-    """The rows of a (selected, so public) table as CSV: the contract's columns,
-    then the extra ones, for the full list a long table attaches to the PDF."""
+    """The rows of a (selected, so public) table as CSV, for the full list a
+    long table attaches to the PDF: the table's own columns (the contract's,
+    or those its declaration names) and their ``<column>_<tag>``
+    translations, never a column reportgen does not know (a ``home_phone`` or
+    ``staff_comment`` no page shows); each text cell ``spreadsheet_safe``."""
     import csv
     import io
     from dataclasses import fields
 
+    from reportgen.editions import is_translation
     from reportgen.schema import TABLES
 
     own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
     declared = name in TABLES and TABLES[name].row_type is not Record
     columns = list(TABLES[name].names) if declared else [*own, "visibility"]
-    extras = list(dict.fromkeys(key for row in rows for key, _ in getattr(row, "extra", ())))
+    known = set(columns)
+    translations = list(dict.fromkeys(
+        key for row in rows for key, _ in getattr(row, "extra", ()) if is_translation(key, known)
+    ))  # fmt: skip
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns + extras)
+    writer.writerow(columns + translations)
     for row in rows:
-        known = {f.name: getattr(row, f.name) for f in fields(row)}  # type: ignore[arg-type]
+        cells = {f.name: getattr(row, f.name) for f in fields(row)}  # type: ignore[arg-type]
         if isinstance(row, Record):
-            known.update(known.pop("values"))
-        extra = dict(known.pop("extra", ()))
-        values = [known.get(c) for c in columns] + [extra.get(c) for c in extras]
-        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v
-                         for v in values])  # fmt: skip
+            cells.update(cells.pop("values"))
+        extra = dict(cells.pop("extra", ()))
+        values = [cells.get(c) for c in columns] + [extra.get(c) for c in translations]
+        writer.writerow([_cell(v) for v in values])
     return out.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def render_edition(

@@ -179,7 +179,8 @@ def _validate_table(
             diags.warning(
                 table.header_location,
                 f"unknown column '{column_name}' is kept as an extra field"
-                + did_you_mean(column_name, known),
+                + did_you_mean(column_name, known)
+                + ", neither shown nor attached to the PDF (only a theme's templates can use it)",
             )
     if any(c.required and c.name not in table.columns for c in schema.columns):
         return ()

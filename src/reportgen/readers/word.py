@@ -3,14 +3,20 @@
 The package is judged before any parser sees it: its size, its zip archive
 (members, inflated sizes, ratio, as for workbooks), its kind (an encrypted or
 old binary document is an OLE container, not a zip; a macro-enabled one holds
-a VBA project) and its XML (no DTD). A scan of ``word/document.xml`` then finds
-what Word can pull in from outside (linked pictures, INCLUDE and DDE fields)
-and where each picture sits and how large Word draws it. mammoth turns Word's
-semantic structure into HTML, with each picture handed to a callback that
-checks it by its bytes through the gate's rules (20 MB, 60 megapixels, allowed
-kinds) and names it by its SHA-256; ``word_html`` writes that HTML as Markdown
-with every character of text escaped. From there on a Word document is a
-Markdown narrative like any other: same sanitising, same link rules, same model.
+a VBA project) and its XML: every part that is XML is read through by expat
+(the parser mammoth's minidom uses) and refused if it declares a DTD anywhere,
+so no entity of it can put text into the document. The document is then found
+the way Word (and mammoth) find it: the ``officeDocument`` relationship of
+``_rels/.rels``, whose part [Content_Types].xml must call a Word document;
+``word/document.xml`` is only a usual name. A scan of that main part, and of
+every part it refers to (notes, comments, headers, footers), finds what Word
+can pull in from outside (linked pictures, INCLUDE and DDE fields) and where
+each picture sits and how large Word draws it. mammoth turns Word's semantic
+structure into HTML, with each picture handed to a callback that checks it by
+its bytes through the gate's rules (20 MB, 60 megapixels, allowed kinds) and
+names it by its SHA-256; ``word_html`` writes that HTML as Markdown with every
+character of text escaped. From there on a Word document is a Markdown
+narrative like any other: same sanitising, same link rules, same model.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import zipfile
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +45,21 @@ MAX_DOCX_BYTES = 64 * 2**20  # pictures make a document large; its text never is
 MAX_XML_BYTES = 24 * 2**20
 MAX_PICTURES = 500
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of encrypted and .doc files
-_MAIN_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
+PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+# Parts mammoth reads beside the main one, by these names when no relationship
+# of the main part names them (mammoth.docx._find_part_path's fallback).
+_MAMMOTH_FALLBACKS = ("word/footnotes.xml", "word/endnotes.xml", "word/comments.xml")
+# Parts the main part refers to that hold formatting, never text of the
+# document (mammoth reads styles and numbering as such): not scanned for
+# fields, which saves parsing a megabyte of styles per document.
+_FORMATTING = frozenset({"styles", "stylesWithEffects", "numbering", "settings", "webSettings",
+                         "fontTable", "theme"})  # fmt: skip
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -144,73 +165,242 @@ def _ole_problem(path: Path) -> str:
 
 def _parts_problem(archive: zipfile.ZipFile) -> str | None:
     names = set(archive.namelist())
-    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-        return "this is not a Word document (no word/document.xml): save it from Word as .docx"
+    if "[Content_Types].xml" not in names:
+        return "this is not a Word document (no [Content_Types].xml): save it from Word as .docx"
     for info in archive.infolist():
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        if info.file_size > MAX_XML_BYTES:
-            return (
-                f"the document's part {info.filename} is {info.file_size / 2**20:,.0f} MB of "
-                f"XML; the limit is {MAX_XML_BYTES // 2**20} MB (split the document)"
-            )
-        with archive.open(info) as part:
-            head = part.read(4096)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            return f"the document's part {info.filename} declares a DTD, which Word never writes"
+        problem = _xml_problem(archive, info)
+        if problem is not None:
+            return problem
     types = archive.read("[Content_Types].xml")
     if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
-        return (
-            "the document holds macros (a .docm renamed .docx?), which are never read: in Word, "
-            "File > Save As 'Word Document (*.docx)'"
-        )
-    if _MAIN_TYPE not in types:
-        return "this is not a Word document: save it from Word as 'Word Document (*.docx)'"
+        return _MACROS
+    try:
+        _main_part(archive)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 
-def _scan(path: Path) -> _Scan:
-    """Pictures (place, size, linked or not) and fields of the document's body,
-    in document order, skipping what mammoth skips (``mc:Choice``)."""
+_MACROS = (
+    "the document holds macros (a .docm renamed .docx?), which are never read: in Word, "
+    "File > Save As 'Word Document (*.docx)'"
+)
+_NOT_WORD = "this is not a Word document: save it from Word as 'Word Document (*.docx)'"
+
+
+class _Declared(Exception):
+    """expat met a DTD (or an entity declaration, which only a DTD holds)."""
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether expat could read a part starting with ``head`` as XML: after a
+    byte-order mark and white space (in UTF-8 or UTF-16), a '<'. A part of
+    nothing but white space so far counts too: it is read to its end."""
+    squeezed = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe").lstrip()
+    return squeezed[:1] in (b"<", b"")
+
+
+def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """Why one member of the package is refused as XML, or ``None``: too large,
+    not well-formed, or declaring a DTD wherever it does (after a comment of
+    any length too). Members that are not XML (pictures) are judged elsewhere."""
+    from xml.parsers import expat
+
+    with archive.open(info) as part:
+        head = part.read(4096)
+    if info.is_dir() or (not head and info.file_size == 0) or not _looks_like_xml(head):
+        return None
+    if info.file_size > MAX_XML_BYTES:
+        return (
+            f"the document's part {info.filename} is {info.file_size / 2**20:,.0f} MB of "
+            f"XML; the limit is {MAX_XML_BYTES // 2**20} MB (split the document)"
+        )
+    parser = expat.ParserCreate()
+
+    def declared(*args: object) -> None:
+        raise _Declared
+
+    parser.StartDoctypeDeclHandler = declared
+    parser.EntityDeclHandler = declared
+    parser.UnparsedEntityDeclHandler = declared
+    try:
+        parser.Parse(archive.read(info), True)
+    except _Declared:
+        return (
+            f"the document's part {info.filename} declares a DTD (line "
+            f"{parser.CurrentLineNumber}), which Word never writes"
+        )
+    except expat.ExpatError as exc:
+        if info.filename.lower().endswith((".xml", ".rels")):
+            return (
+                f"cannot read the document (it is damaged): its part {info.filename} is not "
+                f"well-formed XML (line {exc.lineno}: {expat.errors.messages[exc.code]})"
+            )
+    return None
+
+
+def _parser() -> Any:
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> Any:
+    """A part as an lxml element (every part was checked by ``_xml_problem``)."""
+    from lxml import etree
+
+    try:
+        return etree.fromstring(archive.read(name), _parser())
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"{name} is not well-formed XML ({exc})") from None
+
+
+@dataclass(frozen=True)
+class _Relationship:
+    kind: str  # the last segment of its type: "officeDocument", "footnotes", "image"
+    type: str
+    target: str | None  # the part it names, as a member of the zip; None: outside
+    id: str
+
+
+def _rels_of(name: str) -> str:
+    """The relationships part of part ``name`` (``word/_rels/document.xml.rels``)."""
+    folder, _, base = name.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
+
+def _relationships(archive: zipfile.ZipFile, source: str | None) -> list[_Relationship]:
+    """The relationships of part ``source`` (``None``: of the package), their
+    targets resolved as mammoth resolves them: relative to the source's
+    folder, or from the root when they start with '/'."""
+    name = _rels_of(source) if source else "_rels/.rels"
+    if name not in archive.namelist():
+        return []
+    folder = source.rpartition("/")[0] if source else ""
+    found = []
+    for rel in _xml(archive, name).iter(PACKAGE_RELS):
+        kind = str(rel.get("Type") or "")
+        target = str(rel.get("Target") or "")
+        outside = rel.get("TargetMode") == "External"
+        found.append(_Relationship(
+            kind.rpartition("/")[2], kind, None if outside else _part_name(folder, target),
+            str(rel.get("Id")),
+        ))  # fmt: skip
+    return found
+
+
+def _part_name(folder: str, target: str) -> str:
+    """A relationship's target as the zip member it names; a target with '.'
+    or '..' segments, backslashes or escapes (which Word and mammoth would
+    resolve differently) names none ('')."""
+    joined = target if target.startswith("/") or not folder else f"{folder}/{target}"
+    joined = joined.lstrip("/")
+    segments = joined.split("/")
+    if any(s in ("", ".", "..") for s in segments) or "\\" in joined or "%" in joined:
+        return ""
+    return joined
+
+
+def _main_part(archive: zipfile.ZipFile) -> str:
+    """The document's main part, as Word finds it: the one ``officeDocument``
+    relationship of ``_rels/.rels``, naming a part of the package that
+    [Content_Types].xml calls a Word document. ValueError says why not."""
+    office = [r for r in _relationships(archive, None) if r.kind == "officeDocument"]
+    if len(office) != 1 or office[0].type != _OFFICE_DOCUMENT:
+        raise ValueError(
+            "this is not a Word document (its _rels/.rels must name exactly one main "
+            "document part): save it from Word as 'Word Document (*.docx)'"
+        )
+    name = office[0].target
+    if not name or name not in archive.namelist():
+        raise ValueError(
+            f"this is not a Word document (its main part {office[0].target or 'outside it'!r} "
+            "is missing): save it from Word as 'Word Document (*.docx)'"
+        )
+    kind = _content_type(archive, name)
+    if kind == _MACRO_TYPE:
+        raise ValueError(_MACROS)
+    if kind != _MAIN_TYPE:
+        raise ValueError(_NOT_WORD)
+    return name
+
+
+def _content_type(archive: zipfile.ZipFile, name: str) -> str | None:
+    """What [Content_Types].xml says part ``name`` is: its Override, else the
+    Default for its extension (both compared without case, as OPC says)."""
+    types = _xml(archive, "[Content_Types].xml")
+    for override in types.iter(f"{CONTENT_TYPES}Override"):
+        if str(override.get("PartName") or "").lower() == f"/{name}".lower():
+            return str(override.get("ContentType"))
+    extension = name.rpartition(".")[2].lower()
+    for default in types.iter(f"{CONTENT_TYPES}Default"):
+        if str(default.get("Extension") or "").lower() == extension:
+            return str(default.get("ContentType"))
+    return None
+
+
+def _related_parts(archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]:
+    """(what it is, part name) of every XML part the main part refers to but
+    its formatting, and of those they refer to (a footnote's own parts), and
+    the parts mammoth reads by their usual names: where a field can sit
+    besides the body."""
+    names = set(archive.namelist())
+    found: dict[str, str] = {}
+    todo = deque([main])
+    while todo:
+        for rel in _relationships(archive, todo.popleft()):
+            target = rel.target
+            if not target or target == main or target in found or target not in names:
+                continue
+            if rel.kind in _FORMATTING:
+                continue
+            if _is_xml(archive, target):
+                found[target] = rel.kind
+                todo.append(target)
+    for name in _MAMMOTH_FALLBACKS:
+        if name in names and name not in found and name != main:
+            found[name] = name.rpartition("/")[2].removesuffix(".xml")
+    return [(kind, name) for name, kind in found.items()]
+
+
+def _is_xml(archive: zipfile.ZipFile, name: str) -> bool:
+    with archive.open(name) as part:
+        return _looks_like_xml(part.read(4096))
+
+
+def _scan(path: Path) -> _Scan:
+    """Pictures (place, size, linked or not) and fields of the document's main
+    part, in document order, skipping what mammoth skips (``mc:Choice``); the
+    fields of every part it refers to as well ("footnotes ¶2")."""
     with zipfile.ZipFile(path) as archive:
-        try:
-            root = etree.fromstring(archive.read("word/document.xml"), parser)
-        except etree.XMLSyntaxError as exc:
-            raise ValueError(f"word/document.xml is not well-formed XML ({exc})") from None
-        external = _external_relationships(archive, parser)
+        main = _main_part(archive)
+        root = _xml(archive, main)
+        external = {r.id for r in _relationships(archive, main) if r.target is None}
+        related = [(kind, _xml(archive, name)) for kind, name in _related_parts(archive, main)]
     scan = _Scan()
-    count = 0
-    for paragraph in root.iter(f"{W}p"):
-        if any(a.tag == MC_CHOICE for a in paragraph.iterancestors()):
-            continue
-        count += 1
-        _scan_paragraph(paragraph, f"¶{count}", external, scan)
+    for label, part in [("", root), *related]:
+        count = 0
+        for paragraph in part.iter(f"{W}p"):
+            if any(a.tag == MC_CHOICE for a in paragraph.iterancestors()):
+                continue
+            count += 1
+            place = f"{label} ¶{count}".lstrip()
+            _scan_paragraph(paragraph, place, external if part is root else None, scan)
     return scan
 
 
-def _external_relationships(archive: zipfile.ZipFile, parser: Any) -> set[str]:
-    from lxml import etree
+def _scan_paragraph(paragraph: Any, place: str, external: set[str] | None, scan: _Scan) -> None:
+    """The paragraph's fields; its pictures too when ``external`` (the ids of
+    the main part's outside relationships) is given."""
 
-    name = "word/_rels/document.xml.rels"
-    if name not in archive.namelist():
-        return set()
-    try:
-        rels = etree.fromstring(archive.read(name), parser)
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"{name} is not well-formed XML ({exc})") from None
-    return {str(r.get("Id")) for r in rels if r.get("TargetMode") == "External"}
-
-
-def _scan_paragraph(paragraph: Any, place: str, external: set[str], scan: _Scan) -> None:
     def own(element: Any) -> bool:  # not inside a nested paragraph (a text box)
         return next(element.iterancestors(f"{W}p")) is paragraph and not any(
             a.tag == MC_CHOICE for a in element.iterancestors()
         )
 
     for element in paragraph.iter(f"{WP}inline", f"{WP}anchor", f"{V}imagedata"):
+        if external is None:
+            break
         if not own(element):
             continue
         if element.tag == f"{V}imagedata":
