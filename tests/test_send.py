@@ -611,6 +611,7 @@ def test_the_keyring_gives_the_password(case: Case, monkeypatch: pytest.MonkeyPa
         ({"subject": '"Hello {{nmae}}"'}, "unknown placeholder '{{nmae}}'"),
         ({"subject_ja": '"{{amont}} ありがとう"'}, "'subject_ja': unknown placeholder"),
         ({"hots": '"x"'}, "unknown key 'hots' in [email] (did you mean 'host'?)"),
+        ({"colour": '"x"'}, "warning: unknown key 'colour' in [email]"),
     ],
 )  # fmt: skip
 def test_bad_settings_exit_2_and_send_nothing(

@@ -86,34 +86,12 @@ def translate(row: Any, language: str) -> Any:
 
 
 def translate_config(config: ReportConfig, language: str) -> ReportConfig:
-    """Settings with their ``<key>_<language>`` translations applied."""
-    chosen = {key: text for key, lang, text in config.translations if lang == language}
-    if not chosen:
-        return config
-    organization = replace(
-        config.organization,
-        **{k.split(".")[1]: v for k, v in chosen.items() if k.startswith("organization.")},  # type: ignore[arg-type]
-    )
-    signatory = config.signatory
-    if signatory is not None:
-        signatory = replace(
-            signatory,
-            **{k.split(".")[1]: v for k, v in chosen.items() if k.startswith("signatory.")},  # type: ignore[arg-type]
-        )
-    cover = config.cover
-    if cover is not None:
-        cover = replace(
-            cover,
-            **{k.removeprefix("cover_image_"): v for k, v in chosen.items()
-               if k.startswith("cover_image_")},  # type: ignore[arg-type]
-        )  # fmt: skip
-    return replace(
-        config,
-        title=str(chosen.get("title", config.title)),
-        organization=organization,
-        signatory=signatory,
-        cover=cover,
-    )
+    """Settings with their ``<key>_<language>`` translations applied, each
+    where its declaration in ``reportgen.settings`` says it lives."""
+    from reportgen.settings import translate as translated
+
+    result: ReportConfig = translated(config, language)
+    return result
 
 
 def _translate_record(row: Record, language: str) -> Record:
