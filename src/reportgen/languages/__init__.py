@@ -402,10 +402,12 @@ def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
 
 
 def missing_words(tag: str, given: Iterable[str]) -> list[str]:
-    """The keys a tag without a built-in pack still needs from ``[labels.<tag>]``."""
-    if has_pack(tag):
-        return []
+    """The word keys that neither the packs of ``tag`` (its own, its parent's,
+    its base language's) nor ``given`` (its ``[labels.<tag>]``) hold: a
+    language is never filled in with English words without a word said."""
     have = set(given)
+    for found in packs_for(tag):
+        have.update(k for k, _ in found.words)
     return [k for k in word_keys() if k not in have]
 
 
