@@ -191,10 +191,10 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
             else:
                 diags.error(where, f"'{key}' must be a non-empty string")
     for key, (_, src) in merged.items():
-        if key == "email.password":
-            continue  # refused, with its own message, by _Checker.email
-        if key not in SETTINGS:
-            table, _, sub = key.rpartition(".")
+        table, _, sub = key.rpartition(".")
+        if key in SETTINGS and (refused := SETTINGS[key].refused) is not None:
+            diags.error(src.where(sub, table or None), refused)  # e.g. a password in a file
+        elif key not in SETTINGS:
             error, message = unknown(sub, table or None)
             (diags.error if error else diags.warning)(src.where(sub, table or None), message)
 
@@ -622,12 +622,6 @@ class _Checker:
 
         if not self.has("email"):
             return None
-        if "email.password" in self.merged:
-            self.diags.error(self.where("email.password"), (
-                "'password' does not belong in a file of the report folder: set the "
-                "environment variable REPORTGEN_SMTP_PASSWORD or store it in the system "
-                "keyring (see `reportgen send --help`), and delete this line"
-            ))  # fmt: skip
         host = self.string("email.host", required=True)
         if host is not None and not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", host):
             self.diags.error(self.where("email.host"), f"'host': {host!r} is not a host name")

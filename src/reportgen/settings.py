@@ -45,6 +45,7 @@ class Setting:
     example: str | None = None  # a TOML value for the starter ({label}, {start}...)
     starter: bool = True  # in `reportgen new`'s report.toml (commented unless required)
     open: bool = False  # a table whose keys are checked by its own reader
+    refused: str | None = None  # never accepted here: why, and what to do instead
 
     @property
     def table(self) -> str | None:
@@ -147,6 +148,10 @@ SETTINGS: dict[str, Setting] = {
            target="email.sender", example='"Your Organisation <you@example.org>"'),
         _s("email.reply_to", "string", "the address replies go to", editions=("send",),
            starter=False),
+        _s("email.password", "–", "never in a file", editions=("send",), starter=False, target=None,
+           refused="'password' does not belong in a file of the report folder: set the "
+           "environment variable REPORTGEN_SMTP_PASSWORD or store it in the system keyring "
+           "(see `reportgen send --help`), and delete this line"),
         _s("email.subject", "string", "the subject line (placeholders as in `role: letter`)",
            translatable=True, editions=("send",), example='"Thank you, {{{{name}}}}"'),
         _s("labels", "table", "your own words, `[labels.<tag>]` (see Words of your own)",
@@ -183,11 +188,15 @@ def keys_of(table: str | None) -> tuple[str, ...]:
 
 def unknown(name: str, table: str | None) -> tuple[bool, str]:
     """An unknown key's message and whether it is an error: a near miss of a
-    known key (``subtitel``) is a mistake that would lose what it says, so an
-    error; another key is a warning (version 1's rule)."""
+    known key (``subtitel``), or a translation of a key that does not
+    translate (``currency_ja``), is a mistake that would lose what it says,
+    so an error; another key is a warning (version 1's rule)."""
     known = keys_of(table)
-    hint = did_you_mean(name, known)
     where = f" in [{table}]" if table else ""
+    base, _, tag = name.rpartition("_")
+    if base in known and TAG.fullmatch(tag):
+        return True, f"unknown key '{name}'{where}: '{base}' does not translate"
+    hint = did_you_mean(name, known)
     return bool(hint), f"unknown key '{name}'{where}{hint}"
 
 
@@ -338,11 +347,14 @@ def _holds_text(hint: Any) -> bool:
 
 
 def model_default(setting: Setting) -> object:
-    """The default ``ReportConfig`` (or its part) gives the setting's target."""
-    from reportgen.model import ReportConfig, Theme
+    """The default the model's dataclass gives the setting's target."""
+    from reportgen.model import ReportConfig
 
-    owner: Any = {"theme": Theme}.get(setting.table or "", ReportConfig)
-    name = setting.name if setting.table else (setting.target or setting.key)
+    owner: Any = ReportConfig
+    *path, name = (setting.target or setting.key).split(".")
+    for part in path:
+        hint = get_type_hints(owner)[part]
+        owner = next(a for a in getattr(hint, "__args__", (hint,)) if is_dataclass(a))
     for f in fields(owner):
         if f.name == name:
             return f.default
@@ -396,6 +408,7 @@ def docs_table() -> str:
     for s in SETTINGS.values():
         key = f"`[{s.key}]`" if s.type == "table" else f"`{s.key}`"
         default = "required" if s.required else ("–" if s.default is None else _literal(s))
+        default = "refused" if s.refused else default
         where = "every" if s.editions == ALL else ", ".join(s.editions)
         lines.append(f"| {key} | {s.type} | {default} | {'yes' if s.translatable else ''} | "
                      f"{where} | {s.doc} |")  # fmt: skip
