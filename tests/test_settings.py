@@ -157,6 +157,16 @@ def test_translation_of_a_key_that_does_not_translate_is_an_error(tmp_path: Path
     assert lines[error.location.line - 1].startswith("currency_ja")
 
 
+def test_translation_into_a_language_the_report_does_not_build_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    config, diags = load(starter(tmp_path, 'title_fr = "Rapport annuel"'))
+    assert config is not None
+    assert [(d.severity, d.message) for d in diags] == [(Severity.WARNING, (
+        "unknown key 'title_fr': 'fr' is not a language of this report (language, languages)"
+    ))]  # fmt: skip
+
+
 def test_undeclared_setting_cannot_be_read(tmp_path: Path) -> None:
     values = settings.loads('title = "T"\nsubtitle = "S"\n')
     assert values.get("title") == "T"

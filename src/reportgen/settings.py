@@ -195,6 +195,9 @@ def unknown(name: str, table: str | None) -> tuple[bool, str]:
     where = f" in [{table}]" if table else ""
     base, _, tag = name.rpartition("_")
     if base in known and TAG.fullmatch(tag):
+        if SETTINGS[f"{table}.{base}" if table else base].translatable:
+            return False, (f"unknown key '{name}'{where}: '{tag}' is not a language of this "
+                           "report (language, languages)")  # fmt: skip
         return True, f"unknown key '{name}'{where}: '{base}' does not translate"
     hint = did_you_mean(name, known)
     return bool(hint), f"unknown key '{name}'{where}{hint}"

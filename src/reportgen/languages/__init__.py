@@ -8,9 +8,10 @@ every word key, ``ja.toml`` and ``ko.toml`` translate them, ``en-GB.toml``
 holds only what British English changes and names ``en`` as its parent.
 
 A tag's words come from, key by key: the report's ``[labels.<tag>]``, the pack
-of the exact tag, the pack of its base language (``en`` for ``en-US``), then
-``en`` for a key a built-in pack has not translated yet. A tag with no pack of
-its own or of its base (``de``) must get every word from ``[labels.<tag>]``.
+of the exact tag (its parent's words merged in), the pack of its base language
+(``en`` for ``en-US``). A word none of them holds is a ``check`` error listing
+every missing key (``missing_words``): a tag with no pack (``de``), or a pack
+that lacks words, gets them from ``[labels.<tag>]``, never English words unsaid.
 Dates, numbers and money follow CLDR (Babel) for the whole tag; a pack's
 ``[format]`` overrides CLDR for its exact tag only (``en`` keeps v1's dates).
 
