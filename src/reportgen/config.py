@@ -204,11 +204,11 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     end = checker.date("end")
     if start and end and start > end:
         diags.error(report.where("end"), f"'end' ({end}) is before 'start' ({start})")
-    language = checker.tag("language") or "en"
+    language = checker.tag("language") or str(declared("language").default)
     languages = checker.tags("languages") or (language,)
     labels = _labels(sources, languages, checker.where("languages" if checker.has("languages")
                                                       else "language"), diags)  # fmt: skip
-    currency = checker.string("currency") or "JPY"
+    currency = checker.string("currency") or str(declared("currency").default)
     if not CURRENCY.fullmatch(currency):
         diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
     editions = checker.string_list("editions", EDITIONS) or EDITIONS
@@ -222,8 +222,8 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
             checker.where("pdf_table_rows"),
             f"'pdf_table_rows': {rows!r} is not a whole number >= 0 (0: no limit)",
         )
-        rows = 300
-    variant = checker.choice("pdf_variant", PDF_VARIANTS, "pdf/ua-1")
+        rows = declared("pdf_table_rows").default
+    variant = checker.choice("pdf_variant", PDF_VARIANTS)
     marks = checker.value("print_marks")
     if not isinstance(marks, bool):
         diags.error(checker.where("print_marks"), f"'print_marks': {marks!r} is not true or false")
@@ -430,7 +430,9 @@ class _Checker:
         )
         return None
 
-    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, key: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices``, else (reported when given) the declared default."""
+        default = str(declared(key).default)
         value = self._get(key)
         if value is None:
             return default
@@ -626,7 +628,7 @@ class _Checker:
         if host is not None and not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", host):
             self.diags.error(self.where("email.host"), f"'host': {host!r} is not a host name")
             host = None
-        security = self.choice("email.security", SECURITY, "starttls")
+        security = self.choice("email.security", SECURITY)
         if security == "none" and host is not None and host.strip("[]") not in LOOPBACK:
             self.diags.error(self.where("email.security"), (
                 f"'security': 'none' sends the password and the letters unencrypted, so it is "

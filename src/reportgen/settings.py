@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_type_hints
@@ -162,7 +162,6 @@ SETTINGS: dict[str, Setting] = {
            open=True, starter=False),
     )
 }  # fmt: skip
-TABLES = tuple(s.key for s in SETTINGS.values() if s.type == "table")
 
 
 class UndeclaredSetting(KeyError):
@@ -342,6 +341,11 @@ def _check_targets() -> None:
                          if is_dataclass(a)), hints[part])  # fmt: skip
         if setting.translatable and not _holds_text(hints[part]):
             raise RuntimeError(f"setting '{setting.key}' is translatable but not text")
+        if setting.default not in (None, "end", "all") and model_default(setting) not in (
+            setting.default,
+            MISSING_DEFAULT,
+        ):
+            raise RuntimeError(f"setting '{setting.key}': its default is not the model's")
 
 
 def _holds_text(hint: Any) -> bool:
@@ -362,6 +366,9 @@ def model_default(setting: Setting) -> object:
         if f.name == name:
             return f.default
     return None
+
+
+MISSING_DEFAULT = MISSING  # a model field without a default (required there)
 
 
 # --- derived text: the starter, the docs, `reportgen labels` -----------------------
