@@ -17,6 +17,7 @@ not declared.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
@@ -334,7 +335,7 @@ def _check_targets() -> None:
             continue
         kind: Any = ReportConfig
         for part in setting.target.split("."):
-            hints = get_type_hints(kind)
+            hints = _hints(kind)
             if part not in hints:
                 raise RuntimeError(f"setting '{setting.key}': no field '{setting.target}'")
             kind = next((a for a in getattr(hints[part], "__args__", (hints[part],))
@@ -346,6 +347,11 @@ def _check_targets() -> None:
             MISSING_DEFAULT,
         ):
             raise RuntimeError(f"setting '{setting.key}': its default is not the model's")
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return get_type_hints(kind)
 
 
 def _holds_text(hint: Any) -> bool:
@@ -360,7 +366,7 @@ def model_default(setting: Setting) -> object:
     owner: Any = ReportConfig
     *path, name = (setting.target or setting.key).split(".")
     for part in path:
-        hint = get_type_hints(owner)[part]
+        hint = _hints(owner)[part]
         owner = next(a for a in getattr(hint, "__args__", (hint,)) if is_dataclass(a))
     for f in fields(owner):
         if f.name == name:
