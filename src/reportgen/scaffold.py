@@ -21,7 +21,7 @@ from reportgen.errors import UsageError
 from reportgen.languages import base_of
 from reportgen.readers import TABLE_EXTENSIONS
 from reportgen.schema import TABLES
-from reportgen.settings import Values
+from reportgen.settings import SETTINGS, Values
 
 PROMPT = "TODO:"  # check warns while a narrative file still holds one
 
@@ -38,8 +38,9 @@ PROMPTS = {
 GENERIC_PROMPT = "this section's text for {fiscal_year}."
 
 
-# The settings a new year rolls forward, with their translations (``title_ko``).
-ROLLED = ("title", "fiscal_year")
+# The settings whose text names the year, rolled forward with their
+# translations (``title_ko``): as the schema declares them.
+ROLLED = tuple(k for k, s in SETTINGS.items() if s.names_year)
 
 
 def _roll_date(day: date, years: int = 1) -> date:

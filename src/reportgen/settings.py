@@ -47,6 +47,7 @@ class Setting:
     starter: bool = True  # in `reportgen new`'s report.toml (commented unless required)
     open: bool = False  # a table whose keys are checked by its own reader
     refused: str | None = None  # never accepted here: why, and what to do instead
+    names_year: bool = False  # text naming the year: `new --from` moves it on a year
 
     @property
     def table(self) -> str | None:
@@ -66,9 +67,9 @@ SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         _s("title", "string", 'the report\'s title, e.g. "Annual Report FY2012"', required=True,
-           translatable=True, example='"Annual Report {label}"'),
+           translatable=True, example='"Annual Report {label}"', names_year=True),
         _s("fiscal_year", "string", 'the year\'s label used in text, e.g. "FY2012"',
-           required=True, translatable=True, example='"{label}"'),
+           required=True, translatable=True, example='"{label}"', names_year=True),
         _s("start", "TOML date", "the fiscal year's first day", required=True,
            example="{start}"),
         _s("end", "TOML date", "its last day (`start <= end`)", required=True, example="{end}"),
