@@ -75,7 +75,8 @@ SETTINGS: dict[str, Setting] = {
         _s("end", "TOML date", "its last day (`start <= end`)", required=True, example="{end}"),
         _s("published", "TOML date", "the day the report is presented, shown on the cover and "
            "stamped as the PDFs' creation date", default="end", example="{published}"),
-        _s("language", "language tag", "the report's language (see Languages)", default="en",
+        _s("language", "language tag", "the report's language (see Languages): headings, "
+           "dates, numbers, currency", default="en",
            example='"en"', target=None),
         _s("languages", "array of language tags", "instead of `language`: build every edition "
            'in each, e.g. `["en", "ja"]`', target="languages", example='["en", "ja"]'),
@@ -88,7 +89,8 @@ SETTINGS: dict[str, Setting] = {
            "HTML and attached as CSV); `0`: no limit", default=300,
            editions=("annual-report", "handout"), starter=False),
         _s("pdf_variant", "string", "the standard every PDF claims: `pdf/ua-1`, `pdf/a-3b`, "
-           "`pdf/a-3u`, `pdf/a-2b`, `pdf/a-2u`", default="pdf/ua-1", starter=False),
+           "`pdf/a-3u`, `pdf/a-2b`, `pdf/a-2u` (PDF/A files are tagged too)",
+           default="pdf/ua-1", starter=False),
         _s("print_marks", "boolean", "crop marks and 3 mm bleed for a print shop",
            default=False, starter=False),
         _s("key_figures", "array of strings", "which key figures show, in order (see Key "
@@ -96,7 +98,8 @@ SETTINGS: dict[str, Setting] = {
         _s("cover_image", "string (a file)", "a photograph for the covers (through the gate: "
            "see \"Files a build may embed\")", names="file", target="cover.path",
            editions=("annual-report", "handout", "donor"), example='"assets/cover.jpg"'),
-        _s("cover_image_alt", "string", "required with `cover_image`: what it shows",
+        _s("cover_image_alt", "string", "required with `cover_image`: what it shows, for "
+           "readers who cannot see it (the PDF's figure /Alt, the HTML's `alt`)",
            translatable=True, target="cover.alt", editions=("annual-report", "handout", "donor"),
            example='"Volunteers sorting food parcels"'),
         _s("cover_image_credit", "string", 'shown small on the picture: "Photo: A. Kim"',
