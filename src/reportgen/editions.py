@@ -147,12 +147,19 @@ def select(year: FiscalYear, edition: str, language: str) -> FiscalYear:
     )
     return replace(
         year.with_rows(tables),
-        config=_without_email(translate_config(year.config, language)),
+        config=_documents_only(translate_config(year.config, language)),
         narrative=narrative,
         roles=roles,
     )
 
 
-def _without_email(config: ReportConfig) -> ReportConfig:
-    kept = tuple(t for t in config.translations if not t[0].startswith("email."))
-    return replace(config, email=None, translations=kept)
+def _documents_only(config: ReportConfig) -> ReportConfig:
+    """The settings without those no document shows (``[email]``: only
+    ``send`` uses it), as the schema declares them, so that changing one
+    re-renders nothing."""
+    from reportgen.settings import unused_by_documents
+
+    unused = unused_by_documents()
+    kept = tuple(t for t in config.translations if t[0] not in unused)
+    tables = {key: None for key in unused if "." not in key}
+    return replace(config, translations=kept, **tables)  # type: ignore[arg-type]

@@ -298,6 +298,11 @@ def _resolve(obj: object, path: str) -> object:
     return obj
 
 
+def unused_by_documents() -> frozenset[str]:
+    """The settings no document or letter shows (``[email]`` and its keys)."""
+    return frozenset(k for k, s in SETTINGS.items() if not set(s.editions) & set(ALL))
+
+
 def named_files(config: object) -> list[Path]:
     """The files a checked config names (logo, cover picture, theme folder)."""
     found = []
