@@ -1,7 +1,9 @@
 """A content-addressed cache of build results, safe to delete at any time.
 
 Keys are SHA-256 digests of everything a result depends on (input bytes,
-templates, reportgen's version, options). Values are data, never code: the
+options, and reportgen itself: its version, every file of the package and the
+templates (language packs and data files too, not only code), and the fonts
+fontconfig finds). Values are data, never code: the
 ``codec`` format (JSON and raw bytes; no pickle), written atomically (a
 temporary file, then a rename). The cache lives in the output folder, which
 others may be able to write (a shared drive, a synced folder), so every entry
@@ -47,13 +49,62 @@ T = TypeVar("T")
 
 @functools.cache
 def _code() -> bytes:
-    """reportgen itself: its version and the bytes of its modules, so that a
-    changed reportgen (a new release, or a developer's edit) never reuses
-    results of another."""
+    """reportgen itself and what it renders with: its version, the names and
+    bytes of every file of the package (modules, language packs, any data
+    file) and of the templates, and the fonts installed, so that a changed
+    reportgen (a new release, a developer's edit, an edited pack) or a font
+    added, removed or updated never reuses results made without it."""
+    from reportgen.templating import templates_dir
+
     hasher = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        hasher.update(path.read_bytes())
+    for root in dict.fromkeys((Path(__file__).parent, templates_dir())):
+        for path in _files(root):
+            name = path.relative_to(root).as_posix().encode()
+            data = path.read_bytes()
+            for part in (name, data):
+                hasher.update(len(part).to_bytes(8, "little") + part)
+    hasher.update(b"fonts\n")
+    for line in fonts_found():
+        hasher.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return hasher.digest()
+
+
+def _files(root: Path) -> list[Path]:
+    """Every file under ``root``, bytecode caches and hidden files aside."""
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") or part == "__pycache__"
+                                   for part in p.relative_to(root).parts)
+    )  # fmt: skip
+
+
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+
+
+def fonts_found() -> list[str]:
+    """Each font file fontconfig offers (so WeasyPrint and matplotlib may
+    draw with it, a fallback for one character included), with its size and
+    modification time: ``path|size|mtime``, sorted. Without ``fc-list``, the
+    files of fontconfig's usual folders."""
+    import subprocess
+
+    try:
+        listed = (
+            subprocess.run(
+                ["fc-list", "--format", "%{file}\\n"], capture_output=True, check=True, timeout=60
+            )
+            .stdout.decode("utf-8", "surrogateescape")
+            .splitlines()
+        )
+    except (OSError, subprocess.SubprocessError):
+        folders = [Path(folder).expanduser() for folder in FONT_FOLDERS]
+        listed = [str(p) for folder in folders if folder.is_dir() for p in _files(folder)]
+    found = []
+    for name in sorted(set(listed)):
+        with contextlib.suppress(OSError):
+            facts = os.stat(name)
+            found.append(f"{name}|{facts.st_size}|{facts.st_mtime_ns}")
+    return found
 
 
 def stable_repr(value: object) -> str:

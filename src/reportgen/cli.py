@@ -161,9 +161,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Fail (exit 2, nothing written) when the preflight of the laid-out pages warns: "
-    "text over text, content outside its box, sparse pages, lone headings, broken words, "
-    "missing glyphs, fonts embedded for one character.",
+    help="Fail (exit 2, nothing written) on any warning: of the input (an unknown key or "
+    "column, an empty table...) or of the preflight of the laid-out pages (text over text, "
+    "content outside its box, sparse pages, lone headings, broken words, missing glyphs, "
+    "fonts embedded for one character).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.pass_context
@@ -225,17 +226,21 @@ def _tag(value: str) -> str:
 )
 def labels(tag: str) -> None:
     """Print every word of a language pack as a [labels.<tag>] block to paste
-    into organization.toml or report.toml."""
+    into organization.toml or report.toml, then the settings that take a
+    translation into that language."""
     from reportgen.languages import labels_toml
+    from reportgen.settings import translations_toml
 
-    click.echo(labels_toml(tag), nl=False)
+    click.echo(labels_toml(tag) + "\n" + translations_toml(tag), nl=False)
 
 
 @cli.command()
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--strict", is_flag=True, help="Fail (exit 2) on warnings too.")
 @click.pass_context
-def check(ctx: click.Context, report_dir: Path) -> None:
-    """Validate REPORT_DIR without writing anything; exit 2 on errors."""
+def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
+    """Validate REPORT_DIR without writing anything; exit 2 on errors (with
+    --strict, on warnings too)."""
     from reportgen.pipeline import check as run_check
 
     def action() -> int:
@@ -244,8 +249,10 @@ def check(ctx: click.Context, report_dir: Path) -> None:
         errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
         warnings = len(result.diagnostics) - errors
         years = ", ".join(p.name for p in result.years)
-        if errors:
-            click.echo(f"reportgen: {errors} error(s), {warnings} warning(s) in {years}", err=True)
+        if errors or (strict and warnings):
+            click.echo(f"reportgen: {errors} error(s), {warnings} warning(s) in {years}"
+                       + (" (--strict: warnings fail)" if strict and warnings else ""),
+                       err=True)  # fmt: skip
             return 2
         click.echo(f"{years}: no problems" + (f" ({warnings} warning(s))" if warnings else ""))
         return 0

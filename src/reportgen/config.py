@@ -1,14 +1,18 @@
 """report.toml merged over ../organization.toml, checked into a ``ReportConfig``.
 
-Like MkDocs' config schema, every key is checked and every problem is
-collected with the file and line of its key; unknown keys are warnings, never
-silently dropped. Nothing from the theme reaches the CSS unchecked.
+Like MkDocs' config schema, every key is checked against its declaration in
+``reportgen.settings`` and every problem is collected with the file and line
+of its key: an unknown key is an error when it is a near miss of a known one
+(with a "did you mean"), else a warning, never silently dropped; a
+``<key>_<tag>`` translation is accepted exactly for the keys declared
+translatable. Values are read only through ``_Checker``, which refuses an
+undeclared key. Nothing from the theme reaches the CSS unchecked.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,36 +35,14 @@ from reportgen.model import (
 )
 from reportgen.plaintext import describe, forbidden_in
 from reportgen.schema import read_declarations
+from reportgen.settings import SETTINGS, TOMLDecodeError, Values, declared, loads, unknown
 
 REPORT_FILE = "report.toml"
 ORGANIZATION_FILE = "organization.toml"
 
-TOP_KEYS = {
-    "title", "fiscal_year", "start", "end", "language", "languages", "currency",
-    "editions", "organization", "theme", "signatory", "published", "pdf_table_rows",
-    "pdf_variant", "print_marks", "key_figures", "tables", "cover_image", "cover_image_alt",
-    "cover_image_credit", "theme_dir", "labels", "email", "narrative",
-}  # fmt: skip
-TRANSLATABLE = {
-    "title", "organization.name", "organization.short_name", "organization.address",
-    "signatory.name", "signatory.role", "organization.registration", "organization.giving",
-    "cover_image_alt", "cover_image_credit", "email.subject",
-}  # fmt: skip
-TABLE_KEYS = {
-    "organization": {
-        "name",
-        "short_name",
-        "website",
-        "email",
-        "address",
-        "logo",
-        "registration",
-        "giving",
-    },
-    "theme": {"primary_color", "accent_color", "page_size", "font"},
-    "signatory": {"name", "role"},
-    "email": {"host", "port", "security", "username", "from", "reply_to", "subject"},
-}
+# Tables whose keys are settings of their own ([organization]...), merged key
+# by key; the open ones ([labels.<tag>], [tables.<name>]...) have their own readers.
+KEYED_TABLES = tuple(k for k, s in SETTINGS.items() if s.type == "table" and not s.open)
 SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -77,7 +59,7 @@ class _Source:
     """One TOML file: its data and where each key sits, for diagnostics."""
 
     path: Path
-    data: dict[str, Any]
+    values: Values
     text: str
 
     def where(self, key: str, table: str | None = None) -> Location:
@@ -108,7 +90,7 @@ def _bad_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
     return line, f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} at column {column}"
 
 
-def _plain_values(data: dict[str, Any], src: _Source, diags: Diagnostics) -> None:
+def _plain_values(data: Values, src: _Source, diags: Diagnostics) -> None:
     """Every string a setting holds (TOML escapes such as \\u000B included) is plain text."""
     todo: list[tuple[str, str | None, Any]] = [(k, None, v) for k, v in data.items()]
     while todo:  # iterative: TOML nests tables and arrays as deep as it likes
@@ -139,8 +121,8 @@ def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
         diags.error(Location(path, bad_line), message)
         return None
     try:
-        values = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        values = loads(text)
+    except TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(match.group(1)) if match else None
@@ -174,8 +156,8 @@ def _merge(sources: list[_Source]) -> dict[str, tuple[Any, _Source]]:
     """Key by key, later files win; tables are merged key by key too."""
     merged: dict[str, tuple[Any, _Source]] = {}
     for src in sources:
-        for key, value in src.data.items():
-            if key in TABLE_KEYS and isinstance(value, dict):
+        for key, value in src.values.items():
+            if key in KEYED_TABLES and isinstance(value, dict):
                 for sub, subvalue in value.items():
                     merged[f"{key}.{sub}"] = (subvalue, src)
                 merged.setdefault(key, ({}, src))
@@ -189,35 +171,32 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     report = sources[-1]
     checker = _Checker(merged, report, diags)
     translations: list[tuple[str, str, str | tuple[str, ...]]] = []
+    tags = {*LANGUAGES, *checker.named_tags()}
     for key, (value, src) in list(merged.items()):
         base, _, language = key.rpartition("_")
-        if (language in LANGUAGES or language in _named_tags(merged)) and base in TRANSLATABLE:
+        if language in tags and base in SETTINGS and SETTINGS[base].translatable:
             del merged[key]  # a translation, e.g. title_ja: not a key of its own
             table, _, sub = key.partition(".")
             where = src.where(sub, table) if sub else src.where(key)
-            if base == "organization.registration":
+            kind = SETTINGS[base].type
+            if kind == "array of strings":
                 lines = _lines(value, key, where, diags)
                 if lines is not None:
                     translations.append((base, language, lines))
             elif isinstance(value, str) and value.strip():
                 text = value.strip()
-                if base == "organization.giving":
+                if kind == "string (Markdown)":
                     text = _markdown(text, key, where, root, diags, language) or ""
                 translations.append((base, language, text))
             else:
                 diags.error(where, f"'{key}' must be a non-empty string")
     for key, (_, src) in merged.items():
-        table, _, sub = key.partition(".")
-        if sub:
-            if table == "email" and sub == "password":
-                continue  # refused, with its own message, by _Checker.email
-            if sub not in TABLE_KEYS[table]:
-                diags.warning(
-                    src.where(sub, table),
-                    f"unknown key '{sub}' in [{table}]{did_you_mean(sub, TABLE_KEYS[table])}",
-                )
-        elif key not in TOP_KEYS:
-            diags.warning(src.where(key), f"unknown key '{key}'{did_you_mean(key, TOP_KEYS)}")
+        table, _, sub = key.rpartition(".")
+        if key in SETTINGS and (refused := SETTINGS[key].refused) is not None:
+            diags.error(src.where(sub, table or None), refused)  # e.g. a password in a file
+        elif key not in SETTINGS:
+            error, message = unknown(sub, table or None)
+            (diags.error if error else diags.warning)(src.where(sub, table or None), message)
 
     title = checker.string("title", required=True)
     fiscal_year = checker.string("fiscal_year", required=True)
@@ -225,44 +204,48 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
     end = checker.date("end")
     if start and end and start > end:
         diags.error(report.where("end"), f"'end' ({end}) is before 'start' ({start})")
-    language = checker.tag("language") or "en"
+    language = checker.tag("language") or str(declared("language").default)
     languages = checker.tags("languages") or (language,)
-    labels = _labels(sources, languages, checker.where("languages" if "languages" in merged
+    labels = _labels(sources, languages, checker.where("languages" if checker.has("languages")
                                                       else "language"), diags)  # fmt: skip
-    currency = checker.string("currency") or "JPY"
+    currency = checker.string("currency") or str(declared("currency").default)
     if not CURRENCY.fullmatch(currency):
         diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
     editions = checker.string_list("editions", EDITIONS) or EDITIONS
     organization = checker.organization()
     theme = checker.theme()
     signatory = checker.signatory()
-    published = checker.date("published", required=False) if "published" in merged else None
-    rows = merged.get("pdf_table_rows", (300, None))[0]
+    published = checker.date("published", required=False) if checker.has("published") else None
+    rows = checker.value("pdf_table_rows")
     if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
         diags.error(
             checker.where("pdf_table_rows"),
             f"'pdf_table_rows': {rows!r} is not a whole number >= 0 (0: no limit)",
         )
-        rows = 300
-    variant = checker.choice("pdf_variant", PDF_VARIANTS, "pdf/ua-1")
-    marks = merged.get("print_marks", (False, None))[0]
+        rows = declared("pdf_table_rows").default
+    variant = checker.choice("pdf_variant", PDF_VARIANTS)
+    marks = checker.value("print_marks")
     if not isinstance(marks, bool):
         diags.error(checker.where("print_marks"), f"'print_marks': {marks!r} is not true or false")
         marks = False
     cover = checker.cover()
     key_figures = (
-        check_key_figures(merged["key_figures"][0], checker.where("key_figures"), diags)
-        if "key_figures" in merged
+        check_key_figures(checker.value("key_figures"), checker.where("key_figures"), diags)
+        if checker.has("key_figures")
         else None
     )
-    declared = (
-        read_declarations(merged["tables"][0], merged["tables"][1].where, editions, diags)
-        if "tables" in merged
+    tables = (
+        read_declarations(checker.value("tables"), checker.locator("tables"), editions, diags)
+        if checker.has("tables")
         else ()
     )
     theme_dir = checker.theme_dir()
     email = checker.email(translations)
-    narrative_files = _narrative_files(merged, diags)
+    narrative_files = (
+        _narrative_files(checker.value("narrative"), checker.locator("narrative"), diags)
+        if checker.has("narrative")
+        else ()
+    )
     if not (title and fiscal_year and start and end and organization) or diags.has_errors:
         return None
     return ReportConfig(
@@ -272,7 +255,7 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         start=start,
         end=end,
         organization=organization,
-        language=languages[0] if "languages" in merged else language,
+        language=languages[0] if checker.has("languages") else language,
         languages=languages,
         labels=labels,
         currency=currency,
@@ -285,7 +268,7 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         pdf_variant=variant,
         print_marks=marks,
         key_figures=key_figures,
-        declared_tables=declared,
+        declared_tables=tables,
         narrative_files=narrative_files,
         cover=cover,
         theme_dir=theme_dir,
@@ -294,24 +277,12 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
 
 
 def _narrative_files(
-    merged: dict[str, tuple[Any, _Source]], diags: Diagnostics
+    value: Any, where: Callable[[str, str | None], Location], diags: Diagnostics
 ) -> tuple[NarrativeFile, ...]:
     """``[narrative."<file>"]``: settings for narrative files (narrative_files)."""
     from reportgen.narrative_files import read_narrative_files
 
-    if "narrative" not in merged:
-        return ()
-    value, src = merged["narrative"]
-    return read_narrative_files(value, src.where, diags)
-
-
-def _named_tags(merged: dict[str, tuple[Any, _Source]]) -> set[str]:
-    """The tags ``language`` and ``languages`` name, before they are checked:
-    what a translation suffix (``title_de``) may be besides the built-in packs."""
-    named = [merged.get("language", (None, None))[0]]
-    value = merged.get("languages", (None, None))[0]
-    named += value if isinstance(value, list) else []
-    return {t for t in named if isinstance(t, str)}
+    return read_narrative_files(value, where, diags)
 
 
 def _labels(
@@ -323,7 +294,7 @@ def _labels(
 
     given: dict[str, dict[str, tuple[Any, _Source]]] = {}
     for src in sources:
-        table = src.data.get("labels", {})
+        table = src.values.get("labels", {})
         if not isinstance(table, dict):
             diags.error(src.where("labels"), "'labels' must be tables such as [labels.en-GB]")
             continue
@@ -348,8 +319,11 @@ def _labels(
     for tag in languages:
         missing = packs.missing_words(tag, given.get(tag, {}))
         if missing:
+            have = (f"'{tag}': its language pack lacks {len(missing)} of the "
+                    f"{len(packs.word_keys())} words" if packs.has_pack(tag)
+                    else f"'{tag}' has no built-in language pack")  # fmt: skip
             diags.error(where, (
-                f"'{tag}' has no built-in language pack: give every word in [labels.{tag}] "
+                f"{have}: give every missing word in [labels.{tag}] "
                 f"(`reportgen labels --language {tag}` prints them all); missing: "
                 + ", ".join(missing)
             ))  # fmt: skip
@@ -393,8 +367,29 @@ class _Checker:
         src = self.merged[key][1] if key in self.merged else self.report
         return src.where(sub, table) if sub else src.where(key)
 
+    def has(self, key: str) -> bool:
+        """Whether the settings give ``key`` (declared, or this raises)."""
+        declared(key)
+        return key in self.merged
+
+    def value(self, key: str) -> Any:
+        """The value as written, else the declared default."""
+        return self.merged[key][0] if self.has(key) else declared(key).default
+
+    def locator(self, key: str) -> Callable[[str, str | None], Location]:
+        """How to find a line inside an open table ([tables.<name>]...)."""
+        return self.merged[key][1].where if self.has(key) else self.report.where
+
+    def named_tags(self) -> set[str]:
+        """The tags ``language`` and ``languages`` name, before they are checked:
+        what a translation suffix (``title_de``) may be besides the built-in packs."""
+        named = [self.value("language") if self.has("language") else None]
+        value = self.value("languages")
+        named += value if isinstance(value, list) else []
+        return {t for t in named if isinstance(t, str)}
+
     def _get(self, key: str, required: bool = False) -> Any:
-        if key in self.merged:
+        if self.has(key):
             return self.merged[key][0]
         if required:
             table, _, sub = key.partition(".")
@@ -435,7 +430,9 @@ class _Checker:
         )
         return None
 
-    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, key: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices``, else (reported when given) the declared default."""
+        default = str(declared(key).default)
         value = self._get(key)
         if value is None:
             return default
@@ -503,7 +500,7 @@ class _Checker:
         return tuple(dict.fromkeys(good)) or None
 
     def organization(self) -> Organization | None:
-        if "organization" not in self.merged:
+        if not self.has("organization"):
             self.diags.error(
                 Location(self.report.path),
                 "missing required table [organization] (here or in ../organization.toml)",
@@ -527,9 +524,9 @@ class _Checker:
         if name is None:
             return None
         registration: tuple[str, ...] = ()
-        if "organization.registration" in self.merged:
+        if self.has("organization.registration"):
             registration = _lines(
-                self.merged["organization.registration"][0], "registration",
+                self.value("organization.registration"), "registration",
                 self.where("organization.registration"), self.diags,
             ) or ()  # fmt: skip
         giving = self.string("organization.giving")
@@ -555,7 +552,7 @@ class _Checker:
         credit = self.string("cover_image_credit")
         if raw is None:
             for key in ("cover_image_alt", "cover_image_credit"):
-                if key in self.merged:
+                if self.has(key):
                     self.diags.warning(self.where(key), f"'{key}' without 'cover_image' is unused")
             return None
         path = self.picture("cover_image", raw)
@@ -625,19 +622,13 @@ class _Checker:
         """``[email]``, for ``reportgen send``: every key checked where it is written."""
         from reportgen.mail import sender_problem
 
-        if "email" not in self.merged:
+        if not self.has("email"):
             return None
-        if "email.password" in self.merged:
-            self.diags.error(self.where("email.password"), (
-                "'password' does not belong in a file of the report folder: set the "
-                "environment variable REPORTGEN_SMTP_PASSWORD or store it in the system "
-                "keyring (see `reportgen send --help`), and delete this line"
-            ))  # fmt: skip
         host = self.string("email.host", required=True)
         if host is not None and not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", host):
             self.diags.error(self.where("email.host"), f"'host': {host!r} is not a host name")
             host = None
-        security = self.choice("email.security", SECURITY, "starttls")
+        security = self.choice("email.security", SECURITY)
         if security == "none" and host is not None and host.strip("[]") not in LOOPBACK:
             self.diags.error(self.where("email.security"), (
                 f"'security': 'none' sends the password and the letters unencrypted, so it is "
@@ -690,7 +681,7 @@ class _Checker:
                 ))  # fmt: skip
 
     def signatory(self) -> Signatory | None:
-        if "signatory" not in self.merged:
+        if not self.has("signatory"):
             return None
         name = self.string("signatory.name", required=True)
         return Signatory(name, self.string("signatory.role")) if name else None

@@ -84,18 +84,30 @@ class Diagnostic:
 
 @dataclass
 class Diagnostics:
-    """An append-only collection of diagnostics for one run."""
+    """An append-only collection of diagnostics for one run. A problem is
+    kept once: a second stage (or a second read of a shared file, such as a
+    set's organization.toml) that finds the same problem at the same place
+    adds nothing, so each is printed and counted once."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False, compare=False)
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        if not self._seen:  # items given to the constructor
+            self._seen.update(self.items)
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
 
     def error(self, location: Location, message: str) -> None:
-        self.items.append(Diagnostic(Severity.ERROR, location, message))
+        self._add(Diagnostic(Severity.ERROR, location, message))
 
     def warning(self, location: Location, message: str) -> None:
-        self.items.append(Diagnostic(Severity.WARNING, location, message))
+        self._add(Diagnostic(Severity.WARNING, location, message))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
-        self.items.extend(other)
+        for diagnostic in other:
+            self._add(diagnostic)
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -77,14 +77,11 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
     earlier = tuple(select(y, job.edition, job.language) for y in job.history)
     data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
     near = neighbours(job.path)
+    from reportgen.settings import named_files
+
     config = job.year.config
     assets = [p for p in config.root.iterdir() if p.name not in ("data", "narrative")]
-    if config.organization.logo is not None:
-        assets.append(config.organization.logo)
-    if config.cover is not None:
-        assets.append(config.cover.path)
-    if config.theme_dir is not None:  # its templates, extra.css and pictures
-        assets.append(config.theme_dir)
+    assets += named_files(config)  # logo, cover picture, theme folder: what settings name
     document_key = digest(
         "document", seen, data_key, job.edition, job.language, near, templates,
         tree_digest(sorted(assets)), _letters(job),

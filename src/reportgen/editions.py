@@ -86,34 +86,12 @@ def translate(row: Any, language: str) -> Any:
 
 
 def translate_config(config: ReportConfig, language: str) -> ReportConfig:
-    """Settings with their ``<key>_<language>`` translations applied."""
-    chosen = {key: text for key, lang, text in config.translations if lang == language}
-    if not chosen:
-        return config
-    organization = replace(
-        config.organization,
-        **{k.split(".")[1]: v for k, v in chosen.items() if k.startswith("organization.")},  # type: ignore[arg-type]
-    )
-    signatory = config.signatory
-    if signatory is not None:
-        signatory = replace(
-            signatory,
-            **{k.split(".")[1]: v for k, v in chosen.items() if k.startswith("signatory.")},  # type: ignore[arg-type]
-        )
-    cover = config.cover
-    if cover is not None:
-        cover = replace(
-            cover,
-            **{k.removeprefix("cover_image_"): v for k, v in chosen.items()
-               if k.startswith("cover_image_")},  # type: ignore[arg-type]
-        )  # fmt: skip
-    return replace(
-        config,
-        title=str(chosen.get("title", config.title)),
-        organization=organization,
-        signatory=signatory,
-        cover=cover,
-    )
+    """Settings with their ``<key>_<language>`` translations applied, each
+    where its declaration in ``reportgen.settings`` says it lives."""
+    from reportgen.settings import translate as translated
+
+    result: ReportConfig = translated(config, language)
+    return result
 
 
 def _translate_record(row: Record, language: str) -> Record:
@@ -169,12 +147,19 @@ def select(year: FiscalYear, edition: str, language: str) -> FiscalYear:
     )
     return replace(
         year.with_rows(tables),
-        config=_without_email(translate_config(year.config, language)),
+        config=_documents_only(translate_config(year.config, language)),
         narrative=narrative,
         roles=roles,
     )
 
 
-def _without_email(config: ReportConfig) -> ReportConfig:
-    kept = tuple(t for t in config.translations if not t[0].startswith("email."))
-    return replace(config, email=None, translations=kept)
+def _documents_only(config: ReportConfig) -> ReportConfig:
+    """The settings without those no document shows (``[email]``: only
+    ``send`` uses it), as the schema declares them, so that changing one
+    re-renders nothing."""
+    from reportgen.settings import unused_by_documents
+
+    unused = unused_by_documents()
+    kept = tuple(t for t in config.translations if t[0] not in unused)
+    tables = {key: None for key in unused if "." not in key}
+    return replace(config, translations=kept, **tables)  # type: ignore[arg-type]

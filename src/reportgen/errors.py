@@ -35,13 +35,16 @@ class InvalidInput(ReportgenError):
 
 
 class StrictFailed(InvalidInput):
-    """``build --strict`` found preflight warnings; nothing was written (exit 2)."""
+    """``build --strict`` found warnings (of the input or of the preflight);
+    nothing was written (exit 2)."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__(diagnostics)
-        count = sum(1 for d in diagnostics if d.message.startswith("preflight: "))
+        count = sum(1 for d in diagnostics if d.severity.value == "warning")
+        preflight = sum(1 for d in diagnostics if d.message.startswith("preflight: "))
+        kind = "preflight " if count == preflight else ""
         self.args = (
-            f"--strict: {count} preflight warning{'s' if count != 1 else ''}; nothing was written",
+            f"--strict: {count} {kind}warning{'s' if count != 1 else ''}; nothing was written",
         )
 
 

@@ -33,9 +33,9 @@ def input_paths(years: Sequence[Path]) -> list[Path]:
     """Every file and folder a build of ``years`` reads: each year of their
     sets (earlier years are compared), the settings, the logo, the cover
     picture and the theme folder they name. Sorted, resolved."""
-    import tomllib
     from contextlib import suppress
 
+    from reportgen import settings as declared
     from reportgen.gate import Gate, RefusedResource
 
     inputs: set[Path] = set()
@@ -46,23 +46,17 @@ def input_paths(years: Sequence[Path]) -> list[Path]:
         for settings in (parent / "organization.toml", year / "report.toml"):
             if settings.is_file():
                 inputs.add(settings.resolve())
-                try:
-                    values = tomllib.loads(settings.read_text("utf-8"))
-                    logo = values.get("organization", {})
-                    logo = logo.get("logo") if isinstance(logo, dict) else None
-                except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-                    values, logo = {}, None
-                for named in (logo, values.get("cover_image")):
-                    if isinstance(named, str):
+                values = declared.read(settings)
+                for setting, named in declared.named_paths(values) if values else []:
+                    if setting.names == "file":
                         # Only what the gate would read: never a device or a far file
                         # (validation reports a refused logo).
                         with suppress(RefusedResource):
                             inputs.add(Gate.of(year).locate(named, settings.parent))
-                theme = values.get("theme_dir")
-                if isinstance(theme, str):  # (validation keeps it inside the report set)
-                    folder = (settings.parent / theme).resolve()
-                    if folder.is_dir() and folder.is_relative_to(Gate.of(year).root):
-                        inputs.add(folder)
+                    else:  # a folder (validation keeps it inside the report set)
+                        folder = (settings.parent / named).resolve()
+                        if folder.is_dir() and folder.is_relative_to(Gate.of(year).root):
+                            inputs.add(folder)
     return sorted(inputs)
 
 

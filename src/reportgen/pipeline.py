@@ -165,8 +165,10 @@ def build(
     finds what a crashed build left tidied up. With ``cache``, results are
     kept under ``out/.reportgen-cache``: an unchanged build only checks its
     outputs, and an unchanged document or chart is not rendered again. With
-    ``strict``, a preflight warning fails the build (``StrictFailed``) before
-    anything is written."""
+    ``strict``, any warning (of the input, or of the preflight of the laid-out
+    pages) fails the build (``StrictFailed``) before anything is written, as
+    ``mkdocs build --strict`` and ``sphinx-build -W`` do; the input's warnings
+    fail it before anything is rendered."""
     from reportgen.output import claim
 
     note = progress or Quiet()
@@ -219,7 +221,7 @@ def _build(
     manifest = store.get("build", request, BuildManifest) if cache else None
     if isinstance(manifest, BuildManifest):
         if strict:
-            _fail_if_preflight_warned(manifest.diagnostics)
+            _fail_if_warned(manifest.diagnostics)
         restored = restore(manifest, out, store, letters)
         if restored is not None:
             note.step("nothing changed since the last build")
@@ -229,6 +231,8 @@ def _build(
     loaded = _load(years, diags)
     if diags.has_errors:
         raise InvalidInput(diags.sorted())
+    if strict:  # the input's warnings: no need to lay a page out to refuse
+        _fail_if_warned(diags.items)
     for item in loaded:  # options from the command line win over report.toml
         if item.year is not None and (pdf_variant is not None or print_marks is not None):
             changes: dict[str, object] = {}
@@ -271,7 +275,7 @@ def _build(
             diags.extend(_preflight_warnings(found, stage.destination))
             staged.append((stage, pages))
         if strict:  # before the first output is touched
-            _fail_if_preflight_warned(diags.items)
+            _fail_if_warned(diags.items)
         for stage, pages in staged:  # only now, with every year rendered, touch the output
             for path in stage.commit(replace_dirs=letters):
                 rel = path.relative_to(stage.destination).as_posix()
@@ -353,8 +357,8 @@ def _preflight_warnings(findings: Sequence[Finding], folder: Path) -> list[Diagn
     return made
 
 
-def _fail_if_preflight_warned(diagnostics: Sequence[Diagnostic]) -> None:
+def _fail_if_warned(diagnostics: Sequence[Diagnostic]) -> None:
     from reportgen.errors import StrictFailed
 
-    if any(d.message.startswith("preflight: ") for d in diagnostics):
+    if any(d.severity is Severity.WARNING for d in diagnostics):
         raise StrictFailed(sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key))

@@ -8,11 +8,11 @@ the readers' work.
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
 from pathlib import Path
 
 from reportgen.config import REPORT_FILE
+from reportgen.settings import Values, read
 
 
 def is_year(folder: Path) -> bool:
@@ -24,11 +24,8 @@ def years_in_set(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and is_year(p))
 
 
-def _settings(folder: Path) -> dict[str, object]:
-    try:
-        return tomllib.loads((folder / REPORT_FILE).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
+def _settings(folder: Path) -> Values:
+    return read(folder / REPORT_FILE) or Values({})
 
 
 def _dates(folder: Path) -> tuple[date, date] | None:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from reportgen import i18n
 from reportgen.errors import UsageError
-from reportgen.languages import TAG, base_of
+from reportgen.languages import base_of
 from reportgen.readers import TABLE_EXTENSIONS
 from reportgen.schema import TABLES
+from reportgen.settings import SETTINGS, Values
 
 PROMPT = "TODO:"  # check warns while a narrative file still holds one
 
@@ -37,8 +38,9 @@ PROMPTS = {
 GENERIC_PROMPT = "this section's text for {fiscal_year}."
 
 
-# The settings a new year rolls forward, with their translations (``title_ko``).
-ROLLED = ("title", "fiscal_year")
+# The settings whose text names the year, rolled forward with their
+# translations (``title_ko``): as the schema declares them.
+ROLLED = tuple(k for k, s in SETTINGS.items() if s.names_year)
 
 
 def _roll_date(day: date, years: int = 1) -> date:
@@ -86,19 +88,19 @@ def _set_key(text: str, key: str, value: str | date) -> str:
     whose change TOML reads back as exactly that one setting changed wins, so
     the same key inside a table (``[tables.x] title``) or a line inside a
     multi-line string is left alone."""
-    import tomllib
+    from reportgen.settings import TOMLDecodeError, loads
 
     literal = value.isoformat() if isinstance(value, date) else _toml_string(value)
-    wanted = {**tomllib.loads(text), key: value}
+    wanted = loads(text).with_value(key, value)
     pattern = re.compile(rf"^([ \t]*{re.escape(key)}[ \t]*=[ \t]*){_VALUE}([ \t]*(?:#.*)?)$", re.M)
     for match in pattern.finditer(text):
         changed = f"{text[: match.start()]}{match[1]}{literal}{match[2]}{text[match.end() :]}"
         try:
-            if tomllib.loads(changed) == wanted:
+            if loads(changed).same_as(wanted):
                 return changed
-        except tomllib.TOMLDecodeError:
+        except TOMLDecodeError:
             continue
-    if key in tomllib.loads(text):
+    if key in loads(text).names():
         raise UsageError(f"cannot roll '{key}' forward (write it on one line, key = value)")
     return f"{key} = {literal}\n{text}"
 
@@ -147,12 +149,12 @@ def new_year(
 
 
 def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
-    import tomllib
+    from reportgen.settings import TOMLDecodeError, loads
 
     text = (source / "report.toml").read_text("utf-8")
     try:
-        settings = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        settings = loads(text)
+    except TOMLDecodeError as exc:
         raise UsageError(
             f"{source / 'report.toml'}: {exc}; fix it first (reportgen check)"
         ) from None
@@ -161,11 +163,11 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
         raise UsageError(f"{source / 'report.toml'} needs TOML dates 'start' and 'end'")
     new_start = end + timedelta(days=1)
     new_end = year_end(new_start)
-    old_label = str(settings.get("fiscal_year", ""))
+    old_label = str(settings.get("fiscal_year") or "")
     label = (
         _next_label(old_label, start, new_start) if old_label else year_label(new_start, new_end)
     )
-    title = str(settings.get("title", f"Annual Report {label}"))
+    title = str(settings.get("title") or f"Annual Report {label}")
     text = _set_key(text, "title", _roll_text(title, old_label, label, start, new_start))
     text = _set_key(text, "fiscal_year", label)
     text = _set_key(text, "start", new_start)
@@ -173,8 +175,9 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     published = settings.get("published")
     if isinstance(published, date):
         text = _set_key(text, "published", _roll_date(published))
+    labels = dict(settings.translations("fiscal_year"))
     for key, value in _translations(settings):  # title_ja, title_ko, ...
-        own = settings.get(f"fiscal_year_{key.rpartition('_')[2]}")  # its language's label
+        own = labels.get(key.rpartition("_")[2])  # its language's label
         old, new = old_label, label
         if isinstance(own, str):
             old, new = own, _next_label(own, start, new_start)
@@ -194,35 +197,32 @@ def _roll_text(text: str, old_label: str, label: str, start: date, new_start: da
     return _next_label(text, start, new_start)
 
 
-def _translations(settings: dict[str, object]) -> list[tuple[str, str]]:
+def _translations(settings: Values) -> list[tuple[str, str]]:
     """The top-level translations (``<key>_<tag>``) of the settings a new year rolls forward."""
-    found = []
-    for key, value in settings.items():
-        base, _, tag = key.rpartition("_")
-        if base in ROLLED and TAG.fullmatch(tag) and isinstance(value, str):
-            found.append((key, value))
-    return found
+    return [
+        (f"{base}_{tag}", value)
+        for base in ROLLED
+        for tag, value in settings.translations(base)
+        if isinstance(value, str)
+    ]
 
 
 def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _shared(source: Path) -> dict[str, object]:
+def _shared(source: Path) -> Values:
     """The settings of the set's organization.toml (none when it is missing or unreadable)."""
-    import tomllib
+    from reportgen.settings import read
 
-    try:
-        return tomllib.loads((source.parent / "organization.toml").read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return {}
+    return read(source.parent / "organization.toml") or Values({})
 
 
-def _carried(settings: dict[str, object], shared: dict[str, object]) -> frozenset[str]:
+def _carried(settings: Values, shared: Values) -> frozenset[str]:
     """The tables whose rows a new year keeps: built-in ones marked ``carry_over``
     and declared ones with ``carry_over = true`` (the year's declarations, else
     organization.toml's, as the build reads them)."""
-    declared = settings["tables"] if "tables" in settings else shared.get("tables")
+    declared = settings.get("tables") if "tables" in settings else shared.get("tables")
     own = {
         name
         for name, body in (declared.items() if isinstance(declared, dict) else ())
@@ -305,45 +305,12 @@ def _narrative_prompts(source: Path, target: Path, label: str) -> None:
         (target / path.name).write_text("".join(parts), "utf-8")
 
 
-STARTER_TOML = """\
+STARTER_HEAD = """\
 # report.toml: the settings of one fiscal year. Dates are TOML dates (no quotes).
 # The full format: docs/report-format.md in the reportgen project.
+# A key with _<tag> translates it (title_ja = "..."): `reportgen labels --language TAG`
+# lists which do.
 
-title = "Annual Report {label}"
-fiscal_year = "{label}"
-start = {start}
-end = {end}
-# published = {published}      # the day the report is presented; default: end
-# language = "en"               # or any language tag: "en-GB", "ja", "ko", "de"
-# currency = "JPY"              # ISO 4217
-# editions = ["annual-report", "handout", "donor"]
-{organization}
-# [theme]
-# primary_color = "#1f3a5f"     # #rgb or #rrggbb
-# accent_color = "#c8553d"
-# page_size = "A4"              # or "Letter"
-# font = "Noto Sans"
-
-# [signatory]                   # who signs the donor letter
-# name = "Your Name"
-# role = "Representative"
-
-# [email]                       # for `reportgen send`: the letters by e-mail
-# host = "smtp.example.org"
-# security = "starttls"         # or "tls"; "none" only for a relay on 127.0.0.1
-# username = "you@example.org"  # password: REPORTGEN_SMTP_PASSWORD or the keyring
-# from = "Your Organisation <you@example.org>"
-# subject = "Thank you, {{{{name}}}}"
-"""
-
-STARTER_ORGANIZATION = """
-[organization]                  # or put it in ../organization.toml, shared by every year
-name = "Your Organisation"
-# short_name = "YO"
-# website = "https://example.org/"
-# email = "info@example.org"
-# address = "Street, City, Country"
-# logo = "assets/logo.svg"
 """
 
 STARTER_NARRATIVE = {
@@ -360,16 +327,11 @@ def _starter(
     end = year_end(start)
     label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
-    (folder / "report.toml").write_text(
-        STARTER_TOML.format(
-            label=label,
-            start=start.isoformat(),
-            end=end.isoformat(),
-            published=(end + timedelta(days=60)).isoformat(),
-            organization="" if has_org else STARTER_ORGANIZATION,
-        ),
-        "utf-8",
-    )
+    from reportgen.settings import starter_toml
+
+    examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
+                "published": (end + timedelta(days=60)).isoformat()}  # fmt: skip
+    (folder / "report.toml").write_text(STARTER_HEAD + starter_toml(examples, not has_org), "utf-8")
     data = folder / "data"
     data.mkdir()
     if workbook:

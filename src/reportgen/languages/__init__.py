@@ -8,9 +8,10 @@ every word key, ``ja.toml`` and ``ko.toml`` translate them, ``en-GB.toml``
 holds only what British English changes and names ``en`` as its parent.
 
 A tag's words come from, key by key: the report's ``[labels.<tag>]``, the pack
-of the exact tag, the pack of its base language (``en`` for ``en-US``), then
-``en`` for a key a built-in pack has not translated yet. A tag with no pack of
-its own or of its base (``de``) must get every word from ``[labels.<tag>]``.
+of the exact tag (its parent's words merged in), the pack of its base language
+(``en`` for ``en-US``). A word none of them holds is a ``check`` error listing
+every missing key (``missing_words``): a tag with no pack (``de``), or a pack
+that lacks words, gets them from ``[labels.<tag>]``, never English words unsaid.
 Dates, numbers and money follow CLDR (Babel) for the whole tag; a pack's
 ``[format]`` overrides CLDR for its exact tag only (``en`` keeps v1's dates).
 
@@ -402,10 +403,12 @@ def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
 
 
 def missing_words(tag: str, given: Iterable[str]) -> list[str]:
-    """The keys a tag without a built-in pack still needs from ``[labels.<tag>]``."""
-    if has_pack(tag):
-        return []
+    """The word keys that neither the packs of ``tag`` (its own, its parent's,
+    its base language's) nor ``given`` (its ``[labels.<tag>]``) hold: a
+    language is never filled in with English words without a word said."""
     have = set(given)
+    for found in packs_for(tag):
+        have.update(k for k, _ in found.words)
     return [k for k in word_keys() if k not in have]
 
 
