@@ -617,7 +617,7 @@ def test_the_keyring_gives_the_password(case: Case, monkeypatch: pytest.MonkeyPa
         ({"password": '"hunter2"'}, "'password' does not belong in a file"),
         ({"subject": '"Hello {{nmae}}"'}, "unknown placeholder '{{nmae}}'"),
         ({"subject_ja": '"{{amont}} ありがとう"'}, "'subject_ja': unknown placeholder"),
-        ({"hots": '"x"'}, "unknown key 'hots' in [email] (did you mean 'host'?)"),
+        ({"hots": '"x"'}, "warning: unknown key 'hots' in [email] (did you mean 'host'?)"),
         ({"colour": '"x"'}, "warning: unknown key 'colour' in [email]"),
     ],
 )  # fmt: skip

@@ -2,8 +2,8 @@
 
 Like MkDocs' config schema, every key is checked against its declaration in
 ``reportgen.settings`` and every problem is collected with the file and line
-of its key: an unknown key is an error when it is a near miss of a known one
-(with a "did you mean"), else a warning, never silently dropped; a
+of its key: an unknown key is a warning (with a "did you mean" for a near
+miss), never silently dropped, and never an error (version 1); a
 ``<key>_<tag>`` translation is accepted exactly for the keys declared
 translatable. Values are read only through ``_Checker``, which refuses an
 undeclared key. Nothing from the theme reaches the CSS unchecked.

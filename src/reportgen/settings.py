@@ -191,10 +191,11 @@ def keys_of(table: str | None) -> tuple[str, ...]:
 
 
 def unknown(name: str, table: str | None) -> tuple[bool, str]:
-    """An unknown key's message and whether it is an error: a near miss of a
-    known key (``subtitel``), or a translation of a key that does not
-    translate (``currency_ja``), is a mistake that would lose what it says,
-    so an error; another key is a warning (version 1's rule)."""
+    """An unknown key's message and whether it is an error. The contract
+    (version 1) makes every unknown key a warning that never fails a build,
+    so none is an error; the message says what was most likely meant (a near
+    miss of a known key, ``subtitel``; a translation of a key that does not
+    translate, ``currency_ja``), and ``--strict`` fails on it."""
     known = keys_of(table)
     where = f" in [{table}]" if table else ""
     base, _, tag = name.rpartition("_")
@@ -202,9 +203,10 @@ def unknown(name: str, table: str | None) -> tuple[bool, str]:
         if SETTINGS[f"{table}.{base}" if table else base].translatable:
             return False, (f"unknown key '{name}'{where}: '{tag}' is not a language of this "
                            "report (language, languages)")  # fmt: skip
-        return True, f"unknown key '{name}'{where}: '{base}' does not translate"
+        return False, (f"unknown key '{name}'{where}: '{base}' does not translate, so "
+                       "this value is not used")  # fmt: skip
     hint = did_you_mean(name, known)
-    return bool(hint), f"unknown key '{name}'{where}{hint}"
+    return False, f"unknown key '{name}'{where}{hint}"
 
 
 # --- reading a settings file: only here ------------------------------------------
