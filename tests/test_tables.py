@@ -121,8 +121,10 @@ def test_csv_row_with_too_many_cells_is_an_error_on_its_line(tmp_path: Path) -> 
     table, diags = read_csv(tmp_path, "date,title\n2012-10-01,A\n2012-10-02,B,extra\n")
     assert table is not None
     assert [d.format(tmp_path) for d in diags] == [
-        "activities.csv:3: row has 3 cells but the header has 2 columns"
+        "activities.csv:3: 3 cells, the header has 2: quote the cell that contains a comma "
+        '("Leeds, UK"), or remove the extra cells'
     ]
+    assert len(table.rows) == 1  # the shifted row is not checked cell by cell
 
 
 def test_csv_trailing_empty_cells_beyond_header_are_fine(tmp_path: Path) -> None:
