@@ -270,8 +270,9 @@ def table_csv(name: str, rows: Sequence[object]) -> bytes:
     from reportgen.schema import TABLES
 
     own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
-    declared = name in TABLES and TABLES[name].row_type is not Record
-    columns = list(TABLES[name].names) if declared else [*own, "visibility"]
+    # A kind of table in the registry has its columns, empty ones too; a
+    # declared table's are those its rows hold.
+    columns = list(TABLES[name].names) if name in TABLES else [*own, "visibility"]
     extras = list(dict.fromkeys(key for row in rows for key, _ in getattr(row, "extra", ())))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
