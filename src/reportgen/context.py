@@ -380,12 +380,7 @@ def _d(value: date, language: str) -> str:
 
 
 def _bounded(
-    rows: list[tuple[date, str, Row]],
-    limit: int,
-    language: str,
-    what: str | None,
-    attachment: str,
-    what_text: str = "",
+    rows: list[tuple[date, str, Row]], limit: int, language: str, what: str, attachment: str
 ) -> tuple[tuple[Row, ...] | None, str | None]:
     """The most recent rows of each group, when a table is longer than ``limit``.
 
@@ -401,7 +396,7 @@ def _bounded(
     note = i18n.label(
         language, "table_bounded", shown=i18n.format_number(len(keep), language),
         total=i18n.format_number(len(rows), language),
-        what=i18n.label(language, what) if what else what_text,
+        what=what,
         file=attachment,
     )  # fmt: skip
     return tuple(rows[i][2] for i in keep), note
@@ -535,10 +530,7 @@ def list_section(
             else (i18n.label(language, "total") if i == 0 else "")
             for i, c in enumerate(columns)
         )  # fmt: skip
-    printed, note = _bounded(
-        body, limit, language, None if spec.declared else spec.name, f"{spec.name}.csv",
-        what_text=title,
-    )  # fmt: skip
+    printed, note = _bounded(body, limit, language, title, f"{spec.name}.csv")
     table = Table(
         tuple(_heading(spec, c, language) for c in columns),
         tuple(r for _, _, r in body),
