@@ -2,7 +2,11 @@
 
 A hypothesis strategy draws one fiscal year: every table with a few rows, each
 row public or internal, internal narrative files, donors, a picture and a
-logo, and writes it as a report folder. What may not leak is marked so that
+logo, and writes it as a report folder, each table in a file kind drawn from
+the readers' registry. The tables, editions and file kinds come from their
+registries (``schema.TABLES``, ``editions.EDITIONS``, ``readers.tables.READERS``):
+a new one is in the property without editing it; a table without a hand-made
+row below gets one made from its columns' types. What may not leak is marked so that
 it is found whatever form it takes: every internal row carries a token of its
 own (``LEAK`` + salt + number) in each free-text cell and in its names, titles
 and categories that no public row shares; its money and counts lie in ranges
@@ -26,10 +30,22 @@ from pathlib import Path
 from hypothesis import strategies as st
 from PIL import Image
 
+from reportgen.editions import EDITIONS as EDITION_SPECS
+from reportgen.readers.tables import READERS
+from reportgen.schema import TABLES as SPECS
+from reportgen.schema import TableSpec
+
 START = date(2012, 9, 1)
 END = date(2013, 8, 31)
-TABLES = ("activities", "coalitions", "lobbying", "finances", "people")
-EDITIONS = ("annual-report", "donor", "handout")
+
+
+def tables() -> tuple[str, ...]:
+    """Every table whose rows are public or internal (the donors' reach only
+    their letters), as the registry holds them when a folder is drawn."""
+    return tuple(name for name, spec in SPECS.items() if spec.audience == "visibility")
+
+
+EDITIONS = tuple(EDITION_SPECS)
 
 # Public money stays below 1,000,000 a row (so every public total is below
 # 10,000,000); internal money and donations have eight digits, so a total or a
@@ -116,6 +132,11 @@ class Folder:
     narratives: tuple[Narrative, ...]
     donors: tuple[Donor, ...]
     picture: Picture
+    kinds: tuple[tuple[str, str], ...] = ()  # (table, file extension), every table drawn
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.kinds)
 
     def table(self, name: str) -> tuple[Row, ...]:
         return tuple(r for r in self.rows if r.table == name)
@@ -140,9 +161,9 @@ class Folder:
         (year / "report.toml").write_text(REPORT_TOML, "utf-8")
         (year / "assets/logo.svg").write_text(LOGO, "utf-8")
         (year / "assets" / self.picture.name).write_bytes(self.picture.data)
-        for table in TABLES:
+        for table, extension in self.kinds:
             rows = [dict(r.cells) for r in self.table(table)]
-            _write_csv(year / "data" / f"{table}.csv", rows)
+            WRITERS[extension](year / "data" / f"{table}{extension}", rows)
         if self.donors:
             _write_csv(year / "data/donors.csv", [dict(d.cells) for d in self.donors])
         for narrative in self.narratives:
@@ -155,7 +176,7 @@ fiscal_year = "FY2012"
 start = 2012-09-01
 end = 2013-08-31
 language = "en"
-editions = ["annual-report", "donor", "handout"]
+editions = [{editions}]
 
 [organization]
 name = "Harbour Light Refugee Aid"
@@ -164,7 +185,7 @@ logo = "assets/logo.svg"
 [signatory]
 name = "Mori Aya"
 role = "Representative"
-"""
+""".replace("{editions}", ", ".join(f'"{e}"' for e in EDITIONS))
 
 LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" viewBox="0 0 40 40">'
@@ -179,6 +200,26 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(out.getvalue(), "utf-8")
+
+
+def _write_xlsx(path: Path, rows: list[dict[str, str]]) -> None:
+    """The rows as a workbook's one sheet, every cell as text, as a director
+    types them (numbers and dates typed by the reader, like a CSV's)."""
+    from openpyxl import Workbook
+
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row.get(c) or None for c in columns])
+    book.save(path)
+
+
+# One writer for each kind of table file reportgen reads: a kind added to the
+# readers without a writer here fails the property at once.
+WRITERS = {".csv": _write_csv, ".xlsx": _write_xlsx}
+assert set(WRITERS) == set(READERS), f"leakgen cannot write {set(READERS) - set(WRITERS)}"
 
 
 class _Tokens:
@@ -275,13 +316,42 @@ def _cells(
             "note": text(),
         }  # fmt: skip
         figures = (f"{amount:,}",) if internal else ()
-    else:
+    elif table == "people":
         cells = {
             "name": named, "role": text(optional=False) if internal else "Director",
             "group": draw(st.sampled_from(["board", "officer", "staff", "advisor"])),
         }  # fmt: skip
         figures = ()
+    else:
+        cells, figures = _from_spec(draw, SPECS[table], marker, internal, named)
     return {**cells, "visibility": visibility}, figures
+
+
+def _from_spec(
+    draw: st.DrawFn, spec: TableSpec, marker: str, internal: bool, named: str
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A row of any table, made from its columns' types: the first text
+    column named with the marker, every other text cell of an internal row
+    marked, its numbers in ranges no public figure reaches."""
+    cells: dict[str, str] = {}
+    figures: list[str] = []
+    first_text = next((c.name for c in spec.columns if c.type == "str" and not c.choices), None)
+    for column in spec.columns:
+        if column.name == "visibility":
+            continue
+        if column.type == "date":
+            cells[column.name] = draw(DAY)
+        elif column.type in ("int", "decimal"):
+            number = draw(INTERNAL_AMOUNT if internal else PUBLIC_AMOUNT)
+            cells[column.name] = str(number)
+            figures += [f"{number:,}"] if internal else []
+        elif column.choices:
+            cells[column.name] = draw(st.sampled_from(column.choices))
+        elif column.name == first_text:
+            cells[column.name] = named
+        else:
+            cells[column.name] = _text(draw, marker, internal, optional=not column.required)
+    return cells, tuple(figures)
 
 
 @st.composite
@@ -317,7 +387,8 @@ def _picture(draw: st.DrawFn) -> Picture:
 @st.composite
 def folders(draw: st.DrawFn) -> Folder:
     token = _Tokens(f"{draw(st.integers(0, 16**6 - 1)):06X}")
-    rows = [row for table in TABLES for row in draw(_rows(table, token))]
+    names = tables()
+    rows = [row for table in names for row in draw(_rows(table, token))]
     picture = draw(_picture())
     overview_marker = token("PUBL")
     overview = Narrative(
@@ -337,4 +408,5 @@ def folders(draw: st.DrawFn) -> Folder:
             "language": "en", "amount": str(amount),
         }  # fmt: skip
         donors.append(Donor(f"d-{number}", tuple(cells.items()), marker, f"{amount:,}"))
-    return Folder(token.salt, tuple(rows), (overview, *internal), tuple(donors), picture)
+    kinds = tuple((t, draw(st.sampled_from(tuple(READERS)))) for t in names)
+    return Folder(token.salt, tuple(rows), (overview, *internal), tuple(donors), picture, kinds)

@@ -97,8 +97,11 @@ def test_a_registered_table_is_redacted_cached_and_attached(
         "date,team,hours,visibility",
         "2012-10-01,Kitchen,3,public",
     ]
-    assert SECRET not in ParsedPdf(pdf).all_text()
+    text = ParsedPdf(pdf).all_text()
+    assert SECRET not in text
     assert SECRET.encode() not in pdf.read_bytes()
+    # Listed from its spec alone, as every table is: no template names it.
+    assert "Shifts" in text and "Kitchen" in text
 
 
 def test_a_registered_table_is_scaffolded(shifts: TableSpec, tmp_path: Path) -> None:

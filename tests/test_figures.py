@@ -243,3 +243,42 @@ def figures_minor(amounts: tuple[str, ...]) -> bool:
     from reportgen.figures import has_minor_units
 
     return any(has_minor_units(Decimal(a)) for a in amounts)
+
+
+def test_a_share_without_functions_is_left_out_with_a_warning(
+    english_set: Path, tmp_path: Path, built_english: object
+) -> None:
+    """Expenses without ``function`` used to print "0% of spending went to
+    programmes" in all three editions, silently; now the figure (and the
+    function chart, which would split nothing) is left out and check says why,
+    at the first expense's line. The same build of the sample shows both."""
+    import csv
+    import io
+
+    from reportgen.pipeline import build, check
+    from tests.pdfparse import ParsedPdf
+
+    path = english_set / "fy2012/data/finances.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    first = next(n for n, row in enumerate(rows, start=2) if row["kind"] == "expense")
+    for row in rows:
+        row["function"] = ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), "utf-8")
+    result = check(english_set / "fy2012")
+    assert result.ok
+    (warning,) = [d for d in result.diagnostics if "'function'" in d.message]
+    assert (warning.location.path, warning.location.line) == (path, first)
+    count = sum(1 for row in rows if row["kind"] == "expense")
+    assert warning.message.startswith(f"column 'function': {count} expenses have none (line ")
+    assert "share of spending on programmes is left out" in warning.message
+    build(english_set / "fy2012", tmp_path / "out", cache=False)
+    shown = built_english.out / "fy2012"  # type: ignore[attr-defined]
+    for name in ("annual-report.pdf", "handout.pdf", "donor.pdf"):
+        text = ParsedPdf(tmp_path / "out/fy2012" / name).all_text()
+        before = ParsedPdf(shown / name).all_text()
+        for words in ("of spending went to programmes", "How the money was spent"):
+            assert words in before and words not in text, (name, words)

@@ -39,15 +39,24 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from PIL import Image
 
 from reportgen.diagnostics import Diagnostics
+from reportgen.editions import EDITIONS
 from reportgen.errors import InvalidInput
 from reportgen.model import INTERNAL
 from reportgen.pipeline import build, check, load_year
 from reportgen.schema import TABLES as SCHEMA
-from tests.leakgen import TABLES, Folder, folders
+from tests.leakgen import Folder, folders
 from tests.pdfparse import ParsedPdf
 
 EXAMPLES = int(os.environ.get("REPORTGEN_LEAK_EXAMPLES", "5"))
-PUBLIC = ("annual-report.pdf", "annual-report.html", "donor.pdf")
+# Every file of every edition, from the editions' registry: a new public
+# edition is searched, a new members' one must hold what members see.
+PUBLIC = tuple(
+    f"{e.name}{kind}" for e in EDITIONS.values() if e.public
+    for kind in (".pdf", ".html") if kind == ".pdf" or e.html
+)  # fmt: skip
+MEMBERS = tuple(f"{e.name}.pdf" for e in EDITIONS.values() if not e.public)
+# The edition that lists every table and attaches its public rows.
+REPORT = next(e.name for e in EDITIONS.values() if e.attachments)
 
 # --- what a reader can get at -------------------------------------------------
 
@@ -249,9 +258,9 @@ def assert_public_attachments(folder: Folder, attachments: dict[str, bytes]) -> 
     """The annual report attaches exactly the public rows of each table that
     has any, as CSV with the table's declared columns: parsed and compared
     cell by cell."""
-    expected = {f"{t}.csv" for t in TABLES if any(not r.internal for r in folder.table(t))}
+    expected = {f"{t}.csv" for t in folder.tables if any(not r.internal for r in folder.table(t))}
     assert set(attachments) == expected
-    for table in TABLES:
+    for table in folder.tables:
         public = [dict(r.cells) for r in folder.table(table) if not r.internal]
         if not public:
             continue
@@ -271,22 +280,24 @@ def assert_honest(folder: Folder, year: Path, out: Path) -> None:
     and the search finds public tokens: the property is not vacuous."""
     model = load_year(year, Diagnostics())
     assert model is not None
-    for table in TABLES:
-        internal = [repr(r) for r in getattr(model, table) if r.visibility == INTERNAL]
+    for table in folder.tables:
+        internal = [repr(r) for r in model.rows(table) if r.visibility == INTERNAL]
         drawn = [r.marker for r in folder.table(table) if r.internal]
         assert len(internal) == len(drawn), table
         assert all(any(m in row for row in internal) for m in drawn), table
-        extras = [value for r in getattr(model, table) for _, value in r.extra]
+        extras = [value for r in model.rows(table) for _, value in getattr(r, "extra", ())]
         assert all(r.private in extras for r in folder.table(table) if r.private), table
-    handout = public_text(out / "handout.pdf")
-    for narrative in folder.narratives:
-        if narrative.internal and "handout" in (narrative.editions or ("handout",)):
-            assert narrative.marker.lower() in handout, narrative.name
-    own = [r.marker for r in folder.table("activities")
-           if r.internal and r.cell("category").startswith(r.marker)]  # fmt: skip
-    assert not own or any(m.lower() in handout for m in own), "no internal category in the handout"
-    report = public_text(out / "annual-report.pdf")
-    page = public_text(out / "annual-report.html")
+    for members in MEMBERS:
+        handout = public_text(out / members)
+        edition = members.removesuffix(".pdf")
+        for narrative in folder.narratives:
+            if narrative.internal and edition in (narrative.editions or (edition,)):
+                assert narrative.marker.lower() in handout, narrative.name
+        own = [r.marker for r in folder.table("activities")
+               if r.internal and r.cell("category").startswith(r.marker)]  # fmt: skip
+        assert not own or any(m.lower() in handout for m in own), f"no internal category: {members}"
+    report = public_text(out / f"{REPORT}.pdf")
+    page = public_text(out / f"{REPORT}.html")
     for row in folder.rows:
         if not row.internal and row.table != "finances":
             assert row.marker.lower() in report and row.marker.lower() in page, row
@@ -343,19 +354,20 @@ def assert_nothing_leaks(folder: Folder, out: Path) -> None:
         others = [m for m in every_donor if m != donor.marker]
         problems += markers_in(surfaces, [*internal, *others])
         problems += figures_in(surfaces, folder.internal_figures, {donor.amount})
-    handout = pdf_surfaces(out / "handout.pdf")  # members see internal rows, never donors
-    problems += markers_in(handout, [*every_donor, *folder.private_markers])
+    for members in MEMBERS:  # members see internal rows, never donors nor unknown columns
+        problems += markers_in(pdf_surfaces(out / members), [*every_donor, *folder.private_markers])
     assert not problems, "\n".join(problems)
 
 
 def assert_allowed_kinds(folder: Folder, out: Path) -> None:
     written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert written == {*PUBLIC, "handout.pdf", *(f"donors/{d.slug}.pdf" for d in folder.donors)}
+    assert written == {*PUBLIC, *MEMBERS, *(f"donors/{d.slug}.pdf" for d in folder.donors)}
+    pages = {name for name in written if name.endswith(".html")}
     # The logo and the overview's picture: at least two, each checked by its bytes.
-    assert assert_allowed_uris(html_surfaces(out / "annual-report.html")) >= 2
-    for name in written - {"annual-report.html"}:
+    assert all(assert_allowed_uris(html_surfaces(out / name)) >= 2 for name in pages)
+    for name in written - pages:
         attachments = assert_allowed_pdf_objects(out / name)
-        if name == "annual-report.pdf":
+        if name == f"{REPORT}.pdf":
             assert_public_attachments(folder, attachments)
         else:
             assert not attachments, name
@@ -370,14 +382,45 @@ def assert_allowed_kinds(folder: Folder, out: Path) -> None:
 @given(folder=folders())
 def test_no_public_output_holds_an_internal_byte(folder: Folder) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        year = Path(tmp) / "reports/fy2012"
-        folder.write(year)
-        build(year, Path(tmp) / "out", cache=False)
-        out = Path(tmp) / "out/fy2012"
-        assert_honest(folder, year, out)
-        assert_nothing_leaks(folder, out)
-        assert_public_figures(folder, out)
-        assert_allowed_kinds(folder, out)
+        assert_the_property(folder, Path(tmp))
+
+
+def assert_the_property(folder: Folder, tmp: Path) -> None:
+    year = tmp / "reports/fy2012"
+    folder.write(year)
+    build(year, tmp / "out", cache=False)
+    out = tmp / "out/fy2012"
+    assert_honest(folder, year, out)
+    assert_nothing_leaks(folder, out)
+    assert_public_figures(folder, out)
+    assert_allowed_kinds(folder, out)
+
+
+@pytest.mark.slow
+def test_a_registered_table_is_in_the_property_by_itself(tmp_path: Path) -> None:
+    """A kind of table added to the registry, and nothing else: the drawn
+    folders hold it (rows made from its columns, in a drawn file kind), and
+    the property finds its public rows listed and attached, its internal ones
+    nowhere public."""
+    from reportgen.schema import Column, TableSpec, register, unregister
+
+    spec = TableSpec(
+        "shifts",
+        (Column("date", "date", True), Column("team", required=True), Column("hours", "decimal"),
+         Column("note"), Column("visibility", "enum", choices=("public", "internal"))),
+        in_year="date",
+    )  # fmt: skip
+    register(spec)
+    try:
+        folder = find(
+            folders(),
+            lambda f: {r.internal for r in f.table("shifts")} == {True, False},
+            settings=settings(database=None, derandomize=True, phases=[Phase.generate]),
+        )
+        assert "shifts" in folder.tables
+        assert_the_property(folder, tmp_path)
+    finally:
+        unregister("shifts")
 
 
 # --- a file that is not a picture, named as one ---------------------------------

@@ -16,11 +16,16 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.editions import EDITIONS
 from reportgen.pipeline import build
 from reportgen.schema import TABLES, TableSpec
 from tests.pdfparse import ParsedPdf
 
 MARKER = "ZQXLEAKMARKER"
+LANGUAGES = ("en", "ja", "ko")  # the sample's
+# The editions from their registry: a new one is searched by itself.
+PUBLIC = tuple(e for e in EDITIONS.values() if e.public)
+MEMBERS = tuple(e.name for e in EDITIONS.values() if not e.public)
 
 INTERNAL_ROWS = {
     "activities": {
@@ -137,14 +142,13 @@ def leaky(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) ->
 
 def _public_files(out: Path) -> list[Path]:
     letters = [p for p in (out / "donors").glob("*.pdf") if p.name != "d-leak.pdf"]
-    editions = [out / lang / name for lang in ("en", "ja", "ko") for name in ("annual-report.pdf",
-                "donor.pdf")]  # fmt: skip
+    editions = [out / lang / f"{e.name}.pdf" for lang in LANGUAGES for e in PUBLIC]
     return [*editions, *letters]
 
 
 def test_the_marker_reaches_no_public_pdf(leaky: Path) -> None:
     files = _public_files(leaky)
-    assert len(files) == 6 + 9  # three languages, every letter but the leak's own
+    assert len(files) == len(LANGUAGES) * len(PUBLIC) + 9  # every letter but the leak's own
     for path in files:
         pdf = ParsedPdf(path)
         assert MARKER not in pdf.all_text(), path.name
@@ -156,12 +160,15 @@ def test_the_marker_reaches_no_public_pdf(leaky: Path) -> None:
 
 
 def test_the_marker_reaches_no_html_or_chart(leaky: Path) -> None:
+    pages = [e.name for e in PUBLIC if e.html]
+    assert pages
     for language in ("en", "ja"):
-        html = (leaky / language / "annual-report.html").read_text()
-        assert MARKER not in html and MARKER.lower() not in html
-        svgs = re.findall(r"<svg.*?</svg>", html, re.S)
-        assert len(svgs) >= 6
-        assert not any(MARKER in svg for svg in svgs)
+        for name in pages:
+            html = (leaky / language / f"{name}.html").read_text()
+            assert MARKER not in html and MARKER.lower() not in html
+            svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+            assert len(svgs) >= 6
+            assert not any(MARKER in svg for svg in svgs)
 
 
 def test_internal_amounts_do_not_change_public_totals(leaky: Path) -> None:
@@ -171,8 +178,10 @@ def test_internal_amounts_do_not_change_public_totals(leaky: Path) -> None:
 
 
 def test_the_marker_is_in_the_members_handout(leaky: Path) -> None:
+    assert MEMBERS
     for language in ("en", "ja"):
-        assert MARKER in ParsedPdf(leaky / language / "handout.pdf").all_text()
+        for name in MEMBERS:
+            assert MARKER in ParsedPdf(leaky / language / f"{name}.pdf").all_text()
 
 
 def test_a_donor_row_reaches_only_its_own_letter(leaky: Path) -> None:

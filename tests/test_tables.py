@@ -121,8 +121,10 @@ def test_csv_row_with_too_many_cells_is_an_error_on_its_line(tmp_path: Path) -> 
     table, diags = read_csv(tmp_path, "date,title\n2012-10-01,A\n2012-10-02,B,extra\n")
     assert table is not None
     assert [d.format(tmp_path) for d in diags] == [
-        "activities.csv:3: row has 3 cells but the header has 2 columns"
+        "activities.csv:3: 3 cells, the header has 2: quote the cell that contains a comma "
+        '("Leeds, UK"), or remove the extra cells'
     ]
+    assert len(table.rows) == 1  # the shifted row is not checked cell by cell
 
 
 def test_csv_trailing_empty_cells_beyond_header_are_fine(tmp_path: Path) -> None:
@@ -360,3 +362,64 @@ def test_extension_decides_the_reader(tmp_path: Path) -> None:
     diags = Diagnostics()
     assert read_table("activities", path, diags) is None
     assert diags.errors[0].message.startswith("cannot read the workbook: ")
+
+
+# --- readers by extension, tables shown from their spec ----------------------------------
+
+
+def test_readers_are_chosen_by_extension_from_one_registry(tmp_path: Path) -> None:
+    from reportgen.readers import TABLE_EXTENSIONS
+    from reportgen.readers.tables import READERS
+
+    assert TABLE_EXTENSIONS == tuple(READERS) == (".csv", ".xlsx")
+    path = tmp_path / "activities.ods"
+    path.write_bytes(b"PK")
+    diags = Diagnostics()
+    assert read_table("activities", path, diags) is None
+    assert [d.format(tmp_path) for d in diags] == [
+        "activities.ods: a table is read from .csv or .xlsx files, not .ods"
+    ]
+
+
+def _print_html(year_dir: Path, edition: str) -> str:
+    from reportgen.editions import select
+    from reportgen.pipeline import load_year
+    from reportgen.render import analyse, print_page
+
+    diags = Diagnostics()
+    year = load_year(year_dir, diags)
+    assert year is not None, [d.format() for d in diags.errors]
+    seen = select(year, edition, "en")
+    return print_page(seen, edition, "en", analyse(seen, [], "en", draw=False)).html
+
+
+def test_a_built_in_table_is_listed_as_its_spec_says(
+    sample_set: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No template names a built-in list: changing the coalitions' spec (its
+    editions, columns, order, note) changes every edition's page by itself."""
+    import re
+    from dataclasses import replace
+
+    from reportgen.schema import TABLES
+
+    year = sample_set / "fy2012"
+    assert 'id="coalitions"' not in _print_html(year, "donor")
+    spec = replace(
+        TABLES["coalitions"], editions=("annual-report", "donor"), shown=("countries", "name"),
+        order=("name",), row_note=("role", "name"), title="Our networks",
+    )  # fmt: skip
+    monkeypatch.setitem(TABLES, "coalitions", spec)
+    for edition in ("annual-report", "donor"):
+        page = _print_html(year, edition)
+        section = re.search(r'<section class="data-section" id="coalitions">.*?</section>', page,
+                            re.S)  # fmt: skip
+        assert section is not None, edition
+        html = section.group()
+        assert "<h2>Our networks</h2>" in html
+        assert re.findall(r"<th[^>]*>([^<]*)</th>", html) == ["Countries", "Name"]
+        names = re.findall(r'<span class="cell-main">([^<]*)</span>', html)
+        assert names == sorted(names) and len(names) == 2
+        assert '<td class="num">15</td>' in html  # a whole number, right-aligned
+        assert '<span class="cell-note">member</span>' in html
+    assert 'id="coalitions"' not in _print_html(year, "handout")

@@ -34,7 +34,8 @@ name = "Life Funds for North Korean Refugees"
 COMPLETE = {
     "data/activities.csv": "date,title,category\n2012-10-01,Statement,Advocacy\n",
     "data/people.csv": "name,role\nKato Hiroshi,Representative\n",
-    "data/finances.csv": "kind,category,amount\nincome,Donations,100\nexpense,Rent,50\n",
+    "data/finances.csv": "kind,category,amount,function\nincome,Donations,100,\n"
+    "expense,Rent,50,administration\n",
     "narrative/01-overview.md": "# Overview\n\nWe help refugees.\n",
 }
 
@@ -460,17 +461,64 @@ def test_missing_required_column_without_a_near_miss(tmp_path: Path) -> None:
     year, diags = run(tmp_path, {"data/finances.csv": "kind,category\nincome,Donations\n"})
     assert year is None
     assert shown(diags, tmp_path) == [
-        "reports/fy2012/data/finances.csv:1: missing required column 'amount'"
+        "reports/fy2012/data/finances.csv:1: missing required column 'amount': the header has "
+        "'kind', 'category'; the finances table's columns are 'kind', 'category', 'amount', "
+        "'function', 'fund', 'note', 'visibility' ('kind', 'category', 'amount' required)"
     ]
 
 
-def test_missing_required_column_stops_row_checks_for_that_table(tmp_path: Path) -> None:
-    # rows are not checked once a required column is missing: one clear message
-    year, diags = run(tmp_path, {"data/lobbying.csv": "date,target\nnot-a-date,X\n"})
+def test_a_missing_column_names_the_columns_found_and_expected(tmp_path: Path) -> None:
+    """The issue's folder: 'Activity' where 'title' belongs (no near miss)."""
+    year, diags = run(
+        tmp_path, {"data/activities.csv": "Date,Activity,Category\n2012-10-01,A,Event\n"}
+    )
     assert year is None
-    assert shown(diags, tmp_path) == [
-        "reports/fy2012/data/lobbying.csv:1: missing required column 'target_type'"
+    (message,) = [d.message for d in diags.errors]
+    assert message.startswith("missing required column 'title': the header has 'date', ")
+    assert "'activity'" in message and "the activities table's columns are 'date', 'title'" in (
+        message
+    )
+
+
+def test_a_missing_column_does_not_hide_the_rows_errors(tmp_path: Path) -> None:
+    """Every row is still checked, every column of it; the missing column is
+    said once, on the header, not on each row."""
+    year, diags = run(
+        tmp_path,
+        {"data/lobbying.csv": "date,target,topic\nnot-a-date,X,a\n2012-10-04,,b\n2013-13-01,Y,c\n"},
+    )
+    assert year is None
+    assert errors(diags, tmp_path) == [
+        "reports/fy2012/data/lobbying.csv:1: missing required column 'target_type': the header "
+        "has 'date', 'target', 'topic'; the lobbying table's columns are 'date', 'target_type', "
+        "'target', 'topic', 'outcome', 'attendees', 'visibility' ('date', 'target_type', "
+        "'target' required)",
+        "reports/fy2012/data/lobbying.csv:2: column 'date': 'not-a-date' is not a date "
+        "(YYYY-MM-DD)",
+        "reports/fy2012/data/lobbying.csv:3: column 'target' is empty but required",
+        "reports/fy2012/data/lobbying.csv:4: column 'date': '2013-13-01' is not a date "
+        "(YYYY-MM-DD)",
     ]
+
+
+def test_every_problem_of_every_file_in_one_run(tmp_path: Path) -> None:
+    """A header typo in one table, a bad amount in another, a bad e-mail in a
+    third: all said at once (the e-mail used to wait for the amount's fix)."""
+    year, diags = run(
+        tmp_path,
+        {
+            "data/activities.csv": "date,titel,category\n2012-10-01,A,Event\nnope,B,Event\n",
+            "data/finances.csv": "kind,category,amount,function\nincome,Gifts,ten,\n",
+            "data/donors.csv": "id,name,email\nD-1,Ann,ann@@example\n",
+        },
+    )
+    assert year is None
+    found = shown(diags, tmp_path)
+    assert any("activities.csv:1: missing required column 'title'" in f for f in found)
+    assert any("activities.csv:3: column 'date': 'nope'" in f for f in found)
+    assert any("finances.csv:2: column 'amount': 'ten' is not a number" in f for f in found)
+    assert any(f.startswith("reports/fy2012/data/donors.csv:2: warning: column 'email'")
+               for f in found), found  # fmt: skip
 
 
 def test_duplicate_column_is_an_error(tmp_path: Path) -> None:
@@ -564,6 +612,24 @@ def test_unknown_column_is_a_warning_and_the_build_goes_on(tmp_path: Path) -> No
         "it)",
     ]
     assert year.activities[0].extra == (("catgory", "x"), ("photo", "p.jpg"))
+
+
+def test_a_misspelt_optional_column_says_what_it_means_and_fails_strict(tmp_path: Path) -> None:
+    """'partcipants' beside no 'participants': its numbers would reach no
+    figure. Version 1 makes an unknown column a warning that does not fail a
+    build, so it is one that says which column was meant and that its values
+    are left out; --strict fails on it (tests/test_settings.py)."""
+    year, diags = run(
+        tmp_path,
+        {"data/activities.csv": "date,title,category,partcipants\n2012-10-01,A,Event,40\n"},
+    )
+    assert year is not None
+    assert shown(diags, tmp_path) == [
+        "reports/fy2012/data/activities.csv:1: warning: unknown column 'partcipants' is kept as "
+        "an extra field (did you mean 'participants'?), neither shown nor attached to the PDF "
+        "(only a theme's templates can use it): rename it, or its values are left out of the "
+        "report",
+    ]
 
 
 def test_unknown_table_file_is_a_warning(tmp_path: Path) -> None:
@@ -732,3 +798,17 @@ def test_programme_is_program_and_groups_are_free_text(tmp_path: Path) -> None:
     ]
     # trustees count as the board: no "no board members" warning
     assert not [d for d in diags if "board members" in d.message]
+
+
+def test_an_unquoted_comma_is_the_rows_one_error(tmp_path: Path) -> None:
+    """The shifted cells would each be a wrong type; only the cause is said."""
+    header = "date,title,category,location,description,participants,visibility\n"
+    year, diags = run(
+        tmp_path,
+        {"data/activities.csv": header + "2012-10-01,Seminar,Event,Leeds, UK,Talk,40,public\n"},
+    )
+    assert year is None
+    assert shown(diags, tmp_path) == [
+        "reports/fy2012/data/activities.csv:2: 8 cells, the header has 7: quote the cell that "
+        'contains a comma ("Leeds, UK"), or remove the extra cells'
+    ]

@@ -487,8 +487,8 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
 
 def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     split = [(f, a) for f, a in fig_data.expenses_by_function if a > 0]
-    if not split or not fig_data.expenses:
-        return None
+    if not fig_data.expenses or all(f == "unassigned" for f, _ in split):
+        return None  # no expense names its function: a split of nothing
     names = [style.label(f"function_{f}") for f, _ in split]
     shares = [float(a / fig_data.expenses) for _, a in split]
     # Each function keeps its place, so its colour: programme, fundraising,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reportgen import i18n
 from reportgen.charts import ChartAsset
@@ -29,6 +30,9 @@ from reportgen.model import (
     Signatory,
 )
 from reportgen.theme import Palette
+
+if TYPE_CHECKING:
+    from reportgen.schema import TableSpec
 
 # Groups of people with a heading of their own in every language; any other
 # group is headed as written. ``trustees`` and the like are the same group.
@@ -75,11 +79,17 @@ class Table:
 
 @dataclass(frozen=True)
 class TableSection:
-    """A declared table (``[tables.<name>]``) as a section of its own."""
+    """A table listed as a section of its own, built-in or declared
+    (``[tables.<name>]``), made from its ``TableSpec`` by ``list_section``."""
 
     id: str
     title: str
     table: Table
+    name: str = ""  # the table's name
+    declared: bool = True  # a declared table's section, placed after the finances
+    intro: str | None = None  # a sentence above the list
+    chart: str | None = None  # the id of a chart shown above the list
+    css: str = "declared"  # the list's class
 
 
 @dataclass(frozen=True)
@@ -370,12 +380,7 @@ def _d(value: date, language: str) -> str:
 
 
 def _bounded(
-    rows: list[tuple[date, str, Row]],
-    limit: int,
-    language: str,
-    what: str | None,
-    attachment: str,
-    what_text: str = "",
+    rows: list[tuple[date, str, Row]], limit: int, language: str, what: str, attachment: str
 ) -> tuple[tuple[Row, ...] | None, str | None]:
     """The most recent rows of each group, when a table is longer than ``limit``.
 
@@ -391,33 +396,10 @@ def _bounded(
     note = i18n.label(
         language, "table_bounded", shown=i18n.format_number(len(keep), language),
         total=i18n.format_number(len(rows), language),
-        what=i18n.label(language, what) if what else what_text,
+        what=what,
         file=attachment,
     )  # fmt: skip
     return tuple(rows[i][2] for i in keep), note
-
-
-def _dated_table(
-    rows: list[tuple[date, str, Row]],
-    headers: tuple[str, ...],
-    note_column: int,
-    limit: int,
-    language: str,
-    name: str,
-) -> Table | None:
-    """A table of dated rows (date, group, row; the date in the first column),
-    bounded in print past ``limit``."""
-    if not rows:
-        return None
-    printed, note = _bounded(rows, limit, language, name, f"{name}.csv")
-    return Table(
-        headers,
-        tuple(row for _, _, row in rows),
-        note_column=note_column,
-        print_rows=printed,
-        print_note=note,
-        dates=(0,),
-    )
 
 
 def _tables(
@@ -428,56 +410,6 @@ def _tables(
 
     def money(amount: Decimal) -> str:
         return i18n.format_amount(amount, currency, language, fig.minor_units)
-
-    acts = sorted(year.activities, key=lambda a: (a.date, a.title))
-    limit = year.config.pdf_table_rows
-    activity_rows = [
-        (a.date, a.category, Row(
-            (_short_date(a.date, language), a.title, a.category, a.location or ""),
-            a.description,
-        ))
-        for a in acts
-    ]  # fmt: skip
-    activities = _dated_table(
-        activity_rows, (L("date"), L("title"), L("category"), L("location")), 1, limit,
-        language, "activities",
-    )  # fmt: skip
-    coalitions = (
-        Table(
-            (L("name"), L("role"), L("joined"), L("members"), L("countries")),
-            tuple(
-                Row(
-                    (
-                        c.name,
-                        c.role,
-                        _short_date(c.joined, language) if c.joined else "",
-                        ""
-                        if c.member_organizations is None
-                        else i18n.format_number(c.member_organizations, language),
-                        "" if c.countries is None else i18n.format_number(c.countries, language),
-                    ),
-                    c.description,
-                )
-                for c in year.coalitions
-            ),
-            numeric=(3, 4),
-            dates=(2,),
-        )
-        if year.coalitions
-        else None
-    )
-    visits = sorted(year.lobbying, key=lambda v: (v.date, v.target))
-    visit_rows = [
-        (v.date, v.target_type, Row(
-            (_short_date(v.date, language), v.target_type, v.target, v.topic or ""),
-            v.outcome,
-        ))
-        for v in visits
-    ]  # fmt: skip
-    lobbying = _dated_table(
-        visit_rows, (L("date"), L("target_type"), L("target"), L("topic")), 2, limit,
-        language, "lobbying",
-    )  # fmt: skip
 
     def amounts(rows: tuple[tuple[str, Decimal], ...], total: Decimal, label: str) -> Table | None:
         if not rows:
@@ -493,9 +425,6 @@ def _tables(
         )
 
     return {
-        "activities": activities,
-        "coalitions": coalitions,
-        "lobbying": lobbying,
         "income": amounts(fig.income_by_category, fig.income, L("kind_income")),
         "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense")),
         "funds": _funds(fig, money, L),
@@ -526,60 +455,111 @@ def _funds(
 
 
 def _sections(
-    year: FiscalYear, edition: str, language: str, currency: str
+    year: FiscalYear, edition: str, language: str, intros: Mapping[str, str]
 ) -> tuple[TableSection, ...]:
-    """The declared tables this edition shows, each bounded in print like activities."""
-    from reportgen.languages import column_heading
-    from reportgen.schema import declared_spec
+    """Every table this edition lists, in the registry's order (built-in ones,
+    then declared ones), each from its spec."""
+    from reportgen.schema import declared_spec, specs
 
     out = []
-    for declared in year.config.declared_tables:
-        rows: tuple[Record, ...] = year.rows(declared.name)
-        if edition not in declared.editions or not rows:
+    for name, spec in specs(year.config).items():
+        rows = year.rows(name)
+        if edition not in spec.editions or not rows or spec.audience != "visibility":
             continue
-        spec = declared_spec(declared, tuple(k for k, _ in rows[0].values))
-        columns = spec.shown or tuple(c.name for c in spec.columns if c.name != "visibility")
-        dated = declared.date_column
-
-        def cell(value: object) -> str:
-            if isinstance(value, date):
-                return _short_date(value, language)
-            if isinstance(value, Decimal):
-                return i18n.format_number(value, language)
-            return "" if value is None else str(value)
-
-        ordered = sorted(rows, key=lambda r: r.get(dated)) if dated else list(rows)
-        body = [
-            (r.get(dated) if dated else date.min, "", Row(tuple(cell(r.get(c)) for c in columns)))
-            for r in ordered
-        ]
-        numeric = tuple(i for i, c in enumerate(columns) if c in spec.numbers)
-        dates = tuple(
-            i for i, c in enumerate(columns) if any(isinstance(r.get(c), date) for r in rows)
-        )
-        footer = None
-        if numeric:
-            totals = {
-                c: sum((r.get(c) or Decimal(0) for r in rows), Decimal(0)) for c in spec.numbers
-            }
-            footer = tuple(
-                i18n.format_number(totals[c], language) if c in totals
-                else (i18n.label(language, "total") if i == 0 else "")
-                for i, c in enumerate(columns)
-            )  # fmt: skip
-        printed, note = _bounded(
-            body, year.config.pdf_table_rows, language, None, f"{declared.name}.csv",
-            what_text=_title_of(declared.title, declared.titles, language),
-        )  # fmt: skip
-        title = _title_of(declared.title, declared.titles, language)
-        table = Table(
-            tuple(column_heading(language, c) for c in columns),
-            tuple(r for _, _, r in body),
-            numeric=numeric, note_column=-1, footer=footer, print_rows=printed, print_note=note,
-            dates=dates,
-        )  # fmt: skip
-        out.append(TableSection(f"t-{declared.name}", title, table))
+        if spec.declared:  # its columns, when not declared, are its file's
+            declared = next(d for d in year.config.declared_tables if d.name == name)
+            spec = declared_spec(declared, tuple(k for k, _ in rows[0].values))
+        out.append(list_section(spec, rows, language, year.config.pdf_table_rows, intros.get(name)))
     return tuple(out)
+
+
+def _value(row: object, column: str | None) -> object:
+    """A cell of a typed row: a model dataclass's field, or a ``Record``'s value."""
+    if column is None:
+        return None
+    return row.get(column) if isinstance(row, Record) else getattr(row, column, None)
+
+
+def _cell(value: object, language: str) -> str:
+    if isinstance(value, date):
+        return _short_date(value, language)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return i18n.format_number(value, language)
+    return "" if value is None else str(value)
+
+
+def _section_title(spec: TableSpec, language: str) -> str:
+    """A declared title (in ``language`` where given), else the language's
+    word for the table's name, else the name as written."""
+    if spec.title is not None:
+        return _title_of(spec.title, spec.titles, language)
+    return i18n.words(language).get(spec.name) or spec.name.replace("_", " ").capitalize()
+
+
+def _heading(spec: TableSpec, column: str, language: str) -> str:
+    from reportgen.languages import column_heading
+
+    key = dict(spec.headings).get(column, column)
+    if spec.declared or key not in i18n.words(language):
+        return column_heading(language, column)
+    return i18n.label(language, key)
+
+
+def list_section(
+    spec: TableSpec, rows: tuple[Any, ...], language: str, limit: int, intro: str | None = None
+) -> TableSection:
+    """A table's rows listed as its spec says (columns, headings, order, the
+    note under a cell, numbers totalled), bounded in print past ``limit``."""
+    columns = spec.shown or tuple(c.name for c in spec.columns if c.name != "visibility")
+    types = {c.name: c.type for c in spec.columns}
+    ordered = sorted(
+        rows, key=lambda r: tuple(_sort_key(_value(r, c)) for c in spec.order)
+    ) if spec.order else list(rows)  # fmt: skip
+    noted, under = spec.row_note or (None, None)
+    body = [
+        (_dated(_value(r, spec.in_year)), str(_value(r, spec.group) or ""),
+         Row(tuple(_cell(_value(r, c), language) for c in columns), _text(_value(r, noted))))
+        for r in ordered
+    ]  # fmt: skip
+    title = _section_title(spec, language)
+    footer = None
+    if spec.numbers:
+        totals = {c: sum((_number(_value(r, c)) for r in rows), Decimal(0)) for c in spec.numbers}
+        footer = tuple(
+            i18n.format_number(totals[c], language) if c in totals
+            else (i18n.label(language, "total") if i == 0 else "")
+            for i, c in enumerate(columns)
+        )  # fmt: skip
+    printed, note = _bounded(body, limit, language, title, f"{spec.name}.csv")
+    table = Table(
+        tuple(_heading(spec, c, language) for c in columns),
+        tuple(r for _, _, r in body),
+        numeric=tuple(i for i, c in enumerate(columns) if types.get(c) in ("int", "decimal")),
+        note_column=columns.index(under) if under in columns else -1,
+        footer=footer, print_rows=printed, print_note=note,
+        dates=tuple(i for i, c in enumerate(columns) if types.get(c) == "date"),
+    )  # fmt: skip
+    return TableSection(
+        f"t-{spec.name}" if spec.declared else spec.name, title, table, spec.name,
+        spec.declared, intro, spec.chart, "declared" if spec.declared else spec.name,
+    )  # fmt: skip
+
+
+def _dated(value: object) -> date:
+    return value if isinstance(value, date) else date.min
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value: object) -> Decimal:
+    return Decimal(value) if isinstance(value, Decimal | int) else Decimal(0)
+
+
+def _sort_key(value: object) -> tuple[bool, Any]:
+    """Empty cells last; the rest by value."""
+    return (value is None, value if value is not None else 0)
 
 
 def _title_of(title: str, titles: tuple[tuple[str, str], ...], language: str) -> str:
@@ -587,6 +567,7 @@ def _title_of(title: str, titles: tuple[tuple[str, str], ...], language: str) ->
 
 
 def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> dict[str, str]:
+    """A sentence above each list or summary of the year's own tables."""
     out = {}
     if year.activities:
         dates = sorted(a.date for a in year.activities)
@@ -723,18 +704,17 @@ def build_context(
     config = year.config
     language = i18n.language(config, language)  # the tag, with the report's [labels.<tag>]
     tables = _tables(year, figures, language, config.currency)
+    intros = _intros(figures, year, language, config.currency)
+    sections = _sections(year, edition, language, intros)
+    listed = {s.name: s.table for s in sections if not s.declared}
+    # Contents in the order of the page: narrative, figures, the built-in
+    # lists, the finances, the declared lists, the people.
     toc = [TocEntry(f"s-{s.slug}", s.title) for s in year.narrative]
     toc.append(TocEntry("key-figures", i18n.label(language, "key_figures")))
-    for key, present in (
-        ("activities", tables["activities"]),
-        ("coalitions", tables["coalitions"]),
-        ("lobbying", tables["lobbying"]),
-        ("finances", tables["income"] or tables["expenses"]),
-    ):
-        if present:
-            toc.append(TocEntry(key, i18n.label(language, key)))
-    sections = _sections(year, edition, language, config.currency)
-    toc += [TocEntry(s.id, s.title) for s in sections]
+    toc += [TocEntry(s.id, s.title) for s in sections if not s.declared]
+    if tables["income"] or tables["expenses"]:
+        toc.append(TocEntry("finances", i18n.label(language, "finances")))
+    toc += [TocEntry(s.id, s.title) for s in sections if s.declared]
     if year.people:
         toc.append(TocEntry("people", i18n.label(language, "people")))
     published = config.published or config.end
@@ -765,10 +745,10 @@ def build_context(
         narrative=year.narrative,
         stats=_stats(figures, previous, language, config.currency, config.key_figures),
         charts=charts,
-        intros=_intros(figures, year, language, config.currency),
-        activities=tables["activities"],
-        coalitions=tables["coalitions"],
-        lobbying=tables["lobbying"],
+        intros=intros,
+        activities=listed.get("activities"),
+        coalitions=listed.get("coalitions"),
+        lobbying=listed.get("lobbying"),
         income=tables["income"],
         expenses=tables["expenses"],
         people=_people(year, language),

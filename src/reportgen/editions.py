@@ -2,7 +2,7 @@
 enforced here, once.
 
 ``EDITIONS`` declares each edition (audience, template, HTML or not,
-attachments, page setup); nothing else compares edition names. ``select``
+attachments, letters); nothing else compares edition names. ``select``
 returns a copy of the year holding only what an edition may show, in the
 language it is read in (translated cells and settings applied). It redacts
 every table of the year from its declaration in ``schema.TABLES``: public
@@ -31,7 +31,6 @@ class Edition:
     template: str  # under templates/
     html: bool = False  # a self-contained HTML file besides the PDF
     attachments: bool = False  # the PDF carries its tables as CSV files
-    pages: str = "report"  # page setup: "report" (cover, contents) or "short"
     # Follows each donor letter: rendered a second time without its own
     # general letter ("Dear friends"), which the personal letter replaces.
     letters: bool = False
@@ -45,8 +44,8 @@ EDITIONS: dict[str, Edition] = {
     e.name: e
     for e in (
         Edition("annual-report", "public", "annual-report.html.j2", html=True, attachments=True),
-        Edition("handout", "members", "handout.html.j2", pages="short"),
-        Edition("donor", "public", "donor.html.j2", pages="short", letters=True),
+        Edition("handout", "members", "handout.html.j2"),
+        Edition("donor", "public", "donor.html.j2", letters=True),
     )
 }
 EDITION_NAMES = tuple(EDITIONS)

@@ -85,11 +85,13 @@ class KeyFigures:
 
     @property
     def program_share(self) -> float | None:
-        """Programme spending as a share of all expenses, 0..1."""
-        if not self.expenses:
+        """Programme spending as a share of all expenses, 0..1; ``None`` when
+        it cannot be known: no expenses, or some expense without a function
+        (validation warns), which would make it look smaller than it is."""
+        by_function = dict(self.expenses_by_function)
+        if not self.expenses or "unassigned" in by_function:
             return None
-        program = dict(self.expenses_by_function).get("program", Decimal(0))
-        return float(program / self.expenses)
+        return float(by_function.get("program", Decimal(0)) / self.expenses)
 
 
 def _frame(rows: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:

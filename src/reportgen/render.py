@@ -145,7 +145,7 @@ def print_page(
     if after_letter:
         ctx = replace(ctx, after_letter=True)
     theme = theme_of(config.root, config.theme_dir)
-    html_text = render_html(ctx, "print", f"{edition}.html.j2", theme).html
+    html_text = render_html(ctx, "print", EDITIONS[edition].template, theme).html
     if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
         html_text = html_text.replace(
             "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
@@ -216,7 +216,7 @@ def screen_page(
         else _context(seen, edition, language, analysis, neighbours)
     )
     theme = theme_of(root, seen.config.theme_dir)
-    screen = render_html(ctx, "screen", f"{edition}.html.j2", theme)
+    screen = render_html(ctx, "screen", EDITIONS[edition].template, theme)
     page = inline_images(screen.html, root, Gate.of(root, [templates_dir()]))
     return locked_down(page).encode("utf-8")
 
@@ -288,8 +288,9 @@ def table_csv(name: str, rows: Sequence[object]) -> bytes:
     from reportgen.schema import TABLES
 
     own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
-    declared = name in TABLES and TABLES[name].row_type is not Record
-    columns = list(TABLES[name].names) if declared else [*own, "visibility"]
+    # A kind of table in the registry has its columns, empty ones too; a
+    # declared table's are those its rows hold.
+    columns = list(TABLES[name].names) if name in TABLES else [*own, "visibility"]
     known = set(columns)
     translations = list(dict.fromkeys(
         key for row in rows for key, _ in getattr(row, "extra", ()) if is_translation(key, known)

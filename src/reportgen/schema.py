@@ -84,7 +84,7 @@ class TableSchema:
 # public edition) or "letter" (a row reaches only its own donor letter: every
 # edition loses the whole table).
 Audience = Literal["visibility", "letter"]
-SHOWN_IN: tuple[str, ...] = ("annual-report", "handout", "donor")
+LISTED_IN: tuple[str, ...] = ("annual-report", "handout")  # a declared table's default
 
 
 @dataclass(frozen=True)
@@ -98,16 +98,25 @@ class TableSpec(TableSchema):
 
     row_type: type = Record  # a model dataclass; ``Record`` for tables without one
     example: tuple[str, ...] = ()  # one row, column by column, for the scaffold
-    editions: tuple[str, ...] = SHOWN_IN  # the editions that show it
     carry_over: bool = False  # ``reportgen new --from`` copies its rows
     audience: Audience = "visibility"
     empty_ok: bool = False  # no rows is normal, not worth a warning
     unique: tuple[str, ...] = ()  # columns whose non-empty values must differ
     note: str = ""  # a sentence for the docs after the column list
-    title: str | None = None  # a declared table's section title
+    # How its rows are listed, as a section of its own (context.list_section,
+    # the template macro ``table_section``): built-in and declared tables alike.
+    # A table listed in no edition (finances, people, indicators, donors) is
+    # shown in another form: amounts, a roster, key figures, letters.
+    editions: tuple[str, ...] = LISTED_IN  # the editions that list its rows
+    title: str | None = None  # the section's title; None: the language's word for its name
     titles: tuple[tuple[str, str], ...] = ()  # (language, title)
-    shown: tuple[str, ...] = ()  # a declared table's columns, in order; () = all
-    numbers: tuple[str, ...] = ()  # right-aligned and totalled
+    shown: tuple[str, ...] = ()  # the columns listed, in order; () = all but visibility
+    headings: tuple[tuple[str, str], ...] = ()  # (column, word) where the word is not its name
+    row_note: tuple[str, str] | None = None  # (column printed small, under this column's cell)
+    order: tuple[str, ...] = ()  # columns the rows are sorted by; () = file order
+    group: str | None = None  # a long list keeps in print at least one row of each value
+    chart: str | None = None  # the id of a chart (charts.py) shown above the list
+    numbers: tuple[str, ...] = ()  # totalled in the list's last row
     declared: bool = False  # from report.toml's [tables.<name>], not built in
 
     def example_row(self) -> str:
@@ -141,9 +150,13 @@ TABLES: dict[str, TableSpec] = {
             row_type=Activity,
             example=("2025-03-14", "Spring seminar", "Event", "Tokyo", "Talk and discussion",
                      "45", "public"),
-            editions=("annual-report", "handout"),
             empty_ok=True,
             note="`category` is free text such as Rescue, Advocacy, Event, Publication.",
+            editions=("annual-report",),
+            shown=("date", "title", "category", "location"),
+            row_note=("description", "title"),
+            order=("date", "title"),
+            group="category",
         ),
         TableSpec(
             "coalitions",
@@ -159,9 +172,12 @@ TABLES: dict[str, TableSpec] = {
             row_type=Coalition,
             example=("Example Coalition", "member", "2011-09-08", "43", "15",
                      "A network of NGOs", "public"),
-            editions=("annual-report", "handout"),
             carry_over=True,
             note="`role` is e.g. member, founding member, secretariat.",
+            editions=("annual-report",),
+            shown=("name", "role", "joined", "member_organizations", "countries"),
+            headings=(("member_organizations", "members"),),
+            row_note=("description", "name"),
         ),
         TableSpec(
             "lobbying",
@@ -178,8 +194,13 @@ TABLES: dict[str, TableSpec] = {
             row_type=LobbyingVisit,
             example=("2025-05-20", "Ministry", "Ministry of Foreign Affairs",
                      "Refugee protection", "Follow-up agreed", "2", "public"),
-            editions=("annual-report", "handout"),
             note="`target_type` is e.g. Diet member, Ministry, Embassy.",
+            editions=("annual-report",),
+            shown=("date", "target_type", "target", "topic"),
+            row_note=("outcome", "target"),
+            order=("date", "target"),
+            group="target_type",
+            chart="chart-by-target",
         ),
         TableSpec(
             "finances",
@@ -193,6 +214,7 @@ TABLES: dict[str, TableSpec] = {
                 _VIS,
             ),
             row_type=FinanceEntry,
+            editions=(),  # shown as amounts by category, function and fund
             example=("income", "Donations", "1200000", "", "unrestricted", "From individuals",
                      "public"),
             note="`amount` is in the report currency; `function` (for expenses) also accepts "
@@ -209,7 +231,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             row_type=Person,
             example=("Your Name", "Representative", "board", "public"),
-            editions=("annual-report", "handout"),
+            editions=(),  # shown as a roster, by group
             carry_over=True,
             note="`group` is free text (default `board`): board, trustee, officer, staff, "
             "advisor and volunteer get translated headings; any other value is a group of its "
@@ -248,7 +270,7 @@ TABLES: dict[str, TableSpec] = {
             row_type=Indicator,
             example=("Meals served", "12500", "meals", "11800", "15000", "In three towns",
                      "public"),
-            editions=("annual-report", "handout", "donor"),
+            editions=(),  # shown as key figures
             note="Your own key figures, first on the key-figures page in file order. `unit` is "
             "shown after the number, or is an ISO 4217 code to show money; an empty "
             "`previous` is taken from last year's row of the same `name`; `target` shows "
@@ -282,6 +304,7 @@ def declared_spec(declared: DeclaredTable, header: tuple[str, ...] = ()) -> Tabl
         title=declared.title,
         titles=declared.titles,
         shown=listed,
+        order=tuple(filter(None, (declared.date_column,))),
         numbers=declared.number_columns,
         declared=True,
     )

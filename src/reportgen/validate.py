@@ -8,7 +8,7 @@ error is left out of the model (the run fails anyway, after reporting all).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -48,6 +48,8 @@ def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
     narrative, roles = checked_roles(list(_validate_narrative(raw, diags)), diags)
     if config is not None:  # reported with every other problem, errors or not
         _donor_language_warnings(raw, config.languages, diags)
+    _donor_addresses(raw, diags)
+    _figures_left_out(raw, diags)
     if config is None or diags.has_errors:
         return None
     year = FiscalYear(
@@ -55,9 +57,45 @@ def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
     ).with_rows(tables)
     _languages_complete(year, diags)
     year = _donor_languages(year)
-    _donor_addresses(raw, diags)
-    completeness(year, diags)
+    completeness(year, diags, raw.table_location)
     return year
+
+
+def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
+    """A figure the rows cannot give is left out (figures.KeyFigures), never
+    shown wrong, and said here: an expense without ``function`` leaves the
+    share spent on programmes unknown. Not said when report.toml's
+    ``key_figures`` leaves that figure out anyway."""
+    table = raw.tables.get("finances")
+    chosen = raw.config.key_figures if raw.config is not None else None
+    if (
+        table is None
+        or "kind" not in table.columns
+        or (chosen is not None and "program_share" not in chosen)
+    ):
+        return
+    expenses = [
+        row
+        for row in table.rows
+        if (kind := row.cells.get("kind")) is not None and _as_text(kind.value).lower() == "expense"
+    ]
+    left_out = (
+        "the share of spending on programmes is left out of the key figures; give each "
+        "expense program, fundraising or administration"
+    )
+    if expenses and "function" not in table.columns:
+        diags.warning(table.header_location, f"no column 'function': {left_out}")
+        return
+    lines = [
+        row.location
+        for row in expenses
+        if (cell := row.cells.get("function")) is None or not _as_text(cell.value)
+    ]
+    if not lines:
+        return
+    shown = ", ".join(_short(loc) for loc in lines[:5]) + (", ..." if len(lines) > 5 else "")
+    count = "1 expense has" if len(lines) == 1 else f"{len(lines):,} expenses have"
+    diags.warning(lines[0], f"column 'function': {count} none ({shown}), so {left_out}")
 
 
 def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Diagnostics) -> None:
@@ -159,16 +197,23 @@ def _validate_table(
         if c and c not in known and not _is_translation(c, known) and c not in lookalikes
     ]
     misspelt: set[str] = set()
-    for column in schema.columns:
-        if column.required and column.name not in table.columns:
-            hint = did_you_mean(column.name, unknown)
-            found = hint.split("'")[1] if hint else None
-            if found:
-                misspelt.add(found)
+    missing = [c.name for c in schema.columns if c.required and c.name not in table.columns]
+    for name in missing:
+        hint = did_you_mean(name, unknown)
+        found = hint.split("'")[1] if hint else None
+        if found:
+            misspelt.add(found)
             diags.error(
                 table.header_location,
-                f"missing required column '{column.name}'"
-                + (f" (found '{found}': did you mean '{column.name}'?)" if found else ""),
+                f"missing required column '{name}' (found '{found}': did you mean '{name}'?)",
+            )
+        else:
+            diags.error(
+                table.header_location,
+                f"missing required column '{name}': the header has "
+                f"{_listed(table.columns)}; the {schema.name} table's columns are "
+                f"{_listed(known)} ({_listed(c.name for c in schema.columns if c.required)} "
+                "required)",
             )
     seen: set[str] = set()
     for column_name in table.columns:
@@ -176,24 +221,33 @@ def _validate_table(
             diags.error(table.header_location, f"column '{column_name}' appears twice")
         seen.add(column_name)
         if column_name in unknown and column_name not in misspelt:
+            # A warning, as version 1 says of unknown columns (--strict fails on
+            # it); a near miss of a column the file lacks says what it means.
+            hint = did_you_mean(column_name, [c for c in known if c not in table.columns])
             diags.warning(
                 table.header_location,
                 f"unknown column '{column_name}' is kept as an extra field"
-                + did_you_mean(column_name, known)
-                + ", neither shown nor attached to the PDF (only a theme's templates can use it)",
+                + (hint or did_you_mean(column_name, known))
+                + ", neither shown nor attached to the PDF (only a theme's templates can use it)"
+                + (": rename it, or its values are left out of the report" if hint else ""),
             )
-    if any(c.required and c.name not in table.columns for c in schema.columns):
-        return ()
     if not table.rows and not schema.empty_ok:
         diags.warning(table.header_location, f"the {schema.name} table has no rows")
+    # Every row is checked even when the header is wrong, so that one run shows
+    # every problem; a missing column is said once, above, not on each row.
     rows = []
     for raw_row in table.rows:
-        row = _validate_row(raw_row, schema, config, diags)
+        row = _validate_row(raw_row, schema, config, diags, skip=frozenset(missing))
         if row is not None:
             rows.append(row)
     for column_name in schema.unique:
         _check_unique(table, column_name, schema.name, diags)
-    return tuple(rows)
+    return () if missing else tuple(rows)
+
+
+def _listed(names: Iterable[str]) -> str:
+    quoted = [f"'{n}'" for n in names if n]
+    return ", ".join(quoted) if quoted else "no column names"
 
 
 def _guarded_column(
@@ -217,11 +271,19 @@ def _guarded_column(
 
 
 def _validate_row(
-    raw_row: RawRow, schema: TableSpec, config: ReportConfig | None, diags: Diagnostics
+    raw_row: RawRow,
+    schema: TableSpec,
+    config: ReportConfig | None,
+    diags: Diagnostics,
+    skip: frozenset[str] = frozenset(),
 ) -> Any | None:
+    """The row typed, or ``None`` after its errors; columns in ``skip`` (said
+    missing from the header) are not checked."""
     values: dict[str, Any] = {}
-    ok = True
+    ok = not skip
     for column in schema.columns:
+        if column.name in skip:
+            continue
         cell = raw_row.cells.get(column.name)
         location = cell.location if cell else raw_row.location
         value, error = _parse(cell, column)
@@ -389,9 +451,24 @@ def _short(location: Location) -> str:
     return location.cell if location.cell else f"line {location.line}"
 
 
-def completeness(year: FiscalYear, diags: Diagnostics) -> None:
-    """Warn where the report lacks what the sector expects of an annual report."""
+def completeness(
+    year: FiscalYear,
+    diags: Diagnostics,
+    where: Callable[[str], tuple[Location, str]] | None = None,
+) -> None:
+    """Warn where the report lacks what the sector expects of an annual report;
+    ``where(table)`` locates a table and says where it was looked for
+    (``RawReport.table_location``)."""
     root = year.config.root
+
+    def at(name: str) -> tuple[Location, str]:
+        if where is not None:
+            found, said = where(name)
+            # A table the folder lacks is said with the place it was looked for
+            # (a whole-year workbook's missing sheet), not a file that is not there.
+            return found, f": {said}" if said and name not in year.tables else ""
+        return Location(root / "data" / f"{name}.csv"), ""
+
     public_narrative = [s for s in year.narrative if s.visibility == "public"]
     words = re.compile(r"mission|overview|who-we-are|概要|ミッション|活動報告", re.IGNORECASE)
     if not any(words.search(s.slug) or words.search(s.title) for s in public_narrative):
@@ -400,29 +477,13 @@ def completeness(year: FiscalYear, diags: Diagnostics) -> None:
             "no mission statement or overview in the narrative (add e.g. narrative/02-overview.md)",
         )
     if not any(a.visibility == "public" for a in year.activities):
-        diags.warning(
-            _table_location(root, "activities"), "no public activities: the year has no summary"
-        )
+        location, said = at("activities")
+        diags.warning(location, f"no public activities: the year has no summary{said}")
     if not any(p.group.lower() in BOARD_GROUPS and p.visibility == "public" for p in year.people):
-        diags.warning(_table_location(root, "people"), "no board members listed (people table)")
+        location, said = at("people")
+        diags.warning(location, f"no board members listed (people table){said}")
     kinds = {f.kind for f in year.finances if f.visibility == "public"}
     for kind in ("income", "expense"):
         if kind not in kinds:
-            diags.warning(_table_location(root, "finances"), f"no {kind} in the finances table")
-
-
-def _table_location(root: Path, name: str) -> Location:
-    data = root / "data"
-    for ext in (".csv", ".xlsx"):
-        if (data / f"{name}{ext}").is_file():
-            return Location(data / f"{name}{ext}")
-    for book in sorted(data.glob("*.xlsx")):  # one workbook for the whole year
-        from reportgen.readers.tables import workbook_sheets
-
-        sheet = next(
-            (s for s in workbook_sheets(book, Diagnostics()) or [] if s.strip().lower() == name),
-            None,
-        )
-        if sheet is not None:
-            return Location(book, cell=f"{sheet}!A1")
-    return Location(data / f"{name}.csv")
+            location, said = at("finances")
+            diags.warning(location, f"no {kind} in the finances table{said}")

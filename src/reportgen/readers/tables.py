@@ -1,4 +1,6 @@
-"""Read one data table, CSV or XLSX, into raw located rows.
+"""Read one data table, CSV or XLSX, into raw located rows; the reader is
+chosen by the file's extension from ``READERS`` (the one list of table file
+kinds: the folder scan, the scaffold and the leak tests walk it).
 
 A CSV is read with the standard ``csv`` module (RFC 4180 quoting, a BOM
 allowed) so that every row keeps the 1-based line it starts on; a workbook is
@@ -22,7 +24,7 @@ import io
 import itertools
 import logging
 import zipfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -82,13 +84,19 @@ def read_table(
     columns: Collection[str] = (),
     sheet: str | None = None,
 ) -> RawTable | None:
-    """Read ``path`` (by its extension); ``None`` when it cannot be read at all.
+    """Read ``path`` with the reader its extension picks; ``None`` when it
+    cannot be read at all.
 
     For a workbook, ``columns`` (the table's column names) find the header row
     and ``sheet`` names the sheet to read (else it is chosen by ``_pick_sheet``)."""
-    if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(name, path, diags, columns, sheet)
-    return _read_csv(name, path, diags)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        diags.error(
+            Location(path),
+            f"a table is read from {' or '.join(READERS)} files, not {path.suffix or 'this file'}",
+        )
+        return None
+    return reader.read(name, path, diags, columns, sheet)
 
 
 def _decode(path: Path, diags: Diagnostics) -> str | None:
@@ -158,7 +166,13 @@ def _too_big(count: int, cells: int, loc: Location, diags: Diagnostics) -> bool:
     return True
 
 
-def _read_csv(name: str, path: Path, diags: Diagnostics) -> RawTable | None:
+def _read_csv(
+    name: str,
+    path: Path,
+    diags: Diagnostics,
+    columns: Collection[str] = (),
+    sheet: str | None = None,
+) -> RawTable | None:
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         diags.error(
@@ -192,13 +206,15 @@ def _read_csv(name: str, path: Path, diags: Diagnostics) -> RawTable | None:
                 continue
             _check_record(record, header, path, start, diags)
             loc = Location(path, start)
-            if len(record) > len(header):
-                extra = record[len(header) :]
-                if any(c.strip() for c in extra):
-                    diags.error(
-                        loc,
-                        f"row has {len(record)} cells but the header has {len(header)} columns",
-                    )
+            if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+                # Its cells are shifted: checking them by column would only say
+                # what follows from this, so it is the row's one error.
+                diags.error(
+                    loc,
+                    f"{len(record)} cells, the header has {len(header)}: quote the cell that "
+                    'contains a comma ("Leeds, UK"), or remove the extra cells',
+                )
+                continue
             cells = {
                 col: RawCell(record[i] if i < len(record) else None, loc)
                 for i, col in enumerate(header)
@@ -248,13 +264,17 @@ def archive_problem(path: Path, what: str = "workbook") -> str | None:
     return None
 
 
-def workbook_sheets(path: Path, diags: Diagnostics) -> list[str] | None:
-    """The names of a workbook's sheets; ``None`` (with an error) when it cannot be read."""
+def workbook_contents(path: Path, diags: Diagnostics) -> list[tuple[str, bool]] | None:
+    """Each sheet's name and whether it holds any value; ``None`` (with an
+    error) when the workbook cannot be read."""
     workbook = _open_workbook(path, diags)
     if workbook is None:
         return None
     try:
-        return [sheet.title for sheet in workbook.worksheets]
+        return [(sheet.title, _has_value(sheet)) for sheet in workbook.worksheets]
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        diags.error(Location(path), f"cannot read the workbook: {_short(exc)}")
+        return None
     finally:
         workbook.close()
 
@@ -394,3 +414,26 @@ def _skipped_rows(
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return text or type(exc).__name__
+
+
+@dataclass(frozen=True)
+class TableReader:
+    """One kind of table file: how to read it, and (for a workbook, which can
+    hold a whole year's tables) how to list its sheets."""
+
+    extension: str  # ".csv", lowercase with its dot
+    read: Callable[
+        [str, Path, Diagnostics, Collection[str], str | None], RawTable | None
+    ]  # (table, path, diags, column names, sheet or None)
+    # A workbook's sheets (name, holds a value), or None when it cannot be read.
+    sheets: Callable[[Path, Diagnostics], list[tuple[str, bool]] | None] | None = None
+
+
+READERS: dict[str, TableReader] = {
+    r.extension: r
+    for r in (
+        TableReader(".csv", _read_csv),
+        TableReader(".xlsx", _read_xlsx, sheets=workbook_contents),
+    )
+}
+TABLE_EXTENSIONS = tuple(READERS)
