@@ -8,6 +8,7 @@ error is left out of the model (the run fails anyway, after reporting all).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
-from reportgen.narrative import checked_roles, render_narrative
+from reportgen.narrative import check_workload, checked_roles, render_narrative, section_slug
 from reportgen.readers import RawReport
 from reportgen.readers.tables import RawCell, RawRow, RawTable
 from reportgen.schema import (
@@ -126,7 +127,13 @@ def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
 def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSection, ...]:
     # A file every language shares is written in the report's first language.
     main = raw.config.languages[0] if raw.config is not None and raw.config.languages else "en"
-    sections = [render_narrative(n, raw.root, diags, main) for n in raw.narratives]
+    sections, tallies = [], []
+    for narrative in raw.narratives:
+        tally: Counter[str] = Counter()
+        sections.append(render_narrative(narrative, raw.root, diags, main, tally))
+        tallies.append((narrative.path, section_slug(narrative.path)[1], tally))
+    languages = raw.config.languages if raw.config is not None else ()
+    check_workload(tallies, tuple(languages), diags)
     return tuple(s for s in sections if s is not None)
 
 
@@ -338,12 +345,12 @@ def money_places(currency: str | None) -> int:
         return MONEY_PLACES
     from babel.numbers import get_currency_precision
 
-    return max(MONEY_PLACES, get_currency_precision(currency))
+    return max(MONEY_PLACES, int(get_currency_precision(currency)))
 
 
 def number_problem(value: int | Decimal, column: Column, currency: str | None) -> str | None:
     """Why a parsed number is outside what a table may hold, else ``None``."""
-    if abs(value) >= MAX_NUMBER:
+    if not -MAX_NUMBER < value < MAX_NUMBER:
         return f"the number is too large: numbers must be below {MAX_NUMBER:,} (10^15)"
     if isinstance(value, Decimal) and value:
         _, digits, exponent = value.as_tuple()
