@@ -47,8 +47,10 @@ def listing(folder: Path) -> dict[str, bytes | str]:
                 found[key] = f"link to {os.readlink(path)}"
             elif path.is_dir():
                 found[key] = "folder"
-            else:
+            elif path.is_file():
                 found[key] = path.read_bytes()
+            else:  # a pipe: reading it would wait for a writer
+                found[key] = "special"
     return found
 
 
