@@ -235,14 +235,15 @@ class Staging:
         parent = self.destination.parent
         with _writing(parent):
             parent.mkdir(parents=True, exist_ok=True)
-            while self.folder is None:
+            for _ in range(_LOCK_TRIES):  # a name taken twice in a row is rare: never loop
                 # not tempfile.mkdtemp: its folders are private (0700), and
                 # this one becomes the output, with the usual permissions
                 folder = parent / f".{self.destination.name}.staging-{secrets.token_hex(4)}"
                 with suppress(FileExistsError):
                     folder.mkdir()
                     self.folder = folder
-        return self
+                    return self
+            raise OSError(errno.EAGAIN, "no free name for a staging folder", str(parent))
 
     def __exit__(
         self,
