@@ -24,14 +24,17 @@ import hashlib
 import hmac
 import logging
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
 from reportgen import __version__
 from reportgen.codec import CodecError, decode, encode
+from reportgen.output import refuse_unless_real
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +216,8 @@ class Cache:
     """Entries of the cache folder ``root`` (``None``: caching off), by kind and key."""
 
     def __init__(self, root: Path | None) -> None:
+        if root is not None:
+            refuse_unless_real(root, "folder", "the cache folder")
         secret = _secret() if root is not None else None
         self.root = root if secret is not None else None  # None: caching off
         self._secret = secret or b""
@@ -236,6 +241,8 @@ class Cache:
         if self.root is None:
             return None
         path = self._path(kind, key)
+        if not _real_folders(self.root, path.parent):
+            return None
         try:
             data = _read_entry(path)
             if data is None:
@@ -273,6 +280,8 @@ class Cache:
         path = self._path(kind, key)
         temporary = None
         try:
+            if not _real_folders(self.root, path.parent):
+                raise OSError(f"{path.parent} or a folder above it is not a real folder")
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(handle, "wb") as out:
@@ -296,6 +305,68 @@ class Cache:
         if self.get_blob(sha) is None:
             self.put(BLOB, sha, data)
         return sha
+
+
+def _real_folders(root: Path, folder: Path) -> bool:
+    """Whether ``folder`` and each folder between it and ``root`` is a real
+    folder or not there yet: an entry is never read, written or deleted
+    through a symbolic link planted inside the cache."""
+    for step in (folder, *folder.parents):
+        if step == root.parent:
+            return True
+        try:
+            if not stat.S_ISDIR(os.lstat(step).st_mode):
+                log.info("cache folder %s is not a real folder: not used", step)
+                return False
+        except FileNotFoundError:
+            continue
+    return True
+
+
+@contextmanager
+def undone_on_failure(root: Path | None) -> Iterator[None]:
+    """Around a build: should it fail (or be stopped), the cache folder
+    ``root`` is left as it was before, the entries the build added removed,
+    and the folder itself when the build made it. A symbolic link (or any
+    other thing than a folder) at ``root`` is refused first, never followed."""
+    if root is None:
+        yield
+        return
+    refuse_unless_real(root, "folder", "the cache folder")
+    before = _listing(root) if os.path.lexists(root) else None
+    try:
+        yield
+    except BaseException:
+        _undo(root, before)
+        raise
+
+
+def _listing(root: Path) -> set[str]:
+    """Every file and folder under ``root``, relative to it (links not entered)."""
+    found: set[str] = set()
+    for folder, folders, files in os.walk(root):
+        here = os.path.relpath(folder, root)
+        found.update(os.path.normpath(os.path.join(here, name)) for name in (*folders, *files))
+    return found
+
+
+def _undo(root: Path, before: set[str] | None) -> None:
+    """Remove what appeared under ``root`` since ``before`` was listed."""
+    try:
+        if before is None:
+            if os.path.isdir(root) and not os.path.islink(root):
+                shutil.rmtree(root)
+            return
+        added = sorted(_listing(root) - before, key=len, reverse=True)  # deepest first
+        for relative in added:
+            path = root / relative
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+    except OSError as exc:  # the build's own error is the one to report
+        log.info("cache folder %s not tidied after a failed build: %s", root, exc)
 
 
 def _read_entry(path: Path) -> bytes | None:

@@ -91,6 +91,8 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.kill()
+    for process in processes:  # gone before the caller tidies what they were writing
+        process.join(timeout=5)
 
 
 def run(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -51,6 +52,23 @@ _SIZE = re.compile(r"([0-9]{1,4}(?:\.[0-9])?)x([0-9]{1,4}(?:\.[0-9])?)")
 # nesting blocks silently at its own maxNesting, so that is set higher, for
 # every document deeper than ours to be found and refused.
 MAX_NESTING = 20
+# What the narrative of one document may hold, counted over every file that
+# goes into a language's documents (its own files and those every language
+# shares): each element is laid out, tagged and checked one by one, and some
+# cost more the more of them there are (footnotes), so these bound the work
+# of a build, as MAX_BYTES in readers.narrative bounds the bytes. Chosen so
+# that a document with every limit reached at once still builds within a
+# minute (bench/bounds.py measures it); far past any real annual report.
+# (name, markdown-it token types counted, the most one document may hold)
+WORKLOAD: tuple[tuple[str, tuple[str, ...], int], ...] = (
+    ("paragraphs", ("paragraph_open",), 1500),
+    ("headings", ("heading_open",), 300),
+    ("list items", ("list_item_open",), 500),
+    ("table cells", ("th_open", "td_open"), 2000),
+    ("footnotes", ("footnote_open",), 300),
+    ("footnote references", ("footnote_ref",), 600),
+    ("pictures", ("image",), 200),
+)
 
 
 @cache
@@ -140,10 +158,12 @@ def render_narrative(
     diags: Diagnostics,
     main_language: str = "en",
     slug: str | None = None,
+    tally: Counter[str] | None = None,
 ) -> NarrativeSection | None:
     """A narrative file as a section; its quotes are those of the file's own
     language, or for a file every language shares, of ``main_language`` (the
-    report's first): marks follow the language the text is written in."""
+    report's first): marks follow the language the text is written in. Its
+    elements are counted into ``tally`` by the names of ``WORKLOAD``."""
     before = len(diags.errors)
     front = _check_front(raw, diags)
     own_slug, language = section_slug(raw.path)
@@ -151,6 +171,8 @@ def render_narrative(
     md = _parser(_quotes(language or main_language))
     env = {"docId": slug}
     tokens = md.parse(raw.body, env)
+    if tally is not None:
+        tally.update(workload(tokens))
     problem = _structure_problem(tokens)
     if problem is not None:
         diags.error(raw.where(problem[0]), problem[1])
@@ -286,6 +308,55 @@ def role_for(
     """The file that gives ``role`` in ``language``: its own, else the shared one."""
     found = {s.language: s for s in roles if s.role == role}
     return found.get(language) or found.get(None)
+
+
+def workload(tokens: list[Token]) -> Counter[str]:
+    """How many of each kind of element of ``WORKLOAD`` the tokens hold."""
+    names = {kind: name for name, kinds, _ in WORKLOAD for kind in kinds}
+    found: Counter[str] = Counter()
+    todo = [tokens]
+    while todo:
+        for token in todo.pop():
+            if token.type in names:
+                found[names[token.type]] += 1
+            if token.children:
+                todo.append(token.children)
+    return found
+
+
+def check_workload(
+    files: list[tuple[Path, str | None, Counter[str]]],
+    languages: tuple[str, ...],
+    diags: Diagnostics,
+) -> None:
+    """An error for each kind of element of which one language's documents
+    would hold more than ``WORKLOAD`` allows. ``files``: (narrative file, its
+    language or ``None`` when every language shares it, its tally). Located
+    at the file that holds the most of them; the message names every file
+    that adds some, with its count."""
+    for language in languages or ("",):
+        mine = [(path, tally) for path, own, tally in files if own in (None, language or own)]
+        for name, _, limit in WORKLOAD:
+            counts = sorted(((t[name], p) for p, t in mine if t[name]), key=lambda c: -c[0])
+            total = sum(count for count, _ in counts)
+            if total <= limit:
+                continue
+            most, where = counts[0]
+            if most == total:
+                diags.error(
+                    Location(where),
+                    f"{total:,} {name}: the narrative of one document may hold at most "
+                    f"{limit:,}; split the text into fewer {name} or shorten it",
+                )
+                continue
+            each = ", ".join(f"{p.name} {c:,}" for c, p in counts[:5])
+            each += f" and {len(counts) - 5:,} more files" if len(counts) > 5 else ""
+            what = f"the {language} documents" if language else "the documents"
+            diags.error(
+                Location(where),
+                f"{what} would hold {total:,} {name} ({each}); the narrative of one document "
+                f"may hold at most {limit:,}",
+            )
 
 
 def _structure_problem(tokens: list[Token]) -> tuple[int, str] | None:

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -97,9 +98,11 @@ def claim(out: Path, waiting: Callable[[], None]) -> Iterator[None]:
     """Hold ``out`` for one build: wait while another build holds it (calling
     ``waiting`` once), then put back or remove what crashed builds left.
 
-    Folders made only to hold the lock are removed again when the build wrote
-    nothing into them, so that an invalid report leaves no trace."""
+    The lock file is removed again when the build ends, while still held, if
+    it was not there before, and so are folders made only to hold it when the
+    build wrote nothing into them: a failed build leaves no trace."""
     made = _missing(out)
+    existed = os.path.lexists(out / LOCK)
     with _writing(out):
         descriptor = _lock(out, waiting)
     try:
@@ -108,8 +111,9 @@ def claim(out: Path, waiting: Callable[[], None]) -> Iterator[None]:
         yield
     finally:
         try:
-            if made and [p.name for p in out.iterdir()] == [LOCK]:
+            if not existed:
                 (out / LOCK).unlink()  # while still holding it: see _lock
+            if made and not any(out.iterdir()):
                 for folder in made:
                     folder.rmdir()
         except OSError:
@@ -128,16 +132,58 @@ def _missing(out: Path) -> list[Path]:
     return missing
 
 
+def refuse_unless_real(path: Path, kind: str, what: str) -> None:
+    """Raise ``OutputUnwritable`` when ``path`` exists and is not a real ``kind``
+    ("file" or "folder"): a symbolic link there is never followed (it could
+    send what reportgen writes anywhere), nor is a device or pipe used."""
+    try:
+        facts = os.lstat(path)
+    except FileNotFoundError:
+        return
+    wanted = stat.S_ISREG if kind == "file" else stat.S_ISDIR
+    if stat.S_ISLNK(facts.st_mode):
+        found = "a symbolic link"
+    elif not wanted(facts.st_mode):
+        found = "a folder" if stat.S_ISDIR(facts.st_mode) else "not a regular file"
+    else:
+        return
+    raise OutputUnwritable(
+        f"{_shown(path.parent) / path.name}: {what} is {found}, which reportgen never "
+        f"follows or uses: remove it (a {kind} is made in its place)"
+    )
+
+
+# How often a lock file removed between our open and our lock is opened
+# again: each retry means another build finished meanwhile, so a few suffice.
+_LOCK_TRIES = 100
+
+
 def _lock(out: Path, waiting: Callable[[], None]) -> int:
-    """An open descriptor holding the exclusive lock on ``out``'s lock file."""
+    """An open descriptor holding the exclusive lock on ``out``'s lock file.
+
+    The file is opened without following a symbolic link. Only a lock file
+    another build removed after we opened it is tried again (a bounded number
+    of times): any other failure to open it is raised, never retried."""
     told = False
-    while True:
+    for _ in range(_LOCK_TRIES):
         out.mkdir(parents=True, exist_ok=True)
+        refuse_unless_real(out / LOCK, "file", "the lock file")
         try:
-            descriptor = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            descriptor = os.open(
+                out / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK,
+                0o644,
+            )  # fmt: skip
         except FileNotFoundError:
+            if os.path.isdir(out):
+                raise  # the folder is there and still no file can be made in it
             continue  # a build that wrote nothing just removed the folder it had made
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR):  # a link or fifo planted
+                refuse_unless_real(out / LOCK, "file", "the lock file")
+            raise
         try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                refuse_unless_real(out / LOCK, "file", "the lock file")
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -148,7 +194,7 @@ def _lock(out: Path, waiting: Callable[[], None]) -> int:
             # The holder before us may have removed the lock file (see claim);
             # a lock on a file no longer at that path excludes nobody.
             mine = os.fstat(descriptor)
-            current = os.stat(out / LOCK)
+            current = os.stat(out / LOCK, follow_symlinks=False)
             if (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino):
                 return descriptor
         except FileNotFoundError:
@@ -157,6 +203,7 @@ def _lock(out: Path, waiting: Callable[[], None]) -> int:
             os.close(descriptor)
             raise
         os.close(descriptor)
+    raise OSError(errno.EAGAIN, "the lock file kept disappearing", str(out / LOCK))
 
 
 def recover(out: Path) -> None:
@@ -188,14 +235,15 @@ class Staging:
         parent = self.destination.parent
         with _writing(parent):
             parent.mkdir(parents=True, exist_ok=True)
-            while self.folder is None:
+            for _ in range(_LOCK_TRIES):  # a name taken twice in a row is rare: never loop
                 # not tempfile.mkdtemp: its folders are private (0700), and
                 # this one becomes the output, with the usual permissions
                 folder = parent / f".{self.destination.name}.staging-{secrets.token_hex(4)}"
                 with suppress(FileExistsError):
                     folder.mkdir()
                     self.folder = folder
-        return self
+                    return self
+            raise OSError(errno.EAGAIN, "no free name for a staging folder", str(parent))
 
     def __exit__(
         self,

@@ -12,6 +12,7 @@ the same pipeline stopped after validation.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -66,6 +67,7 @@ class _Loaded:
 
 
 def find_years(report_dir: Path) -> list[Path]:
+    report_dir = named(report_dir)
     if not report_dir.is_dir():
         raise UsageError(f"{report_dir}: no such folder")
     if is_year(report_dir):
@@ -77,6 +79,36 @@ def find_years(report_dir: Path) -> list[Path]:
             "(no sub-folder holds a report.toml)"
         )
     return years
+
+
+def named(folder: Path) -> Path:
+    """``folder`` as written, unless it names no folder of its own (``.``,
+    ``..``, ``fy2012/..``): then the absolute path, so that its name and its
+    parent (where organization.toml is looked for) are the real ones."""
+    normal = Path(os.path.normpath(folder))
+    return normal if normal.name not in ("", ".", "..") else Path(os.path.abspath(folder))
+
+
+def refuse_output_in_input(report_dir: Path, out: Path) -> None:
+    """``out`` may not be, hold, or lie inside a folder the build reads: the
+    year folders and their report set. (An output written into the input is
+    read back as input by the next build, and the members' handout, written
+    beside the narrative, would go wherever the report set is shared.)"""
+    from reportgen.gate import report_set
+
+    target = out.resolve()
+    for year in find_years(report_dir):
+        for source in dict.fromkeys((report_set(year), year.resolve())):
+            if target == source or target.is_relative_to(source) or source.is_relative_to(target):
+                where = (
+                    "is"
+                    if target == source
+                    else ("is inside" if target.is_relative_to(source) else "holds")
+                )
+                raise UsageError(
+                    f"--out {out}: the output folder {where} the report folder {source}, "
+                    "which the build reads; choose a folder outside it"
+                )
 
 
 def load_year(path: Path, diags: Diagnostics) -> FiscalYear | None:
@@ -169,10 +201,15 @@ def build(
     pages) fails the build (``StrictFailed``) before anything is written, as
     ``mkdocs build --strict`` and ``sphinx-build -W`` do; the input's warnings
     fail it before anything is rendered."""
+    from reportgen.cache import FOLDER, undone_on_failure
     from reportgen.output import claim
 
     note = progress or Quiet()
-    with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
+    refuse_output_in_input(report_dir, out)
+    with (
+        claim(out, lambda: note.step(f"waiting for another build of {out} to finish")),
+        undone_on_failure(out / FOLDER if cache else None),
+    ):
         return _build(report_dir, out, editions, note, workers, cache, pdf_variant, print_marks,
                       languages, strict)  # fmt: skip
 
@@ -182,11 +219,15 @@ def built(report_dir: Path, out: Path, progress: Progress | None = None) -> Iter
     """``build`` with its defaults, then keep holding ``out`` while the caller
     reads what it wrote: ``send`` mails letters that no other build can swap
     while it sends."""
+    from reportgen.cache import FOLDER, undone_on_failure
     from reportgen.output import claim
 
     note = progress or Quiet()
+    refuse_output_in_input(report_dir, out)
     with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
-        yield _build(report_dir, out, progress=note)
+        with undone_on_failure(out / FOLDER):
+            result = _build(report_dir, out, progress=note)
+        yield result
 
 
 def _build(

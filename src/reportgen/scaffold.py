@@ -9,6 +9,7 @@ place at the end, so a failure leaves nothing half-made.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -124,8 +125,12 @@ def new_year(
             "--workbook and --word are for a new starter; with --from the new year keeps "
             "the kinds of files the previous one has"
         )
-    if target.exists():
-        raise UsageError(f"{target} already exists; reportgen new never overwrites a folder")
+    if os.path.lexists(target):
+        what = f"a symbolic link to {os.readlink(target)}" if target.is_symlink() else "it"
+        raise UsageError(
+            f"{target}: already exists ({what}); reportgen new never overwrites or follows "
+            "anything there: choose a new name"
+        )
     if source is not None and not (source / "report.toml").is_file():
         raise UsageError(f"{source} is not a report year (it has no report.toml)")
     if source is not None and start is not None:
@@ -133,8 +138,13 @@ def new_year(
             f"--start is for a new starter; with --from the year begins the day after "
             f"the end of {source}"
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    if start is not None:
+        _representable(start, f"--start {start.isoformat()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
     try:
         if source is None:
             _starter(staging, target, start, workbook, word)
@@ -142,16 +152,46 @@ def new_year(
             _roll_forward(source, staging, copy_assets)
         written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
         os.rename(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return written
 
 
+def _reason(exc: OSError) -> str:
+    # mkdir where a file stands says "File exists", which misleads
+    return os.strerror(errno.ENOTDIR) if isinstance(exc, FileExistsError) else str(exc.strerror)
+
+
+# A new year's dates, and the day its report is published (60 days after
+# its end), must be days the calendar of Python's ``date`` holds.
+_PUBLISHED_AFTER = timedelta(days=60)
+
+
+def _representable(start: date, what: str) -> None:
+    """A ``UsageError`` naming ``what`` when the year that begins on ``start``
+    (its end, its publication day) lies past the last day a date can be."""
+    try:
+        year_end(start) + _PUBLISHED_AFTER
+    except (OverflowError, ValueError):
+        raise UsageError(
+            f"{what}: the fiscal year would end (or be published, {_PUBLISHED_AFTER.days} days "
+            f"later) after {date.max.isoformat()}, the last day a date can be; choose an "
+            "earlier start"
+        ) from None
+
+
 def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     from reportgen.settings import TOMLDecodeError, loads
 
-    text = (source / "report.toml").read_text("utf-8")
+    try:
+        text = (source / "report.toml").read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise UsageError(f"{source / 'report.toml'}: cannot be read: {reason}") from None
     try:
         settings = loads(text)
     except TOMLDecodeError as exc:
@@ -161,9 +201,18 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     start, end = settings.get("start"), settings.get("end")
     if not isinstance(start, date) or not isinstance(end, date):
         raise UsageError(f"{source / 'report.toml'} needs TOML dates 'start' and 'end'")
-    new_start = end + timedelta(days=1)
-    new_end = year_end(new_start)
-    old_label = str(settings.get("fiscal_year") or "")
+    published = settings.get("published")
+    try:
+        new_start = end + timedelta(days=1)
+        new_end = year_end(new_start)
+        new_end + _PUBLISHED_AFTER
+        rolled = _roll_date(published) if isinstance(published, date) else None
+    except (OverflowError, ValueError):
+        raise UsageError(
+            f"{source / 'report.toml'}: the year after it would end (or be published) after "
+            f"{date.max.isoformat()}, the last day a date can be"
+        ) from None
+    old_label = str(settings.get("fiscal_year", ""))
     label = (
         _next_label(old_label, start, new_start) if old_label else year_label(new_start, new_end)
     )
@@ -172,9 +221,8 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     text = _set_key(text, "fiscal_year", label)
     text = _set_key(text, "start", new_start)
     text = _set_key(text, "end", new_end)
-    published = settings.get("published")
-    if isinstance(published, date):
-        text = _set_key(text, "published", _roll_date(published))
+    if rolled is not None:
+        text = _set_key(text, "published", rolled)
     labels = dict(settings.translations("fiscal_year"))
     for key, value in _translations(settings):  # title_ja, title_ko, ...
         own = labels.get(key.rpartition("_")[2])  # its language's label
@@ -330,7 +378,7 @@ def _starter(
     from reportgen.settings import starter_toml
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
-                "published": (end + timedelta(days=60)).isoformat()}  # fmt: skip
+                "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
     (folder / "report.toml").write_text(STARTER_HEAD + starter_toml(examples, not has_org), "utf-8")
     data = folder / "data"
     data.mkdir()

@@ -66,6 +66,7 @@ class Column:
     type: ColumnType = "str"
     required: bool = False
     choices: tuple[str, ...] = ()
+    money: bool = False  # an amount in the report currency (see validate.number_problem)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ TABLES: dict[str, TableSpec] = {
             (
                 Column("kind", "enum", True, ("income", "expense")),
                 Column("category", required=True),
-                Column("amount", "decimal", True),
+                Column("amount", "decimal", True, money=True),
                 Column("function", "enum", choices=FUNCTIONS),
                 Column("fund"),
                 Column("note"),
@@ -245,7 +246,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("salutation"),
                 Column("email"),
                 Column("language"),  # a language tag the report builds (validate warns otherwise)
-                Column("amount", "decimal"),
+                Column("amount", "decimal", money=True),
             ),
             row_type=Donor,
             example=("Jane Doe", "D-001", "Dear Ms Doe", "jane@example.org", "en", "10000"),

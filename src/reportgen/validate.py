@@ -8,6 +8,7 @@ error is left out of the model (the run fails anyway, after reporting all).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import date, datetime
@@ -17,7 +18,13 @@ from typing import Any
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
-from reportgen.narrative import checked_roles, render_narrative, section_slugs
+from reportgen.narrative import (
+    check_workload,
+    checked_roles,
+    render_narrative,
+    section_slug,
+    section_slugs,
+)
 from reportgen.readers import RawReport
 from reportgen.readers.tables import RawCell, RawRow, RawTable
 from reportgen.schema import (
@@ -165,7 +172,15 @@ def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSe
     # A file every language shares is written in the report's first language.
     main = raw.config.languages[0] if raw.config is not None and raw.config.languages else "en"
     slugs = section_slugs([n.path for n in raw.narratives])
-    sections = [render_narrative(n, raw.root, diags, main, slugs[n.path]) for n in raw.narratives]
+    sections, tallies = [], []
+    for narrative in raw.narratives:
+        tally: Counter[str] = Counter()
+        sections.append(
+            render_narrative(narrative, raw.root, diags, main, slugs[narrative.path], tally)
+        )
+        tallies.append((narrative.path, section_slug(narrative.path)[1], tally))
+    languages = raw.config.languages if raw.config is not None else ()
+    check_workload(tallies, tuple(languages), diags)
     return tuple(s for s in sections if s is not None)
 
 
@@ -295,6 +310,12 @@ def _validate_row(
             diags.error(location, f"column '{column.name}' is empty but required")
             ok = False
             continue
+        if column.type in ("int", "decimal") and value is not None:
+            currency = config.currency if config is not None else None
+            if (problem := number_problem(value, column, currency)) is not None:
+                diags.error(location, f"column '{column.name}': {problem}")
+                ok = False
+                continue
         if (
             schema.in_year == column.name
             and config is not None
@@ -379,6 +400,44 @@ def _parse_date(value: Any, column: Column) -> tuple[Any, str | None]:
     return None, f"'{text}' is not a date (YYYY-MM-DD)"
 
 
+# The numbers a table may hold: below 10^15 (a thousand trillion) in absolute
+# value, money with at most its currency's decimal places (2, or 3 for a
+# currency such as BHD whose minor unit is a thousandth) and other numbers with
+# at most MAX_PLACES. Within these every sum, share and change the report
+# shows is computed exactly (28 significant digits) and formatted; beyond
+# them, the build could not print the amount.
+MAX_NUMBER = 10**15
+MAX_PLACES = 6
+MONEY_PLACES = 2
+
+
+def money_places(currency: str | None) -> int:
+    """The decimal places an amount in ``currency`` may have."""
+    if not currency:
+        return MONEY_PLACES
+    from babel.numbers import get_currency_precision
+
+    return max(MONEY_PLACES, int(get_currency_precision(currency)))
+
+
+def number_problem(value: int | Decimal, column: Column, currency: str | None) -> str | None:
+    """Why a parsed number is outside what a table may hold, else ``None``."""
+    if not -MAX_NUMBER < value < MAX_NUMBER:
+        return f"the number is too large: numbers must be below {MAX_NUMBER:,} (10^15)"
+    if isinstance(value, Decimal) and value:
+        _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # a finite number (the parser saw to it)
+        trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+        places = max(0, -(exponent + trailing))
+        allowed = money_places(currency) if column.money else MAX_PLACES
+        if places > allowed:
+            what = "a number"
+            if column.money:
+                what = f"an amount in {currency}" if currency else "an amount"
+            return f"the number has {places:,} decimal places; {what} may have at most {allowed}"
+    return None
+
+
 def _parse_int(value: Any, column: Column) -> tuple[Any, str | None]:
     if isinstance(value, bool):
         return None, f"'{value}' is not a whole number"
@@ -387,6 +446,8 @@ def _parse_int(value: Any, column: Column) -> tuple[Any, str | None]:
     text = _as_text(value).replace(",", "")
     if not re.fullmatch(r"[+-]?[0-9]+", text):
         return None, f"'{_as_text(value)}' is not a whole number"
+    if len(text.lstrip("+-0")) > len(str(MAX_NUMBER)):  # int() of 5,000 digits refuses
+        return None, f"the number is too large: numbers must be below {MAX_NUMBER:,}"
     number = int(text)
     if number < 0:
         return None, f"{number} is negative; it must be 0 or more"
