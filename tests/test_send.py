@@ -974,13 +974,17 @@ def test_a_row_changed_while_the_send_builds_is_named_and_never_sent(
         (case.year / "report.toml").read_text("utf-8") + 'title_ja = "年次報告書"\n', "utf-8"
     )
     monkeypatch.setattr(reportgen.pipeline, "render_letters", swapping)
-    outcome, ui = case.send()
-    sent_to = sorted(case.servers.plain.to())
-    assert "m.ellison@example.org" not in sent_to and "claire@example.org" not in sent_to
-    assert sorted(who.split(" ")[0] for who, _ in outcome.mismatched) == ["D-1", "D-7"]
-    assert all("no letter from this row" in why for _, why in outcome.mismatched)
-    assert "no letter of this build matches the donor's row (never sent): 2" in ui.text
-    assert outcome.exit_code == 1 and len(outcome.sent) == 3
+    result = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out), "--send",
+                                      "--yes", "--rate", "60000"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert sorted(case.servers.plain.to()) == [
+        "hanako@example.org", "john@example.org", "minji@example.org"]  # fmt: skip
+    assert "no letter of this build matches the donor's row (never sent): 2" in result.output
+    named = [line for line in result.output.splitlines()
+             if line.startswith("letter does not match its donor, not sent: ")]  # fmt: skip
+    assert len(named) == 2 and all("no letter from this row" in line for line in named)
+    assert "D-1 (Margaret Ellison)" in named[0] and "D-7 (Claire Dubois)" in named[1]
+    assert "3 sent" in result.output and "2 not matching their letter" in result.output
 
 
 def test_a_letter_swapped_on_disk_is_never_sent(case: Case) -> None:
