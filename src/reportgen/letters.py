@@ -313,24 +313,24 @@ def _nums(tree: Any) -> dict[int, Any]:
     return {int(values[i]): values[i + 1] for i in range(0, len(values), 2)}
 
 
-def _graft_structure(pdf: Any, batch: Any, pages: tuple[int, int]) -> None:
-    """Move the letter pages' tags from the batch into the joined file, in front
+def _graft_structure(pdf: Any, letter: Any, pages: tuple[int, int]) -> None:
+    """Move the letter's tags from its own PDF into the joined file, in front
     of the body's: the letter stays a tagged, PDF/UA document.
 
-    Only this letter's elements are copied: each is first cut loose from the
-    batch's document element, which also holds every other donor's letter.
+    The letter's elements are cut loose from their document element before
+    they are copied, so that nothing but them comes over with them.
     """
     import pikepdf
 
-    source = batch.Root.StructTreeRoot
+    source = letter.Root.StructTreeRoot
     target = pdf.Root.StructTreeRoot
     document = target.K if isinstance(target.K, pikepdf.Dictionary) else target.K[0]
-    wanted = {batch.pages[n].objgen for n in range(*pages)}
-    batch_document = source.K if isinstance(source.K, pikepdf.Dictionary) else source.K[0]
-    kids = batch_document.K if isinstance(batch_document.K, pikepdf.Array) else [batch_document.K]
+    wanted = {letter.pages[n].objgen for n in range(*pages)}
+    own = source.K if isinstance(source.K, pikepdf.Dictionary) else source.K[0]
+    kids = own.K if isinstance(own.K, pikepdf.Array) else [own.K]
     mine = [kid for kid in kids if "/Pg" in kid and kid.Pg.objgen in wanted]
     for kid in mine:
-        kid.P = batch.make_indirect(pikepdf.Dictionary())  # cut loose (see above)
+        kid.P = letter.make_indirect(pikepdf.Dictionary())  # cut loose (see above)
     copied = [pdf.copy_foreign(kid) for kid in mine]
     for kid in copied:
         kid.P = document
@@ -340,7 +340,7 @@ def _graft_structure(pdf: Any, batch: Any, pages: tuple[int, int]) -> None:
     entries = _nums(source.ParentTree)
     key = max(nums, default=-1) + 1
     for offset, number in enumerate(range(*pages)):
-        old = batch.pages[number].get("/StructParents")
+        old = letter.pages[number].get("/StructParents")
         if old is None or int(old) not in entries:
             continue
         entry = entries[int(old)]
