@@ -289,7 +289,13 @@ def _shared_render_pdf(store: _Store, real: Callable[..., Any]) -> Callable[...,
 
 def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..., Any]:
     from reportgen.gate import Gate
-    from reportgen.letters import letters_html
+    from reportgen.letters import letter_html
+    from reportgen.templating import template
+
+    def letters_html(letters: Any, css: str) -> str:
+        """Every letter's own document and the stylesheet they share."""
+        fill = template("letter.html.j2", letters[0].theme_dir)
+        return css + "".join(letter_html(fill, letter, "") for letter in letters)
 
     def render_batch(letters: Any, css: str, base: Path, bodies: Any, created: Any,
                      write: Callable[[str, bytes], None], findings: Any = None) -> int:  # fmt: skip

@@ -52,7 +52,7 @@ def test_letters_are_tagged_pdf_ua_documents_too(built_sample: BuiltSample) -> N
     for path in letters:
         assert check(path) == [], path.name
         with pikepdf.open(path) as pdf:
-            # Only this letter's page came over from its batch: no other donor's page
+            # Only this letter's pages (its own document) and the edition's: no other donor's page
             # hides in the file, referenced or not.
             page_objects = [
                 o for o in pdf.objects

@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import cli
 from reportgen.errors import NothingSent, UsageError
-from reportgen.output import claim
+from reportgen.pipeline import built as held_build
 from reportgen.send import Options, Outcome, send_built
 
 PASSWORD = "s3cret-Pa55-word"  # must never appear in any output
@@ -260,8 +260,10 @@ class Case:
     def send(self, ui: Recorder | None = None, **options: Any) -> tuple[Outcome, Recorder]:
         ui = ui or Recorder()
         chosen = {**FAST, "send": True, "yes": True, **options}
-        with claim(self.out, lambda: None):
-            return send_built(self.year, self.out, Options(**chosen), ui), ui
+        # As ``send.run``: build (from the cache) and send what that build's
+        # manifest records, under one hold on the output folder.
+        with held_build(self.year, self.out) as result:
+            return send_built(self.year, self.out, Options(**chosen), ui, result.letters), ui
 
     def log(self) -> list[dict[str, str]]:
         return [json.loads(line) for line in self.log_path.read_text("utf-8").splitlines()]
@@ -513,8 +515,11 @@ def test_ctrl_c_between_messages_keeps_the_log_consistent(case: Case) -> None:
 
 def test_a_changed_letter_is_listed_not_resent(case: Case) -> None:
     case.send()
-    letter = case.donors / "d-8.pdf"
-    letter.write_bytes(letter.read_bytes() + b"\n%changed\n")
+    # The gift corrected after the letter went: the next send's build makes
+    # another letter for the same donor.
+    donors = case.year / "data" / "donors.csv"
+    text = donors.read_text("utf-8")
+    donors.write_text(text.replace("john@example.org,en,10000", "john@example.org,en,12000"))
     case.servers.plain.reset()
     outcome, ui = case.send()
     assert case.servers.plain.received == [] and outcome.changed == [
@@ -1059,3 +1064,202 @@ def test_header_text_is_decoded_then_single_line() -> None:
     for value, why in refused.items():
         with pytest.raises(HeaderProblem, match=re.escape(why)):
             header_text(value)
+
+
+# ---- a letter's identity travels with it (issue 24) ------------------------------
+
+
+def _rows(case: Case) -> list[list[str]]:
+    """The donors table: its header, then its rows (read as CSV: a cell may
+    hold a line break)."""
+    import csv
+
+    with (case.year / "data" / "donors.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _write_rows(case: Case, header: list[str], rows: list[list[str]]) -> None:
+    import csv
+
+    with (case.year / "data" / "donors.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *rows])
+
+
+def _records(case: Case) -> dict[str, tuple[str, str]]:
+    """Each donor's row hash, by e-mail address, as the donors table reads now."""
+    from reportgen.diagnostics import Diagnostics
+    from reportgen.letters import row_digest
+    from reportgen.pipeline import load_year
+
+    year = load_year(case.year, Diagnostics())
+    assert year is not None
+    return {d.email: (d.id or "", row_digest(d)) for d in year.donors if d.email}
+
+
+def _received_identities(case: Case) -> list[tuple[str, tuple[str, str]]]:
+    """(address, the donor id and row hash the attached letter names) per message."""
+    import io
+
+    import pikepdf
+
+    from reportgen.letters import recorded_identity
+
+    found = []
+    for tos, raw in case.servers.plain.received:
+        (attachment,) = _message(raw).iter_attachments()
+        data = attachment.get_payload(decode=True)
+        assert isinstance(data, bytes)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            found.append((tos[0], recorded_identity(pdf)))
+    return found
+
+
+def _without_ids(case: Case) -> None:
+    """The Japanese and Korean donors without an id: their names give no file
+    name, so the file name must come from something else than their place."""
+    text = (case.year / "data" / "donors.csv").read_text("utf-8")
+    text = text.replace("D-2,山田 花子", ",山田 花子").replace("D-3,김민지", ",김민지")
+    (case.year / "data" / "donors.csv").write_text(text, "utf-8")
+
+
+def test_each_letter_records_its_donor_row_in_its_metadata_and_the_manifest(
+    case: Case,
+) -> None:
+    import pikepdf
+
+    from reportgen.letters import recorded_identity
+    from reportgen.pipeline import build
+
+    _without_ids(case)
+    result = build(case.year, case.out)
+    rows = _records(case)
+    assert len(result.letters) == 8  # every row, with an address or not
+    for record in result.letters:
+        path = case.out / record.file
+        data = path.read_bytes()
+        assert record.pdf_sha256 == hashlib.sha256(data).hexdigest()
+        with pikepdf.open(path) as pdf:
+            assert recorded_identity(pdf) == (record.donor_id, record.row_sha256)
+    assert set(rows.values()) <= {(r.donor_id, r.row_sha256) for r in result.letters}
+    # the file names of donors without an id are not their place in the table
+    names = sorted(Path(r.file).name for r in result.letters)
+    assert not any(re.fullmatch(r"donor-\d+\.pdf", n) for n in names), names
+    # an unchanged build restores the letters and the same records
+    again = build(case.year, case.out)
+    assert again.letters == result.letters
+
+
+def test_rows_reordered_between_sends_send_nobody_a_second_letter(case: Case) -> None:
+    _without_ids(case)
+    first, _ = case.send()
+    assert len(first.sent) == 5
+    header, *rows = _rows(case)
+    _write_rows(case, header, rows[::-1])
+    case.servers.plain.reset()
+    again, _ = case.send()
+    assert case.servers.plain.received == [] and again.already_sent == 5, again
+
+
+def test_rows_reordered_while_the_send_builds_each_donor_gets_their_own(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table is reordered after the send's build read it and before the
+    send reads it again: each donor still gets the letter made for their row."""
+    import reportgen.pipeline
+
+    _without_ids(case)
+    (case.year / "report.toml").write_text(
+        (case.year / "report.toml").read_text("utf-8") + 'title_ja = "年次報告書"\n', "utf-8"
+    )  # a change: the send's build renders the letters again
+    real = reportgen.pipeline.render_letters
+
+    def reordering(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        header, *rows = _rows(case)
+        _write_rows(case, header, rows[::-1])
+        return made
+
+    monkeypatch.setattr(reportgen.pipeline, "render_letters", reordering)
+    outcome, _ = case.send()
+    rows = _records(case)
+    received = _received_identities(case)
+    assert sorted(a for a, _ in received) == sorted(ADDRESS.values())
+    for address, identity in received:
+        assert identity == rows[address], f"{address} was sent another donor's letter"
+    assert len(outcome.sent) == 5 and not outcome.mismatched
+
+
+def test_a_row_changed_while_the_send_builds_is_named_and_never_sent(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two donors' addresses swapped after the send's build made their letters:
+    neither letter matches its row any more; neither is sent, both are named."""
+    import reportgen.pipeline
+
+    real = reportgen.pipeline.render_letters
+
+    def swapping(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        text = (case.year / "data" / "donors.csv").read_text("utf-8")
+        text = (
+            text.replace("m.ellison@example.org", "SWAP")
+            .replace("claire@example.org", "m.ellison@example.org")
+            .replace("SWAP", "claire@example.org")
+        )
+        (case.year / "data" / "donors.csv").write_text(text, "utf-8")
+        return made
+
+    (case.year / "report.toml").write_text(
+        (case.year / "report.toml").read_text("utf-8") + 'title_ja = "年次報告書"\n', "utf-8"
+    )
+    monkeypatch.setattr(reportgen.pipeline, "render_letters", swapping)
+    result = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out), "--send",
+                                      "--yes", "--rate", "60000"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert sorted(case.servers.plain.to()) == [
+        "hanako@example.org", "john@example.org", "minji@example.org"]  # fmt: skip
+    assert "no letter of this build matches the donor's row (never sent): 2" in result.output
+    named = [line for line in result.output.splitlines()
+             if line.startswith("letter does not match its donor, not sent: ")]  # fmt: skip
+    assert len(named) == 2 and all("no letter from this row" in line for line in named)
+    assert "D-1 (Margaret Ellison)" in named[0] and "D-7 (Claire Dubois)" in named[1]
+    assert "3 sent" in result.output and "2 not matching their letter" in result.output
+
+
+def test_a_letter_swapped_on_disk_is_never_sent(case: Case) -> None:
+    """Between the build and the send (only by hand: the send holds the
+    folder), two letters swapped: each no longer hashes to its record."""
+    with held_build(case.year, case.out) as result:
+        one, other = case.donors / "d-7.pdf", case.donors / "d-8.pdf"
+        a, b = one.read_bytes(), other.read_bytes()
+        one.write_bytes(b)
+        other.write_bytes(a)
+        outcome = send_built(
+            case.year, case.out, Options(**FAST, send=True, yes=True), Recorder(), result.letters
+        )
+    assert sorted(case.servers.plain.to()) == sorted(
+        a for s, a in ADDRESS.items() if s not in ("d-7", "d-8"))  # fmt: skip
+    assert sorted(who for who, _ in outcome.mismatched) == [
+        "d-7 (Claire Dubois) <claire@example.org>",
+        "d-8 (John Smith) <john@example.org>",
+    ]
+    assert all("sha256 differs" in why for _, why in outcome.mismatched)
+
+
+def test_a_donor_inserted_at_the_top_is_sent_and_nobody_twice(case: Case) -> None:
+    _without_ids(case)
+    first, _ = case.send()
+    assert len(first.sent) == 5
+    before = {p.name: p.read_bytes() for p in case.donors.glob("*.pdf")}
+    header, *rows = _rows(case)
+    _write_rows(
+        case, header, [["", "佐藤 健", "佐藤 健 様", "ken@example.org", "ja", "5000"], *rows]
+    )
+    case.servers.plain.reset()
+    again, _ = case.send()
+    assert case.servers.plain.to() == ["ken@example.org"], again
+    assert again.already_sent == 5 and not again.changed and not again.unknown
+    after = {p.name: p.read_bytes() for p in case.donors.glob("*.pdf")}
+    assert set(before) < set(after) and len(after) == len(before) + 1
+    for name, data in before.items():  # each existing donor keeps their file
+        assert after[name] == data, name

@@ -367,11 +367,14 @@ def _send_summary(outcome: Any) -> list[str]:
     lines = [f"failed: {who}: {why}" for who, why in outcome.failed]
     lines += [f"unknown, maybe sent: {who}" for who in outcome.unknown]
     lines += [f"refused address: {who}: {why}" for who, why in outcome.refused]
+    lines += [f"letter does not match its donor, not sent: {who}: {why}"
+              for who, why in outcome.mismatched]  # fmt: skip
     counts = (
         f"{len(outcome.sent)} sent, {outcome.already_sent} already sent before, "
         f"{len(outcome.failed)} failed, {len(outcome.unknown)} unknown, "
         f"{len(outcome.changed)} changed and not resent, {len(outcome.refused)} refused, "
         f"{len(outcome.without_email)} without an email"
+        + (f", {len(outcome.mismatched)} not matching their letter" if outcome.mismatched else "")
     )
     if outcome.dry_run:
         lines.append("dry run: nothing was sent (add --send to send)")

@@ -36,6 +36,7 @@ _CLASSES: dict[str, str] = {
     "ChartAsset": "reportgen.charts",
     "Rendered": "reportgen.documents",
     "Finding": "reportgen.preflight",
+    "LetterRecord": "reportgen.letters",
 }
 
 _LENGTH = 8  # bytes of the header's length, little-endian

@@ -25,7 +25,7 @@ from reportgen.preflight import Finding
 
 if TYPE_CHECKING:
     from reportgen.cache import Cache
-    from reportgen.letters import Body, Letter
+    from reportgen.letters import Body, Letter, LetterRecord
     from reportgen.output import Staging
     from reportgen.pipeline import Progress
 
@@ -320,8 +320,10 @@ def render_letters(
     note: Progress,
     workers: int,
     store: Cache,
+    records: list[LetterRecord],
 ) -> list[Finding]:
-    """Render the letters into the staging folder; the preflight's findings."""
+    """Render the letters into the staging folder, each letter's record added
+    to ``records``; the preflight's findings."""
     from reportgen import letters
     from reportgen.concurrency import chunks, run
     from reportgen.html import letter_css, theme_of
@@ -340,12 +342,12 @@ def render_letters(
         language: letters.Body(pdf, _donor_title(year, language))
         for language, pdf in bodies.items()
     }
-    # A fixed batch size, not one derived from the number of workers: the letters
-    # of a batch share one font subset, so the bytes would otherwise depend on -j.
+    # Each letter is a document of its own; a batch is only a unit of work
+    # (and of the cache) for a worker process.
     size = LETTER_BATCH
     created = config.published or config.end
     folder = stage.path("donors")
-    # Batches of one language each: a batch's PDF then embeds only the fonts it needs.
+    # Batches of one language each: a worker's fonts and stylesheets are loaded once.
     languages = sorted({letter.language for letter in made})
     jobs = [
         _LetterJob(tuple(batch), css, config.root, shared, created, folder, store.root)
@@ -358,9 +360,10 @@ def render_letters(
     finally:
         note.finish()
     findings: list[Finding] = []
-    for names, found in results:
-        for name in names:
-            stage.adopt(f"donors/{name}")
+    for made_records, found in results:
+        for record in made_records:
+            stage.adopt(record.file)
+        records.extend(made_records)
         findings.extend(found)
     return findings
 
@@ -383,11 +386,14 @@ class _LetterJob:
     cache: Path | None = None
 
 
-def _letter_batch(job: _LetterJob) -> tuple[list[str], tuple[Finding, ...]]:
+def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, ...]]:
     """Worker: render a batch of letters (or take it from the cache) and write
-    them into the staging folder; the names and the preflight's findings."""
+    them into the staging folder; what each letter is (its record for the
+    manifest) and the preflight's findings."""
+    import hashlib
+
     from reportgen.cache import Cache, digest
-    from reportgen.letters import render_batch
+    from reportgen.letters import LetterRecord, render_batch
     from reportgen.output import write_staged
 
     store = Cache(job.cache)
@@ -403,9 +409,12 @@ def _letter_batch(job: _LetterJob) -> tuple[list[str], tuple[Finding, ...]]:
                      findings=found)  # fmt: skip
         findings = tuple(found)
         store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
-    names = []
-    for relative, data in made.items():
-        name = relative.removeprefix("donors/")
-        write_staged(job.folder, name, data)
-        names.append(name)
-    return names, findings
+    records = []
+    for letter in job.letters:
+        relative = f"donors/{letter.slug}.pdf"
+        data = made[relative]
+        write_staged(job.folder, relative.removeprefix("donors/"), data)
+        records.append(LetterRecord(
+            relative, letter.donor_id, letter.row_sha256, hashlib.sha256(data).hexdigest()
+        ))  # fmt: skip
+    return records, findings

@@ -1,18 +1,29 @@
 """Personalised donor letters: one PDF per donor, fast.
 
 What is the same for every donor (the donor edition) is rendered once per
-language; per donor only the one-page letter is laid out, and the two are
-joined with pypdf, each result a standalone PDF with its own outline and
-metadata. Letters render in worker processes (``workers``) in batches: a
-batch is one WeasyPrint document of many letter pages, split page by page.
-The donor's row reaches only that donor's letter.
+language; per donor only the one-page letter is laid out, in a WeasyPrint
+document of its own, and the two are joined with pikepdf, each result a
+standalone PDF with its own outline and metadata. One document per donor is
+what keeps donors apart: running strings, running and fixed elements, page
+counters and margin boxes never reach past a document, and each letter's
+fonts are subset to that letter's own text. Letters render in worker
+processes (``workers``) in batches of jobs; a worker parses the stylesheet
+and loads the fonts once for all the letters it lays out.
+
+Each letter carries its identity: the donor's id and a hash of the donor's
+row (``row_digest``) in its metadata, and, with the hash of the PDF, in the
+build's manifest (``LetterRecord``), which ``send`` matches against the row
+it sends to.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import i18n
-from reportgen.errors import RenderError
 from reportgen.figures import has_minor_units
 from reportgen.languages import letter_style
 from reportgen.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
@@ -58,6 +68,21 @@ class Letter:
     # What a PDF viewer shows as the letter's page numbers ("Letter 1"); the
     # edition after it keeps its own, printed, numbers from 1.
     page_label: str = ""
+    # Who the letter is for: the donor's id ("" when the row has none) and
+    # the hash of the donor's row (``row_digest``), written into the PDF.
+    donor_id: str = ""
+    row_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class LetterRecord:
+    """One letter as the build's manifest records it: which donor row it was
+    made for and the hash of the exact file written."""
+
+    file: str  # relative to the year's output folder: donors/<slug>.pdf
+    donor_id: str  # "" when the row has no id
+    row_sha256: str  # ``row_digest`` of the row the letter was made from
+    pdf_sha256: str
 
 
 def _ascii_slug(text: str) -> str:
@@ -65,18 +90,64 @@ def _ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(donor: Donor, fields: Sequence[str] | None = None) -> str:
+    """A donor row as one canonical text: JSON, keys sorted, no spaces, every
+    value a string or null (amounts as written in the model's Decimal)."""
+    values: dict[str, object] = {
+        "id": donor.id, "name": donor.name, "salutation": donor.salutation,
+        "email": donor.email, "language": donor.language,
+        "amount": None if donor.amount is None else str(donor.amount),
+        "extra": [list(pair) for pair in donor.extra],
+    }  # fmt: skip
+    if fields is not None:
+        values = {key: values[key] for key in fields}
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def row_digest(donor: Donor) -> str:
+    """The sha256 of a donor's row in canonical form (``_canonical``): any change
+    to the row (a name, an address, an amount) changes it, the row's place in
+    the table does not."""
+    return _sha256(_canonical(donor))
+
+
+def _identity_hash(donor: Donor) -> str:
+    """A short hash of who the donor is (id, name, e-mail), not of the gift:
+    the same donor keeps it when an amount changes."""
+    return _sha256(_canonical(donor, ("id", "name", "email")))[:10]
+
+
 def donor_slugs(donors: Sequence[Donor]) -> list[str]:
-    """Safe, unique file names: the id when given, else the name; numbered on clashes."""
-    slugs: list[str] = []
-    taken: set[str] = set()
-    for number, donor in enumerate(donors, start=1):
-        base = _ascii_slug(donor.id or "") or _ascii_slug(donor.name) or f"donor-{number}"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        slugs.append(slug)
-    return slugs
+    """Safe, unique file names that do not depend on the rows' order: the id
+    when it has letters or digits, else the name; a donor with neither (a
+    name in Japanese, Korean... without an id) is ``donor-`` and a hash of
+    the name. Donors whose names clash are each told apart by a hash of
+    their identity (id, name, e-mail), then of the whole row; rows identical
+    in every column make identical letters, numbered in turn."""
+    bases = [
+        _ascii_slug(d.id or "") or _ascii_slug(d.name) or f"donor-{_sha256(d.id or d.name)[:10]}"
+        for d in donors
+    ]
+    counts = Counter(bases)
+    slugs = [
+        f"{base}-{_identity_hash(d)}" if counts[base] > 1 else base
+        for base, d in zip(bases, donors, strict=True)
+    ]
+    counts = Counter(slugs)
+    slugs = [
+        f"{base}-{row_digest(d)[:10]}" if counts[base] > 1 else base
+        for base, d in zip(slugs, donors, strict=True)
+    ]
+    taken: Counter[str] = Counter()
+    numbered = []
+    for slug in slugs:
+        taken[slug] += 1
+        numbered.append(slug if taken[slug] == 1 else f"{slug}-{taken[slug]}")
+    return numbered
 
 
 def _gift(donor: Donor, currency: str, language: str) -> str:
@@ -204,6 +275,8 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         opening=say("letter_opening"),
         signature_lines=signature_lines(language, config.organization.name, config.signatory),
         page_label=say("letter_page", page="").strip(),  # the number follows the word
+        donor_id=donor.id or "",
+        row_sha256=row_digest(donor),
     )
 
 
@@ -217,23 +290,13 @@ def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
     ]
 
 
-def letters_html(letters: Sequence[Letter], css: str) -> str:
-    """One HTML document holding every letter of a batch, each on its own page."""
-    from reportgen.templating import template
+def letter_html(fill: Callable[..., str], letter: Letter, css: str) -> str:
+    """The HTML document of one letter (``fill``: the letter template), set
+    like the editions: curly quotes, Korean words kept whole, no lone last
+    character in Japanese."""
     from reportgen.typeset import typeset
 
-    fill = template("letter.html.j2", letters[0].theme_dir)
-    # Set like the editions: curly quotes, Korean words kept whole, no lone
-    # last character in Japanese.
-    pages = [typeset(fill(letter=letter, css=css), letter.language, "print") for letter in letters]
-    # Each rendered letter is a full document; keep the first head, join the bodies.
-    bodies = [re.search(r"<body[^>]*>(.*)</body>", p, re.S).group(1) for p in pages]  # type: ignore[union-attr]
-    head = pages[0].split("<body", 1)[0]
-    marked = "".join(
-        f'<div class="letter-page" id="letter-{i}" lang="{letters[i].language}">{b}</div>'
-        for i, b in enumerate(bodies)
-    )
-    return f'{head}<body class="medium-print edition-letter">{marked}</body></html>'
+    return typeset(fill(letter=letter, css=css), letter.language, "print")
 
 
 @dataclass(frozen=True)
@@ -250,24 +313,24 @@ def _nums(tree: Any) -> dict[int, Any]:
     return {int(values[i]): values[i + 1] for i in range(0, len(values), 2)}
 
 
-def _graft_structure(pdf: Any, batch: Any, pages: tuple[int, int]) -> None:
-    """Move the letter pages' tags from the batch into the joined file, in front
+def _graft_structure(pdf: Any, letter: Any, pages: tuple[int, int]) -> None:
+    """Move the letter's tags from its own PDF into the joined file, in front
     of the body's: the letter stays a tagged, PDF/UA document.
 
-    Only this letter's elements are copied: each is first cut loose from the
-    batch's document element, which also holds every other donor's letter.
+    The letter's elements are cut loose from their document element before
+    they are copied, so that nothing but them comes over with them.
     """
     import pikepdf
 
-    source = batch.Root.StructTreeRoot
+    source = letter.Root.StructTreeRoot
     target = pdf.Root.StructTreeRoot
     document = target.K if isinstance(target.K, pikepdf.Dictionary) else target.K[0]
-    wanted = {batch.pages[n].objgen for n in range(*pages)}
-    batch_document = source.K if isinstance(source.K, pikepdf.Dictionary) else source.K[0]
-    kids = batch_document.K if isinstance(batch_document.K, pikepdf.Array) else [batch_document.K]
+    wanted = {letter.pages[n].objgen for n in range(*pages)}
+    own = source.K if isinstance(source.K, pikepdf.Dictionary) else source.K[0]
+    kids = own.K if isinstance(own.K, pikepdf.Array) else [own.K]
     mine = [kid for kid in kids if "/Pg" in kid and kid.Pg.objgen in wanted]
     for kid in mine:
-        kid.P = batch.make_indirect(pikepdf.Dictionary())  # cut loose (see above)
+        kid.P = letter.make_indirect(pikepdf.Dictionary())  # cut loose (see above)
     copied = [pdf.copy_foreign(kid) for kid in mine]
     for kid in copied:
         kid.P = document
@@ -277,7 +340,7 @@ def _graft_structure(pdf: Any, batch: Any, pages: tuple[int, int]) -> None:
     entries = _nums(source.ParentTree)
     key = max(nums, default=-1) + 1
     for offset, number in enumerate(range(*pages)):
-        old = batch.pages[number].get("/StructParents")
+        old = letter.pages[number].get("/StructParents")
         if old is None or int(old) not in entries:
             continue
         entry = entries[int(old)]
@@ -295,18 +358,25 @@ def _graft_structure(pdf: Any, batch: Any, pages: tuple[int, int]) -> None:
         target.ParentTreeNextKey = key
 
 
-def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created: date) -> bytes:
-    """Letter pages then the body: one standalone PDF with outline and metadata.
+# The keys of a letter's document information that say whom it was made for.
+DONOR_ID_KEY = "/ReportgenDonorID"
+DONOR_ROW_KEY = "/ReportgenDonorRowSHA256"
+
+
+def join(source: Any, body: Body, letter: Letter, created: date) -> bytes:
+    """The letter's pages (``source``, its own PDF) then the body: one
+    standalone PDF with outline and metadata, and the donor it is for.
 
     qpdf (through pikepdf) copies the letter's pages in front of the body's
     untouched objects, which is many times faster than re-serialising both.
     """
     import pikepdf
 
+    pages = (0, len(source.pages))
     pdf = pikepdf.open(io.BytesIO(body.pdf))
     for offset, number in enumerate(range(*pages)):
-        pdf.pages.insert(offset, batch.pages[number])
-    _graft_structure(pdf, batch, pages)
+        pdf.pages.insert(offset, source.pages[number])
+    _graft_structure(pdf, source, pages)
     with pdf.open_outline() as outline:
         outline.root.insert(0, pikepdf.OutlineItem(letter.heading, 0))
     # (The XMP is edited first: leaving this block copies it over the document info.)
@@ -318,6 +388,8 @@ def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created
     pdf.docinfo["/Subject"] = body.title
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
+    pdf.docinfo[DONOR_ID_KEY] = pikepdf.String(letter.donor_id)
+    pdf.docinfo[DONOR_ROW_KEY] = pikepdf.String(letter.row_sha256)
     pdf.Root.Lang = pikepdf.String(letter.language)
     # Two documents in one file, each numbered as printed: the letter's pages
     # "Letter 1"..., then the edition's own folios from 1.
@@ -333,17 +405,66 @@ def join(batch: Any, pages: tuple[int, int], body: Body, letter: Letter, created
     return out.getvalue()
 
 
-def _preflight(
-    pages: Sequence[Any], letters: Sequence[Letter], starts: dict[int, int], bounds: list[int]
-) -> list[Finding]:
-    """The preflight of a batch, each letter's pages judged as its own file."""
-    from reportgen.preflight import Part, examine
+def recorded_identity(pdf: Any) -> tuple[str, str]:
+    """(donor id, row hash) a letter's metadata says it was made for (pikepdf)."""
+    info = pdf.docinfo
+    return str(info.get(DONOR_ID_KEY, "")), str(info.get(DONOR_ROW_KEY, ""))
 
-    parts = [
-        Part(f"donors/{letter.slug}.pdf", starts[i], bounds[bounds.index(starts[i]) + 1])
-        for i, letter in enumerate(letters)
-    ]
-    return examine(pages, "", parts)
+
+class _Layout:
+    """What a process reuses across the letters it lays out, each in a
+    document of its own: the fetcher, the parsed stylesheet and the font
+    configuration (fonts found and loaded once). Nothing of a letter stays
+    in it: a document's layout, its running strings and counters, and the
+    fonts it embeds (subset to its own text) are made anew for each."""
+
+    def __init__(self, css: str, base: Path) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from reportgen.gate import Gate
+        from reportgen.pdf import _fetcher
+
+        self.base_url = base.resolve().as_uri() + "/"
+        self.fetcher = _fetcher(Gate.of(base))
+        self.fonts = FontConfiguration()
+        self.stylesheet = CSS(
+            string=css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.fonts
+        )
+
+    def render(self, html: str) -> Any:
+        from weasyprint import HTML
+
+        page = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return page.render(stylesheets=[self.stylesheet], font_config=self.fonts)
+
+
+_layouts: dict[tuple[str, Path], _Layout] = {}
+
+
+def _layout(css: str, base: Path) -> _Layout:
+    """This process's ``_Layout`` for ``css`` (a worker keeps it between jobs)."""
+    key = (hashlib.sha256(css.encode()).hexdigest(), base)
+    if key not in _layouts:
+        _layouts.clear()  # one stylesheet at a time: a build's letters share it
+        _layouts[key] = _Layout(css, base)
+    return _layouts[key]
+
+
+def render_letter(
+    letter: Letter, html: str, layout: _Layout, findings: list[Finding] | None = None
+) -> Any:
+    """Lay out one letter in a document of its own; its PDF (pikepdf)."""
+    import pikepdf
+
+    from reportgen.preflight import examine
+
+    document = layout.render(html)
+    if findings is not None:
+        findings.extend(examine(document.pages, f"donors/{letter.slug}.pdf"))
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    return pikepdf.open(io.BytesIO(data))
 
 
 def render_batch(
@@ -355,43 +476,22 @@ def render_batch(
     write: Callable[[str, bytes], None],
     findings: list[Finding] | None = None,
 ) -> int:
-    """Lay out a batch of letters in one document, split it, join and write
-    each. With ``findings``, the preflight inspects each letter's pages (the
-    donor edition that follows is inspected where it is rendered)."""
-    import pikepdf
-
-    from reportgen.gate import Gate
-    from reportgen.pdf import _fetcher, collector_paused, failures_raised
+    """Lay out each letter of a batch in a document of its own, join it to
+    its language's body and write it. With ``findings``, the preflight
+    inspects each letter's pages (the donor edition that follows is
+    inspected where it is rendered)."""
+    from reportgen.pdf import collector_paused, failures_raised
+    from reportgen.templating import template
 
     if not letters:
         return 0
-    from weasyprint import HTML
-
+    fill = template("letter.html.j2", letters[0].theme_dir)
     with failures_raised("the donor letters could not be made"), collector_paused():
-        document = HTML(
-            string=letters_html(letters, css),
-            base_url=base.resolve().as_uri() + "/",
-            url_fetcher=_fetcher(Gate.of(base)),
-        ).render()
-        starts: dict[int, int] = {}
-        for number, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                if anchor.startswith("letter-"):
-                    starts.setdefault(int(anchor[7:]), number)
-        firsts = [starts.get(i) for i in range(len(letters))]
-        if None in firsts or len(set(firsts)) != len(firsts):
-            # Two letters sharing a page would show one donor another's letter.
-            raise RenderError("donor letters were not laid out one per page")
-        bounds = [*sorted(starts.values()), len(document.pages)]
-        if findings is not None:
-            findings.extend(_preflight(document.pages, letters, starts, bounds))
-        # One PDF for the whole batch (fonts subset once), then split page ranges off it.
-        batch = pikepdf.open(
-            io.BytesIO(document.write_pdf(pdf_identifier=b"letters", pdf_variant="pdf/ua-1"))
-        )
-    for index, letter in enumerate(letters):
-        first = starts[index]
-        last = bounds[bounds.index(first) + 1]
-        data = join(batch, (first, last), bodies[letter.language], letter, created)
-        write(f"donors/{letter.slug}.pdf", data)
+        # The stylesheet is given to each document parsed once (``_Layout``),
+        # not in its <style>: the letter template gets no css of its own.
+        layout = _layout(css, base)
+        for letter in letters:
+            source = render_letter(letter, letter_html(fill, letter, ""), layout, findings)
+            joined = join(source, bodies[letter.language], letter, created)
+            write(f"donors/{letter.slug}.pdf", joined)
     return len(letters)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.diagnostics import Diagnostic
+from reportgen.letters import LetterRecord
 from reportgen.output import WrittenFile
 from reportgen.project import years_in_set
 
@@ -23,10 +24,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class BuildManifest:
-    """What a build wrote: per output file its content hash and page count."""
+    """What a build wrote: per output file its content hash and page count,
+    and per donor letter whom it was made for (``LetterRecord``, its
+    ``file`` relative to out)."""
 
     diagnostics: tuple[Diagnostic, ...]
     files: dict[str, tuple[str, int | None]]  # path relative to out -> (sha256, pages)
+    letters: tuple[LetterRecord, ...] = ()
 
 
 def input_paths(years: Sequence[Path]) -> list[Path]:
@@ -91,13 +95,14 @@ def remember(
     out: Path,
     request: str,
     store: Cache,
+    letters: tuple[LetterRecord, ...] = (),
 ) -> None:
     """Keep what a build wrote, so that an unchanged build restores it."""
     files: dict[str, tuple[str, int | None]] = {}
     for written in written_files:
         sha = store.put_blob(written.path.read_bytes())
         files[written.path.relative_to(out).as_posix()] = (sha, written.pages)
-    store.put("build", request, BuildManifest(diagnostics, files))
+    store.put("build", request, BuildManifest(diagnostics, files, letters))
 
 
 def restore(

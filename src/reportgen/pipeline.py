@@ -24,6 +24,7 @@ from reportgen.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.documents import DocumentJob, render_documents, render_letters
 from reportgen.editions import EDITION_NAMES as EDITIONS
 from reportgen.errors import InvalidInput, UsageError
+from reportgen.letters import LetterRecord
 from reportgen.manifest import BuildManifest, remember, request_key, restore
 from reportgen.model import FiscalYear
 from reportgen.output import WrittenFile
@@ -47,6 +48,9 @@ class BuildResult:
     files: tuple[WrittenFile, ...]
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
+    # Whom each donor letter this build wrote was made for (``file`` relative
+    # to out), as its manifest records it: what ``send`` matches rows against.
+    letters: tuple[LetterRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,7 +271,7 @@ def _build(
         if restored is not None:
             note.step("nothing changed since the last build")
             elapsed = time.perf_counter() - started
-            return BuildResult(tuple(restored), manifest.diagnostics, elapsed)
+            return BuildResult(tuple(restored), manifest.diagnostics, elapsed, manifest.letters)
     diags = Diagnostics()
     loaded = _load(years, diags)
     if diags.has_errors:
@@ -303,6 +307,7 @@ def _build(
 
     rendered = render_documents(plan, jobs, finished)
     written: list[WrittenFile] = []
+    records: list[LetterRecord] = []
     with ExitStack() as stack:
         staged = []
         for item in loaded:
@@ -311,8 +316,11 @@ def _build(
             mine = [(job, made) for job, made in zip(plan, rendered, strict=True)
                     if job.path == item.path]  # fmt: skip
             found = _document_findings(item.year, mine)
+            made_letters: list[LetterRecord] = []
             pages = _stage_year(item.year, [(job, made.files) for job, made in mine], stage,
-                                note, jobs, store, found)  # fmt: skip
+                                note, jobs, store, found, made_letters)  # fmt: skip
+            year_folder = output_name(item.path)
+            records += [replace(r, file=f"{year_folder}/{r.file}") for r in made_letters]
             diags.extend(_preflight_warnings(found, stage.destination))
             staged.append((stage, pages))
         if strict:  # before the first output is touched
@@ -321,9 +329,11 @@ def _build(
             for path in stage.commit(replace_dirs=letters):
                 rel = path.relative_to(stage.destination).as_posix()
                 written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
-    result = BuildResult(tuple(written), tuple(diags.sorted()), time.perf_counter() - started)
+    result = BuildResult(
+        tuple(written), tuple(diags.sorted()), time.perf_counter() - started, tuple(records)
+    )
     if cache:
-        remember(result.files, result.diagnostics, out, request, store)
+        remember(result.files, result.diagnostics, out, request, store, result.letters)
     return result
 
 
@@ -335,9 +345,11 @@ def _stage_year(
     workers: int,
     store: Cache,
     found: list[Finding] | None = None,
+    letters: list[LetterRecord] | None = None,
 ) -> dict[str, int]:
     """Stage a year's rendered documents, then render its donor letters
-    (whose preflight findings are added to ``found``)."""
+    (whose preflight findings are added to ``found``, their records to
+    ``letters``)."""
     pages: dict[str, int] = {}
     multilingual = len(year.config.languages) > 1
     bodies: dict[str, bytes] = {}
@@ -351,7 +363,9 @@ def _stage_year(
             if count is not None:
                 pages[prefix + name] = count
     if bodies and year.donors:
-        letter_findings = render_letters(year, bodies, stage, note, workers, store)
+        letter_findings = render_letters(
+            year, bodies, stage, note, workers, store, [] if letters is None else letters
+        )
         if found is not None:
             found.extend(letter_findings)
     return pages

@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -39,6 +39,7 @@ from typing import Protocol
 from reportgen import sendlog
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.errors import InvalidInput, NothingSent, UsageError
+from reportgen.letters import LetterRecord
 from reportgen.mail import (
     HeaderProblem,
     address_problem,
@@ -58,8 +59,8 @@ PASSWORD_VARIABLE = "REPORTGEN_SMTP_PASSWORD"
 KEYRING_SERVICE = "reportgen-smtp"
 
 # What the plan does with each donor.
-SEND, ALREADY_SENT, CHANGED, UNKNOWN, NO_EMAIL, REFUSED = (
-    "send", "already sent", "changed", "unknown", "no email", "refused",
+SEND, ALREADY_SENT, CHANGED, UNKNOWN, NO_EMAIL, REFUSED, MISMATCH = (
+    "send", "already sent", "changed", "unknown", "no email", "refused", "mismatch",
 )  # fmt: skip
 
 
@@ -117,6 +118,8 @@ class Outcome:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (who, why)
     unknown: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    # (who, why): no letter of the build matches the donor's row; never sent
+    mismatched: list[tuple[str, str]] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     without_email: list[str] = field(default_factory=list)
     stopped: KeyboardInterrupt | None = None  # Ctrl-C (or a stop signal) between messages
@@ -126,7 +129,8 @@ class Outcome:
     def exit_code(self) -> int:
         if self.stopped is not None:
             return 128 + int(getattr(self.stopped, "signum", signal.SIGINT))
-        return 1 if self.failed or self.unknown or self.refused or self.declined else 0
+        trouble = self.failed or self.unknown or self.refused or self.mismatched
+        return 1 if trouble or self.declined else 0
 
 
 def run(report_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
@@ -144,21 +148,32 @@ def run(report_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
     try:
         with built(years[0], out, ui) as result:
             ui.warn(result.diagnostics)
-            return send_built(years[0], out, options, ui)
+            # The letters as this build's manifest records them, read under
+            # the same hold on ``out``: never worked out again from the rows.
+            return send_built(years[0], out, options, ui, result.letters)
     except InvalidInput as exc:  # the build's own "nothing was written" says less
         if isinstance(exc, NothingSent):
             raise
         raise NothingSent(exc.diagnostics) from None
 
 
-def send_built(year_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
-    """``run`` after its build, while the caller holds ``out`` (``output.claim``)."""
+def send_built(
+    year_dir: Path, out: Path, options: Options, ui: Ui, letters: Iterable[LetterRecord]
+) -> Outcome:
+    """``run`` after its build, while the caller holds ``out`` (``output.claim``);
+    ``letters``: that build's records of the letters it wrote (``BuildResult``)."""
     from reportgen.project import output_name
 
     year = _year(year_dir)
     settings = _settings(year)
     _check_headers(year, settings)
-    folder = out / output_name(year_dir) / "donors"
+    name = output_name(year_dir)
+    folder = out / name / "donors"
+    records = [
+        replace(r, file=r.file.removeprefix(f"{name}/"))
+        for r in letters
+        if r.file.startswith(f"{name}/donors/")
+    ]
     # A real send holds the log (locked) from before it reads it to its end.
     record = (
         sendlog.Log(sendlog.location(year_dir), copy=folder / sendlog.LEGACY_NAME)
@@ -168,7 +183,7 @@ def send_built(year_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
     try:
         if record is not None:
             _adopt(record, folder, ui)
-        return _send_planned(year, folder, settings, options, ui, record)
+        return _send_planned(year, out / name, records, settings, options, ui, record)
     finally:
         if record is not None:
             record.close()
@@ -176,13 +191,15 @@ def send_built(year_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
 
 def _send_planned(
     year: FiscalYear,
-    folder: Path,
+    year_folder: Path,
+    records: list[LetterRecord],
     settings: EmailSettings,
     options: Options,
     ui: Ui,
     record: sendlog.Log | None,
 ) -> Outcome:
-    plan = _plan(year, folder, options, ui)
+    folder = year_folder / "donors"
+    plan = _plan(year, year_folder, records, options, ui)
     _announce(plan, settings, options, folder, ui)
     outcome = _tally(plan, dry_run=not options.send, test_address=options.to)
     todo = [item for item in plan if item.state == SEND]
@@ -292,14 +309,21 @@ def _donor_cell(year: FiscalYear, index: int, column: str) -> Location:
     return cell.location if cell is not None else rows[index].location
 
 
-def _plan(year: FiscalYear, folder: Path, options: Options, ui: Ui) -> list[Planned]:
-    """Each donor's fate, from the row, the letter on disk and the send log."""
-    from reportgen.letters import donor_slugs, letter_language
+def _plan(
+    year: FiscalYear, year_folder: Path, records: list[LetterRecord], options: Options, ui: Ui
+) -> list[Planned]:
+    """Each donor's fate, from the row, the build's record of its letter, the
+    letter on disk and the send log."""
+    from reportgen.letters import letter_language
 
+    folder = year_folder / "donors"
     histories = _histories(year, folder, ui)
+    made = _by_row(records)
     plan = []
-    for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True):
-        letter = folder / f"{slug}.pdf"
+    for donor in year.donors:
+        record = _record_for(made, donor)
+        slug = Path(record.file).stem if record else (donor.id or "(no id)")
+        letter = year_folder / record.file if record else folder
         item = Planned(donor, slug, letter_language(year, donor), SEND, letter)
         if not donor.email:
             plan.append(_with(item, NO_EMAIL))
@@ -307,8 +331,18 @@ def _plan(year: FiscalYear, folder: Path, options: Options, ui: Ui) -> list[Plan
         if (problem := address_problem(donor.email)) is not None:
             plan.append(_with(item, REFUSED, reason=problem))
             continue
-        sha = hashlib.sha256(_read_letter(letter)).hexdigest()
-        history = histories.get(slug, sendlog.History())
+        if record is None:
+            plan.append(_with(item, MISMATCH, reason=(
+                "the build made no letter from this row as it reads now (was donors changed "
+                "while the build ran?): not sent; run send again"
+            )))  # fmt: skip
+            continue
+        data = _read_letter(letter)
+        if (problem := _mismatch(record, data)) is not None:
+            plan.append(_with(item, MISMATCH, reason=problem))
+            continue
+        sha = record.pdf_sha256
+        history = histories.get(slug, id=donor.id, email=donor.email)
         state = SEND
         if options.to is None:  # a test run ignores the log, and writes none
             if history.pending and not options.resend_unknown:
@@ -347,6 +381,48 @@ def _adopt(record: sendlog.Log, folder: Path, ui: Ui) -> None:
         ui.say(f"copied {copied} record(s) of the earlier send log {older} into {record.path}")
 
 
+Made = dict[tuple[str, str], list[LetterRecord]]  # (donor id, row hash) -> letters
+
+
+def _by_row(records: Iterable[LetterRecord]) -> Made:
+    """The build's letters by the donor row each was made for (id, row hash)."""
+    made: dict[tuple[str, str], list[LetterRecord]] = {}
+    for record in sorted(records, key=lambda r: r.file):
+        made.setdefault((record.donor_id, record.row_sha256), []).append(record)
+    return made
+
+
+def _record_for(made: Made, donor: Donor) -> LetterRecord | None:
+    """The letter the build made from exactly this row (each letter goes to one
+    row: rows identical in every column made identical letters, one each)."""
+    from reportgen.letters import row_digest
+
+    waiting = made.get((donor.id or "", row_digest(donor)))
+    return waiting.pop(0) if waiting else None
+
+
+def _mismatch(record: LetterRecord, data: bytes) -> str | None:
+    """Why the file on disk is not the letter the build's manifest records
+    for this donor, or None when it is (its hash, and the donor its own
+    metadata names)."""
+    import io
+
+    import pikepdf
+
+    from reportgen.letters import recorded_identity
+
+    if hashlib.sha256(data).hexdigest() != record.pdf_sha256:
+        return f"{record.file} is not the file the build wrote for this donor (its sha256 differs)"
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            identity = recorded_identity(pdf)
+    except pikepdf.PdfError:
+        return f"{record.file} cannot be read as a PDF"
+    if identity != (record.donor_id, record.row_sha256):
+        return f"{record.file} says it was made for another donor row (id '{identity[0]}')"
+    return None
+
+
 def _with(item: Planned, state: str, sha256: str = "", reason: str = "") -> Planned:
     from dataclasses import replace
 
@@ -376,6 +452,8 @@ def _tally(plan: list[Planned], dry_run: bool, test_address: str | None) -> Outc
             outcome.unknown.append(item.who)
         elif item.state == REFUSED:
             outcome.refused.append((item.who, item.reason))
+        elif item.state == MISMATCH:
+            outcome.mismatched.append((item.who, item.reason))
         elif item.state == NO_EMAIL:
             outcome.without_email.append(item.who)
     return outcome
@@ -394,6 +472,7 @@ def _announce(
     lists = (
         (NO_EMAIL, "without an email"),
         (REFUSED, "refused addresses (never sent to; fix the email column)"),
+        (MISMATCH, "no letter of this build matches the donor's row (never sent)"),
         (CHANGED, "letter changed since it was sent (not resent without --resend-changed)"),
         (UNKNOWN, "unknown, maybe sent: a send was cut off mid-message (check the server's "
                   "sent mail; resend only with --resend-unknown)"),
@@ -401,7 +480,7 @@ def _announce(
     for state, title in lists:
         items = [i for i in plan if i.state == state]
         ui.say(f"  {title}: {len(items)}")
-        shown = items if state == REFUSED else items[:LISTED]
+        shown = items if state in (REFUSED, MISMATCH) else items[:LISTED]
         for item in shown:
             ui.say(f"    {item.who}" + (f": {item.reason}" if item.reason else ""))
         if len(items) > len(shown):
@@ -693,6 +772,9 @@ def _one(
 ) -> None:
     """Send one donor's message: retried on temporary failures, logged each time."""
     pdf = _read_letter(item.letter)
+    if hashlib.sha256(pdf).hexdigest() != item.sha256:  # not the letter planned: never sent
+        outcome.mismatched.append((item.who, f"{item.letter.name} changed after it was planned"))
+        return
     message = _message(year, item, settings, options, pdf)
     to = options.to or item.donor.email or ""
     entry = sendlog.Entry(

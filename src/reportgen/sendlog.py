@@ -87,16 +87,33 @@ class Histories:
     """Each donor's history, from every log read, in order."""
 
     known: dict[str, History] = field(default_factory=dict)
+    # The same histories by donor id and by address: a donor whose file name
+    # changed (an older reportgen named some letters by their row's place) is
+    # still known by them.
+    by_id: dict[str, History] = field(default_factory=dict)
+    by_email: dict[str, History] = field(default_factory=dict)
     torn: list[Torn] = field(default_factory=list)
     records: int = 0
     imported: set[str] = field(default_factory=set)  # hashes of older logs copied in
     # After a record that may be about anyone: the donors recorded as sent since.
     sent_since_anyone: set[str] | None = None
 
-    def get(self, slug: str, default: History | None = None) -> History:
-        """One donor's history (``default`` is ignored: a donor the log does not
+    def get(
+        self,
+        slug: str,
+        default: History | None = None,
+        id: str | None = None,
+        email: str | None = None,
+    ) -> History:
+        """One donor's history, by the letter's file name, else by the donor's
+        id, else by address (``default`` is ignored: a donor the log does not
         name may still be "maybe sent", after a torn line that names nobody)."""
-        history = self.known.get(slug, History())
+        history = self.known.get(slug)
+        if history is None and id:
+            history = self.by_id.get(id)
+        if history is None and email:
+            history = self.by_email.get(email.strip().lower())
+        history = history or History()
         if self.sent_since_anyone is not None and slug not in self.sent_since_anyone:
             return History(history.sent_sha256, pending=True)
         return history
@@ -109,14 +126,19 @@ class Histories:
             if entry.status == SENDING:
                 self.sent_since_anyone = set()
             return
-        before = self.known.get(entry.slug, History())
-        if entry.status == SENT:
-            self.known[entry.slug] = History(entry.sha256, pending=False)
-            if self.sent_since_anyone is not None:
-                self.sent_since_anyone.add(entry.slug)
-        else:
-            pending = entry.status == SENDING
-            self.known[entry.slug] = History(before.sent_sha256, pending=pending)
+        keys = [(self.known, entry.slug)]
+        if entry.id:
+            keys.append((self.by_id, entry.id))
+        if entry.email:
+            keys.append((self.by_email, entry.email.strip().lower()))
+        for table, key in keys:
+            before = table.get(key, History())
+            if entry.status == SENT:
+                table[key] = History(entry.sha256, pending=False)
+            else:
+                table[key] = History(before.sent_sha256, pending=entry.status == SENDING)
+        if entry.status == SENT and self.sent_since_anyone is not None:
+            self.sent_since_anyone.add(entry.slug)
 
     def tear(self, torn: Torn) -> None:
         self.torn.append(torn)
