@@ -1263,3 +1263,19 @@ def test_a_donor_inserted_at_the_top_is_sent_and_nobody_twice(case: Case) -> Non
     assert set(before) < set(after) and len(after) == len(before) + 1
     for name, data in before.items():  # each existing donor keeps their file
         assert after[name] == data, name
+
+
+def test_a_donor_known_to_the_log_by_another_file_name_is_not_sent_again(case: Case) -> None:
+    """An older reportgen named a letter by its row's place (``donor-2``); the
+    same donor's letter has another name now. The log still knows the donor
+    (by id, else by address): the letter is listed as changed, never resent."""
+    older = case.donors / "send-log.jsonl"
+    records = [
+        {"email": ADDRESS["d-2"], "id": None, "message_id": "<m@example.org>", "sha256": "0" * 64,
+         "slug": "donor-2", "status": status, "time": "2025-01-01T00:00:00+00:00"}
+        for status in ("sending", "sent")
+    ]  # fmt: skip
+    older.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records), "utf-8")
+    outcome, _ = case.send()
+    assert ADDRESS["d-2"] not in case.servers.plain.to()
+    assert any(ADDRESS["d-2"] in who for who in outcome.changed), outcome
