@@ -106,6 +106,10 @@ def render_html(
     css = safe_style(css_for(ctx.palette, ctx.page_size, ctx.font, medium, theme, ctx.language))
     folder = theme.folder if theme else None
     html = render(template, folder, ctx=ctx, medium=medium, css=css)
+    if theme is not None and medium == "print":
+        # The same rule for the PDF's source (the HTML edition is checked as
+        # it is locked down): a theme's error before WeasyPrint ever runs.
+        refuse_unsafe(_PREFIX + html, theme.made(template))
     return RenderedHtml(ctx.edition, medium, typeset(html, ctx.language, medium))
 
 
@@ -172,6 +176,13 @@ def locked_down(page: str, template: Path | None = None) -> str:
     if own[:15].lower() == "<!doctype html>":
         own = own[15:]  # the prefix's doctype is the page's (a second is ignored anyway)
     document = _PREFIX + own
+    refuse_unsafe(document, template)
+    return document
+
+
+def refuse_unsafe(document: str, template: Path | None) -> None:
+    """Raise when ``document`` holds anything ``unsafe_markup`` finds: a
+    located problem of the theme's ``template``, or without one a bug."""
     problems = unsafe_markup(document)
     if problems:
         if template is None:
@@ -185,7 +196,6 @@ def locked_down(page: str, template: Path | None = None) -> str:
             ))
             for needle, problem in problems
         ])  # fmt: skip
-    return document
 
 
 def _line_of(template: Path, needle: str) -> Location:
@@ -219,7 +229,7 @@ def unsafe_markup(document: str) -> list[tuple[str, str]]:
         if tag in REFUSED_ELEMENTS:
             found.append((f"<{tag}", f"a <{tag}> element"))
         if tag == "meta" and "http-equiv" in element.attrib and element is not first:
-            what = f"a <meta http-equiv=\"{element.get('http-equiv')}\"> element"
+            what = f'a <meta http-equiv="{element.get("http-equiv")}"> element'
             found.append(("http-equiv", what))
         for name, value in element.attrib.items():
             local = str(name).rpartition("}")[2].lower()

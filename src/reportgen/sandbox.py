@@ -115,9 +115,7 @@ def _counted(iterable: Iterable[Any]) -> Iterator[Any]:
     for item in iterable:
         budget.iterations += 1
         if budget.iterations > MAX_ITERATIONS:
-            raise LimitExceeded(
-                f"the template's loops took more than {MAX_ITERATIONS:,} steps"
-            )
+            raise LimitExceeded(f"the template's loops took more than {MAX_ITERATIONS:,} steps")
         budget.tick()
         yield item
 
