@@ -144,7 +144,9 @@ def test_template_syntax_and_undefined_errors_are_located(sample_set: Path, tmp_
     errors = _errors(sample_set / "fy2012")
     assert any(e.startswith("reports/theme/handout.html.j2:2: template error:") for e in errors)
     _theme(sample_set, {"handout.html.j2": "<p>\n{{ ctx.no_such_thing.name }}\n"})
-    assert _errors(sample_set / "fy2012") == []
+    # check renders the theme once on the year's own context: it finds this too
+    assert any(e.startswith("reports/theme/handout.html.j2:2: template error:")
+               and "no_such_thing" in e for e in _errors(sample_set / "fy2012"))  # fmt: skip
     with pytest.raises(InvalidInput) as caught:
         _build(sample_set / "fy2012", tmp_path / "out", "handout")
     where = caught.value.diagnostics[0].location
