@@ -6,11 +6,15 @@ package). A report set's ``theme_dir`` is a ``ChoiceLoader`` placed in front of
 them, as MkDocs' ``custom_dir``: a theme file with the same relative path
 replaces the built-in one, and ``{% extends "builtin/annual-report.html.j2" %}``
 reaches the built-in one it replaces. A theme is untrusted like the rest of the
-report folder: every template runs in Jinja2's ``ImmutableSandboxedEnvironment``
-(tightened so that no path object can be opened), sees only the one context of
-an already selected edition, and its ``extra.css`` reaches the page only with
-every ``url()`` served by the gate. A template error in a theme is a located
-problem (``theme/annual-report.html.j2:12: message``, exit 2), never a traceback.
+report folder: its templates are loaded through the gate (``.j2`` files of its
+own folder only), every template runs in ``reportgen.sandbox`` (Jinja2's
+``ImmutableSandboxedEnvironment``, no path object reachable, the work of each
+render bounded), sees only the one context of an already selected edition, and
+its ``extra.css`` reaches the page only once every token is checked with its
+escapes decoded and every ``url()`` is served by the gate. Whatever goes wrong
+in a theme's template is a located problem
+(``theme/annual-report.html.j2:12: template error: ...``, exit 2), never a
+traceback.
 
 Data values and narrative reach templates already typed, and anything not
 marked safe is escaped. Every value a template prints first loses the
