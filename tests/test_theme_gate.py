@@ -138,7 +138,9 @@ def test_the_policy_is_the_first_element_whatever_comes_before_it() -> None:
 
     for page in (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head><body></body>',
-        "<!--><p>early</p><html><head><title>t</title></head><body><p>x</p></body></html>",
+        # "<!-->" is a whole comment to a browser: "<p>early</p>" opens the
+        # body, and a policy placed after the <head> tag would be ignored.
+        "<!--><p>early</p><!-- --><html><head><title>t</title></head><body></body></html>",
         "<p>no head at all</p>",
     ):
         tree = tinyhtml5.parse(locked_down(page), namespace_html_elements=False)
@@ -156,6 +158,7 @@ def test_the_policy_is_the_first_element_whatever_comes_before_it() -> None:
     [
         (ORG, ".", "is the report set itself"),
         (ORG, "..", "is outside the report folder"),
+        ("fy2012/report.toml", "..", "is the report set itself"),
         (ORG, "fy2012", "is a year folder or inside one"),
         (ORG, "fy2012/data", "is inside a data, narrative or output folder"),
         ("fy2012/report.toml", "narrative", "is inside a data, narrative or output folder"),
