@@ -100,14 +100,13 @@ def test_extra_css_comes_after_the_built_in_styles(sample_set: Path, tmp_path: P
 def test_extra_css_urls_pass_the_gate(sample_set: Path, url: str) -> None:
     _theme(sample_set, {"extra.css": f"body {{ color: red }}\nh1 {{ background: url({url}) }}\n"})
     errors = _errors(sample_set / "fy2012")
-    assert any(e.startswith(f"reports/theme/extra.css:2: url({url}) is refused") for e in errors), (
-        errors
-    )
+    assert any(e.startswith(f"reports/theme/extra.css:2:18: url({url}) is refused")
+               for e in errors), errors  # fmt: skip
 
 
 def test_extra_css_cannot_import_or_close_the_style(sample_set: Path) -> None:
     _theme(sample_set, {"extra.css": '@import "other.css";\n'})
-    assert any("reports/theme/extra.css:1: @import is refused" in e
+    assert any("reports/theme/extra.css:1:1: @import is refused" in e
                for e in _errors(sample_set / "fy2012"))  # fmt: skip
     _theme(sample_set, {"extra.css": "p { color: red }\n</style><script>alert(1)</script>\n"})
     assert any(e.startswith("reports/theme/extra.css:2:") for e in _errors(sample_set / "fy2012"))
@@ -145,7 +144,9 @@ def test_template_syntax_and_undefined_errors_are_located(sample_set: Path, tmp_
     errors = _errors(sample_set / "fy2012")
     assert any(e.startswith("reports/theme/handout.html.j2:2: template error:") for e in errors)
     _theme(sample_set, {"handout.html.j2": "<p>\n{{ ctx.no_such_thing.name }}\n"})
-    assert _errors(sample_set / "fy2012") == []
+    # check renders the theme once on the year's own context: it finds this too
+    assert any(e.startswith("reports/theme/handout.html.j2:2: template error:")
+               and "no_such_thing" in e for e in _errors(sample_set / "fy2012"))  # fmt: skip
     with pytest.raises(InvalidInput) as caught:
         _build(sample_set / "fy2012", tmp_path / "out", "handout")
     where = caught.value.diagnostics[0].location
@@ -245,41 +246,3 @@ def test_the_docs_list_every_template_and_block() -> None:
         assert f"`{name}`" in section, f"{name} is not in the docs"
         for block in re.findall(r"\{%-?\s*block\s+(\w+)", path.read_text("utf-8")):
             assert f"`{block}`" in section, f"block {block} of {name} is not in the docs"
-
-
-@pytest.mark.browser
-def test_a_theme_cannot_make_the_html_edition_run_a_script(
-    sample_set: Path, tmp_path: Path
-) -> None:
-    from tests.browser import available, chromium
-
-    if not available():
-        pytest.skip("no /usr/bin/chromium")
-    _theme(sample_set, {
-        "annual-report.html.j2": '{% extends "builtin/annual-report.html.j2" %}\n'
-        "{% block back_cover_text %}<script>document.title = 'RAN';</script>"
-        "<details open ontoggle=\"document.title = 'RAN'\"><summary>s</summary></details>"
-        "{% endblock %}\n",
-    })  # fmt: skip
-    page = _build(sample_set / "fy2012", tmp_path / "out") / "annual-report.html"
-    text = page.read_text("utf-8")
-    assert "<script>document.title = 'RAN';</script>" in text  # printed, as the theme said
-    head = text.split("<head", 1)[1].split(">", 1)[1]
-    assert head.startswith('<meta http-equiv="Content-Security-Policy"')
-    with chromium() as browser:
-        tab = browser.new_page()
-        blocked: list[str] = []
-        tab.on("console", lambda m: blocked.append(m.text))
-        tab.goto(page.as_uri())
-        tab.wait_for_load_state("load")
-        assert tab.title() != "RAN"
-        assert any("Content Security Policy" in m for m in blocked)
-
-
-def test_the_policy_goes_first_even_before_a_themes_early_markup() -> None:
-    from reportgen.html import POLICY_META, locked_down
-
-    normal = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head><body></body>'
-    assert locked_down(normal).index(POLICY_META) == normal.index("<head>") + len("<head>")
-    early = "<!DOCTYPE html><script>x()</script><html><head></head><body></body>"
-    assert locked_down(early).startswith("<!DOCTYPE html>" + POLICY_META + "<script>")

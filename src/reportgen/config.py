@@ -351,6 +351,43 @@ def _markdown(
     return render_markdown(text, where, root, diags, what=f"'{key}'", language=language)
 
 
+# Folders of a report set that hold its input or its output: a theme folder
+# may be none of them, inside none and contain none (a theme's templates could
+# otherwise include a donor table or an internal narrative file).
+INPUT_FOLDERS = ("data", "narrative")
+OUTPUT_FOLDER = "output"  # the default --out, when it is run from the report set
+
+
+def theme_folder_problem(folder: Path, root: Path) -> str | None:
+    """Why ``folder`` (resolved) cannot be a theme of the report set ``root``,
+    or None: it must be inside the report set, not hidden, and disjoint from
+    every year folder, every ``data`` and ``narrative`` folder and the output
+    folder (neither equal to, nor inside, nor containing one)."""
+    if folder == root:
+        return "is the report set itself: give the theme a folder of its own, such as 'theme'"
+    if not folder.is_relative_to(root):
+        return "is outside the report folder"
+    inner = folder.relative_to(root).parts
+    if any(p.startswith(".") for p in inner):
+        return "is a hidden folder"
+    if any(p in (*INPUT_FOLDERS, OUTPUT_FOLDER) for p in inner):
+        return "is inside a data, narrative or output folder: give the theme a folder of its own"
+    for depth in range(1, len(inner) + 1):
+        if (root.joinpath(*inner[:depth]) / REPORT_FILE).is_file():
+            return (
+                "is a year folder or inside one: put the theme beside the year folders "
+                "(in the report set, such as 'theme' next to organization.toml)"
+            )
+    if not folder.is_dir():
+        return ": no such folder"
+    for path in folder.rglob("*"):
+        if path.is_dir() and path.name in (*INPUT_FOLDERS, OUTPUT_FOLDER):
+            return f"holds a {path.name} folder: a theme folder holds templates and pictures only"
+        if path.name in (REPORT_FILE, ORGANIZATION_FILE):
+            return "holds a year folder or settings: a theme holds templates and pictures only"
+    return None
+
+
 class _Checker:
     """Typed look-ups into the merged settings, each problem a diagnostic."""
 
@@ -566,7 +603,8 @@ class _Checker:
         return CoverImage(path, alt, credit or None) if path else None
 
     def theme_dir(self) -> Path | None:
-        """``theme_dir``: a folder of the report set, relative to the file naming it."""
+        """``theme_dir``: a folder of its own in the report set, relative to the
+        file naming it (``theme_folder_problem`` says what it may not be)."""
         from reportgen.gate import Gate
 
         raw = self.string("theme_dir")
@@ -575,19 +613,15 @@ class _Checker:
         where = self.where("theme_dir")
         root = Gate.of(self.report.path.parent).root
         folder = (self.merged["theme_dir"][1].path.parent / raw).resolve()
-        inner = folder.relative_to(root).parts if folder.is_relative_to(root) else None
-        if inner is None:
-            self.diags.error(where, f"'theme_dir': '{raw}' is outside the report folder")
-        elif any(p.startswith(".") for p in inner) or "data" in inner:
-            self.diags.error(where, f"'theme_dir': '{raw}' is a hidden or data folder")
-        elif not folder.is_dir():
-            self.diags.error(where, f"'theme_dir': '{raw}': no such folder")
-        else:
-            from reportgen.templating import check_theme
+        problem = theme_folder_problem(folder, root)
+        if problem is not None:
+            space = "" if problem.startswith(":") else " "
+            self.diags.error(where, f"'theme_dir': '{raw}'{space}{problem}")
+            return None
+        from reportgen.templating import check_theme
 
-            check_theme(folder, Gate.of(self.report.path.parent), self.diags)
-            return folder
-        return None
+        check_theme(folder, Gate.of(self.report.path.parent), self.diags)
+        return folder
 
     def theme(self) -> Theme:
         default = Theme()

@@ -29,7 +29,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -38,6 +38,8 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # a 50-megapixel camera's photo passes; 50,000 x 50,000 does not
 RASTER_KINDS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 SVG_TYPE = "image/svg+xml"
+TEMPLATE_SUFFIX = ".j2"  # the only files a theme's templates may load
+MAX_TEMPLATE_BYTES = 1_000_000
 # Input of the report, never embedded whatever its bytes say.
 INPUT_SUFFIXES = frozenset({
     ".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".toml", ".md", ".markdown", ".docx",
@@ -118,6 +120,35 @@ class Gate:
             )
         stat = path.stat()
         return _checked(path, stat.st_mtime_ns, stat.st_size, it)
+
+    def theme_template(self, folder: Path, name: str) -> Path:
+        """The template ``name`` (a path relative to the theme ``folder``) that a
+        theme may hand to Jinja2: a ``.j2`` file of at most
+        ``MAX_TEMPLATE_BYTES``, resolving inside the theme folder and the report
+        set, never hidden, never in a data or narrative folder. Anything else
+        (``data/donors.csv``, a link out of the theme) is refused."""
+        it = f"'{name}'"
+        folder = folder.resolve()
+        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+            raise RefusedResource(f"{it} is not a path inside the theme folder")
+        try:
+            path = (folder / name).resolve()
+        except (OSError, RuntimeError):
+            raise RefusedResource(f"{it}: no such file") from None
+        if not path.is_relative_to(folder) or not path.is_relative_to(self.root):
+            raise RefusedResource(f"{it} is outside the theme folder")
+        inner = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in inner):
+            raise RefusedResource(f"{it} is a hidden file")
+        if any(part in ("data", "narrative") for part in path.relative_to(self.root).parts):
+            raise RefusedResource(f"{it} is inside a data or narrative folder")
+        if path.suffix != TEMPLATE_SUFFIX:
+            raise RefusedResource(f"{it} is not a template (a {TEMPLATE_SUFFIX} file)")
+        if not path.is_file():
+            raise RefusedResource(f"{it}: no such file")
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise RefusedResource(f"{it} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
+        return path
 
     def fetch(self, url: str, base: Path | None = None) -> Resource:
         """What a URL in a page names (``data:``, ``file:`` or a relative path)."""

@@ -9,15 +9,17 @@ every image as a data URI, so that opening it fetches nothing.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import languages
 from reportgen.context import RenderContext
+from reportgen.diagnostics import Diagnostic, Location, Severity
 from reportgen.errors import RenderError
 from reportgen.gate import Gate, RefusedResource
-from reportgen.templating import extra_css, render, stylesheet
+from reportgen.templating import extra_css, render, safe_style, stylesheet
 from reportgen.theme import Palette
 from reportgen.typeset import typeset
 
@@ -67,6 +69,12 @@ class ThemeFolder:
     folder: Path
     gate: Gate
 
+    def made(self, name: str) -> Path:
+        """Where a problem of the page template ``name`` made is reported: the
+        theme's own file of that name, else the theme folder."""
+        own = self.folder / name
+        return own if own.is_file() else self.folder
+
 
 def _extra(theme: ThemeFolder | None) -> str:
     if theme is None:
@@ -95,9 +103,13 @@ def letter_css(
 def render_html(
     ctx: RenderContext, medium: str, template: str, theme: ThemeFolder | None = None
 ) -> RenderedHtml:
-    css = css_for(ctx.palette, ctx.page_size, ctx.font, medium, theme, ctx.language)
+    css = safe_style(css_for(ctx.palette, ctx.page_size, ctx.font, medium, theme, ctx.language))
     folder = theme.folder if theme else None
     html = render(template, folder, ctx=ctx, medium=medium, css=css)
+    if theme is not None and medium == "print":
+        # The same rule for the PDF's source (the HTML edition is checked as
+        # it is locked down): a theme's error before WeasyPrint ever runs.
+        refuse_unsafe(_PREFIX + html, theme.made(template))
     return RenderedHtml(ctx.edition, medium, typeset(html, ctx.language, medium))
 
 
@@ -124,33 +136,109 @@ def inline_images(html: str, root: Path, gate: Gate) -> str:
     return _IMG_SRC.sub(replace, html)
 
 
-# The HTML edition runs no script and fetches nothing. The page says so itself,
-# as the first element of its head, so that a theme's template (untrusted, like
-# the rest of the report folder) cannot make a reader's browser run a script or
-# call out: an inline <script>, an on* attribute or a javascript: link is
-# blocked by the browser, whatever the template printed.
+# The HTML edition runs no script and fetches nothing. A theme's templates are
+# untrusted like the rest of the report folder, so the finished page is parsed
+# the way a browser parses it (tinyhtml5, the WHATWG algorithm) and refused
+# when it holds anything that runs, fetches or redirects; the policy below is
+# a second wall, placed where a parser must take it as the head's first
+# element.
 PAGE_POLICY = (
     "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
     "base-uri 'none'; form-action 'none'"
 )
 POLICY_META = f'<meta http-equiv="Content-Security-Policy" content="{PAGE_POLICY}">'
-_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
-_DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
-# What may stand before <head> without running anything: the doctype, comments,
-# the <html> start tag and white space.
-_HARMLESS_PREFIX = re.compile(
-    r"(?:\s|<!doctype[^>]*>|<!--.*?-->|<html\b[^<>]*>)*", re.IGNORECASE | re.DOTALL
-)
+REFERRER_META = '<meta name="referrer" content="no-referrer">'
+# The doctype and then the policy: in the HTML parsing algorithm a <meta>
+# before anything else opens the <html> and <head> elements and is their
+# first child; the page's own <html> and <head> tags that follow only add
+# their attributes. Nothing a template writes can come before it.
+_PREFIX = "<!DOCTYPE html>" + POLICY_META + REFERRER_META
+# Elements a page of the report never has: they run code, load another
+# document, change where links go, or are parsed differently by a browser
+# that runs scripts (noscript, template and the raw-text elements).
+REFUSED_ELEMENTS = frozenset({
+    "script", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+    "applet", "base", "link", "portal", "xmp", "noembed", "noframes", "plaintext",
+})  # fmt: skip
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background"})
+_UNSAFE_SCHEME = re.compile(r"^(?:javascript|vbscript|data:text/html)", re.IGNORECASE)
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20]")  # what a browser skips in a scheme
 
 
-def locked_down(page: str) -> str:
-    """``page`` with the policy as the first element of its head."""
-    head = _HEAD.search(page)
-    if head and _HARMLESS_PREFIX.fullmatch(page[: head.start()]):
-        return page[: head.end()] + POLICY_META + page[head.end() :]
-    # A template that writes something before its head: the policy goes first
-    # (after the doctype, which must stay first), and the parser puts it in the
-    # head it opens for it.
-    doctype = _DOCTYPE.match(page)
-    cut = doctype.end() if doctype else 0
-    return page[:cut] + POLICY_META + page[cut:]
+def locked_down(page: str, template: Path | None = None) -> str:
+    """``page`` with the policy as its head's first element, once the parsed
+    page is found to hold no script, no ``meta http-equiv``, no event handler
+    and no element that loads or redirects. ``template``: the theme's
+    template that made the page, where a refusal is reported
+    (``ThemeFailed``); without one the page is reportgen's own, and a refusal
+    is a bug (``RenderError``)."""
+    own = page.lstrip("\ufeff \t\r\n")
+    if own[:15].lower() == "<!doctype html>":
+        own = own[15:]  # the prefix's doctype is the page's (a second is ignored anyway)
+    document = _PREFIX + own
+    refuse_unsafe(document, template)
+    return document
+
+
+def refuse_unsafe(document: str, template: Path | None) -> None:
+    """Raise when ``document`` holds anything ``unsafe_markup`` finds: a
+    located problem of the theme's ``template``, or without one a bug."""
+    problems = unsafe_markup(document)
+    if problems:
+        if template is None:
+            raise RenderError(f"the HTML edition holds {problems[0][1]}")
+        from reportgen.templating import ThemeFailed
+
+        raise ThemeFailed([
+            Diagnostic(Severity.ERROR, _line_of(template, needle), (
+                f"template error: the HTML edition would hold {problem}, which a report "
+                "page may not have (nothing in it may run, load or redirect)"
+            ))
+            for needle, problem in problems
+        ])  # fmt: skip
+
+
+def _line_of(template: Path, needle: str) -> Location:
+    """The template's first line that holds ``needle`` (any case): where the
+    markup most likely comes from; the file alone when no line does."""
+    if template.is_file():
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            lines = template.read_text("utf-8").lower().splitlines()
+            for number, line in enumerate(lines, 1):
+                if needle.lower() in line:
+                    return Location(template, number)
+    return Location(template)
+
+
+def unsafe_markup(document: str) -> list[tuple[str, str]]:
+    """What in ``document``, parsed as a browser does, could run, load or
+    redirect; and the policy not being the head's first element: (text to
+    look for in a template, what it is) pairs."""
+    import tinyhtml5
+
+    tree = tinyhtml5.parse(document, namespace_html_elements=False)
+    found: list[tuple[str, str]] = []
+    head = tree.find("head")
+    first = head[0] if head is not None and len(head) else None
+    if first is None or first.tag != "meta" or first.get("content") != PAGE_POLICY:
+        found.append(("<head", "a head whose first element is not the page's security policy"))
+    for element in tree.iter():
+        if not isinstance(element.tag, str):  # a comment
+            continue
+        tag = element.tag.rpartition("}")[2].lower()
+        if tag in REFUSED_ELEMENTS:
+            found.append((f"<{tag}", f"a <{tag}> element"))
+        if tag == "meta" and "http-equiv" in element.attrib and element is not first:
+            what = f'a <meta http-equiv="{element.get("http-equiv")}"> element'
+            found.append(("http-equiv", what))
+        for name, value in element.attrib.items():
+            local = str(name).rpartition("}")[2].lower()
+            if local.startswith("on"):
+                found.append((local, f"an event handler ({local}) on a <{tag}> element"))
+            elif local in ("srcdoc", "ping"):
+                found.append((local, f"a {local} attribute on a <{tag}> element"))
+            elif local in _URL_ATTRIBUTES and _UNSAFE_SCHEME.match(
+                _IGNORED_IN_URL.sub("", str(value))
+            ):
+                found.append((f"{local}=", f"a script address in the {local} of a <{tag}> element"))
+    return list(dict.fromkeys(found))

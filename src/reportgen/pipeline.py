@@ -156,7 +156,11 @@ def load_with_history(
 def check(report_dir: Path) -> CheckResult:
     years = find_years(report_dir)
     diags = Diagnostics()
-    _load(years, diags)
+    for item in _load(years, diags):
+        if item.year is not None and item.year.config.theme_dir is not None:
+            from reportgen.render import try_theme
+
+            try_theme(item.year, item.history, diags)  # what a build would find
     return CheckResult(tuple(years), tuple(diags.sorted()))
 
 

@@ -20,6 +20,7 @@ from reportgen.model import FiscalYear, Record
 if TYPE_CHECKING:
     from reportgen.charts import ChartAsset
     from reportgen.context import RenderContext
+    from reportgen.diagnostics import Diagnostics
     from reportgen.figures import KeyFigures
     from reportgen.pdf import RenderedPdf
     from reportgen.preflight import Finding
@@ -216,9 +217,10 @@ def screen_page(
         else _context(seen, edition, language, analysis, neighbours)
     )
     theme = theme_of(root, seen.config.theme_dir)
-    screen = render_html(ctx, "screen", EDITIONS[edition].template, theme)
-    page = inline_images(screen.html, root, Gate.of(root, [templates_dir()]))
-    return locked_down(page).encode("utf-8")
+    name = EDITIONS[edition].template
+    screen = render_html(ctx, "screen", name, theme)
+    page = locked_down(screen.html, theme.made(name) if theme else None)
+    return inline_images(page, root, Gate.of(root, [templates_dir()])).encode("utf-8")
 
 
 def compose(
@@ -336,3 +338,40 @@ def render_edition(
     earlier = [select(y, edition, language) for y in history]
     analysis = analyse(seen, earlier, language)
     return compose(seen, edition, language, analysis, neighbours=neighbours, pdf=pdf, html=html)
+
+
+def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostics) -> None:
+    """``check``'s run of a theme: every edition's templates rendered once, for
+    print and for the screen, in the year's first language, on the year's own
+    context (charts not drawn), and the first donor's letter; whatever fails
+    (a template error, a limit, markup the HTML edition may not hold) is the
+    located problem a build would stop at."""
+    from reportgen.editions import select
+    from reportgen.html import letter_css, locked_down, render_html, theme_of
+    from reportgen.letters import letter_html, make_letters
+    from reportgen.templating import ThemeFailed, template
+    from reportgen.theme import palette
+
+    config = year.config
+    theme = theme_of(config.root, config.theme_dir)
+    if theme is None:
+        return
+    language = config.languages[0]
+    try:
+        for edition in config.editions:
+            seen = select(year, edition, language)
+            earlier = [select(y, edition, language) for y in history]
+            analysis = analyse(seen, earlier, language, draw=False)
+            ctx = _context(seen, edition, language, analysis, (None, None))
+            name = f"{edition}.html.j2"
+            render_html(ctx, "print", name, theme)
+            locked_down(render_html(ctx, "screen", name, theme).html, theme.made(name))
+        if year.donors:
+            letters = make_letters(year, None)[:1]
+            css = letter_css(palette(config.theme), config.theme.page_size, config.theme.font,
+                             theme, (language,))  # fmt: skip
+            fill = template("letter.html.j2", letters[0].theme_dir)
+            letter_html(fill, letters[0], css)
+    except ThemeFailed as failed:
+        for problem in failed.diagnostics:
+            diags.error(problem.location, problem.message)

@@ -6,11 +6,15 @@ package). A report set's ``theme_dir`` is a ``ChoiceLoader`` placed in front of
 them, as MkDocs' ``custom_dir``: a theme file with the same relative path
 replaces the built-in one, and ``{% extends "builtin/annual-report.html.j2" %}``
 reaches the built-in one it replaces. A theme is untrusted like the rest of the
-report folder: every template runs in Jinja2's ``ImmutableSandboxedEnvironment``
-(tightened so that no path object can be opened), sees only the one context of
-an already selected edition, and its ``extra.css`` reaches the page only with
-every ``url()`` served by the gate. A template error in a theme is a located
-problem (``theme/annual-report.html.j2:12: message``, exit 2), never a traceback.
+report folder: its templates are loaded through the gate (``.j2`` files of its
+own folder only), every template runs in ``reportgen.sandbox`` (Jinja2's
+``ImmutableSandboxedEnvironment``, no path object reachable, the work of each
+render bounded), sees only the one context of an already selected edition, and
+its ``extra.css`` reaches the page only once every token is checked with its
+escapes decoded and every ``url()`` is served by the gate. Whatever goes wrong
+in a theme's template is a located problem
+(``theme/annual-report.html.j2:12: template error: ...``, exit 2), never a
+traceback.
 
 Data values and narrative reach templates already typed, and anything not
 marked safe is escaped. Every value a template prints first loses the
@@ -22,11 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import traceback
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from pathlib import Path, PurePath
-from types import ModuleType
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location, Severity
@@ -57,45 +61,38 @@ class ThemeFailed(InvalidInput):
         return (type(self), (self.diagnostics,))
 
 
-def _sandbox() -> type:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    class Sandbox(ImmutableSandboxedEnvironment):
-        """Jinja2's sandbox, and no path, module or class reachable: a template
-        sees values, never a way to the files behind them."""
-
-        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-            if isinstance(obj, PurePath | ModuleType | type) or isinstance(
-                value, ModuleType | type
-            ):
-                return False
-            return bool(super().is_safe_attribute(obj, attr, value))
-
-        def is_safe_callable(self, obj: Any) -> bool:
-            owner = getattr(obj, "__self__", None)
-            if isinstance(obj, type) or isinstance(owner, PurePath | ModuleType | type):
-                return False
-            return bool(super().is_safe_callable(obj))
-
-    return Sandbox
-
-
 def _theme_loader(folder: Path) -> Any:
-    from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2 import BaseLoader, TemplateNotFound
 
-    class ThemeLoader(FileSystemLoader):
-        """A theme's files, never through a link that leaves its folder."""
+    from reportgen.gate import Gate, RefusedResource
+
+    gate = Gate.of(folder)
+
+    class ThemeLoader(BaseLoader):
+        """A theme's templates, each through the gate (``Gate.theme_template``):
+        a ``.j2`` file inside the theme folder, never data, narrative or a link
+        that leaves the folder."""
 
         def get_source(self, environment: Any, template: str) -> Any:
-            source = super().get_source(environment, template)
-            path = Path(source[1]).resolve()
-            if not path.is_relative_to(folder) or any(
-                p.startswith(".") for p in path.relative_to(folder).parts
-            ):
-                raise TemplateNotFound(template)
-            return source
+            try:
+                path = gate.theme_template(folder, template)
+            except RefusedResource:
+                raise TemplateNotFound(template) from None
+            stat = path.stat()
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                raise TemplateNotFound(template) from None
+            return text, str(path), lambda: _unchanged(path, stat.st_mtime_ns)
 
-    return ThemeLoader(str(folder))
+    return ThemeLoader()
+
+
+def _unchanged(path: Path, mtime: int) -> bool:
+    try:
+        return path.stat().st_mtime_ns == mtime
+    except OSError:
+        return False
 
 
 def environment(theme_dir: Path | None = None) -> Environment:
@@ -127,7 +124,9 @@ def _environment(theme_dir: Path | None, listing: tuple[tuple[str, int, int], ..
     loaders = [builtin, PrefixLoader({BUILTIN_PREFIX: builtin})]
     if theme_dir is not None:
         loaders.insert(0, _theme_loader(theme_dir.resolve()))
-    env: Environment = _sandbox()(
+    from reportgen.sandbox import Sandbox
+
+    env: Environment = Sandbox(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -157,30 +156,36 @@ def render(name: str, theme_dir: Path | None = None, **values: Any) -> str:
 
 
 def template(name: str, theme_dir: Path | None = None) -> Callable[..., str]:
-    """Template ``name``, loaded once, to fill many times (the donor letters)."""
-    from jinja2 import TemplateError
+    """Template ``name``, loaded once, to fill many times (the donor letters).
+    Each fill is a render of its own within the sandbox's limits
+    (``reportgen.sandbox``). With a theme, whatever goes wrong while a template
+    loads or runs is a located problem of the theme (``ThemeFailed``)."""
+    from reportgen.sandbox import bounded
 
     if theme_dir is None:
-        return environment().get_template(name).render
+        plain = environment().get_template(name)
+        return lambda **values: bounded(plain.generate(**values))
     try:
         loaded = environment(theme_dir).get_template(name)
-    except TemplateError as exc:
-        raise ThemeFailed([_located(exc, theme_dir)]) from None
+    except Exception as exc:  # a theme's syntax error, a missing include, a loop of extends
+        raise ThemeFailed([_located(exc, theme_dir, name)]) from None
 
     def fill(**values: Any) -> str:
         try:
-            return loaded.render(**values)
-        except TemplateError as exc:
-            raise ThemeFailed([_located(exc, theme_dir)]) from None
+            return bounded(loaded.generate(**values))
+        except Exception as exc:  # 1/0, a limit, an undefined name: the theme's error
+            raise ThemeFailed([_located(exc, theme_dir, name)]) from None
 
     return fill
 
 
-def _located(exc: Exception, theme_dir: Path) -> Diagnostic:
-    """Where in the theme a template error happened: the innermost template frame."""
+def _located(exc: Exception, theme_dir: Path, name: str | None = None) -> Diagnostic:
+    """Where in the theme a template error happened: the innermost frame of a
+    theme's template (Jinja2 rewrites tracebacks to the template's lines), else
+    the innermost template frame, else the template being rendered."""
     from jinja2 import TemplateSyntaxError
 
-    where = Location(theme_dir)
+    where = Location(theme_dir / name if name and (theme_dir / name).is_file() else theme_dir)
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         where = Location(Path(exc.filename), exc.lineno)
     else:
@@ -189,8 +194,24 @@ def _located(exc: Exception, theme_dir: Path) -> Diagnostic:
         if mine or frames:
             frame = (mine or frames)[-1]
             where = Location(Path(frame.filename), frame.lineno)
-    message = str(exc.message if hasattr(exc, "message") and exc.message else exc)
-    return Diagnostic(Severity.ERROR, where, f"template error: {message}")
+    return Diagnostic(Severity.ERROR, where, f"template error: {_message(exc)}")
+
+
+def _message(exc: BaseException) -> str:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    if isinstance(exc, RecursionError):
+        return "templates call or include each other too deep (endless recursion?)"
+    if isinstance(exc, TemplateNotFound):
+        return (
+            f"no template '{exc.name}' in the theme or the built-in ones (a theme may "
+            "load only .j2 files of its own folder)"
+        )
+    text = str(getattr(exc, "message", None) or exc) if not isinstance(
+        exc, TemplateSyntaxError) else str(exc.message or exc)  # fmt: skip
+    if isinstance(exc, ArithmeticError | LookupError | TypeError | ValueError):
+        return f"{type(exc).__name__}: {text}"
+    return text
 
 
 def stylesheet(*names: str) -> str:
@@ -243,11 +264,19 @@ def extra_css(theme_dir: Path | None, gate: Gate, diags: Diagnostics | None = No
     return css
 
 
-def _served_css(path: Path, theme_dir: Path, gate: Gate, diags: Diagnostics) -> str:
-    import tinycss2
-    from tinycss2 import ast
+# What would end a <style> element or start markup once CSS escapes are
+# decoded: "</", "<!", "<" before a letter, and "-->".
+MARKUP = re.compile(r"<[/!?A-Za-z]|-->")
+# What must never stand in an embedded stylesheet (a <style> element's text
+# ends at "</"; the comment markers are refused too, as older parsers read them).
+STYLE_BREAKERS = re.compile(r"</|<!--|-->")
 
-    from reportgen.gate import RefusedResource
+
+def _served_css(path: Path, theme_dir: Path, gate: Gate, diags: Diagnostics) -> str:
+    """``extra.css`` tokenised (tinycss2), every token checked with its escapes
+    decoded, each ``url()`` served by the gate, and serialised again with
+    every string written safely for a ``<style>`` element."""
+    import tinycss2
 
     if not path.resolve().is_relative_to(theme_dir.resolve()):
         diags.error(Location(path), "extra.css is a link to outside the theme folder")
@@ -257,58 +286,150 @@ def _served_css(path: Path, theme_dir: Path, gate: Gate, diags: Diagnostics) -> 
     except UnicodeDecodeError:
         diags.error(Location(path), "the file is not valid UTF-8")
         return ""
-    if "</" in text or "<!--" in text:
-        line = text[: max(text.find("</"), text.find("<!--"))].count("\n") + 1
-        diags.error(Location(path, line), "a stylesheet may not hold '</' or '<!--'")
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True)
+    before = len(diags.errors)
+    served = _CssWalk(path, gate, diags).walk(rules)
+    if len(diags.errors) > before:
         return ""
+    return safe_style(str(tinycss2.serialize(served)), path)
 
-    def serve(url: str, line: int) -> str:
+
+def safe_style(css: str, where: Path | None = None) -> str:
+    """``css`` as it may stand inside ``<style>…</style>``: nothing in it may end
+    the element or start markup (the check of ``extra.css`` refused any such
+    text already; this is the last guard, for every stylesheet embedded)."""
+    found = STYLE_BREAKERS.search(css)
+    if found is not None:
+        line = css[: found.start()].count("\n") + 1
+        raise ThemeFailed([Diagnostic(
+            Severity.ERROR, Location(where or Path(EXTRA_CSS), line if where else None),
+            f"a stylesheet may not hold '{found.group(0)}' (it would end the style element)",
+        )])  # fmt: skip
+    return css
+
+
+class _CssWalk:
+    """Checks and rewrites the tokens of one stylesheet."""
+
+    def __init__(self, path: Path, gate: Gate, diags: Diagnostics) -> None:
+        self.path, self.gate, self.diags = path, gate, diags
+
+    def error(self, token: Any, message: str) -> None:
+        line, column = getattr(token, "source_line", None), getattr(token, "source_column", None)
+        self.diags.error(Location(self.path, line, f"{line}:{column}" if line else None), message)
+
+    def serve(self, url: str, token: Any) -> str:
+        from reportgen.gate import RefusedResource
+
         try:
             if url.lower().startswith("data:"):
-                return gate.fetch(url).data_uri
-            return gate.admit(url, path.parent, f"'{url}'").data_uri
+                return self.gate.fetch(url).data_uri
+            return self.gate.admit(url, self.path.parent, f"'{url}'").data_uri
         except RefusedResource as exc:
-            diags.error(Location(path, line), f"url({url}) is refused: {exc}")
+            self.error(token, f"url({url}) is refused: {exc}")
             return "data:,"
 
-    def walk(tokens: list[Any]) -> list[Any]:
+    def markup(self, token: Any, text: str, what: str) -> bool:
+        """Whether ``text`` (decoded) holds markup; an error if it does."""
+        found = MARKUP.search(text)
+        if found is not None:
+            self.error(token, (
+                f"{what} holds '{found.group(0)}' once its escapes are decoded: a stylesheet "
+                "may not hold markup or anything that ends the style element"
+            ))  # fmt: skip
+        return found is not None
+
+    def walk(self, tokens: list[Any]) -> list[Any]:
+        from tinycss2 import ast
+
         out: list[Any] = []
+        previous: Any = None
         for token in tokens:
-            if isinstance(token, ast.URLToken):
-                uri = serve(token.value, token.source_line)
-                out.append(ast.URLToken(token.source_line, token.source_column, uri, f"url({uri})"))
-            elif isinstance(token, ast.FunctionBlock):
-                if token.lower_name in ("url", "src"):
-                    strings = [a for a in token.arguments if isinstance(a, ast.StringToken)]
-                    url = strings[0].value if strings else ""
-                    uri = serve(url, token.source_line)
-                    out.append(
-                        ast.URLToken(token.source_line, token.source_column, uri, f"url({uri})")
-                    )
-                else:
-                    token.arguments = walk(token.arguments)
-                    out.append(token)
-            elif isinstance(token, ast.AtRule) and token.lower_at_keyword == "import":
-                diags.error(
-                    Location(path, token.source_line),
-                    "@import is refused: put every rule in extra.css itself",
-                )
-            elif isinstance(token, ast.QualifiedRule | ast.AtRule):
-                token.prelude = walk(token.prelude)
-                if token.content is not None:
-                    token.content = walk(token.content)
-                out.append(token)
-            elif isinstance(
-                token, ast.CurlyBracketsBlock | ast.ParenthesesBlock | ast.SquareBracketsBlock
-            ):
-                token.content = walk(token.content)
-                out.append(token)
-            else:
-                out.append(token)
+            if isinstance(token, ast.Comment):
+                continue  # dropped: nothing of a comment reaches the page
+            out.extend(self.token(token, previous))
+            if not isinstance(token, ast.WhitespaceToken):
+                previous = token
         return out
 
-    rules = tinycss2.parse_stylesheet(text, skip_comments=True)
-    return str(tinycss2.serialize(walk(rules)))
+    def token(self, token: Any, previous: Any) -> list[Any]:
+        from tinycss2 import ast
+
+        if isinstance(token, ast.ParseError):
+            self.error(token, f"not valid CSS: {token.message}")
+        elif isinstance(token, ast.LiteralToken):
+            self.literal(token, previous)
+        elif isinstance(token, ast.StringToken):
+            if not self.markup(token, token.value, "a string"):
+                return [ast.StringToken(token.source_line, token.source_column, token.value,
+                                        _css_string(token.value))]  # fmt: skip
+        elif isinstance(token, ast.URLToken):
+            if not self.markup(token, token.value, "a url()"):
+                return [self._url(self.serve(token.value, token), token)]
+        elif isinstance(token, ast.IdentToken | ast.HashToken | ast.AtKeywordToken):
+            self.markup(token, token.value, "a name")
+        elif isinstance(token, ast.DimensionToken):
+            self.markup(token, token.unit, "a unit")
+        elif isinstance(token, ast.FunctionBlock):
+            return self.function(token)
+        elif isinstance(token, ast.AtRule) and token.lower_at_keyword == "import":
+            self.error(token, "@import is refused: put every rule in extra.css itself")
+            return []
+        elif isinstance(token, ast.QualifiedRule | ast.AtRule):
+            if isinstance(token, ast.AtRule):
+                self.markup(token, token.at_keyword, "an at-rule")
+            token.prelude = self.walk(token.prelude)
+            if token.content is not None:
+                token.content = self.walk(token.content)
+        elif isinstance(
+            token, ast.CurlyBracketsBlock | ast.ParenthesesBlock | ast.SquareBracketsBlock
+        ):
+            token.content = self.walk(token.content)
+        return [token]
+
+    def literal(self, token: Any, previous: Any) -> None:
+        from tinycss2 import ast
+
+        if token.value in ("<!--", "-->"):
+            self.error(token, f"'{token.value}' is refused in a stylesheet")
+        elif (
+            isinstance(previous, ast.LiteralToken)
+            and previous.value == "<"
+            and (token.value in ("/", "!", "?"))
+        ):
+            self.error(previous, f"'<{token.value}' is refused in a stylesheet (markup)")
+
+    def function(self, token: Any) -> list[Any]:
+        from tinycss2 import ast
+
+        if self.markup(token, token.name, "a function name"):
+            return [token]
+        if token.lower_name in ("url", "src"):
+            strings = [a for a in token.arguments if isinstance(a, ast.StringToken)]
+            url = strings[0].value if strings else ""
+            if self.markup(token, url, f"a {token.lower_name}()"):
+                return [token]
+            return [self._url(self.serve(url, token), token)]
+        token.arguments = self.walk(token.arguments)
+        return [token]
+
+    @staticmethod
+    def _url(uri: str, token: Any) -> Any:
+        from tinycss2 import ast
+
+        return ast.URLToken(token.source_line, token.source_column, uri, f"url({uri})")
+
+
+def _css_string(value: str) -> str:
+    """A CSS string token for ``value`` that holds no '<', '>' or '&' as such:
+    each is a hexadecimal escape, so no HTML parser sees markup in it."""
+    out = []
+    for char in value:
+        if char in '<>&"\\' or char == "\n" or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
 def theme_key(theme_dir: Path | None) -> str:

@@ -316,7 +316,24 @@ def label(language: str, key: str, number: float | None = None, /, **values: obj
         forms = dict(word)
         form = plural_form(language, number) if number is not None else "other"
         word = forms.get(form, forms.get("other", ""))
-    return word.format(**values) if values else word
+    return fill(word, values) if values else word
+
+
+def fill(text: str, values: Mapping[str, object]) -> str:
+    """``text`` with each ``{name}`` replaced by ``values[name]`` as plain text:
+    nothing else of ``str.format`` (no format spec, conversion, attribute or
+    index), so a word can neither print Python internals nor ask for a
+    billion-character padding. ``check_labels`` refused anything else already;
+    a built-in word is held to the same rule."""
+    out = []
+    for literal, name, spec, conversion in Formatter().parse(text):
+        out.append(literal)
+        if name is None:
+            continue
+        if spec or conversion or name not in values:
+            raise ValueError(f"a placeholder may only be a name: {text!r}")
+        out.append(str(values[name]))
+    return "".join(out)
 
 
 # --- [labels.<tag>]: what a report may say about words -------------------------
@@ -339,14 +356,28 @@ def column_heading(language: str, column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
+PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def placeholders(word: Word) -> frozenset[str]:
+    """The ``{names}`` of a word. Raises ``ValueError`` for a brace that is not
+    a plain name: ``{org:>9}`` (a format spec), ``{org!r}`` (a conversion),
+    ``{org.__class__}`` or ``{org[0]}`` (attribute or index access), ``{}``."""
     texts = [word] if isinstance(word, str) else [t for _, t in word]
-    return frozenset(
-        name.split(".")[0].split("[")[0]
-        for text in texts
-        for _, name, _, _ in Formatter().parse(text)
-        if name is not None
-    )
+    names = set()
+    for text in texts:
+        for _, name, spec, conversion in Formatter().parse(text):
+            if name is None:
+                continue
+            if not PLACEHOLDER_NAME.fullmatch(name) or spec or conversion:
+                shown = name + (f"!{conversion}" if conversion else "") + (
+                    f":{spec}" if spec else "")  # fmt: skip
+                raise ValueError(
+                    f"'{{{shown}}}' is not a placeholder: write a name alone, such as "
+                    "{org}, with no format, conversion, attribute or index"
+                )
+            names.add(name)
+    return frozenset(names)
 
 
 @dataclass(frozen=True)
