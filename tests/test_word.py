@@ -146,10 +146,11 @@ def test_picture_without_alt_text_is_a_warning_naming_its_number(uk: Path) -> No
     wordgen.add_picture(doc, wordgen.png(colour="navy"), None)
     _, html, lines = rendered(wordgen.save(doc, uk / "narrative/02-p.docx"), uk)
     assert lines == [
-        "narrative/02-p.docx:¶4: warning: picture 2 has no alt text: in Word, right-click it > "
-        "View Alt Text and say what it shows"
+        "narrative/02-p.docx:¶4: warning: picture 2 has no alt text, so it is shown as a "
+        "decorative picture (screen readers skip it): if it says something, in Word, "
+        "right-click it > View Alt Text and say what it shows"
     ]
-    assert html.count("<img") == 2
+    assert html.count("<img") == 1 and html.count('class="decorative-picture"') == 1
 
 
 def test_same_picture_twice_is_one_content_addressed_picture(uk: Path) -> None:

@@ -690,14 +690,9 @@ def _comparison(
 
 
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
-    """Each narrative section's title and first paragraph (already safe HTML)."""
-    out = []
-    for section in year.narrative:
-        paragraphs = re.findall(r"<p>.*?</p>", section.html, re.S)
-        # The first real paragraph: a salutation ("Dear members,") says nothing.
-        long = [p for p in paragraphs if len(re.sub(r"<[^>]+>", "", p)) >= 80]
-        out.append((section.title, (long or paragraphs or [""])[0]))
-    return tuple(out)
+    """Each narrative section's title and first real paragraph, with its
+    footnotes (already safe HTML: ``narrative.excerpt``)."""
+    return tuple((section.title, section.excerpt) for section in year.narrative)
 
 
 def edition_title(language: str, edition: str, config: ReportConfig) -> str:

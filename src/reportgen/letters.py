@@ -219,6 +219,7 @@ def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
 
 def letters_html(letters: Sequence[Letter], css: str) -> str:
     """One HTML document holding every letter of a batch, each on its own page."""
+    from reportgen.anchors import resolved
     from reportgen.templating import template
     from reportgen.typeset import typeset
 
@@ -233,7 +234,8 @@ def letters_html(letters: Sequence[Letter], css: str) -> str:
         f'<div class="letter-page" id="letter-{i}" lang="{letters[i].language}">{b}</div>'
         for i, b in enumerate(bodies)
     )
-    return f'{head}<body class="medium-print edition-letter">{marked}</body></html>'
+    return resolved(f'{head}<body class="medium-print edition-letter">{marked}</body></html>',
+                    "the letters")  # fmt: skip
 
 
 @dataclass(frozen=True)

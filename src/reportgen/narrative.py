@@ -78,6 +78,8 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
     token = tokens[idx]
     src = str(token.attrs.get("src", ""))
     alt = escapeHtml("".join(c.content for c in token.children or []))
+    if src.startswith("data:image/") and not alt.strip():
+        return _decorative(src, token)
     if src.startswith("data:image/"):  # a Word picture, checked and sized (_embed_picture)
         width = token.attrs.get("data-width")
         style = f' style="width: {escapeHtml(str(width))}mm"' if width else ""
@@ -87,6 +89,50 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
     title = token.attrs.get("title")
     title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
     return f'<img src="{escapeHtml(src)}" alt="{alt}"{title_attr}>'
+
+
+def _decorative(src: str, token: Token) -> str:
+    """A picture without alt text, as a decorative one: a background, which
+    the tagged PDF marks as an artifact (an ``<img>`` is a figure, and a
+    figure must say what it shows) and screen readers skip on screen too.
+    Its box keeps the picture's proportions (``data-ratio``: height per width,
+    in percent) at its width in Word (millimetres) or its own (pixels)."""
+    from markdown_it.common.utils import escapeHtml
+
+    width = token.attrs.get("data-width")
+    pixels = token.attrs.get("data-pixels")
+    ratio = token.attrs.get("data-ratio") or "56.25"
+    size = f"{width}mm" if width else f"{pixels}px" if pixels else "100%"
+    return (
+        f'<span class="decorative-picture" role="presentation" '
+        f'style="display: block; width: {size}; max-width: 100%">'
+        f'<span style="display: block; padding-top: {escapeHtml(str(ratio))}%; '
+        f"background-image: url({escapeHtml(src)}); background-size: 100% 100%; "
+        'background-repeat: no-repeat"></span></span>'
+    )
+
+
+def _proportions(data: bytes, mime: str) -> tuple[float, float] | None:
+    """(width, height) of a picture the gate admitted, in pixels; None when
+    it does not say (an SVG without sizes)."""
+    import io
+
+    if mime == "image/svg+xml":
+        from defusedxml.ElementTree import fromstring
+
+        root = fromstring(data)
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        try:
+            if len(box) == 4:
+                return float(box[2]), float(box[3])
+            return float(root.get("width", "")), float(root.get("height", ""))
+        except ValueError:
+            return None
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    return float(width), float(height)
 
 
 def section_slug(path: Path) -> tuple[str, str | None]:
@@ -162,6 +208,7 @@ def render_narrative(
         return None
     html = md.renderer.render(tokens, md.options, env)
     return NarrativeSection(
+        excerpt=excerpt(tokens, md, slug),
         slug=slug,
         title=str(title),
         html=html,
@@ -171,6 +218,84 @@ def render_narrative(
         language=language,
         role=None if role is None else str(role),
     )
+
+
+# A summary's quote is "real" from this many characters: a salutation ("Dear
+# members,") says nothing.
+EXCERPT_CHARS = 80
+
+
+def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
+    """The section's first top-level paragraph of at least ``EXCERPT_CHARS``
+    characters (else its first), as safe HTML, followed by the footnotes it
+    references: numbered from 1 in the order the quote refers to them, under
+    ids of their own (``fn-<slug>_excerpt-1``: a slug never holds ``_``), so
+    that the quote and the whole section can share a page. A quote without
+    its notes would point at anchors its page does not have."""
+    paragraphs: list[int] = []
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            break
+        if token.type == "paragraph_open" and depth == 0:
+            paragraphs.append(index)
+        depth += token.nesting
+    if not paragraphs:
+        return ""
+
+    def chars(index: int) -> int:
+        children = tokens[index + 1].children or []
+        return sum(len(c.content) for c in children if c.type in ("text", "code_inline"))
+
+    start = next((i for i in paragraphs if chars(i) >= EXCERPT_CHARS), paragraphs[0])
+    numbers: dict[int, int] = {}  # the section's footnote id -> the quote's
+    counts: dict[int, int] = {}
+
+    def renumbered(stream: list[Token]) -> list[Token]:
+        out = []
+        for token in stream:
+            if token.type == "footnote_anchor":
+                continue  # back-links: the quote's notes are read where they stand
+            if token.type == "footnote_ref":
+                new = numbers.setdefault(token.meta["id"], len(numbers))
+                counts[new] = counts.get(new, -1) + 1
+                token = token.copy(meta={**token.meta, "id": new, "subId": counts[new]})
+            elif token.children:
+                token = token.copy(children=renumbered(token.children))
+            out.append(token)
+        return out
+
+    from markdown_it.token import Token
+
+    quote = renumbered(tokens[start : start + 3])
+    notes = _footnotes(tokens)
+    block: list[Token] = []
+    order = list(numbers)  # grows while the notes are copied: a note may cite another
+    for original in order:
+        if original not in notes:
+            continue
+        first, *rest = notes[original]
+        block += [first.copy(meta={**first.meta, "id": numbers[original]}), *renumbered(rest)]
+        order += [o for o in numbers if o not in order]
+    if block:
+        block = [Token("footnote_block_open", "", 1), *block,
+                 Token("footnote_block_close", "", -1)]  # fmt: skip
+    env = {"docId": f"{slug}_excerpt"}
+    return str(md.renderer.render(quote + block, md.options, env))
+
+
+def _footnotes(tokens: list[Token]) -> dict[int, list[Token]]:
+    """Each footnote's tokens (``footnote_open`` to ``footnote_close``), by id."""
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        if current is not None:
+            current.append(token)
+        if token.type == "footnote_close":
+            current = None
+    return notes
 
 
 def render_markdown(
@@ -369,6 +494,9 @@ def _check_link(
         return
     url = str(token.attrs.get(attr, ""))
     what = "image" if token.type == "image" else "link"
+    if url.startswith("#") and what == "link" and len(url) > 1:
+        _internal_link(token, url[1:], where, diags)
+        return
     if not url or url.startswith("#"):
         return
     parts = urlsplit(url)
@@ -394,13 +522,41 @@ def _check_link(
     gate = Gate.of(root)
     try:
         gate.locate(str(target), target.parent, "it")
-        if what == "image":
-            gate.admit(str(target), target.parent, "it")
+        picture = gate.admit(str(target), target.parent, "it") if what == "image" else None
     except RefusedResource as exc:
         diags.error(where, f"{what} '{url}' is refused: {exc}")
         return
+    if picture is not None and not "".join(c.content for c in token.children or []).strip():
+        diags.warning(
+            where,
+            f"image '{url}' has no alt text, so it is shown as a decorative picture (screen "
+            f"readers skip it): if it says something, write it in the brackets: ![…]({url})",
+        )
+        token.attrs["src"] = picture.data_uri  # drawn as a background (_decorative)
+        size = _proportions(picture.data, picture.mime_type)
+        if size and size[0] > 0 and size[1] > 0:
+            token.attrs["data-pixels"] = f"{size[0]:.0f}"
+            token.attrs["data-ratio"] = f"{100 * size[1] / size[0]:.3f}"
+        return
     rel = Path(os.path.relpath(target, root.resolve())).as_posix()
     token.attrs[attr] = rel + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _internal_link(token: Token, target: str, where: Location, diags: Diagnostics) -> None:
+    """A link to a part of the report: marked, so that an edition without that
+    part prints its text unlinked (``anchors``); a target no page can have is
+    a warning."""
+    from reportgen.anchors import AUTHORED, PAGE_ANCHORS
+
+    token.attrs["class"] = AUTHORED
+    if target.startswith("s-") or target in PAGE_ANCHORS:
+        return
+    diags.warning(
+        where,
+        f"link '#{target}' names no part of the report, so it is printed as plain text: "
+        "link to a narrative section as '#s-<name>' (its file name without number, language "
+        f"and extension) or to one of {', '.join('#' + a for a in sorted(PAGE_ANCHORS))}",
+    )
 
 
 def _embed_picture(token: Token, picture: Picture, size: str) -> None:
@@ -411,6 +567,12 @@ def _embed_picture(token: Token, picture: Picture, size: str) -> None:
     match = _SIZE.fullmatch(size)
     if match:
         token.attrs["data-width"] = match.group(1)
+        if float(match.group(1)) > 0:
+            token.attrs["data-ratio"] = f"{100 * float(match.group(2)) / float(match.group(1)):.3f}"
+    if "data-ratio" not in token.attrs:
+        found = _proportions(picture.data, picture.mime)
+        if found and found[0] > 0 and found[1] > 0:
+            token.attrs["data-ratio"] = f"{100 * found[1] / found[0]:.3f}"
 
 
 def _resolve_local(path: str, here: Path, root: Path) -> Path | str:

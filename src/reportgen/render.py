@@ -30,6 +30,10 @@ Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
 LETTER_BODY = ".letter-body.pdf"
 # Where copy-fitting adds its class (base.html.j2's body).
 FIT_BODY = '<body class="'
+# Copy-fitting lays a document out twice: worth it where one page in a few is
+# saved (a handout, the donor edition, a report), not for a long document,
+# whose cost it would double to save one page in hundreds.
+FIT_PAGES = 40
 
 
 def logo_uri(year: FiscalYear) -> str | None:
@@ -138,6 +142,7 @@ def print_page(
 ) -> PrintPage:
     """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
     With ``after_letter``, the edition as it follows a personal donor letter."""
+    from reportgen.anchors import resolved
     from reportgen.html import render_html, theme_of
 
     config = seen.config
@@ -145,7 +150,9 @@ def print_page(
     if after_letter:
         ctx = replace(ctx, after_letter=True)
     theme = theme_of(config.root, config.theme_dir)
-    html_text = render_html(ctx, "print", f"{edition}.html.j2", theme).html
+    html_text = resolved(
+        render_html(ctx, "print", f"{edition}.html.j2", theme).html, f"{edition}.pdf"
+    )
     if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
         html_text = html_text.replace(
             "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
@@ -186,7 +193,8 @@ def print_pdf(
         )  # fmt: skip
 
     first = lay_out(page.html)
-    if not ends_short(first.findings, first.pages) or FIT_BODY not in page.html:
+    if (not ends_short(first.findings, first.pages) or FIT_BODY not in page.html
+            or first.pages > FIT_PAGES):  # fmt: skip
         return first
     # Copy-fitting: the last page would hold only a few lines or rows (of
     # what the page before began, or nearly nothing). Set once more a little tighter (print.css.j2's
@@ -205,6 +213,7 @@ def screen_page(
     ctx: RenderContext | None = None,
 ) -> bytes:
     """The self-contained HTML edition; ``analysis`` with its pictures."""
+    from reportgen.anchors import resolved
     from reportgen.gate import Gate
     from reportgen.html import inline_images, locked_down, render_html, theme_of
     from reportgen.templating import templates_dir
@@ -217,7 +226,8 @@ def screen_page(
     )
     theme = theme_of(root, seen.config.theme_dir)
     screen = render_html(ctx, "screen", f"{edition}.html.j2", theme)
-    page = inline_images(screen.html, root, Gate.of(root, [templates_dir()]))
+    linked = resolved(screen.html, f"{edition}.html")
+    page = inline_images(linked, root, Gate.of(root, [templates_dir()]))
     return locked_down(page).encode("utf-8")
 
 
