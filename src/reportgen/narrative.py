@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 FRONT_KEYS = ("title", "editions", "visibility", "role")
+PROMPT = "TODO:"  # how reportgen new's prompts begin (scaffold.PROMPT)
 # A file with one of these roles replaces the built-in wording of a part instead
 # of becoming a section (``email`` is for the messages that carry the letters).
 ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
@@ -198,13 +199,27 @@ def render_narrative(
                 _check_link(child, raw.where(line), root, diags, raw.pictures)
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1
+    prompts = _drop_prompts(tokens)
+    for number in prompts:
+        diags.warning(
+            raw.where(number),
+            "still holds the 'TODO:' prompt from reportgen new, which is never printed: "
+            "replace it with the section's text",
+        )
     for number, text in enumerate(raw.body.split("\n")):
-        if text.lstrip().startswith("TODO:"):
+        if text.lstrip().startswith(PROMPT) and number not in prompts:
             diags.warning(
                 raw.where(number),
                 "still holds a 'TODO:' prompt from reportgen new: replace it with the text",
             )
     if len(diags.errors) > before:
+        return None
+    if prompts and _only_headings(tokens):
+        diags.warning(
+            raw.where(min(prompts)),
+            "has no text yet, only reportgen new's prompt: the section is left out of every "
+            "edition until it has some",
+        )
         return None
     html = md.renderer.render(tokens, md.options, env)
     return NarrativeSection(
@@ -467,6 +482,35 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
                 )
         front["editions"] = [i for i in items if i in EDITIONS]
     return front
+
+
+def _drop_prompts(tokens: list[Token]) -> list[int]:
+    """Remove each top-level paragraph that is a ``reportgen new`` prompt
+    ("TODO: write ..."); the body lines (0-based) they stood on."""
+    found: list[int] = []
+    depth = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if (token.type == "paragraph_open" and depth == 0
+                and tokens[index + 1].content.lstrip().startswith(PROMPT)):  # fmt: skip
+            found.append(token.map[0] if token.map else 0)
+            del tokens[index : index + 3]
+            continue
+        depth += token.nesting
+        index += 1
+    return found
+
+
+def _only_headings(tokens: list[Token]) -> bool:
+    """Whether nothing but headings is left (a section without text)."""
+    inside = False
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            inside = token.type == "heading_open"
+        elif not inside:
+            return False
+    return True
 
 
 def _take_first_heading(tokens: list[Token]) -> str | None:
