@@ -103,6 +103,9 @@ class PrintPage:
     attachments: tuple[tuple[str, bytes], ...]
     stamp: date | None
     frames: dict[str, str]  # chart id -> empty SVG of the chart's size
+    # Each narrative file of the page and the HTML it gave: a renderer's
+    # failure on one of its pictures or links names the file (pdf.failures_raised).
+    sources: tuple[tuple[Path, str], ...] = ()
 
 
 def _context(
@@ -167,6 +170,7 @@ def print_page(
     return PrintPage(
         html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
         {i: c.frame for i, c in analysis.charts.items()},
+        tuple((s.source, s.html + s.excerpt) for s in (*seen.narrative, *seen.roles)),
     )  # fmt: skip
 
 
@@ -189,7 +193,7 @@ def print_pdf(
         return render_pdf(
             html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
             attachments=page.attachments, stamp=page.stamp, charts=charts,
-            frames=page.frames if pending else None, preflight=preflight,
+            frames=page.frames if pending else None, preflight=preflight, sources=page.sources,
         )  # fmt: skip
 
     first = lay_out(page.html)
