@@ -44,12 +44,13 @@ SIZES = {
 UNITS = {"paragraph": "KB", "paragraphs": "pages", "word": "pages", "activities": "rows"}
 # Words of ordinary prose, cycled: no two neighbouring sentences alike, no
 # word so long that it needs breaking.
-WORDS = (
+SOURCE = (
     "the year our volunteers met families at the station and walked with them to a safe "
     "house where a warm meal and a bed were waiting while lawyers prepared the papers that "
     "would let each person stay and work and send their children to school in time for "
     "the new term and every donation however small paid for part of that journey"
-).split()
+)
+WORDS = SOURCE.split()
 PAGE_CHARS = 3000  # about a page of 10-point prose in the report's column
 
 # Writes the print HTML the build hands to WeasyPrint (charts inline) and its

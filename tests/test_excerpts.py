@@ -74,7 +74,10 @@ def built(year: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
     return out / "fy2012", result
 
 
-def test_the_year_builds_every_edition(built: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+Built = tuple[Path, subprocess.CompletedProcess[str]]
+
+
+def test_the_year_builds_every_edition(built: Built) -> None:
     folder, result = built
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr
@@ -83,7 +86,7 @@ def test_the_year_builds_every_edition(built: tuple[Path, subprocess.CompletedPr
 
 
 def test_a_quoted_opening_paragraph_carries_its_footnote(
-    built: tuple[Path, subprocess.CompletedProcess[str]],
+    built: Built,
 ) -> None:
     folder, _ = built
     handout = ParsedPdf(folder / "handout.pdf").all_text()
@@ -95,9 +98,7 @@ def test_a_quoted_opening_paragraph_carries_its_footnote(
         assert NOTE in ParsedPdf(folder / name).all_text(), name
 
 
-def test_every_link_inside_a_page_has_its_target(
-    built: tuple[Path, subprocess.CompletedProcess[str]], year: Path
-) -> None:
+def test_every_link_inside_a_page_has_its_target(built: Built, year: Path) -> None:
     folder, _ = built
     page = lxml_html.fromstring((folder / "annual-report.html").read_bytes())
     ids = set(page.xpath("//@id"))
@@ -124,7 +125,7 @@ def test_every_link_inside_a_page_has_its_target(
 
 
 def test_pictures_without_alt_text_are_decorative_in_the_tags(
-    built: tuple[Path, subprocess.CompletedProcess[str]],
+    built: Built,
 ) -> None:
     folder, _ = built
     report = folder / "annual-report.pdf"
@@ -137,9 +138,7 @@ def test_pictures_without_alt_text_are_decorative_in_the_tags(
     assert 'alt=""' not in html
 
 
-def test_check_and_build_give_the_same_located_warnings_for_them(
-    built: tuple[Path, subprocess.CompletedProcess[str]], year: Path
-) -> None:
+def test_check_and_build_give_the_same_located_warnings_for_them(built: Built, year: Path) -> None:
     _, result = built
     checked = _reportgen("check", str(year))
     assert checked.returncode == 0, checked.stderr
@@ -155,7 +154,7 @@ def test_check_and_build_give_the_same_located_warnings_for_them(
 
 
 def test_the_annual_report_names_its_fiscal_year(
-    built: tuple[Path, subprocess.CompletedProcess[str]],
+    built: Built,
 ) -> None:
     folder, _ = built
     pdf = ParsedPdf(folder / "annual-report.pdf")
@@ -191,9 +190,7 @@ def test_an_excerpt_renumbers_its_notes_and_follows_a_note_that_cites_another() 
 
 
 def test_anchors_unlink_the_narratives_links_and_refuse_the_rest() -> None:
-    page = (
-        '<p id="a"><a href="#a">here</a> <a href="#gone" class="internal-link">there</a></p>'
-    )
+    page = '<p id="a"><a href="#a">here</a> <a href="#gone" class="internal-link">there</a></p>'
     assert anchors.resolved(page, "x.pdf") == page.replace(' href="#gone"', "")
     with pytest.raises(RenderError, match=r"x\.pdf: links to #fn-1"):
         anchors.resolved('<a href="#fn-1">1</a>', "x.pdf")

@@ -166,6 +166,6 @@ def test_a_prompt_beside_real_text_is_never_printed(tmp_path: Path) -> None:
     assert section is not None
     assert "TODO" not in section.html and "second office" in section.html
     assert [d.format(tmp_path) for d in diags.sorted()] == [
-        "narrative/02-overview.md:3: warning: still holds the 'TODO:' prompt from reportgen new, which is "
-        "never printed: replace it with the section's text"
+        "narrative/02-overview.md:3: warning: still holds the 'TODO:' prompt from reportgen new, "
+        "which is never printed: replace it with the section's text"
     ]

@@ -16,7 +16,9 @@ from reportgen.pdf import failures_raised
 from tests.conftest import SAMPLE, english_only
 
 # An SVG every XML check accepts, whose viewBox WeasyPrint cannot read.
-BAD_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 a b"><rect width="5" height="5"/></svg>'
+BAD_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 a b"><rect width="5" height="5"/></svg>'
+)
 
 
 def test_a_picture_weasyprint_cannot_lay_out_is_a_located_error(tmp_path: Path) -> None:
@@ -27,10 +29,8 @@ def test_a_picture_weasyprint_cannot_lay_out_is_a_located_error(tmp_path: Path) 
     (year / "assets/bad.svg").write_text(BAD_SVG, "utf-8")
     stories = year / "narrative/03-stories.en.md"
     text = stories.read_text("utf-8")
-    stories.write_text(
-        text.replace("Once he was free,", "![A drawing](../assets/bad.svg)\n\nOnce he was free,", 1),
-        "utf-8",
-    )
+    picture = "![A drawing](../assets/bad.svg)\n\nOnce he was free,"
+    stories.write_text(text.replace("Once he was free,", picture, 1), "utf-8")
 
     def reportgen(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=tmp_path,
@@ -54,24 +54,32 @@ def test_a_logged_failure_names_the_file_whose_picture_it_names(tmp_path: Path) 
 
     source = tmp_path / "narrative/02-overview.md"
     html = '<p>First.</p>\n<p>See <img src="assets/a.png" alt="A"></p>'
-    with pytest.raises(ContentFailed) as raised:
-        with failures_raised("the PDF could not be made", [(source, html)]):
-            LOGGER.error("Failed to load image at %r: %s", "assets/a.png", "broken")
+    with (
+        pytest.raises(ContentFailed) as raised,
+        failures_raised("the PDF could not be made", [(source, html)]),
+    ):
+        LOGGER.error("Failed to load image at %r: %s", "assets/a.png", "broken")
     (problem,) = raised.value.diagnostics
     assert problem.location.path == source
     assert "the picture 'assets/a.png' in its paragraph 2" in problem.message
     # a link whose target is missing, named by its anchor
-    with pytest.raises(ContentFailed):
-        with failures_raised("x", [(source, '<p><a href="#gone">a</a></p>')]):
-            LOGGER.error("No anchor #%s for internal URI reference", "gone")
+    with (
+        pytest.raises(ContentFailed),
+        failures_raised("x", [(source, '<p><a href="#gone">a</a></p>')]),
+    ):
+        LOGGER.error("No anchor #%s for internal URI reference", "gone")
 
 
 def test_a_failure_that_names_nothing_of_the_input_is_a_bug() -> None:
     from weasyprint.logger import LOGGER
 
-    with pytest.raises(RenderError, match="Missing required"):
-        with failures_raised("the PDF could not be made", []):
-            LOGGER.error('Missing required "lang" attribute at the root of the document')
-    with pytest.raises(RenderError, match="ZeroDivisionError"):
-        with failures_raised("the PDF could not be made", []):
-            raise ZeroDivisionError("a bug")
+    with (
+        pytest.raises(RenderError, match="Missing required"),
+        failures_raised("the PDF could not be made", []),
+    ):
+        LOGGER.error('Missing required "lang" attribute at the root of the document')
+    with (
+        pytest.raises(RenderError, match="ZeroDivisionError"),
+        failures_raised("the PDF could not be made", []),
+    ):
+        raise ZeroDivisionError("a bug")

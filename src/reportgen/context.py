@@ -746,7 +746,9 @@ def build_context(
         toc.append(TocEntry("people", i18n.label(language, "people")))
     published = config.published or config.end
     title = titled_year(language, config)
-    document_title = title if edition == "annual-report" else edition_title(language, edition, config)
+    document_title = (
+        title if edition == "annual-report" else edition_title(language, edition, config)
+    )
     return RenderContext(
         edition=edition,
         language=str(language),

@@ -110,7 +110,9 @@ def _locate(needle: str, sources: Sources) -> tuple[Path, int] | None:
     return None
 
 
-def _located(what: str, message: str, needles: Sequence[str], sources: Sources) -> Diagnostic | None:
+def _located(
+    what: str, message: str, needles: Sequence[str], sources: Sources
+) -> Diagnostic | None:
     """A renderer's failure as a problem of the narrative part it names, if any."""
     for needle in needles:
         found = _locate(needle, sources)
@@ -131,9 +133,9 @@ def _failed_element(exc: BaseException) -> Any:
     element = None
     trace = exc.__traceback__
     while trace is not None:
-        box = trace.tb_frame.f_locals.get("box")
-        if getattr(box, "element", None) is not None:
-            element = box.element
+        found = getattr(trace.tb_frame.f_locals.get("box"), "element", None)
+        if found is not None:
+            element = found
         trace = trace.tb_next
     return element
 

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -55,9 +56,7 @@ class YearNames:
     def __init__(self, start: date, end: date, new_start: date) -> None:
         self.shift = new_start.year - start.year
         years = "|".join(str(y) for y in sorted({start.year, end.year}))
-        self._pattern = re.compile(
-            rf"(?<!\d)({years})(?:([-\u2010\u2013/])(\d{{2}}))?(?!\d)"
-        )
+        self._pattern = re.compile(rf"(?<!\d)({years})(?:([-\u2010\u2013/])(\d{{2}}))?(?!\d)")
 
     def __call__(self, text: str) -> str:
         def roll(match: re.Match[str]) -> str:
@@ -274,7 +273,7 @@ def _empty_tables(
     names: YearNames | None = None,
 ) -> None:
     target.mkdir()
-    roll = names or (lambda text: text)
+    roll: Callable[[str], str] = names or (lambda text: text)
     for path in sorted(source.iterdir()) if source.is_dir() else []:
         if path.suffix.lower() not in TABLE_EXTENSIONS:
             continue
@@ -288,8 +287,8 @@ def _empty_tables(
 
             empty_workbook(path, out, carried, _kept, roll)
     if not any(target.glob("activities.*")) and not _sheet_for(target, "activities"):
-        names = ",".join(c.name for c in TABLES["activities"].columns)
-        (target / "activities.csv").write_text(names + "\n", "utf-8")
+        columns = ",".join(c.name for c in TABLES["activities"].columns)
+        (target / "activities.csv").write_text(columns + "\n", "utf-8")
 
 
 def _emptied_csv(data: bytes, table: str) -> bytes:
@@ -312,7 +311,8 @@ def _emptied_csv(data: bytes, table: str) -> bytes:
         kept = [v if i < len(header) and _kept(table, header[i]) else "" for i, v in enumerate(row)]
         if any(v.strip() for v in kept):
             writer.writerow(kept)
-    return lines[0] + (b"" if lines[0].endswith((b"\n", b"\r")) else b"\n") + out.getvalue().encode()
+    first = lines[0] if lines[0].endswith((b"\n", b"\r")) else lines[0] + b"\n"
+    return first + out.getvalue().encode()
 
 
 def _sheet_for(folder: Path, table: str) -> bool:
