@@ -199,8 +199,8 @@ def render_narrative(
                 _check_link(child, raw.where(line), root, diags, raw.pictures)
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1
-    prompts = _drop_prompts(tokens)
-    for number in prompts:
+    prompts = set(_drop_prompts(tokens))
+    for number in sorted(prompts):
         diags.warning(
             raw.where(number),
             "still holds the 'TODO:' prompt from reportgen new, which is never printed: "

@@ -238,8 +238,8 @@ def _enter(box: Any, where: _Where, boxes: Any) -> _Where:
 
 def _content_bottom(box: Any, boxes: Any) -> float | None:
     """Where ``box`` ends, if it is content that fills a page: a line with
-    text, a picture, or a panel with a background or border (not the page's
-    own html and body)."""
+    text, a picture, or a panel with a background (colour or picture) or
+    border (not the page's own html and body)."""
     if isinstance(box, boxes.LineBox):
         if any(isinstance(t, boxes.TextBox) and t.text.strip() for t in box.descendants()):
             return float(box.position_y + box.height)
@@ -249,7 +249,10 @@ def _content_bottom(box: Any, boxes: Any) -> float | None:
     if box.element_tag in ("html", "body") or isinstance(box, (boxes.TextBox, boxes.InlineBox)):
         return None
     style = box.style
-    painted = style["background_color"].alpha > 0
+    # A background picture is content too: a decorative picture is drawn as one.
+    painted = style["background_color"].alpha > 0 or any(
+        kind != "none" for kind, _ in style["background_image"]
+    )
     bordered = any(style[f"border_{side}_width"] for side in ("top", "bottom"))
     if (painted or bordered) and box.border_height() > 0 and box.border_width() > 0:
         return float(box.border_box_y() + box.border_height())
