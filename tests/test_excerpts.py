@@ -194,3 +194,26 @@ def test_anchors_unlink_the_narratives_links_and_refuse_the_rest() -> None:
     assert anchors.resolved(page, "x.pdf") == page.replace(' href="#gone"', "")
     with pytest.raises(RenderError, match=r"x\.pdf: links to #fn-1"):
         anchors.resolved('<a href="#fn-1">1</a>', "x.pdf")
+
+
+def test_each_letter_of_a_batch_has_its_own_footnotes() -> None:
+    from reportgen.letters import Letter, letters_html
+    from reportgen.model import Organization
+
+    body = (
+        '<p>Thank you.<sup class="footnote-ref"><a href="#fn-letter-1" id="fnref-letter-1">'
+        '[1]</a></sup></p><section class="footnotes"><ol><li id="fn-letter-1">'
+        "<p>Gift Aid adds 25%.</p></li></ol></section>"
+    )
+    letters = [
+        Letter(f"d{n}", "en", "Letter", "", "", "", "", "", "", "2013-10-20",
+               Organization("Org"), None, None, body_html=body)
+        for n in range(2)
+    ]  # fmt: skip
+    page = letters_html(letters, "")
+    tree = lxml_html.fromstring(page.encode())
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))  # no id twice, so no link lands in another letter
+    for n in range(2):
+        (link,) = tree.xpath(f'//div[@id="letter-{n}"]//sup//a/@href')
+        assert tree.xpath(f'//div[@id="letter-{n}"]//li/@id') == [link[1:]]

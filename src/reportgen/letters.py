@@ -217,6 +217,9 @@ def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
     ]
 
 
+_FOOTNOTE_IDS = re.compile(r'(\sid="|\shref="#)(?=fn)')
+
+
 def letters_html(letters: Sequence[Letter], css: str) -> str:
     """One HTML document holding every letter of a batch, each on its own page."""
     from reportgen.anchors import resolved
@@ -230,9 +233,13 @@ def letters_html(letters: Sequence[Letter], css: str) -> str:
     # Each rendered letter is a full document; keep the first head, join the bodies.
     bodies = [re.search(r"<body[^>]*>(.*)</body>", p, re.S).group(1) for p in pages]  # type: ignore[union-attr]
     head = pages[0].split("<body", 1)[0]
+    # Each letter's footnotes under ids of its own: every letter repeats the
+    # same wording, and a note must be found in the letter that cites it.
+    own = [_FOOTNOTE_IDS.sub(lambda m, i=i: f"{m.group(1)}letter-{i}-", b)
+           for i, b in enumerate(bodies)]  # fmt: skip
     marked = "".join(
         f'<div class="letter-page" id="letter-{i}" lang="{letters[i].language}">{b}</div>'
-        for i, b in enumerate(bodies)
+        for i, b in enumerate(own)
     )
     return resolved(f'{head}<body class="medium-print edition-letter">{marked}</body></html>',
                     "the letters")  # fmt: skip
