@@ -221,10 +221,14 @@ def test_a_character_that_is_not_text_is_located(uk: Path) -> None:
 
 def test_todo_prompts_are_found_in_word_too(uk: Path) -> None:
     doc = wordgen.document("Message", "TODO: write the message")
-    _, _, lines = rendered(wordgen.save(doc, uk / "narrative/02-m.docx"), uk)
+    title, html, lines = rendered(wordgen.save(doc, uk / "narrative/02-m.docx"), uk)
+    # nothing but the prompt: the section is left out, never printed
+    assert (title, html) == ("", "")
     assert lines == [
-        "narrative/02-m.docx:¶2: warning: still holds a 'TODO:' prompt from reportgen new: "
-        "replace it with the text"
+        "narrative/02-m.docx:¶2: warning: has no text yet, only reportgen new's prompt: the "
+        "section is left out of every edition until it has some",
+        "narrative/02-m.docx:¶2: warning: still holds the 'TODO:' prompt from reportgen new, "
+        "which is never printed: replace it with the section's text",
     ]
 
 
