@@ -194,6 +194,8 @@ def test_anchors_unlink_the_narratives_links_and_refuse_the_rest() -> None:
     assert anchors.resolved(page, "x.pdf") == page.replace(' href="#gone"', "")
     with pytest.raises(RenderError, match=r"x\.pdf: links to #fn-1"):
         anchors.resolved('<a href="#fn-1">1</a>', "x.pdf")
+    # a theme's templates decide what the page has: its links lose their targets quietly
+    assert anchors.resolved('<a href="#content">skip</a>', "x.html", themed=True) == "<a>skip</a>"
 
 
 def test_each_letter_of_a_batch_has_its_own_footnotes() -> None:

@@ -5,9 +5,12 @@ Runs on the finished HTML of every edition and medium (and of the letters),
 just before the renderer. A link the report's own narrative wrote
 (``[see the figures](#key-figures)``, marked ``internal-link`` by
 ``narrative``) to a part that this edition leaves out keeps its text and
-loses its link: the handout has no full sections to link to. Any other link
-without its target (a footnote, a contents entry) is a fault of reportgen's,
-raised as ``RenderError`` with the anchor named. One pass over the page.
+loses its link: the handout has no full sections to link to. So does any
+link of a page made with a theme's templates (``theme_dir``), which decide
+what the page has (a theme that leaves out ``<main id="content">`` leaves the
+skip link without its target). Without a theme, any other link without its
+target (a footnote, a contents entry) is a fault of reportgen's, raised as
+``RenderError`` with the anchor named. One pass over the page.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ _HREF = re.compile(r'\shref="#([^"]+)"')
 _ID = re.compile(r'\s(?:id|name)="([^"]*)"')
 
 
-def resolved(page: str, document: str) -> str:
-    """``page`` with the narrative's links to parts it lacks made plain text;
-    ``RenderError`` for any other link to an anchor the page does not have."""
+def resolved(page: str, document: str, themed: bool = False) -> str:
+    """``page`` with the narrative's links (and with ``themed``, every link) to
+    parts it lacks made plain text; ``RenderError`` for any other link to an
+    anchor the page does not have."""
     ids = set(_ID.findall(page))
     missing: list[str] = []
 
@@ -41,7 +45,7 @@ def resolved(page: str, document: str) -> str:
         href = _HREF.search(tag)
         if href is None or href.group(1) in ids:
             return tag
-        if f'class="{AUTHORED}"' in tag:
+        if themed or f'class="{AUTHORED}"' in tag:
             return tag[: href.start()] + tag[href.end() :]
         missing.append(href.group(1))
         return tag

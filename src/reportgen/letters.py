@@ -242,7 +242,7 @@ def letters_html(letters: Sequence[Letter], css: str) -> str:
         for i, b in enumerate(own)
     )
     return resolved(f'{head}<body class="medium-print edition-letter">{marked}</body></html>',
-                    "the letters")  # fmt: skip
+                    "the letters", themed=letters[0].theme_dir is not None)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,9 @@ def print_page(
         ctx = replace(ctx, after_letter=True)
     theme = theme_of(config.root, config.theme_dir)
     html_text = resolved(
-        render_html(ctx, "print", f"{edition}.html.j2", theme).html, f"{edition}.pdf"
+        render_html(ctx, "print", f"{edition}.html.j2", theme).html,
+        f"{edition}.pdf",
+        themed=theme is not None,
     )
     if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
         html_text = html_text.replace(
@@ -230,7 +232,7 @@ def screen_page(
     )
     theme = theme_of(root, seen.config.theme_dir)
     screen = render_html(ctx, "screen", f"{edition}.html.j2", theme)
-    linked = resolved(screen.html, f"{edition}.html")
+    linked = resolved(screen.html, f"{edition}.html", themed=theme is not None)
     page = inline_images(linked, root, Gate.of(root, [templates_dir()]))
     return locked_down(page).encode("utf-8")
 
