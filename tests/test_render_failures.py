@@ -62,6 +62,13 @@ def test_a_logged_failure_names_the_file_whose_picture_it_names(tmp_path: Path) 
     (problem,) = raised.value.diagnostics
     assert problem.location.path == source
     assert "the picture 'assets/a.png' in its paragraph 2" in problem.message
+    # WeasyPrint names a relative picture by its whole URL
+    base = tmp_path.as_uri() + "/"
+    with (
+        pytest.raises(ContentFailed),
+        failures_raised("x", [(source, html)], base),
+    ):
+        LOGGER.error("Failed to load image at %r: %s", base + "assets/a.png", "broken")
     # a link whose target is missing, named by its anchor
     with (
         pytest.raises(ContentFailed),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from reportgen.diagnostics import Diagnostic, Location, Severity
 from reportgen.errors import ContentFailed, RenderError, ReportgenError
@@ -141,13 +142,15 @@ def _failed_element(exc: BaseException) -> Any:
 
 
 @contextmanager
-def failures_raised(what: str, sources: Sources = ()) -> Iterator[None]:
+def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterator[None]:
     """WeasyPrint logs a resource it could not load (a picture, a stylesheet,
     an attachment) and goes on without it; here each such error fails the
     render instead, and its message, which may quote a whole data: URL, never
     reaches the terminal. A failure (logged or raised) that names a picture
     or link of a narrative file of ``sources`` is that file's problem
-    (``ContentFailed``, exit 2); any other is a bug (``RenderError``)."""
+    (``ContentFailed``, exit 2); any other is a bug (``RenderError``).
+    ``base``: the page's base URL, which WeasyPrint puts before a relative
+    URL it names."""
     from weasyprint.logger import LOGGER
 
     failures: list[tuple[str, tuple[str, ...]]] = []  # message, what it names
@@ -158,6 +161,7 @@ def failures_raised(what: str, sources: Sources = ()) -> Iterator[None]:
         args = record.args if isinstance(record.args, tuple) else ()
         shown = tuple(shorten(a) if isinstance(a, str) else shorten(str(a)) for a in args)
         named = tuple(a for a in args if isinstance(a, str))
+        named += tuple(unquote(a[len(base) :]) for a in named if base and a.startswith(base))
         named += tuple(f'href="#{a}"' for a in named)  # "No anchor #%s": the link to it
         try:
             failures.append((str(record.msg) % shown if shown else str(record.msg), named))
@@ -305,8 +309,9 @@ def render_pdf(
     from weasyprint import HTML
 
     fetcher = _fetcher(gate, charts)
-    with failures_raised("the PDF could not be made", sources), collector_paused():
-        page = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+    base_url = base.resolve().as_uri() + "/"
+    with failures_raised("the PDF could not be made", sources, base_url), collector_paused():
+        page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         with _late_charts(frames or {}, charts) if charts is not None else nullcontext():
             document = page.render()
         findings = tuple(examine(document.pages, preflight)) if preflight else ()
