@@ -17,7 +17,8 @@ from lxml import html as lxml_html
 
 from reportgen import anchors
 from reportgen.errors import RenderError
-from reportgen.narrative import _parser, excerpt
+from reportgen.excerpts import excerpt
+from reportgen.narrative import _parser
 from tests import pdfua, wordgen
 from tests.conftest import SAMPLE, english_only
 from tests.pdfparse import ParsedPdf
