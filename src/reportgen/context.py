@@ -691,7 +691,7 @@ def _comparison(
 
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
     """Each narrative section's title and first real paragraph, with its
-    footnotes (already safe HTML: ``narrative.excerpt``)."""
+    footnotes (already safe HTML: ``excerpts.excerpt``)."""
     return tuple((section.title, section.excerpt) for section in year.narrative)
 
 
