@@ -79,10 +79,10 @@ HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(
 """
 
 
-def final_page(work: Path, language: str) -> tuple[Path, Path]:
-    """The print HTML reportgen hands to WeasyPrint for the sample, with the
-    charts inline (reportgen serves them from its own fetcher as they are
-    drawn), and reportgen's write options for it (as JSON)."""
+def final_page(work: Path, language: str, at: Path = YEAR) -> tuple[Path, Path]:
+    """The print HTML reportgen hands to WeasyPrint for the year ``at`` (the
+    sample's), with the charts inline (reportgen serves them from its own
+    fetcher as they are drawn), and reportgen's write options for it (as JSON)."""
     import hashlib
     import json
 
@@ -92,13 +92,13 @@ def final_page(work: Path, language: str) -> tuple[Path, Path]:
     from reportgen.project import earlier_years, neighbours
     from reportgen.render import analyse, print_page
 
-    year = pipeline.load_year(YEAR, Diagnostics())
-    history = [pipeline.load_year(p, Diagnostics()) for p in earlier_years(YEAR)]
+    year = pipeline.load_year(at, Diagnostics())
+    history = [pipeline.load_year(p, Diagnostics()) for p in earlier_years(at)]
     assert year is not None
     seen = select(year, "annual-report", language)
     earlier = [select(h, "annual-report", language) for h in history if h]
     analysis = analyse(seen, earlier, language)
-    page = print_page(seen, "annual-report", language, analysis, neighbours=neighbours(YEAR))
+    page = print_page(seen, "annual-report", language, analysis, neighbours=neighbours(at))
     html = page.html
     for chart in analysis.charts.values():
         html = html.replace(f'src="{chart.url}"', f'src="{chart.data_uri}"')

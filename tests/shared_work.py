@@ -254,9 +254,12 @@ def _shared_render_pdf(store: _Store, real: Callable[..., Any]) -> Callable[...,
 
     def render_pdf(html: str, base: Path, gate: Any, variant: str | None = None,
                    attachments: Any = (), stamp: Any = None, charts: Any = None,
-                   frames: Any = None, preflight: str | None = None) -> Any:  # fmt: skip
+                   frames: Any = None, preflight: str | None = None,
+                   sources: Any = ()) -> Any:  # fmt: skip
+        # ``sources`` only name the file a failure comes from: never in the key.
         def make() -> Any:
-            return real(html, base, gate, variant, attachments, stamp, charts, frames, preflight)
+            return real(html, base, gate, variant, attachments, stamp, charts, frames, preflight,
+                        sources)  # fmt: skip
 
         root, where = Path(gate.root), base.resolve()
         if _state["mode"] == "off" or not where.is_relative_to(root):

@@ -525,14 +525,14 @@ def test_http_links_and_mailto_are_kept(root: Path) -> None:
         root,
         "a.md",
         "# T\n\n[site](https://example.org/page?a=1&b=2) [old](http://example.org) "
-        "[mail](mailto:info@example.org) [top](#top)\n",
+        "[mail](mailto:info@example.org) [figures](#key-figures)\n",
     )
     assert list(diags) == []
     assert section is not None
     assert '<a href="https://example.org/page?a=1&amp;b=2">site</a>' in section.html
     assert '<a href="http://example.org">old</a>' in section.html
     assert '<a href="mailto:info@example.org">mail</a>' in section.html
-    assert '<a href="#top">top</a>' in section.html
+    assert '<a href="#key-figures" class="internal-link">figures</a>' in section.html
 
 
 def test_remote_image_is_a_link_not_an_img(root: Path) -> None:

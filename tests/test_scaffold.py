@@ -172,8 +172,18 @@ def test_rolling_a_uk_year_keeps_tables_declarations_and_empties_what_does_not_c
         data / "coalitions.csv"
     ).read_bytes()
     assert Path("data/volunteers.csv") in written
+    # the indicators keep their names; their figures are the one thing left to fill in
+    assert (uk / "fy2025/data/indicators.csv").read_text("utf-8").splitlines()[1:] == [
+        "Food parcels given,,parcels,,,,public",
+        "People fed,,people,,,,public",
+        "Volunteer hours,,hours,,,,public",
+        "Tonnes of food donated,,tonnes,,,,public",
+    ]
     result = check(uk / "fy2025")
-    assert result.ok, [d for d in result.diagnostics if d.severity.name == "ERROR"]
+    assert [(d.location.path.name, d.location.line, d.message) for d in result.diagnostics
+            if d.severity.name == "ERROR"] == [
+        ("indicators.csv", line, "column 'value' is empty but required") for line in (2, 3, 4, 5)
+    ]  # fmt: skip
 
 
 def test_setting_a_key_keeps_its_comment_and_leaves_tables_alone() -> None:

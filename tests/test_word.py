@@ -146,10 +146,11 @@ def test_picture_without_alt_text_is_a_warning_naming_its_number(uk: Path) -> No
     wordgen.add_picture(doc, wordgen.png(colour="navy"), None)
     _, html, lines = rendered(wordgen.save(doc, uk / "narrative/02-p.docx"), uk)
     assert lines == [
-        "narrative/02-p.docx:¶4: warning: picture 2 has no alt text: in Word, right-click it > "
-        "View Alt Text and say what it shows"
+        "narrative/02-p.docx:¶4: warning: picture 2 has no alt text, so it is shown as a "
+        "decorative picture (screen readers skip it): if it says something, in Word, "
+        "right-click it > View Alt Text and say what it shows"
     ]
-    assert html.count("<img") == 2
+    assert html.count("<img") == 1 and html.count('class="decorative-picture"') == 1
 
 
 def test_same_picture_twice_is_one_content_addressed_picture(uk: Path) -> None:
@@ -220,10 +221,14 @@ def test_a_character_that_is_not_text_is_located(uk: Path) -> None:
 
 def test_todo_prompts_are_found_in_word_too(uk: Path) -> None:
     doc = wordgen.document("Message", "TODO: write the message")
-    _, _, lines = rendered(wordgen.save(doc, uk / "narrative/02-m.docx"), uk)
+    title, html, lines = rendered(wordgen.save(doc, uk / "narrative/02-m.docx"), uk)
+    # nothing but the prompt: the section is left out, never printed
+    assert (title, html) == ("", "")
     assert lines == [
-        "narrative/02-m.docx:¶2: warning: still holds a 'TODO:' prompt from reportgen new: "
-        "replace it with the text"
+        "narrative/02-m.docx:¶2: warning: has no text yet, only reportgen new's prompt: the "
+        "section is left out of every edition until it has some",
+        "narrative/02-m.docx:¶2: warning: still holds the 'TODO:' prompt from reportgen new, "
+        "which is never printed: replace it with the section's text",
     ]
 
 

@@ -671,14 +671,21 @@ def _comparison(
 
 
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
-    """Each narrative section's title and first paragraph (already safe HTML)."""
-    out = []
-    for section in year.narrative:
-        paragraphs = re.findall(r"<p>.*?</p>", section.html, re.S)
-        # The first real paragraph: a salutation ("Dear members,") says nothing.
-        long = [p for p in paragraphs if len(re.sub(r"<[^>]+>", "", p)) >= 80]
-        out.append((section.title, (long or paragraphs or [""])[0]))
-    return tuple(out)
+    """Each narrative section's title and first real paragraph, with its
+    footnotes (already safe HTML: ``excerpts.excerpt``)."""
+    return tuple((section.title, section.excerpt) for section in year.narrative)
+
+
+def titled_year(language: str, config: ReportConfig) -> str:
+    """The report's title, saying which year it reports on: as written when it
+    names the fiscal year (its label, "FY2012", or the language's name for
+    it, "2012年度"), else with that name added in the language's order
+    ("Annual Report FY2030"), as the short editions' titles have it."""
+    year = i18n.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
+                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+    if config.fiscal_year in config.title or year in config.title:
+        return config.title
+    return i18n.label(language, "edition_title", title=config.title, fiscal_year=year)
 
 
 def edition_title(language: str, edition: str, config: ReportConfig) -> str:
@@ -718,14 +725,15 @@ def build_context(
     if year.people:
         toc.append(TocEntry("people", i18n.label(language, "people")))
     published = config.published or config.end
+    title = titled_year(language, config)
     document_title = (
-        config.title if edition == "annual-report" else edition_title(language, edition, config)
+        title if edition == "annual-report" else edition_title(language, edition, config)
     )
     return RenderContext(
         edition=edition,
         language=str(language),
         labels=i18n.words(language),
-        title=config.title,
+        title=title,
         fiscal_year=config.fiscal_year,
         period=i18n.label(
             language,

@@ -52,6 +52,15 @@ class RenderError(ReportgenError):
     """The renderer failed on input that validated: a bug of ours (exit 1)."""
 
 
+class ContentFailed(InvalidInput):
+    """The renderer failed on a part of the input it could name (a picture or
+    link of a narrative file): a located problem (exit 2), nothing written.
+    Picklable, so that it crosses from a worker process intact."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.diagnostics,))
+
+
 class OutputUnwritable(ReportgenError):
     """The output folder cannot be written (its permissions, a full disk, a file
     where a folder should be); earlier outputs stay as they were (exit 2)."""

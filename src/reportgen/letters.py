@@ -293,10 +293,12 @@ def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
 def letter_html(fill: Callable[..., str], letter: Letter, css: str) -> str:
     """The HTML document of one letter (``fill``: the letter template), set
     like the editions: curly quotes, Korean words kept whole, no lone last
-    character in Japanese."""
+    character in Japanese; every link inside it has its target."""
+    from reportgen.anchors import resolved
     from reportgen.typeset import typeset
 
-    return typeset(fill(letter=letter, css=css), letter.language, "print")
+    page = typeset(fill(letter=letter, css=css), letter.language, "print")
+    return resolved(page, "the letters", themed=letter.theme_dir is not None)
 
 
 @dataclass(frozen=True)

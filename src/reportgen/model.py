@@ -246,6 +246,9 @@ class NarrativeSection:
     visibility: str = PUBLIC
     language: str | None = None  # None: serves every language
     role: str | None = None  # replaces the built-in wording of a part (narrative.ROLES)
+    # The first real paragraph as safe HTML, with its own footnotes (renumbered
+    # from 1, ids of their own): what a summary quotes (excerpts.excerpt).
+    excerpt: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from reportgen.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.editions import EDITION_NAMES as EDITIONS
+from reportgen.excerpts import excerpt
 from reportgen.gate import Gate, RefusedResource
 from reportgen.model import LANGUAGES, PUBLIC, NarrativeSection
 from reportgen.plaintext import describe, forbidden_in
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 FRONT_KEYS = ("title", "editions", "visibility", "role")
+PROMPT = "TODO:"  # how reportgen new's prompts begin (scaffold.PROMPT)
 # A file with one of these roles replaces the built-in wording of a part instead
 # of becoming a section (``email`` is for the messages that carry the letters).
 ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
@@ -96,6 +98,8 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
     token = tokens[idx]
     src = str(token.attrs.get("src", ""))
     alt = escapeHtml("".join(c.content for c in token.children or []))
+    if src.startswith("data:image/") and not alt.strip():
+        return _decorative(src, token)
     if src.startswith("data:image/"):  # a Word picture, checked and sized (_embed_picture)
         width = token.attrs.get("data-width")
         style = f' style="width: {escapeHtml(str(width))}mm"' if width else ""
@@ -105,6 +109,50 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
     title = token.attrs.get("title")
     title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
     return f'<img src="{escapeHtml(src)}" alt="{alt}"{title_attr}>'
+
+
+def _decorative(src: str, token: Token) -> str:
+    """A picture without alt text, as a decorative one: a background, which
+    the tagged PDF marks as an artifact (an ``<img>`` is a figure, and a
+    figure must say what it shows) and screen readers skip on screen too.
+    Its box keeps the picture's proportions (``data-ratio``: height per width,
+    in percent) at its width in Word (millimetres) or its own (pixels)."""
+    from markdown_it.common.utils import escapeHtml
+
+    width = token.attrs.get("data-width")
+    pixels = token.attrs.get("data-pixels")
+    ratio = token.attrs.get("data-ratio") or "56.25"
+    size = f"{width}mm" if width else f"{pixels}px" if pixels else "100%"
+    return (
+        f'<span class="decorative-picture" role="presentation" '
+        f'style="display: block; width: {size}; max-width: 100%">'
+        f'<span style="display: block; padding-top: {escapeHtml(str(ratio))}%; '
+        f"background-image: url({escapeHtml(src)}); background-size: 100% 100%; "
+        'background-repeat: no-repeat"></span></span>'
+    )
+
+
+def _proportions(data: bytes, mime: str) -> tuple[float, float] | None:
+    """(width, height) of a picture the gate admitted, in pixels; None when
+    it does not say (an SVG without sizes)."""
+    import io
+
+    if mime == "image/svg+xml":
+        from defusedxml.ElementTree import fromstring
+
+        root = fromstring(data)
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        try:
+            if len(box) == 4:
+                return float(box[2]), float(box[3])
+            return float(root.get("width", "")), float(root.get("height", ""))
+        except ValueError:
+            return None
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    return float(width), float(height)
 
 
 def section_slug(path: Path) -> tuple[str, str | None]:
@@ -204,16 +252,31 @@ def render_narrative(
                 _check_link(child, raw.where(line), root, diags, raw.pictures)
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1
+    prompts = set(_drop_prompts(tokens))
+    for number in sorted(prompts):
+        diags.warning(
+            raw.where(number),
+            "still holds the 'TODO:' prompt from reportgen new, which is never printed: "
+            "replace it with the section's text",
+        )
     for number, text in enumerate(raw.body.split("\n")):
-        if text.lstrip().startswith("TODO:"):
+        if text.lstrip().startswith(PROMPT) and number not in prompts:
             diags.warning(
                 raw.where(number),
                 "still holds a 'TODO:' prompt from reportgen new: replace it with the text",
             )
     if len(diags.errors) > before:
         return None
+    if prompts and _only_headings(tokens):
+        diags.warning(
+            raw.where(min(prompts)),
+            "has no text yet, only reportgen new's prompt: the section is left out of every "
+            "edition until it has some",
+        )
+        return None
     html = md.renderer.render(tokens, md.options, env)
     return NarrativeSection(
+        excerpt=excerpt(tokens, md, slug),  # what a summary quotes
         slug=slug,
         title=str(title),
         html=html,
@@ -445,6 +508,35 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
     return front
 
 
+def _drop_prompts(tokens: list[Token]) -> list[int]:
+    """Remove each top-level paragraph that is a ``reportgen new`` prompt
+    ("TODO: write ..."); the body lines (0-based) they stood on."""
+    found: list[int] = []
+    depth = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if (token.type == "paragraph_open" and depth == 0
+                and tokens[index + 1].content.lstrip().startswith(PROMPT)):  # fmt: skip
+            found.append(token.map[0] if token.map else 0)
+            del tokens[index : index + 3]
+            continue
+        depth += token.nesting
+        index += 1
+    return found
+
+
+def _only_headings(tokens: list[Token]) -> bool:
+    """Whether nothing but headings is left (a section without text)."""
+    inside = False
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            inside = token.type == "heading_open"
+        elif not inside:
+            return False
+    return True
+
+
 def _take_first_heading(tokens: list[Token]) -> str | None:
     for i, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -470,6 +562,9 @@ def _check_link(
         return
     url = str(token.attrs.get(attr, ""))
     what = "image" if token.type == "image" else "link"
+    if url.startswith("#") and what == "link" and len(url) > 1:
+        _internal_link(token, url[1:], where, diags)
+        return
     if not url or url.startswith("#"):
         return
     parts = urlsplit(url)
@@ -495,13 +590,41 @@ def _check_link(
     gate = Gate.of(root)
     try:
         gate.locate(str(target), target.parent, "it")
-        if what == "image":
-            gate.admit(str(target), target.parent, "it")
+        picture = gate.admit(str(target), target.parent, "it") if what == "image" else None
     except RefusedResource as exc:
         diags.error(where, f"{what} '{url}' is refused: {exc}")
         return
+    if picture is not None and not "".join(c.content for c in token.children or []).strip():
+        diags.warning(
+            where,
+            f"image '{url}' has no alt text, so it is shown as a decorative picture (screen "
+            f"readers skip it): if it says something, write it in the brackets: ![…]({url})",
+        )
+        token.attrs["src"] = picture.data_uri  # drawn as a background (_decorative)
+        size = _proportions(picture.data, picture.mime_type)
+        if size and size[0] > 0 and size[1] > 0:
+            token.attrs["data-pixels"] = f"{size[0]:.0f}"
+            token.attrs["data-ratio"] = f"{100 * size[1] / size[0]:.3f}"
+        return
     rel = Path(os.path.relpath(target, root.resolve())).as_posix()
     token.attrs[attr] = rel + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _internal_link(token: Token, target: str, where: Location, diags: Diagnostics) -> None:
+    """A link to a part of the report: marked, so that an edition without that
+    part prints its text unlinked (``anchors``); a target no page can have is
+    a warning."""
+    from reportgen.anchors import AUTHORED, PAGE_ANCHORS
+
+    token.attrs["class"] = AUTHORED
+    if target.startswith("s-") or target in PAGE_ANCHORS:
+        return
+    diags.warning(
+        where,
+        f"link '#{target}' names no part of the report, so it is printed as plain text: "
+        "link to a narrative section as '#s-<name>' (its file name without number, language "
+        f"and extension) or to one of {', '.join('#' + a for a in sorted(PAGE_ANCHORS))}",
+    )
 
 
 def _embed_picture(token: Token, picture: Picture, size: str) -> None:
@@ -512,6 +635,12 @@ def _embed_picture(token: Token, picture: Picture, size: str) -> None:
     match = _SIZE.fullmatch(size)
     if match:
         token.attrs["data-width"] = match.group(1)
+        if float(match.group(1)) > 0:
+            token.attrs["data-ratio"] = f"{100 * float(match.group(2)) / float(match.group(1)):.3f}"
+    if "data-ratio" not in token.attrs:
+        found = _proportions(picture.data, picture.mime)
+        if found and found[0] > 0 and found[1] > 0:
+            token.attrs["data-ratio"] = f"{100 * found[1] / found[0]:.3f}"
 
 
 def _resolve_local(path: str, here: Path, root: Path) -> Path | str:

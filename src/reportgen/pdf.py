@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-from reportgen.errors import RenderError
+from reportgen.diagnostics import Diagnostic, Location, Severity
+from reportgen.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.gate import Gate, RefusedResource, shorten
 from reportgen.preflight import Finding, examine
 
@@ -93,34 +95,102 @@ class _LateChart:
         self._make(tree).draw(stream, concrete_width, concrete_height, style)
 
 
+Sources = Sequence[tuple[Path, str]]  # a narrative file and the HTML it gave the page
+
+
+def _locate(needle: str, sources: Sources) -> tuple[Path, int] | None:
+    """The narrative file whose HTML holds ``needle`` (a picture's URL, a
+    link's target), and the number of its paragraph there (0: before any)."""
+    from html import escape
+
+    for path, html in sources:
+        for form in dict.fromkeys((needle, escape(needle, quote=True))):
+            found = html.find(form) if form else -1
+            if found >= 0:
+                return path, html.count("<p>", 0, found) + html.count("<p ", 0, found)
+    return None
+
+
+def _located(
+    what: str, message: str, needles: Sequence[str], sources: Sources
+) -> Diagnostic | None:
+    """A renderer's failure as a problem of the narrative part it names, if any."""
+    for needle in needles:
+        found = _locate(needle, sources)
+        if found is not None:
+            path, paragraph = found
+            where = f" in its paragraph {paragraph}" if paragraph else ""
+            part = (f"the link to '{needle[7:-1]}'" if needle.startswith('href="')
+                    else f"the picture '{shorten(needle)}'")  # fmt: skip
+            return Diagnostic(Severity.ERROR, Location(path),
+                              f"{what}: it failed on {part}{where} ({message}); "
+                              "correct or replace it")  # fmt: skip
+    return None
+
+
+def _failed_element(exc: BaseException) -> Any:
+    """The HTML element WeasyPrint was laying out or drawing when ``exc`` was
+    raised: the innermost frame of its traceback with a ``box`` of an element."""
+    element = None
+    trace = exc.__traceback__
+    while trace is not None:
+        found = getattr(trace.tb_frame.f_locals.get("box"), "element", None)
+        if found is not None:
+            element = found
+        trace = trace.tb_next
+    return element
+
+
 @contextmanager
-def failures_raised(what: str) -> Iterator[None]:
+def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterator[None]:
     """WeasyPrint logs a resource it could not load (a picture, a stylesheet,
     an attachment) and goes on without it; here each such error fails the
     render instead, and its message, which may quote a whole data: URL, never
-    reaches the terminal."""
+    reaches the terminal. A failure (logged or raised) that names a picture
+    or link of a narrative file of ``sources`` is that file's problem
+    (``ContentFailed``, exit 2); any other is a bug (``RenderError``).
+    ``base``: the page's base URL, which WeasyPrint puts before a relative
+    URL it names."""
     from weasyprint.logger import LOGGER
 
-    failures: list[str] = []
+    failures: list[tuple[str, tuple[str, ...]]] = []  # message, what it names
 
     def keep(record: logging.LogRecord) -> bool:
         if record.levelno < logging.ERROR:
             return True
         args = record.args if isinstance(record.args, tuple) else ()
         shown = tuple(shorten(a) if isinstance(a, str) else shorten(str(a)) for a in args)
+        named = tuple(a for a in args if isinstance(a, str))
+        named += tuple(unquote(a[len(base) :]) for a in named if base and a.startswith(base))
+        named += tuple(f'href="#{a}"' for a in named)  # "No anchor #%s": the link to it
         try:
-            failures.append(str(record.msg) % shown if shown else str(record.msg))
+            failures.append((str(record.msg) % shown if shown else str(record.msg), named))
         except (TypeError, ValueError):
-            failures.append(str(record.msg))
+            failures.append((str(record.msg), named))
         return False
 
     LOGGER.addFilter(keep)
     try:
         yield
+    except (ReportgenError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:
+        element = _failed_element(exc)
+        named = tuple(v for k in ("src", "href") if element is not None
+                      and isinstance(v := element.get(k), str) and v)  # fmt: skip
+        failures.append((f"{type(exc).__name__}: {shorten(str(exc))}", named))
+        raised: BaseException | None = exc
+    else:
+        raised = None
     finally:
         LOGGER.removeFilter(keep)
-    if failures:
-        raise RenderError(f"{what}: {'; '.join(dict.fromkeys(failures))}")
+    if not failures:
+        return
+    located = [_located(what, m, named, sources) for m, named in failures]
+    if all(located):
+        raise ContentFailed([d for d in located if d is not None]) from raised
+    shown = "; ".join(dict.fromkeys(m for m, _ in failures))
+    raise RenderError(f"{what}: {shown}") from raised
 
 
 @contextmanager
@@ -226,18 +296,22 @@ def render_pdf(
     charts: Callable[[str], bytes] | None = None,
     frames: Mapping[str, str] | None = None,
     preflight: str | None = None,
+    sources: Sources = (),
 ) -> RenderedPdf:
     """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``;
     ``charts``: the SVG of a chart by id, for the chart URLs of the HTML.
     ``frames``: for charts still being drawn, an empty SVG of each one's size
     (``ChartAsset.frame``): the layout then asks ``charts`` for a picture only
     when it paints it, not when it reaches it. ``preflight``: the document's
-    name, to inspect its laid-out pages (``RenderedPdf.findings``)."""
+    name, to inspect its laid-out pages (``RenderedPdf.findings``).
+    ``sources``: the narrative files of the page with their HTML, to name the
+    one a failure comes from (``failures_raised``)."""
     from weasyprint import HTML
 
     fetcher = _fetcher(gate, charts)
-    with failures_raised("the PDF could not be made"), collector_paused():
-        page = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+    base_url = base.resolve().as_uri() + "/"
+    with failures_raised("the PDF could not be made", sources, base_url), collector_paused():
+        page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         with _late_charts(frames or {}, charts) if charts is not None else nullcontext():
             document = page.render()
         findings = tuple(examine(document.pages, preflight)) if preflight else ()

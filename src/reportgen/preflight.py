@@ -16,6 +16,7 @@ a WeasyPrint whose internals differ costs the glyph checks, never the build.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import unicodedata
@@ -237,8 +238,8 @@ def _enter(box: Any, where: _Where, boxes: Any) -> _Where:
 
 def _content_bottom(box: Any, boxes: Any) -> float | None:
     """Where ``box`` ends, if it is content that fills a page: a line with
-    text, a picture, or a panel with a background or border (not the page's
-    own html and body)."""
+    text, a picture, or a panel with a background (colour or picture) or
+    border (not the page's own html and body)."""
     if isinstance(box, boxes.LineBox):
         if any(isinstance(t, boxes.TextBox) and t.text.strip() for t in box.descendants()):
             return float(box.position_y + box.height)
@@ -248,7 +249,10 @@ def _content_bottom(box: Any, boxes: Any) -> float | None:
     if box.element_tag in ("html", "body") or isinstance(box, (boxes.TextBox, boxes.InlineBox)):
         return None
     style = box.style
-    painted = style["background_color"].alpha > 0
+    # A background picture is content too: a decorative picture is drawn as one.
+    painted = style["background_color"].alpha > 0 or any(
+        kind != "none" for kind, _ in style["background_image"]
+    )
     bordered = any(style[f"border_{side}_width"] for side in ("top", "bottom"))
     if (painted or bordered) and box.border_height() > 0 and box.border_width() > 0:
         return float(box.border_box_y() + box.border_height())
@@ -326,17 +330,19 @@ def _outside(
     key = id(box.element) if box.element is not None else id(box)
     if key in scan.outside:
         return
-    what = _name_of(box, boxes)
+    # The box is named only once it is at fault: naming joins its paragraph's
+    # text, which done for every box of a long paragraph costs its length
+    # squared.
     b_left, b_top, b_right, b_bottom = scan.bleed
     if (left < -b_left - _SLACK or right > scan.width + b_right + _SLACK
             or top < -b_top - _SLACK or bottom > scan.full_height + b_bottom + _SLACK):  # fmt: skip
-        scan.outside[key] = f"{what} reaches past the edge of the page"
+        scan.outside[key] = f"{_name_of(box, boxes)} reaches past the edge of the page"
         return
     if limit is not None and where.in_flow:
         start, end = limit
         over = max(start - left, right - end)
         if over > _SLACK and not _hangs(box, over, end - start, boxes):
-            scan.outside[key] = f"{what} is {over * PT:.0f} pt wider than its box"
+            scan.outside[key] = f"{_name_of(box, boxes)} is {over * PT:.0f} pt wider than its box"
 
 
 def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
@@ -392,8 +398,9 @@ def _broken_in_cell(cell: Any, boxes: Any) -> list[str]:
         if len(lines) < 2 or block.element is None:
             continue
         source = " ".join("".join(block.element.itertext()).split())
+        dates = [(m.start(), m.end()) for m in _DATES.finditer(source)]  # once per paragraph
         for position in _break_positions(source, lines):
-            if (fault := _fault_at(source, position)) is not None:
+            if (fault := _fault_at(source, position, dates)) is not None:
                 faults.append(fault)
     return faults
 
@@ -427,12 +434,15 @@ def _break_positions(source: str, lines: list[str]) -> Iterator[int]:
         yield cursor
 
 
-def _fault_at(source: str, position: int) -> str | None:
+def _fault_at(source: str, position: int, dates: Sequence[tuple[int, int]]) -> str | None:
+    """The fault of a line break at ``position`` of ``source``, if any;
+    ``dates``: the (start, end) of each date in ``source``, in order."""
     if not 0 < position < len(source):
         return None
-    for date in _DATES.finditer(source):
-        if date.start() < position < date.end():
-            return f"the date “{date.group()}” is broken after “{source[date.start() : position]}”"
+    index = bisect.bisect_left(dates, (position, position)) - 1
+    if index >= 0 and dates[index][0] < position < dates[index][1]:
+        start, end = dates[index]
+        return f"the date “{source[start:end]}” is broken after “{source[start:position]}”"
     before, after = source[position - 1], source[position]
     if before.isspace() or after.isspace():
         return None

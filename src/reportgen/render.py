@@ -31,6 +31,10 @@ Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
 LETTER_BODY = ".letter-body.pdf"
 # Where copy-fitting adds its class (base.html.j2's body).
 FIT_BODY = '<body class="'
+# Copy-fitting lays a document out twice: worth it where one page in a few is
+# saved (a handout, the donor edition, a report), not for a long document,
+# whose cost it would double to save one page in hundreds.
+FIT_PAGES = 40
 
 
 def logo_uri(year: FiscalYear) -> str | None:
@@ -100,6 +104,9 @@ class PrintPage:
     attachments: tuple[tuple[str, bytes], ...]
     stamp: date | None
     frames: dict[str, str]  # chart id -> empty SVG of the chart's size
+    # Each narrative file of the page and the HTML it gave: a renderer's
+    # failure on one of its pictures or links names the file (pdf.failures_raised).
+    sources: tuple[tuple[Path, str], ...] = ()
 
 
 def _context(
@@ -139,6 +146,7 @@ def print_page(
 ) -> PrintPage:
     """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
     With ``after_letter``, the edition as it follows a personal donor letter."""
+    from reportgen.anchors import resolved
     from reportgen.html import render_html, theme_of
 
     config = seen.config
@@ -146,7 +154,11 @@ def print_page(
     if after_letter:
         ctx = replace(ctx, after_letter=True)
     theme = theme_of(config.root, config.theme_dir)
-    html_text = render_html(ctx, "print", EDITIONS[edition].template, theme).html
+    html_text = resolved(
+        render_html(ctx, "print", EDITIONS[edition].template, theme).html,
+        f"{edition}.pdf",
+        themed=theme is not None,
+    )
     if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
         html_text = html_text.replace(
             "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
@@ -161,6 +173,7 @@ def print_page(
     return PrintPage(
         html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
         {i: c.frame for i, c in analysis.charts.items()},
+        tuple((s.source, s.html + s.excerpt) for s in (*seen.narrative, *seen.roles)),
     )  # fmt: skip
 
 
@@ -183,11 +196,12 @@ def print_pdf(
         return render_pdf(
             html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
             attachments=page.attachments, stamp=page.stamp, charts=charts,
-            frames=page.frames if pending else None, preflight=preflight,
+            frames=page.frames if pending else None, preflight=preflight, sources=page.sources,
         )  # fmt: skip
 
     first = lay_out(page.html)
-    if not ends_short(first.findings, first.pages) or FIT_BODY not in page.html:
+    if (not ends_short(first.findings, first.pages) or FIT_BODY not in page.html
+            or first.pages > FIT_PAGES):  # fmt: skip
         return first
     # Copy-fitting: the last page would hold only a few lines or rows (of
     # what the page before began, or nearly nothing). Set once more a little tighter (print.css.j2's
@@ -206,6 +220,7 @@ def screen_page(
     ctx: RenderContext | None = None,
 ) -> bytes:
     """The self-contained HTML edition; ``analysis`` with its pictures."""
+    from reportgen.anchors import resolved
     from reportgen.gate import Gate
     from reportgen.html import inline_images, locked_down, render_html, theme_of
     from reportgen.templating import templates_dir
@@ -219,7 +234,8 @@ def screen_page(
     theme = theme_of(root, seen.config.theme_dir)
     name = EDITIONS[edition].template
     screen = render_html(ctx, "screen", name, theme)
-    page = locked_down(screen.html, theme.made(name) if theme else None)
+    linked = resolved(screen.html, f"{edition}.html", themed=theme is not None)
+    page = locked_down(linked, theme.made(name) if theme else None)
     return inline_images(page, root, Gate.of(root, [templates_dir()])).encode("utf-8")
 
 

@@ -14,12 +14,13 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from reportgen import i18n
 from reportgen.errors import UsageError
-from reportgen.languages import base_of
+from reportgen.languages import TAG, base_of
 from reportgen.readers import TABLE_EXTENSIONS
 from reportgen.schema import TABLES
 from reportgen.settings import SETTINGS, Values
@@ -42,6 +43,32 @@ GENERIC_PROMPT = "this section's text for {fiscal_year}."
 # The settings whose text names the year, rolled forward with their
 # translations (``title_ko``): as the schema declares them.
 ROLLED = tuple(k for k, s in SETTINGS.items() if s.names_year)
+# Tables whose rows a new year keeps by name, with their values emptied: what
+# is counted stays, the counts are the new year's to fill in. These columns
+# (and their ``<column>_<tag>`` translations) keep their cells.
+KEPT_BY_NAME = {"indicators": ("name", "unit", "visibility")}
+
+
+class YearNames:
+    """Rolls the names of a year forward in text a director wrote (file
+    names, headings, a workbook's title rows): each form of the old fiscal
+    year's own years, ``2025``, ``FY2025``, ``2025-26``, ``2025–26``,
+    ``2025/26``, ``2025년``, ``2025年度``, becomes the next. Only those years
+    move: other numbers (``02-overview``, "Top 10") stay as written."""
+
+    def __init__(self, start: date, end: date, new_start: date) -> None:
+        self.shift = new_start.year - start.year
+        years = "|".join(str(y) for y in sorted({start.year, end.year}))
+        self._pattern = re.compile(rf"(?<!\d)({years})(?:([-\u2010\u2013/])(\d{{2}}))?(?!\d)")
+
+    def __call__(self, text: str) -> str:
+        def roll(match: re.Match[str]) -> str:
+            year = str(int(match.group(1)) + self.shift)
+            if match.group(3) is None:
+                return year
+            return f"{year}{match.group(2)}{_bump(match.group(3), self.shift)}"
+
+        return self._pattern.sub(roll, text)
 
 
 def _roll_date(day: date, years: int = 1) -> date:
@@ -231,8 +258,9 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
             old, new = own, _next_label(own, start, new_start)
         text = _set_key(text, key, _roll_text(value, old, new, start, new_start))
     (folder / "report.toml").write_text(text, "utf-8")
-    _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)))
-    _narrative_prompts(source / "narrative", folder / "narrative", label)
+    names = YearNames(start, end, new_start)
+    _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)), names)
+    _narrative_prompts(source / "narrative", folder / "narrative", label, names)
     if copy_assets and (source / "assets").is_dir():
         shutil.copytree(source / "assets", folder / "assets")
 
@@ -279,23 +307,60 @@ def _carried(settings: Values, shared: Values) -> frozenset[str]:
     return frozenset({n for n, t in TABLES.items() if t.carry_over} | own)
 
 
-def _empty_tables(source: Path, target: Path, carried: frozenset[str] = frozenset()) -> None:
+def _kept(table: str, column: str) -> bool:
+    """Whether a new year keeps the cells of ``column`` in ``table`` (``KEPT_BY_NAME``)."""
+    kept = KEPT_BY_NAME.get(table, ())
+    base, _, tag = column.rpartition("_")
+    return column in kept or (base in kept and TAG.fullmatch(tag) is not None)
+
+
+def _empty_tables(
+    source: Path,
+    target: Path,
+    carried: frozenset[str] = frozenset(),
+    names: YearNames | None = None,
+) -> None:
     target.mkdir()
+    roll: Callable[[str], str] = names or (lambda text: text)
     for path in sorted(source.iterdir()) if source.is_dir() else []:
         if path.suffix.lower() not in TABLE_EXTENSIONS:
             continue
+        out = target / roll(path.name)
         if path.stem.lower() in carried:
-            shutil.copyfile(path, target / path.name)
+            shutil.copyfile(path, out)
         elif path.suffix.lower() == ".csv":
-            lines = path.read_bytes().splitlines(keepends=True)
-            (target / path.name).write_bytes(lines[0] if lines else b"")
+            out.write_bytes(_emptied_csv(path.read_bytes(), path.stem.lower()))
         else:  # a table's workbook, or one for the whole year: each sheet's header kept
             from reportgen.starter_files import empty_workbook
 
-            empty_workbook(path, target / path.name, carried)
+            empty_workbook(path, out, carried, _kept, roll)
     if not any(target.glob("activities.*")) and not _sheet_for(target, "activities"):
-        names = ",".join(c.name for c in TABLES["activities"].columns)
-        (target / "activities.csv").write_text(names + "\n", "utf-8")
+        columns = ",".join(c.name for c in TABLES["activities"].columns)
+        (target / "activities.csv").write_text(columns + "\n", "utf-8")
+
+
+def _emptied_csv(data: bytes, table: str) -> bytes:
+    """A table's CSV for the new year: its header line as written, and for a
+    table kept by name (``KEPT_BY_NAME``) each row with only those cells."""
+    import csv
+    import io
+
+    lines = data.splitlines(keepends=True)
+    if not lines or table not in KEPT_BY_NAME:
+        return lines[0] if lines else b""
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    except (UnicodeDecodeError, csv.Error):
+        return lines[0]  # check will say what is wrong with last year's file
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows[1:]:
+        kept = [v if i < len(header) and _kept(table, header[i]) else "" for i, v in enumerate(row)]
+        if any(v.strip() for v in kept):
+            writer.writerow(kept)
+    first = lines[0] if lines[0].endswith((b"\n", b"\r")) else lines[0] + b"\n"
+    return first + out.getvalue().encode()
 
 
 def _sheet_for(folder: Path, table: str) -> bool:
@@ -312,8 +377,9 @@ def _sheet_for(folder: Path, table: str) -> bool:
     return False
 
 
-def _word_prompts(source: Path, target: Path, label: str) -> None:
-    """Last year's Word narrative, a year on: each document's heading and a prompt."""
+def _word_prompts(source: Path, target: Path, label: str, roll: YearNames | None = None) -> None:
+    """Last year's Word narrative, a year on: each document's heading and a
+    prompt, its name and heading naming the new year."""
     from reportgen.starter_files import document_heading, write_document
 
     for path in sorted(source.glob("*.docx")) if source.is_dir() else []:
@@ -323,12 +389,16 @@ def _word_prompts(source: Path, target: Path, label: str) -> None:
         hint = next((p for key, p in PROMPTS.items() if key in slug), None)
         hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
         heading = document_heading(path) or slug.replace("-", " ").capitalize()
-        write_document(target / path.name, heading, [f"{PROMPT} write {hint}"])
+        name = roll(path.name) if roll else path.name
+        write_document(target / name, roll(heading) if roll else heading,
+                       [f"{PROMPT} write {hint}"])  # fmt: skip
 
 
-def _narrative_prompts(source: Path, target: Path, label: str) -> None:
+def _narrative_prompts(
+    source: Path, target: Path, label: str, roll: YearNames | None = None
+) -> None:
     target.mkdir()
-    _word_prompts(source, target, label)
+    _word_prompts(source, target, label, roll)
     for path in sorted(source.glob("*.md")) if source.is_dir() else []:
         text = path.read_text("utf-8")
         front = ""
@@ -340,9 +410,11 @@ def _narrative_prompts(source: Path, target: Path, label: str) -> None:
         slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
         hint = next((p for key, p in PROMPTS.items() if key in slug), None)
         hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        if roll is not None:  # its title and heading name the new year
+            front = roll(front)
         parts = [front + "\n"] if front else []
         if heading and "title:" not in front:
-            parts.append(heading.group(0) + "\n\n")
+            parts.append((roll(heading.group(0)) if roll else heading.group(0)) + "\n\n")
         from reportgen.narrative import section_slug
 
         tag = section_slug(path)[1]
@@ -350,7 +422,7 @@ def _narrative_prompts(source: Path, target: Path, label: str) -> None:
             parts.append(f"{PROMPT} {i18n.label(tag, 'scaffold_prompt', fiscal_year=label)}\n")
         else:
             parts.append(f"{PROMPT} write {hint}\n")
-        (target / path.name).write_text("".join(parts), "utf-8")
+        (target / (roll(path.name) if roll else path.name)).write_text("".join(parts), "utf-8")
 
 
 STARTER_HEAD = """\

@@ -11,6 +11,7 @@ section's title) and the prompt that ``check`` warns about until it is replaced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -89,10 +90,18 @@ def document_heading(path: Path) -> str | None:
     return None
 
 
-def empty_workbook(source: Path, target: Path, carried: frozenset[str]) -> None:
+def empty_workbook(
+    source: Path,
+    target: Path,
+    carried: frozenset[str],
+    kept: Callable[[str, str], bool] = lambda table, column: False,
+    roll: Callable[[str], str] = lambda text: text,
+) -> None:
     """A workbook of last year without its rows: each sheet keeps what is
-    above and in its header (a title, the column names); a sheet of a table
-    that carries over keeps everything."""
+    above and in its header (a title, the column names), with ``roll``
+    naming the new year in the rows above the header; a sheet of a table
+    that carries over keeps everything; the cells of a column ``kept``
+    (table, column) stay in the rows that have any."""
     from openpyxl import load_workbook
 
     book = load_workbook(source)
@@ -103,8 +112,21 @@ def empty_workbook(source: Path, target: Path, carried: frozenset[str]) -> None:
             continue
         columns = {c.name for c in TABLES[name].columns} if name in TABLES else set()
         header = _header_row(sheet, columns)
-        if sheet.max_row > header:
-            sheet.delete_rows(header + 1, sheet.max_row - header)
+        above = sheet.iter_rows(max_row=header - 1) if header > 1 else ()
+        for row in above:  # a title: "Activities 2025-26"
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = roll(cell.value)
+        names = [str(c.value or "").strip().lower() for c in sheet[header]] if header else []
+        keep = [i for i, column in enumerate(names) if kept(name, column)]
+        if not keep:
+            if sheet.max_row > header:
+                sheet.delete_rows(header + 1, sheet.max_row - header)
+            continue
+        for row in sheet.iter_rows(min_row=header + 1):
+            for i, cell in enumerate(row):
+                if i not in keep and cell.value is not None:
+                    cell.value = None
     book.save(target)
 
 

@@ -535,8 +535,9 @@ def _picture_callback(
         if not image.alt_text:
             diags.warning(
                 where,
-                f"picture {number} has no alt text: in Word, right-click it > View Alt Text "
-                "and say what it shows",
+                f"picture {number} has no alt text, so it is shown as a decorative picture "
+                "(screen readers skip it): if it says something, in Word, right-click it > "
+                "View Alt Text and say what it shows",
             )
         size = ""
         if drawing is not None and drawing.width_mm and drawing.height_mm:

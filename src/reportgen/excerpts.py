@@ -1,0 +1,93 @@
+"""A narrative section's excerpt: the paragraph a summary quotes, with the
+footnotes it refers to.
+
+Pure: made from the section's parsed Markdown tokens (``narrative``), once,
+when the section is rendered; the handout's summaries show it
+(``context._summaries``). A quote without its notes would point at anchors
+its page does not have, which WeasyPrint refuses ("No anchor #fn-...").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# A summary's quote is "real" from this many characters: a salutation ("Dear
+# members,") says nothing.
+EXCERPT_CHARS = 80
+
+
+def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
+    """The section's first top-level paragraph of at least ``EXCERPT_CHARS``
+    characters (else its first), as safe HTML, followed by the footnotes it
+    references: numbered from 1 in the order the quote refers to them, under
+    ids of their own (``fn-<slug>_excerpt-1``: a slug never holds ``_``), so
+    that the quote and the whole section can share a page. A quote without
+    its notes would point at anchors its page does not have."""
+    paragraphs: list[int] = []
+    depth = 0
+    for index, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            break
+        if token.type == "paragraph_open" and depth == 0:
+            paragraphs.append(index)
+        depth += token.nesting
+    if not paragraphs:
+        return ""
+
+    def chars(index: int) -> int:
+        children = tokens[index + 1].children or []
+        return sum(len(c.content) for c in children if c.type in ("text", "code_inline"))
+
+    start = next((i for i in paragraphs if chars(i) >= EXCERPT_CHARS), paragraphs[0])
+    numbers: dict[int, int] = {}  # the section's footnote id -> the quote's
+    counts: dict[int, int] = {}
+
+    def renumbered(stream: list[Token]) -> list[Token]:
+        out = []
+        for token in stream:
+            if token.type == "footnote_anchor":
+                continue  # back-links: the quote's notes are read where they stand
+            if token.type == "footnote_ref":
+                new = numbers.setdefault(token.meta["id"], len(numbers))
+                counts[new] = counts.get(new, -1) + 1
+                token = token.copy(meta={**token.meta, "id": new, "subId": counts[new]})
+            elif token.children:
+                token = token.copy(children=renumbered(token.children))
+            out.append(token)
+        return out
+
+    from markdown_it.token import Token
+
+    quote = renumbered(tokens[start : start + 3])
+    notes = _footnotes(tokens)
+    block: list[Token] = []
+    order = list(numbers)  # grows while the notes are copied: a note may cite another
+    for original in order:
+        if original not in notes:
+            continue
+        first, *rest = notes[original]
+        block += [first.copy(meta={**first.meta, "id": numbers[original]}), *renumbered(rest)]
+        order += [o for o in numbers if o not in order]
+    if block:
+        block = [Token("footnote_block_open", "", 1), *block,
+                 Token("footnote_block_close", "", -1)]  # fmt: skip
+    env = {"docId": f"{slug}_excerpt"}
+    return str(md.renderer.render(quote + block, md.options, env))
+
+
+def _footnotes(tokens: list[Token]) -> dict[int, list[Token]]:
+    """Each footnote's tokens (``footnote_open`` to ``footnote_close``), by id."""
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        if current is not None:
+            current.append(token)
+        if token.type == "footnote_close":
+            current = None
+    return notes

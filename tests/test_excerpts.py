@@ -1,0 +1,222 @@
+"""What ``check`` accepts, ``build`` makes: footnotes in quoted paragraphs,
+links inside a page, pictures without alt text, and the fiscal year in the
+annual report's title, on a copy of the sample that has all of them.
+
+One English build of every edition (a fresh ``reportgen`` process, whose exit
+code is the point) serves the tests that read its outputs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from reportgen import anchors
+from reportgen.errors import RenderError
+from reportgen.excerpts import excerpt
+from reportgen.narrative import _parser
+from tests import pdfua, wordgen
+from tests.conftest import SAMPLE, english_only
+from tests.pdfparse import ParsedPdf
+
+NOTE = "Reported by the Japanese press at the time."
+WORD_TEXT = "A paragraph about the pictures of the year, long enough to be quoted as an opening."
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _reportgen(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", *args], capture_output=True, text=True, timeout=900
+    )
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample, English alone, with: a footnote in the opening paragraph of
+    a section every edition quotes or shows; a link in a quoted paragraph to
+    a section the handout leaves out; a Markdown image and a Word picture
+    without alt text; a title that does not name the fiscal year."""
+    import shutil
+
+    reports = tmp_path_factory.mktemp("excerpts") / "reports"
+    shutil.copytree(SAMPLE, reports)
+    english_only(reports)
+    year = reports / "fy2012"
+    narrative = year / "narrative"
+    stories = narrative / "03-stories.en.md"
+    _edit(stories, "sent back to North Korea.", "sent back to North Korea.[^press]")
+    stories.write_text(stories.read_text("utf-8") + f"\n[^press]: {NOTE}\n", "utf-8")
+    _edit(stories, "Once he was free,", "![](../assets/coalition-network.svg)\n\nOnce he was free,")
+    _edit(
+        narrative / "02-overview.en.md",
+        "Looking back, one thing stands out",
+        "(The [stories](#s-stories) tell it in people's words.) Looking back, one thing stands out",
+    )
+    doc = wordgen.document("Pictures of the year", WORD_TEXT)
+    wordgen.add_picture(doc, wordgen.png(), None, 50)
+    wordgen.save(doc, narrative / "07-pictures.docx")
+    _edit(year / "report.toml", 'title = "Annual Report FY2012"', 'title = "Our Year in Review"')
+    return year
+
+
+@pytest.fixture(scope="module")
+def built(year: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = year.parent.parent / "out"
+    result = _reportgen("build", str(year), "--out", str(out))
+    return out / "fy2012", result
+
+
+Built = tuple[Path, subprocess.CompletedProcess[str]]
+
+
+def test_the_year_builds_every_edition(built: Built) -> None:
+    folder, result = built
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    for name in ("annual-report.pdf", "annual-report.html", "handout.pdf", "donor.pdf"):
+        assert (folder / name).is_file(), name
+
+
+def test_a_quoted_opening_paragraph_carries_its_footnote(
+    built: Built,
+) -> None:
+    folder, _ = built
+    handout = ParsedPdf(folder / "handout.pdf").all_text()
+    quote = handout[handout.index("In December 2003") :]
+    # the quote's own marker, numbered from 1, and its note right under it
+    assert re.search(r"sent back to\s+North Korea\.\s*\[1\]", quote)
+    assert NOTE in quote[: quote.index("Once he was free") if "Once he was free" in quote else None]
+    for name in ("annual-report.pdf", "donor.pdf"):
+        assert NOTE in ParsedPdf(folder / name).all_text(), name
+
+
+def test_every_link_inside_a_page_has_its_target(built: Built, year: Path) -> None:
+    folder, _ = built
+    page = lxml_html.fromstring((folder / "annual-report.html").read_bytes())
+    ids = set(page.xpath("//@id"))
+    targets = [h[1:] for h in page.xpath("//a/@href") if h.startswith("#")]
+    assert targets and [t for t in targets if t not in ids] == []
+    assert "s-stories" in targets  # the narrative's own link, where the section is
+    # the print pages of every edition, as WeasyPrint got them
+    from reportgen import pipeline
+    from reportgen.diagnostics import Diagnostics
+    from reportgen.editions import EDITION_NAMES, select
+    from reportgen.render import analyse, print_page
+
+    loaded = pipeline.load_year(year, Diagnostics())
+    assert loaded is not None
+    for edition in EDITION_NAMES:
+        seen = select(loaded, edition, "en")
+        made = print_page(seen, edition, "en", analyse(seen, [], "en", draw=False))
+        tree = lxml_html.fromstring(made.html.encode())
+        ids = set(tree.xpath("//@id"))
+        dangling = [h for h in tree.xpath("//a/@href") if h.startswith("#") and h[1:] not in ids]
+        assert dangling == [], edition
+        if edition == "handout":  # no full sections: the link's words stay, unlinked
+            assert "The stories tell it" in tree.text_content().replace("\u2060", "")
+
+
+def test_pictures_without_alt_text_are_decorative_in_the_tags(
+    built: Built,
+) -> None:
+    folder, _ = built
+    report = folder / "annual-report.pdf"
+    assert pdfua.check(report) == []
+    assert "" not in ParsedPdf(report).figures()  # no figure without its /Alt
+    text = ParsedPdf(report).all_text()
+    assert WORD_TEXT in " ".join(text.split())
+    html = (folder / "annual-report.html").read_text("utf-8")
+    assert html.count('class="decorative-picture" role="presentation"') == 2
+    assert 'alt=""' not in html
+
+
+def test_check_and_build_give_the_same_located_warnings_for_them(built: Built, year: Path) -> None:
+    _, result = built
+    checked = _reportgen("check", str(year))
+    assert checked.returncode == 0, checked.stderr
+
+    def alt(lines: str) -> list[str]:
+        return sorted({ln for ln in lines.splitlines() if "no alt text" in ln})
+
+    assert alt(checked.stderr) == alt(result.stderr)
+    assert [re.sub(r"^.*?(narrative/)", r"\1", ln).split(": warning")[0]
+            for ln in alt(checked.stderr)] == [
+        "narrative/03-stories.en.md:7", "narrative/07-pictures.docx:¶3",
+    ]  # fmt: skip
+
+
+def test_the_annual_report_names_its_fiscal_year(
+    built: Built,
+) -> None:
+    folder, _ = built
+    pdf = ParsedPdf(folder / "annual-report.pdf")
+    assert "Our Year in Review FY2012" in pdf.text(1)  # the cover
+    assert "Our Year in Review FY2012" in pdf.text(4)  # the running foot
+    html = (folder / "annual-report.html").read_text("utf-8")
+    assert "<title>Our Year in Review FY2012 · " in html
+    assert re.search(r'class="cover-title[^"]*">Our Year in Review FY2012<', html)
+
+
+# --- the parts, without a build -------------------------------------------------
+
+
+def test_an_excerpt_renumbers_its_notes_and_follows_a_note_that_cites_another() -> None:
+    md = _parser()
+    text = (
+        "Dear all,\n\nA long enough opening paragraph, which is the one a summary quotes[^b]"
+        " and again^[An inline note.] and once more[^b].\n\nLater[^a].\n\n"
+        "[^a]: Note A.\n[^b]: Note B, after[^a].\n"
+    )
+    env = {"docId": "s"}
+    quote = excerpt(md.parse(text, env), md, "s")
+    assert "Dear all" not in quote and "Later" not in quote
+    notes = re.findall(r'<li id="([^"]+)" class="footnote-item"><p>(.*?)</p>', quote)
+    assert notes == [
+        ("fn-s_excerpt-1", 'Note B, after<sup class="footnote-ref"><a href="#fn-s_excerpt-3" '
+                           'id="fnref-s_excerpt-3">[3]</a></sup>.'),
+        ("fn-s_excerpt-2", "An inline note."),
+        ("fn-s_excerpt-3", "Note A."),
+    ]  # fmt: skip
+    ids = set(re.findall(r' id="([^"]+)"', quote))
+    assert all(h in ids for h in re.findall(r'href="#([^"]+)"', quote))
+
+
+def test_anchors_unlink_the_narratives_links_and_refuse_the_rest() -> None:
+    page = '<p id="a"><a href="#a">here</a> <a href="#gone" class="internal-link">there</a></p>'
+    assert anchors.resolved(page, "x.pdf") == page.replace(' href="#gone"', "")
+    with pytest.raises(RenderError, match=r"x\.pdf: links to #fn-1"):
+        anchors.resolved('<a href="#fn-1">1</a>', "x.pdf")
+    # a theme's templates decide what the page has: its links lose their targets quietly
+    assert anchors.resolved('<a href="#content">skip</a>', "x.html", themed=True) == "<a>skip</a>"
+
+
+def test_each_letter_of_a_batch_has_its_own_footnotes() -> None:
+    from reportgen.letters import Letter, letters_html
+    from reportgen.model import Organization
+
+    body = (
+        '<p>Thank you.<sup class="footnote-ref"><a href="#fn-letter-1" id="fnref-letter-1">'
+        '[1]</a></sup></p><section class="footnotes"><ol><li id="fn-letter-1">'
+        "<p>Gift Aid adds 25%.</p></li></ol></section>"
+    )
+    letters = [
+        Letter(f"d{n}", "en", "Letter", "", "", "", "", "", "", "2013-10-20",
+               Organization("Org"), None, None, body_html=body)
+        for n in range(2)
+    ]  # fmt: skip
+    page = letters_html(letters, "")
+    tree = lxml_html.fromstring(page.encode())
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids))  # no id twice, so no link lands in another letter
+    for n in range(2):
+        (link,) = tree.xpath(f'//div[@id="letter-{n}"]//sup//a/@href')
+        assert tree.xpath(f'//div[@id="letter-{n}"]//li/@id') == [link[1:]]
