@@ -58,3 +58,17 @@ def test_sections_named_alike_build_with_their_own_anchors(
         text = rf"<p>Text of {re.escape(name)}\.<sup[^>]*><a [^>]*id=\"{ref}\""
         paragraph = re.search(text, html)
         assert paragraph is not None, (name, ref)
+
+
+def test_a_footnote_whose_mark_is_in_the_title_keeps_its_text_and_loses_its_way_back() -> None:
+    """``# Title[^1]``: the heading becomes the section's title, its mark is
+    not in the body, so the note's back link has no target (found by
+    tests/test_property.py): the link is dropped, the note kept."""
+    from reportgen.anchors import resolved
+
+    page = (
+        '<section id="s-a"><ol><li id="fn-a-1"><p>A note '
+        '<a href="#fnref-a-1" class="footnote-backref">↩</a></p></li></ol></section>'
+    )
+    out = resolved(page, "annual-report.pdf")
+    assert "A note" in out and 'href="#fnref-a-1"' not in out

@@ -812,3 +812,18 @@ def test_an_unquoted_comma_is_the_rows_one_error(tmp_path: Path) -> None:
         "reports/fy2012/data/activities.csv:2: 8 cells, the header has 7: quote the cell that "
         'contains a comma ("Leeds, UK"), or remove the extra cells'
     ]
+
+
+def test_a_key_figure_name_longer_than_its_tile_is_a_located_error(tmp_path: Path) -> None:
+    """A name no tile can hold made a handout WeasyPrint could not lay out
+    (found by tests/test_property.py): check refuses it at its cell."""
+    long_name = "Meals " + "x" * 130
+    year, diags = run(
+        tmp_path,
+        {"data/indicators.csv": f"name,value,unit\nMeals served,12,meals\n{long_name},3,\n"},
+    )
+    assert year is None
+    assert shown(diags, tmp_path) == [
+        "reports/fy2012/data/indicators.csv:3: column 'name': 136 characters, at most 120 fit "
+        "where it is shown: say the rest in its note"
+    ]

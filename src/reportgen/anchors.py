@@ -21,6 +21,10 @@ from reportgen.errors import RenderError
 
 # The class ``narrative`` gives a Markdown link to a part of the report.
 AUTHORED = "internal-link"
+# Links the narrative's own text makes: its links to parts of the report, and
+# a footnote's way back to its mark (which a heading taken as the section's
+# title, or an excerpt, may not carry).
+AUTHORED_CLASSES = (AUTHORED, "footnote-backref")
 # The ids the built-in templates give the parts of a page, which a narrative
 # may link to besides a section (``#s-<slug>``); which of them a page has
 # depends on its edition and data.
@@ -45,7 +49,7 @@ def resolved(page: str, document: str, themed: bool = False) -> str:
         href = _HREF.search(tag)
         if href is None or href.group(1) in ids:
             return tag
-        if themed or f'class="{AUTHORED}"' in tag:
+        if themed or any(f'class="{c}"' in tag for c in AUTHORED_CLASSES):
             return tag[: href.start()] + tag[href.end() :]
         missing.append(href.group(1))
         return tag

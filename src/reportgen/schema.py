@@ -66,6 +66,11 @@ class Column:
     type: ColumnType = "str"
     required: bool = False
     choices: tuple[str, ...] = ()
+    # The most characters a cell may hold where the design gives it a box of
+    # its own (a key figure's tile): past it a page cannot hold the box, which
+    # WeasyPrint cannot lay out; 0 is no limit but the cell limits of Tables.
+    longest: int = 0
+    too_long: str = ""  # what the error suggests instead
     money: bool = False  # an amount in the report currency (see validate.number_problem)
 
 
@@ -260,9 +265,10 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "indicators",
             (
-                Column("name", required=True),
+                Column("name", required=True, longest=120,
+                       too_long=": say the rest in its note"),
                 Column("value", "decimal", True),
-                Column("unit"),
+                Column("unit", longest=40),
                 Column("previous", "decimal"),
                 Column("target", "decimal"),
                 Column("note"),
@@ -275,7 +281,8 @@ TABLES: dict[str, TableSpec] = {
             note="Your own key figures, first on the key-figures page in file order. `unit` is "
             "shown after the number, or is an ISO 4217 code to show money; an empty "
             "`previous` is taken from last year's row of the same `name`; `target` shows "
-            "progress. `name_<tag>`, `unit_<tag>`, `note_<tag>` translate.",
+            "progress; a tile holds a `name` of at most 120 characters and a `unit` of 40. "
+            "`name_<tag>`, `unit_<tag>`, `note_<tag>` translate.",
         ),
     )
 }  # fmt: skip

@@ -328,6 +328,13 @@ def _validate_row(
                 f"{config.fiscal_year} ({config.start.isoformat()} to {config.end.isoformat()})",
             )
             ok = False
+        if column.longest and isinstance(value, str) and len(value) > column.longest:
+            diags.error(location, (
+                f"column '{column.name}': {len(value):,} characters, at most {column.longest} "
+                f"fit where it is shown{column.too_long}"
+            ))  # fmt: skip
+            ok = False
+            continue
         if column.type == "str" and column.choices and value not in (None, *column.choices):
             hint = did_you_mean(str(value).lower(), column.choices)
             if hint:
