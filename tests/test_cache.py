@@ -22,6 +22,7 @@ import reportgen.render
 from reportgen.cache import FOLDER, MAGIC, Cache, digest, secret_path, stable_repr
 from reportgen.codec import CodecError, decode, encode
 from reportgen.diagnostics import Diagnostic, Location, Severity
+from reportgen.errors import RenderError
 from reportgen.pipeline import BuildManifest, WrittenFile, build
 from tests.conftest import BuiltSample
 
@@ -259,7 +260,7 @@ def test_a_failure_in_the_chart_process_fails_the_build_and_writes_nothing(
 
     monkeypatch.setattr(reportgen.render, stage, broken)
     out = tmp_path / "out"
-    with pytest.raises(RuntimeError, match=f"{stage} failed"):
+    with pytest.raises((RuntimeError, RenderError), match=f"{stage} failed"):
         build(sample_set / "fy2012", out, ["annual-report"], languages=["en"], workers=2)
     assert not (out / "fy2012").exists()
 

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import pytest
 
 from reportgen.charts import ChartAsset, ChartStyle, draw_charts
+from reportgen.errors import RenderError
 from reportgen.figures import KeyFigures
 from reportgen.gate import Gate
 from reportgen.model import FiscalYear
@@ -105,14 +106,16 @@ def test_a_failed_picture_fails_the_render(year: FiscalYear, tmp_path: Path) -> 
 
     # WeasyPrint logs and skips an SVG it cannot draw; a missing chart must not
     # pass silently like that.
-    with pytest.raises(RuntimeError, match="the chart process failed"):
+    with pytest.raises((RuntimeError, RenderError), match="the chart process failed"):
         _render(tmp_path, charts, picture, {i: c.frame for i, c in charts.items()})
 
 
 def test_a_picture_of_another_size_is_refused(year: FiscalYear, tmp_path: Path) -> None:  # noqa: F811
     charts = _charts(year, "en")
     wrong = {i: c.svg.replace('width="', 'width="1', 1).encode() for i, c in charts.items()}
-    with pytest.raises(RuntimeError, match=r"width .* is not the .* it was laid out with"):
+    with pytest.raises(
+        (RuntimeError, RenderError), match=r"width .* is not the .* it was laid out with"
+    ):
         _render(tmp_path, charts, wrong.__getitem__, {i: c.frame for i, c in charts.items()})
 
 

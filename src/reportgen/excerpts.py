@@ -44,6 +44,7 @@ def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
 
     start = next((i for i in paragraphs if chars(i) >= EXCERPT_CHARS), paragraphs[0])
     numbers: dict[int, int] = {}  # the section's footnote id -> the quote's
+    order: list[int] = []  # the section's ids in the quote's order (grows as notes cite notes)
     counts: dict[int, int] = {}
 
     def renumbered(stream: list[Token]) -> list[Token]:
@@ -52,6 +53,8 @@ def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
             if token.type == "footnote_anchor":
                 continue  # back-links: the quote's notes are read where they stand
             if token.type == "footnote_ref":
+                if token.meta["id"] not in numbers:
+                    order.append(token.meta["id"])
                 new = numbers.setdefault(token.meta["id"], len(numbers))
                 counts[new] = counts.get(new, -1) + 1
                 token = token.copy(meta={**token.meta, "id": new, "subId": counts[new]})
@@ -65,13 +68,11 @@ def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
     quote = renumbered(tokens[start : start + 3])
     notes = _footnotes(tokens)
     block: list[Token] = []
-    order = list(numbers)  # grows while the notes are copied: a note may cite another
-    for original in order:
+    for original in order:  # grows while the notes are copied: a note may cite another
         if original not in notes:
             continue
         first, *rest = notes[original]
         block += [first.copy(meta={**first.meta, "id": numbers[original]}), *renumbered(rest)]
-        order += [o for o in numbers if o not in order]
     if block:
         block = [Token("footnote_block_open", "", 1), *block,
                  Token("footnote_block_close", "", -1)]  # fmt: skip
