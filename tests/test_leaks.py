@@ -19,6 +19,7 @@ import pytest
 from reportgen.editions import EDITIONS
 from reportgen.pipeline import build
 from reportgen.schema import TABLES, TableSpec
+from tests import browser
 from tests.pdfparse import ParsedPdf
 
 MARKER = "ZQXLEAKMARKER"
@@ -239,3 +240,26 @@ def test_unknown_columns_reach_no_page(leaky: Path) -> None:
     text = ParsedPdf(leaky / "en/annual-report.pdf").all_text()
     assert "Formula Tester" in text
     assert MARKER not in text
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser.available(), reason="chromium is not installed")
+def test_the_html_editions_in_chromium_show_no_marker_and_request_nothing(leaky: Path) -> None:
+    """Each public HTML edition as a reader's browser shows it: the rendered
+    text holds no internal row, and no request leaves the page (a request log
+    of every load; only the page itself and its data: URIs)."""
+    pages = [
+        leaky / language / f"{e.name}.html" for language in LANGUAGES for e in PUBLIC if e.html
+    ]
+    assert pages
+    with browser.chromium() as chromium:
+        for path in pages:
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            requests: list[str] = []
+            page.on("request", lambda r, log=requests: log.append(r.url))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert [r for r in requests if not r.startswith("data:")] == [path.as_uri()], path
+            shown = page.locator("body").inner_text()
+            assert MARKER not in shown and MARKER.lower() not in shown, path
+            page.close()
