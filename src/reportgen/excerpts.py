@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 # A summary's quote is "real" from this many characters: a salutation ("Dear
 # members,") says nothing.
 EXCERPT_CHARS = 80
+# The most characters a quote keeps: a summary is a glance, and a paragraph of
+# 60 KB quoted whole in the handout's columns made WeasyPrint balance them for
+# many minutes (found by tests/test_property.py). A longer paragraph is cut at
+# a word, with an ellipsis; the notes it no longer cites are not carried.
+EXCERPT_MAX = 900
 
 
 def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
@@ -65,7 +70,8 @@ def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
 
     from markdown_it.token import Token
 
-    quote = renumbered(tokens[start : start + 3])
+    opening, inline, closing = tokens[start : start + 3]
+    quote = renumbered([opening, inline.copy(children=_shortened(inline.children or [])), closing])
     notes = _footnotes(tokens)
     block: list[Token] = []
     for original in order:  # grows while the notes are copied: a note may cite another
@@ -92,3 +98,33 @@ def _footnotes(tokens: list[Token]) -> dict[int, list[Token]]:
         if token.type == "footnote_close":
             current = None
     return notes
+
+
+def _shortened(children: list[Token]) -> list[Token]:
+    """An inline's children up to ``EXCERPT_MAX`` characters of text, cut at a
+    word with an ellipsis, and every element still open closed again."""
+    from markdown_it.token import Token
+
+    out: list[Token] = []
+    used = 0
+    opened: list[Token] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            room = EXCERPT_MAX - used
+            if len(child.content) > room:
+                cut = child.content[:room]
+                space = cut.rfind(" ")
+                if space > room // 2:
+                    cut = cut[:space]
+                out.append(child.copy(content=cut.rstrip() + "\u2026"))
+                for element in reversed(opened):
+                    kind = element.type.removesuffix("_open") + "_close"
+                    out.append(Token(kind, element.tag, -1, markup=element.markup))
+                return out
+            used += len(child.content)
+        if child.nesting == 1:
+            opened.append(child)
+        elif child.nesting == -1 and opened:
+            opened.pop()
+        out.append(child)
+    return out
