@@ -23,8 +23,7 @@ lint:
 # (tests/foldergen.py), larger ones included; `make test` tries a few.
 property:
 	@scripts/bootstrap.sh --test
-	REPORTGEN_PROPERTY_EXAMPLES=$${REPORTGEN_PROPERTY_EXAMPLES:-500} REPORTGEN_PROPERTY_BIG=1 \
-		.venv/bin/python -m pytest -n 0 tests/test_property.py -q
+	.venv/bin/python -m tests.property_scan $${REPORTGEN_PROPERTY_EXAMPLES:-500}
 
 bench:
 	@scripts/bootstrap.sh --test
