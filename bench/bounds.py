@@ -29,9 +29,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "src"))
 
-from reportgen.diagnostics import Diagnostics  # noqa: E402
-from reportgen.narrative import WORKLOAD, _parser, workload  # noqa: E402
-from reportgen.readers.narrative import read_narrative  # noqa: E402
+from reportgen.core.diagnostics import Diagnostics  # noqa: E402
+from reportgen.reading.narrative_html import WORKLOAD, _parser, workload  # noqa: E402
+from reportgen.reading.readers.narrative import read_narrative  # noqa: E402
 
 
 def english_counts(year: Path) -> Counter[str]:

@@ -43,14 +43,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
 
-    from reportgen.concurrency import default_workers
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.html import letter_css
-    from reportgen.letters import Body, make_letters, render_batch
-    from reportgen.pipeline import build, load_year, render_edition
-    from reportgen.project import earlier_years
-    from reportgen.render import logo_uri as _logo
-    from reportgen.theme import palette
+    from reportgen.commands.build import build, load_year, render_edition
+    from reportgen.composing.palette import palette
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.core.process_pool import default_workers
+    from reportgen.reading.year_folders import earlier_years
+    from reportgen.typesetting.edition_render import logo_uri as _logo
+    from reportgen.typesetting.html_pages import letter_css
+    from reportgen.typesetting.letters import Body, make_letters, render_batch
 
     workers = args.jobs or default_workers()
     with tempfile.TemporaryDirectory() as tmp:

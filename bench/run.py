@@ -48,8 +48,8 @@ FLOOR = """
 import sys
 from pathlib import Path
 from weasyprint import HTML
-from reportgen.gate import Gate
-from reportgen.pdf import _fetcher
+from reportgen.core.file_gate import Gate
+from reportgen.typesetting.pdf import _fetcher
 fetcher = _fetcher(Gate.of(Path(sys.argv[3])))
 html = open(sys.argv[1], encoding="utf-8").read()
 HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(sys.argv[4])
@@ -62,8 +62,8 @@ import json, sys
 from datetime import datetime
 from pathlib import Path
 from weasyprint import HTML, Attachment
-from reportgen.gate import Gate
-from reportgen.pdf import _fetcher
+from reportgen.core.file_gate import Gate
+from reportgen.typesetting.pdf import _fetcher
 fetcher = _fetcher(Gate.of(Path(sys.argv[3])))
 html = open(sys.argv[1], encoding="utf-8").read()
 options = json.loads(Path(sys.argv[5]).read_text())
@@ -86,14 +86,14 @@ def final_page(work: Path, language: str, at: Path = YEAR) -> tuple[Path, Path]:
     import hashlib
     import json
 
-    from reportgen import pipeline
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.editions import select
-    from reportgen.project import earlier_years, neighbours
-    from reportgen.render import analyse, print_page
+    from reportgen.commands import build
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.editions import select
+    from reportgen.reading.year_folders import earlier_years, neighbours
+    from reportgen.typesetting.edition_render import analyse, print_page
 
-    year = pipeline.load_year(at, Diagnostics())
-    history = [pipeline.load_year(p, Diagnostics()) for p in earlier_years(at)]
+    year = build.load_year(at, Diagnostics())
+    history = [build.load_year(p, Diagnostics()) for p in earlier_years(at)]
     assert year is not None
     seen = select(year, "annual-report", language)
     earlier = [select(h, "annual-report", language) for h in history if h]

@@ -5,7 +5,7 @@
 Runs the suite as ``make test`` does (``pytest -n auto``, or the arguments
 given), with this file loaded as a pytest plugin in every test process. The
 plugin times, per test (setup, call and teardown together): in-process
-builds (``pipeline.build``), and inside them the charts (matplotlib), the
+builds (``build.build``), and inside them the charts (matplotlib), the
 layout (WeasyPrint's ``HTML.render``) and the PDF writing
 (``Document.write_pdf``); reading PDF text in the tests; and waiting for
 subprocesses (command-line builds, servers). It prints the files by their
@@ -60,11 +60,11 @@ def pytest_configure(config: pytest.Config) -> None:
     import weasyprint
     import weasyprint.document
 
-    import reportgen.charts
-    import reportgen.pipeline
+    import reportgen.commands.build
+    import reportgen.composing.charts
 
-    _timed(reportgen.pipeline, "build", "build")
-    _timed(reportgen.charts, "draw_charts", "charts")
+    _timed(reportgen.commands.build, "build", "build")
+    _timed(reportgen.composing.charts, "draw_charts", "charts")
     _timed(weasyprint.HTML, "render", "layout")
     _timed(weasyprint.document.Document, "write_pdf", "pdf")
     _timed(tests.pdfparse, "_page_texts", "pdf text")

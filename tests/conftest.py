@@ -89,9 +89,9 @@ def one_process_per_build(monkeypatch: pytest.MonkeyPatch) -> None:
     same cores. The parallel paths have their own tests, and the shared builds
     and every build through the command line keep the default (one process
     per core)."""
-    from reportgen import concurrency
+    from reportgen.core import process_pool
 
-    monkeypatch.setattr(concurrency, "default_workers", lambda: 1)
+    monkeypatch.setattr(process_pool, "default_workers", lambda: 1)
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def _sample(factory: pytest.TempPathFactory) -> Path:
 def built_sample(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltSample:
     """reports/fy2012, every edition and language, built once per test run
     through the real pipeline (two processes, a fresh cache)."""
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     reports = _sample(tmp_path_factory)
     root = shared_folder(
@@ -204,10 +204,10 @@ def built_set(
     built once per test run in one call of the real pipeline, in two
     processes. It starts with a copy of ``built_sample``'s cache, which (the
     same input folder) spares it rendering fy2012 again."""
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     def make(root: Path) -> None:
-        from reportgen.cache import FOLDER
+        from reportgen.writing.cache import FOLDER
 
         shutil.copytree(built_sample.out / FOLDER, root / "output" / FOLDER)
         _made_here(build, built_sample.reports, root / "output", workers=2)
@@ -226,7 +226,7 @@ def built_english(
     Made after ``built_sample``, whose pages it shares where they are the
     same (``tests/shared_work.py``): every page is still a making of one of
     the two builds, in their own processes."""
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     def make(root: Path) -> None:
         shutil.copytree(SAMPLE, root / "reports")

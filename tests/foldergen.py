@@ -1,6 +1,6 @@
 """Report folders unlike the samples, for the property of issue 23
 (tests/test_property.py): random but valid tables drawn from the table
-registry (``reportgen.schema.TABLES``), every optional column present or
+registry (``reportgen.reading.table_registry.TABLES``), every optional column present or
 absent, one row or many, many categories, long words and long paragraphs,
 footnotes and pictures anywhere (with and without alt text), Markdown and
 Word narrative, CSV files or one workbook, any fiscal-year start, and every
@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from PIL import Image
 
-from reportgen.schema import TABLES, TableSpec
+from reportgen.reading.table_registry import TABLES, TableSpec
 from tests import wordgen
 
 # The column by which each built-in table's rows are found in the report: a

@@ -7,20 +7,20 @@ change does not reach are laid out again byte for byte as another test
 already laid them out. Here, while the tests run, reportgen's two costly pure
 steps are looked up before they run:
 
-- ``reportgen.pdf.render_pdf`` (WeasyPrint's layout and PDF writing, and the
+- ``reportgen.typesetting.pdf.render_pdf`` (WeasyPrint's layout and PDF writing, and the
   preflight's findings), keyed by the HTML, every option, the SVG of every
   chart the HTML names, and then by what the gate gives today for each URL
   the page fetched when it was made (its pictures, style sheets and fonts:
   the same page beside another logo, or beside a picture the gate now
   refuses, is another key; the gate checks each again for real);
-- ``reportgen.charts.draw_charts`` (matplotlib), keyed by the figures, the
+- ``reportgen.composing.charts.draw_charts`` (matplotlib), keyed by the figures, the
   style and the report's own words for the language.
 
 Both keys also hold reportgen's code and templates and the logging levels in
 force; the log lines a step wrote are written again when its result is
 handed on. Results are kept in the run's temporary folder (one store for all
 xdist processes, each entry written by a rename, so never read half written)
-in the build cache's data format (``reportgen.codec``), never pickle. A step
+in the build cache's data format (``reportgen.writing.cache_format``), never pickle. A step
 that raises is never kept, so failures always happen for real.
 
 The shared builds of the sample and the set (``built_sample``,
@@ -57,8 +57,8 @@ _state: dict[str, Any] = {"mode": "off" if MODE == "off" else "share", "made": 0
 
 def _code() -> bytes:
     import reportgen
-    from reportgen.cache import tree_digest
-    from reportgen.templating import templates_dir
+    from reportgen.typesetting.templating import templates_dir
+    from reportgen.writing.cache import tree_digest
 
     return str(tree_digest([Path(reportgen.__file__).parent, templates_dir()])).encode()
 
@@ -80,7 +80,7 @@ class _Store:
         self.code = _code()
 
     def key(self, *parts: object) -> str:
-        from reportgen.cache import stable_repr
+        from reportgen.writing.cache import stable_repr
 
         hasher = hashlib.sha256(self.code)
         for part in (*parts, _levels()):
@@ -89,7 +89,7 @@ class _Store:
         return hasher.hexdigest()
 
     def get(self, key: str) -> Any | None:
-        from reportgen.codec import decode
+        from reportgen.writing.cache_format import decode
 
         try:
             data = (self.folder / key).read_bytes()
@@ -98,7 +98,7 @@ class _Store:
         return decode(data)
 
     def put(self, key: str, value: object) -> None:
-        from reportgen.codec import encode
+        from reportgen.writing.cache_format import encode
 
         data = encode(value)
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".")
@@ -136,7 +136,7 @@ def _recorded(make: Callable[[], Any]) -> tuple[Any, tuple[tuple[str, int, str],
 def _handed_on(found: Any, make: Callable[[], Any], what: str) -> Any:
     """A stored (value, log lines): its lines written again, its value
     returned; in ``check`` mode, made as well and compared."""
-    from reportgen.codec import encode
+    from reportgen.writing.cache_format import encode
 
     value, lines = found
     if MODE == "check":
@@ -203,7 +203,7 @@ def _by_fetches(
     store: _Store, page_of: Callable[[], str | None], html: str, gate: Any,
     make: Callable[[], Any],
 ) -> Any:  # fmt: skip
-    """``make()``'s value for ``html``, keyed ``page_of()`` (None: not kept):
+    """``make()``'s value for ``html_pages``, keyed ``page_of()`` (None: not kept):
     looked up by what the gate gives today for every URL the page fetched
     when it was made (its pictures and style sheets are files: the same page
     beside another logo, or beside a picture the gate now refuses, is another
@@ -250,7 +250,7 @@ def _by_fetches(
 
 
 def _shared_render_pdf(store: _Store, real: Callable[..., Any]) -> Callable[..., Any]:
-    from reportgen.pdf import RenderedPdf
+    from reportgen.typesetting.pdf import RenderedPdf
 
     def render_pdf(html: str, base: Path, gate: Any, variant: str | None = None,
                    attachments: Any = (), stamp: Any = None, charts: Any = None,
@@ -291,9 +291,9 @@ def _shared_render_pdf(store: _Store, real: Callable[..., Any]) -> Callable[...,
 
 
 def _shared_render_batch(store: _Store, real: Callable[..., Any]) -> Callable[..., Any]:
-    from reportgen.gate import Gate
-    from reportgen.letters import letter_html
-    from reportgen.templating import template
+    from reportgen.core.file_gate import Gate
+    from reportgen.typesetting.letters import letter_html
+    from reportgen.typesetting.templating import template
 
     def letters_html(letters: Any, css: str) -> str:
         """Every letter's own document and the stylesheet they share."""
@@ -345,23 +345,26 @@ def installed(folder: Path) -> Iterator[None]:
     """Share renders and drawings through ``folder`` while the tests run."""
     import pytest
 
-    import reportgen.charts
-    import reportgen.gate
-    import reportgen.letters
-    import reportgen.pdf
+    import reportgen.composing.charts
+    import reportgen.core.file_gate
+    import reportgen.typesetting.letters
+    import reportgen.typesetting.pdf
 
     # The one level reportgen sets as it draws (charts._draw_svg), set before
     # the first key: otherwise a process's first drawing has keys of its own.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     store = _Store(folder)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(reportgen.gate.Gate, "fetch", _recording_fetch(reportgen.gate.Gate.fetch))
-        patch.setattr(reportgen.pdf, "render_pdf",
-                      _shared_render_pdf(store, reportgen.pdf.render_pdf))  # fmt: skip
-        patch.setattr(reportgen.letters, "render_batch",
-                      _shared_render_batch(store, reportgen.letters.render_batch))  # fmt: skip
-        patch.setattr(reportgen.charts, "draw_charts",
-                      _shared_draw_charts(store, reportgen.charts.draw_charts))  # fmt: skip
+        patch.setattr(
+            reportgen.core.file_gate.Gate,
+            "fetch",
+            _recording_fetch(reportgen.core.file_gate.Gate.fetch),
+        )
+        patch.setattr(reportgen.typesetting.pdf, "render_pdf",
+                      _shared_render_pdf(store, reportgen.typesetting.pdf.render_pdf))  # fmt: skip
+        letters, charts = reportgen.typesetting.letters, reportgen.composing.charts
+        patch.setattr(letters, "render_batch", _shared_render_batch(store, letters.render_batch))
+        patch.setattr(charts, "draw_charts", _shared_draw_charts(store, charts.draw_charts))
         yield
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen.pipeline import build
+from reportgen.commands.build import build
 from tests import browser
 from tests.conftest import BuiltSample
 from tests.pdfparse import ParsedPdf

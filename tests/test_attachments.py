@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pikepdf
 
-from reportgen.model import Activity, FinanceEntry, Record
-from reportgen.pipeline import build, check
-from reportgen.render import spreadsheet_safe, table_csv
+from reportgen.commands.build import build, check
+from reportgen.reading.model import Activity, FinanceEntry, Record
+from reportgen.typesetting.edition_render import spreadsheet_safe, table_csv
 
 SECRET = "ZQXATTACHSECRET"
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.letters import donor_slugs
-from reportgen.model import Donor
-from reportgen.pipeline import build
+from reportgen.commands.build import build
+from reportgen.reading.model import Donor
+from reportgen.typesetting.letters import donor_slugs
 from tests.conftest import BuiltSample
 from tests.pdfparse import ParsedPdf
 
@@ -201,9 +201,9 @@ def test_a_build_of_some_languages_writes_their_donors_letters_and_keeps_the_oth
 ) -> None:  # fmt: skip
     # With --language en, Japanese and Korean donors got letters followed by
     # the English donor edition, and a later full set lost nothing only by luck.
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.letters import make_letters
-    from reportgen.pipeline import load_year
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.letters import make_letters
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(private_user_cache))  # the shared build's cache
     year = built_sample.reports / "fy2012"
@@ -235,11 +235,11 @@ def test_a_build_of_some_languages_writes_their_donors_letters_and_keeps_the_oth
 def test_a_batch_of_letters_gives_each_donor_only_their_own_page(
     sample_set: Path, tmp_path: Path
 ) -> None:
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.html import letter_css
-    from reportgen.letters import Body, make_letters, render_batch
-    from reportgen.pipeline import load_year, render_edition
-    from reportgen.theme import palette
+    from reportgen.commands.build import load_year, render_edition
+    from reportgen.composing.palette import palette
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.html_pages import letter_css
+    from reportgen.typesetting.letters import Body, make_letters, render_batch
 
     year = load_year(sample_set / "fy2012", Diagnostics())
     assert year is not None

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.cache import Cache, undone_on_failure
-from reportgen.diagnostics import Diagnostics, Severity
-from reportgen.narrative import WORKLOAD, _parser, workload
-from reportgen.pipeline import check
-from reportgen.readers.narrative import read_narrative
+from reportgen.commands.build import check
+from reportgen.core.diagnostics import Diagnostics, Severity
+from reportgen.reading.narrative_html import WORKLOAD, _parser, workload
+from reportgen.reading.readers.narrative import read_narrative
+from reportgen.writing.cache import Cache, undone_on_failure
 
 YEAR = "fy2012"
 
@@ -373,13 +373,13 @@ def test_a_failed_build_leaves_no_output_folder_nor_lock(sample_set: Path, tmp_p
 def test_an_error_mid_render_leaves_the_output_folder_and_its_cache_as_they_were(
     english_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reportgen.pipeline
-    from reportgen.pipeline import build
+    import reportgen.commands.build
+    from reportgen.commands.build import build
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("letters failed")
 
-    monkeypatch.setattr(reportgen.pipeline, "render_letters", broken)
+    monkeypatch.setattr(reportgen.commands.build, "render_letters", broken)
     out = tmp_path / "out"
     (out / ".reportgen-cache/build/ab").mkdir(parents=True)
     (out / ".reportgen-cache/build/ab/cd").write_bytes(b"an old entry")

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-import reportgen.render
-from reportgen.cache import FOLDER, MAGIC, Cache, digest, secret_path, stable_repr
-from reportgen.codec import CodecError, decode, encode
-from reportgen.diagnostics import Diagnostic, Location, Severity
-from reportgen.errors import RenderError
-from reportgen.pipeline import BuildManifest, WrittenFile, build
+import reportgen.typesetting.edition_render
+from reportgen.commands.build import BuildManifest, WrittenFile, build
+from reportgen.core.diagnostics import Diagnostic, Location, Severity
+from reportgen.core.errors import RenderError
+from reportgen.writing.cache import FOLDER, MAGIC, Cache, digest, secret_path, stable_repr
+from reportgen.writing.cache_format import CodecError, decode, encode
 from tests.conftest import BuiltSample
 
 KINDS = {"build", "blob", "analysis", "document", "letters"}
@@ -77,7 +77,7 @@ def warm(
     shutil.rmtree(out / FOLDER / "build")  # the record of the shared folder's build
     year = built_english.reports / "fy2012"
     with monkeypatch.context() as patch:
-        patch.setattr(reportgen.render, "compose", _must_not_run)
+        patch.setattr(reportgen.typesetting.edition_render, "compose", _must_not_run)
         build(year, out)
     assert _files(out) == _files(built_english.out)
     return Warm(year, out)
@@ -90,7 +90,10 @@ def _must_not_run(*args: object, **kwargs: object) -> None:
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     calls = {"analyse": 0, "compose": 0}
-    analyse, compose = reportgen.render.analyse, reportgen.render.compose
+    analyse, compose = (
+        reportgen.typesetting.edition_render.analyse,
+        reportgen.typesetting.edition_render.compose,
+    )
 
     def counted_analyse(*args: object, **kwargs: object) -> object:
         calls["analyse"] += 1
@@ -100,8 +103,8 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         calls["compose"] += 1
         return compose(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reportgen.render, "analyse", counted_analyse)
-    monkeypatch.setattr(reportgen.render, "compose", counted_compose)
+    monkeypatch.setattr(reportgen.typesetting.edition_render, "analyse", counted_analyse)
+    monkeypatch.setattr(reportgen.typesetting.edition_render, "compose", counted_compose)
     return calls
 
 
@@ -205,7 +208,7 @@ def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
     probe = (
         "import sys, json\n"
         "from pathlib import Path\n"
-        "from reportgen.pipeline import build\n"
+        "from reportgen.commands.build import build\n"
         f"r = build(Path({str(sample_set / 'fy2012')!r}), Path({str(out)!r}), languages=['en'])\n"
         "print(json.dumps([len(r.files), sorted(m for m in sys.modules if m.split('.')[0] in "
         "('weasyprint', 'matplotlib', 'pandas'))]))\n"
@@ -258,7 +261,7 @@ def test_a_failure_in_the_chart_process_fails_the_build_and_writes_nothing(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"{stage} failed")
 
-    monkeypatch.setattr(reportgen.render, stage, broken)
+    monkeypatch.setattr(reportgen.typesetting.edition_render, stage, broken)
     out = tmp_path / "out"
     with pytest.raises((RuntimeError, RenderError), match=f"{stage} failed"):
         build(sample_set / "fy2012", out, ["annual-report"], languages=["en"], workers=2)
@@ -366,7 +369,7 @@ def test_a_cache_made_under_another_secret_is_ignored(
     Cache(tmp_path / FOLDER).put("letters", key, {"donors/a.pdf": b"%PDF"})
     assert Cache(tmp_path / FOLDER).get("letters", key, dict) == {"donors/a.pdf": b"%PDF"}
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-    with caplog.at_level(logging.INFO, logger="reportgen.cache"):
+    with caplog.at_level(logging.INFO, logger="reportgen.writing.cache"):
         assert Cache(tmp_path / FOLDER).get("letters", key, dict) is None
     assert "MAC does not verify" in caplog.text
 
@@ -400,7 +403,7 @@ def test_without_a_usable_secret_caching_is_off(
 ) -> None:
     Cache(tmp_path / FOLDER)
     secret_path().chmod(0o644)  # others could read it: it is no secret
-    with caplog.at_level(logging.INFO, logger="reportgen.cache"):
+    with caplog.at_level(logging.INFO, logger="reportgen.writing.cache"):
         store = Cache(tmp_path / FOLDER)
     assert store.root is None
     assert "build cache off" in caplog.text and "not private" in caplog.text
@@ -490,14 +493,14 @@ def test_the_codec_refuses_to_store_a_class_it_does_not_list() -> None:
 def test_an_entry_too_large_to_be_ours_is_not_read_and_is_deleted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reportgen.cache
+    import reportgen.writing.cache
 
     store = Cache(tmp_path / FOLDER)
     key = "3" * 64
     store.put("document", key, {"a.pdf": (b"%PDF-1.7", 1)})
     entry = tmp_path / FOLDER / "document" / key[:2] / key[2:]
     with entry.open("r+b") as handle:  # sparse: no disk, but a size no entry has
-        handle.truncate(reportgen.cache.MAX_ENTRY + 1)
+        handle.truncate(reportgen.writing.cache.MAX_ENTRY + 1)
     import tracemalloc
 
     tracemalloc.start()
@@ -509,6 +512,6 @@ def test_an_entry_too_large_to_be_ours_is_not_read_and_is_deleted(
     assert peak < 2**20, peak  # refused by its size, never read into memory
     assert not entry.exists()
     # And a value larger than the limit is simply not kept.
-    monkeypatch.setattr(reportgen.cache, "MAX_ENTRY", 64)
+    monkeypatch.setattr(reportgen.writing.cache, "MAX_ENTRY", 64)
     store.put("document", key, {"a.pdf": (b"x" * 100, 1)})
     assert not entry.exists()

@@ -16,15 +16,15 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reportgen.charts import ChartAsset, ChartStyle, draw_charts
-from reportgen.diagnostics import Diagnostics
-from reportgen.editions import select
-from reportgen.figures import category_order, key_figures
-from reportgen.model import Activity, FiscalYear, Theme
-from reportgen.perception import CVD, distance, lightness, simulate
-from reportgen.pipeline import load_year
-from reportgen.render import analyse
-from reportgen.theme import SERIES_SLOTS, palette
+from reportgen.commands.build import load_year
+from reportgen.composing.charts import ChartAsset, ChartStyle, draw_charts
+from reportgen.composing.colour_vision import CVD, distance, lightness, simulate
+from reportgen.composing.key_figures import category_order, key_figures
+from reportgen.composing.palette import SERIES_SLOTS, palette
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.editions import select
+from reportgen.reading.model import Activity, FiscalYear, Theme
+from reportgen.typesetting.edition_render import analyse
 from tests.conftest import SAMPLE
 from tests.test_figures import year  # noqa: F401  (the fixture)
 

@@ -1,4 +1,4 @@
-"""reportgen.config.load_config: report.toml merged over ../organization.toml.
+"""reportgen.reading.config.load_config: report.toml merged over ../organization.toml.
 
 Every test writes a small report set in ``tmp_path`` and checks the typed
 ``ReportConfig`` or the exact located diagnostics (contract: "report.toml" and
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import load_config
-from reportgen.diagnostics import Diagnostics, Severity
-from reportgen.model import ReportConfig
+from reportgen.core.diagnostics import Diagnostics, Severity
+from reportgen.reading.config import load_config
+from reportgen.reading.model import ReportConfig
 
 BASE = """\
 title = "Annual Report FY2012"

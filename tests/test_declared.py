@@ -12,13 +12,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen.diagnostics import Diagnostics
-from reportgen.documents import _data
-from reportgen.editions import select
-from reportgen.model import Record
-from reportgen.pipeline import build, check, load_year
-from reportgen.scaffold import new_year
-from reportgen.schema import TABLES, Column, TableSpec, register, unregister
+from reportgen.commands.build import build, check, load_year
+from reportgen.commands.build_documents import _data
+from reportgen.commands.new import new_year
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.editions import select
+from reportgen.reading.model import Record
+from reportgen.reading.table_registry import TABLES, Column, TableSpec, register, unregister
 from tests.pdfparse import ParsedPdf
 
 SECRET = "ZQXSHIFTSECRET"
@@ -125,12 +125,14 @@ def test_the_scaffold_has_every_table_with_a_row_in_the_right_order(tmp_path: Pa
 
 
 def test_the_docs_list_every_table_as_declared() -> None:
-    from reportgen.schema import docs_tables
+    from reportgen.reading.table_registry import docs_tables
 
     docs = (Path(__file__).resolve().parents[1] / "docs/report-format.md").read_text("utf-8")
     block = re.search(r"<!-- tables: generated.*?-->\n(.*?)<!-- /tables -->", docs, re.S)
     assert block, "docs/report-format.md lost its generated table list"
-    assert block.group(1) == docs_tables(), "regenerate: python -m reportgen.schema docs"
+    assert block.group(1) == docs_tables(), (
+        "regenerate: python -m reportgen.reading.table_registry docs"
+    )
 
 
 # --- [tables.<name>]: a report's own table -------------------------------------

@@ -7,8 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
-from reportgen.languages import Language, column_heading
-from reportgen.pipeline import build, check
+from reportgen.commands.build import build, check
+from reportgen.core.languages import Language, column_heading
 from tests.pdfparse import ParsedPdf
 
 UK_SAMPLE = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from reportgen import anchors
-from reportgen.errors import RenderError
-from reportgen.excerpts import excerpt
-from reportgen.narrative import _parser
+from reportgen.core.errors import RenderError
+from reportgen.reading import page_anchors
+from reportgen.reading.excerpts import excerpt
+from reportgen.reading.narrative_html import _parser
 from tests import pdfua, wordgen
 from tests.conftest import SAMPLE, english_only
 from tests.pdfparse import ParsedPdf
@@ -107,12 +107,12 @@ def test_every_link_inside_a_page_has_its_target(built: Built, year: Path) -> No
     assert targets and [t for t in targets if t not in ids] == []
     assert "s-stories" in targets  # the narrative's own link, where the section is
     # the print pages of every edition, as WeasyPrint got them
-    from reportgen import pipeline
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.editions import EDITION_NAMES, select
-    from reportgen.render import analyse, print_page
+    from reportgen.commands import build
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.editions import EDITION_NAMES, select
+    from reportgen.typesetting.edition_render import analyse, print_page
 
-    loaded = pipeline.load_year(year, Diagnostics())
+    loaded = build.load_year(year, Diagnostics())
     assert loaded is not None
     for edition in EDITION_NAMES:
         seen = select(loaded, edition, "en")
@@ -192,19 +192,21 @@ def test_an_excerpt_renumbers_its_notes_and_follows_a_note_that_cites_another() 
 
 def test_anchors_unlink_the_narratives_links_and_refuse_the_rest() -> None:
     page = '<p id="a"><a href="#a">here</a> <a href="#gone" class="internal-link">there</a></p>'
-    assert anchors.resolved(page, "x.pdf") == page.replace(' href="#gone"', "")
+    assert page_anchors.resolved(page, "x.pdf") == page.replace(' href="#gone"', "")
     with pytest.raises(RenderError, match=r"x\.pdf: links to #fn-1"):
-        anchors.resolved('<a href="#fn-1">1</a>', "x.pdf")
+        page_anchors.resolved('<a href="#fn-1">1</a>', "x.pdf")
     # a theme's templates decide what the page has: its links lose their targets quietly
-    assert anchors.resolved('<a href="#content">skip</a>', "x.html", themed=True) == "<a>skip</a>"
+    assert (
+        page_anchors.resolved('<a href="#content">skip</a>', "x.html", themed=True) == "<a>skip</a>"
+    )
 
 
 def test_each_letter_has_its_footnotes_in_its_own_document() -> None:
     """Each letter is a document of its own (issue 24): a footnote's link
     lands in the letter that cites it, and every link of it has its target."""
-    from reportgen.letters import Letter, letter_html
-    from reportgen.model import Organization
-    from reportgen.templating import template
+    from reportgen.reading.model import Organization
+    from reportgen.typesetting.letters import Letter, letter_html
+    from reportgen.typesetting.templating import template
 
     body = (
         '<p>Thank you.<sup class="footnote-ref"><a href="#fn-letter-1" id="fnref-letter-1">'
@@ -228,8 +230,8 @@ def test_a_long_paragraph_is_quoted_to_a_glance_with_its_elements_closed() -> No
     notes cited only after the cut are not carried."""
     from markdown_it.token import Token
 
-    from reportgen.excerpts import EXCERPT_MAX, excerpt
-    from reportgen.narrative import _parser
+    from reportgen.reading.excerpts import EXCERPT_MAX, excerpt
+    from reportgen.reading.narrative_html import _parser
 
     md = _parser()
     words = "word " * 20_000

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.charts import ChartStyle, draw_charts
-from reportgen.context import Stat
-from reportgen.context import _stats as _context_stats
-from reportgen.editions import select
-from reportgen.figures import key_figures
-from reportgen.model import (
+from reportgen.composing.charts import ChartStyle, draw_charts
+from reportgen.composing.key_figures import key_figures
+from reportgen.composing.page_context import Stat
+from reportgen.composing.page_context import _stats as _context_stats
+from reportgen.composing.palette import contrast, palette
+from reportgen.reading.editions import select
+from reportgen.reading.model import (
     Activity,
     Coalition,
     Donor,
@@ -25,7 +26,6 @@ from reportgen.model import (
     Organization,
     ReportConfig,
 )
-from reportgen.theme import contrast, palette
 
 SECRET = "SECRET-MARKER-7f3a"
 
@@ -143,7 +143,7 @@ def test_charts_are_stable_svg_with_text_as_text_and_alt_from_data(year: FiscalY
 
 
 def test_palette_keeps_text_readable() -> None:
-    from reportgen.model import Theme
+    from reportgen.reading.model import Theme
 
     pale = palette(Theme(primary_color="#9ad", accent_color="#fc0"))
     assert contrast(pale.primary_text, "#ffffff") >= 4.5
@@ -155,8 +155,8 @@ def test_palette_keeps_text_readable() -> None:
 
 
 def _year_with(sample_set: Path, indicators: str | None, toml: str = "") -> FiscalYear:
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.pipeline import load_year
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
 
     root = sample_set / "fy2012"
     if indicators is not None:
@@ -220,7 +220,7 @@ def test_key_figures_setting_chooses_and_orders(sample_set: Path) -> None:
 
 
 def test_an_unknown_key_figure_is_an_error_with_a_hint(sample_set: Path) -> None:
-    from reportgen.pipeline import check
+    from reportgen.commands.build import check
 
     report = sample_set / "fy2012/report.toml"
     report.write_text('key_figures = ["income", "participant"]\n' + report.read_text())
@@ -232,15 +232,15 @@ def test_an_unknown_key_figure_is_an_error_with_a_hint(sample_set: Path) -> None
 
 
 def test_money_shows_minor_units_only_where_some_amount_has_them() -> None:
-    from reportgen import i18n
+    from reportgen.composing import formats
 
-    assert i18n.format_amount(Decimal("1200"), "GBP", "en", False) == "£1,200"
-    assert i18n.format_amount(Decimal("1200"), "GBP", "en", True) == "£1,200.00"
+    assert formats.format_amount(Decimal("1200"), "GBP", "en", False) == "£1,200"
+    assert formats.format_amount(Decimal("1200"), "GBP", "en", True) == "£1,200.00"
     assert figures_minor(("1200", "3.50")) and not figures_minor(("1200", "3.00"))
 
 
 def figures_minor(amounts: tuple[str, ...]) -> bool:
-    from reportgen.figures import has_minor_units
+    from reportgen.composing.key_figures import has_minor_units
 
     return any(has_minor_units(Decimal(a)) for a in amounts)
 
@@ -255,7 +255,7 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
     import csv
     import io
 
-    from reportgen.pipeline import build, check
+    from reportgen.commands.build import build, check
     from tests.pdfparse import ParsedPdf
 
     path = english_set / "fy2012/data/finances.csv"

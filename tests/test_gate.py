@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.errors import RenderError
-from reportgen.gate import Gate, RefusedResource, picture_type
+from reportgen.core.errors import RenderError
+from reportgen.core.file_gate import Gate, RefusedResource, picture_type
 from tests.test_bad_input import replace
 
 
@@ -335,7 +335,7 @@ def test_svg_may_embed_pictures_and_name_its_own_parts() -> None:
 def test_a_picture_failing_in_the_renderer_fails_the_render(tmp_path: Path) -> None:
     """Whatever slips past validation, WeasyPrint never drops a picture silently,
     and the refused URL (here a data: URL) is not printed whole."""
-    from reportgen.pdf import render_pdf
+    from reportgen.typesetting.pdf import render_pdf
 
     payload = "A" * 4000
     html = f'<p>x</p><img src="data:image/png;base64,{payload}" alt="x">'

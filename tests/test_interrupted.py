@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import cli, concurrency
+from reportgen import cli
+from reportgen.core import process_pool
 from tests.conftest import BuiltSample, english_only
 
 YEAR = "fy2012"
@@ -238,7 +239,7 @@ def test_a_failed_job_stops_the_other_workers_at_once() -> None:
     # They used to finish their jobs first: a minute here, for nothing.
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="this job failed"):
-        concurrency.run(_sleeps_or_fails, [60, 60, 0], 3)
+        process_pool.run(_sleeps_or_fails, [60, 60, 0], 3)
     assert time.monotonic() - started < 30
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reportgen.diagnostics import Diagnostics
-from reportgen.editions import select
-from reportgen.pipeline import check, load_year
+from reportgen.commands.build import check, load_year
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.editions import select
 
 
 def test_japanese_cells_and_settings_replace_the_english_ones(sample_set: Path) -> None:
@@ -60,7 +60,7 @@ def test_one_file_for_both_languages_needs_no_translation(sample_set: Path) -> N
 
 
 def test_building_one_language_only(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     result = build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["ja"])
     assert [str(f.path.relative_to(tmp_path / "out")) for f in result.files] == [
@@ -89,7 +89,7 @@ def _languages(sample_set: Path, tags: str, extra: str = "") -> Path:
 def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
     sample_set: Path, tmp_path: Path
 ) -> None:
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
     from tests.pdfparse import ParsedPdf
     from tests.test_bad_input import replace, set_cell
 
@@ -120,8 +120,8 @@ def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
 
 
 def test_a_fourth_language_through_labels_alone(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.languages import labels_toml
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
+    from reportgen.core.languages import labels_toml
 
     block = labels_toml("en").replace("[labels.en]", "[labels.de]")
     block = block.replace('contents = "Contents"', 'contents = "Inhalt"')
@@ -175,7 +175,7 @@ def test_an_unknown_language_tag_is_a_located_error(sample_set: Path) -> None:
 
 
 def test_labels_override_words_year_over_organisation(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     org = sample_set / "organization.toml"
     org.write_text(
@@ -193,19 +193,19 @@ def test_labels_override_words_year_over_organisation(sample_set: Path, tmp_path
 
 
 def test_nouns_agree_with_their_numbers() -> None:
-    from reportgen import i18n
+    from reportgen.composing import formats
 
-    assert i18n.label("en", "coalition_countries", 1) == "country across our coalitions"
-    assert i18n.label("en", "coalition_countries", 2) == "countries across our coalitions"
-    assert i18n.label("en", "activities_count", 1) == "activity"
-    assert i18n.label("en", "activities_count", 0) == "activities"
-    assert i18n.label("ko", "activities_count", 1) == i18n.label("ko", "activities_count", 5)
-    one = i18n.label("en", "activities_intro", 1, count=1, categories=1, first="a", last="a")
+    assert formats.label("en", "coalition_countries", 1) == "country across our coalitions"
+    assert formats.label("en", "coalition_countries", 2) == "countries across our coalitions"
+    assert formats.label("en", "activities_count", 1) == "activity"
+    assert formats.label("en", "activities_count", 0) == "activities"
+    assert formats.label("ko", "activities_count", 1) == formats.label("ko", "activities_count", 5)
+    one = formats.label("en", "activities_intro", 1, count=1, categories=1, first="a", last="a")
     assert one == "1 activity in 1 category, on a."
 
 
 def test_british_english_dates_in_tables_and_spelling(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     year = _languages(sample_set, '["en-GB"]')
     build(year, tmp_path / "out", ["annual-report"], languages=["en-GB"])
@@ -218,17 +218,17 @@ def test_british_english_dates_in_tables_and_spelling(sample_set: Path, tmp_path
 def test_plain_english_keeps_v1_formats() -> None:
     from datetime import date
 
-    from reportgen import i18n
+    from reportgen.composing import formats
 
     day = date(2012, 9, 10)
-    assert i18n.format_date(day, "en") == "10 September 2012"
+    assert formats.format_date(day, "en") == "10 September 2012"
     # Tables put the day first, as the long dates of the prose do (issue 13).
-    assert i18n.format_date(day, "en", "table") == "10 Sep 2012"
-    assert i18n.format_date(day, "en-US") == "September 10, 2012"
-    assert i18n.format_date(day, "ja", "table") == "2012年9月10日"
-    assert i18n.format_date(day, "ko", "table") == "2012년 9월 10일"
-    assert i18n.format_month(day, "en") == "Sep"
-    assert i18n.format_month(day, "ja", short=False) == "2012年9月"
+    assert formats.format_date(day, "en", "table") == "10 Sep 2012"
+    assert formats.format_date(day, "en-US") == "September 10, 2012"
+    assert formats.format_date(day, "ja", "table") == "2012年9月10日"
+    assert formats.format_date(day, "ko", "table") == "2012년 9월 10일"
+    assert formats.format_month(day, "en") == "Sep"
+    assert formats.format_month(day, "ja", short=False) == "2012年9月"
 
 
 def test_reportgen_labels_prints_valid_toml_with_every_key() -> None:
@@ -237,7 +237,7 @@ def test_reportgen_labels_prints_valid_toml_with_every_key() -> None:
     from click.testing import CliRunner
 
     from reportgen.cli import cli
-    from reportgen.languages import word_keys
+    from reportgen.core.languages import word_keys
 
     for tag in ("en", "ja", "ko", "en-GB"):
         out = CliRunner().invoke(cli, ["labels", "--language", tag])
@@ -252,20 +252,20 @@ def test_reportgen_labels_prints_valid_toml_with_every_key() -> None:
 
 
 def test_the_docs_table_of_words_is_generated_from_the_packs() -> None:
-    from reportgen.languages import docs_with_table
+    from reportgen.core.languages import docs_with_table
 
     docs = Path(__file__).resolve().parents[1] / "docs/report-format.md"
     text = docs.read_text("utf-8")
-    assert docs_with_table(text) == text, "run: python -m reportgen.languages --docs"
+    assert docs_with_table(text) == text, "run: python -m reportgen.core.languages --docs"
 
 
 def test_packs_ship_in_the_package_and_translate_every_word() -> None:
     from importlib import resources
 
-    from reportgen.languages import builtin_tags, missing_words, pack, word_keys
+    from reportgen.core.languages import builtin_tags, missing_words, pack, word_keys
 
     assert set(builtin_tags()) >= {"en", "en-GB", "ja", "ko"}
-    assert resources.files("reportgen.languages").joinpath("ko.toml").is_file()
+    assert resources.files("reportgen.core.languages").joinpath("ko.toml").is_file()
     for tag in ("ja", "ko"):
         own = pack(tag)
         assert own is not None

@@ -14,13 +14,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reportgen.charts import ChartAsset, ChartStyle, draw_charts
-from reportgen.errors import RenderError
-from reportgen.figures import KeyFigures
-from reportgen.gate import Gate
-from reportgen.model import FiscalYear
-from reportgen.pdf import collector_paused, render_pdf
-from reportgen.theme import palette
+from reportgen.composing.charts import ChartAsset, ChartStyle, draw_charts
+from reportgen.composing.key_figures import KeyFigures
+from reportgen.composing.palette import palette
+from reportgen.core.errors import RenderError
+from reportgen.core.file_gate import Gate
+from reportgen.reading.model import FiscalYear
+from reportgen.typesetting.pdf import collector_paused, render_pdf
 from tests.pdfparse import ParsedPdf
 from tests.test_figures import year  # noqa: F401  (the fixture)
 
@@ -28,8 +28,8 @@ ROOT_ATTRIBUTES = ("width", "height", "viewBox")
 
 
 def _charts(source: FiscalYear, language: str, draw: bool = True) -> dict[str, ChartAsset]:
-    from reportgen.editions import select
-    from reportgen.figures import key_figures
+    from reportgen.composing.key_figures import key_figures
+    from reportgen.reading.editions import select
 
     figures = key_figures(select(source, "annual-report", language))
     history: list[KeyFigures] = [figures]
@@ -189,7 +189,10 @@ def test_weasyprints_private_image_protocol_is_the_one_late_charts_use(
     import weasyprint.document
     import weasyprint.images
 
-    changed = f"WeasyPrint {weasyprint.__version__} changed what reportgen.pdf._late_charts uses"
+    changed = (
+        f"WeasyPrint {weasyprint.__version__} changed what "
+        "reportgen.typesetting.pdf._late_charts uses"
+    )
     real = getattr(weasyprint.document, "original_get_image_from_uri", None)
     assert real is weasyprint.images.get_image_from_uri, f"{changed}: the hook's name"
     names = list(inspect.signature(real).parameters)

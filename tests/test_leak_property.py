@@ -38,12 +38,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from PIL import Image
 
-from reportgen.diagnostics import Diagnostics
-from reportgen.editions import EDITIONS
-from reportgen.errors import InvalidInput
-from reportgen.model import INTERNAL
-from reportgen.pipeline import build, check, load_year
-from reportgen.schema import TABLES as SCHEMA
+from reportgen.commands.build import build, check, load_year
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.core.errors import InvalidInput
+from reportgen.reading.editions import EDITIONS
+from reportgen.reading.model import INTERNAL
+from reportgen.reading.table_registry import TABLES as SCHEMA
 from tests.leakgen import Folder, folders
 from tests.pdfparse import ParsedPdf
 
@@ -402,7 +402,7 @@ def test_a_registered_table_is_in_the_property_by_itself(tmp_path: Path) -> None
     folders hold it (rows made from its columns, in a drawn file kind), and
     the property finds its public rows listed and attached, its internal ones
     nowhere public."""
-    from reportgen.schema import Column, TableSpec, register, unregister
+    from reportgen.reading.table_registry import Column, TableSpec, register, unregister
 
     spec = TableSpec(
         "shifts",

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.editions import EDITIONS
-from reportgen.pipeline import build
-from reportgen.schema import TABLES, TableSpec
+from reportgen.commands.build import build
+from reportgen.reading.editions import EDITIONS
+from reportgen.reading.table_registry import TABLES, TableSpec
 from tests import browser
 from tests.pdfparse import ParsedPdf
 
@@ -211,7 +211,7 @@ def _attached(path: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def test_attached_tables_hold_declared_columns_and_no_formula(leaky: Path) -> None:
-    from reportgen.editions import is_translation
+    from reportgen.reading.editions import is_translation
 
     for language in ("en", "ja"):
         attached = _attached(leaky / language / "annual-report.pdf")

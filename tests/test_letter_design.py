@@ -11,9 +11,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from reportgen.diagnostics import Diagnostics
-from reportgen.letters import make_letters, punctuated
-from reportgen.pipeline import load_year
+from reportgen.commands.build import load_year
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.typesetting.letters import make_letters, punctuated
 from tests.conftest import BuiltSample
 from tests.pdfparse import ParsedPdf
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen.pipeline import BuildResult, build
+from reportgen.commands.build import BuildResult, build
 from tests.pdfparse import ParsedPdf
 
 

@@ -1,13 +1,13 @@
-"""Donor letters (``reportgen.letters``): what each letter says about its gift."""
+"""Donor letters (``reportgen.typesetting.letters``): what each letter says about its gift."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from reportgen.diagnostics import Diagnostics
-from reportgen.letters import make_letters
-from reportgen.pipeline import load_year
+from reportgen.commands.build import load_year
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.typesetting.letters import make_letters
 
 UK_SAMPLE = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"
 

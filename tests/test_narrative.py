@@ -1,5 +1,5 @@
-"""Narrative Markdown: reportgen.readers.narrative.read_narrative (front matter,
-line numbers) and reportgen.narrative.render_narrative (safe HTML, titles,
+"""Narrative Markdown: reportgen.reading.readers.narrative.read_narrative (front matter,
+line numbers) and reportgen.reading.narrative_html.render_narrative (safe HTML, titles,
 headings, footnotes, links checked against the report folder).
 
 Contract: "Narrative: narrative/*.md".
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.diagnostics import Diagnostics, Location
-from reportgen.model import NarrativeSection
-from reportgen.narrative import render_narrative, section_slug
-from reportgen.readers.narrative import RawNarrative, read_narrative, read_narratives
+from reportgen.core.diagnostics import Diagnostics, Location
+from reportgen.reading.model import NarrativeSection
+from reportgen.reading.narrative_html import render_narrative, section_slug
+from reportgen.reading.readers.narrative import RawNarrative, read_narrative, read_narratives
 
 
 @pytest.fixture

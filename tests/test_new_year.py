@@ -11,9 +11,9 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from reportgen.diagnostics import Severity
-from reportgen.pipeline import check
-from reportgen.scaffold import YearNames, new_year
+from reportgen.commands.build import check
+from reportgen.commands.new import YearNames, new_year
+from reportgen.core.diagnostics import Severity
 from tests import wordgen
 from tests.pdfparse import ParsedPdf
 
@@ -153,9 +153,9 @@ def test_a_section_that_is_still_the_prompt_is_left_out_with_a_warning(
 
 
 def test_a_prompt_beside_real_text_is_never_printed(tmp_path: Path) -> None:
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.narrative import render_narrative
-    from reportgen.readers.narrative import RawNarrative
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.narrative_html import render_narrative
+    from reportgen.reading.readers.narrative import RawNarrative
 
     diags = Diagnostics()
     raw = RawNarrative(

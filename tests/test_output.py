@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import output
-from reportgen.errors import OutputUnwritable
-from reportgen.output import OutputError, Staging, claim, recover
+from reportgen.core.errors import OutputUnwritable
+from reportgen.writing import staging
+from reportgen.writing.staging import OutputError, Staging, claim, recover
 
 
 def _publish(
@@ -75,8 +75,8 @@ def test_a_full_disk_while_staging_is_one_clear_error_and_leaves_everything_as_i
 def test_a_render_failure_writes_nothing(
     sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reportgen.pdf
-    from reportgen.pipeline import build
+    import reportgen.typesetting.pdf
+    from reportgen.commands.build import build
 
     out = tmp_path / "out"
     build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
@@ -85,7 +85,7 @@ def test_a_render_failure_writes_nothing(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("layout failed")
 
-    monkeypatch.setattr(reportgen.pdf, "render_pdf", broken)
+    monkeypatch.setattr(reportgen.typesetting.pdf, "render_pdf", broken)
     (sample_set / "fy2012/narrative/01-message.en.md").write_text("# Changed\n\nNew text.\n")
     with pytest.raises(RuntimeError):
         build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
@@ -144,7 +144,7 @@ def test_the_new_folder_is_swapped_in_by_one_exchange(
 ) -> None:
     # Linux: renameat2(RENAME_EXCHANGE), so that there is no instant without
     # the folder; the two renames of the fallback are never used.
-    if output._libc_function("renameat2") is None:
+    if staging._libc_function("renameat2") is None:
         pytest.skip("no renameat2 in this C library")
     dest = tmp_path / "fy2012"
     _publish(dest, OLD, ("donors",))
@@ -161,7 +161,7 @@ def test_without_exchange_a_crash_between_the_two_renames_is_undone_by_the_next_
     out = tmp_path / "out"
     dest = out / "fy2012"
     _publish(dest, OLD, ("donors",))
-    monkeypatch.setattr(output, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(staging, "_exchange", lambda first, second: False)
     real = os.rename
     calls: list[tuple[object, object]] = []
 
@@ -277,7 +277,7 @@ def test_a_crash_at_any_instant_leaves_the_old_or_the_new_set(
     # in, so a build killed in between lost letters. Here the build "dies"
     # before each filesystem change of a write in turn, until one completes.
     if not exchange:
-        monkeypatch.setattr(output, "_exchange", lambda first, second: False)
+        monkeypatch.setattr(staging, "_exchange", lambda first, second: False)
     old = {**OLD, "en/handout.pdf": b"handout"}
     new = {"en/annual-report.pdf": b"report", "en/handout.pdf": b"handout", **NEW}
     instant = 0

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from reportgen.pipeline import build, check
+from reportgen.commands.build import build, check
 from tests.conftest import BuiltSample
 
 

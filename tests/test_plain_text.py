@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.plaintext import clean, describe
-from reportgen.readers.tables import MAX_CELL_CHARS
-from reportgen.templating import environment
+from reportgen.core.plaintext import clean, describe
+from reportgen.reading.readers.tables import MAX_CELL_CHARS
+from reportgen.typesetting.templating import environment
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace, set_cell
 
@@ -369,10 +369,10 @@ def test_control_characters_in_a_settings_value(
 def test_templates_and_charts_never_emit_control_characters() -> None:
     from markupsafe import Markup
 
-    from reportgen.charts import ChartStyle, chart_by_category
-    from reportgen.figures import KeyFigures
-    from reportgen.model import Theme
-    from reportgen.theme import palette
+    from reportgen.composing.charts import ChartStyle, chart_by_category
+    from reportgen.composing.key_figures import KeyFigures
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
 
     template = environment().from_string("<p>{{ text }}|{{ markup }}|{{ number }}</p>")
     out = template.render(text="a\x0bb<", markup=Markup("<b>c\x00\x85d</b>"), number=3)

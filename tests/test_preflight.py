@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen import preflight
 from reportgen.cli import cli
-from reportgen.gate import Gate
-from reportgen.pdf import render_pdf
-from reportgen.pipeline import build
-from reportgen.preflight import Finding
+from reportgen.commands.build import build
+from reportgen.core.file_gate import Gate
+from reportgen.typesetting import preflight
+from reportgen.typesetting.pdf import render_pdf
+from reportgen.typesetting.preflight import Finding
 from tests.test_theme import _theme
 
 # Prose long enough to fill most of an A5 page at 10 pt.
@@ -341,7 +341,7 @@ def test_a_nearly_empty_last_page_is_sparse_unless_it_is_a_part_of_its_own(
 def test_copy_fitting_sets_a_spilling_document_tighter_to_save_its_last_page(
     sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reportgen.render
+    import reportgen.typesetting.edition_render
     from tests.pdfparse import ParsedPdf
 
     # The FY2011 handout's section summaries run a few lines onto a third page.
@@ -350,7 +350,7 @@ def test_copy_fitting_sets_a_spilling_document_tighter_to_save_its_last_page(
     assert not [d for d in fitted.diagnostics if "preflight" in d.message]
     assert ParsedPdf(tmp_path / "fit/fy2011/en/handout.pdf").page_count == 2
     # Without copy-fitting (no body to mark), the same handout ends in a spill.
-    monkeypatch.setattr(reportgen.render, "FIT_BODY", "<never-in-a-page")
+    monkeypatch.setattr(reportgen.typesetting.edition_render, "FIT_BODY", "<never-in-a-page")
     loose = build(year, tmp_path / "loose", ["handout"], languages=["en"], workers=1)
     assert ParsedPdf(tmp_path / "loose/fy2011/en/handout.pdf").page_count == 3
     assert any("handout.pdf" in str(d.location.path) and d.location.page == 3

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import ContentFailed, RenderError
-from reportgen.pdf import failures_raised
+from reportgen.core.errors import ContentFailed, RenderError
+from reportgen.typesetting.pdf import failures_raised
 from tests.conftest import SAMPLE, english_only
 
 # An SVG every XML check accepts, whose viewBox WeasyPrint cannot read.

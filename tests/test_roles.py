@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import InvalidInput
-from reportgen.pipeline import build, check
+from reportgen.commands.build import build, check
+from reportgen.core.errors import InvalidInput
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace
 

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from reportgen import scaffold
 from reportgen.cli import cli
-from reportgen.errors import UsageError
-from reportgen.pipeline import build, check
-from reportgen.scaffold import _next_label, _roll_date, _set_key, new_year, year_end, year_label
-from reportgen.schema import TABLES
+from reportgen.commands import new as new_command
+from reportgen.commands.build import build, check
+from reportgen.commands.new import _next_label, _roll_date, _set_key, new_year, year_end, year_label
+from reportgen.core.errors import UsageError
+from reportgen.reading.table_registry import TABLES
 
 UK_SAMPLE = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"
 
@@ -220,7 +220,7 @@ class _NoClock(date):
 def test_a_starter_begins_on_the_day_given_without_reading_the_clock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str, label: str, end: date
 ) -> None:
-    monkeypatch.setattr(scaffold, "date", _NoClock)
+    monkeypatch.setattr(new_command, "date", _NoClock)
     with pytest.raises(AssertionError, match="read the clock"):
         new_year(tmp_path / "clock")  # without --start the clock says which year
     result = CliRunner().invoke(cli, ["new", str(tmp_path / "fy"), "--start", start])

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import preflight
-from reportgen.gate import Gate
-from reportgen.pdf import render_pdf
+from reportgen.core.file_gate import Gate
+from reportgen.typesetting import preflight
+from reportgen.typesetting.pdf import render_pdf
 from tests.test_preflight import PAGE
 
 WORDS = "A paragraph that goes on and on, as a long letter to members can. "

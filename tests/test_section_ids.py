@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.narrative import section_slugs
-from reportgen.pipeline import build
+from reportgen.commands.build import build
+from reportgen.reading.narrative_html import section_slugs
 from tests.conftest import SAMPLE, english_only
 
 
@@ -64,7 +64,7 @@ def test_a_footnote_whose_mark_is_in_the_title_keeps_its_text_and_loses_its_way_
     """``# Title[^1]``: the heading becomes the section's title, its mark is
     not in the body, so the note's back link has no target (found by
     tests/test_property.py): the link is dropped, the note kept."""
-    from reportgen.anchors import resolved
+    from reportgen.reading.page_anchors import resolved
 
     page = (
         '<section id="s-a"><ol><li id="fn-a-1"><p>A note '

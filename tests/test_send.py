@@ -31,9 +31,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.errors import NothingSent, UsageError
-from reportgen.pipeline import built as held_build
-from reportgen.send import Options, Outcome, send_built
+from reportgen.commands.build import built as held_build
+from reportgen.commands.send import Options, Outcome, send_built
+from reportgen.core.errors import NothingSent, UsageError
 
 PASSWORD = "s3cret-Pa55-word"  # must never appear in any output
 DONORS = """id,name,salutation,email,language,amount
@@ -224,7 +224,7 @@ class Built:
 def built(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Built:
     """Built once for the whole run; each ``case`` points its copy's [email]
     settings at its own process's servers (the letters do not depend on them)."""
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
     from tests.conftest import shared_folder
 
     def make(root: Path) -> None:
@@ -402,7 +402,7 @@ def test_header_injection_is_refused_and_nothing_goes_to_it(case: Case) -> None:
 
 
 def test_check_warns_where_the_bad_address_is(case: Case) -> None:
-    from reportgen.pipeline import check
+    from reportgen.commands.build import check
 
     result = check(case.year)
     lines = [d.format() for d in result.diagnostics]
@@ -667,7 +667,7 @@ def test_a_bad_test_address_is_a_usage_error(case: Case) -> None:
 def test_the_send_log_survives_a_rebuild(case: Case) -> None:
     """send, build again (a change that re-renders the letters), send again:
     nothing is sent twice; the log is the same file's content, carried over."""
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     case.send()
     before = case.log_path.read_bytes()
@@ -702,7 +702,7 @@ def test_cli_ctrl_c_prints_one_line_and_exits_130(case: Case) -> None:
 def test_a_report_set_is_refused(case: Case) -> None:
     shutil.copytree(case.year, case.year.parent / "fy2023")
     with pytest.raises(UsageError, match="send the letters of one year at a time"):
-        from reportgen.send import run
+        from reportgen.commands.send import run
 
         run(case.year.parent, case.out, Options(), Recorder())
 
@@ -740,7 +740,7 @@ def test_the_email_narrative_file_gives_the_words(case: Case) -> None:
 
 
 def test_an_unknown_placeholder_in_the_email_file_is_located(case: Case) -> None:
-    from reportgen.pipeline import check
+    from reportgen.commands.build import check
 
     narrative = case.year / "narrative"
     narrative.mkdir()
@@ -767,8 +767,8 @@ def test_the_rate_limit_spaces_the_messages(case: Case) -> None:
 
 
 def test_long_names_fold_and_file_names_stay_short() -> None:
-    from reportgen.mail import HeaderProblem, Wording, attachment_name, compose
-    from reportgen.model import Donor, EmailSettings
+    from reportgen.reading.model import Donor, EmailSettings
+    from reportgen.typesetting.donor_email import HeaderProblem, Wording, attachment_name, compose
 
     name = "Friends of the Refugees' Reading Circle of Greater Tokyo " * 4 + "東京 読書会 " * 10
     file = attachment_name(f"A letter for {name}/../x")
@@ -818,19 +818,19 @@ def test_a_server_out_of_reach_leaves_everything_for_the_rerun(case: Case) -> No
 
 
 def _entry(slug: str, status: str, sha256: str = "aaa") -> Any:
-    from reportgen import sendlog
+    from reportgen.writing import send_log
 
-    return sendlog.Entry(slug, None, f"{slug}@example.org", sha256, status, "t")
+    return send_log.Entry(slug, None, f"{slug}@example.org", sha256, status, "t")
 
 
 def test_the_log_reader_trusts_only_whole_checked_lines(tmp_path: Path) -> None:
     """Each record is a line whose check matches: an edited line, a line
     without its newline and junk are torn, each "maybe sent" for the donor it
     names; the record after a torn line is read, even glued to it."""
-    from reportgen import sendlog
+    from reportgen.writing import send_log
 
     path = tmp_path / "fy.send-log.jsonl"
-    with sendlog.Log(path) as log:
+    with send_log.Log(path) as log:
         log.append([_entry("d-1", "sending"), _entry("d-1", "sent")])
         log.append([_entry("d-2", "sent", "bbb"), _entry("d-2", "sending", "ccc")])
         log.append([_entry("d-2", "failed", "ccc")])
@@ -842,16 +842,16 @@ def test_the_log_reader_trusts_only_whole_checked_lines(tmp_path: Path) -> None:
     # ... to which an older version appended the next record on the same line:
     glued += b"".join(_line_of(_entry("d-3", s)) for s in ("sending", "sent"))
     path.write_bytes(glued)
-    got = sendlog.read([(path, False)])
-    assert got.get("d-1") == sendlog.History("aaa", pending=True)  # its torn record
-    assert got.get("d-2") == sendlog.History("bbb", pending=False)  # the resend failed
-    assert got.get("d-3") == sendlog.History("aaa", pending=False)  # read after the tear
-    assert got.get("d-4") == sendlog.History(None, pending=True)  # its edited record
+    got = send_log.read([(path, False)])
+    assert got.get("d-1") == send_log.History("aaa", pending=True)  # its torn record
+    assert got.get("d-2") == send_log.History("bbb", pending=False)  # the resend failed
+    assert got.get("d-3") == send_log.History("aaa", pending=False)  # read after the tear
+    assert got.get("d-4") == send_log.History(None, pending=True)  # its edited record
     assert [(t.line, t.slug) for t in got.torn] == [(7, "d-4"), (8, "d-1")]
     # A torn line that names nobody: everyone not recorded as sent after it.
     path.write_bytes(glued + b'junk\n{"sl\n' + _line_of(_entry("d-2", "sent", "ccc")))
-    got = sendlog.read([(path, False)])
-    assert got.get("d-2") == sendlog.History("ccc", pending=False)
+    got = send_log.read([(path, False)])
+    assert got.get("d-2") == send_log.History("ccc", pending=False)
     for slug in ("d-1", "d-3", "d-9"):  # d-9: never in the log, and still maybe sent
         assert got.get(slug).pending, slug
     assert got.torn[-1].slug is None and got.torn[-2].slug is None
@@ -859,17 +859,17 @@ def test_the_log_reader_trusts_only_whole_checked_lines(tmp_path: Path) -> None:
 
 def _line_of(entry: Any) -> bytes:
     """One record as the log writes it."""
-    from reportgen import sendlog
+    from reportgen.writing import send_log
 
-    return sendlog.record_line(entry)
+    return send_log.record_line(entry)
 
 
 def test_a_second_send_of_the_same_year_is_stopped(tmp_path: Path) -> None:
-    from reportgen import sendlog
+    from reportgen.writing import send_log
 
     path = tmp_path / "fy.send-log.jsonl"
-    with sendlog.Log(path), pytest.raises(NothingSent) as caught:
-        sendlog.Log(path)
+    with send_log.Log(path), pytest.raises(NothingSent) as caught:
+        send_log.Log(path)
     assert "another `reportgen send` of this year is sending" in str(
         caught.value.diagnostics[0].format()
     )
@@ -1046,7 +1046,7 @@ def test_an_older_log_under_the_output_folder_is_read_and_copied(case: Case) -> 
 def test_header_text_is_decoded_then_single_line() -> None:
     """What a header will show, decoded as the email package decodes it (to the
     end: an encoded word inside an encoded word too), or refused."""
-    from reportgen.mail import HeaderProblem, header_text
+    from reportgen.typesetting.donor_email import HeaderProblem, header_text
 
     assert header_text("=?utf-8?b?5bGx55Sw?= =?utf-8?b?6Iqx5a2Q?=") == "山田花子"
     assert header_text("=?iso-8859-1?q?Ren=E9?=  Dupont\t") == "René Dupont"  # tab: a space
@@ -1087,9 +1087,9 @@ def _write_rows(case: Case, header: list[str], rows: list[list[str]]) -> None:
 
 def _records(case: Case) -> dict[str, tuple[str, str]]:
     """Each donor's row hash, by e-mail address, as the donors table reads now."""
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.letters import row_digest
-    from reportgen.pipeline import load_year
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.letters import row_digest
 
     year = load_year(case.year, Diagnostics())
     assert year is not None
@@ -1102,7 +1102,7 @@ def _received_identities(case: Case) -> list[tuple[str, tuple[str, str]]]:
 
     import pikepdf
 
-    from reportgen.letters import recorded_identity
+    from reportgen.typesetting.letters import recorded_identity
 
     found = []
     for tos, raw in case.servers.plain.received:
@@ -1127,8 +1127,8 @@ def test_each_letter_records_its_donor_row_in_its_metadata_and_the_manifest(
 ) -> None:
     import pikepdf
 
-    from reportgen.letters import recorded_identity
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
+    from reportgen.typesetting.letters import recorded_identity
 
     _without_ids(case)
     result = build(case.year, case.out)
@@ -1165,13 +1165,13 @@ def test_rows_reordered_while_the_send_builds_each_donor_gets_their_own(
 ) -> None:
     """The table is reordered after the send's build read it and before the
     send reads it again: each donor still gets the letter made for their row."""
-    import reportgen.pipeline
+    import reportgen.commands.build
 
     _without_ids(case)
     (case.year / "report.toml").write_text(
         (case.year / "report.toml").read_text("utf-8") + 'title_ja = "年次報告書"\n', "utf-8"
     )  # a change: the send's build renders the letters again
-    real = reportgen.pipeline.render_letters
+    real = reportgen.commands.build.render_letters
 
     def reordering(*args: Any, **kwargs: Any) -> Any:
         made = real(*args, **kwargs)
@@ -1179,7 +1179,7 @@ def test_rows_reordered_while_the_send_builds_each_donor_gets_their_own(
         _write_rows(case, header, rows[::-1])
         return made
 
-    monkeypatch.setattr(reportgen.pipeline, "render_letters", reordering)
+    monkeypatch.setattr(reportgen.commands.build, "render_letters", reordering)
     outcome, _ = case.send()
     rows = _records(case)
     received = _received_identities(case)
@@ -1194,9 +1194,9 @@ def test_a_row_changed_while_the_send_builds_is_named_and_never_sent(
 ) -> None:
     """Two donors' addresses swapped after the send's build made their letters:
     neither letter matches its row any more; neither is sent, both are named."""
-    import reportgen.pipeline
+    import reportgen.commands.build
 
-    real = reportgen.pipeline.render_letters
+    real = reportgen.commands.build.render_letters
 
     def swapping(*args: Any, **kwargs: Any) -> Any:
         made = real(*args, **kwargs)
@@ -1212,7 +1212,7 @@ def test_a_row_changed_while_the_send_builds_is_named_and_never_sent(
     (case.year / "report.toml").write_text(
         (case.year / "report.toml").read_text("utf-8") + 'title_ja = "年次報告書"\n', "utf-8"
     )
-    monkeypatch.setattr(reportgen.pipeline, "render_letters", swapping)
+    monkeypatch.setattr(reportgen.commands.build, "render_letters", swapping)
     result = CliRunner().invoke(cli, ["send", str(case.year), "--out", str(case.out), "--send",
                                       "--yes", "--rate", "60000"])  # fmt: skip
     assert result.exit_code == 1, result.output

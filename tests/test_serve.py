@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from reportgen import serve
+from reportgen.commands import serve
 from tests import browser
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import set_cell
@@ -399,7 +399,7 @@ def test_a_failing_renderer_gives_a_500_page_and_one_log_line(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("the renderer broke\n  on a second line")
 
-    monkeypatch.setattr("reportgen.render.render_edition", broken)
+    monkeypatch.setattr("reportgen.typesetting.edition_render.render_edition", broken)
     caplog.set_level(logging.DEBUG, logger="reportgen")
     status, headers, body = _get(in_thread, "/pdf/handout.pdf")
     assert status == 500

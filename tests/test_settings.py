@@ -1,4 +1,4 @@
-"""Settings declared once (``reportgen.settings``): every consumer follows the
+"""Settings declared once (``reportgen.reading.settings``): every consumer follows the
 schema, an undeclared key cannot be read, an unknown key is reported (an error
 when it is a near miss), ``--strict`` fails on any warning, and the cache key
 covers every file of the package and the fonts."""
@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import settings
-from reportgen.config import _Checker, _Source, load_config
-from reportgen.diagnostics import Diagnostics, Location, Severity
-from reportgen.editions import translate_config
-from reportgen.languages import word_keys
-from reportgen.scaffold import new_year
-from reportgen.settings import SETTINGS, UndeclaredSetting
+from reportgen.commands.new import new_year
+from reportgen.core.diagnostics import Diagnostics, Location, Severity
+from reportgen.core.languages import word_keys
+from reportgen.reading import settings
+from reportgen.reading.config import _Checker, _Source, load_config
+from reportgen.reading.editions import translate_config
+from reportgen.reading.settings import SETTINGS, UndeclaredSetting
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "reportgen"
@@ -194,7 +194,7 @@ def _modules() -> list[Path]:
 
 
 def test_settings_files_are_parsed_only_by_the_schema() -> None:
-    """No code holds a settings file as a raw dict: only ``reportgen.settings``
+    """No code holds a settings file as a raw dict: only ``reportgen.reading.settings``
     parses TOML (the language packs are not settings)."""
     parsers = set()
     for path in _modules():
@@ -206,13 +206,13 @@ def test_settings_files_are_parsed_only_by_the_schema() -> None:
             )  # fmt: skip
             if "tomllib" in names:
                 parsers.add(path.relative_to(SRC).as_posix())
-    assert parsers == {"settings.py", "languages/__init__.py"}
+    assert parsers == {"reading/settings.py", "core/languages/__init__.py"}
 
 
 def test_every_key_code_asks_for_is_declared() -> None:
     """Every literal key passed to a settings accessor, in every module that
     reads settings, is declared (the accessor would fail loudly otherwise)."""
-    readers = {"config.py", "scaffold.py", "project.py", "manifest.py", "settings.py"}
+    readers = {"config.py", "new.py", "year_folders.py", "manifest.py", "settings.py"}
     asked = set()
     for path in _modules():
         if path.name not in readers:
@@ -234,7 +234,9 @@ def test_every_key_code_asks_for_is_declared() -> None:
 
 def test_docs_table_of_settings_is_the_schemas() -> None:
     text = (ROOT / "docs" / "report-format.md").read_text("utf-8")
-    assert settings.docs_with_table(text) == text, "run: python -m reportgen.settings --docs"
+    assert settings.docs_with_table(text) == text, (
+        "run: python -m reportgen.reading.settings --docs"
+    )
     for key in SETTINGS:
         assert f"`{key}`" in text or f"`[{key}]`" in text
 
@@ -264,7 +266,7 @@ def test_starter_names_every_starter_key_and_each_is_known(tmp_path: Path) -> No
 
 
 def test_cache_inputs_are_the_files_settings_name(tmp_path: Path) -> None:
-    from reportgen.manifest import input_paths
+    from reportgen.writing.manifest import input_paths
 
     year = starter(tmp_path, 'cover_image = "assets/cover.png"\ncover_image_alt = "A picture"')
     (year / "assets" / "cover.png").write_bytes(b"\x89PNG")
@@ -377,7 +379,7 @@ def test_editing_a_language_pack_rebuilds_with_the_new_words(tmp_path: Path) -> 
     from tests.pdfparse import ParsedPdf
 
     assert "The year at a glance" in ParsedPdf(out / "fy2025/handout.pdf").all_text()
-    pack = package / "languages" / "en.toml"
+    pack = package / "core" / "languages" / "en.toml"
     pack.write_text(pack.read_text("utf-8").replace(
         'year_at_a_glance = "The year at a glance"', 'year_at_a_glance = "Our year in brief"'
     ), "utf-8")  # fmt: skip
@@ -391,17 +393,17 @@ def test_editing_a_language_pack_rebuilds_with_the_new_words(tmp_path: Path) -> 
 def test_the_key_follows_every_package_file_and_the_fonts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportgen import cache
+    from reportgen.writing import cache
 
     def key() -> str:
         cache._code.cache_clear()
         return cache.digest("x")
 
     package, _ = _copied_package(tmp_path)
-    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+    monkeypatch.setattr(cache, "__file__", str(package / "writing" / "cache.py"))
     try:
         before = key()
-        (package / "languages" / "notes.txt").write_text("a data file", "utf-8")
+        (package / "core" / "languages" / "notes.txt").write_text("a data file", "utf-8")
         after_file = key()
         monkeypatch.setattr(cache, "fonts_found", lambda: ["/fonts/New.ttf|1|2"])
         after_font = key()
@@ -417,10 +419,12 @@ def test_the_key_follows_every_package_file_and_the_fonts(
 
 def test_an_incomplete_pack_is_a_check_error_listing_its_missing_words(tmp_path: Path) -> None:
     package, env = _copied_package(tmp_path)
-    english = tomllib.loads((package / "languages" / "en.toml").read_text("utf-8"))["words"]
+    english = tomllib.loads((package / "core" / "languages" / "en.toml").read_text("utf-8"))[
+        "words"
+    ]
     given = dict([(k, v) for k, v in english.items() if isinstance(v, str)][:8])
     words = "\n".join(f"{k} = {json.dumps(v)}" for k, v in given.items())
-    (package / "languages" / "de.toml").write_text(
+    (package / "core" / "languages" / "de.toml").write_text(
         f'[pack]\nname = "Deutsch"\n\n[words]\n{words}\n', "utf-8"
     )
     year = starter(tmp_path, 'language = "de"')

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import reportgen.charts
-import reportgen.pdf
-from reportgen.charts import ChartStyle
-from reportgen.editions import select
-from reportgen.errors import RenderError
-from reportgen.figures import key_figures
-from reportgen.gate import Gate
-from reportgen.languages import Language
-from reportgen.model import FiscalYear
-from reportgen.theme import palette
+import reportgen.composing.charts
+import reportgen.typesetting.pdf
+from reportgen.composing.charts import ChartStyle
+from reportgen.composing.key_figures import key_figures
+from reportgen.composing.palette import palette
+from reportgen.core.errors import RenderError
+from reportgen.core.file_gate import Gate
+from reportgen.core.languages import Language
+from reportgen.reading.editions import select
+from reportgen.reading.model import FiscalYear
 from tests import shared_work as work
 from tests.test_figures import year  # noqa: F401 - the hand-made year, as a fixture
 
@@ -51,12 +51,12 @@ def _page(extra: str = "", kind: str = "svg") -> str:
     )
 
 
-def _render(html: str, folder: Path) -> reportgen.pdf.RenderedPdf:
+def _render(html: str, folder: Path) -> reportgen.typesetting.pdf.RenderedPdf:
     # Looked up at call time, as the pipeline does: the shared one.
-    return reportgen.pdf.render_pdf(html, folder, Gate.of(folder), preflight="page.pdf")
+    return reportgen.typesetting.pdf.render_pdf(html, folder, Gate.of(folder), preflight="page.pdf")
 
 
-def _fresh(html: str, folder: Path) -> reportgen.pdf.RenderedPdf:
+def _fresh(html: str, folder: Path) -> reportgen.typesetting.pdf.RenderedPdf:
     with work.off():
         return _render(html, folder)
 
@@ -138,13 +138,13 @@ def test_charts_are_keyed_by_the_reports_own_words(year: FiscalYear) -> None:  #
     title = f"Kinds of work {uuid.uuid4().hex[:6]}"
     own = replace(plain, language=Language("en", (("by_category", title),)))
     before = work.counts()
-    drawn = reportgen.charts.draw_charts(figures, [figures], own)
-    again = reportgen.charts.draw_charts(figures, [figures], own)
-    other = reportgen.charts.draw_charts(figures, [figures], plain)
+    drawn = reportgen.composing.charts.draw_charts(figures, [figures], own)
+    again = reportgen.composing.charts.draw_charts(figures, [figures], own)
+    other = reportgen.composing.charts.draw_charts(figures, [figures], plain)
     assert drawn["chart-by-category"].title == title
     assert other["chart-by-category"].title != title  # the same tag, not the same words
     made, shared = _made_and_shared(before)
     assert made >= 1 and shared >= 1
     with work.off():
-        fresh = reportgen.charts.draw_charts(figures, [figures], own)
+        fresh = reportgen.composing.charts.draw_charts(figures, [figures], own)
     assert again == drawn == fresh

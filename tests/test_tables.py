@@ -1,4 +1,4 @@
-"""reportgen.readers.tables.read_table: raw located rows from CSV and XLSX.
+"""reportgen.reading.readers.tables.read_table: raw located rows from CSV and XLSX.
 
 Contract: "A data file may be .csv (UTF-8, a byte-order mark allowed,
 comma-separated, RFC 4180 quoting) or .xlsx (first sheet, header in row 1)";
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from reportgen.diagnostics import Diagnostics, Location
-from reportgen.readers.tables import RawTable, normalise_column, read_table
+from reportgen.core.diagnostics import Diagnostics, Location
+from reportgen.reading.readers.tables import RawTable, normalise_column, read_table
 
 
 def read_csv(
@@ -368,8 +368,8 @@ def test_extension_decides_the_reader(tmp_path: Path) -> None:
 
 
 def test_readers_are_chosen_by_extension_from_one_registry(tmp_path: Path) -> None:
-    from reportgen.readers import TABLE_EXTENSIONS
-    from reportgen.readers.tables import READERS
+    from reportgen.reading.readers.tables import READERS
+    from reportgen.reading.report_folder import TABLE_EXTENSIONS
 
     assert TABLE_EXTENSIONS == tuple(READERS) == (".csv", ".xlsx")
     path = tmp_path / "activities.ods"
@@ -382,9 +382,9 @@ def test_readers_are_chosen_by_extension_from_one_registry(tmp_path: Path) -> No
 
 
 def _print_html(year_dir: Path, edition: str) -> str:
-    from reportgen.editions import select
-    from reportgen.pipeline import load_year
-    from reportgen.render import analyse, print_page
+    from reportgen.commands.build import load_year
+    from reportgen.reading.editions import select
+    from reportgen.typesetting.edition_render import analyse, print_page
 
     diags = Diagnostics()
     year = load_year(year_dir, diags)
@@ -401,7 +401,7 @@ def test_a_built_in_table_is_listed_as_its_spec_says(
     import re
     from dataclasses import replace
 
-    from reportgen.schema import TABLES
+    from reportgen.reading.table_registry import TABLES
 
     year = sample_set / "fy2012"
     assert 'id="coalitions"' not in _print_html(year, "donor")

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.errors import InvalidInput
-from reportgen.pipeline import build, check
+from reportgen.commands.build import build, check
+from reportgen.core.errors import InvalidInput
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace
 
@@ -190,13 +190,18 @@ def test_cache_follows_the_theme_files(sample_set: Path, tmp_path: Path) -> None
 
 def _field_names() -> list[str]:
     """Every field and property name of the objects a template can reach."""
-    import reportgen.charts
-    import reportgen.context
-    import reportgen.model
-    import reportgen.theme
+    import reportgen.composing.charts
+    import reportgen.composing.page_context
+    import reportgen.composing.palette
+    import reportgen.reading.model
 
     names: set[str] = set()
-    for module in (reportgen.context, reportgen.model, reportgen.charts, reportgen.theme):
+    for module in (
+        reportgen.composing.page_context,
+        reportgen.reading.model,
+        reportgen.composing.charts,
+        reportgen.composing.palette,
+    ):
         for _, kind in inspect.getmembers(module, inspect.isclass):
             if dataclasses.is_dataclass(kind):
                 names.update(f.name for f in dataclasses.fields(kind))
@@ -236,7 +241,7 @@ def test_a_theme_sees_only_what_the_edition_may_show(sample_set: Path, tmp_path:
 def test_the_docs_list_every_template_and_block() -> None:
     import re
 
-    from reportgen.templating import templates_dir
+    from reportgen.typesetting.templating import templates_dir
 
     docs = (Path(__file__).resolve().parents[1] / "docs" / "report-format.md").read_text("utf-8")
     section = docs.split("## Your own look: theme_dir", 1)[1].split("\n## ", 1)[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.templating import ThemeFailed, template
+from reportgen.typesetting.templating import ThemeFailed, template
 from tests.test_bad_input import replace
 
 ORG = "organization.toml"
@@ -92,8 +92,8 @@ def test_extra_css_markup_is_refused_once_decoded(
 
 
 def test_extra_css_strings_are_written_safely_for_a_style_element(sample_set: Path) -> None:
-    from reportgen.gate import Gate
-    from reportgen.templating import extra_css
+    from reportgen.core.file_gate import Gate
+    from reportgen.typesetting.templating import extra_css
 
     folder = _theme(sample_set, {"extra.css": 'p::after { content: "a > b & c \\"d\\"" }\n'})
     css = extra_css(folder, Gate.of(sample_set / "fy2012"))
@@ -134,7 +134,7 @@ def test_markup_that_runs_or_redirects_is_refused(
 def test_the_policy_is_the_first_element_whatever_comes_before_it() -> None:
     import tinyhtml5
 
-    from reportgen.html import PAGE_POLICY, locked_down
+    from reportgen.typesetting.html_pages import PAGE_POLICY, locked_down
 
     for page in (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head><body></body>',
@@ -310,7 +310,7 @@ def test_label_placeholders_are_names_alone(
 
 
 def test_a_word_is_filled_with_names_only() -> None:
-    from reportgen.languages import fill
+    from reportgen.core.languages import fill
 
     assert fill("Thanks from {org} in {year}", {"org": "LFNKR", "year": "FY2012"}) == (
         "Thanks from LFNKR in FY2012"
@@ -349,7 +349,7 @@ def test_a_hostile_theme_in_chromium_sends_nothing_and_runs_nothing(
 
     if not available():
         pytest.skip("no /usr/bin/chromium")
-    from reportgen.templating import templates_dir
+    from reportgen.typesetting.templating import templates_dir
 
     # Its base template opens with "<!-->": a regular expression took what
     # follows for a comment and put the policy where a browser ignores it.
@@ -362,7 +362,7 @@ def test_a_hostile_theme_in_chromium_sends_nothing_and_runs_nothing(
     page = out / "fy2012" / "en" / "annual-report.html"
     html = page.read_text("utf-8")
     # The same page without its policy: proof that the log sees what would leave.
-    from reportgen.html import POLICY_META
+    from reportgen.typesetting.html_pages import POLICY_META
 
     bare = tmp_path / "bare.html"
     bare.write_text(html.replace(POLICY_META, "", 1), "utf-8")

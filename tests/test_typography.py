@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from reportgen import i18n
-from reportgen.context import title_size
-from reportgen.typeset import JOINER, curl, typeset
+from reportgen.composing import formats
+from reportgen.composing.page_context import title_size
+from reportgen.typesetting.typeset import JOINER, curl, typeset
 from tests.conftest import BuiltSample
 from tests.pdfparse import ParsedPdf
 
@@ -30,8 +30,8 @@ def test_straight_quotes_curl_in_each_language() -> None:
     assert curl("\"Hi,\" she said. It's 'ok'.", "“”‘’") == "“Hi,” she said. It’s ‘ok’."
     assert curl("O'Brien's \"book\"", "‘’“”") == "O’Brien’s ‘book’"  # en-GB: single first
     assert curl('彼は"はい"と言った', "「」『』") == "彼は「はい」と言った"
-    assert i18n.words("en")  # the packs load
-    from reportgen.languages import typography
+    assert formats.words("en")  # the packs load
+    from reportgen.core.languages import typography
 
     assert typography("en-GB").quotes == "‘’“”"
     assert typography("ja").quotes == "「」『』"
@@ -132,11 +132,11 @@ def test_no_fallback_font_is_embedded_for_the_footnote_arrow(built_sample: Built
 
 def test_compact_money_follows_each_languages_convention() -> None:
     amount = Decimal(9805480)
-    assert i18n.format_compact_money(amount, "JPY", "ja") == "980.5万円"
-    assert i18n.format_compact_money(amount, "KRW", "ko") == "980.5만 원"
-    assert i18n.format_compact_money(amount, "JPY", "ko") == "980.5만 엔"
-    assert i18n.format_compact_money(amount, "JPY", "en") == "¥9.8M"
-    assert i18n.format_compact_money(Decimal(123456), "USD", "ja") == "12.3万米ドル"
+    assert formats.format_compact_money(amount, "JPY", "ja") == "980.5万円"
+    assert formats.format_compact_money(amount, "KRW", "ko") == "980.5만 원"
+    assert formats.format_compact_money(amount, "JPY", "ko") == "980.5만 엔"
+    assert formats.format_compact_money(amount, "JPY", "en") == "¥9.8M"
+    assert formats.format_compact_money(Decimal(123456), "USD", "ja") == "12.3万米ドル"
 
 
 def test_japanese_key_figures_say_yen_after_the_number_and_no_triangle(
@@ -149,10 +149,10 @@ def test_japanese_key_figures_say_yen_after_the_number_and_no_triangle(
     assert not re.search(r"[¥￥][\d.]+万", figures)
     assert "▲" not in pdf.all_text() and "△" not in pdf.all_text()
     assert re.search(r"\+\d+%? FY2011比|\+\d+%?\s*\S*比", figures)
-    assert i18n.signed("3", True, "ja") == "−3"  # U+2212, never ▲
-    from reportgen.html import css_for
-    from reportgen.model import Theme
-    from reportgen.theme import palette
+    assert formats.signed("3", True, "ja") == "−3"  # U+2212, never ▲
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
 
     css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "ja")
     assert ":lang(ja) .stat-change::before { content: none; }" in css
@@ -165,7 +165,7 @@ def test_table_dates_put_the_day_first_and_never_wrap(built_sample: BuiltSample)
     html = (built_sample.out / "fy2012/en/annual-report.html").read_text("utf-8")
     assert '<td class="date">10 Sep 2012</td>' in html
     assert not re.search(r"\b(Sep|Oct|Nov) \d{1,2}, 20\d\d", html)
-    assert i18n.format_date(__import__("datetime").date(2011, 9, 8), "en-GB", "table") == (
+    assert formats.format_date(__import__("datetime").date(2011, 9, 8), "en-GB", "table") == (
         "8 Sept 2011"
     )
     assert "table.data td.date { white-space: nowrap; }" in html
@@ -199,9 +199,9 @@ def _lines(html: str) -> dict[str, list[list[str]]]:
 
 
 def _page(language: str, body: str, medium_typeset: bool) -> str:
-    from reportgen.html import css_for
-    from reportgen.model import Theme
-    from reportgen.theme import palette
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
 
     css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
     page = f'<html lang="{language}"><head><style>{css}</style></head><body>{body}</body></html>'
@@ -295,7 +295,7 @@ def test_cover_title_size_steps_down_with_length(title: str, size: str) -> None:
 def test_long_cover_titles_never_break_inside_a_year_range(
     sample_set: Path, tmp_path: Path
 ) -> None:
-    from reportgen.pipeline import build
+    from reportgen.commands.build import build
 
     titles = {
         "title": "Annual Report and Impact Review of Our Work with Refugees 2024–25",
@@ -342,7 +342,7 @@ def test_handout_names_the_internal_rows_it_counts(built_sample: BuiltSample) ->
     assert "internal" not in ParsedPdf(out / "en/donor.pdf").all_text().lower().replace(
         "international", ""
     )
-    one = i18n.label("en", "internal_activities", 1, count="1")
+    one = formats.label("en", "internal_activities", 1, count="1")
     assert one == "1 internal activity"
 
 
@@ -356,9 +356,9 @@ def test_a_year_range_stays_on_one_line_where_it_would_break() -> None:
 
 
 def test_a_narrative_file_takes_the_quotes_of_its_own_language(tmp_path: Path) -> None:
-    from reportgen.diagnostics import Diagnostics
-    from reportgen.narrative import render_narrative
-    from reportgen.readers.narrative import read_narrative
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.narrative_html import render_narrative
+    from reportgen.reading.readers.narrative import read_narrative
 
     text = '# T\n\nShe said "it\'s \'fine\'" and `"code"`.\n'
     found = {}
@@ -402,7 +402,7 @@ def test_whole_amounts_follow_the_packs_money_style(
 ) -> None:
     from decimal import Decimal
 
-    from reportgen.i18n import format_amount, format_money
+    from reportgen.composing.formats import format_amount, format_money
 
     shown = format_amount(Decimal(30000), currency, language, minor)
     assert shown == expected

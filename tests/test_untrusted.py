@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.pipeline import build
+from reportgen.commands.build import build
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace, set_cell
 

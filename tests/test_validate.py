@@ -1,4 +1,4 @@
-"""reportgen.pipeline.load_year on small year folders: every rule of "Tables"
+"""reportgen.commands.build.load_year on small year folders: every rule of "Tables"
 and "Validation: what bad input gets", checked by its exact message.
 
 Each test builds ``tmp_path/reports/fy2012`` so that ``Diagnostic.format(tmp_path)``
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from reportgen.diagnostics import Diagnostics
-from reportgen.model import FiscalYear
-from reportgen.pipeline import load_year
+from reportgen.commands.build import load_year
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.model import FiscalYear
 
 REPORT = """\
 title = "Annual Report FY2012"
@@ -741,7 +741,7 @@ def test_many_errors_in_several_files_are_reported_together_and_sorted(tmp_path:
 
 
 def test_sorted_drops_exact_repeats(tmp_path: Path) -> None:
-    from reportgen.diagnostics import Location
+    from reportgen.core.diagnostics import Location
 
     diags = Diagnostics()
     where = Location(tmp_path / "a.csv", 2)

@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.diagnostics import Diagnostics
-from reportgen.narrative import render_narrative
-from reportgen.pipeline import build, check
-from reportgen.readers.narrative import read_narratives
-from reportgen.readers.word import read_docx
+from reportgen.commands.build import build, check
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.narrative_html import render_narrative
+from reportgen.reading.readers.narrative import read_narratives
+from reportgen.reading.readers.word import read_docx
 from tests import wordgen
 from tests.pdfparse import ParsedPdf
 
@@ -439,8 +439,8 @@ def test_a_300_page_document_is_read_in_bounded_time_and_memory(tmp_path: Path) 
     path = wordgen.save(doc, tmp_path / "year/narrative/02-long.docx")
     code = (
         "import resource, sys, time; from pathlib import Path\n"
-        "from reportgen.diagnostics import Diagnostics\n"
-        "from reportgen.readers.word import read_docx\n"
+        "from reportgen.core.diagnostics import Diagnostics\n"
+        "from reportgen.reading.readers.word import read_docx\n"
         "t = time.perf_counter(); d = Diagnostics(); raw = read_docx(Path(sys.argv[1]), d)\n"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
         " len(raw.body), len(d.errors))\n"

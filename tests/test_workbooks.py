@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from reportgen.cli import cli
-from reportgen.diagnostics import Diagnostics
-from reportgen.pipeline import build, check
-from reportgen.readers.tables import read_table
+from reportgen.commands.build import build, check
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.readers.tables import read_table
 from tests.pdfparse import ParsedPdf
 
 UK = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"

@@ -1,7 +1,9 @@
 """reportgen: annual reports for small NGOs, from a folder of data and Markdown.
 
-The package is a pipeline of small stages (see ``pipeline``); this module only
-names the version, which also keys the build cache.
+The package is a pipeline of stages, one package each, in the order data flows:
+``core``, ``reading``, ``composing``, ``typesetting``, ``writing``, ``commands``
+(``commands.build`` runs them). This module only names the version, which
+also keys the build cache.
 """
 
 from __future__ import annotations

@@ -1,0 +1,423 @@
+"""The build, as a short list of named steps: plan, render, write.
+
+read -> validate -> select(edition) -> figures -> charts -> context -> html ->
+pdf -> output. Each stage is a function of plain data. This module plans: it
+decides what runs for which years, editions and languages, asks ``manifest``
+whether the whole build is unchanged, hands the documents and letters to
+``build_documents`` (which renders them, cached and in processes) and what they
+made to ``staging`` (which writes a year's folder all at once). ``check`` is
+the same pipeline stopped after validation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
+from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
+from reportgen.core.errors import InvalidInput, UsageError
+from reportgen.reading.editions import EDITION_NAMES as EDITIONS
+from reportgen.reading.model import FiscalYear
+from reportgen.reading.year_folders import earlier_years, is_year, output_name, years_in_set
+from reportgen.typesetting.edition_render import (
+    LETTER_BODY,
+    render_edition,  # noqa: F401  (re-exported for callers)
+)
+from reportgen.typesetting.letters import LetterRecord
+from reportgen.writing.manifest import BuildManifest, remember, request_key, restore
+from reportgen.writing.staging import WrittenFile
+
+if TYPE_CHECKING:
+    from reportgen.commands.build_documents import Rendered
+    from reportgen.typesetting.preflight import Finding
+    from reportgen.writing.cache import Cache
+    from reportgen.writing.staging import Staging
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    files: tuple[WrittenFile, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+    # Whom each donor letter this build wrote was made for (``file`` relative
+    # to out), as its manifest records it: what ``send`` matches rows against.
+    letters: tuple[LetterRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    years: tuple[Path, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity.value == "error" for d in self.diagnostics)
+
+
+@dataclass
+class _Loaded:
+    path: Path
+    year: FiscalYear | None
+    history: list[FiscalYear] = field(default_factory=list)  # predecessors, nearest first
+
+
+def find_years(report_dir: Path) -> list[Path]:
+    report_dir = named(report_dir)
+    if not report_dir.is_dir():
+        raise UsageError(f"{report_dir}: no such folder")
+    if is_year(report_dir):
+        return [report_dir]
+    years = years_in_set(report_dir)
+    if not years:
+        raise UsageError(
+            f"{report_dir}: neither a report year (no report.toml) nor a report set "
+            "(no sub-folder holds a report.toml)"
+        )
+    return years
+
+
+def named(folder: Path) -> Path:
+    """``folder`` as written, unless it names no folder of its own (``.``,
+    ``..``, ``fy2012/..``): then the absolute path, so that its name and its
+    parent (where organization.toml is looked for) are the real ones."""
+    normal = Path(os.path.normpath(folder))
+    return normal if normal.name not in ("", ".", "..") else Path(os.path.abspath(folder))
+
+
+def refuse_output_in_input(report_dir: Path, out: Path) -> None:
+    """``out`` may not be, hold, or lie inside a folder the build reads: the
+    year folders and their report set. (An output written into the input is
+    read back as input by the next build, and the members' handout, written
+    beside the narrative, would go wherever the report set is shared.)"""
+    from reportgen.core.file_gate import report_set
+
+    target = out.resolve()
+    for year in find_years(report_dir):
+        for source in dict.fromkeys((report_set(year), year.resolve())):
+            if target == source or target.is_relative_to(source) or source.is_relative_to(target):
+                where = (
+                    "is"
+                    if target == source
+                    else ("is inside" if target.is_relative_to(source) else "holds")
+                )
+                raise UsageError(
+                    f"--out {out}: the output folder {where} the report folder {source}, "
+                    "which the build reads; choose a folder outside it"
+                )
+
+
+def load_year(path: Path, diags: Diagnostics) -> FiscalYear | None:
+    """Read and validate one year folder."""
+    from reportgen.reading.report_folder import read_report
+    from reportgen.reading.validate import validate
+
+    return validate(read_report(path, diags), diags)
+
+
+def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
+    loaded = [_Loaded(p, load_year(p, diags)) for p in years]
+    cache = {item.path.resolve(): item.year for item in loaded}
+    for item in loaded:
+        for earlier in earlier_years(item.path):
+            key = earlier.resolve()
+            if key not in cache:
+                own = Diagnostics()
+                cache[key] = load_year(earlier, own)
+                if own.has_errors:
+                    diags.warning(
+                        Location(earlier / "report.toml"),
+                        "this earlier year has errors (check it on its own), so it is "
+                        "left out of the comparison",
+                    )
+            previous = cache[key]
+            if previous is None:
+                break
+            item.history.append(previous)
+    return loaded
+
+
+def load_with_history(
+    year_dir: Path, diags: Diagnostics
+) -> tuple[FiscalYear | None, list[FiscalYear]]:
+    """One year and its valid predecessors (nearest first), for the preview."""
+    item = _load([year_dir], diags)[0]
+    return item.year, item.history
+
+
+def check(report_dir: Path) -> CheckResult:
+    years = find_years(report_dir)
+    diags = Diagnostics()
+    for item in _load(years, diags):
+        if item.year is not None and item.year.config.theme_dir is not None:
+            from reportgen.typesetting.edition_render import try_theme
+
+            try_theme(item.year, item.history, diags)  # what a build would find
+    return CheckResult(tuple(years), tuple(diags.sorted()))
+
+
+class Progress(Protocol):
+    """What a long build tells its user: steps, and bars for long runs."""
+
+    def step(self, message: str) -> None: ...
+    def start(self, label: str, total: int) -> None: ...
+    def advance(self, count: int) -> None: ...
+    def finish(self) -> None: ...
+
+
+class Quiet:
+    def step(self, message: str) -> None:
+        pass
+
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def build(
+    report_dir: Path,
+    out: Path,
+    editions: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    cache: bool = True,
+    pdf_variant: str | None = None,
+    print_marks: bool | None = None,
+    languages: Sequence[str] | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Build every year under ``report_dir`` into ``out/<year>/``; all or nothing.
+
+    One build of ``out`` at a time: a second one waits (and says so), then
+    finds what a crashed build left tidied up. With ``cache``, results are
+    kept under ``out/.reportgen-cache``: an unchanged build only checks its
+    outputs, and an unchanged document or chart is not rendered again. With
+    ``strict``, any warning (of the input, or of the preflight of the laid-out
+    pages) fails the build (``StrictFailed``) before anything is written, as
+    ``mkdocs build --strict`` and ``sphinx-build -W`` do; the input's warnings
+    fail it before anything is rendered."""
+    from reportgen.writing.cache import FOLDER, undone_on_failure
+    from reportgen.writing.staging import claim
+
+    note = progress or Quiet()
+    refuse_output_in_input(report_dir, out)
+    with (
+        claim(out, lambda: note.step(f"waiting for another build of {out} to finish")),
+        undone_on_failure(out / FOLDER if cache else None),
+    ):
+        return _build(report_dir, out, editions, note, workers, cache, pdf_variant, print_marks,
+                      languages, strict)  # fmt: skip
+
+
+@contextmanager
+def built(report_dir: Path, out: Path, progress: Progress | None = None) -> Iterator[BuildResult]:
+    """``build`` with its defaults, then keep holding ``out`` while the caller
+    reads what it wrote: ``send`` mails letters that no other build can swap
+    while it sends."""
+    from reportgen.writing.cache import FOLDER, undone_on_failure
+    from reportgen.writing.staging import claim
+
+    note = progress or Quiet()
+    refuse_output_in_input(report_dir, out)
+    with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
+        with undone_on_failure(out / FOLDER):
+            result = _build(report_dir, out, progress=note)
+        yield result
+
+
+def _build(
+    report_dir: Path,
+    out: Path,
+    editions: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    cache: bool = True,
+    pdf_variant: str | None = None,
+    print_marks: bool | None = None,
+    languages: Sequence[str] | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """``build``, while this process holds ``out``."""
+    from reportgen.core.process_pool import default_workers
+    from reportgen.writing.cache import FOLDER, Cache
+    from reportgen.writing.staging import Staging
+
+    started = time.perf_counter()
+    for name in editions or ():
+        if name not in EDITIONS:
+            raise UsageError(f"unknown edition '{name}' (choose from {', '.join(EDITIONS)})")
+    years = find_years(report_dir)
+    note = progress or Quiet()
+    store = Cache(out / FOLDER if cache else None)
+    options = (pdf_variant, print_marks, tuple(languages or ()))
+    request = request_key(years, editions, out, options) if cache else ""
+    # A build of some languages writes the letters of their donors only: the
+    # others' stay as the last build of every language left them.
+    letters = ("donors",) if not languages else ()
+    manifest = store.get("build", request, BuildManifest) if cache else None
+    if isinstance(manifest, BuildManifest):
+        if strict:
+            _fail_if_warned(manifest.diagnostics)
+        restored = restore(manifest, out, store, letters)
+        if restored is not None:
+            note.step("nothing changed since the last build")
+            elapsed = time.perf_counter() - started
+            return BuildResult(tuple(restored), manifest.diagnostics, elapsed, manifest.letters)
+    diags = Diagnostics()
+    loaded = _load(years, diags)
+    if diags.has_errors:
+        raise InvalidInput(diags.sorted())
+    if strict:  # the input's warnings: no need to lay a page out to refuse
+        _fail_if_warned(diags.items)
+    for item in loaded:  # options from the command line win over report.toml
+        if item.year is not None and (pdf_variant is not None or print_marks is not None):
+            changes: dict[str, object] = {}
+            if pdf_variant is not None:
+                changes["pdf_variant"] = pdf_variant
+            if print_marks is not None:
+                changes["print_marks"] = print_marks
+            item.year = replace(item.year, config=replace(item.year.config, **changes))  # type: ignore[arg-type]
+    jobs = workers or default_workers()
+    plan = [
+        DocumentJob(item.path, item.year, tuple(item.history), edition, language, store.root)
+        for item in loaded
+        if item.year is not None
+        for edition in (tuple(editions) if editions else item.year.config.editions)
+        for language in item.year.config.languages
+        if not languages or language in languages
+    ]
+    note.step(
+        f"rendering {len(plan)} document{'s' * (len(plan) != 1)} of {len(loaded)} "
+        f"year{'s' * (len(loaded) != 1)} in {min(jobs, len(plan))} "
+        f"process{'es' * (min(jobs, len(plan)) != 1)}"
+    )
+
+    def finished(job: DocumentJob, seconds: float, cached: bool) -> None:
+        how = "unchanged, from the cache" if cached else f"done in {seconds:.1f} s"
+        note.step(f"{job.path.name}: {job.edition} ({job.language}) {how}")
+
+    rendered = render_documents(plan, jobs, finished)
+    written: list[WrittenFile] = []
+    records: list[LetterRecord] = []
+    with ExitStack() as stack:
+        staged = []
+        for item in loaded:
+            assert item.year is not None
+            stage = stack.enter_context(Staging(out / output_name(item.path)))
+            mine = [(job, made) for job, made in zip(plan, rendered, strict=True)
+                    if job.path == item.path]  # fmt: skip
+            found = _document_findings(item.year, mine)
+            made_letters: list[LetterRecord] = []
+            pages = _stage_year(item.year, [(job, made.files) for job, made in mine], stage,
+                                note, jobs, store, found, made_letters)  # fmt: skip
+            year_folder = output_name(item.path)
+            records += [replace(r, file=f"{year_folder}/{r.file}") for r in made_letters]
+            diags.extend(_preflight_warnings(found, stage.destination))
+            staged.append((stage, pages))
+        if strict:  # before the first output is touched
+            _fail_if_warned(diags.items)
+        for stage, pages in staged:  # only now, with every year rendered, touch the output
+            for path in stage.commit(replace_dirs=letters):
+                rel = path.relative_to(stage.destination).as_posix()
+                written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
+    result = BuildResult(
+        tuple(written), tuple(diags.sorted()), time.perf_counter() - started, tuple(records)
+    )
+    if cache:
+        remember(result.files, result.diagnostics, out, request, store, result.letters)
+    return result
+
+
+def _stage_year(
+    year: FiscalYear,
+    rendered: list[tuple[DocumentJob, dict[str, tuple[bytes, int | None]]]],
+    stage: Staging,
+    note: Progress,
+    workers: int,
+    store: Cache,
+    found: list[Finding] | None = None,
+    letters: list[LetterRecord] | None = None,
+) -> dict[str, int]:
+    """Stage a year's rendered documents, then render its donor letters
+    (whose preflight findings are added to ``found``, their records to
+    ``letters``)."""
+    pages: dict[str, int] = {}
+    multilingual = len(year.config.languages) > 1
+    bodies: dict[str, bytes] = {}
+    for job, files in rendered:
+        prefix = f"{job.language}/" if multilingual else ""
+        for name, (data, count) in files.items():
+            if name == LETTER_BODY:  # what follows each letter: joined, not written
+                bodies[job.language] = data
+                continue
+            stage.write(prefix + name, data)
+            if count is not None:
+                pages[prefix + name] = count
+    if bodies and year.donors:
+        letter_findings = render_letters(
+            year, bodies, stage, note, workers, store, [] if letters is None else letters
+        )
+        if found is not None:
+            found.extend(letter_findings)
+    return pages
+
+
+def _document_findings(
+    year: FiscalYear, rendered: list[tuple[DocumentJob, Rendered]]
+) -> list[Finding]:
+    """The preflight's findings of a year's documents, named by their path
+    in the year's output folder (``en/annual-report.pdf``)."""
+    multilingual = len(year.config.languages) > 1
+    return [
+        replace(finding, document=f"{job.language}/{finding.document}" if multilingual
+                else finding.document)
+        for job, made in rendered
+        for finding in made.findings
+    ]  # fmt: skip
+
+
+def _preflight_warnings(findings: Sequence[Finding], folder: Path) -> list[Diagnostic]:
+    """Findings as located warnings on the files in ``folder``. The same
+    finding on the same page of many letters is one warning, on the first."""
+
+    warnings: dict[tuple[str, int, str], tuple[Path, int]] = {}
+    for finding in findings:
+        message = finding.describe()
+        if finding.document.endswith(LETTER_BODY):
+            language = finding.document.removesuffix(LETTER_BODY).rstrip("/")
+            folder_of = folder / "donors"
+            message += (f" (page {finding.page} of the donor edition after each "
+                        f"{language + ' ' if language else ''}letter)")  # fmt: skip
+            key = (str(folder_of), 0, message)
+        else:
+            letter = finding.document.startswith("donors/")
+            key = ("donors/" if letter else finding.document, finding.page, message)
+            folder_of = folder / finding.document
+        path, count = warnings.get(key, (folder_of, 0))
+        warnings[key] = (path, count + 1)
+    made = []
+    for (_, page, message), (path, count) in warnings.items():
+        more = f" (and in {count - 1} more letter{'s' * (count > 2)})" if count > 1 else ""
+        made.append(Diagnostic(Severity.WARNING, Location(path, page=page or None),
+                               message + more))  # fmt: skip
+    return made
+
+
+def _fail_if_warned(diagnostics: Sequence[Diagnostic]) -> None:
+    from reportgen.core.errors import StrictFailed
+
+    if any(d.severity is Severity.WARNING for d in diagnostics):
+        raise StrictFailed(sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key))

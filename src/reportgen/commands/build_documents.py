@@ -1,0 +1,421 @@
+"""The documents of a build, editions and letters: which need rendering, and
+rendering them fast.
+
+Each (year, edition, language) is a ``DocumentJob``. A job whose inputs did
+not change since it was last rendered comes from the cache. For the others,
+the figures and charts (pandas, matplotlib) are computed in forked processes
+while this process imports the renderer (WeasyPrint), so the two costs
+overlap even for a single document; then the documents are laid out, in
+parallel when there are several and more than one core. The donor letters
+follow in batches of one language each, also in processes and cached.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.reading.model import FiscalYear
+from reportgen.typesetting.preflight import Finding
+
+if TYPE_CHECKING:
+    from reportgen.commands.build import Progress
+    from reportgen.typesetting.letters import Body, Letter, LetterRecord
+    from reportgen.writing.cache import Cache
+    from reportgen.writing.staging import Staging
+
+Files = dict[str, tuple[bytes, int | None]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document's files and what the preflight found on its pages: cached
+    together, so that a rebuild from the cache warns as the first build did."""
+
+    files: Files
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentJob:
+    path: Path  # the year folder
+    year: FiscalYear
+    history: tuple[FiscalYear, ...]  # earlier years, nearest first
+    edition: str
+    language: str
+    cache: Path | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    job: DocumentJob
+    seen: FiscalYear
+    earlier: tuple[FiscalYear, ...]
+    data_key: str
+    document_key: str
+    neighbours: tuple[tuple[str, str] | None, tuple[str, str] | None]
+
+
+def _data(year: FiscalYear) -> tuple[object, ...]:
+    """What figures and charts depend on: settings and every table (all of
+    ``table_registry.TABLES`` the year holds), not narrative."""
+    return (year.config, year.all_rows())
+
+
+def _prepare(job: DocumentJob, templates: str) -> _Prepared:
+    """Select what the audience sees and derive the cache keys (cheap)."""
+    from reportgen.reading.editions import select
+    from reportgen.reading.year_folders import neighbours
+    from reportgen.writing.cache import digest, tree_digest
+
+    seen = select(job.year, job.edition, job.language)
+    earlier = tuple(select(y, job.edition, job.language) for y in job.history)
+    data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
+    near = neighbours(job.path)
+    from reportgen.reading.settings import named_files
+
+    config = job.year.config
+    assets = [p for p in config.root.iterdir() if p.name not in ("data", "narrative")]
+    assets += named_files(config)  # logo, cover picture, theme folder: what settings name
+    document_key = digest(
+        "document", seen, data_key, job.edition, job.language, near, templates,
+        tree_digest(sorted(assets)), _letters(job),
+    )  # fmt: skip
+    return _Prepared(job, seen, earlier, data_key, document_key, near)
+
+
+def _letters(job: DocumentJob) -> bool:
+    """Whether this document is also laid out as it follows the donor letters."""
+    from reportgen.reading.editions import EDITIONS
+
+    return EDITIONS[job.edition].letters and bool(job.year.donors)
+
+
+def _analyse(item: _Prepared) -> object:
+    """Worker: figures and charts of one selected year."""
+    from reportgen.typesetting.edition_render import analyse
+
+    return analyse(item.seen, item.earlier, item.job.language)
+
+
+def _compose(task: tuple[_Prepared, object]) -> tuple[Rendered, float]:
+    """Worker: lay out one document."""
+    from reportgen.typesetting.edition_render import Analysis, compose
+
+    item, analysis = task
+    assert isinstance(analysis, Analysis)
+    started = time.perf_counter()
+    found: list[Finding] = []
+    files = compose(item.seen, item.job.edition, item.job.language, analysis,
+                    neighbours=item.neighbours, letters=_letters(item.job),
+                    findings=found)  # fmt: skip
+    return Rendered(files, tuple(found)), time.perf_counter() - started
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _two_step(item: _Prepared, connection: Any, parent: int) -> None:
+    """Child process of ``_overlapped``: everything but WeasyPrint, sent as
+    soon as each part exists: the print page (figures with pandas, HTML with
+    Jinja2, charts only sized), then the drawn charts (matplotlib), then the
+    HTML edition. It dies with ``parent``."""
+    from reportgen.core.process_pool import become_child
+    from reportgen.reading.editions import EDITIONS
+    from reportgen.typesetting.edition_render import analyse, print_page, screen_page, with_pictures
+
+    become_child(parent)
+    job = item.job
+    try:
+        described = analyse(item.seen, item.earlier, job.language, False)
+        connection.send(("print", print_page(item.seen, job.edition, job.language, described,
+                                             neighbours=item.neighbours)))  # fmt: skip
+        if _letters(job):
+            connection.send(("letter-body", print_page(
+                item.seen, job.edition, job.language, described, neighbours=item.neighbours,
+                after_letter=True,
+            )))  # fmt: skip
+        analysis = with_pictures(described, item.seen, job.language)
+        connection.send(("drawn", analysis))
+        if EDITIONS[job.edition].html:
+            screen = screen_page(item.seen, job.edition, job.language, analysis,
+                                 neighbours=item.neighbours)  # fmt: skip
+            connection.send(("screen", screen))
+    except BaseException as exc:  # the parent re-raises it
+        connection.send(("failed", exc))
+    finally:
+        connection.close()
+
+
+def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
+    """One document, its costs overlapped: a forked process does everything
+    but the layout (figures, print HTML, then the charts and the HTML edition)
+    while this process loads WeasyPrint and lays the pages out; a chart's
+    picture is needed only when its page is painted."""
+    import multiprocessing
+    import os
+
+    from reportgen.core.process_pool import forking
+    from reportgen.reading.editions import EDITIONS
+    from reportgen.typesetting.edition_render import LETTER_BODY, Analysis, PrintPage, print_pdf
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_two_step, args=(item, sender, os.getpid()), daemon=True)
+    with forking():
+        child.start()
+    sender.close()
+    # A thread takes the messages as they come, so that the other process
+    # never waits on a full pipe while this one is busy laying out.
+    received: dict[str, object] = {}
+    arrived = threading.Condition()
+
+    def take() -> None:
+        while True:
+            try:
+                label, value = receiver.recv()
+            except (EOFError, OSError):
+                label, value = "ended", None
+            with arrived:
+                received.setdefault(label, value)
+                arrived.notify_all()
+            if label in ("ended", "failed"):
+                return
+
+    taker = threading.Thread(target=take, name="reportgen-receiver", daemon=True)
+    taker.start()
+
+    def wait_for(kind: str) -> Any:
+        with arrived:
+            arrived.wait_for(lambda: kind in received or "failed" in received
+                             or "ended" in received)  # fmt: skip
+            if kind in received:
+                return received[kind]
+            failure = received.get("failed")
+        if isinstance(failure, BaseException):
+            raise failure
+        raise RuntimeError("the chart process ended without an answer")
+
+    def picture(chart_id: str) -> bytes:
+        analysis = wait_for("drawn")
+        assert isinstance(analysis, Analysis)
+        return analysis.charts[chart_id].svg.encode("utf-8")
+
+    finished = False
+    try:
+        import weasyprint  # noqa: F401  (while the other process works)
+
+        page = wait_for("print")
+        assert isinstance(page, PrintPage)
+        name = f"{item.job.edition}.pdf"
+        made = print_pdf(page, picture, pending=True, preflight=name)
+        files: Files = {name: (made.data, made.pages)}
+        found = list(made.findings)
+        if _letters(item.job):
+            body = print_pdf(wait_for("letter-body"), picture, pending=True,
+                             preflight=LETTER_BODY)  # fmt: skip
+            files[LETTER_BODY] = (body.data, body.pages)
+            found.extend(body.findings)
+        if EDITIONS[item.job.edition].html:
+            files[f"{item.job.edition}.html"] = (wait_for("screen"), None)
+        analysis = wait_for("drawn")
+        finished = True
+        return Rendered(files, tuple(found)), analysis
+    finally:
+        if not finished:  # this process failed: the other one's work is not wanted
+            child.kill()
+        child.join()
+        taker.join()
+        receiver.close()
+
+
+def _load_renderer() -> None:
+    """Import what laying out needs, so that forked workers inherit it."""
+    import weasyprint  # noqa: F401
+
+    from reportgen.composing import page_context  # noqa: F401
+    from reportgen.typesetting import html_pages, pdf, templating  # noqa: F401
+
+    templating.environment()
+
+
+def render_documents(
+    jobs: Sequence[DocumentJob],
+    workers: int,
+    finished: Callable[[DocumentJob, float, bool], None] | None = None,
+) -> list[Rendered]:
+    """The files and preflight findings of every job, in job order."""
+    from reportgen.core.process_pool import run, run_meanwhile
+    from reportgen.typesetting.edition_render import Analysis
+    from reportgen.typesetting.templating import templates_dir
+    from reportgen.writing.cache import Cache, tree_digest
+
+    if not jobs:
+        return []
+    store = Cache(jobs[0].cache)
+    templates = tree_digest([templates_dir()])
+    prepared = [_prepare(job, templates) for job in jobs]
+    results: dict[int, Rendered] = {}
+    for index, item in enumerate(prepared):
+        cached = store.get("document", item.document_key, Rendered)
+        if isinstance(cached, Rendered):
+            results[index] = cached
+            if finished:
+                finished(item.job, 0.0, True)
+    todo = [i for i in range(len(prepared)) if i not in results]
+    if not todo:
+        return [results[i] for i in range(len(prepared))]
+
+    analyses: dict[str, object] = {}
+    for i in todo:
+        key = prepared[i].data_key
+        found = store.get("analysis", key, Analysis)
+        if isinstance(found, Analysis):
+            analyses[key] = found
+    missing = list({prepared[i].data_key: prepared[i] for i in todo
+                    if prepared[i].data_key not in analyses}.values())  # fmt: skip
+    if len(todo) == 1 and missing and workers > 1 and _can_fork():
+        # One document to lay out here: overlap everything that can overlap.
+        item = prepared[todo[0]]
+        started = time.perf_counter()
+        files, analysis = _overlapped(item)
+        store.put("analysis", item.data_key, analysis)
+        store.put("document", item.document_key, files)
+        if finished:
+            finished(item.job, time.perf_counter() - started, False)
+        results[todo[0]] = files
+        return [results[i] for i in range(len(prepared))]
+    for item, made in zip(missing, run_meanwhile(_analyse, missing, workers, _load_renderer),
+                          strict=True):  # fmt: skip
+        analyses[item.data_key] = made
+        store.put("analysis", item.data_key, made)
+
+    def done(task: tuple[_Prepared, object], result: tuple[Rendered, float]) -> None:
+        if finished:
+            finished(task[0].job, result[1], False)
+
+    tasks = [(prepared[i], analyses[prepared[i].data_key]) for i in todo]
+    for i, (files, _) in zip(todo, run(_compose, tasks, workers, done), strict=True):
+        results[i] = files
+        store.put("document", prepared[i].document_key, files)
+    return [results[i] for i in range(len(prepared))]
+
+
+# --- the donor letters: batches of one language, in processes ---------------
+
+LETTER_BATCH = 25
+
+
+def render_letters(
+    year: FiscalYear,
+    bodies: dict[str, bytes],
+    stage: Staging,
+    note: Progress,
+    workers: int,
+    store: Cache,
+    records: list[LetterRecord],
+) -> list[Finding]:
+    """Render the letters into the staging folder, each letter's record added
+    to ``records``; the preflight's findings."""
+    from reportgen.composing.palette import palette
+    from reportgen.core.process_pool import chunks, run
+    from reportgen.typesetting import letters
+    from reportgen.typesetting.edition_render import logo_uri
+    from reportgen.typesetting.html_pages import letter_css, theme_of
+
+    config = year.config
+    # The letters of the languages built (``--language``): each is followed by
+    # its own language's donor edition, never another's.
+    made = [x for x in letters.make_letters(year, logo_uri(year)) if x.language in bodies]
+    css = letter_css(
+        palette(config.theme), config.theme.page_size, config.theme.font,
+        theme_of(config.root, config.theme_dir), config.languages,
+    )  # fmt: skip
+    shared = {
+        language: letters.Body(pdf, _donor_title(year, language))
+        for language, pdf in bodies.items()
+    }
+    # Each letter is a document of its own; a batch is only a unit of work
+    # (and of the cache) for a worker process.
+    size = LETTER_BATCH
+    created = config.published or config.end
+    folder = stage.path("donors")
+    # Batches of one language each: a worker's fonts and stylesheets are loaded once.
+    languages = sorted({letter.language for letter in made})
+    jobs = [
+        _LetterJob(tuple(batch), css, config.root, shared, created, folder, store.root)
+        for language in languages
+        for batch in chunks([x for x in made if x.language == language], size)
+    ]
+    note.start(f"{config.root.name}: donor letters", len(made))
+    try:
+        results = run(_letter_batch, jobs, workers, lambda job, _: note.advance(len(job.letters)))
+    finally:
+        note.finish()
+    findings: list[Finding] = []
+    for made_records, found in results:
+        for record in made_records:
+            stage.adopt(record.file)
+        records.extend(made_records)
+        findings.extend(found)
+    return findings
+
+
+def _donor_title(year: FiscalYear, language: str) -> str:
+    from reportgen.composing import formats
+    from reportgen.composing.page_context import edition_title
+
+    return edition_title(formats.language(year.config, language), "donor", year.config)
+
+
+@dataclass(frozen=True)
+class _LetterJob:
+    letters: tuple[Letter, ...]
+    css: str
+    base: Path
+    bodies: dict[str, Body]
+    created: date
+    folder: Path  # the staging folder's donors/
+    cache: Path | None = None
+
+
+def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, ...]]:
+    """Worker: render a batch of letters (or take it from the cache) and write
+    them into the staging folder; what each letter is (its record for the
+    manifest) and the preflight's findings."""
+    import hashlib
+
+    from reportgen.typesetting.letters import LetterRecord, render_batch
+    from reportgen.writing.cache import Cache, digest
+    from reportgen.writing.staging import write_staged
+
+    store = Cache(job.cache)
+    key = digest("letters", job.letters, job.css, job.bodies, job.created)
+    cached = store.get("letters", key, Rendered)
+    made: dict[str, bytes] = {}
+    if isinstance(cached, Rendered):
+        made = {name: data for name, (data, _) in cached.files.items()}
+        findings = cached.findings
+    else:
+        found: list[Finding] = []
+        render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
+                     findings=found)  # fmt: skip
+        findings = tuple(found)
+        store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
+    records = []
+    for letter in job.letters:
+        relative = f"donors/{letter.slug}.pdf"
+        data = made[relative]
+        write_staged(job.folder, relative.removeprefix("donors/"), data)
+        records.append(LetterRecord(
+            relative, letter.donor_id, letter.row_sha256, hashlib.sha256(data).hexdigest()
+        ))  # fmt: skip
+    return records, findings

@@ -1,0 +1,491 @@
+"""``reportgen new``: start a fiscal year's folder, rolled forward from the
+last one or from a commented starter.
+
+This is the one command that writes into a report set rather than into the
+output folder; it never overwrites: the target must not exist. Everything is
+first written into a temporary folder beside the target and renamed into
+place at the end, so a failure leaves nothing half-made.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from reportgen.composing import formats
+from reportgen.core.errors import UsageError
+from reportgen.core.languages import TAG, base_of
+from reportgen.reading.report_folder import TABLE_EXTENSIONS
+from reportgen.reading.settings import SETTINGS, Values
+from reportgen.reading.table_registry import TABLES
+
+PROMPT = "TODO:"  # check warns while a narrative file still holds one
+
+PROMPTS = {
+    "message": "a letter from the representative to members and friends: what the year "
+    "meant, thanks, and what comes next (300-400 words).",
+    "overview": "the year in overview: the context, the main achievements and the "
+    "difficulties, with a few subheadings (400-600 words).",
+    "stories": "one or two stories that show the work through the people it serves "
+    "(250 words each; leave out anything that could identify someone at risk).",
+    "about": "what this report covers, where its figures come from, and anything "
+    "illustrative or estimated.",
+}
+GENERIC_PROMPT = "this section's text for {fiscal_year}."
+
+
+# The settings whose text names the year, rolled forward with their
+# translations (``title_ko``): as the schema declares them.
+ROLLED = tuple(k for k, s in SETTINGS.items() if s.names_year)
+# Tables whose rows a new year keeps by name, with their values emptied: what
+# is counted stays, the counts are the new year's to fill in. These columns
+# (and their ``<column>_<tag>`` translations) keep their cells.
+KEPT_BY_NAME = {"indicators": ("name", "unit", "visibility")}
+
+
+class YearNames:
+    """Rolls the names of a year forward in text a director wrote (file
+    names, headings, a workbook's title rows): each form of the old fiscal
+    year's own years, ``2025``, ``FY2025``, ``2025-26``, ``2025–26``,
+    ``2025/26``, ``2025년``, ``2025年度``, becomes the next. Only those years
+    move: other numbers (``02-overview``, "Top 10") stay as written."""
+
+    def __init__(self, start: date, end: date, new_start: date) -> None:
+        self.shift = new_start.year - start.year
+        years = "|".join(str(y) for y in sorted({start.year, end.year}))
+        self._pattern = re.compile(rf"(?<!\d)({years})(?:([-\u2010\u2013/])(\d{{2}}))?(?!\d)")
+
+    def __call__(self, text: str) -> str:
+        def roll(match: re.Match[str]) -> str:
+            year = str(int(match.group(1)) + self.shift)
+            if match.group(3) is None:
+                return year
+            return f"{year}{match.group(2)}{_bump(match.group(3), self.shift)}"
+
+        return self._pattern.sub(roll, text)
+
+
+def _roll_date(day: date, years: int = 1) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def year_end(start: date) -> date:
+    """The last day of a fiscal year that begins on ``start``: a year later less a day."""
+    try:
+        following = start.replace(year=start.year + 1)
+    except ValueError:  # from 29 February: the next year begins on 1 March
+        following = date(start.year + 1, 3, 1)
+    return following - timedelta(days=1)
+
+
+def year_label(start: date, end: date) -> str:
+    """``2025`` for a calendar year, ``2024–25`` (an en dash) for any other."""
+    if (start.month, start.day) == (1, 1) and end.year == start.year:
+        return str(start.year)
+    return f"{start.year}\u2013{end.year % 100:02d}"
+
+
+def _next_label(label: str, start: date, new_start: date) -> str:
+    """FY2012 -> FY2013, "2012/13" -> "2013/14": every year number moves on."""
+    shift = new_start.year - start.year
+    return re.sub(r"(?<!\d)(\d{4}|\d{2})(?!\d)", lambda m: _bump(m.group(1), shift), label)
+
+
+def _bump(number: str, shift: int) -> str:
+    value = int(number) + shift
+    return f"{value % 100:02d}" if len(number) == 2 else str(value)
+
+
+# A one-line TOML value: a basic or literal string, or anything without a
+# quote or a comment (a date, a number).
+_VALUE = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^#"'\n]*?)"""
+
+
+def _set_key(text: str, key: str, value: str | date) -> str:
+    """``text`` with the top-level setting ``key`` set to ``value``, its line's
+    comment kept. Each line that looks like it sets ``key`` is tried; the first
+    whose change TOML reads back as exactly that one setting changed wins, so
+    the same key inside a table (``[tables.x] title``) or a line inside a
+    multi-line string is left alone."""
+    from reportgen.reading.settings import TOMLDecodeError, loads
+
+    literal = value.isoformat() if isinstance(value, date) else _toml_string(value)
+    wanted = loads(text).with_value(key, value)
+    pattern = re.compile(rf"^([ \t]*{re.escape(key)}[ \t]*=[ \t]*){_VALUE}([ \t]*(?:#.*)?)$", re.M)
+    for match in pattern.finditer(text):
+        changed = f"{text[: match.start()]}{match[1]}{literal}{match[2]}{text[match.end() :]}"
+        try:
+            if loads(changed).same_as(wanted):
+                return changed
+        except TOMLDecodeError:
+            continue
+    if key in loads(text).names():
+        raise UsageError(f"cannot roll '{key}' forward (write it on one line, key = value)")
+    return f"{key} = {literal}\n{text}"
+
+
+def new_year(
+    target: Path,
+    source: Path | None = None,
+    copy_assets: bool = False,
+    start: date | None = None,
+    workbook: bool = False,
+    word: bool = False,
+) -> list[Path]:
+    """Create ``target``; return the files written (relative to it).
+
+    From ``source``, the year after it; else a starter for the fiscal year that
+    begins on ``start`` (default: 1 January of this year, from the clock), its
+    data as one workbook with ``workbook`` and its narrative as Word documents
+    with ``word`` (new_office_files)."""
+    if source is not None and (workbook or word):
+        raise UsageError(
+            "--workbook and --word are for a new starter; with --from the new year keeps "
+            "the kinds of files the previous one has"
+        )
+    if os.path.lexists(target):
+        what = f"a symbolic link to {os.readlink(target)}" if target.is_symlink() else "it"
+        raise UsageError(
+            f"{target}: already exists ({what}); reportgen new never overwrites or follows "
+            "anything there: choose a new name"
+        )
+    if source is not None and not (source / "report.toml").is_file():
+        raise UsageError(f"{source} is not a report year (it has no report.toml)")
+    if source is not None and start is not None:
+        raise UsageError(
+            f"--start is for a new starter; with --from the year begins the day after "
+            f"the end of {source}"
+        )
+    if start is not None:
+        _representable(start, f"--start {start.isoformat()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
+    try:
+        if source is None:
+            _starter(staging, target, start, workbook, word)
+        else:
+            _roll_forward(source, staging, copy_assets)
+        written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+        os.rename(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return written
+
+
+def _reason(exc: OSError) -> str:
+    # mkdir where a file stands says "File exists", which misleads
+    return os.strerror(errno.ENOTDIR) if isinstance(exc, FileExistsError) else str(exc.strerror)
+
+
+# A new year's dates, and the day its report is published (60 days after
+# its end), must be days the calendar of Python's ``date`` holds.
+_PUBLISHED_AFTER = timedelta(days=60)
+
+
+def _representable(start: date, what: str) -> None:
+    """A ``UsageError`` naming ``what`` when the year that begins on ``start``
+    (its end, its publication day) lies past the last day a date can be."""
+    try:
+        year_end(start) + _PUBLISHED_AFTER
+    except (OverflowError, ValueError):
+        raise UsageError(
+            f"{what}: the fiscal year would end (or be published, {_PUBLISHED_AFTER.days} days "
+            f"later) after {date.max.isoformat()}, the last day a date can be; choose an "
+            "earlier start"
+        ) from None
+
+
+def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
+    from reportgen.reading.settings import TOMLDecodeError, loads
+
+    try:
+        text = (source / "report.toml").read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise UsageError(f"{source / 'report.toml'}: cannot be read: {reason}") from None
+    try:
+        settings = loads(text)
+    except TOMLDecodeError as exc:
+        raise UsageError(
+            f"{source / 'report.toml'}: {exc}; fix it first (reportgen check)"
+        ) from None
+    start, end = settings.get("start"), settings.get("end")
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise UsageError(f"{source / 'report.toml'} needs TOML dates 'start' and 'end'")
+    published = settings.get("published")
+    try:
+        new_start = end + timedelta(days=1)
+        new_end = year_end(new_start)
+        new_end + _PUBLISHED_AFTER
+        rolled = _roll_date(published) if isinstance(published, date) else None
+    except (OverflowError, ValueError):
+        raise UsageError(
+            f"{source / 'report.toml'}: the year after it would end (or be published) after "
+            f"{date.max.isoformat()}, the last day a date can be"
+        ) from None
+    old_label = str(settings.get("fiscal_year", ""))
+    label = (
+        _next_label(old_label, start, new_start) if old_label else year_label(new_start, new_end)
+    )
+    title = str(settings.get("title") or f"Annual Report {label}")
+    text = _set_key(text, "title", _roll_text(title, old_label, label, start, new_start))
+    text = _set_key(text, "fiscal_year", label)
+    text = _set_key(text, "start", new_start)
+    text = _set_key(text, "end", new_end)
+    if rolled is not None:
+        text = _set_key(text, "published", rolled)
+    labels = dict(settings.translations("fiscal_year"))
+    for key, value in _translations(settings):  # title_ja, title_ko, ...
+        own = labels.get(key.rpartition("_")[2])  # its language's label
+        old, new = old_label, label
+        if isinstance(own, str):
+            old, new = own, _next_label(own, start, new_start)
+        text = _set_key(text, key, _roll_text(value, old, new, start, new_start))
+    (folder / "report.toml").write_text(text, "utf-8")
+    names = YearNames(start, end, new_start)
+    _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)), names)
+    _narrative_prompts(source / "narrative", folder / "narrative", label, names)
+    if copy_assets and (source / "assets").is_dir():
+        shutil.copytree(source / "assets", folder / "assets")
+
+
+def _roll_text(text: str, old_label: str, label: str, start: date, new_start: date) -> str:
+    """A setting that names the year, a year on: its fiscal-year label replaced
+    where it has it, else every year number in it moved on."""
+    if old_label and old_label in text:
+        return text.replace(old_label, label)
+    return _next_label(text, start, new_start)
+
+
+def _translations(settings: Values) -> list[tuple[str, str]]:
+    """The top-level translations (``<key>_<tag>``) of the settings a new year rolls forward."""
+    return [
+        (f"{base}_{tag}", value)
+        for base in ROLLED
+        for tag, value in settings.translations(base)
+        if isinstance(value, str)
+    ]
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _shared(source: Path) -> Values:
+    """The settings of the set's organization.toml (none when it is missing or unreadable)."""
+    from reportgen.reading.settings import read
+
+    return read(source.parent / "organization.toml") or Values({})
+
+
+def _carried(settings: Values, shared: Values) -> frozenset[str]:
+    """The tables whose rows a new year keeps: built-in ones marked ``carry_over``
+    and declared ones with ``carry_over = true`` (the year's declarations, else
+    organization.toml's, as the build reads them)."""
+    declared = settings.get("tables") if "tables" in settings else shared.get("tables")
+    own = {
+        name
+        for name, body in (declared.items() if isinstance(declared, dict) else ())
+        if isinstance(body, dict) and body.get("carry_over") is True
+    }
+    return frozenset({n for n, t in TABLES.items() if t.carry_over} | own)
+
+
+def _kept(table: str, column: str) -> bool:
+    """Whether a new year keeps the cells of ``column`` in ``table`` (``KEPT_BY_NAME``)."""
+    kept = KEPT_BY_NAME.get(table, ())
+    base, _, tag = column.rpartition("_")
+    return column in kept or (base in kept and TAG.fullmatch(tag) is not None)
+
+
+def _empty_tables(
+    source: Path,
+    target: Path,
+    carried: frozenset[str] = frozenset(),
+    names: YearNames | None = None,
+) -> None:
+    target.mkdir()
+    roll: Callable[[str], str] = names or (lambda text: text)
+    for path in sorted(source.iterdir()) if source.is_dir() else []:
+        if path.suffix.lower() not in TABLE_EXTENSIONS:
+            continue
+        out = target / roll(path.name)
+        if path.stem.lower() in carried:
+            shutil.copyfile(path, out)
+        elif path.suffix.lower() == ".csv":
+            out.write_bytes(_emptied_csv(path.read_bytes(), path.stem.lower()))
+        else:  # a table's workbook, or one for the whole year: each sheet's header kept
+            from reportgen.commands.new_office_files import empty_workbook
+
+            empty_workbook(path, out, carried, _kept, roll)
+    if not any(target.glob("activities.*")) and not _sheet_for(target, "activities"):
+        columns = ",".join(c.name for c in TABLES["activities"].columns)
+        (target / "activities.csv").write_text(columns + "\n", "utf-8")
+
+
+def _emptied_csv(data: bytes, table: str) -> bytes:
+    """A table's CSV for the new year: its header line as written, and for a
+    table kept by name (``KEPT_BY_NAME``) each row with only those cells."""
+    import csv
+    import io
+
+    lines = data.splitlines(keepends=True)
+    if not lines or table not in KEPT_BY_NAME:
+        return lines[0] if lines else b""
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    except (UnicodeDecodeError, csv.Error):
+        return lines[0]  # check will say what is wrong with last year's file
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows[1:]:
+        kept = [v if i < len(header) and _kept(table, header[i]) else "" for i, v in enumerate(row)]
+        if any(v.strip() for v in kept):
+            writer.writerow(kept)
+    first = lines[0] if lines[0].endswith((b"\n", b"\r")) else lines[0] + b"\n"
+    return first + out.getvalue().encode()
+
+
+def _sheet_for(folder: Path, table: str) -> bool:
+    """Whether a workbook of ``folder`` has a sheet named like ``table``."""
+    from openpyxl import load_workbook
+
+    for path in folder.glob("*.xlsx"):
+        book = load_workbook(path, read_only=True)
+        try:
+            if any(name.strip().lower() == table for name in book.sheetnames):
+                return True
+        finally:
+            book.close()
+    return False
+
+
+def _word_prompts(source: Path, target: Path, label: str, roll: YearNames | None = None) -> None:
+    """Last year's Word narrative, a year on: each document's heading and a
+    prompt, its name and heading naming the new year."""
+    from reportgen.commands.new_office_files import document_heading, write_document
+
+    for path in sorted(source.glob("*.docx")) if source.is_dir() else []:
+        if path.name.startswith("~$"):
+            continue
+        slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
+        hint = next((p for key, p in PROMPTS.items() if key in slug), None)
+        hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        heading = document_heading(path) or slug.replace("-", " ").capitalize()
+        name = roll(path.name) if roll else path.name
+        write_document(target / name, roll(heading) if roll else heading,
+                       [f"{PROMPT} write {hint}"])  # fmt: skip
+
+
+def _narrative_prompts(
+    source: Path, target: Path, label: str, roll: YearNames | None = None
+) -> None:
+    target.mkdir()
+    _word_prompts(source, target, label, roll)
+    for path in sorted(source.glob("*.md")) if source.is_dir() else []:
+        text = path.read_text("utf-8")
+        front = ""
+        body = text
+        match = re.match(r"---\n(.*?)\n(---|\.\.\.)\n", text, re.S)
+        if match:
+            front, body = text[: match.end()], text[match.end() :]
+        heading = re.search(r"^#\s+.+$", body, re.M)
+        slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
+        hint = next((p for key, p in PROMPTS.items() if key in slug), None)
+        hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        if roll is not None:  # its title and heading name the new year
+            front = roll(front)
+        parts = [front + "\n"] if front else []
+        if heading and "title:" not in front:
+            parts.append((roll(heading.group(0)) if roll else heading.group(0)) + "\n\n")
+        from reportgen.reading.narrative_html import section_slug
+
+        tag = section_slug(path)[1]
+        if tag is not None and base_of(tag) != "en":  # the prompt in the file's language
+            parts.append(f"{PROMPT} {formats.label(tag, 'scaffold_prompt', fiscal_year=label)}\n")
+        else:
+            parts.append(f"{PROMPT} write {hint}\n")
+        (target / (roll(path.name) if roll else path.name)).write_text("".join(parts), "utf-8")
+
+
+STARTER_HEAD = """\
+# report.toml: the settings of one fiscal year. Dates are TOML dates (no quotes).
+# The full format: docs/report-format.md in the reportgen project.
+# A key with _<tag> translates it (title_ja = "..."): `reportgen labels --language TAG`
+# lists which do.
+
+"""
+
+STARTER_NARRATIVE = {
+    "01-message.md": "# Message from the Representative\n\n{prompt} write {message}\n",
+    "02-overview.md": "# The Year in Overview\n\n{prompt} write {overview}\n",
+}
+
+
+def _starter(
+    folder: Path, target: Path, start: date | None, workbook: bool = False, word: bool = False
+) -> None:
+    if start is None:
+        start = date(date.today().year, 1, 1)  # the only reading of the clock
+    end = year_end(start)
+    label = year_label(start, end)
+    has_org = (target.parent / "organization.toml").is_file()
+    from reportgen.reading.settings import starter_toml
+
+    examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
+                "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
+    (folder / "report.toml").write_text(STARTER_HEAD + starter_toml(examples, not has_org), "utf-8")
+    data = folder / "data"
+    data.mkdir()
+    if workbook:
+        from reportgen.commands.new_office_files import WORKBOOK, write_workbook
+
+        write_workbook(data / WORKBOOK, start)
+    else:
+        for name, spec in TABLES.items():
+            if spec.required or not spec.declared:
+                (data / f"{name}.csv").write_text(",".join(spec.names) + "\n", "utf-8")
+    (data / "README.txt").write_text(_tables_help(), "utf-8")
+    narrative = folder / "narrative"
+    narrative.mkdir()
+    for name, text in STARTER_NARRATIVE.items():
+        text = text.format(prompt=PROMPT, **PROMPTS)
+        if word:
+            from reportgen.commands.new_office_files import write_document
+
+            heading, _, body = text.partition("\n\n")
+            write_document(narrative / f"{name[:-3]}.docx", heading.lstrip("# "), [body.strip()])
+        else:
+            (narrative / name).write_text(text, "utf-8")
+    (folder / "assets").mkdir()
+
+
+def _tables_help() -> str:
+    lines = [
+        "One CSV (UTF-8) or XLSX file per table; the first row holds the column names.",
+        "Required columns are marked *. Every table may also have 'visibility':",
+        "public (the default) or internal (never shown in public editions).",
+        "Example rows (dates are YYYY-MM-DD):",
+        "",
+    ]
+    for name, spec in TABLES.items():
+        cols = ", ".join(c.name + ("*" if c.required else "") for c in spec.columns)
+        lines += [f"{name}: {cols}", f"  e.g. {spec.example_row()}", ""]
+    return "\n".join(lines)

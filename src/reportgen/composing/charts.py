@@ -1,0 +1,658 @@
+"""Charts as SVG, drawn with matplotlib's object API in the document's style.
+
+Pure: figures in, ``ChartAsset`` (SVG text, alt text written from the data,
+and the data as a small table) out. Text stays text in the SVG
+(``svg.fonttype = none``) so the document's own fonts draw it; the palette is
+the stylesheet's; ids and bytes are stable (fixed hash salt, no date). Text is
+plain text: mathtext and TeX are off for every text matplotlib draws (a ``$``
+in a category is a dollar sign), and the user's labels lose any character
+that is not text before they reach matplotlib.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from reportgen.composing import formats
+from reportgen.composing.key_figures import FUNCTIONS, KeyFigures
+from reportgen.composing.palette import Palette
+from reportgen.core.languages import chart_fonts
+from reportgen.core.plaintext import clean
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+log = logging.getLogger(__name__)
+
+CHART_SCHEME = "reportgen-chart:"
+# Inches: a little under the text block of an A4 page with print.css's 20 mm
+# side margins (170 mm, 6.69 in). The stylesheets scale each chart to its box
+# (width: 100%), so a chart drawn about its box's size prints its labels at
+# about FONT_SIZE.
+WIDTH_IN = 6.6
+# A phone's column (390 px less the margins, about 350 px) holds 3.7 in at
+# 96 px to the inch: labels drawn at FONT_SIZE stay about 11 px there.
+NARROW_IN = 3.7
+FONT_SIZE = 8.5
+
+
+@dataclass(frozen=True)
+class ChartAsset:
+    id: str
+    title: str
+    svg: str
+    alt: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    size: tuple[float, float]  # inches, known before the picture is drawn
+    narrow: str = ""  # for phones (screen edition), when the chart has a narrow drawing
+
+    @property
+    def frame(self) -> str:
+        """An empty SVG with the root size attributes the drawn picture will
+        have (matplotlib writes inches x 72 as points, formatted like this), so
+        that a layout can size the chart before it is drawn."""
+        width, height = (f"{x * 72:f}".rstrip("0").rstrip(".") for x in self.size)
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" '
+            f'viewBox="0 0 {width} {height}"/>'
+        )
+
+    @property
+    def url(self) -> str:
+        """How the print HTML names the chart; the PDF renderer's fetcher serves it."""
+        return f"{CHART_SCHEME}{self.id}"
+
+    @property
+    def data_uri(self) -> str:
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    palette: Palette
+    font: str
+    language: str
+    currency: str
+    draw: bool = True  # False: titles, alt text and data only, no matplotlib (fast)
+
+    def money(self, value: Decimal) -> str:
+        return formats.format_compact_money(value, self.currency, self.language)
+
+    def label(self, key: str, number: float | None = None, /, **values: object) -> str:
+        return formats.label(self.language, key, number, **values)
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """How one activity category (or "Other", several) is drawn: the same in
+    every chart of every edition and language of a year."""
+
+    name: str  # what the chart writes beside it
+    color: str
+    hatched: bool  # "Other": hatched as well as grey
+    members: tuple[str, ...]  # the categories it stands for
+
+
+HATCH = "////"
+
+
+def category_swatches(fig_data: KeyFigures, style: ChartStyle) -> tuple[Swatch, ...]:
+    """The year's categories in colour order (``key_figures.category_order``):
+    the first ``len(palette.series)`` take a colour each; past them, never a
+    colour twice: one category left keeps its name in "Other"'s hatched grey,
+    several share it as "Other (n categories)"."""
+    order = list(fig_data.category_order) or [c for c, _ in fig_data.by_category]
+    slots = style.palette.series
+    swatches = [Swatch(c, color, False, (c,)) for c, color in zip(order, slots, strict=False)]
+    rest = tuple(order[len(slots) :])
+    if len(rest) == 1:
+        swatches.append(Swatch(rest[0], style.palette.other, True, rest))
+    elif rest:
+        name = style.label("other_categories", len(rest), count=len(rest))
+        swatches.append(Swatch(name, style.palette.other, True, rest))
+    return tuple(swatches)
+
+
+def _bar_style(swatch: Swatch, style: ChartStyle) -> dict[str, Any]:
+    """White dividers between neighbours; "Other" hatched in the muted ink."""
+    looks: dict[str, Any] = {"color": swatch.color, "edgecolor": style.palette.paper,
+                             "linewidth": 0.8}  # fmt: skip
+    if swatch.hatched:
+        looks.update(hatch=HATCH, hatchcolor=style.palette.muted)
+    return looks
+
+
+def _rc(style: ChartStyle) -> dict[str, Any]:
+    # CJK labels are measured with the language's own faces; Latin ones with the theme's.
+    families = chart_fonts(style.font, style.language)
+    return {
+        # Labels are the user's words: "$5 each" is not a formula (nor TeX to run).
+        "text.parse_math": False,
+        "text.usetex": False,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "reportgen",
+        "svg.id": None,
+        "font.family": "sans-serif",
+        "font.sans-serif": families,
+        "font.size": FONT_SIZE,
+        "text.color": style.palette.ink,
+        "axes.edgecolor": style.palette.rule,
+        "axes.labelcolor": style.palette.muted,
+        "xtick.color": style.palette.muted,
+        "ytick.color": style.palette.muted,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": FONT_SIZE,
+        "legend.frameon": False,
+        "legend.fontsize": FONT_SIZE - 0.5,
+        "hatch.linewidth": 0.6,
+    }
+
+
+def _figure(style: ChartStyle, height: float, width: float = WIDTH_IN) -> Figure:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    fig.patch.set_alpha(0)
+    return fig
+
+
+def _svg(fig: Figure, chart_id: str) -> str:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    buffer = io.StringIO()
+    FigureCanvasSVG(fig)
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: inline-ready
+    # Ids must be unique across the HTML page: prefix matplotlib's own.
+    text = re.sub(r'id="([^"]+)"', rf'id="{chart_id}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{chart_id}-\1)", text)
+    text = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{chart_id}-\1"', text)
+    return text
+
+
+def _hbar(
+    ax: Axes,
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    looks: Sequence[dict[str, Any]],
+    style: ChartStyle,
+) -> None:
+    positions = list(range(len(labels)))[::-1]
+    for pos, value, look in zip(positions, values, looks, strict=True):
+        ax.barh(pos, value, height=0.62, **look)
+    ax.set_yticks(positions, [_wrapped(label) for label in labels])
+    ax.tick_params(axis="y", length=0, pad=6)
+    ax.tick_params(axis="x", length=0, labelbottom=False)
+    ax.spines[["bottom", "left"]].set_visible(False)
+    top = max(values) if values and max(values) > 0 else 1
+    ax.set_xlim(0, top * 1.18)
+    for pos, value, text in zip(positions, values, texts, strict=True):
+        ax.text(
+            value + top * 0.015, pos, clean(text), va="center", ha="left", color=style.palette.ink
+        )
+
+
+def _wrapped(label: str, width: int = 22, lines: int = 2) -> str:
+    """A long label on at most ``lines`` lines (the rest shown as an
+    ellipsis): beside a bar or a segment there is room for about ``width``
+    Latin letters (half as many CJK ones, which count double)."""
+    text = clean(label)
+    out: list[str] = []
+    line = ""
+    for word in _breakable(text):
+        if line and _columns(line + word) > width:
+            out.append(line.rstrip())
+            line = word.lstrip()
+        else:
+            line += word
+    out.append(line.rstrip())
+    if len(out) > lines:
+        out = [*out[: lines - 1], _clip(" ".join(out[lines - 1 :]), width)]
+    return "\n".join(out)
+
+
+def _breakable(text: str) -> list[str]:
+    """Pieces a line may break after: words with their following space; each
+    CJK character on its own (CJK text breaks between characters)."""
+    return re.findall(
+        r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]|[^\s\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+\s*|\s+",
+        text,
+    )
+
+
+def _columns(text: str) -> int:
+    return sum(
+        2 if re.match(r"[\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]", ch) else 1
+        for ch in text
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    while _columns(text) > width - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _bar_list(
+    chart_id: str,
+    title: str,
+    alt: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    looks: Sequence[dict[str, Any]],
+    style: ChartStyle,
+    headers: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+) -> ChartAsset:
+    """A half-width chart of labelled horizontal bars, one per row."""
+    lines = sum(_wrapped(label).count("\n") + 1 for label in labels)
+    return _render(
+        chart_id,
+        title,
+        alt,
+        0.45 + 0.2 * len(labels) + 0.14 * lines,
+        lambda ax: _hbar(ax, labels, values, texts, looks, style),
+        style,
+        headers,
+        rows,
+        width=WIDTH_IN / 2 - 0.1,
+    )
+
+
+def _plain(color: str, style: ChartStyle) -> dict[str, Any]:
+    return {"color": color, "edgecolor": style.palette.paper, "linewidth": 0.8}
+
+
+def _list(items: Sequence[str], language: str) -> str:
+    return formats.format_list(list(items), language)
+
+
+def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
+    """One bar per category that has a colour of its own, most activities
+    first, then "Other"; the bars are labelled, so no legend."""
+    if not fig_data.by_category:
+        return None
+    counts = dict(fig_data.by_category)
+    swatches = category_swatches(fig_data, style)
+    totals = [sum(counts.get(m, 0) for m in s.members) for s in swatches]
+    shown = sorted(zip(swatches, totals, strict=True), key=lambda st: (st[0].hatched, -st[1]))
+    title = style.label("by_category")
+    parts = [f"{c} {n}" for c, n in fig_data.by_category]
+    alt = style.label(
+        "alt_by_category", fig_data.activities, title=title,
+        fiscal_year=_year_name(fig_data, style), count=fig_data.activities,
+        list=_list(parts, style.language),
+    )  # fmt: skip
+    return _bar_list(
+        "chart-by-category", title, alt, [s.name for s, _ in shown], [n for _, n in shown],
+        [str(n) for _, n in shown], [_bar_style(s, style) for s, _ in shown],
+        style, (style.label("category"), style.label("count")),
+        tuple((c, str(n)) for c, n in fig_data.by_category),
+    )  # fmt: skip
+
+
+FUNCTIONS_ORDER = (*FUNCTIONS, "unassigned")
+# A legend past this many entries sends the eye back and forth: label directly.
+LEGEND_MAX = 4
+
+
+def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
+    if not fig_data.activities:
+        return None
+    months = [m for m, _ in fig_data.by_month]
+    swatches = category_swatches(fig_data, style)
+    table = {(m, c): n for m, c, n in fig_data.by_month_category}
+    stacks = [[sum(table.get((m, c), 0) for c in s.members) for m in months] for s in swatches]
+    keyed = len(swatches) > LEGEND_MAX
+
+    labels = [formats.format_month(m, style.language) for m in months]
+
+    def draw(ax: Axes) -> None:
+        _draw_months(ax, labels, swatches, stacks, style, down=False)
+
+    def draw_narrow(ax: Axes) -> None:
+        _draw_months(ax, labels, swatches, stacks, style, down=True)
+
+    lines = sum(_wrapped(s.name).count("\n") + 1 for s in swatches) if keyed else 0
+    height = max(2.5, 0.75 + 0.19 * lines)
+    legend_rows = 0 if keyed else (len(swatches) + 1) // 2
+    narrow_height = max(0.6 + 0.24 * len(months) + 0.2 * legend_rows, 0.75 + 0.19 * lines)
+    busiest = max(fig_data.by_month, key=lambda mn: mn[1])
+    title = style.label("by_month")
+    parts = [f"{formats.format_month(m, style.language)} {n}" for m, n in fig_data.by_month]
+    alt = style.label(
+        "alt_by_month", busiest[1], title=title, fiscal_year=_year_name(fig_data, style),
+        list=_list(parts, style.language),
+        busiest=formats.format_month(busiest[0], style.language, short=False),
+        busiest_count=busiest[1],
+    )  # fmt: skip
+    wide = _render(
+        "chart-by-month",
+        title,
+        alt,
+        height,
+        draw,
+        style,
+        (style.label("month"), style.label("count")),
+        tuple(
+            (formats.format_month(m, style.language, short=False), str(n))
+            for m, n in fig_data.by_month
+        ),
+    )
+    if not style.draw:
+        return wide
+    # Twelve columns scaled down to a phone print their labels at about 5 px:
+    # the screen edition shows phones this drawing instead, months as rows.
+    narrow = _draw_svg("chart-by-month-narrow", narrow_height, draw_narrow, style, NARROW_IN)
+    return replace(wide, narrow=narrow)
+
+
+def _draw_months(
+    ax: Axes,
+    labels: Sequence[str],
+    swatches: Sequence[Swatch],
+    stacks: Sequence[Sequence[int]],
+    style: ChartStyle,
+    down: bool,
+) -> None:
+    """Stacked counts per month, in slot order from the axis out: columns
+    across (print, desktop) or, ``down``, rows (phones)."""
+    places = list(range(len(labels)))[::-1] if down else list(range(len(labels)))
+    base = [0] * len(labels)
+    for swatch, values in zip(swatches, stacks, strict=True):
+        looks = _bar_style(swatch, style)
+        if down:
+            ax.barh(places, values, left=base, height=0.66, label=_wrapped(swatch.name), **looks)
+        else:
+            ax.bar(places, values, bottom=base, width=0.66, label=_wrapped(swatch.name), **looks)
+        base = [b + v for b, v in zip(base, values, strict=True)]
+    values_axis = ax.xaxis if down else ax.yaxis
+    (ax.set_yticks if down else ax.set_xticks)(places, labels)
+    ax.tick_params(length=0)
+    values_axis.grid(True, color=style.palette.rule, linewidth=0.6)
+    values_axis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
+    ax.set_axisbelow(True)
+    ax.spines[["bottom" if down else "left"]].set_visible(False)
+    if down:
+        ax.spines[["left"]].set_visible(True)
+    top = max(base) * 1.12 if max(base) else 1
+    (ax.set_xlim if down else ax.set_ylim)(0, top)
+    if len(swatches) > LEGEND_MAX:
+        _year_key(ax, swatches, [sum(v) for v in stacks], style)
+    else:
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2 if down else len(swatches),
+                  handlelength=1, handleheight=1, borderaxespad=0.2)  # fmt: skip
+
+
+def _year_key(
+    ax: Axes, swatches: Sequence[Swatch], totals: Sequence[int], style: ChartStyle
+) -> None:
+    """The key of a stacked chart with many categories, as data: beside the
+    months, one column of the year's totals stacked in the same order, each
+    segment labelled with its name and count (labels pushed apart where
+    segments are thin, with a leader line back to their segment)."""
+    key = ax.inset_axes((1.025, 0.0, 0.04, 1.0))
+    total = sum(totals) or 1
+    bottom, centres = 0, []
+    for swatch, count in zip(swatches, totals, strict=True):
+        key.bar(0, count, bottom=bottom, width=1.0, **_bar_style(swatch, style))
+        centres.append(bottom + count / 2)
+        bottom += count
+    key.set_xlim(-0.5, 0.5)
+    key.set_ylim(0, total)
+    key.axis("off")
+    texts = [f"{_wrapped(s.name)}  {n}" for s, n in zip(swatches, totals, strict=True)]
+    # A line of text in the key's data units: the axes are about the
+    # figure's height less the month labels and margins.
+    figure = ax.get_figure(root=True)
+    height = figure.get_figheight() if figure is not None else 2.5
+    line = total * (FONT_SIZE * 1.3 / 72) / max(height - 0.45, 0.5)
+    heights = [line * (t.count("\n") + 1) for t in texts]
+    for text, centre, y in zip(texts, centres, _spread(centres, heights, total), strict=True):
+        key.text(1.1, y, text, va="center", ha="left", color=style.palette.ink, clip_on=False)
+        if abs(y - centre) > line * 0.3:
+            key.plot((0.55, 1.0), (centre, y), color=style.palette.muted, linewidth=0.5,
+                     clip_on=False)  # fmt: skip
+
+
+def _spread(centres: Sequence[float], heights: Sequence[float], top: float) -> list[float]:
+    """Label positions near ``centres`` (ascending) that do not overlap:
+    pushed up past their lower neighbours, then down from ``top`` again."""
+    ys = list(centres)
+    for i in range(1, len(ys)):
+        ys[i] = max(ys[i], ys[i - 1] + (heights[i - 1] + heights[i]) / 2)
+    if ys and ys[-1] + heights[-1] / 2 > top:
+        ys[-1] = top - heights[-1] / 2
+        for i in range(len(ys) - 2, -1, -1):
+            ys[i] = min(ys[i], ys[i + 1] - (heights[i] + heights[i + 1]) / 2)
+    return ys
+
+
+def chart_by_target(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
+    if not fig_data.by_target_type:
+        return None
+    labels = [t for t, _ in fig_data.by_target_type]
+    counts = [n for _, n in fig_data.by_target_type]
+    title = style.label("by_target")
+    parts = [f"{t} {n}" for t, n in fig_data.by_target_type]
+    alt = style.label(
+        "alt_by_target", fig_data.lobbying, title=title, fiscal_year=_year_name(fig_data, style),
+        count=fig_data.lobbying, list=_list(parts, style.language),
+    )  # fmt: skip
+    return _bar_list(
+        "chart-by-target", title, alt, labels, counts, [str(n) for n in counts],
+        [_plain(style.palette.primary, style)] * len(labels), style,
+        (style.label("target_type"), style.label("count")),
+        tuple((t, str(n)) for t, n in fig_data.by_target_type),
+    )  # fmt: skip
+
+
+def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
+    if not fig_data.income_by_category:
+        return None
+    labels = [c for c, _ in fig_data.income_by_category]
+    values = [float(a) for _, a in fig_data.income_by_category]
+    texts = [style.money(a) for _, a in fig_data.income_by_category]
+    title = style.label("income_by_category")
+    total = style.money(fig_data.income)
+    parts = [f"{c} {style.money(a)}" for c, a in fig_data.income_by_category]
+    alt = style.label(
+        "alt_income", title=title, fiscal_year=_year_name(fig_data, style), total=total,
+        list=_list(parts, style.language),
+    )  # fmt: skip
+    return _bar_list(
+        "chart-income", title, alt, labels, values, texts,
+        [_plain(style.palette.primary, style)] * len(labels), style,
+        (style.label("category"), style.label("amount")),
+        tuple(
+            (c, formats.format_money(a, style.currency, style.language))
+            for c, a in fig_data.income_by_category
+        ),
+    )  # fmt: skip
+
+
+def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
+    split = [(f, a) for f, a in fig_data.expenses_by_function if a > 0]
+    if not fig_data.expenses or all(f == "unassigned" for f, _ in split):
+        return None  # no expense names its function: a split of nothing
+    names = [style.label(f"function_{f}") for f, _ in split]
+    shares = [float(a / fig_data.expenses) for _, a in split]
+    # Each function keeps its place, so its colour: programme, fundraising,
+    # administration, then "not assigned" in the grey of "Other".
+    colors = [*style.palette.series[:3], style.palette.other]
+
+    def draw(ax: Axes) -> None:
+        ax.set_position((0.0, 0.05, 0.5, 0.9))
+        ax.pie(
+            shares,
+            colors=[colors[FUNCTIONS_ORDER.index(f)] for f, _ in split],
+            startangle=90,
+            counterclock=False,
+            wedgeprops={"width": 0.34, "edgecolor": "white", "linewidth": 1.2},
+        )
+        share = fig_data.program_share
+        if share is not None:
+            ax.text(0, 0.08, formats.format_percent(share, style.language), ha="center",
+                    va="center", fontsize=15, fontweight="bold",
+                    color=style.palette.ink)  # fmt: skip
+            ax.text(0, -0.22, style.label("function_program"), ha="center", va="center",
+                    color=style.palette.muted)  # fmt: skip
+        labels = [
+            f"{n}  {formats.format_percent(s, style.language)}"
+            for n, s in zip(names, shares, strict=True)
+        ]
+        ax.legend(labels, loc="center left", bbox_to_anchor=(1.02, 0.5), handlelength=1,
+                  handleheight=1, borderaxespad=0)  # fmt: skip
+        ax.set_aspect("equal")
+
+    title = style.label("expenses_by_function")
+    parts = [
+        f"{n} {formats.format_percent(s, style.language)} ({style.money(a)})"
+        for n, s, (_, a) in zip(names, shares, split, strict=True)
+    ]
+    alt = style.label(
+        "alt_expenses", title=title, fiscal_year=_year_name(fig_data, style),
+        total=style.money(fig_data.expenses), list=_list(parts, style.language),
+    )  # fmt: skip
+    return _render(
+        "chart-expenses",
+        title,
+        alt,
+        1.9,
+        draw,
+        style,
+        (style.label("function"), style.label("amount"), style.label("share")),
+        tuple(
+            (
+                n,
+                formats.format_money(a, style.currency, style.language),
+                formats.format_percent(s, style.language),
+            )
+            for n, s, (_, a) in zip(names, shares, split, strict=True)
+        ),
+        width=WIDTH_IN / 2 - 0.1,
+    )
+
+
+def _year_name(fig_data: KeyFigures, style: ChartStyle) -> str:
+    """The year as the language names it (2012年度 in Japanese): a figure in
+    a Japanese report says no "FY2012"."""
+    if not fig_data.by_month:  # figures made by hand, without the year's months
+        return fig_data.fiscal_year
+    first, last = fig_data.by_month[0][0], fig_data.by_month[-1][0]
+    return style.label("fiscal_year_name", fiscal_year=fig_data.fiscal_year,
+                       start_year=first.year, end_year=last.year)  # fmt: skip
+
+
+def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset | None:
+    if len(history) < 2:
+        return None
+    years = [_year_name(h, style) for h in history]
+    income = [float(h.income) for h in history]
+    expenses = [float(h.expenses) for h in history]
+    inc_label, exp_label = style.label("kind_income"), style.label("kind_expense")
+
+    def draw(ax: Axes) -> None:
+        xs = list(range(len(years)))
+        ax.bar([x - 0.19 for x in xs], income, width=0.36, label=inc_label,
+               **_plain(style.palette.series[0], style))  # fmt: skip
+        ax.bar([x + 0.19 for x in xs], expenses, width=0.36, label=exp_label,
+               **_plain(style.palette.series[1], style))  # fmt: skip
+        for x, h in zip(xs, history, strict=True):
+            ax.text(x - 0.19, float(h.income), style.money(h.income), ha="center", va="bottom",
+                    fontsize=FONT_SIZE - 1)  # fmt: skip
+            ax.text(x + 0.19, float(h.expenses), style.money(h.expenses), ha="center",
+                    va="bottom", fontsize=FONT_SIZE - 1)  # fmt: skip
+        ax.set_xticks(xs, [clean(y) for y in years])
+        ax.tick_params(length=0)
+        ax.set_yticks([])
+        ax.spines[["left"]].set_visible(False)
+        ax.set_ylim(0, max(income + expenses) * 1.18 or 1)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, handlelength=1,
+                  handleheight=1, borderaxespad=0.2)  # fmt: skip
+
+    title = style.label("trend")
+    parts = [f"{y}: {inc_label} {style.money(h.income)}, {exp_label} "
+             f"{style.money(h.expenses)}" for y, h in zip(years, history, strict=True)]  # fmt: skip
+    alt = style.label(
+        "alt_trend", title=title, first=years[0], last=years[-1],
+        list=style.label("list_separator").join(parts),
+    )  # fmt: skip
+    return _render(
+        "chart-trend",
+        title,
+        alt,
+        2.1,
+        draw,
+        style,
+        (style.label("fiscal_year"), inc_label, exp_label),
+        tuple(
+            (
+                y,
+                formats.format_money(h.income, style.currency, style.language),
+                formats.format_money(h.expenses, style.currency, style.language),
+            )
+            for y, h in zip(years, history, strict=True)
+        ),
+        width=WIDTH_IN / 2 - 0.1,
+    )
+
+
+def _render(
+    chart_id: str,
+    title: str,
+    alt: str,
+    height: float,
+    draw: Callable[[Axes], None],
+    style: ChartStyle,
+    headers: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+    width: float = WIDTH_IN,
+) -> ChartAsset:
+    svg = _draw_svg(chart_id, height, draw, style, width) if style.draw else ""
+    return ChartAsset(chart_id, title, svg, alt, headers, rows, (width, height))
+
+
+def _draw_svg(
+    chart_id: str, height: float, draw: Callable[[Axes], None], style: ChartStyle, width: float
+) -> str:
+    import matplotlib
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    with matplotlib.rc_context():
+        # matplotlib's own defaults, then ours: a matplotlibrc in the current
+        # folder or the user's settings never changes (or runs) anything here.
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_rc(style))  # type: ignore[arg-type]
+        fig = _figure(style, height, width)
+        draw(fig.add_subplot())
+        return _svg(fig, chart_id)
+
+
+def draw_charts(
+    figures: KeyFigures, history: Sequence[KeyFigures], style: ChartStyle
+) -> dict[str, ChartAsset]:
+    """Every chart the figures allow, by id; a chart with no data is left out."""
+    made = [
+        chart_by_month(figures, style),
+        chart_by_category(figures, style),
+        chart_by_target(figures, style),
+        chart_income(figures, style),
+        chart_expenses(figures, style),
+        chart_trend(history, style),
+    ]
+    return {c.id: c for c in made if c is not None}

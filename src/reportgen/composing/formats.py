@@ -1,0 +1,156 @@
+"""Words and formats of each report language: headings, labels, dates, money.
+
+The words come from the language packs (``reportgen.core.languages``: data files,
+one per tag, plus the report's ``[labels.<tag>]``); dates, numbers and
+currency go through Babel (CLDR data) for the whole tag, so ``ja`` gives
+2012年9月1日, ``ko`` 2012년 9월 1일 and ``en-GB`` 1 September 2012. No module
+branches on a language: what differs between languages is in the packs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from reportgen.core import languages
+from reportgen.core.languages import Language, label, words
+
+if TYPE_CHECKING:
+    from reportgen.reading.model import ReportConfig
+
+__all__ = [
+    "Language",
+    "format_compact_money",
+    "format_date",
+    "format_list",
+    "format_money",
+    "format_month",
+    "format_number",
+    "format_percent",
+    "label",
+    "language",
+    "signed",
+    "words",
+]
+
+
+def language(config: ReportConfig, tag: str) -> Language:
+    """``tag`` carrying the report's own ``[labels.<tag>]`` words."""
+    own = tuple((key, word) for t, key, word in getattr(config, "labels", ()) if t == str(tag))
+    return Language(str(tag), own)
+
+
+def _loc(language: str) -> str:
+    return languages.locale(language)
+
+
+def format_date(value: date, language: str, style: str = "long") -> str:
+    """A date; ``style`` ``long`` (cover, letters) or ``table`` (tables) as the
+    pack says for the exact tag, else CLDR's style of that name."""
+    from babel.dates import format_date as babel_date
+
+    if style == "table":
+        style = languages.fmt(language, "date_table") or "long"
+    pattern = languages.fmt(language, f"date_{style}") or style
+    return babel_date(value, pattern, locale=_loc(language))
+
+
+def format_month(value: date, language: str, short: bool = True) -> str:
+    """Sep / 9月 (short) or September 2012 / 2012年9月."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMM" if short else "yMMMM", value, locale=_loc(language))
+
+
+def format_number(value: int | float | Decimal, language: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_loc(language))
+
+
+def format_money(value: Decimal, currency: str, language: str) -> str:
+    from babel.numbers import format_currency, get_currency_precision
+
+    if languages.money(language).full == "unit":
+        digits = get_currency_precision(currency)
+        return _in_units(
+            value, currency, language, "#,##0" + ("." + "0" * digits if digits else "")
+        )
+    return format_currency(value, currency, locale=_loc(language))
+
+
+def _in_units(value: Decimal, currency: str, language: str, number_format: str) -> str:
+    """The number, then the currency's unit word: 30,000円."""
+    from babel.numbers import format_decimal
+
+    number = format_decimal(value, format=number_format, locale=_loc(language))
+    return _with_unit(number, currency, language)
+
+
+def _with_unit(number: str, currency: str, language: str) -> str:
+    """A formatted number with the currency's unit word (the pack's, else
+    CLDR's) in CLDR's pattern for an amount: 30,000円, 980.5만 원."""
+    from babel.numbers import get_currency_name, get_currency_unit_pattern
+
+    loc = _loc(language)
+    unit = dict(languages.money(language).units).get(currency) or get_currency_name(
+        currency, count=2, locale=loc
+    )
+    pattern = get_currency_unit_pattern(currency, count=2, locale=loc)
+    return pattern.replace("{0}", number).replace("{1}", unit)
+
+
+def format_percent(value: float, language: str) -> str:
+    from babel.numbers import format_percent as babel_percent
+
+    if 0 < value < 0.005:
+        return "<" + babel_percent(0.01, locale=_loc(language))
+    return babel_percent(value, locale=_loc(language))
+
+
+def format_compact_money(value: Decimal, currency: str, language: str) -> str:
+    """Short amounts for key figures and chart labels: ¥10.2M, 980.5万円, 980.5만 원.
+
+    The pack's ``[money] compact`` chooses CLDR's symbol form or its unit
+    form (the compact number in CLDR's pattern for a currency amount, with the
+    currency's unit word, which the pack may replace)."""
+    from babel.numbers import format_compact_currency, format_compact_decimal
+
+    loc = _loc(language)
+    if languages.money(language).compact != "unit":
+        return format_compact_currency(value, currency, locale=loc, fraction_digits=1)
+    return _with_unit(
+        format_compact_decimal(value, locale=loc, fraction_digits=1), currency, language
+    )
+
+
+def signed(text: str, negative: bool, language: str) -> str:
+    """A change with the sign the language puts before it (+12, −3)."""
+    marks = languages.typography(language)
+    return f"{marks.minus if negative else marks.plus}{text}"
+
+
+def format_list(items: list[str], language: str) -> str:
+    """``a, b, and c`` / ``a、b、c``."""
+    from babel.lists import format_list as babel_list
+
+    return babel_list(items, locale=_loc(language))
+
+
+def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> str:
+    """Money with its minor units (pence, cents) only when ``minor``: an
+    amount shows them only where some amount of its table or figure has them."""
+    if minor:
+        return format_money(value, currency, language)
+    if languages.money(language).full == "unit":
+        return _in_units(value.to_integral_value(), currency, language, "#,##0")
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    pattern = Locale.parse(_loc(language)).currency_formats["standard"].pattern
+    whole = pattern.replace("0.00", "0").replace("0.0", "0")
+    return format_currency(
+        value.to_integral_value(), currency, format=whole, locale=_loc(language),
+        currency_digits=False,
+    )  # fmt: skip

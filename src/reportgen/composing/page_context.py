@@ -1,0 +1,781 @@
+"""The one object templates see: every value formatted for one edition and
+language, every chart drawn.
+
+Pure: the selected year, its key figures (and the previous years' for
+comparison) and the charts in; a frozen ``RenderContext`` out. Templates only
+place what is here; they compute nothing and format nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.composing import formats
+from reportgen.composing.charts import ChartAsset
+from reportgen.composing.key_figures import KeyFigures
+from reportgen.composing.palette import Palette
+from reportgen.reading.model import (
+    FiscalYear,
+    Indicator,
+    NarrativeSection,
+    Organization,
+    Record,
+    ReportConfig,
+    Signatory,
+)
+from reportgen.typesetting.letters import signature_lines
+
+if TYPE_CHECKING:
+    from reportgen.reading.table_registry import TableSpec
+
+# Groups of people with a heading of their own in every language; any other
+# group is headed as written. ``trustees`` and the like are the same group.
+GROUP_WORDS = ("board", "trustee", "officer", "staff", "advisor", "volunteer")
+GROUP_ORDER = ("board", "trustee", "officer", "advisor", "staff", "volunteer")
+
+
+@dataclass(frozen=True)
+class Stat:
+    """One key figure: ``value`` big, ``label`` under it, change against last year."""
+
+    value: str
+    label: str
+    change: str | None = None
+    direction: str | None = None  # "up", "down" or "flat"
+    note: str | None = None  # a short line under the figure (an indicator's note)
+    progress: str | None = None  # "83% of the target of 15,000"
+    unit: str | None = None  # a word after the value, set smaller ("parcels")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[str, ...]
+    note: str | None = None  # a second, smaller line under the first cell
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    numeric: tuple[int, ...] = ()  # columns aligned right
+    note_column: int = 0  # the cell under which a row's note is printed
+    footer: tuple[str, ...] | None = None
+    print_rows: tuple[Row, ...] | None = None  # a long table's rows in print; None: all
+    print_note: str | None = None  # says what print leaves out, and where it is
+    dates: tuple[int, ...] = ()  # columns of dates: never wrapped inside
+
+
+@dataclass(frozen=True)
+class TableSection:
+    """A table listed as a section of its own, built-in or declared
+    (``[tables.<name>]``), made from its ``TableSpec`` by ``list_section``."""
+
+    id: str
+    title: str
+    table: Table
+    name: str = ""  # the table's name
+    declared: bool = True  # a declared table's section, placed after the finances
+    intro: str | None = None  # a sentence above the list
+    chart: str | None = None  # the id of a chart shown above the list
+    css: str = "declared"  # the list's class
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    edition: str
+    language: str
+    labels: Mapping[str, str]
+    title: str
+    fiscal_year: str
+    period: str
+    published: str
+    published_iso: str
+    organization: Organization
+    logo_uri: str | None
+    signatory: Signatory | None
+    palette: Palette
+    page_size: str
+    font: str
+    toc: tuple[TocEntry, ...]
+    narrative: tuple[NarrativeSection, ...]
+    stats: tuple[Stat, ...]
+    charts: Mapping[str, ChartAsset]
+    intros: Mapping[str, str]
+    activities: Table | None
+    coalitions: Table | None
+    lobbying: Table | None
+    income: Table | None
+    expenses: Table | None
+    people: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    previous: str | None = None
+    document_title: str = ""  # the edition's own title: cover, metadata, running foot
+    comparison: Table | None = None  # this year against the previous one
+    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, first paragraph (HTML)
+    neighbours: tuple[tuple[str, str, str], ...] = ()  # ("prev"/"next", label, href)
+    extra: Mapping[str, str] = field(default_factory=dict)
+    funds: Table | None = None  # income and expenditure by fund
+    sections: tuple[TableSection, ...] = ()  # declared tables this edition shows
+    cover: CoverPicture | None = None  # the cover's photograph
+    # The report's own wording of a part, by role (narrative.ROLES): donor-letter,
+    # how-to-give, back-cover; absent roles keep the built-in wording.
+    roles: Mapping[str, NarrativeSection] = field(default_factory=dict)
+    title_size: str = ""  # "", "m", "l" or "xl": the cover title's type size, by its length
+    # Members' editions: which internal rows their figures count that the
+    # public report leaves out ("including 4 internal activities ...").
+    internal_note: str | None = None
+    # The edition as it follows a personal donor letter: without its own
+    # general letter, which the personal one replaces.
+    after_letter: bool = False
+    # The signatory's printed signature, in the language's order (letters.signature_lines).
+    signature: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CoverPicture:
+    """The cover's photograph: ``url`` relative to the year folder (the gate
+    serves it), its alt text and credit line."""
+
+    url: str
+    alt: str
+    credit: str | None = None
+
+
+def _cover(year: FiscalYear) -> CoverPicture | None:
+    import os
+
+    cover = year.config.cover
+    if cover is None:
+        return None
+    url = Path(os.path.relpath(cover.path, year.config.root.resolve())).as_posix()
+    return CoverPicture(url, cover.alt, cover.credit)
+
+
+# Where a cover title steps down a size, in measured length (a full-width
+# CJK character counts two): 26 fits two lines at the largest size.
+TITLE_SIZES = ((26, ""), (50, "m"), (90, "l"))
+
+
+def title_size(title: str) -> str:
+    """The cover type size of ``title`` (see TITLE_SIZES); "xl" past the last."""
+    from unicodedata import east_asian_width
+
+    length = sum(2 if east_asian_width(c) in "WF" else 1 for c in title)
+    return next((size for limit, size in TITLE_SIZES if length <= limit), "xl")
+
+
+def internal_note(year: FiscalYear, edition: str, language: str) -> str | None:
+    """Why a members' edition's counts exceed the public report's: the
+    internal rows it counts, each number with its noun in agreement."""
+    from reportgen.reading.editions import EDITIONS
+    from reportgen.reading.model import INTERNAL
+
+    if EDITIONS[edition].public:
+        return None
+    items = []
+    for key, rows in (("internal_activities", year.activities),
+                      ("internal_lobbying", year.lobbying)):  # fmt: skip
+        count = sum(1 for row in rows if row.visibility == INTERNAL)
+        if count:
+            number = formats.format_number(count, language)
+            items.append(formats.label(language, key, count, count=number))
+    if not items:
+        return None
+    return formats.label(language, "internal_included", items=formats.format_list(items, language))
+
+
+def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
+    from reportgen.reading.narrative_html import ROLES, role_for
+
+    found = {role: role_for(year.roles, role, language) for role in ROLES}
+    return {role: section for role, section in found.items() if section is not None}
+
+
+def _change(
+    now: float, before: float | None, language: str, previous: str, money: bool
+) -> tuple[str | None, str | None]:
+    if before is None:
+        return None, None
+    vs = formats.label(language, "vs_previous", previous=previous)
+    if now == before:
+        return f"{formats.label(language, 'unchanged')} {vs}", "flat"
+    direction = "up" if now > before else "down"
+    if money or before == 0:
+        if before == 0:
+            return f"{formats.label(language, 'new_this_year')}", "up"
+        pct = (now - before) / before
+        text = formats.signed(formats.format_percent(abs(pct), language), pct < 0, language)
+        return f"{text} {vs}", direction
+    diff = int(now - before)
+    text = formats.signed(formats.format_number(abs(diff), language), diff < 0, language)
+    return f"{text} {vs}", direction
+
+
+def _stats(
+    fig: KeyFigures,
+    prev: KeyFigures | None,
+    language: str,
+    currency: str,
+    chosen: tuple[str, ...] | None = None,
+) -> tuple[Stat, ...]:
+    """The key figures, in the order ``chosen`` (report.toml's ``key_figures``)
+    or, by default, the organisation's indicators then each built-in figure
+    that means something for this year (see ``_meaningful``)."""
+    names = chosen if chosen is not None else ("indicators", *DEFAULT_FIGURES)
+    stats: list[Stat] = []
+    for name in names:
+        if name == "indicators":
+            stats += [_indicator(i, prev, language, currency) for i in fig.indicators]
+        elif chosen is not None or _meaningful(name, fig):
+            made = _builtin(name, fig, prev, language, currency)
+            if made is not None:
+                stats.append(made)
+    return tuple(stats)
+
+
+# The built-in figures a report shows by default, in order (``net`` only when asked).
+DEFAULT_FIGURES = ("activities", "lobbying", "participants", "coalition_orgs",
+                   "coalition_countries", "income", "expenses", "program_share")  # fmt: skip
+_FIGURE_TABLE = {"activities": "activities", "participants": "activities", "lobbying": "lobbying",
+                 "coalition_orgs": "coalitions", "coalition_countries": "coalitions",
+                 "income": "finances", "expenses": "finances", "net": "finances",
+                 "program_share": "finances"}  # fmt: skip
+
+
+def _meaningful(name: str, fig: KeyFigures) -> bool:
+    """A default figure shows only when its table is there and its value says
+    something: no zero counts, no "1 countries" for a one-country network."""
+    if fig.present and _FIGURE_TABLE[name] not in fig.present:
+        return False
+    if name == "coalition_countries":
+        return fig.coalition_countries > 1
+    if name in ("income", "expenses"):
+        return bool(fig.income or fig.expenses)
+    if name == "program_share":
+        return fig.program_share is not None
+    if name == "net":
+        return bool(fig.income or fig.expenses)
+    attribute = _BUILT_IN[name][0]
+    return bool(getattr(fig, attribute) > 0)
+
+
+# Built-in figure -> (KeyFigures attribute, is money); and its word where it differs.
+_BUILT_IN = {"activities": ("activities", False), "participants": ("participants", False),
+             "lobbying": ("lobbying", False), "coalition_orgs": ("coalition_organizations", False),
+             "coalition_countries": ("coalition_countries", False), "income": ("income", True),
+             "expenses": ("expenses", True), "net": ("net", True)}  # fmt: skip
+_LABEL = {"activities": "activities_count", "lobbying": "lobbying_count"}
+
+
+def _builtin(
+    name: str, fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
+) -> Stat | None:
+    p = prev
+    if name == "program_share":
+        return _share_stat(fig, p, language)
+    attribute, money = _BUILT_IN[name]
+    label_key = (
+        "coalition_orgs_largest"
+        if name == "coalition_orgs" and fig.coalitions > 1
+        else (_LABEL.get(name, name))
+    )
+    value: int | Decimal = getattr(fig, attribute)
+    before: int | Decimal | None = getattr(p, attribute) if p else None
+    text = (
+        formats.format_compact_money(Decimal(value), currency, language)
+        if money
+        else formats.format_number(value, language)
+    )
+    change, direction = _change(
+        float(value), None if before is None else float(before), language,
+        p.fiscal_year if p else "", money,
+    )  # fmt: skip
+    return Stat(text, formats.label(language, label_key, float(value)), change, direction)
+
+
+def _share_stat(fig: KeyFigures, p: KeyFigures | None, language: str) -> Stat | None:
+    share = fig.program_share
+    if share is None:
+        return None
+    before = p.program_share if p else None
+    change = None
+    direction = None
+    if before is not None:
+        points = round((share - before) * 100)
+        vs = formats.label(language, "vs_previous", previous=p.fiscal_year if p else "")
+        change = f"{formats.signed(str(abs(points)), points < 0, language)} pt {vs}"
+        direction = "up" if points > 0 else "down" if points < 0 else "flat"
+    return Stat(
+        formats.format_percent(share, language), formats.label(language, "program_share"), change,
+        direction,
+    )  # fmt: skip
+
+
+def _is_currency(unit: str | None) -> bool:
+    from babel.numbers import get_currency_name
+
+    if unit is None or not re.fullmatch(r"[A-Z]{3}", unit):
+        return False
+    return get_currency_name(unit, locale="en") != unit
+
+
+def _indicator_value(value: Decimal, unit: str | None, language: str, currency: str) -> str:
+    if _is_currency(unit):
+        minor = value != value.to_integral_value()
+        return formats.format_amount(value, unit or currency, language, minor)
+    number = formats.format_number(value, language)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit in ("%", "％") else f"{number} {unit}"
+
+
+def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency: str) -> Stat:
+    """One of the organisation's own figures; ``previous`` when empty comes from
+    last year's row of the same name."""
+    before = item.previous
+    if before is None and prev is not None:
+        before = next((i.value for i in prev.indicators if i.name == item.name), None)
+    money = _is_currency(item.unit)
+    change, direction = _change(
+        float(item.value), None if before is None else float(before), language,
+        prev.fiscal_year if prev else formats.label(language, "previous_year"), money,
+    )  # fmt: skip
+    progress = None
+    if item.target:
+        progress = formats.label(
+            language, "of_target",
+            percent=formats.format_percent(float(item.value / item.target), language),
+            target=_indicator_value(item.target, item.unit, language, currency),
+        )  # fmt: skip
+    worded = item.unit and not _is_currency(item.unit) and item.unit not in ("%", "％")
+    value = (
+        formats.format_number(item.value, language)
+        if worded
+        else _indicator_value(item.value, item.unit, language, currency)
+    )
+    return Stat(
+        value, item.name, change, direction, item.note, progress,
+        item.unit if worded else None,
+    )  # fmt: skip
+
+
+def _short_date(value: date, language: str) -> str:
+    """Dates in tables, as the language pack says: Sep 10, 2012 / 2012年9月10日."""
+    return formats.format_date(value, language, "table")
+
+
+def _d(value: date, language: str) -> str:
+    return formats.format_date(value, language, "long")
+
+
+def _bounded(
+    rows: list[tuple[date, str, Row]], limit: int, language: str, what: str, attachment: str
+) -> tuple[tuple[Row, ...] | None, str | None]:
+    """The most recent rows of each group, when a table is longer than ``limit``.
+
+    ``rows``: (date, group, row), in date order. Every group keeps at least
+    one row; the rest of the room goes to the most recent rows of each."""
+    if not limit or len(rows) <= limit:
+        return None, None
+    groups: dict[str, list[int]] = {}
+    for index, (_, group, _row) in enumerate(rows):
+        groups.setdefault(group, []).append(index)
+    share = max(1, limit // len(groups))
+    keep = sorted(i for members in groups.values() for i in members[-share:])
+    note = formats.label(
+        language, "table_bounded", shown=formats.format_number(len(keep), language),
+        total=formats.format_number(len(rows), language),
+        what=what,
+        file=attachment,
+    )  # fmt: skip
+    return tuple(rows[i][2] for i in keep), note
+
+
+def _tables(
+    year: FiscalYear, fig: KeyFigures, language: str, currency: str
+) -> dict[str, Table | None]:
+    def L(key: str) -> str:
+        return formats.label(language, key)
+
+    def money(amount: Decimal) -> str:
+        return formats.format_amount(amount, currency, language, fig.minor_units)
+
+    def amounts(rows: tuple[tuple[str, Decimal], ...], total: Decimal, label: str) -> Table | None:
+        if not rows:
+            return None
+        return Table(
+            (label, L("amount"), L("share")),
+            tuple(
+                Row(
+                    (
+                        c,
+                        money(a),
+                        formats.format_percent(float(a / total) if total else 0, language),
+                    )
+                )
+                for c, a in rows
+            ),
+            numeric=(1, 2),
+            footer=(L("total"), money(total), formats.format_percent(1 if total else 0, language)),
+        )
+
+    return {
+        "income": amounts(fig.income_by_category, fig.income, L("kind_income")),
+        "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense")),
+        "funds": _funds(fig, money, L),
+    }
+
+
+def _funds(
+    fig: KeyFigures, money: Callable[[Decimal], str], L: Callable[[str], str]
+) -> Table | None:
+    """Income and expenditure by fund, when the finances name funds."""
+    if not (fig.income_by_fund or fig.expenses_by_fund):
+        return None
+    income, expenses = dict(fig.income_by_fund), dict(fig.expenses_by_fund)
+    funds = list(dict.fromkeys([*income, *expenses]))
+    zero = Decimal(0)
+
+    def name(fund: str) -> str:
+        return L("fund_unassigned") if fund == "unassigned" else fund
+
+    return Table(
+        (L("fund"), L("kind_income"), L("kind_expense")),
+        tuple(
+            Row((name(f), money(income.get(f, zero)), money(expenses.get(f, zero)))) for f in funds
+        ),
+        numeric=(1, 2),
+        footer=(L("total"), money(fig.income), money(fig.expenses)),
+    )
+
+
+def _sections(
+    year: FiscalYear, edition: str, language: str, intros: Mapping[str, str]
+) -> tuple[TableSection, ...]:
+    """Every table this edition lists, in the registry's order (built-in ones,
+    then declared ones), each from its spec."""
+    from reportgen.reading.table_registry import declared_spec, specs
+
+    out = []
+    for name, spec in specs(year.config).items():
+        rows = year.rows(name)
+        if edition not in spec.editions or not rows or spec.audience != "visibility":
+            continue
+        if spec.declared:  # its columns, when not declared, are its file's
+            declared = next(d for d in year.config.declared_tables if d.name == name)
+            spec = declared_spec(declared, tuple(k for k, _ in rows[0].values))
+        out.append(list_section(spec, rows, language, year.config.pdf_table_rows, intros.get(name)))
+    return tuple(out)
+
+
+def _value(row: object, column: str | None) -> object:
+    """A cell of a typed row: a model dataclass's field, or a ``Record``'s value."""
+    if column is None:
+        return None
+    return row.get(column) if isinstance(row, Record) else getattr(row, column, None)
+
+
+def _cell(value: object, language: str) -> str:
+    if isinstance(value, date):
+        return _short_date(value, language)
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return formats.format_number(value, language)
+    return "" if value is None else str(value)
+
+
+def _section_title(spec: TableSpec, language: str) -> str:
+    """A declared title (in ``language`` where given), else the language's
+    word for the table's name, else the name as written."""
+    if spec.title is not None:
+        return _title_of(spec.title, spec.titles, language)
+    return formats.words(language).get(spec.name) or spec.name.replace("_", " ").capitalize()
+
+
+def _heading(spec: TableSpec, column: str, language: str) -> str:
+    from reportgen.core.languages import column_heading
+
+    key = dict(spec.headings).get(column, column)
+    if spec.declared or key not in formats.words(language):
+        return column_heading(language, column)
+    return formats.label(language, key)
+
+
+def list_section(
+    spec: TableSpec, rows: tuple[Any, ...], language: str, limit: int, intro: str | None = None
+) -> TableSection:
+    """A table's rows listed as its spec says (columns, headings, order, the
+    note under a cell, numbers totalled), bounded in print past ``limit``."""
+    columns = spec.shown or tuple(c.name for c in spec.columns if c.name != "visibility")
+    types = {c.name: c.type for c in spec.columns}
+    ordered = sorted(
+        rows, key=lambda r: tuple(_sort_key(_value(r, c)) for c in spec.order)
+    ) if spec.order else list(rows)  # fmt: skip
+    noted, under = spec.row_note or (None, None)
+    body = [
+        (_dated(_value(r, spec.in_year)), str(_value(r, spec.group) or ""),
+         Row(tuple(_cell(_value(r, c), language) for c in columns), _text(_value(r, noted))))
+        for r in ordered
+    ]  # fmt: skip
+    title = _section_title(spec, language)
+    footer = None
+    if spec.numbers:
+        totals = {c: sum((_number(_value(r, c)) for r in rows), Decimal(0)) for c in spec.numbers}
+        footer = tuple(
+            formats.format_number(totals[c], language) if c in totals
+            else (formats.label(language, "total") if i == 0 else "")
+            for i, c in enumerate(columns)
+        )  # fmt: skip
+    printed, note = _bounded(body, limit, language, title, f"{spec.name}.csv")
+    table = Table(
+        tuple(_heading(spec, c, language) for c in columns),
+        tuple(r for _, _, r in body),
+        numeric=tuple(i for i, c in enumerate(columns) if types.get(c) in ("int", "decimal")),
+        note_column=columns.index(under) if under in columns else -1,
+        footer=footer, print_rows=printed, print_note=note,
+        dates=tuple(i for i, c in enumerate(columns) if types.get(c) == "date"),
+    )  # fmt: skip
+    return TableSection(
+        f"t-{spec.name}" if spec.declared else spec.name, title, table, spec.name,
+        spec.declared, intro, spec.chart, "declared" if spec.declared else spec.name,
+    )  # fmt: skip
+
+
+def _dated(value: object) -> date:
+    return value if isinstance(value, date) else date.min
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value: object) -> Decimal:
+    return Decimal(value) if isinstance(value, Decimal | int) else Decimal(0)
+
+
+def _sort_key(value: object) -> tuple[bool, Any]:
+    """Empty cells last; the rest by value."""
+    return (value is None, value if value is not None else 0)
+
+
+def _title_of(title: str, titles: tuple[tuple[str, str], ...], language: str) -> str:
+    return dict(titles).get(language, title)
+
+
+def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> dict[str, str]:
+    """A sentence above each list or summary of the year's own tables."""
+    out = {}
+    if year.activities:
+        dates = sorted(a.date for a in year.activities)
+        out["activities"] = formats.label(
+            language,
+            "activities_intro",
+            fig.activities,
+            count=formats.format_number(fig.activities, language),
+            categories=len(fig.by_category),
+            first=_d(dates[0], language),
+            last=_d(dates[-1], language),
+        )
+    if year.lobbying:
+        types = [f"{t} ({n})" for t, n in fig.by_target_type]
+        out["lobbying"] = formats.label(
+            language,
+            "lobbying_intro",
+            fig.lobbying,
+            count=formats.format_number(fig.lobbying, language),
+            types=formats.format_list(types, language),
+        )
+    if year.coalitions:
+        out["coalitions"] = formats.label(
+            language, "coalitions_intro", fig.coalitions, count=fig.coalitions
+        )
+    if year.finances:
+        out["finances"] = formats.label(
+            language, "finances_intro",
+            income=formats.format_amount(fig.income, currency, language, fig.minor_units),
+            expenses=formats.format_amount(fig.expenses, currency, language, fig.minor_units),
+        )  # fmt: skip
+    return out
+
+
+def _group_key(group: str) -> str:
+    """ "Trustees" and "trustee" are one group; other text stays as written."""
+    word = group.strip().lower()
+    for known in GROUP_WORDS:
+        if word in (known, f"{known}s"):
+            return known
+    return group.strip()
+
+
+def _people(year: FiscalYear, language: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Known groups first, in their usual order, each under its translated
+    heading; then the organisation's own groups as written, in order of
+    first appearance."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for person in year.people:
+        found.setdefault(_group_key(person.group), []).append((person.name, person.role))
+    order = [g for g in GROUP_ORDER if g in found] + [g for g in found if g not in GROUP_WORDS]
+    return tuple(
+        (formats.label(language, f"group_{g}") if g in GROUP_WORDS else g, tuple(found[g]))
+        for g in order
+    )
+
+
+def _comparison(
+    fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
+) -> Table | None:
+    if prev is None:
+        return None
+
+    def number(value: Decimal) -> str:
+        return formats.format_number(int(value), language)
+
+    def money(value: Decimal) -> str:
+        return formats.format_amount(value, currency, language, fig.minor_units or prev.minor_units)
+
+    def change(now: float | Decimal, before: float | Decimal, as_money: bool) -> str:
+        text, _ = _change(float(now), float(before), language, prev.fiscal_year, as_money)
+        return (
+            (text or "")
+            .replace(formats.label(language, "vs_previous", previous=prev.fiscal_year), "")
+            .strip()
+        )
+
+    pairs: list[tuple[str, Decimal, Decimal, bool]] = [
+        ("row_activities", Decimal(prev.activities), Decimal(fig.activities), False),
+        ("row_lobbying", Decimal(prev.lobbying), Decimal(fig.lobbying), False),
+        ("row_participants", Decimal(prev.participants), Decimal(fig.participants), False),
+        (
+            "row_coalition_orgs",
+            Decimal(prev.coalition_organizations),
+            Decimal(fig.coalition_organizations),
+            False,
+        ),
+        ("income", prev.income, fig.income, True),
+        ("expenses", prev.expenses, fig.expenses, True),
+    ]
+    rows = [
+        (key, *((money(a), money(b)) if m else (number(a), number(b))), change(b, a, m))
+        for key, a, b, m in pairs
+    ]
+    rows.append(("net", money(prev.net), money(fig.net), ""))
+    return Table(
+        ("", prev.fiscal_year, fig.fiscal_year, formats.label(language, "change")),
+        tuple(Row((formats.label(language, key).capitalize(), a, b, c)) for key, a, b, c in rows),
+        numeric=(1, 2, 3),
+    )
+
+
+def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
+    """Each narrative section's title and first real paragraph, with its
+    footnotes (already safe HTML: ``excerpts.excerpt``)."""
+    return tuple((section.title, section.excerpt) for section in year.narrative)
+
+
+def titled_year(language: str, config: ReportConfig) -> str:
+    """The report's title, saying which year it reports on: as written when it
+    names the fiscal year (its label, "FY2012", or the language's name for
+    it, "2012年度"), else with that name added in the language's order
+    ("Annual Report FY2030"), as the short editions' titles have it."""
+    year = formats.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
+                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+    if config.fiscal_year in config.title or year in config.title:
+        return config.title
+    return formats.label(language, "edition_title", title=config.title, fiscal_year=year)
+
+
+def edition_title(language: str, edition: str, config: ReportConfig) -> str:
+    """A short edition's title with the year as its language names it and in
+    its order: "Report to Our Donors FY2012", "2012年度　ご寄付者への報告"."""
+    year = formats.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
+                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+    title = formats.label(language, f"title_{edition}")
+    return formats.label(language, "edition_title", title=title, fiscal_year=year)
+
+
+def build_context(
+    year: FiscalYear,
+    edition: str,
+    language: str,
+    figures: KeyFigures,
+    previous: KeyFigures | None,
+    charts: Mapping[str, ChartAsset],
+    palette: Palette,
+    logo_uri: str | None,
+    neighbours: tuple[tuple[str, str, str], ...] = (),
+) -> RenderContext:
+    config = year.config
+    language = formats.language(config, language)  # the tag, with the report's [labels.<tag>]
+    tables = _tables(year, figures, language, config.currency)
+    intros = _intros(figures, year, language, config.currency)
+    sections = _sections(year, edition, language, intros)
+    listed = {s.name: s.table for s in sections if not s.declared}
+    # Contents in the order of the page: narrative, figures, the built-in
+    # lists, the finances, the declared lists, the people.
+    toc = [TocEntry(f"s-{s.slug}", s.title) for s in year.narrative]
+    toc.append(TocEntry("key-figures", formats.label(language, "key_figures")))
+    toc += [TocEntry(s.id, s.title) for s in sections if not s.declared]
+    if tables["income"] or tables["expenses"]:
+        toc.append(TocEntry("finances", formats.label(language, "finances")))
+    toc += [TocEntry(s.id, s.title) for s in sections if s.declared]
+    if year.people:
+        toc.append(TocEntry("people", formats.label(language, "people")))
+    published = config.published or config.end
+    title = titled_year(language, config)
+    document_title = (
+        title if edition == "annual-report" else edition_title(language, edition, config)
+    )
+    return RenderContext(
+        edition=edition,
+        language=str(language),
+        labels=formats.words(language),
+        title=title,
+        fiscal_year=config.fiscal_year,
+        period=formats.label(
+            language,
+            "fiscal_year_period",
+            start=_d(config.start, language),
+            end=_d(config.end, language),
+        ),
+        published=formats.label(language, "published", date=_d(published, language)),
+        published_iso=published.isoformat(),
+        organization=config.organization,
+        logo_uri=logo_uri,
+        signatory=config.signatory,
+        palette=palette,
+        page_size=config.theme.page_size,
+        font=config.theme.font,
+        toc=tuple(toc),
+        narrative=year.narrative,
+        stats=_stats(figures, previous, language, config.currency, config.key_figures),
+        charts=charts,
+        intros=intros,
+        activities=listed.get("activities"),
+        coalitions=listed.get("coalitions"),
+        lobbying=listed.get("lobbying"),
+        income=tables["income"],
+        expenses=tables["expenses"],
+        people=_people(year, language),
+        previous=previous.fiscal_year if previous else None,
+        document_title=document_title,
+        comparison=_comparison(figures, previous, language, config.currency),
+        summaries=_summaries(year),
+        neighbours=neighbours,
+        funds=tables["funds"],
+        sections=sections,
+        cover=_cover(year),
+        roles=_roles(year, language),
+        signature=signature_lines(language, config.organization.name, config.signatory),
+        title_size=title_size(document_title),
+        internal_note=internal_note(year, edition, language),
+    )

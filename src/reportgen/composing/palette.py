@@ -1,0 +1,190 @@
+"""One palette for the stylesheet and the charts, derived from the theme.
+
+The director picks two colours; the rest (tints for chart series, ink, rules,
+backgrounds) is derived so that the charts look like part of the document.
+Colours reaching here were checked by ``config``; this module only mixes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise, permutations
+
+from reportgen.composing.colour_vision import (
+    CVD,
+    Lab,
+    at_lightness,
+    lab,
+    ladder,
+    lightness,
+    simulate,
+)
+from reportgen.reading.model import Theme
+
+INK = "#1d2430"
+MUTED = "#5b6472"
+RULE = "#d5d9e0"
+PAPER = "#ffffff"
+# Chart series: this many colours of their own, then "Other". Seven steps of
+# lightness from L* 25 to 90 are about 11 apart: distinct in a greyscale print.
+SERIES_SLOTS = 6
+DARKEST, LIGHTEST = 25.0, 90.0
+# A worst pair this far apart (CIE76, for every kind of colour vision) is
+# enough; past it the theme's own colours matter more.
+ENOUGH = 10.0
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    hex_ = color.lstrip("#")
+    if len(hex_) == 3:
+        hex_ = "".join(ch * 2 for ch in hex_)
+    return int(hex_[0:2], 16), int(hex_[2:4], 16), int(hex_[4:6], 16)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(max(0, min(255, c))):02x}" for c in rgb)
+
+
+def mix(color: str, other: str, amount: float) -> str:
+    """``color`` moved ``amount`` (0..1) of the way towards ``other``."""
+    a, b = _rgb(color), _rgb(other)
+    return _hex(tuple(x + (y - x) * amount for x, y in zip(a, b, strict=True)))  # type: ignore[arg-type]
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_on(background: str) -> str:
+    """Ink or paper, whichever reads better on ``background``."""
+    return PAPER if contrast(background, PAPER) >= contrast(background, INK) else INK
+
+
+def text_safe(color: str, background: str = PAPER, ratio: float = 4.5) -> str:
+    """``color`` darkened until text in it meets ``ratio`` on ``background``."""
+    shade = color
+    for step in range(1, 11):
+        if contrast(shade, background) >= ratio:
+            break
+        shade = mix(color, INK, step / 10)
+    return shade
+
+
+@dataclass(frozen=True)
+class Palette:
+    primary: str
+    accent: str
+    primary_text: str  # the primary colour, dark enough for text on paper
+    accent_text: str
+    on_primary: str
+    primary_tint: str  # pale backgrounds
+    accent_tint: str
+    ink: str = INK
+    muted: str = MUTED
+    rule: str = RULE
+    paper: str = PAPER
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """Colours for chart categories, one per slot (``SERIES_SLOTS``), most
+        important first: the theme's two hues alternating on a lightness
+        ladder, so that no two share a grey."""
+        return _series(self.primary, self.accent)
+
+    @property
+    def other(self) -> str:
+        """The colour of "Other" (the categories past the last slot): a pale
+        neutral grey, the lightest step of the ladder, drawn hatched."""
+        return at_lightness("#808080", _levels()[-1])
+
+    def css_variables(self) -> str:
+        names = {
+            "primary": self.primary,
+            "accent": self.accent,
+            "primary-text": self.primary_text,
+            "accent-text": self.accent_text,
+            "on-primary": self.on_primary,
+            "primary-tint": self.primary_tint,
+            "accent-tint": self.accent_tint,
+            "ink": self.ink,
+            "muted": self.muted,
+            "rule": self.rule,
+            "paper": self.paper,
+        }
+        # The chart series as variables too: HTML keys and swatches use the
+        # charts' own colours.
+        names.update({f"series-{i}": c for i, c in enumerate(self.series, 1)})
+        names["series-other"] = self.other
+        return "".join(f"--{k}:{v};" for k, v in names.items())
+
+
+def palette(theme: Theme) -> Palette:
+    primary = theme.primary_color.lower()
+    accent = theme.accent_color.lower()
+    return Palette(
+        primary=primary,
+        accent=accent,
+        primary_text=text_safe(primary),
+        accent_text=text_safe(accent),
+        on_primary=readable_on(primary),
+        primary_tint=mix(primary, PAPER, 0.92),
+        accent_tint=mix(accent, PAPER, 0.9),
+    )
+
+
+@cache
+def _levels() -> tuple[float, ...]:
+    return ladder(SERIES_SLOTS + 1, DARKEST, LIGHTEST)
+
+
+@cache
+def _series(primary: str, accent: str) -> tuple[str, ...]:
+    """The hues alternate by slot (primary, accent, primary, ...); which
+    lightness step each slot takes is chosen among every arrangement: first
+    the one whose worst pair stays farthest apart for every reader (normal
+    vision and the three colour-vision deficiencies, ``colour_vision.CVD``), up
+    to ``ENOUGH``; then the one keeping slots 1 and 2 nearest the theme's own
+    colours; then the one whose neighbours in a stack differ most."""
+    levels = _levels()[:-1]  # the lightest step is "Other"'s
+    hues = (primary, accent)
+    colour = {
+        (h, i): at_lightness(hues[h], level) for h in (0, 1) for i, level in enumerate(levels)
+    }
+    seen = {key: _views(c) for key, c in colour.items()}
+    other = _views(at_lightness("#808080", _levels()[-1]))
+
+    def score(order: tuple[int, ...]) -> tuple[float, float, float]:
+        keys = [(slot % 2, level) for slot, level in enumerate(order)]
+        views = [seen[k] for k in keys] + [other]
+        worst = min(_apart(a, b) for i, a in enumerate(views) for b in views[i + 1 :])
+        brand = abs(levels[order[0]] - lightness(primary)) + abs(
+            levels[order[1]] - lightness(accent)
+        )
+        steps = min(abs(levels[a] - levels[b]) for a, b in pairwise(order))
+        return (min(worst, ENOUGH), -brand, steps)
+
+    best = max(permutations(range(len(levels))), key=score)
+    return tuple(colour[(slot % 2, level)] for slot, level in enumerate(best))
+
+
+def _views(color: str) -> tuple[Lab, ...]:
+    """L*a*b* of ``color`` as seen with normal vision and each deficiency."""
+    return (lab(color), *(lab(simulate(color, kind)) for kind in CVD))
+
+
+def _apart(one: tuple[Lab, ...], other: tuple[Lab, ...]) -> float:
+    return min(math.dist(a, b) for a, b in zip(one, other, strict=True))

@@ -1,0 +1,560 @@
+"""Language packs: the words, CLDR locale, fonts, line breaking and letter
+conventions of each report language, as data files shipped in the package.
+
+Every stage that writes words or formats a value asks here (through
+``reportgen.composing.formats``); no module branches on a language. A pack is
+``languages/<tag>.toml`` (format in ``languages/README.md``): ``en.toml`` holds
+every word key, ``ja.toml`` and ``ko.toml`` translate them, ``en-GB.toml``
+holds only what British English changes and names ``en`` as its parent.
+
+A tag's words come from, key by key: the report's ``[labels.<tag>]``, the pack
+of the exact tag (its parent's words merged in), the pack of its base language
+(``en`` for ``en-US``). A word none of them holds is a ``check`` error listing
+every missing key (``missing_words``): a tag with no pack (``de``), or a pack
+that lacks words, gets them from ``[labels.<tag>]``, never English words unsaid.
+Dates, numbers and money follow CLDR (Babel) for the whole tag; a pack's
+``[format]`` overrides CLDR for its exact tag only (``en`` keeps v1's dates).
+
+Why plain TOML and not gettext catalogs: the words here are addressed by
+stable keys that users override in ``[labels.<tag>]`` and that ``reportgen
+labels`` prints and the docs list. gettext keys words by their English text,
+so a wording change in English would silently orphan every user's override and
+every translation; its plural handling (``ngettext``) needs a compiled ``.mo``
+per language and gives users no file they can edit beside their report. TOML
+is what users already write in ``report.toml``, so a pack, an override and the
+output of ``reportgen labels`` are the same format. Plurals still follow
+CLDR's rules (``Locale.plural_form``), per word: ``{ one = ..., other = ... }``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from string import Formatter
+from typing import Any
+
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+DEFAULT = "en"  # the pack that holds every key
+TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+Word = str | tuple[tuple[str, str], ...]  # a text, or (plural form, text) pairs
+Labels = tuple[tuple[str, Word], ...]  # a report's [labels.<tag>] for one tag, sorted
+
+
+@dataclass(frozen=True)
+class Fonts:
+    sans: tuple[str, ...] = ("Noto Sans",)
+    serif: tuple[str, ...] = ("Noto Serif",)
+    lead: bool = False  # True: these faces before the theme's font
+
+
+@dataclass(frozen=True)
+class LetterStyle:
+    """Where a letter's parts sit in this language, and how its salutation ends:
+    conventions, so data of the pack and never a branch in code."""
+
+    date: str = "top"  # "top": above the heading; "bottom": after the closing
+    date_align: str = "left"  # "left" or "right" (ja: the date at the top right)
+    closing: str = "left"  # "left" or "right": the closing word (ja: 敬具 at the right)
+    signature: str = "left"  # "left" or "right": the signature block
+    salutation_end: str = ","  # added to a salutation that ends without punctuation
+
+
+@dataclass(frozen=True)
+class Typography:
+    """How a language sets its text (``[typography]`` of a pack): quote marks,
+    the signs of a change, and the line-breaking help print needs because
+    WeasyPrint (Pango) breaks CJK text between any two characters."""
+
+    quotes: str = "\u201c\u201d\u2018\u2019"  # primary open, close; secondary open, close
+    plus: str = "+"  # before an increase
+    minus: str = "\u2212"  # before a decrease
+    join_words: bool = False  # keep space-separated words whole in print (Korean)
+    last_line: int = 0  # the fewest characters on a paragraph's last line (CJK)
+    cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
+
+
+@dataclass(frozen=True)
+class Money:
+    """How amounts read (``[money]`` of a pack): ``symbol`` (CLDR's ¥9.8M,
+    ￥30,000) or ``unit`` (the number, then the currency's unit word: 980.5万円,
+    30,000円), for compact amounts (``compact``) and whole ones (``full``),
+    with ``units`` replacing CLDR's unit word for a currency (KRW: 원)."""
+
+    compact: str = "symbol"
+    units: tuple[tuple[str, str], ...] = ()
+    full: str = "symbol"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One language pack file, its parent's values filled in."""
+
+    tag: str
+    name: str
+    locale: str | None = None  # exact tag only
+    formats: tuple[tuple[str, str], ...] = ()  # exact tag only
+    fonts: Fonts = field(default_factory=Fonts)
+    css: str = ""
+    screen_css: str = ""
+    letter: LetterStyle = field(default_factory=LetterStyle)
+    words: tuple[tuple[str, Word], ...] = ()
+    typography: Typography = field(default_factory=Typography)
+    money: Money = field(default_factory=Money)
+
+
+class Language(str):
+    """A language tag that carries the report's own words for it.
+
+    It is the tag (``"ko"``), so it goes wherever a tag goes (templates'
+    ``lang``, output folders, comparisons); ``labels`` are the report's
+    ``[labels.<tag>]`` that ``label`` puts before the pack's words."""
+
+    labels: Labels
+
+    def __new__(cls, tag: str, labels: Labels = ()) -> Language:
+        self = super().__new__(cls, tag)
+        self.labels = labels
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Language, (str(self), self.labels))
+
+
+def _word(value: Any) -> Word:
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+    return str(value)
+
+
+@cache
+def builtin_tags() -> tuple[str, ...]:
+    """The tags that have a pack file, ``en`` first."""
+    names = [
+        p.name[: -len(".toml")]
+        for p in resources.files(__package__).iterdir()
+        if p.name.endswith(".toml")
+    ]
+    return tuple(sorted(names, key=lambda t: (t != DEFAULT, t)))
+
+
+@cache
+def pack(tag: str) -> Pack | None:
+    """The built-in pack of exactly ``tag`` (parent merged in), or None."""
+    if tag not in builtin_tags():
+        return None
+    data = tomllib.loads(resources.files(__package__).joinpath(f"{tag}.toml").read_text("utf-8"))
+    head = data.get("pack", {})
+    parent = pack(head["parent"]) if head.get("parent") else None
+    fonts = data.get("fonts")
+    css = data.get("css")
+    letter = data.get("letter")
+    words = dict(parent.words) if parent else {}
+    words.update((k, _word(v)) for k, v in data.get("words", {}).items())
+    return Pack(
+        tag=tag,
+        name=head.get("name", tag),
+        locale=head.get("locale"),
+        formats=tuple(sorted(data.get("format", {}).items())),
+        fonts=Fonts(tuple(fonts["sans"]), tuple(fonts["serif"]), bool(fonts.get("lead")))
+        if fonts
+        else (parent.fonts if parent else Fonts()),
+        css=css.get("rules", "").strip() if css else (parent.css if parent else ""),
+        screen_css=css.get("screen", "").strip() if css else (parent.screen_css if parent else ""),
+        letter=LetterStyle(**letter) if letter else (parent.letter if parent else LetterStyle()),
+        words=tuple(words.items()),
+        typography=_typography(data.get("typography"), parent),
+        money=_money(data.get("money"), parent),
+    )
+
+
+def _typography(given: dict[str, Any] | None, parent: Pack | None) -> Typography:
+    """A pack's ``[typography]``: each key given replaces its parent's."""
+    base = parent.typography if parent else Typography()
+    return replace(base, **given) if given else base
+
+
+def _money(given: dict[str, Any] | None, parent: Pack | None) -> Money:
+    base = parent.money if parent else Money()
+    if not given:
+        return base
+    units = {**dict(base.units), **given.get("units", {})}
+    return Money(
+        str(given.get("compact", base.compact)),
+        tuple(sorted(units.items())),
+        str(given.get("full", base.full)),
+    )
+
+
+def base_of(tag: str) -> str:
+    return tag.split("-", 1)[0].lower()
+
+
+def packs_for(tag: str) -> tuple[Pack, ...]:
+    """The packs that give ``tag`` its words, nearest first (exact, then base)."""
+    found = [pack(tag), pack(base_of(tag)) if base_of(tag) != tag else None]
+    return tuple(p for p in found if p is not None)
+
+
+def has_pack(tag: str) -> bool:
+    return bool(packs_for(tag))
+
+
+def tag_problem(tag: object) -> str | None:
+    """Why ``tag`` cannot be a report language, or None when CLDR knows it."""
+    if not isinstance(tag, str) or not TAG.fullmatch(tag):
+        return f"{tag!r} is not a language tag such as en, en-GB, ja, ko, de"
+    return None if _cldr_knows(tag) else f"{tag!r} is not a language that CLDR knows"
+
+
+@cache
+def _cldr_knows(tag: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def word_keys() -> tuple[str, ...]:
+    """Every word key, in the order of the default pack."""
+    default = pack(DEFAULT)
+    assert default is not None
+    return tuple(k for k, _ in default.words)
+
+
+@cache
+def _words(tag: str, labels: Labels) -> dict[str, Word]:
+    words: dict[str, Word] = {}
+    for source in (pack(DEFAULT), *reversed(packs_for(tag))):
+        if source is not None and (source.tag == DEFAULT or has_pack(tag)):
+            words.update(source.words)
+    words.update(labels)
+    return words
+
+
+@cache
+def _locale_id(tag: str) -> str:
+    exact = pack(tag)
+    if exact is not None and exact.locale:
+        return exact.locale
+    from babel import Locale
+
+    return str(Locale.parse(tag, sep="-"))
+
+
+def locale(language: str) -> str:
+    """The Babel locale of a tag (``en_GB``); ``en`` for a tag CLDR does not know."""
+    try:
+        return _locale_id(str(language))
+    except Exception:  # an unchecked tag (check reports it): format as English
+        return "en_US"
+
+
+def fmt(language: str, name: str) -> str | None:
+    """A ``[format]`` value of the exact tag's pack (``date_long``, ``date_table``)."""
+    exact = pack(str(language))
+    return dict(exact.formats).get(name) if exact else None
+
+
+def _style(language: str) -> Pack:
+    found = packs_for(str(language))
+    return found[0] if found else Pack(tag=str(language), name=str(language))
+
+
+def fonts(language: str) -> Fonts:
+    return _style(language).fonts
+
+
+def letter_style(language: str) -> LetterStyle:
+    return _style(language).letter
+
+
+def typography(language: str) -> Typography:
+    return _style(language).typography
+
+
+def money(language: str) -> Money:
+    return _style(language).money
+
+
+def _labels(language: str) -> Labels:
+    return getattr(language, "labels", ())
+
+
+def words(language: str) -> dict[str, str]:
+    """Every word as one text (a plural word: its ``other`` form), for templates."""
+    return {
+        k: (v if isinstance(v, str) else dict(v).get("other", ""))
+        for k, v in _words(str(language), _labels(language)).items()
+    }
+
+
+def plural_form(language: str, number: float) -> str:
+    from babel import Locale
+
+    try:
+        return str(Locale.parse(locale(language)).plural_form(abs(number)))
+    except Exception:
+        return "other"
+
+
+def label(language: str, key: str, number: float | None = None, /, **values: object) -> str:
+    """The word ``key`` in ``language``, its ``{placeholders}`` filled from
+    ``values``; a plural word takes the form CLDR gives ``number``."""
+    word = _words(str(language), _labels(language)).get(key)
+    if word is None:
+        raise KeyError(f"no word {key!r} in any language pack")
+    if not isinstance(word, str):
+        forms = dict(word)
+        form = plural_form(language, number) if number is not None else "other"
+        word = forms.get(form, forms.get("other", ""))
+    return fill(word, values) if values else word
+
+
+def fill(text: str, values: Mapping[str, object]) -> str:
+    """``text`` with each ``{name}`` replaced by ``values[name]`` as plain text:
+    nothing else of ``str.format`` (no format spec, conversion, attribute or
+    index), so a word can neither print Python internals nor ask for a
+    billion-character padding. ``check_labels`` refused anything else already;
+    a built-in word is held to the same rule."""
+    out = []
+    for literal, name, spec, conversion in Formatter().parse(text):
+        out.append(literal)
+        if name is None:
+            continue
+        if spec or conversion or name not in values:
+            raise ValueError(f"a placeholder may only be a name: {text!r}")
+        out.append(str(values[name]))
+    return "".join(out)
+
+
+# --- [labels.<tag>]: what a report may say about words -------------------------
+
+
+COLUMN = re.compile(r"column_(?P<name>\w+)")  # [labels.<tag>] column_hours = "Hours given"
+
+
+def is_column_key(key: str) -> bool:
+    """``column_<name>``: the heading of a declared table's column ``<name>``."""
+    return COLUMN.fullmatch(key) is not None
+
+
+def column_heading(language: str, column: str) -> str:
+    """A declared table's column heading: the report's ``column_<name>`` word,
+    else the name capitalised, underscores as spaces (``hours_given``: "Hours given")."""
+    word = _words(str(language), _labels(language)).get(f"column_{column}")
+    if isinstance(word, str) and word:
+        return word
+    return column.replace("_", " ").capitalize()
+
+
+PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def placeholders(word: Word) -> frozenset[str]:
+    """The ``{names}`` of a word. Raises ``ValueError`` for a brace that is not
+    a plain name: ``{org:>9}`` (a format spec), ``{org!r}`` (a conversion),
+    ``{org.__class__}`` or ``{org[0]}`` (attribute or index access), ``{}``."""
+    texts = [word] if isinstance(word, str) else [t for _, t in word]
+    names = set()
+    for text in texts:
+        for _, name, spec, conversion in Formatter().parse(text):
+            if name is None:
+                continue
+            if not PLACEHOLDER_NAME.fullmatch(name) or spec or conversion:
+                shown = name + (f"!{conversion}" if conversion else "") + (
+                    f":{spec}" if spec else "")  # fmt: skip
+                raise ValueError(
+                    f"'{{{shown}}}' is not a placeholder: write a name alone, such as "
+                    "{org}, with no format, conversion, attribute or index"
+                )
+            names.add(name)
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class LabelProblem:
+    key: str | None  # None: about the whole [labels.<tag>] table
+    message: str
+    error: bool = True
+
+
+def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
+    """Problems of one ``[labels.<tag>]`` table: unknown keys (warnings), bad
+    values and placeholders that differ from the default (errors)."""
+    from reportgen.core.diagnostics import did_you_mean
+
+    known = word_keys()
+    problems = []
+    for key, value in given.items():
+        if is_column_key(key):  # a declared table's column heading
+            if not isinstance(value, str) or not value.strip():
+                problems.append(LabelProblem(key, f"'{key}' must be a text (a column heading)"))
+            elif "{" in value or "}" in value:
+                problems.append(LabelProblem(key, f"'{key}': a column heading has no placeholders"))
+            continue
+        if key not in known:
+            hint = did_you_mean(key, known)
+            problems.append(LabelProblem(key, f"unknown word '{key}'{hint}", error=False))
+            continue
+        if isinstance(value, dict):
+            bad = sorted(set(value) - set(PLURAL_FORMS))
+            if bad or "other" not in value or not all(isinstance(v, str) for v in value.values()):
+                problems.append(LabelProblem(key, (
+                    f"'{key}': plural forms are a table of texts with 'other' and any of "
+                    f"{', '.join(PLURAL_FORMS[:-1])}" + (f" (not {', '.join(bad)})" if bad else "")
+                )))  # fmt: skip
+                continue
+        elif not isinstance(value, str):
+            problems.append(LabelProblem(key, f"'{key}' must be a text"))
+            continue
+        default = _words(tag, ())[key] if has_pack(tag) else _words(DEFAULT, ())[key]
+        try:
+            mine = placeholders(_word(value))
+        except ValueError as exc:
+            problems.append(LabelProblem(key, f"'{key}': {exc} (write {{{{ for a brace)"))
+            continue
+        theirs = placeholders(default)
+        if mine != theirs:
+            lacks = ", ".join(f"{{{p}}}" for p in sorted(theirs - mine))
+            extra = ", ".join(f"{{{p}}}" for p in sorted(mine - theirs))
+            problems.append(LabelProblem(key, f"'{key}': " + "; ".join(
+                part for part in (lacks and f"lacks {lacks}", extra and f"has unknown {extra}")
+                if part
+            ) + f" (the default: {_plain(default)})"))  # fmt: skip
+    return problems
+
+
+def missing_words(tag: str, given: Iterable[str]) -> list[str]:
+    """The word keys that neither the packs of ``tag`` (its own, its parent's,
+    its base language's) nor ``given`` (its ``[labels.<tag>]``) hold: a
+    language is never filled in with English words without a word said."""
+    have = set(given)
+    for found in packs_for(tag):
+        have.update(k for k, _ in found.words)
+    return [k for k in word_keys() if k not in have]
+
+
+def _plain(word: Word) -> str:
+    return json.dumps(word if isinstance(word, str) else dict(word), ensure_ascii=False)
+
+
+# --- reportgen labels and the docs -------------------------------------------
+
+
+def _toml_word(word: Word) -> str:
+    if isinstance(word, str):
+        return json.dumps(word, ensure_ascii=False)
+    forms = dict(word)
+    ordered = [f for f in PLURAL_FORMS if f in forms]
+    return (
+        "{ "
+        + ", ".join(f"{f} = {json.dumps(forms[f], ensure_ascii=False)}" for f in ordered)
+        + " }"
+    )
+
+
+def labels_toml(tag: str) -> str:
+    """Every word of ``tag`` as a ``[labels.<tag>]`` block to paste into a report's TOML."""
+    all_words = _words(tag, ())
+    source = ", ".join(p.tag for p in packs_for(tag)) or f"{DEFAULT} (no pack for {tag})"
+    lines = [
+        f"# Every word of reportgen's '{tag}' language pack ({source}).",
+        "# Keep the keys you change, delete the rest; {placeholders} must stay.",
+        f"[labels.{tag}]",
+    ]
+    lines += [f"{k} = {_toml_word(all_words[k])}" for k in word_keys()]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(word: Word | None) -> str:
+    if word is None:
+        return "–"
+    text = word if isinstance(word, str) else " / ".join(f"{f}: {t}" for f, t in word)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def docs_table() -> str:
+    """The Markdown table of every word key with each built-in pack's wording."""
+    tags = builtin_tags()
+    own = {t: dict(p.words) if (p := pack(t)) else {} for t in tags}
+    lines = [
+        "| key | " + " | ".join(f"`{t}`" for t in tags) + " |",
+        "|---|" + "---|" * len(tags),
+    ]
+    default = own[DEFAULT]
+    for key in word_keys():
+        cells = []
+        for t in tags:
+            parent = pack(t)
+            same = t != DEFAULT and parent is not None and own[t].get(key) == default.get(key)
+            cells.append("(as en)" if same else _cell(own[t].get(key)))
+        lines.append(f"| `{key}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+DOCS_BEGIN = (
+    "<!-- label keys: generated by `python -m reportgen.core.languages --docs`; do not edit -->"
+)
+DOCS_END = "<!-- end of label keys -->"
+
+
+def docs_with_table(text: str) -> str:
+    """``text`` (docs/report-format.md) with the generated table between its markers."""
+    begin, end = text.index(DOCS_BEGIN) + len(DOCS_BEGIN), text.index(DOCS_END)
+    return text[:begin] + "\n\n" + docs_table() + "\n" + text[end:]
+
+
+def css(language: str, medium: str) -> str:
+    """The stylesheet rules of a language: its faces, line breaking, typography."""
+    found = packs_for(str(language))
+    if not found:
+        return ""
+    style = found[0]
+    tag = style.tag  # :lang(ko) matches ko-KR too
+    rules = []
+    if style.fonts.lead:
+        sans = ", ".join(f'"{f}"' for f in style.fonts.sans)
+        serif = ", ".join(f'"{f}"' for f in style.fonts.serif)
+        rules += [
+            f"html:lang({tag}) {{ font-family: {sans}, var(--font-body), sans-serif; }}",
+            f':lang({tag}) .prose {{ font-family: {serif}, "Noto Serif", serif; }}',
+            f":lang({tag}) .prose h3, :lang({tag}) .prose h4 "
+            f"{{ font-family: {sans}, sans-serif; }}",
+        ]
+    if style.css:
+        rules.append(style.css)
+    if medium == "screen" and style.screen_css:
+        rules.append(style.screen_css)
+    return "\n".join(rules) + "\n" if rules else ""
+
+
+def as_word(value: object) -> Word:
+    """A checked ``[labels.<tag>]`` value as a pack word."""
+    return _word(value)
+
+
+def font_stack(font: str, tags: Iterable[str]) -> str:
+    """The CSS font list of page margins and letters: the theme's font, Noto
+    Sans, then each language's own faces (Hangul from the KR face, not JP's)."""
+    names = [font, "Noto Sans"]
+    for tag in tags:
+        names += fonts(tag).sans
+    names.append("Noto Sans CJK JP")  # v1's fallback for any other CJK text
+    return ", ".join(f"'{n}'" for n in dict.fromkeys(names)) + ", sans-serif"
+
+
+def chart_fonts(font: str, language: str) -> list[str]:
+    """matplotlib's sans-serif list: a CJK language measures its labels with its
+    own faces first; others with the theme's font, CJK faces as fallback."""
+    own = list(fonts(language).sans)
+    names = [*own, font] if fonts(language).lead else [font, "Noto Sans CJK JP"]
+    return [*dict.fromkeys(names), "DejaVu Sans"]

@@ -1,0 +1,721 @@
+"""report.toml merged over ../organization.toml, checked into a ``ReportConfig``.
+
+Like MkDocs' config schema, every key is checked against its declaration in
+``reportgen.reading.settings`` and every problem is collected with the file and line
+of its key: an unknown key is a warning (with a "did you mean" for a near
+miss), never silently dropped, and never an error (version 1); a
+``<key>_<tag>`` translation is accepted exactly for the keys declared
+translatable. Values are read only through ``_Checker``, which refuses an
+undeclared key. Nothing from the theme reaches the CSS unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportgen.composing.key_figures import check_key_figures
+from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.languages import Word
+from reportgen.core.plaintext import describe, forbidden_in
+from reportgen.reading.editions import EDITION_NAMES as EDITIONS
+from reportgen.reading.model import (
+    LANGUAGES,
+    PDF_VARIANTS,
+    CoverImage,
+    EmailSettings,
+    NarrativeFile,
+    Organization,
+    ReportConfig,
+    Signatory,
+    Theme,
+)
+from reportgen.reading.settings import SETTINGS, TOMLDecodeError, Values, declared, loads, unknown
+from reportgen.reading.table_registry import read_declarations
+
+REPORT_FILE = "report.toml"
+ORGANIZATION_FILE = "organization.toml"
+
+# Tables whose keys are settings of their own ([organization]...), merged key
+# by key; the open ones ([labels.<tag>], [tables.<name>]...) have their own readers.
+KEYED_TABLES = tuple(k for k, s in SETTINGS.items() if s.type == "table" and not s.open)
+SECURITY = ("starttls", "tls", "none")
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+FONT = re.compile(r"[^\W_][^\W_ \-]*(?:[ \-][^\W_]+)*")  # letters, digits, spaces, hyphens
+CURRENCY = re.compile(r"[A-Z]{3}")
+WEBSITE = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
+EMAIL = re.compile(r"[^@\s\"'<>]+@[^@\s\"'<>]+\.[^@\s\"'<>]+")
+PAGE_SIZES = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One TOML file: its data and where each key sits, for diagnostics."""
+
+    path: Path
+    values: Values
+    text: str
+
+    def where(self, key: str, table: str | None = None) -> Location:
+        return Location(self.path, _key_line(self.text, key, table))
+
+
+def _key_line(text: str, key: str, table: str | None) -> int | None:
+    """The line of ``key`` (inside ``[table]`` when given) in a TOML text."""
+    current: str | None = None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+            if table is None and current == key:
+                return number
+            continue
+        if current == table and pattern.match(line):
+            return number
+    return None
+
+
+def _bad_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """The line of the first byte that is not UTF-8, and how to find it there."""
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = len(data[line_start : exc.start].decode("utf-8")) + 1
+    return line, f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} at column {column}"
+
+
+def _plain_values(data: Values, src: _Source, diags: Diagnostics) -> None:
+    """Every string a setting holds (TOML escapes such as \\u000B included) is plain text."""
+    todo: list[tuple[str, str | None, Any]] = [(k, None, v) for k, v in data.items()]
+    while todo:  # iterative: TOML nests tables and arrays as deep as it likes
+        key, table, value = todo.pop()
+        if isinstance(value, dict):
+            inner = key if table is None else table
+            todo.extend((k, inner, v) for k, v in value.items())
+        elif isinstance(value, list):
+            todo.extend((key, table, v) for v in value)
+        elif isinstance(value, str) and (found := forbidden_in(value)) is not None:
+            where = src.where(key, table)
+            if where.line is None and table is not None:
+                where = src.where(table)
+            name = key if table is None else f"{table}.{key}"
+            diags.error(
+                where,
+                f"'{name}': character {found[0] + 1} is {describe(found[1])}, "
+                "which is not text: delete it",
+            )
+
+
+def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line, message = _bad_utf8(data, exc)
+        diags.error(Location(path, bad_line), message)
+        return None
+    try:
+        values = loads(text)
+    except TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        if line is None and "end of document" in message:
+            line = max(1, len(text.splitlines()))
+        reason = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", message)
+        diags.error(Location(path, line), f"TOML syntax error: {reason}")
+        return None
+    source = _Source(path, values, text)
+    _plain_values(values, source, diags)
+    return source
+
+
+def load_config(root: Path, diags: Diagnostics) -> ReportConfig | None:
+    """Read and check the year's settings; ``None`` when they are unusable."""
+    report_path = root / REPORT_FILE
+    if not report_path.is_file():
+        diags.error(Location(report_path), "missing required file report.toml")
+        return None
+    sources = []
+    org_path = root.parent / ORGANIZATION_FILE
+    if org_path.is_file():
+        sources.append(_read_toml(org_path, diags))
+    sources.append(_read_toml(report_path, diags))
+    if any(s is None for s in sources):
+        return None
+    return _check(root, [s for s in sources if s is not None], diags)
+
+
+def _merge(sources: list[_Source]) -> dict[str, tuple[Any, _Source]]:
+    """Key by key, later files win; tables are merged key by key too."""
+    merged: dict[str, tuple[Any, _Source]] = {}
+    for src in sources:
+        for key, value in src.values.items():
+            if key in KEYED_TABLES and isinstance(value, dict):
+                for sub, subvalue in value.items():
+                    merged[f"{key}.{sub}"] = (subvalue, src)
+                merged.setdefault(key, ({}, src))
+            else:
+                merged[key] = (value, src)
+    return merged
+
+
+def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConfig | None:
+    merged = _merge(sources)
+    report = sources[-1]
+    checker = _Checker(merged, report, diags)
+    translations: list[tuple[str, str, str | tuple[str, ...]]] = []
+    tags = {*LANGUAGES, *checker.named_tags()}
+    for key, (value, src) in list(merged.items()):
+        base, _, language = key.rpartition("_")
+        if language in tags and base in SETTINGS and SETTINGS[base].translatable:
+            del merged[key]  # a translation, e.g. title_ja: not a key of its own
+            table, _, sub = key.partition(".")
+            where = src.where(sub, table) if sub else src.where(key)
+            kind = SETTINGS[base].type
+            if kind == "array of strings":
+                lines = _lines(value, key, where, diags)
+                if lines is not None:
+                    translations.append((base, language, lines))
+            elif isinstance(value, str) and value.strip():
+                text = value.strip()
+                if kind == "string (Markdown)":
+                    text = _markdown(text, key, where, root, diags, language) or ""
+                translations.append((base, language, text))
+            else:
+                diags.error(where, f"'{key}' must be a non-empty string")
+    for key, (_, src) in merged.items():
+        table, _, sub = key.rpartition(".")
+        if key in SETTINGS and (refused := SETTINGS[key].refused) is not None:
+            diags.error(src.where(sub, table or None), refused)  # e.g. a password in a file
+        elif key not in SETTINGS:
+            error, message = unknown(sub, table or None)
+            (diags.error if error else diags.warning)(src.where(sub, table or None), message)
+
+    title = checker.string("title", required=True)
+    fiscal_year = checker.string("fiscal_year", required=True)
+    start = checker.date("start")
+    end = checker.date("end")
+    if start and end and start > end:
+        diags.error(report.where("end"), f"'end' ({end}) is before 'start' ({start})")
+    language = checker.tag("language") or str(declared("language").default)
+    languages = checker.tags("languages") or (language,)
+    labels = _labels(sources, languages, checker.where("languages" if checker.has("languages")
+                                                      else "language"), diags)  # fmt: skip
+    currency = checker.string("currency") or str(declared("currency").default)
+    if not CURRENCY.fullmatch(currency):
+        diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
+    editions = checker.string_list("editions", EDITIONS) or EDITIONS
+    organization = checker.organization()
+    theme = checker.theme()
+    signatory = checker.signatory()
+    published = checker.date("published", required=False) if checker.has("published") else None
+    rows = checker.value("pdf_table_rows")
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+        diags.error(
+            checker.where("pdf_table_rows"),
+            f"'pdf_table_rows': {rows!r} is not a whole number >= 0 (0: no limit)",
+        )
+        rows = declared("pdf_table_rows").default
+    variant = checker.choice("pdf_variant", PDF_VARIANTS)
+    marks = checker.value("print_marks")
+    if not isinstance(marks, bool):
+        diags.error(checker.where("print_marks"), f"'print_marks': {marks!r} is not true or false")
+        marks = False
+    cover = checker.cover()
+    key_figures = (
+        check_key_figures(checker.value("key_figures"), checker.where("key_figures"), diags)
+        if checker.has("key_figures")
+        else None
+    )
+    tables = (
+        read_declarations(checker.value("tables"), checker.locator("tables"), editions, diags)
+        if checker.has("tables")
+        else ()
+    )
+    theme_dir = checker.theme_dir()
+    email = checker.email(translations)
+    narrative_files = (
+        _narrative_files(checker.value("narrative"), checker.locator("narrative"), diags)
+        if checker.has("narrative")
+        else ()
+    )
+    if not (title and fiscal_year and start and end and organization) or diags.has_errors:
+        return None
+    return ReportConfig(
+        root=root,
+        title=title,
+        fiscal_year=fiscal_year,
+        start=start,
+        end=end,
+        organization=organization,
+        language=languages[0] if checker.has("languages") else language,
+        languages=languages,
+        labels=labels,
+        currency=currency,
+        editions=editions,
+        theme=theme,
+        signatory=signatory,
+        published=published,
+        pdf_table_rows=rows,
+        translations=tuple(sorted(translations)),
+        pdf_variant=variant,
+        print_marks=marks,
+        key_figures=key_figures,
+        declared_tables=tables,
+        narrative_files=narrative_files,
+        cover=cover,
+        theme_dir=theme_dir,
+        email=email,
+    )
+
+
+def _narrative_files(
+    value: Any, where: Callable[[str, str | None], Location], diags: Diagnostics
+) -> tuple[NarrativeFile, ...]:
+    """``[narrative."<file>"]``: settings for narrative files (narrative_front_matter)."""
+    from reportgen.reading.narrative_front_matter import read_narrative_files
+
+    return read_narrative_files(value, where, diags)
+
+
+def _labels(
+    sources: list[_Source], languages: tuple[str, ...], where: Location, diags: Diagnostics
+) -> tuple[tuple[str, str, Word], ...]:
+    """``[labels.<tag>]`` of organization.toml and report.toml (the year wins,
+    key by key), checked against the language packs."""
+    from reportgen.core import languages as packs
+
+    given: dict[str, dict[str, tuple[Any, _Source]]] = {}
+    for src in sources:
+        table = src.values.get("labels", {})
+        if not isinstance(table, dict):
+            diags.error(src.where("labels"), "'labels' must be tables such as [labels.en-GB]")
+            continue
+        for tag, words in table.items():
+            if not isinstance(words, dict):
+                diags.error(src.where("labels"), f"'labels.{tag}' must be a table of words")
+                continue
+            if (problem := packs.tag_problem(tag)) is not None:
+                diags.error(src.where(f"labels.{tag}"), f"[labels.{tag}]: {problem}")
+                continue
+            given.setdefault(tag, {}).update((k, (v, src)) for k, v in words.items())
+    out: list[tuple[str, str, Word]] = []
+    for tag, words in sorted(given.items()):
+        for issue in packs.check_labels(tag, {k: v for k, (v, _) in words.items()}):
+            at = words[issue.key][1].where(issue.key, f"labels.{tag}") if issue.key else where
+            (diags.error if issue.error else diags.warning)(at, f"[labels.{tag}] {issue.message}")
+        out += [
+            (tag, k, packs.as_word(v))
+            for k, (v, _) in words.items()
+            if k in packs.word_keys() or packs.is_column_key(k)
+        ]
+    for tag in languages:
+        missing = packs.missing_words(tag, given.get(tag, {}))
+        if missing:
+            have = (f"'{tag}': its language pack lacks {len(missing)} of the "
+                    f"{len(packs.word_keys())} words" if packs.has_pack(tag)
+                    else f"'{tag}' has no built-in language pack")  # fmt: skip
+            diags.error(where, (
+                f"{have}: give every missing word in [labels.{tag}] "
+                f"(`reportgen labels --language {tag}` prints them all); missing: "
+                + ", ".join(missing)
+            ))  # fmt: skip
+    return tuple(out)
+
+
+def _lines(value: Any, key: str, where: Location, diags: Diagnostics) -> tuple[str, ...] | None:
+    """A setting that is a list of lines of text (``registration``)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        diags.error(where, f"'{key}' must be a list of non-empty strings, e.g. [\"Charity no. 1\"]")
+        return None
+    return tuple(v.strip() for v in value)
+
+
+def _markdown(
+    text: str, key: str, where: Location, root: Path, diags: Diagnostics, language: str = "en"
+) -> str | None:
+    """A setting written in Markdown (``giving``), as safe HTML, through the
+    narrative's own pipeline: raw HTML escaped, links and pictures checked;
+    quote marks of ``language`` (a translation's own)."""
+    from reportgen.reading.narrative_html import render_markdown
+
+    return render_markdown(text, where, root, diags, what=f"'{key}'", language=language)
+
+
+# Folders of a report set that hold its input or its output: a theme folder
+# may be none of them, inside none and contain none (a theme's templates could
+# otherwise include a donor table or an internal narrative file).
+INPUT_FOLDERS = ("data", "narrative")
+OUTPUT_FOLDER = "output"  # the default --out, when it is run from the report set
+
+
+def theme_folder_problem(folder: Path, root: Path) -> str | None:
+    """Why ``folder`` (resolved) cannot be a theme of the report set ``root``,
+    or None: it must be inside the report set, not hidden, and disjoint from
+    every year folder, every ``data`` and ``narrative_html`` folder and the output
+    folder (neither equal to, nor inside, nor containing one)."""
+    if folder == root:
+        return "is the report set itself: give the theme a folder of its own, such as 'theme'"
+    if not folder.is_relative_to(root):
+        return "is outside the report folder"
+    inner = folder.relative_to(root).parts
+    if any(p.startswith(".") for p in inner):
+        return "is a hidden folder"
+    if any(p in (*INPUT_FOLDERS, OUTPUT_FOLDER) for p in inner):
+        return "is inside a data, narrative or output folder: give the theme a folder of its own"
+    for depth in range(1, len(inner) + 1):
+        if (root.joinpath(*inner[:depth]) / REPORT_FILE).is_file():
+            return (
+                "is a year folder or inside one: put the theme beside the year folders "
+                "(in the report set, such as 'theme' next to organization.toml)"
+            )
+    if not folder.is_dir():
+        return ": no such folder"
+    for path in folder.rglob("*"):
+        if path.is_dir() and path.name in (*INPUT_FOLDERS, OUTPUT_FOLDER):
+            return f"holds a {path.name} folder: a theme folder holds templates and pictures only"
+        if path.name in (REPORT_FILE, ORGANIZATION_FILE):
+            return "holds a year folder or settings: a theme holds templates and pictures only"
+    return None
+
+
+class _Checker:
+    """Typed look-ups into the merged settings, each problem a diagnostic."""
+
+    def __init__(
+        self, merged: dict[str, tuple[Any, _Source]], report: _Source, diags: Diagnostics
+    ) -> None:
+        self.merged = merged
+        self.report = report
+        self.diags = diags
+        self.root = report.path.parent
+
+    def where(self, key: str) -> Location:
+        table, _, sub = key.partition(".")
+        src = self.merged[key][1] if key in self.merged else self.report
+        return src.where(sub, table) if sub else src.where(key)
+
+    def has(self, key: str) -> bool:
+        """Whether the settings give ``key`` (declared, or this raises)."""
+        declared(key)
+        return key in self.merged
+
+    def value(self, key: str) -> Any:
+        """The value as written, else the declared default."""
+        return self.merged[key][0] if self.has(key) else declared(key).default
+
+    def locator(self, key: str) -> Callable[[str, str | None], Location]:
+        """How to find a line inside an open table ([tables.<name>]...)."""
+        return self.merged[key][1].where if self.has(key) else self.report.where
+
+    def named_tags(self) -> set[str]:
+        """The tags ``language`` and ``languages`` name, before they are checked:
+        what a translation suffix (``title_de``) may be besides the built-in packs."""
+        named = [self.value("language") if self.has("language") else None]
+        value = self.value("languages")
+        named += value if isinstance(value, list) else []
+        return {t for t in named if isinstance(t, str)}
+
+    def _get(self, key: str, required: bool = False) -> Any:
+        if self.has(key):
+            return self.merged[key][0]
+        if required:
+            table, _, sub = key.partition(".")
+            what = f"key '{sub}' in [{table}]" if sub else f"key '{key}'"
+            self.diags.error(Location(self.report.path), f"missing required {what}")
+        return None
+
+    def string(self, key: str, required: bool = False) -> str | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.diags.error(self.where(key), f"'{key}' must be a non-empty string")
+            return None
+        return value.strip()
+
+    def picture(self, key: str, name: str) -> Path | None:
+        """A setting that names a picture: through the gate every embedded file passes."""
+        from reportgen.core.file_gate import Gate, RefusedResource
+
+        gate = Gate.of(self.report.path.parent)
+        try:
+            found = gate.locate(name, self.merged[key][1].path.parent, f"'{name}'")
+            gate.admit(str(found), found.parent, f"'{name}'")
+        except RefusedResource as exc:
+            self.diags.error(self.where(key), f"'{key.rpartition('.')[2]}': {exc}")
+            return None
+        return found
+
+    def date(self, key: str, required: bool = True) -> date | None:
+        value = self._get(key, required=required)
+        if value is None:
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        self.diags.error(
+            self.where(key), f"'{key}' must be a TOML date such as 2012-09-01 (without quotes)"
+        )
+        return None
+
+    def choice(self, key: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices``, else (reported when given) the declared default."""
+        default = str(declared(key).default)
+        value = self._get(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.diags.error(
+                self.where(key),
+                f"'{key}': {value!r} is not one of {', '.join(choices)}"
+                + did_you_mean(str(value), choices),
+            )
+            return default
+        return str(value)
+
+    def tag(self, key: str) -> str | None:
+        """A language tag CLDR knows (``en``, ``en-GB``, ``ko``)."""
+        from reportgen.core.languages import tag_problem
+
+        value = self._get(key)
+        if value is None:
+            return None
+        if (problem := tag_problem(value)) is not None:
+            hint = did_you_mean(str(value), LANGUAGES)
+            self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+            return None
+        return str(value)
+
+    def _list(self, key: str) -> list[Any] | None:
+        """A setting that must be a non-empty list, or None (reported) when it is not."""
+        value = self._get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not value:
+            self.diags.error(self.where(key), f"'{key}' must be a non-empty list of strings")
+            return None
+        return value
+
+    def tags(self, key: str) -> tuple[str, ...] | None:
+        from reportgen.core.languages import tag_problem
+
+        value = self._list(key)
+        if value is None:
+            return None
+        good = []
+        for item in value:
+            if (problem := tag_problem(item)) is None:
+                good.append(str(item))
+            else:
+                hint = did_you_mean(str(item), LANGUAGES)
+                self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+        return tuple(dict.fromkeys(good)) or None
+
+    def string_list(self, key: str, choices: tuple[str, ...]) -> tuple[str, ...] | None:
+        value = self._list(key)
+        if value is None:
+            return None
+        good = []
+        for item in value:
+            if item in choices:
+                good.append(str(item))
+            else:
+                self.diags.error(
+                    self.where(key),
+                    f"'{key}': {item!r} is not one of {', '.join(choices)}"
+                    + did_you_mean(str(item), choices),
+                )
+        return tuple(dict.fromkeys(good)) or None
+
+    def organization(self) -> Organization | None:
+        if not self.has("organization"):
+            self.diags.error(
+                Location(self.report.path),
+                "missing required table [organization] (here or in ../organization.toml)",
+            )
+            return None
+        name = self.string("organization.name", required=True)
+        logo = None
+        if (raw_logo := self.string("organization.logo")) is not None:
+            logo = self.picture("organization.logo", raw_logo)
+        website = self.string("organization.website")
+        if website is not None and not WEBSITE.fullmatch(website):
+            self.diags.error(
+                self.where("organization.website"),
+                f"'website': {website!r} is not an http(s) address",
+            )
+        email = self.string("organization.email")
+        if email is not None and not EMAIL.fullmatch(email):
+            self.diags.error(
+                self.where("organization.email"), f"'email': {email!r} is not an e-mail address"
+            )
+        if name is None:
+            return None
+        registration: tuple[str, ...] = ()
+        if self.has("organization.registration"):
+            registration = _lines(
+                self.value("organization.registration"), "registration",
+                self.where("organization.registration"), self.diags,
+            ) or ()  # fmt: skip
+        giving = self.string("organization.giving")
+        if giving:
+            giving = _markdown(
+                giving, "giving", self.where("organization.giving"), self.root, self.diags
+            )
+        return Organization(
+            name=name,
+            short_name=self.string("organization.short_name"),
+            website=website,
+            email=email,
+            address=self.string("organization.address"),
+            logo=logo,
+            registration=registration,
+            giving=giving or None,
+        )
+
+    def cover(self) -> CoverImage | None:
+        """``cover_image`` through the gate, with its required alt text."""
+        raw = self.string("cover_image")
+        alt = self.string("cover_image_alt")
+        credit = self.string("cover_image_credit")
+        if raw is None:
+            for key in ("cover_image_alt", "cover_image_credit"):
+                if self.has(key):
+                    self.diags.warning(self.where(key), f"'{key}' without 'cover_image' is unused")
+            return None
+        path = self.picture("cover_image", raw)
+        if not alt:
+            self.diags.error(
+                self.where("cover_image"),
+                "'cover_image' needs 'cover_image_alt': say what the picture shows, for "
+                "readers who cannot see it",
+            )
+            return None
+        return CoverImage(path, alt, credit or None) if path else None
+
+    def theme_dir(self) -> Path | None:
+        """``theme_dir``: a folder of its own in the report set, relative to the
+        file naming it (``theme_folder_problem`` says what it may not be)."""
+        from reportgen.core.file_gate import Gate
+
+        raw = self.string("theme_dir")
+        if raw is None:
+            return None
+        where = self.where("theme_dir")
+        root = Gate.of(self.report.path.parent).root
+        folder = (self.merged["theme_dir"][1].path.parent / raw).resolve()
+        problem = theme_folder_problem(folder, root)
+        if problem is not None:
+            space = "" if problem.startswith(":") else " "
+            self.diags.error(where, f"'theme_dir': '{raw}'{space}{problem}")
+            return None
+        from reportgen.typesetting.templating import check_theme
+
+        check_theme(folder, Gate.of(self.report.path.parent), self.diags)
+        return folder
+
+    def theme(self) -> Theme:
+        default = Theme()
+        values = {}
+        for key, pattern, hint in (
+            ("primary_color", COLOR, "a colour such as #1f3a5f"),
+            ("accent_color", COLOR, "a colour such as #c8553d"),
+            ("font", FONT, "a font family name (letters, digits, spaces, hyphens)"),
+        ):
+            value = self._get(f"theme.{key}")
+            if value is None:
+                continue
+            if isinstance(value, str) and pattern.fullmatch(value):
+                values[key] = value
+            else:
+                self.diags.error(self.where(f"theme.{key}"), f"'{key}': {value!r} is not {hint}")
+        size = self._get("theme.page_size")
+        if size is not None:
+            if size in PAGE_SIZES:
+                values["page_size"] = size
+            else:
+                self.diags.error(
+                    self.where("theme.page_size"),
+                    f"'page_size': {size!r} is not one of A4, Letter"
+                    + did_you_mean(str(size), PAGE_SIZES),
+                )
+        return Theme(**{**default.__dict__, **values})
+
+    def email(
+        self, translations: list[tuple[str, str, str | tuple[str, ...]]]
+    ) -> EmailSettings | None:
+        """``[email]``, for ``reportgen send``: every key checked where it is written."""
+        from reportgen.typesetting.donor_email import sender_problem
+
+        if not self.has("email"):
+            return None
+        host = self.string("email.host", required=True)
+        if host is not None and not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", host):
+            self.diags.error(self.where("email.host"), f"'host': {host!r} is not a host name")
+            host = None
+        security = self.choice("email.security", SECURITY)
+        if security == "none" and host is not None and host.strip("[]") not in LOOPBACK:
+            self.diags.error(self.where("email.security"), (
+                f"'security': 'none' sends the password and the letters unencrypted, so it is "
+                f"only for a server on this machine (127.0.0.1 or localhost), not {host!r}: "
+                "use 'starttls' or 'tls'"
+            ))  # fmt: skip
+        port = self._get("email.port")
+        if port is None:
+            port = DEFAULT_PORTS[security]
+        elif not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+            self.diags.error(
+                self.where("email.port"), f"'port': {port!r} is not a port number (1 to 65535)"
+            )
+        addresses = {}
+        for key in ("from", "reply_to"):
+            value = self.string(f"email.{key}", required=key == "from")
+            if value is not None and (problem := sender_problem(value)) is not None:
+                self.diags.error(self.where(f"email.{key}"), f"'{key}': {problem}")
+                value = None
+            addresses[key] = value
+        subject = self.string("email.subject")
+        self._placeholders("email.subject", subject)
+        for base, tag, text in translations:
+            if base == "email.subject":
+                self._placeholders(f"email.subject_{tag}", str(text))
+        if host is None or addresses["from"] is None or not isinstance(port, int):
+            return None
+        return EmailSettings(
+            host=host, sender=addresses["from"], port=port, security=security,
+            username=self.string("email.username"), reply_to=addresses["reply_to"],
+            subject=subject,
+        )  # fmt: skip
+
+    def _placeholders(self, key: str, text: str | None) -> None:
+        """A subject says only what a letter may say: ``{{name}}``, ``{{amount}}``..."""
+        from reportgen.reading.narrative_html import PLACEHOLDER, PLACEHOLDERS
+
+        table, _, sub = key.partition(".")
+        sources = (
+            (self.merged[key][1],) if key in self.merged else (self.report, self.merged[table][1])
+        )  # a translation: no longer among the keys
+        where = next((w for src in sources if (w := src.where(sub, table)).line),
+                     self.where(table))  # fmt: skip
+        for match in PLACEHOLDER.finditer(text or ""):
+            if match.group(1) not in PLACEHOLDERS:
+                self.diags.error(where, (
+                    f"'{sub}': unknown placeholder '{match.group(0)}': a subject can say "
+                    + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
+                    + did_you_mean(match.group(1), PLACEHOLDERS)
+                ))  # fmt: skip
+
+    def signatory(self) -> Signatory | None:
+        if not self.has("signatory"):
+            return None
+        name = self.string("signatory.name", required=True)
+        return Signatory(name, self.string("signatory.role")) if name else None

@@ -1,0 +1,298 @@
+"""The typed model of one fiscal year: what validation produces and every later
+stage reads.
+
+Everything here is a frozen dataclass of plain values (``date``, ``Decimal``,
+strings, tuples), so a model pickles into worker processes and hashes into
+the cache's keys, and no stage can change what another stage sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reportgen.core.diagnostics import Location
+from reportgen.core.languages import Word, builtin_tags
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u")
+# Tags with a built-in language pack (src/reportgen/core/languages/*.toml); a report
+# may use any tag CLDR knows (config checks it), these are always recognised
+# as translation suffixes (title_ja, name_en-GB).
+LANGUAGES: tuple[str, ...] = builtin_tags()
+PUBLIC = "public"
+INTERNAL = "internal"
+
+Extra = tuple[tuple[str, str], ...]  # columns the contract does not name, kept in order
+
+
+def _all_editions() -> tuple[str, ...]:
+    """Every edition's name (declared in ``editions``, which imports this module)."""
+    from reportgen.reading.editions import EDITION_NAMES
+
+    return EDITION_NAMES
+
+
+@dataclass(frozen=True)
+class Organization:
+    name: str
+    short_name: str | None = None
+    website: str | None = None
+    email: str | None = None
+    address: str | None = None
+    logo: Path | None = None
+    registration: tuple[str, ...] = ()  # legal identifiers, shown as written
+    giving: str | None = None  # how to give: Markdown already rendered to safe HTML
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """``[email]``: how ``reportgen send`` reaches the SMTP server, and what its
+    messages say. Never a password: that comes from the environment or keyring."""
+
+    host: str
+    sender: str  # the ``from`` key: an address, optionally with a display name
+    port: int = 587
+    security: str = "starttls"  # "starttls", "tls" or "none" (loopback only)
+    username: str | None = None
+    reply_to: str | None = None
+    subject: str | None = None  # placeholders as in ``role: letter``; subject_<tag> translates
+
+
+@dataclass(frozen=True)
+class Theme:
+    primary_color: str = "#1f3a5f"
+    accent_color: str = "#c8553d"
+    page_size: str = "A4"
+    font: str = "Noto Sans"
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclaredTable:
+    """``[tables.<name>]`` of report.toml: a data file of the organisation's own."""
+
+    name: str
+    title: str
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title)
+    columns: tuple[str, ...] = ()  # shown, in this order; () = all but visibility
+    date_column: str | None = None
+    number_columns: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ("annual-report", "handout")
+    carry_over: bool = False
+
+
+@dataclass(frozen=True)
+class CoverImage:
+    """The cover's photograph (admitted by the gate) and what is said of it."""
+
+    path: Path
+    alt: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """report.toml merged over organization.toml, checked and typed."""
+
+    root: Path  # the year folder
+    title: str
+    fiscal_year: str
+    start: date
+    end: date
+    organization: Organization
+    language: str = "en"
+    languages: tuple[str, ...] = ("en",)
+    currency: str = "JPY"
+    editions: tuple[str, ...] = field(default_factory=_all_editions)
+    theme: Theme = field(default_factory=Theme)
+    signatory: Signatory | None = None
+    published: date | None = None  # extension: the publication date printed and stamped
+    pdf_table_rows: int = 300  # extension: longest activity/lobbying table the PDF prints
+    pdf_variant: str = "pdf/ua-1"  # extension: the standard every PDF claims
+    print_marks: bool = False  # extension: crop marks and 3 mm bleed for a print shop
+    # extension: ("title" / "organization.name" / "signatory.role" ..., language, text);
+    # the text of "organization.registration" is a tuple of lines
+    translations: tuple[tuple[str, str, str | tuple[str, ...]], ...] = ()
+    # [labels.<tag>]: (tag, key, word), the year's over the organisation's, key by key
+    labels: tuple[tuple[str, str, Word], ...] = ()
+    cover: CoverImage | None = None  # a photograph for the covers
+    theme_dir: Path | None = None  # templates and extra.css in front of the built-in ones
+    key_figures: tuple[str, ...] | None = None  # v2: which key figures, in order; None: default
+    declared_tables: tuple[DeclaredTable, ...] = ()  # v2: [tables.<name>]
+    narrative_files: tuple[NarrativeFile, ...] = ()  # v2: [narrative."<file>"]
+    email: EmailSettings | None = None  # v2: [email], for ``reportgen send`` only
+
+
+@dataclass(frozen=True)
+class Activity:
+    date: date
+    title: str
+    category: str
+    location: str | None = None
+    description: str | None = None
+    participants: int | None = None
+    visibility: str = PUBLIC
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class Coalition:
+    name: str
+    role: str
+    joined: date | None = None
+    member_organizations: int | None = None
+    countries: int | None = None
+    description: str | None = None
+    visibility: str = PUBLIC
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class LobbyingVisit:
+    date: date
+    target_type: str
+    target: str
+    topic: str | None = None
+    outcome: str | None = None
+    attendees: str | None = None
+    visibility: str = PUBLIC
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class FinanceEntry:
+    kind: str  # "income" or "expense"
+    category: str
+    amount: Decimal
+    function: str | None = None  # program / fundraising / administration
+    fund: str | None = None  # free text: restricted, unrestricted, a fund's name
+    note: str | None = None
+    visibility: str = PUBLIC
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+    group: str = "board"
+    visibility: str = PUBLIC
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class Donor:
+    name: str
+    id: str | None = None
+    salutation: str | None = None
+    email: str | None = None
+    language: str | None = None
+    amount: Decimal | None = None
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One of the organisation's own key figures (data/indicators.csv)."""
+
+    name: str
+    value: Decimal
+    unit: str | None = None  # shown after the number, or an ISO 4217 code: money
+    previous: Decimal | None = None
+    target: Decimal | None = None
+    note: str | None = None
+    visibility: str = PUBLIC
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class Record:
+    """A row of a table without a class of its own (a declared table)."""
+
+    values: tuple[tuple[str, Any], ...]  # (column, typed value), in the file's order
+    visibility: str = PUBLIC
+    extra: Extra = ()
+
+    def get(self, column: str) -> Any:
+        return dict(self.values).get(column)
+
+
+@dataclass(frozen=True)
+class NarrativeFile:
+    """``[narrative."<file>"]`` of report.toml: front matter for one narrative file."""
+
+    name: str  # the file's name in narrative/, e.g. "04-board-notes.docx"
+    settings: tuple[tuple[str, Any], ...]  # (front matter key, value), checked
+    where: Location  # its [narrative."<name>"] line
+
+
+@dataclass(frozen=True)
+class NarrativeSection:
+    """One narrative file (.md, or .docx read as Markdown), rendered to safe HTML."""
+
+    slug: str
+    title: str
+    html: str
+    source: Path
+    editions: tuple[str, ...] = field(default_factory=_all_editions)
+    visibility: str = PUBLIC
+    language: str | None = None  # None: serves every language
+    role: str | None = None  # replaces the built-in wording of a part (narrative.ROLES)
+    # The first real paragraph as safe HTML, with its own footnotes (renumbered
+    # from 1, ids of their own): what a summary quotes (excerpts.excerpt).
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    config: ReportConfig
+    activities: tuple[Activity, ...] = ()
+    coalitions: tuple[Coalition, ...] = ()
+    lobbying: tuple[LobbyingVisit, ...] = ()
+    finances: tuple[FinanceEntry, ...] = ()
+    people: tuple[Person, ...] = ()
+    donors: tuple[Donor, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    # Tables without a field of their own (declared in report.toml, or registered
+    # kinds): (name, rows), in declaration order.
+    records: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    narrative: tuple[NarrativeSection, ...] = ()
+    tables: frozenset[str] = frozenset()  # which tables the folder provides
+    roles: tuple[NarrativeSection, ...] = ()  # narrative files with a role: wording, not sections
+
+    def rows(self, name: str) -> tuple[Any, ...]:
+        """The rows of table ``name`` (empty when the folder lacks it)."""
+        if name in TABLE_FIELDS:
+            return getattr(self, name)  # type: ignore[no-any-return]
+        return dict(self.records).get(name, ())
+
+    def with_rows(self, tables: dict[str, tuple[Any, ...]]) -> FiscalYear:
+        """A copy with these tables' rows replaced (fields and records alike)."""
+        from dataclasses import replace
+
+        own = {k: v for k, v in tables.items() if k in TABLE_FIELDS}
+        records = tuple((k, tables.get(k, v)) for k, v in self.records)
+        added = tuple((k, v) for k, v in tables.items() if k not in own and k not in
+                      dict(self.records))  # fmt: skip
+        return replace(self, **own, records=records + added)  # type: ignore[arg-type]
+
+    def all_rows(self) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        """Every table of the year: (name, rows), built-ins first."""
+        return tuple((n, getattr(self, n)) for n in TABLE_FIELDS) + self.records
+
+
+# The fields of ``FiscalYear`` that hold a table's rows; ``table_registry.TABLES`` must
+# name exactly these as its built-in kinds (checked when ``table_registry`` loads).
+TABLE_FIELDS = tuple(
+    f.name
+    for f in fields(FiscalYear)
+    if f.name not in ("config", "narrative", "tables", "records", "roles")
+)

@@ -1,0 +1,660 @@
+"""Narrative Markdown to safe HTML, with its links checked.
+
+CommonMark with tables and footnotes (markdown-it-py). Raw HTML is escaped,
+never rendered. Headings move down one level (the report owns ``h1``) and the
+first heading becomes the section title unless the front matter gives one.
+Every link and image must be an http(s) URL or name a file of the year folder
+that the gate admits (never a data, settings or narrative file; images only
+of an allowed kind by their bytes); local targets are rewritten relative to
+the year folder, from where the gate serves them to the renderer.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.file_gate import Gate, RefusedResource
+from reportgen.core.plaintext import describe, forbidden_in
+from reportgen.reading.editions import EDITION_NAMES as EDITIONS
+from reportgen.reading.excerpts import excerpt
+from reportgen.reading.model import LANGUAGES, PUBLIC, NarrativeSection
+from reportgen.reading.readers.narrative import Picture, RawNarrative
+from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+FRONT_KEYS = ("title", "editions", "visibility", "role")
+PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
+# A file with one of these roles replaces the built-in wording of a part instead
+# of becoming a section (``email`` is for the messages that carry the letters).
+ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
+# What a ``role: letter`` file may say of each donor, and nothing else.
+PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+SAFE_SCHEMES = ("http", "https", "mailto")
+# How a Word document's Markdown names one of its own pictures (readers.word):
+# ``word-picture:<sha256>#<width>x<height>`` in millimetres. Only a picture the
+# reader extracted and the gate checked answers to it; in a Markdown file it is
+# an unknown scheme, refused like any other.
+WORD_PICTURE = "word-picture"
+_SIZE = re.compile(r"([0-9]{1,4}(?:\.[0-9])?)x([0-9]{1,4}(?:\.[0-9])?)")
+# How deep lists, quotes, emphasis and links may nest: far past real writing,
+# well short of what the renderers' recursion survives. markdown-it stops
+# nesting blocks silently at its own maxNesting, so that is set higher, for
+# every document deeper than ours to be found and refused.
+MAX_NESTING = 20
+# What the narrative of one document may hold, counted over every file that
+# goes into a language's documents (its own files and those every language
+# shares): each element is laid out, tagged and checked one by one, and some
+# cost more the more of them there are (footnotes), so these bound the work
+# of a build, as MAX_BYTES in readers.narrative bounds the bytes. Chosen so
+# that a document with every limit reached at once still builds within a
+# minute (bench/bounds.py measures it); far past any real annual report.
+# (name, markdown-it token types counted, the most one document may hold)
+WORKLOAD: tuple[tuple[str, tuple[str, ...], int], ...] = (
+    ("paragraphs", ("paragraph_open",), 6000),
+    ("headings", ("heading_open",), 300),
+    ("list items", ("list_item_open",), 500),
+    ("table cells", ("th_open", "td_open"), 2000),
+    ("footnotes", ("footnote_open",), 300),
+    ("footnote references", ("footnote_ref",), 600),
+    ("pictures", ("image",), 200),
+)
+
+
+@cache
+def _parser(quotes: str = "\u201c\u201d\u2018\u2019") -> MarkdownIt:
+    """The parser; ``quotes`` are the language's quote marks, which the
+    typographer puts for straight ones (only those: no other replacements,
+    so ``--`` and ``(c)`` stay as written)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "typographer": True, "quotes": quotes, "maxNesting": MAX_NESTING + 10},
+    )
+    md.enable(["table", "smartquotes"]).use(footnote_plugin)
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check links ourselves
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _render_image(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    """Local images as ``<img>``; remote ones as a link, never fetched."""
+    from markdown_it.common.utils import escapeHtml
+
+    token = tokens[idx]
+    src = str(token.attrs.get("src", ""))
+    alt = escapeHtml("".join(c.content for c in token.children or []))
+    if src.startswith("data:image/") and not alt.strip():
+        return _decorative(src, token)
+    if src.startswith("data:image/"):  # a Word picture, checked and sized (_embed_picture)
+        width = token.attrs.get("data-width")
+        style = f' style="width: {escapeHtml(str(width))}mm"' if width else ""
+        return f'<img src="{src}" alt="{alt}"{style}>'
+    if urlsplit(src).scheme:
+        return f'<a class="remote-image" href="{escapeHtml(src)}">{alt or escapeHtml(src)}</a>'
+    title = token.attrs.get("title")
+    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    return f'<img src="{escapeHtml(src)}" alt="{alt}"{title_attr}>'
+
+
+def _decorative(src: str, token: Token) -> str:
+    """A picture without alt text, as a decorative one: a background, which
+    the tagged PDF marks as an artifact (an ``<img>`` is a figure, and a
+    figure must say what it shows) and screen readers skip on screen too.
+    Its box keeps the picture's proportions (``data-ratio``: height per width,
+    in percent) at its width in Word (millimetres) or its own (pixels)."""
+    from markdown_it.common.utils import escapeHtml
+
+    width = token.attrs.get("data-width")
+    pixels = token.attrs.get("data-pixels")
+    ratio = token.attrs.get("data-ratio") or "56.25"
+    size = f"{width}mm" if width else f"{pixels}px" if pixels else "100%"
+    return (
+        f'<span class="decorative-picture" role="presentation" '
+        f'style="display: block; width: {size}; max-width: 100%">'
+        f'<span style="display: block; padding-top: {escapeHtml(str(ratio))}%; '
+        f"background-image: url({escapeHtml(src)}); background-size: 100% 100%; "
+        'background-repeat: no-repeat"></span></span>'
+    )
+
+
+def _proportions(data: bytes, mime: str) -> tuple[float, float] | None:
+    """(width, height) of a picture the gate admitted, in pixels; None when
+    it does not say (an SVG without sizes)."""
+    import io
+
+    if mime == "image/svg+xml":
+        from defusedxml.ElementTree import fromstring
+
+        root = fromstring(data)
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        try:
+            if len(box) == 4:
+                return float(box[2]), float(box[3])
+            return float(root.get("width", "")), float(root.get("height", ""))
+        except ValueError:
+            return None
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+    return float(width), float(height)
+
+
+def section_slug(path: Path) -> tuple[str, str | None]:
+    """``02-overview.ja.md`` (or ``.docx``) -> (``overview``, ``ja``)."""
+    from reportgen.core.languages import tag_problem
+
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name  # .md, .docx
+    language = None
+    base, dot, suffix = stem.rpartition(".")
+    if dot and (suffix in LANGUAGES or tag_problem(suffix) is None):
+        stem, language = base, suffix  # any tag CLDR knows, as written: .ko.md, .en-GB.md
+    return _slugify(re.sub(r"^[0-9]+[-_ .]*", "", stem)) or _slugify(stem) or "section", language
+
+
+def _slugify(name: str) -> str:
+    """Letters and digits of any script (an HTML id may hold them), runs of
+    anything else as one hyphen: ``Über uns`` -> ``über-uns``, ``概要`` -> ``概要``."""
+    return re.sub(r"[\W_]+", "-", name).strip("-").lower()
+
+
+def section_slugs(paths: Sequence[Path]) -> dict[Path, str]:
+    """Each narrative file's slug, unique in its year: files that differ only
+    by their number (``01-notes.md``, ``02-notes.md``) are told apart by it.
+    The slug names the section's anchor and its footnotes' ids, and pairs a
+    file's translations (``02-overview.en.md`` with ``02-overview.ja.md``)."""
+    stems: dict[Path, str] = {}
+    slugs: dict[Path, str] = {}
+    for path in paths:
+        slug, language = section_slug(path)
+        stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+        stems[path] = stem[: -len(language) - 1] if language else stem
+        slugs[path] = slug
+    owners: dict[str, set[str]] = {}
+    for path, slug in slugs.items():
+        owners.setdefault(slug, set()).add(stems[path])
+    return {
+        path: slug if len(owners[slug]) == 1 else _slugify(stems[path]) or slug
+        for path, slug in slugs.items()
+    }
+
+
+def _quotes(language: str) -> str:
+    from reportgen.core.languages import typography
+
+    return typography(language).quotes
+
+
+def render_narrative(
+    raw: RawNarrative,
+    root: Path,
+    diags: Diagnostics,
+    main_language: str = "en",
+    slug: str | None = None,
+    tally: Counter[str] | None = None,
+) -> NarrativeSection | None:
+    """A narrative file as a section; its quotes are those of the file's own
+    language, or for a file every language shares, of ``main_language`` (the
+    report's first): marks follow the language the text is written in. Its
+    elements are counted into ``tally`` by the names of ``WORKLOAD``."""
+    before = len(diags.errors)
+    front = _check_front(raw, diags)
+    own_slug, language = section_slug(raw.path)
+    slug = slug or own_slug
+    md = _parser(_quotes(language or main_language))
+    env = {"docId": slug}
+    tokens = md.parse(raw.body, env)
+    if tally is not None:
+        tally.update(workload(tokens))
+    problem = _structure_problem(tokens)
+    if problem is not None:
+        diags.error(raw.where(problem[0]), problem[1])
+        return None
+    title = front.get("title") or _take_first_heading(tokens)
+    role = front.get("role")
+    if role in ("letter", "email"):  # the two that speak to one donor
+        _check_placeholders(raw, diags)
+    if role is not None:
+        title = title or ""  # a role file's heading is optional: the part has its own
+    elif not title:
+        title = slug.replace("-", " ").capitalize()
+        diags.warning(
+            raw.where(0),
+            "the narrative has no title: "
+            + (
+                "give its first line Word's 'Title' or 'Heading 1' style, or set title in "
+                f'report.toml [narrative."{raw.path.name}"]'
+                if raw.places
+                else "add a '# Heading' or 'title:' front matter"
+            ),
+        )
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+        if token.type == "inline" and token.children:
+            line = token.map[0] if token.map else 0
+            for child in token.children:
+                _check_link(child, raw.where(line), root, diags, raw.pictures)
+                if child.type in ("softbreak", "hardbreak"):
+                    line += 1
+    prompts = set(_drop_prompts(tokens))
+    for number in sorted(prompts):
+        diags.warning(
+            raw.where(number),
+            "still holds the 'TODO:' prompt from reportgen new, which is never printed: "
+            "replace it with the section's text",
+        )
+    for number, text in enumerate(raw.body.split("\n")):
+        if text.lstrip().startswith(PROMPT) and number not in prompts:
+            diags.warning(
+                raw.where(number),
+                "still holds a 'TODO:' prompt from reportgen new: replace it with the text",
+            )
+    if len(diags.errors) > before:
+        return None
+    if prompts and _only_headings(tokens):
+        diags.warning(
+            raw.where(min(prompts)),
+            "has no text yet, only reportgen new's prompt: the section is left out of every "
+            "edition until it has some",
+        )
+        return None
+    html = md.renderer.render(tokens, md.options, env)
+    return NarrativeSection(
+        excerpt=excerpt(tokens, md, slug),  # what a summary quotes
+        slug=slug,
+        title=str(title),
+        html=html,
+        source=raw.path,
+        editions=tuple(str(e) for e in front.get("editions", EDITIONS)),  # type: ignore[attr-defined]
+        visibility=str(front.get("visibility", PUBLIC)),
+        language=language,
+        role=None if role is None else str(role),
+    )
+
+
+def render_markdown(
+    text: str, where: Location, root: Path, diags: Diagnostics, what: str, language: str = "en"
+) -> str | None:
+    """A Markdown setting (``giving``) as safe HTML, checked like a narrative
+    file; its headings sit under a section's (``#`` becomes ``h3``)."""
+    before = len(diags.errors)
+    md = _parser(_quotes(language))
+    env = {"docId": "setting"}
+    tokens = md.parse(text, env)
+    first = where.line or 1
+    problem = _structure_problem(tokens)
+    if problem is not None:
+        diags.error(Location(where.path, first + problem[0]), f"{what}: {problem[1]}")
+        return None
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+        if token.type == "inline" and token.children:
+            line = first + (token.map[0] if token.map else 0)
+            for child in token.children:
+                _check_link(child, Location(where.path, line), root, diags)
+    if len(diags.errors) > before:
+        return None
+    return str(md.renderer.render(tokens, md.options, env))
+
+
+def _check_placeholders(raw: RawNarrative, diags: Diagnostics) -> None:
+    """Every ``{{placeholder}}`` of a letter file is one the letter fills."""
+    for number, text in enumerate(raw.body.split("\n")):
+        for match in PLACEHOLDER.finditer(text):
+            name = match.group(1)
+            if name not in PLACEHOLDERS:
+                diags.error(
+                    raw.where(number),
+                    f"unknown placeholder '{match.group(0)}': a letter can say "
+                    + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
+                    + did_you_mean(name, PLACEHOLDERS),
+                )
+
+
+def fill_placeholders(text: str, values: dict[str, str], markup: bool = True) -> str:
+    """A letter file's HTML (or, without ``markup``, its plain title) with each
+    placeholder replaced by its value as plain text, in one pass: a value that
+    itself looks like ``{{amount}}`` is shown as written, never filled in turn."""
+    from markupsafe import escape
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            return match.group(0)
+        return str(escape(values[name])) if markup else values[name]
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def checked_roles(
+    sections: list[NarrativeSection], diags: Diagnostics
+) -> tuple[tuple[NarrativeSection, ...], tuple[NarrativeSection, ...]]:
+    """(sections, role files): at most one file per role and language."""
+    seen: dict[tuple[str, str | None], NarrativeSection] = {}
+    for section in sections:
+        if section.role is None:
+            continue
+        key = (section.role, section.language)
+        if key in seen:
+            diags.error(
+                Location(section.source),
+                f"role '{section.role}' is already given by {seen[key].source.name}: "
+                "keep one file per role (and language)",
+            )
+        seen.setdefault(key, section)
+    return (
+        tuple(s for s in sections if s.role is None),
+        tuple(s for s in sections if s.role is not None),
+    )
+
+
+def role_for(
+    roles: tuple[NarrativeSection, ...], role: str, language: str
+) -> NarrativeSection | None:
+    """The file that gives ``role`` in ``language``: its own, else the shared one."""
+    found = {s.language: s for s in roles if s.role == role}
+    return found.get(language) or found.get(None)
+
+
+def workload(tokens: list[Token]) -> Counter[str]:
+    """How many of each kind of element of ``WORKLOAD`` the tokens hold."""
+    names = {kind: name for name, kinds, _ in WORKLOAD for kind in kinds}
+    found: Counter[str] = Counter()
+    todo = [tokens]
+    while todo:
+        for token in todo.pop():
+            if token.type in names:
+                found[names[token.type]] += 1
+            if token.children:
+                todo.append(token.children)
+    return found
+
+
+def check_workload(
+    files: list[tuple[Path, str | None, Counter[str]]],
+    languages: tuple[str, ...],
+    diags: Diagnostics,
+) -> None:
+    """An error for each kind of element of which one language's documents
+    would hold more than ``WORKLOAD`` allows. ``files``: (narrative file, its
+    language or ``None`` when every language shares it, its tally). Located
+    at the file that holds the most of them; the message names every file
+    that adds some, with its count."""
+    for language in languages or ("",):
+        mine = [(path, tally) for path, own, tally in files if own in (None, language or own)]
+        for name, _, limit in WORKLOAD:
+            counts = sorted(((t[name], p) for p, t in mine if t[name]), key=lambda c: -c[0])
+            total = sum(count for count, _ in counts)
+            if total <= limit:
+                continue
+            most, where = counts[0]
+            if most == total:
+                diags.error(
+                    Location(where),
+                    f"{total:,} {name}: the narrative of one document may hold at most "
+                    f"{limit:,}; split the text into fewer {name} or shorten it",
+                )
+                continue
+            each = ", ".join(f"{p.name} {c:,}" for c, p in counts[:5])
+            each += f" and {len(counts) - 5:,} more files" if len(counts) > 5 else ""
+            what = f"the {language} documents" if language else "the documents"
+            diags.error(
+                Location(where),
+                f"{what} would hold {total:,} {name} ({each}); the narrative of one document "
+                f"may hold at most {limit:,}",
+            )
+
+
+def _structure_problem(tokens: list[Token]) -> tuple[int, str] | None:
+    """(body line, 0-based; message) of the first place where elements nest past
+    ``MAX_NESTING``, or an entity such as ``&#12;`` decodes to a character that
+    is not text (the file itself was checked when read).
+
+    Walked with a stack, not recursion: emphasis such as ``*`` x 1000 nests
+    hundreds deep, which markdown-it's maxNesting does not bound."""
+    todo: list[tuple[list[Token], int, int]] = [(tokens, 0, 0)]
+    while todo:
+        stream, depth, line = todo.pop()
+        for token in stream:
+            if token.map:
+                line = token.map[0]
+            depth += token.nesting
+            if depth > MAX_NESTING:
+                return line, (
+                    f"the Markdown here nests more than {MAX_NESTING} levels deep (lists, "
+                    "quotes, emphasis, links inside one another): simplify it"
+                )
+            for text in (token.content, *map(str, token.attrs.values())):
+                found = forbidden_in(text)
+                if found is not None:
+                    return line, (
+                        f"a character reference here stands for {describe(found[1])}, "
+                        "which is not text: delete it"
+                    )
+            if token.children:
+                todo.append((token.children, depth, line))
+    return None
+
+
+def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
+    front = dict(raw.front)
+    where = Location(raw.path, raw.front_line)
+    for key in list(front):
+        if key not in FRONT_KEYS:
+            guarded = guarded_lookalike(key, GUARDED_FRONT_KEYS)
+            if guarded is not None:  # a misspelt 'visiblity: internal' would publish it
+                diags.error(
+                    where,
+                    f"front matter key '{key}' looks like '{guarded}', which decides who "
+                    f"sees this section; it is never guessed: write '{guarded}'",
+                )
+            else:
+                diags.warning(
+                    where, f"unknown front matter key '{key}'{did_you_mean(key, FRONT_KEYS)}"
+                )
+            del front[key]
+    if "role" in front:
+        role = front["role"]
+        if role not in ROLES:
+            diags.error(
+                where,
+                f"front matter 'role': {role!r} is not one of {', '.join(ROLES)}"
+                + did_you_mean(str(role), ROLES),
+            )
+            del front["role"]
+        elif front.get("visibility") == "internal":
+            diags.error(
+                where,
+                f"a file with role '{role}' gives wording to the public editions and letters: "
+                "it cannot be 'visibility: internal'",
+            )
+    if "title" in front and not (isinstance(front["title"], str) and front["title"].strip()):
+        diags.error(where, "front matter 'title' must be a non-empty string")
+        del front["title"]
+    if "visibility" in front and front["visibility"] not in VISIBILITY:
+        diags.error(
+            where,
+            f"front matter 'visibility': {front['visibility']!r} is not one of public, internal"
+            + did_you_mean(str(front["visibility"]), VISIBILITY),
+        )
+    if "editions" in front:
+        value = front["editions"]
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if item not in EDITIONS:
+                diags.error(
+                    where,
+                    f"front matter 'editions': {item!r} is not one of {', '.join(EDITIONS)}"
+                    + did_you_mean(str(item), EDITIONS),
+                )
+        front["editions"] = [i for i in items if i in EDITIONS]
+    return front
+
+
+def _drop_prompts(tokens: list[Token]) -> list[int]:
+    """Remove each top-level paragraph that is a ``reportgen new`` prompt
+    ("TODO: write ..."); the body lines (0-based) they stood on."""
+    found: list[int] = []
+    depth = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if (token.type == "paragraph_open" and depth == 0
+                and tokens[index + 1].content.lstrip().startswith(PROMPT)):  # fmt: skip
+            found.append(token.map[0] if token.map else 0)
+            del tokens[index : index + 3]
+            continue
+        depth += token.nesting
+        index += 1
+    return found
+
+
+def _only_headings(tokens: list[Token]) -> bool:
+    """Whether nothing but headings is left (a section without text)."""
+    inside = False
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            inside = token.type == "heading_open"
+        elif not inside:
+            return False
+    return True
+
+
+def _take_first_heading(tokens: list[Token]) -> str | None:
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            # The plain text of the heading: emphasis and code marks are not part of it.
+            title = "".join(
+                c.content for c in inline.children or [] if c.type in ("text", "code_inline")
+            ).strip()
+            del tokens[i : i + 3]
+            return title or None
+    return None
+
+
+def _check_link(
+    token: Token,
+    where: Location,
+    root: Path,
+    diags: Diagnostics,
+    pictures: Mapping[str, Picture] | None = None,
+) -> None:
+    attr = {"link_open": "href", "image": "src"}.get(token.type)
+    if attr is None:
+        return
+    url = str(token.attrs.get(attr, ""))
+    what = "image" if token.type == "image" else "link"
+    if url.startswith("#") and what == "link" and len(url) > 1:
+        _internal_link(token, url[1:], where, diags)
+        return
+    if not url or url.startswith("#"):
+        return
+    parts = urlsplit(url)
+    if what == "image" and parts.scheme == WORD_PICTURE and parts.path in (pictures or {}):
+        _embed_picture(token, (pictures or {})[parts.path], parts.fragment)
+        return
+    source = where.path
+    if parts.scheme:
+        if parts.scheme.lower() in SAFE_SCHEMES and (what == "link" or parts.scheme != "mailto"):
+            return  # a remote image is rendered as a link (see _render_image)
+        diags.error(
+            where,
+            f"{what} '{url}' is not allowed: use a file inside the report folder or an http(s) URL",
+        )
+        return
+    if parts.netloc:
+        diags.error(where, f"{what} '{url}' points to another host")
+        return
+    target = _resolve_local(unquote(parts.path), source.parent, root)
+    if isinstance(target, str):
+        diags.error(where, f"{what} '{url}' {target}")
+        return
+    gate = Gate.of(root)
+    try:
+        gate.locate(str(target), target.parent, "it")
+        picture = gate.admit(str(target), target.parent, "it") if what == "image" else None
+    except RefusedResource as exc:
+        diags.error(where, f"{what} '{url}' is refused: {exc}")
+        return
+    if picture is not None and not "".join(c.content for c in token.children or []).strip():
+        diags.warning(
+            where,
+            f"image '{url}' has no alt text, so it is shown as a decorative picture (screen "
+            f"readers skip it): if it says something, write it in the brackets: ![…]({url})",
+        )
+        token.attrs["src"] = picture.data_uri  # drawn as a background (_decorative)
+        size = _proportions(picture.data, picture.mime_type)
+        if size and size[0] > 0 and size[1] > 0:
+            token.attrs["data-pixels"] = f"{size[0]:.0f}"
+            token.attrs["data-ratio"] = f"{100 * size[1] / size[0]:.3f}"
+        return
+    rel = Path(os.path.relpath(target, root.resolve())).as_posix()
+    token.attrs[attr] = rel + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _internal_link(token: Token, target: str, where: Location, diags: Diagnostics) -> None:
+    """A link to a part of the report: marked, so that an edition without that
+    part prints its text unlinked (``page_anchors``); a target no page can have is
+    a warning."""
+    from reportgen.reading.page_anchors import AUTHORED, PAGE_ANCHORS
+
+    token.attrs["class"] = AUTHORED
+    if target.startswith("s-") or target in PAGE_ANCHORS:
+        return
+    diags.warning(
+        where,
+        f"link '#{target}' names no part of the report, so it is printed as plain text: "
+        "link to a narrative section as '#s-<name>' (its file name without number, language "
+        f"and extension) or to one of {', '.join('#' + a for a in sorted(PAGE_ANCHORS))}",
+    )
+
+
+def _embed_picture(token: Token, picture: Picture, size: str) -> None:
+    """A Word picture as a data URI (nothing to fetch, nothing written beside
+    the input), at the width Word gave it; CSS keeps it inside the column."""
+    payload = base64.b64encode(picture.data).decode("ascii")
+    token.attrs["src"] = f"data:{picture.mime};base64,{payload}"
+    match = _SIZE.fullmatch(size)
+    if match:
+        token.attrs["data-width"] = match.group(1)
+        if float(match.group(1)) > 0:
+            token.attrs["data-ratio"] = f"{100 * float(match.group(2)) / float(match.group(1)):.3f}"
+    if "data-ratio" not in token.attrs:
+        found = _proportions(picture.data, picture.mime)
+        if found and found[0] > 0 and found[1] > 0:
+            token.attrs["data-ratio"] = f"{100 * found[1] / found[0]:.3f}"
+
+
+def _resolve_local(path: str, here: Path, root: Path) -> Path | str:
+    """The file a relative link names, beside the Markdown file or else from
+    the year folder, inside the year folder; else why not, as text."""
+    if path.startswith("/"):
+        return "must be relative to the report folder"
+    allowed = root.resolve()
+    inside = False
+    for base in (here, root):
+        resolved = Path(os.path.normpath(base / path)).resolve()
+        if not resolved.is_relative_to(allowed):
+            continue
+        inside = True
+        if resolved.is_file():
+            return resolved
+    return "not found in the report folder" if inside else "leaves the report folder"

@@ -1,0 +1,61 @@
+"""Links inside a page: every ``href="#x"`` of an edition's final HTML must
+name an ``id`` of that same page, or WeasyPrint stops on "No anchor #x".
+
+Runs on the finished HTML of every edition and medium (and of the letters),
+just before the renderer. A link the report's own narrative wrote
+(``[see the figures](#key-figures)``, marked ``internal-link`` by
+``narrative_html``) to a part that this edition leaves out keeps its text and
+loses its link: the handout has no full sections to link to. So does any
+link of a page made with a theme's templates (``theme_dir``), which decide
+what the page has (a theme that leaves out ``<main id="content">`` leaves the
+skip link without its target). Without a theme, any other link without its
+target (a footnote, a contents entry) is a fault of reportgen's, raised as
+``RenderError`` with the anchor named. One pass over the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reportgen.core.errors import RenderError
+
+# The class ``narrative_html`` gives a Markdown link to a part of the report.
+AUTHORED = "internal-link"
+# Links the narrative's own text makes: its links to parts of the report, and
+# a footnote's way back to its mark (which a heading taken as the section's
+# title, or an excerpt, may not carry).
+AUTHORED_CLASSES = (AUTHORED, "footnote-backref")
+# The ids the built-in templates give the parts of a page, which a narrative
+# may link to besides a section (``#s-<slug>``); which of them a page has
+# depends on its edition and data.
+PAGE_ANCHORS = frozenset({
+    "content", "key-figures", "activities", "coalitions", "lobbying", "finances", "people",
+    "charts", "summaries", "highlights", "thank-you", "how-to-give",
+})  # fmt: skip
+_LINK = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r'\shref="#([^"]+)"')
+_ID = re.compile(r'\s(?:id|name)="([^"]*)"')
+
+
+def resolved(page: str, document: str, themed: bool = False) -> str:
+    """``page`` with the narrative's links (and with ``themed``, every link) to
+    parts it lacks made plain text; ``RenderError`` for any other link to an
+    anchor the page does not have."""
+    ids = set(_ID.findall(page))
+    missing: list[str] = []
+
+    def check(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if href is None or href.group(1) in ids:
+            return tag
+        if themed or any(f'class="{c}"' in tag for c in AUTHORED_CLASSES):
+            return tag[: href.start()] + tag[href.end() :]
+        missing.append(href.group(1))
+        return tag
+
+    out = _LINK.sub(check, page)
+    if missing:
+        shown = ", ".join(f"#{m}" for m in dict.fromkeys(missing))
+        raise RenderError(f"{document}: links to {shown}, which the page does not have")
+    return out

@@ -1,0 +1,1 @@
+"""One reader per kind of input file: tables (CSV, Excel), narrative (Markdown, Word)."""

@@ -1,0 +1,488 @@
+"""Every setting of organization.toml and report.toml, declared once.
+
+Like MkDocs' config options, each key is one ``Setting``: its type, default,
+whether ``<key>_<tag>`` translates it, whether it names a file, which editions
+use it, where its checked value lives in ``ReportConfig`` and a line of docs.
+Everything else is derived from ``SETTINGS``: which keys ``config`` accepts
+(an unknown key is reported, with a "did you mean"), which translations it
+accepts and how ``translate`` applies them, the files a build reads because a
+setting names them (the cache's inputs), the starter report.toml of
+``reportgen new``, the settings ``reportgen labels`` lists for a language and
+the docs' table of settings.
+
+A settings file is parsed only here (``loads``), into ``Values``, whose
+``get`` refuses a key the schema lacks: no code can read a setting that is
+not declared.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterator
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, get_type_hints
+
+from reportgen.core.diagnostics import did_you_mean
+from reportgen.core.languages import TAG
+
+ALL = ("annual-report", "handout", "donor", "letters")
+Names = Literal["file", "folder"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # "title", or "<table>.<key>" inside [organization], [theme], ...
+    type: str  # as the docs name it: "string", "TOML date", "array of strings", "table"...
+    doc: str
+    default: object = None  # the value when absent (None: none)
+    required: bool = False
+    translatable: bool = False  # <key>_<tag> gives its value in language <tag>
+    names: Names | None = None  # a path (relative to the file that names it) to a file/folder
+    editions: tuple[str, ...] = ALL  # where it shows: editions, "letters", "send"
+    target: str | None = None  # its checked value in ReportConfig ("cover.alt")
+    example: str | None = None  # a TOML value for the starter ({label}, {start}...)
+    starter: bool = True  # in `reportgen new`'s report.toml (commented unless required)
+    open: bool = False  # a table whose keys are checked by its own reader
+    refused: str | None = None  # never accepted here: why, and what to do instead
+    names_year: bool = False  # text naming the year: `new --from` moves it on a year
+
+    @property
+    def table(self) -> str | None:
+        return self.key.partition(".")[0] if "." in self.key else None
+
+    @property
+    def name(self) -> str:
+        return self.key.rpartition(".")[2]
+
+
+def _s(key: str, type_: str, doc: str, **more: Any) -> Setting:
+    more.setdefault("target", None if type_ == "table" else key)
+    return Setting(key, type_, doc, **more)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        _s("title", "string", 'the report\'s title, e.g. "Annual Report FY2012"', required=True,
+           translatable=True, example='"Annual Report {label}"', names_year=True),
+        _s("fiscal_year", "string", 'the year\'s label used in text, e.g. "FY2012"',
+           required=True, translatable=True, example='"{label}"', names_year=True),
+        _s("start", "TOML date", "the fiscal year's first day", required=True,
+           example="{start}"),
+        _s("end", "TOML date", "its last day (`start <= end`)", required=True, example="{end}"),
+        _s("published", "TOML date", "the day the report is presented, shown on the cover and "
+           "stamped as the PDFs' creation date", default="end", example="{published}"),
+        _s("language", "language tag", "the report's language (see Languages): headings, "
+           "dates, numbers, currency", default="en",
+           example='"en"', target=None),
+        _s("languages", "array of language tags", "instead of `language`: build every edition "
+           'in each, e.g. `["en", "ja"]`', target="languages", example='["en", "ja"]'),
+        _s("currency", "string", "ISO 4217 code of finances and donations", default="JPY",
+           example='"JPY"'),
+        _s("editions", "array of strings", "which of `annual-report`, `handout`, `donor` to "
+           "build", default="all", example='["annual-report", "handout", "donor"]'),
+        _s("pdf_table_rows", "integer >= 0", "the longest activity or lobbying list the PDF "
+           "prints (the most recent rows of each category past it; the full list is in the "
+           "HTML and attached as CSV); `0`: no limit", default=300,
+           editions=("annual-report", "handout"), starter=False),
+        _s("pdf_variant", "string", "the standard every PDF claims: `pdf/ua-1`, `pdf/a-3b`, "
+           "`pdf/a-3u`, `pdf/a-2b`, `pdf/a-2u` (PDF/A files are tagged too)",
+           default="pdf/ua-1", starter=False),
+        _s("print_marks", "boolean", "crop marks and 3 mm bleed for a print shop",
+           default=False, starter=False),
+        _s("key_figures", "array of strings", "which key figures show, in order (see Key "
+           "figures)", editions=("annual-report", "handout", "donor"), starter=False),
+        _s("cover_image", "string (a file)", "a photograph for the covers (through the gate: "
+           "see \"Files a build may embed\")", names="file", target="cover.path",
+           editions=("annual-report", "handout", "donor"), example='"assets/cover.jpg"'),
+        _s("cover_image_alt", "string", "required with `cover_image`: what it shows, for "
+           "readers who cannot see it (the PDF's figure /Alt, the HTML's `alt`)",
+           translatable=True, target="cover.alt", editions=("annual-report", "handout", "donor"),
+           example='"Volunteers sorting food parcels"'),
+        _s("cover_image_credit", "string", 'shown small on the picture: "Photo: A. Kim"',
+           translatable=True, target="cover.credit",
+           editions=("annual-report", "handout", "donor"), starter=False),
+        _s("theme_dir", "string (a folder)", "your own templates and `extra.css` (see \"Your "
+           "own look: theme_dir\")", names="folder", starter=False),
+        _s("organization", "table", "required, here or in organization.toml",
+           required=True),
+        _s("organization.name", "string", "the organisation's name", required=True,
+           translatable=True, example='"Your Organisation"'),
+        _s("organization.short_name", "string", "its short name", translatable=True,
+           example='"YO"'),
+        _s("organization.website", "string", "an http(s) address",
+           example='"https://example.org/"'),
+        _s("organization.email", "string", "an e-mail address", example='"info@example.org"'),
+        _s("organization.address", "string", "its postal address", translatable=True,
+           example='"Street, City, Country"'),
+        _s("organization.logo", "string (a file)", "a picture (through the gate)",
+           names="file", example='"assets/logo.svg"'),
+        _s("organization.registration", "array of strings", 'legal identifiers shown as '
+           'written, e.g. `["Registered charity no. 1123456"]`', translatable=True, starter=False),
+        _s("organization.giving", "string (Markdown)", "how to give: bank details, web page, "
+           "tax relief", translatable=True, editions=("annual-report", "donor", "letters"),
+           starter=False),
+        _s("theme", "table", "the look of every edition"),
+        _s("theme.primary_color", "string", "`#rgb` or `#rrggbb`", default="#1f3a5f",
+           example='"#1f3a5f"'),
+        _s("theme.accent_color", "string", "`#rgb` or `#rrggbb`", default="#c8553d",
+           example='"#c8553d"'),
+        _s("theme.page_size", "string", '`"A4"` or `"Letter"`', default="A4", example='"A4"'),
+        _s("theme.font", "string", "a font family name: letters, digits, spaces, hyphens",
+           default="Noto Sans", example='"Noto Sans"'),
+        _s("signatory", "table", "who signs the donor letter and the chair's message",
+           editions=("donor", "letters")),
+        _s("signatory.name", "string", "who signs", required=True, translatable=True,
+           editions=("donor", "letters"), example='"Your Name"'),
+        _s("signatory.role", "string", "e.g. Representative", translatable=True,
+           editions=("donor", "letters"), example='"Representative"'),
+        _s("email", "table", "for `reportgen send` (see [email])",
+           editions=("send",)),
+        _s("email.host", "string", "the SMTP server", required=True, editions=("send",),
+           example='"smtp.example.org"'),
+        _s("email.port", "integer", "its port (default: by `security`)", editions=("send",),
+           starter=False),
+        _s("email.security", "string", "`starttls`, `tls`, or `none` (127.0.0.1 only)",
+           default="starttls", editions=("send",), example='"starttls"'),
+        _s("email.username", "string", "the login name (the password is never in a file)",
+           editions=("send",), example='"you@example.org"'),
+        _s("email.from", "string", "the sender's address", required=True, editions=("send",),
+           target="email.sender", example='"Your Organisation <you@example.org>"'),
+        _s("email.reply_to", "string", "the address replies go to", editions=("send",),
+           starter=False),
+        _s("email.password", "–", "never in a file", editions=("send",), starter=False, target=None,
+           refused="'password' does not belong in a file of the report folder: set the "
+           "environment variable REPORTGEN_SMTP_PASSWORD or store it in the system keyring "
+           "(see `reportgen send --help`), and delete this line"),
+        _s("email.subject", "string", "the subject line (placeholders as in `role: letter`)",
+           translatable=True, editions=("send",), example='"Thank you, {{{{name}}}}"'),
+        _s("labels", "table", "your own words, `[labels.<tag>]` (see Words of your own)",
+           open=True, starter=False),
+        _s("tables", "table", "your own tables, `[tables.<name>]` (see Your own tables)",
+           open=True, starter=False),
+        _s("narrative", "table", 'settings of narrative files, `[narrative."<file>"]`',
+           open=True, starter=False),
+    )
+}  # fmt: skip
+
+
+class UndeclaredSetting(KeyError):
+    """Code asked for a setting the schema lacks: a bug of ours, never the user's."""
+
+
+def declared(key: str) -> Setting:
+    """The declaration of ``key``; raises ``UndeclaredSetting`` when there is none."""
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        raise UndeclaredSetting(
+            f"setting '{key}' is not declared in reportgen.reading.settings"
+        ) from None
+
+
+def translatable() -> tuple[str, ...]:
+    return tuple(k for k, s in SETTINGS.items() if s.translatable)
+
+
+def keys_of(table: str | None) -> tuple[str, ...]:
+    """The names a table (``None``: the top level) may hold."""
+    return tuple(s.name for s in SETTINGS.values() if s.table == table)
+
+
+def unknown(name: str, table: str | None) -> tuple[bool, str]:
+    """An unknown key's message and whether it is an error. The contract
+    (version 1) makes every unknown key a warning that never fails a build,
+    so none is an error; the message says what was most likely meant (a near
+    miss of a known key, ``subtitel``; a translation of a key that does not
+    translate, ``currency_ja``), and ``--strict`` fails on it."""
+    known = keys_of(table)
+    where = f" in [{table}]" if table else ""
+    base, _, tag = name.rpartition("_")
+    if base in known and TAG.fullmatch(tag):
+        if SETTINGS[f"{table}.{base}" if table else base].translatable:
+            return False, (f"unknown key '{name}'{where}: '{tag}' is not a language of this "
+                           "report (language, languages)")  # fmt: skip
+        return False, (f"unknown key '{name}'{where}: '{base}' does not translate, so "
+                       "this value is not used")  # fmt: skip
+    hint = did_you_mean(name, known)
+    return False, f"unknown key '{name}'{where}{hint}"
+
+
+# --- reading a settings file: only here ------------------------------------------
+
+
+class Values:
+    """A settings file's values, read only by declared key."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def get(self, key: str, default: object = None) -> Any:
+        """The value of ``key`` (``"organization.logo"``), else ``default``."""
+        setting = declared(key)
+        scope: Any = self._data
+        if setting.table is not None:
+            scope = scope.get(setting.table)
+            if not isinstance(scope, dict):
+                return default
+        return scope.get(setting.name, default)
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key, _MISSING) is not _MISSING
+
+    def items(self) -> Iterator[tuple[str, Any]]:
+        """Every (key, value) the file holds, known or not, as written; a
+        value of a table is a dict. For the checks of unknown keys and translations."""
+        yield from self._data.items()
+
+    def translations(self, key: str) -> Iterator[tuple[str, Any]]:
+        """(tag, value) of each ``<key>_<tag>`` of a translatable top-level key."""
+        if not declared(key).translatable or declared(key).table is not None:
+            raise UndeclaredSetting(f"setting '{key}' has no translations")
+        for name, value in self._data.items():
+            base, _, tag = name.rpartition("_")
+            if base == key and TAG.fullmatch(tag):
+                yield tag, value
+
+    def with_value(self, name: str, value: object) -> Values:
+        """A copy with top-level ``name`` (a key or a translation) set, to compare."""
+        base = name.rpartition("_")[0] if name not in SETTINGS else name
+        if base not in SETTINGS:
+            declared(name)
+        return Values({**self._data, name: value})
+
+    def same_as(self, other: Values) -> bool:
+        return self._data == other._data
+
+    def names(self) -> set[str]:
+        """The top-level names the file sets."""
+        return set(self._data)
+
+
+_MISSING = object()
+
+
+def loads(text: str) -> Values:
+    """Parse a settings file's text (``tomllib.TOMLDecodeError`` when it is not TOML)."""
+    return Values(tomllib.loads(text))
+
+
+TOMLDecodeError = tomllib.TOMLDecodeError
+
+
+def read(path: Path) -> Values | None:
+    """A settings file, or ``None`` when it cannot be read (validation reports why)."""
+    try:
+        return loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def named_paths(values: Values) -> list[tuple[Setting, str]]:
+    """The files and folders a settings file names, as written (relative to its folder)."""
+    found = []
+    for setting in SETTINGS.values():
+        raw = values.get(setting.key) if setting.names else None
+        if isinstance(raw, str) and raw.strip():
+            found.append((setting, raw))
+    return found
+
+
+# --- the checked values in ReportConfig --------------------------------------------
+
+
+def _resolve(obj: object, path: str) -> object:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def unused_by_documents() -> frozenset[str]:
+    """The settings no document or letter shows (``[email]`` and its keys)."""
+    return frozenset(k for k, s in SETTINGS.items() if not set(s.editions) & set(ALL))
+
+
+def named_files(config: object) -> list[Path]:
+    """The files a checked config names (logo, cover picture, theme folder)."""
+    found = []
+    for setting in SETTINGS.values():
+        if setting.names and setting.target:
+            value = _resolve(config, setting.target)
+            if isinstance(value, Path):
+                found.append(value)
+    return found
+
+
+def _replace_at(obj: Any, path: str, value: object) -> Any:
+    """``obj`` with the field at ``path`` replaced; unchanged when a parent is absent."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        return replace(obj, **{head: value})
+    inner = getattr(obj, head)
+    if inner is None:  # e.g. no [signatory]: its translation has nothing to translate
+        return obj
+    return replace(obj, **{head: _replace_at(inner, rest, value)})
+
+
+def translate(config: Any, language: str) -> Any:
+    """``config`` with its ``<key>_<language>`` translations applied, each at
+    its setting's ``target``."""
+    for key, tag, text in config.translations:
+        if tag == language:
+            config = _replace_at(config, declared(key).target or key, text)
+    return config
+
+
+def _check_targets() -> None:
+    """Every target names a field of ReportConfig (through its nested
+    dataclasses): a setting declared without a place to live fails loudly here."""
+    from reportgen.reading.model import ReportConfig
+
+    for setting in SETTINGS.values():
+        if setting.target is None:
+            continue
+        kind: Any = ReportConfig
+        for part in setting.target.split("."):
+            hints = _hints(kind)
+            if part not in hints:
+                raise RuntimeError(f"setting '{setting.key}': no field '{setting.target}'")
+            kind = next((a for a in getattr(hints[part], "__args__", (hints[part],))
+                         if is_dataclass(a)), hints[part])  # fmt: skip
+        if setting.translatable and not _holds_text(hints[part]):
+            raise RuntimeError(f"setting '{setting.key}' is translatable but not text")
+        if setting.default not in (None, "end", "all") and model_default(setting) not in (
+            setting.default,
+            MISSING_DEFAULT,
+        ):
+            raise RuntimeError(f"setting '{setting.key}': its default is not the model's")
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return get_type_hints(kind)
+
+
+def _holds_text(hint: Any) -> bool:
+    args = getattr(hint, "__args__", (hint,))
+    return any(a is str or getattr(a, "__origin__", None) is tuple for a in args)
+
+
+def model_default(setting: Setting) -> object:
+    """The default the model's dataclass gives the setting's target."""
+    from reportgen.reading.model import ReportConfig
+
+    owner: Any = ReportConfig
+    *path, name = (setting.target or setting.key).split(".")
+    for part in path:
+        hint = _hints(owner)[part]
+        owner = next(a for a in getattr(hint, "__args__", (hint,)) if is_dataclass(a))
+    for f in fields(owner):
+        if f.name == name:
+            return f.default
+    return None
+
+
+MISSING_DEFAULT = MISSING  # a model field without a default (required there)
+
+
+# --- derived text: the starter, the docs, `reportgen labels` -----------------------
+
+
+def starter_toml(values: dict[str, str], organization: bool = True) -> str:
+    """The settings of ``reportgen new``'s report.toml: required keys set,
+    the others commented, each table's keys under it. ``values`` fills the
+    examples' ``{label}``, ``{start}``..."""
+    lines: list[str] = []
+    for setting in SETTINGS.values():
+        if not setting.starter or setting.table is not None:
+            continue
+        if setting.type == "table":
+            if setting.key == "organization" and not organization:
+                continue
+            members = [s for s in SETTINGS.values() if s.table == setting.key and s.starter]
+            on = setting.required
+            comment = "" if on else "# "
+            lines += ["", _commented(f"{comment}[{setting.key}]", setting.doc)]
+            lines += [_starter_line(s, values, on and s.required) for s in members]
+        else:
+            lines.append(_starter_line(setting, values, setting.required))
+    return "\n".join(lines) + "\n"
+
+
+def _starter_line(setting: Setting, values: dict[str, str], on: bool) -> str:
+    example = (setting.example or '""').format(**values)
+    text = f"{'' if on else '# '}{setting.name} = {example}"
+    return text if on else _commented(text, setting.doc)
+
+
+def _commented(text: str, doc: str) -> str:
+    return f"{text.ljust(30)}  # {doc.replace('`', '')}"
+
+
+DOCS_BEGIN = (
+    "<!-- settings: generated by `python -m reportgen.reading.settings --docs`; do not edit -->"
+)
+DOCS_END = "<!-- end of settings -->"
+
+
+def docs_table() -> str:
+    """The docs' Markdown table of every setting."""
+    lines = [
+        "| key | type | default | translates | editions | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in SETTINGS.values():
+        key = f"`[{s.key}]`" if s.type == "table" else f"`{s.key}`"
+        default = "required" if s.required else ("–" if s.default is None else _literal(s))
+        default = "refused" if s.refused else default
+        where = "every" if s.editions == ALL else ", ".join(s.editions)
+        lines.append(f"| {key} | {s.type} | {default} | {'yes' if s.translatable else ''} | "
+                     f"{where} | {s.doc} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _literal(setting: Setting) -> str:
+    value = setting.default
+    if value in ("end", "all") and setting.type != "string":
+        return f"{value}" if value == "all" else "`end`"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, str):
+        return f'`"{value}"`'
+    return f"`{value}`"
+
+
+def docs_with_table(text: str) -> str:
+    begin, end = text.index(DOCS_BEGIN) + len(DOCS_BEGIN), text.index(DOCS_END)
+    return text[:begin] + "\n\n" + docs_table() + "\n" + text[end:]
+
+
+def translations_toml(tag: str) -> str:
+    """For ``reportgen labels``: the settings that take a ``_<tag>`` translation."""
+    lines = [f"# Settings you can translate into '{tag}' (beside each, in its own table):"]
+    for s in SETTINGS.values():
+        if s.translatable:
+            where = f"[{s.table}] " if s.table else ""
+            lines.append(f"# {where}{s.name}_{tag} = ...")
+    return "\n".join(lines) + "\n"
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, date) and not hasattr(value, "hour")
+
+
+_check_targets()
+
+if __name__ == "__main__":
+    import sys
+
+    docs = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/report-format.md")
+    if sys.argv[1:2] == ["--docs"]:
+        docs.write_text(docs_with_table(docs.read_text("utf-8")), "utf-8")
+    else:
+        print(docs_table(), end="")

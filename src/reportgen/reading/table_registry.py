@@ -1,0 +1,507 @@
+"""The tables of the contract, declared once: columns, types, rules, row type,
+example, editions, carry-over and audience, as data.
+
+``TABLES`` is the one registry of table kinds; validation, redaction, the
+cache, the scaffold, the docs and the leak tests walk it. Adding a column is
+one line here, adding a kind of table one ``TableSpec``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.reading.model import (
+    TABLE_FIELDS,
+    Activity,
+    Coalition,
+    DeclaredTable,
+    Donor,
+    FinanceEntry,
+    Indicator,
+    LobbyingVisit,
+    Person,
+    Record,
+    ReportConfig,
+)
+
+ColumnType = Literal["str", "date", "int", "decimal", "enum"]
+VISIBILITY = ("public", "internal")
+# Names that decide who sees a row or a narrative section (editions.select):
+# a near miss of one of them is an error, never a guess nor an extra field.
+GUARDED_COLUMNS = ("visibility",)
+GUARDED_FRONT_KEYS = ("visibility", "editions")
+# Words someone might use for such a column instead of its real name.
+_GUARD_WORDS = frozenset(
+    {"internal", "public", "private", "hidden", "confidential", "secret", "audience",
+     "restricted", "edition"}
+)  # fmt: skip
+
+
+def guarded_lookalike(name: str, guarded: tuple[str, ...]) -> str | None:
+    """The guarded name that ``name`` looks like without being it, else ``None``.
+
+    Case, spaces, underscores and other punctuation are ignored; a translation
+    of a guarded column (``visibility_ja``) counts as a lookalike, since who
+    sees a row cannot depend on the language."""
+    if name in guarded:
+        return None
+    squashed = re.sub(r"[\W_]+", "", name.lower())
+    ratio, real = max((difflib.SequenceMatcher(None, squashed, g).ratio(), g) for g in guarded)
+    if ratio >= 0.7:
+        return real
+    for real in guarded:
+        if squashed.startswith(real[:5]):
+            return real
+    return guarded[0] if squashed in _GUARD_WORDS else None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType = "str"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    # The most characters a cell may hold where the design gives it a box of
+    # its own (a key figure's tile): past it a page cannot hold the box, which
+    # WeasyPrint cannot lay out; 0 is no limit but the cell limits of Tables.
+    longest: int = 0
+    too_long: str = ""  # what the error suggests instead
+    money: bool = False  # an amount in the report currency (see validate.number_problem)
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    in_year: str | None = None  # a date column that must fall inside start..end
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+# Who may see a table's rows: "visibility" (a row marked internal never reaches a
+# public edition) or "letter" (a row reaches only its own donor letter: every
+# edition loses the whole table).
+Audience = Literal["visibility", "letter"]
+LISTED_IN: tuple[str, ...] = ("annual-report", "handout")  # a declared table's default
+
+
+@dataclass(frozen=True)
+class TableSpec(TableSchema):
+    """Everything reportgen knows about one kind of table, declared once.
+
+    Validation, redaction (``editions.select``), the cache's inputs, the
+    scaffold (starter files and ``data/README.txt``), the docs' column list and
+    the leak tests all iterate ``TABLES``: a table declared here is in all of
+    them, and one that is not is in none."""
+
+    row_type: type = Record  # a model dataclass; ``Record`` for tables without one
+    example: tuple[str, ...] = ()  # one row, column by column, for the scaffold
+    carry_over: bool = False  # ``reportgen new --from`` copies its rows
+    audience: Audience = "visibility"
+    empty_ok: bool = False  # no rows is normal, not worth a warning
+    unique: tuple[str, ...] = ()  # columns whose non-empty values must differ
+    note: str = ""  # a sentence for the docs after the column list
+    # How its rows are listed, as a section of its own (context.list_section,
+    # the template macro ``table_section``): built-in and declared tables alike.
+    # A table listed in no edition (finances, people, indicators, donors) is
+    # shown in another form: amounts, a roster, key figures, letters.
+    editions: tuple[str, ...] = LISTED_IN  # the editions that list its rows
+    title: str | None = None  # the section's title; None: the language's word for its name
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title)
+    shown: tuple[str, ...] = ()  # the columns listed, in order; () = all but visibility
+    headings: tuple[tuple[str, str], ...] = ()  # (column, word) where the word is not its name
+    row_note: tuple[str, str] | None = None  # (column printed small, under this column's cell)
+    order: tuple[str, ...] = ()  # columns the rows are sorted by; () = file order
+    group: str | None = None  # a long list keeps in print at least one row of each value
+    chart: str | None = None  # the id of a chart (charts.py) shown above the list
+    numbers: tuple[str, ...] = ()  # totalled in the list's last row
+    declared: bool = False  # from report.toml's [tables.<name>], not built in
+
+    def example_row(self) -> str:
+        """The example as one CSV line."""
+        return ",".join(self.example)
+
+
+_VIS = Column("visibility", "enum", choices=VISIBILITY)
+FUNCTIONS = ("program", "fundraising", "administration")
+# People's groups with a translated heading; any other group is headed as written.
+GROUPS = ("board", "trustee", "officer", "staff", "advisor", "volunteer")
+# Spellings accepted for a choice, mapped to the one the model keeps.
+ALIASES: dict[str, str] = {"programme": "program"}
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec(
+            "activities",
+            (
+                Column("date", "date", True),
+                Column("title", required=True),
+                Column("category", required=True),
+                Column("location"),
+                Column("description"),
+                Column("participants", "int"),
+                _VIS,
+            ),
+            required=True,
+            in_year="date",
+            row_type=Activity,
+            example=("2025-03-14", "Spring seminar", "Event", "Tokyo", "Talk and discussion",
+                     "45", "public"),
+            empty_ok=True,
+            note="`category` is free text such as Rescue, Advocacy, Event, Publication.",
+            editions=("annual-report",),
+            shown=("date", "title", "category", "location"),
+            row_note=("description", "title"),
+            order=("date", "title"),
+            group="category",
+        ),
+        TableSpec(
+            "coalitions",
+            (
+                Column("name", required=True),
+                Column("role", required=True),
+                Column("joined", "date"),
+                Column("member_organizations", "int"),
+                Column("countries", "int"),
+                Column("description"),
+                _VIS,
+            ),
+            row_type=Coalition,
+            example=("Example Coalition", "member", "2011-09-08", "43", "15",
+                     "A network of NGOs", "public"),
+            carry_over=True,
+            note="`role` is e.g. member, founding member, secretariat.",
+            editions=("annual-report",),
+            shown=("name", "role", "joined", "member_organizations", "countries"),
+            headings=(("member_organizations", "members"),),
+            row_note=("description", "name"),
+        ),
+        TableSpec(
+            "lobbying",
+            (
+                Column("date", "date", True),
+                Column("target_type", required=True),
+                Column("target", required=True),
+                Column("topic"),
+                Column("outcome"),
+                Column("attendees"),
+                _VIS,
+            ),
+            in_year="date",
+            row_type=LobbyingVisit,
+            example=("2025-05-20", "Ministry", "Ministry of Foreign Affairs",
+                     "Refugee protection", "Follow-up agreed", "2", "public"),
+            note="`target_type` is e.g. Diet member, Ministry, Embassy.",
+            editions=("annual-report",),
+            shown=("date", "target_type", "target", "topic"),
+            row_note=("outcome", "target"),
+            order=("date", "target"),
+            group="target_type",
+            chart="chart-by-target",
+        ),
+        TableSpec(
+            "finances",
+            (
+                Column("kind", "enum", True, ("income", "expense")),
+                Column("category", required=True),
+                Column("amount", "decimal", True, money=True),
+                Column("function", "enum", choices=FUNCTIONS),
+                Column("fund"),
+                Column("note"),
+                _VIS,
+            ),
+            row_type=FinanceEntry,
+            editions=(),  # shown as amounts by category, function and fund
+            example=("income", "Donations", "1200000", "", "unrestricted", "From individuals",
+                     "public"),
+            note="`amount` is in the report currency; `function` (for expenses) also accepts "
+            "`programme`; `fund` (free text, e.g. restricted, unrestricted or a fund's name) "
+            "adds income and expenditure by fund to the finance section.",
+        ),
+        TableSpec(
+            "people",
+            (
+                Column("name", required=True),
+                Column("role", required=True),
+                Column("group", choices=GROUPS),
+                _VIS,
+            ),
+            row_type=Person,
+            example=("Your Name", "Representative", "board", "public"),
+            editions=(),  # shown as a roster, by group
+            carry_over=True,
+            note="`group` is free text (default `board`): board, trustee, officer, staff, "
+            "advisor and volunteer get translated headings; any other value is a group of its "
+            "own, headed as written, in order of first appearance.",
+        ),
+        TableSpec(
+            "donors",
+            (
+                Column("name", required=True),
+                Column("id"),
+                Column("salutation"),
+                Column("email"),
+                Column("language"),  # a language tag the report builds (validate warns otherwise)
+                Column("amount", "decimal", money=True),
+            ),
+            row_type=Donor,
+            example=("Jane Doe", "D-001", "Dear Ms Doe", "jane@example.org", "en", "10000"),
+            editions=(),
+            audience="letter",
+            unique=("id",),
+            note="`id` is unique when present; `language` is one the report builds (default "
+            "the report's first). A donor's row appears only in that donor's own letter, never "
+            "in any edition, chart or count elsewhere.",
+        ),
+        TableSpec(
+            "indicators",
+            (
+                Column("name", required=True, longest=120,
+                       too_long=": say the rest in its note"),
+                Column("value", "decimal", True),
+                Column("unit", longest=40),
+                Column("previous", "decimal"),
+                Column("target", "decimal"),
+                Column("note"),
+                _VIS,
+            ),
+            row_type=Indicator,
+            example=("Meals served", "12500", "meals", "11800", "15000", "In three towns",
+                     "public"),
+            editions=(),  # shown as key figures
+            note="Your own key figures, first on the key-figures page in file order. `unit` is "
+            "shown after the number, or is an ISO 4217 code to show money; an empty "
+            "`previous` is taken from last year's row of the same `name`; `target` shows "
+            "progress; a tile holds a `name` of at most 120 characters and a `unit` of 40. "
+            "`name_<tag>`, `unit_<tag>`, `note_<tag>` translate.",
+        ),
+    )
+}  # fmt: skip
+BUILT_IN = frozenset(TABLES)
+
+
+def declared_spec(declared: DeclaredTable, header: tuple[str, ...] = ()) -> TableSpec:
+    """The spec of a ``[tables.<name>]`` table; ``header`` (the file's columns)
+    gives the columns when the declaration does not list them."""
+    listed = declared.columns or tuple(
+        c for c in header if c and c not in GUARDED_COLUMNS and not _suffixed(c, header)
+    )
+    names = tuple(dict.fromkeys((*listed, *filter(None, (declared.date_column,)),
+                                 *declared.number_columns)))  # fmt: skip
+
+    def column(name: str) -> Column:
+        if name == declared.date_column:
+            return Column(name, "date", True)
+        return Column(name, "decimal" if name in declared.number_columns else "str")
+
+    return TableSpec(
+        declared.name,
+        (*(column(n) for n in names if n != "visibility"), _VIS),
+        in_year=declared.date_column,
+        editions=declared.editions,
+        carry_over=declared.carry_over,
+        title=declared.title,
+        titles=declared.titles,
+        shown=listed,
+        order=tuple(filter(None, (declared.date_column,))),
+        numbers=declared.number_columns,
+        declared=True,
+    )
+
+
+def _suffixed(column: str, header: tuple[str, ...]) -> bool:
+    """``team_ko`` beside ``team``: a translation, not a column of its own."""
+    base, _, tag = column.rpartition("_")
+    return bool(base) and base in header and bool(re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", tag))
+
+
+def specs(config: ReportConfig | None) -> dict[str, TableSpec]:
+    """Every kind of table a year may hold: the registry, then its declared ones."""
+    declared = config.declared_tables if config is not None else ()
+    return {**TABLES, **{d.name: declared_spec(d) for d in declared if d.name not in TABLES}}
+
+
+def register(spec: TableSpec) -> None:
+    """Add a kind of table: every stage that iterates ``TABLES`` handles it."""
+    if spec.name in TABLES:
+        raise ValueError(f"table '{spec.name}' is already declared")
+    TABLES[spec.name] = spec
+
+
+def unregister(name: str) -> None:
+    TABLES.pop(name, None)
+
+
+def _check_fields() -> None:
+    """A table with a field in ``FiscalYear`` and no declaration here (or the
+    reverse) would be redacted by nobody: refuse to load."""
+    with_field = set(TABLE_FIELDS)
+    declared = {n for n, t in TABLES.items() if t.row_type is not Record}
+    if with_field != declared:
+        raise RuntimeError(
+            f"FiscalYear's tables {sorted(with_field)} != schema's {sorted(declared)}"
+        )
+
+
+_check_fields()
+
+
+DECLARATION_KEYS = ("title", "columns", "date_column", "number_columns", "editions", "carry_over")
+_TABLE_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def read_declarations(
+    value: object,
+    where: Callable[[str, str | None], Location],
+    editions: tuple[str, ...],
+    diags: Diagnostics,
+) -> tuple[DeclaredTable, ...]:
+    """``[tables.<name>]`` of report.toml, checked; ``where(key, table)`` locates
+    a key. Every problem is reported; a bad declaration is left out."""
+    if not isinstance(value, dict):
+        diags.error(where("tables", None), "'tables' must be a table of [tables.<name>] tables")
+        return ()
+    found = []
+    for name, body in value.items():
+        at = f"tables.{name}"
+        if name in TABLES:
+            diags.error(
+                where(at, None),
+                f"[tables.{name}]: '{name}' is a built-in table; its columns are fixed "
+                "(docs/report-format.md); give your own table another name",
+            )
+            continue
+        if not _TABLE_NAME.fullmatch(str(name)):
+            diags.error(
+                where(at, None),
+                f"[tables.{name}]: a table's name is lowercase letters, digits, '-' and '_' "
+                "(the file's name without .csv/.xlsx)",
+            )
+            continue
+        if not isinstance(body, dict):
+            diags.error(where(at, None), f"'tables.{name}' must be a table ([tables.{name}])")
+            continue
+
+        def locate(key: str, table: str = at) -> Location:
+            """The key's line, else the table's header (a missing key)."""
+            found = where(key, table)
+            return found if found.line is not None else where(table, None)
+
+        declared = _declaration(str(name), body, locate, editions, diags)
+        if declared is not None:
+            found.append(declared)
+    return tuple(found)
+
+
+def _declaration(
+    name: str,
+    body: dict[str, object],
+    where: Callable[[str], Location],
+    editions: tuple[str, ...],
+    diags: Diagnostics,
+) -> DeclaredTable | None:
+    ok = True
+
+    def fail(key: str, message: str) -> None:
+        nonlocal ok
+        ok = False
+        diags.error(where(key), f"[tables.{name}] '{key}': {message}")
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = body.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(key, 'must be a list of column names, e.g. ["date", "hours"]')
+            return ()
+        return tuple(v.strip().lower() for v in value)
+
+    titles = []
+    for key, value in body.items():
+        base, _, tag = key.rpartition("_")
+        if base == "title" and _TAG.fullmatch(tag):
+            if isinstance(value, str) and value.strip():
+                titles.append((tag, value.strip()))
+            else:
+                fail(key, "must be a non-empty string")
+        elif key not in DECLARATION_KEYS:
+            diags.warning(
+                where(key),
+                f"unknown key '{key}' in [tables.{name}]{did_you_mean(key, DECLARATION_KEYS)}",
+            )
+    title = body.get("title")
+    if not isinstance(title, str) or not title.strip():
+        fail("title", 'required: the section\'s title, e.g. title = "Volunteers"')
+        title = name
+    columns = strings("columns")
+    numbers = strings("number_columns")
+    date_column = body.get("date_column")
+    if date_column is not None and not (isinstance(date_column, str) and date_column.strip()):
+        fail("date_column", "must be a column name")
+        date_column = None
+    shown = strings("editions") if "editions" in body else ("annual-report", "handout")
+    for item in shown:
+        if item not in editions:
+            fail("editions", f"'{item}' is not one of {', '.join(editions)}"
+                 + did_you_mean(item, editions))  # fmt: skip
+    carry = body.get("carry_over", False)
+    if not isinstance(carry, bool):
+        fail("carry_over", f"{carry!r} is not true or false")
+    for column in (*numbers, *filter(None, [date_column])):
+        if columns and column not in columns:
+            fail("columns", f"'{column}' is named as a date or number column but not listed")
+    if not ok:
+        return None
+    return DeclaredTable(
+        name, str(title).strip(), tuple(sorted(titles)), columns,
+        date_column.strip().lower() if isinstance(date_column, str) else None, numbers,
+        shown, bool(carry),
+    )  # fmt: skip
+
+
+def _column_doc(column: Column) -> str:
+    notes = ["required"] if column.required else []
+    notes += {
+        "date": ["date"],
+        "int": ["integer >= 0"],
+        "decimal": ["number >= 0"],
+        "enum": [" or ".join(f"`{c}`" for c in column.choices)],
+        "str": [],
+    }[column.type]
+    return f"`{column.name}`" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def docs_tables() -> str:
+    """The docs' list of the built-in tables, made from ``TABLES`` (docs/report-format.md
+    holds it between ``<!-- tables: generated`` and ``<!-- /tables -->``; a test
+    checks they agree)."""
+    out = []
+    for spec in TABLES.values():
+        if spec.row_type is Record:
+            continue  # registered at run time, not part of the format
+        flags = [
+            w
+            for w, on in (
+                ("required file", spec.required),
+                ("carried over by `reportgen new --from`", spec.carry_over),
+            )
+            if on
+        ]
+        head = f"**{spec.name}**" + (f" ({'; '.join(flags)})" if flags else "")
+        text = f"{head} — {', '.join(_column_doc(c) for c in spec.columns)}."
+        if spec.note:
+            text += f" {spec.note}"
+        out.append(text)
+    return "\n\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    print(docs_tables(), end="")

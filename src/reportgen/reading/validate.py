@@ -1,0 +1,557 @@
+"""Raw report to typed ``FiscalYear``: every rule of the contract, all at once.
+
+Pure apart from the diagnostics it appends: each cell is parsed by its
+column's type, each row checked against its table's rules, and a row with any
+error is left out of the model (the run fails anyway, after reporting all).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.reading.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
+from reportgen.reading.narrative_html import (
+    check_workload,
+    checked_roles,
+    render_narrative,
+    section_slug,
+    section_slugs,
+)
+from reportgen.reading.readers.tables import RawCell, RawRow, RawTable
+from reportgen.reading.report_folder import RawReport
+from reportgen.reading.table_registry import (
+    ALIASES,
+    GUARDED_COLUMNS,
+    TABLES,
+    Column,
+    TableSpec,
+    declared_spec,
+    guarded_lookalike,
+)
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+BOARD_GROUPS = ("board", "trustee")  # who counts as "the board" for completeness
+
+
+def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
+    """The typed year, or ``None`` when ``diags`` holds any error."""
+    config = raw.config
+    tables: dict[str, tuple[Any, ...]] = {}
+    declared = {d.name: d for d in config.declared_tables} if config is not None else {}
+    for name, table in raw.tables.items():
+        spec = TABLES.get(name)
+        if spec is None and name in declared:
+            spec = declared_spec(declared[name], tuple(table.columns))
+        if spec is not None:
+            tables[name] = _validate_table(table, spec, config, diags)
+    narrative, roles = checked_roles(list(_validate_narrative(raw, diags)), diags)
+    if config is not None:  # reported with every other problem, errors or not
+        _donor_language_warnings(raw, config.languages, diags)
+    _donor_addresses(raw, diags)
+    _figures_left_out(raw, diags)
+    if config is None or diags.has_errors:
+        return None
+    year = FiscalYear(
+        config=config, narrative=narrative, tables=frozenset(tables), roles=roles
+    ).with_rows(tables)
+    _languages_complete(year, diags)
+    year = _donor_languages(year)
+    completeness(year, diags, raw.table_location)
+    return year
+
+
+def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
+    """A figure the rows cannot give is left out (figures.KeyFigures), never
+    shown wrong, and said here: an expense without ``function`` leaves the
+    share spent on programmes unknown. Not said when report.toml's
+    ``key_figures`` leaves that figure out anyway."""
+    table = raw.tables.get("finances")
+    chosen = raw.config.key_figures if raw.config is not None else None
+    if (
+        table is None
+        or "kind" not in table.columns
+        or (chosen is not None and "program_share" not in chosen)
+    ):
+        return
+    expenses = [
+        row
+        for row in table.rows
+        if (kind := row.cells.get("kind")) is not None and _as_text(kind.value).lower() == "expense"
+    ]
+    left_out = (
+        "the share of spending on programmes is left out of the key figures; give each "
+        "expense program, fundraising or administration"
+    )
+    if expenses and "function" not in table.columns:
+        diags.warning(table.header_location, f"no column 'function': {left_out}")
+        return
+    lines = [
+        row.location
+        for row in expenses
+        if (cell := row.cells.get("function")) is None or not _as_text(cell.value)
+    ]
+    if not lines:
+        return
+    shown = ", ".join(_short(loc) for loc in lines[:5]) + (", ..." if len(lines) > 5 else "")
+    count = "1 expense has" if len(lines) == 1 else f"{len(lines):,} expenses have"
+    diags.warning(lines[0], f"column 'function': {count} none ({shown}), so {left_out}")
+
+
+def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Diagnostics) -> None:
+    """A donor's language the report does not build is a warning: that letter
+    is written in the report's first language."""
+    spelled = {t.lower() for t in languages}
+    table = raw.tables.get("donors")
+    for row in table.rows if table is not None else ():
+        cell = row.cells.get("language")
+        tag = _as_text(cell.value).strip() if cell is not None else ""
+        if cell is not None and tag and tag.lower() not in spelled:
+            diags.warning(
+                cell.location,
+                f"language '{tag}' is not one this report builds ({', '.join(languages)}): "
+                f"the letter is written in {languages[0]}" + did_you_mean(tag, languages),
+            )
+
+
+def _donor_languages(year: FiscalYear) -> FiscalYear:
+    """Each donor's language as the report spells it (``EN`` is ``en``)."""
+    from dataclasses import replace
+
+    spelled = {t.lower(): t for t in year.config.languages}
+    donors = tuple(
+        replace(d, language=spelled.get((d.language or "").strip().lower())) for d in year.donors
+    )
+    return replace(year, donors=donors) if donors != year.donors else year
+
+
+def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
+    """An ``email`` that is not one plain address is a warning here (the letter
+    is still made) and an error for that donor in ``send`` (never sent to)."""
+    from reportgen.typesetting.donor_email import address_problem
+
+    table = raw.tables.get("donors")
+    for row in table.rows if table is not None else ():
+        cell = row.cells.get("email")
+        value = _as_text(cell.value) if cell is not None else ""
+        if cell is not None and value.strip() and (problem := address_problem(value)) is not None:
+            diags.warning(
+                cell.location, f"column 'email': {problem}; reportgen send will not write to it"
+            )
+
+
+def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
+    """Warn about a narrative file present in one report language and not another."""
+    languages = year.config.languages
+    if len(languages) < 2:
+        return
+    by_slug: dict[str, dict[str | None, Path]] = {}
+    for section in year.narrative:
+        by_slug.setdefault(section.slug, {})[section.language] = section.source
+    for slug, found in by_slug.items():
+        if None in found:
+            continue  # one file serves every language
+        for language in languages:
+            if language not in found:
+                have = next(iter(found.values()))
+                diags.warning(
+                    Location(have),
+                    f"narrative '{slug}' has no {language} version "
+                    f"(add {have.name.rsplit('.', 2)[0]}.{language}.md)",
+                )
+
+
+def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSection, ...]:
+    # A file every language shares is written in the report's first language.
+    main = raw.config.languages[0] if raw.config is not None and raw.config.languages else "en"
+    slugs = section_slugs([n.path for n in raw.narratives])
+    sections, tallies = [], []
+    for narrative in raw.narratives:
+        tally: Counter[str] = Counter()
+        sections.append(
+            render_narrative(narrative, raw.root, diags, main, slugs[narrative.path], tally)
+        )
+        tallies.append((narrative.path, section_slug(narrative.path)[1], tally))
+    languages = raw.config.languages if raw.config is not None else ()
+    check_workload(tallies, tuple(languages), diags)
+    return tuple(s for s in sections if s is not None)
+
+
+def _is_translation(column: str, known: tuple[str, ...]) -> bool:
+    """``title_ja``: a column of the contract in another language (see Languages)."""
+    from reportgen.core.languages import tag_problem
+
+    base, _, language = column.rpartition("_")
+    return base in known and (language in LANGUAGES or tag_problem(language) is None)
+
+
+def _validate_table(
+    table: RawTable, schema: TableSpec, config: ReportConfig | None, diags: Diagnostics
+) -> tuple[Any, ...]:
+    known = schema.names
+    if not table.columns:
+        if schema.required:
+            diags.error(table.header_location, "the file is empty: it needs at least a header row")
+        else:
+            diags.warning(table.header_location, "the file is empty; the table is left out")
+        return ()
+    guarded = tuple(c for c in GUARDED_COLUMNS if c in known)
+    lookalikes = {c for c in table.columns if guarded and guarded_lookalike(c, guarded)}
+    for column_name in sorted(lookalikes):
+        _guarded_column(column_name, guarded, table.header_location, diags)
+    unknown = [
+        c
+        for c in table.columns
+        if c and c not in known and not _is_translation(c, known) and c not in lookalikes
+    ]
+    misspelt: set[str] = set()
+    missing = [c.name for c in schema.columns if c.required and c.name not in table.columns]
+    for name in missing:
+        hint = did_you_mean(name, unknown)
+        found = hint.split("'")[1] if hint else None
+        if found:
+            misspelt.add(found)
+            diags.error(
+                table.header_location,
+                f"missing required column '{name}' (found '{found}': did you mean '{name}'?)",
+            )
+        else:
+            diags.error(
+                table.header_location,
+                f"missing required column '{name}': the header has "
+                f"{_listed(table.columns)}; the {schema.name} table's columns are "
+                f"{_listed(known)} ({_listed(c.name for c in schema.columns if c.required)} "
+                "required)",
+            )
+    seen: set[str] = set()
+    for column_name in table.columns:
+        if column_name and column_name in seen:
+            diags.error(table.header_location, f"column '{column_name}' appears twice")
+        seen.add(column_name)
+        if column_name in unknown and column_name not in misspelt:
+            # A warning, as version 1 says of unknown columns (--strict fails on
+            # it); a near miss of a column the file lacks says what it means.
+            hint = did_you_mean(column_name, [c for c in known if c not in table.columns])
+            diags.warning(
+                table.header_location,
+                f"unknown column '{column_name}' is kept as an extra field"
+                + (hint or did_you_mean(column_name, known))
+                + ", neither shown nor attached to the PDF (only a theme's templates can use it)"
+                + (": rename it, or its values are left out of the report" if hint else ""),
+            )
+    if not table.rows and not schema.empty_ok:
+        diags.warning(table.header_location, f"the {schema.name} table has no rows")
+    # Every row is checked even when the header is wrong, so that one run shows
+    # every problem; a missing column is said once, above, not on each row.
+    rows = []
+    for raw_row in table.rows:
+        row = _validate_row(raw_row, schema, config, diags, skip=frozenset(missing))
+        if row is not None:
+            rows.append(row)
+    for column_name in schema.unique:
+        _check_unique(table, column_name, schema.name, diags)
+    return () if missing else tuple(rows)
+
+
+def _listed(names: Iterable[str]) -> str:
+    quoted = [f"'{n}'" for n in names if n]
+    return ", ".join(quoted) if quoted else "no column names"
+
+
+def _guarded_column(
+    column: str, guarded: tuple[str, ...], where: Location, diags: Diagnostics
+) -> None:
+    """A header near a column that decides who sees a row: an error, never a guess
+    (as an extra field, a misspelt ``visiblity`` would publish internal rows)."""
+    real = guarded_lookalike(column, guarded)
+    if _is_translation(column, guarded):
+        diags.error(
+            where,
+            f"column '{column}': '{real}' cannot differ by language (it decides who sees "
+            "a row); remove the column",
+        )
+        return
+    diags.error(
+        where,
+        f"column '{column}' looks like '{real}', which decides who sees each row; it is "
+        f"never guessed: name the column '{real}', or rename it to something unlike it",
+    )
+
+
+def _validate_row(
+    raw_row: RawRow,
+    schema: TableSpec,
+    config: ReportConfig | None,
+    diags: Diagnostics,
+    skip: frozenset[str] = frozenset(),
+) -> Any | None:
+    """The row typed, or ``None`` after its errors; columns in ``skip`` (said
+    missing from the header) are not checked."""
+    values: dict[str, Any] = {}
+    ok = not skip
+    for column in schema.columns:
+        if column.name in skip:
+            continue
+        cell = raw_row.cells.get(column.name)
+        location = cell.location if cell else raw_row.location
+        value, error = _parse(cell, column)
+        if error:
+            diags.error(location, f"column '{column.name}': {error}")
+            ok = False
+            continue
+        if value is None and column.required:
+            diags.error(location, f"column '{column.name}' is empty but required")
+            ok = False
+            continue
+        if column.type in ("int", "decimal") and value is not None:
+            currency = config.currency if config is not None else None
+            if (problem := number_problem(value, column, currency)) is not None:
+                diags.error(location, f"column '{column.name}': {problem}")
+                ok = False
+                continue
+        if (
+            schema.in_year == column.name
+            and config is not None
+            and isinstance(value, date)
+            and not config.start <= value <= config.end
+        ):
+            diags.error(
+                location,
+                f"column '{column.name}': {value.isoformat()} is outside the fiscal year "
+                f"{config.fiscal_year} ({config.start.isoformat()} to {config.end.isoformat()})",
+            )
+            ok = False
+        if column.longest and isinstance(value, str) and len(value) > column.longest:
+            diags.error(location, (
+                f"column '{column.name}': {len(value):,} characters, at most {column.longest} "
+                f"fit where it is shown{column.too_long}"
+            ))  # fmt: skip
+            ok = False
+            continue
+        if column.type == "str" and column.choices and value not in (None, *column.choices):
+            hint = did_you_mean(str(value).lower(), column.choices)
+            if hint:
+                diags.warning(
+                    location,
+                    f"column '{column.name}': '{value}' is shown as a {column.name} of its own"
+                    f"{hint}",
+                )
+        if value is not None:
+            values[column.name] = value
+    if not ok:
+        return None
+    extra = tuple(
+        (name, _as_text(cell.value))
+        for name, cell in raw_row.cells.items()
+        if name not in schema.names and _as_text(cell.value)
+    )
+    if schema.row_type is Record:
+        visibility = values.pop("visibility", "public")
+        return Record(tuple(values.items()), visibility, extra)
+    names = {f.name for f in fields(schema.row_type)}
+    return schema.row_type(**{k: v for k, v in values.items() if k in names}, extra=extra)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse(cell: RawCell | None, column: Column) -> tuple[Any, str | None]:
+    """(typed value or None when empty, error text or None)."""
+    if cell is None or cell.value is None:
+        return None, None
+    value = cell.value
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None, None
+    parser = _PARSERS[column.type]
+    return parser(value, column)
+
+
+def _parse_str(value: Any, column: Column) -> tuple[Any, str | None]:
+    """Free text; where the column names usual values (people's ``group``), one
+    of them in any case or plural ("Trustees") is kept as that value."""
+    text = _as_text(value)
+    word = text.lower()
+    for choice in column.choices:
+        if word in (choice, f"{choice}s"):
+            return choice, None
+    return text, None
+
+
+def _parse_date(value: Any, column: Column) -> tuple[Any, str | None]:
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    text = _as_text(value)
+    if ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text), None
+        except ValueError:
+            pass
+    return None, f"'{text}' is not a date (YYYY-MM-DD)"
+
+
+# The numbers a table may hold: below 10^15 (a thousand trillion) in absolute
+# value, money with at most its currency's decimal places (2, or 3 for a
+# currency such as BHD whose minor unit is a thousandth) and other numbers with
+# at most MAX_PLACES. Within these every sum, share and change the report
+# shows is computed exactly (28 significant digits) and formatted; beyond
+# them, the build could not print the amount.
+MAX_NUMBER = 10**15
+MAX_PLACES = 6
+MONEY_PLACES = 2
+
+
+def money_places(currency: str | None) -> int:
+    """The decimal places an amount in ``currency`` may have."""
+    if not currency:
+        return MONEY_PLACES
+    from babel.numbers import get_currency_precision
+
+    return max(MONEY_PLACES, int(get_currency_precision(currency)))
+
+
+def number_problem(value: int | Decimal, column: Column, currency: str | None) -> str | None:
+    """Why a parsed number is outside what a table may hold, else ``None``."""
+    if not -MAX_NUMBER < value < MAX_NUMBER:
+        return f"the number is too large: numbers must be below {MAX_NUMBER:,} (10^15)"
+    if isinstance(value, Decimal) and value:
+        _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)  # a finite number (the parser saw to it)
+        trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+        places = max(0, -(exponent + trailing))
+        allowed = money_places(currency) if column.money else MAX_PLACES
+        if places > allowed:
+            what = "a number"
+            if column.money:
+                what = f"an amount in {currency}" if currency else "an amount"
+            return f"the number has {places:,} decimal places; {what} may have at most {allowed}"
+    return None
+
+
+def _parse_int(value: Any, column: Column) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return None, f"'{value}' is not a whole number"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _as_text(value).replace(",", "")
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        return None, f"'{_as_text(value)}' is not a whole number"
+    if len(text.lstrip("+-0")) > len(str(MAX_NUMBER)):  # int() of 5,000 digits refuses
+        return None, f"the number is too large: numbers must be below {MAX_NUMBER:,}"
+    number = int(text)
+    if number < 0:
+        return None, f"{number} is negative; it must be 0 or more"
+    return number, None
+
+
+def _parse_decimal(value: Any, column: Column) -> tuple[Any, str | None]:
+    if isinstance(value, bool):
+        return None, f"'{value}' is not a number"
+    text = _as_text(value).replace(",", "").replace("_", "")
+    if not re.fullmatch(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", text):
+        return None, f"'{_as_text(value)}' is not a number"
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None, f"'{_as_text(value)}' is not a number"
+    if not number.is_finite():
+        return None, f"'{_as_text(value)}' is not a number"
+    if number < 0:
+        return None, f"{_as_text(value)} is negative; it must be 0 or more"
+    return number, None
+
+
+def _parse_enum(value: Any, column: Column) -> tuple[Any, str | None]:
+    text = _as_text(value).lower()
+    text = ALIASES.get(text, text) if ALIASES.get(text) in column.choices else text
+    if text in column.choices:
+        return text, None
+    return None, (
+        f"'{_as_text(value)}' is not one of {', '.join(column.choices)}"
+        + did_you_mean(text, column.choices)
+    )
+
+
+_PARSERS = {
+    "str": _parse_str,
+    "date": _parse_date,
+    "int": _parse_int,
+    "decimal": _parse_decimal,
+    "enum": _parse_enum,
+}
+
+
+def _check_unique(table: RawTable, column: str, name: str, diags: Diagnostics) -> None:
+    first: dict[str, Location] = {}
+    what = "donor" if name == "donors" else name
+    for row in table.rows:
+        cell = row.cells.get(column)
+        ident = _as_text(cell.value) if cell else ""
+        if not ident or cell is None:
+            continue
+        if ident in first:
+            diags.error(
+                cell.location,
+                f"duplicate {what} {column} '{ident}' (first used at {_short(first[ident])})",
+            )
+        else:
+            first[ident] = cell.location
+
+
+def _short(location: Location) -> str:
+    return location.cell if location.cell else f"line {location.line}"
+
+
+def completeness(
+    year: FiscalYear,
+    diags: Diagnostics,
+    where: Callable[[str], tuple[Location, str]] | None = None,
+) -> None:
+    """Warn where the report lacks what the sector expects of an annual report;
+    ``where(table)`` locates a table and says where it was looked for
+    (``RawReport.table_location``)."""
+    root = year.config.root
+
+    def at(name: str) -> tuple[Location, str]:
+        if where is not None:
+            found, said = where(name)
+            # A table the folder lacks is said with the place it was looked for
+            # (a whole-year workbook's missing sheet), not a file that is not there.
+            return found, f": {said}" if said and name not in year.tables else ""
+        return Location(root / "data" / f"{name}.csv"), ""
+
+    public_narrative = [s for s in year.narrative if s.visibility == "public"]
+    words = re.compile(r"mission|overview|who-we-are|概要|ミッション|活動報告", re.IGNORECASE)
+    if not any(words.search(s.slug) or words.search(s.title) for s in public_narrative):
+        diags.warning(
+            Location(root / "narrative"),
+            "no mission statement or overview in the narrative (add e.g. narrative/02-overview.md)",
+        )
+    if not any(a.visibility == "public" for a in year.activities):
+        location, said = at("activities")
+        diags.warning(location, f"no public activities: the year has no summary{said}")
+    if not any(p.group.lower() in BOARD_GROUPS and p.visibility == "public" for p in year.people):
+        location, said = at("people")
+        diags.warning(location, f"no board members listed (people table){said}")
+    kinds = {f.kind for f in year.finances if f.visibility == "public"}
+    for kind in ("income", "expense"):
+        if kind not in kinds:
+            location, said = at("finances")
+            diags.warning(location, f"no {kind} in the finances table{said}")

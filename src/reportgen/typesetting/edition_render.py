@@ -1,0 +1,393 @@
+"""Render one edition of one year in one language: the stages from selection
+to bytes (select -> figures -> charts -> context -> html -> pdf).
+
+Pure apart from WeasyPrint reading the report's pictures through the gate:
+a year model in, file names and bytes out. The pipeline decides what to
+render and where the bytes go; the preview server calls it for HTML only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen.reading.editions import EDITIONS
+from reportgen.reading.model import FiscalYear, Record
+
+if TYPE_CHECKING:
+    from reportgen.composing.charts import ChartAsset
+    from reportgen.composing.key_figures import KeyFigures
+    from reportgen.composing.page_context import RenderContext
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.pdf import RenderedPdf
+    from reportgen.typesetting.preflight import Finding
+
+Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
+# The donor edition as it follows each personal letter: a rendered part that
+# the letters are joined to, never an output file of its own.
+LETTER_BODY = ".letter-body.pdf"
+# Where copy-fitting adds its class (base.html.j2's body).
+FIT_BODY = '<body class="'
+# Copy-fitting lays a document out twice: worth it where one page in a few is
+# saved (a handout, the donor edition, a report), not for a long document,
+# whose cost it would double to save one page in hundreds.
+FIT_PAGES = 40
+
+
+def logo_uri(year: FiscalYear) -> str | None:
+    from reportgen.core.file_gate import Gate
+
+    logo = year.config.organization.logo
+    if logo is None:
+        return None
+    return Gate.of(year.config.root).admit(str(logo), year.config.root).data_uri
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Key figures of a selected year and its predecessors, and the charts."""
+
+    figures: KeyFigures
+    earlier: tuple[KeyFigures, ...]  # nearest first
+    charts: dict[str, ChartAsset]
+
+
+def analyse(
+    seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str, draw: bool = True
+) -> Analysis:
+    """Figures (pandas) and charts (matplotlib) of an already selected year.
+    With ``draw`` False the charts carry titles, alt text, data and size but
+    no SVG, and matplotlib is not imported: what the page needs before the
+    pictures (``with_pictures`` adds them)."""
+    from reportgen.composing.key_figures import key_figures
+
+    figures = key_figures(seen)
+    earlier = tuple(key_figures(y) for y in earlier_seen)
+    return Analysis(figures, earlier, _charts(seen, language, figures, earlier, draw))
+
+
+def with_pictures(analysis: Analysis, seen: FiscalYear, language: str) -> Analysis:
+    """``analysis`` (of ``seen``) with its charts drawn, figures not recomputed."""
+    return replace(analysis, charts=_charts(seen, language, analysis.figures, analysis.earlier))
+
+
+def _charts(
+    seen: FiscalYear,
+    language: str,
+    figures: KeyFigures,
+    earlier: tuple[KeyFigures, ...],
+    draw: bool = True,
+) -> dict[str, ChartAsset]:
+    from reportgen.composing import formats
+    from reportgen.composing.charts import ChartStyle, draw_charts
+    from reportgen.composing.palette import palette
+
+    config = seen.config
+    style = ChartStyle(
+        palette(config.theme), config.theme.font, formats.language(config, language),
+        config.currency, draw,
+    )  # fmt: skip
+    return draw_charts(figures, [*reversed(earlier), figures], style)
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """An edition's print HTML and everything WeasyPrint needs besides it:
+    made without WeasyPrint, so that another process can make it."""
+
+    html: str
+    root: Path  # the report folder: the base of relative URLs
+    variant: str | None
+    attachments: tuple[tuple[str, bytes], ...]
+    stamp: date | None
+    frames: dict[str, str]  # chart id -> empty SVG of the chart's size
+    # Each narrative file of the page and the HTML it gave: a renderer's
+    # failure on one of its pictures or links names the file (pdf.failures_raised).
+    sources: tuple[tuple[Path, str], ...] = ()
+
+
+def _context(
+    seen: FiscalYear,
+    edition: str,
+    language: str,
+    analysis: Analysis,
+    neighbours: tuple[Neighbour, Neighbour],
+) -> RenderContext:
+    from reportgen.composing.page_context import build_context
+    from reportgen.composing.palette import palette
+
+    config = seen.config
+    depth = "../../" if len(config.languages) > 1 else "../"
+    links = tuple(
+        (rel, label, f"{depth}{folder}/{language + '/' if depth == '../../' else ''}{edition}.html")
+        for rel, found in zip(("prev", "next"), neighbours, strict=True)
+        if found is not None
+        for label, folder in [found]
+    )
+    return build_context(
+        seen, edition, language, analysis.figures,
+        analysis.earlier[0] if analysis.earlier else None, analysis.charts,
+        palette(config.theme), logo_uri(seen), links,
+    )  # fmt: skip
+
+
+def print_page(
+    seen: FiscalYear,
+    edition: str,
+    language: str,
+    analysis: Analysis,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    ctx: RenderContext | None = None,
+    after_letter: bool = False,
+) -> PrintPage:
+    """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
+    With ``after_letter``, the edition as it follows a personal donor letter."""
+    from reportgen.reading.page_anchors import resolved
+    from reportgen.typesetting.html_pages import render_html, theme_of
+
+    config = seen.config
+    ctx = ctx or _context(seen, edition, language, analysis, neighbours)
+    if after_letter:
+        ctx = replace(ctx, after_letter=True)
+    theme = theme_of(config.root, config.theme_dir)
+    html_text = resolved(
+        render_html(ctx, "print", EDITIONS[edition].template, theme).html,
+        f"{edition}.pdf",
+        themed=theme is not None,
+    )
+    if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
+        html_text = html_text.replace(
+            "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
+        )
+    # The annual report carries its public data with it (archival, and the full
+    # lists of tables too long to print).
+    attachments = (
+        tuple((f"{name}.csv", table_csv(name, rows)) for name, rows in seen.all_rows() if rows)
+        if EDITIONS[edition].attachments
+        else ()
+    )
+    return PrintPage(
+        html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
+        {i: c.frame for i, c in analysis.charts.items()},
+        tuple((s.source, s.html + s.excerpt) for s in (*seen.narrative, *seen.roles)),
+    )  # fmt: skip
+
+
+def print_pdf(
+    page: PrintPage,
+    charts: Callable[[str], bytes],
+    pending: bool = False,
+    preflight: str | None = None,
+) -> RenderedPdf:
+    """WeasyPrint: the PDF of a print page. ``charts`` gives a chart's SVG by
+    id; with ``pending``, the pictures are still being drawn and are asked for
+    only when the pages are painted (the layout uses the frames' sizes).
+    ``preflight``: the document's name, to inspect its pages."""
+    from reportgen.core.file_gate import Gate
+    from reportgen.typesetting.pdf import render_pdf
+    from reportgen.typesetting.preflight import ends_short
+    from reportgen.typesetting.templating import templates_dir
+
+    def lay_out(html: str) -> RenderedPdf:
+        return render_pdf(
+            html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
+            attachments=page.attachments, stamp=page.stamp, charts=charts,
+            frames=page.frames if pending else None, preflight=preflight, sources=page.sources,
+        )  # fmt: skip
+
+    first = lay_out(page.html)
+    if (not ends_short(first.findings, first.pages) or FIT_BODY not in page.html
+            or first.pages > FIT_PAGES):  # fmt: skip
+        return first
+    # Copy-fitting: the last page would hold only a few lines or rows (of
+    # what the page before began, or nearly nothing). Set once more a little tighter (print.css.j2's
+    # body.fit); keep that only if it fits on fewer pages.
+    tighter = lay_out(page.html.replace(FIT_BODY, FIT_BODY + "fit ", 1))
+    return tighter if tighter.pages < first.pages else first
+
+
+def screen_page(
+    seen: FiscalYear,
+    edition: str,
+    language: str,
+    analysis: Analysis,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    ctx: RenderContext | None = None,
+) -> bytes:
+    """The self-contained HTML edition; ``analysis`` with its pictures."""
+    from reportgen.core.file_gate import Gate
+    from reportgen.reading.page_anchors import resolved
+    from reportgen.typesetting.html_pages import inline_images, locked_down, render_html, theme_of
+    from reportgen.typesetting.templating import templates_dir
+
+    root = seen.config.root
+    ctx = (
+        replace(ctx, charts=analysis.charts)
+        if ctx
+        else _context(seen, edition, language, analysis, neighbours)
+    )
+    theme = theme_of(root, seen.config.theme_dir)
+    name = EDITIONS[edition].template
+    screen = render_html(ctx, "screen", name, theme)
+    linked = resolved(screen.html, f"{edition}.html", themed=theme is not None)
+    page = locked_down(linked, theme.made(name) if theme else None)
+    return inline_images(page, root, Gate.of(root, [templates_dir()])).encode("utf-8")
+
+
+def compose(
+    seen: FiscalYear,
+    edition: str,
+    language: str,
+    analysis: Analysis,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    pdf: bool = True,
+    html: bool | None = None,
+    findings: list[Finding] | None = None,
+    letters: bool = False,
+) -> dict[str, tuple[bytes, int | None]]:
+    """Context, templates and WeasyPrint: file name -> (bytes, pages or None).
+    With ``findings``, the PDF's pages are inspected and the preflight's
+    findings appended to it. With ``letters`` (the year has donors), an
+    edition that follows the letters is laid out a second time as it does so
+    (``LETTER_BODY``: joined to each letter, never written as a file)."""
+    ctx = _context(seen, edition, language, analysis, neighbours)
+    files: dict[str, tuple[bytes, int | None]] = {}
+    if pdf:
+        page = print_page(seen, edition, language, analysis, ctx=ctx)
+        name = f"{edition}.pdf"
+        made = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
+                         preflight=name if findings is not None else None)  # fmt: skip
+        files[name] = (made.data, made.pages)
+        if findings is not None:
+            findings.extend(made.findings)
+        if letters and EDITIONS[edition].letters:
+            page = print_page(seen, edition, language, analysis, ctx=ctx, after_letter=True)
+            body = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
+                             preflight=LETTER_BODY if findings is not None else None)  # fmt: skip
+            files[LETTER_BODY] = (body.data, body.pages)
+            if findings is not None:
+                findings.extend(body.findings)
+    if html if html is not None else EDITIONS[edition].html:
+        files[f"{edition}.html"] = (screen_page(seen, edition, language, analysis, ctx=ctx), None)
+    return files
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+# its first character. The full-width forms too, which a spreadsheet set up
+# for Japanese may take for their ASCII twins.
+FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet evaluates: a single quote before a
+    text that starts (after spaces) like a formula. Numbers never come here,
+    so an amount of -5 stays the number it is."""
+    risky = text[:1] in FORMULA_START or text.lstrip(" ")[:1] in FORMULA_START
+    return "'" + text if risky else text
+
+
+def table_csv(name: str, rows: Sequence[object]) -> bytes:
+    """The rows of a (selected, so public) table as CSV, for the full list a
+    long table attaches to the PDF: the table's own columns (the contract's,
+    or those its declaration names) and their ``<column>_<tag>``
+    translations, never a column reportgen does not know (a ``home_phone`` or
+    ``staff_comment`` no page shows); each text cell ``spreadsheet_safe``."""
+    import csv
+    import io
+    from dataclasses import fields
+
+    from reportgen.reading.editions import is_translation
+    from reportgen.reading.table_registry import TABLES
+
+    own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
+    # A kind of table in the registry has its columns, empty ones too; a
+    # declared table's are those its rows hold.
+    columns = list(TABLES[name].names) if name in TABLES else [*own, "visibility"]
+    known = set(columns)
+    translations = list(dict.fromkeys(
+        key for row in rows for key, _ in getattr(row, "extra", ()) if is_translation(key, known)
+    ))  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns + translations)
+    for row in rows:
+        cells = {f.name: getattr(row, f.name) for f in fields(row)}  # type: ignore[arg-type]
+        if isinstance(row, Record):
+            cells.update(cells.pop("values"))
+        extra = dict(cells.pop("extra", ()))
+        values = [cells.get(c) for c in columns] + [extra.get(c) for c in translations]
+        writer.writerow([_cell(v) for v in values])
+    return out.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def render_edition(
+    year: FiscalYear,
+    history: Sequence[FiscalYear],
+    edition: str,
+    language: str,
+    *,
+    neighbours: tuple[Neighbour, Neighbour] = (None, None),
+    pdf: bool = True,
+    html: bool | None = None,
+) -> dict[str, tuple[bytes, int | None]]:
+    """Select, analyse and compose one edition (no caching: see ``build``).
+
+    ``history``: earlier years, nearest first. ``html_pages`` defaults to whether
+    the edition has an HTML file."""
+    from reportgen.reading.editions import select
+
+    seen = select(year, edition, language)
+    earlier = [select(y, edition, language) for y in history]
+    analysis = analyse(seen, earlier, language)
+    return compose(seen, edition, language, analysis, neighbours=neighbours, pdf=pdf, html=html)
+
+
+def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostics) -> None:
+    """``check``'s run of a theme: every edition's templates rendered once, for
+    print and for the screen, in the year's first language, on the year's own
+    context (charts not drawn), and the first donor's letter; whatever fails
+    (a template error, a limit, markup the HTML edition may not hold) is the
+    located problem a build would stop at."""
+    from reportgen.composing.palette import palette
+    from reportgen.reading.editions import select
+    from reportgen.typesetting.html_pages import letter_css, locked_down, render_html, theme_of
+    from reportgen.typesetting.letters import letter_html, make_letters
+    from reportgen.typesetting.templating import ThemeFailed, template
+
+    config = year.config
+    theme = theme_of(config.root, config.theme_dir)
+    if theme is None:
+        return
+    language = config.languages[0]
+    try:
+        for edition in config.editions:
+            seen = select(year, edition, language)
+            earlier = [select(y, edition, language) for y in history]
+            analysis = analyse(seen, earlier, language, draw=False)
+            ctx = _context(seen, edition, language, analysis, (None, None))
+            name = f"{edition}.html.j2"
+            render_html(ctx, "print", name, theme)
+            locked_down(render_html(ctx, "screen", name, theme).html, theme.made(name))
+        if year.donors:
+            letters = make_letters(year, None)[:1]
+            css = letter_css(palette(config.theme), config.theme.page_size, config.theme.font,
+                             theme, (language,))  # fmt: skip
+            fill = template("letter.html.j2", letters[0].theme_dir)
+            letter_html(fill, letters[0], css)
+    except ThemeFailed as failed:
+        for problem in failed.diagnostics:
+            diags.error(problem.location, problem.message)

@@ -1,0 +1,499 @@
+"""Personalised donor letters: one PDF per donor, fast.
+
+What is the same for every donor (the donor edition) is rendered once per
+language; per donor only the one-page letter is laid out, in a WeasyPrint
+document of its own, and the two are joined with pikepdf, each result a
+standalone PDF with its own outline and metadata. One document per donor is
+what keeps donors apart: running strings, running and fixed elements, page
+counters and margin boxes never reach past a document, and each letter's
+fonts are subset to that letter's own text. Letters render in worker
+processes (``workers``) in batches of jobs; a worker parses the stylesheet
+and loads the fonts once for all the letters it lays out.
+
+Each letter carries its identity: the donor's id and a hash of the donor's
+row (``row_digest``) in its metadata, and, with the hash of the PDF, in the
+build's manifest (``LetterRecord``), which ``send`` matches against the row
+it sends to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportgen.composing import formats
+from reportgen.composing.key_figures import has_minor_units
+from reportgen.core.languages import letter_style
+from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
+from reportgen.typesetting.preflight import Finding
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything one letter page shows (the template's only input)."""
+
+    slug: str
+    language: str
+    title: str
+    heading: str
+    salutation: str
+    thanks: str
+    body: str
+    closing: str
+    date: str
+    date_iso: str
+    organization: Organization
+    signatory: Signatory | None
+    logo_uri: str | None
+    # The report's own wording (a ``role: letter`` file), placeholders filled:
+    # it replaces salutation, opening, thanks, body and closing.
+    body_html: str | None = None
+    theme_dir: Path | None = None
+    theme_key: str = ""  # the theme's files, for the cache key of a batch
+    date_at: str = "top"  # the language's letter conventions (its pack's [letter])
+    closing_at: str = "left"
+    date_align: str = "left"
+    signature_at: str = "left"
+    opening: str = ""  # the opening words (ja: 拝啓 and a greeting), paired with the closing
+    signature_lines: tuple[str, ...] = ()  # the printed signature, in the language's order
+    # What a PDF viewer shows as the letter's page numbers ("Letter 1"); the
+    # edition after it keeps its own, printed, numbers from 1.
+    page_label: str = ""
+    # Who the letter is for: the donor's id ("" when the row has none) and
+    # the hash of the donor's row (``row_digest``), written into the PDF.
+    donor_id: str = ""
+    row_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class LetterRecord:
+    """One letter as the build's manifest records it: which donor row it was
+    made for and the hash of the exact file written."""
+
+    file: str  # relative to the year's output folder: donors/<slug>.pdf
+    donor_id: str  # "" when the row has no id
+    row_sha256: str  # ``row_digest`` of the row the letter was made from
+    pdf_sha256: str
+
+
+def _ascii_slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:60].strip("-")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(donor: Donor, fields: Sequence[str] | None = None) -> str:
+    """A donor row as one canonical text: JSON, keys sorted, no spaces, every
+    value a string or null (amounts as written in the model's Decimal)."""
+    values: dict[str, object] = {
+        "id": donor.id, "name": donor.name, "salutation": donor.salutation,
+        "email": donor.email, "language": donor.language,
+        "amount": None if donor.amount is None else str(donor.amount),
+        "extra": [list(pair) for pair in donor.extra],
+    }  # fmt: skip
+    if fields is not None:
+        values = {key: values[key] for key in fields}
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def row_digest(donor: Donor) -> str:
+    """The sha256 of a donor's row in canonical form (``_canonical``): any change
+    to the row (a name, an address, an amount) changes it, the row's place in
+    the table does not."""
+    return _sha256(_canonical(donor))
+
+
+def _identity_hash(donor: Donor) -> str:
+    """A short hash of who the donor is (id, name, e-mail), not of the gift:
+    the same donor keeps it when an amount changes."""
+    return _sha256(_canonical(donor, ("id", "name", "email")))[:10]
+
+
+def donor_slugs(donors: Sequence[Donor]) -> list[str]:
+    """Safe, unique file names that do not depend on the rows' order: the id
+    when it has letters or digits, else the name; a donor with neither (a
+    name in Japanese, Korean... without an id) is ``donor-`` and a hash of
+    the name. Donors whose names clash are each told apart by a hash of
+    their identity (id, name, e-mail), then of the whole row; rows identical
+    in every column make identical letters, numbered in turn."""
+    bases = [
+        _ascii_slug(d.id or "") or _ascii_slug(d.name) or f"donor-{_sha256(d.id or d.name)[:10]}"
+        for d in donors
+    ]
+    counts = Counter(bases)
+    slugs = [
+        f"{base}-{_identity_hash(d)}" if counts[base] > 1 else base
+        for base, d in zip(bases, donors, strict=True)
+    ]
+    counts = Counter(slugs)
+    slugs = [
+        f"{base}-{row_digest(d)[:10]}" if counts[base] > 1 else base
+        for base, d in zip(slugs, donors, strict=True)
+    ]
+    taken: Counter[str] = Counter()
+    numbered = []
+    for slug in slugs:
+        taken[slug] += 1
+        numbered.append(slug if taken[slug] == 1 else f"{slug}-{taken[slug]}")
+    return numbered
+
+
+def _gift(donor: Donor, currency: str, language: str) -> str:
+    """The donor's amount, with minor units (pence, cents) only when this gift
+    has them: 1,200.50 and 60, never 60.00."""
+    if donor.amount is None:
+        return ""
+    return formats.format_amount(donor.amount, currency, language, has_minor_units(donor.amount))
+
+
+def punctuated(salutation: str, end: str) -> str:
+    """The salutation ended as its language ends one ("Dear Ms Ellison,"): the
+    pack's mark is added only when the salutation ends without punctuation."""
+    text = salutation.rstrip()
+    if not end or not text or unicodedata.category(text[-1]).startswith("P"):
+        return text
+    return text + end
+
+
+def signature_lines(
+    language: str, organization: str, signatory: Signatory | None
+) -> tuple[str, ...]:
+    """The printed signature in the language's order ("Kato Hiroshi" /
+    "Representative, ..." in English; "北朝鮮難民救援基金" / "代表　加藤博" in Japanese)."""
+    if signatory is None:
+        return ()
+    key = "letter_signature" if signatory.role else "letter_signature_plain"
+    text = formats.label(language, key, name=signatory.name, role=signatory.role or "",
+                      organization=organization)  # fmt: skip
+    return tuple(line.strip() for line in text.split("\n") if line.strip())
+
+
+def fiscal_year_name(language: str, config: ReportConfig) -> str:
+    """The year as the language names it: "FY2012" as written in English,
+    2012年度 in Japanese (named by the year it starts, as 年度 are)."""
+    return formats.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
+                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+
+
+def _own_wording(
+    year: FiscalYear, language: str, values: dict[str, str], end: str
+) -> tuple[str | None, str | None]:
+    """(body HTML, heading) of the report's ``role: letter`` file, filled in."""
+    from reportgen.reading.narrative_html import fill_placeholders, role_for
+
+    own = role_for(year.roles, "letter", language)
+    if own is None:
+        return None, None
+    # "{{salutation}}," in the file: the value already ends with the mark.
+    html = (
+        re.sub(r"(\{\{\s*salutation\s*\}\})" + re.escape(end), r"\1", own.html) if end else own.html
+    )
+    return fill_placeholders(html, values), fill_placeholders(
+        own.title, values, markup=False
+    ) or None
+
+
+def letter_language(year: FiscalYear, donor: Donor) -> str:
+    """The language of a donor's letter (and of the e-mail that carries it)."""
+    # a language the report does not build (validate warned): its first
+    return donor.language if donor.language in year.config.languages else year.config.language
+
+
+def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
+    """What the placeholders of a ``letter`` (or ``email``) file say for one donor."""
+    from reportgen.reading.editions import translate_config
+
+    tag = letter_language(year, donor)
+    language = formats.language(year.config, tag)
+    config = translate_config(year.config, tag)  # names in the donor's language
+    end = letter_style(tag).salutation_end
+    salutation = donor.salutation or formats.label(language, "letter_salutation", name=donor.name)
+    return {
+        "name": donor.name, "salutation": punctuated(salutation, end),
+        "amount": _gift(donor, config.currency, language),
+        "fiscal_year": fiscal_year_name(language, config),
+        "organization": config.organization.name,
+        "signatory": config.signatory.name if config.signatory else "",
+        "date": formats.format_date(year.config.published or year.config.end, language),
+    }  # fmt: skip
+
+
+def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, theme: str) -> Letter:
+    from reportgen.reading.editions import translate_config
+
+    published = year.config.published or year.config.end
+    tag = letter_language(year, donor)
+    language = formats.language(year.config, tag)
+    config = translate_config(year.config, tag)  # names in the donor's language
+    style = letter_style(tag)
+
+    def say(key: str, **values: object) -> str:
+        return formats.label(language, key, **values)
+
+    values = letter_values(year, donor)
+    gift, fiscal_year = values["amount"], values["fiscal_year"]
+    salutation, when = values["salutation"], values["date"]
+    body_html, heading = _own_wording(year, language, values, style.salutation_end)
+    thanks = (
+        say("letter_amount", amount=gift, fiscal_year=fiscal_year)
+        if donor.amount is not None
+        else say("letter_no_amount", fiscal_year=fiscal_year)
+    )
+    return Letter(
+        slug=slug,
+        language=tag,
+        title=f"{say('letter_for', name=donor.name)} · {config.organization.name}",
+        heading=heading or say("thank_you"),
+        salutation=salutation,
+        thanks=thanks,
+        body=say("letter_body", org=config.organization.name),
+        closing=say("letter_closing"),
+        date=when,
+        date_iso=published.isoformat(),
+        organization=config.organization,
+        signatory=config.signatory,
+        logo_uri=logo_uri,
+        body_html=body_html,
+        theme_dir=year.config.theme_dir,
+        theme_key=theme,
+        date_at=style.date,
+        closing_at=style.closing,
+        date_align=style.date_align,
+        signature_at=style.signature,
+        opening=say("letter_opening"),
+        signature_lines=signature_lines(language, config.organization.name, config.signatory),
+        page_label=say("letter_page", page="").strip(),  # the number follows the word
+        donor_id=donor.id or "",
+        row_sha256=row_digest(donor),
+    )
+
+
+def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
+    from reportgen.typesetting.templating import theme_key
+
+    theme = theme_key(year.config.theme_dir)
+    return [
+        _letter(year, donor, slug, logo_uri, theme)
+        for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True)
+    ]
+
+
+def letter_html(fill: Callable[..., str], letter: Letter, css: str) -> str:
+    """The HTML document of one letter (``fill``: the letter template), set
+    like the editions: curly quotes, Korean words kept whole, no lone last
+    character in Japanese; every link inside it has its target."""
+    from reportgen.reading.page_anchors import resolved
+    from reportgen.typesetting.typeset import typeset
+
+    page = typeset(fill(letter=letter, css=css), letter.language, "print")
+    return resolved(page, "the letters", themed=letter.theme_dir is not None)
+
+
+@dataclass(frozen=True)
+class Body:
+    """The shared donor edition of one language, rendered once."""
+
+    pdf: bytes
+    title: str
+
+
+def _nums(tree: Any) -> dict[int, Any]:
+    """A number tree's flat /Nums as a dict (WeasyPrint writes one level)."""
+    values = list(tree.get("/Nums", []))
+    return {int(values[i]): values[i + 1] for i in range(0, len(values), 2)}
+
+
+def _graft_structure(pdf: Any, letter: Any, pages: tuple[int, int]) -> None:
+    """Move the letter's tags from its own PDF into the joined file, in front
+    of the body's: the letter stays a tagged, PDF/UA document.
+
+    The letter's elements are cut loose from their document element before
+    they are copied, so that nothing but them comes over with them.
+    """
+    import pikepdf
+
+    source = letter.Root.StructTreeRoot
+    target = pdf.Root.StructTreeRoot
+    document = target.K if isinstance(target.K, pikepdf.Dictionary) else target.K[0]
+    wanted = {letter.pages[n].objgen for n in range(*pages)}
+    own = source.K if isinstance(source.K, pikepdf.Dictionary) else source.K[0]
+    kids = own.K if isinstance(own.K, pikepdf.Array) else [own.K]
+    mine = [kid for kid in kids if "/Pg" in kid and kid.Pg.objgen in wanted]
+    for kid in mine:
+        kid.P = letter.make_indirect(pikepdf.Dictionary())  # cut loose (see above)
+    copied = [pdf.copy_foreign(kid) for kid in mine]
+    for kid in copied:
+        kid.P = document
+    children = document.K if isinstance(document.K, pikepdf.Array) else [document.K]
+    document.K = pikepdf.Array([*copied, *children])
+    nums = _nums(target.ParentTree)
+    entries = _nums(source.ParentTree)
+    key = max(nums, default=-1) + 1
+    for offset, number in enumerate(range(*pages)):
+        old = letter.pages[number].get("/StructParents")
+        if old is None or int(old) not in entries:
+            continue
+        entry = entries[int(old)]
+        nums[key] = pdf.make_indirect(pikepdf.Array(
+            [pdf.copy_foreign(e) if e.is_indirect else e for e in entry]
+        ))  # fmt: skip
+        pdf.pages[offset].StructParents = key
+        key += 1
+    flat = pikepdf.Array()
+    for number in sorted(nums):
+        flat.append(number)
+        flat.append(nums[number])
+    target.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=flat))
+    if "/ParentTreeNextKey" in target:
+        target.ParentTreeNextKey = key
+
+
+# The keys of a letter's document information that say whom it was made for.
+DONOR_ID_KEY = "/ReportgenDonorID"
+DONOR_ROW_KEY = "/ReportgenDonorRowSHA256"
+
+
+def join(source: Any, body: Body, letter: Letter, created: date) -> bytes:
+    """The letter's pages (``source``, its own PDF) then the body: one
+    standalone PDF with outline and metadata, and the donor it is for.
+
+    qpdf (through pikepdf) copies the letter's pages in front of the body's
+    untouched objects, which is many times faster than re-serialising both.
+    """
+    import pikepdf
+
+    pages = (0, len(source.pages))
+    pdf = pikepdf.open(io.BytesIO(body.pdf))
+    for offset, number in enumerate(range(*pages)):
+        pdf.pages.insert(offset, source.pages[number])
+    _graft_structure(pdf, source, pages)
+    with pdf.open_outline() as outline:
+        outline.root.insert(0, pikepdf.OutlineItem(letter.heading, 0))
+    # (The XMP is edited first: leaving this block copies it over the document info.)
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        xmp["dc:title"] = letter.title
+    stamp = created.strftime("D:%Y%m%d000000Z")
+    pdf.docinfo["/Title"] = letter.title
+    pdf.docinfo["/Author"] = letter.organization.name
+    pdf.docinfo["/Subject"] = body.title
+    pdf.docinfo["/CreationDate"] = stamp
+    pdf.docinfo["/ModDate"] = stamp
+    pdf.docinfo[DONOR_ID_KEY] = pikepdf.String(letter.donor_id)
+    pdf.docinfo[DONOR_ROW_KEY] = pikepdf.String(letter.row_sha256)
+    pdf.Root.Lang = pikepdf.String(letter.language)
+    # Two documents in one file, each numbered as printed: the letter's pages
+    # "Letter 1"..., then the edition's own folios from 1.
+    letter_pages = pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(f"{letter.page_label} "))
+    edition_pages = pikepdf.Dictionary(S=pikepdf.Name.D, St=1)
+    pdf.Root.PageLabels = pikepdf.Dictionary(
+        Nums=pikepdf.Array([0, letter_pages, pages[1] - pages[0], edition_pages])
+    )
+    pdf.Root.PageMode = pikepdf.Name.UseOutlines
+
+    out = io.BytesIO()
+    pdf.save(out, static_id=True)
+    return out.getvalue()
+
+
+def recorded_identity(pdf: Any) -> tuple[str, str]:
+    """(donor id, row hash) a letter's metadata says it was made for (pikepdf)."""
+    info = pdf.docinfo
+    return str(info.get(DONOR_ID_KEY, "")), str(info.get(DONOR_ROW_KEY, ""))
+
+
+class _Layout:
+    """What a process reuses across the letters it lays out, each in a
+    document of its own: the fetcher, the parsed stylesheet and the font
+    configuration (fonts found and loaded once). Nothing of a letter stays
+    in it: a document's layout, its running strings and counters, and the
+    fonts it embeds (subset to its own text) are made anew for each."""
+
+    def __init__(self, css: str, base: Path) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from reportgen.core.file_gate import Gate
+        from reportgen.typesetting.pdf import _fetcher
+
+        self.base_url = base.resolve().as_uri() + "/"
+        self.fetcher = _fetcher(Gate.of(base))
+        self.fonts = FontConfiguration()
+        self.stylesheet = CSS(
+            string=css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.fonts
+        )
+
+    def render(self, html: str) -> Any:
+        from weasyprint import HTML
+
+        page = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return page.render(stylesheets=[self.stylesheet], font_config=self.fonts)
+
+
+_layouts: dict[tuple[str, Path], _Layout] = {}
+
+
+def _layout(css: str, base: Path) -> _Layout:
+    """This process's ``_Layout`` for ``css`` (a worker keeps it between jobs)."""
+    key = (hashlib.sha256(css.encode()).hexdigest(), base)
+    if key not in _layouts:
+        _layouts.clear()  # one stylesheet at a time: a build's letters share it
+        _layouts[key] = _Layout(css, base)
+    return _layouts[key]
+
+
+def render_letter(
+    letter: Letter, html: str, layout: _Layout, findings: list[Finding] | None = None
+) -> Any:
+    """Lay out one letter in a document of its own; its PDF (pikepdf)."""
+    import pikepdf
+
+    from reportgen.typesetting.preflight import examine
+
+    document = layout.render(html)
+    if findings is not None:
+        findings.extend(examine(document.pages, f"donors/{letter.slug}.pdf"))
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    return pikepdf.open(io.BytesIO(data))
+
+
+def render_batch(
+    letters: Sequence[Letter],
+    css: str,
+    base: Path,
+    bodies: dict[str, Body],
+    created: date,
+    write: Callable[[str, bytes], None],
+    findings: list[Finding] | None = None,
+) -> int:
+    """Lay out each letter of a batch in a document of its own, join it to
+    its language's body and write it. With ``findings``, the preflight
+    inspects each letter's pages (the donor edition that follows is
+    inspected where it is rendered)."""
+    from reportgen.typesetting.pdf import collector_paused, failures_raised
+    from reportgen.typesetting.templating import template
+
+    if not letters:
+        return 0
+    fill = template("letter.html.j2", letters[0].theme_dir)
+    with failures_raised("the donor letters could not be made"), collector_paused():
+        # The stylesheet is given to each document parsed once (``_Layout``),
+        # not in its <style>: the letter template gets no css of its own.
+        layout = _layout(css, base)
+        for letter in letters:
+            source = render_letter(letter, letter_html(fill, letter, ""), layout, findings)
+            joined = join(source, bodies[letter.language], letter, created)
+            write(f"donors/{letter.slug}.pdf", joined)
+    return len(letters)

@@ -1,0 +1,620 @@
+"""The preflight: a print shop's look at every laid-out page, in every build.
+
+It runs between WeasyPrint's layout (``Document.render()``) and the PDF, on
+the laid-out box tree of each page (``page._page_box``: every box with its
+position and size, lines as ``LineBox``, text as ``TextBox``), and returns
+``Finding``s: text drawn over text, content outside its box or the page,
+pages under a third full, a heading alone at the foot of a page, a word or
+date broken inside a table cell, a character no font has, and a font
+embedded for a single character. ``pdf`` and ``letters`` call it for every
+document they lay out; ``build`` turns the findings into located warnings
+(``--strict`` makes them fail the build). A template opts an element out of
+one rule with ``data-preflight`` tokens (``ALLOWANCES``); everything else
+is judged by geometry alone. It reads the layout only, never changes it, and
+a WeasyPrint whose internals differ costs the glyph checks, never the build.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Kinds of finding, as printed after "preflight:".
+OVERLAP = "text over text"
+OUTSIDE = "outside its box"
+SPARSE = "sparse page"
+LONE_HEADING = "lone heading"
+BROKEN = "broken word"
+MISSING_GLYPH = "missing glyph"
+ONE_CHARACTER_FONT = "font for one character"
+
+# data-preflight="..." tokens: what an element (and all inside it) may do.
+ALLOWANCES = {
+    "sparse": "the pages this element is on may be under a third full (covers, a closing page)",
+    "sparse-before": "the page before this element's first page may be under a third full "
+    "(an element that starts a new page on purpose)",
+    "bleed": "this element may reach past its box and into the page's margins and bleed",
+    "overlap": "text inside this element may lie over other text (a deliberate watermark)",
+}
+# Named pages (CSS ``page:``) that are sparse by design, without any attribute.
+SPARSE_PAGES = frozenset({"cover", "back", "back-cover", "blank"})
+
+MIN_FILL = 1 / 3
+MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
+PT = 0.75  # points in a CSS pixel, WeasyPrint's unit of length
+_SLACK = 1.0  # pt: rounding in layout, never a visible fault
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
+_HYPHENS = frozenset("-\u00ad\u2010\u2011\u2012\u2013\u2014/")
+# A cell paragraph no longer than this is a label (a category, a place, a name):
+# a CJK or Hangul word in it must not break. In longer text, East Asian lines
+# break between any two characters by convention.
+_LABEL = 16
+# Dates in the forms reportgen and its languages print; a line break inside one is a fault.
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_DATES = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{4}\s*년\s*\d{1,2}\s*월(?:\s*\d{1,2}\s*일)?"
+    r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?(?:\s+\d{{4}})?"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fault on one page of one document.
+
+    ``page`` is 1-based and counts the PDF's pages: the number a PDF viewer
+    shows, and the printed folio wherever the document numbers from its
+    first page (every reportgen edition and letter does)."""
+
+    document: str
+    page: int
+    kind: str
+    message: str
+
+    def describe(self) -> str:
+        return f"preflight: {self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Part:
+    """Pages ``first`` (0-based) to ``end`` (exclusive) of a laid-out
+    document that become one output file (a letter of a batch)."""
+
+    document: str
+    first: int
+    end: int
+
+
+def examine(pages: Sequence[Any], document: str, parts: Sequence[Part] = ()) -> list[Finding]:
+    """Every finding on ``pages`` (a WeasyPrint ``Document.pages``), named
+    ``document`` (or by ``parts``, each judged as a document of its own)."""
+    scans = [_scan(page._page_box) for page in pages]
+    findings: list[Finding] = []
+    for part in parts or (Part(document, 0, len(pages)),):
+        own = scans[part.first : part.end]
+        for number, scan in enumerate(own, start=1):
+            last = number == len(own)
+            before_break = not last and own[number].sparse_before
+            for kind, message in _page_faults(scan, last, before_break):
+                findings.append(Finding(part.document, number, kind, message))
+        findings.extend(_font_faults(own, part.document))
+    return findings
+
+
+# --- one pass over a page ---------------------------------------------------
+
+
+@dataclass
+class _Text:
+    box: Any
+    line: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+    text: str
+    overlap_allowed: bool
+
+
+@dataclass
+class _Scan:
+    """What the checks need of one page, gathered in one walk."""
+
+    name: str  # the CSS named page, "" when none
+    blank: bool
+    top: float  # the page area's top and height
+    height: float
+    width: float  # the page's trimmed size; the bleed beyond it is ``bleed``
+    full_height: float
+    bleed: tuple[float, float, float, float]  # left, top, right, bottom
+    texts: list[_Text] = field(default_factory=list)
+    bottom: float | None = None  # the lowest edge of flowing content
+    last_heading: str | None = None  # the text of the heading whose box is lowest, if it is
+    last_is_heading: bool = False
+    sparse: bool = False
+    sparse_before: bool = False
+    continues_block: bool = False  # a table, list or paragraph carried over from before
+    forced_start: bool = False  # the page begins with a forced break (a new part)
+    outside: dict[int, str] = field(default_factory=dict)  # one per element
+    broken: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The walk's context: what the ancestors of a box decide about it."""
+
+    in_flow: bool = True  # not in a margin box (running heads) or the footnote area
+    heading: str | None = None
+    allow: frozenset[str] = frozenset()
+    limit: tuple[float, float] | None = None  # the containing block's padding box, x
+    line: int = 0  # the LineBox a text box is on: boxes of one line never collide
+
+
+def _scan(page: Any) -> _Scan:
+    from weasyprint.formatting_structure import boxes
+
+    bleed = page.bleed
+    scan = _Scan(
+        name=str(getattr(page.page_type, "name", "") or ""),
+        blank=bool(getattr(page.page_type, "blank", False)),
+        top=page.content_box_y(),
+        height=page.height,
+        width=page.margin_width(),
+        full_height=page.margin_height(),
+        bleed=(bleed["left"], bleed["top"], bleed["right"], bleed["bottom"]),
+    )
+    lowest: tuple[float, str | None] | None = None
+    for box, where, limit in _walk(page, _Where(), boxes):
+        if "sparse" in where.allow and where.in_flow:
+            scan.sparse = True
+        if _starts_sparse_before(box):
+            scan.sparse_before = True
+        _outside(box, where, limit, scan, boxes)
+        if isinstance(box, boxes.TextBox):
+            _collect_text(box, where, scan)
+        if isinstance(box, boxes.TableCellBox):
+            scan.broken.extend(_broken_in_cell(box, boxes))
+        if not where.in_flow:
+            continue
+        edge = _content_bottom(box, boxes)
+        if edge is not None and (lowest is None or edge >= lowest[0] - _SLACK):
+            lowest = (max(edge, lowest[0]) if lowest else edge, where.heading)
+        if _continued(box, boxes):
+            scan.continues_block = True
+        elif _forced_start(box):
+            scan.forced_start = True
+    if lowest is not None:
+        scan.bottom, scan.last_heading = lowest[0], lowest[1]
+        scan.last_is_heading = lowest[1] is not None
+    return scan
+
+
+def _walk(
+    box: Any, where: _Where, boxes: Any
+) -> Iterator[tuple[Any, _Where, tuple[float, float] | None]]:
+    """Every box below ``box`` with its context, in tree order, and the
+    horizontal extent of the block that contains it."""
+    for child in box.children:
+        if not isinstance(child, boxes.Box):  # an absolutely positioned box's placeholder
+            child = getattr(child, "_box", None)
+            if not isinstance(child, boxes.Box):
+                continue
+        inner = _enter(child, where, boxes)
+        yield child, inner, where.limit
+        if not isinstance(child, boxes.TextBox):
+            yield from _walk(child, inner, boxes)
+
+
+def _enter(box: Any, where: _Where, boxes: Any) -> _Where:
+    in_flow, heading, allow, limit, line = (
+        where.in_flow, where.heading, where.allow, where.limit, where.line,
+    )  # fmt: skip
+    element = box.element
+    if element is not None and box.element_tag in _HEADINGS and heading is None:
+        heading = " ".join("".join(element.itertext()).split())
+    if element is not None and (tokens := element.get("data-preflight")):
+        allow = allow | frozenset(tokens.split())
+    if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+        in_flow = False
+    if isinstance(box, boxes.LineBox):
+        line = id(box)
+    elif isinstance(box, boxes.BlockContainerBox):
+        limit = (box.padding_box_x(), box.padding_box_x() + box.padding_width())
+    return _Where(in_flow, heading, allow, limit, line)
+
+
+def _content_bottom(box: Any, boxes: Any) -> float | None:
+    """Where ``box`` ends, if it is content that fills a page: a line with
+    text, a picture, or a panel with a background (colour or picture) or
+    border (not the page's own html and body)."""
+    if isinstance(box, boxes.LineBox):
+        if any(isinstance(t, boxes.TextBox) and t.text.strip() for t in box.descendants()):
+            return float(box.position_y + box.height)
+        return None
+    if isinstance(box, boxes.ReplacedBox):
+        return float(box.border_box_y() + box.border_height())
+    if box.element_tag in ("html", "body") or isinstance(box, (boxes.TextBox, boxes.InlineBox)):
+        return None
+    style = box.style
+    # A background picture is content too: a decorative picture is drawn as one.
+    painted = style["background_color"].alpha > 0 or any(
+        kind != "none" for kind, _ in style["background_image"]
+    )
+    bordered = any(style[f"border_{side}_width"] for side in ("top", "bottom"))
+    if (painted or bordered) and box.border_height() > 0 and box.border_width() > 0:
+        return float(box.border_box_y() + box.border_height())
+    return None
+
+
+def _starts_sparse_before(box: Any) -> bool:
+    """The first fragment of an element marked ``sparse-before``."""
+    element = box.element
+    if element is None or "sparse-before" not in (element.get("data-preflight") or "").split():
+        return False
+    return "top" not in getattr(box, "remove_decoration_sides", ())
+
+
+_FORCED = frozenset({"page", "left", "right", "recto", "verso"})
+
+
+def _forced_start(box: Any) -> bool:
+    """The first fragment of an element with a forced break before it: such an
+    element always stands at the top of its page, the start of a new part."""
+    return (
+        box.element is not None
+        and box.style["break_before"] in _FORCED
+        and "top" not in getattr(box, "remove_decoration_sides", ())
+    )
+
+
+def _continued(box: Any, boxes: Any) -> bool:
+    """A table, list, paragraph, quote or figure that began on an earlier page."""
+    if box.element_tag not in ("table", "ul", "ol", "dl", "p", "blockquote", "pre", "figure"):
+        return False
+    return "top" in getattr(box, "remove_decoration_sides", ())
+
+
+def _collect_text(box: Any, where: _Where, scan: _Scan) -> None:
+    text = box.text.strip()
+    style = box.style
+    if not text or style["visibility"] != "visible" or style["font_size"] <= 0:
+        return
+    if style["color"].alpha == 0 or not box.width:
+        return
+    # The band the glyphs occupy (cap height to descender), not the line's
+    # whole height: tight line spacing makes line boxes touch, never glyphs.
+    size = style["font_size"]
+    baseline = box.position_y + (box.baseline or 0)
+    scan.texts.append(_Text(
+        box, where.line, baseline - 0.7 * size,
+        baseline + 0.2 * size, box.position_x, box.position_x + box.width, text,
+        "overlap" in where.allow,
+    ))  # fmt: skip
+
+
+def _outside(
+    box: Any, where: _Where, limit: tuple[float, float] | None, scan: _Scan, boxes: Any
+) -> None:
+    """Text, pictures and tables reaching past their containing block, and
+    anything reaching past the page (bleed included)."""
+    if "bleed" in where.allow:
+        return
+    leaf = isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or (
+        isinstance(box, boxes.BlockBox) and box.is_table_wrapper
+    )
+    if not leaf:
+        return
+    if isinstance(box, boxes.TextBox):
+        if not box.text.strip() or not box.width:
+            return
+        left, right = box.position_x, box.position_x + box.width
+        top, bottom = box.position_y, box.position_y + box.height
+    else:
+        left, top = box.border_box_x(), box.border_box_y()
+        right, bottom = left + box.border_width(), top + box.border_height()
+    if right - left <= 0:
+        return
+    key = id(box.element) if box.element is not None else id(box)
+    if key in scan.outside:
+        return
+    # The box is named only once it is at fault: naming joins its paragraph's
+    # text, which done for every box of a long paragraph costs its length
+    # squared.
+    b_left, b_top, b_right, b_bottom = scan.bleed
+    if (left < -b_left - _SLACK or right > scan.width + b_right + _SLACK
+            or top < -b_top - _SLACK or bottom > scan.full_height + b_bottom + _SLACK):  # fmt: skip
+        scan.outside[key] = f"{_name_of(box, boxes)} reaches past the edge of the page"
+        return
+    if limit is not None and where.in_flow:
+        start, end = limit
+        over = max(start - left, right - end)
+        if over > _SLACK and not _hangs(box, over, end - start, boxes):
+            scan.outside[key] = f"{_name_of(box, boxes)} is {over * PT:.0f} pt wider than its box"
+
+
+def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
+    """Punctuation set in the margin on purpose (a hanging quotation mark),
+    or anything in a box made zero wide for that purpose."""
+    if room <= 0:
+        return True
+    if not isinstance(box, boxes.TextBox):
+        return False
+    marks = box.text.strip()
+    return all(unicodedata.category(c).startswith("P") for c in marks) and over <= box.width + 1
+
+
+def _name_of(box: Any, boxes: Any) -> str:
+    if isinstance(box, boxes.TextBox):
+        # The whole paragraph names it best, unless the text is generated (::before).
+        whole = " ".join("".join(box.element.itertext()).split()) if box.element is not None else ""
+        return f"text “{_short(whole if box.text.strip() in whole else box.text)}”"
+    if isinstance(box, boxes.ReplacedBox):
+        alt = box.element.get("alt") if box.element is not None else None
+        return f"picture “{_short(alt)}”" if alt else "a picture"
+    cells = [t.text for t in box.descendants() if isinstance(t, boxes.TextBox)]
+    return f"table “{_short(' '.join(cells))}”" if cells else "a table"
+
+
+def _short(text: str, size: int = 40) -> str:
+    """``text`` on one line, without invisible characters, at most ``size`` long."""
+    text = " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+# --- words and dates in table cells --------------------------------------------
+
+
+def _broken_in_cell(cell: Any, boxes: Any) -> list[str]:
+    """The words and dates a cell's lines break inside.
+
+    Each pair of successive lines of one paragraph is located in the
+    paragraph's own text: a break where the source has no space, after no
+    hyphen, between two letters or digits of one word (Latin, Hangul or
+    katakana or kanji; the last three only in a label of at most ``_LABEL``
+    characters, since East Asian prose breaks between any two characters),
+    or any break inside a date, is a fault. Breaks beside hiragana
+    (particles, endings) and between kanji and kana are where Japanese may
+    break, even in a label."""
+    faults: list[str] = []
+    for block in _line_parents(cell, boxes):
+        lines = [
+            "".join(t.text for t in line.descendants() if isinstance(t, boxes.TextBox))
+            for line in block.children
+            if isinstance(line, boxes.LineBox)
+        ]
+        if len(lines) < 2 or block.element is None:
+            continue
+        source = " ".join("".join(block.element.itertext()).split())
+        dates = [(m.start(), m.end()) for m in _DATES.finditer(source)]  # once per paragraph
+        for position in _break_positions(source, lines):
+            if (fault := _fault_at(source, position, dates)) is not None:
+                faults.append(fault)
+    return faults
+
+
+def _line_parents(cell: Any, boxes: Any) -> Iterator[Any]:
+    """The blocks of ``cell`` (itself included) whose children are lines."""
+    if any(isinstance(c, boxes.LineBox) for c in cell.children):
+        yield cell
+    for child in cell.children:
+        if isinstance(child, boxes.BlockContainerBox) and not isinstance(child, boxes.LineBox):
+            yield from _line_parents(child, boxes)
+
+
+def _break_positions(source: str, lines: list[str]) -> Iterator[int]:
+    """Where in ``source`` each line but the last ends; a line that ends in a
+    hyphen (added by hyphenation or written) or cannot be found is skipped."""
+    folded = source.casefold()
+    cursor = 0
+    for line in lines[:-1]:
+        text = line.strip()
+        if not text:
+            continue
+        if text[-1] in _HYPHENS:
+            found = folded.find(text[:-1].casefold(), cursor)
+            cursor = found + len(text) - 1 if found >= 0 else cursor
+            continue
+        found = folded.find(text.casefold(), cursor)
+        if found < 0:
+            return
+        cursor = found + len(text)
+        yield cursor
+
+
+def _fault_at(source: str, position: int, dates: Sequence[tuple[int, int]]) -> str | None:
+    """The fault of a line break at ``position`` of ``source``, if any;
+    ``dates``: the (start, end) of each date in ``source``, in order."""
+    if not 0 < position < len(source):
+        return None
+    index = bisect.bisect_left(dates, (position, position)) - 1
+    if index >= 0 and dates[index][0] < position < dates[index][1]:
+        start, end = dates[index]
+        return f"the date “{source[start:end]}” is broken after “{source[start:position]}”"
+    before, after = source[position - 1], source[position]
+    if before.isspace() or after.isspace():
+        return None
+    kinds = (_script(before), _script(after))
+    if kinds[0] != kinds[1] or kinds[0] is None:
+        return None
+    start, end = position, position
+    while start > 0 and _script(source[start - 1]) == kinds[0]:
+        start -= 1
+    while end < len(source) and _script(source[end]) == kinds[0]:
+        end += 1
+    word = source[start:end]
+    if kinds[0] == "hiragana" or (kinds[0] != "latin" and len(source) > _LABEL):
+        return None
+    return f"“{_short(word)}” is broken after “{source[start:position]}”"
+
+
+def _script(char: str) -> str | None:
+    """The kind of word ``char`` belongs to; ``None`` for punctuation and space."""
+    if not (char.isalnum() or char in "ー々"):
+        return None
+    name = unicodedata.name(char, "")
+    if name.startswith("HANGUL"):
+        return "hangul"
+    if name.startswith("KATAKANA") or char == "ー":
+        return "katakana"
+    if name.startswith("HIRAGANA"):
+        return "hiragana"
+    if name.startswith("CJK") or char == "々":
+        return "han"
+    return "latin"
+
+
+# --- judging a page -------------------------------------------------------------
+
+
+SPILL = " (the end of what the page before began)"
+
+
+def ends_short(findings: Sequence[Finding], pages: int) -> bool:
+    """Whether the last page is one the preflight calls sparse (the end of what
+    the page before began, or nearly empty): a document that a slightly
+    tighter setting may fit on one page less."""
+    return any(f.kind == SPARSE and f.page == pages for f in findings)
+
+
+def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[str, str]]:
+    for message in dict.fromkeys(scan.outside.values()):
+        yield OUTSIDE, message
+    for message in dict.fromkeys(scan.broken):
+        yield BROKEN, message
+    for message in _overlaps(scan.texts):
+        yield OVERLAP, message
+    sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
+    if not sparse_ok and not before_break and scan.height > 0:
+        fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
+        spill = last and scan.continues_block
+        # A last page may end a document short, but not nearly empty unless
+        # it is a part of its own (a closing page after a forced break).
+        nearly_empty = fill < MIN_LAST_FILL and not scan.forced_start
+        if fill < MIN_FILL and (not last or spill or nearly_empty):
+            why = SPILL if spill else ""
+            yield SPARSE, f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
+    if not last and not sparse_ok and scan.last_is_heading:
+        yield LONE_HEADING, f"the heading “{_short(scan.last_heading or '')}” ends the page"
+
+
+def _overlaps(texts: list[_Text]) -> Iterator[str]:
+    """Pairs of text boxes whose glyph bands overlap by at least a quarter of
+    the smaller one, from different lines (a sweep down the page)."""
+    ordered = sorted(texts, key=lambda t: t.top)
+    seen: set[tuple[str, str]] = set()
+    for index, one in enumerate(ordered):
+        for other in ordered[index + 1 :]:
+            if other.top >= one.bottom:
+                break
+            if one.line == other.line or one.overlap_allowed or other.overlap_allowed:
+                continue
+            width = min(one.right, other.right) - max(one.left, other.left)
+            height = min(one.bottom, other.bottom) - max(one.top, other.top)
+            if width <= 2 or height <= 2:
+                continue
+            smaller = min((t.right - t.left) * (t.bottom - t.top) for t in (one, other))
+            if width * height >= 0.25 * smaller:
+                pair = (_short(one.text, 30), _short(other.text, 30))
+                if pair not in seen:
+                    seen.add(pair)
+                    yield f"“{pair[0]}” and “{pair[1]}” are drawn over each other"
+
+
+# --- glyphs and fonts -------------------------------------------------------------
+
+
+def _font_faults(scans: Sequence[_Scan], document: str) -> Iterator[Finding]:
+    """Characters no font has, and fonts that draw one character only, from
+    the shaped text of each line (WeasyPrint's Pango layouts).
+
+    Shaping again is the cost here, so a line is shaped only when it holds a
+    character not yet seen in its style (font list, weight, style, language):
+    the same character in the same style falls to the same face."""
+    used: dict[str, tuple[int, set[str]]] = {}  # face -> first page, characters drawn
+    faces: dict[tuple[object, str], tuple[str, bool]] = {}  # (style, char) -> face, missing
+    pages: list[dict[str, None]] = []
+    try:
+        for number, scan in enumerate(scans, start=1):
+            missing: dict[str, None] = {}
+            for text in scan.texts:
+                style = _style_key(text.box.style)
+                characters = {c for c in text.box.text if not c.isspace()}
+                if any((style, c) not in faces for c in characters):
+                    for face, shaped, unknown in _runs(text.box):
+                        for char in shaped:
+                            faces[style, char] = (face, char in unknown)
+                for char in characters:
+                    face, lost = faces.get((style, char), ("", False))
+                    if face:
+                        used.setdefault(face, (number, set()))[1].add(char)
+                    if lost:
+                        missing[char] = None
+            pages.append(missing)
+    except (AttributeError, TypeError, KeyError) as exc:  # another WeasyPrint: skip, say why
+        log.info("preflight: glyphs not checked (%s: %s)", type(exc).__name__, exc)
+        return
+    for number, missing in enumerate(pages, start=1):
+        for char in missing:
+            yield Finding(document, number, MISSING_GLYPH,
+                          f"no font has “{char}” (U+{ord(char):04X})")  # fmt: skip
+    for face, (first, drawn) in sorted(used.items(), key=lambda item: item[1][0]):
+        if len(drawn) == 1:
+            char = next(iter(drawn))
+            yield Finding(document, first, ONE_CHARACTER_FONT,
+                          f"{face} is embedded for “{char}” (U+{ord(char):04X}) alone")  # fmt: skip
+
+
+def _style_key(style: Any) -> tuple[object, ...]:
+    return (tuple(style["font_family"]), style["font_weight"], style["font_style"],
+            style["font_stretch"], style["lang"])  # fmt: skip
+
+
+def _runs(box: Any) -> Iterator[tuple[str, str, list[str]]]:
+    """(font, characters, characters drawn as .notdef) of each run of a
+    text box, shaped again as WeasyPrint does before drawing it."""
+    from weasyprint.text.ffi import ffi, pango
+
+    layout = box.pango_layout
+    layout.reactivate(box.style)
+    try:
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        line, _ = layout.get_first_line()
+        encoded = layout.text.encode()
+        run = line.runs[0]
+        while run != ffi.NULL:
+            item, glyphs = run.data.item, run.data.glyphs
+            run = run.next
+            text = encoded[item.offset : item.offset + item.length].decode(errors="replace")
+            unknown = [
+                chr(glyph.glyph - pango.PANGO_GLYPH_UNKNOWN_FLAG)
+                for glyph in glyphs.glyphs[0 : glyphs.num_glyphs]
+                if glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG
+                and glyph.glyph != pango.PANGO_GLYPH_EMPTY
+            ]
+            yield _font_name(item.analysis.font, ffi, pango), text, unknown
+    finally:
+        layout.deactivate()
+
+
+def _font_name(font: Any, ffi: Any, pango: Any) -> str:
+    """A face as the PDF embeds it: family, weight and style, no size."""
+    description = ffi.gc(
+        pango.pango_font_describe_with_absolute_size(font), pango.pango_font_description_free
+    )
+    family = ffi.string(pango.pango_font_description_get_family(description)).decode()
+    weight = int(pango.pango_font_description_get_weight(description))
+    italic = int(pango.pango_font_description_get_style(description)) != 0
+    return f"{family} {weight}{' italic' if italic else ''}"

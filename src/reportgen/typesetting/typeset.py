@@ -1,0 +1,253 @@
+"""Typesetting of an edition's finished HTML, the last step before a renderer.
+
+Runs on the HTML the templates made (``html_pages.render_html``), for both media,
+over the text between tags only (never attributes, styles, scripts, code or
+inline SVG). It curls the straight quotes and apostrophes that table cells and
+settings still hold (the narrative's were curled by the Markdown typographer,
+in the language of each file). For print alone it also does what WeasyPrint's
+line breaking cannot, as the language pack's ``[typography]`` asks: it keeps
+year ranges (2024–25) and, in CJK tables, short terms and dates whole, keeps
+each Korean word whole (WeasyPrint ignores ``word-break: keep-all``) and keeps
+a Japanese paragraph's last line from holding a single character. It does so
+with U+2060 WORD JOINER, which prints nothing and which text extraction drops.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from reportgen.core.languages import Typography, typography
+
+JOINER = "\u2060"
+# A tag (attribute values may hold '>') or a comment.
+_TAG = re.compile(r"<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
+_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+# Elements whose text is never touched: not prose, or set as written.
+_VERBATIM = frozenset({"style", "script", "code", "pre", "kbd", "samp", "svg", "textarea"})
+_CELLS = frozenset({"td", "th"})
+# Elements whose text ends a paragraph: their last line is the one to protect.
+_BLOCKS = frozenset({"p", "li", "dd", "dt", "figcaption", "td", "th"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Inline elements that are set as blocks (a table cell's note, a figure's
+# label): their text's end is glued too, without ending the block around them.
+_INLINE_BLOCKS = frozenset({"span"})
+_YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s?([\u2013\u2014\u2010\-/])\s?(\d{2}(?:\d{2})?)(?!\d)")
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+_KOREAN_WORD = re.compile(rf"[^\s]*[{_HANGUL}][^\s]*")
+# A CJK term of a cell: Han, kana and the digits of a date such as 2011年9月8日.
+_CJK_TERM = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# A katakana word (group 1), a kanji compound or a run of hiragana.
+_SCRIPT_RUN = re.compile(
+    r"([\u30a0-\u30ff]+)|([\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|[\u3040-\u309f]+"
+)
+_CJK_DATE = re.compile(r"(?:[0-9\uff10-\uff19]+\s?[年月日년월일]\s?)+")
+_OPENERS = set(" \t\n\u00a0([{\u2014\u2013-/\u3000「『（")
+
+
+def joined(text: str) -> str:
+    """``text`` with no line-break opportunity between its characters."""
+    return JOINER.join(text)
+
+
+def curl(text: str, quotes: str) -> str:
+    """Straight quotes as the language's marks; an apostrophe between letters
+    as U+2019 whatever the language (don't, O'Brien, 90's)."""
+    if "'" not in text and '"' not in text:
+        return text
+    out = []
+    open_marks = {'"': False, "'": False}  # whether a quote of this kind is open
+    for i, char in enumerate(text):
+        if char not in open_marks:
+            out.append(char)
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if char == "'" and before.isalnum() and after.isalnum():
+            out.append("\u2019")
+            continue
+        # After a space or an opening bracket: opening. Else closing when one
+        # is open or nothing follows; else (CJK text has no spaces) opening.
+        opening = (
+            before in _OPENERS
+            or before in quotes[::2]
+            or (
+                not open_marks[char]
+                and not after.isspace()
+                and after not in ".,;:!?)"
+                and not (char == "'" and before.isalnum())
+            )
+        )
+        open_marks[char] = opening
+        pair = quotes[:2] if char == '"' else quotes[2:4]
+        out.append(pair[0] if opening else pair[1])
+    return "".join(out)
+
+
+def _glue_tail(text: str, count: int) -> str:
+    """The last ``count`` characters of a paragraph's text joined, so that its
+    last line holds at least that many (no one-character last lines)."""
+    body = text.rstrip()
+    tail = body[-count:]
+    if count < 2 or len(body) <= count or any(c.isspace() or c == JOINER for c in tail):
+        return text
+    return body[:-count] + joined(body[-count:]) + text[len(body) :]
+
+
+def _cell_term(run: str, most: int) -> str:
+    """A run of CJK text in a table cell: whole when short (a label such as
+    イベント or 国会議員); in a longer run, each katakana word and each short
+    kanji compound whole, the run breaking only where script changes (kanji
+    to kana), which is where Japanese phrases meet."""
+    if len(run) <= most:
+        return joined(run)
+    return _SCRIPT_RUN.sub(
+        lambda m: (
+            joined(m.group(0))
+            if m.group(1) or (m.group(2) and len(m.group(0)) <= most)
+            else m.group(0)
+        ),
+        run,
+    )
+
+
+def _print_rules(style: Typography) -> Callable[[str, bool], str]:
+    """What print does to a run of text (``in_cell``: inside a table cell)."""
+
+    def apply(text: str, in_cell: bool) -> str:
+        text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
+        if style.join_words:
+            text = _KOREAN_WORD.sub(lambda m: joined(m.group(0)), text)
+        if in_cell:  # a date is one unit: 2011年9月8日, 2012년 9월 1일
+            text = _CJK_DATE.sub(lambda m: joined(m.group(0)), text)
+        if in_cell and style.cell_words:
+            text = _CJK_TERM.sub(lambda m: _cell_term(m.group(0), style.cell_words), text)
+        return text
+
+    return apply
+
+
+def typeset(page: str, language: str, medium: str) -> str:
+    """The HTML ``page`` set for ``medium`` in ``language`` (see the module)."""
+    style = typography(language)
+    setter = _Setter(style, _print_rules(style) if medium == "print" else None)
+    position = 0
+    for match in _TAG.finditer(page):
+        setter.text(page[position : match.start()])
+        setter.tag(match.group(0))
+        position = match.end()
+    setter.text(page[position:])
+    return "".join(setter.out)
+
+
+class _Setter:
+    """The walk over a page's tags and text, and what it must remember."""
+
+    def __init__(self, style: Typography, rules: Callable[[str, bool], str] | None) -> None:
+        self.style, self.rules = style, rules
+        self.out: list[str] = []
+        self.verbatim = 0  # depth inside elements whose text stays as written
+        self.cells = 0
+        self.head = False  # the document's <head>: its <title> becomes PDF metadata
+        self.heading = 0  # inside h1-h6: their text is also the PDF's bookmarks
+        self.last_text: int | None = None  # where in ``out`` the block's last text is
+        self.quote = _PullQuote()
+
+    def tag(self, tag: str) -> None:
+        found = _NAME.match(tag)
+        name = found.group(1).lower() if found else ""
+        closing = tag.startswith("</")
+        step = -1 if closing else 1
+        if name in _VERBATIM and not tag.endswith("/>"):
+            self.verbatim += step
+        elif name in _CELLS:
+            self.cells += step
+        elif name == "head":
+            self.head = not closing
+        elif name in _HEADINGS:
+            self.heading += step
+            self.last_text = None
+        self.quote.tag(name, closing, len(self.out))
+        if name in _BLOCKS or name in _INLINE_BLOCKS:
+            if closing:
+                self._glue_last()
+            if name in _BLOCKS:
+                self.last_text = None
+        self.out.append(tag)
+
+    def _glue_last(self) -> None:
+        if self.last_text is None or not self.rules or not self.style.last_line or self.verbatim:
+            return
+        text = html.unescape(self.out[self.last_text])
+        self.out[self.last_text] = _escape(_glue_tail(text, self.style.last_line))
+
+    def text(self, chunk: str) -> None:
+        if not chunk:
+            return
+        if self.verbatim or not chunk.strip():
+            self.out.append(chunk)
+            return
+        text = curl(html.unescape(chunk), self.style.quotes)
+        if self.rules is not None and not self.head:
+            text = self.rules(text, self.cells > 0)
+        if self.heading:
+            # Bookmarks are made of a heading's text: whole words as nowrap
+            # spans there, so that no joiner reaches the PDF's outline.
+            self.out.append(_NOBR.sub(_nobr, _escape(text)))
+            return
+        self.out.append(_escape(text))
+        self.quote.text(self.out)
+        self.last_text = len(self.out) - 1
+
+
+_NOBR = re.compile(rf"[^\s{JOINER}]*(?:{JOINER}[^\s{JOINER}]*)+")
+
+
+def _nobr(match: re.Match[str]) -> str:
+    return f'<span class="nobr">{match.group(0).replace(JOINER, "")}</span>'
+
+
+_OPENING_MARKS = "\u201c\u2018\u201e\u201a\u00ab\u300c\u300e"
+_DASHES = "\u2014\u2015\u2013"
+
+
+class _PullQuote:
+    """Marks up a blockquote's text for the pull-quote design: its opening
+    quote mark wrapped to hang in the margin, a closing line that begins
+    with a dash (— Name, ―― 名前) as its attribution."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.first = False  # the next paragraph is the quote's first
+        self.paragraph: int | None = None  # where its ``<p>`` sits in the output
+
+    def tag(self, name: str, closing: bool, index: int) -> None:
+        if name == "blockquote":
+            self.depth += -1 if closing else 1
+            self.first = not closing
+        elif name == "p" and not closing and self.depth:
+            self.paragraph = index
+        elif name == "p":
+            self.paragraph = None
+
+    def text(self, out: list[str]) -> None:
+        """Called with the output after a run of text was appended to it."""
+        if self.paragraph is None:
+            return
+        start = out[-1].lstrip()[:1]
+        if start and start in _DASHES and out[self.paragraph] == "<p>":
+            out[self.paragraph] = '<p class="attribution">'
+        elif start and start in _OPENING_MARKS and self.first:
+            # The mark as markup of its own before the text, which stays last
+            # (a later step may still set the text's end).
+            lead = len(out[-1]) - len(out[-1].lstrip())
+            text = out.pop()
+            out += [f'{text[:lead]}<span class="hang">{start}</span>', text[lead + 1 :]]
+        self.paragraph = None
+        self.first = False
+
+
+def _escape(text: str) -> str:
+    """Text as HTML again: only what the markup needs (quotes are curly now)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
