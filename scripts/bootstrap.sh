@@ -37,10 +37,12 @@ fi
 # The Python side: a virtual environment beside the project, filled from the
 # hashed locks with pip --require-hashes (requirements/run.txt; with --test
 # requirements/dev.txt as well; `make locks` writes both from pyproject.toml),
-# then reportgen itself, editable, with --no-deps (everything it needs came from
-# the locks) and --no-build-isolation (its build backend is in run.txt, so
-# nothing unhashed is fetched). Done again only when a lock or pyproject.toml
-# changed since the last install.
+# then reportgen itself, editable. Every pip call takes --no-deps: the locks
+# already hold every dependency (pip check below says so), so pip resolves
+# nothing (the pip of a new Python 3.11 venv refuses weasyprint's fonttools[woff] in
+# hash-checking mode) and fetches nothing unhashed; --no-build-isolation
+# builds reportgen with the hatchling of run.txt. Done again only when a lock
+# or pyproject.toml changed since the last install.
 python=${PYTHON:-python3}
 if [ ! -x "$venv/bin/python" ]; then
   echo "reportgen set-up: creating the virtual environment in .venv"
@@ -61,8 +63,9 @@ if [ "$changed" = 1 ]; then
   pip=("$venv/bin/python" -m pip install --disable-pip-version-check)
   requirements=()
   for lock in "${locks[@]}"; do requirements+=(-r "$lock"); done
-  if ! { "${pip[@]}" --require-hashes "${requirements[@]}" &&
-         "${pip[@]}" --no-deps --no-build-isolation -e "$here"; } >"$log" 2>&1; then
+  if ! { "${pip[@]}" --no-deps --require-hashes "${requirements[@]}" &&
+         "${pip[@]}" --no-deps --no-build-isolation -e "$here" &&
+         "$venv/bin/python" -m pip check --disable-pip-version-check; } >"$log" 2>&1; then
     cat "$log" >&2
     echo "reportgen set-up: pip failed (log above, also in $log)" >&2
     exit 1
