@@ -41,8 +41,10 @@ fi
 # already hold every dependency (pip check below says so), so pip resolves
 # nothing (the pip of a new Python 3.11 venv refuses weasyprint's fonttools[woff] in
 # hash-checking mode) and fetches nothing unhashed; --no-build-isolation
-# builds reportgen with the hatchling of run.txt. Done again only when a lock
-# or pyproject.toml changed since the last install.
+# builds reportgen with the hatchling of run.txt. A lock that pins pip (dev.txt:
+# pip-tools needs a recent one) has it installed first, on its own, so pip is
+# not replaced in the middle of its own run. Done again only when a lock or
+# pyproject.toml changed since the last install.
 python=${PYTHON:-python3}
 if [ ! -x "$venv/bin/python" ]; then
   echo "reportgen set-up: creating the virtual environment in .venv"
@@ -63,7 +65,9 @@ if [ "$changed" = 1 ]; then
   pip=("$venv/bin/python" -m pip install --disable-pip-version-check)
   requirements=()
   for lock in "${locks[@]}"; do requirements+=(-r "$lock"); done
-  if ! { "${pip[@]}" --no-deps --require-hashes "${requirements[@]}" &&
+  pin=$(sed -n '/^pip==/,/[^\\]$/p' "${locks[-1]}")
+  if ! { { [ -z "$pin" ] || "${pip[@]}" --no-deps --require-hashes -r /dev/stdin <<<"$pin"; } &&
+         "${pip[@]}" --no-deps --require-hashes "${requirements[@]}" &&
          "${pip[@]}" --no-deps --no-build-isolation -e "$here" &&
          "$venv/bin/python" -m pip check --disable-pip-version-check; } >"$log" 2>&1; then
     cat "$log" >&2

@@ -18,13 +18,12 @@ cd "$here"
 # --build-deps-for editable: hatchling (and what it asks for an editable build)
 #   is locked too, so bootstrap.sh installs the project without build isolation
 #   and nothing unhashed comes in.
-# --unsafe-package pip without --allow-unsafe: pip is left to the virtual
-#   environment (upgrading the running installer in the middle of an install is
-#   fragile); setuptools, which pip-tools needs, is pinned like any package.
+# --allow-unsafe: pip and setuptools, which pip-tools needs, are pinned like
+#   any package (bootstrap.sh installs that pip first, on its own).
 options=(
   --quiet
   --generate-hashes
-  --no-allow-unsafe --unsafe-package pip
+  --allow-unsafe
   --build-deps-for editable
   --strip-extras
   --no-header --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
@@ -49,8 +48,7 @@ header() {
 # (keyring on Linux) install anywhere, and so do importlib-metadata, zipp and
 # backports-tarfile (Python before 3.12). A platform that needs a package
 # missing here (pywin32-ctypes, keyring's on Windows) is refused by
-# --require-hashes: run \`make locks\` there. pip itself is left out (the
-# warning at the end): the virtual environment's own pip installs.
+# --require-hashes: run \`make locks\` there.
 #
 EOF
 }
