@@ -34,9 +34,11 @@ bench:
 
 # The hashed locks requirements/run.txt and requirements/dev.txt written again
 # from pyproject.toml (pip-tools; needs the registry). Existing pins are kept;
-# make locks LOCK_ARGS="--upgrade-package NAME" moves one.
+# make locks LOCK_ARGS="--upgrade-package NAME" moves one. The set-up runs only
+# when pip-tools is missing: a pyproject.toml that the old locks no longer
+# satisfy fails its pip check, and writing new locks is the way out.
 locks:
-	@scripts/bootstrap.sh --test
+	@[ -x .venv/bin/pip-compile ] || scripts/bootstrap.sh --test
 	LOCK_ARGS="$(LOCK_ARGS)" scripts/lock.sh
 
 clean:

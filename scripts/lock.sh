@@ -2,11 +2,12 @@
 # Write the two hashed locks that scripts/bootstrap.sh installs from:
 #   requirements/run.txt   what `make sample` installs: pyproject.toml's [project]
 #                          dependencies and the build backend (hatchling)
-#   requirements/dev.txt   what `make test` installs on top: the `test` extra,
-#                          every package shared with run.txt at run.txt's version
+#   requirements/dev.txt   what `make test` installs: run.txt's packages at
+#                          run.txt's versions, and the `test` extra
 # Run it through make, after changing a dependency in pyproject.toml:
 #   make locks
-# It needs the test set-up (pip-tools is in the `test` extra) and the registry.
+# It needs pip-tools in .venv (the `test` extra: scripts/bootstrap.sh --test) and
+# the registry.
 # Pins already in the locks are kept; to move a package to its newest version
 # that pyproject.toml accepts:
 #   make locks LOCK_ARGS="--upgrade-package NAME"
@@ -54,6 +55,10 @@ EOF
 }
 
 python=.venv/bin/python
+if [ ! -x .venv/bin/pip-compile ]; then
+  echo "scripts/lock.sh: pip-tools is not in .venv: run scripts/bootstrap.sh --test first" >&2
+  exit 1
+fi
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 platform="$(uname -s) $(uname -m)"
 compile() {
