@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more for developers.
 #   make sample   set up (if needed) and build the sample report into output/
 #   make test     set up (if needed, test tools included) and run the test suite
-.PHONY: sample test lint bench property clean
+.PHONY: sample test lint bench property locks clean
 
 sample:
 	@scripts/bootstrap.sh
@@ -31,6 +31,15 @@ bench:
 	.venv/bin/python bench/letters.py
 	.venv/bin/python bench/cores.py
 	.venv/bin/python bench/scale.py
+
+# The hashed locks requirements/run.txt and requirements/dev.txt written again
+# from pyproject.toml (pip-tools; needs the registry). Existing pins are kept;
+# make locks LOCK_ARGS="--upgrade-package NAME" moves one. The set-up runs only
+# when pip-tools is missing: a pyproject.toml that the old locks no longer
+# satisfy fails its pip check, and writing new locks is the way out.
+locks:
+	@[ -x .venv/bin/pip-compile ] || scripts/bootstrap.sh --test
+	LOCK_ARGS="$(LOCK_ARGS)" scripts/lock.sh
 
 clean:
 	rm -rf output .cache

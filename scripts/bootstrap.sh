@@ -34,24 +34,42 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The Python side: a virtual environment beside the project, with the versions
-# of requirements.lock (a constraints file: pyproject.toml says what reportgen
-# accepts, the lock what gets installed), reinstalled only when pyproject.toml
-# or the lock changed since the last install.
+# The Python side: a virtual environment beside the project, filled from the
+# hashed locks with pip --require-hashes (requirements/run.txt; with --test
+# requirements/dev.txt as well; `make locks` writes both from pyproject.toml),
+# then reportgen itself, editable. Every pip call takes --no-deps: the locks
+# already hold every dependency (pip check below says so), so pip resolves
+# nothing (the pip of a new Python 3.11 venv refuses weasyprint's fonttools[woff] in
+# hash-checking mode) and fetches nothing unhashed; --no-build-isolation
+# builds reportgen with the hatchling of run.txt. A lock that pins pip (dev.txt:
+# pip-tools needs a recent one) has it installed first, on its own, so pip is
+# not replaced in the middle of its own run. Done again only when a lock or
+# pyproject.toml changed since the last install.
 python=${PYTHON:-python3}
 if [ ! -x "$venv/bin/python" ]; then
   echo "reportgen set-up: creating the virtual environment in .venv"
   "$python" -m venv "$venv"
 fi
-extra=""
-[ "$want_test" = 1 ] && extra="[test]"
-stamp="$venv/.installed${extra:+-test}"
-lock="$here/requirements.lock"
-if [ ! -f "$stamp" ] || [ "$here/pyproject.toml" -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+locks=("$here/requirements/run.txt")
+[ "$want_test" = 1 ] && locks+=("$here/requirements/dev.txt")
+stamp="$venv/.installed"
+[ "$want_test" = 1 ] && stamp="$venv/.installed-test"
+changed=0
+[ -f "$stamp" ] || changed=1
+for file in "$here/pyproject.toml" "${locks[@]}"; do
+  if [ "$file" -nt "$stamp" ]; then changed=1; fi
+done
+if [ "$changed" = 1 ]; then
   echo "reportgen set-up: installing Python packages"
   log="$venv/pip-install.log"
-  pip=("$venv/bin/python" -m pip install --disable-pip-version-check -c "$lock")
-  if ! { "${pip[@]}" --upgrade pip && "${pip[@]}" -e "$here$extra"; } >"$log" 2>&1; then
+  pip=("$venv/bin/python" -m pip install --disable-pip-version-check)
+  requirements=()
+  for lock in "${locks[@]}"; do requirements+=(-r "$lock"); done
+  pin=$(sed -n '/^pip==/,/[^\\]$/p' "${locks[-1]}")
+  if ! { { [ -z "$pin" ] || "${pip[@]}" --no-deps --require-hashes -r /dev/stdin <<<"$pin"; } &&
+         "${pip[@]}" --no-deps --require-hashes "${requirements[@]}" &&
+         "${pip[@]}" --no-deps --no-build-isolation -e "$here" &&
+         "$venv/bin/python" -m pip check --disable-pip-version-check; } >"$log" 2>&1; then
     cat "$log" >&2
     echo "reportgen set-up: pip failed (log above, also in $log)" >&2
     exit 1
