@@ -15,8 +15,8 @@ import pytest
 from reportgen.commands.build import build, check, load_year
 from reportgen.commands.build_documents import _data
 from reportgen.commands.new import new_year
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostics
-from reportgen.reading.editions import select
 from reportgen.reading.model import Record
 from reportgen.reading.table_registry import TABLES, Column, TableSpec, register, unregister
 from tests.pdfparse import ParsedPdf
@@ -82,13 +82,15 @@ def test_a_registered_table_is_redacted_cached_and_attached(
     assert [r.get("team") for r in year.rows("shifts")] == ["Kitchen", SECRET]
     assert all(isinstance(r, Record) for r in year.rows("shifts"))
     # Redacted from the public editions, kept for members.
-    assert [r.get("team") for r in select(year, "annual-report", "en").rows("shifts")] == [
+    assert [r.get("team") for r in year_as_seen_by(year, "annual-report", "en").rows("shifts")] == [
         "Kitchen"
     ]
-    assert len(select(year, "handout", "en").rows("shifts")) == 2
+    assert len(year_as_seen_by(year, "handout", "en").rows("shifts")) == 2
     # In the cache's inputs: another public row is another key.
     changed = year.with_rows({"shifts": year.rows("shifts")[:1]})
-    assert _data(select(year, "handout", "en")) != _data(select(changed, "handout", "en"))
+    before = year_as_seen_by(year, "handout", "en")
+    after = year_as_seen_by(changed, "handout", "en")
+    assert _data(before) != _data(after)
     # A real build: the public PDF carries the public rows, never the internal one.
     build(year_dir, tmp_path / "out", ["annual-report"], languages=["en"])
     pdf = tmp_path / "out/fy2012/en/annual-report.pdf"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from reportgen.composing.charts import ChartStyle, draw_charts
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.key_figures import key_figures
 from reportgen.composing.page_context import Stat
 from reportgen.composing.page_context import _stats as _context_stats
 from reportgen.composing.palette import contrast, palette
-from reportgen.reading.editions import select
 from reportgen.reading.model import (
     Activity,
     Coalition,
@@ -77,17 +77,17 @@ def year() -> FiscalYear:
 
 
 def test_public_selection_drops_internal_rows_narrative_and_donors(year: FiscalYear) -> None:
-    public = select(year, "annual-report", "en")
+    public = year_as_seen_by(year, "annual-report", "en")
     assert SECRET not in repr(public)
     assert public.donors == ()
     assert [s.slug for s in public.narrative] == ["overview"]
-    members = select(year, "handout", "en")
+    members = year_as_seen_by(year, "handout", "en")
     assert SECRET in repr(members)
     assert members.donors == ()
 
 
 def test_key_figures(year: FiscalYear) -> None:
-    fig = key_figures(select(year, "annual-report", "en"))
+    fig = key_figures(year_as_seen_by(year, "annual-report", "en"))
     assert fig.activities == 3
     assert fig.participants == 65
     assert fig.by_category == (("Event", 2), ("Publication", 1))
@@ -117,7 +117,7 @@ def test_key_figures_of_an_empty_year(year: FiscalYear) -> None:
 
 
 def test_charts_are_stable_svg_with_text_as_text_and_alt_from_data(year: FiscalYear) -> None:
-    fig = key_figures(select(year, "annual-report", "en"))
+    fig = key_figures(year_as_seen_by(year, "annual-report", "en"))
     previous = replace(fig, fiscal_year="FY2011", income=Decimal(500000))
     style = ChartStyle(palette(year.config.theme), "Noto Sans", "en", "JPY")
     charts = draw_charts(fig, [previous, fig], style)
@@ -171,7 +171,7 @@ def _year_with(sample_set: Path, indicators: str | None, toml: str = "") -> Fisc
 
 
 def _stats(year: FiscalYear, edition: str = "annual-report", language: str = "en") -> list[Stat]:
-    seen = select(year, edition, language)
+    seen = year_as_seen_by(year, edition, language)
     return list(_context_stats(key_figures(seen), None, language, "GBP",
                                seen.config.key_figures))  # fmt: skip
 

@@ -6,15 +6,15 @@ import re
 from pathlib import Path
 
 from reportgen.commands.build import check, load_year
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostics
-from reportgen.reading.editions import select
 
 
 def test_japanese_cells_and_settings_replace_the_english_ones(sample_set: Path) -> None:
     year = load_year(sample_set / "fy2012", Diagnostics())
     assert year is not None
-    english = select(year, "annual-report", "en")
-    japanese = select(year, "annual-report", "ja")
+    english = year_as_seen_by(year, "annual-report", "en")
+    japanese = year_as_seen_by(year, "annual-report", "ja")
     assert english.activities[0].title == "ICNK first anniversary statement"
     assert japanese.activities[0].title == "ICNK設立1周年の声明"
     assert japanese.activities[0].category == "政策提言"
@@ -35,7 +35,7 @@ def test_an_empty_translation_falls_back_to_the_original(sample_set: Path) -> No
     path.write_text("\n".join(lines) + "\n")
     year = load_year(sample_set / "fy2012", Diagnostics())
     assert year is not None
-    assert select(year, "annual-report", "ja").activities[0].title == (
+    assert year_as_seen_by(year, "annual-report", "ja").activities[0].title == (
         "ICNK first anniversary statement"
     )
 

@@ -211,7 +211,7 @@ def _attached(path: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def test_attached_tables_hold_declared_columns_and_no_formula(leaky: Path) -> None:
-    from reportgen.reading.editions import is_translation
+    from reportgen.composing.edition_view import is_translation
 
     for language in ("en", "ja"):
         attached = _attached(leaky / language / "annual-report.pdf")

@@ -155,7 +155,7 @@ def test_a_section_that_is_still_the_prompt_is_left_out_with_a_warning(
 def test_a_prompt_beside_real_text_is_never_printed(tmp_path: Path) -> None:
     from reportgen.core.diagnostics import Diagnostics
     from reportgen.reading.narrative_html import render_narrative
-    from reportgen.reading.readers.narrative import RawNarrative
+    from reportgen.reading.readers.raw_narrative import RawNarrative
 
     diags = Diagnostics()
     raw = RawNarrative(

@@ -186,8 +186,8 @@ def build(
     Editions: annual-report (PDF and HTML), handout (members), donor (and one
     letter per row of data/donors when that table exists).
     """
-    from reportgen.commands.build import Quiet
     from reportgen.commands.build import build as run_build
+    from reportgen.core.progress import Quiet
 
     def action() -> int:
         progress = Quiet() if quiet else _Progress()

@@ -1,7 +1,7 @@
 """The build, as a short list of named steps: plan, render, write.
 
-read -> validate -> select(edition) -> figures -> charts -> context -> html ->
-pdf -> output. Each stage is a function of plain data. This module plans: it
+read -> validate -> year_as_seen_by(edition) -> key figures -> charts -> page
+context -> html -> pdf -> staging. Each stage is a function of plain data. This module plans: it
 decides what runs for which years, editions and languages, asks ``manifest``
 whether the whole build is unchanged, hands the documents and letters to
 ``build_documents`` (which renders them, cached and in processes) and what they
@@ -18,11 +18,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput, UsageError
+from reportgen.core.file_gate import Gate
+from reportgen.core.progress import Progress, Quiet
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.model import FiscalYear
 from reportgen.reading.year_folders import earlier_years, is_year, output_name, years_in_set
@@ -31,6 +33,7 @@ from reportgen.typesetting.edition_render import (
     render_edition,  # noqa: F401  (re-exported for callers)
 )
 from reportgen.typesetting.letters import LetterRecord
+from reportgen.typesetting.templating import check_theme
 from reportgen.writing.manifest import BuildManifest, remember, request_key, restore
 from reportgen.writing.staging import WrittenFile
 
@@ -116,11 +119,14 @@ def refuse_output_in_input(report_dir: Path, out: Path) -> None:
 
 
 def load_year(path: Path, diags: Diagnostics) -> FiscalYear | None:
-    """Read and validate one year folder."""
+    """Read and validate one year folder, its theme's templates included."""
     from reportgen.reading.report_folder import read_report
     from reportgen.reading.validate import validate
 
-    return validate(read_report(path, diags), diags)
+    raw = read_report(path, diags)
+    if raw.theme_dir is not None:
+        check_theme(raw.theme_dir, Gate.of(raw.root), diags)
+    return validate(raw, diags)
 
 
 def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
@@ -162,29 +168,6 @@ def check(report_dir: Path) -> CheckResult:
 
             try_theme(item.year, item.history, diags)  # what a build would find
     return CheckResult(tuple(years), tuple(diags.sorted()))
-
-
-class Progress(Protocol):
-    """What a long build tells its user: steps, and bars for long runs."""
-
-    def step(self, message: str) -> None: ...
-    def start(self, label: str, total: int) -> None: ...
-    def advance(self, count: int) -> None: ...
-    def finish(self) -> None: ...
-
-
-class Quiet:
-    def step(self, message: str) -> None:
-        pass
-
-    def start(self, label: str, total: int) -> None:
-        pass
-
-    def advance(self, count: int) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
 
 
 def build(

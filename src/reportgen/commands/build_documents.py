@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen.core.progress import Progress
 from reportgen.reading.model import FiscalYear
 from reportgen.typesetting.preflight import Finding
 
 if TYPE_CHECKING:
-    from reportgen.commands.build import Progress
     from reportgen.typesetting.letters import Body, Letter, LetterRecord
     from reportgen.writing.cache import Cache
     from reportgen.writing.staging import Staging
@@ -69,12 +69,12 @@ def _data(year: FiscalYear) -> tuple[object, ...]:
 
 def _prepare(job: DocumentJob, templates: str) -> _Prepared:
     """Select what the audience sees and derive the cache keys (cheap)."""
-    from reportgen.reading.editions import select
+    from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.reading.year_folders import neighbours
     from reportgen.writing.cache import digest, tree_digest
 
-    seen = select(job.year, job.edition, job.language)
-    earlier = tuple(select(y, job.edition, job.language) for y in job.history)
+    seen = year_as_seen_by(job.year, job.edition, job.language)
+    earlier = tuple(year_as_seen_by(y, job.edition, job.language) for y in job.history)
     data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
     near = neighbours(job.path)
     from reportgen.reading.settings import named_files

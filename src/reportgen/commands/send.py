@@ -38,10 +38,10 @@ from typing import Protocol
 
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput, NothingSent, UsageError
+from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import Donor, EmailSettings, FiscalYear
 from reportgen.typesetting.donor_email import (
     HeaderProblem,
-    address_problem,
     compose,
     header_block,
     header_text,
