@@ -24,7 +24,7 @@ from reportgen.composing.key_figures import category_order, key_figures
 from reportgen.composing.palette import SERIES_SLOTS, palette
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.model import Activity, FiscalYear, Theme
-from reportgen.typesetting.edition_render import analyse
+from reportgen.typesetting.edition_render import figures_and_charts
 from tests.conftest import SAMPLE
 from tests.test_figures import year  # noqa: F401  (the fixture)
 
@@ -186,7 +186,9 @@ def test_a_category_has_one_colour_in_every_edition_and_language(sample_copy: Pa
     drawn = {}
     for edition in ("annual-report", "handout", "donor"):
         for language in ("en", "ja", "ko"):
-            charts = analyse(year_as_seen_by(loaded, edition, language), [], language).charts
+            charts = figures_and_charts(
+                year_as_seen_by(loaded, edition, language), [], language
+            ).charts
             drawn[(edition, language)] = charts
             month = charts["chart-by-month"]
             for svg in (month.svg, month.narrow):
@@ -264,7 +266,7 @@ def test_korean_and_japanese_charts_say_nothing_in_english(sample_copy: Path) ->
     for language, font in (("ja", "Noto Sans CJK JP"), ("ko", "Noto Sans CJK KR")):
         earlier = [year_as_seen_by(previous, "annual-report", language)]
         seen = year_as_seen_by(loaded, "annual-report", language)
-        charts = analyse(seen, earlier, language).charts
+        charts = figures_and_charts(seen, earlier, language).charts
         assert "chart-trend" in charts
         for chart in charts.values():
             root = ElementTree.fromstring(chart.svg)

@@ -220,11 +220,11 @@ def test_key_figures_setting_chooses_and_orders(sample_set: Path) -> None:
 
 
 def test_an_unknown_key_figure_is_an_error_with_a_hint(sample_set: Path) -> None:
-    from reportgen.commands.build import check
+    from reportgen.commands.build import run_check
 
     report = sample_set / "fy2012/report.toml"
     report.write_text('key_figures = ["income", "participant"]\n' + report.read_text())
-    result = check(sample_set / "fy2012")
+    result = run_check(sample_set / "fy2012")
     assert not result.ok
     (error,) = [d for d in result.diagnostics if "key_figures" in d.message]
     assert error.location.path == report and error.location.line == 1
@@ -255,7 +255,7 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
     import csv
     import io
 
-    from reportgen.commands.build import build, check
+    from reportgen.commands.build import run_build, run_check
     from tests.pdfparse import ParsedPdf
 
     path = english_set / "fy2012/data/finances.csv"
@@ -268,14 +268,14 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(out.getvalue(), "utf-8")
-    result = check(english_set / "fy2012")
+    result = run_check(english_set / "fy2012")
     assert result.ok
     (warning,) = [d for d in result.diagnostics if "'function'" in d.message]
     assert (warning.location.path, warning.location.line) == (path, first)
     count = sum(1 for row in rows if row["kind"] == "expense")
     assert warning.message.startswith(f"column 'function': {count} expenses have none (line ")
     assert "share of spending on programmes is left out" in warning.message
-    build(english_set / "fy2012", tmp_path / "out", cache=False)
+    run_build(english_set / "fy2012", tmp_path / "out", cache=False)
     shown = built_english.out / "fy2012"  # type: ignore[attr-defined]
     for name in ("annual-report.pdf", "handout.pdf", "donor.pdf"):
         text = ParsedPdf(tmp_path / "out/fy2012" / name).all_text()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.commands.build import build
+from reportgen.commands.build import run_build
 from reportgen.reading.editions import EDITIONS
 from reportgen.reading.table_registry import TABLES, TableSpec
 from tests import browser
@@ -136,7 +136,7 @@ def leaky(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) ->
         (year / "narrative/08-old-mac.md").write_bytes(
             f"---\rvisibility: internal\r---\r# {MARKER} old Mac\r\r{MARKER} text.\r".encode()
         )
-        build(year, root / "out")
+        run_build(year, root / "out")
 
     return shared_folder(tmp_path_factory, "leaky", make) / "out/fy2012"
 

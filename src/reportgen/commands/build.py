@@ -1,12 +1,13 @@
-"""The build, as a short list of named steps: plan, render, write.
+"""``reportgen build`` and ``reportgen check``: a build, as a short list of
+named steps: plan, render, write.
 
 read -> validate -> year_as_seen_by(edition) -> key figures -> charts -> page
-context -> html -> pdf -> staging. Each stage is a function of plain data. This module plans: it
-decides what runs for which years, editions and languages, asks ``manifest``
-whether the whole build is unchanged, hands the documents and letters to
-``build_documents`` (which renders them, cached and in processes) and what they
-made to ``staging`` (which writes a year's folder all at once). ``check`` is
-the same pipeline stopped after validation.
+context -> html -> pdf -> staging. Each stage is a function of plain data.
+``run_build`` plans: it decides what runs for which years, editions and
+languages, asks ``manifest`` whether the whole build is unchanged, hands the
+documents and letters to ``build_documents`` (which renders them, cached and
+in processes) and what they made to ``staging`` (which writes a year's folder
+all at once). ``run_check`` is the same pipeline stopped after validation.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def load_with_history(
     return item.year, item.history
 
 
-def check(report_dir: Path) -> CheckResult:
+def run_check(report_dir: Path) -> CheckResult:
     years = find_years(report_dir)
     diags = Diagnostics()
     for item in _load(years, diags):
@@ -170,7 +171,7 @@ def check(report_dir: Path) -> CheckResult:
     return CheckResult(tuple(years), tuple(diags.sorted()))
 
 
-def build(
+def run_build(
     report_dir: Path,
     out: Path,
     editions: Sequence[str] | None = None,

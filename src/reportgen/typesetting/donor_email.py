@@ -14,7 +14,7 @@ decodes RFC 2047 encoded words in a value when it writes the message, so a
 name such as ``=?utf-8?q?Alice=0D=0ABcc:...?=`` would reach the server as a
 raw line break and a header of its own. ``header_text`` decodes them first
 (as the package does, until nothing is left to decode) and refuses any
-control character in the result; ``compose`` then reads its own header block
+control character in the result; ``email_message`` then reads its own header block
 back and refuses a message whose headers are not the ones it set.
 """
 
@@ -36,7 +36,7 @@ from reportgen.reading.model import Donor, EmailSettings, FiscalYear, NarrativeS
 
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _DECODE_ROUNDS = 4  # encoded words inside encoded words, at most this deep
-# The headers ``compose`` sets, in order: nothing else may be in its header block.
+# The headers ``email_message`` sets, in order: nothing else may be in its header block.
 HEADERS = ("From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version",
            "Content-Type", "Content-Language")  # fmt: skip
 
@@ -96,7 +96,7 @@ def _sender_header(value: str) -> Address:
     return Address(display_name=header_text(name), addr_spec=address)
 
 
-def compose(
+def email_message(
     donor: Donor,
     to: str,
     wording: Wording,

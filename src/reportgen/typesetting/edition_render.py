@@ -55,7 +55,7 @@ class Analysis:
     charts: dict[str, ChartAsset]
 
 
-def analyse(
+def figures_and_charts(
     seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str, draw: bool = True
 ) -> Analysis:
     """Figures (pandas) and charts (matplotlib) of an already selected year.
@@ -239,7 +239,7 @@ def screen_page(
     return inline_images(page, root, Gate.of(root, [templates_dir()])).encode("utf-8")
 
 
-def compose(
+def edition_files(
     seen: FiscalYear,
     edition: str,
     language: str,
@@ -344,7 +344,8 @@ def render_edition(
     pdf: bool = True,
     html: bool | None = None,
 ) -> dict[str, tuple[bytes, int | None]]:
-    """Select, analyse and compose one edition (no caching: see ``build``).
+    """One edition of one year in one language, from the year as its audience sees
+    it to its files (no caching: see ``build_documents``).
 
     ``history``: earlier years, nearest first. ``html`` defaults to whether
     the edition has an HTML file."""
@@ -352,8 +353,10 @@ def render_edition(
 
     seen = year_as_seen_by(year, edition, language)
     earlier = [year_as_seen_by(y, edition, language) for y in history]
-    analysis = analyse(seen, earlier, language)
-    return compose(seen, edition, language, analysis, neighbours=neighbours, pdf=pdf, html=html)
+    analysis = figures_and_charts(seen, earlier, language)
+    return edition_files(
+        seen, edition, language, analysis, neighbours=neighbours, pdf=pdf, html=html
+    )
 
 
 def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostics) -> None:
@@ -377,7 +380,7 @@ def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostic
         for edition in config.editions:
             seen = year_as_seen_by(year, edition, language)
             earlier = [year_as_seen_by(y, edition, language) for y in history]
-            analysis = analyse(seen, earlier, language, draw=False)
+            analysis = figures_and_charts(seen, earlier, language, draw=False)
             ctx = _context(seen, edition, language, analysis, (None, None))
             name = f"{edition}.html.j2"
             render_html(ctx, "print", name, theme)
