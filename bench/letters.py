@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
 
-    from reportgen.commands.build import build, load_year, render_edition
+    from reportgen.commands.build import load_year, render_edition, run_build
     from reportgen.composing.palette import palette
     from reportgen.core.diagnostics import Diagnostics
     from reportgen.core.process_pool import default_workers
@@ -59,9 +59,9 @@ def main() -> None:
         year_dir = reports / "fy2012"
         synthetic_donors(year_dir / "data/donors.csv", args.donors)
 
-        build(year_dir, Path(tmp) / "warm", ["annual-report"])  # imports, font caches
+        run_build(year_dir, Path(tmp) / "warm", ["annual-report"])  # imports, font caches
         started = time.perf_counter()
-        result = build(year_dir, Path(tmp) / "out", ["donor"], workers=workers)
+        result = run_build(year_dir, Path(tmp) / "out", ["donor"], workers=workers)
         total = time.perf_counter() - started
         letters = [f for f in result.files if "/donors/" in str(f.path)]
         assert len(letters) == args.donors

@@ -87,17 +87,17 @@ def final_page(work: Path, language: str, at: Path = YEAR) -> tuple[Path, Path]:
     import json
 
     from reportgen.commands import build
+    from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.core.diagnostics import Diagnostics
-    from reportgen.reading.editions import select
     from reportgen.reading.year_folders import earlier_years, neighbours
-    from reportgen.typesetting.edition_render import analyse, print_page
+    from reportgen.typesetting.edition_render import figures_and_charts, print_page
 
     year = build.load_year(at, Diagnostics())
     history = [build.load_year(p, Diagnostics()) for p in earlier_years(at)]
     assert year is not None
-    seen = select(year, "annual-report", language)
-    earlier = [select(h, "annual-report", language) for h in history if h]
-    analysis = analyse(seen, earlier, language)
+    seen = year_as_seen_by(year, "annual-report", language)
+    earlier = [year_as_seen_by(h, "annual-report", language) for h in history if h]
+    analysis = figures_and_charts(seen, earlier, language)
     page = print_page(seen, "annual-report", language, analysis, neighbours=neighbours(at))
     html = page.html
     for chart in analysis.charts.values():

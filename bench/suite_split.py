@@ -5,7 +5,7 @@
 Runs the suite as ``make test`` does (``pytest -n auto``, or the arguments
 given), with this file loaded as a pytest plugin in every test process. The
 plugin times, per test (setup, call and teardown together): in-process
-builds (``build.build``), and inside them the charts (matplotlib), the
+builds (``build.run_build``), and inside them the charts (matplotlib), the
 layout (WeasyPrint's ``HTML.render``) and the PDF writing
 (``Document.write_pdf``); reading PDF text in the tests; and waiting for
 subprocesses (command-line builds, servers). It prints the files by their

@@ -186,12 +186,12 @@ def _sample(factory: pytest.TempPathFactory) -> Path:
 def built_sample(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltSample:
     """reports/fy2012, every edition and language, built once per test run
     through the real pipeline (two processes, a fresh cache)."""
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     reports = _sample(tmp_path_factory)
     root = shared_folder(
         tmp_path_factory, "fy2012",
-        lambda root: _made_here(build, reports / "fy2012", root / "output", workers=2),
+        lambda root: _made_here(run_build, reports / "fy2012", root / "output", workers=2),
     )  # fmt: skip
     return BuiltSample(reports, root / "output")
 
@@ -204,13 +204,13 @@ def built_set(
     built once per test run in one call of the real pipeline, in two
     processes. It starts with a copy of ``built_sample``'s cache, which (the
     same input folder) spares it rendering fy2012 again."""
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     def make(root: Path) -> None:
         from reportgen.writing.cache import FOLDER
 
         shutil.copytree(built_sample.out / FOLDER, root / "output" / FOLDER)
-        _made_here(build, built_sample.reports, root / "output", workers=2)
+        _made_here(run_build, built_sample.reports, root / "output", workers=2)
 
     return BuiltSample(
         built_sample.reports, shared_folder(tmp_path_factory, "set", make) / "output"
@@ -226,12 +226,12 @@ def built_english(
     Made after ``built_sample``, whose pages it shares where they are the
     same (``tests/shared_work.py``): every page is still a making of one of
     the two builds, in their own processes."""
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     def make(root: Path) -> None:
         shutil.copytree(SAMPLE, root / "reports")
         english_only(root / "reports")
-        build(root / "reports" / "fy2012", root / "output", workers=2)
+        run_build(root / "reports" / "fy2012", root / "output", workers=2)
 
     root = shared_folder(tmp_path_factory, "english", make)
     return BuiltSample(root / "reports", root / "output")

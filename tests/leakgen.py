@@ -4,7 +4,7 @@ A hypothesis strategy draws one fiscal year: every table with a few rows, each
 row public or internal, internal narrative files, donors, a picture and a
 logo, and writes it as a report folder, each table in a file kind drawn from
 the readers' registry. The tables, editions and file kinds come from their
-registries (``table_registry.TABLES``, ``editions.EDITIONS``, ``report_folder.tables.READERS``):
+registries (``table_registry.TABLES``, ``editions.EDITIONS``, ``readers.tables.READERS``):
 a new one is in the property without editing it; a table without a hand-made
 row below gets one made from its columns' types. What may not leak is marked so that
 it is found whatever form it takes: every internal row carries a token of its

@@ -203,7 +203,7 @@ def _by_fetches(
     store: _Store, page_of: Callable[[], str | None], html: str, gate: Any,
     make: Callable[[], Any],
 ) -> Any:  # fmt: skip
-    """``make()``'s value for ``html_pages``, keyed ``page_of()`` (None: not kept):
+    """``make()``'s value for ``html``, keyed ``page_of()`` (None: not kept):
     looked up by what the gate gives today for every URL the page fetched
     when it was made (its pictures and style sheets are files: the same page
     beside another logo, or beside a picture the gate now refuses, is another

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen.commands.build import build
+from reportgen.commands.build import run_build
 from tests import browser
 from tests.conftest import BuiltSample
 from tests.pdfparse import ParsedPdf
@@ -85,7 +85,7 @@ def test_japanese_edition_text_dates_and_fonts(built_sample: BuiltSample) -> Non
 
 
 def test_archival_pdf_a_with_its_data_attached(sample_set: Path, tmp_path: Path) -> None:
-    build(
+    run_build(
         sample_set / "fy2012",
         tmp_path / "out",
         ["annual-report"],
@@ -108,7 +108,7 @@ def test_archival_pdf_a_with_its_data_attached(sample_set: Path, tmp_path: Path)
 def test_report_toml_chooses_the_variant_and_marks(sample_set: Path, tmp_path: Path) -> None:
     toml = sample_set / "fy2012/report.toml"
     toml.write_text(toml.read_text() + 'pdf_variant = "pdf/a-3u"\nprint_marks = true\n')
-    build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["en"])
+    run_build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["en"])
     with pikepdf.open(tmp_path / "out/fy2012/en/handout.pdf") as pdf:
         assert pdf.open_metadata().get("pdfaid:conformance") == "U"
         page = pdf.pages[0]
@@ -143,7 +143,7 @@ def test_building_twice_gives_the_same_bytes(
     # cache. The second: in one process, without a cache, every page made
     # here. (English alone: test_pipeline does the same for the Korean
     # editions and letters.)
-    second = build(english_set / "fy2012", tmp_path / "two", cache=False, workers=1)
+    second = run_build(english_set / "fy2012", tmp_path / "two", cache=False, workers=1)
     assert len(second.files) == 13  # three editions, the HTML one, nine letters
     assert _digests(built_english.out) == _digests(tmp_path / "two")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from reportgen.reading.model import Activity, FinanceEntry, Record
 from reportgen.typesetting.edition_render import spreadsheet_safe, table_csv
 
@@ -83,10 +83,12 @@ def test_a_declared_tables_attachment_is_its_declared_columns(
         f"{SECRET},public\n",
         "utf-8",
     )
-    warnings = [d.message for d in check(year).diagnostics if "volunteers.csv" in str(d.location)]
+    warnings = [
+        d.message for d in run_check(year).diagnostics if "volunteers.csv" in str(d.location)
+    ]
     assert "unknown column 'home_phone' is kept as an extra field, neither shown nor attached " \
         "to the PDF (only a theme's templates can use it)" in warnings  # fmt: skip
-    build(year, tmp_path / "out", ["annual-report"], languages=["en"])
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"])
     pdf = tmp_path / "out/fy2012/en/annual-report.pdf"
     with pikepdf.open(pdf) as doc:
         attached = doc.attachments["volunteers.csv"].get_file().read_bytes()

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.commands.build import build
+from reportgen.commands.build import run_build
 from reportgen.reading.model import Donor
 from reportgen.typesetting.letters import donor_slugs
 from tests.conftest import BuiltSample
@@ -163,7 +163,7 @@ def test_donor_slugs_never_depend_on_the_rows_order(donors: list[Donor], seed: A
 
 
 def test_edition_option_builds_only_what_is_named(sample_set: Path, tmp_path: Path) -> None:
-    result = build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["ja"])
+    result = run_build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["ja"])
     assert [str(f.path.relative_to(tmp_path / "out")) for f in result.files] == [
         "fy2012/ja/handout.pdf",
     ]  # no annual report, no donor edition, no letters
@@ -172,7 +172,7 @@ def test_edition_option_builds_only_what_is_named(sample_set: Path, tmp_path: Pa
 def test_report_toml_editions_set_the_default(sample_set: Path, tmp_path: Path) -> None:
     toml = sample_set / "fy2012/report.toml"
     toml.write_text(toml.read_text() + 'editions = ["handout", "annual-report"]\n')
-    result = build(sample_set / "fy2012", tmp_path / "out", languages=["ko"])
+    result = run_build(sample_set / "fy2012", tmp_path / "out", languages=["ko"])
     assert sorted(str(f.path.relative_to(tmp_path / "out/fy2012")) for f in result.files) == [
         "ko/annual-report.html",
         "ko/annual-report.pdf",
@@ -185,7 +185,7 @@ def test_letters_are_the_same_serial_or_parallel(
     sample_set: Path, tmp_path: Path, built_sample: BuiltSample
 ) -> None:
     out = tmp_path / "out"  # the Japanese and Korean letters (CJK fonts, two batches)
-    build(sample_set / "fy2012", out, ["donor"], workers=1, languages=["ja", "ko"])
+    run_build(sample_set / "fy2012", out, ["donor"], workers=1, languages=["ja", "ko"])
     letters = sorted((out / "fy2012/donors").glob("*.pdf"))
     assert [p.name for p in letters] == ["d-002.pdf", "d-007.pdf", "d-009.pdf"]
     assert all(ParsedPdf(p).page_count >= 2 for p in letters)
@@ -213,7 +213,7 @@ def test_a_build_of_some_languages_writes_their_donors_letters_and_keeps_the_oth
     assert set(language.values()) == {"en", "ja", "ko"}
     shared = built_sample.out / "fy2012/donors"
 
-    build(year, tmp_path / "new", ["donor"], languages=["en"])  # into an empty folder
+    run_build(year, tmp_path / "new", ["donor"], languages=["en"])  # into an empty folder
     made = {p.name for p in (tmp_path / "new/fy2012/donors").glob("*.pdf")}
     assert made == {name for name, tag in language.items() if tag == "en"}
     for name in made:
@@ -221,14 +221,14 @@ def test_a_build_of_some_languages_writes_their_donors_letters_and_keeps_the_oth
 
     shutil.copytree(built_sample.out, tmp_path / "full")  # every language built before
     (tmp_path / "full/fy2012/donors/d-002.pdf").write_bytes(b"%PDF the earlier letter")
-    build(year, tmp_path / "full", ["donor"], languages=["en"])
+    run_build(year, tmp_path / "full", ["donor"], languages=["en"])
     kept = tmp_path / "full/fy2012/donors"
     assert {p.name for p in kept.glob("*.pdf")} == set(language)
     assert (kept / "d-002.pdf").read_bytes() == b"%PDF the earlier letter"  # Japanese: left
     for name, tag in language.items():
         if name != "d-002.pdf":
             assert (kept / name).read_bytes() == (shared / name).read_bytes(), (name, tag)
-    build(year, tmp_path / "full", ["donor"], languages=["en"])  # unchanged: restored as is
+    run_build(year, tmp_path / "full", ["donor"], languages=["en"])  # unchanged: restored as is
     assert (kept / "d-002.pdf").read_bytes() == b"%PDF the earlier letter"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.commands.build import check
+from reportgen.commands.build import run_check
 from reportgen.core.diagnostics import Diagnostics, Severity
 from reportgen.reading.narrative_html import WORKLOAD, _parser, workload
 from reportgen.reading.readers.narrative import read_narrative
@@ -55,7 +55,7 @@ def listing(folder: Path) -> dict[str, bytes | str]:
 
 
 def errors(year: Path) -> list[str]:
-    return [d.format() for d in check(year).diagnostics if d.severity is Severity.ERROR]
+    return [d.format() for d in run_check(year).diagnostics if d.severity is Severity.ERROR]
 
 
 def _set_cell(csv: Path, row_start: str, column: str, value: str) -> None:
@@ -374,7 +374,7 @@ def test_an_error_mid_render_leaves_the_output_folder_and_its_cache_as_they_were
     english_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import reportgen.commands.build
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("letters failed")
@@ -386,7 +386,7 @@ def test_an_error_mid_render_leaves_the_output_folder_and_its_cache_as_they_were
     (out / "notes.txt").write_bytes(b"the user's")
     before = listing(out)
     with pytest.raises(RuntimeError, match="letters failed"):
-        build(english_set / YEAR, out, ["donor"])  # the donor edition is cached, then it fails
+        run_build(english_set / YEAR, out, ["donor"])  # the donor edition is cached, then it fails
     assert listing(out) == before
 
 

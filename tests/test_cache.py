@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import reportgen.typesetting.edition_render
-from reportgen.commands.build import BuildManifest, WrittenFile, build
+from reportgen.commands.build import BuildManifest, WrittenFile, run_build
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import RenderError
 from reportgen.writing.cache import FOLDER, MAGIC, Cache, digest, secret_path, stable_repr
@@ -77,8 +77,8 @@ def warm(
     shutil.rmtree(out / FOLDER / "build")  # the record of the shared folder's build
     year = built_english.reports / "fy2012"
     with monkeypatch.context() as patch:
-        patch.setattr(reportgen.typesetting.edition_render, "compose", _must_not_run)
-        build(year, out)
+        patch.setattr(reportgen.typesetting.edition_render, "edition_files", _must_not_run)
+        run_build(year, out)
     assert _files(out) == _files(built_english.out)
     return Warm(year, out)
 
@@ -89,22 +89,23 @@ def _must_not_run(*args: object, **kwargs: object) -> None:
 
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    calls = {"analyse": 0, "compose": 0}
-    analyse, compose = (
-        reportgen.typesetting.edition_render.analyse,
-        reportgen.typesetting.edition_render.compose,
+    calls = {"figures_and_charts": 0, "edition_files": 0}
+    figures_and_charts, edition_files = (
+        reportgen.typesetting.edition_render.figures_and_charts,
+        reportgen.typesetting.edition_render.edition_files,
     )
 
-    def counted_analyse(*args: object, **kwargs: object) -> object:
-        calls["analyse"] += 1
-        return analyse(*args, **kwargs)  # type: ignore[arg-type]
+    def counted_figures_and_charts(*args: object, **kwargs: object) -> object:
+        calls["figures_and_charts"] += 1
+        return figures_and_charts(*args, **kwargs)  # type: ignore[arg-type]
 
-    def counted_compose(*args: object, **kwargs: object) -> object:
-        calls["compose"] += 1
-        return compose(*args, **kwargs)  # type: ignore[arg-type]
+    def counted_edition_files(*args: object, **kwargs: object) -> object:
+        calls["edition_files"] += 1
+        return edition_files(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reportgen.typesetting.edition_render, "analyse", counted_analyse)
-    monkeypatch.setattr(reportgen.typesetting.edition_render, "compose", counted_compose)
+    render = reportgen.typesetting.edition_render
+    monkeypatch.setattr(render, "figures_and_charts", counted_figures_and_charts)
+    monkeypatch.setattr(render, "edition_files", counted_edition_files)
     return calls
 
 
@@ -119,11 +120,11 @@ def test_cached_builds_are_byte_identical_to_cold_ones(
     message = year / "narrative/01-message.en.md"  # the annual report and the handout
     original = message.read_text()
     message.write_text(original + "\nOne more line.\n")
-    build(year, tmp_path / "out", workers=1)  # cold, fills the cache
+    run_build(year, tmp_path / "out", workers=1)  # cold, fills the cache
     changed, cold = _files(tmp_path / "out"), _files(built_english.out)
     assert changed["fy2012/annual-report.pdf"] != cold["fy2012/annual-report.pdf"]
     message.write_text(original)
-    build(year, tmp_path / "out", workers=1)  # partly from the cache
+    run_build(year, tmp_path / "out", workers=1)  # partly from the cache
     assert _files(tmp_path / "out") == cold
     # documents the change did not touch, the same bytes either way
     assert changed["fy2012/donor.pdf"] == cold["fy2012/donor.pdf"]
@@ -134,14 +135,14 @@ def test_one_narrative_file_re_renders_only_what_shows_it(
     sample_set: Path, tmp_path: Path, counting: dict[str, int]
 ) -> None:
     year = sample_set / "fy2012"
-    build(year, tmp_path / "out", workers=1, languages=["en"])
+    run_build(year, tmp_path / "out", workers=1, languages=["en"])
     # The annual report and the donor edition see the same public data: one
     # analysis between them, another for the members' handout; 3 documents.
-    assert counting == {"analyse": 2, "compose": 3}
+    assert counting == {"figures_and_charts": 2, "edition_files": 3}
     notes = year / "narrative/04-internal-notes.en.md"  # handout only
     notes.write_text(notes.read_text() + "\nA new internal note.\n")
-    build(year, tmp_path / "out", workers=1, languages=["en"])
-    assert counting == {"analyse": 2, "compose": 4}  # the handout alone
+    run_build(year, tmp_path / "out", workers=1, languages=["en"])
+    assert counting == {"figures_and_charts": 2, "edition_files": 4}  # the handout alone
     assert "A new internal note." not in (tmp_path / "out/fy2012/en/annual-report.html").read_text()
 
 
@@ -190,12 +191,12 @@ def test_a_data_change_redraws_the_charts(
     sample_set: Path, tmp_path: Path, counting: dict[str, int]
 ) -> None:
     year = sample_set / "fy2012"
-    build(year, tmp_path / "out", ["annual-report"], workers=1, languages=["en", "ja"])
+    run_build(year, tmp_path / "out", ["annual-report"], workers=1, languages=["en", "ja"])
     lobbying = year / "data/lobbying.csv"
     lobbying.write_text(lobbying.read_text().replace("Embassy,", "Ministry,", 1))
-    build(year, tmp_path / "out", ["annual-report"], workers=1, languages=["en", "ja"])
+    run_build(year, tmp_path / "out", ["annual-report"], workers=1, languages=["en", "ja"])
     # The Japanese edition reads target_type_ja, which did not change: only English redraws.
-    assert counting == {"analyse": 3, "compose": 3}
+    assert counting == {"figures_and_charts": 3, "edition_files": 3}
 
 
 @pytest.mark.slow
@@ -203,13 +204,14 @@ def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
     sample_set: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    build(sample_set / "fy2012", out, languages=["en"])
+    run_build(sample_set / "fy2012", out, languages=["en"])
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
     probe = (
         "import sys, json\n"
         "from pathlib import Path\n"
-        "from reportgen.commands.build import build\n"
-        f"r = build(Path({str(sample_set / 'fy2012')!r}), Path({str(out)!r}), languages=['en'])\n"
+        "from reportgen.commands.build import run_build\n"
+        f"r = run_build(Path({str(sample_set / 'fy2012')!r}), Path({str(out)!r}),"
+        " languages=['en'])\n"
         "print(json.dumps([len(r.files), sorted(m for m in sys.modules if m.split('.')[0] in "
         "('weasyprint', 'matplotlib', 'pandas'))]))\n"
     )
@@ -226,7 +228,7 @@ def test_a_deleted_or_damaged_output_is_restored(warm: Warm) -> None:
     (warm.out / "fy2012/handout.pdf").unlink()
     (warm.out / "fy2012/annual-report.html").write_text("damaged")
     (warm.out / "fy2012/donors/old-donor.pdf").write_bytes(b"%PDF stale letter")
-    build(warm.year, warm.out)
+    run_build(warm.year, warm.out)
     assert _files(warm.out) == before
 
 
@@ -236,7 +238,7 @@ def test_a_corrupt_cache_is_only_a_miss(warm: Warm) -> None:
         if entry.is_file():
             entry.write_bytes(b"not a pickle")
     (warm.out / "fy2012/annual-report.pdf").unlink()
-    build(warm.year, warm.out, ["annual-report"])  # the other editions carried over
+    run_build(warm.year, warm.out, ["annual-report"])  # the other editions carried over
     assert _files(warm.out) == before
 
 
@@ -245,13 +247,13 @@ def test_overlapped_and_serial_renders_are_byte_identical(sample_set: Path, tmp_
     # One document with two workers: figures, charts and layout overlap in two
     # processes (charts served to WeasyPrint as they are drawn); one worker: in turn.
     year = sample_set / "fy2012"
-    build(year, tmp_path / "overlapped", ["annual-report"], languages=["ja"], workers=2)
-    build(year, tmp_path / "serial", ["annual-report"], languages=["ja"], workers=1)
+    run_build(year, tmp_path / "overlapped", ["annual-report"], languages=["ja"], workers=2)
+    run_build(year, tmp_path / "serial", ["annual-report"], languages=["ja"], workers=1)
     assert _files(tmp_path / "overlapped") == _files(tmp_path / "serial")
     assert len(_files(tmp_path / "serial")) == 2
 
 
-@pytest.mark.parametrize("stage", ["analyse", "with_pictures"])
+@pytest.mark.parametrize("stage", ["figures_and_charts", "with_pictures"])
 def test_a_failure_in_the_chart_process_fails_the_build_and_writes_nothing(
     sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:
@@ -264,7 +266,7 @@ def test_a_failure_in_the_chart_process_fails_the_build_and_writes_nothing(
     monkeypatch.setattr(reportgen.typesetting.edition_render, stage, broken)
     out = tmp_path / "out"
     with pytest.raises((RuntimeError, RenderError), match=f"{stage} failed"):
-        build(sample_set / "fy2012", out, ["annual-report"], languages=["en"], workers=2)
+        run_build(sample_set / "fy2012", out, ["annual-report"], languages=["en"], workers=2)
     assert not (out / "fy2012").exists()
 
 
@@ -290,7 +292,7 @@ def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
     for entry in entries:
         entry.write_bytes(attack)
     (out / "fy2012/annual-report.pdf").unlink()  # so the build reads every kind
-    build(warm.year, out)
+    run_build(warm.year, out)
     assert not marker.exists()
     assert _files(out) == _files(built_english.out)  # a cold build of the same folder
     # The planted entries were thrown away and replaced by good ones.
@@ -324,7 +326,7 @@ def test_swapped_entries_are_misses_not_wrong_documents(
     # entries, neither under the key it now sits at.
     year = sample_set / "fy2012"
     out = tmp_path / "out"
-    build(year, out, ["handout"], languages=["en", "ja"])
+    run_build(year, out, ["handout"], languages=["en", "ja"])
     documents = [p for p in _entries(out) if p.relative_to(out / FOLDER).parts[0] == "document"]
     assert len(documents) == 2
     first, second = (p.read_bytes() for p in documents)
@@ -333,7 +335,7 @@ def test_swapped_entries_are_misses_not_wrong_documents(
     for path in _entries(out):
         if path.relative_to(out / FOLDER).parts[0] == "build":
             path.unlink()  # so that the build asks for the documents
-    build(year, out, ["handout"], languages=["en", "ja"])
+    run_build(year, out, ["handout"], languages=["en", "ja"])
     cold = _files(built_sample.out)  # every edition, built cold
     assert sorted(_files(out)) == ["fy2012/en/handout.pdf", "fy2012/ja/handout.pdf"]
     assert _files(out) == {name: cold[name] for name in _files(out)}
@@ -378,13 +380,16 @@ def test_a_build_under_another_secret_renders_everything_again(
     sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counting: dict[str, int]
 ) -> None:
     year = sample_set / "fy2012"
-    build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
-    build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
-    assert counting == {"analyse": 1, "compose": 1}  # the second build: from the cache
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    assert counting == {
+        "figures_and_charts": 1,
+        "edition_files": 1,
+    }  # the second build: from the cache
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     (tmp_path / "out/fy2012/en/annual-report.pdf").unlink()
-    build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
-    assert counting == {"analyse": 2, "compose": 2}
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    assert counting == {"figures_and_charts": 2, "edition_files": 2}
 
 
 def test_the_secret_is_private_and_outside_the_output_folder(
@@ -434,7 +439,7 @@ def test_the_codec_round_trips_every_value_a_build_stores(
 
     monkeypatch.setattr(Cache, "put", spy)
     # One process, so that the spy sees all; one language has every kind of value.
-    build(sample_set / "fy2012", tmp_path / "out", workers=1, languages=["en"])
+    run_build(sample_set / "fy2012", tmp_path / "out", workers=1, languages=["en"])
     assert {kind for kind, _ in stored} == KINDS
     for kind, value in stored:
         again = decode(encode(value))

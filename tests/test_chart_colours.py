@@ -19,12 +19,12 @@ import pytest
 from reportgen.commands.build import load_year
 from reportgen.composing.charts import ChartAsset, ChartStyle, draw_charts
 from reportgen.composing.colour_vision import CVD, distance, lightness, simulate
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.key_figures import category_order, key_figures
 from reportgen.composing.palette import SERIES_SLOTS, palette
 from reportgen.core.diagnostics import Diagnostics
-from reportgen.reading.editions import select
 from reportgen.reading.model import Activity, FiscalYear, Theme
-from reportgen.typesetting.edition_render import analyse
+from reportgen.typesetting.edition_render import figures_and_charts
 from tests.conftest import SAMPLE
 from tests.test_figures import year  # noqa: F401  (the fixture)
 
@@ -95,7 +95,7 @@ def _style(source: FiscalYear, language: str = "en") -> ChartStyle:
 
 
 def _charts(source: FiscalYear, edition: str) -> dict[str, ChartAsset]:
-    figures = key_figures(select(source, edition, "en"))
+    figures = key_figures(year_as_seen_by(source, edition, "en"))
     return draw_charts(figures, [figures], _style(source))
 
 
@@ -186,7 +186,9 @@ def test_a_category_has_one_colour_in_every_edition_and_language(sample_copy: Pa
     drawn = {}
     for edition in ("annual-report", "handout", "donor"):
         for language in ("en", "ja", "ko"):
-            charts = analyse(select(loaded, edition, language), [], language).charts
+            charts = figures_and_charts(
+                year_as_seen_by(loaded, edition, language), [], language
+            ).charts
             drawn[(edition, language)] = charts
             month = charts["chart-by-month"]
             for svg in (month.svg, month.narrow):
@@ -198,7 +200,7 @@ def test_a_category_has_one_colour_in_every_edition_and_language(sample_copy: Pa
     assert {name: len(fills) for name, fills in seen.items()} == dict.fromkeys(seen, 1)
     # The handout puts Rescue first (internal rows) but keeps its public colour,
     # and the category only internal rows use never reaches a public chart.
-    handout = key_figures(select(loaded, "handout", "en"))
+    handout = key_figures(year_as_seen_by(loaded, "handout", "en"))
     assert handout.by_category[0][0] == "Rescue"
     assert "Board retreat" in keys[("handout", "en")]
     for language in ("en", "ja", "ko"):
@@ -262,8 +264,9 @@ def test_korean_and_japanese_charts_say_nothing_in_english(sample_copy: Path) ->
     previous = load_year(sample_copy.parent / "fy2011", Diagnostics())
     assert loaded is not None and previous is not None
     for language, font in (("ja", "Noto Sans CJK JP"), ("ko", "Noto Sans CJK KR")):
-        earlier = [select(previous, "annual-report", language)]
-        charts = analyse(select(loaded, "annual-report", language), earlier, language).charts
+        earlier = [year_as_seen_by(previous, "annual-report", language)]
+        seen = year_as_seen_by(loaded, "annual-report", language)
+        charts = figures_and_charts(seen, earlier, language).charts
         assert "chart-trend" in charts
         for chart in charts.values():
             root = ElementTree.fromstring(chart.svg)

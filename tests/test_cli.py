@@ -126,7 +126,7 @@ def test_an_internal_error_is_one_line_without_traceback(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(reportgen.commands.build, "build", explode)
+    monkeypatch.setattr(reportgen.commands.build, "run_build", explode)
     result = CliRunner().invoke(cli, ["build", str(sample_set / "fy2012")])
     assert result.exit_code == 1
     assert result.output.strip() == (

@@ -12,11 +12,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen.commands.build import build, check, load_year
+from reportgen.commands.build import load_year, run_build, run_check
 from reportgen.commands.build_documents import _data
 from reportgen.commands.new import new_year
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostics
-from reportgen.reading.editions import select
 from reportgen.reading.model import Record
 from reportgen.reading.table_registry import TABLES, Column, TableSpec, register, unregister
 from tests.pdfparse import ParsedPdf
@@ -59,7 +59,7 @@ def test_a_registered_table_is_validated_with_located_errors(
 ) -> None:
     year = sample_set / "fy2012"
     _write(year, "shifts.csv", "date,team,hours\n2012-10-01,Kitchen,3\n2099-01-01,,lots\n")
-    result = check(year)
+    result = run_check(year)
     found = sorted(d.format(sample_set) for d in result.diagnostics if "shifts" in str(d.location))
     assert found == [
         "fy2012/data/shifts.csv:3: column 'date': 2099-01-01 is outside the fiscal year FY2012 "
@@ -82,15 +82,17 @@ def test_a_registered_table_is_redacted_cached_and_attached(
     assert [r.get("team") for r in year.rows("shifts")] == ["Kitchen", SECRET]
     assert all(isinstance(r, Record) for r in year.rows("shifts"))
     # Redacted from the public editions, kept for members.
-    assert [r.get("team") for r in select(year, "annual-report", "en").rows("shifts")] == [
+    assert [r.get("team") for r in year_as_seen_by(year, "annual-report", "en").rows("shifts")] == [
         "Kitchen"
     ]
-    assert len(select(year, "handout", "en").rows("shifts")) == 2
+    assert len(year_as_seen_by(year, "handout", "en").rows("shifts")) == 2
     # In the cache's inputs: another public row is another key.
     changed = year.with_rows({"shifts": year.rows("shifts")[:1]})
-    assert _data(select(year, "handout", "en")) != _data(select(changed, "handout", "en"))
+    before = year_as_seen_by(year, "handout", "en")
+    after = year_as_seen_by(changed, "handout", "en")
+    assert _data(before) != _data(after)
     # A real build: the public PDF carries the public rows, never the internal one.
-    build(year_dir, tmp_path / "out", ["annual-report"], languages=["en"])
+    run_build(year_dir, tmp_path / "out", ["annual-report"], languages=["en"])
     pdf = tmp_path / "out/fy2012/en/annual-report.pdf"
     attached = _attachments(pdf)
     assert attached["shifts.csv"].splitlines() == [
@@ -160,7 +162,7 @@ def _volunteers(year: Path, rows: int = 3) -> None:
 def test_an_undeclared_table_is_a_warning_showing_the_declaration(sample_set: Path) -> None:
     year = sample_set / "fy2012"
     _volunteers(year)
-    result = check(year)
+    result = run_check(year)
     assert result.ok
     (warning,) = [d for d in result.diagnostics if "volunteers" in d.message]
     assert warning.location.path.name == "volunteers.csv"
@@ -179,7 +181,7 @@ def test_a_declared_table_is_a_section_redacted_bounded_and_attached(
     text = report.read_text().replace("pdf_table_rows", "# pdf_table_rows")
     report.write_text("pdf_table_rows = 2\n" + text, "utf-8")
     _volunteers(year, rows=4)
-    build(year, tmp_path / "out", ["annual-report"], languages=["en", "ja"])
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en", "ja"])
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     section = re.search(r'<section class="data-section declared" id="t-volunteers">.*?</section>',
                         html, re.S)  # fmt: skip
@@ -219,7 +221,7 @@ def test_bad_declarations_are_located_errors(
     report = year / "report.toml"
     report.write_text(report.read_text() + "\n" + declaration, "utf-8")
     line = report.read_text().splitlines().index(declaration.splitlines()[0]) + 1
-    result = check(year)
+    result = run_check(year)
     assert not result.ok
     found = [d for d in result.diagnostics if message in d.message]
     assert found, [d.message for d in result.diagnostics]
@@ -232,7 +234,7 @@ def test_a_declared_tables_bad_cells_are_located(sample_set: Path) -> None:
     report = year / "report.toml"
     report.write_text(report.read_text() + DECLARATION, "utf-8")
     _write(year, "volunteers.csv", "date,team,hours\n2012-10-01,A,-1\n2011-01-01,B,x\n")
-    result = check(year)
+    result = run_check(year)
     found = sorted(
         d.format(sample_set) for d in result.diagnostics if "volunteers" in str(d.location)
     )

@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from reportgen.core.languages import Language, column_heading
 from tests.pdfparse import ParsedPdf
 
@@ -32,10 +32,10 @@ def test_a_column_heading_comes_from_labels_else_from_its_name() -> None:
 
 def test_column_words_name_the_declared_tables_columns(tmp_path: Path) -> None:
     year = _uk(tmp_path, 'column_hours = "Hours given"\ncolumn_volunteers = "People"\n')
-    result = check(year)
+    result = run_check(year)
     assert result.ok and not result.diagnostics, result.diagnostics
     out = tmp_path / "out"
-    build(year, out, ["annual-report"])
+    run_build(year, out, ["annual-report"])
     html = (out / "fy2024/annual-report.html").read_text("utf-8")
     section = html[html.index('id="t-volunteers"') :]
     heads = re.findall(r"<th scope=\"col\"[^>]*>([^<]*)</th>", section[: section.index("</thead>")])
@@ -49,7 +49,7 @@ def test_a_column_word_must_be_plain_text(tmp_path: Path) -> None:
                          'column_team = "Team {name}"\ncolumn_ = "?"\n')  # fmt: skip
     lines = (year / "report.toml").read_text("utf-8").splitlines()
     at = {line.split(" =")[0]: n for n, line in enumerate(lines, 1) if line.startswith("column_")}
-    found = sorted(d.format(tmp_path) for d in check(year).diagnostics if "labels" in d.message)
+    found = sorted(d.format(tmp_path) for d in run_check(year).diagnostics if "labels" in d.message)
     assert found == [
         f"uk/fy2024/report.toml:{at['column_hours']}: [labels.en-GB] 'column_hours' must be a "
         "text (a column heading)",

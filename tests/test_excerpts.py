@@ -108,15 +108,16 @@ def test_every_link_inside_a_page_has_its_target(built: Built, year: Path) -> No
     assert "s-stories" in targets  # the narrative's own link, where the section is
     # the print pages of every edition, as WeasyPrint got them
     from reportgen.commands import build
+    from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.core.diagnostics import Diagnostics
-    from reportgen.reading.editions import EDITION_NAMES, select
-    from reportgen.typesetting.edition_render import analyse, print_page
+    from reportgen.reading.editions import EDITION_NAMES
+    from reportgen.typesetting.edition_render import figures_and_charts, print_page
 
     loaded = build.load_year(year, Diagnostics())
     assert loaded is not None
     for edition in EDITION_NAMES:
-        seen = select(loaded, edition, "en")
-        made = print_page(seen, edition, "en", analyse(seen, [], "en", draw=False))
+        seen = year_as_seen_by(loaded, edition, "en")
+        made = print_page(seen, edition, "en", figures_and_charts(seen, [], "en", draw=False))
         tree = lxml_html.fromstring(made.html.encode())
         ids = set(tree.xpath("//@id"))
         dangling = [h for h in tree.xpath("//a/@href") if h.startswith("#") and h[1:] not in ids]

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from reportgen.composing.charts import ChartStyle, draw_charts
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.key_figures import key_figures
 from reportgen.composing.page_context import Stat
 from reportgen.composing.page_context import _stats as _context_stats
 from reportgen.composing.palette import contrast, palette
-from reportgen.reading.editions import select
 from reportgen.reading.model import (
     Activity,
     Coalition,
@@ -77,17 +77,17 @@ def year() -> FiscalYear:
 
 
 def test_public_selection_drops_internal_rows_narrative_and_donors(year: FiscalYear) -> None:
-    public = select(year, "annual-report", "en")
+    public = year_as_seen_by(year, "annual-report", "en")
     assert SECRET not in repr(public)
     assert public.donors == ()
     assert [s.slug for s in public.narrative] == ["overview"]
-    members = select(year, "handout", "en")
+    members = year_as_seen_by(year, "handout", "en")
     assert SECRET in repr(members)
     assert members.donors == ()
 
 
 def test_key_figures(year: FiscalYear) -> None:
-    fig = key_figures(select(year, "annual-report", "en"))
+    fig = key_figures(year_as_seen_by(year, "annual-report", "en"))
     assert fig.activities == 3
     assert fig.participants == 65
     assert fig.by_category == (("Event", 2), ("Publication", 1))
@@ -117,7 +117,7 @@ def test_key_figures_of_an_empty_year(year: FiscalYear) -> None:
 
 
 def test_charts_are_stable_svg_with_text_as_text_and_alt_from_data(year: FiscalYear) -> None:
-    fig = key_figures(select(year, "annual-report", "en"))
+    fig = key_figures(year_as_seen_by(year, "annual-report", "en"))
     previous = replace(fig, fiscal_year="FY2011", income=Decimal(500000))
     style = ChartStyle(palette(year.config.theme), "Noto Sans", "en", "JPY")
     charts = draw_charts(fig, [previous, fig], style)
@@ -171,7 +171,7 @@ def _year_with(sample_set: Path, indicators: str | None, toml: str = "") -> Fisc
 
 
 def _stats(year: FiscalYear, edition: str = "annual-report", language: str = "en") -> list[Stat]:
-    seen = select(year, edition, language)
+    seen = year_as_seen_by(year, edition, language)
     return list(_context_stats(key_figures(seen), None, language, "GBP",
                                seen.config.key_figures))  # fmt: skip
 
@@ -220,11 +220,11 @@ def test_key_figures_setting_chooses_and_orders(sample_set: Path) -> None:
 
 
 def test_an_unknown_key_figure_is_an_error_with_a_hint(sample_set: Path) -> None:
-    from reportgen.commands.build import check
+    from reportgen.commands.build import run_check
 
     report = sample_set / "fy2012/report.toml"
     report.write_text('key_figures = ["income", "participant"]\n' + report.read_text())
-    result = check(sample_set / "fy2012")
+    result = run_check(sample_set / "fy2012")
     assert not result.ok
     (error,) = [d for d in result.diagnostics if "key_figures" in d.message]
     assert error.location.path == report and error.location.line == 1
@@ -255,7 +255,7 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
     import csv
     import io
 
-    from reportgen.commands.build import build, check
+    from reportgen.commands.build import run_build, run_check
     from tests.pdfparse import ParsedPdf
 
     path = english_set / "fy2012/data/finances.csv"
@@ -268,14 +268,14 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(out.getvalue(), "utf-8")
-    result = check(english_set / "fy2012")
+    result = run_check(english_set / "fy2012")
     assert result.ok
     (warning,) = [d for d in result.diagnostics if "'function'" in d.message]
     assert (warning.location.path, warning.location.line) == (path, first)
     count = sum(1 for row in rows if row["kind"] == "expense")
     assert warning.message.startswith(f"column 'function': {count} expenses have none (line ")
     assert "share of spending on programmes is left out" in warning.message
-    build(english_set / "fy2012", tmp_path / "out", cache=False)
+    run_build(english_set / "fy2012", tmp_path / "out", cache=False)
     shown = built_english.out / "fy2012"  # type: ignore[attr-defined]
     for name in ("annual-report.pdf", "handout.pdf", "donor.pdf"):
         text = ParsedPdf(tmp_path / "out/fy2012" / name).all_text()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reportgen.commands.build import check, load_year
+from reportgen.commands.build import load_year, run_check
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostics
-from reportgen.reading.editions import select
 
 
 def test_japanese_cells_and_settings_replace_the_english_ones(sample_set: Path) -> None:
     year = load_year(sample_set / "fy2012", Diagnostics())
     assert year is not None
-    english = select(year, "annual-report", "en")
-    japanese = select(year, "annual-report", "ja")
+    english = year_as_seen_by(year, "annual-report", "en")
+    japanese = year_as_seen_by(year, "annual-report", "ja")
     assert english.activities[0].title == "ICNK first anniversary statement"
     assert japanese.activities[0].title == "ICNK設立1周年の声明"
     assert japanese.activities[0].category == "政策提言"
@@ -35,14 +35,14 @@ def test_an_empty_translation_falls_back_to_the_original(sample_set: Path) -> No
     path.write_text("\n".join(lines) + "\n")
     year = load_year(sample_set / "fy2012", Diagnostics())
     assert year is not None
-    assert select(year, "annual-report", "ja").activities[0].title == (
+    assert year_as_seen_by(year, "annual-report", "ja").activities[0].title == (
         "ICNK first anniversary statement"
     )
 
 
 def test_a_section_missing_in_one_language_is_a_warning(sample_set: Path) -> None:
     (sample_set / "fy2012/narrative/03-stories.ja.md").unlink()
-    result = check(sample_set / "fy2012")
+    result = run_check(sample_set / "fy2012")
     assert result.ok
     messages = [(d.location.path.name, d.message) for d in result.diagnostics]
     assert (
@@ -55,14 +55,14 @@ def test_one_file_for_both_languages_needs_no_translation(sample_set: Path) -> N
     narrative = sample_set / "fy2012/narrative"
     (narrative / "05-about-this-report.ja.md").unlink()
     (narrative / "05-about-this-report.en.md").rename(narrative / "05-about-this-report.md")
-    result = check(sample_set / "fy2012")
+    result = run_check(sample_set / "fy2012")
     assert not any("no ja version" in d.message for d in result.diagnostics)
 
 
 def test_building_one_language_only(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
-    result = build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["ja"])
+    result = run_build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["ja"])
     assert [str(f.path.relative_to(tmp_path / "out")) for f in result.files] == [
         "fy2012/ja/handout.pdf"
     ]
@@ -89,7 +89,7 @@ def _languages(sample_set: Path, tags: str, extra: str = "") -> Path:
 def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
     sample_set: Path, tmp_path: Path
 ) -> None:
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
     from tests.pdfparse import ParsedPdf
     from tests.test_bad_input import replace, set_cell
 
@@ -97,7 +97,7 @@ def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
     replace(sample_set / "organization.toml", 'currency = "JPY"', 'currency = "KRW"')
     set_cell(year / "data/activities.csv", 2, "title_ko", "ICNK 출범 1주년 성명")
     (year / "narrative/02-overview.ko.md").write_text(KOREAN_OVERVIEW, "utf-8")
-    result = build(year, tmp_path / "out", ["annual-report"], languages=["ko"])
+    result = run_build(year, tmp_path / "out", ["annual-report"], languages=["ko"])
     assert {f.path.name for f in result.files} == {"annual-report.pdf", "annual-report.html"}
     assert all(f.path.parent.name == "ko" for f in result.files)
     pdf = ParsedPdf(tmp_path / "out/fy2012/ko/annual-report.pdf")
@@ -120,14 +120,14 @@ def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
 
 
 def test_a_fourth_language_through_labels_alone(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
     from reportgen.core.languages import labels_toml
 
     block = labels_toml("en").replace("[labels.en]", "[labels.de]")
     block = block.replace('contents = "Contents"', 'contents = "Inhalt"')
     block = block.replace('"Finances"', '"Finanzen"')
     year = _languages(sample_set, '["de"]', block)
-    result = build(year, tmp_path / "out", ["annual-report"], languages=["de"])
+    result = run_build(year, tmp_path / "out", ["annual-report"], languages=["de"])
     assert {f.path.name for f in result.files} == {"annual-report.pdf", "annual-report.html"}
     html = (tmp_path / "out/fy2012/annual-report.html").read_text("utf-8")  # one language
     assert '<html lang="de">' in html and "Inhalt" in html and "Finanzen" in html
@@ -138,7 +138,7 @@ def test_a_language_without_a_pack_lists_every_missing_word_in_one_error(
     sample_set: Path,
 ) -> None:
     year = _languages(sample_set, '["en", "de"]', '[labels.de]\ncontents = "Inhalt"\n')
-    result = check(year)
+    result = run_check(year)
     errors = [d for d in result.diagnostics if d.severity == "error"]
     assert len(errors) == 1, [d.message for d in errors]
     message = errors[0].message
@@ -152,7 +152,7 @@ def test_labels_unknown_key_warns_and_placeholder_mismatch_is_an_error(sample_se
     block = '[labels.en]\npeeple = "Trustees"\nfiscal_year_period = "Financial year {start}"\n'
     year = _languages(sample_set, '["en"]', block)
     first = len((year / "report.toml").read_text("utf-8").splitlines()) - 2  # [labels.en]
-    result = check(year)
+    result = run_check(year)
     found = {(d.severity, d.location.line, d.message) for d in result.diagnostics}
     assert any(
         s == "warning" and line == first + 1 and "unknown word 'peeple'" in m and "'people'" in m
@@ -166,7 +166,7 @@ def test_labels_unknown_key_warns_and_placeholder_mismatch_is_an_error(sample_se
 
 def test_an_unknown_language_tag_is_a_located_error(sample_set: Path) -> None:
     year = _languages(sample_set, '["en", "xx-Nowhere"]')
-    result = check(year)
+    result = run_check(year)
     assert not result.ok
     assert any(
         "'xx-Nowhere'" in d.message and d.location.path.name == "organization.toml"
@@ -175,7 +175,7 @@ def test_an_unknown_language_tag_is_a_located_error(sample_set: Path) -> None:
 
 
 def test_labels_override_words_year_over_organisation(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     org = sample_set / "organization.toml"
     org.write_text(
@@ -186,7 +186,7 @@ def test_labels_override_words_year_over_organisation(sample_set: Path, tmp_path
         "utf-8",
     )  # fmt: skip
     year = _languages(sample_set, '["en"]', '[labels.en]\npeople = "Trustees and Staff"\n')
-    build(year, tmp_path / "out", ["annual-report"], languages=["en"])
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"])
     html = (tmp_path / "out/fy2012/annual-report.html").read_text("utf-8")
     assert "Trustees and Staff" in html and "Org contents" in html
     assert "Board and Officers" not in html and "Org people" not in html
@@ -205,10 +205,10 @@ def test_nouns_agree_with_their_numbers() -> None:
 
 
 def test_british_english_dates_in_tables_and_spelling(sample_set: Path, tmp_path: Path) -> None:
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     year = _languages(sample_set, '["en-GB"]')
-    build(year, tmp_path / "out", ["annual-report"], languages=["en-GB"])
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en-GB"])
     html = (tmp_path / "out/fy2012/annual-report.html").read_text("utf-8")
     assert "10 Sept 2012" in html  # the first activity's row: CLDR en_GB's medium date
     assert "Sep 10, 2012" not in html
@@ -279,7 +279,7 @@ def test_a_donor_language_the_report_does_not_build_is_a_warning(sample_set: Pat
 
     set_cell(sample_set / "fy2012/data/donors.csv", 2, "language", "fr")
     set_cell(sample_set / "fy2012/data/donors.csv", 3, "language", "JA")
-    result = check(sample_set / "fy2012")
+    result = run_check(sample_set / "fy2012")
     assert result.ok
     assert any(
         d.location.path.name == "donors.csv" and d.location.line == 2
@@ -297,7 +297,7 @@ def test_the_donor_language_warning_comes_with_the_errors_too(sample_set: Path) 
 
     set_cell(sample_set / "fy2012/data/donors.csv", 2, "language", "fr")
     set_cell(sample_set / "fy2012/data/donors.csv", 3, "amount", "lots")  # an error beside it
-    result = check(sample_set / "fy2012")
+    result = run_check(sample_set / "fy2012")
     assert not result.ok
     found = {
         (d.severity.value, d.location.line)

@@ -28,10 +28,10 @@ ROOT_ATTRIBUTES = ("width", "height", "viewBox")
 
 
 def _charts(source: FiscalYear, language: str, draw: bool = True) -> dict[str, ChartAsset]:
+    from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.composing.key_figures import key_figures
-    from reportgen.reading.editions import select
 
-    figures = key_figures(select(source, "annual-report", language))
+    figures = key_figures(year_as_seen_by(source, "annual-report", language))
     history: list[KeyFigures] = [figures]
     style = ChartStyle(palette(source.config.theme), "Noto Sans", language, "JPY", draw)
     return draw_charts(figures, history, style)

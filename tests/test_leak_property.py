@@ -38,7 +38,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from PIL import Image
 
-from reportgen.commands.build import build, check, load_year
+from reportgen.commands.build import load_year, run_build, run_check
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.core.errors import InvalidInput
 from reportgen.reading.editions import EDITIONS
@@ -388,7 +388,7 @@ def test_no_public_output_holds_an_internal_byte(folder: Folder) -> None:
 def assert_the_property(folder: Folder, tmp: Path) -> None:
     year = tmp / "reports/fy2012"
     folder.write(year)
-    build(year, tmp / "out", cache=False)
+    run_build(year, tmp / "out", cache=False)
     out = tmp / "out/fy2012"
     assert_honest(folder, year, out)
     assert_nothing_leaks(folder, out)
@@ -440,7 +440,7 @@ def test_a_data_file_named_as_a_picture_is_refused(sample_set: Path, tmp_path: P
     year = sample_set / "fy2012"
     line = _disguise(year)
     with pytest.raises(InvalidInput) as refused:
-        build(year, tmp_path / "out", ["annual-report"], cache=False, languages=["en"])
+        run_build(year, tmp_path / "out", ["annual-report"], cache=False, languages=["en"])
     assert not (tmp_path / "out").exists()
     named = [d for d in refused.value.diagnostics if d.location.path.name == "02-overview.en.md"]
     assert named and named[0].location.line == line and "photo.png" in named[0].message
@@ -449,7 +449,7 @@ def test_a_data_file_named_as_a_picture_is_refused(sample_set: Path, tmp_path: P
 def test_check_finds_a_data_file_named_as_a_picture(sample_set: Path) -> None:
     year = sample_set / "fy2012"
     line = _disguise(year)
-    result = check(year)
+    result = run_check(year)
     assert not result.ok
     named = [d for d in result.diagnostics if d.location.path.name == "02-overview.en.md"]
     assert named and named[0].location.line == line and "photo.png" in named[0].message
@@ -502,6 +502,6 @@ def test_the_property_fails_when_internal_rows_are_made_public(tmp_path: Path) -
     for path in [*(year / "data").glob("*.csv"), *(year / "narrative").glob("*.md")]:
         text = path.read_text("utf-8")
         path.write_text(re.sub(r"\binternal\b", "public", text), "utf-8")
-    build(year, tmp_path / "out", cache=False)
+    run_build(year, tmp_path / "out", cache=False)
     with pytest.raises(AssertionError, match=r"LEAK\w+ in annual-report\.pdf: extracted"):
         assert_nothing_leaks(folder, tmp_path / "out/fy2012")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.commands.build import build
+from reportgen.commands.build import run_build
 from reportgen.reading.editions import EDITIONS
 from reportgen.reading.table_registry import TABLES, TableSpec
 from tests import browser
@@ -136,7 +136,7 @@ def leaky(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) ->
         (year / "narrative/08-old-mac.md").write_bytes(
             f"---\rvisibility: internal\r---\r# {MARKER} old Mac\r\r{MARKER} text.\r".encode()
         )
-        build(year, root / "out")
+        run_build(year, root / "out")
 
     return shared_folder(tmp_path_factory, "leaky", make) / "out/fy2012"
 
@@ -211,7 +211,7 @@ def _attached(path: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def test_attached_tables_hold_declared_columns_and_no_formula(leaky: Path) -> None:
-    from reportgen.reading.editions import is_translation
+    from reportgen.composing.edition_view import is_translation
 
     for language in ("en", "ja"):
         attached = _attached(leaky / language / "annual-report.pdf")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from reportgen.commands.build import BuildResult, build
+from reportgen.commands.build import BuildResult, run_build
 from tests.pdfparse import ParsedPdf
 
 
@@ -96,7 +96,7 @@ def crossing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildResul
     root = tmp_path_factory.mktemp("crossing")
     year = _write_set(root / "reports", CROSSING_CSS)
     # A single worker: every letter of a language in the same process.
-    result = build(year, root / "output", workers=1)
+    result = run_build(year, root / "output", workers=1)
     return root / "output" / "fy2024" / "donors", result
 
 

@@ -14,7 +14,8 @@ import pytest
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.reading.model import NarrativeSection
 from reportgen.reading.narrative_html import render_narrative, section_slug
-from reportgen.reading.readers.narrative import RawNarrative, read_narrative, read_narratives
+from reportgen.reading.readers.narrative import read_narrative, read_narratives
+from reportgen.reading.readers.raw_narrative import RawNarrative
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from reportgen.commands.build import check
+from reportgen.commands.build import run_check
 from reportgen.commands.new import YearNames, new_year
 from reportgen.core.diagnostics import Severity
 from tests import wordgen
@@ -96,7 +96,7 @@ def test_new_from_keeps_the_indicators_names_and_empties_their_figures(tmp_path:
         "상담 건수,,건,Counselling sessions,,\n"
     )
     # what is left to do is a located error for each figure, nothing retyped
-    errors = [d for d in check(target).diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in run_check(target).diagnostics if d.severity is Severity.ERROR]
     assert [(d.location.line, d.message) for d in errors] == [
         (2, "column 'value' is empty but required"),
         (3, "column 'value' is empty but required"),
@@ -128,7 +128,7 @@ def test_a_section_that_is_still_the_prompt_is_left_out_with_a_warning(
     (source / "data/indicators.csv").unlink()
     target = tmp_path / "reports/2026"
     new_year(target, source)
-    result = check(target)
+    result = run_check(target)
     assert result.ok
     left_out = sorted(
         (d.location.path.name, str(d.location)) for d in result.diagnostics
@@ -155,7 +155,7 @@ def test_a_section_that_is_still_the_prompt_is_left_out_with_a_warning(
 def test_a_prompt_beside_real_text_is_never_printed(tmp_path: Path) -> None:
     from reportgen.core.diagnostics import Diagnostics
     from reportgen.reading.narrative_html import render_narrative
-    from reportgen.reading.readers.narrative import RawNarrative
+    from reportgen.reading.readers.raw_narrative import RawNarrative
 
     diags = Diagnostics()
     raw = RawNarrative(

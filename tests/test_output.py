@@ -76,10 +76,10 @@ def test_a_render_failure_writes_nothing(
     sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import reportgen.typesetting.pdf
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     out = tmp_path / "out"
-    build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
+    run_build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -88,7 +88,7 @@ def test_a_render_failure_writes_nothing(
     monkeypatch.setattr(reportgen.typesetting.pdf, "render_pdf", broken)
     (sample_set / "fy2012/narrative/01-message.en.md").write_text("# Changed\n\nNew text.\n")
     with pytest.raises(RuntimeError):
-        build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
+        run_build(sample_set / "fy2012", out, ["annual-report"], languages=["en"])
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == [".reportgen-cache", "fy2012"]
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from tests.conftest import BuiltSample
 
 
@@ -45,10 +45,10 @@ def test_a_report_set_builds_every_year(built_set: BuiltSample) -> None:
 
 
 def test_workbooks_give_the_same_report_as_csv(sample_set: Path, tmp_path: Path) -> None:
-    csv_result = check(sample_set / "fy2012")
+    csv_result = run_check(sample_set / "fy2012")
     _csv_to_xlsx(sample_set / "fy2012/data/activities.csv")
-    assert check(sample_set / "fy2012").diagnostics == csv_result.diagnostics
-    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"])
+    assert run_check(sample_set / "fy2012").diagnostics == csv_result.diagnostics
+    run_build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"])
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "32 activities in 4 categories" in html
 
@@ -56,7 +56,7 @@ def test_workbooks_give_the_same_report_as_csv(sample_set: Path, tmp_path: Path)
 def test_letter_paper_from_the_theme(sample_set: Path, tmp_path: Path) -> None:
     org = sample_set / "organization.toml"
     org.write_text(org.read_text().replace('page_size = "A4"', 'page_size = "Letter"'))
-    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"])
+    run_build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"])
     box = PdfReader(tmp_path / "out/fy2012/en/annual-report.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
@@ -66,7 +66,7 @@ def test_a_year_alone_has_no_comparison(sample_set: Path, tmp_path: Path) -> Non
     shutil.copytree(sample_set / "fy2012", alone)
     shutil.copy(sample_set / "organization.toml", alone.parent)
     shutil.copytree(sample_set / "assets", alone.parent / "assets")
-    build(alone, tmp_path / "out", ["annual-report"], languages=["en"])
+    run_build(alone, tmp_path / "out", ["annual-report"], languages=["en"])
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "vs FY2011" not in html and 'id="chart-trend"' not in html
 
@@ -79,7 +79,7 @@ def test_completeness_warnings(sample_set: Path) -> None:
     finances = year / "data/finances.csv"
     rows = [r for r in finances.read_text().splitlines() if not r.startswith("income,")]
     finances.write_text("\n".join(rows) + "\n")
-    result = check(year)
+    result = run_check(year)
     assert result.ok
     messages = {(d.location.path.name, d.message) for d in result.diagnostics}
     assert ("people.csv", "no board members listed (people table)") in messages
@@ -93,7 +93,7 @@ def test_completeness_warnings(sample_set: Path) -> None:
 def test_an_earlier_year_with_errors_is_left_out_with_a_warning(sample_set: Path) -> None:
     bad = sample_set / "fy2011/data/activities.csv"
     bad.write_text(bad.read_text() + "not-a-date,Broken,Event,,,,\n")
-    result = check(sample_set / "fy2012")
+    result = run_check(sample_set / "fy2012")
     assert result.ok
     assert any(
         d.location.path.parent.name == "fy2011" and "left out of the comparison" in d.message
@@ -122,7 +122,7 @@ def test_parallel_and_serial_builds_give_the_same_files(
 ) -> None:
     # The set in one process, Korean only (test_accessibility builds a whole
     # year in one process), against the shared set built in two.
-    one = build(
+    one = run_build(
         sample_set, tmp_path / "one", ["annual-report", "donor"], workers=1, languages=["ko"]
     )
     two = built_set.out

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.commands.build import build
+from reportgen.commands.build import run_build
 from reportgen.core.file_gate import Gate
 from reportgen.typesetting import preflight
 from reportgen.typesetting.pdf import render_pdf
@@ -253,7 +253,7 @@ def test_build_warns_with_file_and_page_and_again_from_the_cache(
     _theme(sample_set, {"extra.css": PLANTED})
     out = tmp_path / "out"
     year = sample_set / "fy2012"
-    first = build(year, out, ["annual-report"], languages=["en"])
+    first = run_build(year, out, ["annual-report"], languages=["en"])
     report = out / "fy2012" / "annual-report.pdf"
     if not report.exists():  # a multilingual sample writes one folder per language
         report = out / "fy2012" / "en" / "annual-report.pdf"
@@ -268,10 +268,10 @@ def test_build_warns_with_file_and_page_and_again_from_the_cache(
     shown = [d.format() for d in warned]
     assert f"{report}: page 1: warning: preflight: missing glyph: no font has" in "\n".join(shown)
     # Nothing changed: the same warnings, from the build's manifest.
-    again = build(year, out, ["annual-report"], languages=["en"])
+    again = run_build(year, out, ["annual-report"], languages=["en"])
     assert [d for d in again.diagnostics if d.message.startswith("preflight: ")] == warned
     # Another build that takes the annual report from the document cache.
-    more = build(year, out, ["annual-report", "handout"], languages=["en"])
+    more = run_build(year, out, ["annual-report", "handout"], languages=["en"])
     assert set(warned) <= set(more.diagnostics)
 
 
@@ -310,7 +310,7 @@ def test_letters_warn_once_for_a_fault_every_letter_shares(
 ) -> None:
     _theme(sample_set, {"extra.css": '.letter-to::after { content: " \\F0000"; }\n'})
     out = tmp_path / "out"
-    result = build(sample_set / "fy2012", out, ["donor"], languages=["en"])
+    result = run_build(sample_set / "fy2012", out, ["donor"], languages=["en"])
     letters = sorted((out / "fy2012" / "donors").glob("*.pdf"))
     assert len(letters) > 2
     warned = [d for d in result.diagnostics if "missing glyph" in d.message]
@@ -346,12 +346,12 @@ def test_copy_fitting_sets_a_spilling_document_tighter_to_save_its_last_page(
 
     # The FY2011 handout's section summaries run a few lines onto a third page.
     year = sample_set / "fy2011"
-    fitted = build(year, tmp_path / "fit", ["handout"], languages=["en"], workers=1)
+    fitted = run_build(year, tmp_path / "fit", ["handout"], languages=["en"], workers=1)
     assert not [d for d in fitted.diagnostics if "preflight" in d.message]
     assert ParsedPdf(tmp_path / "fit/fy2011/en/handout.pdf").page_count == 2
     # Without copy-fitting (no body to mark), the same handout ends in a spill.
     monkeypatch.setattr(reportgen.typesetting.edition_render, "FIT_BODY", "<never-in-a-page")
-    loose = build(year, tmp_path / "loose", ["handout"], languages=["en"], workers=1)
+    loose = run_build(year, tmp_path / "loose", ["handout"], languages=["en"], workers=1)
     assert ParsedPdf(tmp_path / "loose/fy2011/en/handout.pdf").page_count == 3
     assert any("handout.pdf" in str(d.location.path) and d.location.page == 3
                for d in loose.diagnostics if "sparse page" in d.message)  # fmt: skip

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from reportgen.core.errors import InvalidInput
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace
@@ -36,7 +36,7 @@ def _organization(reports: Path, lines: str) -> None:
 def _errors(year: Path) -> list[str]:
     return [
         f"{d.location.display(year.parent.parent)}: {d.message}"
-        for d in check(year).diagnostics
+        for d in run_check(year).diagnostics
         if d.severity.value == "error"
     ]
 
@@ -62,7 +62,7 @@ def test_registration_and_giving_in_donor_edition_letters_and_back_cover(
     year = sample_set / "fy2012"
     _donors(year, [{"id": "a", "name": "Ann Lee", "language": "en", "amount": "100"}])
     out = tmp_path / "out"
-    build(year, out, ["annual-report", "donor"], languages=["en"])
+    run_build(year, out, ["annual-report", "donor"], languages=["en"])
     made = out / "fy2012" / "en"
     donor = ParsedPdf(made / "donor.pdf").all_text()
     assert "Registered charity no. 1123456" in donor and "Company no. 06543210" in donor
@@ -101,7 +101,7 @@ def test_role_files_replace_the_built_in_wording(sample_set: Path, tmp_path: Pat
     _role(year, "11-give.md", "how-to-give", "Send a cheque to the Treasurer.\n")
     _role(year, "12-back.md", "back-cover", "Printed on recycled paper.\n")
     out = tmp_path / "out"
-    build(year, out, ["annual-report", "donor"], languages=["en"])
+    run_build(year, out, ["annual-report", "donor"], languages=["en"])
     donor = ParsedPdf(out / "fy2012" / "en" / "donor.pdf").all_text()
     assert "A word from us" in donor and "Friends, what a year we had." in donor
     assert "a year of change" not in donor  # the built-in letter is gone
@@ -130,7 +130,7 @@ def test_letter_placeholders_are_filled_as_plain_text_once(
         {"id": "y", "name": "山田", "language": "ja", "amount": "5"},
     ])  # fmt: skip
     out = tmp_path / "out"
-    build(year, out, ["donor"], languages=["en", "ja"])  # the two donors' languages
+    run_build(year, out, ["donor"], languages=["en", "ja"])  # the two donors' languages
     letter = ParsedPdf(out / "fy2012" / "donors" / "x.pdf").text(1)
     assert "Hi <b>you</b>" in letter  # escaped, shown as written
     assert "{{amount}} gave ¥1,000 to Life Funds for North Korean Refugees in FY2012." in letter
@@ -155,8 +155,8 @@ def test_placeholders_are_only_for_letters(sample_set: Path, tmp_path: Path) -> 
     year = sample_set / "fy2012"
     _role(year, "10-letter.md", "donor-letter", "Dear {{whoever}}, thank you.\n")
     assert _errors(year) == []
-    assert not [d for d in check(year).diagnostics if d.location.path.name == "10-letter.md"]
-    build(year, tmp_path / "out", ["donor"], languages=["en"])
+    assert not [d for d in run_check(year).diagnostics if d.location.path.name == "10-letter.md"]
+    run_build(year, tmp_path / "out", ["donor"], languages=["en"])
     donor = ParsedPdf(tmp_path / "out" / "fy2012" / "en" / "donor.pdf").all_text()
     assert "Dear {{whoever}}, thank you." in donor
 
@@ -205,7 +205,7 @@ def test_cover_picture_with_alt_and_credit(
            'cover_image_alt = "Volunteers at the Tokyo office"\n'
            'cover_image_credit = "Photo: A. Kim"\n')  # fmt: skip
     out = tmp_path / "out"
-    build(year, out, ["annual-report", "handout"], languages=["en"])
+    run_build(year, out, ["annual-report", "handout"], languages=["en"])
     report = ParsedPdf(out / "fy2012" / "en" / "annual-report.pdf")
     assert "Volunteers at the Tokyo office" in report.figures()
     cover = report.text(1)
@@ -226,5 +226,5 @@ def test_cover_picture_errors(sample_set: Path) -> None:
                "not a picture" in e for e in errors), errors  # fmt: skip
     assert any("'cover_image' needs 'cover_image_alt'" in e for e in errors), errors
     with pytest.raises(InvalidInput):
-        build(year, sample_set.parent / "out", ["handout"], languages=["en"])
+        run_build(year, sample_set.parent / "out", ["handout"], languages=["en"])
     assert not (sample_set.parent / "out" / "fy2012").exists()

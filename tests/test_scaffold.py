@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from reportgen.cli import cli
 from reportgen.commands import new as new_command
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from reportgen.commands.new import _next_label, _roll_date, _set_key, new_year, year_end, year_label
 from reportgen.core.errors import UsageError
 from reportgen.reading.table_registry import TABLES
@@ -53,11 +53,11 @@ def test_a_new_year_from_the_sample_rolls_forward_validates_and_builds(
     internal = (target / "narrative/04-internal-notes.en.md").read_text()
     assert "visibility: internal" in internal and "editions: [handout]" in internal
     assert not (target / "assets").exists()
-    result = check(target)
+    result = run_check(target)
     assert result.ok, result.diagnostics
     todo = [d for d in result.diagnostics if "TODO:" in d.message]
     assert len(todo) == len(list((target / "narrative").glob("*.md")))
-    built = build(target, tmp_path / "out", ["annual-report"], languages=["en"])
+    built = run_build(target, tmp_path / "out", ["annual-report"], languages=["en"])
     assert any(f.path.name == "annual-report.pdf" for f in built.files)
     # FY2012 is the new year's predecessor: the comparison is there.
     assert "vs FY2012" in (tmp_path / "out/fy2013/en/annual-report.html").read_text()
@@ -99,16 +99,16 @@ def test_a_starter_without_from_is_complete_and_valid(tmp_path: Path) -> None:
     assert Path("report.toml") in written and Path("data/README.txt") in written
     text = (target / "report.toml").read_text()
     assert "[organization]" in text and "# [theme]" in text
-    result = check(target)
+    result = run_check(target)
     assert result.ok, result.diagnostics
-    build(target, tmp_path / "out", ["annual-report"])
+    run_build(target, tmp_path / "out", ["annual-report"])
     assert (tmp_path / "out/fy-new/annual-report.pdf").is_file()
 
 
 def test_a_starter_in_a_set_uses_the_shared_organization(sample_set: Path) -> None:
     new_year(sample_set / "fy-next")
     assert "\n[organization]" not in (sample_set / "fy-next/report.toml").read_text()
-    assert check(sample_set / "fy-next").ok
+    assert run_check(sample_set / "fy-next").ok
 
 
 def test_never_overwrites(sample_set: Path) -> None:
@@ -179,7 +179,7 @@ def test_rolling_a_uk_year_keeps_tables_declarations_and_empties_what_does_not_c
         "Volunteer hours,,hours,,,,public",
         "Tonnes of food donated,,tonnes,,,,public",
     ]
-    result = check(uk / "fy2025")
+    result = run_check(uk / "fy2025")
     assert [(d.location.path.name, d.location.line, d.message) for d in result.diagnostics
             if d.severity.name == "ERROR"] == [
         ("indicators.csv", line, "column 'value' is empty but required") for line in (2, 3, 4, 5)
@@ -229,7 +229,7 @@ def test_a_starter_begins_on_the_day_given_without_reading_the_clock(
     assert settings["start"] == date.fromisoformat(start) and settings["end"] == end
     assert settings["fiscal_year"] == label
     assert settings["title"] == f"Annual Report {label}"
-    checked = check(tmp_path / "fy")
+    checked = run_check(tmp_path / "fy")
     assert checked.ok, checked.diagnostics
 
 
@@ -275,7 +275,7 @@ def test_a_table_the_organization_declares_carries_over_as_declared(sample_set: 
     )
     (sample_set / "fy2012/data/kit.csv").write_text("item,count\nVan,1\n")
     (sample_set / "fy2012/data/loans.csv").write_text("item,count\nTent,2\n")
-    result = check(sample_set / "fy2012")  # the build reads the declaration there too
+    result = run_check(sample_set / "fy2012")  # the build reads the declaration there too
     unknown = [d.location.path.name for d in result.diagnostics if "unknown table" in d.message]
     assert result.ok and unknown == ["loans.csv"], result.diagnostics
     new_year(sample_set / "fy2013", sample_set / "fy2012")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.commands.build import build
+from reportgen.commands.build import run_build
 from reportgen.reading.narrative_html import section_slugs
 from tests.conftest import SAMPLE, english_only
 
@@ -44,7 +44,7 @@ def test_sections_named_alike_build_with_their_own_anchors(
             f"# Heading of {name}\n\nText of {name}.[^1]\n\n[^1]: Note of {name}.\n", "utf-8"
         )
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        build(reports / "fy2012", tmp_path / "out", editions=["annual-report"], cache=False)
+        run_build(reports / "fy2012", tmp_path / "out", editions=["annual-report"], cache=False)
     assert not [r for r in caplog.records if "defined twice" in r.getMessage()]
     html = next((tmp_path / "out").rglob("annual-report.html")).read_text("utf-8")
     ids = re.findall(r'\sid="([^"]+)"', html)

@@ -224,11 +224,11 @@ class Built:
 def built(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Built:
     """Built once for the whole run; each ``case`` points its copy's [email]
     settings at its own process's servers (the letters do not depend on them)."""
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
     from tests.conftest import shared_folder
 
     def make(root: Path) -> None:
-        build(_write_set(root / "reports", port=1), root / "output", workers=2)
+        run_build(_write_set(root / "reports", port=1), root / "output", workers=2)
 
     root = shared_folder(tmp_path_factory, "send-set", make)
     return Built(root / "reports", root / "output")
@@ -402,9 +402,9 @@ def test_header_injection_is_refused_and_nothing_goes_to_it(case: Case) -> None:
 
 
 def test_check_warns_where_the_bad_address_is(case: Case) -> None:
-    from reportgen.commands.build import check
+    from reportgen.commands.build import run_check
 
-    result = check(case.year)
+    result = run_check(case.year)
     lines = [d.format() for d in result.diagnostics]
     assert any(line.endswith(
         "donors.csv:6: warning: column 'email': 'evil@example.org\\nBcc: victim@example.org' "
@@ -667,15 +667,15 @@ def test_a_bad_test_address_is_a_usage_error(case: Case) -> None:
 def test_the_send_log_survives_a_rebuild(case: Case) -> None:
     """send, build again (a change that re-renders the letters), send again:
     nothing is sent twice; the log is the same file's content, carried over."""
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     case.send()
     before = case.log_path.read_bytes()
     report = case.year / "report.toml"
     report.write_text(report.read_text("utf-8") + 'title_ja = "年次報告書 2024"\n', "utf-8")
-    build(case.year, case.out)
+    run_build(case.year, case.out)
     assert case.log_path.read_bytes() == before
-    build(case.year, case.out)  # unchanged: restored from the cache
+    run_build(case.year, case.out)  # unchanged: restored from the cache
     assert case.log_path.read_bytes() == before
     case.servers.plain.reset()
     runner = CliRunner()
@@ -740,12 +740,12 @@ def test_the_email_narrative_file_gives_the_words(case: Case) -> None:
 
 
 def test_an_unknown_placeholder_in_the_email_file_is_located(case: Case) -> None:
-    from reportgen.commands.build import check
+    from reportgen.commands.build import run_check
 
     narrative = case.year / "narrative"
     narrative.mkdir()
     (narrative / "email.md").write_text("---\nrole: email\n---\nDear {{nane}}\n", "utf-8")
-    lines = [d.format() for d in check(case.year).diagnostics]
+    lines = [d.format() for d in run_check(case.year).diagnostics]
     assert any("email.md:4: unknown placeholder '{{nane}}'" in line
                and "(did you mean 'name'?)" in line for line in lines), lines  # fmt: skip
 
@@ -768,19 +768,24 @@ def test_the_rate_limit_spaces_the_messages(case: Case) -> None:
 
 def test_long_names_fold_and_file_names_stay_short() -> None:
     from reportgen.reading.model import Donor, EmailSettings
-    from reportgen.typesetting.donor_email import HeaderProblem, Wording, attachment_name, compose
+    from reportgen.typesetting.donor_email import (
+        HeaderProblem,
+        Wording,
+        attachment_name,
+        email_message,
+    )
 
     name = "Friends of the Refugees' Reading Circle of Greater Tokyo " * 4 + "東京 読書会 " * 10
     file = attachment_name(f"A letter for {name}/../x")
     assert file.endswith(".pdf") and len(file) <= 104 and "/" not in file
     settings = EmailSettings(host="127.0.0.1", sender="Org <o@example.org>")
     with pytest.raises(HeaderProblem, match="a line break"):  # refused, never mended
-        compose(
+        email_message(
             Donor(name=name + "\nBcc: x@example.org"), "circle@example.org",
             Wording("x", "text\n", "<p>html</p>", file), settings, b"%PDF-1.7\n", "ja",
             datetime.now(UTC),
         )  # fmt: skip
-    message = compose(
+    message = email_message(
         Donor(name=name, email="circle@example.org"), "circle@example.org",
         Wording("件名 " * 40, "text\n", "<p>html</p>", file), settings, b"%PDF-1.7\n", "ja",
         datetime.now(UTC),
@@ -794,7 +799,7 @@ def test_long_names_fold_and_file_names_stay_short() -> None:
     # (CPython folds at spaces between encoded words, where readers drop them:
     # the subject's spaces become no-break spaces, which survive)
     assert parsed["Subject"].replace("\u00a0", " ") == " ".join(["件名"] * 40)
-    short = compose(
+    short = email_message(
         Donor(name="山田 花子", email="h@example.org"), "h@example.org",
         Wording("山田 花子 様", "t\n", "<p>h</p>", "a.pdf"),
         EmailSettings(host="127.0.0.1", sender="o@example.org"), b"%PDF", "ja",
@@ -1127,11 +1132,11 @@ def test_each_letter_records_its_donor_row_in_its_metadata_and_the_manifest(
 ) -> None:
     import pikepdf
 
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
     from reportgen.typesetting.letters import recorded_identity
 
     _without_ids(case)
-    result = build(case.year, case.out)
+    result = run_build(case.year, case.out)
     rows = _records(case)
     assert len(result.letters) == 8  # every row, with an address or not
     for record in result.letters:
@@ -1145,7 +1150,7 @@ def test_each_letter_records_its_donor_row_in_its_metadata_and_the_manifest(
     names = sorted(Path(r.file).name for r in result.letters)
     assert not any(re.fullmatch(r"donor-\d+\.pdf", n) for n in names), names
     # an unchanged build restores the letters and the same records
-    again = build(case.year, case.out)
+    again = run_build(case.year, case.out)
     assert again.letters == result.letters
 
 

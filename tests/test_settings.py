@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from reportgen.commands.new import new_year
+from reportgen.composing.edition_view import translate_config
 from reportgen.core.diagnostics import Diagnostics, Location, Severity
 from reportgen.core.languages import word_keys
 from reportgen.reading import settings
 from reportgen.reading.config import _Checker, _Source, load_config
-from reportgen.reading.editions import translate_config
 from reportgen.reading.settings import SETTINGS, UndeclaredSetting
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,12 +15,12 @@ from PIL import Image
 import reportgen.composing.charts
 import reportgen.typesetting.pdf
 from reportgen.composing.charts import ChartStyle
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.key_figures import key_figures
 from reportgen.composing.palette import palette
 from reportgen.core.errors import RenderError
 from reportgen.core.file_gate import Gate
 from reportgen.core.languages import Language
-from reportgen.reading.editions import select
 from reportgen.reading.model import FiscalYear
 from tests import shared_work as work
 from tests.test_figures import year  # noqa: F401 - the hand-made year, as a fixture
@@ -133,7 +133,7 @@ def test_the_log_lines_of_a_making_are_written_again(
 
 
 def test_charts_are_keyed_by_the_reports_own_words(year: FiscalYear) -> None:  # noqa: F811
-    figures = key_figures(select(year, "annual-report", "en"))
+    figures = key_figures(year_as_seen_by(year, "annual-report", "en"))
     plain = ChartStyle(palette(year.config.theme), "Noto Sans", Language("en"), "JPY")
     title = f"Kinds of work {uuid.uuid4().hex[:6]}"
     own = replace(plain, language=Language("en", (("by_category", title),)))

@@ -383,14 +383,14 @@ def test_readers_are_chosen_by_extension_from_one_registry(tmp_path: Path) -> No
 
 def _print_html(year_dir: Path, edition: str) -> str:
     from reportgen.commands.build import load_year
-    from reportgen.reading.editions import select
-    from reportgen.typesetting.edition_render import analyse, print_page
+    from reportgen.composing.edition_view import year_as_seen_by
+    from reportgen.typesetting.edition_render import figures_and_charts, print_page
 
     diags = Diagnostics()
     year = load_year(year_dir, diags)
     assert year is not None, [d.format() for d in diags.errors]
-    seen = select(year, edition, "en")
-    return print_page(seen, edition, "en", analyse(seen, [], "en", draw=False)).html
+    seen = year_as_seen_by(year, edition, "en")
+    return print_page(seen, edition, "en", figures_and_charts(seen, [], "en", draw=False)).html
 
 
 def test_a_built_in_table_is_listed_as_its_spec_says(

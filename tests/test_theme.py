@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from reportgen.core.errors import InvalidInput
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace
@@ -42,13 +42,13 @@ def _theme(reports: Path, files: dict[str, str]) -> Path:
 def _errors(year: Path) -> list[str]:
     return [
         f"{d.location.display(year.parent.parent)}: {d.message}"
-        for d in check(year).diagnostics
+        for d in run_check(year).diagnostics
         if d.severity.value == "error"
     ]
 
 
 def _build(year: Path, out: Path, edition: str = "annual-report") -> Path:
-    build(year, out, [edition], languages=["en"])
+    run_build(year, out, [edition], languages=["en"])
     return out / "fy2012" / "en"
 
 
@@ -226,7 +226,9 @@ def test_a_theme_sees_only_what_the_edition_may_show(sample_set: Path, tmp_path:
     # Two processes: the print edition's charts arrive while it is laid out,
     # so the dump prints their placeholders, not pages of SVG source as text
     # (the HTML edition, which holds the charts, is the same either way).
-    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"], workers=2)
+    run_build(
+        sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"], workers=2
+    )
     made = tmp_path / "out/fy2012/en"
     html = (made / "annual-report.html").read_text("utf-8")
     everything = html.split('<div id="everything">', 1)[1]

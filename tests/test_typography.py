@@ -295,7 +295,7 @@ def test_cover_title_size_steps_down_with_length(title: str, size: str) -> None:
 def test_long_cover_titles_never_break_inside_a_year_range(
     sample_set: Path, tmp_path: Path
 ) -> None:
-    from reportgen.commands.build import build
+    from reportgen.commands.build import run_build
 
     titles = {
         "title": "Annual Report and Impact Review of Our Work with Refugees 2024–25",
@@ -307,7 +307,7 @@ def test_long_cover_titles_never_break_inside_a_year_range(
     text = re.sub(r"(?m)^title(_ja|_ko)? = .*\n", "", text)
     head = "\n".join(f'{k} = "{v}"' for k, v in titles.items())
     path.write_text(head + "\n" + text, "utf-8")
-    build(sample_set / "fy2012", tmp_path / "out", ["annual-report"])
+    run_build(sample_set / "fy2012", tmp_path / "out", ["annual-report"])
     for language in ("en", "ja", "ko"):
         pdf = tmp_path / f"out/fy2012/{language}/annual-report.pdf"
         import subprocess

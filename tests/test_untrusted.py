@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.commands.build import build
+from reportgen.commands.build import run_build
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace, set_cell
 
@@ -28,7 +28,7 @@ def test_data_values_and_narrative_print_literally(sample_set: Path, tmp_path: P
         "Dear members",
         "<b>raw</b> <iframe src='http://127.0.0.1:9/'></iframe> {{ 7*7 }} Dear members",
     )
-    build(year, tmp_path / "out", ["annual-report"], languages=["en"])
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"])
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert "<script" not in html and "<iframe" not in html and "<b>raw" not in html
     assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
@@ -95,7 +95,7 @@ def test_nothing_is_fetched_while_building_a_report_full_of_urls(
         'website = "https://www.northkoreanrefugees.com/"',
         f'website = "{base}/"',
     )
-    build(year, tmp_path / "out", ["annual-report"])
+    run_build(year, tmp_path / "out", ["annual-report"])
     assert listener.connections == 0
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     assert f'<a class="remote-image" href="{base}/photo.png">remote photo</a>' in html

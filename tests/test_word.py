@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.narrative_html import render_narrative
 from reportgen.reading.readers.narrative import read_narratives
@@ -409,7 +409,7 @@ def test_bad_documents_are_one_located_error(
     result = CliRunner().invoke(cli, ["check", str(uk)])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    errors = [d.format(uk) for d in check(uk).diagnostics if d.severity.value == "error"]
+    errors = [d.format(uk) for d in run_check(uk).diagnostics if d.severity.value == "error"]
     assert errors == [expected]
 
 
@@ -480,7 +480,7 @@ def test_narrative_settings_are_checked_in_report_toml(uk: Path) -> None:
         '[narrative."08-board.docx"]\nvisiblity = "internal"\neditions = ["handbook"]\n'
         'role = "letter"\nvisibility = "internal"\n',
     )
-    lines = [d.format(uk) for d in check(uk).diagnostics if d.severity.value == "error"]
+    lines = [d.format(uk) for d in run_check(uk).diagnostics if d.severity.value == "error"]
     text = (uk / "report.toml").read_text("utf-8").splitlines()
     at = {line.partition(" ")[0]: n for n, line in enumerate(text, start=1)}
     label = '[narrative."08-board.docx"]'
@@ -501,7 +501,7 @@ def test_narrative_settings_name_a_file_once(uk: Path) -> None:
         '[narrative."08-bord.docx"]\nvisibility = "internal"\n\n'
         '[narrative."04-trustee-notes.md"]\nvisibility = "internal"\n',
     )
-    lines = [d.format(uk) for d in check(uk).diagnostics if d.severity.value == "error"]
+    lines = [d.format(uk) for d in run_check(uk).diagnostics if d.severity.value == "error"]
     text = (uk / "report.toml").read_text("utf-8").splitlines()
     at = {line: n for n, line in enumerate(text, start=1)}
     bord, notes = at['[narrative."08-bord.docx"]'], at['[narrative."04-trustee-notes.md"]']
@@ -532,7 +532,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) ->
             '[narrative."08-b.docx"]\nvisibility = "internal"\n\n'
             '[narrative."02-year.docx"]\ntitle = "Our year in Word"\n',
         )
-        build(year, root / "out", editions=["annual-report", "handout", "donor"])
+        run_build(year, root / "out", editions=["annual-report", "handout", "donor"])
 
     return shared_folder(tmp_path_factory, "word", make) / "out" / "fy2024"
 

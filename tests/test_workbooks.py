@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from reportgen.cli import cli
-from reportgen.commands.build import build, check
+from reportgen.commands.build import run_build, run_check
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.readers.tables import read_table
 from tests.pdfparse import ParsedPdf
@@ -38,7 +38,7 @@ def rows_of(year: Path, table: str) -> list[list[str]]:
 
 
 def problems(year: Path) -> list[str]:
-    return [d.format(year) for d in check(year).diagnostics]
+    return [d.format(year) for d in run_check(year).diagnostics]
 
 
 def test_the_sheet_named_like_the_table_is_read(uk: Path) -> None:
@@ -138,7 +138,7 @@ def test_one_workbook_for_the_whole_year(uk: Path, tmp_path: Path) -> None:
         "table and is ignored; to show its rows, name the sheet like a table "
         "(docs/report-format.md)"
     ]
-    build(uk, tmp_path / "out", editions=["annual-report"])
+    run_build(uk, tmp_path / "out", editions=["annual-report"])
     text = ParsedPdf(tmp_path / "out/fy2024/annual-report.pdf").all_text()
     assert "Samira Patel (workbook)" in text
     assert "Our volunteers" in text  # a declared table, from its sheet
@@ -240,13 +240,13 @@ def test_a_workbook_change_rebuilds(uk: Path, tmp_path: Path) -> None:
         book.active.append(row)
     book.save(uk / "data/year.xlsx")
     out = tmp_path / "out"
-    build(uk, out, editions=["annual-report"])
+    run_build(uk, out, editions=["annual-report"])
     before = ParsedPdf(out / "fy2024/annual-report.pdf").all_text()
     book = load_workbook(uk / "data/year.xlsx")
     old = book["People"]["A3"].value
     book["People"]["A3"] = "Changed Name"
     book.save(uk / "data/year.xlsx")
-    build(uk, out, editions=["annual-report"])  # the cache is on
+    run_build(uk, out, editions=["annual-report"])  # the cache is on
     after = ParsedPdf(out / "fy2024/annual-report.pdf").all_text()
     assert old in before and "Changed Name" not in before
     assert old not in after and "Changed Name" in after

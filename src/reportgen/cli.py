@@ -186,8 +186,8 @@ def build(
     Editions: annual-report (PDF and HTML), handout (members), donor (and one
     letter per row of data/donors when that table exists).
     """
-    from reportgen.commands.build import Quiet
-    from reportgen.commands.build import build as run_build
+    from reportgen.commands.build import run_build
+    from reportgen.core.progress import Quiet
 
     def action() -> int:
         progress = Quiet() if quiet else _Progress()
@@ -241,7 +241,7 @@ def labels(tag: str) -> None:
 def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
     """Validate REPORT_DIR without writing anything; exit 2 on errors (with
     --strict, on warnings too)."""
-    from reportgen.commands.build import check as run_check
+    from reportgen.commands.build import run_check
 
     def action() -> int:
         result = run_check(report_dir)

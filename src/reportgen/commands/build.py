@@ -1,12 +1,13 @@
-"""The build, as a short list of named steps: plan, render, write.
+"""``reportgen build`` and ``reportgen check``: a build, as a short list of
+named steps: plan, render, write.
 
-read -> validate -> select(edition) -> figures -> charts -> context -> html ->
-pdf -> output. Each stage is a function of plain data. This module plans: it
-decides what runs for which years, editions and languages, asks ``manifest``
-whether the whole build is unchanged, hands the documents and letters to
-``build_documents`` (which renders them, cached and in processes) and what they
-made to ``staging`` (which writes a year's folder all at once). ``check`` is
-the same pipeline stopped after validation.
+read -> validate -> year_as_seen_by(edition) -> key figures -> charts -> page
+context -> html -> pdf -> staging. Each stage is a function of plain data.
+``run_build`` plans: it decides what runs for which years, editions and
+languages, asks ``manifest`` whether the whole build is unchanged, hands the
+documents and letters to ``build_documents`` (which renders them, cached and
+in processes) and what they made to ``staging`` (which writes a year's folder
+all at once). ``run_check`` is the same pipeline stopped after validation.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput, UsageError
+from reportgen.core.file_gate import Gate
+from reportgen.core.progress import Progress, Quiet
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.model import FiscalYear
 from reportgen.reading.year_folders import earlier_years, is_year, output_name, years_in_set
@@ -31,6 +34,7 @@ from reportgen.typesetting.edition_render import (
     render_edition,  # noqa: F401  (re-exported for callers)
 )
 from reportgen.typesetting.letters import LetterRecord
+from reportgen.typesetting.templating import check_theme
 from reportgen.writing.manifest import BuildManifest, remember, request_key, restore
 from reportgen.writing.staging import WrittenFile
 
@@ -116,11 +120,14 @@ def refuse_output_in_input(report_dir: Path, out: Path) -> None:
 
 
 def load_year(path: Path, diags: Diagnostics) -> FiscalYear | None:
-    """Read and validate one year folder."""
+    """Read and validate one year folder, its theme's templates included."""
     from reportgen.reading.report_folder import read_report
     from reportgen.reading.validate import validate
 
-    return validate(read_report(path, diags), diags)
+    raw = read_report(path, diags)
+    if raw.theme_dir is not None:
+        check_theme(raw.theme_dir, Gate.of(raw.root), diags)
+    return validate(raw, diags)
 
 
 def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
@@ -153,7 +160,7 @@ def load_with_history(
     return item.year, item.history
 
 
-def check(report_dir: Path) -> CheckResult:
+def run_check(report_dir: Path) -> CheckResult:
     years = find_years(report_dir)
     diags = Diagnostics()
     for item in _load(years, diags):
@@ -164,30 +171,7 @@ def check(report_dir: Path) -> CheckResult:
     return CheckResult(tuple(years), tuple(diags.sorted()))
 
 
-class Progress(Protocol):
-    """What a long build tells its user: steps, and bars for long runs."""
-
-    def step(self, message: str) -> None: ...
-    def start(self, label: str, total: int) -> None: ...
-    def advance(self, count: int) -> None: ...
-    def finish(self) -> None: ...
-
-
-class Quiet:
-    def step(self, message: str) -> None:
-        pass
-
-    def start(self, label: str, total: int) -> None:
-        pass
-
-    def advance(self, count: int) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-def build(
+def run_build(
     report_dir: Path,
     out: Path,
     editions: Sequence[str] | None = None,

@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen.core.progress import Progress
 from reportgen.reading.model import FiscalYear
 from reportgen.typesetting.preflight import Finding
 
 if TYPE_CHECKING:
-    from reportgen.commands.build import Progress
     from reportgen.typesetting.letters import Body, Letter, LetterRecord
     from reportgen.writing.cache import Cache
     from reportgen.writing.staging import Staging
@@ -69,12 +69,12 @@ def _data(year: FiscalYear) -> tuple[object, ...]:
 
 def _prepare(job: DocumentJob, templates: str) -> _Prepared:
     """Select what the audience sees and derive the cache keys (cheap)."""
-    from reportgen.reading.editions import select
+    from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.reading.year_folders import neighbours
     from reportgen.writing.cache import digest, tree_digest
 
-    seen = select(job.year, job.edition, job.language)
-    earlier = tuple(select(y, job.edition, job.language) for y in job.history)
+    seen = year_as_seen_by(job.year, job.edition, job.language)
+    earlier = tuple(year_as_seen_by(y, job.edition, job.language) for y in job.history)
     data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
     near = neighbours(job.path)
     from reportgen.reading.settings import named_files
@@ -96,22 +96,22 @@ def _letters(job: DocumentJob) -> bool:
     return EDITIONS[job.edition].letters and bool(job.year.donors)
 
 
-def _analyse(item: _Prepared) -> object:
+def _figures_and_charts(item: _Prepared) -> object:
     """Worker: figures and charts of one selected year."""
-    from reportgen.typesetting.edition_render import analyse
+    from reportgen.typesetting.edition_render import figures_and_charts
 
-    return analyse(item.seen, item.earlier, item.job.language)
+    return figures_and_charts(item.seen, item.earlier, item.job.language)
 
 
-def _compose(task: tuple[_Prepared, object]) -> tuple[Rendered, float]:
+def _edition_files(task: tuple[_Prepared, object]) -> tuple[Rendered, float]:
     """Worker: lay out one document."""
-    from reportgen.typesetting.edition_render import Analysis, compose
+    from reportgen.typesetting.edition_render import Analysis, edition_files
 
     item, analysis = task
     assert isinstance(analysis, Analysis)
     started = time.perf_counter()
     found: list[Finding] = []
-    files = compose(item.seen, item.job.edition, item.job.language, analysis,
+    files = edition_files(item.seen, item.job.edition, item.job.language, analysis,
                     neighbours=item.neighbours, letters=_letters(item.job),
                     findings=found)  # fmt: skip
     return Rendered(files, tuple(found)), time.perf_counter() - started
@@ -123,19 +123,24 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _two_step(item: _Prepared, connection: Any, parent: int) -> None:
+def _forked_child_pages_and_charts(item: _Prepared, connection: Any, parent: int) -> None:
     """Child process of ``_overlapped``: everything but WeasyPrint, sent as
     soon as each part exists: the print page (figures with pandas, HTML with
     Jinja2, charts only sized), then the drawn charts (matplotlib), then the
     HTML edition. It dies with ``parent``."""
     from reportgen.core.process_pool import become_child
     from reportgen.reading.editions import EDITIONS
-    from reportgen.typesetting.edition_render import analyse, print_page, screen_page, with_pictures
+    from reportgen.typesetting.edition_render import (
+        figures_and_charts,
+        print_page,
+        screen_page,
+        with_pictures,
+    )
 
     become_child(parent)
     job = item.job
     try:
-        described = analyse(item.seen, item.earlier, job.language, False)
+        described = figures_and_charts(item.seen, item.earlier, job.language, False)
         connection.send(("print", print_page(item.seen, job.edition, job.language, described,
                                              neighbours=item.neighbours)))  # fmt: skip
         if _letters(job):
@@ -169,7 +174,9 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_two_step, args=(item, sender, os.getpid()), daemon=True)
+    child = context.Process(
+        target=_forked_child_pages_and_charts, args=(item, sender, os.getpid()), daemon=True
+    )
     with forking():
         child.start()
     sender.close()
@@ -293,8 +300,8 @@ def render_documents(
             finished(item.job, time.perf_counter() - started, False)
         results[todo[0]] = files
         return [results[i] for i in range(len(prepared))]
-    for item, made in zip(missing, run_meanwhile(_analyse, missing, workers, _load_renderer),
-                          strict=True):  # fmt: skip
+    made_meanwhile = run_meanwhile(_figures_and_charts, missing, workers, _load_renderer)
+    for item, made in zip(missing, made_meanwhile, strict=True):
         analyses[item.data_key] = made
         store.put("analysis", item.data_key, made)
 
@@ -303,7 +310,7 @@ def render_documents(
             finished(task[0].job, result[1], False)
 
     tasks = [(prepared[i], analyses[prepared[i].data_key]) for i in todo]
-    for i, (files, _) in zip(todo, run(_compose, tasks, workers, done), strict=True):
+    for i, (files, _) in zip(todo, run(_edition_files, tasks, workers, done), strict=True):
         results[i] = files
         store.put("document", prepared[i].document_key, files)
     return [results[i] for i in range(len(prepared))]

@@ -38,11 +38,11 @@ from typing import Protocol
 
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput, NothingSent, UsageError
+from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import Donor, EmailSettings, FiscalYear
 from reportgen.typesetting.donor_email import (
     HeaderProblem,
-    address_problem,
-    compose,
+    email_message,
     header_block,
     header_text,
     wording,
@@ -527,7 +527,7 @@ def _message(
 ) -> EmailMessage:
     to = options.to or item.donor.email or ""
     now = datetime.now().astimezone()
-    return compose(
+    return email_message(
         item.donor, to, wording(year, item.donor, item.language), settings, pdf, item.language, now
     )
 

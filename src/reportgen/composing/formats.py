@@ -17,7 +17,7 @@ from reportgen.core import languages
 from reportgen.core.languages import Language, label, words
 
 if TYPE_CHECKING:
-    from reportgen.reading.model import ReportConfig
+    from reportgen.reading.model import ReportConfig, Signatory
 
 __all__ = [
     "Language",
@@ -30,6 +30,7 @@ __all__ = [
     "format_percent",
     "label",
     "language",
+    "signature_lines",
     "signed",
     "words",
 ]
@@ -154,3 +155,16 @@ def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> 
         value.to_integral_value(), currency, format=whole, locale=_loc(language),
         currency_digits=False,
     )  # fmt: skip
+
+
+def signature_lines(
+    language: str, organization: str, signatory: Signatory | None
+) -> tuple[str, ...]:
+    """The printed signature in the language's order ("Kato Hiroshi" /
+    "Representative, ..." in English; "北朝鮮難民救援基金" / "代表　加藤博" in Japanese)."""
+    if signatory is None:
+        return ()
+    key = "letter_signature" if signatory.role else "letter_signature_plain"
+    text = label(language, key, name=signatory.name, role=signatory.role or "",
+              organization=organization)  # fmt: skip
+    return tuple(line.strip() for line in text.split("\n") if line.strip())

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.reading.model import INTERNAL, FiscalYear, Indicator
 
 if TYPE_CHECKING:
@@ -24,32 +23,6 @@ if TYPE_CHECKING:
 Counts = tuple[tuple[str, int], ...]
 Amounts = tuple[tuple[str, Decimal], ...]
 FUNCTIONS = ("program", "fundraising", "administration")
-# The names ``key_figures`` in report.toml may list, in the default order.
-BUILT_IN_FIGURES = (
-    "activities", "participants", "lobbying", "coalition_orgs", "coalition_countries",
-    "income", "expenses", "net", "program_share",
-)  # fmt: skip
-KEY_FIGURE_NAMES = ("indicators", *BUILT_IN_FIGURES)
-
-
-def check_key_figures(value: object, where: Location, diags: Diagnostics) -> tuple[str, ...] | None:
-    """``key_figures`` of report.toml: names of figures, each known, each once."""
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        diags.error(where, '\'key_figures\' must be a list of names, e.g. ["indicators", "income"]')
-        return None
-    chosen: list[str] = []
-    for name in value:
-        if name not in KEY_FIGURE_NAMES:
-            diags.error(
-                where,
-                f"'key_figures': unknown figure '{name}'{did_you_mean(name, KEY_FIGURE_NAMES)} "
-                f"(choose from {', '.join(KEY_FIGURE_NAMES)})",
-            )
-        elif name in chosen:
-            diags.error(where, f"'key_figures': '{name}' is listed twice")
-        else:
-            chosen.append(name)
-    return tuple(chosen)
 
 
 @dataclass(frozen=True)

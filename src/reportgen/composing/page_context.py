@@ -29,7 +29,6 @@ from reportgen.reading.model import (
     ReportConfig,
     Signatory,
 )
-from reportgen.typesetting.letters import signature_lines
 
 if TYPE_CHECKING:
     from reportgen.reading.table_registry import TableSpec
@@ -138,7 +137,7 @@ class RenderContext:
     # The edition as it follows a personal donor letter: without its own
     # general letter, which the personal one replaces.
     after_letter: bool = False
-    # The signatory's printed signature, in the language's order (letters.signature_lines).
+    # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
 
 
@@ -775,7 +774,7 @@ def build_context(
         sections=sections,
         cover=_cover(year),
         roles=_roles(year, language),
-        signature=signature_lines(language, config.organization.name, config.signatory),
+        signature=formats.signature_lines(language, config.organization.name, config.signatory),
         title_size=title_size(document_title),
         internal_note=internal_note(year, edition, language),
     )

@@ -1,6 +1,6 @@
 """The one gate for every file a build reads or embeds besides its own input.
 
-Tables, settings and narrative are read by ``report_folder``. Everything else a
+Tables, settings and narrative are read by ``readers``. Everything else a
 build touches (the logo a setting names, the pictures and links of the
 narrative, whatever WeasyPrint asks for while laying out) passes here, and
 only here, both when ``check`` validates and when a document is rendered:

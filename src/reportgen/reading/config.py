@@ -18,11 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reportgen.composing.key_figures import check_key_figures
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.languages import Word
 from reportgen.core.plaintext import describe, forbidden_in
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
+from reportgen.reading.email_addresses import sender_problem
 from reportgen.reading.model import (
     LANGUAGES,
     PDF_VARIANTS,
@@ -43,6 +43,35 @@ ORGANIZATION_FILE = "organization.toml"
 # Tables whose keys are settings of their own ([organization]...), merged key
 # by key; the open ones ([labels.<tag>], [tables.<name>]...) have their own readers.
 KEYED_TABLES = tuple(k for k, s in SETTINGS.items() if s.type == "table" and not s.open)
+
+# The names ``key_figures`` in report.toml may list, in the default order.
+BUILT_IN_FIGURES = (
+    "activities", "participants", "lobbying", "coalition_orgs", "coalition_countries",
+    "income", "expenses", "net", "program_share",
+)  # fmt: skip
+KEY_FIGURE_NAMES = ("indicators", *BUILT_IN_FIGURES)
+
+
+def check_key_figures(value: object, where: Location, diags: Diagnostics) -> tuple[str, ...] | None:
+    """``key_figures`` of report.toml: names of figures, each known, each once."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        diags.error(where, '\'key_figures\' must be a list of names, e.g. ["indicators", "income"]')
+        return None
+    chosen: list[str] = []
+    for name in value:
+        if name not in KEY_FIGURE_NAMES:
+            diags.error(
+                where,
+                f"'key_figures': unknown figure '{name}'{did_you_mean(name, KEY_FIGURE_NAMES)} "
+                f"(choose from {', '.join(KEY_FIGURE_NAMES)})",
+            )
+        elif name in chosen:
+            diags.error(where, f"'key_figures': '{name}' is listed twice")
+        else:
+            chosen.append(name)
+    return tuple(chosen)
+
+
 SECURITY = ("starttls", "tls", "none")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -138,17 +167,26 @@ def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
 
 def load_config(root: Path, diags: Diagnostics) -> ReportConfig | None:
     """Read and check the year's settings; ``None`` when they are unusable."""
+    return read_settings(root, diags)[0]
+
+
+def read_settings(root: Path, diags: Diagnostics) -> tuple[ReportConfig | None, Path | None]:
+    """The year's settings checked (``None`` when they are unusable), and its
+    theme folder when the folder itself is acceptable, even beside other
+    problems: its templates are checked by the stage that runs them
+    (``typesetting.templating.check_theme``), so that one run shows every
+    problem of the year."""
     report_path = root / REPORT_FILE
     if not report_path.is_file():
         diags.error(Location(report_path), "missing required file report.toml")
-        return None
+        return None, None
     sources = []
     org_path = root.parent / ORGANIZATION_FILE
     if org_path.is_file():
         sources.append(_read_toml(org_path, diags))
     sources.append(_read_toml(report_path, diags))
     if any(s is None for s in sources):
-        return None
+        return None, None
     return _check(root, [s for s in sources if s is not None], diags)
 
 
@@ -166,7 +204,9 @@ def _merge(sources: list[_Source]) -> dict[str, tuple[Any, _Source]]:
     return merged
 
 
-def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConfig | None:
+def _check(
+    root: Path, sources: list[_Source], diags: Diagnostics
+) -> tuple[ReportConfig | None, Path | None]:
     merged = _merge(sources)
     report = sources[-1]
     checker = _Checker(merged, report, diags)
@@ -247,8 +287,8 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         else ()
     )
     if not (title and fiscal_year and start and end and organization) or diags.has_errors:
-        return None
-    return ReportConfig(
+        return None, theme_dir
+    config = ReportConfig(
         root=root,
         title=title,
         fiscal_year=fiscal_year,
@@ -274,6 +314,7 @@ def _check(root: Path, sources: list[_Source], diags: Diagnostics) -> ReportConf
         theme_dir=theme_dir,
         email=email,
     )
+    return config, theme_dir
 
 
 def _narrative_files(
@@ -618,9 +659,6 @@ class _Checker:
             space = "" if problem.startswith(":") else " "
             self.diags.error(where, f"'theme_dir': '{raw}'{space}{problem}")
             return None
-        from reportgen.typesetting.templating import check_theme
-
-        check_theme(folder, Gate.of(self.report.path.parent), self.diags)
         return folder
 
     def theme(self) -> Theme:
@@ -654,8 +692,6 @@ class _Checker:
         self, translations: list[tuple[str, str, str | tuple[str, ...]]]
     ) -> EmailSettings | None:
         """``[email]``, for ``reportgen send``: every key checked where it is written."""
-        from reportgen.typesetting.donor_email import sender_problem
-
         if not self.has("email"):
             return None
         host = self.string("email.host", required=True)

@@ -16,11 +16,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.reading.editions import EDITION_NAMES
 from reportgen.reading.model import NarrativeFile
+from reportgen.reading.narrative_html import ROLES
+from reportgen.reading.readers.narrative import FRONT_KEYS
 from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
 
 if TYPE_CHECKING:
-    from reportgen.reading.readers.narrative import RawNarrative
+    from reportgen.reading.readers.raw_narrative import RawNarrative
 
 Where = Callable[[str, str | None], Location]
 
@@ -54,9 +57,6 @@ def read_narrative_files(
 def _settings(
     name: str, body: dict[str, Any], locate: Callable[[str], Location], diags: Diagnostics
 ) -> tuple[tuple[str, Any], ...]:
-    from reportgen.reading.editions import EDITION_NAMES
-    from reportgen.reading.narrative_html import FRONT_KEYS, ROLES
-
     label = f'[narrative."{name}"]'
     kept: list[tuple[str, Any]] = []
     for key, value in body.items():

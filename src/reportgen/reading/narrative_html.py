@@ -27,14 +27,14 @@ from reportgen.core.plaintext import describe, forbidden_in
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.excerpts import excerpt
 from reportgen.reading.model import LANGUAGES, PUBLIC, NarrativeSection
-from reportgen.reading.readers.narrative import Picture, RawNarrative
+from reportgen.reading.readers.narrative import FRONT_KEYS
+from reportgen.reading.readers.raw_narrative import Picture, RawNarrative
 from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-FRONT_KEYS = ("title", "editions", "visibility", "role")
 PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
 # A file with one of these roles replaces the built-in wording of a part instead
 # of becoming a section (``email`` is for the messages that carry the letters).

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
-from reportgen.reading.config import load_config
+from reportgen.reading.config import read_settings
 from reportgen.reading.model import ReportConfig
-from reportgen.reading.readers.narrative import RawNarrative, read_narratives
+from reportgen.reading.readers.narrative import read_narratives
+from reportgen.reading.readers.raw_narrative import RawNarrative
 from reportgen.reading.readers.tables import READERS, TABLE_EXTENSIONS, RawTable, read_table
 from reportgen.reading.table_registry import TABLES, declared_spec
 
@@ -42,6 +43,9 @@ class RawReport:
     tables: dict[str, RawTable]
     narratives: tuple[RawNarrative, ...]
     workbooks: tuple[Workbook, ...] = ()  # whole-year workbooks, in file order
+    # The theme folder the settings name, when the folder itself is acceptable
+    # (its templates are checked by commands.build.load_year), else None.
+    theme_dir: Path | None = None
 
     def table_location(self, name: str) -> tuple[Location, str]:
         """Where table ``name`` is, or would be looked for, and how to say it:
@@ -66,14 +70,14 @@ class RawReport:
 
 
 def read_report(root: Path, diags: Diagnostics) -> RawReport:
-    config = load_config(root, diags)
+    config, theme_dir = read_settings(root, diags)
     tables, workbooks = _read_tables(root, config, diags)
     narratives = read_narratives(root / "narrative", diags)
     if config is not None and config.narrative_files:
         from reportgen.reading.narrative_front_matter import apply_narrative_files
 
         narratives = apply_narrative_files(narratives, config.narrative_files, diags)
-    return RawReport(root, config, tables, tuple(narratives), workbooks)
+    return RawReport(root, config, tables, tuple(narratives), workbooks, theme_dir)
 
 
 @dataclass(frozen=True)

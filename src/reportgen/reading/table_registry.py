@@ -31,7 +31,7 @@ from reportgen.reading.model import (
 
 ColumnType = Literal["str", "date", "int", "decimal", "enum"]
 VISIBILITY = ("public", "internal")
-# Names that decide who sees a row or a narrative section (editions.select):
+# Names that decide who sees a row or a narrative section (edition_view.year_as_seen_by):
 # a near miss of one of them is an error, never a guess nor an extra field.
 GUARDED_COLUMNS = ("visibility",)
 GUARDED_FRONT_KEYS = ("visibility", "editions")
@@ -97,7 +97,7 @@ LISTED_IN: tuple[str, ...] = ("annual-report", "handout")  # a declared table's 
 class TableSpec(TableSchema):
     """Everything reportgen knows about one kind of table, declared once.
 
-    Validation, redaction (``editions.select``), the cache's inputs, the
+    Validation, redaction (``edition_view.year_as_seen_by``), the cache's inputs, the
     scaffold (starter files and ``data/README.txt``), the docs' column list and
     the leak tests all iterate ``TABLES``: a table declared here is in all of
     them, and one that is not is in none."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
 from reportgen.reading.narrative_html import (
     check_workload,
@@ -135,8 +136,6 @@ def _donor_languages(year: FiscalYear) -> FiscalYear:
 def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
     """An ``email`` that is not one plain address is a warning here (the letter
     is still made) and an error for that donor in ``send`` (never sent to)."""
-    from reportgen.typesetting.donor_email import address_problem
-
     table = raw.tables.get("donors")
     for row in table.rows if table is not None else ():
         cell = row.cells.get("email")

@@ -14,7 +14,7 @@ decodes RFC 2047 encoded words in a value when it writes the message, so a
 name such as ``=?utf-8?q?Alice=0D=0ABcc:...?=`` would reach the server as a
 raw line break and a header of its own. ``header_text`` decodes them first
 (as the package does, until nothing is left to decode) and refuses any
-control character in the result; ``compose`` then reads its own header block
+control character in the result; ``email_message`` then reads its own header block
 back and refuses a message whose headers are not the ones it set.
 """
 
@@ -28,19 +28,15 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from html.parser import HTMLParser
 
 from reportgen.composing import formats
 from reportgen.reading.model import Donor, EmailSettings, FiscalYear, NarrativeSection
 
-# A line break, a comma or a semicolon would let one cell name several
-# recipients or add headers (Bcc: ...): such a cell is refused whole.
-_SEPARATORS = re.compile(r"[\r\n,;]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _DECODE_ROUNDS = 4  # encoded words inside encoded words, at most this deep
-# The headers ``compose`` sets, in order: nothing else may be in its header block.
+# The headers ``email_message`` sets, in order: nothing else may be in its header block.
 HEADERS = ("From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version",
            "Content-Type", "Content-Language")  # fmt: skip
 
@@ -81,38 +77,6 @@ def _is_control(char: str) -> bool:
     return char != "\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp")
 
 
-def address_problem(value: str) -> str | None:
-    """Why ``value`` is not exactly one plain address (``name@example.org``), or None."""
-    if (found := _SEPARATORS.search(value)) is not None:
-        what = {",": "a comma", ";": "a semicolon"}.get(found.group(), "a line break")
-        return f"{value!r} holds {what}: give exactly one address"
-    if _CONTROL.search(value) or value != value.strip() or " " in value:
-        return f"{value!r} holds spaces or characters that are not text"
-    if not value.isascii():
-        return f"{value!r} is not plain ASCII: write the domain in its xn-- form"
-    if '"' in value or "[" in value:
-        return f"{value!r}: quoted names and address literals are not accepted"
-    try:
-        parsed = Address(addr_spec=value)
-    except Exception:  # the parser raises several kinds; all mean "not an address"
-        return f"{value!r} is not an e-mail address"
-    if not parsed.username or "." not in parsed.domain.strip("."):
-        return f"{value!r} is not an e-mail address (name@example.org)"
-    return None
-
-
-def sender_problem(value: str) -> str | None:
-    """Like ``address_problem`` for ``from``/``reply_to``, which may carry a name."""
-    if _CONTROL.search(value):
-        return f"{value!r} holds a line break or characters that are not text"
-    if len(getaddresses([value])) != 1:
-        return f"{value!r} names several addresses: give exactly one"
-    name, address = parseaddr(value)
-    if not address or (name and "<" not in value):
-        return f"{value!r} is not an address such as 'LFNKR <contact@example.org>'"
-    return address_problem(address)
-
-
 def domain_of(sender: str) -> str:
     return parseaddr(sender)[1].rpartition("@")[2]
 
@@ -132,7 +96,7 @@ def _sender_header(value: str) -> Address:
     return Address(display_name=header_text(name), addr_spec=address)
 
 
-def compose(
+def email_message(
     donor: Donor,
     to: str,
     wording: Wording,

@@ -1,5 +1,5 @@
 """Render one edition of one year in one language: the stages from selection
-to bytes (select -> figures -> charts -> context -> html -> pdf).
+to bytes (year_as_seen_by -> key figures -> charts -> page context -> html -> pdf).
 
 Pure apart from WeasyPrint reading the report's pictures through the gate:
 a year model in, file names and bytes out. The pipeline decides what to
@@ -55,7 +55,7 @@ class Analysis:
     charts: dict[str, ChartAsset]
 
 
-def analyse(
+def figures_and_charts(
     seen: FiscalYear, earlier_seen: Sequence[FiscalYear], language: str, draw: bool = True
 ) -> Analysis:
     """Figures (pandas) and charts (matplotlib) of an already selected year.
@@ -239,7 +239,7 @@ def screen_page(
     return inline_images(page, root, Gate.of(root, [templates_dir()])).encode("utf-8")
 
 
-def compose(
+def edition_files(
     seen: FiscalYear,
     edition: str,
     language: str,
@@ -302,7 +302,7 @@ def table_csv(name: str, rows: Sequence[object]) -> bytes:
     import io
     from dataclasses import fields
 
-    from reportgen.reading.editions import is_translation
+    from reportgen.composing.edition_view import is_translation
     from reportgen.reading.table_registry import TABLES
 
     own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
@@ -344,16 +344,19 @@ def render_edition(
     pdf: bool = True,
     html: bool | None = None,
 ) -> dict[str, tuple[bytes, int | None]]:
-    """Select, analyse and compose one edition (no caching: see ``build``).
+    """One edition of one year in one language, from the year as its audience sees
+    it to its files (no caching: see ``build_documents``).
 
-    ``history``: earlier years, nearest first. ``html_pages`` defaults to whether
+    ``history``: earlier years, nearest first. ``html`` defaults to whether
     the edition has an HTML file."""
-    from reportgen.reading.editions import select
+    from reportgen.composing.edition_view import year_as_seen_by
 
-    seen = select(year, edition, language)
-    earlier = [select(y, edition, language) for y in history]
-    analysis = analyse(seen, earlier, language)
-    return compose(seen, edition, language, analysis, neighbours=neighbours, pdf=pdf, html=html)
+    seen = year_as_seen_by(year, edition, language)
+    earlier = [year_as_seen_by(y, edition, language) for y in history]
+    analysis = figures_and_charts(seen, earlier, language)
+    return edition_files(
+        seen, edition, language, analysis, neighbours=neighbours, pdf=pdf, html=html
+    )
 
 
 def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostics) -> None:
@@ -362,8 +365,8 @@ def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostic
     context (charts not drawn), and the first donor's letter; whatever fails
     (a template error, a limit, markup the HTML edition may not hold) is the
     located problem a build would stop at."""
+    from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.composing.palette import palette
-    from reportgen.reading.editions import select
     from reportgen.typesetting.html_pages import letter_css, locked_down, render_html, theme_of
     from reportgen.typesetting.letters import letter_html, make_letters
     from reportgen.typesetting.templating import ThemeFailed, template
@@ -375,9 +378,9 @@ def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostic
     language = config.languages[0]
     try:
         for edition in config.editions:
-            seen = select(year, edition, language)
-            earlier = [select(y, edition, language) for y in history]
-            analysis = analyse(seen, earlier, language, draw=False)
+            seen = year_as_seen_by(year, edition, language)
+            earlier = [year_as_seen_by(y, edition, language) for y in history]
+            analysis = figures_and_charts(seen, earlier, language, draw=False)
             ctx = _context(seen, edition, language, analysis, (None, None))
             name = f"{edition}.html.j2"
             render_html(ctx, "print", name, theme)

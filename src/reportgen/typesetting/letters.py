@@ -167,19 +167,6 @@ def punctuated(salutation: str, end: str) -> str:
     return text + end
 
 
-def signature_lines(
-    language: str, organization: str, signatory: Signatory | None
-) -> tuple[str, ...]:
-    """The printed signature in the language's order ("Kato Hiroshi" /
-    "Representative, ..." in English; "北朝鮮難民救援基金" / "代表　加藤博" in Japanese)."""
-    if signatory is None:
-        return ()
-    key = "letter_signature" if signatory.role else "letter_signature_plain"
-    text = formats.label(language, key, name=signatory.name, role=signatory.role or "",
-                      organization=organization)  # fmt: skip
-    return tuple(line.strip() for line in text.split("\n") if line.strip())
-
-
 def fiscal_year_name(language: str, config: ReportConfig) -> str:
     """The year as the language names it: "FY2012" as written in English,
     2012年度 in Japanese (named by the year it starts, as 年度 are)."""
@@ -213,7 +200,7 @@ def letter_language(year: FiscalYear, donor: Donor) -> str:
 
 def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
     """What the placeholders of a ``letter`` (or ``email``) file say for one donor."""
-    from reportgen.reading.editions import translate_config
+    from reportgen.composing.edition_view import translate_config
 
     tag = letter_language(year, donor)
     language = formats.language(year.config, tag)
@@ -231,7 +218,7 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
 
 
 def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, theme: str) -> Letter:
-    from reportgen.reading.editions import translate_config
+    from reportgen.composing.edition_view import translate_config
 
     published = year.config.published or year.config.end
     tag = letter_language(year, donor)
@@ -273,7 +260,9 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         date_align=style.date_align,
         signature_at=style.signature,
         opening=say("letter_opening"),
-        signature_lines=signature_lines(language, config.organization.name, config.signatory),
+        signature_lines=formats.signature_lines(
+            language, config.organization.name, config.signatory
+        ),
         page_label=say("letter_page", page="").strip(),  # the number follows the word
         donor_id=donor.id or "",
         row_sha256=row_digest(donor),

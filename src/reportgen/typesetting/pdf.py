@@ -217,7 +217,7 @@ def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> 
     their pictures. WeasyPrint's image hook
     (``weasyprint.document.original_get_image_from_uri``) is not public API,
     so when it is missing or changed the charts are fetched as usual. The
-    hook is swapped for the whole process while ``edition_render()`` runs, which is
+    hook is swapped for the whole process while ``render()`` runs, which is
     why only the one-document build uses this: reportgen renders concurrent
     documents in separate processes, never in threads."""
     if not frames:

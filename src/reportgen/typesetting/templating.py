@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput
+from reportgen.core.file_digest import files_digest
 from reportgen.core.plaintext import clean
 
 if TYPE_CHECKING:
@@ -436,6 +437,4 @@ def theme_key(theme_dir: Path | None) -> str:
     """What a theme's files are, for the cache keys ("" without a theme)."""
     if theme_dir is None:
         return ""
-    from reportgen.writing.cache import tree_digest
-
-    return tree_digest([theme_dir]) + os.fspath(theme_dir)
+    return files_digest([theme_dir]) + os.fspath(theme_dir)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from reportgen import __version__
+from reportgen.core.file_digest import files_digest
 from reportgen.writing.cache_format import CodecError, decode, encode
 from reportgen.writing.staging import refuse_unless_real
 
@@ -143,18 +144,9 @@ def digest(*parts: object) -> str:
 
 
 def tree_digest(paths: Iterable[Path]) -> str:
-    """The names and bytes of every file under ``paths`` (folders or files)."""
-    hasher = hashlib.sha256(_code())
-    for root in paths:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            if any(part.startswith(".") or part == "__pycache__" for part in path.parts[-3:]):
-                continue  # editor swap files, caches
-            name = str(path.resolve()).encode()
-            hasher.update(len(name).to_bytes(8, "little") + name)
-            data = path.read_bytes()
-            hasher.update(len(data).to_bytes(8, "little") + data)
-    return hasher.hexdigest()
+    """The names and bytes of every file under ``paths`` (folders or files),
+    after reportgen's own code."""
+    return files_digest(paths, _code())
 
 
 def secret_path() -> Path:

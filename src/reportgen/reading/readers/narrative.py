@@ -1,5 +1,5 @@
 """Read narrative files: Markdown (front matter and body, with line numbers) here,
-Word documents in ``report_folder.word``; each file goes to the reader its extension
+Word documents in ``readers.word``; each file goes to the reader its extension
 picks (``READERS``), and both end as the same ``RawNarrative``.
 
 Files are taken in file-name order. The optional YAML front matter between
@@ -19,48 +19,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.plaintext import describe, forbidden_in
+from reportgen.reading.readers.raw_narrative import MAX_BYTES, RawNarrative
+from reportgen.reading.readers.word import read_docx
 from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, guarded_lookalike
 
-MAX_BYTES = 2 * 2**20  # some 300 pages of text: far more than any narrative file
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A picture carried inside a narrative file (a Word document's), already
-    checked by the gate; named by the SHA-256 of its bytes."""
-
-    sha: str
-    mime: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class RawNarrative:
-    path: Path
-    front: dict[str, Any] = field(default_factory=dict)
-    front_line: int = 1  # where the front matter starts (for its diagnostics)
-    body: str = ""
-    body_line: int = 1  # 1-based line of the file where ``body`` starts
-    # A Word document's body is Markdown written by reportgen: for each of its
-    # lines, the place in the document it came from ("¶14"), and its pictures.
-    places: tuple[str, ...] = ()
-    pictures: Mapping[str, Picture] = field(default_factory=dict)
-
-    def where(self, index: int) -> Location:
-        """The location of the body's line ``index`` (0-based) in the file."""
-        if self.places:
-            place = self.places[min(max(index, 0), len(self.places) - 1)]
-            return Location(self.path, cell=place or None)
-        return Location(self.path, self.body_line + index)
-
+# The keys of a narrative file's front matter.
+FRONT_KEYS = ("title", "editions", "visibility", "role")
 
 Reader = Callable[[Path, Diagnostics], "RawNarrative | None"]
 
@@ -73,12 +44,6 @@ def _refuse(message: str) -> Reader:
         return None
 
     return refuse
-
-
-def _word(path: Path, diags: Diagnostics) -> RawNarrative | None:
-    from reportgen.reading.readers.word import read_docx  # mammoth: imported when a .docx is there
-
-    return read_docx(path, diags)
 
 
 def read_narratives(folder: Path, diags: Diagnostics) -> list[RawNarrative]:
@@ -156,8 +121,6 @@ def _front_key(line: str) -> str | None:
     """The front matter key ``line`` starts with, if it looks like one that
     decides something (``visibility``, ``editions``, ``title``, ``role`` or
     a near miss of the first two)."""
-    from reportgen.reading.narrative_html import FRONT_KEYS  # narrative imports this module
-
     match = _KEY_LINE.match(_bare(line))
     if match is None:
         return None
@@ -324,7 +287,7 @@ def _plain_front(
 # named so that a director who saved one hears why it is not read.
 READERS: dict[str, Reader] = {
     ".md": read_narrative,
-    ".docx": _word,
+    ".docx": read_docx,
     ".docm": _refuse(
         "a macro-enabled Word document (.docm) is never read: in Word, File > Save As "
         "'Word Document (*.docx)' (macros are dropped) and remove the .docm"

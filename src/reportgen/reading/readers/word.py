@@ -34,8 +34,8 @@ from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.file_gate import MAX_BYTES as MAX_PICTURE_BYTES
 from reportgen.core.file_gate import RefusedResource, picture_type
 from reportgen.core.plaintext import describe, forbidden_in
-from reportgen.reading.readers.narrative import MAX_BYTES as MAX_TEXT_BYTES
-from reportgen.reading.readers.narrative import Picture, RawNarrative
+from reportgen.reading.readers.raw_narrative import MAX_BYTES as MAX_TEXT_BYTES
+from reportgen.reading.readers.raw_narrative import Picture, RawNarrative
 from reportgen.reading.readers.tables import archive_problem
 from reportgen.reading.readers.word_html import MARKER, NestedTooDeep, to_markdown
 

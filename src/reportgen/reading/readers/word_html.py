@@ -6,11 +6,11 @@ Word's content as Markdown sends it through that same place. mammoth's own
 Markdown writer escapes too little (a ``1.`` or ``|`` of the text would become
 structure), so this module writes it: only known elements become Markdown
 (headings, paragraphs, emphasis, lists, tables, quotes, links, footnotes,
-pictures mammoth handed to ``report_folder.word``), any other element gives only its
+pictures mammoth handed to ``readers.word``), any other element gives only its
 text, and every character of text that Markdown could read as markup is
 backslash-escaped, so no text of the document becomes a link, an element or
 HTML. Each line carries the place of the document it comes from (``¶14``), read
-from the numbers ``report_folder.word`` put at the start of each paragraph.
+from the numbers ``readers.word`` put at the start of each paragraph.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class _Writer:
 
 
 def to_markdown(html: str) -> tuple[list[str], list[str]]:
-    """(Markdown lines, the place of each) for mammoth's ``html_pages``."""
+    """(Markdown lines, the place of each) for mammoth's ``html``."""
     import lxml.html
 
     root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
