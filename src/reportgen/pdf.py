@@ -22,6 +22,7 @@ from reportgen.diagnostics import Diagnostic, Location, Severity
 from reportgen.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.gate import Gate, RefusedResource, shorten
 from reportgen.preflight import Finding, examine
+from reportgen.private_apis import element_being_laid_out
 
 log = logging.getLogger(__name__)
 
@@ -171,19 +172,6 @@ def _located(
     return None
 
 
-def _failed_element(exc: BaseException) -> Any:
-    """The HTML element WeasyPrint was laying out or drawing when ``exc`` was
-    raised: the innermost frame of its traceback with a ``box`` of an element."""
-    element = None
-    trace = exc.__traceback__
-    while trace is not None:
-        found = getattr(trace.tb_frame.f_locals.get("box"), "element", None)
-        if found is not None:
-            element = found
-        trace = trace.tb_next
-    return element
-
-
 @contextmanager
 def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterator[None]:
     """WeasyPrint logs a resource it could not load (a picture, a stylesheet,
@@ -217,7 +205,7 @@ def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterato
     except (ReportgenError, KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:
-        element = _failed_element(exc)
+        element = element_being_laid_out(exc)
         named = tuple(v for k in ("src", "href") if element is not None
                       and isinstance(v := element.get(k), str) and v)  # fmt: skip
         failures.append((f"{type(exc).__name__}: {shorten(str(exc))}", named))
