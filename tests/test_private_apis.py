@@ -46,6 +46,7 @@ from reportgen.private_apis import (
     placed_box,
     pool_processes,
     shaped_runs,
+    with_leading_text,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +76,18 @@ WEASYPRINT_PUBLIC = frozenset({
     "weasyprint.text.fonts", "weasyprint.text.fonts.FontConfiguration",
     "weasyprint.css.counters", "weasyprint.css.counters.CounterStyle",
 })  # fmt: skip
+# mammoth's, from its README: the functions, and the element types its
+# get_descendants_of_type example names (documents.Run) and their kin.
+MAMMOTH_PUBLIC = frozenset({
+    "mammoth", "mammoth.convert_to_html", "mammoth.convert_to_markdown",
+    "mammoth.extract_raw_text", "mammoth.images", "mammoth.images.img_element",
+    "mammoth.images.data_uri", "mammoth.transforms", "mammoth.transforms.paragraph",
+    "mammoth.transforms.run", "mammoth.transforms.get_descendants",
+    "mammoth.transforms.get_descendants_of_type", "mammoth.documents",
+    "mammoth.documents.Paragraph", "mammoth.documents.Run", "mammoth.documents.Image",
+})  # fmt: skip
+# Libraries whose private parts have no underscore: only these names are theirs to use.
+PUBLIC_API = {"weasyprint": WEASYPRINT_PUBLIC, "mammoth": MAMMOTH_PUBLIC}
 PROBES = ("getattr", "hasattr", "setattr", "delattr")
 
 
@@ -176,14 +189,15 @@ def private_uses(source: str, where: str, own: frozenset[str]) -> list[str]:
                     continue
                 if any(_private(part) or part in COVERED for part in full.split(".")):
                     flag(node, f"imports {full}")
-                elif top == "weasyprint" and full not in WEASYPRINT_PUBLIC:
-                    flag(node, f"imports {full} (not WeasyPrint's public API)")
+                elif top in PUBLIC_API and full not in PUBLIC_API[top]:
+                    flag(node, f"imports {full} (not {top}'s public API)")
         elif isinstance(node, ast.Attribute) and id(node) not in inner:
             chain = _dotted(node)
-            if chain and chain[0] in imported and imported[chain[0]].startswith("weasyprint"):
+            top = imported[chain[0]].split(".")[0] if chain and chain[0] in imported else ""
+            if chain and top in PUBLIC_API:
                 full = ".".join([imported[chain[0]], *chain[1:]])
-                if full not in WEASYPRINT_PUBLIC:
-                    flag(node, f"uses {full} (not WeasyPrint's public API)")
+                if full not in PUBLIC_API[top]:
+                    flag(node, f"uses {full} (not {top}'s public API)")
                     continue
         if isinstance(node, ast.Attribute):
             base = node.value
@@ -248,6 +262,8 @@ def test_no_module_but_private_apis_uses_a_private_name_of_a_library() -> None:
         "import weasyprint.document\nweasyprint.document.original_get_image_from_uri = None",
         "import weasyprint\nx = weasyprint.images",
         "from concurrent.futures import process\nx = process._python_exit",
+        "from mammoth import documents\nx = documents.Text('x')",
+        "import mammoth.documents\nx = mammoth.documents.run([])",
         "from jinja2.sandbox import ImmutableSandboxedEnvironment\n"
         "class S(ImmutableSandboxedEnvironment):\n"
         "    def _parse(self, source, name, filename):\n"
@@ -267,6 +283,9 @@ def test_the_guard_finds_a_private_use(source: str) -> None:
         "from reportgen.pdf import _fetcher",
         "from weasyprint import HTML, CSS\nfrom weasyprint.urls import URLFetcher",
         "from weasyprint.text.fonts import FontConfiguration",
+        "import mammoth\nfrom mammoth import documents, transforms\n"
+        "x = transforms.get_descendants_of_type(None, documents.Image)\n"
+        "mammoth.convert_to_html(None, convert_image=mammoth.images.img_element(None))",
         "import weasyprint\nweasyprint.HTML(string='')",
         "from reportgen.private_apis import laid_out_page_box",
         "from collections import namedtuple\nP = namedtuple('P', 'a')\nP(1)._replace(a=2)",
@@ -463,9 +482,10 @@ def test_the_element_being_laid_out_is_found_in_a_failure() -> None:
     assert element_being_laid_out(ValueError("raised elsewhere")) is None
 
 
-def test_the_public_weasyprint_names_reportgen_uses_are_there() -> None:
-    for name in sorted(WEASYPRINT_PUBLIC):
-        assert _resolve(name) is not None, f"{name} is gone from WeasyPrint"
+@pytest.mark.parametrize("library", sorted(PUBLIC_API))
+def test_the_public_names_the_guard_allows_are_there(library: str) -> None:
+    for name in sorted(PUBLIC_API[library]):
+        assert _resolve(name) is not None, f"{name} is gone from {library}"
 
 
 # --- Jinja2 --------------------------------------------------------------------------
@@ -522,6 +542,26 @@ def test_the_sandbox_hooks_are_jinja2s_and_ours_run() -> None:
     with pytest.raises(LimitExceeded, match=f"nested more than {MAX_DEPTH}"):  # call
         bounded(sandbox.from_string(
             "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}").generate())  # fmt: skip
+
+
+# --- mammoth -------------------------------------------------------------------------
+
+
+def test_a_paragraph_gets_a_leading_run_of_text_in_a_real_conversion(tmp_path: Path) -> None:
+    import docx
+    import mammoth
+    from mammoth import transforms
+
+    document = docx.Document()
+    document.add_paragraph("First paragraph.")
+    document.add_paragraph("Second paragraph.")
+    path = tmp_path / "two.docx"
+    document.save(str(path))
+    marks = iter(("[one] ", "[two] "))
+    with path.open("rb") as handle:
+        result = mammoth.convert_to_html(handle, transform_document=transforms.paragraph(
+            lambda paragraph: with_leading_text(paragraph, next(marks))))  # fmt: skip
+    assert result.value == "<p>[one] First paragraph.</p><p>[two] Second paragraph.</p>"
 
 
 # --- Python --------------------------------------------------------------------------

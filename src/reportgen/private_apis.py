@@ -74,6 +74,11 @@ CHECKED: dict[str, Checked] = {
             "Environment.compile",
         ),
     ),
+    "mammoth": Checked(
+        "mammoth",
+        ">=1.8,<2",  # read in 1.8.0 and 1.12.0, run with 1.13.0
+        ("mammoth.documents.Text", "mammoth.documents.run"),
+    ),
     "python": Checked(
         "python",
         ">=3.11,<3.15",
@@ -250,6 +255,20 @@ def check_sandbox_hooks() -> None:
     """Called by ``sandbox.Sandbox`` when made: Jinja2 is one whose
     undocumented sandbox hooks (``SANDBOX_HOOKS``) were checked."""
     _checked("jinja2")
+
+
+# --- mammoth -----------------------------------------------------------------------
+
+
+def with_leading_text(paragraph: Any, text: str) -> Any:
+    """A copy of a paragraph of mammoth's document model (as a
+    ``transform_document`` function gets it) that begins with a run of
+    ``text``. mammoth documents reading and copying elements, not making
+    them: ``mammoth.documents.Text`` and ``mammoth.documents.run``."""
+    _checked("mammoth")
+    from mammoth import documents
+
+    return paragraph.copy(children=[documents.run([documents.Text(text)]), *paragraph.children])
 
 
 # --- Python's standard library --------------------------------------------------------

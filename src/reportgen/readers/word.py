@@ -34,6 +34,7 @@ from reportgen.diagnostics import Diagnostics, Location
 from reportgen.gate import MAX_BYTES as MAX_PICTURE_BYTES
 from reportgen.gate import RefusedResource, picture_type
 from reportgen.plaintext import describe, forbidden_in
+from reportgen.private_apis import with_leading_text
 from reportgen.readers.narrative import MAX_BYTES as MAX_TEXT_BYTES
 from reportgen.readers.narrative import Picture, RawNarrative
 from reportgen.readers.tables import archive_problem
@@ -493,8 +494,7 @@ def _convert(path: Path, scan: _Scan, diags: Diagnostics) -> tuple[str, dict[str
         counter = itertools.count(1)
 
         def mark(paragraph: Any) -> Any:
-            text = documents.Text(MARKER.format(next(counter)))
-            return paragraph.copy(children=[documents.run([text]), *paragraph.children])
+            return with_leading_text(paragraph, MARKER.format(next(counter)))
 
         return transforms.paragraph(mark)(document)
 
