@@ -353,9 +353,7 @@ def test_pyproject_allows_only_the_versions_checked() -> None:
 def test_the_first_use_refuses_another_weasyprint(tmp_path: Path) -> None:
     """A process whose WeasyPrint says it is 71.0 (its metadata found first
     on the path) is refused at the first private use, with the message."""
-    info = tmp_path / "weasyprint-71.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: weasyprint\nVersion: 71.0\n")
+    _pretend_installed(tmp_path, "weasyprint", "71.0")
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from reportgen.private_apis import DependencyChanged, laid_out_page_box\n"
@@ -367,6 +365,38 @@ def test_the_first_use_refuses_another_weasyprint(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stderr
     assert "weasyprint 71.0 is installed" in ran.stdout
     assert "weasyprint>=70,<71" in ran.stdout
+
+
+def _pretend_installed(folder: Path, distribution: str, version: str) -> Path:
+    """A folder whose metadata says ``distribution`` is ``version``: first on
+    the path, it is what importlib.metadata finds."""
+    info = folder / f"{distribution}-{version}.dist-info"
+    info.mkdir(parents=True)
+    text = f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n"
+    (info / "METADATA").write_text(text)
+    return folder
+
+
+@pytest.mark.parametrize(("distribution", "version"), [("mammoth", "2.0"), ("jinja2", "3.2.0")])
+def test_check_stops_at_a_dependency_outside_its_range_exit_1(
+    tmp_path: Path, distribution: str, version: str
+) -> None:
+    """Not the report's problem (a Word file mammoth "cannot read", a theme's
+    "template error", exit 2), but the installation's: one line, exit 1."""
+    import shutil
+
+    shutil.copytree(ROOT / "examples" / "uk-food-bank", tmp_path / "ngo")
+    fake = _pretend_installed(tmp_path / "site", distribution, version)
+    path = os.pathsep.join([str(fake), str(PACKAGE.parent)])
+    ran = subprocess.run([sys.executable, "-m", "reportgen", "check", "ngo/fy2024"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": path})  # fmt: skip
+    assert ran.returncode == 1, ran.stderr
+    wanted = CHECKED[distribution].versions
+    assert ran.stderr.startswith(f"reportgen: error: {distribution} {version} is installed")
+    assert f"{distribution}{wanted}" in ran.stderr
+    assert "Traceback" not in ran.stderr and "cannot read" not in ran.stderr
+    assert "template error" not in ran.stderr
 
 
 def test_importing_private_apis_loads_no_library() -> None:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.errors import InvalidInput
 from reportgen.plaintext import clean
+from reportgen.private_apis import DependencyChanged
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -167,6 +168,8 @@ def template(name: str, theme_dir: Path | None = None) -> Callable[..., str]:
         return lambda **values: bounded(plain.generate(**values))
     try:
         loaded = environment(theme_dir).get_template(name)
+    except DependencyChanged:
+        raise  # the installation's fault, not the theme's
     except Exception as exc:  # a theme's syntax error, a missing include, a loop of extends
         raise ThemeFailed([_located(exc, theme_dir, name)]) from None
 

@@ -34,7 +34,7 @@ from reportgen.diagnostics import Diagnostics, Location
 from reportgen.gate import MAX_BYTES as MAX_PICTURE_BYTES
 from reportgen.gate import RefusedResource, picture_type
 from reportgen.plaintext import describe, forbidden_in
-from reportgen.private_apis import with_leading_text
+from reportgen.private_apis import DependencyChanged, with_leading_text
 from reportgen.readers.narrative import MAX_BYTES as MAX_TEXT_BYTES
 from reportgen.readers.narrative import Picture, RawNarrative
 from reportgen.readers.tables import archive_problem
@@ -509,6 +509,8 @@ def _convert(path: Path, scan: _Scan, diags: Diagnostics) -> tuple[str, dict[str
                 transform_document=prepare,
                 convert_image=mammoth.images.img_element(callback),
             )
+    except DependencyChanged:
+        raise  # the installation's fault, not the document's
     except Exception as exc:  # mammoth raises many kinds for a damaged document
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         diags.error(Location(path), f"cannot read the document: {text}")
