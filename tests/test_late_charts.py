@@ -181,3 +181,18 @@ def test_matplotlib_settings_of_the_folder_or_user_never_apply(
     styled = {id: c.svg for id, c in _charts(year, "en").items()}
     assert styled == plain
     assert all("#ff0000" not in svg for svg in styled.values())
+
+
+def test_a_picture_url_of_no_framed_chart_is_refused_by_the_gate(tmp_path: Path) -> None:
+    """The scheme the frames name their pictures by serves framed charts
+    only; anything else under it is an unknown URL like any other."""
+    page = '<html lang="en"><body><img alt="x" src="reportgen-chart-drawn:nope"></body></html>'
+    asked: list[str] = []
+
+    def picture(chart_id: str) -> bytes:
+        asked.append(chart_id)
+        return b""
+
+    with pytest.raises(RenderError, match="reportgen-chart-drawn:nope"):
+        render_pdf(page, tmp_path, Gate.of(tmp_path), charts=picture, frames={})
+    assert asked == []

@@ -60,10 +60,11 @@ class _Charts:
         self.failure: BaseException | None = None
 
     def serve(self, url: str) -> bytes | None:
-        """The SVG of a chart URL (either scheme), or ``None`` for any other URL."""
+        """The SVG of a chart URL (either scheme), or ``None`` for any other
+        URL (a picture URL of a chart without a frame is one: the gate refuses it)."""
         from reportgen.charts import CHART_SCHEME
 
-        if url.startswith(DRAWN_SCHEME):
+        if url.startswith(DRAWN_SCHEME) and url[len(DRAWN_SCHEME) :] in self.frames:
             return self._drawn(url[len(DRAWN_SCHEME) :])
         if not url.startswith(CHART_SCHEME):
             return None
