@@ -14,22 +14,18 @@ deep inside, or worse, quietly doing something else. Moving a range means
 reading that release's source for every name listed under the dependency
 and running tests/test_private_apis.py against it.
 
-Nothing here is imported when reportgen starts: each function imports its
-library when called (``--help`` and ``check`` never load WeasyPrint).
+Importing this module loads no library, and versions are looked up only
+when first needed (``check`` stays fast, ``--help`` and ``check`` never load
+WeasyPrint): each function imports its library when called.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
-import platform
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
-
-from packaging.specifiers import SpecifierSet
-from packaging.version import InvalidVersion, Version
 
 from reportgen.errors import ReportgenError
 
@@ -114,6 +110,9 @@ BOX_CLASSES = (
 
 
 def installed_version(dependency: str) -> str:
+    import importlib.metadata
+    import platform
+
     if CHECKED[dependency].distribution == "python":
         return platform.python_version()
     return importlib.metadata.version(CHECKED[dependency].distribution)
@@ -123,6 +122,9 @@ def check_version(dependency: str, version: str | None = None) -> str:
     """``version`` (by default the installed one) of ``dependency``, if
     within the range its private API was checked against; else
     ``DependencyChanged``, saying which, what was found and what was read."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     found = version if version is not None else installed_version(dependency)
     wanted = CHECKED[dependency].versions
     try:
