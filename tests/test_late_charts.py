@@ -1,5 +1,6 @@
 """Charts laid out before they are drawn: WeasyPrint sizes a chart from its
-frame and asks for the picture only when it paints the page.
+frame and asks for the picture only when it paints the page (through the
+fetcher and an SVG ``<image>``: public API only).
 
 These use real WeasyPrint renders of a small page with real charts."""
 
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import inspect
-from base64 import b64encode
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -73,11 +73,13 @@ def test_a_frame_has_the_size_attributes_of_the_drawn_picture(
             assert frame.get(name) == picture.get(name), (chart_id, name)
 
 
+@pytest.mark.fresh  # its claim is the making (and the memo's key has no frames)
 def test_pictures_are_asked_for_when_painting_and_bytes_do_not_change(
     year: FiscalYear,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     charts = _charts(year, "en")
+    frames = {i: c.frame for i, c in charts.items()}
     asked: list[tuple[str, bool]] = []
 
     def picture(chart_id: str) -> bytes:
@@ -85,17 +87,47 @@ def test_pictures_are_asked_for_when_painting_and_bytes_do_not_change(
         asked.append((chart_id, painting))
         return charts[chart_id].svg.encode()
 
-    late = _render(tmp_path, charts, picture, {i: c.frame for i, c in charts.items()})
+    late = _render(tmp_path, charts, picture, frames)
     assert sorted(i for i, _ in asked) == sorted(charts)  # each picture once
     assert all(painting for _, painting in asked)  # none while laying out
-    asked.clear()
-    eager = _render(tmp_path, charts, picture, None)
-    assert not any(painting for _, painting in asked)  # fetched while laying out
-    assert late == eager
+    # A picture that is there at once gives the same bytes as one that comes late.
+    ready = {i: c.svg.encode() for i, c in charts.items()}
+    assert _render(tmp_path, charts, ready.__getitem__, frames) == late
     (tmp_path / "late.pdf").write_bytes(late)
     parsed = ParsedPdf(tmp_path / "late.pdf")
     assert sorted(parsed.figures()) == sorted(c.alt for c in charts.values())
     assert "Publication" in parsed.all_text()  # a label drawn inside a chart, as text
+
+
+@pytest.mark.fresh  # two makings compared, never one handed on for the other
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_late_chart_is_painted_as_the_picture_itself_would_be(
+    year: FiscalYear,  # noqa: F811
+    tmp_path: Path,
+    language: str,
+) -> None:
+    """The frame holds the picture at one to one: every page of the PDF looks
+    as it does when the charts' pictures are embedded as they are (no frame),
+    to within one level of a colour channel (rounding in the extra step)."""
+    import numpy
+    import pypdfium2
+
+    charts = _charts(year, language)
+    ready = {i: c.svg.encode() for i, c in charts.items()}
+    late = _render(tmp_path, charts, ready.__getitem__, {i: c.frame for i, c in charts.items()})
+    direct = _render(tmp_path, charts, ready.__getitem__, None)
+    pages = [pypdfium2.PdfDocument(data) for data in (late, direct)]
+    assert len(pages[0]) == len(pages[1]) >= 2
+    for number in range(len(pages[0])):
+        late_page, direct_page = (
+            numpy.asarray(p[number].render(scale=2).to_pil().convert("RGB"), dtype=int)
+            for p in pages
+        )
+        assert late_page.shape == direct_page.shape
+        difference = numpy.abs(late_page - direct_page)
+        assert difference.max() <= 1, (number, int((difference > 1).sum()))
+        texts = [p[number].get_textpage().get_text_range() for p in pages]
+        assert texts[0] == texts[1]
 
 
 def test_a_failed_picture_fails_the_render(year: FiscalYear, tmp_path: Path) -> None:  # noqa: F811
@@ -117,32 +149,6 @@ def test_a_picture_of_another_size_is_refused(year: FiscalYear, tmp_path: Path) 
         (RuntimeError, RenderError), match=r"width .* is not the .* it was laid out with"
     ):
         _render(tmp_path, charts, wrong.__getitem__, {i: c.frame for i, c in charts.items()})
-
-
-def test_if_weasyprints_image_hook_changes_charts_are_fetched_as_before(
-    year: FiscalYear,  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import weasyprint.document
-
-    charts = _charts(year, "en")
-    frames = {i: c.frame for i, c in charts.items()}
-    late = _render(tmp_path, charts, lambda i: charts[i].svg.encode(), frames)
-    real = weasyprint.document.original_get_image_from_uri
-
-    def changed(*args: object, **kwargs: object) -> object:  # another signature
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.document, "original_get_image_from_uri", changed)
-    asked: list[bool] = []
-
-    def picture(chart_id: str) -> bytes:
-        asked.append(any(f.function == "write_pdf" for f in inspect.stack()))
-        return charts[chart_id].svg.encode()
-
-    assert _render(tmp_path, charts, picture, frames) == late
-    assert asked and not any(asked)
 
 
 def test_the_collector_is_paused_only_while_rendering() -> None:
@@ -177,66 +183,16 @@ def test_matplotlib_settings_of_the_folder_or_user_never_apply(
     assert all("#ff0000" not in svg for svg in styled.values())
 
 
-def test_weasyprints_private_image_protocol_is_the_one_late_charts_use(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """``pdf._late_charts`` swaps ``weasyprint.document.original_get_image_from_uri``,
-    which WeasyPrint does not promise to keep (pyproject.toml bounds its
-    version for that). Were it to change, charts would quietly be fetched
-    while laying out again: right, but slower. This fails instead, saying
-    what changed; then read ``_late_charts`` and adapt it and this test."""
-    import weasyprint
-    import weasyprint.document
-    import weasyprint.images
+def test_a_picture_url_of_no_framed_chart_is_refused_by_the_gate(tmp_path: Path) -> None:
+    """The scheme the frames name their pictures by serves framed charts
+    only; anything else under it is an unknown URL like any other."""
+    page = '<html lang="en"><body><img alt="x" src="reportgen-chart-drawn:nope"></body></html>'
+    asked: list[str] = []
 
-    changed = (
-        f"WeasyPrint {weasyprint.__version__} changed what "
-        "reportgen.typesetting.pdf._late_charts uses"
-    )
-    real = getattr(weasyprint.document, "original_get_image_from_uri", None)
-    assert real is weasyprint.images.get_image_from_uri, f"{changed}: the hook's name"
-    names = list(inspect.signature(real).parameters)
-    assert names[:4] == ["cache", "url_fetcher", "options", "url"], f"{changed}: {names}"
-    assert "context" in names, f"{changed}: {names}"
-    made = list(inspect.signature(weasyprint.images.SVGImage).parameters)
-    assert made == ["tree", "base_url", "url_fetcher", "context"], f"{changed}: SVGImage{made}"
-    for method, arity in (("get_intrinsic_size", 3), ("draw", 5)):
-        found = inspect.signature(getattr(weasyprint.images.SVGImage, method)).parameters
-        assert len(found) == arity, f"{changed}: SVGImage.{method}{list(found)}"
+    def picture(chart_id: str) -> bytes:
+        asked.append(chart_id)
+        return b""
 
-    # The behaviour: the layout looks the hook up when it starts, calls it with
-    # keywords (a dict ``cache``, the ``url``), sizes the image it returns while
-    # laying out (and may again when painting) and draws it only when writing
-    # the PDF.
-    calls: list[str] = []
-    painting = False
-
-    class Spy:
-        def __init__(self, image: object) -> None:
-            self.image = image
-
-        def get_intrinsic_size(self, image_resolution: float, font_size: float) -> object:
-            calls.append("size while painting" if painting else "size")
-            return self.image.get_intrinsic_size(image_resolution, font_size)  # type: ignore[attr-defined]
-
-        def draw(self, stream: object, width: float, height: float, style: object) -> None:
-            calls.append("draw while painting" if painting else "draw while laying out")
-            self.image.draw(stream, width, height, style)  # type: ignore[attr-defined]
-
-    def hook(*args: object, **kwargs: object) -> object:
-        assert not args and isinstance(kwargs.get("cache"), dict), f"{changed}: {args}, {kwargs}"
-        url = kwargs.get("url")
-        assert isinstance(url, str) and url.startswith("data:"), f"{changed}: url={url!r}"
-        calls.append("hook")
-        return Spy(real(**kwargs))
-
-    monkeypatch.setattr(weasyprint.document, "original_get_image_from_uri", hook)
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"/>'
-    page = f'<p><img alt="box" src="data:image/svg+xml;base64,{b64encode(svg).decode()}"></p>'
-    document = weasyprint.HTML(string=page).render()
-    laid_out = list(calls)
-    painting = True
-    document.write_pdf()
-    assert laid_out[:1] == ["hook"] and "size" in laid_out, f"{changed}: {laid_out}"
-    assert "draw while laying out" not in laid_out, f"{changed}: {laid_out}"
-    assert calls[len(laid_out) :].count("draw while painting") == 1, f"{changed}: {calls}"
+    with pytest.raises(RenderError, match="reportgen-chart-drawn:nope"):
+        render_pdf(page, tmp_path, Gate.of(tmp_path), charts=picture, frames={})
+    assert asked == []

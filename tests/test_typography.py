@@ -177,8 +177,10 @@ def test_table_dates_put_the_day_first_and_never_wrap(built_sample: BuiltSample)
 def _lines(html: str) -> dict[str, list[list[str]]]:
     """The lines of every element with an id, as WeasyPrint lays them out."""
     from weasyprint import HTML
-    from weasyprint.formatting_structure import boxes
 
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+
+    boxes = box_classes()
     found: dict[str, list[list[str]]] = {}
 
     def walk(box: Any, owner: str | None) -> Iterator[None]:
@@ -194,7 +196,7 @@ def _lines(html: str) -> dict[str, list[list[str]]]:
 
     document = HTML(string=html).render()
     for page in document.pages:
-        list(walk(page._page_box, None))
+        list(walk(laid_out_page_box(page), None))
     return found
 
 
@@ -255,20 +257,22 @@ def test_japanese_paragraphs_never_end_on_a_line_of_one_character() -> None:
 
 def test_japanese_pull_quote_is_upright(tmp_path: Path) -> None:
     from weasyprint import HTML
-    from weasyprint.formatting_structure import boxes
 
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+
+    boxes = box_classes()
     body = '<div class="prose"><blockquote><p id="q">「記録に残そう」</p></blockquote></div>'
     document = HTML(string=_page("ja", body, medium_typeset=True)).render()
     styles = [
         b.style["font_style"]
-        for b in document.pages[0]._page_box.descendants()
+        for b in laid_out_page_box(document.pages[0]).descendants()
         if isinstance(b, boxes.TextBox) and "記録" in b.text
     ]
     assert styles == ["normal"]
     english = HTML(string=_page("en", body.replace("「記録に残そう」", '"Record"'), True)).render()
     assert [
         b.style["font_style"]
-        for b in english.pages[0]._page_box.descendants()
+        for b in laid_out_page_box(english.pages[0]).descendants()
         if isinstance(b, boxes.TextBox) and "Record" in b.text
     ] == ["italic"]
 

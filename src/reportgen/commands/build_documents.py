@@ -223,12 +223,11 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
         page = wait_for("print")
         assert isinstance(page, PrintPage)
         name = f"{item.job.edition}.pdf"
-        made = print_pdf(page, picture, pending=True, preflight=name)
+        made = print_pdf(page, picture, preflight=name)
         files: Files = {name: (made.data, made.pages)}
         found = list(made.findings)
         if _letters(item.job):
-            body = print_pdf(wait_for("letter-body"), picture, pending=True,
-                             preflight=LETTER_BODY)  # fmt: skip
+            body = print_pdf(wait_for("letter-body"), picture, preflight=LETTER_BODY)
             files[LETTER_BODY] = (body.data, body.pages)
             found.extend(body.findings)
         if EDITIONS[item.job.edition].html:

@@ -20,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from typing import TypeVar
 
+from reportgen.core.private_apis import pool_processes
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -85,9 +87,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop a pool now: cancel what has not started, kill what has."""
-    # Python 3.14 has pool.kill_workers(); before it, the processes are
-    # private (and forgotten by shutdown, so taken first).
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    processes = pool_processes(pool)  # before shutdown, which forgets them
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.kill()

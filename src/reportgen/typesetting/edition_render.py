@@ -180,13 +180,13 @@ def print_page(
 def print_pdf(
     page: PrintPage,
     charts: Callable[[str], bytes],
-    pending: bool = False,
     preflight: str | None = None,
 ) -> RenderedPdf:
     """WeasyPrint: the PDF of a print page. ``charts`` gives a chart's SVG by
-    id; with ``pending``, the pictures are still being drawn and are asked for
-    only when the pages are painted (the layout uses the frames' sizes).
-    ``preflight``: the document's name, to inspect its pages."""
+    id; it is asked for a picture only when the pages are painted (the layout
+    uses the frames' sizes), so the pictures may still be being drawn, and
+    the bytes are the same either way. ``preflight``: the document's name,
+    to inspect its pages."""
     from reportgen.core.file_gate import Gate
     from reportgen.typesetting.pdf import render_pdf
     from reportgen.typesetting.preflight import ends_short
@@ -196,7 +196,7 @@ def print_pdf(
         return render_pdf(
             html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
             attachments=page.attachments, stamp=page.stamp, charts=charts,
-            frames=page.frames if pending else None, preflight=preflight, sources=page.sources,
+            frames=page.frames, preflight=preflight, sources=page.sources,
         )  # fmt: skip
 
     first = lay_out(page.html)

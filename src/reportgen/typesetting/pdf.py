@@ -8,11 +8,10 @@ the HTML, and nothing depends on the clock.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import io
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -22,6 +21,7 @@ from urllib.parse import unquote
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
+from reportgen.core.private_apis import element_being_laid_out
 from reportgen.typesetting.preflight import Finding, examine
 
 log = logging.getLogger(__name__)
@@ -34,22 +34,100 @@ class RenderedPdf:
     findings: tuple[Finding, ...] = ()  # the preflight's, when asked for
 
 
-def _fetcher(gate: Gate, charts: Callable[[str], bytes] | None = None) -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+# Where the painting asks for a chart's picture (``_late_frame``); never in a page.
+DRAWN_SCHEME = "reportgen-chart-drawn:"
+_SIZE_ATTRIBUTES = ("width", "height", "viewBox")
 
-    from reportgen.composing.charts import CHART_SCHEME
+
+class _Charts:
+    """The report's charts as the fetcher serves them.
+
+    A chart with a frame (an empty SVG of the drawn picture's size, known
+    before the picture exists) is served as that frame holding an SVG
+    ``<image>`` of its picture: laying out needs only the frame's size, and
+    WeasyPrint fetches the ``<image>`` of an SVG when it paints it (in
+    ``write_pdf``), by which time the chart process has had the whole layout
+    to draw it. Public API only (the fetcher and SVG), so WeasyPrint may
+    change its insides freely. A chart without a frame is served as drawn.
+
+    A picture that cannot be had (the chart process failed) is kept in
+    ``failure`` (WeasyPrint would only log it and paint nothing), to be
+    raised once the PDF is written (``raise_failure``)."""
+
+    def __init__(self, picture: Callable[[str], bytes], frames: Mapping[str, str]) -> None:
+        self.picture = picture
+        self.frames = frames
+        self.failure: BaseException | None = None
+
+    def serve(self, url: str) -> bytes | None:
+        """The SVG of a chart URL (either scheme), or ``None`` for any other
+        URL (a picture URL of a chart without a frame is one: the gate refuses it)."""
+        from reportgen.composing.charts import CHART_SCHEME
+
+        if url.startswith(DRAWN_SCHEME) and url[len(DRAWN_SCHEME) :] in self.frames:
+            return self._drawn(url[len(DRAWN_SCHEME) :])
+        if not url.startswith(CHART_SCHEME):
+            return None
+        chart_id = url[len(CHART_SCHEME) :]
+        if chart_id in self.frames:
+            return _late_frame(self.frames[chart_id], DRAWN_SCHEME + chart_id)
+        return self.picture(chart_id)
+
+    def _drawn(self, chart_id: str) -> bytes:
+        from xml.etree import ElementTree
+
+        from reportgen.composing.charts import CHART_SCHEME
+
+        try:
+            data = self.picture(chart_id)  # a failed chart process raises here
+            drawn = ElementTree.fromstring(data)
+            frame = ElementTree.fromstring(self.frames[chart_id])
+            for name in _SIZE_ATTRIBUTES:
+                if drawn.get(name) != frame.get(name):
+                    raise RuntimeError(
+                        f"{CHART_SCHEME}{chart_id}: the drawn chart's {name} "
+                        f"{drawn.get(name)!r} is not the {frame.get(name)!r} it was laid out with"
+                    )
+        except BaseException as exc:
+            if self.failure is None:
+                self.failure = exc
+            raise
+        return data
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
+
+def _late_frame(frame: str, picture_url: str) -> bytes:
+    """``frame`` (an empty SVG with the picture's width, height and viewBox)
+    holding the picture at ``picture_url`` over the whole of its viewBox: the
+    picture, whose own viewBox is the same, is drawn at one to one."""
+    from xml.etree import ElementTree
+    from xml.sax.saxutils import quoteattr
+
+    root = ElementTree.fromstring(frame)
+    size = " ".join(f"{name}={quoteattr(root.get(name) or '')}" for name in _SIZE_ATTRIBUTES)
+    x, y, width, height = (quoteattr(n) for n in (root.get("viewBox") or "").split())
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size}><image x={x} y={y} '
+        f"width={width} height={height} href={quoteattr(picture_url)}/></svg>"
+    ).encode()
+
+
+def _fetcher(gate: Gate, charts: _Charts | None = None) -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
         """Serves what the gate admits (pictures of the report set, reportgen's
-        own templates, data: pictures) and the report's own
-        charts (which may still be being drawn: ``charts`` waits); refuses the rest."""
+        own templates, data: pictures) and the report's own charts
+        (``_Charts``); refuses the rest."""
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if url.startswith(CHART_SCHEME) and charts is not None:
+            if charts is not None and (chart := charts.serve(url)) is not None:
                 return URLFetcherResponse(
-                    url, body=charts(url[len(CHART_SCHEME) :]),
-                    headers={"Content-Type": "image/svg+xml"},
-                )  # fmt: skip
+                    url, body=chart, headers={"Content-Type": "image/svg+xml"}
+                )
             try:
                 resource = gate.fetch(url)
             except RefusedResource as exc:
@@ -60,39 +138,6 @@ def _fetcher(gate: Gate, charts: Callable[[str], bytes] | None = None) -> Any:
             )
 
     return SandboxedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
-
-
-class _LateChart:
-    """A chart that WeasyPrint lays out before its picture exists.
-
-    Laying out needs only the picture's size, which ``frame`` (an empty SVG
-    with the same root attributes) gives; the picture itself is needed when
-    the page is painted, in ``write_pdf``. By then the chart process has had
-    the whole layout to draw it."""
-
-    def __init__(self, url: str, frame: str, picture: Callable[[], bytes], make: Any) -> None:
-        from xml.etree import ElementTree
-
-        self._url = url
-        self._frame = ElementTree.fromstring(frame)
-        self._sized = make(self._frame)
-        self._picture = picture
-        self._make = make
-
-    def get_intrinsic_size(self, image_resolution: float, font_size: float) -> Any:
-        return self._sized.get_intrinsic_size(image_resolution, font_size)
-
-    def draw(self, stream: Any, concrete_width: float, concrete_height: float, style: Any) -> None:
-        from xml.etree import ElementTree
-
-        tree = ElementTree.fromstring(self._picture())  # a failed chart process raises here
-        for name in ("width", "height", "viewBox"):
-            if tree.get(name) != self._frame.get(name):
-                raise RuntimeError(
-                    f"{self._url}: the drawn chart's {name} {tree.get(name)!r} is not the "
-                    f"{self._frame.get(name)!r} it was laid out with"
-                )
-        self._make(tree).draw(stream, concrete_width, concrete_height, style)
 
 
 Sources = Sequence[tuple[Path, str]]  # a narrative file and the HTML it gave the page
@@ -128,19 +173,6 @@ def _located(
     return None
 
 
-def _failed_element(exc: BaseException) -> Any:
-    """The HTML element WeasyPrint was laying out or drawing when ``exc`` was
-    raised: the innermost frame of its traceback with a ``box`` of an element."""
-    element = None
-    trace = exc.__traceback__
-    while trace is not None:
-        found = getattr(trace.tb_frame.f_locals.get("box"), "element", None)
-        if found is not None:
-            element = found
-        trace = trace.tb_next
-    return element
-
-
 @contextmanager
 def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterator[None]:
     """WeasyPrint logs a resource it could not load (a picture, a stylesheet,
@@ -151,8 +183,7 @@ def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterato
     (``ContentFailed``, exit 2); any other is a bug (``RenderError``).
     ``base``: the page's base URL, which WeasyPrint puts before a relative
     URL it names."""
-    from weasyprint.logger import LOGGER
-
+    weasyprint_log = logging.getLogger("weasyprint")  # its documented logger
     failures: list[tuple[str, tuple[str, ...]]] = []  # message, what it names
 
     def keep(record: logging.LogRecord) -> bool:
@@ -169,13 +200,13 @@ def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterato
             failures.append((str(record.msg), named))
         return False
 
-    LOGGER.addFilter(keep)
+    weasyprint_log.addFilter(keep)
     try:
         yield
     except (ReportgenError, KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:
-        element = _failed_element(exc)
+        element = element_being_laid_out(exc)
         named = tuple(v for k in ("src", "href") if element is not None
                       and isinstance(v := element.get(k), str) and v)  # fmt: skip
         failures.append((f"{type(exc).__name__}: {shorten(str(exc))}", named))
@@ -183,7 +214,7 @@ def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterato
     else:
         raised = None
     finally:
-        LOGGER.removeFilter(keep)
+        weasyprint_log.removeFilter(keep)
     if not failures:
         return
     located = [_located(what, m, named, sources) for m, named in failures]
@@ -208,52 +239,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-@contextmanager
-def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> Iterator[None]:
-    """While WeasyPrint builds a document's layout context, answer the chart
-    URLs with ``_LateChart`` objects instead of fetching (and so waiting for)
-    their pictures. WeasyPrint's image hook
-    (``weasyprint.document.original_get_image_from_uri``) is not public API,
-    so when it is missing or changed the charts are fetched as usual. The
-    hook is swapped for the whole process while ``render()`` runs, which is
-    why only the one-document build uses this: reportgen renders concurrent
-    documents in separate processes, never in threads."""
-    if not frames:
-        yield
-        return
-    import weasyprint.document
-    from weasyprint.images import SVGImage
-
-    from reportgen.composing.charts import CHART_SCHEME
-
-    original = getattr(weasyprint.document, "original_get_image_from_uri", None)
-    expected = {"cache", "url_fetcher", "options", "url", "context"}
-    if original is None or not expected <= set(inspect.signature(original).parameters):
-        yield
-        return
-
-    def get_image_from_uri(*args: Any, **kwargs: Any) -> Any:
-        url = kwargs.get("url")
-        cache = kwargs.get("cache")
-        if not (isinstance(url, str) and url.startswith(CHART_SCHEME) and isinstance(cache, dict)
-                and url[len(CHART_SCHEME):] in frames):  # fmt: skip
-            return original(*args, **kwargs)
-        if url not in cache:
-            chart_id = url[len(CHART_SCHEME) :]
-            fetcher, context = kwargs.get("url_fetcher"), kwargs.get("context")
-            cache[url] = _LateChart(
-                url, frames[chart_id], lambda: picture(chart_id),
-                lambda tree: SVGImage(tree, url, fetcher, context),
-            )  # fmt: skip
-        return cache[url]
-
-    weasyprint.document.original_get_image_from_uri = get_image_from_uri
-    try:
-        yield
-    finally:
-        weasyprint.document.original_get_image_from_uri = original
 
 
 def _write_options(
@@ -300,20 +285,22 @@ def render_pdf(
 ) -> RenderedPdf:
     """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``;
     ``charts``: the SVG of a chart by id, for the chart URLs of the HTML.
-    ``frames``: for charts still being drawn, an empty SVG of each one's size
-    (``ChartAsset.frame``): the layout then asks ``charts`` for a picture only
-    when it paints it, not when it reaches it. ``preflight``: the document's
+    ``frames``: an empty SVG of each chart's size by id (``ChartAsset.frame``):
+    the layout then asks ``charts`` for the picture only when it paints it,
+    not when it reaches it (``_Charts``). ``preflight``: the document's
     name, to inspect its laid-out pages (``RenderedPdf.findings``).
     ``sources``: the narrative files of the page with their HTML, to name the
     one a failure comes from (``failures_raised``)."""
     from weasyprint import HTML
 
-    fetcher = _fetcher(gate, charts)
+    served = _Charts(charts, frames or {}) if charts is not None else None
+    fetcher = _fetcher(gate, served)
     base_url = base.resolve().as_uri() + "/"
     with failures_raised("the PDF could not be made", sources, base_url), collector_paused():
         page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        with _late_charts(frames or {}, charts) if charts is not None else nullcontext():
-            document = page.render()
+        document = page.render()
         findings = tuple(examine(document.pages, preflight)) if preflight else ()
         data = document.write_pdf(**_write_options(html, variant, attachments, stamp, fetcher))
+        if served is not None:
+            served.raise_failure()  # a chart WeasyPrint could only log as missing
     return RenderedPdf(data, len(document.pages), findings)

@@ -1,8 +1,8 @@
 """The preflight: a print shop's look at every laid-out page, in every build.
 
 It runs between WeasyPrint's layout (``Document.render()``) and the PDF, on
-the laid-out box tree of each page (``page._page_box``: every box with its
-position and size, lines as ``LineBox``, text as ``TextBox``), and returns
+the laid-out box tree of each page (``private_apis.laid_out_page_box``: every
+box with its position and size, lines as ``LineBox``, text as ``TextBox``), and returns
 ``Finding``s: text drawn over text, content outside its box or the page,
 pages under a third full, a heading alone at the foot of a page, a word or
 date broken inside a table cell, a character no font has, and a font
@@ -10,8 +10,9 @@ embedded for a single character. ``pdf`` and ``letters`` call it for every
 document they lay out; ``build`` turns the findings into located warnings
 (``--strict`` makes them fail the build). A template opts an element out of
 one rule with ``data-preflight`` tokens (``ALLOWANCES``); everything else
-is judged by geometry alone. It reads the layout only, never changes it, and
-a WeasyPrint whose internals differ costs the glyph checks, never the build.
+is judged by geometry alone. It reads the layout only, never changes it.
+What it reads of WeasyPrint's insides it reaches through ``private_apis``,
+which refuses a WeasyPrint other than the one those insides were read in.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from reportgen.core.private_apis import box_classes, laid_out_page_box, placed_box, shaped_runs
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ class Part:
 def examine(pages: Sequence[Any], document: str, parts: Sequence[Part] = ()) -> list[Finding]:
     """Every finding on ``pages`` (a WeasyPrint ``Document.pages``), named
     ``document`` (or by ``parts``, each judged as a document of its own)."""
-    scans = [_scan(page._page_box) for page in pages]
+    scans = [_scan(laid_out_page_box(page)) for page in pages]
     findings: list[Finding] = []
     for part in parts or (Part(document, 0, len(pages)),):
         own = scans[part.first : part.end]
@@ -164,8 +167,7 @@ class _Where:
 
 
 def _scan(page: Any) -> _Scan:
-    from weasyprint.formatting_structure import boxes
-
+    boxes = box_classes()
     bleed = page.bleed
     scan = _Scan(
         name=str(getattr(page.page_type, "name", "") or ""),
@@ -209,7 +211,7 @@ def _walk(
     horizontal extent of the block that contains it."""
     for child in box.children:
         if not isinstance(child, boxes.Box):  # an absolutely positioned box's placeholder
-            child = getattr(child, "_box", None)
+            child = placed_box(child)
             if not isinstance(child, boxes.Box):
                 continue
         inner = _enter(child, where, boxes)
@@ -553,7 +555,7 @@ def _font_faults(scans: Sequence[_Scan], document: str) -> Iterator[Finding]:
                 style = _style_key(text.box.style)
                 characters = {c for c in text.box.text if not c.isspace()}
                 if any((style, c) not in faces for c in characters):
-                    for face, shaped, unknown in _runs(text.box):
+                    for face, shaped, unknown in shaped_runs(text.box):
                         for char in shaped:
                             faces[style, char] = (face, char in unknown)
                 for char in characters:
@@ -580,41 +582,3 @@ def _font_faults(scans: Sequence[_Scan], document: str) -> Iterator[Finding]:
 def _style_key(style: Any) -> tuple[object, ...]:
     return (tuple(style["font_family"]), style["font_weight"], style["font_style"],
             style["font_stretch"], style["lang"])  # fmt: skip
-
-
-def _runs(box: Any) -> Iterator[tuple[str, str, list[str]]]:
-    """(font, characters, characters drawn as .notdef) of each run of a
-    text box, shaped again as WeasyPrint does before drawing it."""
-    from weasyprint.text.ffi import ffi, pango
-
-    layout = box.pango_layout
-    layout.reactivate(box.style)
-    try:
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-        line, _ = layout.get_first_line()
-        encoded = layout.text.encode()
-        run = line.runs[0]
-        while run != ffi.NULL:
-            item, glyphs = run.data.item, run.data.glyphs
-            run = run.next
-            text = encoded[item.offset : item.offset + item.length].decode(errors="replace")
-            unknown = [
-                chr(glyph.glyph - pango.PANGO_GLYPH_UNKNOWN_FLAG)
-                for glyph in glyphs.glyphs[0 : glyphs.num_glyphs]
-                if glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG
-                and glyph.glyph != pango.PANGO_GLYPH_EMPTY
-            ]
-            yield _font_name(item.analysis.font, ffi, pango), text, unknown
-    finally:
-        layout.deactivate()
-
-
-def _font_name(font: Any, ffi: Any, pango: Any) -> str:
-    """A face as the PDF embeds it: family, weight and style, no size."""
-    description = ffi.gc(
-        pango.pango_font_describe_with_absolute_size(font), pango.pango_font_description_free
-    )
-    family = ffi.string(pango.pango_font_description_get_family(description)).decode()
-    weight = int(pango.pango_font_description_get_weight(description))
-    italic = int(pango.pango_font_description_get_style(description)) != 0
-    return f"{family} {weight}{' italic' if italic else ''}"

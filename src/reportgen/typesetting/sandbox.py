@@ -38,6 +38,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
 
+from reportgen.core.private_apis import (
+    check_sandbox_hooks,
+    pass_first_argument_as,
+    passes_first_argument,
+)
+
 MAX_RANGE = 10_000
 MAX_ITERATIONS = 1_000_000
 MAX_DEPTH = 50
@@ -169,7 +175,7 @@ def _guarded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
     large value from a small one check their arguments first."""
 
     def guard(name: str, run: Callable[..., Any]) -> Callable[..., Any]:
-        passes = hasattr(run, "jinja_pass_arg")  # the environment or context comes first
+        passes = passes_first_argument(run)  # the environment or context comes first
 
         def filtered(*args: Any, **kwargs: Any) -> Any:
             values = list(args[1:] if passes else args) + list(kwargs.values())
@@ -185,7 +191,7 @@ def _guarded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
             return checked(run(*args, **kwargs))
 
         if passes:
-            filtered.jinja_pass_arg = run.jinja_pass_arg  # type: ignore[attr-defined]
+            pass_first_argument_as(filtered, run)
         return filtered
 
     return {name: guard(name, run) for name, run in filters.items()}
@@ -198,6 +204,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        check_sandbox_hooks()  # the Jinja2 whose hooks (call, ...) these override
         super().__init__(*args, **kwargs)
         self.globals["range"] = _range
         self.globals["namespace"] = _Namespace
@@ -251,11 +258,19 @@ class Sandbox(ImmutableSandboxedEnvironment):
             _percent(left)
         return checked(super().call_binop(context, operator, left, right))
 
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        """The template's tree with every loop's iterable counted and every
-        joined string (``~``) bounded."""
-        tree = super()._parse(source, name, filename)
-        return _Metered().visit(tree)  # type: ignore[no-any-return]
+    def compile(
+        self,
+        source: str | nodes.Template,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        """Jinja2's compile, of the template's tree with every loop's iterable
+        counted and every joined string (``~``) bounded."""
+        if isinstance(source, str):
+            source = _Metered().visit(self.parse(source, name, filename))
+        return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]
 
 
 class _Metered(NodeTransformer):

@@ -37,6 +37,7 @@ from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severi
 from reportgen.core.errors import InvalidInput
 from reportgen.core.file_digest import files_digest
 from reportgen.core.plaintext import clean
+from reportgen.core.private_apis import DependencyChanged
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -168,6 +169,8 @@ def template(name: str, theme_dir: Path | None = None) -> Callable[..., str]:
         return lambda **values: bounded(plain.generate(**values))
     try:
         loaded = environment(theme_dir).get_template(name)
+    except DependencyChanged:
+        raise  # the installation's fault, not the theme's
     except Exception as exc:  # a theme's syntax error, a missing include, a loop of extends
         raise ThemeFailed([_located(exc, theme_dir, name)]) from None
 

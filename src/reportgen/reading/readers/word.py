@@ -34,6 +34,7 @@ from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.file_gate import MAX_BYTES as MAX_PICTURE_BYTES
 from reportgen.core.file_gate import RefusedResource, picture_type
 from reportgen.core.plaintext import describe, forbidden_in
+from reportgen.core.private_apis import DependencyChanged, with_leading_text
 from reportgen.reading.readers.raw_narrative import MAX_BYTES as MAX_TEXT_BYTES
 from reportgen.reading.readers.raw_narrative import Picture, RawNarrative
 from reportgen.reading.readers.tables import archive_problem
@@ -493,8 +494,7 @@ def _convert(path: Path, scan: _Scan, diags: Diagnostics) -> tuple[str, dict[str
         counter = itertools.count(1)
 
         def mark(paragraph: Any) -> Any:
-            text = documents.Text(MARKER.format(next(counter)))
-            return paragraph.copy(children=[documents.run([text]), *paragraph.children])
+            return with_leading_text(paragraph, MARKER.format(next(counter)))
 
         return transforms.paragraph(mark)(document)
 
@@ -509,6 +509,8 @@ def _convert(path: Path, scan: _Scan, diags: Diagnostics) -> tuple[str, dict[str
                 transform_document=prepare,
                 convert_image=mammoth.images.img_element(callback),
             )
+    except DependencyChanged:
+        raise  # the installation's fault, not the document's
     except Exception as exc:  # mammoth raises many kinds for a damaged document
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         diags.error(Location(path), f"cannot read the document: {text}")

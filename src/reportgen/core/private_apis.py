@@ -1,0 +1,285 @@
+"""Every use reportgen makes of a dependency's private API, in one place.
+
+A library promises its documented API; the rest (a name with a leading
+underscore, an undocumented module, a local variable's name) may change in
+any release without notice. Where reportgen still needs such a thing, it is
+reached through one small function here, named for what it gives, and
+nowhere else (tests/test_private_apis.py reads every module of reportgen to
+keep it so). Each function's docstring names the dependency and the private
+names it relies on; ``CHECKED`` holds the version range each dependency was
+checked against, and the first use of a dependency's private API in a process
+refuses an installed version outside it (``DependencyChanged``, naming the
+dependency, the version found and the range) instead of failing somewhere
+deep inside, or worse, quietly doing something else. Moving a range means
+reading that release's source for every name listed under the dependency
+and running tests/test_private_apis.py against it.
+
+Importing this module loads no library, and versions are looked up only
+when first needed (``check`` stays fast, ``--help`` and ``check`` never load
+WeasyPrint): each function imports its library when called.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from reportgen.core.errors import ReportgenError
+
+
+class DependencyChanged(ReportgenError):
+    """An installed dependency is outside the range whose private API
+    reportgen was checked against: a fault of the installation or of
+    reportgen, never of the report (exit 1)."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A dependency's private names reportgen uses, and the versions read."""
+
+    distribution: str  # as pip knows it ("python": the interpreter)
+    versions: str  # a PEP 440 range, as in pyproject.toml
+    names: tuple[str, ...]  # the private names, as the docstrings below cite them
+
+
+CHECKED: dict[str, Checked] = {
+    "weasyprint": Checked(
+        "weasyprint",
+        ">=70,<71",
+        (
+            "weasyprint.document.Page._page_box",
+            "weasyprint.formatting_structure.boxes",
+            "weasyprint.layout.absolute.AbsolutePlaceholder._box",
+            "weasyprint.text.ffi (ffi, pango)",
+            "TextBox.pango_layout (reactivate, deactivate, get_first_line, layout, text)",
+            "the 'box' local of the layout's and drawing's frames",
+        ),
+    ),
+    "jinja2": Checked(
+        "jinja2",
+        # 3.1.5 added wrap_str_format (without it the sandbox's format check
+        # would never run); 3.1.6 stopped |attr from bypassing the sandbox.
+        ">=3.1.6,<3.2",
+        (
+            "jinja_pass_arg (set by pass_context and its kin)",
+            "SandboxedEnvironment.call",
+            "SandboxedEnvironment.wrap_str_format",
+            "Environment.compile",
+        ),
+    ),
+    "mammoth": Checked(
+        "mammoth",
+        ">=1.8,<2",  # read in 1.8.0 and 1.12.0, run with 1.13.0
+        ("mammoth.documents.Text", "mammoth.documents.run"),
+    ),
+    "python": Checked(
+        "python",
+        ">=3.11,<3.15",
+        ("concurrent.futures.ProcessPoolExecutor._processes",),
+    ),
+}
+
+# The methods of Jinja2's sandbox that ``sandbox.Sandbox`` overrides though
+# Jinja2 does not document them as hooks: renamed, the override would be
+# dead code and a limit would silently stop applying.
+SANDBOX_HOOKS = ("call", "wrap_str_format", "compile")
+
+# What ``preflight`` reads of WeasyPrint's laid-out boxes (from
+# ``laid_out_page_box``): attributes and methods of the boxes, and keys of
+# their computed style. A test checks each on a real layout.
+BOX_ATTRIBUTES = (
+    "children", "element", "element_tag", "style", "position_x", "position_y",
+    "width", "height", "baseline", "text", "is_table_wrapper",
+    "remove_decoration_sides", "pango_layout", "descendants", "border_box_x",
+    "border_box_y", "border_width", "border_height", "padding_box_x",
+    "padding_width", "content_box_y", "margin_width", "margin_height",
+    "page_type", "bleed",
+)  # fmt: skip
+STYLE_KEYS = (
+    "background_color", "background_image", "border_top_width", "border_bottom_width",
+    "break_before", "visibility", "font_size", "color", "font_family", "font_weight",
+    "font_style", "font_stretch", "lang",
+)  # fmt: skip
+BOX_CLASSES = (
+    "Box", "PageBox", "BlockBox", "BlockContainerBox", "LineBox", "InlineBox", "TextBox",
+    "ReplacedBox", "TableCellBox", "MarginBox", "FootnoteAreaBox",
+)  # fmt: skip
+
+
+def installed_version(dependency: str) -> str:
+    import importlib.metadata
+    import platform
+
+    if CHECKED[dependency].distribution == "python":
+        return platform.python_version()
+    return importlib.metadata.version(CHECKED[dependency].distribution)
+
+
+def check_version(dependency: str, version: str | None = None) -> str:
+    """``version`` (by default the installed one) of ``dependency``, if
+    within the range its private API was checked against; else
+    ``DependencyChanged``, saying which, what was found and what was read."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    found = version if version is not None else installed_version(dependency)
+    wanted = CHECKED[dependency].versions
+    try:
+        within = Version(found) in SpecifierSet(wanted)
+    except InvalidVersion:
+        within = False
+    if not within:
+        raise DependencyChanged(
+            f"{dependency} {found} is installed, but reportgen uses private parts of "
+            f"{dependency} ({', '.join(CHECKED[dependency].names)}) checked only with "
+            f"{dependency}{wanted}: install a version in that range "
+            "(pip install -e . does), or adapt reportgen/core/private_apis.py and its tests"
+        )
+    return found
+
+
+@functools.cache
+def _checked(dependency: str) -> str:
+    """``check_version`` once per process: the first use is checked."""
+    return check_version(dependency)
+
+
+# --- WeasyPrint ---------------------------------------------------------------
+
+
+def laid_out_page_box(page: Any) -> Any:
+    """The laid-out box tree of a rendered page (a ``Document.pages`` item):
+    WeasyPrint's ``PageBox``, every box with its position and size.
+    WeasyPrint: ``Page._page_box``; the attributes reportgen reads of the
+    boxes are ``BOX_ATTRIBUTES`` and ``STYLE_KEYS``."""
+    _checked("weasyprint")
+    return page._page_box
+
+
+def box_classes() -> ModuleType:
+    """The module of WeasyPrint's box classes (``BOX_CLASSES``: ``TextBox``,
+    ``LineBox``, ...), to tell the boxes of a layout apart.
+    WeasyPrint: ``weasyprint.formatting_structure.boxes``."""
+    _checked("weasyprint")
+    from weasyprint.formatting_structure import boxes
+
+    return boxes  # type: ignore[no-any-return]
+
+
+def placed_box(child: Any) -> Any:
+    """The box an absolutely positioned element was laid out as, from the
+    placeholder its parent holds in its children (``None`` for anything else).
+    WeasyPrint: ``weasyprint.layout.absolute.AbsolutePlaceholder._box``."""
+    _checked("weasyprint")
+    return getattr(child, "_box", None)
+
+
+def shaped_runs(box: Any) -> Iterator[tuple[str, str, list[str]]]:
+    """(face, characters, characters drawn as .notdef) of each run of a text
+    box's first line, shaped again as WeasyPrint does before drawing it; a
+    face is named as the PDF embeds it: family, weight and style, no size.
+    WeasyPrint: ``TextBox.pango_layout`` (its ``reactivate``,
+    ``deactivate``, ``get_first_line``, ``layout`` and ``text``) and the Pango
+    bindings of ``weasyprint.text.ffi``."""
+    _checked("weasyprint")
+    from weasyprint.text.ffi import ffi, pango
+
+    layout = box.pango_layout
+    layout.reactivate(box.style)
+    try:
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        line, _ = layout.get_first_line()
+        encoded = layout.text.encode()
+        run = line.runs[0]
+        while run != ffi.NULL:
+            item, glyphs = run.data.item, run.data.glyphs
+            run = run.next
+            text = encoded[item.offset : item.offset + item.length].decode(errors="replace")
+            unknown = [
+                chr(glyph.glyph - pango.PANGO_GLYPH_UNKNOWN_FLAG)
+                for glyph in glyphs.glyphs[0 : glyphs.num_glyphs]
+                if glyph.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG
+                and glyph.glyph != pango.PANGO_GLYPH_EMPTY
+            ]
+            yield _face_name(item.analysis.font, ffi, pango), text, unknown
+    finally:
+        layout.deactivate()
+
+
+def _face_name(font: Any, ffi: Any, pango: Any) -> str:
+    description = ffi.gc(
+        pango.pango_font_describe_with_absolute_size(font), pango.pango_font_description_free
+    )
+    family = ffi.string(pango.pango_font_description_get_family(description)).decode()
+    weight = int(pango.pango_font_description_get_weight(description))
+    italic = int(pango.pango_font_description_get_style(description)) != 0
+    return f"{family} {weight}{' italic' if italic else ''}"
+
+
+def element_being_laid_out(exc: BaseException) -> Any:
+    """The HTML element WeasyPrint was laying out or drawing when ``exc`` was
+    raised, if any: the innermost frame of its traceback with a ``box`` of an
+    element. WeasyPrint: the local variable ``box`` of its layout and drawing
+    functions, and ``Box.element``."""
+    _checked("weasyprint")
+    element = None
+    trace = exc.__traceback__
+    while trace is not None:
+        found = getattr(trace.tb_frame.f_locals.get("box"), "element", None)
+        if found is not None:
+            element = found
+        trace = trace.tb_next
+    return element
+
+
+# --- Jinja2 -----------------------------------------------------------------------
+
+
+def passes_first_argument(function: Callable[..., Any]) -> bool:
+    """Whether Jinja2 calls ``function`` (a filter) with the context, eval
+    context or environment before its value (``pass_context`` and its kin).
+    Jinja2: the ``jinja_pass_arg`` attribute those decorators set."""
+    _checked("jinja2")
+    return hasattr(function, "jinja_pass_arg")
+
+
+def pass_first_argument_as(wrapper: Callable[..., Any], function: Callable[..., Any]) -> None:
+    """Make Jinja2 call ``wrapper`` with what it passes ``function`` first.
+    Jinja2: the ``jinja_pass_arg`` attribute."""
+    _checked("jinja2")
+    wrapper.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
+
+
+def check_sandbox_hooks() -> None:
+    """Called by ``sandbox.Sandbox`` when made: Jinja2 is one whose
+    undocumented sandbox hooks (``SANDBOX_HOOKS``) were checked."""
+    _checked("jinja2")
+
+
+# --- mammoth -----------------------------------------------------------------------
+
+
+def with_leading_text(paragraph: Any, text: str) -> Any:
+    """A copy of a paragraph of mammoth's document model (as a
+    ``transform_document`` function gets it) that begins with a run of
+    ``text``. mammoth documents reading and copying elements, not making
+    them: ``mammoth.documents.Text`` and ``mammoth.documents.run``."""
+    _checked("mammoth")
+    from mammoth import documents
+
+    return paragraph.copy(children=[documents.run([documents.Text(text)]), *paragraph.children])
+
+
+# --- Python's standard library --------------------------------------------------------
+
+
+def pool_processes(pool: Any) -> list[Any]:
+    """The worker processes of a ``ProcessPoolExecutor`` (Python 3.14 has
+    ``kill_workers()``; before it, the only way to stop them at once).
+    Python: ``ProcessPoolExecutor._processes``, which ``shutdown`` forgets
+    (take them first)."""
+    _checked("python")
+    return list((pool._processes or {}).values())
