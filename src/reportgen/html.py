@@ -101,11 +101,18 @@ def letter_css(
 
 
 def render_html(
-    ctx: RenderContext, medium: str, template: str, theme: ThemeFolder | None = None
+    ctx: RenderContext,
+    medium: str,
+    template: str,
+    theme: ThemeFolder | None = None,
+    *,
+    fit: bool = False,
 ) -> RenderedHtml:
+    """The page of ``template`` for ``medium``; with ``fit``, as copy-fitting
+    sets it a little tighter (the template marks its body so: base.html.j2)."""
     css = safe_style(css_for(ctx.palette, ctx.page_size, ctx.font, medium, theme, ctx.language))
     folder = theme.folder if theme else None
-    html = render(template, folder, ctx=ctx, medium=medium, css=css)
+    html = render(template, folder, ctx=ctx, medium=medium, css=css, fit=fit)
     if theme is not None and medium == "print":
         # The same rule for the PDF's source (the HTML edition is checked as
         # it is locked down): a theme's error before WeasyPrint ever runs.
