@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import languages
+from reportgen import languages, markup
 from reportgen.context import RenderContext
 from reportgen.diagnostics import Diagnostic, Location, Severity
 from reportgen.errors import RenderError
@@ -22,8 +22,6 @@ from reportgen.gate import Gate, RefusedResource
 from reportgen.templating import extra_css, render, safe_style, stylesheet
 from reportgen.theme import Palette
 from reportgen.typeset import typeset
-
-_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
 @dataclass(frozen=True)
@@ -128,19 +126,21 @@ def theme_of(root: Path, folder: Path | None) -> ThemeFolder | None:
 def inline_images(html: str, root: Path, gate: Gate) -> str:
     """Every local ``<img src>`` replaced by a data URI (screen edition), each
     through the gate; validation refused already what the gate refuses, so a
-    refusal here is a failure, never a picture left out."""
-
-    def replace(match: re.Match[str]) -> str:
-        url = match.group(2).replace("&amp;", "&")
-        if url.startswith("data:"):
-            return match.group(0)
+    refusal here is a failure, never a picture left out. The page is parsed
+    (lxml): an ``<img>`` in a comment or a script's text is none. Before
+    ``locked_down``, whose policy comes before the page's ``<html>``."""
+    parsed = markup.parse(html)
+    changed = False
+    for image in parsed.elements("img"):
+        url = image.get("src")
+        if not url or url.startswith("data:"):
+            continue
         try:
-            uri = gate.fetch(url, base=root).data_uri
+            image.set("src", gate.fetch(url, base=root).data_uri)
         except RefusedResource as exc:
             raise RenderError(f"a picture of the page was refused: {exc}") from None
-        return f"{match.group(1)}{uri}{match.group(3)}"
-
-    return _IMG_SRC.sub(replace, html)
+        changed = True
+    return parsed.text() if changed else html
 
 
 # The HTML edition runs no script and fetches nothing. A theme's templates are

@@ -238,8 +238,8 @@ def screen_page(
     name = EDITIONS[edition].template
     screen = render_html(ctx, "screen", name, theme)
     linked = resolved(screen.html, f"{edition}.html", themed=theme is not None)
-    page = locked_down(linked, theme.made(name) if theme else None)
-    return inline_images(page, root, Gate.of(root, [templates_dir()])).encode("utf-8")
+    inlined = inline_images(linked, root, Gate.of(root, [templates_dir()]))
+    return locked_down(inlined, theme.made(name) if theme else None).encode("utf-8")
 
 
 def compose(
