@@ -113,3 +113,38 @@ def test_typesetting_reads_tags_as_a_browser_does(tmp_path: Path) -> None:
         typeset(page, "en", "screen")
         == '<p>\u201ca\u201d<!-- "b" --></p><script>var s = "it\'s";</script>'
     )
+
+
+def test_a_charts_ids_are_its_own_and_its_text_is_never_taken_for_a_reference(
+    sample_set: Path,
+) -> None:
+    """Each chart's ids (and every reference to one) carry the chart's id, so
+    that the charts of one page never share an id; a category whose name
+    reads like a reference keeps its name (a regular expression over the SVG
+    text rewrote it to "url(#chart-by-category-1)")."""
+    import re
+
+    import lxml.etree
+
+    from reportgen.diagnostics import Diagnostics
+    from reportgen.editions import select
+    from reportgen.pipeline import load_year
+    from reportgen.render import analyse
+
+    activities = sample_set / "fy2012/data/activities.csv"
+    activities.write_text(activities.read_text("utf-8").replace(",Advocacy,", ",See url(#1),"))
+    year = load_year(sample_set / "fy2012", Diagnostics())
+    assert year is not None
+    charts = analyse(select(year, "annual-report", "en"), [], "en").charts
+    assert "See url(#1)" in charts["chart-by-category"].svg
+    seen: set[str] = set()
+    for chart_id, chart in charts.items():
+        for svg in filter(None, (chart.svg, chart.narrow)):
+            root = lxml.etree.fromstring(svg.encode())
+            ids = {e.get("id") for e in root.iter() if e.get("id")}
+            assert ids and all(i.startswith(f"{chart_id}-") for i in ids)
+            assert not ids & seen  # unique across the page (the narrow drawing too)
+            seen |= ids
+            attributes = " ".join(v for e in root.iter() for v in e.attrib.values())
+            for target in re.findall(r"url\(#([^)]+)\)", attributes):
+                assert target in ids
