@@ -148,3 +148,19 @@ def test_a_charts_ids_are_its_own_and_its_text_is_never_taken_for_a_reference(
             attributes = " ".join(v for e in root.iter() for v in e.attrib.values())
             for target in re.findall(r"url\(#([^)]+)\)", attributes):
                 assert target in ids
+
+
+def test_a_page_whose_html_tag_comes_late_keeps_its_language_and_classes() -> None:
+    """A theme's page with something before its ``<html lang>`` (a browser
+    adds the tag's attributes to the element it made; libxml2 drops them):
+    read as a browser reads it, the PDF keeps its language (PDF/UA needs it)."""
+    page = (
+        '<!--><p>early</p><!-- -->\n<!DOCTYPE html>\n<html lang="en">\n<head><title>T</title>'
+        '</head>\n<body class="medium-print"><p>"Quoted"</p></body></html>\n'
+    )
+    out = typeset(page, "en", "print")
+    root = lxml.html.document_fromstring(out)
+    assert root.get("lang") == "en"
+    body = root.find("body")
+    assert body is not None and body.get("class") == "medium-print"
+    assert "\u201cQuoted\u201d" in out and "early" in out

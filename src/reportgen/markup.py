@@ -18,9 +18,12 @@ HTML standard's tables).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
+from xml.etree import ElementTree
 
 import lxml.etree
 import lxml.html
+import tinyhtml5
 from tinyhtml5.constants import adjust_svg_attributes
 
 # Elements without content or end tag (HTML standard, "void elements").
@@ -44,21 +47,38 @@ SVG_ELEMENTS = {
         "textPath",
     )
 }  # fmt: skip
-_PARSER = lxml.html.HTMLParser(default_doctype=False, huge_tree=True)
+# Attribute names of inline SVG with a namespace (as a WHATWG parser gives them).
+_PREFIXES = {
+    "http://www.w3.org/1999/xlink": "xlink:",
+    "http://www.w3.org/XML/1998/namespace": "xml:",
+    "http://www.w3.org/2000/xmlns/": "xmlns:",
+}
+
+
+def _parser() -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(default_doctype=False, huge_tree=True)
 
 
 class Page:
     """A page (a whole document, or a fragment of one) parsed into a tree."""
 
     def __init__(self, text: str) -> None:
-        head = text.lstrip()[:9].lower()
         self.end = text[len(text.rstrip()) :]  # the parser drops what follows </html>
-        self.whole = head.startswith(("<!doctype", "<html"))
+        lowered = text.lower()  # a page, wherever its <html> stands (a theme's may be late)
+        self.whole = "<html" in lowered or "<!doctype" in lowered
         if self.whole:
-            self.root = lxml.html.document_fromstring(text, parser=_PARSER)
+            parser = _parser()
+            self.root = lxml.html.document_fromstring(text, parser=parser)
+            if any(e.type_name == "HTML_STRUCURE_ERROR" for e in parser.error_log):
+                # A <html>, <head> or <body> tag after content: libxml2 drops
+                # it with its attributes (the page's lang), where a browser
+                # adds them to the element it made. Read as a browser reads
+                # it (tinyhtml5, the WHATWG algorithm: slower, and only here).
+                text = _as_a_browser_reads(text)
+                self.root = lxml.html.document_fromstring(text, parser=_parser())
             self.doctype = self.root.getroottree().docinfo.doctype
         else:
-            self.root = lxml.html.fragment_fromstring(text, create_parent="div", parser=_PARSER)
+            self.root = lxml.html.fragment_fromstring(text, create_parent="div", parser=_parser())
             self.doctype = ""
 
     def elements(self, tag: str | None = None) -> Iterator[lxml.html.HtmlElement]:
@@ -82,19 +102,31 @@ def parse(text: str) -> Page:
     return Page(text)
 
 
-def _write(element: lxml.html.HtmlElement, out: list[str], svg: bool) -> None:
+def _as_a_browser_reads(text: str) -> str:
+    """``text`` as the tree a browser builds from it, written out again."""
+    out = ["<!DOCTYPE html>\n"]
+    _write(tinyhtml5.parse(text, namespace_html_elements=False), out, False)
+    return "".join(out)
+
+
+def _write(element: Any, out: list[str], svg: bool) -> None:
+    """``element`` (of lxml's tree, or of tinyhtml5's) as HTML, into ``out``."""
     tag = element.tag
     if not isinstance(tag, str):  # a comment or a processing instruction
-        if tag is lxml.etree.Comment:
+        if tag is lxml.etree.Comment or tag is ElementTree.Comment:
             out.append(f"<!--{element.text or ''}-->")
         elif tag is lxml.etree.ProcessingInstruction:
             out.append(f"<?{element.text or ''}>")
         out.append(_escape(element.tail or ""))
         return
+    tag = tag.rpartition("}")[2]  # a WHATWG parser's SVG is in its namespace
     svg = svg or tag == "svg"
     name = SVG_ELEMENTS.get(tag, tag) if svg else tag
     out.append(f"<{name}")
     for key, value in element.attrib.items():
+        if key.startswith("{"):
+            space, _, local = key[1:].partition("}")
+            key = _PREFIXES.get(space, "") + local
         key = adjust_svg_attributes.get(key, key) if svg else key
         out.append(f' {key}="{_attribute(value)}"')
     if svg and not len(element) and not element.text:
@@ -111,7 +143,7 @@ def _write(element: lxml.html.HtmlElement, out: list[str], svg: bool) -> None:
     out.append(_escape(element.tail or ""))
 
 
-def _content(element: lxml.html.HtmlElement, out: list[str], svg: bool) -> None:
+def _content(element: Any, out: list[str], svg: bool) -> None:
     out.append(_escape(element.text or ""))
     for child in element:
         _write(child, out, svg)
