@@ -117,6 +117,31 @@ def test_report_toml_chooses_the_variant_and_marks(sample_set: Path, tmp_path: P
         assert media[2] - media[0] > trim[2] - trim[0] + 10  # room for bleed and marks
 
 
+def test_print_marks_are_the_print_stylesheets_last_rule_whatever_the_theme_writes(
+    sample_set: Path, tmp_path: Path
+) -> None:
+    """The template writes the marks (``ctx.print_marks``) at the end of the
+    page's stylesheet, after extra.css; a theme's head holding "</style>" in a
+    comment before it keeps them (a text replacement of the first "</style>"
+    put them inside the comment, and the PDF had neither bleed nor marks)."""
+    from reportgen.typesetting.templating import templates_dir
+    from tests.test_theme import _theme
+
+    base = (templates_dir() / "base.html.j2").read_text("utf-8")
+    _theme(sample_set, {
+        "base.html.j2": base.replace("<style>", "<!-- the sheet ends at </style> -->\n<style>", 1),
+        "extra.css": "@page { marks: none; }\n",
+    })  # fmt: skip
+    toml = sample_set / "fy2012/report.toml"
+    toml.write_text(toml.read_text() + "print_marks = true\n")
+    run_build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["en"])
+    with pikepdf.open(tmp_path / "out/fy2012/en/handout.pdf") as pdf:
+        page = pdf.pages[0]
+        media = [float(v) for v in page.MediaBox]
+        trim = [float(v) for v in page.TrimBox]
+        assert media[2] - media[0] > trim[2] - trim[0] + 10  # room for bleed and marks
+
+
 def test_print_marks_on_request_only(built_sample: BuiltSample) -> None:
     with pikepdf.open(built_sample.pdf) as pdf:
         page = pdf.pages[0]

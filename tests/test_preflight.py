@@ -339,9 +339,9 @@ def test_a_nearly_empty_last_page_is_sparse_unless_it_is_a_part_of_its_own(
 
 
 def test_copy_fitting_sets_a_spilling_document_tighter_to_save_its_last_page(
-    sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sample_set: Path, tmp_path: Path
 ) -> None:
-    import reportgen.typesetting.edition_render
+    from reportgen.typesetting.templating import templates_dir
     from tests.pdfparse import ParsedPdf
 
     # The FY2011 handout's section summaries run a few lines onto a third page.
@@ -349,8 +349,18 @@ def test_copy_fitting_sets_a_spilling_document_tighter_to_save_its_last_page(
     fitted = run_build(year, tmp_path / "fit", ["handout"], languages=["en"], workers=1)
     assert not [d for d in fitted.diagnostics if "preflight" in d.message]
     assert ParsedPdf(tmp_path / "fit/fy2011/en/handout.pdf").page_count == 2
-    # Without copy-fitting (no body to mark), the same handout ends in a spill.
-    monkeypatch.setattr(reportgen.typesetting.edition_render, "FIT_BODY", "<never-in-a-page")
+    # The template sets the tighter page (``fit``), wherever it writes its
+    # body's classes: a theme's body with another attribute first is fitted
+    # too (the class was once spliced in after '<body class="').
+    base = (templates_dir() / "base.html.j2").read_text("utf-8")
+    assert '<body class="{% if fit %}fit {% endif %}' in base
+    _theme(sample_set, {"base.html.j2": base.replace("<body class=", '<body dir="ltr" class=')})
+    own = run_build(year, tmp_path / "own", ["handout"], languages=["en"], workers=1)
+    assert not [d for d in own.diagnostics if "preflight" in d.message]
+    assert ParsedPdf(tmp_path / "own/fy2011/en/handout.pdf").page_count == 2
+    # A theme whose template ignores ``fit`` is never fitted: the same
+    # handout ends in a spill.
+    _theme(sample_set, {"base.html.j2": base.replace("{% if fit %}fit {% endif %}", "")})
     loose = run_build(year, tmp_path / "loose", ["handout"], languages=["en"], workers=1)
     assert ParsedPdf(tmp_path / "loose/fy2011/en/handout.pdf").page_count == 3
     assert any("handout.pdf" in str(d.location.path) and d.location.page == 3

@@ -14,7 +14,14 @@ from openpyxl import Workbook, load_workbook
 from reportgen.cli import cli
 from reportgen.commands import new as new_command
 from reportgen.commands.build import run_build, run_check
-from reportgen.commands.new import _next_label, _roll_date, _set_key, new_year, year_end, year_label
+from reportgen.commands.new import (
+    _next_label,
+    _roll_date,
+    new_year,
+    rolled_settings,
+    year_end,
+    year_label,
+)
 from reportgen.core.errors import UsageError
 from reportgen.reading.table_registry import TABLES
 
@@ -194,11 +201,65 @@ def test_setting_a_key_keeps_its_comment_and_leaves_tables_alone() -> None:
         "[tables.kit]\n"
         'title = "Kit FY2012"\n'
     )
-    rolled = _set_key(_set_key(text, "title", "Report #3, FY2013"), "end", date(2014, 8, 31))
+    rolled = rolled_settings(text, {"title": "Report #3, FY2013", "end": date(2014, 8, 31)})
     assert rolled == text.replace('FY2012"  #', 'FY2013"  #').replace("2013-08-31", "2014-08-31")
     # no top-level title: the table's stays, the report gets one of its own
     only_table = '[tables.kit]\ntitle = "Kit"\n'
-    assert _set_key(only_table, "title", "New") == 'title = "New"\n' + only_table
+    added = rolled_settings(only_table, {"title": "New"})
+    assert tomllib.loads(added) == {"title": "New", "tables": {"kit": {"title": "Kit"}}}
+    assert added.endswith(only_table)
+
+
+# A report.toml as people write them: comments above and beside values, odd
+# spacing, a literal string holding a "#", a key written quoted, a title over
+# several lines, inline tables and translations (``_ja``). The regular
+# expression this replaced refused the quoted key and the multi-line title
+# ("write it on one line").
+HAND_WRITTEN = """\
+# The report of FY2012, as the board approved it.
+title   =   'Annual Report FY2012 # final'   # the board's wording
+"title_ja" = "2012年度 年次報告書"  # 「年度」 as the members say it
+title_ko = \"\"\"2012년도
+연차 보고서\"\"\"
+fiscal_year="FY2012"#no spaces
+start = 2012-09-01
+end   = 2013-08-31   # a year less a day
+published = 2013-10-20  # the 16th General Meeting
+theme = { color = "#1f4e79", font = "Noto Sans" }  # house colours
+
+[organization]
+name = "Citizens' Network"  # title = "FY2012" in a comment stays
+logo = { path = "assets/logo.svg" }
+"""
+
+
+def test_rolling_forward_keeps_a_hand_written_report_toml_as_written(sample_set: Path) -> None:
+    (sample_set / "fy2012/report.toml").write_text(HAND_WRITTEN, "utf-8")
+    new_year(sample_set / "fy2013", sample_set / "fy2012")
+    new = (sample_set / "fy2013/report.toml").read_text("utf-8")
+    settings = tomllib.loads(new)
+    assert settings["title"] == "Annual Report FY2013 # final"
+    assert settings["title_ja"] == "2013年度 年次報告書"
+    assert settings["title_ko"] == "2013년도\n연차 보고서"  # still over two lines
+    assert settings["fiscal_year"] == "FY2013"
+    assert (settings["start"], settings["end"]) == (date(2013, 9, 1), date(2014, 8, 31))
+    assert settings["published"] == date(2014, 10, 20)
+    assert settings["theme"] == {"color": "#1f4e79", "font": "Noto Sans"}
+    assert settings["organization"]["logo"] == {"path": "assets/logo.svg"}
+    # every line but the values that moved on is as it was, comments and all
+    changed = {
+        "title   =   'Annual Report FY2012 # final'   # the board's wording":
+            "title   =   'Annual Report FY2013 # final'   # the board's wording",
+        '"title_ja" = "2012年度 年次報告書"  # 「年度」 as the members say it':
+            '"title_ja" = "2013年度 年次報告書"  # 「年度」 as the members say it',
+        'fiscal_year="FY2012"#no spaces': 'fiscal_year="FY2013"#no spaces',
+        "start = 2012-09-01": "start = 2013-09-01",
+        "end   = 2013-08-31   # a year less a day": "end   = 2014-08-31   # a year less a day",
+        "published = 2013-10-20  # the 16th General Meeting":
+            "published = 2014-10-20  # the 16th General Meeting",
+    }  # fmt: skip
+    changed['title_ko = """2012년도'] = 'title_ko = """2013년도'
+    assert new.splitlines() == [changed.get(line, line) for line in HAND_WRITTEN.splitlines()]
 
 
 class _NoClock(date):

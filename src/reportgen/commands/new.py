@@ -9,6 +9,7 @@ place at the end, so a failure leaves nothing half-made.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -17,6 +18,10 @@ import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+
+import tomlkit
+import tomlkit.exceptions
+import tomlkit.items
 
 from reportgen.composing import formats
 from reportgen.core.errors import UsageError
@@ -105,32 +110,27 @@ def _bump(number: str, shift: int) -> str:
     return f"{value % 100:02d}" if len(number) == 2 else str(value)
 
 
-# A one-line TOML value: a basic or literal string, or anything without a
-# quote or a comment (a date, a number).
-_VALUE = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^#"'\n]*?)"""
+def rolled_settings(text: str, values: dict[str, str | date]) -> str:
+    """The report.toml ``text`` with each top-level setting of ``values`` set
+    (tomlkit: the file's comments, spacing, quoting and order stay as they
+    were; a key written quoted or a string over several lines is found too).
+    A setting the file lacks is added after its last top-level one; the same
+    key inside a table (``[tables.x] title``) is never touched."""
+    document = tomlkit.parse(text)
+    for key, value in values.items():
+        document[key] = _like(document.get(key), value)
+    return document.as_string()
 
 
-def _set_key(text: str, key: str, value: str | date) -> str:
-    """``text`` with the top-level setting ``key`` set to ``value``, its line's
-    comment kept. Each line that looks like it sets ``key`` is tried; the first
-    whose change TOML reads back as exactly that one setting changed wins, so
-    the same key inside a table (``[tables.x] title``) or a line inside a
-    multi-line string is left alone."""
-    from reportgen.reading.settings import TOMLDecodeError, loads
-
-    literal = value.isoformat() if isinstance(value, date) else _toml_string(value)
-    wanted = loads(text).with_value(key, value)
-    pattern = re.compile(rf"^([ \t]*{re.escape(key)}[ \t]*=[ \t]*){_VALUE}([ \t]*(?:#.*)?)$", re.M)
-    for match in pattern.finditer(text):
-        changed = f"{text[: match.start()]}{match[1]}{literal}{match[2]}{text[match.end() :]}"
-        try:
-            if loads(changed).same_as(wanted):
-                return changed
-        except TOMLDecodeError:
-            continue
-    if key in loads(text).names():
-        raise UsageError(f"cannot roll '{key}' forward (write it on one line, key = value)")
-    return f"{key} = {literal}\n{text}"
+def _like(old: object, value: str | date) -> object:
+    """``value`` as a TOML item written as ``old`` was: a literal or a
+    multi-line string stays one, when it can hold the new text."""
+    if isinstance(value, str) and isinstance(old, tomlkit.items.String):
+        with contextlib.suppress(tomlkit.exceptions.InvalidStringError):
+            return tomlkit.string(
+                value, literal=old.type.is_literal(), multiline=old.type.is_multiline()
+            )
+    return value
 
 
 def new_year(
@@ -244,19 +244,25 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
         _next_label(old_label, start, new_start) if old_label else year_label(new_start, new_end)
     )
     title = str(settings.get("title") or f"Annual Report {label}")
-    text = _set_key(text, "title", _roll_text(title, old_label, label, start, new_start))
-    text = _set_key(text, "fiscal_year", label)
-    text = _set_key(text, "start", new_start)
-    text = _set_key(text, "end", new_end)
+    values: dict[str, str | date] = {
+        "title": _roll_text(title, old_label, label, start, new_start),
+        "fiscal_year": label,
+        "start": new_start,
+        "end": new_end,
+    }
     if rolled is not None:
-        text = _set_key(text, "published", rolled)
+        values["published"] = rolled
     labels = dict(settings.translations("fiscal_year"))
     for key, value in _translations(settings):  # title_ja, title_ko, ...
         own = labels.get(key.rpartition("_")[2])  # its language's label
         old, new = old_label, label
         if isinstance(own, str):
             old, new = own, _next_label(own, start, new_start)
-        text = _set_key(text, key, _roll_text(value, old, new, start, new_start))
+        values[key] = _roll_text(value, old, new, start, new_start)
+    try:
+        text = rolled_settings(text, values)
+    except tomlkit.exceptions.ParseError as exc:  # what tomllib read, tomlkit could not
+        raise UsageError(f"{source / 'report.toml'}: cannot be rolled forward: {exc}") from None
     (folder / "report.toml").write_text(text, "utf-8")
     names = YearNames(start, end, new_start)
     _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)), names)
@@ -281,10 +287,6 @@ def _translations(settings: Values) -> list[tuple[str, str]]:
         for tag, value in settings.translations(base)
         if isinstance(value, str)
     ]
-
-
-def _toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _shared(source: Path) -> Values:

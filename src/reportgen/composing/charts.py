@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import lxml.etree
+
 from reportgen.composing import formats
 from reportgen.composing.key_figures import FUNCTIONS, KeyFigures
 from reportgen.composing.palette import Palette
@@ -173,13 +175,30 @@ def _svg(fig: Figure, chart_id: str) -> str:
     buffer = io.StringIO()
     FigureCanvasSVG(fig)
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]  # drop the XML prolog and DOCTYPE: inline-ready
-    # Ids must be unique across the HTML page: prefix matplotlib's own.
-    text = re.sub(r'id="([^"]+)"', rf'id="{chart_id}-\1"', text)
-    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{chart_id}-\1)", text)
-    text = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{chart_id}-\1"', text)
-    return text
+    return _own_ids(buffer.getvalue(), chart_id)
+
+
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# A reference inside an attribute's value (``clip-path="url(#p1)"``, a style).
+_URL_REFERENCE = re.compile(r"url\(#([^)]+)\)")
+
+
+def _own_ids(svg: str, chart_id: str) -> str:
+    """matplotlib's SVG, inline-ready (no XML prolog or DOCTYPE), with every
+    id and every reference to one prefixed by ``chart_id``: ids must be
+    unique across the HTML page. Parsed as the XML it is (lxml): the chart's
+    own text (a label that reads "url(#1)") is never taken for a reference."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = lxml.etree.fromstring(svg.encode("utf-8"), parser)
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            if key == "id":
+                element.set(key, f"{chart_id}-{value}")
+            elif key == _XLINK_HREF and value.startswith("#"):
+                element.set(key, f"#{chart_id}-{value[1:]}")
+            elif "url(#" in value:
+                element.set(key, _URL_REFERENCE.sub(rf"url(#{chart_id}-\1)", value))
+    return str(lxml.etree.tostring(root, encoding="unicode"))
 
 
 def _hbar(

@@ -139,6 +139,9 @@ class RenderContext:
     after_letter: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
+    # For a print shop (``print_marks``): the print page's stylesheet ends with
+    # 3 mm of bleed and crop marks (base.html.j2).
+    print_marks: bool = False
 
 
 @dataclass(frozen=True)
@@ -777,4 +780,5 @@ def build_context(
         signature=formats.signature_lines(language, config.organization.name, config.signatory),
         title_size=title_size(document_title),
         internal_note=internal_note(year, edition, language),
+        print_marks=config.print_marks,
     )

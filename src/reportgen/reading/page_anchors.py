@@ -15,8 +15,7 @@ target (a footnote, a contents entry) is a fault of reportgen's, raised as
 
 from __future__ import annotations
 
-import re
-
+from reportgen.core import markup
 from reportgen.core.errors import RenderError
 
 # The class ``narrative_html`` gives a Markdown link to a part of the report.
@@ -32,30 +31,30 @@ PAGE_ANCHORS = frozenset({
     "content", "key-figures", "activities", "coalitions", "lobbying", "finances", "people",
     "charts", "summaries", "highlights", "thank-you", "how-to-give",
 })  # fmt: skip
-_LINK = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
-_HREF = re.compile(r'\shref="#([^"]+)"')
-_ID = re.compile(r'\s(?:id|name)="([^"]*)"')
 
 
 def resolved(page: str, document: str, themed: bool = False) -> str:
     """``page`` with the narrative's links (and with ``themed``, every link) to
     parts it lacks made plain text; ``RenderError`` for any other link to an
-    anchor the page does not have."""
-    ids = set(_ID.findall(page))
+    anchor the page does not have. The page is parsed (lxml), so that a
+    link inside a comment or a script's text is none, and a quoted ``>``
+    ends no tag; it is written again only when a link was unmade."""
+    parsed = markup.parse(page)
+    # What a link can name: an element's id, an <a name> (as WeasyPrint reads them).
+    ids = {e.get("id") for e in parsed.elements() if e.get("id") is not None}
+    ids |= {a.get("name") for a in parsed.elements("a") if a.get("name") is not None}
     missing: list[str] = []
-
-    def check(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        href = _HREF.search(tag)
-        if href is None or href.group(1) in ids:
-            return tag
-        if themed or any(f'class="{c}"' in tag for c in AUTHORED_CLASSES):
-            return tag[: href.start()] + tag[href.end() :]
-        missing.append(href.group(1))
-        return tag
-
-    out = _LINK.sub(check, page)
+    unlinked = False
+    for link in parsed.elements("a"):
+        href = link.get("href", "")
+        if not href.startswith("#") or len(href) == 1 or href[1:] in ids:
+            continue
+        if themed or set(link.get("class", "").split()) & set(AUTHORED_CLASSES):
+            del link.attrib["href"]
+            unlinked = True
+        else:
+            missing.append(href[1:])
     if missing:
         shown = ", ".join(f"#{m}" for m in dict.fromkeys(missing))
         raise RenderError(f"{document}: links to {shown}, which the page does not have")
-    return out
+    return parsed.text() if unlinked else page

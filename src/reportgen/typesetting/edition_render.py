@@ -29,8 +29,6 @@ Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
 # The donor edition as it follows each personal letter: a rendered part that
 # the letters are joined to, never an output file of its own.
 LETTER_BODY = ".letter-body.pdf"
-# Where copy-fitting adds its class (base.html.j2's body).
-FIT_BODY = '<body class="'
 # Copy-fitting lays a document out twice: worth it where one page in a few is
 # saved (a handout, the donor edition, a report), not for a long document,
 # whose cost it would double to save one page in hundreds.
@@ -107,6 +105,9 @@ class PrintPage:
     # Each narrative file of the page and the HTML it gave: a renderer's
     # failure on one of its pictures or links names the file (pdf.failures_raised).
     sources: tuple[tuple[Path, str], ...] = ()
+    # The page as copy-fitting sets it a little tighter (the template's
+    # ``fit``), or None when the template does not fit copy.
+    fitted: str | None = None
 
 
 def _context(
@@ -154,15 +155,15 @@ def print_page(
     if after_letter:
         ctx = replace(ctx, after_letter=True)
     theme = theme_of(config.root, config.theme_dir)
-    html_text = resolved(
-        render_html(ctx, "print", EDITIONS[edition].template, theme).html,
-        f"{edition}.pdf",
-        themed=theme is not None,
-    )
-    if config.print_marks:  # for a print shop: 3 mm of bleed and crop marks
-        html_text = html_text.replace(
-            "</style>", "@page { bleed: 3mm; marks: crop cross; }</style>", 1
-        )
+
+    def page_html(fit: bool) -> str:
+        made = render_html(ctx, "print", EDITIONS[edition].template, theme, fit=fit)
+        return resolved(made.html, f"{edition}.pdf", themed=theme is not None)
+
+    html_text = page_html(fit=False)
+    # Copy-fitting's tighter page, as the template sets it (``fit``); none
+    # when the template sets the page the same either way (a theme's own).
+    fitted = page_html(fit=True)
     # The annual report carries its public data with it (archival, and the full
     # lists of tables too long to print).
     attachments = (
@@ -174,6 +175,7 @@ def print_page(
         html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
         {i: c.frame for i, c in analysis.charts.items()},
         tuple((s.source, s.html + s.excerpt) for s in (*seen.narrative, *seen.roles)),
+        fitted if fitted != html_text else None,
     )  # fmt: skip
 
 
@@ -200,13 +202,14 @@ def print_pdf(
         )  # fmt: skip
 
     first = lay_out(page.html)
-    if (not ends_short(first.findings, first.pages) or FIT_BODY not in page.html
+    if (not ends_short(first.findings, first.pages) or page.fitted is None
             or first.pages > FIT_PAGES):  # fmt: skip
         return first
     # Copy-fitting: the last page would hold only a few lines or rows (of
-    # what the page before began, or nearly nothing). Set once more a little tighter (print.css.j2's
-    # body.fit); keep that only if it fits on fewer pages.
-    tighter = lay_out(page.html.replace(FIT_BODY, FIT_BODY + "fit ", 1))
+    # what the page before began, or nearly nothing). Set once more a little
+    # tighter (the template's ``fit``: print.css.j2's body.fit); keep that
+    # only if it fits on fewer pages.
+    tighter = lay_out(page.fitted)
     return tighter if tighter.pages < first.pages else first
 
 
@@ -235,8 +238,8 @@ def screen_page(
     name = EDITIONS[edition].template
     screen = render_html(ctx, "screen", name, theme)
     linked = resolved(screen.html, f"{edition}.html", themed=theme is not None)
-    page = locked_down(linked, theme.made(name) if theme else None)
-    return inline_images(page, root, Gate.of(root, [templates_dir()])).encode("utf-8")
+    inlined = inline_images(linked, root, Gate.of(root, [templates_dir()]))
+    return locked_down(inlined, theme.made(name) if theme else None).encode("utf-8")
 
 
 def edition_files(

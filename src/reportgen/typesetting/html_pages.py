@@ -16,14 +16,12 @@ from pathlib import Path
 
 from reportgen.composing.page_context import RenderContext
 from reportgen.composing.palette import Palette
-from reportgen.core import languages
+from reportgen.core import languages, markup
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import RenderError
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.typesetting.templating import extra_css, render, safe_style, stylesheet
 from reportgen.typesetting.typeset import typeset
-
-_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
 @dataclass(frozen=True)
@@ -101,11 +99,18 @@ def letter_css(
 
 
 def render_html(
-    ctx: RenderContext, medium: str, template: str, theme: ThemeFolder | None = None
+    ctx: RenderContext,
+    medium: str,
+    template: str,
+    theme: ThemeFolder | None = None,
+    *,
+    fit: bool = False,
 ) -> RenderedHtml:
+    """The page of ``template`` for ``medium``; with ``fit``, as copy-fitting
+    sets it a little tighter (the template marks its body so: base.html.j2)."""
     css = safe_style(css_for(ctx.palette, ctx.page_size, ctx.font, medium, theme, ctx.language))
     folder = theme.folder if theme else None
-    html = render(template, folder, ctx=ctx, medium=medium, css=css)
+    html = render(template, folder, ctx=ctx, medium=medium, css=css, fit=fit)
     if theme is not None and medium == "print":
         # The same rule for the PDF's source (the HTML edition is checked as
         # it is locked down): a theme's error before WeasyPrint ever runs.
@@ -121,19 +126,21 @@ def theme_of(root: Path, folder: Path | None) -> ThemeFolder | None:
 def inline_images(html: str, root: Path, gate: Gate) -> str:
     """Every local ``<img src>`` replaced by a data URI (screen edition), each
     through the gate; validation refused already what the gate refuses, so a
-    refusal here is a failure, never a picture left out."""
-
-    def replace(match: re.Match[str]) -> str:
-        url = match.group(2).replace("&amp;", "&")
-        if url.startswith("data:"):
-            return match.group(0)
+    refusal here is a failure, never a picture left out. The page is parsed
+    (lxml): an ``<img>`` in a comment or a script's text is none. Before
+    ``locked_down``, whose policy comes before the page's ``<html>``."""
+    parsed = markup.parse(html)
+    changed = False
+    for image in parsed.elements("img"):
+        url = image.get("src")
+        if not url or url.startswith("data:"):
+            continue
         try:
-            uri = gate.fetch(url, base=root).data_uri
+            image.set("src", gate.fetch(url, base=root).data_uri)
         except RefusedResource as exc:
             raise RenderError(f"a picture of the page was refused: {exc}") from None
-        return f"{match.group(1)}{uri}{match.group(3)}"
-
-    return _IMG_SRC.sub(replace, html)
+        changed = True
+    return parsed.text() if changed else html
 
 
 # The HTML edition runs no script and fetches nothing. A theme's templates are

@@ -14,16 +14,17 @@ with U+2060 WORD JOINER, which prints nothing and which text extraction drops.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 
+import lxml.etree
+from lxml.html import Element as html_element
+from lxml.html import HtmlElement
+
+from reportgen.core import markup
 from reportgen.core.languages import Typography, typography
 
 JOINER = "\u2060"
-# A tag (attribute values may hold '>') or a comment.
-_TAG = re.compile(r"<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S)
-_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 # Elements whose text is never touched: not prose, or set as written.
 _VERBATIM = frozenset({"style", "script", "code", "pre", "kbd", "samp", "svg", "textarea"})
 _CELLS = frozenset({"td", "th"})
@@ -131,35 +132,47 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
 def typeset(page: str, language: str, medium: str) -> str:
     """The HTML ``page`` set for ``medium`` in ``language`` (see the module)."""
     style = typography(language)
-    setter = _Setter(style, _print_rules(style) if medium == "print" else None)
-    position = 0
-    for match in _TAG.finditer(page):
-        setter.text(page[position : match.start()])
-        setter.tag(match.group(0))
-        position = match.end()
-    setter.text(page[position:])
-    return "".join(setter.out)
+    parsed = markup.parse(page)
+    _Setter(style, _print_rules(style) if medium == "print" else None).walk(parsed.root)
+    return parsed.text()
+
+
+# Where a run of text stands in the tree: an element's ``text`` (before its
+# first child) or its ``tail`` (after it, inside its parent).
+_Slot = tuple[HtmlElement, str]
 
 
 class _Setter:
-    """The walk over a page's tags and text, and what it must remember."""
+    """The walk over a page's tree, in document order, and what it must remember."""
 
     def __init__(self, style: Typography, rules: Callable[[str, bool], str] | None) -> None:
         self.style, self.rules = style, rules
-        self.out: list[str] = []
         self.verbatim = 0  # depth inside elements whose text stays as written
         self.cells = 0
         self.head = False  # the document's <head>: its <title> becomes PDF metadata
         self.heading = 0  # inside h1-h6: their text is also the PDF's bookmarks
-        self.last_text: int | None = None  # where in ``out`` the block's last text is
-        self.quote = _PullQuote()
+        self.last_text: _Slot | None = None  # where the block's last text is
+        self.made: set[HtmlElement] = set()  # the spans added to the page
+        self.quote = _PullQuote(self.made)
 
-    def tag(self, tag: str) -> None:
-        found = _NAME.match(tag)
-        name = found.group(1).lower() if found else ""
-        closing = tag.startswith("</")
+    def walk(self, root: HtmlElement) -> None:
+        """Every tag and run of text under ``root`` in the order of the page."""
+        for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+            if element in self.made:  # a span added here: its text is set already
+                continue
+            if event == "start":
+                if isinstance(element.tag, str):  # not a comment
+                    self.tag(element, element.tag, closing=False)
+                    self.text((element, "text"))
+            else:
+                if isinstance(element.tag, str):
+                    self.tag(element, element.tag, closing=True)
+                if element is not root:
+                    self.text((element, "tail"))
+
+    def tag(self, element: HtmlElement, name: str, closing: bool) -> None:
         step = -1 if closing else 1
-        if name in _VERBATIM and not tag.endswith("/>"):
+        if name in _VERBATIM:
             self.verbatim += step
         elif name in _CELLS:
             self.cells += step
@@ -168,46 +181,78 @@ class _Setter:
         elif name in _HEADINGS:
             self.heading += step
             self.last_text = None
-        self.quote.tag(name, closing, len(self.out))
+        self.quote.tag(element, name, closing)
         if name in _BLOCKS or name in _INLINE_BLOCKS:
             if closing:
                 self._glue_last()
             if name in _BLOCKS:
                 self.last_text = None
-        self.out.append(tag)
 
     def _glue_last(self) -> None:
         if self.last_text is None or not self.rules or not self.style.last_line or self.verbatim:
             return
-        text = html.unescape(self.out[self.last_text])
-        self.out[self.last_text] = _escape(_glue_tail(text, self.style.last_line))
+        _put(self.last_text, _glue_tail(_get(self.last_text), self.style.last_line))
 
-    def text(self, chunk: str) -> None:
-        if not chunk:
+    def text(self, slot: _Slot) -> None:
+        chunk = _get(slot)
+        if not chunk or self.verbatim or not chunk.strip():
             return
-        if self.verbatim or not chunk.strip():
-            self.out.append(chunk)
-            return
-        text = curl(html.unescape(chunk), self.style.quotes)
+        text = curl(chunk, self.style.quotes)
         if self.rules is not None and not self.head:
             text = self.rules(text, self.cells > 0)
         if self.heading:
             # Bookmarks are made of a heading's text: whole words as nowrap
             # spans there, so that no joiner reaches the PDF's outline.
-            self.out.append(_NOBR.sub(_nobr, _escape(text)))
+            _nobr_spans(slot, text, self.made)
             return
-        self.out.append(_escape(text))
-        self.quote.text(self.out)
-        self.last_text = len(self.out) - 1
+        _put(slot, text)
+        self.last_text = self.quote.text(slot)
+
+
+def _get(slot: _Slot) -> str:
+    element, where = slot
+    return (element.text if where == "text" else element.tail) or ""
+
+
+def _put(slot: _Slot, text: str) -> None:
+    element, where = slot
+    if where == "text":
+        element.text = text
+    else:
+        element.tail = text
+
+
+def _insert_after(slot: _Slot, new: HtmlElement) -> _Slot:
+    """``new`` placed where the text of ``slot`` ends (the slot's text stays
+    before it); the slot of what follows ``new``: its tail."""
+    element, where = slot
+    if where == "text":
+        element.insert(0, new)
+    else:
+        parent = element.getparent()
+        parent.insert(parent.index(element) + 1, new)
+    return (new, "tail")
+
+
+def _span(css_class: str, text: str, made: set[HtmlElement]) -> HtmlElement:
+    span: HtmlElement = html_element("span", {"class": css_class})
+    span.text = text
+    made.add(span)
+    return span
+
+
+def _nobr_spans(slot: _Slot, text: str, made: set[HtmlElement]) -> None:
+    """``text`` put in ``slot`` with each run of joined characters as a
+    ``nobr`` span of the characters alone."""
+    runs = list(_NOBR.finditer(text))
+    ends = [run.start() for run in runs[1:]] + [len(text)] * bool(runs)
+    _put(slot, text[: runs[0].start()] if runs else text)
+    for run, end in zip(runs, ends, strict=True):
+        slot = _insert_after(slot, _span("nobr", run.group(0).replace(JOINER, ""), made))
+        _put(slot, text[run.end() : end])
 
 
 _NOBR = re.compile(rf"[^\s{JOINER}]*(?:{JOINER}[^\s{JOINER}]*)+")
-
-
-def _nobr(match: re.Match[str]) -> str:
-    return f'<span class="nobr">{match.group(0).replace(JOINER, "")}</span>'
-
-
 _OPENING_MARKS = "\u201c\u2018\u201e\u201a\u00ab\u300c\u300e"
 _DASHES = "\u2014\u2015\u2013"
 
@@ -217,37 +262,36 @@ class _PullQuote:
     quote mark wrapped to hang in the margin, a closing line that begins
     with a dash (— Name, ―― 名前) as its attribution."""
 
-    def __init__(self) -> None:
+    def __init__(self, made: set[HtmlElement]) -> None:
+        self.made = made  # the spans added to the page
         self.depth = 0
         self.first = False  # the next paragraph is the quote's first
-        self.paragraph: int | None = None  # where its ``<p>`` sits in the output
+        self.paragraph: HtmlElement | None = None  # the quote's paragraph being read
 
-    def tag(self, name: str, closing: bool, index: int) -> None:
+    def tag(self, element: HtmlElement, name: str, closing: bool) -> None:
         if name == "blockquote":
             self.depth += -1 if closing else 1
             self.first = not closing
         elif name == "p" and not closing and self.depth:
-            self.paragraph = index
+            self.paragraph = element
         elif name == "p":
             self.paragraph = None
 
-    def text(self, out: list[str]) -> None:
-        """Called with the output after a run of text was appended to it."""
+    def text(self, slot: _Slot) -> _Slot:
+        """Called with a run of text just set; where the run's text is now."""
         if self.paragraph is None:
-            return
-        start = out[-1].lstrip()[:1]
-        if start and start in _DASHES and out[self.paragraph] == "<p>":
-            out[self.paragraph] = '<p class="attribution">'
-        elif start and start in _OPENING_MARKS and self.first:
+            return slot
+        text = _get(slot)
+        start = text.lstrip()[:1]
+        paragraph, self.paragraph = self.paragraph, None
+        first, self.first = self.first, False
+        if start and start in _DASHES and not paragraph.attrib:
+            paragraph.set("class", "attribution")
+        elif start and start in _OPENING_MARKS and first:
             # The mark as markup of its own before the text, which stays last
             # (a later step may still set the text's end).
-            lead = len(out[-1]) - len(out[-1].lstrip())
-            text = out.pop()
-            out += [f'{text[:lead]}<span class="hang">{start}</span>', text[lead + 1 :]]
-        self.paragraph = None
-        self.first = False
-
-
-def _escape(text: str) -> str:
-    """Text as HTML again: only what the markup needs (quotes are curly now)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            lead = len(text) - len(text.lstrip())
+            _put(slot, text[:lead])
+            slot = _insert_after(slot, _span("hang", start, self.made))
+            _put(slot, text[lead + 1 :])
+        return slot
