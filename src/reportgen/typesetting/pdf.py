@@ -7,6 +7,7 @@ the HTML, and nothing depends on the clock.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
 import io
@@ -15,10 +16,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+from xml.etree import ElementTree
 
+from reportgen.composing.charts import CHART_SCHEME
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
@@ -36,8 +40,6 @@ class RenderedPdf:
 
 def _fetcher(gate: Gate, charts: Callable[[str], bytes] | None = None) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    from reportgen.composing.charts import CHART_SCHEME
 
     class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
         """Serves what the gate admits (pictures of the report set, reportgen's
@@ -71,8 +73,6 @@ class _LateChart:
     the whole layout to draw it."""
 
     def __init__(self, url: str, frame: str, picture: Callable[[], bytes], make: Any) -> None:
-        from xml.etree import ElementTree
-
         self._url = url
         self._frame = ElementTree.fromstring(frame)
         self._sized = make(self._frame)
@@ -83,8 +83,6 @@ class _LateChart:
         return self._sized.get_intrinsic_size(image_resolution, font_size)
 
     def draw(self, stream: Any, concrete_width: float, concrete_height: float, style: Any) -> None:
-        from xml.etree import ElementTree
-
         tree = ElementTree.fromstring(self._picture())  # a failed chart process raises here
         for name in ("width", "height", "viewBox"):
             if tree.get(name) != self._frame.get(name):
@@ -101,8 +99,6 @@ Sources = Sequence[tuple[Path, str]]  # a narrative file and the HTML it gave th
 def _locate(needle: str, sources: Sources) -> tuple[Path, int] | None:
     """The narrative file whose HTML holds ``needle`` (a picture's URL, a
     link's target), and the number of its paragraph there (0: before any)."""
-    from html import escape
-
     for path, html in sources:
         for form in dict.fromkeys((needle, escape(needle, quote=True))):
             found = html.find(form) if form else -1
@@ -199,8 +195,6 @@ def collector_paused() -> Iterator[None]:
     writes: the layout allocates millions of objects, which trigger hundreds
     of collections, yet leaves little cyclic garbage. Measured on the sample:
     about 6% less time, 1 MiB more memory. Restored after (``serve`` lives on)."""
-    import gc
-
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -225,8 +219,6 @@ def _late_charts(frames: Mapping[str, str], picture: Callable[[str], bytes]) -> 
         return
     import weasyprint.document
     from weasyprint.images import SVGImage
-
-    from reportgen.composing.charts import CHART_SCHEME
 
     original = getattr(weasyprint.document, "original_get_image_from_uri", None)
     expected = {"cache", "url_fetcher", "options", "url", "context"}
