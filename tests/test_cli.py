@@ -121,12 +121,12 @@ def test_unknown_edition_is_a_usage_error(sample_set: Path) -> None:
 def test_an_internal_error_is_one_line_without_traceback(
     monkeypatch: pytest.MonkeyPatch, sample_set: Path
 ) -> None:
-    import reportgen.commands.build
+    import reportgen.cli
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(reportgen.commands.build, "run_build", explode)
+    monkeypatch.setattr(reportgen.cli, "run_build", explode)
     result = CliRunner().invoke(cli, ["build", str(sample_set / "fy2012")])
     assert result.exit_code == 1
     assert result.output.strip() == (

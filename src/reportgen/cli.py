@@ -23,10 +23,17 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
+from reportgen.commands.build import find_years, run_build, run_check
+from reportgen.commands.new import new_year
+from reportgen.commands.send import Options, run
+from reportgen.commands.serve import serve as run_serve
 from reportgen.core.diagnostics import Diagnostic, Severity, summarise
 from reportgen.core.errors import InvalidInput, ReportgenError, UsageError
+from reportgen.core.languages import labels_toml, tag_problem
+from reportgen.core.progress import Quiet
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.model import PDF_VARIANTS
+from reportgen.reading.settings import translations_toml
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -186,8 +193,6 @@ def build(
     Editions: annual-report (PDF and HTML), handout (members), donor (and one
     letter per row of data/donors when that table exists).
     """
-    from reportgen.commands.build import run_build
-    from reportgen.core.progress import Quiet
 
     def action() -> int:
         progress = Quiet() if quiet else _Progress()
@@ -208,8 +213,6 @@ def build(
 
 
 def _tag(value: str) -> str:
-    from reportgen.core.languages import tag_problem
-
     if (problem := tag_problem(value)) is not None:
         raise click.BadParameter(problem)
     return value
@@ -228,9 +231,6 @@ def labels(tag: str) -> None:
     """Print every word of a language pack as a [labels.<tag>] block to paste
     into organization.toml or report.toml, then the settings that take a
     translation into that language."""
-    from reportgen.core.languages import labels_toml
-    from reportgen.reading.settings import translations_toml
-
     click.echo(labels_toml(tag) + "\n" + translations_toml(tag), nl=False)
 
 
@@ -241,7 +241,6 @@ def labels(tag: str) -> None:
 def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
     """Validate REPORT_DIR without writing anything; exit 2 on errors (with
     --strict, on warnings too)."""
-    from reportgen.commands.build import run_check
 
     def action() -> int:
         result = run_check(report_dir)
@@ -349,7 +348,6 @@ def send(
     USERNAME`). Exit 0: all sent (or a clean dry run); 1: some not sent, each
     named; 2: bad settings or input, nothing sent.
     """
-    from reportgen.commands.send import Options, run
 
     def action() -> int:
         options = Options(send=really, yes=yes, to=to, rate=rate,
@@ -445,7 +443,6 @@ def new(
 
     Without --from, a complete starter with commented examples.
     """
-    from reportgen.commands.new import new_year
 
     def action() -> int:
         written = new_year(report_dir, previous, copy_assets, start, workbook, word)
@@ -473,8 +470,6 @@ def serve(ctx: click.Context, report_dir: Path, port: int) -> None:
     The page reloads by itself; invalid input shows its messages in the page.
     For a report set, the latest year is previewed. Ctrl-C stops it.
     """
-    from reportgen.commands.build import find_years
-    from reportgen.commands.serve import serve as run_serve
 
     def action() -> int:
         year = find_years(report_dir)[-1]

@@ -22,21 +22,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
+from reportgen.core import process_pool
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
-from reportgen.core.errors import InvalidInput, UsageError
-from reportgen.core.file_gate import Gate
+from reportgen.core.errors import InvalidInput, StrictFailed, UsageError
+from reportgen.core.file_gate import Gate, report_set
 from reportgen.core.progress import Progress, Quiet
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.model import FiscalYear
+from reportgen.reading.report_folder import read_report
+from reportgen.reading.validate import validate
 from reportgen.reading.year_folders import earlier_years, is_year, output_name, years_in_set
 from reportgen.typesetting.edition_render import (
     LETTER_BODY,
     render_edition,  # noqa: F401  (re-exported for callers)
+    try_theme,
 )
 from reportgen.typesetting.letters import LetterRecord
 from reportgen.typesetting.templating import check_theme
+from reportgen.writing.cache import FOLDER, Cache, undone_on_failure
 from reportgen.writing.manifest import BuildManifest, remember, request_key, restore
-from reportgen.writing.staging import WrittenFile
+from reportgen.writing.staging import Staging, WrittenFile, claim
 
 if TYPE_CHECKING:
     from reportgen.commands.build_documents import Rendered
@@ -102,8 +107,6 @@ def refuse_output_in_input(report_dir: Path, out: Path) -> None:
     year folders and their report set. (An output written into the input is
     read back as input by the next build, and the members' handout, written
     beside the narrative, would go wherever the report set is shared.)"""
-    from reportgen.core.file_gate import report_set
-
     target = out.resolve()
     for year in find_years(report_dir):
         for source in dict.fromkeys((report_set(year), year.resolve())):
@@ -121,9 +124,6 @@ def refuse_output_in_input(report_dir: Path, out: Path) -> None:
 
 def load_year(path: Path, diags: Diagnostics) -> FiscalYear | None:
     """Read and validate one year folder, its theme's templates included."""
-    from reportgen.reading.report_folder import read_report
-    from reportgen.reading.validate import validate
-
     raw = read_report(path, diags)
     if raw.theme_dir is not None:
         check_theme(raw.theme_dir, Gate.of(raw.root), diags)
@@ -165,8 +165,6 @@ def run_check(report_dir: Path) -> CheckResult:
     diags = Diagnostics()
     for item in _load(years, diags):
         if item.year is not None and item.year.config.theme_dir is not None:
-            from reportgen.typesetting.edition_render import try_theme
-
             try_theme(item.year, item.history, diags)  # what a build would find
     return CheckResult(tuple(years), tuple(diags.sorted()))
 
@@ -193,9 +191,6 @@ def run_build(
     pages) fails the build (``StrictFailed``) before anything is written, as
     ``mkdocs build --strict`` and ``sphinx-build -W`` do; the input's warnings
     fail it before anything is rendered."""
-    from reportgen.writing.cache import FOLDER, undone_on_failure
-    from reportgen.writing.staging import claim
-
     note = progress or Quiet()
     refuse_output_in_input(report_dir, out)
     with (
@@ -211,9 +206,6 @@ def built(report_dir: Path, out: Path, progress: Progress | None = None) -> Iter
     """``build`` with its defaults, then keep holding ``out`` while the caller
     reads what it wrote: ``send`` mails letters that no other build can swap
     while it sends."""
-    from reportgen.writing.cache import FOLDER, undone_on_failure
-    from reportgen.writing.staging import claim
-
     note = progress or Quiet()
     refuse_output_in_input(report_dir, out)
     with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
@@ -235,10 +227,6 @@ def _build(
     strict: bool = False,
 ) -> BuildResult:
     """``build``, while this process holds ``out``."""
-    from reportgen.core.process_pool import default_workers
-    from reportgen.writing.cache import FOLDER, Cache
-    from reportgen.writing.staging import Staging
-
     started = time.perf_counter()
     for name in editions or ():
         if name not in EDITIONS:
@@ -274,7 +262,7 @@ def _build(
             if print_marks is not None:
                 changes["print_marks"] = print_marks
             item.year = replace(item.year, config=replace(item.year.config, **changes))  # type: ignore[arg-type]
-    jobs = workers or default_workers()
+    jobs = workers or process_pool.default_workers()
     plan = [
         DocumentJob(item.path, item.year, tuple(item.history), edition, language, store.root)
         for item in loaded
@@ -401,7 +389,5 @@ def _preflight_warnings(findings: Sequence[Finding], folder: Path) -> list[Diagn
 
 
 def _fail_if_warned(diagnostics: Sequence[Diagnostic]) -> None:
-    from reportgen.core.errors import StrictFailed
-
     if any(d.severity is Severity.WARNING for d in diagnostics):
         raise StrictFailed(sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key))

@@ -12,6 +12,9 @@ follow in batches of one language each, also in processes and cached.
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -20,9 +23,32 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen.composing import formats
+from reportgen.composing.edition_view import year_as_seen_by
+from reportgen.composing.page_context import edition_title
+from reportgen.composing.palette import palette
+from reportgen.core.process_pool import become_child, chunks, forking, run, run_meanwhile
 from reportgen.core.progress import Progress
+from reportgen.reading.editions import EDITIONS
 from reportgen.reading.model import FiscalYear
+from reportgen.reading.settings import named_files
+from reportgen.reading.year_folders import neighbours
+from reportgen.typesetting import edition_render, letters, templating
+from reportgen.typesetting.edition_render import (
+    LETTER_BODY,
+    Analysis,
+    PrintPage,
+    logo_uri,
+    print_page,
+    print_pdf,
+    screen_page,
+)
+from reportgen.typesetting.html_pages import letter_css, theme_of
+from reportgen.typesetting.letters import LetterRecord
 from reportgen.typesetting.preflight import Finding
+from reportgen.typesetting.templating import templates_dir
+from reportgen.writing.cache import Cache, digest, tree_digest
+from reportgen.writing.staging import write_staged
 
 if TYPE_CHECKING:
     from reportgen.typesetting.letters import Body, Letter, LetterRecord
@@ -69,15 +95,10 @@ def _data(year: FiscalYear) -> tuple[object, ...]:
 
 def _prepare(job: DocumentJob, templates: str) -> _Prepared:
     """Select what the audience sees and derive the cache keys (cheap)."""
-    from reportgen.composing.edition_view import year_as_seen_by
-    from reportgen.reading.year_folders import neighbours
-    from reportgen.writing.cache import digest, tree_digest
-
     seen = year_as_seen_by(job.year, job.edition, job.language)
     earlier = tuple(year_as_seen_by(y, job.edition, job.language) for y in job.history)
     data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
     near = neighbours(job.path)
-    from reportgen.reading.settings import named_files
 
     config = job.year.config
     assets = [p for p in config.root.iterdir() if p.name not in ("data", "narrative")]
@@ -91,35 +112,28 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
 
 def _letters(job: DocumentJob) -> bool:
     """Whether this document is also laid out as it follows the donor letters."""
-    from reportgen.reading.editions import EDITIONS
-
     return EDITIONS[job.edition].letters and bool(job.year.donors)
 
 
 def _figures_and_charts(item: _Prepared) -> object:
     """Worker: figures and charts of one selected year."""
-    from reportgen.typesetting.edition_render import figures_and_charts
-
-    return figures_and_charts(item.seen, item.earlier, item.job.language)
+    return edition_render.figures_and_charts(item.seen, item.earlier, item.job.language)
 
 
 def _edition_files(task: tuple[_Prepared, object]) -> tuple[Rendered, float]:
     """Worker: lay out one document."""
-    from reportgen.typesetting.edition_render import Analysis, edition_files
-
     item, analysis = task
     assert isinstance(analysis, Analysis)
     started = time.perf_counter()
     found: list[Finding] = []
-    files = edition_files(item.seen, item.job.edition, item.job.language, analysis,
-                    neighbours=item.neighbours, letters=_letters(item.job),
-                    findings=found)  # fmt: skip
+    files = edition_render.edition_files(
+        item.seen, item.job.edition, item.job.language, analysis,
+        neighbours=item.neighbours, letters=_letters(item.job), findings=found,
+    )  # fmt: skip
     return Rendered(files, tuple(found)), time.perf_counter() - started
 
 
 def _can_fork() -> bool:
-    import multiprocessing
-
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -128,19 +142,10 @@ def _forked_child_pages_and_charts(item: _Prepared, connection: Any, parent: int
     soon as each part exists: the print page (figures with pandas, HTML with
     Jinja2, charts only sized), then the drawn charts (matplotlib), then the
     HTML edition. It dies with ``parent``."""
-    from reportgen.core.process_pool import become_child
-    from reportgen.reading.editions import EDITIONS
-    from reportgen.typesetting.edition_render import (
-        figures_and_charts,
-        print_page,
-        screen_page,
-        with_pictures,
-    )
-
     become_child(parent)
     job = item.job
     try:
-        described = figures_and_charts(item.seen, item.earlier, job.language, False)
+        described = edition_render.figures_and_charts(item.seen, item.earlier, job.language, False)
         connection.send(("print", print_page(item.seen, job.edition, job.language, described,
                                              neighbours=item.neighbours)))  # fmt: skip
         if _letters(job):
@@ -148,7 +153,7 @@ def _forked_child_pages_and_charts(item: _Prepared, connection: Any, parent: int
                 item.seen, job.edition, job.language, described, neighbours=item.neighbours,
                 after_letter=True,
             )))  # fmt: skip
-        analysis = with_pictures(described, item.seen, job.language)
+        analysis = edition_render.with_pictures(described, item.seen, job.language)
         connection.send(("drawn", analysis))
         if EDITIONS[job.edition].html:
             screen = screen_page(item.seen, job.edition, job.language, analysis,
@@ -165,12 +170,6 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
     but the layout (figures, print HTML, then the charts and the HTML edition)
     while this process loads WeasyPrint and lays the pages out; a chart's
     picture is needed only when its page is painted."""
-    import multiprocessing
-    import os
-
-    from reportgen.core.process_pool import forking
-    from reportgen.reading.editions import EDITIONS
-    from reportgen.typesetting.edition_render import LETTER_BODY, Analysis, PrintPage, print_pdf
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -244,11 +243,9 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
 
 
 def _load_renderer() -> None:
-    """Import what laying out needs, so that forked workers inherit it."""
+    """Import what laying out needs, so that forked workers inherit it (the
+    rest of it is imported with this module)."""
     import weasyprint  # noqa: F401
-
-    from reportgen.composing import page_context  # noqa: F401
-    from reportgen.typesetting import html_pages, pdf, templating  # noqa: F401
 
     templating.environment()
 
@@ -259,11 +256,6 @@ def render_documents(
     finished: Callable[[DocumentJob, float, bool], None] | None = None,
 ) -> list[Rendered]:
     """The files and preflight findings of every job, in job order."""
-    from reportgen.core.process_pool import run, run_meanwhile
-    from reportgen.typesetting.edition_render import Analysis
-    from reportgen.typesetting.templating import templates_dir
-    from reportgen.writing.cache import Cache, tree_digest
-
     if not jobs:
         return []
     store = Cache(jobs[0].cache)
@@ -331,12 +323,6 @@ def render_letters(
 ) -> list[Finding]:
     """Render the letters into the staging folder, each letter's record added
     to ``records``; the preflight's findings."""
-    from reportgen.composing.palette import palette
-    from reportgen.core.process_pool import chunks, run
-    from reportgen.typesetting import letters
-    from reportgen.typesetting.edition_render import logo_uri
-    from reportgen.typesetting.html_pages import letter_css, theme_of
-
     config = year.config
     # The letters of the languages built (``--language``): each is followed by
     # its own language's donor edition, never another's.
@@ -376,9 +362,6 @@ def render_letters(
 
 
 def _donor_title(year: FiscalYear, language: str) -> str:
-    from reportgen.composing import formats
-    from reportgen.composing.page_context import edition_title
-
     return edition_title(formats.language(year.config, language), "donor", year.config)
 
 
@@ -397,11 +380,6 @@ def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, .
     """Worker: render a batch of letters (or take it from the cache) and write
     them into the staging folder; what each letter is (its record for the
     manifest) and the preflight's findings."""
-    import hashlib
-
-    from reportgen.typesetting.letters import LetterRecord, render_batch
-    from reportgen.writing.cache import Cache, digest
-    from reportgen.writing.staging import write_staged
 
     store = Cache(job.cache)
     key = digest("letters", job.letters, job.css, job.bodies, job.created)
@@ -412,8 +390,10 @@ def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, .
         findings = cached.findings
     else:
         found: list[Finding] = []
-        render_batch(job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
-                     findings=found)  # fmt: skip
+        letters.render_batch(
+            job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
+            findings=found,
+        )  # fmt: skip
         findings = tuple(found)
         store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
     records = []

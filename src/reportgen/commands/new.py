@@ -10,7 +10,9 @@ place at the end, so a failure leaves nothing half-made.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
+import io
 import os
 import re
 import shutil
@@ -23,11 +25,19 @@ import tomlkit
 import tomlkit.exceptions
 import tomlkit.items
 
+from reportgen.commands.new_office_files import (
+    WORKBOOK,
+    document_heading,
+    empty_workbook,
+    write_document,
+    write_workbook,
+)
 from reportgen.composing import formats
 from reportgen.core.errors import UsageError
 from reportgen.core.languages import TAG, base_of
+from reportgen.reading.narrative_html import section_slug
 from reportgen.reading.report_folder import TABLE_EXTENSIONS
-from reportgen.reading.settings import SETTINGS, Values
+from reportgen.reading.settings import SETTINGS, TOMLDecodeError, Values, loads, read, starter_toml
 from reportgen.reading.table_registry import TABLES
 
 PROMPT = "TODO:"  # check warns while a narrative file still holds one
@@ -212,8 +222,6 @@ def _representable(start: date, what: str) -> None:
 
 
 def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
-    from reportgen.reading.settings import TOMLDecodeError, loads
-
     try:
         text = (source / "report.toml").read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -291,8 +299,6 @@ def _translations(settings: Values) -> list[tuple[str, str]]:
 
 def _shared(source: Path) -> Values:
     """The settings of the set's organization.toml (none when it is missing or unreadable)."""
-    from reportgen.reading.settings import read
-
     return read(source.parent / "organization.toml") or Values({})
 
 
@@ -333,8 +339,6 @@ def _empty_tables(
         elif path.suffix.lower() == ".csv":
             out.write_bytes(_emptied_csv(path.read_bytes(), path.stem.lower()))
         else:  # a table's workbook, or one for the whole year: each sheet's header kept
-            from reportgen.commands.new_office_files import empty_workbook
-
             empty_workbook(path, out, carried, _kept, roll)
     if not any(target.glob("activities.*")) and not _sheet_for(target, "activities"):
         columns = ",".join(c.name for c in TABLES["activities"].columns)
@@ -344,9 +348,6 @@ def _empty_tables(
 def _emptied_csv(data: bytes, table: str) -> bytes:
     """A table's CSV for the new year: its header line as written, and for a
     table kept by name (``KEPT_BY_NAME``) each row with only those cells."""
-    import csv
-    import io
-
     lines = data.splitlines(keepends=True)
     if not lines or table not in KEPT_BY_NAME:
         return lines[0] if lines else b""
@@ -382,8 +383,6 @@ def _sheet_for(folder: Path, table: str) -> bool:
 def _word_prompts(source: Path, target: Path, label: str, roll: YearNames | None = None) -> None:
     """Last year's Word narrative, a year on: each document's heading and a
     prompt, its name and heading naming the new year."""
-    from reportgen.commands.new_office_files import document_heading, write_document
-
     for path in sorted(source.glob("*.docx")) if source.is_dir() else []:
         if path.name.startswith("~$"):
             continue
@@ -417,7 +416,6 @@ def _narrative_prompts(
         parts = [front + "\n"] if front else []
         if heading and "title:" not in front:
             parts.append((roll(heading.group(0)) if roll else heading.group(0)) + "\n\n")
-        from reportgen.reading.narrative_html import section_slug
 
         tag = section_slug(path)[1]
         if tag is not None and base_of(tag) != "en":  # the prompt in the file's language
@@ -449,7 +447,6 @@ def _starter(
     end = year_end(start)
     label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
-    from reportgen.reading.settings import starter_toml
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
                 "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
@@ -457,8 +454,6 @@ def _starter(
     data = folder / "data"
     data.mkdir()
     if workbook:
-        from reportgen.commands.new_office_files import WORKBOOK, write_workbook
-
         write_workbook(data / WORKBOOK, start)
     else:
         for name, spec in TABLES.items():
@@ -470,8 +465,6 @@ def _starter(
     for name, text in STARTER_NARRATIVE.items():
         text = text.format(prompt=PROMPT, **PROMPTS)
         if word:
-            from reportgen.commands.new_office_files import write_document
-
             heading, _, body = text.partition("\n\n")
             write_document(narrative / f"{name[:-3]}.docx", heading.lstrip("# "), [body.strip()])
         else:

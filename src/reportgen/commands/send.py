@@ -18,6 +18,7 @@ or put in a message.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import math
 import os
@@ -36,10 +37,14 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import Protocol
 
+from reportgen.commands.build import built, find_years, load_year
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput, NothingSent, UsageError
+from reportgen.reading.config import ORGANIZATION_FILE, REPORT_FILE
 from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import Donor, EmailSettings, FiscalYear
+from reportgen.reading.report_folder import read_report
+from reportgen.reading.year_folders import output_name
 from reportgen.typesetting.donor_email import (
     HeaderProblem,
     email_message,
@@ -47,7 +52,12 @@ from reportgen.typesetting.donor_email import (
     header_text,
     wording,
 )
-from reportgen.typesetting.letters import LetterRecord
+from reportgen.typesetting.letters import (
+    LetterRecord,
+    letter_language,
+    recorded_identity,
+    row_digest,
+)
 from reportgen.writing import send_log
 
 log = logging.getLogger(__name__)
@@ -135,8 +145,6 @@ class Outcome:
 
 def run(report_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
     """Build ``report_dir`` (one year), then plan and (with ``--send``) send its letters."""
-    from reportgen.commands.build import built, find_years
-
     years = find_years(report_dir)
     if len(years) != 1:
         raise UsageError(
@@ -162,8 +170,6 @@ def send_built(
 ) -> Outcome:
     """``run`` after its build, while the caller holds ``out`` (``staging.claim``);
     ``letters``: that build's records of the letters it wrote (``BuildResult``)."""
-    from reportgen.reading.year_folders import output_name
-
     year = _year(year_dir)
     settings = _settings(year)
     _check_headers(year, settings)
@@ -224,8 +230,6 @@ def _send_planned(
 
 
 def _year(path: Path) -> FiscalYear:
-    from reportgen.commands.build import load_year
-
     diags = Diagnostics()
     year = load_year(path, diags)
     if year is None:  # the build just validated it: only a change in between gets here
@@ -251,8 +255,6 @@ def _settings(year: FiscalYear) -> EmailSettings:
 def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
     """Every value a header will carry, decoded and single-line, or nothing is sent:
     the names in [email] ``from``/``reply_to``, each donor's name and subject."""
-    from reportgen.typesetting.letters import letter_language
-
     problems: list[Diagnostic] = []
     for key, value in (("from", settings.sender), ("reply_to", settings.reply_to or "")):
         try:
@@ -287,8 +289,6 @@ def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
 
 def _email_settings_file(year: FiscalYear) -> Path:
     """The file whose [email] table is used: report.toml's, else organization.toml's."""
-    from reportgen.reading.config import ORGANIZATION_FILE, REPORT_FILE
-
     own = year.config.root / REPORT_FILE
     shared = year.config.root.parent / ORGANIZATION_FILE
     has_email = "[email]" in own.read_text("utf-8", "replace")
@@ -297,8 +297,6 @@ def _email_settings_file(year: FiscalYear) -> Path:
 
 def _donor_cell(year: FiscalYear, index: int, column: str) -> Location:
     """Where donor ``index`` (in file order) is written: its cell, else its row."""
-    from reportgen.reading.report_folder import read_report
-
     table = read_report(year.config.root, Diagnostics()).tables.get("donors")
     if table is None:
         return Location(year.config.root / "data")
@@ -314,8 +312,6 @@ def _plan(
 ) -> list[Planned]:
     """Each donor's fate, from the row, the build's record of its letter, the
     letter on disk and the send log."""
-    from reportgen.typesetting.letters import letter_language
-
     folder = year_folder / "donors"
     histories = _histories(year, folder, ui)
     made = _by_row(records)
@@ -395,8 +391,6 @@ def _by_row(records: Iterable[LetterRecord]) -> Made:
 def _record_for(made: Made, donor: Donor) -> LetterRecord | None:
     """The letter the build made from exactly this row (each letter goes to one
     row: rows identical in every column made identical letters, one each)."""
-    from reportgen.typesetting.letters import row_digest
-
     waiting = made.get((donor.id or "", row_digest(donor)))
     return waiting.pop(0) if waiting else None
 
@@ -405,11 +399,7 @@ def _mismatch(record: LetterRecord, data: bytes) -> str | None:
     """Why the file on disk is not the letter the build's manifest records
     for this donor, or None when it is (its hash, and the donor its own
     metadata names)."""
-    import io
-
     import pikepdf
-
-    from reportgen.typesetting.letters import recorded_identity
 
     if hashlib.sha256(data).hexdigest() != record.pdf_sha256:
         return f"{record.file} is not the file the build wrote for this donor (its sha256 differs)"
@@ -424,8 +414,6 @@ def _mismatch(record: LetterRecord, data: bytes) -> str | None:
 
 
 def _with(item: Planned, state: str, sha256: str = "", reason: str = "") -> Planned:
-    from dataclasses import replace
-
     return replace(item, state=state, sha256=sha256, reason=reason)
 
 
@@ -816,6 +804,4 @@ def _one(
 
 
 def _at(entry: send_log.Entry, status: str, error: str = "") -> send_log.Entry:
-    from dataclasses import replace
-
     return replace(entry, status=status, time=send_log.now(), error=error)

@@ -36,10 +36,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Literal, NoReturn
 
+from reportgen.commands.build import load_with_history
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, summarise
+from reportgen.core.errors import InvalidInput
 from reportgen.core.process_pool import become_child
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
+from reportgen.typesetting import edition_render
 from reportgen.typesetting.html_pages import POLICY_META
+from reportgen.typesetting.templating import templates_dir
+from reportgen.writing.cache import tree_digest
+from reportgen.writing.manifest import input_paths
 
 log = logging.getLogger(__name__)
 
@@ -117,17 +123,15 @@ def _located(diagnostics: Iterable[Diagnostic]) -> tuple[str, ...]:
 
 def render(year_dir: Path, edition: str, pdf: bool) -> Outcome:
     """Load the year and render one edition as PDF or HTML, whatever happens."""
-    from reportgen.commands.build import load_with_history
-    from reportgen.core.errors import InvalidInput
-    from reportgen.typesetting.edition_render import render_edition
-
     diags = Diagnostics()
     try:
         year, history = load_with_history(year_dir, diags)
         if year is None or diags.has_errors:
             return Outcome("problems", lines=_located(diags.sorted()))
         language = year.config.languages[0]
-        files = render_edition(year, history, edition, language, pdf=pdf, html=not pdf)
+        files = edition_render.render_edition(
+            year, history, edition, language, pdf=pdf, html=not pdf
+        )
         return Outcome("document", body=files[f"{edition}.{'pdf' if pdf else 'html'}"][0])
     except InvalidInput as exc:  # a gate met a problem only rendering finds
         return Outcome("problems", lines=_located(exc.diagnostics))
@@ -159,8 +163,6 @@ def _fresh_streams() -> None:
     server may have been writing to stderr at the instant of the fork; the
     child then inherits that stream's buffer lock held by a thread that does
     not exist there, and its first warning would wait forever."""
-    import logging
-
     fresh = {
         id(sys.stdout): os.fdopen(os.dup(1), "w", buffering=1, errors="replace"),
         id(sys.stderr): os.fdopen(os.dup(2), "w", buffering=1, errors="replace"),
@@ -434,16 +436,11 @@ class PreviewServer(ThreadingHTTPServer):
 def watched_paths(year_dir: Path) -> list[Path]:
     """What a render of the year reads (``manifest.input_paths``: the years
     of its set, the settings, logo, cover and theme) and the templates."""
-    from reportgen.typesetting.templating import templates_dir
-    from reportgen.writing.manifest import input_paths
-
     return [*input_paths([year_dir]), templates_dir()]
 
 
 def inputs_digest(year_dir: Path) -> str:
     """The names and bytes of everything a render of the year reads."""
-    from reportgen.writing.cache import tree_digest
-
     return tree_digest(watched_paths(year_dir))
 
 

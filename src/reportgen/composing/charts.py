@@ -11,6 +11,7 @@ that is not text before they reach matplotlib.
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import re
@@ -74,8 +75,6 @@ class ChartAsset:
 
     @property
     def data_uri(self) -> str:
-        import base64
-
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 

@@ -13,6 +13,21 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from babel import Locale
+from babel.dates import format_date as babel_date
+from babel.dates import format_skeleton
+from babel.lists import format_list as babel_list
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    get_currency_name,
+    get_currency_precision,
+    get_currency_unit_pattern,
+)
+from babel.numbers import format_percent as babel_percent
+
 from reportgen.core import languages
 from reportgen.core.languages import Language, label, words
 
@@ -49,8 +64,6 @@ def _loc(language: str) -> str:
 def format_date(value: date, language: str, style: str = "long") -> str:
     """A date; ``style`` ``long`` (cover, letters) or ``table`` (tables) as the
     pack says for the exact tag, else CLDR's style of that name."""
-    from babel.dates import format_date as babel_date
-
     if style == "table":
         style = languages.fmt(language, "date_table") or "long"
     pattern = languages.fmt(language, f"date_{style}") or style
@@ -59,20 +72,14 @@ def format_date(value: date, language: str, style: str = "long") -> str:
 
 def format_month(value: date, language: str, short: bool = True) -> str:
     """Sep / 9月 (short) or September 2012 / 2012年9月."""
-    from babel.dates import format_skeleton
-
     return format_skeleton("MMM" if short else "yMMMM", value, locale=_loc(language))
 
 
 def format_number(value: int | float | Decimal, language: str) -> str:
-    from babel.numbers import format_decimal
-
     return format_decimal(value, locale=_loc(language))
 
 
 def format_money(value: Decimal, currency: str, language: str) -> str:
-    from babel.numbers import format_currency, get_currency_precision
-
     if languages.money(language).full == "unit":
         digits = get_currency_precision(currency)
         return _in_units(
@@ -83,8 +90,6 @@ def format_money(value: Decimal, currency: str, language: str) -> str:
 
 def _in_units(value: Decimal, currency: str, language: str, number_format: str) -> str:
     """The number, then the currency's unit word: 30,000円."""
-    from babel.numbers import format_decimal
-
     number = format_decimal(value, format=number_format, locale=_loc(language))
     return _with_unit(number, currency, language)
 
@@ -92,8 +97,6 @@ def _in_units(value: Decimal, currency: str, language: str, number_format: str) 
 def _with_unit(number: str, currency: str, language: str) -> str:
     """A formatted number with the currency's unit word (the pack's, else
     CLDR's) in CLDR's pattern for an amount: 30,000円, 980.5만 원."""
-    from babel.numbers import get_currency_name, get_currency_unit_pattern
-
     loc = _loc(language)
     unit = dict(languages.money(language).units).get(currency) or get_currency_name(
         currency, count=2, locale=loc
@@ -103,8 +106,6 @@ def _with_unit(number: str, currency: str, language: str) -> str:
 
 
 def format_percent(value: float, language: str) -> str:
-    from babel.numbers import format_percent as babel_percent
-
     if 0 < value < 0.005:
         return "<" + babel_percent(0.01, locale=_loc(language))
     return babel_percent(value, locale=_loc(language))
@@ -116,8 +117,6 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
     The pack's ``[money] compact`` chooses CLDR's symbol form or its unit
     form (the compact number in CLDR's pattern for a currency amount, with the
     currency's unit word, which the pack may replace)."""
-    from babel.numbers import format_compact_currency, format_compact_decimal
-
     loc = _loc(language)
     if languages.money(language).compact != "unit":
         return format_compact_currency(value, currency, locale=loc, fraction_digits=1)
@@ -134,8 +133,6 @@ def signed(text: str, negative: bool, language: str) -> str:
 
 def format_list(items: list[str], language: str) -> str:
     """``a, b, and c`` / ``a、b、c``."""
-    from babel.lists import format_list as babel_list
-
     return babel_list(items, locale=_loc(language))
 
 
@@ -146,8 +143,6 @@ def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> 
         return format_money(value, currency, language)
     if languages.money(language).full == "unit":
         return _in_units(value.to_integral_value(), currency, language, "#,##0")
-    from babel import Locale
-    from babel.numbers import format_currency
 
     pattern = Locale.parse(_loc(language)).currency_formats["standard"].pattern
     whole = pattern.replace("0.00", "0").replace("0.0", "0")

@@ -8,6 +8,7 @@ place what is here; they compute nothing and format nothing.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,12 +16,18 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from unicodedata import east_asian_width
+
+from babel.numbers import get_currency_name
 
 from reportgen.composing import formats
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
+from reportgen.core.languages import column_heading
+from reportgen.reading.editions import EDITIONS
 from reportgen.reading.model import (
+    INTERNAL,
     FiscalYear,
     Indicator,
     NarrativeSection,
@@ -29,6 +36,8 @@ from reportgen.reading.model import (
     ReportConfig,
     Signatory,
 )
+from reportgen.reading.narrative_html import ROLES, role_for
+from reportgen.reading.table_registry import declared_spec, specs
 
 if TYPE_CHECKING:
     from reportgen.reading.table_registry import TableSpec
@@ -155,8 +164,6 @@ class CoverPicture:
 
 
 def _cover(year: FiscalYear) -> CoverPicture | None:
-    import os
-
     cover = year.config.cover
     if cover is None:
         return None
@@ -171,8 +178,6 @@ TITLE_SIZES = ((26, ""), (50, "m"), (90, "l"))
 
 def title_size(title: str) -> str:
     """The cover type size of ``title`` (see TITLE_SIZES); "xl" past the last."""
-    from unicodedata import east_asian_width
-
     length = sum(2 if east_asian_width(c) in "WF" else 1 for c in title)
     return next((size for limit, size in TITLE_SIZES if length <= limit), "xl")
 
@@ -180,9 +185,6 @@ def title_size(title: str) -> str:
 def internal_note(year: FiscalYear, edition: str, language: str) -> str | None:
     """Why a members' edition's counts exceed the public report's: the
     internal rows it counts, each number with its noun in agreement."""
-    from reportgen.reading.editions import EDITIONS
-    from reportgen.reading.model import INTERNAL
-
     if EDITIONS[edition].public:
         return None
     items = []
@@ -198,8 +200,6 @@ def internal_note(year: FiscalYear, edition: str, language: str) -> str | None:
 
 
 def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
-    from reportgen.reading.narrative_html import ROLES, role_for
-
     found = {role: role_for(year.roles, role, language) for role in ROLES}
     return {role: section for role, section in found.items() if section is not None}
 
@@ -325,8 +325,6 @@ def _share_stat(fig: KeyFigures, p: KeyFigures | None, language: str) -> Stat | 
 
 
 def _is_currency(unit: str | None) -> bool:
-    from babel.numbers import get_currency_name
-
     if unit is None or not re.fullmatch(r"[A-Z]{3}", unit):
         return False
     return get_currency_name(unit, locale="en") != unit
@@ -467,8 +465,6 @@ def _sections(
 ) -> tuple[TableSection, ...]:
     """Every table this edition lists, in the registry's order (built-in ones,
     then declared ones), each from its spec."""
-    from reportgen.reading.table_registry import declared_spec, specs
-
     out = []
     for name, spec in specs(year.config).items():
         rows = year.rows(name)
@@ -505,8 +501,6 @@ def _section_title(spec: TableSpec, language: str) -> str:
 
 
 def _heading(spec: TableSpec, column: str, language: str) -> str:
-    from reportgen.core.languages import column_heading
-
     key = dict(spec.headings).get(column, column)
     if spec.declared or key not in formats.words(language):
         return column_heading(language, column)

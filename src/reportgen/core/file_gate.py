@@ -25,6 +25,7 @@ import base64
 import binascii
 import functools
 import io
+import mimetypes
 import re
 import threading
 from collections.abc import Sequence
@@ -33,6 +34,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # a 50-megapixel camera's photo passes; 50,000 x 50,000 does not
@@ -226,10 +231,6 @@ def _load_whole(image: Any) -> None:
 
 def _check_svg(data: bytes, what: str) -> None:
     """An SVG is drawing only: no DTD or entities, no scripts, no outside references."""
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
 
     try:
         root = fromstring(data, forbid_dtd=True)
@@ -279,8 +280,6 @@ def _check_reference(target: str, what: str) -> None:
 
 
 def _trusted_type(path: Path) -> str:
-    import mimetypes
-
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 

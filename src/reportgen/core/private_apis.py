@@ -22,6 +22,8 @@ WeasyPrint): each function imports its library when called.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import platform
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -110,9 +112,6 @@ BOX_CLASSES = (
 
 
 def installed_version(dependency: str) -> str:
-    import importlib.metadata
-    import platform
-
     if CHECKED[dependency].distribution == "python":
         return platform.python_version()
     return importlib.metadata.version(CHECKED[dependency].distribution)

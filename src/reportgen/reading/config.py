@@ -18,8 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reportgen.core import languages as packs
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
-from reportgen.core.languages import Word
+from reportgen.core.file_gate import Gate, RefusedResource
+from reportgen.core.languages import Word, tag_problem
 from reportgen.core.plaintext import describe, forbidden_in
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.email_addresses import sender_problem
@@ -34,6 +36,8 @@ from reportgen.reading.model import (
     Signatory,
     Theme,
 )
+from reportgen.reading.narrative_front_matter import read_narrative_files
+from reportgen.reading.narrative_html import PLACEHOLDER, PLACEHOLDERS, render_markdown
 from reportgen.reading.settings import SETTINGS, TOMLDecodeError, Values, declared, loads, unknown
 from reportgen.reading.table_registry import read_declarations
 
@@ -321,8 +325,6 @@ def _narrative_files(
     value: Any, where: Callable[[str, str | None], Location], diags: Diagnostics
 ) -> tuple[NarrativeFile, ...]:
     """``[narrative."<file>"]``: settings for narrative files (narrative_front_matter)."""
-    from reportgen.reading.narrative_front_matter import read_narrative_files
-
     return read_narrative_files(value, where, diags)
 
 
@@ -331,8 +333,6 @@ def _labels(
 ) -> tuple[tuple[str, str, Word], ...]:
     """``[labels.<tag>]`` of organization.toml and report.toml (the year wins,
     key by key), checked against the language packs."""
-    from reportgen.core import languages as packs
-
     given: dict[str, dict[str, tuple[Any, _Source]]] = {}
     for src in sources:
         table = src.values.get("labels", {})
@@ -387,8 +387,6 @@ def _markdown(
     """A setting written in Markdown (``giving``), as safe HTML, through the
     narrative's own pipeline: raw HTML escaped, links and pictures checked;
     quote marks of ``language`` (a translation's own)."""
-    from reportgen.reading.narrative_html import render_markdown
-
     return render_markdown(text, where, root, diags, what=f"'{key}'", language=language)
 
 
@@ -486,8 +484,6 @@ class _Checker:
 
     def picture(self, key: str, name: str) -> Path | None:
         """A setting that names a picture: through the gate every embedded file passes."""
-        from reportgen.core.file_gate import Gate, RefusedResource
-
         gate = Gate.of(self.report.path.parent)
         try:
             found = gate.locate(name, self.merged[key][1].path.parent, f"'{name}'")
@@ -525,8 +521,6 @@ class _Checker:
 
     def tag(self, key: str) -> str | None:
         """A language tag CLDR knows (``en``, ``en-GB``, ``ko``)."""
-        from reportgen.core.languages import tag_problem
-
         value = self._get(key)
         if value is None:
             return None
@@ -547,8 +541,6 @@ class _Checker:
         return value
 
     def tags(self, key: str) -> tuple[str, ...] | None:
-        from reportgen.core.languages import tag_problem
-
         value = self._list(key)
         if value is None:
             return None
@@ -646,8 +638,6 @@ class _Checker:
     def theme_dir(self) -> Path | None:
         """``theme_dir``: a folder of its own in the report set, relative to the
         file naming it (``theme_folder_problem`` says what it may not be)."""
-        from reportgen.core.file_gate import Gate
-
         raw = self.string("theme_dir")
         if raw is None:
             return None
@@ -734,8 +724,6 @@ class _Checker:
 
     def _placeholders(self, key: str, text: str | None) -> None:
         """A subject says only what a letter may say: ``{{name}}``, ``{{amount}}``..."""
-        from reportgen.reading.narrative_html import PLACEHOLDER, PLACEHOLDERS
-
         table, _, sub = key.partition(".")
         sources = (
             (self.merged[key][1],) if key in self.merged else (self.report, self.merged[table][1])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from markdown_it.token import Token
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -68,8 +70,6 @@ def excerpt(tokens: list[Token], md: MarkdownIt, slug: str) -> str:
             out.append(token)
         return out
 
-    from markdown_it.token import Token
-
     opening, inline, closing = tokens[start : start + 3]
     quote = renumbered([opening, inline.copy(children=_shortened(inline.children or [])), closing])
     notes = _footnotes(tokens)
@@ -103,8 +103,6 @@ def _footnotes(tokens: list[Token]) -> dict[int, list[Token]]:
 def _shortened(children: list[Token]) -> list[Token]:
     """An inline's children up to ``EXCERPT_MAX`` characters of text, cut at a
     word with an ellipsis, and every element still open closed again."""
-    from markdown_it.token import Token
-
     out: list[Token] = []
     used = 0
     opened: list[Token] = []

@@ -8,7 +8,7 @@ the cache's keys, and no stage can change what another stage sees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 
 from reportgen.core.diagnostics import Location
 from reportgen.core.languages import Word, builtin_tags
+from reportgen.reading.editions import EDITION_NAMES
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u")
 # Tags with a built-in language pack (src/reportgen/core/languages/*.toml); a report
@@ -30,8 +31,6 @@ Extra = tuple[tuple[str, str], ...]  # columns the contract does not name, kept 
 
 def _all_editions() -> tuple[str, ...]:
     """Every edition's name (declared in ``editions``, which imports this module)."""
-    from reportgen.reading.editions import EDITION_NAMES
-
     return EDITION_NAMES
 
 
@@ -276,8 +275,6 @@ class FiscalYear:
 
     def with_rows(self, tables: dict[str, tuple[Any, ...]]) -> FiscalYear:
         """A copy with these tables' rows replaced (fields and records alike)."""
-        from dataclasses import replace
-
         own = {k: v for k, v in tables.items() if k in TABLE_FIELDS}
         records = tuple((k, tables.get(k, v)) for k, v in self.records)
         added = tuple((k, v) for k, v in tables.items() if k not in own and k not in

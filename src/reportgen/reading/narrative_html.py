@@ -12,6 +12,7 @@ the year folder, from where the gate serves them to the renderer.
 from __future__ import annotations
 
 import base64
+import io
 import os
 import re
 from collections import Counter
@@ -21,12 +22,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from defusedxml.ElementTree import fromstring
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markupsafe import escape
+from mdit_py_plugins.footnote import footnote_plugin
+
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.file_gate import Gate, RefusedResource
+from reportgen.core.languages import tag_problem, typography
 from reportgen.core.plaintext import describe, forbidden_in
 from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.excerpts import excerpt
 from reportgen.reading.model import LANGUAGES, PUBLIC, NarrativeSection
+from reportgen.reading.page_anchors import AUTHORED, PAGE_ANCHORS
 from reportgen.reading.readers.narrative import FRONT_KEYS
 from reportgen.reading.readers.raw_narrative import Picture, RawNarrative
 from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
@@ -78,9 +87,6 @@ def _parser(quotes: str = "\u201c\u201d\u2018\u2019") -> MarkdownIt:
     """The parser; ``quotes`` are the language's quote marks, which the
     typographer puts for straight ones (only those: no other replacements,
     so ``--`` and ``(c)`` stay as written)."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.footnote import footnote_plugin
-
     md = MarkdownIt(
         "commonmark",
         {"html": False, "typographer": True, "quotes": quotes, "maxNesting": MAX_NESTING + 10},
@@ -93,8 +99,6 @@ def _parser(quotes: str = "\u201c\u201d\u2018\u2019") -> MarkdownIt:
 
 def _render_image(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
     """Local images as ``<img>``; remote ones as a link, never fetched."""
-    from markdown_it.common.utils import escapeHtml
-
     token = tokens[idx]
     src = str(token.attrs.get("src", ""))
     alt = escapeHtml("".join(c.content for c in token.children or []))
@@ -117,8 +121,6 @@ def _decorative(src: str, token: Token) -> str:
     figure must say what it shows) and screen readers skip on screen too.
     Its box keeps the picture's proportions (``data-ratio``: height per width,
     in percent) at its width in Word (millimetres) or its own (pixels)."""
-    from markdown_it.common.utils import escapeHtml
-
     width = token.attrs.get("data-width")
     pixels = token.attrs.get("data-pixels")
     ratio = token.attrs.get("data-ratio") or "56.25"
@@ -135,11 +137,7 @@ def _decorative(src: str, token: Token) -> str:
 def _proportions(data: bytes, mime: str) -> tuple[float, float] | None:
     """(width, height) of a picture the gate admitted, in pixels; None when
     it does not say (an SVG without sizes)."""
-    import io
-
     if mime == "image/svg+xml":
-        from defusedxml.ElementTree import fromstring
-
         root = fromstring(data)
         box = (root.get("viewBox") or "").replace(",", " ").split()
         try:
@@ -157,8 +155,6 @@ def _proportions(data: bytes, mime: str) -> tuple[float, float] | None:
 
 def section_slug(path: Path) -> tuple[str, str | None]:
     """``02-overview.ja.md`` (or ``.docx``) -> (``overview``, ``ja``)."""
-    from reportgen.core.languages import tag_problem
-
     stem = path.name[: -len(path.suffix)] if path.suffix else path.name  # .md, .docx
     language = None
     base, dot, suffix = stem.rpartition(".")
@@ -195,8 +191,6 @@ def section_slugs(paths: Sequence[Path]) -> dict[Path, str]:
 
 
 def _quotes(language: str) -> str:
-    from reportgen.core.languages import typography
-
     return typography(language).quotes
 
 
@@ -332,7 +326,6 @@ def fill_placeholders(text: str, values: dict[str, str], markup: bool = True) ->
     """A letter file's HTML (or, without ``markup``, its plain title) with each
     placeholder replaced by its value as plain text, in one pass: a value that
     itself looks like ``{{amount}}`` is shown as written, never filled in turn."""
-    from markupsafe import escape
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -614,8 +607,6 @@ def _internal_link(token: Token, target: str, where: Location, diags: Diagnostic
     """A link to a part of the report: marked, so that an edition without that
     part prints its text unlinked (``page_anchors``); a target no page can have is
     a warning."""
-    from reportgen.reading.page_anchors import AUTHORED, PAGE_ANCHORS
-
     token.attrs["class"] = AUTHORED
     if target.startswith("s-") or target in PAGE_ANCHORS:
         return

@@ -14,6 +14,7 @@ from pathlib import Path
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.reading.config import read_settings
 from reportgen.reading.model import ReportConfig
+from reportgen.reading.narrative_front_matter import apply_narrative_files
 from reportgen.reading.readers.narrative import read_narratives
 from reportgen.reading.readers.raw_narrative import RawNarrative
 from reportgen.reading.readers.tables import READERS, TABLE_EXTENSIONS, RawTable, read_table
@@ -74,8 +75,6 @@ def read_report(root: Path, diags: Diagnostics) -> RawReport:
     tables, workbooks = _read_tables(root, config, diags)
     narratives = read_narratives(root / "narrative", diags)
     if config is not None and config.narrative_files:
-        from reportgen.reading.narrative_front_matter import apply_narrative_files
-
         narratives = apply_narrative_files(narratives, config.narrative_files, diags)
     return RawReport(root, config, tables, tuple(narratives), workbooks, theme_dir)
 

@@ -27,6 +27,7 @@ from typing import Any, Literal, get_type_hints
 
 from reportgen.core.diagnostics import did_you_mean
 from reportgen.core.languages import TAG
+from reportgen.reading.model import ReportConfig
 
 ALL = ("annual-report", "handout", "donor", "letters")
 Names = Literal["file", "folder"]
@@ -341,8 +342,6 @@ def translate(config: Any, language: str) -> Any:
 def _check_targets() -> None:
     """Every target names a field of ReportConfig (through its nested
     dataclasses): a setting declared without a place to live fails loudly here."""
-    from reportgen.reading.model import ReportConfig
-
     for setting in SETTINGS.values():
         if setting.target is None:
             continue
@@ -374,8 +373,6 @@ def _holds_text(hint: Any) -> bool:
 
 def model_default(setting: Setting) -> object:
     """The default the model's dataclass gives the setting's target."""
-    from reportgen.reading.model import ReportConfig
-
     owner: Any = ReportConfig
     *path, name = (setting.target or setting.key).split(".")
     for part in path:

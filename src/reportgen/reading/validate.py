@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import get_currency_precision
+
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.languages import tag_problem
 from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
 from reportgen.reading.narrative_html import (
@@ -124,8 +127,6 @@ def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Di
 
 def _donor_languages(year: FiscalYear) -> FiscalYear:
     """Each donor's language as the report spells it (``EN`` is ``en``)."""
-    from dataclasses import replace
-
     spelled = {t.lower(): t for t in year.config.languages}
     donors = tuple(
         replace(d, language=spelled.get((d.language or "").strip().lower())) for d in year.donors
@@ -185,8 +186,6 @@ def _validate_narrative(raw: RawReport, diags: Diagnostics) -> tuple[NarrativeSe
 
 def _is_translation(column: str, known: tuple[str, ...]) -> bool:
     """``title_ja``: a column of the contract in another language (see Languages)."""
-    from reportgen.core.languages import tag_problem
-
     base, _, language = column.rpartition("_")
     return base in known and (language in LANGUAGES or tag_problem(language) is None)
 
@@ -421,7 +420,6 @@ def money_places(currency: str | None) -> int:
     """The decimal places an amount in ``currency`` may have."""
     if not currency:
         return MONEY_PLACES
-    from babel.numbers import get_currency_precision
 
     return max(MONEY_PLACES, int(get_currency_precision(currency)))
 

@@ -20,6 +20,7 @@ back and refuses a message whose headers are not the ones it set.
 
 from __future__ import annotations
 
+import email
 import hashlib
 import re
 import unicodedata
@@ -31,8 +32,13 @@ from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
 from html.parser import HTMLParser
 
+from markupsafe import escape
+
 from reportgen.composing import formats
+from reportgen.core.plaintext import describe
 from reportgen.reading.model import Donor, EmailSettings, FiscalYear, NarrativeSection
+from reportgen.reading.narrative_html import fill_placeholders, role_for
+from reportgen.typesetting.letters import letter_values
 
 _FILE_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _DECODE_ROUNDS = 4  # encoded words inside encoded words, at most this deep
@@ -64,7 +70,6 @@ def _refuse_control(text: str, decoded: bool) -> None:
     found = next((c for c in text if _is_control(c)), None)
     if found is None:
         return
-    from reportgen.core.plaintext import describe
 
     line_break = found in "\r\n\u2028\u2029\x85"
     what = "a line break" if line_break else f"the control character {describe(found)}"
@@ -145,8 +150,6 @@ def header_block(message: EmailMessage) -> str:
 def _check_headers(message: EmailMessage, name: str, subject: str) -> None:
     """Read the written header block back: the same headers, the same name and
     subject (but for whitespace: long names fold with a space or two more)."""
-    import email
-
     back = email.message_from_string(header_block(message) + "\r\n\r\n",
                                      policy=email.policy.default)  # fmt: skip
     names = list(back.keys())
@@ -170,8 +173,6 @@ def _folds_back(name: str, text: str) -> str:
     """``text``, or with no-break spaces for its spaces when Python's header
     folding would lose them: it folds long non-ASCII text at a space between two
     encoded words, and readers drop whitespace there (RFC 2047, section 6.2)."""
-    import email
-
     trial = EmailMessage(policy=SMTP)
     trial[name] = text if name == "Subject" else Address(display_name=text, addr_spec="a@b.c")
     back = email.message_from_bytes(trial.as_bytes(), policy=email.policy.default)[name]
@@ -196,9 +197,6 @@ def attachment_name(title: str) -> str:
 
 def wording(year: FiscalYear, donor: Donor, tag: str) -> Wording:
     """Subject, text and HTML of the message for ``donor`` in language ``tag``."""
-    from reportgen.reading.narrative_html import fill_placeholders, role_for
-    from reportgen.typesetting.letters import letter_values
-
     language = formats.language(year.config, tag)
     values = letter_values(year, donor)  # exactly what the letter says
     settings = year.config.email
@@ -226,9 +224,6 @@ def _subject(year: FiscalYear, tag: str) -> str | None:
 
 
 def _own_body(own: NarrativeSection, values: dict[str, str]) -> str:
-    from markupsafe import escape
-
-    from reportgen.reading.narrative_html import fill_placeholders
 
     heading = fill_placeholders(own.title, values, markup=False)
     top = f"<h1>{escape(heading)}</h1>\n" if heading else ""
@@ -237,8 +232,6 @@ def _own_body(own: NarrativeSection, values: dict[str, str]) -> str:
 
 def _note(values: dict[str, str], language: formats.Language) -> str:
     """The built-in message: salutation, one sentence, closing, signature (HTML)."""
-    from markupsafe import escape
-
     note = formats.label(
         language, "email_note", org=values["organization"], fiscal_year=values["fiscal_year"]
     )

@@ -8,14 +8,37 @@ render and where the bytes go; the preview server calls it for HTML only.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import reportgen.composing.charts
+import reportgen.typesetting.pdf
+from reportgen.composing import formats
+from reportgen.composing.charts import ChartStyle
+from reportgen.composing.edition_view import is_translation, year_as_seen_by
+from reportgen.composing.key_figures import key_figures
+from reportgen.composing.page_context import build_context
+from reportgen.composing.palette import palette
+from reportgen.core.file_gate import Gate
 from reportgen.reading.editions import EDITIONS
 from reportgen.reading.model import FiscalYear, Record
+from reportgen.reading.page_anchors import resolved
+from reportgen.reading.table_registry import TABLES
+from reportgen.typesetting.html_pages import (
+    inline_images,
+    letter_css,
+    locked_down,
+    render_html,
+    theme_of,
+)
+from reportgen.typesetting.letters import letter_html, make_letters
+from reportgen.typesetting.preflight import ends_short
+from reportgen.typesetting.templating import ThemeFailed, template, templates_dir
 
 if TYPE_CHECKING:
     from reportgen.composing.charts import ChartAsset
@@ -36,8 +59,6 @@ FIT_PAGES = 40
 
 
 def logo_uri(year: FiscalYear) -> str | None:
-    from reportgen.core.file_gate import Gate
-
     logo = year.config.organization.logo
     if logo is None:
         return None
@@ -60,8 +81,6 @@ def figures_and_charts(
     With ``draw`` False the charts carry titles, alt text, data and size but
     no SVG, and matplotlib is not imported: what the page needs before the
     pictures (``with_pictures`` adds them)."""
-    from reportgen.composing.key_figures import key_figures
-
     figures = key_figures(seen)
     earlier = tuple(key_figures(y) for y in earlier_seen)
     return Analysis(figures, earlier, _charts(seen, language, figures, earlier, draw))
@@ -79,16 +98,13 @@ def _charts(
     earlier: tuple[KeyFigures, ...],
     draw: bool = True,
 ) -> dict[str, ChartAsset]:
-    from reportgen.composing import formats
-    from reportgen.composing.charts import ChartStyle, draw_charts
-    from reportgen.composing.palette import palette
-
     config = seen.config
     style = ChartStyle(
         palette(config.theme), config.theme.font, formats.language(config, language),
         config.currency, draw,
     )  # fmt: skip
-    return draw_charts(figures, [*reversed(earlier), figures], style)
+    # Through its module: the tests' memo layer (tests/shared_work.py) replaces it there.
+    return reportgen.composing.charts.draw_charts(figures, [*reversed(earlier), figures], style)
 
 
 @dataclass(frozen=True)
@@ -117,9 +133,6 @@ def _context(
     analysis: Analysis,
     neighbours: tuple[Neighbour, Neighbour],
 ) -> RenderContext:
-    from reportgen.composing.page_context import build_context
-    from reportgen.composing.palette import palette
-
     config = seen.config
     depth = "../../" if len(config.languages) > 1 else "../"
     links = tuple(
@@ -147,9 +160,6 @@ def print_page(
 ) -> PrintPage:
     """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
     With ``after_letter``, the edition as it follows a personal donor letter."""
-    from reportgen.reading.page_anchors import resolved
-    from reportgen.typesetting.html_pages import render_html, theme_of
-
     config = seen.config
     ctx = ctx or _context(seen, edition, language, analysis, neighbours)
     if after_letter:
@@ -189,13 +199,10 @@ def print_pdf(
     uses the frames' sizes), so the pictures may still be being drawn, and
     the bytes are the same either way. ``preflight``: the document's name,
     to inspect its pages."""
-    from reportgen.core.file_gate import Gate
-    from reportgen.typesetting.pdf import render_pdf
-    from reportgen.typesetting.preflight import ends_short
-    from reportgen.typesetting.templating import templates_dir
 
     def lay_out(html: str) -> RenderedPdf:
-        return render_pdf(
+        # Through its module: the tests' memo layer (tests/shared_work.py) replaces it there.
+        return reportgen.typesetting.pdf.render_pdf(
             html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
             attachments=page.attachments, stamp=page.stamp, charts=charts,
             frames=page.frames, preflight=preflight, sources=page.sources,
@@ -223,11 +230,6 @@ def screen_page(
     ctx: RenderContext | None = None,
 ) -> bytes:
     """The self-contained HTML edition; ``analysis`` with its pictures."""
-    from reportgen.core.file_gate import Gate
-    from reportgen.reading.page_anchors import resolved
-    from reportgen.typesetting.html_pages import inline_images, locked_down, render_html, theme_of
-    from reportgen.typesetting.templating import templates_dir
-
     root = seen.config.root
     ctx = (
         replace(ctx, charts=analysis.charts)
@@ -301,12 +303,6 @@ def table_csv(name: str, rows: Sequence[object]) -> bytes:
     or those its declaration names) and their ``<column>_<tag>``
     translations, never a column reportgen does not know (a ``home_phone`` or
     ``staff_comment`` no page shows); each text cell ``spreadsheet_safe``."""
-    import csv
-    import io
-    from dataclasses import fields
-
-    from reportgen.composing.edition_view import is_translation
-    from reportgen.reading.table_registry import TABLES
 
     own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
     # A kind of table in the registry has its columns, empty ones too; a
@@ -352,8 +348,6 @@ def render_edition(
 
     ``history``: earlier years, nearest first. ``html`` defaults to whether
     the edition has an HTML file."""
-    from reportgen.composing.edition_view import year_as_seen_by
-
     seen = year_as_seen_by(year, edition, language)
     earlier = [year_as_seen_by(y, edition, language) for y in history]
     analysis = figures_and_charts(seen, earlier, language)
@@ -368,12 +362,6 @@ def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostic
     context (charts not drawn), and the first donor's letter; whatever fails
     (a template error, a limit, markup the HTML edition may not hold) is the
     located problem a build would stop at."""
-    from reportgen.composing.edition_view import year_as_seen_by
-    from reportgen.composing.palette import palette
-    from reportgen.typesetting.html_pages import letter_css, locked_down, render_html, theme_of
-    from reportgen.typesetting.letters import letter_html, make_letters
-    from reportgen.typesetting.templating import ThemeFailed, template
-
     config = year.config
     theme = theme_of(config.root, config.theme_dir)
     if theme is None:

@@ -20,7 +20,7 @@ from reportgen.core import languages, markup
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import RenderError
 from reportgen.core.file_gate import Gate, RefusedResource
-from reportgen.typesetting.templating import extra_css, render, safe_style, stylesheet
+from reportgen.typesetting.templating import ThemeFailed, extra_css, render, safe_style, stylesheet
 from reportgen.typesetting.typeset import typeset
 
 
@@ -194,7 +194,6 @@ def refuse_unsafe(document: str, template: Path | None) -> None:
     if problems:
         if template is None:
             raise RenderError(f"the HTML edition holds {problems[0][1]}")
-        from reportgen.typesetting.templating import ThemeFailed
 
         raise ThemeFailed([
             Diagnostic(Severity.ERROR, _line_of(template, needle), (

@@ -31,10 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.composing import formats
+from reportgen.composing.edition_view import translate_config
 from reportgen.composing.key_figures import has_minor_units
+from reportgen.core.file_gate import Gate
 from reportgen.core.languages import letter_style
 from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
-from reportgen.typesetting.preflight import Finding
+from reportgen.reading.narrative_html import fill_placeholders, role_for
+from reportgen.reading.page_anchors import resolved
+from reportgen.typesetting.pdf import _fetcher, collector_paused, failures_raised
+from reportgen.typesetting.preflight import Finding, examine
+from reportgen.typesetting.templating import template, theme_key
+from reportgen.typesetting.typeset import typeset
 
 
 @dataclass(frozen=True)
@@ -178,8 +185,6 @@ def _own_wording(
     year: FiscalYear, language: str, values: dict[str, str], end: str
 ) -> tuple[str | None, str | None]:
     """(body HTML, heading) of the report's ``role: letter`` file, filled in."""
-    from reportgen.reading.narrative_html import fill_placeholders, role_for
-
     own = role_for(year.roles, "letter", language)
     if own is None:
         return None, None
@@ -200,8 +205,6 @@ def letter_language(year: FiscalYear, donor: Donor) -> str:
 
 def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
     """What the placeholders of a ``letter`` (or ``email``) file say for one donor."""
-    from reportgen.composing.edition_view import translate_config
-
     tag = letter_language(year, donor)
     language = formats.language(year.config, tag)
     config = translate_config(year.config, tag)  # names in the donor's language
@@ -218,8 +221,6 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
 
 
 def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, theme: str) -> Letter:
-    from reportgen.composing.edition_view import translate_config
-
     published = year.config.published or year.config.end
     tag = letter_language(year, donor)
     language = formats.language(year.config, tag)
@@ -270,8 +271,6 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
 
 
 def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
-    from reportgen.typesetting.templating import theme_key
-
     theme = theme_key(year.config.theme_dir)
     return [
         _letter(year, donor, slug, logo_uri, theme)
@@ -283,9 +282,6 @@ def letter_html(fill: Callable[..., str], letter: Letter, css: str) -> str:
     """The HTML document of one letter (``fill``: the letter template), set
     like the editions: curly quotes, Korean words kept whole, no lone last
     character in Japanese; every link inside it has its target."""
-    from reportgen.reading.page_anchors import resolved
-    from reportgen.typesetting.typeset import typeset
-
     page = typeset(fill(letter=letter, css=css), letter.language, "print")
     return resolved(page, "the letters", themed=letter.theme_dir is not None)
 
@@ -413,9 +409,6 @@ class _Layout:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        from reportgen.core.file_gate import Gate
-        from reportgen.typesetting.pdf import _fetcher
-
         self.base_url = base.resolve().as_uri() + "/"
         self.fetcher = _fetcher(Gate.of(base))
         self.fonts = FontConfiguration()
@@ -448,8 +441,6 @@ def render_letter(
     """Lay out one letter in a document of its own; its PDF (pikepdf)."""
     import pikepdf
 
-    from reportgen.typesetting.preflight import examine
-
     document = layout.render(html)
     if findings is not None:
         findings.extend(examine(document.pages, f"donors/{letter.slug}.pdf"))
@@ -471,9 +462,6 @@ def render_batch(
     its language's body and write it. With ``findings``, the preflight
     inspects each letter's pages (the donor edition that follows is
     inspected where it is rendered)."""
-    from reportgen.typesetting.pdf import collector_paused, failures_raised
-    from reportgen.typesetting.templating import template
-
     if not letters:
         return 0
     fill = template("letter.html.j2", letters[0].theme_dir)

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from string import Formatter
 from types import ModuleType
 from typing import Any
 
@@ -150,8 +151,6 @@ def _percent(text: str) -> None:
 def _format_widths(text: str) -> None:
     """A ``str.format`` string asks for no width or precision past ``MAX_WIDTH``
     (and takes none from its arguments)."""
-    from string import Formatter
-
     try:
         fields = [spec for _, name, spec, _ in Formatter().parse(text) if name is not None]
     except ValueError:

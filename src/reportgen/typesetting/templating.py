@@ -33,11 +33,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from markupsafe import Markup
+
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput
 from reportgen.core.file_digest import files_digest
+from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.plaintext import clean
 from reportgen.core.private_apis import DependencyChanged
+from reportgen.typesetting.sandbox import Sandbox, bounded
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -64,9 +79,6 @@ class ThemeFailed(InvalidInput):
 
 
 def _theme_loader(folder: Path) -> Any:
-    from jinja2 import BaseLoader, TemplateNotFound
-
-    from reportgen.core.file_gate import Gate, RefusedResource
 
     gate = Gate.of(folder)
 
@@ -114,19 +126,10 @@ def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 @lru_cache(maxsize=8)
 def _environment(theme_dir: Path | None, listing: tuple[tuple[str, int, int], ...]) -> Environment:
-    from jinja2 import (
-        ChoiceLoader,
-        FileSystemLoader,
-        PrefixLoader,
-        StrictUndefined,
-        select_autoescape,
-    )
-
     builtin = FileSystemLoader(templates_dir())
     loaders = [builtin, PrefixLoader({BUILTIN_PREFIX: builtin})]
     if theme_dir is not None:
         loaders.insert(0, _theme_loader(theme_dir.resolve()))
-    from reportgen.typesetting.sandbox import Sandbox
 
     env: Environment = Sandbox(
         loader=ChoiceLoader(loaders),
@@ -142,8 +145,6 @@ def _environment(theme_dir: Path | None, listing: tuple[tuple[str, int, int], ..
 
 def _plain(value: object) -> object:
     """What ``{{ … }}`` prints, without control characters; markup stays markup."""
-    from markupsafe import Markup
-
     if isinstance(value, Markup):
         return Markup(clean(str(value)))
     if isinstance(value, str):
@@ -162,8 +163,6 @@ def template(name: str, theme_dir: Path | None = None) -> Callable[..., str]:
     Each fill is a render of its own within the sandbox's limits
     (``reportgen.typesetting.sandbox``). With a theme, whatever goes wrong while a template
     loads or runs is a located problem of the theme (``ThemeFailed``)."""
-    from reportgen.typesetting.sandbox import bounded
-
     if theme_dir is None:
         plain = environment().get_template(name)
         return lambda **values: bounded(plain.generate(**values))
@@ -187,8 +186,6 @@ def _located(exc: Exception, theme_dir: Path, name: str | None = None) -> Diagno
     """Where in the theme a template error happened: the innermost frame of a
     theme's template (Jinja2 rewrites tracebacks to the template's lines), else
     the innermost template frame, else the template being rendered."""
-    from jinja2 import TemplateSyntaxError
-
     where = Location(theme_dir / name if name and (theme_dir / name).is_file() else theme_dir)
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         where = Location(Path(exc.filename), exc.lineno)
@@ -202,8 +199,6 @@ def _located(exc: Exception, theme_dir: Path, name: str | None = None) -> Diagno
 
 
 def _message(exc: BaseException) -> str:
-    from jinja2 import TemplateNotFound, TemplateSyntaxError
-
     if isinstance(exc, RecursionError):
         return "templates call or include each other too deep (endless recursion?)"
     if isinstance(exc, TemplateNotFound):
@@ -234,8 +229,6 @@ def theme_files(theme_dir: Path) -> Iterator[Path]:
 def check_theme(theme_dir: Path, gate: Gate, diags: Diagnostics) -> None:
     """Every problem a theme's files show before any rendering: template syntax
     (and files that leave the folder), and ``extra.css``."""
-    from jinja2 import TemplateError
-
     env = environment(theme_dir)
     for path in theme_files(theme_dir):
         name = path.relative_to(theme_dir).as_posix()
@@ -323,8 +316,6 @@ class _CssWalk:
         self.diags.error(Location(self.path, line, f"{line}:{column}" if line else None), message)
 
     def serve(self, url: str, token: Any) -> str:
-        from reportgen.core.file_gate import RefusedResource
-
         try:
             if url.lower().startswith("data:"):
                 return self.gate.fetch(url).data_uri

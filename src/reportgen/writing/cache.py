@@ -26,6 +26,7 @@ import logging
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ from typing import TypeVar
 
 from reportgen import __version__
 from reportgen.core.file_digest import files_digest
+from reportgen.typesetting.templating import templates_dir
 from reportgen.writing.cache_format import CodecError, decode, encode
 from reportgen.writing.staging import refuse_unless_real
 
@@ -58,8 +60,6 @@ def _code() -> bytes:
     file) and of the templates, and the fonts installed, so that a changed
     reportgen (a new release, a developer's edit, an edited pack) or a font
     added, removed or updated never reuses results made without it."""
-    from reportgen.typesetting.templating import templates_dir
-
     hasher = hashlib.sha256(__version__.encode())
     for root in dict.fromkeys((Path(__file__).parent.parent, templates_dir())):
         for path in _files(root):
@@ -90,8 +90,6 @@ def fonts_found() -> list[str]:
     draw with it, a fallback for one character included), with its size and
     modification time: ``path|size|mtime``, sorted. Without ``fc-list``, the
     files of fontconfig's usual folders."""
-    import subprocess
-
     try:
         listed = (
             subprocess.run(

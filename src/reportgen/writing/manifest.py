@@ -8,15 +8,21 @@ only what differs) without loading a renderer; ``build`` asks here first.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.core.diagnostics import Diagnostic
+from reportgen.core.file_gate import Gate, RefusedResource
+from reportgen.reading import settings as declared
 from reportgen.reading.year_folders import years_in_set
 from reportgen.typesetting.letters import LetterRecord
-from reportgen.writing.staging import WrittenFile
+from reportgen.typesetting.templating import templates_dir
+from reportgen.writing.cache import digest, tree_digest
+from reportgen.writing.staging import KEPT, Staging, WrittenFile
 
 if TYPE_CHECKING:
     from reportgen.writing.cache import Cache
@@ -37,10 +43,6 @@ def input_paths(years: Sequence[Path]) -> list[Path]:
     """Every file and folder a build of ``years`` reads: each year of their
     sets (earlier years are compared), the settings, the logo, the cover
     picture and the theme folder they name. Sorted, resolved."""
-    from contextlib import suppress
-
-    from reportgen.core.file_gate import Gate, RefusedResource
-    from reportgen.reading import settings as declared
 
     inputs: set[Path] = set()
     for year in years:
@@ -69,9 +71,6 @@ def request_key(
 ) -> str:
     """Everything a build's outputs depend on: every input byte, the templates,
     reportgen's version and the options."""
-    from reportgen.typesetting.templating import templates_dir
-    from reportgen.writing.cache import digest, tree_digest
-
     outside = [p for p in input_paths(years) if not p.is_relative_to(out.resolve())]
     return digest(
         options,
@@ -84,8 +83,6 @@ def request_key(
 
 
 def _sha(path: Path) -> str:
-    import hashlib
-
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -112,8 +109,6 @@ def restore(
     ``None`` when the cache cannot supply them (then build anew). A file in
     one of ``replace_dirs`` that the build did not write goes, as it does
     when the build commits (``Staging.commit``)."""
-    from reportgen.writing.staging import KEPT, Staging
-
     by_year: dict[str, dict[str, tuple[str, int | None]]] = {}
     for rel, entry in manifest.files.items():
         year, _, name = rel.partition("/")

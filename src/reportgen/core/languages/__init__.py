@@ -38,6 +38,10 @@ from importlib import resources
 from string import Formatter
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
+from reportgen.core.diagnostics import did_you_mean
+
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 DEFAULT = "en"  # the pack that holds every key
 TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
@@ -214,8 +218,6 @@ def tag_problem(tag: object) -> str | None:
 
 @cache
 def _cldr_knows(tag: str) -> bool:
-    from babel import Locale, UnknownLocaleError
-
     try:
         Locale.parse(tag, sep="-")
     except (ValueError, UnknownLocaleError):
@@ -245,7 +247,6 @@ def _locale_id(tag: str) -> str:
     exact = pack(tag)
     if exact is not None and exact.locale:
         return exact.locale
-    from babel import Locale
 
     return str(Locale.parse(tag, sep="-"))
 
@@ -298,8 +299,6 @@ def words(language: str) -> dict[str, str]:
 
 
 def plural_form(language: str, number: float) -> str:
-    from babel import Locale
-
     try:
         return str(Locale.parse(locale(language)).plural_form(abs(number)))
     except Exception:
@@ -390,8 +389,6 @@ class LabelProblem:
 def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
     """Problems of one ``[labels.<tag>]`` table: unknown keys (warnings), bad
     values and placeholders that differ from the default (errors)."""
-    from reportgen.core.diagnostics import did_you_mean
-
     known = word_keys()
     problems = []
     for key, value in given.items():

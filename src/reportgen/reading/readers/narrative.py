@@ -24,6 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.plaintext import describe, forbidden_in
 from reportgen.reading.readers.raw_narrative import MAX_BYTES, RawNarrative
@@ -199,8 +201,6 @@ def _plain(lines: list[str], path: Path, diags: Diagnostics) -> bool:
 def _parse_front(text: str, first: int, path: Path, diags: Diagnostics) -> dict[str, Any] | None:
     """The front matter (``first``: its first line in the file), or ``None``
     when it cannot be read: never an empty one that would make the file public."""
-    import yaml
-
     loader = _front_loader()(text)
     try:
         data = loader.get_single_data() if text.strip() else {}
@@ -232,8 +232,6 @@ def _parse_front(text: str, first: int, path: Path, diags: Diagnostics) -> dict[
 
 @cache
 def _front_loader() -> type[Any]:
-    import yaml
-
     class FrontLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no types
         """PyYAML's safe loader, noting every key a mapping holds twice (PyYAML
         keeps the last, silently). Keys are compared as front matter reads

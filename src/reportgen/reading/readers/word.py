@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.file_gate import MAX_BYTES as MAX_PICTURE_BYTES
@@ -205,8 +206,6 @@ def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     """Why one member of the package is refused as XML, or ``None``: too large,
     not well-formed, or declaring a DTD wherever it does (after a comment of
     any length too). Members that are not XML (pictures) are judged elsewhere."""
-    from xml.parsers import expat
-
     with archive.open(info) as part:
         head = part.read(4096)
     if info.is_dir() or (not head and info.file_size == 0) or not _looks_like_xml(head):
