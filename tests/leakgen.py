@@ -30,7 +30,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 from PIL import Image
 
-from reportgen.reading.editions import EDITIONS as EDITION_SPECS
+from reportgen.core.editions import EDITIONS as EDITION_SPECS
 from reportgen.reading.readers.tables import READERS
 from reportgen.reading.table_registry import TABLES as SPECS
 from reportgen.reading.table_registry import TableSpec

@@ -110,7 +110,7 @@ def test_every_link_inside_a_page_has_its_target(built: Built, year: Path) -> No
     from reportgen.commands import build
     from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.core.diagnostics import Diagnostics
-    from reportgen.reading.editions import EDITION_NAMES
+    from reportgen.core.editions import EDITION_NAMES
     from reportgen.typesetting.edition_render import figures_and_charts, print_page
 
     loaded = build.load_year(year, Diagnostics())

@@ -40,8 +40,8 @@ from PIL import Image
 
 from reportgen.commands.build import load_year, run_build, run_check
 from reportgen.core.diagnostics import Diagnostics
+from reportgen.core.editions import EDITIONS
 from reportgen.core.errors import InvalidInput
-from reportgen.reading.editions import EDITIONS
 from reportgen.reading.model import INTERNAL
 from reportgen.reading.table_registry import TABLES as SCHEMA
 from tests.leakgen import Folder, folders

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.commands.build import run_build
-from reportgen.reading.editions import EDITIONS
+from reportgen.core.editions import EDITIONS
 from reportgen.reading.table_registry import TABLES, TableSpec
 from tests import browser
 from tests.pdfparse import ParsedPdf

@@ -28,10 +28,10 @@ from reportgen.commands.new import new_year
 from reportgen.commands.send import Options, run
 from reportgen.commands.serve import serve as run_serve
 from reportgen.core.diagnostics import Diagnostic, Severity, summarise
+from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.errors import InvalidInput, ReportgenError, UsageError
 from reportgen.core.languages import labels_toml, tag_problem
 from reportgen.core.progress import Quiet
-from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.model import PDF_VARIANTS
 from reportgen.reading.settings import translations_toml
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
 from reportgen.core import process_pool
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
+from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.errors import InvalidInput, StrictFailed, UsageError
 from reportgen.core.file_gate import Gate, report_set
 from reportgen.core.progress import Progress, Quiet
-from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.model import FiscalYear
 from reportgen.reading.report_folder import read_report
 from reportgen.reading.validate import validate

@@ -27,9 +27,9 @@ from reportgen.composing import formats
 from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.page_context import edition_title
 from reportgen.composing.palette import palette
+from reportgen.core.editions import EDITIONS
 from reportgen.core.process_pool import become_child, chunks, forking, run, run_meanwhile
 from reportgen.core.progress import Progress
-from reportgen.reading.editions import EDITIONS
 from reportgen.reading.model import FiscalYear
 from reportgen.reading.settings import named_files
 from reportgen.reading.year_folders import neighbours

@@ -38,9 +38,9 @@ from typing import Literal, NoReturn
 
 from reportgen.commands.build import load_with_history
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, summarise
+from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.errors import InvalidInput
 from reportgen.core.process_pool import become_child
-from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.typesetting import edition_render
 from reportgen.typesetting.html_pages import POLICY_META
 from reportgen.typesetting.templating import templates_dir

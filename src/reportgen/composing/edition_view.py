@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
 
+from reportgen.core.editions import is_public
 from reportgen.core.languages import tag_problem
-from reportgen.reading.editions import is_public
 from reportgen.reading.model import INTERNAL, LANGUAGES, FiscalYear, Record, ReportConfig
 from reportgen.reading.settings import translate as translated
 from reportgen.reading.settings import unused_by_documents

@@ -24,8 +24,8 @@ from reportgen.composing import formats
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
+from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading
-from reportgen.reading.editions import EDITIONS
 from reportgen.reading.model import (
     INTERNAL,
     FiscalYear,

@@ -20,10 +20,10 @@ from typing import Any
 
 from reportgen.core import languages as packs
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import Word, tag_problem
 from reportgen.core.plaintext import describe, forbidden_in
-from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.email_addresses import sender_problem
 from reportgen.reading.model import (
     LANGUAGES,

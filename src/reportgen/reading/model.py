@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.core.diagnostics import Location
+from reportgen.core.editions import EDITION_NAMES
 from reportgen.core.languages import Word, builtin_tags
-from reportgen.reading.editions import EDITION_NAMES
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u", "pdf/a-2b", "pdf/a-2u")
 # Tags with a built-in language pack (src/reportgen/core/languages/*.toml); a report

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
-from reportgen.reading.editions import EDITION_NAMES
+from reportgen.core.editions import EDITION_NAMES
 from reportgen.reading.model import NarrativeFile
 from reportgen.reading.narrative_html import ROLES
 from reportgen.reading.readers.narrative import FRONT_KEYS

@@ -29,10 +29,10 @@ from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import tag_problem, typography
 from reportgen.core.plaintext import describe, forbidden_in
-from reportgen.reading.editions import EDITION_NAMES as EDITIONS
 from reportgen.reading.excerpts import excerpt
 from reportgen.reading.model import LANGUAGES, PUBLIC, NarrativeSection
 from reportgen.reading.page_anchors import AUTHORED, PAGE_ANCHORS

@@ -24,8 +24,8 @@ from reportgen.composing.edition_view import is_translation, year_as_seen_by
 from reportgen.composing.key_figures import key_figures
 from reportgen.composing.page_context import build_context
 from reportgen.composing.palette import palette
+from reportgen.core.editions import EDITIONS
 from reportgen.core.file_gate import Gate
-from reportgen.reading.editions import EDITIONS
 from reportgen.reading.model import FiscalYear, Record
 from reportgen.reading.page_anchors import resolved
 from reportgen.reading.table_registry import TABLES

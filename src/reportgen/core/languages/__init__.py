@@ -41,6 +41,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from reportgen.core.diagnostics import did_you_mean
+from reportgen.core.editions import EDITIONS
 
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 DEFAULT = "en"  # the pack that holds every key
@@ -159,6 +160,8 @@ def pack(tag: str) -> Pack | None:
     css = data.get("css")
     letter = data.get("letter")
     words = dict(parent.words) if parent else {}
+    if tag == DEFAULT:
+        words.update(edition_titles())
     words.update((k, _word(v)) for k, v in data.get("words", {}).items())
     return Pack(
         tag=tag,
@@ -223,6 +226,13 @@ def _cldr_knows(tag: str) -> bool:
     except (ValueError, UnknownLocaleError):
         return False
     return True
+
+
+def edition_titles() -> dict[str, Word]:
+    """The word of each edition's title (``title_handout``), in English, as
+    the edition declares it: the default pack holds it from there, and every
+    other pack translates it under the same key."""
+    return {f"title_{e.name}": e.title for e in EDITIONS.values() if e.title}
 
 
 def word_keys() -> tuple[str, ...]:

@@ -21,6 +21,11 @@ class Edition:
     # Follows each donor letter: rendered a second time without its own
     # general letter ("Dear friends"), which the personal letter replaces.
     letters: bool = False
+    # Its title in English, under the report's own ("General Meeting
+    # Handout FY2012"); each language pack translates it as the word
+    # ``title_<name>`` (check names a language whose pack lacks it). None: the
+    # edition is headed by the report's own title (the annual report).
+    title: str | None = None
 
     @property
     def public(self) -> bool:
@@ -31,8 +36,8 @@ EDITIONS: dict[str, Edition] = {
     e.name: e
     for e in (
         Edition("annual-report", "public", "annual-report.html.j2", html=True, attachments=True),
-        Edition("handout", "members", "handout.html.j2"),
-        Edition("donor", "public", "donor.html.j2", letters=True),
+        Edition("handout", "members", "handout.html.j2", title="General Meeting Handout"),
+        Edition("donor", "public", "donor.html.j2", letters=True, title="Report to Our Donors"),
     )
 }
 EDITION_NAMES = tuple(EDITIONS)
