@@ -12,12 +12,10 @@ on which process runs which test (xdist's ``loadgroup`` does not group with
 pytest 9.2: pytest-xdist issue 1386). The whole run uses a private user
 cache folder (the build cache's secret lives there), never ``~/.cache``.
 
-Below the builds, the run shares work too: a page layout, a batch of
-letters or a set of charts that one test has made is handed to any other
-test that asks for exactly the same (``tests/shared_work.py``), and a test
-whose claim is about the making itself is marked ``fresh``.
-``REPORTGEN_SHARED_WORK=check pytest`` makes everything as well and fails
-where a result handed on differs from its making.
+Nothing below the builds is shared or remembered between tests: every
+render a test asks for is made for real. A claim that needs less than the
+whole sample builds a small test root instead of a copy of it
+(``tests/roots/<name>``: ``small_set``, ``built_small``, ``copy_root``).
 """
 
 from __future__ import annotations
@@ -34,6 +32,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT / "reports"
+ROOTS = Path(__file__).resolve().parent / "roots"  # small report sets, one per concern
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -57,30 +56,6 @@ def private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         yield folder
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shared_work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Page layouts, letter batches and chart drawings made once per run and
-    handed to every test that asks for exactly the same
-    (``tests/shared_work.py``)."""
-    from tests import shared_work as work
-
-    with work.installed(shared_folder(tmp_path_factory, "work", lambda _: None)):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_work(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A test marked ``fresh`` makes every layout and drawing itself (and
-    keeps them for others)."""
-    from tests import shared_work as work
-
-    if request.node.get_closest_marker("fresh") is None:
-        yield
-        return
-    with work.keeping():
-        yield
-
-
 @pytest.fixture(autouse=True)
 def one_process_per_build(monkeypatch: pytest.MonkeyPatch) -> None:
     """A build a test runs here renders in this one process unless the test
@@ -100,6 +75,22 @@ def sample_set(tmp_path: Path) -> Path:
     target = tmp_path / "reports"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+def copy_root(name: str, into: Path) -> Path:
+    """A private copy of the test root ``tests/roots/<name>`` (a report set
+    much smaller than the sample, for a claim that does not need the
+    sample's content), at ``into/<name>``."""
+    target = into / name
+    shutil.copytree(ROOTS / name, target)
+    return target
+
+
+@pytest.fixture
+def small_set(tmp_path: Path) -> Path:
+    """A private copy of ``tests/roots/small``: every edition, two donors'
+    letters, one language, three activities, two narrative files."""
+    return copy_root("small", tmp_path)
 
 
 def english_only(reports: Path) -> None:
@@ -164,16 +155,6 @@ class BuiltSample:
         return self.out / "fy2012" / "en" / "annual-report.html"
 
 
-def _made_here(build: Callable[..., object], *args: object, **options: object) -> None:
-    """A shared build, every page made in it (in its processes) and kept for
-    the tests to share: the outputs the read-only tests check, and that the
-    tests of one against two processes compare with, are their own making."""
-    from tests import shared_work as work
-
-    with work.keeping():
-        build(*args, **options)
-
-
 def _sample(factory: pytest.TempPathFactory) -> Path:
     """The run's one shared copy of reports/, which the shared builds read."""
     return (
@@ -191,7 +172,7 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory, private_user_cache: P
     reports = _sample(tmp_path_factory)
     root = shared_folder(
         tmp_path_factory, "fy2012",
-        lambda root: _made_here(run_build, reports / "fy2012", root / "output", workers=2),
+        lambda root: run_build(reports / "fy2012", root / "output", workers=2),
     )  # fmt: skip
     return BuiltSample(reports, root / "output")
 
@@ -210,7 +191,7 @@ def built_set(
         from reportgen.writing.cache import FOLDER
 
         shutil.copytree(built_sample.out / FOLDER, root / "output" / FOLDER)
-        _made_here(run_build, built_sample.reports, root / "output", workers=2)
+        run_build(built_sample.reports, root / "output", workers=2)
 
     return BuiltSample(
         built_sample.reports, shared_folder(tmp_path_factory, "set", make) / "output"
@@ -222,10 +203,8 @@ def built_english(
     tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path, built_sample: BuiltSample
 ) -> BuiltSample:
     """reports/fy2012 English alone (``english_only``), every edition, built
-    once per test run like ``built_sample``: what ``english_set`` builds to.
-    Made after ``built_sample``, whose pages it shares where they are the
-    same (``tests/shared_work.py``): every page is still a making of one of
-    the two builds, in their own processes."""
+    once per test run like ``built_sample``: what ``english_set`` builds to,
+    in a cache of its own."""
     from reportgen.commands.build import run_build
 
     def make(root: Path) -> None:
@@ -235,3 +214,32 @@ def built_english(
 
     root = shared_folder(tmp_path_factory, "english", make)
     return BuiltSample(root / "reports", root / "output")
+
+
+@dataclass(frozen=True)
+class BuiltRoot:
+    """A test root built once per run: read its outputs, never change them.
+    One language, so its files have no language folder."""
+
+    reports: Path
+    out: Path
+
+    @property
+    def year(self) -> Path:
+        return self.reports / "fy2012"
+
+    def file(self, name: str) -> Path:
+        return self.out / "fy2012" / name
+
+
+@pytest.fixture(scope="session")
+def built_small(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> BuiltRoot:
+    """``tests/roots/small``, every edition, built once per test run through
+    the real pipeline (two processes, a fresh cache), from a copy of its own."""
+    from reportgen.commands.build import run_build
+
+    def make(root: Path) -> None:
+        run_build(copy_root("small", root) / "fy2012", root / "output", workers=2)
+
+    root = shared_folder(tmp_path_factory, "root-small", make)
+    return BuiltRoot(root / "small", root / "output")

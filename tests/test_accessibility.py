@@ -160,7 +160,6 @@ def _digests(out: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.fresh  # two makings compared: neither shared
 def test_building_twice_gives_the_same_bytes(
     built_english: BuiltSample, english_set: Path, tmp_path: Path
 ) -> None:

@@ -180,7 +180,6 @@ def test_report_toml_editions_set_the_default(sample_set: Path, tmp_path: Path) 
     ]  # no donor edition, no letters
 
 
-@pytest.mark.fresh  # two makings compared: neither shared
 def test_letters_are_the_same_serial_or_parallel(
     sample_set: Path, tmp_path: Path, built_sample: BuiltSample
 ) -> None:

@@ -24,7 +24,7 @@ from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import RenderError
 from reportgen.writing.cache import FOLDER, MAGIC, Cache, digest, secret_path, stable_repr
 from reportgen.writing.cache_format import CodecError, decode, encode
-from tests.conftest import BuiltSample
+from tests.conftest import BuiltRoot, BuiltSample
 
 KINDS = {"build", "blob", "analysis", "document", "letters"}
 
@@ -55,31 +55,31 @@ def _files(out: Path) -> dict[str, bytes]:
 @dataclass(frozen=True)
 class Warm:
     """A built output folder of our own, its cache filled by the shared
-    English build (``built_english``)."""
+    build of the small test root (``built_small``)."""
 
-    year: Path  # the shared English sample's fy2012: read, never changed
+    year: Path  # the shared small root's fy2012: read, never changed
     out: Path
 
 
 @pytest.fixture
 def warm(
-    built_english: BuiltSample, private_user_cache: Path, tmp_path: Path,
+    built_small: BuiltRoot, private_user_cache: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Warm:  # fmt: skip
-    """A copy of the shared English build's output folder, cache included, brought up
+    """A copy of the small root's shared build's output folder, cache included, brought up
     to date for its new place by a build that renders nothing: the cache
     keys of documents name the input folder, which is the same; the record
     of a whole build names the output folder, so the copied one is dropped
     and the build writes its own. The run's secret, as the shared build."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(private_user_cache))
     out = tmp_path / "out"
-    shutil.copytree(built_english.out, out)
+    shutil.copytree(built_small.out, out)
     shutil.rmtree(out / FOLDER / "build")  # the record of the shared folder's build
-    year = built_english.reports / "fy2012"
+    year = built_small.year
     with monkeypatch.context() as patch:
         patch.setattr(reportgen.typesetting.edition_render, "edition_files", _must_not_run)
         run_build(year, out)
-    assert _files(out) == _files(built_english.out)
+    assert _files(out) == _files(built_small.out)
     return Warm(year, out)
 
 
@@ -132,39 +132,38 @@ def test_cached_builds_are_byte_identical_to_cold_ones(
 
 
 def test_one_narrative_file_re_renders_only_what_shows_it(
-    sample_set: Path, tmp_path: Path, counting: dict[str, int]
+    small_set: Path, tmp_path: Path, counting: dict[str, int]
 ) -> None:
-    year = sample_set / "fy2012"
-    run_build(year, tmp_path / "out", workers=1, languages=["en"])
+    year = small_set / "fy2012"
+    run_build(year, tmp_path / "out", workers=1)
     # The annual report and the donor edition see the same public data: one
     # analysis between them, another for the members' handout; 3 documents.
     assert counting == {"figures_and_charts": 2, "edition_files": 3}
-    notes = year / "narrative/04-internal-notes.en.md"  # handout only
+    notes = year / "narrative/02-internal-notes.en.md"  # handout only
     notes.write_text(notes.read_text() + "\nA new internal note.\n")
-    run_build(year, tmp_path / "out", workers=1, languages=["en"])
+    run_build(year, tmp_path / "out", workers=1)
     assert counting == {"figures_and_charts": 2, "edition_files": 4}  # the handout alone
-    assert "A new internal note." not in (tmp_path / "out/fy2012/en/annual-report.html").read_text()
+    assert "A new internal note." not in (tmp_path / "out/fy2012/annual-report.html").read_text()
 
 
 def test_a_build_in_another_process_finds_what_an_earlier_one_kept(
-    sample_set: Path, tmp_path: Path
+    small_set: Path, tmp_path: Path
 ) -> None:
     # Each build is its own process, and Python seeds string hashing anew in
     # each: keys made from a set's repr differed, and every document of a
     # year rendered again after a one-file change.
-    year, out = sample_set / "fy2012", tmp_path / "out"
+    year, out = small_set / "fy2012", tmp_path / "out"
 
     def run(seed: str) -> str:
         command = [sys.executable, "-m", "reportgen", "build", str(year), "--out", str(out),
-                   "--language", "en", "--edition", "annual-report",
-                   "--edition", "handout"]  # fmt: skip
+                   "--edition", "annual-report", "--edition", "handout"]  # fmt: skip
         env = {**os.environ, "PYTHONHASHSEED": seed}
         result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
         assert result.returncode == 0, result.stderr
         return result.stderr
 
     run("1")
-    notes = year / "narrative/04-internal-notes.en.md"  # shown in the handout only
+    notes = year / "narrative/02-internal-notes.en.md"  # shown in the handout only
     notes.write_text(notes.read_text() + "\nA new internal note.\n")
     log = run("2")
     assert "fy2012: annual-report (en) unchanged, from the cache" in log, log
@@ -201,17 +200,16 @@ def test_a_data_change_redraws_the_charts(
 
 @pytest.mark.slow
 def test_a_no_op_rebuild_imports_no_renderer_and_rewrites_nothing(
-    sample_set: Path, tmp_path: Path
+    small_set: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    run_build(sample_set / "fy2012", out, languages=["en"])
+    run_build(small_set / "fy2012", out)
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
     probe = (
         "import sys, json\n"
         "from pathlib import Path\n"
         "from reportgen.commands.build import run_build\n"
-        f"r = run_build(Path({str(sample_set / 'fy2012')!r}), Path({str(out)!r}),"
-        " languages=['en'])\n"
+        f"r = run_build(Path({str(small_set / 'fy2012')!r}), Path({str(out)!r}))\n"
         "print(json.dumps([len(r.files), sorted(m for m in sys.modules if m.split('.')[0] in "
         "('weasyprint', 'matplotlib', 'pandas'))]))\n"
     )
@@ -242,7 +240,6 @@ def test_a_corrupt_cache_is_only_a_miss(warm: Warm) -> None:
     assert _files(warm.out) == before
 
 
-@pytest.mark.fresh  # two makings compared: neither shared
 def test_overlapped_and_serial_renders_are_byte_identical(sample_set: Path, tmp_path: Path) -> None:
     # One document with two workers: figures, charts and layout overlap in two
     # processes (charts served to WeasyPrint as they are drawn); one worker: in turn.
@@ -282,7 +279,7 @@ class _RunsACommand:
 
 @pytest.mark.slow
 def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
-    warm: Warm, tmp_path: Path, built_english: BuiltSample
+    warm: Warm, tmp_path: Path, built_small: BuiltRoot
 ) -> None:
     out = warm.out
     marker = tmp_path / "pwned"
@@ -294,14 +291,14 @@ def test_a_planted_pickle_runs_nothing_and_the_build_makes_everything_anew(
     (out / "fy2012/annual-report.pdf").unlink()  # so the build reads every kind
     run_build(warm.year, out)
     assert not marker.exists()
-    assert _files(out) == _files(built_english.out)  # a cold build of the same folder
+    assert _files(out) == _files(built_small.out)  # a cold build of the same folder
     # The planted entries were thrown away and replaced by good ones.
     assert all(p.read_bytes().startswith(MAGIC) for p in _entries(out))
 
 
 @pytest.mark.slow
 def test_three_flipped_bytes_in_every_entry_exit_0_with_the_right_outputs(
-    warm: Warm, built_english: BuiltSample
+    warm: Warm, built_small: BuiltRoot
 ) -> None:
     year, out = warm.year, warm.out
     for entry in _entries(out):
@@ -315,7 +312,7 @@ def test_three_flipped_bytes_in_every_entry_exit_0_with_the_right_outputs(
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert _files(out) == _files(built_english.out)  # a cold build of the same folder
+    assert _files(out) == _files(built_small.out)  # a cold build of the same folder
 
 
 @pytest.mark.slow
@@ -377,18 +374,18 @@ def test_a_cache_made_under_another_secret_is_ignored(
 
 
 def test_a_build_under_another_secret_renders_everything_again(
-    sample_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counting: dict[str, int]
+    small_set: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counting: dict[str, int]
 ) -> None:
-    year = sample_set / "fy2012"
-    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
-    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    year = small_set / "fy2012"
+    run_build(year, tmp_path / "out", ["annual-report"], workers=1)
+    run_build(year, tmp_path / "out", ["annual-report"], workers=1)
     assert counting == {
         "figures_and_charts": 1,
         "edition_files": 1,
     }  # the second build: from the cache
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-    (tmp_path / "out/fy2012/en/annual-report.pdf").unlink()
-    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"], workers=1)
+    (tmp_path / "out/fy2012/annual-report.pdf").unlink()
+    run_build(year, tmp_path / "out", ["annual-report"], workers=1)
     assert counting == {"figures_and_charts": 2, "edition_files": 2}
 
 

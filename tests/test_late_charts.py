@@ -73,7 +73,6 @@ def test_a_frame_has_the_size_attributes_of_the_drawn_picture(
             assert frame.get(name) == picture.get(name), (chart_id, name)
 
 
-@pytest.mark.fresh  # its claim is the making (and the memo's key has no frames)
 def test_pictures_are_asked_for_when_painting_and_bytes_do_not_change(
     year: FiscalYear,  # noqa: F811
     tmp_path: Path,
@@ -99,7 +98,6 @@ def test_pictures_are_asked_for_when_painting_and_bytes_do_not_change(
     assert "Publication" in parsed.all_text()  # a label drawn inside a chart, as text
 
 
-@pytest.mark.fresh  # two makings compared, never one handed on for the other
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_a_late_chart_is_painted_as_the_picture_itself_would_be(
     year: FiscalYear,  # noqa: F811

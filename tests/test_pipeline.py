@@ -116,7 +116,6 @@ def test_neighbouring_years_link_to_each_other(built_set: BuiltSample) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.fresh  # two makings compared: neither shared
 def test_parallel_and_serial_builds_give_the_same_files(
     sample_set: Path, tmp_path: Path, built_set: BuiltSample
 ) -> None:

@@ -1,7 +1,9 @@
 """A report's own look (theme_dir): templates in front of the built-in ones,
 extends reaching the built-in, extra.css after the built-in styles, the
 sandbox, the gate for the theme's resources, located template errors and the
-cache. Real builds of a copy of the sample, one edition in one language."""
+cache. Real builds of one edition in one language: of the small test root
+(tests/roots/small) where the claim is the theme's mechanism, of a copy of
+the sample where it is about what the sample holds."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 from reportgen.cli import cli
 from reportgen.commands.build import run_build, run_check
 from reportgen.core.errors import InvalidInput
+from tests.conftest import BuiltRoot
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace
 
@@ -52,33 +55,43 @@ def _build(year: Path, out: Path, edition: str = "annual-report") -> Path:
     return out / "fy2012" / "en"
 
 
-def test_theme_replaces_a_block_of_the_built_in_template(sample_set: Path, tmp_path: Path) -> None:
-    _theme(sample_set, {
+def _build_small(year: Path, out: Path) -> Path:
+    """The annual report of the small root (one language: no language folder)."""
+    run_build(year, out, ["annual-report"])
+    return out / "fy2012"
+
+
+def test_theme_replaces_a_block_of_the_built_in_template(
+    small_set: Path, tmp_path: Path, built_small: BuiltRoot
+) -> None:
+    built_in = ParsedPdf(built_small.file("annual-report.pdf"))
+    assert "office@example.org" in built_in.text(built_in.page_count)  # the block replaced below
+    _theme(small_set, {
         "annual-report.html.j2": '{% extends "builtin/annual-report.html.j2" %}\n'
         "{% block back_cover_text %}<p>Our own back cover, {{ ctx.fiscal_year }}</p>"
         "{% endblock %}\n",
         "partials/registration.html.j2": "<p>Partial from the theme</p>\n",
     })  # fmt: skip
-    made = _build(sample_set / "fy2012", tmp_path / "out")
+    made = _build_small(small_set / "fy2012", tmp_path / "out")
     report = ParsedPdf(made / "annual-report.pdf")
     back = report.text(report.page_count)
     assert "Our own back cover, FY2012" in back and "Partial from the theme" in back
-    assert "contact@example.org" not in back  # the block it replaced
+    assert "office@example.org" not in back  # the block it replaced
     assert "Annual Report FY2012" in report.text(1)  # the rest is the built-in's
     assert "Our own back cover, FY2012" in (made / "annual-report.html").read_text("utf-8")
 
 
-def test_extra_css_comes_after_the_built_in_styles(sample_set: Path, tmp_path: Path) -> None:
+def test_extra_css_comes_after_the_built_in_styles(small_set: Path, tmp_path: Path) -> None:
     from PIL import Image
 
-    folder = _theme(sample_set, {
+    folder = _theme(small_set, {
         "extra.css": '.back-name::after { content: " EXTRA-CSS-APPLIED"; }\n'
         ".cover-band { background: url(images/band.png) }\n"
         "h2 { color: rgb(1, 2, 3) }\n",
     })  # fmt: skip
     (folder / "images").mkdir()
     Image.new("RGB", (4, 4), "red").save(folder / "images" / "band.png")
-    made = _build(sample_set / "fy2012", tmp_path / "out")
+    made = _build_small(small_set / "fy2012", tmp_path / "out")
     report = ParsedPdf(made / "annual-report.pdf")
     assert "EXTRA-CSS-APPLIED" in report.text(report.page_count)
     html = (made / "annual-report.html").read_text("utf-8")
@@ -173,18 +186,18 @@ def test_theme_link_out_of_its_folder_is_refused(sample_set: Path, tmp_path: Pat
     assert any("link to outside the theme folder" in e for e in _errors(sample_set / "fy2012"))
 
 
-def test_cache_follows_the_theme_files(sample_set: Path, tmp_path: Path) -> None:
-    folder = _theme(sample_set, {"extra.css": "h2 { color: rgb(1, 2, 3) }\n"})
+def test_cache_follows_the_theme_files(small_set: Path, tmp_path: Path) -> None:
+    folder = _theme(small_set, {"extra.css": "h2 { color: rgb(1, 2, 3) }\n"})
     out = tmp_path / "out"
-    first = (_build(sample_set / "fy2012", out) / "annual-report.html").read_text("utf-8")
+    first = (_build_small(small_set / "fy2012", out) / "annual-report.html").read_text("utf-8")
     assert "rgb(1, 2, 3)" in first
     (folder / "extra.css").write_text("h2 { color: rgb(4, 5, 6) }\n", "utf-8")
-    second = (_build(sample_set / "fy2012", out) / "annual-report.html").read_text("utf-8")
+    second = (_build_small(small_set / "fy2012", out) / "annual-report.html").read_text("utf-8")
     assert "rgb(4, 5, 6)" in second and "rgb(1, 2, 3)" not in second
     (folder / "annual-report.html.j2").write_text(
         '{% extends "builtin/annual-report.html.j2" %}{% block back_cover_text %}NEW{% endblock %}'
     )
-    third = (_build(sample_set / "fy2012", out) / "annual-report.html").read_text("utf-8")
+    third = (_build_small(small_set / "fy2012", out) / "annual-report.html").read_text("utf-8")
     assert "NEW" in third and "NEW" not in second
 
 

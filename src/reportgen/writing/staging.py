@@ -224,10 +224,16 @@ def recover(out: Path) -> None:
 
 
 class Staging:
-    """A folder beside ``destination`` that replaces it, whole, on commit."""
+    """A folder beside ``destination`` that replaces it, whole, on commit.
 
-    def __init__(self, destination: Path) -> None:
+    ``exchange``: swap the two folders in one step where the system can
+    (Linux's ``renameat2`` with ``RENAME_EXCHANGE``); False: by two renames,
+    as on a system or filesystem that cannot, a crash between them undone
+    by ``recover``."""
+
+    def __init__(self, destination: Path, exchange: bool = True) -> None:
         self.destination = destination
+        self.exchange = exchange
         self.folder: Path | None = None
         self.written: list[str] = []
 
@@ -289,7 +295,7 @@ class Staging:
             if self.destination.is_dir():  # permissions someone gave the folder stay
                 shutil.copymode(self.destination, self.folder)
             _flush(self.folder)
-            _swap(self.folder, self.destination)
+            _swap(self.folder, self.destination, self.exchange)
         return [self.destination / rel for rel in self.written]
 
 
@@ -341,11 +347,11 @@ def _flush(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _swap(staged: Path, current: Path) -> None:
+def _swap(staged: Path, current: Path, exchange: bool = True) -> None:
     """Put ``staged`` at ``current`` and remove what was there."""
     if not os.path.lexists(current):
         os.rename(staged, current)
-    elif _exchange(staged, current):
+    elif exchange and _exchange(staged, current):
         _remove(staged)  # now the old set
     else:
         aside = current.parent / f".{current.name}.previous"
