@@ -121,12 +121,12 @@ def test_unknown_edition_is_a_usage_error(sample_set: Path) -> None:
 def test_an_internal_error_is_one_line_without_traceback(
     monkeypatch: pytest.MonkeyPatch, sample_set: Path
 ) -> None:
-    import reportgen.cli
+    import reportgen.commands.build
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(reportgen.cli, "run_build", explode)
+    monkeypatch.setattr(reportgen.commands.build, "run_build", explode)
     result = CliRunner().invoke(cli, ["build", str(sample_set / "fy2012")])
     assert result.exit_code == 1
     assert result.output.strip() == (
@@ -152,6 +152,26 @@ def test_check_and_help_do_not_import_the_renderer(sample_set: Path) -> None:
     )
     check_code, help_code, heavy = json.loads(result.stdout)
     assert (check_code, help_code, heavy) == (0, 0, [])
+
+
+def test_help_loads_no_command() -> None:
+    """``reportgen --help`` answers at once: the command line imports a
+    command's modules (and through them the templates, the charts, the
+    renderer's helpers) only when that command runs."""
+    probe = (
+        "import sys, json\n"
+        "from click.testing import CliRunner\n"
+        "from reportgen.cli import cli\n"
+        "h = CliRunner().invoke(cli, ['--help'])\n"
+        "b = CliRunner().invoke(cli, ['build', '--help'])\n"
+        "print(json.dumps([h.exit_code, b.exit_code, sorted(m for m in sys.modules if "
+        "m.startswith(('reportgen.commands', 'reportgen.typesetting', 'reportgen.composing', "
+        "'jinja2', 'pandas', 'lxml')))]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [0, 0, []]
 
 
 def test_help_describes_the_commands() -> None:

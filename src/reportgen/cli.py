@@ -23,10 +23,6 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
-from reportgen.commands.build import find_years, run_build, run_check
-from reportgen.commands.new import new_year
-from reportgen.commands.send import Options, run
-from reportgen.commands.serve import serve as run_serve
 from reportgen.core.diagnostics import Diagnostic, Severity, summarise
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.errors import InvalidInput, ReportgenError, UsageError
@@ -195,6 +191,8 @@ def build(
     """
 
     def action() -> int:
+        from reportgen.commands.build import run_build
+
         progress = Quiet() if quiet else _Progress()
         result = run_build(
             report_dir, out, editions or None, progress=progress, workers=jobs,
@@ -243,6 +241,8 @@ def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
     --strict, on warnings too)."""
 
     def action() -> int:
+        from reportgen.commands.build import run_check
+
         result = run_check(report_dir)
         _echo_diagnostics(result.diagnostics)
         errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
@@ -350,6 +350,8 @@ def send(
     """
 
     def action() -> int:
+        from reportgen.commands.send import Options, run
+
         options = Options(send=really, yes=yes, to=to, rate=rate,
                           resend_changed=resend_changed, resend_unknown=resend_unknown)  # fmt: skip
         outcome = run(report_dir, out, options, _SendUi())
@@ -445,6 +447,8 @@ def new(
     """
 
     def action() -> int:
+        from reportgen.commands.new import new_year
+
         written = new_year(report_dir, previous, copy_assets, start, workbook, word)
         for rel in written:
             click.echo(f"created {_display(report_dir / rel)}")
@@ -472,6 +476,9 @@ def serve(ctx: click.Context, report_dir: Path, port: int) -> None:
     """
 
     def action() -> int:
+        from reportgen.commands.build import find_years
+        from reportgen.commands.serve import serve as run_serve
+
         year = find_years(report_dir)[-1]
         click.echo(f"previewing {_display(year)}")
         try:
