@@ -8,6 +8,7 @@ from pathlib import Path
 from reportgen.commands.build import load_year, run_check
 from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostics
+from tests.conftest import html_alone
 
 
 def test_japanese_cells_and_settings_replace_the_english_ones(sample_set: Path) -> None:
@@ -174,20 +175,6 @@ def test_an_unknown_language_tag_is_a_located_error(sample_set: Path) -> None:
     )
 
 
-def _screen_html(year: Path, edition: str, language: str) -> str:
-    """The HTML file of one edition, made as a build makes it, without the
-    PDF beside it (for a claim about the HTML's words alone)."""
-    from reportgen.commands.build import load_with_history
-    from reportgen.typesetting.edition_render import render_edition
-
-    diags = Diagnostics()
-    loaded, history = load_with_history(year, diags)
-    assert loaded is not None and not diags.has_errors, diags.sorted()
-    files = render_edition(loaded, history, edition, language, pdf=False, html=True)
-    assert set(files) == {f"{edition}.html"}
-    return files[f"{edition}.html"][0].decode("utf-8")
-
-
 def test_labels_override_words_year_over_organisation(sample_set: Path) -> None:
     org = sample_set / "organization.toml"
     org.write_text(
@@ -198,7 +185,7 @@ def test_labels_override_words_year_over_organisation(sample_set: Path) -> None:
         "utf-8",
     )  # fmt: skip
     year = _languages(sample_set, '["en"]', '[labels.en]\npeople = "Trustees and Staff"\n')
-    html = _screen_html(year, "annual-report", "en")
+    html = html_alone(year, "annual-report", "en")
     assert "Trustees and Staff" in html and "Org contents" in html
     assert "Board and Officers" not in html and "Org people" not in html
 
@@ -217,7 +204,7 @@ def test_nouns_agree_with_their_numbers() -> None:
 
 def test_british_english_dates_in_tables_and_spelling(sample_set: Path) -> None:
     year = _languages(sample_set, '["en-GB"]')
-    html = _screen_html(year, "annual-report", "en-GB")
+    html = html_alone(year, "annual-report", "en-GB")
     assert "10 Sept 2012" in html  # the first activity's row: CLDR en_GB's medium date
     assert "Sep 10, 2012" not in html
     assert "Financial year" in html and "Programmes" in html
