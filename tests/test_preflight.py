@@ -303,9 +303,7 @@ def test_strict_fails_with_exit_2_and_leaves_the_outputs_as_they_were(tmp_path: 
 
 
 @pytest.mark.slow
-def test_letters_warn_once_for_a_fault_every_letter_shares(
-    small_set: Path, tmp_path: Path
-) -> None:
+def test_letters_warn_once_for_a_fault_every_letter_shares(small_set: Path, tmp_path: Path) -> None:
     _theme(small_set, {"extra.css": '.letter-to::after { content: " \\F0000"; }\n'})
     donors = small_set / "fy2012" / "data" / "donors.csv"  # a third letter: two "more"
     donors.write_text(
