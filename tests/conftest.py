@@ -104,6 +104,22 @@ def english_only(reports: Path) -> None:
     assert 'languages = ["en"]' in settings.read_text("utf-8")
 
 
+def html_alone(year: Path, edition: str, language: str) -> str:
+    """The HTML file of one edition of ``year``, made as a build makes it
+    (the same reading, earlier years and templates) but without rendering
+    the PDF beside it: for a claim about the HTML alone."""
+    from reportgen.commands.build import load_with_history
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.edition_render import render_edition
+
+    diags = Diagnostics()
+    loaded, history = load_with_history(year, diags)
+    assert loaded is not None and not diags.has_errors, [d.format() for d in diags.sorted()]
+    files = render_edition(loaded, history, edition, language, pdf=False, html=True)
+    assert set(files) == {f"{edition}.html"}
+    return files[f"{edition}.html"][0].decode("utf-8")
+
+
 @pytest.fixture
 def english_set(sample_set: Path) -> Path:
     """A private copy of reports/, English alone (``english_only``)."""

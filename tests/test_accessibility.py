@@ -105,11 +105,11 @@ def test_archival_pdf_a_with_its_data_attached(sample_set: Path, tmp_path: Path)
     assert check(tmp_path / "out/fy2012/en/annual-report.pdf", claim="a") == []
 
 
-def test_report_toml_chooses_the_variant_and_marks(sample_set: Path, tmp_path: Path) -> None:
-    toml = sample_set / "fy2012/report.toml"
+def test_report_toml_chooses_the_variant_and_marks(small_set: Path, tmp_path: Path) -> None:
+    toml = small_set / "fy2012/report.toml"  # the small test root: no language folder
     toml.write_text(toml.read_text() + 'pdf_variant = "pdf/a-3u"\nprint_marks = true\n')
-    run_build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["en"])
-    with pikepdf.open(tmp_path / "out/fy2012/en/handout.pdf") as pdf:
+    run_build(small_set / "fy2012", tmp_path / "out", ["handout"])
+    with pikepdf.open(tmp_path / "out/fy2012/handout.pdf") as pdf:
         assert pdf.open_metadata().get("pdfaid:conformance") == "U"
         page = pdf.pages[0]
         media = [float(v) for v in page.MediaBox]
@@ -118,7 +118,7 @@ def test_report_toml_chooses_the_variant_and_marks(sample_set: Path, tmp_path: P
 
 
 def test_print_marks_are_the_print_stylesheets_last_rule_whatever_the_theme_writes(
-    sample_set: Path, tmp_path: Path
+    small_set: Path, tmp_path: Path
 ) -> None:
     """The template writes the marks (``ctx.print_marks``) at the end of the
     page's stylesheet, after extra.css; a theme's head holding "</style>" in a
@@ -128,14 +128,14 @@ def test_print_marks_are_the_print_stylesheets_last_rule_whatever_the_theme_writ
     from tests.test_theme import _theme
 
     base = (templates_dir() / "base.html.j2").read_text("utf-8")
-    _theme(sample_set, {
+    _theme(small_set, {
         "base.html.j2": base.replace("<style>", "<!-- the sheet ends at </style> -->\n<style>", 1),
         "extra.css": "@page { marks: none; }\n",
     })  # fmt: skip
-    toml = sample_set / "fy2012/report.toml"
+    toml = small_set / "fy2012/report.toml"  # the small test root: no language folder
     toml.write_text(toml.read_text() + "print_marks = true\n")
-    run_build(sample_set / "fy2012", tmp_path / "out", ["handout"], languages=["en"])
-    with pikepdf.open(tmp_path / "out/fy2012/en/handout.pdf") as pdf:
+    run_build(small_set / "fy2012", tmp_path / "out", ["handout"])
+    with pikepdf.open(tmp_path / "out/fy2012/handout.pdf") as pdf:
         page = pdf.pages[0]
         media = [float(v) for v in page.MediaBox]
         trim = [float(v) for v in page.TrimBox]

@@ -19,6 +19,7 @@ from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.model import Record
 from reportgen.reading.table_registry import TABLES, Column, TableSpec, register, unregister
+from tests.conftest import html_alone
 from tests.pdfparse import ParsedPdf
 
 SECRET = "ZQXSHIFTSECRET"
@@ -181,7 +182,7 @@ def test_a_declared_table_is_a_section_redacted_bounded_and_attached(
     text = report.read_text().replace("pdf_table_rows", "# pdf_table_rows")
     report.write_text("pdf_table_rows = 2\n" + text, "utf-8")
     _volunteers(year, rows=4)
-    run_build(year, tmp_path / "out", ["annual-report"], languages=["en", "ja"])
+    run_build(year, tmp_path / "out", ["annual-report"], languages=["en"])
     html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
     section = re.search(r'<section class="data-section declared" id="t-volunteers">.*?</section>',
                         html, re.S)  # fmt: skip
@@ -190,7 +191,7 @@ def test_a_declared_table_is_a_section_redacted_bounded_and_attached(
     assert section.group(0).count("<tr>") == 1 + 4 + 1  # header, rows, total
     assert "10" in section.group(0)  # 4 x 2.5 hours, totalled
     assert SECRET not in html
-    ja = (tmp_path / "out/fy2012/ja/annual-report.html").read_text()
+    ja = html_alone(year, "annual-report", "ja")  # the Japanese HTML, without its PDF
     assert "ボランティア活動" in ja and "台所 1" in ja
     pdf = tmp_path / "out/fy2012/en/annual-report.pdf"
     printed = ParsedPdf(pdf).all_text()

@@ -1,5 +1,6 @@
-"""The pipeline on variations of the sample: a whole set, workbooks, Letter
-paper, a year without predecessor, completeness warnings."""
+"""The pipeline on variations of the sample: a whole set, workbooks, a year
+without predecessor, completeness warnings (the HTML alone where a claim is
+about it); Letter paper on the small test root."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 
 from reportgen.commands.build import run_build, run_check
-from tests.conftest import BuiltSample
+from tests.conftest import BuiltRoot, BuiltSample, html_alone
 
 
 def _csv_to_xlsx(path: Path) -> Path:
@@ -44,21 +45,26 @@ def test_a_report_set_builds_every_year(built_set: BuiltSample) -> None:
     assert "vs FY2011" in latest and 'id="chart-trend"' in latest
 
 
-def test_workbooks_give_the_same_report_as_csv(sample_set: Path, tmp_path: Path) -> None:
+def test_workbooks_give_the_same_report_as_csv(sample_set: Path) -> None:
     csv_result = run_check(sample_set / "fy2012")
     _csv_to_xlsx(sample_set / "fy2012/data/activities.csv")
     assert run_check(sample_set / "fy2012").diagnostics == csv_result.diagnostics
-    run_build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"])
-    html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
+    html = html_alone(sample_set / "fy2012", "annual-report", "en")
     assert "32 activities in 4 categories" in html
 
 
-def test_letter_paper_from_the_theme(sample_set: Path, tmp_path: Path) -> None:
-    org = sample_set / "organization.toml"
-    org.write_text(org.read_text().replace('page_size = "A4"', 'page_size = "Letter"'))
-    run_build(sample_set / "fy2012", tmp_path / "out", ["annual-report"], languages=["en"])
-    box = PdfReader(tmp_path / "out/fy2012/en/annual-report.pdf").pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+def test_letter_paper_from_the_theme(
+    small_set: Path, tmp_path: Path, built_small: BuiltRoot
+) -> None:
+    def size(pdf: Path) -> tuple[int, int]:
+        box = PdfReader(pdf).pages[0].mediabox
+        return round(float(box.width)), round(float(box.height))
+
+    assert size(built_small.file("annual-report.pdf")) == (595, 842)  # A4 unless told
+    org = small_set / "organization.toml"
+    org.write_text(org.read_text() + '\n[theme]\npage_size = "Letter"\n')
+    run_build(small_set / "fy2012", tmp_path / "out", ["annual-report"])
+    assert size(tmp_path / "out/fy2012/annual-report.pdf") == (612, 792)
 
 
 def test_a_year_alone_has_no_comparison(sample_set: Path, tmp_path: Path) -> None:
@@ -66,8 +72,7 @@ def test_a_year_alone_has_no_comparison(sample_set: Path, tmp_path: Path) -> Non
     shutil.copytree(sample_set / "fy2012", alone)
     shutil.copy(sample_set / "organization.toml", alone.parent)
     shutil.copytree(sample_set / "assets", alone.parent / "assets")
-    run_build(alone, tmp_path / "out", ["annual-report"], languages=["en"])
-    html = (tmp_path / "out/fy2012/en/annual-report.html").read_text()
+    html = html_alone(alone, "annual-report", "en")
     assert "vs FY2011" not in html and 'id="chart-trend"' not in html
 
 

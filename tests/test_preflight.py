@@ -1,8 +1,8 @@
 """The preflight: each fault planted in a small document laid out by real
 WeasyPrint and seen on the right page; clean documents with no finding; the
-PDF unchanged by it; and through real builds of a copy of the sample with a
-fault planted by a theme: located warnings, again from the cache, and
-``--strict`` failing with nothing written."""
+PDF unchanged by it; and through real builds of a copy of the small test
+root (tests/roots/small) with a fault planted by a theme: located warnings,
+again from the cache, and ``--strict`` failing with nothing written."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from reportgen.core.file_gate import Gate
 from reportgen.typesetting import preflight
 from reportgen.typesetting.pdf import render_pdf
 from reportgen.typesetting.preflight import Finding
+from tests.conftest import copy_root
 from tests.test_theme import _theme
 
 # Prose long enough to fill most of an A5 page at 10 pt.
@@ -248,15 +249,13 @@ def _tree(folder: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_build_warns_with_file_and_page_and_again_from_the_cache(
-    sample_set: Path, tmp_path: Path
+    small_set: Path, tmp_path: Path
 ) -> None:
-    _theme(sample_set, {"extra.css": PLANTED})
+    _theme(small_set, {"extra.css": PLANTED})
     out = tmp_path / "out"
-    year = sample_set / "fy2012"
+    year = small_set / "fy2012"
     first = run_build(year, out, ["annual-report"], languages=["en"])
-    report = out / "fy2012" / "annual-report.pdf"
-    if not report.exists():  # a multilingual sample writes one folder per language
-        report = out / "fy2012" / "en" / "annual-report.pdf"
+    report = out / "fy2012" / "annual-report.pdf"  # one language: no language folder
     warned = [d for d in first.diagnostics if d.message.startswith("preflight: ")]
     mine = {(d.location.path, d.location.page, d.message) for d in warned}
     assert (report, 1, "preflight: missing glyph: no font has “\U000f0000” (U+F0000)") in mine
@@ -276,18 +275,17 @@ def test_build_warns_with_file_and_page_and_again_from_the_cache(
 
 
 @pytest.mark.slow
-def test_strict_fails_with_exit_2_and_leaves_the_outputs_as_they_were(
-    sample_set: Path, tmp_path: Path
-) -> None:
+def test_strict_fails_with_exit_2_and_leaves_the_outputs_as_they_were(tmp_path: Path) -> None:
+    reports = copy_root("clean", tmp_path)  # no warning but what the theme plants
     out = tmp_path / "out"
-    year = sample_set / "fy2012"
+    year = reports / "fy2012"
     args = ["build", str(year), "--out", str(out), "--edition", "handout", "--language", "en"]
     runner = CliRunner()
-    first = runner.invoke(cli, [*args, "-q"])
+    first = runner.invoke(cli, [*args, "-q", "--strict"])
     assert first.exit_code == 0, first.output
     before = _tree(out)
     assert before
-    _theme(sample_set, {"extra.css": PLANTED.replace(".cover-title", ".masthead-title")})
+    _theme(reports, {"extra.css": PLANTED.replace(".cover-title", ".masthead-title")})
     strict = runner.invoke(cli, [*args, "--strict"])
     assert strict.exit_code == 2, strict.output
     assert "missing glyph" in strict.output and "nothing was written" in strict.output
@@ -305,12 +303,14 @@ def test_strict_fails_with_exit_2_and_leaves_the_outputs_as_they_were(
 
 
 @pytest.mark.slow
-def test_letters_warn_once_for_a_fault_every_letter_shares(
-    sample_set: Path, tmp_path: Path
-) -> None:
-    _theme(sample_set, {"extra.css": '.letter-to::after { content: " \\F0000"; }\n'})
+def test_letters_warn_once_for_a_fault_every_letter_shares(small_set: Path, tmp_path: Path) -> None:
+    _theme(small_set, {"extra.css": '.letter-to::after { content: " \\F0000"; }\n'})
+    donors = small_set / "fy2012" / "data" / "donors.csv"  # a third letter: two "more"
+    donors.write_text(
+        donors.read_text("utf-8") + "D-003,Jane Example,,j3@example.org,en,3000\n", "utf-8"
+    )
     out = tmp_path / "out"
-    result = run_build(sample_set / "fy2012", out, ["donor"], languages=["en"])
+    result = run_build(small_set / "fy2012", out, ["donor"], languages=["en"])
     letters = sorted((out / "fy2012" / "donors").glob("*.pdf"))
     assert len(letters) > 2
     warned = [d for d in result.diagnostics if "missing glyph" in d.message]

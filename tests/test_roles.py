@@ -1,7 +1,8 @@
 """The organisation's own wording: registration and giving, narrative files with
 a role (donor-letter, letter, how-to-give, back-cover), letter placeholders,
-and the cover's photograph. Real builds of a copy of the sample, one edition
-in one language where that suffices."""
+and the cover's photograph. Real builds of a copy of the small test root
+(tests/roots/small), or of the sample where the claim needs its Japanese
+letters, its organisation and signatory."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ import pytest
 
 from reportgen.commands.build import run_build, run_check
 from reportgen.core.errors import InvalidInput
+from tests.conftest import BuiltRoot
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import replace
 
 REGISTRATION = 'registration = ["Registered charity no. 1123456", "Company no. 06543210"]\n'
+BUILT_IN_GIVING = "You can support our work with a one-off gift"  # the language pack's
+BUILT_IN_LETTER = "a year of change"  # words of the built-in donor letter
 GIVING = (
     'giving = """\nGive online at <https://give.example.org/>, or by bank transfer: '
     '**Sort code 12-34-56**, account 87654321.\n\nUK taxpayers: add Gift Aid.\n"""\n'
@@ -56,18 +60,21 @@ def _role(year: Path, name: str, role: str, body: str, extra: str = "") -> Path:
 
 
 def test_registration_and_giving_in_donor_edition_letters_and_back_cover(
-    sample_set: Path, tmp_path: Path
+    small_set: Path, tmp_path: Path, built_small: BuiltRoot
 ) -> None:
-    _organization(sample_set, REGISTRATION + GIVING + 'registration_ja = ["登録番号 123"]\n')
-    year = sample_set / "fy2012"
+    # the small root (one language: no language folder) has neither setting,
+    # and its own donor edition shows the built-in giving text replaced here
+    assert BUILT_IN_GIVING in ParsedPdf(built_small.file("donor.pdf")).all_text()
+    _organization(small_set, REGISTRATION + GIVING + 'registration_ja = ["登録番号 123"]\n')
+    year = small_set / "fy2012"
     _donors(year, [{"id": "a", "name": "Ann Lee", "language": "en", "amount": "100"}])
     out = tmp_path / "out"
-    run_build(year, out, ["annual-report", "donor"], languages=["en"])
-    made = out / "fy2012" / "en"
+    run_build(year, out, ["annual-report", "donor"])
+    made = out / "fy2012"
     donor = ParsedPdf(made / "donor.pdf").all_text()
     assert "Registered charity no. 1123456" in donor and "Company no. 06543210" in donor
     assert "Sort code 12-34-56" in donor and "Gift Aid" in donor
-    assert "You can support our work with a one-off gift" not in donor  # giving replaced it
+    assert BUILT_IN_GIVING not in donor  # giving replaced it
     report = ParsedPdf(made / "annual-report.pdf")
     back = report.text(report.page_count)
     assert "Registered charity no. 1123456" in back and "Sort code 12-34-56" in back
@@ -93,25 +100,30 @@ def test_giving_is_safe_markdown_and_registration_a_list(sample_set: Path) -> No
                for e in _errors(sample_set / "fy2012"))  # fmt: skip
 
 
-def test_role_files_replace_the_built_in_wording(sample_set: Path, tmp_path: Path) -> None:
-    year = sample_set / "fy2012"
+def test_role_files_replace_the_built_in_wording(
+    small_set: Path, tmp_path: Path, built_small: BuiltRoot
+) -> None:
+    # the small root's own donor edition has the built-in letter and giving text
+    built_in = ParsedPdf(built_small.file("donor.pdf")).all_text()
+    assert BUILT_IN_LETTER in built_in and BUILT_IN_GIVING in built_in
+    year = small_set / "fy2012"
     _role(
         year, "10-letter.md", "donor-letter", "# A word from us\n\nFriends, what a year we had.\n"
     )
     _role(year, "11-give.md", "how-to-give", "Send a cheque to the Treasurer.\n")
     _role(year, "12-back.md", "back-cover", "Printed on recycled paper.\n")
     out = tmp_path / "out"
-    run_build(year, out, ["annual-report", "donor"], languages=["en"])
-    donor = ParsedPdf(out / "fy2012" / "en" / "donor.pdf").all_text()
+    run_build(year, out, ["annual-report", "donor"])
+    donor = ParsedPdf(out / "fy2012" / "donor.pdf").all_text()
     assert "A word from us" in donor and "Friends, what a year we had." in donor
-    assert "a year of change" not in donor  # the built-in letter is gone
+    assert BUILT_IN_LETTER not in donor  # the built-in letter is gone
     assert "Send a cheque to the Treasurer." in donor
-    assert "You can support our work" not in donor
-    report = ParsedPdf(out / "fy2012" / "en" / "annual-report.pdf")
+    assert BUILT_IN_GIVING not in donor
+    report = ParsedPdf(out / "fy2012" / "annual-report.pdf")
     assert "Printed on recycled paper." in report.text(report.page_count)
     text = report.all_text()
     assert "Friends, what a year we had." not in text  # not a section of its own
-    assert "A word from us" not in (out / "fy2012" / "en" / "annual-report.html").read_text()
+    assert "A word from us" not in (out / "fy2012" / "annual-report.html").read_text()
 
 
 def test_letter_placeholders_are_filled_as_plain_text_once(
@@ -151,13 +163,13 @@ def test_unknown_placeholder_is_located_with_a_suggestion(sample_set: Path) -> N
     ), errors
 
 
-def test_placeholders_are_only_for_letters(sample_set: Path, tmp_path: Path) -> None:
-    year = sample_set / "fy2012"
+def test_placeholders_are_only_for_letters(small_set: Path, tmp_path: Path) -> None:
+    year = small_set / "fy2012"
     _role(year, "10-letter.md", "donor-letter", "Dear {{whoever}}, thank you.\n")
     assert _errors(year) == []
     assert not [d for d in run_check(year).diagnostics if d.location.path.name == "10-letter.md"]
-    run_build(year, tmp_path / "out", ["donor"], languages=["en"])
-    donor = ParsedPdf(tmp_path / "out" / "fy2012" / "en" / "donor.pdf").all_text()
+    run_build(year, tmp_path / "out", ["donor"])
+    donor = ParsedPdf(tmp_path / "out" / "fy2012" / "donor.pdf").all_text()
     assert "Dear {{whoever}}, thank you." in donor
 
 
@@ -197,34 +209,35 @@ def _cover(year: Path, name: str, lines: str) -> None:
 
 @pytest.mark.parametrize("size", [(1200, 800), (600, 1400)], ids=["landscape", "portrait"])
 def test_cover_picture_with_alt_and_credit(
-    sample_set: Path, tmp_path: Path, size: tuple[int, int]
+    small_set: Path, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    year = sample_set / "fy2012"
-    _picture(sample_set / "assets" / "cover.jpg", size, "white")
+    year = small_set / "fy2012"
+    _picture(small_set / "assets" / "cover.jpg", size, "white")
     _cover(year, "../assets/cover.jpg",
            'cover_image_alt = "Volunteers at the Tokyo office"\n'
            'cover_image_credit = "Photo: A. Kim"\n')  # fmt: skip
     out = tmp_path / "out"
-    run_build(year, out, ["annual-report", "handout"], languages=["en"])
-    report = ParsedPdf(out / "fy2012" / "en" / "annual-report.pdf")
+    run_build(year, out, ["annual-report", "handout"])
+    report = ParsedPdf(out / "fy2012" / "annual-report.pdf")
     assert "Volunteers at the Tokyo office" in report.figures()
     cover = report.text(1)
     assert "Photo: A. Kim" in cover and "Annual Report FY2012" in cover
     assert report.reader.pages[0].images, "the cover has no picture"
-    handout = ParsedPdf(out / "fy2012" / "en" / "handout.pdf")
+    handout = ParsedPdf(out / "fy2012" / "handout.pdf")
     assert "Volunteers at the Tokyo office" in handout.figures()
-    html = (out / "fy2012" / "en" / "annual-report.html").read_text("utf-8")
+    html = (out / "fy2012" / "annual-report.html").read_text("utf-8")
     assert re.search(r'<img src="data:image/jpeg;base64,[^"]+" alt="Volunteers at the', html)
 
 
-def test_cover_picture_errors(sample_set: Path) -> None:
-    year = sample_set / "fy2012"
-    (sample_set / "assets" / "cover.png").write_bytes(b"not a picture at all")
+def test_cover_picture_errors(small_set: Path) -> None:
+    year = small_set / "fy2012"
+    (small_set / "assets").mkdir()
+    (small_set / "assets" / "cover.png").write_bytes(b"not a picture at all")
     _cover(year, "../assets/cover.png", "")
     errors = _errors(year)
-    assert any(e.startswith("reports/fy2012/report.toml:1: 'cover_image':") and
+    assert any(e.startswith("small/fy2012/report.toml:1: 'cover_image':") and
                "not a picture" in e for e in errors), errors  # fmt: skip
     assert any("'cover_image' needs 'cover_image_alt'" in e for e in errors), errors
     with pytest.raises(InvalidInput):
-        run_build(year, sample_set.parent / "out", ["handout"], languages=["en"])
-    assert not (sample_set.parent / "out" / "fy2012").exists()
+        run_build(year, small_set.parent / "out", ["handout"])
+    assert not (small_set.parent / "out" / "fy2012").exists()
