@@ -390,28 +390,30 @@ def test_editing_a_language_pack_rebuilds_with_the_new_words(tmp_path: Path) -> 
     assert "Our year in brief" in text and "The year at a glance" not in text
 
 
-def test_the_key_follows_every_package_file_and_the_fonts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from reportgen.writing import cache
+def test_the_key_follows_every_package_file_and_the_fonts(tmp_path: Path) -> None:
+    """The cache key of a copy of the package, each in a fresh process: a data
+    file added to the package changes it, and so does another set of fonts."""
+    package, env = _copied_package(tmp_path)
 
-    def key() -> str:
-        cache._code.cache_clear()
-        return cache.digest("x")
+    def key(fonts: str | None = None) -> str:
+        code = "from reportgen.writing import cache\n"
+        if fonts is not None:  # the machine's fonts, as fontconfig would list them
+            code += f"cache.fonts_found = lambda: [{fonts!r}]\n"
+        code += "noto = any('Noto' in f for f in cache.fonts_found())\n"
+        code += "print(cache.__file__, cache.digest('x'), noto)"
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        where, digest, noto = done.stdout.split()
+        assert where == str(package / "writing" / "cache.py")  # the copy answered
+        assert noto == ("True" if fonts is None else "False")
+        return digest
 
-    package, _ = _copied_package(tmp_path)
-    monkeypatch.setattr(cache, "__file__", str(package / "writing" / "cache.py"))
-    try:
-        before = key()
-        (package / "core" / "languages" / "notes.txt").write_text("a data file", "utf-8")
-        after_file = key()
-        monkeypatch.setattr(cache, "fonts_found", lambda: ["/fonts/New.ttf|1|2"])
-        after_font = key()
-    finally:
-        monkeypatch.undo()
-        cache._code.cache_clear()
+    before = key()
+    (package / "core" / "languages" / "notes.txt").write_text("a data file", "utf-8")
+    after_file = key()
+    after_font = key("/fonts/New.ttf|1|2")
     assert len({before, after_file, after_font}) == 3
-    assert any("Noto" in line for line in cache.fonts_found())
 
 
 # --- language packs: no language silently filled with English -------------------------
