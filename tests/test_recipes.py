@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.package_copy import copied_package
 from tests.pdfparse import ParsedPdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,18 +56,6 @@ SMALL = {
 pytestmark = pytest.mark.slow
 
 
-def _copy_of_reportgen(tmp: Path) -> Path:
-    """The package's source and templates, laid out as in the checkout."""
-    tree = tmp / "tree"
-    shutil.copytree(
-        ROOT / "src" / "reportgen",
-        tree / "src" / "reportgen",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
-    shutil.copytree(ROOT / "templates", tree / "templates")
-    return tree
-
-
 def _edit(path: Path, anchor: str, addition: str) -> None:
     """Insert ``addition`` right after the first ``anchor`` in ``path``: the
     recipe's one edit."""
@@ -77,8 +65,8 @@ def _edit(path: Path, anchor: str, addition: str) -> None:
     path.write_text(text[:at] + addition + text[at:], encoding="utf-8")
 
 
-def _reportgen(tree: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(tree / "src"), XDG_CACHE_HOME=str(tree / "cache"))
+def _reportgen(package: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "XDG_CACHE_HOME": str(cwd / "cache")}
     where = subprocess.run(
         [sys.executable, "-c", "import reportgen; print(reportgen.__file__)"],
         env=env,
@@ -86,7 +74,7 @@ def _reportgen(tree: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess
         text=True,
         check=True,
     )
-    assert where.stdout.strip() == str(tree / "src" / "reportgen" / "__init__.py"), where.stdout
+    assert where.stdout.strip() == str(package / "__init__.py"), where.stdout
     done = subprocess.run(
         [sys.executable, "-m", "reportgen", *args],
         cwd=cwd,
@@ -111,9 +99,9 @@ def _squashed(text: str) -> str:
 
 
 def test_a_table_is_added_in_the_table_registry_alone(tmp_path: Path) -> None:
-    tree = _copy_of_reportgen(tmp_path)
+    package, _ = copied_package(tmp_path)
     _edit(
-        tree / "src" / "reportgen" / "reading" / "table_registry.py",
+        package / "reading" / "table_registry.py",
         "    for t in (\n",
         "        TableSpec(\n"
         '            "volunteers",\n'
@@ -132,7 +120,7 @@ def test_a_table_is_added_in_the_table_registry_alone(tmp_path: Path) -> None:
         "name,hours,visibility\nVolunteerAlpha,12,public\nVolunteerBeta,many,public\n",
         encoding="utf-8",
     )
-    checked = _reportgen(tree, "check", str(year), cwd=tmp_path)
+    checked = _reportgen(package, "check", str(year), cwd=tmp_path)
     assert checked.returncode == 2, checked.stdout + checked.stderr
     assert re.search(r"volunteers\.csv:3:.*hours", checked.stderr), checked.stderr
 
@@ -144,14 +132,14 @@ def test_a_table_is_added_in_the_table_registry_alone(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    built = _reportgen(tree, "build", str(year), "--out", str(out), "-q", cwd=tmp_path)
+    built = _reportgen(package, "build", str(year), "--out", str(out), "-q", cwd=tmp_path)
     assert built.returncode == 0, built.stdout + built.stderr
     report = _squashed(ParsedPdf(next(out.rglob("annual-report.pdf"))).all_text())
     assert "Ourvolunteers" in report
     assert "VolunteerAlpha" in report and "VolunteerBeta" in report
     assert "VolunteerSecret" not in report
 
-    started = _reportgen(tree, "new", str(reports / "fy2013"), cwd=tmp_path)
+    started = _reportgen(package, "new", str(reports / "fy2013"), cwd=tmp_path)
     assert started.returncode == 0, started.stdout + started.stderr
     assert (
         (reports / "fy2013" / "data" / "volunteers.csv")
@@ -161,9 +149,9 @@ def test_a_table_is_added_in_the_table_registry_alone(tmp_path: Path) -> None:
 
 
 def test_an_edition_is_added_in_the_edition_declarations_alone(tmp_path: Path) -> None:
-    tree = _copy_of_reportgen(tmp_path)
+    package, _ = copied_package(tmp_path)
     _edit(
-        tree / "src" / "reportgen" / "core" / "editions.py",
+        package / "core" / "editions.py",
         "    for e in (\n",
         '        Edition("board-pack", "members", "handout.html.j2", title="Board Pack"),\n',
     )
@@ -171,7 +159,15 @@ def test_an_edition_is_added_in_the_edition_declarations_alone(tmp_path: Path) -
     year = reports / "fy2012"
     out = tmp_path / "out"
     built = _reportgen(
-        tree, "build", str(year), "--out", str(out), "--edition", "board-pack", "-q", cwd=tmp_path
+        package,
+        "build",
+        str(year),
+        "--out",
+        str(out),
+        "--edition",
+        "board-pack",
+        "-q",
+        cwd=tmp_path,
     )
     assert built.returncode == 0, built.stdout + built.stderr
     made = sorted(p.name for p in out.rglob("*.pdf"))
@@ -188,13 +184,13 @@ def test_an_edition_is_added_in_the_edition_declarations_alone(tmp_path: Path) -
         "---\ntitle: For the Board\neditions: [board-pack]\n---\n\nBoardOnlyParagraph.\n",
         encoding="utf-8",
     )
-    checked = _reportgen(tree, "check", str(year), cwd=tmp_path)
+    checked = _reportgen(package, "check", str(year), cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "03-board" not in checked.stderr and "board-pack" not in checked.stderr
 
 
 def test_a_language_is_added_as_one_pack_file(tmp_path: Path) -> None:
-    tree = _copy_of_reportgen(tmp_path)
+    package, _ = copied_package(tmp_path)
     reports = _small_set(tmp_path)
     settings = reports / "organization.toml"
     settings.write_text(
@@ -205,10 +201,10 @@ def test_a_language_is_added_as_one_pack_file(tmp_path: Path) -> None:
         narrative.rename(narrative.with_name(narrative.name.replace(".en.md", ".fr.md")))
     year = reports / "fy2012"
 
-    before = _reportgen(tree, "check", str(year), cwd=tmp_path)
+    before = _reportgen(package, "check", str(year), cwd=tmp_path)
     assert before.returncode == 2, "French builds without a pack: the test proves nothing"
 
-    packs = tree / "src" / "reportgen" / "core" / "languages"
+    packs = package / "core" / "languages"
     english = (packs / "en.toml").read_text(encoding="utf-8")
     french = (
         english.replace('name = "English"', 'name = "Français"')
@@ -225,7 +221,7 @@ def test_a_language_is_added_as_one_pack_file(tmp_path: Path) -> None:
     (packs / "fr.toml").write_text(french, encoding="utf-8")
 
     out = tmp_path / "out"
-    built = _reportgen(tree, "build", str(year), "--out", str(out), "-q", cwd=tmp_path)
+    built = _reportgen(package, "build", str(year), "--out", str(out), "-q", cwd=tmp_path)
     assert built.returncode == 0, built.stdout + built.stderr
     report = ParsedPdf(next(out.rglob("annual-report.pdf")))
     assert "Sommaire" in report.all_text()

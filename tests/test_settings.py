@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from reportgen.core.languages import pack, word_keys
 from reportgen.reading import settings
 from reportgen.reading.config import _Checker, _Source, load_config
 from reportgen.reading.settings import SETTINGS, UndeclaredSetting
+from tests.package_copy import copied_package
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "reportgen"
@@ -359,18 +359,9 @@ def test_each_warning_prints_once_for_a_set(tmp_path: Path) -> None:
 # --- the cache key: every file of the package, the fonts ---------------------------------
 
 
-def _copied_package(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """reportgen copied (package and templates), and an environment that runs it."""
-    src = tmp_path / "code" / "src"
-    shutil.copytree(SRC, src / "reportgen", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "templates", tmp_path / "code" / "templates")
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    return src / "reportgen", env
-
-
 @pytest.mark.slow
 def test_editing_a_language_pack_rebuilds_with_the_new_words(tmp_path: Path) -> None:
-    package, env = _copied_package(tmp_path)
+    package, env = copied_package(tmp_path)
     year = starter(tmp_path)
     out = tmp_path / "out"
     args = ("build", str(year), "--out", str(out), "--edition", "handout")
@@ -393,7 +384,7 @@ def test_editing_a_language_pack_rebuilds_with_the_new_words(tmp_path: Path) -> 
 def test_the_key_follows_every_package_file_and_the_fonts(tmp_path: Path) -> None:
     """The cache key of a copy of the package, each in a fresh process: a data
     file added to the package changes it, and so does another set of fonts."""
-    package, env = _copied_package(tmp_path)
+    package, env = copied_package(tmp_path)
 
     def key(fonts: str | None = None) -> str:
         code = "from reportgen.writing import cache\n"
@@ -420,7 +411,7 @@ def test_the_key_follows_every_package_file_and_the_fonts(tmp_path: Path) -> Non
 
 
 def test_an_incomplete_pack_is_a_check_error_listing_its_missing_words(tmp_path: Path) -> None:
-    package, env = _copied_package(tmp_path)
+    package, env = copied_package(tmp_path)
     # Every English word: en.toml's and each edition's title (declared with it).
     english = {k: v if isinstance(v, str) else dict(v) for k, v in pack("en").words}
     given = dict([(k, v) for k, v in english.items() if isinstance(v, str)][:8])
