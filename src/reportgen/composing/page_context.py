@@ -728,8 +728,9 @@ def build_context(
         toc.append(TocEntry("people", formats.label(language, "people")))
     published = config.published or config.end
     title = titled_year(language, config)
+    # An edition that declares no title of its own is headed by the report's.
     document_title = (
-        title if edition == "annual-report" else edition_title(language, edition, config)
+        title if EDITIONS[edition].title is None else edition_title(language, edition, config)
     )
     return RenderContext(
         edition=edition,
