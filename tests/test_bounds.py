@@ -249,20 +249,20 @@ def test_an_output_folder_where_no_file_can_be_made_is_an_error_not_a_loop(
 
 @pytest.mark.parametrize("kind", ["link", "dangling link", "file"])
 def test_a_cache_folder_that_is_not_a_folder_is_refused(
-    sample_set: Path, tmp_path: Path, kind: str
+    small_set: Path, tmp_path: Path, kind: str
 ) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     out = tmp_path / "out"
     _planted(out, ".reportgen-cache", kind, elsewhere)
     before = listing(out)
-    result = run("build", str(sample_set / YEAR), "--out", str(out), "-q", timeout=120)
+    result = run("build", str(small_set / YEAR), "--out", str(out), "-q", timeout=120)
     assert result.returncode == 2, result.stderr
     assert f"{out / '.reportgen-cache'}: the cache folder is " in result.stderr
     assert listing(out) == before
     assert listing(elsewhere) == {".": "folder"}  # no cache entry written where it pointed
     # without the cache, the link is not looked at at all
-    plain = run("build", str(sample_set / YEAR), "--out", str(out), "-q", "--no-cache",
+    plain = run("build", str(small_set / YEAR), "--out", str(out), "-q", "--no-cache",
                 "--edition", "handout", "--language", "en", timeout=300)  # fmt: skip
     assert plain.returncode == 0, plain.stderr
     assert listing(elsewhere) == {".": "folder"}

@@ -216,22 +216,32 @@ def _write_set(root: Path, port: int) -> Path:
 
 @dataclass(frozen=True)
 class Built:
-    reports: Path
-    out: Path
+    """This test process's built set: ``work`` is where every case runs,
+    ``pristine`` the state each case starts from."""
+
+    work: Path
+    pristine: Path
+
+    def restore(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.copytree(self.pristine, self.work, symlinks=True)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Built:
-    """Built once for the whole run; each ``case`` points its copy's [email]
+    """Built once per test process, in the folder where each ``case`` then
+    works. The cache's keys include where the report set lives, so a case
+    restored to that same place sends from the cache, as a user's second
+    send does, instead of laying every letter out again; a case that changes
+    what a letter shows still renders it. Each case points the [email]
     settings at its own process's servers (the letters do not depend on them)."""
     from reportgen.commands.build import run_build
-    from tests.conftest import shared_folder
 
-    def make(root: Path) -> None:
-        run_build(_write_set(root / "reports", port=1), root / "output", workers=2)
-
-    root = shared_folder(tmp_path_factory, "send-set", make)
-    return Built(root / "reports", root / "output")
+    root = tmp_path_factory.mktemp("send-set")
+    work = root / "work"
+    run_build(_write_set(work / "reports", port=1), work / "output", workers=2)
+    shutil.copytree(work, root / "pristine", symlinks=True)
+    return Built(work, root / "pristine")
 
 
 @dataclass
@@ -270,12 +280,11 @@ class Case:
 
 
 @pytest.fixture
-def case(built: Built, servers: Servers, tmp_path: Path) -> Iterator[Case]:
-    shutil.copytree(built.reports, tmp_path / "reports")
-    shutil.copytree(built.out, tmp_path / "output")
+def case(built: Built, servers: Servers) -> Iterator[Case]:
+    built.restore()
     servers.plain.reset()
     servers.tls.reset()
-    case = Case(tmp_path / "reports" / "fy2024", tmp_path / "output", servers)
+    case = Case(built.work / "reports" / "fy2024", built.work / "output", servers)
     case.settings()  # this process's server
     yield case
     servers.plain.reset()

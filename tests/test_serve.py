@@ -10,7 +10,6 @@ import http.client
 import logging
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -29,6 +28,7 @@ from pypdf import PdfReader
 
 from reportgen.commands import serve
 from tests import browser
+from tests.conftest import copy_root
 from tests.pdfparse import ParsedPdf
 from tests.test_bad_input import set_cell
 
@@ -77,16 +77,20 @@ def server(sample_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         yield running
 
 
+@pytest.fixture
+def small_server(small_set: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """A server of the test's own copy of the small test root, to stop."""
+    with _serving(small_set / "fy2012") as running:
+        yield running
+
+
 @pytest.fixture(scope="module")
 def shared_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """One server for the tests that only ask it things (never change its
-    input, never stop it)."""
-    from tests.conftest import SAMPLE
-
-    reports = tmp_path_factory.mktemp("served") / "reports"
-    shutil.copytree(SAMPLE, reports)
+    input, never stop it): of the small test root, which has every edition."""
+    reports = copy_root("small", tmp_path_factory.mktemp("served"))
     with _serving(reports / "fy2012") as running:
         yield running
 
@@ -151,8 +155,8 @@ def test_listens_on_loopback_only(shared_server: tuple[str, subprocess.Popen[str
             socket.create_connection((address, port), timeout=2).close()
 
 
-def test_ctrl_c_stops_cleanly(server: tuple[str, subprocess.Popen[str]]) -> None:
-    _, process = server
+def test_ctrl_c_stops_cleanly(small_server: tuple[str, subprocess.Popen[str]]) -> None:
+    _, process = small_server
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
     assert process.stdout is not None
@@ -449,9 +453,9 @@ def _alive(pid: int) -> bool:
 
 
 def test_a_render_process_dies_with_the_server(
-    server: tuple[str, subprocess.Popen[str]],
+    small_server: tuple[str, subprocess.Popen[str]],
 ) -> None:
-    url, process = server
+    url, process = small_server
 
     def ask() -> None:
         with pytest.raises(OSError):  # the server is killed before it answers
