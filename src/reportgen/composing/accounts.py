@@ -21,6 +21,7 @@ from reportgen.reading.model import BalanceLine, Fund
 from reportgen.reading.table_registry import BALANCE_SECTIONS, FUND_TYPES
 
 ZERO = Decimal(0)
+NIL = "\u2013"  # a nil amount, as accounts print it
 _Money = Callable[[Decimal | None], str]
 _SECTION_TOTAL = {"assets": "total_assets", "liabilities": "total_liabilities",
                   "funds": "total_funds"}  # fmt: skip
@@ -37,10 +38,15 @@ class Accounts:
 
 
 def accounts(
-    fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str, end: str
+    fig: KeyFigures,
+    prev: KeyFigures | None,
+    language: str,
+    currency: str,
+    dates: tuple[str, str, str],
 ) -> Accounts | None:
     """The balance sheet and the statement of funds, when the year has them;
-    ``end`` is the year's last day as the language writes it."""
+    ``dates``: the year's last day as the language writes it, and its first
+    and last as its tables do."""
     if not fig.balance and not fig.funds:
         return None
     amounts = [line.amount for line in fig.balance]
@@ -51,15 +57,16 @@ def accounts(
     minor = any(has_minor_units(a) for a in amounts)
 
     def money(value: Decimal | None) -> str:
-        return "" if value is None else formats.format_accounts(value, language, minor)
+        """An amount; nil (or none, where last year had no such line) as a dash."""
+        return NIL if not value else formats.format_accounts(value, language, minor)
 
     unit = formats.label(language, "amounts_in", currency=formats.currency_word(currency, language))
     balance = _balance(fig, prev if prev is not None and prev.balance else None, language, money)
     return Accounts(
         unit,
-        formats.label(language, "balance_sheet", date=end) if balance else None,
+        formats.label(language, "balance_sheet", date=dates[0]) if balance else None,
         balance,
-        _funds(fig.funds, language, money) if fig.funds else None,
+        _funds(fig.funds, language, money, dates[1:]) if fig.funds else None,
     )
 
 
@@ -110,7 +117,7 @@ def _line(line: BalanceLine, then: Decimal | None, prev: KeyFigures | None, mone
     return Row(cells, line.note, kind="item")
 
 
-def _funds(funds: tuple[Fund, ...], language: str, money: _Money) -> Table:
+def _funds(funds: tuple[Fund, ...], language: str, money: _Money, dates: tuple[str, str]) -> Table:
     """Each fund: at the start of the year, income, expenditure, transfers, at its end."""
     L = formats.words(language)
     columns = ("opening", "income", "expenditure", "transfers", "closing")
@@ -124,8 +131,9 @@ def _funds(funds: tuple[Fund, ...], language: str, money: _Money) -> Table:
                         kind="item"))  # fmt: skip
     footer = (L["total"], *(money(sum((getattr(f, c) or ZERO for f in funds), ZERO))
                             for c in shown))  # fmt: skip
+    when = {"opening": dates[0], "closing": dates[1]}
     return Table(
-        (L["fund"], *(L[f"fund_{c}"] for c in shown)),
+        (L["fund"], *(formats.label(language, f"fund_{c}", date=when.get(c, "")) for c in shown)),
         tuple(rows),
         numeric=tuple(range(1, len(shown) + 1)),
         footer=footer,

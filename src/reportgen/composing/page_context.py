@@ -21,7 +21,7 @@ from unicodedata import east_asian_width
 from babel.numbers import get_currency_name
 
 from reportgen.composing import formats
-from reportgen.composing.accounts import Accounts, accounts
+from reportgen.composing.accounts import NIL, Accounts, accounts
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
@@ -442,9 +442,9 @@ def _tables(
         gone = [(c, a) for c, a in before if c not in dict(rows)]
         return Table(
             (label, fig.fiscal_year, prev.fiscal_year if prev else "", L("share")),
-            tuple(Row((c, money(a), money(then[c]) if c in then else "", share(a)))
+            tuple(Row((c, money(a), money(then[c]) if c in then else NIL, share(a)))
                   for c, a in rows)
-            + tuple(Row((c, "", money(a), "")) for c, a in gone),
+            + tuple(Row((c, NIL, money(a), "")) for c, a in gone),
             numeric=(1, 2, 3),
             footer=(L("total"), money(total), money(total_before),
                     formats.format_percent(1 if total else 0, language)),
@@ -757,8 +757,10 @@ def build_context(
     toc += [TocEntry(s.id, s.title) for s in sections if not s.declared]
     if tables["income"] or tables["expenses"]:
         toc.append(TocEntry("finances", formats.label(language, "finances")))
-    made_accounts = accounts(figures, previous, language, config.currency,
-                             _d(config.end, language))  # fmt: skip
+    made_accounts = accounts(figures, previous, language, config.currency, (
+        _d(config.end, language), _short_date(config.start, language),
+        _short_date(config.end, language),
+    ))  # fmt: skip
     if made_accounts is not None:
         toc.append(TocEntry("accounts", formats.label(language, "accounts")))
     toc += [TocEntry(s.id, s.title) for s in sections if s.declared]

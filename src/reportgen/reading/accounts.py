@@ -6,7 +6,8 @@ Pure apart from the diagnostics it appends. ``check_year`` runs inside
 validation (what one year's folder decides alone: the balance sheet, the
 transfers, a fund's income and expenditure against the finances rows of the
 fund); ``carried_forward`` needs last year (read first by ``commands.build``),
-since an empty opening balance is last year's closing one. Every problem is located at the file and line of the cell concerned.
+since an empty opening balance is last year's closing one. Every problem is
+located at the file and line of the cell concerned.
 """
 
 from __future__ import annotations
