@@ -75,24 +75,25 @@ def check_year(
     _unknown_funds(tables.get("finances"), named, diags)
     filled = []
     for fund in funds:
-        sums = by_fund.get(fund_key(fund.fund))
+        found = by_fund.get(fund_key(fund.fund))
         changes: dict[str, Decimal] = {}
         for column, kind in (("income", "income"), ("expenditure", "expense")):
             given: Decimal | None = getattr(fund, column)
-            if sums is None:
+            if found is None:
                 changes[column] = given if given is not None else ZERO
             elif given is None:
-                changes[column] = sums[kind]
+                changes[column] = found[kind]
             else:
                 changes[column] = given
-                if given != sums[kind]:
+                if given != found[kind]:
                     diags.error(_at(fund, column), (
                         f"column '{column}': fund '{fund.fund}': its {column} is "
                         f"{_money(given, currency)}, but the finances rows of the fund add up "
-                        f"to {_money(sums[kind], currency)}: correct one, or leave this cell "
+                        f"to {_money(found[kind], currency)}: correct one, or leave this cell "
                         "empty to take the finances' sum"
                     ))  # fmt: skip
-        filled.append(replace(fund, **changes))
+        filled.append(replace(fund, income=changes["income"],
+                              expenditure=changes["expenditure"]))  # fmt: skip
     _transfers(filled, currency, diags)
     return tuple(filled)
 

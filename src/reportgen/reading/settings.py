@@ -142,13 +142,9 @@ SETTINGS: dict[str, Setting] = {
            editions=("donor", "letters"), example='"Representative"'),
         # --- several signatories (issue 28) ------------------------------------
         _s("signatories", "array of tables", "instead of `[signatory]`: several people who "
-           "sign, in order, each `[[signatories]]` with `name` (required) and `role`, each "
-           "translated by `name_<tag>`, `role_<tag>` (see Signatories)",
+           "sign, in order, each `[[signatories]]` with `name` (required) and `role`; "
+           "`name_<tag>` and `role_<tag>` inside it translate (see Signatories)",
            editions=("donor", "letters"), open=True, starter=False),
-        _s("signatories.name", "string", "who signs", required=True, translatable=True,
-           editions=("donor", "letters"), target=None, starter=False),
-        _s("signatories.role", "string", "e.g. Treasurer", translatable=True,
-           editions=("donor", "letters"), target=None, starter=False),
         _s("email", "table", "for `reportgen send` (see [email])",
            editions=("send",)),
         _s("email.host", "string", "the SMTP server", required=True, editions=("send",),
@@ -474,8 +470,6 @@ def translations_toml(tag: str) -> str:
     for s in SETTINGS.values():
         if s.translatable:
             where = f"[{s.table}] " if s.table else ""
-            if s.table and SETTINGS[s.table].type == "array of tables":
-                where = f"[[{s.table}]] "
             lines.append(f"# {where}{s.name}_{tag} = ...")
     return "\n".join(lines) + "\n"
 
