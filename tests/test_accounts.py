@@ -269,3 +269,19 @@ def test_the_uk_sample_carries_its_restricted_fund_forward(tmp_path: Path) -> No
     assert ctx.accounts is not None and ctx.accounts.funds is not None
     lunch = next(r for r in ctx.accounts.funds.rows if r.cells[0] == "Holiday lunch clubs")
     assert lunch.cells[1] == "3,150.00"  # 2023–24's closing balance
+
+
+def test_a_new_year_from_the_last_keeps_the_funds_and_carries_their_balances(
+    tmp_path: Path,
+) -> None:
+    from reportgen.commands.new import new_year
+
+    year = _two_years(copy_root("small", tmp_path))
+    new_year(year.parent / "fy2013", year)
+    assert (year.parent / "fy2013/data/funds.csv").read_text("utf-8").splitlines()[1:] == [
+        "General,unrestricted,,,,,,Free reserves",
+        "Shelter,restricted,,,,,,Beds for the winter",
+    ]
+    ctx, _ = _context(year.parent / "fy2013", "annual-report", "en")
+    assert ctx.accounts is not None and ctx.accounts.funds is not None
+    assert [r.cells[1] for r in ctx.accounts.funds.rows] == ["2,700", "400"]

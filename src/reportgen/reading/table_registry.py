@@ -309,6 +309,7 @@ TABLES: dict[str, TableSpec] = {
             example=("assets", "Cash at bank", "125000", "Current and deposit accounts"),
             editions=(),  # shown as accounts: the balance sheet
             audience="whole",
+            empty_ok=True,  # a starter's header alone: no accounts yet
             note="The balance sheet at the year's last day, one line per item in the order "
             "shown: `section` is `assets`, `liabilities` (amounts owed, written as positive "
             "numbers) or `funds`; assets less liabilities must equal the funds, and the funds "
@@ -333,6 +334,7 @@ TABLES: dict[str, TableSpec] = {
                      "Meals for children in the school holidays"),
             editions=(),  # shown as accounts: the statement of funds
             audience="whole",
+            empty_ok=True,
             unique=("fund",),
             note="One row per fund, for the statement of funds. `fund` is the name the "
             "`fund` column of finances uses; `type` is `unrestricted`, `designated`, "
