@@ -185,12 +185,21 @@ def test_rolling_a_uk_year_keeps_tables_declarations_and_empties_what_does_not_c
         "People fed,,people,,,,public",
         "Volunteer hours,,hours,,,,public",
         "Tonnes of food donated,,tonnes,,,,public",
+        "Milestone of the year,,,,,,public",  # a text key figure: words left to fill in too
     ]
     result = run_check(uk / "fy2025")
     assert [(d.location.path.name, d.location.line, d.message) for d in result.diagnostics
             if d.severity.name == "ERROR"] == [
-        ("indicators.csv", line, "column 'value' is empty but required") for line in (2, 3, 4, 5)
+        ("indicators.csv", line, "column 'value' is empty but required")
+        for line in (2, 3, 4, 5, 6)
     ]  # fmt: skip
+    # the funds go on by name, each opening balance carried from 2024–25's closing
+    assert (
+        (uk / "fy2025/data/funds.csv")
+        .read_text("utf-8")
+        .splitlines()[1]
+        .startswith("General fund,unrestricted,,,,,,")
+    )
 
 
 def test_setting_a_key_keeps_its_comment_and_leaves_tables_alone() -> None:

@@ -28,6 +28,7 @@ from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.errors import InvalidInput, StrictFailed, UsageError
 from reportgen.core.file_gate import Gate, report_set
 from reportgen.core.progress import Progress, Quiet
+from reportgen.reading.accounts import UNREADABLE
 from reportgen.reading.model import FiscalYear
 from reportgen.reading.report_folder import read_report
 from reportgen.reading.validate import validate
@@ -122,30 +123,61 @@ def refuse_output_in_input(report_dir: Path, out: Path) -> None:
                 )
 
 
-def load_year(path: Path, diags: Diagnostics) -> FiscalYear | None:
-    """Read and validate one year folder, its theme's templates included."""
+Loads = dict[Path, tuple[FiscalYear | None, Diagnostics]]
+
+
+def load_year(path: Path, diags: Diagnostics, loads: Loads | None = None) -> FiscalYear | None:
+    """Read and validate one year folder, its theme's templates included,
+    with last year's folder when it is beside it (whose closing balances are
+    this year's opening ones: ``reading.accounts``). ``loads`` keeps each
+    year read, with its own problems, so that no year is read twice."""
+    loads = {} if loads is None else loads
+    previous = _previous(path, loads)
     raw = read_report(path, diags)
     if raw.theme_dir is not None:
         check_theme(raw.theme_dir, Gate.of(raw.root), diags)
-    return validate(raw, diags)
+    year = validate(raw, diags, previous)
+    loads[path.resolve()] = (year, diags)
+    return year
+
+
+def _previous(path: Path, loads: Loads) -> FiscalYear | str | None:
+    """Last year, read with problems of its own (reported when it is built);
+    ``UNREADABLE`` when they are errors."""
+    chain = earlier_years(path)
+    if not chain:
+        return None
+    key = chain[0].resolve()
+    if key not in loads:
+        load_year(chain[0], Diagnostics(), loads)
+    year, own = loads[key]
+    return UNREADABLE if own.has_errors or year is None else year
 
 
 def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
-    loaded = [_Loaded(p, load_year(p, diags)) for p in years]
-    cache = {item.path.resolve(): item.year for item in loaded}
+    loads: Loads = {}
+    loaded = []
+    for path in years:
+        key = path.resolve()
+        if key not in loads:
+            load_year(path, Diagnostics(), loads)
+        year, own = loads[key]
+        diags.extend(own.items)
+        loaded.append(_Loaded(path, year))
     for item in loaded:
         for earlier in earlier_years(item.path):
             key = earlier.resolve()
-            if key not in cache:
-                own = Diagnostics()
-                cache[key] = load_year(earlier, own)
-                if own.has_errors:
+            if key not in loads:
+                load_year(earlier, Diagnostics(), loads)
+            previous, own = loads[key]
+            if own.has_errors:
+                if key not in (i.path.resolve() for i in loaded):
                     diags.warning(
                         Location(earlier / "report.toml"),
                         "this earlier year has errors (check it on its own), so it is "
                         "left out of the comparison",
                     )
-            previous = cache[key]
+                break
             if previous is None:
                 break
             item.history.append(previous)

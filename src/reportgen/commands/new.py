@@ -61,7 +61,9 @@ ROLLED = tuple(k for k, s in SETTINGS.items() if s.names_year)
 # Tables whose rows a new year keeps by name, with their values emptied: what
 # is counted stays, the counts are the new year's to fill in. These columns
 # (and their ``<column>_<tag>`` translations) keep their cells.
-KEPT_BY_NAME = {"indicators": ("name", "unit", "visibility")}
+# The funds go on with their names, kinds and purposes: each empty opening
+# balance is then last year's closing one (reading.accounts).
+KEPT_BY_NAME = {"indicators": ("name", "unit", "visibility"), "funds": ("fund", "type", "note")}
 
 
 class YearNames:

@@ -32,8 +32,9 @@ def write_workbook(path: Path, start: date) -> None:
     for name, spec in TABLES.items():
         sheet = book.create_sheet(name)
         sheet.append(list(spec.names))
-        # A donor row would write a letter to a made-up person: the header only.
-        if spec.example and spec.audience != "letter":
+        # A donor row would write a letter to a made-up person, and one line of
+        # accounts would not add up (audience "whole"): the header only.
+        if spec.example and spec.audience == "visibility":
             sheet.append(_typed_example(spec, start))
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Language",
+    "currency_word",
+    "format_accounts",
     "format_compact_money",
     "format_date",
     "format_list",
@@ -45,6 +47,7 @@ __all__ = [
     "format_percent",
     "label",
     "language",
+    "signature_blocks",
     "signature_lines",
     "signed",
     "words",
@@ -163,3 +166,37 @@ def signature_lines(
     text = label(language, key, name=signatory.name, role=signatory.role or "",
               organization=organization)  # fmt: skip
     return tuple(line.strip() for line in text.split("\n") if line.strip())
+
+
+def signature_blocks(
+    language: str, organization: str, signers: tuple[Signatory, ...]
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """Several signatures, in order: (lines said once above them, one block of
+    lines per signatory, lines said once below). A line every block shares at
+    its start or end (the organisation, in the languages that name it on a
+    line of its own) is said once; one signatory is one block, as
+    ``signature_lines`` gives it."""
+    blocks = [signature_lines(language, organization, s) for s in signers]
+    head: tuple[str, ...] = ()
+    tail: tuple[str, ...] = ()
+    if len(blocks) > 1 and all(len(b) > 1 for b in blocks):
+        if len({b[0] for b in blocks}) == 1:
+            head, blocks = blocks[0][:1], [b[1:] for b in blocks]
+        elif len({b[-1] for b in blocks}) == 1:
+            tail, blocks = blocks[0][-1:], [b[:-1] for b in blocks]
+    return head, tuple(blocks), tail
+
+
+def format_accounts(value: Decimal, language: str, minor: bool) -> str:
+    """An amount as accounts print it: no currency sign (the table says it
+    once), minor units only when ``minor``, a negative one as the language's
+    accounts mark it: (1,234) in English, △1,234 in Japanese."""
+    pattern = "#,##0.00" if minor else "#,##0"
+    text = format_decimal(abs(value), format=pattern, locale=_loc(language))
+    return label(language, "negative_amount", amount=text) if value < 0 else text
+
+
+def currency_word(currency: str, language: str) -> str:
+    """The currency's name for an "amounts in" line: British pounds, 円."""
+    unit = dict(languages.money(language).units).get(currency)
+    return unit or get_currency_name(currency, count=2, locale=_loc(language))

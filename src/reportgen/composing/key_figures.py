@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from reportgen.reading.model import INTERNAL, FiscalYear, Indicator
+from reportgen.reading.model import INTERNAL, BalanceLine, FiscalYear, Fund, Indicator
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,6 +51,8 @@ class KeyFigures:
     # ``category_order``.
     category_order: tuple[str, ...] = ()
     minor_units: bool = False  # some finance amount has pence or cents
+    balance: tuple[BalanceLine, ...] = ()  # the balance sheet at the year's end, as given
+    funds: tuple[Fund, ...] = ()  # each fund's movements, balances carried forward
 
     @property
     def net(self) -> Decimal:
@@ -164,6 +166,8 @@ def key_figures(year: FiscalYear) -> KeyFigures:
             [str(c) for c in acts["category"]], [v == INTERNAL for v in acts["visibility"]]
         ),
         minor_units=any(has_minor_units(f.amount) for f in year.finances),
+        balance=year.balance,
+        funds=year.funds,
     )
 
 

@@ -21,9 +21,11 @@ from unicodedata import east_asian_width
 from babel.numbers import get_currency_name
 
 from reportgen.composing import formats
+from reportgen.composing.accounts import NIL, Accounts, accounts
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
+from reportgen.composing.tables import Row, Table
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading
 from reportgen.reading.model import (
@@ -59,30 +61,13 @@ class Stat:
     note: str | None = None  # a short line under the figure (an indicator's note)
     progress: str | None = None  # "83% of the target of 15,000"
     unit: str | None = None  # a word after the value, set smaller ("parcels")
+    text: bool = False  # the value is words, not a number: a milestone
 
 
 @dataclass(frozen=True)
 class TocEntry:
     id: str
     title: str
-
-
-@dataclass(frozen=True)
-class Row:
-    cells: tuple[str, ...]
-    note: str | None = None  # a second, smaller line under the first cell
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[Row, ...]
-    numeric: tuple[int, ...] = ()  # columns aligned right
-    note_column: int = 0  # the cell under which a row's note is printed
-    footer: tuple[str, ...] | None = None
-    print_rows: tuple[Row, ...] | None = None  # a long table's rows in print; None: all
-    print_note: str | None = None  # says what print leaves out, and where it is
-    dates: tuple[int, ...] = ()  # columns of dates: never wrapped inside
 
 
 @dataclass(frozen=True)
@@ -151,6 +136,14 @@ class RenderContext:
     # For a print shop (``print_marks``): the print page's stylesheet ends with
     # 3 mm of bleed and crop marks (base.html.j2).
     print_marks: bool = False
+    # The balance sheet and the statement of funds, when the year gives them.
+    accounts: Accounts | None = None
+    # Who signs, in order, in this language (``signatories``, else the one
+    # ``signatory``): the message, the letters and the receipts sign with them.
+    signatories: tuple[Signatory, ...] = ()
+    # Their printed signatures (formats.signature_blocks): lines said once
+    # above, one block per signatory, lines said once below.
+    signatures: tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]] = ((), (), ())
 
 
 @dataclass(frozen=True)
@@ -342,10 +335,14 @@ def _indicator_value(value: Decimal, unit: str | None, language: str, currency: 
 
 def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency: str) -> Stat:
     """One of the organisation's own figures; ``previous`` when empty comes from
-    last year's row of the same name."""
+    last year's row of the same name. A text value (a milestone) is set as
+    written: no arithmetic, no change against last year."""
+    if isinstance(item.value, str):
+        return Stat(item.value, item.name, note=item.note, text=True)
     before = item.previous
     if before is None and prev is not None:
-        before = next((i.value for i in prev.indicators if i.name == item.name), None)
+        before = next((i.value for i in prev.indicators
+                       if i.name == item.name and not isinstance(i.value, str)), None)  # fmt: skip
     money = _is_currency(item.unit)
     change, direction = _change(
         float(item.value), None if before is None else float(before), language,
@@ -403,38 +400,66 @@ def _bounded(
 
 
 def _tables(
-    year: FiscalYear, fig: KeyFigures, language: str, currency: str
+    year: FiscalYear,
+    fig: KeyFigures,
+    language: str,
+    currency: str,
+    prev: KeyFigures | None = None,
 ) -> dict[str, Table | None]:
+    """The finance tables; with ``prev`` (last year's folder is beside this
+    one and has finances), last year's amounts in a column beside this year's."""
+
     def L(key: str) -> str:
         return formats.label(language, key)
 
-    def money(amount: Decimal) -> str:
-        return formats.format_amount(amount, currency, language, fig.minor_units)
+    minor = fig.minor_units or (prev is not None and prev.minor_units)
 
-    def amounts(rows: tuple[tuple[str, Decimal], ...], total: Decimal, label: str) -> Table | None:
+    def money(amount: Decimal) -> str:
+        return formats.format_amount(amount, currency, language, minor)
+
+    def amounts(
+        rows: tuple[tuple[str, Decimal], ...],
+        total: Decimal,
+        label: str,
+        before: tuple[tuple[str, Decimal], ...] | None,
+        total_before: Decimal,
+    ) -> Table | None:
         if not rows:
             return None
-        return Table(
-            (label, L("amount"), L("share")),
-            tuple(
-                Row(
-                    (
-                        c,
-                        money(a),
-                        formats.format_percent(float(a / total) if total else 0, language),
-                    )
-                )
-                for c, a in rows
-            ),
-            numeric=(1, 2),
-            footer=(L("total"), money(total), formats.format_percent(1 if total else 0, language)),
-        )
 
+        def share(amount: Decimal) -> str:
+            return formats.format_percent(float(amount / total) if total else 0, language)
+
+        if before is None:
+            return Table(
+                (label, L("amount"), L("share")),
+                tuple(Row((c, money(a), share(a))) for c, a in rows),
+                numeric=(1, 2),
+                footer=(L("total"), money(total),
+                        formats.format_percent(1 if total else 0, language)),
+            )  # fmt: skip
+        then = dict(before)
+        gone = [(c, a) for c, a in before if c not in dict(rows)]
+        return Table(
+            (label, fig.fiscal_year, prev.fiscal_year if prev else "", L("share")),
+            tuple(Row((c, money(a), money(then[c]) if c in then else NIL, share(a)))
+                  for c, a in rows)
+            + tuple(Row((c, NIL, money(a), "")) for c, a in gone),
+            numeric=(1, 2, 3),
+            footer=(L("total"), money(total), money(total_before),
+                    formats.format_percent(1 if total else 0, language)),
+        )  # fmt: skip
+
+    compare = prev is not None and bool(prev.income or prev.expenses)
     return {
-        "income": amounts(fig.income_by_category, fig.income, L("kind_income")),
-        "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense")),
+        "income": amounts(fig.income_by_category, fig.income, L("kind_income"),
+                          prev.income_by_category if compare and prev else None,
+                          prev.income if prev else Decimal(0)),
+        "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense"),
+                            prev.expenses_by_category if compare and prev else None,
+                            prev.expenses if prev else Decimal(0)),
         "funds": _funds(fig, money, L),
-    }
+    }  # fmt: skip
 
 
 def _funds(
@@ -672,6 +697,15 @@ def _comparison(
     )
 
 
+def _flat(
+    signatures: tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]],
+) -> tuple[str, ...]:
+    """Every signature's lines one after another (``signature``, for themes
+    written before ``signatures``)."""
+    head, blocks, tail = signatures
+    return (*head, *(line for block in blocks for line in block), *tail)
+
+
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
     """Each narrative section's title and first real paragraph, with its
     footnotes (already safe HTML: ``excerpts.excerpt``)."""
@@ -712,7 +746,7 @@ def build_context(
 ) -> RenderContext:
     config = year.config
     language = formats.language(config, language)  # the tag, with the report's [labels.<tag>]
-    tables = _tables(year, figures, language, config.currency)
+    tables = _tables(year, figures, language, config.currency, previous)
     intros = _intros(figures, year, language, config.currency)
     sections = _sections(year, edition, language, intros)
     listed = {s.name: s.table for s in sections if not s.declared}
@@ -723,11 +757,19 @@ def build_context(
     toc += [TocEntry(s.id, s.title) for s in sections if not s.declared]
     if tables["income"] or tables["expenses"]:
         toc.append(TocEntry("finances", formats.label(language, "finances")))
+    made_accounts = accounts(figures, previous, language, config.currency, (
+        _d(config.end, language), _short_date(config.start, language),
+        _short_date(config.end, language),
+    ))  # fmt: skip
+    if made_accounts is not None:
+        toc.append(TocEntry("accounts", formats.label(language, "accounts")))
     toc += [TocEntry(s.id, s.title) for s in sections if s.declared]
     if year.people:
         toc.append(TocEntry("people", formats.label(language, "people")))
     published = config.published or config.end
     title = titled_year(language, config)
+    signers = tuple(s.in_language(language) for s in config.signers)
+    signatures = formats.signature_blocks(language, config.organization.name, signers)
     # An edition that declares no title of its own is headed by the report's.
     document_title = (
         title if EDITIONS[edition].title is None else edition_title(language, edition, config)
@@ -748,7 +790,7 @@ def build_context(
         published_iso=published.isoformat(),
         organization=config.organization,
         logo_uri=logo_uri,
-        signatory=config.signatory,
+        signatory=signers[0] if signers else None,
         palette=palette,
         page_size=config.theme.page_size,
         font=config.theme.font,
@@ -772,7 +814,10 @@ def build_context(
         sections=sections,
         cover=_cover(year),
         roles=_roles(year, language),
-        signature=formats.signature_lines(language, config.organization.name, config.signatory),
+        signature=_flat(signatures),
+        signatories=signers,
+        signatures=signatures,
+        accounts=made_accounts,
         title_size=title_size(document_title),
         internal_note=internal_note(year, edition, language),
         print_marks=config.print_marks,

@@ -259,6 +259,7 @@ def _check(
     organization = checker.organization()
     theme = checker.theme()
     signatory = checker.signatory()
+    signatories = checker.signatories(tags)
     published = checker.date("published", required=False) if checker.has("published") else None
     rows = checker.value("pdf_table_rows")
     if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
@@ -306,6 +307,7 @@ def _check(
         editions=editions,
         theme=theme,
         signatory=signatory,
+        signatories=signatories,
         published=published,
         pdf_table_rows=rows,
         translations=tuple(sorted(translations)),
@@ -737,6 +739,60 @@ class _Checker:
                     + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
                     + did_you_mean(match.group(1), PLACEHOLDERS)
                 ))  # fmt: skip
+
+    def signatories(self, tags: set[str]) -> tuple[Signatory, ...]:
+        """``[[signatories]]``: who signs, in order, each checked where written;
+        ``name_<tag>`` and ``role_<tag>`` translate (``tags``: the languages)."""
+        if not self.has("signatories"):
+            return ()
+        value, src = self.merged["signatories"]
+        headers = [n for n, line in enumerate(src.text.splitlines(), start=1)
+                   if re.match(r"\s*\[\[\s*signatories\s*\]\]", line)]  # fmt: skip
+        at_all = src.where("signatories")
+        if at_all.line is None and headers:
+            at_all = Location(src.path, headers[0])
+        if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+            self.diags.error(at_all, (
+                "'signatories' must be a list of tables, each [[signatories]] with a name "
+                'and a role, e.g. name = "Helen Okafor" and role = "Chair"'
+            ))  # fmt: skip
+            return ()
+        if self.has("signatory") and self.merged["signatory"][1] is src:
+            self.diags.warning(self.where("signatory"), (
+                "'signatory' is not used: 'signatories' in the same file names who signs "
+                "(put the signatory first among them, and delete [signatory])"
+            ))  # fmt: skip
+        found = []
+        for number, entry in enumerate(value):
+            at = Location(src.path, headers[number]) if number < len(headers) else at_all
+            signer = self._signer(entry, at, number + 1, tags)
+            if signer is not None:
+                found.append(signer)
+        return tuple(found)
+
+    def _signer(
+        self, entry: dict[str, Any], at: Location, number: int, tags: set[str]
+    ) -> Signatory | None:
+        said = f"signatory {number} of 'signatories'"
+        texts: dict[str, str] = {}
+        translations = []
+        for key, text in entry.items():
+            base, _, tag = key.rpartition("_")
+            known = key in ("name", "role") or (base in ("name", "role") and tag in tags)
+            if not known:
+                self.diags.warning(at, f"unknown key '{key}' in {said}"
+                                   + did_you_mean(key, ("name", "role")))  # fmt: skip
+            elif not isinstance(text, str) or not text.strip():
+                self.diags.error(at, f"'{key}' of {said} must be a non-empty string")
+            elif key in ("name", "role"):
+                texts[key] = text.strip()
+            else:
+                translations.append((tag, base, text.strip()))
+        if "name" not in texts:
+            if "name" not in entry:
+                self.diags.error(at, f"{said} has no 'name': who signs?")
+            return None
+        return Signatory(texts["name"], texts.get("role"), tuple(sorted(translations)))
 
     def signatory(self) -> Signatory | None:
         if not self.has("signatory"):

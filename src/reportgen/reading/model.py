@@ -72,6 +72,16 @@ class Theme:
 class Signatory:
     name: str
     role: str | None = None
+    # ``signatories``' own translations: (language, "name" or "role", text);
+    # the single ``signatory`` is translated through ``translations`` instead.
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def in_language(self, language: str) -> Signatory:
+        """This signatory as ``language`` reads them (its ``name_<tag>``, ``role_<tag>``)."""
+        found = {key: text for tag, key, text in self.translations if tag == language}
+        if not found and not self.translations:
+            return self
+        return Signatory(found.get("name", self.name), found.get("role", self.role))
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,7 @@ class ReportConfig:
     editions: tuple[str, ...] = field(default_factory=_all_editions)
     theme: Theme = field(default_factory=Theme)
     signatory: Signatory | None = None
+    signatories: tuple[Signatory, ...] = ()  # v2: [[signatories]], in order
     published: date | None = None  # extension: the publication date printed and stamped
     pdf_table_rows: int = 300  # extension: longest activity/lobbying table the PDF prints
     pdf_variant: str = "pdf/ua-1"  # extension: the standard every PDF claims
@@ -128,6 +139,13 @@ class ReportConfig:
     declared_tables: tuple[DeclaredTable, ...] = ()  # v2: [tables.<name>]
     narrative_files: tuple[NarrativeFile, ...] = ()  # v2: [narrative."<file>"]
     email: EmailSettings | None = None  # v2: [email], for ``reportgen send`` only
+
+    @property
+    def signers(self) -> tuple[Signatory, ...]:
+        """Who signs, in order: ``signatories``, else the one ``signatory``."""
+        if self.signatories:
+            return self.signatories
+        return (self.signatory,) if self.signatory is not None else ()
 
 
 @dataclass(frozen=True)
@@ -203,13 +221,58 @@ class Indicator:
     """One of the organisation's own key figures (data/indicators.csv)."""
 
     name: str
-    value: Decimal
+    value: Decimal | str  # a number, or text: a milestone ("a new koala ward opened")
     unit: str | None = None  # shown after the number, or an ISO 4217 code: money
     previous: Decimal | None = None
     target: Decimal | None = None
     note: str | None = None
     visibility: str = PUBLIC
     extra: Extra = ()
+
+
+# --- accounts (issue 28): the balance sheet and the statement of funds ---------
+
+
+@dataclass(frozen=True)
+class BalanceLine:
+    """A line of the balance sheet at the year's end (data/balance.csv)."""
+
+    section: str  # "assets", "liabilities" or "funds"
+    item: str
+    amount: Decimal  # as written: a liability is a positive amount owed
+    note: str | None = None
+    visibility: str = PUBLIC  # accounts are whole: every row is public
+    extra: Extra = ()
+    # Where each cell was read, for the check against the funds made after
+    # validation (reading.accounts); emptied once it has run.
+    where: tuple[tuple[str, Location], ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Fund:
+    """A fund's movements over the year (data/funds.csv). Empty amounts are
+    filled by ``reading.accounts``: the opening from last year's closing, the
+    income and expenditure from the finances rows of the fund, the closing
+    from the others."""
+
+    fund: str
+    type: str | None = None  # unrestricted, designated, restricted, endowment, or as written
+    opening: Decimal | None = None
+    income: Decimal | None = None
+    expenditure: Decimal | None = None
+    transfers: Decimal | None = None
+    closing: Decimal | None = None
+    note: str | None = None
+    visibility: str = PUBLIC  # accounts are whole: every row is public
+    extra: Extra = ()
+    # Where each cell was read ((column, location)), for the checks that need
+    # last year (reading.accounts); emptied once they have run.
+    where: tuple[tuple[str, Location], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def movements(self) -> Decimal:
+        zero = Decimal(0)
+        return (self.income or zero) - (self.expenditure or zero) + (self.transfers or zero)
 
 
 @dataclass(frozen=True)
@@ -260,6 +323,8 @@ class FiscalYear:
     people: tuple[Person, ...] = ()
     donors: tuple[Donor, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    balance: tuple[BalanceLine, ...] = ()
+    funds: tuple[Fund, ...] = ()
     # Tables without a field of their own (declared in report.toml, or registered
     # kinds): (name, rows), in declaration order.
     records: tuple[tuple[str, tuple[Any, ...]], ...] = ()

@@ -140,6 +140,11 @@ SETTINGS: dict[str, Setting] = {
            editions=("donor", "letters"), example='"Your Name"'),
         _s("signatory.role", "string", "e.g. Representative", translatable=True,
            editions=("donor", "letters"), example='"Representative"'),
+        # --- several signatories (issue 28) ------------------------------------
+        _s("signatories", "array of tables", "instead of `[signatory]`: several people who "
+           "sign, in order, each `[[signatories]]` with `name` (required) and `role`; "
+           "`name_<tag>` and `role_<tag>` inside it translate (see Signatories)",
+           editions=("donor", "letters"), open=True, starter=False),
         _s("email", "table", "for `reportgen send` (see [email])",
            editions=("send",)),
         _s("email.host", "string", "the SMTP server", required=True, editions=("send",),

@@ -18,10 +18,12 @@ from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.reading.model import (
     TABLE_FIELDS,
     Activity,
+    BalanceLine,
     Coalition,
     DeclaredTable,
     Donor,
     FinanceEntry,
+    Fund,
     Indicator,
     LobbyingVisit,
     Person,
@@ -72,6 +74,8 @@ class Column:
     longest: int = 0
     too_long: str = ""  # what the error suggests instead
     money: bool = False  # an amount in the report currency (see validate.number_problem)
+    signed: bool = False  # a number that may be negative (a transfer out, a fund in deficit)
+    text_ok: bool = False  # a number column whose cell may instead hold text (a milestone)
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,10 @@ class TableSchema:
 
 
 # Who may see a table's rows: "visibility" (a row marked internal never reaches a
-# public edition) or "letter" (a row reaches only its own donor letter: every
-# edition loses the whole table).
-Audience = Literal["visibility", "letter"]
+# public edition), "letter" (a row reaches only its own donor letter: every
+# edition loses the whole table) or "whole" (accounts: every row or none, since
+# the rows must add up; such a table has no visibility column).
+Audience = Literal["visibility", "letter", "whole"]
 LISTED_IN: tuple[str, ...] = ("annual-report", "handout")  # a declared table's default
 
 
@@ -134,6 +139,9 @@ _VIS = Column("visibility", "enum", choices=VISIBILITY)
 FUNCTIONS = ("program", "fundraising", "administration")
 # People's groups with a translated heading; any other group is headed as written.
 GROUPS = ("board", "trustee", "officer", "staff", "advisor", "volunteer")
+# The sections of a balance sheet, in the order shown; the usual kinds of fund.
+BALANCE_SECTIONS = ("assets", "liabilities", "funds")
+FUND_TYPES = ("unrestricted", "designated", "restricted", "endowment")
 # Spellings accepted for a choice, mapped to the one the model keeps.
 ALIASES: dict[str, str] = {"programme": "program"}
 
@@ -267,7 +275,8 @@ TABLES: dict[str, TableSpec] = {
             (
                 Column("name", required=True, longest=120,
                        too_long=": say the rest in its note"),
-                Column("value", "decimal", True),
+                Column("value", "decimal", True, text_ok=True, longest=120,
+                       too_long=": say the rest in its note"),
                 Column("unit", longest=40),
                 Column("previous", "decimal"),
                 Column("target", "decimal"),
@@ -282,7 +291,61 @@ TABLES: dict[str, TableSpec] = {
             "shown after the number, or is an ISO 4217 code to show money; an empty "
             "`previous` is taken from last year's row of the same `name`; `target` shows "
             "progress; a tile holds a `name` of at most 120 characters and a `unit` of 40. "
+            "A `value` that is text, not a number (a milestone: `A new koala ward opened`), "
+            "is set as written, without arithmetic or a change against last year (leave "
+            "`previous`, `target` and `unit` empty); `value_<tag>` translates it. "
             "`name_<tag>`, `unit_<tag>`, `note_<tag>` translate.",
+        ),
+        # --- accounts (issue 28): balance sheet and statement of funds -----------
+        TableSpec(
+            "balance",
+            (
+                Column("section", "enum", True, BALANCE_SECTIONS),
+                Column("item", required=True),
+                Column("amount", "decimal", True, money=True, signed=True),
+                Column("note"),
+            ),
+            row_type=BalanceLine,
+            example=("assets", "Cash at bank", "125000", "Current and deposit accounts"),
+            editions=(),  # shown as accounts: the balance sheet
+            audience="whole",
+            empty_ok=True,  # a starter's header alone: no accounts yet
+            note="The balance sheet at the year's last day, one line per item in the order "
+            "shown: `section` is `assets`, `liabilities` (amounts owed, written as positive "
+            "numbers) or `funds`; assets less liabilities must equal the funds, and the funds "
+            "must total the closing balances of `funds` when both are given. An `amount` may "
+            "be negative (`-1200` or `(1200)`). `item_<tag>` and `note_<tag>` translate. "
+            "Every row is public: the accounts are shown whole.",
+        ),
+        TableSpec(
+            "funds",
+            (
+                Column("fund", required=True),
+                Column("type", choices=FUND_TYPES),
+                Column("opening", "decimal", money=True, signed=True),
+                Column("income", "decimal", money=True),
+                Column("expenditure", "decimal", money=True),
+                Column("transfers", "decimal", money=True, signed=True),
+                Column("closing", "decimal", money=True, signed=True),
+                Column("note"),
+            ),
+            row_type=Fund,
+            example=("Holiday lunch clubs", "restricted", "", "", "", "0", "",
+                     "Meals for children in the school holidays"),
+            editions=(),  # shown as accounts: the statement of funds
+            audience="whole",
+            empty_ok=True,
+            unique=("fund",),
+            note="One row per fund, for the statement of funds. `fund` is the name the "
+            "`fund` column of finances uses; `type` is `unrestricted`, `designated`, "
+            "`restricted` or `endowment` (or your own word). An empty `opening` is last "
+            "year's `closing` of the same fund when last year's folder is beside this one "
+            "(else 0: a fund new this year); an empty `income` or `expenditure` is the sum of "
+            "the finances rows of the fund; an empty `closing` is opening + income - "
+            "expenditure + transfers. A given amount must agree: a closing that does not "
+            "follow from the others, an opening that is not last year's closing, transfers "
+            "that do not net to zero are errors. `note` (the fund's purpose) and "
+            "`fund_<tag>`, `note_<tag>` translate.",
         ),
     )
 }  # fmt: skip
@@ -472,7 +535,8 @@ def _column_doc(column: Column) -> str:
     notes += {
         "date": ["date"],
         "int": ["integer >= 0"],
-        "decimal": ["number >= 0"],
+        "decimal": ["number" if column.signed else "number >= 0"]
+        + (["or text"] if column.text_ok else []),
         "enum": [" or ".join(f"`{c}`" for c in column.choices)],
         "str": [],
     }[column.type]

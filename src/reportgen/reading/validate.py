@@ -20,6 +20,7 @@ from babel.numbers import get_currency_precision
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.languages import tag_problem
+from reportgen.reading.accounts import carried_forward, check_year
 from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
 from reportgen.reading.narrative_html import (
@@ -45,8 +46,12 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 BOARD_GROUPS = ("board", "trustee")  # who counts as "the board" for completeness
 
 
-def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
-    """The typed year, or ``None`` when ``diags`` holds any error."""
+def validate(
+    raw: RawReport, diags: Diagnostics, previous: FiscalYear | str | None = None
+) -> FiscalYear | None:
+    """The typed year, or ``None`` when ``diags`` holds any error; ``previous``
+    (last year, when its folder is beside this one) gives the funds' opening
+    balances (``reading.accounts``)."""
     config = raw.config
     tables: dict[str, tuple[Any, ...]] = {}
     declared = {d.name: d for d in config.declared_tables} if config is not None else {}
@@ -56,6 +61,18 @@ def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
             spec = declared_spec(declared[name], tuple(table.columns))
         if spec is not None:
             tables[name] = _validate_table(table, spec, config, diags)
+    if config is not None and ("funds" in tables or "balance" in tables):
+        funds = check_year(
+            tables.get("funds", ()), tables.get("balance", ()), tables.get("finances", ()),
+            raw.tables, config.currency, diags,
+        )  # fmt: skip
+        if "funds" in tables:
+            tables["funds"] = funds
+        # Every account's problem at once: last year's balances are checked
+        # beside this year's other problems, not after they are mended.
+        carried = carried_forward(FiscalYear(config=config).with_rows(tables), previous, diags)
+        tables.update({n: carried.rows(n) for n in ("funds", "balance") if n in tables})
+    _text_values(raw, diags)
     narrative, roles = checked_roles(list(_validate_narrative(raw, diags)), diags)
     if config is not None:  # reported with every other problem, errors or not
         _donor_language_warnings(raw, config.languages, diags)
@@ -70,6 +87,32 @@ def validate(raw: RawReport, diags: Diagnostics) -> FiscalYear | None:
     year = _donor_languages(year)
     completeness(year, diags, raw.table_location)
     return year
+
+
+def _text_values(raw: RawReport, diags: Diagnostics) -> None:
+    """A key figure whose value is text (a milestone) has nothing to compare
+    or measure against: its ``previous`` and ``target`` are errors, its
+    ``unit`` is not shown."""
+    table = raw.tables.get("indicators")
+    column = next(c for c in TABLES["indicators"].columns if c.name == "value")
+    for row in table.rows if table is not None else ():
+        value, error = _parse(row.cells.get("value"), column)
+        if error or not isinstance(value, str):
+            continue
+        for name in ("previous", "target", "unit"):
+            cell = row.cells.get(name)
+            if cell is None or not _as_text(cell.value):
+                continue
+            if name == "unit":
+                diags.warning(cell.location, (
+                    "column 'unit': the value is text (a milestone), which is set as written: "
+                    "the unit is not shown"
+                ))  # fmt: skip
+            else:
+                diags.error(cell.location, (
+                    f"column '{name}': the value '{value}' is text (a milestone), which has no "
+                    f"{name} to compare it with: leave '{name}' empty, or give a number as value"
+                ))  # fmt: skip
 
 
 def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
@@ -308,7 +351,7 @@ def _validate_row(
             diags.error(location, f"column '{column.name}' is empty but required")
             ok = False
             continue
-        if column.type in ("int", "decimal") and value is not None:
+        if column.type in ("int", "decimal") and isinstance(value, int | Decimal):
             currency = config.currency if config is not None else None
             if (problem := number_problem(value, column, currency)) is not None:
                 diags.error(location, f"column '{column.name}': {problem}")
@@ -354,6 +397,9 @@ def _validate_row(
         visibility = values.pop("visibility", "public")
         return Record(tuple(values.items()), visibility, extra)
     names = {f.name for f in fields(schema.row_type)}
+    if "where" in names:  # cells located for checks made after validation (reading.accounts)
+        values["where"] = (("", raw_row.location),
+                           *((n, c.location) for n, c in raw_row.cells.items()))  # fmt: skip
     return schema.row_type(**{k: v for k, v in values.items() if k in names}, extra=extra)
 
 
@@ -462,7 +508,11 @@ def _parse_decimal(value: Any, column: Column) -> tuple[Any, str | None]:
     if isinstance(value, bool):
         return None, f"'{value}' is not a number"
     text = _as_text(value).replace(",", "").replace("_", "")
+    if column.signed and re.fullmatch(r"\(\s*[0-9.]+\s*\)", text):
+        text = "-" + text.strip("() ")  # (1200): a negative amount, as accounts write it
     if not re.fullmatch(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", text):
+        if column.text_ok and not re.match(r"[\s+\-.(]*[0-9]", text):
+            return _as_text(value), None  # text, not a number: set as written
         return None, f"'{_as_text(value)}' is not a number"
     try:
         number = Decimal(text)
@@ -470,7 +520,7 @@ def _parse_decimal(value: Any, column: Column) -> tuple[Any, str | None]:
         return None, f"'{_as_text(value)}' is not a number"
     if not number.is_finite():
         return None, f"'{_as_text(value)}' is not a number"
-    if number < 0:
+    if number < 0 and not column.signed:
         return None, f"{_as_text(value)} is negative; it must be 0 or more"
     return number, None
 

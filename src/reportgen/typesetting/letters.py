@@ -72,6 +72,10 @@ class Letter:
     signature_at: str = "left"
     opening: str = ""  # the opening words (ja: 拝啓 and a greeting), paired with the closing
     signature_lines: tuple[str, ...] = ()  # the printed signature, in the language's order
+    # Who signs, in order, in the letter's language, and their signatures
+    # (formats.signature_blocks: lines once above, a block each, lines once below).
+    signatories: tuple[Signatory, ...] = ()
+    signatures: tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]] = ((), (), ())
     # What a PDF viewer shows as the letter's page numbers ("Letter 1"); the
     # edition after it keeps its own, printed, numbers from 1.
     page_label: str = ""
@@ -215,7 +219,9 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
         "amount": _gift(donor, config.currency, language),
         "fiscal_year": fiscal_year_name(language, config),
         "organization": config.organization.name,
-        "signatory": config.signatory.name if config.signatory else "",
+        "signatory": formats.format_list(
+            [s.in_language(tag).name for s in config.signers], language
+        ),
         "date": formats.format_date(year.config.published or year.config.end, language),
     }  # fmt: skip
 
@@ -230,6 +236,8 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
     def say(key: str, **values: object) -> str:
         return formats.label(language, key, **values)
 
+    signers = tuple(s.in_language(tag) for s in config.signers)
+    signatures = formats.signature_blocks(language, config.organization.name, signers)
     values = letter_values(year, donor)
     gift, fiscal_year = values["amount"], values["fiscal_year"]
     salutation, when = values["salutation"], values["date"]
@@ -251,7 +259,7 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         date=when,
         date_iso=published.isoformat(),
         organization=config.organization,
-        signatory=config.signatory,
+        signatory=signers[0] if signers else None,
         logo_uri=logo_uri,
         body_html=body_html,
         theme_dir=year.config.theme_dir,
@@ -261,9 +269,13 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         date_align=style.date_align,
         signature_at=style.signature,
         opening=say("letter_opening"),
-        signature_lines=formats.signature_lines(
-            language, config.organization.name, config.signatory
+        signature_lines=(
+            *signatures[0],
+            *(x for block in signatures[1] for x in block),
+            *signatures[2],
         ),
+        signatories=signers,
+        signatures=signatures,
         page_label=say("letter_page", page="").strip(),  # the number follows the word
         donor_id=donor.id or "",
         row_sha256=row_digest(donor),

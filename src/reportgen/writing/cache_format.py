@@ -33,6 +33,8 @@ _CLASSES: dict[str, str] = {
     "Analysis": "reportgen.typesetting.edition_render",
     "KeyFigures": "reportgen.composing.key_figures",
     "Indicator": "reportgen.reading.model",
+    "BalanceLine": "reportgen.reading.model",
+    "Fund": "reportgen.reading.model",
     "ChartAsset": "reportgen.composing.charts",
     "Rendered": "reportgen.commands.build_documents",
     "Finding": "reportgen.typesetting.preflight",
