@@ -51,6 +51,10 @@ ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
 # What a ``role: letter`` file may say of each donor, and nothing else.
 PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+# ``{{donor.<column>}}``: a column of the donor's own row, its extra columns
+# too (validate checks the donors table has it, at the letter file's line).
+DONOR_PLACEHOLDER = re.compile(r"\{\{\s*donor\.([^{}\s]+?)\s*\}\}")
+DONOR_PREFIX = "donor."
 SAFE_SCHEMES = ("http", "https", "mailto")
 # How a Word document's Markdown names one of its own pictures (readers.word):
 # ``word-picture:<sha256>#<width>x<height>`` in millimetres. Only a picture the
@@ -313,11 +317,12 @@ def _check_placeholders(raw: RawNarrative, diags: Diagnostics) -> None:
     for number, text in enumerate(raw.body.split("\n")):
         for match in PLACEHOLDER.finditer(text):
             name = match.group(1)
-            if name not in PLACEHOLDERS:
+            if name not in PLACEHOLDERS and not name.startswith(DONOR_PREFIX):
                 diags.error(
                     raw.where(number),
                     f"unknown placeholder '{match.group(0)}': a letter can say "
                     + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
+                    + " and {{donor.<column>}}"
                     + did_you_mean(name, PLACEHOLDERS),
                 )
 

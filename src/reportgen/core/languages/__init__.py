@@ -440,14 +440,24 @@ def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
     return problems
 
 
-def missing_words(tag: str, given: Iterable[str]) -> list[str]:
+def missing_words(tag: str, given: Iterable[str], optional: bool = False) -> list[str]:
     """The word keys that neither the packs of ``tag`` (its own, its parent's,
     its base language's) nor ``given`` (its ``[labels.<tag>]``) hold: a
     language is never filled in with English words without a word said."""
     have = set(given)
     for found in packs_for(tag):
         have.update(k for k, _ in found.words)
-    return [k for k in word_keys() if k not in have]
+    wanted = (
+        [k for k in word_keys() if k.startswith(OPTIONAL)]
+        if optional
+        else [k for k in word_keys() if not k.startswith(OPTIONAL)]
+    )
+    return [k for k in wanted if k not in have]
+
+
+# Words only a report that uses them needs (the receipts'): ``missing_words``
+# leaves them out unless asked for them (``optional``), where they are used.
+OPTIONAL = ("receipt_",)
 
 
 def _plain(word: Word) -> str:
