@@ -20,6 +20,7 @@ from typing import Any
 
 from reportgen.core import languages as packs
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.editions import DOCUMENTS
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import Word, tag_problem
@@ -282,7 +283,12 @@ def _check(
         else None
     )
     tables = (
-        read_declarations(checker.value("tables"), checker.locator("tables"), editions, diags)
+        read_declarations(
+            checker.value("tables"),
+            checker.locator("tables"),
+            tuple(e for e in editions if e in DOCUMENTS),
+            diags,
+        )
         if checker.has("tables")
         else ()
     )
@@ -366,7 +372,7 @@ def _labels(
         missing = packs.missing_words(tag, given.get(tag, {}))
         if missing:
             have = (f"'{tag}': its language pack lacks {len(missing)} of the "
-                    f"{len(packs.word_keys())} words" if packs.has_pack(tag)
+                    f"{len(packs.required_word_keys())} words" if packs.has_pack(tag)
                     else f"'{tag}' has no built-in language pack")  # fmt: skip
             diags.error(where, (
                 f"{have}: give every missing word in [labels.{tag}] "

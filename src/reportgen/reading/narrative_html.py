@@ -29,6 +29,7 @@ from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.editions import DOCUMENTS
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import tag_problem, typography
@@ -496,13 +497,13 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
         value = front["editions"]
         items = value if isinstance(value, list) else [value]
         for item in items:
-            if item not in EDITIONS:
+            if item not in DOCUMENTS:
                 diags.error(
                     where,
-                    f"front matter 'editions': {item!r} is not one of {', '.join(EDITIONS)}"
-                    + did_you_mean(str(item), EDITIONS),
+                    f"front matter 'editions': {item!r} is not one of {', '.join(DOCUMENTS)}"
+                    + did_you_mean(str(item), DOCUMENTS),
                 )
-        front["editions"] = [i for i in items if i in EDITIONS]
+        front["editions"] = [i for i in items if i in DOCUMENTS]
     return front
 
 

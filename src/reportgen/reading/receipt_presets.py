@@ -9,9 +9,10 @@ each carries a note saying what the organisation must confirm with its adviser.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from reportgen.reading.settings import loads
 
 SOURCE = Path(__file__).with_name("receipt_presets.toml")
 # What a preset may say a receipt needs, and where the user gives it.
@@ -40,9 +41,8 @@ class Preset:
 
 @functools.cache
 def presets() -> dict[str, Preset]:
-    data = tomllib.loads(SOURCE.read_text("utf-8"))
     found = {}
-    for name, body in data.items():
+    for name, body in loads(SOURCE.read_text("utf-8")).items():  # TOML read by the schema's parser
         values = {k: v for k, v in body.items() if k not in ("country", "needs", "note")}
         found[name] = Preset(
             name, body["country"], body["language"], tuple(values.items()),

@@ -447,17 +447,23 @@ def missing_words(tag: str, given: Iterable[str], optional: bool = False) -> lis
     have = set(given)
     for found in packs_for(tag):
         have.update(k for k, _ in found.words)
-    wanted = (
-        [k for k in word_keys() if k.startswith(OPTIONAL)]
-        if optional
-        else [k for k in word_keys() if not k.startswith(OPTIONAL)]
-    )
+    wanted = optional_word_keys() if optional else required_word_keys()
     return [k for k in wanted if k not in have]
 
 
 # Words only a report that uses them needs (the receipts'): ``missing_words``
 # leaves them out unless asked for them (``optional``), where they are used.
 OPTIONAL = ("receipt_",)
+
+
+def required_word_keys() -> tuple[str, ...]:
+    """The words every report language needs (all but the ``OPTIONAL`` ones)."""
+    return tuple(k for k in word_keys() if not k.startswith(OPTIONAL))
+
+
+def optional_word_keys() -> tuple[str, ...]:
+    """The words a language needs only where they are used (the receipts')."""
+    return tuple(k for k in word_keys() if k.startswith(OPTIONAL))
 
 
 def _plain(word: Word) -> str:
