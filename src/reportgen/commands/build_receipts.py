@@ -12,6 +12,7 @@ and a build killed before that point leaves no receipt anyone holds.
 from __future__ import annotations
 
 import hashlib
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import date
@@ -43,6 +44,14 @@ class Pending:
         self.log.append(self.records)
 
 
+def number_prefix(prefix: str, fiscal_year: str) -> str:
+    """What comes before a receipt's serial: the settings' prefix and the
+    year's label (``GA-`` and FY2012: GA-FY2012-0001), so that a year made by
+    ``reportgen new --from`` numbers its receipts apart from the last one's."""
+    label = re.sub(r"[^A-Za-z0-9]+", "", fiscal_year)
+    return f"{prefix}{label}-" if label else prefix
+
+
 def wanted(year: FiscalYear, editions: tuple[str, ...]) -> bool:
     """Whether this build makes the year's receipts."""
     return RECEIPTS in editions and year.config.receipts is not None and bool(year.gifts)
@@ -67,7 +76,7 @@ def stage_receipts(
         state,
         [receipt_log.Wanted(d.id or "", slug, tuple(map(receipts.gift_key, gifts)))
          for slug, d, gifts in donors],
-        settings.prefix,
+        number_prefix(settings.prefix, year.config.fiscal_year),
         settings.issued or today,
     )  # fmt: skip
     logo = logo_uri(year)

@@ -259,7 +259,10 @@ def _check(
     currency = checker.string("currency") or str(declared("currency").default)
     if not CURRENCY.fullmatch(currency):
         diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
-    editions = checker.string_list("editions", EDITIONS) or EDITIONS
+    # Unset: every document, and the receipts when [receipts] asks for them.
+    editions = checker.string_list("editions", EDITIONS) or (
+        EDITIONS if checker.has("receipts") else DOCUMENTS
+    )
     organization = checker.organization()
     theme = checker.theme()
     signatory = checker.signatory()

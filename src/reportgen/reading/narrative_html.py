@@ -335,8 +335,8 @@ def fill_placeholders(text: str, values: dict[str, str], markup: bool = True) ->
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in values:
-            return match.group(0)
+        if name not in values:  # a donor's column left empty (validate checked it exists)
+            return "" if name.startswith(DONOR_PREFIX) else match.group(0)
         return str(escape(values[name])) if markup else values[name]
 
     return PLACEHOLDER.sub(value, text)

@@ -178,8 +178,9 @@ SETTINGS: dict[str, Setting] = {
            editions=("receipts",), starter=False),
         _s("receipts.basis", "string", "the legal basis of the organisation's eligibility "
            "(Korea: 근거법령)", editions=("receipts",), starter=False),
-        _s("receipts.prefix", "string", 'before each receipt number: `"R2012-"` gives '
-           "R2012-0001", default="", editions=("receipts",), starter=False),
+        _s("receipts.prefix", "string", "before each receipt number, which is the year's "
+           'label and a serial: `"GA-"` gives GA-FY2012-0001', default="",
+           editions=("receipts",), starter=False),
         _s("receipts.issued", "TOML date", "the date of issue (default: the day the number "
            "was first issued, kept in the receipt log)", editions=("receipts",), starter=False),
         _s("receipts.layout", "string", "`letter`, or `kr-form` (the sections of the Korean "

@@ -105,8 +105,9 @@ def receipt_css(
     theme: ThemeFolder | None = None,
     tag: str = "en",
 ) -> str:
-    """The stylesheet of a receipt in language ``tag`` (and ``extra.css``)."""
-    return render(
+    """The stylesheet of a receipt in language ``tag`` (and ``extra.css``);
+    the language's rules name the theme's font as ``--font-body``."""
+    return f":root{{--font-body:'{font}';}}\n" + render(
         "css/receipt.css.j2", theme.folder if theme else None,
         page_size=page_size,
         palette=palette,
