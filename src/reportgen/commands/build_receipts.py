@@ -48,7 +48,7 @@ def number_prefix(prefix: str, fiscal_year: str) -> str:
     """What comes before a receipt's serial: the settings' prefix and the
     year's label (``GA-`` and FY2012: GA-FY2012-0001), so that a year made by
     ``reportgen new --from`` numbers its receipts apart from the last one's."""
-    label = re.sub(r"[^A-Za-z0-9]+", "", fiscal_year)
+    label = re.sub(r"[^A-Za-z0-9]+", "-", fiscal_year).strip("-")  # 2024–25: 2024-25
     return f"{prefix}{label}-" if label else prefix
 
 
