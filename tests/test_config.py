@@ -281,7 +281,7 @@ def test_bad_language_currency_and_edition(tmp_path: Path) -> None:
         "reports/fy2012/report.toml:5: 'language': 'jp' is not a language that CLDR knows",
         "reports/fy2012/report.toml:6: 'currency': 'yen' is not an ISO 4217 code",
         "reports/fy2012/report.toml:7: 'editions': 'donors' is not one of annual-report, "
-        "handout, donor (did you mean 'donor'?)",
+        "handout, donor, receipts (did you mean 'donor'?)",
     ]
 
 

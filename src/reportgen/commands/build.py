@@ -18,12 +18,15 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportgen.commands import build_receipts
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
 from reportgen.core import process_pool
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
+from reportgen.core.editions import DOCUMENTS
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.errors import InvalidInput, StrictFailed, UsageError
 from reportgen.core.file_gate import Gate, report_set
@@ -271,11 +274,12 @@ def _build(
     # A build of some languages writes the letters of their donors only: the
     # others' stay as the last build of every language left them.
     letters = ("donors",) if not languages else ()
+    replaced = (*letters, build_receipts.FOLDER)  # a folder a build staged is replaced whole
     manifest = store.get("build", request, BuildManifest) if cache else None
     if isinstance(manifest, BuildManifest):
         if strict:
             _fail_if_warned(manifest.diagnostics)
-        restored = restore(manifest, out, store, letters)
+        restored = restore(manifest, out, store, replaced)
         if restored is not None:
             note.step("nothing changed since the last build")
             elapsed = time.perf_counter() - started
@@ -300,6 +304,7 @@ def _build(
         for item in loaded
         if item.year is not None
         for edition in (tuple(editions) if editions else item.year.config.editions)
+        if edition in DOCUMENTS  # the receipts are one PDF per donor, made below
         for language in item.year.config.languages
         if not languages or language in languages
     ]
@@ -318,6 +323,7 @@ def _build(
     records: list[LetterRecord] = []
     with ExitStack() as stack:
         staged = []
+        pending: list[build_receipts.Pending] = []
         for item in loaded:
             assert item.year is not None
             stage = stack.enter_context(Staging(out / output_name(item.path)))
@@ -327,14 +333,22 @@ def _build(
             made_letters: list[LetterRecord] = []
             pages = _stage_year(item.year, [(job, made.files) for job, made in mine], stage,
                                 note, jobs, store, found, made_letters)  # fmt: skip
+            chosen = tuple(editions) if editions else item.year.config.editions
+            if build_receipts.wanted(item.year, chosen):
+                note.step(f"{item.path.name}: receipts")
+                pending.append(build_receipts.stage_receipts(
+                    item.year, stage, stack, store, date.today(), found
+                ))  # fmt: skip
             year_folder = output_name(item.path)
             records += [replace(r, file=f"{year_folder}/{r.file}") for r in made_letters]
             diags.extend(_preflight_warnings(found, stage.destination))
             staged.append((stage, pages))
         if strict:  # before the first output is touched
             _fail_if_warned(diags.items)
+        for receipts in pending:  # each number on disk before any receipt reaches the output
+            receipts.record()
         for stage, pages in staged:  # only now, with every year rendered, touch the output
-            for path in stage.commit(replace_dirs=letters):
+            for path in stage.commit(replace_dirs=replaced):
                 rel = path.relative_to(stage.destination).as_posix()
                 written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
     result = BuildResult(

@@ -26,6 +26,9 @@ class Edition:
     # ``title_<name>`` (check names a language whose pack lacks it). None: the
     # edition is headed by the report's own title (the annual report).
     title: str | None = None
+    # Not one document but one PDF per donor, from the donor's own rows only
+    # (``receipts/<slug>.pdf``): never planned as a document of the year.
+    per_donor: bool = False
 
     @property
     def public(self) -> bool:
@@ -38,9 +41,12 @@ EDITIONS: dict[str, Edition] = {
         Edition("annual-report", "public", "annual-report.html.j2", html=True, attachments=True),
         Edition("handout", "members", "handout.html.j2", title="General Meeting Handout"),
         Edition("donor", "public", "donor.html.j2", letters=True, title="Report to Our Donors"),
+        Edition("receipts", "public", "receipt.html.j2", per_donor=True),
     )
 }
 EDITION_NAMES = tuple(EDITIONS)
+# The editions laid out as one document per year and language.
+DOCUMENTS = tuple(name for name, e in EDITIONS.items() if not e.per_donor)
 
 
 def edition(name: str) -> Edition:

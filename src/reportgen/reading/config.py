@@ -20,10 +20,12 @@ from typing import Any
 
 from reportgen.core import languages as packs
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.editions import DOCUMENTS
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import Word, tag_problem
 from reportgen.core.plaintext import describe, forbidden_in
+from reportgen.reading import receipt_presets
 from reportgen.reading.email_addresses import sender_problem
 from reportgen.reading.model import (
     LANGUAGES,
@@ -32,6 +34,7 @@ from reportgen.reading.model import (
     EmailSettings,
     NarrativeFile,
     Organization,
+    ReceiptSettings,
     ReportConfig,
     Signatory,
     Theme,
@@ -46,6 +49,7 @@ ORGANIZATION_FILE = "organization.toml"
 
 # Tables whose keys are settings of their own ([organization]...), merged key
 # by key; the open ones ([labels.<tag>], [tables.<name>]...) have their own readers.
+RECEIPT_LAYOUTS = ("letter", "kr-form")
 KEYED_TABLES = tuple(k for k, s in SETTINGS.items() if s.type == "table" and not s.open)
 
 # The names ``key_figures`` in report.toml may list, in the default order.
@@ -255,7 +259,10 @@ def _check(
     currency = checker.string("currency") or str(declared("currency").default)
     if not CURRENCY.fullmatch(currency):
         diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
-    editions = checker.string_list("editions", EDITIONS) or EDITIONS
+    # Unset: every document, and the receipts when [receipts] asks for them.
+    editions = checker.string_list("editions", EDITIONS) or (
+        EDITIONS if checker.has("receipts") else DOCUMENTS
+    )
     organization = checker.organization()
     theme = checker.theme()
     signatory = checker.signatory()
@@ -280,12 +287,18 @@ def _check(
         else None
     )
     tables = (
-        read_declarations(checker.value("tables"), checker.locator("tables"), editions, diags)
+        read_declarations(
+            checker.value("tables"),
+            checker.locator("tables"),
+            tuple(e for e in editions if e in DOCUMENTS),
+            diags,
+        )
         if checker.has("tables")
         else ()
     )
     theme_dir = checker.theme_dir()
     email = checker.email(translations)
+    receipts = checker.receipts(languages, organization, labels)
     narrative_files = (
         _narrative_files(checker.value("narrative"), checker.locator("narrative"), diags)
         if checker.has("narrative")
@@ -319,6 +332,7 @@ def _check(
         cover=cover,
         theme_dir=theme_dir,
         email=email,
+        receipts=receipts,
     )
     return config, theme_dir
 
@@ -363,7 +377,7 @@ def _labels(
         missing = packs.missing_words(tag, given.get(tag, {}))
         if missing:
             have = (f"'{tag}': its language pack lacks {len(missing)} of the "
-                    f"{len(packs.word_keys())} words" if packs.has_pack(tag)
+                    f"{len(packs.required_word_keys())} words" if packs.has_pack(tag)
                     else f"'{tag}' has no built-in language pack")  # fmt: skip
             diags.error(where, (
                 f"{have}: give every missing word in [labels.{tag}] "
@@ -793,6 +807,99 @@ class _Checker:
                 self.diags.error(at, f"{said} has no 'name': who signs?")
             return None
         return Signatory(texts["name"], texts.get("role"), tuple(sorted(translations)))
+    # --- [receipts] (issue 28) ---------------------------------------------------
+
+    def receipts(
+        self,
+        languages: tuple[str, ...],
+        organization: Organization | None,
+        labels: tuple[tuple[str, str, Word], ...],
+    ) -> ReceiptSettings | None:
+        """``[receipts]``, a preset's text under the keys the table gives."""
+        if not self.has("receipts"):
+            return None
+        chosen = self.string("receipts.preset")
+        preset = receipt_presets.presets().get(chosen) if chosen else None
+        if chosen and preset is None:
+            names = tuple(receipt_presets.presets())
+            self.diags.error(
+                self.where("receipts.preset"),
+                f"'preset': {chosen!r} is not one of {', '.join(names)}"
+                + did_you_mean(chosen, names),
+            )
+            return None
+
+        def given(key: str) -> object:
+            value = self._get(f"receipts.{key}")
+            return value if value is not None else (preset.get(key) if preset else None)
+
+        def text(key: str, required: bool = False) -> str | None:
+            value = given(key)
+            if value is None and required:
+                self.diags.error(
+                    self.where("receipts"),
+                    f"[receipts]: '{key}' is required (or choose a preset: "
+                    + ", ".join(receipt_presets.presets())
+                    + ")",
+                )
+                return None
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                self.diags.error(self.where(f"receipts.{key}"),
+                                 f"'{key}' must be a non-empty string")  # fmt: skip
+                return None
+            return value.strip() if isinstance(value, str) else None
+
+        def flag(key: str) -> bool:
+            value = given(key)
+            if value is not None and not isinstance(value, bool):
+                self.diags.error(self.where(f"receipts.{key}"),
+                                 f"'{key}': {value!r} is not true or false")  # fmt: skip
+                return False
+            return bool(value)
+
+        statement, title = text("statement", required=True), text("title")
+        language = text("language") or languages[0]
+        if (problem := tag_problem(language)) is not None:
+            self.diags.error(self.where("receipts.language"), f"'language': {problem}")
+        elif missing := packs.missing_words(
+            language, [k for t, k, _ in labels if t == language], optional=True
+        ):
+            self.diags.error(self.where("receipts"), (
+                f"[receipts]: the receipts are written in '{language}', whose words lack "
+                + ", ".join(missing) + f": give them in [labels.{language}]"
+            ))  # fmt: skip
+        layout = text("layout") or "letter"
+        if layout not in RECEIPT_LAYOUTS:
+            self.diags.error(self.where("receipts.layout"),
+                             f"'layout': {layout!r} is not one of {', '.join(RECEIPT_LAYOUTS)}"
+                             + did_you_mean(layout, RECEIPT_LAYOUTS))  # fmt: skip
+        registration: tuple[str, ...] = ()
+        if self.has("receipts.registration"):
+            where = self.where("receipts.registration")
+            value = self.value("receipts.registration")
+            registration = _lines(value, "registration", where, self.diags) or ()
+        issued = self.date("receipts.issued", required=False)
+        if preset is not None:
+            have = {
+                "registration": bool(registration or (organization and organization.registration)),
+                "address": bool(organization and organization.address),
+                "basis": bool(text("basis")),
+            }
+            for need in preset.needs:
+                if not have.get(need, True):
+                    self.diags.warning(self.where("receipts"), (
+                        f"[receipts]: a {preset.name} receipt shows "
+                        f"{receipt_presets.NEEDS[need]}, which is not given"
+                    ))  # fmt: skip
+        if statement is None:
+            return None
+        return ReceiptSettings(
+            statement=statement, title=title or "Receipt", language=language,
+            preset=chosen, registration=registration, basis=text("basis"),
+            prefix=text("prefix") or "", issued=issued, layout=layout,
+            gift_aid=flag("gift_aid"), signed=flag("signed"),
+            gift_type=text("gift_type"), gift_code=text("gift_code"),
+        )  # fmt: skip
 
     def signatory(self) -> Signatory | None:
         if not self.has("signatory"):

@@ -85,6 +85,27 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class ReceiptSettings:
+    """``[receipts]``: what each donor's receipt says (the statement the
+    jurisdiction requires), as the organisation confirmed it with its adviser.
+    A ``preset`` fills every key the table leaves out (``reading.receipt_presets``)."""
+
+    statement: str  # the sentence(s) the law asks for, as written ({organization} filled)
+    title: str  # the document's heading
+    language: str  # the language the receipts are written in
+    preset: str | None = None  # the preset it started from ("uk-gift-aid"...)
+    registration: tuple[str, ...] = ()  # lines under the issuer's name; () = the organisation's
+    basis: str | None = None  # the legal basis of the organisation's eligibility (Korea)
+    prefix: str = ""  # before each number: "R2012-" gives R2012-0001
+    issued: date | None = None  # the date of issue; None: the day the number was first issued
+    layout: str = "letter"  # "letter", or "kr-form" (the 별지 제45호의2서식 sections)
+    gift_aid: bool = False  # the UK: list which gifts were Gift Aided and what was claimed
+    signed: bool = False  # a line for a signature or seal (Korea, Japan)
+    gift_type: str | None = None  # Korea: 유형 (e.g. 일반기부금)
+    gift_code: str | None = None  # Korea: 코드 (e.g. 40)
+
+
+@dataclass(frozen=True)
 class DeclaredTable:
     """``[tables.<name>]`` of report.toml: a data file of the organisation's own."""
 
@@ -139,6 +160,7 @@ class ReportConfig:
     declared_tables: tuple[DeclaredTable, ...] = ()  # v2: [tables.<name>]
     narrative_files: tuple[NarrativeFile, ...] = ()  # v2: [narrative."<file>"]
     email: EmailSettings | None = None  # v2: [email], for ``reportgen send`` only
+    receipts: ReceiptSettings | None = None  # [receipts]: a receipt per donor from data/gifts
 
     @property
     def signers(self) -> tuple[Signatory, ...]:
@@ -213,6 +235,22 @@ class Donor:
     email: str | None = None
     language: str | None = None
     amount: Decimal | None = None
+    address: str | None = None  # shown on the donor's receipt only
+    tax_id: str | None = None  # the donor's own tax number, where a receipt must show it
+    extra: Extra = ()
+
+
+@dataclass(frozen=True)
+class Gift:
+    """One gift of one donor (data/gifts.csv): ``donor`` is the donor's id."""
+
+    donor: str
+    date: date
+    amount: Decimal
+    fund: str | None = None
+    method: str | None = None
+    gift_aid: str | None = None  # "yes" or "no": the UK donor declared Gift Aid for it
+    description: str | None = None  # what was given, for a gift in kind
     extra: Extra = ()
 
 
@@ -322,6 +360,7 @@ class FiscalYear:
     finances: tuple[FinanceEntry, ...] = ()
     people: tuple[Person, ...] = ()
     donors: tuple[Donor, ...] = ()
+    gifts: tuple[Gift, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     balance: tuple[BalanceLine, ...] = ()
     funds: tuple[Fund, ...] = ()

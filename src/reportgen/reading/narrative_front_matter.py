@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
-from reportgen.core.editions import EDITION_NAMES
+from reportgen.core.editions import DOCUMENTS
 from reportgen.reading.model import NarrativeFile
 from reportgen.reading.narrative_html import ROLES
 from reportgen.reading.readers.narrative import FRONT_KEYS
@@ -72,7 +72,7 @@ def _settings(
                 diags.warning(locate(key), f"{label}: unknown key '{key}'"
                               + did_you_mean(key, FRONT_KEYS))  # fmt: skip
             continue
-        problem = _problem(key, value, EDITION_NAMES, ROLES)
+        problem = _problem(key, value, DOCUMENTS, ROLES)
         if problem is not None:
             diags.error(locate(key), f"{label} '{key}': {problem}")
             continue

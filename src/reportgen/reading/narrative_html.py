@@ -29,6 +29,7 @@ from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.editions import DOCUMENTS
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import tag_problem, typography
@@ -51,6 +52,10 @@ ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
 # What a ``role: letter`` file may say of each donor, and nothing else.
 PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+# ``{{donor.<column>}}``: a column of the donor's own row, its extra columns
+# too (validate checks the donors table has it, at the letter file's line).
+DONOR_PLACEHOLDER = re.compile(r"\{\{\s*donor\.([^{}\s]+?)\s*\}\}")
+DONOR_PREFIX = "donor."
 SAFE_SCHEMES = ("http", "https", "mailto")
 # How a Word document's Markdown names one of its own pictures (readers.word):
 # ``word-picture:<sha256>#<width>x<height>`` in millimetres. Only a picture the
@@ -313,11 +318,12 @@ def _check_placeholders(raw: RawNarrative, diags: Diagnostics) -> None:
     for number, text in enumerate(raw.body.split("\n")):
         for match in PLACEHOLDER.finditer(text):
             name = match.group(1)
-            if name not in PLACEHOLDERS:
+            if name not in PLACEHOLDERS and not name.startswith(DONOR_PREFIX):
                 diags.error(
                     raw.where(number),
                     f"unknown placeholder '{match.group(0)}': a letter can say "
                     + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
+                    + " and {{donor.<column>}}"
                     + did_you_mean(name, PLACEHOLDERS),
                 )
 
@@ -329,8 +335,8 @@ def fill_placeholders(text: str, values: dict[str, str], markup: bool = True) ->
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in values:
-            return match.group(0)
+        if name not in values:  # a donor's column left empty (validate checked it exists)
+            return "" if name.startswith(DONOR_PREFIX) else match.group(0)
         return str(escape(values[name])) if markup else values[name]
 
     return PLACEHOLDER.sub(value, text)
@@ -491,13 +497,13 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
         value = front["editions"]
         items = value if isinstance(value, list) else [value]
         for item in items:
-            if item not in EDITIONS:
+            if item not in DOCUMENTS:
                 diags.error(
                     where,
-                    f"front matter 'editions': {item!r} is not one of {', '.join(EDITIONS)}"
-                    + did_you_mean(str(item), EDITIONS),
+                    f"front matter 'editions': {item!r} is not one of {', '.join(DOCUMENTS)}"
+                    + did_you_mean(str(item), DOCUMENTS),
                 )
-        front["editions"] = [i for i in items if i in EDITIONS]
+        front["editions"] = [i for i in items if i in DOCUMENTS]
     return front
 
 

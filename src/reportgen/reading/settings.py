@@ -165,6 +165,40 @@ SETTINGS: dict[str, Setting] = {
            "(see `reportgen send --help`), and delete this line"),
         _s("email.subject", "string", "the subject line (placeholders as in `role: letter`)",
            translatable=True, editions=("send",), example='"Thank you, {{{{name}}}}"'),
+        # --- [receipts] (issue 28): one block, self-contained ---
+        _s("receipts", "table", "a receipt per donor from data/gifts (see Receipts)",
+           editions=("receipts",)),
+        _s("receipts.preset", "string", "starting text: `au-dgr`, `uk-gift-aid`, "
+           "`us-written-acknowledgment`, `jp-nintei-npo`, `kr-income-tax`; every key below "
+           "overrides it", editions=("receipts",), example='"uk-gift-aid"'),
+        _s("receipts.statement", "string", "the statement the law asks for (`{organization}` "
+           "is the organisation's name); required without `preset`", editions=("receipts",),
+           example='"This receipt is for a gift."'),
+        _s("receipts.title", "string", "the receipt's heading", editions=("receipts",),
+           starter=False),
+        _s("receipts.language", "language tag", "the receipts' language (default: the "
+           "preset's, else the report's first)", editions=("receipts",), starter=False),
+        _s("receipts.registration", "array of strings", "the lines under the organisation's "
+           "name (default: organization.registration), e.g. its ABN, EIN, 認定番号",
+           editions=("receipts",), starter=False),
+        _s("receipts.basis", "string", "the legal basis of the organisation's eligibility "
+           "(Korea: 근거법령)", editions=("receipts",), starter=False),
+        _s("receipts.prefix", "string", "before each receipt number, which is the year's "
+           'label and a serial: `"GA-"` gives GA-FY2012-0001', default="",
+           editions=("receipts",), starter=False),
+        _s("receipts.issued", "TOML date", "the date of issue (default: the day the number "
+           "was first issued, kept in the receipt log)", editions=("receipts",), starter=False),
+        _s("receipts.layout", "string", "`letter`, or `kr-form` (the sections of the Korean "
+           "form)", default="letter", editions=("receipts",), starter=False),
+        _s("receipts.gift_aid", "boolean", "list which gifts were Gift Aided and the tax "
+           "claimed (the UK)", default=False, editions=("receipts",), starter=False),
+        _s("receipts.signed", "boolean", "a place for the signature or seal",
+           default=False, editions=("receipts",), starter=False),
+        _s("receipts.gift_type", "string", "Korea: the gifts' 유형 (e.g. 일반기부금)",
+           editions=("receipts",), starter=False),
+        _s("receipts.gift_code", "string", "Korea: the gifts' 코드 (e.g. 40)",
+           editions=("receipts",), starter=False),
+        # --- end of [receipts] ---
         _s("labels", "table", "your own words, `[labels.<tag>]` (see Words of your own)",
            open=True, starter=False),
         _s("tables", "table", "your own tables, `[tables.<name>]` (see Your own tables)",

@@ -24,6 +24,7 @@ from reportgen.reading.model import (
     Donor,
     FinanceEntry,
     Fund,
+    Gift,
     Indicator,
     LobbyingVisit,
     Person,
@@ -260,15 +261,44 @@ TABLES: dict[str, TableSpec] = {
                 Column("email"),
                 Column("language"),  # a language tag the report builds (validate warns otherwise)
                 Column("amount", "decimal", money=True),
+                Column("address"),  # receipts only
+                Column("tax_id"),  # receipts only (Korea: 주민등록번호)
             ),
             row_type=Donor,
-            example=("Jane Doe", "D-001", "Dear Ms Doe", "jane@example.org", "en", "10000"),
+            example=("Jane Doe", "D-001", "Dear Ms Doe", "jane@example.org", "en", "10000",
+                     "1 High Street, Town", ""),
             editions=(),
             audience="letter",
             unique=("id",),
             note="`id` is unique when present; `language` is one the report builds (default "
             "the report's first). A donor's row appears only in that donor's own letter, never "
-            "in any edition, chart or count elsewhere.",
+            "in any edition, chart or count elsewhere. `address` and `tax_id` (the donor's own tax "
+            "number, where a receipt must show it) appear on the donor's receipt only. With "
+            "data/gifts, a donor's `amount` is the sum of their gifts.",
+        ),
+        # --- gifts and receipts (issue 28): one block, self-contained ---
+        TableSpec(
+            "gifts",
+            (
+                Column("donor", required=True),
+                Column("date", "date", True),
+                Column("amount", "decimal", True, money=True),
+                Column("fund"),
+                Column("method"),
+                Column("gift_aid", "enum", choices=("yes", "no")),
+                Column("description"),
+            ),
+            in_year="date",
+            row_type=Gift,
+            example=("D-001", "2025-04-30", "5000", "unrestricted", "standing order", "", ""),
+            editions=(),
+            audience="letter",
+            empty_ok=True,
+            note="`donor` is a donor's `id` in the donors table; `date` falls inside the year. "
+            "Each donor's gifts appear only on that donor's own receipt and letter (as the "
+            "sum, `{{amount}}`), never in any edition. `gift_aid` (the UK): whether the "
+            "donor's Gift Aid declaration covers the gift; `description`: what was given, for "
+            "a gift in kind.",
         ),
         TableSpec(
             "indicators",

@@ -24,6 +24,7 @@ from reportgen.reading.accounts import carried_forward, check_year
 from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
 from reportgen.reading.narrative_html import (
+    DONOR_PLACEHOLDER,
     check_workload,
     checked_roles,
     render_narrative,
@@ -77,6 +78,8 @@ def validate(
     if config is not None:  # reported with every other problem, errors or not
         _donor_language_warnings(raw, config.languages, diags)
     _donor_addresses(raw, diags)
+    _gift_donors(raw, diags)
+    _donor_placeholders(raw, narrative, roles, diags)
     _figures_left_out(raw, diags)
     if config is None or diags.has_errors:
         return None
@@ -85,6 +88,7 @@ def validate(
     ).with_rows(tables)
     _languages_complete(year, diags)
     year = _donor_languages(year)
+    year = donors_with_gifts(year, diags)
     completeness(year, diags, raw.table_location)
     return year
 
@@ -188,6 +192,84 @@ def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
             diags.warning(
                 cell.location, f"column 'email': {problem}; reportgen send will not write to it"
             )
+
+
+# --- gifts and receipts (issue 28) ------------------------------------------------
+
+
+def _gift_donors(raw: RawReport, diags: Diagnostics) -> None:
+    """A gift names a donor by the ``id`` of a row of the donors table."""
+    gifts = raw.tables.get("gifts")
+    if gifts is None:
+        return
+    donors = raw.tables.get("donors")
+    ids = {
+        _as_text(cell.value)
+        for row in (donors.rows if donors is not None else ())
+        if (cell := row.cells.get("id")) is not None and _as_text(cell.value)
+    }
+    for row in gifts.rows:
+        cell = row.cells.get("donor")
+        ident = _as_text(cell.value) if cell is not None else ""
+        if cell is None or not ident or ident in ids:
+            continue  # an empty cell is said as a required column's
+        where = "no donors table" if donors is None else "the donors table has no such id"
+        diags.error(
+            cell.location,
+            f"column 'donor': '{ident}' is not a donor ({where})" + did_you_mean(ident, ids),
+        )
+
+
+def donors_with_gifts(year: FiscalYear, diags: Diagnostics) -> FiscalYear:
+    """Each donor with gifts has as ``amount`` the sum of them; a donor row's
+    own amount that says otherwise is a warning (the gifts win)."""
+    if not year.gifts:
+        return year
+    sums: dict[str, Decimal] = {}
+    for gift in year.gifts:
+        sums[gift.donor] = sums.get(gift.donor, Decimal(0)) + gift.amount
+    donors = []
+    for donor in year.donors:
+        total = sums.get(donor.id or "")
+        if total is None:
+            donors.append(donor)
+            continue
+        if donor.amount is not None and donor.amount != total:
+            diags.warning(
+                Location(year.config.root / "data" / "donors.csv"),
+                f"donor '{donor.id}': amount {donor.amount} differs from the sum of their gifts "
+                f"({total}); the gifts' sum is used",
+            )
+        donors.append(replace(donor, amount=total))
+    return replace(year, donors=tuple(donors))
+
+
+def _donor_placeholders(
+    raw: RawReport,
+    narrative: Iterable[NarrativeSection],
+    roles: Iterable[NarrativeSection],
+    diags: Diagnostics,
+) -> None:
+    """``{{donor.<column>}}`` in a letter or e-mail file names a column of the
+    donors table (its own extra columns too), said at the file's line."""
+    donors = raw.tables.get("donors")
+    columns = tuple(c for c in (donors.columns if donors is not None else ()) if c)
+    speaking = {s.source for s in roles if s.role in ("letter", "email")}
+    for source in raw.narratives:
+        if source.path not in speaking:
+            continue
+        for number, text in enumerate(source.body.split("\n")):
+            for match in DONOR_PLACEHOLDER.finditer(text):
+                column = match.group(1)
+                if column not in columns:
+                    diags.error(
+                        source.where(number),
+                        f"unknown placeholder '{match.group(0)}': the donors table has no "
+                        f"column '{column}'"
+                        + (f" (its columns: {_listed(columns)})" if columns else
+                           " (there is no donors table)")
+                        + did_you_mean(column, columns),
+                    )  # fmt: skip
 
 
 def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:

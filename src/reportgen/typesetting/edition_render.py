@@ -38,6 +38,7 @@ from reportgen.typesetting.html_pages import (
 )
 from reportgen.typesetting.letters import letter_html, make_letters
 from reportgen.typesetting.preflight import ends_short
+from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors, receipt_html
 from reportgen.typesetting.templating import ThemeFailed, template, templates_dir
 
 if TYPE_CHECKING:
@@ -369,6 +370,8 @@ def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostic
     language = config.languages[0]
     try:
         for edition in config.editions:
+            if EDITIONS[edition].per_donor:
+                continue  # laid out per donor: the receipts are tried below
             seen = year_as_seen_by(year, edition, language)
             earlier = [year_as_seen_by(y, edition, language) for y in history]
             analysis = figures_and_charts(seen, earlier, language, draw=False)
@@ -382,6 +385,12 @@ def try_theme(year: FiscalYear, history: Sequence[FiscalYear], diags: Diagnostic
                              theme, (language,))  # fmt: skip
             fill = template("letter.html.j2", letters[0].theme_dir)
             letter_html(fill, letters[0], css)
+        own = receipt_donors(year)[:1] if config.receipts is not None else []
+        for slug, donor, gifts in own:
+            assert config.receipts is not None
+            trial = make_receipt(year, config.receipts, slug, donor, gifts,
+                                 Numbered("0", config.end))  # fmt: skip
+            receipt_html(template("receipt.html.j2", trial.theme_dir), trial)
     except ThemeFailed as failed:
         for problem in failed.diagnostics:
             diags.error(problem.location, problem.message)

@@ -98,6 +98,23 @@ def letter_css(
     ) + "".join(languages.css(t, "print") for t in tags) + _extra(theme)  # fmt: skip
 
 
+def receipt_css(
+    palette: Palette,
+    page_size: str,
+    font: str,
+    theme: ThemeFolder | None = None,
+    tag: str = "en",
+) -> str:
+    """The stylesheet of a receipt in language ``tag`` (and ``extra.css``);
+    the language's rules name the theme's font as ``--font-body``."""
+    return f":root{{--font-body:'{font}';}}\n" + render(
+        "css/receipt.css.j2", theme.folder if theme else None,
+        page_size=page_size,
+        palette=palette,
+        font_stack=languages.font_stack(font, (tag,)),
+    ) + languages.css(tag, "print") + _extra(theme)  # fmt: skip
+
+
 def render_html(
     ctx: RenderContext,
     medium: str,

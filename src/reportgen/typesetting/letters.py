@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,9 @@ def _canonical(donor: Donor, fields: Sequence[str] | None = None) -> str:
         "amount": None if donor.amount is None else str(donor.amount),
         "extra": [list(pair) for pair in donor.extra],
     }  # fmt: skip
+    for key in ("address", "tax_id"):  # absent from older rows' text, which stays as it was
+        if getattr(donor, key) is not None:
+            values[key] = getattr(donor, key)
     if fields is not None:
         values = {key: values[key] for key in fields}
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -214,7 +218,7 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
     config = translate_config(year.config, tag)  # names in the donor's language
     end = letter_style(tag).salutation_end
     salutation = donor.salutation or formats.label(language, "letter_salutation", name=donor.name)
-    return {
+    values = {
         "name": donor.name, "salutation": punctuated(salutation, end),
         "amount": _gift(donor, config.currency, language),
         "fiscal_year": fiscal_year_name(language, config),
@@ -224,6 +228,19 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
         ),
         "date": formats.format_date(year.config.published or year.config.end, language),
     }  # fmt: skip
+    return {**values, **donor_columns(donor, values["amount"])}
+
+
+def donor_columns(donor: Donor, amount: str) -> dict[str, str]:
+    """``{{donor.<column>}}``: each column of the donor's own row as text, its
+    extra columns too; an empty cell says nothing."""
+    own = {
+        f"donor.{f.name}": "" if getattr(donor, f.name) is None else str(getattr(donor, f.name))
+        for f in dataclass_fields(donor)
+        if f.name not in ("extra", "amount")
+    }
+    extra = {f"donor.{name}": value for name, value in donor.extra}
+    return {**extra, **own, "donor.amount": amount}
 
 
 def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, theme: str) -> Letter:
@@ -445,6 +462,11 @@ def _layout(css: str, base: Path) -> _Layout:
         _layouts.clear()  # one stylesheet at a time: a build's letters share it
         _layouts[key] = _Layout(css, base)
     return _layouts[key]
+
+
+def layout_for(css: str, base: Path) -> _Layout:
+    """This process's reusable layout for ``css`` (the receipts use it too)."""
+    return _layout(css, base)
 
 
 def render_letter(

@@ -440,14 +440,30 @@ def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
     return problems
 
 
-def missing_words(tag: str, given: Iterable[str]) -> list[str]:
+def missing_words(tag: str, given: Iterable[str], optional: bool = False) -> list[str]:
     """The word keys that neither the packs of ``tag`` (its own, its parent's,
     its base language's) nor ``given`` (its ``[labels.<tag>]``) hold: a
     language is never filled in with English words without a word said."""
     have = set(given)
     for found in packs_for(tag):
         have.update(k for k, _ in found.words)
-    return [k for k in word_keys() if k not in have]
+    wanted = optional_word_keys() if optional else required_word_keys()
+    return [k for k in wanted if k not in have]
+
+
+# Words only a report that uses them needs (the receipts'): ``missing_words``
+# leaves them out unless asked for them (``optional``), where they are used.
+OPTIONAL = ("receipt_",)
+
+
+def required_word_keys() -> tuple[str, ...]:
+    """The words every report language needs (all but the ``OPTIONAL`` ones)."""
+    return tuple(k for k in word_keys() if not k.startswith(OPTIONAL))
+
+
+def optional_word_keys() -> tuple[str, ...]:
+    """The words a language needs only where they are used (the receipts')."""
+    return tuple(k for k in word_keys() if k.startswith(OPTIONAL))
 
 
 def _plain(word: Word) -> str:

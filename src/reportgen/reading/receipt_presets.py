@@ -1,0 +1,78 @@
+"""The presets of ``[receipts]``: starting text per jurisdiction, as data.
+
+The presets live in ``receipt_presets.toml`` beside this module, text a user
+can read, print (``reportgen receipts --preset <name>``) and override key by
+key in report.toml's ``[receipts]``. They are starting points, never advice:
+each carries a note saying what the organisation must confirm with its adviser.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.reading.settings import loads
+
+SOURCE = Path(__file__).with_name("receipt_presets.toml")
+# What a preset may say a receipt needs, and where the user gives it.
+NEEDS = {
+    "registration": "the organisation's registration (organization.registration, or "
+    "[receipts] registration)",
+    "address": "the organisation's address (organization.address)",
+    "basis": "the legal basis of its eligibility ([receipts] basis)",
+    "donor_address": "each donor's address (the donors table's `address` column)",
+    "donor_tax_id": "each donor's tax number (the donors table's `tax_id` column)",
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    country: str
+    language: str
+    values: tuple[tuple[str, object], ...]  # the [receipts] keys it fills in
+    needs: tuple[str, ...]
+    note: str
+
+    def get(self, key: str) -> object:
+        return dict(self.values).get(key)
+
+
+@functools.cache
+def presets() -> dict[str, Preset]:
+    found = {}
+    for name, body in loads(SOURCE.read_text("utf-8")).items():  # TOML read by the schema's parser
+        values = {k: v for k, v in body.items() if k not in ("country", "needs", "note")}
+        found[name] = Preset(
+            name, body["country"], body["language"], tuple(values.items()),
+            tuple(body.get("needs", ())), body["note"],
+        )  # fmt: skip
+    return found
+
+
+def as_toml(name: str) -> str:
+    """A preset written out as a ``[receipts]`` table to paste into report.toml."""
+    preset = presets()[name]
+    lines = [f"# {preset.country}: {preset.note}", "[receipts]", f'preset = "{name}"']
+    for key, value in preset.values:
+        if isinstance(value, bool):
+            lines.append(f"{key} = {str(value).lower()}")
+        else:
+            text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'{key} = "{text}"')
+    return "\n".join(lines) + "\n"
+
+
+def docs_presets() -> str:
+    """The docs' list of presets (docs/report-format.md, between
+    ``<!-- receipt presets`` and ``<!-- /receipt presets -->``)."""
+    out = []
+    for name, preset in presets().items():
+        out.append(
+            f"- `{name}` ({preset.country}, `{preset.language}`): “{preset.get('title')}”. "
+            f"Statement: “{preset.get('statement')}” Needs: "
+            + "; ".join(NEEDS[n] for n in preset.needs)
+            + f". *{preset.note}*"
+        )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,258 @@
+"""Donation receipts: one PDF per donor with gifts, each a document of its own.
+
+A receipt holds the issuer (legal name, address, registration), the donor
+(name, address, tax number where the preset needs it), each of the donor's
+own gifts and their total, the receipt number and date of issue, and the
+statement of ``[receipts]``. It is made from one donor's row and that
+donor's gifts only (``make_receipts`` takes them donor by donor), laid out in
+a WeasyPrint document of its own, so no other donor's data can reach it.
+
+The numbers come from the receipt log (``writing.receipt_log``), which the
+build reads before it renders and appends to before anything is moved into
+place; here a number is only printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from reportgen.composing import formats
+from reportgen.composing.edition_view import translate_config
+from reportgen.composing.key_figures import has_minor_units
+from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings
+from reportgen.typesetting.letters import donor_slugs, layout_for
+from reportgen.typesetting.pdf import collector_paused, failures_raised
+from reportgen.typesetting.preflight import Finding, examine
+from reportgen.typesetting.templating import template
+from reportgen.typesetting.typeset import typeset
+
+# Gift Aid adds the basic rate of tax (20 %) paid on the gross gift: 25p per £1.
+GIFT_AID_RATE = Decimal("0.25")
+IN_KIND = frozenset({"in kind", "in-kind", "inkind", "goods", "現物", "현물"})
+WORDS = (
+    "receipt_number", "receipt_issued", "receipt_issuer", "receipt_donor", "receipt_gifts",
+    "receipt_date", "receipt_amount", "receipt_fund", "receipt_method", "receipt_description",
+    "receipt_total", "receipt_gift_aid", "receipt_signature", "receipt_address",
+    "receipt_name", "receipt_tax_id", "receipt_registration", "receipt_basis",
+    "receipt_donor_section", "receipt_issuer_section", "receipt_gifts_section",
+    "receipt_type", "receipt_code", "receipt_kind", "receipt_cash", "receipt_in_kind",
+    "receipt_org_name", "receipt_location",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A receipt's number as the log issued it."""
+
+    number: str
+    issued: date
+    replaces: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    date: str
+    date_iso: str
+    amount: str
+    fund: str = ""
+    method: str = ""
+    description: str = ""
+    gift_aid: str = ""  # the word for yes or no, when Gift Aid is listed
+    in_kind: bool = False
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Everything one receipt shows (the template's only input)."""
+
+    slug: str
+    language: str
+    layout: str
+    title: str
+    number: str
+    replaces: str  # the sentence saying which receipt this one replaces, or ""
+    issued: str
+    issued_iso: str
+    issuer: str
+    issuer_address: str
+    issuer_contact: str
+    registration: tuple[str, ...]
+    basis: str
+    donor_name: str
+    donor_address: str
+    donor_tax_id: str
+    lines: tuple[ReceiptLine, ...]
+    total: str
+    statement: str
+    gift_aid_line: str  # what was Gift Aided and claimed, or ""
+    gift_type: str
+    gift_code: str
+    signed: bool
+    signature_lines: tuple[str, ...]
+    words: tuple[tuple[str, str], ...]
+    columns: tuple[str, ...]  # the gift columns shown besides date and amount
+    logo_uri: str | None = None
+    donor_id: str = ""
+    theme_dir: Path | None = None
+
+    @property
+    def file(self) -> str:
+        return f"receipts/{self.slug}.pdf"
+
+
+def receipt_donors(year: FiscalYear) -> list[tuple[str, Donor, tuple[Gift, ...]]]:
+    """(slug, donor, the donor's own gifts) of each donor with gifts, in the
+    donors table's order; the slug is the donor's letter's (donors/<slug>.pdf)."""
+    by_donor: dict[str, list[Gift]] = {}
+    for gift in year.gifts:
+        by_donor.setdefault(gift.donor, []).append(gift)
+    return [
+        (slug, donor, tuple(sorted(by_donor[donor.id], key=lambda g: (g.date, g.amount))))
+        for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True)
+        if donor.id and donor.id in by_donor
+    ]
+
+
+def gift_key(gift: Gift) -> tuple[str, str]:
+    """What a receipt number is issued for, gift by gift: its date and amount."""
+    return (gift.date.isoformat(), str(gift.amount))
+
+
+def make_receipt(
+    year: FiscalYear,
+    settings: ReceiptSettings,
+    slug: str,
+    donor: Donor,
+    gifts: Sequence[Gift],
+    numbered: Numbered,
+    logo_uri: str | None = None,
+) -> Receipt:
+    """One donor's receipt, from that donor's row and gifts only."""
+    tag = settings.language
+    language = formats.language(year.config, tag)
+    config = translate_config(year.config, tag)
+    currency = config.currency
+    minor = any(has_minor_units(g.amount) for g in gifts)
+
+    def say(key: str, **values: object) -> str:
+        return formats.label(language, key, **values)
+
+    def money(amount: Decimal) -> str:
+        return formats.format_amount(amount, currency, language, minor)
+
+    yes, no = say("receipt_yes"), say("receipt_no")
+    lines = tuple(
+        ReceiptLine(
+            date=formats.format_date(g.date, language, "table"),
+            date_iso=g.date.isoformat(),
+            amount=money(g.amount),
+            fund=g.fund or "",
+            method=g.method or "",
+            description=g.description or "",
+            gift_aid=(yes if g.gift_aid == "yes" else no) if settings.gift_aid else "",
+            in_kind=(g.method or "").strip().lower() in IN_KIND,
+        )
+        for g in gifts
+    )
+    columns = tuple(
+        name for name in ("fund", "method", "description")
+        if any(getattr(line, name) for line in lines)
+    ) + (("gift_aid",) if settings.gift_aid else ())  # fmt: skip
+    aided = sum((g.amount for g in gifts if g.gift_aid == "yes"), Decimal(0))
+    claimed = (aided * GIFT_AID_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    organization = config.organization
+    contact = " · ".join(x for x in (organization.website, organization.email) if x)
+    return Receipt(
+        slug=slug,
+        language=tag,
+        layout=settings.layout,
+        title=settings.title,
+        number=numbered.number,
+        replaces=say("receipt_replaces", number=numbered.replaces) if numbered.replaces else "",
+        issued=formats.format_date(numbered.issued, language),
+        issued_iso=numbered.issued.isoformat(),
+        issuer=organization.name,
+        issuer_address=organization.address or "",
+        issuer_contact=contact,
+        registration=settings.registration or organization.registration,
+        basis=settings.basis or "",
+        donor_name=say("receipt_donor_name", name=donor.name),
+        donor_address=donor.address or "",
+        donor_tax_id=donor.tax_id or "",
+        lines=lines,
+        total=money(sum((g.amount for g in gifts), Decimal(0))),
+        statement=settings.statement.replace("{organization}", organization.name),
+        gift_aid_line=say(
+            "receipt_gift_aid_claimed",
+            amount=money(aided),
+            claimed=formats.format_amount(claimed, currency, language, True),
+        )
+        if settings.gift_aid
+        else "",
+        gift_type=settings.gift_type or "",
+        gift_code=settings.gift_code or "",
+        signed=settings.signed,
+        signature_lines=formats.signature_lines(language, organization.name, config.signatory),
+        words=tuple((key, say(key)) for key in WORDS),
+        columns=columns,
+        logo_uri=logo_uri,
+        donor_id=donor.id or "",
+        theme_dir=year.config.theme_dir,
+    )
+
+
+def receipt_html(fill: Callable[..., str], receipt: Receipt) -> str:
+    return typeset(fill(receipt=receipt, w=dict(receipt.words), css=""), receipt.language,
+                   "print")  # fmt: skip
+
+
+DONOR_ID_KEY = "/ReportgenDonorID"
+NUMBER_KEY = "/ReportgenReceiptNumber"
+
+
+def render_receipts(
+    receipts: Sequence[Receipt],
+    css: str,
+    base: Path,
+    write: Callable[[str, bytes], None],
+    findings: list[Finding] | None = None,
+) -> int:
+    """Lay out each receipt in a document of its own and write it."""
+    if not receipts:
+        return 0
+    import pikepdf
+
+    fill = template("receipt.html.j2", receipts[0].theme_dir)
+    with failures_raised("the receipts could not be made"), collector_paused():
+        layout = layout_for(css, base)
+        for receipt in receipts:
+            html = receipt_html(fill, receipt)
+            document = layout.render(html)
+            if findings is not None:
+                findings.extend(examine(document.pages, receipt.file))
+            identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+            data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+            pdf = pikepdf.open(io.BytesIO(data))
+            pdf.docinfo[DONOR_ID_KEY] = pikepdf.String(receipt.donor_id)
+            pdf.docinfo[NUMBER_KEY] = pikepdf.String(receipt.number)
+            out = io.BytesIO()
+            pdf.save(out, static_id=True)
+            write(receipt.file, out.getvalue())
+    return len(receipts)
+
+
+def recorded_number(pdf: Any) -> tuple[str, str]:
+    """(donor id, receipt number) a receipt's metadata says (pikepdf)."""
+    info = pdf.docinfo
+    return str(info.get(DONOR_ID_KEY, "")), str(info.get(NUMBER_KEY, ""))
+
+
+def by_slug(receipts: Sequence[Receipt]) -> Mapping[str, Receipt]:
+    return {r.slug: r for r in receipts}

@@ -1,0 +1,426 @@
+"""Gifts and receipts (issue 28): one receipt per donor with gifts, holding
+what its jurisdiction requires, numbered once in the receipt log.
+
+The presets are built once per run from ``tests/roots/receipts`` (one year
+folder per preset, receipts only); the numbering tests build one small year
+of their own, and the log's crash safety is checked on every cut of a real
+log's bytes plus one real ``kill -9``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen.commands.build import run_build, run_check
+from reportgen.reading.receipt_presets import presets
+from reportgen.writing import receipt_log
+from tests.conftest import copy_root, shared_folder
+from tests.pdfparse import ParsedPdf
+
+PRESET_OF = {
+    "au": "au-dgr",
+    "uk": "uk-gift-aid",
+    "us": "us-written-acknowledgment",
+    "jp": "jp-nintei-npo",
+    "kr": "kr-income-tax",
+}
+
+
+def _flat(text: str) -> str:
+    """Text without any whitespace: PDF extraction breaks lines where it likes."""
+    return re.sub(r"\s+", "", text)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+class Built:
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root = root
+        self.out = out
+
+    def receipt(self, year: str, slug: str) -> str:
+        return ParsedPdf(self.out / year / "receipts" / f"{slug}.pdf").all_text()
+
+
+@pytest.fixture(scope="session")
+def built_receipts(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Built:
+    """tests/roots/receipts (five years, receipts only), built once per run."""
+
+    def make(folder: Path) -> None:
+        run_build(copy_root("receipts", folder), folder / "output", workers=1)
+
+    folder = shared_folder(tmp_path_factory, "root-receipts", make)
+    return Built(folder / "receipts", folder / "output")
+
+
+# --- each preset's required elements, found in the PDF's text ---------------
+
+
+@pytest.mark.parametrize("year", sorted(PRESET_OF))
+def test_each_preset_gives_a_receipt_with_every_required_element(
+    built_receipts: Built, year: str
+) -> None:
+    root = built_receipts.root / year
+    preset = presets()[PRESET_OF[year]]
+    settings_text = (root / "report.toml").read_text("utf-8")
+    organisation = re.search(r'^name = "(.*)"', settings_text, re.M)
+    address = re.search(r'^address = "(.*)"', settings_text, re.M)
+    assert organisation and address
+    registration = re.findall(r'"([^"]+)"', re.search(r"^registration = \[(.*)\]",
+                              settings_text, re.M).group(1))  # type: ignore[union-attr]  # fmt: skip
+    issued = re.search(r"^issued = (\S+)", settings_text, re.M)
+    assert issued
+    log = [json.loads(line) for line in (root.parent / f"{year}.receipt-log.jsonl").open()]
+    donors = {row["id"]: row for row in _csv(root / "data/donors.csv")}
+    gifts = _csv(root / "data/gifts.csv")
+    seen = 0
+    for record in log:
+        text = _flat(built_receipts.receipt(year, record["slug"]))
+        donor = donors[record["donor"]]
+        mine = [g for g in gifts if g["donor"] == record["donor"]]
+        # issuer: legal name, registration; the address where the law asks for it
+        assert _flat(organisation.group(1)) in text
+        for line in registration:
+            assert _flat(line) in text, (year, line)
+        if "address" in preset.needs:
+            assert _flat(address.group(1)) in text
+        # the donor, and their address where given
+        assert _flat(donor["name"]) in text
+        if donor["address"]:
+            assert _flat(donor["address"]) in text
+        if "donor_tax_id" in preset.needs:
+            assert _flat(donor["tax_id"]) in text
+        # the number, the date of issue, the title and the statement
+        assert record["number"] in text
+        assert _flat(str(preset.get("title"))) in text
+        statement = str(preset.get("statement")).replace("{organization}", organisation.group(1))
+        assert _flat(statement) in text
+        assert _issued(issued.group(1), year) in text
+        # each gift's date and amount, and the total
+        assert len(record["gifts"]) == len(mine)
+        for gift in mine:
+            assert _amount(gift["amount"], year) in text, (year, gift)
+            assert _day(gift["date"], year) in text, (year, gift)
+        total = sum(Decimal(g["amount"]) for g in mine)
+        assert _amount(str(total), year) in text
+        seen += 1
+    assert seen == len({g["donor"] for g in gifts})
+    if year == "uk":  # the statement of what was claimed, gift by gift
+        u1 = _flat(built_receipts.receipt("uk", "u-1"))
+        assert "GiftAidclaimed" in u1 and "£5.00" in u1 and "£20" in u1
+    if year == "kr":
+        k1 = _flat(built_receipts.receipt("kr", "k-1"))
+        assert _flat("소득세법 제34조 제3항 제1호") in k1 and "일반기부금" in k1 and "40" in k1
+
+
+def _amount(value: str, year: str) -> str:
+    number = Decimal(value)
+    whole = f"{int(number):,}"
+    minor = number != number.to_integral_value()
+    return {
+        "au": f"A${number:,.2f}" if minor else f"A${whole}",
+        "uk": f"£{whole}",
+        "us": f"${whole}",
+        "jp": f"{whole}円",
+        "kr": f"{whole}원",
+    }[year]
+
+
+def _day(iso: str, year: str) -> str:
+    day = date.fromisoformat(iso)
+    if year == "jp":
+        return f"{day.year}年{day.month}月{day.day}日"
+    if year == "kr":
+        return f"{day.year}년{day.month}월{day.day}일"
+    return _flat(day.strftime("%-d %b %Y"))  # the English pack's table dates
+
+
+def _issued(iso: str, year: str) -> str:
+    day = date.fromisoformat(iso)
+    if year in ("jp", "kr"):
+        return _day(iso, year)
+    return _flat(day.strftime("%-d %B %Y"))  # the English pack's long dates
+
+
+def test_a_donor_without_gifts_has_no_receipt_and_receipts_are_no_edition(
+    built_receipts: Built,
+) -> None:
+    made = sorted(p.name for p in (built_receipts.out / "au" / "receipts").iterdir())
+    assert made == ["a-1.pdf", "a-2.pdf"]  # A-3 gave nothing this year
+    assert not list((built_receipts.out / "au").glob("*.pdf"))  # no "receipts.pdf"
+    text = built_receipts.receipt("au", "a-2")
+    assert "Olivia" not in text and "120.50" not in text and "A-1" not in text
+
+
+# --- what check says --------------------------------------------------------
+
+
+def test_a_gift_of_an_unknown_donor_and_a_gift_outside_the_year_are_located_errors(
+    tmp_path: Path,
+) -> None:
+    year = copy_root("receipts", tmp_path) / "uk"
+    gifts = year / "data/gifts.csv"
+    gifts.write_text(gifts.read_text("utf-8") + "U-9,2012-07-01,5,,,,\nU-1,2014-01-01,5,,,,\n")
+    lines = len(gifts.read_text("utf-8").splitlines())
+    errors = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
+    said = {(d.location.path.name, d.location.line): d.message for d in errors}
+    assert "'U-9' is not a donor" in said[("gifts.csv", lines - 1)]
+    assert "outside the fiscal year" in said[("gifts.csv", lines)]
+
+
+def test_a_donors_amount_is_the_sum_of_their_gifts_in_the_letter(tmp_path: Path) -> None:
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.letters import letter_values
+
+    year = copy_root("receipts", tmp_path) / "uk"
+    loaded = load_year(year, Diagnostics())
+    assert loaded is not None
+    [u1] = [d for d in loaded.donors if d.id == "U-1"]
+    assert u1.amount == Decimal(120)
+    assert letter_values(loaded, u1)["amount"] == "£120"
+
+
+def test_a_preset_that_needs_a_registration_says_so(tmp_path: Path) -> None:
+    year = copy_root("receipts", tmp_path) / "au"
+    report = year / "report.toml"
+    report.write_text(report.read_text("utf-8").replace('registration = ["ABN 12 345 678 901"]',
+                                                        ""), "utf-8")  # fmt: skip
+    warned = [d.message for d in run_check(year).diagnostics if "au-dgr receipt shows" in d.message]
+    assert warned and "registration" in warned[0]
+
+
+def test_an_unknown_preset_is_a_located_error(tmp_path: Path) -> None:
+    year = copy_root("receipts", tmp_path) / "us"
+    report = year / "report.toml"
+    text = report.read_text("utf-8").replace(
+        "us-written-acknowledgment", "us-written-acknowledgement"
+    )
+    report.write_text(text, "utf-8")
+    line = text.splitlines().index('preset = "us-written-acknowledgement"') + 1
+    [error] = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
+    assert (
+        error.location.line == line and "did you mean 'us-written-acknowledgment'" in error.message
+    )
+
+
+# --- {{donor.<column>}} in a letter file ------------------------------------
+
+
+def test_donor_columns_fill_a_letter_and_an_unknown_one_is_located(tmp_path: Path) -> None:
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.letters import make_letters
+
+    year = copy_root("small", tmp_path) / "fy2012"
+    donors = year / "data/donors.csv"
+    rows = donors.read_text("utf-8").splitlines()
+    donors.write_text("\n".join([rows[0] + ",member_since", rows[1] + ",1998",
+                                 rows[2] + ","]) + "\n", "utf-8")  # fmt: skip
+    letter = year / "narrative/09-letter.en.md"
+    letter.write_text("---\nrole: letter\n---\n{{salutation}}\n\nA member since "
+                      "{{donor.member_since}}, {{ donor.id }}.\n", "utf-8")  # fmt: skip
+    loaded = load_year(year, Diagnostics())
+    assert loaded is not None
+    [first, second] = make_letters(loaded, None)
+    assert "A member since 1998, D-001." in (first.body_html or "")
+    assert "A member since , D-002." in (second.body_html or "")
+    letter.write_text(letter.read_text("utf-8") + "\nYour {{donor.member_snice}}.\n", "utf-8")
+    [error] = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
+    assert error.location.path == letter and error.location.line == 8
+    assert "{{donor.member_snice}}" in error.message and "'member_since'" in error.message
+
+
+# --- numbers issued once ------------------------------------------------------
+
+
+def _us_year(tmp_path: Path) -> Path:
+    return copy_root("receipts", tmp_path) / "us"
+
+
+def _numbers(out: Path, year: str = "us") -> dict[str, str]:
+    import pikepdf
+
+    from reportgen.typesetting.receipts import recorded_number
+
+    found = {}
+    for path in sorted((out / year / "receipts").glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            donor, number = recorded_number(pdf)
+        found[donor] = number
+    return found
+
+
+def test_numbers_are_stable_and_a_changed_gift_gives_a_replacement(tmp_path: Path) -> None:
+    year = _us_year(tmp_path)
+    out = tmp_path / "out"
+    log = receipt_log.location(year)
+    run_build(year, out, workers=1)
+    first = _numbers(out)
+    assert first == {"S-1": "2012-0001"}
+    before = log.read_bytes()
+    run_build(year, out, workers=1, cache=False)  # rebuilt from nothing: the same number
+    assert _numbers(out) == first and log.read_bytes() == before
+    # a new donor's gift: the next number, the first donor's kept
+    (year / "data/donors.csv").write_text("id,name\nS-1,Grace Sampleton\nS-2,Ben Newman\n")
+    gifts = year / "data/gifts.csv"
+    gifts.write_text(gifts.read_text("utf-8") + "S-2,2012-06-01,75,,,,\n", "utf-8")
+    run_build(year, out, workers=1)
+    assert _numbers(out) == {"S-1": "2012-0001", "S-2": "2012-0002"}
+    # a corrected gift: a replacement with a number of its own, saying what it replaces
+    gifts.write_text(gifts.read_text("utf-8").replace("2012-11-27,500", "2012-11-27,550"))
+    run_build(year, out, workers=1)
+    assert _numbers(out) == {"S-1": "2012-0003", "S-2": "2012-0002"}
+    text = _flat(ParsedPdf(out / "us/receipts/s-1.pdf").all_text())
+    assert "Thisreceiptreplacesreceipt2012-0001,whichiscancelled." in text
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["number"], r["replaces"]) for r in records] == [
+        ("2012-0001", ""),
+        ("2012-0002", ""),
+        ("2012-0003", "2012-0001"),
+    ]
+    assert len({r["gifts_sha256"] for r in records}) == 3  # never two numbers for one set of gifts
+
+
+def test_a_year_made_by_new_from_numbers_its_receipts_apart(tmp_path: Path) -> None:
+    from reportgen.commands.new import new_year
+
+    set_root = copy_root("receipts", tmp_path)
+    for other in ("au", "uk", "jp", "kr"):
+        shutil.rmtree(set_root / other)
+    year = set_root / "us"
+    run_build(year, tmp_path / "out", workers=1)
+    before = receipt_log.location(year).read_bytes()
+    nxt = set_root / "us2013"
+    new_year(nxt, source=year)
+    (nxt / "data/donors.csv").write_text("id,name\nS-1,Grace Sampleton\n", "utf-8")
+    (nxt / "data/gifts.csv").write_text("donor,date,amount\nS-1,2013-03-01,40\n", "utf-8")
+    run_build(nxt, tmp_path / "out", workers=1)
+    assert _numbers(tmp_path / "out", "us2013") == {"S-1": "2013-0001"}
+    assert receipt_log.location(year).read_bytes() == before  # last year's log untouched
+    run_build(year, tmp_path / "out", workers=1, cache=False)
+    assert _numbers(tmp_path / "out") == {"S-1": "2012-0001"}
+
+
+def test_a_log_cut_at_any_byte_gives_the_same_numbers_again() -> None:
+    """A build killed while writing the log leaves a prefix of it (the records
+    go out one write and fsync each, before any receipt is moved into place):
+    whatever the prefix, the next build issues exactly the numbers the whole
+    log holds, and never one number to two donors."""
+    wanted = [receipt_log.Wanted(f"D-{i}", f"d-{i}", (("2012-05-01", str(i)),)) for i in range(4)]
+    issued = receipt_log.assign(receipt_log.State(), wanted, "X-", date(2013, 1, 5))
+    data = b"".join(receipt_log.record_line(entry) for entry in issued)
+    numbers = [entry.number for entry in issued]
+    for cut in range(len(data) + 1):
+        again = receipt_log.assign(receipt_log.scan(data[:cut]), wanted, "X-", date(2013, 1, 6))
+        assert [entry.number for entry in again] == numbers, cut
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_build_keeps_every_number_issued_once(tmp_path: Path) -> None:
+    year = _us_year(tmp_path)
+    donors = ["id,name"] + [f"S-{i},Donor {i}" for i in range(1, 31)]
+    (year / "data/donors.csv").write_text("\n".join(donors) + "\n", "utf-8")
+    gifts = ["donor,date,amount"] + [f"S-{i},2012-0{1 + i % 9}-1{i % 10},{10 * i}"
+                                     for i in range(1, 31)]  # fmt: skip
+    (year / "data/gifts.csv").write_text("\n".join(gifts) + "\n", "utf-8")
+    out = tmp_path / "out"
+    reference = tmp_path / "reference"
+    shutil.copytree(year.parent, reference)
+    run_build(reference / "us", tmp_path / "reference-out", workers=1)
+    expected = _numbers(tmp_path / "reference-out")
+    rng = random.Random(28)
+    for _ in range(4):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reportgen", "build", str(year), "--out", str(out), "-q",
+             "--no-cache"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.5, 4.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if (out / "us/receipts").is_dir():  # what reached the output is in the log
+            state = receipt_log.scan(receipt_log.location(year).read_bytes())
+            for donor, number in _numbers(out).items():
+                assert state.latest[donor].number == number
+    run_build(year, out, workers=1)
+    assert _numbers(out) == expected
+    state = receipt_log.scan(receipt_log.location(year).read_bytes())
+    assert {donor: entry.number for donor, entry in state.latest.items()} == expected
+    assert set(state.numbers) == set(expected.values())  # no number went to two donors
+
+
+# --- isolation: each receipt holds only its donor's gifts ----------------------
+
+_NAMES = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=6, max_size=10)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    donors=st.lists(_NAMES, min_size=2, max_size=6, unique=True),
+    data=st.data(),
+)
+def test_each_receipt_holds_only_its_own_donors_gifts(
+    donors: list[str], data: st.DataObject
+) -> None:
+    """Generated donors and gifts, receipts made (not laid out): every gift
+    is on its donor's receipt and on no other."""
+    from dataclasses import replace
+
+    from reportgen.reading.model import Donor, Gift
+    from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors
+
+    year = _model_year()
+    amounts = iter(range(1001, 100000, 7))
+    gifts = []
+    for index, _name in enumerate(donors):
+        for _ in range(data.draw(st.integers(0, 3))):
+            gifts.append(Gift(f"D{index}", date(2012, data.draw(st.integers(1, 12)), 1),
+                              Decimal(next(amounts))))  # fmt: skip
+    people = tuple(Donor(n, id=f"D{i}", address=f"{n} House") for i, n in enumerate(donors))
+    year = replace(year, donors=people, gifts=tuple(gifts))
+    settings = year.config.receipts
+    assert settings is not None
+    made = receipt_donors(year)
+    assert {donor.id for _, donor, _ in made} == {g.donor for g in gifts}
+    for slug, donor, own in made:
+        receipt = make_receipt(year, settings, slug, donor, own, Numbered("1", date(2013, 1, 1)))
+        mine = [g for g in gifts if g.donor == donor.id]
+        assert sorted(line.amount for line in receipt.lines) == sorted(
+            f"${g.amount:,}" for g in mine
+        )
+        assert receipt.total == f"${sum(g.amount for g in mine):,}"
+        shown = repr(receipt)
+        for other in people:
+            assert (other.name in shown) == (other is donor)
+
+
+def _model_year():  # type: ignore[no-untyped-def]
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+
+    global _YEAR
+    if _YEAR is None:
+        _YEAR = load_year(Path(__file__).parent / "roots/receipts/us", Diagnostics())
+    return _YEAR
+
+
+_YEAR = None
