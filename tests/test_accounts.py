@@ -114,7 +114,7 @@ def test_accounts_that_add_up_carry_last_years_balances_forward(tmp_path: Path) 
     assert funds["Shelter"] == ("1,000", "1,000", "1,800", "200", "400")
     assert ctx.accounts.funds.footer == ("Total", "2,500", "5,000", "4,400", "–", "3,100")
     balance = ctx.accounts.balance
-    assert balance is not None and balance.headers == ("", "FY2012", "FY2011")
+    assert balance is not None and balance.headers == ("Item", "FY2012", "FY2011")
     rows = {row.cells[0]: (row.kind, row.cells[1:]) for row in balance.rows}
     assert rows["Net assets"] == ("total", ("3,100", "2,500"))
     assert rows["Total funds"] == ("subtotal", ("3,100", "2,500"))
