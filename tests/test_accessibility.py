@@ -97,7 +97,8 @@ def test_archival_pdf_a_with_its_data_attached(sample_set: Path, tmp_path: Path)
         assert (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) == ("3", "B")
         attached = dict(pdf.attachments)
         assert sorted(attached) == [
-            "activities.csv", "coalitions.csv", "finances.csv", "lobbying.csv", "people.csv",
+            "activities.csv", "balance.csv", "coalitions.csv", "finances.csv", "lobbying.csv",
+            "people.csv",
         ]  # fmt: skip
         finances = attached["finances.csv"].get_file().read_bytes().decode()
         assert finances.startswith("kind,category,amount,function,fund,note,visibility")

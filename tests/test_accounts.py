@@ -114,7 +114,7 @@ def test_accounts_that_add_up_carry_last_years_balances_forward(tmp_path: Path) 
     assert funds["Shelter"] == ("1,000", "1,000", "1,800", "200", "400")
     assert ctx.accounts.funds.footer == ("Total", "2,500", "5,000", "4,400", "–", "3,100")
     balance = ctx.accounts.balance
-    assert balance is not None and balance.headers == ("", "FY2012", "FY2011")
+    assert balance is not None and balance.headers == ("Item", "FY2012", "FY2011")
     rows = {row.cells[0]: (row.kind, row.cells[1:]) for row in balance.rows}
     assert rows["Net assets"] == ("total", ("3,100", "2,500"))
     assert rows["Total funds"] == ("subtotal", ("3,100", "2,500"))
@@ -285,3 +285,18 @@ def test_a_new_year_from_the_last_keeps_the_funds_and_carries_their_balances(
     ctx, _ = _context(year.parent / "fy2013", "annual-report", "en")
     assert ctx.accounts is not None and ctx.accounts.funds is not None
     assert [r.cells[1] for r in ctx.accounts.funds.rows] == ["2,700", "400"]
+
+
+def test_signatories_are_checked_where_written(tmp_path: Path) -> None:
+    year = copy_root("small", tmp_path) / "fy2012"
+    report = year / "report.toml"
+    before = len(report.read_text("utf-8").splitlines())
+    with report.open("a", encoding="utf-8") as handle:
+        handle.write('\n[signatory]\nname = "Old Signer"\n' + SIGNATORIES
+                     + '\n[[signatories]]\nrole = "Secretary"\nnmae = "Typo"\n')  # fmt: skip
+    found = [(d.severity.value, d.location.line, d.message) for d in run_check(year).diagnostics
+             if d.location.path.name == "report.toml"]  # fmt: skip
+    third = before + 13  # the third [[signatories]] header
+    assert ("error", third, "signatory 3 of 'signatories' has no 'name': who signs?") in found
+    assert any(s == "warning" and line == third and "'nmae'" in m for s, line, m in found)
+    assert any(s == "warning" and "'signatory' is not used" in m for s, _, m in found)

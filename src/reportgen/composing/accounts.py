@@ -108,7 +108,7 @@ def _balance(
         if section == "liabilities":
             net = totals["assets"][0] - now, totals["assets"][1] - then
             rows.append(row(L["net_assets"], net[0], net[1], "total"))
-    headers = ("", fig.fiscal_year) + ((prev.fiscal_year,) if prev is not None else ())
+    headers = (L["balance_item"], fig.fiscal_year) + ((prev.fiscal_year,) if prev else ())
     return Table(headers, tuple(rows), numeric=tuple(range(1, len(headers))))
 
 

@@ -771,8 +771,8 @@ class _Checker:
                 'and a role, e.g. name = "Helen Okafor" and role = "Chair"'
             ))  # fmt: skip
             return ()
-        if self.has("signatory") and self.merged["signatory"][1] is src:
-            self.diags.warning(self.where("signatory"), (
+        if src.values.get("signatory") is not None:
+            self.diags.warning(src.where("signatory"), (
                 "'signatory' is not used: 'signatories' in the same file names who signs "
                 "(put the signatory first among them, and delete [signatory])"
             ))  # fmt: skip
