@@ -325,6 +325,15 @@ class _SendUi(_Progress):
 @click.option("--resend-unknown", is_flag=True, help="Send again the letters whose sending "
               "was cut off mid-message (they may have arrived: check first).")  # fmt: skip
 @click.option(
+    "--receipts",
+    type=click.Choice(["with", "only"]),
+    default=None,
+    help=(
+        "with: attach each donor's receipt (receipts/<name>.pdf) to the letter's message; "
+        "only: send the receipts alone, one message per donor who has one."
+    ),
+)
+@click.option(
     "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
     show_default=True, help="The output folder the build writes the letters into.",
 )  # fmt: skip
@@ -338,6 +347,7 @@ def send(
     rate: int,
     resend_changed: bool,
     resend_unknown: bool,
+    receipts: str | None,
     out: Path,
 ) -> None:
     """E-mail each donor of REPORT_DIR (one year) their letter, once.
@@ -353,7 +363,8 @@ def send(
         from reportgen.commands.send import Options, run
 
         options = Options(send=really, yes=yes, to=to, rate=rate,
-                          resend_changed=resend_changed, resend_unknown=resend_unknown)  # fmt: skip
+                          resend_changed=resend_changed, resend_unknown=resend_unknown,
+                          receipts=receipts or "")  # fmt: skip
         outcome = run(report_dir, out, options, _SendUi())
         for line in _send_summary(outcome):
             click.echo(line, err=line.startswith("reportgen:"))
