@@ -29,6 +29,7 @@ from reportgen.core.errors import InvalidInput, ReportgenError, UsageError
 from reportgen.core.languages import labels_toml, tag_problem
 from reportgen.core.progress import Quiet
 from reportgen.reading.model import PDF_VARIANTS
+from reportgen.reading.receipt_presets import as_toml, presets
 from reportgen.reading.settings import translations_toml
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -230,6 +231,15 @@ def labels(tag: str) -> None:
     into organization.toml or report.toml, then the settings that take a
     translation into that language."""
     click.echo(labels_toml(tag) + "\n" + translations_toml(tag), nl=False)
+
+
+@cli.command()
+@click.option("--preset", type=click.Choice(list(presets())), required=True,
+              help="The jurisdiction's starting text.")  # fmt: skip
+def receipts(preset: str) -> None:
+    """Print a receipts preset as a [receipts] table to paste into report.toml
+    and edit: starting text, never advice (confirm it with your adviser)."""
+    click.echo(as_toml(preset), nl=False)
 
 
 @cli.command()
