@@ -96,6 +96,7 @@ class Receipt:
     gift_code: str
     signed: bool
     signature_lines: tuple[str, ...]
+    signer: str  # the signatory's role and name, for a form's "issued by" line
     words: tuple[tuple[str, str], ...]
     columns: tuple[str, ...]  # the gift columns shown besides date and amount
     logo_uri: str | None = None
@@ -200,6 +201,9 @@ def make_receipt(
         gift_code=settings.gift_code or "",
         signed=settings.signed,
         signature_lines=formats.signature_lines(language, organization.name, config.signatory),
+        signer=" ".join(x for x in (config.signatory.role, config.signatory.name) if x)
+        if config.signatory
+        else "",
         words=tuple((key, say(key)) for key in WORDS),
         columns=columns,
         logo_uri=logo_uri,
