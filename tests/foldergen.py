@@ -297,6 +297,14 @@ def folders(draw: st.DrawFn, big: bool = False, mistakes: bool = True) -> Drawn:
         if "annual-report" in TABLES[name].editions:
             drawn.public[name] = public
 
+    if "gifts" in tables:  # a gift names a donor by id (else it is an error)
+        ids = [row["id"] for row in tables.get("donors", []) if row.get("id")]
+        if ids:
+            for row in tables["gifts"]:
+                row["donor"] = draw(st.sampled_from(ids))
+        else:
+            del tables["gifts"]
+
     if mistakes and draw(st.integers(0, 4)) == 0:
         drawn.mistake = _mistake(draw, tables, end)
 

@@ -45,7 +45,7 @@ def tables() -> tuple[str, ...]:
     return tuple(name for name, spec in SPECS.items() if spec.audience == "visibility")
 
 
-EDITIONS = tuple(EDITION_SPECS)
+EDITIONS = tuple(n for n, e in EDITION_SPECS.items() if not e.per_donor)  # the documents
 
 # Public money stays below 1,000,000 a row (so every public total is below
 # 10,000,000); internal money and donations have eight digits, so a total or a

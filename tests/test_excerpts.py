@@ -110,12 +110,12 @@ def test_every_link_inside_a_page_has_its_target(built: Built, year: Path) -> No
     from reportgen.commands import build
     from reportgen.composing.edition_view import year_as_seen_by
     from reportgen.core.diagnostics import Diagnostics
-    from reportgen.core.editions import EDITION_NAMES
+    from reportgen.core.editions import DOCUMENTS
     from reportgen.typesetting.edition_render import figures_and_charts, print_page
 
     loaded = build.load_year(year, Diagnostics())
     assert loaded is not None
-    for edition in EDITION_NAMES:
+    for edition in DOCUMENTS:
         seen = year_as_seen_by(loaded, edition, "en")
         made = print_page(seen, edition, "en", figures_and_charts(seen, [], "en", draw=False))
         tree = lxml_html.fromstring(made.html.encode())

@@ -51,10 +51,10 @@ EXAMPLES = int(os.environ.get("REPORTGEN_LEAK_EXAMPLES", "5"))
 # Every file of every edition, from the editions' registry: a new public
 # edition is searched, a new members' one must hold what members see.
 PUBLIC = tuple(
-    f"{e.name}{kind}" for e in EDITIONS.values() if e.public
+    f"{e.name}{kind}" for e in EDITIONS.values() if e.public and not e.per_donor
     for kind in (".pdf", ".html") if kind == ".pdf" or e.html
 )  # fmt: skip
-MEMBERS = tuple(f"{e.name}.pdf" for e in EDITIONS.values() if not e.public)
+MEMBERS = tuple(f"{e.name}.pdf" for e in EDITIONS.values() if not e.public and not e.per_donor)
 # The edition that lists every table and attaches its public rows.
 REPORT = next(e.name for e in EDITIONS.values() if e.attachments)
 

@@ -424,3 +424,13 @@ def _model_year():  # type: ignore[no-untyped-def]
 
 
 _YEAR = None
+
+
+@pytest.mark.parametrize("name", sorted(presets()))
+def test_a_printed_preset_is_a_receipts_table_that_says_what_the_preset_says(name: str) -> None:
+    from reportgen.reading.receipt_presets import as_toml
+    from reportgen.reading.settings import loads
+
+    table = dict(loads(as_toml(name)).items())["receipts"]
+    assert table == {"preset": name, **dict(presets()[name].values)}
+    assert any(word in presets()[name].note for word in ("adviser", "確認", "확인"))

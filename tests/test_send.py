@@ -1293,3 +1293,49 @@ def test_a_donor_known_to_the_log_by_another_file_name_is_not_sent_again(case: C
     outcome, _ = case.send()
     assert ADDRESS["d-2"] not in case.servers.plain.to()
     assert any(ADDRESS["d-2"] in who for who in outcome.changed), outcome
+
+
+# ---- receipts (issue 28): with the letter, or alone ---------------------------------
+
+
+def test_receipts_go_with_the_letter_or_alone_each_once(case: Case) -> None:
+    report = case.year / "report.toml"
+    report.write_text(
+        report.read_text("utf-8").replace('["donor"]', '["donor", "receipts"]')
+        + '\n[receipts]\npreset = "us-written-acknowledgment"\nissued = 2025-01-10\n', "utf-8"
+    )  # fmt: skip
+    (case.year / "data" / "gifts.csv").write_text(
+        "donor,date,amount\nD-1,2024-03-01,20000\nD-1,2024-09-01,30000\nD-2,2024-05-05,30000\n",
+        "utf-8",
+    )
+    outcome, _ = case.send(receipts="with")
+    assert len(outcome.sent) == 5
+    attached = {}
+    for tos, raw in case.servers.plain.received:
+        names = [part.get_filename() for part in _message(raw).iter_attachments()]
+        attached[tos[0]] = names
+    assert attached["m.ellison@example.org"][1].startswith("Written acknowledgment")
+    assert attached["m.ellison@example.org"][1].endswith("2024-0001.pdf")
+    assert len(attached["hanako@example.org"]) == 2
+    assert len(attached["claire@example.org"]) == 1  # no gifts, no receipt: the letter alone
+    case.servers.plain.reset()
+    outcome, _ = case.send(receipts="only")  # the receipts alone: two donors have one
+    assert sorted(tos[0] for tos, _ in case.servers.plain.received) == [
+        "hanako@example.org",
+        "m.ellison@example.org",
+    ]
+    subjects = []
+    for _, raw in case.servers.plain.received:
+        message = _message(raw)
+        [part] = list(message.iter_attachments())
+        subjects.append(str(message["Subject"]))
+        assert part.get_content().startswith(b"%PDF")
+        assert part.get_filename().startswith("Written acknowledgment")
+    assert "Your receipt from Test Org: 2024" in subjects  # each in the donor's language
+    assert {r["slug"] for r in case.log() if r["status"] == "sent"} >= {
+        "receipt-d-1",
+        "receipt-d-2",
+    }
+    case.servers.plain.reset()
+    outcome, _ = case.send(receipts="only")  # sent once: not again
+    assert case.servers.plain.received == [] and outcome.already_sent == 2

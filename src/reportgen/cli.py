@@ -29,6 +29,7 @@ from reportgen.core.errors import InvalidInput, ReportgenError, UsageError
 from reportgen.core.languages import labels_toml, tag_problem
 from reportgen.core.progress import Quiet
 from reportgen.reading.model import PDF_VARIANTS
+from reportgen.reading.receipt_presets import as_toml, presets
 from reportgen.reading.settings import translations_toml
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -233,6 +234,15 @@ def labels(tag: str) -> None:
 
 
 @cli.command()
+@click.option("--preset", type=click.Choice(list(presets())), required=True,
+              help="The jurisdiction's starting text.")  # fmt: skip
+def receipts(preset: str) -> None:
+    """Print a receipts preset as a [receipts] table to paste into report.toml
+    and edit: starting text, never advice (confirm it with your adviser)."""
+    click.echo(as_toml(preset), nl=False)
+
+
+@cli.command()
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--strict", is_flag=True, help="Fail (exit 2) on warnings too.")
 @click.pass_context
@@ -325,6 +335,15 @@ class _SendUi(_Progress):
 @click.option("--resend-unknown", is_flag=True, help="Send again the letters whose sending "
               "was cut off mid-message (they may have arrived: check first).")  # fmt: skip
 @click.option(
+    "--receipts",
+    type=click.Choice(["with", "only"]),
+    default=None,
+    help=(
+        "with: attach each donor's receipt (receipts/<name>.pdf) to the letter's message; "
+        "only: send the receipts alone, one message per donor who has one."
+    ),
+)
+@click.option(
     "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
     show_default=True, help="The output folder the build writes the letters into.",
 )  # fmt: skip
@@ -338,6 +357,7 @@ def send(
     rate: int,
     resend_changed: bool,
     resend_unknown: bool,
+    receipts: str | None,
     out: Path,
 ) -> None:
     """E-mail each donor of REPORT_DIR (one year) their letter, once.
@@ -353,7 +373,8 @@ def send(
         from reportgen.commands.send import Options, run
 
         options = Options(send=really, yes=yes, to=to, rate=rate,
-                          resend_changed=resend_changed, resend_unknown=resend_unknown)  # fmt: skip
+                          resend_changed=resend_changed, resend_unknown=resend_unknown,
+                          receipts=receipts or "")  # fmt: skip
         outcome = run(report_dir, out, options, _SendUi())
         for line in _send_summary(outcome):
             click.echo(line, err=line.startswith("reportgen:"))

@@ -30,7 +30,7 @@ from reportgen.writing.cache import Cache, digest
 from reportgen.writing.staging import Staging
 
 FOLDER = "receipts"
-RECEIPTS = next(name for name, e in EDITIONS.items() if e.per_donor and e.name == FOLDER)
+RECEIPTS = next(name for name, e in EDITIONS.items() if e.per_donor)  # the receipts edition
 
 
 @dataclass

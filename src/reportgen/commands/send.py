@@ -47,6 +47,7 @@ from reportgen.reading.report_folder import read_report
 from reportgen.reading.year_folders import output_name
 from reportgen.typesetting.donor_email import (
     HeaderProblem,
+    attachment_name,
     email_message,
     header_block,
     header_text,
@@ -58,6 +59,7 @@ from reportgen.typesetting.letters import (
     recorded_identity,
     row_digest,
 )
+from reportgen.typesetting.receipts import recorded_number
 from reportgen.writing import send_log
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,9 @@ class Options:
     retries: int = 4  # after a temporary failure, for one message
     backoff: float = 2.0  # seconds before the first retry; doubled each time
     timeout: float = 60.0  # seconds the server may take to answer
+    # "with": each donor's receipt attached to the letter's message (when the
+    # donor has one); "only": the receipts alone, one message per donor with one.
+    receipts: str = ""
 
 
 class Ui(Protocol):
@@ -110,6 +115,8 @@ class Planned:
     letter: Path
     sha256: str = ""
     reason: str = ""
+    receipt: Path | None = None  # attached after the letter (``--receipts with``)
+    receipt_only: bool = False  # ``letter`` is the receipt (``--receipts only``)
 
     @property
     def who(self) -> str:
@@ -338,7 +345,17 @@ def _plan(
             plan.append(_with(item, MISMATCH, reason=problem))
             continue
         sha = record.pdf_sha256
-        history = histories.get(slug, id=donor.id, email=donor.email)
+        if options.receipts:
+            receipt = _receipt_of(year_folder, slug, donor)
+            if receipt is None and options.receipts == RECEIPTS_ONLY:
+                continue  # no receipt for this donor: nothing to send
+            if receipt is not None:
+                item = _receipt_item(item, receipt, options.receipts == RECEIPTS_ONLY)
+                slug = item.slug
+                sha = message_digest(item)
+        only = item.receipt_only  # a receipt's history is its own, by its own name
+        history = histories.get(slug, id=None if only else donor.id,
+                                email=None if only else donor.email)  # fmt: skip
         state = SEND
         if options.to is None:  # a test run ignores the log, and writes none
             if history.pending and not options.resend_unknown:
@@ -411,6 +428,62 @@ def _mismatch(record: LetterRecord, data: bytes) -> str | None:
     if identity != (record.donor_id, record.row_sha256):
         return f"{record.file} says it was made for another donor row (id '{identity[0]}')"
     return None
+
+
+# --- receipts (issue 28): sent with the letter, or alone ----------------------
+
+RECEIPTS_WITH, RECEIPTS_ONLY = "with", "only"
+RECEIPT_PREFIX = "receipt-"  # a receipt sent alone is known in the send log by this name
+
+
+def _receipt_of(year_folder: Path, slug: str, donor: Donor) -> Path | None:
+    """The donor's receipt as the build wrote it (receipts/<slug>.pdf, the
+    letter's name), when its metadata names this donor; else None."""
+    import pikepdf
+
+    path = year_folder / "receipts" / f"{slug}.pdf"
+    if not donor.id or not path.is_file() or path.is_symlink():
+        return None
+    try:
+        with pikepdf.open(path) as pdf:
+            owner, _ = recorded_number(pdf)
+    except pikepdf.PdfError:
+        return None
+    return path if owner == donor.id else None
+
+
+def _receipt_item(item: Planned, receipt: Path, only: bool) -> Planned:
+    if only:
+        return replace(item, slug=RECEIPT_PREFIX + item.slug, letter=receipt, receipt_only=True)
+    return replace(item, receipt=receipt)
+
+
+def message_digest(item: Planned) -> str:
+    """What the send log records as sent: the letter's sha256, or with a
+    receipt attached, the sha256 of both files' hashes (a replaced receipt is
+    a changed message)."""
+    letter = hashlib.sha256(_read_letter(item.letter)).hexdigest()
+    if item.receipt is None:
+        return letter
+    receipt = hashlib.sha256(_read_letter(item.receipt)).hexdigest()
+    return hashlib.sha256(f"{letter}\n{receipt}".encode()).hexdigest()
+
+
+def _attachments(year: FiscalYear, item: Planned) -> tuple[tuple[bytes, str], ...]:
+    """The receipt attached after the letter, under its title and number."""
+    if item.receipt is None:
+        return ()
+    return (_receipt_attachment(year, item.receipt),)
+
+
+def _receipt_attachment(year: FiscalYear, path: Path) -> tuple[bytes, str]:
+    import pikepdf
+
+    data = _read_letter(path)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _, number = recorded_number(pdf)
+    title = year.config.receipts.title if year.config.receipts is not None else "Receipt"
+    return data, attachment_name(f"{title} {number}")
 
 
 def _with(item: Planned, state: str, sha256: str = "", reason: str = "") -> Planned:
@@ -515,8 +588,12 @@ def _message(
 ) -> EmailMessage:
     to = options.to or item.donor.email or ""
     now = datetime.now().astimezone()
+    said = wording(year, item.donor, item.language, receipt_only=item.receipt_only)
+    if item.receipt_only:
+        pdf, name = _receipt_attachment(year, item.letter)
+        said = replace(said, attachment=name)
     return email_message(
-        item.donor, to, wording(year, item.donor, item.language), settings, pdf, item.language, now
+        item.donor, to, said, settings, pdf, item.language, now, _attachments(year, item)
     )
 
 
@@ -760,13 +837,14 @@ def _one(
 ) -> None:
     """Send one donor's message: retried on temporary failures, logged each time."""
     pdf = _read_letter(item.letter)
-    if hashlib.sha256(pdf).hexdigest() != item.sha256:  # not the letter planned: never sent
+    if message_digest(item) != item.sha256:  # not the letter planned: never sent
         outcome.mismatched.append((item.who, f"{item.letter.name} changed after it was planned"))
         return
     message = _message(year, item, settings, options, pdf)
     to = options.to or item.donor.email or ""
     entry = send_log.Entry(
-        slug=item.slug, id=item.donor.id, email=to, sha256=hashlib.sha256(pdf).hexdigest(),
+        slug=item.slug, id=None if item.receipt_only else item.donor.id, email=to,
+        sha256=item.sha256,
         status=send_log.SENDING, time="", message_id=str(message["Message-ID"]),
     )  # fmt: skip
     problem = ""

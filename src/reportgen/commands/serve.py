@@ -38,7 +38,7 @@ from typing import Literal, NoReturn
 
 from reportgen.commands.build import load_with_history
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, summarise
-from reportgen.core.editions import EDITION_NAMES as EDITIONS
+from reportgen.core.editions import DOCUMENTS as EDITIONS  # one PDF each (not the receipts)
 from reportgen.core.errors import InvalidInput
 from reportgen.core.process_pool import become_child
 from reportgen.typesetting import edition_render

@@ -54,7 +54,9 @@ def presets() -> dict[str, Preset]:
 def as_toml(name: str) -> str:
     """A preset written out as a ``[receipts]`` table to paste into report.toml."""
     preset = presets()[name]
-    lines = [f"# {preset.country}: {preset.note}", "[receipts]", f'preset = "{name}"']
+    lines = [f"# {preset.country}: {preset.note}"]
+    lines += [f"# A receipt shows {NEEDS[need]}." for need in preset.needs]
+    lines += ["[receipts]", f'preset = "{name}"']
     for key, value in preset.values:
         if isinstance(value, bool):
             lines.append(f"{key} = {str(value).lower()}")
@@ -76,3 +78,19 @@ def docs_presets() -> str:
             + f". *{preset.note}*"
         )
     return "\n".join(out) + "\n"
+
+
+BEGIN = "<!-- receipt presets: generated"
+END = "<!-- /receipt presets -->"
+
+
+def docs_with_presets(text: str) -> str:
+    begin = text.index("\n", text.index(BEGIN)) + 1
+    return text[:begin] + docs_presets() + text[text.index(END) :]
+
+
+if __name__ == "__main__":
+    import sys
+
+    docs = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/report-format.md")
+    docs.write_text(docs_with_presets(docs.read_text("utf-8")), "utf-8")

@@ -19,6 +19,7 @@ from typing import Any
 from babel.numbers import get_currency_precision
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.core.editions import DOCUMENTS
 from reportgen.core.languages import tag_problem
 from reportgen.reading.accounts import carried_forward, check_year
 from reportgen.reading.email_addresses import address_problem
@@ -89,6 +90,7 @@ def validate(
     _languages_complete(year, diags)
     year = _donor_languages(year)
     year = donors_with_gifts(year, diags)
+    _receipts_without_gifts(year, diags, raw.table_location)
     completeness(year, diags, raw.table_location)
     return year
 
@@ -242,6 +244,19 @@ def donors_with_gifts(year: FiscalYear, diags: Diagnostics) -> FiscalYear:
             )
         donors.append(replace(donor, amount=total))
     return replace(year, donors=tuple(donors))
+
+
+def _receipts_without_gifts(
+    year: FiscalYear, diags: Diagnostics, where: Callable[[str], tuple[Location, str]]
+) -> None:
+    """[receipts] asks for receipts; without a gift there is none to make."""
+    config = year.config
+    if config.receipts is None or year.gifts or not set(config.editions) - set(DOCUMENTS):
+        return
+    location, _ = where("gifts")
+    diags.warning(
+        location, "[receipts] is set but the year has no gifts (data/gifts), so no receipt is made"
+    )
 
 
 def _donor_placeholders(

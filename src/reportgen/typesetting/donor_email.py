@@ -24,6 +24,7 @@ import email
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -109,6 +110,7 @@ def email_message(
     pdf: bytes,
     language: str,
     now: datetime,
+    more: Sequence[tuple[bytes, str]] = (),
 ) -> EmailMessage:
     """The message for one donor, sent to ``to`` (the donor, or a test address).
 
@@ -127,8 +129,11 @@ def email_message(
     message.set_content(wording.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(wording.html, subtype="html", charset="utf-8", cte="quoted-printable")
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=wording.attachment)
+    for data, file_name in more:  # the receipt after the letter
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=file_name)
     message["Content-Language"] = language  # after the parts: making them moves Content-*
-    _fixed_boundaries(message, pdf + wording.text.encode() + wording.html.encode())
+    content = b"".join([pdf, *(data for data, _ in more)])
+    _fixed_boundaries(message, content + wording.text.encode() + wording.html.encode())
     _check_headers(message, name, subject)
     return message
 
@@ -195,8 +200,9 @@ def attachment_name(title: str) -> str:
     return " ".join(name.split())[:100].strip(" .") + ".pdf"
 
 
-def wording(year: FiscalYear, donor: Donor, tag: str) -> Wording:
-    """Subject, text and HTML of the message for ``donor`` in language ``tag``."""
+def wording(year: FiscalYear, donor: Donor, tag: str, receipt_only: bool = False) -> Wording:
+    """Subject, text and HTML of the message for ``donor`` in language ``tag``;
+    with ``receipt_only``, of a message that carries the donor's receipt alone."""
     language = formats.language(year.config, tag)
     values = letter_values(year, donor)  # exactly what the letter says
     settings = year.config.email
@@ -204,8 +210,11 @@ def wording(year: FiscalYear, donor: Donor, tag: str) -> Wording:
     subject = _subject(year, tag) or formats.label(
         language, "email_subject", org=values["organization"], fiscal_year=values["fiscal_year"]
     )
-    own = role_for(year.roles, "email", language)
-    body = _own_body(own, values) if own is not None else _note(values, language)
+    own = None if receipt_only else role_for(year.roles, "email", language)
+    body = _own_body(own, values) if own is not None else _note(values, language, receipt_only)
+    if receipt_only:
+        subject = formats.label(language, "receipt_email_subject", org=values["organization"],
+                                fiscal_year=values["fiscal_year"])  # fmt: skip
     return Wording(
         subject=fill_placeholders(subject, values, markup=False),
         text=plain_text(body),
@@ -230,11 +239,12 @@ def _own_body(own: NarrativeSection, values: dict[str, str]) -> str:
     return top + fill_placeholders(own.html, values)
 
 
-def _note(values: dict[str, str], language: formats.Language) -> str:
+def _note(values: dict[str, str], language: formats.Language, receipt: bool = False) -> str:
     """The built-in message: salutation, one sentence, closing, signature (HTML)."""
     note = formats.label(
-        language, "email_note", org=values["organization"], fiscal_year=values["fiscal_year"]
-    )
+        language, "receipt_email_note" if receipt else "email_note",
+        org=values["organization"], fiscal_year=values["fiscal_year"],
+    )  # fmt: skip
     signature = [values["signatory"], values["organization"]]
     lines = "<br>\n".join(str(escape(s)) for s in signature if s)
     return (

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -96,6 +96,7 @@ class Receipt:
     gift_code: str
     signed: bool
     signature_lines: tuple[str, ...]
+    signer: str  # the signatory's role and name, for a form's "issued by" line
     words: tuple[tuple[str, str], ...]
     columns: tuple[str, ...]  # the gift columns shown besides date and amount
     logo_uri: str | None = None
@@ -120,9 +121,11 @@ def receipt_donors(year: FiscalYear) -> list[tuple[str, Donor, tuple[Gift, ...]]
     ]
 
 
-def gift_key(gift: Gift) -> tuple[str, str]:
-    """What a receipt number is issued for, gift by gift: its date and amount."""
-    return (gift.date.isoformat(), str(gift.amount))
+def gift_key(gift: Gift) -> tuple[str, ...]:
+    """What a receipt number is issued for, gift by gift: its date and amount,
+    then what else the receipt says of it (fund, method, Gift Aid, description)."""
+    return (gift.date.isoformat(), str(gift.amount), gift.fund or "", gift.method or "",
+            gift.gift_aid or "", gift.description or "")  # fmt: skip
 
 
 def make_receipt(
@@ -200,6 +203,9 @@ def make_receipt(
         gift_code=settings.gift_code or "",
         signed=settings.signed,
         signature_lines=formats.signature_lines(language, organization.name, config.signatory),
+        signer=" ".join(x for x in (config.signatory.role, config.signatory.name) if x)
+        if config.signatory
+        else "",
         words=tuple((key, say(key)) for key in WORDS),
         columns=columns,
         logo_uri=logo_uri,
@@ -252,7 +258,3 @@ def recorded_number(pdf: Any) -> tuple[str, str]:
     """(donor id, receipt number) a receipt's metadata says (pikepdf)."""
     info = pdf.docinfo
     return str(info.get(DONOR_ID_KEY, "")), str(info.get(NUMBER_KEY, ""))
-
-
-def by_slug(receipts: Sequence[Receipt]) -> Mapping[str, Receipt]:
-    return {r.slug: r for r in receipts}

@@ -57,7 +57,7 @@ class Issued:
     sequence: int  # the number's place in the year's series, from 1
     donor: str  # the donor's id
     slug: str  # receipts/<slug>.pdf
-    gifts: tuple[tuple[str, str], ...]  # (date, amount) of each gift, as issued
+    gifts: tuple[tuple[str, ...], ...]  # (date, amount, ...) of each gift, as issued
     gifts_sha256: str
     issued: str  # ISO date of issue
     pdf_sha256: str = ""
@@ -108,7 +108,7 @@ def _parse(line: bytes) -> Issued | None:
         return Issued(
             number=str(data["number"]), sequence=int(data["sequence"]),
             donor=str(data["donor"]), slug=str(data["slug"]),
-            gifts=tuple((str(d), str(a)) for d, a in data["gifts"]),
+            gifts=tuple(tuple(str(x) for x in gift) for gift in data["gifts"]),
             gifts_sha256=str(data["gifts_sha256"]), issued=str(data["issued"]),
             pdf_sha256=str(data["pdf_sha256"]), replaces=str(data["replaces"]),
         )  # fmt: skip
@@ -142,7 +142,7 @@ class Wanted:
 
     donor: str
     slug: str
-    gifts: tuple[tuple[str, str], ...]  # (ISO date, amount)
+    gifts: tuple[tuple[str, ...], ...]  # (ISO date, amount, ...) of each gift
 
 
 def assign(state: State, wanted: Iterable[Wanted], prefix: str, today: date) -> list[Issued]:
