@@ -414,14 +414,13 @@ def _trim_edge(box: Any, scan: _Scan) -> None:
     right, bottom = left + box.border_width(), top + box.border_height()
     if right - left <= 0 or bottom - top <= 0:
         return
-    b_left, b_top, b_right, b_bottom = scan.bleed
+    reach = BLEED - _SLACK  # what a print shop asks, whatever the page was given
     edges = (
-        ("left", abs(left) <= _SLACK, left <= -b_left + _SLACK),
-        ("top", abs(top) <= _SLACK, top <= -b_top + _SLACK),
-        ("right", abs(right - scan.width) <= _SLACK, right >= scan.width + b_right - _SLACK),
-        ("bottom", abs(bottom - scan.full_height) <= _SLACK,
-         bottom >= scan.full_height + b_bottom - _SLACK),
-    )  # fmt: skip
+        ("left", abs(left) <= _SLACK, left <= -reach),
+        ("top", abs(top) <= _SLACK, top <= -reach),
+        ("right", abs(right - scan.width) <= _SLACK, right >= scan.width + reach),
+        ("bottom", abs(bottom - scan.full_height) <= _SLACK, bottom >= scan.full_height + reach),
+    )
     short = [side for side, touches, bleeds in edges if touches and not bleeds]
     if short:
         name = box.element.get("class") or box.element_tag
@@ -928,7 +927,7 @@ def _section_breaks(scans: Sequence[_Scan], policy: str) -> Iterator[tuple[int, 
     for number, scan in enumerate(scans, start=1):
         for start in scan.starts:
             previous = scans[number - 2] if number > 1 else None
-            if policy == "page" and not start.at_top and previous is not None:
+            if policy == "page" and not start.at_top:
                 if any(id(start.element) in s.elements for s in scans[number:]):
                     yield (
                         number,
