@@ -123,7 +123,7 @@ def test_sections_against_the_editions_policy(tmp_path: Path) -> None:
         layout=Layout("page"),
     )
     found = [f for f in mixed.findings if f.kind == preflight.SECTION_BREAK]
-    assert found and "“People” starts mid-page" in found[0].message, mixed.findings
+    assert found and "“People” starts low on a page" in found[0].message, mixed.findings
     run_on = _made(tmp_path, SECTIONS, "#three { break-before: page; }", layout=Layout("run-on"))
     found = [f for f in run_on.findings if f.kind == preflight.SECTION_BREAK]
     assert found and "“People” starts a new page" in found[0].message

@@ -301,9 +301,22 @@ def render_pdf(
         page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         document = page.render()
         if layout.section_breaks == "page":
-            shared = Inspection(document.pages, "", layout=layout).shareable()
-            if shared:
-                document = page.render(stylesheets=[CSS(string=sharing_css(shared))])
+            # Each layout may leave a page short that the one before did not
+            # (a section moved up moves what follows): a few rounds at most.
+            # A round is kept only if it adds neither a page nor a page
+            # under a third full (a section pulled up may spill its end).
+            shared: tuple[str, ...] = ()
+            seen = Inspection(document.pages, "", layout=layout)
+            for _ in range(SHARING_ROUNDS):
+                more = seen.shareable()
+                if not more:
+                    break
+                tried = page.render(stylesheets=[CSS(string=sharing_css(shared + more))])
+                looked = Inspection(tried.pages, "", layout=layout)
+                if (len(tried.pages) > len(document.pages)
+                        or looked.short_pages() > seen.short_pages()):  # fmt: skip
+                    break
+                shared, document, seen = shared + more, tried, looked
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)
@@ -316,6 +329,10 @@ def render_pdf(
         if served is not None:
             served.raise_failure()  # a chart WeasyPrint could only log as missing
     return RenderedPdf(data, len(document.pages), findings)
+
+
+# Layouts after the first that let short sections share a page, at most.
+SHARING_ROUNDS = 3
 
 
 def sharing_css(ids: Sequence[str]) -> str:

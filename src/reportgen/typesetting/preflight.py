@@ -68,6 +68,9 @@ MIN_ROWS = 3  # a table's rows on either side of a page break, at least
 # page before left when its height and this do.
 SECTION_GAP = 14 * MM
 BLEED = 3 * MM  # what a print shop asks for
+# A section break never leaves a page more than half empty: the section
+# after it then runs on (``_shares``).
+HALF = 0.5
 _SLACK = 1.0  # pt: rounding in layout, never a visible fault
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 _HYPHENS = frozenset("-\u00ad\u2010\u2011\u2012\u2013\u2014/")
@@ -153,6 +156,18 @@ class Inspection:
         for part in self.parts:
             ids += [share.id for share in _shares(self.scans[part.first : part.end])]
         return tuple(ids)
+
+    def short_pages(self) -> int:
+        """How many pages are under a third full (``MIN_FILL``) where the
+        rules want them fuller: what sharing a page must not add to."""
+        count = 0
+        for part in self.parts:
+            own = self.scans[part.first : part.end]
+            for number, scan in enumerate(own, start=1):
+                last = number == len(own)
+                before_break = not last and own[number].sparse_before
+                count += _sparse(scan, last, before_break) is not None
+        return count
 
     def findings(self) -> list[Finding]:
         findings: list[Finding] = []
@@ -721,47 +736,66 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
         yield BROKEN, message
     for message in _overlaps(scan.texts):
         yield OVERLAP, message
+    if (sparse := _sparse(scan, last, before_break)) is not None:
+        yield SPARSE, sparse
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
-    if not sparse_ok and not before_break and scan.height > 0:
-        fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
-        spill = last and scan.continues_block
-        # A last page may end a document short, but not nearly empty unless
-        # it is a part of its own (a closing page after a forced break).
-        nearly_empty = fill < MIN_LAST_FILL and not scan.forced_start
-        if fill < MIN_FILL and (not last or spill or nearly_empty):
-            why = SPILL if spill else ""
-            yield SPARSE, f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
     if not last and not sparse_ok and scan.last_is_heading:
         yield LONE_HEADING, f"the heading “{_short(scan.last_heading or '')}” ends the page"
 
 
-def _shares(scans: Sequence[_Scan]) -> Iterator[_Start]:
-    """The sections that start a page of their own (a forced break of their
-    own, the page before of the same kind) while they, whole on that page,
-    would fit in what the page before leaves below its content; then those
-    after them, while the space lasts (each one alone on its page)."""
+def _sparse(scan: _Scan, last: bool, before_break: bool) -> str | None:
+    """Why the page is too empty, if it is."""
+    sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
+    if sparse_ok or before_break or scan.height <= 0:
+        return None
+    fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
+    spill = last and scan.continues_block
+    # A last page may end a document short, but not nearly empty unless
+    # it is a part of its own (a closing page after a forced break).
+    nearly_empty = fill < MIN_LAST_FILL and not scan.forced_start
+    if fill < MIN_FILL and (not last or spill or nearly_empty):
+        why = SPILL if spill else ""
+        return f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
+    return None
+
+
+def _shares(scans: Sequence[_Scan], half_empty: bool = True) -> Iterator[_Start]:
+    """The sections that start a page by a break of their own (the page
+    before of the same kind) where they should share the page before: a
+    section that, whole on its page, would fit in what the page before
+    leaves below its content (then those after it, while the space lasts,
+    each alone on its page); or any section after a page the break would
+    leave more than half empty (``HALF``): it runs on from there. Only the
+    first kind with ``half_empty`` false: what always fits, the second kind
+    being tried (``pdf.render_pdf``) and kept only where it spills nothing."""
     index = 1
     while index < len(scans):
         before = scans[index - 1]
         free = before.top + before.height - (before.bottom or before.top)
+        fill = 1 - free / before.height if before.height > 0 else 1.0
+        first = True
         while index < len(scans) and (start := _sharer(scans, index)) is not None:
+            whole = not any(id(start.element) in later.elements for later in scans[index + 1 :])
             need = start.bottom - start.top + SECTION_GAP
-            if need > free:
+            if not (whole and need <= free) and not (half_empty and first and fill < HALF):
                 break
             yield start
+            first = False
             free -= need
             index += 1
-            if (scans[index - 1].bottom or 0) > start.bottom + _SLACK:
+            if not whole or (scans[index - 1].bottom or 0) > start.bottom + _SLACK:
                 break  # more than the section on its page: the chain ends
         # The next candidate is judged against a page that stays as it is.
         index += 1
 
 
 def _sharer(scans: Sequence[_Scan], index: int) -> _Start | None:
-    """The top-level section that opens page ``index`` by a break of its own
-    and ends on it, if any."""
+    """The top-level section that opens page ``index`` by a break of its
+    own, after a page of the same kind that may hold more, if any."""
     scan, before = scans[index], scans[index - 1]
-    if scan.name != before.name or scan.sparse or scan.blank or not scan.starts:
+    if scan.name != before.name or scan.blank or not scan.starts:
+        return None
+    if before.sparse or before.blank or before.bottom is None:
         return None
     start = scan.starts[0]
     if not (start.forced and start.at_top and start.id):
@@ -769,8 +803,6 @@ def _sharer(scans: Sequence[_Scan], index: int) -> _Start | None:
     previous = _previous(start.element, scan.parents)
     if previous is not None and any(id(previous) in s.forced_after for s in scans[:index]):
         return None  # the break is the one before's (the contents end a page)
-    if any(id(start.element) in later.elements for later in scans[index + 1 :]):
-        return None  # it goes on: not a short section
     return start
 
 
@@ -781,7 +813,7 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
     yield from _remnants(scans)
     yield from _figures_apart(scans)
     yield from _running_heads(scans)
-    for share in _shares(scans):
+    for share in _shares(scans, half_empty=False):
         number = next(n for n, s in enumerate(scans, start=1) if share in s.starts) - 1
         height = (share.bottom - share.top) / MM
         yield (
@@ -927,14 +959,17 @@ def _section_breaks(scans: Sequence[_Scan], policy: str) -> Iterator[tuple[int, 
     for number, scan in enumerate(scans, start=1):
         for start in scan.starts:
             previous = scans[number - 2] if number > 1 else None
-            if policy == "page" and not start.at_top:
+            # What the page held above it (its top less the gap of a shared section).
+            above = (start.top - SECTION_GAP - scan.top) / scan.height if scan.height else 1.0
+            if policy == "page" and not start.at_top and above >= HALF:
                 if any(id(start.element) in s.elements for s in scans[number:]):
                     yield (
                         number,
                         SECTION_BREAK,
                         (
-                            f"“{_short(start.title)}” starts mid-page and runs on: in this edition "
-                            "every section starts a page, or shares one whole"
+                            f"“{_short(start.title)}” starts low on a page and runs on: in "
+                            "this edition a section starts a page, unless it shares one whole "
+                            "or the page before it is more than half empty"
                         ),
                     )
             elif (policy == "run-on" and start.forced and previous is not None
