@@ -192,3 +192,44 @@ def test_the_sample_has_none_of_the_pagination_faults(
              preflight.SHORT_PAGE, preflight.SECTION_BREAK)  # fmt: skip
     faults = [d.message for d in result.diagnostics if any(f": {k}:" in d.message for k in kinds)]
     assert faults == []
+
+
+def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None:
+    """One build of the small root with every [print] setting: bleed boxes on
+    the editions, bound editions padded with notes pages before the back
+    cover, the loose handout not, each one-page letter followed by a blank
+    back; and no preflight finding of the print rules."""
+    import io
+
+    from tests.pdfparse import ParsedPdf
+
+    report = small_set / "fy2012" / "report.toml"
+    report.write_text(
+        report.read_text("utf-8")
+        + "\n[print]\nbleed = true\npad_to_multiple_of = 4\nduplex_letters = true\n",
+        "utf-8",
+    )
+    result = run_build(small_set / "fy2012", tmp_path / "out", workers=1)
+    kinds = (preflight.NO_BLEED, preflight.PAGE_COUNT)
+    assert not [d for d in result.diagnostics if any(f": {k}:" in d.message for k in kinds)], [
+        d.message for d in result.diagnostics
+    ]
+    out = tmp_path / "out" / "fy2012"
+    bleed_pt = 3 * 72 / 25.4
+    for name, bound in (("annual-report", True), ("donor", True), ("handout", False)):
+        pdf = pikepdf.open(out / f"{name}.pdf")
+        media, trim = ([float(v) for v in pdf.pages[0].obj[k]] for k in ("/MediaBox", "/TrimBox"))
+        assert trim[0] - media[0] == pytest.approx(bleed_pt, abs=0.05), name
+        if bound:
+            assert len(pdf.pages) % 4 == 0, name
+    parsed = ParsedPdf(out / "annual-report.pdf")
+    texts = [parsed.text(n) for n in range(1, parsed.page_count + 1)]
+    notes = [n for n, page in enumerate(texts) if page.strip().startswith("Notes")]
+    assert notes and max(notes) == len(texts) - 2 and min(notes) == len(texts) - 1 - len(notes)
+    letters = sorted((out / "donors").glob("*.pdf"))
+    assert letters
+    for letter in letters:
+        pdf = pikepdf.open(io.BytesIO(letter.read_bytes()))
+        labels = pdf.Root.PageLabels.Nums
+        assert int(labels[2]) % 2 == 0, letter.name  # the letter's pages: even
+        assert ParsedPdf(letter).text(int(labels[2])) == ""  # its last: the blank back
