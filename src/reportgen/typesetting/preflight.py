@@ -371,11 +371,7 @@ def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
     style = box.style
     if box.element_tag in _HEADINGS and _first_fragment(box):
         scan.heading = _text_of(element)
-    if (
-        style["string_set"] != "none"
-        and _first_fragment(box)
-        and not box.element_tag.startswith(":")
-    ):
+    if style["string_set"] != "none" and _first_fragment(box) and "::" not in box.element_tag:
         for name, _ in style["string_set"]:
             scan.sets.append((str(name), _text_of(element), not scan.content_seen))
     if style["break_after"] in _FORCED:
