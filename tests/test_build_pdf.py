@@ -67,9 +67,9 @@ def test_outline_matches_contents_order(pdf: ParsedPdf) -> None:
 
 def test_running_headers_name_the_section_and_page(pdf: ParsedPdf) -> None:
     contents = _contents(pdf)
-    page = contents["Finances"]
+    page = contents["Activities"]  # a section that starts its page: the running head names it
     text = pdf.text(page)
-    assert text.count("Finances") >= 2  # running head and heading
+    assert text.count("Activities") >= 2  # running head and heading
     assert "Life Funds for North Korean Refugees" in text
     assert re.search(rf"\b{page}\b", text)
     assert "Annual Report FY2012" in text

@@ -168,7 +168,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Fail (exit 2, nothing written) on any warning: of the input (an unknown key or "
     "column, an empty table...) or of the preflight of the laid-out pages (text over text, "
     "content outside its box, sparse pages, lone headings, broken words, missing glyphs, "
-    "fonts embedded for one character).",
+    "fonts embedded for one character, table remnants, figures apart, running heads, pages "
+    "left short, section breaks, and with [print] bleed and page counts).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.pass_context

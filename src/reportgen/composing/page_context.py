@@ -144,6 +144,14 @@ class RenderContext:
     # Their printed signatures (formats.signature_blocks): lines said once
     # above, one block per signatory, lines said once below.
     signatures: tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]] = ((), (), ())
+    # ``[print] bleed``: 3 mm of bleed, into which the cover's colour and
+    # pictures reach (print.css.j2's ``.print-bleed``).
+    bleed: bool = False
+    # The edition's one section-break policy (``Edition.section_breaks``):
+    # the body's class ``breaks-page`` or ``breaks-run-on``.
+    section_breaks: str = "run-on"
+    # The notes pages of notes.html.j2 ([print] pad_to_multiple_of).
+    notes_pages: int = 0
 
 
 @dataclass(frozen=True)
@@ -821,4 +829,6 @@ def build_context(
         title_size=title_size(document_title),
         internal_note=internal_note(year, edition, language),
         print_marks=config.print_marks,
+        bleed=config.printing.bleed,
+        section_breaks=EDITIONS[edition].section_breaks,
     )

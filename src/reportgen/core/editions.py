@@ -29,6 +29,14 @@ class Edition:
     # Not one document but one PDF per donor, from the donor's own rows only
     # (``receipts/<slug>.pdf``): never planned as a document of the year.
     per_donor: bool = False
+    # How its top-level sections meet, the one policy for all of them:
+    # "page": each starts a page, unless it fits in what the section before
+    # left of its last page (it then shares that page, on purpose:
+    # ``preflight.sharing``); "run-on": each follows the one before on the page.
+    section_breaks: Literal["page", "run-on"] = "run-on"
+    # A bound publication: ``[print] pad_to_multiple_of`` makes up its page
+    # count with notes pages. A loose sheet (the handout) is not padded.
+    bound: bool = False
 
     @property
     def public(self) -> bool:
@@ -38,9 +46,24 @@ class Edition:
 EDITIONS: dict[str, Edition] = {
     e.name: e
     for e in (
-        Edition("annual-report", "public", "annual-report.html.j2", html=True, attachments=True),
+        Edition(
+            "annual-report",
+            "public",
+            "annual-report.html.j2",
+            html=True,
+            attachments=True,
+            section_breaks="page",
+            bound=True,
+        ),
         Edition("handout", "members", "handout.html.j2", title="General Meeting Handout"),
-        Edition("donor", "public", "donor.html.j2", letters=True, title="Report to Our Donors"),
+        Edition(
+            "donor",
+            "public",
+            "donor.html.j2",
+            letters=True,
+            title="Report to Our Donors",
+            bound=True,
+        ),
         Edition("receipts", "public", "receipt.html.j2", per_donor=True),
     )
 }

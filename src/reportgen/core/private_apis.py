@@ -102,12 +102,12 @@ BOX_ATTRIBUTES = (
 )  # fmt: skip
 STYLE_KEYS = (
     "background_color", "background_image", "border_top_width", "border_bottom_width",
-    "break_before", "visibility", "font_size", "color", "font_family", "font_weight",
-    "font_style", "font_stretch", "lang",
+    "break_before", "break_after", "string_set", "content", "visibility", "font_size",
+    "color", "font_family", "font_weight", "font_style", "font_stretch", "lang",
 )  # fmt: skip
 BOX_CLASSES = (
     "Box", "PageBox", "BlockBox", "BlockContainerBox", "LineBox", "InlineBox", "TextBox",
-    "ReplacedBox", "TableCellBox", "MarginBox", "FootnoteAreaBox",
+    "ReplacedBox", "TableBox", "TableRowBox", "TableCellBox", "MarginBox", "FootnoteAreaBox",
 )  # fmt: skip
 
 

@@ -34,6 +34,7 @@ from reportgen.reading.model import (
     EmailSettings,
     NarrativeFile,
     Organization,
+    PrintSettings,
     ReceiptSettings,
     ReportConfig,
     Signatory,
@@ -254,8 +255,10 @@ def _check(
         diags.error(report.where("end"), f"'end' ({end}) is before 'start' ({start})")
     language = checker.tag("language") or str(declared("language").default)
     languages = checker.tags("languages") or (language,)
+    printing = checker.printing()
+    asked = ("print.pad_to_multiple_of",) if printing.pad_to_multiple_of > 1 else ()
     labels = _labels(sources, languages, checker.where("languages" if checker.has("languages")
-                                                      else "language"), diags)  # fmt: skip
+                                                      else "language"), diags, asked)  # fmt: skip
     currency = checker.string("currency") or str(declared("currency").default)
     if not CURRENCY.fullmatch(currency):
         diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
@@ -326,6 +329,7 @@ def _check(
         translations=tuple(sorted(translations)),
         pdf_variant=variant,
         print_marks=marks,
+        printing=printing,
         key_figures=key_figures,
         declared_tables=tables,
         narrative_files=narrative_files,
@@ -345,10 +349,15 @@ def _narrative_files(
 
 
 def _labels(
-    sources: list[_Source], languages: tuple[str, ...], where: Location, diags: Diagnostics
+    sources: list[_Source],
+    languages: tuple[str, ...],
+    where: Location,
+    diags: Diagnostics,
+    asked: tuple[str, ...] = (),
 ) -> tuple[tuple[str, str, Word], ...]:
     """``[labels.<tag>]`` of organization.toml and report.toml (the year wins,
-    key by key), checked against the language packs."""
+    key by key), checked against the language packs; ``asked``: the settings
+    in use that need words of their own (``packs.OPTIONAL_WORDS``)."""
     given: dict[str, dict[str, tuple[Any, _Source]]] = {}
     for src in sources:
         table = src.values.get("labels", {})
@@ -374,7 +383,7 @@ def _labels(
             if k in packs.word_keys() or packs.is_column_key(k)
         ]
     for tag in languages:
-        missing = packs.missing_words(tag, given.get(tag, {}))
+        missing = packs.missing_words(tag, given.get(tag, {}), asked)
         if missing:
             have = (f"'{tag}': its language pack lacks {len(missing)} of the "
                     f"{len(packs.required_word_keys())} words" if packs.has_pack(tag)
@@ -807,6 +816,7 @@ class _Checker:
                 self.diags.error(at, f"{said} has no 'name': who signs?")
             return None
         return Signatory(texts["name"], texts.get("role"), tuple(sorted(translations)))
+
     # --- [receipts] (issue 28) ---------------------------------------------------
 
     def receipts(
@@ -900,6 +910,30 @@ class _Checker:
             gift_aid=flag("gift_aid"), signed=flag("signed"),
             gift_type=text("gift_type"), gift_code=text("gift_code"),
         )  # fmt: skip
+
+    def printing(self) -> PrintSettings:
+        """``[print]``: booleans, and a page multiple from 1 to 16."""
+        values: dict[str, Any] = {}
+        for name in ("bleed", "duplex_letters"):
+            value = self._get(f"print.{name}")
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                values[name] = value
+            else:
+                self.diags.error(self.where(f"print.{name}"),
+                                 f"'{name}': {value!r} is not true or false")  # fmt: skip
+        value = self._get("print.pad_to_multiple_of")
+        if value is not None:
+            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 16:
+                values["pad_to_multiple_of"] = value
+            else:
+                self.diags.error(
+                    self.where("print.pad_to_multiple_of"),
+                    f"'pad_to_multiple_of': {value!r} is not a whole number from 1 to 16 "
+                    "(4 for a booklet, 1 for no padding)",
+                )
+        return PrintSettings(**values)
 
     def signatory(self) -> Signatory | None:
         if not self.has("signatory"):

@@ -69,6 +69,15 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class PrintSettings:
+    """``[print]``: what a print shop asks of the PDFs, beyond ``print_marks``."""
+
+    bleed: bool = False  # 3 mm of bleed on every page of an edition printed to its edge
+    pad_to_multiple_of: int = 1  # a bound edition's pages, made up with notes pages
+    duplex_letters: bool = False  # a blank back after a letter, so the edition starts a sheet
+
+
+@dataclass(frozen=True)
 class Signatory:
     name: str
     role: str | None = None
@@ -149,6 +158,7 @@ class ReportConfig:
     pdf_table_rows: int = 300  # extension: longest activity/lobbying table the PDF prints
     pdf_variant: str = "pdf/ua-1"  # extension: the standard every PDF claims
     print_marks: bool = False  # extension: crop marks and 3 mm bleed for a print shop
+    printing: PrintSettings = field(default_factory=PrintSettings)  # v2: [print]
     # extension: ("title" / "organization.name" / "signatory.role" ..., language, text);
     # the text of "organization.registration" is a tuple of lines
     translations: tuple[tuple[str, str, str | tuple[str, ...]], ...] = ()

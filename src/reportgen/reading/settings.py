@@ -94,6 +94,20 @@ SETTINGS: dict[str, Setting] = {
            default="pdf/ua-1", starter=False),
         _s("print_marks", "boolean", "crop marks and 3 mm bleed for a print shop",
            default=False, starter=False),
+        _s("print", "table", "print production (see [print])", starter=False),
+        _s("print.bleed", "boolean", "3 mm of bleed (PDF BleedBox and TrimBox) on the "
+           "editions, the cover's colour and pictures printed into it", default=False,
+           target="printing.bleed", editions=("annual-report", "handout", "donor"),
+           starter=False),
+        _s("print.pad_to_multiple_of", "integer 1 to 16", "a bound edition's page count "
+           "(annual report, donor edition) made up to a multiple of this, e.g. `4`, with "
+           "pages headed Notes and ruled for writing, before the back cover", default=1,
+           target="printing.pad_to_multiple_of", editions=("annual-report", "donor"),
+           starter=False),
+        _s("print.duplex_letters", "boolean", "a blank back after a letter of an odd number "
+           "of pages, so that printed on both sides the donor edition starts a sheet of its "
+           "own", default=False, target="printing.duplex_letters", editions=("letters",),
+           starter=False),
         _s("key_figures", "array of strings", "which key figures show, in order (see Key "
            "figures)", editions=("annual-report", "handout", "donor"), starter=False),
         _s("cover_image", "string (a file)", "a photograph for the covers (through the gate: "

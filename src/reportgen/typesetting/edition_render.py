@@ -37,7 +37,7 @@ from reportgen.typesetting.html_pages import (
     theme_of,
 )
 from reportgen.typesetting.letters import letter_html, make_letters
-from reportgen.typesetting.preflight import ends_short
+from reportgen.typesetting.preflight import NO_LAYOUT, Layout, ends_short
 from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors, receipt_html
 from reportgen.typesetting.templating import ThemeFailed, template, templates_dir
 
@@ -53,6 +53,8 @@ Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
 # The donor edition as it follows each personal letter: a rendered part that
 # the letters are joined to, never an output file of its own.
 LETTER_BODY = ".letter-body.pdf"
+# The notes pages that make up a bound edition's page count ([print]).
+NOTES_TEMPLATE = "notes.html.j2"
 # Copy-fitting lays a document out twice: worth it where one page in a few is
 # saved (a handout, the donor edition, a report), not for a long document,
 # whose cost it would double to save one page in hundreds.
@@ -125,6 +127,10 @@ class PrintPage:
     # The page as copy-fitting sets it a little tighter (the template's
     # ``fit``), or None when the template does not fit copy.
     fitted: str | None = None
+    # Its pagination (the edition's section breaks, [print]'s bleed and page
+    # multiple) and, when the count is to be made up, a page of notes pages.
+    layout: Layout = NO_LAYOUT
+    notes: str | None = None
 
 
 def _context(
@@ -182,11 +188,18 @@ def print_page(
         if EDITIONS[edition].attachments
         else ()
     )
+    declared = EDITIONS[edition]
+    multiple = config.printing.pad_to_multiple_of if declared.bound else 1
+    notes = None
+    if multiple > 1:
+        made = render_html(replace(ctx, notes_pages=multiple - 1), "print", NOTES_TEMPLATE, theme)
+        notes = resolved(made.html, f"{edition}.pdf", themed=theme is not None)
+    layout = Layout(declared.section_breaks, config.printing.bleed, multiple)
     return PrintPage(
         html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
         {i: c.frame for i, c in analysis.charts.items()},
         tuple((s.source, s.html + s.excerpt) for s in (*seen.narrative, *seen.roles)),
-        fitted if fitted != html_text else None,
+        fitted if fitted != html_text else None, layout, notes,
     )  # fmt: skip
 
 
@@ -207,6 +220,7 @@ def print_pdf(
             html, page.root, Gate.of(page.root, [templates_dir()]), variant=page.variant,
             attachments=page.attachments, stamp=page.stamp, charts=charts,
             frames=page.frames, preflight=preflight, sources=page.sources,
+            layout=page.layout, notes=page.notes,
         )  # fmt: skip
 
     first = lay_out(page.html)

@@ -40,7 +40,7 @@ from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfi
 from reportgen.reading.narrative_html import fill_placeholders, role_for
 from reportgen.reading.page_anchors import resolved
 from reportgen.typesetting.pdf import _fetcher, collector_paused, failures_raised
-from reportgen.typesetting.preflight import Finding, examine
+from reportgen.typesetting.preflight import Finding, Layout, examine
 from reportgen.typesetting.templating import template, theme_key
 from reportgen.typesetting.typeset import typeset
 
@@ -83,6 +83,9 @@ class Letter:
     # Who the letter is for: the donor's id ("" when the row has none) and
     # the hash of the donor's row (``row_digest``), written into the PDF.
     donor_id: str = ""
+    # [print] duplex_letters: a letter of an odd number of pages gets a blank
+    # back, so that the donor edition after it starts a sheet of its own.
+    duplex: bool = False
     row_sha256: str = ""
 
 
@@ -296,6 +299,7 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         page_label=say("letter_page", page="").strip(),  # the number follows the word
         donor_id=donor.id or "",
         row_sha256=row_digest(donor),
+        duplex=year.config.printing.duplex_letters,
     )
 
 
@@ -469,6 +473,11 @@ def layout_for(css: str, base: Path) -> _Layout:
     return _layout(css, base)
 
 
+# The blank back of a letter printed on both sides: the named page ``blank``
+# (letter.css.j2) has no margin boxes, and the preflight expects it empty.
+BLANK_PAGE = '<!DOCTYPE html><html><body><div style="page: blank"></div></body></html>'
+
+
 def render_letter(
     letter: Letter, html: str, layout: _Layout, findings: list[Finding] | None = None
 ) -> Any:
@@ -476,8 +485,11 @@ def render_letter(
     import pikepdf
 
     document = layout.render(html)
+    if letter.duplex and len(document.pages) % 2:
+        document = document.copy([*document.pages, *layout.render(BLANK_PAGE).pages])
     if findings is not None:
-        findings.extend(examine(document.pages, f"donors/{letter.slug}.pdf"))
+        findings.extend(examine(document.pages, f"donors/{letter.slug}.pdf",
+                                layout=Layout(multiple=2 if letter.duplex else 1)))  # fmt: skip
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
     return pikepdf.open(io.BytesIO(data))

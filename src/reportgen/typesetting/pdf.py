@@ -26,8 +26,8 @@ from reportgen.composing.charts import CHART_SCHEME
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
-from reportgen.core.private_apis import element_being_laid_out
-from reportgen.typesetting.preflight import Finding, examine
+from reportgen.core.private_apis import element_being_laid_out, laid_out_page_box
+from reportgen.typesetting.preflight import NO_LAYOUT, Finding, Inspection, Layout
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +275,8 @@ def render_pdf(
     frames: Mapping[str, str] | None = None,
     preflight: str | None = None,
     sources: Sources = (),
+    layout: Layout = NO_LAYOUT,
+    notes: str | None = None,
 ) -> RenderedPdf:
     """``attachments``: (file name, bytes) embedded in the PDF, dated ``stamp``;
     ``charts``: the SVG of a chart by id, for the chart URLs of the HTML.
@@ -283,8 +285,14 @@ def render_pdf(
     not when it reaches it (``_Charts``). ``preflight``: the document's
     name, to inspect its laid-out pages (``RenderedPdf.findings``).
     ``sources``: the narrative files of the page with their HTML, to name the
-    one a failure comes from (``failures_raised``)."""
-    from weasyprint import HTML
+    one a failure comes from (``failures_raised``).
+
+    ``layout``: the edition's pagination. Sections that start a page ("page")
+    but would fit in what the one before left of its page are laid out
+    again to share it (``sharing_css``); a page count that must be a multiple
+    (``layout.multiple``) is made up with pages of ``notes`` (an HTML page of
+    notes pages, at least ``multiple - 1``), before the back cover."""
+    from weasyprint import CSS, HTML
 
     served = _Charts(charts, frames or {}) if charts is not None else None
     fetcher = _fetcher(gate, served)
@@ -292,8 +300,69 @@ def render_pdf(
     with failures_raised("the PDF could not be made", sources, base_url), collector_paused():
         page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         document = page.render()
-        findings = tuple(examine(document.pages, preflight)) if preflight else ()
+        if layout.section_breaks == "page":
+            # Each layout may leave a page short that the one before did not
+            # (a section moved up moves what follows): a few rounds at most.
+            # A round is kept only if it adds neither a page nor a page
+            # under a third full (a section pulled up may spill its end).
+            shared: tuple[str, ...] = ()
+            seen = Inspection(document.pages, "", layout=layout)
+            for _ in range(SHARING_ROUNDS):
+                more = seen.shareable()
+                if not more:
+                    break
+                tried = page.render(stylesheets=[CSS(string=sharing_css(shared + more))])
+                looked = Inspection(tried.pages, "", layout=layout)
+                if (len(tried.pages) > len(document.pages)
+                        or looked.short_pages() > seen.short_pages()):  # fmt: skip
+                    break
+                shared, document, seen = shared + more, tried, looked
+        if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
+            extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
+            document = padded(document, extra.render(font_config=document.font_config), missing)
+        findings = (
+            tuple(Inspection(document.pages, preflight, layout=layout).findings())
+            if preflight
+            else ()
+        )
         data = document.write_pdf(**_write_options(html, variant, attachments, stamp, fetcher))
         if served is not None:
             served.raise_failure()  # a chart WeasyPrint could only log as missing
     return RenderedPdf(data, len(document.pages), findings)
+
+
+# Layouts after the first that let short sections share a page, at most.
+SHARING_ROUNDS = 3
+
+
+def sharing_css(ids: Sequence[str]) -> str:
+    """The stylesheet of the second layout: each section of ``ids`` follows
+    the one before on its page, the space of a run-on section above it
+    (print.css.j2's ``--section-gap``)."""
+    selectors = ", ".join(f"main > section#{_css_ident(i)}" for i in ids)
+    # A user stylesheet (``render(stylesheets=...)``): important, to win over the page's own.
+    return (
+        f"{selectors} {{ break-before: auto !important; "
+        "margin-top: var(--section-gap, 14mm) !important; }"
+    )
+
+
+def _css_ident(text: str) -> str:
+    """``text`` as a CSS identifier: every character but letters, digits,
+    hyphens and underscores escaped (an id from a narrative's slug)."""
+    return "".join(
+        c if (c.isalnum() and not (i == 0 and c.isdigit())) or c in "-_" else f"\\{ord(c):x} "
+        for i, c in enumerate(text)
+    )
+
+
+def padded(document: Any, notes: Any, count: int) -> Any:
+    """``document`` with ``count`` pages of ``notes`` before its back cover
+    (a last page named ``back``), or at its end when it has none."""
+    pages = list(document.pages)
+    last = laid_out_page_box(pages[-1]).page_type if pages else None
+    at = len(pages) - 1 if getattr(last, "name", "") == "back" else len(pages)
+    extra = list(notes.pages[:count])
+    if len(extra) < count:
+        raise RenderError(f"the notes page gave {len(extra)} pages, not the {count} needed")
+    return document.copy([*pages[:at], *extra, *pages[at:]])

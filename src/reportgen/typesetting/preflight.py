@@ -37,6 +37,15 @@ LONE_HEADING = "lone heading"
 BROKEN = "broken word"
 MISSING_GLYPH = "missing glyph"
 ONE_CHARACTER_FONT = "font for one character"
+# Pagination (the layer of print.css.j2 and pdf.render_pdf's sharing pass).
+TABLE_REMNANT = "table remnant"
+FIGURE_APART = "figure apart"
+RUNNING_HEAD = "running head"
+SHORT_PAGE = "page left short"
+SECTION_BREAK = "section break"
+# Print production ([print] in report.toml), checked when asked for.
+NO_BLEED = "no bleed"
+PAGE_COUNT = "page count"
 
 # data-preflight="..." tokens: what an element (and all inside it) may do.
 ALLOWANCES = {
@@ -52,6 +61,16 @@ SPARSE_PAGES = frozenset({"cover", "back", "back-cover", "blank"})
 MIN_FILL = 1 / 3
 MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
 PT = 0.75  # points in a CSS pixel, WeasyPrint's unit of length
+MM = 96 / 25.4  # CSS pixels in a millimetre
+MIN_ROWS = 3  # a table's rows on either side of a page break, at least
+# The space a section that shares a page leaves above it (print.css.j2's
+# --section-gap, the largest of any edition): a section fits in what the
+# page before left when its height and this do.
+SECTION_GAP = 14 * MM
+BLEED = 3 * MM  # what a print shop asks for
+# A section break never leaves a page more than half empty: the section
+# after it then runs on (``_shares``).
+HALF = 0.5
 _SLACK = 1.0  # pt: rounding in layout, never a visible fault
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 _HYPHENS = frozenset("-\u00ad\u2010\u2011\u2012\u2013\u2014/")
@@ -101,20 +120,76 @@ class Part:
     end: int
 
 
-def examine(pages: Sequence[Any], document: str, parts: Sequence[Part] = ()) -> list[Finding]:
+@dataclass(frozen=True)
+class Layout:
+    """What the document was asked to be, for the rules that depend on it:
+    ``section_breaks``: the edition's policy ("page", "run-on"; None: not
+    checked); ``bleed``: 3 mm of bleed wherever something is printed to the
+    edge; ``multiple``: the page count of each part a multiple of this."""
+
+    section_breaks: str | None = None
+    bleed: bool = False
+    multiple: int = 1
+
+
+NO_LAYOUT = Layout()  # nothing asked of the document
+
+
+class Inspection:
+    """The laid-out pages of one document, walked once: its findings, and the
+    sections that could share the page before (``shareable``)."""
+
+    def __init__(
+        self, pages: Sequence[Any], document: str, parts: Sequence[Part] = (),
+        layout: Layout = NO_LAYOUT,
+    ) -> None:  # fmt: skip
+        boxes = [laid_out_page_box(page) for page in pages]
+        parents = _parents(boxes)
+        self.scans = [_scan(box, parents) for box in boxes]
+        self.parts = tuple(parts) or (Part(document, 0, len(pages)),)
+        self.layout = layout
+
+    def shareable(self) -> tuple[str, ...]:
+        """The ids of the sections that start a page although they would fit
+        in what the section before left of its last page."""
+        ids: list[str] = []
+        for part in self.parts:
+            ids += [share.id for share in _shares(self.scans[part.first : part.end])]
+        return tuple(ids)
+
+    def short_pages(self) -> int:
+        """How many pages are under a third full (``MIN_FILL``) where the
+        rules want them fuller: what sharing a page must not add to."""
+        count = 0
+        for part in self.parts:
+            own = self.scans[part.first : part.end]
+            for number, scan in enumerate(own, start=1):
+                last = number == len(own)
+                before_break = not last and own[number].sparse_before
+                count += _sparse(scan, last, before_break) is not None
+        return count
+
+    def findings(self) -> list[Finding]:
+        findings: list[Finding] = []
+        for part in self.parts:
+            own = self.scans[part.first : part.end]
+            for number, scan in enumerate(own, start=1):
+                last = number == len(own)
+                before_break = not last and own[number].sparse_before
+                for kind, message in _page_faults(scan, last, before_break):
+                    findings.append(Finding(part.document, number, kind, message))
+            for number, kind, message in _document_faults(own, self.layout):
+                findings.append(Finding(part.document, number, kind, message))
+            findings.extend(_font_faults(own, part.document))
+        return findings
+
+
+def examine(
+    pages: Sequence[Any], document: str, parts: Sequence[Part] = (), layout: Layout = NO_LAYOUT
+) -> list[Finding]:
     """Every finding on ``pages`` (a WeasyPrint ``Document.pages``), named
     ``document`` (or by ``parts``, each judged as a document of its own)."""
-    scans = [_scan(laid_out_page_box(page)) for page in pages]
-    findings: list[Finding] = []
-    for part in parts or (Part(document, 0, len(pages)),):
-        own = scans[part.first : part.end]
-        for number, scan in enumerate(own, start=1):
-            last = number == len(own)
-            before_break = not last and own[number].sparse_before
-            for kind, message in _page_faults(scan, last, before_break):
-                findings.append(Finding(part.document, number, kind, message))
-        findings.extend(_font_faults(own, part.document))
-    return findings
+    return Inspection(pages, document, parts, layout).findings()
 
 
 # --- one pass over a page ---------------------------------------------------
@@ -130,6 +205,19 @@ class _Text:
     right: float
     text: str
     overlap_allowed: bool
+
+
+@dataclass
+class _Start:
+    """A top-level section (a child of ``main``) beginning on a page."""
+
+    element: Any
+    id: str
+    title: str
+    top: float
+    bottom: float  # of its box on this page
+    forced: bool  # it begins with a forced break of its own
+    at_top: bool  # nothing of the flow above it on the page
 
 
 @dataclass
@@ -153,6 +241,22 @@ class _Scan:
     forced_start: bool = False  # the page begins with a forced break (a new part)
     outside: dict[int, str] = field(default_factory=dict)  # one per element
     broken: list[str] = field(default_factory=list)
+    # Pagination: the elements with a box here (id -> element), the body rows
+    # of each table here (id -> table, rows, its heading), the running heads
+    # (string name, text shown), the strings set here (name, value, whether
+    # before the page's first content), the top-level sections that begin
+    # here (``_Start``), the elements with a forced break after them, and
+    # what is painted to the trim edge without reaching into the bleed.
+    elements: dict[int, Any] = field(default_factory=dict)
+    rows: dict[int, list[Any]] = field(default_factory=dict)
+    heads: list[tuple[str, str]] = field(default_factory=list)
+    sets: list[tuple[str, str, bool]] = field(default_factory=list)
+    content_seen: bool = False
+    starts: list[_Start] = field(default_factory=list)
+    forced_after: set[int] = field(default_factory=set)
+    at_edge: list[str] = field(default_factory=list)
+    heading: str = ""  # the last heading seen in flow, by the walk
+    parents: dict[int, Any] = field(default_factory=dict)  # the document's (``_parents``)
 
 
 @dataclass(frozen=True)
@@ -166,10 +270,36 @@ class _Where:
     line: int = 0  # the LineBox a text box is on: boxes of one line never collide
 
 
-def _scan(page: Any) -> _Scan:
+def _parents(pages: Sequence[Any]) -> dict[int, Any]:
+    """Each element of the document (by id) to its parent: ElementTree's
+    elements do not know theirs."""
+    for page in pages:
+        for child in page.children:
+            if child.element is not None:
+                root = child.element
+                return {id(c): p for p in root.iter() for c in p}
+    return {}
+
+
+def _parent(element: Any, parents: dict[int, Any]) -> Any:
+    return parents.get(id(element))
+
+
+def _previous(element: Any, parents: dict[int, Any]) -> Any:
+    """The element before ``element`` among its parent's children, if any."""
+    parent = parents.get(id(element))
+    if parent is None:
+        return None
+    children = list(parent)
+    at = next(i for i, c in enumerate(children) if c is element)
+    return children[at - 1] if at else None
+
+
+def _scan(page: Any, parents: dict[int, Any] | None = None) -> _Scan:
     boxes = box_classes()
     bleed = page.bleed
     scan = _Scan(
+        parents=parents or {},
         name=str(getattr(page.page_type, "name", "") or ""),
         blank=bool(getattr(page.page_type, "blank", False)),
         top=page.content_box_y(),
@@ -189,9 +319,14 @@ def _scan(page: Any) -> _Scan:
             _collect_text(box, where, scan)
         if isinstance(box, boxes.TableCellBox):
             scan.broken.extend(_broken_in_cell(box, boxes))
+        if isinstance(box, boxes.MarginBox):
+            _running_head(box, boxes, scan)
         if not where.in_flow:
             continue
+        _paginated(box, boxes, scan)
         edge = _content_bottom(box, boxes)
+        if edge is not None:
+            scan.content_seen = True
         if edge is not None and (lowest is None or edge >= lowest[0] - _SLACK):
             lowest = (max(edge, lowest[0]) if lowest else edge, where.heading)
         if _continued(box, boxes):
@@ -202,6 +337,105 @@ def _scan(page: Any) -> _Scan:
         scan.bottom, scan.last_heading = lowest[0], lowest[1]
         scan.last_is_heading = lowest[1] is not None
     return scan
+
+
+def _text_of(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _first_fragment(box: Any) -> bool:
+    return "top" not in getattr(box, "remove_decoration_sides", ())
+
+
+def _running_head(box: Any, boxes: Any, scan: _Scan) -> None:
+    """A margin box that shows one named string (``string(section, start)``),
+    with the text it shows on this page."""
+    content = box.style["content"]
+    if not isinstance(content, (list, tuple)) or len(content) != 1:
+        return
+    kind, value = content[0]
+    if kind != "string()":
+        return
+    shown = " ".join(
+        "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox)).split()
+    )
+    scan.heads.append((str(value[0]), shown))
+
+
+def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
+    """What the pagination rules need of one box in the flow."""
+    element = box.element
+    if element is None:
+        return
+    scan.elements.setdefault(id(element), element)
+    style = box.style
+    if box.element_tag in _HEADINGS and _first_fragment(box):
+        scan.heading = _text_of(element)
+    if style["string_set"] != "none" and _first_fragment(box) and "::" not in box.element_tag:
+        for name, _ in style["string_set"]:
+            scan.sets.append((str(name), _text_of(element), not scan.content_seen))
+    if style["break_after"] in _FORCED:
+        scan.forced_after.add(id(element))
+    if isinstance(box, boxes.TableBox):
+        scan.rows.setdefault(id(element), [element, 0, scan.heading])
+    elif isinstance(box, boxes.TableRowBox) and isinstance(box, boxes.Box):
+        table = _parent(element, scan.parents)
+        while table is not None and table.tag != "table":
+            table = _parent(table, scan.parents)
+        group = _parent(element, scan.parents)
+        if table is not None and group is not None and group.tag not in ("thead", "tfoot"):
+            scan.rows.setdefault(id(table), [table, 0, scan.heading])[1] += 1
+    parent = _parent(element, scan.parents)
+    if (isinstance(box, boxes.BlockBox) and box.element_tag == "section" and parent is not None
+            and parent.tag == "main" and _first_fragment(box)):  # fmt: skip
+        top = box.border_box_y()
+        scan.starts.append(_Start(
+            element, element.get("id") or "", _heading_of(element), top,
+            top + box.border_height(), _forced_start(box), not scan.content_seen,
+        ))  # fmt: skip
+    if _painted(box, boxes):
+        _trim_edge(box, scan)
+
+
+def _heading_of(section: Any) -> str:
+    for child in section.iter():
+        if isinstance(child.tag, str) and child.tag in _HEADINGS:
+            return _text_of(child)
+    return ""
+
+
+def _painted(box: Any, boxes: Any) -> bool:
+    """A picture, or a block with a background (colour or picture)."""
+    if isinstance(box, boxes.ReplacedBox):
+        return True
+    if isinstance(box, (boxes.TextBox, boxes.InlineBox, boxes.LineBox)):
+        return False
+    if box.element_tag in ("html", "body"):
+        return False
+    style = box.style
+    return bool(style["background_color"].alpha > 0 or any(
+        kind != "none" for kind, _ in style["background_image"]
+    ))  # fmt: skip
+
+
+def _trim_edge(box: Any, scan: _Scan) -> None:
+    """A painted box that reaches a trim edge of the page and stops there:
+    printed so, a white hairline shows wherever the guillotine strays."""
+    left, top = box.border_box_x(), box.border_box_y()
+    right, bottom = left + box.border_width(), top + box.border_height()
+    if right - left <= 0 or bottom - top <= 0:
+        return
+    reach = BLEED - _SLACK  # what a print shop asks, whatever the page was given
+    edges = (
+        ("left", abs(left) <= _SLACK, left <= -reach),
+        ("top", abs(top) <= _SLACK, top <= -reach),
+        ("right", abs(right - scan.width) <= _SLACK, right >= scan.width + reach),
+        ("bottom", abs(bottom - scan.full_height) <= _SLACK, bottom >= scan.full_height + reach),
+    )
+    short = [side for side, touches, bleeds in edges if touches and not bleeds]
+    if short:
+        name = box.element.get("class") or box.element_tag
+        scan.at_edge.append(f"“{_short(name)}” stops at the {' and '.join(short)} trim edge")
 
 
 def _walk(
@@ -498,18 +732,249 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
         yield BROKEN, message
     for message in _overlaps(scan.texts):
         yield OVERLAP, message
+    if (sparse := _sparse(scan, last, before_break)) is not None:
+        yield SPARSE, sparse
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
-    if not sparse_ok and not before_break and scan.height > 0:
-        fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
-        spill = last and scan.continues_block
-        # A last page may end a document short, but not nearly empty unless
-        # it is a part of its own (a closing page after a forced break).
-        nearly_empty = fill < MIN_LAST_FILL and not scan.forced_start
-        if fill < MIN_FILL and (not last or spill or nearly_empty):
-            why = SPILL if spill else ""
-            yield SPARSE, f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
     if not last and not sparse_ok and scan.last_is_heading:
         yield LONE_HEADING, f"the heading “{_short(scan.last_heading or '')}” ends the page"
+
+
+def _sparse(scan: _Scan, last: bool, before_break: bool) -> str | None:
+    """Why the page is too empty, if it is."""
+    sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
+    if sparse_ok or before_break or scan.height <= 0:
+        return None
+    fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
+    spill = last and scan.continues_block
+    # A last page may end a document short, but not nearly empty unless
+    # it is a part of its own (a closing page after a forced break).
+    nearly_empty = fill < MIN_LAST_FILL and not scan.forced_start
+    if fill < MIN_FILL and (not last or spill or nearly_empty):
+        why = SPILL if spill else ""
+        return f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
+    return None
+
+
+def _shares(scans: Sequence[_Scan], half_empty: bool = True) -> Iterator[_Start]:
+    """The sections that start a page by a break of their own (the page
+    before of the same kind) where they should share the page before: a
+    section that, whole on its page, would fit in what the page before
+    leaves below its content (then those after it, while the space lasts,
+    each alone on its page); or any section after a page the break would
+    leave more than half empty (``HALF``): it runs on from there. Only the
+    first kind with ``half_empty`` false: what always fits, the second kind
+    being tried (``pdf.render_pdf``) and kept only where it spills nothing."""
+    index = 1
+    while index < len(scans):
+        before = scans[index - 1]
+        free = before.top + before.height - (before.bottom or before.top)
+        fill = 1 - free / before.height if before.height > 0 else 1.0
+        first = True
+        while index < len(scans) and (start := _sharer(scans, index)) is not None:
+            whole = not any(id(start.element) in later.elements for later in scans[index + 1 :])
+            need = start.bottom - start.top + SECTION_GAP
+            if not (whole and need <= free) and not (half_empty and first and fill < HALF):
+                break
+            yield start
+            first = False
+            free -= need
+            index += 1
+            if not whole or (scans[index - 1].bottom or 0) > start.bottom + _SLACK:
+                break  # more than the section on its page: the chain ends
+        # The next candidate is judged against a page that stays as it is.
+        index += 1
+
+
+def _sharer(scans: Sequence[_Scan], index: int) -> _Start | None:
+    """The top-level section that opens page ``index`` by a break of its
+    own, after a page of the same kind that may hold more, if any."""
+    scan, before = scans[index], scans[index - 1]
+    if scan.name != before.name or scan.blank or not scan.starts:
+        return None
+    if before.sparse or before.blank or before.bottom is None:
+        return None
+    start = scan.starts[0]
+    if not (start.forced and start.at_top and start.id):
+        return None
+    previous = _previous(start.element, scan.parents)
+    if previous is not None and any(id(previous) in s.forced_after for s in scans[:index]):
+        return None  # the break is the one before's (the contents end a page)
+    return start
+
+
+def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[int, str, str]]:
+    """The rules that look at more than one page: table remnants, a figure
+    apart from its caption or heading, running heads, pages left short,
+    the edition's section breaks, and what print production asked for."""
+    yield from _remnants(scans)
+    yield from _figures_apart(scans)
+    yield from _running_heads(scans)
+    for share in _shares(scans, half_empty=False):
+        number = next(n for n, s in enumerate(scans, start=1) if share in s.starts) - 1
+        height = (share.bottom - share.top) / MM
+        yield (
+            number,
+            SHORT_PAGE,
+            (
+                f"“{_short(share.title)}” ({height:.0f} mm) starts the next page, though it "
+                "would fit below this page's content: let it share the page"
+            ),
+        )
+    if layout.section_breaks is not None:
+        yield from _section_breaks(scans, layout.section_breaks)
+    if layout.bleed:
+        for number, scan in enumerate(scans, start=1):
+            if scan.at_edge and min(scan.bleed) < BLEED - _SLACK:
+                yield (
+                    number,
+                    NO_BLEED,
+                    (
+                        f"{scan.at_edge[0].split(' stops')[0]} is printed to the edge of a page "
+                        "without 3 mm of bleed"
+                    ),
+                )
+            else:
+                for message in dict.fromkeys(scan.at_edge):
+                    yield number, NO_BLEED, message + ", short of the 3 mm bleed"
+    if layout.multiple > 1 and scans and len(scans) % layout.multiple:
+        yield len(scans), PAGE_COUNT, (f"{len(scans)} pages, not a multiple of {layout.multiple}")
+
+
+def _pages_of(scans: Sequence[_Scan], element: Any) -> list[int]:
+    return [n for n, s in enumerate(scans, start=1) if id(element) in s.elements]
+
+
+def _remnants(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
+    """A table broken across pages with fewer than ``MIN_ROWS`` of its body
+    rows on one side of a break."""
+    tables: dict[int, list[tuple[int, int, str]]] = {}
+    for number, scan in enumerate(scans, start=1):
+        for key, (_, rows, heading) in scan.rows.items():
+            if rows:
+                tables.setdefault(key, []).append((number, rows, heading))
+    for pieces in tables.values():
+        if len(pieces) < 2:
+            continue
+        total = sum(rows for _, rows, _ in pieces)
+        name = f"the table under “{_short(pieces[0][2])}”" if pieces[0][2] else "a table"
+        for number, rows, _ in pieces:
+            if rows < MIN_ROWS:
+                yield (
+                    number,
+                    TABLE_REMNANT,
+                    (
+                        f"{rows} of the {total} rows of {name} are alone on this page "
+                        f"(at least {MIN_ROWS} on either side of a break)"
+                    ),
+                )
+
+
+def _figures_apart(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
+    """A figure split from its caption, or on another page than the heading
+    (and opening words) right before it."""
+    seen: set[int] = set()
+    for scan in scans:
+        for key, element in scan.elements.items():
+            if element.tag != "figure" or key in seen:
+                continue
+            seen.add(key)
+            parts = [e for e in element.iter() if isinstance(e.tag, str)]
+            pages = sorted({n for e in parts for n in _pages_of(scans, e)})
+            caption = next((e for e in parts if e.tag == "figcaption"), None)
+            title = _text_of(caption) if caption is not None else ""
+            if len(pages) > 1:
+                yield (
+                    pages[0],
+                    FIGURE_APART,
+                    (
+                        f"the figure “{_short(title)}” is split across pages "
+                        f"{pages[0]} and {pages[-1]}"
+                    ),
+                )
+                continue
+            lead = _lead(element, scan.parents)
+            if lead is None or not pages:
+                continue
+            lead_pages = _pages_of(scans, lead)
+            if lead_pages and lead_pages[-1] != pages[0]:
+                yield (
+                    pages[0],
+                    FIGURE_APART,
+                    (
+                        f"the figure “{_short(title)}” is on page {pages[0]}, its heading "
+                        f"“{_short(_text_of(lead))}” on page {lead_pages[-1]}"
+                    ),
+                )
+
+
+def _lead(figure: Any, parents: dict[int, Any]) -> Any:
+    """The heading or opening words right before ``figure`` (or the row of
+    figures it opens), if any: what must stay on its page."""
+    anchor = figure
+    parent = _parent(anchor, parents)
+    while parent is not None and _previous(anchor, parents) is None and parent.tag == "div":
+        anchor, parent = parent, _parent(parent, parents)
+    previous = _previous(anchor, parents)
+    if previous is None or not isinstance(previous.tag, str):
+        return None
+    if previous.tag in _HEADINGS or "intro" in (previous.get("class") or "").split():
+        return previous
+    return None
+
+
+def _running_heads(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
+    """A running head must name what is in effect at the top of its page:
+    the string set before the page's first content, else the last one set
+    on an earlier page; never one set lower on the page."""
+    value: dict[str, str] = {}
+    for number, scan in enumerate(scans, start=1):
+        later: list[tuple[str, str]] = []
+        for name, text, before in scan.sets:
+            if before:
+                value[name] = text
+            else:
+                later.append((name, text))
+        for name, shown in scan.heads:
+            expected = value.get(name, "")
+            if shown and expected and shown != expected:
+                yield (
+                    number,
+                    RUNNING_HEAD,
+                    (
+                        f"the running head names “{_short(shown)}”, but the page opens in "
+                        f"“{_short(expected)}”"
+                    ),
+                )
+        value.update(later)
+
+
+def _section_breaks(scans: Sequence[_Scan], policy: str) -> Iterator[tuple[int, str, str]]:
+    """Every top-level section meets the one before by the edition's policy:
+    "page": it starts a page, unless it shares one whole (it ends there);
+    "run-on": it never forces a page of the same kind as the one before."""
+    for number, scan in enumerate(scans, start=1):
+        for start in scan.starts:
+            previous = scans[number - 2] if number > 1 else None
+            # What the page held above it (its top less the gap of a shared section).
+            above = (start.top - SECTION_GAP - scan.top) / scan.height if scan.height else 1.0
+            if policy == "page" and not start.at_top and above >= HALF:
+                if any(id(start.element) in s.elements for s in scans[number:]):
+                    yield (
+                        number,
+                        SECTION_BREAK,
+                        (
+                            f"“{_short(start.title)}” starts low on a page and runs on: in "
+                            "this edition a section starts a page, unless it shares one whole "
+                            "or the page before it is more than half empty"
+                        ),
+                    )
+            elif (policy == "run-on" and start.forced and previous is not None
+                    and previous.name == scan.name and not scan.sparse):  # fmt: skip
+                yield (
+                    number,
+                    SECTION_BREAK,
+                    (f"“{_short(start.title)}” starts a new page: in this edition sections run on"),
+                )
 
 
 def _overlaps(texts: list[_Text]) -> Iterator[str]:

@@ -440,11 +440,21 @@ def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
     return problems
 
 
-def missing_words(tag: str, given: Iterable[str], optional: bool = False) -> list[str]:
+# Words only a setting's output shows, by the setting that asks for them: a
+# language without a pack needs them only when that setting is on.
+OPTIONAL_WORDS: dict[str, str] = {"notes_page": "print.pad_to_multiple_of"}
+
+
+def missing_words(
+    tag: str, given: Iterable[str], asked: Iterable[str] = (), optional: bool = False
+) -> list[str]:
     """The word keys that neither the packs of ``tag`` (its own, its parent's,
     its base language's) nor ``given`` (its ``[labels.<tag>]``) hold: a
-    language is never filled in with English words without a word said."""
-    have = set(given)
+    language is never filled in with English words without a word said.
+    ``asked``: the settings in use, which make their ``OPTIONAL_WORDS`` needed."""
+    asked = set(asked)
+    have = {k for k, setting in OPTIONAL_WORDS.items() if setting not in asked}
+    have.update(given)
     for found in packs_for(tag):
         have.update(k for k, _ in found.words)
     wanted = optional_word_keys() if optional else required_word_keys()

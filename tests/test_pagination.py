@@ -1,0 +1,235 @@
+"""Pagination and print production (issue 27): each preflight rule sees its
+fault planted in a small document laid out by real WeasyPrint, and does not
+see it once the pagination rules of print.css.j2 (or the layout passes of
+``pdf.render_pdf``) are applied; the sample, built, has none of them; the
+print settings make the PDF boxes and page counts a print shop asks for."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from reportgen.commands.build import run_build
+from reportgen.core.editions import EDITIONS
+from reportgen.core.file_gate import Gate
+from reportgen.typesetting import preflight
+from reportgen.typesetting.pdf import render_pdf
+from reportgen.typesetting.preflight import Finding, Layout
+from tests.conftest import BuiltSample
+
+FILL = "<p>" + "The quick brown fox jumps over the lazy dog. " * 30 + "</p>"
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+@page { size: A5; margin: 20mm 15mm;
+        @top-right { content: string(section, %s); font: 8pt "DejaVu Sans"; } }
+body { font: 10pt/1.4 "DejaVu Sans"; margin: 0; }
+p { margin: 0 0 3mm; }
+h2 { string-set: section content(text); margin: 0 0 3mm; }
+table { width: 100%%; border-collapse: collapse } td, th { padding: 1.5mm; }
+%s</style></head><body><main>%s</main></body></html>"""
+# The rules of templates/css/print.css.j2 that the faults below break.
+ROWS_RULE = (
+    "tbody > tr:nth-child(-n+2) { break-after: avoid; }"
+    "tbody > tr:nth-last-child(-n+2) { break-before: avoid; }"
+)
+FIGURE_RULE = "h2 { break-after: avoid; } figure { break-inside: avoid; }"
+
+
+def _made(tmp_path: Path, body: str, css: str = "", head: str = "start", **options: object):
+    page = PAGE % (head, css, body)
+    return render_pdf(page, tmp_path, Gate.of(tmp_path), preflight="doc.pdf", **options)  # type: ignore[arg-type]
+
+
+def _kinds(findings: tuple[Finding, ...] | list[Finding]) -> set[tuple[int, str]]:
+    return {(f.page, f.kind) for f in findings}
+
+
+def _table(rows: int) -> str:
+    body = "".join(f"<tr><td>Row {n}</td><td>Something done</td></tr>" for n in range(1, rows + 1))
+    return f"<table><thead><tr><th>Row</th><th>What</th></tr></thead><tbody>{body}</tbody></table>"
+
+
+def _filler(mm: float) -> str:
+    return f'<div style="height: {mm}mm; border-top: 1px solid #888"></div>'
+
+
+@pytest.mark.parametrize("rows", [40, 5])
+def test_table_remnants_planted_then_held_by_the_row_rules(tmp_path: Path, rows: int) -> None:
+    # A filler that leaves room for exactly two rows and the header before the break.
+    body = "<section><h2>Activities</h2>" + _filler(140) + _table(rows) + "</section>"
+    planted = _made(tmp_path, body)
+    remnants = [f for f in planted.findings if f.kind == preflight.TABLE_REMNANT]
+    assert remnants and remnants[0].page == 1, planted.findings
+    assert "alone on this page" in remnants[0].message
+    held = _made(tmp_path, body, ROWS_RULE)
+    assert not [f for f in held.findings if f.kind == preflight.TABLE_REMNANT], held.findings
+
+
+def test_a_running_head_from_lower_on_the_page_is_a_fault(tmp_path: Path) -> None:
+    body = (
+        "<section><h2>Stories</h2>" + FILL + FILL + "</section>"
+        "<section><h2>Coalitions</h2><p>Short.</p></section>"
+    )
+    first = _made(tmp_path, body, head="first")
+    heads = [f for f in first.findings if f.kind == preflight.RUNNING_HEAD]
+    assert heads and "“Coalitions”" in heads[0].message and "“Stories”" in heads[0].message
+    start = _made(tmp_path, body, head="start")
+    assert not [f for f in start.findings if f.kind == preflight.RUNNING_HEAD]
+
+
+def test_a_figure_apart_from_its_heading(tmp_path: Path) -> None:
+    figure = (
+        '<figure style="margin: 0"><figcaption>Activities by month</figcaption>'
+        '<div style="height: 60mm; background: #369"></div></figure>'
+    )
+    body = "<section>" + _filler(125) + "<h2>The year in figures</h2>" + figure + "</section>"
+    # (WeasyPrint's own stylesheet keeps headings with what follows: undone here.)
+    apart = _made(tmp_path, body, "figure { break-inside: avoid; } h2 { break-after: auto; }")
+    found = [f for f in apart.findings if f.kind == preflight.FIGURE_APART]
+    assert found and "“The year in figures” on page 1" in found[0].message, apart.findings
+    kept = _made(tmp_path, body, FIGURE_RULE)
+    assert not [f for f in kept.findings if f.kind == preflight.FIGURE_APART], kept.findings
+
+
+SECTIONS = (
+    '<section id="one"><h2>Message</h2>' + FILL + "</section>"
+    '<section id="two"><h2>About this report</h2><p>Two lines of text.</p></section>'
+    '<section id="three"><h2>People</h2>' + FILL + FILL + "</section>"
+)
+PAGED = "main > section { break-before: page; }"
+
+
+def test_a_short_section_alone_on_a_page_is_found_and_then_shares(tmp_path: Path) -> None:
+    # Without the edition's policy (no second layout) the fault is found ...
+    alone = _made(tmp_path, SECTIONS, PAGED)
+    short = [f for f in alone.findings if f.kind == preflight.SHORT_PAGE]
+    assert [f.page for f in short] == [1] and "“About this report”" in short[0].message
+    # ... and with it the short section shares the page before, on purpose.
+    shared = _made(tmp_path, SECTIONS, PAGED, layout=Layout("page"))
+    assert shared.pages == alone.pages - 1
+    assert not [f for f in shared.findings if f.kind == preflight.SHORT_PAGE], shared.findings
+    assert not [f for f in shared.findings if f.kind == preflight.SECTION_BREAK]
+
+
+def test_sections_against_the_editions_policy(tmp_path: Path) -> None:
+    # "page": a long section that starts mid-page; "run-on": a forced page.
+    mixed = _made(
+        tmp_path,
+        SECTIONS.replace("<p>Two lines of text.</p>", FILL),
+        PAGED + "#three { break-before: auto; }",
+        layout=Layout("page"),
+    )
+    found = [f for f in mixed.findings if f.kind == preflight.SECTION_BREAK]
+    assert found and "“People” starts low on a page" in found[0].message, mixed.findings
+    run_on = _made(tmp_path, SECTIONS, "#three { break-before: page; }", layout=Layout("run-on"))
+    found = [f for f in run_on.findings if f.kind == preflight.SECTION_BREAK]
+    assert found and "“People” starts a new page" in found[0].message
+
+
+def test_every_edition_declares_one_section_break_policy() -> None:
+    assert {e.section_breaks for e in EDITIONS.values()} <= {"page", "run-on"}
+    css = (Path(__file__).parents[1] / "templates" / "css" / "print.css.j2").read_text()
+    # The breaks of top-level sections come from the policy's class alone.
+    found = re.findall(r"([^\n{}]*main > section)\s*\{[^}]*break-before", css)
+    assert found == [".breaks-page main > section"]
+
+
+BAND = '<div class="band" style="height: 40mm; background: #1f3a5f; margin: -20mm -15mm 0"></div>'
+
+
+def test_bleed_boxes_and_a_band_that_stops_at_the_trim(tmp_path: Path) -> None:
+    bleed = "@page { bleed: 3mm; }"
+    short = _made(tmp_path, BAND + FILL, bleed, layout=Layout(bleed=True))
+    found = [f for f in short.findings if f.kind == preflight.NO_BLEED]
+    assert found and "left and top and right trim edge" in found[0].message
+    without = _made(tmp_path, BAND + FILL, layout=Layout(bleed=True))
+    assert [f for f in without.findings if f.kind == preflight.NO_BLEED]
+    reaching = BAND.replace("-20mm -15mm 0", "-23mm -18mm 0")
+    made = _made(tmp_path, reaching + FILL, bleed, layout=Layout(bleed=True))
+    assert not [f for f in made.findings if f.kind == preflight.NO_BLEED], made.findings
+    pdf = pikepdf.open(__import__("io").BytesIO(made.data))
+    page = pdf.pages[0]
+    media, trim, box = (
+        [float(v) for v in page.obj[k]] for k in ("/MediaBox", "/TrimBox", "/BleedBox")
+    )
+    bleed_pt = 3 * 72 / 25.4
+    assert trim[0] - media[0] == pytest.approx(bleed_pt, abs=0.05)
+    assert media[2] - trim[2] == pytest.approx(bleed_pt, abs=0.05)
+    assert box == pytest.approx(media, abs=0.05)
+
+
+NOTES = (
+    "<!doctype html><html><head><style>@page { size: A5; margin: 20mm 15mm; } "
+    ".notes-page { page: notes; break-before: page; }</style></head><body>"
+    + '<section class="notes-page"><h2>Notes</h2></section>' * 3
+    + "</body></html>"
+)
+
+
+def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path) -> None:
+    body = FILL * 3 + '<div style="page: back; break-before: page">Back cover</div>'
+    plain = _made(tmp_path, body, layout=Layout(multiple=4))
+    assert plain.pages % 4 and (plain.pages, preflight.PAGE_COUNT) in _kinds(plain.findings)
+    padded = _made(tmp_path, body, layout=Layout(multiple=4), notes=NOTES)
+    assert padded.pages == 4
+    assert not [f for f in padded.findings if f.kind == preflight.PAGE_COUNT]
+    pdf = pikepdf.open(__import__("io").BytesIO(padded.data))
+    texts = [b"Notes" in p.obj.Contents.read_bytes() or p.obj.Resources for p in pdf.pages]
+    assert len(texts) == 4
+
+
+def test_the_sample_has_none_of_the_pagination_faults(
+    built_sample: BuiltSample, tmp_path: Path
+) -> None:
+    from reportgen.writing.cache import FOLDER
+
+    shutil.copytree(built_sample.out / FOLDER, tmp_path / "out" / FOLDER)
+    result = run_build(built_sample.reports / "fy2012", tmp_path / "out", workers=1)
+    kinds = (preflight.TABLE_REMNANT, preflight.FIGURE_APART, preflight.RUNNING_HEAD,
+             preflight.SHORT_PAGE, preflight.SECTION_BREAK)  # fmt: skip
+    faults = [d.message for d in result.diagnostics if any(f": {k}:" in d.message for k in kinds)]
+    assert faults == []
+
+
+def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None:
+    """One build of the small root with every [print] setting: bleed boxes on
+    the editions, bound editions padded with notes pages before the back
+    cover, the loose handout not, each one-page letter followed by a blank
+    back; and no preflight finding of the print rules."""
+    import io
+
+    from tests.pdfparse import ParsedPdf
+
+    report = small_set / "fy2012" / "report.toml"
+    report.write_text(
+        report.read_text("utf-8")
+        + "\n[print]\nbleed = true\npad_to_multiple_of = 4\nduplex_letters = true\n",
+        "utf-8",
+    )
+    result = run_build(small_set / "fy2012", tmp_path / "out", workers=1)
+    kinds = (preflight.NO_BLEED, preflight.PAGE_COUNT)
+    assert not [d for d in result.diagnostics if any(f": {k}:" in d.message for k in kinds)], [
+        d.message for d in result.diagnostics
+    ]
+    out = tmp_path / "out" / "fy2012"
+    bleed_pt = 3 * 72 / 25.4
+    for name, bound in (("annual-report", True), ("donor", True), ("handout", False)):
+        pdf = pikepdf.open(out / f"{name}.pdf")
+        media, trim = ([float(v) for v in pdf.pages[0].obj[k]] for k in ("/MediaBox", "/TrimBox"))
+        assert trim[0] - media[0] == pytest.approx(bleed_pt, abs=0.05), name
+        if bound:
+            assert len(pdf.pages) % 4 == 0, name
+    parsed = ParsedPdf(out / "annual-report.pdf")
+    texts = [parsed.text(n) for n in range(1, parsed.page_count + 1)]
+    notes = [n for n, page in enumerate(texts) if page.strip().startswith("Notes")]
+    assert notes and max(notes) == len(texts) - 2 and min(notes) == len(texts) - 1 - len(notes)
+    letters = sorted((out / "donors").glob("*.pdf"))
+    assert letters
+    for letter in letters:
+        pdf = pikepdf.open(io.BytesIO(letter.read_bytes()))
+        labels = pdf.Root.PageLabels.Nums
+        assert int(labels[2]) % 2 == 0, letter.name  # the letter's pages: even
+        assert ParsedPdf(letter).text(int(labels[2])) == ""  # its last: the blank back
