@@ -473,7 +473,7 @@ def share_and_trim(pdf: Any) -> int:
         except Unsupported:
             continue
         stream = face.streams[0]
-        stream.write(zlib.compress(program, 9), filter=pikepdf.Name.FlateDecode)
+        stream.write(zlib.compress(program), filter=pikepdf.Name.FlateDecode)
         stream.Subtype = pikepdf.Name.CIDFontType0C
         for descriptor in face.descriptors:
             descriptor.FontFile3 = stream
