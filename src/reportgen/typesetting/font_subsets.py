@@ -424,23 +424,62 @@ def _widths_cids(widths: Any) -> Iterator[int]:
             i += 3
 
 
+def _cid_fonts(pdf: Any) -> Iterator[Any]:
+    """Each CIDFontType0 font the pages draw with, once: those of the pages'
+    resources and, within them, of forms, patterns, Type 3 glyphs and
+    annotations' appearances (fewer objects to look at than the whole file)."""
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+    todo = [page.obj for page in pdf.pages]
+    while todo:
+        node = todo.pop()
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        resources = node.get("/Resources")
+        parent = node.get("/Parent")
+        while resources is None and parent is not None:  # a page's inherited resources
+            resources, parent = parent.get("/Resources"), parent.get("/Parent")
+        if resources is not None:
+            for font in resources.get("/Font", {}).values():
+                if font.get("/Subtype") == "/Type0":
+                    for descendant in font.get("/DescendantFonts", []):
+                        if descendant.get("/Subtype") == "/CIDFontType0" and (
+                            descendant.objgen not in seen or not descendant.is_indirect
+                        ):
+                            seen.add(descendant.objgen)
+                            yield descendant
+                elif font.get("/Subtype") == "/Type3":
+                    todo.append(font)
+                    todo.extend(font.get("/CharProcs", {}).values())
+            for kind in ("/XObject", "/Pattern"):
+                todo.extend(resources.get(kind, {}).values())
+        for annotation in node.get("/Annots", []):
+            for appearance in annotation.get("/AP", {}).values():
+                if isinstance(appearance, pikepdf.Stream):
+                    todo.append(appearance)
+                else:  # one appearance per state
+                    todo.extend(appearance.values())
+
+
 def _faces(pdf: Any) -> dict[str, _Face]:
-    """The CID-keyed CFF faces of ``pdf`` by name, each with every program,
-    stream and descriptor of that name and the CIDs its fonts show."""
+    """The CID-keyed CFF faces the pages of ``pdf`` draw with, by name, each
+    with every program, stream and descriptor of that name and the CIDs its
+    fonts show."""
     import pikepdf
 
     found: dict[str, tuple[dict[tuple[int, int], Any], list[Any], set[int]]] = {}
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != "/CIDFontType0":
-            continue
-        descriptor = obj.get("/FontDescriptor")
+    for font in _cid_fonts(pdf):
+        descriptor = font.get("/FontDescriptor")
         stream = None if descriptor is None else descriptor.get("/FontFile3")
-        if descriptor is None or stream is None or "/W" not in obj:
+        if descriptor is None or stream is None or "/W" not in font:
             continue
         streams, descriptors, cids = found.setdefault(str(descriptor.FontName), ({}, [], set()))
         streams[stream.objgen] = stream
         descriptors.append(descriptor)
-        cids.update(_widths_cids(obj.W))
+        cids.update(_widths_cids(font.W))
     faces = {}
     for name, (streams, descriptors, cids) in found.items():
         try:
@@ -472,8 +511,10 @@ def share_and_trim(pdf: Any) -> int:
             program = write_cff(face.programs, face.cids)
         except Unsupported:
             continue
-        stream = face.streams[0]
-        stream.write(zlib.compress(program), filter=pikepdf.Name.FlateDecode)
+        # A new stream: a font this pass did not see (none, as WeasyPrint
+        # writes PDFs) would keep the program it had, whole.
+        stream = pdf.make_stream(zlib.compress(program))
+        stream.Filter = pikepdf.Name.FlateDecode
         stream.Subtype = pikepdf.Name.CIDFontType0C
         for descriptor in face.descriptors:
             descriptor.FontFile3 = stream
