@@ -39,6 +39,7 @@ from reportgen.core.languages import letter_style
 from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
 from reportgen.reading.narrative_html import fill_placeholders, role_for
 from reportgen.reading.page_anchors import resolved
+from reportgen.typesetting.font_subsets import share_and_trim
 from reportgen.typesetting.pdf import _fetcher, collector_paused, failures_raised
 from reportgen.typesetting.preflight import Finding, Layout, examine
 from reportgen.typesetting.templating import template, theme_key
@@ -419,6 +420,7 @@ def join(source: Any, body: Body, letter: Letter, created: date) -> bytes:
         Nums=pikepdf.Array([0, letter_pages, pages[1] - pages[0], edition_pages])
     )
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    share_and_trim(pdf)  # one program per face for the letter and the edition
 
     out = io.BytesIO()
     pdf.save(out, static_id=True)

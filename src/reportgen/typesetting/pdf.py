@@ -27,6 +27,7 @@ from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
 from reportgen.core.private_apis import element_being_laid_out, laid_out_page_box
+from reportgen.typesetting.font_subsets import trimmed_pdf
 from reportgen.typesetting.preflight import NO_LAYOUT, Finding, Inspection, Layout
 
 log = logging.getLogger(__name__)
@@ -326,6 +327,7 @@ def render_pdf(
             else ()
         )
         data = document.write_pdf(**_write_options(html, variant, attachments, stamp, fetcher))
+        data = trimmed_pdf(data)  # each CJK face with only its glyphs (font_subsets)
         if served is not None:
             served.raise_failure()  # a chart WeasyPrint could only log as missing
     return RenderedPdf(data, len(document.pages), findings)

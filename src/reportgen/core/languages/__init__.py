@@ -562,6 +562,13 @@ def css(language: str, medium: str) -> str:
             f':lang({tag}) .prose {{ font-family: {serif}, "Noto Serif", serif; }}',
             f":lang({tag}) .prose h3, :lang({tag}) .prose h4 "
             f"{{ font-family: {sans}, sans-serif; }}",
+            # Where the design puts Latin faces first (tables, attributions, a
+            # letter's salutation), the language's own faces come next, not the
+            # Japanese ones the stylesheets fall back on: the same Hangul, one
+            # face fewer embedded (font_subsets, issue 29).
+            f":lang({tag}) .prose table, :lang({tag}) .prose blockquote .attribution "
+            f'{{ font-family: var(--font-body), "Noto Sans", {sans}, sans-serif; }}',
+            f':lang({tag}) .letter-salutation {{ font-family: "Noto Serif", {serif}, serif; }}',
         ]
     if style.css:
         rules.append(style.css)

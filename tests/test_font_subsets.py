@@ -1,0 +1,158 @@
+"""The CJK faces of a PDF trimmed to the glyphs it shows (typesetting/font_subsets):
+pages drawn the same, text the same, each face once, letters small.
+
+One small real WeasyPrint render (Japanese in the four faces the designs
+use) is shared by the pixel, text and determinism checks; the size and face
+limits are read from the session's sample build (``built_sample``), which
+the rest of the suite builds anyway."""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+import numpy
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+
+from reportgen.typesetting.font_subsets import (
+    Unsupported,
+    read_cff,
+    read_opentype_cff,
+    share_and_trim,
+    trimmed_pdf,
+    write_cff,
+)
+from tests.conftest import BuiltSample
+from tests.pdfparse import ParsedPdf
+
+# The limits a Japanese or Korean donor letter is held to (issue 29): its
+# bytes, and the CJK faces it embeds, each once (Sans and Serif, regular and bold).
+LETTER_BYTES = 300_000
+CJK_FACES = 4
+
+PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
+@page { size: A6; margin: 10mm }
+body { font-family: "Noto Sans CJK JP"; font-size: 9pt }
+.serif { font-family: "Noto Serif CJK JP" }
+</style></head><body>
+<h1>体験談：証言を伝える</h1>
+<p>2003年12月、中国の裁判所は野口孝行氏に有罪判決を言い渡しました。（ご寄付の使途）</p>
+<p class="serif">釈放された野口氏は、あの出来事について<b>できる限り</b>記録に残そうと
+決意しました。</p><p class="serif">「第1回：救出作戦の始まり」で幕を開け、東南アジアでの
+救援活動の物語を描いています。</p>
+</body></html>"""
+
+
+@functools.cache
+def _as_weasyprint_writes_it() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=PAGE).write_pdf(pdf_variant="pdf/ua-1")  # type: ignore[no-any-return]
+
+
+def _pixels(data: bytes) -> list[numpy.ndarray]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return [numpy.asarray(page.render(scale=150 / 72).to_pil().convert("RGB"))
+                for page in document]  # fmt: skip
+    finally:
+        document.close()
+
+
+def _programs(pdf: pikepdf.Pdf) -> dict[str, list[pikepdf.Stream]]:
+    """Each embedded font program, by the face name of its descriptors."""
+    found: dict[str, dict[tuple[int, int], pikepdf.Stream]] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+            for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                if key in obj:
+                    found.setdefault(str(obj.FontName), {})[obj[key].objgen] = obj[key]
+    return {name: list(streams.values()) for name, streams in found.items()}
+
+
+def test_trimmed_faces_draw_the_same_pages_and_text(tmp_path: Path) -> None:
+    before = _as_weasyprint_writes_it()
+    after = trimmed_pdf(before)
+    assert len(after) < len(before) / 3  # four faces of ~60,000 empty glyphs each, gone
+    assert trimmed_pdf(before) == after  # the same bytes each time
+    for old, new in zip(_pixels(before), _pixels(after), strict=True):
+        # Poppler draws them identically (bench/size.py compares every page);
+        # PDFium smooths a bare CFF's edges a shade differently than the same
+        # program wrapped in OpenType (measured: at most 22 of 255, on about 1%
+        # of the pixels), while a wrong or missing glyph differs by far more.
+        difference = numpy.abs(old.astype(int) - new.astype(int))
+        assert difference.max() <= 32 and (difference > 0).mean() < 0.02
+    (tmp_path / "before.pdf").write_bytes(before)
+    (tmp_path / "after.pdf").write_bytes(after)
+    assert (
+        ParsedPdf(tmp_path / "after.pdf").all_text()
+        == ParsedPdf(tmp_path / "before.pdf").all_text()
+    )
+    with pikepdf.open(io.BytesIO(after)) as pdf:
+        programs = _programs(pdf)
+        cjk = {n: s for n, s in programs.items() if "CJK" in n}
+        assert len(cjk) == 4 and all(len(s) == 1 for s in cjk.values()), cjk  # Sans, Serif, bold
+        assert all(s[0].Subtype == "/CIDFontType0C" for s in cjk.values())
+
+
+def test_a_face_embedded_twice_becomes_one_program() -> None:
+    """The letter page and the donor edition after it, as ``join`` puts them
+    together: the faces they share are written once, with both their glyphs."""
+    with pikepdf.open(io.BytesIO(_as_weasyprint_writes_it())) as first:
+        trimmed = pikepdf.open(io.BytesIO(trimmed_pdf(_as_weasyprint_writes_it())))
+        for page in first.pages:
+            trimmed.pages.append(page)
+        assert share_and_trim(trimmed) == 4
+        programs = _programs(trimmed)
+        assert all(len(s) == 1 for n, s in programs.items() if "CJK" in n), programs
+        out = io.BytesIO()
+        trimmed.save(out)
+    pages = _pixels(out.getvalue())
+    assert numpy.array_equal(pages[0], pages[1])  # the same page drawn from either half
+
+
+def test_glyphs_come_from_the_program_that_draws_them() -> None:
+    with pikepdf.open(io.BytesIO(_as_weasyprint_writes_it())) as pdf:
+        stream = next(s[0] for n, s in _programs(pdf).items() if n.endswith("Serif-CJK-JP"))
+        cff = read_opentype_cff(stream.read_bytes())
+    drawn = [cid for cid, (charstring, _) in read_cff(cff, range(65536), by_gid=True).glyphs.items()
+             if cid and len(charstring) > 1]  # fmt: skip
+    program = write_cff([read_cff(cff, drawn, by_gid=True)], drawn[:5])
+    kept = read_cff(program, range(65536))
+    assert sorted(kept.glyphs) == [0, *drawn[:5]]  # .notdef and the CIDs asked, under their CIDs
+    whole = read_cff(cff, drawn, by_gid=True)
+    assert all(kept.glyphs[cid][0] == whole.glyphs[cid][0] for cid in drawn[:5])  # byte for byte
+    assert write_cff([read_cff(program, drawn[:5])], drawn[:5]) == program  # stable
+
+
+def test_fonts_it_cannot_rewrite_are_left_alone() -> None:
+    with pytest.raises(Unsupported):
+        read_opentype_cff(b"\0\1\0\0" + bytes(100))  # TrueType outlines
+    plain = b"%PDF-1.7\n% no OpenType font here\n"
+    assert trimmed_pdf(plain) is plain
+
+
+def _letters(built: BuiltSample, language: str) -> list[Path]:
+    found = []
+    for path in sorted((built.out / "fy2012/donors").glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            if str(pdf.Root.get("/Lang", "")) == language:
+                found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("language", ["ja", "ko"])
+def test_cjk_letters_are_small_and_embed_each_face_once(
+    built_sample: BuiltSample, language: str
+) -> None:
+    letters = _letters(built_sample, language)
+    assert letters, f"the sample has a {language} donor"
+    for path in letters:
+        assert path.stat().st_size <= LETTER_BYTES, (path.name, path.stat().st_size)
+        with pikepdf.open(path) as pdf:
+            cjk = {n: s for n, s in _programs(pdf).items() if "CJK" in n}
+        assert len(cjk) <= CJK_FACES, sorted(cjk)
+        assert all(len(streams) == 1 for streams in cjk.values()), (path.name, cjk)
