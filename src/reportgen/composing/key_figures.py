@@ -51,6 +51,11 @@ class KeyFigures:
     # ``category_order``.
     category_order: tuple[str, ...] = ()
     minor_units: bool = False  # some finance amount has pence or cents
+    # The year's dates, and whether its label is the report's own word for
+    # this language (``fiscal_year_<tag>``): what names it (formats.named_year).
+    start: date | None = None
+    end: date | None = None
+    own_label: bool = False
 
     @property
     def net(self) -> Decimal:
@@ -138,6 +143,10 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         expense["function"] = expense["function"].fillna("unassigned")
     return KeyFigures(
         fiscal_year=config.fiscal_year,
+        start=config.start,
+        end=config.end,
+        own_label=any(key == "fiscal_year" and text == config.fiscal_year
+                      for key, _, text in config.translations),  # fmt: skip
         activities=len(acts),
         participants=int(acts["participants"].fillna(0).sum()) if not acts.empty else 0,
         by_category=_counts(acts["category"]) if not acts.empty else (),
