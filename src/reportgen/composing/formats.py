@@ -45,13 +45,14 @@ __all__ = [
     "format_number",
     "format_percent",
     "label",
+    "language",
     "myriad_amount",
     "named_year",
-    "year_name",
-    "language",
+    "role_word",
     "signature_lines",
     "signed",
     "words",
+    "year_name",
 ]
 
 

@@ -145,8 +145,10 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         fiscal_year=config.fiscal_year,
         start=config.start,
         end=config.end,
-        own_label=any(key == "fiscal_year" and text == config.fiscal_year
-                      for key, _, text in config.translations),  # fmt: skip
+        own_label=any(
+            key == "fiscal_year" and text == config.fiscal_year
+            for key, _, text in config.translations
+        ),
         activities=len(acts),
         participants=int(acts["participants"].fillna(0).sum()) if not acts.empty else 0,
         by_category=_counts(acts["category"]) if not acts.empty else (),

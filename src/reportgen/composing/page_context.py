@@ -210,7 +210,11 @@ def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
 
 
 def _change(
-    now: float, before: float | None, language: str, previous: str, money: bool,
+    now: float,
+    before: float | None,
+    language: str,
+    previous: str,
+    money: bool,
     figure: str | None = None,
 ) -> tuple[str | None, str | None]:
     """The change against last year as a card says it, in the language's
@@ -734,8 +738,8 @@ def titled_year(language: str, config: ReportConfig) -> str:
     ("Annual Report FY2030"), as the short editions' titles have it."""
     year = formats.year_name(language, config)
     if not written_in(config.title, language):  # no title_<tag>: the pack's words
-        return formats.label(language, "edition_title",
-                             title=formats.label(language, "report_title"), fiscal_year=year)  # fmt: skip
+        own = formats.label(language, "report_title")
+        return formats.label(language, "edition_title", title=own, fiscal_year=year)
     if config.fiscal_year in config.title or year in config.title:
         return config.title
     return formats.label(language, "edition_title", title=config.title, fiscal_year=year)
