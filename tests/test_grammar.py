@@ -144,6 +144,10 @@ def test_korean_sums_in_whole_myriads_one_style_for_every_size() -> None:
     assert won(5_000) == "5,000원"
     assert formats.format_money(Decimal(360000), "KRW", "ko") == "360,000원"
     assert formats.format_money(Decimal(9805480), "JPY", "ko") == "9,805,480엔"
+    # a round gift in a letter's sentence: "2만 엔의 후원금"; any other as counted
+    assert formats.format_gift(Decimal(20000), "JPY", "ko", False) == "2만 엔"
+    assert formats.format_gift(Decimal(25000), "JPY", "ko", False) == "25,000엔"
+    assert formats.format_gift(Decimal(30000), "JPY", "ja", False) == "30,000円"
 
 
 def test_less_than_one_percent_in_each_language() -> None:

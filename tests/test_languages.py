@@ -23,7 +23,7 @@ def test_japanese_cells_and_settings_replace_the_english_ones(sample_set: Path) 
     assert not any(key.endswith(("_ja", "_en")) for key, _ in japanese.activities[0].extra)
     assert japanese.config.title == "2012年度 年次報告書"
     assert japanese.config.organization.name == "北朝鮮難民救援基金"
-    assert japanese.config.signatory is not None and japanese.config.signatory.name == "加藤博"
+    assert japanese.config.signatory is not None and japanese.config.signatory.name == "加藤 博"
     assert english.config.organization.name == "Life Funds for North Korean Refugees"
     assert {s.language for s in japanese.narrative} == {"ja"}
     assert {s.language for s in english.narrative} == {"en"}

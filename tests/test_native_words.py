@@ -43,9 +43,10 @@ ALLOWED = {
     "PDF": "a file format's name: the packs' PDF",
     "%p": "the Korean unit of percentage points (퍼센트포인트), as Korean reports write it",
 }
+# The sample's anonymised people ("A. P.", "Aさん", "A씨") and cases ("R-12-04").
 INITIALS = re.compile(
-    r"\b(?:[A-Z]\.\s?){1,3}|\b[A-E]さん|\bR-\d\d-\d\d"
-)  # the sample's anonymised people and cases
+    r"(?<![A-Za-z])(?:[A-Z]\.\s?){1,3}|(?<![A-Za-z])[A-E](?=\s?さ|\s?씨)|R-\d\d-\d\d"
+)
 SKIPPED = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.csv\b")
 
 
@@ -77,7 +78,8 @@ def html_text(path: Path) -> str:
     """An HTML page's visible text and its text alternatives (alt,
     aria-label, title): what a reader or a screen reader meets."""
     tree = lxml_html.fromstring(path.read_bytes())
-    for element in tree.xpath("//style|//script"):
+    # not shown: styles, scripts, and the metadata matplotlib writes into an SVG
+    for element in tree.xpath("//style|//script|//*[local-name()='metadata']"):
         element.drop_tree()
     texts = [tree.text_content()]
     texts += tree.xpath("//@alt|//@aria-label|//@title|//title/text()")
@@ -255,3 +257,20 @@ def test_a_japanese_message_closes_without_keigu_and_signs_in_japanese_order(
     assert letter.title.startswith("山田 花子 様への御礼状")
     assert "本年度" not in letter.body and "2012年度" in letter.body
     assert letter.body.endswith("まずは略儀ながら書中をもちまして御礼申し上げます。")
+
+
+def test_a_report_names_its_year_in_a_language_its_own_way(tmp_path: Path) -> None:
+    """``fiscal_year_<tag>`` overrides the pack's name of the year everywhere."""
+    shutil.copytree(SAMPLE, tmp_path / "reports")
+    settings = tmp_path / "reports/fy2012/report.toml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace('fiscal_year = "FY2012"\n', 'fiscal_year = "FY2012"\n'
+                                     'fiscal_year_ja = "平成24年度"\n'))  # fmt: skip
+    year = _year(tmp_path / "reports")
+    ctx = _context((year, _year(tmp_path / "reports", "fy2011")), "donor", "ja")
+    assert ctx.fiscal_year == "平成24年度"
+    assert ctx.title.startswith("平成24年度") or "平成24年度" in ctx.document_title
+    letter = next(x for x in make_letters(year, None) if x.donor_id == "D-002")
+    assert "平成24年度" in letter.thanks
+    other = _context((year, _year(tmp_path / "reports", "fy2011")), "donor", "ko")
+    assert other.fiscal_year == "2012년도"  # the other languages keep the pack's name

@@ -39,6 +39,7 @@ __all__ = [
     "Language",
     "format_compact_money",
     "format_date",
+    "format_gift",
     "format_list",
     "format_money",
     "format_month",
@@ -182,6 +183,23 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
     return _with_unit(
         format_compact_decimal(value, locale=loc, fraction_digits=1), currency, language
     )
+
+
+def format_gift(value: Decimal, currency: str, language: str, minor: bool) -> str:
+    """One gift in running text (a letter): as ``format_amount``, except that
+    a language whose pack counts sums in myriads says a round one so: "2만 엔의
+    후원금", as a Korean letter does, not "20,000엔의"."""
+    style = languages.money(language)
+    whole = value == value.to_integral_value()
+    if (
+        style.compact == "myriad"
+        and style.myriads
+        and whole
+        and value >= 10_000
+        and (int(value) % 10_000 == 0)
+    ):
+        return _with_unit(myriad_amount(value, style.myriads, language), currency, language)
+    return format_amount(value, currency, language, minor)
 
 
 def signed(text: str, negative: bool, language: str) -> str:

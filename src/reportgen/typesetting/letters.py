@@ -164,7 +164,7 @@ def _gift(donor: Donor, currency: str, language: str) -> str:
     has them: 1,200.50 and 60, never 60.00."""
     if donor.amount is None:
         return ""
-    return formats.format_amount(donor.amount, currency, language, has_minor_units(donor.amount))
+    return formats.format_gift(donor.amount, currency, language, has_minor_units(donor.amount))
 
 
 def punctuated(salutation: str, end: str) -> str:
