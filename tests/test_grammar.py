@@ -180,3 +180,17 @@ def test_the_year_is_named_in_each_language() -> None:
     assert formats.named_year("ja", "FY2012", start, end) == "2012年度"
     assert formats.named_year("ko", "FY2012", start, end) == "2012년도"
     assert formats.named_year("ja", "平成24年度", start, end, own=True) == "平成24年度"
+
+
+def test_the_korean_and_japanese_packs_name_no_calendar_year_and_no_translationese() -> None:
+    """올해 / 今年度 / 本年度 name the year of reading, not the year reported;
+    "이 활동을 가능하게" was translated from English and refers to nothing."""
+    korean = " ".join(languages.words("ko").values())
+    japanese = " ".join(languages.words("ja").values())
+    for wrong in ("올해", "이 활동을 가능하게", "모두를 대신하여"):
+        assert wrong not in korean, wrong
+    for wrong in ("今年度", "本年度", "会計年度", "内部の"):
+        assert wrong not in japanese, wrong
+    note = formats.label("ko", "table_bounded", shown="12", total="40", what="활동",
+                         file="activities.csv")  # fmt: skip
+    assert "activities.csv로 첨부" in note  # not "(으)로"

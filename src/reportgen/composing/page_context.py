@@ -369,7 +369,9 @@ def _indicator_value(value: Decimal, unit: str | None, language: str, currency: 
     number = formats.format_number(value, language)
     if not unit:
         return number
-    return f"{number}{unit}" if unit in ("%", "％") else f"{number} {unit}"
+    if unit in ("%", "％"):
+        return f"{number}{unit}"
+    return formats.label(language, "number_unit", number=number, unit=unit)
 
 
 def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency: str) -> Stat:
