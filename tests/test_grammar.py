@@ -194,3 +194,10 @@ def test_the_korean_and_japanese_packs_name_no_calendar_year_and_no_translatione
     note = formats.label("ko", "table_bounded", shown="12", total="40", what="활동",
                          file="activities.csv")  # fmt: skip
     assert "activities.csv로 첨부" in note  # not "(으)로"
+
+
+def test_korean_tables_of_amounts_carry_the_unit_in_their_heading() -> None:
+    assert formats.amount_heading("금액", "JPY", "ko") == "금액(단위: 엔)"
+    assert formats.format_table_amount(Decimal(2000000), "JPY", "ko", False) == "2,000,000"
+    assert formats.amount_heading("金額", "JPY", "ja") == "金額"  # units in the cells
+    assert formats.format_table_amount(Decimal(2000000), "JPY", "ja", False) == "2,000,000円"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Language",
+    "amount_heading",
     "format_compact_money",
     "format_date",
     "format_gift",
@@ -45,6 +46,7 @@ __all__ = [
     "format_month",
     "format_number",
     "format_percent",
+    "format_table_amount",
     "label",
     "language",
     "myriad_amount",
@@ -183,6 +185,26 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
     return _with_unit(
         format_compact_decimal(value, locale=loc, fraction_digits=1), currency, language
     )
+
+
+def format_table_amount(value: Decimal, currency: str, language: str, minor: bool) -> str:
+    """An amount in a table of amounts: as ``format_amount``, or the number
+    alone where the pack's ``[money] table_unit`` puts the unit in the
+    column's heading (``amount_heading``), as Korean accounts do."""
+    if not languages.money(language).table_unit:
+        return format_amount(value, currency, language, minor)
+    digits = get_currency_precision(currency) if minor else 0
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value if minor else value.to_integral_value(), format=pattern,
+                          locale=_loc(language))  # fmt: skip
+
+
+def amount_heading(title: str, currency: str, language: str) -> str:
+    """The heading of a column of amounts: as given, or with the currency's
+    unit where the cells leave it out ("금액(단위: 엔)")."""
+    if not languages.money(language).table_unit:
+        return title
+    return label(language, "unit_heading", title=title, unit=_unit_word(currency, language))
 
 
 def format_gift(value: Decimal, currency: str, language: str, minor: bool) -> str:

@@ -450,13 +450,13 @@ def _tables(
         return formats.label(language, key)
 
     def money(amount: Decimal) -> str:
-        return formats.format_amount(amount, currency, language, fig.minor_units)
+        return formats.format_table_amount(amount, currency, language, fig.minor_units)
 
     def amounts(rows: tuple[tuple[str, Decimal], ...], total: Decimal, label: str) -> Table | None:
         if not rows:
             return None
         return Table(
-            (label, L("amount"), L("share")),
+            (label, formats.amount_heading(L("amount"), currency, language), L("share")),
             tuple(
                 Row(
                     (
@@ -474,12 +474,16 @@ def _tables(
     return {
         "income": amounts(fig.income_by_category, fig.income, L("kind_income")),
         "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense")),
-        "funds": _funds(fig, money, L),
+        "funds": _funds(fig, money, L, language, currency),
     }
 
 
 def _funds(
-    fig: KeyFigures, money: Callable[[Decimal], str], L: Callable[[str], str]
+    fig: KeyFigures,
+    money: Callable[[Decimal], str],
+    L: Callable[[str], str],
+    language: str,
+    currency: str,
 ) -> Table | None:
     """Income and expenditure by fund, when the finances name funds."""
     if not (fig.income_by_fund or fig.expenses_by_fund):
@@ -492,7 +496,13 @@ def _funds(
         return L("fund_unassigned") if fund == "unassigned" else fund
 
     return Table(
-        (L("fund"), L("kind_income"), L("kind_expense")),
+        (
+            L("fund"),
+            *(
+                formats.amount_heading(L(k), currency, language)
+                for k in ("kind_income", "kind_expense")
+            ),
+        ),
         tuple(
             Row((name(f), money(income.get(f, zero)), money(expenses.get(f, zero)))) for f in funds
         ),

@@ -100,6 +100,7 @@ class Money:
     # in whole 만 as Korean reports set them, 8,640만 원, 1억 8,000만 원.
     myriads: tuple[str, ...] = ()
     joined: bool = False  # a whole amount's unit word follows its number unspaced: 360,000원
+    table_unit: bool = False  # tables of amounts: the unit in the heading, 금액(단위: 엔)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ def _money(given: dict[str, Any] | None, parent: Pack | None) -> Money:
         str(given.get("full", base.full)),
         tuple(given.get("myriads", base.myriads)),
         bool(given.get("joined", base.joined)),
+        bool(given.get("table_unit", base.table_unit)),
     )
 
 
