@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +202,18 @@ def test_korean_tables_of_amounts_carry_the_unit_in_their_heading() -> None:
     assert formats.format_table_amount(Decimal(2000000), "JPY", "ko", False) == "2,000,000"
     assert formats.amount_heading("金額", "JPY", "ja") == "金額"  # units in the cells
     assert formats.format_table_amount(Decimal(2000000), "JPY", "ja", False) == "2,000,000円"
+
+
+def test_a_title_in_cjk_brackets_is_not_also_emphasised(tmp_path: Path) -> None:
+    """The brackets mark the title; CJK emphasis (bold) would make it shout."""
+    from reportgen.core.diagnostics import Diagnostics, Location
+    from reportgen.reading.narrative_html import render_markdown
+
+    def render(text: str) -> str:
+        where = Location(tmp_path / "report.toml", 1)
+        return str(render_markdown(text, where, tmp_path, Diagnostics(), "giving")).strip()
+
+    assert render("映画『*The Defector*』の評") == "<p>映画『The Defector』の評</p>"
+    assert render("저서 《*탈북, 도피행*》으로") == "<p>저서 《탈북, 도피행》으로</p>"
+    assert render("*『脱北、逃避行』*。") == "<p>『脱北、逃避行』。</p>"
+    assert render("a *word* here") == "<p>a <em>word</em> here</p>"
