@@ -729,20 +729,6 @@ def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
     return tuple((section.title, section.excerpt) for section in year.narrative)
 
 
-def _dates(label: str, rel: str, config: ReportConfig) -> tuple[date | None, date | None]:
-    """The dates of the year before or after this one, for its name in a
-    link ("前年度：2011年度"): a year beside this one, a year long, as the
-    folder's neighbours are (``year_folders.neighbours``). A label that is
-    not a year's usual name (its dates unsure) is shown as written."""
-    step = -1 if rel == "prev" else 1
-    try:
-        start = config.start.replace(year=config.start.year + step)
-        end = config.end.replace(year=config.end.year + step)
-    except ValueError:  # 29 February
-        return None, None
-    return (start, end) if str(start.year) in label or str(end.year) in label else (None, None)
-
-
 def titled_year(language: str, config: ReportConfig) -> str:
     """The report's title, saying which year it reports on: as written when it
     names the fiscal year (its label, "FY2012", or the language's name for
@@ -833,10 +819,7 @@ def build_context(
         document_title=document_title,
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),
-        neighbours=tuple(
-            (rel, formats.named_year(language, label, *_dates(label, rel, config)), href)
-            for rel, label, href in neighbours
-        ),
+        neighbours=neighbours,
         funds=tables["funds"],
         sections=sections,
         cover=_cover(year),
