@@ -23,7 +23,7 @@ def test_japanese_cells_and_settings_replace_the_english_ones(sample_set: Path) 
     assert not any(key.endswith(("_ja", "_en")) for key, _ in japanese.activities[0].extra)
     assert japanese.config.title == "2012年度 年次報告書"
     assert japanese.config.organization.name == "北朝鮮難民救援基金"
-    assert japanese.config.signatory is not None and japanese.config.signatory.name == "加藤博"
+    assert japanese.config.signatory is not None and japanese.config.signatory.name == "加藤 博"
     assert english.config.organization.name == "Life Funds for North Korean Refugees"
     assert {s.language for s in japanese.narrative} == {"ja"}
     assert {s.language for s in english.narrative} == {"en"}
@@ -108,7 +108,7 @@ def test_a_korean_edition_builds_with_korean_words_dates_money_and_fonts(
     for words in ("목차", "숫자로 보는 한 해", "재정", "ICNK 출범 1주년 성명", "2012년 9월 1일"):
         assert words in text, words
     # Won as Korean writes it: the unit word after the number (the pack's [money]).
-    assert re.search(r"\d 원", text) and not re.search(r"[¥￥₩]|\d,\d{3} ?엔", text)
+    assert re.search(r"\d원|\d만 원", text) and not re.search(r"[¥￥₩]|\d,\d{3} ?엔", text)
     assert "Contents" not in text and "目次" not in text
     fonts = {
         str(font.get_object().get("/BaseFont"))

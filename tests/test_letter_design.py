@@ -89,7 +89,7 @@ def test_the_japanese_letter_follows_japanese_conventions(built_sample: BuiltSam
     assert "2012年度" in text and "FY2012" not in text
     assert "〒101-0051" in text
     assert "代表," not in text and "代表，" not in text
-    assert re.search(r"北朝鮮難民救援基金\s*代表\s*加藤博", text), text
+    assert re.search(r"北朝鮮難民救援基金\s*代表\s*加藤\s*博", text), text
     half = width(path) / 2
     assert where(path, 1, "2013年10月20日")[0] > half  # dated at the top right
     assert where(path, 1, "敬具")[0] > half

@@ -387,7 +387,7 @@ def test_japanese_and_korean_headers_are_encoded_words(case: Case) -> None:
     assert "Subject: =?utf-8?" in head and "To: =?utf-8?" in head
     assert ja["Content-Language"] == "ja"
     (attachment,) = ja.iter_attachments()
-    assert attachment.get_filename() == "山田 花子への御礼状.pdf"
+    assert attachment.get_filename() == "山田 花子 様への御礼状.pdf"
     assert "filename*0*=utf-8''%E5%B1%B1%E7%94%B0" in raw.decode("ascii")  # RFC 2231
     text = ja.get_body(("plain",))
     assert text is not None and "山田 花子 様" in text.get_content()

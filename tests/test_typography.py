@@ -133,8 +133,9 @@ def test_no_fallback_font_is_embedded_for_the_footnote_arrow(built_sample: Built
 def test_compact_money_follows_each_languages_convention() -> None:
     amount = Decimal(9805480)
     assert formats.format_compact_money(amount, "JPY", "ja") == "980.5万円"
-    assert formats.format_compact_money(amount, "KRW", "ko") == "980.5만 원"
-    assert formats.format_compact_money(amount, "JPY", "ko") == "980.5만 엔"
+    # Korean sums in whole 만, one style for every size (8,640만 원, 1억 8,000만 원)
+    assert formats.format_compact_money(amount, "KRW", "ko") == "981만 원"
+    assert formats.format_compact_money(amount, "JPY", "ko") == "981만 엔"
     assert formats.format_compact_money(amount, "JPY", "en") == "¥9.8M"
     assert formats.format_compact_money(Decimal(123456), "USD", "ja") == "12.3万米ドル"
 
@@ -148,7 +149,7 @@ def test_japanese_key_figures_say_yen_after_the_number_and_no_triangle(
     assert re.search(r"\d+(\.\d)?万円", figures)
     assert not re.search(r"[¥￥][\d.]+万", figures)
     assert "▲" not in pdf.all_text() and "△" not in pdf.all_text()
-    assert re.search(r"\+\d+%? FY2011比|\+\d+%?\s*\S*比", figures)
+    assert re.search(r"前年度比 \+\d+(%|件)", figures) and "FY2011" not in figures
     assert formats.signed("3", True, "ja") == "−3"  # U+2212, never ▲
     from reportgen.composing.palette import palette
     from reportgen.reading.model import Theme
@@ -342,8 +343,8 @@ def test_handout_names_the_internal_rows_it_counts(built_sample: BuiltSample) ->
     lobbying = [re.search(r"(\d+) ?advocacy meetings", t) for t in (report, handout)]
     assert lobbying[0] and lobbying[1]
     assert int(lobbying[1].group(1)) == int(lobbying[0].group(1)) + int(note.group(2))
-    assert "내부 활동 4건" in ParsedPdf(out / "ko/handout.pdf").text(1)
-    assert "内部の活動4件" in ParsedPdf(out / "ja/handout.pdf").text(1)
+    assert "비공개 활동 4건" in ParsedPdf(out / "ko/handout.pdf").text(1)
+    assert "非公開の活動4件" in ParsedPdf(out / "ja/handout.pdf").text(1)
     assert "internal" not in ParsedPdf(out / "en/donor.pdf").all_text().lower().replace(
         "international", ""
     )
@@ -396,8 +397,8 @@ def test_no_word_joiner_reaches_bookmarks_or_metadata(built_sample: BuiltSample)
     ("language", "currency", "minor", "expected"),
     [
         ("ja", "JPY", False, "30,000円"),
-        ("ko", "JPY", False, "30,000 엔"),
-        ("ko", "KRW", False, "30,000 원"),
+        ("ko", "JPY", False, "30,000엔"),  # joined, as Korean accounts write it
+        ("ko", "KRW", False, "30,000원"),
         ("en", "JPY", False, "¥30,000"),
         ("en-GB", "GBP", True, "£30,000.00"),
     ],

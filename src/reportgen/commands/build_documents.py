@@ -32,7 +32,7 @@ from reportgen.core.process_pool import become_child, chunks, forking, run, run_
 from reportgen.core.progress import Progress
 from reportgen.reading.model import FiscalYear
 from reportgen.reading.settings import named_files
-from reportgen.reading.year_folders import neighbours
+from reportgen.reading.year_folders import Neighbour, neighbours
 from reportgen.typesetting import edition_render, letters, templating
 from reportgen.typesetting.edition_render import (
     LETTER_BODY,
@@ -84,7 +84,7 @@ class _Prepared:
     earlier: tuple[FiscalYear, ...]
     data_key: str
     document_key: str
-    neighbours: tuple[tuple[str, str] | None, tuple[str, str] | None]
+    neighbours: tuple[Neighbour | None, Neighbour | None]
 
 
 def _data(year: FiscalYear) -> tuple[object, ...]:

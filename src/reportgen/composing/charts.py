@@ -309,7 +309,7 @@ def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | N
     totals = [sum(counts.get(m, 0) for m in s.members) for s in swatches]
     shown = sorted(zip(swatches, totals, strict=True), key=lambda st: (st[0].hatched, -st[1]))
     title = style.label("by_category")
-    parts = [f"{c} {n}" for c, n in fig_data.by_category]
+    parts = [_counted(c, n, style) for c, n in fig_data.by_category]
     alt = style.label(
         "alt_by_category", fig_data.activities, title=title,
         fiscal_year=_year_name(fig_data, style), count=fig_data.activities,
@@ -349,14 +349,17 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     height = max(2.5, 0.75 + 0.19 * lines)
     legend_rows = 0 if keyed else (len(swatches) + 1) // 2
     narrow_height = max(0.6 + 0.24 * len(months) + 0.2 * legend_rows, 0.75 + 0.19 * lines)
-    busiest = max(fig_data.by_month, key=lambda mn: mn[1])
+    most = max(n for _, n in fig_data.by_month)
+    busiest = [m for m, n in fig_data.by_month if n == most]  # every month that ties
     title = style.label("by_month")
-    parts = [f"{formats.format_month(m, style.language)} {n}" for m, n in fig_data.by_month]
+    parts = [_counted(formats.format_month(m, style.language), n, style)
+             for m, n in fig_data.by_month]  # fmt: skip
     alt = style.label(
-        "alt_by_month", busiest[1], title=title, fiscal_year=_year_name(fig_data, style),
+        "alt_by_month", most, title=title, fiscal_year=_year_name(fig_data, style),
         list=_list(parts, style.language),
-        busiest=formats.format_month(busiest[0], style.language, short=False),
-        busiest_count=busiest[1],
+        busiest=_list([formats.format_month(m, style.language, short=False) for m in busiest],
+                      style.language),
+        busiest_count=most,
     )  # fmt: skip
     wide = _render(
         "chart-by-month",
@@ -466,7 +469,7 @@ def chart_by_target(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | Non
     labels = [t for t, _ in fig_data.by_target_type]
     counts = [n for _, n in fig_data.by_target_type]
     title = style.label("by_target")
-    parts = [f"{t} {n}" for t, n in fig_data.by_target_type]
+    parts = [_counted(t, n, style) for t, n in fig_data.by_target_type]
     alt = style.label(
         "alt_by_target", fig_data.lobbying, title=title, fiscal_year=_year_name(fig_data, style),
         count=fig_data.lobbying, list=_list(parts, style.language),
@@ -487,7 +490,8 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     texts = [style.money(a) for _, a in fig_data.income_by_category]
     title = style.label("income_by_category")
     total = style.money(fig_data.income)
-    parts = [f"{c} {style.money(a)}" for c, a in fig_data.income_by_category]
+    parts = [style.label("alt_amount_item", name=c, amount=style.money(a))
+             for c, a in fig_data.income_by_category]  # fmt: skip
     alt = style.label(
         "alt_income", title=title, fiscal_year=_year_name(fig_data, style), total=total,
         list=_list(parts, style.language),
@@ -539,9 +543,10 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
 
     title = style.label("expenses_by_function")
     parts = [
-        f"{n} {formats.format_percent(s, style.language)} ({style.money(a)})"
+        style.label("alt_share_item", name=n, share=formats.format_percent(s, style.language),
+                    amount=style.money(a))
         for n, s, (_, a) in zip(names, shares, split, strict=True)
-    ]
+    ]  # fmt: skip
     alt = style.label(
         "alt_expenses", title=title, fiscal_year=_year_name(fig_data, style),
         total=style.money(fig_data.expenses), list=_list(parts, style.language),
@@ -566,14 +571,20 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     )
 
 
+def _counted(name: str, count: int, style: ChartStyle) -> str:
+    """One bar of a count for alt text: "Events 12", "イベント12件", "행사 12건"."""
+    number = formats.format_number(count, style.language)
+    return style.label("alt_count_item", count, name=name, count=number)
+
+
 def _year_name(fig_data: KeyFigures, style: ChartStyle) -> str:
     """The year as the language names it (2012年度 in Japanese): a figure in
     a Japanese report says no "FY2012"."""
-    if not fig_data.by_month:  # figures made by hand, without the year's months
-        return fig_data.fiscal_year
-    first, last = fig_data.by_month[0][0], fig_data.by_month[-1][0]
-    return style.label("fiscal_year_name", fiscal_year=fig_data.fiscal_year,
-                       start_year=first.year, end_year=last.year)  # fmt: skip
+    if fig_data.start is not None or not fig_data.by_month:
+        return formats.named_year(style.language, fig_data.fiscal_year, fig_data.start,
+                                  fig_data.end, fig_data.own_label)  # fmt: skip
+    first, last = fig_data.by_month[0][0], fig_data.by_month[-1][0]  # figures made by hand
+    return formats.named_year(style.language, fig_data.fiscal_year, first, last)
 
 
 def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset | None:
@@ -604,8 +615,10 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
                   handleheight=1, borderaxespad=0.2)  # fmt: skip
 
     title = style.label("trend")
-    parts = [f"{y}: {inc_label} {style.money(h.income)}, {exp_label} "
-             f"{style.money(h.expenses)}" for y, h in zip(years, history, strict=True)]  # fmt: skip
+    parts = [style.label("alt_year_item", year=y, income_label=inc_label,
+                         income=style.money(h.income), expenses_label=exp_label,
+                         expenses=style.money(h.expenses))
+             for y, h in zip(years, history, strict=True)]  # fmt: skip
     alt = style.label(
         "alt_trend", title=title, first=years[0], last=years[-1],
         list=style.label("list_separator").join(parts),

@@ -9,6 +9,7 @@ branches on a language: what differs between languages is in the packs.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -36,21 +37,28 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Language",
+    "amount_heading",
     "currency_word",
     "format_accounts",
     "format_compact_money",
     "format_date",
+    "format_gift",
     "format_list",
     "format_money",
     "format_month",
     "format_number",
     "format_percent",
+    "format_table_amount",
     "label",
     "language",
+    "myriad_amount",
+    "named_year",
+    "role_word",
     "signature_blocks",
     "signature_lines",
     "signed",
     "words",
+    "year_name",
 ]
 
 
@@ -94,24 +102,74 @@ def format_money(value: Decimal, currency: str, language: str) -> str:
 def _in_units(value: Decimal, currency: str, language: str, number_format: str) -> str:
     """The number, then the currency's unit word: 30,000円."""
     number = format_decimal(value, format=number_format, locale=_loc(language))
-    return _with_unit(number, currency, language)
+    return _with_unit(number, currency, language, languages.money(language).joined)
 
 
-def _with_unit(number: str, currency: str, language: str) -> str:
-    """A formatted number with the currency's unit word (the pack's, else
-    CLDR's) in CLDR's pattern for an amount: 30,000円, 980.5만 원."""
-    loc = _loc(language)
-    unit = dict(languages.money(language).units).get(currency) or get_currency_name(
-        currency, count=2, locale=loc
+def _unit_word(currency: str, language: str) -> str:
+    """The currency's unit word: the pack's, else CLDR's (円, 원)."""
+    return dict(languages.money(language).units).get(currency) or get_currency_name(
+        currency, count=2, locale=_loc(language)
     )
-    pattern = get_currency_unit_pattern(currency, count=2, locale=loc)
+
+
+def _with_unit(number: str, currency: str, language: str, joined: bool = False) -> str:
+    """A formatted number with the currency's unit word in CLDR's pattern for
+    an amount (30,000円, 980.5 엔), or right after it when ``joined`` (360,000원)."""
+    unit = _unit_word(currency, language)
+    if joined:
+        return f"{number}{unit}"
+    pattern = get_currency_unit_pattern(currency, count=2, locale=_loc(language))
     return pattern.replace("{0}", number).replace("{1}", unit)
 
 
 def format_percent(value: float, language: str) -> str:
+    """A share: 26%, and "less than 1%" in the language's words (1%未満, 1% 미만)."""
     if 0 < value < 0.005:
-        return "<" + babel_percent(0.01, locale=_loc(language))
+        least = babel_percent(0.01, locale=_loc(language))
+        return label(language, "less_than", value=least)
     return babel_percent(value, locale=_loc(language))
+
+
+def myriad_amount(value: Decimal, words: tuple[str, ...], language: str) -> str:
+    """An amount in whole myriads, each group of four digits with its word
+    (만, 억, 조), as Korean reports set sums: 8,640만, 1억 8,000만, 2억;
+    below one myriad the number itself (5,000)."""
+    number = int(abs(value).to_integral_value())
+    sign = "-" if value < 0 else ""
+    if number < 10_000 or not words:
+        return sign + format_decimal(number, format="#,##0", locale=_loc(language))
+    rest = (number + 5_000) // 10_000  # rounded to the nearest myriad
+    groups = []
+    for word in words:
+        groups.append((rest % 10_000, word))
+        rest //= 10_000
+    if rest:  # past the last word: its group holds the rest
+        groups[-1] = (groups[-1][0] + rest * 10_000, groups[-1][1])
+    parts = [
+        format_decimal(count, format="#,##0", locale=_loc(language)) + word
+        for count, word in reversed(groups)
+        if count
+    ]
+    return sign + " ".join(parts)
+
+
+def year_name(language: str, config: ReportConfig) -> str:
+    """The fiscal year as ``language`` names it: the report's own
+    ``fiscal_year_<tag>`` when it gives one, else the pack's name for it
+    ("FY2012" as written in English, 2012年度, 2012년도)."""
+    for key, tag, text in getattr(config, "translations", ()):
+        if key == "fiscal_year" and tag == str(language) and isinstance(text, str):
+            return text
+    return named_year(language, config.fiscal_year, config.start, config.end)
+
+
+def named_year(language: str, label_: str, start: date | None, end: date | None,
+               own: bool = False) -> str:  # fmt: skip
+    """A year's name in ``language`` from its label and dates (see ``year_name``)."""
+    if own or start is None or end is None:
+        return label_
+    return label(language, "fiscal_year_name", fiscal_year=label_, start_year=start.year,
+                 end_year=end.year)  # fmt: skip
 
 
 def format_compact_money(value: Decimal, currency: str, language: str) -> str:
@@ -121,11 +179,52 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
     form (the compact number in CLDR's pattern for a currency amount, with the
     currency's unit word, which the pack may replace)."""
     loc = _loc(language)
-    if languages.money(language).compact != "unit":
+    style = languages.money(language)
+    if style.compact == "myriad":
+        return _with_unit(myriad_amount(value, style.myriads, language), currency, language,
+                          joined=abs(value) < 10_000 and style.joined)  # fmt: skip
+    if style.compact != "unit":
         return format_compact_currency(value, currency, locale=loc, fraction_digits=1)
     return _with_unit(
         format_compact_decimal(value, locale=loc, fraction_digits=1), currency, language
     )
+
+
+def format_table_amount(value: Decimal, currency: str, language: str, minor: bool) -> str:
+    """An amount in a table of amounts: as ``format_amount``, or the number
+    alone where the pack's ``[money] table_unit`` puts the unit in the
+    column's heading (``amount_heading``), as Korean accounts do."""
+    if not languages.money(language).table_unit:
+        return format_amount(value, currency, language, minor)
+    digits = get_currency_precision(currency) if minor else 0
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value if minor else value.to_integral_value(), format=pattern,
+                          locale=_loc(language))  # fmt: skip
+
+
+def amount_heading(title: str, currency: str, language: str) -> str:
+    """The heading of a column of amounts: as given, or with the currency's
+    unit where the cells leave it out ("금액(단위: 엔)")."""
+    if not languages.money(language).table_unit:
+        return title
+    return label(language, "unit_heading", title=title, unit=_unit_word(currency, language))
+
+
+def format_gift(value: Decimal, currency: str, language: str, minor: bool) -> str:
+    """One gift in running text (a letter): as ``format_amount``, except that
+    a language whose pack counts sums in myriads says a round one so: "2만 엔의
+    후원금", as a Korean letter does, not "20,000엔의"."""
+    style = languages.money(language)
+    whole = value == value.to_integral_value()
+    if (
+        style.compact == "myriad"
+        and style.myriads
+        and whole
+        and value >= 10_000
+        and (int(value) % 10_000 == 0)
+    ):
+        return _with_unit(myriad_amount(value, style.myriads, language), currency, language)
+    return format_amount(value, currency, language, minor)
 
 
 def signed(text: str, negative: bool, language: str) -> str:
@@ -155,6 +254,16 @@ def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> 
     )  # fmt: skip
 
 
+def role_word(role: str, language: str) -> str:
+    """A person's role in ``language``: as written when it is written in it,
+    else the pack's word for a common role (``role_representative``: 代表,
+    대표) when it has one, else as written."""
+    if not role or languages.written_in(role, language):
+        return role
+    key = "role_" + re.sub(r"[^a-z0-9]+", "_", role.strip().lower()).strip("_")
+    return words(language).get(key) or role
+
+
 def signature_lines(
     language: str, organization: str, signatory: Signatory | None
 ) -> tuple[str, ...]:
@@ -163,7 +272,7 @@ def signature_lines(
     if signatory is None:
         return ()
     key = "letter_signature" if signatory.role else "letter_signature_plain"
-    text = label(language, key, name=signatory.name, role=signatory.role or "",
+    text = label(language, key, name=signatory.name, role=role_word(signatory.role or "", language),
               organization=organization)  # fmt: skip
     return tuple(line.strip() for line in text.split("\n") if line.strip())
 

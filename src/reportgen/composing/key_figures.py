@@ -53,6 +53,11 @@ class KeyFigures:
     minor_units: bool = False  # some finance amount has pence or cents
     balance: tuple[BalanceLine, ...] = ()  # the balance sheet at the year's end, as given
     funds: tuple[Fund, ...] = ()  # each fund's movements, balances carried forward
+    # The year's dates, and whether its label is the report's own word for
+    # this language (``fiscal_year_<tag>``): what names it (formats.named_year).
+    start: date | None = None
+    end: date | None = None
+    own_label: bool = False
 
     @property
     def net(self) -> Decimal:
@@ -140,6 +145,12 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         expense["function"] = expense["function"].fillna("unassigned")
     return KeyFigures(
         fiscal_year=config.fiscal_year,
+        start=config.start,
+        end=config.end,
+        own_label=any(
+            key == "fiscal_year" and text == config.fiscal_year
+            for key, _, text in config.translations
+        ),
         activities=len(acts),
         participants=int(acts["participants"].fillna(0).sum()) if not acts.empty else 0,
         by_category=_counts(acts["category"]) if not acts.empty else (),

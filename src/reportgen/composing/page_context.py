@@ -27,7 +27,7 @@ from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
 from reportgen.composing.tables import Row, Table
 from reportgen.core.editions import EDITIONS
-from reportgen.core.languages import column_heading
+from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
     INTERNAL,
     FiscalYear,
@@ -153,6 +153,11 @@ class RenderContext:
     # The notes pages of notes.html.j2 ([print] pad_to_multiple_of).
     notes_pages: int = 0
 
+    def say(self, key: str, **values: object) -> str:
+        """A word of ``labels`` with its placeholders and grammar filled in,
+        for templates: ``ctx.say("compared_with", previous=ctx.previous)``."""
+        return fill(self.labels[key], values)
+
 
 @dataclass(frozen=True)
 class CoverPicture:
@@ -206,23 +211,46 @@ def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
 
 
 def _change(
-    now: float, before: float | None, language: str, previous: str, money: bool
+    now: float,
+    before: float | None,
+    language: str,
+    previous: str,
+    money: bool,
+    figure: str | None = None,
 ) -> tuple[str | None, str | None]:
+    """The change against last year as a card says it, in the language's
+    order ("+13 vs FY2011", "前年度比 +13件", "전년도 대비 +13건")."""
+    text, direction = _difference(now, before, language, money, figure)
+    if text is None or direction is None:
+        return None, None
+    if text == formats.label(language, "new_this_year"):
+        return text, direction
+    vs = formats.label(language, "vs_previous", previous=previous)
+    return formats.label(language, "change_order", change=text, vs=vs), direction
+
+
+def _difference(
+    now: float, before: float | None, language: str, money: bool, figure: str | None = None
+) -> tuple[str | None, str | None]:
+    """The change alone: "+13" ("+13件" where the language counts a figure
+    with a counter), "+26%", "unchanged", "new this year"."""
     if before is None:
         return None, None
-    vs = formats.label(language, "vs_previous", previous=previous)
     if now == before:
-        return f"{formats.label(language, 'unchanged')} {vs}", "flat"
+        return formats.label(language, "unchanged"), "flat"
     direction = "up" if now > before else "down"
     if money or before == 0:
         if before == 0:
-            return f"{formats.label(language, 'new_this_year')}", "up"
+            return formats.label(language, "new_this_year"), "up"
         pct = (now - before) / before
-        text = formats.signed(formats.format_percent(abs(pct), language), pct < 0, language)
-        return f"{text} {vs}", direction
+        return formats.signed(formats.format_percent(abs(pct), language), pct < 0, language), (
+            direction
+        )
     diff = int(now - before)
-    text = formats.signed(formats.format_number(abs(diff), language), diff < 0, language)
-    return f"{text} {vs}", direction
+    number = formats.format_number(abs(diff), language)
+    if figure is not None:
+        number = formats.label(language, f"figure_{figure}", abs(diff), count=number)
+    return formats.signed(number, diff < 0, language), direction
 
 
 def _stats(
@@ -298,11 +326,12 @@ def _builtin(
     text = (
         formats.format_compact_money(Decimal(value), currency, language)
         if money
-        else formats.format_number(value, language)
-    )
+        else formats.label(language, f"figure_{name}", float(value),
+                           count=formats.format_number(value, language))
+    )  # fmt: skip
     change, direction = _change(
         float(value), None if before is None else float(before), language,
-        p.fiscal_year if p else "", money,
+        _year_of(p, language), money, None if money else name,
     )  # fmt: skip
     return Stat(text, formats.label(language, label_key, float(value)), change, direction)
 
@@ -316,8 +345,11 @@ def _share_stat(fig: KeyFigures, p: KeyFigures | None, language: str) -> Stat | 
     direction = None
     if before is not None:
         points = round((share - before) * 100)
-        vs = formats.label(language, "vs_previous", previous=p.fiscal_year if p else "")
-        change = f"{formats.signed(str(abs(points)), points < 0, language)} pt {vs}"
+        vs = formats.label(language, "vs_previous", previous=_year_of(p, language))
+        amount = formats.label(language, "points", abs(points),
+                               points=formats.format_number(abs(points), language))  # fmt: skip
+        change = formats.label(language, "change_order", vs=vs,
+                               change=formats.signed(amount, points < 0, language))  # fmt: skip
         direction = "up" if points > 0 else "down" if points < 0 else "flat"
     return Stat(
         formats.format_percent(share, language), formats.label(language, "program_share"), change,
@@ -338,7 +370,9 @@ def _indicator_value(value: Decimal, unit: str | None, language: str, currency: 
     number = formats.format_number(value, language)
     if not unit:
         return number
-    return f"{number}{unit}" if unit in ("%", "％") else f"{number} {unit}"
+    if unit in ("%", "％"):
+        return f"{number}{unit}"
+    return formats.label(language, "number_unit", number=number, unit=unit)
 
 
 def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency: str) -> Stat:
@@ -354,7 +388,7 @@ def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency
     money = _is_currency(item.unit)
     change, direction = _change(
         float(item.value), None if before is None else float(before), language,
-        prev.fiscal_year if prev else formats.label(language, "previous_year"), money,
+        _year_of(prev, language) if prev else formats.label(language, "previous_year"), money,
     )  # fmt: skip
     progress = None
     if item.target:
@@ -373,6 +407,13 @@ def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency
         value, item.name, change, direction, item.note, progress,
         item.unit if worded else None,
     )  # fmt: skip
+
+
+def _year_of(fig: KeyFigures | None, language: str) -> str:
+    """A year's name in ``language`` (2011年度), from its key figures."""
+    if fig is None:
+        return ""
+    return formats.named_year(language, fig.fiscal_year, fig.start, fig.end, fig.own_label)
 
 
 def _short_date(value: date, language: str) -> str:
@@ -423,7 +464,10 @@ def _tables(
     minor = fig.minor_units or (prev is not None and prev.minor_units)
 
     def money(amount: Decimal) -> str:
-        return formats.format_amount(amount, currency, language, minor)
+        return formats.format_table_amount(amount, currency, language, minor)
+
+    def heading(title: str) -> str:
+        return formats.amount_heading(title, currency, language)
 
     def amounts(
         rows: tuple[tuple[str, Decimal], ...],
@@ -440,7 +484,7 @@ def _tables(
 
         if before is None:
             return Table(
-                (label, L("amount"), L("share")),
+                (label, heading(L("amount")), L("share")),
                 tuple(Row((c, money(a), share(a))) for c, a in rows),
                 numeric=(1, 2),
                 footer=(L("total"), money(total),
@@ -449,7 +493,8 @@ def _tables(
         then = dict(before)
         gone = [(c, a) for c, a in before if c not in dict(rows)]
         return Table(
-            (label, fig.fiscal_year, prev.fiscal_year if prev else "", L("share")),
+            (label, heading(_year_of(fig, language)), heading(_year_of(prev, language)),
+             L("share")),
             tuple(Row((c, money(a), money(then[c]) if c in then else NIL, share(a)))
                   for c, a in rows)
             + tuple(Row((c, NIL, money(a), "")) for c, a in gone),
@@ -466,12 +511,16 @@ def _tables(
         "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense"),
                             prev.expenses_by_category if compare and prev else None,
                             prev.expenses if prev else Decimal(0)),
-        "funds": _funds(fig, money, L),
+        "funds": _funds(fig, money, L, language, currency),
     }  # fmt: skip
 
 
 def _funds(
-    fig: KeyFigures, money: Callable[[Decimal], str], L: Callable[[str], str]
+    fig: KeyFigures,
+    money: Callable[[Decimal], str],
+    L: Callable[[str], str],
+    language: str,
+    currency: str,
 ) -> Table | None:
     """Income and expenditure by fund, when the finances name funds."""
     if not (fig.income_by_fund or fig.expenses_by_fund):
@@ -484,7 +533,13 @@ def _funds(
         return L("fund_unassigned") if fund == "unassigned" else fund
 
     return Table(
-        (L("fund"), L("kind_income"), L("kind_expense")),
+        (
+            L("fund"),
+            *(
+                formats.amount_heading(L(k), currency, language)
+                for k in ("kind_income", "kind_expense")
+            ),
+        ),
         tuple(
             Row((name(f), money(income.get(f, zero)), money(expenses.get(f, zero)))) for f in funds
         ),
@@ -616,7 +671,11 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
             last=_d(dates[-1], language),
         )
     if year.lobbying:
-        types = [f"{t} ({n})" for t, n in fig.by_target_type]
+        types = [
+            formats.label(language, "count_in_brackets", n, name=t,
+                          count=formats.format_number(n, language))
+            for t, n in fig.by_target_type
+        ]  # fmt: skip
         out["lobbying"] = formats.label(
             language,
             "lobbying_intro",
@@ -673,12 +732,8 @@ def _comparison(
         return formats.format_amount(value, currency, language, fig.minor_units or prev.minor_units)
 
     def change(now: float | Decimal, before: float | Decimal, as_money: bool) -> str:
-        text, _ = _change(float(now), float(before), language, prev.fiscal_year, as_money)
-        return (
-            (text or "")
-            .replace(formats.label(language, "vs_previous", previous=prev.fiscal_year), "")
-            .strip()
-        )
+        text, _ = _difference(float(now), float(before), language, as_money)
+        return text or ""
 
     pairs: list[tuple[str, Decimal, Decimal, bool]] = [
         ("row_activities", Decimal(prev.activities), Decimal(fig.activities), False),
@@ -699,7 +754,7 @@ def _comparison(
     ]
     rows.append(("net", money(prev.net), money(fig.net), ""))
     return Table(
-        ("", prev.fiscal_year, fig.fiscal_year, formats.label(language, "change")),
+        ("", _year_of(prev, language), _year_of(fig, language), formats.label(language, "change")),
         tuple(Row((formats.label(language, key).capitalize(), a, b, c)) for key, a, b, c in rows),
         numeric=(1, 2, 3),
     )
@@ -725,8 +780,10 @@ def titled_year(language: str, config: ReportConfig) -> str:
     names the fiscal year (its label, "FY2012", or the language's name for
     it, "2012年度"), else with that name added in the language's order
     ("Annual Report FY2030"), as the short editions' titles have it."""
-    year = formats.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
-                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+    year = formats.year_name(language, config)
+    if not written_in(config.title, language):  # no title_<tag>: the pack's words
+        own = formats.label(language, "report_title")
+        return formats.label(language, "edition_title", title=own, fiscal_year=year)
     if config.fiscal_year in config.title or year in config.title:
         return config.title
     return formats.label(language, "edition_title", title=config.title, fiscal_year=year)
@@ -735,8 +792,7 @@ def titled_year(language: str, config: ReportConfig) -> str:
 def edition_title(language: str, edition: str, config: ReportConfig) -> str:
     """A short edition's title with the year as its language names it and in
     its order: "Report to Our Donors FY2012", "2012年度　ご寄付者への報告"."""
-    year = formats.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
-                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+    year = formats.year_name(language, config)
     title = formats.label(language, f"title_{edition}")
     return formats.label(language, "edition_title", title=title, fiscal_year=year)
 
@@ -787,7 +843,7 @@ def build_context(
         language=str(language),
         labels=formats.words(language),
         title=title,
-        fiscal_year=config.fiscal_year,
+        fiscal_year=formats.year_name(language, config),
         period=formats.label(
             language,
             "fiscal_year_period",
@@ -813,7 +869,7 @@ def build_context(
         income=tables["income"],
         expenses=tables["expenses"],
         people=_people(year, language),
-        previous=previous.fiscal_year if previous else None,
+        previous=_year_of(previous, language) if previous else None,
         document_title=document_title,
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),

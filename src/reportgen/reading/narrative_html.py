@@ -43,6 +43,7 @@ from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, VISIBILITY, gua
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
@@ -99,7 +100,33 @@ def _parser(quotes: str = "\u201c\u201d\u2018\u2019") -> MarkdownIt:
     md.enable(["table", "smartquotes"]).use(footnote_plugin)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check links ourselves
     md.add_render_rule("image", _render_image)
+    md.core.ruler.push("plain_titles", _plain_titles)
     return md
+
+
+TITLE_BRACKETS = {"『": "』", "《": "》", "〈": "〉", "「": "」"}
+
+
+def _plain_titles(state: StateCore) -> None:
+    """``*『脱北、逃避行』*`` and ``『*The Defector*』`` as the title in its
+    brackets alone: in Japanese and Korean the brackets already mark a title,
+    and the emphasis CJK text gets (bold: it has no italic) makes it shout."""
+    for token in state.tokens:
+        children = token.children or []
+        drop: set[int] = set()
+        for i in range(len(children) - 2):
+            first, text, last = children[i : i + 3]
+            if (first.type, text.type, last.type) != ("em_open", "text", "em_close"):
+                continue
+            words = text.content
+            before = children[i - 1].content if i and children[i - 1].type == "text" else ""
+            after = children[i + 3].content if i + 3 < len(children) else ""
+            if (len(words) > 1 and TITLE_BRACKETS.get(words[0]) == words[-1]) or (
+                before and after and TITLE_BRACKETS.get(before[-1]) == after[:1]
+            ):
+                drop.update((i, i + 2))
+        if drop:
+            token.children = [c for i, c in enumerate(children) if i not in drop]
 
 
 def _render_image(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:

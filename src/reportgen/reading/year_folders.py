@@ -28,6 +28,9 @@ def _settings(folder: Path) -> Values:
     return read(folder / REPORT_FILE) or Values({})
 
 
+Neighbour = tuple[str, str, date, date]  # (fiscal year label, output folder name, start, end)
+
+
 def _dates(folder: Path) -> tuple[date, date] | None:
     """(start, end) of a year folder, or None when unreadable: siblings are optional."""
     data = _settings(folder)
@@ -37,22 +40,23 @@ def _dates(folder: Path) -> tuple[date, date] | None:
     return None
 
 
-def neighbours(year: Path) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
-    """((label, output folder name) of the year before, same of the year after)."""
+def neighbours(year: Path) -> tuple[Neighbour | None, Neighbour | None]:
+    """((label, output folder name, start, end) of the year before, same of
+    the year after): the dates name the year in each language (2011年度)."""
     parent = year.resolve().parent
     own = _dates(year)
     if own is None:
         return None, None
-    found: list[tuple[str, str] | None] = [None, None]
+    found: list[Neighbour | None] = [None, None]
     for sibling in years_in_set(parent):
         dates = _dates(sibling)
         if dates is None or sibling.resolve() == year.resolve():
             continue
         label = str(_settings(sibling).get("fiscal_year") or sibling.name)
         if dates[1].toordinal() == own[0].toordinal() - 1:
-            found[0] = (label, output_name(sibling))
+            found[0] = (label, output_name(sibling), *dates)
         if dates[0].toordinal() == own[1].toordinal() + 1:
-            found[1] = (label, output_name(sibling))
+            found[1] = (label, output_name(sibling), *dates)
     return found[0], found[1]
 
 

@@ -36,6 +36,7 @@ from html.parser import HTMLParser
 from markupsafe import escape
 
 from reportgen.composing import formats
+from reportgen.composing.edition_view import translate_config
 from reportgen.core.plaintext import describe
 from reportgen.reading.model import Donor, EmailSettings, FiscalYear, NarrativeSection
 from reportgen.reading.narrative_html import fill_placeholders, role_for
@@ -211,7 +212,11 @@ def wording(year: FiscalYear, donor: Donor, tag: str, receipt_only: bool = False
         language, "email_subject", org=values["organization"], fiscal_year=values["fiscal_year"]
     )
     own = None if receipt_only else role_for(year.roles, "email", language)
-    body = _own_body(own, values) if own is not None else _note(values, language, receipt_only)
+    config = translate_config(year.config, tag)  # names in the donor's language
+    lines = formats.signature_lines(language, config.organization.name, config.signatory)
+    body = (
+        _own_body(own, values) if own is not None else _note(values, language, lines, receipt_only)
+    )
     if receipt_only:
         subject = formats.label(language, "receipt_email_subject", org=values["organization"],
                                 fiscal_year=values["fiscal_year"])  # fmt: skip
@@ -239,18 +244,24 @@ def _own_body(own: NarrativeSection, values: dict[str, str]) -> str:
     return top + fill_placeholders(own.html, values)
 
 
-def _note(values: dict[str, str], language: formats.Language, receipt: bool = False) -> str:
-    """The built-in message: salutation, one sentence, closing, signature (HTML)."""
+def _note(
+    values: dict[str, str],
+    language: formats.Language,
+    lines: tuple[str, ...],
+    receipt: bool = False,
+) -> str:
+    """The built-in message: salutation, one sentence, the closing the
+    language ends a message with (none in Japanese: 敬具 answers a 拝啓 the
+    message lacks), then the signature in the language's order (``lines``)."""
     note = formats.label(
         language, "receipt_email_note" if receipt else "email_note",
         org=values["organization"], fiscal_year=values["fiscal_year"],
     )  # fmt: skip
-    signature = [values["signatory"], values["organization"]]
-    lines = "<br>\n".join(str(escape(s)) for s in signature if s)
-    return (
-        f"<p>{escape(values['salutation'])}</p>\n<p>{escape(note)}</p>\n"
-        f"<p>{escape(formats.label(language, 'letter_closing'))}<br>\n{lines}</p>\n"
-    )
+    closing = formats.label(language, "email_closing")
+    signed = [closing] if closing else []
+    signed += lines or [values["organization"]]
+    joined = "<br>\n".join(str(escape(s)) for s in signed if s)
+    return f"<p>{escape(values['salutation'])}</p>\n<p>{escape(note)}</p>\n<p>{joined}</p>\n"
 
 
 class _Text(HTMLParser):

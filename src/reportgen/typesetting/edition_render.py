@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from reportgen.typesetting.pdf import RenderedPdf
     from reportgen.typesetting.preflight import Finding
 
-Neighbour = tuple[str, str] | None  # (fiscal year label, output folder name)
+Neighbour = tuple[str, str, date, date] | None  # (fiscal year label, output folder, start, end)
 # The donor edition as it follows each personal letter: a rendered part that
 # the letters are joined to, never an output file of its own.
 LETTER_BODY = ".letter-body.pdf"
@@ -142,12 +142,14 @@ def _context(
 ) -> RenderContext:
     config = seen.config
     depth = "../../" if len(config.languages) > 1 else "../"
+    named = formats.language(config, language)
     links = tuple(
-        (rel, label, f"{depth}{folder}/{language + '/' if depth == '../../' else ''}{edition}.html")
+        (rel, formats.named_year(named, label, start, end),
+         f"{depth}{folder}/{language + '/' if depth == '../../' else ''}{edition}.html")
         for rel, found in zip(("prev", "next"), neighbours, strict=True)
         if found is not None
-        for label, folder in [found]
-    )
+        for label, folder, start, end in [found]
+    )  # fmt: skip
     return build_context(
         seen, edition, language, analysis.figures,
         analysis.earlier[0] if analysis.earlier else None, analysis.charts,

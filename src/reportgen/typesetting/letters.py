@@ -35,7 +35,7 @@ from reportgen.composing import formats
 from reportgen.composing.edition_view import translate_config
 from reportgen.composing.key_figures import has_minor_units
 from reportgen.core.file_gate import Gate
-from reportgen.core.languages import letter_style
+from reportgen.core.languages import letter_style, written_in
 from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
 from reportgen.reading.narrative_html import fill_placeholders, role_for
 from reportgen.reading.page_anchors import resolved
@@ -87,6 +87,8 @@ class Letter:
     # [print] duplex_letters: a letter of an odd number of pages gets a blank
     # back, so that the donor edition after it starts a sheet of its own.
     duplex: bool = False
+    separator: str = " · "  # between two items on one line (the pack's ``separator``)
+    logo_alt: str = ""  # the logo's text alternative, in the letter's language
     row_sha256: str = ""
 
 
@@ -174,7 +176,7 @@ def _gift(donor: Donor, currency: str, language: str) -> str:
     has them: 1,200.50 and 60, never 60.00."""
     if donor.amount is None:
         return ""
-    return formats.format_amount(donor.amount, currency, language, has_minor_units(donor.amount))
+    return formats.format_gift(donor.amount, currency, language, has_minor_units(donor.amount))
 
 
 def punctuated(salutation: str, end: str) -> str:
@@ -188,9 +190,9 @@ def punctuated(salutation: str, end: str) -> str:
 
 def fiscal_year_name(language: str, config: ReportConfig) -> str:
     """The year as the language names it: "FY2012" as written in English,
-    2012年度 in Japanese (named by the year it starts, as 年度 are)."""
-    return formats.label(language, "fiscal_year_name", fiscal_year=config.fiscal_year,
-                      start_year=config.start.year, end_year=config.end.year)  # fmt: skip
+    2012年度 in Japanese (named by the year it starts, as 年度 are), or the
+    report's own ``fiscal_year_<tag>``."""
+    return formats.year_name(language, config)
 
 
 def _own_wording(
@@ -209,6 +211,15 @@ def _own_wording(
     ) or None
 
 
+def own_salutation(donor: Donor, language: str) -> str:
+    """The donor's salutation when it is written in the letter's language,
+    else the pack's ("Dear Ms Ellison" never opens a Korean letter: "Jane
+    Ellison 님께" does)."""
+    if donor.salutation and written_in(donor.salutation, language):
+        return donor.salutation
+    return formats.label(language, "letter_salutation", name=donor.name)
+
+
 def letter_language(year: FiscalYear, donor: Donor) -> str:
     """The language of a donor's letter (and of the e-mail that carries it)."""
     # a language the report does not build (validate warned): its first
@@ -221,7 +232,7 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
     language = formats.language(year.config, tag)
     config = translate_config(year.config, tag)  # names in the donor's language
     end = letter_style(tag).salutation_end
-    salutation = donor.salutation or formats.label(language, "letter_salutation", name=donor.name)
+    salutation = own_salutation(donor, language)
     values = {
         "name": donor.name, "salutation": punctuated(salutation, end),
         "amount": _gift(donor, config.currency, language),
@@ -271,11 +282,11 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
     return Letter(
         slug=slug,
         language=tag,
-        title=f"{say('letter_for', name=donor.name)} · {config.organization.name}",
+        title=say("letter_for", name=donor.name) + say("separator") + config.organization.name,
         heading=heading or say("thank_you"),
         salutation=salutation,
         thanks=thanks,
-        body=say("letter_body", org=config.organization.name),
+        body=say("letter_body", org=config.organization.name, fiscal_year=fiscal_year),
         closing=say("letter_closing"),
         date=when,
         date_iso=published.isoformat(),
@@ -299,6 +310,8 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         signatures=signatures,
         page_label=say("letter_page", page="").strip(),  # the number follows the word
         donor_id=donor.id or "",
+        separator=say("separator"),
+        logo_alt=say("logo_alt", name=config.organization.short_name or config.organization.name),
         row_sha256=row_digest(donor),
         duplex=year.config.printing.duplex_letters,
     )

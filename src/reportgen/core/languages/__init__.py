@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -42,6 +43,7 @@ from babel import Locale, UnknownLocaleError
 
 from reportgen.core.diagnostics import did_you_mean
 from reportgen.core.editions import EDITIONS
+from reportgen.core.languages import grammar
 
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 DEFAULT = "en"  # the pack that holds every key
@@ -94,6 +96,11 @@ class Money:
     compact: str = "symbol"
     units: tuple[tuple[str, str], ...] = ()
     full: str = "symbol"
+    # ``compact = "myriad"``: the words of 10^4, 10^8, 10^12 (만, 억, 조): amounts
+    # in whole 만 as Korean reports set them, 8,640만 원, 1억 8,000만 원.
+    myriads: tuple[str, ...] = ()
+    joined: bool = False  # a whole amount's unit word follows its number unspaced: 360,000원
+    table_unit: bool = False  # tables of amounts: the unit in the heading, 금액(단위: 엔)
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,7 @@ class Pack:
     words: tuple[tuple[str, Word], ...] = ()
     typography: Typography = field(default_factory=Typography)
     money: Money = field(default_factory=Money)
+    scripts: tuple[str, ...] = ("LATIN",)  # the scripts its words are written in
 
 
 class Language(str):
@@ -177,6 +185,7 @@ def pack(tag: str) -> Pack | None:
         words=tuple(words.items()),
         typography=_typography(data.get("typography"), parent),
         money=_money(data.get("money"), parent),
+        scripts=tuple(head.get("scripts", parent.scripts if parent else ("LATIN",))),
     )
 
 
@@ -195,6 +204,9 @@ def _money(given: dict[str, Any] | None, parent: Pack | None) -> Money:
         str(given.get("compact", base.compact)),
         tuple(sorted(units.items())),
         str(given.get("full", base.full)),
+        tuple(given.get("myriads", base.myriads)),
+        bool(given.get("joined", base.joined)),
+        bool(given.get("table_unit", base.table_unit)),
     )
 
 
@@ -296,6 +308,27 @@ def money(language: str) -> Money:
     return _style(language).money
 
 
+def script_of(char: str) -> str | None:
+    """The script of a letter as Unicode names it (LATIN, HANGUL, HIRAGANA,
+    KATAKANA, CJK for Han), or None for anything but a letter."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    if name.startswith("CJK "):
+        return "CJK"
+    first = name.split(" ", 1)[0]
+    return {"FULLWIDTH": "LATIN", "HALFWIDTH": "KATAKANA"}.get(first, first) or None
+
+
+def written_in(text: str, language: str) -> bool:
+    """Whether ``text`` reads as written in ``language``: it has no letter,
+    or some letter in one of the scripts of the language's pack ("Dear Ms
+    Ellison" is not Korean; "山田 花子 様" is not Korean; "Kato Hiroshi"
+    reads as English, and as any language written in Latin letters)."""
+    scripts = {script_of(c) for c in text} - {None}
+    return not scripts or bool(scripts & set(_style(language).scripts))
+
+
 def _labels(language: str) -> Labels:
     return getattr(language, "labels", ())
 
@@ -329,19 +362,22 @@ def label(language: str, key: str, number: float | None = None, /, **values: obj
 
 
 def fill(text: str, values: Mapping[str, object]) -> str:
-    """``text`` with each ``{name}`` replaced by ``values[name]`` as plain text:
-    nothing else of ``str.format`` (no format spec, conversion, attribute or
-    index), so a word can neither print Python internals nor ask for a
-    billion-character padding. ``check_labels`` refused anything else already;
-    a built-in word is held to the same rule."""
+    """``text`` with each ``{name}`` replaced by ``values[name]`` as plain text,
+    and each ``{name|grammar}`` by the value followed by what ``grammar``
+    names (``grammar.apply``: "{org|과}" gives 북한난민구원기금과, NGO와;
+    "{count|つ}" gives 2つ). Nothing else of ``str.format`` (no format spec,
+    conversion, attribute or index), so a word can neither print Python
+    internals nor ask for a billion-character padding. ``check_labels``
+    refused anything else already; a built-in word is held to the same rule."""
     out = []
-    for literal, name, spec, conversion in Formatter().parse(text):
+    for literal, field_name, spec, conversion in Formatter().parse(text):
         out.append(literal)
-        if name is None:
+        if field_name is None:
             continue
-        if spec or conversion or name not in values:
+        name, _, after = field_name.partition("|")
+        if spec or conversion or name not in values or (after and not grammar.is_filter(after)):
             raise ValueError(f"a placeholder may only be a name: {text!r}")
-        out.append(str(values[name]))
+        out.append(grammar.apply(values[name], after) if after else str(values[name]))
     return "".join(out)
 
 
@@ -375,9 +411,15 @@ def placeholders(word: Word) -> frozenset[str]:
     texts = [word] if isinstance(word, str) else [t for _, t in word]
     names = set()
     for text in texts:
-        for _, name, spec, conversion in Formatter().parse(text):
-            if name is None:
+        for _, field_name, spec, conversion in Formatter().parse(text):
+            if field_name is None:
                 continue
+            name, bar, after = field_name.partition("|")
+            if bar and not grammar.is_filter(after):
+                raise ValueError(
+                    f"'{{{field_name}}}': '{after}' is not grammar reportgen knows (a Korean "
+                    "particle such as 과, 이/가, 으로, or the Japanese counter つ)"
+                )
             if not PLACEHOLDER_NAME.fullmatch(name) or spec or conversion:
                 shown = name + (f"!{conversion}" if conversion else "") + (
                     f":{spec}" if spec else "")  # fmt: skip

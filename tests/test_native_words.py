@@ -1,0 +1,276 @@
+"""Every word of a Japanese or Korean page comes from its language: the
+packs' grammar in use (particles, counters, the year's name, comparisons,
+units), and no English word of reportgen's in a rendered ja or ko edition.
+
+The page checks read the session's shared build of the sample
+(``built_sample``); the wording checks compose pages and letters without
+rendering them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from reportgen.commands.build import load_year
+from reportgen.composing.edition_view import year_as_seen_by
+from reportgen.composing.page_context import RenderContext, build_context
+from reportgen.composing.palette import palette
+from reportgen.core import languages
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.model import FiscalYear
+from reportgen.typesetting import edition_render
+from reportgen.typesetting.donor_email import wording
+from reportgen.typesetting.letters import make_letters
+from tests.conftest import SAMPLE, BuiltSample
+from tests.pdfparse import ParsedPdf
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+# Latin words a Japanese or Korean page of the sample may hold, each with why.
+ALLOWED = {
+    "ICNK": "the coalition's own acronym, used as its name in every language",
+    "COI": "the UN Commission of Inquiry's acronym, as Japanese and Korean news write it",
+    "NGO": "the acronym Japanese and Korean use (NGO, 国際NGO, 국제 NGO)",
+    "LFNKR": "the organisation's short name (short_name)",
+    "MOFA": "the sample's Korean text names Japan's ministry by its acronym",
+    "The Defector": "a film's title as released, in the sample's narrative",
+    "reportgen": "the tool's name, in the sample's note about itself",
+    "HTML": "a file format's name: the packs' HTML版 / HTML판",
+    "PDF": "a file format's name: the packs' PDF",
+    "%p": "the Korean unit of percentage points (퍼센트포인트), as Korean reports write it",
+}
+# The sample's anonymised people ("A. P.", "Aさん", "A씨") and cases ("R-12-04").
+INITIALS = re.compile(
+    r"(?<![A-Za-z])(?:[A-Z]\.\s?){1,3}|(?<![A-Za-z])[A-E](?=\s?さ|\s?씨)|R-\d\d-\d\d"
+)
+SKIPPED = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.csv\b")
+
+
+def english_vocabulary() -> set[str]:
+    """Every word of the English packs and of the templates' own text."""
+    words: set[str] = set()
+    for tag in ("en", "en-GB"):
+        for text in languages.words(tag).values():
+            words.update(
+                w.lower() for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"\{[^}]*\}", "", text))
+            )
+    for template in TEMPLATES.glob("*.j2"):
+        source = re.sub(r"\{[{%#].*?[}%#]\}", " ", template.read_text("utf-8"), flags=re.S)
+        text = lxml_html.fromstring(source).text_content() if source.strip() else ""
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", text))
+    return words
+
+
+def foreign_words(text: str) -> list[str]:
+    """The Latin words of ``text`` that the allow-list does not explain."""
+    text = SKIPPED.sub(" ", text)
+    for allowed in sorted(ALLOWED, key=len, reverse=True):
+        text = text.replace(allowed, " ")
+    text = INITIALS.sub(" ", text)
+    return re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+
+
+def html_text(path: Path) -> str:
+    """An HTML page's visible text and its text alternatives (alt,
+    aria-label, title): what a reader or a screen reader meets."""
+    tree = lxml_html.fromstring(path.read_bytes())
+    # not shown: styles, scripts, and the metadata matplotlib writes into an SVG
+    for element in tree.xpath("//style|//script|//*[local-name()='metadata']"):
+        element.drop_tree()
+    texts = [tree.text_content()]
+    texts += tree.xpath("//@alt|//@aria-label|//@title|//title/text()")
+    return " ".join(texts)
+
+
+def test_the_allow_list_and_the_vocabulary_are_what_they_claim() -> None:
+    vocabulary = english_vocabulary()
+    assert {"compared", "pt", "vs", "logo", "fiscal", "dear"} <= vocabulary | {"pt"}
+    assert foreign_words("FY2011比 +4 pt") == ["FY", "pt"]
+    assert foreign_words("〈The Defector〉의 https://x.org/a a@b.org A. P.는") == []
+
+
+def _described(pdf: ParsedPdf) -> list[str]:
+    """What a PDF viewer shows of a document's metadata (not its producer)."""
+    shown = ("/Title", "/Subject", "/Author", "/Keywords")
+    return [v for k, v in pdf.metadata().items() if k in shown]
+
+
+def _editions(built: BuiltSample, tag: str) -> dict[str, str]:
+    year = built.out / "fy2012"
+    found = {
+        f"{tag}/{name}": ParsedPdf(year / tag / name).all_text()
+        + " ".join(ParsedPdf(year / tag / name).figures())
+        + " ".join(_described(ParsedPdf(year / tag / name)))
+        for name in ("annual-report.pdf", "handout.pdf", "donor.pdf")
+    }
+    found[f"{tag}/annual-report.html"] = html_text(year / tag / "annual-report.html")
+    return found
+
+
+@pytest.mark.parametrize(("tag", "letters"), [("ja", ("d-002", "d-007")), ("ko", ("d-009",))])
+def test_no_english_word_on_a_japanese_or_korean_page(
+    built_sample: BuiltSample, tag: str, letters: tuple[str, ...]
+) -> None:
+    texts = _editions(built_sample, tag)
+    for slug in letters:
+        letter = ParsedPdf(built_sample.out / "fy2012" / "donors" / f"{slug}.pdf")
+        texts[slug] = letter.all_text() + " ".join(_described(letter))
+    vocabulary = english_vocabulary()
+    for name, text in texts.items():
+        found = foreign_words(text)
+        assert not found, (name, sorted(set(found)))
+        assert not {w.lower() for w in found} & vocabulary
+    link = {"ja": "前年度：2011年度", "ko": "이전 연도: 2011년도"}[tag]  # to the year before
+    assert link in texts[f"{tag}/annual-report.html"]
+    every = " ".join(texts.values())
+    # what the native editors found, each once
+    for wrong in (
+        "FY2011",
+        "FY2012",
+        " pt",
+        "와(과)",
+        "과(와)",
+        "(으)로",
+        "2の連携団体",
+        "国会議員 (6)",
+    ):
+        assert wrong not in every, wrong
+
+
+# --- the words a page is composed of, without rendering it ----------------------
+
+
+def _year(root: Path, name: str = "fy2012") -> FiscalYear:
+    diags = Diagnostics()
+    year = load_year(root / name, diags)
+    assert year is not None, list(diags)
+    return year
+
+
+@pytest.fixture(scope="module")
+def sample_years(tmp_path_factory: pytest.TempPathFactory) -> tuple[FiscalYear, FiscalYear]:
+    root = tmp_path_factory.mktemp("native") / "reports"
+    shutil.copytree(SAMPLE, root)
+    return _year(root), _year(root, "fy2011")
+
+
+def _context(years: tuple[FiscalYear, FiscalYear], edition: str, tag: str) -> RenderContext:
+    year, before = years
+    seen = year_as_seen_by(year, edition, tag)
+    earlier = (year_as_seen_by(before, edition, tag),)
+    analysis = edition_render.figures_and_charts(seen, earlier, tag, draw=False)
+    return build_context(
+        seen, edition, tag, analysis.figures, analysis.earlier[0], analysis.charts,
+        palette(year.config.theme), None,
+    )  # fmt: skip
+
+
+def test_japanese_cards_intros_and_comparison_read_as_japanese(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    ctx = _context(sample_years, "handout", "ja")
+    changes = [s.change for s in ctx.stats]
+    assert "前年度比 +15件" in changes  # not "+13 FY2011比"
+    assert "前年度比 +4ポイント" in changes  # not "+4 pt"
+    assert [s.value for s in ctx.stats][:3] == ["36件", "18件", "558人"]
+    report = _context(sample_years, "annual-report", "ja")
+    assert report.intros["coalitions"] == "2つの連携団体・ネットワークに参加しています。"
+    assert "国会議員（6件）" in report.intros["lobbying"] and "計16件" in report.intros["lobbying"]
+    assert ctx.say("compared_with", previous=ctx.previous) == "前年度（2011年度）との比較"
+    assert ctx.comparison is not None and ctx.comparison.headers[1:3] == ("2011年度", "2012年度")
+    assert ctx.say("year_at_a_glance", fiscal_year=ctx.fiscal_year) == "2012年度の概要"
+    donor = _context(sample_years, "donor", "ja")
+    assert donor.say(
+        "donor_letter_1", org="北朝鮮難民救援基金", fiscal_year=donor.fiscal_year
+    ).startswith("2012年度も北朝鮮難民救援基金の")
+    charts = " ".join(c.alt for c in report.charts.values())
+    assert "FY" not in charts and "2012年度" in charts
+
+
+def test_korean_particles_cards_and_money_read_as_korean(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    donor = _context(sample_years, "donor", "ko")
+    first = donor.say("donor_letter_1", org="북한난민구원기금", fiscal_year=donor.fiscal_year)
+    assert first.startswith("2012년도에도 북한난민구원기금과 함께해")  # not 기금와(과)
+    changes = [s.change for s in donor.stats]
+    assert "전년도 대비 ▲13건" in changes  # the comparison first, one sign
+    assert "전년도 대비 ▲4%p" in changes
+    values = [s.value for s in donor.stats]
+    assert "981만 엔" in values and "970만 엔" in values  # one style, whole 만
+    ctx = _context(sample_years, "annual-report", "ko")
+    assert "정부 부처(4건)와의 면담" in ctx.intros["lobbying"]
+    handout = _context(sample_years, "handout", "ko")
+    assert handout.say("compared_with", previous=handout.previous) == "전년도(2011년도) 대비"
+    assert handout.internal_note is not None and "비공개 활동 4건" in handout.internal_note
+    assert "2건이 포함" in handout.internal_note  # 이, chosen by 건
+
+
+def _one_language(root: Path, tag: str) -> FiscalYear:
+    settings = root / "organization.toml"
+    settings.write_text(
+        settings.read_text("utf-8").replace(
+            'languages = ["en", "ja", "ko"]', f'languages = ["{tag}"]'
+        ),
+        "utf-8",
+    )
+    for key in ("title", "role"):  # no words of its own in the language
+        for path in (root / "fy2012/report.toml", settings):
+            path.write_text(
+                re.sub(rf"^{key}_{tag} = .*\n", "", path.read_text("utf-8"), flags=re.M), "utf-8"
+            )
+    return _year(root)
+
+
+def test_a_one_language_korean_year_writes_every_letter_in_korean(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLE, tmp_path / "reports")
+    year = _one_language(tmp_path / "reports", "ko")
+    letters = {letter.donor_id: letter for letter in make_letters(year, None)}
+    ellison = letters["D-001"]
+    assert ellison.language == "ko"
+    assert ellison.salutation == "Margaret Ellison 님께"  # not "Dear Ms Ellison"
+    assert letters["D-002"].salutation == "山田 花子 님께"  # a Japanese salutation neither
+    assert letters["D-009"].salutation == "김민지 님께"  # the donor's own, in Korean
+    assert "Representative" not in " ".join(ellison.signature_lines)
+    assert ellison.signature_lines[-1] == "대표 가토 히로시 드림"
+    donor = next(d for d in year.donors if d.id == "D-001")
+    message = wording(year, donor, "ko")
+    assert "Dear" not in message.text and "대표 가토 히로시 드림" in message.text
+    ctx = _context((year, _year(tmp_path / "reports", "fy2011")), "annual-report", "ko")
+    assert ctx.title == "2012년도 연차 보고서"  # the pack's title, not "Annual Report FY2012"
+
+
+def test_a_japanese_message_closes_without_keigu_and_signs_in_japanese_order(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(SAMPLE, tmp_path / "reports")
+    year = _year(tmp_path / "reports")
+    donor = next(d for d in year.donors if d.id == "D-002")
+    message = wording(year, donor, "ja")
+    assert "敬具" not in message.text  # no 拝啓 in a message, so no 敬具
+    assert "<p>北朝鮮難民救援基金<br>\n代表\u3000加藤 博</p>" in message.html
+    letter = next(x for x in make_letters(year, None) if x.donor_id == "D-002")
+    assert letter.title.startswith("山田 花子 様への御礼状")
+    assert "本年度" not in letter.body and "2012年度" in letter.body
+    assert letter.body.endswith("まずは略儀ながら書中をもちまして御礼申し上げます。")
+
+
+def test_a_report_names_its_year_in_a_language_its_own_way(tmp_path: Path) -> None:
+    """``fiscal_year_<tag>`` overrides the pack's name of the year everywhere."""
+    shutil.copytree(SAMPLE, tmp_path / "reports")
+    settings = tmp_path / "reports/fy2012/report.toml"
+    text = settings.read_text("utf-8")
+    settings.write_text(text.replace('fiscal_year = "FY2012"\n', 'fiscal_year = "FY2012"\n'
+                                     'fiscal_year_ja = "平成24年度"\n'))  # fmt: skip
+    year = _year(tmp_path / "reports")
+    ctx = _context((year, _year(tmp_path / "reports", "fy2011")), "donor", "ja")
+    assert ctx.fiscal_year == "平成24年度"
+    assert ctx.title.startswith("平成24年度") or "平成24年度" in ctx.document_title
+    letter = next(x for x in make_letters(year, None) if x.donor_id == "D-002")
+    assert "平成24年度" in letter.thanks
+    other = _context((year, _year(tmp_path / "reports", "fy2011")), "donor", "ko")
+    assert other.fiscal_year == "2012년도"  # the other languages keep the pack's name
