@@ -12,6 +12,7 @@ follow in batches of one language each, also in processes and cached.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -130,7 +131,18 @@ def _edition_files(task: tuple[_Prepared, object]) -> tuple[Rendered, float]:
         item.seen, item.job.edition, item.job.language, analysis,
         neighbours=item.neighbours, letters=_letters(item.job), findings=found,
     )  # fmt: skip
+    _release()
     return Rendered(files, tuple(found)), time.perf_counter() - started
+
+
+def _release() -> None:
+    """After a document in a worker that lays out several: free what the last
+    one left. A laid-out document is cyclic garbage (boxes point to their
+    parents), made while the collector was paused (``collector_paused``),
+    and with it go the font files WeasyPrint read for it (CJK faces of
+    10-20 MB each): left for the collector's own schedule, a worker grew by
+    about 100 MiB with each CJK document, to 780 MiB over a whole set."""
+    gc.collect()
 
 
 def _can_fork() -> bool:
@@ -320,9 +332,11 @@ def render_letters(
     workers: int,
     store: Cache,
     records: list[LetterRecord],
+    rendered: list[tuple[str, bool]] | None = None,
 ) -> list[Finding]:
     """Render the letters into the staging folder, each letter's record added
-    to ``records``; the preflight's findings."""
+    to ``records`` (and its file, with whether it was rendered anew rather
+    than taken from the cache, to ``rendered``); the preflight's findings."""
     config = year.config
     # The letters of the languages built (``--language``): each is followed by
     # its own language's donor edition, never another's.
@@ -353,9 +367,11 @@ def render_letters(
     finally:
         note.finish()
     findings: list[Finding] = []
-    for made_records, found in results:
+    for made_records, found, anew in results:
         for record in made_records:
             stage.adopt(record.file)
+            if rendered is not None:
+                rendered.append((record.file, anew))
         records.extend(made_records)
         findings.extend(found)
     return findings
@@ -376,10 +392,10 @@ class _LetterJob:
     cache: Path | None = None
 
 
-def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, ...]]:
+def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, ...], bool]:
     """Worker: render a batch of letters (or take it from the cache) and write
     them into the staging folder; what each letter is (its record for the
-    manifest) and the preflight's findings."""
+    manifest), the preflight's findings, and whether it was rendered anew."""
 
     store = Cache(job.cache)
     key = digest("letters", job.letters, job.css, job.bodies, job.created)
@@ -394,6 +410,7 @@ def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, .
             job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
             findings=found,
         )  # fmt: skip
+        _release()
         findings = tuple(found)
         store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
     records = []
@@ -404,4 +421,4 @@ def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, .
         records.append(LetterRecord(
             relative, letter.donor_id, letter.row_sha256, hashlib.sha256(data).hexdigest()
         ))  # fmt: skip
-    return records, findings
+    return records, findings, not isinstance(cached, Rendered)
