@@ -98,7 +98,7 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
     """Select what the audience sees and derive the cache keys (cheap)."""
     seen = year_as_seen_by(job.year, job.edition, job.language)
     earlier = tuple(year_as_seen_by(y, job.edition, job.language) for y in job.history)
-    data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
+    data_key = analysis_key(seen, earlier, job.language)
     near = neighbours(job.path)
 
     config = job.year.config
@@ -109,6 +109,26 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
         tree_digest(sorted(assets)), _letters(job),
     )  # fmt: skip
     return _Prepared(job, seen, earlier, data_key, document_key, near)
+
+
+def analysis_key(seen: FiscalYear, earlier: Sequence[FiscalYear], language: str) -> str:
+    """The cache key of the figures and charts of a selected year (``seen``)
+    and its selected predecessors, in ``language``."""
+    return digest("analysis", [_data(y) for y in (seen, *earlier)], language)
+
+
+def analysis_of(
+    store: Cache, seen: FiscalYear, earlier: Sequence[FiscalYear], language: str
+) -> Analysis:
+    """The figures and charts of a selected year, from ``store`` when it has
+    them, else made (pandas, matplotlib) and kept there."""
+    key = analysis_key(seen, earlier, language)
+    kept = store.get("analysis", key, Analysis)
+    if isinstance(kept, Analysis):
+        return kept
+    made = edition_render.figures_and_charts(seen, earlier, language)
+    store.put("analysis", key, made)
+    return made
 
 
 def _letters(job: DocumentJob) -> bool:
