@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--donors", type=int, default=1000)
     parser.add_argument("--scratch", type=int, default=4, help="donors rendered from scratch")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--floor", type=int, default=40, help="letters for the floor")
     args = parser.parse_args()
 
     from reportgen.commands.build import load_year, render_edition, run_build
@@ -49,8 +50,15 @@ def main() -> None:
     from reportgen.core.process_pool import default_workers
     from reportgen.reading.year_folders import earlier_years
     from reportgen.typesetting.edition_render import logo_uri as _logo
-    from reportgen.typesetting.html_pages import letter_css
-    from reportgen.typesetting.letters import Body, make_letters, render_batch
+    from reportgen.typesetting.html_pages import letter_css, theme_of
+    from reportgen.typesetting.letters import (
+        Body,
+        _layout,
+        letter_html,
+        make_letters,
+        render_batch,
+    )
+    from reportgen.typesetting.templating import template
 
     workers = args.jobs or default_workers()
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,6 +86,22 @@ def main() -> None:
             render_batch([letter], css, year_dir, bodies, year.config.end, lambda n, d: None)
         scratch = (time.perf_counter() - started) / len(made)
 
+        # The floor: WeasyPrint alone on letter pages, as reportgen gives them
+        # to it (the stylesheet parsed once), laid out and written, nothing
+        # joined: its cost per letter, over the donors' own mix of languages.
+        letters_all = make_letters(year, _logo(year))
+        sample = letters_all[:: max(1, len(letters_all) // args.floor)][: args.floor]
+        layout = _layout(letter_css(
+            palette(year.config.theme), year.config.theme.page_size, year.config.theme.font,
+            theme_of(year.config.root, year.config.theme_dir), year.config.languages,
+        ), year.config.root)  # fmt: skip
+        fill = template("letter.html.j2", year.config.theme_dir)
+        pages = [letter_html(fill, letter, "") for letter in sample]
+        started = time.perf_counter()
+        for page in pages:
+            layout.render(page).write_pdf(pdf_identifier=b"0" * 32, pdf_variant="pdf/ua-1")
+        floor = (time.perf_counter() - started) / len(pages)
+
     per_letter = total / args.donors
     print(f"donors                         {args.donors}")
     print(f"workers                        {workers}")
@@ -86,6 +110,14 @@ def main() -> None:
     print(f"per letter, reportgen          {per_letter * 1000:8.1f} ms")
     print(f"per letter, from scratch       {scratch * 1000:8.1f} ms  (mean of {len(made)})")
     print(f"ratio from scratch / reportgen {scratch / per_letter:8.1f}")
+    print(
+        f"WeasyPrint alone, per letter   {floor * 1000:8.1f} ms  (layout and write, "
+        f"{len(pages)} of the letters, one process)"
+    )
+    print(
+        f"its floor for {args.donors} letters     {floor * args.donors / workers:8.2f} s  "
+        f"(on {workers} processes, donor editions not counted)"
+    )
 
 
 if __name__ == "__main__":

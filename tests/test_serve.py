@@ -403,7 +403,7 @@ def test_a_failing_renderer_gives_a_500_page_and_one_log_line(
     def broken(*args: object, **kwargs: object) -> object:
         raise RuntimeError("the renderer broke\n  on a second line")
 
-    monkeypatch.setattr("reportgen.typesetting.edition_render.render_edition", broken)
+    monkeypatch.setattr("reportgen.typesetting.edition_render.edition_files", broken)
     caplog.set_level(logging.DEBUG, logger="reportgen")
     status, headers, body = _get(in_thread, "/pdf/handout.pdf")
     assert status == 500
@@ -416,6 +416,32 @@ def test_a_failing_renderer_gives_a_500_page_and_one_log_line(
     assert errors[0].exc_info is None
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err
+
+
+def test_a_narrative_edit_redraws_no_chart_and_a_data_edit_does(small_set: Path) -> None:
+    # The figures and charts of a render are kept in the server's own cache
+    # folder: an edit to the narrative finds them there (the entry is not
+    # written again), an edit to the data draws them anew.
+    year = small_set / "fy2012"
+    preview = serve.Preview(year)
+
+    def kept() -> dict[Path, tuple[int, int]]:
+        entries = (Path(preview.kept.name) / "analysis").rglob("*")
+        return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in entries if p.is_file()}
+
+    preview.rebuild()
+    first = kept()
+    assert len(first) == 1 and preview.ok
+    message = year / "narrative/01-message.en.md"
+    message.write_text(message.read_text("utf-8") + "\nA sentence added in the preview.\n")
+    preview.rebuild()
+    assert b"A sentence added in the preview." in preview.page
+    assert kept() == first  # found, not made again
+    activities = year / "data/activities.csv"
+    activities.write_text(activities.read_text("utf-8").replace("Tokyo", "Osaka", 1))
+    preview.rebuild()
+    assert b"Osaka" in preview.page and len(kept()) == 2
+    preview.stop()
 
 
 def test_a_render_that_dies_or_hangs_is_a_failure_not_a_hang() -> None:

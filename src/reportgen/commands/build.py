@@ -64,6 +64,12 @@ class BuildResult:
     # Whom each donor letter this build wrote was made for (``file`` relative
     # to out), as its manifest records it: what ``send`` matches rows against.
     letters: tuple[LetterRecord, ...] = ()
+    # What this build laid out anew and what it took from the cache, each a
+    # document (``fy2012/en/annual-report``: year folder, language, edition)
+    # or a letter (``fy2012/donors/d-001.pdf``). A build restored whole from
+    # its record (nothing changed) renders nothing and lists nothing here.
+    rendered: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -314,9 +320,12 @@ def _build(
         f"process{'es' * (min(jobs, len(plan)) != 1)}"
     )
 
+    made: dict[bool, list[str]] = {True: [], False: []}  # rendered anew or not
+
     def finished(job: DocumentJob, seconds: float, cached: bool) -> None:
         how = "unchanged, from the cache" if cached else f"done in {seconds:.1f} s"
         note.step(f"{job.path.name}: {job.edition} ({job.language}) {how}")
+        made[not cached].append(f"{output_name(job.path)}/{job.language}/{job.edition}")
 
     rendered = render_documents(plan, jobs, finished)
     written: list[WrittenFile] = []
@@ -331,8 +340,9 @@ def _build(
                     if job.path == item.path]  # fmt: skip
             found = _document_findings(item.year, mine)
             made_letters: list[LetterRecord] = []
+            letters_made: list[tuple[str, bool]] = []
             pages = _stage_year(item.year, [(job, made.files) for job, made in mine], stage,
-                                note, jobs, store, found, made_letters)  # fmt: skip
+                                note, jobs, store, found, made_letters, letters_made)  # fmt: skip
             chosen = tuple(editions) if editions else item.year.config.editions
             if build_receipts.wanted(item.year, chosen):
                 note.step(f"{item.path.name}: receipts")
@@ -341,6 +351,8 @@ def _build(
                 ))  # fmt: skip
             year_folder = output_name(item.path)
             records += [replace(r, file=f"{year_folder}/{r.file}") for r in made_letters]
+            for name, anew in letters_made:
+                made[anew].append(f"{year_folder}/{name}")
             diags.extend(_preflight_warnings(found, stage.destination))
             staged.append((stage, pages))
         if strict:  # before the first output is touched
@@ -352,7 +364,12 @@ def _build(
                 rel = path.relative_to(stage.destination).as_posix()
                 written.append(WrittenFile(path, path.stat().st_size, pages.get(rel)))
     result = BuildResult(
-        tuple(written), tuple(diags.sorted()), time.perf_counter() - started, tuple(records)
+        tuple(written),
+        tuple(diags.sorted()),
+        time.perf_counter() - started,
+        tuple(records),
+        tuple(sorted(made[True])),
+        tuple(sorted(made[False])),
     )
     if cache:
         remember(result.files, result.diagnostics, out, request, store, result.letters)
@@ -368,10 +385,12 @@ def _stage_year(
     store: Cache,
     found: list[Finding] | None = None,
     letters: list[LetterRecord] | None = None,
+    letters_made: list[tuple[str, bool]] | None = None,
 ) -> dict[str, int]:
     """Stage a year's rendered documents, then render its donor letters
     (whose preflight findings are added to ``found``, their records to
-    ``letters``)."""
+    ``letters``, and each letter's file with whether it was rendered anew
+    or taken from the cache to ``letters_made``)."""
     pages: dict[str, int] = {}
     multilingual = len(year.config.languages) > 1
     bodies: dict[str, bytes] = {}
@@ -386,7 +405,14 @@ def _stage_year(
                 pages[prefix + name] = count
     if bodies and year.donors:
         letter_findings = render_letters(
-            year, bodies, stage, note, workers, store, [] if letters is None else letters
+            year,
+            bodies,
+            stage,
+            note,
+            workers,
+            store,
+            [] if letters is None else letters,
+            letters_made,
         )
         if found is not None:
             found.extend(letter_findings)

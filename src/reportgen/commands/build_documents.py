@@ -12,6 +12,7 @@ follow in batches of one language each, also in processes and cached.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -97,7 +98,7 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
     """Select what the audience sees and derive the cache keys (cheap)."""
     seen = year_as_seen_by(job.year, job.edition, job.language)
     earlier = tuple(year_as_seen_by(y, job.edition, job.language) for y in job.history)
-    data_key = digest("analysis", [_data(y) for y in (seen, *earlier)], job.language)
+    data_key = analysis_key(seen, earlier, job.language)
     near = neighbours(job.path)
 
     config = job.year.config
@@ -108,6 +109,26 @@ def _prepare(job: DocumentJob, templates: str) -> _Prepared:
         tree_digest(sorted(assets)), _letters(job),
     )  # fmt: skip
     return _Prepared(job, seen, earlier, data_key, document_key, near)
+
+
+def analysis_key(seen: FiscalYear, earlier: Sequence[FiscalYear], language: str) -> str:
+    """The cache key of the figures and charts of a selected year (``seen``)
+    and its selected predecessors, in ``language``."""
+    return digest("analysis", [_data(y) for y in (seen, *earlier)], language)
+
+
+def analysis_of(
+    store: Cache, seen: FiscalYear, earlier: Sequence[FiscalYear], language: str
+) -> Analysis:
+    """The figures and charts of a selected year, from ``store`` when it has
+    them, else made (pandas, matplotlib) and kept there."""
+    key = analysis_key(seen, earlier, language)
+    kept = store.get("analysis", key, Analysis)
+    if isinstance(kept, Analysis):
+        return kept
+    made = edition_render.figures_and_charts(seen, earlier, language)
+    store.put("analysis", key, made)
+    return made
 
 
 def _letters(job: DocumentJob) -> bool:
@@ -130,7 +151,18 @@ def _edition_files(task: tuple[_Prepared, object]) -> tuple[Rendered, float]:
         item.seen, item.job.edition, item.job.language, analysis,
         neighbours=item.neighbours, letters=_letters(item.job), findings=found,
     )  # fmt: skip
+    _release()
     return Rendered(files, tuple(found)), time.perf_counter() - started
+
+
+def _release() -> None:
+    """After a document in a worker that lays out several: free what the last
+    one left. A laid-out document is cyclic garbage (boxes point to their
+    parents), made while the collector was paused (``collector_paused``),
+    and with it go the font files WeasyPrint read for it (CJK faces of
+    10-20 MB each): left for the collector's own schedule, a worker grew by
+    about 100 MiB with each CJK document, to 780 MiB over a whole set."""
+    gc.collect()
 
 
 def _can_fork() -> bool:
@@ -320,9 +352,11 @@ def render_letters(
     workers: int,
     store: Cache,
     records: list[LetterRecord],
+    rendered: list[tuple[str, bool]] | None = None,
 ) -> list[Finding]:
     """Render the letters into the staging folder, each letter's record added
-    to ``records``; the preflight's findings."""
+    to ``records`` (and its file, with whether it was rendered anew rather
+    than taken from the cache, to ``rendered``); the preflight's findings."""
     config = year.config
     # The letters of the languages built (``--language``): each is followed by
     # its own language's donor edition, never another's.
@@ -353,9 +387,11 @@ def render_letters(
     finally:
         note.finish()
     findings: list[Finding] = []
-    for made_records, found in results:
+    for made_records, found, anew in results:
         for record in made_records:
             stage.adopt(record.file)
+            if rendered is not None:
+                rendered.append((record.file, anew))
         records.extend(made_records)
         findings.extend(found)
     return findings
@@ -376,10 +412,10 @@ class _LetterJob:
     cache: Path | None = None
 
 
-def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, ...]]:
+def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, ...], bool]:
     """Worker: render a batch of letters (or take it from the cache) and write
     them into the staging folder; what each letter is (its record for the
-    manifest) and the preflight's findings."""
+    manifest), the preflight's findings, and whether it was rendered anew."""
 
     store = Cache(job.cache)
     key = digest("letters", job.letters, job.css, job.bodies, job.created)
@@ -394,6 +430,7 @@ def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, .
             job.letters, job.css, job.base, job.bodies, job.created, made.__setitem__,
             findings=found,
         )  # fmt: skip
+        _release()
         findings = tuple(found)
         store.put("letters", key, Rendered({n: (d, None) for n, d in made.items()}, findings))
     records = []
@@ -404,4 +441,4 @@ def _letter_batch(job: _LetterJob) -> tuple[list[LetterRecord], tuple[Finding, .
         records.append(LetterRecord(
             relative, letter.donor_id, letter.row_sha256, hashlib.sha256(data).hexdigest()
         ))  # fmt: skip
-    return records, findings
+    return records, findings, not isinstance(cached, Rendered)

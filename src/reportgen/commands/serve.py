@@ -11,7 +11,10 @@ messages instead; the next good save brings the report back. PDFs are
 rendered on request. Every render, preview or PDF, runs one at a time in a
 forked process that dies with the server: its memory goes back to the
 system when it ends, and matplotlib's and WeasyPrint's state is never shared
-between two renders.
+between two renders. What renders pass on is data, in a cache folder of the
+server's own (``Preview.kept``, the build's cache format): the figures and
+charts, which an edit to the narrative leaves as they were, are drawn once
+and read back by each later render until the data they show changes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import selectors
 import signal
 import sys
+import tempfile
 import threading
 import time
 from base64 import b64encode
@@ -37,6 +41,8 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 from reportgen.commands.build import load_with_history
+from reportgen.commands.build_documents import analysis_of
+from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, summarise
 from reportgen.core.editions import DOCUMENTS as EDITIONS  # one PDF each (not the receipts)
 from reportgen.core.errors import InvalidInput
@@ -44,7 +50,7 @@ from reportgen.core.process_pool import become_child
 from reportgen.typesetting import edition_render
 from reportgen.typesetting.html_pages import POLICY_META
 from reportgen.typesetting.templating import templates_dir
-from reportgen.writing.cache import tree_digest
+from reportgen.writing.cache import Cache, tree_digest
 from reportgen.writing.manifest import input_paths
 
 log = logging.getLogger(__name__)
@@ -121,16 +127,22 @@ def _located(diagnostics: Iterable[Diagnostic]) -> tuple[str, ...]:
     return tuple(summarise(diagnostics, Path.cwd()))
 
 
-def render(year_dir: Path, edition: str, pdf: bool) -> Outcome:
-    """Load the year and render one edition as PDF or HTML, whatever happens."""
+def render(year_dir: Path, edition: str, pdf: bool, kept: Path | None = None) -> Outcome:
+    """Load the year and render one edition as PDF or HTML, whatever happens.
+    ``kept``: a cache folder for the figures and charts (pandas and matplotlib,
+    most of a render of the HTML), kept from one render to the next while the
+    data they are drawn from is unchanged (an edit to the narrative)."""
     diags = Diagnostics()
     try:
         year, history = load_with_history(year_dir, diags)
         if year is None or diags.has_errors:
             return Outcome("problems", lines=_located(diags.sorted()))
         language = year.config.languages[0]
-        files = edition_render.render_edition(
-            year, history, edition, language, pdf=pdf, html=not pdf
+        seen = year_as_seen_by(year, edition, language)
+        earlier = [year_as_seen_by(y, edition, language) for y in history]
+        analysis = analysis_of(Cache(kept), seen, earlier, language)
+        files = edition_render.edition_files(
+            seen, edition, language, analysis, pdf=pdf, html=not pdf
         )
         return Outcome("document", body=files[f"{edition}.{'pdf' if pdf else 'html'}"][0])
     except InvalidInput as exc:  # a gate met a problem only rendering finds
@@ -255,10 +267,16 @@ class Preview:
     # The last PDF of each edition, with the digest of the inputs it was made
     # from: asked again with nothing changed, the same bytes without a render.
     pdfs: dict[str, tuple[str, Outcome]] = field(default_factory=dict)
+    # The figures and charts of the last renders (``render``'s ``kept``), a
+    # cache folder of the server's own, removed when the server's process ends.
+    kept: tempfile.TemporaryDirectory[str] = field(
+        default_factory=lambda: tempfile.TemporaryDirectory(prefix="reportgen-preview-")
+    )
 
     def rebuild(self) -> None:
         with self.rendering:
-            outcome = in_child(lambda: render(self.year_dir, self.edition, pdf=False))
+            charts = Path(self.kept.name)
+            outcome = in_child(lambda: render(self.year_dir, self.edition, pdf=False, kept=charts))
         if outcome.kind == "document":
             page = outcome.body.decode("utf-8")
         elif outcome.kind == "problems":
@@ -300,7 +318,8 @@ class Preview:
             kept = self.pdfs.get(edition)
             if kept is not None and kept[0] == inputs:
                 return kept[1]
-            outcome = in_child(lambda: render(self.year_dir, edition, pdf=True))
+            charts = Path(self.kept.name)
+            outcome = in_child(lambda: render(self.year_dir, edition, pdf=True, kept=charts))
             if outcome.kind == "document":
                 self.pdfs[edition] = (inputs, outcome)
             return outcome

@@ -9,6 +9,7 @@ render and where the bytes go; the preview server calls it for HTML only.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
@@ -289,6 +290,10 @@ def edition_files(
         if findings is not None:
             findings.extend(made.findings)
         if letters and EDITIONS[edition].letters:
+            # The first layout's garbage (with the font files WeasyPrint read
+            # for it, 20-27 MB a CJK face) goes before the second is made:
+            # not both at once in memory.
+            gc.collect()
             page = print_page(seen, edition, language, analysis, ctx=ctx, after_letter=True)
             body = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
                              preflight=LETTER_BODY if findings is not None else None)  # fmt: skip
