@@ -120,6 +120,10 @@ def test_accounts_that_add_up_carry_last_years_balances_forward(tmp_path: Path) 
     assert rows["Total funds"] == ("subtotal", ("3,100", "2,500"))
     # the finance tables beside last year's, in the HTML too
     assert ctx.income is not None and ctx.income.headers[1:3] == ("FY2012", "FY2011")
+    # income and expenditure by fund too (the donor edition's; the annual report's
+    # statement of funds takes its place there)
+    assert ctx.funds is not None and ctx.funds.headers[1:3] == ("Income FY2012", "Income FY2011")
+    assert 'id="accounts"' in html and "Income and expenditure by fund" not in _text(html)
     text = _text(html)
     assert "Balance sheet at 31 August 2013" in text and "Statement of funds" in text
     assert 'class="total"' in html and "Amounts in Japanese yen" in text
@@ -140,6 +144,7 @@ def test_no_last_year_no_comparatives_and_one_fund_without_a_balance_sheet(
     (row,) = ctx.accounts.funds.rows
     assert row.cells == ("General", "250", "900", "1,000", "150")  # no transfers column
     assert ctx.income is not None and ctx.income.headers == ("Income", "Amount", "Share")
+    assert ctx.funds is not None and ctx.funds.headers == ("Fund", "Income", "Expenses")
     assert "Balance sheet" not in _text(html) and "Statement of funds" in _text(html)
     # and a year without accounts has no section
     bare, page = _context(copy_root("clean", tmp_path) / "fy2012", "annual-report", "en")

@@ -511,7 +511,7 @@ def _tables(
         "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense"),
                             prev.expenses_by_category if compare and prev else None,
                             prev.expenses if prev else Decimal(0)),
-        "funds": _funds(fig, money, L, language, currency),
+        "funds": _funds(fig, money, L, language, currency, prev),
     }  # fmt: skip
 
 
@@ -521,31 +521,44 @@ def _funds(
     L: Callable[[str], str],
     language: str,
     currency: str,
+    prev: KeyFigures | None = None,
 ) -> Table | None:
-    """Income and expenditure by fund, when the finances name funds."""
+    """Income and expenditure by fund, when the finances name funds; with
+    ``prev`` naming funds too, last year's amounts beside this year's."""
     if not (fig.income_by_fund or fig.expenses_by_fund):
         return None
     income, expenses = dict(fig.income_by_fund), dict(fig.expenses_by_fund)
-    funds = list(dict.fromkeys([*income, *expenses]))
-    zero = Decimal(0)
+    compare = prev is not None and bool(prev.income_by_fund or prev.expenses_by_fund)
+    before = (dict(prev.income_by_fund), dict(prev.expenses_by_fund)) if prev and compare \
+        else ({}, {})  # fmt: skip
+    funds = list(dict.fromkeys([*income, *expenses, *before[0], *before[1]]))
 
     def name(fund: str) -> str:
         return L("fund_unassigned") if fund == "unassigned" else fund
 
+    def amount(found: dict[str, Decimal], fund: str) -> str:
+        return money(found[fund]) if fund in found else NIL
+
+    def heading(title: str) -> str:
+        return formats.amount_heading(title, currency, language)
+
+    if not compare or prev is None:
+        return Table(
+            (L("fund"), heading(L("kind_income")), heading(L("kind_expense"))),
+            tuple(Row((name(f), amount(income, f), amount(expenses, f))) for f in funds),
+            numeric=(1, 2),
+            footer=(L("total"), money(fig.income), money(fig.expenses)),
+        )
+    now, then = _year_of(fig, language), _year_of(prev, language)
     return Table(
-        (
-            L("fund"),
-            *(
-                formats.amount_heading(L(k), currency, language)
-                for k in ("kind_income", "kind_expense")
-            ),
-        ),
-        tuple(
-            Row((name(f), money(income.get(f, zero)), money(expenses.get(f, zero)))) for f in funds
-        ),
-        numeric=(1, 2),
-        footer=(L("total"), money(fig.income), money(fig.expenses)),
-    )
+        (L("fund"), heading(f"{L('kind_income')} {now}"), heading(f"{L('kind_income')} {then}"),
+         heading(f"{L('kind_expense')} {now}"), heading(f"{L('kind_expense')} {then}")),
+        tuple(Row((name(f), amount(income, f), amount(before[0], f), amount(expenses, f),
+                   amount(before[1], f))) for f in funds),
+        numeric=(1, 2, 3, 4),
+        footer=(L("total"), money(fig.income), money(prev.income), money(fig.expenses),
+                money(prev.expenses)),
+    )  # fmt: skip
 
 
 def _sections(
