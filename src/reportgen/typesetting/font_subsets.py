@@ -12,10 +12,11 @@ hundred outlines actually drawn.
 A CID-keyed CFF font needs no such padding: its charset names the CID of
 each glyph, and a PDF's CIDFontType0 finds a glyph by CID (PDF 32000-1,
 9.7.4.2) when the font is embedded as a bare CFF program (FontFile3 of
-subtype CIDFontType0C). So each such face is rewritten here with only the
-CIDs the PDF's width arrays list, under their own CIDs, as a bare CFF: the
-outlines, their private dictionaries and the font's metrics are copied byte
-for byte, and only the tables that locate them are written anew. The same
+subtype CIDFontType0C). So each such face is rewritten here as a bare CFF
+with only the glyphs the PDF's width arrays list, each under the code the
+PDF draws it by (the glyph ID it had, as its CID): the outlines, their
+private dictionaries and the font's top-level entries are copied byte for
+byte, and only the tables that locate them are written anew. The same
 face embedded twice in one file (a donor letter and the donor edition joined
 after it) becomes one program holding the CIDs of both.
 
@@ -220,11 +221,11 @@ class Cff:
 
 def read_cff(data: bytes, cids: Iterable[int], by_gid: bool = False) -> Cff:
     """A CID-keyed CFF program, with those of its glyphs whose CID is one of
-    ``cids`` (and .notdef). ``by_gid``: the program
-    came wrapped in OpenType, where the PDF's codes are glyph IDs (WeasyPrint
-    writes HarfBuzz's glyph IDs, and readers such as Poppler and PDFium draw
-    glyph ID = code from such a font); each glyph is then keyed by its glyph
-    ID, which becomes its CID in the bare program, whatever its charset said."""
+    ``cids`` (and .notdef). ``by_gid``: the program came wrapped in
+    OpenType, where the PDF's codes are glyph IDs (WeasyPrint writes
+    HarfBuzz's glyph IDs, and readers such as Poppler and PDFium draw glyph
+    ID = code from such a font); each glyph is then keyed by its glyph ID,
+    which becomes its CID in the bare program, whatever its charset said."""
     header = data[: data[2]]
     _, after_names = _index(data, len(header))
     names = data[len(header) : after_names]
