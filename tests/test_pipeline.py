@@ -117,7 +117,7 @@ def test_neighbouring_years_link_to_each_other(built_set: BuiltSample) -> None:
     )
     assert (out / "fy2011/en" / "../../fy2012/en/annual-report.html").is_file()
     japanese = (out / "fy2012/ja/annual-report.html").read_text()
-    assert 'href="../../fy2011/ja/annual-report.html">前年度：FY2011</a>' in japanese
+    assert 'href="../../fy2011/ja/annual-report.html">前年度：2011年度</a>' in japanese
 
 
 @pytest.mark.slow

@@ -792,9 +792,12 @@ def titled_year(language: str, config: ReportConfig) -> str:
     """The report's title, saying which year it reports on: as written when it
     names the fiscal year (its label, "FY2012", or the language's name for
     it, "2012年度"), else with that name added in the language's order
-    ("Annual Report FY2030"), as the short editions' titles have it."""
+    ("Annual Report FY2030"), as the short editions' titles have it. A title
+    written in another language's script, with no ``title_<tag>``, gives way
+    to the pack's ("2012년도 연차 보고서", not "Annual Report FY2012")."""
     year = formats.year_name(language, config)
-    if not written_in(config.title, language):  # no title_<tag>: the pack's words
+    given = any(key == "title" and tag == str(language) for key, tag, _ in config.translations)
+    if not given and not written_in(config.title, language):  # the pack's words
         own = formats.label(language, "report_title")
         return formats.label(language, "edition_title", title=own, fiscal_year=year)
     if config.fiscal_year in config.title or year in config.title:

@@ -69,7 +69,8 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         _s("title", "string", 'the report\'s title, e.g. "Annual Report FY2012"', required=True,
            translatable=True, example='"Annual Report {label}"', names_year=True),
-        _s("fiscal_year", "string", 'the year\'s label used in text, e.g. "FY2012"',
+        _s("fiscal_year", "string", 'the year\'s label used in text, e.g. "FY2012"; a language '
+           "without `fiscal_year_<tag>` names the year its own way (2012年度, 2012년도)",
            required=True, translatable=True, example='"{label}"', names_year=True),
         _s("start", "TOML date", "the fiscal year's first day", required=True,
            example="{start}"),
