@@ -114,6 +114,18 @@ def test_a_short_section_alone_on_a_page_is_found_and_then_shares(tmp_path: Path
     assert not [f for f in shared.findings if f.kind == preflight.SECTION_BREAK]
 
 
+def test_a_long_section_runs_on_from_a_page_left_more_than_half_empty(tmp_path: Path) -> None:
+    body = (
+        '<section id="one"><h2>Message</h2><p>A short message, a few lines.</p></section>'
+        '<section id="two"><h2>Activities</h2>' + _table(40) + "</section>"
+    )
+    forced = _made(tmp_path, body, PAGED + ROWS_RULE)
+    shared = _made(tmp_path, body, PAGED + ROWS_RULE, layout=Layout("page"))
+    assert shared.pages == forced.pages - 1
+    kinds = {f.kind for f in shared.findings}
+    assert not kinds & {preflight.SECTION_BREAK, preflight.SHORT_PAGE, preflight.TABLE_REMNANT}
+
+
 def test_sections_against_the_editions_policy(tmp_path: Path) -> None:
     # "page": a long section that starts mid-page; "run-on": a forced page.
     mixed = _made(

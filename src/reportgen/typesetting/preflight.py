@@ -149,12 +149,14 @@ class Inspection:
         self.parts = tuple(parts) or (Part(document, 0, len(pages)),)
         self.layout = layout
 
-    def shareable(self) -> tuple[str, ...]:
+    def shareable(self, half_empty: bool = True) -> tuple[str, ...]:
         """The ids of the sections that start a page although they would fit
-        in what the section before left of its last page."""
+        in what the section before left of its last page (with ``half_empty``,
+        also those after a page the break leaves more than half empty)."""
         ids: list[str] = []
         for part in self.parts:
-            ids += [share.id for share in _shares(self.scans[part.first : part.end])]
+            own = self.scans[part.first : part.end]
+            ids += [share.id for share in _shares(own, half_empty)]
         return tuple(ids)
 
     def short_pages(self) -> int:
