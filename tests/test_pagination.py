@@ -213,6 +213,7 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
     back; and no preflight finding of the print rules."""
     import io
 
+    from tests import pdfua
     from tests.pdfparse import ParsedPdf
 
     report = small_set / "fy2012" / "report.toml"
@@ -240,6 +241,9 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
     assert notes and max(notes) == len(texts) - 2 and min(notes) == len(texts) - 1 - len(notes)
     letters = sorted((out / "donors").glob("*.pdf"))
     assert letters
+    # Pages joined from another layout (notes) and the blank back keep PDF/UA.
+    assert pdfua.check(out / "annual-report.pdf") == []
+    assert pdfua.check(letters[0]) == []
     for letter in letters:
         pdf = pikepdf.open(io.BytesIO(letter.read_bytes()))
         labels = pdf.Root.PageLabels.Nums
