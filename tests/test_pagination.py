@@ -249,3 +249,19 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
         labels = pdf.Root.PageLabels.Nums
         assert int(labels[2]) % 2 == 0, letter.name  # the letter's pages: even
         assert ParsedPdf(letter).text(int(labels[2])) == ""  # its last: the blank back
+
+
+def test_print_settings_are_checked_with_their_line(small_set: Path) -> None:
+    from reportgen.commands.build import run_check
+
+    report = small_set / "fy2012" / "report.toml"
+    report.write_text(
+        report.read_text("utf-8")
+        + '\n[print]\nbleed = "yes"\npad_to_multiple_of = 0\nduplx_letters = true\n',
+        "utf-8",
+    )
+    lines = len(report.read_text("utf-8").splitlines())
+    found = {d.message: d for d in run_check(small_set / "fy2012").diagnostics}
+    assert found["'bleed': 'yes' is not true or false"].location.line == lines - 2
+    assert any(m.startswith("'pad_to_multiple_of': 0 is not a whole number") for m in found)
+    assert any("did you mean 'duplex_letters'" in m for m in found)
