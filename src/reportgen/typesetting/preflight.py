@@ -12,9 +12,10 @@ heading, a running head naming a section that starts lower on its page, a
 section alone on a page it could share, a section break against the
 edition's policy (``Layout``), and what print production asks (bleed, a
 page count that is a multiple). ``Inspection.shareable`` gives
-``pdf.render_pdf`` the sections to lay out again sharing a page. ``pdf`` and ``letters`` call it for every
-document they lay out; ``build`` turns the findings into located warnings
-(``--strict`` makes them fail the build). A template opts an element out of
+``pdf.render_pdf`` the sections to lay out again sharing a page.
+``pdf`` and ``letters`` call it for every document they lay out; ``build``
+turns the findings into located warnings (``--strict`` makes them fail the
+build). A template opts an element out of
 one rule with ``data-preflight`` tokens (``ALLOWANCES``); everything else
 is judged by geometry alone. It reads the layout only, never changes it.
 What it reads of WeasyPrint's insides it reaches through ``private_apis``,
