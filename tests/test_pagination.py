@@ -114,6 +114,18 @@ def test_a_short_section_alone_on_a_page_is_found_and_then_shares(tmp_path: Path
     assert not [f for f in shared.findings if f.kind == preflight.SECTION_BREAK]
 
 
+def test_a_long_section_runs_on_from_a_page_left_more_than_half_empty(tmp_path: Path) -> None:
+    body = (
+        '<section id="one"><h2>Message</h2><p>A short message, a few lines.</p></section>'
+        '<section id="two"><h2>Activities</h2>' + _table(40) + "</section>"
+    )
+    forced = _made(tmp_path, body, PAGED + ROWS_RULE)
+    shared = _made(tmp_path, body, PAGED + ROWS_RULE, layout=Layout("page"))
+    assert shared.pages == forced.pages - 1
+    kinds = {f.kind for f in shared.findings}
+    assert not kinds & {preflight.SECTION_BREAK, preflight.SHORT_PAGE, preflight.TABLE_REMNANT}
+
+
 def test_sections_against_the_editions_policy(tmp_path: Path) -> None:
     # "page": a long section that starts mid-page; "run-on": a forced page.
     mixed = _made(
@@ -201,6 +213,7 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
     back; and no preflight finding of the print rules."""
     import io
 
+    from tests import pdfua
     from tests.pdfparse import ParsedPdf
 
     report = small_set / "fy2012" / "report.toml"
@@ -228,8 +241,27 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
     assert notes and max(notes) == len(texts) - 2 and min(notes) == len(texts) - 1 - len(notes)
     letters = sorted((out / "donors").glob("*.pdf"))
     assert letters
+    # Pages joined from another layout (notes) and the blank back keep PDF/UA.
+    assert pdfua.check(out / "annual-report.pdf") == []
+    assert pdfua.check(letters[0]) == []
     for letter in letters:
         pdf = pikepdf.open(io.BytesIO(letter.read_bytes()))
         labels = pdf.Root.PageLabels.Nums
         assert int(labels[2]) % 2 == 0, letter.name  # the letter's pages: even
         assert ParsedPdf(letter).text(int(labels[2])) == ""  # its last: the blank back
+
+
+def test_print_settings_are_checked_with_their_line(small_set: Path) -> None:
+    from reportgen.commands.build import run_check
+
+    report = small_set / "fy2012" / "report.toml"
+    report.write_text(
+        report.read_text("utf-8")
+        + '\n[print]\nbleed = "yes"\npad_to_multiple_of = 0\nduplx_letters = true\n',
+        "utf-8",
+    )
+    lines = len(report.read_text("utf-8").splitlines())
+    found = {d.message: d for d in run_check(small_set / "fy2012").diagnostics}
+    assert found["'bleed': 'yes' is not true or false"].location.line == lines - 2
+    assert any(m.startswith("'pad_to_multiple_of': 0 is not a whole number") for m in found)
+    assert any("did you mean 'duplex_letters'" in m for m in found)

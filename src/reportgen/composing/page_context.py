@@ -901,6 +901,6 @@ def build_context(
         title_size=title_size(document_title),
         internal_note=internal_note(year, edition, language),
         print_marks=config.print_marks,
-        bleed=config.printing.bleed,
+        bleed=config.printing.bleed or config.print_marks,  # marks come with bleed
         section_breaks=EDITIONS[edition].section_breaks,
     )

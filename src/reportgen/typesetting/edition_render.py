@@ -197,7 +197,8 @@ def print_page(
     if multiple > 1:
         made = render_html(replace(ctx, notes_pages=multiple - 1), "print", NOTES_TEMPLATE, theme)
         notes = resolved(made.html, f"{edition}.pdf", themed=theme is not None)
-    layout = Layout(declared.section_breaks, config.printing.bleed, multiple)
+    bleed = config.printing.bleed or config.print_marks  # crop marks come with 3 mm of bleed
+    layout = Layout(declared.section_breaks, bleed, multiple)
     return PrintPage(
         html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
         {i: c.frame for i, c in analysis.charts.items()},

@@ -303,13 +303,15 @@ def render_pdf(
         document = page.render()
         if layout.section_breaks == "page":
             # Each layout may leave a page short that the one before did not
-            # (a section moved up moves what follows): a few rounds at most.
+            # (a section moved up moves what follows): a few rounds at most,
+            # the later ones for a section that fits whole only.
             # A round is kept only if it adds neither a page nor a page
             # under a third full (a section pulled up may spill its end).
             shared: tuple[str, ...] = ()
             seen = Inspection(document.pages, "", layout=layout)
-            for _ in range(SHARING_ROUNDS):
-                more = seen.shareable()
+            for round_ in range(SHARING_ROUNDS):
+                # After the first round only what surely fits: each try is a layout.
+                more = seen.shareable(half_empty=round_ == 0)
                 if not more:
                     break
                 tried = page.render(stylesheets=[CSS(string=sharing_css(shared + more))])

@@ -6,9 +6,16 @@ box with its position and size, lines as ``LineBox``, text as ``TextBox``), and 
 ``Finding``s: text drawn over text, content outside its box or the page,
 pages under a third full, a heading alone at the foot of a page, a word or
 date broken inside a table cell, a character no font has, and a font
-embedded for a single character. ``pdf`` and ``letters`` call it for every
-document they lay out; ``build`` turns the findings into located warnings
-(``--strict`` makes them fail the build). A template opts an element out of
+embedded for a single character; and the pagination rules: a table broken
+with fewer than three rows on one side, a figure apart from its caption or
+heading, a running head naming a section that starts lower on its page, a
+section alone on a page it could share, a section break against the
+edition's policy (``Layout``), and what print production asks (bleed, a
+page count that is a multiple). ``Inspection.shareable`` gives
+``pdf.render_pdf`` the sections to lay out again sharing a page.
+``pdf`` and ``letters`` call it for every document they lay out; ``build``
+turns the findings into located warnings (``--strict`` makes them fail the
+build). A template opts an element out of
 one rule with ``data-preflight`` tokens (``ALLOWANCES``); everything else
 is judged by geometry alone. It reads the layout only, never changes it.
 What it reads of WeasyPrint's insides it reaches through ``private_apis``,
@@ -149,12 +156,14 @@ class Inspection:
         self.parts = tuple(parts) or (Part(document, 0, len(pages)),)
         self.layout = layout
 
-    def shareable(self) -> tuple[str, ...]:
+    def shareable(self, half_empty: bool = True) -> tuple[str, ...]:
         """The ids of the sections that start a page although they would fit
-        in what the section before left of its last page."""
+        in what the section before left of its last page (with ``half_empty``,
+        also those after a page the break leaves more than half empty)."""
         ids: list[str] = []
         for part in self.parts:
-            ids += [share.id for share in _shares(self.scans[part.first : part.end])]
+            own = self.scans[part.first : part.end]
+            ids += [share.id for share in _shares(own, half_empty)]
         return tuple(ids)
 
     def short_pages(self) -> int:
