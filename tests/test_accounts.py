@@ -244,8 +244,9 @@ def test_signatories_translate_and_share_the_organisation_line(tmp_path: Path) -
     ctx, _ = _context(year, "donor", "ja")
     head, blocks, tail = ctx.signatures
     assert head == ("小さな試験協会",) and tail == ()
-    # each in order, the role in Japanese where given (as written where not)
-    assert [b[-1] for b in blocks] == ["Chair\u3000Ada Signer", "会計\u3000Ben Treasurer"]
+    # each in order, the role in Japanese where given, else the pack's word
+    # for a role it knows (Chair: 理事長)
+    assert [b[-1] for b in blocks] == ["理事長\u3000Ada Signer", "会計\u3000Ben Treasurer"]
 
 
 def test_a_text_key_figure_is_set_as_words_without_a_change(tmp_path: Path) -> None:

@@ -108,8 +108,13 @@ def _balance(
         if section == "liabilities":
             net = totals["assets"][0] - now, totals["assets"][1] - then
             rows.append(row(L["net_assets"], net[0], net[1], "total"))
-    headers = (L["balance_item"], fig.fiscal_year) + ((prev.fiscal_year,) if prev else ())
+    headers = (L["balance_item"], _year(fig, language)) + ((_year(prev, language),) if prev else ())
     return Table(headers, tuple(rows), numeric=tuple(range(1, len(headers))))
+
+
+def _year(fig: KeyFigures, language: str) -> str:
+    """A year's name in ``language`` (2012年度), as every other heading gives it."""
+    return formats.named_year(language, fig.fiscal_year, fig.start, fig.end, fig.own_label)
 
 
 def _line(line: BalanceLine, then: Decimal | None, prev: KeyFigures | None, money: _Money) -> Row:
