@@ -312,6 +312,8 @@ def test_a_year_made_by_new_from_numbers_its_receipts_apart(tmp_path: Path) -> N
     before = receipt_log.location(year).read_bytes()
     nxt = set_root / "us2013"
     new_year(nxt, source=year)
+    settings_text = (nxt / "report.toml").read_text("utf-8")
+    assert "[receipts]" in settings_text and "issued" not in settings_text  # dated anew
     (nxt / "data/donors.csv").write_text("id,name\nS-1,Grace Sampleton\n", "utf-8")
     (nxt / "data/gifts.csv").write_text("donor,date,amount\nS-1,2013-03-01,40\n", "utf-8")
     run_build(nxt, tmp_path / "out", workers=1)
