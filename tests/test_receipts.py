@@ -137,7 +137,7 @@ def _amount(value: str, year: str) -> str:
     whole = f"{int(number):,}"
     minor = number != number.to_integral_value()
     return {
-        "au": f"A${number:,.2f}" if minor else f"A${whole}",
+        "au": f"${number:,.2f}" if minor else f"${whole}",  # en-AU: the dollar is $
         "uk": f"£{whole}",
         "us": f"${whole}",
         "jp": f"{whole}円",
@@ -151,6 +151,8 @@ def _day(iso: str, year: str) -> str:
         return f"{day.year}年{day.month}月{day.day}日"
     if year == "kr":
         return f"{day.year}년{day.month}월{day.day}일"
+    if year == "au":
+        return _flat(day.strftime("%-d %B %Y"))  # CLDR's en-AU
     return _flat(day.strftime("%-d %b %Y"))  # the English pack's table dates
 
 
