@@ -26,7 +26,7 @@ from reportgen.writing.cache import FOLDER, MAGIC, Cache, digest, secret_path, s
 from reportgen.writing.cache_format import CodecError, decode, encode
 from tests.conftest import BuiltRoot, BuiltSample
 
-KINDS = {"build", "blob", "analysis", "document", "letters"}
+KINDS = {"build", "blob", "analysis", "document", "letters", "receipts"}  # the sample has receipts
 
 
 @pytest.fixture(autouse=True)
