@@ -438,3 +438,23 @@ def test_a_printed_preset_is_a_receipts_table_that_says_what_the_preset_says(nam
     table = dict(loads(as_toml(name)).items())["receipts"]
     assert table == {"preset": name, **dict(presets()[name].values)}
     assert any(word in presets()[name].note for word in ("adviser", "確認", "확인"))
+
+
+def test_a_donor_with_no_gift_aided_gift_is_not_told_of_a_claim() -> None:
+    from dataclasses import replace
+
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors
+
+    year = load_year(Path(__file__).parent / "roots/receipts/uk", Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    preset = presets()["uk-gift-aid"]
+    never = replace(year, gifts=tuple(replace(g, gift_aid="no") for g in year.gifts))
+    for model, claim in ((year, True), (never, False)):
+        slug, donor, gifts = receipt_donors(model)[0]
+        receipt = make_receipt(model, model.config.receipts, slug, donor, gifts,  # type: ignore[arg-type]
+                               Numbered("1", date(2013, 4, 20)))  # fmt: skip
+        said = str(preset.get("statement" if claim else "statement_no_gift_aid"))
+        assert receipt.statement == said.replace("{organization}", "Riverside Food Bank")
+        assert bool(receipt.gift_aid_line) is claim
