@@ -137,7 +137,7 @@ def _amount(value: str, year: str) -> str:
     whole = f"{int(number):,}"
     minor = number != number.to_integral_value()
     return {
-        "au": f"A${number:,.2f}" if minor else f"A${whole}",
+        "au": f"${number:,.2f}" if minor else f"${whole}",  # en-AU: the dollar is $
         "uk": f"£{whole}",
         "us": f"${whole}",
         "jp": f"{whole}円",
@@ -151,6 +151,8 @@ def _day(iso: str, year: str) -> str:
         return f"{day.year}年{day.month}月{day.day}日"
     if year == "kr":
         return f"{day.year}년{day.month}월{day.day}일"
+    if year == "au":
+        return _flat(day.strftime("%-d %B %Y"))  # CLDR's en-AU
     return _flat(day.strftime("%-d %b %Y"))  # the English pack's table dates
 
 
@@ -312,6 +314,8 @@ def test_a_year_made_by_new_from_numbers_its_receipts_apart(tmp_path: Path) -> N
     before = receipt_log.location(year).read_bytes()
     nxt = set_root / "us2013"
     new_year(nxt, source=year)
+    settings_text = (nxt / "report.toml").read_text("utf-8")
+    assert "[receipts]" in settings_text and "issued" not in settings_text  # dated anew
     (nxt / "data/donors.csv").write_text("id,name\nS-1,Grace Sampleton\n", "utf-8")
     (nxt / "data/gifts.csv").write_text("donor,date,amount\nS-1,2013-03-01,40\n", "utf-8")
     run_build(nxt, tmp_path / "out", workers=1)
@@ -434,3 +438,23 @@ def test_a_printed_preset_is_a_receipts_table_that_says_what_the_preset_says(nam
     table = dict(loads(as_toml(name)).items())["receipts"]
     assert table == {"preset": name, **dict(presets()[name].values)}
     assert any(word in presets()[name].note for word in ("adviser", "確認", "확인"))
+
+
+def test_a_donor_with_no_gift_aided_gift_is_not_told_of_a_claim() -> None:
+    from dataclasses import replace
+
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors
+
+    year = load_year(Path(__file__).parent / "roots/receipts/uk", Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    preset = presets()["uk-gift-aid"]
+    never = replace(year, gifts=tuple(replace(g, gift_aid="no") for g in year.gifts))
+    for model, claim in ((year, True), (never, False)):
+        slug, donor, gifts = receipt_donors(model)[0]
+        receipt = make_receipt(model, model.config.receipts, slug, donor, gifts,  # type: ignore[arg-type]
+                               Numbered("1", date(2013, 4, 20)))  # fmt: skip
+        said = str(preset.get("statement" if claim else "statement_no_gift_aid"))
+        assert receipt.statement == said.replace("{organization}", "Riverside Food Bank")
+        assert bool(receipt.gift_aid_line) is claim

@@ -134,6 +134,17 @@ def rolled_settings(text: str, values: dict[str, str | date]) -> str:
     return document.as_string()
 
 
+def without_receipt_date(text: str) -> str:
+    """The settings without ``[receipts] issued``: last year's date of issue is
+    not the new year's (its receipts are dated when their numbers are issued)."""
+    document = tomlkit.parse(text)
+    table = document.get("receipts")
+    if not isinstance(table, dict) or "issued" not in table:
+        return text
+    del table["issued"]
+    return document.as_string()
+
+
 def _like(old: object, value: str | date) -> object:
     """``value`` as a TOML item written as ``old`` was: a literal or a
     multi-line string stays one, when it can hold the new text."""
@@ -270,7 +281,7 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
             old, new = own, _next_label(own, start, new_start)
         values[key] = _roll_text(value, old, new, start, new_start)
     try:
-        text = rolled_settings(text, values)
+        text = without_receipt_date(rolled_settings(text, values))
     except tomlkit.exceptions.ParseError as exc:  # what tomllib read, tomlkit could not
         raise UsageError(f"{source / 'report.toml'}: cannot be rolled forward: {exc}") from None
     (folder / "report.toml").write_text(text, "utf-8")

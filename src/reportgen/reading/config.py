@@ -908,6 +908,7 @@ class _Checker:
             preset=chosen, registration=registration, basis=text("basis"),
             prefix=text("prefix") or "", issued=issued, layout=layout,
             gift_aid=flag("gift_aid"), signed=flag("signed"),
+            statement_no_gift_aid=text("statement_no_gift_aid"),
             gift_type=text("gift_type"), gift_code=text("gift_code"),
         )  # fmt: skip
 

@@ -109,6 +109,8 @@ class ReceiptSettings:
     issued: date | None = None  # the date of issue; None: the day the number was first issued
     layout: str = "letter"  # "letter", or "kr-form" (the 별지 제45호의2서식 sections)
     gift_aid: bool = False  # the UK: list which gifts were Gift Aided and what was claimed
+    # With gift_aid: the statement of a donor none of whose gifts was Gift Aided.
+    statement_no_gift_aid: str | None = None
     signed: bool = False  # a line for a signature or seal (Korea, Japan)
     gift_type: str | None = None  # Korea: 유형 (e.g. 일반기부금)
     gift_code: str | None = None  # Korea: 코드 (e.g. 40)

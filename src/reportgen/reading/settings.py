@@ -207,6 +207,9 @@ SETTINGS: dict[str, Setting] = {
            "form)", default="letter", editions=("receipts",), starter=False),
         _s("receipts.gift_aid", "boolean", "list which gifts were Gift Aided and the tax "
            "claimed (the UK)", default=False, editions=("receipts",), starter=False),
+        _s("receipts.statement_no_gift_aid", "string", "with `gift_aid`: the statement for a "
+           "donor none of whose gifts was Gift Aided (default: `statement`)",
+           editions=("receipts",), starter=False),
         _s("receipts.signed", "boolean", "a place for the signature or seal",
            default=False, editions=("receipts",), starter=False),
         _s("receipts.gift_type", "string", "Korea: the gifts' 유형 (e.g. 일반기부금)",

@@ -169,6 +169,11 @@ def make_receipt(
         if any(getattr(line, name) for line in lines)
     ) + (("gift_aid",) if settings.gift_aid else ())  # fmt: skip
     aided = sum((g.amount for g in gifts if g.gift_aid == "yes"), Decimal(0))
+    # A donor none of whose gifts was Gift Aided: no claim to state.
+    claimed_any = settings.gift_aid and any(g.gift_aid == "yes" for g in gifts)
+    statement = settings.statement
+    if settings.gift_aid and not claimed_any and settings.statement_no_gift_aid:
+        statement = settings.statement_no_gift_aid
     claimed = (aided * GIFT_AID_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
     organization = config.organization
     contact = " · ".join(x for x in (organization.website, organization.email) if x)
@@ -191,13 +196,13 @@ def make_receipt(
         donor_tax_id=donor.tax_id or "",
         lines=lines,
         total=money(sum((g.amount for g in gifts), Decimal(0))),
-        statement=settings.statement.replace("{organization}", organization.name),
+        statement=statement.replace("{organization}", organization.name),
         gift_aid_line=say(
             "receipt_gift_aid_claimed",
             amount=money(aided),
             claimed=formats.format_amount(claimed, currency, language, True),
         )
-        if settings.gift_aid
+        if claimed_any
         else "",
         gift_type=settings.gift_type or "",
         gift_code=settings.gift_code or "",
