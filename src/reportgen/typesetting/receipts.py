@@ -27,6 +27,7 @@ from reportgen.composing import formats
 from reportgen.composing.edition_view import translate_config
 from reportgen.composing.key_figures import has_minor_units
 from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings
+from reportgen.typesetting.font_subsets import trimmed_pdf
 from reportgen.typesetting.letters import donor_slugs, layout_for
 from reportgen.typesetting.pdf import collector_paused, failures_raised
 from reportgen.typesetting.preflight import Finding, examine
@@ -250,6 +251,7 @@ def render_receipts(
                 findings.extend(examine(document.pages, receipt.file))
             identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
             data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+            data = trimmed_pdf(data)  # each CJK face with only its glyphs (font_subsets)
             pdf = pikepdf.open(io.BytesIO(data))
             pdf.docinfo[DONOR_ID_KEY] = pikepdf.String(receipt.donor_id)
             pdf.docinfo[NUMBER_KEY] = pikepdf.String(receipt.number)
