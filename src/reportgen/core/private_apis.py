@@ -244,6 +244,19 @@ class SharedSubsets:
     reused: int = 0
 
 
+class _Subsets:
+    """The subsets a ``font_subsets_shared`` block made, and its counts."""
+
+    def __init__(self) -> None:
+        self.seen = SharedSubsets()
+        self.sources: dict[int, list[bytes]] = {}  # by length: each distinct font, once
+        self.made: dict[tuple[int, int, int, bool, bool, frozenset[int]], bytes] = {}
+
+
+_open_blocks: list[_Subsets] = []  # the innermost last; shared by the threads
+_original_subset: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
+
+
 @contextmanager
 def font_subsets_shared() -> Iterator[SharedSubsets]:
     """While open, WeasyPrint subsets a font to a set of glyphs once in this
@@ -253,41 +266,44 @@ def font_subsets_shared() -> Iterator[SharedSubsets]:
     font's bytes are compared in full, never by a hash; each distinct font is
     kept once, with its subsets, until the block ends. A CJK face takes
     50-100 ms to subset (65,535 glyphs), a letter's layout about 30 ms.
-    WeasyPrint: ``weasyprint.pdf.fonts.Font.subset`` (what
-    ``Font.clean`` calls when it writes a PDF) and the font's
+    WeasyPrint: ``weasyprint.pdf.fonts.Font.subset`` (what ``Font.clean``
+    calls when it writes a PDF), replaced once per process by a function
+    that calls it unchanged outside a block, and the font's
     ``file_content``, ``index`` and ``missing``."""
     _checked("weasyprint")
     from weasyprint.pdf import fonts
 
-    original = fonts.Font.subset
-    seen = SharedSubsets()
-    sources: dict[int, list[bytes]] = {}  # by length: each distinct font's bytes, once
-    made: dict[tuple[int, int, int, bool, bool, frozenset[int]], bytes] = {}
-
-    def subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
-        if not to_unicode:
-            original(font, to_unicode, hinting)
-            return
-        content = font.file_content
-        same = sources.setdefault(len(content), [])
-        number = next((n for n, known in enumerate(same) if known == content), len(same))
-        key = (len(content), number, font.index, bool(font.missing), bool(hinting),
-               frozenset(to_unicode))  # fmt: skip
-        if key in made:
-            font.file_content = made[key]
-            seen.reused += 1
-            return
-        original(font, to_unicode, hinting)
-        if number == len(same):
-            same.append(content)
-        made[key] = font.file_content
-        seen.made += 1
-
-    fonts.Font.subset = subset
+    if not _original_subset:
+        _original_subset.append(fonts.Font.subset)
+        fonts.Font.subset = _shared_subset
+    block = _Subsets()
+    _open_blocks.append(block)
     try:
-        yield seen
+        yield block.seen
     finally:
-        fonts.Font.subset = original
+        _open_blocks.remove(block)
+
+
+def _shared_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+    original = _original_subset[0]
+    block = _open_blocks[-1] if _open_blocks else None
+    if block is None or not to_unicode:
+        original(font, to_unicode, hinting)
+        return
+    content = font.file_content
+    same = block.sources.setdefault(len(content), [])
+    number = next((n for n, known in enumerate(same) if known == content), len(same))
+    key = (len(content), number, font.index, bool(font.missing), bool(hinting),
+           frozenset(to_unicode))  # fmt: skip
+    if key in block.made:
+        font.file_content = block.made[key]
+        block.seen.reused += 1
+        return
+    original(font, to_unicode, hinting)
+    if number == len(same):
+        same.append(content)
+    block.made[key] = font.file_content
+    block.seen.made += 1
 
 
 # --- Jinja2 -----------------------------------------------------------------------
