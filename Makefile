@@ -32,6 +32,8 @@ bench:
 	.venv/bin/python bench/cores.py
 	.venv/bin/python bench/scale.py
 	.venv/bin/python bench/size.py
+	.venv/bin/python bench/targets.py
+	.venv/bin/python bench/serve.py
 
 # The hashed locks requirements/run.txt and requirements/dev.txt written again
 # from pyproject.toml (pip-tools; needs the registry). Existing pins are kept;

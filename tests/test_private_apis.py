@@ -40,6 +40,7 @@ from reportgen.core.private_apis import (
     box_classes,
     check_version,
     element_being_laid_out,
+    font_subsets_shared,
     laid_out_page_box,
     pass_first_argument_as,
     passes_first_argument,
@@ -613,3 +614,23 @@ def test_a_pools_processes_are_found_and_forgotten_by_shutdown() -> None:
     finally:
         pool.shutdown(wait=True)
     assert pool_processes(pool) == []  # why concurrency takes them first
+
+
+def test_a_font_subset_is_made_once_and_the_pdf_is_the_same() -> None:
+    from weasyprint import HTML
+
+    def pdf(text: str) -> bytes:
+        page = f'<p lang="ja" style="font-family: \'Noto Sans CJK JP\'">{text}</p>'
+        return HTML(string=page).write_pdf(pdf_identifier=b"0" * 32)
+
+    alone = pdf("寄付者様、ありがとうございます。")
+    with font_subsets_shared() as shared:
+        first = pdf("寄付者様、ありがとうございます。")
+        again = pdf("寄付者様、ありがとうございます。")
+        other = pdf("別の寄付者様")  # other glyphs: a subset of its own
+    assert first == again == alone  # the very bytes HarfBuzz makes
+    assert other != alone
+    assert shared.reused >= 1 and shared.made >= 2, shared
+    made = shared.made
+    pdf("別の寄付者様")  # the block has ended: nothing is kept
+    assert shared.made == made

@@ -160,7 +160,7 @@ def _release() -> None:
     one left. A laid-out document is cyclic garbage (boxes point to their
     parents), made while the collector was paused (``collector_paused``),
     and with it go the font files WeasyPrint read for it (CJK faces of
-    10-20 MB each): left for the collector's own schedule, a worker grew by
+    20-27 MB each): left for the collector's own schedule, a worker grew by
     about 100 MiB with each CJK document, to 780 MiB over a whole set."""
     gc.collect()
 

@@ -25,6 +25,7 @@ import functools
 import importlib.metadata
 import platform
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -58,6 +59,7 @@ CHECKED: dict[str, Checked] = {
             "weasyprint.text.ffi (ffi, pango)",
             "TextBox.pango_layout (reactivate, deactivate, get_first_line, layout, text)",
             "the 'box' local of the layout's and drawing's frames",
+            "weasyprint.pdf.fonts.Font.subset (file_content, index, missing)",
         ),
     ),
     "jinja2": Checked(
@@ -232,6 +234,76 @@ def element_being_laid_out(exc: BaseException) -> Any:
             element = found
         trace = trace.tb_next
     return element
+
+
+@dataclass
+class SharedSubsets:
+    """What ``font_subsets_shared`` did: subsets made, and subsets found made."""
+
+    made: int = 0
+    reused: int = 0
+
+
+class _Subsets:
+    """The subsets a ``font_subsets_shared`` block made, and its counts."""
+
+    def __init__(self) -> None:
+        self.seen = SharedSubsets()
+        self.sources: dict[int, list[bytes]] = {}  # by length: each distinct font, once
+        self.made: dict[tuple[int, int, int, bool, bool, frozenset[int]], bytes] = {}
+
+
+_open_blocks: list[_Subsets] = []  # the innermost last; shared by the threads
+_original_subset: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
+
+
+@contextmanager
+def font_subsets_shared() -> Iterator[SharedSubsets]:
+    """While open, WeasyPrint subsets a font to a set of glyphs once in this
+    process: a later document that needs the very same subset (the same font
+    bytes, face and glyphs, the same options) gets the bytes the first one
+    made, which are the bytes it would make (HarfBuzz is deterministic). The
+    font's bytes are compared in full, never by a hash; each distinct font is
+    kept once, with its subsets, until the block ends. A CJK face takes
+    50-100 ms to subset (65,535 glyphs), a letter's layout about 30 ms.
+    WeasyPrint: ``weasyprint.pdf.fonts.Font.subset`` (what ``Font.clean``
+    calls when it writes a PDF), replaced once per process by a function
+    that calls it unchanged outside a block, and the font's
+    ``file_content``, ``index`` and ``missing``."""
+    _checked("weasyprint")
+    from weasyprint.pdf import fonts
+
+    if not _original_subset:
+        _original_subset.append(fonts.Font.subset)
+        fonts.Font.subset = _shared_subset
+    block = _Subsets()
+    _open_blocks.append(block)
+    try:
+        yield block.seen
+    finally:
+        _open_blocks.remove(block)
+
+
+def _shared_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+    original = _original_subset[0]
+    block = _open_blocks[-1] if _open_blocks else None
+    if block is None or not to_unicode:
+        original(font, to_unicode, hinting)
+        return
+    content = font.file_content
+    same = block.sources.setdefault(len(content), [])
+    number = next((n for n, known in enumerate(same) if known == content), len(same))
+    key = (len(content), number, font.index, bool(font.missing), bool(hinting),
+           frozenset(to_unicode))  # fmt: skip
+    if key in block.made:
+        font.file_content = block.made[key]
+        block.seen.reused += 1
+        return
+    original(font, to_unicode, hinting)
+    if number == len(same):
+        same.append(content)
+    block.made[key] = font.file_content
+    block.seen.made += 1
 
 
 # --- Jinja2 -----------------------------------------------------------------------
