@@ -599,24 +599,6 @@ def test_a_paragraph_gets_a_leading_run_of_text_in_a_real_conversion(tmp_path: P
 # --- Python --------------------------------------------------------------------------
 
 
-def _sleep(seconds: float) -> int:
-    time.sleep(seconds)
-    return os.getpid()
-
-
-def test_a_pools_processes_are_found_and_forgotten_by_shutdown() -> None:
-    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
-    try:
-        started = pool.submit(_sleep, 0.0).result(timeout=60)
-        processes = pool_processes(pool)
-        assert processes and all(callable(p.kill) and callable(p.join) for p in processes)
-        assert started in [p.pid for p in processes]
-        assert all(p.is_alive() for p in processes)
-    finally:
-        pool.shutdown(wait=True)
-    assert pool_processes(pool) == []  # why concurrency takes them first
-
-
 def test_a_module_halfway_imported_is_found_until_its_import_ends(tmp_path: Path) -> None:
     name = f"halfway_{os.getpid()}_{time.monotonic_ns()}"
     (tmp_path / f"{name}.py").write_text(
@@ -640,3 +622,21 @@ def test_a_module_halfway_imported_is_found_until_its_import_ends(tmp_path: Path
         sys.path.remove(str(tmp_path))
     assert name in sys.modules
     assert name not in modules_being_imported()
+
+
+def _sleep(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_pools_processes_are_found_and_forgotten_by_shutdown() -> None:
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
+    try:
+        started = pool.submit(_sleep, 0.0).result(timeout=60)
+        processes = pool_processes(pool)
+        assert processes and all(callable(p.kill) and callable(p.join) for p in processes)
+        assert started in [p.pid for p in processes]
+        assert all(p.is_alive() for p in processes)
+    finally:
+        pool.shutdown(wait=True)
+    assert pool_processes(pool) == []  # why concurrency takes them first
