@@ -9,9 +9,10 @@ workers instead of waiting for them.
 Only the thread that forks ever imports. A fork copies the modules of the
 whole process, and a module another thread is importing at that instant
 reaches the child half made, its import lock held by a thread that does not
-exist there: the child's own import of it waits forever (or, with two
-threads importing the same package at once, one of them finds a name
-missing: "cannot import name ..."). Unpickling imports the modules of the
+exist there: the child's own import of it waits forever. Two threads of
+one process importing the same module at once fare no better when the
+first one's import ends in an exception: the second finds the name missing
+("cannot import name ..."). Unpickling imports the modules of the
 classes it meets, so what workers send back (results, exceptions, messages)
 crosses as bytes, and the calling thread unpickles it (``_packed``,
 ``Inbox``): the pool's and the inbox's threads move bytes and import nothing.
