@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from base64 import b64encode
@@ -42,6 +43,7 @@ from reportgen.core.private_apis import (
     element_being_laid_out,
     font_subsets_shared,
     laid_out_page_box,
+    modules_being_imported,
     pass_first_argument_as,
     passes_first_argument,
     placed_box,
@@ -61,7 +63,7 @@ PUBLIC_UNDERSCORED = frozenset({"_exit", "_replace", "_asdict", "_fields", "_mak
 # What private_apis reaches, by name: used anywhere else, they are flagged even
 # where they have no underscore or reportgen has a name like them.
 COVERED = frozenset({
-    "_page_box", "_box", "_processes", "_parse", "jinja_pass_arg", "pango_layout",
+    "_page_box", "_box", "_processes", "_initializing", "_parse", "jinja_pass_arg", "pango_layout",
     "original_get_image_from_uri", "SVGImage",
 })  # fmt: skip
 # WeasyPrint's public API (its api_reference.rst); anything else of it is private,
@@ -596,6 +598,31 @@ def test_a_paragraph_gets_a_leading_run_of_text_in_a_real_conversion(tmp_path: P
 
 
 # --- Python --------------------------------------------------------------------------
+
+
+def test_a_module_halfway_imported_is_found_until_its_import_ends(tmp_path: Path) -> None:
+    name = f"halfway_{os.getpid()}_{time.monotonic_ns()}"
+    (tmp_path / f"{name}.py").write_text(
+        "import pathlib, time\n"
+        "here = pathlib.Path(__file__).parent\n"
+        "(here / 'entered').touch()\n"
+        "while not (here / 'released').exists():\n"
+        "    time.sleep(0.005)\n",
+        "utf-8",
+    )
+    sys.path.insert(0, str(tmp_path))
+    importing = threading.Thread(target=importlib.import_module, args=(name,))
+    try:
+        importing.start()
+        while not (tmp_path / "entered").exists():
+            importing.join(0.005)
+        assert name in modules_being_imported()
+    finally:
+        (tmp_path / "released").touch()
+        importing.join()
+        sys.path.remove(str(tmp_path))
+    assert name in sys.modules
+    assert name not in modules_being_imported()
 
 
 def _sleep(seconds: float) -> int:

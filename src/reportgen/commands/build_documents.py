@@ -12,11 +12,11 @@ follow in batches of one language each, also in processes and cached.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,7 +29,14 @@ from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.page_context import edition_title
 from reportgen.composing.palette import palette
 from reportgen.core.editions import EDITIONS
-from reportgen.core.process_pool import become_child, chunks, forking, run, run_meanwhile
+from reportgen.core.process_pool import (
+    Inbox,
+    become_child,
+    chunks,
+    forking,
+    run,
+    run_meanwhile,
+)
 from reportgen.core.progress import Progress
 from reportgen.reading.model import FiscalYear
 from reportgen.reading.settings import named_files
@@ -176,23 +183,27 @@ def _forked_child_pages_and_charts(item: _Prepared, connection: Any, parent: int
     HTML edition. It dies with ``parent``."""
     become_child(parent)
     job = item.job
+    post = functools.partial(Inbox.post, connection)
     try:
         described = edition_render.figures_and_charts(item.seen, item.earlier, job.language, False)
-        connection.send(("print", print_page(item.seen, job.edition, job.language, described,
-                                             neighbours=item.neighbours)))  # fmt: skip
+        post("print", print_page(item.seen, job.edition, job.language, described,
+                                 neighbours=item.neighbours))  # fmt: skip
         if _letters(job):
-            connection.send(("letter-body", print_page(
+            post("letter-body", print_page(
                 item.seen, job.edition, job.language, described, neighbours=item.neighbours,
                 after_letter=True,
-            )))  # fmt: skip
+            ))  # fmt: skip
         analysis = edition_render.with_pictures(described, item.seen, job.language)
-        connection.send(("drawn", analysis))
+        post("drawn", analysis)
         if EDITIONS[job.edition].html:
             screen = screen_page(item.seen, job.edition, job.language, analysis,
                                  neighbours=item.neighbours)  # fmt: skip
-            connection.send(("screen", screen))
+            post("screen", screen)
     except BaseException as exc:  # the parent re-raises it
-        connection.send(("failed", exc))
+        try:
+            post("failed", exc)
+        except Exception:  # an exception that cannot be pickled: its words
+            post("failed", RuntimeError(f"{type(exc).__name__}: {exc}"))
     finally:
         connection.close()
 
@@ -212,35 +223,10 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
         child.start()
     sender.close()
     # A thread takes the messages as they come, so that the other process
-    # never waits on a full pipe while this one is busy laying out.
-    received: dict[str, object] = {}
-    arrived = threading.Condition()
-
-    def take() -> None:
-        while True:
-            try:
-                label, value = receiver.recv()
-            except (EOFError, OSError):
-                label, value = "ended", None
-            with arrived:
-                received.setdefault(label, value)
-                arrived.notify_all()
-            if label in ("ended", "failed"):
-                return
-
-    taker = threading.Thread(target=take, name="reportgen-receiver", daemon=True)
-    taker.start()
-
-    def wait_for(kind: str) -> Any:
-        with arrived:
-            arrived.wait_for(lambda: kind in received or "failed" in received
-                             or "ended" in received)  # fmt: skip
-            if kind in received:
-                return received[kind]
-            failure = received.get("failed")
-        if isinstance(failure, BaseException):
-            raise failure
-        raise RuntimeError("the chart process ended without an answer")
+    # never waits on a full pipe while this one is busy laying out; this
+    # thread unpickles them (``Inbox``), after its own import of WeasyPrint.
+    inbox = Inbox(receiver)
+    wait_for = inbox.wait_for
 
     def picture(chart_id: str) -> bytes:
         analysis = wait_for("drawn")
@@ -270,8 +256,7 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
         if not finished:  # this process failed: the other one's work is not wanted
             child.kill()
         child.join()
-        taker.join()
-        receiver.close()
+        inbox.close()
 
 
 def _load_renderer() -> None:

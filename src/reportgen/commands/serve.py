@@ -46,7 +46,7 @@ from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, summarise
 from reportgen.core.editions import DOCUMENTS as EDITIONS  # one PDF each (not the receipts)
 from reportgen.core.errors import InvalidInput
-from reportgen.core.process_pool import become_child
+from reportgen.core.process_pool import become_child, imports_settled
 from reportgen.typesetting import edition_render
 from reportgen.typesetting.html_pages import POLICY_META
 from reportgen.typesetting.templating import templates_dir
@@ -211,6 +211,7 @@ def in_child(work: Callable[[], Outcome], timeout: float = RENDER_SECONDS) -> Ou
         return work()
     parent = os.getpid()
     read_end, write_end = os.pipe()
+    imports_settled()  # a request's thread may be importing
     try:
         pid = os.fork()
     except OSError as exc:  # out of processes or memory: a failure the page reports

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import platform
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,7 +83,10 @@ CHECKED: dict[str, Checked] = {
     "python": Checked(
         "python",
         ">=3.11,<3.15",
-        ("concurrent.futures.ProcessPoolExecutor._processes",),
+        (
+            "concurrent.futures.ProcessPoolExecutor._processes",
+            "importlib.machinery.ModuleSpec._initializing",
+        ),
     ),
 }
 
@@ -354,3 +358,16 @@ def pool_processes(pool: Any) -> list[Any]:
     (take them first)."""
     _checked("python")
     return list((pool._processes or {}).values())
+
+
+def modules_being_imported() -> list[str]:
+    """The modules some thread is importing now: in ``sys.modules`` already,
+    their code not yet run to its end. Python: ``ModuleSpec._initializing``,
+    which the import system sets for exactly that time (it is what the message
+    "partially initialized module" reads)."""
+    _checked("python")
+    return [
+        name
+        for name, module in sys.modules.copy().items()
+        if getattr(getattr(module, "__spec__", None), "_initializing", False)
+    ]
