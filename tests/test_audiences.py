@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportgen.commands.build import run_build
+from reportgen.composing.formats import format_gift
 from reportgen.reading.model import Donor
 from reportgen.typesetting.letters import donor_slugs
 from tests.conftest import BuiltSample
@@ -90,7 +91,10 @@ def test_each_donor_appears_in_their_own_letter_and_nowhere_else(built_sample: B
         first_page = compact(ParsedPdf(folder / own).text(1))
         assert compact(row["salutation"]) in first_page
         if row["amount"]:
-            amount = f"{int(row['amount']):,}"
+            # as a letter says a gift in its language: ¥20,000, 2万円, 2만 엔
+            amount = compact(
+                format_gift(Decimal(row["amount"]), "JPY", row["language"] or "en", False)
+            )
             assert amount in first_page, (own, amount)
         for name, text in texts.items():
             if name not in (own, receipt):

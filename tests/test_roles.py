@@ -51,6 +51,8 @@ def _donors(year: Path, rows: list[dict[str, str]]) -> None:
     writer.writeheader()
     writer.writerows(rows)
     (year / "data" / "donors.csv").write_text(out.getvalue(), "utf-8")
+    # the sample's gifts are the old donors': a gift of a donor not listed is an error
+    (year / "data" / "gifts.csv").unlink(missing_ok=True)
 
 
 def _role(year: Path, name: str, role: str, body: str, extra: str = "") -> Path:

@@ -30,7 +30,6 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
-from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import tag_problem, typography
 from reportgen.core.plaintext import describe, forbidden_in
@@ -307,7 +306,7 @@ def render_narrative(
         title=str(title),
         html=html,
         source=raw.path,
-        editions=tuple(str(e) for e in front.get("editions", EDITIONS)),  # type: ignore[attr-defined]
+        editions=tuple(str(e) for e in front.get("editions", DOCUMENTS)),  # type: ignore[attr-defined]
         visibility=str(front.get("visibility", PUBLIC)),
         language=language,
         role=None if role is None else str(role),
