@@ -5,11 +5,13 @@ Every stage that writes words or formats a value asks here (through
 ``reportgen.composing.formats``); no module branches on a language. A pack is
 ``languages/<tag>.toml`` (format in ``languages/README.md``): ``en.toml`` holds
 every word key, ``ja.toml`` and ``ko.toml`` translate them, ``en-GB.toml``
-holds only what British English changes and names ``en`` as its parent.
+holds only what British English changes and names ``en`` as its parent
+(``en-US`` and ``en-CA`` also name ``en``; ``en-AU``, ``en-NZ`` and ``en-IE``
+name ``en-GB``, whose spelling and words they mostly share).
 
 A tag's words come from, key by key: the report's ``[labels.<tag>]``, the pack
 of the exact tag (its parent's words merged in), the pack of its base language
-(``en`` for ``en-US``). A word none of them holds is a ``check`` error listing
+(``en`` for ``en-ZA``). A word none of them holds is a ``check`` error listing
 every missing key (``missing_words``): a tag with no pack (``de``), or a pack
 that lacks words, gets them from ``[labels.<tag>]``, never English words unsaid.
 Dates, numbers and money follow CLDR (Babel) for the whole tag; a pack's
