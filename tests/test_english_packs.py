@@ -65,7 +65,7 @@ CHANGED["en-CA"] = {
 }
 CHANGED["en-US"] = {
     **NORTH_AMERICA,
-    "by_fund": "Revenue and expenses by fund",
+    "by_fund": "Income and expenses by fund",
     "fund_expenditure": "Expenses",
     "title_handout": "Annual Meeting Handout",
     "members_only": AGM_NOTE.replace("annual general", "annual"),
