@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import babel.dates
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -151,8 +152,8 @@ def _day(iso: str, year: str) -> str:
         return f"{day.year}年{day.month}月{day.day}日"
     if year == "kr":
         return f"{day.year}년{day.month}월{day.day}일"
-    if year == "au":
-        return _flat(day.strftime("%-d %B %Y"))  # CLDR's en-AU
+    if year == "au":  # the en-AU pack's table dates: CLDR's medium form (15 Aug 2012)
+        return _flat(babel.dates.format_date(day, "medium", locale="en_AU"))
     return _flat(day.strftime("%-d %b %Y"))  # the English pack's table dates
 
 
