@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportgen.commands.build import run_build, run_check
+from reportgen.core.errors import InvalidInput
 from reportgen.reading.receipt_presets import presets
 from reportgen.writing import receipt_log
 from tests.conftest import copy_root, shared_folder
@@ -459,3 +460,25 @@ def test_a_donor_with_no_gift_aided_gift_is_not_told_of_a_claim() -> None:
         said = str(preset.get("statement" if claim else "statement_no_gift_aid"))
         assert receipt.statement == said.replace("{organization}", "Riverside Food Bank")
         assert bool(receipt.gift_aid_line) is claim
+
+
+@pytest.mark.parametrize("kind", ["link", "dangling link"])
+def test_a_receipt_log_that_is_a_link_is_refused_and_nothing_is_written(
+    tmp_path: Path, kind: str
+) -> None:
+    """The log is opened without following a link: a link planted in its
+    place (to a file elsewhere, or to none) is a located error, and neither
+    the file it points at nor the output folder is touched."""
+    year = _us_year(tmp_path)
+    elsewhere = tmp_path / "elsewhere.jsonl"
+    if kind == "link":
+        elsewhere.write_text("", "utf-8")
+    receipt_log.location(year).symlink_to(elsewhere)
+    out = tmp_path / "out"
+    with pytest.raises(InvalidInput) as caught:
+        run_build(year, out, workers=1)
+    (problem,) = caught.value.diagnostics
+    assert problem.location.path == receipt_log.location(year)
+    assert "the receipt log" in problem.message and "symbolic link" in problem.message
+    assert not (out / "us").exists()
+    assert elsewhere.read_text("utf-8") == "" if kind == "link" else not elsewhere.exists()
