@@ -100,7 +100,41 @@ def _parser(quotes: str = "\u201c\u201d\u2018\u2019") -> MarkdownIt:
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check links ourselves
     md.add_render_rule("image", _render_image)
     md.core.ruler.push("plain_titles", _plain_titles)
+    md.core.ruler.push("pull_quotes", _pull_quotes)
     return md
+
+
+# A quotation that opens with this marker is a pull quote: words of the text
+# set large beside it (print: in the side column), ``blockquote.pull-quote``.
+PULL_QUOTE = re.compile(r"\[!pull-quote\][ \t]*", re.IGNORECASE)
+
+
+def _pull_quotes(state: StateCore) -> None:
+    """``> [!pull-quote]`` as the first words of a quotation (alone on its
+    line or before its text) makes it a pull quote; the marker is not printed."""
+    tokens = state.tokens
+    emptied: list[int] = []
+    for i, token in enumerate(tokens[:-2]):
+        inline = tokens[i + 2]
+        if token.type != "blockquote_open" or tokens[i + 1].type != "paragraph_open":
+            continue
+        children = inline.children or []
+        if inline.type != "inline" or not children or children[0].type != "text":
+            continue
+        if not (marker := PULL_QUOTE.match(children[0].content)):
+            continue
+        token.attrSet("class", "pull-quote")
+        if rest := children[0].content[marker.end() :]:
+            children[0].content = rest
+        else:
+            del children[0]
+            while children and children[0].type in ("softbreak", "hardbreak"):
+                del children[0]
+        inline.content = PULL_QUOTE.sub("", inline.content, count=1).lstrip("\n")
+        if not children:  # the marker was a paragraph of its own
+            emptied.append(i + 1)
+    for start in reversed(emptied):  # its paragraph's open, inline and close
+        del tokens[start : start + 3]
 
 
 TITLE_BRACKETS = {"『": "』", "《": "》", "〈": "〉", "「": "」"}

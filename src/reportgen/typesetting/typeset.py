@@ -10,6 +10,7 @@ year ranges (2024–25) and, in CJK tables, short terms and dates whole, keeps
 each Korean word whole (WeasyPrint ignores ``word-break: keep-all``) and keeps
 a Japanese paragraph's last line from holding a single character. It does so
 with U+2060 WORD JOINER, which prints nothing and which text extraction drops.
+In print a narrative's footnotes become side notes (``side_notes``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from lxml.html import HtmlElement
 
 from reportgen.core import markup
 from reportgen.core.languages import Typography, typography
+from reportgen.typesetting.side_notes import side_notes
 
 JOINER = "\u2060"
 # Elements whose text is never touched: not prose, or set as written.
@@ -133,6 +135,8 @@ def typeset(page: str, language: str, medium: str) -> str:
     """The HTML ``page`` set for ``medium`` in ``language`` (see the module)."""
     style = typography(language)
     parsed = markup.parse(page)
+    if medium == "print":
+        side_notes(parsed.root)
     _Setter(style, _print_rules(style) if medium == "print" else None).walk(parsed.root)
     return parsed.text()
 
