@@ -1,0 +1,207 @@
+"""The print grid (issue 27): running text in a measure of 60-75 characters
+(35-45 full-width ones in Japanese and Korean), a side column beside it for
+side notes (a narrative's footnotes) and pull quotes (``> [!pull-quote]``),
+footnote calls that do not raise their line, a typographic cover and
+contents with one device."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reportgen.core.diagnostics import Diagnostics, Location
+from reportgen.core.markup import parse
+from reportgen.reading.narrative_html import render_markdown
+from reportgen.typesetting.side_notes import side_notes
+from reportgen.typesetting.typeset import JOINER, typeset
+from tests.conftest import BuiltRoot
+from tests.pdfparse import ParsedPdf
+
+MM = 96 / 25.4  # CSS px in a millimetre
+
+NOTES = (
+    '<ol class="footnotes-list">'
+    '<li id="fn-a-1" class="footnote-item"><p>Resolution 22/13, adopted on '
+    '<em>21 March</em> 2013. <a href="#fnref-a-1" class="footnote-backref">↩︎</a></p></li>'
+    '<li id="fn-a-2" class="footnote-item"><p>A second note.</p><p>In two paragraphs. '
+    '<a href="#fnref-a-2" class="footnote-backref">↩︎</a></p></li>'
+    "</ol>"
+)
+
+
+def _call(n: int, again: str = "") -> str:
+    return f'<sup class="footnote-ref"><a href="#fn-a-{n}" id="fnref-a-{n}{again}">[{n}]</a></sup>'
+
+
+def _section(body: str, head: str = "", language: str = "en") -> str:
+    return (
+        f'<html lang="{language}"><head>{head}</head><body class="medium-print breaks-page">'
+        '<main><section class="narrative" id="s-a"><h2>A</h2><div class="prose">'
+        f'{body}<hr class="footnotes-sep"><section class="footnotes">{NOTES}</section>'
+        "</div></section></main></body></html>"
+    )
+
+
+def _moved(page: str) -> Any:
+    parsed = parse(page)
+    side_notes(parsed.root)
+    return parsed
+
+
+def test_footnotes_become_side_notes_after_their_first_call() -> None:
+    page = _section(
+        f"<p>Text{_call(1)} and more.</p><ul><li>An item{_call(2)} here.</li></ul>"
+        f"<p>Again{_call(1, ':1')}.</p>"
+    )
+    root = _moved(page).root
+    notes = root.find_class("side-note")
+    assert [n.get("id") for n in notes] == ["fn-a-1", "fn-a-2"]  # the calls' targets stay
+    first, second = ("".join(n.itertext()) for n in notes)
+    assert first == "1Resolution 22/13, adopted on 21 March 2013."
+    assert second == "2A second note. In two paragraphs."
+    assert notes[0].find("em") is not None  # its markup kept
+    assert notes[0].getprevious().get("class") == "footnote-ref"
+    assert notes[0].tail == " and more."
+    assert not root.find_class("footnotes") and not root.find_class("footnotes-sep")
+    assert not root.find_class("footnote-backref")
+    calls = [a.text for a in root.iter("a") if a.get("href", "").startswith("#fn-")]
+    assert calls == ["1", "2", "1"]  # small figures, no brackets
+
+
+def test_a_note_called_where_no_float_can_go_stays_in_the_list() -> None:
+    page = _section(f"<p>Text{_call(1)}.</p><table><tr><td>Cell{_call(2)}</td></tr></table>")
+    root = _moved(page).root
+    assert [n.get("id") for n in root.find_class("side-note")] == ["fn-a-1"]
+    (kept,) = root.find_class("footnote-item")
+    assert kept.get("id") == "fn-a-2"
+    assert root.find_class("footnotes-sep")  # the list and its rule stay for it
+
+
+def test_the_screen_keeps_its_footnotes_at_the_end() -> None:
+    page = _section(f"<p>Text{_call(1)}.</p><p>More{_call(2)}.</p>")
+    screen = typeset(page, "en", "screen")
+    assert 'class="side-note"' not in screen and 'class="footnotes"' in screen
+    assert 'class="side-note"' in typeset(page, "en", "print")
+
+
+@pytest.mark.parametrize(
+    ("text", "pulled", "first"),
+    [
+        ('> [!pull-quote]\n> "Words."\n>\n> — A. Name', True, "<p>“Words.”</p>"),
+        ("> [!PULL-QUOTE] Words on its line.", True, "<p>Words on its line.</p>"),
+        ("> [!pull-quote]\n>\n> Words.", True, "<p>Words.</p>"),
+        ("> Words, [!pull-quote] later.", False, "<p>Words, [!pull-quote] later.</p>"),
+        ("> A quotation.", False, "<p>A quotation.</p>"),
+    ],
+)
+def test_a_pull_quote_is_a_quotation_marked_as_one(text: str, pulled: bool, first: str) -> None:
+    diags = Diagnostics()
+    html = render_markdown(text, Location(Path("report.toml"), 1), Path("."), diags, "x")
+    assert html is not None and not diags.has_errors
+    opening = '<blockquote class="pull-quote">' if pulled else "<blockquote>"
+    assert html.startswith(f"{opening}\n{first}"), html
+
+
+# --- laid out: one render per language ------------------------------------------------
+
+PARAGRAPH = (
+    "Throughout the year the group repeatedly visited members of the National Diet, "
+    "the Ministry of Foreign Affairs and several foreign embassies in Tokyo, explaining "
+    "why the abuses suffered by North Koreans call for an international response. "
+)
+PARAGRAPH_JA = (
+    "北朝鮮難民救援基金の2012年度は2012年9月1日から2013年8月31日までで、本報告書は"
+    "2013年10月20日の第16回総会で会員に報告されました。振り返ると、何よりも際立つのは、"
+    "北朝鮮の人権状況に対する国際社会の関心が大きく高まったことです。"
+)
+
+
+def _laid_out(language: str, paragraph: str) -> tuple[Any, Any]:
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+    body = (
+        f'<p id="long">{paragraph * 3}</p>'
+        f'<p id="called">{paragraph}{_call(1)} {paragraph}</p>'
+        '<blockquote class="pull-quote"><p>“Words set large.”</p></blockquote>'
+        f"<p>{paragraph}</p>"
+    )
+    page = _section(body, f"<style>{css}</style>", language)
+    document = HTML(string=typeset(page, language, "print")).render()
+    return document, document.pages[0]
+
+
+def _boxes_of(page: Any) -> dict[str, Any]:
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+
+    boxes = box_classes()
+    found: dict[str, Any] = {"lines": {}, "notes": [], "quote": [], "prose": None}
+
+    def walk(box: Any, owner: str | None) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and element.get("id") in ("long", "called"):
+            owner = element.get("id")
+        classes = (element.get("class") or "").split() if element is not None else []
+        if "prose" in classes and found["prose"] is None:
+            found["prose"] = box
+        if "side-note" in classes and box.element_tag == "span" and not found["notes"]:
+            found["notes"].append(box)
+        if "pull-quote" in classes and not found["quote"]:
+            found["quote"].append(box)
+        if isinstance(box, boxes.LineBox) and owner:
+            text = "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+            found["lines"].setdefault(owner, []).append((box, text.replace(JOINER, "")))
+            owner = None  # a float in the line (a side note) is not the paragraph's
+        for child in getattr(box, "children", []):
+            walk(child, owner)
+
+    walk(laid_out_page_box(page), None)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("language", "paragraph", "least", "most"),
+    [("en", PARAGRAPH, 60, 75), ("ja", PARAGRAPH_JA, 35, 45)],
+)
+def test_text_keeps_its_measure_and_notes_sit_in_the_side_column(
+    language: str, paragraph: str, least: int, most: int
+) -> None:
+    from reportgen.typesetting.preflight import examine
+
+    document, page = _laid_out(language, paragraph)
+    found = _boxes_of(page)
+    lines = [len(text.strip()) for _, text in found["lines"]["long"][:-1]]
+    average = sum(lines) / len(lines)
+    assert least <= average <= most, (average, lines)
+    prose = found["prose"]
+    right = prose.content_box_x() + prose.width
+    (note,) = found["notes"]
+    (quote,) = found["quote"]
+    for box in (note, quote):  # beside the measure, a gutter away, inside the page
+        assert box.border_box_x() >= right + 5 * MM, (box.border_box_x(), right)
+        assert box.border_box_x() + box.border_width() <= right + 48 * MM
+    # The line that calls the note is as tall as the others: the call is not
+    # raised above the line, and the lines beside the note keep the measure.
+    called = found["lines"]["called"]
+    heights = {round(line.height, 1) for line, _ in called}
+    assert len(heights) == 1, heights
+    assert all(line.position_x + line.width <= right + 1 for line, _ in called)
+    assert not [f for f in examine(document.pages, "x.pdf") if f.kind == "outside its box"]
+
+
+def test_the_cover_states_the_year_and_the_contents_use_one_device(
+    built_small: BuiltRoot,
+) -> None:
+    pdf = ParsedPdf(built_small.out / "fy2012" / "annual-report.pdf")
+    html = (built_small.out / "fy2012" / "annual-report.html").read_text("utf-8")
+    assert 'class="cover cover-typographic"' in html and 'class="cover-figures"' in html
+    cover = pdf.text(1)
+    assert "activit" in cover  # a key figure's label, under its number
+    contents = pdf.text(2)
+    assert "..." not in contents and "…" not in contents  # hairlines, no dot leaders
