@@ -1,6 +1,8 @@
 """The HTML edition on a phone (390 px) and a desktop, in a real browser:
-every table fits or scrolls in a box that says so and takes the keyboard,
-chart text stays readable (at least 10 px), and axe-core finds nothing."""
+below 600 px every table's rows are cards, each cell labelled with its
+column's heading and all of it on the screen; wider, a table fits or scrolls
+in a box that says so and takes the keyboard; no element is wider than the
+screen; chart text stays readable (at least 12 px); axe-core finds nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from tests.conftest import BuiltSample
 browser_only = pytest.mark.skipif(
     not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
 )
-MIN_TEXT_PX = 10.0
+MIN_TEXT_PX = 12.0
 
 # Every visible table, with the box it sits in; every visible chart's smallest
 # text as drawn (font size times the SVG's scale on screen).
@@ -37,7 +39,22 @@ MEASURE = """() => {
     .map(s => ({id: s.closest('figure').id, texts: s.querySelectorAll('text').length,
                 smallest: Math.min(...[...s.querySelectorAll('text')].map(
                   t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))}));
-  return {tables, charts,
+  const width = document.documentElement.clientWidth;
+  // Every cell of every visible table: inside the screen, and not in a box
+  // that scrolls it out of sight.
+  const cells = [...document.querySelectorAll('table.data td')].filter(c => c.offsetParent !== null)
+    .map(c => {
+      const r = c.getBoundingClientRect(), wrap = c.closest('.table-wrap');
+      return {text: c.textContent.trim().slice(0, 40), left: r.left, right: r.right,
+              scrolls: wrap ? wrap.scrollWidth > wrap.clientWidth + 1 : false,
+              label: c.getAttribute('data-label'), card: getComputedStyle(c).display !== 'table-cell',
+              before: getComputedStyle(c, '::before').content};
+    });
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden, .skip-link'))
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1; })
+    .map(e => e.tagName + '.' + e.className);
+  return {tables, charts, cells, wide,
           overflow: document.scrollingElement.scrollWidth - document.documentElement.clientWidth};
 }"""
 
@@ -68,13 +85,24 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
 ) -> None:
     found = _measure(chromium, built_sample, language, width)
     assert found["overflow"] <= 1  # the page itself never scrolls sideways
+    assert found["wide"] == []  # nor is any element wider than the screen
     scrolled = [t for t in found["tables"] if not t["fits"]]
     for table in scrolled:
         assert table["overflowX"] == "auto", table
         assert table["tabindex"] == "0" and table["role"] == "group", table
         assert table["label"], table
-    if width == 390:  # the activity list is wider than a phone: it must scroll
-        assert any("activities" in t["name"] for t in scrolled)
+    cells = found["cells"]
+    assert len(cells) > 100
+    if width == 390:  # nothing hidden: every cell on the screen, in a card
+        assert scrolled == []
+        for cell in cells:
+            assert cell["left"] >= -1 and cell["right"] <= 391 and not cell["scrolls"], cell
+        cards = [c for c in cells if c["card"]]
+        assert len(cards) > len(cells) / 2  # all but the balance sheet's
+        for cell in cards:  # each labelled with its column's heading
+            assert cell["label"] and cell["before"] == f'"{cell["label"]}"', cell
+    else:
+        assert not any(c["card"] for c in cells)
     charts = {c["id"]: c for c in found["charts"]}
     assert len(charts) == 6
     for chart in charts.values():

@@ -164,7 +164,7 @@ def test_japanese_key_figures_say_yen_after_the_number_and_no_triangle(
 
 def test_table_dates_put_the_day_first_and_never_wrap(built_sample: BuiltSample) -> None:
     html = (built_sample.out / "fy2012/en/annual-report.html").read_text("utf-8")
-    assert '<td class="date">10 Sep 2012</td>' in html
+    assert '<td class="date" data-label="Date">10 Sep 2012</td>' in html
     assert not re.search(r"\b(Sep|Oct|Nov) \d{1,2}, 20\d\d", html)
     assert formats.format_date(__import__("datetime").date(2011, 9, 8), "en-GB", "table") == (
         "8 Sept 2011"

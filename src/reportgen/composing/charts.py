@@ -40,9 +40,10 @@ CHART_SCHEME = "reportgen-chart:"
 # (width: 100%), so a chart drawn about its box's size prints its labels at
 # about FONT_SIZE.
 WIDTH_IN = 6.6
-# A phone's column (390 px less the margins, about 350 px) holds 3.7 in at
-# 96 px to the inch: labels drawn at FONT_SIZE stay about 11 px there.
-NARROW_IN = 3.7
+# A phone's column (390 px less the margins, about 350 px) shows a drawing
+# this wide at about 1.5 px to the point: its smallest text (a legend, at
+# FONT_SIZE - 0.5) stays at 12 px or more there.
+NARROW_IN = 3.2
 FONT_SIZE = 8.5
 
 
@@ -603,9 +604,9 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
                **_plain(style.palette.series[1], style))  # fmt: skip
         for x, h in zip(xs, history, strict=True):
             ax.text(x - 0.19, float(h.income), style.money(h.income), ha="center", va="bottom",
-                    fontsize=FONT_SIZE - 1)  # fmt: skip
+                    fontsize=FONT_SIZE - 0.5)  # fmt: skip
             ax.text(x + 0.19, float(h.expenses), style.money(h.expenses), ha="center",
-                    va="bottom", fontsize=FONT_SIZE - 1)  # fmt: skip
+                    va="bottom", fontsize=FONT_SIZE - 0.5)  # fmt: skip
         ax.set_xticks(xs, [clean(y) for y in years])
         ax.tick_params(length=0)
         ax.set_yticks([])

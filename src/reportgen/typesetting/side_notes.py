@@ -1,11 +1,14 @@
 """A narrative's footnotes as side notes, for print.
 
 The print grid (print.css.j2) sets running text in a measure with a side
-column beside it. A footnote is read where it is called: each note of a
-narrative section moves from the list at the section's end to a
-``span.side-note`` right after its first call, which the stylesheet floats
-into the side column level with the line that calls it. The note keeps the
-list item's ``id``, so its call still links to it.
+column beside it. A footnote is read beside where it is called: each note of
+a narrative section moves from the list at the section's end to a
+``span.side-note-item`` in a ``span.side-note`` just before the paragraph
+(or list) that first calls it, which the stylesheet floats into the side
+column level with that paragraph's first line; the notes one paragraph calls
+share its float. Floats begun inside a line are set over one another by
+WeasyPrint, floats between blocks stack. The note keeps the list item's
+``id``, so its call still links to it.
 
 A note stays in the list when one of its calls is where a float cannot go
 (a table cell, a quote, a heading) or when it holds more than paragraphs (a
@@ -48,6 +51,7 @@ def _move(section: HtmlElement, notes: HtmlElement) -> None:
             calls.setdefault((link.get("href") or "").lstrip("#"), []).append(sup)
     items = _with_class(notes, "li", "footnote-item")
     kept = 0
+    floats: dict[int, HtmlElement] = {}  # the float of each block, by the block
     for item in items:
         first = calls.get(item.get("id") or "", [])
         if not first or not _simple(item) or not all(_in_measure(s, section) for s in first):
@@ -55,7 +59,7 @@ def _move(section: HtmlElement, notes: HtmlElement) -> None:
             continue
         for sup in first:
             _unbracket(sup)
-        _place(first[0], item)
+        _place(first[0], item, floats)
         item.getparent().remove(item)
     if kept:
         return
@@ -87,10 +91,11 @@ def _unbracket(sup: HtmlElement) -> None:
             link.text = match.group(1)
 
 
-def _place(sup: HtmlElement, item: HtmlElement) -> None:
-    """The note as a span after ``sup``: its number, then its paragraphs'
-    content (without the link back), one after another."""
-    note = html_element("span", {"class": "side-note", "id": item.get("id") or ""})
+def _place(sup: HtmlElement, item: HtmlElement, floats: dict[int, HtmlElement]) -> None:
+    """The note as a span before the block that calls it (``sup``): its
+    number, then its paragraphs' content (without the link back), one after
+    another; the notes one block calls share one float, one under the other."""
+    note = html_element("span", {"class": "side-note-item", "id": item.get("id") or ""})
     mark = html_element("span", {"class": "side-note-mark"})
     mark.text = "".join(sup.itertext()).strip()
     note.append(mark)
@@ -102,8 +107,23 @@ def _place(sup: HtmlElement, item: HtmlElement) -> None:
         for child in body:
             note.append(child)
     _strip_end(note)
-    note.tail, sup.tail = sup.tail, None
-    sup.addnext(note)
+    block = _block_of(sup)
+    if (shared := floats.get(id(block))) is not None:
+        shared.append(note)
+        return
+    floats[id(block)] = side = html_element("span", {"class": "side-note"})
+    side.append(note)
+    block.addprevious(side)
+
+
+def _block_of(sup: HtmlElement) -> HtmlElement:
+    """The paragraph or list of the prose that holds ``sup``."""
+    block = sup
+    for parent in sup.iterancestors():
+        if parent.tag == "div" and "prose" in (parent.get("class") or "").split():
+            return block
+        block = parent
+    return block
 
 
 def _append_text(parent: HtmlElement, text: str) -> None:
