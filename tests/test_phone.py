@@ -47,12 +47,16 @@ MEASURE = """() => {
       const r = c.getBoundingClientRect(), wrap = c.closest('.table-wrap');
       return {text: c.textContent.trim().slice(0, 40), left: r.left, right: r.right,
               scrolls: wrap ? wrap.scrollWidth > wrap.clientWidth + 1 : false,
-              label: c.getAttribute('data-label'), card: getComputedStyle(c).display !== 'table-cell',
+              label: c.getAttribute('data-label'),
+              card: getComputedStyle(c).display !== 'table-cell',
               before: getComputedStyle(c, '::before').content};
     });
   const wide = [...document.querySelectorAll('body *')]
     .filter(e => e.offsetParent !== null && !e.closest('.visually-hidden, .skip-link'))
-    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1; })
+    .filter(e => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.right > width + 1;
+    })
     .map(e => e.tagName + '.' + e.className);
   return {tables, charts, cells, wide,
           overflow: document.scrollingElement.scrollWidth - document.documentElement.clientWidth};
