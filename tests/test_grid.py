@@ -89,6 +89,17 @@ def test_a_note_called_where_no_float_can_go_stays_in_the_list() -> None:
     assert root.find_class("footnotes-sep")  # the list and its rule stay for it
 
 
+def test_a_pictures_title_is_its_caption_in_the_side_column() -> None:
+    page = _section(
+        '<p><img src="a.png" alt="Volunteers" title="Sorting day, March 2013"></p>'
+        '<p>Text <img src="b.png" alt="Inline" title="Not a caption"> in a line.</p>'
+    )
+    root = _moved(page).root
+    (caption,) = root.find_class("side-caption")
+    assert caption.text == "Sorting day, March 2013"
+    assert caption.getnext().find("img").get("alt") == "Volunteers"
+
+
 def test_the_screen_keeps_its_footnotes_at_the_end() -> None:
     page = _section(f"<p>Text{_call(1)}.</p><p>More{_call(2)}.</p>")
     screen = typeset(page, "en", "screen")

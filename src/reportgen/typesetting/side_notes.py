@@ -8,7 +8,9 @@ a narrative section moves from the list at the section's end to a
 column level with that paragraph's first line; the notes one paragraph calls
 share its float. Floats begun inside a line are set over one another by
 WeasyPrint, floats between blocks stack. The note keeps the list item's
-``id``, so its call still links to it.
+``id``, so its call still links to it. A picture alone in its paragraph
+with a title (Markdown's ``![what it shows](x.jpg "Caption")``) has the
+title printed as its caption there too.
 
 A note stays in the list when one of its calls is where a float cannot go
 (a table cell, a quote, a heading) or when it holds more than paragraphs (a
@@ -32,12 +34,32 @@ _BRACKETS = re.compile(r"^\[(.*)\]$")
 
 def side_notes(root: HtmlElement) -> None:
     """Moves the footnotes of every ``section.narrative`` under ``root``
-    beside their calls (see the module)."""
+    beside their calls, and sets a picture's title as its caption in the
+    side column (see the module)."""
     for section in root.iter("section"):
         if "narrative" not in (section.get("class") or "").split():
             continue
         for notes in list(_with_class(section, "section", "footnotes")):
             _move(section, notes)
+        for picture in list(section.iter("img")):
+            _caption(picture)
+
+
+def _caption(picture: HtmlElement) -> None:
+    """A picture's title (``![what it shows](x.jpg "Caption")``) as a
+    ``span.side-caption`` floated beside the paragraph that holds it alone."""
+    title = (picture.get("title") or "").strip()
+    paragraph = picture.getparent()
+    if not title or paragraph is None or paragraph.tag != "p" or len(paragraph) != 1:
+        return
+    if (paragraph.text or "").strip() or (picture.tail or "").strip():
+        return
+    holder = paragraph.getparent()
+    if holder is None or "prose" not in (holder.get("class") or "").split():
+        return
+    caption = html_element("span", {"class": "side-note side-caption"})
+    caption.text = title
+    paragraph.addprevious(caption)
 
 
 def _with_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
@@ -51,7 +73,7 @@ def _move(section: HtmlElement, notes: HtmlElement) -> None:
             calls.setdefault((link.get("href") or "").lstrip("#"), []).append(sup)
     items = _with_class(notes, "li", "footnote-item")
     kept = 0
-    floats: dict[int, HtmlElement] = {}  # the float of each block, by the block
+    floats: list[tuple[HtmlElement, HtmlElement]] = []  # (block, its float)
     for item in items:
         first = calls.get(item.get("id") or "", [])
         if not first or not _simple(item) or not all(_in_measure(s, section) for s in first):
@@ -91,7 +113,9 @@ def _unbracket(sup: HtmlElement) -> None:
             link.text = match.group(1)
 
 
-def _place(sup: HtmlElement, item: HtmlElement, floats: dict[int, HtmlElement]) -> None:
+def _place(
+    sup: HtmlElement, item: HtmlElement, floats: list[tuple[HtmlElement, HtmlElement]]
+) -> None:
     """The note as a span before the block that calls it (``sup``): its
     number, then its paragraphs' content (without the link back), one after
     another; the notes one block calls share one float, one under the other."""
@@ -108,10 +132,14 @@ def _place(sup: HtmlElement, item: HtmlElement, floats: dict[int, HtmlElement]) 
             note.append(child)
     _strip_end(note)
     block = _block_of(sup)
-    if (shared := floats.get(id(block))) is not None:
-        shared.append(note)
-        return
-    floats[id(block)] = side = html_element("span", {"class": "side-note"})
+    # Compared as elements held here: lxml keeps one proxy per element
+    # while a reference to it lives (an id() could be reused).
+    for held, shared in floats:
+        if held is block:
+            shared.append(note)
+            return
+    side = html_element("span", {"class": "side-note"})
+    floats.append((block, side))
     side.append(note)
     block.addprevious(side)
 
