@@ -336,3 +336,71 @@ def test_a_korean_named_year_renders_as_its_english_named_twin(tmp_path: Path) -
     english_page = html_alone(_year(tmp_path / "en", english, "ko", "KRW"), "annual-report", "ko")
     assert "360,000" in korean_page and "가을 성명 발표" in korean_page
     assert korean_page == english_page
+
+
+# --- what reportgen writes: attachments and starter files -----------------------------
+
+
+def test_an_attached_csv_is_in_the_documents_language_and_reads_back(tmp_path: Path) -> None:
+    """A Korean PDF's finances.csv has 구분, 금액, 수입; put in a Korean year's
+    data/ it reads as the rows it came from."""
+    import csv
+    import io
+
+    from reportgen.typesetting.edition_render import table_csv
+
+    year_dir = _year(tmp_path / "first", KOREAN, "ko", "KRW")
+    year, errors = _load(year_dir)
+    assert errors == [] and year is not None
+    written = {
+        name: table_csv(name, year.rows(name), "ko").decode("utf-8")
+        for name in ("activities", "finances", "people")
+    }
+    head, first = list(csv.reader(io.StringIO(written["finances"])))[:2]
+    assert head == ["구분", "항목", "금액", "비용 구분", "기금", "비고", "공개 여부"]
+    assert first[:3] == ["수입", "회비", "360000"] and first[-1] == "공개"
+    assert "이사·감사" in written["people"]  # the group board, as the pack first names it
+    assert table_csv("finances", year.finances, "en").decode().startswith("kind,category,amount")
+    again, errors = _load(_year(tmp_path / "again", {
+        **{f"{n}.csv": text for n, text in written.items()},
+        "donors.csv": KOREAN["donors.csv"],
+    }, "ko", "KRW"))  # fmt: skip
+    assert errors == [] and again is not None
+    for name in ("activities", "finances", "people"):
+        assert again.rows(name) == year.rows(name)
+
+
+def _starter(tmp_path: Path, language: str, workbook: bool) -> FiscalYear:
+    from reportgen.commands.new import new_year
+
+    tmp_path.mkdir()
+    (tmp_path / "organization.toml").write_text(
+        f'languages = ["{language}"]\ncurrency = "KRW"\n\n[organization]\nname = "Test"\n'
+        'email = "office@example.org"\n',
+        "utf-8",
+    )
+    from datetime import date
+
+    new_year(tmp_path / "fy2025", start=date(2025, 1, 1), workbook=workbook)
+    year, errors = _load(tmp_path / "fy2025")
+    assert errors == [] and year is not None
+    return year
+
+
+def test_a_korean_starter_is_written_in_korean_and_reads_as_the_english_one(
+    tmp_path: Path,
+) -> None:
+    _starter(tmp_path / "ko", "ko", workbook=False)
+    data = tmp_path / "ko/fy2025/data"
+    assert (data / "activities.csv").read_text("utf-8").startswith("날짜,활동명,분류,장소")
+    assert (data / "finances.csv").read_text("utf-8").startswith("구분,항목,금액,비용 구분")
+    assert "날짜 (date)*" in (data / "README.txt").read_text("utf-8")
+    korean = _starter(tmp_path / "kob", "ko", workbook=True)
+    english = _starter(tmp_path / "enb", "en", workbook=True)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "kob/fy2025/data/year.xlsx")["finances"]
+    assert [c.value for c in sheet[1]][:3] == ["구분", "항목", "금액"]
+    assert [c.value for c in sheet[2]][0] == "수입"
+    for name in ("activities", "finances", "people", "indicators", "coalitions"):
+        assert korean.rows(name) == english.rows(name) and korean.rows(name), name
