@@ -7,18 +7,24 @@ rendering per side of the property that localised names change nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
+from reportgen.commands.new import new_year
 from reportgen.core import languages
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.amounts import number_style, read_number
 from reportgen.reading.column_names import AmbiguousNames, names_for, resolve
 from reportgen.reading.model import FiscalYear
+from reportgen.typesetting.edition_render import table_csv
 from tests.conftest import copy_root, html_alone
 
 # --- a year written wholly in Korean, Japanese or German ------------------------------
@@ -344,11 +350,6 @@ def test_a_korean_named_year_renders_as_its_english_named_twin(tmp_path: Path) -
 def test_an_attached_csv_is_in_the_documents_language_and_reads_back(tmp_path: Path) -> None:
     """A Korean PDF's finances.csv has 구분, 금액, 수입; put in a Korean year's
     data/ it reads as the rows it came from."""
-    import csv
-    import io
-
-    from reportgen.typesetting.edition_render import table_csv
-
     year_dir = _year(tmp_path / "first", KOREAN, "ko", "KRW")
     year, errors = _load(year_dir)
     assert errors == [] and year is not None
@@ -371,16 +372,12 @@ def test_an_attached_csv_is_in_the_documents_language_and_reads_back(tmp_path: P
 
 
 def _starter(tmp_path: Path, language: str, workbook: bool) -> FiscalYear:
-    from reportgen.commands.new import new_year
-
     tmp_path.mkdir()
     (tmp_path / "organization.toml").write_text(
         f'languages = ["{language}"]\ncurrency = "KRW"\n\n[organization]\nname = "Test"\n'
         'email = "office@example.org"\n',
         "utf-8",
     )
-    from datetime import date
-
     new_year(tmp_path / "fy2025", start=date(2025, 1, 1), workbook=workbook)
     year, errors = _load(tmp_path / "fy2025")
     assert errors == [] and year is not None
@@ -397,10 +394,8 @@ def test_a_korean_starter_is_written_in_korean_and_reads_as_the_english_one(
     assert "날짜 (date)*" in (data / "README.txt").read_text("utf-8")
     korean = _starter(tmp_path / "kob", "ko", workbook=True)
     english = _starter(tmp_path / "enb", "en", workbook=True)
-    from openpyxl import load_workbook
-
     sheet = load_workbook(tmp_path / "kob/fy2025/data/year.xlsx")["finances"]
     assert [c.value for c in sheet[1]][:3] == ["구분", "항목", "금액"]
-    assert [c.value for c in sheet[2]][0] == "수입"
+    assert sheet[2][0].value == "수입"
     for name in ("activities", "finances", "people", "indicators", "coalitions"):
         assert korean.rows(name) == english.rows(name) and korean.rows(name), name
