@@ -22,7 +22,7 @@ from reportgen.commands.new import new_year
 from reportgen.core import languages
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.amounts import number_style, read_number
-from reportgen.reading.column_names import AmbiguousNames, names_for, resolve
+from reportgen.reading.column_names import AmbiguousNames, docs_with_names, names_for, resolve
 from reportgen.reading.model import FiscalYear
 from reportgen.typesetting.edition_render import table_csv
 from tests.conftest import copy_root, html_alone
@@ -399,3 +399,8 @@ def test_a_korean_starter_is_written_in_korean_and_reads_as_the_english_one(
     assert sheet[2][0].value == "수입"
     for name in ("activities", "finances", "people", "indicators", "coalitions"):
         assert korean.rows(name) == english.rows(name) and korean.rows(name), name
+
+
+def test_the_docs_list_every_packs_names() -> None:
+    text = (Path(__file__).parent.parent / "docs/report-format.md").read_text("utf-8")
+    assert docs_with_names(text) == text, "run: python -m reportgen.reading.column_names --docs"
