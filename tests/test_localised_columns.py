@@ -200,6 +200,7 @@ def test_an_amount_reads_as_its_locale_writes_it(
         ("2만 3억 원", "ko", "KRW", "not a number"),  # myriads out of order
         ("1만 20,000원", "ko", "KRW", "not a number"),  # a remainder of a myriad or more
         ("2万円", "en", "JPY", "not a number"),  # myriads only in a language that counts so
+        ("1만 2천원", "ko", "KRW", "not a number"),  # 천 is not read
         ("twelve", "en", "USD", "not a number"),
         ("12 apples", "en", "USD", "not a number"),
         ("$200 USD", "en", "USD", "write the currency once"),
@@ -231,7 +232,8 @@ def test_a_misspelt_korean_column_is_said_in_korean(tmp_path: Path) -> None:
     tables["activities.csv"] = KOREAN["activities.csv"].replace("날짜", "날자", 1)
     year, errors = _load(_year(tmp_path, tables, "ko", "KRW"))
     assert year is None
-    assert any("activities.csv:1:" in e and "did you mean '날짜'?" in e for e in errors), errors
+    said = "missing required column 'date' ('날짜') (found '날자': did you mean '날짜'?)"
+    assert any("activities.csv:1:" in e and said in e for e in errors), errors
 
 
 def test_an_unknown_enum_value_lists_the_languages_words(tmp_path: Path) -> None:

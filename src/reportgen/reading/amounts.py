@@ -16,7 +16,7 @@ number: the report currency's ISO code, its CLDR symbol in the locale or in
 English, its narrow sign (₩, ¥) or its unit word (원, 円, a pack's
 ``[money] units``). A sign or code of another currency is an error naming
 it, never a conversion. In a report whose language writes large amounts in
-myriads (its pack's ``[money] myriads``: 만, 억, 조; 万, 億, 兆 for Japanese), an
+myriads (its pack's ``[money] myriads``: 만, 억, 조; 万, 億, 兆), an
 amount may be written in them: ``2만 엔`` is 20,000, ``1억 8,000만 원``
 180,000,000.
 """
@@ -59,8 +59,6 @@ NARROW: dict[str, tuple[str, ...]] = {
     "유로": ("EUR",),
     "ユーロ": ("EUR",),
 }
-# The words of 10^4, 10^8 and 10^12 for the languages that count in myriads.
-MYRIADS = {"ko": ("만", "억", "조"), "ja": ("万", "億", "兆")}
 
 PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # A cell split into: a sign, marks before, the number, marks after.
@@ -99,7 +97,7 @@ def number_style(report_languages: tuple[str, ...], currency: str | None) -> Num
     first = report_languages[0] if report_languages else languages.DEFAULT
     words: dict[str, int] = {}
     for tag in report_languages:
-        for power, word in enumerate(MYRIADS.get(languages.base_of(tag), ()), start=1):
+        for power, word in enumerate(languages.money(tag).myriads, start=1):
             words.setdefault(word, 4 * power)
     return NumberStyle(languages.locale(first), currency, tuple(words.items()))
 

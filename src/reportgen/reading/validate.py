@@ -374,13 +374,13 @@ def _validate_table(
             meant = _near(found, own) or name
             diags.error(
                 table.header_location,
-                f"missing required column '{_named(name, own)}' (found '{found}': did you "
+                f"missing required column {_named(name, own)} (found '{found}': did you "
                 f"mean '{meant}'?)",
             )
         else:
             diags.error(
                 table.header_location,
-                f"missing required column '{_named(name, own)}': the header has "
+                f"missing required column {_named(name, own)}: the header has "
                 f"{_listed(written.get(c, c) for c in table.columns)}; the {schema.name} "
                 f"table's columns are {_listed(known)} "
                 f"({_listed(c.name for c in schema.columns if c.required)} required)"
@@ -444,8 +444,8 @@ def _near(word: str, names: Iterable[str]) -> str | None:
 
 
 def _named(column: str, own: tuple[str, ...]) -> str:
-    """A column as the user's languages name it: 'date' (날짜)."""
-    return f"{column}' ('{own[0]}" if own else column
+    """A column quoted, with its name in the user's language: 'date' ('날짜')."""
+    return f"'{column}'" + (f" ('{own[0]}')" if own else "")
 
 
 def _in_languages(table: str, known: tuple[str, ...], names: ColumnNames) -> str:
