@@ -16,8 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
+from reportgen.commands.build import load_with_history
 from reportgen.commands.new import new_year
 from reportgen.core import languages
 from reportgen.core.diagnostics import Diagnostics
@@ -86,8 +87,6 @@ def _year(tmp_path: Path, tables: dict[str, str], language: str, currency: str) 
 
 
 def _load(year: Path) -> tuple[FiscalYear | None, list[str]]:
-    from reportgen.commands.build import load_with_history
-
     diags = Diagnostics()
     loaded, _ = load_with_history(year, diags)
     return loaded, [d.format() for d in diags.sorted() if d.severity == "error"]
@@ -406,3 +405,32 @@ def test_a_korean_starter_is_written_in_korean_and_reads_as_the_english_one(
 def test_the_docs_list_every_packs_names() -> None:
     text = (Path(__file__).parent.parent / "docs/report-format.md").read_text("utf-8")
     assert docs_with_names(text) == text, "run: python -m reportgen.reading.column_names --docs"
+
+
+def test_an_unknown_korean_column_is_a_warning_with_a_korean_did_you_mean(tmp_path: Path) -> None:
+    tables = dict(KOREAN)
+    tables["activities.csv"] = KOREAN["activities.csv"].replace("장소", "장쏘", 1)
+    diags = Diagnostics()
+    year, _ = load_with_history(_year(tmp_path, tables, "ko", "KRW"), diags)
+    assert year is not None
+    said = [d.format() for d in diags.sorted() if "unknown column '장쏘'" in d.format()]
+    assert said and "activities.csv:1:" in said[0] and "(did you mean '장소'?)" in said[0]
+
+
+def test_a_workbook_with_a_title_above_its_japanese_header_is_read(tmp_path: Path) -> None:
+    """The header is found among the first rows by the report's names too."""
+    year_dir = _year(tmp_path, {k: v for k, v in JAPANESE.items() if k != "finances.csv"},
+                     "ja", "JPY")  # fmt: skip
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "finances"
+    for row in (["2012年度 収支"], [], ["区分", "科目", "金額", "公開区分"],
+                ["収入", "会費", "¥300,000", "公開"], ["支出", "家賃", 120000, "内部"]):  # fmt: skip
+        sheet.append(row)
+    book.save(year_dir / "data/finances.xlsx")
+    year, errors = _load(year_dir)
+    assert errors == [] and year is not None
+    assert [(f.kind, f.amount, f.visibility) for f in year.finances] == [
+        ("income", Decimal(300000), "public"),
+        ("expense", Decimal(120000), "internal"),
+    ]
