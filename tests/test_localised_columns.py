@@ -424,8 +424,11 @@ def test_a_workbook_with_a_title_above_its_japanese_header_is_read(tmp_path: Pat
     book = Workbook()
     sheet = book.active
     sheet.title = "finances"
-    for row in (["2012年度 収支"], [], ["区分", "科目", "金額", "公開区分"],
-                ["収入", "会費", "¥300,000", "公開"], ["支出", "家賃", 120000, "内部"]):  # fmt: skip
+    rows = (
+        ["2012年度 収支"], [], ["区分", "科目", "金額", "公開区分"],
+        ["収入", "会費", "¥300,000", "公開"], ["支出", "家賃", 120000, "内部"],
+    )  # fmt: skip
+    for row in rows:
         sheet.append(row)
     book.save(year_dir / "data/finances.xlsx")
     year, errors = _load(year_dir)
