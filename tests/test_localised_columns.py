@@ -437,3 +437,17 @@ def test_a_workbook_with_a_title_above_its_japanese_header_is_read(tmp_path: Pat
         ("income", Decimal(300000), "public"),
         ("expense", Decimal(120000), "internal"),
     ]
+
+
+def test_a_new_year_from_a_korean_one_keeps_its_indicators_by_their_korean_names(
+    tmp_path: Path,
+) -> None:
+    tables = dict(KOREAN)
+    tables["indicators.csv"] = (
+        "지표,수치,단위,전년,목표,비고,공개 여부\n구조된 사람,2,명,1,5,동남아시아에서,공개\n"
+    )
+    source = _year(tmp_path, tables, "ko", "KRW")
+    new_year(source.parent / "fy2013", source)
+    assert (source.parent / "fy2013/data/indicators.csv").read_text("utf-8") == (
+        "지표,수치,단위,전년,목표,비고,공개 여부\n구조된 사람,,명,,,,공개\n"
+    )
