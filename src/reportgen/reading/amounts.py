@@ -122,8 +122,13 @@ def _marks(locale: str) -> dict[str, tuple[str, ...]]:
 
 
 def _unit_words(style: NumberStyle) -> dict[str, str]:
-    """The unit word each pack of the report's first language gives a currency."""
-    units = dict(languages.money(_tag_of(style.locale)).units)
+    return _units_of(style.locale)
+
+
+@cache
+def _units_of(locale: str) -> dict[str, str]:
+    """The unit word the pack of the report's first language gives a currency."""
+    units = dict(languages.money(_tag_of(locale)).units)
     return {word.upper(): code for code, word in units.items()}
 
 

@@ -189,11 +189,17 @@ def localise(table: RawTable, spec: TableSchema, names: ColumnNames) -> RawTable
     if all(k == v for k, v in renamed.items()) and not with_values:
         return table
     rows, translated = [], any(k != v for k, v in renamed.items())
+    english = {c.name: frozenset(c.choices) for c in with_values}
     for row in table.rows:
         cells: dict[str, RawCell] = {}
         for header, cell in row.cells.items():
             column = renamed.get(header, header)
-            if isinstance(cell.value, str) and (choice := names.value(column, cell.value)):
+            if (
+                column in english
+                and isinstance(cell.value, str)
+                and cell.value not in english[column]
+                and (choice := names.value(column, cell.value))
+            ):
                 translated = translated or choice != cell.value
                 cell = RawCell(choice, cell.location)
             cells.setdefault(column, cell)

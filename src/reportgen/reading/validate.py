@@ -634,9 +634,13 @@ def _parse(
     return parser(value, column)
 
 
+# What a number written without a currency is made of (version 1 reads it).
+_PLAIN_CHARS = frozenset("0123456789,._+-eE() ")
+
+
 def _parse_written_number(text: str, column: Column, style: NumberStyle) -> tuple[Any, str | None]:
     """A number as the report's locale writes it, an amount with its currency."""
-    if style.grouped_by_comma and not column.money:
+    if style.grouped_by_comma and (not column.money or not set(text) - _PLAIN_CHARS):
         return _PARSERS[column.type](text, column)  # version 1's reading, to the letter
     number, error = read_number(text, style, money=column.money, signed=column.signed)
     if number is None:
