@@ -6,7 +6,8 @@ locale (Babel): where it writes ``.`` for decimals and ``,`` to group
 thousands (en, ja, ko), exactly as version 1 read every number (commas
 dropped, ``1.234`` is one and a bit); elsewhere (de, fr, ...) by
 ``babel.numbers.parse_decimal`` of that locale, strictly, so that in German
-``1.234`` is 1234 and ``1,5`` is one and a half, while a number the locale
+``1.234`` is 1234 and ``1,5`` is one and a half (in French ``1 234,56``,
+with any space between the thousands), while a number the locale
 cannot have grouped so (``1234.56``, ``1.5``) reads as written, as programs
 export numbers. A cell that is already a number (a workbook's) is never
 re-read.
@@ -188,24 +189,40 @@ def _currency_problem(text: str, marks: list[str], style: NumberStyle) -> str | 
     )
 
 
+@cache
+def _space_group(locale: str) -> str | None:
+    """The locale's group symbol when it is a space (fr: U+202F), else None."""
+    try:
+        group = get_group_symbol(locale)
+    except Exception:
+        return None
+    return group if group.isspace() else None
+
+
 def _plain(text: str, style: NumberStyle) -> Decimal | None:
+    space = None if style.grouped_by_comma else _space_group(style.locale)
+    if space is not None:
+        text = re.sub(r"\s", space, text)  # 1 234,56 typed with any space
     if style.grouped_by_comma:
         text = text.replace(",", "").replace("_", "")
     elif not PLAIN.fullmatch(text):
-        try:
-            return parse_decimal(text, style.locale, strict=True)
-        except (NumberFormatError, ValueError, InvalidOperation):
-            return None
-    else:
-        try:  # grouped as the locale groups (1.234 in German), else as written
-            return parse_decimal(text, style.locale, strict=True)
-        except (NumberFormatError, ValueError, InvalidOperation):
-            pass
+        return _finite(text, style.locale)
+    elif (grouped := _finite(text, style.locale)) is not None:
+        return grouped  # grouped as the locale groups (1.234 in German), else as written
     if not PLAIN.fullmatch(text):
         return None
     try:
         number = Decimal(text)
     except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _finite(text: str, locale: str) -> Decimal | None:
+    """Babel's strict reading of ``text`` in ``locale``, when it is a finite number."""
+    try:
+        number = parse_decimal(text, locale, strict=True)
+    except (NumberFormatError, ValueError, InvalidOperation):
         return None
     return number if number.is_finite() else None
 
