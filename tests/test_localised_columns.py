@@ -26,31 +26,12 @@ from reportgen.reading.amounts import number_style, read_number
 from reportgen.reading.column_names import AmbiguousNames, docs_with_names, names_for, resolve
 from reportgen.reading.model import FiscalYear
 from reportgen.typesetting.edition_render import table_csv
-from tests.conftest import copy_root, html_alone
+from tests.conftest import ROOTS, copy_root, html_alone
 
 # --- a year written wholly in Korean, Japanese or German ------------------------------
 
-KOREAN = {
-    "activities.csv": (
-        "날짜,활동명,분류,장소,설명,참가자 수,공개 여부\n"
-        "2012-09-10,가을 성명 발표,옹호,서울,협력 단체와 함께 낸 성명,,공개\n"
-        "2012-11-15,두 사람의 안전한 도착,구조,동남아시아,두 사람이 안전한 곳에 도착했다,2,공개\n"
-        "2013-03-02,회원 기획의 날,행사,서울,다음 해를 함께 계획했다,14,비공개\n"
-    ),
-    "finances.csv": (
-        "구분,항목,금액,비용 구분,비고,공개 여부\n"
-        '수입,회비,"360,000원",,회원의 연회비,공개\n'
-        '지출,구조 활동,"₩250,000",사업비,이동 중인 사람들의 숙소와 교통,공개\n'
-        '지출,사무실 운영,"1만 2,000원",관리비,,내부\n'
-    ),
-    "people.csv": (
-        "이름,직책,그룹,공개 여부\n김민지,이사장,이사,공개\n박서준,사무국장,사무국,비공개\n"
-    ),
-    "donors.csv": (
-        "후원자 번호,이름,호칭,이메일,언어,금액\n"
-        'D-001,이영희,이영희 님께,lee@example.org,ko,"50,000원"\n'
-    ),
-}
+# The korean test root's tables, as written there.
+KOREAN = {p.name: p.read_text("utf-8") for p in (ROOTS / "korean/fy2012/data").iterdir()}
 JAPANESE = {
     "activities.csv": (
         "日付,活動名,分類,場所,内容,参加者数,公開区分\n"
@@ -71,10 +52,12 @@ JAPANESE = {
 }
 
 
-def _year(tmp_path: Path, tables: dict[str, str], language: str, currency: str) -> Path:
-    """The clean root (narrative, settings) with ``tables`` as its data, in
-    ``language`` and ``currency``."""
-    root = copy_root("clean", tmp_path)
+def _year(
+    tmp_path: Path, tables: dict[str, str], language: str, currency: str, root_name: str = ""
+) -> Path:
+    """A test root's year (narrative, settings) with ``tables`` as its data, in
+    ``language`` and ``currency``: the korean root for Korean, else clean."""
+    root = copy_root(root_name or ("korean" if language == "ko" else "clean"), tmp_path)
     settings = root / "organization.toml"
     text = settings.read_text("utf-8").replace('languages = ["en"]', f'languages = ["{language}"]')
     settings.write_text(text.replace('currency = "JPY"', f'currency = "{currency}"'), "utf-8")
@@ -123,7 +106,7 @@ def test_a_year_written_in_japanese_reads_as_its_english_twin(tmp_path: Path) ->
 def test_korean_names_are_not_read_in_an_english_report_but_said(tmp_path: Path) -> None:
     """English always works; another language's names only where the report
     is in it, and the error says how to make it so."""
-    year, errors = _load(_year(tmp_path, KOREAN, "en", "KRW"))
+    year, errors = _load(_year(tmp_path, KOREAN, "en", "KRW", "clean"))
     assert year is None
     said = [e for e in errors if "activities.csv:1:" in e and "'date'" in e]
     assert said and 'add "ko" to languages' in said[0], errors
