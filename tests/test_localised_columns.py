@@ -243,10 +243,18 @@ def test_a_header_may_mix_english_and_korean_but_not_name_a_column_twice(
 
 
 def test_a_lookalike_of_the_korean_visibility_column_is_never_guessed(tmp_path: Path) -> None:
+    """A header near 공개 여부, or named like one of its values (a column 공개
+    holding 공개/비공개), would publish the internal rows as an extra field."""
     tables = dict(KOREAN)
     tables["activities.csv"] = KOREAN["activities.csv"].replace("공개 여부", "공개여부x")
     _, errors = _load(_year(tmp_path, tables, "ko", "KRW"))
     assert any("'공개여부x' looks like 'visibility' or '공개 여부'" in e for e in errors), errors
+    tables["activities.csv"] = KOREAN["activities.csv"].replace("공개 여부", "공개")
+    _, errors = _load(_year(tmp_path / "value", tables, "ko", "KRW"))
+    assert any("column '공개' looks like 'visibility'" in e for e in errors), errors
+    tables["activities.csv"] = "날짜,활동명,분류,공개일\n2012-09-10,성명,옹호,2012-09-11\n"
+    year, errors = _load(_year(tmp_path / "own", tables, "ko", "KRW"))
+    assert errors == [] and year is not None  # a publication date is a column of its own
 
 
 # --- the packs' names: checked when loaded --------------------------------------------

@@ -429,16 +429,16 @@ def _listed(names: Iterable[str]) -> str:
     return ", ".join(quoted) if quoted else "no column names"
 
 
-def _near(word: str, names: Iterable[str]) -> str | None:
+def _near(word: str, names: Iterable[str], cjk: float = 0.5) -> str | None:
     """The name among ``names`` that ``word`` nearly is: difflib's 0.75 for
-    Latin names, 0.5 for short CJK ones, where one syllable of two is half
-    the word (날자 for 날짜, 日附 for 日付)."""
+    Latin names, ``cjk`` for CJK ones, where one syllable of two is half the
+    word (날자 for 날짜, 日附 for 日付)."""
     names = list(names)
     by = {squash(n): n for n in names}
     key = squash(word)
     if key in by:
         return by[key]
-    cutoff = 0.5 if any(ord(ch) > 0x2E80 for ch in key) else 0.75
+    cutoff = cjk if any(ord(ch) > 0x2E80 for ch in key) else 0.75
     close = difflib.get_close_matches(key, list(by), n=1, cutoff=cutoff)
     return by[close[0]] if close else None
 
@@ -472,14 +472,20 @@ def _other_language(header: Iterable[str], table: str, names: ColumnNames) -> st
 def _localised_lookalikes(
     header: Iterable[str], guarded: tuple[str, ...], table: str, names: ColumnNames
 ) -> set[str]:
-    """Headers near a guarded column's localised name (공개여부x for 공개 여부),
-    which would otherwise be unknown columns: said like a near English one."""
+    """Headers near a guarded column's localised name (공개여부x for 공개 여부)
+    or named like one of its values (공개, 内部), which would otherwise be
+    unknown columns: said like a near English one. Nearness is difflib's
+    0.75 here, not 0.5: 공개일 (a publication date) is a column of its own."""
     found = set()
     for column in header:
         if column in guarded:
             continue
         for real in guarded:
-            if _near(column, names.names(table, real)) and column not in names.names(table, real):
+            words = [n for values in names.value_names.get(real, {}).values() for n in values]
+            if (
+                _near(column, names.names(table, real), cjk=0.75)
+                or squash(column) in {squash(w) for w in words}
+            ) and column not in names.names(table, real):
                 found.add(column)
     return found
 
@@ -500,7 +506,7 @@ def _guarded_column(
             (
                 f"{g}' or '{near}"
                 for g in guarded
-                if (near := _near(column, names.names(table, g))) is not None
+                if (near := _near(column, names.names(table, g), cjk=0.75)) is not None
             ),
             guarded[0],
         )
