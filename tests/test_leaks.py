@@ -200,13 +200,21 @@ def test_the_internal_narratives_are_in_the_handout_only_once_read(leaky: Path) 
     assert f"{MARKER} after blank lines" in text and f"{MARKER} old Mac" in text
 
 
-def _attached(path: Path) -> dict[str, list[dict[str, str]]]:
+def _attached(path: Path, language: str = "en") -> dict[str, list[dict[str, str]]]:
+    """The attached tables, each row by column id: a Japanese PDF's columns
+    are named in Japanese (日付), as its pack names them (issue 26)."""
     import pikepdf
 
+    from reportgen.reading.column_names import names_for
+
+    names = names_for((language,))
     with pikepdf.open(path) as pdf:
         files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
     return {
-        name: list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        name: [
+            {names.column(name.removesuffix(".csv"), k) or k: v for k, v in row.items()}
+            for row in csv.DictReader(io.StringIO(data.decode("utf-8")))
+        ]
         for name, data in files.items()
     }
 
@@ -215,7 +223,7 @@ def test_attached_tables_hold_declared_columns_and_no_formula(leaky: Path) -> No
     from reportgen.composing.edition_view import is_translation
 
     for language in ("en", "ja"):
-        attached = _attached(leaky / language / "annual-report.pdf")
+        attached = _attached(leaky / language / "annual-report.pdf", language)
         assert {"people.csv", "activities.csv"} <= set(attached)
         for name, rows in attached.items():
             spec = TABLES[name.removesuffix(".csv")]

@@ -35,6 +35,7 @@ from reportgen.commands.new_office_files import (
 from reportgen.composing import formats
 from reportgen.core.errors import UsageError
 from reportgen.core.languages import TAG, base_of
+from reportgen.reading.column_names import ColumnNames, names_for, written_column
 from reportgen.reading.narrative_html import section_slug
 from reportgen.reading.report_folder import TABLE_EXTENSIONS
 from reportgen.reading.settings import SETTINGS, TOMLDecodeError, Values, loads, read, starter_toml
@@ -286,7 +287,9 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
         raise UsageError(f"{source / 'report.toml'}: cannot be rolled forward: {exc}") from None
     (folder / "report.toml").write_text(text, "utf-8")
     names = YearNames(start, end, new_start)
-    _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)), names)
+    shared = _shared(source)
+    _empty_tables(source / "data", folder / "data", _carried(settings, shared), names,
+                  names_for(_languages(settings, shared)))  # fmt: skip
     _narrative_prompts(source / "narrative", folder / "narrative", label, names)
     if copy_assets and (source / "assets").is_dir():
         shutil.copytree(source / "assets", folder / "assets")
@@ -328,10 +331,27 @@ def _carried(settings: Values, shared: Values) -> frozenset[str]:
     return frozenset({n for n, t in TABLES.items() if t.carry_over} | own)
 
 
-def _kept(table: str, column: str) -> bool:
-    """Whether a new year keeps the cells of ``column`` in ``table`` (``KEPT_BY_NAME``)."""
+def _languages(*sources: Values) -> tuple[str, ...]:
+    """The report's languages as the first of ``sources`` that gives them
+    says (``languages``, or version 1's ``language``); ``en`` otherwise."""
+    for settings in sources:
+        given = settings.get("languages") if "languages" in settings else None
+        if isinstance(given, list) and given and all(isinstance(t, str) for t in given):
+            return tuple(given)
+        one = settings.get("language") if "language" in settings else None
+        if isinstance(one, str) and one:
+            return (one,)
+    return ("en",)
+
+
+def _kept(table: str, column: str, names: ColumnNames | None = None) -> bool:
+    """Whether a new year keeps the cells of ``column`` in ``table``
+    (``KEPT_BY_NAME``), the column by its id or by a name of the report's
+    languages (``names``: 지표 is ``name``)."""
     kept = KEPT_BY_NAME.get(table, ())
     base, _, tag = column.rpartition("_")
+    if names is not None and column not in kept:
+        column = names.column(table, column) or column
     return column in kept or (base in kept and TAG.fullmatch(tag) is not None)
 
 
@@ -340,9 +360,15 @@ def _empty_tables(
     target: Path,
     carried: frozenset[str] = frozenset(),
     names: YearNames | None = None,
+    columns: ColumnNames | None = None,
 ) -> None:
     target.mkdir()
     roll: Callable[[str], str] = names or (lambda text: text)
+    columns = columns or names_for(())
+
+    def kept(table: str, column: str) -> bool:
+        return _kept(table, column, columns)
+
     for path in sorted(source.iterdir()) if source.is_dir() else []:
         if path.suffix.lower() not in TABLE_EXTENSIONS:
             continue
@@ -350,15 +376,17 @@ def _empty_tables(
         if path.stem.lower() in carried:
             shutil.copyfile(path, out)
         elif path.suffix.lower() == ".csv":
-            out.write_bytes(_emptied_csv(path.read_bytes(), path.stem.lower()))
+            out.write_bytes(_emptied_csv(path.read_bytes(), path.stem.lower(), kept))
         else:  # a table's workbook, or one for the whole year: each sheet's header kept
-            empty_workbook(path, out, carried, _kept, roll)
+            empty_workbook(path, out, carried, kept, roll, columns)
     if not any(target.glob("activities.*")) and not _sheet_for(target, "activities"):
-        columns = ",".join(c.name for c in TABLES["activities"].columns)
-        (target / "activities.csv").write_text(columns + "\n", "utf-8")
+        header = ",".join(
+            written_column(columns, "activities", c) for c in TABLES["activities"].names
+        )
+        (target / "activities.csv").write_text(header + "\n", "utf-8")
 
 
-def _emptied_csv(data: bytes, table: str) -> bytes:
+def _emptied_csv(data: bytes, table: str, kept_cell: Callable[[str, str], bool] = _kept) -> bytes:
     """A table's CSV for the new year: its header line as written, and for a
     table kept by name (``KEPT_BY_NAME``) each row with only those cells."""
     lines = data.splitlines(keepends=True)
@@ -372,7 +400,9 @@ def _emptied_csv(data: bytes, table: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for row in rows[1:]:
-        kept = [v if i < len(header) and _kept(table, header[i]) else "" for i, v in enumerate(row)]
+        kept = [
+            v if i < len(header) and kept_cell(table, header[i]) else "" for i, v in enumerate(row)
+        ]
         if any(v.strip() for v in kept):
             writer.writerow(kept)
     first = lines[0] if lines[0].endswith((b"\n", b"\r")) else lines[0] + b"\n"
@@ -466,13 +496,16 @@ def _starter(
     (folder / "report.toml").write_text(STARTER_HEAD + starter_toml(examples, not has_org), "utf-8")
     data = folder / "data"
     data.mkdir()
+    # The tables in the first language's column names (a Korean set's: 날짜, 활동명).
+    names = names_for(_languages(_shared(target))[:1])
     if workbook:
-        write_workbook(data / WORKBOOK, start)
+        write_workbook(data / WORKBOOK, start, names)
     else:
         for name, spec in TABLES.items():
             if spec.required or not spec.declared:
-                (data / f"{name}.csv").write_text(",".join(spec.names) + "\n", "utf-8")
-    (data / "README.txt").write_text(_tables_help(), "utf-8")
+                header = ",".join(written_column(names, name, c) for c in spec.names)
+                (data / f"{name}.csv").write_text(header + "\n", "utf-8")
+    (data / "README.txt").write_text(_tables_help(names), "utf-8")
     narrative = folder / "narrative"
     narrative.mkdir()
     for name, text in STARTER_NARRATIVE.items():
@@ -485,7 +518,7 @@ def _starter(
     (folder / "assets").mkdir()
 
 
-def _tables_help() -> str:
+def _tables_help(names: ColumnNames | None = None) -> str:
     lines = [
         "One CSV (UTF-8) or XLSX file per table; the first row holds the column names.",
         "Required columns are marked *. Every table may also have 'visibility':",
@@ -493,7 +526,19 @@ def _tables_help() -> str:
         "Example rows (dates are YYYY-MM-DD):",
         "",
     ]
+    names = names or names_for(())
+    if names.languages:
+        lines[-1:-1] = [
+            f"The column names and values of {', '.join(names.languages)} (given first, the",
+            "English name after it) and the English ones are both read.",
+        ]
     for name, spec in TABLES.items():
-        cols = ", ".join(c.name + ("*" if c.required else "") for c in spec.columns)
+        cols = ", ".join(_column_help(names, name, c.name) + ("*" if c.required else "")
+                         for c in spec.columns)  # fmt: skip
         lines += [f"{name}: {cols}", f"  e.g. {spec.example_row()}", ""]
     return "\n".join(lines)
+
+
+def _column_help(names: ColumnNames, table: str, column: str) -> str:
+    written = written_column(names, table, column)
+    return column if written == column else f"{written} ({column})"

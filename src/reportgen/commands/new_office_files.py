@@ -17,25 +17,36 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from reportgen.reading.column_names import ColumnNames, written_column, written_value
 from reportgen.reading.readers.tables import HEADER_SEARCH, find_header_row
 from reportgen.reading.table_registry import TABLES, TableSpec
 
 WORKBOOK = "year.xlsx"
 
 
-def write_workbook(path: Path, start: date) -> None:
-    """One workbook for the year: a sheet per built-in table, named like it."""
+def write_workbook(path: Path, start: date, names: ColumnNames | None = None) -> None:
+    """One workbook for the year: a sheet per built-in table, named like it;
+    its column names and example values in ``names``' first language."""
     from openpyxl import Workbook
+
+    def header(spec: TableSpec) -> list[str]:
+        return [written_column(names, spec.name, c) if names else c for c in spec.names]
 
     book = Workbook()
     book.remove(book.active)
     for name, spec in TABLES.items():
         sheet = book.create_sheet(name)
-        sheet.append(list(spec.names))
+        sheet.append(header(spec))
         # A donor row would write a letter to a made-up person, and one line of
         # accounts would not add up (audience "whole"): the header only.
         if spec.example and spec.audience == "visibility":
-            sheet.append(_typed_example(spec, start))
+            example = _typed_example(spec, start)
+            if names is not None:
+                example = [
+                    written_value(names, c.name, v) if isinstance(v, str) and c.choices else v
+                    for c, v in zip(spec.columns, example, strict=False)
+                ]
+            sheet.append(example)
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 40)
@@ -97,6 +108,7 @@ def empty_workbook(
     carried: frozenset[str],
     kept: Callable[[str, str], bool] = lambda table, column: False,
     roll: Callable[[str], str] = lambda text: text,
+    column_names: ColumnNames | None = None,
 ) -> None:
     """A workbook of last year without its rows: each sheet keeps what is
     above and in its header (a title, the column names), with ``roll``
@@ -112,6 +124,8 @@ def empty_workbook(
         if name in carried:
             continue
         columns = {c.name for c in TABLES[name].columns} if name in TABLES else set()
+        if column_names is not None:  # a header in the report's languages' names
+            columns |= {n.lower() for c in set(columns) for n in column_names.names(name, c)}
         header = _header_row(sheet, columns)
         above = sheet.iter_rows(max_row=header - 1) if header > 1 else ()
         for row in above:  # a title: "Activities 2025-26"

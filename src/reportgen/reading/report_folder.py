@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
+from reportgen.reading.column_names import localise, names_for
 from reportgen.reading.config import read_settings
 from reportgen.reading.model import ReportConfig
 from reportgen.reading.narrative_front_matter import apply_narrative_files
@@ -104,6 +105,7 @@ def _read_tables(
         if path.suffix.lower() in READERS and stem in specs:
             sources[stem].append(_Source(path))
     workbooks = _workbook_sources(files, sources, diags)
+    names = names_for(tuple(config.languages) if config is not None else ())
     tables = {}
     for name, spec in specs.items():
         found = sources[name]
@@ -118,9 +120,10 @@ def _read_tables(
                 _missing(name, data, workbooks, diags)
             continue
         columns = [c.name for c in spec.columns]
+        columns += [n.lower() for c in columns for n in names.names(name, c)]
         table = read_table(name, found[0].path, diags, columns, found[0].sheet)
         if table is not None:
-            tables[name] = table
+            tables[name] = localise(table, spec, names)
     return tables, workbooks
 
 

@@ -7,6 +7,7 @@ error is left out of the model (the run fails anyway, after reporting all).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -20,8 +21,10 @@ from babel.numbers import get_currency_precision
 
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
-from reportgen.core.languages import tag_problem
+from reportgen.core.languages import builtin_tags, tag_problem
 from reportgen.reading.accounts import carried_forward, check_year
+from reportgen.reading.amounts import NumberStyle, number_style, read_number
+from reportgen.reading.column_names import ColumnNames, names_for, squash
 from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
 from reportgen.reading.narrative_html import (
@@ -101,8 +104,10 @@ def _text_values(raw: RawReport, diags: Diagnostics) -> None:
     ``unit`` is not shown."""
     table = raw.tables.get("indicators")
     column = next(c for c in TABLES["indicators"].columns if c.name == "value")
+    config = raw.config
+    style = number_style(tuple(config.languages), config.currency) if config is not None else None
     for row in table.rows if table is not None else ():
-        value, error = _parse(row.cells.get("value"), column)
+        value, error = _parse(row.cells.get("value"), column, style)
         if error or not isinstance(value, str):
             continue
         for name in ("previous", "target", "unit"):
@@ -334,6 +339,12 @@ def _validate_table(
     table: RawTable, schema: TableSpec, config: ReportConfig | None, diags: Diagnostics
 ) -> tuple[Any, ...]:
     known = schema.names
+    names = names_for(tuple(config.languages) if config is not None else ())
+    style = number_style(tuple(config.languages), config.currency) if config is not None else None
+    written = dict(zip(table.columns, table.written or table.columns, strict=True))
+    # A table written with a language's names is answered with them too; an
+    # English one exactly as version 1 answers it.
+    said = names if table.written else ColumnNames(names.languages)
     if not table.columns:
         if schema.required:
             diags.error(table.header_location, "the file is empty: it needs at least a header row")
@@ -342,8 +353,9 @@ def _validate_table(
         return ()
     guarded = tuple(c for c in GUARDED_COLUMNS if c in known)
     lookalikes = {c for c in table.columns if guarded and guarded_lookalike(c, guarded)}
+    lookalikes |= _localised_lookalikes(table.columns, guarded, schema.name, names)
     for column_name in sorted(lookalikes):
-        _guarded_column(column_name, guarded, table.header_location, diags)
+        _guarded_column(column_name, guarded, table.header_location, diags, names, schema.name)
     unknown = [
         c
         for c in table.columns
@@ -354,29 +366,42 @@ def _validate_table(
     for name in missing:
         hint = did_you_mean(name, unknown)
         found = hint.split("'")[1] if hint else None
+        own = said.names(schema.name, name)
+        if found is None and own:  # 날자 for 날짜: the user's language's name
+            found = next((c for c in unknown if _near(c, own)), None)
         if found:
             misspelt.add(found)
+            meant = _near(found, own) or name
             diags.error(
                 table.header_location,
-                f"missing required column '{name}' (found '{found}': did you mean '{name}'?)",
+                f"missing required column {_named(name, own)} (found '{found}': did you "
+                f"mean '{meant}'?)",
             )
         else:
             diags.error(
                 table.header_location,
-                f"missing required column '{name}': the header has "
-                f"{_listed(table.columns)}; the {schema.name} table's columns are "
-                f"{_listed(known)} ({_listed(c.name for c in schema.columns if c.required)} "
-                "required)",
+                f"missing required column {_named(name, own)}: the header has "
+                f"{_listed(written.get(c, c) for c in table.columns)}; the {schema.name} "
+                f"table's columns are {_listed(known)} "
+                f"({_listed(c.name for c in schema.columns if c.required)} required)"
+                + _in_languages(schema.name, known, said)
+                + _other_language(table.columns, schema.name, names),
             )
     seen: set[str] = set()
     for column_name in table.columns:
         if column_name and column_name in seen:
-            diags.error(table.header_location, f"column '{column_name}' appears twice")
+            spelt = [w for c, w in zip(table.columns, table.written or table.columns,
+                                       strict=True) if c == column_name]  # fmt: skip
+            both = f" (as {_listed(dict.fromkeys(spelt))})" if len(set(spelt)) > 1 else ""
+            diags.error(table.header_location, f"column '{column_name}' appears twice{both}")
         seen.add(column_name)
         if column_name in unknown and column_name not in misspelt:
             # A warning, as version 1 says of unknown columns (--strict fails on
             # it); a near miss of a column the file lacks says what it means.
             hint = did_you_mean(column_name, [c for c in known if c not in table.columns])
+            absent = [c for c in known if c not in table.columns]
+            near = _near(column_name, [n for c in absent for n in said.names(schema.name, c)])
+            hint = hint or (f" (did you mean '{near}'?)" if near else "")
             diags.warning(
                 table.header_location,
                 f"unknown column '{column_name}' is kept as an extra field"
@@ -390,7 +415,8 @@ def _validate_table(
     # every problem; a missing column is said once, above, not on each row.
     rows = []
     for raw_row in table.rows:
-        row = _validate_row(raw_row, schema, config, diags, skip=frozenset(missing))
+        row = _validate_row(raw_row, schema, config, diags, frozenset(missing), style, names,
+                            bool(table.written))  # fmt: skip
         if row is not None:
             rows.append(row)
     for column_name in schema.unique:
@@ -403,12 +429,87 @@ def _listed(names: Iterable[str]) -> str:
     return ", ".join(quoted) if quoted else "no column names"
 
 
+def _near(word: str, names: Iterable[str], cjk: float = 0.5) -> str | None:
+    """The name among ``names`` that ``word`` nearly is: difflib's 0.75 for
+    Latin names, ``cjk`` for CJK ones, where one syllable of two is half the
+    word (날자 for 날짜, 日附 for 日付)."""
+    names = list(names)
+    by = {squash(n): n for n in names}
+    key = squash(word)
+    if key in by:
+        return by[key]
+    cutoff = cjk if any(ord(ch) > 0x2E80 for ch in key) else 0.75
+    close = difflib.get_close_matches(key, list(by), n=1, cutoff=cutoff)
+    return by[close[0]] if close else None
+
+
+def _named(column: str, own: tuple[str, ...]) -> str:
+    """A column quoted, with its name in the user's language: 'date' ('날짜')."""
+    return f"'{column}'" + (f" ('{own[0]}')" if own else "")
+
+
+def _in_languages(table: str, known: tuple[str, ...], names: ColumnNames) -> str:
+    """`` or, in ko, '날짜', ...``: the columns in the report's languages."""
+    listed = [written_in for c in known for written_in in names.names(table, c)[:1]]
+    return f", or {_listed(listed)}" if listed else ""
+
+
+def _other_language(header: Iterable[str], table: str, names: ColumnNames) -> str:
+    """A header written in a pack's language that the report does not build:
+    said, with the setting that would accept it."""
+    for tag in builtin_tags():
+        if tag in names.languages:
+            continue
+        other = names_for((tag,))
+        if any(other.column(table, c) for c in header):
+            return (
+                f'; the header is written in {tag}\'s column names: add "{tag}" to '
+                "languages in report.toml, or write the names in English"
+            )
+    return ""
+
+
+def _localised_lookalikes(
+    header: Iterable[str], guarded: tuple[str, ...], table: str, names: ColumnNames
+) -> set[str]:
+    """Headers near a guarded column's localised name (공개여부x for 공개 여부)
+    or named like one of its values (공개, 内部), which would otherwise be
+    unknown columns: said like a near English one. Nearness is difflib's
+    0.75 here, not 0.5: 공개일 (a publication date) is a column of its own."""
+    found = set()
+    for column in header:
+        if column in guarded:
+            continue
+        for real in guarded:
+            words = [n for values in names.value_names.get(real, {}).values() for n in values]
+            if (
+                _near(column, names.names(table, real), cjk=0.75)
+                or squash(column) in {squash(w) for w in words}
+            ) and column not in names.names(table, real):
+                found.add(column)
+    return found
+
+
 def _guarded_column(
-    column: str, guarded: tuple[str, ...], where: Location, diags: Diagnostics
+    column: str,
+    guarded: tuple[str, ...],
+    where: Location,
+    diags: Diagnostics,
+    names: ColumnNames | None = None,
+    table: str = "",
 ) -> None:
     """A header near a column that decides who sees a row: an error, never a guess
     (as an extra field, a misspelt ``visiblity`` would publish internal rows)."""
     real = guarded_lookalike(column, guarded)
+    if real is None and names is not None:
+        real = next(
+            (
+                f"{g}' or '{near}"
+                for g in guarded
+                if (near := _near(column, names.names(table, g), cjk=0.75)) is not None
+            ),
+            guarded[0],
+        )
     if _is_translation(column, guarded):
         diags.error(
             where,
@@ -429,6 +530,9 @@ def _validate_row(
     config: ReportConfig | None,
     diags: Diagnostics,
     skip: frozenset[str] = frozenset(),
+    style: NumberStyle | None = None,
+    names: ColumnNames | None = None,
+    localised: bool = False,
 ) -> Any | None:
     """The row typed, or ``None`` after its errors; columns in ``skip`` (said
     missing from the header) are not checked."""
@@ -439,7 +543,15 @@ def _validate_row(
             continue
         cell = raw_row.cells.get(column.name)
         location = cell.location if cell else raw_row.location
-        value, error = _parse(cell, column)
+        value, error = _parse(cell, column, style)
+        if (
+            error
+            and column.type == "enum"
+            and names is not None
+            and cell is not None
+            and (localised or not _as_text(cell.value).isascii())
+        ):
+            error = _enum_in_languages(error, cell, column, names)
         if error:
             diags.error(location, f"column '{column.name}': {error}")
             ok = False
@@ -493,11 +605,11 @@ def _validate_row(
     if schema.row_type is Record:
         visibility = values.pop("visibility", "public")
         return Record(tuple(values.items()), visibility, extra)
-    names = {f.name for f in fields(schema.row_type)}
-    if "where" in names:  # cells located for checks made after validation (reading.accounts)
+    kept = {f.name for f in fields(schema.row_type)}
+    if "where" in kept:  # cells located for checks made after validation (reading.accounts)
         values["where"] = (("", raw_row.location),
                            *((n, c.location) for n, c in raw_row.cells.items()))  # fmt: skip
-    return schema.row_type(**{k: v for k, v in values.items() if k in names}, extra=extra)
+    return schema.row_type(**{k: v for k, v in values.items() if k in kept}, extra=extra)
 
 
 def _as_text(value: Any) -> str:
@@ -510,8 +622,11 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _parse(cell: RawCell | None, column: Column) -> tuple[Any, str | None]:
-    """(typed value or None when empty, error text or None)."""
+def _parse(
+    cell: RawCell | None, column: Column, style: NumberStyle | None = None
+) -> tuple[Any, str | None]:
+    """(typed value or None when empty, error text or None); ``style``: how
+    the report writes numbers (``reading.amounts``), else version 1's way."""
     if cell is None or cell.value is None:
         return None, None
     value = cell.value
@@ -519,8 +634,37 @@ def _parse(cell: RawCell | None, column: Column) -> tuple[Any, str | None]:
         value = value.strip()
         if not value:
             return None, None
+    if column.type in ("int", "decimal") and isinstance(value, str) and style is not None:
+        return _parse_written_number(value, column, style)
     parser = _PARSERS[column.type]
     return parser(value, column)
+
+
+# What a number written without a currency is made of (version 1 reads it).
+_PLAIN_CHARS = frozenset("0123456789,._+-eE() ")
+
+
+def _parse_written_number(text: str, column: Column, style: NumberStyle) -> tuple[Any, str | None]:
+    """A number as the report's locale writes it, an amount with its currency."""
+    if style.grouped_by_comma and (not column.money or not set(text) - _PLAIN_CHARS):
+        return _PARSERS[column.type](text, column)  # version 1's reading, to the letter
+    number, error = read_number(text, style, money=column.money, signed=column.signed)
+    if number is None:
+        if column.text_ok and not re.match(r"[\s+\-.(]*[0-9]", text):
+            return text, None  # text, not a number: set as written
+        if column.type == "int" and error and error.endswith("is not a number"):
+            error = error.replace("is not a number", "is not a whole number")
+        return None, error
+    if not number.is_finite():
+        return None, f"'{text}' is not a number"
+    if column.type == "int":
+        if number != number.to_integral_value():
+            return None, f"'{text}' is not a whole number"
+        if abs(number) >= MAX_NUMBER:
+            return None, f"the number is too large: numbers must be below {MAX_NUMBER:,}"
+    if number < 0 and not column.signed:
+        return None, f"{text} is negative; it must be 0 or more"
+    return (int(number) if column.type == "int" else number), None
 
 
 def _parse_str(value: Any, column: Column) -> tuple[Any, str | None]:
@@ -631,6 +775,19 @@ def _parse_enum(value: Any, column: Column) -> tuple[Any, str | None]:
         f"'{_as_text(value)}' is not one of {', '.join(column.choices)}"
         + did_you_mean(text, column.choices)
     )
+
+
+def _enum_in_languages(error: str, cell: RawCell, column: Column, names: ColumnNames) -> str:
+    """An unknown value said with the values in the report's languages too:
+    '수익' is not one of income, expense (수입, 지출) (did you mean '수입'?)."""
+    words = [n for choice in column.choices for n in names.choice_names(column.name, choice)[:1]]
+    if not words:
+        return error
+    text = _as_text(cell.value)
+    near = _near(text, [n for c in column.choices for n in names.choice_names(column.name, c)])
+    head = error.split(" (did you mean")[0]
+    hint = f" (did you mean '{near}'?)" if near else error[len(head) :]
+    return f"{head} ({', '.join(words)}){hint}"
 
 
 _PARSERS = {

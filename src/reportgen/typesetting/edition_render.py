@@ -27,6 +27,7 @@ from reportgen.composing.page_context import build_context
 from reportgen.composing.palette import palette
 from reportgen.core.editions import EDITIONS
 from reportgen.core.file_gate import Gate
+from reportgen.reading.column_names import names_for, written_column, written_value
 from reportgen.reading.model import FiscalYear, Record
 from reportgen.reading.page_anchors import resolved
 from reportgen.reading.table_registry import TABLES
@@ -187,7 +188,11 @@ def print_page(
     # The annual report carries its public data with it (archival, and the full
     # lists of tables too long to print).
     attachments = (
-        tuple((f"{name}.csv", table_csv(name, rows)) for name, rows in seen.all_rows() if rows)
+        tuple(
+            (f"{name}.csv", table_csv(name, rows, language))
+            for name, rows in seen.all_rows()
+            if rows
+        )
         if EDITIONS[edition].attachments
         else ()
     )
@@ -320,12 +325,15 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if risky else text
 
 
-def table_csv(name: str, rows: Sequence[object]) -> bytes:
+def table_csv(name: str, rows: Sequence[object], language: str = "en") -> bytes:
     """The rows of a (selected, so public) table as CSV, for the full list a
     long table attaches to the PDF: the table's own columns (the contract's,
     or those its declaration names) and their ``<column>_<tag>``
     translations, never a column reportgen does not know (a ``home_phone`` or
-    ``staff_comment`` no page shows); each text cell ``spreadsheet_safe``."""
+    ``staff_comment`` no page shows); each text cell ``spreadsheet_safe``.
+    Its column names and fixed values are those ``language``'s pack writes
+    (``reading.column_names``: 날짜, 구분, 수입 in Korean), which ``check``
+    reads back in a report in that language."""
 
     own = [*dict.fromkeys(k for row in rows if isinstance(row, Record) for k, _ in row.values)]
     # A kind of table in the registry has its columns, empty ones too; a
@@ -337,13 +345,17 @@ def table_csv(name: str, rows: Sequence[object]) -> bytes:
     ))  # fmt: skip
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns + translations)
+    names = names_for((str(language),))
+    writer.writerow([written_column(names, name, c) for c in columns] + translations)
     for row in rows:
         cells = {f.name: getattr(row, f.name) for f in fields(row)}  # type: ignore[arg-type]
         if isinstance(row, Record):
             cells.update(cells.pop("values"))
         extra = dict(cells.pop("extra", ()))
-        values = [cells.get(c) for c in columns] + [extra.get(c) for c in translations]
+        values = [
+            written_value(names, c, v) if isinstance(v, str) else v
+            for c, v in ((c, cells.get(c)) for c in columns)
+        ] + [extra.get(c) for c in translations]
         writer.writerow([_cell(v) for v in values])
     return out.getvalue().encode("utf-8")
 

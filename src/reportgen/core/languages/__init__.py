@@ -121,6 +121,14 @@ class Pack:
     typography: Typography = field(default_factory=Typography)
     money: Money = field(default_factory=Money)
     scripts: tuple[str, ...] = ("LATIN",)  # the scripts its words are written in
+    # The names a table's column may be written with (``[columns]``), by the
+    # table registry's column id ("date") or table and id ("people.role"),
+    # and those of a column's fixed values (``[values.<column>]``) by column
+    # and value ("visibility.internal"); the first name is the one written.
+    # reading.column_names checks them against the registry and derives what
+    # the readers accept.
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class Language(str):
@@ -188,7 +196,29 @@ def pack(tag: str) -> Pack | None:
         typography=_typography(data.get("typography"), parent),
         money=_money(data.get("money"), parent),
         scripts=tuple(head.get("scripts", parent.scripts if parent else ("LATIN",))),
+        columns=_names(data.get("columns", {}), parent.columns if parent else (), tag),
+        values=_names(data.get("values", {}), parent.values if parent else (), tag),
     )
+
+
+def _names(
+    given: dict[str, Any], inherited: tuple[tuple[str, tuple[str, ...]], ...], tag: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[columns]`` or ``[values]`` as ("key" or "outer.key", names) pairs
+    over the parent's: a name is a text or a list of texts, the first written."""
+    found = dict(inherited)
+    for key, value in given.items():
+        inner = value if isinstance(value, dict) else {None: value}
+        for sub, names in inner.items():
+            listed = [names] if isinstance(names, str) else names
+            if not (
+                isinstance(listed, list)
+                and listed
+                and all(isinstance(n, str) and n.strip() for n in listed)
+            ):
+                raise ValueError(f"pack {tag}: '{key}' must name a text or a list of texts")
+            found[key if sub is None else f"{key}.{sub}"] = tuple(n.strip() for n in listed)
+    return tuple(found.items())
 
 
 def _typography(given: dict[str, Any] | None, parent: Pack | None) -> Typography:

@@ -71,6 +71,9 @@ class RawTable:
     columns: tuple[str, ...]  # normalised, in file order
     header_location: Location
     rows: tuple[RawRow, ...]
+    # The header as written where it used a language's column names
+    # (reading.column_names.localise); () when ``columns`` is it.
+    written: tuple[str, ...] = ()
 
 
 def normalise_column(name: object) -> str:
