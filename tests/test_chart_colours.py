@@ -17,10 +17,10 @@ from xml.etree import ElementTree
 import pytest
 
 from reportgen.commands.build import load_year
-from reportgen.composing.charts import ChartAsset, ChartStyle, draw_charts
+from reportgen.composing.charts import ChartAsset, ChartStyle, colour_order, draw_charts
 from reportgen.composing.colour_vision import CVD, distance, lightness, simulate
 from reportgen.composing.edition_view import year_as_seen_by
-from reportgen.composing.key_figures import category_order, key_figures
+from reportgen.composing.key_figures import KeyFigures, category_order, key_figures
 from reportgen.composing.palette import SERIES_SLOTS, palette
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.model import Activity, FiscalYear, Theme
@@ -250,13 +250,60 @@ def test_no_colour_repeats_and_long_keys_become_labels(
         assert f"Other ({count - SERIES_SLOTS} categories)" in labels
 
 
-def test_a_long_name_is_wrapped_and_clipped_not_run_off(year: FiscalYear) -> None:  # noqa: F811
+def test_a_long_name_is_wrapped_whole_not_run_off(year: FiscalYear) -> None:  # noqa: F811
     month = _charts(_many(year, 11), "annual-report")["chart-by-month"]
     texts = [t.text or "" for t in ElementTree.fromstring(month.svg).iter(f"{SVG}text")]
     names = [re.sub(r"\s{2}\d+$", "", t) for t in texts]  # less the count
-    assert any(n.endswith("…") for n in names)
-    assert "Category 4 with a" in names  # broken between words
+    assert not any("…" in n for n in names)
+    # "Category 4 with a rather long name for a chart label", broken between words.
+    at = names.index("Category 4 with a")
+    assert names[at + 1 : at + 3] == ["rather long name for a", "chart label"]
     assert max(len(n) for n in names) <= 22
+
+
+def test_a_category_keeps_its_colour_in_every_year_and_language() -> None:
+    """FY2011 and FY2012 rank Advocacy and Publication differently; each keeps
+    one colour in both years, in English and in Japanese (by its own name,
+    not its translation)."""
+    fy2011 = load_year(SAMPLE / "fy2011", Diagnostics())
+    fy2012 = load_year(SAMPLE / "fy2012", Diagnostics())
+    assert fy2011 is not None and fy2012 is not None
+    colours: dict[str, set[str]] = {}
+    ranks = {}
+    for language in ("en", "ja"):
+        names = {}
+        for row in fy2011.activities + fy2012.activities:
+            names[dict(row.extra).get(f"category_{language}") or row.category] = row.category
+        for current, earlier in ((fy2011, []), (fy2012, [fy2011])):
+            seen = year_as_seen_by(current, "annual-report", language)
+            before = [year_as_seen_by(y, "annual-report", language) for y in earlier]
+            analysis = figures_and_charts(seen, before, language)
+            ranks[(current.config.fiscal_year, language)] = analysis.figures.category_order
+            for name, (fill, _) in _key(analysis.charts["chart-by-month"].svg).items():
+                colours.setdefault(names[name], set()).add(fill)
+    assert ranks[("FY2011", "en")] != ranks[("FY2012", "en")]  # what made them swap
+    assert len(colours) >= 4
+    assert all(len(fills) == 1 for fills in colours.values()), colours
+    assert len({f for fills in colours.values() for f in fills}) == len(colours)
+
+
+def test_a_new_category_takes_the_next_colour_and_moves_none(
+    year: FiscalYear,  # noqa: F811
+) -> None:
+    figures = key_figures(year)
+
+    def year_of(*ids: tuple[str, bool]) -> KeyFigures:
+        return replace(figures, category_ids=tuple((c, c, public) for c, public in ids))
+
+    first = year_of(("Event", True), ("Rescue", True), ("Retreat", False))
+    second = year_of(("Rescue", True), ("Advocacy", True), ("Event", True))
+    assert colour_order([first]) == ("Event", "Rescue", "Retreat")
+    # A later year's new public category comes after every earlier public
+    # one, and before any category only internal rows use.
+    assert colour_order([first, second]) == ("Event", "Rescue", "Advocacy", "Retreat")
+    public = [replace(f, category_ids=tuple(i for i in f.category_ids if i[2]))
+              for f in (first, second)]  # fmt: skip
+    assert colour_order(public) == ("Event", "Rescue", "Advocacy")
 
 
 def test_korean_and_japanese_charts_say_nothing_in_english(sample_copy: Path) -> None:

@@ -263,10 +263,17 @@ def _hbar(
     looks: Sequence[dict[str, Any]],
     style: ChartStyle,
 ) -> None:
-    positions = list(range(len(labels)))[::-1]
+    names = [_wrapped(label) for label in labels]
+    spans = [_span(name) for name in names]
+    # From the top: each row as tall as its name needs, the bar in its middle.
+    bottom, positions = sum(spans), []
+    for span in spans:
+        positions.append(bottom - span / 2)
+        bottom -= span
     for pos, value, look in zip(positions, values, looks, strict=True):
         ax.barh(pos, value, height=0.62, **look)
-    ax.set_yticks(positions, [_wrapped(label) for label in labels])
+    ax.set_ylim(0, sum(spans))
+    ax.set_yticks(positions, names)
     # The bars' names are labels, not ticks: the scale's label size.
     ax.tick_params(axis="y", length=0, pad=6, labelsize=TYPE_SCALE["label"])
     ax.tick_params(axis="x", length=0, labelbottom=False)
@@ -277,6 +284,16 @@ def _hbar(
         ax.text(
             value + top * 0.015, pos, clean(text), va="center", ha="left", color=style.palette.ink
         )
+
+
+# A bar's row, in the bar chart's units: one for a name of one line; each
+# further line adds a line of labels (8 pt x 1.2, 0.133 in) at ROW_IN a unit.
+ROW_IN = 0.34
+LINE_SPAN = TYPE_SCALE["label"] * 1.2 / 72 / ROW_IN
+
+
+def _span(name: str) -> float:
+    return 1 + name.count("\n") * LINE_SPAN
 
 
 def _wrapped(label: str, width: int = 22) -> str:
@@ -340,12 +357,12 @@ def _bar_list(
     rows: tuple[tuple[str, ...], ...],
 ) -> ChartAsset:
     """A half-width chart of labelled horizontal bars, one per row."""
-    lines = sum(_wrapped(label).count("\n") + 1 for label in labels)
+    units = sum(_span(_wrapped(label)) for label in labels)
     return _render(
         chart_id,
         title,
         alt,
-        0.45 + 0.2 * len(labels) + 0.14 * lines,
+        0.25 + ROW_IN * units,
         lambda ax: _hbar(ax, labels, values, texts, looks, style),
         style,
         headers,

@@ -181,6 +181,9 @@ def key_figures(year: FiscalYear) -> KeyFigures:
     expense = fin[fin["kind"] == "expense"].copy() if not fin.empty else fin
     if not expense.empty:
         expense["function"] = expense["function"].fillna("unassigned")
+    order = category_order(
+        [str(c) for c in acts["category"]], [v == INTERNAL for v in acts["visibility"]]
+    )
     return KeyFigures(
         fiscal_year=config.fiscal_year,
         start=config.start,
@@ -211,9 +214,7 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         income_by_fund=_funds(income),
         expenses_by_fund=_funds(expense),
         present=tuple(sorted(year.tables)),
-        category_order=(order := category_order(
-            [str(c) for c in acts["category"]], [v == INTERNAL for v in acts["visibility"]]
-        )),
+        category_order=order,
         category_ids=_category_ids(order, year),
         expense_lines=_expense_lines(expense),
         minor_units=any(has_minor_units(f.amount) for f in year.finances),

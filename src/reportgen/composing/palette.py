@@ -8,8 +8,8 @@ Colours reaching here were checked by ``config``; this module only mixes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise, permutations
 
