@@ -16,12 +16,19 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reportgen.commands.build import load_year
+from reportgen.commands.build import load_year, run_check
 from reportgen.composing.charts import ChartAsset, ChartStyle, colour_order, draw_charts
 from reportgen.composing.colour_vision import CVD, distance, lightness, simulate
 from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.key_figures import KeyFigures, category_order, key_figures
-from reportgen.composing.palette import SERIES_SLOTS, palette
+from reportgen.composing.palette import (
+    NEIGHBOURS_APART,
+    SERIES_SLOTS,
+    apart,
+    function_colours,
+    palette,
+    worst_pair,
+)
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.model import Activity, FiscalYear, Theme
 from reportgen.typesetting.edition_render import figures_and_charts
@@ -325,3 +332,57 @@ def test_korean_and_japanese_charts_say_nothing_in_english(sample_copy: Path) ->
             t.text for t in ElementTree.fromstring(charts["chart-trend"].svg).iter(f"{SVG}text")
         ]
         assert ("2012年度" if language == "ja" else "2012년도") in year_names
+
+
+# Neighbours ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: f"{t.primary_color}-{t.accent_color}")
+def test_neighbours_are_told_apart_or_the_theme_is_warned_of(theme: Theme) -> None:
+    """Any two categories may stand side by side in a month's stack: every two
+    chart colours are ``NEIGHBOURS_APART`` apart for every reader, or
+    ``worst_pair`` names the nearest two (and the build warns: below)."""
+    p = palette(theme)
+    colours = [*p.series, p.other]
+    nearest = min(apart(a, b) for a, b in combinations(colours, 2))
+    found = worst_pair(p)
+    if found is None:
+        assert nearest >= NEIGHBOURS_APART
+    else:
+        assert found[2] == pytest.approx(nearest) and nearest < NEIGHBOURS_APART
+    # The themes of both samples separate them: Publication and Rescue were 10.7 apart.
+    if theme in THEMES[:2]:
+        assert found is None
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: f"{t.primary_color}-{t.accent_color}")
+def test_the_functions_of_spending_take_colours_far_apart(theme: Theme) -> None:
+    """A ring makes each function the neighbour of the others: administration
+    takes the series colour farthest from programmes and fundraising (the
+    UK sample's two greens were one step of lightness apart)."""
+    p = palette(theme)
+    program, fundraising, administration, unassigned = function_colours(p)
+    assert (program, fundraising) == p.series[:2] and unassigned == p.other
+    best = max(min(apart(c, program), apart(c, fundraising)) for c in p.series[2:])
+    assert min(apart(administration, program), apart(administration, fundraising)) == best
+    if theme in THEMES[:2]:
+        assert best >= NEIGHBOURS_APART
+
+
+def test_a_theme_whose_chart_colours_cannot_be_told_apart_is_warned_of(
+    small_set: Path,
+) -> None:
+    settings = small_set / "organization.toml"
+    settings.write_text(
+        settings.read_text("utf-8")
+        + '\n[theme]\nprimary_color = "#d62728"\naccent_color = "#2ca02c"\n',
+        "utf-8",
+    )
+    found = [d.format() for d in run_check(small_set / "fy2012").diagnostics]
+    assert any(
+        "report.toml" in d and "accent_color farther from primary_color" in d for d in found
+    ), found
+    text = settings.read_text("utf-8").replace("#d62728", "#1f3a5f")
+    settings.write_text(text.replace("#2ca02c", "#c8553d"), "utf-8")  # the sample's
+    found = [d.format() for d in run_check(small_set / "fy2012").diagnostics]
+    assert not any("accent_color farther" in d for d in found), found

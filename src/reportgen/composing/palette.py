@@ -155,6 +155,18 @@ def close_neighbours(colours: Sequence[str]) -> list[tuple[int, int, float]]:
     ]
 
 
+def worst_pair(p: Palette) -> tuple[str, str, float] | None:
+    """The two chart colours (series and "Other") nearest each other, and how
+    far apart they are (``apart``), when ``NEIGHBOURS_APART`` does not
+    separate them: any two categories may stand side by side in a stack. The
+    palette is already the best arrangement of the theme's two hues
+    (``_series``); only other theme colours do better."""
+    colours = [*p.series, p.other]
+    pairs = [(a, b, apart(a, b)) for i, a in enumerate(colours) for b in colours[i + 1 :]]
+    nearest = min(pairs, key=lambda pair: pair[2])
+    return nearest if nearest[2] < NEIGHBOURS_APART else None
+
+
 def function_colours(p: Palette) -> tuple[str, str, str, str]:
     """The colours of programme, fundraising, administration and "not
     assigned" spending, the same in every year: the first two series
