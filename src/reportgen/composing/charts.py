@@ -44,9 +44,10 @@ CHART_SCHEME = "reportgen-chart:"
 # ``.chart-row`` (6 mm apart) or of the handout's ``.chart-grid`` (48 %).
 WIDTH_IN = 6.6
 HALF_IN = 3.2
-# A phone's column (390 px less the margins, about 350 px) holds 3.7 in at
-# 96 px to the inch: labels at TYPE_SCALE["label"] stay about 11 px there.
-NARROW_IN = 3.7
+# Drawn for a phone's column (390 px less the margins, about 350 px), which
+# the screen edition fills with it: 3.2 in (230 pt) shown 350 px wide sets
+# the 7 pt ticks at 10.6 px.
+NARROW_IN = 3.2
 # The one type scale of every chart, in points (CSS px x 0.75 on screen),
 # under the body text's 9.5 pt: tick labels and values; names and keys; the
 # one figure a chart may lead with (the programme share in the ring).
