@@ -396,13 +396,12 @@ def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | N
         fiscal_year=_year_name(fig_data, style), count=fig_data.activities,
         list=_list(parts, style.language),
     )  # fmt: skip
-    chart = _bar_list(
+    return _bar_list(
         "chart-by-category", title, alt, [s.name for s, _ in shown], [n for _, n in shown],
         [str(n) for _, n in shown], [_bar_style(s, style) for s, _ in shown],
         style, (style.label("category"), style.label("count")),
         tuple((c, str(n)) for c, n in fig_data.by_category),
     )  # fmt: skip
-    return replace(chart, notes=_other_notes(swatches, style))
 
 
 def _other_notes(swatches: Sequence[Swatch], style: ChartStyle) -> tuple[str, ...]:
@@ -646,7 +645,7 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         "chart-expenses",
         title,
         alt,
-        1.9,
+        1.65,  # the ring and its key; the note of its lines below it takes the room
         draw,
         style,
         (style.label("function"), style.label("amount"), style.label("share")),
