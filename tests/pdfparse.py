@@ -126,3 +126,39 @@ class ParsedPdf:
             with contextlib.suppress(zlib.error):
                 chunks.append(zlib.decompress(match.group(1)))
         return b"\n".join(chunks)
+
+
+def chart_text_sizes(path: Path, page: int) -> list[float]:
+    """The size in points, as printed, of each piece of text inside a
+    picture drawn as a form XObject on ``page`` (0-based): WeasyPrint draws
+    each SVG picture (the charts) as one. The text's own size times the
+    scale of every matrix between it and the page."""
+    import ctypes
+    import math
+
+    import pypdfium2.raw as raw
+
+    def scale(matrix: Any) -> float:
+        return math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+
+    def walk(objects: list[Any], factor: float, inside: bool) -> list[float]:
+        found = []
+        for obj in objects:
+            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+                children = [
+                    pdfium.PdfObject(raw.FPDFFormObj_GetObject(obj.raw, i), page=obj.page,
+                                     pdf=obj.pdf, level=obj.level + 1)
+                    for i in range(raw.FPDFFormObj_CountObjects(obj.raw))
+                ]  # fmt: skip
+                found += walk(children, factor * scale(obj.get_matrix()), True)
+            elif obj.type == raw.FPDF_PAGEOBJ_TEXT and inside:
+                size = ctypes.c_float()
+                raw.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
+                found.append(size.value * factor * scale(obj.get_matrix()))
+        return found
+
+    document = pdfium.PdfDocument(path)
+    try:
+        return walk(list(document[page].get_objects(max_depth=1)), 1.0, False)
+    finally:
+        document.close()

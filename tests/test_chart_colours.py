@@ -16,12 +16,19 @@ from xml.etree import ElementTree
 
 import pytest
 
-from reportgen.commands.build import load_year
-from reportgen.composing.charts import ChartAsset, ChartStyle, draw_charts
+from reportgen.commands.build import load_year, run_check
+from reportgen.composing.charts import ChartAsset, ChartStyle, colour_order, draw_charts
 from reportgen.composing.colour_vision import CVD, distance, lightness, simulate
 from reportgen.composing.edition_view import year_as_seen_by
-from reportgen.composing.key_figures import category_order, key_figures
-from reportgen.composing.palette import SERIES_SLOTS, palette
+from reportgen.composing.key_figures import KeyFigures, category_order, key_figures
+from reportgen.composing.palette import (
+    NEIGHBOURS_APART,
+    SERIES_SLOTS,
+    apart,
+    function_colours,
+    palette,
+    worst_pair,
+)
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.model import Activity, FiscalYear, Theme
 from reportgen.typesetting.edition_render import figures_and_charts
@@ -250,13 +257,60 @@ def test_no_colour_repeats_and_long_keys_become_labels(
         assert f"Other ({count - SERIES_SLOTS} categories)" in labels
 
 
-def test_a_long_name_is_wrapped_and_clipped_not_run_off(year: FiscalYear) -> None:  # noqa: F811
+def test_a_long_name_is_wrapped_whole_not_run_off(year: FiscalYear) -> None:  # noqa: F811
     month = _charts(_many(year, 11), "annual-report")["chart-by-month"]
     texts = [t.text or "" for t in ElementTree.fromstring(month.svg).iter(f"{SVG}text")]
     names = [re.sub(r"\s{2}\d+$", "", t) for t in texts]  # less the count
-    assert any(n.endswith("…") for n in names)
-    assert "Category 4 with a" in names  # broken between words
+    assert not any("…" in n for n in names)
+    # "Category 4 with a rather long name for a chart label", broken between words.
+    at = names.index("Category 4 with a")
+    assert names[at + 1 : at + 3] == ["rather long name for a", "chart label"]
     assert max(len(n) for n in names) <= 22
+
+
+def test_a_category_keeps_its_colour_in_every_year_and_language() -> None:
+    """FY2011 and FY2012 rank Advocacy and Publication differently; each keeps
+    one colour in both years, in English and in Japanese (by its own name,
+    not its translation)."""
+    fy2011 = load_year(SAMPLE / "fy2011", Diagnostics())
+    fy2012 = load_year(SAMPLE / "fy2012", Diagnostics())
+    assert fy2011 is not None and fy2012 is not None
+    colours: dict[str, set[str]] = {}
+    ranks = {}
+    for language in ("en", "ja"):
+        names = {}
+        for row in fy2011.activities + fy2012.activities:
+            names[dict(row.extra).get(f"category_{language}") or row.category] = row.category
+        for current, earlier in ((fy2011, []), (fy2012, [fy2011])):
+            seen = year_as_seen_by(current, "annual-report", language)
+            before = [year_as_seen_by(y, "annual-report", language) for y in earlier]
+            analysis = figures_and_charts(seen, before, language)
+            ranks[(current.config.fiscal_year, language)] = analysis.figures.category_order
+            for name, (fill, _) in _key(analysis.charts["chart-by-month"].svg).items():
+                colours.setdefault(names[name], set()).add(fill)
+    assert ranks[("FY2011", "en")] != ranks[("FY2012", "en")]  # what made them swap
+    assert len(colours) >= 4
+    assert all(len(fills) == 1 for fills in colours.values()), colours
+    assert len({f for fills in colours.values() for f in fills}) == len(colours)
+
+
+def test_a_new_category_takes_the_next_colour_and_moves_none(
+    year: FiscalYear,  # noqa: F811
+) -> None:
+    figures = key_figures(year)
+
+    def year_of(*ids: tuple[str, bool]) -> KeyFigures:
+        return replace(figures, category_ids=tuple((c, c, public) for c, public in ids))
+
+    first = year_of(("Event", True), ("Rescue", True), ("Retreat", False))
+    second = year_of(("Rescue", True), ("Advocacy", True), ("Event", True))
+    assert colour_order([first]) == ("Event", "Rescue", "Retreat")
+    # A later year's new public category comes after every earlier public
+    # one, and before any category only internal rows use.
+    assert colour_order([first, second]) == ("Event", "Rescue", "Advocacy", "Retreat")
+    public = [replace(f, category_ids=tuple(i for i in f.category_ids if i[2]))
+              for f in (first, second)]  # fmt: skip
+    assert colour_order(public) == ("Event", "Rescue", "Advocacy")
 
 
 def test_korean_and_japanese_charts_say_nothing_in_english(sample_copy: Path) -> None:
@@ -278,3 +332,57 @@ def test_korean_and_japanese_charts_say_nothing_in_english(sample_copy: Path) ->
             t.text for t in ElementTree.fromstring(charts["chart-trend"].svg).iter(f"{SVG}text")
         ]
         assert ("2012年度" if language == "ja" else "2012년도") in year_names
+
+
+# Neighbours ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: f"{t.primary_color}-{t.accent_color}")
+def test_neighbours_are_told_apart_or_the_theme_is_warned_of(theme: Theme) -> None:
+    """Any two categories may stand side by side in a month's stack: every two
+    chart colours are ``NEIGHBOURS_APART`` apart for every reader, or
+    ``worst_pair`` names the nearest two (and the build warns: below)."""
+    p = palette(theme)
+    colours = [*p.series, p.other]
+    nearest = min(apart(a, b) for a, b in combinations(colours, 2))
+    found = worst_pair(p)
+    if found is None:
+        assert nearest >= NEIGHBOURS_APART
+    else:
+        assert found[2] == pytest.approx(nearest) and nearest < NEIGHBOURS_APART
+    # The themes of both samples separate them: Publication and Rescue were 10.7 apart.
+    if theme in THEMES[:2]:
+        assert found is None
+
+
+@pytest.mark.parametrize("theme", THEMES, ids=lambda t: f"{t.primary_color}-{t.accent_color}")
+def test_the_functions_of_spending_take_colours_far_apart(theme: Theme) -> None:
+    """A ring makes each function the neighbour of the others: administration
+    takes the series colour farthest from programmes and fundraising (the
+    UK sample's two greens were one step of lightness apart)."""
+    p = palette(theme)
+    program, fundraising, administration, unassigned = function_colours(p)
+    assert (program, fundraising) == p.series[:2] and unassigned == p.other
+    best = max(min(apart(c, program), apart(c, fundraising)) for c in p.series[2:])
+    assert min(apart(administration, program), apart(administration, fundraising)) == best
+    if theme in THEMES[:2]:
+        assert best >= NEIGHBOURS_APART
+
+
+def test_a_theme_whose_chart_colours_cannot_be_told_apart_is_warned_of(
+    small_set: Path,
+) -> None:
+    settings = small_set / "organization.toml"
+    settings.write_text(
+        settings.read_text("utf-8")
+        + '\n[theme]\nprimary_color = "#d62728"\naccent_color = "#2ca02c"\n',
+        "utf-8",
+    )
+    found = [d.format() for d in run_check(small_set / "fy2012").diagnostics]
+    assert any(
+        "report.toml" in d and "accent_color farther from primary_color" in d for d in found
+    ), found
+    text = settings.read_text("utf-8").replace("#d62728", "#1f3a5f")
+    settings.write_text(text.replace("#2ca02c", "#c8553d"), "utf-8")  # the sample's
+    found = [d.format() for d in run_check(small_set / "fy2012").diagnostics]
+    assert not any("accent_color farther" in d for d in found), found

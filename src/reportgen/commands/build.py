@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from reportgen.commands import build_receipts
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
+from reportgen.composing.palette import NEIGHBOURS_APART, palette, worst_pair
 from reportgen.core import process_pool
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.editions import DOCUMENTS
@@ -172,6 +173,8 @@ def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
             load_year(path, Diagnostics(), loads)
         year, own = loads[key]
         diags.extend(own.items)
+        if year is not None and not own.has_errors:
+            _chart_colours(path, year, diags)
         loaded.append(_Loaded(path, year))
     for item in loaded:
         for earlier in earlier_years(item.path):
@@ -191,6 +194,24 @@ def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
                 break
             item.history.append(previous)
     return loaded
+
+
+def _chart_colours(path: Path, year: FiscalYear, diags: Diagnostics) -> None:
+    """A warning when the theme's colours give chart colours that cannot be
+    told apart side by side (``palette.worst_pair``), at the year's settings
+    (the theme may be set there or in organization.toml, which it names)."""
+    found = worst_pair(palette(year.config.theme))
+    if found is None:
+        return
+    one, other, apart = found
+    diags.warning(
+        Location(path / "report.toml"),
+        f"[theme]: primary_color and accent_color give chart colours {one} and {other}, "
+        f"only {apart:.0f} apart (CIE76) for some readers, who need "
+        f"{NEIGHBOURS_APART:.0f} to tell neighbouring categories apart: choose an "
+        "accent_color farther from primary_color in hue or lightness "
+        "(here or in organization.toml)",
+    )
 
 
 def load_with_history(

@@ -98,7 +98,7 @@ class _Prepared:
 def _data(year: FiscalYear) -> tuple[object, ...]:
     """What figures and charts depend on: settings and every table (all of
     ``table_registry.TABLES`` the year holds), not narrative."""
-    return (year.config, year.all_rows())
+    return (year.config, year.all_rows(), year.category_ids)
 
 
 def _prepare(job: DocumentJob, templates: str) -> _Prepared:

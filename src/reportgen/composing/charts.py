@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import lxml.etree
 
 from reportgen.composing import formats
-from reportgen.composing.key_figures import FUNCTIONS, KeyFigures
-from reportgen.composing.palette import Palette
+from reportgen.composing.key_figures import FUNCTIONS, KeyFigures, whole_percents
+from reportgen.composing.palette import Palette, function_colours
 from reportgen.core.languages import chart_fonts
 from reportgen.core.plaintext import clean
 
@@ -35,16 +35,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHART_SCHEME = "reportgen-chart:"
-# Inches: a little under the text block of an A4 page with print.css's 20 mm
-# side margins (170 mm, 6.69 in). The stylesheets scale each chart to its box
-# (width: 100%), so a chart drawn about its box's size prints its labels at
-# about FONT_SIZE.
+# Chart sizes, declared once, in inches; each chart is drawn at the size it
+# prints at (the stylesheets show it at its own size, never wider: report.css
+# ``.chart img``), so that a point in matplotlib is a point on paper and every
+# chart's text falls on ``TYPE_SCALE`` whatever the chart. A wide chart is a
+# little under the text block of an A4 page with print.css's 20 mm side
+# margins (170 mm, 6.69 in); a half chart fits one of two columns of a
+# ``.chart-row`` (6 mm apart) or of the handout's ``.chart-grid`` (48 %).
 WIDTH_IN = 6.6
-# A phone's column (390 px less the margins, about 350 px) shows a drawing
-# this wide at about 1.5 px to the point: its smallest text (a legend, at
-# FONT_SIZE - 0.5) stays at 12 px or more there.
-NARROW_IN = 3.2
-FONT_SIZE = 8.5
+HALF_IN = 3.2
+# Drawn for a phone's column (390 px less the margins, about 350 px), which
+# the screen edition fills with it: 2.8 in (202 pt) shown 350 px wide sets
+# the 7 pt ticks at 12.2 px (a phone's smallest readable text, 12 px).
+NARROW_IN = 2.8
+# The one type scale of every chart, in points (CSS px x 0.75 on screen),
+# under the body text's 9.5 pt: tick labels and values; names and keys; the
+# one figure a chart may lead with (the programme share in the ring).
+TYPE_SCALE = {"tick": 7.0, "label": 8.0, "figure": 10.0}
+FONT_SIZE = TYPE_SCALE["label"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,9 @@ class ChartAsset:
     rows: tuple[tuple[str, ...], ...]
     size: tuple[float, float]  # inches, known before the picture is drawn
     narrow: str = ""  # for phones (screen edition), when the chart has a narrow drawing
+    # Said under the chart, in every edition: what "Other" groups, which
+    # expense lines make up each function's share.
+    notes: tuple[str, ...] = ()
 
     @property
     def frame(self) -> str:
@@ -86,6 +97,9 @@ class ChartStyle:
     language: str
     currency: str
     draw: bool = True  # False: titles, alt text and data only, no matplotlib (fast)
+    # The report set's categories (canonical ids) in colour order
+    # (``colour_order``), set by ``draw_charts`` from the years it is given.
+    categories: tuple[str, ...] = ()
 
     def money(self, value: Decimal) -> str:
         return formats.format_compact_money(value, self.currency, self.language)
@@ -108,15 +122,54 @@ class Swatch:
 HATCH = "////"
 
 
+def colour_order(history: Sequence[KeyFigures]) -> tuple[str, ...]:
+    """The report set's activity categories (canonical ids, the same in every
+    language) in the order that gives each its colour: first seen, year by
+    year from the earliest (``history`` is oldest first); within a year in
+    ``key_figures.category_order`` (most frequent first); every public
+    category of every year before any category only internal rows use.
+
+    Why first seen rather than a hash into the palette: a year is built with
+    the years before it, never after, so the order a year sees is the
+    beginning of the order every later year sees. A category added later
+    takes the next free colour and moves no other; a colour once given is
+    kept in every later year, edition and language, and the earliest year
+    (the only one that ranks from scratch) gives its most frequent
+    categories the strongest colours. A hash would be as stable but would
+    give two of six colours to one pair of categories about once in three
+    sets (the birthday bound), and its collisions, resolved by probing, would
+    depend on which categories came first anyway. Public first: a public
+    edition never sees internal rows, and its colours must be the handout's."""
+    public: dict[str, None] = {}
+    internal: dict[str, None] = {}
+    for figures in history:
+        for _, canonical, shown in figures.category_ids or (
+            (c, c, True) for c in figures.category_order
+        ):
+            (public if shown else internal).setdefault(canonical, None)
+    return (*public, *(c for c in internal if c not in public))
+
+
 def category_swatches(fig_data: KeyFigures, style: ChartStyle) -> tuple[Swatch, ...]:
-    """The year's categories in colour order (``key_figures.category_order``):
-    the first ``len(palette.series)`` take a colour each; past them, never a
-    colour twice: one category left keeps its name in "Other"'s hatched grey,
-    several share it as "Other (n categories)"."""
-    order = list(fig_data.category_order) or [c for c, _ in fig_data.by_category]
+    """The year's categories in colour order (``colour_order``): each of the
+    report set's first ``len(palette.series)`` categories keeps its colour
+    in every chart it appears in; past them, never a colour twice: one
+    category left keeps its name in "Other"'s hatched grey, several share it
+    as "Other (n categories)"."""
+    ids = fig_data.category_ids or tuple((c, c, True) for c in fig_data.category_order)
+    if not ids:
+        ids = tuple((c, c, True) for c, _ in fig_data.by_category)
+    order = list(style.categories)
+    order += [c for _, c, _ in ids if c not in order]  # a year drawn on its own
+    slot = {canonical: order.index(canonical) for _, canonical, _ in ids}
+    shown = sorted(ids, key=lambda item: slot[item[1]])
     slots = style.palette.series
-    swatches = [Swatch(c, color, False, (c,)) for c, color in zip(order, slots, strict=False)]
-    rest = tuple(order[len(slots) :])
+    swatches = [
+        Swatch(name, slots[slot[canonical]], False, (name,))
+        for name, canonical, _ in shown
+        if slot[canonical] < len(slots)
+    ]
+    rest = tuple(name for name, canonical, _ in shown if slot[canonical] >= len(slots))
     if len(rest) == 1:
         swatches.append(Swatch(rest[0], style.palette.other, True, rest))
     elif rest:
@@ -156,7 +209,9 @@ def _rc(style: ChartStyle) -> dict[str, Any]:
         "axes.spines.right": False,
         "axes.titlesize": FONT_SIZE,
         "legend.frameon": False,
-        "legend.fontsize": FONT_SIZE - 0.5,
+        "legend.fontsize": FONT_SIZE,
+        "xtick.labelsize": TYPE_SCALE["tick"],
+        "ytick.labelsize": TYPE_SCALE["tick"],
         "hatch.linewidth": 0.6,
     }
 
@@ -209,11 +264,19 @@ def _hbar(
     looks: Sequence[dict[str, Any]],
     style: ChartStyle,
 ) -> None:
-    positions = list(range(len(labels)))[::-1]
+    names = [_wrapped(label) for label in labels]
+    spans = [_span(name) for name in names]
+    # From the top: each row as tall as its name needs, the bar in its middle.
+    bottom, positions = sum(spans), []
+    for span in spans:
+        positions.append(bottom - span / 2)
+        bottom -= span
     for pos, value, look in zip(positions, values, looks, strict=True):
         ax.barh(pos, value, height=0.62, **look)
-    ax.set_yticks(positions, [_wrapped(label) for label in labels])
-    ax.tick_params(axis="y", length=0, pad=6)
+    ax.set_ylim(0, sum(spans))
+    ax.set_yticks(positions, names)
+    # The bars' names are labels, not ticks: the scale's label size.
+    ax.tick_params(axis="y", length=0, pad=6, labelsize=TYPE_SCALE["label"])
     ax.tick_params(axis="x", length=0, labelbottom=False)
     ax.spines[["bottom", "left"]].set_visible(False)
     top = max(values) if values and max(values) > 0 else 1
@@ -224,23 +287,46 @@ def _hbar(
         )
 
 
-def _wrapped(label: str, width: int = 22, lines: int = 2) -> str:
-    """A long label on at most ``lines`` lines (the rest shown as an
-    ellipsis): beside a bar or a segment there is room for about ``width``
-    Latin letters (half as many CJK ones, which count double)."""
+# A bar's row, in the bar chart's units: one for a name of one line; each
+# further line adds a line of labels (8 pt x 1.2, 0.133 in) at ROW_IN a unit.
+ROW_IN = 0.34
+LINE_SPAN = TYPE_SCALE["label"] * 1.2 / 72 / ROW_IN
+
+
+def _span(name: str) -> float:
+    return 1 + name.count("\n") * LINE_SPAN
+
+
+def _wrapped(label: str, width: int = 22) -> str:
+    """A label on as many lines as it needs, never cut: beside a bar or a
+    segment there is room for about ``width`` Latin letters (half as many
+    CJK ones, which count double); a word longer than that has a line of
+    its own, broken where it must be."""
     text = clean(label)
     out: list[str] = []
     line = ""
     for word in _breakable(text):
-        if line and _columns(line + word) > width:
+        while _columns(word.rstrip()) > width:  # one unbroken word wider than the line
+            if line.strip():
+                out.append(line.rstrip())
+            cut = _fitting(word, width - 1)
+            out.append(word[:cut] + "-")
+            line, word = "", word[cut:]
+        if line and _columns(line + word.rstrip()) > width:
             out.append(line.rstrip())
             line = word.lstrip()
         else:
             line += word
     out.append(line.rstrip())
-    if len(out) > lines:
-        out = [*out[: lines - 1], _clip(" ".join(out[lines - 1 :]), width)]
-    return "\n".join(out)
+    return "\n".join(o for o in out if o) or text
+
+
+def _fitting(word: str, width: int) -> int:
+    """How many characters of ``word`` fit in ``width`` columns (at least one)."""
+    count = 0
+    while count < len(word) and _columns(word[: count + 1]) <= width:
+        count += 1
+    return max(count, 1)
 
 
 def _breakable(text: str) -> list[str]:
@@ -259,12 +345,6 @@ def _columns(text: str) -> int:
     )
 
 
-def _clip(text: str, width: int) -> str:
-    while _columns(text) > width - 1:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
 def _bar_list(
     chart_id: str,
     title: str,
@@ -278,17 +358,17 @@ def _bar_list(
     rows: tuple[tuple[str, ...], ...],
 ) -> ChartAsset:
     """A half-width chart of labelled horizontal bars, one per row."""
-    lines = sum(_wrapped(label).count("\n") + 1 for label in labels)
+    units = sum(_span(_wrapped(label)) for label in labels)
     return _render(
         chart_id,
         title,
         alt,
-        0.45 + 0.2 * len(labels) + 0.14 * lines,
+        0.25 + ROW_IN * units,
         lambda ax: _hbar(ax, labels, values, texts, looks, style),
         style,
         headers,
         rows,
-        width=WIDTH_IN / 2 - 0.1,
+        width=HALF_IN,
     )
 
 
@@ -322,6 +402,15 @@ def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | N
         style, (style.label("category"), style.label("count")),
         tuple((c, str(n)) for c, n in fig_data.by_category),
     )  # fmt: skip
+
+
+def _other_notes(swatches: Sequence[Swatch], style: ChartStyle) -> tuple[str, ...]:
+    """What "Other (n categories)" groups, in the chart's note."""
+    return tuple(
+        style.label("chart_other_note", name=s.name, list=_list(s.members, style.language))
+        for s in swatches
+        if len(s.members) > 1
+    )
 
 
 FUNCTIONS_ORDER = (*FUNCTIONS, "unassigned")
@@ -375,6 +464,7 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
             for m, n in fig_data.by_month
         ),
     )
+    wide = replace(wide, notes=_other_notes(swatches, style))
     if not style.draw:
         return wide
     # Twelve columns scaled down to a phone print their labels at about 5 px:
@@ -513,15 +603,14 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     if not fig_data.expenses or all(f == "unassigned" for f, _ in split):
         return None  # no expense names its function: a split of nothing
     names = [style.label(f"function_{f}") for f, _ in split]
-    shares = [float(a / fig_data.expenses) for _, a in split]
-    # Each function keeps its place, so its colour: programme, fundraising,
-    # administration, then "not assigned" in the grey of "Other".
-    colors = [*style.palette.series[:3], style.palette.other]
+    # Whole percents that add up to 100 (largest remainder), as the key figure says.
+    shares = list(whole_percents([a for _, a in split]))
+    colors = function_colours(style.palette)
 
     def draw(ax: Axes) -> None:
         ax.set_position((0.0, 0.05, 0.5, 0.9))
         ax.pie(
-            shares,
+            [float(a) for _, a in split],
             colors=[colors[FUNCTIONS_ORDER.index(f)] for f, _ in split],
             startangle=90,
             counterclock=False,
@@ -530,12 +619,12 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         share = fig_data.program_share
         if share is not None:
             ax.text(0, 0.08, formats.format_percent(share, style.language), ha="center",
-                    va="center", fontsize=15, fontweight="bold",
+                    va="center", fontsize=TYPE_SCALE["figure"], fontweight="bold",
                     color=style.palette.ink)  # fmt: skip
             ax.text(0, -0.22, style.label("function_program"), ha="center", va="center",
-                    color=style.palette.muted)  # fmt: skip
+                    color=style.palette.muted, fontsize=TYPE_SCALE["tick"])  # fmt: skip
         labels = [
-            f"{n}  {formats.format_percent(s, style.language)}"
+            f"{_wrapped(n, 16)}  {formats.format_percent(s, style.language)}"
             for n, s in zip(names, shares, strict=True)
         ]
         ax.legend(labels, loc="center left", bbox_to_anchor=(1.02, 0.5), handlelength=1,
@@ -552,11 +641,11 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         "alt_expenses", title=title, fiscal_year=_year_name(fig_data, style),
         total=style.money(fig_data.expenses), list=_list(parts, style.language),
     )  # fmt: skip
-    return _render(
+    chart = _render(
         "chart-expenses",
         title,
         alt,
-        1.9,
+        1.65,  # the ring and its key; the note of its lines below it takes the room
         draw,
         style,
         (style.label("function"), style.label("amount"), style.label("share")),
@@ -568,8 +657,31 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
             )
             for n, s, (_, a) in zip(names, shares, split, strict=True)
         ),
-        width=WIDTH_IN / 2 - 0.1,
+        width=HALF_IN,
     )
+    return replace(chart, notes=_lines_notes(fig_data, dict(zip(names, shares, strict=True)),
+                                             style))  # fmt: skip
+
+
+def _lines_notes(
+    fig_data: KeyFigures, shares: dict[str, float], style: ChartStyle
+) -> tuple[str, ...]:
+    """Which expense lines make up each function's share, one note a function:
+    "Programmes 76%: Rescue ¥3.1M, Publication ¥2M." (lines of no amount left out)."""
+    notes = []
+    for function in FUNCTIONS_ORDER:
+        lines = [(line, a) for f, line, a in fig_data.expense_lines if f == function and a > 0]
+        name = style.label(f"function_{function}")
+        if not lines or name not in shares:
+            continue
+        items = [style.label("alt_amount_item", name=line, amount=style.money(a))
+                 for line, a in lines]  # fmt: skip
+        notes.append(style.label(
+            "chart_lines_note", function=name,
+            share=formats.format_percent(shares[name], style.language),
+            list=_list(items, style.language),
+        ))  # fmt: skip
+    return tuple(notes)
 
 
 def _counted(name: str, count: int, style: ChartStyle) -> str:
@@ -604,9 +716,9 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
                **_plain(style.palette.series[1], style))  # fmt: skip
         for x, h in zip(xs, history, strict=True):
             ax.text(x - 0.19, float(h.income), style.money(h.income), ha="center", va="bottom",
-                    fontsize=FONT_SIZE - 0.5)  # fmt: skip
+                    fontsize=TYPE_SCALE["tick"])  # fmt: skip
             ax.text(x + 0.19, float(h.expenses), style.money(h.expenses), ha="center",
-                    va="bottom", fontsize=FONT_SIZE - 0.5)  # fmt: skip
+                    va="bottom", fontsize=TYPE_SCALE["tick"])  # fmt: skip
         ax.set_xticks(xs, [clean(y) for y in years])
         ax.tick_params(length=0)
         ax.set_yticks([])
@@ -640,7 +752,7 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
             )
             for y, h in zip(years, history, strict=True)
         ),
-        width=WIDTH_IN / 2 - 0.1,
+        width=HALF_IN,
     )
 
 
@@ -678,7 +790,10 @@ def _draw_svg(
 def draw_charts(
     figures: KeyFigures, history: Sequence[KeyFigures], style: ChartStyle
 ) -> dict[str, ChartAsset]:
-    """Every chart the figures allow, by id; a chart with no data is left out."""
+    """Every chart the figures allow, by id; a chart with no data is left out.
+    ``history``: the years to compare, oldest first, ending with ``figures``'
+    own (it binds each category's colour: ``colour_order``)."""
+    style = replace(style, categories=colour_order([*history, figures]))
     made = [
         chart_by_month(figures, style),
         chart_by_category(figures, style),

@@ -105,11 +105,18 @@ def year_as_seen_by(year: FiscalYear, edition: str, language: str) -> FiscalYear
         for s in year.roles
         if s.language in (None, language) and s.visibility != INTERNAL and s.role != "email"
     )
+    # The same rows before and after translation, so each shown category's own name.
+    kept = (a for a in year.activities if not (public and a.visibility == INTERNAL))
+    ids = dict.fromkeys(
+        (shown.category, own.category)
+        for shown, own in zip(tables.get("activities", ()), kept, strict=True)
+    )
     return replace(
         year.with_rows(tables),
         config=_documents_only(translate_config(year.config, language)),
         narrative=narrative,
         roles=roles,
+        category_ids=tuple(ids),
     )
 
 

@@ -50,6 +50,13 @@ class KeyFigures:
     # Activity categories in the order that gives each its chart colour: see
     # ``category_order``.
     category_order: tuple[str, ...] = ()
+    # Each of ``category_order`` as (shown name, canonical id, public): the id,
+    # the same in every language, is what binds a category's colour
+    # (``charts.colour_order``); public is False for a category only internal rows use.
+    category_ids: tuple[tuple[str, str, bool], ...] = ()
+    # The expense lines behind each function's share: (function, line, amount),
+    # functions in ``expenses_by_function``'s order, largest line first.
+    expense_lines: tuple[tuple[str, str, Decimal], ...] = ()
     minor_units: bool = False  # some finance amount has pence or cents
     balance: tuple[BalanceLine, ...] = ()  # the balance sheet at the year's end, as given
     funds: tuple[Fund, ...] = ()  # each fund's movements, balances carried forward
@@ -64,14 +71,45 @@ class KeyFigures:
         return self.income - self.expenses
 
     @property
+    def function_shares(self) -> tuple[float, ...]:
+        """Each function's share of the expenses (``expenses_by_function``'s
+        order), in whole percents that add up to 100 (``whole_percents``)."""
+        return whole_percents([a for _, a in self.expenses_by_function])
+
+    @property
     def program_share(self) -> float | None:
-        """Programme spending as a share of all expenses, 0..1; ``None`` when
-        it cannot be known: no expenses, or some expense without a function
-        (validation warns), which would make it look smaller than it is."""
+        """Programme spending as a share of all expenses, 0..1, in whole
+        percents as the chart of the split shows it; ``None`` when it cannot
+        be known: no expenses, or some expense without a function (validation
+        warns), which would make it look smaller than it is."""
         by_function = dict(self.expenses_by_function)
         if not self.expenses or "unassigned" in by_function:
             return None
-        return float(by_function.get("program", Decimal(0)) / self.expenses)
+        if "program" not in by_function:
+            return 0.0
+        functions = [f for f, _ in self.expenses_by_function]
+        return self.function_shares[functions.index("program")]
+
+
+def whole_percents(amounts: Sequence[Decimal]) -> tuple[float, ...]:
+    """Shares of ``amounts`` (0..1) rounded to whole percents that add up to
+    100, by the largest remainder method (Hare): each share's whole percents
+    rounded down, then the points left over given one each to the shares
+    with the largest remainders (ties: the larger amount, then the first).
+    A share that rounds to 0 though its amount is not keeps its exact value,
+    which ``formats.format_percent`` writes as "less than 1%"."""
+    total = sum(amounts, Decimal(0))
+    if total <= 0:
+        return tuple(0.0 for _ in amounts)
+    exact = [a * 100 / total for a in amounts]
+    whole = [int(e) for e in exact]
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), -amounts[i], i))
+    for i in order[: 100 - sum(whole)]:
+        whole[i] += 1
+    return tuple(
+        float(a / total) if w == 0 and a > 0 else w / 100
+        for w, a in zip(whole, amounts, strict=True)
+    )
 
 
 def _frame(rows: tuple[Any, ...], columns: list[str]) -> pd.DataFrame:
@@ -143,6 +181,9 @@ def key_figures(year: FiscalYear) -> KeyFigures:
     expense = fin[fin["kind"] == "expense"].copy() if not fin.empty else fin
     if not expense.empty:
         expense["function"] = expense["function"].fillna("unassigned")
+    order = category_order(
+        [str(c) for c in acts["category"]], [v == INTERNAL for v in acts["visibility"]]
+    )
     return KeyFigures(
         fiscal_year=config.fiscal_year,
         start=config.start,
@@ -173,12 +214,29 @@ def key_figures(year: FiscalYear) -> KeyFigures:
         income_by_fund=_funds(income),
         expenses_by_fund=_funds(expense),
         present=tuple(sorted(year.tables)),
-        category_order=category_order(
-            [str(c) for c in acts["category"]], [v == INTERNAL for v in acts["visibility"]]
-        ),
+        category_order=order,
+        category_ids=_category_ids(order, year),
+        expense_lines=_expense_lines(expense),
         minor_units=any(has_minor_units(f.amount) for f in year.finances),
         balance=year.balance,
         funds=year.funds,
+    )
+
+
+def _category_ids(order: Sequence[str], year: FiscalYear) -> tuple[tuple[str, str, bool], ...]:
+    ids = dict(year.category_ids)
+    public = {a.category for a in year.activities if a.visibility != INTERNAL}
+    return tuple((name, ids.get(name, name), name in public) for name in order)
+
+
+def _expense_lines(expense: pd.DataFrame) -> tuple[tuple[str, str, Decimal], ...]:
+    if expense.empty:
+        return ()
+    order = [f for f, _ in _function_split(expense)]
+    return tuple(
+        (function, line, amount)
+        for function in order
+        for line, amount in _amounts(expense[expense["function"] == function], "category")
     )
 
 

@@ -8,6 +8,7 @@ Colours reaching here were checked by ``config``; this module only mixes.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise, permutations
@@ -33,7 +34,7 @@ SERIES_SLOTS = 6
 DARKEST, LIGHTEST = 25.0, 90.0
 # A worst pair this far apart (CIE76, for every kind of colour vision) is
 # enough; past it the theme's own colours matter more.
-ENOUGH = 10.0
+ENOUGH = 20.0
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -130,6 +131,53 @@ class Palette:
         names.update({f"series-{i}": c for i, c in enumerate(self.series, 1)})
         names["series-other"] = self.other
         return "".join(f"--{k}:{v};" for k, v in names.items())
+
+
+# Colours side by side in one chart (segments of a stack or a ring) this far
+# apart (CIE76, as the reader who tells them apart least sees them) read as
+# two; below it they read as one colour in two shades.
+NEIGHBOURS_APART = 20.0
+
+
+def apart(one: str, other: str) -> float:
+    """How far apart two colours are for the reader who tells them apart
+    least: normal vision and each deficiency of ``colour_vision.CVD``."""
+    return _apart(_views(one), _views(other))
+
+
+def close_neighbours(colours: Sequence[str]) -> list[tuple[int, int, float]]:
+    """Each pair of neighbours (``colours[i]`` and ``colours[i + 1]``) that
+    ``NEIGHBOURS_APART`` does not separate, with their distance."""
+    return [
+        (i, i + 1, round(d, 1))
+        for i, (a, b) in enumerate(pairwise(colours))
+        if (d := apart(a, b)) < NEIGHBOURS_APART
+    ]
+
+
+def worst_pair(p: Palette) -> tuple[str, str, float] | None:
+    """The two chart colours (series and "Other") nearest each other, and how
+    far apart they are (``apart``), when ``NEIGHBOURS_APART`` does not
+    separate them: any two categories may stand side by side in a stack. The
+    palette is already the best arrangement of the theme's two hues
+    (``_series``); only other theme colours do better."""
+    colours = [*p.series, p.other]
+    pairs = [(a, b, apart(a, b)) for i, a in enumerate(colours) for b in colours[i + 1 :]]
+    nearest = min(pairs, key=lambda pair: pair[2])
+    return nearest if nearest[2] < NEIGHBOURS_APART else None
+
+
+def function_colours(p: Palette) -> tuple[str, str, str, str]:
+    """The colours of programme, fundraising, administration and "not
+    assigned" spending, the same in every year: the first two series
+    colours, then, for administration, the series colour that stands
+    farthest from both (a ring makes it the neighbour of each), then the
+    grey of "Other". The third series colour is the primary hue again, one
+    step of lightness from the first: for a dark theme (the UK sample's
+    greens) the two read as one."""
+    first, second, *rest = p.series
+    third = max(rest, key=lambda c: (min(apart(c, first), apart(c, second)), -rest.index(c)))
+    return first, second, third, p.other
 
 
 def palette(theme: Theme) -> Palette:

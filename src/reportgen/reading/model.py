@@ -382,6 +382,10 @@ class FiscalYear:
     narrative: tuple[NarrativeSection, ...] = ()
     tables: frozenset[str] = frozenset()  # which tables the folder provides
     roles: tuple[NarrativeSection, ...] = ()  # narrative files with a role: wording, not sections
+    # An edition's view (``edition_view.year_as_seen_by``): each activity
+    # category as the view names it (translated) and as the folder does (its
+    # canonical id, which binds its chart colour in every language).
+    category_ids: tuple[tuple[str, str], ...] = ()
 
     def rows(self, name: str) -> tuple[Any, ...]:
         """The rows of table ``name`` (empty when the folder lacks it)."""
@@ -407,5 +411,5 @@ class FiscalYear:
 TABLE_FIELDS = tuple(
     f.name
     for f in fields(FiscalYear)
-    if f.name not in ("config", "narrative", "tables", "records", "roles")
+    if f.name not in ("config", "narrative", "tables", "records", "roles", "category_ids")
 )
