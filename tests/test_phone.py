@@ -18,7 +18,8 @@ from tests.conftest import BuiltSample
 browser_only = pytest.mark.skipif(
     not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
 )
-MIN_TEXT_PX = 12.0
+MIN_TEXT_PX = 12.0  # below 600 px (issue 27, part 7)
+DESKTOP_MIN_TEXT_PX = 10.5  # a wide chart on a desktop shows its 7 pt ticks larger than 7 pt
 
 # Every visible table, with the box it sits in; every visible chart's smallest
 # text as drawn (font size times the SVG's scale on screen).
@@ -111,7 +112,7 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
     assert len(charts) == 6
     for chart in charts.values():
         assert chart["texts"] > 0
-        assert chart["smallest"] >= MIN_TEXT_PX, chart
+        assert chart["smallest"] >= (MIN_TEXT_PX if width == 390 else DESKTOP_MIN_TEXT_PX), chart
 
 
 @browser_only

@@ -43,7 +43,9 @@ CHART_SCHEME = "reportgen-chart:"
 # margins (170 mm, 6.69 in); a half chart fits one of two columns of a
 # ``.chart-row`` (6 mm apart) or of the handout's ``.chart-grid`` (48 %).
 WIDTH_IN = 6.6
-HALF_IN = 3.2
+# A half chart is drawn a little under its half column (82 mm) so that a
+# phone, which shows it 350 px wide, sets its 7 pt ticks at 12 px.
+HALF_IN = 2.8
 # Drawn for a phone's column (390 px less the margins, about 350 px), which
 # the screen edition fills with it: 2.8 in (202 pt) shown 350 px wide sets
 # the 7 pt ticks at 12.2 px (a phone's smallest readable text, 12 px).
