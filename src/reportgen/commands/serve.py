@@ -14,7 +14,10 @@ system when it ends, and matplotlib's and WeasyPrint's state is never shared
 between two renders. What renders pass on is data, in a cache folder of the
 server's own (``Preview.kept``, the build's cache format): the figures and
 charts, which an edit to the narrative leaves as they were, are drawn once
-and read back by each later render until the data they show changes.
+and read back by each later render until the data they show changes. The
+earlier years of the set, which an edit to the previewed year leaves as they
+were, are read once in the server's own process (``Preview.earlier``) and
+reach each render through the fork, until a file they are read from changes.
 """
 
 from __future__ import annotations
