@@ -28,6 +28,7 @@ property:
 bench:
 	@scripts/bootstrap.sh --test
 	.venv/bin/python bench/run.py
+	.venv/bin/python bench/sharing.py
 	.venv/bin/python bench/letters.py
 	.venv/bin/python bench/cores.py
 	.venv/bin/python bench/scale.py

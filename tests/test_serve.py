@@ -10,6 +10,7 @@ import http.client
 import logging
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -524,3 +525,43 @@ def test_the_pdf_key_reads_only_what_the_gate_lets_a_build_read(
     outside.write_text("<svg><!-- another --></svg>")
     assert serve.inputs_digest(year) == changed  # the outside file is not an input
     assert changed != before  # organization.toml itself is one
+
+
+def test_the_earlier_year_is_read_once_until_what_it_reads_changes(small_set: Path) -> None:
+    # The server reads the earlier years once and hands them to each forked
+    # render: an edit to this year's narrative does not read them again; an
+    # edit to an earlier year's data does, and the render is given the new one.
+    year = small_set / "fy2012"
+    earlier = small_set / "fy2011"
+    shutil.copytree(year / "data", earlier / "data")
+    (earlier / "data/donors.csv").unlink()
+    activities = earlier / "data/activities.csv"
+    activities.write_text(activities.read_text("utf-8").replace("2012-", "2011-").replace(
+        "2013-", "2012-"), "utf-8")  # fmt: skip
+    (earlier / "report.toml").write_text(
+        'title = "Annual Report FY2011"\nfiscal_year = "FY2011"\n'
+        "start = 2011-09-01\nend = 2012-08-31\npublished = 2012-10-20\n",
+        "utf-8",
+    )
+    preview = serve.Preview(year)
+
+    def cities() -> set[str]:
+        assert preview.earlier is not None
+        read, _ = preview.earlier[1][earlier.resolve()]
+        assert read is not None
+        return {a.location for a in read.activities}
+
+    preview.rebuild()
+    assert preview.ok and preview.earlier is not None
+    first = preview.earlier[1]
+    assert "Osaka" not in cities()
+    message = year / "narrative/01-message.en.md"
+    message.write_text(message.read_text("utf-8") + "\nA sentence added in the preview.\n")
+    preview.rebuild()
+    assert b"A sentence added in the preview." in preview.page and preview.ok
+    assert preview.earlier[1] is first  # not read again
+    activities.write_text(activities.read_text("utf-8").replace("Tokyo", "Osaka", 1), "utf-8")
+    preview.rebuild()
+    assert preview.ok and preview.earlier[1] is not first
+    assert "Osaka" in cities()
+    preview.stop()

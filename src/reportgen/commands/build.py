@@ -164,8 +164,8 @@ def _previous(path: Path, loads: Loads) -> FiscalYear | str | None:
     return UNREADABLE if own.has_errors or year is None else year
 
 
-def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
-    loads: Loads = {}
+def _load(years: Sequence[Path], diags: Diagnostics, loads: Loads | None = None) -> list[_Loaded]:
+    loads = {} if loads is None else loads
     loaded = []
     for path in years:
         key = path.resolve()
@@ -215,11 +215,22 @@ def _chart_colours(path: Path, year: FiscalYear, diags: Diagnostics) -> None:
 
 
 def load_with_history(
-    year_dir: Path, diags: Diagnostics
+    year_dir: Path, diags: Diagnostics, earlier: Loads | None = None
 ) -> tuple[FiscalYear | None, list[FiscalYear]]:
-    """One year and its valid predecessors (nearest first), for the preview."""
-    item = _load([year_dir], diags)[0]
+    """One year and its valid predecessors (nearest first), for the preview.
+    ``earlier``: its earlier years as ``earlier_loads`` read them, not read again."""
+    item = _load([year_dir], diags, dict(earlier or {}))[0]
     return item.year, item.history
+
+
+def earlier_loads(year_dir: Path) -> Loads:
+    """The earlier years of ``year_dir``'s set, each read as ``load_with_history``
+    reads them (with its own problems), for a later ``load_with_history``."""
+    loads: Loads = {}
+    for earlier in earlier_years(year_dir):
+        if earlier.resolve() not in loads:
+            load_year(earlier, Diagnostics(), loads)
+    return loads
 
 
 def run_check(report_dir: Path) -> CheckResult:

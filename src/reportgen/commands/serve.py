@@ -14,7 +14,10 @@ system when it ends, and matplotlib's and WeasyPrint's state is never shared
 between two renders. What renders pass on is data, in a cache folder of the
 server's own (``Preview.kept``, the build's cache format): the figures and
 charts, which an edit to the narrative leaves as they were, are drawn once
-and read back by each later render until the data they show changes.
+and read back by each later render until the data they show changes. The
+earlier years of the set, which an edit to the previewed year leaves as they
+were, are read once in the server's own process (``Preview.earlier``) and
+reach each render through the fork, until a file they are read from changes.
 """
 
 from __future__ import annotations
@@ -40,13 +43,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Literal, NoReturn
 
-from reportgen.commands.build import load_with_history
+from reportgen.commands.build import Loads, earlier_loads, load_with_history
 from reportgen.commands.build_documents import analysis_of
 from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, summarise
 from reportgen.core.editions import DOCUMENTS as EDITIONS  # one PDF each (not the receipts)
 from reportgen.core.errors import InvalidInput
 from reportgen.core.process_pool import become_child, imports_settled
+from reportgen.reading.year_folders import earlier_years
 from reportgen.typesetting import edition_render
 from reportgen.typesetting.html_pages import POLICY_META
 from reportgen.typesetting.templating import templates_dir
@@ -127,14 +131,17 @@ def _located(diagnostics: Iterable[Diagnostic]) -> tuple[str, ...]:
     return tuple(summarise(diagnostics, Path.cwd()))
 
 
-def render(year_dir: Path, edition: str, pdf: bool, kept: Path | None = None) -> Outcome:
+def render(
+    year_dir: Path, edition: str, pdf: bool, kept: Path | None = None, read: Loads | None = None
+) -> Outcome:
     """Load the year and render one edition as PDF or HTML, whatever happens.
     ``kept``: a cache folder for the figures and charts (pandas and matplotlib,
     most of a render of the HTML), kept from one render to the next while the
-    data they are drawn from is unchanged (an edit to the narrative)."""
+    data they are drawn from is unchanged (an edit to the narrative).
+    ``read``: the year's earlier years, already read (``Preview.earlier``)."""
     diags = Diagnostics()
     try:
-        year, history = load_with_history(year_dir, diags)
+        year, history = load_with_history(year_dir, diags, read)
         if year is None or diags.has_errors:
             return Outcome("problems", lines=_located(diags.sorted()))
         language = year.config.languages[0]
@@ -273,11 +280,32 @@ class Preview:
     kept: tempfile.TemporaryDirectory[str] = field(
         default_factory=lambda: tempfile.TemporaryDirectory(prefix="reportgen-preview-")
     )
+    # The earlier years of the set, read in this process and handed to each
+    # forked render (a fork shares them; nothing is pickled), with the digest
+    # of what reading them read (``earlier_inputs``): an edit to this year
+    # does not read them again, an edit to anything they read does.
+    earlier: tuple[str, Loads] | None = None
+
+    def _earlier(self) -> Loads | None:
+        """The earlier years, read again only when what they read changed;
+        None (each render reads them itself) if reading them failed here."""
+        try:
+            digest = tree_digest(earlier_inputs(self.year_dir))
+            if self.earlier is None or self.earlier[0] != digest:
+                self.earlier = None
+                self.earlier = (digest, earlier_loads(self.year_dir))
+        except Exception:  # the render reads them and reports what is wrong
+            log.debug("the earlier years could not be read ahead", exc_info=True)
+            return None
+        return self.earlier[1]
 
     def rebuild(self) -> None:
         with self.rendering:
             charts = Path(self.kept.name)
-            outcome = in_child(lambda: render(self.year_dir, self.edition, pdf=False, kept=charts))
+            earlier = self._earlier()
+            outcome = in_child(
+                lambda: render(self.year_dir, self.edition, pdf=False, kept=charts, read=earlier)
+            )
         if outcome.kind == "document":
             page = outcome.body.decode("utf-8")
         elif outcome.kind == "problems":
@@ -320,7 +348,10 @@ class Preview:
             if kept is not None and kept[0] == inputs:
                 return kept[1]
             charts = Path(self.kept.name)
-            outcome = in_child(lambda: render(self.year_dir, edition, pdf=True, kept=charts))
+            earlier = self._earlier()
+            outcome = in_child(
+                lambda: render(self.year_dir, edition, pdf=True, kept=charts, read=earlier)
+            )
             if outcome.kind == "document":
                 self.pdfs[edition] = (inputs, outcome)
             return outcome
@@ -457,6 +488,17 @@ def watched_paths(year_dir: Path) -> list[Path]:
     """What a render of the year reads (``manifest.input_paths``: the years
     of its set, the settings, logo, cover and theme) and the templates."""
     return [*input_paths([year_dir]), templates_dir()]
+
+
+def earlier_inputs(year_dir: Path) -> list[Path]:
+    """What reading the earlier years of the year reads: ``watched_paths`` of
+    them but the year's own folder (a file of it that their settings name
+    is listed on its own, and stays)."""
+    chain = earlier_years(year_dir)
+    if not chain:
+        return []
+    own = year_dir.resolve()
+    return [*(p for p in input_paths(chain) if p != own), templates_dir()]
 
 
 def inputs_digest(year_dir: Path) -> str:

@@ -20,6 +20,7 @@ from reportgen.core import languages, markup
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import RenderError
 from reportgen.core.file_gate import Gate, RefusedResource
+from reportgen.core.private_apis import html_parser_patterns_kept
 from reportgen.typesetting.templating import ThemeFailed, extra_css, render, safe_style, stylesheet
 from reportgen.typesetting.typeset import typeset
 
@@ -239,6 +240,7 @@ def unsafe_markup(document: str) -> list[tuple[str, str]]:
     look for in a template, what it is) pairs."""
     import tinyhtml5
 
+    html_parser_patterns_kept()
     tree = tinyhtml5.parse(document, namespace_html_elements=False)
     found: list[tuple[str, str]] = []
     head = tree.find("head")

@@ -26,7 +26,11 @@ from reportgen.composing.charts import CHART_SCHEME
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
-from reportgen.core.private_apis import element_being_laid_out, laid_out_page_box
+from reportgen.core.private_apis import (
+    element_being_laid_out,
+    html_parser_patterns_kept,
+    laid_out_page_box,
+)
 from reportgen.typesetting.font_subsets import trimmed_pdf
 from reportgen.typesetting.preflight import NO_LAYOUT, Finding, Inspection, Layout
 
@@ -38,6 +42,8 @@ class RenderedPdf:
     data: bytes
     pages: int
     findings: tuple[Finding, ...] = ()  # the preflight's, when asked for
+    # The sections laid out to share the page before (``sharing_css``).
+    shared: tuple[str, ...] = ()
 
 
 # Where the painting asks for a chart's picture (``_late_frame``); never in a page.
@@ -295,7 +301,9 @@ def render_pdf(
     notes pages, at least ``multiple - 1``), before the back cover."""
     from weasyprint import CSS, HTML
 
+    html_parser_patterns_kept()  # WeasyPrint parses the page with tinyhtml5
     served = _Charts(charts, frames or {}) if charts is not None else None
+    shared: tuple[str, ...] = ()
     fetcher = _fetcher(gate, served)
     base_url = base.resolve().as_uri() + "/"
     with failures_raised("the PDF could not be made", sources, base_url), collector_paused():
@@ -307,7 +315,6 @@ def render_pdf(
             # the later ones for a section that fits whole only.
             # A round is kept only if it adds neither a page nor a page
             # under a third full (a section pulled up may spill its end).
-            shared: tuple[str, ...] = ()
             seen = Inspection(document.pages, "", layout=layout)
             for round_ in range(SHARING_ROUNDS):
                 # After the first round only what surely fits: each try is a layout.
@@ -332,7 +339,7 @@ def render_pdf(
         data = trimmed_pdf(data)  # each CJK face with only its glyphs (font_subsets)
         if served is not None:
             served.raise_failure()  # a chart WeasyPrint could only log as missing
-    return RenderedPdf(data, len(document.pages), findings)
+    return RenderedPdf(data, len(document.pages), findings, shared)
 
 
 # Layouts after the first that let short sections share a page, at most.
