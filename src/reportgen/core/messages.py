@@ -1,0 +1,542 @@
+"""Every message reportgen shows its user, declared once: code, English, translations.
+
+A ``Message`` is one line of the catalog below: a stable code (``RG104``),
+its English text as a ``str.format`` template, and, for a count, its plural.
+Calling it with the values gives a ``Text``: a ``str`` that reads as the
+English line (what diagnostics compare, sort and cache) and remembers its
+code and values, so the command line can show it in the user's language
+(``shown``) at the moment it prints. Translations live in gettext catalogs,
+``reportgen/locale/<language>/LC_MESSAGES/reportgen.po``, extracted from this
+module by Babel (``make messages``) and read as they are at run time (only
+when the language is not English: English needs no catalog).
+
+The language is the user's, from ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``
+and ``LANG`` in that order (``ko_KR.UTF-8`` is Korean); English otherwise.
+The English lines are the report format's contract, word for word, so the
+code is not part of them: it is shown after the line (``[RG104]``) when the
+language is not English or when ``REPORTGEN_CODES=1`` is set, and
+``docs/messages.md`` lists every code (``python -m reportgen.core.messages --docs``).
+"""
+
+from __future__ import annotations
+
+# ruff: noqa: E501  (a catalog: each text on its line, as translators read it)
+import functools
+import os
+import re
+import string
+from collections.abc import Mapping
+from pathlib import Path
+
+LANGUAGES = ("en", "ja", "ko")  # a catalog ships for each
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "reportgen"
+_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+class Message:
+    """One declared message: its code, its English template and, for a
+    count (the value named ``count``), its English plural."""
+
+    __slots__ = ("code", "english", "plural")
+
+    def __init__(self, code: str, english: str, plural: str | None = None) -> None:
+        if not re.fullmatch(r"RG[0-9]{3}", code):
+            raise ValueError(f"a message code is RG and three digits, not {code!r}")
+        if code in CATALOG:
+            raise ValueError(f"message code {code} is declared twice")
+        self.code, self.english, self.plural = code, english, plural
+        CATALOG[code] = self
+
+    def __call__(self, **values: object) -> Text:
+        return Text(self, values)
+
+    def template(self, count: object = None) -> str:
+        """The English template for ``count`` (the singular when there is no plural)."""
+        return self.plural if self.plural is not None and count != 1 else self.english
+
+    def fields(self) -> set[str]:
+        """The names of the values the message takes."""
+        return placeholders(self.english) | placeholders(self.plural or "")
+
+    def __repr__(self) -> str:
+        return f"Message({self.code!r}, {self.english!r})"
+
+
+def Plural(code: str, english: str, plural: str) -> Message:
+    """A message that counts: ``english`` for one, ``plural`` for any other count
+    (a separate name so that Babel extracts its two forms as one plural entry)."""
+    return Message(code, english, plural)
+
+
+class Text(str):
+    """A message with its values: the English line, and what it takes to show
+    it in another language. Pickles (to and from worker processes) whole."""
+
+    code: str
+    values: dict[str, object]
+
+    def __new__(cls, message: Message, values: Mapping[str, object]) -> Text:
+        english = message.template(values.get("count")).format(**values)
+        self = super().__new__(cls, english)
+        self.code, self.values = message.code, dict(values)
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (text, (self.code, self.values))
+
+    def in_language(self, language: str) -> str:
+        """The line in ``language`` (English where its catalog lacks it)."""
+        message = CATALOG[self.code]
+        if language == "en":
+            return str.__str__(self)
+        values = {k: shown(v, language) for k, v in self.values.items()}
+        count = values.get("count")
+        template = _translations(language).get((self.code, message.english))
+        if template is None:
+            return str.__str__(self)
+        forms = template if isinstance(template, tuple) else (template,)
+        index = 0 if count == 1 or len(forms) == 1 else 1
+        return forms[min(index, len(forms) - 1)].format(**values)
+
+
+# Every message, by code, in the order declared (filled by ``Message``).
+CATALOG: dict[str, Message] = {}
+
+
+def text(code: str, values: Mapping[str, object]) -> Text:
+    """The ``Text`` of a declared code (the cache and pickling rebuild one so);
+    ``KeyError`` for a code this version does not declare."""
+    return Text(CATALOG[code], values)
+
+
+def placeholders(template: str) -> set[str]:
+    """The value names a ``str.format`` template uses."""
+    return {name.split(".")[0].split("[")[0]
+            for _, name, _, _ in string.Formatter().parse(template) if name}  # fmt: skip
+
+
+def user_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language the user reads, from the locale variables (GNU gettext's
+    order): the first that is set decides; English for C, POSIX or a language
+    reportgen has no catalog for. ``LANGUAGE`` may list several (``fr:ko``)."""
+    env = os.environ if environ is None else environ
+    for variable in _VARIABLES:
+        value = env.get(variable, "")
+        if not value:
+            continue
+        for item in value.split(":") if variable == "LANGUAGE" else (value,):
+            base = re.split(r"[_.@-]", item.strip(), maxsplit=1)[0].lower()
+            if base in LANGUAGES:
+                return base
+        if variable != "LANGUAGE":
+            return "en"
+    return "en"
+
+
+def shown(value: object, language: str | None = None) -> object:
+    """``value`` as the user reads it: a ``Text`` in their language, anything
+    else as it is."""
+    if isinstance(value, Text):
+        return value.in_language(language or user_language())
+    return value
+
+
+def say(value: str, language: str | None = None) -> str:
+    """A message for the terminal or a page: ``shown`` for a string."""
+    result = shown(value, language)
+    return result if isinstance(result, str) else str(result)
+
+
+def codes_shown(language: str | None = None) -> bool:
+    """Whether a line carries its code: always outside English, on request
+    (``REPORTGEN_CODES=1``) in English, whose lines are the contract's."""
+    return (language or user_language()) != "en" or os.environ.get("REPORTGEN_CODES") == "1"
+
+
+def with_code(line: str, message: str, language: str | None = None) -> str:
+    """``line`` followed by `` [RG104]`` when codes are shown and ``message`` has one."""
+    if isinstance(message, Text) and codes_shown(language):
+        return f"{line} [{message.code}]"
+    return line
+
+
+@functools.cache
+def _translations(language: str) -> dict[tuple[str, str], str | tuple[str, ...]]:
+    """``language``'s catalog: (code, English) to its template. The catalog is
+    read as Babel writes it (a .po file); a stale entry, whose English has
+    changed since it was translated, is not used."""
+    from babel.messages.pofile import read_po  # only a language other than English
+
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as file:
+        catalog = read_po(file, locale=language)
+    found: dict[tuple[str, str], str | tuple[str, ...]] = {}
+    for entry in catalog:
+        if not entry.id or entry.fuzzy or not entry.context:
+            continue
+        english = entry.id[0] if isinstance(entry.id, tuple) else entry.id
+        strings = entry.string
+        if isinstance(strings, tuple | list):
+            if all(strings):
+                found[(entry.context, english)] = tuple(strings)
+        elif strings:
+            found[(entry.context, english)] = strings
+    return found
+
+
+# The catalog. Codes are stable: a message that goes keeps its code retired;
+# a new one takes the next free code of its block.
+# RG0xx the command line and its summaries, RG1xx tables and their cells,
+# RG2xx settings and the report folder, RG3xx narrative, RG5xx building and
+# output, RG6xx send, RG8xx starter files of `reportgen new`, RG9xx --help.
+
+# --- the command line ---
+WARNING_PREFIX = Message("RG001", "warning: {message}")
+MORE_LIKE = Plural(
+    "RG002",
+    '{count:,} more like "{message}" (not shown)',
+    '{count:,} more like "{message}" (not shown)',
+)
+DID_YOU_MEAN = Message("RG003", " (did you mean '{choice}'?)")
+PROBLEMS_FOUND = Plural(
+    "RG004",
+    "{count} problem found; nothing was written",
+    "{count} problems found; nothing was written",
+)
+STRICT_WARNINGS = Plural(
+    "RG005",
+    "--strict: {count} warning; nothing was written",
+    "--strict: {count} warnings; nothing was written",
+)
+STRICT_PREFLIGHT_WARNINGS = Plural(
+    "RG006",
+    "--strict: {count} preflight warning; nothing was written",
+    "--strict: {count} preflight warnings; nothing was written",
+)
+PROBLEMS_NOTHING_SENT = Plural(
+    "RG007", "{count} problem found; nothing was sent", "{count} problems found; nothing was sent"
+)
+STOPPED_BY_SIGNAL = Message("RG008", "reportgen: stopped by {signal}; nothing was written")
+REPORTGEN_SAYS = Message("RG009", "reportgen: {message}")
+REPORTGEN_ERROR = Message("RG010", "reportgen: error: {message}")
+INTERRUPTED = Message("RG011", "reportgen: interrupted; nothing was written")
+INTERNAL_ERROR = Message("RG012", "reportgen: internal error: {kind}: {detail}{hint}")
+RUN_WITH_DEBUG = Message("RG013", " (run with --debug for details)")
+WROTE_FILE = Message("RG014", "wrote {path} ({size})")
+WROTE_FILE_PAGES = Message("RG015", "wrote {path} ({size}, {pages} pages)")
+BUILT_FILES = Message("RG016", "built {count} files in {seconds:.1f} s")
+CHECK_FAILED = Message(
+    "RG017", "reportgen: {errors} error(s), {warnings} warning(s) in {years}{strict}"
+)
+CHECK_STRICT_NOTE = Message("RG018", " (--strict: warnings fail)")
+CHECK_CLEAN = Message("RG019", "{years}: no problems")
+CHECK_CLEAN_WARNINGS = Message("RG020", "{years}: no problems ({warnings} warning(s))")
+SEND_FAILED = Message("RG021", "failed: {who}: {why}")
+SEND_UNKNOWN = Message("RG022", "unknown, maybe sent: {who}")
+SEND_REFUSED = Message("RG023", "refused address: {who}: {why}")
+SEND_MISMATCHED = Message("RG024", "letter does not match its donor, not sent: {who}: {why}")
+SEND_COUNTS = Message(
+    "RG025",
+    "{sent} sent, {already} already sent before, {failed} failed, {unknown} unknown, "
+    "{changed} changed and not resent, {refused} refused, {without} without an email{mismatched}",
+)
+SEND_COUNTS_MISMATCHED = Message("RG026", ", {count} not matching their letter")
+SEND_TEST_ADDRESS = Message("RG027", "{counts} (to the test address {address})")
+SEND_DRY_RUN = Message("RG028", "dry run: nothing was sent (add --send to send)")
+SEND_STOPPED = Message(
+    "RG029",
+    "reportgen: stopped after {count} message(s); the send log is up to date: run the same "
+    "command again to send the rest",
+)
+NOT_A_DAY = Message("RG030", "{value!r} is not a day ({reason}), e.g. 2025-04-01")
+WRITE_IT_AS_DAY = Message("RG031", "write it YYYY-MM-DD")
+CREATED_FILE = Message("RG032", "created {path}")
+NEXT_STEP = Message("RG033", "next: fill in {folder} and run: reportgen check {report_dir}")
+PREVIEWING = Message("RG034", "previewing {year}")
+CANNOT_LISTEN = Message("RG035", "cannot listen on 127.0.0.1:{port}: {reason}")
+STOPPED = Message("RG036", "stopped")
+SERVING = Message("RG037", "Serving {url} (Ctrl-C to stop)")
+HELP_USAGE = Message("RG038", "Usage: ")
+HELP_OPTIONS = Message("RG039", "Options")
+HELP_COMMANDS = Message("RG040", "Commands")
+HELP_ARGUMENTS = Message("RG041", "Arguments")
+
+# --- the preview's pages (reportgen serve) ---
+SERVE_PROBLEMS_TITLE = Message("RG050", "The report has problems to fix")
+SERVE_PROBLEMS_HINT = Message("RG051", "Fix them and save: this page comes back by itself.")
+SERVE_PROBLEMS_PDF_HINT = Message("RG052", "Fix them and save, then ask for the PDF again.")
+SERVE_INTERNAL_HINT = Message(
+    "RG053", "An internal error (run reportgen build with --debug for details):"
+)
+SERVE_PREVIEW_BADGE = Message("RG054", "Preview")
+
+# --- tables and their cells ---
+IN_COLUMN = Message("RG100", "column '{column}': {problem}")
+NOT_A_DATE = Message("RG101", "'{value}' is not a date (YYYY-MM-DD)")
+NOT_A_WHOLE_NUMBER = Message("RG102", "'{value}' is not a whole number")
+NOT_A_NUMBER = Message("RG103", "'{value}' is not a number")
+NEGATIVE = Message("RG104", "{value} is negative; it must be 0 or more")
+TOO_LARGE = Message("RG105", "the number is too large: numbers must be below {limit:,}")
+TOO_LARGE_POWER = Message(
+    "RG106", "the number is too large: numbers must be below {limit:,} (10^15)"
+)
+TOO_MANY_PLACES = Message(
+    "RG107", "the number has {places:,} decimal places; {what} may have at most {allowed}"
+)
+WHAT_A_NUMBER = Message("RG108", "a number")
+WHAT_AN_AMOUNT = Message("RG109", "an amount")
+WHAT_AN_AMOUNT_IN = Message("RG110", "an amount in {currency}")
+NOT_ONE_OF = Message("RG111", "'{value}' is not one of {choices}{hint}")
+EMPTY_BUT_REQUIRED = Message("RG112", "column '{column}' is empty but required")
+OUTSIDE_YEAR = Message(
+    "RG113",
+    "column '{column}': {day} is outside the fiscal year {label} ({start} to {end})",
+)
+TOO_LONG = Message(
+    "RG114",
+    "column '{column}': {length:,} characters, at most {longest} fit where it is shown{why}",
+)
+OWN_CHOICE = Message(
+    "RG115", "column '{column}': '{value}' is shown as a {column} of its own{hint}"
+)
+FILE_EMPTY_REQUIRED = Message("RG116", "the file is empty: it needs at least a header row")
+FILE_EMPTY_LEFT_OUT = Message("RG117", "the file is empty; the table is left out")
+MISSING_COLUMN_NEAR = Message(
+    "RG118", "missing required column '{name}' (found '{found}': did you mean '{name}'?)"
+)
+MISSING_COLUMN = Message(
+    "RG119",
+    "missing required column '{name}': the header has {header}; the {table} table's columns "
+    "are {known} ({required} required)",
+)
+NO_COLUMN_NAMES = Message("RG120", "no column names")
+COLUMN_TWICE = Message("RG121", "column '{column}' appears twice")
+UNKNOWN_COLUMN = Message(
+    "RG122",
+    "unknown column '{column}' is kept as an extra field{hint}, neither shown nor attached to "
+    "the PDF (only a theme's templates can use it)",
+)
+UNKNOWN_COLUMN_NEAR = Message(
+    "RG123",
+    "unknown column '{column}' is kept as an extra field{hint}, neither shown nor attached to "
+    "the PDF (only a theme's templates can use it): rename it, or its values are left out of "
+    "the report",
+)
+TABLE_NO_ROWS = Message("RG124", "the {table} table has no rows")
+GUARDED_BY_LANGUAGE = Message(
+    "RG125",
+    "column '{column}': '{real}' cannot differ by language (it decides who sees a row); "
+    "remove the column",
+)
+GUARDED_LOOKALIKE = Message(
+    "RG126",
+    "column '{column}' looks like '{real}', which decides who sees each row; it is never "
+    "guessed: name the column '{real}', or rename it to something unlike it",
+)
+DUPLICATE_ID = Message("RG127", "duplicate {what} {column} '{ident}' (first used at {first})")
+DUPLICATE_WHAT_DONOR = Message("RG128", "donor")
+AT_LINE = Message("RG129", "line {line}")
+MILESTONE_UNIT = Message(
+    "RG130",
+    "column 'unit': the value is text (a milestone), which is set as written: the unit is "
+    "not shown",
+)
+MILESTONE_COMPARED = Message(
+    "RG131",
+    "column '{column}': the value '{value}' is text (a milestone), which has no {column} to "
+    "compare it with: leave '{column}' empty, or give a number as value",
+)
+SHARE_LEFT_OUT = Message(
+    "RG132",
+    "the share of spending on programmes is left out of the key figures; give each expense "
+    "program, fundraising or administration",
+)
+NO_FUNCTION_COLUMN = Message("RG133", "no column 'function': {left_out}")
+EXPENSES_WITHOUT_FUNCTION = Plural(
+    "RG134",
+    "column 'function': {count:,} expense has none ({shown}), so {left_out}",
+    "column 'function': {count:,} expenses have none ({shown}), so {left_out}",
+)
+DONOR_LANGUAGE_NOT_BUILT = Message(
+    "RG135",
+    "language '{tag}' is not one this report builds ({languages}): the letter is written in "
+    "{first}{hint}",
+)
+DONOR_EMAIL_UNUSABLE = Message(
+    "RG136", "column 'email': {problem}; reportgen send will not write to it"
+)
+NOT_A_DONOR = Message("RG137", "column 'donor': '{ident}' is not a donor ({why}){hint}")
+NO_DONORS_TABLE = Message("RG138", "no donors table")
+NO_SUCH_DONOR_ID = Message("RG139", "the donors table has no such id")
+DONOR_AMOUNT_DIFFERS = Message(
+    "RG140",
+    "donor '{ident}': amount {amount} differs from the sum of their gifts ({total}); the "
+    "gifts' sum is used",
+)
+RECEIPTS_WITHOUT_GIFTS = Message(
+    "RG141", "[receipts] is set but the year has no gifts (data/gifts), so no receipt is made"
+)
+UNKNOWN_DONOR_PLACEHOLDER = Message(
+    "RG142",
+    "unknown placeholder '{placeholder}': the donors table has no column '{column}' "
+    "(its columns: {columns}){hint}",
+)
+UNKNOWN_DONOR_PLACEHOLDER_NO_TABLE = Message(
+    "RG143",
+    "unknown placeholder '{placeholder}': the donors table has no column '{column}' "
+    "(there is no donors table){hint}",
+)
+NARRATIVE_LANGUAGE_MISSING = Message(
+    "RG144", "narrative '{slug}' has no {language} version (add {stem}.{language}.md)"
+)
+NO_OVERVIEW = Message(
+    "RG145",
+    "no mission statement or overview in the narrative (add e.g. narrative/02-overview.md)",
+)
+NO_PUBLIC_ACTIVITIES = Message("RG146", "no public activities: the year has no summary{said}")
+NO_BOARD = Message("RG147", "no board members listed (people table){said}")
+NO_INCOME = Message("RG148", "no income in the finances table{said}")
+NO_EXPENSE = Message("RG149", "no expense in the finances table{said}")
+WHERE_SAID = Message("RG150", ": {said}")
+
+# --- --help: the commands and their options ---
+HELP_HELP = Message("RG900", "Show this message and exit.")
+HELP_VERSION = Message("RG901", "Show the version and exit.")
+HELP_DEBUG = Message("RG902", "Show tracebacks and debug logging.")
+HELP_CLI = Message(
+    "RG903",
+    "Turn a folder of NGO data and Markdown into an annual report.\n\n"
+    "REPORT_DIR is one fiscal year (a folder with report.toml) or a report set (a folder of "
+    "such years). See the report folder format in the README.",
+)
+HELP_BUILD = Message(
+    "RG904",
+    "Validate REPORT_DIR and write its editions under OUT/<year>/.\n\n"
+    "Editions: annual-report (PDF and HTML), handout (members), donor (and one letter per row "
+    "of data/donors when that table exists).",
+)
+HELP_BUILD_OUT = Message("RG905", "Folder the year folders are written into.")
+HELP_BUILD_EDITION = Message(
+    "RG906", "Build only this edition (repeatable). Default: report.toml's 'editions'."
+)
+HELP_BUILD_LANGUAGE = Message(
+    "RG907",
+    "Build only this language of the report, a tag such as en, en-GB, ja, ko (repeatable), and "
+    "the letters of its donors; the other languages' files stay as they were. Default: all.",
+)
+HELP_BUILD_JOBS = Message(
+    "RG908",
+    "Processes that render the documents, a single document's charts and the donor letters "
+    "(1: all in this process). Default: one per core this process may use.",
+)
+HELP_BUILD_PDF_VARIANT = Message(
+    "RG909",
+    "The standard the PDFs claim (default: report.toml's pdf_variant, else pdf/ua-1). pdf/a-3b "
+    "for archiving; the annual report always carries its data tables as CSV.",
+)
+HELP_BUILD_PRINT_MARKS = Message("RG910", "Crop marks and 3 mm bleed for a print shop.")
+HELP_BUILD_NO_CACHE = Message(
+    "RG911", "Render everything anew (the cache lives in OUT/.reportgen-cache, safe to delete)."
+)
+HELP_BUILD_STRICT = Message(
+    "RG912",
+    "Fail (exit 2, nothing written) on any warning: of the input (an unknown key or column, an "
+    "empty table...) or of the preflight of the laid-out pages (text over text, content outside "
+    "its box, sparse pages, lone headings, broken words, missing glyphs, fonts embedded for one "
+    "character, table remnants, figures apart, running heads, pages left short, section breaks, "
+    "and with [print] bleed and page counts).",
+)
+HELP_QUIET = Message("RG913", "Print only problems.")
+HELP_LABELS = Message(
+    "RG914",
+    "Print every word of a language pack as a [labels.<tag>] block to paste into "
+    "organization.toml or report.toml, then the settings that take a translation into that "
+    "language.",
+)
+HELP_LABELS_LANGUAGE = Message(
+    "RG915", "The language tag whose words to print (en, en-GB, ja, ko, or any other)."
+)
+HELP_RECEIPTS = Message(
+    "RG916",
+    "Print a receipts preset as a [receipts] table to paste into report.toml and edit: "
+    "starting text, never advice (confirm it with your adviser).",
+)
+HELP_RECEIPTS_PRESET = Message("RG917", "The jurisdiction's starting text.")
+HELP_CHECK = Message(
+    "RG918",
+    "Validate REPORT_DIR without writing anything; exit 2 on errors (with --strict, on warnings "
+    "too).",
+)
+HELP_CHECK_STRICT = Message("RG919", "Fail (exit 2) on warnings too.")
+HELP_SEND = Message(
+    "RG920",
+    "E-mail each donor of REPORT_DIR (one year) their letter, once.\n\n"
+    "Builds first (as `reportgen build`), then sends through the [email] settings' server. The "
+    "password comes from the environment variable REPORTGEN_SMTP_PASSWORD or the system keyring "
+    "(`keyring set reportgen-smtp USERNAME`). Exit 0: all sent (or a clean dry run); 1: some "
+    "not sent, each named; 2: bad settings or input, nothing sent.",
+)
+HELP_SEND_SEND = Message(
+    "RG921",
+    "Send. Without it, a dry run: show the plan and the first messages, send nothing.",
+)
+HELP_SEND_YES = Message("RG922", "With --send: do not ask before sending.")
+HELP_SEND_TO = Message(
+    "RG923",
+    "Send every message to this one test address instead of the donors (not recorded in the "
+    "send log).",
+)
+HELP_SEND_RATE = Message("RG924", "At most this many messages a minute.")
+HELP_SEND_RESEND_CHANGED = Message(
+    "RG925", "Send again the letters that changed since they were sent."
+)
+HELP_SEND_RESEND_UNKNOWN = Message(
+    "RG926",
+    "Send again the letters whose sending was cut off mid-message (they may have arrived: "
+    "check first).",
+)
+HELP_SEND_RECEIPTS = Message(
+    "RG927",
+    "with: attach each donor's receipt (receipts/<name>.pdf) to the letter's message; only: "
+    "send the receipts alone, one message per donor who has one.",
+)
+HELP_SEND_OUT = Message("RG928", "The output folder the build writes the letters into.")
+HELP_NEW = Message(
+    "RG929",
+    "Start a new fiscal year in REPORT_DIR (which must not exist yet).\n\n"
+    "Without --from, a complete starter with commented examples.",
+)
+HELP_NEW_FROM = Message(
+    "RG930",
+    "Roll this year's folder forward: dates, labels, titles (and their translations) and the "
+    "publication day move on a year; tables keep their headers (people, coalitions and tables "
+    "declared with carry_over = true keep their rows too); narrative keeps its titles with "
+    "prompts.",
+)
+HELP_NEW_COPY_ASSETS = Message("RG931", "Also copy the previous year's assets/.")
+HELP_NEW_START = Message(
+    "RG932",
+    "Without --from: the fiscal year's first day (it ends a year later less a day). Default: "
+    "1 January of this year.",
+)
+HELP_NEW_WORKBOOK = Message(
+    "RG933",
+    "Without --from: the starter data as one workbook, data/year.xlsx, a sheet per table with "
+    "an example row (instead of a CSV file per table).",
+)
+HELP_NEW_WORD = Message(
+    "RG934",
+    "Without --from: the starter narrative as Word documents (.docx) instead of Markdown.",
+)
+HELP_SERVE = Message(
+    "RG935",
+    "Preview REPORT_DIR's HTML edition in a browser, rebuilt on every save.\n\n"
+    "The page reloads by itself; invalid input shows its messages in the page. For a report "
+    "set, the latest year is previewed. Ctrl-C stops it.",
+)
+HELP_SERVE_PORT = Message(
+    "RG936", "Port on 127.0.0.1 (0: any free port). Nothing listens on other interfaces."
+)
