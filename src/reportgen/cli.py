@@ -40,8 +40,9 @@ class _Formatter(click.HelpFormatter):
     """Click's help layout with its own words (the usage line, the section
     headings) in the user's language."""
 
-    HEADINGS: ClassVar[dict[str, str]] = {"Options": M.HELP_OPTIONS(), "Commands": M.HELP_COMMANDS(),
-                "Arguments": M.HELP_ARGUMENTS()}  # fmt: skip
+    HEADINGS: ClassVar[dict[str, str]] = {
+        "Options": M.HELP_OPTIONS(), "Commands": M.HELP_COMMANDS(), "Arguments": M.HELP_ARGUMENTS()
+    }  # fmt: skip
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, M.say(M.HELP_USAGE()) if prefix is None else prefix)

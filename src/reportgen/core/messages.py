@@ -20,8 +20,6 @@ language is not English or when ``REPORTGEN_CODES=1`` is set, and
 
 from __future__ import annotations
 
-# ruff: noqa: E501  (a catalog: each text on its line, as translators read it)
-import functools
 import os
 import re
 import string
