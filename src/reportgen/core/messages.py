@@ -20,6 +20,7 @@ language is not English or when ``REPORTGEN_CODES=1`` is set, and
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import string
