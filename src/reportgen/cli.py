@@ -58,12 +58,13 @@ class _Context(click.Context):
 def _localize(command: click.Command, ctx: click.Context) -> None:
     """The help texts of ``command`` (a catalog's ``Text``) in the user's
     language; the English stays kept on the object for the next time."""
-    if (option := command.get_help_option(ctx)) is not None:
+    option = command.get_help_option(ctx)
+    if option is not None:
         option.help = M.HELP_HELP()
-    for item in (command, *command.params):
+    for item in (command, *command.params, *([option] if option else [])):
         english = item.__dict__.setdefault("_english_help", getattr(item, "help", None))
         if english is not None:
-            item.help = M.say(english)
+            item.help = M.say(M.declared(english))
 
 
 class _Command(click.Command):

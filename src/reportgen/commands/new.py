@@ -33,6 +33,7 @@ from reportgen.commands.new_office_files import (
     write_workbook,
 )
 from reportgen.composing import formats
+from reportgen.core import messages as M
 from reportgen.core.errors import UsageError
 from reportgen.core.languages import TAG, base_of
 from reportgen.reading.narrative_html import section_slug
@@ -43,16 +44,30 @@ from reportgen.reading.table_registry import TABLES
 PROMPT = "TODO:"  # check warns while a narrative file still holds one
 
 PROMPTS = {
-    "message": "a letter from the representative to members and friends: what the year "
-    "meant, thanks, and what comes next (300-400 words).",
-    "overview": "the year in overview: the context, the main achievements and the "
-    "difficulties, with a few subheadings (400-600 words).",
-    "stories": "one or two stories that show the work through the people it serves "
-    "(250 words each; leave out anything that could identify someone at risk).",
-    "about": "what this report covers, where its figures come from, and anything "
-    "illustrative or estimated.",
+    "message": M.NEW_PROMPT_MESSAGE(),
+    "overview": M.NEW_PROMPT_OVERVIEW(),
+    "stories": M.NEW_PROMPT_STORIES(),
+    "about": M.NEW_PROMPT_ABOUT(),
 }
-GENERIC_PROMPT = "this section's text for {fiscal_year}."
+GENERIC_PROMPT = M.NEW_PROMPT_GENERIC
+
+
+def _prompt(hint: str, tag: str) -> str:
+    """``TODO: write …`` in the language ``tag`` (its catalog's, English for
+    a language reportgen has no catalog for)."""
+    language = base_of(tag) if base_of(tag) in M.LANGUAGES else "en"
+    return f"{PROMPT} {M.say(M.NEW_WRITE(what=hint), language)}"
+
+
+def _first_language(*settings: Values) -> str:
+    """The report's first language: the year's, else organization.toml's, else English."""
+    for values in settings:
+        languages = values.get("languages")
+        if isinstance(languages, list) and languages and isinstance(languages[0], str):
+            return languages[0]
+        if isinstance(language := values.get("language"), str):
+            return language
+    return "en"
 
 
 # The settings whose text names the year, rolled forward with their
@@ -287,7 +302,8 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     (folder / "report.toml").write_text(text, "utf-8")
     names = YearNames(start, end, new_start)
     _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)), names)
-    _narrative_prompts(source / "narrative", folder / "narrative", label, names)
+    first = _first_language(settings, _shared(source))
+    _narrative_prompts(source / "narrative", folder / "narrative", label, names, first)
     if copy_assets and (source / "assets").is_dir():
         shutil.copytree(source / "assets", folder / "assets")
 
@@ -393,7 +409,9 @@ def _sheet_for(folder: Path, table: str) -> bool:
     return False
 
 
-def _word_prompts(source: Path, target: Path, label: str, roll: YearNames | None = None) -> None:
+def _word_prompts(
+    source: Path, target: Path, label: str, roll: YearNames | None = None, first: str = "en"
+) -> None:
     """Last year's Word narrative, a year on: each document's heading and a
     prompt, its name and heading naming the new year."""
     for path in sorted(source.glob("*.docx")) if source.is_dir() else []:
@@ -401,18 +419,19 @@ def _word_prompts(source: Path, target: Path, label: str, roll: YearNames | None
             continue
         slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
         hint = next((p for key, p in PROMPTS.items() if key in slug), None)
-        hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        hint = hint or GENERIC_PROMPT(fiscal_year=label)
         heading = document_heading(path) or slug.replace("-", " ").capitalize()
         name = roll(path.name) if roll else path.name
+        tag = section_slug(path)[1] or first
         write_document(target / name, roll(heading) if roll else heading,
-                       [f"{PROMPT} write {hint}"])  # fmt: skip
+                       [_prompt(hint, tag)])  # fmt: skip
 
 
 def _narrative_prompts(
-    source: Path, target: Path, label: str, roll: YearNames | None = None
+    source: Path, target: Path, label: str, roll: YearNames | None = None, first: str = "en"
 ) -> None:
     target.mkdir()
-    _word_prompts(source, target, label, roll)
+    _word_prompts(source, target, label, roll, first)
     for path in sorted(source.glob("*.md")) if source.is_dir() else []:
         text = path.read_text("utf-8")
         front = ""
@@ -423,7 +442,7 @@ def _narrative_prompts(
         heading = re.search(r"^#\s+.+$", body, re.M)
         slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
         hint = next((p for key, p in PROMPTS.items() if key in slug), None)
-        hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        hint = hint or GENERIC_PROMPT(fiscal_year=label)
         if roll is not None:  # its title and heading name the new year
             front = roll(front)
         parts = [front + "\n"] if front else []
@@ -434,7 +453,7 @@ def _narrative_prompts(
         if tag is not None and base_of(tag) != "en":  # the prompt in the file's language
             parts.append(f"{PROMPT} {formats.label(tag, 'scaffold_prompt', fiscal_year=label)}\n")
         else:
-            parts.append(f"{PROMPT} write {hint}\n")
+            parts.append(_prompt(hint, tag or first) + "\n")
         (target / (roll(path.name) if roll else path.name)).write_text("".join(parts), "utf-8")
 
 
@@ -447,8 +466,8 @@ STARTER_HEAD = """\
 """
 
 STARTER_NARRATIVE = {
-    "01-message.md": "# Message from the Representative\n\n{prompt} write {message}\n",
-    "02-overview.md": "# The Year in Overview\n\n{prompt} write {overview}\n",
+    "01-message.md": (M.NEW_HEADING_MESSAGE(), "message"),
+    "02-overview.md": (M.NEW_HEADING_OVERVIEW(), "overview"),
 }
 
 
@@ -475,8 +494,10 @@ def _starter(
     (data / "README.txt").write_text(_tables_help(), "utf-8")
     narrative = folder / "narrative"
     narrative.mkdir()
-    for name, text in STARTER_NARRATIVE.items():
-        text = text.format(prompt=PROMPT, **PROMPTS)
+    first = _first_language(read(target.parent / "organization.toml") or Values({}))
+    language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
+    for name, (heading, prompt) in STARTER_NARRATIVE.items():
+        text = f"# {M.say(heading, language)}\n\n{_prompt(PROMPTS[prompt], first)}\n"
         if word:
             heading, _, body = text.partition("\n\n")
             write_document(narrative / f"{name[:-3]}.docx", heading.lstrip("# "), [body.strip()])

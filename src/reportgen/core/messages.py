@@ -115,6 +115,18 @@ def placeholders(template: str) -> set[str]:
             for _, name, _, _ in string.Formatter().parse(template) if name}  # fmt: skip
 
 
+def declared(english: str) -> str:
+    """The catalog's message (one that takes no values) whose English is
+    ``english``, else ``english`` as it is: for a text a library copied out
+    of its ``Text`` (click cleans each option's help into a plain string)."""
+    return _by_english().get(english, english)
+
+
+@functools.cache
+def _by_english() -> dict[str, Text]:
+    return {m.english: m() for m in CATALOG.values() if not m.fields() and m.plural is None}
+
+
 def user_language(environ: Mapping[str, str] | None = None) -> str:
     """The language the user reads, from the locale variables (GNU gettext's
     order): the first that is set decides; English for C, POSIX or a language
@@ -154,10 +166,27 @@ def codes_shown(language: str | None = None) -> bool:
 
 
 def with_code(line: str, message: str, language: str | None = None) -> str:
-    """``line`` followed by `` [RG104]`` when codes are shown and ``message`` has one."""
-    if isinstance(message, Text) and codes_shown(language):
-        return f"{line} [{message.code}]"
-    return line
+    """``line`` followed by `` [RG101]`` when codes are shown and ``message``
+    has one: the code of what it says, not of a frame around it (``column
+    'date': …`` shows the code of the problem with the date)."""
+    if not (isinstance(message, Text) and codes_shown(language)):
+        return line
+    while message.code in _FRAMES:
+        inner = next((v for v in message.values.values() if isinstance(v, Text)), None)
+        if inner is None:
+            break
+        message = inner
+    return f"{line} [{message.code}]"
+
+
+def translation(code: str, language: str) -> str | None:
+    """The translated template of ``code`` in ``language`` (its forms joined by
+    `` / `` for a count), ``None`` when the catalog lacks it or it is stale."""
+    message = CATALOG[code]
+    found = _translations(language).get((code, message.english))
+    if found is None:
+        return None
+    return found if isinstance(found, str) else " / ".join(found)
 
 
 @functools.cache
@@ -271,6 +300,13 @@ SERVE_INTERNAL_HINT = Message(
     "RG053", "An internal error (run reportgen build with --debug for details):"
 )
 SERVE_PREVIEW_BADGE = Message("RG054", "Preview")
+SERVE_NOT_BUILT = Message("RG055", "The preview could not be built")
+SERVE_REQUEST_FAILED = Message("RG056", "The request failed")
+SERVE_PDF_FAILED = Message("RG057", "{name}.pdf could not be rendered")
+SERVE_PROCESS_ENDED = Message("RG058", "the render process ended with {how}")
+SERVE_TOO_LONG = Message("RG059", "the render took longer than {seconds:.0f} s")
+SERVE_SIGNAL = Message("RG060", "signal {number}")
+SERVE_EXIT_STATUS = Message("RG061", "exit status {number}")
 
 # --- tables and their cells ---
 IN_COLUMN = Message("RG100", "column '{column}': {problem}")
@@ -400,6 +436,10 @@ NO_BOARD = Message("RG147", "no board members listed (people table){said}")
 NO_INCOME = Message("RG148", "no income in the finances table{said}")
 NO_EXPENSE = Message("RG149", "no expense in the finances table{said}")
 WHERE_SAID = Message("RG150", ": {said}")
+
+# Messages that frame another: a line shows the code of the one inside.
+_FRAMES = frozenset({IN_COLUMN.code, WARNING_PREFIX.code, REPORTGEN_SAYS.code,
+                     REPORTGEN_ERROR.code})  # fmt: skip
 
 # --- --help: the commands and their options ---
 HELP_HELP = Message("RG900", "Show this message and exit.")
@@ -539,3 +579,28 @@ HELP_SERVE = Message(
 HELP_SERVE_PORT = Message(
     "RG936", "Port on 127.0.0.1 (0: any free port). Nothing listens on other interfaces."
 )
+
+# --- the starter files of `reportgen new` (in the report's first language) ---
+NEW_WRITE = Message("RG800", "write {what}")
+NEW_PROMPT_MESSAGE = Message(
+    "RG801",
+    "a letter from the representative to members and friends: what the year meant, thanks, and "
+    "what comes next (300-400 words).",
+)
+NEW_PROMPT_OVERVIEW = Message(
+    "RG802",
+    "the year in overview: the context, the main achievements and the difficulties, with a few "
+    "subheadings (400-600 words).",
+)
+NEW_PROMPT_STORIES = Message(
+    "RG803",
+    "one or two stories that show the work through the people it serves (250 words each; leave "
+    "out anything that could identify someone at risk).",
+)
+NEW_PROMPT_ABOUT = Message(
+    "RG804",
+    "what this report covers, where its figures come from, and anything illustrative or estimated.",
+)
+NEW_PROMPT_GENERIC = Message("RG805", "this section's text for {fiscal_year}.")
+NEW_HEADING_MESSAGE = Message("RG806", "Message from the Representative")
+NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
