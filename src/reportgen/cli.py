@@ -61,7 +61,8 @@ def _localize(command: click.Command, ctx: click.Context) -> None:
     option = command.get_help_option(ctx)
     if option is not None:
         option.help = M.HELP_HELP()
-    for item in (command, *command.params, *([option] if option else [])):
+    items: list[Any] = [command, *command.params, *([option] if option else [])]
+    for item in items:
         english = item.__dict__.setdefault("_english_help", getattr(item, "help", None))
         if english is not None:
             item.help = M.say(M.declared(english))

@@ -496,8 +496,8 @@ def _starter(
     narrative.mkdir()
     first = _first_language(read(target.parent / "organization.toml") or Values({}))
     language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
-    for name, (heading, prompt) in STARTER_NARRATIVE.items():
-        text = f"# {M.say(heading, language)}\n\n{_prompt(PROMPTS[prompt], first)}\n"
+    for name, (title, prompt) in STARTER_NARRATIVE.items():
+        text = f"# {M.say(title, language)}\n\n{_prompt(PROMPTS[prompt], first)}\n"
         if word:
             heading, _, body = text.partition("\n\n")
             write_document(narrative / f"{name[:-3]}.docx", heading.lstrip("# "), [body.strip()])

@@ -24,7 +24,7 @@ import functools
 import os
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 LANGUAGES = ("en", "ja", "ko")  # a catalog ships for each
@@ -96,7 +96,7 @@ class Text(str):
             return str.__str__(self)
         forms = template if isinstance(template, tuple) else (template,)
         index = 0 if count == 1 or len(forms) == 1 else 1
-        return forms[min(index, len(forms) - 1)].format(**values)
+        return fill(forms[min(index, len(forms) - 1)], values)
 
 
 # Every message, by code, in the order declared (filled by ``Message``).
@@ -111,8 +111,33 @@ def text(code: str, values: Mapping[str, object]) -> Text:
 
 def placeholders(template: str) -> set[str]:
     """The value names a ``str.format`` template uses."""
-    return {name.split(".")[0].split("[")[0]
-            for _, name, _, _ in string.Formatter().parse(template) if name}  # fmt: skip
+    return {re.split(r"[.\[!:]", name)[0]
+            for _, name, _, _ in string.Formatter().parse(_PARTICLE.sub("", template))
+            if name}  # fmt: skip
+
+
+# Grammar a translation calls, as the language packs do: ``{|은}`` is the
+# Korean particle that the sound ending the text before it takes
+# ("'2013-13-02'는", "'secret'은", closing quotes aside). ``core.languages``
+# sets it (its ``grammar.apply``) as it loads: this module cannot import it,
+# since the packs import the diagnostics, which import this module. Until
+# then a particle is written with both its forms, as "은(는)".
+GRAMMAR: list[Callable[[object, str], str]] = []
+_PARTICLE = re.compile(r"\{\|([^{}]+)\}")
+_BOTH = {"은": "은(는)", "는": "은(는)", "이": "이(가)", "가": "이(가)", "을": "을(를)",
+         "를": "을(를)", "과": "과(와)", "와": "과(와)", "으로": "(으)로",
+         "로": "(으)로"}  # fmt: skip
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """``template`` with ``values``, and the particles it calls after them."""
+    out = ""
+    for i, piece in enumerate(_PARTICLE.split(template)):
+        if i % 2 == 0:
+            out += piece.format(**values)
+        else:
+            out += GRAMMAR[0](out, piece)[len(out) :] if GRAMMAR else _BOTH.get(piece, piece)
+    return out
 
 
 def declared(english: str) -> str:
@@ -205,7 +230,7 @@ def _translations(language: str) -> dict[tuple[str, str], str | tuple[str, ...]]
     for entry in catalog:
         if not entry.id or entry.fuzzy or not entry.context:
             continue
-        english = entry.id[0] if isinstance(entry.id, tuple) else entry.id
+        english = str(entry.id[0] if isinstance(entry.id, tuple | list) else entry.id)
         strings = entry.string
         if isinstance(strings, tuple | list):
             if all(strings):

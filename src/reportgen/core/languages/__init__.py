@@ -43,6 +43,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from reportgen.core import messages
 from reportgen.core.diagnostics import did_you_mean
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import grammar
@@ -642,3 +643,7 @@ def chart_fonts(font: str, language: str) -> list[str]:
     own = list(fonts(language).sans)
     names = [*own, font] if fonts(language).lead else [font, "Noto Sans CJK JP"]
     return [*dict.fromkeys(names), "DejaVu Sans"]
+
+
+# The messages' translations call the same grammar as the packs ({value|은}).
+messages.GRAMMAR[:] = [grammar.apply]
