@@ -154,8 +154,8 @@ _LOGGERS = {"log", "logger", "logging", "warnings", "LOG"}
 UNCONVERTED = {
     "commands/build.py", "commands/new.py", "commands/send.py", "reading/accounts.py",
     "reading/config.py", "reading/narrative_front_matter.py", "reading/narrative_html.py",
-    "reading/page_anchors.py", "reading/readers/narrative.py", "reading/readers/tables.py",
-    "reading/readers/word.py", "reading/report_folder.py", "reading/table_registry.py",
+    "reading/page_anchors.py", "reading/readers/narrative.py",
+    "reading/readers/word.py", "reading/table_registry.py",
     "typesetting/html_pages.py", "typesetting/pdf.py", "typesetting/templating.py",
     "writing/receipt_log.py", "writing/send_log.py", "writing/staging.py",
 }  # fmt: skip

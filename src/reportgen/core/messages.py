@@ -24,7 +24,7 @@ import functools
 import os
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 LANGUAGES = ("en", "ja", "ko")  # a catalog ships for each
@@ -138,6 +138,11 @@ def fill(template: str, values: Mapping[str, object]) -> str:
         else:
             out += GRAMMAR[0](out, piece)[len(out) :] if GRAMMAR else _BOTH.get(piece, piece)
     return out
+
+
+def either(items: Iterable[str]) -> str:
+    """``a or b or c``, the "or" in the user's language."""
+    return functools.reduce(lambda a, b: FILES_OR(first=a, second=b), items)
 
 
 def declared(english: str) -> str:
@@ -461,6 +466,80 @@ NO_BOARD = Message("RG147", "no board members listed (people table){said}")
 NO_INCOME = Message("RG148", "no income in the finances table{said}")
 NO_EXPENSE = Message("RG149", "no expense in the finances table{said}")
 WHERE_SAID = Message("RG150", ": {said}")
+
+# --- reading a table's file (reading/readers/tables.py) ---
+TABLE_READER_KIND = Message("RG151", "a table is read from {kinds} files, not {suffix}")
+THIS_FILE = Message("RG152", "this file")
+NOT_UTF8 = Message(
+    "RG153", "the file is not valid UTF-8 (byte 0x{byte:02x}); save it as 'CSV UTF-8'"
+)
+CELL_TOO_LONG = Message(
+    "RG154",
+    "{what}: the cell holds {length:,} characters; the limit is {limit:,} (put long text in a "
+    "narrative file)",
+)
+CELL_NOT_TEXT = Message(
+    "RG155", "{what}: character {index} is {char}, which is not text: delete it"
+)
+CELL_COLUMN_NAMED = Message("RG156", "column '{name}'")
+CELL_COLUMN_NUMBERED = Message("RG157", "column {number}")
+CELL_IN_HEADER = Message("RG158", "the header, {what}")
+TABLE_TOO_LARGE = Message(
+    "RG159",
+    "the table is too large: more than {rows:,} rows or {cells:,} cells (an annual report's "
+    "table is far smaller; is this the right file?)",
+)
+TABLE_FILE_TOO_LARGE = Message(
+    "RG160", "the file is {size:,.0f} MB; the limit for a table is {limit} MB"
+)
+RECORD_CELLS = Message(
+    "RG161",
+    "{count} cells, the header has {header}: quote the cell that contains a comma "
+    '("Leeds, UK"), or remove the extra cells',
+)
+CANNOT_READ_CSV = Message("RG162", "cannot read CSV: {reason}")
+CANNOT_READ_WORKBOOK = Message("RG163", "cannot read the workbook: {reason}")
+HEADER_ROW_TAKEN = Plural(
+    "RG164",
+    "row {header} is taken as the header; row {first} above it ('{shown}') is ignored",
+    "row {header} is taken as the header; rows {first}-{last} above it ('{shown}') are ignored",
+)
+
+# --- the report folder (reading/report_folder.py) ---
+TABLE_GIVEN_TWICE = Message(
+    "RG170", "table '{name}' is given both as {first} and {second}: keep one"
+)
+MISSING_FILE = Message("RG171", "missing required file: data/{name}.csv (or data/{name}.xlsx)")
+MISSING_SHEET = Message(
+    "RG172",
+    "missing required table '{name}': no sheet of {book} is named '{name}' (its sheets: "
+    "{sheets}), and there is no {files}",
+)
+NO_SHEETS = Message("RG173", "none")
+FILES_OR = Message("RG174", "{first} or {second}")
+UNKNOWN_TABLE_FILE = Message("RG175", "unknown table '{name}' is ignored{hint}")
+DECLARE_TABLE = Message(
+    "RG176", '; to show it, declare it in report.toml: [tables.{stem}] title = "..."'
+)
+SHEET_NEAR_IGNORED = Message(
+    "RG177",
+    "sheet '{sheet}' is named like no table and is ignored{hint}; table '{table}' is read from "
+    "{source}",
+)
+SHEET_NEAR = Message(
+    "RG178",
+    "sheet '{sheet}' is named like no table{hint}: rename the sheet '{table}' to read it as "
+    "that table",
+)
+SHEET_UNUSED = Message("RG179", "sheet '{sheet}' of {book} matches no table and is ignored{how}")
+SHEET_DECLARE = Message(
+    "RG180",
+    "; to show it, name it like a table, or declare it in report.toml: [tables.{stem}] title "
+    '= "..."',
+)
+SHEET_RENAME = Message(
+    "RG181", "; to show its rows, name the sheet like a table (docs/report-format.md)"
+)
 
 # Messages that frame another: a line shows the code of the one inside.
 _FRAMES = frozenset({IN_COLUMN.code, WARNING_PREFIX.code, REPORTGEN_SAYS.code,
