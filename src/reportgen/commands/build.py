@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from reportgen.commands import build_receipts
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
+from reportgen.core import messages as M
 from reportgen.core import process_pool
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.editions import DOCUMENTS
@@ -92,15 +93,12 @@ class _Loaded:
 def find_years(report_dir: Path) -> list[Path]:
     report_dir = named(report_dir)
     if not report_dir.is_dir():
-        raise UsageError(f"{report_dir}: no such folder")
+        raise UsageError(M.NO_SUCH_FOLDER(folder=report_dir))
     if is_year(report_dir):
         return [report_dir]
     years = years_in_set(report_dir)
     if not years:
-        raise UsageError(
-            f"{report_dir}: neither a report year (no report.toml) nor a report set "
-            "(no sub-folder holds a report.toml)"
-        )
+        raise UsageError(M.NOT_A_REPORT(folder=report_dir))
     return years
 
 
@@ -122,14 +120,13 @@ def refuse_output_in_input(report_dir: Path, out: Path) -> None:
         for source in dict.fromkeys((report_set(year), year.resolve())):
             if target == source or target.is_relative_to(source) or source.is_relative_to(target):
                 where = (
-                    "is"
+                    M.OUT_IS_SOURCE
                     if target == source
-                    else ("is inside" if target.is_relative_to(source) else "holds")
+                    else (
+                        M.OUT_INSIDE_SOURCE if target.is_relative_to(source) else M.OUT_HOLDS_SOURCE
+                    )
                 )
-                raise UsageError(
-                    f"--out {out}: the output folder {where} the report folder {source}, "
-                    "which the build reads; choose a folder outside it"
-                )
+                raise UsageError(where(out=out, source=source))
 
 
 Loads = dict[Path, tuple[FiscalYear | None, Diagnostics]]
@@ -183,8 +180,7 @@ def _load(years: Sequence[Path], diags: Diagnostics) -> list[_Loaded]:
                 if key not in (i.path.resolve() for i in loaded):
                     diags.warning(
                         Location(earlier / "report.toml"),
-                        "this earlier year has errors (check it on its own), so it is "
-                        "left out of the comparison",
+                        M.EARLIER_YEAR_LEFT_OUT(),
                     )
                 break
             if previous is None:
@@ -271,7 +267,7 @@ def _build(
     started = time.perf_counter()
     for name in editions or ():
         if name not in EDITIONS:
-            raise UsageError(f"unknown edition '{name}' (choose from {', '.join(EDITIONS)})")
+            raise UsageError(M.UNKNOWN_EDITION(name=name, choices=", ".join(EDITIONS)))
     years = find_years(report_dir)
     note = progress or Quiet()
     store = Cache(out / FOLDER if cache else None)

@@ -541,6 +541,67 @@ SHEET_RENAME = Message(
     "RG181", "; to show its rows, name the sheet like a table (docs/report-format.md)"
 )
 
+# --- building and writing (commands/build.py, writing/, typesetting/) ---
+NO_SUCH_FOLDER = Message("RG500", "{folder}: no such folder")
+NOT_A_REPORT = Message(
+    "RG501",
+    "{folder}: neither a report year (no report.toml) nor a report set (no sub-folder holds a "
+    "report.toml)",
+)
+UNKNOWN_EDITION = Message("RG502", "unknown edition '{name}' (choose from {choices})")
+OUT_IS_SOURCE = Message(
+    "RG503",
+    "--out {out}: the output folder is the report folder {source}, which the build reads; "
+    "choose a folder outside it",
+)
+OUT_INSIDE_SOURCE = Message(
+    "RG504",
+    "--out {out}: the output folder is inside the report folder {source}, which the build "
+    "reads; choose a folder outside it",
+)
+OUT_HOLDS_SOURCE = Message(
+    "RG505",
+    "--out {out}: the output folder holds the report folder {source}, which the build reads; "
+    "choose a folder outside it",
+)
+EARLIER_YEAR_LEFT_OUT = Message(
+    "RG506",
+    "this earlier year has errors (check it on its own), so it is left out of the comparison",
+)
+CANNOT_WRITE_OUTPUT = Message("RG507", "cannot write to the output folder {folder}: {reason}")
+NOT_FOLLOWED = Message(
+    "RG508",
+    "{path}: {what} is {found}, which reportgen never follows or uses: remove it (a {kind} is "
+    "made in its place)",
+)
+FOUND_LINK = Message("RG509", "a symbolic link")
+FOUND_FOLDER = Message("RG510", "a folder")
+FOUND_NOT_REGULAR = Message("RG511", "not a regular file")
+RECEIPT_LOG_REFUSED = Message(
+    "RG512",
+    "the receipt log {why}: receipts cannot be numbered (it must be a regular file beside the "
+    "year folder, never a symbolic link)",
+)
+SEND_LOG_BUSY = Message(
+    "RG513",
+    "another `reportgen send` of this year is sending (it holds this log); wait for it to end",
+)
+MISSING_ANCHOR = Message("RG514", "{document}: links to {shown}, which the page does not have")
+HTML_EDITION_HOLDS = Message("RG515", "the HTML edition holds {problem}")
+PICTURE_REFUSED = Message("RG516", "a picture of the page was refused: {reason}")
+TEMPLATE_HTML_FORBIDDEN = Message(
+    "RG517",
+    "template error: the HTML edition would hold {problem}, which a report page may not have "
+    "(nothing in it may run, load or redirect)",
+)
+NOTES_PAGES = Message("RG518", "the notes page gave {extra} pages, not the {count} needed")
+RENDER_FAILED_ON = Message(
+    "RG519", "{what}: it failed on {part}{where} ({message}); correct or replace it"
+)
+FAILED_IN_PARAGRAPH = Message("RG520", " in its paragraph {paragraph}")
+FAILED_ON_LINK = Message("RG521", "the link to '{target}'")
+FAILED_ON_PICTURE = Message("RG522", "the picture '{name}'")
+
 # Messages that frame another: a line shows the code of the one inside.
 _FRAMES = frozenset({IN_COLUMN.code, WARNING_PREFIX.code, REPORTGEN_SAYS.code,
                      REPORTGEN_ERROR.code})  # fmt: skip
