@@ -541,6 +541,94 @@ SHEET_RENAME = Message(
     "RG181", "; to show its rows, name the sheet like a table (docs/report-format.md)"
 )
 
+# --- declared tables (reading/table_registry.py) ---
+TABLES_NOT_A_TABLE = Message("RG190", "'tables' must be a table of [tables.<name>] tables")
+TABLE_BUILT_IN = Message(
+    "RG191",
+    "[tables.{name}]: '{name}' is a built-in table; its columns are fixed "
+    "(docs/report-format.md); give your own table another name",
+)
+TABLE_BAD_NAME = Message(
+    "RG192",
+    "[tables.{name}]: a table's name is lowercase letters, digits, '-' and '_' (the file's name "
+    "without .csv/.xlsx)",
+)
+TABLE_NOT_A_TABLE = Message("RG193", "'tables.{name}' must be a table ([tables.{name}])")
+TABLE_KEY_PROBLEM = Message("RG194", "[tables.{name}] '{key}': {problem}")
+TABLE_UNKNOWN_KEY = Message("RG195", "unknown key '{key}' in [tables.{name}]{hint}")
+
+# --- narrative files' settings in report.toml (reading/narrative_front_matter.py) ---
+NARRATIVE_NOT_TABLES = Message("RG196", "'narrative' must be tables: [narrative.\"<file>\"]")
+NARRATIVE_NOT_SETTINGS = Message("RG197", '[narrative."{name}"] must be a table of settings')
+NARRATIVE_GUARDED = Message(
+    "RG198",
+    "{label}: '{key}' looks like '{guarded}', which decides who sees this section; it is never "
+    "guessed: write '{guarded}'",
+)
+NARRATIVE_UNKNOWN_KEY = Message("RG199", "{label}: unknown key '{key}'{hint}")
+NARRATIVE_KEY_PROBLEM = Message("RG200", "{label} '{key}': {problem}")
+NARRATIVE_ROLE_INTERNAL = Message(
+    "RG201",
+    "{label}: a file with role '{role}' gives wording to the public editions and letters: it "
+    "cannot be internal",
+)
+NARRATIVE_NO_FILE = Message("RG202", '[narrative."{name}"]: there is no narrative/{name}{hint}')
+NARRATIVE_WHOLE_NAME = Message("RG203", " (give the file's whole name)")
+NARRATIVE_KEY_TWICE = Message(
+    "RG204",
+    "'{key}' of {name} is given both in its front matter (line {line}) and here: keep one",
+)
+
+# --- the accounts (reading/accounts.py) ---
+FUND_SUM_DIFFERS = Message(
+    "RG210",
+    "column '{column}': fund '{fund}': its {column} is {given}, but the finances rows of the "
+    "fund add up to {found}: correct one, or leave this cell empty to take the finances' sum",
+)
+BALANCE_SHEET_UNBALANCED = Message(
+    "RG211",
+    "the balance sheet does not balance: assets {assets} less liabilities {liabilities} is "
+    "{net}, but the funds add up to {funds} (a difference of {difference})",
+)
+FUND_NOT_LISTED = Message(
+    "RG212",
+    "column 'fund': '{name}' is not in the funds table, which lists every fund (add a row for "
+    "it, or name one of its funds)",
+)
+TRANSFERS_NOT_ZERO = Message(
+    "RG213",
+    "column 'transfers': the transfers between funds add up to {total}, not 0: a transfer out "
+    "of one fund is a transfer into another",
+)
+FUND_OPENING_DIFFERS = Message(
+    "RG214",
+    "column 'opening': fund '{fund}' opens at {opening}, but {said} balance of the fund was "
+    "{carried}: leave the cell empty to carry it forward, or correct last year's funds",
+)
+YEARS_CLOSING = Message("RG215", "{label}'s closing")
+LAST_YEARS = Message("RG216", "last year's")
+FUND_CLOSING_DIFFERS = Message(
+    "RG217",
+    "column 'closing': fund '{fund}' closes at {closing}, but opening {opening} + income "
+    "{income} - expenditure {expenditure} + transfers {transfers} is {computed} (a difference "
+    "of {difference})",
+)
+FUND_GONE = Message(
+    "RG218",
+    "fund '{fund}' closed last year at {closing} but is not in this year's funds: add it (a "
+    "fund spent in full closes at 0)",
+)
+FUND_OPENING_UNKNOWN = Message(
+    "RG219",
+    "column 'opening': fund '{fund}': its opening balance is last year's closing one, but last "
+    "year's folder has errors (check it on its own): mend them, or give the opening balance here",
+)
+BALANCE_FUNDS_DIFFER = Message(
+    "RG220",
+    "the balance sheet's funds add up to {on_sheet}, but the funds' closing balances (the funds "
+    "table) add up to {closing} (a difference of {difference})",
+)
+
 # --- building and writing (commands/build.py, writing/, typesetting/) ---
 NO_SUCH_FOLDER = Message("RG500", "{folder}: no such folder")
 NOT_A_REPORT = Message(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.reading.model import (
     TABLE_FIELDS,
@@ -462,7 +463,7 @@ def read_declarations(
     """``[tables.<name>]`` of report.toml, checked; ``where(key, table)`` locates
     a key. Every problem is reported; a bad declaration is left out."""
     if not isinstance(value, dict):
-        diags.error(where("tables", None), "'tables' must be a table of [tables.<name>] tables")
+        diags.error(where("tables", None), M.TABLES_NOT_A_TABLE())
         return ()
     found = []
     for name, body in value.items():
@@ -470,19 +471,17 @@ def read_declarations(
         if name in TABLES:
             diags.error(
                 where(at, None),
-                f"[tables.{name}]: '{name}' is a built-in table; its columns are fixed "
-                "(docs/report-format.md); give your own table another name",
+                M.TABLE_BUILT_IN(name=name),
             )
             continue
         if not _TABLE_NAME.fullmatch(str(name)):
             diags.error(
                 where(at, None),
-                f"[tables.{name}]: a table's name is lowercase letters, digits, '-' and '_' "
-                "(the file's name without .csv/.xlsx)",
+                M.TABLE_BAD_NAME(name=name),
             )
             continue
         if not isinstance(body, dict):
-            diags.error(where(at, None), f"'tables.{name}' must be a table ([tables.{name}])")
+            diags.error(where(at, None), M.TABLE_NOT_A_TABLE(name=name))
             continue
 
         def locate(key: str, table: str = at) -> Location:
@@ -508,7 +507,7 @@ def _declaration(
     def fail(key: str, message: str) -> None:
         nonlocal ok
         ok = False
-        diags.error(where(key), f"[tables.{name}] '{key}': {message}")
+        diags.error(where(key), M.TABLE_KEY_PROBLEM(name=name, key=key, problem=message))
 
     def strings(key: str) -> tuple[str, ...]:
         value = body.get(key, [])
@@ -528,7 +527,7 @@ def _declaration(
         elif key not in DECLARATION_KEYS:
             diags.warning(
                 where(key),
-                f"unknown key '{key}' in [tables.{name}]{did_you_mean(key, DECLARATION_KEYS)}",
+                M.TABLE_UNKNOWN_KEY(key=key, name=name, hint=did_you_mean(key, DECLARATION_KEYS)),
             )
     title = body.get("title")
     if not isinstance(title, str) or not title.strip():
