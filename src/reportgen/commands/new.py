@@ -186,30 +186,22 @@ def new_year(
     data as one workbook with ``workbook`` and its narrative as Word documents
     with ``word`` (new_office_files)."""
     if source is not None and (workbook or word):
-        raise UsageError(
-            "--workbook and --word are for a new starter; with --from the new year keeps "
-            "the kinds of files the previous one has"
-        )
+        raise UsageError(M.NEW_FORMS_WITH_FROM())
     if os.path.lexists(target):
-        what = f"a symbolic link to {os.readlink(target)}" if target.is_symlink() else "it"
-        raise UsageError(
-            f"{target}: already exists ({what}); reportgen new never overwrites or follows "
-            "anything there: choose a new name"
-        )
+        what = (M.NEW_EXISTS_LINK(target=os.readlink(target)) if target.is_symlink()
+                else M.NEW_EXISTS_IT())  # fmt: skip
+        raise UsageError(M.NEW_EXISTS(target=target, what=what))
     if source is not None and not (source / "report.toml").is_file():
-        raise UsageError(f"{source} is not a report year (it has no report.toml)")
+        raise UsageError(M.NEW_NOT_A_YEAR(source=source))
     if source is not None and start is not None:
-        raise UsageError(
-            f"--start is for a new starter; with --from the year begins the day after "
-            f"the end of {source}"
-        )
+        raise UsageError(M.NEW_START_WITH_FROM(source=source))
     if start is not None:
         _representable(start, f"--start {start.isoformat()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as exc:
-        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
+        raise UsageError(M.NEW_CANNOT_MAKE(target=target, reason=_reason(exc))) from None
     try:
         if source is None:
             _starter(staging, target, start, workbook, word)
@@ -219,7 +211,7 @@ def new_year(
         os.rename(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
+        raise UsageError(M.NEW_CANNOT_MAKE(target=target, reason=_reason(exc))) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -242,28 +234,23 @@ def _representable(start: date, what: str) -> None:
     try:
         year_end(start) + _PUBLISHED_AFTER
     except (OverflowError, ValueError):
-        raise UsageError(
-            f"{what}: the fiscal year would end (or be published, {_PUBLISHED_AFTER.days} days "
-            f"later) after {date.max.isoformat()}, the last day a date can be; choose an "
-            "earlier start"
-        ) from None
+        raise UsageError(M.NEW_PAST_LAST_DAY(what=what, days=_PUBLISHED_AFTER.days,
+                                             last=date.max.isoformat())) from None  # fmt: skip
 
 
 def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     try:
         text = (source / "report.toml").read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        raise UsageError(f"{source / 'report.toml'}: cannot be read: {reason}") from None
+        reason = M.NEW_NOT_UTF8() if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise UsageError(M.NEW_CANNOT_READ(path=source / "report.toml", reason=reason)) from None
     try:
         settings = loads(text)
     except TOMLDecodeError as exc:
-        raise UsageError(
-            f"{source / 'report.toml'}: {exc}; fix it first (reportgen check)"
-        ) from None
+        raise UsageError(M.NEW_FIX_FIRST(path=source / "report.toml", problem=exc)) from None
     start, end = settings.get("start"), settings.get("end")
     if not isinstance(start, date) or not isinstance(end, date):
-        raise UsageError(f"{source / 'report.toml'} needs TOML dates 'start' and 'end'")
+        raise UsageError(M.NEW_NEEDS_DATES(path=source / "report.toml"))
     published = settings.get("published")
     try:
         new_start = end + timedelta(days=1)
@@ -272,8 +259,7 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
         rolled = _roll_date(published) if isinstance(published, date) else None
     except (OverflowError, ValueError):
         raise UsageError(
-            f"{source / 'report.toml'}: the year after it would end (or be published) after "
-            f"{date.max.isoformat()}, the last day a date can be"
+            M.NEW_NEXT_PAST_LAST_DAY(path=source / "report.toml", last=date.max.isoformat())
         ) from None
     old_label = str(settings.get("fiscal_year", ""))
     label = (
@@ -298,7 +284,7 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     try:
         text = without_receipt_date(rolled_settings(text, values))
     except tomlkit.exceptions.ParseError as exc:  # what tomllib read, tomlkit could not
-        raise UsageError(f"{source / 'report.toml'}: cannot be rolled forward: {exc}") from None
+        raise UsageError(M.NEW_CANNOT_ROLL(path=source / "report.toml", reason=exc)) from None
     (folder / "report.toml").write_text(text, "utf-8")
     names = YearNames(start, end, new_start)
     _empty_tables(source / "data", folder / "data", _carried(settings, _shared(source)), names)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reportgen.commands.build import built, find_years, load_year
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput, NothingSent, UsageError
 from reportgen.reading.config import ORGANIZATION_FILE, REPORT_FILE
@@ -154,12 +155,9 @@ def run(report_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
     """Build ``report_dir`` (one year), then plan and (with ``--send``) send its letters."""
     years = find_years(report_dir)
     if len(years) != 1:
-        raise UsageError(
-            f"{report_dir} is a report set: send the letters of one year at a time, "
-            f"e.g. reportgen send {years[-1]}"
-        )
+        raise UsageError(M.SEND_ONE_YEAR(report_dir=report_dir, year=years[-1]))
     if options.to is not None and (problem := address_problem(options.to)) is not None:
-        raise UsageError(f"--to: {problem}")
+        raise UsageError(M.SEND_TO_PROBLEM(problem=problem))
     try:
         with built(years[0], out, ui) as result:
             ui.warn(result.diagnostics)
@@ -249,13 +247,10 @@ def _settings(year: FiscalYear) -> EmailSettings:
     if year.config.email is None:
         raise NothingSent([Diagnostic(
             Severity.ERROR, where,
-            "no [email] settings: add an [email] table with at least 'host' and 'from' to "
-            "report.toml or ../organization.toml (see docs/report-format.md)",
+            M.SEND_NO_EMAIL_SETTINGS(),
         )])  # fmt: skip
     if "donor" not in year.config.editions:
-        raise NothingSent([Diagnostic(Severity.ERROR, where, (
-            "'editions' leaves out 'donor', so the build makes no letters to send"
-        ))])  # fmt: skip
+        raise NothingSent([Diagnostic(Severity.ERROR, where, M.SEND_NO_DONOR_EDITION())])
     return year.config.email
 
 
@@ -268,7 +263,11 @@ def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
             header_text(parseaddr(value)[0])
         except HeaderProblem as exc:
             where = Location(_email_settings_file(year))
-            problems.append(Diagnostic(Severity.ERROR, where, f"'email.{key}': {value!r} {exc}"))
+            problems.append(
+                Diagnostic(
+                    Severity.ERROR, where, M.SEND_BAD_HEADER(key=key, value=value, problem=exc)
+                )
+            )
     for index, donor in enumerate(year.donors):
         if not donor.email or address_problem(donor.email) is not None:
             continue  # never written to: listed by the plan
@@ -276,20 +275,16 @@ def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
             header_text(donor.name)
         except HeaderProblem as exc:
             where = _donor_cell(year, index, "name")
-            problems.append(Diagnostic(Severity.ERROR, where, (
-                f"column 'name': {donor.name!r} {exc}: no message can carry it; nothing is "
-                "sent until it is fixed"
-            )))  # fmt: skip
+            problems.append(Diagnostic(Severity.ERROR, where,
+                                       M.SEND_BAD_NAME(name=donor.name, problem=exc)))  # fmt: skip
             continue
         subject = wording(year, donor, letter_language(year, donor)).subject
         try:
             header_text(subject)
         except HeaderProblem as exc:
             where = _donor_cell(year, index, "salutation")
-            problems.append(Diagnostic(Severity.ERROR, where, (
-                f"the subject made for this donor, {subject!r}, {exc}: no message can carry "
-                "it; nothing is sent until it is fixed"
-            )))  # fmt: skip
+            subject_problem = M.SEND_BAD_SUBJECT(subject=subject, problem=exc)
+            problems.append(Diagnostic(Severity.ERROR, where, subject_problem))
     if problems:
         raise NothingSent(problems)
 
@@ -377,11 +372,9 @@ def _histories(year: FiscalYear, folder: Path, ui: Ui) -> send_log.Histories:
     ui.say(f"send log: {log_path}")
     if older.is_file():  # (read above: not a link)
         ui.say(f"  also read: {older} (the log of an earlier reportgen)")
-    ui.warn([Diagnostic(Severity.WARNING, Location(t.path, t.line), (
-        "a torn or unreadable record of the send log (a crash while it was written, or an "
-        "edit by hand): counted as maybe sent for "
-        + (t.slug if t.slug is not None else "every donor not recorded as sent after it")
-    )) for t in histories.torn])  # fmt: skip
+    ui.warn([Diagnostic(Severity.WARNING, Location(t.path, t.line), M.SEND_TORN_RECORD(
+        who=t.slug if t.slug is not None else M.SEND_TORN_EVERY()))
+        for t in histories.torn])  # fmt: skip
     return histories
 
 
@@ -496,7 +489,7 @@ def _read_letter(path: Path) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
         raise NothingSent([Diagnostic(
-            Severity.ERROR, Location(path), f"the letter cannot be read ({exc.strerror})"
+            Severity.ERROR, Location(path), M.SEND_LETTER_UNREADABLE(reason=exc.strerror)
         )]) from None  # fmt: skip
     with os.fdopen(descriptor, "rb") as handle:
         return handle.read()
@@ -566,10 +559,8 @@ def _password(settings: EmailSettings) -> str | None:
         return None
     found = os.environ.get(PASSWORD_VARIABLE) or _keyring(settings.username)
     if not found:
-        raise UsageError(
-            f"no password for {settings.username}: set {PASSWORD_VARIABLE}, or store it with "
-            f"`keyring set {KEYRING_SERVICE} {settings.username}`; nothing was sent"
-        )
+        raise UsageError(M.SEND_NO_PASSWORD(username=settings.username, variable=PASSWORD_VARIABLE,
+                                            service=KEYRING_SERVICE))  # fmt: skip
     return found
 
 
@@ -815,7 +806,7 @@ def _deliver(
         outcome.stopped = exc
     except _Fatal as exc:
         if not outcome.sent:
-            raise UsageError(f"{exc}; nothing was sent") from None
+            raise UsageError(M.SEND_NOTHING_SENT(problem=exc)) from None
         outcome.failed += [(item.who, f"not sent: {exc}") for item in todo[done:]]
     except _Dropped as exc:  # the server stayed out of reach: the rest waits for a rerun
         outcome.failed += [(item.who, f"not sent: {exc}") for item in todo[done:]]

@@ -690,6 +690,80 @@ FAILED_IN_PARAGRAPH = Message("RG520", " in its paragraph {paragraph}")
 FAILED_ON_LINK = Message("RG521", "the link to '{target}'")
 FAILED_ON_PICTURE = Message("RG522", "the picture '{name}'")
 
+# --- reportgen new (commands/new.py) ---
+NEW_FORMS_WITH_FROM = Message(
+    "RG810",
+    "--workbook and --word are for a new starter; with --from the new year keeps the kinds of "
+    "files the previous one has",
+)
+NEW_EXISTS = Message(
+    "RG811",
+    "{target}: already exists ({what}); reportgen new never overwrites or follows anything "
+    "there: choose a new name",
+)
+NEW_EXISTS_LINK = Message("RG812", "a symbolic link to {target}")
+NEW_EXISTS_IT = Message("RG813", "it")
+NEW_NOT_A_YEAR = Message("RG814", "{source} is not a report year (it has no report.toml)")
+NEW_START_WITH_FROM = Message(
+    "RG815",
+    "--start is for a new starter; with --from the year begins the day after the end of {source}",
+)
+NEW_CANNOT_MAKE = Message("RG816", "{target}: cannot be made: {reason}")
+NEW_PAST_LAST_DAY = Message(
+    "RG817",
+    "{what}: the fiscal year would end (or be published, {days} days later) after {last}, the "
+    "last day a date can be; choose an earlier start",
+)
+NEW_CANNOT_READ = Message("RG818", "{path}: cannot be read: {reason}")
+NEW_NOT_UTF8 = Message("RG819", "it is not UTF-8 text")
+NEW_FIX_FIRST = Message("RG820", "{path}: {problem}; fix it first (reportgen check)")
+NEW_NEEDS_DATES = Message("RG821", "{path} needs TOML dates 'start' and 'end'")
+NEW_NEXT_PAST_LAST_DAY = Message(
+    "RG822",
+    "{path}: the year after it would end (or be published) after {last}, the last day a date "
+    "can be",
+)
+NEW_CANNOT_ROLL = Message("RG823", "{path}: cannot be rolled forward: {reason}")
+
+# --- reportgen send (commands/send.py) ---
+SEND_ONE_YEAR = Message(
+    "RG600",
+    "{report_dir} is a report set: send the letters of one year at a time, e.g. reportgen send "
+    "{year}",
+)
+SEND_TO_PROBLEM = Message("RG601", "--to: {problem}")
+SEND_NO_EMAIL_SETTINGS = Message(
+    "RG602",
+    "no [email] settings: add an [email] table with at least 'host' and 'from' to report.toml "
+    "or ../organization.toml (see docs/report-format.md)",
+)
+SEND_NO_DONOR_EDITION = Message(
+    "RG603", "'editions' leaves out 'donor', so the build makes no letters to send"
+)
+SEND_BAD_HEADER = Message("RG604", "'email.{key}': {value!r} {problem}")
+SEND_BAD_NAME = Message(
+    "RG605",
+    "column 'name': {name!r} {problem}: no message can carry it; nothing is sent until it is fixed",
+)
+SEND_BAD_SUBJECT = Message(
+    "RG606",
+    "the subject made for this donor, {subject!r}, {problem}: no message can carry it; nothing "
+    "is sent until it is fixed",
+)
+SEND_TORN_RECORD = Message(
+    "RG607",
+    "a torn or unreadable record of the send log (a crash while it was written, or an edit by "
+    "hand): counted as maybe sent for {who}",
+)
+SEND_TORN_EVERY = Message("RG608", "every donor not recorded as sent after it")
+SEND_LETTER_UNREADABLE = Message("RG609", "the letter cannot be read ({reason})")
+SEND_NO_PASSWORD = Message(
+    "RG610",
+    "no password for {username}: set {variable}, or store it with `keyring set {service} "
+    "{username}`; nothing was sent",
+)
+SEND_NOTHING_SENT = Message("RG611", "{problem}; nothing was sent")
+
 # Messages that frame another: a line shows the code of the one inside.
 _FRAMES = frozenset({IN_COLUMN.code, WARNING_PREFIX.code, REPORTGEN_SAYS.code,
                      REPORTGEN_ERROR.code})  # fmt: skip
