@@ -541,6 +541,108 @@ SHEET_RENAME = Message(
     "RG181", "; to show its rows, name the sheet like a table (docs/report-format.md)"
 )
 
+# --- settings: report.toml and organization.toml (reading/config.py) ---
+KEY_FIGURES_NOT_LIST = Message(
+    "RG230", '\'key_figures\' must be a list of names, e.g. ["indicators", "income"]'
+)
+KEY_FIGURES_UNKNOWN = Message(
+    "RG231", "'key_figures': unknown figure '{name}'{hint} (choose from {choices})"
+)
+KEY_FIGURES_TWICE = Message("RG232", "'key_figures': '{name}' is listed twice")
+SETTING_NOT_TEXT = Message(
+    "RG233", "'{name}': character {index} is {char}, which is not text: delete it"
+)
+TOML_SYNTAX = Message("RG234", "TOML syntax error: {reason}")
+MISSING_REPORT_TOML = Message("RG235", "missing required file report.toml")
+NOT_A_NON_EMPTY_STRING = Message("RG236", "'{key}' must be a non-empty string")
+END_BEFORE_START = Message("RG237", "'end' ({end}) is before 'start' ({start})")
+NOT_ISO_CURRENCY = Message("RG238", "'currency': '{currency}' is not an ISO 4217 code")
+PDF_TABLE_ROWS = Message(
+    "RG239", "'pdf_table_rows': {value!r} is not a whole number >= 0 (0: no limit)"
+)
+NOT_TRUE_OR_FALSE = Message("RG240", "'{key}': {value!r} is not true or false")
+LABELS_NOT_TABLES = Message("RG241", "'labels' must be tables such as [labels.en-GB]")
+LABELS_NOT_WORDS = Message("RG242", "'labels.{tag}' must be a table of words")
+LABELS_TAG_PROBLEM = Message("RG243", "[labels.{tag}]: {problem}")
+LABELS_MISSING = Message(
+    "RG244",
+    "{have}: give every missing word in [labels.{tag}] (`reportgen labels --language {tag}` "
+    "prints them all); missing: {missing}",
+)
+LABELS_PACK_LACKS = Message(
+    "RG245", "'{tag}': its language pack lacks {count} of the {total} words"
+)
+LABELS_NO_PACK = Message("RG246", "'{tag}' has no built-in language pack")
+NOT_A_LIST_OF_STRINGS_EG = Message(
+    "RG247", "'{key}' must be a list of non-empty strings, e.g. [\"Charity no. 1\"]"
+)
+MISSING_KEY_IN_TABLE = Message("RG248", "missing required key '{key}' in [{table}]")
+MISSING_KEY = Message("RG249", "missing required key '{key}'")
+NOT_A_TOML_DATE = Message(
+    "RG250", "'{key}' must be a TOML date such as 2012-09-01 (without quotes)"
+)
+NOT_ONE_OF_SETTING = Message("RG251", "'{key}': {value!r} is not one of {choices}{hint}")
+NOT_A_LIST_OF_STRINGS = Message("RG252", "'{key}' must be a non-empty list of strings")
+MISSING_ORGANIZATION = Message(
+    "RG253", "missing required table [organization] (here or in ../organization.toml)"
+)
+NOT_A_WEBSITE = Message("RG254", "'website': {value!r} is not an http(s) address")
+NOT_AN_EMAIL = Message("RG255", "'email': {value!r} is not an e-mail address")
+UNUSED_WITHOUT_COVER = Message("RG256", "'{key}' without 'cover_image' is unused")
+COVER_NEEDS_ALT = Message(
+    "RG257",
+    "'cover_image' needs 'cover_image_alt': say what the picture shows, for readers who cannot "
+    "see it",
+)
+THEME_DIR_PROBLEM = Message("RG258", "'theme_dir': '{raw}'{space}{problem}")
+NOT_A_THEME_VALUE = Message("RG259", "'{key}': {value!r} is not {hint}")
+A_COLOUR_PRIMARY = Message("RG260", "a colour such as #1f3a5f")
+A_COLOUR_ACCENT = Message("RG261", "a colour such as #c8553d")
+A_FONT_NAME = Message("RG262", "a font family name (letters, digits, spaces, hyphens)")
+NOT_A_PAGE_SIZE = Message("RG263", "'page_size': {value!r} is not one of A4, Letter{hint}")
+NOT_A_HOST = Message("RG264", "'host': {value!r} is not a host name")
+SECURITY_NONE_REMOTE = Message(
+    "RG265",
+    "'security': 'none' sends the password and the letters unencrypted, so it is only for a "
+    "server on this machine (127.0.0.1 or localhost), not {host!r}: use 'starttls' or 'tls'",
+)
+NOT_A_PORT = Message("RG266", "'port': {value!r} is not a port number (1 to 65535)")
+SUBJECT_PLACEHOLDER = Message(
+    "RG267", "'{key}': unknown placeholder '{placeholder}': a subject can say {known}{hint}"
+)
+SIGNATORIES_NOT_LIST = Message(
+    "RG268",
+    "'signatories' must be a list of tables, each [[signatories]] with a name and a role, e.g. "
+    'name = "Helen Okafor" and role = "Chair"',
+)
+SIGNATORY_UNUSED = Message(
+    "RG269",
+    "'signatory' is not used: 'signatories' in the same file names who signs (put the "
+    "signatory first among them, and delete [signatory])",
+)
+SIGNATORY_NUMBER = Message("RG270", "signatory {number} of 'signatories'")
+SIGNATORY_UNKNOWN_KEY = Message("RG271", "unknown key '{key}' in {said}{hint}")
+SIGNATORY_NOT_STRING = Message("RG272", "'{key}' of {said} must be a non-empty string")
+SIGNATORY_NO_NAME = Message("RG273", "{said} has no 'name': who signs?")
+RECEIPTS_KEY_REQUIRED = Message(
+    "RG274", "[receipts]: '{key}' is required (or choose a preset: {presets})"
+)
+RECEIPTS_LANGUAGE = Message("RG275", "'language': {problem}")
+RECEIPTS_WORDS_LACKING = Message(
+    "RG276",
+    "[receipts]: the receipts are written in '{language}', whose words lack {missing}: give "
+    "them in [labels.{language}]",
+)
+RECEIPTS_PRESET_NEEDS = Message(
+    "RG277", "[receipts]: a {preset} receipt shows {need}, which is not given"
+)
+LABELS_ISSUE = Message("RG279", "[labels.{tag}] {problem}")
+PAD_TO_MULTIPLE = Message(
+    "RG278",
+    "'pad_to_multiple_of': {value!r} is not a whole number from 1 to 16 (4 for a booklet, 1 for "
+    "no padding)",
+)
+
 # --- declared tables (reading/table_registry.py) ---
 TABLES_NOT_A_TABLE = Message("RG190", "'tables' must be a table of [tables.<name>] tables")
 TABLE_BUILT_IN = Message(
