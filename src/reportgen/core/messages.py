@@ -731,6 +731,57 @@ BALANCE_FUNDS_DIFFER = Message(
     "table) add up to {closing} (a difference of {difference})",
 )
 
+# --- narrative files (reading/readers/narrative.py) ---
+NARRATIVE_TOO_LARGE = Message(
+    "RG300", "the file is {size:,.1f} MB; the limit for a narrative file is {limit} MB"
+)
+FILE_NOT_UTF8 = Message("RG301", "the file is not valid UTF-8")
+FRONT_NOT_CLOSED = Message("RG302", "front matter opened with '---' is never closed")
+FRONT_BAD_OPENING = Message(
+    "RG303",
+    "this line is meant to open front matter ('{key}:' follows) but is not '---': front matter "
+    "starts with a line of exactly three hyphens, '---', and ends with another",
+)
+FRONT_NO_OPENING = Message(
+    "RG304",
+    "'{key}:' looks like front matter, but there is no '---' line above it: put the front "
+    "matter between two lines of '---' at the top of the file (if it is meant as text, start "
+    "the file with something else)",
+)
+FRONT_KEY_AFTER = Message(
+    "RG305",
+    "'{key}:' comes after the front matter's closing '---' (line {line}), where it would be "
+    "printed as text: put every key between the first two '---' lines",
+)
+NARRATIVE_NOT_TEXT = Message("RG306", "column {column} is {char}, which is not text: delete it")
+FRONT_PROBLEM = Message("RG307", "front matter: {problem}")
+FRONT_NOT_KEYS = Message("RG308", "front matter must be 'key: value' lines")
+FRONT_KEY_TWICE = Message("RG309", "front matter: '{key}' is given twice (lines {lines}): keep one")
+FRONT_KEY_TIMES = Message(
+    "RG311", "front matter: '{key}' is given {count} times (lines {lines}): keep one"
+)
+FRONT_VALUE_NOT_TEXT = Message(
+    "RG310", "front matter '{key}': character {index} is {char}, which is not text: delete it"
+)
+
+# --- a theme (typesetting/templating.py) ---
+TEMPLATE_ERROR = Message("RG320", "template error: {problem}")
+THEME_LINK_OUTSIDE = Message("RG321", "the theme file is a link to outside the theme folder")
+EXTRA_CSS_LINK_OUTSIDE = Message("RG322", "extra.css is a link to outside the theme folder")
+CSS_ENDS_STYLE = Message(
+    "RG323", "a stylesheet may not hold '{found}' (it would end the style element)"
+)
+CSS_URL_REFUSED = Message("RG324", "url({url}) is refused: {reason}")
+CSS_HOLDS_MARKUP = Message(
+    "RG325",
+    "{what} holds '{found}' once its escapes are decoded: a stylesheet may not hold markup or "
+    "anything that ends the style element",
+)
+CSS_NOT_VALID = Message("RG326", "not valid CSS: {reason}")
+CSS_IMPORT_REFUSED = Message("RG327", "@import is refused: put every rule in extra.css itself")
+CSS_REFUSED = Message("RG328", "'{value}' is refused in a stylesheet")
+CSS_MARKUP_REFUSED = Message("RG329", "'<{value}' is refused in a stylesheet (markup)")
+
 # --- building and writing (commands/build.py, writing/, typesetting/) ---
 NO_SUCH_FOLDER = Message("RG500", "{folder}: no such folder")
 NOT_A_REPORT = Message(
