@@ -764,6 +764,122 @@ FRONT_VALUE_NOT_TEXT = Message(
     "RG310", "front matter '{key}': character {index} is {char}, which is not text: delete it"
 )
 
+# --- Word documents (reading/readers/word.py) ---
+WORD_UNREADABLE = Message("RG330", "cannot read the document: {reason}")
+WORD_TOO_MANY_PICTURES = Message(
+    "RG331", "the document holds {count:,} pictures; the limit is {limit}"
+)
+WORD_LINKED_PICTURE = Message(
+    "RG332",
+    "picture {number} is linked to a file outside the document, which is never fetched: insert "
+    "the picture itself (Insert > Pictures > This Device)",
+)
+WORD_OUTSIDE_FIELD = Message(
+    "RG333",
+    "a {kind} field brings in another file or program, which is never done: select it and "
+    "press Ctrl+Shift+F9 to keep its text, or delete it",
+)
+WORD_STALE_FIELD = Message(
+    "RG334",
+    "a {kind} field shows the text Word last displayed; reportgen never updates fields "
+    "(Ctrl+Shift+F9 in Word makes it plain text)",
+)
+WORD_NO_ALT = Message(
+    "RG335",
+    "picture {number} has no alt text, so it is shown as a decorative picture (screen readers "
+    "skip it): if it says something, in Word, right-click it > View Alt Text and say what it "
+    "shows",
+)
+WORD_PICTURE_UNREADABLE = Message("RG336", "picture {number} cannot be read from the document")
+WORD_PICTURE_TOO_LARGE = Message(
+    "RG337",
+    "picture {number} is larger than {limit} MB, the most a picture may be: make it smaller in "
+    "Word (Picture Format > Compress Pictures)",
+)
+WORD_TOO_MUCH_TEXT = Message(
+    "RG338",
+    "the document holds {size:,.1f} MB of text; the limit for a narrative file is {limit} MB "
+    "(some 300 pages)",
+)
+WORD_NOT_TEXT = Message("RG339", "the paragraph holds {char}, which is not text: delete it")
+
+# --- narrative text (reading/narrative_html.py) ---
+NO_TITLE = Message("RG340", "the narrative has no title: {how}")
+NO_TITLE_WORD = Message(
+    "RG341",
+    "give its first line Word's 'Title' or 'Heading 1' style, or set title in report.toml "
+    '[narrative."{name}"]',
+)
+NO_TITLE_MARKDOWN = Message("RG342", "add a '# Heading' or 'title:' front matter")
+TODO_NEVER_PRINTED = Message(
+    "RG343",
+    "still holds the 'TODO:' prompt from reportgen new, which is never printed: replace it "
+    "with the section's text",
+)
+TODO_STILL_THERE = Message(
+    "RG344", "still holds a 'TODO:' prompt from reportgen new: replace it with the text"
+)
+ONLY_PROMPT = Message(
+    "RG345",
+    "has no text yet, only reportgen new's prompt: the section is left out of every edition "
+    "until it has some",
+)
+LETTER_PLACEHOLDER = Message(
+    "RG346",
+    "unknown placeholder '{placeholder}': a letter can say {known} and "
+    "{{{{donor.<column>}}}}{hint}",
+)
+ROLE_TWICE = Message(
+    "RG347",
+    "role '{role}' is already given by {other}: keep one file per role (and language)",
+)
+WORKLOAD_ONE_FILE = Message(
+    "RG348",
+    "{total:,} {name}: the narrative of one document may hold at most {limit:,}; split the text "
+    "into fewer {name} or shorten it",
+)
+WORKLOAD_FILES = Message(
+    "RG349",
+    "{what} would hold {total:,} {name} ({each}); the narrative of one document may hold at "
+    "most {limit:,}",
+)
+WORKLOAD_MORE_FILES = Message("RG350", " and {count:,} more files")
+THE_LANGUAGE_DOCUMENTS = Message("RG351", "the {language} documents")
+THE_DOCUMENTS = Message("RG352", "the documents")
+FRONT_GUARDED = Message(
+    "RG353",
+    "front matter key '{key}' looks like '{guarded}', which decides who sees this section; it "
+    "is never guessed: write '{guarded}'",
+)
+FRONT_UNKNOWN_KEY = Message("RG354", "unknown front matter key '{key}'{hint}")
+FRONT_NOT_ONE_OF = Message("RG355", "front matter '{key}': {value!r} is not one of {choices}{hint}")
+ROLE_NOT_INTERNAL = Message(
+    "RG356",
+    "a file with role '{role}' gives wording to the public editions and letters: it cannot be "
+    "'visibility: internal'",
+)
+FRONT_TITLE_EMPTY = Message("RG357", "front matter 'title' must be a non-empty string")
+URL_NOT_ALLOWED = Message(
+    "RG358",
+    "{what} '{url}' is not allowed: use a file inside the report folder or an http(s) URL",
+)
+URL_OTHER_HOST = Message("RG359", "{what} '{url}' points to another host")
+URL_PROBLEM = Message("RG360", "{what} '{url}' {problem}")
+URL_REFUSED = Message("RG361", "{what} '{url}' is refused: {reason}")
+IMAGE_NO_ALT = Message(
+    "RG362",
+    "image '{url}' has no alt text, so it is shown as a decorative picture (screen readers skip "
+    "it): if it says something, write it in the brackets: ![…]({url})",
+)
+LINK_NOWHERE = Message(
+    "RG363",
+    "link '#{target}' names no part of the report, so it is printed as plain text: link to a "
+    "narrative section as '#s-<name>' (its file name without number, language and extension) "
+    "or to one of {anchors}",
+)
+WHAT_IMAGE = Message("RG364", "image")
+WHAT_LINK = Message("RG365", "link")
+
 # --- a theme (typesetting/templating.py) ---
 TEMPLATE_ERROR = Message("RG320", "template error: {problem}")
 THEME_LINK_OUTSIDE = Message("RG321", "the theme file is a link to outside the theme folder")
