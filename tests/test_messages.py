@@ -216,3 +216,12 @@ def test_no_message_is_written_in_place() -> None:
         elif lines:
             found[rel] = lines
     assert not found, f"messages written in place instead of core/messages.py: {found}"
+
+
+def test_messages_lists_the_catalog_in_a_language() -> None:
+    result = CliRunner().invoke(cli, ["messages", "--language", "ko"], env={"LANG": "C"})
+    assert result.exit_code == 0
+    assert "RG101  '{value}'은(는) 날짜가 아닙니다 (YYYY-MM-DD)\n" in result.output
+    assert len(result.output.splitlines()) == len(M.CATALOG)
+    english = CliRunner().invoke(cli, ["messages"], env={"LANG": "C"})
+    assert "RG101  '{value}' is not a date (YYYY-MM-DD)\n" in english.output

@@ -269,6 +269,13 @@ def labels(tag: str) -> None:
     click.echo(labels_toml(tag) + "\n" + translations_toml(tag), nl=False)
 
 
+@cli.command(help=M.HELP_MESSAGES())
+@click.option("--language", type=click.Choice(M.LANGUAGES), default=None,
+              help=M.HELP_MESSAGES_LANGUAGE())  # fmt: skip
+def messages(language: str | None) -> None:
+    click.echo(M.listing(language or M.user_language()), nl=False)
+
+
 @cli.command(help=M.HELP_RECEIPTS())
 @click.option("--preset", type=click.Choice(list(presets())), required=True,
               help=M.HELP_RECEIPTS_PRESET())  # fmt: skip

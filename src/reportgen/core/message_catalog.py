@@ -96,7 +96,9 @@ def docs() -> str:
         "language. A line keeps its place (`file:line:`) in every language. Outside",
         "English each line ends with its code (`[RG101]`); in English, whose lines the",
         "report format fixes word for word, set `REPORTGEN_CODES=1` to see them.",
-        "`{name}` stands for a value of the message.",
+        "`{name}` stands for a value of the message; a Korean particle written 은(는) is",
+        "printed in the one form the word before it takes (catalogs write it `{|은}`).",
+        "`reportgen messages [--language TAG]` prints the same list.",
         "",
         "| code | " + " | ".join(names[lang] for lang in M.LANGUAGES) + " |",
         "|---|" + "---|" * len(M.LANGUAGES),
@@ -107,7 +109,7 @@ def docs() -> str:
             english = message.english if message.plural is None else (
                 f"{message.english} / {message.plural}")  # fmt: skip
             found = M.translation(code, language) if language != "en" else english
-            cells.append(f"`{_cell(found)}`" if found else "")
+            cells.append(f"`{_cell(M.readable(found))}`" if found else "")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -145,6 +145,23 @@ def either(items: Iterable[str]) -> str:
     return functools.reduce(lambda a, b: FILES_OR(first=a, second=b), items)
 
 
+def readable(template: str) -> str:
+    """A template for a person to read: each particle ``{|은}`` as its two forms, 은(는)."""
+    return _PARTICLE.sub(lambda m: _BOTH.get(m.group(1), m.group(1)), template)
+
+
+def listing(language: str) -> str:
+    """Every message by code, one a line, in ``language`` (``reportgen messages``)."""
+    lines = []
+    for code, message in sorted(CATALOG.items()):
+        found = translation(code, language) if language != "en" else None
+        english = (
+            message.english if message.plural is None else f"{message.english} / {message.plural}"
+        )
+        lines.append(f"{code}  {readable(found or english).replace(chr(10), ' ')}")
+    return "\n".join(lines) + "\n"
+
+
 def declared(english: str) -> str:
     """The catalog's message (one that takes no values) whose English is
     ``english``, else ``english`` as it is: for a text a library copied out
@@ -1172,6 +1189,12 @@ HELP_SERVE = Message(
     "The page reloads by itself; invalid input shows its messages in the page. For a report "
     "set, the latest year is previewed. Ctrl-C stops it.",
 )
+HELP_MESSAGES = Message(
+    "RG937",
+    "Print every message reportgen can show, by its code, in your language (or the one "
+    "--language names), as docs/messages.md lists them.",
+)
+HELP_MESSAGES_LANGUAGE = Message("RG938", "The language of the messages (en, ja or ko).")
 HELP_SERVE_PORT = Message(
     "RG936", "Port on 127.0.0.1 (0: any free port). Nothing listens on other interfaces."
 )
