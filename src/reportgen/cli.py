@@ -317,12 +317,12 @@ class _Progress:
         self._verb = verb
 
     def step(self, message: str) -> None:
-        click.echo(f"  {message}", err=True)
+        click.echo(f"  {M.say(message)}", err=True)
 
     def start(self, label: str, total: int) -> None:
         self._bar = click.progressbar(
             length=total,
-            label="  " + f"{self._verb} {label}".strip(),
+            label="  " + M.say(M.RENDERING_BAR(label=label) if self._verb else label).strip(),
             file=sys.stderr,
             show_pos=True,
         )
@@ -346,14 +346,14 @@ class _SendUi(_Progress):
         super().__init__(verb="")
 
     def say(self, line: str) -> None:
-        click.echo(line)
+        click.echo(M.say(line))
 
     def warn(self, diagnostics: Iterable[Diagnostic]) -> None:
         _echo_diagnostics(diagnostics)
 
     def confirm(self, question: str) -> bool:
         try:
-            return click.confirm(question, default=False, err=True)
+            return click.confirm(M.say(question), default=False, err=True)
         except click.Abort:  # Ctrl-C or the end of input at the question: a no
             click.echo("", err=True)
             return False

@@ -231,7 +231,7 @@ def run_build(
     note = progress or Quiet()
     refuse_output_in_input(report_dir, out)
     with (
-        claim(out, lambda: note.step(f"waiting for another build of {out} to finish")),
+        claim(out, lambda: note.step(M.WAITING_FOR_BUILD(out=out))),
         undone_on_failure(out / FOLDER if cache else None),
     ):
         return _build(report_dir, out, editions, note, workers, cache, pdf_variant, print_marks,
@@ -245,7 +245,7 @@ def built(report_dir: Path, out: Path, progress: Progress | None = None) -> Iter
     while it sends."""
     note = progress or Quiet()
     refuse_output_in_input(report_dir, out)
-    with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
+    with claim(out, lambda: note.step(M.WAITING_FOR_BUILD(out=out))):
         with undone_on_failure(out / FOLDER):
             result = _build(report_dir, out, progress=note)
         yield result
@@ -283,7 +283,7 @@ def _build(
             _fail_if_warned(manifest.diagnostics)
         restored = restore(manifest, out, store, replaced)
         if restored is not None:
-            note.step("nothing changed since the last build")
+            note.step(M.NOTHING_CHANGED())
             elapsed = time.perf_counter() - started
             return BuildResult(tuple(restored), manifest.diagnostics, elapsed, manifest.letters)
     diags = Diagnostics()
@@ -310,17 +310,16 @@ def _build(
         for language in item.year.config.languages
         if not languages or language in languages
     ]
-    note.step(
-        f"rendering {len(plan)} document{'s' * (len(plan) != 1)} of {len(loaded)} "
-        f"year{'s' * (len(loaded) != 1)} in {min(jobs, len(plan))} "
-        f"process{'es' * (min(jobs, len(plan)) != 1)}"
-    )
+    note.step(M.RENDERING_PLAN(documents=M.N_DOCUMENTS(count=len(plan)),
+                               years=M.N_YEARS(count=len(loaded)),
+                               processes=M.N_PROCESSES(count=min(jobs, len(plan)))))  # fmt: skip
 
     made: dict[bool, list[str]] = {True: [], False: []}  # rendered anew or not
 
     def finished(job: DocumentJob, seconds: float, cached: bool) -> None:
-        how = "unchanged, from the cache" if cached else f"done in {seconds:.1f} s"
-        note.step(f"{job.path.name}: {job.edition} ({job.language}) {how}")
+        said = M.DOCUMENT_FROM_CACHE if cached else M.DOCUMENT_DONE
+        note.step(said(name=job.path.name, edition=job.edition, language=job.language,
+                       seconds=seconds))  # fmt: skip
         made[not cached].append(f"{output_name(job.path)}/{job.language}/{job.edition}")
 
     rendered = render_documents(plan, jobs, finished)
@@ -341,7 +340,7 @@ def _build(
                                 note, jobs, store, found, made_letters, letters_made)  # fmt: skip
             chosen = tuple(editions) if editions else item.year.config.editions
             if build_receipts.wanted(item.year, chosen):
-                note.step(f"{item.path.name}: receipts")
+                note.step(M.RECEIPTS_STEP(name=item.path.name))
                 pending.append(build_receipts.stage_receipts(
                     item.year, stage, stack, store, date.today(), found
                 ))  # fmt: skip

@@ -339,6 +339,57 @@ HELP_OPTIONS = Message("RG039", "Options")
 HELP_COMMANDS = Message("RG040", "Commands")
 HELP_ARGUMENTS = Message("RG041", "Arguments")
 
+# --- progress of a build and the plan of a send ---
+WAITING_FOR_BUILD = Message("RG062", "waiting for another build of {out} to finish")
+NOTHING_CHANGED = Message("RG063", "nothing changed since the last build")
+RENDERING_PLAN = Message("RG064", "rendering {documents} of {years} in {processes}")
+N_DOCUMENTS = Plural("RG096", "{count} document", "{count} documents")
+N_YEARS = Plural("RG097", "{count} year", "{count} years")
+N_PROCESSES = Plural("RG098", "{count} process", "{count} processes")
+N_MESSAGES = Plural("RG099", "{count} message", "{count} messages")
+N_DONORS = Plural("RG046", "{count} donor", "{count} donors")
+DOCUMENT_FROM_CACHE = Message("RG065", "{name}: {edition} ({language}) unchanged, from the cache")
+DOCUMENT_DONE = Message("RG066", "{name}: {edition} ({language}) done in {seconds:.1f} s")
+RECEIPTS_STEP = Message("RG067", "{name}: receipts")
+DONOR_LETTERS_STEP = Message("RG068", "{name}: donor letters")
+RENDERING_BAR = Message("RG069", "rendering {label}")
+SENDING_BAR = Message("RG070", "sending")
+SEND_NOT_CONFIRMED = Message("RG071", "not confirmed: nothing was sent")
+SEND_WHOM_TEST = Message("RG072", "the test address {address}")
+SEND_WHOM_DONORS = Message("RG073", "{count} donors")
+SEND_QUESTION = Message("RG074", "Send {count} to {whom} through {server} as {sender}?")
+SEND_LOG_AT = Message("RG075", "send log: {path}")
+SEND_LOG_ALSO = Message("RG076", "  also read: {path} (the log of an earlier reportgen)")
+SEND_LOG_COPIED = Message(
+    "RG077", "copied {count} record(s) of the earlier send log {older} into {path}"
+)
+SEND_PLAN_DONORS = Message("RG078", "{count}; letters in {folder}")
+SEND_PLAN_TO_SEND = Message("RG079", "  to send{target}: {count}{per}")
+SEND_PLAN_TARGET = Message("RG080", " to the test address {address}")
+SEND_PLAN_ALREADY = Message("RG081", "  already sent: {count}")
+SEND_PLAN_NO_EMAIL = Message("RG082", "without an email")
+SEND_PLAN_REFUSED = Message("RG083", "refused addresses (never sent to; fix the email column)")
+SEND_PLAN_MISMATCH = Message(
+    "RG084", "no letter of this build matches the donor's row (never sent)"
+)
+SEND_PLAN_CHANGED = Message(
+    "RG085", "letter changed since it was sent (not resent without --resend-changed)"
+)
+SEND_PLAN_UNKNOWN = Message(
+    "RG086",
+    "unknown, maybe sent: a send was cut off mid-message (check the server's sent mail; resend "
+    "only with --resend-unknown)",
+)
+SEND_PLAN_COUNT = Message("RG087", "  {title}: {count}")
+SEND_PLAN_MORE = Message("RG088", "    and {count} more")
+SEND_SERVER = Message("RG089", "server: {server} ({security}); {login}")
+SEND_NO_LOGIN = Message("RG090", "no login")
+SEND_LOGIN = Message("RG091", "login {username}, password from {source}")
+SEND_KEYRING = Message("RG092", "the system keyring (service {service})")
+SEND_MESSAGE_HEAD = Message("RG093", "--- message {number} of {total} ---")
+SEND_READS = Message("RG094", "(reads: {readable})")
+SEND_ATTACHED = Message("RG095", "[attached: {name}, {size:.0f} KB]")
+
 # --- the preview's pages (reportgen serve) ---
 SERVE_PROBLEMS_TITLE = Message("RG050", "The report has problems to fix")
 SERVE_PROBLEMS_HINT = Message("RG051", "Fix them and save: this page comes back by itself.")
