@@ -158,6 +158,10 @@ def test_new_writes_prompts_in_the_reports_first_language(tmp_path: Path) -> Non
     assert message.startswith("# 대표 인사말\n")
     assert "TODO: 대표가 회원과 후원자에게 보내는 글을 쓰세요" in message
     assert "write" not in message
+    settings = (reports / "2025" / "report.toml").read_text("utf-8")
+    assert settings.startswith("# report.toml: 한 회계연도의 설정입니다.")
+    readme = (reports / "2025" / "data" / "README.txt").read_text("utf-8")
+    assert readme.startswith("표마다 CSV(UTF-8)나 XLSX 파일을 하나씩 두고")
 
 
 # Calls whose text reaches the user: a message in them must come from the

@@ -443,13 +443,7 @@ def _narrative_prompts(
         (target / (roll(path.name) if roll else path.name)).write_text("".join(parts), "utf-8")
 
 
-STARTER_HEAD = """\
-# report.toml: the settings of one fiscal year. Dates are TOML dates (no quotes).
-# The full format: docs/report-format.md in the reportgen project.
-# A key with _<tag> translates it (title_ja = "..."): `reportgen labels --language TAG`
-# lists which do.
-
-"""
+STARTER_HEAD = M.NEW_TOML_HEAD()  # as comments, in the report's first language
 
 STARTER_NARRATIVE = {
     "01-message.md": (M.NEW_HEADING_MESSAGE(), "message"),
@@ -465,10 +459,13 @@ def _starter(
     end = year_end(start)
     label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
+    first = _first_language(read(target.parent / "organization.toml") or Values({}))
+    language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
+    head = "".join(f"# {line}\n" for line in M.say(STARTER_HEAD, language).split("\n")) + "\n"
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
                 "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
-    (folder / "report.toml").write_text(STARTER_HEAD + starter_toml(examples, not has_org), "utf-8")
+    (folder / "report.toml").write_text(head + starter_toml(examples, not has_org), "utf-8")
     data = folder / "data"
     data.mkdir()
     if workbook:
@@ -477,11 +474,9 @@ def _starter(
         for name, spec in TABLES.items():
             if spec.required or not spec.declared:
                 (data / f"{name}.csv").write_text(",".join(spec.names) + "\n", "utf-8")
-    (data / "README.txt").write_text(_tables_help(), "utf-8")
+    (data / "README.txt").write_text(_tables_help(language), "utf-8")
     narrative = folder / "narrative"
     narrative.mkdir()
-    first = _first_language(read(target.parent / "organization.toml") or Values({}))
-    language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
     for name, (title, prompt) in STARTER_NARRATIVE.items():
         text = f"# {M.say(title, language)}\n\n{_prompt(PROMPTS[prompt], first)}\n"
         if word:
@@ -492,15 +487,10 @@ def _starter(
     (folder / "assets").mkdir()
 
 
-def _tables_help() -> str:
-    lines = [
-        "One CSV (UTF-8) or XLSX file per table; the first row holds the column names.",
-        "Required columns are marked *. Every table may also have 'visibility':",
-        "public (the default) or internal (never shown in public editions).",
-        "Example rows (dates are YYYY-MM-DD):",
-        "",
-    ]
+def _tables_help(language: str = "en") -> str:
+    lines = [*M.say(M.NEW_TABLES_HELP(), language).split("\n"), ""]
     for name, spec in TABLES.items():
         cols = ", ".join(c.name + ("*" if c.required else "") for c in spec.columns)
-        lines += [f"{name}: {cols}", f"  e.g. {spec.example_row()}", ""]
+        example = M.say(M.NEW_EXAMPLE_ROW(row=spec.example_row()), language)
+        lines += [f"{name}: {cols}", example, ""]
     return "\n".join(lines)

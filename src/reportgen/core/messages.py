@@ -1272,5 +1272,20 @@ NEW_PROMPT_ABOUT = Message(
     "what this report covers, where its figures come from, and anything illustrative or estimated.",
 )
 NEW_PROMPT_GENERIC = Message("RG805", "this section's text for {fiscal_year}.")
+NEW_TOML_HEAD = Message(
+    "RG808",
+    "report.toml: the settings of one fiscal year. Dates are TOML dates (no quotes).\n"
+    "The full format: docs/report-format.md in the reportgen project.\n"
+    'A key with _<tag> translates it (title_ja = "..."): `reportgen labels --language TAG`\n'
+    "lists which do.",
+)
+NEW_TABLES_HELP = Message(
+    "RG809",
+    "One CSV (UTF-8) or XLSX file per table; the first row holds the column names.\n"
+    "Required columns are marked *. Every table may also have 'visibility':\n"
+    "public (the default) or internal (never shown in public editions).\n"
+    "Example rows (dates are YYYY-MM-DD):",
+)
+NEW_EXAMPLE_ROW = Message("RG824", "  e.g. {row}")
 NEW_HEADING_MESSAGE = Message("RG806", "Message from the Representative")
 NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
