@@ -538,7 +538,12 @@ def _announce(
         ui.say(M.SEND_PLAN_COUNT(title=title, count=len(items)))
         shown = items if state in (REFUSED, MISMATCH) else items[:LISTED]
         for item in shown:
-            ui.say(f"    {item.who}" + (f": {item.reason}" if item.reason else ""))
+            ui.say(
+                M.SEND_PLAN_ITEM(
+                    who=item.who,
+                    reason=M.SEND_PLAN_REASON(reason=item.reason) if item.reason else "",
+                )
+            )
         if len(items) > len(shown):
             ui.say(M.SEND_PLAN_MORE(count=len(items) - len(shown)))
     ui.say(M.SEND_SERVER(server=f"{settings.host}:{settings.port}", security=settings.security,

@@ -705,6 +705,10 @@ RECEIPTS_PRESET_NEEDS = Message(
     "RG277", "[receipts]: a {preset} receipt shows {need}, which is not given"
 )
 LABELS_ISSUE = Message("RG279", "[labels.{tag}] {problem}")
+KEY_PROBLEM = Message("RG280", "'{key}': {problem}{hint}")
+THING_PROBLEM = Message("RG281", "{what}: {problem}")
+SEND_PLAN_ITEM = Message("RG047", "    {who}{reason}")
+SEND_PLAN_REASON = Message("RG048", ": {reason}")
 PAD_TO_MULTIPLE = Message(
     "RG278",
     "'pad_to_multiple_of': {value!r} is not a whole number from 1 to 16 (4 for a booklet, 1 for "
@@ -725,6 +729,15 @@ TABLE_BAD_NAME = Message(
 )
 TABLE_NOT_A_TABLE = Message("RG193", "'tables.{name}' must be a table ([tables.{name}])")
 TABLE_KEY_PROBLEM = Message("RG194", "[tables.{name}] '{key}': {problem}")
+TABLE_COLUMNS_LIST = Message("RG182", 'must be a list of column names, e.g. ["date", "hours"]')
+TABLE_KEY_NOT_STRING = Message("RG183", "must be a non-empty string")
+TABLE_TITLE_REQUIRED = Message("RG184", 'required: the section\'s title, e.g. title = "Volunteers"')
+TABLE_DATE_COLUMN = Message("RG185", "must be a column name")
+TABLE_EDITION_UNKNOWN = Message("RG186", "'{item}' is not one of {choices}{hint}")
+TABLE_CARRY_OVER = Message("RG187", "{value!r} is not true or false")
+TABLE_COLUMN_UNLISTED = Message(
+    "RG188", "'{column}' is named as a date or number column but not listed"
+)
 TABLE_UNKNOWN_KEY = Message("RG195", "unknown key '{key}' in [tables.{name}]{hint}")
 
 # --- narrative files' settings in report.toml (reading/narrative_front_matter.py) ---
@@ -1061,6 +1074,26 @@ NEW_NEXT_PAST_LAST_DAY = Message(
     "can be",
 )
 NEW_CANNOT_ROLL = Message("RG823", "{path}: cannot be rolled forward: {reason}")
+
+# --- addresses and language tags (reading/email_addresses.py, core/languages) ---
+ADDRESS_SEPARATOR = Message("RG612", "{value!r} holds {what}: give exactly one address")
+A_COMMA = Message("RG613", "a comma")
+A_SEMICOLON = Message("RG614", "a semicolon")
+A_LINE_BREAK = Message("RG615", "a line break")
+ADDRESS_SPACES = Message("RG616", "{value!r} holds spaces or characters that are not text")
+ADDRESS_NOT_ASCII = Message(
+    "RG617", "{value!r} is not plain ASCII: write the domain in its xn-- form"
+)
+ADDRESS_QUOTED = Message("RG618", "{value!r}: quoted names and address literals are not accepted")
+ADDRESS_NOT_EMAIL = Message("RG619", "{value!r} is not an e-mail address")
+ADDRESS_NOT_EMAIL_EG = Message("RG620", "{value!r} is not an e-mail address (name@example.org)")
+SENDER_NOT_TEXT = Message("RG621", "{value!r} holds a line break or characters that are not text")
+SENDER_SEVERAL = Message("RG622", "{value!r} names several addresses: give exactly one")
+SENDER_NOT_ADDRESS = Message(
+    "RG623", "{value!r} is not an address such as 'LFNKR <contact@example.org>'"
+)
+NOT_A_TAG = Message("RG624", "{tag!r} is not a language tag such as en, en-GB, ja, ko, de")
+NOT_IN_CLDR = Message("RG625", "{tag!r} is not a language that CLDR knows")
 
 # --- reportgen send (commands/send.py) ---
 SEND_ONE_YEAR = Message(

@@ -519,7 +519,9 @@ class _Checker:
             found = gate.locate(name, self.merged[key][1].path.parent, f"'{name}'")
             gate.admit(str(found), found.parent, f"'{name}'")
         except RefusedResource as exc:
-            self.diags.error(self.where(key), f"'{key.rpartition('.')[2]}': {exc}")
+            self.diags.error(
+                self.where(key), M.KEY_PROBLEM(key=key.rpartition(".")[2], problem=exc, hint="")
+            )
             return None
         return found
 
@@ -558,7 +560,7 @@ class _Checker:
             return None
         if (problem := tag_problem(value)) is not None:
             hint = did_you_mean(str(value), LANGUAGES)
-            self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+            self.diags.error(self.where(key), M.KEY_PROBLEM(key=key, problem=problem, hint=hint))
             return None
         return str(value)
 
@@ -582,7 +584,9 @@ class _Checker:
                 good.append(str(item))
             else:
                 hint = did_you_mean(str(item), LANGUAGES)
-                self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+                self.diags.error(
+                    self.where(key), M.KEY_PROBLEM(key=key, problem=problem, hint=hint)
+                )
         return tuple(dict.fromkeys(good)) or None
 
     def string_list(self, key: str, choices: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -734,7 +738,9 @@ class _Checker:
         for key in ("from", "reply_to"):
             value = self.string(f"email.{key}", required=key == "from")
             if value is not None and (problem := sender_problem(value)) is not None:
-                self.diags.error(self.where(f"email.{key}"), f"'{key}': {problem}")
+                self.diags.error(
+                    self.where(f"email.{key}"), M.KEY_PROBLEM(key=key, problem=problem, hint="")
+                )
                 value = None
             addresses[key] = value
         subject = self.string("email.subject")

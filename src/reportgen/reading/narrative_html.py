@@ -320,7 +320,9 @@ def render_markdown(
     first = where.line or 1
     problem = _structure_problem(tokens)
     if problem is not None:
-        diags.error(Location(where.path, first + problem[0]), f"{what}: {problem[1]}")
+        diags.error(
+            Location(where.path, first + problem[0]), M.THING_PROBLEM(what=what, problem=problem[1])
+        )
         return None
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):

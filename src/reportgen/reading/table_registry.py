@@ -512,7 +512,7 @@ def _declaration(
     def strings(key: str) -> tuple[str, ...]:
         value = body.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            fail(key, 'must be a list of column names, e.g. ["date", "hours"]')
+            fail(key, M.TABLE_COLUMNS_LIST())
             return ()
         return tuple(v.strip().lower() for v in value)
 
@@ -523,7 +523,7 @@ def _declaration(
             if isinstance(value, str) and value.strip():
                 titles.append((tag, value.strip()))
             else:
-                fail(key, "must be a non-empty string")
+                fail(key, M.TABLE_KEY_NOT_STRING())
         elif key not in DECLARATION_KEYS:
             diags.warning(
                 where(key),
@@ -531,25 +531,28 @@ def _declaration(
             )
     title = body.get("title")
     if not isinstance(title, str) or not title.strip():
-        fail("title", 'required: the section\'s title, e.g. title = "Volunteers"')
+        fail("title", M.TABLE_TITLE_REQUIRED())
         title = name
     columns = strings("columns")
     numbers = strings("number_columns")
     date_column = body.get("date_column")
     if date_column is not None and not (isinstance(date_column, str) and date_column.strip()):
-        fail("date_column", "must be a column name")
+        fail("date_column", M.TABLE_DATE_COLUMN())
         date_column = None
     shown = strings("editions") if "editions" in body else ("annual-report", "handout")
     for item in shown:
         if item not in editions:
-            fail("editions", f"'{item}' is not one of {', '.join(editions)}"
-                 + did_you_mean(item, editions))  # fmt: skip
+            hint = did_you_mean(item, editions)
+            fail(
+                "editions",
+                M.TABLE_EDITION_UNKNOWN(item=item, choices=", ".join(editions), hint=hint),
+            )
     carry = body.get("carry_over", False)
     if not isinstance(carry, bool):
-        fail("carry_over", f"{carry!r} is not true or false")
+        fail("carry_over", M.TABLE_CARRY_OVER(value=carry))
     for column in (*numbers, *filter(None, [date_column])):
         if columns and column not in columns:
-            fail("columns", f"'{column}' is named as a date or number column but not listed")
+            fail("columns", M.TABLE_COLUMN_UNLISTED(column=column))
     if not ok:
         return None
     return DeclaredTable(

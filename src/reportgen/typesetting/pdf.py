@@ -218,7 +218,7 @@ def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterato
     if all(located):
         raise ContentFailed([d for d in located if d is not None]) from raised
     shown = "; ".join(dict.fromkeys(m for m, _ in failures))
-    raise RenderError(f"{what}: {shown}") from raised
+    raise RenderError(M.THING_PROBLEM(what=what, problem=shown)) from raised
 
 
 @contextmanager

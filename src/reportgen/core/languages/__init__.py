@@ -230,8 +230,8 @@ def has_pack(tag: str) -> bool:
 def tag_problem(tag: object) -> str | None:
     """Why ``tag`` cannot be a report language, or None when CLDR knows it."""
     if not isinstance(tag, str) or not TAG.fullmatch(tag):
-        return f"{tag!r} is not a language tag such as en, en-GB, ja, ko, de"
-    return None if _cldr_knows(tag) else f"{tag!r} is not a language that CLDR knows"
+        return messages.NOT_A_TAG(tag=tag)
+    return None if _cldr_knows(tag) else messages.NOT_IN_CLDR(tag=tag)
 
 
 @cache
