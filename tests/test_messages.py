@@ -239,3 +239,25 @@ def test_messages_lists_the_catalog_in_a_language() -> None:
     assert len(result.output.splitlines()) == len(M.CATALOG)
     english = CliRunner().invoke(cli, ["messages"], env={"LANG": "C"})
     assert "RG101  '{value}' is not a date (YYYY-MM-DD)\n" in english.output
+
+
+# Texts that still reach a message in English in every language: they are
+# values inside a catalog message (the frame is translated, the value not), or
+# a library's own words. Not found by the scan above (they are returned or
+# yielded, not passed to a message call); each is named by the function that
+# makes it, so that the list stays true as code moves. It only shrinks.
+STILL_ENGLISH = {
+    "typesetting/preflight.py": "Finding.describe",  # every preflight warning
+    "core/file_gate.py": "RefusedResource",  # why a file or URL is refused
+    "reading/config.py": "theme_folder_problem",
+    "reading/narrative_html.py": "_resolve_local",  # why a local link is refused
+    "reading/table_registry.py": "too_long",  # a column's note on long values
+    "reading/settings.py": "refused",  # a setting refused in a file (the password)
+    "reading/readers/tables.py": "_short",  # the workbook library's own reason
+    "cli.py": "click.BadParameter",  # click's own "Error: Invalid value for ..." frame
+}
+
+
+@pytest.mark.parametrize(("module", "name"), sorted(STILL_ENGLISH.items()))
+def test_the_list_of_english_values_names_what_is_there(module: str, name: str) -> None:
+    assert name.rpartition(".")[2] in (SOURCE / module).read_text("utf-8")
