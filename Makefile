@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more for developers.
 #   make sample   set up (if needed) and build the sample report into output/
 #   make test     set up (if needed, test tools included) and run the test suite
-.PHONY: sample test lint bench property locks clean
+.PHONY: sample test lint bench property locks clean messages
 
 sample:
 	@scripts/bootstrap.sh
@@ -12,6 +12,13 @@ sample:
 test:
 	@scripts/bootstrap.sh --test
 	.venv/bin/python -m pytest -n auto
+
+# The message catalogs (src/reportgen/locale/) extracted again from
+# src/reportgen/core/messages.py by Babel, and docs/messages.md from both;
+# then fill the new entries' msgstr in each language's .po.
+messages:
+	.venv/bin/python -m reportgen.core.message_catalog --extract
+	.venv/bin/python -m reportgen.core.message_catalog --docs
 
 lint:
 	@scripts/bootstrap.sh --test

@@ -18,11 +18,12 @@ import traceback
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
 from reportgen import __version__
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Severity, summarise
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
 from reportgen.core.errors import InvalidInput, ReportgenError, UsageError
@@ -33,6 +34,64 @@ from reportgen.reading.receipt_presets import as_toml, presets
 from reportgen.reading.settings import translations_toml
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Formatter(click.HelpFormatter):
+    """Click's help layout with its own words (the usage line, the section
+    headings) in the user's language."""
+
+    HEADINGS: ClassVar[dict[str, str]] = {
+        "Options": M.HELP_OPTIONS(), "Commands": M.HELP_COMMANDS(), "Arguments": M.HELP_ARGUMENTS()
+    }  # fmt: skip
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, M.say(M.HELP_USAGE()) if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(M.say(self.HEADINGS.get(name, name)))
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _localize(command: click.Command, ctx: click.Context) -> None:
+    """The help texts of ``command`` (a catalog's ``Text``) in the user's
+    language; the English stays kept on the object for the next time."""
+    option = command.get_help_option(ctx)
+    if option is not None:
+        option.help = M.HELP_HELP()
+    items: list[Any] = [command, *command.params, *([option] if option else [])]
+    for item in items:
+        english = item.__dict__.setdefault("_english_help", getattr(item, "help", None))
+        if english is not None:
+            item.help = M.say(M.declared(english))
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _localize(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+class _Group(click.Group):
+    context_class = _Context
+    command_class = _Command
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _localize(self, ctx)
+        for command in self.commands.values():
+            _localize(command, ctx)
+        super().format_help(ctx, formatter)
+
+
+def _said(exc: BaseException) -> str:
+    """An exception's message in the user's language (its ``Text``, when it has one)."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], M.Text):
+        return M.say(exc.args[0])
+    return str(exc)
 
 
 def _echo_diagnostics(diagnostics: Iterable[Diagnostic]) -> None:
@@ -70,26 +129,24 @@ def _run(debug: bool, action: Callable[[], int]) -> None:
         code = action()
     except _Stopped as exc:
         name = signal.Signals(exc.signum).name
-        click.echo(f"reportgen: stopped by {name}; nothing was written", err=True)
+        click.echo(M.say(M.STOPPED_BY_SIGNAL(signal=name)), err=True)
         code = 128 + exc.signum
     except InvalidInput as exc:
         _echo_diagnostics(exc.diagnostics)
-        click.echo(f"reportgen: {exc}", err=True)
+        click.echo(M.say(M.REPORTGEN_SAYS(message=_said(exc))), err=True)
         code = exc.exit_code
     except ReportgenError as exc:
-        click.echo(f"reportgen: error: {exc}", err=True)
+        click.echo(M.say(M.REPORTGEN_ERROR(message=_said(exc))), err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
-        click.echo("reportgen: interrupted; nothing was written", err=True)
+        click.echo(M.say(M.INTERRUPTED()), err=True)
         code = 130
     except Exception as exc:  # the last line of defence: one clear line, no traceback
         if debug:
             traceback.print_exc()
-        click.echo(
-            f"reportgen: internal error: {type(exc).__name__}: {exc}"
-            + ("" if debug else " (run with --debug for details)"),
-            err=True,
-        )
+        hint = "" if debug else M.RUN_WITH_DEBUG()
+        click.echo(M.say(M.INTERNAL_ERROR(kind=type(exc).__name__, detail=exc, hint=hint)),
+                   err=True)  # fmt: skip
         code = 1
     finally:
         for stop, handler in before.items():
@@ -97,16 +154,12 @@ def _run(debug: bool, action: Callable[[], int]) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="reportgen")
-@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, cls=_Group,
+             help=M.HELP_CLI())  # fmt: skip
+@click.version_option(__version__, prog_name="reportgen", help=M.HELP_VERSION())
+@click.option("--debug", is_flag=True, help=M.HELP_DEBUG())
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Turn a folder of NGO data and Markdown into an annual report.
-
-    REPORT_DIR is one fiscal year (a folder with report.toml) or a report set
-    (a folder of such years). See the report folder format in the README.
-    """
     ctx.obj = {"debug": debug}
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.ERROR,
@@ -114,64 +167,54 @@ def cli(ctx: click.Context, debug: bool) -> None:
     )
 
 
-@cli.command()
+@cli.command(help=M.HELP_BUILD())
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("output"),
     show_default=True,
-    help="Folder the year folders are written into.",
+    help=M.HELP_BUILD_OUT(),
 )
 @click.option(
     "--edition",
     "editions",
     multiple=True,
     type=click.Choice(EDITIONS),
-    help="Build only this edition (repeatable). Default: report.toml's 'editions'.",
+    help=M.HELP_BUILD_EDITION(),
 )
 @click.option(
     "--language",
     "languages",
     multiple=True,
     callback=lambda _ctx, _param, value: tuple(_tag(v) for v in value),
-    help="Build only this language of the report, a tag such as en, en-GB, ja, ko "
-    "(repeatable), and the letters of its donors; the other languages' files stay as "
-    "they were. Default: all.",
+    help=M.HELP_BUILD_LANGUAGE(),
 )
 @click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that render the documents, a single document's charts and the donor "
-    "letters (1: all in this process). Default: one per core this process may use.",
+    help=M.HELP_BUILD_JOBS(),
 )
 @click.option(
     "--pdf-variant",
     type=click.Choice(PDF_VARIANTS),
     default=None,
-    help="The standard the PDFs claim (default: report.toml's pdf_variant, else pdf/ua-1). "
-    "pdf/a-3b for archiving; the annual report always carries its data tables as CSV.",
+    help=M.HELP_BUILD_PDF_VARIANT(),
 )
-@click.option(
-    "--print-marks", is_flag=True, default=None, help="Crop marks and 3 mm bleed for a print shop."
-)
+@click.option("--print-marks", is_flag=True, default=None, help=M.HELP_BUILD_PRINT_MARKS())
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Render everything anew (the cache lives in OUT/.reportgen-cache, safe to delete).",
+    help=M.HELP_BUILD_NO_CACHE(),
 )
 @click.option(
     "--strict",
     is_flag=True,
-    help="Fail (exit 2, nothing written) on any warning: of the input (an unknown key or "
-    "column, an empty table...) or of the preflight of the laid-out pages (text over text, "
-    "content outside its box, sparse pages, lone headings, broken words, missing glyphs, "
-    "fonts embedded for one character, table remnants, figures apart, running heads, pages "
-    "left short, section breaks, and with [print] bleed and page counts).",
+    help=M.HELP_BUILD_STRICT(),
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-q", "--quiet", is_flag=True, help=M.HELP_QUIET())
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -186,12 +229,6 @@ def build(
     strict: bool,
     quiet: bool,
 ) -> None:
-    """Validate REPORT_DIR and write its editions under OUT/<year>/.
-
-    Editions: annual-report (PDF and HTML), handout (members), donor (and one
-    letter per row of data/donors when that table exists).
-    """
-
     def action() -> int:
         from reportgen.commands.build import run_build
 
@@ -204,9 +241,10 @@ def build(
         _echo_diagnostics(result.diagnostics)
         if not quiet:
             for file in result.files:
-                pages = f", {file.pages} pages" if file.pages else ""
-                click.echo(f"wrote {_display(file.path)} ({_size(file.size)}{pages})")
-            click.echo(f"built {len(result.files)} files in {result.seconds:.1f} s")
+                wrote = M.WROTE_FILE_PAGES if file.pages else M.WROTE_FILE
+                click.echo(M.say(wrote(path=_display(file.path), size=_size(file.size),
+                                       pages=file.pages)))  # fmt: skip
+            click.echo(M.say(M.BUILT_FILES(count=len(result.files), seconds=result.seconds)))
         return 0
 
     _run(ctx.obj["debug"], action)
@@ -218,38 +256,38 @@ def _tag(value: str) -> str:
     return value
 
 
-@cli.command()
+@cli.command(help=M.HELP_LABELS())
 @click.option(
     "--language",
     "tag",
     default="en",
     show_default=True,
     callback=lambda _c, _p, v: _tag(v),
-    help="The language tag whose words to print (en, en-GB, ja, ko, or any other).",
+    help=M.HELP_LABELS_LANGUAGE(),
 )
 def labels(tag: str) -> None:
-    """Print every word of a language pack as a [labels.<tag>] block to paste
-    into organization.toml or report.toml, then the settings that take a
-    translation into that language."""
     click.echo(labels_toml(tag) + "\n" + translations_toml(tag), nl=False)
 
 
-@cli.command()
+@cli.command(help=M.HELP_MESSAGES())
+@click.option("--language", type=click.Choice(M.LANGUAGES), default=None,
+              help=M.HELP_MESSAGES_LANGUAGE())  # fmt: skip
+def messages(language: str | None) -> None:
+    click.echo(M.listing(language or M.user_language()), nl=False)
+
+
+@cli.command(help=M.HELP_RECEIPTS())
 @click.option("--preset", type=click.Choice(list(presets())), required=True,
-              help="The jurisdiction's starting text.")  # fmt: skip
+              help=M.HELP_RECEIPTS_PRESET())  # fmt: skip
 def receipts(preset: str) -> None:
-    """Print a receipts preset as a [receipts] table to paste into report.toml
-    and edit: starting text, never advice (confirm it with your adviser)."""
     click.echo(as_toml(preset), nl=False)
 
 
-@cli.command()
+@cli.command(help=M.HELP_CHECK())
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--strict", is_flag=True, help="Fail (exit 2) on warnings too.")
+@click.option("--strict", is_flag=True, help=M.HELP_CHECK_STRICT())
 @click.pass_context
 def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
-    """Validate REPORT_DIR without writing anything; exit 2 on errors (with
-    --strict, on warnings too)."""
 
     def action() -> int:
         from reportgen.commands.build import run_check
@@ -260,11 +298,12 @@ def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
         warnings = len(result.diagnostics) - errors
         years = ", ".join(p.name for p in result.years)
         if errors or (strict and warnings):
-            click.echo(f"reportgen: {errors} error(s), {warnings} warning(s) in {years}"
-                       + (" (--strict: warnings fail)" if strict and warnings else ""),
-                       err=True)  # fmt: skip
+            note = M.CHECK_STRICT_NOTE() if strict and warnings else ""
+            click.echo(M.say(M.CHECK_FAILED(errors=errors, warnings=warnings, years=years,
+                                            strict=note)), err=True)  # fmt: skip
             return 2
-        click.echo(f"{years}: no problems" + (f" ({warnings} warning(s))" if warnings else ""))
+        clean = M.CHECK_CLEAN_WARNINGS if warnings else M.CHECK_CLEAN
+        click.echo(M.say(clean(years=years, warnings=warnings)))
         return 0
 
     _run(ctx.obj["debug"], action)
@@ -278,12 +317,12 @@ class _Progress:
         self._verb = verb
 
     def step(self, message: str) -> None:
-        click.echo(f"  {message}", err=True)
+        click.echo(f"  {M.say(message)}", err=True)
 
     def start(self, label: str, total: int) -> None:
         self._bar = click.progressbar(
             length=total,
-            label="  " + f"{self._verb} {label}".strip(),
+            label="  " + M.say(M.RENDERING_BAR(label=label) if self._verb else label).strip(),
             file=sys.stderr,
             show_pos=True,
         )
@@ -307,46 +346,39 @@ class _SendUi(_Progress):
         super().__init__(verb="")
 
     def say(self, line: str) -> None:
-        click.echo(line)
+        click.echo(M.say(line))
 
     def warn(self, diagnostics: Iterable[Diagnostic]) -> None:
         _echo_diagnostics(diagnostics)
 
     def confirm(self, question: str) -> bool:
         try:
-            return click.confirm(question, default=False, err=True)
+            return click.confirm(M.say(question), default=False, err=True)
         except click.Abort:  # Ctrl-C or the end of input at the question: a no
             click.echo("", err=True)
             return False
 
 
-@cli.command()
+@cli.command(help=M.HELP_SEND())
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--send", "really", is_flag=True, help="Send. Without it, a dry run: show the "
-              "plan and the first messages, send nothing.")  # fmt: skip
-@click.option("--yes", is_flag=True, help="With --send: do not ask before sending.")
-@click.option("--to", metavar="ADDRESS", help="Send every message to this one test address "
-              "instead of the donors (not recorded in the send log).")  # fmt: skip
+@click.option("--send", "really", is_flag=True, help=M.HELP_SEND_SEND())
+@click.option("--yes", is_flag=True, help=M.HELP_SEND_YES())
+@click.option("--to", metavar="ADDRESS", help=M.HELP_SEND_TO())
 @click.option(
     "--rate", type=click.IntRange(min=1), default=30, show_default=True,
-    help="At most this many messages a minute.",
+    help=M.HELP_SEND_RATE(),
 )  # fmt: skip
-@click.option("--resend-changed", is_flag=True, help="Send again the letters that changed "
-              "since they were sent.")  # fmt: skip
-@click.option("--resend-unknown", is_flag=True, help="Send again the letters whose sending "
-              "was cut off mid-message (they may have arrived: check first).")  # fmt: skip
+@click.option("--resend-changed", is_flag=True, help=M.HELP_SEND_RESEND_CHANGED())
+@click.option("--resend-unknown", is_flag=True, help=M.HELP_SEND_RESEND_UNKNOWN())
 @click.option(
     "--receipts",
     type=click.Choice(["with", "only"]),
     default=None,
-    help=(
-        "with: attach each donor's receipt (receipts/<name>.pdf) to the letter's message; "
-        "only: send the receipts alone, one message per donor who has one."
-    ),
+    help=M.HELP_SEND_RECEIPTS(),
 )
 @click.option(
     "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
-    show_default=True, help="The output folder the build writes the letters into.",
+    show_default=True, help=M.HELP_SEND_OUT(),
 )  # fmt: skip
 @click.pass_context
 def send(
@@ -361,15 +393,6 @@ def send(
     receipts: str | None,
     out: Path,
 ) -> None:
-    """E-mail each donor of REPORT_DIR (one year) their letter, once.
-
-    Builds first (as `reportgen build`), then sends through the [email]
-    settings' server. The password comes from the environment variable
-    REPORTGEN_SMTP_PASSWORD or the system keyring (`keyring set reportgen-smtp
-    USERNAME`). Exit 0: all sent (or a clean dry run); 1: some not sent, each
-    named; 2: bad settings or input, nothing sent.
-    """
-
     def action() -> int:
         from reportgen.commands.send import Options, run
 
@@ -378,7 +401,7 @@ def send(
                           receipts=receipts or "")  # fmt: skip
         outcome = run(report_dir, out, options, _SendUi())
         for line in _send_summary(outcome):
-            click.echo(line, err=line.startswith("reportgen:"))
+            click.echo(M.say(line), err=line.startswith("reportgen:"))
         return outcome.exit_code
 
     _run(ctx.obj["debug"], action)
@@ -386,28 +409,23 @@ def send(
 
 def _send_summary(outcome: Any) -> list[str]:
     """The end of a send: what went, what did not (each named), and why."""
-    lines = [f"failed: {who}: {why}" for who, why in outcome.failed]
-    lines += [f"unknown, maybe sent: {who}" for who in outcome.unknown]
-    lines += [f"refused address: {who}: {why}" for who, why in outcome.refused]
-    lines += [f"letter does not match its donor, not sent: {who}: {why}"
-              for who, why in outcome.mismatched]  # fmt: skip
-    counts = (
-        f"{len(outcome.sent)} sent, {outcome.already_sent} already sent before, "
-        f"{len(outcome.failed)} failed, {len(outcome.unknown)} unknown, "
-        f"{len(outcome.changed)} changed and not resent, {len(outcome.refused)} refused, "
-        f"{len(outcome.without_email)} without an email"
-        + (f", {len(outcome.mismatched)} not matching their letter" if outcome.mismatched else "")
-    )
+    lines: list[str] = [M.SEND_FAILED(who=who, why=why) for who, why in outcome.failed]
+    lines += [M.SEND_UNKNOWN(who=who) for who in outcome.unknown]
+    lines += [M.SEND_REFUSED(who=who, why=why) for who, why in outcome.refused]
+    lines += [M.SEND_MISMATCHED(who=who, why=why) for who, why in outcome.mismatched]
+    mismatched = M.SEND_COUNTS_MISMATCHED(count=len(outcome.mismatched))
+    counts = M.SEND_COUNTS(
+        sent=len(outcome.sent), already=outcome.already_sent, failed=len(outcome.failed),
+        unknown=len(outcome.unknown), changed=len(outcome.changed), refused=len(outcome.refused),
+        without=len(outcome.without_email), mismatched=mismatched if outcome.mismatched else "",
+    )  # fmt: skip
     if outcome.dry_run:
-        lines.append("dry run: nothing was sent (add --send to send)")
+        lines.append(M.SEND_DRY_RUN())
     else:
-        lines.append(counts + (f" (to the test address {outcome.test_address})"
-                               if outcome.test_address else ""))  # fmt: skip
+        lines.append(M.SEND_TEST_ADDRESS(counts=counts, address=outcome.test_address)
+                     if outcome.test_address else counts)  # fmt: skip
     if outcome.stopped is not None:
-        lines.append(
-            f"reportgen: stopped after {len(outcome.sent)} message(s); the send log is up to "
-            "date: run the same command again to send the rest"
-        )
+        lines.append(M.SEND_STOPPED(count=len(outcome.sent)))
     return lines
 
 
@@ -417,41 +435,36 @@ def _day(value: str | None) -> date | None:
         return None
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError("write it YYYY-MM-DD")
+            raise ValueError(M.WRITE_IT_AS_DAY())
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a day ({exc}), e.g. 2025-04-01") from None
+        raise click.BadParameter(M.say(M.NOT_A_DAY(value=value, reason=_said(exc)))) from None
 
 
-@cli.command()
+@cli.command(help=M.HELP_NEW())
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--from",
     "previous",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Roll this year's folder forward: dates, labels, titles (and their translations) "
-    "and the publication day move on a year; tables keep their headers (people, coalitions "
-    "and tables declared with carry_over = true keep their rows too); narrative keeps its "
-    "titles with prompts.",
+    help=M.HELP_NEW_FROM(),
 )
-@click.option("--copy-assets", is_flag=True, help="Also copy the previous year's assets/.")
+@click.option("--copy-assets", is_flag=True, help=M.HELP_NEW_COPY_ASSETS())
 @click.option(
     "--start",
     metavar="YYYY-MM-DD",
     callback=lambda _ctx, _param, value: _day(value),
-    help="Without --from: the fiscal year's first day (it ends a year later less a day). "
-    "Default: 1 January of this year.",
+    help=M.HELP_NEW_START(),
 )
 @click.option(
     "--workbook",
     is_flag=True,
-    help="Without --from: the starter data as one workbook, data/year.xlsx, a sheet per table "
-    "with an example row (instead of a CSV file per table).",
+    help=M.HELP_NEW_WORKBOOK(),
 )
 @click.option(
     "--word",
     is_flag=True,
-    help="Without --from: the starter narrative as Word documents (.docx) instead of Markdown.",
+    help=M.HELP_NEW_WORD(),
 )
 @click.pass_context
 def new(
@@ -463,53 +476,42 @@ def new(
     workbook: bool,
     word: bool,
 ) -> None:
-    """Start a new fiscal year in REPORT_DIR (which must not exist yet).
-
-    Without --from, a complete starter with commented examples.
-    """
-
     def action() -> int:
         from reportgen.commands.new import new_year
 
         written = new_year(report_dir, previous, copy_assets, start, workbook, word)
         for rel in written:
-            click.echo(f"created {_display(report_dir / rel)}")
-        click.echo(f"next: fill in {_display(report_dir)} and run: reportgen check {report_dir}")
+            click.echo(M.say(M.CREATED_FILE(path=_display(report_dir / rel))))
+        click.echo(M.say(M.NEXT_STEP(folder=_display(report_dir), report_dir=report_dir)))
         return 0
 
     _run(ctx.obj["debug"], action)
 
 
-@cli.command()
+@cli.command(help=M.HELP_SERVE())
 @click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=8000,
     show_default=True,
-    help="Port on 127.0.0.1 (0: any free port). Nothing listens on other interfaces.",
+    help=M.HELP_SERVE_PORT(),
 )
 @click.pass_context
 def serve(ctx: click.Context, report_dir: Path, port: int) -> None:
-    """Preview REPORT_DIR's HTML edition in a browser, rebuilt on every save.
-
-    The page reloads by itself; invalid input shows its messages in the page.
-    For a report set, the latest year is previewed. Ctrl-C stops it.
-    """
-
     def action() -> int:
         from reportgen.commands.build import find_years
         from reportgen.commands.serve import serve as run_serve
 
         year = find_years(report_dir)[-1]
-        click.echo(f"previewing {_display(year)}")
+        click.echo(M.say(M.PREVIEWING(year=_display(year))))
         try:
-            run_serve(year, port, announce=click.echo)
+            run_serve(year, port, announce=lambda line: click.echo(M.say(line)))
         except OSError as exc:
-            raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+            raise UsageError(M.CANNOT_LISTEN(port=port, reason=exc.strerror)) from None
         except KeyboardInterrupt:  # Ctrl-C while starting or stopping: still a clean stop
             pass
-        click.echo("stopped")
+        click.echo(M.say(M.STOPPED()))
         return 0
 
     _run(ctx.obj["debug"], action)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from reportgen.commands import build_receipts
 from reportgen.commands.build_documents import DocumentJob, render_documents, render_letters
 from reportgen.composing.palette import NEIGHBOURS_APART, palette, worst_pair
+from reportgen.core import messages as M
 from reportgen.core import process_pool
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.editions import DOCUMENTS
@@ -93,15 +94,12 @@ class _Loaded:
 def find_years(report_dir: Path) -> list[Path]:
     report_dir = named(report_dir)
     if not report_dir.is_dir():
-        raise UsageError(f"{report_dir}: no such folder")
+        raise UsageError(M.NO_SUCH_FOLDER(folder=report_dir))
     if is_year(report_dir):
         return [report_dir]
     years = years_in_set(report_dir)
     if not years:
-        raise UsageError(
-            f"{report_dir}: neither a report year (no report.toml) nor a report set "
-            "(no sub-folder holds a report.toml)"
-        )
+        raise UsageError(M.NOT_A_REPORT(folder=report_dir))
     return years
 
 
@@ -123,14 +121,13 @@ def refuse_output_in_input(report_dir: Path, out: Path) -> None:
         for source in dict.fromkeys((report_set(year), year.resolve())):
             if target == source or target.is_relative_to(source) or source.is_relative_to(target):
                 where = (
-                    "is"
+                    M.OUT_IS_SOURCE
                     if target == source
-                    else ("is inside" if target.is_relative_to(source) else "holds")
+                    else (
+                        M.OUT_INSIDE_SOURCE if target.is_relative_to(source) else M.OUT_HOLDS_SOURCE
+                    )
                 )
-                raise UsageError(
-                    f"--out {out}: the output folder {where} the report folder {source}, "
-                    "which the build reads; choose a folder outside it"
-                )
+                raise UsageError(where(out=out, source=source))
 
 
 Loads = dict[Path, tuple[FiscalYear | None, Diagnostics]]
@@ -186,8 +183,7 @@ def _load(years: Sequence[Path], diags: Diagnostics, loads: Loads | None = None)
                 if key not in (i.path.resolve() for i in loaded):
                     diags.warning(
                         Location(earlier / "report.toml"),
-                        "this earlier year has errors (check it on its own), so it is "
-                        "left out of the comparison",
+                        M.EARLIER_YEAR_LEFT_OUT(),
                     )
                 break
             if previous is None:
@@ -206,11 +202,9 @@ def _chart_colours(path: Path, year: FiscalYear, diags: Diagnostics) -> None:
     one, other, apart = found
     diags.warning(
         Location(path / "report.toml"),
-        f"[theme]: primary_color and accent_color give chart colours {one} and {other}, "
-        f"only {apart:.0f} apart (CIE76) for some readers, who need "
-        f"{NEIGHBOURS_APART:.0f} to tell neighbouring categories apart: choose an "
-        "accent_color farther from primary_color in hue or lightness "
-        "(here or in organization.toml)",
+        M.THEME_COLOURS_CLOSE(
+            one=one, other=other, apart=f"{apart:.0f}", needed=f"{NEIGHBOURS_APART:.0f}"
+        ),
     )
 
 
@@ -267,7 +261,7 @@ def run_build(
     note = progress or Quiet()
     refuse_output_in_input(report_dir, out)
     with (
-        claim(out, lambda: note.step(f"waiting for another build of {out} to finish")),
+        claim(out, lambda: note.step(M.WAITING_FOR_BUILD(out=out))),
         undone_on_failure(out / FOLDER if cache else None),
     ):
         return _build(report_dir, out, editions, note, workers, cache, pdf_variant, print_marks,
@@ -281,7 +275,7 @@ def built(report_dir: Path, out: Path, progress: Progress | None = None) -> Iter
     while it sends."""
     note = progress or Quiet()
     refuse_output_in_input(report_dir, out)
-    with claim(out, lambda: note.step(f"waiting for another build of {out} to finish")):
+    with claim(out, lambda: note.step(M.WAITING_FOR_BUILD(out=out))):
         with undone_on_failure(out / FOLDER):
             result = _build(report_dir, out, progress=note)
         yield result
@@ -303,7 +297,7 @@ def _build(
     started = time.perf_counter()
     for name in editions or ():
         if name not in EDITIONS:
-            raise UsageError(f"unknown edition '{name}' (choose from {', '.join(EDITIONS)})")
+            raise UsageError(M.UNKNOWN_EDITION(name=name, choices=", ".join(EDITIONS)))
     years = find_years(report_dir)
     note = progress or Quiet()
     store = Cache(out / FOLDER if cache else None)
@@ -319,7 +313,7 @@ def _build(
             _fail_if_warned(manifest.diagnostics)
         restored = restore(manifest, out, store, replaced)
         if restored is not None:
-            note.step("nothing changed since the last build")
+            note.step(M.NOTHING_CHANGED())
             elapsed = time.perf_counter() - started
             return BuildResult(tuple(restored), manifest.diagnostics, elapsed, manifest.letters)
     diags = Diagnostics()
@@ -346,17 +340,16 @@ def _build(
         for language in item.year.config.languages
         if not languages or language in languages
     ]
-    note.step(
-        f"rendering {len(plan)} document{'s' * (len(plan) != 1)} of {len(loaded)} "
-        f"year{'s' * (len(loaded) != 1)} in {min(jobs, len(plan))} "
-        f"process{'es' * (min(jobs, len(plan)) != 1)}"
-    )
+    note.step(M.RENDERING_PLAN(documents=M.N_DOCUMENTS(count=len(plan)),
+                               years=M.N_YEARS(count=len(loaded)),
+                               processes=M.N_PROCESSES(count=min(jobs, len(plan)))))  # fmt: skip
 
     made: dict[bool, list[str]] = {True: [], False: []}  # rendered anew or not
 
     def finished(job: DocumentJob, seconds: float, cached: bool) -> None:
-        how = "unchanged, from the cache" if cached else f"done in {seconds:.1f} s"
-        note.step(f"{job.path.name}: {job.edition} ({job.language}) {how}")
+        said = M.DOCUMENT_FROM_CACHE if cached else M.DOCUMENT_DONE
+        note.step(said(name=job.path.name, edition=job.edition, language=job.language,
+                       seconds=seconds))  # fmt: skip
         made[not cached].append(f"{output_name(job.path)}/{job.language}/{job.edition}")
 
     rendered = render_documents(plan, jobs, finished)
@@ -377,7 +370,7 @@ def _build(
                                 note, jobs, store, found, made_letters, letters_made)  # fmt: skip
             chosen = tuple(editions) if editions else item.year.config.editions
             if build_receipts.wanted(item.year, chosen):
-                note.step(f"{item.path.name}: receipts")
+                note.step(M.RECEIPTS_STEP(name=item.path.name))
                 pending.append(build_receipts.stage_receipts(
                     item.year, stage, stack, store, date.today(), found
                 ))  # fmt: skip

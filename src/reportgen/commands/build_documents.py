@@ -28,6 +28,7 @@ from reportgen.composing import formats
 from reportgen.composing.edition_view import year_as_seen_by
 from reportgen.composing.page_context import edition_title
 from reportgen.composing.palette import palette
+from reportgen.core import messages as M
 from reportgen.core.editions import EDITIONS
 from reportgen.core.process_pool import (
     Inbox,
@@ -366,7 +367,7 @@ def render_letters(
         for language in languages
         for batch in chunks([x for x in made if x.language == language], size)
     ]
-    note.start(f"{config.root.name}: donor letters", len(made))
+    note.start(M.DONOR_LETTERS_STEP(name=config.root.name), len(made))
     try:
         results = run(_letter_batch, jobs, workers, lambda job, _: note.advance(len(job.letters)))
     finally:

@@ -33,6 +33,7 @@ from reportgen.commands.new_office_files import (
     write_workbook,
 )
 from reportgen.composing import formats
+from reportgen.core import messages as M
 from reportgen.core.errors import UsageError
 from reportgen.core.languages import TAG, base_of
 from reportgen.reading.column_names import ColumnNames, names_for, written_column
@@ -44,16 +45,30 @@ from reportgen.reading.table_registry import TABLES
 PROMPT = "TODO:"  # check warns while a narrative file still holds one
 
 PROMPTS = {
-    "message": "a letter from the representative to members and friends: what the year "
-    "meant, thanks, and what comes next (300-400 words).",
-    "overview": "the year in overview: the context, the main achievements and the "
-    "difficulties, with a few subheadings (400-600 words).",
-    "stories": "one or two stories that show the work through the people it serves "
-    "(250 words each; leave out anything that could identify someone at risk).",
-    "about": "what this report covers, where its figures come from, and anything "
-    "illustrative or estimated.",
+    "message": M.NEW_PROMPT_MESSAGE(),
+    "overview": M.NEW_PROMPT_OVERVIEW(),
+    "stories": M.NEW_PROMPT_STORIES(),
+    "about": M.NEW_PROMPT_ABOUT(),
 }
-GENERIC_PROMPT = "this section's text for {fiscal_year}."
+GENERIC_PROMPT = M.NEW_PROMPT_GENERIC
+
+
+def _prompt(hint: str, tag: str) -> str:
+    """``TODO: write …`` in the language ``tag`` (its catalog's, English for
+    a language reportgen has no catalog for)."""
+    language = base_of(tag) if base_of(tag) in M.LANGUAGES else "en"
+    return f"{PROMPT} {M.say(M.NEW_WRITE(what=hint), language)}"
+
+
+def _first_language(*settings: Values) -> str:
+    """The report's first language: the year's, else organization.toml's, else English."""
+    for values in settings:
+        languages = values.get("languages")
+        if isinstance(languages, list) and languages and isinstance(languages[0], str):
+            return languages[0]
+        if isinstance(language := values.get("language"), str):
+            return language
+    return "en"
 
 
 # The settings whose text names the year, rolled forward with their
@@ -172,30 +187,22 @@ def new_year(
     data as one workbook with ``workbook`` and its narrative as Word documents
     with ``word`` (new_office_files)."""
     if source is not None and (workbook or word):
-        raise UsageError(
-            "--workbook and --word are for a new starter; with --from the new year keeps "
-            "the kinds of files the previous one has"
-        )
+        raise UsageError(M.NEW_FORMS_WITH_FROM())
     if os.path.lexists(target):
-        what = f"a symbolic link to {os.readlink(target)}" if target.is_symlink() else "it"
-        raise UsageError(
-            f"{target}: already exists ({what}); reportgen new never overwrites or follows "
-            "anything there: choose a new name"
-        )
+        what = (M.NEW_EXISTS_LINK(target=os.readlink(target)) if target.is_symlink()
+                else M.NEW_EXISTS_IT())  # fmt: skip
+        raise UsageError(M.NEW_EXISTS(target=target, what=what))
     if source is not None and not (source / "report.toml").is_file():
-        raise UsageError(f"{source} is not a report year (it has no report.toml)")
+        raise UsageError(M.NEW_NOT_A_YEAR(source=source))
     if source is not None and start is not None:
-        raise UsageError(
-            f"--start is for a new starter; with --from the year begins the day after "
-            f"the end of {source}"
-        )
+        raise UsageError(M.NEW_START_WITH_FROM(source=source))
     if start is not None:
         _representable(start, f"--start {start.isoformat()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as exc:
-        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
+        raise UsageError(M.NEW_CANNOT_MAKE(target=target, reason=_reason(exc))) from None
     try:
         if source is None:
             _starter(staging, target, start, workbook, word)
@@ -205,7 +212,7 @@ def new_year(
         os.rename(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise UsageError(f"{target}: cannot be made: {_reason(exc)}") from None
+        raise UsageError(M.NEW_CANNOT_MAKE(target=target, reason=_reason(exc))) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -228,28 +235,23 @@ def _representable(start: date, what: str) -> None:
     try:
         year_end(start) + _PUBLISHED_AFTER
     except (OverflowError, ValueError):
-        raise UsageError(
-            f"{what}: the fiscal year would end (or be published, {_PUBLISHED_AFTER.days} days "
-            f"later) after {date.max.isoformat()}, the last day a date can be; choose an "
-            "earlier start"
-        ) from None
+        raise UsageError(M.NEW_PAST_LAST_DAY(what=what, days=_PUBLISHED_AFTER.days,
+                                             last=date.max.isoformat())) from None  # fmt: skip
 
 
 def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     try:
         text = (source / "report.toml").read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        raise UsageError(f"{source / 'report.toml'}: cannot be read: {reason}") from None
+        reason = M.NEW_NOT_UTF8() if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise UsageError(M.NEW_CANNOT_READ(path=source / "report.toml", reason=reason)) from None
     try:
         settings = loads(text)
     except TOMLDecodeError as exc:
-        raise UsageError(
-            f"{source / 'report.toml'}: {exc}; fix it first (reportgen check)"
-        ) from None
+        raise UsageError(M.NEW_FIX_FIRST(path=source / "report.toml", problem=exc)) from None
     start, end = settings.get("start"), settings.get("end")
     if not isinstance(start, date) or not isinstance(end, date):
-        raise UsageError(f"{source / 'report.toml'} needs TOML dates 'start' and 'end'")
+        raise UsageError(M.NEW_NEEDS_DATES(path=source / "report.toml"))
     published = settings.get("published")
     try:
         new_start = end + timedelta(days=1)
@@ -258,8 +260,7 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
         rolled = _roll_date(published) if isinstance(published, date) else None
     except (OverflowError, ValueError):
         raise UsageError(
-            f"{source / 'report.toml'}: the year after it would end (or be published) after "
-            f"{date.max.isoformat()}, the last day a date can be"
+            M.NEW_NEXT_PAST_LAST_DAY(path=source / "report.toml", last=date.max.isoformat())
         ) from None
     old_label = str(settings.get("fiscal_year", ""))
     label = (
@@ -284,13 +285,14 @@ def _roll_forward(source: Path, folder: Path, copy_assets: bool) -> None:
     try:
         text = without_receipt_date(rolled_settings(text, values))
     except tomlkit.exceptions.ParseError as exc:  # what tomllib read, tomlkit could not
-        raise UsageError(f"{source / 'report.toml'}: cannot be rolled forward: {exc}") from None
+        raise UsageError(M.NEW_CANNOT_ROLL(path=source / "report.toml", reason=exc)) from None
     (folder / "report.toml").write_text(text, "utf-8")
     names = YearNames(start, end, new_start)
     shared = _shared(source)
     _empty_tables(source / "data", folder / "data", _carried(settings, shared), names,
                   names_for(_languages(settings, shared)))  # fmt: skip
-    _narrative_prompts(source / "narrative", folder / "narrative", label, names)
+    first = _first_language(settings, shared)
+    _narrative_prompts(source / "narrative", folder / "narrative", label, names, first)
     if copy_assets and (source / "assets").is_dir():
         shutil.copytree(source / "assets", folder / "assets")
 
@@ -423,7 +425,9 @@ def _sheet_for(folder: Path, table: str) -> bool:
     return False
 
 
-def _word_prompts(source: Path, target: Path, label: str, roll: YearNames | None = None) -> None:
+def _word_prompts(
+    source: Path, target: Path, label: str, roll: YearNames | None = None, first: str = "en"
+) -> None:
     """Last year's Word narrative, a year on: each document's heading and a
     prompt, its name and heading naming the new year."""
     for path in sorted(source.glob("*.docx")) if source.is_dir() else []:
@@ -431,18 +435,19 @@ def _word_prompts(source: Path, target: Path, label: str, roll: YearNames | None
             continue
         slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
         hint = next((p for key, p in PROMPTS.items() if key in slug), None)
-        hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        hint = hint or GENERIC_PROMPT(fiscal_year=label)
         heading = document_heading(path) or slug.replace("-", " ").capitalize()
         name = roll(path.name) if roll else path.name
+        tag = section_slug(path)[1] or first
         write_document(target / name, roll(heading) if roll else heading,
-                       [f"{PROMPT} write {hint}"])  # fmt: skip
+                       [_prompt(hint, tag)])  # fmt: skip
 
 
 def _narrative_prompts(
-    source: Path, target: Path, label: str, roll: YearNames | None = None
+    source: Path, target: Path, label: str, roll: YearNames | None = None, first: str = "en"
 ) -> None:
     target.mkdir()
-    _word_prompts(source, target, label, roll)
+    _word_prompts(source, target, label, roll, first)
     for path in sorted(source.glob("*.md")) if source.is_dir() else []:
         text = path.read_text("utf-8")
         front = ""
@@ -453,7 +458,7 @@ def _narrative_prompts(
         heading = re.search(r"^#\s+.+$", body, re.M)
         slug = re.sub(r"^[0-9]+[-_ .]*", "", path.stem.split(".")[0]).lower()
         hint = next((p for key, p in PROMPTS.items() if key in slug), None)
-        hint = hint or GENERIC_PROMPT.format(fiscal_year=label)
+        hint = hint or GENERIC_PROMPT(fiscal_year=label)
         if roll is not None:  # its title and heading name the new year
             front = roll(front)
         parts = [front + "\n"] if front else []
@@ -464,21 +469,15 @@ def _narrative_prompts(
         if tag is not None and base_of(tag) != "en":  # the prompt in the file's language
             parts.append(f"{PROMPT} {formats.label(tag, 'scaffold_prompt', fiscal_year=label)}\n")
         else:
-            parts.append(f"{PROMPT} write {hint}\n")
+            parts.append(_prompt(hint, tag or first) + "\n")
         (target / (roll(path.name) if roll else path.name)).write_text("".join(parts), "utf-8")
 
 
-STARTER_HEAD = """\
-# report.toml: the settings of one fiscal year. Dates are TOML dates (no quotes).
-# The full format: docs/report-format.md in the reportgen project.
-# A key with _<tag> translates it (title_ja = "..."): `reportgen labels --language TAG`
-# lists which do.
-
-"""
+STARTER_HEAD = M.NEW_TOML_HEAD()  # as comments, in the report's first language
 
 STARTER_NARRATIVE = {
-    "01-message.md": "# Message from the Representative\n\n{prompt} write {message}\n",
-    "02-overview.md": "# The Year in Overview\n\n{prompt} write {overview}\n",
+    "01-message.md": (M.NEW_HEADING_MESSAGE(), "message"),
+    "02-overview.md": (M.NEW_HEADING_OVERVIEW(), "overview"),
 }
 
 
@@ -490,10 +489,13 @@ def _starter(
     end = year_end(start)
     label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
+    first = _first_language(read(target.parent / "organization.toml") or Values({}))
+    language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
+    head = "".join(f"# {line}\n" for line in M.say(STARTER_HEAD, language).split("\n")) + "\n"
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
                 "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
-    (folder / "report.toml").write_text(STARTER_HEAD + starter_toml(examples, not has_org), "utf-8")
+    (folder / "report.toml").write_text(head + starter_toml(examples, not has_org), "utf-8")
     data = folder / "data"
     data.mkdir()
     # The tables in the first language's column names (a Korean set's: 날짜, 활동명).
@@ -505,11 +507,11 @@ def _starter(
             if spec.required or not spec.declared:
                 header = ",".join(written_column(names, name, c) for c in spec.names)
                 (data / f"{name}.csv").write_text(header + "\n", "utf-8")
-    (data / "README.txt").write_text(_tables_help(names), "utf-8")
+    (data / "README.txt").write_text(_tables_help(language, names), "utf-8")
     narrative = folder / "narrative"
     narrative.mkdir()
-    for name, text in STARTER_NARRATIVE.items():
-        text = text.format(prompt=PROMPT, **PROMPTS)
+    for name, (title, prompt) in STARTER_NARRATIVE.items():
+        text = f"# {M.say(title, language)}\n\n{_prompt(PROMPTS[prompt], first)}\n"
         if word:
             heading, _, body = text.partition("\n\n")
             write_document(narrative / f"{name[:-3]}.docx", heading.lstrip("# "), [body.strip()])
@@ -518,24 +520,17 @@ def _starter(
     (folder / "assets").mkdir()
 
 
-def _tables_help(names: ColumnNames | None = None) -> str:
-    lines = [
-        "One CSV (UTF-8) or XLSX file per table; the first row holds the column names.",
-        "Required columns are marked *. Every table may also have 'visibility':",
-        "public (the default) or internal (never shown in public editions).",
-        "Example rows (dates are YYYY-MM-DD):",
-        "",
-    ]
+def _tables_help(language: str = "en", names: ColumnNames | None = None) -> str:
+    lines = [*M.say(M.NEW_TABLES_HELP(), language).split("\n"), ""]
     names = names or names_for(())
     if names.languages:
-        lines[-1:-1] = [
-            f"The column names and values of {', '.join(names.languages)} (given first, the",
-            "English name after it) and the English ones are both read.",
-        ]
+        lines[-1:-1] = M.say(M.NEW_TABLES_LANGUAGES(languages=", ".join(names.languages)),
+                             language).split("\n")  # fmt: skip
     for name, spec in TABLES.items():
         cols = ", ".join(_column_help(names, name, c.name) + ("*" if c.required else "")
                          for c in spec.columns)  # fmt: skip
-        lines += [f"{name}: {cols}", f"  e.g. {spec.example_row()}", ""]
+        example = M.say(M.NEW_EXAMPLE_ROW(row=spec.example_row()), language)
+        lines += [f"{name}: {cols}", example, ""]
     return "\n".join(lines)
 
 

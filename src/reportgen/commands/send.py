@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reportgen.commands.build import built, find_years, load_year
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput, NothingSent, UsageError
 from reportgen.reading.config import ORGANIZATION_FILE, REPORT_FILE
@@ -154,12 +155,9 @@ def run(report_dir: Path, out: Path, options: Options, ui: Ui) -> Outcome:
     """Build ``report_dir`` (one year), then plan and (with ``--send``) send its letters."""
     years = find_years(report_dir)
     if len(years) != 1:
-        raise UsageError(
-            f"{report_dir} is a report set: send the letters of one year at a time, "
-            f"e.g. reportgen send {years[-1]}"
-        )
+        raise UsageError(M.SEND_ONE_YEAR(report_dir=report_dir, year=years[-1]))
     if options.to is not None and (problem := address_problem(options.to)) is not None:
-        raise UsageError(f"--to: {problem}")
+        raise UsageError(M.SEND_TO_PROBLEM(problem=problem))
     try:
         with built(years[0], out, ui) as result:
             ui.warn(result.diagnostics)
@@ -223,13 +221,16 @@ def _send_planned(
     if not todo:
         return outcome
     password = _password(settings)
-    whom = f"the test address {options.to}" if options.to else f"{len(todo)} donors"
-    question = (
-        f"Send {len(todo)} message{'s' * (len(todo) != 1)} to {whom} through "
-        f"{settings.host}:{settings.port} as {settings.sender}?"
+    whom = (M.SEND_WHOM_TEST(address=options.to) if options.to
+            else M.SEND_WHOM_DONORS(count=len(todo)))  # fmt: skip
+    question = M.SEND_QUESTION(
+        count=M.N_MESSAGES(count=len(todo)),
+        whom=whom,
+        server=f"{settings.host}:{settings.port}",
+        sender=settings.sender,
     )
     if not options.yes and not ui.confirm(question):
-        ui.say("not confirmed: nothing was sent")
+        ui.say(M.SEND_NOT_CONFIRMED())
         outcome.declined = True
         return outcome
     _deliver(year, todo, settings, password, options, record or _NoLog(), ui, outcome)
@@ -249,13 +250,10 @@ def _settings(year: FiscalYear) -> EmailSettings:
     if year.config.email is None:
         raise NothingSent([Diagnostic(
             Severity.ERROR, where,
-            "no [email] settings: add an [email] table with at least 'host' and 'from' to "
-            "report.toml or ../organization.toml (see docs/report-format.md)",
+            M.SEND_NO_EMAIL_SETTINGS(),
         )])  # fmt: skip
     if "donor" not in year.config.editions:
-        raise NothingSent([Diagnostic(Severity.ERROR, where, (
-            "'editions' leaves out 'donor', so the build makes no letters to send"
-        ))])  # fmt: skip
+        raise NothingSent([Diagnostic(Severity.ERROR, where, M.SEND_NO_DONOR_EDITION())])
     return year.config.email
 
 
@@ -268,7 +266,11 @@ def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
             header_text(parseaddr(value)[0])
         except HeaderProblem as exc:
             where = Location(_email_settings_file(year))
-            problems.append(Diagnostic(Severity.ERROR, where, f"'email.{key}': {value!r} {exc}"))
+            problems.append(
+                Diagnostic(
+                    Severity.ERROR, where, M.SEND_BAD_HEADER(key=key, value=value, problem=exc)
+                )
+            )
     for index, donor in enumerate(year.donors):
         if not donor.email or address_problem(donor.email) is not None:
             continue  # never written to: listed by the plan
@@ -276,20 +278,16 @@ def _check_headers(year: FiscalYear, settings: EmailSettings) -> None:
             header_text(donor.name)
         except HeaderProblem as exc:
             where = _donor_cell(year, index, "name")
-            problems.append(Diagnostic(Severity.ERROR, where, (
-                f"column 'name': {donor.name!r} {exc}: no message can carry it; nothing is "
-                "sent until it is fixed"
-            )))  # fmt: skip
+            problems.append(Diagnostic(Severity.ERROR, where,
+                                       M.SEND_BAD_NAME(name=donor.name, problem=exc)))  # fmt: skip
             continue
         subject = wording(year, donor, letter_language(year, donor)).subject
         try:
             header_text(subject)
         except HeaderProblem as exc:
             where = _donor_cell(year, index, "salutation")
-            problems.append(Diagnostic(Severity.ERROR, where, (
-                f"the subject made for this donor, {subject!r}, {exc}: no message can carry "
-                "it; nothing is sent until it is fixed"
-            )))  # fmt: skip
+            subject_problem = M.SEND_BAD_SUBJECT(subject=subject, problem=exc)
+            problems.append(Diagnostic(Severity.ERROR, where, subject_problem))
     if problems:
         raise NothingSent(problems)
 
@@ -374,14 +372,12 @@ def _histories(year: FiscalYear, folder: Path, ui: Ui) -> send_log.Histories:
     log_path = send_log.location(year.config.root)
     older = folder / send_log.LEGACY_NAME
     histories = send_log.read([(older, True), (log_path, False)])
-    ui.say(f"send log: {log_path}")
+    ui.say(M.SEND_LOG_AT(path=log_path))
     if older.is_file():  # (read above: not a link)
-        ui.say(f"  also read: {older} (the log of an earlier reportgen)")
-    ui.warn([Diagnostic(Severity.WARNING, Location(t.path, t.line), (
-        "a torn or unreadable record of the send log (a crash while it was written, or an "
-        "edit by hand): counted as maybe sent for "
-        + (t.slug if t.slug is not None else "every donor not recorded as sent after it")
-    )) for t in histories.torn])  # fmt: skip
+        ui.say(M.SEND_LOG_ALSO(path=older))
+    ui.warn([Diagnostic(Severity.WARNING, Location(t.path, t.line), M.SEND_TORN_RECORD(
+        who=t.slug if t.slug is not None else M.SEND_TORN_EVERY()))
+        for t in histories.torn])  # fmt: skip
     return histories
 
 
@@ -391,7 +387,7 @@ def _adopt(record: send_log.Log, folder: Path, ui: Ui) -> None:
     own = send_log.read([(record.path, False)])
     copied = record.adopt(older, own)
     if copied:
-        ui.say(f"copied {copied} record(s) of the earlier send log {older} into {record.path}")
+        ui.say(M.SEND_LOG_COPIED(count=copied, older=older, path=record.path))
 
 
 Made = dict[tuple[str, str], list[LetterRecord]]  # (donor id, row hash) -> letters
@@ -496,7 +492,7 @@ def _read_letter(path: Path) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as exc:
         raise NothingSent([Diagnostic(
-            Severity.ERROR, Location(path), f"the letter cannot be read ({exc.strerror})"
+            Severity.ERROR, Location(path), M.SEND_LETTER_UNREADABLE(reason=exc.strerror)
         )]) from None  # fmt: skip
     with os.fdopen(descriptor, "rb") as handle:
         return handle.read()
@@ -526,38 +522,43 @@ def _announce(
     todo = [item for item in plan if item.state == SEND]
     languages = Counter(item.language for item in todo)
     per = ", ".join(f"{tag} {n}" for tag, n in sorted(languages.items()))
-    target = f" to the test address {options.to}" if options.to else ""
-    ui.say(f"{len(plan)} donor{'s' * (len(plan) != 1)}; letters in {folder}")
-    ui.say(f"  to send{target}: {len(todo)}" + (f" ({per})" if per else ""))
-    ui.say(f"  already sent: {sum(1 for i in plan if i.state == ALREADY_SENT)}")
+    target = M.SEND_PLAN_TARGET(address=options.to) if options.to else ""
+    ui.say(M.SEND_PLAN_DONORS(count=M.N_DONORS(count=len(plan)), folder=folder))
+    ui.say(M.SEND_PLAN_TO_SEND(target=target, count=len(todo), per=f" ({per})" if per else ""))
+    ui.say(M.SEND_PLAN_ALREADY(count=sum(1 for i in plan if i.state == ALREADY_SENT)))
     lists = (
-        (NO_EMAIL, "without an email"),
-        (REFUSED, "refused addresses (never sent to; fix the email column)"),
-        (MISMATCH, "no letter of this build matches the donor's row (never sent)"),
-        (CHANGED, "letter changed since it was sent (not resent without --resend-changed)"),
-        (UNKNOWN, "unknown, maybe sent: a send was cut off mid-message (check the server's "
-                  "sent mail; resend only with --resend-unknown)"),
-    )  # fmt: skip
+        (NO_EMAIL, M.SEND_PLAN_NO_EMAIL()),
+        (REFUSED, M.SEND_PLAN_REFUSED()),
+        (MISMATCH, M.SEND_PLAN_MISMATCH()),
+        (CHANGED, M.SEND_PLAN_CHANGED()),
+        (UNKNOWN, M.SEND_PLAN_UNKNOWN()),
+    )
     for state, title in lists:
         items = [i for i in plan if i.state == state]
-        ui.say(f"  {title}: {len(items)}")
+        ui.say(M.SEND_PLAN_COUNT(title=title, count=len(items)))
         shown = items if state in (REFUSED, MISMATCH) else items[:LISTED]
         for item in shown:
-            ui.say(f"    {item.who}" + (f": {item.reason}" if item.reason else ""))
+            ui.say(
+                M.SEND_PLAN_ITEM(
+                    who=item.who,
+                    reason=M.SEND_PLAN_REASON(reason=item.reason) if item.reason else "",
+                )
+            )
         if len(items) > len(shown):
-            ui.say(f"    and {len(items) - len(shown)} more")
-    ui.say(f"server: {settings.host}:{settings.port} ({settings.security}); {_login(settings)}")
+            ui.say(M.SEND_PLAN_MORE(count=len(items) - len(shown)))
+    ui.say(M.SEND_SERVER(server=f"{settings.host}:{settings.port}", security=settings.security,
+                         login=_login(settings)))  # fmt: skip
 
 
 def _login(settings: EmailSettings) -> str:
     if settings.username is None:
-        return "no login"
+        return M.SEND_NO_LOGIN()
     source = (
         PASSWORD_VARIABLE
         if os.environ.get(PASSWORD_VARIABLE)
-        else f"the system keyring (service {KEYRING_SERVICE})"
+        else M.SEND_KEYRING(service=KEYRING_SERVICE)
     )
-    return f"login {settings.username}, password from {source}"
+    return M.SEND_LOGIN(username=settings.username, source=source)
 
 
 def _password(settings: EmailSettings) -> str | None:
@@ -566,10 +567,8 @@ def _password(settings: EmailSettings) -> str | None:
         return None
     found = os.environ.get(PASSWORD_VARIABLE) or _keyring(settings.username)
     if not found:
-        raise UsageError(
-            f"no password for {settings.username}: set {PASSWORD_VARIABLE}, or store it with "
-            f"`keyring set {KEYRING_SERVICE} {settings.username}`; nothing was sent"
-        )
+        raise UsageError(M.SEND_NO_PASSWORD(username=settings.username, variable=PASSWORD_VARIABLE,
+                                            service=KEYRING_SERVICE))  # fmt: skip
     return found
 
 
@@ -608,20 +607,20 @@ def _preview(
 ) -> None:
     pdf = _read_letter(item.letter)
     message = _message(year, item, settings, options, pdf)
-    ui.say(f"--- message {number} of {total} ---")
+    ui.say(M.SEND_MESSAGE_HEAD(number=number, total=total))
     wire = header_block(message).split("\r\n")
     for line in wire:  # as they go to the server
         ui.say(line)
     for name in ("To", "Subject"):  # and readable, where the wire form is encoded
         readable = f"{name}: {message[name]}"
         if readable not in wire:
-            ui.say(f"(reads: {readable})")
+            ui.say(M.SEND_READS(readable=readable))
     text = message.get_body(("plain",))
     ui.say("")
     ui.say(text.get_content().rstrip("\n") if text is not None else "")
     for part in message.iter_attachments():
         size = len(part.get_payload(decode=True) or b"")
-        ui.say(f"[attached: {part.get_filename()}, {size / 1024:.0f} KB]")
+        ui.say(M.SEND_ATTACHED(name=part.get_filename(), size=size / 1024))
 
 
 # ---- delivery ---------------------------------------------------------------
@@ -803,7 +802,7 @@ def _deliver(
 ) -> None:
     server = _Server(settings, password, options.timeout)
     pace, interrupts = _Pace(options.rate), _Interrupts()
-    ui.start("sending", len(todo))
+    ui.start(M.SENDING_BAR(), len(todo))
     done = 0
     try:
         for item in todo:
@@ -815,7 +814,7 @@ def _deliver(
         outcome.stopped = exc
     except _Fatal as exc:
         if not outcome.sent:
-            raise UsageError(f"{exc}; nothing was sent") from None
+            raise UsageError(M.SEND_NOTHING_SENT(problem=exc)) from None
         outcome.failed += [(item.who, f"not sent: {exc}") for item in todo[done:]]
     except _Dropped as exc:  # the server stayed out of reach: the rest waits for a rerun
         outcome.failed += [(item.who, f"not sent: {exc}") for item in todo[done:]]

@@ -46,6 +46,7 @@ from typing import Literal, NoReturn
 from reportgen.commands.build import Loads, earlier_loads, load_with_history
 from reportgen.commands.build_documents import analysis_of
 from reportgen.composing.edition_view import year_as_seen_by
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, summarise
 from reportgen.core.editions import DOCUMENTS as EDITIONS  # one PDF each (not the receipts)
 from reportgen.core.errors import InvalidInput
@@ -75,12 +76,12 @@ LIVE = """
 <div class="reportgen-preview" style="position:fixed;right:0.75rem;bottom:0.75rem;z-index:99;
  background:#1d2430;color:#fff;font:13px/1.4 sans-serif;padding:0.45rem 0.75rem;
  border-radius:0.4rem;box-shadow:0 2px 8px rgba(0,0,0,.25)">
- Preview · PDF: {links}</div>
+ {preview} · PDF: {links}</div>
 <script>{script}</script>
 """
 
 ERROR_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>reportgen: {title}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>reportgen: {title}</title>
 <style>
 body {{ font: 16px/1.5 sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
 body {{ color: #1d2430; }}
@@ -237,22 +238,24 @@ def in_child(work: Callable[[], Outcome], timeout: float = RENDER_SECONDS) -> Ou
         os.kill(pid, signal.SIGKILL)
     code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     if data is None:
-        return Outcome("failure", lines=(f"the render took longer than {timeout:.0f} s",))
+        return Outcome("failure", lines=(M.say(M.SERVE_TOO_LONG(seconds=timeout)),))
     if code != 0:
-        how = f"signal {-code}" if code < 0 else f"exit status {code}"
-        return Outcome("failure", lines=(f"the render process ended with {how}",))
+        how = M.SERVE_SIGNAL(number=-code) if code < 0 else M.SERVE_EXIT_STATUS(number=code)
+        return Outcome("failure", lines=(M.say(M.SERVE_PROCESS_ENDED(how=how)),))
     return Outcome.decode(data)
 
 
 def problems_page(lines: Iterable[str], hint: str) -> str:
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    return ERROR_PAGE.format(title="The report has problems to fix", hint=hint, items=items)
+    return ERROR_PAGE.format(lang=M.user_language(), title=M.say(M.SERVE_PROBLEMS_TITLE()),
+                             hint=M.say(hint), items=items)  # fmt: skip
 
 
 def failure_page(title: str, reason: str) -> str:
     return ERROR_PAGE.format(
-        title=title,
-        hint="An internal error (run reportgen build with --debug for details):",
+        lang=M.user_language(),
+        title=M.say(title),
+        hint=M.say(M.SERVE_INTERNAL_HINT()),
         items=f"<li>{html.escape(reason)}</li>",
     )
 
@@ -309,11 +312,11 @@ class Preview:
         if outcome.kind == "document":
             page = outcome.body.decode("utf-8")
         elif outcome.kind == "problems":
-            hint = "Fix them and save: this page comes back by itself."
+            hint = M.SERVE_PROBLEMS_HINT()
             page = problems_page(outcome.lines, hint)
         else:
             log.error("the preview could not be built: %s", outcome.lines[0])
-            page = failure_page("The preview could not be built", outcome.lines[0])
+            page = failure_page(M.SERVE_NOT_BUILT(), outcome.lines[0])
         with self.changed:
             self.version += 1
             script = LIVE_SCRIPT.format(version=self.version)
@@ -328,7 +331,7 @@ class Preview:
         links = " · ".join(
             f'<a style="color:#fff" href="/pdf/{name}.pdf">{name}</a>' for name in EDITIONS
         )
-        live = LIVE.format(script=script, links=links)
+        live = LIVE.format(script=script, links=links, preview=M.say(M.SERVE_PREVIEW_BADGE()))
         # The served page's policy is the response header's (which allows this
         # one script and the change events); the page's own would forbid both.
         page = page.replace(POLICY_META, "", 1)
@@ -428,7 +431,7 @@ def _handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
                 pass  # the browser went away; nothing to tell it
             except Exception as exc:  # a bug of ours: still a page and one line
                 log.error("a request for %r failed: %s", self.path, one_line(exc))
-                page = failure_page("The request failed", one_line(exc))
+                page = failure_page(M.SERVE_REQUEST_FAILED(), one_line(exc))
                 with contextlib.suppress(OSError):
                     self._page(HTTPStatus.INTERNAL_SERVER_ERROR, page)
 
@@ -449,11 +452,11 @@ def _handler(preview: Preview, port: int) -> type[BaseHTTPRequestHandler]:
             if outcome.kind == "document":
                 self._send(HTTPStatus.OK, outcome.body, "application/pdf")
             elif outcome.kind == "problems":
-                hint = "Fix them and save, then ask for the PDF again."
+                hint = M.SERVE_PROBLEMS_PDF_HINT()
                 self._page(HTTPStatus.CONFLICT, problems_page(outcome.lines, hint))
             else:
                 log.error("%s.pdf could not be rendered: %s", edition, outcome.lines[0])
-                page = failure_page(f"{edition}.pdf could not be rendered", outcome.lines[0])
+                page = failure_page(M.SERVE_PDF_FAILED(name=edition), outcome.lines[0])
                 self._page(HTTPStatus.INTERNAL_SERVER_ERROR, page)
 
         def _events(self) -> None:
@@ -551,7 +554,7 @@ def serve(year_dir: Path, port: int, announce: object = print) -> None:
     bound = server.server_address[1]
     try:
         if callable(announce):
-            announce(f"Serving http://{HOST}:{bound}/ (Ctrl-C to stop)")
+            announce(M.SERVING(url=f"http://{HOST}:{bound}/"))
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from reportgen.core import messages as M
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -76,10 +78,12 @@ class Diagnostic:
         return (str(loc.path), loc.line or loc.page or 0, sheet, row, column, self.message)
 
     def format(self, base: Path | None = None) -> str:
-        """One line, always: line breaks inside quoted cell values are shown as \\n."""
-        prefix = "warning: " if self.severity is Severity.WARNING else ""
-        message = _ONE_LINE.sub(lambda m: repr(m.group())[1:-1], self.message)
-        return f"{self.location.display(base)}: {prefix}{message}"
+        """One line, always: line breaks inside quoted cell values are shown as \\n.
+        In the user's language (``messages``), with the message's code when shown."""
+        message = _ONE_LINE.sub(lambda m: repr(m.group())[1:-1], M.say(self.message))
+        if self.severity is Severity.WARNING:
+            message = M.say(M.WARNING_PREFIX(message=message))
+        return M.with_code(f"{self.location.display(base)}: {message}", self.message)
 
 
 @dataclass
@@ -136,7 +140,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for a near miss among ``choices``, else ``""``."""
     by_lower = {c.lower(): c for c in choices}
     close = difflib.get_close_matches(word.strip().lower(), list(by_lower), n=1, cutoff=0.75)
-    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
+    return M.DID_YOU_MEAN(choice=by_lower[close[0]]) if close else ""
 
 
 def shape(message: str) -> str:
@@ -157,13 +161,16 @@ def summarise(
     lines: list[str] = []
     seen: dict[tuple[Path, Severity, str], int] = {}
     hidden: dict[tuple[Path, Severity, str], int] = {}
+    said: dict[tuple[Path, Severity, str], str] = {}  # the shape in the user's language
     current: Path | None = None
 
     def flush() -> None:
         for (path, severity, text), count in hidden.items():
             where = Location(path).display(base)
-            prefix = "warning: " if severity is Severity.WARNING else ""
-            lines.append(f'{where}: {prefix}{count:,} more like "{text}" (not shown)')
+            line = M.say(M.MORE_LIKE(count=count, message=said.get((path, severity, text), text)))
+            if severity is Severity.WARNING:
+                line = M.say(M.WARNING_PREFIX(message=line))
+            lines.append(f"{where}: {line}")
         hidden.clear()
 
     ordered = sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
@@ -178,5 +185,6 @@ def summarise(
             lines.append(diagnostic.format(base))
         else:
             hidden[key] = hidden.get(key, 0) + 1
+            said.setdefault(key, shape(M.say(diagnostic.message)))
     flush()
     return lines

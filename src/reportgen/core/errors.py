@@ -8,6 +8,7 @@ ends by raising ``InvalidInput`` carrying them all.
 
 from __future__ import annotations
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic
 
 
@@ -31,7 +32,7 @@ class InvalidInput(ReportgenError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
         count = sum(1 for d in diagnostics if d.severity.value == "error")
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} found; nothing was written")
+        super().__init__(M.PROBLEMS_FOUND(count=count))
 
 
 class StrictFailed(InvalidInput):
@@ -42,10 +43,8 @@ class StrictFailed(InvalidInput):
         super().__init__(diagnostics)
         count = sum(1 for d in diagnostics if d.severity.value == "warning")
         preflight = sum(1 for d in diagnostics if d.message.startswith("preflight: "))
-        kind = "preflight " if count == preflight else ""
-        self.args = (
-            f"--strict: {count} {kind}warning{'s' if count != 1 else ''}; nothing was written",
-        )
+        kind = M.STRICT_PREFLIGHT_WARNINGS if count == preflight else M.STRICT_WARNINGS
+        self.args = (kind(count=count),)
 
 
 class RenderError(ReportgenError):
@@ -74,4 +73,4 @@ class NothingSent(InvalidInput):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__(diagnostics)
         count = sum(1 for d in diagnostics if d.severity.value == "error")
-        self.args = (f"{count} problem{'s' if count != 1 else ''} found; nothing was sent",)
+        self.args = (M.PROBLEMS_NOTHING_SENT(count=count),)

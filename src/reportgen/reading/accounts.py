@@ -19,6 +19,7 @@ from pathlib import Path
 
 from babel.numbers import get_currency_precision
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.reading.model import BalanceLine, FinanceEntry, FiscalYear, Fund
 from reportgen.reading.readers.tables import RawTable
@@ -86,12 +87,9 @@ def check_year(
             else:
                 changes[column] = given
                 if given != found[kind]:
-                    diags.error(_at(fund, column), (
-                        f"column '{column}': fund '{fund.fund}': its {column} is "
-                        f"{_money(given, currency)}, but the finances rows of the fund add up "
-                        f"to {_money(found[kind], currency)}: correct one, or leave this cell "
-                        "empty to take the finances' sum"
-                    ))  # fmt: skip
+                    diags.error(_at(fund, column), M.FUND_SUM_DIFFERS(
+                        column=column, fund=fund.fund, given=_money(given, currency),
+                        found=_money(found[kind], currency)))  # fmt: skip
         filled.append(replace(fund, income=changes["income"],
                               expenditure=changes["expenditure"]))  # fmt: skip
     _transfers(filled, currency, diags)
@@ -107,13 +105,11 @@ def _balances(
     if net == totals["funds"]:
         return
     where = next((dict(line.where).get("") for line in lines if line.section == "funds"), None)
-    diags.error(where or table.header_location, (
-        f"the balance sheet does not balance: assets {_money(totals['assets'], currency)} less "
-        f"liabilities {_money(totals['liabilities'], currency)} is "
-        f"{_money(net, currency)}, but the funds add up to "
-        f"{_money(totals['funds'], currency)} (a difference of "
-        f"{_money(net - totals['funds'], currency)})"
-    ))  # fmt: skip
+    diags.error(where or table.header_location, M.BALANCE_SHEET_UNBALANCED(
+        assets=_money(totals["assets"], currency),
+        liabilities=_money(totals["liabilities"], currency),
+        net=_money(net, currency), funds=_money(totals["funds"], currency),
+        difference=_money(net - totals["funds"], currency)))  # fmt: skip
 
 
 def _unknown_funds(table: RawTable | None, named: set[str], diags: Diagnostics) -> None:
@@ -122,10 +118,7 @@ def _unknown_funds(table: RawTable | None, named: set[str], diags: Diagnostics) 
         cell = row.cells.get("fund")
         name = str(cell.value).strip() if cell is not None and cell.value is not None else ""
         if cell is not None and name and fund_key(name) not in named:
-            diags.error(cell.location, (
-                f"column 'fund': '{name}' is not in the funds table, which lists every fund "
-                "(add a row for it, or name one of its funds)"
-            ))  # fmt: skip
+            diags.error(cell.location, M.FUND_NOT_LISTED(name=name))
 
 
 def _transfers(funds: list[Fund], currency: str, diags: Diagnostics) -> None:
@@ -134,10 +127,7 @@ def _transfers(funds: list[Fund], currency: str, diags: Diagnostics) -> None:
     if total == ZERO:
         return
     last = next(f for f in reversed(funds) if f.transfers)
-    diags.error(_at(last, "transfers"), (
-        f"column 'transfers': the transfers between funds add up to {_money(total, currency)}, "
-        "not 0: a transfer out of one fund is a transfer into another"
-    ))  # fmt: skip
+    diags.error(_at(last, "transfers"), M.TRANSFERS_NOT_ZERO(total=_money(total, currency)))
 
 
 # Last year's folder is beside this one but has errors of its own.
@@ -167,35 +157,31 @@ def carried_forward(
         if opening is None:
             opening = carried
         elif before is not None and opening != carried:
-            said = f"{previous.config.fiscal_year}'s closing" if previous else "last year's"
-            diags.error(_at(fund, "opening"), (
-                f"column 'opening': fund '{fund.fund}' opens at {_money(opening, currency)}, "
-                f"but {said} balance of the fund was {_money(carried, currency)}: leave the cell "
-                "empty to carry it forward, or correct last year's funds"
-            ))  # fmt: skip
+            said = (M.YEARS_CLOSING(label=previous.config.fiscal_year) if previous
+                    else M.LAST_YEARS())  # fmt: skip
+            diags.error(_at(fund, "opening"), M.FUND_OPENING_DIFFERS(
+                fund=fund.fund, opening=_money(opening, currency), said=said,
+                carried=_money(carried, currency)))  # fmt: skip
         computed = opening + fund.movements
         closing = fund.closing
         if closing is None:
             closing = computed
         elif closing != computed:
-            diags.error(_at(fund, "closing"), (
-                f"column 'closing': fund '{fund.fund}' closes at {_money(closing, currency)}, "
-                f"but opening {_money(opening, currency)} + income "
-                f"{_money(fund.income or ZERO, currency)} - expenditure "
-                f"{_money(fund.expenditure or ZERO, currency)} + transfers "
-                f"{_money(fund.transfers or ZERO, currency)} is {_money(computed, currency)} "
-                f"(a difference of {_money(closing - computed, currency)})"
-            ))  # fmt: skip
+            diags.error(_at(fund, "closing"), M.FUND_CLOSING_DIFFERS(
+                fund=fund.fund, closing=_money(closing, currency),
+                opening=_money(opening, currency),
+                income=_money(fund.income or ZERO, currency),
+                expenditure=_money(fund.expenditure or ZERO, currency),
+                transfers=_money(fund.transfers or ZERO, currency),
+                computed=_money(computed, currency),
+                difference=_money(closing - computed, currency)))  # fmt: skip
         resolved.append(replace(fund, opening=opening, closing=closing, where=()))
     if before is not None and year.funds:
         here = {fund_key(f.fund) for f in year.funds}
         for key, last in before.items():
             if key not in here and last.closing:
-                diags.error(_at(year.funds[0], ""), (
-                    f"fund '{last.fund}' closed last year at "
-                    f"{_money(last.closing, currency)} but is not in this year's funds: add "
-                    "it (a fund spent in full closes at 0)"
-                ))  # fmt: skip
+                diags.error(_at(year.funds[0], ""), M.FUND_GONE(
+                    fund=last.fund, closing=_money(last.closing, currency)))  # fmt: skip
     _funds_in_balance(year.balance, resolved, currency, diags)
     balance = tuple(replace(line, where=()) for line in year.balance)
     return replace(year, funds=tuple(resolved), balance=balance)
@@ -205,11 +191,7 @@ def _without_last_year(year: FiscalYear, diags: Diagnostics) -> FiscalYear:
     """Last year's folder has errors: an opening balance it would give is unknown."""
     for fund in year.funds:
         if fund.opening is None:
-            diags.error(_at(fund, "opening"), (
-                f"column 'opening': fund '{fund.fund}': its opening balance is last year's "
-                "closing one, but last year's folder has errors (check it on its own): mend "
-                "them, or give the opening balance here"
-            ))  # fmt: skip
+            diags.error(_at(fund, "opening"), M.FUND_OPENING_UNKNOWN(fund=fund.fund))
     return year
 
 
@@ -224,8 +206,6 @@ def _funds_in_balance(
     if on_sheet == closing:
         return
     where = next((dict(line.where).get("") for line in lines if line.section == "funds"), None)
-    diags.error(where or Location(Path("data", "balance.csv")), (
-        f"the balance sheet's funds add up to {_money(on_sheet, currency)}, but the funds' "
-        f"closing balances (the funds table) add up to {_money(closing, currency)} (a difference "
-        f"of {_money(on_sheet - closing, currency)})"
-    ))  # fmt: skip
+    diags.error(where or Location(Path("data", "balance.csv")), M.BALANCE_FUNDS_DIFFER(
+        on_sheet=_money(on_sheet, currency), closing=_money(closing, currency),
+        difference=_money(on_sheet - closing, currency)))  # fmt: skip

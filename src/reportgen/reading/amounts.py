@@ -39,6 +39,7 @@ from babel.numbers import (
 )
 
 from reportgen.core import languages
+from reportgen.core import messages as M
 
 # Narrow signs and unit words CLDR does not give as a currency's symbol in
 # English or the report's locale: each with the currencies it may stand for,
@@ -145,16 +146,16 @@ def read_number(
     -1200, as accounts write it."""
     parts = _PARTS.fullmatch(text)
     if parts is None:
-        return None, f"'{text}' is not a number"
+        return None, M.NOT_A_NUMBER(value=text)
     body, post = parts["number"], parts["post"]
     for word, _ in style.myriads:  # 2만엔: the myriad belongs to the number
         if post.startswith(word):
             body, post = f"{body}{word}", post[len(word) :]
     marks = [m for m in (parts["pre"], post) if m]
     if marks and not re.search(r"\d", body):
-        return None, f"'{text}' is not a number"
+        return None, M.NOT_A_NUMBER(value=text)
     if marks:
-        problem = _currency_problem(text, marks, style) if money else f"'{text}' is not a number"
+        problem = _currency_problem(text, marks, style) if money else M.NOT_A_NUMBER(value=text)
         if problem is not None:
             return None, problem
     else:
@@ -166,27 +167,23 @@ def read_number(
     if not counted:
         number = _plain(body, style)
     if number is None:
-        return None, f"'{text}' is not a number"
+        return None, M.NOT_A_NUMBER(value=text)
     return (-number if negative else number), None
 
 
 def _currency_problem(text: str, marks: list[str], style: NumberStyle) -> str | None:
     if len(marks) > 1:
-        return f"'{text}' is not a number (write the currency once)"
+        return M.AMOUNT_CURRENCY_TWICE(value=text)
     mark = marks[0].upper()
     own = _unit_words(style)
     codes = (own[mark],) if mark in own else _marks(style.locale).get(mark)
     if not codes:
-        return f"'{text}' is not a number"
+        return M.NOT_A_NUMBER(value=text)
     if style.currency is None:
-        return f"'{text}': the report's currency is unknown (set currency in report.toml)"
+        return M.AMOUNT_CURRENCY_UNKNOWN(value=text)
     if style.currency in codes:
         return None
-    return (
-        f"'{text}' is an amount in {codes[0]}, but the report's currency is "
-        f"{style.currency} (currency in report.toml): write amounts in {style.currency}, "
-        "converted"
-    )
+    return M.AMOUNT_OTHER_CURRENCY(value=text, other=codes[0], currency=style.currency)
 
 
 @cache

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.core import languages as packs
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
@@ -64,18 +65,21 @@ KEY_FIGURE_NAMES = ("indicators", *BUILT_IN_FIGURES)
 def check_key_figures(value: object, where: Location, diags: Diagnostics) -> tuple[str, ...] | None:
     """``key_figures`` of report.toml: names of figures, each known, each once."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        diags.error(where, '\'key_figures\' must be a list of names, e.g. ["indicators", "income"]')
+        diags.error(where, M.KEY_FIGURES_NOT_LIST())
         return None
     chosen: list[str] = []
     for name in value:
         if name not in KEY_FIGURE_NAMES:
             diags.error(
                 where,
-                f"'key_figures': unknown figure '{name}'{did_you_mean(name, KEY_FIGURE_NAMES)} "
-                f"(choose from {', '.join(KEY_FIGURE_NAMES)})",
+                M.KEY_FIGURES_UNKNOWN(
+                    name=name,
+                    hint=did_you_mean(name, KEY_FIGURE_NAMES),
+                    choices=", ".join(KEY_FIGURE_NAMES),
+                ),
             )
         elif name in chosen:
-            diags.error(where, f"'key_figures': '{name}' is listed twice")
+            diags.error(where, M.KEY_FIGURES_TWICE(name=name))
         else:
             chosen.append(name)
     return tuple(chosen)
@@ -145,8 +149,7 @@ def _plain_values(data: Values, src: _Source, diags: Diagnostics) -> None:
             name = key if table is None else f"{table}.{key}"
             diags.error(
                 where,
-                f"'{name}': character {found[0] + 1} is {describe(found[1])}, "
-                "which is not text: delete it",
+                M.SETTING_NOT_TEXT(name=name, index=found[0] + 1, char=describe(found[1])),
             )
 
 
@@ -167,7 +170,7 @@ def _read_toml(path: Path, diags: Diagnostics) -> _Source | None:
         if line is None and "end of document" in message:
             line = max(1, len(text.splitlines()))
         reason = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", message)
-        diags.error(Location(path, line), f"TOML syntax error: {reason}")
+        diags.error(Location(path, line), M.TOML_SYNTAX(reason=reason))
         return None
     source = _Source(path, values, text)
     _plain_values(values, source, diags)
@@ -187,7 +190,7 @@ def read_settings(root: Path, diags: Diagnostics) -> tuple[ReportConfig | None, 
     problem of the year."""
     report_path = root / REPORT_FILE
     if not report_path.is_file():
-        diags.error(Location(report_path), "missing required file report.toml")
+        diags.error(Location(report_path), M.MISSING_REPORT_TOML())
         return None, None
     sources = []
     org_path = root.parent / ORGANIZATION_FILE
@@ -238,7 +241,7 @@ def _check(
                     text = _markdown(text, key, where, root, diags, language) or ""
                 translations.append((base, language, text))
             else:
-                diags.error(where, f"'{key}' must be a non-empty string")
+                diags.error(where, M.NOT_A_NON_EMPTY_STRING(key=key))
     for key, (_, src) in merged.items():
         table, _, sub = key.rpartition(".")
         if key in SETTINGS and (refused := SETTINGS[key].refused) is not None:
@@ -252,7 +255,7 @@ def _check(
     start = checker.date("start")
     end = checker.date("end")
     if start and end and start > end:
-        diags.error(report.where("end"), f"'end' ({end}) is before 'start' ({start})")
+        diags.error(report.where("end"), M.END_BEFORE_START(end=end, start=start))
     language = checker.tag("language") or str(declared("language").default)
     languages = checker.tags("languages") or (language,)
     printing = checker.printing()
@@ -261,7 +264,7 @@ def _check(
                                                       else "language"), diags, asked)  # fmt: skip
     currency = checker.string("currency") or str(declared("currency").default)
     if not CURRENCY.fullmatch(currency):
-        diags.error(checker.where("currency"), f"'currency': '{currency}' is not an ISO 4217 code")
+        diags.error(checker.where("currency"), M.NOT_ISO_CURRENCY(currency=currency))
     # Unset: every document, and the receipts when [receipts] asks for them.
     editions = checker.string_list("editions", EDITIONS) or (
         EDITIONS if checker.has("receipts") else DOCUMENTS
@@ -275,13 +278,15 @@ def _check(
     if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
         diags.error(
             checker.where("pdf_table_rows"),
-            f"'pdf_table_rows': {rows!r} is not a whole number >= 0 (0: no limit)",
+            M.PDF_TABLE_ROWS(value=rows),
         )
         rows = declared("pdf_table_rows").default
     variant = checker.choice("pdf_variant", PDF_VARIANTS)
     marks = checker.value("print_marks")
     if not isinstance(marks, bool):
-        diags.error(checker.where("print_marks"), f"'print_marks': {marks!r} is not true or false")
+        diags.error(
+            checker.where("print_marks"), M.NOT_TRUE_OR_FALSE(key="print_marks", value=marks)
+        )
         marks = False
     cover = checker.cover()
     key_figures = (
@@ -362,21 +367,25 @@ def _labels(
     for src in sources:
         table = src.values.get("labels", {})
         if not isinstance(table, dict):
-            diags.error(src.where("labels"), "'labels' must be tables such as [labels.en-GB]")
+            diags.error(src.where("labels"), M.LABELS_NOT_TABLES())
             continue
         for tag, words in table.items():
             if not isinstance(words, dict):
-                diags.error(src.where("labels"), f"'labels.{tag}' must be a table of words")
+                diags.error(src.where("labels"), M.LABELS_NOT_WORDS(tag=tag))
                 continue
             if (problem := packs.tag_problem(tag)) is not None:
-                diags.error(src.where(f"labels.{tag}"), f"[labels.{tag}]: {problem}")
+                diags.error(
+                    src.where(f"labels.{tag}"), M.LABELS_TAG_PROBLEM(tag=tag, problem=problem)
+                )
                 continue
             given.setdefault(tag, {}).update((k, (v, src)) for k, v in words.items())
     out: list[tuple[str, str, Word]] = []
     for tag, words in sorted(given.items()):
         for issue in packs.check_labels(tag, {k: v for k, (v, _) in words.items()}):
             at = words[issue.key][1].where(issue.key, f"labels.{tag}") if issue.key else where
-            (diags.error if issue.error else diags.warning)(at, f"[labels.{tag}] {issue.message}")
+            (diags.error if issue.error else diags.warning)(
+                at, M.LABELS_ISSUE(tag=tag, problem=issue.message)
+            )
         out += [
             (tag, k, packs.as_word(v))
             for k, (v, _) in words.items()
@@ -385,14 +394,10 @@ def _labels(
     for tag in languages:
         missing = packs.missing_words(tag, given.get(tag, {}), asked)
         if missing:
-            have = (f"'{tag}': its language pack lacks {len(missing)} of the "
-                    f"{len(packs.required_word_keys())} words" if packs.has_pack(tag)
-                    else f"'{tag}' has no built-in language pack")  # fmt: skip
-            diags.error(where, (
-                f"{have}: give every missing word in [labels.{tag}] "
-                f"(`reportgen labels --language {tag}` prints them all); missing: "
-                + ", ".join(missing)
-            ))  # fmt: skip
+            have = (M.LABELS_PACK_LACKS(tag=tag, count=len(missing),
+                                        total=len(packs.required_word_keys()))
+                    if packs.has_pack(tag) else M.LABELS_NO_PACK(tag=tag))  # fmt: skip
+            diags.error(where, M.LABELS_MISSING(have=have, tag=tag, missing=", ".join(missing)))
     return tuple(out)
 
 
@@ -401,7 +406,7 @@ def _lines(value: Any, key: str, where: Location, diags: Diagnostics) -> tuple[s
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        diags.error(where, f"'{key}' must be a list of non-empty strings, e.g. [\"Charity no. 1\"]")
+        diags.error(where, M.NOT_A_LIST_OF_STRINGS_EG(key=key))
         return None
     return tuple(v.strip() for v in value)
 
@@ -494,8 +499,8 @@ class _Checker:
             return self.merged[key][0]
         if required:
             table, _, sub = key.partition(".")
-            what = f"key '{sub}' in [{table}]" if sub else f"key '{key}'"
-            self.diags.error(Location(self.report.path), f"missing required {what}")
+            what = M.MISSING_KEY_IN_TABLE(key=sub, table=table) if sub else M.MISSING_KEY(key=key)
+            self.diags.error(Location(self.report.path), what)
         return None
 
     def string(self, key: str, required: bool = False) -> str | None:
@@ -503,7 +508,7 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, str) or (required and not value.strip()):
-            self.diags.error(self.where(key), f"'{key}' must be a non-empty string")
+            self.diags.error(self.where(key), M.NOT_A_NON_EMPTY_STRING(key=key))
             return None
         return value.strip()
 
@@ -514,7 +519,9 @@ class _Checker:
             found = gate.locate(name, self.merged[key][1].path.parent, f"'{name}'")
             gate.admit(str(found), found.parent, f"'{name}'")
         except RefusedResource as exc:
-            self.diags.error(self.where(key), f"'{key.rpartition('.')[2]}': {exc}")
+            self.diags.error(
+                self.where(key), M.KEY_PROBLEM(key=key.rpartition(".")[2], problem=exc, hint="")
+            )
             return None
         return found
 
@@ -524,9 +531,7 @@ class _Checker:
             return None
         if isinstance(value, date) and not hasattr(value, "hour"):
             return value
-        self.diags.error(
-            self.where(key), f"'{key}' must be a TOML date such as 2012-09-01 (without quotes)"
-        )
+        self.diags.error(self.where(key), M.NOT_A_TOML_DATE(key=key))
         return None
 
     def choice(self, key: str, choices: tuple[str, ...]) -> str:
@@ -538,8 +543,12 @@ class _Checker:
         if value not in choices:
             self.diags.error(
                 self.where(key),
-                f"'{key}': {value!r} is not one of {', '.join(choices)}"
-                + did_you_mean(str(value), choices),
+                M.NOT_ONE_OF_SETTING(
+                    key=key,
+                    value=value,
+                    choices=", ".join(choices),
+                    hint=did_you_mean(str(value), choices),
+                ),
             )
             return default
         return str(value)
@@ -551,7 +560,7 @@ class _Checker:
             return None
         if (problem := tag_problem(value)) is not None:
             hint = did_you_mean(str(value), LANGUAGES)
-            self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+            self.diags.error(self.where(key), M.KEY_PROBLEM(key=key, problem=problem, hint=hint))
             return None
         return str(value)
 
@@ -561,7 +570,7 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, list) or not value:
-            self.diags.error(self.where(key), f"'{key}' must be a non-empty list of strings")
+            self.diags.error(self.where(key), M.NOT_A_LIST_OF_STRINGS(key=key))
             return None
         return value
 
@@ -575,7 +584,9 @@ class _Checker:
                 good.append(str(item))
             else:
                 hint = did_you_mean(str(item), LANGUAGES)
-                self.diags.error(self.where(key), f"'{key}': {problem}{hint}")
+                self.diags.error(
+                    self.where(key), M.KEY_PROBLEM(key=key, problem=problem, hint=hint)
+                )
         return tuple(dict.fromkeys(good)) or None
 
     def string_list(self, key: str, choices: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -589,8 +600,12 @@ class _Checker:
             else:
                 self.diags.error(
                     self.where(key),
-                    f"'{key}': {item!r} is not one of {', '.join(choices)}"
-                    + did_you_mean(str(item), choices),
+                    M.NOT_ONE_OF_SETTING(
+                        key=key,
+                        value=item,
+                        choices=", ".join(choices),
+                        hint=did_you_mean(str(item), choices),
+                    ),
                 )
         return tuple(dict.fromkeys(good)) or None
 
@@ -598,7 +613,7 @@ class _Checker:
         if not self.has("organization"):
             self.diags.error(
                 Location(self.report.path),
-                "missing required table [organization] (here or in ../organization.toml)",
+                M.MISSING_ORGANIZATION(),
             )
             return None
         name = self.string("organization.name", required=True)
@@ -609,13 +624,11 @@ class _Checker:
         if website is not None and not WEBSITE.fullmatch(website):
             self.diags.error(
                 self.where("organization.website"),
-                f"'website': {website!r} is not an http(s) address",
+                M.NOT_A_WEBSITE(value=website),
             )
         email = self.string("organization.email")
         if email is not None and not EMAIL.fullmatch(email):
-            self.diags.error(
-                self.where("organization.email"), f"'email': {email!r} is not an e-mail address"
-            )
+            self.diags.error(self.where("organization.email"), M.NOT_AN_EMAIL(value=email))
         if name is None:
             return None
         registration: tuple[str, ...] = ()
@@ -648,14 +661,13 @@ class _Checker:
         if raw is None:
             for key in ("cover_image_alt", "cover_image_credit"):
                 if self.has(key):
-                    self.diags.warning(self.where(key), f"'{key}' without 'cover_image' is unused")
+                    self.diags.warning(self.where(key), M.UNUSED_WITHOUT_COVER(key=key))
             return None
         path = self.picture("cover_image", raw)
         if not alt:
             self.diags.error(
                 self.where("cover_image"),
-                "'cover_image' needs 'cover_image_alt': say what the picture shows, for "
-                "readers who cannot see it",
+                M.COVER_NEEDS_ALT(),
             )
             return None
         return CoverImage(path, alt, credit or None) if path else None
@@ -672,7 +684,7 @@ class _Checker:
         problem = theme_folder_problem(folder, root)
         if problem is not None:
             space = "" if problem.startswith(":") else " "
-            self.diags.error(where, f"'theme_dir': '{raw}'{space}{problem}")
+            self.diags.error(where, M.THEME_DIR_PROBLEM(raw=raw, space=space, problem=problem))
             return None
         return folder
 
@@ -680,9 +692,9 @@ class _Checker:
         default = Theme()
         values = {}
         for key, pattern, hint in (
-            ("primary_color", COLOR, "a colour such as #1f3a5f"),
-            ("accent_color", COLOR, "a colour such as #c8553d"),
-            ("font", FONT, "a font family name (letters, digits, spaces, hyphens)"),
+            ("primary_color", COLOR, M.A_COLOUR_PRIMARY()),
+            ("accent_color", COLOR, M.A_COLOUR_ACCENT()),
+            ("font", FONT, M.A_FONT_NAME()),
         ):
             value = self._get(f"theme.{key}")
             if value is None:
@@ -690,7 +702,9 @@ class _Checker:
             if isinstance(value, str) and pattern.fullmatch(value):
                 values[key] = value
             else:
-                self.diags.error(self.where(f"theme.{key}"), f"'{key}': {value!r} is not {hint}")
+                self.diags.error(
+                    self.where(f"theme.{key}"), M.NOT_A_THEME_VALUE(key=key, value=value, hint=hint)
+                )
         size = self._get("theme.page_size")
         if size is not None:
             if size in PAGE_SIZES:
@@ -698,8 +712,7 @@ class _Checker:
             else:
                 self.diags.error(
                     self.where("theme.page_size"),
-                    f"'page_size': {size!r} is not one of A4, Letter"
-                    + did_you_mean(str(size), PAGE_SIZES),
+                    M.NOT_A_PAGE_SIZE(value=size, hint=did_you_mean(str(size), PAGE_SIZES)),
                 )
         return Theme(**{**default.__dict__, **values})
 
@@ -711,27 +724,23 @@ class _Checker:
             return None
         host = self.string("email.host", required=True)
         if host is not None and not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]+", host):
-            self.diags.error(self.where("email.host"), f"'host': {host!r} is not a host name")
+            self.diags.error(self.where("email.host"), M.NOT_A_HOST(value=host))
             host = None
         security = self.choice("email.security", SECURITY)
         if security == "none" and host is not None and host.strip("[]") not in LOOPBACK:
-            self.diags.error(self.where("email.security"), (
-                f"'security': 'none' sends the password and the letters unencrypted, so it is "
-                f"only for a server on this machine (127.0.0.1 or localhost), not {host!r}: "
-                "use 'starttls' or 'tls'"
-            ))  # fmt: skip
+            self.diags.error(self.where("email.security"), M.SECURITY_NONE_REMOTE(host=host))
         port = self._get("email.port")
         if port is None:
             port = DEFAULT_PORTS[security]
         elif not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-            self.diags.error(
-                self.where("email.port"), f"'port': {port!r} is not a port number (1 to 65535)"
-            )
+            self.diags.error(self.where("email.port"), M.NOT_A_PORT(value=port))
         addresses = {}
         for key in ("from", "reply_to"):
             value = self.string(f"email.{key}", required=key == "from")
             if value is not None and (problem := sender_problem(value)) is not None:
-                self.diags.error(self.where(f"email.{key}"), f"'{key}': {problem}")
+                self.diags.error(
+                    self.where(f"email.{key}"), M.KEY_PROBLEM(key=key, problem=problem, hint="")
+                )
                 value = None
             addresses[key] = value
         subject = self.string("email.subject")
@@ -757,11 +766,10 @@ class _Checker:
                      self.where(table))  # fmt: skip
         for match in PLACEHOLDER.finditer(text or ""):
             if match.group(1) not in PLACEHOLDERS:
-                self.diags.error(where, (
-                    f"'{sub}': unknown placeholder '{match.group(0)}': a subject can say "
-                    + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
-                    + did_you_mean(match.group(1), PLACEHOLDERS)
-                ))  # fmt: skip
+                self.diags.error(where, M.SUBJECT_PLACEHOLDER(
+                    key=sub, placeholder=match.group(0),
+                    known=", ".join("{{" + p + "}}" for p in PLACEHOLDERS),
+                    hint=did_you_mean(match.group(1), PLACEHOLDERS)))  # fmt: skip
 
     def signatories(self, tags: set[str]) -> tuple[Signatory, ...]:
         """``[[signatories]]``: who signs, in order, each checked where written;
@@ -775,16 +783,10 @@ class _Checker:
         if at_all.line is None and headers:
             at_all = Location(src.path, headers[0])
         if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
-            self.diags.error(at_all, (
-                "'signatories' must be a list of tables, each [[signatories]] with a name "
-                'and a role, e.g. name = "Helen Okafor" and role = "Chair"'
-            ))  # fmt: skip
+            self.diags.error(at_all, M.SIGNATORIES_NOT_LIST())
             return ()
         if src.values.get("signatory") is not None:
-            self.diags.warning(src.where("signatory"), (
-                "'signatory' is not used: 'signatories' in the same file names who signs "
-                "(put the signatory first among them, and delete [signatory])"
-            ))  # fmt: skip
+            self.diags.warning(src.where("signatory"), M.SIGNATORY_UNUSED())
         found = []
         for number, entry in enumerate(value):
             at = Location(src.path, headers[number]) if number < len(headers) else at_all
@@ -796,24 +798,24 @@ class _Checker:
     def _signer(
         self, entry: dict[str, Any], at: Location, number: int, tags: set[str]
     ) -> Signatory | None:
-        said = f"signatory {number} of 'signatories'"
+        said = M.SIGNATORY_NUMBER(number=number)
         texts: dict[str, str] = {}
         translations = []
         for key, text in entry.items():
             base, _, tag = key.rpartition("_")
             known = key in ("name", "role") or (base in ("name", "role") and tag in tags)
             if not known:
-                self.diags.warning(at, f"unknown key '{key}' in {said}"
-                                   + did_you_mean(key, ("name", "role")))  # fmt: skip
+                self.diags.warning(at, M.SIGNATORY_UNKNOWN_KEY(
+                    key=key, said=said, hint=did_you_mean(key, ("name", "role"))))  # fmt: skip
             elif not isinstance(text, str) or not text.strip():
-                self.diags.error(at, f"'{key}' of {said} must be a non-empty string")
+                self.diags.error(at, M.SIGNATORY_NOT_STRING(key=key, said=said))
             elif key in ("name", "role"):
                 texts[key] = text.strip()
             else:
                 translations.append((tag, base, text.strip()))
         if "name" not in texts:
             if "name" not in entry:
-                self.diags.error(at, f"{said} has no 'name': who signs?")
+                self.diags.error(at, M.SIGNATORY_NO_NAME(said=said))
             return None
         return Signatory(texts["name"], texts.get("role"), tuple(sorted(translations)))
 
@@ -834,8 +836,12 @@ class _Checker:
             names = tuple(receipt_presets.presets())
             self.diags.error(
                 self.where("receipts.preset"),
-                f"'preset': {chosen!r} is not one of {', '.join(names)}"
-                + did_you_mean(chosen, names),
+                M.NOT_ONE_OF_SETTING(
+                    key="preset",
+                    value=chosen,
+                    choices=", ".join(names),
+                    hint=did_you_mean(chosen, names),
+                ),
             )
             return None
 
@@ -848,14 +854,11 @@ class _Checker:
             if value is None and required:
                 self.diags.error(
                     self.where("receipts"),
-                    f"[receipts]: '{key}' is required (or choose a preset: "
-                    + ", ".join(receipt_presets.presets())
-                    + ")",
+                    M.RECEIPTS_KEY_REQUIRED(key=key, presets=", ".join(receipt_presets.presets())),
                 )
                 return None
             if value is not None and (not isinstance(value, str) or not value.strip()):
-                self.diags.error(self.where(f"receipts.{key}"),
-                                 f"'{key}' must be a non-empty string")  # fmt: skip
+                self.diags.error(self.where(f"receipts.{key}"), M.NOT_A_NON_EMPTY_STRING(key=key))
                 return None
             return value.strip() if isinstance(value, str) else None
 
@@ -863,26 +866,25 @@ class _Checker:
             value = given(key)
             if value is not None and not isinstance(value, bool):
                 self.diags.error(self.where(f"receipts.{key}"),
-                                 f"'{key}': {value!r} is not true or false")  # fmt: skip
+                                 M.NOT_TRUE_OR_FALSE(key=key, value=value))  # fmt: skip
                 return False
             return bool(value)
 
         statement, title = text("statement", required=True), text("title")
         language = text("language") or languages[0]
         if (problem := tag_problem(language)) is not None:
-            self.diags.error(self.where("receipts.language"), f"'language': {problem}")
+            self.diags.error(self.where("receipts.language"), M.RECEIPTS_LANGUAGE(problem=problem))
         elif missing := packs.missing_words(
             language, [k for t, k, _ in labels if t == language], optional=True
         ):
-            self.diags.error(self.where("receipts"), (
-                f"[receipts]: the receipts are written in '{language}', whose words lack "
-                + ", ".join(missing) + f": give them in [labels.{language}]"
-            ))  # fmt: skip
+            self.diags.error(self.where("receipts"), M.RECEIPTS_WORDS_LACKING(
+                language=language, missing=", ".join(missing)))  # fmt: skip
         layout = text("layout") or "letter"
         if layout not in RECEIPT_LAYOUTS:
-            self.diags.error(self.where("receipts.layout"),
-                             f"'layout': {layout!r} is not one of {', '.join(RECEIPT_LAYOUTS)}"
-                             + did_you_mean(layout, RECEIPT_LAYOUTS))  # fmt: skip
+            hint = did_you_mean(layout, RECEIPT_LAYOUTS)
+            layouts = ", ".join(RECEIPT_LAYOUTS)
+            self.diags.error(self.where("receipts.layout"), M.NOT_ONE_OF_SETTING(
+                key="layout", value=layout, choices=layouts, hint=hint))  # fmt: skip
         registration: tuple[str, ...] = ()
         if self.has("receipts.registration"):
             where = self.where("receipts.registration")
@@ -897,10 +899,8 @@ class _Checker:
             }
             for need in preset.needs:
                 if not have.get(need, True):
-                    self.diags.warning(self.where("receipts"), (
-                        f"[receipts]: a {preset.name} receipt shows "
-                        f"{receipt_presets.NEEDS[need]}, which is not given"
-                    ))  # fmt: skip
+                    self.diags.warning(self.where("receipts"), M.RECEIPTS_PRESET_NEEDS(
+                        preset=preset.name, need=receipt_presets.NEEDS[need]))  # fmt: skip
         if statement is None:
             return None
         return ReceiptSettings(
@@ -923,7 +923,7 @@ class _Checker:
                 values[name] = value
             else:
                 self.diags.error(self.where(f"print.{name}"),
-                                 f"'{name}': {value!r} is not true or false")  # fmt: skip
+                                 M.NOT_TRUE_OR_FALSE(key=name, value=value))  # fmt: skip
         value = self._get("print.pad_to_multiple_of")
         if value is not None:
             if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 16:
@@ -931,8 +931,7 @@ class _Checker:
             else:
                 self.diags.error(
                     self.where("print.pad_to_multiple_of"),
-                    f"'pad_to_multiple_of': {value!r} is not a whole number from 1 to 16 "
-                    "(4 for a booklet, 1 for no padding)",
+                    M.PAD_TO_MULTIPLE(value=value),
                 )
         return PrintSettings(**values)
 

@@ -12,6 +12,8 @@ import re
 from email.headerregistry import Address
 from email.utils import getaddresses, parseaddr
 
+from reportgen.core import messages as M
+
 # A line break, a comma or a semicolon would let one cell name several
 # recipients or add headers (Bcc: ...): such a cell is refused whole.
 _SEPARATORS = re.compile(r"[\r\n,;]")
@@ -21,30 +23,30 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def address_problem(value: str) -> str | None:
     """Why ``value`` is not exactly one plain address (``name@example.org``), or None."""
     if (found := _SEPARATORS.search(value)) is not None:
-        what = {",": "a comma", ";": "a semicolon"}.get(found.group(), "a line break")
-        return f"{value!r} holds {what}: give exactly one address"
+        what = {",": M.A_COMMA(), ";": M.A_SEMICOLON()}.get(found.group(), M.A_LINE_BREAK())
+        return M.ADDRESS_SEPARATOR(value=value, what=what)
     if _CONTROL.search(value) or value != value.strip() or " " in value:
-        return f"{value!r} holds spaces or characters that are not text"
+        return M.ADDRESS_SPACES(value=value)
     if not value.isascii():
-        return f"{value!r} is not plain ASCII: write the domain in its xn-- form"
+        return M.ADDRESS_NOT_ASCII(value=value)
     if '"' in value or "[" in value:
-        return f"{value!r}: quoted names and address literals are not accepted"
+        return M.ADDRESS_QUOTED(value=value)
     try:
         parsed = Address(addr_spec=value)
     except Exception:  # the parser raises several kinds; all mean "not an address"
-        return f"{value!r} is not an e-mail address"
+        return M.ADDRESS_NOT_EMAIL(value=value)
     if not parsed.username or "." not in parsed.domain.strip("."):
-        return f"{value!r} is not an e-mail address (name@example.org)"
+        return M.ADDRESS_NOT_EMAIL_EG(value=value)
     return None
 
 
 def sender_problem(value: str) -> str | None:
     """Like ``address_problem`` for ``from``/``reply_to``, which may carry a name."""
     if _CONTROL.search(value):
-        return f"{value!r} holds a line break or characters that are not text"
+        return M.SENDER_NOT_TEXT(value=value)
     if len(getaddresses([value])) != 1:
-        return f"{value!r} names several addresses: give exactly one"
+        return M.SENDER_SEVERAL(value=value)
     name, address = parseaddr(value)
     if not address or (name and "<" not in value):
-        return f"{value!r} is not an address such as 'LFNKR <contact@example.org>'"
+        return M.SENDER_NOT_ADDRESS(value=value)
     return address_problem(address)

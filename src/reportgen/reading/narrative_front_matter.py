@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
 from reportgen.reading.model import NarrativeFile
@@ -33,7 +34,7 @@ def read_narrative_files(
 ) -> tuple[NarrativeFile, ...]:
     """The ``narrative_html`` table of report.toml, checked key by key."""
     if not isinstance(value, dict):
-        diags.error(where("narrative", None), "'narrative' must be tables: [narrative.\"<file>\"]")
+        diags.error(where("narrative", None), M.NARRATIVE_NOT_TABLES())
         return ()
     found = []
     for name, body in value.items():
@@ -42,7 +43,7 @@ def read_narrative_files(
         if header.line is None:
             header = where("narrative", None)
         if not isinstance(body, dict):
-            diags.error(header, f'[narrative."{name}"] must be a table of settings')
+            diags.error(header, M.NARRATIVE_NOT_SETTINGS(name=name))
             continue
 
         def locate(key: str, table: str = table, header: Location = header) -> Location:
@@ -65,22 +66,20 @@ def _settings(
             if guarded is not None:  # 'visiblity = "internal"' would publish the file
                 diags.error(
                     locate(key),
-                    f"{label}: '{key}' looks like '{guarded}', which decides who sees this "
-                    f"section; it is never guessed: write '{guarded}'",
+                    M.NARRATIVE_GUARDED(label=label, key=key, guarded=guarded),
                 )
             else:
-                diags.warning(locate(key), f"{label}: unknown key '{key}'"
-                              + did_you_mean(key, FRONT_KEYS))  # fmt: skip
+                diags.warning(locate(key), M.NARRATIVE_UNKNOWN_KEY(
+                    label=label, key=key, hint=did_you_mean(key, FRONT_KEYS)))  # fmt: skip
             continue
         problem = _problem(key, value, DOCUMENTS, ROLES)
         if problem is not None:
-            diags.error(locate(key), f"{label} '{key}': {problem}")
+            diags.error(locate(key), M.NARRATIVE_KEY_PROBLEM(label=label, key=key, problem=problem))
             continue
         kept.append((key, tuple(value) if isinstance(value, list) else value))
     given = dict(kept)
     if "role" in given and given.get("visibility") == "internal":
-        diags.error(locate("role"), f"{label}: a file with role '{given['role']}' gives wording "
-                    "to the public editions and letters: it cannot be internal")  # fmt: skip
+        diags.error(locate("role"), M.NARRATIVE_ROLE_INTERNAL(label=label, role=given["role"]))
         kept = [(k, v) for k, v in kept if k != "role"]
     return tuple(kept)
 
@@ -118,16 +117,17 @@ def apply_narrative_files(
         if raw is None:
             diags.error(
                 entry.where,
-                f'[narrative."{entry.name}"]: there is no narrative/{entry.name}'
-                + (did_you_mean(entry.name, list(by_name)) or " (give the file's whole name)"),
+                M.NARRATIVE_NO_FILE(
+                    name=entry.name,
+                    hint=did_you_mean(entry.name, list(by_name)) or M.NARRATIVE_WHOLE_NAME(),
+                ),
             )
             continue
         both = [key for key, _ in entry.settings if key in raw.front]
         for key in both:
             diags.error(
                 entry.where,
-                f"'{key}' of {entry.name} is given both in its front matter (line "
-                f"{raw.front_line}) and here: keep one",
+                M.NARRATIVE_KEY_TWICE(key=key, name=entry.name, line=raw.front_line),
             )
         # Front matter's own shape: editions as a list.
         given = {k: list(v) if isinstance(v, tuple) else v for k, v in entry.settings}

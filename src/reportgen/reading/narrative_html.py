@@ -28,6 +28,7 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
 from reportgen.core.file_gate import Gate, RefusedResource
@@ -294,12 +295,8 @@ def render_narrative(
         title = slug.replace("-", " ").capitalize()
         diags.warning(
             raw.where(0),
-            "the narrative has no title: "
-            + (
-                "give its first line Word's 'Title' or 'Heading 1' style, or set title in "
-                f'report.toml [narrative."{raw.path.name}"]'
-                if raw.places
-                else "add a '# Heading' or 'title:' front matter"
+            M.NO_TITLE(
+                how=M.NO_TITLE_WORD(name=raw.path.name) if raw.places else M.NO_TITLE_MARKDOWN()
             ),
         )
     for token in tokens:
@@ -315,22 +312,20 @@ def render_narrative(
     for number in sorted(prompts):
         diags.warning(
             raw.where(number),
-            "still holds the 'TODO:' prompt from reportgen new, which is never printed: "
-            "replace it with the section's text",
+            M.TODO_NEVER_PRINTED(),
         )
     for number, text in enumerate(raw.body.split("\n")):
         if text.lstrip().startswith(PROMPT) and number not in prompts:
             diags.warning(
                 raw.where(number),
-                "still holds a 'TODO:' prompt from reportgen new: replace it with the text",
+                M.TODO_STILL_THERE(),
             )
     if len(diags.errors) > before:
         return None
     if prompts and _only_headings(tokens):
         diags.warning(
             raw.where(min(prompts)),
-            "has no text yet, only reportgen new's prompt: the section is left out of every "
-            "edition until it has some",
+            M.ONLY_PROMPT(),
         )
         return None
     html = md.renderer.render(tokens, md.options, env)
@@ -359,7 +354,9 @@ def render_markdown(
     first = where.line or 1
     problem = _structure_problem(tokens)
     if problem is not None:
-        diags.error(Location(where.path, first + problem[0]), f"{what}: {problem[1]}")
+        diags.error(
+            Location(where.path, first + problem[0]), M.THING_PROBLEM(what=what, problem=problem[1])
+        )
         return None
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
@@ -381,10 +378,11 @@ def _check_placeholders(raw: RawNarrative, diags: Diagnostics) -> None:
             if name not in PLACEHOLDERS and not name.startswith(DONOR_PREFIX):
                 diags.error(
                     raw.where(number),
-                    f"unknown placeholder '{match.group(0)}': a letter can say "
-                    + ", ".join("{{" + p + "}}" for p in PLACEHOLDERS)
-                    + " and {{donor.<column>}}"
-                    + did_you_mean(name, PLACEHOLDERS),
+                    M.LETTER_PLACEHOLDER(
+                        placeholder=match.group(0),
+                        known=", ".join("{{" + p + "}}" for p in PLACEHOLDERS),
+                        hint=did_you_mean(name, PLACEHOLDERS),
+                    ),
                 )
 
 
@@ -414,8 +412,7 @@ def checked_roles(
         if key in seen:
             diags.error(
                 Location(section.source),
-                f"role '{section.role}' is already given by {seen[key].source.name}: "
-                "keep one file per role (and language)",
+                M.ROLE_TWICE(role=section.role, other=seen[key].source.name),
             )
         seen.setdefault(key, section)
     return (
@@ -467,17 +464,15 @@ def check_workload(
             if most == total:
                 diags.error(
                     Location(where),
-                    f"{total:,} {name}: the narrative of one document may hold at most "
-                    f"{limit:,}; split the text into fewer {name} or shorten it",
+                    M.WORKLOAD_ONE_FILE(total=total, name=name, limit=limit),
                 )
                 continue
             each = ", ".join(f"{p.name} {c:,}" for c, p in counts[:5])
-            each += f" and {len(counts) - 5:,} more files" if len(counts) > 5 else ""
-            what = f"the {language} documents" if language else "the documents"
+            each += M.WORKLOAD_MORE_FILES(count=len(counts) - 5) if len(counts) > 5 else ""
+            what = M.THE_LANGUAGE_DOCUMENTS(language=language) if language else M.THE_DOCUMENTS()
             diags.error(
                 Location(where),
-                f"{what} would hold {total:,} {name} ({each}); the narrative of one document "
-                f"may hold at most {limit:,}",
+                M.WORKLOAD_FILES(what=what, total=total, name=name, each=each, limit=limit),
             )
 
 
@@ -521,12 +516,11 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
             if guarded is not None:  # a misspelt 'visiblity: internal' would publish it
                 diags.error(
                     where,
-                    f"front matter key '{key}' looks like '{guarded}', which decides who "
-                    f"sees this section; it is never guessed: write '{guarded}'",
+                    M.FRONT_GUARDED(key=key, guarded=guarded),
                 )
             else:
                 diags.warning(
-                    where, f"unknown front matter key '{key}'{did_you_mean(key, FRONT_KEYS)}"
+                    where, M.FRONT_UNKNOWN_KEY(key=key, hint=did_you_mean(key, FRONT_KEYS))
                 )
             del front[key]
     if "role" in front:
@@ -534,24 +528,31 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
         if role not in ROLES:
             diags.error(
                 where,
-                f"front matter 'role': {role!r} is not one of {', '.join(ROLES)}"
-                + did_you_mean(str(role), ROLES),
+                M.FRONT_NOT_ONE_OF(
+                    key="role",
+                    value=role,
+                    choices=", ".join(ROLES),
+                    hint=did_you_mean(str(role), ROLES),
+                ),
             )
             del front["role"]
         elif front.get("visibility") == "internal":
             diags.error(
                 where,
-                f"a file with role '{role}' gives wording to the public editions and letters: "
-                "it cannot be 'visibility: internal'",
+                M.ROLE_NOT_INTERNAL(role=role),
             )
     if "title" in front and not (isinstance(front["title"], str) and front["title"].strip()):
-        diags.error(where, "front matter 'title' must be a non-empty string")
+        diags.error(where, M.FRONT_TITLE_EMPTY())
         del front["title"]
     if "visibility" in front and front["visibility"] not in VISIBILITY:
         diags.error(
             where,
-            f"front matter 'visibility': {front['visibility']!r} is not one of public, internal"
-            + did_you_mean(str(front["visibility"]), VISIBILITY),
+            M.FRONT_NOT_ONE_OF(
+                key="visibility",
+                value=front["visibility"],
+                choices="public, internal",
+                hint=did_you_mean(str(front["visibility"]), VISIBILITY),
+            ),
         )
     if "editions" in front:
         value = front["editions"]
@@ -560,8 +561,12 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
             if item not in DOCUMENTS:
                 diags.error(
                     where,
-                    f"front matter 'editions': {item!r} is not one of {', '.join(DOCUMENTS)}"
-                    + did_you_mean(str(item), DOCUMENTS),
+                    M.FRONT_NOT_ONE_OF(
+                        key="editions",
+                        value=item,
+                        choices=", ".join(DOCUMENTS),
+                        hint=did_you_mean(str(item), DOCUMENTS),
+                    ),
                 )
         front["editions"] = [i for i in items if i in DOCUMENTS]
     return front
@@ -621,6 +626,7 @@ def _check_link(
         return
     url = str(token.attrs.get(attr, ""))
     what = "image" if token.type == "image" else "link"
+    said = M.WHAT_IMAGE() if what == "image" else M.WHAT_LINK()
     if url.startswith("#") and what == "link" and len(url) > 1:
         _internal_link(token, url[1:], where, diags)
         return
@@ -636,28 +642,27 @@ def _check_link(
             return  # a remote image is rendered as a link (see _render_image)
         diags.error(
             where,
-            f"{what} '{url}' is not allowed: use a file inside the report folder or an http(s) URL",
+            M.URL_NOT_ALLOWED(what=said, url=url),
         )
         return
     if parts.netloc:
-        diags.error(where, f"{what} '{url}' points to another host")
+        diags.error(where, M.URL_OTHER_HOST(what=said, url=url))
         return
     target = _resolve_local(unquote(parts.path), source.parent, root)
     if isinstance(target, str):
-        diags.error(where, f"{what} '{url}' {target}")
+        diags.error(where, M.URL_PROBLEM(what=said, url=url, problem=target))
         return
     gate = Gate.of(root)
     try:
         gate.locate(str(target), target.parent, "it")
         picture = gate.admit(str(target), target.parent, "it") if what == "image" else None
     except RefusedResource as exc:
-        diags.error(where, f"{what} '{url}' is refused: {exc}")
+        diags.error(where, M.URL_REFUSED(what=said, url=url, reason=exc))
         return
     if picture is not None and not "".join(c.content for c in token.children or []).strip():
         diags.warning(
             where,
-            f"image '{url}' has no alt text, so it is shown as a decorative picture (screen "
-            f"readers skip it): if it says something, write it in the brackets: ![…]({url})",
+            M.IMAGE_NO_ALT(url=url),
         )
         token.attrs["src"] = picture.data_uri  # drawn as a background (_decorative)
         size = _proportions(picture.data, picture.mime_type)
@@ -678,9 +683,7 @@ def _internal_link(token: Token, target: str, where: Location, diags: Diagnostic
         return
     diags.warning(
         where,
-        f"link '#{target}' names no part of the report, so it is printed as plain text: "
-        "link to a narrative section as '#s-<name>' (its file name without number, language "
-        f"and extension) or to one of {', '.join('#' + a for a in sorted(PAGE_ANCHORS))}",
+        M.LINK_NOWHERE(target=target, anchors=", ".join("#" + a for a in sorted(PAGE_ANCHORS))),
     )
 
 

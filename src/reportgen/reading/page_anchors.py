@@ -16,6 +16,7 @@ target (a footnote, a contents entry) is a fault of reportgen's, raised as
 from __future__ import annotations
 
 from reportgen.core import markup
+from reportgen.core import messages as M
 from reportgen.core.errors import RenderError
 
 # The class ``narrative_html`` gives a Markdown link to a part of the report.
@@ -56,5 +57,5 @@ def resolved(page: str, document: str, themed: bool = False) -> str:
             missing.append(href[1:])
     if missing:
         shown = ", ".join(f"#{m}" for m in dict.fromkeys(missing))
-        raise RenderError(f"{document}: links to {shown}, which the page does not have")
+        raise RenderError(M.MISSING_ANCHOR(document=document, shown=shown))
     return parsed.text() if unlinked else page

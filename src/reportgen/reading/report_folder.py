@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.reading.column_names import localise, names_for
 from reportgen.reading.config import read_settings
@@ -112,7 +113,7 @@ def _read_tables(
         if len(found) > 1:
             diags.error(
                 Location(found[1].path),
-                f"table '{name}' is given both as {found[0]} and {found[1]}: keep one",
+                M.TABLE_GIVEN_TWICE(name=name, first=found[0], second=found[1]),
             )
             continue
         if not found:
@@ -130,19 +131,22 @@ def _read_tables(
 def _missing(name: str, data: Path, workbooks: tuple[Workbook, ...], diags: Diagnostics) -> None:
     """A table that must be there and is not: the file it would be, and the
     sheet each whole-year workbook lacks."""
-    files = " or ".join(f"data/{name}{e}" for e in TABLE_EXTENSIONS)
+    files = M.either(f"data/{name}{e}" for e in TABLE_EXTENSIONS)
     if not workbooks:
         diags.error(
             Location(data / f"{name}.csv"),
-            f"missing required file: data/{name}.csv (or data/{name}.xlsx)",
+            M.MISSING_FILE(name=name),
         )
         return
     for book in workbooks:
         diags.error(
             Location(book.path),
-            f"missing required table '{name}': no sheet of {book.path.name} is named "
-            f"'{name}' (its sheets: {', '.join(book.sheets) or 'none'}), and there is no "
-            f"{files}",
+            M.MISSING_SHEET(
+                name=name,
+                book=book.path.name,
+                files=files,
+                sheets=", ".join(book.sheets) or M.NO_SHEETS(),
+            ),
         )
 
 
@@ -174,13 +178,9 @@ def _workbook_sources(
                 _unused_sheets(path, sheets, [*given, *near, *blank], diags)
                 continue
         hint = did_you_mean(path.name, known)
-        declaration = (
-            f'; to show it, declare it in report.toml: [tables.{stem}] title = "..."'
-            if re.fullmatch(r"[a-z][a-z0-9_-]*", stem)
-            else ""
-        )
+        declaration = M.DECLARE_TABLE(stem=stem) if re.fullmatch(r"[a-z][a-z0-9_-]*", stem) else ""
         diags.warning(
-            Location(path), f"unknown table '{path.name}' is ignored{hint or declaration}"
+            Location(path), M.UNKNOWN_TABLE_FILE(name=path.name, hint=hint or declaration)
         )
     return tuple(workbooks)
 
@@ -208,14 +208,12 @@ def _misspelt_sheets(
         if sources[table]:
             diags.warning(
                 where,
-                f"sheet '{sheet}' is named like no table and is ignored{hint}; table "
-                f"'{table}' is read from {sources[table][0]}",
+                M.SHEET_NEAR_IGNORED(sheet=sheet, hint=hint, table=table, source=sources[table][0]),
             )
         else:
             diags.error(
                 where,
-                f"sheet '{sheet}' is named like no table{hint}: rename the sheet "
-                f"'{table}' to read it as that table",
+                M.SHEET_NEAR(sheet=sheet, hint=hint, table=table),
             )
     return said
 
@@ -227,12 +225,11 @@ def _unused_sheets(path: Path, sheets: list[str], said: list[str], diags: Diagno
         if sheet in said:
             continue
         declaration = (
-            f"; to show it, name it like a table, or declare it in report.toml: "
-            f'[tables.{sheet.strip().lower()}] title = "..."'
+            M.SHEET_DECLARE(stem=sheet.strip().lower())
             if re.fullmatch(r"[a-z][a-z0-9_-]*", sheet.strip().lower())
-            else "; to show its rows, name the sheet like a table (docs/report-format.md)"
+            else M.SHEET_RENAME()
         )
         diags.warning(
             Location(path, cell=f"{sheet}!A1"),
-            f"sheet '{sheet}' of {path.name} matches no table and is ignored{declaration}",
+            M.SHEET_UNUSED(sheet=sheet, book=path.name, how=declaration),
         )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.reading.model import (
     TABLE_FIELDS,
@@ -462,7 +463,7 @@ def read_declarations(
     """``[tables.<name>]`` of report.toml, checked; ``where(key, table)`` locates
     a key. Every problem is reported; a bad declaration is left out."""
     if not isinstance(value, dict):
-        diags.error(where("tables", None), "'tables' must be a table of [tables.<name>] tables")
+        diags.error(where("tables", None), M.TABLES_NOT_A_TABLE())
         return ()
     found = []
     for name, body in value.items():
@@ -470,19 +471,17 @@ def read_declarations(
         if name in TABLES:
             diags.error(
                 where(at, None),
-                f"[tables.{name}]: '{name}' is a built-in table; its columns are fixed "
-                "(docs/report-format.md); give your own table another name",
+                M.TABLE_BUILT_IN(name=name),
             )
             continue
         if not _TABLE_NAME.fullmatch(str(name)):
             diags.error(
                 where(at, None),
-                f"[tables.{name}]: a table's name is lowercase letters, digits, '-' and '_' "
-                "(the file's name without .csv/.xlsx)",
+                M.TABLE_BAD_NAME(name=name),
             )
             continue
         if not isinstance(body, dict):
-            diags.error(where(at, None), f"'tables.{name}' must be a table ([tables.{name}])")
+            diags.error(where(at, None), M.TABLE_NOT_A_TABLE(name=name))
             continue
 
         def locate(key: str, table: str = at) -> Location:
@@ -508,12 +507,12 @@ def _declaration(
     def fail(key: str, message: str) -> None:
         nonlocal ok
         ok = False
-        diags.error(where(key), f"[tables.{name}] '{key}': {message}")
+        diags.error(where(key), M.TABLE_KEY_PROBLEM(name=name, key=key, problem=message))
 
     def strings(key: str) -> tuple[str, ...]:
         value = body.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            fail(key, 'must be a list of column names, e.g. ["date", "hours"]')
+            fail(key, M.TABLE_COLUMNS_LIST())
             return ()
         return tuple(v.strip().lower() for v in value)
 
@@ -524,33 +523,36 @@ def _declaration(
             if isinstance(value, str) and value.strip():
                 titles.append((tag, value.strip()))
             else:
-                fail(key, "must be a non-empty string")
+                fail(key, M.TABLE_KEY_NOT_STRING())
         elif key not in DECLARATION_KEYS:
             diags.warning(
                 where(key),
-                f"unknown key '{key}' in [tables.{name}]{did_you_mean(key, DECLARATION_KEYS)}",
+                M.TABLE_UNKNOWN_KEY(key=key, name=name, hint=did_you_mean(key, DECLARATION_KEYS)),
             )
     title = body.get("title")
     if not isinstance(title, str) or not title.strip():
-        fail("title", 'required: the section\'s title, e.g. title = "Volunteers"')
+        fail("title", M.TABLE_TITLE_REQUIRED())
         title = name
     columns = strings("columns")
     numbers = strings("number_columns")
     date_column = body.get("date_column")
     if date_column is not None and not (isinstance(date_column, str) and date_column.strip()):
-        fail("date_column", "must be a column name")
+        fail("date_column", M.TABLE_DATE_COLUMN())
         date_column = None
     shown = strings("editions") if "editions" in body else ("annual-report", "handout")
     for item in shown:
         if item not in editions:
-            fail("editions", f"'{item}' is not one of {', '.join(editions)}"
-                 + did_you_mean(item, editions))  # fmt: skip
+            hint = did_you_mean(item, editions)
+            fail(
+                "editions",
+                M.TABLE_EDITION_UNKNOWN(item=item, choices=", ".join(editions), hint=hint),
+            )
     carry = body.get("carry_over", False)
     if not isinstance(carry, bool):
-        fail("carry_over", f"{carry!r} is not true or false")
+        fail("carry_over", M.TABLE_CARRY_OVER(value=carry))
     for column in (*numbers, *filter(None, [date_column])):
         if columns and column not in columns:
-            fail("columns", f"'{column}' is named as a date or number column but not listed")
+            fail("columns", M.TABLE_COLUMN_UNLISTED(column=column))
     if not ok:
         return None
     return DeclaredTable(

@@ -19,6 +19,7 @@ from typing import Any
 
 from babel.numbers import get_currency_precision
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
 from reportgen.core.languages import builtin_tags, tag_problem
@@ -115,15 +116,9 @@ def _text_values(raw: RawReport, diags: Diagnostics) -> None:
             if cell is None or not _as_text(cell.value):
                 continue
             if name == "unit":
-                diags.warning(cell.location, (
-                    "column 'unit': the value is text (a milestone), which is set as written: "
-                    "the unit is not shown"
-                ))  # fmt: skip
+                diags.warning(cell.location, M.MILESTONE_UNIT())
             else:
-                diags.error(cell.location, (
-                    f"column '{name}': the value '{value}' is text (a milestone), which has no "
-                    f"{name} to compare it with: leave '{name}' empty, or give a number as value"
-                ))  # fmt: skip
+                diags.error(cell.location, M.MILESTONE_COMPARED(column=name, value=value))
 
 
 def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
@@ -144,12 +139,9 @@ def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
         for row in table.rows
         if (kind := row.cells.get("kind")) is not None and _as_text(kind.value).lower() == "expense"
     ]
-    left_out = (
-        "the share of spending on programmes is left out of the key figures; give each "
-        "expense program, fundraising or administration"
-    )
+    left_out = M.SHARE_LEFT_OUT()
     if expenses and "function" not in table.columns:
-        diags.warning(table.header_location, f"no column 'function': {left_out}")
+        diags.warning(table.header_location, M.NO_FUNCTION_COLUMN(left_out=left_out))
         return
     lines = [
         row.location
@@ -159,8 +151,9 @@ def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
     if not lines:
         return
     shown = ", ".join(_short(loc) for loc in lines[:5]) + (", ..." if len(lines) > 5 else "")
-    count = "1 expense has" if len(lines) == 1 else f"{len(lines):,} expenses have"
-    diags.warning(lines[0], f"column 'function': {count} none ({shown}), so {left_out}")
+    diags.warning(
+        lines[0], M.EXPENSES_WITHOUT_FUNCTION(count=len(lines), shown=shown, left_out=left_out)
+    )
 
 
 def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Diagnostics) -> None:
@@ -174,8 +167,12 @@ def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Di
         if cell is not None and tag and tag.lower() not in spelled:
             diags.warning(
                 cell.location,
-                f"language '{tag}' is not one this report builds ({', '.join(languages)}): "
-                f"the letter is written in {languages[0]}" + did_you_mean(tag, languages),
+                M.DONOR_LANGUAGE_NOT_BUILT(
+                    tag=tag,
+                    languages=", ".join(languages),
+                    first=languages[0],
+                    hint=did_you_mean(tag, languages),
+                ),
             )
 
 
@@ -196,9 +193,7 @@ def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
         cell = row.cells.get("email")
         value = _as_text(cell.value) if cell is not None else ""
         if cell is not None and value.strip() and (problem := address_problem(value)) is not None:
-            diags.warning(
-                cell.location, f"column 'email': {problem}; reportgen send will not write to it"
-            )
+            diags.warning(cell.location, M.DONOR_EMAIL_UNUSABLE(problem=problem))
 
 
 # --- gifts and receipts (issue 28) ------------------------------------------------
@@ -220,10 +215,10 @@ def _gift_donors(raw: RawReport, diags: Diagnostics) -> None:
         ident = _as_text(cell.value) if cell is not None else ""
         if cell is None or not ident or ident in ids:
             continue  # an empty cell is said as a required column's
-        where = "no donors table" if donors is None else "the donors table has no such id"
+        where = M.NO_DONORS_TABLE() if donors is None else M.NO_SUCH_DONOR_ID()
         diags.error(
             cell.location,
-            f"column 'donor': '{ident}' is not a donor ({where})" + did_you_mean(ident, ids),
+            M.NOT_A_DONOR(ident=ident, why=where, hint=did_you_mean(ident, ids)),
         )
 
 
@@ -244,8 +239,7 @@ def donors_with_gifts(year: FiscalYear, diags: Diagnostics) -> FiscalYear:
         if donor.amount is not None and donor.amount != total:
             diags.warning(
                 Location(year.config.root / "data" / "donors.csv"),
-                f"donor '{donor.id}': amount {donor.amount} differs from the sum of their gifts "
-                f"({total}); the gifts' sum is used",
+                M.DONOR_AMOUNT_DIFFERS(ident=donor.id, amount=donor.amount, total=total),
             )
         donors.append(replace(donor, amount=total))
     return replace(year, donors=tuple(donors))
@@ -259,9 +253,7 @@ def _receipts_without_gifts(
     if config.receipts is None or year.gifts or not set(config.editions) - set(DOCUMENTS):
         return
     location, _ = where("gifts")
-    diags.warning(
-        location, "[receipts] is set but the year has no gifts (data/gifts), so no receipt is made"
-    )
+    diags.warning(location, M.RECEIPTS_WITHOUT_GIFTS())
 
 
 def _donor_placeholders(
@@ -284,11 +276,12 @@ def _donor_placeholders(
                 if column not in columns:
                     diags.error(
                         source.where(number),
-                        f"unknown placeholder '{match.group(0)}': the donors table has no "
-                        f"column '{column}'"
-                        + (f" (its columns: {_listed(columns)})" if columns else
-                           " (there is no donors table)")
-                        + did_you_mean(column, columns),
+                        M.UNKNOWN_DONOR_PLACEHOLDER(placeholder=match.group(0), column=column,
+                                                    columns=_listed(columns),
+                                                    hint=did_you_mean(column, columns))
+                        if columns else M.UNKNOWN_DONOR_PLACEHOLDER_NO_TABLE(
+                            placeholder=match.group(0), column=column,
+                            hint=did_you_mean(column, columns)),
                     )  # fmt: skip
 
 
@@ -308,8 +301,9 @@ def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
                 have = next(iter(found.values()))
                 diags.warning(
                     Location(have),
-                    f"narrative '{slug}' has no {language} version "
-                    f"(add {have.name.rsplit('.', 2)[0]}.{language}.md)",
+                    M.NARRATIVE_LANGUAGE_MISSING(
+                        slug=slug, language=language, stem=have.name.rsplit(".", 2)[0]
+                    ),
                 )
 
 
@@ -347,9 +341,9 @@ def _validate_table(
     said = names if table.written else ColumnNames(names.languages)
     if not table.columns:
         if schema.required:
-            diags.error(table.header_location, "the file is empty: it needs at least a header row")
+            diags.error(table.header_location, M.FILE_EMPTY_REQUIRED())
         else:
-            diags.warning(table.header_location, "the file is empty; the table is left out")
+            diags.warning(table.header_location, M.FILE_EMPTY_LEFT_OUT())
         return ()
     guarded = tuple(c for c in GUARDED_COLUMNS if c in known)
     lookalikes = {c for c in table.columns if guarded and guarded_lookalike(c, guarded)}
@@ -374,18 +368,20 @@ def _validate_table(
             meant = _near(found, own) or name
             diags.error(
                 table.header_location,
-                f"missing required column {_named(name, own)} (found '{found}': did you "
-                f"mean '{meant}'?)",
+                M.MISSING_COLUMN_NEAR(named=_named(name, own), found=found, meant=meant),
             )
         else:
             diags.error(
                 table.header_location,
-                f"missing required column {_named(name, own)}: the header has "
-                f"{_listed(written.get(c, c) for c in table.columns)}; the {schema.name} "
-                f"table's columns are {_listed(known)} "
-                f"({_listed(c.name for c in schema.columns if c.required)} required)"
-                + _in_languages(schema.name, known, said)
-                + _other_language(table.columns, schema.name, names),
+                M.MISSING_COLUMN(
+                    named=_named(name, own),
+                    header=_listed(written.get(c, c) for c in table.columns),
+                    table=schema.name,
+                    known=_listed(known),
+                    required=_listed(c.name for c in schema.columns if c.required),
+                    more=_in_languages(schema.name, known, said)
+                    + _other_language(table.columns, schema.name, names),
+                ),
             )
     seen: set[str] = set()
     for column_name in table.columns:
@@ -393,7 +389,7 @@ def _validate_table(
             spelt = [w for c, w in zip(table.columns, table.written or table.columns,
                                        strict=True) if c == column_name]  # fmt: skip
             both = f" (as {_listed(dict.fromkeys(spelt))})" if len(set(spelt)) > 1 else ""
-            diags.error(table.header_location, f"column '{column_name}' appears twice{both}")
+            diags.error(table.header_location, M.COLUMN_TWICE(column=column_name, both=both))
         seen.add(column_name)
         if column_name in unknown and column_name not in misspelt:
             # A warning, as version 1 says of unknown columns (--strict fails on
@@ -404,13 +400,12 @@ def _validate_table(
             hint = hint or (f" (did you mean '{near}'?)" if near else "")
             diags.warning(
                 table.header_location,
-                f"unknown column '{column_name}' is kept as an extra field"
-                + (hint or did_you_mean(column_name, known))
-                + ", neither shown nor attached to the PDF (only a theme's templates can use it)"
-                + (": rename it, or its values are left out of the report" if hint else ""),
+                (M.UNKNOWN_COLUMN_NEAR if hint else M.UNKNOWN_COLUMN)(
+                    column=column_name, hint=hint or did_you_mean(column_name, known)
+                ),
             )
     if not table.rows and not schema.empty_ok:
-        diags.warning(table.header_location, f"the {schema.name} table has no rows")
+        diags.warning(table.header_location, M.TABLE_NO_ROWS(table=schema.name))
     # Every row is checked even when the header is wrong, so that one run shows
     # every problem; a missing column is said once, above, not on each row.
     rows = []
@@ -426,7 +421,7 @@ def _validate_table(
 
 def _listed(names: Iterable[str]) -> str:
     quoted = [f"'{n}'" for n in names if n]
-    return ", ".join(quoted) if quoted else "no column names"
+    return ", ".join(quoted) if quoted else M.NO_COLUMN_NAMES()
 
 
 def _near(word: str, names: Iterable[str], cjk: float = 0.5) -> str | None:
@@ -513,14 +508,12 @@ def _guarded_column(
     if _is_translation(column, guarded):
         diags.error(
             where,
-            f"column '{column}': '{real}' cannot differ by language (it decides who sees "
-            "a row); remove the column",
+            M.GUARDED_BY_LANGUAGE(column=column, real=real),
         )
         return
     diags.error(
         where,
-        f"column '{column}' looks like '{real}', which decides who sees each row; it is "
-        f"never guessed: name the column '{real}', or rename it to something unlike it",
+        M.GUARDED_LOOKALIKE(column=column, real=real),
     )
 
 
@@ -553,17 +546,17 @@ def _validate_row(
         ):
             error = _enum_in_languages(error, cell, column, names)
         if error:
-            diags.error(location, f"column '{column.name}': {error}")
+            diags.error(location, M.IN_COLUMN(column=column.name, problem=error))
             ok = False
             continue
         if value is None and column.required:
-            diags.error(location, f"column '{column.name}' is empty but required")
+            diags.error(location, M.EMPTY_BUT_REQUIRED(column=column.name))
             ok = False
             continue
         if column.type in ("int", "decimal") and isinstance(value, int | Decimal):
             currency = config.currency if config is not None else None
             if (problem := number_problem(value, column, currency)) is not None:
-                diags.error(location, f"column '{column.name}': {problem}")
+                diags.error(location, M.IN_COLUMN(column=column.name, problem=problem))
                 ok = False
                 continue
         if (
@@ -574,15 +567,25 @@ def _validate_row(
         ):
             diags.error(
                 location,
-                f"column '{column.name}': {value.isoformat()} is outside the fiscal year "
-                f"{config.fiscal_year} ({config.start.isoformat()} to {config.end.isoformat()})",
+                M.OUTSIDE_YEAR(
+                    column=column.name,
+                    day=value.isoformat(),
+                    label=config.fiscal_year,
+                    start=config.start.isoformat(),
+                    end=config.end.isoformat(),
+                ),
             )
             ok = False
         if column.longest and isinstance(value, str) and len(value) > column.longest:
-            diags.error(location, (
-                f"column '{column.name}': {len(value):,} characters, at most {column.longest} "
-                f"fit where it is shown{column.too_long}"
-            ))  # fmt: skip
+            diags.error(
+                location,
+                M.TOO_LONG(
+                    column=column.name,
+                    length=len(value),
+                    longest=column.longest,
+                    why=column.too_long,
+                ),
+            )
             ok = False
             continue
         if column.type == "str" and column.choices and value not in (None, *column.choices):
@@ -590,8 +593,7 @@ def _validate_row(
             if hint:
                 diags.warning(
                     location,
-                    f"column '{column.name}': '{value}' is shown as a {column.name} of its own"
-                    f"{hint}",
+                    M.OWN_CHOICE(column=column.name, value=value, hint=hint),
                 )
         if value is not None:
             values[column.name] = value
@@ -689,7 +691,7 @@ def _parse_date(value: Any, column: Column) -> tuple[Any, str | None]:
             return date.fromisoformat(text), None
         except ValueError:
             pass
-    return None, f"'{text}' is not a date (YYYY-MM-DD)"
+    return None, M.NOT_A_DATE(value=text)
 
 
 # The numbers a table may hold: below 10^15 (a thousand trillion) in absolute
@@ -714,7 +716,7 @@ def money_places(currency: str | None) -> int:
 def number_problem(value: int | Decimal, column: Column, currency: str | None) -> str | None:
     """Why a parsed number is outside what a table may hold, else ``None``."""
     if not -MAX_NUMBER < value < MAX_NUMBER:
-        return f"the number is too large: numbers must be below {MAX_NUMBER:,} (10^15)"
+        return M.TOO_LARGE_POWER(limit=MAX_NUMBER)
     if isinstance(value, Decimal) and value:
         _, digits, exponent = value.as_tuple()
         assert isinstance(exponent, int)  # a finite number (the parser saw to it)
@@ -722,47 +724,47 @@ def number_problem(value: int | Decimal, column: Column, currency: str | None) -
         places = max(0, -(exponent + trailing))
         allowed = money_places(currency) if column.money else MAX_PLACES
         if places > allowed:
-            what = "a number"
+            what = M.WHAT_A_NUMBER()
             if column.money:
-                what = f"an amount in {currency}" if currency else "an amount"
-            return f"the number has {places:,} decimal places; {what} may have at most {allowed}"
+                what = M.WHAT_AN_AMOUNT_IN(currency=currency) if currency else M.WHAT_AN_AMOUNT()
+            return M.TOO_MANY_PLACES(places=places, what=what, allowed=allowed)
     return None
 
 
 def _parse_int(value: Any, column: Column) -> tuple[Any, str | None]:
     if isinstance(value, bool):
-        return None, f"'{value}' is not a whole number"
+        return None, M.NOT_A_WHOLE_NUMBER(value=value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = _as_text(value).replace(",", "")
     if not re.fullmatch(r"[+-]?[0-9]+", text):
-        return None, f"'{_as_text(value)}' is not a whole number"
+        return None, M.NOT_A_WHOLE_NUMBER(value=_as_text(value))
     if len(text.lstrip("+-0")) > len(str(MAX_NUMBER)):  # int() of 5,000 digits refuses
-        return None, f"the number is too large: numbers must be below {MAX_NUMBER:,}"
+        return None, M.TOO_LARGE(limit=MAX_NUMBER)
     number = int(text)
     if number < 0:
-        return None, f"{number} is negative; it must be 0 or more"
+        return None, M.NEGATIVE(value=number)
     return number, None
 
 
 def _parse_decimal(value: Any, column: Column) -> tuple[Any, str | None]:
     if isinstance(value, bool):
-        return None, f"'{value}' is not a number"
+        return None, M.NOT_A_NUMBER(value=value)
     text = _as_text(value).replace(",", "").replace("_", "")
     if column.signed and re.fullmatch(r"\(\s*[0-9.]+\s*\)", text):
         text = "-" + text.strip("() ")  # (1200): a negative amount, as accounts write it
     if not re.fullmatch(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", text):
         if column.text_ok and not re.match(r"[\s+\-.(]*[0-9]", text):
             return _as_text(value), None  # text, not a number: set as written
-        return None, f"'{_as_text(value)}' is not a number"
+        return None, M.NOT_A_NUMBER(value=_as_text(value))
     try:
         number = Decimal(text)
     except InvalidOperation:
-        return None, f"'{_as_text(value)}' is not a number"
+        return None, M.NOT_A_NUMBER(value=_as_text(value))
     if not number.is_finite():
-        return None, f"'{_as_text(value)}' is not a number"
+        return None, M.NOT_A_NUMBER(value=_as_text(value))
     if number < 0 and not column.signed:
-        return None, f"{_as_text(value)} is negative; it must be 0 or more"
+        return None, M.NEGATIVE(value=_as_text(value))
     return number, None
 
 
@@ -771,9 +773,10 @@ def _parse_enum(value: Any, column: Column) -> tuple[Any, str | None]:
     text = ALIASES.get(text, text) if ALIASES.get(text) in column.choices else text
     if text in column.choices:
         return text, None
-    return None, (
-        f"'{_as_text(value)}' is not one of {', '.join(column.choices)}"
-        + did_you_mean(text, column.choices)
+    return None, M.NOT_ONE_OF(
+        value=_as_text(value),
+        choices=", ".join(column.choices),
+        hint=did_you_mean(text, column.choices),
     )
 
 
@@ -801,7 +804,7 @@ _PARSERS = {
 
 def _check_unique(table: RawTable, column: str, name: str, diags: Diagnostics) -> None:
     first: dict[str, Location] = {}
-    what = "donor" if name == "donors" else name
+    what = M.DUPLICATE_WHAT_DONOR() if name == "donors" else name
     for row in table.rows:
         cell = row.cells.get(column)
         ident = _as_text(cell.value) if cell else ""
@@ -810,14 +813,14 @@ def _check_unique(table: RawTable, column: str, name: str, diags: Diagnostics) -
         if ident in first:
             diags.error(
                 cell.location,
-                f"duplicate {what} {column} '{ident}' (first used at {_short(first[ident])})",
+                M.DUPLICATE_ID(what=what, column=column, ident=ident, first=_short(first[ident])),
             )
         else:
             first[ident] = cell.location
 
 
 def _short(location: Location) -> str:
-    return location.cell if location.cell else f"line {location.line}"
+    return location.cell if location.cell else M.AT_LINE(line=location.line)
 
 
 def completeness(
@@ -835,7 +838,7 @@ def completeness(
             found, said = where(name)
             # A table the folder lacks is said with the place it was looked for
             # (a whole-year workbook's missing sheet), not a file that is not there.
-            return found, f": {said}" if said and name not in year.tables else ""
+            return found, M.WHERE_SAID(said=said) if said and name not in year.tables else ""
         return Location(root / "data" / f"{name}.csv"), ""
 
     public_narrative = [s for s in year.narrative if s.visibility == "public"]
@@ -843,16 +846,16 @@ def completeness(
     if not any(words.search(s.slug) or words.search(s.title) for s in public_narrative):
         diags.warning(
             Location(root / "narrative"),
-            "no mission statement or overview in the narrative (add e.g. narrative/02-overview.md)",
+            M.NO_OVERVIEW(),
         )
     if not any(a.visibility == "public" for a in year.activities):
         location, said = at("activities")
-        diags.warning(location, f"no public activities: the year has no summary{said}")
+        diags.warning(location, M.NO_PUBLIC_ACTIVITIES(said=said))
     if not any(p.group.lower() in BOARD_GROUPS and p.visibility == "public" for p in year.people):
         location, said = at("people")
-        diags.warning(location, f"no board members listed (people table){said}")
+        diags.warning(location, M.NO_BOARD(said=said))
     kinds = {f.kind for f in year.finances if f.visibility == "public"}
     for kind in ("income", "expense"):
         if kind not in kinds:
             location, said = at("finances")
-            diags.warning(location, f"no {kind} in the finances table{said}")
+            diags.warning(location, (M.NO_INCOME if kind == "income" else M.NO_EXPENSE)(said=said))

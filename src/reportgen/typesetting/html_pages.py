@@ -17,6 +17,7 @@ from pathlib import Path
 from reportgen.composing.page_context import RenderContext
 from reportgen.composing.palette import Palette
 from reportgen.core import languages, markup
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import RenderError
 from reportgen.core.file_gate import Gate, RefusedResource
@@ -156,7 +157,7 @@ def inline_images(html: str, root: Path, gate: Gate) -> str:
         try:
             image.set("src", gate.fetch(url, base=root).data_uri)
         except RefusedResource as exc:
-            raise RenderError(f"a picture of the page was refused: {exc}") from None
+            raise RenderError(M.PICTURE_REFUSED(reason=exc)) from None
         changed = True
     return parsed.text() if changed else html
 
@@ -211,13 +212,11 @@ def refuse_unsafe(document: str, template: Path | None) -> None:
     problems = unsafe_markup(document)
     if problems:
         if template is None:
-            raise RenderError(f"the HTML edition holds {problems[0][1]}")
+            raise RenderError(M.HTML_EDITION_HOLDS(problem=problems[0][1]))
 
         raise ThemeFailed([
-            Diagnostic(Severity.ERROR, _line_of(template, needle), (
-                f"template error: the HTML edition would hold {problem}, which a report "
-                "page may not have (nothing in it may run, load or redirect)"
-            ))
+            Diagnostic(Severity.ERROR, _line_of(template, needle),
+                       M.TEMPLATE_HTML_FORBIDDEN(problem=problem))
             for needle, problem in problems
         ])  # fmt: skip
 

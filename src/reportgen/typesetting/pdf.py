@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
 
 from reportgen.composing.charts import CHART_SCHEME
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
@@ -166,12 +167,12 @@ def _located(
         found = _locate(needle, sources)
         if found is not None:
             path, paragraph = found
-            where = f" in its paragraph {paragraph}" if paragraph else ""
-            part = (f"the link to '{needle[7:-1]}'" if needle.startswith('href="')
-                    else f"the picture '{shorten(needle)}'")  # fmt: skip
+            where = M.FAILED_IN_PARAGRAPH(paragraph=paragraph) if paragraph else ""
+            part = (M.FAILED_ON_LINK(target=needle[7:-1]) if needle.startswith('href="')
+                    else M.FAILED_ON_PICTURE(name=shorten(needle)))  # fmt: skip
             return Diagnostic(Severity.ERROR, Location(path),
-                              f"{what}: it failed on {part}{where} ({message}); "
-                              "correct or replace it")  # fmt: skip
+                              M.RENDER_FAILED_ON(what=what, part=part, where=where,
+                                                 message=message))  # fmt: skip
     return None
 
 
@@ -223,7 +224,7 @@ def failures_raised(what: str, sources: Sources = (), base: str = "") -> Iterato
     if all(located):
         raise ContentFailed([d for d in located if d is not None]) from raised
     shown = "; ".join(dict.fromkeys(m for m, _ in failures))
-    raise RenderError(f"{what}: {shown}") from raised
+    raise RenderError(M.THING_PROBLEM(what=what, problem=shown)) from raised
 
 
 @contextmanager
@@ -375,5 +376,5 @@ def padded(document: Any, notes: Any, count: int) -> Any:
     at = len(pages) - 1 if getattr(last, "name", "") == "back" else len(pages)
     extra = list(notes.pages[:count])
     if len(extra) < count:
-        raise RenderError(f"the notes page gave {len(extra)} pages, not the {count} needed")
+        raise RenderError(M.NOTES_PAGES(extra=len(extra), count=count))
     return document.copy([*pages[:at], *extra, *pages[at:]])

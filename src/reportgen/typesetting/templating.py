@@ -46,6 +46,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.errors import InvalidInput
 from reportgen.core.file_digest import files_digest
@@ -195,7 +196,7 @@ def _located(exc: Exception, theme_dir: Path, name: str | None = None) -> Diagno
         if mine or frames:
             frame = (mine or frames)[-1]
             where = Location(Path(frame.filename), frame.lineno)
-    return Diagnostic(Severity.ERROR, where, f"template error: {_message(exc)}")
+    return Diagnostic(Severity.ERROR, where, M.TEMPLATE_ERROR(problem=_message(exc)))
 
 
 def _message(exc: BaseException) -> str:
@@ -233,7 +234,7 @@ def check_theme(theme_dir: Path, gate: Gate, diags: Diagnostics) -> None:
     for path in theme_files(theme_dir):
         name = path.relative_to(theme_dir).as_posix()
         if not path.resolve().is_relative_to(theme_dir.resolve()):
-            diags.error(Location(path), "the theme file is a link to outside the theme folder")
+            diags.error(Location(path), M.THEME_LINK_OUTSIDE())
             continue
         try:
             env.get_template(name)
@@ -276,12 +277,12 @@ def _served_css(path: Path, theme_dir: Path, gate: Gate, diags: Diagnostics) -> 
     import tinycss2
 
     if not path.resolve().is_relative_to(theme_dir.resolve()):
-        diags.error(Location(path), "extra.css is a link to outside the theme folder")
+        diags.error(Location(path), M.EXTRA_CSS_LINK_OUTSIDE())
         return ""
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
-        diags.error(Location(path), "the file is not valid UTF-8")
+        diags.error(Location(path), M.FILE_NOT_UTF8())
         return ""
     rules = tinycss2.parse_stylesheet(text, skip_comments=True)
     before = len(diags.errors)
@@ -300,7 +301,7 @@ def safe_style(css: str, where: Path | None = None) -> str:
         line = css[: found.start()].count("\n") + 1
         raise ThemeFailed([Diagnostic(
             Severity.ERROR, Location(where or Path(EXTRA_CSS), line if where else None),
-            f"a stylesheet may not hold '{found.group(0)}' (it would end the style element)",
+            M.CSS_ENDS_STYLE(found=found.group(0)),
         )])  # fmt: skip
     return css
 
@@ -321,17 +322,14 @@ class _CssWalk:
                 return self.gate.fetch(url).data_uri
             return self.gate.admit(url, self.path.parent, f"'{url}'").data_uri
         except RefusedResource as exc:
-            self.error(token, f"url({url}) is refused: {exc}")
+            self.error(token, M.CSS_URL_REFUSED(url=url, reason=exc))
             return "data:,"
 
     def markup(self, token: Any, text: str, what: str) -> bool:
         """Whether ``text`` (decoded) holds markup; an error if it does."""
         found = MARKUP.search(text)
         if found is not None:
-            self.error(token, (
-                f"{what} holds '{found.group(0)}' once its escapes are decoded: a stylesheet "
-                "may not hold markup or anything that ends the style element"
-            ))  # fmt: skip
+            self.error(token, M.CSS_HOLDS_MARKUP(what=what, found=found.group(0)))
         return found is not None
 
     def walk(self, tokens: list[Any]) -> list[Any]:
@@ -351,7 +349,7 @@ class _CssWalk:
         from tinycss2 import ast
 
         if isinstance(token, ast.ParseError):
-            self.error(token, f"not valid CSS: {token.message}")
+            self.error(token, M.CSS_NOT_VALID(reason=token.message))
         elif isinstance(token, ast.LiteralToken):
             self.literal(token, previous)
         elif isinstance(token, ast.StringToken):
@@ -368,7 +366,7 @@ class _CssWalk:
         elif isinstance(token, ast.FunctionBlock):
             return self.function(token)
         elif isinstance(token, ast.AtRule) and token.lower_at_keyword == "import":
-            self.error(token, "@import is refused: put every rule in extra.css itself")
+            self.error(token, M.CSS_IMPORT_REFUSED())
             return []
         elif isinstance(token, ast.QualifiedRule | ast.AtRule):
             if isinstance(token, ast.AtRule):
@@ -386,13 +384,13 @@ class _CssWalk:
         from tinycss2 import ast
 
         if token.value in ("<!--", "-->"):
-            self.error(token, f"'{token.value}' is refused in a stylesheet")
+            self.error(token, M.CSS_REFUSED(value=token.value))
         elif (
             isinstance(previous, ast.LiteralToken)
             and previous.value == "<"
             and (token.value in ("/", "!", "?"))
         ):
-            self.error(previous, f"'<{token.value}' is refused in a stylesheet (markup)")
+            self.error(previous, M.CSS_MARKUP_REFUSED(value=token.value))
 
     def function(self, token: Any) -> list[Any]:
         from tinycss2 import ast

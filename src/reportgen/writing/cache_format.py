@@ -22,6 +22,9 @@ from enum import Enum
 from pathlib import Path, PurePath
 from typing import Any
 
+from reportgen.core import messages
+from reportgen.core.messages import Text
+
 # Our own frozen dataclasses and enums the cache may hold, by class name and
 # the module that defines each. An explicit list: a name in a file is looked
 # up here, never imported as given.
@@ -95,6 +98,8 @@ def _registered(value: object) -> str | None:
 def _encode(value: object, segments: list[bytes]) -> Any:
     if type(value) in _PLAIN:
         return value
+    if type(value) is Text:  # a message of the catalog: its code and values
+        return {"m": value.code, "a": _encode(value.values, segments)}
     if type(value) is bytes:
         segments.append(value)
         return {"b": len(segments) - 1}
@@ -150,6 +155,11 @@ def _decode(tree: Any, segments: list[bytes]) -> object:
         if not (isinstance(cls, type) and issubclass(cls, Enum)):
             raise CodecError(f"{tree['e']} is not an enumeration")
         return cls(_decode(tree["v"], segments))
+    if tag == {"m", "a"} and type(tree["m"]) is str and tree["m"] in messages.CATALOG:
+        values = _decode(tree["a"], segments)
+        if not isinstance(values, dict):
+            raise CodecError("a message's values are not a dict")
+        return messages.text(tree["m"], values)
     if tag == {"c", "f"} and type(tree["f"]) is dict:
         return _instance(tree["c"], tree["f"], segments)
     raise CodecError(f"unknown form {sorted(tree)[:4]}")

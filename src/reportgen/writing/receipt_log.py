@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import InvalidInput
 
@@ -232,7 +233,6 @@ def changed(state: State, made: Sequence[Issued]) -> list[Issued]:
 
 
 def _refused(path: Path, why: str) -> InvalidInput:
-    return InvalidInput([Diagnostic(Severity.ERROR, Location(path), (
-        f"the receipt log {why}: receipts cannot be numbered (it must be a regular file "
-        "beside the year folder, never a symbolic link)"
-    ))])  # fmt: skip
+    return InvalidInput(
+        [Diagnostic(Severity.ERROR, Location(path), M.RECEIPT_LOG_REFUSED(why=why))]
+    )

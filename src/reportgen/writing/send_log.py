@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import NothingSent
 
@@ -366,10 +367,8 @@ class Log:
         try:
             fcntl.flock(self._descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise NothingSent([Diagnostic(Severity.ERROR, Location(self.path), (
-                "another `reportgen send` of this year is sending (it holds this log); "
-                "wait for it to end"
-            ))]) from None  # fmt: skip
+            raise NothingSent([Diagnostic(Severity.ERROR, Location(self.path),
+                                          M.SEND_LOG_BUSY())]) from None  # fmt: skip
 
     def _seal(self) -> None:
         size = os.fstat(self._descriptor).st_size

@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
+from reportgen.core import messages as M
 from reportgen.core.errors import OutputUnwritable
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,7 @@ def _writing(folder: Path) -> Iterator[None]:
         # mkdir where a file stands says "File exists", which misleads
         code = errno.ENOTDIR if isinstance(exc, FileExistsError) else exc.errno
         reason = os.strerror(code) if code else str(exc)
-        raise OutputUnwritable(
-            f"cannot write to the output folder {_shown(folder)}: {reason}"
-        ) from exc
+        raise OutputUnwritable(M.CANNOT_WRITE_OUTPUT(folder=_shown(folder), reason=reason)) from exc
 
 
 @contextmanager
@@ -142,14 +141,13 @@ def refuse_unless_real(path: Path, kind: str, what: str) -> None:
         return
     wanted = stat.S_ISREG if kind == "file" else stat.S_ISDIR
     if stat.S_ISLNK(facts.st_mode):
-        found = "a symbolic link"
+        found = M.FOUND_LINK()
     elif not wanted(facts.st_mode):
-        found = "a folder" if stat.S_ISDIR(facts.st_mode) else "not a regular file"
+        found = M.FOUND_FOLDER() if stat.S_ISDIR(facts.st_mode) else M.FOUND_NOT_REGULAR()
     else:
         return
     raise OutputUnwritable(
-        f"{_shown(path.parent) / path.name}: {what} is {found}, which reportgen never "
-        f"follows or uses: remove it (a {kind} is made in its place)"
+        M.NOT_FOLLOWED(path=_shown(path.parent) / path.name, what=what, found=found, kind=kind)
     )
 
 

@@ -43,6 +43,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from reportgen.core import messages
 from reportgen.core.diagnostics import did_you_mean
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import grammar
@@ -259,8 +260,8 @@ def has_pack(tag: str) -> bool:
 def tag_problem(tag: object) -> str | None:
     """Why ``tag`` cannot be a report language, or None when CLDR knows it."""
     if not isinstance(tag, str) or not TAG.fullmatch(tag):
-        return f"{tag!r} is not a language tag such as en, en-GB, ja, ko, de"
-    return None if _cldr_knows(tag) else f"{tag!r} is not a language that CLDR knows"
+        return messages.NOT_A_TAG(tag=tag)
+    return None if _cldr_knows(tag) else messages.NOT_IN_CLDR(tag=tag)
 
 
 @cache
@@ -672,3 +673,7 @@ def chart_fonts(font: str, language: str) -> list[str]:
     own = list(fonts(language).sans)
     names = [*own, font] if fonts(language).lead else [font, "Noto Sans CJK JP"]
     return [*dict.fromkeys(names), "DejaVu Sans"]
+
+
+# The messages' translations call the same grammar as the packs ({value|은}).
+messages.GRAMMAR[:] = [grammar.apply]

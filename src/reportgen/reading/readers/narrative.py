@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.plaintext import describe, forbidden_in
 from reportgen.reading.readers.raw_narrative import MAX_BYTES, RawNarrative
@@ -68,8 +69,7 @@ def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
     if size > MAX_BYTES:
         diags.error(
             Location(path),
-            f"the file is {size / 2**20:,.1f} MB; the limit for a narrative file is "
-            f"{MAX_BYTES // 2**20} MB",
+            M.NARRATIVE_TOO_LARGE(size=size / 2**20, limit=MAX_BYTES // 2**20),
         )
         return None
     data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
@@ -77,7 +77,7 @@ def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        diags.error(Location(path, line), "the file is not valid UTF-8")
+        diags.error(Location(path, line), M.FILE_NOT_UTF8())
         return None
     # Every line ending Markdown knows (CommonMark: LF, CR, CR LF), so that a
     # file saved with old Mac endings is read line by line like any other.
@@ -94,7 +94,7 @@ def read_narrative(path: Path, diags: Diagnostics) -> RawNarrative | None:
         if _bare(lines[end]) in ("---", "..."):
             break
     else:
-        diags.error(Location(path, opening + 1), "front matter opened with '---' is never closed")
+        diags.error(Location(path, opening + 1), M.FRONT_NOT_CLOSED())
         return None
     first = opening + 2  # the file's line of the front matter's first key
     front = _parse_front("\n".join(lines[opening + 1 : end]), first, path, diags)
@@ -147,18 +147,14 @@ def _no_front_matter(lines: list[str], opening: int | None, path: Path, diags: D
         if key is not None:
             diags.error(
                 Location(path, opening + 1),
-                f"this line is meant to open front matter ('{key}:' follows) but is not "
-                "'---': front matter starts with a line of exactly three hyphens, '---', "
-                "and ends with another",
+                M.FRONT_BAD_OPENING(key=key),
             )
             return False
     if key is None:
         return True
     diags.error(
         Location(path, line + 1),
-        f"'{key}:' looks like front matter, but there is no '---' line above it: put the "
-        "front matter between two lines of '---' at the top of the file (if it is meant "
-        "as text, start the file with something else)",
+        M.FRONT_NO_OPENING(key=key),
     )
     return False
 
@@ -177,8 +173,7 @@ def _nothing_after(lines: list[str], end: int, path: Path, diags: Diagnostics) -
         return True
     diags.error(
         Location(path, after[0] + 1),
-        f"'{key}:' comes after the front matter's closing '---' (line {end + 1}), where it "
-        "would be printed as text: put every key between the first two '---' lines",
+        M.FRONT_KEY_AFTER(key=key, line=end + 1),
     )
     return False
 
@@ -192,7 +187,7 @@ def _plain(lines: list[str], path: Path, diags: Diagnostics) -> bool:
             column, char = found
             diags.error(
                 Location(path, number),
-                f"column {column + 1} is {describe(char)}, which is not text: delete it",
+                M.NARRATIVE_NOT_TEXT(column=column + 1, char=describe(char)),
             )
             ok = False
     return ok
@@ -208,19 +203,19 @@ def _parse_front(text: str, first: int, path: Path, diags: Diagnostics) -> dict[
         mark = getattr(exc, "problem_mark", None)
         line = first + mark.line if mark is not None else first - 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        diags.error(Location(path, line), f"front matter: {problem}")
+        diags.error(Location(path, line), M.FRONT_PROBLEM(problem=problem))
         return None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        diags.error(Location(path, first), "front matter must be 'key: value' lines")
+        diags.error(Location(path, first), M.FRONT_NOT_KEYS())
         return None
     for key, lines in loader.repeated:
         diags.error(
             Location(path, first + lines[-1]),
-            f"front matter: '{key}' is given "
-            + ("twice" if len(lines) == 2 else f"{len(lines)} times")
-            + f" (lines {', '.join(str(first + n) for n in lines)}): keep one",
+            (M.FRONT_KEY_TWICE if len(lines) == 2 else M.FRONT_KEY_TIMES)(
+                key=key, count=len(lines), lines=", ".join(str(first + n) for n in lines)
+            ),
         )
     if loader.repeated:
         return None
@@ -273,8 +268,7 @@ def _plain_front(
             line = next((i for i, s in enumerate(lines) if s.lower().startswith(key)), 0)
             diags.error(
                 Location(path, first + line),
-                f"front matter '{key}': character {found[0] + 1} is {describe(found[1])}, "
-                "which is not text: delete it",
+                M.FRONT_VALUE_NOT_TEXT(key=key, index=found[0] + 1, char=describe(found[1])),
             )
             ok = False
             break

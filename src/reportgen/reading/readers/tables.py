@@ -30,6 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.plaintext import describe, forbidden_in
 
@@ -96,7 +97,7 @@ def read_table(
     if reader is None:
         diags.error(
             Location(path),
-            f"a table is read from {' or '.join(READERS)} files, not {path.suffix or 'this file'}",
+            M.TABLE_READER_KIND(kinds=M.either(READERS), suffix=path.suffix or M.THIS_FILE()),
         )
         return None
     return reader.read(name, path, diags, columns, sheet)
@@ -110,7 +111,7 @@ def _decode(path: Path, diags: Diagnostics) -> str | None:
         line = data[: exc.start].count(b"\n") + 1
         diags.error(
             Location(path, line),
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as 'CSV UTF-8'",
+            M.NOT_UTF8(byte=data[exc.start]),
         )
         return None
 
@@ -121,8 +122,7 @@ def _check_text(value: str, what: str, location: Location, diags: Diagnostics) -
     if len(value) > MAX_CELL_CHARS:
         diags.error(
             location,
-            f"{what}: the cell holds {len(value):,} characters; the limit is "
-            f"{MAX_CELL_CHARS:,} (put long text in a narrative file)",
+            M.CELL_TOO_LONG(what=what, length=len(value), limit=MAX_CELL_CHARS),
         )
     found = forbidden_in(value)
     if found is not None:
@@ -131,7 +131,7 @@ def _check_text(value: str, what: str, location: Location, diags: Diagnostics) -
             location = Location(location.path, location.line + value.count("\n", 0, index))
         diags.error(
             location,
-            f"{what}: character {index + 1} is {describe(char)}, which is not text: delete it",
+            M.CELL_NOT_TEXT(what=what, index=index + 1, char=describe(char)),
         )
 
 
@@ -143,9 +143,9 @@ def _check_record(
     for i, value in enumerate(record):
         if _suspect(value):
             name = names[i] if names is not None and i < len(names) else ""
-            what = f"column '{name}'" if name else f"column {i + 1}"
+            what = M.CELL_COLUMN_NAMED(name=name) if name else M.CELL_COLUMN_NUMBERED(number=i + 1)
             if names is None:
-                what = f"the header, {what}"
+                what = M.CELL_IN_HEADER(what=what)
             _check_text(value, what, Location(path, line), diags)
         line += value.count("\n")
 
@@ -163,8 +163,7 @@ def _too_big(count: int, cells: int, loc: Location, diags: Diagnostics) -> bool:
         return False
     diags.error(
         loc,
-        f"the table is too large: more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells "
-        "(an annual report's table is far smaller; is this the right file?)",
+        M.TABLE_TOO_LARGE(rows=MAX_ROWS, cells=MAX_CELLS),
     )
     return True
 
@@ -180,8 +179,7 @@ def _read_csv(
     if size > MAX_CSV_BYTES:
         diags.error(
             Location(path),
-            f"the file is {size / 2**20:,.0f} MB; the limit for a table is "
-            f"{MAX_CSV_BYTES // 2**20} MB",
+            M.TABLE_FILE_TOO_LARGE(size=size / 2**20, limit=MAX_CSV_BYTES // 2**20),
         )
         return None
     text = _decode(path, diags)
@@ -214,8 +212,7 @@ def _read_csv(
                 # what follows from this, so it is the row's one error.
                 diags.error(
                     loc,
-                    f"{len(record)} cells, the header has {len(header)}: quote the cell that "
-                    'contains a comma ("Leeds, UK"), or remove the extra cells',
+                    M.RECORD_CELLS(count=len(record), header=len(header)),
                 )
                 continue
             cells = {
@@ -225,7 +222,7 @@ def _read_csv(
             }
             rows.append(RawRow(loc, cells))
     except csv.Error as exc:
-        diags.error(Location(path, reader.line_num or 1), f"cannot read CSV: {exc}")
+        diags.error(Location(path, reader.line_num or 1), M.CANNOT_READ_CSV(reason=exc))
         return None
     if header is None:  # no header at all: validation decides how bad that is
         return RawTable(name, path, (), Location(path, 1), ())
@@ -276,7 +273,7 @@ def workbook_contents(path: Path, diags: Diagnostics) -> list[tuple[str, bool]] 
     try:
         return [(sheet.title, _has_value(sheet)) for sheet in workbook.worksheets]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        diags.error(Location(path), f"cannot read the workbook: {_short(exc)}")
+        diags.error(Location(path), M.CANNOT_READ_WORKBOOK(reason=_short(exc)))
         return None
     finally:
         workbook.close()
@@ -292,7 +289,7 @@ def _open_workbook(path: Path, diags: Diagnostics) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        diags.error(Location(path), f"cannot read the workbook: {_short(exc)}")
+        diags.error(Location(path), M.CANNOT_READ_WORKBOOK(reason=_short(exc)))
         return None
 
 
@@ -310,7 +307,7 @@ def _read_xlsx(
             sheet.reset_dimensions()
         return _read_sheet(name, path, sheet, set(columns), diags)
     except Exception as exc:
-        diags.error(Location(path), f"cannot read the workbook: {_short(exc)}")
+        diags.error(Location(path), M.CANNOT_READ_WORKBOOK(reason=_short(exc)))
         return None
     finally:
         workbook.close()
@@ -372,9 +369,10 @@ def _read_sheet(
             if not _suspect(value):
                 continue
             col = header[i] if header is not None and i < len(header) else ""
-            what = f"column '{col}'" if col else f"column {get_column_letter(i + 1)}"
+            what = (M.CELL_COLUMN_NAMED(name=col) if col
+                    else M.CELL_COLUMN_NUMBERED(number=get_column_letter(i + 1)))  # fmt: skip
             if header is None:
-                what = f"the header, {what}"
+                what = M.CELL_IN_HEADER(what=what)
             where = Location(path, cell=f"{title}!{get_column_letter(i + 1)}{row_no}")
             _check_text(str(value), what, where, diags)
         if header is None:
@@ -406,12 +404,11 @@ def _skipped_rows(
         return
     first = next(str(v).strip() for v in above[filled[0] - 1] if v is not None and str(v).strip())
     shown = first if len(first) <= 40 else first[:39] + "…"
-    rows = f"row {filled[0]}" if len(filled) == 1 else f"rows {filled[0]}-{filled[-1]}"
     diags.warning(
         Location(path, cell=f"{title}!A{header_row}"),
-        f"row {header_row} is taken as the header; {rows} above it ('{shown}') "
-        f"{'is' if len(filled) == 1 else 'are'} ignored",
-    )
+        M.HEADER_ROW_TAKEN(count=len(filled), header=header_row, first=filled[0],
+                           last=filled[-1], shown=shown),
+    )  # fmt: skip
 
 
 def _short(exc: Exception) -> str:

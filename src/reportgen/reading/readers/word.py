@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location
 from reportgen.core.file_gate import MAX_BYTES as MAX_PICTURE_BYTES
 from reportgen.core.file_gate import RefusedResource, picture_type
@@ -108,7 +109,7 @@ def read_docx(path: Path, diags: Diagnostics) -> RawNarrative | None:
     try:
         scan = _scan(path)
     except ValueError as exc:
-        diags.error(Location(path), f"cannot read the document: {exc}")
+        diags.error(Location(path), M.WORD_UNREADABLE(reason=exc))
         return None
     _report_scan(path, scan, diags)
     converted = _convert(path, scan, diags)
@@ -453,28 +454,25 @@ def _report_scan(path: Path, scan: _Scan, diags: Diagnostics) -> None:
     if len(scan.drawings) > MAX_PICTURES:
         diags.error(
             Location(path),
-            f"the document holds {len(scan.drawings):,} pictures; the limit is {MAX_PICTURES}",
+            M.WORD_TOO_MANY_PICTURES(count=len(scan.drawings), limit=MAX_PICTURES),
         )
     for number, drawing in enumerate(scan.drawings, start=1):
         if drawing.linked:
             diags.error(
                 Location(path, cell=drawing.place),
-                f"picture {number} is linked to a file outside the document, which is never "
-                "fetched: insert the picture itself (Insert > Pictures > This Device)",
+                M.WORD_LINKED_PICTURE(number=number),
             )
     for place, kind in scan.fields:
         where = Location(path, cell=place)
         if kind in OUTSIDE_FIELDS:
             diags.error(
                 where,
-                f"a {kind} field brings in another file or program, which is never done: "
-                "select it and press Ctrl+Shift+F9 to keep its text, or delete it",
+                M.WORD_OUTSIDE_FIELD(kind=kind),
             )
         elif kind not in QUIET_FIELDS:
             diags.warning(
                 where,
-                f"a {kind} field shows the text Word last displayed; reportgen never updates "
-                "fields (Ctrl+Shift+F9 in Word makes it plain text)",
+                M.WORD_STALE_FIELD(kind=kind),
             )
 
 
@@ -512,7 +510,7 @@ def _convert(path: Path, scan: _Scan, diags: Diagnostics) -> tuple[str, dict[str
         raise  # the installation's fault, not the document's
     except Exception as exc:  # mammoth raises many kinds for a damaged document
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        diags.error(Location(path), f"cannot read the document: {text}")
+        diags.error(Location(path), M.WORD_UNREADABLE(reason=text))
         return None
     return str(result.value), pictures
 
@@ -536,9 +534,7 @@ def _picture_callback(
         if not image.alt_text:
             diags.warning(
                 where,
-                f"picture {number} has no alt text, so it is shown as a decorative picture "
-                "(screen readers skip it): if it says something, in Word, right-click it > "
-                "View Alt Text and say what it shows",
+                M.WORD_NO_ALT(number=number),
             )
         size = ""
         if drawing is not None and drawing.width_mm and drawing.height_mm:
@@ -556,13 +552,12 @@ def _picture(
         with image.open() as handle:
             data = handle.read(MAX_PICTURE_BYTES + 1)
     except Exception:  # a missing part, or a linked file mammoth will not open
-        diags.error(where, f"picture {number} cannot be read from the document")
+        diags.error(where, M.WORD_PICTURE_UNREADABLE(number=number))
         return None
     if len(data) > MAX_PICTURE_BYTES:
         diags.error(
             where,
-            f"picture {number} is larger than {MAX_PICTURE_BYTES // 2**20} MB, the most a "
-            "picture may be: make it smaller in Word (Picture Format > Compress Pictures)",
+            M.WORD_PICTURE_TOO_LARGE(number=number, limit=MAX_PICTURE_BYTES // 2**20),
         )
         return None
     sha = hashlib.sha256(data).hexdigest()
@@ -586,8 +581,7 @@ def _checked_text(
     if size > MAX_TEXT_BYTES:
         diags.error(
             Location(path),
-            f"the document holds {size / 2**20:,.1f} MB of text; the limit for a narrative "
-            f"file is {MAX_TEXT_BYTES // 2**20} MB (some 300 pages)",
+            M.WORD_TOO_MUCH_TEXT(size=size / 2**20, limit=MAX_TEXT_BYTES // 2**20),
         )
         return False
     ok = True
@@ -596,7 +590,7 @@ def _checked_text(
         if found is not None:
             diags.error(
                 Location(path, cell=place or None),
-                f"the paragraph holds {describe(found[1])}, which is not text: delete it",
+                M.WORD_NOT_TEXT(char=describe(found[1])),
             )
             ok = False
     return ok
