@@ -36,7 +36,7 @@ from reportgen.composing.edition_view import translate_config
 from reportgen.composing.key_figures import has_minor_units
 from reportgen.core.file_gate import Gate
 from reportgen.core.languages import letter_style, written_in
-from reportgen.core.private_apis import font_subsets_shared
+from reportgen.core.private_apis import font_subsets_shared, justify_between_characters
 from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
 from reportgen.reading.narrative_html import fill_placeholders, role_for
 from reportgen.reading.page_anchors import resolved
@@ -458,6 +458,7 @@ class _Layout:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        justify_between_characters()  # Japanese justified between characters
         self.base_url = base.resolve().as_uri() + "/"
         self.fetcher = _fetcher(Gate.of(base))
         self.fonts = FontConfiguration()

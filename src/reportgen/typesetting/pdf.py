@@ -26,7 +26,11 @@ from reportgen.composing.charts import CHART_SCHEME
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
-from reportgen.core.private_apis import element_being_laid_out, laid_out_page_box
+from reportgen.core.private_apis import (
+    element_being_laid_out,
+    justify_between_characters,
+    laid_out_page_box,
+)
 from reportgen.typesetting.font_subsets import trimmed_pdf
 from reportgen.typesetting.preflight import NO_LAYOUT, Finding, Inspection, Layout
 
@@ -295,6 +299,7 @@ def render_pdf(
     notes pages, at least ``multiple - 1``), before the back cover."""
     from weasyprint import CSS, HTML
 
+    justify_between_characters()  # Japanese justified between characters, not at spaces
     served = _Charts(charts, frames or {}) if charts is not None else None
     fetcher = _fetcher(gate, served)
     base_url = base.resolve().as_uri() + "/"
