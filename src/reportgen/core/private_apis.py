@@ -321,6 +321,7 @@ _IDEOGRAPHIC = re.compile(
     "\u4e00-\u9fff\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]"
 )
 _SPACES = " \u00a0"
+_INTER_CHARACTER = ("ja", "zh")  # the languages so justified (Korean: at spaces)
 _original_justify: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
 
 
@@ -329,7 +330,8 @@ def justify_between_characters() -> None:
     justify``) that holds Han or kana is stretched between its characters,
     as Japanese and Chinese are set (CSS's ``text-justify: inter-character``,
     which WeasyPrint does not support: it stretches only spaces, and leaves a
-    line of Japanese, which has none, ragged). Every gap beside such a
+    line of Japanese, which has none, ragged), when the line's language is
+    Japanese or Chinese (``lang``; Korean is justified at spaces). Every gap beside such a
     character and every space takes an equal share; a line without them is
     justified by WeasyPrint unchanged. WeasyPrint: ``justify_line`` of
     ``weasyprint.layout.inline`` (what ``text_align`` calls), replaced once,
@@ -354,7 +356,8 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     from weasyprint.formatting_structure import boxes
 
     texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
-    if not any(_IDEOGRAPHIC.search(box.text) for box in texts):
+    language = str(line.style["lang"] or "").lower().split("-")[0]
+    if language not in _INTER_CHARACTER or not any(_IDEOGRAPHIC.search(b.text) for b in texts):
         _original_justify[0](context, line, extra_width)
         return
     # Pango gives a spaced character half its spacing on each side within a

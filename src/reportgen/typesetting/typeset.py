@@ -14,6 +14,7 @@ with U+2060 WORD JOINER, which prints nothing and which text extraction drops.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -37,19 +38,43 @@ _INLINE_BLOCKS = frozenset({"span"})
 _YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s?([\u2013\u2014\u2010\-/])\s?(\d{2}(?:\d{2})?)(?!\d)")
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 _KOREAN_WORD = re.compile(rf"[^\s]*[{_HANGUL}][^\s]*")
+# Hangul words with single spaces between them, alone between spaces (a cell's term).
+_KOREAN_TERM = re.compile(rf"(?<!\S)[{_HANGUL}]+(?: [{_HANGUL}]+)+(?!\S)")
+
+
+def _syllables(text: str) -> int:
+    return len(text) - text.count(" ")
+
+
 # A CJK term of a cell: Han, kana and the digits of a date such as 2011年9月8日.
 _CJK_TERM = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # A katakana word (group 1), a kanji compound or a run of hiragana.
 _SCRIPT_RUN = re.compile(
     r"([\u30a0-\u30ff]+)|([\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|[\u3040-\u309f]+"
 )
-_CJK_DATE = re.compile(r"(?:[0-9\uff10-\uff19]+\s?[年月日년월일]\s?)+")
+_CJK_DATE = re.compile(
+    r"(?:[0-9\uff10-\uff19]+\s?[年月日년월일]\s?)*[0-9\uff10-\uff19]+\s?[年月日년월일]度?"
+)
+# Initials (A. P., J. L.): never split at their space.
+_INITIALS = re.compile(r"(?<![A-Za-z.])[A-Z]\.(?:[ \u00a0]?[A-Z]\.)+")
+# Han, kana, CJK marks and the full-width forms: what Japanese running text is made of.
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SOFT_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
+_HALF_PARENS = re.compile(rf"(?P<before>[{_CJK}])?[ \u00a0]*\((?P<inside>[^()\n]*)\)")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+# 約物: opening brackets (a blank on their left), closing ones and the
+# comma and full stop (a blank on their right), middle marks (both sides).
+_OPENING = "「『（〔［｛〈《【〘〖"
+_CLOSING = "」』）〕］｝〉》】〙〗、。，．"
+_MIDDLE = "：；・"
 _OPENERS = set(" \t\n\u00a0([{\u2014\u2013-/\u3000「『（")
 
 
 def joined(text: str) -> str:
-    """``text`` with no line-break opportunity between its characters."""
-    return JOINER.join(text)
+    """``text`` with no line-break opportunity between its characters (a
+    space inside it no-break: WeasyPrint breaks at a space between joiners)."""
+    lead, trail = JOINER * text.startswith(JOINER), JOINER * text.endswith(JOINER)
+    return lead + JOINER.join(text.replace(JOINER, "").replace(" ", "\u00a0")) + trail
 
 
 def curl(text: str, quotes: str) -> str:
@@ -113,15 +138,79 @@ def _cell_term(run: str, most: int) -> str:
     )
 
 
+def _number_units(units: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A number and the unit or counter after it (longest unit first)."""
+    if not units:
+        return None
+    words = "|".join(re.escape(unit) for unit in sorted(units, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![0-9A-Za-z.,])[-+\u2212\u25b2\u25bc]?\d[\d,.]*(?:[ \u00a0]?(?:{words}))+"
+    )
+
+
+def full_width_brackets(text: str) -> str:
+    """Half-width parentheses in running Japanese as full-width ones, the
+    space before them dropped: 基金 (LFNKR) → 基金（LFNKR）."""
+
+    def one(match: re.Match[str]) -> str:
+        before, inside = match.group("before") or "", match.group("inside")
+        if before or _HAS_CJK.search(inside):
+            return f"{before}（{inside}）"
+        return match.group(0)
+
+    return _HALF_PARENS.sub(one, text) if "(" in text else text
+
+
+def half_width_marks(text: str, style: Typography) -> set[int]:
+    """The indices of the marks of ``text`` to set half-width: a language's
+    ``half_width`` marks, and with ``compress_pairs`` (約物詰め) the first of
+    two marks whose blanks meet (」（, 。」) or the second of two whose blanks
+    meet on its left (（「, ：『)."""
+    found = {i for i, char in enumerate(text) if char in style.half_width}
+    if style.compress_pairs:
+        for i, (a, b) in enumerate(itertools.pairwise(text)):
+            if a in _CLOSING and b in _CLOSING + _OPENING + _MIDDLE:
+                found.add(i)
+            elif a in _OPENING + _MIDDLE and b in _OPENING:
+                found.add(i + 1)
+    return found
+
+
+def _language_rules(style: Typography) -> Callable[[str], str]:
+    """What every medium does to a run of text in the language."""
+
+    def apply(text: str) -> str:
+        if style.join_lines and "\n" in text:
+            text = _SOFT_BREAK.sub("", text)
+        if style.full_width_brackets:
+            text = full_width_brackets(text)
+        return text
+
+    return apply
+
+
 def _print_rules(style: Typography) -> Callable[[str, bool], str]:
     """What print does to a run of text (``in_cell``: inside a table cell)."""
 
+    units = _number_units(style.units)
+
     def apply(text: str, in_cell: bool) -> str:
         text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
+        # A date is one unit (2013年8月31日, 2012년 9월 1일), as are initials
+        # (A. P.) and a number with its unit or counter (36件, 2만 엔, 12 %).
+        text = _CJK_DATE.sub(lambda m: joined(m.group(0)), text)
+        text = _INITIALS.sub(lambda m: joined(m.group(0)), text)
+        if units is not None:
+            text = units.sub(lambda m: joined(m.group(0)), text)
+        if in_cell and style.join_words and style.cell_words:  # 정책 제언, 회원 단체
+            text = _KOREAN_TERM.sub(
+                lambda m: (
+                    joined(m.group(0)) if _syllables(m.group(0)) <= style.cell_words else m.group(0)
+                ),
+                text,
+            )
         if style.join_words:
             text = _KOREAN_WORD.sub(lambda m: joined(m.group(0)), text)
-        if in_cell:  # a date is one unit: 2011年9月8日, 2012년 9월 1일
-            text = _CJK_DATE.sub(lambda m: joined(m.group(0)), text)
         if in_cell and style.cell_words:
             text = _CJK_TERM.sub(lambda m: _cell_term(m.group(0), style.cell_words), text)
         return text
@@ -147,6 +236,7 @@ class _Setter:
 
     def __init__(self, style: Typography, rules: Callable[[str, bool], str] | None) -> None:
         self.style, self.rules = style, rules
+        self.language = _language_rules(style)
         self.verbatim = 0  # depth inside elements whose text stays as written
         self.cells = 0
         self.head = False  # the document's <head>: its <title> becomes PDF metadata
@@ -197,7 +287,7 @@ class _Setter:
         chunk = _get(slot)
         if not chunk or self.verbatim or not chunk.strip():
             return
-        text = curl(chunk, self.style.quotes)
+        text = self.language(curl(chunk, self.style.quotes))
         if self.rules is not None and not self.head:
             text = self.rules(text, self.cells > 0)
         if self.heading:
@@ -206,7 +296,10 @@ class _Setter:
             _nobr_spans(slot, text, self.made)
             return
         _put(slot, text)
-        self.last_text = self.quote.text(slot)
+        slot = self.quote.text(slot)
+        if not self.head:  # a <title> holds text only
+            slot = _halt_spans(slot, half_width_marks(_get(slot), self.style), self.made)
+        self.last_text = slot
 
 
 def _get(slot: _Slot) -> str:
@@ -250,6 +343,20 @@ def _nobr_spans(slot: _Slot, text: str, made: set[HtmlElement]) -> None:
     for run, end in zip(runs, ends, strict=True):
         slot = _insert_after(slot, _span("nobr", run.group(0).replace(JOINER, ""), made))
         _put(slot, text[run.end() : end])
+
+
+def _halt_spans(slot: _Slot, marks: set[int], made: set[HtmlElement]) -> _Slot:
+    """The characters of ``slot``'s text at ``marks`` as ``halt`` spans
+    (set half-width by the pack's CSS); the slot where the text now ends."""
+    if not marks:
+        return slot
+    text, start = _get(slot), 0
+    for index in sorted(marks):
+        _put(slot, text[start:index])
+        slot = _insert_after(slot, _span("halt", text[index], made))
+        start = index + 1
+    _put(slot, text[start:])
+    return slot
 
 
 _NOBR = re.compile(rf"[^\s{JOINER}]*(?:{JOINER}[^\s{JOINER}]*)+")

@@ -1,0 +1,200 @@
+"""Issue 26, part 3: Japanese and Korean set by their own rules.
+
+Pure functions first (typeset's rules on a string), then one WeasyPrint
+layout of a small page shared by the layout checks: justified lines whose
+right edge is straight (Japanese between characters, Korean at spaces),
+units, dates and initials never split, brackets set half-width where two
+meet. Each layout check also lays out the page as WeasyPrint would alone
+(without ``typeset`` or without the justification) and sees the fault."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from reportgen.core.languages import typography
+from reportgen.typesetting.typeset import (
+    JOINER,
+    full_width_brackets,
+    half_width_marks,
+    typeset,
+)
+
+# --- the rules on strings -------------------------------------------------------
+
+
+def _printed(html: str, language: str) -> str:
+    return typeset(html, language, "print")
+
+
+def test_japanese_parentheses_are_full_width_in_running_text() -> None:
+    assert full_width_brackets("北朝鮮難民救援基金 (LFNKR)") == "北朝鮮難民救援基金（LFNKR）"
+    assert full_width_brackets("国会議員 (6件)、大使館 (6件)") == "国会議員（6件）、大使館（6件）"
+    assert full_width_brackets("ICNK (国際NGO連合)") == "ICNK（国際NGO連合）"
+    assert full_width_brackets("see COI (Commission)") == "see COI (Commission)"  # Latin alone
+    out = typeset("<p>北朝鮮難民救援基金 (LFNKR)</p>", "ja", "screen")
+    assert "（LFNKR）" in out
+    assert "(LFNKR)" in typeset("<p>북한난민구원기금(LFNKR)</p>", "ko", "screen")
+    assert "Fund (LFNKR)" in typeset("<p>Fund (LFNKR)</p>", "en", "print")
+
+
+def test_a_soft_line_break_inside_japanese_is_no_space() -> None:
+    out = typeset("<p>報告します。\nこの項では、加藤 博が</p>", "ja", "screen")
+    assert "報告します。この項では、加藤 博が" in out  # the name's own space stays
+    assert "Hello\nworld" in typeset("<p>Hello\nworld</p>", "ja", "screen")
+
+
+def test_numbers_keep_their_units_dates_and_initials_in_print() -> None:
+    ja = _printed("<p>2013年8月31日までに36件、A. P.は2012年度の</p>", "ja")
+    assert joined("2013年8月31日") in ja and joined("36件") in ja
+    assert joined("A. P.") in ja and joined("2012年度") in ja
+    ko = _printed("<p>2만 엔과 9,805,480엔, 4%p 상승</p>", "ko")
+    assert joined("2만 엔") in ko and joined("9,805,480엔") in ko and joined("4%p") in ko
+    en = _printed("<p>A. P. gave 12 % more</p>", "en")  # language-neutral
+    assert joined("A. P.") in en and joined("12 %") in en
+    assert JOINER not in typeset("<p>36件</p>", "ja", "screen")
+
+
+def test_a_short_korean_term_in_a_cell_stays_on_one_line() -> None:
+    out = _printed(
+        "<table><tr><td>정책 제언</td><td>연대 파트너 단체들과 함께 성명을</td></tr></table>", "ko"
+    )
+    assert joined("정책 제언") in out
+    assert joined("연대 파트너") not in out  # a sentence still breaks between words
+
+
+def test_adjacent_marks_are_compressed_in_japanese() -> None:
+    ja = typography("ja")
+    text = "：『The Defector』（映画）。「あ」"
+    marks = {text[i] + str(i) for i in half_width_marks(text, ja)}
+    assert marks == {
+        "『1",
+        "』14",
+        "）18",
+        "。19",
+    }  # ：『 (the second); 』（, ）。, 。「 (the first)
+    assert half_width_marks("あいう、えお", ja) == set()
+    ko = typography("ko")
+    assert half_width_marks("〈탈북〉이", ko) == {0, 3}
+    assert half_width_marks("“x”", typography("en")) == set()
+    out = typeset("<p>：『The Defector』</p>", "ja", "screen")
+    assert '<span class="halt">『</span>' in out
+
+
+def joined(text: str) -> str:
+    return JOINER.join(text.replace(" ", "\u00a0"))
+
+
+# --- measured on WeasyPrint's layout ---------------------------------------------
+
+JA = (
+    "映画は、本を手に取ることのない人々にも同じ物語を届けることができます。当基金の理事の"
+    "一人であるA. P.は、二人の若い女性を追ったドキュメンタリー映画『The Defector』の評を"
+    "書きました。2013年8月31日までに36件の活動を行い、国会議員（6件）と面会しました。"
+    "二人の脱出の経緯は、多くの北朝鮮女性の体験と重なるものです。スクジャの姉は7年前、"
+    "働いて家族に仕送りをするために中国へ渡っていました。"
+)
+KO = (
+    "영화는 책을 펼쳐 볼 일이 없는 사람들에게도 같은 이야기를 전할 수 있습니다. 저희 이사 중 "
+    "한 명인 A. P.는 두 젊은 여성을 따라간 다큐멘터리 〈The Defector〉의 리뷰를 썼습니다. "
+    "2012년도에 보내 주신 2만 엔의 후원금은 저희 활동에 큰 힘이 되었습니다. 두 사람의 "
+    "탈출은 많은 북한 여성들이 겪은 일과 닮아 있습니다."
+)
+
+
+def _body(language: str, text: str, width: str) -> str:
+    return (
+        f'<div class="prose"><p id="p" style="width: {width}; font-size: 10pt; '
+        f'text-indent: 0">{text}</p></div>'
+    )
+
+
+@cache
+def _laid_out(
+    language: str, text: str, width: str, typeset_it: bool
+) -> tuple[tuple[Any, ...], ...]:
+    """Each line of ``#p``: (text, left, right) of its text, in pt."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import (
+        box_classes,
+        justify_between_characters,
+        laid_out_page_box,
+    )
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    if typeset_it:  # else the page as main set it: no typeset, ragged right
+        justify_between_characters()
+    boxes = box_classes()
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+    body = _body(language, text, width)
+    page = f'<html lang="{language}"><head><style>{css}</style></head><body>{body}</body></html>'
+    if typeset_it:
+        page = typeset(page, language, "print")
+    else:
+        page = page.replace('id="p" style="', 'id="p" style="text-align: start; ')
+    lines: list[tuple[str, float, float]] = []
+
+    def walk(box: Any, inside: bool = False) -> Iterator[None]:
+        element = getattr(box, "element", None)
+        inside = inside or (element is not None and element.get("id") == "p")
+        if isinstance(box, boxes.LineBox) and inside:
+            texts = [t for t in box.descendants() if isinstance(t, boxes.TextBox)]
+            if texts:
+                lines.append(
+                    (
+                        "".join(t.text for t in texts).replace(JOINER, "").replace("\u00a0", " "),
+                        min(t.position_x for t in texts),
+                        max(t.position_x + t.width for t in texts),
+                    )
+                )
+            return
+        for child in getattr(box, "children", []):
+            yield from walk(child, inside)
+
+    document = HTML(string=page).render()
+    list(walk(laid_out_page_box(document.pages[0])))
+    return tuple(lines)
+
+
+def _ragged(lines: tuple[tuple[Any, ...], ...]) -> float:
+    """How far the right ends of all lines but the last spread, in pt."""
+    rights = [right for _, _, right in lines[:-1]]
+    return max(rights) - min(rights)
+
+
+def test_japanese_lines_are_justified_between_characters() -> None:
+    lines = _laid_out("ja", JA, "83mm", True)
+    assert len(lines) > 4
+    assert _ragged(lines) < 0.05, lines
+    assert _ragged(_laid_out("ja", JA, "83mm", False)) > 2  # without the pack's justify: ragged
+
+
+def test_korean_lines_are_justified_at_their_spaces() -> None:
+    lines = _laid_out("ko", KO, "70mm", True)
+    assert len(lines) > 3
+    assert _ragged(lines) < 0.05, lines
+
+
+WHOLE = {
+    "ja": ("2013年8月31日", "36件", "A. P.", "（6件）"),
+    "ko": ("2만 엔", "A. P.", "2012년도에"),
+}
+WIDTHS = ("43mm", "47mm", "52mm", "61mm", "70mm", "83mm")
+
+
+def _split(language: str, text: str, width: str, typeset_it: bool) -> list[str]:
+    """The units of ``WHOLE`` that no line holds whole."""
+    lines = [line for line, _, _ in _laid_out(language, text, width, typeset_it)]
+    return [unit for unit in WHOLE[language] if not any(unit in line for line in lines)]
+
+
+def test_units_dates_and_initials_never_split_at_a_line_end() -> None:
+    for language, text in (("ja", JA), ("ko", KO)):
+        alone = {unit for width in WIDTHS for unit in _split(language, text, width, False)}
+        assert alone, language  # WeasyPrint alone splits some of them at some width
+        for width in WIDTHS:
+            assert _split(language, text, width, True) == [], (language, width)
