@@ -9,10 +9,17 @@ meet. Each layout check also lays out the page as WeasyPrint would alone
 
 from __future__ import annotations
 
+import subprocess
+import warnings
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import cli
 from reportgen.core.languages import typography
 from reportgen.typesetting.typeset import (
     JOINER,
@@ -20,6 +27,7 @@ from reportgen.typesetting.typeset import (
     half_width_marks,
     typeset,
 )
+from tests.conftest import copy_root
 
 # --- the rules on strings -------------------------------------------------------
 
@@ -198,3 +206,34 @@ def test_units_dates_and_initials_never_split_at_a_line_end() -> None:
         assert alone, language  # WeasyPrint alone splits some of them at some width
         for width in WIDTHS:
             assert _split(language, text, width, True) == [], (language, width)
+
+
+# --- fonts: any script the data holds --------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_english_report_with_korean_and_japanese_data_has_every_glyph(tmp_path: Path) -> None:
+    """A Korean partner's name and a Japanese title in an English report, a
+    Hangul category in its charts: matplotlib measures every label with a
+    face that has its glyphs (no "Glyph ... missing" warning), and the PDF
+    shows no missing glyph (``--strict`` fails on one)."""
+    reports = copy_root("clean", tmp_path)
+    activities = reports / "fy2012" / "data" / "activities.csv"
+    activities.write_text(
+        "date,title,category,location,description,participants,visibility\n"
+        "2012-09-10,Statement with 북한인권시민연합,Advocacy,Tokyo,With partners.,,public\n"
+        "2012-11-15,Talk at 東京大学 (とうきょう),행사,Tokyo,A talk.,20,public\n"
+        "2013-03-02,Members' planning day,Event,Tokyo,Planning.,14,internal\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["build", str(reports / "fy2012"), "--out", str(out), "--edition", "handout", "-q"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(cli, [*args, "--strict"])
+    assert result.exit_code == 0, result.output
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    pdf = out / "fy2012" / "handout.pdf"
+    drawn = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True)
+    assert "행사" in drawn.stdout  # the chart's category, drawn as text
