@@ -271,6 +271,10 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
 
     signers = tuple(s.in_language(tag) for s in config.signers)
     signatures = formats.signature_blocks(language, config.organization.name, signers)
+    # A letter's last line from everyone (北朝鮮難民救援基金 役職員一同), where the pack has one.
+    sign_off = say("letter_sign_off", organization=config.organization.name).strip()
+    if sign_off and signers:
+        signatures = (signatures[0], signatures[1], (*signatures[2], sign_off))
     values = letter_values(year, donor)
     gift, fiscal_year = values["amount"], values["fiscal_year"]
     salutation, when = values["salutation"], values["date"]
