@@ -9,6 +9,7 @@ meet. Each layout check also lays out the page as WeasyPrint would alone
 
 from __future__ import annotations
 
+import re
 import subprocess
 import warnings
 from collections.abc import Iterator
@@ -27,7 +28,8 @@ from reportgen.typesetting.typeset import (
     half_width_marks,
     typeset,
 )
-from tests.conftest import copy_root
+from tests.conftest import SAMPLE, BuiltSample, copy_root
+from tests.pdfparse import ParsedPdf
 
 # --- the rules on strings -------------------------------------------------------
 
@@ -237,3 +239,91 @@ def test_an_english_report_with_korean_and_japanese_data_has_every_glyph(tmp_pat
     pdf = out / "fy2012" / "handout.pdf"
     drawn = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True)
     assert "행사" in drawn.stdout  # the chart's category, drawn as text
+
+
+# --- the packs' and the sample's words ---------------------------------------------
+
+
+def _sample_year() -> Any:
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+
+    diags = Diagnostics()
+    year = load_year(SAMPLE / "fy2012", diags)
+    assert year is not None, list(diags)
+    return year
+
+
+def test_letters_sign_off_and_set_their_heading_as_each_language_does() -> None:
+    from reportgen.typesetting.letters import make_letters
+
+    letters = {x.donor_id: x for x in make_letters(_sample_year(), None)}
+    japanese, korean, english = letters["D-002"], letters["D-009"], letters["D-001"]
+    assert japanese.signatures[2][-1] == "北朝鮮難民救援基金　役職員一同"
+    assert japanese.signature_lines[:2] == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
+    assert english.signatures[2] == () and not english.heading_first
+    assert korean.heading_first and not japanese.heading_first  # 감사의 말씀, then 김민지 님께
+
+
+def test_the_japanese_figure_cards_put_the_label_first() -> None:
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    card = (
+        '<ul class="stats"><li class="stat"><span class="stat-value">32件</span>'
+        '<span class="stat-label">活動件数</span>'
+        '<span class="stat-change up">前年度比 +13件</span></li></ul>'
+    )
+    boxes = box_classes()
+
+    def tops(language: str) -> dict[str, float]:
+        css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+        page = (
+            f'<html lang="{language}"><head><style>{css}</style></head><body>{card}</body></html>'
+        )
+        found: dict[str, float] = {}
+
+        def walk(box: Any) -> None:
+            if isinstance(box, boxes.TextBox):
+                found.setdefault(box.text, box.position_y)
+            for child in getattr(box, "children", []):
+                walk(child)
+
+        walk(laid_out_page_box(HTML(string=page).render().pages[0]))
+        return found
+
+    ja = tops("ja")
+    assert ja["活動件数"] < ja["32件"] < ja["前年度比 +13件"]  # 活動件数, then 32件
+    en = tops("en")
+    assert en["32件"] < en["活動件数"]  # other languages keep the number first
+
+
+def test_the_sample_reads_as_written_after_its_year() -> None:
+    """The sample's own text ([sample] of the native review): a year that has
+    ended is not 今年 / 올해, the Korean 그해, 단 1엔도 and 외무성 alone,
+    the Japanese message signed on one line in Japanese order."""
+    for path in sorted(SAMPLE.glob("fy20*/narrative/*.ja.md")):
+        text = path.read_text("utf-8")
+        assert "今年" not in text and "感謝を込めて" not in text, path
+        assert "二人の" not in text, path  # numerals as the rest of the text: 2人
+    for path in sorted(SAMPLE.glob("fy20*/narrative/*.ko.md")):
+        text = path.read_text("utf-8")
+        for wrong in ("올해", "그해", "단 1엔도", "MOFA"):
+            assert wrong not in text, (path, wrong)
+        assert not re.search(r"(?<!일본 )외무성", text), path
+    message = (SAMPLE / "fy2012/narrative/01-message.ja.md").read_text("utf-8")
+    assert "北朝鮮難民救援基金　代表　**加藤 博**" in message
+    giving = (SAMPLE / "organization.toml").read_text("utf-8")
+    assert "통신란" not in giving and "예금주: 북한난민구원기금" in giving
+    assert "invented" in (SAMPLE / "fy2012/narrative/05-about-this-report.en.md").read_text("utf-8")
+
+
+def test_a_japanese_letter_asks_for_nothing_at_its_foot(built_sample: BuiltSample) -> None:
+    year = built_sample.out / "fy2012"
+    japanese = ParsedPdf(year / "donors" / "d-002.pdf").text(1)
+    assert "銀行振込" not in japanese and "役職員一同" in japanese
+    assert "은행 송금" in ParsedPdf(year / "donors" / "d-009.pdf").text(1)  # Korean keeps it

@@ -200,7 +200,7 @@ def test_korean_particles_cards_and_money_read_as_korean(
     assert first.startswith("2012년도에도 북한난민구원기금과 함께해")  # not 기금와(과)
     changes = [s.change for s in donor.stats]
     assert "전년도 대비 ▲13건" in changes  # the comparison first, one sign
-    assert "전년도 대비 ▲4%p" in changes
+    assert "전년도 대비 4%p 상승" in changes  # a share's change in words, no sign
     values = [s.value for s in donor.stats]
     assert "981만 엔" in values and "970만 엔" in values  # one style, whole 만
     ctx = _context(sample_years, "annual-report", "ko")
