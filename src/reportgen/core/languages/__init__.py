@@ -72,9 +72,7 @@ class LetterStyle:
     closing: str = "left"  # "left" or "right": the closing word (ja: 敬具 at the right)
     signature: str = "left"  # "left" or "right": the signature block
     salutation_end: str = ","  # added to a salutation that ends without punctuation
-    heading: str = (
-        "after"  # "after" the salutation, or "before" it (ko: 감사의 말씀, then 김민지 님께)
-    )
+    heading: str = "after"  # "after" the salutation, or "before" it (ko: 감사의 말씀 first)
 
 
 @dataclass(frozen=True)
