@@ -124,7 +124,7 @@ def _body(language: str, text: str, width: str) -> str:
 def _laid_out(
     language: str, text: str, width: str, typeset_it: bool
 ) -> tuple[tuple[Any, ...], ...]:
-    """Each line of ``#p``: (text, left, right) of its text, in pt."""
+    """Each line of ``#p``: (text, left, right) of its text, in CSS px."""
     from weasyprint import HTML
 
     from reportgen.composing.palette import palette
@@ -171,7 +171,7 @@ def _laid_out(
 
 
 def _ragged(lines: tuple[tuple[Any, ...], ...]) -> float:
-    """How far the right ends of all lines but the last spread, in pt."""
+    """How far the right ends of all lines but the last spread, in CSS px."""
     rights = [right for _, _, right in lines[:-1]]
     return max(rights) - min(rights)
 
@@ -327,3 +327,13 @@ def test_a_japanese_letter_asks_for_nothing_at_its_foot(built_sample: BuiltSampl
     japanese = ParsedPdf(year / "donors" / "d-002.pdf").text(1)
     assert "銀行振込" not in japanese and "役職員一同" in japanese
     assert "은행 송금" in ParsedPdf(year / "donors" / "d-009.pdf").text(1)  # Korean keeps it
+
+
+def test_an_opening_bracket_that_starts_a_justified_line_is_trimmed() -> None:
+    # Ten characters fill each 10em line: the second line opens with 「.
+    text = "あいうえおかきくけこ「さしすせそ」となにぬねのはひふへほまみむめもやゆよ"
+    lines = _laid_out("ja", text, "100pt", True)
+    assert lines[1][0].startswith("「"), lines
+    half_em = 10 * 4 / 3 / 2  # of 10pt, in CSS px (WeasyPrint's unit)
+    assert lines[1][1] == pytest.approx(lines[0][1] - half_em, abs=0.01)  # trimmed
+    assert lines[1][2] == pytest.approx(lines[0][2], abs=0.01)  # the right edge as straight

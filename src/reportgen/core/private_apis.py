@@ -321,6 +321,7 @@ _IDEOGRAPHIC = re.compile(
     "\u4e00-\u9fff\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]"
 )
 _SPACES = " \u00a0"
+_OPENING_BRACKETS = "「『（〔［｛〈《【〘〖"
 _INTER_CHARACTER = ("ja", "zh")  # the languages so justified (Korean: at spaces)
 _original_justify: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
 
@@ -333,7 +334,8 @@ def justify_between_characters() -> None:
     line of Japanese, which has none, ragged), when the line's language is
     Japanese or Chinese (``lang``; Korean is justified at spaces). Every gap beside such a
     character and every space takes an equal share; a line without them is
-    justified by WeasyPrint unchanged. WeasyPrint: ``justify_line`` of
+    justified by WeasyPrint unchanged; an opening bracket that starts such
+    a line loses its blank half. WeasyPrint: ``justify_line`` of
     ``weasyprint.layout.inline`` (what ``text_align`` calls), replaced once,
     and ``weasyprint.text.line_break`` (``Layout``, its ``set_text`` and
     ``layout``, ``line_size``): each stretched text box gets a layout that
@@ -373,8 +375,13 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
             weight += 1
         shares[id(box)] = (spaced, weight)
     total = sum(weight for _, weight in shares.values())
+    # An opening bracket that starts a line is set half-width (its blank,
+    # the left half of its em, trimmed): the line moves left by it and
+    # stretches by as much more.
+    first = texts[0] if texts else None
+    trim = first.style["font_size"] / 2 if first and first.text[:1] in _OPENING_BRACKETS else 0.0
     if total:
-        _stretch(context, line, extra_width / total, 0.0, shares, boxes)
+        _stretch(context, line, (extra_width + trim) / total, -trim, shares, boxes)
 
 
 def _stretch(
