@@ -53,6 +53,8 @@ def test_a_soft_line_break_inside_japanese_is_no_space() -> None:
     out = typeset("<p>報告します。\nこの項では、加藤 博が</p>", "ja", "screen")
     assert "報告します。この項では、加藤 博が" in out  # the name's own space stays
     assert "Hello\nworld" in typeset("<p>Hello\nworld</p>", "ja", "screen")
+    spaced = typeset("<p>会員限定。 この項</p>", "ja", "screen")
+    assert "会員限定。この項" in spaced  # no space after 。
 
 
 def test_numbers_keep_their_units_dates_and_initials_in_print() -> None:

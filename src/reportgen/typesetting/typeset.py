@@ -59,7 +59,10 @@ _CJK_DATE = re.compile(
 _INITIALS = re.compile(r"(?<![A-Za-z.])[A-Z]\.(?:[ \u00a0]?[A-Z]\.)+")
 # Han, kana, CJK marks and the full-width forms: what Japanese running text is made of.
 _CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SOFT_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
+# A soft line break between two CJK characters, or a space after a closing mark.
+_SOFT_BREAK = re.compile(
+    rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])|(?<=[、。」』）])[ \t]+(?=[{_CJK}])"
+)
 _HALF_PARENS = re.compile(rf"(?P<before>[{_CJK}])?[ \u00a0]*\((?P<inside>[^()\n]*)\)")
 _HAS_CJK = re.compile(rf"[{_CJK}]")
 # 約物: opening brackets (a blank on their left), closing ones and the
@@ -180,7 +183,7 @@ def _language_rules(style: Typography) -> Callable[[str], str]:
     """What every medium does to a run of text in the language."""
 
     def apply(text: str) -> str:
-        if style.join_lines and "\n" in text:
+        if style.join_lines:
             text = _SOFT_BREAK.sub("", text)
         if style.full_width_brackets:
             text = full_width_brackets(text)
