@@ -339,3 +339,10 @@ def test_an_opening_bracket_that_starts_a_justified_line_is_trimmed() -> None:
     half_em = 10 * 4 / 3 / 2  # of 10pt, in CSS px (WeasyPrint's unit)
     assert lines[1][1] == pytest.approx(lines[0][1] - half_em, abs=0.01)  # trimmed
     assert lines[1][2] == pytest.approx(lines[0][2], abs=0.01)  # the right edge as straight
+
+
+def test_no_space_before_a_parenthesis_in_the_korean_packs_words() -> None:
+    from reportgen.core.languages import words
+
+    spaced = {k: v for k, v in words("ko").items() if re.search(r"[\uac00-\ud7a3] \(", v)}
+    assert spaced == {}  # 재무상태표(2013년 8월 31일 현재), not 재무상태표 (…)
