@@ -346,3 +346,9 @@ def test_no_space_before_a_parenthesis_in_the_korean_packs_words() -> None:
 
     spaced = {k: v for k, v in words("ko").items() if re.search(r"[\uac00-\ud7a3] \(", v)}
     assert spaced == {}  # 재무상태표(2013년 8월 31일 현재), not 재무상태표 (…)
+
+
+def test_a_cells_last_line_keeps_three_characters_after_a_joined_compound() -> None:
+    cell = "<td>第三国を経由して移動する北朝鮮の人々の保護</td>"
+    out = _printed(f"<table><tr>{cell}</tr></table>", "ja")
+    assert joined("の保護") in out  # not "の / 保護": 保護 was joined as a compound first

@@ -118,10 +118,14 @@ def _glue_tail(text: str, count: int) -> str:
     """The last ``count`` characters of a paragraph's text joined, so that its
     last line holds at least that many (no one-character last lines)."""
     body = text.rstrip()
-    tail = body[-count:]
-    if count < 2 or len(body) <= count or any(c.isspace() or c == JOINER for c in tail):
+    start, seen = len(body), 0  # joiners already there (a kanji compound's) do not count
+    while start > 0 and seen < count:
+        start -= 1
+        seen += body[start] != JOINER
+    tail = body[start:]
+    if count < 2 or seen < count or start == 0 or any(c.isspace() for c in tail):
         return text
-    return body[:-count] + joined(body[-count:]) + text[len(body) :]
+    return body[:start] + joined(tail) + text[len(body) :]
 
 
 def _cell_term(run: str, most: int) -> str:
