@@ -352,3 +352,16 @@ def test_a_cells_last_line_keeps_three_characters_after_a_joined_compound() -> N
     cell = "<td>第三国を経由して移動する北朝鮮の人々の保護</td>"
     out = _printed(f"<table><tr>{cell}</tr></table>", "ja")
     assert joined("の保護") in out  # not "の / 保護": 保護 was joined as a compound first
+
+
+def test_half_width_marks_are_narrower_on_the_page() -> None:
+    half_em = 10 * 4 / 3 / 2  # of the 10pt text, in CSS px
+    for language, text, marks in (
+        ("ko", "연재 〈탈북, 도피행〉이 실렸고", 2),  # 〈 and 〉
+        ("ja", "映画：『The Defector』（2013年）を見た", 2),  # 『 after ：, 』 before （
+    ):
+        loose = _laid_out(language, text, "120mm", False)
+        tight = _laid_out(language, text, "120mm", True)
+        assert len(loose) == len(tight) == 1
+        narrower = (loose[0][2] - loose[0][1]) - (tight[0][2] - tight[0][1])
+        assert narrower == pytest.approx(marks * half_em, abs=0.05), (language, narrower)
