@@ -414,10 +414,25 @@ def _stretch(
 def _spaced_layout(style: Any, text: str, spaced: list[int], spacing: float) -> Any:
     """A WeasyPrint ``Layout`` of ``text`` whose ``spaced`` characters get
     ``spacing`` of Pango letter spacing each time its text is set."""
+    if not _spaced_layout_class:
+        _spaced_layout_class.append(_make_spaced_layout_class())
+    layout = _spaced_layout_class[0](style, spaced, spacing)
+    layout.set_text(text)
+    return layout
+
+
+_spaced_layout_class: list[Any] = []  # made once, when first needed (WeasyPrint loaded)
+
+
+def _make_spaced_layout_class() -> Any:
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
     from weasyprint.text.line_break import Layout
 
     class SpacedLayout(Layout):  # type: ignore[misc]
+        def __init__(self, style: Any, spaced: list[int], spacing: float) -> None:
+            self.spaced, self.spacing = spaced, spacing
+            super().__init__(style, 0)
+
         def set_text(self, text: str, justify: bool = False) -> None:
             super().set_text(text, justify)
             attributes = pango.pango_layout_get_attributes(self.layout)
@@ -426,17 +441,15 @@ def _spaced_layout(style: Any, text: str, spaced: list[int], spacing: float) -> 
             offsets = [0]
             for char in text:
                 offsets.append(offsets[-1] + len(char.encode()))
-            extra = round(spacing * TO_UNITS)
-            for i in spaced:
+            extra = round(self.spacing * TO_UNITS)
+            for i in self.spaced:
                 if i < len(text):
                     attribute = pango.pango_attr_letter_spacing_new(extra)
                     attribute.start_index, attribute.end_index = offsets[i], offsets[i + 1]
                     pango.pango_attr_list_change(attributes, attribute)
             pango.pango_layout_set_attributes(self.layout, attributes)
 
-    layout = SpacedLayout(style, 0)
-    layout.set_text(text)
-    return layout
+    return SpacedLayout
 
 
 # --- Jinja2 -----------------------------------------------------------------------
