@@ -55,6 +55,9 @@ _SCRIPT_RUN = re.compile(
 _CJK_DATE = re.compile(
     r"(?:[0-9\uff10-\uff19]+\s?[年月日년월일]\s?)*[0-9\uff10-\uff19]+\s?[年月日년월일]度?"
 )
+# In running text a date may break after its year (2013年 / 8月31日, as
+# Japanese and Korean setting allows), never inside the month and day.
+_MONTH_DAY = re.compile(r"[0-9\uff10-\uff19]+\s?[月월]\s?[0-9\uff10-\uff19]+\s?[日일]")
 # Initials (A. P., J. L.): never split at their space.
 _INITIALS = re.compile(r"(?<![A-Za-z.])[A-Z]\.(?:[ \u00a0]?[A-Z]\.)+")
 # Han, kana, CJK marks and the full-width forms: what Japanese running text is made of.
@@ -203,9 +206,10 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
 
     def apply(text: str, in_cell: bool) -> str:
         text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
-        # A date is one unit (2013年8月31日, 2012년 9월 1일), as are initials
-        # (A. P.) and a number with its unit or counter (36件, 2만 엔, 12 %).
-        text = _CJK_DATE.sub(lambda m: joined(m.group(0)), text)
+        # A date is one unit in a cell (2013年8月31日, 2012년 9월 1일), its
+        # month and day in running text; so are initials (A. P.) and a
+        # number with its unit or counter (2013年, 36件, 2만 엔, 12 %).
+        text = (_CJK_DATE if in_cell else _MONTH_DAY).sub(lambda m: joined(m.group(0)), text)
         text = _INITIALS.sub(lambda m: joined(m.group(0)), text)
         if units is not None:
             text = units.sub(lambda m: joined(m.group(0)), text)
