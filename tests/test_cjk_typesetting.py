@@ -322,6 +322,7 @@ def test_the_sample_reads_as_written_after_its_year() -> None:
     assert "北朝鮮難民救援基金　代表　**加藤 博**" in message
     giving = (SAMPLE / "organization.toml").read_text("utf-8")
     assert "통신란" not in giving and "예금주: 북한난민구원기금" in giving
+    assert "**銀行振込**：" in giving and "：** " not in giving  # bold closes, no space after ：
     assert "invented" in (SAMPLE / "fy2012/narrative/05-about-this-report.en.md").read_text("utf-8")
 
 
