@@ -367,3 +367,26 @@ def test_half_width_marks_are_narrower_on_the_page() -> None:
         assert len(loose) == len(tight) == 1
         narrower = (loose[0][2] - loose[0][1]) - (tight[0][2] - tight[0][1])
         assert narrower == pytest.approx(marks * half_em, abs=0.05), (language, narrower)
+
+
+def test_emphasis_in_japanese_and_korean_is_gothic_not_bold() -> None:
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    boxes = box_classes()
+    titles = (("ja", "『<em>脱北、逃避行</em>』"), ("ko", "《<em>탈북, 도피행</em>》"))
+    for language, title in titles:
+        css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+        body = f'<body><div class="prose"><p>{title}</p></div></body>'
+        page = f'<html lang="{language}"><head><style>{css}</style></head>{body}</html>'
+        emphasised = [
+            b.style
+            for b in laid_out_page_box(HTML(string=page).render().pages[0]).descendants()
+            if isinstance(b, boxes.TextBox) and b.text in ("脱北、逃避行", "탈북, 도피행")
+        ]
+        assert [s["font_weight"] for s in emphasised] == [400], language  # not 700
+        assert "Sans CJK" in emphasised[0]["font_family"][0]
