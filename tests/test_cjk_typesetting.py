@@ -390,3 +390,14 @@ def test_emphasis_in_japanese_and_korean_is_gothic_not_bold() -> None:
         ]
         assert [s["font_weight"] for s in emphasised] == [400], language  # not 700
         assert "Sans CJK" in emphasised[0]["font_family"][0]
+
+
+def test_a_japanese_salutation_or_signature_is_a_line_not_indented_prose() -> None:
+    page = (
+        "<p>会員の皆さま、支援者の皆さまへ</p><p>私たちは毎年、問いを投げかけています。</p>"
+        "<p>北朝鮮難民救援基金　代表　<strong>加藤 博</strong></p><p>「記録に残そう」</p>"
+    )
+    out = typeset(page, "ja", "print")
+    assert out.count('class="line"') == 2
+    assert '<p class="line">会員の皆さま' in out and '<p class="line">北朝鮮難民救援基金' in out
+    assert 'class="line"' not in typeset("<p>Dear members</p>", "en", "print")

@@ -283,6 +283,8 @@ class _Setter:
             self.heading += step
             self.last_text = None
         self.quote.tag(element, name, closing)
+        if name == "p" and closing and self.style.sentence_end and not self.verbatim:
+            _mark_line(element, self.style.sentence_end)
         if name in _BLOCKS or name in _INLINE_BLOCKS:
             if closing:
                 self._glue_last()
@@ -311,6 +313,17 @@ class _Setter:
         if not self.head:  # a <title> holds text only
             slot = _halt_spans(slot, half_width_marks(_get(slot), self.style), self.made)
         self.last_text = slot
+
+
+_LINE_MOST = 40  # characters: longer, a paragraph is prose whatever its end
+
+
+def _mark_line(paragraph: HtmlElement, sentence_end: str) -> None:
+    """Class ``line`` on a short paragraph that ends no sentence."""
+    text = paragraph.text_content().replace(JOINER, "").strip()
+    short = bool(text) and len(text) <= _LINE_MOST
+    if short and text[-1] not in sentence_end and not paragraph.get("class"):
+        paragraph.set("class", "line")
 
 
 def _get(slot: _Slot) -> str:

@@ -93,6 +93,9 @@ class Typography:
     join_lines: bool = False  # a space between two CJK characters (a soft line break) dropped
     compress_pairs: bool = False  # 約物詰め: two adjacent brackets or marks half an em apart
     half_width: str = ""  # marks always set half-width (Korean 〈〉《》): no gap before a particle
+    # A short paragraph that ends with none of these is a line (a salutation,
+    # a signature), not prose: class "line", which the pack's CSS sets unindented.
+    sentence_end: str = ""
 
 
 @dataclass(frozen=True)
