@@ -335,7 +335,7 @@ def test_a_japanese_letter_asks_for_nothing_at_its_foot(built_sample: BuiltSampl
 
 def test_an_opening_bracket_that_starts_a_justified_line_is_trimmed() -> None:
     # Ten characters fill each 10em line: the second line opens with 「.
-    text = "あいうえおかきくけこ「さしすせそ」となにぬねのはひふへほまみむめもやゆよ"
+    text = "あいうえおかきくけこ「さしすせそ」となにぬねのはひふへほまみむめもやゆよ。"
     lines = _laid_out("ja", text, "100pt", True)
     assert lines[1][0].startswith("「"), lines
     half_em = 10 * 4 / 3 / 2  # of 10pt, in CSS px (WeasyPrint's unit)
