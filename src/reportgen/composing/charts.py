@@ -199,7 +199,10 @@ def _rc(style: ChartStyle) -> dict[str, Any]:
         "svg.fonttype": "none",
         "svg.hashsalt": "reportgen",
         "svg.id": None,
-        "font.family": "sans-serif",
+        # The list itself, not "sans-serif": matplotlib (3.6+) then takes each
+        # glyph from the first face that has it (a Korean name in an English
+        # chart), where a generic family would measure with its first face alone.
+        "font.family": families,
         "font.sans-serif": families,
         "font.size": FONT_SIZE,
         "text.color": style.palette.ink,

@@ -348,8 +348,12 @@ def _share_stat(fig: KeyFigures, p: KeyFigures | None, language: str) -> Stat | 
         vs = formats.label(language, "vs_previous", previous=_year_of(p, language))
         amount = formats.label(language, "points", abs(points),
                                points=formats.format_number(abs(points), language))  # fmt: skip
-        change = formats.label(language, "change_order", vs=vs,
-                               change=formats.signed(amount, points < 0, language))  # fmt: skip
+        signed = formats.signed(amount, points < 0, language)
+        if points:  # 4%p 상승 in Korean, +4 points in English
+            number = formats.format_number(abs(points), language)
+            key = "points_rise" if points > 0 else "points_fall"
+            signed = formats.label(language, key, abs(points), change=signed, points=number)
+        change = formats.label(language, "change_order", vs=vs, change=signed)
         direction = "up" if points > 0 else "down" if points < 0 else "flat"
     return Stat(
         formats.format_percent(share, language), formats.label(language, "program_share"), change,

@@ -62,6 +62,8 @@ CHECKED: dict[str, Checked] = {
             "TextBox.pango_layout (reactivate, deactivate, get_first_line, layout, text)",
             "the 'box' local of the layout's and drawing's frames",
             "weasyprint.pdf.fonts.Font.subset (file_content, index, missing)",
+            "weasyprint.layout.inline.justify_line",
+            "weasyprint.text.line_break (Layout.set_text, Layout.layout, line_size)",
         ),
     ),
     "jinja2": Checked(
@@ -314,6 +316,145 @@ def _shared_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None
         same.append(content)
     block.made[key] = font.file_content
     block.seen.made += 1
+
+
+# Characters between which a justified line may stretch (CSS Text 3,
+# ``text-justify: inter-character``): Han, kana, CJK punctuation and the
+# full-width forms. Hangul is not among them: Korean justifies at spaces.
+_IDEOGRAPHIC = re.compile(
+    "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]"
+)
+_SPACES = " \u00a0"
+_OPENING_BRACKETS = "「『（〔［｛〈《【〘〖"
+_INTER_CHARACTER = ("ja", "zh")  # the languages so justified (Korean: at spaces)
+_original_justify: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
+
+
+def justify_between_characters() -> None:
+    """From now on in this process, a justified line (``text-align:
+    justify``) that holds Han or kana is stretched between its characters,
+    as Japanese and Chinese are set (CSS's ``text-justify: inter-character``,
+    which WeasyPrint does not support: it stretches only spaces, and leaves a
+    line of Japanese, which has none, ragged), when the line's language is
+    Japanese or Chinese (``lang``; Korean is justified at spaces). Every gap beside such a
+    character and every space takes an equal share; a line without them is
+    justified by WeasyPrint unchanged; an opening bracket that starts such
+    a line loses its blank half. WeasyPrint: ``justify_line`` of
+    ``weasyprint.layout.inline`` (what ``text_align`` calls), replaced once,
+    and ``weasyprint.text.line_break`` (``Layout``, its ``set_text`` and
+    ``layout``, ``line_size``): each stretched text box gets a layout that
+    adds Pango letter spacing to those characters whenever it is set again
+    (to be drawn)."""
+    _checked("weasyprint")
+    from weasyprint.layout import inline
+
+    if not _original_justify:
+        _original_justify.append(inline.justify_line)
+        inline.justify_line = _justify_line
+
+
+def _spaced(text: str) -> list[int]:
+    """The indices of ``text``'s characters that take letter spacing."""
+    return [i for i, char in enumerate(text) if char in _SPACES or _IDEOGRAPHIC.match(char)]
+
+
+def _justify_line(context: Any, line: Any, extra_width: float) -> None:
+    from weasyprint.formatting_structure import boxes
+
+    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+    language = str(line.style["lang"] or "").lower().split("-")[0]
+    if language not in _INTER_CHARACTER or not any(_IDEOGRAPHIC.search(b.text) for b in texts):
+        _original_justify[0](context, line, extra_width)
+        return
+    # Pango gives a spaced character half its spacing on each side within a
+    # text box (none past the box's ends); a gap between two boxes with a
+    # spaced character on either side gets a whole share as the first box's width.
+    shares: dict[int, tuple[list[int], float]] = {}
+    for number, box in enumerate(texts):
+        spaced = _spaced(box.text)
+        last = len(box.text) - 1
+        weight = sum((i > 0) + (i < last) for i in spaced) / 2
+        following = texts[number + 1].text[:1] if number + 1 < len(texts) else ""
+        if box.text and following and (_spaced(box.text[-1]) or _spaced(following)):
+            weight += 1
+        shares[id(box)] = (spaced, weight)
+    total = sum(weight for _, weight in shares.values())
+    # An opening bracket that starts a line is set half-width (its blank,
+    # the left half of its em, trimmed): the line moves left by it and
+    # stretches by as much more.
+    first = texts[0] if texts else None
+    trim = first.style["font_size"] / 2 if first and first.text[:1] in _OPENING_BRACKETS else 0.0
+    if total:
+        _stretch(context, line, (extra_width + trim) / total, -trim, shares, boxes)
+
+
+def _stretch(
+    context: Any, box: Any, spacing: float, x_advance: float,
+    shares: dict[int, tuple[list[int], float]], boxes: Any,
+) -> float:  # fmt: skip
+    """WeasyPrint's ``add_word_spacing``, with the shares of ``_justify_line``."""
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        spaced, weight = shares[id(box)]
+        if weight:
+            layout = _spaced_layout(box.style, box.text, spaced, spacing)
+            layout.deactivate()
+            box.pango_layout = layout
+            box.width += spacing * weight
+            x_advance += spacing * weight
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+        for child in children:
+            if child.is_in_normal_flow():
+                x_advance = _stretch(context, child, spacing, x_advance, shares, boxes)
+        box.width += x_advance - before
+    else:
+        box.translate(x_advance, 0)
+    return x_advance
+
+
+def _spaced_layout(style: Any, text: str, spaced: list[int], spacing: float) -> Any:
+    """A WeasyPrint ``Layout`` of ``text`` whose ``spaced`` characters get
+    ``spacing`` of Pango letter spacing each time its text is set."""
+    if not _spaced_layout_class:
+        _spaced_layout_class.append(_make_spaced_layout_class())
+    layout = _spaced_layout_class[0](style, spaced, spacing)
+    layout.set_text(text)
+    return layout
+
+
+_spaced_layout_class: list[Any] = []  # made once, when first needed (WeasyPrint loaded)
+
+
+def _make_spaced_layout_class() -> Any:
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+    from weasyprint.text.line_break import Layout
+
+    class SpacedLayout(Layout):  # type: ignore[misc]
+        def __init__(self, style: Any, spaced: list[int], spacing: float) -> None:
+            self.spaced, self.spacing = spaced, spacing
+            super().__init__(style, 0)
+
+        def set_text(self, text: str, justify: bool = False) -> None:
+            super().set_text(text, justify)
+            attributes = pango.pango_layout_get_attributes(self.layout)
+            if attributes == ffi.NULL:
+                attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+            offsets = [0]
+            for char in text:
+                offsets.append(offsets[-1] + len(char.encode()))
+            extra = round(self.spacing * TO_UNITS)
+            for i in self.spaced:
+                if i < len(text):
+                    attribute = pango.pango_attr_letter_spacing_new(extra)
+                    attribute.start_index, attribute.end_index = offsets[i], offsets[i + 1]
+                    pango.pango_attr_list_change(attributes, attribute)
+            pango.pango_layout_set_attributes(self.layout, attributes)
+
+    return SpacedLayout
 
 
 # --- Jinja2 -----------------------------------------------------------------------

@@ -259,7 +259,8 @@ def _note(
     )  # fmt: skip
     closing = formats.label(language, "email_closing")
     signed = [closing] if closing else []
-    signed += lines or [values["organization"]]
+    join = formats.label(language, "email_signature_join")
+    signed += [join.join(lines)] if join and lines else lines or [values["organization"]]
     joined = "<br>\n".join(str(escape(s)) for s in signed if s)
     return f"<p>{escape(values['salutation'])}</p>\n<p>{escape(note)}</p>\n<p>{joined}</p>\n"
 

@@ -36,7 +36,11 @@ from reportgen.composing.edition_view import translate_config
 from reportgen.composing.key_figures import has_minor_units
 from reportgen.core.file_gate import Gate
 from reportgen.core.languages import letter_style, written_in
-from reportgen.core.private_apis import font_subsets_shared, html_parser_patterns_kept
+from reportgen.core.private_apis import (
+    font_subsets_shared,
+    html_parser_patterns_kept,
+    justify_between_characters,
+)
 from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
 from reportgen.reading.narrative_html import fill_placeholders, role_for
 from reportgen.reading.page_anchors import resolved
@@ -71,6 +75,7 @@ class Letter:
     theme_key: str = ""  # the theme's files, for the cache key of a batch
     date_at: str = "top"  # the language's letter conventions (its pack's [letter])
     closing_at: str = "left"
+    heading_first: bool = False  # the heading above the salutation (Korean letters)
     date_align: str = "left"
     signature_at: str = "left"
     opening: str = ""  # the opening words (ja: 拝啓 and a greeting), paired with the closing
@@ -271,6 +276,10 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
 
     signers = tuple(s.in_language(tag) for s in config.signers)
     signatures = formats.signature_blocks(language, config.organization.name, signers)
+    # A letter's last line from everyone (北朝鮮難民救援基金 役職員一同), where the pack has one.
+    sign_off = say("letter_sign_off", organization=config.organization.name).strip()
+    if sign_off and signers:
+        signatures = (signatures[0], signatures[1], (*signatures[2], sign_off))
     values = letter_values(year, donor)
     gift, fiscal_year = values["amount"], values["fiscal_year"]
     salutation, when = values["salutation"], values["date"]
@@ -299,6 +308,7 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         theme_key=theme,
         date_at=style.date,
         closing_at=style.closing,
+        heading_first=style.heading == "before",
         date_align=style.date_align,
         signature_at=style.signature,
         opening=say("letter_opening"),
@@ -459,6 +469,7 @@ class _Layout:
         from weasyprint.text.fonts import FontConfiguration
 
         html_parser_patterns_kept()  # WeasyPrint parses each letter with tinyhtml5
+        justify_between_characters()  # Japanese justified between characters
         self.base_url = base.resolve().as_uri() + "/"
         self.fetcher = _fetcher(Gate.of(base))
         self.fonts = FontConfiguration()

@@ -30,6 +30,7 @@ from reportgen.core.file_gate import Gate, RefusedResource, shorten
 from reportgen.core.private_apis import (
     element_being_laid_out,
     html_parser_patterns_kept,
+    justify_between_characters,
     laid_out_page_box,
 )
 from reportgen.typesetting.font_subsets import trimmed_pdf
@@ -303,6 +304,7 @@ def render_pdf(
     from weasyprint import CSS, HTML
 
     html_parser_patterns_kept()  # WeasyPrint parses the page with tinyhtml5
+    justify_between_characters()  # Japanese justified between characters, not at spaces
     served = _Charts(charts, frames or {}) if charts is not None else None
     shared: tuple[str, ...] = ()
     fetcher = _fetcher(gate, served)

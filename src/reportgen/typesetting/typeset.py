@@ -15,6 +15,7 @@ In print a narrative's footnotes become side notes (``side_notes``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
@@ -39,19 +40,49 @@ _INLINE_BLOCKS = frozenset({"span"})
 _YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s?([\u2013\u2014\u2010\-/])\s?(\d{2}(?:\d{2})?)(?!\d)")
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 _KOREAN_WORD = re.compile(rf"[^\s]*[{_HANGUL}][^\s]*")
+# Hangul words with single spaces between them, alone between spaces (a cell's term).
+_KOREAN_TERM = re.compile(rf"(?<!\S)[{_HANGUL}]+(?: [{_HANGUL}]+)+(?!\S)")
+
+
+def _syllables(text: str) -> int:
+    return len(text) - text.count(" ")
+
+
 # A CJK term of a cell: Han, kana and the digits of a date such as 2011年9月8日.
 _CJK_TERM = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # A katakana word (group 1), a kanji compound or a run of hiragana.
 _SCRIPT_RUN = re.compile(
     r"([\u30a0-\u30ff]+)|([\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|[\u3040-\u309f]+"
 )
-_CJK_DATE = re.compile(r"(?:[0-9\uff10-\uff19]+\s?[年月日년월일]\s?)+")
+_CJK_DATE = re.compile(
+    r"(?:[0-9\uff10-\uff19]+\s?[年月日년월일]\s?)*[0-9\uff10-\uff19]+\s?[年月日년월일]度?"
+)
+# In running text a date may break after its year (2013年 / 8月31日, as
+# Japanese and Korean setting allows), never inside the month and day.
+_MONTH_DAY = re.compile(r"[0-9\uff10-\uff19]+\s?[月월]\s?[0-9\uff10-\uff19]+\s?[日일]")
+# Initials (A. P., J. L.): never split at their space.
+_INITIALS = re.compile(r"(?<![A-Za-z.])[A-Z]\.(?:[ \u00a0]?[A-Z]\.)+")
+# Han, kana, CJK marks and the full-width forms: what Japanese running text is made of.
+_CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A soft line break between two CJK characters, or a space after a closing mark.
+_SOFT_BREAK = re.compile(
+    rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])|(?<=[、。」』）])[ \t]+(?=[{_CJK}])"
+)
+_HALF_PARENS = re.compile(rf"(?P<before>[{_CJK}])?[ \u00a0]*\((?P<inside>[^()\n]*)\)")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+# 約物: opening brackets (a blank on their left), closing ones and the
+# comma and full stop (a blank on their right), middle marks (both sides).
+_OPENING = "「『（〔［｛〈《【〘〖"
+_CLOSING = "」』）〕］｝〉》】〙〗、。，．"
+_MIDDLE = "：；・"
 _OPENERS = set(" \t\n\u00a0([{\u2014\u2013-/\u3000「『（")
 
 
 def joined(text: str) -> str:
-    """``text`` with no line-break opportunity between its characters."""
-    return JOINER.join(text)
+    """``text`` with no line-break opportunity between its characters (a
+    space inside it no-break: WeasyPrint breaks at a space between joiners)."""
+    lead, trail = JOINER * text.startswith(JOINER), JOINER * text.endswith(JOINER)
+    return lead + JOINER.join(text.replace(JOINER, "").replace(" ", "\u00a0")) + trail
 
 
 def curl(text: str, quotes: str) -> str:
@@ -92,10 +123,14 @@ def _glue_tail(text: str, count: int) -> str:
     """The last ``count`` characters of a paragraph's text joined, so that its
     last line holds at least that many (no one-character last lines)."""
     body = text.rstrip()
-    tail = body[-count:]
-    if count < 2 or len(body) <= count or any(c.isspace() or c == JOINER for c in tail):
+    start, seen = len(body), 0  # joiners already there (a kanji compound's) do not count
+    while start > 0 and seen < count:
+        start -= 1
+        seen += body[start] != JOINER
+    tail = body[start:]
+    if count < 2 or seen < count or start == 0 or any(c.isspace() for c in tail):
         return text
-    return body[:-count] + joined(body[-count:]) + text[len(body) :]
+    return body[:start] + joined(tail) + text[len(body) :]
 
 
 def _cell_term(run: str, most: int) -> str:
@@ -115,15 +150,80 @@ def _cell_term(run: str, most: int) -> str:
     )
 
 
+def _number_units(units: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A number and the unit or counter after it (longest unit first)."""
+    if not units:
+        return None
+    words = "|".join(re.escape(unit) for unit in sorted(units, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![0-9A-Za-z.,])[-+\u2212\u25b2\u25bc]?\d[\d,.]*(?:[ \u00a0]?(?:{words}))+"
+    )
+
+
+def full_width_brackets(text: str) -> str:
+    """Half-width parentheses in running Japanese as full-width ones, the
+    space before them dropped: 基金 (LFNKR) → 基金（LFNKR）."""
+
+    def one(match: re.Match[str]) -> str:
+        before, inside = match.group("before") or "", match.group("inside")
+        if before or _HAS_CJK.search(inside):
+            return f"{before}（{inside}）"
+        return match.group(0)
+
+    return _HALF_PARENS.sub(one, text) if "(" in text else text
+
+
+def half_width_marks(text: str, style: Typography) -> set[int]:
+    """The indices of the marks of ``text`` to set half-width: a language's
+    ``half_width`` marks, and with ``compress_pairs`` (約物詰め) the first of
+    two marks whose blanks meet (」（, 。」) or the second of two whose blanks
+    meet on its left (（「, ：『)."""
+    found = {i for i, char in enumerate(text) if char in style.half_width}
+    if style.compress_pairs:
+        for i, (a, b) in enumerate(itertools.pairwise(text)):
+            if a in _CLOSING and b in _CLOSING + _OPENING + _MIDDLE:
+                found.add(i)
+            elif a in _OPENING + _MIDDLE and b in _OPENING:
+                found.add(i + 1)
+    return found
+
+
+def _language_rules(style: Typography) -> Callable[[str], str]:
+    """What every medium does to a run of text in the language."""
+
+    def apply(text: str) -> str:
+        if style.join_lines:
+            text = _SOFT_BREAK.sub("", text)
+        if style.full_width_brackets:
+            text = full_width_brackets(text)
+        return text
+
+    return apply
+
+
 def _print_rules(style: Typography) -> Callable[[str, bool], str]:
     """What print does to a run of text (``in_cell``: inside a table cell)."""
 
+    units = _number_units(style.units)
+
     def apply(text: str, in_cell: bool) -> str:
         text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
+        # A date is one unit in a cell (2013年8月31日, 2012년 9월 1일), its
+        # month and day in running text; so are initials (A. P.) and a
+        # number with its unit or counter (2013年, 36件, 2만 엔, 12 %).
+        text = (_CJK_DATE if in_cell else _MONTH_DAY).sub(lambda m: joined(m.group(0)), text)
+        text = _INITIALS.sub(lambda m: joined(m.group(0)), text)
+        if units is not None:
+            text = units.sub(lambda m: joined(m.group(0)), text)
+        if in_cell and style.join_words and style.cell_words:  # 정책 제언, 회원 단체
+            text = _KOREAN_TERM.sub(
+                lambda m: (
+                    joined(m.group(0)) if _syllables(m.group(0)) <= style.cell_words else m.group(0)
+                ),
+                text,
+            )
         if style.join_words:
             text = _KOREAN_WORD.sub(lambda m: joined(m.group(0)), text)
-        if in_cell:  # a date is one unit: 2011年9月8日, 2012년 9월 1일
-            text = _CJK_DATE.sub(lambda m: joined(m.group(0)), text)
         if in_cell and style.cell_words:
             text = _CJK_TERM.sub(lambda m: _cell_term(m.group(0), style.cell_words), text)
         return text
@@ -151,6 +251,7 @@ class _Setter:
 
     def __init__(self, style: Typography, rules: Callable[[str, bool], str] | None) -> None:
         self.style, self.rules = style, rules
+        self.language = _language_rules(style)
         self.verbatim = 0  # depth inside elements whose text stays as written
         self.cells = 0
         self.head = False  # the document's <head>: its <title> becomes PDF metadata
@@ -186,6 +287,8 @@ class _Setter:
             self.heading += step
             self.last_text = None
         self.quote.tag(element, name, closing)
+        if name == "p" and closing and self.style.sentence_end and not self.verbatim:
+            _mark_line(element, self.style.sentence_end)
         if name in _BLOCKS or name in _INLINE_BLOCKS:
             if closing:
                 self._glue_last()
@@ -201,7 +304,7 @@ class _Setter:
         chunk = _get(slot)
         if not chunk or self.verbatim or not chunk.strip():
             return
-        text = curl(chunk, self.style.quotes)
+        text = self.language(curl(chunk, self.style.quotes))
         if self.rules is not None and not self.head:
             text = self.rules(text, self.cells > 0)
         if self.heading:
@@ -210,7 +313,21 @@ class _Setter:
             _nobr_spans(slot, text, self.made)
             return
         _put(slot, text)
-        self.last_text = self.quote.text(slot)
+        slot = self.quote.text(slot)
+        if not self.head:  # a <title> holds text only
+            slot = _halt_spans(slot, half_width_marks(_get(slot), self.style), self.made)
+        self.last_text = slot
+
+
+_LINE_MOST = 40  # characters: longer, a paragraph is prose whatever its end
+
+
+def _mark_line(paragraph: HtmlElement, sentence_end: str) -> None:
+    """Class ``line`` on a short paragraph that ends no sentence."""
+    text = paragraph.text_content().replace(JOINER, "").strip()
+    short = bool(text) and len(text) <= _LINE_MOST
+    if short and text[-1] not in sentence_end and not paragraph.get("class"):
+        paragraph.set("class", "line")
 
 
 def _get(slot: _Slot) -> str:
@@ -254,6 +371,20 @@ def _nobr_spans(slot: _Slot, text: str, made: set[HtmlElement]) -> None:
     for run, end in zip(runs, ends, strict=True):
         slot = _insert_after(slot, _span("nobr", run.group(0).replace(JOINER, ""), made))
         _put(slot, text[run.end() : end])
+
+
+def _halt_spans(slot: _Slot, marks: set[int], made: set[HtmlElement]) -> _Slot:
+    """The characters of ``slot``'s text at ``marks`` as ``halt`` spans
+    (set half-width by the pack's CSS); the slot where the text now ends."""
+    if not marks:
+        return slot
+    text, start = _get(slot), 0
+    for index in sorted(marks):
+        _put(slot, text[start:index])
+        slot = _insert_after(slot, _span("halt", text[index], made))
+        start = index + 1
+    _put(slot, text[start:])
+    return slot
 
 
 _NOBR = re.compile(rf"[^\s{JOINER}]*(?:{JOINER}[^\s{JOINER}]*)+")

@@ -73,6 +73,7 @@ class LetterStyle:
     closing: str = "left"  # "left" or "right": the closing word (ja: 敬具 at the right)
     signature: str = "left"  # "left" or "right": the signature block
     salutation_end: str = ","  # added to a salutation that ends without punctuation
+    heading: str = "after"  # "after" the salutation, or "before" it (ko: 감사의 말씀 first)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,15 @@ class Typography:
     join_words: bool = False  # keep space-separated words whole in print (Korean)
     last_line: int = 0  # the fewest characters on a paragraph's last line (CJK)
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
+    # Words that follow a number and never part from it on a line (件, 円, 건, %).
+    units: tuple[str, ...] = ()
+    full_width_brackets: bool = False  # (LFNKR) after Japanese text set as （LFNKR）
+    join_lines: bool = False  # a space between two CJK characters (a soft line break) dropped
+    compress_pairs: bool = False  # 約物詰め: two adjacent brackets or marks half an em apart
+    half_width: str = ""  # marks always set half-width (Korean 〈〉《》): no gap before a particle
+    # A short paragraph that ends with none of these is a line (a salutation,
+    # a signature), not prose: class "line", which the pack's CSS sets unindented.
+    sentence_end: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,7 +235,10 @@ def _names(
 def _typography(given: dict[str, Any] | None, parent: Pack | None) -> Typography:
     """A pack's ``[typography]``: each key given replaces its parent's."""
     base = parent.typography if parent else Typography()
-    return replace(base, **given) if given else base
+    if not given:
+        return base
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in given.items()}
+    return replace(base, **values)
 
 
 def _money(given: dict[str, Any] | None, parent: Pack | None) -> Money:

@@ -1,0 +1,403 @@
+"""Issue 26, part 3: Japanese and Korean set by their own rules.
+
+Pure functions first (typeset's rules on a string), then one WeasyPrint
+layout of a small page shared by the layout checks: justified lines whose
+right edge is straight (Japanese between characters, Korean at spaces),
+units, dates and initials never split, brackets set half-width where two
+meet. Each layout check also lays out the page as WeasyPrint would alone
+(without ``typeset`` or without the justification) and sees the fault."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import warnings
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import cli
+from reportgen.core.languages import typography
+from reportgen.typesetting.typeset import (
+    JOINER,
+    full_width_brackets,
+    half_width_marks,
+    typeset,
+)
+from tests.conftest import SAMPLE, BuiltSample, copy_root
+from tests.pdfparse import ParsedPdf
+
+# --- the rules on strings -------------------------------------------------------
+
+
+def _printed(html: str, language: str) -> str:
+    return typeset(html, language, "print")
+
+
+def test_japanese_parentheses_are_full_width_in_running_text() -> None:
+    assert full_width_brackets("北朝鮮難民救援基金 (LFNKR)") == "北朝鮮難民救援基金（LFNKR）"
+    assert full_width_brackets("国会議員 (6件)、大使館 (6件)") == "国会議員（6件）、大使館（6件）"
+    assert full_width_brackets("ICNK (国際NGO連合)") == "ICNK（国際NGO連合）"
+    assert full_width_brackets("see COI (Commission)") == "see COI (Commission)"  # Latin alone
+    out = typeset("<p>北朝鮮難民救援基金 (LFNKR)</p>", "ja", "screen")
+    assert "（LFNKR）" in out
+    assert "(LFNKR)" in typeset("<p>북한난민구원기금(LFNKR)</p>", "ko", "screen")
+    assert "Fund (LFNKR)" in typeset("<p>Fund (LFNKR)</p>", "en", "print")
+
+
+def test_a_soft_line_break_inside_japanese_is_no_space() -> None:
+    out = typeset("<p>報告します。\nこの項では、加藤 博が</p>", "ja", "screen")
+    assert "報告します。この項では、加藤 博が" in out  # the name's own space stays
+    assert "Hello\nworld" in typeset("<p>Hello\nworld</p>", "ja", "screen")
+    spaced = typeset("<p>会員限定。 この項</p>", "ja", "screen")
+    assert "会員限定。この項" in spaced  # no space after 。
+
+
+def test_numbers_keep_their_units_dates_and_initials_in_print() -> None:
+    ja = _printed("<p>2013年8月31日までに36件、A. P.は2012年度の</p>", "ja")
+    assert joined("2013年") + joined("8月31日") in ja and joined("36件") in ja
+    assert joined("A. P.") in ja and joined("2012年度") in ja
+    ko = _printed("<p>2만 엔과 9,805,480엔, 4%p 상승</p>", "ko")
+    assert joined("2만 엔") in ko and joined("9,805,480엔") in ko and joined("4%p") in ko
+    en = _printed("<p>A. P. gave 12 % more</p>", "en")  # language-neutral
+    assert joined("A. P.") in en and joined("12 %") in en
+    assert JOINER not in typeset("<p>36件</p>", "ja", "screen")
+
+
+def test_a_short_korean_term_in_a_cell_stays_on_one_line() -> None:
+    out = _printed(
+        "<table><tr><td>정책 제언</td><td>연대 파트너 단체들과 함께 성명을</td></tr></table>", "ko"
+    )
+    assert joined("정책 제언") in out
+    assert joined("연대 파트너") not in out  # a sentence still breaks between words
+
+
+def test_adjacent_marks_are_compressed_in_japanese() -> None:
+    ja = typography("ja")
+    text = "：『The Defector』（映画）。「あ」"
+    marks = {text[i] + str(i) for i in half_width_marks(text, ja)}
+    assert marks == {
+        "『1",
+        "』14",
+        "）18",
+        "。19",
+    }  # ：『 (the second); 』（, ）。, 。「 (the first)
+    assert half_width_marks("あいう、えお", ja) == set()
+    ko = typography("ko")
+    assert half_width_marks("〈탈북〉이", ko) == {0, 3}
+    assert half_width_marks("“x”", typography("en")) == set()
+    out = typeset("<p>：『The Defector』</p>", "ja", "screen")
+    assert '<span class="halt">『</span>' in out
+
+
+def joined(text: str) -> str:
+    return JOINER.join(text.replace(" ", "\u00a0"))
+
+
+# --- measured on WeasyPrint's layout ---------------------------------------------
+
+JA = (
+    "映画は、本を手に取ることのない人々にも同じ物語を届けることができます。当基金の理事の"
+    "一人であるA. P.は、二人の若い女性を追ったドキュメンタリー映画『The Defector』の評を"
+    "書きました。2013年8月31日までに36件の活動を行い、国会議員（6件）と面会しました。"
+    "二人の脱出の経緯は、多くの北朝鮮女性の体験と重なるものです。スクジャの姉は7年前、"
+    "働いて家族に仕送りをするために中国へ渡っていました。"
+)
+KO = (
+    "영화는 책을 펼쳐 볼 일이 없는 사람들에게도 같은 이야기를 전할 수 있습니다. 저희 이사 중 "
+    "한 명인 A. P.는 두 젊은 여성을 따라간 다큐멘터리 〈The Defector〉의 리뷰를 썼습니다. "
+    "2012년도에 보내 주신 2만 엔의 후원금은 저희 활동에 큰 힘이 되었습니다. 두 사람의 "
+    "탈출은 많은 북한 여성들이 겪은 일과 닮아 있습니다. 2013년 8월 31일까지 모두 32건의 "
+    "활동을 펼쳤습니다."
+)
+
+
+def _body(language: str, text: str, width: str) -> str:
+    return (
+        f'<div class="prose"><p id="p" style="width: {width}; font-size: 10pt; '
+        f'text-indent: 0">{text}</p></div>'
+    )
+
+
+@cache
+def _laid_out(
+    language: str, text: str, width: str, typeset_it: bool
+) -> tuple[tuple[Any, ...], ...]:
+    """Each line of ``#p``: (text, left, right) of its text, in CSS px."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import (
+        box_classes,
+        justify_between_characters,
+        laid_out_page_box,
+    )
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    if typeset_it:  # else the page as main set it: no typeset, ragged right
+        justify_between_characters()
+    boxes = box_classes()
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+    body = _body(language, text, width)
+    page = f'<html lang="{language}"><head><style>{css}</style></head><body>{body}</body></html>'
+    if typeset_it:
+        page = typeset(page, language, "print")
+    else:
+        page = page.replace('id="p" style="', 'id="p" style="text-align: start; ')
+    lines: list[tuple[str, float, float]] = []
+
+    def walk(box: Any, inside: bool = False) -> Iterator[None]:
+        element = getattr(box, "element", None)
+        inside = inside or (element is not None and element.get("id") == "p")
+        if isinstance(box, boxes.LineBox) and inside:
+            texts = [t for t in box.descendants() if isinstance(t, boxes.TextBox)]
+            if texts:
+                lines.append(
+                    (
+                        "".join(t.text for t in texts).replace(JOINER, "").replace("\u00a0", " "),
+                        min(t.position_x for t in texts),
+                        max(t.position_x + t.width for t in texts),
+                    )
+                )
+            return
+        for child in getattr(box, "children", []):
+            yield from walk(child, inside)
+
+    document = HTML(string=page).render()
+    list(walk(laid_out_page_box(document.pages[0])))
+    return tuple(lines)
+
+
+def _ragged(lines: tuple[tuple[Any, ...], ...]) -> float:
+    """How far the right ends of all lines but the last spread, in CSS px."""
+    rights = [right for _, _, right in lines[:-1]]
+    return max(rights) - min(rights)
+
+
+def test_japanese_lines_are_justified_between_characters() -> None:
+    lines = _laid_out("ja", JA, "83mm", True)
+    assert len(lines) > 4
+    assert _ragged(lines) < 0.05, lines
+    assert _ragged(_laid_out("ja", JA, "83mm", False)) > 2  # without the pack's justify: ragged
+
+
+def test_korean_lines_are_justified_at_their_spaces() -> None:
+    lines = _laid_out("ko", KO, "70mm", True)
+    assert len(lines) > 3
+    assert _ragged(lines) < 0.05, lines
+
+
+WHOLE = {
+    "ja": ("2013年", "8月31日", "36件", "A. P.", "（6件）"),
+    "ko": ("2만 엔", "A. P.", "2012년도에", "8월 31일"),
+}
+WIDTHS = ("43mm", "47mm", "52mm", "61mm", "70mm", "83mm")
+
+
+def _split(language: str, text: str, width: str, typeset_it: bool) -> list[str]:
+    """The units of ``WHOLE`` that no line holds whole."""
+    lines = [line for line, _, _ in _laid_out(language, text, width, typeset_it)]
+    return [unit for unit in WHOLE[language] if not any(unit in line for line in lines)]
+
+
+def test_units_dates_and_initials_never_split_at_a_line_end() -> None:
+    for language, text in (("ja", JA), ("ko", KO)):
+        alone = {unit for width in WIDTHS for unit in _split(language, text, width, False)}
+        assert alone, language  # WeasyPrint alone splits some of them at some width
+        for width in WIDTHS:
+            assert _split(language, text, width, True) == [], (language, width)
+
+
+# --- fonts: any script the data holds --------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_english_report_with_korean_and_japanese_data_has_every_glyph(tmp_path: Path) -> None:
+    """A Korean partner's name and a Japanese title in an English report, a
+    Hangul category in its charts: matplotlib measures every label with a
+    face that has its glyphs (no "Glyph ... missing" warning), and the PDF
+    shows no missing glyph (``--strict`` fails on one)."""
+    reports = copy_root("clean", tmp_path)
+    activities = reports / "fy2012" / "data" / "activities.csv"
+    activities.write_text(
+        "date,title,category,location,description,participants,visibility\n"
+        "2012-09-10,Statement with 북한인권시민연합,Advocacy,Tokyo,With partners.,,public\n"
+        "2012-11-15,Talk at 東京大学 (とうきょう),행사,Tokyo,A talk.,20,public\n"
+        "2013-03-02,Members' planning day,Event,Tokyo,Planning.,14,internal\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["build", str(reports / "fy2012"), "--out", str(out), "--edition", "handout", "-q"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(cli, [*args, "--strict"])
+    assert result.exit_code == 0, result.output
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    pdf = out / "fy2012" / "handout.pdf"
+    drawn = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True)
+    assert "행사" in drawn.stdout  # the chart's category, drawn as text
+
+
+# --- the packs' and the sample's words ---------------------------------------------
+
+
+def _sample_year() -> Any:
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+
+    diags = Diagnostics()
+    year = load_year(SAMPLE / "fy2012", diags)
+    assert year is not None, list(diags)
+    return year
+
+
+def test_letters_sign_off_and_set_their_heading_as_each_language_does() -> None:
+    from reportgen.typesetting.letters import make_letters
+
+    letters = {x.donor_id: x for x in make_letters(_sample_year(), None)}
+    japanese, korean, english = letters["D-002"], letters["D-009"], letters["D-001"]
+    assert japanese.signatures[2][-1] == "北朝鮮難民救援基金　役職員一同"
+    assert japanese.signature_lines[:2] == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
+    assert english.signatures[2] == () and not english.heading_first
+    assert korean.heading_first and not japanese.heading_first  # 감사의 말씀, then 김민지 님께
+
+
+def test_the_japanese_figure_cards_put_the_label_first() -> None:
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    card = (
+        '<ul class="stats"><li class="stat"><span class="stat-value">32件</span>'
+        '<span class="stat-label">活動件数</span>'
+        '<span class="stat-change up">前年度比 +13件</span></li></ul>'
+    )
+    boxes = box_classes()
+
+    def tops(language: str) -> dict[str, float]:
+        css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+        page = (
+            f'<html lang="{language}"><head><style>{css}</style></head><body>{card}</body></html>'
+        )
+        found: dict[str, float] = {}
+
+        def walk(box: Any) -> None:
+            if isinstance(box, boxes.TextBox):
+                found.setdefault(box.text, box.position_y)
+            for child in getattr(box, "children", []):
+                walk(child)
+
+        walk(laid_out_page_box(HTML(string=page).render().pages[0]))
+        return found
+
+    ja = tops("ja")
+    assert ja["活動件数"] < ja["32件"] < ja["前年度比 +13件"]  # 活動件数, then 32件
+    en = tops("en")
+    assert en["32件"] < en["活動件数"]  # other languages keep the number first
+
+
+def test_the_sample_reads_as_written_after_its_year() -> None:
+    """The sample's own text ([sample] of the native review): a year that has
+    ended is not 今年 / 올해, the Korean 그해, 단 1엔도 and 외무성 alone,
+    the Japanese message signed on one line in Japanese order."""
+    for path in sorted(SAMPLE.glob("fy20*/narrative/*.ja.md")):
+        text = path.read_text("utf-8")
+        assert "今年" not in text and "感謝を込めて" not in text, path
+        assert "二人の" not in text, path  # numerals as the rest of the text: 2人
+    for path in sorted(SAMPLE.glob("fy20*/narrative/*.ko.md")):
+        text = path.read_text("utf-8")
+        for wrong in ("올해", "그해", "단 1엔도", "MOFA"):
+            assert wrong not in text, (path, wrong)
+        assert not re.search(r"(?<!일본 )외무성", text), path
+    message = (SAMPLE / "fy2012/narrative/01-message.ja.md").read_text("utf-8")
+    assert "北朝鮮難民救援基金　代表　**加藤 博**" in message
+    giving = (SAMPLE / "organization.toml").read_text("utf-8")
+    assert "통신란" not in giving and "예금주: 북한난민구원기금" in giving
+    assert "**銀行振込**：" in giving and "：** " not in giving  # bold closes, no space after ：
+    assert "invented" in (SAMPLE / "fy2012/narrative/05-about-this-report.en.md").read_text("utf-8")
+
+
+def test_a_japanese_letter_asks_for_nothing_at_its_foot(built_sample: BuiltSample) -> None:
+    year = built_sample.out / "fy2012"
+    japanese = ParsedPdf(year / "donors" / "d-002.pdf").text(1)
+    assert "銀行振込" not in japanese and "役職員一同" in japanese
+    assert "은행 송금" in ParsedPdf(year / "donors" / "d-009.pdf").text(1)  # Korean keeps it
+
+
+def test_an_opening_bracket_that_starts_a_justified_line_is_trimmed() -> None:
+    # Ten characters fill each 10em line: the second line opens with 「.
+    text = "あいうえおかきくけこ「さしすせそ」となにぬねのはひふへほまみむめもやゆよ。"
+    lines = _laid_out("ja", text, "100pt", True)
+    assert lines[1][0].startswith("「"), lines
+    half_em = 10 * 4 / 3 / 2  # of 10pt, in CSS px (WeasyPrint's unit)
+    assert lines[1][1] == pytest.approx(lines[0][1] - half_em, abs=0.01)  # trimmed
+    assert lines[1][2] == pytest.approx(lines[0][2], abs=0.01)  # the right edge as straight
+
+
+def test_no_space_before_a_parenthesis_in_the_korean_packs_words() -> None:
+    from reportgen.core.languages import words
+
+    spaced = {k: v for k, v in words("ko").items() if re.search(r"[\uac00-\ud7a3] \(", v)}
+    assert spaced == {}  # 재무상태표(2013년 8월 31일 현재), not 재무상태표 (…)
+
+
+def test_a_cells_last_line_keeps_three_characters_after_a_joined_compound() -> None:
+    cell = "<td>第三国を経由して移動する北朝鮮の人々の保護</td>"
+    out = _printed(f"<table><tr>{cell}</tr></table>", "ja")
+    assert joined("の保護") in out  # not "の / 保護": 保護 was joined as a compound first
+
+
+def test_half_width_marks_are_narrower_on_the_page() -> None:
+    half_em = 10 * 4 / 3 / 2  # of the 10pt text, in CSS px
+    for language, text, marks in (
+        ("ko", "연재 〈탈북, 도피행〉이 실렸고", 2),  # 〈 and 〉
+        ("ja", "映画：『The Defector』（2013年）を見た", 2),  # 『 after ：, 』 before （
+    ):
+        loose = _laid_out(language, text, "120mm", False)
+        tight = _laid_out(language, text, "120mm", True)
+        assert len(loose) == len(tight) == 1
+        narrower = (loose[0][2] - loose[0][1]) - (tight[0][2] - tight[0][1])
+        assert narrower == pytest.approx(marks * half_em, abs=0.05), (language, narrower)
+
+
+def test_emphasis_in_japanese_and_korean_is_gothic_not_bold() -> None:
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    boxes = box_classes()
+    titles = (("ja", "『<em>脱北、逃避行</em>』"), ("ko", "《<em>탈북, 도피행</em>》"))
+    for language, title in titles:
+        css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+        body = f'<body><div class="prose"><p>{title}</p></div></body>'
+        page = f'<html lang="{language}"><head><style>{css}</style></head>{body}</html>'
+        emphasised = [
+            b.style
+            for b in laid_out_page_box(HTML(string=page).render().pages[0]).descendants()
+            if isinstance(b, boxes.TextBox) and b.text in ("脱北、逃避行", "탈북, 도피행")
+        ]
+        assert [s["font_weight"] for s in emphasised] == [400], language  # not 700
+        assert "Sans CJK" in emphasised[0]["font_family"][0]
+
+
+def test_a_japanese_salutation_or_signature_is_a_line_not_indented_prose() -> None:
+    page = (
+        "<p>会員の皆さま、支援者の皆さまへ</p><p>私たちは毎年、問いを投げかけています。</p>"
+        "<p>北朝鮮難民救援基金　代表　<strong>加藤 博</strong></p><p>「記録に残そう」</p>"
+    )
+    out = typeset(page, "ja", "print")
+    assert out.count('class="line"') == 2
+    assert '<p class="line">会員の皆さま' in out and '<p class="line">北朝鮮難民救援基金' in out
+    assert 'class="line"' not in typeset("<p>Dear members</p>", "en", "print")
