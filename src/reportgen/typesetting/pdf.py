@@ -318,18 +318,28 @@ def render_pdf(
             # the later ones for a section that fits whole only.
             # A round is kept only if it adds neither a page nor a page
             # under a third full (a section pulled up may spill its end).
+            # Two sections moved up in one round can push each other: one
+            # that then starts low and runs on is refused and the round tried
+            # again without it.
             seen = Inspection(document.pages, "", layout=layout)
-            for round_ in range(SHARING_ROUNDS):
+            refused: frozenset[str] = frozenset()
+            half_empty = True
+            for _ in range(SHARING_ROUNDS):
                 # After the first round only what surely fits: each try is a layout.
-                more = seen.shareable(half_empty=round_ == 0)
+                more = tuple(i for i in seen.shareable(half_empty) if i not in refused)
                 if not more:
                     break
                 tried = page.render(stylesheets=[CSS(string=sharing_css(shared + more))])
                 looked = Inspection(tried.pages, "", layout=layout)
+                spilt = looked.runs_on_low() - seen.runs_on_low()
+                if spilt:
+                    refused |= spilt
+                    continue
                 if (len(tried.pages) > len(document.pages)
                         or looked.short_pages() > seen.short_pages()):  # fmt: skip
                     break
                 shared, document, seen = shared + more, tried, looked
+                half_empty = False
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)

@@ -166,6 +166,15 @@ class Inspection:
             ids += [share.id for share in _shares(own, half_empty)]
         return tuple(ids)
 
+    def runs_on_low(self) -> frozenset[str]:
+        """The ids of the sections that start low on a page and run on (the
+        "page" policy's fault): a layout that shares pages must not add one."""
+        return frozenset(
+            start.id or ""
+            for part in self.parts
+            for _, start in _low_run_ons(self.scans[part.first : part.end])
+        )
+
     def short_pages(self) -> int:
         """How many pages are under a third full (``MIN_FILL``) where the
         rules want them fuller: what sharing a page must not add to."""
@@ -957,26 +966,37 @@ def _running_heads(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
         value.update(later)
 
 
+def _low_run_ons(scans: Sequence[_Scan]) -> Iterator[tuple[int, _Start]]:
+    """The sections that start below the top half of a page and run on to
+    the next: what the "page" policy forbids (a section shares a page only
+    whole, or after a page that was more than half empty)."""
+    for number, scan in enumerate(scans, start=1):
+        for start in scan.starts:
+            # What the page held above it (its top less the gap of a shared section).
+            above = (start.top - SECTION_GAP - scan.top) / scan.height if scan.height else 1.0
+            runs_on = any(id(start.element) in s.elements for s in scans[number:])
+            if not start.at_top and above >= HALF and runs_on:
+                yield number, start
+
+
 def _section_breaks(scans: Sequence[_Scan], policy: str) -> Iterator[tuple[int, str, str]]:
     """Every top-level section meets the one before by the edition's policy:
     "page": it starts a page, unless it shares one whole (it ends there);
     "run-on": it never forces a page of the same kind as the one before."""
+    low = {id(start) for _, start in _low_run_ons(scans)} if policy == "page" else set()
     for number, scan in enumerate(scans, start=1):
         for start in scan.starts:
             previous = scans[number - 2] if number > 1 else None
-            # What the page held above it (its top less the gap of a shared section).
-            above = (start.top - SECTION_GAP - scan.top) / scan.height if scan.height else 1.0
-            if policy == "page" and not start.at_top and above >= HALF:
-                if any(id(start.element) in s.elements for s in scans[number:]):
-                    yield (
-                        number,
-                        SECTION_BREAK,
-                        (
-                            f"“{_short(start.title)}” starts low on a page and runs on: in "
-                            "this edition a section starts a page, unless it shares one whole "
-                            "or the page before it is more than half empty"
-                        ),
-                    )
+            if id(start) in low:
+                yield (
+                    number,
+                    SECTION_BREAK,
+                    (
+                        f"“{_short(start.title)}” starts low on a page and runs on: in "
+                        "this edition a section starts a page, unless it shares one whole "
+                        "or the page before it is more than half empty"
+                    ),
+                )
             elif (policy == "run-on" and start.forced and previous is not None
                     and previous.name == scan.name and not scan.sparse):  # fmt: skip
                 yield (
