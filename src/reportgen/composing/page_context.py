@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from unicodedata import east_asian_width
 
 from babel.numbers import get_currency_name
+from markupsafe import escape
 
 from reportgen.composing import formats
 from reportgen.composing.accounts import NIL, Accounts, accounts
@@ -115,7 +116,9 @@ class RenderContext:
     previous: str | None = None
     document_title: str = ""  # the edition's own title: cover, metadata, running foot
     comparison: Table | None = None  # this year against the previous one
-    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, first paragraph (HTML)
+    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, its front matter's summary (HTML)
+    # The handout's own narrative (editions: [handout]), whole: the members' notes.
+    members_notes: tuple[tuple[str, str], ...] = ()
     neighbours: tuple[tuple[str, str, str], ...] = ()  # ("prev"/"next", label, href)
     extra: Mapping[str, str] = field(default_factory=dict)
     funds: Table | None = None  # income and expenditure by fund
@@ -783,9 +786,14 @@ def _flat(
 
 
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
-    """Each narrative section's title and first real paragraph, with its
-    footnotes (already safe HTML: ``excerpts.excerpt``)."""
-    return tuple((section.title, section.excerpt) for section in year.narrative)
+    """(title, summary HTML) of each narrative section whose front matter gives
+    a ``summary``: the director's own words, escaped; a section without one
+    has no summary (never its first paragraph cut off)."""
+    return tuple(
+        (section.title, f"<p>{escape(section.summary)}</p>")
+        for section in year.narrative
+        if section.summary
+    )
 
 
 def titled_year(language: str, config: ReportConfig) -> str:
@@ -889,6 +897,9 @@ def build_context(
         document_title=document_title,
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),
+        members_notes=tuple(
+            (s.title, s.html) for s in year.narrative if tuple(s.editions) == ("handout",)
+        ),
         neighbours=neighbours,
         funds=tables["funds"],
         sections=sections,
