@@ -52,7 +52,8 @@ def test_address_lines_by_the_posts_order() -> None:
     abroad = Donor("Claire", address="1 rue X\n75001 Paris", country="France")
     assert address_lines(abroad, "en") == ("Claire", "1 rue X", "75001 Paris", "FRANCE")
     japanese = Donor("山田 花子", address="東京都渋谷区神宮前1-1-1", postcode="150-0001")
-    assert address_lines(japanese, "ja") == ("〒150-0001", "東京都渋谷区神宮前1-1-1", "山田 花子 様")
+    expected = ("〒150-0001", "東京都渋谷区神宮前1-1-1", "山田 花子 様")
+    assert address_lines(japanese, "ja") == expected
     assert address_lines(Donor("No Address"), "en") == ()
     assert address_lines(Donor("Blank", address="  "), "en") == ()
 

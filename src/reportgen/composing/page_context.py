@@ -116,7 +116,7 @@ class RenderContext:
     previous: str | None = None
     document_title: str = ""  # the edition's own title: cover, metadata, running foot
     comparison: Table | None = None  # this year against the previous one
-    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, its front matter's summary (HTML)
+    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, front matter's summary (HTML)
     # The handout's own narrative (editions: [handout]), whole: the members' notes.
     members_notes: tuple[tuple[str, str], ...] = ()
     neighbours: tuple[tuple[str, str, str], ...] = ()  # ("prev"/"next", label, href)

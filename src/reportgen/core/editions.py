@@ -59,9 +59,7 @@ EDITIONS: dict[str, Edition] = {
             section_breaks="page",
             bound=True,
         ),
-        Edition(
-            "handout", "members", "handout.html.j2", title="General Meeting Handout", pages=2
-        ),
+        Edition("handout", "members", "handout.html.j2", title="General Meeting Handout", pages=2),
         Edition(
             "donor",
             "public",

@@ -848,9 +848,13 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
                 for message in dict.fromkeys(scan.at_edge):
                     yield number, NO_BLEED, message + ", short of the 3 mm bleed"
     if layout.pages is not None and len(scans) > layout.pages:
-        yield len(scans), OVER_PAGES, (
-            f"{len(scans)} pages where the edition has {layout.pages}: leave out what gives "
-            "way (charts, key figures, a table) or shorten the text"
+        yield (
+            len(scans),
+            OVER_PAGES,
+            (
+                f"{len(scans)} pages where the edition has {layout.pages}: leave out what gives "
+                "way (charts, key figures, a table) or shorten the text"
+            ),
         )
     if layout.multiple > 1 and scans and len(scans) % layout.multiple:
         yield len(scans), PAGE_COUNT, (f"{len(scans)} pages, not a multiple of {layout.multiple}")
