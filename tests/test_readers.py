@@ -1,6 +1,7 @@
 """Each document made for its reader (issue 27, part 5): letters with an
 address block for the window envelope of the report's country, a letter per
-type of donor, one type family; the handout one sheet of two sides. On the
+type of donor, one type family; the handout one sheet of two sides; (part 6)
+a column that tells nothing left out of any table. On the
 `readers` test root: data the samples lack (a donor without address, a church
 among the donors, a 122-character title, no lobbying)."""
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.commands.build import run_build
+from reportgen.composing.tables import says_something
 from reportgen.core.envelopes import ENVELOPES, address_field
 from reportgen.core.file_gate import Gate
 from reportgen.core.languages import letter_style, packs_for
@@ -19,7 +21,7 @@ from reportgen.reading.narrative_html import front_problem
 from reportgen.typesetting import preflight
 from reportgen.typesetting.letters import address_lines
 from reportgen.typesetting.pdf import render_pdf
-from tests.conftest import copy_root
+from tests.conftest import copy_root, html_alone
 from tests.pdfparse import ParsedPdf
 from tests.test_letter_design import where
 
@@ -137,3 +139,21 @@ def test_one_family_for_date_body_and_signature_and_a_signature_image(letters: P
         if k.startswith(("18 September 2025", "Thank you for your gift", "Ada Signer"))
     }
     assert len(family) == 1, fonts
+
+
+def test_a_column_that_tells_nothing_is_left_out_of_any_listed_table(tmp_path: Path) -> None:
+    assert not says_something([1, 1], numeric=True)  # every coalition in one country
+    assert not says_something([1], numeric=True)  # a food bank's one coalition
+    assert says_something([48], numeric=True) and says_something([1, 3], numeric=True)
+    assert not says_something(["member"] * 3, numeric=False)  # the same of three rows
+    assert says_something(["member", "member"], numeric=False)
+    assert not says_something([None, ""], numeric=False)
+    year = copy_root("readers", tmp_path) / "fy2024"
+    html = html_alone(year, "annual-report", "en-GB")
+    at = html.index("Leeds Example Network")
+    coalitions = html[html.rindex("<table", 0, at) : html.index("</table>", at)]
+    assert "Countries" not in coalitions and "Member organisations" in coalitions
+    # the same table where the countries differ keeps its column
+    csv = year / "data/coalitions.csv"
+    csv.write_text(csv.read_text("utf-8").replace(",12,1,", ",12,3,"), "utf-8")
+    assert "Countries" in html_alone(year, "annual-report", "en-GB")

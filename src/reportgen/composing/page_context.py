@@ -26,7 +26,7 @@ from reportgen.composing.accounts import NIL, Accounts, accounts
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
-from reportgen.composing.tables import Row, Table
+from reportgen.composing.tables import Row, Table, says_something
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
@@ -618,10 +618,17 @@ def list_section(
     note under a cell, numbers totalled), bounded in print past ``limit``."""
     columns = spec.shown or tuple(c.name for c in spec.columns if c.name != "visibility")
     types = {c.name: c.type for c in spec.columns}
+    noted, under = spec.row_note or (None, None)
+    # Columns that tell the reader nothing are left out (tables.says_something);
+    # the first column, which names the row, and the one a note sits under stay.
+    columns = tuple(
+        c for i, c in enumerate(columns)
+        if i == 0 or c == under or says_something(
+            [_value(r, c) for r in rows], types.get(c) in ("int", "decimal"))
+    )  # fmt: skip
     ordered = sorted(
         rows, key=lambda r: tuple(_sort_key(_value(r, c)) for c in spec.order)
     ) if spec.order else list(rows)  # fmt: skip
-    noted, under = spec.row_note or (None, None)
     body = [
         (_dated(_value(r, spec.in_year)), str(_value(r, spec.group) or ""),
          Row(tuple(_cell(_value(r, c), language) for c in columns), _text(_value(r, noted))))
