@@ -620,10 +620,11 @@ def list_section(
     types = {c.name: c.type for c in spec.columns}
     noted, under = spec.row_note or (None, None)
     # Columns that tell the reader nothing are left out (tables.says_something);
-    # the first column, which names the row, and the one a note sits under stay.
+    # the first column, which names the row, the one a note sits under and a
+    # totalled one (its total says something) stay.
     columns = tuple(
         c for i, c in enumerate(columns)
-        if i == 0 or c == under or says_something(
+        if i == 0 or c == under or c in spec.numbers or says_something(
             [_value(r, c) for r in rows], types.get(c) in ("int", "decimal"))
     )  # fmt: skip
     ordered = sorted(
