@@ -157,3 +157,18 @@ def test_a_column_that_tells_nothing_is_left_out_of_any_listed_table(tmp_path: P
     csv = year / "data/coalitions.csv"
     csv.write_text(csv.read_text("utf-8").replace(",12,1,", ",12,3,"), "utf-8")
     assert "Countries" in html_alone(year, "annual-report", "en-GB")
+
+
+def test_the_donor_edition_leads_with_the_story_asks_beside_it_and_ends_with_about(
+    letters: Path,
+) -> None:
+    assert front_problem("place", "lead") is None and front_problem("place", "end") is None
+    assert "lead, end" in str(front_problem("place", "middle"))
+    pdf = ParsedPdf(letters.parent / "donor.pdf")
+    text = pdf.all_text()
+    story, figures = text.index("Sam\u2019s story"), text.index("Highlights of the year")
+    asked = text.index("How to give")
+    about = text.index("About this report")
+    assert story < asked < figures < about  # the story first, the ask beside it
+    assert "How to give" in pdf.text(pdf.page_count)  # and the back cover's ask, as before
+    assert about > text.index("Where the money went")  # the disclaimer at the end

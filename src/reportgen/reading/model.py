@@ -384,6 +384,10 @@ class NarrativeSection:
     # ``donors`` of a ``role: letter`` file: the letter of donors of this type
     # ("person" or "organisation"); None: of every donor without a file of their own.
     donors: str | None = None
+    # ``place`` of its front matter: "lead" (the donor edition opens with it:
+    # the story of what gifts did), "end" (it closes the donor edition before
+    # how to give: "About this report"); None: in its file order.
+    place: str | None = None
 
 
 @dataclass(frozen=True)

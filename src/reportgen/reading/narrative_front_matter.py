@@ -94,7 +94,7 @@ def _problem(key: str, value: Any, editions: tuple[str, ...], roles: tuple[str, 
         if value in VISIBILITY:
             return None
         return f"{value!r} is not one of public, internal" + did_you_mean(str(value), VISIBILITY)
-    if key in ("summary", "donors"):
+    if key in ("summary", "donors", "place"):
         return front_problem(key, value)
     if key == "role":
         if value in roles:

@@ -312,6 +312,7 @@ def render_narrative(
         role=None if role is None else str(role),
         summary=str(front.get("summary", "")).strip(),
         donors=None if front.get("donors") is None else _donor_type(str(front["donors"])),
+        place=None if front.get("place") is None else str(front["place"]),
     )
 
 
@@ -415,12 +416,18 @@ def role_for(
     return None
 
 
+# Where a section may be placed (``place:``): the donor edition's first or last.
+PLACES = ("lead", "end")
 # The values of ``donors:`` in a letter file's front matter.
 DONOR_TYPES = ("person", "organisation", "organization")
 
 
 def front_problem(key: str, value: object) -> str | None:
-    """Why ``summary`` or ``donors`` of front matter is wrong, or ``None``."""
+    """Why ``summary``, ``donors`` or ``place`` of front matter is wrong, or ``None``."""
+    if key == "place":
+        if value in PLACES:
+            return None
+        return f"{value!r} is not one of lead, end" + did_you_mean(str(value), PLACES)
     if key == "summary":
         ok = isinstance(value, str) and bool(value.strip()) and len(value) <= SUMMARY_MAX
         return None if ok else f"must be a non-empty string of at most {SUMMARY_MAX} characters"
@@ -549,7 +556,7 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
     if "title" in front and not (isinstance(front["title"], str) and front["title"].strip()):
         diags.error(where, "front matter 'title' must be a non-empty string")
         del front["title"]
-    for key in ("summary", "donors"):
+    for key in ("summary", "donors", "place"):
         problem = front_problem(key, front[key]) if key in front else None
         if problem is not None:
             diags.error(where, f"front matter '{key}': {problem}")
