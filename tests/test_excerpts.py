@@ -150,7 +150,7 @@ def test_check_and_build_give_the_same_located_warnings_for_them(built: Built, y
     assert alt(checked.stderr) == alt(result.stderr)
     assert [re.sub(r"^.*?(narrative/)", r"\1", ln).split(": warning")[0]
             for ln in alt(checked.stderr)] == [
-        "narrative/03-stories.en.md:7", "narrative/07-pictures.docx:¶3",
+        "narrative/03-stories.en.md:8", "narrative/07-pictures.docx:¶3",
     ]  # fmt: skip
 
 
