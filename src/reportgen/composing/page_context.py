@@ -117,7 +117,8 @@ class RenderContext:
     document_title: str = ""  # the edition's own title: cover, metadata, running foot
     comparison: Table | None = None  # this year against the previous one
     summaries: tuple[tuple[str, str], ...] = ()  # narrative title, front matter's summary (HTML)
-    # The handout's own narrative (editions: [handout]), whole: the members' notes.
+    # What only members read (internal narrative, or editions: [handout]),
+    # whole: the handout's members' notes.
     members_notes: tuple[tuple[str, str], ...] = ()
     neighbours: tuple[tuple[str, str, str], ...] = ()  # ("prev"/"next", label, href)
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -906,7 +907,9 @@ def build_context(
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),
         members_notes=tuple(
-            (s.title, s.html) for s in year.narrative if tuple(s.editions) == ("handout",)
+            (s.title, s.html)
+            for s in year.narrative
+            if s.visibility == INTERNAL or tuple(s.editions) == ("handout",)
         ),
         neighbours=neighbours,
         funds=tables["funds"],
