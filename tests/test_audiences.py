@@ -63,7 +63,10 @@ def test_the_donor_edition(built_sample: BuiltSample) -> None:
     assert "Internal Notes" not in text
     assert re.search(r"\b32\s*activities", text)
     titles = [e.title for e in pdf.outline()]
-    assert titles[:2] == ["Thank you", "Highlights of the year"]
+    # The story first (its front matter: place: lead), then the figures; the
+    # disclaimer closes the edition, before the back cover (issue 27).
+    assert titles[:3] == ["Thank you", "Stories: Bearing Witness", "Highlights of the year"]
+    assert titles[-2:] == ["About This Report", "How to give"]
 
 
 def test_one_letter_per_donor_with_safe_unique_names(built_sample: BuiltSample) -> None:
