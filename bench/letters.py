@@ -26,13 +26,15 @@ sys.path.insert(0, str(PROJECT / "src"))
 def synthetic_donors(path: Path, count: int) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "name", "salutation", "email", "language", "amount"])
+        writer.writerow(["id", "name", "salutation", "email", "language", "amount", "address"])
         for i in range(count):
             ja = i % 5 == 0
             name = f"寄付者 {i}" if ja else f"Donor Number {i}"
             writer.writerow([
                 f"B-{i:05d}", name, f"{name} 様" if ja else f"Dear {name}",
                 f"donor{i}@example.org", "ja" if ja else "en", 1000 * (1 + i % 90),
+                # every other donor has an address: letters with and without the block
+                "" if i % 2 else f"{i} Example Street, Example Town EX{i % 9} 1AA",
             ])  # fmt: skip
     # The sample's gifts name its own donors (receipts, issue 28): no gift
     # names a synthetic donor, and none names a donor who is no longer there.
@@ -72,6 +74,7 @@ def main() -> None:
         shutil.copytree(PROJECT / "reports", reports)
         year_dir = reports / "fy2012"
         synthetic_donors(year_dir / "data/donors.csv", args.donors)
+        (year_dir / "data/gifts.csv").unlink(missing_ok=True)  # its donors' ids are gone
 
         run_build(year_dir, Path(tmp) / "warm", ["annual-report"])  # imports, font caches
         started = time.perf_counter()

@@ -167,7 +167,7 @@ CASES: list[tuple[str, Mutation, str]] = [
             "Dear members",
             "[Click](javascript:alert(1)) Dear members",
         ),
-        "reports/fy2012/narrative/01-message.en.md:6: link 'javascript:alert(1)' is not allowed: "
+        "reports/fy2012/narrative/01-message.en.md:7: link 'javascript:alert(1)' is not allowed: "
         "use a file inside the report folder or an http(s) URL",
     ),
     (

@@ -22,9 +22,24 @@ def _plural(text: str) -> str:
     return f"one: {text.format('')} / other: {text.format('s')}"
 
 
+# Not the UK's SORP (issue 27): Australia and New Zealand say expenses.
+EXPENSES = {
+    "function_fundraising": "Fundraising",
+    "function_administration": "Administration",
+    "expenses": "total expenses",
+    "kind_expense": "Expenses",
+    "net": "surplus (deficit)",
+    "trend": "Income and expenses over the years",
+    "finances_intro": "Income of {income} against expenses of {expenses}.",
+    "alt_expenses": (
+        "{title}, {fiscal_year}: ring chart of {total} of expenses by function. {list}."
+    ),
+}
+
 # What each pack changes from its parent, and nothing else.
 CHANGED = {
     "en-AU": {
+        **EXPENSES,
         "program_share": "of spending went to programs",
         "function_program": "Programs",
         "people": "Committee and Office Bearers",
@@ -34,6 +49,9 @@ CHANGED = {
         "members_only": AGM_NOTE,
     },
     "en-NZ": {
+        **EXPENSES,
+        "program_share": "of spending went to programmes",
+        "function_program": "Programmes",
         "people": "Committee and Officers",
         "group_board": "Committee",
         "title_handout": "Annual General Meeting (AGM) Handout",
@@ -96,7 +114,7 @@ def test_the_words_an_editor_in_each_country_expects() -> None:
     rows = {  # tag: (fiscal_year, function_program, a coalition count of 2)
         "en-AU": ("Financial year", "Programs", "partner organisations in coalitions"),
         "en-NZ": ("Financial year", "Programmes", "partner organisations in coalitions"),
-        "en-IE": ("Financial year", "Programmes", "partner organisations in coalitions"),
+        "en-IE": ("Financial year", "Charitable activities", "partner organisations in coalitions"),
         "en-US": ("Fiscal year", "Programs", "partner organizations in coalitions"),
         "en-CA": ("Fiscal year", "Programs", "partner organizations in coalitions"),
     }

@@ -209,7 +209,8 @@ def test_british_english_dates_in_tables_and_spelling(sample_set: Path) -> None:
     html = html_alone(year, "annual-report", "en-GB")
     assert "10 Sept 2012" in html  # the first activity's row: CLDR en_GB's medium date
     assert "Sep 10, 2012" not in html
-    assert "Financial year" in html and "Programmes" in html
+    assert "Financial year" in html and "Charitable activities" in html  # the SORP's words
+    assert "Expenses" not in html and "total expenses" not in html
 
 
 def test_plain_english_keeps_v1_formats() -> None:

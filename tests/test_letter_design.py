@@ -37,8 +37,16 @@ def chunks(path: Path, page: int) -> list[tuple[str, float, float]]:
 
 
 def where(path: Path, page: int, needle: str) -> tuple[float, float]:
+    runs: list[tuple[str, float, float]] = []
     for text, x, y in chunks(path, page):
-        if needle in text:
+        # Runs drawn from one origin are one line set in several faces (the
+        # digits of a Japanese date in the Latin serif): joined.
+        if runs and (runs[-1][1], runs[-1][2]) == (x, y):
+            runs[-1] = (runs[-1][0] + text, x, y)
+        else:
+            runs.append((text, x, y))
+    for text, x, y in runs:
+        if re.sub(r"\s+", "", needle) in re.sub(r"\s+", "", text):
             return x, y
     raise AssertionError(f"{needle!r} not drawn on page {page} of {path.name}")
 

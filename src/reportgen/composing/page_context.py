@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 from unicodedata import east_asian_width
 
 from babel.numbers import get_currency_name
+from markupsafe import escape
 
 from reportgen.composing import formats
 from reportgen.composing.accounts import NIL, Accounts, accounts
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
-from reportgen.composing.tables import Row, Table
+from reportgen.composing.tables import Row, Table, says_something
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
@@ -115,7 +116,10 @@ class RenderContext:
     previous: str | None = None
     document_title: str = ""  # the edition's own title: cover, metadata, running foot
     comparison: Table | None = None  # this year against the previous one
-    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, first paragraph (HTML)
+    summaries: tuple[tuple[str, str], ...] = ()  # narrative title, front matter's summary (HTML)
+    # What only members read (internal narrative, or editions: [handout]),
+    # whole: the handout's members' notes.
+    members_notes: tuple[tuple[str, str], ...] = ()
     neighbours: tuple[tuple[str, str, str], ...] = ()  # ("prev"/"next", label, href)
     extra: Mapping[str, str] = field(default_factory=dict)
     funds: Table | None = None  # income and expenditure by fund
@@ -619,10 +623,18 @@ def list_section(
     note under a cell, numbers totalled), bounded in print past ``limit``."""
     columns = spec.shown or tuple(c.name for c in spec.columns if c.name != "visibility")
     types = {c.name: c.type for c in spec.columns}
+    noted, under = spec.row_note or (None, None)
+    # Columns that tell the reader nothing are left out (tables.says_something);
+    # the first column, which names the row, the one a note sits under and a
+    # totalled one (its total says something) stay.
+    columns = tuple(
+        c for i, c in enumerate(columns)
+        if i == 0 or c == under or c in spec.numbers or says_something(
+            [_value(r, c) for r in rows], types.get(c) in ("int", "decimal"))
+    )  # fmt: skip
     ordered = sorted(
         rows, key=lambda r: tuple(_sort_key(_value(r, c)) for c in spec.order)
     ) if spec.order else list(rows)  # fmt: skip
-    noted, under = spec.row_note or (None, None)
     body = [
         (_dated(_value(r, spec.in_year)), str(_value(r, spec.group) or ""),
          Row(tuple(_cell(_value(r, c), language) for c in columns), _text(_value(r, noted))))
@@ -787,9 +799,14 @@ def _flat(
 
 
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
-    """Each narrative section's title and first real paragraph, with its
-    footnotes (already safe HTML: ``excerpts.excerpt``)."""
-    return tuple((section.title, section.excerpt) for section in year.narrative)
+    """(title, summary HTML) of each narrative section whose front matter gives
+    a ``summary``: the director's own words, escaped; a section without one
+    has no summary (never its first paragraph cut off)."""
+    return tuple(
+        (section.title, f"<p>{escape(section.summary)}</p>")
+        for section in year.narrative
+        if section.summary
+    )
 
 
 def titled_year(language: str, config: ReportConfig) -> str:
@@ -893,6 +910,11 @@ def build_context(
         document_title=document_title,
         comparison=_comparison(figures, previous, language, config.currency),
         summaries=_summaries(year),
+        members_notes=tuple(
+            (s.title, s.html)
+            for s in year.narrative
+            if s.visibility == INTERNAL or tuple(s.editions) == ("handout",)
+        ),
         neighbours=neighbours,
         funds=tables["funds"],
         sections=sections,

@@ -6,7 +6,9 @@ Pure data: ``page_context`` and ``accounts`` fill it, templates place it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,31 @@ class Table:
     print_rows: tuple[Row, ...] | None = None  # a long table's rows in print; None: all
     print_note: str | None = None  # says what print leaves out, and where it is
     dates: tuple[int, ...] = ()  # columns of dates: never wrapped inside
+
+
+# A column that says the same of this many rows or more tells the reader
+# nothing that a sentence would not (every coalition a "member").
+CONSTANT_ROWS = 3
+
+
+def says_something(values: Sequence[object], numeric: bool) -> bool:
+    """Whether a column of a listed table tells its reader anything: the one
+    rule for every table and every organisation (``page_context.list_section``
+    applies it). Not when every cell is empty; not when a number is the same
+    0 or 1 in every row (a local food bank's coalition in "1" country); not
+    when every one of ``CONSTANT_ROWS`` or more rows says the same."""
+    present = [v for v in values if v is not None and str(v).strip() != ""]
+    if not present:
+        return False
+    if len(present) < len(values) or len({str(v) for v in present}) > 1:
+        return True
+    if numeric and _as_number(present[0]) in (0, 1):
+        return False
+    return len(values) < CONSTANT_ROWS
+
+
+def _as_number(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None

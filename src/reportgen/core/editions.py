@@ -37,6 +37,10 @@ class Edition:
     # A bound publication: ``[print] pad_to_multiple_of`` makes up its page
     # count with notes pages. A loose sheet (the handout) is not padded.
     bound: bool = False
+    # At most this many pages (the handout: one sheet, printed on both sides);
+    # the preflight reports a document over it, and copy-fitting's tighter
+    # layout (the template's ``fit``) gives way first: fewer charts and key figures.
+    pages: int | None = None
 
     @property
     def public(self) -> bool:
@@ -55,7 +59,7 @@ EDITIONS: dict[str, Edition] = {
             section_breaks="page",
             bound=True,
         ),
-        Edition("handout", "members", "handout.html.j2", title="General Meeting Handout"),
+        Edition("handout", "members", "handout.html.j2", title="General Meeting Handout", pages=2),
         Edition(
             "donor",
             "public",

@@ -921,7 +921,14 @@ LETTER_PLACEHOLDER = Message(
 )
 ROLE_TWICE = Message(
     "RG347",
-    "role '{role}' is already given by {other}: keep one file per role (and language)",
+    "role '{role}' is already given by {other}: keep one file per role (and language, and for "
+    "a letter, type of donor)",
+)
+FRONT_KEY_PROBLEM = Message("RG366", "front matter '{key}': {problem}")
+VALUE_NOT_ONE_OF = Message("RG367", "{value!r} is not one of {choices}{hint}")
+SUMMARY_TOO_LONG = Message("RG368", "must be a non-empty string of at most {most} characters")
+DONORS_ONLY_LETTER = Message(
+    "RG369", "'donors' is only for a letter file: a '{role}' file serves every donor"
 )
 WORKLOAD_ONE_FILE = Message(
     "RG348",

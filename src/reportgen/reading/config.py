@@ -620,6 +620,9 @@ class _Checker:
         logo = None
         if (raw_logo := self.string("organization.logo")) is not None:
             logo = self.picture("organization.logo", raw_logo)
+        signature = None
+        if (raw_signature := self.string("organization.signature")) is not None:
+            signature = self.picture("organization.signature", raw_signature)
         website = self.string("organization.website")
         if website is not None and not WEBSITE.fullmatch(website):
             self.diags.error(
@@ -642,6 +645,12 @@ class _Checker:
             giving = _markdown(
                 giving, "giving", self.where("organization.giving"), self.root, self.diags
             )
+        for_organisations = self.string("organization.giving_organisation")
+        if for_organisations:
+            for_organisations = _markdown(
+                for_organisations, "giving_organisation",
+                self.where("organization.giving_organisation"), self.root, self.diags,
+            )  # fmt: skip
         return Organization(
             name=name,
             short_name=self.string("organization.short_name"),
@@ -651,6 +660,8 @@ class _Checker:
             logo=logo,
             registration=registration,
             giving=giving or None,
+            signature=signature,
+            giving_organisation=for_organisations or None,
         )
 
     def cover(self) -> CoverImage | None:

@@ -44,6 +44,10 @@ class Organization:
     logo: Path | None = None
     registration: tuple[str, ...] = ()  # legal identifiers, shown as written
     giving: str | None = None  # how to give: Markdown already rendered to safe HTML
+    signature: Path | None = None  # a scanned signature for the letters (through the gate)
+    # How to give, in the letters to organisations (no Gift Aid for a church):
+    # Markdown rendered; None: ``giving``.
+    giving_organisation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +253,20 @@ class Donor:
     amount: Decimal | None = None
     address: str | None = None  # shown on the donor's receipt only
     tax_id: str | None = None  # the donor's own tax number, where a receipt must show it
+    # "person" or "organisation" (a company, a trust, a church): which letter
+    # they get (no Gift Aid request to an organisation); None: a person.
+    type: str | None = None
+    postcode: str | None = None  # the address's last lines, for the window envelope
+    country: str | None = None
     extra: Extra = ()
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.type in ORGANISATION
+
+
+# The values of the donors table's ``type`` that name an organisation.
+ORGANISATION = ("organisation", "organization")
 
 
 @dataclass(frozen=True)
@@ -361,6 +378,16 @@ class NarrativeSection:
     # The first real paragraph as safe HTML, with its own footnotes (renumbered
     # from 1, ids of their own): what a summary quotes (excerpts.excerpt).
     excerpt: str = ""
+    # ``summary`` of its front matter: the director's own few lines for the
+    # handout, as plain text ("" : the handout gives the section no summary).
+    summary: str = ""
+    # ``donors`` of a ``role: letter`` file: the letter of donors of this type
+    # ("person" or "organisation"); None: of every donor without a file of their own.
+    donors: str | None = None
+    # ``place`` of its front matter: "lead" (the donor edition opens with it:
+    # the story of what gifts did), "end" (it closes the donor edition before
+    # how to give: "About this report"); None: in its file order.
+    place: str | None = None
 
 
 @dataclass(frozen=True)

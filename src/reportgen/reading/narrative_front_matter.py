@@ -19,7 +19,7 @@ from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
 from reportgen.reading.model import NarrativeFile
-from reportgen.reading.narrative_html import ROLES
+from reportgen.reading.narrative_html import ROLES, front_problem
 from reportgen.reading.readers.narrative import FRONT_KEYS
 from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, VISIBILITY, guarded_lookalike
 
@@ -93,6 +93,8 @@ def _problem(key: str, value: Any, editions: tuple[str, ...], roles: tuple[str, 
         if value in VISIBILITY:
             return None
         return f"{value!r} is not one of public, internal" + did_you_mean(str(value), VISIBILITY)
+    if key in ("summary", "donors", "place"):
+        return front_problem(key, value)
     if key == "role":
         if value in roles:
             return None

@@ -35,7 +35,7 @@ from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.languages import tag_problem, typography
 from reportgen.core.plaintext import describe, forbidden_in
 from reportgen.reading.excerpts import excerpt
-from reportgen.reading.model import LANGUAGES, PUBLIC, NarrativeSection
+from reportgen.reading.model import LANGUAGES, ORGANISATION, PUBLIC, NarrativeSection
 from reportgen.reading.page_anchors import AUTHORED, PAGE_ANCHORS
 from reportgen.reading.readers.narrative import FRONT_KEYS
 from reportgen.reading.readers.raw_narrative import Picture, RawNarrative
@@ -339,7 +339,15 @@ def render_narrative(
         visibility=str(front.get("visibility", PUBLIC)),
         language=language,
         role=None if role is None else str(role),
+        summary=str(front.get("summary", "")).strip(),
+        donors=None if front.get("donors") is None else _donor_type(str(front["donors"])),
+        place=None if front.get("place") is None else str(front["place"]),
     )
+
+
+def _donor_type(value: str) -> str:
+    """``donors:`` of a letter file as one spelling: "person" or "organisation"."""
+    return "organisation" if value in ORGANISATION else value
 
 
 def render_markdown(
@@ -403,12 +411,15 @@ def fill_placeholders(text: str, values: dict[str, str], markup: bool = True) ->
 def checked_roles(
     sections: list[NarrativeSection], diags: Diagnostics
 ) -> tuple[tuple[NarrativeSection, ...], tuple[NarrativeSection, ...]]:
-    """(sections, role files): at most one file per role and language."""
-    seen: dict[tuple[str, str | None], NarrativeSection] = {}
+    """(sections, role files): at most one file per role, language and type of
+    donor (``donors:``)."""
+    seen: dict[tuple[str, str | None, str | None], NarrativeSection] = {}
     for section in sections:
         if section.role is None:
             continue
-        key = (section.role, section.language)
+        if section.donors is not None and section.role != "letter":
+            diags.warning(Location(section.source), M.DONORS_ONLY_LETTER(role=section.role))
+        key = (section.role, section.language, section.donors)
         if key in seen:
             diags.error(
                 Location(section.source),
@@ -422,11 +433,44 @@ def checked_roles(
 
 
 def role_for(
-    roles: tuple[NarrativeSection, ...], role: str, language: str
+    roles: tuple[NarrativeSection, ...], role: str, language: str, donors: str | None = None
 ) -> NarrativeSection | None:
-    """The file that gives ``role`` in ``language``: its own, else the shared one."""
-    found = {s.language: s for s in roles if s.role == role}
-    return found.get(language) or found.get(None)
+    """The file that gives ``role`` in ``language``: its own, else the shared one.
+    With ``donors`` (a letter to an organisation), a file for that type of donor
+    comes first; a file for another type never serves."""
+    fitting = [s for s in roles if s.role == role and s.donors in (donors, None)]
+    ranked = sorted(fitting, key=lambda s: (s.donors is None, s.language is None))
+    for section in ranked:
+        if section.language in (language, None):
+            return section
+    return None
+
+
+# Where a section may be placed (``place:``): the donor edition's first or last.
+PLACES = ("lead", "end")
+# The values of ``donors:`` in a letter file's front matter.
+DONOR_TYPES = ("person", "organisation", "organization")
+
+
+def front_problem(key: str, value: object) -> str | None:
+    """Why ``summary``, ``donors`` or ``place`` of front matter is wrong, or ``None``."""
+    if key == "place":
+        if value in PLACES:
+            return None
+        return M.VALUE_NOT_ONE_OF(value=value, choices="lead, end",
+                                  hint=did_you_mean(str(value), PLACES))  # fmt: skip
+    if key == "summary":
+        ok = isinstance(value, str) and bool(value.strip()) and len(value) <= SUMMARY_MAX
+        return None if ok else M.SUMMARY_TOO_LONG(most=SUMMARY_MAX)
+    if value in DONOR_TYPES:
+        return None
+    return M.VALUE_NOT_ONE_OF(value=value, choices="person, organisation",
+                              hint=did_you_mean(str(value), DONOR_TYPES))  # fmt: skip
+
+
+# A handout summary is a few lines the director writes: longer would not fit
+# the handout's second side beside the charts.
+SUMMARY_MAX = 400
 
 
 def workload(tokens: list[Token]) -> Counter[str]:
@@ -544,6 +588,11 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
     if "title" in front and not (isinstance(front["title"], str) and front["title"].strip()):
         diags.error(where, M.FRONT_TITLE_EMPTY())
         del front["title"]
+    for key in ("summary", "donors", "place"):
+        problem = front_problem(key, front[key]) if key in front else None
+        if problem is not None:
+            diags.error(where, M.FRONT_KEY_PROBLEM(key=key, problem=problem))
+            del front[key]
     if "visibility" in front and front["visibility"] not in VISIBILITY:
         diags.error(
             where,

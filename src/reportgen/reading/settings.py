@@ -136,10 +136,17 @@ SETTINGS: dict[str, Setting] = {
            example='"Street, City, Country"'),
         _s("organization.logo", "string (a file)", "a picture (through the gate)",
            names="file", example='"assets/logo.svg"'),
+        _s("organization.signature", "string (a file)", "a scanned signature (PNG, JPEG or "
+           "SVG, through the gate), printed above the first signatory's name in every donor "
+           "letter", names="file", editions=("letters",), starter=False),
         _s("organization.registration", "array of strings", 'legal identifiers shown as '
            'written, e.g. `["Registered charity no. 1123456"]`', translatable=True, starter=False),
         _s("organization.giving", "string (Markdown)", "how to give: bank details, web page, "
            "tax relief", translatable=True, editions=("annual-report", "donor", "letters"),
+           starter=False),
+        _s("organization.giving_organisation", "string (Markdown)", "how to give, at the foot "
+           "of the letters to donors of `type` organisation (a company, trust or church: no "
+           "Gift Aid for them); default: `giving`", translatable=True, editions=("letters",),
            starter=False),
         _s("theme", "table", "the look of every edition"),
         _s("theme.primary_color", "string", "`#rgb` or `#rrggbb`", default="#1f3a5f",

@@ -264,10 +264,13 @@ TABLES: dict[str, TableSpec] = {
                 Column("amount", "decimal", money=True),
                 Column("address"),  # receipts only
                 Column("tax_id"),  # receipts only (Korea: 주민등록번호)
+                Column("type", "enum", choices=("person", "organisation", "organization")),
+                Column("postcode"),  # letters' address block and receipts
+                Column("country"),
             ),
             row_type=Donor,
             example=("Jane Doe", "D-001", "Dear Ms Doe", "jane@example.org", "en", "10000",
-                     "1 High Street, Town", ""),
+                     "1 High Street, Town", "", "person", "", ""),
             editions=(),
             audience="letter",
             unique=("id",),
@@ -275,7 +278,12 @@ TABLES: dict[str, TableSpec] = {
             "the report's first). A donor's row appears only in that donor's own letter, never "
             "in any edition, chart or count elsewhere. `address` and `tax_id` (the donor's own tax "
             "number, where a receipt must show it) appear on the donor's receipt only. With "
-            "data/gifts, a donor's `amount` is the sum of their gifts.",
+            "data/gifts, a donor's `amount` is the sum of their gifts. `type` is `person` (the "
+            "default) or `organisation` (a company, trust or church: its letter is the "
+            "`donors: organisation` variant, and never asks for Gift Aid). `address` (its lines "
+            "separated by commas or line breaks), `postcode` and `country` also make the "
+            "recipient's address block of a letter, placed for the window envelope of the "
+            "report's country (see Letters); a donor without `address` gets no address block.",
         ),
         # --- gifts and receipts (issue 28): one block, self-contained ---
         TableSpec(

@@ -203,7 +203,7 @@ def print_page(
         made = render_html(replace(ctx, notes_pages=multiple - 1), "print", NOTES_TEMPLATE, theme)
         notes = resolved(made.html, f"{edition}.pdf", themed=theme is not None)
     bleed = config.printing.bleed or config.print_marks  # crop marks come with 3 mm of bleed
-    layout = Layout(declared.section_breaks, bleed, multiple)
+    layout = Layout(declared.section_breaks, bleed, multiple, declared.pages)
     return PrintPage(
         html_text, config.root, config.pdf_variant, attachments, config.published or config.end,
         {i: c.frame for i, c in analysis.charts.items()},
@@ -233,8 +233,9 @@ def print_pdf(
         )  # fmt: skip
 
     first = lay_out(page.html)
-    if (not ends_short(first.findings, first.pages) or page.fitted is None
-            or first.pages > FIT_PAGES):  # fmt: skip
+    over = page.layout.pages is not None and first.pages > page.layout.pages
+    if page.fitted is None or not (over or (
+            ends_short(first.findings, first.pages) and first.pages <= FIT_PAGES)):  # fmt: skip
         return first
     # Copy-fitting: the last page would hold only a few lines or rows (of
     # what the page before began, or nearly nothing). Set once more a little

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
@@ -34,6 +34,7 @@ from typing import Any
 from reportgen.composing import formats
 from reportgen.composing.edition_view import translate_config
 from reportgen.composing.key_figures import has_minor_units
+from reportgen.core.envelopes import address_field
 from reportgen.core.file_gate import Gate
 from reportgen.core.languages import letter_style, written_in
 from reportgen.core.private_apis import (
@@ -96,6 +97,35 @@ class Letter:
     separator: str = " · "  # between two items on one line (the pack's ``separator``)
     logo_alt: str = ""  # the logo's text alternative, in the letter's language
     row_sha256: str = ""
+    # The recipient's address block, placed for the window envelope of the
+    # report's country (core.envelopes): its lines, and the field on the sheet
+    # in mm (left, top, width, height); () and None when the row has no address.
+    address_lines: tuple[str, ...] = ()
+    address_field: tuple[float, float, float, float] | None = None
+    return_address: str = ""  # DIN 5008's return line, above the address
+    signature_uri: str | None = None  # organization.signature, as a data URI
+
+
+def address_lines(donor: Donor, language: str) -> tuple[str, ...]:
+    """The lines of a donor's address block as the post reads them: the name,
+    then the address (a line at each comma or line break), the postcode and
+    the country in capitals; in Japanese, the 〒 postcode and the address first
+    and the name, with 様, last. () when the row has no address."""
+    if not donor.address or not donor.address.strip():
+        return ()
+    parts = [p.strip() for p in re.split(r"[\n,]", donor.address) if p.strip()]
+    name = formats.label(language, "letter_address_name", name=donor.name)
+    postcode = (donor.postcode or "").strip()
+    country = (donor.country or "").strip().upper()
+    if language.split("-")[0] in ("ja", "ko"):
+        mark = (
+            "〒" if language.startswith("ja") and postcode and not postcode.startswith("〒") else ""
+        )
+        head = (f"{mark}{postcode}",) if postcode else ()
+        return (*head, *parts, *((country,) if country else ()), name)
+    if postcode:
+        parts[-1] = f"{parts[-1]} {postcode}"
+    return (name, *parts, *((country,) if country else ()))
 
 
 @dataclass(frozen=True)
@@ -127,7 +157,7 @@ def _canonical(donor: Donor, fields: Sequence[str] | None = None) -> str:
         "amount": None if donor.amount is None else str(donor.amount),
         "extra": [list(pair) for pair in donor.extra],
     }  # fmt: skip
-    for key in ("address", "tax_id"):  # absent from older rows' text, which stays as it was
+    for key in ("address", "tax_id", "type", "postcode", "country"):  # absent from older rows' text
         if getattr(donor, key) is not None:
             values[key] = getattr(donor, key)
     if fields is not None:
@@ -202,10 +232,12 @@ def fiscal_year_name(language: str, config: ReportConfig) -> str:
 
 
 def _own_wording(
-    year: FiscalYear, language: str, values: dict[str, str], end: str
+    year: FiscalYear, language: str, values: dict[str, str], end: str, donor: Donor
 ) -> tuple[str | None, str | None]:
-    """(body HTML, heading) of the report's ``role: letter`` file, filled in."""
-    own = role_for(year.roles, "letter", language)
+    """(body HTML, heading) of the report's ``role: letter`` file for this
+    donor's type (``donors:`` of its front matter), filled in."""
+    kind = "organisation" if donor.is_organisation else "person"
+    own = role_for(year.roles, "letter", language, kind)
     if own is None:
         return None, None
     # "{{salutation}}," in the file: the value already ends with the mark.
@@ -264,7 +296,14 @@ def donor_columns(donor: Donor, amount: str) -> dict[str, str]:
     return {**extra, **own, "donor.amount": amount}
 
 
-def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, theme: str) -> Letter:
+def _letter(
+    year: FiscalYear,
+    donor: Donor,
+    slug: str,
+    logo_uri: str | None,
+    theme: str,
+    signature_uri: str | None = None,
+) -> Letter:
     published = year.config.published or year.config.end
     tag = letter_language(year, donor)
     language = formats.language(year.config, tag)
@@ -283,7 +322,10 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
     values = letter_values(year, donor)
     gift, fiscal_year = values["amount"], values["fiscal_year"]
     salutation, when = values["salutation"], values["date"]
-    body_html, heading = _own_wording(year, language, values, style.salutation_end)
+    body_html, heading = _own_wording(year, language, values, style.salutation_end, donor)
+    # The envelope is the posting country's: the report's first language decides.
+    window = address_field(letter_style(year.config.language).envelope, year.config.theme.page_size)
+    lines = address_lines(donor, language)
     thanks = (
         say("letter_amount", amount=gift, fiscal_year=fiscal_year)
         if donor.amount is not None
@@ -300,7 +342,11 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         closing=say("letter_closing"),
         date=when,
         date_iso=published.isoformat(),
-        organization=config.organization,
+        organization=(
+            replace(config.organization, giving=config.organization.giving_organisation)
+            if donor.is_organisation and config.organization.giving_organisation
+            else config.organization
+        ),
         signatory=signers[0] if signers else None,
         logo_uri=logo_uri,
         body_html=body_html,
@@ -325,13 +371,28 @@ def _letter(year: FiscalYear, donor: Donor, slug: str, logo_uri: str | None, the
         logo_alt=say("logo_alt", name=config.organization.short_name or config.organization.name),
         row_sha256=row_digest(donor),
         duplex=year.config.printing.duplex_letters,
+        address_lines=lines,
+        address_field=(window.left, window.top, window.width, window.height) if lines else None,
+        return_address=(
+            say("separator").join(
+                x for x in (config.organization.name, config.organization.address) if x
+            )
+            if lines and window.return_line
+            else ""
+        ),
+        signature_uri=signature_uri,
     )
 
 
 def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
     theme = theme_key(year.config.theme_dir)
+    signature = year.config.organization.signature
+    signature_uri = (
+        None if signature is None
+        else Gate.of(year.config.root).admit(str(signature), year.config.root).data_uri
+    )  # fmt: skip
     return [
-        _letter(year, donor, slug, logo_uri, theme)
+        _letter(year, donor, slug, logo_uri, theme, signature_uri)
         for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True)
     ]
 

@@ -53,6 +53,7 @@ SECTION_BREAK = "section break"
 # Print production ([print] in report.toml), checked when asked for.
 NO_BLEED = "no bleed"
 PAGE_COUNT = "page count"
+OVER_PAGES = "over its pages"
 
 # data-preflight="..." tokens: what an element (and all inside it) may do.
 ALLOWANCES = {
@@ -137,6 +138,7 @@ class Layout:
     section_breaks: str | None = None
     bleed: bool = False
     multiple: int = 1
+    pages: int | None = None  # at most this many pages (the handout's two sides)
 
 
 NO_LAYOUT = Layout()  # nothing asked of the document
@@ -854,6 +856,15 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
             else:
                 for message in dict.fromkeys(scan.at_edge):
                     yield number, NO_BLEED, message + ", short of the 3 mm bleed"
+    if layout.pages is not None and len(scans) > layout.pages:
+        yield (
+            len(scans),
+            OVER_PAGES,
+            (
+                f"{len(scans)} pages where the edition has {layout.pages}: leave out what gives "
+                "way (charts, key figures, a table) or shorten the text"
+            ),
+        )
     if layout.multiple > 1 and scans and len(scans) % layout.multiple:
         yield len(scans), PAGE_COUNT, (f"{len(scans)} pages, not a multiple of {layout.multiple}")
 

@@ -193,7 +193,7 @@ def make_receipt(
         registration=settings.registration or organization.registration,
         basis=settings.basis or "",
         donor_name=say("receipt_donor_name", name=donor.name),
-        donor_address=donor.address or "",
+        donor_address=", ".join(x for x in (donor.address, donor.postcode, donor.country) if x),
         donor_tax_id=donor.tax_id or "",
         lines=lines,
         total=money(sum((g.amount for g in gifts), Decimal(0))),

@@ -74,6 +74,9 @@ class LetterStyle:
     signature: str = "left"  # "left" or "right": the signature block
     salutation_end: str = ","  # added to a salutation that ends without punctuation
     heading: str = "after"  # "after" the salutation, or "before" it (ko: 감사의 말씀 first)
+    # The window envelope the letters are posted in (core.envelopes.ENVELOPES):
+    # where the recipient's address stands. The report's first language decides.
+    envelope: str = "dl-90x45"
 
 
 @dataclass(frozen=True)
@@ -202,7 +205,9 @@ def pack(tag: str) -> Pack | None:
         else (parent.fonts if parent else Fonts()),
         css=css.get("rules", "").strip() if css else (parent.css if parent else ""),
         screen_css=css.get("screen", "").strip() if css else (parent.screen_css if parent else ""),
-        letter=LetterStyle(**letter) if letter else (parent.letter if parent else LetterStyle()),
+        letter=replace(parent.letter if parent else LetterStyle(), **letter)
+        if letter
+        else (parent.letter if parent else LetterStyle()),
         words=tuple(words.items()),
         typography=_typography(data.get("typography"), parent),
         money=_money(data.get("money"), parent),

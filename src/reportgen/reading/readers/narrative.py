@@ -34,7 +34,7 @@ from reportgen.reading.readers.word import read_docx
 from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, guarded_lookalike
 
 # The keys of a narrative file's front matter.
-FRONT_KEYS = ("title", "editions", "visibility", "role")
+FRONT_KEYS = ("title", "editions", "visibility", "role", "summary", "donors", "place")
 
 Reader = Callable[[Path, Diagnostics], "RawNarrative | None"]
 
