@@ -910,6 +910,7 @@ class _Checker:
             gift_aid=flag("gift_aid"), signed=flag("signed"),
             statement_no_gift_aid=text("statement_no_gift_aid"),
             gift_type=text("gift_type"), gift_code=text("gift_code"),
+            number_label=text("number_label"),
         )  # fmt: skip
 
     def printing(self) -> PrintSettings:
