@@ -129,9 +129,15 @@ def test_each_preset_gives_a_receipt_with_every_required_element(
     if year == "uk":  # the statement of what was claimed, gift by gift
         u1 = _flat(built_receipts.receipt("uk", "u-1"))
         assert "GiftAidclaimed" in u1 and "£5.00" in u1 and "£20" in u1
-    if year == "kr":
+    if year == "kr":  # every section of the form, ③ (an intermediary) empty, in order
         k1 = _flat(built_receipts.receipt("kr", "k-1"))
         assert _flat("소득세법 제34조 제3항 제1호") in k1 and "일반기부금" in k1 and "40" in k1
+        sections = [k1.index(_flat(s)) for s in ("① 기부자", "② 기부금 단체",
+                                                  "③ 기부금 모집처", "④ 기부내용")]  # fmt: skip
+        assert sections == sorted(sections)
+        assert "회계PatTreasurer" in k1  # the role in the form's language (Treasurer)
+    if year == "us":  # American dates: the and each gift's
+        assert "January20,2013" in _flat(built_receipts.receipt("us", "s-1"))
 
 
 def _amount(value: str, year: str) -> str:
@@ -155,6 +161,8 @@ def _day(iso: str, year: str) -> str:
         return f"{day.year}년{day.month}월{day.day}일"
     if year == "au":  # the en-AU pack's table dates: CLDR's medium form (15 Aug 2012)
         return _flat(babel.dates.format_date(day, "medium", locale="en_AU"))
+    if year == "us":  # the en-US pack's table dates: CLDR's medium form (Mar 10, 2012)
+        return _flat(babel.dates.format_date(day, "medium", locale="en_US"))
     return _flat(day.strftime("%-d %b %Y"))  # the English pack's table dates
 
 
@@ -162,6 +170,8 @@ def _issued(iso: str, year: str) -> str:
     day = date.fromisoformat(iso)
     if year in ("jp", "kr"):
         return _day(iso, year)
+    if year == "us":  # as an American writes a date: January 20, 2013
+        return _flat(babel.dates.format_date(day, "long", locale="en_US"))
     return _flat(day.strftime("%-d %B %Y"))  # the English pack's long dates
 
 

@@ -88,7 +88,7 @@ WORDS = (
     "receipt_donor_section", "receipt_issuer_section", "receipt_gifts_section",
     "receipt_type", "receipt_code", "receipt_kind", "receipt_cash", "receipt_in_kind",
     "receipt_org_name", "receipt_location", "receipt_tax_year", "receipt_gift_aided",
-    "receipt_gift_aid_claimed", "receipt_gift_aid_gross",
+    "receipt_gift_aid_claimed", "receipt_gift_aid_gross", "receipt_agent_section",
 )  # fmt: skip
 
 
@@ -267,7 +267,14 @@ def make_receipt(
         signature_lines=formats.signature_lines(
             language, organization.name, config.signatory, "receipt_signer"
         ),
-        signer=" ".join(x for x in (config.signatory.role, config.signatory.name) if x)
+        signer=" ".join(
+            x
+            for x in (
+                formats.role_word(config.signatory.role or "", language),
+                config.signatory.name,
+            )
+            if x
+        )
         if config.signatory
         else "",
         words=tuple(words.items()),
