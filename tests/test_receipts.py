@@ -645,3 +645,52 @@ def test_a_gifts_fund_takes_the_funds_tables_translation_unless_it_has_its_own(
         year, year.config.receipts, slug, donor, own, Numbered("1", date(2013, 1, 10))
     )
     assert receipt.lines[0].fund == "Winter gifts"
+
+
+# --- gifts in two tax years: each year's total (issue 28, part 7) ---------------
+
+
+def test_a_receipt_whose_gifts_span_two_tax_years_gives_each_years_total(tmp_path: Path) -> None:
+    """A donor's return counts the gifts of one tax year (Japan, Korea and
+    the US: the calendar year; Australia: July to June), and an organisation's
+    year often spans two: the receipt then gives each tax year's total above
+    its own. One tax year: the total alone. Gift Aid receipts say it in their
+    own table."""
+    from dataclasses import replace
+
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.model import Gift
+    from reportgen.typesetting.receipts import (
+        Numbered,
+        make_receipt,
+        receipt_donors,
+        tax_year_totals,
+    )
+
+    gifts = [
+        Gift("A", date(2012, 10, 1), Decimal("10")),
+        Gift("A", date(2013, 3, 15), Decimal("5")),
+        Gift("A", date(2013, 6, 30), Decimal("1")),
+    ]
+    assert tax_year_totals(gifts, (1, 1)) == ((2012, Decimal("10")), (2013, Decimal("6")))
+    assert tax_year_totals(gifts, (7, 1)) == ()  # one Australian tax year: no split
+    assert tax_year_totals(gifts, None) == ()
+    year = load_year(Path(__file__).parent / "roots/receipts/au", Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    assert year.config.receipts.tax_year_start == (7, 1)  # the preset's
+    slug, donor, own = receipt_donors(year)[0]  # 15 Aug 2012 and 1 Feb 2013
+    numbered = Numbered("1", date(2013, 7, 5))
+    assert make_receipt(year, year.config.receipts, slug, donor, own, numbered).tax_years == ()
+    calendar = replace(year.config.receipts, tax_year_start=(1, 1))
+    receipt = make_receipt(year, calendar, slug, donor, own, numbered)
+    assert receipt.tax_years == (("Total for the tax year 2012", "$50.00"),
+                                 ("Total for the tax year 2013", "$120.50"))  # fmt: skip
+
+
+def test_a_tax_year_start_that_is_no_day_of_the_year_is_a_located_error(tmp_path: Path) -> None:
+    year = copy_root("receipts", tmp_path) / "us"
+    report = year / "report.toml"
+    report.write_text(report.read_text("utf-8") + 'tax_year_start = "02-30"\n', "utf-8")
+    [error] = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
+    assert error.location.line and "'tax_year_start': '02-30'" in error.message

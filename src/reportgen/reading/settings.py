@@ -217,6 +217,10 @@ SETTINGS: dict[str, Setting] = {
            editions=("receipts",), starter=False),
         _s("receipts.gift_code", "string", "Korea: the gifts' 코드 (e.g. 40)",
            editions=("receipts",), starter=False),
+        _s("receipts.tax_year_start", "string", "the first day of the donors' tax year as "
+           '`"MM-DD"` (`"01-01"` Japan, Korea, the US; `"07-01"` Australia; `"04-06"` the UK): '
+           "a receipt whose gifts fall in two tax years gives each year's total",
+           editions=("receipts",), starter=False),
         _s("receipts.number_label", "string", "the label of the receipt's number (e.g. "
            "`Statement no.`; default: the language's word)", translatable=True,
            editions=("receipts",), starter=False),

@@ -60,18 +60,40 @@ class TaxYear:
         return self.aided + self.claimed
 
 
+def tax_year(day: date, start: tuple[int, int]) -> int:
+    """The year the tax year holding ``day`` starts in, for a tax year
+    starting on (month, day) ``start``."""
+    return day.year if (day.month, day.day) >= start else day.year - 1
+
+
 def uk_tax_year(day: date) -> int:
     """The year the UK tax year holding ``day`` starts in."""
-    return day.year if (day.month, day.day) >= TAX_YEAR_START else day.year - 1
+    return tax_year(day, TAX_YEAR_START)
 
 
-def gift_aid_by_tax_year(gifts: Sequence[Gift]) -> tuple[TaxYear, ...]:
+def tax_year_totals(
+    gifts: Sequence[Gift], start: tuple[int, int] | None
+) -> tuple[tuple[int, Decimal], ...]:
+    """(first year, total) of each tax year the gifts fall in, in order;
+    () when they fall in one (the receipt's total says it) or no tax year is set."""
+    if start is None:
+        return ()
+    totals: dict[int, Decimal] = {}
+    for gift in gifts:
+        first = tax_year(gift.date, start)
+        totals[first] = totals.get(first, Decimal(0)) + gift.amount
+    return tuple(sorted(totals.items())) if len(totals) > 1 else ()
+
+
+def gift_aid_by_tax_year(
+    gifts: Sequence[Gift], start: tuple[int, int] = TAX_YEAR_START
+) -> tuple[TaxYear, ...]:
     """The Gift Aided gifts totalled per UK tax year, in order; the claim of
     each year is its total at 25p per £1, rounded half up to the penny."""
     totals: dict[int, Decimal] = {}
     for gift in gifts:
         if gift.gift_aid == "yes":
-            first = uk_tax_year(gift.date)
+            first = tax_year(gift.date, start)
             totals[first] = totals.get(first, Decimal(0)) + gift.amount
     return tuple(
         TaxYear(first, aided, (aided * GIFT_AID_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP))
@@ -89,6 +111,7 @@ WORDS = (
     "receipt_type", "receipt_code", "receipt_kind", "receipt_cash", "receipt_in_kind",
     "receipt_org_name", "receipt_location", "receipt_tax_year", "receipt_gift_aided",
     "receipt_gift_aid_claimed", "receipt_gift_aid_gross", "receipt_agent_section",
+    "receipt_tax_year_total",
 )  # fmt: skip
 
 
@@ -136,6 +159,8 @@ class Receipt:
     lines: tuple[ReceiptLine, ...]
     total: str
     statement: str
+    # Each tax year's total, when the gifts fall in more than one: (label, amount).
+    tax_years: tuple[tuple[str, str], ...]
     gift_aid_years: tuple[tuple[str, str, str, str], ...]  # per UK tax year: its label,
     # the gifts with Gift Aid, the Gift Aid claimed on them, and both together
     gift_type: str
@@ -223,7 +248,11 @@ def make_receipt(
         if any(getattr(line, name) for line in lines)
     ) + (("gift_aid",) if settings.gift_aid else ())  # fmt: skip
     # A donor none of whose gifts was Gift Aided: no claim to state.
-    tax_years = gift_aid_by_tax_year(gifts) if settings.gift_aid else ()
+    tax_years = (
+        gift_aid_by_tax_year(gifts, settings.tax_year_start or TAX_YEAR_START)
+        if settings.gift_aid
+        else ()
+    )
     statement = settings.statement
     if settings.gift_aid and not tax_years and settings.statement_no_gift_aid:
         statement = settings.statement_no_gift_aid
@@ -252,6 +281,21 @@ def make_receipt(
         lines=tuple(lines),
         total=money(sum((g.amount for g in gifts), Decimal(0))),
         statement=statement.replace("{organization}", organization.name),
+        tax_years=tuple(
+            (
+                say(
+                    "receipt_tax_year_total",
+                    year=str(first)
+                    if settings.tax_year_start == (1, 1)
+                    else f"{first}\u2013{(first + 1) % 100:02d}",
+                ),
+                money(amount),
+            )
+            # with Gift Aid, its own table gives each tax year's gifts
+            for first, amount in tax_year_totals(
+                gifts, None if settings.gift_aid else settings.tax_year_start
+            )
+        ),
         gift_aid_years=tuple(
             (
                 t.label,
