@@ -192,6 +192,16 @@ def receipt_donors(year: FiscalYear) -> list[tuple[str, Donor, tuple[Gift, ...]]
     ]
 
 
+def receipt_title(year: FiscalYear, donor: Donor) -> str:
+    """A donor's receipt's title, in the donor's receipt language (the name
+    its e-mail attachment takes)."""
+    settings = year.config.receipts
+    if settings is None:
+        return "Receipt"
+    translated = translate_config(year.config, receipt_language(year.config, settings, donor))
+    return (translated.receipts or settings).title
+
+
 def gift_key(gift: Gift) -> tuple[str, ...]:
     """What a receipt number is issued for, gift by gift: its date and amount,
     then what else the receipt says of it (fund, method, Gift Aid, description)."""
