@@ -314,6 +314,8 @@ def folders(draw: st.DrawFn, big: bool = False, mistakes: bool = True) -> Drawn:
             drawn.public[name] = public
 
     if "gifts" in tables:  # a gift names a donor by id (else it is an error)
+        for number, row in enumerate(tables.get("donors", [])):
+            row["id"] = f"D{number:05d}"  # gifts need ids: the donors then have them
         ids = [row["id"] for row in tables.get("donors", []) if row.get("id")]
         if ids:
             for row in tables["gifts"]:
