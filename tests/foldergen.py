@@ -14,6 +14,15 @@ refuse it with a located message.
 Every public row carries a token of its own (``ROW`` + salt + number) in the
 column the report shows it by, so the property can look for each row in the
 annual report's text or in the CSV files attached to it.
+
+Accounts (issue 28) are drawn so that they add up, as ``check`` demands: a
+funds table whose income and expenditure are the finances rows naming each
+fund, transfers that net to zero, and a balance sheet whose assets less
+liabilities are its funds (the funds' closing balances when both are drawn).
+A folder with gifts may ask for receipts (``[receipts]``, its own statement
+or a preset); each gift's description carries a token of its own (``GIFT``
++ salt + number), so the property can tell that each receipt holds its own
+donor's gifts and no other donor's.
 """
 
 from __future__ import annotations
@@ -25,13 +34,15 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from PIL import Image
 
-from reportgen.reading.table_registry import TABLES, TableSpec
+from reportgen.reading.receipt_presets import presets
+from reportgen.reading.table_registry import FUND_TYPES, TABLES, TableSpec
 from tests import wordgen
 
 # The column by which each built-in table's rows are found in the report: a
@@ -45,6 +56,8 @@ KEY_COLUMN = {
     "people": "name",
     "indicators": "name",
     "donors": "name",
+    "funds": "fund",
+    "balance": "item",
 }
 LANGUAGES = ("en", "en-GB", "ja", "ko", "de")
 # Letters of several scripts; no digits (a number in text could pass for a
@@ -74,6 +87,9 @@ class Drawn:
     files: dict[str, bytes] = field(default_factory=dict)
     public: dict[str, list[str]] = field(default_factory=dict)  # table -> row tokens
     mistake: str | None = None
+    donors: dict[str, str] = field(default_factory=dict)  # every donor's token -> its id
+    gifts: dict[str, list[str]] = field(default_factory=dict)  # donor id -> gift tokens
+    receipts: bool = False  # [receipts] asks for them
 
     def write(self, year: Path) -> None:
         for name, data in self.files.items():
@@ -298,12 +314,26 @@ def folders(draw: st.DrawFn, big: bool = False, mistakes: bool = True) -> Drawn:
             drawn.public[name] = public
 
     if "gifts" in tables:  # a gift names a donor by id (else it is an error)
+        for number, row in enumerate(tables.get("donors", [])):
+            row["id"] = f"D{number:05d}"  # gifts need ids: the donors then have them
         ids = [row["id"] for row in tables.get("donors", []) if row.get("id")]
         if ids:
             for row in tables["gifts"]:
                 row["donor"] = draw(st.sampled_from(ids))
         else:
             del tables["gifts"]
+
+    if draw(st.booleans()):
+        _accounts(draw, tables, drawn, tokens, big)
+    for row in tables.get("donors", []):
+        drawn.donors[row["name"].split()[0]] = row.get("id", "")
+    for number, row in enumerate(tables.get("gifts", []), 1):
+        token = f"GIFT{salt}{number:04d}"
+        row["description"] = f"{token} {row.get('description') or ''}".strip()
+        drawn.gifts.setdefault(row["donor"], []).append(token)
+    if "gifts" in tables and draw(st.integers(0, 2)) != 0:
+        drawn.receipts = True
+        drawn.files["report.toml"] += _receipts_toml(draw).encode()
 
     if mistakes and draw(st.integers(0, 4)) == 0:
         drawn.mistake = _mistake(draw, tables, end)
@@ -323,6 +353,80 @@ def folders(draw: st.DrawFn, big: bool = False, mistakes: bool = True) -> Drawn:
             text = draw(_markdown(heading, pictures, big))
             drawn.files[f"narrative/{number:02d}-section.md"] = text.encode()
     return drawn
+
+
+def _amount(draw: st.DrawFn, signed: bool = False) -> Decimal:
+    cents = draw(st.integers(-999_999_99 if signed else 0, 999_999_99))
+    return Decimal(cents) / 100 if draw(st.booleans()) else Decimal(cents // 100)
+
+
+def _accounts(
+    draw: st.DrawFn,
+    tables: dict[str, list[dict[str, str]]],
+    drawn: Drawn,
+    tokens: _Tokens,
+    big: bool,
+) -> None:
+    """A funds table, a balance sheet or both, drawn to add up."""
+    funds: list[dict[str, str]] = []
+    closing: list[Decimal] = []
+    if draw(st.booleans()):
+        count = draw(st.sampled_from([1, 2, 5] + ([40] if big else [])))
+        names = [f"{tokens()} {draw(words(4))}" for _ in range(count)]
+        finances = tables.get("finances", [])
+        for row in finances:  # a finances row names one of the funds, or none
+            row["fund"] = draw(st.sampled_from(["", *names]))
+        transfers = [_amount(draw, signed=True) if draw(st.booleans()) else Decimal(0)
+                     for _ in names]  # fmt: skip
+        transfers[-1] = -sum(transfers[:-1], Decimal(0))  # a transfer out is one in
+        for name, moved in zip(names, transfers, strict=True):
+            opening = _amount(draw, signed=True) if draw(st.booleans()) else None
+            income = sum((Decimal(r["amount"]) for r in finances
+                          if r["fund"] == name and r["kind"] == "income"), Decimal(0))  # fmt: skip
+            spent = sum((Decimal(r["amount"]) for r in finances
+                         if r["fund"] == name and r["kind"] == "expense"), Decimal(0))  # fmt: skip
+            closing.append((opening or Decimal(0)) + income - spent + moved)
+            funds.append({
+                "fund": name,
+                "type": draw(st.sampled_from(("", *FUND_TYPES))),
+                "opening": "" if opening is None else str(opening),
+                "income": "", "expenditure": "",  # the finances' sums
+                "transfers": str(moved) if moved or draw(st.booleans()) else "",
+                "closing": str(closing[-1]) if draw(st.booleans()) else "",
+                "note": draw(st.sampled_from(["", draw(words(6))])),
+            })  # fmt: skip
+        tables["funds"] = funds
+        drawn.public["funds"] = [row["fund"].split()[0] for row in funds]
+    if draw(st.booleans()):
+        lines: list[dict[str, str]] = []
+
+        def line(section: str, amount: Decimal) -> None:
+            lines.append({"section": section, "item": f"{tokens()} {draw(words(4))}",
+                          "amount": str(amount)})  # fmt: skip
+
+        on_sheet = closing or [_amount(draw, signed=True) for _ in range(draw(st.integers(1, 3)))]
+        for amount in on_sheet:
+            line("funds", amount)
+        owed = [_amount(draw) for _ in range(draw(st.integers(0, 3)))]
+        for amount in owed:
+            line("liabilities", amount)
+        held = [_amount(draw) for _ in range(draw(st.integers(0, 3)))]
+        for amount in held:
+            line("assets", amount)
+        # the last asset makes assets less liabilities equal the funds
+        line("assets", sum(on_sheet, Decimal(0)) + sum(owed, Decimal(0)) - sum(held, Decimal(0)))
+        tables["balance"] = draw(st.permutations(lines))
+        drawn.public["balance"] = [row["item"].split()[0] for row in lines]
+
+
+def _receipts_toml(draw: st.DrawFn) -> str:
+    """A [receipts] table: a preset, or a statement of the organisation's own."""
+    preset = draw(st.sampled_from([None, *presets()]))
+    if preset is None:
+        return ('\n[receipts]\nstatement = "We received the gifts above from you, '
+                'with thanks."\nsigned = true\n')  # fmt: skip
+    text = f'\n[receipts]\npreset = "{preset}"\n'
+    return text + 'basis = "Test law, article 1"\n' * (preset == "kr-income-tax")
 
 
 def _mistake(draw: st.DrawFn, tables: dict[str, list[dict[str, str]]], end: date) -> str | None:

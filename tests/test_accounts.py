@@ -306,3 +306,28 @@ def test_signatories_are_checked_where_written(tmp_path: Path) -> None:
     assert ("error", third, "signatory 3 of 'signatories' has no 'name': who signs?") in found
     assert any(s == "warning" and line == third and "'nmae'" in m for s, line, m in found)
     assert any(s == "warning" and "'signatory' is not used" in m for s, _, m in found)
+
+
+def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path) -> None:
+    """``Edition.accounts`` decides: the annual report and the members'
+    handout carry the balance sheet and the statement of funds (the members
+    approve the accounts); the donor edition the statement of funds alone,
+    in place of its income and expenditure by fund; each template that may
+    carry accounts sets them with the one partial."""
+    from reportgen.core.editions import DOCUMENTS, EDITIONS
+
+    year = _two_years(copy_root("small", tmp_path))
+    for name in DOCUMENTS:
+        shown = EDITIONS[name].accounts
+        ctx, html = _context(year, name, "en")
+        text = _text(html)
+        assert (ctx.accounts is not None) is bool(shown), name
+        assert ("Balance sheet at 31 August 2013" in text) is ("balance" in shown), name
+        assert ("Statement of funds" in text) is ("funds" in shown), name
+        if "funds" in shown:
+            assert "Income and expenditure by fund" not in text, name
+        template = (Path(__file__).parents[1] / "templates" / EDITIONS[name].template).read_text()
+        assert ('include "partials/accounts.html.j2"' in template) is bool(shown), name
+    assert EDITIONS["annual-report"].accounts == ("balance", "funds")
+    assert EDITIONS["handout"].accounts == ("balance", "funds")
+    assert EDITIONS["donor"].accounts == ("funds",)

@@ -2,8 +2,11 @@
 (tests/foldergen.py): what ``check`` accepts, ``build`` makes.
 
 - ``check`` exits 0 => ``build`` exits 0, and every public row of every table
-  the annual report shows is found in the annual report's text or in the CSV
-  files attached to it;
+  the annual report shows (the accounts too: each fund and balance-sheet line)
+  is found in the annual report's text or in the CSV files attached to it;
+- each receipt holds its own donor and every one of that donor's gifts, and
+  no other donor's name or gift; each letter names no other donor; no gift
+  reaches the annual report;
 - ``check`` exits 2 => every problem it prints is located (``file:line:`` or
   ``file.xlsx:Sheet!B14``), and a folder drawn with a mistake always exits 2;
 - nothing ever exits 1 or prints a traceback.
@@ -92,6 +95,33 @@ def holds(drawn: Drawn) -> None:
         for table, tokens in drawn.public.items():
             missing = [t for t in tokens if t not in text and t not in attached]
             assert not missing, f"public rows of {table} not in the annual report: {missing}"
+        given = [t for tokens in drawn.gifts.values() for t in tokens]
+        assert not [t for t in given if t in text or t in attached], "a gift in the report"
+        _own_data_only(drawn, out)
+
+
+def _own_data_only(drawn: Drawn, out: Path) -> None:
+    """Each receipt: its donor (the PDF's metadata names the id) and all of
+    the donor's gifts, nothing of another donor; each letter: at most one
+    donor's name."""
+    receipts = sorted(out.rglob("receipts/*.pdf"))
+    giving = {d for d, tokens in drawn.gifts.items() if tokens}
+    assert len(receipts) == (len(giving) if drawn.receipts else 0), receipts
+    for path in receipts:
+        with pikepdf.open(path) as pdf:
+            donor = str(pdf.docinfo.get("/ReportgenDonorID", ""))
+        text = _squashed(ParsedPdf(path).all_text())
+        own = drawn.gifts[donor]
+        assert all(t in text for t in own), (path.name, donor)
+        others = [t for d, tokens in drawn.gifts.items() if d != donor for t in tokens]
+        names = [t for t, d in drawn.donors.items() if d != donor]
+        leaked = [t for t in others + names if t in text]
+        assert not leaked, f"{path.name} (donor {donor}) holds {leaked}"
+        assert [t for t, d in drawn.donors.items() if d == donor and t in text], path.name
+    for path in sorted(out.rglob("donors/*.pdf")):
+        text = _squashed(ParsedPdf(path).text(1))
+        named = [t for t in drawn.donors if t in text]
+        assert len(named) <= 1, f"{path.name} names {named}"
 
 
 @pytest.mark.slow

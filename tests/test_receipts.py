@@ -129,9 +129,15 @@ def test_each_preset_gives_a_receipt_with_every_required_element(
     if year == "uk":  # the statement of what was claimed, gift by gift
         u1 = _flat(built_receipts.receipt("uk", "u-1"))
         assert "GiftAidclaimed" in u1 and "£5.00" in u1 and "£20" in u1
-    if year == "kr":
+    if year == "kr":  # every section of the form, ③ (an intermediary) empty, in order
         k1 = _flat(built_receipts.receipt("kr", "k-1"))
         assert _flat("소득세법 제34조 제3항 제1호") in k1 and "일반기부금" in k1 and "40" in k1
+        sections = [k1.index(_flat(s)) for s in ("① 기부자", "② 기부금 단체",
+                                                  "③ 기부금 모집처", "④ 기부내용")]  # fmt: skip
+        assert sections == sorted(sections)
+        assert "회계PatTreasurer" in k1  # the role in the form's language (Treasurer)
+    if year == "us":  # American dates: the issue's and each gift's
+        assert "January20,2013" in _flat(built_receipts.receipt("us", "s-1"))
 
 
 def _amount(value: str, year: str) -> str:
@@ -155,6 +161,8 @@ def _day(iso: str, year: str) -> str:
         return f"{day.year}년{day.month}월{day.day}일"
     if year == "au":  # the en-AU pack's table dates: CLDR's medium form (15 Aug 2012)
         return _flat(babel.dates.format_date(day, "medium", locale="en_AU"))
+    if year == "us":  # the en-US pack's table dates: CLDR's medium form (Mar 10, 2012)
+        return _flat(babel.dates.format_date(day, "medium", locale="en_US"))
     return _flat(day.strftime("%-d %b %Y"))  # the English pack's table dates
 
 
@@ -162,6 +170,8 @@ def _issued(iso: str, year: str) -> str:
     day = date.fromisoformat(iso)
     if year in ("jp", "kr"):
         return _day(iso, year)
+    if year == "us":  # as an American writes a date: January 20, 2013
+        return _flat(babel.dates.format_date(day, "long", locale="en_US"))
     return _flat(day.strftime("%-d %B %Y"))  # the English pack's long dates
 
 
@@ -459,7 +469,7 @@ def test_a_donor_with_no_gift_aided_gift_is_not_told_of_a_claim() -> None:
                                Numbered("1", date(2013, 4, 20)))  # fmt: skip
         said = str(preset.get("statement" if claim else "statement_no_gift_aid"))
         assert receipt.statement == said.replace("{organization}", "Riverside Food Bank")
-        assert bool(receipt.gift_aid_line) is claim
+        assert bool(receipt.gift_aid_years) is claim
 
 
 @pytest.mark.parametrize("kind", ["link", "dangling link"])
@@ -482,3 +492,205 @@ def test_a_receipt_log_that_is_a_link_is_refused_and_nothing_is_written(
     assert "the receipt log" in problem.message and "symbolic link" in problem.message
     assert not (out / "us").exists()
     assert elsewhere.read_text("utf-8") == "" if kind == "link" else not elsewhere.exists()
+
+
+# --- review fixes (issue 28, part 7): Gift Aid by UK tax year ------------------
+
+
+def test_gift_aid_is_stated_per_uk_tax_year_and_rounded_to_the_penny() -> None:
+    """The UK tax year runs 6 April to 5 April: a gift of 5 April belongs to
+    the year before (the charity's financial year does not decide), and each
+    year's claim is its total at 25p per £1, rounded half up to the penny."""
+    from reportgen.reading.model import Gift
+    from reportgen.typesetting.receipts import gift_aid_by_tax_year, uk_tax_year
+
+    assert uk_tax_year(date(2024, 4, 5)) == 2023 and uk_tax_year(date(2024, 4, 6)) == 2024
+    gifts = [
+        Gift("A", date(2024, 4, 5), Decimal("20"), gift_aid="yes"),
+        Gift("A", date(2024, 4, 6), Decimal("10.01"), gift_aid="yes"),
+        Gift("A", date(2025, 1, 5), Decimal("0.01"), gift_aid="yes"),
+        Gift("A", date(2025, 2, 1), Decimal("500"), gift_aid="no"),  # not Gift Aided
+    ]
+    years = gift_aid_by_tax_year(gifts)
+    assert [(y.label, y.aided, y.claimed, y.gross) for y in years] == [
+        ("2023–24", Decimal("20"), Decimal("5.00"), Decimal("25.00")),
+        ("2024–25", Decimal("10.02"), Decimal("2.51"), Decimal("12.53")),  # 2.505 up
+    ]
+
+
+def test_a_gift_aid_statement_names_itself_and_the_donors_own_higher_rate_claim(
+    built_receipts: Built,
+) -> None:
+    """What an accountant and HMRC's guidance expect of the statement: the
+    claim per tax year at the basic rate with the grossed-up gifts, a note
+    that relief above the basic rate is the donor's own claim, a statement
+    number (not a "receipt": the UK has no tax receipt), and no claim
+    promised to a donor without Gift Aid, who is told only individuals qualify."""
+    u1 = _flat(built_receipts.receipt("uk", "u-1"))
+    assert _flat("UK tax year") in u1 and "2012–13" in u1 and "£20.00£5.00£25.00" in u1
+    assert _flat("a rate above the basic rate") in u1 and "SelfAssessment" in u1
+    assert "Statementno." in u1 and "Receiptno." not in u1
+    preset = presets()["uk-gift-aid"]
+    assert "individuals" in str(preset.get("statement_no_gift_aid"))
+
+
+# --- receipts in the report's languages (issue 28) ------------------------------
+
+
+def _bilingual_jp(tmp_path: Path, statement_en: bool) -> Path:
+    """The Japanese preset's root, reported in Japanese and English, with an
+    English-speaking donor whose gift's method is translated in its own column."""
+    year = copy_root("receipts", tmp_path) / "jp"
+    report = year / "report.toml"
+    text = report.read_text("utf-8").replace('languages = ["ja"]', 'languages = ["ja", "en"]')
+    if statement_en:
+        text += ('statement_en = "We received the amount above as a gift to our work."\n'
+                 'title_en = "Receipt for gifts"\n')  # fmt: skip
+    report.write_text(text, "utf-8")
+    (year / "data/donors.csv").write_text(
+        "id,name,address,tax_id,language\n"
+        "J-1,山田花子,大阪府大阪市北区試験1-1,,ja\n"
+        'J-2,Ann Reader,"1 Test Road, Osaka",,en\n'
+        "J-3,名無し,京都府京都市,,\n",
+        "utf-8",
+    )
+    (year / "data/gifts.csv").write_text(
+        "donor,date,amount,fund,method,method_en\n"
+        "J-1,2012-04-01,10000,,振込,bank transfer\n"
+        "J-2,2012-12-20,30000,,振込,bank transfer\n"
+        "J-3,2012-12-21,1000,,現金,cash\n",
+        "utf-8",
+    )
+    return year
+
+
+def test_a_donor_in_another_language_without_the_statement_in_it_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    year = _bilingual_jp(tmp_path, statement_en=False)
+    errors = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
+    [error] = errors
+    assert error.location.path.name == "report.toml" and error.location.line
+    assert "'en'" in error.message and "jp-nintei-npo" in error.message
+    assert "'statement_en'" in error.message and "'title_en'" in error.message
+
+
+def test_each_donor_gets_the_receipt_in_their_own_language(tmp_path: Path) -> None:
+    """The donor's language chooses the receipt's words, statement, title and
+    the gifts' translated values; a donor without one gets the receipts'
+    language (Japanese here), never the report's first."""
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.model import letter_language
+    from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors
+
+    root = _bilingual_jp(tmp_path, statement_en=True)
+    (root / "report.toml").write_text(
+        (root / "report.toml").read_text("utf-8").replace('["ja", "en"]', '["en", "ja"]'), "utf-8"
+    )
+    assert not [d for d in run_check(root).diagnostics if d.severity.value == "error"]
+    year = load_year(root, Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    made = {
+        donor.id: make_receipt(year, year.config.receipts, slug, donor, gifts,
+                               Numbered("R-1", date(2013, 1, 10)))
+        for slug, donor, gifts in receipt_donors(year)
+    }  # fmt: skip
+    ja, en, neither = made["J-1"], made["J-2"], made["J-3"]
+    assert (ja.language, ja.title, ja.lines[0].method) == ("ja", "寄附金受領証明書", "振込")
+    assert (en.language, en.title) == ("en", "Receipt for gifts")
+    assert en.statement == "We received the amount above as a gift to our work."
+    assert en.lines[0].method == "bank transfer" and dict(en.words)["receipt_total"] == "Total"
+    # no language of their own: the receipts' (ja), though the letter's is the report's first
+    donor = next(d for d in year.donors if d.id == "J-3")
+    assert letter_language(year.config, donor) == "en" and neither.language == "ja"
+    assert neither.lines[0].method == "現金"
+
+
+def test_a_gifts_fund_takes_the_funds_tables_translation_unless_it_has_its_own(
+    tmp_path: Path,
+) -> None:
+    """A fund's name is translated once, in the funds table (``fund_<tag>``);
+    a gift's own ``fund_<tag>`` cell wins over it."""
+    from dataclasses import replace
+
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.model import Fund
+    from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors
+
+    year = load_year(_bilingual_jp(tmp_path, statement_en=True), Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    gifts = tuple(
+        replace(
+            g, fund="冬季募金", extra=(("fund_en", "Winter gifts"),) if g.donor == "J-3" else ()
+        )
+        for g in year.gifts
+    )
+    year = replace(
+        year, gifts=gifts, funds=(Fund("冬季募金", extra=(("fund_en", "Winter appeal"),)),)
+    )
+    by_id = {d.id: (s, d, g) for s, d, g in receipt_donors(year)}
+    shown = {}
+    for ident in ("J-1", "J-2"):
+        slug, donor, own = by_id[ident]
+        receipt = make_receipt(
+            year, year.config.receipts, slug, donor, own, Numbered("1", date(2013, 1, 10))
+        )
+        shown[ident] = receipt.lines[0].fund
+    assert shown == {"J-1": "冬季募金", "J-2": "Winter appeal"}
+    slug, donor, own = by_id["J-3"]
+    donor = replace(donor, language="en")
+    receipt = make_receipt(
+        year, year.config.receipts, slug, donor, own, Numbered("1", date(2013, 1, 10))
+    )
+    assert receipt.lines[0].fund == "Winter gifts"
+
+
+# --- gifts in two tax years: each year's total (issue 28, part 7) ---------------
+
+
+def test_a_receipt_whose_gifts_span_two_tax_years_gives_each_years_total(tmp_path: Path) -> None:
+    """A donor's return counts the gifts of one tax year (Japan, Korea and
+    the US: the calendar year; Australia: July to June), and an organisation's
+    year often spans two: the receipt then gives each tax year's total above
+    its own. One tax year: the total alone. Gift Aid receipts say it in their
+    own table."""
+    from dataclasses import replace
+
+    from reportgen.commands.build import load_year
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.reading.model import Gift
+    from reportgen.typesetting.receipts import (
+        Numbered,
+        make_receipt,
+        receipt_donors,
+        tax_year_totals,
+    )
+
+    gifts = [
+        Gift("A", date(2012, 10, 1), Decimal("10")),
+        Gift("A", date(2013, 3, 15), Decimal("5")),
+        Gift("A", date(2013, 6, 30), Decimal("1")),
+    ]
+    assert tax_year_totals(gifts, (1, 1)) == ((2012, Decimal("10")), (2013, Decimal("6")))
+    assert tax_year_totals(gifts, (7, 1)) == ()  # one Australian tax year: no split
+    assert tax_year_totals(gifts, None) == ()
+    year = load_year(Path(__file__).parent / "roots/receipts/au", Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    assert year.config.receipts.tax_year_start == (7, 1)  # the preset's
+    slug, donor, own = receipt_donors(year)[0]  # 15 Aug 2012 and 1 Feb 2013
+    numbered = Numbered("1", date(2013, 7, 5))
+    assert make_receipt(year, year.config.receipts, slug, donor, own, numbered).tax_years == ()
+    calendar = replace(year.config.receipts, tax_year_start=(1, 1))
+    receipt = make_receipt(year, calendar, slug, donor, own, numbered)
+    assert receipt.tax_years == (("Total for the tax year 2012", "$50.00"),
+                                 ("Total for the tax year 2013", "$120.50"))  # fmt: skip
+
+
+def test_a_tax_year_start_that_is_no_day_of_the_year_is_a_located_error(tmp_path: Path) -> None:
+    year = copy_root("receipts", tmp_path) / "us"
+    report = year / "report.toml"
+    report.write_text(report.read_text("utf-8") + 'tax_year_start = "02-30"\n', "utf-8")
+    [error] = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
+    assert error.location.line and "'tax_year_start': '02-30'" in error.message

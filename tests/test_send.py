@@ -1302,7 +1302,8 @@ def test_receipts_go_with_the_letter_or_alone_each_once(case: Case) -> None:
     report = case.year / "report.toml"
     report.write_text(
         report.read_text("utf-8").replace('["donor"]', '["donor", "receipts"]')
-        + '\n[receipts]\npreset = "us-written-acknowledgment"\nissued = 2025-01-10\n', "utf-8"
+        + '\n[receipts]\npreset = "us-written-acknowledgment"\nissued = 2025-01-10\n'
+        + 'title_ja = "寄附の受領書"\nstatement_ja = "上記の寄附を受領いたしました。"\n', "utf-8"
     )  # fmt: skip
     (case.year / "data" / "gifts.csv").write_text(
         "donor,date,amount\nD-1,2024-03-01,20000\nD-1,2024-09-01,30000\nD-2,2024-05-05,30000\n",
@@ -1316,7 +1317,8 @@ def test_receipts_go_with_the_letter_or_alone_each_once(case: Case) -> None:
         attached[tos[0]] = names
     assert attached["m.ellison@example.org"][1].startswith("Written acknowledgment")
     assert attached["m.ellison@example.org"][1].endswith("2024-0001.pdf")
-    assert len(attached["hanako@example.org"]) == 2
+    assert len(attached["hanako@example.org"]) == 2  # her receipt in Japanese, her language
+    assert attached["hanako@example.org"][1].startswith("寄附の受領書")
     assert len(attached["claire@example.org"]) == 1  # no gifts, no receipt: the letter alone
     case.servers.plain.reset()
     outcome, _ = case.send(receipts="only")  # the receipts alone: two donors have one
@@ -1330,7 +1332,7 @@ def test_receipts_go_with_the_letter_or_alone_each_once(case: Case) -> None:
         [part] = list(message.iter_attachments())
         subjects.append(str(message["Subject"]))
         assert part.get_content().startswith(b"%PDF")
-        assert part.get_filename().startswith("Written acknowledgment")
+        assert part.get_filename().startswith(("Written acknowledgment", "寄附の受領書"))
     assert "Your receipt from Test Org: 2024" in subjects  # each in the donor's language
     assert {r["slug"] for r in case.log() if r["status"] == "sent"} >= {
         "receipt-d-1",

@@ -60,7 +60,7 @@ from reportgen.typesetting.letters import (
     recorded_identity,
     row_digest,
 )
-from reportgen.typesetting.receipts import recorded_number
+from reportgen.typesetting.receipts import receipt_title, recorded_number
 from reportgen.writing import send_log
 
 log = logging.getLogger(__name__)
@@ -469,17 +469,16 @@ def _attachments(year: FiscalYear, item: Planned) -> tuple[tuple[bytes, str], ..
     """The receipt attached after the letter, under its title and number."""
     if item.receipt is None:
         return ()
-    return (_receipt_attachment(year, item.receipt),)
+    return (_receipt_attachment(year, item.receipt, item.donor),)
 
 
-def _receipt_attachment(year: FiscalYear, path: Path) -> tuple[bytes, str]:
+def _receipt_attachment(year: FiscalYear, path: Path, donor: Donor) -> tuple[bytes, str]:
     import pikepdf
 
     data = _read_letter(path)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _, number = recorded_number(pdf)
-    title = year.config.receipts.title if year.config.receipts is not None else "Receipt"
-    return data, attachment_name(f"{title} {number}")
+    return data, attachment_name(f"{receipt_title(year, donor)} {number}")
 
 
 def _with(item: Planned, state: str, sha256: str = "", reason: str = "") -> Planned:
@@ -589,7 +588,7 @@ def _message(
     now = datetime.now().astimezone()
     said = wording(year, item.donor, item.language, receipt_only=item.receipt_only)
     if item.receipt_only:
-        pdf, name = _receipt_attachment(year, item.letter)
+        pdf, name = _receipt_attachment(year, item.letter, item.donor)
         said = replace(said, attachment=name)
     return email_message(
         item.donor, to, said, settings, pdf, item.language, now, _attachments(year, item)

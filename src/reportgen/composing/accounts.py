@@ -11,7 +11,7 @@ accounts mark it, totals on rows of their own that the template rules.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from reportgen.composing import formats
@@ -35,6 +35,19 @@ class Accounts:
     balance_title: str | None = None  # "Balance sheet at 31 March 2025"
     balance: Table | None = None
     funds: Table | None = None
+
+
+def carried(made: Accounts | None, parts: tuple[str, ...]) -> Accounts | None:
+    """The accounts an edition carries (``Edition.accounts``): the balance
+    sheet, the statement of funds, both or none."""
+    if made is None:
+        return None
+    balance = made.balance if "balance" in parts else None
+    funds = made.funds if "funds" in parts else None
+    if balance is None and funds is None:
+        return None
+    return replace(made, balance=balance, balance_title=made.balance_title if balance else None,
+                   funds=funds)  # fmt: skip
 
 
 def accounts(

@@ -265,13 +265,15 @@ def role_word(role: str, language: str) -> str:
 
 
 def signature_lines(
-    language: str, organization: str, signatory: Signatory | None
+    language: str, organization: str, signatory: Signatory | None, word: str = "letter_signature"
 ) -> tuple[str, ...]:
     """The printed signature in the language's order ("Kato Hiroshi" /
-    "Representative, ..." in English; "北朝鮮難民救援基金" / "代表　加藤博" in Japanese)."""
+    "Representative, ..." in English; "北朝鮮難民救援基金" / "代表　加藤博" in Japanese).
+    ``word`` names the pack's pattern: a receipt's (``receipt_signer``) has no
+    letter's closing (Korean 드림)."""
     if signatory is None:
         return ()
-    key = "letter_signature" if signatory.role else "letter_signature_plain"
+    key = word if signatory.role else f"{word}_plain"
     text = label(language, key, name=signatory.name, role=role_word(signatory.role or "", language),
               organization=organization)  # fmt: skip
     return tuple(line.strip() for line in text.split("\n") if line.strip())

@@ -41,6 +41,10 @@ class Edition:
     # the preflight reports a document over it, and copy-fitting's tighter
     # layout (the template's ``fit``) gives way first: fewer charts and key figures.
     pages: int | None = None
+    # Which accounts it carries when the year gives them (data/balance,
+    # data/funds): "balance" (the balance sheet) and "funds" (the statement of
+    # funds). Its template sets them with partials/accounts.html.j2.
+    accounts: tuple[Literal["balance", "funds"], ...] = ()
 
     @property
     def public(self) -> bool:
@@ -58,8 +62,20 @@ EDITIONS: dict[str, Edition] = {
             attachments=True,
             section_breaks="page",
             bound=True,
+            # What a regulator reads first: the whole accounts.
+            accounts=("balance", "funds"),
         ),
-        Edition("handout", "members", "handout.html.j2", title="General Meeting Handout", pages=2),
+        Edition(
+            "handout",
+            "members",
+            "handout.html.j2",
+            title="General Meeting Handout",
+            # The members approve the year's accounts at the general meeting
+            # (an association's AGM, a 社員総会, a 정기총회): the papers in
+            # their hands carry the balance sheet and the statement of funds.
+            accounts=("balance", "funds"),
+            pages=2,
+        ),
         Edition(
             "donor",
             "public",
@@ -67,6 +83,11 @@ EDITIONS: dict[str, Edition] = {
             letters=True,
             title="Report to Our Donors",
             bound=True,
+            # A donor asks what became of the money given for a purpose: the
+            # statement of funds (a restricted fund spent or carried forward),
+            # in place of the income and expenses by fund; the balance sheet is
+            # the regulator's and the members' reading, and the annual report's.
+            accounts=("funds",),
         ),
         Edition("receipts", "public", "receipt.html.j2", per_donor=True),
     )

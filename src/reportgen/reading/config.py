@@ -457,6 +457,18 @@ def theme_folder_problem(folder: Path, root: Path) -> str | None:
     return None
 
 
+def _month_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of ``"MM-DD"``, a day every year has; else None."""
+    found = re.fullmatch(r"(\d\d)-(\d\d)", text)
+    if found is None:
+        return None
+    try:
+        date(2001, int(found[1]), int(found[2]))
+    except ValueError:
+        return None
+    return int(found[1]), int(found[2])
+
+
 class _Checker:
     """Typed look-ups into the merged settings, each problem a diagnostic."""
 
@@ -902,6 +914,14 @@ class _Checker:
             value = self.value("receipts.registration")
             registration = _lines(value, "registration", where, self.diags) or ()
         issued = self.date("receipts.issued", required=False)
+        tax_year_start: tuple[int, int] | None = None
+        if (start := text("tax_year_start")) is not None:
+            tax_year_start = _month_day(start)
+            if tax_year_start is None:
+                self.diags.error(self.where("receipts.tax_year_start"), (
+                    f"'tax_year_start': {start!r} is not a day of the year as \"MM-DD\" "
+                    '(e.g. "01-01", "04-06", "07-01")'
+                ))  # fmt: skip
         if preset is not None:
             have = {
                 "registration": bool(registration or (organization and organization.registration)),
@@ -921,6 +941,7 @@ class _Checker:
             gift_aid=flag("gift_aid"), signed=flag("signed"),
             statement_no_gift_aid=text("statement_no_gift_aid"),
             gift_type=text("gift_type"), gift_code=text("gift_code"),
+            number_label=text("number_label"), tax_year_start=tax_year_start,
         )  # fmt: skip
 
     def printing(self) -> PrintSettings:

@@ -118,6 +118,8 @@ class ReceiptSettings:
     signed: bool = False  # a line for a signature or seal (Korea, Japan)
     gift_type: str | None = None  # Korea: 유형 (e.g. 일반기부금)
     gift_code: str | None = None  # Korea: 코드 (e.g. 40)
+    number_label: str | None = None  # the number's label ("Statement no."); None: the pack's
+    tax_year_start: tuple[int, int] | None = None  # (month, day) the donors' tax year starts
 
 
 @dataclass(frozen=True)
@@ -440,3 +442,30 @@ TABLE_FIELDS = tuple(
     for f in fields(FiscalYear)
     if f.name not in ("config", "narrative", "tables", "records", "roles", "category_ids")
 )
+
+
+# --- a donor's language, decided here for the letter and the receipt alike ---
+
+
+def own_language(config: ReportConfig, donor: Donor) -> str | None:
+    """The donor's own language when the report is written in it, else None
+    (the letter then takes the report's first language, the receipt the
+    receipts' own)."""
+    return donor.language if donor.language in config.languages else None
+
+
+def letter_language(config: ReportConfig, donor: Donor) -> str:
+    """The language of a donor's letter (and of the e-mail that carries it)."""
+    return own_language(config, donor) or config.language
+
+
+def receipt_language(config: ReportConfig, settings: ReceiptSettings, donor: Donor) -> str:
+    """The language of a donor's receipt: the donor's own, as for the letter,
+    else the language ``[receipts]`` is written in."""
+    return own_language(config, donor) or settings.language
+
+
+def same_language(one: str, other: str) -> bool:
+    """Whether text written in ``one`` serves a reader of ``other``: the same
+    primary language (a statement in en-GB serves an en-AU donor)."""
+    return one.partition("-")[0].lower() == other.partition("-")[0].lower()

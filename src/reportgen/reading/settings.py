@@ -194,10 +194,11 @@ SETTINGS: dict[str, Setting] = {
            "`us-written-acknowledgment`, `jp-nintei-npo`, `kr-income-tax`; every key below "
            "overrides it", editions=("receipts",), example='"uk-gift-aid"'),
         _s("receipts.statement", "string", "the statement the law asks for (`{organization}` "
-           "is the organisation's name); required without `preset`", editions=("receipts",),
+           "is the organisation's name); required without `preset`; `statement_<tag>` for "
+           "donors whose language is `<tag>`", editions=("receipts",), translatable=True,
            example='"This receipt is for a gift."'),
         _s("receipts.title", "string", "the receipt's heading", editions=("receipts",),
-           starter=False),
+           translatable=True, starter=False),
         _s("receipts.language", "language tag", "the receipts' language (default: the "
            "preset's, else the report's first)", editions=("receipts",), starter=False),
         _s("receipts.registration", "array of strings", "the lines under the organisation's "
@@ -216,12 +217,19 @@ SETTINGS: dict[str, Setting] = {
            "claimed (the UK)", default=False, editions=("receipts",), starter=False),
         _s("receipts.statement_no_gift_aid", "string", "with `gift_aid`: the statement for a "
            "donor none of whose gifts was Gift Aided (default: `statement`)",
-           editions=("receipts",), starter=False),
+           editions=("receipts",), translatable=True, starter=False),
         _s("receipts.signed", "boolean", "a place for the signature or seal",
            default=False, editions=("receipts",), starter=False),
         _s("receipts.gift_type", "string", "Korea: the gifts' 유형 (e.g. 일반기부금)",
            editions=("receipts",), starter=False),
         _s("receipts.gift_code", "string", "Korea: the gifts' 코드 (e.g. 40)",
+           editions=("receipts",), starter=False),
+        _s("receipts.tax_year_start", "string", "the first day of the donors' tax year as "
+           '`"MM-DD"` (`"01-01"` Japan, Korea, the US; `"07-01"` Australia; `"04-06"` the UK): '
+           "a receipt whose gifts fall in two tax years gives each year's total",
+           editions=("receipts",), starter=False),
+        _s("receipts.number_label", "string", "the label of the receipt's number (e.g. "
+           "`Statement no.`; default: the language's word)", translatable=True,
            editions=("receipts",), starter=False),
         # --- end of [receipts] ---
         _s("labels", "table", "your own words, `[labels.<tag>]` (see Words of your own)",

@@ -27,7 +27,15 @@ from reportgen.reading.accounts import carried_forward, check_year
 from reportgen.reading.amounts import NumberStyle, number_style, read_number
 from reportgen.reading.column_names import ColumnNames, names_for, squash
 from reportgen.reading.email_addresses import address_problem
-from reportgen.reading.model import LANGUAGES, FiscalYear, NarrativeSection, Record, ReportConfig
+from reportgen.reading.model import (
+    LANGUAGES,
+    FiscalYear,
+    NarrativeSection,
+    Record,
+    ReportConfig,
+    receipt_language,
+    same_language,
+)
 from reportgen.reading.narrative_html import (
     DONOR_PLACEHOLDER,
     check_workload,
@@ -95,6 +103,7 @@ def validate(
     year = _donor_languages(year)
     year = donors_with_gifts(year, diags)
     _receipts_without_gifts(year, diags, raw.table_location)
+    _receipt_languages(year, diags)
     completeness(year, diags, raw.table_location)
     return year
 
@@ -254,6 +263,53 @@ def _receipts_without_gifts(
         return
     location, _ = where("gifts")
     diags.warning(location, M.RECEIPTS_WITHOUT_GIFTS())
+
+
+def _receipts_table(config: ReportConfig) -> Location:
+    """Where ``[receipts]`` is written: the year's report.toml, else the set's
+    organization.toml (its line when found)."""
+    for path in (config.root / "report.toml", config.root.parent / "organization.toml"):
+        try:
+            lines = path.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if line.strip().startswith("[receipts]"):
+                return Location(path, number)
+    return Location(config.root / "report.toml")
+
+
+def _receipt_languages(year: FiscalYear, diags: Diagnostics) -> None:
+    """Each donor's receipt is in the donor's language (``model.receipt_language``):
+    the statement ``[receipts]`` (or its preset) is written in serves donors of
+    that language, and each other language a donor with gifts reads needs its
+    own ``statement_<tag>`` (and ``title_<tag>``...), else an error naming them."""
+    settings = year.config.receipts
+    if settings is None or not year.gifts or not set(year.config.editions) - set(DOCUMENTS):
+        return
+    given = {(key, tag) for key, tag, _ in year.config.translations}
+    keys = ["statement"] + ["title"] * (settings.title != "Receipt")
+    keys += ["statement_no_gift_aid"] * bool(settings.gift_aid and settings.statement_no_gift_aid)
+    keys += ["number_label"] * bool(settings.number_label)
+    giving = {gift.donor for gift in year.gifts}
+    missing: dict[str, list[str]] = {}
+    for donor in year.donors:
+        if donor.id not in giving:
+            continue
+        tag = receipt_language(year.config, settings, donor)
+        if tag in missing or same_language(settings.language, tag):
+            continue
+        lack = [f"{k}_{tag}" for k in keys if (f"receipts.{k}", tag) not in given]
+        if lack:
+            missing[tag] = lack
+    written = f"the preset {settings.preset}" if settings.preset else "[receipts]"
+    for tag, lack in missing.items():
+        diags.error(_receipts_table(year.config), (
+            f"[receipts]: donors whose language is '{tag}' get their receipt in '{tag}', but "
+            f"{written} is written in '{settings.language}': give "
+            + ", ".join(f"'{k}'" for k in lack) + " in [receipts] (wording your adviser "
+            "confirmed), or remove their language from the donors table"
+        ))  # fmt: skip
 
 
 def _donor_placeholders(

@@ -42,6 +42,7 @@ from reportgen.core.private_apis import (
     html_parser_patterns_kept,
     justify_between_characters,
 )
+from reportgen.reading import model
 from reportgen.reading.model import Donor, FiscalYear, Organization, ReportConfig, Signatory
 from reportgen.reading.narrative_html import fill_placeholders, role_for
 from reportgen.reading.page_anchors import resolved
@@ -259,9 +260,10 @@ def own_salutation(donor: Donor, language: str) -> str:
 
 
 def letter_language(year: FiscalYear, donor: Donor) -> str:
-    """The language of a donor's letter (and of the e-mail that carries it)."""
-    # a language the report does not build (validate warned): its first
-    return donor.language if donor.language in year.config.languages else year.config.language
+    """The language of a donor's letter (and of the e-mail that carries it):
+    the donor's own when the report is written in it, else its first
+    (``model.letter_language``, which the receipts share)."""
+    return model.letter_language(year.config, donor)
 
 
 def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:

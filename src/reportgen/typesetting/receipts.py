@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.composing import formats
-from reportgen.composing.edition_view import translate_config
+from reportgen.composing.edition_view import translate, translate_config
 from reportgen.composing.key_figures import has_minor_units
-from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings
+from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings, receipt_language
 from reportgen.typesetting.font_subsets import trimmed_pdf
 from reportgen.typesetting.letters import donor_slugs, layout_for
 from reportgen.typesetting.pdf import collector_paused, failures_raised
@@ -36,6 +36,71 @@ from reportgen.typesetting.typeset import typeset
 
 # Gift Aid adds the basic rate of tax (20 %) paid on the gross gift: 25p per £1.
 GIFT_AID_RATE = Decimal("0.25")
+# The UK tax year runs from 6 April to 5 April: a donor's Self Assessment (and
+# a higher-rate taxpayer's own claim) counts gifts by it, not by the charity's
+# financial year, so Gift Aid is stated tax year by tax year.
+TAX_YEAR_START = (4, 6)
+
+
+@dataclass(frozen=True)
+class TaxYear:
+    """The Gift Aided gifts of one UK tax year and what was claimed on them."""
+
+    first: int  # the year it starts in: 2024 for 6 April 2024 to 5 April 2025
+    aided: Decimal  # the gifts with Gift Aid
+    claimed: Decimal  # the Gift Aid on them at the basic rate, to the penny
+
+    @property
+    def label(self) -> str:
+        return f"{self.first}\u2013{(self.first + 1) % 100:02d}"  # 2024–25
+
+    @property
+    def gross(self) -> Decimal:
+        """The gifts grossed up: what the donor's own tax return counts."""
+        return self.aided + self.claimed
+
+
+def tax_year(day: date, start: tuple[int, int]) -> int:
+    """The year the tax year holding ``day`` starts in, for a tax year
+    starting on (month, day) ``start``."""
+    return day.year if (day.month, day.day) >= start else day.year - 1
+
+
+def uk_tax_year(day: date) -> int:
+    """The year the UK tax year holding ``day`` starts in."""
+    return tax_year(day, TAX_YEAR_START)
+
+
+def tax_year_totals(
+    gifts: Sequence[Gift], start: tuple[int, int] | None
+) -> tuple[tuple[int, Decimal], ...]:
+    """(first year, total) of each tax year the gifts fall in, in order;
+    () when they fall in one (the receipt's total says it) or no tax year is set."""
+    if start is None:
+        return ()
+    totals: dict[int, Decimal] = {}
+    for gift in gifts:
+        first = tax_year(gift.date, start)
+        totals[first] = totals.get(first, Decimal(0)) + gift.amount
+    return tuple(sorted(totals.items())) if len(totals) > 1 else ()
+
+
+def gift_aid_by_tax_year(
+    gifts: Sequence[Gift], start: tuple[int, int] = TAX_YEAR_START
+) -> tuple[TaxYear, ...]:
+    """The Gift Aided gifts totalled per UK tax year, in order; the claim of
+    each year is its total at 25p per £1, rounded half up to the penny."""
+    totals: dict[int, Decimal] = {}
+    for gift in gifts:
+        if gift.gift_aid == "yes":
+            first = tax_year(gift.date, start)
+            totals[first] = totals.get(first, Decimal(0)) + gift.amount
+    return tuple(
+        TaxYear(first, aided, (aided * GIFT_AID_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP))
+        for first, aided in sorted(totals.items())
+    )
+
+
 IN_KIND = frozenset({"in kind", "in-kind", "inkind", "goods", "現物", "현물"})
 WORDS = (
     "receipt_number", "receipt_issued", "receipt_issuer", "receipt_donor", "receipt_gifts",
@@ -44,7 +109,9 @@ WORDS = (
     "receipt_name", "receipt_tax_id", "receipt_registration", "receipt_basis",
     "receipt_donor_section", "receipt_issuer_section", "receipt_gifts_section",
     "receipt_type", "receipt_code", "receipt_kind", "receipt_cash", "receipt_in_kind",
-    "receipt_org_name", "receipt_location",
+    "receipt_org_name", "receipt_location", "receipt_tax_year", "receipt_gift_aided",
+    "receipt_gift_aid_claimed", "receipt_gift_aid_gross", "receipt_agent_section",
+    "receipt_tax_year_total",
 )  # fmt: skip
 
 
@@ -92,7 +159,10 @@ class Receipt:
     lines: tuple[ReceiptLine, ...]
     total: str
     statement: str
-    gift_aid_line: str  # what was Gift Aided and claimed, or ""
+    # Each tax year's total, when the gifts fall in more than one: (label, amount).
+    tax_years: tuple[tuple[str, str], ...]
+    gift_aid_years: tuple[tuple[str, str, str, str], ...]  # per UK tax year: its label,
+    # the gifts with Gift Aid, the Gift Aid claimed on them, and both together
     gift_type: str
     gift_code: str
     signed: bool
@@ -122,6 +192,16 @@ def receipt_donors(year: FiscalYear) -> list[tuple[str, Donor, tuple[Gift, ...]]
     ]
 
 
+def receipt_title(year: FiscalYear, donor: Donor) -> str:
+    """A donor's receipt's title, in the donor's receipt language (the name
+    its e-mail attachment takes)."""
+    settings = year.config.receipts
+    if settings is None:
+        return "Receipt"
+    translated = translate_config(year.config, receipt_language(year.config, settings, donor))
+    return (translated.receipts or settings).title
+
+
 def gift_key(gift: Gift) -> tuple[str, ...]:
     """What a receipt number is issued for, gift by gift: its date and amount,
     then what else the receipt says of it (fund, method, Gift Aid, description)."""
@@ -138,10 +218,14 @@ def make_receipt(
     numbered: Numbered,
     logo_uri: str | None = None,
 ) -> Receipt:
-    """One donor's receipt, from that donor's row and gifts only."""
-    tag = settings.language
+    """One donor's receipt, from that donor's row and gifts only, in the
+    donor's language (``model.receipt_language``) with ``[receipts]``'s
+    statement in that language (``statement_<tag>``, checked by validate)."""
+    tag = receipt_language(year.config, settings, donor)
     language = formats.language(year.config, tag)
     config = translate_config(year.config, tag)
+    if config.receipts is not None and tag != settings.language:
+        settings = config.receipts  # its statement and title in the donor's language
     currency = config.currency
     minor = any(has_minor_units(g.amount) for g in gifts)
 
@@ -151,31 +235,40 @@ def make_receipt(
     def money(amount: Decimal) -> str:
         return formats.format_amount(amount, currency, language, minor)
 
+    funds = {f.fund: translate(f, tag).fund for f in year.funds}
     yes, no = say("receipt_yes"), say("receipt_no")
-    lines = tuple(
-        ReceiptLine(
-            date=formats.format_date(g.date, language, "table"),
-            date_iso=g.date.isoformat(),
-            amount=money(g.amount),
-            fund=g.fund or "",
-            method=g.method or "",
-            description=g.description or "",
-            gift_aid=(yes if g.gift_aid == "yes" else no) if settings.gift_aid else "",
-            in_kind=(g.method or "").strip().lower() in IN_KIND,
-        )
-        for g in gifts
-    )
+    lines = []
+    for gift in gifts:
+        shown = translate(gift, tag)  # fund_<tag>, method_<tag>, description_<tag>
+        fund = shown.fund or ""
+        if gift.fund and shown.fund == gift.fund:  # else the funds table's own translation
+            fund = funds.get(gift.fund, gift.fund)
+        lines.append(ReceiptLine(
+            date=formats.format_date(gift.date, language, "table"),
+            date_iso=gift.date.isoformat(),
+            amount=money(gift.amount),
+            fund=fund,
+            method=shown.method or "",
+            description=shown.description or "",
+            gift_aid=(yes if gift.gift_aid == "yes" else no) if settings.gift_aid else "",
+            in_kind=(gift.method or "").strip().lower() in IN_KIND,
+        ))  # fmt: skip
     columns = tuple(
         name for name in ("fund", "method", "description")
         if any(getattr(line, name) for line in lines)
     ) + (("gift_aid",) if settings.gift_aid else ())  # fmt: skip
-    aided = sum((g.amount for g in gifts if g.gift_aid == "yes"), Decimal(0))
     # A donor none of whose gifts was Gift Aided: no claim to state.
-    claimed_any = settings.gift_aid and any(g.gift_aid == "yes" for g in gifts)
+    tax_years = (
+        gift_aid_by_tax_year(gifts, settings.tax_year_start or TAX_YEAR_START)
+        if settings.gift_aid
+        else ()
+    )
     statement = settings.statement
-    if settings.gift_aid and not claimed_any and settings.statement_no_gift_aid:
+    if settings.gift_aid and not tax_years and settings.statement_no_gift_aid:
         statement = settings.statement_no_gift_aid
-    claimed = (aided * GIFT_AID_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    words = dict((key, say(key)) for key in WORDS)
+    if settings.number_label:
+        words["receipt_number"] = settings.number_label
     organization = config.organization
     contact = " · ".join(x for x in (organization.website, organization.email) if x)
     return Receipt(
@@ -195,24 +288,50 @@ def make_receipt(
         donor_name=say("receipt_donor_name", name=donor.name),
         donor_address=", ".join(x for x in (donor.address, donor.postcode, donor.country) if x),
         donor_tax_id=donor.tax_id or "",
-        lines=lines,
+        lines=tuple(lines),
         total=money(sum((g.amount for g in gifts), Decimal(0))),
         statement=statement.replace("{organization}", organization.name),
-        gift_aid_line=say(
-            "receipt_gift_aid_claimed",
-            amount=money(aided),
-            claimed=formats.format_amount(claimed, currency, language, True),
-        )
-        if claimed_any
-        else "",
+        tax_years=tuple(
+            (
+                say(
+                    "receipt_tax_year_total",
+                    year=str(first)
+                    if settings.tax_year_start == (1, 1)
+                    else f"{first}\u2013{(first + 1) % 100:02d}",
+                ),
+                money(amount),
+            )
+            # with Gift Aid, its own table gives each tax year's gifts
+            for first, amount in tax_year_totals(
+                gifts, None if settings.gift_aid else settings.tax_year_start
+            )
+        ),
+        gift_aid_years=tuple(
+            (
+                t.label,
+                formats.format_amount(t.aided, currency, language, True),
+                formats.format_amount(t.claimed, currency, language, True),
+                formats.format_amount(t.gross, currency, language, True),
+            )
+            for t in tax_years
+        ),
         gift_type=settings.gift_type or "",
         gift_code=settings.gift_code or "",
         signed=settings.signed,
-        signature_lines=formats.signature_lines(language, organization.name, config.signatory),
-        signer=" ".join(x for x in (config.signatory.role, config.signatory.name) if x)
+        signature_lines=formats.signature_lines(
+            language, organization.name, config.signatory, "receipt_signer"
+        ),
+        signer=" ".join(
+            x
+            for x in (
+                formats.role_word(config.signatory.role or "", language),
+                config.signatory.name,
+            )
+            if x
+        )
         if config.signatory
         else "",
-        words=tuple((key, say(key)) for key in WORDS),
+        words=tuple(words.items()),
         columns=columns,
         logo_uri=logo_uri,
         donor_id=donor.id or "",
