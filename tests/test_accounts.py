@@ -309,10 +309,10 @@ def test_signatories_are_checked_where_written(tmp_path: Path) -> None:
 
 
 def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path) -> None:
-    """``Edition.accounts`` decides: the annual report and the members'
-    handout carry the balance sheet and the statement of funds (the members
-    approve the accounts); the donor edition the statement of funds alone,
-    in place of its income and expenditure by fund; each template that may
+    """``Edition.accounts`` decides: the annual report carries the balance
+    sheet and the statement of funds; the members' handout (one sheet) and
+    the donor edition the statement of funds alone (the donor edition
+    in place of its income and expenditure by fund); each template that may
     carry accounts sets them with the one partial."""
     from reportgen.core.editions import DOCUMENTS, EDITIONS
 
@@ -329,5 +329,5 @@ def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path)
         template = (Path(__file__).parents[1] / "templates" / EDITIONS[name].template).read_text()
         assert ('include "partials/accounts.html.j2"' in template) is bool(shown), name
     assert EDITIONS["annual-report"].accounts == ("balance", "funds")
-    assert EDITIONS["handout"].accounts == ("balance", "funds")
+    assert EDITIONS["handout"].accounts == ("funds",)
     assert EDITIONS["donor"].accounts == ("funds",)

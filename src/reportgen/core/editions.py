@@ -71,9 +71,11 @@ EDITIONS: dict[str, Edition] = {
             "handout.html.j2",
             title="General Meeting Handout",
             # The members approve the year's accounts at the general meeting
-            # (an association's AGM, a 社員総会, a 정기총회): the papers in
-            # their hands carry the balance sheet and the statement of funds.
-            accounts=("balance", "funds"),
+            # (an association's AGM, a 社員総会, a 정기총회) from the annual
+            # report; their one sheet carries the statement of funds (what
+            # became of money given for a purpose), not the balance sheet,
+            # which with the key figures, charts and notes fills no sheet.
+            accounts=("funds",),
             pages=2,
         ),
         Edition(

@@ -924,6 +924,18 @@ ROLE_TWICE = Message(
     "role '{role}' is already given by {other}: keep one file per role (and language, and for "
     "a letter, type of donor)",
 )
+TAX_YEAR_START = Message(
+    "RG370",
+    '\'tax_year_start\': {value!r} is not a day of the year as "MM-DD" (e.g. "01-01", '
+    '"04-06", "07-01")',
+)
+RECEIPT_LANGUAGE_MISSING = Message(
+    "RG371",
+    "[receipts]: donors whose language is '{tag}' get their receipt in '{tag}', but {written} is "
+    "written in '{language}': give {keys} in [receipts] (wording your adviser confirmed), or "
+    "remove their language from the donors table",
+)
+THE_PRESET = Message("RG372", "the preset {preset}")
 FRONT_KEY_PROBLEM = Message("RG366", "front matter '{key}': {problem}")
 VALUE_NOT_ONE_OF = Message("RG367", "{value!r} is not one of {choices}{hint}")
 SUMMARY_TOO_LONG = Message("RG368", "must be a non-empty string of at most {most} characters")

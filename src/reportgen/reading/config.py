@@ -918,10 +918,8 @@ class _Checker:
         if (start := text("tax_year_start")) is not None:
             tax_year_start = _month_day(start)
             if tax_year_start is None:
-                self.diags.error(self.where("receipts.tax_year_start"), (
-                    f"'tax_year_start': {start!r} is not a day of the year as \"MM-DD\" "
-                    '(e.g. "01-01", "04-06", "07-01")'
-                ))  # fmt: skip
+                self.diags.error(self.where("receipts.tax_year_start"),
+                                 M.TAX_YEAR_START(value=start))  # fmt: skip
         if preset is not None:
             have = {
                 "registration": bool(registration or (organization and organization.registration)),

@@ -302,14 +302,11 @@ def _receipt_languages(year: FiscalYear, diags: Diagnostics) -> None:
         lack = [f"{k}_{tag}" for k in keys if (f"receipts.{k}", tag) not in given]
         if lack:
             missing[tag] = lack
-    written = f"the preset {settings.preset}" if settings.preset else "[receipts]"
+    written = M.THE_PRESET(preset=settings.preset) if settings.preset else "[receipts]"
     for tag, lack in missing.items():
-        diags.error(_receipts_table(year.config), (
-            f"[receipts]: donors whose language is '{tag}' get their receipt in '{tag}', but "
-            f"{written} is written in '{settings.language}': give "
-            + ", ".join(f"'{k}'" for k in lack) + " in [receipts] (wording your adviser "
-            "confirmed), or remove their language from the donors table"
-        ))  # fmt: skip
+        keys = ", ".join(f"'{k}'" for k in lack)
+        diags.error(_receipts_table(year.config), M.RECEIPT_LANGUAGE_MISSING(
+            tag=tag, written=written, language=settings.language, keys=keys))  # fmt: skip
 
 
 def _donor_placeholders(
