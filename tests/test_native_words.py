@@ -258,6 +258,17 @@ def test_a_japanese_message_closes_without_keigu_and_signs_in_japanese_order(
     assert letter.title.startswith("山田 花子 様への御礼状")
     assert "本年度" not in letter.body and "2012年度" in letter.body
     assert letter.body.endswith("まずは略儀ながら書中をもちまして御礼申し上げます。")
+    # One 差出人: the organisation signs once, no 役職員一同 below the representative.
+    assert letter.signature_lines == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
+
+
+@pytest.mark.parametrize("tag", languages.builtin_tags())
+def test_a_pack_does_not_sign_a_letter_twice(tag: str) -> None:
+    """A sign-off naming the organisation below a signature that names it
+    already signs the letter twice (北朝鮮難民救援基金 twice)."""
+    words = languages.words(tag)
+    sign_off, signature = str(words["letter_sign_off"]), str(words["letter_signature"])
+    assert not ("{organization}" in sign_off and "{organization}" in signature), tag
 
 
 def test_a_report_names_its_year_in_a_language_its_own_way(tmp_path: Path) -> None:
