@@ -21,9 +21,11 @@ from reportgen.composing.page_context import RenderContext, build_context
 from reportgen.composing.palette import palette
 from reportgen.core import languages
 from reportgen.core.diagnostics import Diagnostics
+from reportgen.core.editions import EDITIONS
 from reportgen.reading.model import FiscalYear
 from reportgen.typesetting import edition_render
 from reportgen.typesetting.donor_email import wording
+from reportgen.typesetting.html_pages import render_html
 from reportgen.typesetting.letters import make_letters
 from tests.conftest import SAMPLE, BuiltSample
 from tests.pdfparse import ParsedPdf
@@ -209,6 +211,22 @@ def test_korean_particles_cards_and_money_read_as_korean(
     assert handout.say("compared_with", previous=handout.previous) == "전년도(2011년도) 대비"
     assert handout.internal_note is not None and "비공개 활동 4건" in handout.internal_note
     assert "2건이 포함" in handout.internal_note  # 이, chosen by 건
+
+
+@pytest.mark.parametrize(
+    ("tag", "pointer"), [("ja", "「ご寄付の使途」のページ"), ("ko", "‘후원금의 쓰임’ 면")]
+)
+def test_the_donor_message_points_to_the_section_by_its_title_in_that_edition(
+    sample_years: tuple[FiscalYear, FiscalYear], tag: str, pointer: str
+) -> None:
+    """The donor edition's finances are titled ``where_money_went``; its
+    message names them so (not 財務 / 재정, which that edition has not)."""
+    ctx = _context(sample_years, "donor", tag)
+    page = render_html(ctx, "print", EDITIONS["donor"].template).html
+    page = re.sub(r"<(?!/?section)[^>]+>|\u2060", "", page)  # no-break spans, joiners
+    message = page.split('class="thank-you"', 1)[1].split("</section>", 1)[0]
+    assert pointer in message and page.count(ctx.labels["where_money_went"]) >= 2  # and its h2
+    assert "財務" not in message and "재정" not in message
 
 
 def _one_language(root: Path, tag: str) -> FiscalYear:
