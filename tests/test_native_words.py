@@ -229,6 +229,26 @@ def test_the_donor_message_points_to_the_section_by_its_title_in_that_edition(
     assert "財務" not in message and "재정" not in message
 
 
+@pytest.mark.parametrize(
+    ("tag", "row"),
+    [
+        ("en", "Partner organisations in our largest coalition"),
+        ("ja", "最大の連携ネットワークの加盟団体数"),
+        ("ko", "최대 연대체의 회원 단체 수"),
+    ],
+)
+def test_the_comparison_names_the_largest_coalitions_members_as_the_card_does(
+    sample_years: tuple[FiscalYear, FiscalYear], tag: str, row: str
+) -> None:
+    """40 -> 43 is the largest coalition's member count (the sample joins
+    several), not a number of partners: the handout's row says so, as its card."""
+    ctx = _context(sample_years, "handout", tag)
+    assert ctx.comparison is not None
+    labels = [r.cells[0] for r in ctx.comparison.rows]
+    assert row in labels, labels
+    assert row.lower() in [s.label.lower() for s in ctx.stats]
+
+
 def _one_language(root: Path, tag: str) -> FiscalYear:
     settings = root / "organization.toml"
     settings.write_text(
