@@ -23,10 +23,10 @@ from reportgen.core import languages
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.core.editions import EDITIONS
 from reportgen.reading.model import FiscalYear
-from reportgen.typesetting import edition_render
+from reportgen.typesetting import edition_render, templating
 from reportgen.typesetting.donor_email import wording
 from reportgen.typesetting.html_pages import render_html
-from reportgen.typesetting.letters import make_letters
+from reportgen.typesetting.letters import letter_html, make_letters
 from tests.conftest import SAMPLE, BuiltSample
 from tests.pdfparse import ParsedPdf
 
@@ -247,6 +247,31 @@ def test_the_comparison_names_the_largest_coalitions_members_as_the_card_does(
     labels = [r.cells[0] for r in ctx.comparison.rows]
     assert row in labels, labels
     assert row.lower() in [s.label.lower() for s in ctx.stats]
+
+
+def test_one_word_per_concept_in_each_pack(sample_years: tuple[FiscalYear, FiscalYear]) -> None:
+    """The editors' terms: 分野 (the text's 4分野) in the chart, the table and the
+    rest; 構成比 / 구성비; 정책 제언 in the section's title as in the category;
+    no 幹部 / 간부; a Korean minus, not the Japanese －."""
+    ja, ko = languages.words("ja"), languages.words("ko")
+    report = _context(sample_years, "annual-report", "ja")
+    assert "分野" in report.intros["activities"]
+    assert report.charts["chart-by-category"].alt.startswith("分野別の活動")
+    assert (ja["category"], ja["share"], ja["group_officer"]) == ("分野", "構成比", "事務局")
+    assert "分類" not in " ".join(str(ja[k]) for k in ("by_category", "other_categories"))
+    assert ko["lobbying"].startswith("정책 제언") and ko["share"] == "구성비"
+    assert "간부" not in ko["group_officer"] and "幹部" not in ja["group_officer"]
+    assert "－" not in ko["net_assets"]
+    assert ja["group_officer"] != ja["group_staff"]
+
+
+def test_a_korean_letter_wishes_well_in_a_paragraph_of_its_own(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    letter = next(x for x in make_letters(sample_years[0], None) if x.language == "ko")
+    made = letter_html(templating.template("letter.html.j2"), letter, "")
+    page = re.sub(r"<(?!/?p\b)[^>]+>|\u2060", "", made)
+    assert re.search(r"<p[^>]*>\s*늘 건강하시고 평안하시기를 바랍니다\.\s*</p>", page), page
 
 
 def _one_language(root: Path, tag: str) -> FiscalYear:
