@@ -127,6 +127,23 @@ def test_check_speaks_korean_with_the_same_locations(tmp_path: Path) -> None:
     assert "is not a date (YYYY-MM-DD) [RG101]" in coded.output
 
 
+def test_a_missing_column_is_said_in_korean_without_an_english_or(tmp_path: Path) -> None:
+    """RG119's list of the columns in the report's languages (RG168) is a
+    catalog message: no English "or" inside the Korean line."""
+    root = copy_root("korean", tmp_path)
+    table = root / "fy2012" / "data" / "activities.csv"
+    lines = table.read_text("utf-8").splitlines()
+    table.write_text("\n".join(line.split(",", 1)[1] for line in lines) + "\n", "utf-8")
+    runner = CliRunner()
+    korean = runner.invoke(cli, ["check", str(root)], env={"LANG": "ko_KR.UTF-8"})
+    english = runner.invoke(cli, ["check", str(root)], env={"LANG": "C.UTF-8"})
+    assert korean.exit_code == english.exit_code == 2
+    said = next(line for line in korean.output.splitlines() if "[RG119]" in line)
+    assert "(또는 '날짜', '활동명'" in said and " or " not in said, said
+    assert "(필수: 'date', 'title', 'category')" in said
+    assert ", or '날짜', '활동명'" in english.output  # the English line as before
+
+
 def test_help_in_japanese() -> None:
     runner = CliRunner()
     top = runner.invoke(cli, ["--help"], env={"LANG": "ja_JP.UTF-8"})

@@ -379,8 +379,8 @@ def _validate_table(
                     table=schema.name,
                     known=_listed(known),
                     required=_listed(c.name for c in schema.columns if c.required),
-                    more=_in_languages(schema.name, known, said)
-                    + _other_language(table.columns, schema.name, names),
+                    more=_in_languages(schema.name, known, said),
+                    other=_other_language(table.columns, schema.name, names),
                 ),
             )
     seen: set[str] = set()
@@ -444,9 +444,10 @@ def _named(column: str, own: tuple[str, ...]) -> str:
 
 
 def _in_languages(table: str, known: tuple[str, ...], names: ColumnNames) -> str:
-    """`` or, in ko, '날짜', ...``: the columns in the report's languages."""
+    """``, or '날짜', ...``: the columns in the report's languages, a catalog
+    message (the "or" in the user's language too)."""
     listed = [written_in for c in known for written_in in names.names(table, c)[:1]]
-    return f", or {_listed(listed)}" if listed else ""
+    return M.COLUMNS_IN_LANGUAGES(names=_listed(listed)) if listed else ""
 
 
 def _other_language(header: Iterable[str], table: str, names: ColumnNames) -> str:
@@ -457,10 +458,7 @@ def _other_language(header: Iterable[str], table: str, names: ColumnNames) -> st
             continue
         other = names_for((tag,))
         if any(other.column(table, c) for c in header):
-            return (
-                f'; the header is written in {tag}\'s column names: add "{tag}" to '
-                "languages in report.toml, or write the names in English"
-            )
+            return M.HEADER_IN_OTHER_LANGUAGE(tag=tag)
     return ""
 
 
