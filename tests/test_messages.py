@@ -159,6 +159,20 @@ def test_help_in_japanese() -> None:
     assert "Folder the year folders are written into." in english.output
 
 
+@pytest.mark.parametrize("lang", ["ja_JP.UTF-8", "ko_KR.UTF-8", "C.UTF-8"])
+def test_help_summarises_each_command_by_a_whole_sentence_and_says_default(lang: str) -> None:
+    """Click cuts a command's summary at a width ("...", mid-phrase in Japanese
+    and Korean) and writes "[default: …]" in English: neither, outside English."""
+    runner = CliRunner()
+    top = runner.invoke(cli, ["--help"], env={"LANG": lang})
+    commands = top.output.split("\n\n")[-1]
+    assert "..." not in commands, commands
+    default = {"ja_JP.UTF-8": "[既定値: output]", "ko_KR.UTF-8": "[기본값: output]"}
+    build = runner.invoke(cli, ["build", "--help"], env={"LANG": lang})
+    assert default.get(lang, "[default: output]") in build.output
+    assert lang.startswith("C") or "default" not in build.output
+
+
 def test_the_preview_problem_page_is_korean(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "ko_KR.UTF-8")
     page = problems_page(["data/activities.csv:2: ..."], M.SERVE_PROBLEMS_HINT())

@@ -338,6 +338,7 @@ HELP_USAGE = Message("RG038", "Usage: ")
 HELP_OPTIONS = Message("RG039", "Options")
 HELP_COMMANDS = Message("RG040", "Commands")
 HELP_ARGUMENTS = Message("RG041", "Arguments")
+HELP_DEFAULT = Message("RG042", "[default: {value}]")  # after an option's help
 
 # --- progress of a build and the plan of a send ---
 WAITING_FOR_BUILD = Message("RG062", "waiting for another build of {out} to finish")
