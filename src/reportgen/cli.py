@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -50,7 +50,7 @@ class _Formatter(click.HelpFormatter):
     def section(self, name: str) -> Any:
         return super().section(M.say(self.HEADINGS.get(name, name)))
 
-    def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+    def write_dl(self, rows: Iterable[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
         """Click's "[default: …]" after an option's help, in the user's language."""
 
         def said(text: str) -> str:
