@@ -265,6 +265,24 @@ def test_one_word_per_concept_in_each_pack(sample_years: tuple[FiscalYear, Fisca
     assert ja["group_officer"] != ja["group_staff"]
 
 
+def test_section_leads_and_chart_titles_are_sentences_and_plain_terms(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """The editors' A-2, A-5 (ja) and P3, P4, P13, P16 (ko): a finances lead
+    is a sentence, charts are titled by what they count."""
+    ja = _context(sample_years, "annual-report", "ja")
+    assert ja.intros["finances"] == "収入は9,805,480円、支出は9,704,300円でした。"
+    assert ja.charts["chart-by-target"].alt.startswith("面会先別の面会件数")
+    ko = _context(sample_years, "annual-report", "ko")
+    assert ko.intros["finances"] == "수입은 9,805,480엔, 지출은 9,704,300엔이었습니다."
+    assert ko.charts["chart-income"].alt.startswith("재원별 수입")
+    assert ko.charts["chart-expenses"].alt.startswith("용도별 지출")
+    trend = ko.charts["chart-trend"].alt
+    assert "2011년도 수입 776만 엔·지출 775만 엔, 2012년도" in trend, trend
+    subject = languages.label("ko", "email_subject", org="북한난민구원기금", fiscal_year="2012년도")
+    assert subject == "[북한난민구원기금] 2012년도 후원에 감사드립니다"
+
+
 def test_a_korean_letter_wishes_well_in_a_paragraph_of_its_own(
     sample_years: tuple[FiscalYear, FiscalYear],
 ) -> None:
