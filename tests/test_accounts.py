@@ -205,6 +205,11 @@ def test_three_languages_set_the_accounts_in_their_own_words(tmp_path: Path) -> 
     assert seen["en"]["Net assets"] == "(200)" and seen["en"]["Cash"] == "1,000"
     assert seen["ja"]["正味財産（資産－負債）"] == "△200" and "現金預金" in seen["ja"]
     assert seen["ko"]["순자산 총계"] == "(200)" and "현금" in seen["ko"]
+    # A balance sheet stands at a day: ja and ko head its column by the date.
+    for language, day in (("ja", "2013年8月31日"), ("ko", "2013년 8월 31일")):
+        ctx, _ = _context(year, "annual-report", language)
+        assert ctx.accounts is not None and ctx.accounts.balance is not None
+        assert ctx.accounts.balance.headers[1] == day, ctx.accounts.balance.headers
 
 
 SIGNATORIES = """

@@ -18,7 +18,7 @@ from tests.conftest import BuiltSample
 from tests.pdfparse import ParsedPdf
 
 UK_SAMPLE = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"
-GENERAL_LETTERS = ("Dear friends,", "ご支援者の皆様へ", "후원자 여러분께")
+GENERAL_LETTERS = ("Dear friends,", "支援者の皆様へ", "후원자 여러분께")
 
 
 def chunks(path: Path, page: int) -> list[tuple[str, float, float]]:

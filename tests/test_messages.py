@@ -128,6 +128,23 @@ def test_check_speaks_korean_with_the_same_locations(tmp_path: Path) -> None:
     assert "is not a date (YYYY-MM-DD) [RG101]" in coded.output
 
 
+def test_a_missing_column_is_said_in_korean_without_an_english_or(tmp_path: Path) -> None:
+    """RG119's list of the columns in the report's languages (RG168) is a
+    catalog message: no English "or" inside the Korean line."""
+    root = copy_root("korean", tmp_path)
+    table = root / "fy2012" / "data" / "activities.csv"
+    lines = table.read_text("utf-8").splitlines()
+    table.write_text("\n".join(line.split(",", 1)[1] for line in lines) + "\n", "utf-8")
+    runner = CliRunner()
+    korean = runner.invoke(cli, ["check", str(root)], env={"LANG": "ko_KR.UTF-8"})
+    english = runner.invoke(cli, ["check", str(root)], env={"LANG": "C.UTF-8"})
+    assert korean.exit_code == english.exit_code == 2
+    said = next(line for line in korean.output.splitlines() if "[RG119]" in line)
+    assert "(또는 '날짜', '활동명'" in said and " or " not in said, said
+    assert "(필수: 'date', 'title', 'category')" in said
+    assert ", or '날짜', '활동명'" in english.output  # the English line as before
+
+
 def test_help_in_japanese() -> None:
     runner = CliRunner()
     top = runner.invoke(cli, ["--help"], env={"LANG": "ja_JP.UTF-8"})
@@ -141,6 +158,20 @@ def test_help_in_japanese() -> None:
     english = runner.invoke(cli, ["build", "--help"], env={"LANG": "C"})
     assert english.output.startswith("Usage: ")
     assert "Folder the year folders are written into." in english.output
+
+
+@pytest.mark.parametrize("lang", ["ja_JP.UTF-8", "ko_KR.UTF-8", "C.UTF-8"])
+def test_help_summarises_each_command_by_a_whole_sentence_and_says_default(lang: str) -> None:
+    """Click cuts a command's summary at a width ("...", mid-phrase in Japanese
+    and Korean) and writes "[default: …]" in English: neither, outside English."""
+    runner = CliRunner()
+    top = runner.invoke(cli, ["--help"], env={"LANG": lang})
+    commands = top.output.split("\n\n")[-1]
+    assert "..." not in commands, commands
+    default = {"ja_JP.UTF-8": "[既定: output]", "ko_KR.UTF-8": "[기본값: output]"}
+    build = runner.invoke(cli, ["build", "--help"], env={"LANG": lang})
+    assert default.get(lang, "[default: output]") in build.output
+    assert lang.startswith("C") or "default" not in build.output
 
 
 def test_the_preview_problem_page_is_korean(monkeypatch: pytest.MonkeyPatch) -> None:

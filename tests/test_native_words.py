@@ -21,10 +21,12 @@ from reportgen.composing.page_context import RenderContext, build_context
 from reportgen.composing.palette import palette
 from reportgen.core import languages
 from reportgen.core.diagnostics import Diagnostics
+from reportgen.core.editions import EDITIONS
 from reportgen.reading.model import FiscalYear
-from reportgen.typesetting import edition_render
+from reportgen.typesetting import edition_render, templating
 from reportgen.typesetting.donor_email import wording
-from reportgen.typesetting.letters import make_letters
+from reportgen.typesetting.html_pages import render_html
+from reportgen.typesetting.letters import letter_html, make_letters
 from tests.conftest import SAMPLE, BuiltSample
 from tests.pdfparse import ParsedPdf
 
@@ -211,6 +213,85 @@ def test_korean_particles_cards_and_money_read_as_korean(
     assert "2건이 포함" in handout.internal_note  # 이, chosen by 건
 
 
+@pytest.mark.parametrize(
+    ("tag", "pointer"), [("ja", "「ご寄付の使途」のページ"), ("ko", "‘후원금의 쓰임’ 면")]
+)
+def test_the_donor_message_points_to_the_section_by_its_title_in_that_edition(
+    sample_years: tuple[FiscalYear, FiscalYear], tag: str, pointer: str
+) -> None:
+    """The donor edition's finances are titled ``where_money_went``; its
+    message names them so (not 財務 / 재정, which that edition has not)."""
+    ctx = _context(sample_years, "donor", tag)
+    page = render_html(ctx, "print", EDITIONS["donor"].template).html
+    page = re.sub(r"<(?!/?section)[^>]+>|\u2060", "", page)  # no-break spans, joiners
+    message = page.split('class="thank-you"', 1)[1].split("</section>", 1)[0]
+    assert pointer in message and page.count(ctx.labels["where_money_went"]) >= 2  # and its h2
+    assert "財務" not in message and "재정" not in message
+
+
+@pytest.mark.parametrize(
+    ("tag", "row"),
+    [
+        ("en", "Partner organisations in our largest coalition"),
+        ("ja", "最大の連携ネットワークの加盟団体数"),
+        ("ko", "최대 연대체의 회원 단체 수"),
+    ],
+)
+def test_the_comparison_names_the_largest_coalitions_members_as_the_card_does(
+    sample_years: tuple[FiscalYear, FiscalYear], tag: str, row: str
+) -> None:
+    """40 -> 43 is the largest coalition's member count (the sample joins
+    several), not a number of partners: the handout's row says so, as its card."""
+    ctx = _context(sample_years, "handout", tag)
+    assert ctx.comparison is not None
+    labels = [r.cells[0] for r in ctx.comparison.rows]
+    assert row in labels, labels
+    assert row.lower() in [s.label.lower() for s in ctx.stats]
+
+
+def test_one_word_per_concept_in_each_pack(sample_years: tuple[FiscalYear, FiscalYear]) -> None:
+    """The editors' terms: 分野 (the text's 4分野) in the chart, the table and the
+    rest; 構成比 / 구성비; 정책 제언 in the section's title as in the category;
+    no 幹部 / 간부; a Korean minus, not the Japanese －."""
+    ja, ko = languages.words("ja"), languages.words("ko")
+    report = _context(sample_years, "annual-report", "ja")
+    assert "分野" in report.intros["activities"]
+    assert report.charts["chart-by-category"].alt.startswith("分野別の活動")
+    assert (ja["category"], ja["share"], ja["group_officer"]) == ("分野", "構成比", "事務局")
+    assert "分類" not in " ".join(str(ja[k]) for k in ("by_category", "other_categories"))
+    assert ko["lobbying"].startswith("정책 제언") and ko["share"] == "구성비"
+    assert "간부" not in ko["group_officer"] and "幹部" not in ja["group_officer"]
+    assert "－" not in ko["net_assets"]
+    assert ja["group_officer"] != ja["group_staff"]
+
+
+def test_section_leads_and_chart_titles_are_sentences_and_plain_terms(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """The editors' A-2, A-5 (ja) and P3, P4, P13, P16 (ko): a finances lead
+    is a sentence, charts are titled by what they count."""
+    ja = _context(sample_years, "annual-report", "ja")
+    assert ja.intros["finances"] == "収入は9,805,480円、支出は9,704,300円でした。"
+    assert ja.charts["chart-by-target"].alt.startswith("面会先別の面会件数")
+    ko = _context(sample_years, "annual-report", "ko")
+    assert ko.intros["finances"] == "수입은 9,805,480엔, 지출은 9,704,300엔이었습니다."
+    assert ko.charts["chart-income"].alt.startswith("재원별 수입")
+    assert ko.charts["chart-expenses"].alt.startswith("용도별 지출")
+    trend = ko.charts["chart-trend"].alt
+    assert "2011년도 수입 776만 엔·지출 775만 엔, 2012년도" in trend, trend
+    subject = languages.label("ko", "email_subject", org="북한난민구원기금", fiscal_year="2012년도")
+    assert subject == "[북한난민구원기금] 2012년도 후원에 감사드립니다"
+
+
+def test_a_korean_letter_wishes_well_in_a_paragraph_of_its_own(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    letter = next(x for x in make_letters(sample_years[0], None) if x.language == "ko")
+    made = letter_html(templating.template("letter.html.j2"), letter, "")
+    page = re.sub(r"<(?!/?p\b)[^>]+>|\u2060", "", made)
+    assert re.search(r"<p[^>]*>\s*늘 건강하시고 평안하시기를 바랍니다\.\s*</p>", page), page
+
+
 def _one_language(root: Path, tag: str) -> FiscalYear:
     settings = root / "organization.toml"
     settings.write_text(
@@ -258,6 +339,17 @@ def test_a_japanese_message_closes_without_keigu_and_signs_in_japanese_order(
     assert letter.title.startswith("山田 花子 様への御礼状")
     assert "本年度" not in letter.body and "2012年度" in letter.body
     assert letter.body.endswith("まずは略儀ながら書中をもちまして御礼申し上げます。")
+    # One 差出人: the organisation signs once, no 役職員一同 below the representative.
+    assert letter.signature_lines == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
+
+
+@pytest.mark.parametrize("tag", languages.builtin_tags())
+def test_a_pack_does_not_sign_a_letter_twice(tag: str) -> None:
+    """A sign-off naming the organisation below a signature that names it
+    already signs the letter twice (北朝鮮難民救援基金 twice)."""
+    words = languages.words(tag)
+    sign_off, signature = str(words["letter_sign_off"]), str(words["letter_signature"])
+    assert not ("{organization}" in sign_off and "{organization}" in signature), tag
 
 
 def test_a_report_names_its_year_in_a_language_its_own_way(tmp_path: Path) -> None:

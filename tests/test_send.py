@@ -764,7 +764,7 @@ def test_without_a_subject_the_language_pack_gives_one(case: Case) -> None:
     case.send()
     subjects = {tos[0]: _message(raw)["Subject"] for tos, raw in case.servers.plain.received}
     assert subjects["m.ellison@example.org"] == "A letter of thanks from Test Org: 2024"
-    assert subjects["minji@example.org"].startswith("테스트 기금의 감사 편지(")
+    assert subjects["minji@example.org"].startswith("[테스트 기금] ")
 
 
 def test_the_rate_limit_spaces_the_messages(case: Case) -> None:

@@ -50,6 +50,30 @@ class _Formatter(click.HelpFormatter):
     def section(self, name: str) -> Any:
         return super().section(M.say(self.HEADINGS.get(name, name)))
 
+    def write_dl(self, rows: Iterable[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        """Click's "[default: …]" after an option's help, in the user's language."""
+
+        def said(text: str) -> str:
+            found = _DEFAULT.search(text)
+            if found is None:
+                return text
+            return text[: found.start()] + M.say(M.HELP_DEFAULT(value=found.group(1)))
+
+        super().write_dl([(term, said(text)) for term, text in rows], *args, **kwargs)
+
+
+_DEFAULT = re.compile(r"\[default: (.*)\]$")
+_SENTENCE = re.compile(r".+?(?:[。！？]|[.!?](?=\s|$))", re.S)
+
+
+def _first_sentence(text: str) -> str:
+    """A command's summary in the list of commands: the first sentence of its
+    help, whole (click cuts at a width, which leaves a Japanese or Korean
+    summary mid-phrase)."""
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    found = _SENTENCE.match(paragraph)
+    return found.group(0) if found else paragraph
+
 
 class _Context(click.Context):
     formatter_class = _Formatter
@@ -70,6 +94,11 @@ def _localize(command: click.Command, ctx: click.Context) -> None:
 
 class _Command(click.Command):
     context_class = _Context
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help or not self.help:
+            return super().get_short_help_str(limit)
+        return _first_sentence(self.help)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _localize(self, ctx)

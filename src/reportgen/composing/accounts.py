@@ -121,13 +121,23 @@ def _balance(
         if section == "liabilities":
             net = totals["assets"][0] - now, totals["assets"][1] - then
             rows.append(row(L["net_assets"], net[0], net[1], "total"))
-    headers = (L["balance_item"], _year(fig, language)) + ((_year(prev, language),) if prev else ())
+    headers = (L["balance_item"], _at_end(fig, language)) + (
+        (_at_end(prev, language),) if prev else ()
+    )
     return Table(headers, tuple(rows), numeric=tuple(range(1, len(headers))))
 
 
 def _year(fig: KeyFigures, language: str) -> str:
     """A year's name in ``language`` (2012年度), as every other heading gives it."""
     return formats.named_year(language, fig.fiscal_year, fig.start, fig.end, fig.own_label)
+
+
+def _at_end(fig: KeyFigures, language: str) -> str:
+    """A balance sheet's column: the pack's ``balance_column``, by the year's
+    name (FY2012) or by the day it stands at (2013年8月31日), as the language heads it."""
+    year = _year(fig, language)
+    day = formats.format_date(fig.end, language) if fig.end is not None else year
+    return formats.label(language, "balance_column", year=year, date=day)
 
 
 def _line(line: BalanceLine, then: Decimal | None, prev: KeyFigures | None, money: _Money) -> Row:

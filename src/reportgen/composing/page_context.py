@@ -313,6 +313,14 @@ _BUILT_IN = {"activities": ("activities", False), "participants": ("participants
 _LABEL = {"activities": "activities_count", "lobbying": "lobbying_count"}
 
 
+def _coalition_orgs_word(fig: KeyFigures, prev: KeyFigures | None, plain: str) -> str:
+    """The word for ``coalition_organizations``: the member count of the
+    largest coalition once either year has more than one (``coalition_orgs_largest``),
+    else ``plain`` (the card's ``coalition_orgs``, the comparison's ``row_coalition_orgs``)."""
+    many = fig.coalitions > 1 or (prev is not None and prev.coalitions > 1)
+    return "coalition_orgs_largest" if many else plain
+
+
 def _builtin(
     name: str, fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
 ) -> Stat | None:
@@ -321,8 +329,8 @@ def _builtin(
         return _share_stat(fig, p, language)
     attribute, money = _BUILT_IN[name]
     label_key = (
-        "coalition_orgs_largest"
-        if name == "coalition_orgs" and fig.coalitions > 1
+        _coalition_orgs_word(fig, None, name)
+        if name == "coalition_orgs"
         else (_LABEL.get(name, name))
     )
     value: int | Decimal = getattr(fig, attribute)
@@ -769,7 +777,7 @@ def _comparison(
         ("row_lobbying", Decimal(prev.lobbying), Decimal(fig.lobbying), False),
         ("row_participants", Decimal(prev.participants), Decimal(fig.participants), False),
         (
-            "row_coalition_orgs",
+            _coalition_orgs_word(fig, prev, "row_coalition_orgs"),
             Decimal(prev.coalition_organizations),
             Decimal(fig.coalition_organizations),
             False,

@@ -338,6 +338,7 @@ HELP_USAGE = Message("RG038", "Usage: ")
 HELP_OPTIONS = Message("RG039", "Options")
 HELP_COMMANDS = Message("RG040", "Commands")
 HELP_ARGUMENTS = Message("RG041", "Arguments")
+HELP_DEFAULT = Message("RG042", "[default: {value}]")  # after an option's help
 
 # --- progress of a build and the plan of a send ---
 WAITING_FOR_BUILD = Message("RG062", "waiting for another build of {out} to finish")
@@ -452,7 +453,14 @@ MISSING_COLUMN_NEAR = Message(
 MISSING_COLUMN = Message(
     "RG119",
     "missing required column {named}: the header has {header}; the {table} table's columns "
-    "are {known} ({required} required){more}",
+    "are {known} ({required} required){more}{other}",
+)
+# RG119's {more} and {other}: what the user may also write, in their words.
+COLUMNS_IN_LANGUAGES = Message("RG168", ", or {names}")
+HEADER_IN_OTHER_LANGUAGE = Message(
+    "RG169",
+    '; the header is written in {tag}\'s column names: add "{tag}" to languages in '
+    "report.toml, or write the names in English",
 )
 NO_COLUMN_NAMES = Message("RG120", "no column names")
 COLUMN_TWICE = Message("RG121", "column '{column}' appears twice{both}")

@@ -304,9 +304,9 @@ def _receipt_languages(year: FiscalYear, diags: Diagnostics) -> None:
             missing[tag] = lack
     written = M.THE_PRESET(preset=settings.preset) if settings.preset else "[receipts]"
     for tag, lack in missing.items():
-        keys = ", ".join(f"'{k}'" for k in lack)
+        asked = ", ".join(f"'{k}'" for k in lack)
         diags.error(_receipts_table(year.config), M.RECEIPT_LANGUAGE_MISSING(
-            tag=tag, written=written, language=settings.language, keys=keys))  # fmt: skip
+            tag=tag, written=written, language=settings.language, keys=asked))  # fmt: skip
 
 
 def _donor_placeholders(
@@ -432,8 +432,8 @@ def _validate_table(
                     table=schema.name,
                     known=_listed(known),
                     required=_listed(c.name for c in schema.columns if c.required),
-                    more=_in_languages(schema.name, known, said)
-                    + _other_language(table.columns, schema.name, names),
+                    more=_in_languages(schema.name, known, said),
+                    other=_other_language(table.columns, schema.name, names),
                 ),
             )
     seen: set[str] = set()
@@ -497,9 +497,10 @@ def _named(column: str, own: tuple[str, ...]) -> str:
 
 
 def _in_languages(table: str, known: tuple[str, ...], names: ColumnNames) -> str:
-    """`` or, in ko, '날짜', ...``: the columns in the report's languages."""
+    """``, or '날짜', ...``: the columns in the report's languages, a catalog
+    message (the "or" in the user's language too)."""
     listed = [written_in for c in known for written_in in names.names(table, c)[:1]]
-    return f", or {_listed(listed)}" if listed else ""
+    return M.COLUMNS_IN_LANGUAGES(names=_listed(listed)) if listed else ""
 
 
 def _other_language(header: Iterable[str], table: str, names: ColumnNames) -> str:
@@ -510,10 +511,7 @@ def _other_language(header: Iterable[str], table: str, names: ColumnNames) -> st
             continue
         other = names_for((tag,))
         if any(other.column(table, c) for c in header):
-            return (
-                f'; the header is written in {tag}\'s column names: add "{tag}" to '
-                "languages in report.toml, or write the names in English"
-            )
+            return M.HEADER_IN_OTHER_LANGUAGE(tag=tag)
     return ""
 
 
