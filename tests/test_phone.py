@@ -19,7 +19,9 @@ browser_only = pytest.mark.skipif(
     not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
 )
 MIN_TEXT_PX = 12.0  # below 600 px (issue 27, part 7)
-DESKTOP_MIN_TEXT_PX = 10.5  # a wide chart on a desktop shows its 7 pt ticks larger than 7 pt
+# On a desktop every chart is shown on one scale, its text never larger than
+# the body's 17 px nor smaller than 11 (design review 2, HTML 1).
+DESKTOP_TEXT_PX = (11.0, 16.0)
 
 # Every visible table, with the box it sits in; every visible chart's smallest
 # text as drawn (font size times the SVG's scale on screen).
@@ -37,9 +39,17 @@ MEASURE = """() => {
     });
   const charts = [...document.querySelectorAll('.chart-svg svg')]
     .filter(s => s.getBoundingClientRect().width > 0)
-    .map(s => ({id: s.closest('figure').id, texts: s.querySelectorAll('text').length,
-                smallest: Math.min(...[...s.querySelectorAll('text')].map(
-                  t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))}));
+    .map(s => {
+      const sizes = [...s.querySelectorAll('text')].map(
+        t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+      return {id: s.closest('figure').id, texts: sizes.length,
+              smallest: Math.min(...sizes), largest: Math.max(...sizes)};
+    });
+  // The small print under charts and figures.
+  const notes = [...document.querySelectorAll('.chart-note, .stat-note, .stat-progress')]
+    .filter(e => e.offsetParent !== null)
+    .map(e => ({text: e.textContent.trim().slice(0, 40),
+                px: parseFloat(getComputedStyle(e).fontSize)}));
   const width = document.documentElement.clientWidth;
   // Every cell of every visible table: inside the screen, and not in a box
   // that scrolls it out of sight.
@@ -59,7 +69,7 @@ MEASURE = """() => {
       return r.width > 0 && r.right > width + 1;
     })
     .map(e => e.tagName + '.' + e.className);
-  return {tables, charts, cells, wide,
+  return {tables, charts, cells, wide, notes, height: document.documentElement.scrollHeight,
           overflow: document.scrollingElement.scrollWidth - document.documentElement.clientWidth};
 }"""
 
@@ -112,7 +122,14 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
     assert len(charts) == 6
     for chart in charts.values():
         assert chart["texts"] > 0
-        assert chart["smallest"] >= (MIN_TEXT_PX if width == 390 else DESKTOP_MIN_TEXT_PX), chart
+        if width == 390:
+            assert chart["smallest"] >= MIN_TEXT_PX, chart
+        else:
+            low, high = DESKTOP_TEXT_PX
+            assert low <= chart["smallest"] and chart["largest"] <= high, chart
+    assert found["notes"]  # the function notes under the expenses chart, at least
+    for note in found["notes"]:
+        assert note["px"] >= MIN_TEXT_PX, note
 
 
 @browser_only
