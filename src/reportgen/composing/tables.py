@@ -31,6 +31,20 @@ class Table:
     print_note: str | None = None  # says what print leaves out, and where it is
     dates: tuple[int, ...] = ()  # columns of dates: never wrapped inside
 
+    @property
+    def fits_a_phone(self) -> bool:
+        """Whether the table fits a phone's width as a table: a name and at
+        most ``PHONE_FIGURES`` columns of figures (the finance tables, a
+        balance sheet). Any other shows each row as a card on a phone
+        (macros.table, screen.css): the one rule for every table."""
+        figures = range(1, len(self.headers))
+        return 0 < len(figures) <= PHONE_FIGURES and all(i in self.numeric for i in figures)
+
+
+# A phone (390 px) holds a table of a name and this many columns of figures,
+# its names wrapping; more columns, or a column of words, become cards.
+PHONE_FIGURES = 3
+
 
 # A column that says the same of this many rows or more tells the reader
 # nothing that a sentence would not (every coalition a "member").
