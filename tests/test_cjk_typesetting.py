@@ -262,10 +262,13 @@ def test_letters_sign_off_and_set_their_heading_as_each_language_does() -> None:
 
     letters = {x.donor_id: x for x in make_letters(_sample_year(), None)}
     japanese, korean, english = letters["D-002"], letters["D-009"], letters["D-001"]
-    assert japanese.signatures[2][-1] == "北朝鮮難民救援基金　役職員一同"
+    # One sender: the signature names the organisation, no 役職員一同 below it.
+    assert japanese.signatures[2] == () and english.signatures[2] == ()
     assert japanese.signature_lines[:2] == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
-    assert english.signatures[2] == () and not english.heading_first
-    assert korean.heading_first and not japanese.heading_first  # 감사의 말씀, then 김민지 님께
+    # Every letter sets its heading above the salutation (감사의 말씀, then 김민지 님께).
+    template = (Path(__file__).parents[1] / "templates" / "letter.html.j2").read_text("utf-8")
+    assert template.index('class="letter-to"') < template.index('class="letter-salutation"')
+    assert korean.heading and japanese.heading
 
 
 def test_the_japanese_figure_cards_put_the_label_first() -> None:
@@ -329,7 +332,7 @@ def test_the_sample_reads_as_written_after_its_year() -> None:
 def test_a_japanese_letter_asks_for_nothing_at_its_foot(built_sample: BuiltSample) -> None:
     year = built_sample.out / "fy2012"
     japanese = ParsedPdf(year / "donors" / "d-002.pdf").text(1)
-    assert "銀行振込" not in japanese and "役職員一同" in japanese
+    assert "銀行振込" not in japanese and "役職員一同" not in japanese  # one sender
     assert "은행 송금" in ParsedPdf(year / "donors" / "d-009.pdf").text(1)  # Korean keeps it
 
 

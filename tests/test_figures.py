@@ -283,4 +283,6 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
         text = ParsedPdf(tmp_path / "out/fy2012" / name).all_text()
         before = ParsedPdf(shown / name).all_text()
         for words in ("of spending went to programmes", "How the money was spent"):
-            assert words in before and words not in text, (name, words)
+            assert words not in text, (name, words)
+            # The handout's one sheet, copy-fitted, shows four key figures and two charts.
+            assert words in before or name == "handout.pdf", (name, words)

@@ -340,7 +340,7 @@ def test_control_characters_written_as_escapes_in_a_narrative_file(
     code, lines = _check(sample_set, monkeypatch)
     assert code == 2
     assert (
-        "reports/fy2012/narrative/03-stories.en.md:2: front matter 'title': character 1 is "
+        "reports/fy2012/narrative/03-stories.en.md:3: front matter 'title': character 1 is "
         "U+000B (vertical tab), which is not text: delete it" in lines
     ), lines
     assert any(

@@ -45,11 +45,11 @@ CHART_SCHEME = "reportgen-chart:"
 WIDTH_IN = 6.6
 # A half chart is drawn a little under its half column (82 mm) so that a
 # phone, which shows it 350 px wide, sets its 7 pt ticks at 12 px.
-HALF_IN = 2.8
+HALF_IN = 2.75
 # Drawn for a phone's column (390 px less the margins, about 350 px), which
-# the screen edition fills with it: 2.8 in (202 pt) shown 350 px wide sets
-# the 7 pt ticks at 12.2 px (a phone's smallest readable text, 12 px).
-NARROW_IN = 2.8
+# the screen edition fills with it: 2.75 in (198 pt) shown 350 px wide sets
+# the 7 pt ticks at 12.4 px (a phone's smallest readable text, 12 px).
+NARROW_IN = 2.75
 # The one type scale of every chart, in points (CSS px x 0.75 on screen),
 # under the body text's 9.5 pt: tick labels and values; names and keys; the
 # one figure a chart may lead with (the programme share in the ring).

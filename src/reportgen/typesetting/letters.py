@@ -77,7 +77,6 @@ class Letter:
     theme_key: str = ""  # the theme's files, for the cache key of a batch
     date_at: str = "top"  # the language's letter conventions (its pack's [letter])
     closing_at: str = "left"
-    heading_first: bool = False  # the heading above the salutation (Korean letters)
     date_align: str = "left"
     signature_at: str = "left"
     opening: str = ""  # the opening words (ja: 拝啓 and a greeting), paired with the closing
@@ -356,7 +355,6 @@ def _letter(
         theme_key=theme,
         date_at=style.date,
         closing_at=style.closing,
-        heading_first=style.heading == "before",
         date_align=style.date_align,
         signature_at=style.signature,
         opening=say("letter_opening"),

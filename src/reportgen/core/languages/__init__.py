@@ -73,7 +73,6 @@ class LetterStyle:
     closing: str = "left"  # "left" or "right": the closing word (ja: 敬具 at the right)
     signature: str = "left"  # "left" or "right": the signature block
     salutation_end: str = ","  # added to a salutation that ends without punctuation
-    heading: str = "after"  # "after" the salutation, or "before" it (ko: 감사의 말씀 first)
     # The window envelope the letters are posted in (core.envelopes.ENVELOPES):
     # where the recipient's address stands. The report's first language decides.
     envelope: str = "dl-90x45"
@@ -661,7 +660,12 @@ def css(language: str, medium: str) -> str:
             # face fewer embedded (font_subsets, issue 29).
             f":lang({tag}) .prose table, :lang({tag}) .prose blockquote .attribution "
             f'{{ font-family: var(--font-body), "Noto Sans", {sans}, sans-serif; }}',
-            f':lang({tag}) .letter-salutation {{ font-family: "Noto Serif", {serif}, serif; }}',
+            # The letter's one serif family (letter.css.j2): date, heading,
+            # salutation, signature and address in the language's own serif.
+            f":lang({tag}) .letter-salutation, :lang({tag}) .letter-date, "
+            f":lang({tag}) .letter-to, :lang({tag}) .letter-sign, :lang({tag}) .signature, "
+            f":lang({tag}) .signatures-shared, :lang({tag}) .letter-recipient "
+            f'{{ font-family: "Noto Serif", {serif}, serif; }}',
         ]
     if style.css:
         rules.append(style.css)
