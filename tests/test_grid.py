@@ -226,3 +226,25 @@ def test_the_cover_states_the_year_and_the_contents_use_one_device(
     assert "activit" in cover  # a key figure's label, under its number
     contents = pdf.text(2)
     assert "..." not in contents and "…" not in contents  # hairlines, no dot leaders
+
+
+def test_a_pull_quote_is_never_split_between_pages() -> None:
+    """Review 2, top ten 2: the donor editions' quote ran from p1 to p2. A
+    quote too tall for what is left of the page moves whole to the next."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en")
+    quote = "“" + "After I was released, I decided to record it all. " * 12 + "”"
+    body = (
+        f"<p>{PARAGRAPH * 18}</p>"
+        f'<blockquote class="pull-quote"><p>{quote}</p><p>— A. Name</p></blockquote>'
+        f"<p>{PARAGRAPH * 6}</p>"
+    )
+    page = _section(body, f"<style>{css}</style>")
+    document = HTML(string=typeset(page, "en", "print")).render()
+    holding = [number for number, page in enumerate(document.pages) if _boxes_of(page)["quote"]]
+    assert len(holding) == 1, holding
