@@ -248,3 +248,27 @@ def test_a_pull_quote_is_never_split_between_pages() -> None:
     document = HTML(string=typeset(page, "en", "print")).render()
     holding = [number for number, page in enumerate(document.pages) if _boxes_of(page)["quote"]]
     assert len(holding) == 1, holding
+
+
+def test_korean_is_justified_in_the_measure_and_ragged_in_a_narrow_column() -> None:
+    """Review 2, top ten 4: justified Hangul in a 35 mm pull quote opened gaps
+    wider than a word; the measure stays justified."""
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+
+    _, page = _laid_out("ko", PARAGRAPH_JA)
+    boxes = box_classes()
+    aligned: dict[str, set[str]] = {"quote": set(), "long": set()}
+
+    def walk(box: Any, owner: str | None) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and "pull-quote" in (element.get("class") or ""):
+            owner = "quote"
+        elif element is not None and element.get("id") == "long":
+            owner = "long"
+        if owner and isinstance(box, boxes.ParentBox) and box.element_tag == "p":
+            aligned[owner].add(box.style["text_align_all"])
+        for child in getattr(box, "children", []):
+            walk(child, owner)
+
+    walk(laid_out_page_box(page), None)
+    assert aligned == {"quote": {"start"}, "long": {"justify"}}, aligned
