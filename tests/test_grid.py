@@ -272,3 +272,32 @@ def test_korean_is_justified_in_the_measure_and_ragged_in_a_narrow_column() -> N
 
     walk(laid_out_page_box(page), None)
     assert aligned == {"quote": {"start"}, "long": {"justify"}}, aligned
+
+
+def test_a_line_before_bold_words_breaks_at_its_last_space() -> None:
+    """Review 2: the UK report set "This" alone on a line, then "is a sample
+    ... charity." (a run that nearly fills the measure, then <strong>)."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en-GB")
+    body = (
+        '<p id="long">This is a sample made to show what reportgen produces for a UK charity.\n'
+        "<strong>Aire Valley Food Bank is invented.</strong> Its name, registration numbers,"
+        " people, donors, activities and figures are made up.</p>"
+    )
+    page = _section(body, f"<style>{css}</style>", "en-GB")
+    document = HTML(string=typeset(page, "en-GB", "print")).render()
+    boxes = box_classes()
+    lines = [
+        "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+        for box in laid_out_page_box(document.pages[0]).descendants()
+        if isinstance(box, boxes.LineBox)
+    ]
+    first = next(line for line in lines if line.startswith("This"))
+    assert first.startswith("This is a sample"), lines
+    assert "<strong> Aire" in typeset(page, "en-GB", "print")
