@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -284,3 +286,14 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
         before = ParsedPdf(shown / name).all_text()
         for words in ("of spending went to programmes", "How the money was spent"):
             assert words in before and words not in text, (name, words)
+
+
+def test_the_donut_names_its_share_inside_the_hole(year: FiscalYear) -> None:
+    """Review 2: "Charitable activities" (en-GB) at 7 pt was wider than the
+    donut's hole and ran over the ring; it is set on two lines there."""
+    fig = key_figures(year_as_seen_by(year, "annual-report", "en"))
+    style = ChartStyle(palette(year.config.theme), "Noto Sans", "en-GB", "GBP")
+    svg = draw_charts(fig, [fig], style)["chart-expenses"].svg
+    small = [t.strip() for t in re.findall(r"<text[^>]*font-size: 7px[^>]*>([^<]*)<", svg)]
+    assert "Charitable activities" not in small, small
+    assert "Charitable" in small and "activities" in small, small
