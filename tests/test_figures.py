@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -286,3 +287,14 @@ def test_a_share_without_functions_is_left_out_with_a_warning(
             assert words not in text, (name, words)
             # The handout's one sheet, copy-fitted, shows four key figures and two charts.
             assert words in before or name == "handout.pdf", (name, words)
+
+
+def test_the_donut_names_its_share_inside_the_hole(year: FiscalYear) -> None:
+    """Review 2: "Charitable activities" (en-GB) at 7 pt was wider than the
+    donut's hole and ran over the ring; it is set on two lines there."""
+    fig = key_figures(year_as_seen_by(year, "annual-report", "en"))
+    style = ChartStyle(palette(year.config.theme), "Noto Sans", "en-GB", "GBP")
+    svg = draw_charts(fig, [fig], style)["chart-expenses"].svg
+    small = [t.strip() for t in re.findall(r"<text[^>]*font-size: 7px[^>]*>([^<]*)<", svg)]
+    assert "Charitable activities" not in small, small
+    assert "Charitable" in small and "activities" in small, small

@@ -226,3 +226,78 @@ def test_the_cover_states_the_year_and_the_contents_use_one_device(
     assert "activit" in cover  # a key figure's label, under its number
     contents = pdf.text(2)
     assert "..." not in contents and "…" not in contents  # hairlines, no dot leaders
+
+
+def test_a_pull_quote_is_never_split_between_pages() -> None:
+    """Review 2, top ten 2: the donor editions' quote ran from p1 to p2. A
+    quote too tall for what is left of the page moves whole to the next."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en")
+    quote = "“" + "After I was released, I decided to record it all. " * 12 + "”"
+    body = (
+        f"<p>{PARAGRAPH * 18}</p>"
+        f'<blockquote class="pull-quote"><p>{quote}</p><p>— A. Name</p></blockquote>'
+        f"<p>{PARAGRAPH * 6}</p>"
+    )
+    page = _section(body, f"<style>{css}</style>")
+    document = HTML(string=typeset(page, "en", "print")).render()
+    holding = [number for number, page in enumerate(document.pages) if _boxes_of(page)["quote"]]
+    assert len(holding) == 1, holding
+
+
+def test_korean_is_justified_in_the_measure_and_ragged_in_a_narrow_column() -> None:
+    """Review 2, top ten 4: justified Hangul in a 35 mm pull quote opened gaps
+    wider than a word; the measure stays justified."""
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+
+    _, page = _laid_out("ko", PARAGRAPH_JA)
+    boxes = box_classes()
+    aligned: dict[str, set[str]] = {"quote": set(), "long": set()}
+
+    def walk(box: Any, owner: str | None) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and "pull-quote" in (element.get("class") or ""):
+            owner = "quote"
+        elif element is not None and element.get("id") == "long":
+            owner = "long"
+        if owner and isinstance(box, boxes.ParentBox) and box.element_tag == "p":
+            aligned[owner].add(box.style["text_align_all"])
+        for child in getattr(box, "children", []):
+            walk(child, owner)
+
+    walk(laid_out_page_box(page), None)
+    assert aligned == {"quote": {"start"}, "long": {"justify"}}, aligned
+
+
+def test_a_line_before_bold_words_breaks_at_its_last_space() -> None:
+    """Review 2: the UK report set "This" alone on a line, then "is a sample
+    ... charity." (a run that nearly fills the measure, then <strong>)."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en-GB")
+    body = (
+        '<p id="long">This is a sample made to show what reportgen produces for a UK charity.\n'
+        "<strong>Aire Valley Food Bank is invented.</strong> Its name, registration numbers,"
+        " people, donors, activities and figures are made up.</p>"
+    )
+    page = _section(body, f"<style>{css}</style>", "en-GB")
+    document = HTML(string=typeset(page, "en-GB", "print")).render()
+    boxes = box_classes()
+    lines = [
+        "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
+        for box in laid_out_page_box(document.pages[0]).descendants()
+        if isinstance(box, boxes.LineBox)
+    ]
+    first = next(line for line in lines if line.startswith("This"))
+    assert first.startswith("This is a sample"), lines
+    assert "<strong> Aire" in typeset(page, "en-GB", "print")

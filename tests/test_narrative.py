@@ -635,3 +635,25 @@ def test_front_matter_errors_fail_the_build_at_their_lines(sample_set: Path) -> 
     ), lines  # fmt: skip
     assert not (sample_set.parent / "out").exists()
     assert secret not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        # Review 2: CommonMark left this literal (the run closes between 。 and こ).
+        ("**会員限定。**この項は", "<p><strong>会員限定。</strong>この項は</p>"),
+        ("これは*強調*です。", "<p>これは<em>強調</em>です。</p>"),
+        ("「**引用**」と**年度**", "<p>「<strong>引用</strong>」と<strong>年度</strong></p>"),
+        ("**회원 전용.** 이 부분은", "<p><strong>회원 전용.</strong> 이 부분은</p>"),
+        # spaced scripts keep CommonMark's rules
+        ("a * b * c and 2*3*4", "<p>a * b * c and 2<em>3</em>4</p>"),
+        ("**Members only.**This", "<p>**Members only.**This</p>"),
+        ("snake_case_name", "<p>snake_case_name</p>"),
+    ],
+)
+def test_emphasis_closes_beside_full_width_text(text: str, html: str) -> None:
+    from reportgen.reading.narrative_html import render_markdown
+
+    diags = Diagnostics()
+    out = render_markdown(text, Location(Path("report.toml"), 1), Path("."), diags, "x", "ja")
+    assert out is not None and out.strip() == html

@@ -83,6 +83,32 @@ def test_text_over_text_in_one_flow_a_cell_overflowing_into_the_next(tmp_path: P
     assert (1, preflight.OUTSIDE) in _kinds(found)
 
 
+def test_text_over_a_painted_box_and_painted_boxes_that_touch(tmp_path: Path) -> None:
+    """Review 2: a note pulled up into the key-figure tiles, and a strip whose
+    corner met the next heading's bar; the text-only check saw neither."""
+    tiles = (
+        '<div style="display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; margin-bottom: 3mm">'
+        '<div style="background: #eee; padding: 3mm">32 activities</div>'
+        '<div style="background: #eee; padding: 3mm">16 meetings</div></div>'
+    )
+    note = '<p style="margin-top: -5mm; border-left: 1mm solid red">These figures include more.</p>'
+    strip = '<aside style="background: #fee; padding: 3mm">How to give</aside>'
+    bar = (
+        '<h2 style="margin: 0"><span style="display: block; height: 2mm; background: red">'
+        "</span>Highlights</h2>"
+    )
+    found = _findings(tmp_path, tiles + note + strip + bar)
+    messages = [f.message for f in found if f.kind == preflight.OVERLAP]
+    assert any("These figures include more." in m and "painted" in m for m in messages), messages
+    assert any("How to give" in m and "touch" in m for m in messages), messages
+    spaced = (
+        (tiles + note + strip + bar)
+        .replace("-5mm", "1mm")
+        .replace('padding: 3mm">How', 'padding: 3mm; margin-bottom: 6mm">How')
+    )
+    assert preflight.OVERLAP not in {f.kind for f in _findings(tmp_path, spaced)}
+
+
 def test_content_outside_its_box_and_the_page(tmp_path: Path) -> None:
     body = (
         FILL + '<div style="break-before: page; width: 60mm">'

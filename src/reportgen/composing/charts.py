@@ -603,6 +603,30 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     )  # fmt: skip
 
 
+# The donut's hole has a radius of 0.66 (the ring is 0.34 wide): below its
+# centre, where the name stands, a line 1.0 wide keeps clear of the ring.
+HOLE_LABEL_WIDTH = 1.0
+
+
+def _fit_in_hole(ax: Axes, text: Any, width: float) -> None:
+    """The name in the donut's hole kept inside it (review 2: "Charitable
+    activities" ran over the ring): on two lines, then smaller, down to 6 pt,
+    until it is at most ``width`` wide in the pie's units."""
+    ax.set_aspect("equal")
+    ax.apply_aspect()
+
+    def wide() -> bool:
+        box = text.get_window_extent().transformed(ax.transData.inverted())
+        return bool(box.width > width)
+
+    if wide():
+        words = str(text.get_text())
+        text.set_text(_wrapped(words, (_columns(words) + 1) // 2 + 1))
+        text.set_y(-0.3)
+    while wide() and text.get_fontsize() > 6:
+        text.set_fontsize(text.get_fontsize() - 0.5)
+
+
 def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     split = [(f, a) for f, a in fig_data.expenses_by_function if a > 0]
     if not fig_data.expenses or all(f == "unassigned" for f, _ in split):
@@ -626,8 +650,9 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
             ax.text(0, 0.08, formats.format_percent(share, style.language), ha="center",
                     va="center", fontsize=TYPE_SCALE["figure"], fontweight="bold",
                     color=style.palette.ink)  # fmt: skip
-            ax.text(0, -0.22, style.label("function_program"), ha="center", va="center",
-                    color=style.palette.muted, fontsize=TYPE_SCALE["tick"])  # fmt: skip
+            name = ax.text(0, -0.22, style.label("function_program"), ha="center", va="center",
+                           color=style.palette.muted, fontsize=TYPE_SCALE["tick"])  # fmt: skip
+            _fit_in_hole(ax, name, HOLE_LABEL_WIDTH)
         labels = [
             f"{_wrapped(n, 16)}  {formats.format_percent(s, style.language)}"
             for n, s in zip(names, shares, strict=True)

@@ -15,6 +15,7 @@ import base64
 import io
 import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -24,7 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 from defusedxml.ElementTree import fromstring
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, isWhiteSpace
+from markdown_it.rules_inline.state_inline import Delimiter
 from markupsafe import escape
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -44,6 +46,7 @@ from reportgen.reading.table_registry import GUARDED_FRONT_KEYS, VISIBILITY, gua
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
 PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
@@ -100,9 +103,54 @@ def _parser(quotes: str = "\u201c\u201d\u2018\u2019") -> MarkdownIt:
     md.enable(["table", "smartquotes"]).use(footnote_plugin)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # we check links ourselves
     md.add_render_rule("image", _render_image)
+    md.inline.ruler.at("emphasis", _emphasis)
     md.core.ruler.push("plain_titles", _plain_titles)
     md.core.ruler.push("pull_quotes", _pull_quotes)
     return md
+
+
+def _wide(char: str) -> bool:
+    """A full-width character: Japanese, Chinese, Korean, their punctuation."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _emphasis(state: StateInline, silent: bool) -> bool:
+    """CommonMark's emphasis, with ``*`` usable beside full-width text.
+
+    CommonMark decides whether ``**`` opens or closes from its neighbours, and
+    a closing run between punctuation and a letter does not close, which
+    suits spaced scripts but not Japanese or Chinese, written without spaces:
+    ``**会員限定。**この項は`` stayed literal. Beside a full-width character a
+    ``*`` run opens when a non-space follows it and closes when a non-space
+    precedes it (as markdown-it's cjk-friendly extension does); ``_`` and
+    every other context keep CommonMark's rules."""
+    start = state.pos
+    marker = state.src[start]
+    if silent or marker not in ("_", "*"):
+        return False
+    scanned = state.scanDelims(start, marker == "*")
+    can_open, can_close, length = scanned.can_open, scanned.can_close, scanned.length
+    last = state.src[start - 1] if start > 0 else " "
+    end = start + length
+    following = state.src[end] if end < state.posMax else " "
+    if marker == "*" and (_wide(last) or _wide(following)):
+        can_open = not isWhiteSpace(ord(following))
+        can_close = not isWhiteSpace(ord(last))
+    for _ in range(length):
+        token = state.push("text", "", 0)
+        token.content = marker
+        state.delimiters.append(
+            Delimiter(
+                marker=ord(marker),
+                length=length,
+                token=len(state.tokens) - 1,
+                end=-1,
+                open=can_open,
+                close=can_close,
+            )
+        )
+    state.pos += length
+    return True
 
 
 # A quotation that opens with this marker is a pull quote: words of the text

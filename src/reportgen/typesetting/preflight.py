@@ -228,6 +228,20 @@ class _Text:
 
 
 @dataclass
+class _Panel:
+    """A block painted with a background colour (a tile, a strip, a
+    heading's bar): text of another element must not run over it, nor another
+    panel touch it."""
+
+    element: Any
+    top: float
+    bottom: float
+    left: float
+    right: float
+    overlap_allowed: bool
+
+
+@dataclass
 class _Start:
     """A top-level section (a child of ``main``) beginning on a page."""
 
@@ -252,6 +266,7 @@ class _Scan:
     full_height: float
     bleed: tuple[float, float, float, float]  # left, top, right, bottom
     texts: list[_Text] = field(default_factory=list)
+    panels: list[_Panel] = field(default_factory=list)
     bottom: float | None = None  # the lowest edge of flowing content
     last_heading: str | None = None  # the text of the heading whose box is lowest, if it is
     last_is_heading: bool = False
@@ -344,6 +359,7 @@ def _scan(page: Any, parents: dict[int, Any] | None = None) -> _Scan:
         if not where.in_flow:
             continue
         _paginated(box, boxes, scan)
+        _collect_panel(box, where, scan, boxes)
         edge = _content_bottom(box, boxes)
         if edge is not None:
             scan.content_seen = True
@@ -541,6 +557,22 @@ def _continued(box: Any, boxes: Any) -> bool:
     if box.element_tag not in ("table", "ul", "ol", "dl", "p", "blockquote", "pre", "figure"):
         return False
     return "top" in getattr(box, "remove_decoration_sides", ())
+
+
+def _collect_panel(box: Any, where: _Where, scan: _Scan, boxes: Any) -> None:
+    if not isinstance(box, boxes.BlockBox) or box.element is None:
+        return
+    style = box.style
+    ruled = style["border_left_width"] > 0 and style["border_left_color"].alpha > 0
+    if box.element_tag in ("html", "body") or (style["background_color"].alpha == 0 and not ruled):
+        return
+    if box.border_height() <= 0 or box.border_width() <= 0:
+        return
+    top, left = box.border_box_y(), box.border_box_x()
+    scan.panels.append(_Panel(
+        box.element, top, top + box.border_height(), left, left + box.border_width(),
+        "overlap" in where.allow,
+    ))  # fmt: skip
 
 
 def _collect_text(box: Any, where: _Where, scan: _Scan) -> None:
@@ -751,6 +783,8 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
     for message in dict.fromkeys(scan.broken):
         yield BROKEN, message
     for message in _overlaps(scan.texts):
+        yield OVERLAP, message
+    for message in _collisions(scan.panels, scan.texts, scan.parents):
         yield OVERLAP, message
     if (sparse := _sparse(scan, last, before_break)) is not None:
         yield SPARSE, sparse
@@ -1038,6 +1072,59 @@ def _overlaps(texts: list[_Text]) -> Iterator[str]:
                 if pair not in seen:
                     seen.add(pair)
                     yield f"“{pair[0]}” and “{pair[1]}” are drawn over each other"
+
+
+_TOUCH = 3.0  # CSS px (0.8 mm): panels closer than this touch
+
+
+def _related(one: Any, other: Any, parents: dict[int, Any]) -> bool:
+    """The same element, or one inside the other."""
+    if one is None or other is None:
+        return True
+
+    def inside(inner: Any, outer: Any) -> bool:
+        while inner is not None:
+            if inner is outer:
+                return True
+            inner = parents.get(id(inner))
+        return False
+
+    return inside(one, other) or inside(other, one)
+
+
+def _collisions(panels: list[_Panel], texts: list[_Text], parents: dict[int, Any]) -> Iterator[str]:
+    """Text of one element drawn over another's painted block (review 2: a
+    note over the key-figure tiles), and painted blocks of unrelated elements
+    that touch (a strip and the next heading's bar); ``_overlaps`` sees text
+    only, and these are boxes."""
+    seen: set[str] = set()
+    for panel in panels:
+        if panel.overlap_allowed:
+            continue
+        for text in texts:
+            if text.overlap_allowed or text.box.element is None:
+                continue
+            width = min(panel.right, text.right) - max(panel.left, text.left)
+            height = min(panel.bottom, text.bottom) - max(panel.top, text.top)
+            if width > 2 and height > 1 and not _related(text.box.element, panel.element, parents):
+                message = f"“{_short(text.text, 30)}” is drawn over a painted box"
+                if message not in seen:
+                    seen.add(message)
+                    yield message
+    for index, one in enumerate(panels):
+        for other in panels[index + 1 :]:
+            if one.overlap_allowed or other.overlap_allowed:
+                continue
+            width = min(one.right, other.right) - max(one.left, other.left)
+            gap = max(one.top, other.top) - min(one.bottom, other.bottom)
+            if width > 2 and gap < _TOUCH and not _related(one.element, other.element, parents):
+                names = tuple(
+                    _short(_text_of(p.element) or p.element.tag, 30) for p in (one, other)
+                )
+                message = f"“{names[0]}” and “{names[1]}” touch (less than 1 mm apart)"
+                if message not in seen:
+                    seen.add(message)
+                    yield message
 
 
 # --- glyphs and fonts -------------------------------------------------------------

@@ -37,6 +37,12 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Inline elements that are set as blocks (a table cell's note, a figure's
 # label): their text's end is glued too, without ending the block around them.
 _INLINE_BLOCKS = frozenset({"span"})
+# Inline elements a word space before them moves into (print). WeasyPrint
+# (v70, issue 1614's family) breaks a line at its first break opportunity, not
+# its last, when a run ending in a space nearly fills the line and the element
+# after it does not fit: "This / is a sample made to show ... <strong>Aire".
+# With the space at the start of the element the line breaks where it should.
+_SPACE_INTO = frozenset({"strong", "em", "b", "i", "cite", "q", "small", "mark"})
 _YEAR_RANGE = re.compile(r"(?<!\d)(\d{4})\s?([\u2013\u2014\u2010\-/])\s?(\d{2}(?:\d{2})?)(?!\d)")
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 _KOREAN_WORD = re.compile(rf"[^\s]*[{_HANGUL}][^\s]*")
@@ -301,6 +307,8 @@ class _Setter:
         _put(self.last_text, _glue_tail(_get(self.last_text), self.style.last_line))
 
     def text(self, slot: _Slot) -> None:
+        if self.rules is not None and not self.verbatim:
+            _space_into_next(slot)
         chunk = _get(slot)
         if not chunk or self.verbatim or not chunk.strip():
             return
@@ -317,6 +325,20 @@ class _Setter:
         if not self.head:  # a <title> holds text only
             slot = _halt_spans(slot, half_width_marks(_get(slot), self.style), self.made)
         self.last_text = slot
+
+
+def _space_into_next(slot: _Slot) -> None:
+    """A run's closing word space moved into the inline element after it
+    (see ``_SPACE_INTO``); the words and the space between them are unchanged."""
+    element, where = slot
+    after = element.getnext() if where == "tail" else (element[0] if len(element) else None)
+    chunk = _get(slot)
+    if after is None or after.tag not in _SPACE_INTO or not chunk or not chunk[-1].isspace():
+        return
+    if not chunk.strip() or (after.text or "")[:1].isspace():
+        return
+    _put(slot, chunk.rstrip())
+    after.text = " " + (after.text or "")
 
 
 _LINE_MOST = 40  # characters: longer, a paragraph is prose whatever its end
