@@ -51,3 +51,30 @@ def test_a_real_zero_last_year_is_still_new() -> None:
     before = replace(_BASE, fiscal_year="FY1", coalition_organizations=0)
     coalition = next(v for k, v in _rows(_BASE, before).items() if "partner" in k.lower())
     assert coalition == ("0", "48", "new this year"), coalition
+
+
+def test_one_negative_style_in_tables_figures_and_accounts() -> None:
+    """A negative amount is written as the pack's accounts write it, in every
+    table and figure of a document: (£250.00), never -£250.00 beside (5,000.00)."""
+    from reportgen.composing import formats
+    from reportgen.composing.accounts import accounts
+    from reportgen.composing.page_context import _tables
+    from reportgen.reading.model import Fund
+
+    fig = replace(
+        _BASE,
+        income=Decimal("750.50"),
+        income_by_category=(("Grants", Decimal("1000.50")), ("Refunded grant", Decimal("-250"))),
+        minor_units=True,
+        funds=(Fund("Appeal", "restricted", closing=Decimal("-5000")),),
+    )
+    income = _tables(None, fig, "en-GB", "GBP")["income"]  # type: ignore[arg-type]
+    assert income is not None
+    assert [r.cells[1] for r in income.rows] == ["£1,000.50", "(£250.00)"]
+    books = accounts(fig, None, "en-GB", "GBP", ("31 March", "1 April", "31 March"))
+    assert books is not None and books.funds is not None
+    assert "(5,000)" in [c for r in books.funds.rows for c in r.cells]
+    assert formats.format_compact_money(Decimal("-19210"), "GBP", "en-GB").startswith("(")
+    net = list(_rows(replace(_BASE, income=Decimal("800")), _BASE).values())[-1]
+    assert net[:2] == ("(£200)", "(£400)"), net
+    assert formats.format_amount(Decimal("-5000"), "JPY", "ja", False) == "△5,000円"
