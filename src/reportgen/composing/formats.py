@@ -53,6 +53,7 @@ __all__ = [
     "language",
     "myriad_amount",
     "named_year",
+    "negative",
     "role_word",
     "signature_blocks",
     "signature_lines",
@@ -90,7 +91,17 @@ def format_number(value: int | float | Decimal, language: str) -> str:
     return format_decimal(value, locale=_loc(language))
 
 
+def negative(value: Decimal, text: str, language: str) -> str:
+    """``text`` (the amount's magnitude, formatted) marked negative as the
+    language's accounts mark it, (1,234) in English, △1,234 in Japanese,
+    when ``value`` is below zero: the one convention of every amount a
+    document prints, tables, figures and accounts alike."""
+    return label(language, "negative_amount", amount=text) if value < 0 else text
+
+
 def format_money(value: Decimal, currency: str, language: str) -> str:
+    if value < 0:
+        return negative(value, format_money(-value, currency, language), language)
     if languages.money(language).full == "unit":
         digits = get_currency_precision(currency)
         return _in_units(
@@ -178,6 +189,8 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
     The pack's ``[money] compact`` chooses CLDR's symbol form or its unit
     form (the compact number in CLDR's pattern for a currency amount, with the
     currency's unit word, which the pack may replace)."""
+    if value < 0:
+        return negative(value, format_compact_money(-value, currency, language), language)
     loc = _loc(language)
     style = languages.money(language)
     if style.compact == "myriad":
@@ -196,6 +209,8 @@ def format_table_amount(value: Decimal, currency: str, language: str, minor: boo
     column's heading (``amount_heading``), as Korean accounts do."""
     if not languages.money(language).table_unit:
         return format_amount(value, currency, language, minor)
+    if value < 0:
+        return negative(value, format_table_amount(-value, currency, language, minor), language)
     digits = get_currency_precision(currency) if minor else 0
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value if minor else value.to_integral_value(), format=pattern,
@@ -241,6 +256,8 @@ def format_list(items: list[str], language: str) -> str:
 def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> str:
     """Money with its minor units (pence, cents) only when ``minor``: an
     amount shows them only where some amount of its table or figure has them."""
+    if value < 0:
+        return negative(value, format_amount(-value, currency, language, minor), language)
     if minor:
         return format_money(value, currency, language)
     if languages.money(language).full == "unit":
@@ -304,7 +321,7 @@ def format_accounts(value: Decimal, language: str, minor: bool) -> str:
     accounts mark it: (1,234) in English, △1,234 in Japanese."""
     pattern = "#,##0.00" if minor else "#,##0"
     text = format_decimal(abs(value), format=pattern, locale=_loc(language))
-    return label(language, "negative_amount", amount=text) if value < 0 else text
+    return negative(value, text, language)
 
 
 def currency_word(currency: str, language: str) -> str:

@@ -772,24 +772,48 @@ def _comparison(
         text, _ = _difference(float(now), float(before), language, as_money)
         return text or ""
 
-    pairs: list[tuple[str, Decimal, Decimal, bool]] = [
-        ("row_activities", Decimal(prev.activities), Decimal(fig.activities), False),
-        ("row_lobbying", Decimal(prev.lobbying), Decimal(fig.lobbying), False),
-        ("row_participants", Decimal(prev.participants), Decimal(fig.participants), False),
+    def given(figure: str, year: KeyFigures) -> bool:
+        """Whether ``year`` gives the table ``figure`` counts (a year read
+        without its list of tables is taken to give them all)."""
+        return not year.present or _FIGURE_TABLE[figure] in year.present
+
+    absent = formats.label(language, "figure_absent")
+    # (figure, row word, last year's value, this year's, is money)
+    pairs: list[tuple[str, str, Decimal, Decimal, bool]] = [
+        ("activities", "row_activities", Decimal(prev.activities), Decimal(fig.activities), False),
+        ("lobbying", "row_lobbying", Decimal(prev.lobbying), Decimal(fig.lobbying), False),
         (
+            "participants",
+            "row_participants",
+            Decimal(prev.participants),
+            Decimal(fig.participants),
+            False,
+        ),
+        (
+            "coalition_orgs",
             _coalition_orgs_word(fig, prev, "row_coalition_orgs"),
             Decimal(prev.coalition_organizations),
             Decimal(fig.coalition_organizations),
             False,
         ),
-        ("income", prev.income, fig.income, True),
-        ("expenses", prev.expenses, fig.expenses, True),
+        ("income", "income", prev.income, fig.income, True),
+        ("expenses", "expenses", prev.expenses, fig.expenses, True),
+        ("net", "net", prev.net, fig.net, True),
     ]
-    rows = [
-        (key, *((money(a), money(b)) if m else (number(a), number(b))), change(b, a, m))
-        for key, a, b, m in pairs
-    ]
-    rows.append(("net", money(prev.net), money(fig.net), ""))
+    rows = []
+    for figure, key, a, b, m in pairs:
+        had, has = given(figure, prev), given(figure, fig)
+        if not (had or has) or (a == 0 and b == 0):
+            continue  # a row that says nothing: no table either year, or zero in both
+        show = money if m else number
+        before, now = (show(a) if had else absent), (show(b) if has else absent)
+        if not (had and has):
+            delta = absent  # a figure missing from one year has no change, not "new"
+        elif figure == "net" and a != b:  # a balance can change sign: the difference
+            delta = formats.signed(money(abs(b - a)), b < a, language)
+        else:
+            delta = change(b, a, m)
+        rows.append((key, before, now, delta))
     return Table(
         ("", _year_of(prev, language), _year_of(fig, language), formats.label(language, "change")),
         tuple(Row((formats.label(language, key).capitalize(), a, b, c)) for key, a, b, c in rows),

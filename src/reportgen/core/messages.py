@@ -724,6 +724,11 @@ RECEIPTS_PRESET_NEEDS = Message(
 LABELS_ISSUE = Message("RG279", "[labels.{tag}] {problem}")
 KEY_PROBLEM = Message("RG280", "'{key}': {problem}{hint}")
 THING_PROBLEM = Message("RG281", "{what}: {problem}")
+FIGURE_AGAINST_TABLE = Message(
+    "RG282",
+    "key figure '{name}' is {value} {unit}, but column '{column}' of {table} totals {total}: "
+    "a reader sees both; make them agree, or give the figure another unit",
+)
 SEND_PLAN_ITEM = Message("RG047", "    {who}{reason}")
 SEND_PLAN_REASON = Message("RG048", ": {reason}")
 PAD_TO_MULTIPLE = Message(

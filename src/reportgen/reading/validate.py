@@ -29,6 +29,7 @@ from reportgen.reading.column_names import ColumnNames, names_for, squash
 from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import (
     LANGUAGES,
+    PUBLIC,
     FiscalYear,
     NarrativeSection,
     Record,
@@ -105,7 +106,32 @@ def validate(
     _receipts_without_gifts(year, diags, raw.table_location)
     _receipt_languages(year, diags)
     completeness(year, diags, raw.table_location)
+    _figures_against_tables(year, diags, raw.table_location)
     return year
+
+
+def _figures_against_tables(
+    year: FiscalYear, diags: Diagnostics, where: Callable[[str], tuple[Location, str]]
+) -> None:
+    """A key figure whose unit names a number column of a declared table
+    ("Volunteer hours", in hours, beside the volunteers table's ``hours``)
+    says what that column's public rows total; a report that prints both
+    and disagrees is said, once per figure."""
+    for table in year.config.declared_tables:
+        rows = [r for r in year.rows(table.name) if r.visibility == PUBLIC]
+        for column in table.number_columns if rows else ():
+            cells = [r.get(column) for r in rows]
+            total = sum((Decimal(str(v)) for v in cells if isinstance(v, (int, float, Decimal))),
+                        Decimal(0))  # fmt: skip
+            for figure in year.indicators:
+                unit = (figure.unit or "").strip().lower()
+                if unit != column.lower() or not isinstance(figure.value, Decimal):
+                    continue
+                if figure.value != total:
+                    diags.warning(where("indicators")[0], M.FIGURE_AGAINST_TABLE(
+                        name=figure.name, value=f"{figure.value:,}", unit=figure.unit,
+                        column=column, table=where(table.name)[1] or f"{table.name}.csv",
+                        total=f"{total:,}"))  # fmt: skip
 
 
 def _text_values(raw: RawReport, diags: Diagnostics) -> None:

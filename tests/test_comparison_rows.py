@@ -1,0 +1,80 @@
+"""The handout's comparison with last year: every row says something."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from reportgen.composing.key_figures import KeyFigures
+from reportgen.composing.page_context import _comparison
+
+_BASE = KeyFigures(
+    fiscal_year="FY2",
+    activities=10,
+    participants=100,
+    by_category=(),
+    by_month=(),
+    by_month_category=(),
+    coalitions=1,
+    coalition_organizations=48,
+    coalition_countries=1,
+    lobbying=0,
+    by_target_type=(),
+    income=Decimal("1000"),
+    expenses=Decimal("1200"),
+    income_by_category=(),
+    expenses_by_category=(),
+    expenses_by_function=(),
+    present=("activities", "coalitions", "finances", "lobbying"),
+)
+
+
+def _rows(now: KeyFigures, before: KeyFigures) -> dict[str, tuple[str, ...]]:
+    table = _comparison(now, before, "en", "GBP")
+    assert table is not None
+    return {r.cells[0]: tuple(r.cells[1:]) for r in table.rows}
+
+
+def test_a_figure_zero_both_years_is_left_out_and_one_absent_last_year_is_a_dash() -> None:
+    before = replace(_BASE, fiscal_year="FY1", coalition_organizations=0, coalitions=0,
+                     income=Decimal("900"), expenses=Decimal("1000"),
+                     present=("activities", "finances", "lobbying"))  # fmt: skip
+    rows = _rows(_BASE, before)
+    assert not any("advocacy" in k.lower() for k in rows), rows  # 0 and 0 says nothing
+    coalition = next(v for k, v in rows.items() if "partner" in k.lower())
+    assert coalition == ("—", "48", "—"), coalition  # no table last year: not 0, not "new"
+    net = list(rows.values())[-1]  # the surplus (deficit) row
+    assert net[2] == "−£100", net  # the net row has its change, in money
+
+
+def test_a_real_zero_last_year_is_still_new() -> None:
+    before = replace(_BASE, fiscal_year="FY1", coalition_organizations=0)
+    coalition = next(v for k, v in _rows(_BASE, before).items() if "partner" in k.lower())
+    assert coalition == ("0", "48", "new this year"), coalition
+
+
+def test_one_negative_style_in_tables_figures_and_accounts() -> None:
+    """A negative amount is written as the pack's accounts write it, in every
+    table and figure of a document: (£250.00), never -£250.00 beside (5,000.00)."""
+    from reportgen.composing import formats
+    from reportgen.composing.accounts import accounts
+    from reportgen.composing.page_context import _tables
+    from reportgen.reading.model import Fund
+
+    fig = replace(
+        _BASE,
+        income=Decimal("750.50"),
+        income_by_category=(("Grants", Decimal("1000.50")), ("Refunded grant", Decimal("-250"))),
+        minor_units=True,
+        funds=(Fund("Appeal", "restricted", closing=Decimal("-5000")),),
+    )
+    income = _tables(None, fig, "en-GB", "GBP")["income"]  # type: ignore[arg-type]
+    assert income is not None
+    assert [r.cells[1] for r in income.rows] == ["£1,000.50", "(£250.00)"]
+    books = accounts(fig, None, "en-GB", "GBP", ("31 March", "1 April", "31 March"))
+    assert books is not None and books.funds is not None
+    assert "(5,000)" in [c for r in books.funds.rows for c in r.cells]
+    assert formats.format_compact_money(Decimal("-19210"), "GBP", "en-GB").startswith("(")
+    net = list(_rows(replace(_BASE, income=Decimal("800")), _BASE).values())[-1]
+    assert net[:2] == ("(£200)", "(£400)"), net
+    assert formats.format_amount(Decimal("-5000"), "JPY", "ja", False) == "△5,000円"
