@@ -279,7 +279,6 @@ def test_messages_lists_the_catalog_in_a_language() -> None:
 # yielded, not passed to a message call); each is named by the function that
 # makes it, so that the list stays true as code moves. It only shrinks.
 STILL_ENGLISH = {
-    "typesetting/preflight.py": "Finding.describe",  # every preflight warning
     "core/file_gate.py": "RefusedResource",  # why a file or URL is refused
     "reading/config.py": "theme_folder_problem",
     "reading/narrative_html.py": "_resolve_local",  # why a local link is refused

@@ -462,14 +462,15 @@ def _preflight_warnings(findings: Sequence[Finding], folder: Path) -> list[Diagn
     """Findings as located warnings on the files in ``folder``. The same
     finding on the same page of many letters is one warning, on the first."""
 
-    warnings: dict[tuple[str, int, str], tuple[Path, int]] = {}
+    warnings: dict[tuple[str, int, M.Text], tuple[Path, int]] = {}
     for finding in findings:
         message = finding.describe()
         if finding.document.endswith(LETTER_BODY):
             language = finding.document.removesuffix(LETTER_BODY).rstrip("/")
             folder_of = folder / "donors"
-            message += (f" (page {finding.page} of the donor edition after each "
-                        f"{language + ' ' if language else ''}letter)")  # fmt: skip
+            message = (M.PF_AFTER_LETTER(message=message, page=finding.page, language=language)
+                       if language else
+                       M.PF_AFTER_EACH_LETTER(message=message, page=finding.page))  # fmt: skip
             key = (str(folder_of), 0, message)
         else:
             letter = finding.document.startswith("donors/")
@@ -479,9 +480,9 @@ def _preflight_warnings(findings: Sequence[Finding], folder: Path) -> list[Diagn
         warnings[key] = (path, count + 1)
     made = []
     for (_, page, message), (path, count) in warnings.items():
-        more = f" (and in {count - 1} more letter{'s' * (count > 2)})" if count > 1 else ""
+        said = M.PF_MORE_LETTERS(message=message, count=count - 1) if count > 1 else message
         made.append(Diagnostic(Severity.WARNING, Location(path, page=page or None),
-                               message + more))  # fmt: skip
+                               said))  # fmt: skip
     return made
 
 

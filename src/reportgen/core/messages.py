@@ -219,7 +219,12 @@ def with_code(line: str, message: str, language: str | None = None) -> str:
     if not (isinstance(message, Text) and codes_shown(language)):
         return line
     while message.code in _FRAMES:
-        inner = next((v for v in message.values.values() if isinstance(v, Text)), None)
+        said = message.values.get("message")  # a frame's own words, before any other value
+        inner = (
+            said
+            if isinstance(said, Text)
+            else next((v for v in message.values.values() if isinstance(v, Text)), None)
+        )
         if inner is None:
             break
         message = inner
@@ -1081,6 +1086,93 @@ FAILED_IN_PARAGRAPH = Message("RG520", " in its paragraph {paragraph}")
 FAILED_ON_LINK = Message("RG521", "the link to '{target}'")
 FAILED_ON_PICTURE = Message("RG522", "the picture '{name}'")
 
+# --- the preflight's findings (typesetting/preflight.py, commands/build.py) ---
+PREFLIGHT = Message("RG540", "preflight: {kind}: {message}")
+PF_OVERLAP = Message("RG541", "text over text")
+PF_OUTSIDE = Message("RG542", "outside its box")
+PF_SPARSE = Message("RG543", "sparse page")
+PF_LONE_HEADING = Message("RG544", "lone heading")
+PF_BROKEN = Message("RG545", "broken word")
+PF_MISSING_GLYPH = Message("RG546", "missing glyph")
+PF_ONE_CHARACTER_FONT = Message("RG547", "font for one character")
+PF_TABLE_REMNANT = Message("RG548", "table remnant")
+PF_FIGURE_APART = Message("RG549", "figure apart")
+PF_RUNNING_HEAD = Message("RG550", "running head")
+PF_SHORT_PAGE = Message("RG551", "page left short")
+PF_SECTION_BREAK = Message("RG552", "section break")
+PF_NO_BLEED = Message("RG553", "no bleed")
+PF_PAGE_COUNT = Message("RG554", "page count")
+PF_OVER_PAGES = Message("RG555", "over its pages")
+PF_OUTSIDE_PAGE = Message("RG556", "{name} reaches past the edge of the page")
+PF_WIDER_THAN_BOX = Message("RG557", "{name} is {over:.0f} pt wider than its box")
+PF_NAME_TEXT = Message("RG560", "text “{text}”")
+PF_NAME_PICTURE = Message("RG561", "picture “{text}”")
+PF_A_PICTURE = Message("RG562", "a picture")
+PF_NAME_TABLE = Message("RG563", "table “{text}”")
+PF_A_TABLE = Message("RG564", "a table")
+PF_DATE_BROKEN = Message("RG565", "the date “{date}” is broken after “{before}”")
+PF_WORD_BROKEN = Message("RG566", "“{word}” is broken after “{before}”")
+PF_HEADING_ENDS_PAGE = Message("RG567", "the heading “{heading}” ends the page")
+PF_PAGE_FULL = Message("RG568", "the page is {percent} % full{why}")
+PF_SPILL = Message("RG569", " (the end of what the page before began)")
+PF_WOULD_SHARE = Message(
+    "RG570",
+    "“{title}” ({height:.0f} mm) starts the next page, though it would fit below this "
+    "page's content: let it share the page",
+)
+PF_EDGE_NO_BLEED = Message(
+    "RG571", "“{name}” is printed to the edge of a page without 3 mm of bleed"
+)
+PF_SHORT_OF_BLEED = Message("RG572", "{edge}, short of the 3 mm bleed")
+PF_OVER_PAGES_TEXT = Message(
+    "RG573",
+    "{pages} pages where the edition has {allowed}: leave out what gives way (charts, key "
+    "figures, a table) or shorten the text",
+)
+PF_NOT_A_MULTIPLE = Message("RG574", "{pages} pages, not a multiple of {multiple}")
+PF_TABLE_UNDER = Message("RG575", "the table under “{heading}”")
+PF_REMNANT = Message(
+    "RG576",
+    "{rows} of the {total} rows of {name} are alone on this page (at least {least} on either "
+    "side of a break)",
+)
+PF_FIGURE_SPLIT = Message("RG577", "the figure “{title}” is split across pages {first} and {last}")
+PF_FIGURE_FROM_HEADING = Message(
+    "RG578",
+    "the figure “{title}” is on page {page}, its heading “{heading}” on page {heading_page}",
+)
+PF_HEAD_NAMES = Message(
+    "RG579", "the running head names “{shown}”, but the page opens in “{expected}”"
+)
+PF_LOW_RUN_ON = Message(
+    "RG580",
+    "“{title}” starts low on a page and runs on: in this edition a section starts a "
+    "page, unless it shares one whole or the page before it is more than half empty",
+)
+PF_FORCED_BREAK = Message("RG581", "“{title}” starts a new page: in this edition sections run on")
+PF_DRAWN_OVER = Message("RG582", "“{first}” and “{second}” are drawn over each other")
+PF_OVER_PAINT = Message("RG583", "“{text}” is drawn over a painted box")
+PF_TOUCH = Message("RG584", "“{first}” and “{second}” touch (less than 1 mm apart)")
+PF_NO_FONT = Message("RG585", "no font has “{char}” (U+{point:04X})")
+PF_FONT_FOR_ONE = Message("RG586", "{face} is embedded for “{char}” (U+{point:04X}) alone")
+PF_EDGE_STOPS = Message("RG587", "“{name}” stops at the {sides} trim edge")
+PF_SIDE_LEFT = Message("RG588", "left")
+PF_SIDE_TOP = Message("RG589", "top")
+PF_SIDE_RIGHT = Message("RG590", "right")
+PF_SIDE_BOTTOM = Message("RG591", "bottom")
+PF_BOTH = Message("RG592", "{first} and {second}")
+PF_AFTER_LETTER = Message(
+    "RG593", "{message} (page {page} of the donor edition after each {language} letter)"
+)
+PF_AFTER_EACH_LETTER = Message(
+    "RG594", "{message} (page {page} of the donor edition after each letter)"
+)
+PF_MORE_LETTERS = Plural(
+    "RG595",
+    "{message} (and in {count} more letter)",
+    "{message} (and in {count} more letters)",
+)
+
 # --- reportgen new (commands/new.py) ---
 NEW_FORMS_WITH_FROM = Message(
     "RG810",
@@ -1177,7 +1269,8 @@ SEND_NOTHING_SENT = Message("RG611", "{problem}; nothing was sent")
 
 # Messages that frame another: a line shows the code of the one inside.
 _FRAMES = frozenset({IN_COLUMN.code, WARNING_PREFIX.code, REPORTGEN_SAYS.code,
-                     REPORTGEN_ERROR.code})  # fmt: skip
+                     REPORTGEN_ERROR.code, PREFLIGHT.code, PF_AFTER_LETTER.code,
+                     PF_AFTER_EACH_LETTER.code, PF_MORE_LETTERS.code})  # fmt: skip
 
 # --- --help: the commands and their options ---
 HELP_HELP = Message("RG900", "Show this message and exit.")

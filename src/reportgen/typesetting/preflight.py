@@ -25,6 +25,7 @@ which refuses a WeasyPrint other than the one those insides were read in.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 import unicodedata
@@ -32,28 +33,29 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportgen.core import messages as M
 from reportgen.core.private_apis import box_classes, laid_out_page_box, placed_box, shaped_runs
 
 log = logging.getLogger(__name__)
 
 # Kinds of finding, as printed after "preflight:".
-OVERLAP = "text over text"
-OUTSIDE = "outside its box"
-SPARSE = "sparse page"
-LONE_HEADING = "lone heading"
-BROKEN = "broken word"
-MISSING_GLYPH = "missing glyph"
-ONE_CHARACTER_FONT = "font for one character"
+OVERLAP = M.PF_OVERLAP()
+OUTSIDE = M.PF_OUTSIDE()
+SPARSE = M.PF_SPARSE()
+LONE_HEADING = M.PF_LONE_HEADING()
+BROKEN = M.PF_BROKEN()
+MISSING_GLYPH = M.PF_MISSING_GLYPH()
+ONE_CHARACTER_FONT = M.PF_ONE_CHARACTER_FONT()
 # Pagination (the layer of print.css.j2 and pdf.render_pdf's sharing pass).
-TABLE_REMNANT = "table remnant"
-FIGURE_APART = "figure apart"
-RUNNING_HEAD = "running head"
-SHORT_PAGE = "page left short"
-SECTION_BREAK = "section break"
+TABLE_REMNANT = M.PF_TABLE_REMNANT()
+FIGURE_APART = M.PF_FIGURE_APART()
+RUNNING_HEAD = M.PF_RUNNING_HEAD()
+SHORT_PAGE = M.PF_SHORT_PAGE()
+SECTION_BREAK = M.PF_SECTION_BREAK()
 # Print production ([print] in report.toml), checked when asked for.
-NO_BLEED = "no bleed"
-PAGE_COUNT = "page count"
-OVER_PAGES = "over its pages"
+NO_BLEED = M.PF_NO_BLEED()
+PAGE_COUNT = M.PF_PAGE_COUNT()
+OVER_PAGES = M.PF_OVER_PAGES()
 
 # data-preflight="..." tokens: what an element (and all inside it) may do.
 ALLOWANCES = {
@@ -114,8 +116,8 @@ class Finding:
     kind: str
     message: str
 
-    def describe(self) -> str:
-        return f"preflight: {self.kind}: {self.message}"
+    def describe(self) -> M.Text:
+        return M.PREFLIGHT(message=self.message, kind=self.kind)
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,7 @@ class _Scan:
     content_seen: bool = False
     starts: list[_Start] = field(default_factory=list)
     forced_after: set[int] = field(default_factory=set)
-    at_edge: list[str] = field(default_factory=list)
+    at_edge: list[M.Text] = field(default_factory=list)
     heading: str = ""  # the last heading seen in flow, by the walk
     parents: dict[int, Any] = field(default_factory=dict)  # the document's (``_parents``)
 
@@ -454,6 +456,10 @@ def _painted(box: Any, boxes: Any) -> bool:
     ))  # fmt: skip
 
 
+_SIDES = {"left": M.PF_SIDE_LEFT(), "top": M.PF_SIDE_TOP(), "right": M.PF_SIDE_RIGHT(),
+          "bottom": M.PF_SIDE_BOTTOM()}  # fmt: skip
+
+
 def _trim_edge(box: Any, scan: _Scan) -> None:
     """A painted box that reaches a trim edge of the page and stops there:
     printed so, a white hairline shows wherever the guillotine strays."""
@@ -468,10 +474,11 @@ def _trim_edge(box: Any, scan: _Scan) -> None:
         ("right", abs(right - scan.width) <= _SLACK, right >= scan.width + reach),
         ("bottom", abs(bottom - scan.full_height) <= _SLACK, bottom >= scan.full_height + reach),
     )
-    short = [side for side, touches, bleeds in edges if touches and not bleeds]
+    short = [_SIDES[side] for side, touches, bleeds in edges if touches and not bleeds]
     if short:
         name = box.element.get("class") or box.element_tag
-        scan.at_edge.append(f"“{_short(name)}” stops at the {' and '.join(short)} trim edge")
+        sides = functools.reduce(lambda a, b: M.PF_BOTH(first=a, second=b), short)
+        scan.at_edge.append(M.PF_EDGE_STOPS(name=_short(name), sides=sides))
 
 
 def _walk(
@@ -624,13 +631,13 @@ def _outside(
     b_left, b_top, b_right, b_bottom = scan.bleed
     if (left < -b_left - _SLACK or right > scan.width + b_right + _SLACK
             or top < -b_top - _SLACK or bottom > scan.full_height + b_bottom + _SLACK):  # fmt: skip
-        scan.outside[key] = f"{_name_of(box, boxes)} reaches past the edge of the page"
+        scan.outside[key] = M.PF_OUTSIDE_PAGE(name=_name_of(box, boxes))
         return
     if limit is not None and where.in_flow:
         start, end = limit
         over = max(start - left, right - end)
         if over > _SLACK and not _hangs(box, over, end - start, boxes):
-            scan.outside[key] = f"{_name_of(box, boxes)} is {over * PT:.0f} pt wider than its box"
+            scan.outside[key] = M.PF_WIDER_THAN_BOX(name=_name_of(box, boxes), over=over * PT)
 
 
 def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
@@ -644,16 +651,16 @@ def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
     return all(unicodedata.category(c).startswith("P") for c in marks) and over <= box.width + 1
 
 
-def _name_of(box: Any, boxes: Any) -> str:
+def _name_of(box: Any, boxes: Any) -> M.Text:
     if isinstance(box, boxes.TextBox):
         # The whole paragraph names it best, unless the text is generated (::before).
         whole = " ".join("".join(box.element.itertext()).split()) if box.element is not None else ""
-        return f"text “{_short(whole if box.text.strip() in whole else box.text)}”"
+        return M.PF_NAME_TEXT(text=_short(whole if box.text.strip() in whole else box.text))
     if isinstance(box, boxes.ReplacedBox):
         alt = box.element.get("alt") if box.element is not None else None
-        return f"picture “{_short(alt)}”" if alt else "a picture"
+        return M.PF_NAME_PICTURE(text=_short(alt)) if alt else M.PF_A_PICTURE()
     cells = [t.text for t in box.descendants() if isinstance(t, boxes.TextBox)]
-    return f"table “{_short(' '.join(cells))}”" if cells else "a table"
+    return M.PF_NAME_TABLE(text=_short(" ".join(cells))) if cells else M.PF_A_TABLE()
 
 
 def _short(text: str, size: int = 40) -> str:
@@ -722,7 +729,7 @@ def _break_positions(source: str, lines: list[str]) -> Iterator[int]:
         yield cursor
 
 
-def _fault_at(source: str, position: int, dates: Sequence[tuple[int, int]]) -> str | None:
+def _fault_at(source: str, position: int, dates: Sequence[tuple[int, int]]) -> M.Text | None:
     """The fault of a line break at ``position`` of ``source``, if any;
     ``dates``: the (start, end) of each date in ``source``, in order."""
     if not 0 < position < len(source):
@@ -730,7 +737,7 @@ def _fault_at(source: str, position: int, dates: Sequence[tuple[int, int]]) -> s
     index = bisect.bisect_left(dates, (position, position)) - 1
     if index >= 0 and dates[index][0] < position < dates[index][1]:
         start, end = dates[index]
-        return f"the date “{source[start:end]}” is broken after “{source[start:position]}”"
+        return M.PF_DATE_BROKEN(date=source[start:end], before=source[start:position])
     before, after = source[position - 1], source[position]
     if before.isspace() or after.isspace():
         return None
@@ -745,7 +752,7 @@ def _fault_at(source: str, position: int, dates: Sequence[tuple[int, int]]) -> s
     word = source[start:end]
     if kinds[0] == "hiragana" or (kinds[0] != "latin" and len(source) > _LABEL):
         return None
-    return f"“{_short(word)}” is broken after “{source[start:position]}”"
+    return M.PF_WORD_BROKEN(word=_short(word), before=source[start:position])
 
 
 def _script(char: str) -> str | None:
@@ -767,7 +774,7 @@ def _script(char: str) -> str | None:
 # --- judging a page -------------------------------------------------------------
 
 
-SPILL = " (the end of what the page before began)"
+SPILL = M.PF_SPILL()
 
 
 def ends_short(findings: Sequence[Finding], pages: int) -> bool:
@@ -790,10 +797,10 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
         yield SPARSE, sparse
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
     if not last and not sparse_ok and scan.last_is_heading:
-        yield LONE_HEADING, f"the heading “{_short(scan.last_heading or '')}” ends the page"
+        yield LONE_HEADING, M.PF_HEADING_ENDS_PAGE(heading=_short(scan.last_heading or ""))
 
 
-def _sparse(scan: _Scan, last: bool, before_break: bool) -> str | None:
+def _sparse(scan: _Scan, last: bool, before_break: bool) -> M.Text | None:
     """Why the page is too empty, if it is."""
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
     if sparse_ok or before_break or scan.height <= 0:
@@ -805,7 +812,7 @@ def _sparse(scan: _Scan, last: bool, before_break: bool) -> str | None:
     nearly_empty = fill < MIN_LAST_FILL and not scan.forced_start
     if fill < MIN_FILL and (not last or spill or nearly_empty):
         why = SPILL if spill else ""
-        return f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
+        return M.PF_PAGE_FULL(percent=f"{max(fill, 0.0) * 100:.0f}", why=why)
     return None
 
 
@@ -869,10 +876,7 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
         yield (
             number,
             SHORT_PAGE,
-            (
-                f"“{_short(share.title)}” ({height:.0f} mm) starts the next page, though it "
-                "would fit below this page's content: let it share the page"
-            ),
+            M.PF_WOULD_SHARE(title=_short(share.title), height=height),
         )
     if layout.section_breaks is not None:
         yield from _section_breaks(scans, layout.section_breaks)
@@ -882,25 +886,20 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
                 yield (
                     number,
                     NO_BLEED,
-                    (
-                        f"{scan.at_edge[0].split(' stops')[0]} is printed to the edge of a page "
-                        "without 3 mm of bleed"
-                    ),
+                    M.PF_EDGE_NO_BLEED(name=scan.at_edge[0].values["name"]),
                 )
             else:
                 for message in dict.fromkeys(scan.at_edge):
-                    yield number, NO_BLEED, message + ", short of the 3 mm bleed"
+                    yield number, NO_BLEED, M.PF_SHORT_OF_BLEED(edge=message)
     if layout.pages is not None and len(scans) > layout.pages:
         yield (
             len(scans),
             OVER_PAGES,
-            (
-                f"{len(scans)} pages where the edition has {layout.pages}: leave out what gives "
-                "way (charts, key figures, a table) or shorten the text"
-            ),
+            M.PF_OVER_PAGES_TEXT(pages=len(scans), allowed=layout.pages),
         )
     if layout.multiple > 1 and scans and len(scans) % layout.multiple:
-        yield len(scans), PAGE_COUNT, (f"{len(scans)} pages, not a multiple of {layout.multiple}")
+        count = M.PF_NOT_A_MULTIPLE(pages=len(scans), multiple=layout.multiple)
+        yield len(scans), PAGE_COUNT, count
 
 
 def _pages_of(scans: Sequence[_Scan], element: Any) -> list[int]:
@@ -919,16 +918,13 @@ def _remnants(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
         if len(pieces) < 2:
             continue
         total = sum(rows for _, rows, _ in pieces)
-        name = f"the table under “{_short(pieces[0][2])}”" if pieces[0][2] else "a table"
+        name = M.PF_TABLE_UNDER(heading=_short(pieces[0][2])) if pieces[0][2] else M.PF_A_TABLE()
         for number, rows, _ in pieces:
             if rows < MIN_ROWS:
                 yield (
                     number,
                     TABLE_REMNANT,
-                    (
-                        f"{rows} of the {total} rows of {name} are alone on this page "
-                        f"(at least {MIN_ROWS} on either side of a break)"
-                    ),
+                    M.PF_REMNANT(rows=rows, total=total, name=name, least=MIN_ROWS),
                 )
 
 
@@ -949,10 +945,7 @@ def _figures_apart(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
                 yield (
                     pages[0],
                     FIGURE_APART,
-                    (
-                        f"the figure “{_short(title)}” is split across pages "
-                        f"{pages[0]} and {pages[-1]}"
-                    ),
+                    M.PF_FIGURE_SPLIT(title=_short(title), first=pages[0], last=pages[-1]),
                 )
                 continue
             lead = _lead(element, scan.parents)
@@ -963,9 +956,11 @@ def _figures_apart(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
                 yield (
                     pages[0],
                     FIGURE_APART,
-                    (
-                        f"the figure “{_short(title)}” is on page {pages[0]}, its heading "
-                        f"“{_short(_text_of(lead))}” on page {lead_pages[-1]}"
+                    M.PF_FIGURE_FROM_HEADING(
+                        title=_short(title),
+                        page=pages[0],
+                        heading=_short(_text_of(lead)),
+                        heading_page=lead_pages[-1],
                     ),
                 )
 
@@ -1003,10 +998,7 @@ def _running_heads(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
                 yield (
                     number,
                     RUNNING_HEAD,
-                    (
-                        f"the running head names “{_short(shown)}”, but the page opens in "
-                        f"“{_short(expected)}”"
-                    ),
+                    M.PF_HEAD_NAMES(shown=_short(shown), expected=_short(expected)),
                 )
         value.update(later)
 
@@ -1036,22 +1028,18 @@ def _section_breaks(scans: Sequence[_Scan], policy: str) -> Iterator[tuple[int, 
                 yield (
                     number,
                     SECTION_BREAK,
-                    (
-                        f"“{_short(start.title)}” starts low on a page and runs on: in "
-                        "this edition a section starts a page, unless it shares one whole "
-                        "or the page before it is more than half empty"
-                    ),
+                    M.PF_LOW_RUN_ON(title=_short(start.title)),
                 )
             elif (policy == "run-on" and start.forced and previous is not None
                     and previous.name == scan.name and not scan.sparse):  # fmt: skip
                 yield (
                     number,
                     SECTION_BREAK,
-                    (f"“{_short(start.title)}” starts a new page: in this edition sections run on"),
+                    M.PF_FORCED_BREAK(title=_short(start.title)),
                 )
 
 
-def _overlaps(texts: list[_Text]) -> Iterator[str]:
+def _overlaps(texts: list[_Text]) -> Iterator[M.Text]:
     """Pairs of text boxes whose glyph bands overlap by at least a quarter of
     the smaller one, from different lines (a sweep down the page)."""
     ordered = sorted(texts, key=lambda t: t.top)
@@ -1071,7 +1059,7 @@ def _overlaps(texts: list[_Text]) -> Iterator[str]:
                 pair = (_short(one.text, 30), _short(other.text, 30))
                 if pair not in seen:
                     seen.add(pair)
-                    yield f"“{pair[0]}” and “{pair[1]}” are drawn over each other"
+                    yield M.PF_DRAWN_OVER(first=pair[0], second=pair[1])
 
 
 _TOUCH = 3.0  # CSS px (0.8 mm): panels closer than this touch
@@ -1092,7 +1080,9 @@ def _related(one: Any, other: Any, parents: dict[int, Any]) -> bool:
     return inside(one, other) or inside(other, one)
 
 
-def _collisions(panels: list[_Panel], texts: list[_Text], parents: dict[int, Any]) -> Iterator[str]:
+def _collisions(
+    panels: list[_Panel], texts: list[_Text], parents: dict[int, Any]
+) -> Iterator[M.Text]:
     """Text of one element drawn over another's painted block (review 2: a
     note over the key-figure tiles), and painted blocks of unrelated elements
     that touch (a strip and the next heading's bar); ``_overlaps`` sees text
@@ -1107,7 +1097,7 @@ def _collisions(panels: list[_Panel], texts: list[_Text], parents: dict[int, Any
             width = min(panel.right, text.right) - max(panel.left, text.left)
             height = min(panel.bottom, text.bottom) - max(panel.top, text.top)
             if width > 2 and height > 1 and not _related(text.box.element, panel.element, parents):
-                message = f"“{_short(text.text, 30)}” is drawn over a painted box"
+                message = M.PF_OVER_PAINT(text=_short(text.text, 30))
                 if message not in seen:
                     seen.add(message)
                     yield message
@@ -1121,7 +1111,7 @@ def _collisions(panels: list[_Panel], texts: list[_Text], parents: dict[int, Any
                 names = tuple(
                     _short(_text_of(p.element) or p.element.tag, 30) for p in (one, other)
                 )
-                message = f"“{names[0]}” and “{names[1]}” touch (less than 1 mm apart)"
+                message = M.PF_TOUCH(first=names[0], second=names[1])
                 if message not in seen:
                     seen.add(message)
                     yield message
@@ -1163,12 +1153,12 @@ def _font_faults(scans: Sequence[_Scan], document: str) -> Iterator[Finding]:
     for number, missing in enumerate(pages, start=1):
         for char in missing:
             yield Finding(document, number, MISSING_GLYPH,
-                          f"no font has “{char}” (U+{ord(char):04X})")  # fmt: skip
+                          M.PF_NO_FONT(char=char, point=ord(char)))  # fmt: skip
     for face, (first, drawn) in sorted(used.items(), key=lambda item: item[1][0]):
         if len(drawn) == 1:
             char = next(iter(drawn))
             yield Finding(document, first, ONE_CHARACTER_FONT,
-                          f"{face} is embedded for “{char}” (U+{ord(char):04X}) alone")  # fmt: skip
+                          M.PF_FONT_FOR_ONE(face=face, char=char, point=ord(char)))  # fmt: skip
 
 
 def _style_key(style: Any) -> tuple[object, ...]:
