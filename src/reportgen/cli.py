@@ -8,6 +8,7 @@ it is cheap: the heavy libraries load only when a build renders.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -92,8 +93,128 @@ def _localize(command: click.Command, ctx: click.Context) -> None:
             item.help = M.say(M.declared(english))
 
 
+_USAGE_PIECES = {"[OPTIONS]": M.USAGE_OPTIONS(), "COMMAND [ARGS]...": M.USAGE_COMMAND()}
+
+
+def _usage_pieces(pieces: list[str]) -> list[str]:
+    """Click's words in the usage line ("[OPTIONS]") in the user's language."""
+    return [M.say(_USAGE_PIECES[piece]) if piece in _USAGE_PIECES else piece for piece in pieces]
+
+
+# Click's own English (its messages are not in a catalog reportgen can use),
+# read back into the catalog's messages; a text none of these reads exactly
+# stays click's, inside a translated frame.
+_CLICK_SAYS: list[tuple[re.Pattern[str], Callable[[dict[str, str]], M.Text]]] = [
+    (re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", re.S),
+     lambda g: M.CLICK_NOT_ONE_OF(value=_quoted([g["value"]]), choices=g["choices"])),
+    (re.compile(r"'(?P<value>.*)' is not (?P<choice>'.*')\.", re.S),
+     lambda g: M.CLICK_NOT_THE_CHOICE(value=_quoted([g["value"]]), choice=g["choice"])),
+    (re.compile(r"(?P<value>.*) is not in the range (?P<range>.*)\.", re.S),
+     lambda g: M.CLICK_NOT_IN_RANGE(value=g["value"], range=g["range"])),
+    (re.compile(r"'(?P<value>.*)' is not a valid integer\.", re.S),
+     lambda g: M.CLICK_NOT_AN_INTEGER(value=_quoted([g["value"]]))),
+    (re.compile(r"'(?P<value>.*)' is not a valid integer range\.", re.S),
+     lambda g: M.CLICK_NOT_AN_INTEGER_RANGE(value=_quoted([g["value"]]))),
+    (re.compile(r"Directory '(?P<name>.*)' is a file\.", re.S),
+     lambda g: M.CLICK_FOLDER_IS_FILE(name=_quoted([g["name"]]))),
+    (re.compile(r"Option '(?P<name>.*)' requires an argument\.", re.S),
+     lambda g: M.CLICK_NEEDS_VALUE(name=_quoted([g["name"]]))),
+    (re.compile(r"Option '(?P<name>.*)' does not take a value\.", re.S),
+     lambda g: M.CLICK_TAKES_NO_VALUE(name=_quoted([g["name"]]))),
+    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)", re.S),
+     lambda g: M.CLICK_EXTRA_ARGUMENTS(args=g["args"], count=len(g["args"].split()))),
+]  # fmt: skip
+
+
+def _quoted(names: Iterable[str]) -> M.Text:
+    """Names as click quotes them ('-j' / '--jobs'), in the user's quotes."""
+    texts = [M.CLICK_QUOTED(name=name) for name in names]
+    return functools.reduce(lambda a, b: M.CLICK_OR(first=a, second=b), texts)
+
+
+def _exactly(text: M.Text, english: str) -> M.Text:
+    """``text`` when it reads as click's ``english`` does, else click's words framed."""
+    return text if str(text) == english else M.LIBRARY_REASON(reason=english)
+
+
+def _click_inner(message: str) -> M.Text:
+    if isinstance(message, M.Text):
+        return message
+    for pattern, made in _CLICK_SAYS:
+        found = pattern.fullmatch(message)
+        if found is not None:
+            return _exactly(made(found.groupdict()), message)
+    return M.LIBRARY_REASON(reason=message)
+
+
+def _hint_names(exc: click.BadParameter) -> list[str] | None:
+    hint = exc.param_hint
+    if hint is None and exc.param is not None:
+        hint = exc.param.get_error_hint(exc.ctx)
+    if hint is None:
+        return None
+    if not isinstance(hint, str):
+        return list(hint)
+    names = re.findall(r"'([^']*)'", hint)
+    return names if " / ".join(f"'{n}'" for n in names) == hint else None
+
+
+def _click_said(exc: click.ClickException) -> M.Text:
+    """What click says of a usage error, as the catalog's message."""
+    english = exc.format_message()
+    text: M.Text
+    if isinstance(exc, click.NoSuchOption | click.exceptions.NoSuchCommand):
+        named = exc.option_name if isinstance(exc, click.NoSuchOption) else exc.command_name
+        made = M.CLICK_NO_SUCH_OPTION if isinstance(exc, click.NoSuchOption) else (
+            M.CLICK_NO_SUCH_COMMAND)  # fmt: skip
+        text = made(name=_quoted([named]))
+        if exc.possibilities and len(exc.possibilities) == 1:
+            text = M.CLICK_DID_YOU_MEAN(message=text, possibility=repr(exc.possibilities[0]))
+        elif exc.possibilities:
+            found = ", ".join(repr(p) for p in sorted(exc.possibilities))
+            text = M.CLICK_DID_YOU_MEAN_ONE_OF(message=text, possibilities=found)
+    elif isinstance(exc, click.MissingParameter):
+        names = _hint_names(exc) or []
+        kind = exc.param_type or (exc.param.param_type_name if exc.param else "")
+        choices = english.partition("Choose from:\n\t")[2]
+        if kind == "option" and choices:
+            text = M.CLICK_MISSING_CHOICE(name=_quoted(names or ["?"]), choices=choices)
+        elif kind == "option":
+            text = M.CLICK_MISSING_OPTION(name=_quoted(names or ["?"]))
+        else:
+            text = M.CLICK_MISSING_ARGUMENT(name=_quoted(names or ["?"]))
+    elif isinstance(exc, click.BadParameter):
+        hinted = _hint_names(exc)
+        inner = _click_inner(exc.message)
+        text = (M.CLICK_INVALID_VALUE(name=_quoted(hinted), message=inner) if hinted
+                else M.CLICK_INVALID(message=inner))  # fmt: skip
+    else:
+        text = _click_inner(exc.message)
+    return _exactly(text, english)
+
+
+def _show_click_error(exc: click.ClickException) -> None:
+    """Click's report of a usage error (usage line, where to find help,
+    ``Error: …``) with click's words in the user's language."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        exc.show()
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            option = max(ctx.command.get_help_option_names(ctx), key=len)
+            hint = M.say(M.CLICK_TRY_HELP(command=ctx.command_path, option=option)) + "\n"
+        click.echo(f"{ctx.get_usage()}\n{hint}", err=True, color=ctx.color)
+    said = M.CLICK_ERROR(message=_click_said(exc))
+    click.echo(M.with_code(M.say(said), said), err=True)
+
+
 class _Command(click.Command):
     context_class = _Context
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage_pieces(super().collect_usage_pieces(ctx))
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help or not self.help:
@@ -108,6 +229,25 @@ class _Command(click.Command):
 class _Group(click.Group):
     context_class = _Context
     command_class = _Command
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage_pieces(super().collect_usage_pieces(ctx))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's own running of the command line, but its usage errors
+        said in the user's language (click's words are English only)."""
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            _show_click_error(exc)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo(M.say(M.CLICK_ABORTED()), err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _localize(self, ctx)

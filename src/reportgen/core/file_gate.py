@@ -39,6 +39,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from reportgen.core import messages as M
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # a 50-megapixel camera's photo passes; 50,000 x 50,000 does not
 RASTER_KINDS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -57,7 +59,12 @@ _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 
 
 class RefusedResource(ValueError):
-    """A file or URL the build may not read or embed; the message says why."""
+    """A file or URL the build may not read or embed; the message says why
+    (``reason``: the catalog's, in the user's language when shown)."""
+
+    def __init__(self, reason: M.Text) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -88,40 +95,39 @@ class Gate:
     def locate(self, name: str, base: Path, label: str | None = None) -> Path:
         """The file a relative or absolute path names, if it may be read at all;
         ``label`` names it in a refusal (default: the name, quoted)."""
-        it = label or f"'{name}'"
+        it = label or M.GATE_NAMED(name=name)
         path = Path(name)
         if not path.is_absolute():
             path = base / path
         try:
             resolved = path.resolve()
         except (OSError, RuntimeError):  # a symlink loop
-            raise RefusedResource(f"{it}: no such file") from None
+            raise RefusedResource(M.GATE_NO_SUCH_FILE(it=it)) from None
         if any(resolved.is_relative_to(t) for t in self.trusted):
             return resolved
         if not resolved.is_relative_to(self.root):
-            raise RefusedResource(f"{it} is outside the report folder")
+            raise RefusedResource(M.GATE_OUTSIDE(it=it))
         if not resolved.is_file():
-            raise RefusedResource(f"{it}: no such file")
+            raise RefusedResource(M.GATE_NO_SUCH_FILE(it=it))
         inner = resolved.relative_to(self.root).parts
         if any(part.startswith(".") for part in inner):
-            raise RefusedResource(f"{it} is a hidden file")
+            raise RefusedResource(M.GATE_HIDDEN(it=it))
         if resolved.suffix.lower() in INPUT_SUFFIXES:
-            raise RefusedResource(f"{it} is a data, settings or narrative file")
+            raise RefusedResource(M.GATE_INPUT_FILE(it=it))
         if "data" in inner[:-1]:
-            raise RefusedResource(f"{it} is inside a data folder")
+            raise RefusedResource(M.GATE_IN_DATA(it=it))
         return resolved
 
     def admit(self, name: str, base: Path, label: str | None = None) -> Resource:
         """A picture the build may embed: located, then checked by its bytes."""
-        it = label or f"'{name}'"
+        it = label or M.GATE_NAMED(name=name)
         path = self.locate(name, base, label)
         if any(path.is_relative_to(t) for t in self.trusted):
             return Resource(path.read_bytes(), _trusted_type(path))
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise RefusedResource(
-                f"{it} is {size / 1024 / 1024:.1f} MB; pictures may be at most "
-                f"{MAX_BYTES // 1024 // 1024} MB"
+                M.GATE_TOO_BIG(it=it, size=size / 1024 / 1024, most=MAX_BYTES // 1024 // 1024)
             )
         stat = path.stat()
         return _checked(path, stat.st_mtime_ns, stat.st_size, it)
@@ -132,27 +138,27 @@ class Gate:
         ``MAX_TEMPLATE_BYTES``, resolving inside the theme folder and the report
         set, never hidden, never in a data or narrative folder. Anything else
         (``data/donors.csv``, a link out of the theme) is refused."""
-        it = f"'{name}'"
+        it = M.GATE_NAMED(name=name)
         folder = folder.resolve()
         if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
-            raise RefusedResource(f"{it} is not a path inside the theme folder")
+            raise RefusedResource(M.GATE_NOT_IN_THEME(it=it))
         try:
             path = (folder / name).resolve()
         except (OSError, RuntimeError):
-            raise RefusedResource(f"{it}: no such file") from None
+            raise RefusedResource(M.GATE_NO_SUCH_FILE(it=it)) from None
         if not path.is_relative_to(folder) or not path.is_relative_to(self.root):
-            raise RefusedResource(f"{it} is outside the theme folder")
+            raise RefusedResource(M.GATE_OUTSIDE_THEME(it=it))
         inner = path.relative_to(folder).parts
         if any(part.startswith(".") for part in inner):
-            raise RefusedResource(f"{it} is a hidden file")
+            raise RefusedResource(M.GATE_HIDDEN(it=it))
         if any(part in ("data", "narrative") for part in path.relative_to(self.root).parts):
-            raise RefusedResource(f"{it} is inside a data or narrative folder")
+            raise RefusedResource(M.GATE_IN_DATA_OR_NARRATIVE(it=it))
         if path.suffix != TEMPLATE_SUFFIX:
-            raise RefusedResource(f"{it} is not a template (a {TEMPLATE_SUFFIX} file)")
+            raise RefusedResource(M.GATE_NOT_TEMPLATE(it=it, suffix=TEMPLATE_SUFFIX))
         if not path.is_file():
-            raise RefusedResource(f"{it}: no such file")
+            raise RefusedResource(M.GATE_NO_SUCH_FILE(it=it))
         if path.stat().st_size > MAX_TEMPLATE_BYTES:
-            raise RefusedResource(f"{it} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
+            raise RefusedResource(M.GATE_TEMPLATE_TOO_BIG(it=it, most=MAX_TEMPLATE_BYTES))
         return path
 
     def fetch(self, url: str, base: Path | None = None) -> Resource:
@@ -161,14 +167,14 @@ class Gate:
         scheme = parts.scheme.lower()
         if scheme == "data":
             resource = _decode_data_url(url)
-            return Resource(resource.data, picture_type(resource.data, "an embedded picture"))
+            return Resource(resource.data, picture_type(resource.data, M.GATE_EMBEDDED()))
         if scheme == "file":
             return self.admit(url2pathname(unquote(parts.path)), base or self.root)
         if scheme == "" and not parts.netloc:
             if base is None and not Path(unquote(parts.path)).is_absolute():
-                raise RefusedResource(f"relative URL without a base: {url}")
+                raise RefusedResource(M.GATE_NO_BASE(url=url))
             return self.admit(unquote(parts.path), base or self.root)
-        raise RefusedResource(f"'{shorten(url)}' is not fetched during a build")
+        raise RefusedResource(M.GATE_NOT_FETCHED(url=shorten(url)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -198,16 +204,13 @@ def _check_raster(data: bytes, what: str) -> str:
                 raise Image.DecompressionBombError(f"{width} x {height}")
             _load_whole(image)
     except Image.DecompressionBombError:  # Pillow's own limit, or ours
-        raise RefusedResource(
-            f"{what} has more than {MAX_PIXELS // 1_000_000} million pixels, the most a "
-            "picture may have"
-        ) from None
+        raise RefusedResource(M.GATE_PIXELS(what=what, millions=MAX_PIXELS // 1_000_000)) from None
     except UnidentifiedImageError:
-        raise RefusedResource(
-            f"{what} is not a picture of an allowed kind (PNG, JPEG, GIF, WebP or SVG)"
-        ) from None
+        raise RefusedResource(M.GATE_NOT_A_PICTURE(what=what)) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise RefusedResource(f"{what} is a damaged picture ({exc})") from None
+        raise RefusedResource(
+            M.GATE_DAMAGED(what=what, reason=M.LIBRARY_REASON(reason=exc))
+        ) from None
     return RASTER_KINDS[kind]
 
 
@@ -235,21 +238,20 @@ def _check_svg(data: bytes, what: str) -> None:
     try:
         root = fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
-        raise RefusedResource(
-            f"{what} is an SVG with a DOCTYPE or entities, which pictures may not have"
-        ) from None
+        raise RefusedResource(M.GATE_SVG_DTD(what=what)) from None
     except ParseError as exc:
-        raise RefusedResource(f"{what} is not a well-formed SVG ({exc})") from None
+        reason = M.LIBRARY_REASON(reason=exc)
+        raise RefusedResource(M.GATE_SVG_BAD(what=what, reason=reason)) from None
     if root.tag != f"{_SVG_NS}svg":
-        raise RefusedResource(f"{what} is not an SVG picture")
+        raise RefusedResource(M.GATE_NOT_SVG(what=what))
     for element in root.iter():
         tag = str(element.tag).rpartition("}")[2]
         if tag in _ACTIVE_ELEMENTS:
-            raise RefusedResource(f"{what} is an SVG with a <{tag}> element")
+            raise RefusedResource(M.GATE_SVG_ELEMENT(what=what, tag=tag))
         for attribute, value in element.attrib.items():
             local = attribute.rpartition("}")[2]
             if local.lower().startswith("on"):
-                raise RefusedResource(f"{what} is an SVG with a script attribute ({local})")
+                raise RefusedResource(M.GATE_SVG_SCRIPT(what=what, attribute=local))
             if local == "href":
                 _check_reference(value, what)
             if local == "style":
@@ -260,7 +262,7 @@ def _check_svg(data: bytes, what: str) -> None:
 
 def _check_css(css: str, what: str) -> None:
     if "@import" in css.lower():
-        raise RefusedResource(f"{what} is an SVG whose style imports another file")
+        raise RefusedResource(M.GATE_SVG_IMPORT(what=what))
     for target in _CSS_URL.findall(css):
         _check_reference(target, what)
 
@@ -272,11 +274,9 @@ def _check_reference(target: str, what: str) -> None:
         return
     if target.lower().startswith("data:"):
         resource = _decode_data_url(target)
-        picture_type(resource.data, f"a picture inside {what}")
+        picture_type(resource.data, M.GATE_INSIDE(what=what))
         return
-    raise RefusedResource(
-        f"{what} is an SVG that refers to another file or address ({shorten(target)})"
-    )
+    raise RefusedResource(M.GATE_SVG_REFERS(what=what, target=shorten(target)))
 
 
 def _trusted_type(path: Path) -> str:
@@ -297,5 +297,5 @@ def _decode_data_url(url: str) -> Resource:
         try:
             return Resource(base64.b64decode(payload, validate=False), mime)
         except (binascii.Error, ValueError):
-            raise RefusedResource(f"'{shorten(url)}' is not valid base64") from None
+            raise RefusedResource(M.GATE_BAD_BASE64(url=shorten(url))) from None
     return Resource(unquote(payload).encode(), mime)

@@ -270,7 +270,8 @@ def _translations(language: str) -> dict[tuple[str, str], str | tuple[str, ...]]
 # The catalog. Codes are stable: a message that goes keeps its code retired;
 # a new one takes the next free code of its block.
 # RG0xx the command line and its summaries, RG1xx tables and their cells,
-# RG2xx settings and the report folder, RG3xx narrative, RG5xx building and
+# RG2xx settings and the report folder, RG3xx narrative, RG4xx files the build
+# reads or embeds (the file gate, archives), RG5xx building and
 # output, RG6xx send, RG8xx starter files of `reportgen new`, RG9xx --help.
 
 # --- the command line ---
@@ -684,7 +685,13 @@ COVER_NEEDS_ALT = Message(
     "'cover_image' needs 'cover_image_alt': say what the picture shows, for readers who cannot "
     "see it",
 )
-THEME_DIR_PROBLEM = Message("RG258", "'theme_dir': '{raw}'{space}{problem}")
+PASSWORD_IN_FILE = Message(
+    "RG283",
+    "'password' does not belong in a file of the report folder: set the environment variable "
+    "REPORTGEN_SMTP_PASSWORD or store it in the system keyring (see `reportgen send --help`), "
+    "and delete this line",
+)
+THEME_DIR_PROBLEM = Message("RG258", "'theme_dir': '{raw}'{problem}")
 NOT_A_THEME_VALUE = Message("RG259", "'{key}': {value!r} is not {hint}")
 A_COLOUR_PRIMARY = Message("RG260", "a colour such as #1f3a5f")
 A_COLOUR_ACCENT = Message("RG261", "a colour such as #c8553d")
@@ -911,6 +918,66 @@ WORD_TOO_MUCH_TEXT = Message(
 )
 WORD_NOT_TEXT = Message("RG339", "the paragraph holds {char}, which is not text: delete it")
 
+WORD_TOO_BIG = Message(
+    "RG373",
+    "the document is {size:,.0f} MB; the limit for a Word document is {most} MB (make its "
+    "pictures smaller)",
+)
+WORD_DAMAGED = Message(
+    "RG374", "cannot read the document (it is damaged, or not a Word document): {reason}"
+)
+WORD_ENCRYPTED = Message(
+    "RG375",
+    "the document is password-protected (encrypted), so it cannot be read: in Word, File > "
+    "Info > Protect Document > Encrypt with Password, clear the password and save",
+)
+WORD_BINARY = Message(
+    "RG376",
+    "this is an old binary Word document (.doc) named .docx: in Word, File > Save As 'Word "
+    "Document (*.docx)'",
+)
+WORD_NO_TYPES = Message(
+    "RG377",
+    "this is not a Word document (no [Content_Types].xml): save it from Word as .docx",
+)
+WORD_MACROS = Message(
+    "RG378",
+    "the document holds macros (a .docm renamed .docx?), which are never read: in Word, File > "
+    "Save As 'Word Document (*.docx)'",
+)
+WORD_NOT_WORD = Message(
+    "RG379", "this is not a Word document: save it from Word as 'Word Document (*.docx)'"
+)
+WORD_PART_TOO_BIG = Message(
+    "RG380",
+    "the document's part {part} is {size:,.0f} MB of XML; the limit is {most} MB (split the "
+    "document)",
+)
+WORD_PART_DTD = Message(
+    "RG381", "the document's part {part} declares a DTD (line {line}), which Word never writes"
+)
+WORD_PART_NOT_XML = Message(
+    "RG382",
+    "cannot read the document (it is damaged): its part {part} is not well-formed XML (line "
+    "{line}: {reason})",
+)
+WORD_XML_BAD = Message("RG383", "{name} is not well-formed XML ({reason})")
+WORD_NO_MAIN = Message(
+    "RG384",
+    "this is not a Word document (its _rels/.rels must name exactly one main document part): "
+    "save it from Word as 'Word Document (*.docx)'",
+)
+WORD_MAIN_MISSING = Message(
+    "RG385",
+    "this is not a Word document (its main part {part!r} is missing): save it from Word as "
+    "'Word Document (*.docx)'",
+)
+WORD_MAIN_OUTSIDE = Message(
+    "RG386",
+    "this is not a Word document (its main part 'outside it' is missing): save it from Word "
+    "as 'Word Document (*.docx)'",
+)
+
 # --- narrative text (reading/narrative_html.py) ---
 NO_TITLE = Message("RG340", "the narrative has no title: {how}")
 NO_TITLE_WORD = Message(
@@ -1085,6 +1152,84 @@ RENDER_FAILED_ON = Message(
 FAILED_IN_PARAGRAPH = Message("RG520", " in its paragraph {paragraph}")
 FAILED_ON_LINK = Message("RG521", "the link to '{target}'")
 FAILED_ON_PICTURE = Message("RG522", "the picture '{name}'")
+
+# --- files the build reads or embeds (core/file_gate.py, readers' archives) ---
+GATE_NAMED = Message("RG400", "'{name}'")
+GATE_IT = Message("RG401", "it")
+GATE_NO_SUCH_FILE = Message("RG402", "{it}: no such file")
+GATE_OUTSIDE = Message("RG403", "{it} is outside the report folder")
+GATE_HIDDEN = Message("RG404", "{it} is a hidden file")
+GATE_INPUT_FILE = Message("RG405", "{it} is a data, settings or narrative file")
+GATE_IN_DATA = Message("RG406", "{it} is inside a data folder")
+GATE_TOO_BIG = Message("RG407", "{it} is {size:.1f} MB; pictures may be at most {most} MB")
+GATE_NOT_IN_THEME = Message("RG408", "{it} is not a path inside the theme folder")
+GATE_OUTSIDE_THEME = Message("RG409", "{it} is outside the theme folder")
+GATE_IN_DATA_OR_NARRATIVE = Message("RG410", "{it} is inside a data or narrative folder")
+GATE_NOT_TEMPLATE = Message("RG411", "{it} is not a template (a {suffix} file)")
+GATE_TEMPLATE_TOO_BIG = Message("RG412", "{it} is larger than {most:,} bytes")
+GATE_NO_BASE = Message("RG413", "relative URL without a base: {url}")
+GATE_NOT_FETCHED = Message("RG414", "'{url}' is not fetched during a build")
+GATE_PIXELS = Message(
+    "RG415", "{what} has more than {millions} million pixels, the most a picture may have"
+)
+GATE_NOT_A_PICTURE = Message(
+    "RG416", "{what} is not a picture of an allowed kind (PNG, JPEG, GIF, WebP or SVG)"
+)
+GATE_DAMAGED = Message("RG417", "{what} is a damaged picture ({reason})")
+GATE_SVG_DTD = Message(
+    "RG418", "{what} is an SVG with a DOCTYPE or entities, which pictures may not have"
+)
+GATE_SVG_BAD = Message("RG419", "{what} is not a well-formed SVG ({reason})")
+GATE_NOT_SVG = Message("RG420", "{what} is not an SVG picture")
+GATE_SVG_ELEMENT = Message("RG421", "{what} is an SVG with a <{tag}> element")
+GATE_SVG_SCRIPT = Message("RG422", "{what} is an SVG with a script attribute ({attribute})")
+GATE_SVG_IMPORT = Message("RG423", "{what} is an SVG whose style imports another file")
+GATE_SVG_REFERS = Message(
+    "RG424", "{what} is an SVG that refers to another file or address ({target})"
+)
+GATE_BAD_BASE64 = Message("RG425", "'{url}' is not valid base64")
+GATE_EMBEDDED = Message("RG426", "an embedded picture")
+GATE_INSIDE = Message("RG427", "a picture inside {what}")
+GATE_PICTURE_NUMBER = Message("RG428", "picture {number}")
+ARCHIVE_UNREADABLE = Message("RG430", "cannot read the {what}: {reason}")
+ARCHIVE_PARTS = Message("RG431", "the {what} holds {count:,} parts; the limit is {most:,}")
+ARCHIVE_PART_BIG = Message(
+    "RG432", "the {what}'s part {part} inflates to {size:,.0f} MB; the limit is {most} MB"
+)
+ARCHIVE_BOMB = Message(
+    "RG433",
+    "the {what}'s part {part} is compressed {ratio:,.0f} to 1 (the limit is {most} to 1): it "
+    "looks like a zip bomb",
+)
+ARCHIVE_TOTAL = Message("RG434", "the {what} inflates to {size:,.0f} MB; the limit is {most} MB")
+ARCHIVE_WORKBOOK = Message("RG435", "workbook")
+ARCHIVE_DOCUMENT = Message("RG436", "document")
+THEME_IS_SET = Message(
+    "RG437", " is the report set itself: give the theme a folder of its own, such as 'theme'"
+)
+THEME_OUTSIDE = Message("RG438", " is outside the report folder")
+THEME_HIDDEN = Message("RG439", " is a hidden folder")
+THEME_IN_INPUT = Message(
+    "RG440",
+    " is inside a data, narrative or output folder: give the theme a folder of its own",
+)
+THEME_IN_YEAR = Message(
+    "RG441",
+    " is a year folder or inside one: put the theme beside the year folders (in the report "
+    "set, such as 'theme' next to organization.toml)",
+)
+THEME_NO_FOLDER = Message("RG442", ": no such folder")
+THEME_HOLDS_FOLDER = Message(
+    "RG443", " holds a {name} folder: a theme folder holds templates and pictures only"
+)
+THEME_HOLDS_YEAR = Message(
+    "RG444", " holds a year folder or settings: a theme holds templates and pictures only"
+)
+LINK_ABSOLUTE = Message("RG445", "must be relative to the report folder")
+LINK_NOT_FOUND = Message("RG446", "not found in the report folder")
+LINK_LEAVES = Message("RG447", "leaves the report folder")
+SAY_REST_IN_NOTE = Message("RG448", ": say the rest in its note")
+LIBRARY_REASON = Message("RG449", "{reason}")  # a library's own words, framed outside English
 
 # --- the preflight's findings (typesetting/preflight.py, commands/build.py) ---
 PREFLIGHT = Message("RG540", "preflight: {kind}: {message}")
@@ -1416,6 +1561,36 @@ HELP_MESSAGES_LANGUAGE = Message("RG938", "The language of the messages (en, ja 
 HELP_SERVE_PORT = Message(
     "RG936", "Port on 127.0.0.1 (0: any free port). Nothing listens on other interfaces."
 )
+
+# --- click's own words: usage errors (cli.py), as click says them in English ---
+CLICK_ERROR = Message("RG940", "Error: {message}")
+CLICK_TRY_HELP = Message("RG941", "Try '{command} {option}' for help.")
+CLICK_NO_SUCH_OPTION = Message("RG942", "No such option {name}.")
+CLICK_NO_SUCH_COMMAND = Message("RG943", "No such command {name}.")
+CLICK_DID_YOU_MEAN = Message("RG944", "{message} Did you mean {possibility}?")
+CLICK_DID_YOU_MEAN_ONE_OF = Message("RG945", "{message} (Did you mean one of: {possibilities}?)")
+CLICK_MISSING_ARGUMENT = Message("RG946", "Missing argument {name}.")
+CLICK_MISSING_OPTION = Message("RG947", "Missing option {name}.")
+CLICK_MISSING_CHOICE = Message("RG948", "Missing option {name}. Choose from:\n\t{choices}")
+CLICK_INVALID_VALUE = Message("RG949", "Invalid value for {name}: {message}")
+CLICK_NOT_THE_CHOICE = Message("RG950", "{value} is not {choice}.")
+CLICK_NOT_ONE_OF = Message("RG951", "{value} is not one of {choices}.")
+CLICK_NOT_IN_RANGE = Message("RG952", "{value} is not in the range {range}.")
+CLICK_NOT_AN_INTEGER = Message("RG953", "{value} is not a valid integer.")
+CLICK_FOLDER_IS_FILE = Message("RG954", "Directory {name} is a file.")
+CLICK_NEEDS_VALUE = Message("RG955", "Option {name} requires an argument.")
+CLICK_TAKES_NO_VALUE = Message("RG956", "Option {name} does not take a value.")
+CLICK_EXTRA_ARGUMENTS = Plural(
+    "RG957", "Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"
+)
+CLICK_ABORTED = Message("RG958", "Aborted!")
+CLICK_INVALID = Message("RG959", "Invalid value: {message}")
+CLICK_QUOTED = Message("RG960", "'{name}'")
+CLICK_OR = Message("RG961", "{first} / {second}")
+CLICK_NOT_AN_INTEGER_RANGE = Message("RG964", "{value} is not a valid integer range.")
+USAGE_OPTIONS = Message("RG962", "[OPTIONS]")  # the usage line's pieces
+USAGE_COMMAND = Message("RG963", "COMMAND [ARGS]...")
+_FRAMES |= {CLICK_ERROR.code}
 
 # --- the starter files of `reportgen new` (in the report's first language) ---
 NEW_WRITE = Message("RG800", "write {what}")

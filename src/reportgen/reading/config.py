@@ -427,33 +427,30 @@ INPUT_FOLDERS = ("data", "narrative")
 OUTPUT_FOLDER = "output"  # the default --out, when it is run from the report set
 
 
-def theme_folder_problem(folder: Path, root: Path) -> str | None:
+def theme_folder_problem(folder: Path, root: Path) -> M.Text | None:
     """Why ``folder`` (resolved) cannot be a theme of the report set ``root``,
     or None: it must be inside the report set, not hidden, and disjoint from
     every year folder, every ``data`` and ``narrative_html`` folder and the output
     folder (neither equal to, nor inside, nor containing one)."""
     if folder == root:
-        return "is the report set itself: give the theme a folder of its own, such as 'theme'"
+        return M.THEME_IS_SET()
     if not folder.is_relative_to(root):
-        return "is outside the report folder"
+        return M.THEME_OUTSIDE()
     inner = folder.relative_to(root).parts
     if any(p.startswith(".") for p in inner):
-        return "is a hidden folder"
+        return M.THEME_HIDDEN()
     if any(p in (*INPUT_FOLDERS, OUTPUT_FOLDER) for p in inner):
-        return "is inside a data, narrative or output folder: give the theme a folder of its own"
+        return M.THEME_IN_INPUT()
     for depth in range(1, len(inner) + 1):
         if (root.joinpath(*inner[:depth]) / REPORT_FILE).is_file():
-            return (
-                "is a year folder or inside one: put the theme beside the year folders "
-                "(in the report set, such as 'theme' next to organization.toml)"
-            )
+            return M.THEME_IN_YEAR()
     if not folder.is_dir():
-        return ": no such folder"
+        return M.THEME_NO_FOLDER()
     for path in folder.rglob("*"):
         if path.is_dir() and path.name in (*INPUT_FOLDERS, OUTPUT_FOLDER):
-            return f"holds a {path.name} folder: a theme folder holds templates and pictures only"
+            return M.THEME_HOLDS_FOLDER(name=path.name)
         if path.name in (REPORT_FILE, ORGANIZATION_FILE):
-            return "holds a year folder or settings: a theme holds templates and pictures only"
+            return M.THEME_HOLDS_YEAR()
     return None
 
 
@@ -528,11 +525,12 @@ class _Checker:
         """A setting that names a picture: through the gate every embedded file passes."""
         gate = Gate.of(self.report.path.parent)
         try:
-            found = gate.locate(name, self.merged[key][1].path.parent, f"'{name}'")
-            gate.admit(str(found), found.parent, f"'{name}'")
+            found = gate.locate(name, self.merged[key][1].path.parent, M.GATE_NAMED(name=name))
+            gate.admit(str(found), found.parent, M.GATE_NAMED(name=name))
         except RefusedResource as exc:
             self.diags.error(
-                self.where(key), M.KEY_PROBLEM(key=key.rpartition(".")[2], problem=exc, hint="")
+                self.where(key),
+                M.KEY_PROBLEM(key=key.rpartition(".")[2], problem=exc.reason, hint=""),
             )
             return None
         return found
@@ -706,8 +704,7 @@ class _Checker:
         folder = (self.merged["theme_dir"][1].path.parent / raw).resolve()
         problem = theme_folder_problem(folder, root)
         if problem is not None:
-            space = "" if problem.startswith(":") else " "
-            self.diags.error(where, M.THEME_DIR_PROBLEM(raw=raw, space=space, problem=problem))
+            self.diags.error(where, M.THEME_DIR_PROBLEM(raw=raw, problem=problem))
             return None
         return folder
 

@@ -751,10 +751,10 @@ def _check_link(
         return
     gate = Gate.of(root)
     try:
-        gate.locate(str(target), target.parent, "it")
-        picture = gate.admit(str(target), target.parent, "it") if what == "image" else None
+        gate.locate(str(target), target.parent, M.GATE_IT())
+        picture = gate.admit(str(target), target.parent, M.GATE_IT()) if what == "image" else None
     except RefusedResource as exc:
-        diags.error(where, M.URL_REFUSED(what=said, url=url, reason=exc))
+        diags.error(where, M.URL_REFUSED(what=said, url=url, reason=exc.reason))
         return
     if picture is not None and not "".join(c.content for c in token.children or []).strip():
         diags.warning(
@@ -800,11 +800,11 @@ def _embed_picture(token: Token, picture: Picture, size: str) -> None:
             token.attrs["data-ratio"] = f"{100 * found[1] / found[0]:.3f}"
 
 
-def _resolve_local(path: str, here: Path, root: Path) -> Path | str:
+def _resolve_local(path: str, here: Path, root: Path) -> Path | M.Text:
     """The file a relative link names, beside the Markdown file or else from
     the year folder, inside the year folder; else why not, as text."""
     if path.startswith("/"):
-        return "must be relative to the report folder"
+        return M.LINK_ABSOLUTE()
     allowed = root.resolve()
     inside = False
     for base in (here, root):
@@ -814,4 +814,4 @@ def _resolve_local(path: str, here: Path, root: Path) -> Path | str:
         inside = True
         if resolved.is_file():
             return resolved
-    return "not found in the report folder" if inside else "leaves the report folder"
+    return M.LINK_NOT_FOUND() if inside else M.LINK_LEAVES()

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_type_hints
 
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import did_you_mean
 from reportgen.core.languages import TAG
 from reportgen.reading.model import ReportConfig
@@ -182,9 +183,7 @@ SETTINGS: dict[str, Setting] = {
         _s("email.reply_to", "string", "the address replies go to", editions=("send",),
            starter=False),
         _s("email.password", "–", "never in a file", editions=("send",), starter=False, target=None,
-           refused="'password' does not belong in a file of the report folder: set the "
-           "environment variable REPORTGEN_SMTP_PASSWORD or store it in the system keyring "
-           "(see `reportgen send --help`), and delete this line"),
+           refused=M.PASSWORD_IN_FILE()),
         _s("email.subject", "string", "the subject line (placeholders as in `role: letter`)",
            translatable=True, editions=("send",), example='"Thank you, {{{{name}}}}"'),
         # --- [receipts] (issue 28): one block, self-contained ---

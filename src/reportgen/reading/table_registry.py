@@ -74,7 +74,7 @@ class Column:
     # its own (a key figure's tile): past it a page cannot hold the box, which
     # WeasyPrint cannot lay out; 0 is no limit but the cell limits of Tables.
     longest: int = 0
-    too_long: str = ""  # what the error suggests instead
+    too_long: str = ""  # what the error suggests instead (a catalog message)
     money: bool = False  # an amount in the report currency (see validate.number_problem)
     signed: bool = False  # a number that may be negative (a transfer out, a fund in deficit)
     text_ok: bool = False  # a number column whose cell may instead hold text (a milestone)
@@ -313,9 +313,9 @@ TABLES: dict[str, TableSpec] = {
             "indicators",
             (
                 Column("name", required=True, longest=120,
-                       too_long=": say the rest in its note"),
+                       too_long=M.SAY_REST_IN_NOTE()),
                 Column("value", "decimal", True, text_ok=True, longest=120,
-                       too_long=": say the rest in its note"),
+                       too_long=M.SAY_REST_IN_NOTE()),
                 Column("unit", longest=40),
                 Column("previous", "decimal"),
                 Column("target", "decimal"),

@@ -157,7 +157,7 @@ def inline_images(html: str, root: Path, gate: Gate) -> str:
         try:
             image.set("src", gate.fetch(url, base=root).data_uri)
         except RefusedResource as exc:
-            raise RenderError(M.PICTURE_REFUSED(reason=exc)) from None
+            raise RenderError(M.PICTURE_REFUSED(reason=exc.reason)) from None
         changed = True
     return parsed.text() if changed else html
 

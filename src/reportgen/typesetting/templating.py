@@ -320,9 +320,9 @@ class _CssWalk:
         try:
             if url.lower().startswith("data:"):
                 return self.gate.fetch(url).data_uri
-            return self.gate.admit(url, self.path.parent, f"'{url}'").data_uri
+            return self.gate.admit(url, self.path.parent, M.GATE_NAMED(name=url)).data_uri
         except RefusedResource as exc:
-            self.error(token, M.CSS_URL_REFUSED(url=url, reason=exc))
+            self.error(token, M.CSS_URL_REFUSED(url=url, reason=exc.reason))
             return "data:,"
 
     def markup(self, token: Any, text: str, what: str) -> bool:

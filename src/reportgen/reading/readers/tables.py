@@ -229,38 +229,32 @@ def _read_csv(
     return RawTable(name, path, tuple(header), Location(path, header_line), tuple(rows))
 
 
-def archive_problem(path: Path, what: str = "workbook") -> str | None:
+def archive_problem(path: Path, what: M.Text | None = None) -> M.Text | None:
     """Why the zip archive of a workbook (or Word document: ``what``) is refused
     before parsing, or ``None``.
 
     The declared sizes can be trusted as bounds: ``zipfile`` stops inflating a
     member at its declared size (and fails its CRC check if there was more)."""
+    what = what or M.ARCHIVE_WORKBOOK()
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        return f"cannot read the {what}: {_short(exc)}"
+        return M.ARCHIVE_UNREADABLE(what=what, reason=_short(exc))
     if len(members) > MAX_MEMBERS:
-        return f"the {what} holds {len(members):,} parts; the limit is {MAX_MEMBERS:,}"
+        return M.ARCHIVE_PARTS(what=what, count=len(members), most=MAX_MEMBERS)
     mb = 2**20
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > MAX_MEMBER_BYTES:
-            return (
-                f"the {what}'s part {member.filename} inflates to "
-                f"{member.file_size / mb:,.0f} MB; the limit is {MAX_MEMBER_BYTES // mb} MB"
-            )
+            size = member.file_size / mb
+            return M.ARCHIVE_PART_BIG(what=what, part=member.filename, size=size,
+                                      most=MAX_MEMBER_BYTES // mb)  # fmt: skip
         if member.file_size > mb and ratio > MAX_RATIO:
-            return (
-                f"the {what}'s part {member.filename} is compressed {ratio:,.0f} to 1 "
-                f"(the limit is {MAX_RATIO} to 1): it looks like a zip bomb"
-            )
+            return M.ARCHIVE_BOMB(what=what, part=member.filename, ratio=ratio, most=MAX_RATIO)
     total = sum(m.file_size for m in members)
     if total > MAX_INFLATED_BYTES:
-        return (
-            f"the {what} inflates to {total / mb:,.0f} MB; the limit is "
-            f"{MAX_INFLATED_BYTES // mb} MB"
-        )
+        return M.ARCHIVE_TOTAL(what=what, size=total / mb, most=MAX_INFLATED_BYTES // mb)
     return None
 
 
@@ -411,9 +405,10 @@ def _skipped_rows(
     )  # fmt: skip
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: Exception) -> M.Text:
+    """The library's own words for ``exc`` (its first line), framed as such."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return text or type(exc).__name__
+    return M.LIBRARY_REASON(reason=text or type(exc).__name__)
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def read_docx(path: Path, diags: Diagnostics) -> RawNarrative | None:
     try:
         scan = _scan(path)
     except ValueError as exc:
-        diags.error(Location(path), M.WORD_UNREADABLE(reason=exc))
+        diags.error(Location(path), M.WORD_UNREADABLE(reason=_reason(exc)))
         return None
     _report_scan(path, scan, diags)
     converted = _convert(path, scan, diags)
@@ -130,46 +130,38 @@ def read_docx(path: Path, diags: Diagnostics) -> RawNarrative | None:
     return RawNarrative(path, body=body, places=tuple(places), pictures=pictures)
 
 
-def _package_problem(path: Path) -> str | None:
+def _package_problem(path: Path) -> M.Text | None:
     """Why the file is not read at all, or ``None``: judged on bytes and the zip
     directory only, before any XML parser or mammoth sees it."""
     size = path.stat().st_size
     if size > MAX_DOCX_BYTES:
-        return (
-            f"the document is {size / 2**20:,.0f} MB; the limit for a Word document is "
-            f"{MAX_DOCX_BYTES // 2**20} MB (make its pictures smaller)"
-        )
+        return M.WORD_TOO_BIG(size=size / 2**20, most=MAX_DOCX_BYTES // 2**20)
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == _OLE:
         return _ole_problem(path)
-    problem = archive_problem(path, "document")
+    problem = archive_problem(path, M.ARCHIVE_DOCUMENT())
     if problem is not None:
-        return problem.replace("cannot read the document: ", "cannot read the document (it is "
-                               "damaged, or not a Word document): ")  # fmt: skip
+        if problem.code == M.ARCHIVE_UNREADABLE.code:
+            return M.WORD_DAMAGED(reason=problem.values["reason"])
+        return problem
     with zipfile.ZipFile(path) as archive:
         return _parts_problem(archive)
 
 
-def _ole_problem(path: Path) -> str:
+def _ole_problem(path: Path) -> M.Text:
     """An OLE container named .docx: Word encrypts a protected document into
     one (its streams are named EncryptionInfo and EncryptedPackage)."""
     data = path.read_bytes()
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return (
-            "the document is password-protected (encrypted), so it cannot be read: in Word, "
-            "File > Info > Protect Document > Encrypt with Password, clear the password and save"
-        )
-    return (
-        "this is an old binary Word document (.doc) named .docx: in Word, File > Save As "
-        "'Word Document (*.docx)'"
-    )
+        return M.WORD_ENCRYPTED()
+    return M.WORD_BINARY()
 
 
-def _parts_problem(archive: zipfile.ZipFile) -> str | None:
+def _parts_problem(archive: zipfile.ZipFile) -> M.Text | None:
     names = set(archive.namelist())
     if "[Content_Types].xml" not in names:
-        return "this is not a Word document (no [Content_Types].xml): save it from Word as .docx"
+        return M.WORD_NO_TYPES()
     for info in archive.infolist():
         problem = _xml_problem(archive, info)
         if problem is not None:
@@ -180,15 +172,19 @@ def _parts_problem(archive: zipfile.ZipFile) -> str | None:
     try:
         _main_part(archive)
     except ValueError as exc:
-        return str(exc)
+        return _reason(exc)
     return None
 
 
-_MACROS = (
-    "the document holds macros (a .docm renamed .docx?), which are never read: in Word, "
-    "File > Save As 'Word Document (*.docx)'"
-)
-_NOT_WORD = "this is not a Word document: save it from Word as 'Word Document (*.docx)'"
+_MACROS = M.WORD_MACROS()
+_NOT_WORD = M.WORD_NOT_WORD()
+
+
+def _reason(exc: ValueError) -> M.Text:
+    """Why a document is refused: the catalog's words the reader raised, or
+    (from a library) its own words, framed."""
+    said = exc.args[0] if exc.args else None
+    return said if isinstance(said, M.Text) else M.LIBRARY_REASON(reason=exc)
 
 
 class _Declared(Exception):
@@ -203,7 +199,7 @@ def _looks_like_xml(head: bytes) -> bool:
     return squeezed[:1] in (b"<", b"")
 
 
-def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> M.Text | None:
     """Why one member of the package is refused as XML, or ``None``: too large,
     not well-formed, or declaring a DTD wherever it does (after a comment of
     any length too). Members that are not XML (pictures) are judged elsewhere."""
@@ -212,10 +208,8 @@ def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     if info.is_dir() or (not head and info.file_size == 0) or not _looks_like_xml(head):
         return None
     if info.file_size > MAX_XML_BYTES:
-        return (
-            f"the document's part {info.filename} is {info.file_size / 2**20:,.0f} MB of "
-            f"XML; the limit is {MAX_XML_BYTES // 2**20} MB (split the document)"
-        )
+        return M.WORD_PART_TOO_BIG(part=info.filename, size=info.file_size / 2**20,
+                                   most=MAX_XML_BYTES // 2**20)  # fmt: skip
     parser = expat.ParserCreate()
 
     def declared(*args: object) -> None:
@@ -227,16 +221,11 @@ def _xml_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
     try:
         parser.Parse(archive.read(info), True)
     except _Declared:
-        return (
-            f"the document's part {info.filename} declares a DTD (line "
-            f"{parser.CurrentLineNumber}), which Word never writes"
-        )
+        return M.WORD_PART_DTD(part=info.filename, line=parser.CurrentLineNumber)
     except expat.ExpatError as exc:
         if info.filename.lower().endswith((".xml", ".rels")):
-            return (
-                f"cannot read the document (it is damaged): its part {info.filename} is not "
-                f"well-formed XML (line {exc.lineno}: {expat.errors.messages[exc.code]})"
-            )
+            reason = M.LIBRARY_REASON(reason=expat.errors.messages[exc.code])
+            return M.WORD_PART_NOT_XML(part=info.filename, line=exc.lineno, reason=reason)
     return None
 
 
@@ -253,7 +242,7 @@ def _xml(archive: zipfile.ZipFile, name: str) -> Any:
     try:
         return etree.fromstring(archive.read(name), _parser())
     except etree.XMLSyntaxError as exc:
-        raise ValueError(f"{name} is not well-formed XML ({exc})") from None
+        raise ValueError(M.WORD_XML_BAD(name=name, reason=M.LIBRARY_REASON(reason=exc))) from None
 
 
 @dataclass(frozen=True)
@@ -308,16 +297,11 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     [Content_Types].xml calls a Word document. ValueError says why not."""
     office = [r for r in _relationships(archive, None) if r.kind == "officeDocument"]
     if len(office) != 1 or office[0].type != _OFFICE_DOCUMENT:
-        raise ValueError(
-            "this is not a Word document (its _rels/.rels must name exactly one main "
-            "document part): save it from Word as 'Word Document (*.docx)'"
-        )
+        raise ValueError(M.WORD_NO_MAIN())
     name = office[0].target
     if not name or name not in archive.namelist():
-        raise ValueError(
-            f"this is not a Word document (its main part {office[0].target or 'outside it'!r} "
-            "is missing): save it from Word as 'Word Document (*.docx)'"
-        )
+        target = office[0].target
+        raise ValueError(M.WORD_MAIN_MISSING(part=target) if target else M.WORD_MAIN_OUTSIDE())
     kind = _content_type(archive, name)
     if kind == _MACRO_TYPE:
         raise ValueError(_MACROS)
@@ -564,9 +548,9 @@ def _picture(
     if sha in pictures:  # the same picture twice is checked once
         return pictures[sha]
     try:
-        mime = picture_type(data, f"picture {number}")
+        mime = picture_type(data, M.GATE_PICTURE_NUMBER(number=number))
     except RefusedResource as exc:
-        diags.error(where, str(exc))
+        diags.error(where, exc.reason)
         return None
     pictures[sha] = Picture(sha, mime, data)
     return pictures[sha]
