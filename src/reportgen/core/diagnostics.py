@@ -48,6 +48,8 @@ class Location:
         if base is not None:
             with contextlib.suppress(ValueError):
                 path = path.relative_to(base)
+        if self.page is not None:  # "page" in the user's language
+            return M.say(M.ON_PAGE(path=path, page=self.page))
         return str(Location(path, self.line, self.cell, self.page))
 
 

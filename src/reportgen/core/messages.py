@@ -282,6 +282,7 @@ MORE_LIKE = Plural(
     '{count:,} more like "{message}" (not shown)',
 )
 DID_YOU_MEAN = Message("RG003", " (did you mean '{choice}'?)")
+ON_PAGE = Message("RG043", "{path}: page {page}")  # where a problem is in a PDF the build made
 PROBLEMS_FOUND = Plural(
     "RG004",
     "{count} problem found; nothing was written",
@@ -685,6 +686,15 @@ COVER_NEEDS_ALT = Message(
     "'cover_image' needs 'cover_image_alt': say what the picture shows, for readers who cannot "
     "see it",
 )
+UNKNOWN_SETTING = Message("RG284", "unknown key '{name}'{where}{hint}")
+UNKNOWN_SETTING_LANGUAGE = Message(
+    "RG285",
+    "unknown key '{name}'{where}: '{tag}' is not a language of this report (language, languages)",
+)
+UNKNOWN_SETTING_NO_TRANSLATION = Message(
+    "RG286", "unknown key '{name}'{where}: '{base}' does not translate, so this value is not used"
+)
+SETTING_IN_TABLE = Message("RG287", " in [{table}]")
 PASSWORD_IN_FILE = Message(
     "RG283",
     "'password' does not belong in a file of the report folder: set the environment variable "

@@ -264,23 +264,20 @@ def keys_of(table: str | None) -> tuple[str, ...]:
     return tuple(s.name for s in SETTINGS.values() if s.table == table)
 
 
-def unknown(name: str, table: str | None) -> tuple[bool, str]:
+def unknown(name: str, table: str | None) -> tuple[bool, M.Text]:
     """An unknown key's message and whether it is an error. The contract
     (version 1) makes every unknown key a warning that never fails a build,
     so none is an error; the message says what was most likely meant (a near
     miss of a known key, ``subtitel``; a translation of a key that does not
     translate, ``currency_ja``), and ``--strict`` fails on it."""
     known = keys_of(table)
-    where = f" in [{table}]" if table else ""
+    where = M.SETTING_IN_TABLE(table=table) if table else ""
     base, _, tag = name.rpartition("_")
     if base in known and TAG.fullmatch(tag):
         if SETTINGS[f"{table}.{base}" if table else base].translatable:
-            return False, (f"unknown key '{name}'{where}: '{tag}' is not a language of this "
-                           "report (language, languages)")  # fmt: skip
-        return False, (f"unknown key '{name}'{where}: '{base}' does not translate, so "
-                       "this value is not used")  # fmt: skip
-    hint = did_you_mean(name, known)
-    return False, f"unknown key '{name}'{where}{hint}"
+            return False, M.UNKNOWN_SETTING_LANGUAGE(name=name, where=where, tag=tag)
+        return False, M.UNKNOWN_SETTING_NO_TRANSLATION(name=name, where=where, base=base)
+    return False, M.UNKNOWN_SETTING(name=name, where=where, hint=did_you_mean(name, known))
 
 
 # --- reading a settings file: only here ------------------------------------------

@@ -488,9 +488,12 @@ def _validate_table(
     # Every row is checked even when the header is wrong, so that one run shows
     # every problem; a missing column is said once, above, not on each row.
     rows = []
+    # A column is named as the user wrote it (날짜, not date) where the header
+    # used a language's names.
+    written_as = dict(zip(table.columns, table.written, strict=False)) if table.written else {}
     for raw_row in table.rows:
         row = _validate_row(raw_row, schema, config, diags, frozenset(missing), style, names,
-                            bool(table.written))  # fmt: skip
+                            bool(table.written), written_as)  # fmt: skip
         if row is not None:
             rows.append(row)
     for column_name in schema.unique:
@@ -603,6 +606,7 @@ def _validate_row(
     style: NumberStyle | None = None,
     names: ColumnNames | None = None,
     localised: bool = False,
+    said: dict[str, str] | None = None,
 ) -> Any | None:
     """The row typed, or ``None`` after its errors; columns in ``skip`` (said
     missing from the header) are not checked."""
@@ -611,6 +615,7 @@ def _validate_row(
     for column in schema.columns:
         if column.name in skip:
             continue
+        shown = (said or {}).get(column.name, column.name)
         cell = raw_row.cells.get(column.name)
         location = cell.location if cell else raw_row.location
         value, error = _parse(cell, column, style)
@@ -623,17 +628,17 @@ def _validate_row(
         ):
             error = _enum_in_languages(error, cell, column, names)
         if error:
-            diags.error(location, M.IN_COLUMN(column=column.name, problem=error))
+            diags.error(location, M.IN_COLUMN(column=shown, problem=error))
             ok = False
             continue
         if value is None and column.required:
-            diags.error(location, M.EMPTY_BUT_REQUIRED(column=column.name))
+            diags.error(location, M.EMPTY_BUT_REQUIRED(column=shown))
             ok = False
             continue
         if column.type in ("int", "decimal") and isinstance(value, int | Decimal):
             currency = config.currency if config is not None else None
             if (problem := number_problem(value, column, currency)) is not None:
-                diags.error(location, M.IN_COLUMN(column=column.name, problem=problem))
+                diags.error(location, M.IN_COLUMN(column=shown, problem=problem))
                 ok = False
                 continue
         if (
@@ -645,7 +650,7 @@ def _validate_row(
             diags.error(
                 location,
                 M.OUTSIDE_YEAR(
-                    column=column.name,
+                    column=shown,
                     day=value.isoformat(),
                     label=config.fiscal_year,
                     start=config.start.isoformat(),
@@ -657,7 +662,7 @@ def _validate_row(
             diags.error(
                 location,
                 M.TOO_LONG(
-                    column=column.name,
+                    column=shown,
                     length=len(value),
                     longest=column.longest,
                     why=column.too_long,
@@ -670,7 +675,7 @@ def _validate_row(
             if hint:
                 diags.warning(
                     location,
-                    M.OWN_CHOICE(column=column.name, value=value, hint=hint),
+                    M.OWN_CHOICE(column=shown, value=value, hint=hint),
                 )
         if value is not None:
             values[column.name] = value

@@ -1,0 +1,205 @@
+"""Issue 26's "Done when" for what reportgen says (part 4): a Korean-only and
+a Japanese-only report set, run with the user's locale in that language,
+show no English in any message: ``check`` with faults of many kinds planted,
+``build`` with a preflight warning, ``--help`` of every command, usage
+errors. What may stay Latin is what the user wrote or what is a code: file
+and folder names, settings keys of the set's own files, URLs and addresses,
+options (``--out``), codes ([RG101], KRW, U+F0000, YYYY-MM-DD), units."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import cli
+from reportgen.reading.table_registry import TABLES
+from tests.conftest import copy_root
+from tests.test_theme import _theme
+
+LANGS = {"korean": "ko_KR.UTF-8", "japanese": "ja_JP.UTF-8"}
+# Words that are names, not English: the program, products, units, keys,
+# language tags, the default output folder.
+NAMES = {"reportgen", "Word", "Markdown", "Ctrl", "mm", "pt", "base64", "keyring", "docx",
+         "doc", "docm", "ja", "ko", "en", "output"}  # fmt: skip
+_CODES = re.compile(
+    r"`[^`]*`|\w+ = \w+|https?://\S+|[\w.+-]+@[\w.-]+|(?<![\w.])/[\w./-]+|\[RG\d{3}\]|U\+[0-9A-F]{4,6}|--?[\w-]+|"
+    r"[\w./-]+\.(?:csv|toml|md|pdf|xlsx|docx|html|j2|txt)(?![A-Za-z0-9])|\[[\w|/-]+\]|"
+    r"'[\w-]+(?:, ?'[\w-]+)*'|<\w+>|[A-Za-z]\w*/|[A-Za-z]+_\w+"
+)
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _own_words(root: Path) -> set[str]:
+    """The keys of the set's settings files and its files' and folders'
+    names (fy2012): the user's own words."""
+    found = {w for path in root.rglob("*") for w in _WORD.findall(path.name)}
+
+    def walk(table: dict[str, object]) -> None:
+        for key, value in table.items():
+            found.update(_WORD.findall(key))
+            if isinstance(value, dict):
+                walk(value)
+
+    for path in root.rglob("*.toml"):
+        walk(tomllib.loads(path.read_text("utf-8")))
+    return found
+
+
+def _codes() -> set[str]:
+    """What the command line takes as it is: commands, the values of its
+    choices (annual-report, pdf/ua-1), table names (people)."""
+    found = set(cli.commands) | set(TABLES)  # type: ignore[attr-defined]
+    for command in [cli, *cli.commands.values()]:  # type: ignore[attr-defined]
+        for param in command.params:
+            for choice in getattr(param.type, "choices", ()):
+                found.update(_WORD.findall(str(choice)))
+    return found
+
+
+def english_left(output: str, root: Path) -> list[str]:
+    """The Latin words of ``output`` that are neither codes, names nor the user's own."""
+    text = output.replace(str(root), " ")
+    text = _CODES.sub(" ", text)
+    allowed = NAMES | _codes() | _own_words(root)
+    return [w for w in _WORD.findall(text) if not w.isupper() and w not in allowed]
+
+
+def _plant_tables(year: Path, japanese: bool) -> None:
+    data = year / "data"
+    activities = data / "activities.csv"
+    lines = activities.read_text("utf-8").splitlines()
+    lines[0] += ",メモ欄" if japanese else ",메모란"  # an unknown column: a warning
+    lines[1] = "2012-13-45," + lines[1].split(",", 1)[1] + ",x"  # not a date
+    cells = lines[2].split(",")
+    cells[5] = "多数" if japanese else "많음"  # not a whole number
+    lines[2] = ",".join(cells) + ",y"
+    lines[3] += ",z"
+    activities.write_text("\n".join(lines) + "\n", "utf-8")
+    finances = data / "finances.csv"
+    text = finances.read_text("utf-8")
+    finances.write_text(re.sub(r'"360,000[円원]"', '"$50"', text), "utf-8")  # a foreign amount
+    long = ("とても長い指標の名前" if japanese else "아주 긴 지표의 이름") * 14
+    (data / "indicators.csv").write_text(
+        ("指標,数値\n" if japanese else "지표,수치\n") + f"{long},5\n", "utf-8"
+    )  # a name longer than a tile holds
+    message = year / "narrative" / "01-message.md"
+    message.write_text(
+        message.read_text("utf-8")
+        + "\n[資料](files/none.pdf)\n\n![図](data/donors.csv)\n\n[外](/etc/passwd)\n",
+        "utf-8",
+    )  # a link to nothing, a picture refused by the gate, an absolute link
+
+
+def _plant_settings(year: Path) -> None:
+    settings = year / "report.toml"
+    settings.write_text(
+        settings.read_text("utf-8")
+        + 'titel = "x"\ntheme_dir = "data"\n\n[email]\npassword = "x"\n',
+        "utf-8",
+    )  # a near miss, a theme folder inside data, a password in a file
+
+
+@pytest.mark.parametrize("name", sorted(LANGS))
+def test_check_says_every_problem_in_the_users_language(name: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    tables = copy_root(name, tmp_path / "tables")
+    _plant_tables(tables / "fy2012", name == "japanese")
+    settings = copy_root(name, tmp_path / "settings")
+    _plant_settings(settings / "fy2012")
+    for root, codes in (
+        (tables, ["RG101", "RG102", "RG114", "RG122", "RG167", "RG360", "RG361"]),
+        (settings, ["RG258", "RG283", "RG284"]),
+    ):
+        result = runner.invoke(cli, ["check", str(root)], env={"LANG": LANGS[name]})
+        assert result.exit_code == 2, result.output
+        for code in codes:
+            assert f"[{code}]" in result.output, (code, result.output)
+        assert english_left(result.output, root) == [], result.output
+
+
+def test_a_column_is_named_as_the_user_wrote_it(tmp_path: Path) -> None:
+    """Korean editor, M2: the header says 날짜, so the message says 날짜, not date."""
+    root = copy_root("korean", tmp_path)
+    _plant_tables(root / "fy2012", japanese=False)
+    result = CliRunner().invoke(cli, ["check", str(root)], env={"LANG": "ko_KR.UTF-8"})
+    assert "열 '날짜': '2012-13-45'" in result.output
+    assert "열 '참가자 수': '많음'" in result.output
+    assert "'date'" not in result.output.split("[RG101]")[0].splitlines()[-1]
+    english = CliRunner().invoke(
+        cli, ["check", str(root)], env={"LANG": "C"}, prog_name="reportgen"
+    )
+    assert "column '날짜': '2012-13-45' is not a date (YYYY-MM-DD)" in english.output
+
+
+@pytest.mark.parametrize("name", sorted(LANGS))
+def test_a_build_warns_in_the_users_language(name: str, tmp_path: Path) -> None:
+    """A preflight warning (a character no font has, planted by a theme) in Korean or Japanese."""
+    root = copy_root(name, tmp_path)
+    _theme(root, {"extra.css": 'body::before { content: " \\F0000"; }\n'})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["build", str(root), "--edition", "handout", "--out", str(out), "-j", "1"],
+        env={"LANG": LANGS[name]},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "[RG585]" in result.output and "U+F0000" in result.output, result.output
+    assert english_left(result.output.replace(str(out), " "), root) == [], result.output
+
+
+def _commands() -> list[list[str]]:
+    return [[], *([name] for name in sorted(cli.commands))]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS.values()))
+def test_help_of_every_command_has_no_english(lang: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for command in _commands():
+        result = runner.invoke(cli, [*command, "--help"], env={"LANG": lang}, prog_name="reportgen")
+        assert result.exit_code == 0, result.output
+        assert english_left(result.output, tmp_path) == [], (command, result.output)
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS.values()))
+def test_usage_errors_have_no_english(lang: str, tmp_path: Path) -> None:
+    """click's own words: the usage line, "Try … for help", "Error: No such
+    option", "Missing argument", "Invalid value", extra arguments."""
+    runner = CliRunner()
+    for args in (
+        ["build", "--bogus", str(tmp_path)],
+        ["build"],
+        ["build", str(tmp_path), "--edition", "x"],
+        ["build", str(tmp_path), "-j", "0"],
+        ["check", str(tmp_path), "x"],
+        ["bild"],
+        ["receipts"],
+    ):
+        result = runner.invoke(cli, args, env={"LANG": lang}, prog_name="reportgen")
+        assert result.exit_code == 2, (args, result.output)
+        assert "Error" not in result.output and "Usage" not in result.output, result.output
+        typed = result.output.replace("bild", " ")  # the user's own word
+        assert english_left(typed, tmp_path) == [], (args, result.output)
+
+
+def test_usage_errors_read_as_click_writes_them_in_english(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["build", "--bogus", str(tmp_path)], env={"LANG": "C"}, prog_name="reportgen"
+    )
+    assert result.output.startswith("Usage: reportgen build [OPTIONS] REPORT_DIR\n")
+    assert "Try 'reportgen build --help' for help.\n\nError: No such option '--bogus'." in (
+        result.output
+    )
+    korean = runner.invoke(
+        cli, ["build", "--bogus", str(tmp_path)], env={"LANG": "ko_KR.UTF-8"}, prog_name="reportgen"
+    )
+    # Korean editor, M6: the usage line's words in Korean.
+    assert korean.output.startswith("사용법: reportgen build [옵션] REPORT_DIR\n")
+    assert "오류: '--bogus' 옵션은 없습니다." in korean.output
+    top = runner.invoke(cli, [], env={"LANG": "ko_KR.UTF-8"}, prog_name="reportgen")
+    assert "사용법: reportgen [옵션] 명령 [인수]..." in top.output
+    japanese = runner.invoke(cli, ["build"], env={"LANG": "ja_JP.UTF-8"}, prog_name="reportgen")
+    assert "エラー：引数「REPORT_DIR」が指定されていません。 [RG946]" in japanese.output
