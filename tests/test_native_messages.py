@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
+from reportgen.core import messages as M
 from reportgen.reading.table_registry import TABLES
 from tests.conftest import copy_root
 from tests.test_theme import _theme
@@ -28,7 +29,7 @@ NAMES = {"reportgen", "Word", "Markdown", "Ctrl", "mm", "pt", "base64", "keyring
 _CODES = re.compile(
     r"`[^`]*`|\w+ = \w+|https?://\S+|[\w.+-]+@[\w.-]+|(?<![\w.])/[\w./-]+|\[RG\d{3}\]|U\+[0-9A-F]{4,6}|--?[\w-]+|"
     r"[\w./-]+\.(?:csv|toml|md|pdf|xlsx|docx|html|j2|txt)(?![A-Za-z0-9])|\[[\w|/-]+\]|"
-    r"'[\w-]+(?:, ?'[\w-]+)*'|<\w+>|[A-Za-z]\w*/|[A-Za-z]+_\w+"
+    r"'[\w-]+(?:, ?'[\w-]+)*'|「[\w.-]+」|<\w+>|[A-Za-z]\w*/|[A-Za-z]+_\w+"
 )
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -203,3 +204,21 @@ def test_usage_errors_read_as_click_writes_them_in_english(tmp_path: Path) -> No
     assert "사용법: reportgen [옵션] 명령 [인수]..." in top.output
     japanese = runner.invoke(cli, ["build"], env={"LANG": "ja_JP.UTF-8"}, prog_name="reportgen")
     assert "エラー：引数「REPORT_DIR」が指定されていません。 [RG946]" in japanese.output
+
+
+def test_japanese_messages_set_punctuation_and_counts_as_japanese_does() -> None:
+    """Japanese editor, M-1, M-3, M-4: 「」 and full-width （）：？ in messages,
+    no space between a number and its counter, the documents' 事業年度."""
+    bad_date = M.IN_COLUMN(column="日付", problem=M.NOT_A_DATE(value="2012-13-45"))
+    assert (
+        bad_date.in_language("ja") == "列「日付」：「2012-13-45」は日付ではありません（YYYY-MM-DD）"
+    )
+    assert (
+        M.DID_YOU_MEAN(choice="title").in_language("ja") == "（「title」の誤りではありませんか？）"
+    )
+    failed = M.CHECK_FAILED(errors=3, warnings=0, years="fy2012", strict="")
+    assert failed.in_language("ja") == "reportgen: fy2012 にエラー3件、警告0件"
+    runner = CliRunner()
+    for command in _commands():
+        said = runner.invoke(cli, [*command, "--help"], env={"LANG": "ja_JP.UTF-8"}).output
+        assert "会計年度" not in said, (command, said)
