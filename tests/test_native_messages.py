@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,18 @@ def test_japanese_messages_set_punctuation_and_counts_as_japanese_does() -> None
     for command in _commands():
         said = runner.invoke(cli, [*command, "--help"], env={"LANG": "ja_JP.UTF-8"}).output
         assert "会計年度" not in said, (command, said)
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS.values()))
+def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str) -> None:
+    """A Japanese or Korean character takes two columns (East Asian Width):
+    click's wrapping by len() made lines twice too long; a bracketed group
+    ("[print]", "[既定: output]") and, in Korean, a word are never broken."""
+    runner = CliRunner()
+    for command in _commands():
+        said = runner.invoke(cli, [*command, "--help"], env={"LANG": lang, "COLUMNS": "80"}).output
+        for line in said.splitlines():
+            columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+            term = line.lstrip().startswith("-")  # an option's own line, as in English
+            assert columns <= 80 or term or " " not in line.strip(), (command, line)
+            assert not re.search(r"\[[^\]]*$", line) or line.lstrip().startswith("--"), line

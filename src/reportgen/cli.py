@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -51,19 +52,126 @@ class _Formatter(click.HelpFormatter):
     def section(self, name: str) -> Any:
         return super().section(M.say(self.HEADINGS.get(name, name)))
 
-    def write_dl(self, rows: Iterable[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+    @staticmethod
+    def _said_default(text: str) -> str:
         """Click's "[default: …]" after an option's help, in the user's language."""
+        found = _DEFAULT.search(text)
+        if found is None:
+            return text
+        return text[: found.start()] + M.say(M.HELP_DEFAULT(value=found.group(1)))
 
-        def said(text: str) -> str:
-            found = _DEFAULT.search(text)
-            if found is None:
-                return text
-            return text[: found.start()] + M.say(M.HELP_DEFAULT(value=found.group(1)))
+    def write_text(self, text: str) -> None:
+        if not _wide(text):
+            super().write_text(text)
+            return
+        indent = " " * self.current_indent
+        self.write(_wrap_wide(text, self.width or 78, indent) + "\n")
 
-        super().write_dl([(term, said(text)) for term, text in rows], *args, **kwargs)
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30,
+                 col_spacing: int = 2) -> None:  # fmt: skip
+        """Click's definition list, its second column wrapped by display width
+        when it holds Japanese or Korean (click counts a wide character as one
+        column and breaks inside a Latin word beside it)."""
+        rows = [(term, self._said_default(text)) for term, text in rows]
+        if not any(_wide(text) for _, text in rows):
+            super().write_dl(rows, col_max, col_spacing)
+            return
+        first_col = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        for term, text in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not text:
+                self.write("\n")
+                continue
+            if len(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - len(term)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            width = max((self.width or 78) - first_col - 2, 10)
+            lines = _wrap_wide(text, width, "").splitlines() or [""]
+            self.write(lines[0] + "\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
 
 _DEFAULT = re.compile(r"\[default: (.*)\]$")
+# Punctuation that never starts a line, and that never ends one (kinsoku).
+_NO_START = frozenset("、。，．・：；？！）」』】〕》〉ー…‥%,.:;?!)]")
+_NO_END = frozenset("（「『【〔《〈([")
+
+
+def _wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
+def _columns(text: str) -> int:
+    """The width of ``text`` on a terminal: two columns for a wide character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _anywhere(ch: str) -> bool:
+    """A character a Japanese line may break before or after (Korean, like
+    English, breaks between words only)."""
+    return unicodedata.east_asian_width(ch) in "WF" and not (
+        "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+    )
+
+
+def _tokens(paragraph: str) -> list[str]:
+    """Words that a line may not break inside: a run of Latin letters, digits
+    and marks ("[print]", "--strict", "3 mm" is two), each wide character
+    alone, punctuation kept with the word it belongs to; " " between words."""
+    raw: list[str] = []
+    depth = 0  # inside [...]: one word, whatever it holds
+    for ch in paragraph:
+        if depth and raw:
+            raw[-1] += ch
+        elif ch.isspace():
+            if raw and raw[-1] != " ":
+                raw.append(" ")
+        elif _anywhere(ch) or not raw or raw[-1] == " " or _anywhere(raw[-1][-1]):
+            raw.append(ch)
+        else:
+            raw[-1] += ch
+        depth += (ch == "[") - (ch == "]") if depth or ch == "[" else 0
+    tokens: list[str] = []
+    for token in raw:
+        if tokens and tokens[-1] != " " and (token[0] in _NO_START or tokens[-1][-1] in _NO_END):
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _wrap_wide(text: str, width: int, indent: str) -> str:
+    """``text`` wrapped to ``width`` terminal columns, paragraph by paragraph
+    (as click's ``preserve_paragraphs``: a paragraph after a line of ``\\b``
+    is kept as written)."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+        if paragraph.startswith("\b"):
+            out += [indent + line for line in paragraph[1:].lstrip("\n").splitlines()]
+            out.append("")
+            continue
+        line, used = "", 0
+        # A bracketed group ("[既定: output]", "[print]") never breaks.
+        joined = re.sub(r"\[[^\]\n]*\]", lambda m: m.group().replace(" ", _KEEP),
+                        " ".join(paragraph.split("\n")))  # fmt: skip
+        for token in _tokens(joined):
+            size = _columns(token)
+            if token == " ":
+                if line:
+                    line, used = line + " ", used + 1
+                continue
+            if line.strip() and used + size > width - len(indent):
+                out.append(indent + line.rstrip())
+                line, used = "", 0
+            line, used = line + token, used + size
+        out.append(indent + line.rstrip())
+        out.append("")
+    return "\n".join(out[:-1]).replace(_KEEP, " ")
+
+
+_KEEP = "\x00"  # a space that does not break a line
 _SENTENCE = re.compile(r".+?(?:[。！？]|[.!?](?=\s|$))", re.S)
 
 
