@@ -217,6 +217,8 @@ def test_japanese_messages_set_punctuation_and_counts_as_japanese_does() -> None
     assert (
         M.DID_YOU_MEAN(choice="title").in_language("ja") == "（「title」の誤りではありませんか？）"
     )
+    top = CliRunner().invoke(cli, ["--help"], env={"LANG": "ja_JP.UTF-8"}).output
+    assert "labels    言語パックの語を貼り付け用に一覧表示します。\n" in top  # M-6
     failed = M.CHECK_FAILED(errors=3, warnings=0, years="fy2012", strict="")
     assert failed.in_language("ja") == "reportgen: fy2012 にエラー3件、警告0件"
     runner = CliRunner()

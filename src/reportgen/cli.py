@@ -201,6 +201,8 @@ def _localize(command: click.Command, ctx: click.Context) -> None:
             item.help = M.say(M.declared(english))
 
 
+_SUMMARIES = {"labels": M.SUMMARY_LABELS(), "messages": M.SUMMARY_MESSAGES(),
+              "receipts": M.SUMMARY_RECEIPTS()}  # fmt: skip
 _USAGE_PIECES = {"[OPTIONS]": M.USAGE_OPTIONS(), "COMMAND [ARGS]...": M.USAGE_COMMAND()}
 
 
@@ -325,6 +327,8 @@ class _Command(click.Command):
         return _usage_pieces(super().collect_usage_pieces(ctx))
 
     def get_short_help_str(self, limit: int = 45) -> str:
+        if self.name in _SUMMARIES and M.user_language() != "en":
+            return M.say(_SUMMARIES[self.name])
         if self.short_help or not self.help:
             return super().get_short_help_str(limit)
         return _first_sentence(self.help)

@@ -1598,6 +1598,11 @@ CLICK_INVALID = Message("RG959", "Invalid value: {message}")
 CLICK_QUOTED = Message("RG960", "'{name}'")
 CLICK_OR = Message("RG961", "{first} / {second}")
 CLICK_NOT_AN_INTEGER_RANGE = Message("RG964", "{value} is not a valid integer range.")
+# A command's summary in the list of commands, where its help's first
+# sentence is long (outside English only: the English list keeps that sentence).
+SUMMARY_LABELS = Message("RG965", "Print a language pack's words, ready to paste.")
+SUMMARY_MESSAGES = Message("RG966", "Print every message by its code.")
+SUMMARY_RECEIPTS = Message("RG967", "Print a receipt preset.")
 USAGE_OPTIONS = Message("RG962", "[OPTIONS]")  # the usage line's pieces
 USAGE_COMMAND = Message("RG963", "COMMAND [ARGS]...")
 _FRAMES |= {CLICK_ERROR.code}
