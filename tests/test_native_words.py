@@ -206,7 +206,9 @@ def test_korean_particles_cards_and_money_read_as_korean(
     values = [s.value for s in donor.stats]
     assert "981만 엔" in values and "970만 엔" in values  # one style, whole 만
     ctx = _context(sample_years, "annual-report", "ko")
-    assert "정부 부처(4건)와의 면담" in ctx.intros["lobbying"]
+    assert ctx.intros["lobbying"] == (
+        "국회의원(6건), 대사관(6건), 정부 부처(4건)와 모두 16건의 면담을 가졌습니다."
+    )  # a sentence like the intros around it, its list without 및
     handout = _context(sample_years, "handout", "ko")
     assert handout.say("compared_with", previous=handout.previous) == "전년도(2011년도) 대비"
     assert handout.internal_note is not None and "비공개 활동 4건" in handout.internal_note
@@ -367,3 +369,20 @@ def test_a_report_names_its_year_in_a_language_its_own_way(tmp_path: Path) -> No
     assert "平成24年度" in letter.thanks
     other = _context((year, _year(tmp_path / "reports", "fy2011")), "donor", "ko")
     assert other.fiscal_year == "2012년도"  # the other languages keep the pack's name
+
+
+def test_korean_lists_are_commas_and_tied_months_are_counted_not_named(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """Review P12: a Korean list joins its last item with a comma, not 및
+    (intros, chart notes, alt text); when more than three months tie for the
+    most activities, the alt text counts them instead of naming all eight."""
+    ko = _context(sample_years, "annual-report", "ko")
+    texts = [*ko.intros.values(), *(c.alt for c in ko.charts.values())]
+    texts += [n for c in ko.charts.values() for n in c.notes]
+    assert texts and not [t for t in texts if " 및 " in t]
+    alt = ko.charts["chart-by-month"].alt
+    assert alt.endswith("가장 많은 달은 3건으로, 12개월 가운데 8개월입니다."), alt
+    ja = _context(sample_years, "annual-report", "ja").charts["chart-by-month"].alt
+    assert ja.endswith("最多は3件で、12か月中8か月。") and "2013年8月" not in ja.split("。")[-2]
+    assert languages.typography("ja").list_join == ""  # CLDR's 、 list

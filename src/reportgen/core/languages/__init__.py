@@ -99,6 +99,10 @@ class Typography:
     # A short paragraph that ends with none of these is a line (a salutation,
     # a signature), not prose: class "line", which the pack's CSS sets unindented.
     sentence_end: str = ""
+    # A list's items all joined by this, no word before the last (Korean
+    # reports write 국회의원, 대사관, 정부 부처, not CLDR's "… 및 정부 부처");
+    # empty: CLDR's list pattern for the locale (a, b and c; a、b、c).
+    list_join: str = ""
 
 
 @dataclass(frozen=True)
