@@ -120,3 +120,35 @@ def test_a_japanese_line_is_never_letter_spaced_wide(tmp_path: Path) -> None:
     rights = [line[-1][2] for line in lines[:-1]]
     assert rights[0] < max(rights) - 20 and rights.count(max(rights)) >= 1  # the first ragged
     assert sum(r > max(rights) - 1.5 for r in rights) >= len(rights) - 1  # the others flush
+
+
+QUOTE = (
+    "「釈放された後、起きたことをできる限り記録に残そうと決めました。"
+    "同じ目に遭う人が、もう出ないように」"
+)
+PHRASES = ("「釈放された", "後、", "起きたことを", "できる", "限り", "記録に", "残そうと",
+           "決めました。", "同じ", "目に", "遭う", "人が、", "もう", "出ないように」")  # fmt: skip
+
+
+def test_a_japanese_pull_quote_breaks_between_phrases_its_bracket_hung(tmp_path: Path) -> None:
+    """Design review, JA report 3: the pull quote's gothic lines broke
+    inside words (起/きた, 限/り, 決/めました) and its opening 「 stood inside
+    the text's edge. Set as Japanese display text is, ragged, each line ends
+    where a phrase (文節) does, and the 「 hangs: the words after it align
+    with the lines below."""
+    body = (
+        '<div class="prose" style="padding-left: 20mm"><blockquote class="pull-quote" '
+        f'style="width: 35mm; font-size: 11pt"><p>{QUOTE}</p></blockquote></div>'
+    )
+    glyphs = [[g for g in line if g[0].strip()] for line in _lines(_pdf(tmp_path, body, "ja"), 0)]
+    glyphs = [line for line in glyphs if len(line) > 1]
+    lines = ["".join(c for c, _, _ in line) for line in glyphs]
+    assert "".join(lines) == QUOTE and len(lines) >= 4, lines
+    ends = {"".join(PHRASES[: i + 1]) for i in range(len(PHRASES))}
+    so_far = ""
+    for line in lines:
+        so_far += line
+        assert so_far in ends, (line, lines)  # a line ends at a phrase's end
+    bracket, first_word, next_line = glyphs[0][0], glyphs[0][1], glyphs[1][0]
+    assert abs(first_word[1] - next_line[1]) < 0.5, (first_word, next_line)  # 釈 above 起
+    assert bracket[2] <= next_line[1] + 0.5  # the 「 outside the edge
