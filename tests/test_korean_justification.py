@@ -152,3 +152,23 @@ def test_a_japanese_pull_quote_breaks_between_phrases_its_bracket_hung(tmp_path:
     bracket, first_word, next_line = glyphs[0][0], glyphs[0][1], glyphs[1][0]
     assert abs(first_word[1] - next_line[1]) < 0.5, (first_word, next_line)  # 釈 above 起
     assert bracket[2] <= next_line[1] + 0.5  # the 「 outside the edge
+
+
+def test_an_opening_bracket_that_starts_any_japanese_line_is_trimmed(tmp_path: Path) -> None:
+    """A 「 at a line's start loses its blank half on every line, not only on
+    a justified one: a ragged line (a pull quote, a line left ragged by
+    ``justify_limit``) and a paragraph's last line too."""
+    text = (
+        "あいうえおかきくけこ「さしすせそ」となにぬねのはひふへほまみむめもやゆよらりる。「まみむ」"
+    )
+    body = "".join(
+        f'<div class="prose"><p style="width: 100pt; font-size: {SIZE_PT}pt; text-indent: 0; '
+        f'text-align: {align}; margin-bottom: 20pt">{text}</p></div>'
+        for align in ("start", "justify")
+    )
+    lines = [line for line in _lines(_pdf(tmp_path, body, "ja"), 0) if line[0][0].strip()]
+    opening = [line for line in lines if line[0][0] == "「"]
+    assert len(opening) == 4, ["".join(c for c, _, _ in line) for line in lines]
+    edge = lines[0][0][1]
+    for line in opening:  # ragged, last, justified, last: each half an em out
+        assert abs(line[0][1] - (edge - SIZE_PT / 2)) < 0.3, (line[0], edge)

@@ -356,6 +356,41 @@ def justify_between_characters(languages: Mapping[str, tuple[str, bool, float]])
     if not _original_justify:
         _original_justify.append(inline.justify_line)
         inline.justify_line = _justify_line
+        _original_align.append(inline.text_align)
+        inline.text_align = _text_align
+
+
+_original_align: list[Callable[..., float]] = []  # WeasyPrint's text_align, once replaced
+
+
+def _text_align(context: Any, line: Any, available_width: float, last: bool) -> float:
+    """WeasyPrint's ``text_align``; a line it sets at its start (ragged, a
+    paragraph's last line, one left ragged by ``_justify_line``) that opens
+    with a bracket is moved left by the bracket's blank half, as a
+    justified one is (``_justify_line``)."""
+    offset = _original_align[0](context, line, available_width, last)
+    if offset or getattr(line, "reportgen_trimmed", False):
+        return offset
+    return offset - _opening_trim(line)
+
+
+def _opening_trim(line: Any) -> float:
+    """The blank half of an opening bracket that starts ``line``, in a
+    language that trims it; 0 for a bracket set half-width already (``halt``)
+    or hung (``hang``)."""
+    from weasyprint.formatting_structure import boxes
+
+    language = str(line.style["lang"] or "").lower().split("-")[0]
+    if not _between.get(language, (None, False))[1]:
+        return 0.0
+    first = next((b for b in line.descendants() if isinstance(b, boxes.TextBox)), None)
+    if first is None or first.text[:1] not in _OPENING_BRACKETS:
+        return 0.0
+    element = getattr(first, "element", None)
+    classes = (element.get("class") or "").split() if element is not None else []
+    if "halt" in classes or "hang" in classes:
+        return 0.0
+    return float(first.style["font_size"]) / 2
 
 
 def _spaced(text: str, characters: re.Pattern[str]) -> list[int]:
@@ -393,13 +428,13 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     # the left half of its em, trimmed): the line moves left by it and
     # stretches by as much more.
     first = texts[0] if texts else None
-    opens = trim_opening and first is not None and first.text[:1] in _OPENING_BRACKETS
-    trim = first.style["font_size"] / 2 if first is not None and opens else 0.0
+    trim = _opening_trim(line) if trim_opening else 0.0
     if not total or not first:
         return
     spacing = (extra_width + trim) / total
     if most and spacing > most * first.style["font_size"]:
         return  # ragged: a letter-spaced line reads worse than a short one
+    line.reportgen_trimmed = True
     _stretch(context, line, spacing, -trim, shares, boxes)
 
 
