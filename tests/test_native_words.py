@@ -199,10 +199,10 @@ def test_korean_particles_cards_and_money_read_as_korean(
 ) -> None:
     donor = _context(sample_years, "donor", "ko")
     first = donor.say("donor_letter_1", org="북한난민구원기금", fiscal_year=donor.fiscal_year)
-    assert first.startswith("2012년도에도 북한난민구원기금과 함께해")  # not 기금와(과)
+    assert first.startswith("2012년도에도 저희 북한난민구원기금과 함께해")  # not 기금와(과)
     changes = [s.change for s in donor.stats]
     assert "전년도 대비 ▲13건" in changes  # the comparison first, one sign
-    assert "전년도 대비 4%p 상승" in changes  # a share's change in words, no sign
+    assert "전년도 대비 ▲4%p" in changes  # a share's change marked as the others are (P14)
     values = [s.value for s in donor.stats]
     assert "981만 엔" in values and "970만 엔" in values  # one style, whole 만
     ctx = _context(sample_years, "annual-report", "ko")
@@ -386,3 +386,30 @@ def test_korean_lists_are_commas_and_tied_months_are_counted_not_named(
     ja = _context(sample_years, "annual-report", "ja").charts["chart-by-month"].alt
     assert ja.endswith("最多は3件で、12か月中8か月。") and "2013年8月" not in ja.split("。")[-2]
     assert languages.typography("ja").list_join == ""  # CLDR's 、 list
+
+
+def test_japanese_receipts_carry_no_latin_separator_and_name_the_method(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """Review R-2, R-5, R-6: the 寄附金受領証明書's header, footer and title
+    separate their parts with the language's separator, not "·"; the column
+    is 受領方法; the e-mail note asks politely."""
+    from datetime import date
+
+    from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors, receipt_html
+
+    year = sample_years[0]
+    settings = year.config.receipts
+    assert settings is not None
+    made = []
+    for slug, donor, gifts in receipt_donors(year):
+        receipt = make_receipt(year, settings, slug, donor, gifts, Numbered("1", date(2013, 1, 1)))
+        if receipt.language == "ja":
+            made.append(receipt_html(templating.template("receipt.html.j2"), receipt))
+    assert made
+    for page in made:
+        text = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+        assert "·" not in text and "　北朝鮮難民救援基金" in text
+    assert languages.words("ja")["receipt_method"] == "受領方法"
+    assert "保管くださいますよう" in languages.words("ja")["receipt_email_note"]
+    assert "연말정산" in languages.words("ko")["receipt_email_note"]
