@@ -413,3 +413,43 @@ def test_japanese_receipts_carry_no_latin_separator_and_name_the_method(
     assert languages.words("ja")["receipt_method"] == "受領方法"
     assert "保管くださいますよう" in languages.words("ja")["receipt_email_note"]
     assert "연말정산" in languages.words("ko")["receipt_email_note"]
+
+
+SAMPLE_TEXT = {  # the editors' [sample] items: (now written, no longer written)
+    "ja": (
+        ("脱北者の逃避行を手助けした", "北朝鮮からの脱北者と行動"),  # A-11
+        ("統計では伝えきれないものを伝えてくれます", "統計にはできないこと"),  # A-12
+        ("獄中でスクジャは", "獄中で彼女は"),
+        ("（架空の例）日本に定住する", "例示のための架空の例"),  # A-13
+        ("会員・支援者・ボランティアの皆様に感謝し", "1人の第三国への移動"),  # A-14
+        ("説明資料の本国への送付を約束", "送付していただくことに"),  # S-1
+        ("2人の若い女性", "二人の若い女性"),  # S-3
+        ("会員の皆様", "皆さま"),  # A-16: one form, as the pack's 皆様
+    ),
+    "ko": (
+        ("그가 돕던 두 사람은", "노구치 씨는 8개월"),  # S1
+        ("유엔 조사를 요청했습니다", "여전히 넉넉하지"),  # S2
+        ("말이 아닌 행동으로 응답할지를", "들은 바에 따라"),  # S3
+        ("회원·후원자·자원봉사자 신년 모임", "질문주의서"),  # S5, S6
+        ("정보를 교환했습니다.", "일반 순자산"),  # S6, S7 (보통순자산)
+    ),
+}
+
+
+@pytest.mark.parametrize("tag", ["ja", "ko"])
+def test_the_samples_own_text_reads_as_the_editors_asked(
+    built_sample: BuiltSample, tag: str
+) -> None:
+    """The [sample] items of the 2026 ja and ko reviews, in the built HTML of
+    the annual report and the text of the handout's PDF (its members' notes)."""
+    folder = built_sample.out / "fy2012" / tag
+    page = (folder / "annual-report.html").read_text("utf-8")
+    handout = ParsedPdf(folder / "handout.pdf").all_text()
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>|\u2060", "", page) + handout)
+    notes = {
+        "ja": ("活動一覧のうち非公開の項目は", "内部向けの行"),  # H-5
+        "ko": ("활동 표의 비공개 행은", "내부용 행"),  # S4
+    }
+    for now, before in (*SAMPLE_TEXT[tag], notes[tag]):
+        now, before = re.sub(r"\s+", "", now), re.sub(r"\s+", "", before)
+        assert now in text and before not in text, (now, before)
