@@ -172,3 +172,12 @@ def test_an_opening_bracket_that_starts_any_japanese_line_is_trimmed(tmp_path: P
     edge = lines[0][0][1]
     for line in opening:  # ragged, last, justified, last: each half an em out
         assert abs(line[0][1] - (edge - SIZE_PT / 2)) < 0.3, (line[0], edge)
+
+
+def test_only_a_pull_quote_is_set_by_phrases() -> None:
+    """A quotation in the running text (the handout's members-only warning)
+    stays justified prose, breakable between any two characters."""
+    quote = "<p>起きたことを記録に残そうと決めました。</p>"
+    pulled = typeset(f'<blockquote class="pull-quote">{quote}</blockquote>', "ja", "print")
+    plain = typeset(f"<blockquote>{quote}</blockquote>", "ja", "print")
+    assert "起\u2060き" in pulled and "起き" in plain and "起\u2060き" not in plain

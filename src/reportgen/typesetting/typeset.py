@@ -145,7 +145,7 @@ def _glue_tail(text: str, count: int) -> str:
 # where kana meets the next word's kanji is where Japanese phrases meet.
 _HIRAGANA = "\u3040-\u309f\u30fc"
 _PHRASE = re.compile(
-    rf"[{_OPENING}]*[^{_HIRAGANA}{_OPENING}{_CLOSING}\s]*[{_HIRAGANA}]*"
+    rf"[{_OPENING}]*[^{_HIRAGANA}{_OPENING}{_CLOSING}{_MIDDLE}\s]*[{_HIRAGANA}]*"
     rf"(?:[{_CLOSING[:-4]}]+[{_HIRAGANA}]*)*[{_CLOSING}{_MIDDLE}！？]*"  # （6件）と, 」と
 )
 _PARTICLE_END = re.compile(rf"(?<=[をはがもへ])(?=[{_HIRAGANA}])")
@@ -297,6 +297,7 @@ class _Setter:
         self.last_text: _Slot | None = None  # where the block's last text is
         self.made: set[HtmlElement] = set()  # the spans added to the page
         self.quote = _PullQuote(self.made)
+        self.pulled = 0  # depth inside a pull quote (display text, set by phrases)
 
     def walk(self, root: HtmlElement) -> None:
         """Every tag and run of text under ``root`` in the order of the page."""
@@ -325,6 +326,8 @@ class _Setter:
             self.heading += step
             self.last_text = None
         self.quote.tag(element, name, closing)
+        if name == "blockquote" and "pull-quote" in (element.get("class") or "").split():
+            self.pulled += step
         if name == "p" and closing and self.style.sentence_end and not self.verbatim:
             _mark_line(element, self.style.sentence_end)
         if name in _BLOCKS or name in _INLINE_BLOCKS:
@@ -347,7 +350,7 @@ class _Setter:
         text = self.language(curl(chunk, self.style.quotes))
         if self.rules is not None and not self.head:
             text = self.rules(text, self.cells > 0)
-            if self.quote.depth and self.style.phrases:  # display text: whole phrases
+            if self.pulled and self.style.phrases:  # display text: whole phrases
                 text = phrases(text)
         if self.heading:
             # Bookmarks are made of a heading's text: whole words as nowrap
