@@ -203,8 +203,14 @@ def test_three_languages_set_the_accounts_in_their_own_words(tmp_path: Path) -> 
         assert ctx.accounts is not None and ctx.accounts.balance is not None
         seen[language] = {r.cells[0]: r.cells[1] for r in ctx.accounts.balance.rows}
     assert seen["en"]["Net assets"] == "(200)" and seen["en"]["Cash"] == "1,000"
-    assert seen["ja"]["正味財産（資産－負債）"] == "△200" and "現金預金" in seen["ja"]
+    assert seen["ja"]["正味財産合計"] == "△200" and "現金預金" in seen["ja"]
     assert seen["ko"]["순자산 총계"] == "(200)" and "현금" in seen["ko"]
+    # A Japanese or Korean sheet ends as its accounts do, on liabilities and
+    # funds totalled (equal to the assets), with no net assets line above.
+    for language, last in (("ja", "負債及び正味財産合計"), ("ko", "부채와 순자산 총계")):
+        assert list(seen[language])[-1] == last and seen[language][last] == "1,000"
+    assert "正味財産（資産－負債）" not in seen["ja"] and not any("자산 −" in k for k in seen["ko"])
+    assert list(seen["en"])[-1] == "Total funds" and "Total liabilities and funds" not in str(seen)
     # A balance sheet stands at a day: ja and ko head its column by the date.
     for language, day in (("ja", "2013年8月31日"), ("ko", "2013년 8월 31일")):
         ctx, _ = _context(year, "annual-report", language)

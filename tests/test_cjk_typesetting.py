@@ -131,6 +131,7 @@ def _laid_out(
     from weasyprint import HTML
 
     from reportgen.composing.palette import palette
+    from reportgen.core.languages import justified_between
     from reportgen.core.private_apis import (
         box_classes,
         justify_between_characters,
@@ -140,7 +141,7 @@ def _laid_out(
     from reportgen.typesetting.html_pages import css_for
 
     if typeset_it:  # else the page as main set it: no typeset, ragged right
-        justify_between_characters()
+        justify_between_characters(justified_between())
     boxes = box_classes()
     css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
     body = _body(language, text, width)
@@ -186,7 +187,7 @@ def test_japanese_lines_are_justified_between_characters() -> None:
     assert _ragged(_laid_out("ja", JA, "83mm", False)) > 2  # without the pack's justify: ragged
 
 
-def test_korean_lines_are_justified_at_their_spaces() -> None:
+def test_korean_lines_are_justified_words_whole() -> None:
     lines = _laid_out("ko", KO, "70mm", True)
     assert len(lines) > 3
     assert _ragged(lines) < 0.05, lines

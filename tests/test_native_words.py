@@ -199,14 +199,16 @@ def test_korean_particles_cards_and_money_read_as_korean(
 ) -> None:
     donor = _context(sample_years, "donor", "ko")
     first = donor.say("donor_letter_1", org="북한난민구원기금", fiscal_year=donor.fiscal_year)
-    assert first.startswith("2012년도에도 북한난민구원기금과 함께해")  # not 기금와(과)
+    assert first.startswith("2012년도에도 저희 북한난민구원기금과 함께해")  # not 기금와(과)
     changes = [s.change for s in donor.stats]
     assert "전년도 대비 ▲13건" in changes  # the comparison first, one sign
-    assert "전년도 대비 4%p 상승" in changes  # a share's change in words, no sign
+    assert "전년도 대비 ▲4%p" in changes  # a share's change marked as the others are (P14)
     values = [s.value for s in donor.stats]
     assert "981만 엔" in values and "970만 엔" in values  # one style, whole 만
     ctx = _context(sample_years, "annual-report", "ko")
-    assert "정부 부처(4건)와의 면담" in ctx.intros["lobbying"]
+    assert ctx.intros["lobbying"] == (
+        "국회의원(6건), 대사관(6건), 정부 부처(4건)와 모두 16건의 면담을 가졌습니다."
+    )  # a sentence like the intros around it, its list without 및
     handout = _context(sample_years, "handout", "ko")
     assert handout.say("compared_with", previous=handout.previous) == "전년도(2011년도) 대비"
     assert handout.internal_note is not None and "비공개 활동 4건" in handout.internal_note
@@ -367,3 +369,87 @@ def test_a_report_names_its_year_in_a_language_its_own_way(tmp_path: Path) -> No
     assert "平成24年度" in letter.thanks
     other = _context((year, _year(tmp_path / "reports", "fy2011")), "donor", "ko")
     assert other.fiscal_year == "2012년도"  # the other languages keep the pack's name
+
+
+def test_korean_lists_are_commas_and_tied_months_are_counted_not_named(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """Review P12: a Korean list joins its last item with a comma, not 및
+    (intros, chart notes, alt text); when more than three months tie for the
+    most activities, the alt text counts them instead of naming all eight."""
+    ko = _context(sample_years, "annual-report", "ko")
+    texts = [*ko.intros.values(), *(c.alt for c in ko.charts.values())]
+    texts += [n for c in ko.charts.values() for n in c.notes]
+    assert texts and not [t for t in texts if " 및 " in t]
+    alt = ko.charts["chart-by-month"].alt
+    assert alt.endswith("가장 많은 달은 3건으로, 12개월 가운데 8개월입니다."), alt
+    ja = _context(sample_years, "annual-report", "ja").charts["chart-by-month"].alt
+    assert ja.endswith("最多は3件で、12か月中8か月。") and "2013年8月" not in ja.split("。")[-2]
+    assert languages.typography("ja").list_join == ""  # CLDR's 、 list
+
+
+def test_japanese_receipts_carry_no_latin_separator_and_name_the_method(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """Review R-2, R-5, R-6: the 寄附金受領証明書's header, footer and title
+    separate their parts with the language's separator, not "·"; the column
+    is 受領方法; the e-mail note asks politely."""
+    from datetime import date
+
+    from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors, receipt_html
+
+    year = sample_years[0]
+    settings = year.config.receipts
+    assert settings is not None
+    made = []
+    for slug, donor, gifts in receipt_donors(year):
+        receipt = make_receipt(year, settings, slug, donor, gifts, Numbered("1", date(2013, 1, 1)))
+        if receipt.language == "ja":
+            made.append(receipt_html(templating.template("receipt.html.j2"), receipt))
+    assert made
+    for page in made:
+        text = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+        assert "·" not in text and "　北朝鮮難民救援基金" in text
+    assert languages.words("ja")["receipt_method"] == "受領方法"
+    assert "保管くださいますよう" in languages.words("ja")["receipt_email_note"]
+    assert "연말정산" in languages.words("ko")["receipt_email_note"]
+
+
+SAMPLE_TEXT = {  # the editors' [sample] items: (now written, no longer written)
+    "ja": (
+        ("脱北者の逃避行を手助けした", "北朝鮮からの脱北者と行動"),  # A-11
+        ("統計では伝えきれないものを伝えてくれます", "統計にはできないこと"),  # A-12
+        ("獄中でスクジャは", "獄中で彼女は"),
+        ("（架空の例）日本に定住する", "例示のための架空の例"),  # A-13
+        ("会員・支援者・ボランティアの皆様に感謝し", "1人の第三国への移動"),  # A-14
+        ("説明資料の本国への送付を約束", "送付していただくことに"),  # S-1
+        ("2人の若い女性", "二人の若い女性"),  # S-3
+        ("会員の皆様", "皆さま"),  # A-16: one form, as the pack's 皆様
+    ),
+    "ko": (
+        ("그가 돕던 두 사람은", "노구치 씨는 8개월"),  # S1
+        ("유엔 조사를 요청했습니다", "여전히 넉넉하지"),  # S2
+        ("말이 아닌 행동으로 응답할지를", "들은 바에 따라"),  # S3
+        ("회원·후원자·자원봉사자 신년 모임", "질문주의서"),  # S5, S6
+        ("정보를 교환했습니다.", "일반 순자산"),  # S6, S7 (보통순자산)
+    ),
+}
+
+
+@pytest.mark.parametrize("tag", ["ja", "ko"])
+def test_the_samples_own_text_reads_as_the_editors_asked(
+    built_sample: BuiltSample, tag: str
+) -> None:
+    """The [sample] items of the 2026 ja and ko reviews, in the built HTML of
+    the annual report and the text of the handout's PDF (its members' notes)."""
+    folder = built_sample.out / "fy2012" / tag
+    page = (folder / "annual-report.html").read_text("utf-8")
+    handout = ParsedPdf(folder / "handout.pdf").all_text()
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>|\u2060", "", page) + handout)
+    notes = {
+        "ja": ("活動一覧のうち非公開の項目は", "内部向けの行"),  # H-5
+        "ko": ("활동 표의 비공개 행은", "내부용 행"),  # S4
+    }
+    for now, before in (*SAMPLE_TEXT[tag], notes[tag]):
+        now, before = re.sub(r"\s+", "", now), re.sub(r"\s+", "", before)
+        assert now in text and before not in text, (now, before)

@@ -86,7 +86,10 @@ def accounts(
 def _balance(
     fig: KeyFigures, prev: KeyFigures | None, language: str, money: _Money
 ) -> Table | None:
-    """Assets, less liabilities, is net assets; the funds below them total the same."""
+    """Assets, less liabilities, is net assets; the funds below them total the
+    same. A pack with ``total_liabilities_and_funds`` (ja, ko) ends the sheet
+    as its accounts do instead: liabilities and funds totalled, equal to the
+    assets, and no net assets line."""
     if not fig.balance:
         return None
     L = formats.words(language)
@@ -118,9 +121,12 @@ def _balance(
             if prev is not None else ZERO  # fmt: skip
         totals[section] = (now, then)
         rows.append(row(L[_SECTION_TOTAL[section]], now, then, "subtotal"))
-        if section == "liabilities":
+        if section == "liabilities" and not L["total_liabilities_and_funds"]:
             net = totals["assets"][0] - now, totals["assets"][1] - then
             rows.append(row(L["net_assets"], net[0], net[1], "total"))
+    if L["total_liabilities_and_funds"]:  # 負債及び正味財産合計: the sheet's two sides agree
+        both = [totals["liabilities"][i] + totals["funds"][i] for i in (0, 1)]
+        rows.append(row(L["total_liabilities_and_funds"], both[0], both[1], "total"))
     headers = (L["balance_item"], _at_end(fig, language)) + (
         (_at_end(prev, language),) if prev else ()
     )

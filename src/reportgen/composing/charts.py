@@ -423,6 +423,10 @@ FUNCTIONS_ORDER = (*FUNCTIONS, "unassigned")
 LEGEND_MAX = 4
 
 
+# The busiest months an alt text names; more that tie are counted instead.
+BUSIEST_NAMED = 3
+
+
 def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     if not fig_data.activities:
         return None
@@ -449,13 +453,20 @@ def chart_by_month(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     title = style.label("by_month")
     parts = [_counted(formats.format_month(m, style.language), n, style)
              for m, n in fig_data.by_month]  # fmt: skip
-    alt = style.label(
-        "alt_by_month", most, title=title, fiscal_year=_year_name(fig_data, style),
-        list=_list(parts, style.language),
-        busiest=_list([formats.format_month(m, style.language, short=False) for m in busiest],
-                      style.language),
-        busiest_count=most,
-    )  # fmt: skip
+    if len(busiest) > BUSIEST_NAMED:  # eight of twelve months: their names are noise
+        alt = style.label(
+            "alt_by_month_tied", most, title=title, fiscal_year=_year_name(fig_data, style),
+            list=_list(parts, style.language), tied=len(busiest), months=len(months),
+            busiest_count=most,
+        )  # fmt: skip
+    else:
+        alt = style.label(
+            "alt_by_month", most, title=title, fiscal_year=_year_name(fig_data, style),
+            list=_list(parts, style.language),
+            busiest=_list([formats.format_month(m, style.language, short=False) for m in busiest],
+                          style.language),
+            busiest_count=most,
+        )  # fmt: skip
     wide = _render(
         "chart-by-month",
         title,

@@ -249,7 +249,11 @@ def signed(text: str, negative: bool, language: str) -> str:
 
 
 def format_list(items: list[str], language: str) -> str:
-    """``a, b, and c`` / ``a、b、c``."""
+    """``a, b, and c`` / ``a、b、c`` (CLDR), or the items joined by the pack's
+    ``list_join`` throughout (Korean: ``a, b, c``, no 및)."""
+    joiner = languages.typography(language).list_join
+    if joiner:
+        return joiner.join(items)
     return babel_list(items, locale=_loc(language))
 
 

@@ -26,7 +26,7 @@ import importlib.metadata
 import platform
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
@@ -318,45 +318,84 @@ def _shared_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None
     block.seen.made += 1
 
 
-# Characters between which a justified line may stretch (CSS Text 3,
-# ``text-justify: inter-character``): Han, kana, CJK punctuation and the
-# full-width forms. Hangul is not among them: Korean justifies at spaces.
-_IDEOGRAPHIC = re.compile(
-    "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]"
-)
 _SPACES = " \u00a0"
 _OPENING_BRACKETS = "「『（〔［｛〈《【〘〖"
-_INTER_CHARACTER = ("ja", "zh")  # the languages so justified (Korean: at spaces)
 _original_justify: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
 
 
-def justify_between_characters() -> None:
+_between: dict[str, tuple[re.Pattern[str], bool, float]] = {}  # by language, set by the caller
+
+
+def justify_between_characters(languages: Mapping[str, tuple[str, bool, float]]) -> None:
     """From now on in this process, a justified line (``text-align:
-    justify``) that holds Han or kana is stretched between its characters,
-    as Japanese and Chinese are set (CSS's ``text-justify: inter-character``,
-    which WeasyPrint does not support: it stretches only spaces, and leaves a
-    line of Japanese, which has none, ragged), when the line's language is
-    Japanese or Chinese (``lang``; Korean is justified at spaces). Every gap beside such a
-    character and every space takes an equal share; a line without them is
-    justified by WeasyPrint unchanged; an opening bracket that starts such
-    a line loses its blank half. WeasyPrint: ``justify_line`` of
-    ``weasyprint.layout.inline`` (what ``text_align`` calls), replaced once,
-    and ``weasyprint.text.line_break`` (``Layout``, its ``set_text`` and
-    ``layout``, ``line_size``): each stretched text box gets a layout that
-    adds Pango letter spacing to those characters whenever it is set again
-    (to be drawn)."""
+    justify``) in one of ``languages`` (its ``lang``; by tag, the pattern of
+    one character between which it stretches, whether an opening bracket
+    that starts a line is trimmed, and the most a gap may grow, in em:
+    ``languages.justified_between()``) that
+    holds one of those characters is stretched between those characters and at its spaces, as
+    Japanese is set (CSS's ``text-justify: inter-character``, which
+    WeasyPrint does not support: it stretches only spaces, and leaves a line
+    of Japanese, which has none, ragged), and as Korean is, its words whole,
+    between syllables too so that no word gap opens wide. Every gap beside
+    such a character and every space takes an equal share; a line without
+    them is justified by WeasyPrint unchanged; an opening bracket that starts
+    such a line may lose its blank half; a line whose gaps would grow by more
+    than the language allows (a long unbreakable date or name pushed to the
+    next line) is left ragged rather than letter-spaced. WeasyPrint:
+    ``justify_line`` of ``weasyprint.layout.inline`` (what ``text_align``
+    calls), replaced once, and ``weasyprint.text.line_break`` (``Layout``,
+    its ``set_text`` and ``layout``, ``line_size``): each stretched text box
+    gets a layout that adds Pango letter spacing to those characters
+    whenever it is set again (to be drawn)."""
     _checked("weasyprint")
     from weasyprint.layout import inline
 
+    _between.update(
+        {tag: (re.compile(pattern), trim, most) for tag, (pattern, trim, most) in languages.items()}
+    )
     if not _original_justify:
         _original_justify.append(inline.justify_line)
         inline.justify_line = _justify_line
+        _original_align.append(inline.text_align)
+        inline.text_align = _text_align
 
 
-def _spaced(text: str) -> list[int]:
+_original_align: list[Callable[..., float]] = []  # WeasyPrint's text_align, once replaced
+
+
+def _text_align(context: Any, line: Any, available_width: float, last: bool) -> float:
+    """WeasyPrint's ``text_align``; a line it sets at its start (ragged, a
+    paragraph's last line, one left ragged by ``_justify_line``) that opens
+    with a bracket is moved left by the bracket's blank half, as a
+    justified one is (``_justify_line``)."""
+    offset = _original_align[0](context, line, available_width, last)
+    if offset or getattr(line, "reportgen_trimmed", False):
+        return offset
+    return offset - _opening_trim(line)
+
+
+def _opening_trim(line: Any) -> float:
+    """The blank half of an opening bracket that starts ``line``, in a
+    language that trims it; 0 for a bracket set half-width already (``halt``)
+    or hung (``hang``)."""
+    from weasyprint.formatting_structure import boxes
+
+    language = str(line.style["lang"] or "").lower().split("-")[0]
+    if not _between.get(language, (None, False))[1]:
+        return 0.0
+    first = next((b for b in line.descendants() if isinstance(b, boxes.TextBox)), None)
+    if first is None or first.text[:1] not in _OPENING_BRACKETS:
+        return 0.0
+    element = getattr(first, "element", None)
+    classes = (element.get("class") or "").split() if element is not None else []
+    if "halt" in classes or "hang" in classes:
+        return 0.0
+    return float(first.style["font_size"]) / 2
+
+
+def _spaced(text: str, characters: re.Pattern[str]) -> list[int]:
     """The indices of ``text``'s characters that take letter spacing."""
-    return [i for i, char in enumerate(text) if char in _SPACES or _IDEOGRAPHIC.match(char)]
+    return [i for i, char in enumerate(text) if char in _SPACES or characters.match(char)]
 
 
 def _justify_line(context: Any, line: Any, extra_width: float) -> None:
@@ -364,7 +403,8 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
 
     texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
     language = str(line.style["lang"] or "").lower().split("-")[0]
-    if language not in _INTER_CHARACTER or not any(_IDEOGRAPHIC.search(b.text) for b in texts):
+    characters, trim_opening, most = _between.get(language, (None, False, 0.0))
+    if characters is None or not any(characters.search(b.text) for b in texts):
         _original_justify[0](context, line, extra_width)
         return
     # Pango gives a spaced character half its spacing on each side within a
@@ -372,11 +412,15 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     # spaced character on either side gets a whole share as the first box's width.
     shares: dict[int, tuple[list[int], float]] = {}
     for number, box in enumerate(texts):
-        spaced = _spaced(box.text)
+        spaced = _spaced(box.text, characters)
         last = len(box.text) - 1
         weight = sum((i > 0) + (i < last) for i in spaced) / 2
         following = texts[number + 1].text[:1] if number + 1 < len(texts) else ""
-        if box.text and following and (_spaced(box.text[-1]) or _spaced(following)):
+        if (
+            box.text
+            and following
+            and (_spaced(box.text[-1], characters) or _spaced(following, characters))
+        ):
             weight += 1
         shares[id(box)] = (spaced, weight)
     total = sum(weight for _, weight in shares.values())
@@ -384,9 +428,14 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     # the left half of its em, trimmed): the line moves left by it and
     # stretches by as much more.
     first = texts[0] if texts else None
-    trim = first.style["font_size"] / 2 if first and first.text[:1] in _OPENING_BRACKETS else 0.0
-    if total:
-        _stretch(context, line, (extra_width + trim) / total, -trim, shares, boxes)
+    trim = _opening_trim(line) if trim_opening else 0.0
+    if not total or not first:
+        return
+    spacing = (extra_width + trim) / total
+    if most and spacing > most * first.style["font_size"]:
+        return  # ragged: a letter-spaced line reads worse than a short one
+    line.reportgen_trimmed = True
+    _stretch(context, line, spacing, -trim, shares, boxes)
 
 
 def _stretch(

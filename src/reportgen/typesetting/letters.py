@@ -36,7 +36,7 @@ from reportgen.composing.edition_view import translate_config
 from reportgen.composing.key_figures import has_minor_units
 from reportgen.core.envelopes import address_field
 from reportgen.core.file_gate import Gate
-from reportgen.core.languages import letter_style, written_in
+from reportgen.core.languages import justified_between, letter_style, written_in
 from reportgen.core.private_apis import (
     font_subsets_shared,
     html_parser_patterns_kept,
@@ -530,7 +530,7 @@ class _Layout:
         from weasyprint.text.fonts import FontConfiguration
 
         html_parser_patterns_kept()  # WeasyPrint parses each letter with tinyhtml5
-        justify_between_characters()  # Japanese justified between characters
+        justify_between_characters(justified_between())  # 両端揃え; Korean words whole
         self.base_url = base.resolve().as_uri() + "/"
         self.fetcher = _fetcher(Gate.of(base))
         self.fonts = FontConfiguration()

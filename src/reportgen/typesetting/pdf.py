@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import quoteattr
 
 from reportgen.composing.charts import CHART_SCHEME
+from reportgen.core import languages
 from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
@@ -304,7 +305,7 @@ def render_pdf(
     from weasyprint import CSS, HTML
 
     html_parser_patterns_kept()  # WeasyPrint parses the page with tinyhtml5
-    justify_between_characters()  # Japanese justified between characters, not at spaces
+    justify_between_characters(languages.justified_between())  # 両端揃え; Korean words whole
     served = _Charts(charts, frames or {}) if charts is not None else None
     shared: tuple[str, ...] = ()
     fetcher = _fetcher(gate, served)

@@ -111,7 +111,7 @@ WORDS = (
     "receipt_type", "receipt_code", "receipt_kind", "receipt_cash", "receipt_in_kind",
     "receipt_org_name", "receipt_location", "receipt_tax_year", "receipt_gift_aided",
     "receipt_gift_aid_claimed", "receipt_gift_aid_gross", "receipt_agent_section",
-    "receipt_tax_year_total",
+    "receipt_tax_year_total", "separator",
 )  # fmt: skip
 
 
@@ -270,7 +270,8 @@ def make_receipt(
     if settings.number_label:
         words["receipt_number"] = settings.number_label
     organization = config.organization
-    contact = " · ".join(x for x in (organization.website, organization.email) if x)
+    # The language's separator: no Latin "·" in a Japanese line (review R-2).
+    contact = words["separator"].join(x for x in (organization.website, organization.email) if x)
     return Receipt(
         slug=slug,
         language=tag,

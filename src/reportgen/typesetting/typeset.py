@@ -139,6 +139,38 @@ def _glue_tail(text: str, count: int) -> str:
     return body[:start] + joined(tail) + text[len(body) :]
 
 
+# Japanese phrases (文節), roughly: a run of kanji, katakana, figures or
+# Latin letters and the hiragana after it (釈放された, 後、, 記録に), with the
+# marks that close it; an opening bracket starts one. Without a dictionary,
+# where kana meets the next word's kanji is where Japanese phrases meet.
+_HIRAGANA = "\u3040-\u309f\u30fc"
+_PHRASE = re.compile(
+    rf"[{_OPENING}]*[^{_HIRAGANA}{_OPENING}{_CLOSING}{_MIDDLE}\s]*[{_HIRAGANA}]*"
+    rf"(?:[{_CLOSING[:-4]}]+[{_HIRAGANA}]*)*[{_CLOSING}{_MIDDLE}！？]*"  # （6件）と, 」と
+)
+_PARTICLE_END = re.compile(rf"(?<=[をはがもへ])(?=[{_HIRAGANA}])")
+PHRASE_MOST = 8  # a longer phrase may break inside: a pull quote's line holds 9
+
+
+def phrases(text: str) -> str:
+    """Japanese ``text`` breakable only between its phrases, as display
+    text (a pull quote) is set: 「釈放された後、/起きたことを/できる限り/記録に…,
+    never 起/きた (CSS's ``word-break: auto-phrase``, which WeasyPrint lacks)."""
+
+    def whole(phrase: str) -> str:
+        return joined(phrase) if 1 < len(phrase) <= PHRASE_MOST else phrase
+
+    def one(match: re.Match[str]) -> str:
+        phrase = match.group(0)
+        if len(phrase) <= PHRASE_MOST:
+            return whole(phrase)
+        # Too long for a narrow line: after a particle that ends a phrase of
+        # its own within it (起きたことを/できる), else anywhere.
+        return "".join(whole(part) for part in _PARTICLE_END.split(phrase))
+
+    return _PHRASE.sub(one, text)
+
+
 def _cell_term(run: str, most: int) -> str:
     """A run of CJK text in a table cell: whole when short (a label such as
     イベント or 国会議員); in a longer run, each katakana word and each short
@@ -265,6 +297,7 @@ class _Setter:
         self.last_text: _Slot | None = None  # where the block's last text is
         self.made: set[HtmlElement] = set()  # the spans added to the page
         self.quote = _PullQuote(self.made)
+        self.pulled = 0  # depth inside a pull quote (display text, set by phrases)
 
     def walk(self, root: HtmlElement) -> None:
         """Every tag and run of text under ``root`` in the order of the page."""
@@ -293,6 +326,8 @@ class _Setter:
             self.heading += step
             self.last_text = None
         self.quote.tag(element, name, closing)
+        if name == "blockquote" and "pull-quote" in (element.get("class") or "").split():
+            self.pulled += step
         if name == "p" and closing and self.style.sentence_end and not self.verbatim:
             _mark_line(element, self.style.sentence_end)
         if name in _BLOCKS or name in _INLINE_BLOCKS:
@@ -315,6 +350,8 @@ class _Setter:
         text = self.language(curl(chunk, self.style.quotes))
         if self.rules is not None and not self.head:
             text = self.rules(text, self.cells > 0)
+            if self.pulled and self.style.phrases:  # display text: whole phrases
+                text = phrases(text)
         if self.heading:
             # Bookmarks are made of a heading's text: whole words as nowrap
             # spans there, so that no joiner reaches the PDF's outline.

@@ -99,6 +99,22 @@ class Typography:
     # A short paragraph that ends with none of these is a line (a salutation,
     # a signature), not prose: class "line", which the pack's CSS sets unindented.
     sentence_end: str = ""
+    # A list's items all joined by this, no word before the last (Korean
+    # reports write 국회의원, 대사관, 정부 부처, not CLDR's "… 및 정부 부처");
+    # empty: CLDR's list pattern for the locale (a, b and c; a、b、c).
+    list_join: str = ""
+    # How a justified line stretches in print (browsers do it themselves):
+    # "spaces" (WeasyPrint's way), "characters" (Japanese 両端揃え: between
+    # Han, kana and full-width marks, an opening bracket at a line's start
+    # trimmed) or "syllables" (Korean: between Hangul syllables as well as at
+    # its spaces, words kept whole, so that no word gap opens wide).
+    justify: str = "spaces"
+    # The most a gap of such a line may grow, in em (0: no limit); a line
+    # that would grow more is left ragged, not letter-spaced.
+    justify_limit: float = 0.0
+    # Print: a pull quote breaks only between phrases (文節),
+    # as Japanese display text is set; browsers: word-break: auto-phrase.
+    phrases: bool = False
 
 
 @dataclass(frozen=True)
@@ -352,6 +368,34 @@ def letter_style(language: str) -> LetterStyle:
 
 def typography(language: str) -> Typography:
     return _style(language).typography
+
+
+# The characters between which a justified line stretches, by ``justify``.
+_IDEOGRAPHIC = (
+    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6"
+)
+_BETWEEN = {
+    "characters": f"[{_IDEOGRAPHIC}]",
+    "syllables": f"[\uac00-\ud7a30-9A-Za-z{_IDEOGRAPHIC}]",
+}
+
+
+def justified_between() -> dict[str, tuple[str, bool, float]]:
+    """Each built-in pack's ``justify`` other than "spaces": its tag, the
+    pattern of a character a justified line stretches beside, whether an
+    opening bracket that starts the line is trimmed (Japanese; Korean sets
+    its brackets half-width already), and its ``justify_limit``."""
+    found = {}
+    for tag in builtin_tags():
+        style = typography(tag)
+        if style.justify != "spaces":
+            found[tag] = (
+                _BETWEEN[style.justify],
+                style.justify == "characters",
+                style.justify_limit,
+            )
+    return found
 
 
 def money(language: str) -> Money:

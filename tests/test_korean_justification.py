@@ -1,0 +1,183 @@
+"""Korean and Japanese justified as their typesetters set them. Korean: the body's lines
+end flush, its words whole, and the slack shared between syllables as well
+as at the spaces, so that no word gap opens wide; narrow columns (pull
+quotes, the handout's summaries, a cell's notes) ragged with whole words.
+Japanese: between characters, never letter-spaced wide. Measured on the
+glyphs of a rendered PDF."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from reportgen.typesetting.typeset import typeset
+
+# The chair's message of the sample (p3), where the designer saw the gaps.
+KO = (
+    "저희는 해마다 스스로에게 한 가지 단순한 질문을 던집니다. 저희가 도우려는 사람들은 한 해를 "
+    "시작할 때보다 더 안전하게 한 해를 마무리했는가 하는 질문입니다. 2012년 9월 1일부터 "
+    "2013년 8월 31일까지의 한 해에 대해서는 지난 여러 해보다 더 자신 있게 답할 수 있습니다. "
+    "15개국 200여 개 NGO가 참여하는 북한반인도범죄철폐국제연대(ICNK)는 각국 정부를 꾸준히 "
+    "설득했고, 구출 활동은 그 성격상 지난 한 해에도 조용히 이어졌습니다. 안전한 곳에 이른 한 "
+    "사람 한 사람의 뒤에는 수많은 작은 손길이 있었습니다."
+)
+SIZE_PT = 10.0
+
+
+def _pdf(folder: Path, body: str, language: str = "ko") -> Path:
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.languages import justified_between
+    from reportgen.core.private_apis import justify_between_characters
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    justify_between_characters(justified_between())
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+    page = f'<html lang="{language}"><head><style>{css}</style></head><body>{body}</body></html>'
+    out = folder / f"{language}.pdf"
+    HTML(string=typeset(page, language, "print")).write_pdf(out)
+    return out
+
+
+def _lines(pdf: Path, page: int) -> list[list[tuple[str, float, float]]]:
+    """Each line of a page: its characters (text, left, right: the glyph's
+    advance, in points), spaces and joiners aside."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        text = document[page].get_textpage()
+        rows: dict[int, list[tuple[str, float, float]]] = {}
+        for i in range(text.count_chars()):
+            char = text.get_text_range(i, 1)
+            left, bottom, right, _ = text.get_charbox(i, loose=True)
+            if char not in "\u2060\u00ad\r\n":
+                rows.setdefault(round(bottom), []).append((char, left, right))
+        return [sorted(row, key=lambda c: c[1]) for _, row in sorted(rows.items(), reverse=True)]
+    finally:
+        document.close()
+
+
+def _word_gaps(line: list[tuple[str, float, float]]) -> list[float]:
+    """The white between the words of a line, in em: from the last glyph
+    before a space to the first after it."""
+    glyphs = [(c, left, right) for c, left, right in line if c.strip()]
+    spaces = [left for c, left, _ in line if not c.strip()]
+    gaps = []
+    for (_, _, right), (_, left, _) in itertools.pairwise(glyphs):
+        if any(right - 0.5 <= x <= left + 0.5 for x in spaces):
+            gaps.append((left - right) / SIZE_PT)
+    return gaps
+
+
+MEASURES = ("128mm", "86mm")  # the body's measure, and a narrower column
+
+
+def test_korean_body_is_justified_without_wide_word_gaps(tmp_path: Path) -> None:
+    """The designer's p3 and p6: justified at spaces alone, a line whose
+    next word did not fit opened gaps of one to three em. Shared between
+    syllables too, no word gap passes 0.65 em (a space is 0.31 em); a line
+    that would need more is left ragged (``justify_limit``), not spaced out."""
+    body = "".join(
+        f'<div class="prose" style="break-before: page"><p style="width: {width}; '
+        f'font-size: {SIZE_PT}pt; text-indent: 0">{KO}</p></div>'
+        for width in MEASURES
+    )
+    pdf = _pdf(tmp_path, body)
+    for page, width in enumerate(MEASURES):
+        lines = [line for line in _lines(pdf, page) if len(line) > 3][:-1]  # not the last
+        assert len(lines) >= 5, (width, lines)
+        gaps = [gap for line in lines for gap in _word_gaps(line)]
+        assert len(gaps) > 3 * len(lines) and max(gaps) <= 0.65, (width, max(gaps))
+        rights = [line[-1][2] for line in lines]
+        flush = [r for r in rights if r > max(rights) - 1.5]  # a ragged line is ems short
+        assert len(flush) >= len(lines) * (1 if width == "128mm" else 0.6), (width, rights)
+        words = "".join(c for line in lines for c, _, _ in line)
+        assert "질문입니다." in words and "마무리했는가" in words  # no word broken
+
+
+def test_a_japanese_line_is_never_letter_spaced_wide(tmp_path: Path) -> None:
+    """Review T-1 and H-3: a word that cannot break (a Latin title, A. P., a
+    date) pushed to the next line spread the line before it letter by letter
+    (北 朝 鮮 か ら …). Past a quarter em a gap (``justify_limit``) the line
+    is left ragged; the lines around it stay justified."""
+    text = (
+        "北朝鮮から脱出した二人の若いDocumentariesの女性を追った映画について"
+        "評を書きました。映画は、本を手に取ることのない人々にも同じ物語を届けることが"
+        "できます。二人の脱出の経緯は、多くの北朝鮮女性の体験と重なるものです。"
+    )
+    body = f'<div class="prose"><p style="width: 200pt; font-size: {SIZE_PT}pt">{text}</p></div>'
+    lines = [line for line in _lines(_pdf(tmp_path, body, "ja"), 0) if len(line) > 3]
+    assert len(lines) >= 4 and "".join(c for c, _, _ in lines[1]).startswith("Documentaries")
+    kana = [
+        (b_left - a_right) / SIZE_PT
+        for line in lines[:-1]
+        for (_, _, a_right), (_, b_left, _) in itertools.pairwise(line)
+    ]
+    assert max(kana) <= 0.26, max(kana)
+    rights = [line[-1][2] for line in lines[:-1]]
+    assert rights[0] < max(rights) - 20 and rights.count(max(rights)) >= 1  # the first ragged
+    assert sum(r > max(rights) - 1.5 for r in rights) >= len(rights) - 1  # the others flush
+
+
+QUOTE = (
+    "「釈放された後、起きたことをできる限り記録に残そうと決めました。"
+    "同じ目に遭う人が、もう出ないように」"
+)
+PHRASES = ("「釈放された", "後、", "起きたことを", "できる", "限り", "記録に", "残そうと",
+           "決めました。", "同じ", "目に", "遭う", "人が、", "もう", "出ないように」")  # fmt: skip
+
+
+def test_a_japanese_pull_quote_breaks_between_phrases_its_bracket_hung(tmp_path: Path) -> None:
+    """Design review, JA report 3: the pull quote's gothic lines broke
+    inside words (起/きた, 限/り, 決/めました) and its opening 「 stood inside
+    the text's edge. Set as Japanese display text is, ragged, each line ends
+    where a phrase (文節) does, and the 「 hangs: the words after it align
+    with the lines below."""
+    body = (
+        '<div class="prose" style="padding-left: 20mm"><blockquote class="pull-quote" '
+        f'style="width: 35mm; font-size: 11pt"><p>{QUOTE}</p></blockquote></div>'
+    )
+    glyphs = [[g for g in line if g[0].strip()] for line in _lines(_pdf(tmp_path, body, "ja"), 0)]
+    glyphs = [line for line in glyphs if len(line) > 1]
+    lines = ["".join(c for c, _, _ in line) for line in glyphs]
+    assert "".join(lines) == QUOTE and len(lines) >= 4, lines
+    ends = {"".join(PHRASES[: i + 1]) for i in range(len(PHRASES))}
+    so_far = ""
+    for line in lines:
+        so_far += line
+        assert so_far in ends, (line, lines)  # a line ends at a phrase's end
+    bracket, first_word, next_line = glyphs[0][0], glyphs[0][1], glyphs[1][0]
+    assert abs(first_word[1] - next_line[1]) < 0.5, (first_word, next_line)  # 釈 above 起
+    assert bracket[2] <= next_line[1] + 0.5  # the 「 outside the edge
+
+
+def test_an_opening_bracket_that_starts_any_japanese_line_is_trimmed(tmp_path: Path) -> None:
+    """A 「 at a line's start loses its blank half on every line, not only on
+    a justified one: a ragged line (a pull quote, a line left ragged by
+    ``justify_limit``) and a paragraph's last line too."""
+    text = (
+        "あいうえおかきくけこ「さしすせそ」となにぬねのはひふへほまみむめもやゆよらりる。「まみむ」"
+    )
+    body = "".join(
+        f'<div class="prose"><p style="width: 100pt; font-size: {SIZE_PT}pt; text-indent: 0; '
+        f'text-align: {align}; margin-bottom: 20pt">{text}</p></div>'
+        for align in ("start", "justify")
+    )
+    lines = [line for line in _lines(_pdf(tmp_path, body, "ja"), 0) if line[0][0].strip()]
+    opening = [line for line in lines if line[0][0] == "「"]
+    assert len(opening) == 4, ["".join(c for c, _, _ in line) for line in lines]
+    edge = lines[0][0][1]
+    for line in opening:  # ragged, last, justified, last: each half an em out
+        assert abs(line[0][1] - (edge - SIZE_PT / 2)) < 0.3, (line[0], edge)
+
+
+def test_only_a_pull_quote_is_set_by_phrases() -> None:
+    """A quotation in the running text (the handout's members-only warning)
+    stays justified prose, breakable between any two characters."""
+    quote = "<p>起きたことを記録に残そうと決めました。</p>"
+    pulled = typeset(f'<blockquote class="pull-quote">{quote}</blockquote>', "ja", "print")
+    plain = typeset(f"<blockquote>{quote}</blockquote>", "ja", "print")
+    assert "起\u2060き" in pulled and "起き" in plain and "起\u2060き" not in plain
