@@ -24,7 +24,7 @@ import lxml.etree
 
 from reportgen.composing import formats
 from reportgen.composing.key_figures import FUNCTIONS, KeyFigures, whole_percents
-from reportgen.composing.palette import Palette, function_colours
+from reportgen.composing.palette import Palette, function_colours, money_colours
 from reportgen.core.languages import chart_fonts
 from reportgen.core.plaintext import clean
 
@@ -594,7 +594,7 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     )  # fmt: skip
     return _bar_list(
         "chart-income", title, alt, labels, values, texts,
-        [_plain(style.palette.primary, style)] * len(labels), style,
+        [_plain(money_colours(style.palette)[0], style)] * len(labels), style,
         (style.label("category"), style.label("amount")),
         tuple(
             (c, formats.format_money(a, style.currency, style.language))
@@ -738,12 +738,14 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
     expenses = [float(h.expenses) for h in history]
     inc_label, exp_label = style.label("kind_income"), style.label("kind_expense")
 
+    income_colour, expense_colour = money_colours(style.palette)
+
     def draw(ax: Axes) -> None:
         xs = list(range(len(years)))
         ax.bar([x - 0.19 for x in xs], income, width=0.36, label=inc_label,
-               **_plain(style.palette.series[0], style))  # fmt: skip
+               **_plain(income_colour, style))  # fmt: skip
         ax.bar([x + 0.19 for x in xs], expenses, width=0.36, label=exp_label,
-               **_plain(style.palette.series[1], style))  # fmt: skip
+               **_plain(expense_colour, style))  # fmt: skip
         for x, h in zip(xs, history, strict=True):
             ax.text(x - 0.19, float(h.income), style.money(h.income), ha="center", va="bottom",
                     fontsize=TYPE_SCALE["tick"])  # fmt: skip
