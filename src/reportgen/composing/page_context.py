@@ -26,7 +26,7 @@ from reportgen.composing.accounts import NIL, Accounts, accounts, carried
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
-from reportgen.composing.tables import Row, Table, says_something
+from reportgen.composing.tables import Row, Table, note_adds, says_something
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
@@ -645,7 +645,8 @@ def list_section(
     ) if spec.order else list(rows)  # fmt: skip
     body = [
         (_dated(_value(r, spec.in_year)), str(_value(r, spec.group) or ""),
-         Row(tuple(_cell(_value(r, c), language) for c in columns), _text(_value(r, noted))))
+         Row(tuple(_cell(_value(r, c), language) for c in columns),
+             note_adds(_text(_value(r, noted)), _text(_value(r, under)))))
         for r in ordered
     ]  # fmt: skip
     title = _section_title(spec, language)
