@@ -58,6 +58,16 @@ FONT_SIZE = TYPE_SCALE["label"]
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """One function of spending under the ring: its name and share, then the
+    expense lines that make it up, each with its amount."""
+
+    name: str
+    share: str
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class ChartAsset:
     id: str
     title: str
@@ -70,6 +80,10 @@ class ChartAsset:
     # Said under the chart, in every edition: what "Other" groups, which
     # expense lines make up each function's share.
     notes: tuple[str, ...] = ()
+    # The ring of spending: the lines behind each function's share, set as a
+    # small table of three groups under the ring's key (review 2: a run-on
+    # grey paragraph of nine lines).
+    breakdown: tuple[Breakdown, ...] = ()
 
     @property
     def frame(self) -> str:
@@ -689,29 +703,27 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         ),
         width=HALF_IN,
     )
-    return replace(chart, notes=_lines_notes(fig_data, dict(zip(names, shares, strict=True)),
-                                             style))  # fmt: skip
+    return replace(chart, breakdown=_breakdown(fig_data, dict(zip(names, shares, strict=True)),
+                                               style))  # fmt: skip
 
 
-def _lines_notes(
+def _breakdown(
     fig_data: KeyFigures, shares: dict[str, float], style: ChartStyle
-) -> tuple[str, ...]:
-    """Which expense lines make up each function's share, one note a function:
-    "Programmes 76%: Rescue ¥3.1M, Publication ¥2M." (lines of no amount left out)."""
-    notes = []
+) -> tuple[Breakdown, ...]:
+    """Which expense lines make up each function's share, a group a function
+    in the ring's order: "Programmes 76%", then "Rescue ¥3.1M", "Publication
+    ¥2M" (lines of no amount left out)."""
+    groups = []
     for function in FUNCTIONS_ORDER:
         lines = [(line, a) for f, line, a in fig_data.expense_lines if f == function and a > 0]
         name = style.label(f"function_{function}")
         if not lines or name not in shares:
             continue
-        items = [style.label("alt_amount_item", name=line, amount=style.money(a))
-                 for line, a in lines]  # fmt: skip
-        notes.append(style.label(
-            "chart_lines_note", function=name,
-            share=formats.format_percent(shares[name], style.language),
-            list=_list(items, style.language),
+        groups.append(Breakdown(
+            name, formats.format_percent(shares[name], style.language),
+            tuple((line, style.money(a)) for line, a in lines),
         ))  # fmt: skip
-    return tuple(notes)
+    return tuple(groups)
 
 
 def _counted(name: str, count: int, style: ChartStyle) -> str:
