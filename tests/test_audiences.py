@@ -272,3 +272,29 @@ def test_a_batch_of_letters_gives_each_donor_only_their_own_page(
         others = [x.salutation for x in letters if x is not letter]
         assert letter.salutation in first
         assert not any(other in first for other in others), first
+
+
+def test_a_fitted_handout_with_accounts_balances_its_two_sides(tmp_path: Path) -> None:
+    """Review 2 (UK handout): side one a third empty, side two full to the
+    foot. The fitted sheet sets the members' notes before the accounts, which
+    move whole to side two; "AGM" and one style of negative amount."""
+    from reportgen.commands.build import load_with_history
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.edition_render import render_edition
+
+    sample = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"
+    shutil.copytree(sample, tmp_path / "uk")
+    diags = Diagnostics()
+    year, history = load_with_history(tmp_path / "uk/fy2024", diags)
+    assert year is not None and not diags.has_errors
+    files = render_edition(year, history, "handout", "en-GB", pdf=True, html=False)
+    (tmp_path / "handout.pdf").write_bytes(files["handout.pdf"][0])
+    pdf = ParsedPdf(tmp_path / "handout.pdf")
+    assert pdf.page_count == 2
+    first, second = compact(pdf.text(1)), compact(pdf.text(2))
+    assert compact("AGM handout 2024–25") in first
+    assert compact("Notes for trustees and members") in first
+    assert compact("Reserves stand at four months") in first  # the notes end on side one
+    assert compact("Statement of funds") in second and "Statementoffunds" not in first
+    assert compact("Where the work and the money went") in second
+    assert "(£19,210.25)" in first and "-£" not in first

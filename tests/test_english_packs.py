@@ -181,3 +181,54 @@ def test_an_australian_handout(tmp_path: Path) -> None:
     assert "Financial year 1 September 2012 to 31 August 2013" in text
     assert "General Meeting Handout FY2012" not in text.replace("(AGM) Handout", "")
     assert "Fiscal year" not in text
+
+
+# A lobbying counterpart in a sentence (review 2: "with Diet member (6),
+# Embassy (6), and Ministry (4)" above a chart of the same three counts).
+
+
+@pytest.mark.parametrize(
+    ("name", "plural"),
+    [
+        ("Diet member", "Diet members"),  # several words keep their capitals
+        ("Embassy", "embassies"),  # one capitalised word is a common noun
+        ("Ministry", "ministries"),
+        ("Church", "churches"),
+        ("Day", "days"),
+        ("NGO", "NGOs"),
+        ("Person", "people"),
+        ("Chairwoman", "chairwomen"),
+        ("UN agency", "UN agencies"),
+        ("Office (UK)", "Office (UK)"),  # not a word's end: as written
+        ("大使館", "大使館"),
+    ],
+)
+def test_a_counterpart_named_in_data_is_made_plural(name: str, plural: str) -> None:
+    assert languages.grammar.english_plural(name) == plural
+
+
+def _with_lobbying(tmp_path: Path, kinds: list[tuple[str, int]]) -> Path:
+    from tests.conftest import copy_root
+
+    year = copy_root("small", tmp_path) / "fy2012"
+    rows = ["date,target_type,target,topic,outcome,attendees,visibility"]
+    for i, (kind, count) in enumerate(kinds):
+        rows += [f"2012-10-{i + 1:02d},{kind},{kind} office {n},Refugees,,1,public"
+                 for n in range(count)]  # fmt: skip
+    (year / "data" / "lobbying.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    return year
+
+
+def test_the_counterparts_are_said_once_in_a_sentence_not_again_in_a_chart(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import html_alone
+
+    year = _with_lobbying(tmp_path / "few", [("Diet member", 6), ("Embassy", 1), ("Ministry", 4)])
+    html = html_alone(year, "annual-report", "en")
+    assert "11 meetings with Diet members (6), ministries (4), and embassy (1)." in html
+    assert 'id="chart-by-target"' not in html
+    # Many kinds of counterpart: the chart is the clearer way to read them.
+    many = [(f"Kind {k}", k + 1) for k in range(7)]
+    html = html_alone(_with_lobbying(tmp_path / "many", many), "annual-report", "en")
+    assert 'id="chart-by-target"' in html and "Kind 7s (7)" not in html

@@ -7,17 +7,20 @@ among the donors, a 122-character title, no lobbying)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from reportgen.commands.build import run_build
-from reportgen.composing.tables import says_something
+from reportgen.composing.page_context import list_section
+from reportgen.composing.tables import note_adds, says_something
 from reportgen.core.envelopes import ENVELOPES, address_field
 from reportgen.core.file_gate import Gate
 from reportgen.core.languages import letter_style, packs_for
-from reportgen.reading.model import Donor
+from reportgen.reading.model import Activity, Donor
 from reportgen.reading.narrative_html import front_problem
+from reportgen.reading.table_registry import TABLES
 from reportgen.typesetting import preflight
 from reportgen.typesetting.letters import address_lines
 from reportgen.typesetting.pdf import render_pdf
@@ -172,3 +175,25 @@ def test_the_donor_edition_leads_with_the_story_asks_beside_it_and_ends_with_abo
     assert story < asked < figures < about  # the story first, the ask beside it
     assert "How to give" in pdf.text(pdf.page_count)  # and the back cover's ask, as before
     assert about > text.index("Where the money went")  # the disclaimer at the end
+
+
+def test_a_description_that_repeats_its_title_is_left_out() -> None:
+    """Review 2: "Assisted two people to reach safety / Assisted two people to
+    reach safety in Southeast Asia"."""
+    title = "Assisted two people to reach safety"
+    assert note_adds(f"{title} in Southeast Asia.", title) is None
+    assert note_adds(title.upper() + ".", title) is None  # case and stops ignored
+    assert note_adds("ＡＢ会議", "AB会議") is None  # width too
+    assert note_adds("With the ministry's refugee desk.", title) == (
+        "With the ministry's refugee desk."
+    )
+    # A short title may begin a fuller sentence: only an exact repeat goes.
+    assert note_adds("Meeting with the refugee desk", "Meeting") is not None
+    assert note_adds("Meeting", "Meeting") is None
+    assert note_adds("", title) is None and note_adds(None, title) is None
+    rows = (
+        Activity(date(2025, 5, 1), title, "Rescue", description=f"{title} in Southeast Asia"),
+        Activity(date(2025, 6, 1), "Seminar", "Event", description="Seminar on the new law"),
+    )
+    table = list_section(TABLES["activities"], rows, "en", 50).table
+    assert [r.note for r in table.rows] == [None, "Seminar on the new law"]

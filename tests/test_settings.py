@@ -369,16 +369,16 @@ def test_editing_a_language_pack_rebuilds_with_the_new_words(tmp_path: Path) -> 
     assert first.returncode == 0, first.stderr
     from tests.pdfparse import ParsedPdf
 
-    assert "The year at a glance" in ParsedPdf(out / "fy2025/handout.pdf").all_text()
+    assert "The Year at a Glance" in ParsedPdf(out / "fy2025/handout.pdf").all_text()
     pack = package / "core" / "languages" / "en.toml"
     pack.write_text(pack.read_text("utf-8").replace(
-        'year_at_a_glance = "The year at a glance"', 'year_at_a_glance = "Our year in brief"'
+        'year_at_a_glance = "The Year at a Glance"', 'year_at_a_glance = "Our year in brief"'
     ), "utf-8")  # fmt: skip
     second = run(*args, env=env)
     assert second.returncode == 0, second.stderr
     assert "nothing changed" not in second.stderr
     text = ParsedPdf(out / "fy2025/handout.pdf").all_text()
-    assert "Our year in brief" in text and "The year at a glance" not in text
+    assert "Our year in brief" in text and "The Year at a Glance" not in text
 
 
 def test_the_key_follows_every_package_file_and_the_fonts(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import lxml.etree
 
 from reportgen.composing import formats
 from reportgen.composing.key_figures import FUNCTIONS, KeyFigures, whole_percents
-from reportgen.composing.palette import Palette, function_colours
+from reportgen.composing.palette import Palette, function_colours, money_colours
 from reportgen.core.languages import chart_fonts
 from reportgen.core.plaintext import clean
 
@@ -58,6 +58,16 @@ FONT_SIZE = TYPE_SCALE["label"]
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """One function of spending under the ring: its name and share, then the
+    expense lines that make it up, each with its amount."""
+
+    name: str
+    share: str
+    lines: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class ChartAsset:
     id: str
     title: str
@@ -70,6 +80,10 @@ class ChartAsset:
     # Said under the chart, in every edition: what "Other" groups, which
     # expense lines make up each function's share.
     notes: tuple[str, ...] = ()
+    # The ring of spending: the lines behind each function's share, set as a
+    # small table of three groups under the ring's key (review 2: a run-on
+    # grey paragraph of nine lines).
+    breakdown: tuple[Breakdown, ...] = ()
 
     @property
     def frame(self) -> str:
@@ -605,7 +619,7 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
     )  # fmt: skip
     return _bar_list(
         "chart-income", title, alt, labels, values, texts,
-        [_plain(style.palette.primary, style)] * len(labels), style,
+        [_plain(money_colours(style.palette)[0], style)] * len(labels), style,
         (style.label("category"), style.label("amount")),
         tuple(
             (c, formats.format_money(a, style.currency, style.language))
@@ -700,29 +714,27 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         ),
         width=HALF_IN,
     )
-    return replace(chart, notes=_lines_notes(fig_data, dict(zip(names, shares, strict=True)),
-                                             style))  # fmt: skip
+    return replace(chart, breakdown=_breakdown(fig_data, dict(zip(names, shares, strict=True)),
+                                               style))  # fmt: skip
 
 
-def _lines_notes(
+def _breakdown(
     fig_data: KeyFigures, shares: dict[str, float], style: ChartStyle
-) -> tuple[str, ...]:
-    """Which expense lines make up each function's share, one note a function:
-    "Programmes 76%: Rescue ¥3.1M, Publication ¥2M." (lines of no amount left out)."""
-    notes = []
+) -> tuple[Breakdown, ...]:
+    """Which expense lines make up each function's share, a group a function
+    in the ring's order: "Programmes 76%", then "Rescue ¥3.1M", "Publication
+    ¥2M" (lines of no amount left out)."""
+    groups = []
     for function in FUNCTIONS_ORDER:
         lines = [(line, a) for f, line, a in fig_data.expense_lines if f == function and a > 0]
         name = style.label(f"function_{function}")
         if not lines or name not in shares:
             continue
-        items = [style.label("alt_amount_item", name=line, amount=style.money(a))
-                 for line, a in lines]  # fmt: skip
-        notes.append(style.label(
-            "chart_lines_note", function=name,
-            share=formats.format_percent(shares[name], style.language),
-            list=_list(items, style.language),
+        groups.append(Breakdown(
+            name, formats.format_percent(shares[name], style.language),
+            tuple((line, style.money(a)) for line, a in lines),
         ))  # fmt: skip
-    return tuple(notes)
+    return tuple(groups)
 
 
 def _counted(name: str, count: int, style: ChartStyle) -> str:
@@ -749,12 +761,14 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
     expenses = [float(h.expenses) for h in history]
     inc_label, exp_label = style.label("kind_income"), style.label("kind_expense")
 
+    income_colour, expense_colour = money_colours(style.palette)
+
     def draw(ax: Axes) -> None:
         xs = list(range(len(years)))
         ax.bar([x - 0.19 for x in xs], income, width=0.36, label=inc_label,
-               **_plain(style.palette.series[0], style))  # fmt: skip
+               **_plain(income_colour, style))  # fmt: skip
         ax.bar([x + 0.19 for x in xs], expenses, width=0.36, label=exp_label,
-               **_plain(style.palette.series[1], style))  # fmt: skip
+               **_plain(expense_colour, style))  # fmt: skip
         for x, h in zip(xs, history, strict=True):
             ax.text(x - 0.19, float(h.income), style.money(h.income), ha="center", va="bottom",
                     fontsize=TYPE_SCALE["tick"])  # fmt: skip

@@ -131,6 +131,18 @@ def at_lightness(color: str, target: float) -> str:
     return _hex_linear(_linear_of_lab((target, low * math.cos(hue), low * math.sin(hue))))
 
 
+def at_hue(degrees: float, light: float, chroma: float) -> str:
+    """The colour of CIE LCh hue ``degrees`` at lightness ``light``, with at
+    most ``chroma`` (less where sRGB has no more at that lightness)."""
+    hue = math.radians(degrees)
+    seed = _hex_linear(_linear_of_lab((50.0, 60 * math.cos(hue), 60 * math.sin(hue))))
+    full = at_lightness(seed, light)
+    _, a, b = lab(full)
+    if math.hypot(a, b) <= chroma:
+        return full
+    return _hex_linear(_linear_of_lab((light, chroma * math.cos(hue), chroma * math.sin(hue))))
+
+
 def simulate(color: str, deficiency: str) -> str:
     """How ``color`` looks with a colour-vision ``deficiency`` (a key of CVD)."""
     return _hex_linear(_apply(CVD[deficiency], linear_rgb(color)))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +26,7 @@ from reportgen.composing.accounts import NIL, Accounts, accounts, carried
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
-from reportgen.composing.tables import Row, Table, says_something
+from reportgen.composing.tables import Row, Table, note_adds, says_something
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
@@ -590,8 +590,25 @@ def _sections(
         if spec.declared:  # its columns, when not declared, are its file's
             declared = next(d for d in year.config.declared_tables if d.name == name)
             spec = declared_spec(declared, tuple(k for k, _ in rows[0].values))
-        out.append(list_section(spec, rows, language, year.config.pdf_table_rows, intros.get(name)))
+        section = list_section(spec, rows, language, year.config.pdf_table_rows, intros.get(name))
+        if name in intros and _said_in_a_sentence(spec, rows):
+            section = replace(section, chart=None)  # the intro gives every bar already
+        out.append(section)
     return tuple(out)
+
+
+# The intro of a grouped list names each group with its count ("Diet members
+# (6), embassies (6) and ministries (4)"); up to this many groups, a chart of
+# the same counts would repeat the sentence, and is left out.
+SENTENCE_GROUPS = 5
+
+
+def _said_in_a_sentence(spec: TableSpec, rows: Sequence[object]) -> bool:
+    """Whether the section's chart counts what its intro says already: the
+    chart counts the list's groups and there are few enough of them."""
+    if spec.group is None or spec.chart is None or spec.declared:
+        return False
+    return len({_value(r, spec.group) for r in rows}) <= SENTENCE_GROUPS
 
 
 def _value(row: object, column: str | None) -> object:
@@ -645,7 +662,8 @@ def list_section(
     ) if spec.order else list(rows)  # fmt: skip
     body = [
         (_dated(_value(r, spec.in_year)), str(_value(r, spec.group) or ""),
-         Row(tuple(_cell(_value(r, c), language) for c in columns), _text(_value(r, noted))))
+         Row(tuple(_cell(_value(r, c), language) for c in columns),
+             note_adds(_text(_value(r, noted)), _text(_value(r, under)))))
         for r in ordered
     ]  # fmt: skip
     title = _section_title(spec, language)
@@ -709,7 +727,7 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
         )
     if year.lobbying:
         types = [
-            formats.label(language, "count_in_brackets", n, name=t,
+            formats.label(language, "counterpart_count", n, name=t,
                           count=formats.format_number(n, language))
             for t, n in fig.by_target_type
         ]  # fmt: skip

@@ -16,6 +16,7 @@ from itertools import pairwise, permutations
 from reportgen.composing.colour_vision import (
     CVD,
     Lab,
+    at_hue,
     at_lightness,
     lab,
     ladder,
@@ -167,17 +168,76 @@ def worst_pair(p: Palette) -> tuple[str, str, float] | None:
     return nearest if nearest[2] < NEIGHBOURS_APART else None
 
 
+# One meaning per colour (review 2: coral was Advocacy, Expenses and
+# Fundraising on facing pages). Categories own the series; income against
+# expenses own a two-tone pair; the functions of spending own a family of a
+# third hue. The money pair is grey when grey stands ``OWN_APART`` (CIE76)
+# from every category colour, else the muted hue that stands farthest; the
+# functions take the hue that stands farthest from both. Distance is judged
+# with normal vision: the series already fill the lightness ladder in two
+# hues, so for a colour-blind reader a third family always resembles one of
+# them (every chart names its colours in a key or beside the mark). Within a
+# family the steps of lightness keep neighbours apart for every reader.
+OWN_APART = 15.0
+# Lightness of the two tones (income dark, expenses light) and of the
+# function family (programmes, fundraising, administration, not assigned).
+MONEY_LEVELS = (38.0, 70.0)
+FUNCTION_LEVELS = (34.0, 56.0, 76.0)
+_HUES = tuple(range(0, 360, 15))
+
+
+def _neutral(level: float) -> str:
+    return at_lightness("#808080", level)
+
+
+def _family(
+    taken: Sequence[str], candidates: Sequence[tuple[str, ...]], farthest: bool = False
+) -> tuple[str, ...]:
+    seen = [lab(c) for c in taken]
+
+    def score(family: tuple[str, ...]) -> float:
+        return min(math.dist(lab(c), t) for c in family for t in seen)
+
+    for family in () if farthest else candidates:
+        if score(family) >= OWN_APART:
+            return family
+    return max(candidates, key=score)
+
+
+def money_colours(p: Palette) -> tuple[str, str]:
+    """Income and expenses, wherever they stand side by side: a dark and a
+    light tone of grey, or of a muted hue when the theme's series are grey."""
+    return _money(p.primary, p.accent)
+
+
 def function_colours(p: Palette) -> tuple[str, str, str, str]:
     """The colours of programme, fundraising, administration and "not
-    assigned" spending, the same in every year: the first two series
-    colours, then, for administration, the series colour that stands
-    farthest from both (a ring makes it the neighbour of each), then the
-    grey of "Other". The third series colour is the primary hue again, one
-    step of lightness from the first: for a dark theme (the UK sample's
-    greens) the two read as one."""
-    first, second, *rest = p.series
-    third = max(rest, key=lambda c: (min(apart(c, first), apart(c, second)), -rest.index(c)))
-    return first, second, third, p.other
+    assigned" spending, the same in every year: three steps of lightness of
+    the hue farthest from every category and both money tones, then the grey
+    of "Other" (what is left over means the same everywhere)."""
+    return _functions(p.primary, p.accent)
+
+
+@cache
+def _money(primary: str, accent: str) -> tuple[str, str]:
+    taken = [*_series(primary, accent), _neutral(_levels()[-1])]
+    candidates = [tuple(_neutral(level) for level in MONEY_LEVELS)] + [
+        tuple(at_hue(h, level, 14.0) for level in MONEY_LEVELS) for h in _HUES
+    ]
+    income, expenses = _family(taken, candidates)
+    return income, expenses
+
+
+@cache
+def _functions(primary: str, accent: str) -> tuple[str, str, str, str]:
+    taken = [*_series(primary, accent), _neutral(_levels()[-1]), *_money(primary, accent)]
+    own = _family(
+        taken,
+        [tuple(at_hue(h, level, 32.0) for level in FUNCTION_LEVELS) for h in _HUES],
+        farthest=True,
+    )
+    program, fundraising, administration = own
+    return program, fundraising, administration, _neutral(_levels()[-1])
 
 
 def palette(theme: Theme) -> Palette:

@@ -6,6 +6,7 @@ Pure data: ``page_context`` and ``accounts`` fill it, templates place it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -65,6 +66,31 @@ def says_something(values: Sequence[object], numeric: bool) -> bool:
     if numeric and _as_number(present[0]) in (0, 1):
         return False
     return len(values) < CONSTANT_ROWS
+
+
+# A title this long (letters compared) that opens the note is the note's
+# own start; a shorter one ("Meeting") may merely begin a fuller sentence.
+REPEATED_START = 12
+
+
+def note_adds(note: str | None, named: str | None) -> str | None:
+    """A row's note (an activity's description), or None when it only says
+    again what the cell above it says: it repeats the title, or starts with
+    it ("Assisted two people to reach safety" over "Assisted two people to
+    reach safety in Southeast Asia"), when the title is long enough to be a
+    sentence of its own (``REPEATED_START``). Letters, digits and ideographs
+    are compared, case, width and punctuation ignored."""
+    if note is None or not note.strip():
+        return None
+    title, said = _letters(named or ""), _letters(note)
+    if said == title or (len(title) >= REPEATED_START and said.startswith(title)):
+        return None
+    return note
+
+
+def _letters(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
 def _as_number(value: object) -> Decimal | None:

@@ -39,6 +39,7 @@ _CLASSES: dict[str, str] = {
     "BalanceLine": "reportgen.reading.model",
     "Fund": "reportgen.reading.model",
     "ChartAsset": "reportgen.composing.charts",
+    "Breakdown": "reportgen.composing.charts",
     "Rendered": "reportgen.commands.build_documents",
     "Finding": "reportgen.typesetting.preflight",
     "LetterRecord": "reportgen.typesetting.letters",

@@ -4,7 +4,8 @@ from "number + word".
 
 A pack word names a value and, after ``|``, what follows it:
 ``"{org|과} 함께해"`` prints "북한난민구원기금과 함께해" and "NGO와 함께해";
-``"{count|つ}の連携団体"`` prints "2つの連携団体" and "12の連携団体". Pure
+``"{count|つ}の連携団体"`` prints "2つの連携団体" and "12の連携団体";
+``"{name|plural} ({count})"`` prints "embassies (6)". Pure
 functions, no rendering: ``apply`` is what ``languages.fill`` calls.
 
 Korean particles (조사) that have two forms take the first after a closed
@@ -187,17 +188,67 @@ def japanese_tsu(number: object) -> str:
     return text
 
 
+# English nouns whose plural is not made by the rules of ``english_plural``.
+_IRREGULAR = {"person": "people", "child": "children", "woman": "women", "man": "men",
+              "staff": "staff", "police": "police", "clergy": "clergy"}  # fmt: skip
+_ES_ENDS = ("s", "x", "z", "ch", "sh")
+
+
+def english_plural(value: object) -> str:
+    """The plural of an English noun phrase named in data ("Diet member",
+    "Embassy", "Ministry", "NGO"), for a count past one: its last word made
+    plural (diet members, embassies, churches, NGOs, people). A phrase of one
+    capitalised word is a common noun set as a heading ("Embassy") and goes
+    lower case in a sentence ("embassies"); one of several words keeps its
+    capitals, which may name something ("Diet members", "UN agencies"). A
+    phrase that does not end in a letter is left as it is."""
+    text = str(value).strip()
+    head, _, last = text.rpartition(" ")
+    if not last or not last[-1].isalpha() or not last.isascii():
+        return text
+    lower = last.lower()
+    if last.isupper() and len(last) > 1:
+        plural = f"{last}s"  # NGO, NGOs
+    elif lower in _IRREGULAR or any(lower.endswith(w) for w in ("woman", "person")):
+        key = next(w for w in ("woman", "person", lower) if lower.endswith(w))
+        word = _IRREGULAR.get(key, lower)
+        plural = last[: len(last) - len(key)] + (word if last[-len(key) :].islower() else
+                                                 word.capitalize())  # fmt: skip
+    elif lower.endswith("y") and lower[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        plural = last[:-1] + "ies"
+    elif lower.endswith(_ES_ENDS):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return english_noun(f"{head} {plural}" if head else plural)
+
+
+def english_noun(value: object) -> str:
+    """A noun named in data, as a sentence sets it: one capitalised word
+    ("Embassy") in lower case, anything else (several words, an acronym, a
+    word with capitals inside) as written."""
+    text = str(value).strip()
+    if " " not in text and text[:1].isupper() and text[1:].islower() and text.isascii():
+        return text.lower()
+    return text
+
+
 COUNTERS = {"つ": japanese_tsu}
+# Filters of English packs: ``{name|plural}``, ``{name|noun}``.
+ENGLISH = {"plural": english_plural, "noun": english_noun}
 
 
 def is_filter(name: str) -> bool:
     """Whether ``{value|name}`` names grammar reportgen knows."""
-    return name in COUNTERS or is_particle(name)
+    return name in COUNTERS or name in ENGLISH or is_particle(name)
 
 
 def apply(value: object, name: str) -> str:
     """``value`` followed by grammar ``name``: a Korean particle (``과``,
-    ``이/가``, ``으로``, ``과의``) or a Japanese counter (``つ``)."""
+    ``이/가``, ``으로``, ``과의``) or a Japanese counter (``つ``); or, for
+    ``plural``, the English plural of ``value`` (``english_plural``)."""
+    if name in ENGLISH:
+        return ENGLISH[name](value)
     if name in COUNTERS:
         return COUNTERS[name](value)
     return with_particle(str(value), name)
