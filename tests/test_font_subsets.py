@@ -156,3 +156,49 @@ def test_cjk_letters_are_small_and_embed_each_face_once(
             cjk = {n: s for n, s in _programs(pdf).items() if "CJK" in n}
         assert len(cjk) <= CJK_FACES, sorted(cjk)
         assert all(len(streams) == 1 for streams in cjk.values()), (path.name, cjk)
+
+
+# Every face an edition in Japanese or Korean embeds (issue 29): the CJK Sans
+# and Serif, regular and bold, and at most the two Latin faces its tables set
+# figures in. A face more (a fallback, a weight synthesised, a chart's own
+# font) costs 1-60 KB: count them rather than bytes, which vary with the text.
+EDITION_FACES = 6
+
+
+def _glyphs_drawn(pdf: pikepdf.Pdf) -> dict[str, set[int]]:
+    """The CIDs each CJK face's width arrays list (the glyphs its text draws)."""
+    drawn: dict[str, set[int]] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
+            for font in obj.DescendantFonts:
+                name = str(font.FontDescriptor.FontName)
+                if "CJK" in name:
+                    items, cids, i = list(font.W), drawn.setdefault(name, set()), 0
+                    while i < len(items):  # c [w1 w2 ...] or c1 c2 w
+                        if isinstance(items[i + 1], pikepdf.Array):
+                            cids.update(range(int(items[i]), int(items[i]) + len(items[i + 1])))
+                            i += 2
+                        else:
+                            cids.update(range(int(items[i]), int(items[i + 1]) + 1))
+                            i += 3
+    return drawn
+
+
+@pytest.mark.parametrize("language", ["ja", "ko"])
+def test_cjk_editions_embed_few_faces_each_once_with_only_its_glyphs(
+    built_sample: BuiltSample, language: str
+) -> None:
+    editions = sorted((built_sample.out / "fy2012" / language).glob("*.pdf"))
+    assert {p.stem for p in editions} >= {"annual-report", "handout", "donor"}
+    for path in editions:
+        with pikepdf.open(path) as pdf:
+            programs = _programs(pdf)
+            drawn = _glyphs_drawn(pdf)
+            assert len(programs) <= EDITION_FACES, (path.name, sorted(programs))
+            assert 0 < len(drawn) <= CJK_FACES, (path.name, sorted(drawn))
+            for name in drawn:
+                (stream,) = programs[name]  # each face once
+                assert stream.get("/Subtype") == "/CIDFontType0C", (path.name, name)
+                glyphs = len(read_cff(stream.read_bytes(), range(1 << 16)).glyphs)
+                # Only the glyphs drawn, and .notdef: no padding up to the highest.
+                assert glyphs <= len(drawn[name] | {0}), (path.name, name, glyphs)

@@ -303,3 +303,20 @@ def test_the_donor_language_warning_comes_with_the_errors_too(sample_set: Path) 
         if d.location.path.name == "donors.csv"
     }
     assert {("error", 3), ("warning", 2)} <= found
+
+
+def test_page_margins_lead_with_the_faces_the_body_leads_with() -> None:
+    from reportgen.core import languages
+
+    # A Japanese or Korean edition: its own face first, so the running heads'
+    # figures and page numbers add no Latin face (issue 29).
+    edition = languages.font_stack("Noto Sans", ["ja"], own_first=True)
+    assert edition.startswith("'Noto Sans CJK JP', 'Noto Sans'")
+    korean = languages.font_stack("Inter", ["ko"], own_first=True)
+    assert korean.startswith("'Noto Sans CJK KR', 'Inter'")
+    # English, or receipts and letters whose one stylesheet sets English too:
+    # the theme's font first.
+    assert languages.font_stack("Inter", ["en"], own_first=True).startswith("'Inter', 'Noto Sans'")
+    assert languages.font_stack("Inter", ["ja"]).startswith("'Inter', 'Noto Sans', 'Noto Sans CJK")
+    mixed = languages.font_stack("Inter", ["en", "ja", "ko"], own_first=True)
+    assert mixed.startswith("'Inter', 'Noto Sans', 'Noto Sans CJK JP', 'Noto Sans CJK KR'")
