@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more for developers.
 #   make sample   set up (if needed) and build the sample report into output/
 #   make test     set up (if needed, test tools included) and run the test suite
-.PHONY: sample test lint bench property locks clean messages
+.PHONY: sample test lint bench bench-targets property locks clean messages
 
 sample:
 	@scripts/bootstrap.sh
@@ -42,6 +42,13 @@ bench:
 	.venv/bin/python bench/size.py
 	.venv/bin/python bench/targets.py
 	.venv/bin/python bench/serve.py
+
+# Issue 29's six targets, each figure beside its baseline measured in the same
+# run, in one table (bench/targets.py). make bench-targets ARGS=--quick for a
+# cheaper run (one of each, 200 donors); ARGS="--only 2,5" for some targets.
+bench-targets:
+	@scripts/bootstrap.sh --test
+	.venv/bin/python bench/targets.py $(ARGS)
 
 # The hashed locks requirements/run.txt and requirements/dev.txt written again
 # from pyproject.toml (pip-tools; needs the registry). Existing pins are kept;

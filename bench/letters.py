@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import resource
 import shutil
 import sys
 import tempfile
@@ -43,14 +44,20 @@ def synthetic_donors(path: Path, count: int) -> None:
         gifts.write_text(gifts.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--donors", type=int, default=1000)
-    parser.add_argument("--scratch", type=int, default=4, help="donors rendered from scratch")
-    parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--floor", type=int, default=40, help="letters for the floor")
-    args = parser.parse_args()
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
+
+def measure(
+    donors: int = 1000, scratch: int = 4, jobs: int | None = None, floor: int = 40
+) -> dict[str, float]:
+    """The figures of target 2 in this process: the build of ``donors`` letters
+    (``build`` wall s, ``build_cpu`` CPU s of it and its workers), the naive
+    way per letter (``scratch``, s), WeasyPrint alone per letter (``floor``,
+    s) and the ``workers`` used."""
     from reportgen.commands.build import load_year, render_edition, run_build
     from reportgen.composing.palette import palette
     from reportgen.core.diagnostics import Diagnostics
@@ -68,38 +75,40 @@ def main() -> None:
     )
     from reportgen.typesetting.templating import template
 
-    workers = args.jobs or default_workers()
+    workers = jobs or default_workers()
     with tempfile.TemporaryDirectory() as tmp:
         reports = Path(tmp) / "reports"
         shutil.copytree(PROJECT / "reports", reports)
         year_dir = reports / "fy2012"
-        synthetic_donors(year_dir / "data/donors.csv", args.donors)
+        synthetic_donors(year_dir / "data/donors.csv", donors)
         (year_dir / "data/gifts.csv").unlink(missing_ok=True)  # its donors' ids are gone
 
         run_build(year_dir, Path(tmp) / "warm", ["annual-report"])  # imports, font caches
+        cpu = _cpu()
         started = time.perf_counter()
         result = run_build(year_dir, Path(tmp) / "out", ["donor"], workers=workers)
         total = time.perf_counter() - started
+        total_cpu = _cpu() - cpu
         letters = [f for f in result.files if "/donors/" in str(f.path)]
-        assert len(letters) == args.donors
+        assert len(letters) == donors
 
         year = load_year(year_dir, Diagnostics())
         assert year is not None
         history = [y for p in earlier_years(year_dir) if (y := load_year(p, Diagnostics()))]
-        made = make_letters(year, _logo(year))[: args.scratch]
+        made = make_letters(year, _logo(year))[:scratch]
         css = letter_css(palette(year.config.theme), "A4", year.config.theme.font)
         started = time.perf_counter()
         for letter in made:  # the naive way: everything laid out again for each donor
             body = render_edition(year, history, "donor", year.config.language)["donor.pdf"][0]
             bodies = {letter.language: Body(body, "Donor report")}
             render_batch([letter], css, year_dir, bodies, year.config.end, lambda n, d: None)
-        scratch = (time.perf_counter() - started) / len(made)
+        naive = (time.perf_counter() - started) / len(made)
 
         # The floor: WeasyPrint alone on letter pages, as reportgen gives them
         # to it (the stylesheet parsed once, a batch's equal font subsets made
         # once), laid out and written, nothing joined nor inspected: its cost
         # per letter, over the first letters (the donors' mix of languages).
-        sample = make_letters(year, _logo(year))[: args.floor]
+        sample = make_letters(year, _logo(year))[:floor]
         layout = _layout(letter_css(
             palette(year.config.theme), year.config.theme.page_size, year.config.theme.font,
             theme_of(year.config.root, year.config.theme_dir), year.config.languages,
@@ -110,22 +119,38 @@ def main() -> None:
         with font_subsets_shared():
             for page in pages:
                 layout.render(page).write_pdf(pdf_identifier=b"0" * 32, pdf_variant="pdf/ua-1")
-        floor = (time.perf_counter() - started) / len(pages)
+        alone = (time.perf_counter() - started) / len(pages)
+    return {
+        "donors": donors, "workers": workers, "build": total, "build_cpu": total_cpu,
+        "scratch": naive, "scratched": len(made), "floor": alone, "floored": len(pages),
+    }  # fmt: skip
 
-    per_letter = total / args.donors
-    print(f"donors                         {args.donors}")
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--donors", type=int, default=1000)
+    parser.add_argument("--scratch", type=int, default=4, help="donors rendered from scratch")
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--floor", type=int, default=40, help="letters for the floor")
+    args = parser.parse_args()
+    found = measure(args.donors, args.scratch, args.jobs, args.floor)
+    donors, workers, total = args.donors, int(found["workers"]), found["build"]
+    per_letter = total / donors
+    print(f"donors                         {donors}")
     print(f"workers                        {workers}")
     print(f"build, donor edition + letters {total:8.2f} s")
-    print(f"letters per second             {args.donors / total:8.1f}")
+    print(f"  its CPU, every process       {found['build_cpu']:8.2f} s")
+    print(f"letters per second             {donors / total:8.1f}")
     print(f"per letter, reportgen          {per_letter * 1000:8.1f} ms")
-    print(f"per letter, from scratch       {scratch * 1000:8.1f} ms  (mean of {len(made)})")
-    print(f"ratio from scratch / reportgen {scratch / per_letter:8.1f}")
+    print(f"per letter, from scratch       {found['scratch'] * 1000:8.1f} ms  "
+          f"(mean of {found['scratched']:.0f})")  # fmt: skip
+    print(f"ratio from scratch / reportgen {found['scratch'] / per_letter:8.1f}")
     print(
-        f"WeasyPrint alone, per letter   {floor * 1000:8.1f} ms  (layout and write, "
-        f"{len(pages)} of the letters, one process)"
+        f"WeasyPrint alone, per letter   {found['floor'] * 1000:8.1f} ms  (layout and write, "
+        f"{found['floored']:.0f} of the letters, one process)"
     )
     print(
-        f"its floor for {args.donors} letters     {floor * args.donors / workers:8.2f} s  "
+        f"its floor for {donors} letters     {found['floor'] * donors / workers:8.2f} s  "
         f"(on {workers} processes, donor editions not counted)"
     )
 

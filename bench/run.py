@@ -155,32 +155,40 @@ def _text(pdf: Path) -> str:
 BUSY = "while True:\n    pass\n"  # one core's worth of other work
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--language", choices=["en", "ja"], default="en")
-    parser.add_argument("--busy", action="store_true", help="keep one core busy meanwhile")
-    parser.add_argument("--cold-only", action="store_true",
-                        help="only the floors and the cold builds (target 5)")  # fmt: skip
-    args = parser.parse_args()
+FLOOR_CASE = "floor: WeasyPrint alone, fresh process"
+COLD_CASE = "reportgen build (PDF + HTML), cold"
+Runs = dict[str, list[tuple[float, float, float]]]
+
+
+def measure(
+    repeat: int = 5,
+    language: str = "en",
+    busy: bool = False,
+    cold_only: bool = False,
+    tree_peaks: bool = True,
+) -> tuple[Runs, dict[str, float], str]:
+    """Each case's runs (wall s, peak MiB, CPU s), interleaved ``repeat``
+    times; the PSS of each case's process tree (when ``tree_peaks`` and the
+    system shows it); the sharing rule the floors were given ("" if none).
+    ``cold_only``: the floors and the cold builds only (target 5)."""
     python = sys.executable
-    floor = "floor: WeasyPrint alone, fresh process"
+    floor = FLOOR_CASE
     build = ["-m", "reportgen", "build", str(YEAR), "-q", "--edition", "annual-report",
-             "--language", args.language]  # fmt: skip
+             "--language", language]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        html, options = final_page(work, args.language)
+        html, options = final_page(work, language)
         shutil.copytree(YEAR.parent, work / "set")
-        notes = work / f"set/fy2012/narrative/04-internal-notes.{args.language}.md"
+        notes = work / f"set/fy2012/narrative/04-internal-notes.{language}.md"
         edited = [python, "-m", "reportgen", "build", str(work / "set/fy2012"), "-q",
-                  "--edition", "annual-report", "--language", args.language]  # fmt: skip
+                  "--edition", "annual-report", "--language", language]  # fmt: skip
         page = [str(html), YEAR.as_uri() + "/", str(YEAR)]
         cases = {
             floor: [python, "-c", FLOOR, *page, str(work / "floor.pdf"), str(options)],
             "  the same PDF (tags, attachments) alone": [
                 python, "-c", FLOOR_SAME_PDF, *page, str(work / "same.pdf"), str(options),
             ],
-            "reportgen build (PDF + HTML), cold": [
+            COLD_CASE: [
                 python, *build, "--out", str(work / "out"), "--no-cache",
             ],
             "  the same in one process (-j 1)": [
@@ -196,26 +204,42 @@ def main() -> None:
             "reportgen check": [python, "-m", "reportgen", "check", str(YEAR)],
             "reportgen --help": [python, "-m", "reportgen", "--help"],
         }  # fmt: skip
-        if args.cold_only:
+        if cold_only:
             cases = dict(list(cases.items())[:4])
         else:
             subprocess.run(cases["reportgen build, nothing changed (cache)"], check=True)  # fill it
             subprocess.run([*edited, "--out", str(work / "edited")], check=True)  # and this one
-        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in cases}
-        busy = subprocess.Popen([python, "-c", BUSY]) if args.busy else None
+        results: Runs = {name: [] for name in cases}
+        spinner = subprocess.Popen([python, "-c", BUSY]) if busy else None
         try:
-            for _ in range(args.repeat):  # interleaved, so drift hits every case alike
+            for _ in range(repeat):  # interleaved, so drift hits every case alike
                 for name, cmd in cases.items():
                     results[name].append(cpu_timed(cmd))
         finally:
-            if busy is not None:
-                busy.kill()
-                busy.wait()
-        totals = {name: tree_peak_mib(cmd) for name, cmd in cases.items()} if available() else {}
+            if spinner is not None:
+                spinner.kill()
+                spinner.wait()
+        totals = (
+            {name: tree_peak_mib(cmd) for name, cmd in cases.items()}
+            if tree_peaks and available() else {}
+        )  # fmt: skip
         shared = json.loads(options.read_text())["sharing"]
-        made = work / f"out/fy2012/{args.language}/annual-report.pdf"
+        made = work / f"out/fy2012/{language}/annual-report.pdf"
         if _text(work / "same.pdf") != _text(made):
             raise SystemExit("the floor's pages differ from reportgen's: the comparison is void")
+    return results, totals, shared
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--language", choices=["en", "ja"], default="en")
+    parser.add_argument("--busy", action="store_true", help="keep one core busy meanwhile")
+    parser.add_argument("--cold-only", action="store_true",
+                        help="only the floors and the cold builds (target 5)")  # fmt: skip
+    args = parser.parse_args()
+    floor = FLOOR_CASE
+    results, totals, shared = measure(args.repeat, args.language, args.busy, args.cold_only)
     base = statistics.median(s for s, _, _ in results[floor])
     base_cpu = statistics.median(c for _, _, c in results[floor])
     print(f"{'case':44} {'median s':>9} {'ratio':>6} {'+s':>6} {'CPU s':>6} {'CPU ratio':>9} "

@@ -62,6 +62,24 @@ def child(source: Path, edits: int) -> None:
     print(json.dumps(seconds))
 
 
+def measure(baseline: str = BASELINE, edits: int = 5, rounds: int = 2) -> dict[str, list[float]]:
+    """Seconds from each save to the new page, of the ``baseline`` commit's
+    source and of today's ("baseline", "now"): one fresh process of each by
+    turns, ``rounds`` times, ``edits`` saves in each."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-serve-") as tmp:
+        base = unpack(baseline, Path(tmp))
+        sources = {"baseline": base / "src", "now": PROJECT / "src"}
+        times: dict[str, list[float]] = {name: [] for name in sources}
+        for _ in range(rounds):
+            for name, source in sources.items():
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", str(source), "--edits", str(edits)],
+                    check=True, capture_output=True, text=True,
+                ).stdout  # fmt: skip
+                times[name] += json.loads(out.strip().splitlines()[-1])
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default=BASELINE)
@@ -72,17 +90,7 @@ def main() -> None:
     if args.child:
         child(args.child, args.edits)
         return
-    with tempfile.TemporaryDirectory(prefix="reportgen-serve-") as tmp:
-        base = unpack(args.baseline, Path(tmp))
-        sources = {"baseline": base / "src", "now": PROJECT / "src"}
-        times: dict[str, list[float]] = {name: [] for name in sources}
-        for _ in range(args.rounds):
-            for name, source in sources.items():
-                out = subprocess.run(
-                    [sys.executable, __file__, "--child", str(source), "--edits", str(args.edits)],
-                    check=True, capture_output=True, text=True,
-                ).stdout  # fmt: skip
-                times[name] += json.loads(out.strip().splitlines()[-1])
+    times = measure(args.baseline, args.edits, args.rounds)
     median = {name: statistics.median(t) for name, t in times.items()}
     print(f"save to new page, {args.rounds} x {args.edits} edits each")
     for name, value in median.items():

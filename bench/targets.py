@@ -1,29 +1,39 @@
-"""Benchmark: the speed and memory targets of issue 29, each beside its baseline.
+"""Benchmark: the six targets of issue 29, each beside its baseline, in one table.
 
-    .venv/bin/python bench/targets.py [--baseline REV] [--repeat N] [--donors N]
-                                      [--skip-letters]
+    .venv/bin/python bench/targets.py [--quick] [--baseline REV] [--repeat N]
+                                      [--donors N] [--busy] [--only 1,2,...]
+    make bench-targets          (make bench-targets ARGS=--quick)
 
-One command, one table. The baseline is an earlier commit (default a31b6e5,
-the code issue 29 was measured on), unpacked into a temporary folder
-(``git archive``: its src, templates, bench and sample) and run in this project's
-environment, each run of it right before the same run of today's code, so
-that both see the same machine:
+Every figure is measured in this run, and so is its baseline, by the
+sub-benches imported as functions (``letters.measure``, ``run.measure``,
+``serve.measure``, ``size.documents``), never by reading their printed text:
 
-- target 3, the whole sample report set (every year, edition and language,
-  and the letters) built cold (``--no-cache``) with one process per core:
-  median wall time of each (target: at most 10 s);
-- target 6, the largest single process of that build (peak RSS, the
-  ``resource`` figure of ``memory.timed``; target: under 500 MiB);
-- target 3, second half: a rebuild after one narrative edit, by today's code
-  only, as the build itself reports it (``BuildResult.rendered`` and
-  ``reused``): which documents and letters it laid out again;
-- target 2, 1,000 letters: ``bench/letters.py`` of each tree (its own
-  from-scratch baseline in the same process: the naive way), wall time and
-  ratio (targets: under 15 s, at least 100 times the naive way).
+1. sizes: the largest Japanese or Korean letter (at most 300 KB) and the
+   largest ratio of a CJK edition to its English counterpart (at most 2),
+   from the whole-set builds of target 3; baseline: the same figures of the
+   baseline commit's build (``bench/size.py`` compares their pixels);
+2. 1,000 letters (``bench/letters.py``): the build's wall time on every core
+   (under 15 s) and its ratio to the naive way, a full render per letter, in
+   the same process (at least 100x); also its CPU per letter beside
+   WeasyPrint's alone on the same letter pages;
+3. the whole sample set cold (``--no-cache``, every year, edition, language
+   and the letters) with one process per core: median wall time (at most
+   10 s) and CPU; baseline: the baseline commit's build by turns. Then a
+   rebuild after one narrative edit, as the build reports it: only the
+   English annual report's documents may be laid out again;
+4. ``serve``, save to new page (``bench/serve.py``, under 0.3 s); baseline:
+   the baseline commit's preview, a process of each by turns;
+5. the annual report cold, CPU seconds of ``reportgen build`` over
+   WeasyPrint alone on the same HTML in a fresh process (``bench/run.py
+   --cold-only``; at most 1.10x; ``--busy``: also with one core kept busy);
+6. the largest process of the whole-set build of target 3 (under 500 MiB).
 
-Targets 1 (sizes), 4 (``serve``) and 5 (``bench/run.py``) have benches of
-their own. The machine may be shared: trust the ratios between neighbouring
-runs more than any absolute figure.
+The baseline commit (default a31b6e5, the code issue 29 was measured on) is
+unpacked into a temporary folder (``git archive``: its src, templates, bench
+and sample) and run in this project's environment. ``--quick`` (one run of
+each, 200 donors scaled to 1,000, fewer serve edits) costs a few CPU minutes
+rather than a quarter of an hour. The machine may be shared: trust CPU
+seconds and the ratios between neighbouring runs more than wall times.
 """
 
 from __future__ import annotations
@@ -31,7 +41,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -86,107 +95,168 @@ def whole_set(tree: Path, out: Path) -> tuple[float, float, float]:
     return seconds, float(cpu), int(peak) / 1024
 
 
-def narrative_edit(scratch: Path) -> tuple[str, ...]:
-    """Today's code: a build, one narrative file edited, the rebuild; the lines
-    of what the rebuild laid out again and what it reused."""
+def narrative_edit(scratch: Path) -> tuple[int, tuple[str, ...], tuple[str, ...], float]:
+    """Today's code: a build, one narrative file of the English annual report
+    edited, the rebuild: (documents and letters of the cold build, what the
+    rebuild laid out again, what it reused, its seconds)."""
     from reportgen.commands.build import run_build
 
     reports = scratch / "reports"
     shutil.copytree(PROJECT / "reports", reports)
     out = scratch / "edited"
     first = run_build(reports, out)
-    edited = reports / "fy2012/narrative/01-message.en.md"  # the English annual report's
+    edited = reports / EDITED
     edited.write_text(edited.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
     started = time.perf_counter()
     second = run_build(reports, out)
-    seconds = time.perf_counter() - started
-    return (
-        f"cold build: {len(first.rendered)} documents and letters rendered",
-        f"after editing {edited.relative_to(reports)} ({seconds:.2f} s): "
-        f"{len(second.rendered)} rendered, {len(second.reused)} reused from the cache",
-        "rendered again: " + ", ".join(second.rendered),
+    return len(first.rendered), second.rendered, second.reused, time.perf_counter() - started
+
+
+EDITED = "fy2012/narrative/01-message.en.md"  # the English annual report's
+
+
+def _only_its_documents(rendered: tuple[str, ...]) -> bool:
+    """Whether a rebuild after editing ``EDITED`` laid out only documents
+    that show it: fy2012's English annual report (its PDF and HTML)."""
+    return bool(rendered) and all(
+        "fy2012" in name and "/en/" in name and "annual-report" in name for name in rendered
     )
 
 
-LETTER_LINES = {
-    "build": re.compile(r"build, donor edition \+ letters\s+([\d.]+) s"),
-    "ratio": re.compile(r"ratio from scratch / reportgen\s+([\d.]+)"),
-    "scratch": re.compile(r"per letter, from scratch\s+([\d.]+) ms"),
-    "per_letter": re.compile(r"per letter, reportgen\s+([\d.]+) ms"),
-    "floor": re.compile(r"WeasyPrint alone, per letter\s+([\d.]+) ms"),
-}
+def cjk_sizes(out: Path) -> tuple[float, float]:
+    """(largest Japanese or Korean letter in KB, largest ratio of a CJK
+    edition to its English counterpart) of a built set (``size.documents``)."""
+    from size import documents
+
+    letters, ratios = [0.0], [0.0]
+    for label, pdf, english in documents(out):
+        if "/donors/" in label:
+            letters.append(pdf.stat().st_size / 1000)
+        else:
+            ratios.append(pdf.stat().st_size / english.stat().st_size)
+    return max(letters), max(ratios)
 
 
-def letters(tree: Path, donors: int) -> dict[str, float]:
-    made = subprocess.run(
-        [sys.executable, str(tree / "bench/letters.py"), "--donors", str(donors)],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    if made.returncode != 0:
-        raise SystemExit(f"bench/letters.py of {tree} failed:\n{made.stderr}")
-    out = made.stdout
-    found = {key: pattern.search(out) for key, pattern in LETTER_LINES.items()}
-    return {key: float(match.group(1)) for key, match in found.items() if match}
+Row = tuple[str, str, str, str, str]  # target, figure, baseline, goal, met
+
+
+def _met(ok: bool) -> str:
+    return "yes" if ok else "NO"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default=BASELINE)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--donors", type=int, default=1000)
-    parser.add_argument("--skip-letters", action="store_true")
+    parser.add_argument("--repeat", type=int, default=None, help="runs of each (3; --quick 1)")
+    parser.add_argument("--donors", type=int, default=None, help="letters (1000; --quick 200)")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, donors and edits")
+    parser.add_argument("--busy", action="store_true", help="target 5 with one core busy too")
+    parser.add_argument("--only", default="1,2,3,4,5,6", help="the targets to measure")
     args = parser.parse_args()
+    repeat = args.repeat or (1 if args.quick else 3)
+    donors = args.donors or (200 if args.quick else 1000)
+    only = {int(x) for x in args.only.split(",") if x.strip()}
 
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[Row] = []
+    print(f"baseline {args.baseline}; {os.cpu_count()} cores; {repeat} run(s) of each; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="reportgen-targets-") as tmp:
         scratch = Path(tmp)
-        base = unpack(args.baseline, scratch / "baseline")
-        trees = {"baseline": base, "now": PROJECT}
-        times: dict[str, list[float]] = {name: [] for name in trees}
-        cpus: dict[str, list[float]] = {name: [] for name in trees}
-        peaks: dict[str, list[float]] = {name: [] for name in trees}
-        for _ in range(args.repeat):
-            for name, tree in trees.items():  # the baseline first, then today's, each round
-                seconds, cpu, mib = whole_set(tree, scratch / f"set-{name}")
-                times[name].append(seconds)
-                cpus[name].append(cpu)
-                peaks[name].append(mib)
-        median = {name: statistics.median(t) for name, t in times.items()}
-        cpu_median = {name: statistics.median(t) for name, t in cpus.items()}
-        peak = {name: max(p) for name, p in peaks.items()}
-        rows.append(("3. whole set cold, 2 processes (median s)", f"{median['baseline']:.2f}",
-                     f"{median['now']:.2f}", "<= 10"))  # fmt: skip
-        rows.append(("   its CPU, all processes (median s)", f"{cpu_median['baseline']:.2f}",
-                     f"{cpu_median['now']:.2f}", ""))  # fmt: skip
-        rows.append(("6. largest process of it (max MiB)", f"{peak['baseline']:.0f}",
-                     f"{peak['now']:.0f}", "< 500"))  # fmt: skip
-        show(rows, args)
-        edit = narrative_edit(scratch)
-        print("3. one narrative edit (today's code, the build's own report):")
-        for line in edit:
-            print(f"   {line}", flush=True)
-        if not args.skip_letters:
-            made = {name: letters(tree, args.donors) for name, tree in trees.items()}
-            rows.append((f"2. {args.donors} letters, wall s", f"{made['baseline']['build']:.2f}",
-                         f"{made['now']['build']:.2f}", "< 15"))  # fmt: skip
-            rows.append(("2. ratio to the naive way (scratch per letter)",
-                         f"{made['baseline']['ratio']:.1f}", f"{made['now']['ratio']:.1f}",
-                         ">= 100"))  # fmt: skip
-            rows.append(("2. per letter, ms (wall time / letters)",
-                         f"{made['baseline']['per_letter']:.1f}",
-                         f"{made['now']['per_letter']:.1f}", ""))  # fmt: skip
-            if "floor" in made["now"]:
-                rows.append(("2. WeasyPrint alone per letter, ms (one process)", "",
-                             f"{made['now']['floor']:.1f}", ""))  # fmt: skip
-            show(rows[3:], args)
+        if only & {1, 3, 6}:
+            base = unpack(args.baseline, scratch / "baseline")
+            trees = {"baseline": base, "now": PROJECT}
+            times: dict[str, list[float]] = {name: [] for name in trees}
+            cpus: dict[str, list[float]] = {name: [] for name in trees}
+            peaks: dict[str, list[float]] = {name: [] for name in trees}
+            for _ in range(repeat):
+                for name, tree in trees.items():  # the baseline first, then today's, each round
+                    seconds, cpu, mib = whole_set(tree, scratch / f"set-{name}")
+                    times[name].append(seconds)
+                    cpus[name].append(cpu)
+                    peaks[name].append(mib)
+            wall = {name: statistics.median(t) for name, t in times.items()}
+            cpu = {name: statistics.median(t) for name, t in cpus.items()}
+            peak = {name: max(p) for name, p in peaks.items()}
+            if 1 in only:
+                letter, edition = cjk_sizes(scratch / "set-now")
+                letter_then, edition_then = cjk_sizes(scratch / "set-baseline")
+                rows.append(("1. largest CJK letter, KB", f"{letter:.0f}",
+                             f"{letter_then:.0f}", "<= 300", _met(letter <= 300)))  # fmt: skip
+                rows.append(("1. largest CJK edition / English", f"{edition:.2f}",
+                             f"{edition_then:.2f}", "<= 2.00", _met(edition <= 2.0)))  # fmt: skip
+            if 3 in only:
+                fast = _met(wall["now"] <= 10)
+                rows.append(("3. whole set cold, wall s (median)", f"{wall['now']:.2f}",
+                             f"{wall['baseline']:.2f}", "<= 10", fast))  # fmt: skip
+                rows.append(("   its CPU s, every process (median)", f"{cpu['now']:.2f}",
+                             f"{cpu['baseline']:.2f}", "", ""))  # fmt: skip
+            if 6 in only:
+                small = _met(peak["now"] < 500)
+                rows.append(("6. largest process of it, MiB", f"{peak['now']:.0f}",
+                             f"{peak['baseline']:.0f}", "< 500", small))  # fmt: skip
+        if 3 in only:
+            total, rendered, reused, seconds = narrative_edit(scratch)
+            rows.append((f"3. one edit: laid out again, of {len(rendered) + len(reused)}",
+                         f"{len(rendered)}", f"{total} cold", "its own only",
+                         _met(_only_its_documents(rendered))))  # fmt: skip
+            rows.append((f"   ({seconds:.1f} s) " + ", ".join(rendered), "", "", "", ""))
+        if 2 in only:
+            from letters import measure as letters_measure
+
+            made = letters_measure(donors, scratch=2 if args.quick else 4,
+                                   floor=20 if args.quick else 40)  # fmt: skip
+            per_letter = made["build"] / donors
+            thousand = per_letter * 1000
+            scaled = "" if donors == 1000 else f" (from {donors})"
+            rows.append((f"2. 1,000 letters, wall s{scaled}", f"{thousand:.1f}",
+                         f"{made['scratch'] * 1000:.0f} naive", "< 15",
+                         _met(thousand < 15)))  # fmt: skip
+            ratio = made["scratch"] / per_letter
+            rows.append(("2. naive way / reportgen, per letter", f"{ratio:.1f}", "1", ">= 100",
+                         _met(ratio >= 100)))  # fmt: skip
+            rows.append((f"   CPU ms a letter, every process ({made['workers']:.0f} workers)",
+                         f"{made['build_cpu'] / donors * 1000:.0f}",
+                         f"{made['floor'] * 1000:.0f} alone", "", ""))  # fmt: skip
+        if 4 in only:
+            from serve import measure as serve_measure
+
+            saves = serve_measure(args.baseline, 3 if args.quick else 5, 1 if args.quick else 2)
+            now, then = (statistics.median(saves[name]) for name in ("now", "baseline"))
+            rows.append(("4. serve, save to new page, s (median)", f"{now:.3f}", f"{then:.3f}",
+                         "< 0.3", _met(now < 0.3)))  # fmt: skip
+        if 5 in only:
+            from run import COLD_CASE, FLOOR_CASE
+            from run import measure as run_measure
+
+            for busy in (False, True) if args.busy else (False,):
+                runs, _, _ = run_measure(repeat, "en", busy, cold_only=True, tree_peaks=False)
+                build_cpu = statistics.median(c for _, _, c in runs[COLD_CASE])
+                floor_cpu = statistics.median(c for _, _, c in runs[FLOOR_CASE])
+                ratio = build_cpu / floor_cpu
+                label = "one core busy" if busy else "CPU"
+                rows.append((f"5. annual report cold / WeasyPrint, {label}", f"{ratio:.2f}",
+                             f"{floor_cpu:.2f} s", "<= 1.10", _met(ratio <= 1.10)))  # fmt: skip
+                build_wall = statistics.median(s for s, _, _ in runs[COLD_CASE])
+                floor_wall = statistics.median(s for s, _, _ in runs[FLOOR_CASE])
+                rows.append(("   the same, wall", f"{build_wall / floor_wall:.2f}",
+                             f"{floor_wall:.2f} s", "", ""))  # fmt: skip
+    show(rows, args.baseline)
 
 
-def show(rows: list[tuple[str, str, str, str]], args: argparse.Namespace) -> None:
-    width = 48
-    print(f"baseline {args.baseline}; {os.cpu_count()} cores; {args.repeat} runs of the set each")
-    print(f"{'target':{width}}  {'baseline':>9}  {'now':>9}  goal")
-    for label, before, after, goal in rows:
-        print(f"{label:{width}}  {before:>9}  {after:>9}  {goal}", flush=True)
+def show(rows: list[Row], baseline: str) -> None:
+    """The rows in the order of the targets (a row whose label starts with
+    spaces belongs to the target above it), as a table."""
+    numbered, target = [], 0
+    for row in rows:
+        target = int(row[0][0]) if row[0][0].isdigit() else target
+        numbered.append((target, row))
+    rows = [row for _, row in sorted(numbered, key=lambda pair: pair[0])]
+    width = max(len(row[0]) for row in rows) if rows else 10
+    print(f"{'target':{width}}  {'figure':>8}  {'baseline':>14}  {'goal':>12}  met")
+    for label, figure, before, goal, met in rows:
+        print(f"{label:{width}}  {figure:>8}  {before:>14}  {goal:>12}  {met}", flush=True)
+    print(f"(baseline: {baseline}'s code for 1, 3, 4 and 6; the naive way for 2; WeasyPrint")
+    print(" alone on the same HTML in a fresh process for 5, and its CPU s)")
 
 
 if __name__ == "__main__":

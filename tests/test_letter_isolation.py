@@ -215,3 +215,20 @@ def test_no_letter_embeds_a_character_only_another_donors_name_has(
                 assert not foreign & chars, (
                     f"{donor.id}'s font {font} maps {sorted(foreign & chars)} of {other.name}"
                 )
+
+
+def test_every_stream_of_a_letter_is_deflated_but_its_metadata(
+    crossing: tuple[Path, BuildResult],
+) -> None:
+    """The letter's page is written uncompressed and deflated only when it is
+    joined to the donor edition (``letters.join``): nothing of it may stay
+    uncompressed. The XMP metadata alone is left plain, as PDF/A advises."""
+    folder, _ = crossing
+    for donor in DONORS:
+        with pikepdf.open(_letter(folder, donor)) as pdf:
+            plain = [
+                str(obj.get("/Type", obj.get("/Subtype", "?")))
+                for obj in pdf.objects
+                if isinstance(obj, pikepdf.Stream) and "/Filter" not in obj
+            ]
+        assert plain == ["/Metadata"], f"{donor.id}: streams left uncompressed: {plain}"

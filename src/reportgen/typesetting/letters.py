@@ -508,7 +508,7 @@ def join(source: Any, body: Body, letter: Letter, created: date) -> bytes:
     share_and_trim(pdf)  # one program per face for the letter and the edition
 
     out = io.BytesIO()
-    pdf.save(out, static_id=True)
+    pdf.save(out, static_id=True, compress_streams=True)  # the letter's pages deflated here
     return out.getvalue()
 
 
@@ -580,7 +580,15 @@ def render_letter(
         findings.extend(examine(document.pages, f"donors/{letter.slug}.pdf",
                                 layout=Layout(multiple=2 if letter.duplex else 1)))  # fmt: skip
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    # Written uncompressed: this PDF is only read back by ``join``, whose save
+    # deflates what it copies (qpdf, zlib's default level: a letter's page is
+    # some 20 bytes larger than at WeasyPrint's level 9). A CJK face's subset,
+    # which ``share_and_trim`` replaces by its own program, is then never
+    # deflated for nothing: a Japanese letter costs 25-30 ms less CPU (a third
+    # of writing and joining it), the same pages (bench/README.md, issue 29).
+    data = document.write_pdf(
+        pdf_identifier=identifier, pdf_variant="pdf/ua-1", uncompressed_pdf=True
+    )
     return pikepdf.open(io.BytesIO(data))
 
 
