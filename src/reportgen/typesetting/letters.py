@@ -106,17 +106,28 @@ class Letter:
     signature_uri: str | None = None  # organization.signature, as a data URI
 
 
-def address_lines(donor: Donor, language: str) -> tuple[str, ...]:
+def abroad(donor: Donor, home: str | None) -> bool:
+    """Whether a donor lives in another country than the one the letters are
+    posted from (``organization.country``): only when both are given."""
+    there = (donor.country or "").strip().casefold()
+    return bool(there and home and home.strip().casefold() != there)
+
+
+def address_lines(donor: Donor, language: str, home: str | None = None) -> tuple[str, ...]:
     """The lines of a donor's address block as the post reads them: the name,
     then the address (a line at each comma or line break), the postcode and
-    the country in capitals; in Japanese, the 〒 postcode and the address first
-    and the name, with 様, last. () when the row has no address."""
+    the country alone, in capitals, on the last line (left out when it is
+    ``home``, the country the letters are posted from); in Japanese, the 〒
+    postcode and the address first and the name, with 様, last. () when the
+    row has no address."""
     if not donor.address or not donor.address.strip():
         return ()
     parts = [p.strip() for p in re.split(r"[\n,]", donor.address) if p.strip()]
     name = formats.label(language, "letter_address_name", name=donor.name)
     postcode = (donor.postcode or "").strip()
     country = (donor.country or "").strip().upper()
+    if home and not abroad(donor, home):
+        country = ""
     if language.split("-")[0] in ("ja", "ko"):
         mark = (
             "〒" if language.startswith("ja") and postcode and not postcode.startswith("〒") else ""
@@ -326,7 +337,8 @@ def _letter(
     body_html, heading = _own_wording(year, language, values, style.salutation_end, donor)
     # The envelope is the posting country's: the report's first language decides.
     window = address_field(letter_style(year.config.language).envelope, year.config.theme.page_size)
-    lines = address_lines(donor, language)
+    home = year.config.organization.country
+    lines = address_lines(donor, language, home)
     thanks = (
         say("letter_amount", amount=gift, fiscal_year=fiscal_year)
         if donor.amount is not None
@@ -343,11 +355,7 @@ def _letter(
         closing=say("letter_closing"),
         date=when,
         date_iso=published.isoformat(),
-        organization=(
-            replace(config.organization, giving=config.organization.giving_organisation)
-            if donor.is_organisation and config.organization.giving_organisation
-            else config.organization
-        ),
+        organization=_footed(config.organization, donor),
         signatory=signers[0] if signers else None,
         logo_uri=logo_uri,
         body_html=body_html,
@@ -377,11 +385,22 @@ def _letter(
             say("separator").join(
                 x for x in (config.organization.name, config.organization.address) if x
             )
-            if lines and window.return_line
+            if lines
             else ""
         ),
         signature_uri=signature_uri,
     )
+
+
+def _footed(organization: Organization, donor: Donor) -> Organization:
+    """The organisation as a donor's letter foot shows it: for a donor abroad,
+    ``giving_abroad`` (else no way to give: a domestic bank transfer is of no
+    use abroad); for an organisation, ``giving_organisation`` when given."""
+    if abroad(donor, organization.country):
+        return replace(organization, giving=organization.giving_abroad)
+    if donor.is_organisation and organization.giving_organisation:
+        return replace(organization, giving=organization.giving_organisation)
+    return organization
 
 
 def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
