@@ -71,6 +71,9 @@ def test_an_address_abroad_ends_with_its_country_and_a_domestic_one_does_not() -
     lines = address_lines(brighton, "en", "Japan")
     assert lines == ("Margaret", "12 Harbour Road", "Brighton BN1 1AA", "UNITED KINGDOM")
     assert address_lines(brighton, "en", "United Kingdom")[-1] == "Brighton BN1 1AA"
+    seoul = Donor("김민지", address="서울특별시 중구 세종대로 17", postcode="04512",
+                  country="South Korea")  # fmt: skip
+    assert address_lines(seoul, "ko", "Japan")[-2:] == ("김민지 귀하", "SOUTH KOREA")
     # Royal Mail's post town in capitals, where the posting country's pack says so.
     leeds = Donor("Priya", address="14 Beech Grove, Leeds", postcode="LS6 2AB")
     assert address_lines(leeds, "en-GB", town_capitals=True)[-1] == "LEEDS LS6 2AB"

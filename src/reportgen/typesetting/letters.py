@@ -123,7 +123,7 @@ def address_lines(
     then the address (a line at each comma or line break), the postcode and
     the country alone, in capitals, on the last line (left out when it is
     ``home``, the country the letters are posted from); in Japanese, the 〒
-    postcode and the address first and the name, with 様, last. () when the
+    postcode and the address first and the name, with 様, after them. () when the
     row has no address. ``town_capitals``: the line the postcode ends, the
     post town, in capitals (Royal Mail)."""
     if not donor.address or not donor.address.strip():
@@ -139,7 +139,8 @@ def address_lines(
             "〒" if language.startswith("ja") and postcode and not postcode.startswith("〒") else ""
         )
         head = (f"{mark}{postcode}",) if postcode else ()
-        return (*head, *parts, *((country,) if country else ()), name)
+        # The destination country stays the last line (UPU), after the name.
+        return (*head, *parts, name, *((country,) if country else ()))
     if postcode:
         town = parts[-1].upper() if town_capitals else parts[-1]
         parts[-1] = f"{town} {postcode}"
