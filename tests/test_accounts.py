@@ -337,4 +337,4 @@ def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path)
         assert ('include "partials/accounts.html.j2"' in template) is bool(shown), name
     assert EDITIONS["annual-report"].accounts == ("balance", "funds")
     assert EDITIONS["handout"].accounts == ("funds",)
-    assert EDITIONS["donor"].accounts == ("funds",)
+    assert EDITIONS["donor"].accounts == ("restricted-funds",)
