@@ -63,10 +63,14 @@ def test_the_donor_edition(built_sample: BuiltSample) -> None:
     assert "Internal Notes" not in text
     assert re.search(r"\b32\s*activities", text)
     titles = [e.title for e in pdf.outline()]
-    # The story first (its front matter: place: lead), then the figures; the
-    # disclaimer closes the edition, before the back cover (issue 27).
-    assert titles[:3] == ["Thank you", "Stories: Bearing Witness", "Highlights of the year"]
-    assert titles[-2:] == ["About This Report", "How to give"]
+    # The story first (its front matter: place: lead), what gifts did, then
+    # the figures; the disclaimer closes the edition as the back page's small
+    # print, under "How to give" (issue 27).
+    assert titles[:4] == [
+        "Thank you", "Stories: Bearing Witness", "Your gift at work", "Highlights of the year",
+    ]  # fmt: skip
+    assert titles[-2:] == ["How to give", "About This Report"]
+    assert pdf.page_count == 4  # a folded A3
 
 
 def test_one_letter_per_donor_with_safe_unique_names(built_sample: BuiltSample) -> None:

@@ -122,6 +122,9 @@ def test_no_english_word_on_a_japanese_or_korean_page(
     for slug in letters:
         letter = ParsedPdf(built_sample.out / "fy2012" / "donors" / f"{slug}.pdf")
         texts[slug] = letter.all_text() + " ".join(_described(letter))
+        # A letter posted abroad ends its address with the country in English
+        # capitals, as Japan Post asks (issue 27): the post's words, not the page's.
+        texts[slug] = texts[slug].replace("SOUTH KOREA", "")
     vocabulary = english_vocabulary()
     for name, text in texts.items():
         found = foreign_words(text)

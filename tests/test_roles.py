@@ -132,6 +132,9 @@ def test_letter_placeholders_are_filled_as_plain_text_once(
     sample_set: Path, tmp_path: Path
 ) -> None:
     year = sample_set / "fy2012"
+    for own in (year / "narrative").glob("*.md"):  # the sample's own letters give way
+        if "role: letter " in own.read_text("utf-8"):
+            own.unlink()
     _role(
         year, "20-letter.en.md", "letter",
         "{{salutation}}\n\n{{name}} gave {{ amount }} to {{organization}} in {{fiscal_year}}."

@@ -22,7 +22,7 @@ from babel.numbers import get_currency_name
 from markupsafe import escape
 
 from reportgen.composing import formats
-from reportgen.composing.accounts import NIL, Accounts, accounts, carried
+from reportgen.composing.accounts import NIL, Accounts, accounts, carried, has_restricted
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
@@ -912,7 +912,7 @@ def build_context(
         _d(config.end, language), _short_date(config.start, language),
         _short_date(config.end, language),
     ))  # fmt: skip
-    made_accounts = carried(made_accounts, EDITIONS[edition].accounts)
+    made_accounts = carried(made_accounts, EDITIONS[edition].accounts, has_restricted(figures))
     if made_accounts is not None:
         toc.append(TocEntry("accounts", formats.label(language, "accounts")))
     toc += [TocEntry(s.id, s.title) for s in sections if s.declared]

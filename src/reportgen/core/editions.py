@@ -44,7 +44,9 @@ class Edition:
     # Which accounts it carries when the year gives them (data/balance,
     # data/funds): "balance" (the balance sheet) and "funds" (the statement of
     # funds). Its template sets them with partials/accounts.html.j2.
-    accounts: tuple[Literal["balance", "funds"], ...] = ()
+    # "restricted-funds": the statement of funds only when a fund is
+    # restricted or an endowment (money given for a purpose).
+    accounts: tuple[Literal["balance", "funds", "restricted-funds"], ...] = ()
 
     @property
     def public(self) -> bool:
@@ -87,9 +89,9 @@ EDITIONS: dict[str, Edition] = {
             bound=True,
             # A donor asks what became of the money given for a purpose: the
             # statement of funds (a restricted fund spent or carried forward),
-            # in place of the income and expenses by fund; the balance sheet is
-            # the regulator's and the members' reading, and the annual report's.
-            accounts=("funds",),
+            # only when the year has such a fund; the balance sheet is the
+            # regulator's and the members' reading, and the annual report's.
+            accounts=("restricted-funds",),
         ),
         Edition("receipts", "public", "receipt.html.j2", per_donor=True),
     )

@@ -525,6 +525,11 @@ DONOR_LANGUAGE_NOT_BUILT = Message(
 DONOR_EMAIL_UNUSABLE = Message(
     "RG136", "column 'email': {problem}; reportgen send will not write to it"
 )
+DONOR_WITHOUT_ADDRESS = Message(
+    "RG189",
+    "donor '{donor}' has no address: the letter has no address block and cannot go in a "
+    "window envelope (address it by hand, or give the row an address)",
+)
 NOT_A_DONOR = Message("RG137", "column 'donor': '{ident}' is not a donor ({why}){hint}")
 NO_DONORS_TABLE = Message("RG138", "no donors table")
 NO_SUCH_DONOR_ID = Message("RG139", "the donors table has no such id")

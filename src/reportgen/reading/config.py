@@ -661,6 +661,12 @@ class _Checker:
                 for_organisations, "giving_organisation",
                 self.where("organization.giving_organisation"), self.root, self.diags,
             )  # fmt: skip
+        abroad = self.string("organization.giving_abroad")
+        if abroad:
+            abroad = _markdown(
+                abroad, "giving_abroad",
+                self.where("organization.giving_abroad"), self.root, self.diags,
+            )  # fmt: skip
         return Organization(
             name=name,
             short_name=self.string("organization.short_name"),
@@ -672,6 +678,8 @@ class _Checker:
             giving=giving or None,
             signature=signature,
             giving_organisation=for_organisations or None,
+            country=self.string("organization.country"),
+            giving_abroad=abroad or None,
         )
 
     def cover(self) -> CoverImage | None:

@@ -48,6 +48,11 @@ class Organization:
     # How to give, in the letters to organisations (no Gift Aid for a church):
     # Markdown rendered; None: ``giving``.
     giving_organisation: str | None = None
+    # The country it posts from ("Japan"): a donor's ``country`` other than it
+    # is abroad (the letter names the country, and its foot says
+    # ``giving_abroad``, or nothing of how to give).
+    country: str | None = None
+    giving_abroad: str | None = None  # Markdown rendered, like ``giving``
 
 
 @dataclass(frozen=True)

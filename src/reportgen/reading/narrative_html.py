@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
 # A file with one of these roles replaces the built-in wording of a part instead
 # of becoming a section (``email`` is for the messages that carry the letters).
-ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email")
+ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email", "gift-at-work")
 # What a ``role: letter`` file may say of each donor, and nothing else.
 PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")

@@ -149,6 +149,14 @@ SETTINGS: dict[str, Setting] = {
            "of the letters to donors of `type` organisation (a company, trust or church: no "
            "Gift Aid for them); default: `giving`", translatable=True, editions=("letters",),
            starter=False),
+        _s("organization.country", "string", "the country the organisation posts its letters "
+           "from; a donor whose `country` differs is abroad: the letter's address ends with the "
+           "country in capitals and its foot gives `giving_abroad` (or no way to give)",
+           example='"Japan"', editions=("letters",), starter=False),
+        _s("organization.giving_abroad", "string (Markdown)", "how to give, at the foot of the "
+           "letters to donors abroad (an international transfer, a web page); without it those "
+           "letters leave the way to give out", translatable=True, editions=("letters",),
+           starter=False),
         _s("theme", "table", "the look of every edition"),
         _s("theme.primary_color", "string", "`#rgb` or `#rrggbb`", default="#1f3a5f",
            example='"#1f3a5f"'),

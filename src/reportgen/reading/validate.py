@@ -222,13 +222,24 @@ def _donor_languages(year: FiscalYear) -> FiscalYear:
 
 def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
     """An ``email`` that is not one plain address is a warning here (the letter
-    is still made) and an error for that donor in ``send`` (never sent to)."""
+    is still made) and an error for that donor in ``send`` (never sent to); a
+    row without a postal ``address`` is a warning naming the donor (its letter
+    has no address block for a window envelope), when the table has the column."""
     table = raw.tables.get("donors")
     for row in table.rows if table is not None else ():
         cell = row.cells.get("email")
         value = _as_text(cell.value) if cell is not None else ""
         if cell is not None and value.strip() and (problem := address_problem(value)) is not None:
             diags.warning(cell.location, M.DONOR_EMAIL_UNUSABLE(problem=problem))
+        # A table with an ``address`` column is posted: a row without one
+        # makes a letter with no address block, which cannot go in a window
+        # envelope, so the build names the donors to address by hand. (A
+        # table without the column sends its letters by e-mail.)
+        postal = row.cells.get("address")
+        if postal is not None and not _as_text(postal.value).strip():
+            name = row.cells.get("name")
+            who = _as_text(name.value).strip() if name is not None else ""
+            diags.warning(row.location, M.DONOR_WITHOUT_ADDRESS(donor=who or "?"))
 
 
 # --- gifts and receipts (issue 28) ------------------------------------------------

@@ -102,29 +102,48 @@ class Letter:
     # in mm (left, top, width, height); () and None when the row has no address.
     address_lines: tuple[str, ...] = ()
     address_field: tuple[float, float, float, float] | None = None
-    return_address: str = ""  # DIN 5008's return line, above the address
+    return_address: str = ""  # the return line: the organisation's name and address
+    # Where it stands: inside the field, above the address (DIN 5008's
+    # Rücksendeangabe), or else on the line above the window.
+    return_inside: bool = False
     signature_uri: str | None = None  # organization.signature, as a data URI
 
 
-def address_lines(donor: Donor, language: str) -> tuple[str, ...]:
+def abroad(donor: Donor, home: str | None) -> bool:
+    """Whether a donor lives in another country than the one the letters are
+    posted from (``organization.country``): only when both are given."""
+    there = (donor.country or "").strip().casefold()
+    return bool(there and home and home.strip().casefold() != there)
+
+
+def address_lines(
+    donor: Donor, language: str, home: str | None = None, town_capitals: bool = False
+) -> tuple[str, ...]:
     """The lines of a donor's address block as the post reads them: the name,
     then the address (a line at each comma or line break), the postcode and
-    the country in capitals; in Japanese, the 〒 postcode and the address first
-    and the name, with 様, last. () when the row has no address."""
+    the country alone, in capitals, on the last line (left out when it is
+    ``home``, the country the letters are posted from); in Japanese, the 〒
+    postcode and the address first and the name, with 様, after them. () when the
+    row has no address. ``town_capitals``: the line the postcode ends, the
+    post town, in capitals (Royal Mail)."""
     if not donor.address or not donor.address.strip():
         return ()
     parts = [p.strip() for p in re.split(r"[\n,]", donor.address) if p.strip()]
     name = formats.label(language, "letter_address_name", name=donor.name)
     postcode = (donor.postcode or "").strip()
     country = (donor.country or "").strip().upper()
+    if home and not abroad(donor, home):
+        country = ""
     if language.split("-")[0] in ("ja", "ko"):
         mark = (
             "〒" if language.startswith("ja") and postcode and not postcode.startswith("〒") else ""
         )
         head = (f"{mark}{postcode}",) if postcode else ()
-        return (*head, *parts, *((country,) if country else ()), name)
+        # The destination country stays the last line (UPU), after the name.
+        return (*head, *parts, name, *((country,) if country else ()))
     if postcode:
-        parts[-1] = f"{parts[-1]} {postcode}"
+        town = parts[-1].upper() if town_capitals else parts[-1]
+        parts[-1] = f"{town} {postcode}"
     return (name, *parts, *((country,) if country else ()))
 
 
@@ -326,7 +345,9 @@ def _letter(
     body_html, heading = _own_wording(year, language, values, style.salutation_end, donor)
     # The envelope is the posting country's: the report's first language decides.
     window = address_field(letter_style(year.config.language).envelope, year.config.theme.page_size)
-    lines = address_lines(donor, language)
+    home = year.config.organization.country
+    posted = letter_style(year.config.language)
+    lines = address_lines(donor, language, home, posted.town_capitals)
     thanks = (
         say("letter_amount", amount=gift, fiscal_year=fiscal_year)
         if donor.amount is not None
@@ -343,11 +364,7 @@ def _letter(
         closing=say("letter_closing"),
         date=when,
         date_iso=published.isoformat(),
-        organization=(
-            replace(config.organization, giving=config.organization.giving_organisation)
-            if donor.is_organisation and config.organization.giving_organisation
-            else config.organization
-        ),
+        organization=_footed(config.organization, donor),
         signatory=signers[0] if signers else None,
         logo_uri=logo_uri,
         body_html=body_html,
@@ -377,11 +394,27 @@ def _letter(
             say("separator").join(
                 x for x in (config.organization.name, config.organization.address) if x
             )
-            if lines and window.return_line
+            if lines
             else ""
         ),
         signature_uri=signature_uri,
+        return_inside=window.return_line,
     )
+
+
+def _footed(organization: Organization, donor: Donor) -> Organization:
+    """The organisation as a donor's letter foot shows it: for a donor abroad,
+    ``giving_abroad`` (else no way to give: a domestic bank transfer is of no
+    use abroad); for an organisation, ``giving_organisation`` when given."""
+    giving = organization.giving
+    if abroad(donor, organization.country):
+        giving = organization.giving_abroad
+    elif donor.is_organisation and organization.giving_organisation:
+        giving = organization.giving_organisation
+    # Its lines as written in the settings are no lines of the foot: WeasyPrint
+    # (v70) breaks a footnote's text at each newline of its source, so a
+    # paragraph of the foot stopped at 60 % of the measure (review 2).
+    return replace(organization, giving=giving.replace("\n", " ") if giving else None)
 
 
 def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:

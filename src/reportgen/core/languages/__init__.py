@@ -76,6 +76,10 @@ class LetterStyle:
     # The window envelope the letters are posted in (core.envelopes.ENVELOPES):
     # where the recipient's address stands. The report's first language decides.
     envelope: str = "dl-90x45"
+    # The post town, with the postcode after it, in capitals on the address's
+    # last line but the country ("LEEDS LS6 2AB": Royal Mail's addressing
+    # guidance); the posting country's convention, as ``envelope``.
+    town_capitals: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,134 @@
+"""The donor edition as a piece made for donors, and letters by where the
+donor lives (issue 27). Page contexts and HTML without a PDF, and letters
+made without laying them out; the page count is read from the sample's
+shared build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.commands.build import load_year, run_check
+from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.model import Donor
+from reportgen.typesetting.letters import Letter, abroad, address_lines, make_letters
+from tests.conftest import BuiltSample, copy_root
+from tests.pdfparse import ParsedPdf
+from tests.test_accounts import _context, _two_years, _write
+from tests.test_bad_input import replace
+
+GIFT = """---
+role: gift-at-work
+---
+
+# Your gift at work
+
+- **¥5,000** paid for a night's shelter.
+- **¥20,000** paid for a week of food.
+"""
+STORY = """---
+place: lead
+title: A story
+---
+
+One life at a time.
+"""
+
+
+def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: Path) -> None:
+    year = _two_years(copy_root("small", tmp_path))
+    _write(year, {"narrative/05-story.en.md": STORY, "narrative/06-gift.en.md": GIFT})
+    ctx, html = _context(year, "donor", "en")
+    story, gift = html.index('class="narrative lead-story"'), html.index('id="gift-at-work"')
+    ask, figures = html.index('class="donor-ask"'), html.index('id="highlights"')
+    assert story < gift < ask < figures
+    assert "Your gift at work" in html and "¥20,000" in html
+    assert ctx.labels["donor_ask"] in html  # an ask, not only an address
+    # Where the money went: the functions' chart, never the line-by-line tables.
+    assert 'id="finances"' in html and ">Rent<" not in html and ">Beds<" not in html
+    # The Shelter fund is restricted: the statement of funds stays.
+    assert ctx.accounts is not None and ctx.accounts.funds is not None
+    # Without the role file there is no panel (and nothing built in stands for it).
+    (year / "narrative/06-gift.en.md").unlink()
+    assert 'id="gift-at-work"' not in _context(year, "donor", "en")[1]
+
+
+def test_the_statement_of_funds_reaches_donors_only_with_a_restricted_fund(
+    tmp_path: Path,
+) -> None:
+    year = _two_years(copy_root("small", tmp_path))
+    replace(year / "data/funds.csv", "Shelter,restricted", "Shelter,designated")
+    donor, _ = _context(year, "donor", "en")
+    assert donor.accounts is None
+    report, _ = _context(year, "annual-report", "en")  # the annual report keeps it
+    assert report.accounts is not None and report.accounts.funds is not None
+
+
+def test_an_address_abroad_ends_with_its_country_and_a_domestic_one_does_not() -> None:
+    brighton = Donor("Margaret", address="12 Harbour Road, Brighton", postcode="BN1 1AA",
+                     country="United Kingdom")  # fmt: skip
+    assert abroad(brighton, "Japan") and not abroad(brighton, "united kingdom")
+    assert not abroad(brighton, None) and not abroad(Donor("No country"), "Japan")
+    lines = address_lines(brighton, "en", "Japan")
+    assert lines == ("Margaret", "12 Harbour Road", "Brighton BN1 1AA", "UNITED KINGDOM")
+    assert address_lines(brighton, "en", "United Kingdom")[-1] == "Brighton BN1 1AA"
+    seoul = Donor("김민지", address="서울특별시 중구 세종대로 17", postcode="04512",
+                  country="South Korea")  # fmt: skip
+    assert address_lines(seoul, "ko", "Japan")[-2:] == ("김민지 귀하", "SOUTH KOREA")
+    # Royal Mail's post town in capitals, where the posting country's pack says so.
+    leeds = Donor("Priya", address="14 Beech Grove, Leeds", postcode="LS6 2AB")
+    assert address_lines(leeds, "en-GB", town_capitals=True)[-1] == "LEEDS LS6 2AB"
+
+
+def test_a_donor_abroad_gets_the_foot_for_donors_abroad_or_none(tmp_path: Path) -> None:
+    root = copy_root("small", tmp_path)
+    year = root / "fy2012"
+    (year / "data/donors.csv").write_text(
+        "id,name,language,amount,address,postcode,country\n"
+        'D-1,Home Donor,en,100,"1-1 Kanda, Tokyo",101-0051,Japan\n'
+        'D-2,Away Donor,en,100,"12 Harbour Road, Brighton",BN1 1AA,United Kingdom\n',
+        "utf-8",
+    )
+    giving = 'giving = "Bank transfer: **Mizuho 0000000**."\ncountry = "Japan"\n'
+    replace(root / "organization.toml", "[organization]\n", "[organization]\n" + giving)
+
+    def letters() -> dict[str, Letter]:
+        loaded = load_year(year, Diagnostics())
+        assert loaded is not None
+        return {letter.donor_id: letter for letter in make_letters(loaded, None)}
+
+    made = letters()
+    home, away = made["D-1"], made["D-2"]
+    assert "Mizuho" in (home.organization.giving or "")
+    assert away.organization.giving is None
+    assert away.address_lines[-1] == "UNITED KINGDOM"
+    assert home.address_lines[-1] == "Tokyo 101-0051"
+    assert away.return_address.startswith("Small Test Society")
+    abroad_giving = 'giving_abroad = "Give online at **give.example.org**."\n'
+    replace(root / "organization.toml", "[organization]\n", "[organization]\n" + abroad_giving)
+    away = letters()["D-2"]
+    assert "give.example.org" in (away.organization.giving or "")
+
+
+def test_a_posted_letter_without_an_address_is_a_warning_naming_the_donor(
+    tmp_path: Path,
+) -> None:
+    year = copy_root("small", tmp_path) / "fy2012"
+    donors = year / "data/donors.csv"
+    # No address column: the letters go by e-mail, and nothing is said.
+    assert not [d for d in run_check(year).diagnostics if "no address" in d.message]
+    donors.write_text(
+        "id,name,language,amount,address\n"
+        'D-1,Posted Donor,en,100,"1 High Street, Leeds"\n'
+        "D-2,Hand Addressed,en,100,\n",
+        "utf-8",
+    )
+    [warning] = [d for d in run_check(year).diagnostics if "no address" in d.message]
+    assert warning.severity.value == "warning"
+    assert warning.location.path == donors and warning.location.line == 3
+    assert "'Hand Addressed'" in warning.message and "window envelope" in warning.message
+
+
+def test_the_sample_donor_editions_are_four_pages(built_sample: BuiltSample) -> None:
+    for language in ("en", "ja", "ko"):
+        pdf = ParsedPdf(built_sample.out / "fy2012" / language / "donor.pdf")
+        assert pdf.page_count == 4, language
