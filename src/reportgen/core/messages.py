@@ -1657,4 +1657,11 @@ NEW_TABLES_LANGUAGES = Message(
     "English name after it) and the English ones are both read.",
 )
 NEW_HEADING_MESSAGE = Message("RG806", "Message from the Representative")
+# The starter report.toml's example values, in the report's first language.
+NEW_EXAMPLE_TITLE = Message("RG827", "Annual Report {label}")
+NEW_EXAMPLE_FISCAL_YEAR = Message("RG828", "FY{label}")
+NEW_EXAMPLE_SIGNATORY = Message("RG829", "Your Name")
+NEW_EXAMPLE_ROLE = Message("RG830", "Representative")
+NEW_EXAMPLE_SUBJECT = Message("RG831", "Thank you, {{{{name}}}}")
+NEW_EXAMPLE_COVER_ALT = Message("RG832", "Volunteers sorting food parcels")
 NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
