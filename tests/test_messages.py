@@ -147,7 +147,7 @@ def test_a_missing_column_is_said_in_korean_without_an_english_or(tmp_path: Path
     assert korean.exit_code == english.exit_code == 2
     said = next(line for line in korean.output.splitlines() if "[RG119]" in line)
     assert "(또는 '날짜', '활동명'" in said and " or " not in said, said
-    assert "(필수: 'date', 'title', 'category')" in said
+    assert "필수 열: 'date', 'title', 'category'" in said  # review-ko M1, M10: sentences
     assert ", or '날짜', '활동명'" in english.output  # the English line as before
 
 
