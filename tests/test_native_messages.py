@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from reportgen.cli import cli
 from reportgen.commands.new import new_year
 from reportgen.core import messages as M
+from reportgen.reading.receipt_presets import NEEDS
 from reportgen.reading.table_registry import TABLES
 from tests.conftest import copy_root
 from tests.test_theme import _theme
@@ -281,3 +282,29 @@ def test_new_writes_no_english_in_the_starter_settings(tmp_path: Path) -> None:
     settings = _new_year_in("ko", tmp_path)
     notes = [line.partition("  # ")[2] for line in settings.splitlines() if "  # " in line]
     assert not [note for note in notes if english_left(note, tmp_path)], notes
+
+
+def test_the_editors_words_for_help_and_receipts() -> None:
+    """review-ja M-8, M-9 and review-ko M4, M6: the help in natural sentences,
+    the documents' words, and what a receipt preset needs in Korean."""
+    runner = CliRunner()
+
+    def said(lang: str, *args: str) -> str:
+        output = runner.invoke(cli, [*args, "--help"], env={"LANG": lang}).output
+        return re.sub(r"\n\s+", "", output)  # as one line, wrapping aside
+
+    ja, ko = said("ja_JP.UTF-8", "build"), said("ko_KR.UTF-8", "build")
+    assert "印刷所入稿用に、トンボと3 mmの塗り足しを付けます。" in ja
+    assert "描画に使うプロセス数（1 を指定すると並列化しません）。" in ja
+    assert (
+        "指定した言語（en、en-GB、ja、ko などのタグ。複数指定可）の報告書と、その言語の御礼状" in ja
+    )
+    assert "인쇄소용 재단선과 3mm 도련을 넣습니다." in ko
+    assert "각 판을 만들어 OUT/<year>/에 저장합니다." in ko
+    assert "御礼状をメールで送ります（1人につき1回のみ）" in said("ja_JP.UTF-8", "send")
+    assert "낱말" not in said("ko_KR.UTF-8", "labels") and "문구" in said("ko_KR.UTF-8", "labels")
+    need = M.RECEIPTS_PRESET_NEEDS(preset="kr-income-tax", need=NEEDS["basis"])
+    assert need.in_language("ko") == (
+        "[receipts]: kr-income-tax 영수증에 들어갈 기부금공제대상 단체 "
+        "근거법령([receipts] basis)이 지정되지 않았습니다"
+    )
