@@ -308,3 +308,12 @@ def test_the_editors_words_for_help_and_receipts() -> None:
         "[receipts]: kr-income-tax 영수증에 들어갈 기부금공제대상 단체 "
         "근거법령([receipts] basis)이 지정되지 않았습니다"
     )
+
+
+def test_the_starter_readme_names_the_korean_columns_before_its_examples(tmp_path: Path) -> None:
+    """Korean editor, M8: 'visibility' public/internal is 공개 여부 공개/비공개
+    in a Korean starter, and what may be written comes before the examples."""
+    _new_year_in("ko", tmp_path)
+    readme = (tmp_path / "reports" / "2025" / "data" / "README.txt").read_text("utf-8")
+    assert "'공개 여부' 열을 둘 수 있습니다." in readme and "visibility' 열" not in readme
+    assert readme.index("열 이름과 값은") < readme.index("예시 행")

@@ -542,7 +542,8 @@ def _tables_help(language: str = "en", names: ColumnNames | None = None) -> str:
     lines = [*M.say(M.NEW_TABLES_HELP(), language).split("\n"), ""]
     names = names or names_for(())
     if names.languages:
-        lines[-1:-1] = M.say(M.NEW_TABLES_LANGUAGES(languages=", ".join(names.languages)),
+        # before "Example rows": what may be written comes before the examples
+        lines[-2:-2] = M.say(M.NEW_TABLES_LANGUAGES(languages=", ".join(names.languages)),
                              language).split("\n")  # fmt: skip
     for name, spec in TABLES.items():
         cols = ", ".join(_column_help(names, name, c.name) + ("*" if c.required else "")
