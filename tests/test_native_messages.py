@@ -134,7 +134,9 @@ def test_a_column_is_named_as_the_user_wrote_it(tmp_path: Path) -> None:
     assert (
         "열 '날짜': '2012-13-45'는 올바른 날짜가 아닙니다(YYYY-MM-DD 형식) [RG101]" in result.output
     )
-    assert "원화" not in result.output and "보고서 통화(KRW)로 환산해 적어 주세요" in result.output
+    # M2, M3: no particle after '$50' (read 50달러), the editor's wording
+    foreign = "금액 '$50'(USD)의 통화가 보고서 통화(KRW)와 다릅니다(report.toml의 currency). "
+    assert foreign + "보고서 통화(KRW)로 환산해 적어 주세요" in result.output
     assert "열 '참가자 수': '많음'" in result.output
     assert "'date'" not in result.output.split("[RG101]")[0].splitlines()[-1]
     english = CliRunner().invoke(
