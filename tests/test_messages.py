@@ -98,7 +98,10 @@ def test_the_language_follows_the_locale_variables(environ: dict[str, str], lang
 def test_a_message_is_english_text_that_remembers_its_code() -> None:
     text = M.IN_COLUMN(column="date", problem=M.NOT_A_DATE(value="2013-13-02"))
     assert text == "column 'date': '2013-13-02' is not a date (YYYY-MM-DD)"
-    assert text.in_language("ko") == "열 'date': '2013-13-02'는 날짜가 아닙니다 (YYYY-MM-DD)"
+    assert (
+        text.in_language("ko")
+        == "열 'date': '2013-13-02'는 올바른 날짜가 아닙니다(YYYY-MM-DD 형식)"
+    )
     assert pickle.loads(pickle.dumps(text)).in_language("ja") == text.in_language("ja")
     # Korean particles by the sound the value ends with, never "은(는)"
     assert M.NOT_A_NUMBER(value="secret").in_language("ko") == "'secret'은 숫자가 아닙니다"
@@ -123,7 +126,7 @@ def test_check_speaks_korean_with_the_same_locations(tmp_path: Path) -> None:
     where = f"{table}:2: "
     assert f"{where}column 'date': '2013-13-02' is not a date (YYYY-MM-DD)\n" in english.output
     assert "[RG" not in english.output  # the contract's lines, exactly
-    assert f"{where}열 'date': '2013-13-02'는 날짜가 아닙니다 (YYYY-MM-DD) [RG101]" in (
+    assert f"{where}열 'date': '2013-13-02'는 올바른 날짜가 아닙니다(YYYY-MM-DD 형식) [RG101]" in (
         korean.output
     )
     assert "reportgen: fy2012에서 오류 1건" in korean.output
@@ -144,7 +147,7 @@ def test_a_missing_column_is_said_in_korean_without_an_english_or(tmp_path: Path
     assert korean.exit_code == english.exit_code == 2
     said = next(line for line in korean.output.splitlines() if "[RG119]" in line)
     assert "(또는 '날짜', '활동명'" in said and " or " not in said, said
-    assert "(필수: 'date', 'title', 'category')" in said
+    assert "필수 열: 'date', 'title', 'category'" in said  # review-ko M1, M10: sentences
     assert ", or '날짜', '활동명'" in english.output  # the English line as before
 
 
@@ -270,7 +273,7 @@ def test_no_message_is_written_in_place() -> None:
 def test_messages_lists_the_catalog_in_a_language() -> None:
     result = CliRunner().invoke(cli, ["messages", "--language", "ko"], env={"LANG": "C"})
     assert result.exit_code == 0
-    assert "RG101  '{value}'은(는) 날짜가 아닙니다 (YYYY-MM-DD)\n" in result.output
+    assert "RG101  '{value}'은(는) 올바른 날짜가 아닙니다(YYYY-MM-DD 형식)\n" in result.output
     assert len(result.output.splitlines()) == len(M.CATALOG)
     english = CliRunner().invoke(cli, ["messages"], env={"LANG": "C"})
     assert "RG101  '{value}' is not a date (YYYY-MM-DD)\n" in english.output

@@ -495,7 +495,8 @@ def _starter(
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
                 "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
-    (folder / "report.toml").write_text(head + starter_toml(examples, not has_org), "utf-8")
+    own = _own_examples(language, start, label)
+    (folder / "report.toml").write_text(head + starter_toml(examples, not has_org, own), "utf-8")
     data = folder / "data"
     data.mkdir()
     # The tables in the first language's column names (a Korean set's: 날짜, 활동명).
@@ -520,11 +521,29 @@ def _starter(
     (folder / "assets").mkdir()
 
 
+def _own_examples(language: str, start: date, label: str) -> dict[str, str]:
+    """The starter's example values in the report's first language: a
+    Japanese or Korean year is named by the year it starts in (2026年度)."""
+    if language == "en":
+        return {}
+    year = str(start.year)
+    said = {
+        "title": M.NEW_EXAMPLE_TITLE(label=year),
+        "fiscal_year": M.NEW_EXAMPLE_FISCAL_YEAR(label=year),
+        "signatory.name": M.NEW_EXAMPLE_SIGNATORY(),
+        "signatory.role": M.NEW_EXAMPLE_ROLE(),
+        "email.subject": M.NEW_EXAMPLE_SUBJECT(),
+        "cover_image_alt": M.NEW_EXAMPLE_COVER_ALT(),
+    }
+    return {key: M.say(text, language) for key, text in said.items()}
+
+
 def _tables_help(language: str = "en", names: ColumnNames | None = None) -> str:
     lines = [*M.say(M.NEW_TABLES_HELP(), language).split("\n"), ""]
     names = names or names_for(())
     if names.languages:
-        lines[-1:-1] = M.say(M.NEW_TABLES_LANGUAGES(languages=", ".join(names.languages)),
+        # before "Example rows": what may be written comes before the examples
+        lines[-2:-2] = M.say(M.NEW_TABLES_LANGUAGES(languages=", ".join(names.languages)),
                              language).split("\n")  # fmt: skip
     for name, spec in TABLES.items():
         cols = ", ".join(_column_help(names, name, c.name) + ("*" if c.required else "")

@@ -700,6 +700,15 @@ UNKNOWN_SETTING_NO_TRANSLATION = Message(
     "RG286", "unknown key '{name}'{where}: '{base}' does not translate, so this value is not used"
 )
 SETTING_IN_TABLE = Message("RG287", " in [{table}]")
+# What a receipt preset needs (RG277's {need}: reading/receipt_presets.py).
+NEED_REGISTRATION = Message(
+    "RG288",
+    "the organisation's registration (organization.registration, or [receipts] registration)",
+)
+NEED_ADDRESS = Message("RG289", "the organisation's address (organization.address)")
+NEED_BASIS = Message("RG290", "the legal basis of its eligibility ([receipts] basis)")
+NEED_DONOR_ADDRESS = Message("RG291", "each donor's address (the donors table's `address` column)")
+NEED_DONOR_TAX_ID = Message("RG292", "each donor's tax number (the donors table's `tax_id` column)")
 PASSWORD_IN_FILE = Message(
     "RG283",
     "'password' does not belong in a file of the report folder: set the environment variable "
@@ -1662,4 +1671,11 @@ NEW_TABLES_LANGUAGES = Message(
     "English name after it) and the English ones are both read.",
 )
 NEW_HEADING_MESSAGE = Message("RG806", "Message from the Representative")
+# The starter report.toml's example values, in the report's first language.
+NEW_EXAMPLE_TITLE = Message("RG827", "Annual Report {label}")
+NEW_EXAMPLE_FISCAL_YEAR = Message("RG828", "FY{label}")
+NEW_EXAMPLE_SIGNATORY = Message("RG829", "Your Name")
+NEW_EXAMPLE_ROLE = Message("RG830", "Representative")
+NEW_EXAMPLE_SUBJECT = Message("RG831", "Thank you, {{{{name}}}}")
+NEW_EXAMPLE_COVER_ALT = Message("RG832", "Volunteers sorting food parcels")
 NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")

@@ -12,17 +12,17 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.core import messages as M
 from reportgen.reading.settings import loads
 
 SOURCE = Path(__file__).with_name("receipt_presets.toml")
 # What a preset may say a receipt needs, and where the user gives it.
 NEEDS = {
-    "registration": "the organisation's registration (organization.registration, or "
-    "[receipts] registration)",
-    "address": "the organisation's address (organization.address)",
-    "basis": "the legal basis of its eligibility ([receipts] basis)",
-    "donor_address": "each donor's address (the donors table's `address` column)",
-    "donor_tax_id": "each donor's tax number (the donors table's `tax_id` column)",
+    "registration": M.NEED_REGISTRATION(),
+    "address": M.NEED_ADDRESS(),
+    "basis": M.NEED_BASIS(),
+    "donor_address": M.NEED_DONOR_ADDRESS(),
+    "donor_tax_id": M.NEED_DONOR_TAX_ID(),
 }
 
 

@@ -466,10 +466,14 @@ MISSING_DEFAULT = MISSING  # a model field without a default (required there)
 # --- derived text: the starter, the docs, `reportgen labels` -----------------------
 
 
-def starter_toml(values: dict[str, str], organization: bool = True) -> str:
+def starter_toml(
+    values: dict[str, str], organization: bool = True, own: dict[str, str] | None = None
+) -> str:
     """The settings of ``reportgen new``'s report.toml: required keys set,
     the others commented, each table's keys under it. ``values`` fills the
-    examples' ``{label}``, ``{start}``..."""
+    examples' ``{label}``, ``{start}``...; ``own`` gives a key's example
+    value in the report's language (a string, quoted here)."""
+    own = own or {}
     lines: list[str] = []
     for setting in SETTINGS.values():
         if not setting.starter or setting.table is not None:
@@ -481,14 +485,16 @@ def starter_toml(values: dict[str, str], organization: bool = True) -> str:
             on = setting.required
             comment = "" if on else "# "
             lines += ["", _commented(f"{comment}[{setting.key}]", setting.doc)]
-            lines += [_starter_line(s, values, on and s.required) for s in members]
+            lines += [_starter_line(s, values, on and s.required, own) for s in members]
         else:
-            lines.append(_starter_line(setting, values, setting.required))
+            lines.append(_starter_line(setting, values, setting.required, own))
     return "\n".join(lines) + "\n"
 
 
-def _starter_line(setting: Setting, values: dict[str, str], on: bool) -> str:
+def _starter_line(setting: Setting, values: dict[str, str], on: bool, own: dict[str, str]) -> str:
     example = (setting.example or '""').format(**values)
+    if setting.key in own:
+        example = '"' + own[setting.key].replace("\\", "\\\\").replace('"', '\\"') + '"'
     text = f"{'' if on else '# '}{setting.name} = {example}"
     return text if on else _commented(text, setting.doc)
 
