@@ -301,3 +301,20 @@ def test_a_line_before_bold_words_breaks_at_its_last_space() -> None:
     first = next(line for line in lines if line.startswith("This"))
     assert first.startswith("This is a sample"), lines
     assert "<strong> Aire" in typeset(page, "en-GB", "print")
+
+
+def test_the_typographic_cover_sets_the_headline_figure_huge(built_small: BuiltRoot) -> None:
+    """Review 2: "a flat colour field with three numbers, no idea". The first
+    key figure is set huge, larger than the title; the others stay small."""
+    pdf = ParsedPdf(built_small.out / "fy2012" / "annual-report.pdf")
+    sizes: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, _font: object, size: float) -> None:
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            sizes.append((size * scale, text.strip()))
+
+    pdf.reader.pages[0].extract_text(visitor_text=visit)
+    biggest, text = max(sizes)
+    title = max(s for s, t in sizes if "Annual" in t or "Report" in t)
+    assert text[:1].isdigit() and biggest >= 60 and biggest > 1.5 * title, (text, biggest, title)
