@@ -344,3 +344,22 @@ def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path)
     assert EDITIONS["annual-report"].accounts == ("balance", "funds")
     assert EDITIONS["handout"].accounts == ("funds",)
     assert EDITIONS["donor"].accounts == ("restricted-funds",)
+
+
+@pytest.mark.parametrize(
+    ("language", "unit"),
+    [("en", "Amounts in Japanese yen · Illustrative figures"), ("ja", "架空の数値です")],
+)
+def test_a_note_of_every_figure_stands_on_the_unit_line(
+    tmp_path: Path, language: str, unit: str
+) -> None:
+    """Review 2: "Illustrative figures" sat under "Unrestricted net assets", as
+    if it described that line. `accounts_note` says it once, on the unit line,
+    in the reader's language."""
+    sample = Path(__file__).resolve().parents[1] / "reports"
+    shutil.copytree(sample, tmp_path / "reports")
+    ctx, html = _context(tmp_path / "reports/fy2012", "annual-report", language)
+    assert ctx.accounts is not None and ctx.accounts.unit.endswith(unit)
+    assert ctx.accounts.balance is not None
+    assert not any(r.note and unit.split(" · ")[-1] in r.note for r in ctx.accounts.balance.rows)
+    assert html.replace("\u2060", "").count(unit.split(" · ")[-1]) == 1  # word joiners out

@@ -449,3 +449,19 @@ def test_no_colour_means_two_things_across_a_documents_charts(
     # The planted fault is caught: the old trend chart drew in series 1 and 2.
     assert p.series[0] in {c for c, m in seen.items() if "category" in m}
     assert not _fills(charts["chart-trend"].svg) & set(p.series)
+
+
+def test_the_name_in_the_ring_is_never_cut_inside_a_word(year: FiscalYear) -> None:  # noqa: F811
+    """Review 2 fixed "Charitable activities" running over the ring by two
+    lines; one word ("Programmes") was then cut "Progr-/ammes". A word too
+    wide for the hole leaves it: the key names it beside its share."""
+    figures = key_figures(year_as_seen_by(year, "annual-report", "en"))
+    svg = draw_charts(figures, [figures], _style(year))["chart-expenses"].svg
+    texts = [(t.text or "").strip() for t in ElementTree.fromstring(svg).iter(f"{SVG}text")]
+    assert not any(t.endswith("-") for t in texts), texts
+    assert any(t.startswith("Programmes") for t in texts)  # the key's entry
+    # Two words still break between them and stay in the hole.
+    gb = draw_charts(figures, [figures], replace(_style(year), language="en-GB"))
+    root = ElementTree.fromstring(gb["chart-expenses"].svg)
+    texts = [(t.text or "").strip() for t in root.iter(f"{SVG}text")]
+    assert "Charitable" in texts and "activities" in texts, texts

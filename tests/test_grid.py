@@ -301,3 +301,59 @@ def test_a_line_before_bold_words_breaks_at_its_last_space() -> None:
     first = next(line for line in lines if line.startswith("This"))
     assert first.startswith("This is a sample"), lines
     assert "<strong> Aire" in typeset(page, "en-GB", "print")
+
+
+def test_the_typographic_cover_sets_the_headline_figure_huge(built_small: BuiltRoot) -> None:
+    """Review 2: "a flat colour field with three numbers, no idea". The first
+    key figure is set huge, larger than the title; the others stay small."""
+    pdf = ParsedPdf(built_small.out / "fy2012" / "annual-report.pdf")
+    sizes: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, _font: object, size: float) -> None:
+        if text.strip():
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            sizes.append((size * scale, text.strip()))
+
+    pdf.reader.pages[0].extract_text(visitor_text=visit)
+    biggest, text = max(sizes)
+    title = max(s for s, t in sizes if "Annual" in t or "Report" in t)
+    assert text[:1].isdigit() and biggest >= 60 and biggest > 1.5 * title, (text, biggest, title)
+
+
+def test_the_handouts_notes_keep_the_measure_and_the_notice_is_a_small_label() -> None:
+    """Review 2 (handout p2): the members' notes ran the full 170 mm, their
+    notice a 14 pt italic quotation. They keep the report's measure (123 mm);
+    a notice is a 9 pt label in a box."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import box_classes, laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en")
+    page = (
+        f'<html lang="en"><head><style>{css}</style></head><body class="edition-handout">'
+        '<main><section class="handout-notes" id="members-notes"><h2>Notes</h2>'
+        '<div class="prose"><blockquote><p><strong>For members only.</strong> Keep it.</p>'
+        f'</blockquote><p id="long">{PARAGRAPH * 3}</p></div></section></main></body></html>'
+    )
+    document = HTML(string=page).render()
+    boxes = box_classes()
+    found: dict[str, Any] = {}
+
+    def walk(box: Any) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and element.tag in ("blockquote", "p"):
+            key = element.get("id") or element.tag
+            if key not in found and isinstance(box, boxes.BlockBox):
+                found[key] = box
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(laid_out_page_box(document.pages[0]))
+    measure = found["long"].width / MM
+    assert 118 <= measure <= 125, measure
+    notice = found["blockquote"]
+    assert notice.style["font_size"] == pytest.approx(12)  # 9 pt in CSS px
+    assert notice.style["border_top_width"] > 0 and notice.style["font_style"] == "normal"

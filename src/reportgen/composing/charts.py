@@ -633,10 +633,13 @@ def chart_income(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
 HOLE_LABEL_WIDTH = 1.0
 
 
-def _fit_in_hole(ax: Axes, text: Any, width: float) -> None:
+def _fit_in_hole(ax: Axes, text: Any, width: float) -> bool:
     """The name in the donut's hole kept inside it (review 2: "Charitable
-    activities" ran over the ring): on two lines, then smaller, down to 6 pt,
-    until it is at most ``width`` wide in the pie's units."""
+    activities" ran over the ring): on two lines where it may break (between
+    words, or CJK characters), at the scale's size. A name that still does
+    not fit, one long word, is not cut ("Progr-/ammes") nor set off the
+    scale: it leaves the hole (False), where the key names it beside its
+    share."""
     ax.set_aspect("equal")
     ax.apply_aspect()
 
@@ -644,12 +647,14 @@ def _fit_in_hole(ax: Axes, text: Any, width: float) -> None:
         box = text.get_window_extent().transformed(ax.transData.inverted())
         return bool(box.width > width)
 
-    if wide():
-        words = str(text.get_text())
+    words = str(text.get_text())
+    if wide() and len(_breakable(words.strip())) > 1:
         text.set_text(_wrapped(words, (_columns(words) + 1) // 2 + 1))
         text.set_y(-0.3)
-    while wide() and text.get_fontsize() > 6:
-        text.set_fontsize(text.get_fontsize() - 0.5)
+    if wide():
+        text.remove()
+        return False
+    return True
 
 
 def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None:
@@ -672,12 +677,13 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         )
         share = fig_data.program_share
         if share is not None:
-            ax.text(0, 0.08, formats.format_percent(share, style.language), ha="center",
-                    va="center", fontsize=TYPE_SCALE["figure"], fontweight="bold",
-                    color=style.palette.ink)  # fmt: skip
+            figure = ax.text(0, 0.08, formats.format_percent(share, style.language),
+                             ha="center", va="center", fontsize=TYPE_SCALE["figure"],
+                             fontweight="bold", color=style.palette.ink)  # fmt: skip
             name = ax.text(0, -0.22, style.label("function_program"), ha="center", va="center",
                            color=style.palette.muted, fontsize=TYPE_SCALE["tick"])  # fmt: skip
-            _fit_in_hole(ax, name, HOLE_LABEL_WIDTH)
+            if not _fit_in_hole(ax, name, HOLE_LABEL_WIDTH):
+                figure.set_y(0)  # the share alone, at the hole's centre
         labels = [
             f"{_wrapped(n, 16)}  {formats.format_percent(s, style.language)}"
             for n, s in zip(names, shares, strict=True)

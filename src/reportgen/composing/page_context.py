@@ -913,6 +913,9 @@ def build_context(
         _short_date(config.end, language),
     ))  # fmt: skip
     made_accounts = carried(made_accounts, EDITIONS[edition].accounts, has_restricted(figures))
+    if made_accounts is not None and config.accounts_note:  # of every figure: on the unit line
+        unit = f"{made_accounts.unit}{formats.label(language, 'separator')}{config.accounts_note}"
+        made_accounts = replace(made_accounts, unit=unit)
     if made_accounts is not None:
         toc.append(TocEntry("accounts", formats.label(language, "accounts")))
     toc += [TocEntry(s.id, s.title) for s in sections if s.declared]

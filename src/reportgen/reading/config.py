@@ -339,6 +339,7 @@ def _check(
         declared_tables=tables,
         narrative_files=narrative_files,
         cover=cover,
+        accounts_note=checker.string("accounts_note"),
         theme_dir=theme_dir,
         email=email,
         receipts=receipts,

@@ -178,6 +178,7 @@ class ReportConfig:
     # [labels.<tag>]: (tag, key, word), the year's over the organisation's, key by key
     labels: tuple[tuple[str, str, Word], ...] = ()
     cover: CoverImage | None = None  # a photograph for the covers
+    accounts_note: str | None = None  # on the accounts' unit line ("Illustrative figures")
     theme_dir: Path | None = None  # templates and extra.css in front of the built-in ones
     key_figures: tuple[str, ...] | None = None  # v2: which key figures, in order; None: default
     declared_tables: tuple[DeclaredTable, ...] = ()  # v2: [tables.<name>]

@@ -122,6 +122,9 @@ SETTINGS: dict[str, Setting] = {
         _s("cover_image_credit", "string", 'shown small on the picture: "Photo: A. Kim"',
            translatable=True, target="cover.credit",
            editions=("annual-report", "handout", "donor"), starter=False),
+        _s("accounts_note", "string", "said once on the accounts' unit line, of every figure "
+           'in them, e.g. "Illustrative figures" or "Unaudited" (not a note under one line)',
+           translatable=True, editions=("annual-report", "handout", "donor"), starter=False),
         _s("theme_dir", "string (a folder)", "your own templates and `extra.css` (see \"Your "
            "own look: theme_dir\")", names="folder", starter=False),
         _s("organization", "table", "required, here or in organization.toml",
