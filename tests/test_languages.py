@@ -320,3 +320,19 @@ def test_page_margins_lead_with_the_faces_the_body_leads_with() -> None:
     assert languages.font_stack("Inter", ["ja"]).startswith("'Inter', 'Noto Sans', 'Noto Sans CJK")
     mixed = languages.font_stack("Inter", ["en", "ja", "ko"], own_first=True)
     assert mixed.startswith("'Inter', 'Noto Sans', 'Noto Sans CJK JP', 'Noto Sans CJK KR'")
+
+
+def test_a_japanese_editions_margins_alone_lead_with_its_own_face() -> None:
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "ja")
+    margins = re.findall(r"@(?:top|bottom)-(?:left|right) \{ content: [^;]+; font: [^;]+;", css)
+    assert len(margins) == 4 and all("pt 'Noto Sans CJK JP', 'Noto Sans'" in m for m in margins)
+    # The side column keeps its stack (a change of face would move its lines).
+    side_note = re.search(r"\.side-note \{[^}]*font: 400 7\.5pt/1\.4 ([^;]+);", css)
+    assert side_note is not None
+    assert side_note.group(1).startswith("'Noto Sans', 'Noto Sans CJK JP'")
+    english = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en")
+    assert "@top-left { content: string(org); font: 7.5pt 'Noto Sans', " in english

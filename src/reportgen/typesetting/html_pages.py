@@ -57,7 +57,8 @@ def css_for(
         page_size=page_size,
         page_height=PAGE_HEIGHTS[page_size],
         palette=palette,
-        font_stack=languages.font_stack(font, [language], own_first=True),
+        font_stack=languages.font_stack(font, [language]),
+        margin_stack=languages.font_stack(font, [language], own_first=True),
     )  # fmt: skip
     return variables + stylesheet("report.css") + own + page + _extra(theme)
 

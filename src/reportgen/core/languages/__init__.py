@@ -708,10 +708,10 @@ def css(language: str, medium: str) -> str:
             # face fewer embedded (font_subsets, issue 29).
             f":lang({tag}) .prose table, :lang({tag}) .prose blockquote .attribution "
             f'{{ font-family: var(--font-body), "Noto Sans", {sans}, sans-serif; }}',
-            # A note's number in the text in the face of the same number in the
-            # side column (the margins' stack, font_stack): no Latin bold face
-            # embedded for a "1" (issue 29).
-            f":lang({tag}) .prose .footnote-ref "
+            # A note's number, in the text and at the head of its side note, in
+            # the language's own bold, like the page numbers (margin_stack): no
+            # Latin bold face embedded for a "1" (issue 29).
+            f":lang({tag}) .prose .footnote-ref, :lang({tag}) .side-note-mark "
             f"{{ font-family: {sans}, var(--font-body), sans-serif; }}",
             # The letter's one serif family (letter.css.j2): date, heading,
             # salutation, signature and address in the language's own serif.
@@ -735,11 +735,13 @@ def as_word(value: object) -> Word:
 def font_stack(font: str, tags: Iterable[str], *, own_first: bool = False) -> str:
     """The CSS font list of page margins and letters: the theme's font, Noto
     Sans, then each language's own faces (Hangul from the KR face, not JP's).
-    ``own_first``: a document wholly in languages whose packs lead with their
-    own faces (a Japanese edition's margins) puts those faces first, as its
-    body does; its running heads' figures and page numbers then embed no
-    Latin face of their own (issue 29). Receipts and letters, whose shared
-    stylesheet also sets English, keep the theme's font first."""
+    ``own_first``: the page margins of a document wholly in languages whose
+    packs lead with their own faces (a Japanese edition) put those faces
+    first, as its body does; its running heads' figures and page numbers
+    then embed no Latin face of their own (issue 29). Receipts and letters,
+    whose shared stylesheet also sets English, and the side column's notes
+    and pull quotes (whose lines a change of face would move) keep the
+    theme's font first."""
     tags = list(tags)
     own = [name for tag in tags for name in fonts(tag).sans]
     lead = own_first and bool(tags) and all(fonts(tag).lead for tag in tags)
