@@ -351,6 +351,39 @@ def test_a_log_cut_at_any_byte_gives_the_same_numbers_again() -> None:
         assert [entry.number for entry in again] == numbers, cut
 
 
+# Lines as reportgen wrote them before the two logs shared one file class
+# (writing.append_log): the format on disk is a contract with existing logs.
+_OLD_RECEIPT_LINE = (
+    b'{"number": "R-0001", "sequence": 1, "donor": "d", "slug": "s", "gifts": [["2024-01-01",'
+    b' "10.00"]], "gifts_sha256": "gg", "issued": "2024-12-31", "pdf_sha256": "pp", "replaces":'
+    b' "", "check": "730c5cbb17d7347f9e4a76c54c26d59a85cd416e98967a0ad6c0d2d9e37e8eb8"}\n'
+)
+_OLD_SEND_LINE = (
+    b'{"slug": "d-1", "id": "x", "email": "a@b", "sha256": "ff", "status": "sent", "time": "t",'
+    b' "message_id": "<m>", "check": "770e694d0c21bead609ac82aa096536fe1fbecf77ed05b253397b165'
+    b'b7a1fd40"}\n'
+)
+
+
+def test_both_logs_read_and_write_the_lines_they_always_wrote(tmp_path: Path) -> None:
+    from reportgen.writing import send_log
+
+    entry = receipt_log.scan(_OLD_RECEIPT_LINE).latest["d"]
+    assert (entry.number, entry.gifts) == ("R-0001", (("2024-01-01", "10.00"),))
+    assert receipt_log.record_line(entry) == _OLD_RECEIPT_LINE
+    sent = send_log.Entry("d-1", "x", "a@b", "ff", send_log.SENT, "t", message_id="<m>")
+    assert send_log.record_line(sent) == _OLD_SEND_LINE
+    path = tmp_path / "fy.send-log.jsonl"
+    path.write_bytes(_OLD_SEND_LINE[:-1])  # an old log whose last write was cut off
+    with send_log.Log(path) as log:  # sealed, then appended after a newline
+        log.append([sent])
+    assert path.read_bytes() == _OLD_SEND_LINE * 2
+    assert send_log.read([(path, False)]).get("d-1") == send_log.History("ff", pending=False)
+    with receipt_log.Log(tmp_path / "fy.receipt-log.jsonl") as rlog:
+        rlog.append([entry])
+        assert rlog.read().latest["d"] == entry
+
+
 @pytest.mark.slow
 def test_kill_9_during_a_build_keeps_every_number_issued_once(tmp_path: Path) -> None:
     year = _us_year(tmp_path)
