@@ -660,6 +660,40 @@ def test_each_donor_gets_the_receipt_in_their_own_language(tmp_path: Path) -> No
     assert neither.lines[0].method == "現金"
 
 
+def _font_names(path: Path) -> set[str]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return {
+            str(font.get("/BaseFont", ""))
+            for page in pdf.pages
+            for font in (page.Resources.get("/Font") or {}).values()
+        }
+
+
+def test_each_receipt_is_set_in_its_own_languages_faces(tmp_path: Path) -> None:
+    """A Korean donor's receipt in a Japanese report: the Korean pack's
+    stylesheet (its faces, its line breaking), never the Japanese one of
+    [receipts]' language, which would set the Hangul in the JP faces."""
+    year = copy_root("receipts", tmp_path) / "jp"
+    report = year / "report.toml"
+    text = report.read_text("utf-8").replace('languages = ["ja"]', 'languages = ["ja", "ko"]')
+    report.write_text(text + 'statement_ko = "위 금액을 기부금으로 받았습니다."\n'
+                      'title_ko = "기부금 영수증"\n', "utf-8")  # fmt: skip
+    (year / "data/donors.csv").write_text(
+        "id,name,address,language\nJ-1,山田花子,大阪府大阪市北区試験1-1,ja\n"
+        "J-2,김시험,서울특별시 마포구 견본로 5,ko\n", "utf-8"
+    )  # fmt: skip
+    (year / "data/gifts.csv").write_text(
+        "donor,date,amount\nJ-1,2012-04-01,10000\nJ-2,2012-12-20,30000\n", "utf-8"
+    )
+    run_build(year, tmp_path / "out", workers=1)
+    ja, ko = (_font_names(tmp_path / f"out/jp/receipts/{s}.pdf") for s in ("j-1", "j-2"))
+    assert any("CJK-JP" in f for f in ja), ja
+    assert any("CJK-KR" in f for f in ko), ko
+    assert not any("CJK-JP" in f for f in ko), ko
+
+
 def test_a_gifts_fund_takes_the_funds_tables_translation_unless_it_has_its_own(
     tmp_path: Path,
 ) -> None:
