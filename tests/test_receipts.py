@@ -118,7 +118,9 @@ def test_each_preset_gives_a_receipt_with_every_required_element(
         if preset.get("statement_benefit") and any(g["benefit"] for g in mine):
             key = "statement_benefit"  # the US: a quid pro quo contribution among the gifts
         statement = str(preset.get(key)).replace("{organization}", organisation.group(1))
-        assert _flat(statement) in text
+        # CJK brackets are kerned into the punctuation before them (「 after a
+        # comma), which text extraction may then read before it: compare without them
+        assert _unbracketed(statement) in _unbracketed(text)
         assert _issued(issued.group(1), year) in text
         # each gift's date and amount, and the total
         assert len(record["gifts"]) == len(mine)
@@ -152,6 +154,10 @@ def test_each_preset_gives_a_receipt_with_every_required_element(
         assert "GoodsorservicesreceivedTheirestimatedvalue" in s1
     if year in ("au", "jp", "kr"):  # no gift with a benefit can reach these receipts
         assert presets()[PRESET_OF[year]].get("benefits") == "refused"
+
+
+def _unbracketed(text: str) -> str:
+    return _flat(text).translate(str.maketrans("", "", "「」,、"))
 
 
 def _amount(value: str, year: str) -> str:
