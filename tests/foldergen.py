@@ -333,7 +333,11 @@ def folders(draw: st.DrawFn, big: bool = False, mistakes: bool = True) -> Drawn:
         drawn.gifts.setdefault(row["donor"], []).append(token)
     if "gifts" in tables and draw(st.integers(0, 2)) != 0:
         drawn.receipts = True
-        drawn.files["report.toml"] += _receipts_toml(draw).encode()
+        receipts = _receipts_toml(draw)
+        drawn.files["report.toml"] += receipts.encode()
+        _as_the_receipts_take_them(tables, receipts)
+    elif "gifts" in tables:
+        _as_the_receipts_take_them(tables, "")
 
     if mistakes and draw(st.integers(0, 4)) == 0:
         drawn.mistake = _mistake(draw, tables, end)
@@ -427,6 +431,25 @@ def _receipts_toml(draw: st.DrawFn) -> str:
                 'with thanks."\nsigned = true\n')  # fmt: skip
     text = f'\n[receipts]\npreset = "{preset}"\n'
     return text + 'basis = "Test law, article 1"\n' * (preset == "kr-income-tax")
+
+
+def _as_the_receipts_take_them(tables: dict[str, list[dict[str, str]]], receipts: str) -> None:
+    """A drawn gift's benefit made one a receipt can state: a description and
+    a value of 1 (within the gift and HMRC's limits) on a gift of at least 4,
+    else none, and none where the preset refuses a gift with a benefit; with
+    Gift Aid, every donor has declared (``gift_aid_declared``)."""
+    named = receipts.split('preset = "')[1].split('"')[0] if 'preset = "' in receipts else None
+    preset = presets()[named] if named else None
+    refused = preset is not None and preset.get("benefits") == "refused"
+    for row in tables.get("gifts", []):
+        if "benefit" in row or "benefit_value" in row:
+            keep = bool(row.get("benefit") and row.get("benefit_value")) and not refused
+            keep = keep and Decimal(row["amount"]) >= 4
+            row["benefit"] = row.get("benefit", "") if keep else ""
+            row["benefit_value"] = "1" if keep else ""
+    if preset is not None and preset.get("gift_aid"):
+        for row in tables.get("donors", []):
+            row["gift_aid_declared"] = "2000-01-01"
 
 
 def _mistake(draw: st.DrawFn, tables: dict[str, list[dict[str, str]]], end: date) -> str | None:

@@ -95,11 +95,20 @@ def stage_receipts(
         for (slug, donor, gifts), entry in zip(donors, issued, strict=True)
     ]
     config = year.config
-    css = receipt_css(
-        palette(config.theme), config.theme.page_size, config.theme.font,
-        theme_of(config.root, config.theme_dir), settings.language,
-    )  # fmt: skip
-    key = digest("receipts", made, css)
+    # Each receipt's stylesheet is its own language's (its fonts, its
+    # typography): a Korean donor's receipt in a Japanese report is set in
+    # Korean faces, not in the faces of [receipts]' language.
+    css = {
+        tag: receipt_css(
+            palette(config.theme),
+            config.theme.page_size,
+            config.theme.font,
+            theme_of(config.root, config.theme_dir),
+            tag,
+        )
+        for tag in dict.fromkeys(receipt.language for receipt in made)
+    }
+    key = digest("receipts", made, sorted(css.items()))
     cached = store.get("receipts", key, Rendered)
     files: dict[str, bytes] = {}
     findings: list[Finding] = []
@@ -107,7 +116,9 @@ def stage_receipts(
         files = {name: data for name, (data, _) in cached.files.items()}
         findings = list(cached.findings)
     else:
-        receipts.render_receipts(made, css, config.root, files.__setitem__, findings)
+        for tag, sheet in css.items():
+            group = [receipt for receipt in made if receipt.language == tag]
+            receipts.render_receipts(group, sheet, config.root, files.__setitem__, findings)
         store.put("receipts", key, Rendered({n: (d, None) for n, d in files.items()},
                                             tuple(findings)))  # fmt: skip
     stage.path(FOLDER).mkdir(parents=True, exist_ok=True)  # replaced whole, even when empty

@@ -541,6 +541,37 @@ DONOR_AMOUNT_DIFFERS = Message(
 RECEIPTS_WITHOUT_GIFTS = Message(
     "RG141", "[receipts] is set but the year has no gifts (data/gifts), so no receipt is made"
 )
+BENEFIT_INCOMPLETE = Message(
+    "RG221",
+    "a gift's benefit needs both what the donor received ('benefit') and your good-faith "
+    "estimate of its value ('benefit_value'): '{missing}' is empty",
+)
+BENEFIT_OVER_AMOUNT = Message(
+    "RG222", "column 'benefit_value': {value} is more than the gift itself ({amount})"
+)
+BENEFIT_REFUSED = Message(
+    "RG223",
+    "column 'benefit': the donor received something for this gift ('{benefit}'), and "
+    '{written} gives no receipt for such a gift (benefits = "refused": there it is not a '
+    "deductible gift); take the gift out of data/gifts, or record only the part that is a "
+    "gift, as your adviser says",
+)
+GIFT_AID_UNDECLARED = Message(
+    "RG224",
+    "column 'gift_aid': the gift is marked Gift Aid, but donor '{ident}' has no Gift Aid "
+    "declaration date ('gift_aid_declared' in the donors table): Gift Aid is claimed only "
+    "under a declaration, and the donor's statement quotes its date",
+)
+GIFT_AID_BENEFIT_LIMIT = Message(
+    "RG225",
+    "column 'benefit_value': {value} is above HMRC's donor-benefit limit for a gift of "
+    "{amount} ({limit}), so the gift cannot be Gift Aided: mark it gift_aid no",
+)
+GIFT_AID_BENEFIT_CAP = Message(
+    "RG226",
+    "column 'benefit_value': the donor's benefits on Gift Aided gifts come to {total} in this "
+    "UK tax year, above HMRC's limit of {cap}: mark this gift gift_aid no",
+)
 UNKNOWN_DONOR_PLACEHOLDER = Message(
     "RG142",
     "unknown placeholder '{placeholder}': the donors table has no column '{column}' "

@@ -52,6 +52,8 @@ ORGANIZATION_FILE = "organization.toml"
 # Tables whose keys are settings of their own ([organization]...), merged key
 # by key; the open ones ([labels.<tag>], [tables.<name>]...) have their own readers.
 RECEIPT_LAYOUTS = ("letter", "kr-form")
+# What a receipt does with a gift the donor received something for (reading.validate).
+RECEIPT_BENEFITS = ("listed", "refused")
 KEYED_TABLES = tuple(k for k, s in SETTINGS.items() if s.type == "table" and not s.open)
 
 # The names ``key_figures`` in report.toml may list, in the default order.
@@ -914,6 +916,12 @@ class _Checker:
             layouts = ", ".join(RECEIPT_LAYOUTS)
             self.diags.error(self.where("receipts.layout"), M.NOT_ONE_OF_SETTING(
                 key="layout", value=layout, choices=layouts, hint=hint))  # fmt: skip
+        benefits = text("benefits") or "listed"
+        if benefits not in RECEIPT_BENEFITS:
+            self.diags.error(self.where("receipts.benefits"), M.NOT_ONE_OF_SETTING(
+                key="benefits", value=benefits, choices=", ".join(RECEIPT_BENEFITS),
+                hint=did_you_mean(benefits, RECEIPT_BENEFITS)))  # fmt: skip
+            benefits = "listed"
         registration: tuple[str, ...] = ()
         if self.has("receipts.registration"):
             where = self.where("receipts.registration")
@@ -946,6 +954,7 @@ class _Checker:
             statement_no_gift_aid=text("statement_no_gift_aid"),
             gift_type=text("gift_type"), gift_code=text("gift_code"),
             number_label=text("number_label"), tax_year_start=tax_year_start,
+            benefits=benefits, statement_benefit=text("statement_benefit"),
         )  # fmt: skip
 
     def printing(self) -> PrintSettings:

@@ -125,6 +125,11 @@ class ReceiptSettings:
     gift_code: str | None = None  # Korea: 코드 (e.g. 40)
     number_label: str | None = None  # the number's label ("Statement no."); None: the pack's
     tax_year_start: tuple[int, int] | None = None  # (month, day) the donors' tax year starts
+    # A gift for which the donor received something (its ``benefit``):
+    # "listed" (shown with its value, the statement_benefit said) or
+    # "refused" (the jurisdiction gives no receipt for it: a located error).
+    benefits: str = "listed"
+    statement_benefit: str | None = None  # the statement when a gift had a benefit
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,9 @@ class Donor:
     type: str | None = None
     postcode: str | None = None  # the address's last lines, for the window envelope
     country: str | None = None
+    # The UK: the date of the donor's Gift Aid declaration, which a Gift Aid
+    # statement refers to (a Gift Aided gift needs one).
+    gift_aid_declared: date | None = None
     extra: Extra = ()
 
     @property
@@ -288,6 +296,10 @@ class Gift:
     method: str | None = None
     gift_aid: str | None = None  # "yes" or "no": the UK donor declared Gift Aid for it
     description: str | None = None  # what was given, for a gift in kind
+    # What the donor received in return (a dinner, a ticket) and the
+    # organisation's good-faith estimate of its value.
+    benefit: str | None = None
+    benefit_value: Decimal | None = None
     extra: Extra = ()
 
 

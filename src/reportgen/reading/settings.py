@@ -241,6 +241,13 @@ SETTINGS: dict[str, Setting] = {
         _s("receipts.number_label", "string", "the label of the receipt's number (e.g. "
            "`Statement no.`; default: the language's word)", translatable=True,
            editions=("receipts",), starter=False),
+        _s("receipts.benefits", "string", "a gift for which the donor received something (the "
+           "gifts' `benefit`): `listed` (shown with its value) or `refused` (the jurisdiction "
+           "gives no receipt for it: each such gift is an error)", default="listed",
+           editions=("receipts",), starter=False),
+        _s("receipts.statement_benefit", "string", "the statement of a receipt on which a gift "
+           "had a benefit (default: `statement`)", editions=("receipts",), translatable=True,
+           starter=False),
         # --- end of [receipts] ---
         _s("labels", "table", "your own words, `[labels.<tag>]` (see Words of your own)",
            open=True, starter=False),

@@ -267,10 +267,11 @@ TABLES: dict[str, TableSpec] = {
                 Column("type", "enum", choices=("person", "organisation", "organization")),
                 Column("postcode"),  # letters' address block and receipts
                 Column("country"),
+                Column("gift_aid_declared", "date"),  # the UK: receipts only
             ),
             row_type=Donor,
             example=("Jane Doe", "D-001", "Dear Ms Doe", "jane@example.org", "en", "10000",
-                     "1 High Street, Town", "", "person", "", ""),
+                     "1 High Street, Town", "", "person", "", "", ""),
             editions=(),
             audience="letter",
             unique=("id",),
@@ -283,7 +284,9 @@ TABLES: dict[str, TableSpec] = {
             "`donors: organisation` variant, and never asks for Gift Aid). `address` (its lines "
             "separated by commas or line breaks), `postcode` and `country` also make the "
             "recipient's address block of a letter, placed for the window envelope of the "
-            "report's country (see Letters); a donor without `address` gets no address block.",
+            "report's country (see Letters); a donor without `address` gets no address block. "
+            "`gift_aid_declared` (the UK): the date the donor made their Gift Aid declaration, "
+            "which their Gift Aid statement quotes; a gift marked `gift_aid` `yes` needs it.",
         ),
         # --- gifts and receipts (issue 28): one block, self-contained ---
         TableSpec(
@@ -296,10 +299,13 @@ TABLES: dict[str, TableSpec] = {
                 Column("method"),
                 Column("gift_aid", "enum", choices=("yes", "no")),
                 Column("description"),
+                Column("benefit"),
+                Column("benefit_value", "decimal", money=True),
             ),
             in_year="date",
             row_type=Gift,
-            example=("D-001", "2025-04-30", "5000", "unrestricted", "standing order", "", ""),
+            example=("D-001", "2025-04-30", "5000", "unrestricted", "standing order", "", "", "",
+                     ""),
             editions=(),
             audience="letter",
             empty_ok=True,
@@ -307,7 +313,10 @@ TABLES: dict[str, TableSpec] = {
             "Each donor's gifts appear only on that donor's own receipt and letter (as the "
             "sum, `{{amount}}`), never in any edition. `gift_aid` (the UK): whether the "
             "donor's Gift Aid declaration covers the gift; `description`: what was given, for "
-            "a gift in kind.",
+            "a gift in kind. `benefit` and `benefit_value`: what the donor received in return "
+            "(a dinner, a ticket) and your good-faith estimate of its value, both or neither; "
+            "the value is at most the gift's amount. Whether such a gift can be receipted is "
+            "the receipts' preset's (see Receipts).",
         ),
         TableSpec(
             "indicators",

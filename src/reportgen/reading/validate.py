@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -31,6 +31,7 @@ from reportgen.reading.model import (
     LANGUAGES,
     PUBLIC,
     FiscalYear,
+    Gift,
     NarrativeSection,
     Record,
     ReportConfig,
@@ -93,6 +94,8 @@ def validate(
         _donor_language_warnings(raw, config.languages, diags)
     _donor_addresses(raw, diags)
     _gift_donors(raw, diags)
+    if config is not None:
+        _gift_benefits(raw, config, diags)
     _donor_placeholders(raw, narrative, roles, diags)
     _figures_left_out(raw, diags)
     if config is None or diags.has_errors:
@@ -268,6 +271,83 @@ def _gift_donors(raw: RawReport, diags: Diagnostics) -> None:
         )
 
 
+def gift_aid_benefit_limit(amount: Decimal) -> Decimal:
+    """HMRC's donor-benefit limit for one gift (from 6 April 2019): 25 % of a
+    gift up to £100, £25 up to £1,000, 5 % above (and £2,500 a tax year)."""
+    if amount <= 100:
+        return (amount * Decimal("0.25")).quantize(Decimal("0.01"))
+    if amount <= 1000:
+        return Decimal(25)
+    return min(amount * Decimal("0.05"), GIFT_AID_BENEFIT_CAP)
+
+
+GIFT_AID_BENEFIT_CAP = Decimal(2500)  # a donor's benefits in one UK tax year, Gift Aided gifts
+
+
+def _gift_benefits(raw: RawReport, config: ReportConfig, diags: Diagnostics) -> None:
+    """A gift's benefit (what the donor received) has its description and
+    its value, the value at most the gift; the receipts say what may be
+    receipted: no receipt for it at all (``benefits = "refused"``), or, with
+    Gift Aid, a Gift Aided gift only within HMRC's benefit limits and under
+    the donor's declaration (its date, the donors table's ``gift_aid_declared``).
+    Each problem at the gift's own cell."""
+    gifts, donors = raw.tables.get("gifts"), raw.tables.get("donors")
+    if gifts is None:
+        return
+    settings = config.receipts
+    receipting = settings is not None and bool(set(config.editions) - set(DOCUMENTS))
+    declared = {
+        _as_text(ident.value)
+        for row in (donors.rows if donors is not None else ())
+        if (ident := row.cells.get("id")) is not None
+        and (cell := row.cells.get("gift_aid_declared")) is not None and _as_text(cell.value)
+    }  # fmt: skip
+    spec = TABLES["gifts"]
+    style = number_style(tuple(config.languages), config.currency)
+    benefits: dict[tuple[str, int], Decimal] = {}  # (donor, UK tax year) -> Gift Aided benefits
+    for row in gifts.rows:
+        gift = _validate_row(row, spec, config, Diagnostics(), style=style)
+        if not isinstance(gift, Gift):
+            continue  # its problems are said by the table's own checks
+        cells = row.cells
+        if bool(gift.benefit) != (gift.benefit_value is not None):
+            missing = "benefit_value" if gift.benefit else "benefit"
+            diags.error(_cell(cells, "benefit", row), M.BENEFIT_INCOMPLETE(missing=missing))
+            continue
+        value = gift.benefit_value
+        if value is not None and value > gift.amount:
+            diags.error(_cell(cells, "benefit_value", row),
+                        M.BENEFIT_OVER_AMOUNT(value=value, amount=gift.amount))  # fmt: skip
+            continue
+        if not receipting or settings is None:
+            continue
+        if gift.benefit and settings.benefits == "refused":
+            written = M.THE_PRESET(preset=settings.preset) if settings.preset else "[receipts]"
+            diags.error(_cell(cells, "benefit", row),
+                        M.BENEFIT_REFUSED(benefit=gift.benefit, written=written))  # fmt: skip
+        if not settings.gift_aid or gift.gift_aid != "yes":
+            continue
+        if gift.donor not in declared:
+            diags.error(_cell(cells, "gift_aid", row), M.GIFT_AID_UNDECLARED(ident=gift.donor))
+        if value:
+            limit = gift_aid_benefit_limit(gift.amount)
+            first = gift.date.year if (gift.date.month, gift.date.day) >= (4, 6) else (
+                gift.date.year - 1)  # fmt: skip
+            total = benefits[gift.donor, first] = benefits.get((gift.donor, first), 0) + value
+            if value > limit:
+                diags.error(_cell(cells, "benefit_value", row),
+                            M.GIFT_AID_BENEFIT_LIMIT(value=value, amount=gift.amount,
+                                                     limit=limit))  # fmt: skip
+            elif total > GIFT_AID_BENEFIT_CAP:
+                capped = M.GIFT_AID_BENEFIT_CAP(total=total, cap=GIFT_AID_BENEFIT_CAP)
+                diags.error(_cell(cells, "benefit_value", row), capped)
+
+
+def _cell(cells: Mapping[str, RawCell], column: str, row: RawRow) -> Location:
+    cell = cells.get(column)
+    return cell.location if cell is not None else row.location
+
+
 def donors_with_gifts(year: FiscalYear, diags: Diagnostics) -> FiscalYear:
     """Each donor with gifts has as ``amount`` the sum of them; a donor row's
     own amount that says otherwise is a warning (the gifts win)."""
@@ -328,6 +408,8 @@ def _receipt_languages(year: FiscalYear, diags: Diagnostics) -> None:
     keys = ["statement"] + ["title"] * (settings.title != "Receipt")
     keys += ["statement_no_gift_aid"] * bool(settings.gift_aid and settings.statement_no_gift_aid)
     keys += ["number_label"] * bool(settings.number_label)
+    keys += ["statement_benefit"] * bool(settings.statement_benefit and any(
+        gift.benefit for gift in year.gifts))  # fmt: skip
     giving = {gift.donor for gift in year.gifts}
     missing: dict[str, list[str]] = {}
     for donor in year.donors:

@@ -111,7 +111,7 @@ WORDS = (
     "receipt_type", "receipt_code", "receipt_kind", "receipt_cash", "receipt_in_kind",
     "receipt_org_name", "receipt_location", "receipt_tax_year", "receipt_gift_aided",
     "receipt_gift_aid_claimed", "receipt_gift_aid_gross", "receipt_agent_section",
-    "receipt_tax_year_total", "separator",
+    "receipt_tax_year_total", "separator", "receipt_benefit", "receipt_benefit_value",
 )  # fmt: skip
 
 
@@ -134,6 +134,8 @@ class ReceiptLine:
     description: str = ""
     gift_aid: str = ""  # the word for yes or no, when Gift Aid is listed
     in_kind: bool = False
+    benefit: str = ""  # what the donor received in return
+    benefit_value: str = ""  # its good-faith estimate, as money
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class Receipt:
     donor_name: str
     donor_address: str
     donor_tax_id: str
+    declaration: str  # the UK: the sentence naming the donor's Gift Aid declaration, or ""
     lines: tuple[ReceiptLine, ...]
     total: str
     statement: str
@@ -204,9 +207,15 @@ def receipt_title(year: FiscalYear, donor: Donor) -> str:
 
 def gift_key(gift: Gift) -> tuple[str, ...]:
     """What a receipt number is issued for, gift by gift: its date and amount,
-    then what else the receipt says of it (fund, method, Gift Aid, description)."""
-    return (gift.date.isoformat(), str(gift.amount), gift.fund or "", gift.method or "",
-            gift.gift_aid or "", gift.description or "")  # fmt: skip
+    then what else the receipt says of it (fund, method, Gift Aid, description,
+    and a benefit when there is one: a key without it is the key of old logs)."""
+    key: tuple[str, ...] = (
+        gift.date.isoformat(), str(gift.amount), gift.fund or "", gift.method or "",
+        gift.gift_aid or "", gift.description or "",
+    )  # fmt: skip
+    if gift.benefit or gift.benefit_value is not None:
+        key += (gift.benefit or "", str(gift.benefit_value or ""))
+    return key
 
 
 def make_receipt(
@@ -252,9 +261,11 @@ def make_receipt(
             description=shown.description or "",
             gift_aid=(yes if gift.gift_aid == "yes" else no) if settings.gift_aid else "",
             in_kind=(gift.method or "").strip().lower() in IN_KIND,
+            benefit=shown.benefit or "",
+            benefit_value=money(gift.benefit_value) if gift.benefit_value is not None else "",
         ))  # fmt: skip
     columns = tuple(
-        name for name in ("fund", "method", "description")
+        name for name in ("fund", "method", "description", "benefit", "benefit_value")
         if any(getattr(line, name) for line in lines)
     ) + (("gift_aid",) if settings.gift_aid else ())  # fmt: skip
     # A donor none of whose gifts was Gift Aided: no claim to state.
@@ -266,6 +277,8 @@ def make_receipt(
     statement = settings.statement
     if settings.gift_aid and not tax_years and settings.statement_no_gift_aid:
         statement = settings.statement_no_gift_aid
+    elif any(gift.benefit for gift in gifts) and settings.statement_benefit:
+        statement = settings.statement_benefit  # the US: the quid pro quo statement
     words = dict((key, say(key)) for key in WORDS)
     if settings.number_label:
         words["receipt_number"] = settings.number_label
@@ -289,6 +302,12 @@ def make_receipt(
         donor_name=say("receipt_donor_name", name=donor.name),
         donor_address=", ".join(x for x in (donor.address, donor.postcode, donor.country) if x),
         donor_tax_id=donor.tax_id or "",
+        declaration=say(
+            "receipt_declaration",
+            date=formats.format_date(donor.gift_aid_declared, language),
+        )
+        if tax_years and donor.gift_aid_declared
+        else "",
         lines=tuple(lines),
         total=money(sum((g.amount for g in gifts), Decimal(0))),
         statement=statement.replace("{organization}", organization.name),

@@ -26,11 +26,8 @@ builds of the same year never hand out one number twice.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +36,7 @@ from pathlib import Path
 from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import InvalidInput
+from reportgen.writing import append_log
 
 SUFFIX = ".receipt-log.jsonl"
 DIGITS = 4  # R-0001: numbers are padded to this width (and grow past it)
@@ -46,8 +44,7 @@ DIGITS = 4  # R-0001: numbers are padded to this width (and grow past it)
 
 def location(year_dir: Path) -> Path:
     """The receipt log of ``year_dir``: beside it, named after it."""
-    year = year_dir.resolve()
-    return year.parent / f"{year.name}{SUFFIX}"
+    return append_log.location(year_dir, SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -82,11 +79,6 @@ def gifts_digest(gifts: Sequence[tuple[str, ...]]) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def _checksum(values: dict[str, object]) -> str:
-    canonical = json.dumps(values, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
-
-
 def record_line(entry: Issued) -> bytes:
     values: dict[str, object] = {
         "number": entry.number, "sequence": entry.sequence, "donor": entry.donor,
@@ -94,8 +86,7 @@ def record_line(entry: Issued) -> bytes:
         "gifts_sha256": entry.gifts_sha256, "issued": entry.issued,
         "pdf_sha256": entry.pdf_sha256, "replaces": entry.replaces,
     }  # fmt: skip
-    values["check"] = _checksum(values)
-    return json.dumps(values, ensure_ascii=True).encode("ascii") + b"\n"
+    return append_log.checked_line(values)
 
 
 def _parse(line: bytes) -> Issued | None:
@@ -103,7 +94,7 @@ def _parse(line: bytes) -> Issued | None:
         data = json.loads(line)
     except (ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(data, dict) or data.pop("check", None) != _checksum(data):
+    if not isinstance(data, dict) or data.pop("check", None) != append_log.checksum(data):
         return None
     try:
         return Issued(
@@ -168,51 +159,23 @@ def assign(state: State, wanted: Iterable[Wanted], prefix: str, today: date) -> 
 
 
 class Log:
-    """The log file, opened without following a link and locked until closed."""
+    """The log file (``append_log.AppendLog``): opened without following a
+    link, locked until closed; another build of this year waits for it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        folder_flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-        try:
-            self._folder = os.open(path.parent, folder_flags)
-        except OSError as exc:
-            raise _refused(path.parent, exc.strerror or "cannot be opened") from None
-        flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-        try:
-            self._descriptor = os.open(path.name, flags, 0o644, dir_fd=self._folder)
-        except OSError as exc:
-            os.close(self._folder)
-            raise _refused(path, exc.strerror or "cannot be opened") from None
-        if not stat.S_ISREG(os.fstat(self._descriptor).st_mode):
-            self.close()
-            raise _refused(path, "is not a regular file")
-        fcntl.flock(self._descriptor, fcntl.LOCK_EX)  # another build of this year waits
-        os.fsync(self._folder)
+        self._file = append_log.AppendLog(path, _refusal)
 
     def read(self) -> State:
-        size = os.fstat(self._descriptor).st_size
-        return scan(os.pread(self._descriptor, size, 0) if size else b"")
+        return scan(self._file.read())
 
     def append(self, entries: Iterable[Issued]) -> None:
         """Each record whole and on disk before the next; a line cut off by an
         earlier crash is ended first, so the next record starts a line."""
-        size = os.fstat(self._descriptor).st_size
-        if size and os.pread(self._descriptor, 1, size - 1) != b"\n":
-            self._write(b"\n")
-        for entry in entries:
-            self._write(record_line(entry))
-
-    def _write(self, data: bytes) -> None:
-        written = 0
-        while written < len(data):
-            written += os.write(self._descriptor, data[written:])
-        os.fsync(self._descriptor)
+        self._file.append_lines(record_line(entry) for entry in entries)
 
     def close(self) -> None:
-        if os.fstat(self._descriptor).st_size == 0:
-            os.unlink(self.path.name, dir_fd=self._folder)
-        os.close(self._descriptor)
-        os.close(self._folder)
+        self._file.close()
 
     def __enter__(self) -> Log:
         return self
@@ -230,6 +193,12 @@ def changed(state: State, made: Sequence[Issued]) -> list[Issued]:
         if (old := state.numbers.get(entry.number)) is None
         or (old.pdf_sha256, old.slug) != (entry.pdf_sha256, entry.slug)
     ]
+
+
+def _refusal(path: Path, exc: OSError | None, folder: bool) -> InvalidInput:
+    if exc is None:
+        return _refused(path, "is not a regular file")
+    return _refused(path, exc.strerror or "cannot be opened")
 
 
 def _refused(path: Path, why: str) -> InvalidInput:

@@ -26,7 +26,6 @@ real send, copies what it says into the log here (``Log.adopt``).
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -40,6 +39,7 @@ from pathlib import Path
 from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import NothingSent
+from reportgen.writing import append_log
 
 SUFFIX = ".send-log.jsonl"
 LEGACY_NAME = "send-log.jsonl"  # in output/<year>/donors/, before logs moved to the report set
@@ -174,8 +174,7 @@ def now() -> str:
 
 def location(year_dir: Path) -> Path:
     """The log of ``year_dir``: beside it, named after it; the same from any folder."""
-    year = year_dir.resolve()
-    return year.parent / f"{year.name}{SUFFIX}"
+    return append_log.location(year_dir, SUFFIX)
 
 
 # ---- reading -----------------------------------------------------------------
@@ -269,7 +268,7 @@ def _parse(line: bytes, legacy: bool) -> Entry | None:
     check = data.pop("check", None)
     if check is None and not legacy:  # every record of this log carries its check
         return None
-    if check is not None and check != _checksum(data):
+    if check is not None and check != append_log.checksum(data):
         return None
     text = {k: v for k, v in data.items() if isinstance(v, str)}
     if not all(k in text for k in ("slug", "email", "sha256", "status", "time")):
@@ -289,12 +288,7 @@ def _is_copy(line: bytes) -> bool:
     if not isinstance(data, dict) or "check" not in data:
         return False
     check = data.pop("check")
-    return bool(check == _checksum(data))
-
-
-def _checksum(values: dict[str, object]) -> str:
-    canonical = json.dumps(values, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    return bool(check == append_log.checksum(data))
 
 
 def record_line(entry: Entry) -> bytes:
@@ -307,8 +301,7 @@ def record_line(entry: Entry) -> bytes:
     for name in ("message_id", "error", "imported"):
         if getattr(entry, name):
             values[name] = getattr(entry, name)
-    values["check"] = _checksum(values)
-    return json.dumps(values, ensure_ascii=True).encode("ascii") + b"\n"
+    return append_log.checked_line(values)
 
 
 # ---- writing -----------------------------------------------------------------
@@ -326,60 +319,17 @@ class Log:
     def __init__(self, path: Path, copy: Path | None = None) -> None:
         self.path = path
         self.copy = copy  # the contract's place, beside the letters: a copy, never trusted
-        self._created = False
-        folder_flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+        self._file = append_log.AppendLog(
+            path, _refused, busy=lambda: _busy(path), nonblocking_open=True
+        )
         try:
-            self._folder = os.open(path.parent, folder_flags)
-        except OSError as exc:
-            raise _refused(path.parent, exc, folder=True) from None
-        try:
-            self._descriptor = self._open()
+            self._file.seal()
         except BaseException:
-            os.close(self._folder)
+            self._file.close()
             raise
-        try:
-            self._lock()
-            self._seal()
-        except BaseException:
-            os.close(self._descriptor)
-            os.close(self._folder)
-            raise
-
-    def _open(self) -> int:
-        flags = os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
-        name = self.path.name
-        try:
-            try:
-                descriptor = os.open(name, flags | os.O_CREAT | os.O_EXCL, 0o644,
-                                     dir_fd=self._folder)  # fmt: skip
-                self._created = True
-                os.fsync(self._folder)
-            except FileExistsError:
-                descriptor = os.open(name, flags, dir_fd=self._folder)
-        except OSError as exc:
-            raise _refused(self.path, exc) from None
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.close(descriptor)
-            raise _refused(self.path, None)
-        return descriptor
-
-    def _lock(self) -> None:
-        try:
-            fcntl.flock(self._descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise NothingSent([Diagnostic(Severity.ERROR, Location(self.path),
-                                          M.SEND_LOG_BUSY())]) from None  # fmt: skip
-
-    def _seal(self) -> None:
-        size = os.fstat(self._descriptor).st_size
-        if size and os.pread(self._descriptor, 1, size - 1) != b"\n":
-            self._write(b"\n")
 
     def _write(self, data: bytes) -> None:
-        written = 0
-        while written < len(data):
-            written += os.write(self._descriptor, data[written:])
-        os.fsync(self._descriptor)
+        self._file.write(data)
 
     def append(self, entries: Iterable[Entry]) -> None:
         """Write each record whole and have it on disk before the next; then
@@ -430,16 +380,17 @@ class Log:
 
     def close(self) -> None:
         """Unlock and close; a log this run made and left empty is removed."""
-        if self._created and os.fstat(self._descriptor).st_size == 0:
-            os.unlink(self.path.name, dir_fd=self._folder)
-        os.close(self._descriptor)
-        os.close(self._folder)
+        self._file.close()
 
     def __enter__(self) -> Log:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _busy(path: Path) -> NothingSent:
+    return NothingSent([Diagnostic(Severity.ERROR, Location(path), M.SEND_LOG_BUSY())])
 
 
 def _refused(path: Path, exc: OSError | None, folder: bool = False) -> NothingSent:

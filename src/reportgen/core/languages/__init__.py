@@ -717,7 +717,8 @@ def css(language: str, medium: str) -> str:
             # salutation, signature and address in the language's own serif.
             f":lang({tag}) .letter-salutation, :lang({tag}) .letter-date, "
             f":lang({tag}) .letter-to, :lang({tag}) .letter-sign, :lang({tag}) .signature, "
-            f":lang({tag}) .signatures-shared, :lang({tag}) .letter-recipient "
+            f":lang({tag}) .signatures-shared, :lang({tag}) .letter-recipient, "
+            f":lang({tag}) .receipt-statement "  # and a receipt's statement (receipt.css.j2)
             f'{{ font-family: "Noto Serif", {serif}, serif; }}',
         ]
     if style.css:
