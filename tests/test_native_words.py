@@ -451,6 +451,8 @@ def test_the_samples_own_text_reads_as_the_editors_asked(
         "ja": ("活動一覧のうち非公開の項目は", "内部向けの行"),  # H-5
         "ko": ("활동 표의 비공개 행은", "내부용 행"),  # S4
     }
+    if tag == "ja":  # A-7: the diagram's alt (its caption is in the drawing)
+        assert 'alt="連合の模式図' in page and "抽象的な図" not in page
     if tag == "ko":  # T6: a range unspaced, as the cover and the header set it
         assert "2012년 9월~2013년 8월" in page and "9월 ~ 2013" not in page
     for now, before in (*SAMPLE_TEXT[tag], notes[tag]):
