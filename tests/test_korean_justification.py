@@ -181,3 +181,25 @@ def test_only_a_pull_quote_is_set_by_phrases() -> None:
     pulled = typeset(f'<blockquote class="pull-quote">{quote}</blockquote>', "ja", "print")
     plain = typeset(f"<blockquote>{quote}</blockquote>", "ja", "print")
     assert "起\u2060き" in pulled and "起き" in plain and "起\u2060き" not in plain
+
+
+def test_japanese_figure_cards_keep_their_numbers_level(tmp_path: Path) -> None:
+    """Review T-2: a label of two lines (最大の連携ネットワークの加盟団体数) set
+    its card's number lower than the others' in the row."""
+    cards = (("活動件数", "36件"), ("最大の連携ネットワークの加盟団体数", "43団体"))
+    items = "".join(
+        f'<li class="stat"><span class="stat-value">{value}</span>'
+        f'<span class="stat-label">{label}</span></li>'
+        for label, value in cards
+    )
+    body = f'<ul class="stats" style="width: 100mm; grid-template-columns: 1fr 1fr">{items}</ul>'
+    document = pdfium.PdfDocument(_pdf(tmp_path, body, "ja"))
+    try:
+        text = document[0].get_textpage()
+        bottoms = []
+        for number in ("36", "43"):
+            index, _ = text.search(number).get_next()
+            bottoms.append(text.get_charbox(index, loose=True)[1])
+    finally:
+        document.close()
+    assert abs(bottoms[0] - bottoms[1]) < 0.5, bottoms

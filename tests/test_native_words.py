@@ -428,6 +428,7 @@ SAMPLE_TEXT = {  # the editors' [sample] items: (now written, no longer written)
         ("説明資料の本国への送付を約束", "送付していただくことに"),  # S-1
         ("2人の若い女性", "二人の若い女性"),  # S-3
         ("会員の皆様", "皆さま"),  # A-16: one form, as the pack's 皆様
+        ("口座名義：北朝鮮難民救援基金", "寄付」とご住所をお書き添えください。領収書"),  # A-10
     ),
     "ko": (
         ("그가 돕던 두 사람은", "노구치 씨는 8개월"),  # S1
@@ -453,6 +454,10 @@ def test_the_samples_own_text_reads_as_the_editors_asked(
         "ja": ("活動一覧のうち非公開の項目は", "内部向けの行"),  # H-5
         "ko": ("활동 표의 비공개 행은", "내부용 행"),  # S4
     }
+    if tag == "ja":  # A-7: the diagram's alt (its caption is in the drawing)
+        assert 'alt="連合の模式図' in page and "抽象的な図" not in page
+    if tag == "ko":  # T6: a range unspaced, as the cover and the header set it
+        assert "2012년 9월~2013년 8월" in page and "9월 ~ 2013" not in page
     for now, before in (*SAMPLE_TEXT[tag], notes[tag]):
         now, before = re.sub(r"\s+", "", now), re.sub(r"\s+", "", before)
         assert now in text and before not in text, (now, before)
