@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 OVERLAP = "text over text"
 OUTSIDE = "outside its box"
 SPARSE = "sparse page"
+NEAR_EMPTY = "near-empty page"
 LONE_HEADING = "lone heading"
 BROKEN = "broken word"
 MISSING_GLYPH = "missing glyph"
@@ -68,6 +69,14 @@ SPARSE_PAGES = frozenset({"cover", "back", "back-cover", "blank"})
 
 MIN_FILL = 1 / 3
 MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
+# A page inside a document that is more than this much empty is one a
+# designer sends back (review 2: a short section before a forced break, a
+# table pushed off the page of its charts), whatever the reason; the last
+# page of a document (or of a letter) and the pages planned short (covers,
+# notes pages, a blank back) are not judged.
+MAX_EMPTY = 0.40
+# The contents stand on a page of their own by convention, whatever their length.
+PLANNED_PAGES = SPARSE_PAGES | {"notes", "toc"}
 PT = 0.75  # points in a CSS pixel, WeasyPrint's unit of length
 MM = 96 / 25.4  # CSS pixels in a millimetre
 MIN_ROWS = 3  # a table's rows on either side of a page break, at least
@@ -78,7 +87,7 @@ SECTION_GAP = 14 * MM
 BLEED = 3 * MM  # what a print shop asks for
 # A section break never leaves a page more than half empty: the section
 # after it then runs on (``_shares``).
-HALF = 0.5
+HALF = 1 - MAX_EMPTY
 _SLACK = 1.0  # pt: rounding in layout, never a visible fault
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 _HYPHENS = frozenset("-\u00ad\u2010\u2011\u2012\u2013\u2014/")
@@ -788,6 +797,8 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
         yield OVERLAP, message
     if (sparse := _sparse(scan, last, before_break)) is not None:
         yield SPARSE, sparse
+    elif (empty := _near_empty(scan, last)) is not None:
+        yield NEAR_EMPTY, empty
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
     if not last and not sparse_ok and scan.last_is_heading:
         yield LONE_HEADING, f"the heading “{_short(scan.last_heading or '')}” ends the page"
@@ -806,6 +817,22 @@ def _sparse(scan: _Scan, last: bool, before_break: bool) -> str | None:
     if fill < MIN_FILL and (not last or spill or nearly_empty):
         why = SPILL if spill else ""
         return f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
+    return None
+
+
+def _near_empty(scan: _Scan, last: bool) -> str | None:
+    """Why a page that is not the document's last nor planned short is more
+    than ``MAX_EMPTY`` empty, if it is (a page under a third full is
+    ``_sparse``'s)."""
+    if last or scan.sparse or scan.blank or scan.name in PLANNED_PAGES or scan.height <= 0:
+        return None
+    fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
+    if fill < 1 - MAX_EMPTY:
+        empty = f"{1 - max(fill, 0.0):.0%}".replace("%", " %")
+        return (
+            f"the page is {empty} empty: let the next section or table share it, or fill it on "
+            "purpose"
+        )
     return None
 
 
