@@ -126,6 +126,28 @@ def test_a_long_section_runs_on_from_a_page_left_more_than_half_empty(tmp_path: 
     assert not kinds & {preflight.SECTION_BREAK, preflight.SHORT_PAGE, preflight.TABLE_REMNANT}
 
 
+def test_a_page_left_near_empty_is_found_unless_last_or_planned(tmp_path: Path) -> None:
+    # Half the page, then a forced break: more than 40 % empty, yet over a
+    # third full (the sparse rule's), so only the near-empty rule sees it.
+    body = (
+        '<section id="one"><h2>Coalitions</h2>' + _filler(85) + "</section>"
+        '<section id="two"><h2>Advocacy</h2>' + FILL + "</section>"
+        '<section id="three" style="page: notes"><h2>Notes</h2>' + _filler(20) + "</section>"
+    )
+    forced = _made(tmp_path, body, PAGED)
+    assert forced.pages == 3
+    found = [f for f in forced.findings if f.kind == preflight.NEAR_EMPTY]
+    # The planted page; not the notes page, planned and the document's last.
+    assert [f.page for f in found] == [1], forced.findings
+    assert "44 % empty" in found[0].message  # a heading and 85 mm of 170 mm
+    assert not [f for f in forced.findings if f.kind == preflight.SPARSE]
+    planned = _made(tmp_path, body.replace('id="one"', 'id="one" data-preflight="sparse"'), PAGED)
+    assert not [f for f in planned.findings if f.kind == preflight.NEAR_EMPTY]
+    # The edition's policy lets the section run on from the page it would leave so.
+    shared = _made(tmp_path, body, PAGED, layout=Layout("page"))
+    assert not [f for f in shared.findings if f.page == 1 and f.kind == preflight.NEAR_EMPTY]
+
+
 def test_sections_against_the_editions_policy(tmp_path: Path) -> None:
     # "page": a long section that starts mid-page; "run-on": a forced page.
     mixed = _made(

@@ -205,7 +205,9 @@ class Inspection:
             for number, scan in enumerate(own, start=1):
                 last = number == len(own)
                 before_break = not last and own[number].sparse_before
-                for kind, message in _page_faults(scan, last, before_break):
+                # A letter's blank back (duplex): the letter ends on the page before.
+                before_blank = not last and own[number].blank
+                for kind, message in _page_faults(scan, last, before_break, before_blank):
                     findings.append(Finding(part.document, number, kind, message))
             for number, kind, message in _document_faults(own, self.layout):
                 findings.append(Finding(part.document, number, kind, message))
@@ -786,7 +788,9 @@ def ends_short(findings: Sequence[Finding], pages: int) -> bool:
     return any(f.kind == SPARSE and f.page == pages for f in findings)
 
 
-def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[str, str]]:
+def _page_faults(
+    scan: _Scan, last: bool, before_break: bool, before_blank: bool = False
+) -> Iterator[tuple[str, str]]:
     for message in dict.fromkeys(scan.outside.values()):
         yield OUTSIDE, message
     for message in dict.fromkeys(scan.broken):
@@ -797,7 +801,7 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
         yield OVERLAP, message
     if (sparse := _sparse(scan, last, before_break)) is not None:
         yield SPARSE, sparse
-    elif (empty := _near_empty(scan, last)) is not None:
+    elif (empty := _near_empty(scan, last or before_blank)) is not None:
         yield NEAR_EMPTY, empty
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
     if not last and not sparse_ok and scan.last_is_heading:
