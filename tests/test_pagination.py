@@ -213,6 +213,11 @@ def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path
     pdf = pikepdf.open(__import__("io").BytesIO(padded.data))
     texts = [b"Notes" in p.obj.Contents.read_bytes() or p.obj.Resources for p in pdf.pages]
     assert len(texts) == 4
+    # Padded by three notes pages: more than a spread reads as blank pages.
+    short = _made(tmp_path, "<p>A page.</p>", layout=Layout(multiple=4), notes=NOTES)
+    counted = [f for f in short.findings if f.kind == preflight.PAGE_COUNT]
+    assert short.pages == 4 and [f.page for f in counted] == [2], short.findings
+    assert "3 notes pages make up the count of 4" in counted[0].message
 
 
 def test_the_sample_has_none_of_the_pagination_faults(

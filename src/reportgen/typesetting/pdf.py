@@ -337,7 +337,10 @@ def render_pdf(
                     continue
                 if (len(tried.pages) > len(document.pages)
                         or looked.short_pages() > seen.short_pages()):  # fmt: skip
-                    break
+                    # One of them spoils the round: keep the first (the
+                    # page's own) to try alone, or give up on a lone one.
+                    refused |= frozenset(more[1:] or more)
+                    continue
                 shared, document, seen = shared + more, tried, looked
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)

@@ -77,6 +77,9 @@ MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
 MAX_EMPTY = 0.40
 # The contents stand on a page of their own by convention, whatever their length.
 PLANNED_PAGES = SPARSE_PAGES | {"notes", "toc"}
+# Notes pages that make up a bound edition's count ([print] pad_to_multiple_of):
+# a spread at most; more read as blank pages (a 5-page piece padded to 8).
+MAX_NOTES = 2
 PT = 0.75  # points in a CSS pixel, WeasyPrint's unit of length
 MM = 96 / 25.4  # CSS pixels in a millimetre
 MIN_ROWS = 3  # a table's rows on either side of a page break, at least
@@ -932,6 +935,17 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
         )
     if layout.multiple > 1 and scans and len(scans) % layout.multiple:
         yield len(scans), PAGE_COUNT, (f"{len(scans)} pages, not a multiple of {layout.multiple}")
+    notes = [n for n, scan in enumerate(scans, start=1) if scan.name == "notes"]
+    if layout.multiple > 1 and len(notes) > MAX_NOTES:
+        yield (
+            notes[0],
+            PAGE_COUNT,
+            (
+                f"{len(notes)} notes pages make up the count of {len(scans)}: more than "
+                f"{MAX_NOTES} look blank; fit the content to a page count of "
+                f"{len(scans) - len(notes)} or fewer"
+            ),
+        )
 
 
 def _pages_of(scans: Sequence[_Scan], element: Any) -> list[int]:
