@@ -88,7 +88,7 @@ MIN_ROWS = 3  # a table's rows on either side of a page break, at least
 # page before left when its height and this do.
 SECTION_GAP = 14 * MM
 BLEED = 3 * MM  # what a print shop asks for
-# A section break never leaves a page more than half empty: the section
+# A section break never leaves a page more than 40 % empty (``MAX_EMPTY``): the section
 # after it then runs on (``_shares``).
 HALF = 1 - MAX_EMPTY
 _SLACK = 1.0  # pt: rounding in layout, never a visible fault
@@ -173,7 +173,7 @@ class Inspection:
     def shareable(self, half_empty: bool = True) -> tuple[str, ...]:
         """The ids of the sections that start a page although they would fit
         in what the section before left of its last page (with ``half_empty``,
-        also those after a page the break leaves more than half empty)."""
+        also those after a page the break leaves more than 40 % empty)."""
         ids: list[str] = []
         for part in self.parts:
             own = self.scans[part.first : part.end]
@@ -849,7 +849,7 @@ def _shares(scans: Sequence[_Scan], half_empty: bool = True) -> Iterator[_Start]
     section that, whole on its page, would fit in what the page before
     leaves below its content (then those after it, while the space lasts,
     each alone on its page); or any section after a page the break would
-    leave more than half empty (``HALF``): it runs on from there. Only the
+    leave more than 40 % empty (``HALF``): it runs on from there. Only the
     first kind with ``half_empty`` false: what always fits, the second kind
     being tried (``pdf.render_pdf``) and kept only where it spills nothing."""
     index = 1
@@ -1059,7 +1059,7 @@ def _running_heads(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
 def _low_run_ons(scans: Sequence[_Scan]) -> Iterator[tuple[int, _Start]]:
     """The sections that start below the top half of a page and run on to
     the next: what the "page" policy forbids (a section shares a page only
-    whole, or after a page that was more than half empty)."""
+    whole, or after a page that was more than 40 % empty)."""
     for number, scan in enumerate(scans, start=1):
         for start in scan.starts:
             # What the page held above it (its top less the gap of a shared section).
@@ -1084,7 +1084,7 @@ def _section_breaks(scans: Sequence[_Scan], policy: str) -> Iterator[tuple[int, 
                     (
                         f"“{_short(start.title)}” starts low on a page and runs on: in "
                         "this edition a section starts a page, unless it shares one whole "
-                        "or the page before it is more than half empty"
+                        "or the page before it is more than 40 % empty"
                     ),
                 )
             elif (policy == "run-on" and start.forced and previous is not None
