@@ -251,9 +251,13 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
     )
     result = run_build(small_set / "fy2012", tmp_path / "out", workers=1)
     kinds = (preflight.NO_BLEED, preflight.PAGE_COUNT)
-    assert not [d for d in result.diagnostics if any(f": {k}:" in d.message for k in kinds)], [
-        d.message for d in result.diagnostics
-    ]
+    # (The small root's donor edition is 5 pages, made up to 8 with three notes
+    # pages: a fault of its length, not of the padding, seen on its own.)
+    assert not [
+        d
+        for d in result.diagnostics
+        if any(f": {k}:" in d.message for k in kinds) and "notes pages make up" not in d.message
+    ], [d.message for d in result.diagnostics]
     out = tmp_path / "out" / "fy2012"
     bleed_pt = 3 * 72 / 25.4
     for name, bound in (("annual-report", True), ("donor", True), ("handout", False)):
