@@ -220,6 +220,26 @@ def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path
     assert "3 notes pages make up the count of 4" in counted[0].message
 
 
+def test_a_letter_without_its_blank_back_for_duplex(tmp_path: Path) -> None:
+    """``[print] duplex_letters``: a one-page letter alone is a page-count
+    fault; with its blank back it is not, and the letter's page, though
+    short, is its last (no near-empty page)."""
+    letter = "<p>Dear friend,</p><p>" + "Thank you for your gift this year. " * 20 + "</p>"
+    alone = _made(tmp_path, letter, layout=Layout(multiple=2))
+    assert (1, preflight.PAGE_COUNT) in _kinds(alone.findings), alone.findings
+    back = '<div style="page: blank; break-before: page"></div>'
+    backed = _made(tmp_path, letter + back, "@page blank { @top-right { content: none } }",
+                   layout=Layout(multiple=2))  # fmt: skip
+    assert backed.pages == 2
+    kinds = {f.kind for f in backed.findings}
+    assert not kinds & {preflight.PAGE_COUNT, preflight.NEAR_EMPTY, preflight.SPARSE}, (
+        backed.findings
+    )
+    # The same page followed by another of text would be near-empty.
+    more = _made(tmp_path, letter + '<p style="break-before: page">P.S.</p>')
+    assert (1, preflight.NEAR_EMPTY) in _kinds(more.findings), more.findings
+
+
 def test_the_sample_has_none_of_the_pagination_faults(
     built_sample: BuiltSample, tmp_path: Path
 ) -> None:

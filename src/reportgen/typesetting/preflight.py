@@ -206,11 +206,10 @@ class Inspection:
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, scan in enumerate(own, start=1):
-                last = number == len(own)
-                before_break = not last and own[number].sparse_before
                 # A letter's blank back (duplex): the letter ends on the page before.
-                before_blank = not last and own[number].blank
-                for kind, message in _page_faults(scan, last, before_break, before_blank):
+                last = number == len(own) or all(_blank(s) for s in own[number:])
+                before_break = not last and own[number].sparse_before
+                for kind, message in _page_faults(scan, last, before_break):
                     findings.append(Finding(part.document, number, kind, message))
             for number, kind, message in _document_faults(own, self.layout):
                 findings.append(Finding(part.document, number, kind, message))
@@ -791,9 +790,7 @@ def ends_short(findings: Sequence[Finding], pages: int) -> bool:
     return any(f.kind == SPARSE and f.page == pages for f in findings)
 
 
-def _page_faults(
-    scan: _Scan, last: bool, before_break: bool, before_blank: bool = False
-) -> Iterator[tuple[str, str]]:
+def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[str, str]]:
     for message in dict.fromkeys(scan.outside.values()):
         yield OUTSIDE, message
     for message in dict.fromkeys(scan.broken):
@@ -804,7 +801,7 @@ def _page_faults(
         yield OVERLAP, message
     if (sparse := _sparse(scan, last, before_break)) is not None:
         yield SPARSE, sparse
-    elif (empty := _near_empty(scan, last or before_blank)) is not None:
+    elif (empty := _near_empty(scan, last)) is not None:
         yield NEAR_EMPTY, empty
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
     if not last and not sparse_ok and scan.last_is_heading:
@@ -825,6 +822,12 @@ def _sparse(scan: _Scan, last: bool, before_break: bool) -> str | None:
         why = SPILL if spill else ""
         return f"the page is {max(fill, 0.0):.0%} full{why}".replace("%", " %")
     return None
+
+
+def _blank(scan: _Scan) -> bool:
+    """A page left blank: by the layout (a left or right break), or the named
+    page ``blank`` (a letter's back, ``letters.BLANK_PAGE``)."""
+    return scan.blank or scan.name == "blank"
 
 
 def _near_empty(scan: _Scan, last: bool) -> str | None:
