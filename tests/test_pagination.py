@@ -32,8 +32,8 @@ table { width: 100%%; border-collapse: collapse } td, th { padding: 1.5mm; }
 %s</style></head><body><main>%s</main></body></html>"""
 # The rules of templates/css/print.css.j2 that the faults below break.
 ROWS_RULE = (
-    "tbody > tr:nth-child(-n+2) { break-after: avoid; }"
-    "tbody > tr:nth-last-child(-n+2) { break-before: avoid; }"
+    "tbody > tr:nth-child(-n+2):not(:last-child) { break-after: avoid; }"
+    "tbody > tr:nth-last-child(-n+2):not(:first-child) { break-before: avoid; }"
 )
 FIGURE_RULE = "h2 { break-after: avoid; } figure { break-inside: avoid; }"
 
@@ -66,6 +66,22 @@ def test_table_remnants_planted_then_held_by_the_row_rules(tmp_path: Path, rows:
     assert "alone on this page" in remnants[0].message
     held = _made(tmp_path, body, ROWS_RULE)
     assert not [f for f in held.findings if f.kind == preflight.TABLE_REMNANT], held.findings
+
+
+def test_a_short_table_does_not_hold_the_next_section_to_it(tmp_path: Path) -> None:
+    # The row rules applied to a table's last row too: its break-after: avoid
+    # was the table's, held the next section's heading and chart to it, and
+    # all went to the next page, leaving this one near-empty.
+    figure = '<figure style="margin: 0"><div style="height: 60mm; background: #369"></div></figure>'
+    body = (
+        _filler(95) + "<section><h2>Coalitions</h2>" + _table(2) + "</section>"
+        "<section><h2>Advocacy</h2>" + figure + FILL + "</section>"
+    )
+    held = _made(tmp_path, body, FIGURE_RULE + ROWS_RULE.replace(":not(:last-child)", "")
+                 .replace(":not(:first-child)", ""))  # fmt: skip
+    assert (1, preflight.NEAR_EMPTY) in _kinds(held.findings), held.findings
+    freed = _made(tmp_path, body, FIGURE_RULE + ROWS_RULE)
+    assert not [f for f in freed.findings if f.kind == preflight.NEAR_EMPTY], freed.findings
 
 
 def test_a_running_head_from_lower_on_the_page_is_a_fault(tmp_path: Path) -> None:
