@@ -267,6 +267,13 @@ def test_the_sample_has_none_of_the_pagination_faults(
              preflight.SHORT_PAGE, preflight.SECTION_BREAK)  # fmt: skip
     faults = [d.message for d in result.diagnostics if any(f": {k}:" in d.message for k in kinds)]
     assert faults == []
+    # No annual report of the sample (en, ja, ko) has a page left near-empty.
+    empty = [
+        f"{d.location.path}: {d.message}"
+        for d in result.diagnostics
+        if f": {preflight.NEAR_EMPTY}:" in d.message and "annual-report" in str(d.location.path)
+    ]
+    assert empty == []
 
 
 def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None:
