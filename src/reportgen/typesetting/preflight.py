@@ -801,7 +801,7 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
         yield OVERLAP, message
     if (sparse := _sparse(scan, last, before_break)) is not None:
         yield SPARSE, sparse
-    elif (empty := _near_empty(scan, last)) is not None:
+    elif not before_break and (empty := _near_empty(scan, last)) is not None:
         yield NEAR_EMPTY, empty
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
     if not last and not sparse_ok and scan.last_is_heading:
@@ -940,13 +940,14 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
         yield len(scans), PAGE_COUNT, (f"{len(scans)} pages, not a multiple of {layout.multiple}")
     notes = [n for n, scan in enumerate(scans, start=1) if scan.name == "notes"]
     if layout.multiple > 1 and len(notes) > MAX_NOTES:
+        # The multiple below what the content makes (a 5-page piece: 4).
+        target = max((len(scans) - len(notes)) // layout.multiple, 1) * layout.multiple
         yield (
             notes[0],
             PAGE_COUNT,
             (
                 f"{len(notes)} notes pages make up the count of {len(scans)}: more than "
-                f"{MAX_NOTES} look blank; fit the content to a page count of "
-                f"{len(scans) - len(notes)} or fewer"
+                f"{MAX_NOTES} look blank; fit the content to {target} pages"
             ),
         )
 
@@ -1060,7 +1061,7 @@ def _running_heads(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
 
 
 def _low_run_ons(scans: Sequence[_Scan]) -> Iterator[tuple[int, _Start]]:
-    """The sections that start below the top half of a page and run on to
+    """The sections that start below the top 60 % of a page and run on to
     the next: what the "page" policy forbids (a section shares a page only
     whole, or after a page that was more than 40 % empty)."""
     for number, scan in enumerate(scans, start=1):
