@@ -234,6 +234,19 @@ def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path
     counted = [f for f in short.findings if f.kind == preflight.PAGE_COUNT]
     assert short.pages == 4 and [f.page for f in counted] == [2], short.findings
     assert "3 notes pages make up the count of 4" in counted[0].message
+    assert "fit the content to 4 pages" in counted[0].message
+    # The inside back cover (a page named imprint) stays before the back cover.
+    from tests.pdfparse import ParsedPdf
+
+    closing = (
+        '<p>A page.</p><div style="page: imprint; break-before: page">About this report</div>'
+        '<div style="page: back; break-before: page">Back cover</div>'
+    )
+    made = _made(tmp_path, closing, layout=Layout(multiple=4), notes=NOTES)
+    (tmp_path / "closing.pdf").write_bytes(made.data)
+    parsed = ParsedPdf(tmp_path / "closing.pdf")
+    texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
+    assert [t.split()[0] for t in texts] == ["A", "Notes", "About", "Back"], texts
 
 
 def test_a_letter_without_its_blank_back_for_duplex(tmp_path: Path) -> None:
