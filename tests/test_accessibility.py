@@ -14,7 +14,7 @@ import pytest
 
 from reportgen.commands.build import run_build
 from tests import browser
-from tests.conftest import BuiltSample
+from tests.conftest import BuiltRoot, BuiltSample
 from tests.pdfparse import ParsedPdf
 from tests.pdfua import check, structure
 
@@ -143,8 +143,14 @@ def test_print_marks_are_the_print_stylesheets_last_rule_whatever_the_theme_writ
         assert media[2] - media[0] > trim[2] - trim[0] + 10  # room for bleed and marks
 
 
-def test_print_marks_on_request_only(built_sample: BuiltSample) -> None:
+def test_bleed_on_request_only(built_sample: BuiltSample, built_small: BuiltRoot) -> None:
+    # The sample asks for it ([print] bleed in its organization.toml): 3 mm
+    # past the trim on every side; the small root does not: none.
     with pikepdf.open(built_sample.pdf) as pdf:
+        page = pdf.pages[0]
+        media, trim = ([float(v) for v in page.get(k)] for k in ("/MediaBox", "/TrimBox"))
+        assert trim[0] - media[0] == pytest.approx(3 * 72 / 25.4, abs=0.05)
+    with pikepdf.open(built_small.out / "fy2012" / "annual-report.pdf") as pdf:
         page = pdf.pages[0]
         assert [float(v) for v in page.MediaBox] == [
             float(v) for v in page.get("/TrimBox", page.MediaBox)

@@ -903,7 +903,9 @@ def build_context(
     listed = {s.name: s.table for s in sections if not s.declared}
     # Contents in the order of the page: narrative, figures, the built-in
     # lists, the finances, the declared lists, the people.
-    toc = [TocEntry(f"s-{s.slug}", s.title) for s in year.narrative]
+    # A narrative placed at the end ("About this report") closes the book as
+    # its imprint, unnumbered and out of the contents (annual-report.html.j2).
+    toc = [TocEntry(f"s-{s.slug}", s.title) for s in year.narrative if s.place != "end"]
     toc.append(TocEntry("key-figures", formats.label(language, "key_figures")))
     toc += [TocEntry(s.id, s.title) for s in sections if not s.declared]
     if tables["income"] or tables["expenses"]:

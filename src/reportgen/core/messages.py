@@ -1347,7 +1347,17 @@ PF_HEAD_NAMES = Message(
 PF_LOW_RUN_ON = Message(
     "RG580",
     "“{title}” starts low on a page and runs on: in this edition a section starts a "
-    "page, unless it shares one whole or the page before it is more than half empty",
+    "page, unless it shares one whole or the page before it is more than 40 % empty",
+)
+PF_NEAR_EMPTY = Message("RG596", "near-empty page")
+PF_NEAR_EMPTY_TEXT = Message(
+    "RG597",
+    "the page is {percent} % empty: let the next section or table share it, or fill it on purpose",
+)
+PF_NOTES_PAGES = Message(
+    "RG598",
+    "{notes} notes pages make up the count of {pages}: more than {most} look blank; fit the "
+    "content to {target} pages",
 )
 PF_FORCED_BREAK = Message("RG581", "“{title}” starts a new page: in this edition sections run on")
 PF_DRAWN_OVER = Message("RG582", "“{first}” and “{second}” are drawn over each other")
@@ -1515,7 +1525,7 @@ HELP_BUILD_STRICT = Message(
     "RG912",
     "Fail (exit 2, nothing written) on any warning: of the input (an unknown key or column, an "
     "empty table...) or of the preflight of the laid-out pages (text over text, content outside "
-    "its box, sparse pages, lone headings, broken words, missing glyphs, fonts embedded for one "
+    "its box, sparse and near-empty pages, lone headings, broken words, missing glyphs, fonts embedded for one "
     "character, table remnants, figures apart, running heads, pages left short, section breaks, "
     "and with [print] bleed and page counts).",
 )

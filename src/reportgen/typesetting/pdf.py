@@ -324,10 +324,10 @@ def render_pdf(
             # again without it.
             seen = Inspection(document.pages, "", layout=layout)
             refused: frozenset[str] = frozenset()
-            half_empty = True
             for _ in range(SHARING_ROUNDS):
-                # After the first round only what surely fits: each try is a layout.
-                more = tuple(i for i in seen.shareable(half_empty) if i not in refused)
+                # A section moved up may leave the page before the next
+                # break more than 40 % empty: each round looks again.
+                more = tuple(i for i in seen.shareable() if i not in refused)
                 if not more:
                     break
                 # The first layout's fonts (faces found, Pango's caches warm):
@@ -343,9 +343,11 @@ def render_pdf(
                     continue
                 if (len(tried.pages) > len(document.pages)
                         or looked.short_pages() > seen.short_pages()):  # fmt: skip
-                    break
+                    # One of them spoils the round: keep the first (the
+                    # page's own) to try alone, or give up on a lone one.
+                    refused |= frozenset(more[1:] or more)
+                    continue
                 shared, document, seen = shared + more, tried, looked
-                half_empty = False
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)
@@ -388,10 +390,13 @@ def _css_ident(text: str) -> str:
 
 def padded(document: Any, notes: Any, count: int) -> Any:
     """``document`` with ``count`` pages of ``notes`` before its back cover
-    (a last page named ``back``), or at its end when it has none."""
+    (a last page named ``back``) and the inside back cover before it (a page
+    named ``imprint``), or at its end when it has none."""
     pages = list(document.pages)
-    last = laid_out_page_box(pages[-1]).page_type if pages else None
-    at = len(pages) - 1 if getattr(last, "name", "") == "back" else len(pages)
+    names = [getattr(laid_out_page_box(p).page_type, "name", "") for p in pages[-2:]]
+    at = len(pages) - 1 if names[-1:] == ["back"] else len(pages)
+    if at < len(pages) and names[:1] == ["imprint"] and len(names) == 2:
+        at -= 1
     extra = list(notes.pages[:count])
     if len(extra) < count:
         raise RenderError(M.NOTES_PAGES(extra=len(extra), count=count))

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 OVERLAP = M.PF_OVERLAP()
 OUTSIDE = M.PF_OUTSIDE()
 SPARSE = M.PF_SPARSE()
+NEAR_EMPTY = M.PF_NEAR_EMPTY()
 LONE_HEADING = M.PF_LONE_HEADING()
 BROKEN = M.PF_BROKEN()
 MISSING_GLYPH = M.PF_MISSING_GLYPH()
@@ -70,6 +71,17 @@ SPARSE_PAGES = frozenset({"cover", "back", "back-cover", "blank"})
 
 MIN_FILL = 1 / 3
 MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
+# A page inside a document that is more than this much empty is one a
+# designer sends back (review 2: a short section before a forced break, a
+# table pushed off the page of its charts), whatever the reason; the last
+# page of a document (or of a letter) and the pages planned short (covers,
+# notes pages, a blank back) are not judged.
+MAX_EMPTY = 0.40
+# The contents stand on a page of their own by convention, whatever their length.
+PLANNED_PAGES = SPARSE_PAGES | {"notes", "toc"}
+# Notes pages that make up a bound edition's count ([print] pad_to_multiple_of):
+# a spread at most; more read as blank pages (a 5-page piece padded to 8).
+MAX_NOTES = 2
 PT = 0.75  # points in a CSS pixel, WeasyPrint's unit of length
 MM = 96 / 25.4  # CSS pixels in a millimetre
 MIN_ROWS = 3  # a table's rows on either side of a page break, at least
@@ -78,9 +90,9 @@ MIN_ROWS = 3  # a table's rows on either side of a page break, at least
 # page before left when its height and this do.
 SECTION_GAP = 14 * MM
 BLEED = 3 * MM  # what a print shop asks for
-# A section break never leaves a page more than half empty: the section
+# A section break never leaves a page more than 40 % empty (``MAX_EMPTY``): the section
 # after it then runs on (``_shares``).
-HALF = 0.5
+HALF = 1 - MAX_EMPTY
 _SLACK = 1.0  # pt: rounding in layout, never a visible fault
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
 _HYPHENS = frozenset("-\u00ad\u2010\u2011\u2012\u2013\u2014/")
@@ -163,7 +175,7 @@ class Inspection:
     def shareable(self, half_empty: bool = True) -> tuple[str, ...]:
         """The ids of the sections that start a page although they would fit
         in what the section before left of its last page (with ``half_empty``,
-        also those after a page the break leaves more than half empty)."""
+        also those after a page the break leaves more than 40 % empty)."""
         ids: list[str] = []
         for part in self.parts:
             own = self.scans[part.first : part.end]
@@ -196,7 +208,8 @@ class Inspection:
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, scan in enumerate(own, start=1):
-                last = number == len(own)
+                # A letter's blank back (duplex): the letter ends on the page before.
+                last = number == len(own) or all(_blank(s) for s in own[number:])
                 before_break = not last and own[number].sparse_before
                 for kind, message in _page_faults(scan, last, before_break):
                     findings.append(Finding(part.document, number, kind, message))
@@ -795,6 +808,8 @@ def _page_faults(scan: _Scan, last: bool, before_break: bool) -> Iterator[tuple[
         yield OVERLAP, message
     if (sparse := _sparse(scan, last, before_break)) is not None:
         yield SPARSE, sparse
+    elif not before_break and (empty := _near_empty(scan, last)) is not None:
+        yield NEAR_EMPTY, empty
     sparse_ok = scan.sparse or scan.blank or scan.name in SPARSE_PAGES
     if not last and not sparse_ok and scan.last_is_heading:
         yield LONE_HEADING, M.PF_HEADING_ENDS_PAGE(heading=_short(scan.last_heading or ""))
@@ -816,13 +831,31 @@ def _sparse(scan: _Scan, last: bool, before_break: bool) -> M.Text | None:
     return None
 
 
+def _blank(scan: _Scan) -> bool:
+    """A page left blank: by the layout (a left or right break), or the named
+    page ``blank`` (a letter's back, ``letters.BLANK_PAGE``)."""
+    return scan.blank or scan.name == "blank"
+
+
+def _near_empty(scan: _Scan, last: bool) -> M.Text | None:
+    """Why a page that is not the document's last nor planned short is more
+    than ``MAX_EMPTY`` empty, if it is (a page under a third full is
+    ``_sparse``'s)."""
+    if last or scan.sparse or scan.blank or scan.name in PLANNED_PAGES or scan.height <= 0:
+        return None
+    fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
+    if fill < 1 - MAX_EMPTY:
+        return M.PF_NEAR_EMPTY_TEXT(percent=f"{(1 - max(fill, 0.0)) * 100:.0f}")
+    return None
+
+
 def _shares(scans: Sequence[_Scan], half_empty: bool = True) -> Iterator[_Start]:
     """The sections that start a page by a break of their own (the page
     before of the same kind) where they should share the page before: a
     section that, whole on its page, would fit in what the page before
     leaves below its content (then those after it, while the space lasts,
     each alone on its page); or any section after a page the break would
-    leave more than half empty (``HALF``): it runs on from there. Only the
+    leave more than 40 % empty (``HALF``): it runs on from there. Only the
     first kind with ``half_empty`` false: what always fits, the second kind
     being tried (``pdf.render_pdf``) and kept only where it spills nothing."""
     index = 1
@@ -900,6 +933,15 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
     if layout.multiple > 1 and scans and len(scans) % layout.multiple:
         count = M.PF_NOT_A_MULTIPLE(pages=len(scans), multiple=layout.multiple)
         yield len(scans), PAGE_COUNT, count
+    notes = [n for n, scan in enumerate(scans, start=1) if scan.name == "notes"]
+    if layout.multiple > 1 and len(notes) > MAX_NOTES:
+        # The multiple below what the content makes (a 5-page piece: 4).
+        target = max((len(scans) - len(notes)) // layout.multiple, 1) * layout.multiple
+        yield (
+            notes[0],
+            PAGE_COUNT,
+            M.PF_NOTES_PAGES(notes=len(notes), pages=len(scans), most=MAX_NOTES, target=target),
+        )
 
 
 def _pages_of(scans: Sequence[_Scan], element: Any) -> list[int]:
@@ -1004,9 +1046,9 @@ def _running_heads(scans: Sequence[_Scan]) -> Iterator[tuple[int, str, str]]:
 
 
 def _low_run_ons(scans: Sequence[_Scan]) -> Iterator[tuple[int, _Start]]:
-    """The sections that start below the top half of a page and run on to
+    """The sections that start below the top 60 % of a page and run on to
     the next: what the "page" policy forbids (a section shares a page only
-    whole, or after a page that was more than half empty)."""
+    whole, or after a page that was more than 40 % empty)."""
     for number, scan in enumerate(scans, start=1):
         for start in scan.starts:
             # What the page held above it (its top less the gap of a shared section).
