@@ -1525,9 +1525,9 @@ HELP_BUILD_STRICT = Message(
     "RG912",
     "Fail (exit 2, nothing written) on any warning: of the input (an unknown key or column, an "
     "empty table...) or of the preflight of the laid-out pages (text over text, content outside "
-    "its box, sparse and near-empty pages, lone headings, broken words, missing glyphs, fonts embedded for one "
-    "character, table remnants, figures apart, running heads, pages left short, section breaks, "
-    "and with [print] bleed and page counts).",
+    "its box, sparse and near-empty pages, lone headings, broken words, missing glyphs, fonts "
+    "embedded for one character, table remnants, figures apart, running heads, pages left "
+    "short, section breaks, and with [print] bleed and page counts).",
 )
 HELP_QUIET = Message("RG913", "Print only problems.")
 HELP_LABELS = Message(
