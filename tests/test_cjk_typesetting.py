@@ -76,6 +76,18 @@ def test_a_short_korean_term_in_a_cell_stays_on_one_line() -> None:
     assert joined("연대 파트너") not in out  # a sentence still breaks between words
 
 
+def test_an_english_date_in_a_cell_stays_on_one_line() -> None:
+    """The sample's timeline (en p5) broke "September 2012 – August / 2013"
+    in its narrow "When" column; a date is one unit in a cell, as a CJK
+    one is, and the range may still break at its dash."""
+    out = _printed("<table><tr><td>September 2012 – August 2013</td></tr></table>", "en")
+    assert joined("September 2012") + " – " + joined("August 2013") in out
+    cell = _printed("<table><tr><td>20 October 2013, Aug. 20, 2013, May</td></tr></table>", "en")
+    assert joined("20 October 2013") in cell and joined("Aug. 20, 2013") in cell
+    prose = _printed("<p>On 20 October 2013 we met.</p>", "en")
+    assert JOINER not in prose  # running text breaks where English may
+
+
 def test_adjacent_marks_are_compressed_in_japanese() -> None:
     ja = typography("ja")
     text = "：『The Defector』（映画）。「あ」"

@@ -203,3 +203,45 @@ def test_japanese_figure_cards_keep_their_numbers_level(tmp_path: Path) -> None:
     finally:
         document.close()
     assert abs(bottoms[0] - bottoms[1]) < 0.5, bottoms
+
+
+def test_a_trimmed_bracket_stays_inside_its_box(tmp_path: Path) -> None:
+    """The sample's preflight (ja p8-p10, p4, p16): a table cell in a narrow
+    column that starts with 「 or （, a side note whose second line starts
+    with （, and a picture before a bracket were set 4-5 pt past their box
+    when a ragged line was moved left by the bracket's blank half. The
+    bracket is set half-width instead: the line keeps its start, the words
+    after it close up, and the preflight finds nothing outside a box."""
+    from reportgen.composing.palette import palette
+    from reportgen.core.file_gate import Gate
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting import preflight
+    from reportgen.typesetting.html_pages import css_for
+    from reportgen.typesetting.pdf import render_pdf
+
+    cells = ("「脱北、逃避行：東南アジア編」第1回", "（架空の例）日本に定住する難民への支援")
+    rows = "".join(f"<tr><td>2013年</td><td>{cell}</td></tr>" for cell in cells)
+    picture = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
+        '<rect width="20" height="10"/></svg>'
+    )
+    (tmp_path / "logo.svg").write_text(picture, encoding="utf-8")
+    body = (
+        f'<table style="width: 60mm; font-size: 8pt"><tbody>{rows}</tbody></table>'
+        '<p style="width: 40mm; font-size: 8pt; text-align: start">'
+        "1国連人権理事会決議22/13（2013年3月21日採択）。</p>"
+        '<p style="width: 60mm"><img src="logo.svg" alt="ロゴ">「ご支援」に感謝します。</p>'
+    )
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "ja")
+    page = f'<html lang="ja"><head><style>{css}</style></head><body>{body}</body></html>'
+    made = render_pdf(typeset(page, "ja", "print"), tmp_path, Gate.of(tmp_path), preflight="ja.pdf")
+    outside = [f for f in made.findings if f.kind == preflight.OUTSIDE]
+    assert made.findings and outside == [], made.findings  # the preflight ran
+    (tmp_path / "ja.pdf").write_bytes(made.data)
+    lines = [line for line in _lines(tmp_path / "ja.pdf", 0) if line[0][0].strip()]
+    note = next(n for n, line in enumerate(lines) if line[0][0] == "1")
+    edge, bracket, after = lines[note][0][1], lines[note + 1][0], lines[note + 1][1]
+    assert bracket[0] == "（", lines[note + 1]
+    # Half-width: its blank half before the edge (no ink there), the next
+    # character half an em after it.
+    assert abs(bracket[1] - (edge - 4)) < 0.3 and abs(after[1] - (edge + 4)) < 0.3, (edge, bracket)

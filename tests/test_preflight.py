@@ -183,6 +183,7 @@ def test_words_and_dates_broken_inside_narrow_cells(tmp_path: Path) -> None:
     cells = [
         cell.format(w=11, extra="; overflow-wrap: anywhere", lang="", text="Conference"),
         cell.format(w=12, extra="", lang="", text="8 September 2011"),
+        cell.format(w=12, extra="", lang="", text="August 2013"),  # named whole, not “August 20”
         cell.format(w=9, extra="", lang=' lang="ja"', text="2011年9月8日"),
         cell.format(w=6, extra="", lang=' lang="ja"', text="イベント"),
         cell.format(w=6, extra="", lang=' lang="ja"', text="政策提言"),
@@ -200,6 +201,7 @@ def test_words_and_dates_broken_inside_narrow_cells(tmp_path: Path) -> None:
     for expected in (
         "“Conference”",
         "“8 September 2011”",
+        "“August 2013”",
         "2011年9月8日",
         "“イベント”",
         "“政策提言”",

@@ -366,25 +366,38 @@ _original_align: list[Callable[..., float]] = []  # WeasyPrint's text_align, onc
 def _text_align(context: Any, line: Any, available_width: float, last: bool) -> float:
     """WeasyPrint's ``text_align``; a line it sets at its start (ragged, a
     paragraph's last line, one left ragged by ``_justify_line``) that opens
-    with a bracket is moved left by the bracket's blank half, as a
-    justified one is (``_justify_line``)."""
+    with a bracket has the bracket set half-width, as a justified one has
+    (``_justify_line``): the line keeps its start and the words after the
+    bracket close up by its blank half, so nothing leaves the line's box."""
     offset = _original_align[0](context, line, available_width, last)
     if offset or getattr(line, "reportgen_trimmed", False):
         return offset
-    return offset - _opening_trim(line)
+    from weasyprint.formatting_structure import boxes
+
+    if (trim := _opening_trim(line)) and (first := _first_leaf(line, boxes)) is not None:
+        _stretch(context, line, 0.0, 0.0, {}, boxes, (first, trim))
+    return offset
+
+
+def _first_leaf(line: Any, boxes: Any) -> Any:
+    """The first box drawn on ``line`` (a text, a picture, an inline block)."""
+    for box in line.descendants():
+        if not isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            return box
+    return None
 
 
 def _opening_trim(line: Any) -> float:
     """The blank half of an opening bracket that starts ``line``, in a
     language that trims it; 0 for a bracket set half-width already (``halt``)
-    or hung (``hang``)."""
+    or hung (``hang``), or a line that starts with a picture."""
     from weasyprint.formatting_structure import boxes
 
     language = str(line.style["lang"] or "").lower().split("-")[0]
     if not _between.get(language, (None, False))[1]:
         return 0.0
-    first = next((b for b in line.descendants() if isinstance(b, boxes.TextBox)), None)
-    if first is None or first.text[:1] not in _OPENING_BRACKETS:
+    first = _first_leaf(line, boxes)
+    if not isinstance(first, boxes.TextBox) or first.text[:1] not in _OPENING_BRACKETS:
         return 0.0
     element = getattr(first, "element", None)
     classes = (element.get("class") or "").split() if element is not None else []
@@ -425,8 +438,8 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
         shares[id(box)] = (spaced, weight)
     total = sum(weight for _, weight in shares.values())
     # An opening bracket that starts a line is set half-width (its blank,
-    # the left half of its em, trimmed): the line moves left by it and
-    # stretches by as much more.
+    # the left half of its em, trimmed, by the font's halt feature): the
+    # line keeps its start and stretches by as much more.
     first = texts[0] if texts else None
     trim = _opening_trim(line) if trim_opening else 0.0
     if not total or not first:
@@ -435,42 +448,49 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     if most and spacing > most * first.style["font_size"]:
         return  # ragged: a letter-spaced line reads worse than a short one
     line.reportgen_trimmed = True
-    _stretch(context, line, spacing, -trim, shares, boxes)
+    _stretch(context, line, spacing, 0.0, shares, boxes, (first, trim) if trim else None)
 
 
 def _stretch(
     context: Any, box: Any, spacing: float, x_advance: float,
     shares: dict[int, tuple[list[int], float]], boxes: Any,
+    halved: tuple[Any, float] | None = None,
 ) -> float:  # fmt: skip
-    """WeasyPrint's ``add_word_spacing``, with the shares of ``_justify_line``."""
+    """WeasyPrint's ``add_word_spacing``, with the shares of ``_justify_line``;
+    ``halved``: the text box whose first character (an opening bracket) is
+    set half-width, and the width that takes off it."""
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
-        spaced, weight = shares[id(box)]
-        if weight:
-            layout = _spaced_layout(box.style, box.text, spaced, spacing)
+        spaced, weight = shares.get(id(box), ([], 0.0))
+        trim = halved[1] if halved is not None and halved[0] is box else 0.0
+        if weight or trim:
+            layout = _spaced_layout(box.style, box.text, spaced, spacing, halt=bool(trim))
             layout.deactivate()
             box.pango_layout = layout
-            box.width += spacing * weight
-            x_advance += spacing * weight
+            box.width += spacing * weight - trim
+            x_advance += spacing * weight - trim
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
         children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
         for child in children:
             if child.is_in_normal_flow():
-                x_advance = _stretch(context, child, spacing, x_advance, shares, boxes)
+                x_advance = _stretch(context, child, spacing, x_advance, shares, boxes, halved)
         box.width += x_advance - before
     else:
         box.translate(x_advance, 0)
     return x_advance
 
 
-def _spaced_layout(style: Any, text: str, spaced: list[int], spacing: float) -> Any:
+def _spaced_layout(
+    style: Any, text: str, spaced: list[int], spacing: float, *, halt: bool = False
+) -> Any:
     """A WeasyPrint ``Layout`` of ``text`` whose ``spaced`` characters get
-    ``spacing`` of Pango letter spacing each time its text is set."""
+    ``spacing`` of Pango letter spacing each time its text is set, and whose
+    first character is set half-width (OpenType ``halt``) if ``halt``."""
     if not _spaced_layout_class:
         _spaced_layout_class.append(_make_spaced_layout_class())
-    layout = _spaced_layout_class[0](style, spaced, spacing)
+    layout = _spaced_layout_class[0](style, spaced, spacing, halt)
     layout.set_text(text)
     return layout
 
@@ -483,8 +503,8 @@ def _make_spaced_layout_class() -> Any:
     from weasyprint.text.line_break import Layout
 
     class SpacedLayout(Layout):  # type: ignore[misc]
-        def __init__(self, style: Any, spaced: list[int], spacing: float) -> None:
-            self.spaced, self.spacing = spaced, spacing
+        def __init__(self, style: Any, spaced: list[int], spacing: float, halt: bool) -> None:
+            self.spaced, self.spacing, self.halt = spaced, spacing, halt
             super().__init__(style, 0)
 
         def set_text(self, text: str, justify: bool = False) -> None:
@@ -501,6 +521,12 @@ def _make_spaced_layout_class() -> Any:
                     attribute = pango.pango_attr_letter_spacing_new(extra)
                     attribute.start_index, attribute.end_index = offsets[i], offsets[i + 1]
                     pango.pango_attr_list_change(attributes, attribute)
+            if self.halt and text:
+                # Font features of several attributes add up in Pango: the
+                # style's own stay on the bracket.
+                attribute = pango.pango_attr_font_features_new(b"halt 1")
+                attribute.start_index, attribute.end_index = 0, offsets[1]
+                pango.pango_attr_list_insert(attributes, attribute)
             pango.pango_layout_set_attributes(self.layout, attributes)
 
     return SpacedLayout

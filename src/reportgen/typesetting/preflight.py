@@ -35,6 +35,7 @@ from typing import Any
 
 from reportgen.core import messages as M
 from reportgen.core.private_apis import box_classes, laid_out_page_box, placed_box, shaped_runs
+from reportgen.typesetting.typeset import MONTHS
 
 log = logging.getLogger(__name__)
 
@@ -101,17 +102,14 @@ _HYPHENS = frozenset("-\u00ad\u2010\u2011\u2012\u2013\u2014/")
 # break between any two characters by convention.
 _LABEL = 16
 # Dates in the forms reportgen and its languages print; a line break inside one is a fault.
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
+_MONTHS = MONTHS
 _DATES = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*日"
     r"|\d{4}\s*년\s*\d{1,2}\s*월(?:\s*\d{1,2}\s*일)?"
     r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
     rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?(?:\s+\d{{4}})?"
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+    rf"|(?:{_MONTHS})\.?\s+(?:\d{{4}}|\d{{1,2}}(?:,?\s+\d{{4}})?)(?!\d)"  # August 2013 whole
 )
 
 

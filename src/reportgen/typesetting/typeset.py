@@ -66,6 +66,18 @@ _CJK_DATE = re.compile(
 # In running text a date may break after its year (2013年 / 8月31日, as
 # Japanese and Korean setting allows), never inside the month and day.
 _MONTH_DAY = re.compile(r"[0-9\uff10-\uff19]+\s?[月월]\s?[0-9\uff10-\uff19]+\s?[日일]")
+# English month names, whole and short: the dates reportgen and its English
+# packs print (20 October 2013, August 2013, Aug. 20, 2013).
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+# A Latin date is one unit in a cell, as a CJK one is (a narrow "When"
+# column broke "September 2012 – August / 2013"); running text may break it.
+_LATIN_DATE = re.compile(
+    rf"(?<![0-9A-Za-z])(?:\d{{1,2}}[ \u00a0]+)?(?:{MONTHS})\.?"
+    rf"(?:[ \u00a0]+\d{{1,2}}(?![0-9]))?(?:,?[ \u00a0]+\d{{4}})?(?![0-9A-Za-z])"
+)
 # Initials (A. P., J. L.): never split at their space.
 _INITIALS = re.compile(r"(?<![A-Za-z.])[A-Z]\.(?:[ \u00a0]?[A-Z]\.)+")
 # Han, kana, CJK marks and the full-width forms: what Japanese running text is made of.
@@ -250,6 +262,10 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
         # month and day in running text; so are initials (A. P.) and a
         # number with its unit or counter (2013年, 36件, 2만 엔, 12 %).
         text = (_CJK_DATE if in_cell else _MONTH_DAY).sub(lambda m: joined(m.group(0)), text)
+        if in_cell:
+            text = _LATIN_DATE.sub(
+                lambda m: joined(m.group(0)) if " " in m.group(0) else m.group(0), text
+            )
         text = _INITIALS.sub(lambda m: joined(m.group(0)), text)
         if units is not None:
             text = units.sub(lambda m: joined(m.group(0)), text)
