@@ -98,6 +98,39 @@ def test_korean_body_is_justified_without_wide_word_gaps(tmp_path: Path) -> None
         assert "질문입니다." in words and "마무리했는가" in words  # no word broken
 
 
+def test_korean_numbers_are_never_letter_spaced(tmp_path: Path) -> None:
+    """Korean review 1 and design review 1: the handout's dates read
+    "2 0 1 3년 3월 2 8일": a justified line shared its slack between digits
+    too. Only Hangul syllables (and the spaces) take it; a number's digits
+    keep their own spacing, set the same justified as ragged."""
+    text = (
+        "총회는 2013년 3월 28일과 7월 25일에 두 차례 열렸고, 회원 1,284명 가운데 "
+        "2012년도 결산과 2013년도 사업 계획에 대해 모두 736명이 의견을 보냈습니다. "
+        "이번 회기에는 15개국 200여 개 단체와 함께 12개월 동안 활동했습니다."
+    )
+    body = "".join(
+        f'<div class="prose" style="break-before: page"><p style="width: 86mm; '
+        f'font-size: {SIZE_PT}pt; text-indent: 0; text-align: {align}">{text}</p></div>'
+        for align in ("justify", "start")
+    )
+    pdf = _pdf(tmp_path, body)
+
+    def digit_gaps(page: int) -> list[float]:
+        return [
+            (b_left - a_right) / SIZE_PT
+            for line in _lines(pdf, page)
+            for (a, _, a_right), (b, b_left, _) in itertools.pairwise(line)
+            if a.isdigit() and b.isdigit()
+        ]
+
+    justified, ragged = digit_gaps(0), digit_gaps(1)
+    assert len(justified) >= 15 and len(ragged) == len(justified)
+    assert max(justified) <= max(ragged) + 0.01, (max(justified), max(ragged))
+    lines = [line for line in _lines(pdf, 0) if len(line) > 3][:-1]
+    rights = [line[-1][2] for line in lines]
+    assert sum(r > max(rights) - 1.5 for r in rights) >= len(lines) - 1  # still justified
+
+
 def test_a_japanese_line_is_never_letter_spaced_wide(tmp_path: Path) -> None:
     """Review T-1 and H-3: a word that cannot break (a Latin title, A. P., a
     date) pushed to the next line spread the line before it letter by letter

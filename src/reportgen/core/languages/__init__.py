@@ -381,7 +381,9 @@ _IDEOGRAPHIC = (
 )
 _BETWEEN = {
     "characters": f"[{_IDEOGRAPHIC}]",
-    "syllables": f"[\uac00-\ud7a30-9A-Za-z{_IDEOGRAPHIC}]",
+    # Hangul syllables (and Han), never digits or Latin letters: a number
+    # letter-spaced reads "2 0 1 3년" (Korean review 1, design review 1).
+    "syllables": f"[\uac00-\ud7a3{_IDEOGRAPHIC}]",
 }
 
 
