@@ -265,6 +265,10 @@ def test_one_word_per_concept_in_each_pack(sample_years: tuple[FiscalYear, Fisca
     assert (ja["category"], ja["share"], ja["group_officer"]) == ("分野", "構成比", "事務局")
     assert "分類" not in " ".join(str(ja[k]) for k in ("by_category", "other_categories"))
     assert ko["lobbying"].startswith("정책 제언") and ko["share"] == "구성비"
+    # Korean review 4 (this round): the text's "4개 분야", so 분야 on the page too
+    ko_report = _context(sample_years, "annual-report", "ko")
+    assert "분야" in ko_report.intros["activities"] and ko["category"] == "분야"
+    assert "분류" not in " ".join(str(ko[k]) for k in ("by_category", "other_categories"))
     assert "간부" not in ko["group_officer"] and "幹部" not in ja["group_officer"]
     assert "－" not in ko["net_assets"]
     assert ja["group_officer"] != ja["group_staff"]
