@@ -158,6 +158,24 @@ def test_a_letter_and_its_edition_are_numbered_each_as_printed(built_sample: Bui
         assert labels[2:] == [str(n) for n in range(1, len(reader.pages) - 1)]
 
 
+def test_a_letter_pack_is_one_page_size_though_the_edition_bleeds(
+    built_sample: BuiltSample,
+) -> None:
+    """Design review 3: with `[print] bleed` the donor edition is A4 plus 3 mm
+    a side, and the letter packs carried it so: an office print run shrank or
+    cropped its pages. A pack's pages are all the letter's size (the
+    edition's trim box); the edition on its own keeps its bleed."""
+    edition = PdfReader(built_sample.out / "fy2012" / "en" / "donor.pdf")
+    trim = edition.pages[0].trimbox
+    assert edition.pages[0].mediabox.width > trim.width  # the sample bleeds
+    for slug in ("d-001", "d-002", "d-009"):
+        reader = PdfReader(letter(built_sample, slug))
+        sizes = {
+            (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+        }
+        assert sizes == {(round(float(trim.width)), round(float(trim.height)))}, (slug, sizes)
+
+
 def test_the_running_head_stays_off_the_masthead(built_sample: BuiltSample) -> None:
     for language in ("en", "ja", "ko"):
         path = built_sample.out / "fy2012" / language / "donor.pdf"

@@ -352,7 +352,7 @@ def render_letters(
         theme_of(config.root, config.theme_dir), config.languages,
     )  # fmt: skip
     shared = {
-        language: letters.Body(pdf, _donor_title(year, language))
+        language: letters.Body(letters.without_bleed(pdf), _donor_title(year, language))
         for language, pdf in bodies.items()
     }
     # Each letter is a document of its own; a batch is only a unit of work

@@ -497,6 +497,32 @@ def _graft_structure(pdf: Any, letter: Any, pages: tuple[int, int]) -> None:
         target.ParentTreeNextKey = key
 
 
+def without_bleed(pdf: bytes) -> bytes:
+    """The donor edition as a letter carries it: each page cut to its trim
+    box (``[print] bleed`` gives the edition 3 mm more on every side, for a
+    print shop). A letter is printed on the office's own A4 or Letter, the
+    letter's pages and the edition's alike: one page size in one file, which
+    a printer neither shrinks nor crops (design review 3, "a letter pack
+    mixes two page sizes"). The edition alone keeps its bleed."""
+    import pikepdf
+
+    document = pikepdf.open(io.BytesIO(pdf))
+    cut = False
+    for page in document.pages:
+        trim = page.obj.get("/TrimBox")
+        if trim is not None and [float(v) for v in trim] != [float(v) for v in page.mediabox]:
+            box = pikepdf.Array([float(v) for v in trim])
+            page.obj.MediaBox = box
+            page.obj.CropBox = box
+            page.obj.BleedBox = box
+            cut = True
+    if not cut:
+        return pdf
+    out = io.BytesIO()
+    document.save(out, static_id=True)
+    return out.getvalue()
+
+
 # The keys of a letter's document information that say whom it was made for.
 DONOR_ID_KEY = "/ReportgenDonorID"
 DONOR_ROW_KEY = "/ReportgenDonorRowSHA256"
