@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tomllib
 import warnings
 from collections.abc import Iterator
 from functools import cache
@@ -346,7 +347,15 @@ def test_a_japanese_letter_asks_for_nothing_at_its_foot(built_sample: BuiltSampl
     year = built_sample.out / "fy2012"
     japanese = ParsedPdf(year / "donors" / "d-002.pdf").text(1)
     assert "銀行振込" not in japanese and "役職員一同" not in japanese  # one sender
-    assert "은행 송금" in ParsedPdf(year / "donors" / "d-009.pdf").text(1)  # Korean keeps it
+    # The Korean letter keeps an ask at its foot. Its donor (d-009) lives in
+    # Seoul, abroad from the organisation's country, so the ask is the set's
+    # ``giving_abroad_ko``, never the domestic bank and postal transfer.
+    org = tomllib.loads((built_sample.reports / "organization.toml").read_text("utf-8"))
+    words = " ".join(ParsedPdf(year / "donors" / "d-009.pdf").text(1).split())
+    abroad = org["organization"]["giving_abroad_ko"].replace("**", "").split()
+    assert " ".join(abroad[-6:]) in words, words  # the ask's own words, as written
+    domestic = re.search(r"\*\*(.+?):?\*\*", org["organization"]["giving_ko"])
+    assert domestic and domestic.group(1).rstrip(":") not in words  # no 은행 송금
 
 
 def test_an_opening_bracket_that_starts_a_justified_line_is_trimmed() -> None:
