@@ -46,8 +46,10 @@ MEASURE = """() => {
       return {id: s.closest('figure').id, texts: sizes.length,
               smallest: Math.min(...sizes), largest: Math.max(...sizes)};
     });
-  // The small print under charts and figures.
-  const notes = [...document.querySelectorAll('.chart-note, .stat-note, .stat-progress')]
+  // The small print under charts and figures (with the lines behind each
+  // function's share, a small table under the ring).
+  const notes = [...document.querySelectorAll(
+      '.chart-note, .stat-note, .stat-progress, .chart-breakdown th, .chart-breakdown td')]
     .filter(e => e.offsetParent !== null)
     .map(e => ({text: e.textContent.trim().slice(0, 40),
                 px: parseFloat(getComputedStyle(e).fontSize)}));
@@ -136,7 +138,7 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
         else:
             low, high = DESKTOP_TEXT_PX
             assert low <= chart["smallest"] and chart["largest"] <= high, chart
-    assert found["notes"]  # the function notes under the expenses chart, at least
+    assert found["notes"]  # the lines behind each function's share, at least
     for note in found["notes"]:
         assert note["px"] >= MIN_TEXT_PX, note
 
