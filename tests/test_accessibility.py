@@ -14,7 +14,7 @@ import pytest
 
 from reportgen.commands.build import run_build
 from tests import browser
-from tests.conftest import BuiltRoot, BuiltSample
+from tests.conftest import SAMPLE_CHART_IDS, BuiltRoot, BuiltSample
 from tests.pdfparse import ParsedPdf
 from tests.pdfua import check, structure
 
@@ -211,5 +211,7 @@ def test_axe_core_finds_no_violation(built_sample: BuiltSample, language: str) -
 
 def test_html_charts_are_followed_by_their_data(built_sample: BuiltSample) -> None:
     html = (built_sample.out / "fy2012/ja/annual-report.html").read_text()
-    assert len(re.findall(r'<details class="chart-data">', html)) == 6
+    figures = re.findall(r'<figure class="chart[^"]*" id="([^"]+)"', html)
+    assert sorted(figures) == sorted(SAMPLE_CHART_IDS)
+    assert len(re.findall(r'<details class="chart-data">', html)) == len(figures)
     assert "グラフのデータ" in html

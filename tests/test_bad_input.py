@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
+from tests.conftest import SAMPLE
 
 Mutation = Callable[[Path], None]
 
@@ -33,6 +34,18 @@ def replace(path: Path, old: str, new: str) -> None:
 
 def data(year: Path, name: str) -> Path:
     return year / "data" / name
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line of the sample's ``path`` that holds ``text`` (found, not
+    hard-coded, so that editing the sample does not move the expectation)."""
+    lines = path.read_text("utf-8").splitlines()
+    found = [number for number, line in enumerate(lines, 1) if text in line]
+    assert len(found) == 1, f"{text!r} is on lines {found} of {path}"
+    return found[0]
+
+
+ORGANIZATION = SAMPLE / "organization.toml"
 
 
 CASES: list[tuple[str, Mutation, str]] = [
@@ -182,13 +195,15 @@ CASES: list[tuple[str, Mutation, str]] = [
             'primary_color = "#1f3a5f"',
             'primary_color = "navy; background: url(http://x)"',
         ),
-        "reports/organization.toml:39: 'primary_color': 'navy; background: url(http://x)' "
+        f"reports/organization.toml:{line_of(ORGANIZATION, 'primary_color = ')}: "
+        "'primary_color': 'navy; background: url(http://x)' "
         "is not a colour such as #1f3a5f",
     ),
     (
         "a page size that does not exist",
         lambda y: replace(y.parent / "organization.toml", 'page_size = "A4"', 'page_size = "a5"'),
-        "reports/organization.toml:41: 'page_size': 'a5' is not one of A4, Letter",
+        f"reports/organization.toml:{line_of(ORGANIZATION, 'page_size = ')}: "
+        "'page_size': 'a5' is not one of A4, Letter",
     ),
     (
         "a required key missing",

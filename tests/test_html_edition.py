@@ -10,12 +10,8 @@ from typing import Any
 import pytest
 
 from tests import browser
+from tests.conftest import SAMPLE_CHART_IDS as CHART_IDS
 from tests.conftest import BuiltSample
-
-# The sample's three kinds of counterpart are said in Advocacy's intro, so its
-# chart of the same counts is not shown (page_context.SENTENCE_GROUPS).
-CHART_IDS = ["chart-by-month", "chart-by-category", "chart-income", "chart-expenses",
-             "chart-trend"]  # fmt: skip
 
 
 class _Collect(HTMLParser):

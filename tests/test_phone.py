@@ -14,7 +14,7 @@ import pytest
 
 from reportgen.composing.tables import Table
 from tests import browser
-from tests.conftest import BuiltSample
+from tests.conftest import SAMPLE_CHART_IDS, BuiltSample
 
 browser_only = pytest.mark.skipif(
     not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
@@ -46,8 +46,10 @@ MEASURE = """() => {
       return {id: s.closest('figure').id, texts: sizes.length,
               smallest: Math.min(...sizes), largest: Math.max(...sizes)};
     });
-  // The small print under charts and figures.
-  const notes = [...document.querySelectorAll('.chart-note, .stat-note, .stat-progress')]
+  // The small print under charts and figures (with the lines behind each
+  // function's share, a small table under the ring).
+  const notes = [...document.querySelectorAll(
+      '.chart-note, .stat-note, .stat-progress, .chart-breakdown th, .chart-breakdown td')]
     .filter(e => e.offsetParent !== null)
     .map(e => ({text: e.textContent.trim().slice(0, 40),
                 px: parseFloat(getComputedStyle(e).fontSize)}));
@@ -128,7 +130,7 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
     else:
         assert not any(c["card"] for c in cells)
     charts = {c["id"]: c for c in found["charts"]}
-    assert len(charts) == 6
+    assert sorted(charts) == sorted(SAMPLE_CHART_IDS)
     for chart in charts.values():
         assert chart["texts"] > 0
         if width == 390:
@@ -136,7 +138,7 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
         else:
             low, high = DESKTOP_TEXT_PX
             assert low <= chart["smallest"] and chart["largest"] <= high, chart
-    assert found["notes"]  # the function notes under the expenses chart, at least
+    assert found["notes"]  # the lines behind each function's share, at least
     for note in found["notes"]:
         assert note["px"] >= MIN_TEXT_PX, note
 

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
+from reportgen.composing.page_context import SENTENCE_GROUPS
 from reportgen.core.plaintext import clean, describe
 from reportgen.reading.readers.tables import MAX_CELL_CHARS
 from reportgen.typesetting.templating import environment
@@ -186,6 +187,10 @@ def test_dollars_in_every_chart_label_are_drawn_literally(
     set_cell(year / "data/finances.csv", 5, "category", DOLLARS["finances"])
     set_cell(year / "data/activities.csv", 2, "category", DOLLARS["activities"])
     set_cell(year / "data/lobbying.csv", 2, "target_type", DOLLARS["lobbying"])
+    # More kinds of counterpart than the intro's sentence names, so that
+    # Advocacy draws its chart of them (the label under test) too.
+    for line in range(3, SENTENCE_GROUPS + 3):
+        set_cell(year / "data/lobbying.csv", line, "target_type", f"Counterpart {line}")
     replace(year / "report.toml", 'fiscal_year = "FY2012"', 'fiscal_year = "FY$2012$"')
     # Markdown nested exactly to the limit renders (and the PDF survives it).
     replace(
