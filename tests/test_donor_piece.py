@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.html
+
 from reportgen.commands.build import load_year, run_check
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.model import Donor
@@ -43,10 +45,14 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     assert story < gift < ask < figures
     assert "Your gift at work" in html and "¥20,000" in html
     assert ctx.labels["donor_ask"] in html  # an ask, not only an address
-    # Where the money went: the functions' chart, never the line-by-line tables.
-    assert 'id="finances"' in html and ">Rent<" not in html and ">Beds<" not in html
-    # The Shelter fund is restricted: the statement of funds stays.
+    # Where the money went: the functions' chart (its key lists the lines
+    # behind each function), never the line-by-line tables.
+    assert 'id="finances"' in html and 'class="data amounts' not in html
+    # The Shelter fund is restricted: the statement of funds stays, on the
+    # money page (inside "where the money went"), not a page of its own.
     assert ctx.accounts is not None and ctx.accounts.funds is not None
+    [accounts] = lxml.html.fromstring(html).xpath('//section[@id="accounts"]')
+    assert accounts.getparent().get("id") == "finances"
     # Without the role file there is no panel (and nothing built in stands for it).
     (year / "narrative/06-gift.en.md").unlink()
     assert 'id="gift-at-work"' not in _context(year, "donor", "en")[1]
