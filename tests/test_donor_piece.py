@@ -5,6 +5,7 @@ shared build."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -45,9 +46,15 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     assert story < gift < ask < figures
     assert "Your gift at work" in html and "¥20,000" in html
     assert ctx.labels["donor_ask"] in html  # an ask, not only an address
-    # Where the money went: the functions' chart (its key lists the lines
-    # behind each function), never the line-by-line tables.
-    assert 'id="finances"' in html and 'class="data amounts' not in html
+    # Where the money went: the functions' chart and the lines behind each
+    # function's share (its small breakdown table), never the report's
+    # line-by-line income and expenditure tables.
+    start = html.index('id="finances"')
+    finances = html[start : html.index("</section>", start)]
+    assert 'class="chart-breakdown"' in finances and 'class="data amounts' not in finances
+    outside = re.sub(r'<table class="chart-breakdown".*?</table>', "", html, flags=re.S)
+    for line in ("Rent", "Beds"):  # the year's two expense lines
+        assert f">{line}<" in finances and f">{line}<" not in outside, line
     # The Shelter fund is restricted: the statement of funds stays, on the
     # money page (inside "where the money went"), not a page of its own.
     assert ctx.accounts is not None and ctx.accounts.funds is not None
