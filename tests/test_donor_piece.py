@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import lxml.html
-
 from reportgen.commands.build import load_year, run_check
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.model import Donor
@@ -58,8 +56,8 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     # The Shelter fund is restricted: the statement of funds stays, on the
     # money page (inside "where the money went"), not a page of its own.
     assert ctx.accounts is not None and ctx.accounts.funds is not None
-    [accounts] = lxml.html.fromstring(html).xpath('//section[@id="accounts"]')
-    assert accounts.getparent().get("id") == "finances"
+    opened = html.index('id="accounts"')
+    assert start < opened and "</section>" not in html[start:opened]
     # Without the role file there is no panel (and nothing built in stands for it).
     (year / "narrative/06-gift.en.md").unlink()
     assert 'id="gift-at-work"' not in _context(year, "donor", "en")[1]
