@@ -55,6 +55,9 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
         assert f">{line}<" in finances and f">{line}<" not in outside, line
     # The Shelter fund is restricted: the statement of funds stays.
     assert ctx.accounts is not None and ctx.accounts.funds is not None
+    # It stands on the money page (inside "where the money went"), not on a page of its own.
+    opened = html.index('id="accounts"')
+    assert start < opened and "</section>" not in html[start:opened]
     # Without the role file there is no panel (and nothing built in stands for it).
     (year / "narrative/06-gift.en.md").unlink()
     assert 'id="gift-at-work"' not in _context(year, "donor", "en")[1]

@@ -130,6 +130,34 @@ def test_a_short_section_alone_on_a_page_is_found_and_then_shares(tmp_path: Path
     assert not [f for f in shared.findings if f.kind == preflight.SECTION_BREAK]
 
 
+# The annual report's imprint: a page of its own kind, the text at its foot.
+IMPRINT = (
+    "@page imprint { } .imprint { page: imprint; break-before: page; min-height: 160mm;"
+    " display: flex; flex-direction: column; justify-content: flex-end; }"
+)
+
+
+@pytest.mark.parametrize("imprint_mm", [20, 120])
+def test_the_imprint_shares_the_last_page_when_it_fits(tmp_path: Path, imprint_mm: int) -> None:
+    body = (
+        '<section id="people"><h2>Board</h2>' + _filler(60) + "</section>"
+        '<section id="about" class="imprint" data-preflight="sparse"><h2>About this report</h2>'
+        + _filler(imprint_mm)
+        + "</section>"
+    )
+    alone = _made(tmp_path, body, PAGED + IMPRINT)
+    # Where it stands, on its planned page, it is no fault (the board's page
+    # is: more than 40 % empty) ...
+    assert {(1, preflight.NEAR_EMPTY)} == _kinds(alone.findings)
+    # ... but when it fits under the board (a page 60 % empty) it goes there,
+    # at its content's height; when it does not, it keeps its page (at the foot).
+    shared = _made(tmp_path, body, PAGED + IMPRINT, layout=Layout("page"))
+    fits = imprint_mm < 60
+    assert shared.shared == (("about",) if fits else ())
+    assert shared.pages == alone.pages - (1 if fits else 0)
+    assert _kinds(shared.findings) == (set() if fits else {(1, preflight.NEAR_EMPTY)})
+
+
 def test_a_long_section_runs_on_from_a_page_left_more_than_half_empty(tmp_path: Path) -> None:
     body = (
         '<section id="one"><h2>Message</h2><p>A short message, a few lines.</p></section>'

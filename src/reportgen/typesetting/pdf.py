@@ -35,7 +35,7 @@ from reportgen.core.private_apis import (
     laid_out_page_box,
 )
 from reportgen.typesetting.font_subsets import trimmed_pdf
-from reportgen.typesetting.preflight import NO_LAYOUT, Finding, Inspection, Layout
+from reportgen.typesetting.preflight import MAX_NOTES, NO_LAYOUT, Finding, Inspection, Layout
 
 log = logging.getLogger(__name__)
 
@@ -343,9 +343,41 @@ def render_pdf(
                     continue
                 if (len(tried.pages) > len(document.pages)
                         or looked.short_pages() > seen.short_pages()):  # fmt: skip
+                    # The page it leaves short may be one the next section
+                    # fills whole (the accounts' last rows, then the board):
+                    # the two moves are tried together before giving up.
+                    follow = tuple(
+                        i
+                        for i in looked.shareable(half_empty=False)
+                        if i not in shared + more and i not in refused
+                    )
+                    if follow:
+                        again = page.render(
+                            stylesheets=[CSS(string=sharing_css(shared + more + follow))],
+                            font_config=document.font_config,
+                        )
+                        joined = Inspection(again.pages, "", layout=layout)
+                        own = looked.own_pages()
+                        if (not joined.runs_on_low() - seen.runs_on_low()
+                                and len(again.pages) <= len(document.pages)
+                                and joined.short_pages() <= seen.short_pages()
+                                and not _left_alone(joined, follow, own)):  # fmt: skip
+                            shared, document, seen = shared + more + follow, again, joined
+                            continue
                     # One of them spoils the round: keep the first (the
                     # page's own) to try alone, or give up on a lone one.
                     refused |= frozenset(more[1:] or more)
+                    continue
+                if _left_alone(looked, more, seen.own_pages()):
+                    refused |= frozenset(more)  # it did not fit after all
+                    continue
+                if set(more) <= seen.own_pages() and (
+                        _notes_for(len(tried.pages), layout, notes) > MAX_NOTES
+                        >= _notes_for(len(document.pages), layout, notes)):  # fmt: skip
+                    # The imprint taken onto the page before saves a page
+                    # that more than two notes pages would make up again
+                    # (``preflight.MAX_NOTES``: they read as blank pages).
+                    refused |= frozenset(more)
                     continue
                 shared, document, seen = shared + more, tried, looked
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
@@ -364,7 +396,7 @@ def render_pdf(
 
 
 # Layouts after the first that let short sections share a page, at most.
-SHARING_ROUNDS = 3
+SHARING_ROUNDS = 4
 
 
 def sharing_css(ids: Sequence[str]) -> str:
@@ -373,10 +405,25 @@ def sharing_css(ids: Sequence[str]) -> str:
     (print.css.j2's ``--section-gap``)."""
     selectors = ", ".join(f"main > section#{_css_ident(i)}" for i in ids)
     # A user stylesheet (``render(stylesheets=...)``): important, to win over the page's own.
+    # A section that names its page (the imprint) leaves it for the page
+    # before's kind, and takes the height of its content only.
     return (
         f"{selectors} {{ break-before: auto !important; "
-        "margin-top: var(--section-gap, 14mm) !important; }"
+        "margin-top: var(--section-gap, 14mm) !important; "
+        "page: auto !important; min-height: 0 !important; }"
     )
+
+
+def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> bool:
+    """Whether one of the sections ``ids`` that named their page (``own``),
+    laid out to share the page before, still opens a page (it did not fit:
+    the imprint then stands at the top of a page, not at its foot)."""
+    return any(i in ids and i in own for i in looked.at_top())
+
+
+def _notes_for(pages: int, layout: Layout, notes: str | None) -> int:
+    """How many notes pages make up a count of ``pages`` to the layout's multiple."""
+    return -pages % layout.multiple if layout.multiple > 1 and notes else 0
 
 
 def _css_ident(text: str) -> str:

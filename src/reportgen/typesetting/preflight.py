@@ -178,7 +178,19 @@ class Inspection:
         for part in self.parts:
             own = self.scans[part.first : part.end]
             ids += [share.id for share in _shares(own, half_empty)]
-        return tuple(ids)
+        # A section on a page of its own kind (the imprint) last, alone:
+        # once the sections before it have found their pages.
+        ordinary = tuple(i for i in ids if i not in self.own_pages())
+        return ordinary or tuple(ids)
+
+    def at_top(self) -> frozenset[str]:
+        """The ids of the sections that open a page (nothing above them)."""
+        return frozenset(s.id for scan in self.scans for s in scan.starts if s.at_top)
+
+    def own_pages(self) -> frozenset[str]:
+        """The ids of the sections that name the page they start (``page:
+        imprint``): sharing the page before takes them off it."""
+        return frozenset(s.id for scan in self.scans for s in scan.starts if s.own_page)
 
     def runs_on_low(self) -> frozenset[str]:
         """The ids of the sections that start low on a page and run on (the
@@ -265,6 +277,12 @@ class _Start:
     bottom: float  # of its box on this page
     forced: bool  # it begins with a forced break of its own
     at_top: bool  # nothing of the flow above it on the page
+    # Where its content begins: below ``top`` when the section is made taller
+    # than its content (the imprint set at the foot of a page of its own).
+    content_top: float = 0.0
+    # The section names the page it is on (``page: imprint``): sharing the
+    # page before takes it onto that page's kind.
+    own_page: bool = False
 
 
 @dataclass
@@ -435,12 +453,14 @@ def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
         if table is not None and group is not None and group.tag not in ("thead", "tfoot"):
             scan.rows.setdefault(id(table), [table, 0, scan.heading])[1] += 1
     parent = _parent(element, scan.parents)
-    if (isinstance(box, boxes.BlockBox) and box.element_tag == "section" and parent is not None
+    if (isinstance(box, boxes.BlockLevelBox) and box.element_tag == "section" and parent is not None
             and parent.tag == "main" and _first_fragment(box)):  # fmt: skip
         top = box.border_box_y()
+        inner = [child.border_box_y() for child in box.children if child.element is not None]
         scan.starts.append(_Start(
             element, element.get("id") or "", _heading_of(element), top,
             top + box.border_height(), _forced_start(box), not scan.content_seen,
+            min(inner, default=top), bool(scan.name) and str(style["page"]) == scan.name,
         ))  # fmt: skip
     if _painted(box, boxes):
         _trim_edge(box, scan)
@@ -864,7 +884,9 @@ def _shares(scans: Sequence[_Scan], half_empty: bool = True) -> Iterator[_Start]
         first = True
         while index < len(scans) and (start := _sharer(scans, index)) is not None:
             whole = not any(id(start.element) in later.elements for later in scans[index + 1 :])
-            need = start.bottom - start.top + SECTION_GAP
+            # The height its content needs (a section set at the foot of a
+            # page of its own takes only that when it shares one).
+            need = start.bottom - max(start.top, start.content_top) + SECTION_GAP
             if not (whole and need <= free) and not (half_empty and first and fill < HALF):
                 break
             yield start
@@ -881,12 +903,16 @@ def _sharer(scans: Sequence[_Scan], index: int) -> _Start | None:
     """The top-level section that opens page ``index`` by a break of its
     own, after a page of the same kind that may hold more, if any."""
     scan, before = scans[index], scans[index - 1]
-    if scan.name != before.name or scan.blank or not scan.starts:
+    if scan.blank or not scan.starts:
         return None
     if before.sparse or before.blank or before.bottom is None:
         return None
     start = scan.starts[0]
     if not (start.forced and start.at_top and start.id):
+        return None
+    # A page of another kind only when the section asks for it itself (the
+    # imprint's page): sharing the page before, it leaves its own.
+    if scan.name != before.name and not start.own_page:
         return None
     previous = _previous(start.element, scan.parents)
     if previous is not None and any(id(previous) in s.forced_after for s in scans[:index]):
@@ -903,6 +929,8 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
     yield from _running_heads(scans)
     for share in _shares(scans, half_empty=False):
         number = next(n for n, s in enumerate(scans, start=1) if share in s.starts) - 1
+        if scans[number].sparse:
+            continue  # on a page planned short (the imprint's): where it may stand
         height = (share.bottom - share.top) / MM
         yield (
             number,
