@@ -6,11 +6,14 @@ shared build."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace as changed
 from pathlib import Path
 
 from reportgen.commands.build import load_year, run_check
 from reportgen.core.diagnostics import Diagnostics
+from reportgen.core.editions import EDITIONS
 from reportgen.reading.model import Donor
+from reportgen.typesetting.html_pages import render_html
 from reportgen.typesetting.letters import Letter, abroad, address_lines, make_letters
 from tests.conftest import BuiltSample, copy_root
 from tests.pdfparse import ParsedPdf
@@ -42,6 +45,17 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     story, gift = html.index('class="narrative lead-story"'), html.index('id="gift-at-work"')
     ask, figures = html.index('class="donor-ask"'), html.index('id="highlights"')
     assert story < gift < ask < figures
+    # After a personal letter (no thank-you): the ask closes the story on
+    # the first page, the costed gifts follow the figures on the next (the
+    # figures were alone on a page more than half empty).
+    after = render_html(changed(ctx, after_letter=True), "print", EDITIONS["donor"].template).html
+    keys = ('class="narrative lead-story"', 'class="donor-ask"', 'id="highlights"')
+    placed = [after.index(key) for key in (*keys, 'id="gift-at-work"')]
+    assert placed == sorted(placed) and 'id="thank-you"' not in after
+    assert after.count('id="gift-at-work"') == after.count('class="donor-ask"') == 1
+    # The annual report's lead story is marked too: print.css sets its
+    # picture in the side column, so a short story shares the page before.
+    assert 'class="narrative lead-story"' in _context(year, "annual-report", "en")[1]
     assert "Your gift at work" in html and "¥20,000" in html
     assert ctx.labels["donor_ask"] in html  # an ask, not only an address
     # Where the money went: the functions' chart and the lines behind each
