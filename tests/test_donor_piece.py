@@ -45,12 +45,12 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     story, gift = html.index('class="narrative lead-story"'), html.index('id="gift-at-work"')
     ask, figures = html.index('class="donor-ask"'), html.index('id="highlights"')
     assert story < gift < ask < figures
-    # After a personal letter (no thank-you): the ask closes the story on
-    # the first page, the costed gifts follow the figures on the next (the
-    # figures were alone on a page more than half empty).
+    # After a personal letter (no thank-you): the ask follows the figures
+    # (the story and its gifts fill the first page; the figures were alone
+    # on a page more than half empty).
     after = render_html(changed(ctx, after_letter=True), "print", EDITIONS["donor"].template).html
-    keys = ('class="narrative lead-story"', 'class="donor-ask"', 'id="highlights"')
-    placed = [after.index(key) for key in (*keys, 'id="gift-at-work"')]
+    keys = ('class="narrative lead-story"', 'id="gift-at-work"', 'id="highlights"')
+    placed = [after.index(key) for key in (*keys, 'class="donor-ask"')]
     assert placed == sorted(placed) and 'id="thank-you"' not in after
     assert after.count('id="gift-at-work"') == after.count('class="donor-ask"') == 1
     # The annual report's lead story is marked too: print.css sets its
