@@ -298,3 +298,26 @@ def test_the_donut_names_its_share_inside_the_hole(year: FiscalYear) -> None:
     small = [t.strip() for t in re.findall(r"<text[^>]*font-size: 7px[^>]*>([^<]*)<", svg)]
     assert "Charitable activities" not in small, small
     assert "Charitable" in small and "activities" in small, small
+
+
+@pytest.mark.parametrize(("language", "currency"), [("en-GB", "GBP"), ("ja", "JPY")])
+def test_the_breakdown_rises_only_into_the_room_under_the_key(
+    year: FiscalYear, language: str, currency: str
+) -> None:
+    """The ring's breakdown starts ``key_room`` points above the drawing's
+    foot (print): that must stay below the key's last line, as drawn."""
+    fig = key_figures(year_as_seen_by(year, "annual-report", "en"))
+    style = ChartStyle(palette(year.config.theme), "Noto Sans", language, currency)
+    ring = draw_charts(fig, [fig], style)["chart-expenses"]
+    assert ring.breakdown and ring.key_room > 0
+    height = ring.size[1] * 72
+    # The key's words: right of the ring (the drawing's right half).
+    key = [
+        float(y)
+        for x, y in re.findall(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"', ring.svg)
+        if float(x) > ring.size[0] * 72 / 2
+    ]
+    assert key, "the key's text is drawn as text"
+    lowest = max(key) + 3  # a baseline, and the descenders below it
+    assert lowest > height / 2  # the key's last line, below the ring's centre
+    assert lowest < height - ring.key_room, (lowest, height, ring.key_room)

@@ -194,6 +194,11 @@ def _forked_child_pages_and_charts(item: _Prepared, connection: Any, parent: int
                 item.seen, job.edition, job.language, described, neighbours=item.neighbours,
                 after_letter=True,
             ))  # fmt: skip
+            if edition_render.has_closing(item.seen):
+                post("letter-body-moved", print_page(
+                    item.seen, job.edition, job.language, described, neighbours=item.neighbours,
+                    after_letter=True, closing_in_flow=True,
+                ))  # fmt: skip
         analysis = edition_render.with_pictures(described, item.seen, job.language)
         post("drawn", analysis)
         if EDITIONS[job.edition].html:
@@ -245,7 +250,12 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
         files: Files = {name: (made.data, made.pages)}
         found = list(made.findings)
         if _letters(item.job):
-            body = print_pdf(wait_for("letter-body"), picture, preflight=LETTER_BODY)
+            body = edition_render.letter_body_pdf(
+                wait_for("letter-body"),
+                lambda: wait_for("letter-body-moved")
+                if edition_render.has_closing(item.seen) else None,
+                picture,
+            )  # fmt: skip
             files[LETTER_BODY] = (body.data, body.pages)
             found.extend(body.findings)
         if EDITIONS[item.job.edition].html:

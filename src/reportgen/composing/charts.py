@@ -55,6 +55,8 @@ NARROW_IN = 2.75
 # one figure a chart may lead with (the programme share in the ring).
 TYPE_SCALE = {"tick": 7.0, "label": 8.0, "figure": 10.0}
 FONT_SIZE = TYPE_SCALE["label"]
+# Points kept clear between the ring's key and the breakdown risen under it.
+KEY_CLEARANCE = 9.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class ChartAsset:
     # small table of three groups under the ring's key (review 2: a run-on
     # grey paragraph of nine lines).
     breakdown: tuple[Breakdown, ...] = ()
+    # Points of the drawing, under the ring's key and beside the ring, that
+    # the breakdown may rise into (print): the key is centred on the ring,
+    # so the room below it is known from its lines before anything is drawn.
+    key_room: float = 0.0
 
     @property
     def frame(self) -> str:
@@ -666,6 +672,11 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     shares = list(whole_percents([a for _, a in split]))
     colors = function_colours(style.palette)
 
+    labels = [
+        f"{_wrapped(n, 16)}  {formats.format_percent(s, style.language)}"
+        for n, s in zip(names, shares, strict=True)
+    ]
+
     def draw(ax: Axes) -> None:
         ax.set_position((0.0, 0.05, 0.5, 0.9))
         ax.pie(
@@ -684,10 +695,6 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
                            color=style.palette.muted, fontsize=TYPE_SCALE["tick"])  # fmt: skip
             if not _fit_in_hole(ax, name, HOLE_LABEL_WIDTH):
                 figure.set_y(0)  # the share alone, at the hole's centre
-        labels = [
-            f"{_wrapped(n, 16)}  {formats.format_percent(s, style.language)}"
-            for n, s in zip(names, shares, strict=True)
-        ]
         ax.legend(labels, loc="center left", bbox_to_anchor=(1.02, 0.5), handlelength=1,
                   handleheight=1, borderaxespad=0)  # fmt: skip
         ax.set_aspect("equal")
@@ -702,11 +709,12 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         "alt_expenses", title=title, fiscal_year=_year_name(fig_data, style),
         total=style.money(fig_data.expenses), list=_list(parts, style.language),
     )  # fmt: skip
+    height = 1.65  # the ring and its key; the note of its lines below it takes the room
     chart = _render(
         "chart-expenses",
         title,
         alt,
-        1.65,  # the ring and its key; the note of its lines below it takes the room
+        height,
         draw,
         style,
         (style.label("function"), style.label("amount"), style.label("share")),
@@ -720,8 +728,13 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
         ),
         width=HALF_IN,
     )
+    # The key's height as matplotlib sets it (lines of 1.2 em, 0.5 em between
+    # entries, 0.4 em of border pad above and below), a margin kept clear.
+    lines = sum(label.count("\n") + 1 for label in labels)
+    key = FONT_SIZE * (1.2 * lines + 0.5 * (len(labels) - 1) + 0.8)
+    room = max((height * 72 - key) / 2 - KEY_CLEARANCE, 0.0)
     return replace(chart, breakdown=_breakdown(fig_data, dict(zip(names, shares, strict=True)),
-                                               style))  # fmt: skip
+                                               style), key_room=round(room, 1))  # fmt: skip
 
 
 def _breakdown(

@@ -135,6 +135,10 @@ class RenderContext:
     # The edition as it follows a personal donor letter: without its own
     # general letter, which the personal one replaces.
     after_letter: bool = False
+    # The small print (``place: end``) closing the flow, after the money,
+    # instead of on the back cover: the letter's edition, a section shorter,
+    # where that fills a page it leaves part empty (edition_render).
+    closing_in_flow: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
     # For a print shop (``print_marks``): the print page's stylesheet ends with

@@ -39,7 +39,7 @@ from reportgen.typesetting.html_pages import (
     theme_of,
 )
 from reportgen.typesetting.letters import letter_html, make_letters
-from reportgen.typesetting.preflight import NO_LAYOUT, Layout, ends_short
+from reportgen.typesetting.preflight import NEAR_EMPTY, NO_LAYOUT, Layout, ends_short
 from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors, receipt_html
 from reportgen.typesetting.templating import ThemeFailed, template, templates_dir
 
@@ -168,13 +168,16 @@ def print_page(
     neighbours: tuple[Neighbour, Neighbour] = (None, None),
     ctx: RenderContext | None = None,
     after_letter: bool = False,
+    closing_in_flow: bool = False,
 ) -> PrintPage:
     """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
-    With ``after_letter``, the edition as it follows a personal donor letter."""
+    With ``after_letter``, the edition as it follows a personal donor letter;
+    with ``closing_in_flow`` too, its small print after the money, not on
+    the back cover (``letter_body_pdf``)."""
     config = seen.config
     ctx = ctx or _context(seen, edition, language, analysis, neighbours)
     if after_letter:
-        ctx = replace(ctx, after_letter=True)
+        ctx = replace(ctx, after_letter=True, closing_in_flow=closing_in_flow)
     theme = theme_of(config.root, config.theme_dir)
 
     def page_html(fit: bool) -> str:
@@ -245,6 +248,35 @@ def print_pdf(
     return tighter if tighter.pages < first.pages else first
 
 
+def has_closing(seen: FiscalYear) -> bool:
+    """Whether the year has small print (``place: end``) to place."""
+    return any(s.place == "end" for s in seen.narrative)
+
+
+def letter_body_pdf(
+    page: PrintPage,
+    moved: Callable[[], PrintPage | None],
+    charts: Callable[[str], bytes],
+) -> RenderedPdf:
+    """The edition as it follows each letter (``LETTER_BODY``). A section
+    shorter (no thank-you), it may leave the page before its back cover
+    part empty: then the small print set after the money (``moved``: that
+    print page, None without small print) is tried, and kept only if its
+    pages are no more and their faults fewer. Always inspected, so that
+    the layout is the same with or without a preflight report."""
+    body = print_pdf(page, charts, preflight=LETTER_BODY)
+    if not any(f.kind == NEAR_EMPTY for f in body.findings):
+        return body
+    other = moved()
+    if other is None:
+        return body
+    gc.collect()  # the first layout's garbage before the second is made
+    tried = print_pdf(other, charts, preflight=LETTER_BODY)
+    if tried.pages <= body.pages and len(tried.findings) < len(body.findings):
+        return tried
+    return body
+
+
 def screen_page(
     seen: FiscalYear,
     edition: str,
@@ -302,8 +334,13 @@ def edition_files(
             # not both at once in memory.
             gc.collect()
             page = print_page(seen, edition, language, analysis, ctx=ctx, after_letter=True)
-            body = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
-                             preflight=LETTER_BODY if findings is not None else None)  # fmt: skip
+            body = letter_body_pdf(
+                page,
+                lambda: print_page(seen, edition, language, analysis, ctx=ctx,
+                                   after_letter=True, closing_in_flow=True)
+                if has_closing(seen) else None,
+                lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
+            )  # fmt: skip
             files[LETTER_BODY] = (body.data, body.pages)
             if findings is not None:
                 findings.extend(body.findings)
