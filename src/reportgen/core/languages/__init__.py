@@ -381,11 +381,11 @@ _IDEOGRAPHIC = (
 )
 _BETWEEN = {
     "characters": f"[{_IDEOGRAPHIC}]",
-    # Hangul syllables, Han and Latin letters, never digits: a number
-    # letter-spaced reads "2 0 1 3년" (Korean review 1, design review 1).
-    # Without the Latin letters a line holding a Latin title has too few
-    # places to stretch and falls back to ragged inside a justified paragraph.
-    "syllables": f"[\uac00-\ud7a3A-Za-z{_IDEOGRAPHIC}]",
+    # Hangul syllables (and Han), never digits or Latin letters: a number
+    # letter-spaced reads "2 0 1 3년" (Korean review 1, design review 1), a
+    # Latin word "r e p o r t". A line holding a long Latin title may then have
+    # too few places to stretch within justify_limit and is left ragged.
+    "syllables": f"[\uac00-\ud7a3{_IDEOGRAPHIC}]",
 }
 
 
