@@ -653,23 +653,17 @@ class _Checker:
                 self.value("organization.registration"), "registration",
                 self.where("organization.registration"), self.diags,
             ) or ()  # fmt: skip
-        giving = self.string("organization.giving")
-        if giving:
-            giving = _markdown(
-                giving, "giving", self.where("organization.giving"), self.root, self.diags
-            )
-        for_organisations = self.string("organization.giving_organisation")
-        if for_organisations:
-            for_organisations = _markdown(
-                for_organisations, "giving_organisation",
-                self.where("organization.giving_organisation"), self.root, self.diags,
-            )  # fmt: skip
-        abroad = self.string("organization.giving_abroad")
-        if abroad:
-            abroad = _markdown(
-                abroad, "giving_abroad",
-                self.where("organization.giving_abroad"), self.root, self.diags,
-            )  # fmt: skip
+
+        def markdown(name: str) -> str | None:
+            """``organization.<name>``, a Markdown text, as safe HTML (unset: as set)."""
+            text = self.string(f"organization.{name}")
+            if not text:
+                return text
+            return _markdown(text, name, self.where(f"organization.{name}"), self.root, self.diags)
+
+        giving = markdown("giving")
+        for_organisations = markdown("giving_organisation")
+        abroad = markdown("giving_abroad")
         return Organization(
             name=name,
             short_name=self.string("organization.short_name"),
