@@ -218,8 +218,9 @@ class Inspection:
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, scan in enumerate(own, start=1):
-                # A letter's blank back (duplex): the letter ends on the page before.
-                last = number == len(own) or all(_blank(s) for s in own[number:])
+                # A letter's blank back (duplex): the letter ends on the page before;
+                # a book's text ends before its closing pages (notes, back cover).
+                last = number == len(own) or all(_closing(s) for s in own[number:])
                 before_break = not last and own[number].sparse_before
                 for kind, message in _page_faults(scan, last, before_break):
                     findings.append(Finding(part.document, number, kind, message))
@@ -853,6 +854,19 @@ def _blank(scan: _Scan) -> bool:
     """A page left blank: by the layout (a left or right break), or the named
     page ``blank`` (a letter's back, ``letters.BLANK_PAGE``)."""
     return scan.blank or scan.name == "blank"
+
+
+# Pages after the text that hold none of it: planned to close a document
+# (notes pages that make up a bound count, the back cover). The page before
+# them is the text's last, judged as a last page: it may end short (a
+# roster set compact, a count padded with notes), but not nearly empty nor
+# holding only the end of what the page before began.
+CLOSING_PAGES = frozenset({"notes", "back", "back-cover"})
+
+
+def _closing(scan: _Scan) -> bool:
+    """A page after the text: blank (``_blank``) or planned to close it."""
+    return _blank(scan) or scan.name in CLOSING_PAGES
 
 
 def _near_empty(scan: _Scan, last: bool) -> M.Text | None:
