@@ -380,6 +380,26 @@ def render_pdf(
                     refused |= frozenset(more)
                     continue
                 shared, document, seen = shared + more, tried, looked
+            # A row kept whole that went on to the next page, leaving this
+            # one more than 40 % empty (the finance tables under tall charts,
+            # the charts under a long table): its items one under the other,
+            # the first may stay. Each row alone, in the order of the book,
+            # then all of them; the first layout that takes a near-empty
+            # page away and makes nothing else worse is kept.
+            stack = seen.stackable()
+            tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
+            for rows in tries:
+                sheets = [CSS(string=stacking_css(rows))]
+                if shared:
+                    sheets.append(CSS(string=sharing_css(shared)))
+                tried = page.render(stylesheets=sheets, font_config=document.font_config)
+                looked = Inspection(tried.pages, "", layout=layout)
+                if (len(tried.pages) <= len(document.pages)
+                        and looked.near_empty_pages() < seen.near_empty_pages()
+                        and looked.short_pages() <= seen.short_pages()
+                        and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
+                    document, seen = tried, looked
+                    break
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)
@@ -411,6 +431,19 @@ def sharing_css(ids: Sequence[str]) -> str:
         f"{selectors} {{ break-before: auto !important; "
         "margin-top: var(--section-gap, 14mm) !important; "
         "page: auto !important; min-height: 0 !important; }"
+    )
+
+
+def stacking_css(ids: Sequence[str]) -> str:
+    """The stylesheet that sets each row of ``ids`` (a flex row marked
+    ``data-stack``) stacked: its items one under the other, each whole, the
+    row free to break between them; an item as wide as the row's
+    ``--stacked-width`` says (print.css.j2: a chart keeps its width in the row)."""
+    rows = ", ".join(f"#{_css_ident(i)}" for i in ids)
+    items = ", ".join(f"#{_css_ident(i)} > *" for i in ids)
+    return (
+        f"{rows} {{ display: block !important; break-inside: auto !important; }}"
+        f"{items} {{ break-inside: avoid !important; width: var(--stacked-width, auto); }}"
     )
 
 

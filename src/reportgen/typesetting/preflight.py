@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import logging
 import re
 import unicodedata
@@ -212,6 +213,38 @@ class Inspection:
                 before_break = not last and own[number].sparse_before
                 count += _sparse(scan, last, before_break) is not None
         return count
+
+    def near_empty_pages(self) -> int:
+        """How many pages the near-empty rule finds (``_near_empty``)."""
+        count = 0
+        for part in self.parts:
+            own = self.scans[part.first : part.end]
+            for number, scan in enumerate(own, start=1):
+                last = number == len(own) or all(_closing(s) for s in own[number:])
+                before_break = not last and own[number].sparse_before
+                count += not before_break and _near_empty(scan, last) is not None
+        return count
+
+    def stackable(self) -> tuple[str, ...]:
+        """The ids of the rows that may be set stacked (``data-stack``: the
+        finance charts, the finance tables) found on the page after one the
+        near-empty rule finds, and not on it: kept whole, the row went
+        on, and its first item alone may fill the page it left."""
+        ids: list[str] = []
+        for part in self.parts:
+            own = self.scans[part.first : part.end]
+            for number, (scan, after) in enumerate(itertools.pairwise(own), start=1):
+                last = all(_closing(s) for s in own[number:])
+                if after.sparse_before or _near_empty(scan, last) is None:
+                    continue
+                ids += [
+                    element.get("id")
+                    for key, element in after.elements.items()
+                    if element.get("data-stack") is not None
+                    and element.get("id")
+                    and key not in scan.elements
+                ]
+        return tuple(dict.fromkeys(ids))
 
     def findings(self) -> list[Finding]:
         findings: list[Finding] = []
