@@ -72,3 +72,30 @@ def test_the_page_before_the_notes_and_back_cover_ends_the_text(tmp_path: Path) 
         made = render_pdf(NOTES % after, tmp_path, Gate.of(tmp_path), preflight="doc.pdf")
         near = [f.page for f in made.findings if f.kind == preflight.NEAR_EMPTY]
         assert near == found, made.findings
+
+
+# A row of two blocks kept whole (the finance tables under the charts) after
+# half a page: whole, it goes on and leaves the page near-empty; marked
+# data-stack, the last layout sets it stacked and its first block stays.
+ROW = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><style>"
+    "@page { size: A5; margin: 20mm 15mm } body { font: 10pt/1.4 'DejaVu Sans'; margin: 0 }"
+    "main > section { break-before: page } .row { display: flex; gap: 4mm }"
+    ".row > div { flex: 1 1 0; break-inside: avoid; border-top: 1px solid #888 }"
+    "</style></head><body><main>"
+    "<section id='one'><h2>Finances</h2><div style='height: 80mm; border-top: 1px solid #888'>"
+    "</div><div class='row' id='tables'%s><div style='height: 60mm'>Income</div>"
+    "<div style='height: 120mm'>Expenses</div></div></section>"
+    "<section id='two'><h2>Board</h2><p>Names.</p></section></main></body></html>"
+)
+
+
+def test_a_row_that_leaves_a_page_near_empty_is_set_stacked(tmp_path: Path) -> None:
+    gate, layout = Gate.of(tmp_path), preflight.Layout("page")
+    whole = render_pdf(ROW % "", tmp_path, gate, preflight="doc.pdf", layout=layout)
+    assert (1, preflight.NEAR_EMPTY) in {(f.page, f.kind) for f in whole.findings}
+    stacked = render_pdf(ROW % " data-stack", tmp_path, gate, preflight="doc.pdf", layout=layout)
+    assert not [f for f in stacked.findings if f.kind == preflight.NEAR_EMPTY], stacked.findings
+    (tmp_path / "stacked.pdf").write_bytes(stacked.data)
+    pdf = ParsedPdf(tmp_path / "stacked.pdf")
+    assert "Income" in pdf.text(1) and "Expenses" in pdf.text(2)
