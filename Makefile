@@ -1,6 +1,7 @@
 # The two commands of the README, and a few more for developers.
 #   make sample   set up (if needed) and build the sample report into output/
 #   make test     set up (if needed, test tools included) and run the test suite
+#   make strict-samples  every sample year built with --strict (CI, after the tests)
 .PHONY: sample strict-samples test lint bench bench-targets property locks clean messages
 
 sample:
