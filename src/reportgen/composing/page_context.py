@@ -22,7 +22,7 @@ from babel.numbers import get_currency_name
 from markupsafe import escape
 
 from reportgen.composing import formats
-from reportgen.composing.accounts import NIL, Accounts, accounts, carried, has_restricted
+from reportgen.composing.accounts import NIL, Accounts, accounts, carried
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
@@ -423,10 +423,27 @@ def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency
         if worded
         else _indicator_value(item.value, item.unit, language, currency)
     )
-    return Stat(
-        value, item.name, change, direction, item.note, progress,
-        item.unit if worded else None,
-    )  # fmt: skip
+    shown_unit = item.unit if worded and not label_says_unit(item.name, item.unit) else None
+    return Stat(value, item.name, change, direction, item.note, progress, shown_unit)
+
+
+def _word_stem(word: str) -> str:
+    word = word.casefold()
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def label_says_unit(label: str, unit: str | None) -> bool:
+    """Whether an indicator's name already says its unit ("Food parcels
+    given", parcels; "Volunteer hours", hours; "Tonnes of food donated",
+    tonnes): the tile then prints no unit line, which would repeat it
+    (review r34: "6,842 / parcels / Food parcels given"). Words are compared
+    whole, singular or plural; a language written without spaces (人 in
+    支援した人数) is never matched inside a word."""
+    if not unit:
+        return False
+    said = {_word_stem(w) for w in re.findall(r"\w+", label)}
+    wanted = [_word_stem(w) for w in re.findall(r"\w+", unit)]
+    return bool(wanted) and all(w in said for w in wanted)
 
 
 def _year_of(fig: KeyFigures | None, language: str) -> str:
@@ -918,7 +935,7 @@ def build_context(
         _d(config.end, language), _short_date(config.start, language),
         _short_date(config.end, language),
     ))  # fmt: skip
-    made_accounts = carried(made_accounts, EDITIONS[edition].accounts, has_restricted(figures))
+    made_accounts = carried(made_accounts, EDITIONS[edition].accounts)
     if made_accounts is not None and config.accounts_note:  # of every figure: on the unit line
         unit = f"{made_accounts.unit}{formats.label(language, 'separator')}{config.accounts_note}"
         made_accounts = replace(made_accounts, unit=unit)
