@@ -302,3 +302,5 @@ def test_a_fitted_handout_with_accounts_balances_its_two_sides(tmp_path: Path) -
     assert compact("Statement of funds") in second and "Statementoffunds" not in first
     assert compact("Where the work and the money went") in second
     assert "(£19,210.25)" in first and "-£" not in first
+    # No row without a comparison: fy2023 has no coalitions table (review r34, "— 48 —").
+    assert compact("Partner organisations in coalitions") not in first

@@ -816,7 +816,6 @@ def _comparison(
         without its list of tables is taken to give them all)."""
         return not year.present or _FIGURE_TABLE[figure] in year.present
 
-    absent = formats.label(language, "figure_absent")
     # (figure, row word, last year's value, this year's, is money)
     pairs: list[tuple[str, str, Decimal, Decimal, bool]] = [
         ("activities", "row_activities", Decimal(prev.activities), Decimal(fig.activities), False),
@@ -842,13 +841,13 @@ def _comparison(
     rows = []
     for figure, key, a, b, m in pairs:
         had, has = given(figure, prev), given(figure, fig)
-        if not (had or has) or (a == 0 and b == 0):
-            continue  # a row that says nothing: no table either year, or zero in both
+        if not (had and has) or (a == 0 and b == 0):
+            # A row that compares nothing: a year without the table (not 0,
+            # not "new": review r34's "— 48 —"), or zero in both.
+            continue
         show = money if m else number
-        before, now = (show(a) if had else absent), (show(b) if has else absent)
-        if not (had and has):
-            delta = absent  # a figure missing from one year has no change, not "new"
-        elif figure == "net" and a != b:  # a balance can change sign: the difference
+        before, now = show(a), show(b)
+        if figure == "net" and a != b:  # a balance can change sign: the difference
             delta = formats.signed(money(abs(b - a)), b < a, language)
         else:
             delta = change(b, a, m)
