@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -304,3 +305,14 @@ def test_a_fitted_handout_with_accounts_balances_its_two_sides(tmp_path: Path) -
     assert "(£19,210.25)" in first and "-£" not in first
     # No row without a comparison: fy2023 has no coalitions table (review r34, "— 48 —").
     assert compact("Partner organisations in coalitions") not in first
+    # The statement of funds' bold totals stand at least 3 mm apart (review
+    # r34: "69,630.15 144,527.60" 1.5 mm apart).
+    document = pdfium.PdfDocument(tmp_path / "handout.pdf")
+    try:
+        text = document[1].get_textpage()
+        opening, income = (text.search(w).get_next() for w in ("69,630.15", "144,527.60"))
+        assert opening and income
+        gap = text.get_charbox(income[0])[0] - text.get_charbox(sum(opening) - 1)[2]
+        assert gap >= 3 / 25.4 * 72, gap
+    finally:
+        document.close()
