@@ -322,8 +322,8 @@ def test_signatories_are_checked_where_written(tmp_path: Path) -> None:
 def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path) -> None:
     """``Edition.accounts`` decides: the annual report carries the balance
     sheet and the statement of funds; the members' handout (one sheet) and
-    the donor edition the statement of funds alone when a fund is restricted
-    (and never its income and expenditure by fund); each template that may
+    the statement of funds alone (never its income and expenditure by fund),
+    the donor edition no accounts (trustee material); each template that may
     carry accounts sets them with the one partial."""
     from reportgen.core.editions import DOCUMENTS, EDITIONS
 
@@ -334,8 +334,7 @@ def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path)
         text = _text(html)
         assert (ctx.accounts is not None) is bool(shown), name
         assert ("Balance sheet at 31 August 2013" in text) is ("balance" in shown), name
-        # (a fund of the root is restricted: "restricted-funds" shows it too)
-        funds = "funds" in shown or "restricted-funds" in shown
+        funds = "funds" in shown
         assert ("Statement of funds" in text) is funds, name
         if funds:
             assert "Income and expenditure by fund" not in text, name
@@ -343,7 +342,7 @@ def test_each_edition_carries_the_accounts_its_declaration_names(tmp_path: Path)
         assert ('include "partials/accounts.html.j2"' in template) is bool(shown), name
     assert EDITIONS["annual-report"].accounts == ("balance", "funds")
     assert EDITIONS["handout"].accounts == ("funds",)
-    assert EDITIONS["donor"].accounts == ("restricted-funds",)
+    assert EDITIONS["donor"].accounts == ()
 
 
 @pytest.mark.parametrize(

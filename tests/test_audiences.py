@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -278,6 +279,36 @@ def test_a_batch_of_letters_gives_each_donor_only_their_own_page(
         assert not any(other in first for other in others), first
 
 
+def test_the_uk_donor_edition_keeps_the_story_whole_and_leaves_the_accounts_out(
+    tmp_path: Path,
+) -> None:
+    """Review r34 (UK donor edition): the statement of funds is trustee
+    material; "Sam is a composite..." stood alone at the top of p2; Sam's
+    quote had no attribution. Four pages: thanks and story, gift at work and
+    highlights, where the money went, how to give."""
+    from reportgen.commands.build import load_with_history
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.edition_render import render_edition
+
+    sample = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"
+    shutil.copytree(sample, tmp_path / "uk")
+    diags = Diagnostics()
+    year, history = load_with_history(tmp_path / "uk/fy2024", diags)
+    assert year is not None and not diags.has_errors
+    files = render_edition(year, history, "donor", "en-GB", pdf=True, html=False)
+    (tmp_path / "donor.pdf").write_bytes(files["donor.pdf"][0])
+    pdf = ParsedPdf(tmp_path / "donor.pdf")
+    assert pdf.page_count == 4
+    pages = [compact(pdf.text(n)) for n in range(1, 5)]
+    assert not any("Statementoffunds" in page or "Accounts" in page for page in pages)
+    assert compact("my life.” — Sam") in pages[0]
+    note = compact("Sam is a composite")
+    (where,) = [page for page in pages if note in page]
+    # The note never opens a page: the story's last lines come with it.
+    assert compact("volunteer driver.") in where.split(note)[0]
+    assert compact("Governance and support") in pages[2]  # the SORP's words, in its note
+
+
 def test_a_fitted_handout_with_accounts_balances_its_two_sides(tmp_path: Path) -> None:
     """Review 2 (UK handout): side one a third empty, side two full to the
     foot. The fitted sheet sets the members' notes before the accounts, which
@@ -302,3 +333,16 @@ def test_a_fitted_handout_with_accounts_balances_its_two_sides(tmp_path: Path) -
     assert compact("Statement of funds") in second and "Statementoffunds" not in first
     assert compact("Where the work and the money went") in second
     assert "(£19,210.25)" in first and "-£" not in first
+    # No row without a comparison: fy2023 has no coalitions table (review r34, "— 48 —").
+    assert compact("Partner organisations in coalitions") not in first
+    # The statement of funds' bold totals stand at least 3 mm apart (review
+    # r34: "69,630.15 144,527.60" 1.5 mm apart).
+    document = pdfium.PdfDocument(tmp_path / "handout.pdf")
+    try:
+        text = document[1].get_textpage()
+        opening, income = (text.search(w).get_next() for w in ("69,630.15", "144,527.60"))
+        assert opening and income
+        gap = text.get_charbox(income[0])[0] - text.get_charbox(sum(opening) - 1)[2]
+        assert gap >= 3 / 25.4 * 72, gap
+    finally:
+        document.close()

@@ -67,25 +67,13 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     outside = re.sub(r'<table class="chart-breakdown".*?</table>', "", html, flags=re.S)
     for line in ("Rent", "Beds"):  # the year's two expense lines
         assert f">{line}<" in finances and f">{line}<" not in outside, line
-    # The Shelter fund is restricted: the statement of funds stays.
-    assert ctx.accounts is not None and ctx.accounts.funds is not None
-    # It stands on the money page (inside "where the money went"), not on a page of its own.
-    opened = html.index('id="accounts"')
-    assert start < opened and "</section>" not in html[start:opened]
+    # No accounts for donors, even with a restricted fund (the Shelter fund):
+    # the statement of funds is trustee material (review r34).
+    assert ctx.accounts is None and 'id="accounts"' not in html
+    assert "Statement of funds" not in html
     # Without the role file there is no panel (and nothing built in stands for it).
     (year / "narrative/06-gift.en.md").unlink()
     assert 'id="gift-at-work"' not in _context(year, "donor", "en")[1]
-
-
-def test_the_statement_of_funds_reaches_donors_only_with_a_restricted_fund(
-    tmp_path: Path,
-) -> None:
-    year = _two_years(copy_root("small", tmp_path))
-    replace(year / "data/funds.csv", "Shelter,restricted", "Shelter,designated")
-    donor, _ = _context(year, "donor", "en")
-    assert donor.accounts is None
-    report, _ = _context(year, "annual-report", "en")  # the annual report keeps it
-    assert report.accounts is not None and report.accounts.funds is not None
 
 
 def test_an_address_abroad_ends_with_its_country_and_a_domestic_one_does_not() -> None:

@@ -185,14 +185,20 @@ def test_indicators_lead_the_key_figures_translated_and_redacted(sample_set: Pat
         "name,name_ja,value,unit,previous,target,note,visibility\n"
         "Meals served,配食数,12500,meals,11800,15000,In three towns,public\n"
         "Grants won,,2500.50,GBP,,,,public\n"
-        "Secret count,,7,,,,,internal\n",
+        "Secret count,,7,,,,,internal\n"
+        "Households helped,,320,families,,,,public\n",
     )
     stats = _stats(year)
     first, second = stats[0], stats[1]
+    # A name that already says its unit prints no unit line (review r34:
+    # "6,842 / parcels / Food parcels given"): "Meals served" drops "meals";
+    # a unit the name does not say stays, set smaller under the number.
+    helped = next(s for s in stats if s.label == "Households helped")
+    assert (helped.value, helped.unit) == ("320", "families")
     assert (first.label, first.value, first.unit, first.note) == (
         "Meals served",
         "12,500",
-        "meals",  # set smaller under the number
+        None,  # the name says "meals" already
         "In three towns",
     )
     assert first.change == "+700 vs last year" and first.direction == "up"
@@ -201,6 +207,18 @@ def test_indicators_lead_the_key_figures_translated_and_redacted(sample_set: Pat
     assert "Secret count" not in [s.label for s in stats]
     assert "Secret count" in [s.label for s in _stats(year, "handout")]
     assert _stats(year, language="ja")[0].label == "配食数"
+
+
+def test_a_name_that_says_its_unit_is_matched_by_whole_words() -> None:
+    from reportgen.composing.page_context import label_says_unit
+
+    said = [("Food parcels given", "parcels"), ("Volunteer hours", "hours"),
+            ("Tonnes of food donated", "tonnes"), ("People fed", "people"),
+            ("Hot meals", "meal"), ("Bed nights given", "bed nights")]  # fmt: skip
+    assert all(label_says_unit(label, unit) for label, unit in said)
+    unsaid = [("Meals served", "parcels"), ("Households helped", "households reached"),
+              ("Participants", "parts"), ("支援した人数", "人"), ("Volunteers", None)]  # fmt: skip
+    assert not any(label_says_unit(label, unit) for label, unit in unsaid)
 
 
 def test_key_figures_default_skips_what_means_nothing(sample_set: Path) -> None:

@@ -37,27 +37,13 @@ class Accounts:
     funds: Table | None = None
 
 
-# The kinds of fund that hold money given for a purpose (data/funds.csv ``type``).
-RESTRICTED = ("restricted", "endowment")
-
-
-def has_restricted(fig: KeyFigures) -> bool:
-    """Whether a fund of the year holds money given for a purpose."""
-    return any((f.type or "").strip().casefold() in RESTRICTED for f in fig.funds)
-
-
-def carried(
-    made: Accounts | None, parts: tuple[str, ...], restricted: bool = False
-) -> Accounts | None:
+def carried(made: Accounts | None, parts: tuple[str, ...]) -> Accounts | None:
     """The accounts an edition carries (``Edition.accounts``): the balance
-    sheet, the statement of funds, both or none; "restricted-funds" is the
-    statement of funds when ``restricted`` (a fund holds money given for a
-    purpose)."""
+    sheet, the statement of funds, both or none."""
     if made is None:
         return None
     balance = made.balance if "balance" in parts else None
-    wanted = "funds" in parts or ("restricted-funds" in parts and restricted)
-    funds = made.funds if wanted else None
+    funds = made.funds if "funds" in parts else None
     if balance is None and funds is None:
         return None
     return replace(made, balance=balance, balance_title=made.balance_title if balance else None,

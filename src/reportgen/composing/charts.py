@@ -175,9 +175,11 @@ def colour_order(history: Sequence[KeyFigures]) -> tuple[str, ...]:
 def category_swatches(fig_data: KeyFigures, style: ChartStyle) -> tuple[Swatch, ...]:
     """The year's categories in colour order (``colour_order``): each of the
     report set's first ``len(palette.series)`` categories keeps its colour
-    in every chart it appears in; past them, never a colour twice: one
-    category left keeps its name in "Other"'s hatched grey, several share it
-    as "Other (n categories)"."""
+    in every chart it appears in; past them, never a colour twice: the
+    categories left share "Other"'s hatched grey, and hatching means "Other"
+    in every chart of every edition (review r34: it meant Governance in the
+    report and "Other (2 categories)" in the handout): one category left is
+    "Other: <its name>", several "Other (n categories)"."""
     ids = fig_data.category_ids or tuple((c, c, True) for c in fig_data.category_order)
     if not ids:
         ids = tuple((c, c, True) for c, _ in fig_data.by_category)
@@ -193,7 +195,8 @@ def category_swatches(fig_data: KeyFigures, style: ChartStyle) -> tuple[Swatch, 
     ]
     rest = tuple(name for name, canonical, _ in shown if slot[canonical] >= len(slots))
     if len(rest) == 1:
-        swatches.append(Swatch(rest[0], style.palette.other, True, rest))
+        name = style.label("other_category", name=rest[0])
+        swatches.append(Swatch(name, style.palette.other, True, rest))
     elif rest:
         name = style.label("other_categories", len(rest), count=len(rest))
         swatches.append(Swatch(name, style.palette.other, True, rest))
@@ -733,8 +736,13 @@ def chart_expenses(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | None
     lines = sum(label.count("\n") + 1 for label in labels)
     key = FONT_SIZE * (1.2 * lines + 0.5 * (len(labels) - 1) + 0.8)
     room = max((height * 72 - key) / 2 - KEY_CLEARANCE, 0.0)
-    return replace(chart, breakdown=_breakdown(fig_data, dict(zip(names, shares, strict=True)),
-                                               style), key_room=round(room, 1))  # fmt: skip
+    # Where the framework does not count administration as a function (the
+    # SORP allocates support costs to the activities), the pack says so under
+    # the ring.
+    note = style.label("function_administration_note")
+    notes = (note,) if note and any(f == "administration" for f, _ in split) else ()
+    groups = _breakdown(fig_data, dict(zip(names, shares, strict=True)), style)
+    return replace(chart, breakdown=groups, key_room=round(room, 1), notes=notes)
 
 
 def _breakdown(

@@ -22,7 +22,7 @@ from babel.numbers import get_currency_name
 from markupsafe import escape
 
 from reportgen.composing import formats
-from reportgen.composing.accounts import NIL, Accounts, accounts, carried, has_restricted
+from reportgen.composing.accounts import NIL, Accounts, accounts, carried
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
@@ -423,10 +423,27 @@ def _indicator(item: Indicator, prev: KeyFigures | None, language: str, currency
         if worded
         else _indicator_value(item.value, item.unit, language, currency)
     )
-    return Stat(
-        value, item.name, change, direction, item.note, progress,
-        item.unit if worded else None,
-    )  # fmt: skip
+    shown_unit = item.unit if worded and not label_says_unit(item.name, item.unit) else None
+    return Stat(value, item.name, change, direction, item.note, progress, shown_unit)
+
+
+def _word_stem(word: str) -> str:
+    word = word.casefold()
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def label_says_unit(label: str, unit: str | None) -> bool:
+    """Whether an indicator's name already says its unit ("Food parcels
+    given", parcels; "Volunteer hours", hours; "Tonnes of food donated",
+    tonnes): the tile then prints no unit line, which would repeat it
+    (review r34: "6,842 / parcels / Food parcels given"). Words are compared
+    whole, singular or plural; a language written without spaces (人 in
+    支援した人数) is never matched inside a word."""
+    if not unit:
+        return False
+    said = {_word_stem(w) for w in re.findall(r"\w+", label)}
+    wanted = [_word_stem(w) for w in re.findall(r"\w+", unit)]
+    return bool(wanted) and all(w in said for w in wanted)
 
 
 def _year_of(fig: KeyFigures | None, language: str) -> str:
@@ -799,7 +816,6 @@ def _comparison(
         without its list of tables is taken to give them all)."""
         return not year.present or _FIGURE_TABLE[figure] in year.present
 
-    absent = formats.label(language, "figure_absent")
     # (figure, row word, last year's value, this year's, is money)
     pairs: list[tuple[str, str, Decimal, Decimal, bool]] = [
         ("activities", "row_activities", Decimal(prev.activities), Decimal(fig.activities), False),
@@ -825,13 +841,13 @@ def _comparison(
     rows = []
     for figure, key, a, b, m in pairs:
         had, has = given(figure, prev), given(figure, fig)
-        if not (had or has) or (a == 0 and b == 0):
-            continue  # a row that says nothing: no table either year, or zero in both
+        if not (had and has) or (a == 0 and b == 0):
+            # A row that compares nothing: a year without the table (not 0,
+            # not "new": review r34's "— 48 —"), or zero in both.
+            continue
         show = money if m else number
-        before, now = (show(a) if had else absent), (show(b) if has else absent)
-        if not (had and has):
-            delta = absent  # a figure missing from one year has no change, not "new"
-        elif figure == "net" and a != b:  # a balance can change sign: the difference
+        before, now = show(a), show(b)
+        if figure == "net" and a != b:  # a balance can change sign: the difference
             delta = formats.signed(money(abs(b - a)), b < a, language)
         else:
             delta = change(b, a, m)
@@ -918,7 +934,7 @@ def build_context(
         _d(config.end, language), _short_date(config.start, language),
         _short_date(config.end, language),
     ))  # fmt: skip
-    made_accounts = carried(made_accounts, EDITIONS[edition].accounts, has_restricted(figures))
+    made_accounts = carried(made_accounts, EDITIONS[edition].accounts)
     if made_accounts is not None and config.accounts_note:  # of every figure: on the unit line
         unit = f"{made_accounts.unit}{formats.label(language, 'separator')}{config.accounts_note}"
         made_accounts = replace(made_accounts, unit=unit)

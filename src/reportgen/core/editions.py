@@ -44,9 +44,7 @@ class Edition:
     # Which accounts it carries when the year gives them (data/balance,
     # data/funds): "balance" (the balance sheet) and "funds" (the statement of
     # funds). Its template sets them with partials/accounts.html.j2.
-    # "restricted-funds": the statement of funds only when a fund is
-    # restricted or an endowment (money given for a purpose).
-    accounts: tuple[Literal["balance", "funds", "restricted-funds"], ...] = ()
+    accounts: tuple[Literal["balance", "funds"], ...] = ()
 
     @property
     def public(self) -> bool:
@@ -87,11 +85,11 @@ EDITIONS: dict[str, Edition] = {
             letters=True,
             title="Report to Our Donors",
             bound=True,
-            # A donor asks what became of the money given for a purpose: the
-            # statement of funds (a restricted fund spent or carried forward),
-            # only when the year has such a fund; the balance sheet is the
-            # regulator's and the members' reading, and the annual report's.
-            accounts=("restricted-funds",),
+            # No accounts: the statement of funds and the balance sheet are
+            # the trustees', the members' and the regulator's reading (the
+            # annual report, the handout). A donor reads where the money went
+            # (the functions' chart), not fund movements (review r34: "trustee
+            # material", a page 60 % empty in the UK edition).
         ),
         Edition("receipts", "public", "receipt.html.j2", per_donor=True),
     )
