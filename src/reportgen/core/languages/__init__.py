@@ -92,6 +92,13 @@ class Typography:
     plus: str = "+"  # before an increase
     minus: str = "\u2212"  # before a decrease
     join_words: bool = False  # keep space-separated words whole in print (Korean)
+    # Print: a justified body paragraph (a p or li of .prose) breaks between
+    # any two Hangul syllables, as Korean books are set, never inside a number,
+    # a Latin word or at a mark; its words stay whole everywhere else (headings,
+    # cells, captions) and inside an element with one of ``whole_words``' classes
+    # (the narrow or ragged blocks: a pull quote, the handout's summaries).
+    syllable_breaks: bool = False
+    whole_words: tuple[str, ...] = ()
     last_line: int = 0  # the fewest characters on a paragraph's last line (CJK)
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
     # Words that follow a number and never part from it on a line (件, 円, 건, %).
