@@ -13,6 +13,7 @@ import statistics
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 
 from reportgen.typesetting.typeset import typeset
 from tests.conftest import copy_root
@@ -296,7 +297,18 @@ def _hangul(char: str) -> bool:
     return "\uac00" <= char <= "\ud7a3"
 
 
-def test_korean_body_breaks_between_syllables_justified_and_calm(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def korean_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/roots/korean's annual report, rendered once for this module."""
+    from reportgen.commands.build import run_build
+
+    folder = tmp_path_factory.mktemp("korean-report")
+    root = copy_root("korean", folder)
+    run_build(root / "fy2012", folder / "out", editions=["annual-report"], workers=1)
+    return folder / "out" / "fy2012" / "annual-report.pdf"
+
+
+def test_korean_body_breaks_between_syllables_justified_and_calm(korean_report: Path) -> None:
     """Issues 26 and 27 (the Korean editor's K-T1..K-T3, the designer's KO 1 and 2):
     the body was justified with whole words, so a line's slack (up to a whole
     word) was letter-spaced, or the line left ragged inside its paragraph.
@@ -305,11 +317,7 @@ def test_korean_body_breaks_between_syllables_justified_and_calm(tmp_path: Path)
     but a paragraph's last ends flush and no two syllables stand more than
     0.05 em apart; the pull quote beside it keeps its words whole, ragged.
     One render of tests/roots/korean's annual report."""
-    from reportgen.commands.build import run_build
-
-    root = copy_root("korean", tmp_path)
-    run_build(root / "fy2012", tmp_path / "out", editions=["annual-report"], workers=1)
-    pdf = tmp_path / "out" / "fy2012" / "annual-report.pdf"
+    pdf = korean_report
     document = pdfium.PdfDocument(pdf)
     try:
         page = next(
@@ -367,3 +375,17 @@ def test_korean_body_breaks_between_syllables_justified_and_calm(tmp_path: Path)
     # The pull quote: ragged, its words whole.
     for line in quote:
         assert line.strip("“”") in source, quote
+
+
+def test_a_korean_table_of_amounts_says_its_unit_once(korean_report: Path) -> None:
+    """Korean review K-P2: each amount column's head read "금액(단위: 엔)" while
+    the accounts' page said the unit once above. Every table of amounts
+    says it once, "(단위: 원)" at its top right, its heads bare."""
+    document = pdfium.PdfDocument(korean_report)
+    try:
+        texts = [document[n].get_textpage().get_text_range() for n in range(len(document))]
+    finally:
+        document.close()
+    finance = next(t for t in texts if "재원별 수입" in t and "구성비" in t)
+    assert "(단위:" not in finance.replace("(단위: 원)", "")
+    assert finance.count("(단위: 원)") == finance.count("구성비") >= 2  # one per table

@@ -163,16 +163,17 @@ def curl(text: str, quotes: str) -> str:
     return "".join(out)
 
 
-def _glue_tail(text: str, count: int) -> str:
+def _glue_tail(text: str, count: int, words: bool = False) -> str:
     """The last ``count`` characters of a paragraph's text joined, so that its
-    last line holds at least that many (no one-character last lines)."""
+    last line holds at least that many (no one-character last lines); with
+    ``words`` across a space too (a Korean body's "할 것.", its space no-break)."""
     body = text.rstrip()
     start, seen = len(body), 0  # joiners already there (a kanji compound's) do not count
     while start > 0 and seen < count:
         start -= 1
         seen += body[start] != JOINER
     tail = body[start:]
-    if count < 2 or seen < count or start == 0 or any(c.isspace() for c in tail):
+    if count < 2 or seen < count or start == 0 or (not words and any(c.isspace() for c in tail)):
         return text
     return body[:start] + joined(tail) + text[len(body) :]
 
@@ -400,7 +401,10 @@ class _Setter:
     def _glue_last(self) -> None:
         if self.last_text is None or not self.rules or not self.style.last_line or self.verbatim:
             return
-        _put(self.last_text, _glue_tail(_get(self.last_text), self.style.last_line))
+        # Korean: across a space too, so that no block ends on a lone short word
+        # (안전한 / 방, 실시할 / 것.).
+        words = self.style.syllable_breaks
+        _put(self.last_text, _glue_tail(_get(self.last_text), self.style.last_line, words))
 
     def text(self, slot: _Slot) -> None:
         if self.rules is not None and not self.verbatim:

@@ -80,6 +80,10 @@ class LetterStyle:
     # last line but the country ("LEEDS LS6 2AB": Royal Mail's addressing
     # guidance); the posting country's convention, as ``envelope``.
     town_capitals: bool = False
+    # A postal address in running text (a receipt's donor line; the envelope
+    # window has its own lines): its parts in the language's order, the
+    # country named in the language ("대한민국", not "South Korea").
+    address_line: str = "{address}, {postcode}, {country}"
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ class Money:
     # in whole 만 as Korean reports set them, 8,640만 원, 1억 8,000만 원.
     myriads: tuple[str, ...] = ()
     joined: bool = False  # a whole amount's unit word follows its number unspaced: 360,000원
-    table_unit: bool = False  # tables of amounts: the unit in the heading, 금액(단위: 엔)
+    table_unit: bool = False  # tables of amounts: the unit once above each, "(단위: 엔)"
 
 
 @dataclass(frozen=True)
