@@ -265,6 +265,19 @@ def half_width_marks(text: str, style: Typography) -> set[int]:
     return found
 
 
+_PLAIN_SIGNS = "+-\u2212"
+
+
+def change_signs(text: str, style: Typography) -> dict[int, str]:
+    """Where ``text`` holds a language's sign of a change that is a symbol
+    (Korean ▲/▼, not + or −): its index and class, ``change-sign up`` or
+    ``change-sign down`` (the pack's CSS sets it smaller, in colour, so that it
+    does not outweigh the figure after it: design review, KO handout 2)."""
+    signs = {style.plus: "change-sign up", style.minus: "change-sign down"}
+    signs = {sign: css for sign, css in signs.items() if sign and sign not in _PLAIN_SIGNS}
+    return {i: signs[char] for i, char in enumerate(text) if char in signs}
+
+
 def _language_rules(style: Typography) -> Callable[[str], str]:
     """What every medium does to a run of text in the language."""
 
@@ -425,7 +438,10 @@ class _Setter:
         _put(slot, text)
         slot = self.quote.text(slot)
         if not self.head:  # a <title> holds text only
-            slot = _halt_spans(slot, half_width_marks(_get(slot), self.style), self.made)
+            text = _get(slot)
+            marks = dict.fromkeys(half_width_marks(text, self.style), "halt")
+            marks.update(change_signs(text, self.style))
+            slot = _mark_spans(slot, marks, self.made)
         self.last_text = slot
 
 
@@ -497,15 +513,16 @@ def _nobr_spans(slot: _Slot, text: str, made: set[HtmlElement]) -> None:
         _put(slot, text[run.end() : end])
 
 
-def _halt_spans(slot: _Slot, marks: set[int], made: set[HtmlElement]) -> _Slot:
-    """The characters of ``slot``'s text at ``marks`` as ``halt`` spans
-    (set half-width by the pack's CSS); the slot where the text now ends."""
+def _mark_spans(slot: _Slot, marks: dict[int, str], made: set[HtmlElement]) -> _Slot:
+    """The characters of ``slot``'s text at ``marks`` as spans of the class
+    given (``halt``: set half-width by the pack's CSS; ``change-sign``); the
+    slot where the text now ends."""
     if not marks:
         return slot
     text, start = _get(slot), 0
     for index in sorted(marks):
         _put(slot, text[start:index])
-        slot = _insert_after(slot, _span("halt", text[index], made))
+        slot = _insert_after(slot, _span(marks[index], text[index], made))
         start = index + 1
     _put(slot, text[start:])
     return slot
