@@ -50,6 +50,40 @@ def test_japanese_parentheses_are_full_width_in_running_text() -> None:
     assert "Fund (LFNKR)" in typeset("<p>Fund (LFNKR)</p>", "en", "print")
 
 
+def test_korean_body_breaks_between_syllables_everything_else_whole() -> None:
+    """Issues 26 and 27: a Korean body paragraph may break between two
+    syllables (no joiner there), never inside a number, after a Latin word or
+    at a mark; a heading's, a cell's and a pull quote's words stay whole, and
+    no block ends on a lone short word (안전한 / 방)."""
+    page = (
+        '<div class="prose"><p>국제연대(ICNK)는 2013년에 교육을 실시할 것.</p>'
+        '<blockquote class="pull-quote"><p>기록이 남아 있는 한</p></blockquote></div>'
+        "<table><tr><td>안전한 방과 식량</td></tr></table>"
+    )
+    out = _printed(page, "ko")
+    body = out[out.index("국") : out.index("</p>")]
+    assert f"국제연대{JOINER}({JOINER}I" in body  # no break before the mark
+    assert f"){JOINER}는" in body and f"3{JOINER}년" in body  # nor after a Latin word, a digit
+    assert "교육을" in body  # between syllables: free
+    assert body.endswith(f"할\u00a0{JOINER}것{JOINER}.")  # the last line not "것." alone
+    quote = out[out.index("기") : out.index("</p></blockquote>")]
+    assert f"기{JOINER}록{JOINER}이" in quote  # whole words in the narrow column
+    cell = out[out.index("<td>") : out.index("</td>")]
+    assert "방과" not in cell and f"방{JOINER}과" in cell
+    assert f"국{JOINER}제" in _printed("<p>국제연대</p>", "ko")  # outside .prose: whole
+
+
+def test_korean_change_signs_are_marked_to_be_set_light() -> None:
+    """Design review, KO handout 2: the ▲ weighed more than the figure after
+    it. Korean's ▲/▼ are wrapped to be set at 0.7 em in colour; + and − of
+    other languages are left as they are."""
+    out = typeset("<table><tr><td>▲15</td><td>▼3</td></tr></table>", "ko", "print")
+    assert '<span class="change-sign up">▲</span>' in out
+    assert '<span class="change-sign down">▼</span>' in out
+    assert "change-sign" not in typeset("<p>+15 −3</p>", "en", "print")
+    assert "change-sign" not in typeset("<p>+15 −3</p>", "ja", "print")
+
+
 def test_a_soft_line_break_inside_japanese_is_no_space() -> None:
     out = typeset("<p>報告します。\nこの項では、加藤 博が</p>", "ja", "screen")
     assert "報告します。この項では、加藤 博が" in out  # the name's own space stays

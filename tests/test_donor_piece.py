@@ -14,7 +14,13 @@ from reportgen.core.diagnostics import Diagnostics
 from reportgen.core.editions import EDITIONS
 from reportgen.reading.model import Donor
 from reportgen.typesetting.html_pages import render_html
-from reportgen.typesetting.letters import Letter, abroad, address_lines, make_letters
+from reportgen.typesetting.letters import (
+    Letter,
+    abroad,
+    address_lines,
+    make_letters,
+    return_lines,
+)
 from tests.conftest import BuiltSample, copy_root
 from tests.pdfparse import ParsedPdf
 from tests.test_accounts import _context, _two_years, _write
@@ -90,6 +96,19 @@ def test_an_address_abroad_ends_with_its_country_and_a_domestic_one_does_not() -
     # Royal Mail's post town in capitals, where the posting country's pack says so.
     leeds = Donor("Priya", address="14 Beech Grove, Leeds", postcode="LS6 2AB")
     assert address_lines(leeds, "en-GB", town_capitals=True)[-1] == "LEEDS LS6 2AB"
+
+
+def test_a_return_line_too_long_for_the_window_sets_the_name_over_the_address() -> None:
+    """Korean review K-P6: the return line above the window wrapped inside the
+    address ("(우편번호 / 101-0051"). One line where it fits; else the name on
+    its own line, the address whole beneath it."""
+    name, address = "북한난민구원기금", "(101-0051) 일본 도쿄도 지요다구 간다진보초 3-12-7(가상)"
+    assert return_lines(name, address, " · ", 70.0) == (name, address)
+    assert return_lines("Small Society", "1 Road, Leeds", " · ", 70.0) == (
+        "Small Society · 1 Road, Leeds",
+    )
+    assert return_lines(name, "", " · ", 70.0) == (name,)
+    assert return_lines("", "", " · ", 70.0) == ()
 
 
 def test_a_donor_abroad_gets_the_foot_for_donors_abroad_or_none(tmp_path: Path) -> None:

@@ -197,10 +197,12 @@ def test_the_korean_and_japanese_packs_name_no_calendar_year_and_no_translatione
     assert "activities.csv로 첨부" in note  # not "(으)로"
 
 
-def test_korean_tables_of_amounts_carry_the_unit_in_their_heading() -> None:
-    assert formats.amount_heading("금액", "JPY", "ko") == "금액(단위: 엔)"
+def test_korean_tables_of_amounts_say_the_unit_once() -> None:
+    """Korean review K-P2: every column head read "2012년도(단위: 엔)". The unit
+    is said once above the table, as the accounts' page says it."""
+    assert formats.table_unit("JPY", "ko") == "(단위: 엔)"
     assert formats.format_table_amount(Decimal(2000000), "JPY", "ko", False) == "2,000,000"
-    assert formats.amount_heading("金額", "JPY", "ja") == "金額"  # units in the cells
+    assert formats.table_unit("JPY", "ja") is None  # units in the cells
     assert formats.format_table_amount(Decimal(2000000), "JPY", "ja", False) == "2,000,000円"
 
 
@@ -217,3 +219,16 @@ def test_a_title_in_cjk_brackets_is_not_also_emphasised(tmp_path: Path) -> None:
     assert render("저서 《*탈북, 도피행*》으로") == "<p>저서 《탈북, 도피행》으로</p>"
     assert render("*『脱北、逃避行』*。") == "<p>『脱北、逃避行』。</p>"
     assert render("a *word* here") == "<p>a <em>word</em> here</p>"
+
+
+def test_an_address_in_korean_running_text_is_in_korean_order() -> None:
+    """Korean review K-P5: the receipt's donor line read "서울특별시 … 301호(가상),
+    04512, South Korea". In Korean text the postcode comes first and the
+    country is named in Korean (the window's "SOUTH KOREA" is the post's)."""
+    line = formats.address_line("서울특별시 중구 세종대로 17, 301호", "04512", "South Korea", "ko")
+    assert line == "(04512) 대한민국 서울특별시 중구 세종대로 17, 301호"
+    street = "서울특별시 중구 세종대로 17"
+    assert formats.address_line(street, "", "", "ko") == street  # no postcode, no country
+    english = formats.address_line("12 Harbour Road", "BN1 1AA", "United Kingdom", "en-GB")
+    assert english == "12 Harbour Road, BN1 1AA, United Kingdom"
+    assert formats.country_name("Narnia", "ko") == "Narnia"  # unknown: as given

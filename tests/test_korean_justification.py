@@ -7,12 +7,16 @@ glyphs of a rendered PDF."""
 
 from __future__ import annotations
 
+import collections
 import itertools
+import statistics
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 
 from reportgen.typesetting.typeset import typeset
+from tests.conftest import copy_root
 
 # The chair's message of the sample (p3), where the designer saw the gaps.
 KO = (
@@ -46,6 +50,11 @@ def _pdf(folder: Path, body: str, language: str = "ko") -> Path:
 def _lines(pdf: Path, page: int) -> list[list[tuple[str, float, float]]]:
     """Each line of a page: its characters (text, left, right: the glyph's
     advance, in points), spaces and joiners aside."""
+    return [line for _, line in _rows(pdf, page)]
+
+
+def _rows(pdf: Path, page: int) -> list[tuple[int, list[tuple[str, float, float]]]]:
+    """Each line of a page from the top, with its baseline (points from the bottom)."""
     document = pdfium.PdfDocument(pdf)
     try:
         text = document[page].get_textpage()
@@ -55,7 +64,8 @@ def _lines(pdf: Path, page: int) -> list[list[tuple[str, float, float]]]:
             left, bottom, right, _ = text.get_charbox(i, loose=True)
             if char not in "\u2060\u00ad\r\n":
                 rows.setdefault(round(bottom), []).append((char, left, right))
-        return [sorted(row, key=lambda c: c[1]) for _, row in sorted(rows.items(), reverse=True)]
+        ordered = sorted(rows.items(), reverse=True)
+        return [(y, sorted(row, key=lambda c: c[1])) for y, row in ordered]
     finally:
         document.close()
 
@@ -278,3 +288,104 @@ def test_a_trimmed_bracket_stays_inside_its_box(tmp_path: Path) -> None:
     # Half-width: its blank half before the edge (no ink there), the next
     # character half an em after it.
     assert abs(bracket[1] - (edge - 4)) < 0.3 and abs(after[1] - (edge + 4)) < 0.3, (edge, bracket)
+
+
+STORY = Path(__file__).parent / "roots" / "korean" / "fy2012" / "narrative" / "03-story.md"
+
+
+def _hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3"
+
+
+@pytest.fixture(scope="module")
+def korean_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/roots/korean's annual report, rendered once for this module."""
+    from reportgen.commands.build import run_build
+
+    folder = tmp_path_factory.mktemp("korean-report")
+    root = copy_root("korean", folder)
+    run_build(root / "fy2012", folder / "out", editions=["annual-report"], workers=1)
+    return folder / "out" / "fy2012" / "annual-report.pdf"
+
+
+def test_korean_body_breaks_between_syllables_justified_and_calm(korean_report: Path) -> None:
+    """Issues 26 and 27 (the Korean editor's K-T1..K-T3, the designer's KO 1 and 2):
+    the body was justified with whole words, so a line's slack (up to a whole
+    word) was letter-spaced, or the line left ragged inside its paragraph.
+    As Korean books are set, a body paragraph now breaks between any two
+    syllables (not inside a number, a Latin word or at a mark), so every line
+    but a paragraph's last ends flush and no two syllables stand more than
+    0.05 em apart; the pull quote beside it keeps its words whole, ragged.
+    One render of tests/roots/korean's annual report."""
+    pdf = korean_report
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = next(
+            n for n in range(len(document))
+            if "국제연대" in document[n].get_textpage().get_text_range()
+        )  # fmt: skip
+    finally:
+        document.close()
+    source = " ".join(STORY.read_text(encoding="utf-8").split("---")[-1].split())
+    rows = [(y, line) for y, line in _rows(pdf, page) if "".join(c for c, _, _ in line).strip()]
+    start = next(i for i, (_, line) in enumerate(rows) if line[0][0] == "2" and len(line) > 30)
+    em = statistics.median(r - left for _, line in rows for c, left, r in line if _hangul(c))
+    left_edge = rows[start][1][0][1]
+    # The body's right edge: where most lines end; the pull quote stands right of it.
+    ends = collections.Counter(round(line[-1][2]) for _, line in rows[start:] if len(line) > 30)
+    right = ends.most_common(1)[0][0] + 0.5
+    body_rows = [
+        (y, [g for g in line if g[1] < right]) for y, line in rows[start:]
+        if abs(line[0][1] - left_edge) < 0.5 * em
+    ]  # fmt: skip
+    body = [line for _, line in body_rows if line]
+    quote = ["".join(c for c, left, _ in line if left > right) for _, line in rows[start:]]
+    quote = [text.strip() for text in quote if text.strip()]
+    # A paragraph's last line is the one before a wider step down (or the last).
+    ys = [y for y, _ in body_rows]
+    pitch = min(a - b for a, b in itertools.pairwise(ys))
+    last = {i for i, (a, b) in enumerate(itertools.pairwise(ys)) if a - b > pitch * 1.2}
+    last.add(len(body) - 1)
+    inside = [line for i, line in enumerate(body) if i not in last]
+    texts = ["".join(c for c, _, _ in line) for line in body]
+    assert len(inside) >= 8 and len(quote) >= 2, texts
+    for line in inside:  # flush: no ragged line inside a justified paragraph
+        assert line[-1][2] > right - 0.6 - 0.1 * em, "".join(c for c, _, _ in line)
+    gaps = [
+        (b_left - a_right) / em
+        for line in inside
+        for (a, _, a_right), (b, b_left, _) in itertools.pairwise(line)
+        if _hangul(a) and _hangul(b)
+    ]
+    assert len(gaps) > 200 and max(gaps) <= 0.05, max(gaps)
+    digits = [
+        (b_left - a_right) / em
+        for line in inside
+        for (a, _, a_right), (b, b_left, _) in itertools.pairwise(line)
+        if a.isdigit() and b.isdigit()
+    ]
+    assert len(digits) > 10 and max(digits) <= 0.01, max(digits)
+    # Words were broken between syllables (that is what keeps the slack small),
+    # never after a digit, a Latin letter or before a closing mark.
+    breaks = [(line[-1][0], after[0][0]) for line, after in itertools.pairwise(body)]
+    assert any(_hangul(a) and _hangul(b) for a, b in breaks), texts
+    for a, b in breaks:
+        assert not (a.isdigit() and _hangul(b)) and not (a.isascii() and a.isalpha()), (a, b)
+        assert b not in ".,)”〉》" and a not in "(“〈《", (a, b)
+    # The pull quote: ragged, its words whole.
+    for line in quote:
+        assert line.strip("“”") in source, quote
+
+
+def test_a_korean_table_of_amounts_says_its_unit_once(korean_report: Path) -> None:
+    """Korean review K-P2: each amount column's head read "금액(단위: 엔)" while
+    the accounts' page said the unit once above. Every table of amounts
+    says it once, "(단위: 원)" at its top right, its heads bare."""
+    document = pdfium.PdfDocument(korean_report)
+    try:
+        texts = [document[n].get_textpage().get_text_range() for n in range(len(document))]
+    finally:
+        document.close()
+    finance = next(t for t in texts if "재원별 수입" in t and "구성비" in t)
+    assert "(단위:" not in finance.replace("(단위: 원)", "")
+    assert finance.count("(단위: 원)") == finance.count("구성비") >= 2  # one per table

@@ -37,6 +37,7 @@ ALLOWED = {
     "ICNK": "the coalition's own acronym, used as its name in every language",
     "COI": "the UN Commission of Inquiry's acronym, as Japanese and Korean news write it",
     "NGO": "the acronym Japanese and Korean use (NGO, 国際NGO, 국제 NGO)",
+    "NPO": "the acronym of the legal form, as Japanese and Korean write it (NPO法人, NPO 법인)",
     "LFNKR": "the organisation's short name (short_name)",
     "MOFA": "the sample's Korean text names Japan's ministry by its acronym",
     "The Defector": "a film's title as released, in the sample's narrative",

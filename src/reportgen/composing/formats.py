@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Language",
-    "amount_heading",
+    "address_line",
+    "country_name",
     "currency_word",
     "format_accounts",
     "format_compact_money",
@@ -58,6 +59,7 @@ __all__ = [
     "signature_blocks",
     "signature_lines",
     "signed",
+    "table_unit",
     "words",
     "year_name",
 ]
@@ -205,8 +207,8 @@ def format_compact_money(value: Decimal, currency: str, language: str) -> str:
 
 def format_table_amount(value: Decimal, currency: str, language: str, minor: bool) -> str:
     """An amount in a table of amounts: as ``format_amount``, or the number
-    alone where the pack's ``[money] table_unit`` puts the unit in the
-    column's heading (``amount_heading``), as Korean accounts do."""
+    alone where the pack's ``[money] table_unit`` says the unit once, above
+    the table (``table_unit``), as Korean accounts do."""
     if not languages.money(language).table_unit:
         return format_amount(value, currency, language, minor)
     if value < 0:
@@ -217,12 +219,13 @@ def format_table_amount(value: Decimal, currency: str, language: str, minor: boo
                           locale=_loc(language))  # fmt: skip
 
 
-def amount_heading(title: str, currency: str, language: str) -> str:
-    """The heading of a column of amounts: as given, or with the currency's
-    unit where the cells leave it out ("금액(단위: 엔)")."""
+def table_unit(currency: str, language: str) -> str | None:
+    """The line above a table of amounts that says their unit once ("단위: 엔",
+    as the accounts' page does), where the cells leave it out; None where
+    each amount carries its own."""
     if not languages.money(language).table_unit:
-        return title
-    return label(language, "unit_heading", title=title, unit=_unit_word(currency, language))
+        return None
+    return label(language, "amounts_in", currency=_unit_word(currency, language))
 
 
 def format_gift(value: Decimal, currency: str, language: str, minor: bool) -> str:
@@ -326,6 +329,33 @@ def format_accounts(value: Decimal, language: str, minor: bool) -> str:
     pattern = "#,##0.00" if minor else "#,##0"
     text = format_decimal(abs(value), format=pattern, locale=_loc(language))
     return negative(value, text, language)
+
+
+def country_name(country: str, language: str) -> str:
+    """``country`` as ``language`` names it (South Korea → 대한민국), found by
+    its name in English or in that language (CLDR); as given when unknown."""
+    wanted = country.strip().casefold()
+    if not wanted:
+        return ""
+    own = Locale.parse(_loc(language))
+    for names in (Locale("en").territories, own.territories):
+        code = next((c for c, n in names.items() if n.casefold() == wanted), None)
+        if code is not None and code in own.territories:
+            return str(own.territories[code])
+    return country.strip()
+
+
+def address_line(address: str, postcode: str, country: str, language: str) -> str:
+    """A postal address on one line of running text, in the language's order
+    (``[letter] address_line``: "(04512) 대한민국 서울특별시 …"), the parts a row
+    leaves empty left out with their marks."""
+    pattern = languages.letter_style(language).address_line
+    line = pattern.format(
+        address=address.strip(), postcode=postcode.strip(), country=country_name(country, language)
+    )
+    line = re.sub(r"\(\s*\)", "", line)  # an empty postcode's brackets
+    line = re.sub(r"\s*,(\s*,)+", ",", line)  # an empty part's comma
+    return line.strip(" ,")
 
 
 def currency_word(currency: str, language: str) -> str:

@@ -503,8 +503,7 @@ def _tables(
     def money(amount: Decimal) -> str:
         return formats.format_table_amount(amount, currency, language, minor)
 
-    def heading(title: str) -> str:
-        return formats.amount_heading(title, currency, language)
+    unit = formats.table_unit(currency, language)
 
     def amounts(
         rows: tuple[tuple[str, Decimal], ...],
@@ -521,23 +520,24 @@ def _tables(
 
         if before is None:
             return Table(
-                (label, heading(L("amount")), L("share")),
+                (label, L("amount"), L("share")),
                 tuple(Row((c, money(a), share(a))) for c, a in rows),
                 numeric=(1, 2),
                 footer=(L("total"), money(total),
                         formats.format_percent(1 if total else 0, language)),
+                unit=unit,
             )  # fmt: skip
         then = dict(before)
         gone = [(c, a) for c, a in before if c not in dict(rows)]
         return Table(
-            (label, heading(_year_of(fig, language)), heading(_year_of(prev, language)),
-             L("share")),
+            (label, _year_of(fig, language), _year_of(prev, language), L("share")),
             tuple(Row((c, money(a), money(then[c]) if c in then else NIL, share(a)))
                   for c, a in rows)
             + tuple(Row((c, NIL, money(a), "")) for c, a in gone),
             numeric=(1, 2, 3),
             footer=(L("total"), money(total), money(total_before),
                     formats.format_percent(1 if total else 0, language)),
+            unit=unit,
         )  # fmt: skip
 
     compare = prev is not None and bool(prev.income or prev.expenses)
@@ -576,25 +576,25 @@ def _funds(
     def amount(found: dict[str, Decimal], fund: str) -> str:
         return money(found[fund]) if fund in found else NIL
 
-    def heading(title: str) -> str:
-        return formats.amount_heading(title, currency, language)
-
+    unit = formats.table_unit(currency, language)
     if not compare or prev is None:
         return Table(
-            (L("fund"), heading(L("kind_income")), heading(L("kind_expense"))),
+            (L("fund"), L("kind_income"), L("kind_expense")),
             tuple(Row((name(f), amount(income, f), amount(expenses, f))) for f in funds),
             numeric=(1, 2),
             footer=(L("total"), money(fig.income), money(fig.expenses)),
+            unit=unit,
         )
     now, then = _year_of(fig, language), _year_of(prev, language)
     return Table(
-        (L("fund"), heading(f"{L('kind_income')} {now}"), heading(f"{L('kind_income')} {then}"),
-         heading(f"{L('kind_expense')} {now}"), heading(f"{L('kind_expense')} {then}")),
+        (L("fund"), f"{L('kind_income')} {now}", f"{L('kind_income')} {then}",
+         f"{L('kind_expense')} {now}", f"{L('kind_expense')} {then}"),
         tuple(Row((name(f), amount(income, f), amount(before[0], f), amount(expenses, f),
                    amount(before[1], f))) for f in funds),
         numeric=(1, 2, 3, 4),
         footer=(L("total"), money(fig.income), money(prev.income), money(fig.expenses),
                 money(prev.expenses)),
+        unit=unit,
     )  # fmt: skip
 
 

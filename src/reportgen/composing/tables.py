@@ -31,6 +31,9 @@ class Table:
     print_rows: tuple[Row, ...] | None = None  # a long table's rows in print; None: all
     print_note: str | None = None  # says what print leaves out, and where it is
     dates: tuple[int, ...] = ()  # columns of dates: never wrapped inside
+    # The unit of its amounts, said once above it ("단위: 엔": formats.table_unit)
+    # where the cells leave it out; None where each amount carries its own.
+    unit: str | None = None
 
     @property
     def fits_a_phone(self) -> bool:

@@ -103,10 +103,36 @@ class Letter:
     address_lines: tuple[str, ...] = ()
     address_field: tuple[float, float, float, float] | None = None
     return_address: str = ""  # the return line: the organisation's name and address
+    # The same as it is set: one line, or the name over the address where the
+    # line would not fit the window (never broken inside the address's first
+    # words: "(우편번호 / 101-0051", Korean review K-P6).
+    return_lines: tuple[str, ...] = ()
     # Where it stands: inside the field, above the address (DIN 5008's
     # Rücksendeangabe), or else on the line above the window.
     return_inside: bool = False
     signature_uri: str | None = None  # organization.signature, as a data URI
+
+
+RETURN_PT = 7.0  # the return line's type size (letter.css.j2, .letter-return)
+LETTER_MARGIN = 22.0  # mm: the letter's left margin, where the window's text starts at the least
+
+
+def _fits(text: str, width_mm: float) -> bool:
+    """Whether ``text`` set at ``RETURN_PT`` fits ``width_mm``, counting a
+    wide character (Hangul, kana, Han) as an em and any other as 0.6 em (an
+    estimate on the safe side for the Noto faces)."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+    return ems * RETURN_PT * 25.4 / 72 <= width_mm
+
+
+def return_lines(name: str, address: str, separator: str, width_mm: float) -> tuple[str, ...]:
+    """The return line as set above the window: "name · address" where it
+    fits ``width_mm``, else the name over the address."""
+    parts = [x for x in (name, address) if x]
+    whole = separator.join(parts)
+    if not whole or _fits(whole, width_mm) or len(parts) < 2:
+        return (whole,) if whole else ()
+    return tuple(parts)
 
 
 def abroad(donor: Donor, home: str | None) -> bool:
@@ -397,6 +423,14 @@ def _letter(
             if lines
             else ""
         ),
+        return_lines=return_lines(
+            config.organization.name,
+            config.organization.address or "",
+            say("separator"),
+            window.width - max(LETTER_MARGIN - window.left, 0.0),  # the template's inset
+        )
+        if lines
+        else (),
         signature_uri=signature_uri,
         return_inside=window.return_line,
     )

@@ -300,7 +300,9 @@ def make_receipt(
         registration=settings.registration or organization.registration,
         basis=settings.basis or "",
         donor_name=say("receipt_donor_name", name=donor.name),
-        donor_address=", ".join(x for x in (donor.address, donor.postcode, donor.country) if x),
+        donor_address=formats.address_line(
+            donor.address or "", donor.postcode or "", donor.country or "", language
+        ),
         donor_tax_id=donor.tax_id or "",
         declaration=say(
             "receipt_declaration",

@@ -80,6 +80,10 @@ class LetterStyle:
     # last line but the country ("LEEDS LS6 2AB": Royal Mail's addressing
     # guidance); the posting country's convention, as ``envelope``.
     town_capitals: bool = False
+    # A postal address in running text (a receipt's donor line; the envelope
+    # window has its own lines): its parts in the language's order, the
+    # country named in the language ("대한민국", not "South Korea").
+    address_line: str = "{address}, {postcode}, {country}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,13 @@ class Typography:
     plus: str = "+"  # before an increase
     minus: str = "\u2212"  # before a decrease
     join_words: bool = False  # keep space-separated words whole in print (Korean)
+    # Print: a justified body paragraph (a p or li of .prose) breaks between
+    # any two Hangul syllables, as Korean books are set, never inside a number,
+    # a Latin word or at a mark; its words stay whole everywhere else (headings,
+    # cells, captions) and inside an element with one of ``whole_words``' classes
+    # (the narrow or ragged blocks: a pull quote, the handout's summaries).
+    syllable_breaks: bool = False
+    whole_words: tuple[str, ...] = ()
     last_line: int = 0  # the fewest characters on a paragraph's last line (CJK)
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
     # Words that follow a number and never part from it on a line (件, 円, 건, %).
@@ -135,7 +146,7 @@ class Money:
     # in whole 만 as Korean reports set them, 8,640만 원, 1억 8,000만 원.
     myriads: tuple[str, ...] = ()
     joined: bool = False  # a whole amount's unit word follows its number unspaced: 360,000원
-    table_unit: bool = False  # tables of amounts: the unit in the heading, 금액(단위: 엔)
+    table_unit: bool = False  # tables of amounts: the unit once above each, "(단위: 엔)"
 
 
 @dataclass(frozen=True)
