@@ -1047,6 +1047,7 @@ class _Checker:
             gift_type=text("gift_type"), gift_code=text("gift_code"),
             number_label=text("number_label"), tax_year_start=tax_year_start,
             benefits=benefits, statement_benefit=text("statement_benefit"),
+            statement_one=text("statement_one"),
         )  # fmt: skip
 
     def printing(self) -> PrintSettings:

@@ -166,6 +166,9 @@ class ReceiptSettings:
     # "refused" (the jurisdiction gives no receipt for it: a located error).
     benefits: str = "listed"
     statement_benefit: str | None = None  # the statement when a gift had a benefit
+    # The statement of a receipt of one gift, where the language's plural rules
+    # (CLDR) call one ``one`` ("this donation"); None: ``statement``.
+    statement_one: str | None = None
 
 
 @dataclass(frozen=True)

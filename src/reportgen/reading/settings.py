@@ -260,6 +260,10 @@ SETTINGS: dict[str, Setting] = {
         _s("receipts.statement_benefit", "string", "the statement of a receipt on which a gift "
            "had a benefit (default: `statement`)", editions=("receipts",), translatable=True,
            starter=False),
+        _s("receipts.statement_one", "string", "the statement of a receipt of a single gift, "
+           "where its language's plural rules (CLDR) call 1 `one` (\"this donation\", not "
+           "\"these donations\"; default: `statement`)", editions=("receipts",),
+           translatable=True, starter=False),
         # --- end of [receipts] ---
         _s("labels", "table", "your own words, `[labels.<tag>]` (see Words of your own)",
            open=True, starter=False),

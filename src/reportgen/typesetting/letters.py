@@ -471,7 +471,7 @@ def _letter(
         address_field=(window.left, window.top, window.width, window.height) if lines else None,
         return_address=(
             say("separator").join(
-                x for x in (config.organization.name, config.organization.address) if x
+                x for x in (config.organization.name, postal(config.organization.address)) if x
             )
             if lines
             else ""
@@ -481,6 +481,20 @@ def _letter(
         signature_alts=tuple(say("signature_alt", name=s.name) for s in signers),
         return_inside=window.return_line,
     )
+
+
+# A remark closing an address, in either script's parentheses: "(illustrative)",
+# "（架空の住所）", "(가상 주소)".
+_REMARK = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def postal(address: str | None) -> str:
+    """An address as the return line prints it: what the post reads, without
+    a remark that closes it ("Leeds LS11 5XX (illustrative)" gives "Leeds LS11
+    5XX"), so that the line fits on one line above the window (design review
+    3: "(illustrative)" was left alone on a second line). The letterhead keeps
+    the address as written."""
+    return _REMARK.sub("", address or "").strip()
 
 
 def _footed(organization: Organization, donor: Donor) -> Organization:
