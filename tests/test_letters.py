@@ -14,6 +14,7 @@ from PIL import Image
 from reportgen.commands.build import load_year, run_build
 from reportgen.composing import formats
 from reportgen.core.diagnostics import Diagnostics
+from reportgen.reading.config import load_config
 from reportgen.reading.model import Ask, Gift, ask_for
 from reportgen.typesetting.letters import make_letters, monthly_amount, postal
 from tests.conftest import copy_root
@@ -220,3 +221,83 @@ def test_a_declaration_on_file_is_never_asked_for_again(fitted: dict[str, str]) 
 def test_a_signature_image_signs_above_the_typed_name(fitted: dict[str, str]) -> None:
     assert int(fitted["_image_on_g-1"]) >= 1  # the signature (the small root has no logo)
     assert "Ada Signer" in fitted["g-1"]
+
+
+# --- asks and signature images, checked where written -----------------------------
+
+
+def _config_problems(tmp_path: Path, report: str, org: str = "") -> list[str]:
+    """The located problems ``check`` finds in a report.toml (and organization.toml)."""
+    year = tmp_path / "set/fy2012"
+    year.mkdir(parents=True, exist_ok=True)
+    (year / "report.toml").write_text(
+        'title = "T"\nfiscal_year = "FY2012"\nstart = 2012-09-01\nend = 2013-08-31\n'
+        'languages = ["en", "ja"]\n' + report,
+        "utf-8",
+    )
+    (year.parent / "organization.toml").write_text('[organization]\nname = "Org"\n' + org)
+    diags = Diagnostics()
+    load_config(year, diags)
+    return [d.format(tmp_path) for d in diags.sorted()]
+
+
+def test_every_problem_of_the_asks_is_said_at_its_entry(tmp_path: Path) -> None:
+    said = _config_problems(tmp_path, (
+        '[[asks]]\nfrom = 0\ntext = "Small"\ntext_ja = "少額"\n'  # line 6: fine
+        '[[asks]]\nfrom = -5\ntext = "Negative"\ntext_ja = "負"\n'  # line 10
+        '[[asks]]\nfrom = 0\ntext = "Again"\ntext_ja = "再び"\n'  # line 14: same tier
+        '[[asks]]\nfrom = 100\ntext_ja = "本文なし"\n'  # line 18: no text
+        '[[asks]]\nfrom = 200\ntext = "Untranslated"\nfrmo = 3\n'  # line 21
+        '[[asks]]\nmonthly = "yes"\ntext = "Monthly"\ntext_ja = "毎月"\n'  # line 25
+    ))  # fmt: skip
+    assert said == [
+        "set/fy2012/report.toml:10: 'from' of ask 2 of 'asks' must be an amount of at "
+        "least 0 (a number), not -5",
+        "set/fy2012/report.toml:14: ask 3 of 'asks' is for the same gifts as ask 1 of "
+        "'asks': give each ask its own 'from' (and at most one 'monthly = true')",
+        "set/fy2012/report.toml:18: ask 4 of 'asks' has no 'text': what does the letter ask?",
+        "set/fy2012/report.toml:21: ask 5 of 'asks' has no 'text_ja': a letter in ja "
+        "would ask in another language; give 'text_ja'",
+        "set/fy2012/report.toml:21: warning: unknown key 'frmo' in ask 5 of 'asks' (did you "
+        "mean 'from'?)",
+        "set/fy2012/report.toml:25: 'monthly' of ask 6 of 'asks' must be true or false, not 'yes'",
+    ], said
+    assert _config_problems(tmp_path, 'asks = "give more"\n') == [
+        "set/fy2012/report.toml:6: 'asks' must be a list of tables, each [[asks]] with "
+        "'from' (an amount) and 'text', e.g. from = 100 and text = \"£100 keeps a lunch club "
+        'open for a week."'
+    ]
+
+
+def test_an_ask_in_a_letter_needs_asks_declared(small_set: Path) -> None:
+    year = small_set / "fy2012"
+    (year / "narrative/07-letter.md").write_text(LETTER, "utf-8")
+    diags = Diagnostics()
+    assert load_year(year, diags) is None
+    found = [d.format(small_set) for d in diags.sorted() if d.severity.name == "ERROR"]
+    assert len(found) == 1 and found[0].startswith("fy2012/narrative/07-letter.md:9: "), found
+    assert "'{{ask}}' but the settings declare no [[asks]]" in found[0]
+
+
+def test_a_signature_image_passes_the_gate_or_is_refused_at_its_signatory(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "set/assets").mkdir(parents=True)
+    (tmp_path / "set/assets/notes.png").write_text("not a picture at all", "utf-8")
+    Image.new("1", (9000, 7000)).save(tmp_path / "set/assets/huge.png")  # 63 megapixels
+    (tmp_path / "outside.png").write_bytes((tmp_path / "set/assets/huge.png").read_bytes())
+    Image.new("RGB", (300, 90), "white").save(tmp_path / "set/assets/fine.png")
+    signers = "".join(
+        f'[[signatories]]\nname = "Signer {n}"\nsignature_image = "{path}"\n'
+        for n, path in enumerate(("assets/fine.png", "../outside.png", "assets/notes.png",
+                                  "assets/huge.png"), start=1)
+    )  # fmt: skip
+    said = _config_problems(tmp_path, "", signers)
+    assert [line.split(": ")[0] for line in said] == [
+        "set/organization.toml:6",
+        "set/organization.toml:9",
+        "set/organization.toml:12",
+    ], said  # signer 1's picture passes; each other is refused at its own entry
+    assert all("warning" not in line and "'signature_image' of signatory" in line
+               for line in said)  # fmt: skip
+    assert "signatory 2 of" in said[0] and "signatory 4 of" in said[2]
