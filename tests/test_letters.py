@@ -256,8 +256,8 @@ def test_every_problem_of_the_asks_is_said_at_its_entry(tmp_path: Path) -> None:
         "set/fy2012/report.toml:14: ask 3 of 'asks' is for the same gifts as ask 1 of "
         "'asks': give each ask its own 'from' (and at most one 'monthly = true')",
         "set/fy2012/report.toml:18: ask 4 of 'asks' has no 'text': what does the letter ask?",
-        "set/fy2012/report.toml:21: ask 5 of 'asks' has no 'text_ja': a letter in ja "
-        "would ask in another language; give 'text_ja'",
+        "set/fy2012/report.toml:21: 'text_ja' is missing from [[asks]] number 5 (counted "
+        "from the first): a letter in ja would ask in another language; give 'text_ja' in each",
         "set/fy2012/report.toml:21: warning: unknown key 'frmo' in ask 5 of 'asks' (did you "
         "mean 'from'?)",
         "set/fy2012/report.toml:25: 'monthly' of ask 6 of 'asks' must be true or false, not 'yes'",

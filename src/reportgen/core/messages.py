@@ -794,8 +794,8 @@ ASK_TWICE = Message(
 )
 ASK_UNTRANSLATED = Message(
     "RG299",
-    "{said} has no 'text_{tag}': a letter in {tag} would ask in another language; give "
-    "'text_{tag}'",
+    "'text_{tag}' is missing from [[asks]] number {numbers} (counted from the first): a letter "
+    "in {tag} would ask in another language; give 'text_{tag}' in each",
 )
 ASK_MONTHLY_NOT_BOOL = Message("RG205", "'monthly' of {said} must be true or false, not {value!r}")
 ASK_MONTHLY_FROM = Message(

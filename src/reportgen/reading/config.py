@@ -886,10 +886,22 @@ class _Checker:
             return ()
         found: list[Ask] = []
         taken: dict[tuple[Decimal, bool], str] = {}
+        # Each language an ask lacks, said once, at the first entry lacking it.
+        lacking: dict[str, list[int]] = {}
+        for number, entry in enumerate(value):
+            for tag in dict.fromkeys(t for t in languages[1:] if t != languages[0]):
+                if f"text_{tag}" not in entry:
+                    lacking.setdefault(tag, []).append(number)
+        for tag, numbers in lacking.items():
+            first = numbers[0]
+            self.diags.error(
+                Location(src.path, headers[first]) if first < len(headers) else at_all,
+                M.ASK_UNTRANSLATED(tag=tag, numbers=", ".join(str(n + 1) for n in numbers)),
+            )
         for number, entry in enumerate(value):
             at = Location(src.path, headers[number]) if number < len(headers) else at_all
             ask = self._ask(entry, at, M.ASK_NUMBER(number=number + 1), languages)
-            if ask is None:
+            if ask is None or any(number in numbers for numbers in lacking.values()):
                 continue
             key = (ask.start, ask.monthly)
             said = M.ASK_NUMBER(number=number + 1)
@@ -931,10 +943,6 @@ class _Checker:
             if "text" not in entry:
                 self.diags.error(at, M.ASK_NO_TEXT(said=said))
             return None
-        for tag in others:
-            if f"text_{tag}" not in entry:
-                self.diags.error(at, M.ASK_UNTRANSLATED(said=said, tag=tag))
-                fine = False
         if monthly and "from" in entry:
             self.diags.warning(at, M.ASK_MONTHLY_FROM(said=said))
         if not fine:
