@@ -428,10 +428,12 @@ def _letter(
         else say("letter_amount", amount=gift, fiscal_year=fiscal_year) if kind == "one"
         else say("letter_thanks_gifts", gifts=values["gifts"], fiscal_year=fiscal_year)
     )  # fmt: skip
-    # The built-in wording asks too, when the settings declare [[asks]].
+    # The built-in wording asks too, when the settings declare [[asks]], after
+    # the thanks, where the pack's ``letter_ask`` puts it (empty: a Japanese
+    # 御礼状 asks for nothing).
     body = say("letter_body", org=config.organization.name, fiscal_year=fiscal_year)
-    if values["ask"]:
-        body = f"{body}\n{values['ask']}"
+    if values["ask"] and (ask := say("letter_ask", ask=values["ask"]).strip()):
+        body = f"{ask}\n{body}"
     return Letter(
         slug=slug,
         language=tag,
