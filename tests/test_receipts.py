@@ -26,11 +26,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.commands.build import run_build, run_check
+from reportgen.commands.build import load_year, run_build, run_check
+from reportgen.core.diagnostics import Diagnostics
 from reportgen.core.errors import InvalidInput
 from reportgen.reading.receipt_presets import presets
+from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors
 from reportgen.writing import receipt_log
-from tests.conftest import copy_root, shared_folder
+from tests.conftest import SAMPLE, copy_root, shared_folder
 from tests.pdfparse import ParsedPdf
 
 PRESET_OF = {
@@ -883,3 +885,35 @@ def test_a_tax_year_start_that_is_no_day_of_the_year_is_a_located_error(tmp_path
     report.write_text(report.read_text("utf-8") + 'tax_year_start = "02-30"\n', "utf-8")
     [error] = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
     assert error.location.line and "'tax_year_start': '02-30'" in error.message
+
+
+# --- read at a glance (design review 3) --------------------------------------
+
+
+def test_a_receipt_says_once_what_every_row_would_repeat(built_receipts: Built) -> None:
+    """A fund only some gifts have stands beside their method, not in a column
+    empty in most rows; a Gift Aid column only when the gifts differ, else one
+    line; one money format (see the preset test)."""
+    mixed = _flat(built_receipts.receipt("uk", "u-1"))  # Yes, Yes, No; one gift to a fund
+    assert _flat("cheque (Winter appeal)") in mixed and "Fund" not in mixed
+    assert mixed.count("Yes") == 2 and "allareGiftAided" not in mixed
+    aided = _flat(built_receipts.receipt("uk", "u-2"))  # both gifts Gift Aided
+    assert _flat("Your declaration covers every gift below: all are Gift Aided.") in aided
+    assert "Yes" not in aided
+
+
+def test_a_receipt_of_one_gift_speaks_of_one() -> None:
+    """statement_one, chosen by CLDR's plural rules for the receipt's language:
+    "this donation" for Ms Ellison's single gift (en); the sample's one
+    Japanese text for Ms Yamada's two (Japanese counts no plural)."""
+    year = load_year(SAMPLE / "fy2012", Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    made = {
+        donor.id: make_receipt(year, year.config.receipts, slug, donor, gifts,
+                               Numbered("R-1", date(2013, 10, 20)))
+        for slug, donor, gifts in receipt_donors(year)
+    }  # fmt: skip
+    assert len([g for g in year.gifts if g.donor == "D-001"]) == 1
+    assert "this donation does not qualify" in made["D-001"].statement
+    assert "these donations" not in made["D-001"].statement
+    assert "寄附金控除の対象となりません" in made["D-002"].statement
