@@ -558,6 +558,16 @@ def test_a_donor_with_no_gift_aided_gift_is_not_told_of_a_claim() -> None:
         said = str(preset.get("statement" if claim else "statement_no_gift_aid"))
         assert receipt.statement == said.replace("{organization}", "Riverside Food Bank")
         assert bool(receipt.gift_aid_years) is claim
+    # The invitation to make a declaration (the letters' one rule): a person
+    # without one on file only; never an organisation, never a donor who made one.
+    slug, donor, gifts = receipt_donors(never)[0]
+    assert donor.gift_aid_declared is not None
+    undeclared = replace(donor, gift_aid_declared=None)
+    for who, invited in ((undeclared, True), (replace(undeclared, type="organisation"), False),
+                         (donor, False)):  # fmt: skip
+        receipt = make_receipt(never, never.config.receipts, slug, who, gifts,  # type: ignore[arg-type]
+                               Numbered("1", date(2013, 4, 20)))  # fmt: skip
+        assert ("please ask us for a declaration" in receipt.statement) is invited, who
 
 
 @pytest.mark.parametrize("kind", ["link", "dangling link"])
@@ -620,7 +630,7 @@ def test_a_gift_aid_statement_names_itself_and_the_donors_own_higher_rate_claim(
     assert _flat("a rate above the basic rate") in u1 and "SelfAssessment" in u1
     assert "Statementno." in u1 and "Receiptno." not in u1
     preset = presets()["uk-gift-aid"]
-    assert "individuals" in str(preset.get("statement_no_gift_aid"))
+    assert "individuals" in str(preset.get("gift_aid_invitation"))
 
 
 # --- receipts in the report's languages (issue 28) ------------------------------

@@ -1056,6 +1056,7 @@ class _Checker:
             number_label=text("number_label"), tax_year_start=tax_year_start,
             benefits=benefits, statement_benefit=text("statement_benefit"),
             statement_one=text("statement_one"),
+            gift_aid_invitation=text("gift_aid_invitation"),
         )  # fmt: skip
 
     def printing(self) -> PrintSettings:

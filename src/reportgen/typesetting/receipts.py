@@ -300,6 +300,8 @@ def make_receipt(
         statement = settings.statement_one  # "this donation": one gift (CLDR's rules)
     if settings.gift_aid and not tax_years and settings.statement_no_gift_aid:
         statement = settings.statement_no_gift_aid
+        if settings.gift_aid_invitation and donor.gift_aid_invited:  # the one rule (letters')
+            statement = f"{statement} {settings.gift_aid_invitation}"
     elif any(gift.benefit for gift in gifts) and settings.statement_benefit:
         statement = settings.statement_benefit  # the US: the quid pro quo statement
     words = dict((key, say(key)) for key in WORDS)
