@@ -190,8 +190,7 @@ def fitted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_each_letter_thanks_the_donor_for_the_gifts_they_made(fitted: dict[str, str]) -> None:
     assert "Thank you for your gift of ¥5,000 in FY2012." in fitted["g-1"]
     assert "Thank you for your ¥2,000 every month (¥24,000 in all) in FY2012." in fitted["g-2"]
-    assert "Thank you for your 3 gifts, ¥7,500 in all, in FY2012." not in fitted["g-3"]
-    assert "Thank you for your 3 gifts, ¥7,500 in all in FY2012." in fitted["g-3"]
+    assert "Thank you for your 3 gifts (¥7,500 in all) in FY2012." in fitted["g-3"]
     assert (
         "Thank you for the gift of ¥120,000 from everyone at Riverside Reading Circle in FY2012."
         in fitted["g-4"]

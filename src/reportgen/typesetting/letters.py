@@ -336,7 +336,7 @@ def giving_kind(donor: Donor, gifts: Sequence[model.Gift]) -> str:
 
 def gifts_phrase(donor: Donor, gifts: Sequence[model.Gift], currency: str, language: str) -> str:
     """``{{gifts}}``: the year's giving in the letter's words, "your gift of
-    £60", "your £20 every month (£250 in all)", "your 3 gifts, £90 in all",
+    £60", "your £20 every month (£250 in all)", "your 3 gifts (£90 in all)",
     "the gift of £1,200.50 from everyone at St Mary's"."""
     kind = giving_kind(donor, gifts)
     amount = _gift(donor, currency, language)
