@@ -128,7 +128,7 @@ def test_a_letter_per_type_of_donor_and_gift_aid_once(letters: Path) -> None:
 def test_one_family_for_date_body_and_signature_and_a_signature_image(letters: Path) -> None:
     pdf = ParsedPdf(letters / "r-001.pdf")
     page = pdf.reader.pages[0]
-    assert "Ada Signer" in pdf.figures()  # organization.signature, a tagged figure
+    assert "Signature of Ada Signer" in pdf.figures()  # organization.signature, a tagged figure
     fonts: dict[str, str] = {}
 
     def visit(text: str, _cm: object, _tm: object, font: object, _size: object) -> None:

@@ -26,11 +26,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.commands.build import run_build, run_check
+from reportgen.commands.build import load_year, run_build, run_check
+from reportgen.core.diagnostics import Diagnostics
 from reportgen.core.errors import InvalidInput
 from reportgen.reading.receipt_presets import presets
+from reportgen.typesetting.receipts import Numbered, make_receipt, receipt_donors
 from reportgen.writing import receipt_log
-from tests.conftest import copy_root, shared_folder
+from tests.conftest import SAMPLE, copy_root, shared_folder
 from tests.pdfparse import ParsedPdf
 
 PRESET_OF = {
@@ -140,7 +142,11 @@ def test_each_preset_gives_a_receipt_with_every_required_element(
     assert seen == len({g["donor"] for g in gifts})
     if year == "uk":  # the statement of what was claimed, gift by gift
         u1 = _flat(built_receipts.receipt("uk", "u-1"))
-        assert "GiftAidclaimed" in u1 and "£5.00" in u1 and "£20" in u1
+        assert "GiftAidclaimed" in u1 and "£5" in u1 and "£20" in u1
+        # one money format in a receipt: pence on every amount or on none (£20 and
+        # £20.00 side by side read as two figures; design review 3)
+        amounts = re.findall(r"£[\d,]+(?:\.\d\d)?", u1)
+        assert len({"." in a for a in amounts}) == 1, amounts
     if year == "kr":  # every section of the form, ③ (an intermediary) empty, in order
         k1 = _flat(built_receipts.receipt("kr", "k-1"))
         assert _flat("소득세법 제34조 제3항 제1호") in k1 and "일반기부금" in k1 and "40" in k1
@@ -552,6 +558,16 @@ def test_a_donor_with_no_gift_aided_gift_is_not_told_of_a_claim() -> None:
         said = str(preset.get("statement" if claim else "statement_no_gift_aid"))
         assert receipt.statement == said.replace("{organization}", "Riverside Food Bank")
         assert bool(receipt.gift_aid_years) is claim
+    # The invitation to make a declaration (the letters' one rule): a person
+    # without one on file only; never an organisation, never a donor who made one.
+    slug, donor, gifts = receipt_donors(never)[0]
+    assert donor.gift_aid_declared is not None
+    undeclared = replace(donor, gift_aid_declared=None)
+    for who, invited in ((undeclared, True), (replace(undeclared, type="organisation"), False),
+                         (donor, False)):  # fmt: skip
+        receipt = make_receipt(never, never.config.receipts, slug, who, gifts,  # type: ignore[arg-type]
+                               Numbered("1", date(2013, 4, 20)))  # fmt: skip
+        assert ("please ask us for a declaration" in receipt.statement) is invited, who
 
 
 @pytest.mark.parametrize("kind", ["link", "dangling link"])
@@ -609,11 +625,12 @@ def test_a_gift_aid_statement_names_itself_and_the_donors_own_higher_rate_claim(
     number (not a "receipt": the UK has no tax receipt), and no claim
     promised to a donor without Gift Aid, who is told only individuals qualify."""
     u1 = _flat(built_receipts.receipt("uk", "u-1"))
-    assert _flat("UK tax year") in u1 and "2012–13" in u1 and "£20.00£5.00£25.00" in u1
+    # (whole pounds: no pence on any amount of this receipt, the claim's too)
+    assert _flat("UK tax year") in u1 and "2012–13" in u1 and "£20£5£25" in u1
     assert _flat("a rate above the basic rate") in u1 and "SelfAssessment" in u1
     assert "Statementno." in u1 and "Receiptno." not in u1
     preset = presets()["uk-gift-aid"]
-    assert "individuals" in str(preset.get("statement_no_gift_aid"))
+    assert "individuals" in str(preset.get("gift_aid_invitation"))
 
 
 # --- receipts in the report's languages (issue 28) ------------------------------
@@ -878,3 +895,35 @@ def test_a_tax_year_start_that_is_no_day_of_the_year_is_a_located_error(tmp_path
     report.write_text(report.read_text("utf-8") + 'tax_year_start = "02-30"\n', "utf-8")
     [error] = [d for d in run_check(year).diagnostics if d.severity.value == "error"]
     assert error.location.line and "'tax_year_start': '02-30'" in error.message
+
+
+# --- read at a glance (design review 3) --------------------------------------
+
+
+def test_a_receipt_says_once_what_every_row_would_repeat(built_receipts: Built) -> None:
+    """A fund only some gifts have stands beside their method, not in a column
+    empty in most rows; a Gift Aid column only when the gifts differ, else one
+    line; one money format (see the preset test)."""
+    mixed = _flat(built_receipts.receipt("uk", "u-1"))  # Yes, Yes, No; one gift to a fund
+    assert _flat("cheque (Winter appeal)") in mixed and "Fund" not in mixed
+    assert mixed.count("Yes") == 2 and "allareGiftAided" not in mixed
+    aided = _flat(built_receipts.receipt("uk", "u-2"))  # both gifts Gift Aided
+    assert _flat("Your declaration covers every gift below: all are Gift Aided.") in aided
+    assert "Yes" not in aided
+
+
+def test_a_receipt_of_one_gift_speaks_of_one() -> None:
+    """statement_one, chosen by CLDR's plural rules for the receipt's language:
+    "this donation" for Ms Ellison's single gift (en); the sample's one
+    Japanese text for Ms Yamada's two (Japanese counts no plural)."""
+    year = load_year(SAMPLE / "fy2012", Diagnostics())
+    assert year is not None and year.config.receipts is not None
+    made = {
+        donor.id: make_receipt(year, year.config.receipts, slug, donor, gifts,
+                               Numbered("R-1", date(2013, 10, 20)))
+        for slug, donor, gifts in receipt_donors(year)
+    }  # fmt: skip
+    assert len([g for g in year.gifts if g.donor == "D-001"]) == 1
+    assert "this donation does not qualify" in made["D-001"].statement
+    assert "these donations" not in made["D-001"].statement
+    assert "寄附金控除の対象となりません" in made["D-002"].statement

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel.dates import format_date as babel_date
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_date_format
 from babel.lists import format_list as babel_list
 from babel.numbers import (
     format_compact_currency,
@@ -75,17 +75,33 @@ def _loc(language: str) -> str:
     return languages.locale(language)
 
 
+def _short_month(value: date, language: str) -> str | None:
+    """The pack's own abbreviation of the month (``[format] months_short``), else None."""
+    names = (languages.fmt(language, "months_short") or "").split()
+    return names[value.month - 1] if len(names) == 12 else None
+
+
 def format_date(value: date, language: str, style: str = "long") -> str:
     """A date; ``style`` ``long`` (cover, letters) or ``table`` (tables) as the
-    pack says for the exact tag, else CLDR's style of that name."""
+    pack says for the exact tag, else CLDR's style of that name. A pack's
+    ``months_short`` names the abbreviated month (MMM): en-GB's "Sep", not
+    CLDR's "Sept"."""
     if style == "table":
         style = languages.fmt(language, "date_table") or "long"
     pattern = languages.fmt(language, f"date_{style}") or style
+    month = _short_month(value, language)
+    if month is not None:
+        if pattern in ("short", "medium", "long", "full"):  # a CLDR style: its pattern
+            pattern = str(get_date_format(pattern, locale=_loc(language)).pattern)  # type: ignore[arg-type]
+        quoted = "'" + month.replace("'", "''") + "'"
+        pattern = re.sub(r"(?<!M)MMM(?!M)", lambda _: quoted, pattern)
     return babel_date(value, pattern, locale=_loc(language))
 
 
 def format_month(value: date, language: str, short: bool = True) -> str:
     """Sep / 9月 (short) or September 2012 / 2012年9月."""
+    if short and (month := _short_month(value, language)) is not None:
+        return month
     return format_skeleton("MMM" if short else "yMMMM", value, locale=_loc(language))
 
 

@@ -776,6 +776,37 @@ SIGNATORY_NUMBER = Message("RG270", "signatory {number} of 'signatories'")
 SIGNATORY_UNKNOWN_KEY = Message("RG271", "unknown key '{key}' in {said}{hint}")
 SIGNATORY_NOT_STRING = Message("RG272", "'{key}' of {said} must be a non-empty string")
 SIGNATORY_NO_NAME = Message("RG273", "{said} has no 'name': who signs?")
+SIGNATURE_IMAGE_REFUSED = Message("RG293", "'signature_image' of {said}: {problem}")
+ASKS_NOT_LIST = Message(
+    "RG294",
+    "'asks' must be a list of tables, each [[asks]] with 'from' (an amount) and 'text', e.g. "
+    'from = 100 and text = "£100 keeps a lunch club open for a week."',
+)
+ASK_NUMBER = Message("RG295", "ask {number} of 'asks'")
+ASK_NO_TEXT = Message("RG296", "{said} has no 'text': what does the letter ask?")
+ASK_FROM = Message(
+    "RG297", "'from' of {said} must be an amount of at least 0 (a number), not {value!r}"
+)
+ASK_TWICE = Message(
+    "RG298",
+    "{said} is for the same gifts as {other}: give each ask its own 'from' (and at most one "
+    "'monthly = true')",
+)
+ASK_UNTRANSLATED = Message(
+    "RG299",
+    "'text_{tag}' is missing from [[asks]] number {numbers} (counted from the first): a letter "
+    "in {tag} would ask in another language; give 'text_{tag}' in each",
+)
+ASK_MONTHLY_NOT_BOOL = Message("RG205", "'monthly' of {said} must be true or false, not {value!r}")
+ASK_MONTHLY_FROM = Message(
+    "RG206",
+    "{said} is for monthly givers whatever their gift: its 'from' is not used (delete it)",
+)
+ASK_UNDECLARED = Message(
+    "RG207",
+    "'{{{{ask}}}}' but the settings declare no [[asks]]: the letter would ask nothing here; "
+    "declare the asks in report.toml or organization.toml (see Letters that fit the donor)",
+)
 RECEIPTS_KEY_REQUIRED = Message(
     "RG274", "[receipts]: '{key}' is required (or choose a preset: {presets})"
 )

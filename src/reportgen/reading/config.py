@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from reportgen.reading.email_addresses import sender_problem
 from reportgen.reading.model import (
     LANGUAGES,
     PDF_VARIANTS,
+    Ask,
     CoverImage,
     EmailSettings,
     NarrativeFile,
@@ -52,6 +54,8 @@ ORGANIZATION_FILE = "organization.toml"
 # Tables whose keys are settings of their own ([organization]...), merged key
 # by key; the open ones ([labels.<tag>], [tables.<name>]...) have their own readers.
 RECEIPT_LAYOUTS = ("letter", "kr-form")
+# What a [[signatories]] entry may give besides its ``name_<tag>``, ``role_<tag>``.
+SIGNER_KEYS = ("name", "role", "signature_image")
 # What a receipt does with a gift the donor received something for (reading.validate).
 RECEIPT_BENEFITS = ("listed", "refused")
 KEYED_TABLES = tuple(k for k, s in SETTINGS.items() if s.type == "table" and not s.open)
@@ -275,6 +279,7 @@ def _check(
     theme = checker.theme()
     signatory = checker.signatory()
     signatories = checker.signatories(tags)
+    asks = checker.asks(languages)
     published = checker.date("published", required=False) if checker.has("published") else None
     rows = checker.value("pdf_table_rows")
     if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
@@ -331,6 +336,7 @@ def _check(
         theme=theme,
         signatory=signatory,
         signatories=signatories,
+        asks=asks,
         published=published,
         pdf_table_rows=rows,
         translations=tuple(sorted(translations)),
@@ -664,6 +670,7 @@ class _Checker:
         giving = markdown("giving")
         for_organisations = markdown("giving_organisation")
         abroad = markdown("giving_abroad")
+        declared = markdown("giving_declared")
         return Organization(
             name=name,
             short_name=self.string("organization.short_name"),
@@ -677,6 +684,7 @@ class _Checker:
             giving_organisation=for_organisations or None,
             country=self.string("organization.country"),
             giving_abroad=abroad or None,
+            giving_declared=declared or None,
         )
 
     def cover(self) -> CoverImage | None:
@@ -826,14 +834,17 @@ class _Checker:
         said = M.SIGNATORY_NUMBER(number=number)
         texts: dict[str, str] = {}
         translations = []
+        signature: Path | None = None
         for key, text in entry.items():
             base, _, tag = key.rpartition("_")
-            known = key in ("name", "role") or (base in ("name", "role") and tag in tags)
+            known = key in SIGNER_KEYS or (base in ("name", "role") and tag in tags)
             if not known:
                 self.diags.warning(at, M.SIGNATORY_UNKNOWN_KEY(
-                    key=key, said=said, hint=did_you_mean(key, ("name", "role"))))  # fmt: skip
+                    key=key, said=said, hint=did_you_mean(key, SIGNER_KEYS)))  # fmt: skip
             elif not isinstance(text, str) or not text.strip():
                 self.diags.error(at, M.SIGNATORY_NOT_STRING(key=key, said=said))
+            elif key == "signature_image":
+                signature = self._signature_image(text.strip(), at, said)
             elif key in ("name", "role"):
                 texts[key] = text.strip()
             else:
@@ -842,7 +853,102 @@ class _Checker:
             if "name" not in entry:
                 self.diags.error(at, M.SIGNATORY_NO_NAME(said=said))
             return None
-        return Signatory(texts["name"], texts.get("role"), tuple(sorted(translations)))
+        return Signatory(texts["name"], texts.get("role"), tuple(sorted(translations)), signature)
+
+    def _signature_image(self, name: str, at: Location, said: str) -> Path | None:
+        """A signatory's ``signature_image``: a picture through the gate, like
+        every file a build embeds (inside the report set, a picture by its
+        bytes, within the size and pixel limits); refused, an error at ``at``."""
+        gate = Gate.of(self.report.path.parent)
+        base = (at.path or self.report.path).parent
+        try:
+            found = gate.locate(name, base, M.GATE_NAMED(name=name))
+            gate.admit(str(found), found.parent, M.GATE_NAMED(name=name))
+        except RefusedResource as exc:
+            self.diags.error(at, M.SIGNATURE_IMAGE_REFUSED(said=said, problem=exc.reason))
+            return None
+        return found
+
+    def asks(self, languages: tuple[str, ...]) -> tuple[Ask, ...]:
+        """``[[asks]]``: the letters' asks by gift, each checked where written:
+        a ``text`` (and ``text_<tag>`` for each other report language), a
+        ``from`` amount >= 0 or ``monthly = true``, no two from one amount."""
+        if not self.has("asks"):
+            return ()
+        value, src = self.merged["asks"]
+        headers = [n for n, line in enumerate(src.text.splitlines(), start=1)
+                   if re.match(r"\s*\[\[\s*asks\s*\]\]", line)]  # fmt: skip
+        at_all = src.where("asks")
+        if at_all.line is None and headers:
+            at_all = Location(src.path, headers[0])
+        if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+            self.diags.error(at_all, M.ASKS_NOT_LIST())
+            return ()
+        found: list[Ask] = []
+        taken: dict[tuple[Decimal, bool], str] = {}
+        # Each language an ask lacks, said once, at the first entry lacking it.
+        lacking: dict[str, list[int]] = {}
+        for number, entry in enumerate(value):
+            for tag in dict.fromkeys(t for t in languages[1:] if t != languages[0]):
+                if f"text_{tag}" not in entry:
+                    lacking.setdefault(tag, []).append(number)
+        for tag, numbers in lacking.items():
+            first = numbers[0]
+            self.diags.error(
+                Location(src.path, headers[first]) if first < len(headers) else at_all,
+                M.ASK_UNTRANSLATED(tag=tag, numbers=", ".join(str(n + 1) for n in numbers)),
+            )
+        for number, entry in enumerate(value):
+            at = Location(src.path, headers[number]) if number < len(headers) else at_all
+            ask = self._ask(entry, at, M.ASK_NUMBER(number=number + 1), languages)
+            if ask is None or any(number in numbers for numbers in lacking.values()):
+                continue
+            key = (ask.start, ask.monthly)
+            said = M.ASK_NUMBER(number=number + 1)
+            if key in taken:
+                self.diags.error(at, M.ASK_TWICE(said=said, other=taken[key]))
+                continue
+            taken[key] = said
+            found.append(ask)
+        return tuple(found)
+
+    def _ask(
+        self, entry: dict[str, Any], at: Location, said: str, languages: tuple[str, ...]
+    ) -> Ask | None:
+        others = [tag for tag in languages[1:] if tag != languages[0]]
+        known = ("text", "from", "monthly", *(f"text_{tag}" for tag in others))
+        texts: dict[str, str] = {}
+        start, monthly, fine = Decimal(0), False, True
+        for key, item in entry.items():
+            if key not in known:
+                self.diags.warning(at, M.SIGNATORY_UNKNOWN_KEY(
+                    key=key, said=said, hint=did_you_mean(key, known)))  # fmt: skip
+            elif key == "monthly":
+                if not isinstance(item, bool):
+                    self.diags.error(at, M.ASK_MONTHLY_NOT_BOOL(said=said, value=item))
+                    fine = False
+                monthly = item is True
+            elif key == "from":
+                if isinstance(item, bool) or not isinstance(item, int | float) or item < 0:
+                    self.diags.error(at, M.ASK_FROM(said=said, value=item))
+                    fine = False
+                else:
+                    start = Decimal(str(item))
+            elif not isinstance(item, str) or not item.strip():
+                self.diags.error(at, M.SIGNATORY_NOT_STRING(key=key, said=said))
+                fine = False
+            else:
+                texts[key] = " ".join(item.split())
+        if "text" not in texts:
+            if "text" not in entry:
+                self.diags.error(at, M.ASK_NO_TEXT(said=said))
+            return None
+        if monthly and "from" in entry:
+            self.diags.warning(at, M.ASK_MONTHLY_FROM(said=said))
+        if not fine:
+            return None
+        translations = tuple((k.partition("_")[2], t) for k, t in texts.items() if k != "text")
+        return Ask(texts["text"], Decimal(0) if monthly else start, monthly, translations)
 
     # --- [receipts] (issue 28) ---------------------------------------------------
 
@@ -949,6 +1055,8 @@ class _Checker:
             gift_type=text("gift_type"), gift_code=text("gift_code"),
             number_label=text("number_label"), tax_year_start=tax_year_start,
             benefits=benefits, statement_benefit=text("statement_benefit"),
+            statement_one=text("statement_one"),
+            gift_aid_invitation=text("gift_aid_invitation"),
         )  # fmt: skip
 
     def printing(self) -> PrintSettings:

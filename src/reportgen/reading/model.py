@@ -53,6 +53,10 @@ class Organization:
     # ``giving_abroad``, or nothing of how to give).
     country: str | None = None
     giving_abroad: str | None = None  # Markdown rendered, like ``giving``
+    # How to give, in the letters to a person whose Gift Aid declaration is on
+    # file (``gift_aid_declared``): no invitation to make one. None:
+    # ``giving_organisation``, else ``giving`` (``gift_aid_invited``).
+    giving_declared: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,13 +97,45 @@ class Signatory:
     # ``signatories``' own translations: (language, "name" or "role", text);
     # the single ``signatory`` is translated through ``translations`` instead.
     translations: tuple[tuple[str, str, str], ...] = ()
+    # ``signature_image``: their scanned signature, a picture the gate admitted,
+    # printed above their name in the letters.
+    signature: Path | None = None
 
     def in_language(self, language: str) -> Signatory:
         """This signatory as ``language`` reads them (its ``name_<tag>``, ``role_<tag>``)."""
         found = {key: text for tag, key, text in self.translations if tag == language}
         if not found and not self.translations:
             return self
-        return Signatory(found.get("name", self.name), found.get("role", self.role))
+        return Signatory(
+            found.get("name", self.name), found.get("role", self.role), signature=self.signature
+        )
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One ``[[asks]]``: what a donor's letter asks of them (``{{ask}}``), for a
+    gift in the year of at least ``start``, or, ``monthly``, of a donor who
+    already gives every month (never asked to start)."""
+
+    text: str
+    start: Decimal = Decimal(0)
+    monthly: bool = False
+    translations: tuple[tuple[str, str], ...] = ()  # (language, text): ``text_<tag>``
+
+    def in_language(self, language: str) -> str:
+        return dict(self.translations).get(language, self.text)
+
+
+def ask_for(asks: tuple[Ask, ...], amount: Decimal | None, monthly: bool) -> Ask | None:
+    """The ask of a donor who gave ``amount`` in the year: a monthly giver's
+    own when there is one, else the one with the highest ``from`` the gift
+    reaches (a donor without an amount: from 0); None when none fits."""
+    if monthly:
+        for ask in asks:
+            if ask.monthly:
+                return ask
+    reached = [a for a in asks if not a.monthly and a.start <= (amount or Decimal(0))]
+    return max(reached, key=lambda a: a.start, default=None)
 
 
 @dataclass(frozen=True)
@@ -130,6 +166,12 @@ class ReceiptSettings:
     # "refused" (the jurisdiction gives no receipt for it: a located error).
     benefits: str = "listed"
     statement_benefit: str | None = None  # the statement when a gift had a benefit
+    # The statement of a receipt of one gift, where the language's plural rules
+    # (CLDR) call one ``one`` ("this donation"); None: ``statement``.
+    statement_one: str | None = None
+    # With gift_aid: the sentence inviting a Gift Aid declaration, added to
+    # statement_no_gift_aid only for a donor it may invite (Donor.gift_aid_invited).
+    gift_aid_invitation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +214,7 @@ class ReportConfig:
     theme: Theme = field(default_factory=Theme)
     signatory: Signatory | None = None
     signatories: tuple[Signatory, ...] = ()  # v2: [[signatories]], in order
+    asks: tuple[Ask, ...] = ()  # [[asks]]: the letters' asks, by gift
     published: date | None = None  # extension: the publication date printed and stamped
     pdf_table_rows: int = 300  # extension: longest activity/lobbying table the PDF prints
     pdf_variant: str = "pdf/ua-1"  # extension: the standard every PDF claims
@@ -279,6 +322,14 @@ class Donor:
     @property
     def is_organisation(self) -> bool:
         return self.type in ORGANISATION
+
+    @property
+    def gift_aid_invited(self) -> bool:
+        """Whether a letter may invite this donor to make a Gift Aid
+        declaration: the one rule, for every letter and its foot. Never an
+        organisation (only an individual taxpayer's gift can be Gift Aided),
+        never a donor whose declaration is on file."""
+        return not self.is_organisation and self.gift_aid_declared is None
 
 
 # The values of the donors table's ``type`` that name an organisation.

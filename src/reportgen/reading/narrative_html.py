@@ -54,7 +54,13 @@ PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
 # of becoming a section (``email`` is for the messages that carry the letters).
 ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email", "gift-at-work")
 # What a ``role: letter`` file may say of each donor, and nothing else.
-PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
+# ``gifts`` names the year's giving as it was ("your £20 every month"), ``ask``
+# the settings' ``[[asks]]`` that fits the donor.
+PLACEHOLDERS = (
+    "name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date",
+    "gifts", "ask",
+)  # fmt: skip
+ASK_PLACEHOLDER = re.compile(r"\{\{\s*ask\s*\}\}")
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 # ``{{donor.<column>}}``: a column of the donor's own row, its extra columns
 # too (validate checks the donors table has it, at the letter file's line).

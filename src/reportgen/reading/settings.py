@@ -152,6 +152,11 @@ SETTINGS: dict[str, Setting] = {
            "of the letters to donors of `type` organisation (a company, trust or church: no "
            "Gift Aid for them); default: `giving`", translatable=True, editions=("letters",),
            starter=False),
+        _s("organization.giving_declared", "string (Markdown)", "how to give, at the foot of "
+           "the letters to a person whose Gift Aid declaration is on file (the donors table's "
+           "`gift_aid_declared`): the same, without the invitation to make one; default: "
+           "`giving_organisation`, else `giving`", translatable=True, editions=("letters",),
+           starter=False),
         _s("organization.country", "string", "the country the organisation posts its letters "
            "from; a donor whose `country` differs is abroad: the letter's address ends with the "
            "country in capitals and its foot gives `giving_abroad` (or no way to give)",
@@ -177,8 +182,15 @@ SETTINGS: dict[str, Setting] = {
         # --- several signatories (issue 28) ------------------------------------
         _s("signatories", "array of tables", "instead of `[signatory]`: several people who "
            "sign, in order, each `[[signatories]]` with `name` (required) and `role`; "
-           "`name_<tag>` and `role_<tag>` inside it translate (see Signatories)",
+           "`name_<tag>` and `role_<tag>` inside it translate (see Signatories); "
+           "`signature_image` a scanned signature (a picture, through the gate) printed "
+           "above the name in the letters",
            editions=("donor", "letters"), open=True, starter=False),
+        _s("asks", "array of tables", "what each donor letter asks (`{{ask}}`), by the "
+           "donor's gift: each `[[asks]]` with `from` (an amount) and `text` (`text_<tag>` "
+           "for each other report language); one with `monthly = true` instead of `from` "
+           "asks a donor who already gives every month (see Letters that fit the donor)",
+           editions=("letters",), open=True, starter=False),
         _s("email", "table", "for `reportgen send` (see [email])",
            editions=("send",)),
         _s("email.host", "string", "the SMTP server", required=True, editions=("send",),
@@ -248,6 +260,14 @@ SETTINGS: dict[str, Setting] = {
         _s("receipts.statement_benefit", "string", "the statement of a receipt on which a gift "
            "had a benefit (default: `statement`)", editions=("receipts",), translatable=True,
            starter=False),
+        _s("receipts.statement_one", "string", "the statement of a receipt of a single gift, "
+           "where its language's plural rules (CLDR) call 1 `one` (\"this donation\", not "
+           "\"these donations\"; default: `statement`)", editions=("receipts",),
+           translatable=True, starter=False),
+        _s("receipts.gift_aid_invitation", "string", "with `gift_aid`: the sentence inviting "
+           "a Gift Aid declaration, after `statement_no_gift_aid`, only on the receipt of a "
+           "person without one on file (never an organisation's)", editions=("receipts",),
+           translatable=True, starter=False),
         # --- end of [receipts] ---
         _s("labels", "table", "your own words, `[labels.<tag>]` (see Words of your own)",
            open=True, starter=False),

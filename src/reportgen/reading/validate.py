@@ -39,6 +39,7 @@ from reportgen.reading.model import (
     same_language,
 )
 from reportgen.reading.narrative_html import (
+    ASK_PLACEHOLDER,
     DONOR_PLACEHOLDER,
     check_workload,
     checked_roles,
@@ -97,6 +98,8 @@ def validate(
     if config is not None:
         _gift_benefits(raw, config, diags)
     _donor_placeholders(raw, narrative, roles, diags)
+    if config is not None and not config.asks:
+        _asks_undeclared(raw, roles, diags)
     _figures_left_out(raw, diags)
     if config is None or diags.has_errors:
         return None
@@ -407,6 +410,7 @@ def _receipt_languages(year: FiscalYear, diags: Diagnostics) -> None:
     given = {(key, tag) for key, tag, _ in year.config.translations}
     keys = ["statement"] + ["title"] * (settings.title != "Receipt")
     keys += ["statement_no_gift_aid"] * bool(settings.gift_aid and settings.statement_no_gift_aid)
+    keys += ["gift_aid_invitation"] * bool(settings.gift_aid and settings.gift_aid_invitation)
     keys += ["number_label"] * bool(settings.number_label)
     keys += ["statement_benefit"] * bool(settings.statement_benefit and any(
         gift.benefit for gift in year.gifts))  # fmt: skip
@@ -455,6 +459,18 @@ def _donor_placeholders(
                             placeholder=match.group(0), column=column,
                             hint=did_you_mean(column, columns)),
                     )  # fmt: skip
+
+
+def _asks_undeclared(raw: RawReport, roles: Iterable[NarrativeSection], diags: Diagnostics) -> None:
+    """``{{ask}}`` in a letter file when the settings declare no ``[[asks]]``:
+    an error at the line, not a letter that silently asks nothing."""
+    speaking = {s.source for s in roles if s.role in ("letter", "email")}
+    for source in raw.narratives:
+        if source.path not in speaking:
+            continue
+        for number, text in enumerate(source.body.split("\n")):
+            if ASK_PLACEHOLDER.search(text):
+                diags.error(source.where(number), M.ASK_UNDECLARED())
 
 
 def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,11 @@ class Letter:
     # Rücksendeangabe), or else on the line above the window.
     return_inside: bool = False
     signature_uri: str | None = None  # organization.signature, as a data URI
+    # Each signatory's signature (``signature_image``; the first's else
+    # ``organization.signature``), as data URIs in the order they sign: None
+    # for one without. No picture, no gap: the typed name follows the closing.
+    signature_uris: tuple[str | None, ...] = ()
+    signature_alts: tuple[str, ...] = ()  # what each picture is, in the letter's language
 
 
 RETURN_PT = 7.0  # the return line's type size (letter.css.j2, .letter-return)
@@ -310,6 +316,69 @@ def letter_language(year: FiscalYear, donor: Donor) -> str:
     return model.letter_language(year.config, donor)
 
 
+# A monthly giver: at least this many gifts of one amount in as many
+# calendar months in a row (a standing order, a direct debit).
+MONTHLY_RUN = 3
+
+
+def donor_gifts(year: FiscalYear, donor: Donor) -> tuple[model.Gift, ...]:
+    """The donor's own rows of data/gifts (none for a row without an id)."""
+    return tuple(g for g in year.gifts if donor.id and g.donor == donor.id)
+
+
+def monthly_amount(gifts: Sequence[model.Gift]) -> Decimal | None:
+    """What a donor gives every month, or None: the amount of the longest run
+    of at least ``MONTHLY_RUN`` gifts of that amount in consecutive calendar
+    months. Read from the dates and amounts, not from ``method``, whose words
+    are the organisation's own, in any language; one-off gifts beside the run
+    (an appeal) do not change it."""
+    months: dict[Decimal, set[int]] = {}
+    for gift in gifts:
+        if gift.amount > 0:
+            months.setdefault(gift.amount, set()).add(gift.date.year * 12 + gift.date.month)
+    best: tuple[int, Decimal] | None = None
+    for amount, seen in months.items():
+        run = longest = 0
+        for month in sorted(seen):
+            run = run + 1 if month - 1 in seen else 1
+            longest = max(longest, run)
+        if longest >= MONTHLY_RUN and (best is None or (longest, amount) > best):
+            best = (longest, amount)
+    return None if best is None else best[1]
+
+
+def giving_kind(donor: Donor, gifts: Sequence[model.Gift]) -> str:
+    """How a letter speaks of the donor's giving in the year, the one choice
+    every wording follows: ``none`` (no amount), ``group`` (an organisation:
+    thanked as its members), ``monthly``, ``several`` gifts, or ``one``."""
+    if donor.amount is None:
+        return "none"
+    if donor.is_organisation:
+        return "group"
+    if monthly_amount(gifts) is not None:
+        return "monthly"
+    return "several" if len(gifts) > 1 else "one"
+
+
+def gifts_phrase(donor: Donor, gifts: Sequence[model.Gift], currency: str, language: str) -> str:
+    """``{{gifts}}``: the year's giving in the letter's words, "your gift of
+    £60", "your £20 every month (£250 in all)", "your 3 gifts (£90 in all)",
+    "the gift of £1,200.50 from everyone at St Mary's"."""
+    kind = giving_kind(donor, gifts)
+    amount = _gift(donor, currency, language)
+    if kind == "monthly":
+        each = monthly_amount(gifts) or Decimal(0)
+        money = formats.format_gift(each, currency, language, has_minor_units(each))
+        return formats.label(language, "letter_gifts_monthly", each=money, amount=amount)
+    if kind == "several":
+        count = len(gifts)
+        return formats.label(
+            language, "letter_gifts_several", count, count=formats.format_number(count, language),
+            amount=amount,
+        )  # fmt: skip
+    return formats.label(language, f"letter_gifts_{kind}", amount=amount, name=donor.name)
+
+
 def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
     """What the placeholders of a ``letter`` (or ``email``) file say for one donor."""
     tag = letter_language(year, donor)
@@ -317,6 +386,8 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
     config = translate_config(year.config, tag)  # names in the donor's language
     end = letter_style(tag).salutation_end
     salutation = own_salutation(donor, language)
+    gifts = donor_gifts(year, donor)
+    ask = model.ask_for(year.config.asks, donor.amount, monthly_amount(gifts) is not None)
     values = {
         "name": donor.name, "salutation": punctuated(salutation, end),
         "amount": _gift(donor, config.currency, language),
@@ -326,6 +397,8 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
             [s.in_language(tag).name for s in config.signers], language
         ),
         "date": formats.format_date(year.config.published or year.config.end, language),
+        "gifts": gifts_phrase(donor, gifts, config.currency, language),
+        "ask": ask.in_language(tag) if ask is not None else "",
     }  # fmt: skip
     return {**values, **donor_columns(donor, values["amount"])}
 
@@ -349,6 +422,7 @@ def _letter(
     logo_uri: str | None,
     theme: str,
     signature_uri: str | None = None,
+    uris: dict[Path, str] | None = None,
 ) -> Letter:
     published = year.config.published or year.config.end
     tag = letter_language(year, donor)
@@ -374,11 +448,18 @@ def _letter(
     home = year.config.organization.country
     posted = letter_style(year.config.language)
     lines = address_lines(donor, language, home, posted.town_capitals)
+    kind = giving_kind(donor, donor_gifts(year, donor))
     thanks = (
-        say("letter_amount", amount=gift, fiscal_year=fiscal_year)
-        if donor.amount is not None
-        else say("letter_no_amount", fiscal_year=fiscal_year)
-    )
+        say("letter_no_amount", fiscal_year=fiscal_year) if kind == "none"
+        else say("letter_amount", amount=gift, fiscal_year=fiscal_year) if kind == "one"
+        else say("letter_thanks_gifts", gifts=values["gifts"], fiscal_year=fiscal_year)
+    )  # fmt: skip
+    # The built-in wording asks too, when the settings declare [[asks]], after
+    # the thanks, where the pack's ``letter_ask`` puts it (empty: a Japanese
+    # 御礼状 asks for nothing).
+    body = say("letter_body", org=config.organization.name, fiscal_year=fiscal_year)
+    if values["ask"] and (ask := say("letter_ask", ask=values["ask"]).strip()):
+        body = f"{ask}\n{body}"
     return Letter(
         slug=slug,
         language=tag,
@@ -386,7 +467,7 @@ def _letter(
         heading=heading or say("thank_you"),
         salutation=salutation,
         thanks=thanks,
-        body=say("letter_body", org=config.organization.name, fiscal_year=fiscal_year),
+        body=body,
         closing=say("letter_closing"),
         date=when,
         date_iso=published.isoformat(),
@@ -418,48 +499,88 @@ def _letter(
         address_field=(window.left, window.top, window.width, window.height) if lines else None,
         return_address=(
             say("separator").join(
-                x for x in (config.organization.name, config.organization.address) if x
+                x for x in (config.organization.name, postal(config.organization.address)) if x
             )
             if lines
             else ""
         ),
         return_lines=return_lines(
             config.organization.name,
-            config.organization.address or "",
+            postal(config.organization.address),
             say("separator"),
-            window.width - max(LETTER_MARGIN - window.left, 0.0),  # the template's inset
+            # the template's inset; it may run 90 mm, past the window's width
+            max(window.width - max(LETTER_MARGIN - window.left, 0.0), 90.0),
         )
         if lines
         else (),
-        signature_uri=signature_uri,
+        signature_uri=signature_uri,  # a theme's own template may still place it
+        signature_uris=_signature_uris(year.config.signers, signature_uri, uris or {}),
+        signature_alts=tuple(say("signature_alt", name=s.name) for s in signers),
         return_inside=window.return_line,
     )
+
+
+# A remark closing an address, in either script's parentheses: "(illustrative)",
+# "（架空の住所）", "(가상 주소)".
+_REMARK = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def postal(address: str | None) -> str:
+    """An address as the return line prints it: what the post reads, without
+    a remark that closes it ("Leeds LS11 5XX (illustrative)" gives "Leeds LS11
+    5XX"), so that the line fits on one line above the window (design review
+    3: "(illustrative)" was left alone on a second line). The letterhead keeps
+    the address as written."""
+    return _REMARK.sub("", address or "").strip()
 
 
 def _footed(organization: Organization, donor: Donor) -> Organization:
     """The organisation as a donor's letter foot shows it: for a donor abroad,
     ``giving_abroad`` (else no way to give: a domestic bank transfer is of no
-    use abroad); for an organisation, ``giving_organisation`` when given."""
+    use abroad); for an organisation, ``giving_organisation`` when given; for
+    a person whose Gift Aid declaration is on file (``Donor.gift_aid_invited``),
+    ``giving_declared``, else ``giving_organisation``: never asked to make one."""
     giving = organization.giving
     if abroad(donor, organization.country):
         giving = organization.giving_abroad
     elif donor.is_organisation and organization.giving_organisation:
         giving = organization.giving_organisation
+    elif not donor.gift_aid_invited:  # a declaration on file: not asked to make one
+        giving = organization.giving_declared or organization.giving_organisation or giving
     # Its lines as written in the settings are no lines of the foot: WeasyPrint
     # (v70) breaks a footnote's text at each newline of its source, so a
     # paragraph of the foot stopped at 60 % of the measure (review 2).
     return replace(organization, giving=giving.replace("\n", " ") if giving else None)
 
 
+def _signature_uris(
+    signers: Sequence[Signatory], organisation_uri: str | None, uris: dict[Path, str]
+) -> tuple[str | None, ...]:
+    """Each signatory's signature picture, in order: their own, else (the
+    first only) the organisation's ``signature``; () when nobody has one."""
+    found = tuple(
+        uris[s.signature] if s.signature is not None
+        else organisation_uri if number == 0 else None
+        for number, s in enumerate(signers)
+    )  # fmt: skip
+    return found if any(found) else ()
+
+
 def make_letters(year: FiscalYear, logo_uri: str | None) -> list[Letter]:
     theme = theme_key(year.config.theme_dir)
+    gate = Gate.of(year.config.root)
     signature = year.config.organization.signature
     signature_uri = (
-        None if signature is None
-        else Gate.of(year.config.root).admit(str(signature), year.config.root).data_uri
-    )  # fmt: skip
+        None if signature is None else gate.admit(str(signature), year.config.root).data_uri
+    )
+    # Each picture through the gate once, whoever signs with it.
+    uris = {
+        s.signature: gate.admit(str(s.signature), year.config.root).data_uri
+        for s in year.config.signers
+        if s.signature is not None
+    }
     return [
-        _letter(year, donor, slug, logo_uri, theme, signature_uri)
+        _letter(year, donor, slug, logo_uri, theme, signature_uri, uris)
         for slug, donor in zip(donor_slugs(year.donors), year.donors, strict=True)
     ]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 from reportgen.composing import formats
 from reportgen.composing.edition_view import translate, translate_config
 from reportgen.composing.key_figures import has_minor_units
+from reportgen.core.languages import plural_form
 from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings, receipt_language
 from reportgen.typesetting.font_subsets import trimmed_pdf
 from reportgen.typesetting.letters import donor_slugs, layout_for
@@ -173,6 +174,7 @@ class Receipt:
     signer: str  # the signatory's role and name, for a form's "issued by" line
     words: tuple[tuple[str, str], ...]
     columns: tuple[str, ...]  # the gift columns shown besides date and amount
+    all_gift_aided: str = ""  # the UK: the line saying every gift was Gift Aided, or ""
     logo_uri: str | None = None
     donor_id: str = ""
     theme_dir: Path | None = None
@@ -236,7 +238,17 @@ def make_receipt(
     if config.receipts is not None and tag != settings.language:
         settings = config.receipts  # its statement and title in the donor's language
     currency = config.currency
-    minor = any(has_minor_units(g.amount) for g in gifts)
+    tax_years = (
+        gift_aid_by_tax_year(gifts, settings.tax_year_start or TAX_YEAR_START)
+        if settings.gift_aid
+        else ()
+    )
+    # One money format in a receipt: pence on every amount when any amount it
+    # shows has them (a gift, or the Gift Aid claimed: £57.50), else on none.
+    shown = [g.amount for g in gifts] + [
+        v for t in tax_years for v in (t.aided, t.claimed, t.gross)
+    ]  # fmt: skip
+    minor = any(has_minor_units(v) for v in shown)
 
     def say(key: str, **values: object) -> str:
         return formats.label(language, key, **values)
@@ -264,19 +276,32 @@ def make_receipt(
             benefit=shown.benefit or "",
             benefit_value=money(gift.benefit_value) if gift.benefit_value is not None else "",
         ))  # fmt: skip
+    # A fund only some gifts have goes beside their method ("online (Winter
+    # appeal)"), not into a column empty in most rows; a column when every
+    # gift has one, or when no gift has a method.
+    if any(line.method for line in lines) and not all(line.fund for line in lines):
+        lines = [
+            replace(line, fund="", method=say("receipt_method_fund", method=line.method,
+                                              fund=line.fund))
+            if line.fund and line.method else line
+            for line in lines
+        ]  # fmt: skip
+    # Every gift Gift Aided: one line says so (all_gift_aided), not a "Yes" a row.
+    # None Gift Aided: statement_no_gift_aid says so, when given.
+    every_aided = settings.gift_aid and all(g.gift_aid == "yes" for g in gifts)
+    said = every_aided or (not tax_years and bool(settings.statement_no_gift_aid))
     columns = tuple(
         name for name in ("fund", "method", "description", "benefit", "benefit_value")
         if any(getattr(line, name) for line in lines)
-    ) + (("gift_aid",) if settings.gift_aid else ())  # fmt: skip
-    # A donor none of whose gifts was Gift Aided: no claim to state.
-    tax_years = (
-        gift_aid_by_tax_year(gifts, settings.tax_year_start or TAX_YEAR_START)
-        if settings.gift_aid
-        else ()
-    )
+    ) + (("gift_aid",) if settings.gift_aid and not said else ())  # fmt: skip
+    # A donor none of whose gifts was Gift Aided: no claim to state (tax_years empty).
     statement = settings.statement
+    if settings.statement_one and plural_form(language, len(gifts)) == "one":
+        statement = settings.statement_one  # "this donation": one gift (CLDR's rules)
     if settings.gift_aid and not tax_years and settings.statement_no_gift_aid:
         statement = settings.statement_no_gift_aid
+        if settings.gift_aid_invitation and donor.gift_aid_invited:  # the one rule (letters')
+            statement = f"{statement} {settings.gift_aid_invitation}"
     elif any(gift.benefit for gift in gifts) and settings.statement_benefit:
         statement = settings.statement_benefit  # the US: the quid pro quo statement
     words = dict((key, say(key)) for key in WORDS)
@@ -311,6 +336,9 @@ def make_receipt(
         if tax_years and donor.gift_aid_declared
         else "",
         lines=tuple(lines),
+        all_gift_aided=formats.label(language, "receipt_all_gift_aided", len(gifts))
+        if every_aided
+        else "",
         total=money(sum((g.amount for g in gifts), Decimal(0))),
         statement=statement.replace("{organization}", organization.name),
         tax_years=tuple(
@@ -331,9 +359,9 @@ def make_receipt(
         gift_aid_years=tuple(
             (
                 t.label,
-                formats.format_amount(t.aided, currency, language, True),
-                formats.format_amount(t.claimed, currency, language, True),
-                formats.format_amount(t.gross, currency, language, True),
+                money(t.aided),
+                money(t.claimed),
+                money(t.gross),
             )
             for t in tax_years
         ),
