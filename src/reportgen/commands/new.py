@@ -38,6 +38,7 @@ from reportgen.core.errors import UsageError
 from reportgen.core.languages import TAG, base_of
 from reportgen.reading.column_names import ColumnNames, names_for, written_column
 from reportgen.reading.narrative_html import section_slug
+from reportgen.reading.receipt_presets import presets
 from reportgen.reading.report_folder import TABLE_EXTENSIONS
 from reportgen.reading.settings import SETTINGS, TOMLDecodeError, Values, loads, read, starter_toml
 from reportgen.reading.table_registry import TABLES
@@ -495,8 +496,12 @@ def _starter(
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
                 "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
-    own = _own_examples(language, start, label)
-    (folder / "report.toml").write_text(head + starter_toml(examples, not has_org, own), "utf-8")
+    shared = read(target.parent / "organization.toml") or Values({})
+    country = _country(shared, first)
+    own: dict[str, object] = {**_own_examples(language, start, label), **_receipt_examples(
+        shared, first, country, language)}  # fmt: skip
+    starter = starter_toml(examples, not has_org, own, language)
+    (folder / "report.toml").write_text(head + starter, "utf-8")
     data = folder / "data"
     data.mkdir()
     # The tables in the first language's column names (a Korean set's: 날짜, 활동명).
@@ -536,6 +541,43 @@ def _own_examples(language: str, start: date, label: str) -> dict[str, str]:
         "cover_image_alt": M.NEW_EXAMPLE_COVER_ALT(),
     }
     return {key: M.say(text, language) for key, text in said.items()}
+
+
+def _country(shared: Values, first: str) -> str | None:
+    """The organisation's country: organization.toml's, else the one whose
+    receipt preset speaks the report's first language (ja: Japan), else
+    unknown (an English report may be anywhere)."""
+    given = shared.get("organization.country")
+    if isinstance(given, str) and given.strip():
+        return given.strip()
+    found = {p.country for p in presets().values() if base_of(p.language) == base_of(first)}
+    return found.pop() if len(found) == 1 and base_of(first) != "en" else None
+
+
+def _receipt_examples(
+    shared: Values, first: str, country: str | None, language: str
+) -> dict[str, object]:
+    """The starter's examples that depend on where the organisation is and
+    who it is: the receipt preset of its country, its languages, its name."""
+    said: dict[str, object] = {}
+    preset = next((p.name for p in presets().values() if country and _same_country(
+        p.country, country)), None)  # fmt: skip
+    if preset is not None:
+        said["receipts.preset"] = preset
+    if base_of(first) != "en":
+        said["language"] = first
+        said["languages"] = [first, "en"]
+    if language != "en":
+        said["receipts.statement"] = M.say(M.NEW_EXAMPLE_STATEMENT(), language)
+    name = shared.get("organization.name")
+    if isinstance(name, str) and name.strip():
+        said["email.from"] = f"{name.strip()} <you@example.org>"
+    return said
+
+
+def _same_country(preset: str, country: str) -> bool:
+    """Whether a preset's country ("Korea") is the organisation's ("South Korea", "KOREA")."""
+    return preset.casefold() in country.casefold()
 
 
 def _tables_help(language: str = "en", names: ColumnNames | None = None) -> str:

@@ -1720,3 +1720,70 @@ NEW_EXAMPLE_ROLE = Message("RG830", "Representative")
 NEW_EXAMPLE_SUBJECT = Message("RG831", "Thank you, {{{{name}}}}")
 NEW_EXAMPLE_COVER_ALT = Message("RG832", "Volunteers sorting food parcels")
 NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
+NEW_EXAMPLE_STATEMENT = Message("RG885", "This receipt is for a gift.")
+
+# --- each setting's note: the docs' table and, as a comment, the starter report.toml ---
+# (reading/settings.py declares the settings; these are their `doc`)
+SETTING_TITLE = Message("RG850", 'the report\'s title, e.g. "Annual Report FY2012"')
+SETTING_FISCAL_YEAR = Message(
+    "RG851",
+    'the year\'s label used in text, e.g. "FY2012"; a language without `fiscal_year_<tag>` '
+    "names the year its own way (2012年度, 2012년도)",
+)
+SETTING_START = Message("RG852", "the fiscal year's first day")
+SETTING_END = Message("RG853", "its last day (`start <= end`)")
+SETTING_PUBLISHED = Message(
+    "RG854",
+    "the day the report is presented, shown on the cover and stamped as the PDFs' creation date",
+)
+SETTING_LANGUAGE = Message(
+    "RG855",
+    "the report's language (see Languages): headings, dates, numbers, currency",
+)
+SETTING_LANGUAGES = Message(
+    "RG856",
+    'instead of `language`: build every edition in each, e.g. `["en", "ja"]`',
+)
+SETTING_CURRENCY = Message("RG857", "ISO 4217 code of finances and donations")
+SETTING_EDITIONS = Message("RG858", "which of `annual-report`, `handout`, `donor` to build")
+SETTING_COVER_IMAGE = Message(
+    "RG859",
+    'a photograph for the covers (through the gate: see "Files a build may embed")',
+)
+SETTING_COVER_IMAGE_ALT = Message(
+    "RG860",
+    "required with `cover_image`: what it shows, for readers who cannot see it (the PDF's "
+    "figure /Alt, the HTML's `alt`)",
+)
+SETTING_ORGANIZATION = Message("RG861", "required, here or in organization.toml")
+SETTING_ORGANIZATION_NAME = Message("RG862", "the organisation's name")
+SETTING_ORGANIZATION_SHORT_NAME = Message("RG863", "its short name")
+SETTING_ORGANIZATION_WEBSITE = Message("RG864", "an http(s) address")
+SETTING_ORGANIZATION_EMAIL = Message("RG865", "an e-mail address")
+SETTING_ORGANIZATION_ADDRESS = Message("RG866", "its postal address")
+SETTING_ORGANIZATION_LOGO = Message("RG867", "a picture (through the gate)")
+SETTING_THEME = Message("RG868", "the look of every edition")
+SETTING_THEME_PRIMARY_COLOR = Message("RG869", "`#rgb` or `#rrggbb`")
+SETTING_THEME_ACCENT_COLOR = Message("RG870", "`#rgb` or `#rrggbb`")
+SETTING_THEME_PAGE_SIZE = Message("RG871", '`"A4"` or `"Letter"`')
+SETTING_THEME_FONT = Message("RG872", "a font family name: letters, digits, spaces, hyphens")
+SETTING_SIGNATORY = Message("RG873", "who signs the donor letter and the chair's message")
+SETTING_SIGNATORY_NAME = Message("RG874", "who signs")
+SETTING_SIGNATORY_ROLE = Message("RG875", "e.g. Representative")
+SETTING_EMAIL = Message("RG876", "for `reportgen send` (see [email])")
+SETTING_EMAIL_HOST = Message("RG877", "the SMTP server")
+SETTING_EMAIL_SECURITY = Message("RG878", "`starttls`, `tls`, or `none` (127.0.0.1 only)")
+SETTING_EMAIL_USERNAME = Message("RG879", "the login name (the password is never in a file)")
+SETTING_EMAIL_FROM = Message("RG880", "the sender's address")
+SETTING_EMAIL_SUBJECT = Message("RG881", "the subject line (placeholders as in `role: letter`)")
+SETTING_RECEIPTS = Message("RG882", "a receipt per donor from data/gifts (see Receipts)")
+SETTING_RECEIPTS_PRESET = Message(
+    "RG883",
+    "starting text: `au-dgr`, `uk-gift-aid`, `us-written-acknowledgment`, `jp-nintei-npo`, "
+    "`kr-income-tax`; every key below overrides it",
+)
+SETTING_RECEIPTS_STATEMENT = Message(
+    "RG884",
+    "the statement the law asks for (`{{organization}}` is the organisation's name); required"
+    " without `preset`; `statement_<tag>` for donors whose language is `<tag>`",
+)
