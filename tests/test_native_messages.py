@@ -330,3 +330,30 @@ def test_the_starter_readme_names_the_korean_columns_before_its_examples(tmp_pat
     readme = (tmp_path / "reports" / "2025" / "data" / "README.txt").read_text("utf-8")
     assert "'공개 여부' 열을 둘 수 있습니다." in readme and "visibility' 열" not in readme
     assert readme.index("열 이름과 값은") < readme.index("예시 행")
+
+
+@pytest.mark.parametrize("language", ["ja", "ko"])
+def test_the_starter_tables_are_the_organisations_own(language: str, tmp_path: Path) -> None:
+    """review-ja N-9, review-ko K-M5/K-M6: the example rows in the report's
+    language, dated inside the new year, a comma inside a cell quoted; no
+    Gift Aid column outside the UK (a Korean set keeps the 주민등록번호 its
+    receipts need); the English id after the name with no space before it."""
+    _new_year_in(language, tmp_path)
+    data = tmp_path / "reports" / "2025" / "data"
+    readme = (data / "README.txt").read_text("utf-8")
+    examples = [line.split("：" if language == "ja" else ": ", 1)[1]
+                for line in readme.splitlines() if line.startswith("  ")]  # fmt: skip
+    assert len(examples) == len(TABLES)
+    words = {w for row in examples for w in _WORD.findall(row)}
+    assert words <= {"NGO", "person", "en", "jane", "example", "org"}, words  # codes, e-mail
+    days = [d for row in examples for d in re.findall(r"\d{4}-\d\d-\d\d", row)]
+    in_year = [d for d in days if d != "2011-09-08"]  # a coalition joined long ago
+    assert len(in_year) == 3 and all("2025-04-01" <= d <= "2026-03-31" for d in in_year), days
+    donors = (data / "donors.csv").read_text("utf-8")
+    gifts = (data / "gifts.csv").read_text("utf-8")
+    assert "gift_aid" not in readme and "ギフトエイド" not in donors + gifts + readme
+    assert "기프트" not in donors + gifts + readme
+    assert ("주민등록번호" in donors) == (language == "ko") and "postcode" not in donors
+    assert " (" not in readme and " （" not in readme
+    own = "日本語の名前" if language == "ja" else "한국어 이름"
+    assert own in readme

@@ -145,6 +145,11 @@ def either(items: Iterable[str]) -> str:
     return functools.reduce(lambda a, b: FILES_OR(first=a, second=b), items)
 
 
+def listed(items: Iterable[str]) -> str:
+    """``a, b, c``, the separator in the user's language (Japanese: a、b、c)."""
+    return functools.reduce(lambda a, b: LIST_ITEMS(first=a, second=b), items)
+
+
 def readable(template: str) -> str:
     """A template for a person to read: each particle ``{|은}`` as its two forms, 은(는)."""
     return _PARTICLE.sub(lambda m: _BOTH.get(m.group(1), m.group(1)), template)
@@ -1699,6 +1704,10 @@ NEW_TABLES_HELP = Message(
     "Example rows (dates are YYYY-MM-DD):",
 )
 NEW_EXAMPLE_ROW = Message("RG824", "  e.g. {row}")
+NEW_TABLE_COLUMNS = Message("RG839", "{table}: {columns}")  # data/README.txt, a table a line
+NEW_COLUMN_NAMED = Message("RG838", "{written} ({column})")  # a localised name, its id
+NEW_COLUMN_REQUIRED = Message("RG837", "{column}*")
+LIST_ITEMS = Message("RG836", "{first}, {second}")  # a list, in the user's language
 THEME_COLOURS_CLOSE = Message(
     "RG826",
     "[theme]: primary_color and accent_color give chart colours {one} and {other}, only "
@@ -1721,6 +1730,33 @@ NEW_EXAMPLE_SUBJECT = Message("RG831", "Thank you, {{{{name}}}}")
 NEW_EXAMPLE_COVER_ALT = Message("RG832", "Volunteers sorting food parcels")
 NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
 NEW_EXAMPLE_STATEMENT = Message("RG885", "This receipt is for a gift.")
+# The example rows of the starter's tables (reading/table_registry.py declares
+# each row; these are its words, shown in the report's first language).
+EXAMPLE_ACTIVITY_TITLE = Message("RG886", "Spring seminar")
+EXAMPLE_ACTIVITY_CATEGORY = Message("RG887", "Event")
+EXAMPLE_ACTIVITY_LOCATION = Message("RG888", "Tokyo")
+EXAMPLE_ACTIVITY_DESCRIPTION = Message("RG889", "Talk and discussion")
+EXAMPLE_COALITION_NAME = Message("RG890", "Example Coalition")
+EXAMPLE_COALITION_ROLE = Message("RG835", "member")
+EXAMPLE_COALITION_DESCRIPTION = Message("RG891", "A network of NGOs")
+EXAMPLE_LOBBYING_TARGET_TYPE = Message("RG892", "Ministry")
+EXAMPLE_LOBBYING_TARGET = Message("RG893", "Ministry of Foreign Affairs")
+EXAMPLE_LOBBYING_TOPIC = Message("RG894", "Refugee protection")
+EXAMPLE_LOBBYING_OUTCOME = Message("RG895", "Follow-up agreed")
+EXAMPLE_FINANCE_CATEGORY = Message("RG896", "Donations")
+EXAMPLE_FUND = Message("RG897", "unrestricted")
+EXAMPLE_FINANCE_NOTE = Message("RG898", "From individuals")
+EXAMPLE_DONOR_NAME = Message("RG899", "Jane Doe")
+EXAMPLE_DONOR_SALUTATION = Message("RG840", "Dear Ms Doe")
+EXAMPLE_DONOR_ADDRESS = Message("RG841", "1 High Street, Town")
+EXAMPLE_GIFT_METHOD = Message("RG842", "standing order")
+EXAMPLE_INDICATOR_NAME = Message("RG843", "Meals served")
+EXAMPLE_INDICATOR_UNIT = Message("RG844", "meals")
+EXAMPLE_INDICATOR_NOTE = Message("RG845", "In three towns")
+EXAMPLE_BALANCE_ITEM = Message("RG846", "Cash at bank")
+EXAMPLE_BALANCE_NOTE = Message("RG847", "Current and deposit accounts")
+EXAMPLE_FUND_NAME = Message("RG848", "Holiday lunch clubs")
+EXAMPLE_FUND_NOTE = Message("RG849", "Meals for children in the school holidays")
 
 # --- each setting's note: the docs' table and, as a comment, the starter report.toml ---
 # (reading/settings.py declares the settings; these are their `doc`)
