@@ -59,6 +59,7 @@ def test_every_message_is_translated_with_its_values(language: str) -> None:
 _SAME = {
     "RG009",
     "RG836",  # a list: "a, b" in Korean too
+    "RG939",  # a choice: 'handout' in Korean too
     "RG837",  # a required column: "날짜*"
     "RG839",  # a table and its columns
     "RG087",
@@ -177,7 +178,7 @@ def test_help_summarises_each_command_by_a_whole_sentence_and_says_default(lang:
     top = runner.invoke(cli, ["--help"], env={"LANG": lang})
     commands = top.output.split("\n\n")[-1]
     assert "..." not in commands, commands
-    default = {"ja_JP.UTF-8": "[既定: output]", "ko_KR.UTF-8": "[기본값: output]"}
+    default = {"ja_JP.UTF-8": "[既定：output]", "ko_KR.UTF-8": "[기본값: output]"}
     build = runner.invoke(cli, ["build", "--help"], env={"LANG": lang})
     assert default.get(lang, "[default: output]") in build.output
     assert lang.startswith("C") or "default" not in build.output

@@ -239,7 +239,7 @@ def test_japanese_messages_set_punctuation_and_counts_as_japanese_does() -> None
 def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str) -> None:
     """A Japanese or Korean character takes two columns (East Asian Width):
     click's wrapping by len() made lines twice too long; a bracketed group
-    ("[print]", "[既定: output]") and, in Korean, a word are never broken."""
+    ("[print]", "[既定：output]") and, in Korean, a word are never broken."""
     runner = CliRunner()
     for command in _commands():
         said = runner.invoke(cli, [*command, "--help"], env={"LANG": lang, "COLUMNS": "80"}).output
@@ -357,3 +357,23 @@ def test_the_starter_tables_are_the_organisations_own(language: str, tmp_path: P
     assert " (" not in readme and " （" not in readme
     own = "日本語の名前" if language == "ja" else "한국어 이름"
     assert own in readme
+
+
+def test_japanese_messages_quote_a_value_in_corner_brackets() -> None:
+    """review-ja N-2: no Python repr ('x') nor ASCII quotes around a value in
+    a Japanese message, no half-width colon between Japanese words; click's
+    suggestions and lists of choices read as Japanese."""
+    for code in M.CATALOG:
+        said = M.translation(code, "ja") or ""
+        assert "!r}" not in said and not re.search(r"'[^'\s]*\{\w+\}[^']*'", said), (code, said)
+        assert not re.search(r"[^\x00-\x7f]: [^\x00-\x7f]", said), (code, said)
+    pdf_rows = M.text("RG239", {"value": "many"})
+    assert pdf_rows.in_language("ja").startswith("「pdf_table_rows」：「many」は")
+    assert "（0：制限なし）" in pdf_rows.in_language("ja")
+    runner = CliRunner()
+    said = runner.invoke(cli, ["chek"], env={"LANG": "ja_JP.UTF-8"}).output
+    assert "「check」の誤りではありませんか？" in said, said
+    said = runner.invoke(cli, ["build", ".", "--edition", "x"], env={"LANG": "ja_JP.UTF-8"}).output
+    assert "（annual-report、handout、donor、receipts のいずれか）" in said, said
+    english = runner.invoke(cli, ["build", ".", "--edition", "x"], env={"LANG": "C"}).output
+    assert "'x' is not one of 'annual-report', 'handout', 'donor', 'receipts'." in english

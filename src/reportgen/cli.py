@@ -216,9 +216,9 @@ def _usage_pieces(pieces: list[str]) -> list[str]:
 # stays click's, inside a translated frame.
 _CLICK_SAYS: list[tuple[re.Pattern[str], Callable[[dict[str, str]], M.Text]]] = [
     (re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", re.S),
-     lambda g: M.CLICK_NOT_ONE_OF(value=_quoted([g["value"]]), choices=g["choices"])),
+     lambda g: M.CLICK_NOT_ONE_OF(value=_quoted([g["value"]]), choices=_choices(g["choices"]))),
     (re.compile(r"'(?P<value>.*)' is not (?P<choice>'.*')\.", re.S),
-     lambda g: M.CLICK_NOT_THE_CHOICE(value=_quoted([g["value"]]), choice=g["choice"])),
+     lambda g: M.CLICK_NOT_THE_CHOICE(value=_quoted([g["value"]]), choice=_choices(g["choice"]))),
     (re.compile(r"(?P<value>.*) is not in the range (?P<range>.*)\.", re.S),
      lambda g: M.CLICK_NOT_IN_RANGE(value=g["value"], range=g["range"])),
     (re.compile(r"'(?P<value>.*)' is not a valid integer\.", re.S),
@@ -240,6 +240,11 @@ def _quoted(names: Iterable[str]) -> M.Text:
     """Names as click quotes them ('-j' / '--jobs'), in the user's quotes."""
     texts = [M.CLICK_QUOTED(name=name) for name in names]
     return functools.reduce(lambda a, b: M.CLICK_OR(first=a, second=b), texts)
+
+
+def _choices(said: str) -> str:
+    """Click's list of choices ('a', 'b') in the user's words (Japanese: a、b)."""
+    return M.listed([M.CLICK_CHOICE(name=name) for name in re.findall(r"'([^']*)'", said)])
 
 
 def _exactly(text: M.Text, english: str) -> M.Text:
@@ -279,9 +284,9 @@ def _click_said(exc: click.ClickException) -> M.Text:
             M.CLICK_NO_SUCH_COMMAND)  # fmt: skip
         text = made(name=_quoted([named]))
         if exc.possibilities and len(exc.possibilities) == 1:
-            text = M.CLICK_DID_YOU_MEAN(message=text, possibility=repr(exc.possibilities[0]))
+            text = M.CLICK_DID_YOU_MEAN(message=text, possibility=_quoted(exc.possibilities))
         elif exc.possibilities:
-            found = ", ".join(repr(p) for p in sorted(exc.possibilities))
+            found = M.listed([M.CLICK_QUOTED(name=p) for p in sorted(exc.possibilities)])
             text = M.CLICK_DID_YOU_MEAN_ONE_OF(message=text, possibilities=found)
     elif isinstance(exc, click.MissingParameter):
         names = _hint_names(exc) or []

@@ -1656,6 +1656,7 @@ CLICK_EXTRA_ARGUMENTS = Plural(
 CLICK_ABORTED = Message("RG958", "Aborted!")
 CLICK_INVALID = Message("RG959", "Invalid value: {message}")
 CLICK_QUOTED = Message("RG960", "'{name}'")
+CLICK_CHOICE = Message("RG939", "'{name}'")  # one of a list of choices
 CLICK_OR = Message("RG961", "{first} / {second}")
 CLICK_NOT_AN_INTEGER_RANGE = Message("RG964", "{value} is not a valid integer range.")
 # A command's summary in the list of commands, where its help's first
