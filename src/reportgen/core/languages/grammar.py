@@ -16,8 +16,9 @@ Sino-Korean reading (2025: 오, open; 6: 육, closed; 10: 십; 1000: 천;
 20000: 만); Latin capitals letter by letter (NGO: 오, UN: 엔, LFNKR: 알);
 other Latin words by how Korean loanword spelling ends them (Google 구글:
 ㄹ; book 북, cat 캣: closed; Peter 피터, variant 배리언트, print 프린트:
-open). A supplementary parenthesis after a word does not count ("부처(4건)와"), nor closing quotes or brackets
-("〈귀향〉을", the title inside is read). A word in a script Korean does not
+open). A supplementary parenthesis after a word does not count
+("부처(4건)와"), nor closing quotes or brackets ("〈귀향〉을", the title
+inside is read). A word in a script Korean does not
 read (kanji, kana) takes the closed form.
 """
 
