@@ -33,7 +33,7 @@ NAMES = {"reportgen", "Word", "Markdown", "Ctrl", "mm", "pt", "base64", "keyring
 _CODES = re.compile(
     r"`[^`]*`|\w+ = \w+|https?://\S+|[\w.+-]+@[\w.-]+|(?<![\w.])/[\w./-]+|\[RG\d{3}\]|U\+[0-9A-F]{4,6}|--?[\w-]+|"
     r"[\w./-]+\.(?:csv|toml|md|pdf|xlsx|docx|html|j2|txt)(?![A-Za-z0-9])|\[[\w|/-]+\]|"
-    r"'[\w-]+(?:, ?'[\w-]+)*'|「[\w.-]+」|<\w+>|[A-Za-z]\w*/|[A-Za-z]+_(?:\w+|<\w+>)|#\w+|\{\w+\}"
+    r"'[\w-]+(?:, ?'[\w-]+)*'|「[\w.-]+」|<\w+>|[A-Za-z]\w*/|[A-Za-z]+_(?:\w+|<\w+>)|#\w+|\{\w+\}|[A-Za-z0-9-]+(?:、[A-Za-z0-9-]+)+"
 )
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -377,3 +377,24 @@ def test_japanese_messages_quote_a_value_in_corner_brackets() -> None:
     assert "（annual-report、handout、donor、receipts のいずれか）" in said, said
     english = runner.invoke(cli, ["build", ".", "--edition", "x"], env={"LANG": "C"}).output
     assert "'x' is not one of 'annual-report', 'handout', 'donor', 'receipts'." in english
+
+
+def test_a_missing_column_is_named_as_the_user_names_it(tmp_path: Path) -> None:
+    """review-ko K-M2: a Korean-headed file that lacks a required column is
+    told in its own names first, the English ids after, its table as the
+    report names it with its file, no space before "("."""
+    root = copy_root("korean", tmp_path)
+    activities = root / "fy2012" / "data" / "activities.csv"
+    rows = [line.split(",") for line in activities.read_text("utf-8").splitlines()]
+    gone = rows[0].index("분류")
+    activities.write_text(
+        "\n".join(",".join(c for i, c in enumerate(r) if i != gone) for r in rows) + "\n", "utf-8"
+    )
+    runner = CliRunner()
+    korean = runner.invoke(cli, ["check", str(root)], env={"LANG": "ko_KR.UTF-8"}).output
+    assert "필수 열 '분류'(category)가 없습니다. 머리글 행: '날짜', '활동명', '장소'," in korean
+    assert "활동 표(activities.csv)에 쓸 수 있는 열: '날짜', '활동명', '분류'," in korean
+    assert "(영어 이름 'date', 'title', 'category'," in korean
+    assert "필수 열: '날짜', '활동명', '분류' [RG700]" in korean
+    japanese = runner.invoke(cli, ["check", str(root)], env={"LANG": "ja_JP.UTF-8"}).output
+    assert "必須の列「분류」（category）がありません。見出し行：날짜、활동명、장소、" in japanese

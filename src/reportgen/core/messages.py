@@ -277,7 +277,8 @@ def _translations(language: str) -> dict[tuple[str, str], str | tuple[str, ...]]
 # RG0xx the command line and its summaries, RG1xx tables and their cells,
 # RG2xx settings and the report folder, RG3xx narrative, RG4xx files the build
 # reads or embeds (the file gate, archives), RG5xx building and
-# output, RG6xx send, RG8xx starter files of `reportgen new`, RG9xx --help.
+# output, RG6xx send, RG7xx tables and their cells (RG1xx is full), RG8xx
+# starter files of `reportgen new`, RG9xx --help.
 
 # --- the command line ---
 WARNING_PREFIX = Message("RG001", "warning: {message}")
@@ -467,6 +468,18 @@ MISSING_COLUMN = Message(
     "missing required column {named}: the header has {header}; the {table} table's columns "
     "are {known} ({required} required){more}{other}",
 )
+# RG119 of a header in the user's language: their names first, the ids after.
+MISSING_COLUMN_OWN = Message(
+    "RG700",
+    "missing required column '{own}' ({column}): the header has {header}; the columns of {table} "
+    "are {names} (or in English {ids}); {required} required{other}",
+)
+COLUMN_IN_LIST = Message("RG701", "'{name}'")  # a column in a list of them
+TABLE_OWN_NAMED = Message("RG702", "the {own} table ({file})")
+COLUMN_OWN_NAMED = Message(
+    "RG703", "'{column}' ('{own}')"
+)  # its id, its name in the header's language
+COLUMN_QUOTED = Message("RG704", "'{column}'")
 # RG119's {more} and {other}: what the user may also write, in their words.
 COLUMNS_IN_LANGUAGES = Message("RG168", ", or {names}")
 HEADER_IN_OTHER_LANGUAGE = Message(
