@@ -33,7 +33,8 @@ NAMES = {"reportgen", "Word", "Markdown", "Ctrl", "mm", "pt", "base64", "keyring
 _CODES = re.compile(
     r"`[^`]*`|\w+ = \w+|https?://\S+|[\w.+-]+@[\w.-]+|(?<![\w.])/[\w./-]+|\[RG\d{3}\]|U\+[0-9A-F]{4,6}|--?[\w-]+|"
     r"[\w./-]+\.(?:csv|toml|md|pdf|xlsx|docx|html|j2|txt)(?![A-Za-z0-9])|\[[\w|/-]+\]|"
-    r"'[\w-]+(?:, ?'[\w-]+)*'|「[\w.-]+」|<\w+>|[A-Za-z]\w*/|[A-Za-z]+_(?:\w+|<\w+>)|#\w+|\{\w+\}|[A-Za-z0-9-]+(?:、[A-Za-z0-9-]+)+"
+    r"'[\w-]+(?:, ?'[\w-]+)*'|「[\w.-]+」|<\w+>|[A-Za-z]\w*/|[A-Za-z]+_(?:\w+|<\w+>)|#\w+|\{\w+\}|"
+    r"[A-Za-z0-9-]+(?:、[A-Za-z0-9-]+)+"
 )
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
