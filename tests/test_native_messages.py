@@ -159,6 +159,12 @@ def test_a_build_warns_in_the_users_language(name: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "[RG585]" in result.output and "U+F0000" in result.output, result.output
     assert english_left(result.output.replace(str(out), " "), root) == [], result.output
+    # review-ko K-P8: the edition named in the user's language, no space before "("
+    progress = {
+        "korean": ("문서 1개를 만드는 중(1개 연도, 프로세스 1개)", "fy2012: 총회 자료(ko) "),
+        "japanese": ("文書1件を作成中（1年度、1プロセス）", "fy2012: 総会資料（ja）"),
+    }[name]
+    assert all(line in result.output for line in progress), result.output
 
 
 def _commands() -> list[list[str]]:
@@ -229,7 +235,10 @@ def test_japanese_messages_set_punctuation_and_counts_as_japanese_does() -> None
     top = CliRunner().invoke(cli, ["--help"], env={"LANG": "ja_JP.UTF-8"}).output
     assert "labels    言語パックの語を貼り付け用に一覧表示します。\n" in top  # M-6
     failed = M.CHECK_FAILED(errors=3, warnings=0, years="fy2012", strict="")
-    assert failed.in_language("ja") == "reportgen: fy2012 にエラー3件、警告0件"
+    # review-ja N-1: the years checked, then what was found in them
+    assert failed.in_language("ja") == "reportgen: fy2012 を検証しました。エラー3件、警告0件"
+    clean = M.CHECK_CLEAN_WARNINGS(years="fy2026", warnings=15)
+    assert clean.in_language("ja") == "fy2026: エラーはありません（警告15件）"
     runner = CliRunner()
     for command in _commands():
         said = runner.invoke(cli, [*command, "--help"], env={"LANG": "ja_JP.UTF-8"}).output

@@ -582,7 +582,8 @@ def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
         _echo_diagnostics(result.diagnostics)
         errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
         warnings = len(result.diagnostics) - errors
-        years = ", ".join(p.name for p in result.years)
+        names = [p.name for p in result.years]
+        years = M.listed(names) if names else ""  # fy2011, fy2012 (Japanese: fy2011、fy2012)
         if errors or (strict and warnings):
             note = M.CHECK_STRICT_NOTE() if strict and warnings else ""
             click.echo(M.say(M.CHECK_FAILED(errors=errors, warnings=warnings, years=years,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from reportgen.core import messages as M
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -47,10 +49,17 @@ class Edition:
     # "restricted-funds": the statement of funds only when a fund is
     # restricted or an endowment (money given for a purpose).
     accounts: tuple[Literal["balance", "funds", "restricted-funds"], ...] = ()
+    # Its name in a line to the user (a build's progress), a catalog message
+    # whose English is ``name``: 총회 자료, 総会資料 in Korean and Japanese.
+    said: M.Message | None = None
 
     @property
     def public(self) -> bool:
         return self.audience == "public"
+
+    def shown(self) -> str:
+        """Its name as a line to the user says it (in the user's language)."""
+        return self.said() if self.said is not None else self.name
 
 
 EDITIONS: dict[str, Edition] = {
@@ -66,6 +75,7 @@ EDITIONS: dict[str, Edition] = {
             bound=True,
             # What a regulator reads first: the whole accounts.
             accounts=("balance", "funds"),
+            said=M.EDITION_ANNUAL_REPORT,
         ),
         Edition(
             "handout",
@@ -79,6 +89,7 @@ EDITIONS: dict[str, Edition] = {
             # which with the key figures, charts and notes fills no sheet.
             accounts=("funds",),
             pages=2,
+            said=M.EDITION_HANDOUT,
         ),
         Edition(
             "donor",
@@ -92,6 +103,7 @@ EDITIONS: dict[str, Edition] = {
             # only when the year has such a fund; the balance sheet is the
             # regulator's and the members' reading, and the annual report's.
             accounts=("restricted-funds",),
+            said=M.EDITION_DONOR,
         ),
         Edition("receipts", "public", "receipt.html.j2", per_donor=True),
     )
@@ -99,6 +111,9 @@ EDITIONS: dict[str, Edition] = {
 EDITION_NAMES = tuple(EDITIONS)
 # The editions laid out as one document per year and language.
 DOCUMENTS = tuple(name for name, e in EDITIONS.items() if not e.per_donor)
+for _name in DOCUMENTS:  # a document's progress line names it: a catalog message of its name
+    if EDITIONS[_name].said is None or EDITIONS[_name].said.english != _name:  # type: ignore[union-attr]
+        raise RuntimeError(f"edition '{_name}' has no message of its name (said)")
 
 
 def edition(name: str) -> Edition:
