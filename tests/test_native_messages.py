@@ -408,3 +408,22 @@ def test_a_missing_column_is_named_as_the_user_names_it(tmp_path: Path) -> None:
     assert "필수 열: '날짜', '활동명', '분류' [RG700]" in korean
     japanese = runner.invoke(cli, ["check", str(root)], env={"LANG": "ja_JP.UTF-8"}).output
     assert "必須の列「분류」（category）がありません。見出し行：날짜、활동명、장소、" in japanese
+
+
+def test_new_without_an_organization_starts_in_the_users_language(tmp_path: Path) -> None:
+    """review-ko K-M4: with no organization.toml to say otherwise, a Korean
+    user's starter is Korean (its language set, its tables' names, its
+    currency and receipt preset), and it passes check."""
+    runner = CliRunner()
+    year = tmp_path / "2026"
+    made = runner.invoke(cli, ["new", str(year), "--start", "2026-01-01"],
+                         env={"LANG": "ko_KR.UTF-8"})  # fmt: skip
+    assert made.exit_code == 0, made.output
+    settings = (year / "report.toml").read_text("utf-8")
+    assert '\nlanguage = "ko"\n' in settings and 'title = "2026년도 연차 보고서"' in settings
+    assert '# currency = "KRW"' in settings and '# preset = "kr-income-tax"' in settings
+    assert 'name = "단체 이름"' in settings
+    assert (year / "data" / "activities.csv").read_text("utf-8").startswith("날짜,활동명,")
+    assert (year / "narrative" / "01-message.md").read_text("utf-8").startswith("# 대표 인사말")
+    checked = runner.invoke(cli, ["check", str(year)], env={"LANG": "ko_KR.UTF-8"})
+    assert checked.exit_code == 0, checked.output

@@ -24,6 +24,7 @@ from pathlib import Path
 import tomlkit
 import tomlkit.exceptions
 import tomlkit.items
+from babel.numbers import get_territory_currencies
 
 from reportgen.commands.new_office_files import (
     WORKBOOK,
@@ -497,6 +498,9 @@ def _starter(
     label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
     first = _first_language(read(target.parent / "organization.toml") or Values({}))
+    chosen: frozenset[str] = frozenset()
+    if not has_org and M.user_language() != "en":  # review-ko K-M4: the user's own language
+        first, chosen = M.user_language(), frozenset({"language"})
     language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
     head = "".join(f"# {line}\n" for line in M.say(STARTER_HEAD, language).split("\n")) + "\n"
 
@@ -506,12 +510,12 @@ def _starter(
     country = _country(shared, first)
     own: dict[str, object] = {**_own_examples(language, start, label), **_receipt_examples(
         shared, first, country, language)}  # fmt: skip
-    starter = starter_toml(examples, not has_org, own, language)
+    starter = starter_toml(examples, not has_org, own, language, chosen)
     (folder / "report.toml").write_text(head + starter, "utf-8")
     data = folder / "data"
     data.mkdir()
     # The tables in the first language's column names (a Korean set's: 날짜, 활동명).
-    names = names_for(_languages(_shared(target))[:1])
+    names = names_for((first,) if chosen else _languages(_shared(target))[:1])
     if workbook:
         write_workbook(data / WORKBOOK, start, names, country, language)
     else:
@@ -547,6 +551,8 @@ def _own_examples(language: str, start: date, label: str) -> dict[str, str]:
         "signatory.role": M.NEW_EXAMPLE_ROLE(),
         "email.subject": M.NEW_EXAMPLE_SUBJECT(),
         "cover_image_alt": M.NEW_EXAMPLE_COVER_ALT(),
+        "organization.name": M.NEW_EXAMPLE_ORGANIZATION(),
+        "organization.address": M.NEW_EXAMPLE_ADDRESS(),
     }
     return {key: M.say(text, language) for key, text in said.items()}
 
@@ -575,6 +581,11 @@ def _receipt_examples(
     if base_of(first) != "en":
         said["language"] = first
         said["languages"] = [first, "en"]
+        found = packs_for(first)
+        territory = (found[0].locale or "").partition("_")[2] if found else ""
+        money = get_territory_currencies(territory) if territory else []
+        if money:  # the currency of the language's country (ko_KR: KRW)
+            said["currency"] = money[0]
     if language != "en":
         said["receipts.statement"] = M.say(M.NEW_EXAMPLE_STATEMENT(), language)
     name = shared.get("organization.name")

@@ -163,8 +163,16 @@ def listing(language: str) -> str:
         english = (
             message.english if message.plural is None else f"{message.english} / {message.plural}"
         )
-        lines.append(f"{code}  {readable(found or english).replace(chr(10), ' ')}")
+        lines.append(f"{code}  {_one_line(readable(found or english))}")
     return "\n".join(lines) + "\n"
+
+
+def _one_line(template: str) -> str:
+    """A template as one line to read: its lines joined (with no space after
+    Japanese or Korean full stops' kin: 。), a tab as a space, and the braces a
+    template doubles to print one shown once ({{name}} prints {name})."""
+    joined = re.sub(r"(?<=[。、：）」])\n", "", template).replace("\n", " ").replace("\t", " ")
+    return re.sub(r" {2,}", " ", joined).replace("{{", "{").replace("}}", "}")
 
 
 def declared(english: str) -> str:
@@ -1748,6 +1756,8 @@ NEW_EXAMPLE_SUBJECT = Message("RG831", "Thank you, {{{{name}}}}")
 NEW_EXAMPLE_COVER_ALT = Message("RG832", "Volunteers sorting food parcels")
 NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
 NEW_EXAMPLE_STATEMENT = Message("RG885", "This receipt is for a gift.")
+NEW_EXAMPLE_ORGANIZATION = Message("RG834", "Your Organisation")
+NEW_EXAMPLE_ADDRESS = Message("RG833", "Street, City, Country")
 # The example rows of the starter's tables (reading/table_registry.py declares
 # each row; these are its words, shown in the report's first language).
 EXAMPLE_ACTIVITY_TITLE = Message("RG886", "Spring seminar")

@@ -478,12 +478,14 @@ def starter_toml(
     organization: bool = True,
     own: dict[str, object] | None = None,
     language: str = "en",
+    chosen: frozenset[str] = frozenset(),
 ) -> str:
     """The settings of ``reportgen new``'s report.toml: required keys set,
     the others commented, each table's keys under it. ``values`` fills the
     examples' ``{label}``, ``{start}``...; ``own`` gives a key's example
     value in the report's language (a string, quoted here); each note is the
-    setting's ``doc`` in ``language`` (the message catalog's)."""
+    setting's ``doc`` in ``language`` (the message catalog's); the top-level
+    keys in ``chosen`` are set, not commented."""
     own = own or {}
     lines: list[str] = []
     for setting in SETTINGS.values():
@@ -498,7 +500,8 @@ def starter_toml(
             lines += ["", _commented(f"{comment}[{setting.key}]", setting.doc, language)]
             lines += [_starter_line(s, values, on and s.required, own, language) for s in members]
         else:
-            lines.append(_starter_line(setting, values, setting.required, own, language))
+            on = setting.required or setting.key in chosen  # chosen: set, not an example
+            lines.append(_starter_line(setting, values, on, own, language))
     return "\n".join(lines) + "\n"
 
 
