@@ -323,7 +323,11 @@ def test_the_editors_words_for_help_and_receipts() -> None:
         "指定した言語（en、en-GB、ja、ko などのタグ。複数指定可）の報告書と、その言語の御礼状" in ja
     )
     assert "인쇄소용 재단선과 3mm 도련을 넣습니다." in ko
-    assert "각 판을 만들어 OUT/<year>/에 저장합니다." in ko
+    assert "각 판을 만들어 OUT/<연도>/에 저장합니다." in ko
+    # review-ko K-M7: click's metavars and ranges in the user's words
+    assert "--out 폴더" in ko and "--language 태그" in ko and "-j, --jobs 정수" in ko
+    assert "[1 이상]" in ko and "INTEGER" not in ko and "[x>=1]" not in ko
+    assert "--out フォルダー" in ja and "[1以上]" in ja
     assert "御礼状をメールで送ります（1人につき1回のみ）" in said("ja_JP.UTF-8", "send")
     assert "낱말" not in said("ko_KR.UTF-8", "labels") and "문구" in said("ko_KR.UTF-8", "labels")
     need = M.RECEIPTS_PRESET_NEEDS(preset="kr-income-tax", need=NEEDS["basis"])

@@ -54,11 +54,26 @@ class _Formatter(click.HelpFormatter):
 
     @staticmethod
     def _said_default(text: str) -> str:
-        """Click's "[default: …]" after an option's help, in the user's language."""
-        found = _DEFAULT.search(text)
-        if found is None:
+        """Click's "[default: …; x>=1]" after an option's help, in the user's language."""
+        found = _EXTRAS.search(text)
+        if found is None or M.user_language() == "en":
             return text
-        return text[: found.start()] + M.say(M.HELP_DEFAULT(value=found.group(1)))
+        parts = found.group(1).split("; ")
+        said = [_said_range(p) for p in parts if not p.startswith("default: ")]
+        default = next((p[len("default: ") :] for p in parts if p.startswith("default: ")), None)
+        if default is None:
+            return text[: found.start()] + f"[{'; '.join(said)}]"
+        return text[: found.start()] + M.say(M.HELP_DEFAULT(value=M.listed([default, *said])))
+
+    @staticmethod
+    def _said_term(term: str) -> str:
+        """An option's metavar (DIRECTORY, INTEGER RANGE) in the user's language."""
+        if M.user_language() == "en":
+            return term
+        for english, message in _METAVARS.items():
+            if term.endswith(f" {english}"):
+                return term[: -len(english)] + M.say(message())
+        return term
 
     def write_text(self, text: str) -> None:
         if not _wide(text):
@@ -72,18 +87,18 @@ class _Formatter(click.HelpFormatter):
         """Click's definition list, its second column wrapped by display width
         when it holds Japanese or Korean (click counts a wide character as one
         column and breaks inside a Latin word beside it)."""
-        rows = [(term, self._said_default(text)) for term, text in rows]
+        rows = [(self._said_term(term), self._said_default(text)) for term, text in rows]
         if not any(_wide(text) for _, text in rows):
             super().write_dl(rows, col_max, col_spacing)
             return
-        first_col = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        first_col = min(max((_columns(term) for term, _ in rows), default=0), col_max) + col_spacing
         for term, text in rows:
             self.write(f"{'':>{self.current_indent}}{term}")
             if not text:
                 self.write("\n")
                 continue
-            if len(term) <= first_col - col_spacing:
-                self.write(" " * (first_col - len(term)))
+            if _columns(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - _columns(term)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             width = max((self.width or 78) - first_col - 2, 10)
@@ -93,7 +108,22 @@ class _Formatter(click.HelpFormatter):
                 self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
 
-_DEFAULT = re.compile(r"\[default: (.*)\]$")
+_EXTRAS = re.compile(r"\[((?:default: |x>=|-?\d+<=x).*)\]$")
+_METAVARS = {"DIRECTORY": M.HELP_METAVAR_FOLDER, "INTEGER RANGE": M.HELP_METAVAR_NUMBER,
+             "TEXT": M.HELP_METAVAR_TAG, "ADDRESS": M.HELP_METAVAR_ADDRESS}  # fmt: skip
+
+
+def _said_range(said: str) -> str:
+    """Click's range of a number ("x>=1", "0<=x<=65535") in the user's words."""
+    at_least = re.fullmatch(r"x>=(-?\d+)", said)
+    if at_least:
+        return M.say(M.HELP_AT_LEAST(low=at_least.group(1)))
+    between = re.fullmatch(r"(-?\d+)<=x<=(-?\d+)", said)
+    if between:
+        return M.say(M.HELP_BETWEEN(low=between.group(1), high=between.group(2)))
+    return said
+
+
 # Punctuation that never starts a line, and that never ends one (kinsoku).
 _NO_START = frozenset("、。，．・：；？！）」』】〕》〉ー…‥%,.:;?!)]")
 _NO_END = frozenset("（「『【〔《〈([")

@@ -360,6 +360,13 @@ HELP_OPTIONS = Message("RG039", "Options")
 HELP_COMMANDS = Message("RG040", "Commands")
 HELP_ARGUMENTS = Message("RG041", "Arguments")
 HELP_DEFAULT = Message("RG042", "[default: {value}]")  # after an option's help
+# The words click puts after an option (its metavar) and its range, as the help shows them.
+HELP_METAVAR_FOLDER = Message("RG968", "DIRECTORY")
+HELP_METAVAR_NUMBER = Message("RG969", "INTEGER RANGE")
+HELP_METAVAR_TAG = Message("RG970", "TEXT")  # --language: a language tag
+HELP_METAVAR_ADDRESS = Message("RG971", "ADDRESS")
+HELP_AT_LEAST = Message("RG972", "x>={low}")
+HELP_BETWEEN = Message("RG973", "{low}<=x<={high}")
 
 # --- progress of a build and the plan of a send ---
 WAITING_FOR_BUILD = Message("RG062", "waiting for another build of {out} to finish")
