@@ -8,6 +8,7 @@ options (``--out``), codes ([RG101], KRW, U+F0000, YYYY-MM-DD), units."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -245,6 +246,18 @@ def test_japanese_messages_set_punctuation_and_counts_as_japanese_does() -> None
         assert "会計年度" not in said, (command, said)
 
 
+def test_help_keeps_a_number_with_its_counter() -> None:
+    """review-ja N-5: "1人" is never broken into "1" at a line's end and "人"
+    at the next one's start, at whatever width the terminal gives."""
+    runner = CliRunner()
+    for columns in range(70, 82):
+        said = runner.invoke(cli, ["send", "--help"], env={"LANG": "ja_JP.UTF-8"},
+                             terminal_width=columns).output  # fmt: skip
+        for line, after in itertools.pairwise(said.splitlines()):
+            wide = after.strip()[:1] and unicodedata.east_asian_width(after.strip()[0]) in "WF"
+            assert not (line[-1:].isdigit() and wide), (columns, line, after)
+
+
 @pytest.mark.parametrize("lang", sorted(LANGS.values()))
 def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str) -> None:
     """A Japanese or Korean character takes two columns (East Asian Width):
@@ -253,7 +266,8 @@ def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str)
     runner = CliRunner()
     for command in _commands():
         said = runner.invoke(cli, [*command, "--help"], env={"LANG": lang, "COLUMNS": "80"}).output
-        for line in said.splitlines():
+        lines = said.splitlines()
+        for line in lines:
             columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
             term = line.lstrip().startswith("-")  # an option's own line, as in English
             assert columns <= 80 or term or " " not in line.strip(), (command, line)

@@ -149,7 +149,8 @@ def _anywhere(ch: str) -> bool:
 def _tokens(paragraph: str) -> list[str]:
     """Words that a line may not break inside: a run of Latin letters, digits
     and marks ("[print]", "--strict", "3 mm" is two), each wide character
-    alone, punctuation kept with the word it belongs to; " " between words."""
+    alone, punctuation kept with the word it belongs to, a number with the
+    counter after it (1人, 3件); " " between words."""
     raw: list[str] = []
     depth = 0  # inside [...]: one word, whatever it holds
     for ch in paragraph:
@@ -165,7 +166,12 @@ def _tokens(paragraph: str) -> list[str]:
         depth += (ch == "[") - (ch == "]") if depth or ch == "[" else 0
     tokens: list[str] = []
     for token in raw:
-        if tokens and tokens[-1] != " " and (token[0] in _NO_START or tokens[-1][-1] in _NO_END):
+        counter = bool(tokens) and tokens[-1][-1].isdigit() and _anywhere(token[0])  # 1人
+        if (
+            tokens
+            and tokens[-1] != " "
+            and (token[0] in _NO_START or tokens[-1][-1] in _NO_END or counter)
+        ):
             tokens[-1] += token
         else:
             tokens.append(token)
