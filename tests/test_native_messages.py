@@ -445,3 +445,19 @@ def test_new_without_an_organization_starts_in_the_users_language(tmp_path: Path
     assert (year / "narrative" / "01-message.md").read_text("utf-8").startswith("# 대표 인사말")
     checked = runner.invoke(cli, ["check", str(year)], env={"LANG": "ko_KR.UTF-8"})
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_list_of_choices_reads_as_japanese(tmp_path: Path) -> None:
+    """review-ja N-2: the choices a setting takes listed with 、 in Japanese,
+    with ", " in English, as before."""
+    root = copy_root("japanese", tmp_path)
+    settings = root / "fy2012" / "report.toml"
+    text = settings.read_text("utf-8").replace(
+        "published =", 'editions = ["handbook"]\npublished ='
+    )
+    settings.write_text(text, "utf-8")
+    runner = CliRunner()
+    japanese = runner.invoke(cli, ["check", str(root)], env={"LANG": "ja_JP.UTF-8"}).output
+    english = runner.invoke(cli, ["check", str(root)], env={"LANG": "C"}).output
+    assert "annual-report、handout、donor" in japanese, japanese
+    assert "annual-report, handout, donor" in english, english

@@ -298,7 +298,7 @@ def _build(
     started = time.perf_counter()
     for name in editions or ():
         if name not in EDITIONS:
-            raise UsageError(M.UNKNOWN_EDITION(name=name, choices=", ".join(EDITIONS)))
+            raise UsageError(M.UNKNOWN_EDITION(name=name, choices=M.listed(EDITIONS)))
     years = find_years(report_dir)
     note = progress or Quiet()
     store = Cache(out / FOLDER if cache else None)

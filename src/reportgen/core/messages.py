@@ -146,8 +146,12 @@ def either(items: Iterable[str]) -> str:
 
 
 def listed(items: Iterable[str]) -> str:
-    """``a, b, c``, the separator in the user's language (Japanese: a、b、c)."""
-    return functools.reduce(lambda a, b: LIST_ITEMS(first=a, second=b), items)
+    """``a, b, c``, the separator in the user's language (Japanese: a、b、c);
+    ``""`` for no items."""
+    found = list(items)
+    if not found:
+        return ""
+    return functools.reduce(lambda a, b: LIST_ITEMS(first=a, second=b), found)
 
 
 def readable(template: str) -> str:

@@ -588,7 +588,7 @@ def _declaration(
             hint = did_you_mean(item, editions)
             fail(
                 "editions",
-                M.TABLE_EDITION_UNKNOWN(item=item, choices=", ".join(editions), hint=hint),
+                M.TABLE_EDITION_UNKNOWN(item=item, choices=M.listed(editions), hint=hint),
             )
     carry = body.get("carry_over", False)
     if not isinstance(carry, bool):

@@ -207,7 +207,7 @@ def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Di
                 cell.location,
                 M.DONOR_LANGUAGE_NOT_BUILT(
                     tag=tag,
-                    languages=", ".join(languages),
+                    languages=M.listed(languages),
                     first=languages[0],
                     hint=did_you_mean(tag, languages),
                 ),
@@ -980,7 +980,7 @@ def _parse_enum(value: Any, column: Column) -> tuple[Any, str | None]:
         return text, None
     return None, M.NOT_ONE_OF(
         value=_as_text(value),
-        choices=", ".join(column.choices),
+        choices=M.listed(column.choices),
         hint=did_you_mean(text, column.choices),
     )
 
