@@ -342,6 +342,9 @@ def test_the_editors_words_for_help_and_receipts() -> None:
     assert "--out 폴더" in ko and "--language 태그" in ko and "-j, --jobs 정수" in ko
     assert "[1 이상]" in ko and "INTEGER" not in ko and "[x>=1]" not in ko
     assert "--out フォルダー" in ja and "[1以上]" in ja
+    assert "[필수]" in said("ko_KR.UTF-8", "receipts") and "[必須]" in said(
+        "ja_JP.UTF-8", "receipts"
+    )
     assert "御礼状をメールで送ります（1人につき1回のみ）" in said("ja_JP.UTF-8", "send")
     assert "낱말" not in said("ko_KR.UTF-8", "labels") and "문구" in said("ko_KR.UTF-8", "labels")
     need = M.RECEIPTS_PRESET_NEEDS(preset="kr-income-tax", need=NEEDS["basis"])

@@ -108,20 +108,20 @@ class _Formatter(click.HelpFormatter):
                 self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
 
-_EXTRAS = re.compile(r"\[((?:default: |x>=|-?\d+<=x).*)\]$")
+_EXTRAS = re.compile(r"\[((?:default: |x>=|-?\d+<=x|required).*)\]$")
 _METAVARS = {"DIRECTORY": M.HELP_METAVAR_FOLDER, "INTEGER RANGE": M.HELP_METAVAR_NUMBER,
              "TEXT": M.HELP_METAVAR_TAG, "ADDRESS": M.HELP_METAVAR_ADDRESS}  # fmt: skip
 
 
 def _said_range(said: str) -> str:
-    """Click's range of a number ("x>=1", "0<=x<=65535") in the user's words."""
+    """Click's range of a number ("x>=1", "0<=x<=65535") or "required" in the user's words."""
     at_least = re.fullmatch(r"x>=(-?\d+)", said)
     if at_least:
         return M.say(M.HELP_AT_LEAST(low=at_least.group(1)))
     between = re.fullmatch(r"(-?\d+)<=x<=(-?\d+)", said)
     if between:
         return M.say(M.HELP_BETWEEN(low=between.group(1), high=between.group(2)))
-    return said
+    return M.say(M.HELP_REQUIRED()) if said == "required" else said
 
 
 # Punctuation that never starts a line, and that never ends one (kinsoku).
