@@ -618,7 +618,9 @@ def _tables_help(
         row = [_example_cell(spec, c, cell, language, names, start)
                for c, cell in cells if c in columns]  # fmt: skip
         example = M.say(M.NEW_EXAMPLE_ROW(row=csv_line(row)), language)
-        lines += [M.say(M.NEW_TABLE_COLUMNS(table=name, columns=cols), language), example, ""]
+        notes = [f"  {M.say(c.starter_note, language)}" for c in columns if c.starter_note]
+        lines += [M.say(M.NEW_TABLE_COLUMNS(table=name, columns=cols), language), example,
+                  *notes, ""]  # fmt: skip
     return "\n".join(lines)
 
 

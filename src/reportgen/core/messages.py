@@ -504,6 +504,11 @@ COLUMN_OWN_NAMED = Message(
     "RG703", "'{column}' ('{own}')"
 )  # its id, its name in the header's language
 COLUMN_QUOTED = Message("RG704", "'{column}'")
+NOTE_TAX_ID = Message(  # data/README.txt, under the donors' columns
+    "RG705",
+    "tax_id: the donor's own tax number, printed on their receipt only; keep the file where "
+    "only those who issue receipts can read it",
+)
 # RG119's {more} and {other}: what the user may also write, in their words.
 COLUMNS_IN_LANGUAGES = Message("RG168", ", or {names}")
 HEADER_IN_OTHER_LANGUAGE = Message(

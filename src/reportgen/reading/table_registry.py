@@ -95,6 +95,9 @@ class Column:
     # The countries whose law asks for it (on a receipt): a new year's starter
     # offers it only to an organisation of one of them, or of a country unknown.
     countries: tuple[str, ...] = ()
+    # What data/README.txt says of it under its table (a catalog message):
+    # how to keep a column that holds personal data.
+    starter_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -287,7 +290,8 @@ TABLES: dict[str, TableSpec] = {
                 Column("language"),  # a language tag the report builds (validate warns otherwise)
                 Column("amount", "decimal", money=True),
                 Column("address"),  # receipts only
-                Column("tax_id", countries=("Korea",)),  # receipts only (Korea: 주민등록번호)
+                # receipts only (Korea: 주민등록번호)
+                Column("tax_id", countries=("Korea",), starter_note=M.NOTE_TAX_ID()),
                 Column("type", "enum", choices=("person", "organisation", "organization")),
                 Column("postcode"),  # letters' address block and receipts
                 Column("country"),
