@@ -446,7 +446,7 @@ def test_new_without_an_organization_starts_in_the_users_language(tmp_path: Path
     settings = (year / "report.toml").read_text("utf-8")
     assert '\nlanguage = "ko"\n' in settings and 'title = "2026년도 연차 보고서"' in settings
     assert '# currency = "KRW"' in settings and '# preset = "kr-income-tax"' in settings
-    assert 'name = "단체 이름"' in settings
+    assert 'name = "단체 이름"' in settings and '# from = "단체 이름 <you@example.org>"' in settings
     assert (year / "data" / "activities.csv").read_text("utf-8").startswith("날짜,활동명,")
     assert (year / "narrative" / "01-message.md").read_text("utf-8").startswith("# 대표 인사말")
     checked = runner.invoke(cli, ["check", str(year)], env={"LANG": "ko_KR.UTF-8"})

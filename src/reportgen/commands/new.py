@@ -589,6 +589,8 @@ def _receipt_examples(
     if language != "en":
         said["receipts.statement"] = M.say(M.NEW_EXAMPLE_STATEMENT(), language)
     name = shared.get("organization.name")
+    if not (isinstance(name, str) and name.strip()) and language != "en":
+        name = M.say(M.NEW_EXAMPLE_ORGANIZATION(), language)  # the [organization] example's
     if isinstance(name, str) and name.strip():
         said["email.from"] = f"{name.strip()} <you@example.org>"
     return said
