@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pikepdf
@@ -108,7 +109,7 @@ def test_a_registered_table_is_redacted_cached_and_attached(
 
 
 def test_a_registered_table_is_scaffolded(shifts: TableSpec, tmp_path: Path) -> None:
-    new_year(tmp_path / "fy2025")
+    new_year(tmp_path / "fy2025", start=date(2025, 4, 1))
     data = tmp_path / "fy2025/data"
     assert (data / "shifts.csv").read_text() == "date,team,hours,visibility\n"
     readme = (data / "README.txt").read_text()
@@ -116,7 +117,7 @@ def test_a_registered_table_is_scaffolded(shifts: TableSpec, tmp_path: Path) -> 
 
 
 def test_the_scaffold_has_every_table_with_a_row_in_the_right_order(tmp_path: Path) -> None:
-    new_year(tmp_path / "fy2025")
+    new_year(tmp_path / "fy2025", start=date(2025, 1, 1))
     readme = (tmp_path / "fy2025/data/README.txt").read_text()
     for name, spec in TABLES.items():
         assert (tmp_path / f"fy2025/data/{name}.csv").read_text().startswith(spec.names[0])

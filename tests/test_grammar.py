@@ -48,6 +48,34 @@ KOREAN = [
     ("Google", "rieul", "과", "을", "로"),  # 구글
     ("Facebook", "closed", "과", "을", "으로"),  # 페이스북
     ("Peter", "open", "와", "를", "로"),  # 피터
+    # review-ko K-M1: a final stop after a consonant or a long vowel takes a
+    # vowel (트, 프, 크), one after a single short vowel is a 받침.
+    ("pdf_variant", "open", "와", "를", "로"),  # 배리언트
+    ("print", "open", "와", "를", "로"),  # 프린트
+    ("start", "open", "와", "를", "로"),  # 스타트
+    ("date", "open", "와", "를", "로"),  # 데이트
+    ("sheet", "open", "와", "를", "로"),  # 시트
+    ("desk", "open", "와", "를", "로"),  # 데스크
+    ("word", "open", "와", "를", "로"),  # 워드
+    ("class", "open", "와", "를", "로"),  # 클래스
+    ("staff", "open", "와", "를", "로"),  # 스태프
+    ("tag", "open", "와", "를", "로"),  # 태그
+    ("box", "open", "와", "를", "로"),  # 박스
+    ("image", "open", "와", "를", "로"),  # 이미지
+    ("theme", "open", "와", "를", "로"),  # 테마
+    ("cat", "closed", "과", "을", "으로"),  # 캣
+    ("cup", "closed", "과", "을", "으로"),  # 컵
+    ("preset", "closed", "과", "을", "으로"),  # 프리셋
+    ("public", "closed", "과", "을", "으로"),  # 퍼블릭
+    ("web", "closed", "과", "을", "으로"),  # 웹
+    ("pack", "closed", "과", "을", "으로"),  # 팩
+    ("name", "closed", "과", "을", "으로"),  # 네임
+    ("line", "closed", "과", "을", "으로"),  # 라인
+    ("layout", "closed", "과", "을", "으로"),  # 레이아웃
+    ("type", "closed", "과", "을", "으로"),  # 타입
+    ("team", "closed", "과", "을", "으로"),  # 팀
+    ("title", "rieul", "과", "을", "로"),  # 타이틀
+    ("email", "rieul", "과", "을", "로"),  # 이메일
     ("26%", "open", "와", "를", "로"),  # 퍼센트
     ("정부 부처 (4)", "open", "와", "를", "로"),  # the parenthesis does not count
     ("정부 부처(4건)", "open", "와", "를", "로"),

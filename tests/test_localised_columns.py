@@ -11,6 +11,7 @@ import csv
 import io
 import itertools
 import re
+from dataclasses import fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,10 +22,12 @@ from openpyxl import Workbook, load_workbook
 from reportgen.commands.build import load_with_history
 from reportgen.commands.new import new_year
 from reportgen.core import languages
+from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics
 from reportgen.reading.amounts import number_style, read_number
 from reportgen.reading.column_names import AmbiguousNames, docs_with_names, names_for, resolve
 from reportgen.reading.model import FiscalYear
+from reportgen.reading.table_registry import TABLES
 from reportgen.typesetting.edition_render import table_csv
 from tests.conftest import ROOTS, copy_root, html_alone
 
@@ -387,14 +390,20 @@ def test_a_korean_starter_is_written_in_korean_and_reads_as_the_english_one(
     data = tmp_path / "ko/fy2025/data"
     assert (data / "activities.csv").read_text("utf-8").startswith("날짜,활동명,분류,장소")
     assert (data / "finances.csv").read_text("utf-8").startswith("구분,항목,금액,비용 구분")
-    assert "날짜 (date)*" in (data / "README.txt").read_text("utf-8")
+    assert "날짜(date)*" in (data / "README.txt").read_text("utf-8")
     korean = _starter(tmp_path / "kob", "ko", workbook=True)
     english = _starter(tmp_path / "enb", "en", workbook=True)
     sheet = load_workbook(tmp_path / "kob/fy2025/data/year.xlsx")["finances"]
     assert [c.value for c in sheet[1]][:3] == ["구분", "항목", "금액"]
     assert sheet[2][0].value == "수입"
+    # The same rows, but the example's words in Korean (봄 세미나 for Spring seminar).
+    words = {str(c): M.say(c, "ko") for s in TABLES.values() for c in s.example
+             if isinstance(c, M.Text)}  # fmt: skip
     for name in ("activities", "finances", "people", "indicators", "coalitions"):
-        assert korean.rows(name) == english.rows(name) and korean.rows(name), name
+        expected = [replace(row, **{f.name: words[v] for f in fields(row)
+                                    if isinstance(v := getattr(row, f.name), str) and v in words})
+                    for row in english.rows(name)]  # fmt: skip
+        assert list(korean.rows(name)) == expected and expected, name
 
 
 def test_the_docs_list_every_packs_names() -> None:

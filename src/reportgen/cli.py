@@ -54,11 +54,26 @@ class _Formatter(click.HelpFormatter):
 
     @staticmethod
     def _said_default(text: str) -> str:
-        """Click's "[default: …]" after an option's help, in the user's language."""
-        found = _DEFAULT.search(text)
-        if found is None:
+        """Click's "[default: …; x>=1]" after an option's help, in the user's language."""
+        found = _EXTRAS.search(text)
+        if found is None or M.user_language() == "en":
             return text
-        return text[: found.start()] + M.say(M.HELP_DEFAULT(value=found.group(1)))
+        parts = found.group(1).split("; ")
+        said = [_said_range(p) for p in parts if not p.startswith("default: ")]
+        default = next((p[len("default: ") :] for p in parts if p.startswith("default: ")), None)
+        if default is None:
+            return text[: found.start()] + f"[{'; '.join(said)}]"
+        return text[: found.start()] + M.say(M.HELP_DEFAULT(value=M.listed([default, *said])))
+
+    @staticmethod
+    def _said_term(term: str) -> str:
+        """An option's metavar (DIRECTORY, INTEGER RANGE) in the user's language."""
+        if M.user_language() == "en":
+            return term
+        for english, message in _METAVARS.items():
+            if term.endswith(f" {english}"):
+                return term[: -len(english)] + M.say(message())
+        return term
 
     def write_text(self, text: str) -> None:
         if not _wide(text):
@@ -72,18 +87,18 @@ class _Formatter(click.HelpFormatter):
         """Click's definition list, its second column wrapped by display width
         when it holds Japanese or Korean (click counts a wide character as one
         column and breaks inside a Latin word beside it)."""
-        rows = [(term, self._said_default(text)) for term, text in rows]
+        rows = [(self._said_term(term), self._said_default(text)) for term, text in rows]
         if not any(_wide(text) for _, text in rows):
             super().write_dl(rows, col_max, col_spacing)
             return
-        first_col = min(max((len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        first_col = min(max((_columns(term) for term, _ in rows), default=0), col_max) + col_spacing
         for term, text in rows:
             self.write(f"{'':>{self.current_indent}}{term}")
             if not text:
                 self.write("\n")
                 continue
-            if len(term) <= first_col - col_spacing:
-                self.write(" " * (first_col - len(term)))
+            if _columns(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - _columns(term)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             width = max((self.width or 78) - first_col - 2, 10)
@@ -93,7 +108,22 @@ class _Formatter(click.HelpFormatter):
                 self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
 
-_DEFAULT = re.compile(r"\[default: (.*)\]$")
+_EXTRAS = re.compile(r"\[((?:default: |x>=|-?\d+<=x|required).*)\]$")
+_METAVARS = {"DIRECTORY": M.HELP_METAVAR_FOLDER, "INTEGER RANGE": M.HELP_METAVAR_NUMBER,
+             "TEXT": M.HELP_METAVAR_TAG, "ADDRESS": M.HELP_METAVAR_ADDRESS}  # fmt: skip
+
+
+def _said_range(said: str) -> str:
+    """Click's range of a number ("x>=1", "0<=x<=65535") or "required" in the user's words."""
+    at_least = re.fullmatch(r"x>=(-?\d+)", said)
+    if at_least:
+        return M.say(M.HELP_AT_LEAST(low=at_least.group(1)))
+    between = re.fullmatch(r"(-?\d+)<=x<=(-?\d+)", said)
+    if between:
+        return M.say(M.HELP_BETWEEN(low=between.group(1), high=between.group(2)))
+    return M.say(M.HELP_REQUIRED()) if said == "required" else said
+
+
 # Punctuation that never starts a line, and that never ends one (kinsoku).
 _NO_START = frozenset("、。，．・：；？！）」』】〕》〉ー…‥%,.:;?!)]")
 _NO_END = frozenset("（「『【〔《〈([")
@@ -119,7 +149,8 @@ def _anywhere(ch: str) -> bool:
 def _tokens(paragraph: str) -> list[str]:
     """Words that a line may not break inside: a run of Latin letters, digits
     and marks ("[print]", "--strict", "3 mm" is two), each wide character
-    alone, punctuation kept with the word it belongs to; " " between words."""
+    alone, punctuation kept with the word it belongs to, a number with the
+    counter after it (1人, 3件); " " between words."""
     raw: list[str] = []
     depth = 0  # inside [...]: one word, whatever it holds
     for ch in paragraph:
@@ -135,7 +166,12 @@ def _tokens(paragraph: str) -> list[str]:
         depth += (ch == "[") - (ch == "]") if depth or ch == "[" else 0
     tokens: list[str] = []
     for token in raw:
-        if tokens and tokens[-1] != " " and (token[0] in _NO_START or tokens[-1][-1] in _NO_END):
+        counter = bool(tokens) and tokens[-1][-1].isdigit() and _anywhere(token[0])  # 1人
+        if (
+            tokens
+            and tokens[-1] != " "
+            and (token[0] in _NO_START or tokens[-1][-1] in _NO_END or counter)
+        ):
             tokens[-1] += token
         else:
             tokens.append(token)
@@ -216,9 +252,9 @@ def _usage_pieces(pieces: list[str]) -> list[str]:
 # stays click's, inside a translated frame.
 _CLICK_SAYS: list[tuple[re.Pattern[str], Callable[[dict[str, str]], M.Text]]] = [
     (re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*)\.", re.S),
-     lambda g: M.CLICK_NOT_ONE_OF(value=_quoted([g["value"]]), choices=g["choices"])),
+     lambda g: M.CLICK_NOT_ONE_OF(value=_quoted([g["value"]]), choices=_choices(g["choices"]))),
     (re.compile(r"'(?P<value>.*)' is not (?P<choice>'.*')\.", re.S),
-     lambda g: M.CLICK_NOT_THE_CHOICE(value=_quoted([g["value"]]), choice=g["choice"])),
+     lambda g: M.CLICK_NOT_THE_CHOICE(value=_quoted([g["value"]]), choice=_choices(g["choice"]))),
     (re.compile(r"(?P<value>.*) is not in the range (?P<range>.*)\.", re.S),
      lambda g: M.CLICK_NOT_IN_RANGE(value=g["value"], range=g["range"])),
     (re.compile(r"'(?P<value>.*)' is not a valid integer\.", re.S),
@@ -240,6 +276,11 @@ def _quoted(names: Iterable[str]) -> M.Text:
     """Names as click quotes them ('-j' / '--jobs'), in the user's quotes."""
     texts = [M.CLICK_QUOTED(name=name) for name in names]
     return functools.reduce(lambda a, b: M.CLICK_OR(first=a, second=b), texts)
+
+
+def _choices(said: str) -> str:
+    """Click's list of choices ('a', 'b') in the user's words (Japanese: a、b)."""
+    return M.listed([M.CLICK_CHOICE(name=name) for name in re.findall(r"'([^']*)'", said)])
 
 
 def _exactly(text: M.Text, english: str) -> M.Text:
@@ -279,9 +320,9 @@ def _click_said(exc: click.ClickException) -> M.Text:
             M.CLICK_NO_SUCH_COMMAND)  # fmt: skip
         text = made(name=_quoted([named]))
         if exc.possibilities and len(exc.possibilities) == 1:
-            text = M.CLICK_DID_YOU_MEAN(message=text, possibility=repr(exc.possibilities[0]))
+            text = M.CLICK_DID_YOU_MEAN(message=text, possibility=_quoted(exc.possibilities))
         elif exc.possibilities:
-            found = ", ".join(repr(p) for p in sorted(exc.possibilities))
+            found = M.listed([M.CLICK_QUOTED(name=p) for p in sorted(exc.possibilities)])
             text = M.CLICK_DID_YOU_MEAN_ONE_OF(message=text, possibilities=found)
     elif isinstance(exc, click.MissingParameter):
         names = _hint_names(exc) or []
@@ -577,7 +618,8 @@ def check(ctx: click.Context, report_dir: Path, strict: bool) -> None:
         _echo_diagnostics(result.diagnostics)
         errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
         warnings = len(result.diagnostics) - errors
-        years = ", ".join(p.name for p in result.years)
+        names = [p.name for p in result.years]
+        years = M.listed(names) if names else ""  # fy2011, fy2012 (Japanese: fy2011、fy2012)
         if errors or (strict and warnings):
             note = M.CHECK_STRICT_NOTE() if strict and warnings else ""
             click.echo(M.say(M.CHECK_FAILED(errors=errors, warnings=warnings, years=years,

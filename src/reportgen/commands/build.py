@@ -30,6 +30,7 @@ from reportgen.core import process_pool
 from reportgen.core.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from reportgen.core.editions import DOCUMENTS
 from reportgen.core.editions import EDITION_NAMES as EDITIONS
+from reportgen.core.editions import edition as edition_spec
 from reportgen.core.errors import InvalidInput, StrictFailed, UsageError
 from reportgen.core.file_gate import Gate, report_set
 from reportgen.core.progress import Progress, Quiet
@@ -297,7 +298,7 @@ def _build(
     started = time.perf_counter()
     for name in editions or ():
         if name not in EDITIONS:
-            raise UsageError(M.UNKNOWN_EDITION(name=name, choices=", ".join(EDITIONS)))
+            raise UsageError(M.UNKNOWN_EDITION(name=name, choices=M.listed(EDITIONS)))
     years = find_years(report_dir)
     note = progress or Quiet()
     store = Cache(out / FOLDER if cache else None)
@@ -348,7 +349,8 @@ def _build(
 
     def finished(job: DocumentJob, seconds: float, cached: bool) -> None:
         said = M.DOCUMENT_FROM_CACHE if cached else M.DOCUMENT_DONE
-        note.step(said(name=job.path.name, edition=job.edition, language=job.language,
+        note.step(said(name=job.path.name, edition=edition_spec(job.edition).shown(),
+                       language=job.language,
                        seconds=seconds))  # fmt: skip
         made[not cached].append(f"{output_name(job.path)}/{job.language}/{job.edition}")
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import tomlkit
 import tomlkit.exceptions
 import tomlkit.items
+from babel.numbers import get_territory_currencies
 
 from reportgen.commands.new_office_files import (
     WORKBOOK,
@@ -35,12 +36,19 @@ from reportgen.commands.new_office_files import (
 from reportgen.composing import formats
 from reportgen.core import messages as M
 from reportgen.core.errors import UsageError
-from reportgen.core.languages import TAG, base_of
-from reportgen.reading.column_names import ColumnNames, names_for, written_column
+from reportgen.core.languages import TAG, base_of, packs_for
+from reportgen.reading.column_names import ColumnNames, names_for, written_column, written_value
 from reportgen.reading.narrative_html import section_slug
+from reportgen.reading.receipt_presets import presets
 from reportgen.reading.report_folder import TABLE_EXTENSIONS
 from reportgen.reading.settings import SETTINGS, TOMLDecodeError, Values, loads, read, starter_toml
-from reportgen.reading.table_registry import TABLES
+from reportgen.reading.table_registry import (
+    TABLES,
+    Column,
+    TableSpec,
+    csv_line,
+    in_country,
+)
 
 PROMPT = "TODO:"  # check warns while a narrative file still holds one
 
@@ -490,25 +498,34 @@ def _starter(
     label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
     first = _first_language(read(target.parent / "organization.toml") or Values({}))
+    chosen: frozenset[str] = frozenset()
+    if not has_org and M.user_language() != "en":  # review-ko K-M4: the user's own language
+        first, chosen = M.user_language(), frozenset({"language"})
     language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
     head = "".join(f"# {line}\n" for line in M.say(STARTER_HEAD, language).split("\n")) + "\n"
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
                 "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
-    own = _own_examples(language, start, label)
-    (folder / "report.toml").write_text(head + starter_toml(examples, not has_org, own), "utf-8")
+    shared = read(target.parent / "organization.toml") or Values({})
+    country = _country(shared, first)
+    own: dict[str, object] = {**_own_examples(language, start, label), **_receipt_examples(
+        shared, first, country, language)}  # fmt: skip
+    starter = starter_toml(examples, not has_org, own, language, chosen)
+    (folder / "report.toml").write_text(head + starter, "utf-8")
     data = folder / "data"
     data.mkdir()
     # The tables in the first language's column names (a Korean set's: 날짜, 활동명).
-    names = names_for(_languages(_shared(target))[:1])
+    names = names_for((first,) if chosen else _languages(_shared(target))[:1])
     if workbook:
-        write_workbook(data / WORKBOOK, start, names)
+        write_workbook(data / WORKBOOK, start, names, country, language)
     else:
         for name, spec in TABLES.items():
             if spec.required or not spec.declared:
-                header = ",".join(written_column(names, name, c) for c in spec.names)
+                columns = spec.starter_columns(country)
+                header = ",".join(written_column(names, name, c.name) for c in columns)
                 (data / f"{name}.csv").write_text(header + "\n", "utf-8")
-    (data / "README.txt").write_text(_tables_help(language, names), "utf-8")
+    help_text = _tables_help(language, names, start, country)
+    (data / "README.txt").write_text(help_text, "utf-8")
     narrative = folder / "narrative"
     narrative.mkdir()
     for name, (title, prompt) in STARTER_NARRATIVE.items():
@@ -534,25 +551,109 @@ def _own_examples(language: str, start: date, label: str) -> dict[str, str]:
         "signatory.role": M.NEW_EXAMPLE_ROLE(),
         "email.subject": M.NEW_EXAMPLE_SUBJECT(),
         "cover_image_alt": M.NEW_EXAMPLE_COVER_ALT(),
+        "organization.name": M.NEW_EXAMPLE_ORGANIZATION(),
+        "organization.address": M.NEW_EXAMPLE_ADDRESS(),
     }
     return {key: M.say(text, language) for key, text in said.items()}
 
 
-def _tables_help(language: str = "en", names: ColumnNames | None = None) -> str:
+def _country(shared: Values, first: str) -> str | None:
+    """The organisation's country: organization.toml's, else the one whose
+    receipt preset speaks the report's first language (ja: Japan), else
+    unknown (an English report may be anywhere)."""
+    given = shared.get("organization.country")
+    if isinstance(given, str) and given.strip():
+        return given.strip()
+    found = {p.country for p in presets().values() if base_of(p.language) == base_of(first)}
+    return found.pop() if len(found) == 1 and base_of(first) != "en" else None
+
+
+def _receipt_examples(
+    shared: Values, first: str, country: str | None, language: str
+) -> dict[str, object]:
+    """The starter's examples that depend on where the organisation is and
+    who it is: the receipt preset of its country, its languages, its name."""
+    said: dict[str, object] = {}
+    preset = next((p.name for p in presets().values() if country and in_country(
+        country, p.country)), None)  # fmt: skip
+    if preset is not None:
+        said["receipts.preset"] = preset
+    if base_of(first) != "en":
+        said["language"] = first
+        said["languages"] = [first, "en"]
+        found = packs_for(first)
+        territory = (found[0].locale or "").partition("_")[2] if found else ""
+        money = get_territory_currencies(territory) if territory else []
+        if money:  # the currency of the language's country (ko_KR: KRW)
+            said["currency"] = money[0]
+    if language != "en":
+        said["receipts.statement"] = M.say(M.NEW_EXAMPLE_STATEMENT(), language)
+    name = shared.get("organization.name")
+    if not (isinstance(name, str) and name.strip()) and language != "en":
+        name = M.say(M.NEW_EXAMPLE_ORGANIZATION(), language)  # the [organization] example's
+    if isinstance(name, str) and name.strip():
+        said["email.from"] = f"{name.strip()} <you@example.org>"
+    return said
+
+
+def _tables_help(
+    language: str = "en",
+    names: ColumnNames | None = None,
+    start: date | None = None,
+    country: str | None = None,
+) -> str:
+    """data/README.txt: each table's columns as the starter writes them, the
+    English id after a localised name, and an example row in the report's
+    language, its in-year date inside the year that starts on ``start``."""
     lines = [*M.say(M.NEW_TABLES_HELP(), language).split("\n"), ""]
     names = names or names_for(())
     if names.languages:
         # before "Example rows": what may be written comes before the examples
-        lines[-2:-2] = M.say(M.NEW_TABLES_LANGUAGES(languages=", ".join(names.languages)),
-                             language).split("\n")  # fmt: skip
+        said = M.listed([_language_name(tag) for tag in names.languages])
+        lines[-2:-2] = M.say(M.NEW_TABLES_LANGUAGES(languages=said), language).split("\n")
     for name, spec in TABLES.items():
-        cols = ", ".join(_column_help(names, name, c.name) + ("*" if c.required else "")
-                         for c in spec.columns)  # fmt: skip
-        example = M.say(M.NEW_EXAMPLE_ROW(row=spec.example_row()), language)
-        lines += [f"{name}: {cols}", example, ""]
+        columns = spec.starter_columns(country)
+        cols = M.listed([M.NEW_COLUMN_REQUIRED(column=_column_help(names, name, c.name))
+                         if c.required else _column_help(names, name, c.name)
+                         for c in columns])  # fmt: skip
+        cells = zip(spec.columns, spec.example, strict=False)
+        row = [_example_cell(spec, c, cell, language, names, start)
+               for c, cell in cells if c in columns]  # fmt: skip
+        example = M.say(M.NEW_EXAMPLE_ROW(row=csv_line(row)), language)
+        notes = [f"  {M.say(c.starter_note, language)}" for c in columns if c.starter_note]
+        lines += [M.say(M.NEW_TABLE_COLUMNS(table=name, columns=cols), language), example,
+                  *notes, ""]  # fmt: skip
     return "\n".join(lines)
+
+
+def _language_name(tag: str) -> str:
+    """A language as its own pack names it (日本語, 한국어), else its tag."""
+    found = packs_for(tag)
+    return found[0].name if found else tag
+
+
+def _example_cell(
+    spec: TableSpec, column: Column, cell: str, language: str, names: ColumnNames,
+    start: date | None,
+) -> str:  # fmt: skip
+    """One cell of a table's example row as a report in ``language`` writes it."""
+    if column.choices:
+        return written_value(names, column.name, cell)
+    if column.type == "date" and column.name == spec.in_year and cell and start is not None:
+        return _in_year(date.fromisoformat(cell), start).isoformat()
+    return M.say(cell, language)
+
+
+def _in_year(day: date, start: date) -> date:
+    """``day``'s month and day in the fiscal year that starts on ``start``."""
+    moved = _same_day(day, start.year)
+    return moved if moved >= start else _same_day(day, start.year + 1)
+
+
+def _same_day(day: date, year: int) -> date:
+    return day.replace(year=year, day=min(day.day, 28) if day.month == 2 else day.day)
 
 
 def _column_help(names: ColumnNames, table: str, column: str) -> str:
     written = written_column(names, table, column)
-    return column if written == column else f"{written} ({column})"
+    return column if written == column else M.NEW_COLUMN_NAMED(written=written, column=column)

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from reportgen.core import messages as M
 from reportgen.reading.column_names import ColumnNames, written_column, written_value
 from reportgen.reading.readers.tables import HEADER_SEARCH, find_header_row
 from reportgen.reading.table_registry import TABLES, TableSpec
@@ -24,28 +25,34 @@ from reportgen.reading.table_registry import TABLES, TableSpec
 WORKBOOK = "year.xlsx"
 
 
-def write_workbook(path: Path, start: date, names: ColumnNames | None = None) -> None:
+def write_workbook(
+    path: Path,
+    start: date,
+    names: ColumnNames | None = None,
+    country: str | None = None,
+    language: str = "en",
+) -> None:
     """One workbook for the year: a sheet per built-in table, named like it;
-    its column names and example values in ``names``' first language."""
+    its column names and example values in ``names``' first language, its
+    columns those an organisation of ``country`` needs."""
     from openpyxl import Workbook
-
-    def header(spec: TableSpec) -> list[str]:
-        return [written_column(names, spec.name, c) if names else c for c in spec.names]
 
     book = Workbook()
     book.remove(book.active)
     for name, spec in TABLES.items():
         sheet = book.create_sheet(name)
-        sheet.append(header(spec))
+        columns = spec.starter_columns(country)
+        sheet.append([written_column(names, spec.name, c.name) if names else c.name
+                      for c in columns])  # fmt: skip
         # A donor row would write a letter to a made-up person, and one line of
         # accounts would not add up (audience "whole"): the header only.
         if spec.example and spec.audience == "visibility":
-            example = _typed_example(spec, start)
-            if names is not None:
-                example = [
-                    written_value(names, c.name, v) if isinstance(v, str) and c.choices else v
-                    for c, v in zip(spec.columns, example, strict=False)
-                ]
+            example = [
+                written_value(names, c.name, v) if names and isinstance(v, str) and c.choices
+                else M.say(v, language) if isinstance(v, str) else v
+                for c, v in zip(spec.columns, _typed_example(spec, start), strict=False)
+                if c in columns
+            ]  # fmt: skip
             sheet.append(example)
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)

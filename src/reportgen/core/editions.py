@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from reportgen.core import messages as M
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -45,10 +47,17 @@ class Edition:
     # data/funds): "balance" (the balance sheet) and "funds" (the statement of
     # funds). Its template sets them with partials/accounts.html.j2.
     accounts: tuple[Literal["balance", "funds"], ...] = ()
+    # Its name in a line to the user (a build's progress), a catalog message
+    # whose English is ``name``: 총회 자료, 総会資料 in Korean and Japanese.
+    said: M.Message | None = None
 
     @property
     def public(self) -> bool:
         return self.audience == "public"
+
+    def shown(self) -> str:
+        """Its name as a line to the user says it (in the user's language)."""
+        return self.said() if self.said is not None else self.name
 
 
 EDITIONS: dict[str, Edition] = {
@@ -64,6 +73,7 @@ EDITIONS: dict[str, Edition] = {
             bound=True,
             # What a regulator reads first: the whole accounts.
             accounts=("balance", "funds"),
+            said=M.EDITION_ANNUAL_REPORT,
         ),
         Edition(
             "handout",
@@ -77,6 +87,7 @@ EDITIONS: dict[str, Edition] = {
             # which with the key figures, charts and notes fills no sheet.
             accounts=("funds",),
             pages=2,
+            said=M.EDITION_HANDOUT,
         ),
         Edition(
             "donor",
@@ -90,6 +101,7 @@ EDITIONS: dict[str, Edition] = {
             # annual report, the handout). A donor reads where the money went
             # (the functions' chart), not fund movements (review r34: "trustee
             # material", a page 60 % empty in the UK edition).
+            said=M.EDITION_DONOR,
         ),
         Edition("receipts", "public", "receipt.html.j2", per_donor=True),
     )
@@ -97,6 +109,9 @@ EDITIONS: dict[str, Edition] = {
 EDITION_NAMES = tuple(EDITIONS)
 # The editions laid out as one document per year and language.
 DOCUMENTS = tuple(name for name, e in EDITIONS.items() if not e.per_donor)
+for _name in DOCUMENTS:  # a document's progress line names it: a catalog message of its name
+    if EDITIONS[_name].said is None or EDITIONS[_name].said.english != _name:  # type: ignore[union-attr]
+        raise RuntimeError(f"edition '{_name}' has no message of its name (said)")
 
 
 def edition(name: str) -> Edition:

@@ -145,6 +145,15 @@ def either(items: Iterable[str]) -> str:
     return functools.reduce(lambda a, b: FILES_OR(first=a, second=b), items)
 
 
+def listed(items: Iterable[str]) -> str:
+    """``a, b, c``, the separator in the user's language (Japanese: a、b、c);
+    ``""`` for no items."""
+    found = list(items)
+    if not found:
+        return ""
+    return functools.reduce(lambda a, b: LIST_ITEMS(first=a, second=b), found)
+
+
 def readable(template: str) -> str:
     """A template for a person to read: each particle ``{|은}`` as its two forms, 은(는)."""
     return _PARTICLE.sub(lambda m: _BOTH.get(m.group(1), m.group(1)), template)
@@ -158,8 +167,16 @@ def listing(language: str) -> str:
         english = (
             message.english if message.plural is None else f"{message.english} / {message.plural}"
         )
-        lines.append(f"{code}  {readable(found or english).replace(chr(10), ' ')}")
+        lines.append(f"{code}  {_one_line(readable(found or english))}")
     return "\n".join(lines) + "\n"
+
+
+def _one_line(template: str) -> str:
+    """A template as one line to read: its lines joined (with no space after
+    Japanese or Korean full stops' kin: 。), a tab as a space, and the braces a
+    template doubles to print one shown once ({{name}} prints {name})."""
+    joined = re.sub(r"(?<=[。、：）」])\n", "", template).replace("\n", " ").replace("\t", " ")
+    return re.sub(r" {2,}", " ", joined).replace("{{", "{").replace("}}", "}")
 
 
 def declared(english: str) -> str:
@@ -272,7 +289,8 @@ def _translations(language: str) -> dict[tuple[str, str], str | tuple[str, ...]]
 # RG0xx the command line and its summaries, RG1xx tables and their cells,
 # RG2xx settings and the report folder, RG3xx narrative, RG4xx files the build
 # reads or embeds (the file gate, archives), RG5xx building and
-# output, RG6xx send, RG8xx starter files of `reportgen new`, RG9xx --help.
+# output, RG6xx send, RG7xx tables and their cells (RG1xx is full), RG8xx
+# starter files of `reportgen new`, RG9xx --help.
 
 # --- the command line ---
 WARNING_PREFIX = Message("RG001", "warning: {message}")
@@ -346,6 +364,14 @@ HELP_OPTIONS = Message("RG039", "Options")
 HELP_COMMANDS = Message("RG040", "Commands")
 HELP_ARGUMENTS = Message("RG041", "Arguments")
 HELP_DEFAULT = Message("RG042", "[default: {value}]")  # after an option's help
+# The words click puts after an option (its metavar) and its range, as the help shows them.
+HELP_METAVAR_FOLDER = Message("RG968", "DIRECTORY")
+HELP_METAVAR_NUMBER = Message("RG969", "INTEGER RANGE")
+HELP_METAVAR_TAG = Message("RG970", "TEXT")  # --language: a language tag
+HELP_METAVAR_ADDRESS = Message("RG971", "ADDRESS")
+HELP_AT_LEAST = Message("RG972", "x>={low}")
+HELP_BETWEEN = Message("RG973", "{low}<=x<={high}")
+HELP_REQUIRED = Message("RG974", "required")
 
 # --- progress of a build and the plan of a send ---
 WAITING_FOR_BUILD = Message("RG062", "waiting for another build of {out} to finish")
@@ -358,6 +384,10 @@ N_MESSAGES = Plural("RG099", "{count} message", "{count} messages")
 N_DONORS = Plural("RG046", "{count} donor", "{count} donors")
 DOCUMENT_FROM_CACHE = Message("RG065", "{name}: {edition} ({language}) unchanged, from the cache")
 DOCUMENT_DONE = Message("RG066", "{name}: {edition} ({language}) done in {seconds:.1f} s")
+# An edition as a progress line names it (core/editions.py): the English is its name.
+EDITION_ANNUAL_REPORT = Message("RG044", "annual-report")
+EDITION_HANDOUT = Message("RG045", "handout")
+EDITION_DONOR = Message("RG049", "donor")
 RECEIPTS_STEP = Message("RG067", "{name}: receipts")
 DONOR_LETTERS_STEP = Message("RG068", "{name}: donor letters")
 RENDERING_BAR = Message("RG069", "rendering {label}")
@@ -461,6 +491,23 @@ MISSING_COLUMN = Message(
     "RG119",
     "missing required column {named}: the header has {header}; the {table} table's columns "
     "are {known} ({required} required){more}{other}",
+)
+# RG119 of a header in the user's language: their names first, the ids after.
+MISSING_COLUMN_OWN = Message(
+    "RG700",
+    "missing required column '{own}' ({column}): the header has {header}; the columns of {table} "
+    "are {names} (or in English {ids}); {required} required{other}",
+)
+COLUMN_IN_LIST = Message("RG701", "'{name}'")  # a column in a list of them
+TABLE_OWN_NAMED = Message("RG702", "the {own} table ({file})")
+COLUMN_OWN_NAMED = Message(
+    "RG703", "'{column}' ('{own}')"
+)  # its id, its name in the header's language
+COLUMN_QUOTED = Message("RG704", "'{column}'")
+NOTE_TAX_ID = Message(  # data/README.txt, under the donors' columns
+    "RG705",
+    "tax_id: the donor's own tax number, printed on their receipt only; keep the file where "
+    "only those who issue receipts can read it",
 )
 # RG119's {more} and {other}: what the user may also write, in their words.
 COLUMNS_IN_LANGUAGES = Message("RG168", ", or {names}")
@@ -1682,6 +1729,7 @@ CLICK_EXTRA_ARGUMENTS = Plural(
 CLICK_ABORTED = Message("RG958", "Aborted!")
 CLICK_INVALID = Message("RG959", "Invalid value: {message}")
 CLICK_QUOTED = Message("RG960", "'{name}'")
+CLICK_CHOICE = Message("RG939", "'{name}'")  # one of a list of choices
 CLICK_OR = Message("RG961", "{first} / {second}")
 CLICK_NOT_AN_INTEGER_RANGE = Message("RG964", "{value} is not a valid integer range.")
 # A command's summary in the list of commands, where its help's first
@@ -1730,6 +1778,10 @@ NEW_TABLES_HELP = Message(
     "Example rows (dates are YYYY-MM-DD):",
 )
 NEW_EXAMPLE_ROW = Message("RG824", "  e.g. {row}")
+NEW_TABLE_COLUMNS = Message("RG839", "{table}: {columns}")  # data/README.txt, a table a line
+NEW_COLUMN_NAMED = Message("RG838", "{written} ({column})")  # a localised name, its id
+NEW_COLUMN_REQUIRED = Message("RG837", "{column}*")
+LIST_ITEMS = Message("RG836", "{first}, {second}")  # a list, in the user's language
 THEME_COLOURS_CLOSE = Message(
     "RG826",
     "[theme]: primary_color and accent_color give chart colours {one} and {other}, only "
@@ -1751,3 +1803,99 @@ NEW_EXAMPLE_ROLE = Message("RG830", "Representative")
 NEW_EXAMPLE_SUBJECT = Message("RG831", "Thank you, {{{{name}}}}")
 NEW_EXAMPLE_COVER_ALT = Message("RG832", "Volunteers sorting food parcels")
 NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
+NEW_EXAMPLE_STATEMENT = Message("RG885", "This receipt is for a gift.")
+NEW_EXAMPLE_ORGANIZATION = Message("RG834", "Your Organisation")
+NEW_EXAMPLE_ADDRESS = Message("RG833", "Street, City, Country")
+# The example rows of the starter's tables (reading/table_registry.py declares
+# each row; these are its words, shown in the report's first language).
+EXAMPLE_ACTIVITY_TITLE = Message("RG886", "Spring seminar")
+EXAMPLE_ACTIVITY_CATEGORY = Message("RG887", "Event")
+EXAMPLE_ACTIVITY_LOCATION = Message("RG888", "Tokyo")
+EXAMPLE_ACTIVITY_DESCRIPTION = Message("RG889", "Talk and discussion")
+EXAMPLE_COALITION_NAME = Message("RG890", "Example Coalition")
+EXAMPLE_COALITION_ROLE = Message("RG835", "member")
+EXAMPLE_COALITION_DESCRIPTION = Message("RG891", "A network of NGOs")
+EXAMPLE_LOBBYING_TARGET_TYPE = Message("RG892", "Ministry")
+EXAMPLE_LOBBYING_TARGET = Message("RG893", "Ministry of Foreign Affairs")
+EXAMPLE_LOBBYING_TOPIC = Message("RG894", "Refugee protection")
+EXAMPLE_LOBBYING_OUTCOME = Message("RG895", "Follow-up agreed")
+EXAMPLE_FINANCE_CATEGORY = Message("RG896", "Donations")
+EXAMPLE_FUND = Message("RG897", "unrestricted")
+EXAMPLE_FINANCE_NOTE = Message("RG898", "From individuals")
+EXAMPLE_DONOR_NAME = Message("RG899", "Jane Doe")
+EXAMPLE_DONOR_SALUTATION = Message("RG840", "Dear Ms Doe")
+EXAMPLE_DONOR_ADDRESS = Message("RG841", "1 High Street, Town")
+EXAMPLE_GIFT_METHOD = Message("RG842", "standing order")
+EXAMPLE_INDICATOR_NAME = Message("RG843", "Meals served")
+EXAMPLE_INDICATOR_UNIT = Message("RG844", "meals")
+EXAMPLE_INDICATOR_NOTE = Message("RG845", "In three towns")
+EXAMPLE_BALANCE_ITEM = Message("RG846", "Cash at bank")
+EXAMPLE_BALANCE_NOTE = Message("RG847", "Current and deposit accounts")
+EXAMPLE_FUND_NAME = Message("RG848", "Holiday lunch clubs")
+EXAMPLE_FUND_NOTE = Message("RG849", "Meals for children in the school holidays")
+
+# --- each setting's note: the docs' table and, as a comment, the starter report.toml ---
+# (reading/settings.py declares the settings; these are their `doc`)
+SETTING_TITLE = Message("RG850", 'the report\'s title, e.g. "Annual Report FY2012"')
+SETTING_FISCAL_YEAR = Message(
+    "RG851",
+    'the year\'s label used in text, e.g. "FY2012"; a language without `fiscal_year_<tag>` '
+    "names the year its own way (2012年度, 2012년도)",
+)
+SETTING_START = Message("RG852", "the fiscal year's first day")
+SETTING_END = Message("RG853", "its last day (`start <= end`)")
+SETTING_PUBLISHED = Message(
+    "RG854",
+    "the day the report is presented, shown on the cover and stamped as the PDFs' creation date",
+)
+SETTING_LANGUAGE = Message(
+    "RG855",
+    "the report's language (see Languages): headings, dates, numbers, currency",
+)
+SETTING_LANGUAGES = Message(
+    "RG856",
+    'instead of `language`: build every edition in each, e.g. `["en", "ja"]`',
+)
+SETTING_CURRENCY = Message("RG857", "ISO 4217 code of finances and donations")
+SETTING_EDITIONS = Message("RG858", "which of `annual-report`, `handout`, `donor` to build")
+SETTING_COVER_IMAGE = Message(
+    "RG859",
+    'a photograph for the covers (through the gate: see "Files a build may embed")',
+)
+SETTING_COVER_IMAGE_ALT = Message(
+    "RG860",
+    "required with `cover_image`: what it shows, for readers who cannot see it (the PDF's "
+    "figure /Alt, the HTML's `alt`)",
+)
+SETTING_ORGANIZATION = Message("RG861", "required, here or in organization.toml")
+SETTING_ORGANIZATION_NAME = Message("RG862", "the organisation's name")
+SETTING_ORGANIZATION_SHORT_NAME = Message("RG863", "its short name")
+SETTING_ORGANIZATION_WEBSITE = Message("RG864", "an http(s) address")
+SETTING_ORGANIZATION_EMAIL = Message("RG865", "an e-mail address")
+SETTING_ORGANIZATION_ADDRESS = Message("RG866", "its postal address")
+SETTING_ORGANIZATION_LOGO = Message("RG867", "a picture (through the gate)")
+SETTING_THEME = Message("RG868", "the look of every edition")
+SETTING_THEME_PRIMARY_COLOR = Message("RG869", "`#rgb` or `#rrggbb`")
+SETTING_THEME_ACCENT_COLOR = Message("RG870", "`#rgb` or `#rrggbb`")
+SETTING_THEME_PAGE_SIZE = Message("RG871", '`"A4"` or `"Letter"`')
+SETTING_THEME_FONT = Message("RG872", "a font family name: letters, digits, spaces, hyphens")
+SETTING_SIGNATORY = Message("RG873", "who signs the donor letter and the chair's message")
+SETTING_SIGNATORY_NAME = Message("RG874", "who signs")
+SETTING_SIGNATORY_ROLE = Message("RG875", "e.g. Representative")
+SETTING_EMAIL = Message("RG876", "for `reportgen send` (see [email])")
+SETTING_EMAIL_HOST = Message("RG877", "the SMTP server")
+SETTING_EMAIL_SECURITY = Message("RG878", "`starttls`, `tls`, or `none` (127.0.0.1 only)")
+SETTING_EMAIL_USERNAME = Message("RG879", "the login name (the password is never in a file)")
+SETTING_EMAIL_FROM = Message("RG880", "the sender's address")
+SETTING_EMAIL_SUBJECT = Message("RG881", "the subject line (placeholders as in `role: letter`)")
+SETTING_RECEIPTS = Message("RG882", "a receipt per donor from data/gifts (see Receipts)")
+SETTING_RECEIPTS_PRESET = Message(
+    "RG883",
+    "starting text: `au-dgr`, `uk-gift-aid`, `us-written-acknowledgment`, `jp-nintei-npo`, "
+    "`kr-income-tax`; every key below overrides it",
+)
+SETTING_RECEIPTS_STATEMENT = Message(
+    "RG884",
+    "the statement the law asks for (`{{organization}}` is the organisation's name); required"
+    " without `preset`; `statement_<tag>` for donors whose language is `<tag>`",
+)

@@ -81,7 +81,7 @@ def check_key_figures(value: object, where: Location, diags: Diagnostics) -> tup
                 M.KEY_FIGURES_UNKNOWN(
                     name=name,
                     hint=did_you_mean(name, KEY_FIGURE_NAMES),
-                    choices=", ".join(KEY_FIGURE_NAMES),
+                    choices=M.listed(KEY_FIGURE_NAMES),
                 ),
             )
         elif name in chosen:
@@ -406,7 +406,7 @@ def _labels(
             have = (M.LABELS_PACK_LACKS(tag=tag, count=len(missing),
                                         total=len(packs.required_word_keys()))
                     if packs.has_pack(tag) else M.LABELS_NO_PACK(tag=tag))  # fmt: skip
-            diags.error(where, M.LABELS_MISSING(have=have, tag=tag, missing=", ".join(missing)))
+            diags.error(where, M.LABELS_MISSING(have=have, tag=tag, missing=M.listed(missing)))
     return tuple(out)
 
 
@@ -565,7 +565,7 @@ class _Checker:
                 M.NOT_ONE_OF_SETTING(
                     key=key,
                     value=value,
-                    choices=", ".join(choices),
+                    choices=M.listed(choices),
                     hint=did_you_mean(str(value), choices),
                 ),
             )
@@ -622,7 +622,7 @@ class _Checker:
                     M.NOT_ONE_OF_SETTING(
                         key=key,
                         value=item,
-                        choices=", ".join(choices),
+                        choices=M.listed(choices),
                         hint=did_you_mean(str(item), choices),
                     ),
                 )
@@ -801,7 +801,7 @@ class _Checker:
             if match.group(1) not in PLACEHOLDERS:
                 self.diags.error(where, M.SUBJECT_PLACEHOLDER(
                     key=sub, placeholder=match.group(0),
-                    known=", ".join("{{" + p + "}}" for p in PLACEHOLDERS),
+                    known=M.listed("{{" + p + "}}" for p in PLACEHOLDERS),
                     hint=did_you_mean(match.group(1), PLACEHOLDERS)))  # fmt: skip
 
     def signatories(self, tags: set[str]) -> tuple[Signatory, ...]:
@@ -970,7 +970,7 @@ class _Checker:
                 M.NOT_ONE_OF_SETTING(
                     key="preset",
                     value=chosen,
-                    choices=", ".join(names),
+                    choices=M.listed(names),
                     hint=did_you_mean(chosen, names),
                 ),
             )
@@ -985,7 +985,7 @@ class _Checker:
             if value is None and required:
                 self.diags.error(
                     self.where("receipts"),
-                    M.RECEIPTS_KEY_REQUIRED(key=key, presets=", ".join(receipt_presets.presets())),
+                    M.RECEIPTS_KEY_REQUIRED(key=key, presets=M.listed(receipt_presets.presets())),
                 )
                 return None
             if value is not None and (not isinstance(value, str) or not value.strip()):
@@ -1009,7 +1009,7 @@ class _Checker:
             language, [k for t, k, _ in labels if t == language], optional=True
         ):
             self.diags.error(self.where("receipts"), M.RECEIPTS_WORDS_LACKING(
-                language=language, missing=", ".join(missing)))  # fmt: skip
+                language=language, missing=M.listed(missing)))  # fmt: skip
         layout = text("layout") or "letter"
         if layout not in RECEIPT_LAYOUTS:
             hint = did_you_mean(layout, RECEIPT_LAYOUTS)
@@ -1019,7 +1019,7 @@ class _Checker:
         benefits = text("benefits") or "listed"
         if benefits not in RECEIPT_BENEFITS:
             self.diags.error(self.where("receipts.benefits"), M.NOT_ONE_OF_SETTING(
-                key="benefits", value=benefits, choices=", ".join(RECEIPT_BENEFITS),
+                key="benefits", value=benefits, choices=M.listed(RECEIPT_BENEFITS),
                 hint=did_you_mean(benefits, RECEIPT_BENEFITS)))  # fmt: skip
             benefits = "listed"
         registration: tuple[str, ...] = ()

@@ -442,7 +442,7 @@ def _check_placeholders(raw: RawNarrative, diags: Diagnostics) -> None:
                     raw.where(number),
                     M.LETTER_PLACEHOLDER(
                         placeholder=match.group(0),
-                        known=", ".join("{{" + p + "}}" for p in PLACEHOLDERS),
+                        known=M.listed("{{" + p + "}}" for p in PLACEHOLDERS),
                         hint=did_you_mean(name, PLACEHOLDERS),
                     ),
                 )
@@ -629,7 +629,7 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
                 M.FRONT_NOT_ONE_OF(
                     key="role",
                     value=role,
-                    choices=", ".join(ROLES),
+                    choices=M.listed(ROLES),
                     hint=did_you_mean(str(role), ROLES),
                 ),
             )
@@ -667,7 +667,7 @@ def _check_front(raw: RawNarrative, diags: Diagnostics) -> dict[str, object]:
                     M.FRONT_NOT_ONE_OF(
                         key="editions",
                         value=item,
-                        choices=", ".join(DOCUMENTS),
+                        choices=M.listed(DOCUMENTS),
                         hint=did_you_mean(str(item), DOCUMENTS),
                     ),
                 )
@@ -786,7 +786,7 @@ def _internal_link(token: Token, target: str, where: Location, diags: Diagnostic
         return
     diags.warning(
         where,
-        M.LINK_NOWHERE(target=target, anchors=", ".join("#" + a for a in sorted(PAGE_ANCHORS))),
+        M.LINK_NOWHERE(target=target, anchors=M.listed("#" + a for a in sorted(PAGE_ANCHORS))),
     )
 
 

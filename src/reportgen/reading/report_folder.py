@@ -145,7 +145,7 @@ def _missing(name: str, data: Path, workbooks: tuple[Workbook, ...], diags: Diag
                 name=name,
                 book=book.path.name,
                 files=files,
-                sheets=", ".join(book.sheets) or M.NO_SHEETS(),
+                sheets=M.listed(book.sheets) or M.NO_SHEETS(),
             ),
         )
 

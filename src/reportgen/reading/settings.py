@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from datetime import date
@@ -68,25 +69,22 @@ def _s(key: str, type_: str, doc: str, **more: Any) -> Setting:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        _s("title", "string", 'the report\'s title, e.g. "Annual Report FY2012"', required=True,
+        _s("title", "string", M.SETTING_TITLE(), required=True,
            translatable=True, example='"Annual Report {label}"', names_year=True),
-        _s("fiscal_year", "string", 'the year\'s label used in text, e.g. "FY2012"; a language '
-           "without `fiscal_year_<tag>` names the year its own way (2012年度, 2012년도)",
+        _s("fiscal_year", "string", M.SETTING_FISCAL_YEAR(),
            required=True, translatable=True, example='"{label}"', names_year=True),
-        _s("start", "TOML date", "the fiscal year's first day", required=True,
+        _s("start", "TOML date", M.SETTING_START(), required=True,
            example="{start}"),
-        _s("end", "TOML date", "its last day (`start <= end`)", required=True, example="{end}"),
-        _s("published", "TOML date", "the day the report is presented, shown on the cover and "
-           "stamped as the PDFs' creation date", default="end", example="{published}"),
-        _s("language", "language tag", "the report's language (see Languages): headings, "
-           "dates, numbers, currency", default="en",
+        _s("end", "TOML date", M.SETTING_END(), required=True, example="{end}"),
+        _s("published", "TOML date", M.SETTING_PUBLISHED(), default="end", example="{published}"),
+        _s("language", "language tag", M.SETTING_LANGUAGE(), default="en",
            example='"en"', target=None),
-        _s("languages", "array of language tags", "instead of `language`: build every edition "
-           'in each, e.g. `["en", "ja"]`', target="languages", example='["en", "ja"]'),
-        _s("currency", "string", "ISO 4217 code of finances and donations", default="JPY",
+        _s("languages", "array of language tags", M.SETTING_LANGUAGES(), target="languages",
+           example='["en", "ja"]'),
+        _s("currency", "string", M.SETTING_CURRENCY(), default="JPY",
            example='"JPY"'),
-        _s("editions", "array of strings", "which of `annual-report`, `handout`, `donor` to "
-           "build", default="all", example='["annual-report", "handout", "donor"]'),
+        _s("editions", "array of strings", M.SETTING_EDITIONS(), default="all",
+           example='["annual-report", "handout", "donor"]'),
         _s("pdf_table_rows", "integer >= 0", "the longest activity or lobbying list the PDF "
            "prints (the most recent rows of each category past it; the full list is in the "
            "HTML and attached as CSV); `0`: no limit", default=300,
@@ -112,11 +110,10 @@ SETTINGS: dict[str, Setting] = {
            starter=False),
         _s("key_figures", "array of strings", "which key figures show, in order (see Key "
            "figures)", editions=("annual-report", "handout", "donor"), starter=False),
-        _s("cover_image", "string (a file)", "a photograph for the covers (through the gate: "
-           "see \"Files a build may embed\")", names="file", target="cover.path",
+        _s("cover_image", "string (a file)", M.SETTING_COVER_IMAGE(), names="file",
+           target="cover.path",
            editions=("annual-report", "handout", "donor"), example='"assets/cover.jpg"'),
-        _s("cover_image_alt", "string", "required with `cover_image`: what it shows, for "
-           "readers who cannot see it (the PDF's figure /Alt, the HTML's `alt`)",
+        _s("cover_image_alt", "string", M.SETTING_COVER_IMAGE_ALT(),
            translatable=True, target="cover.alt", editions=("annual-report", "handout", "donor"),
            example='"Volunteers sorting food parcels"'),
         _s("cover_image_credit", "string", 'shown small on the picture: "Photo: A. Kim"',
@@ -127,18 +124,20 @@ SETTINGS: dict[str, Setting] = {
            translatable=True, editions=("annual-report", "handout", "donor"), starter=False),
         _s("theme_dir", "string (a folder)", "your own templates and `extra.css` (see \"Your "
            "own look: theme_dir\")", names="folder", starter=False),
-        _s("organization", "table", "required, here or in organization.toml",
+        _s("organization", "table", M.SETTING_ORGANIZATION(),
            required=True),
-        _s("organization.name", "string", "the organisation's name", required=True,
+        _s("organization.name", "string", M.SETTING_ORGANIZATION_NAME(), required=True,
            translatable=True, example='"Your Organisation"'),
-        _s("organization.short_name", "string", "its short name", translatable=True,
+        _s("organization.short_name", "string", M.SETTING_ORGANIZATION_SHORT_NAME(),
+           translatable=True,
            example='"YO"'),
-        _s("organization.website", "string", "an http(s) address",
+        _s("organization.website", "string", M.SETTING_ORGANIZATION_WEBSITE(),
            example='"https://example.org/"'),
-        _s("organization.email", "string", "an e-mail address", example='"info@example.org"'),
-        _s("organization.address", "string", "its postal address", translatable=True,
+        _s("organization.email", "string", M.SETTING_ORGANIZATION_EMAIL(),
+           example='"info@example.org"'),
+        _s("organization.address", "string", M.SETTING_ORGANIZATION_ADDRESS(), translatable=True,
            example='"Street, City, Country"'),
-        _s("organization.logo", "string (a file)", "a picture (through the gate)",
+        _s("organization.logo", "string (a file)", M.SETTING_ORGANIZATION_LOGO(),
            names="file", example='"assets/logo.svg"'),
         _s("organization.signature", "string (a file)", "a scanned signature (PNG, JPEG or "
            "SVG, through the gate), printed above the first signatory's name in every donor "
@@ -165,19 +164,19 @@ SETTINGS: dict[str, Setting] = {
            "letters to donors abroad (an international transfer, a web page); without it those "
            "letters leave the way to give out", translatable=True, editions=("letters",),
            starter=False),
-        _s("theme", "table", "the look of every edition"),
-        _s("theme.primary_color", "string", "`#rgb` or `#rrggbb`", default="#1f3a5f",
+        _s("theme", "table", M.SETTING_THEME()),
+        _s("theme.primary_color", "string", M.SETTING_THEME_PRIMARY_COLOR(), default="#1f3a5f",
            example='"#1f3a5f"'),
-        _s("theme.accent_color", "string", "`#rgb` or `#rrggbb`", default="#c8553d",
+        _s("theme.accent_color", "string", M.SETTING_THEME_ACCENT_COLOR(), default="#c8553d",
            example='"#c8553d"'),
-        _s("theme.page_size", "string", '`"A4"` or `"Letter"`', default="A4", example='"A4"'),
-        _s("theme.font", "string", "a font family name: letters, digits, spaces, hyphens",
+        _s("theme.page_size", "string", M.SETTING_THEME_PAGE_SIZE(), default="A4", example='"A4"'),
+        _s("theme.font", "string", M.SETTING_THEME_FONT(),
            default="Noto Sans", example='"Noto Sans"'),
-        _s("signatory", "table", "who signs the donor letter and the chair's message",
+        _s("signatory", "table", M.SETTING_SIGNATORY(),
            editions=("donor", "letters")),
-        _s("signatory.name", "string", "who signs", required=True, translatable=True,
+        _s("signatory.name", "string", M.SETTING_SIGNATORY_NAME(), required=True, translatable=True,
            editions=("donor", "letters"), example='"Your Name"'),
-        _s("signatory.role", "string", "e.g. Representative", translatable=True,
+        _s("signatory.role", "string", M.SETTING_SIGNATORY_ROLE(), translatable=True,
            editions=("donor", "letters"), example='"Representative"'),
         # --- several signatories (issue 28) ------------------------------------
         _s("signatories", "array of tables", "instead of `[signatory]`: several people who "
@@ -191,33 +190,31 @@ SETTINGS: dict[str, Setting] = {
            "for each other report language); one with `monthly = true` instead of `from` "
            "asks a donor who already gives every month (see Letters that fit the donor)",
            editions=("letters",), open=True, starter=False),
-        _s("email", "table", "for `reportgen send` (see [email])",
+        _s("email", "table", M.SETTING_EMAIL(),
            editions=("send",)),
-        _s("email.host", "string", "the SMTP server", required=True, editions=("send",),
+        _s("email.host", "string", M.SETTING_EMAIL_HOST(), required=True, editions=("send",),
            example='"smtp.example.org"'),
         _s("email.port", "integer", "its port (default: by `security`)", editions=("send",),
            starter=False),
-        _s("email.security", "string", "`starttls`, `tls`, or `none` (127.0.0.1 only)",
+        _s("email.security", "string", M.SETTING_EMAIL_SECURITY(),
            default="starttls", editions=("send",), example='"starttls"'),
-        _s("email.username", "string", "the login name (the password is never in a file)",
+        _s("email.username", "string", M.SETTING_EMAIL_USERNAME(),
            editions=("send",), example='"you@example.org"'),
-        _s("email.from", "string", "the sender's address", required=True, editions=("send",),
+        _s("email.from", "string", M.SETTING_EMAIL_FROM(), required=True, editions=("send",),
            target="email.sender", example='"Your Organisation <you@example.org>"'),
         _s("email.reply_to", "string", "the address replies go to", editions=("send",),
            starter=False),
         _s("email.password", "–", "never in a file", editions=("send",), starter=False, target=None,
            refused=M.PASSWORD_IN_FILE()),
-        _s("email.subject", "string", "the subject line (placeholders as in `role: letter`)",
+        _s("email.subject", "string", M.SETTING_EMAIL_SUBJECT(),
            translatable=True, editions=("send",), example='"Thank you, {{{{name}}}}"'),
         # --- [receipts] (issue 28): one block, self-contained ---
-        _s("receipts", "table", "a receipt per donor from data/gifts (see Receipts)",
+        _s("receipts", "table", M.SETTING_RECEIPTS(),
            editions=("receipts",)),
-        _s("receipts.preset", "string", "starting text: `au-dgr`, `uk-gift-aid`, "
-           "`us-written-acknowledgment`, `jp-nintei-npo`, `kr-income-tax`; every key below "
-           "overrides it", editions=("receipts",), example='"uk-gift-aid"'),
-        _s("receipts.statement", "string", "the statement the law asks for (`{organization}` "
-           "is the organisation's name); required without `preset`; `statement_<tag>` for "
-           "donors whose language is `<tag>`", editions=("receipts",), translatable=True,
+        _s("receipts.preset", "string", M.SETTING_RECEIPTS_PRESET(), editions=("receipts",),
+           example='"uk-gift-aid"'),
+        _s("receipts.statement", "string", M.SETTING_RECEIPTS_STATEMENT(), editions=("receipts",),
+           translatable=True,
            example='"This receipt is for a gift."'),
         _s("receipts.title", "string", "the receipt's heading", editions=("receipts",),
            translatable=True, starter=False),
@@ -497,12 +494,18 @@ MISSING_DEFAULT = MISSING  # a model field without a default (required there)
 
 
 def starter_toml(
-    values: dict[str, str], organization: bool = True, own: dict[str, str] | None = None
+    values: dict[str, str],
+    organization: bool = True,
+    own: dict[str, object] | None = None,
+    language: str = "en",
+    chosen: frozenset[str] = frozenset(),
 ) -> str:
     """The settings of ``reportgen new``'s report.toml: required keys set,
     the others commented, each table's keys under it. ``values`` fills the
     examples' ``{label}``, ``{start}``...; ``own`` gives a key's example
-    value in the report's language (a string, quoted here)."""
+    value in the report's language (a string, quoted here); each note is the
+    setting's ``doc`` in ``language`` (the message catalog's); the top-level
+    keys in ``chosen`` are set, not commented."""
     own = own or {}
     lines: list[str] = []
     for setting in SETTINGS.values():
@@ -514,23 +517,37 @@ def starter_toml(
             members = [s for s in SETTINGS.values() if s.table == setting.key and s.starter]
             on = setting.required
             comment = "" if on else "# "
-            lines += ["", _commented(f"{comment}[{setting.key}]", setting.doc)]
-            lines += [_starter_line(s, values, on and s.required, own) for s in members]
+            lines += ["", _commented(f"{comment}[{setting.key}]", setting.doc, language)]
+            lines += [_starter_line(s, values, on and s.required, own, language) for s in members]
         else:
-            lines.append(_starter_line(setting, values, setting.required, own))
+            on = setting.required or setting.key in chosen  # chosen: set, not an example
+            lines.append(_starter_line(setting, values, on, own, language))
     return "\n".join(lines) + "\n"
 
 
-def _starter_line(setting: Setting, values: dict[str, str], on: bool, own: dict[str, str]) -> str:
+def _starter_line(
+    setting: Setting, values: dict[str, str], on: bool, own: dict[str, object], language: str
+) -> str:
     example = (setting.example or '""').format(**values)
     if setting.key in own:
-        example = '"' + own[setting.key].replace("\\", "\\\\").replace('"', '\\"') + '"'
+        example = _toml_value(own[setting.key])
     text = f"{'' if on else '# '}{setting.name} = {example}"
-    return text if on else _commented(text, setting.doc)
+    return text if on else _commented(text, setting.doc, language)
 
 
-def _commented(text: str, doc: str) -> str:
-    return f"{text.ljust(30)}  # {doc.replace('`', '')}"
+def _toml_value(value: object) -> str:
+    """A string or an array of strings as TOML writes it."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _commented(text: str, doc: str, language: str = "en") -> str:
+    """``text`` and, from the 33rd column on, the note: padded by the columns
+    a terminal gives each character (a Japanese or Korean one takes two)."""
+    note = M.say(doc, language).replace("`", "")
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return f"{text}{' ' * max(30 - columns, 0)}  # {note}"
 
 
 DOCS_BEGIN = (

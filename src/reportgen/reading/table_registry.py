@@ -8,9 +8,11 @@ one line here, adding a kind of table one ``TableSpec``.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,6 +66,18 @@ def guarded_lookalike(name: str, guarded: tuple[str, ...]) -> str | None:
     return guarded[0] if squashed in _GUARD_WORDS else None
 
 
+def csv_line(cells: Iterable[str]) -> str:
+    """``cells`` as one CSV line (a cell with a comma or a quote quoted)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+def in_country(country: str, name: str) -> bool:
+    """Whether ``country`` as a user writes it ("South Korea") is ``name`` ("Korea")."""
+    return name.casefold() in country.casefold()
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -78,6 +92,12 @@ class Column:
     money: bool = False  # an amount in the report currency (see validate.number_problem)
     signed: bool = False  # a number that may be negative (a transfer out, a fund in deficit)
     text_ok: bool = False  # a number column whose cell may instead hold text (a milestone)
+    # The countries whose law asks for it (on a receipt): a new year's starter
+    # offers it only to an organisation of one of them, or of a country unknown.
+    countries: tuple[str, ...] = ()
+    # What data/README.txt says of it under its table (a catalog message):
+    # how to keep a column that holds personal data.
+    starter_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,9 +152,14 @@ class TableSpec(TableSchema):
     numbers: tuple[str, ...] = ()  # totalled in the list's last row
     declared: bool = False  # from report.toml's [tables.<name>], not built in
 
+    def starter_columns(self, country: str | None) -> tuple[Column, ...]:
+        """The columns a new year's starter offers an organisation of ``country``."""
+        return tuple(c for c in self.columns if not c.countries or country is None
+                     or any(in_country(country, name) for name in c.countries))  # fmt: skip
+
     def example_row(self) -> str:
         """The example as one CSV line."""
-        return ",".join(self.example)
+        return csv_line(self.example)
 
 
 _VIS = Column("visibility", "enum", choices=VISIBILITY)
@@ -164,7 +189,8 @@ TABLES: dict[str, TableSpec] = {
             required=True,
             in_year="date",
             row_type=Activity,
-            example=("2025-03-14", "Spring seminar", "Event", "Tokyo", "Talk and discussion",
+            example=("2025-03-14", M.EXAMPLE_ACTIVITY_TITLE(), M.EXAMPLE_ACTIVITY_CATEGORY(),
+                     M.EXAMPLE_ACTIVITY_LOCATION(), M.EXAMPLE_ACTIVITY_DESCRIPTION(),
                      "45", "public"),
             empty_ok=True,
             note="`category` is free text such as Rescue, Advocacy, Event, Publication.",
@@ -186,8 +212,8 @@ TABLES: dict[str, TableSpec] = {
                 _VIS,
             ),
             row_type=Coalition,
-            example=("Example Coalition", "member", "2011-09-08", "43", "15",
-                     "A network of NGOs", "public"),
+            example=(M.EXAMPLE_COALITION_NAME(), M.EXAMPLE_COALITION_ROLE(), "2011-09-08", "43",
+                     "15", M.EXAMPLE_COALITION_DESCRIPTION(), "public"),
             carry_over=True,
             note="`role` is e.g. member, founding member, secretariat.",
             editions=("annual-report",),
@@ -208,8 +234,8 @@ TABLES: dict[str, TableSpec] = {
             ),
             in_year="date",
             row_type=LobbyingVisit,
-            example=("2025-05-20", "Ministry", "Ministry of Foreign Affairs",
-                     "Refugee protection", "Follow-up agreed", "2", "public"),
+            example=("2025-05-20", M.EXAMPLE_LOBBYING_TARGET_TYPE(), M.EXAMPLE_LOBBYING_TARGET(),
+                     M.EXAMPLE_LOBBYING_TOPIC(), M.EXAMPLE_LOBBYING_OUTCOME(), "2", "public"),
             note="`target_type` is e.g. Diet member, Ministry, Embassy.",
             editions=("annual-report",),
             shown=("date", "target_type", "target", "topic"),
@@ -231,7 +257,8 @@ TABLES: dict[str, TableSpec] = {
             ),
             row_type=FinanceEntry,
             editions=(),  # shown as amounts by category, function and fund
-            example=("income", "Donations", "1200000", "", "unrestricted", "From individuals",
+            example=("income", M.EXAMPLE_FINANCE_CATEGORY(), "1200000", "", M.EXAMPLE_FUND(),
+                     M.EXAMPLE_FINANCE_NOTE(),
                      "public"),
             note="`amount` is in the report currency; `function` (for expenses) also accepts "
             "`programme`; `fund` (free text, e.g. restricted, unrestricted or a fund's name) "
@@ -246,7 +273,7 @@ TABLES: dict[str, TableSpec] = {
                 _VIS,
             ),
             row_type=Person,
-            example=("Your Name", "Representative", "board", "public"),
+            example=(M.NEW_EXAMPLE_SIGNATORY(), M.NEW_EXAMPLE_ROLE(), "board", "public"),
             editions=(),  # shown as a roster, by group
             carry_over=True,
             note="`group` is free text (default `board`): board, trustee, officer, staff, "
@@ -263,15 +290,17 @@ TABLES: dict[str, TableSpec] = {
                 Column("language"),  # a language tag the report builds (validate warns otherwise)
                 Column("amount", "decimal", money=True),
                 Column("address"),  # receipts only
-                Column("tax_id"),  # receipts only (Korea: 주민등록번호)
+                # receipts only (Korea: 주민등록번호)
+                Column("tax_id", countries=("Korea",), starter_note=M.NOTE_TAX_ID()),
                 Column("type", "enum", choices=("person", "organisation", "organization")),
                 Column("postcode"),  # letters' address block and receipts
                 Column("country"),
-                Column("gift_aid_declared", "date"),  # the UK: receipts only
+                Column("gift_aid_declared", "date", countries=("United Kingdom",)),  # receipts only
             ),
             row_type=Donor,
-            example=("Jane Doe", "D-001", "Dear Ms Doe", "jane@example.org", "en", "10000",
-                     "1 High Street, Town", "", "person", "", "", ""),
+            example=(M.EXAMPLE_DONOR_NAME(), "D-001", M.EXAMPLE_DONOR_SALUTATION(),
+                     "jane@example.org", "en", "10000",
+                     M.EXAMPLE_DONOR_ADDRESS(), "", "person", "", "", ""),
             editions=(),
             audience="letter",
             unique=("id",),
@@ -297,15 +326,15 @@ TABLES: dict[str, TableSpec] = {
                 Column("amount", "decimal", True, money=True),
                 Column("fund"),
                 Column("method"),
-                Column("gift_aid", "enum", choices=("yes", "no")),
+                Column("gift_aid", "enum", choices=("yes", "no"), countries=("United Kingdom",)),
                 Column("description"),
                 Column("benefit"),
                 Column("benefit_value", "decimal", money=True),
             ),
             in_year="date",
             row_type=Gift,
-            example=("D-001", "2025-04-30", "5000", "unrestricted", "standing order", "", "", "",
-                     ""),
+            example=("D-001", "2025-04-30", "5000", M.EXAMPLE_FUND(), M.EXAMPLE_GIFT_METHOD(),
+                     "", "", "", ""),
             editions=(),
             audience="letter",
             empty_ok=True,
@@ -332,7 +361,8 @@ TABLES: dict[str, TableSpec] = {
                 _VIS,
             ),
             row_type=Indicator,
-            example=("Meals served", "12500", "meals", "11800", "15000", "In three towns",
+            example=(M.EXAMPLE_INDICATOR_NAME(), "12500", M.EXAMPLE_INDICATOR_UNIT(), "11800",
+                     "15000", M.EXAMPLE_INDICATOR_NOTE(),
                      "public"),
             editions=(),  # shown as key figures
             note="Your own key figures, first on the key-figures page in file order. `unit` is "
@@ -354,7 +384,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("note"),
             ),
             row_type=BalanceLine,
-            example=("assets", "Cash at bank", "125000", "Current and deposit accounts"),
+            example=("assets", M.EXAMPLE_BALANCE_ITEM(), "125000", M.EXAMPLE_BALANCE_NOTE()),
             editions=(),  # shown as accounts: the balance sheet
             audience="whole",
             empty_ok=True,  # a starter's header alone: no accounts yet
@@ -378,8 +408,8 @@ TABLES: dict[str, TableSpec] = {
                 Column("note"),
             ),
             row_type=Fund,
-            example=("Holiday lunch clubs", "restricted", "", "", "", "0", "",
-                     "Meals for children in the school holidays"),
+            example=(M.EXAMPLE_FUND_NAME(), "restricted", "", "", "", "0", "",
+                     M.EXAMPLE_FUND_NOTE()),
             editions=(),  # shown as accounts: the statement of funds
             audience="whole",
             empty_ok=True,
@@ -562,7 +592,7 @@ def _declaration(
             hint = did_you_mean(item, editions)
             fail(
                 "editions",
-                M.TABLE_EDITION_UNKNOWN(item=item, choices=", ".join(editions), hint=hint),
+                M.TABLE_EDITION_UNKNOWN(item=item, choices=M.listed(editions), hint=hint),
             )
     carry = body.get("carry_over", False)
     if not isinstance(carry, bool):

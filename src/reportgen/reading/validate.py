@@ -22,7 +22,7 @@ from babel.numbers import get_currency_precision
 from reportgen.core import messages as M
 from reportgen.core.diagnostics import Diagnostics, Location, did_you_mean
 from reportgen.core.editions import DOCUMENTS
-from reportgen.core.languages import builtin_tags, tag_problem
+from reportgen.core.languages import builtin_tags, packs_for, tag_problem
 from reportgen.reading.accounts import carried_forward, check_year
 from reportgen.reading.amounts import NumberStyle, number_style, read_number
 from reportgen.reading.column_names import ColumnNames, names_for, squash
@@ -210,7 +210,7 @@ def _donor_language_warnings(raw: RawReport, languages: Sequence[str], diags: Di
                 cell.location,
                 M.DONOR_LANGUAGE_NOT_BUILT(
                     tag=tag,
-                    languages=", ".join(languages),
+                    languages=M.listed(languages),
                     first=languages[0],
                     hint=did_you_mean(tag, languages),
                 ),
@@ -558,6 +558,27 @@ def _validate_table(
                 table.header_location,
                 M.MISSING_COLUMN_NEAR(named=_named(name, own), found=found, meant=meant),
             )
+        elif own:  # a header in the user's language: their names first, the ids after
+            names_said = [n for c in known for n in said.names(schema.name, c)[:1]]
+            diags.error(
+                table.header_location,
+                M.MISSING_COLUMN_OWN(
+                    own=own[0],
+                    column=name,
+                    header=_listed(written.get(c, c) for c in table.columns),
+                    table=_table_named(schema.name, table.header_location, said),
+                    names=_listed(names_said),
+                    ids=_listed(known),
+                    required=_listed(
+                        said.names(schema.name, c.name)[0]
+                        if said.names(schema.name, c.name)
+                        else c.name
+                        for c in schema.columns
+                        if c.required
+                    ),
+                    other=_other_language(table.columns, schema.name, names),
+                ),
+            )
         else:
             diags.error(
                 table.header_location,
@@ -611,8 +632,17 @@ def _validate_table(
 
 
 def _listed(names: Iterable[str]) -> str:
-    quoted = [f"'{n}'" for n in names if n]
-    return ", ".join(quoted) if quoted else M.NO_COLUMN_NAMES()
+    """Column names as a list in the user's words ('a', 'b'; Japanese a、b)."""
+    quoted = [M.COLUMN_IN_LIST(name=n) for n in names if n]
+    return M.listed(quoted) if quoted else M.NO_COLUMN_NAMES()
+
+
+def _table_named(table: str, where: Location, said: ColumnNames) -> M.Text:
+    """A table as its header's language names it, with its file: 활동 표(activities.csv)."""
+    tag = said.languages[0] if said.languages else "en"
+    found = packs_for(tag)
+    word = dict(found[0].words).get(table) if found else None
+    return M.TABLE_OWN_NAMED(own=word if isinstance(word, str) else table, file=where.path.name)
 
 
 def _near(word: str, names: Iterable[str], cjk: float = 0.5) -> str | None:
@@ -631,7 +661,7 @@ def _near(word: str, names: Iterable[str], cjk: float = 0.5) -> str | None:
 
 def _named(column: str, own: tuple[str, ...]) -> str:
     """A column quoted, with its name in the user's language: 'date' ('날짜')."""
-    return f"'{column}'" + (f" ('{own[0]}')" if own else "")
+    return M.COLUMN_OWN_NAMED(column=column, own=own[0]) if own else M.COLUMN_QUOTED(column=column)
 
 
 def _in_languages(table: str, known: tuple[str, ...], names: ColumnNames) -> str:
@@ -966,7 +996,7 @@ def _parse_enum(value: Any, column: Column) -> tuple[Any, str | None]:
         return text, None
     return None, M.NOT_ONE_OF(
         value=_as_text(value),
-        choices=", ".join(column.choices),
+        choices=M.listed(column.choices),
         hint=did_you_mean(text, column.choices),
     )
 

@@ -15,9 +15,10 @@ as a Korean reader says it: Hangul by its last syllable; digits by their
 Sino-Korean reading (2025: 오, open; 6: 육, closed; 10: 십; 1000: 천;
 20000: 만); Latin capitals letter by letter (NGO: 오, UN: 엔, LFNKR: 알);
 other Latin words by how Korean loanword spelling ends them (Google 구글:
-ㄹ; book 북: closed; Peter 피터: open). A supplementary parenthesis after a
-word does not count ("부처(4건)와"), nor closing quotes or brackets
-("〈귀향〉을", the title inside is read). A word in a script Korean does not
+ㄹ; book 북, cat 캣: closed; Peter 피터, variant 배리언트, print 프린트:
+open). A supplementary parenthesis after a word does not count
+("부처(4건)와"), nor closing quotes or brackets ("〈귀향〉을", the title
+inside is read). A word in a script Korean does not
 read (kanji, kana) takes the closed form.
 """
 
@@ -78,7 +79,15 @@ _MYRIAD_END = (CLOSED, CLOSED, OPEN, CLOSED)  # 만 억 조 경, every four zero
 # How each Latin letter's name ends when read aloud: L 엘, M 엠, N 엔, R 알.
 _LETTER_END = {"L": RIEUL, "R": RIEUL, "M": CLOSED, "N": CLOSED}
 _SYMBOL_END = {"%": OPEN}  # 퍼센트
-_CLOSED_LATIN_ENDS = ("ng", "m", "n", "k", "ck", "p", "t")  # 빙, 팀, 펜, 북, 팩, 컵, 캣
+# How Korean loanword spelling ends a Latin word: m, n, ng and a silent e
+# after them are 받침 (팀, 펜, 빙, 네임, 라인); p, t, k, c, b right after one
+# short vowel are too (컵, 캣, 북, 퍼블릭, 웹), as is ck (팩); after a long
+# vowel or another consonant they take a vowel (배리언트, 프린트, 시트), as do
+# d, s, f, g, v, x, z, ch, sh, th and r (워드, 클래스, 스태프, 태그, 박스, 피터).
+_CLOSED_LATIN_ENDS = ("ng", "m", "n", "me", "ne", "ck", "ook", "out")  # 북, 레이아웃
+_SHORT_STOPS = "ptkcb"
+_VOWELS = "aeiou"
+_LATIN_SAID = {"theme": OPEN, "type": CLOSED, "group": CLOSED}  # 테마, 타입, 그룹
 _CLOSE_MARKS = "\"'”’」』〉》】〕）)]］}｝>"
 _PAIRS = {")": "(", "）": "（", "]": "[", "］": "［"}  # supplementary groups, skipped whole
 _NUMBER = re.compile(r"(\d[\d,\s]*)(?:\.(\d+))?$")
@@ -103,9 +112,14 @@ def _latin_end(word: str) -> str:
     if len(word) == 1 or word.isupper():  # NGO, UN, LFNKR: letter by letter
         return _LETTER_END.get(word[-1].upper(), OPEN)
     low = word.lower()
+    if low in _LATIN_SAID:
+        return _LATIN_SAID[low]
     if low.endswith(("l", "le")):
         return RIEUL
-    return CLOSED if low.endswith(_CLOSED_LATIN_ENDS) else OPEN
+    if low.endswith(_CLOSED_LATIN_ENDS):
+        return CLOSED
+    short = len(low) >= 2 and low[-2] in _VOWELS and (len(low) < 3 or low[-3] not in _VOWELS)
+    return CLOSED if low[-1] in _SHORT_STOPS and short else OPEN
 
 
 def _strip_tail(text: str) -> str:

@@ -214,7 +214,7 @@ def _parse_front(text: str, first: int, path: Path, diags: Diagnostics) -> dict[
         diags.error(
             Location(path, first + lines[-1]),
             (M.FRONT_KEY_TWICE if len(lines) == 2 else M.FRONT_KEY_TIMES)(
-                key=key, count=len(lines), lines=", ".join(str(first + n) for n in lines)
+                key=key, count=len(lines), lines=M.listed(str(first + n) for n in lines)
             ),
         )
     if loader.repeated:
