@@ -26,7 +26,7 @@ from reportgen.composing.accounts import NIL, Accounts, accounts, carried, has_r
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
-from reportgen.composing.tables import Row, Table, note_adds, says_something
+from reportgen.composing.tables import Row, Table, note_adds, says_something, short_words
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
@@ -687,6 +687,11 @@ def list_section(
         note_column=columns.index(under) if under in columns else -1,
         footer=footer, print_rows=printed, print_note=note,
         dates=tuple(i for i, c in enumerate(columns) if types.get(c) == "date"),
+        whole=tuple(
+            i for i, c in enumerate(columns)
+            if i > 0 and c != under and types.get(c) not in ("int", "decimal", "date")
+            and short_words([r.cells[i] for _, _, r in body])
+        ),
     )  # fmt: skip
     return TableSection(
         f"t-{spec.name}" if spec.declared else spec.name, title, table, spec.name,

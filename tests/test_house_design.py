@@ -1,0 +1,57 @@
+"""The house design rules of issue 27 that are pure functions: the English
+list style, short kinds set unwrapped."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen.composing.formats import format_list
+from reportgen.composing.tables import short_words
+from reportgen.typesetting.typeset import typeset
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Diet members (6), embassies (6) and ministries (4)"),  # house: no serial comma
+        ("en-GB", "Diet members (6), embassies (6) and ministries (4)"),
+        ("en-US", "Diet members (6), embassies (6), and ministries (4)"),  # American usage
+        ("ko", "Diet members (6), embassies (6), ministries (4)"),  # list_join
+    ],
+)
+def test_lists_follow_the_house_style_of_each_language(language: str, expected: str) -> None:
+    items = ["Diet members (6)", "embassies (6)", "ministries (4)"]
+    assert format_list(items, language) == expected
+    assert format_list(items[:2], language).count(",") == (1 if language == "ko" else 0)
+
+
+def test_a_column_of_short_kinds_is_set_whole_and_a_column_of_phrases_wraps() -> None:
+    assert short_words(["Diet member", "Embassy", "", "Ministry"])
+    assert short_words(["国会議員", "大使館"])
+    assert not short_words(["Member of the House of Councillors"])
+    assert not short_words(["Prime Minister's Office"])  # three words
+    assert not short_words(["衆議院議員（自民党）の事務所"])  # wide: counted twice
+    assert not short_words(["", " "])
+
+
+def _section(body: str) -> str:
+    return f'<section class="narrative"><div class="prose">{body}</div></section>'
+
+
+def test_a_pull_quote_stands_beside_the_paragraph_it_comes_from() -> None:
+    """Written after its source paragraph, it moves before it in print (a
+    float stands level with what follows it), in every narrative section,
+    also after a section whose footnotes moved to the side column."""
+    notes = (
+        '<p>Called<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>.</p>'
+        '<section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item">'
+        "<p>A note.</p></li></ol></section>"
+    )
+    quoted = '<p>one</p><p id="source">two</p><blockquote class="pull-quote"><p>q</p></blockquote><p>three</p>'
+    page = f"<html><body>{_section(notes)}{_section(quoted)}</body></html>"
+    printed = typeset(page, "en", "print")
+    assert printed.index("pull-quote") < printed.index('id="source"') < printed.index("three")
+    assert printed.index("<p>one</p>") < printed.index("pull-quote")
+    assert 'class="side-note"' in printed  # the first section's note, beside its call
+    screen = typeset(page, "en", "screen")
+    assert screen.index('id="source"') < screen.index("pull-quote")  # a phone reads it in order
