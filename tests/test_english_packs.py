@@ -229,7 +229,8 @@ def test_the_counterparts_are_said_once_in_a_sentence_not_again_in_a_chart(
 
     year = _with_lobbying(tmp_path / "few", [("Diet member", 6), ("Embassy", 1), ("Ministry", 4)])
     html = html_alone(year, "annual-report", "en")
-    assert "11 meetings with Diet members (6), ministries (4) and embassy (1)." in html  # house style
+    # the house style: no serial comma
+    assert "11 meetings with Diet members (6), ministries (4) and embassy (1)." in html
     assert 'id="chart-by-target"' not in html
     # Many kinds of counterpart: the chart is the clearer way to read them.
     many = [(f"Kind {k}", k + 1) for k in range(7)]

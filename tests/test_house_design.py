@@ -47,7 +47,10 @@ def test_a_pull_quote_stands_beside_the_paragraph_it_comes_from() -> None:
         '<section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item">'
         "<p>A note.</p></li></ol></section>"
     )
-    quoted = '<p>one</p><p id="source">two</p><blockquote class="pull-quote"><p>q</p></blockquote><p>three</p>'
+    quoted = (
+        '<p>one</p><p id="source">two</p>'
+        '<blockquote class="pull-quote"><p>q</p></blockquote><p>three</p>'
+    )
     page = f"<html><body>{_section(notes)}{_section(quoted)}</body></html>"
     printed = typeset(page, "en", "print")
     assert printed.index("pull-quote") < printed.index('id="source"') < printed.index("three")
