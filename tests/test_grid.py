@@ -6,6 +6,7 @@ contents with one device."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -221,9 +222,21 @@ def test_the_cover_states_the_year_and_the_contents_use_one_device(
 ) -> None:
     pdf = ParsedPdf(built_small.out / "fy2012" / "annual-report.pdf")
     html = (built_small.out / "fy2012" / "annual-report.html").read_text("utf-8")
-    assert 'class="cover cover-typographic"' in html and 'class="cover-figures"' in html
+    assert 'class="cover cover-typographic"' in html and 'class="cover-hero"' in html
     cover = pdf.text(1)
     assert "activit" in cover  # a key figure's label, under its number
+    # Its graphic (review r34): one mark per activity, in its category's
+    # colour, and the key in words: as many marks as the year's activities.
+    hero = re.search(
+        r'"cover-hero"><span class="cover-figure">(\d+)</span> <span[^>]*>activit', html
+    )
+    assert hero is not None
+    assert html.count('<i class="mark') == int(hero.group(1)) > 0
+    counts = re.findall(
+        r'<span class="key-count">(\d+)</span>',
+        html.split('cover-key">')[1].split("</ul>")[0],
+    )
+    assert sum(map(int, counts)) == int(hero.group(1))
     contents = pdf.text(2)
     assert "..." not in contents and "…" not in contents  # hairlines, no dot leaders
 
