@@ -370,3 +370,22 @@ def test_the_handouts_notes_keep_the_measure_and_the_notice_is_a_small_label() -
     notice = found["blockquote"]
     assert notice.style["font_size"] == pytest.approx(12)  # 9 pt in CSS px
     assert notice.style["border_top_width"] > 0 and notice.style["font_style"] == "normal"
+
+
+def test_the_activities_key_stands_in_the_side_column_beside_the_list(
+    built_small: BuiltRoot,
+) -> None:
+    """Review r34 (EN 2): the chart's key with its counts beside the list's
+    heading and intro in print (TableSpec.key), not on screen."""
+    pdf = ParsedPdf(built_small.out / "fy2012" / "annual-report.pdf")
+    html = (built_small.out / "fy2012" / "annual-report.html").read_text("utf-8")
+    page = next(
+        pdf.text(i)
+        for i in range(1, pdf.page_count + 1)
+        if "activities in 2 categories" in pdf.text(i)
+    )
+    key = page.index("Activities by category")
+    assert key < page.index("Advocacy") < page.index("DATE")
+    assert key < page.index("Rescue") < page.index("DATE")
+    assert "The Year in Figures" not in page  # the running head names this section
+    assert 'class="side-key"' not in html

@@ -84,6 +84,7 @@ class TableSection:
     intro: str | None = None  # a sentence above the list
     chart: str | None = None  # the id of a chart shown above the list
     css: str = "declared"  # the list's class
+    key: str | None = None  # the chart whose key print sets beside the intro (TableSpec.key)
 
 
 @dataclass(frozen=True)
@@ -696,6 +697,7 @@ def list_section(
     return TableSection(
         f"t-{spec.name}" if spec.declared else spec.name, title, table, spec.name,
         spec.declared, intro, spec.chart, "declared" if spec.declared else spec.name,
+        spec.key,
     )  # fmt: skip
 
 
