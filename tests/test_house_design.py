@@ -3,6 +3,8 @@ list style, short kinds set unwrapped."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reportgen.composing.formats import format_list
@@ -58,3 +60,28 @@ def test_a_pull_quote_stands_beside_the_paragraph_it_comes_from() -> None:
     assert 'class="side-note"' in printed  # the first section's note, beside its call
     screen = typeset(page, "en", "screen")
     assert screen.index('id="source"') < screen.index("pull-quote")  # a phone reads it in order
+
+
+def test_the_donor_edition_thanks_with_the_outcomes_the_letters_name(tmp_path: Path) -> None:
+    """Review r34 (donor EN 2): the thank-you as specific as the letters,
+    from one source: the ``outcomes`` setting, in each donor's language."""
+    from reportgen.commands.build import load_with_history
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.edition_render import render_edition
+    from reportgen.typesetting.letters import letter_values
+    from tests.conftest import copy_root
+    from tests.pdfparse import ParsedPdf
+
+    year = copy_root("small", tmp_path) / "fy2012"
+    said = "gave shelter to two families on their way"
+    with (year / "report.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f'outcomes = "{said}"\n')
+    diags = Diagnostics()
+    loaded, history = load_with_history(year, diags)
+    assert loaded is not None and not diags.has_errors
+    assert {letter_values(loaded, d)["outcomes"] for d in loaded.donors} == {said}
+    files = render_edition(loaded, history, "donor", "en", pdf=True, html=False)
+    (tmp_path / "donor.pdf").write_bytes(files["donor.pdf"][0])
+    first = " ".join(ParsedPdf(tmp_path / "donor.pdf").text(1).split())
+    assert f"This year your support {said}." in first
+    assert "a year of change" not in first  # the generic sentence gives way

@@ -142,6 +142,9 @@ class RenderContext:
     closing_in_flow: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
+    # What the year's gifts did (the ``outcomes`` setting, in this language):
+    # the donor edition's thank-you names it, as the letters do.
+    outcomes: str = ""
     # For a print shop (``print_marks``): the print page's stylesheet ends with
     # 3 mm of bleed and crop marks (base.html.j2).
     print_marks: bool = False
@@ -988,6 +991,7 @@ def build_context(
         cover=_cover(year),
         roles=_roles(year, language),
         signature=_flat(signatures),
+        outcomes=config.outcomes or "",
         signatories=signers,
         signatures=signatures,
         accounts=made_accounts,

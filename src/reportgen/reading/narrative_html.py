@@ -54,7 +54,9 @@ PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
 # of becoming a section (``email`` is for the messages that carry the letters).
 ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email", "gift-at-work")
 # What a ``role: letter`` file may say of each donor, and nothing else.
-PLACEHOLDERS = ("name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date")
+PLACEHOLDERS = (
+    "name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date", "outcomes",
+)  # fmt: skip
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 # ``{{donor.<column>}}``: a column of the donor's own row, its extra columns
 # too (validate checks the donors table has it, at the letter file's line).

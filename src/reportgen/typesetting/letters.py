@@ -300,6 +300,7 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
             [s.in_language(tag).name for s in config.signers], language
         ),
         "date": formats.format_date(year.config.published or year.config.end, language),
+        "outcomes": config.outcomes or "",
     }  # fmt: skip
     return {**values, **donor_columns(donor, values["amount"])}
 
