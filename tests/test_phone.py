@@ -99,7 +99,8 @@ MEASURE = """() => {
       return {row: r.textContent.trim().slice(0, 40), gap: Math.min(99, ...between)};
     });
   const roster = document.querySelector('.roster');
-  const lefts = roster ? [...roster.children].map(d => Math.round(d.getBoundingClientRect().left)) : [];
+  const lefts = [...(roster ? roster.children : [])]
+    .map(d => Math.round(d.getBoundingClientRect().left));
   const columns = new Set(lefts).size;
   return {tables, charts, cells, wide, notes, small, gaps, columns,
           height: document.documentElement.scrollHeight,
