@@ -85,3 +85,27 @@ def test_the_donor_edition_thanks_with_the_outcomes_the_letters_name(tmp_path: P
     first = " ".join(ParsedPdf(tmp_path / "donor.pdf").text(1).split())
     assert f"This year your support {said}." in first
     assert "a year of change" not in first  # the generic sentence gives way
+
+
+def test_a_letter_that_says_the_outcomes_needs_them_set(tmp_path: Path) -> None:
+    """``{{outcomes}}`` with no ``outcomes`` setting: an error at the letter
+    file's line (RG229), not letters that read "gifts like yours ."."""
+    from reportgen.commands.build import load_with_history
+    from reportgen.core.diagnostics import Diagnostics
+    from tests.conftest import copy_root
+
+    year = copy_root("small", tmp_path) / "fy2012"
+    letter = year / "narrative" / "09-letter.en.md"
+    letter.write_text(
+        "---\nrole: letter\n---\n\n{{salutation}}\n\nThis year gifts like yours {{ outcomes }}.\n",
+        "utf-8",
+    )
+    diags = Diagnostics()
+    load_with_history(year, diags)
+    said = [d.format() for d in diags.sorted() if "outcomes" in d.format()]
+    assert len(said) == 1 and "09-letter.en.md:7:" in said[0], said
+    with (year / "report.toml").open("a", encoding="utf-8") as toml:
+        toml.write('outcomes = "gave shelter to two families"\n')
+    diags = Diagnostics()
+    load_with_history(year, diags)
+    assert not diags.has_errors, [d.format() for d in diags.sorted()]
