@@ -109,3 +109,23 @@ def test_a_letter_that_says_the_outcomes_needs_them_set(tmp_path: Path) -> None:
     diags = Diagnostics()
     load_with_history(year, diags)
     assert not diags.has_errors, [d.format() for d in diags.sorted()]
+
+
+def test_the_donor_breakdown_gives_one_example_of_each_function() -> None:
+    """The ring's breakdown (macros.chart_notes): every line in the report,
+    the largest line of each function alone where a template asks for
+    examples (the donor edition)."""
+    from reportgen.composing.charts import Breakdown, ChartAsset
+    from reportgen.typesetting.templating import environment
+
+    lines = (("Office rent", "¥960K"), ("Office staff", "¥420K"), ("Audit", "¥180K"))
+    ring = ChartAsset(
+        "chart-expenses", "How the money was spent", "", "", (), (), (1.0, 1.0),
+        breakdown=(Breakdown("Administration", "18%", lines),),
+    )  # fmt: skip
+    macros = environment().get_template("macros.html.j2").make_module({"ctx": None})
+    labels = {"lines_by_function": "Lines", "sentence_gap": " "}
+    every = str(macros.chart_notes(ring, labels, "print"))
+    example = str(macros.chart_notes(ring, labels, "print", 1))
+    assert all(line in every for line, _ in lines)
+    assert "Office rent" in example and "Office staff" not in example and "Audit" not in example
