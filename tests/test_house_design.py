@@ -10,6 +10,7 @@ import pytest
 from reportgen.composing.formats import format_list
 from reportgen.composing.tables import short_words
 from reportgen.typesetting.typeset import typeset
+from tests.conftest import BuiltSample
 
 
 @pytest.mark.parametrize(
@@ -129,3 +130,19 @@ def test_the_donor_breakdown_gives_one_example_of_each_function() -> None:
     example = str(macros.chart_notes(ring, labels, "print", 1))
     assert all(line in every for line, _ in lines)
     assert "Office rent" in example and "Office staff" not in example and "Audit" not in example
+
+
+def test_the_message_page_uses_its_side_column(built_sample: BuiltSample) -> None:
+    """Review r34 (EN 2): beside the Representative's letter, its signatory
+    as a byline and the sentence it pulls, in every language."""
+    from tests.pdfparse import ParsedPdf
+
+    for language, name, pulled in (
+        ("en", "Kato Hiroshi", "Awareness is not yet protection."),
+        ("ja", "加藤 博", "関心の高まり"),
+        ("ko", "가토 히로시", "관심이 곧 보호는 아닙니다."),
+    ):
+        pdf = ParsedPdf(built_sample.out / "fy2012" / language / "annual-report.pdf")
+        page = pdf.text(3)  # the message, after the cover and the contents
+        assert page.count(name) == 2, (language, page[:300])  # the byline and the signature
+        assert page.count(pulled) == 2, (language, pulled)  # the quote and its sentence
