@@ -6,6 +6,7 @@ contents with one device."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -221,9 +222,21 @@ def test_the_cover_states_the_year_and_the_contents_use_one_device(
 ) -> None:
     pdf = ParsedPdf(built_small.out / "fy2012" / "annual-report.pdf")
     html = (built_small.out / "fy2012" / "annual-report.html").read_text("utf-8")
-    assert 'class="cover cover-typographic"' in html and 'class="cover-figures"' in html
+    assert 'class="cover cover-typographic"' in html and 'class="cover-hero"' in html
     cover = pdf.text(1)
     assert "activit" in cover  # a key figure's label, under its number
+    # Its graphic (review r34): one mark per activity, in its category's
+    # colour, and the key in words: as many marks as the year's activities.
+    hero = re.search(
+        r'"cover-hero"><span class="cover-figure">(\d+)</span> <span[^>]*>activit', html
+    )
+    assert hero is not None
+    assert html.count('<i class="mark') == int(hero.group(1)) > 0
+    counts = re.findall(
+        r'<span class="key-count">(\d+)</span>',
+        html.split('cover-key">')[1].split("</ul>")[0],
+    )
+    assert sum(map(int, counts)) == int(hero.group(1))
     contents = pdf.text(2)
     assert "..." not in contents and "…" not in contents  # hairlines, no dot leaders
 
@@ -357,3 +370,22 @@ def test_the_handouts_notes_keep_the_measure_and_the_notice_is_a_small_label() -
     notice = found["blockquote"]
     assert notice.style["font_size"] == pytest.approx(12)  # 9 pt in CSS px
     assert notice.style["border_top_width"] > 0 and notice.style["font_style"] == "normal"
+
+
+def test_the_activities_key_stands_in_the_side_column_beside_the_list(
+    built_small: BuiltRoot,
+) -> None:
+    """Review r34 (EN 2): the chart's key with its counts beside the list's
+    heading and intro in print (TableSpec.key), not on screen."""
+    pdf = ParsedPdf(built_small.out / "fy2012" / "annual-report.pdf")
+    html = (built_small.out / "fy2012" / "annual-report.html").read_text("utf-8")
+    page = next(
+        pdf.text(i)
+        for i in range(1, pdf.page_count + 1)
+        if "activities in 2 categories" in pdf.text(i)
+    )
+    key = page.index("Activities by category")
+    assert key < page.index("Advocacy") < page.index("DATE")
+    assert key < page.index("Rescue") < page.index("DATE")
+    assert "The Year in Figures" not in page  # the running head names this section
+    assert 'class="side-key"' not in html

@@ -73,7 +73,37 @@ MEASURE = """() => {
       return r.width > 0 && r.right > width + 1;
     })
     .map(e => e.tagName + '.' + e.className);
-  return {tables, charts, cells, wide, notes, height: document.documentElement.scrollHeight,
+  // Every visible run of text smaller than 12 px (review r34: th and dt at
+  // 9.3 px, footnotes and the accounts' unit at 10.7), and whether it is set
+  // in tracked capitals or raised as a note's call (11 px is their floor).
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement;
+    if (!n.textContent.trim() || e.closest('svg, .visually-hidden, .skip-link')) continue;
+    if (!e.getClientRects().length || getComputedStyle(e).visibility === 'hidden') continue;
+    const px = parseFloat(getComputedStyle(e).fontSize);
+    if (px < 12) small.push({text: n.textContent.trim().slice(0, 30), tag: e.tagName, px,
+      caps: getComputedStyle(e).textTransform === 'uppercase', call: !!e.closest('sup')});
+  }
+  // The space between neighbouring figures of a row kept as a table.
+  const gaps = [...document.querySelectorAll('table.data:not(.cards) tr')]
+    .filter(r => r.offsetParent !== null).map(r => {
+      const boxes = [...r.querySelectorAll('td.num')].filter(c => c.textContent.trim())
+        .map(c => {
+          const g = document.createRange();
+          g.selectNodeContents(c);
+          return g.getBoundingClientRect();
+        });
+      const between = boxes.slice(1).map((b, i) => b.left - boxes[i].right);
+      return {row: r.textContent.trim().slice(0, 40), gap: Math.min(99, ...between)};
+    });
+  const roster = document.querySelector('.roster');
+  const lefts = [...(roster ? roster.children : [])]
+    .map(d => Math.round(d.getBoundingClientRect().left));
+  const columns = new Set(lefts).size;
+  return {tables, charts, cells, wide, notes, small, gaps, columns,
+          height: document.documentElement.scrollHeight,
           overflow: document.scrollingElement.scrollWidth - document.documentElement.clientWidth};
 }"""
 
@@ -141,6 +171,13 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
     assert found["notes"]  # the lines behind each function's share, at least
     for note in found["notes"]:
         assert note["px"] >= MIN_TEXT_PX, note
+    # The floor for all text (review r34): 12 px, 11 for tracked capitals
+    # and a note's raised call.
+    for run in found["small"]:
+        assert run["px"] >= 11 and (run["caps"] or run["call"]), run
+    # Figures side by side never touch (review r34: 1 mm in the Total rows).
+    assert all(g["gap"] >= 12 for g in found["gaps"]), found["gaps"]
+    assert found["columns"] == 2  # Board and Officers two to a row, on a phone too
 
 
 @browser_only

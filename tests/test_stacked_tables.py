@@ -16,6 +16,12 @@ expense,Rescue operations,250000,program,,public
 expense,Rent,7654320,administration,,public
 """
 _LAST = _THIS.replace("1234560", "1000000").replace("7654320", "7000000")
+# The balance sheet under them (review r34, EN 5): on their grid too.
+_BALANCE = """section,item,amount
+assets,Cash and deposits,{cash}
+liabilities,Payables,100000
+funds,Unrestricted net assets,{funds}
+"""
 
 
 def _right_edges(pdf: Path, words: tuple[str, ...]) -> dict[str, float]:
@@ -45,6 +51,9 @@ def test_stacked_income_and_expense_tables_end_their_columns_at_one_x(tmp_path: 
     shutil.copy(root / "fy2012/report.toml", root / "fy2011/report.toml")
     (root / "fy2011/data/finances.csv").write_text(_LAST, "utf-8")
     (root / "fy2011/data/activities.csv").write_text("date,title,category\n", "utf-8")
+    for year, cash in (("fy2012", 2345670), ("fy2011", 2000000)):
+        balance = _BALANCE.format(cash=cash, funds=cash - 100000)
+        (root / year / "data/balance.csv").write_text(balance, "utf-8")
     report = (root / "fy2011/report.toml").read_text("utf-8")
     report = report.replace("FY2012", "FY2011").replace("2012-09-01", "2011-09-01")
     (root / "fy2011/report.toml").write_text(
@@ -55,7 +64,11 @@ def test_stacked_income_and_expense_tables_end_their_columns_at_one_x(tmp_path: 
     run_build(root / "fy2012", tmp_path / "out", editions=["annual-report"], cache=False)
     pdf = next((tmp_path / "out/fy2012").rglob("annual-report.pdf"))
     # This year's column, last year's: income's and expenses' amounts.
-    edges = _right_edges(pdf, ("1,234,560", "7,654,320", "1,000,000", "7,000,000"))
-    assert len(edges) == 4, edges
+    edges = _right_edges(
+        pdf, ("1,234,560", "7,654,320", "1,000,000", "7,000,000", "2,345,670", "2,000,000")
+    )
+    assert len(edges) == 6, edges
     assert abs(edges["1,234,560"] - edges["7,654,320"]) < 1, edges
     assert abs(edges["1,000,000"] - edges["7,000,000"]) < 1, edges
+    assert abs(edges["2,345,670"] - edges["7,654,320"]) < 1, edges  # the balance sheet
+    assert abs(edges["2,000,000"] - edges["7,000,000"]) < 1, edges

@@ -90,6 +90,10 @@ class ChartAsset:
     # the breakdown may rise into (print): the key is centred on the ring,
     # so the room below it is known from its lines before anything is drawn.
     key_room: float = 0.0
+    # The chart's key as the page sets it in words (print: the side column
+    # beside the Activities table, the cover's marks): each bar's swatch and
+    # its count, in the chart's order. Said once here, drawn by the templates.
+    key: tuple[KeyEntry, ...] = ()
 
     @property
     def frame(self) -> str:
@@ -128,6 +132,16 @@ class ChartStyle:
 
     def label(self, key: str, number: float | None = None, /, **values: object) -> str:
         return formats.label(self.language, key, number, **values)
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One line of a chart's key: a category's name, colour and count."""
+
+    name: str
+    color: str
+    count: int
+    hatched: bool = False
 
 
 @dataclass(frozen=True)
@@ -424,12 +438,13 @@ def chart_by_category(fig_data: KeyFigures, style: ChartStyle) -> ChartAsset | N
         fiscal_year=_year_name(fig_data, style), count=fig_data.activities,
         list=_list(parts, style.language),
     )  # fmt: skip
-    return _bar_list(
+    chart = _bar_list(
         "chart-by-category", title, alt, [s.name for s, _ in shown], [n for _, n in shown],
         [str(n) for _, n in shown], [_bar_style(s, style) for s, _ in shown],
         style, (style.label("category"), style.label("count")),
         tuple((c, str(n)) for c, n in fig_data.by_category),
     )  # fmt: skip
+    return replace(chart, key=tuple(KeyEntry(s.name, s.color, n, s.hatched) for s, n in shown))
 
 
 def _other_notes(swatches: Sequence[Swatch], style: ChartStyle) -> tuple[str, ...]:

@@ -268,12 +268,13 @@ def signed(text: str, negative: bool, language: str) -> str:
 
 
 def format_list(items: list[str], language: str) -> str:
-    """``a, b, and c`` / ``a、b、c`` (CLDR), or the items joined by the pack's
-    ``list_join`` throughout (Korean: ``a, b, c``, no 및)."""
-    joiner = languages.typography(language).list_join
-    if joiner:
-        return joiner.join(items)
-    return babel_list(items, locale=_loc(language))
+    """``a, b and c`` / ``a、b、c`` (CLDR, in the pack's ``list_locale`` when
+    it names one: the English house style has no serial comma), or the items
+    joined by the pack's ``list_join`` throughout (Korean: ``a, b, c``, no 및)."""
+    marks = languages.typography(language)
+    if marks.list_join:
+        return marks.list_join.join(items)
+    return babel_list(items, locale=marks.list_locale or _loc(language))
 
 
 def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> str:

@@ -26,7 +26,7 @@ from reportgen.composing.accounts import NIL, Accounts, accounts, carried
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
-from reportgen.composing.tables import Row, Table, note_adds, says_something
+from reportgen.composing.tables import Row, Table, note_adds, says_something, short_words
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
@@ -84,6 +84,7 @@ class TableSection:
     intro: str | None = None  # a sentence above the list
     chart: str | None = None  # the id of a chart shown above the list
     css: str = "declared"  # the list's class
+    key: str | None = None  # the chart whose key print sets beside the intro (TableSpec.key)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,9 @@ class RenderContext:
     closing_in_flow: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
+    # What the year's gifts did (the ``outcomes`` setting, in this language):
+    # the donor edition's thank-you names it, as the letters do.
+    outcomes: str = ""
     # For a print shop (``print_marks``): the print page's stylesheet ends with
     # 3 mm of bleed and crop marks (base.html.j2).
     print_marks: bool = False
@@ -704,10 +708,16 @@ def list_section(
         note_column=columns.index(under) if under in columns else -1,
         footer=footer, print_rows=printed, print_note=note,
         dates=tuple(i for i, c in enumerate(columns) if types.get(c) == "date"),
+        whole=tuple(
+            i for i, c in enumerate(columns)
+            if i > 0 and c != under and types.get(c) not in ("int", "decimal", "date")
+            and short_words([r.cells[i] for _, _, r in body])
+        ),
     )  # fmt: skip
     return TableSection(
         f"t-{spec.name}" if spec.declared else spec.name, title, table, spec.name,
         spec.declared, intro, spec.chart, "declared" if spec.declared else spec.name,
+        spec.key,
     )  # fmt: skip
 
 
@@ -997,6 +1007,7 @@ def build_context(
         cover=_cover(year),
         roles=_roles(year, language),
         signature=_flat(signatures),
+        outcomes=config.outcomes or "",
         signatories=signers,
         signatures=signatures,
         accounts=made_accounts,

@@ -34,6 +34,9 @@ class Table:
     # The unit of its amounts, said once above it ("단위: 엔": formats.table_unit)
     # where the cells leave it out; None where each amount carries its own.
     unit: str | None = None
+    # Columns of a short kind ("Diet member", "Embassy"): never wrapped
+    # inside either (short_words), so a kind reads as one term.
+    whole: tuple[int, ...] = ()
 
     @property
     def fits_a_phone(self) -> bool:
@@ -48,6 +51,29 @@ class Table:
 # A phone (390 px) holds a table of a name and this many columns of figures,
 # its names wrapping; more columns, or a column of words, become cards.
 PHONE_FIGURES = 3
+
+
+# A cell of a column of kinds holds at most this many characters and words
+# ("Diet member"): the column is then set unwrapped (review r34: "Diet /
+# member" in two lines of the MET WITH column).
+SHORT_CHARACTERS = 16
+SHORT_WORDS = 2
+
+
+def short_words(values: Sequence[str]) -> bool:
+    """Whether every cell of a column of words is a short term (at most
+    ``SHORT_CHARACTERS`` characters, a full-width one counted twice, and
+    ``SHORT_WORDS`` words): one that reads
+    as one term and should not wrap. False for a column with no words."""
+    present = [v for v in values if v.strip()]
+    return bool(present) and all(
+        _width(v) <= SHORT_CHARACTERS and len(v.split()) <= SHORT_WORDS for v in present
+    )
+
+
+def _width(text: str) -> int:
+    """Characters counted by width: a full-width one (漢字, 한글) as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # A column that says the same of this many rows or more tells the reader

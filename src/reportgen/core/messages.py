@@ -629,6 +629,11 @@ UNKNOWN_DONOR_PLACEHOLDER_NO_TABLE = Message(
     "unknown placeholder '{placeholder}': the donors table has no column '{column}' "
     "(there is no donors table){hint}",
 )
+OUTCOMES_NOT_SET = Message(
+    "RG229",
+    "'{{{{outcomes}}}}' says what the year's gifts did, but report.toml sets no 'outcomes': "
+    'add outcomes = "gave …" (the end of a sentence), or take the placeholder out',
+)
 NARRATIVE_LANGUAGE_MISSING = Message(
     "RG144", "narrative '{slug}' has no {language} version (add {stem}.{language}.md)"
 )

@@ -348,6 +348,7 @@ def _check(
         narrative_files=narrative_files,
         cover=cover,
         accounts_note=checker.string("accounts_note"),
+        outcomes=checker.string("outcomes"),
         theme_dir=theme_dir,
         email=email,
         receipts=receipts,

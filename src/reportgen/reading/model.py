@@ -227,6 +227,9 @@ class ReportConfig:
     labels: tuple[tuple[str, str, Word], ...] = ()
     cover: CoverImage | None = None  # a photograph for the covers
     accounts_note: str | None = None  # on the accounts' unit line ("Illustrative figures")
+    # What the year's gifts did, the end of a sentence: the donor edition's
+    # thank-you and the letters' {{outcomes}} say the same words.
+    outcomes: str | None = None
     theme_dir: Path | None = None  # templates and extra.css in front of the built-in ones
     key_figures: tuple[str, ...] | None = None  # v2: which key figures, in order; None: default
     declared_tables: tuple[DeclaredTable, ...] = ()  # v2: [tables.<name>]

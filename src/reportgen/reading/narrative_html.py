@@ -55,10 +55,11 @@ PROMPT = "TODO:"  # how reportgen new's prompts begin (new.PROMPT)
 ROLES = ("donor-letter", "letter", "how-to-give", "back-cover", "email", "gift-at-work")
 # What a ``role: letter`` file may say of each donor, and nothing else.
 # ``gifts`` names the year's giving as it was ("your £20 every month"), ``ask``
-# the settings' ``[[asks]]`` that fits the donor.
+# the settings' ``[[asks]]`` that fits the donor, ``outcomes`` the setting of
+# what the year's gifts did.
 PLACEHOLDERS = (
     "name", "salutation", "amount", "fiscal_year", "organization", "signatory", "date",
-    "gifts", "ask",
+    "gifts", "ask", "outcomes",
 )  # fmt: skip
 ASK_PLACEHOLDER = re.compile(r"\{\{\s*ask\s*\}\}")
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")

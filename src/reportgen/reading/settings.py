@@ -122,6 +122,10 @@ SETTINGS: dict[str, Setting] = {
         _s("accounts_note", "string", "said once on the accounts' unit line, of every figure "
            'in them, e.g. "Illustrative figures" or "Unaudited" (not a note under one line)',
            translatable=True, editions=("annual-report", "handout", "donor"), starter=False),
+        _s("outcomes", "string", "what the year's gifts did, as the end of a sentence "
+           '("gave shelter and food to three people…"): the donor edition\'s thank-you says it, '
+           "and a donor letter may (`{{outcomes}}`), so both name the same outcomes",
+           translatable=True, editions=("donor",), starter=False),
         _s("theme_dir", "string (a folder)", "your own templates and `extra.css` (see \"Your "
            "own look: theme_dir\")", names="folder", starter=False),
         _s("organization", "table", M.SETTING_ORGANIZATION(),

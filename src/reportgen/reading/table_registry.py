@@ -149,6 +149,9 @@ class TableSpec(TableSchema):
     order: tuple[str, ...] = ()  # columns the rows are sorted by; () = file order
     group: str | None = None  # a long list keeps in print at least one row of each value
     chart: str | None = None  # the id of a chart (charts.py) shown above the list
+    # The id of a chart whose key (each swatch and its count, ChartAsset.key)
+    # print sets in the side column beside the list's intro.
+    key: str | None = None
     numbers: tuple[str, ...] = ()  # totalled in the list's last row
     declared: bool = False  # from report.toml's [tables.<name>], not built in
 
@@ -199,6 +202,7 @@ TABLES: dict[str, TableSpec] = {
             row_note=("description", "title"),
             order=("date", "title"),
             group="category",
+            key="chart-by-category",
         ),
         TableSpec(
             "coalitions",

@@ -100,6 +100,8 @@ def validate(
     _donor_placeholders(raw, narrative, roles, diags)
     if config is not None and not config.asks:
         _asks_undeclared(raw, roles, diags)
+    if config is not None:
+        _outcomes_said(raw, roles, config, diags)
     _figures_left_out(raw, diags)
     if config is None or diags.has_errors:
         return None
@@ -471,6 +473,27 @@ def _asks_undeclared(raw: RawReport, roles: Iterable[NarrativeSection], diags: D
         for number, text in enumerate(source.body.split("\n")):
             if ASK_PLACEHOLDER.search(text):
                 diags.error(source.where(number), M.ASK_UNDECLARED())
+
+
+# ``{{outcomes}}`` in a letter or e-mail file (spaces inside the braces allowed).
+_OUTCOMES = re.compile(r"\{\{\s*outcomes\s*\}\}")
+
+
+def _outcomes_said(
+    raw: RawReport, roles: Iterable[NarrativeSection], config: ReportConfig, diags: Diagnostics
+) -> None:
+    """``{{outcomes}}`` in a letter or e-mail file needs the ``outcomes``
+    setting: without it every letter would read "gifts like yours ." (said
+    at the file's line)."""
+    if config.outcomes:
+        return
+    speaking = {s.source for s in roles if s.role in ("letter", "email")}
+    for source in raw.narratives:
+        if source.path not in speaking:
+            continue
+        for number, text in enumerate(source.body.split("\n")):
+            if _OUTCOMES.search(text):
+                diags.error(source.where(number), M.OUTCOMES_NOT_SET())
 
 
 def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:

@@ -399,6 +399,7 @@ def letter_values(year: FiscalYear, donor: Donor) -> dict[str, str]:
         "date": formats.format_date(year.config.published or year.config.end, language),
         "gifts": gifts_phrase(donor, gifts, config.currency, language),
         "ask": ask.in_language(tag) if ask is not None else "",
+        "outcomes": config.outcomes or "",
     }  # fmt: skip
     return {**values, **donor_columns(donor, values["amount"])}
 

@@ -40,6 +40,7 @@ _CLASSES: dict[str, str] = {
     "Fund": "reportgen.reading.model",
     "ChartAsset": "reportgen.composing.charts",
     "Breakdown": "reportgen.composing.charts",
+    "KeyEntry": "reportgen.composing.charts",
     "Rendered": "reportgen.commands.build_documents",
     "Finding": "reportgen.typesetting.preflight",
     "LetterRecord": "reportgen.typesetting.letters",

@@ -118,6 +118,11 @@ class Typography:
     # reports write 국회의원, 대사관, 정부 부처, not CLDR's "… 및 정부 부처");
     # empty: CLDR's list pattern for the locale (a, b and c; a、b、c).
     list_join: str = ""
+    # The CLDR locale whose list pattern joins a list when ``list_join`` is
+    # empty, where the house style differs from the pack's own locale
+    # (English: en_GB's "a, b and c", no serial comma; en-US its own
+    # "a, b, and c"); empty: the pack's locale.
+    list_locale: str = ""
     # How a justified line stretches in print (browsers do it themselves):
     # "spaces" (WeasyPrint's way), "characters" (Japanese 両端揃え: between
     # Han, kana and full-width marks, an opening bracket at a line's start
