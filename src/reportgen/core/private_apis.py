@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import math
 import platform
 import re
 import sys
@@ -323,24 +324,32 @@ _OPENING_BRACKETS = "「『（〔［｛〈《【〘〖"
 _original_justify: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
 
 
-_between: dict[str, tuple[re.Pattern[str], bool, float]] = {}  # by language, set by the caller
+# By language, set by the caller: the pattern of a character a line stretches
+# beside, whether an opening bracket is trimmed, the most a gap beside such a
+# character grows (em), a space's share against it, and the most a space grows (em).
+_between: dict[str, tuple[re.Pattern[str], bool, float, float, float]] = {}
 
 
-def justify_between_characters(languages: Mapping[str, tuple[str, bool, float]]) -> None:
+def justify_between_characters(
+    languages: Mapping[str, tuple[str, bool, float, float, float]],
+) -> None:
     """From now on in this process, a justified line (``text-align:
     justify``) in one of ``languages`` (its ``lang``; by tag, the pattern of
     one character between which it stretches, whether an opening bracket
-    that starts a line is trimmed, and the most a gap may grow, in em:
-    ``languages.justified_between()``) that
+    that starts a line is trimmed, the most a gap beside such a character
+    may grow, in em, how many times that share a space takes, and the most a
+    space may grow, in em: ``languages.justified_between()``) that
     holds one of those characters is stretched between those characters and at its spaces, as
     Japanese is set (CSS's ``text-justify: inter-character``, which
     WeasyPrint does not support: it stretches only spaces, and leaves a line
     of Japanese, which has none, ragged), and as Korean is, its words whole,
-    between syllables too so that no word gap opens wide. Every gap beside
-    such a character and every space takes an equal share; a line without
-    them is justified by WeasyPrint unchanged; an opening bracket that starts
-    such a line may lose its blank half; a line whose gaps would grow by more
-    than the language allows (a long unbreakable date or name pushed to the
+    mostly at its spaces and a little between syllables, so that no word gap
+    opens wide and no syllable stands visibly apart. Every gap beside such a
+    character takes one share and every space its weight in shares, each up
+    to its limit, the rest going to the other kind; a line without them is
+    justified by WeasyPrint unchanged; an opening bracket that starts
+    such a line may lose its blank half; a line whose gaps would grow past
+    both limits (a long unbreakable date or name pushed to the
     next line) is left ragged rather than letter-spaced. WeasyPrint:
     ``justify_line`` of ``weasyprint.layout.inline`` (what ``text_align``
     calls), replaced once, and ``weasyprint.text.line_break`` (``Layout``,
@@ -350,9 +359,7 @@ def justify_between_characters(languages: Mapping[str, tuple[str, bool, float]])
     _checked("weasyprint")
     from weasyprint.layout import inline
 
-    _between.update(
-        {tag: (re.compile(pattern), trim, most) for tag, (pattern, trim, most) in languages.items()}
-    )
+    _between.update({tag: (re.compile(how[0]), *how[1:]) for tag, how in languages.items()})
     if not _original_justify:
         _original_justify.append(inline.justify_line)
         inline.justify_line = _justify_line
@@ -375,7 +382,7 @@ def _text_align(context: Any, line: Any, available_width: float, last: bool) -> 
     from weasyprint.formatting_structure import boxes
 
     if (trim := _opening_trim(line)) and (first := _first_leaf(line, boxes)) is not None:
-        _stretch(context, line, 0.0, 0.0, {}, boxes, (first, trim))
+        _stretch(context, line, (0.0, 0.0), 0.0, {}, boxes, (first, trim))
     return offset
 
 
@@ -394,7 +401,7 @@ def _opening_trim(line: Any) -> float:
     from weasyprint.formatting_structure import boxes
 
     language = str(line.style["lang"] or "").lower().split("-")[0]
-    if not _between.get(language, (None, False))[1]:
+    if language not in _between or not _between[language][1]:
         return 0.0
     first = _first_leaf(line, boxes)
     if not isinstance(first, boxes.TextBox) or first.text[:1] not in _OPENING_BRACKETS:
@@ -411,64 +418,103 @@ def _spaced(text: str, characters: re.Pattern[str]) -> list[int]:
     return [i for i, char in enumerate(text) if char in _SPACES or characters.match(char)]
 
 
+_Shares = dict[int, tuple[list[int], float, float]]  # by text box: see _justify_line
+
+
 def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     from weasyprint.formatting_structure import boxes
 
     texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
     language = str(line.style["lang"] or "").lower().split("-")[0]
-    characters, trim_opening, most = _between.get(language, (None, False, 0.0))
-    if characters is None or not any(characters.search(b.text) for b in texts):
+    if language not in _between:
+        _original_justify[0](context, line, extra_width)
+        return
+    characters, trim_opening, most, weight, space_most = _between[language]
+    if not any(characters.search(b.text) for b in texts):
         _original_justify[0](context, line, extra_width)
         return
     # Pango gives a spaced character half its spacing on each side within a
     # text box (none past the box's ends); a gap between two boxes with a
-    # spaced character on either side gets a whole share as the first box's width.
-    shares: dict[int, tuple[list[int], float]] = {}
+    # spaced character on either side gets a whole share as the first box's
+    # width. Each box: its spaced characters, and how many gaps beside a
+    # character and how many spaces it widens by (halves counted as such).
+    shares: _Shares = {}
     for number, box in enumerate(texts):
         spaced = _spaced(box.text, characters)
         last = len(box.text) - 1
-        weight = sum((i > 0) + (i < last) for i in spaced) / 2
+        halves = [((i > 0) + (i < last)) / 2 for i in spaced]
+        gaps = sum(h for i, h in zip(spaced, halves, strict=True) if box.text[i] not in _SPACES)
+        spaces = sum(halves) - gaps
         following = texts[number + 1].text[:1] if number + 1 < len(texts) else ""
         if (
             box.text
             and following
             and (_spaced(box.text[-1], characters) or _spaced(following, characters))
         ):
-            weight += 1
-        shares[id(box)] = (spaced, weight)
-    total = sum(weight for _, weight in shares.values())
+            if box.text[-1] in _SPACES or following in _SPACES:
+                spaces += 1
+            else:
+                gaps += 1
+        shares[id(box)] = (spaced, gaps, spaces)
     # An opening bracket that starts a line is set half-width (its blank,
     # the left half of its em, trimmed, by the font's halt feature): the
     # line keeps its start and stretches by as much more.
     first = texts[0] if texts else None
     trim = _opening_trim(line) if trim_opening else 0.0
-    if not total or not first:
+    gaps = sum(g for _, g, _ in shares.values())
+    spaces = sum(s for _, _, s in shares.values())
+    if not (gaps or spaces) or not first:
         return
-    spacing = (extra_width + trim) / total
-    if most and spacing > most * first.style["font_size"]:
+    size = first.style["font_size"]
+    spacing = _shares_of(extra_width + trim, gaps, spaces, weight,
+                         most * size or math.inf, space_most * size or math.inf)  # fmt: skip
+    if spacing is None:
         return  # ragged: a letter-spaced line reads worse than a short one
     line.reportgen_trimmed = True
     _stretch(context, line, spacing, 0.0, shares, boxes, (first, trim) if trim else None)
 
 
+def _shares_of(
+    slack: float, gaps: float, spaces: float, weight: float, most: float, space_most: float
+) -> tuple[float, float] | None:
+    """How much each gap beside a character and each space grows so that
+    ``slack`` is taken: a space ``weight`` times a gap, each kind up to its
+    limit, the rest going to the other kind; None past both limits."""
+    gap = slack / (gaps + weight * spaces)
+    space = weight * gap
+    if gap > most:
+        gap = most
+        space = (slack - gaps * gap) / spaces if spaces else math.inf
+    elif space > space_most:
+        space = space_most
+        gap = (slack - spaces * space) / gaps if gaps else math.inf
+    tolerance = 1e-6
+    if gap > most + tolerance or space > space_most + tolerance:
+        return None
+    return gap, space
+
+
 def _stretch(
-    context: Any, box: Any, spacing: float, x_advance: float,
-    shares: dict[int, tuple[list[int], float]], boxes: Any,
-    halved: tuple[Any, float] | None = None,
+    context: Any, box: Any, spacing: tuple[float, float], x_advance: float,
+    shares: _Shares, boxes: Any, halved: tuple[Any, float] | None = None,
 ) -> float:  # fmt: skip
-    """WeasyPrint's ``add_word_spacing``, with the shares of ``_justify_line``;
+    """WeasyPrint's ``add_word_spacing``, with the shares of ``_justify_line``:
+    ``spacing``, what a gap beside a character and what a space grows by;
     ``halved``: the text box whose first character (an opening bracket) is
     set half-width, and the width that takes off it."""
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
-        spaced, weight = shares.get(id(box), ([], 0.0))
+        spaced, gaps, spaces = shares.get(id(box), ([], 0.0, 0.0))
         trim = halved[1] if halved is not None and halved[0] is box else 0.0
-        if weight or trim:
-            layout = _spaced_layout(box.style, box.text, spaced, spacing, halt=bool(trim))
+        if gaps or spaces or trim:
+            gap, space = spacing
+            each = [(i, space if box.text[i] in _SPACES else gap) for i in spaced]
+            layout = _spaced_layout(box.style, box.text, each, halt=bool(trim))
             layout.deactivate()
             box.pango_layout = layout
-            box.width += spacing * weight - trim
-            x_advance += spacing * weight - trim
+            grown = gap * gaps + space * spaces - trim
+            box.width += grown
+            x_advance += grown
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
@@ -483,14 +529,14 @@ def _stretch(
 
 
 def _spaced_layout(
-    style: Any, text: str, spaced: list[int], spacing: float, *, halt: bool = False
+    style: Any, text: str, spaced: list[tuple[int, float]], *, halt: bool = False
 ) -> Any:
-    """A WeasyPrint ``Layout`` of ``text`` whose ``spaced`` characters get
-    ``spacing`` of Pango letter spacing each time its text is set, and whose
+    """A WeasyPrint ``Layout`` of ``text`` whose ``spaced`` characters (by
+    index) get their Pango letter spacing each time its text is set, and whose
     first character is set half-width (OpenType ``halt``) if ``halt``."""
     if not _spaced_layout_class:
         _spaced_layout_class.append(_make_spaced_layout_class())
-    layout = _spaced_layout_class[0](style, spaced, spacing, halt)
+    layout = _spaced_layout_class[0](style, spaced, halt)
     layout.set_text(text)
     return layout
 
@@ -503,8 +549,8 @@ def _make_spaced_layout_class() -> Any:
     from weasyprint.text.line_break import Layout
 
     class SpacedLayout(Layout):  # type: ignore[misc]
-        def __init__(self, style: Any, spaced: list[int], spacing: float, halt: bool) -> None:
-            self.spaced, self.spacing, self.halt = spaced, spacing, halt
+        def __init__(self, style: Any, spaced: list[tuple[int, float]], halt: bool) -> None:
+            self.spaced, self.halt = spaced, halt
             super().__init__(style, 0)
 
         def set_text(self, text: str, justify: bool = False) -> None:
@@ -515,10 +561,9 @@ def _make_spaced_layout_class() -> Any:
             offsets = [0]
             for char in text:
                 offsets.append(offsets[-1] + len(char.encode()))
-            extra = round(self.spacing * TO_UNITS)
-            for i in self.spaced:
+            for i, spacing in self.spaced:
                 if i < len(text):
-                    attribute = pango.pango_attr_letter_spacing_new(extra)
+                    attribute = pango.pango_attr_letter_spacing_new(round(spacing * TO_UNITS))
                     attribute.start_index, attribute.end_index = offsets[i], offsets[i + 1]
                     pango.pango_attr_list_change(attributes, attribute)
             if self.halt and text:

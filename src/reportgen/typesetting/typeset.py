@@ -34,8 +34,6 @@ _CELLS = frozenset({"td", "th"})
 # Elements whose text ends a paragraph: their last line is the one to protect.
 _BLOCKS = frozenset({"p", "li", "dd", "dt", "figcaption", "td", "th"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-# Blocks of running text that may break between syllables (Typography.syllable_breaks).
-_BODY = frozenset({"p", "li"})
 # Inline elements that are set as blocks (a table cell's note, a figure's
 # label): their text's end is glued too, without ending the block around them.
 _INLINE_BLOCKS = frozenset({"span"})
@@ -54,30 +52,6 @@ _KOREAN_TERM = re.compile(rf"(?<!\S)[{_HANGUL}]+(?: [{_HANGUL}]+)+(?!\S)")
 
 def _syllables(text: str) -> int:
     return len(text) - text.count(" ")
-
-
-def _is_syllable(char: str) -> bool:
-    return "\uac00" <= char <= "\ud7a3"
-
-
-def syllable_breaks(word: str) -> str:
-    """A Korean word breakable between two Hangul syllables only, as a
-    justified Korean body is set (the slack of a line then stays under one
-    syllable): never inside a number, a Latin word, between a number or a
-    Latin word and the syllable after it (2013년, ICNK는), before a closing
-    mark or after an opening one (습니다., “안녕)."""
-    out: list[str] = []
-    before = ""
-    for char in word:
-        if char == JOINER:
-            out.append(char)
-            before = ""
-            continue
-        if before and not (_is_syllable(before) and _is_syllable(char)):
-            out.append(JOINER)
-        out.append(char)
-        before = char
-    return "".join(out)
 
 
 # A CJK term of a cell: Han, kana and the digits of a date such as 2011年9月8日.
@@ -291,13 +265,12 @@ def _language_rules(style: Typography) -> Callable[[str], str]:
     return apply
 
 
-def _print_rules(style: Typography) -> Callable[[str, bool, bool], str]:
-    """What print does to a run of text (``in_cell``: inside a table cell;
-    ``in_body``: inside a body paragraph, see ``Typography.syllable_breaks``)."""
+def _print_rules(style: Typography) -> Callable[[str, bool], str]:
+    """What print does to a run of text (``in_cell``: inside a table cell)."""
 
     units = _number_units(style.units)
 
-    def apply(text: str, in_cell: bool, in_body: bool) -> str:
+    def apply(text: str, in_cell: bool) -> str:
         text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
         # A date is one unit in a cell (2013年8月31日, 2012년 9월 1일), its
         # month and day in running text; so are initials (A. P.) and a
@@ -317,9 +290,7 @@ def _print_rules(style: Typography) -> Callable[[str, bool, bool], str]:
                 ),
                 text,
             )
-        if style.join_words and in_body and style.syllable_breaks:
-            text = _KOREAN_WORD.sub(lambda m: syllable_breaks(m.group(0)), text)
-        elif style.join_words:
+        if style.join_words:
             text = _KOREAN_WORD.sub(lambda m: joined(m.group(0)), text)
         if in_cell and style.cell_words:
             text = _CJK_TERM.sub(lambda m: _cell_term(m.group(0), style.cell_words), text)
@@ -346,7 +317,7 @@ _Slot = tuple[HtmlElement, str]
 class _Setter:
     """The walk over a page's tree, in document order, and what it must remember."""
 
-    def __init__(self, style: Typography, rules: Callable[[str, bool, bool], str] | None) -> None:
+    def __init__(self, style: Typography, rules: Callable[[str, bool], str] | None) -> None:
         self.style, self.rules = style, rules
         self.language = _language_rules(style)
         self.verbatim = 0  # depth inside elements whose text stays as written
@@ -357,7 +328,6 @@ class _Setter:
         self.made: set[HtmlElement] = set()  # the spans added to the page
         self.quote = _PullQuote(self.made)
         self.pulled = 0  # depth inside a pull quote (display text, set by phrases)
-        self.body = 0  # depth inside body paragraphs (Typography.syllable_breaks)
 
     def walk(self, root: HtmlElement) -> None:
         """Every tag and run of text under ``root`` in the order of the page."""
@@ -390,33 +360,18 @@ class _Setter:
             self.pulled += step
         if name == "p" and closing and self.style.sentence_end and not self.verbatim:
             _mark_line(element, self.style.sentence_end)
-        body = name in _BODY and self.style.syllable_breaks and self._is_body(element)
-        if body and not closing:
-            self.body += 1
         if name in _BLOCKS or name in _INLINE_BLOCKS:
             if closing:
                 self._glue_last()
             if name in _BLOCKS:
                 self.last_text = None
-        if body and closing:
-            self.body -= 1
-
-    def _is_body(self, element: HtmlElement) -> bool:
-        """A paragraph or list item of running text (``.prose``), outside the
-        blocks whose words stay whole (``Typography.whole_words``)."""
-        if element.get("class") not in (None, "para"):
-            return False
-        classes = [set((e.get("class") or "").split()) for e in element.iterancestors()]
-        return any("prose" in c for c in classes) and not any(
-            c.intersection(self.style.whole_words) for c in classes
-        )
 
     def _glue_last(self) -> None:
         if self.last_text is None or not self.rules or not self.style.last_line or self.verbatim:
             return
         # Korean: across a space too, so that no block ends on a lone short word
         # (안전한 / 방, 실시할 / 것.).
-        words = self.style.syllable_breaks
+        words = self.style.join_words
         _put(self.last_text, _glue_tail(_get(self.last_text), self.style.last_line, words))
 
     def text(self, slot: _Slot) -> None:
@@ -427,7 +382,7 @@ class _Setter:
             return
         text = self.language(curl(chunk, self.style.quotes))
         if self.rules is not None and not self.head:
-            text = self.rules(text, self.cells > 0, self.body > 0 and not self.cells)
+            text = self.rules(text, self.cells > 0)
             if self.pulled and self.style.phrases:  # display text: whole phrases
                 text = phrases(text)
         if self.heading:

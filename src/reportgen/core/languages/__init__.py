@@ -96,13 +96,6 @@ class Typography:
     plus: str = "+"  # before an increase
     minus: str = "\u2212"  # before a decrease
     join_words: bool = False  # keep space-separated words whole in print (Korean)
-    # Print: a justified body paragraph (a p or li of .prose) breaks between
-    # any two Hangul syllables, as Korean books are set, never inside a number,
-    # a Latin word or at a mark; its words stay whole everywhere else (headings,
-    # cells, captions) and inside an element with one of ``whole_words``' classes
-    # (the narrow or ragged blocks: a pull quote, the handout's summaries).
-    syllable_breaks: bool = False
-    whole_words: tuple[str, ...] = ()
     last_line: int = 0  # the fewest characters on a paragraph's last line (CJK)
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
     # Words that follow a number and never part from it on a line (件, 円, 건, %).
@@ -132,6 +125,12 @@ class Typography:
     # The most a gap of such a line may grow, in em (0: no limit); a line
     # that would grow more is left ragged, not letter-spaced.
     justify_limit: float = 0.0
+    # How many times a gap between syllables a word space grows (Korean: the
+    # slack goes mostly into the word spaces, as keep-all is set), and the
+    # most it may grow, in em (0: as ``justify_limit``). A line is left
+    # ragged only when both kinds of gap would pass their limits.
+    justify_space_weight: float = 1.0
+    justify_space_limit: float = 0.0
     # Print: a pull quote breaks only between phrases (文節),
     # as Japanese display text is set; browsers: word-break: auto-phrase.
     phrases: bool = False
@@ -405,11 +404,12 @@ _BETWEEN = {
 }
 
 
-def justified_between() -> dict[str, tuple[str, bool, float]]:
+def justified_between() -> dict[str, tuple[str, bool, float, float, float]]:
     """Each built-in pack's ``justify`` other than "spaces": its tag, the
     pattern of a character a justified line stretches beside, whether an
     opening bracket that starts the line is trimmed (Japanese; Korean sets
-    its brackets half-width already), and its ``justify_limit``."""
+    its brackets half-width already), its ``justify_limit``, and its word
+    spaces' weight and limit (``justify_space_weight``, ``justify_space_limit``)."""
     found = {}
     for tag in builtin_tags():
         style = typography(tag)
@@ -418,6 +418,8 @@ def justified_between() -> dict[str, tuple[str, bool, float]]:
                 _BETWEEN[style.justify],
                 style.justify == "characters",
                 style.justify_limit,
+                style.justify_space_weight,
+                style.justify_space_limit or style.justify_limit,
             )
     return found
 
