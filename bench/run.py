@@ -65,8 +65,10 @@ fetcher = _fetcher(Gate.of(Path(sys.argv[3])))
 html = open(sys.argv[1], encoding="utf-8").read()
 options = json.loads(Path(sys.argv[5]).read_text())
 sharing = [CSS(string=options["sharing"])] if options["sharing"] else []
-HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(
-    sys.argv[4], stylesheets=sharing)
+document = HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).render(
+    stylesheets=sharing)
+NOTES
+document.write_pdf(sys.argv[4])
 """
 
 # The same, with the write options reportgen uses (PDF/UA tags, identifier,
@@ -88,10 +90,26 @@ attachments = [
     for path in options["attachments"]
 ]
 sharing = [CSS(string=options["sharing"])] if options["sharing"] else []
-HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).write_pdf(
+document = HTML(string=html, base_url=sys.argv[2], url_fetcher=fetcher).render(
+    stylesheets=sharing)
+NOTES
+document.write_pdf(
     sys.argv[4], pdf_identifier=options["identifier"].encode(),
-    pdf_variant=options["variant"], attachments=attachments, stylesheets=sharing)
+    pdf_variant=options["variant"], attachments=attachments)
 """
+
+
+# The notes pages that make the page count up to the edition's multiple,
+# placed as reportgen places them (``pdf.padded``, a function on laid-out
+# documents): WeasyPrint lays the notes page out too.
+NOTES = """
+if options["notes"] and (missing := -len(document.pages) % options["multiple"]):
+    from reportgen.typesetting.pdf import padded
+    notes = HTML(string=options["notes"], base_url=sys.argv[2], url_fetcher=fetcher)
+    document = padded(document, notes.render(font_config=document.font_config), missing)
+"""
+FLOOR = FLOOR.replace("NOTES\n", NOTES.lstrip("\n"))
+FLOOR_SAME_PDF = FLOOR_SAME_PDF.replace("NOTES\n", NOTES.lstrip("\n"))
 
 
 def final_page(work: Path, language: str, at: Path = YEAR) -> tuple[Path, Path]:
@@ -131,6 +149,8 @@ def final_page(work: Path, language: str, at: Path = YEAR) -> tuple[Path, Path]:
         "stamp": f"{page.stamp.isoformat() if page.stamp else '2000-01-01'}T00:00:00+00:00",
         "attachments": attached,
         "sharing": sharing_css(made.shared) if made.shared else "",
+        "notes": page.notes or "",
+        "multiple": page.layout.multiple,
     }
     (work / "options.json").write_text(json.dumps(options), "utf-8")
     return work / "final.html", work / "options.json"

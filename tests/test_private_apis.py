@@ -38,6 +38,7 @@ from reportgen.core.private_apis import (
     SANDBOX_HOOKS,
     STYLE_KEYS,
     DependencyChanged,
+    author_stylesheets_kept,
     box_classes,
     check_version,
     element_being_laid_out,
@@ -700,3 +701,35 @@ def test_the_html_parser_keeps_its_patterns_and_parses_the_same() -> None:
         check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )  # fmt: skip
     assert done.stdout.split() == ["True", "True", "True"], done.stdout + done.stderr
+
+
+def test_a_pages_stylesheets_are_parsed_once_and_the_layout_is_the_same() -> None:
+    """A page laid out again in a block (page sharing's rounds) takes its
+    stylesheets and each element's rules as the first layout found them; a
+    user stylesheet still applies each time, and the pages are those of a
+    layout without the block."""
+    from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
+
+    page = (
+        "<style>@counter-style ticks { system: cyclic; symbols: '+'; }"
+        " section { break-before: page } li { list-style: ticks }</style>"
+        "<section id=a><p>one</p></section><section id=b><ul><li>two</ul></section>"
+    )
+    moved = "section#b { break-before: auto !important }"
+
+    def pdfs(html: HTML, **same: object) -> list[bytes]:
+        first = html.render(**same)
+        again = html.render(stylesheets=[CSS(string=moved)], font_config=first.font_config,
+                            **same)  # fmt: skip
+        assert (len(first.pages), len(again.pages)) == (2, 1)
+        return [d.write_pdf(pdf_identifier=b"0" * 32) for d in (first, again)]
+
+    alone = pdfs(HTML(string=page))
+    with author_stylesheets_kept() as kept:
+        within = pdfs(HTML(string=page), counter_style=CounterStyle(), color_profiles={})
+    assert within == alone
+    assert (kept.parsed, kept.reused) == (1, 1), vars(kept)
+    assert kept.rematched >= kept.matched > 3
+    HTML(string=page).render()  # the block has ended: nothing is kept
+    assert (kept.parsed, kept.reused) == (1, 1)

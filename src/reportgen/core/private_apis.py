@@ -65,6 +65,8 @@ CHECKED: dict[str, Checked] = {
             "weasyprint.pdf.fonts.Font.subset (file_content, index, missing)",
             "weasyprint.layout.inline.justify_line",
             "weasyprint.text.line_break (Layout.set_text, Layout.layout, line_size)",
+            "weasyprint.css.find_stylesheets",
+            "CSS.matcher (cssselect2.Matcher.match)",
         ),
     ),
     "jinja2": Checked(
@@ -317,6 +319,102 @@ def _shared_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None
         same.append(content)
     block.made[key] = font.file_content
     block.seen.made += 1
+
+
+class StylesheetsKept:
+    """What ``author_stylesheets_kept`` did: a page's stylesheets parsed, and
+    found parsed; an element's matching rules looked up, and found."""
+
+    def __init__(self) -> None:
+        self.parsed = 0
+        self.reused = 0
+        self.matched = 0
+        self.rematched = 0
+        # (the page's element tree, media, fetcher, base URL, font and counter
+        # configurations, colour profiles) and its stylesheets, by identity
+        self.sheets: list[tuple[tuple[Any, ...], list[Any]]] = []
+
+
+class _MatchesKept:
+    """A stylesheet's matcher that looks each element up once: the rules that
+    match an element depend only on the element and its tree, both unchanged
+    while the page is laid out again."""
+
+    def __init__(self, matcher: Any, seen: StylesheetsKept) -> None:
+        self._matcher = matcher
+        self._seen = seen
+        self._found: dict[Any, list[Any]] = {}  # by the element, not its wrapper
+
+    def match(self, element: Any) -> list[Any]:
+        key = element.etree_element
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._matcher.match(element)
+            self._seen.matched += 1
+        else:
+            self._seen.rematched += 1
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._matcher, name)
+
+
+_open_sheets: list[StylesheetsKept] = []  # the innermost last
+_original_find: list[Callable[..., Any]] = []  # WeasyPrint's, once replaced
+
+
+@contextmanager
+def author_stylesheets_kept() -> Iterator[StylesheetsKept]:
+    """While open, a page laid out again (``HTML.render`` once more on the
+    same ``HTML``, with the same font configuration, counter styles and
+    colour profiles) takes the stylesheets of its ``<style>`` and ``<link>``
+    elements as the first layout parsed them, instead of parsing them again,
+    and the rules each of its elements matches as they were found. A user
+    stylesheet given to ``render`` is parsed and matched each time (page
+    sharing's differs from round to round). The parsed rules are the same
+    objects WeasyPrint would make again (the same text, media and base URL);
+    their ``@font-face``, ``@counter-style`` and ``@color-profile`` rules were
+    added to the very configurations the later layouts use, which is why
+    they must be the same objects. The sample's annual report spent about a
+    sixth of each layout on this. WeasyPrint: ``weasyprint.css.find_stylesheets``
+    (called by ``get_all_computed_styles`` for each layout), replaced once per
+    process by a function that calls it unchanged outside a block, and each
+    stylesheet's ``matcher`` (a ``cssselect2.Matcher``; only its ``match`` is
+    kept)."""
+    _checked("weasyprint")
+    from weasyprint import css
+
+    if not _original_find:
+        _original_find.append(css.find_stylesheets)
+        css.find_stylesheets = _kept_stylesheets
+    block = StylesheetsKept()
+    _open_sheets.append(block)
+    try:
+        yield block
+    finally:
+        _open_sheets.remove(block)
+
+
+def _kept_stylesheets(*arguments: Any, **named: Any) -> Any:
+    original = _original_find[0]
+    block = _open_sheets[-1] if _open_sheets else None
+    if block is None or named or len(arguments) < 7:
+        return original(*arguments, **named)
+    # wrapper_element, media_type, url_fetcher, base_url, font_config,
+    # counter_style, color_profiles (the page rules and layers lists are new
+    # each time, and the parsed sheets keep their own)
+    key = arguments[:7]
+    for known, sheets in block.sheets:
+        if len(known) == len(key) and all(a is b or (isinstance(a, str) and a == b)
+                                          for a, b in zip(known, key, strict=True)):  # fmt: skip
+            block.reused += 1
+            return iter(sheets)
+    sheets = list(original(*arguments))
+    for sheet in sheets:
+        sheet.matcher = _MatchesKept(sheet.matcher, block)
+    block.sheets.append((key, sheets))
+    block.parsed += 1
+    return iter(sheets)
 
 
 _SPACES = " \u00a0"

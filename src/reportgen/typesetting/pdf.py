@@ -29,6 +29,7 @@ from reportgen.core.diagnostics import Diagnostic, Location, Severity
 from reportgen.core.errors import ContentFailed, RenderError, ReportgenError
 from reportgen.core.file_gate import Gate, RefusedResource, shorten
 from reportgen.core.private_apis import (
+    author_stylesheets_kept,
     element_being_laid_out,
     html_parser_patterns_kept,
     justify_between_characters,
@@ -303,6 +304,7 @@ def render_pdf(
     (``layout.multiple``) is made up with pages of ``notes`` (an HTML page of
     notes pages, at least ``multiple - 1``), before the back cover."""
     from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
 
     html_parser_patterns_kept()  # WeasyPrint parses the page with tinyhtml5
     justify_between_characters(languages.justified_between())  # 両端揃え; Korean words whole
@@ -310,9 +312,14 @@ def render_pdf(
     shared: tuple[str, ...] = ()
     fetcher = _fetcher(gate, served)
     base_url = base.resolve().as_uri() + "/"
-    with failures_raised("the PDF could not be made", sources, base_url), collector_paused():
+    # Each layout of the same page after the first takes its stylesheets as
+    # the first parsed them (``author_stylesheets_kept``): the same counter
+    # styles and colour profiles then go to every layout, as the fonts do.
+    same = {"counter_style": CounterStyle(), "color_profiles": {}}
+    with (failures_raised("the PDF could not be made", sources, base_url), collector_paused(),
+          author_stylesheets_kept()):  # fmt: skip
         page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = page.render()
+        document = page.render(**same)
         if layout.section_breaks == "page":
             # Each layout may leave a page short that the one before did not
             # (a section moved up moves what follows): a few rounds at most,
@@ -335,6 +342,7 @@ def render_pdf(
                 tried = page.render(
                     stylesheets=[CSS(string=sharing_css(shared + more))],
                     font_config=document.font_config,
+                    **same,
                 )
                 looked = Inspection(tried.pages, "", layout=layout)
                 spilt = looked.runs_on_low() - seen.runs_on_low()
@@ -355,6 +363,7 @@ def render_pdf(
                         again = page.render(
                             stylesheets=[CSS(string=sharing_css(shared + more + follow))],
                             font_config=document.font_config,
+                            **same,
                         )
                         joined = Inspection(again.pages, "", layout=layout)
                         own = looked.own_pages()
