@@ -210,7 +210,9 @@ def internal_note(year: FiscalYear, edition: str, language: str) -> str | None:
             items.append(formats.label(language, key, count, count=number))
     if not items:
         return None
-    return formats.label(language, "internal_included", items=formats.format_list(items, language))
+    listed = (formats.label(language, "internal_pair", first=items[0], second=items[1])
+              if len(items) == 2 else formats.format_list(items, language))  # fmt: skip
+    return formats.label(language, "internal_included", items=listed)
 
 
 def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
