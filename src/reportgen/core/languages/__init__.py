@@ -116,8 +116,9 @@ class Typography:
     # The most a gap of such a line may grow, in em (0: no limit); a line
     # that would grow more is left ragged, not letter-spaced.
     justify_limit: float = 0.0
-    # Print: a pull quote breaks only between phrases (文節),
-    # as Japanese display text is set; browsers: word-break: auto-phrase.
+    # Print: display text (pull quotes, leads, table cells, panels) breaks
+    # only between phrases (文節, BudouX), as Japanese display text is set;
+    # browsers: word-break: auto-phrase.
     phrases: bool = False
 
 
