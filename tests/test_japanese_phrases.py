@@ -81,3 +81,37 @@ def test_the_sample_s_japanese_pages_break_no_word_the_review_named(
         assert broken not in donor, broken
     for broken in ("につい ての", "人々 の保護", "行い ました。"):
         assert broken not in report, broken
+
+
+def test_a_japanese_receipt_writes_the_postcode_first_and_keeps_its_gifts_together() -> None:
+    """Design review, JA receipt: the 受領方法 column floated mid-page (the
+    gifts table ran 170 mm for three short columns); and with the postcode
+    in its column the address read "…1-1-1, 150-0001"."""
+    from reportgen.reading.model import Donor
+    from reportgen.typesetting.receipts import _donor_address
+
+    donor = Donor("山田 花子", address="東京都渋谷区神宮前1-1-1", postcode="150-0001")
+    assert _donor_address(donor, "ja") == "〒150-0001 東京都渋谷区神宮前1-1-1"
+    english = Donor("Emily Carter", address="2-4-1 Azabudai, Minato-ku", postcode="106-0041")
+    assert _donor_address(english, "en") == "2-4-1 Azabudai, Minato-ku, 106-0041"  # as before
+
+
+def test_the_sample_s_japanese_receipt_sets_its_gifts_in_a_narrow_block(
+    built_sample: BuiltSample,
+) -> None:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(built_sample.out / "fy2012" / "receipts" / "d-002.pdf")
+    try:
+        page = document[0]
+        text = page.get_textpage()
+        xs = {}
+        for word in ("受領方法", "金額", "寄附金領収書"):
+            index, _ = text.search(word).get_next()
+            xs[word] = text.get_charbox(index)[0]
+    finally:
+        document.close()
+    margin = xs["寄附金領収書"]  # the page's left margin
+    # The amounts end within 125 mm of the margin, not at the 170 mm measure.
+    assert xs["金額"] - margin < 125 / 25.4 * 72, xs
+    assert xs["受領方法"] < xs["金額"], xs

@@ -28,7 +28,7 @@ from reportgen.composing.edition_view import translate, translate_config
 from reportgen.composing.key_figures import has_minor_units
 from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings, receipt_language
 from reportgen.typesetting.font_subsets import trimmed_pdf
-from reportgen.typesetting.letters import donor_slugs, layout_for
+from reportgen.typesetting.letters import address_lines, donor_slugs, layout_for
 from reportgen.typesetting.pdf import collector_paused, failures_raised
 from reportgen.typesetting.preflight import Finding, examine
 from reportgen.typesetting.templating import template
@@ -300,7 +300,7 @@ def make_receipt(
         registration=settings.registration or organization.registration,
         basis=settings.basis or "",
         donor_name=say("receipt_donor_name", name=donor.name),
-        donor_address=", ".join(x for x in (donor.address, donor.postcode, donor.country) if x),
+        donor_address=_donor_address(donor, language),
         donor_tax_id=donor.tax_id or "",
         declaration=say(
             "receipt_declaration",
@@ -404,3 +404,13 @@ def recorded_number(pdf: Any) -> tuple[str, str]:
     """(donor id, receipt number) a receipt's metadata says (pikepdf)."""
     info = pdf.docinfo
     return str(info.get(DONOR_ID_KEY, "")), str(info.get(NUMBER_KEY, ""))
+
+
+def _donor_address(donor: Donor, language: str) -> str:
+    """The donor's address on one line: in Japanese in the post's order, the
+    〒 postcode first (〒150-0001 東京都渋谷区…, as the letter's block has it,
+    not "…, 150-0001"); otherwise as written, then the postcode and country."""
+    if language.split("-")[0] == "ja":
+        name = formats.label(language, "letter_address_name", name=donor.name)
+        return " ".join(line for line in address_lines(donor, language) if line != name)
+    return ", ".join(x for x in (donor.address, donor.postcode, donor.country) if x)
