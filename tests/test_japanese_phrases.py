@@ -99,9 +99,13 @@ def test_a_japanese_receipt_writes_the_postcode_first_and_keeps_its_gifts_togeth
 def test_the_sample_s_japanese_receipt_sets_its_gifts_in_a_narrow_block(
     built_sample: BuiltSample,
 ) -> None:
+    """Also R-R2: the receipt gives the signatory's legal title
+    (receipts.signer_role = 理事長), while the letters keep 代表."""
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(built_sample.out / "fy2012" / "receipts" / "d-002.pdf")
+    receipt = built_sample.out / "fy2012" / "receipts" / "d-002.pdf"
+    assert "理事長 加藤 博" in ParsedPdf(receipt).all_text().replace("\u3000", " ")
+    document = pdfium.PdfDocument(receipt)
     try:
         page = document[0]
         text = page.get_textpage()

@@ -948,6 +948,7 @@ class _Checker:
             statement_no_gift_aid=text("statement_no_gift_aid"),
             gift_type=text("gift_type"), gift_code=text("gift_code"),
             number_label=text("number_label"), tax_year_start=tax_year_start,
+            signer_role=text("signer_role"),
             benefits=benefits, statement_benefit=text("statement_benefit"),
         )  # fmt: skip
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -283,6 +283,9 @@ def make_receipt(
     if settings.number_label:
         words["receipt_number"] = settings.number_label
     organization = config.organization
+    signatory = config.signatory
+    if signatory is not None and settings.signer_role:  # the legal title (理事長)
+        signatory = replace(signatory, role=settings.signer_role)
     # The language's separator: no Latin "·" in a Japanese line (review R-2).
     contact = words["separator"].join(x for x in (organization.website, organization.email) if x)
     return Receipt(
@@ -339,17 +342,17 @@ def make_receipt(
         gift_code=settings.gift_code or "",
         signed=settings.signed,
         signature_lines=formats.signature_lines(
-            language, organization.name, config.signatory, "receipt_signer"
+            language, organization.name, signatory, "receipt_signer"
         ),
         signer=" ".join(
             x
             for x in (
-                formats.role_word(config.signatory.role or "", language),
-                config.signatory.name,
+                formats.role_word(signatory.role or "", language),
+                signatory.name,
             )
             if x
         )
-        if config.signatory
+        if signatory
         else "",
         words=tuple(words.items()),
         columns=columns,
