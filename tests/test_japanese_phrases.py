@@ -119,3 +119,25 @@ def test_the_sample_s_japanese_receipt_sets_its_gifts_in_a_narrow_block(
     # The amounts end within 125 mm of the margin, not at the 170 mm measure.
     assert xs["金額"] - margin < 125 / 25.4 * 72, xs
     assert xs["受領方法"] < xs["金額"], xs
+
+
+def test_the_sample_s_statement_and_balance_sheet_share_one_grid(
+    built_sample: BuiltSample,
+) -> None:
+    """R-A2 and design review 5: 決算 holds 活動計算書 and 貸借対照表, whole,
+    their years' figures ending at the same x."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(built_sample.out / "fy2012" / "ja" / "annual-report.pdf")
+    try:
+        ends = {}
+        for page in document:
+            text = page.get_textpage()
+            for row, figure in (("statement", "7,410,000円"), ("balance", "3,682,680")):
+                index, count = text.search(figure).get_next() or (None, 0)
+                if index is not None:
+                    ends[row] = text.get_charbox(index + count - 1)[2]
+    finally:
+        document.close()
+    assert set(ends) == {"statement", "balance"}, ends
+    assert abs(ends["statement"] - ends["balance"]) < 1, ends
