@@ -362,3 +362,27 @@ def test_a_note_of_every_figure_stands_on_the_unit_line(
     assert ctx.accounts.balance is not None
     assert not any(r.note and unit.split(" · ")[-1] in r.note for r in ctx.accounts.balance.rows)
     assert html.replace("\u2060", "").count(unit.split(" · ")[-1]) == 1  # word joiners out
+
+
+def test_with_a_balance_sheet_the_income_and_expenses_are_the_accounts_first_statement(
+    tmp_path: Path,
+) -> None:
+    """Japanese review r34 R-A2: 決算 holds 活動計算書 and 貸借対照表. With a
+    balance sheet, the income and expenses tables open the accounts section
+    under their own heading, before the balance sheet; the finances section
+    keeps the charts. Without one, the tables stay in the finances section."""
+    year = _two_years(copy_root("small", tmp_path))
+    _ctx, html = _context(year, "annual-report", "ja")
+    accounts = html[html.index('id="accounts"') :]
+    finances = html[html.index('id="finances"') : html.index('id="accounts"')]
+    assert 'class="data amounts' not in finances
+    text = _text(accounts).replace("\u2060", "")
+    assert "活動計算書" in text and "収入" in text and "貸借対照表" in text, text[:600]
+    assert text.index("活動計算書") < text.index("収入") < text.index("貸借対照表"), text
+    bare = _two_years(copy_root("small", tmp_path / "plain"))
+    for folder in (bare, bare.parent / "fy2011"):
+        (folder / "data" / "balance.csv").unlink()
+    _ctx, plain = _context(bare, "annual-report", "en")
+    end = plain.index('id="accounts"') if 'id="accounts"' in plain else len(plain)
+    assert 'class="data amounts' in plain[plain.index('id="finances"') : end]  # no balance sheet
+    assert "Income and expenditure</h3>" not in plain

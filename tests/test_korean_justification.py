@@ -189,12 +189,15 @@ PHRASES = ("「釈放された", "後、", "起きたことを", "できる", "�
            "決めました。", "同じ", "目に", "遭う", "人が、", "もう", "出ないように」")  # fmt: skip
 
 
-def test_a_japanese_pull_quote_breaks_between_phrases_its_bracket_hung(tmp_path: Path) -> None:
+def test_a_japanese_pull_quote_breaks_between_phrases_neither_bracket_hung(
+    tmp_path: Path,
+) -> None:
     """Design review, JA report 3: the pull quote's gothic lines broke
-    inside words (起/きた, 限/り, 決/めました) and its opening 「 stood inside
-    the text's edge. Set as Japanese display text is, ragged, each line ends
-    where a phrase (文節) does, and the 「 hangs: the words after it align
-    with the lines below."""
+    inside words (起/きた, 限/り, 決/めました). Set as Japanese display text
+    is, ragged, each line ends where a phrase (文節) does (BudouX). Japanese
+    review r34 R-A8: the opening 「 hung into the margin while the closing 」
+    did not; one rule for both, the safer one: neither hangs, the 「 set
+    flush with the lines below."""
     body = (
         '<div class="prose" style="padding-left: 20mm"><blockquote class="pull-quote" '
         f'style="width: 35mm; font-size: 11pt"><p>{QUOTE}</p></blockquote></div>'
@@ -209,8 +212,10 @@ def test_a_japanese_pull_quote_breaks_between_phrases_its_bracket_hung(tmp_path:
         so_far += line
         assert so_far in ends, (line, lines)  # a line ends at a phrase's end
     bracket, first_word, next_line = glyphs[0][0], glyphs[0][1], glyphs[1][0]
-    assert abs(first_word[1] - next_line[1]) < 0.5, (first_word, next_line)  # 釈 above 起
-    assert bracket[2] <= next_line[1] + 0.5  # the 「 outside the edge
+    # The 「's ink (the right half of its em, its blank half trimmed) starts
+    # at the edge of the lines below, 釈 half an em further in: not hung.
+    assert abs((bracket[1] + bracket[2]) / 2 - next_line[1]) < 0.5, (bracket, next_line)
+    assert abs(first_word[1] - bracket[2]) < 0.5, (first_word, bracket)
 
 
 def test_an_opening_bracket_that_starts_any_japanese_line_is_trimmed(tmp_path: Path) -> None:

@@ -392,7 +392,8 @@ def test_korean_lists_are_commas_and_tied_months_are_counted_not_named(
     alt = ko.charts["chart-by-month"].alt
     assert alt.endswith("가장 많은 달은 3건으로, 12개월 가운데 8개월입니다."), alt
     ja = _context(sample_years, "annual-report", "ja").charts["chart-by-month"].alt
-    assert ja.endswith("最多は3件で、12か月中8か月。") and "2013年8月" not in ja.split("。")[-2]
+    assert ja.endswith("最も多い月は3件で、12か月のうち8か月でした。"), ja
+    assert "2013年8月" not in ja.split("。")[-2]
     assert languages.typography("ja").list_join == ""  # CLDR's 、 list
 
 
@@ -466,3 +467,48 @@ def test_the_samples_own_text_reads_as_the_editors_asked(
     for now, before in (*SAMPLE_TEXT[tag], notes[tag]):
         now, before = re.sub(r"\s+", "", now), re.sub(r"\s+", "", before)
         assert now in text and before not in text, (now, before)
+
+
+def test_japanese_leads_alt_texts_and_titles_read_as_sentences(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """Japanese review r34 (R-A3, R-A4, R-A5, R-H1, R-H2, R-D4, R-D6): the
+    advocacy lead is a sentence, not a telegraphic fragment; the trend's alt
+    text ends each year with 。 (not one year running into the next with 、);
+    the month chart's alt text does not repeat its title; the members'
+    note joins its two kinds with と and says も; the handout's chart heading
+    is not about money; the donor edition's ask box is not titled like the
+    back cover; an edition's title takes a half-width space after the year."""
+    report = _context(sample_years, "annual-report", "ja")
+    assert report.intros["lobbying"].endswith("と、計16件の面会を行いました。"), report.intros
+    trend = report.charts["chart-trend"].alt
+    assert re.search(r"支出[^、。]+。2012年度：", trend), trend
+    by_month = report.charts["chart-by-month"].alt
+    assert by_month.startswith("月別の活動件数（2012年度）。") and by_month.count("月別の活動") == 1
+    handout = _context(sample_years, "handout", "ja")
+    assert handout.labels["charts"] == "活動の内訳"
+    assert handout.internal_note == (
+        "上記の数字には、公開版の報告書に掲載していない非公開の活動4件と非公開の面会2件も含まれます。"
+    )
+    assert handout.document_title == "2012年度 総会資料"
+    donor = _context(sample_years, "donor", "ja")
+    assert donor.labels["donor_ask_title"] != donor.labels["how_to_give"]
+    assert "一回のご寄付" not in donor.labels["donor_ask"]
+    # The same two-item rule in the other languages: no comma before "and".
+    english = _context(sample_years, "handout", "en").internal_note or ""
+    assert " and " in english and ", and" not in english
+
+
+def test_a_japanese_addressee_is_set_larger_than_the_address(
+    sample_years: tuple[FiscalYear, FiscalYear],
+) -> None:
+    """Japanese review r34 R-L1: in a Japanese 宛名 the name is visibly larger
+    than the address, and every letter writes the 〒 postcode on its own line."""
+    letters = [x for x in make_letters(sample_years[0], None) if x.language == "ja"]
+    assert len(letters) >= 2
+    for letter in letters:
+        assert letter.address_lines[0].startswith("〒"), letter.address_lines
+        assert letter.address_lines[letter.address_name].endswith(" 様")
+    made = letter_html(templating.template("letter.html.j2"), letters[0], "")
+    assert re.search(r'<span class="letter-addressee">[^<]+ 様</span>', made)
+    assert ".letter-addressee { font-size: 1.3em" in languages.css("ja", "print")

@@ -831,7 +831,7 @@ def chart_trend(history: Sequence[KeyFigures], style: ChartStyle) -> ChartAsset 
              for y, h in zip(years, history, strict=True)]  # fmt: skip
     alt = style.label(
         "alt_trend", title=title, first=years[0], last=years[-1],
-        list=style.label("list_separator").join(parts),
+        list=style.label("alt_trend_separator").join(parts),
     )  # fmt: skip
     return _render(
         "chart-trend",

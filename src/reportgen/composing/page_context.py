@@ -214,7 +214,9 @@ def internal_note(year: FiscalYear, edition: str, language: str) -> str | None:
             items.append(formats.label(language, key, count, count=number))
     if not items:
         return None
-    return formats.label(language, "internal_included", items=formats.format_list(items, language))
+    listed = (formats.label(language, "internal_pair", first=items[0], second=items[1])
+              if len(items) == 2 else formats.format_list(items, language))  # fmt: skip
+    return formats.label(language, "internal_included", items=listed)
 
 
 def _roles(year: FiscalYear, language: str) -> dict[str, NarrativeSection]:
@@ -545,15 +547,97 @@ def _tables(
         )  # fmt: skip
 
     compare = prev is not None and bool(prev.income or prev.expenses)
+    expenses = amounts(fig.expenses_by_category, fig.expenses, L("kind_expense"),
+                       prev.expenses_by_category if compare and prev else None,
+                       prev.expenses if prev else Decimal(0))  # fmt: skip
     return {
         "income": amounts(fig.income_by_category, fig.income, L("kind_income"),
                           prev.income_by_category if compare and prev else None,
                           prev.income if prev else Decimal(0)),
-        "expenses": amounts(fig.expenses_by_category, fig.expenses, L("kind_expense"),
-                            prev.expenses_by_category if compare and prev else None,
-                            prev.expenses if prev else Decimal(0)),
+        "expenses": _by_function(expenses, fig, prev if compare else None, money, language),
         "funds": _funds(fig, money, L, language, currency, prev),
     }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FunctionGroup:
+    """One function's part of the expenses: its total, last year's (None:
+    none), and its lines as (line, this year, last year), None where absent."""
+
+    function: str
+    total: Decimal
+    before: Decimal | None
+    lines: tuple[tuple[str, Decimal | None, Decimal | None], ...]
+
+
+def by_function(fig: KeyFigures, prev: KeyFigures | None) -> tuple[FunctionGroup, ...]:
+    """The expense lines grouped under their function (programme,
+    fundraising, administration), as a statement of activities sets them
+    (a Japanese 活動計算書: 事業費 / 管理費 with a subtotal each): each
+    function with its total, last year's (or None), and its lines, largest
+    first, each with this year's and last year's amount (None: no such line).
+    () when grouping says nothing: a single function, or some expense without
+    one (its line would have no group)."""
+    functions = [f for f, _ in fig.expenses_by_function]
+    if len(functions) < 2 or "unassigned" in functions:
+        return ()
+    then_lines = {(f, line): a for f, line, a in prev.expense_lines} if prev else {}
+    then_totals = dict(prev.expenses_by_function) if prev else {}
+    groups: list[FunctionGroup] = []
+    for function, total in fig.expenses_by_function:
+        now = [(line, a) for f, line, a in fig.expense_lines if f == function]
+        named = {line for line, _ in now}
+        gone = [
+            (line, a) for (f, line), a in then_lines.items() if f == function and line not in named
+        ]
+        lines: tuple[tuple[str, Decimal | None, Decimal | None], ...] = tuple(
+            (line, a, then_lines.get((function, line))) for line, a in now
+        )
+        lines += tuple((line, None, a) for line, a in gone)
+        groups.append(FunctionGroup(function, total, then_totals.get(function), lines))
+    return tuple(groups)
+
+
+def _by_function(
+    table: Table | None,
+    fig: KeyFigures,
+    prev: KeyFigures | None,
+    money: Callable[[Decimal], str],
+    language: str,
+) -> Table | None:
+    """The expenses table with its rows grouped by function (``by_function``):
+    a heading row for each function, its lines indented, and a subtotal (a
+    function of one line: a single row, the line's name under the function's);
+    the table as it is when there is nothing to group."""
+    groups = by_function(fig, prev)
+    if table is None or not groups:
+        return table
+
+    def share(amount: Decimal) -> str:
+        return formats.format_percent(float(amount / fig.expenses) if fig.expenses else 0, language)
+
+    def amounts(now: Decimal | None, then: Decimal | None, part: str = "") -> tuple[str, ...]:
+        cells: tuple[str, ...] = (money(now) if now is not None else NIL,)
+        if prev is not None:
+            cells += (money(then) if then is not None else NIL,)
+        return (*cells, part or (share(now) if now is not None else ""))
+
+    # A function's share as the chart of the split gives it (whole percents
+    # adding up to 100), so that table and chart say the same.
+    parts = dict(zip([f for f, _ in fig.expenses_by_function], fig.function_shares, strict=True))
+    rows: list[Row] = []
+    for group in groups:
+        name = formats.label(language, f"function_{group.function}")
+        part = formats.format_percent(parts[group.function], language)
+        if len(group.lines) == 1:  # its one line is its total: one row, the line named under it
+            line = group.lines[0][0]
+            rows.append(Row((name, *amounts(group.total, group.before, part)), line, "subtotal"))
+            continue
+        rows.append(Row((name, *("" for _ in table.headers[1:])), kind="heading"))
+        rows += [Row((line, *amounts(now, then)), kind="item") for line, now, then in group.lines]
+        subtotal = formats.label(language, "function_total", function=name)
+        rows.append(Row((subtotal, *amounts(group.total, group.before, part)), kind="subtotal"))
+    return replace(table, rows=tuple(rows))
 
 
 def _funds(

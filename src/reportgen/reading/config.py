@@ -1055,6 +1055,7 @@ class _Checker:
             statement_no_gift_aid=text("statement_no_gift_aid"),
             gift_type=text("gift_type"), gift_code=text("gift_code"),
             number_label=text("number_label"), tax_year_start=tax_year_start,
+            signer_role=text("signer_role"),
             benefits=benefits, statement_benefit=text("statement_benefit"),
             statement_one=text("statement_one"),
             gift_aid_invitation=text("gift_aid_invitation"),

@@ -160,6 +160,7 @@ class ReceiptSettings:
     gift_type: str | None = None  # Korea: 유형 (e.g. 일반기부금)
     gift_code: str | None = None  # Korea: 코드 (e.g. 40)
     number_label: str | None = None  # the number's label ("Statement no."); None: the pack's
+    signer_role: str | None = None  # the signatory's title on the receipt; None: their role
     tax_year_start: tuple[int, int] | None = None  # (month, day) the donors' tax year starts
     # A gift for which the donor received something (its ``benefit``):
     # "listed" (shown with its value, the statement_benefit said) or

@@ -254,6 +254,9 @@ SETTINGS: dict[str, Setting] = {
         _s("receipts.number_label", "string", "the label of the receipt's number (e.g. "
            "`Statement no.`; default: the language's word)", translatable=True,
            editions=("receipts",), starter=False),
+        _s("receipts.signer_role", "string", "the signatory's title on the receipt, where a "
+           "receipt must give the legal one (理事長 for an NPO法人's 代表者; default: the "
+           "signatory's `role`)", translatable=True, editions=("receipts",), starter=False),
         _s("receipts.benefits", "string", "a gift for which the donor received something (the "
            "gifts' `benefit`): `listed` (shown with its value) or `refused` (the jurisdiction "
            "gives no receipt for it: each such gift is an error)", default="listed",

@@ -414,6 +414,7 @@ def _receipt_languages(year: FiscalYear, diags: Diagnostics) -> None:
     keys += ["statement_no_gift_aid"] * bool(settings.gift_aid and settings.statement_no_gift_aid)
     keys += ["gift_aid_invitation"] * bool(settings.gift_aid and settings.gift_aid_invitation)
     keys += ["number_label"] * bool(settings.number_label)
+    keys += ["signer_role"] * bool(settings.signer_role)
     keys += ["statement_benefit"] * bool(settings.statement_benefit and any(
         gift.benefit for gift in year.gifts))  # fmt: skip
     giving = {gift.donor for gift in year.gifts}

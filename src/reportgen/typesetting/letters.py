@@ -102,6 +102,7 @@ class Letter:
     # report's country (core.envelopes): its lines, and the field on the sheet
     # in mm (left, top, width, height); () and None when the row has no address.
     address_lines: tuple[str, ...] = ()
+    address_name: int = -1  # which of address_lines is the donor's name (-1: none)
     address_field: tuple[float, float, float, float] | None = None
     return_address: str = ""  # the return line: the organisation's name and address
     # The same as it is set: one line, or the name over the address where the
@@ -450,6 +451,7 @@ def _letter(
     posted = letter_style(year.config.language)
     lines = address_lines(donor, language, home, posted.town_capitals)
     kind = giving_kind(donor, donor_gifts(year, donor))
+    addressee = formats.label(language, "letter_address_name", name=donor.name)
     thanks = (
         say("letter_no_amount", fiscal_year=fiscal_year) if kind == "none"
         else say("letter_amount", amount=gift, fiscal_year=fiscal_year) if kind == "one"
@@ -497,6 +499,7 @@ def _letter(
         row_sha256=row_digest(donor),
         duplex=year.config.printing.duplex_letters,
         address_lines=lines,
+        address_name=lines.index(addressee) if addressee in lines else -1,
         address_field=(window.left, window.top, window.width, window.height) if lines else None,
         return_address=(
             say("separator").join(

@@ -29,7 +29,7 @@ from reportgen.composing.key_figures import has_minor_units
 from reportgen.core.languages import plural_form
 from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings, receipt_language
 from reportgen.typesetting.font_subsets import trimmed_pdf
-from reportgen.typesetting.letters import donor_slugs, layout_for
+from reportgen.typesetting.letters import address_lines, donor_slugs, layout_for
 from reportgen.typesetting.pdf import collector_paused, failures_raised
 from reportgen.typesetting.preflight import Finding, examine
 from reportgen.typesetting.templating import template
@@ -308,6 +308,9 @@ def make_receipt(
     if settings.number_label:
         words["receipt_number"] = settings.number_label
     organization = config.organization
+    signatory = config.signatory
+    if signatory is not None and settings.signer_role:  # the legal title (理事長)
+        signatory = replace(signatory, role=settings.signer_role)
     # The language's separator: no Latin "·" in a Japanese line (review R-2).
     contact = words["separator"].join(x for x in (organization.website, organization.email) if x)
     return Receipt(
@@ -325,9 +328,7 @@ def make_receipt(
         registration=settings.registration or organization.registration,
         basis=settings.basis or "",
         donor_name=say("receipt_donor_name", name=donor.name),
-        donor_address=formats.address_line(
-            donor.address or "", donor.postcode or "", donor.country or "", language
-        ),
+        donor_address=_donor_address(donor, language),
         donor_tax_id=donor.tax_id or "",
         declaration=say(
             "receipt_declaration",
@@ -369,17 +370,17 @@ def make_receipt(
         gift_code=settings.gift_code or "",
         signed=settings.signed,
         signature_lines=formats.signature_lines(
-            language, organization.name, config.signatory, "receipt_signer"
+            language, organization.name, signatory, "receipt_signer"
         ),
         signer=" ".join(
             x
             for x in (
-                formats.role_word(config.signatory.role or "", language),
-                config.signatory.name,
+                formats.role_word(signatory.role or "", language),
+                signatory.name,
             )
             if x
         )
-        if config.signatory
+        if signatory
         else "",
         words=tuple(words.items()),
         columns=columns,
@@ -434,3 +435,15 @@ def recorded_number(pdf: Any) -> tuple[str, str]:
     """(donor id, receipt number) a receipt's metadata says (pikepdf)."""
     info = pdf.docinfo
     return str(info.get(DONOR_ID_KEY, "")), str(info.get(NUMBER_KEY, ""))
+
+
+def _donor_address(donor: Donor, language: str) -> str:
+    """The donor's address on one line: in Japanese in the post's order, the
+    〒 postcode first (〒150-0001 東京都渋谷区…, as the letter's block has it,
+    not "…, 150-0001"); otherwise as written, then the postcode and country."""
+    if language.split("-")[0] == "ja":
+        name = formats.label(language, "letter_address_name", name=donor.name)
+        return " ".join(line for line in address_lines(donor, language) if line != name)
+    return formats.address_line(
+        donor.address or "", donor.postcode or "", donor.country or "", language
+    )

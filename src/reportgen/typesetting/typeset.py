@@ -15,10 +15,12 @@ In print a narrative's footnotes become side notes (``side_notes``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
 
+import budoux
 import lxml.etree
 from lxml.html import Element as html_element
 from lxml.html import HtmlElement
@@ -31,6 +33,10 @@ JOINER = "\u2060"
 # Elements whose text is never touched: not prose, or set as written.
 _VERBATIM = frozenset({"style", "script", "code", "pre", "kbd", "samp", "svg", "textarea"})
 _CELLS = frozenset({"td", "th"})
+# Display text besides pull quotes and table cells, set by phrases where the
+# language asks (Typography.phrases): leads, the donor edition's gift panel and
+# ask, the giving details of a back cover, the figure cards' labels.
+_DISPLAY = frozenset({"intro", "gift-at-work", "donor-ask", "giving", "back-text", "stat-label"})
 # Elements whose text ends a paragraph: their last line is the one to protect.
 _BLOCKS = frozenset({"p", "li", "dd", "dt", "figcaption", "td", "th"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -152,36 +158,55 @@ def _glue_tail(text: str, count: int, words: bool = False) -> str:
     return body[:start] + joined(tail) + text[len(body) :]
 
 
-# Japanese phrases (文節), roughly: a run of kanji, katakana, figures or
-# Latin letters and the hiragana after it (釈放された, 後、, 記録に), with the
-# marks that close it; an opening bracket starts one. Without a dictionary,
-# where kana meets the next word's kanji is where Japanese phrases meet.
-_HIRAGANA = "\u3040-\u309f\u30fc"
-_PHRASE = re.compile(
-    rf"[{_OPENING}]*[^{_HIRAGANA}{_OPENING}{_CLOSING}{_MIDDLE}\s]*[{_HIRAGANA}]*"
-    rf"(?:[{_CLOSING[:-4]}]+[{_HIRAGANA}]*)*[{_CLOSING}{_MIDDLE}！？]*"  # （6件）と, 」と
-)
-_PARTICLE_END = re.compile(rf"(?<=[をはがもへ])(?=[{_HIRAGANA}])")
-PHRASE_MOST = 8  # a longer phrase may break inside: a pull quote's line holds 9
+# Japanese phrases (文節) are found by BudouX (a small machine-learnt model,
+# no dictionary; Google's, Apache-2.0): 移動を/待つご家族の/一晩の/宿と/食事.
+# A phrase longer than this may still break inside: a pull quote's line holds 9.
+PHRASE_MOST = 8
+CELL_PHRASE_MOST = 12  # a table cell's line holds more: 国連調査委員会についての
 
 
-def phrases(text: str) -> str:
-    """Japanese ``text`` breakable only between its phrases, as display
-    text (a pull quote) is set: 「釈放された後、/起きたことを/できる限り/記録に…,
-    never 起/きた (CSS's ``word-break: auto-phrase``, which WeasyPrint lacks)."""
+@functools.cache
+def _phrase_parser() -> budoux.Parser:
+    return budoux.load_default_japanese_parser()
 
-    def whole(phrase: str) -> str:
-        return joined(phrase) if 1 < len(phrase) <= PHRASE_MOST else phrase
 
-    def one(match: re.Match[str]) -> str:
-        phrase = match.group(0)
-        if len(phrase) <= PHRASE_MOST:
-            return whole(phrase)
-        # Too long for a narrow line: after a particle that ends a phrase of
-        # its own within it (起きたことを/できる), else anywhere.
-        return "".join(whole(part) for part in _PARTICLE_END.split(phrase))
-
-    return _PHRASE.sub(one, text)
+def phrases(text: str, most: int = PHRASE_MOST) -> str:
+    """Japanese ``text`` breakable only between its phrases, as display text
+    is set (a pull quote, a lead, a table cell, a panel): 「釈放された後、/
+    起きたことを/できる限り/記録に…, never 起/きた or 一/晩 (CSS's
+    ``word-break: auto-phrase``, which WeasyPrint lacks). The joiners already
+    in ``text`` (a number and its counter, a date) stay: a break is allowed
+    only where neither they nor a phrase forbid it. A phrase that starts
+    with hiragana (ついての, ための) stays with the one before when the two
+    hold ``most`` characters or fewer."""
+    plain = text.replace(JOINER, "")
+    if not plain.strip():
+        return text
+    held = set()  # i: no break after plain[i] (-1: before the first)
+    index = -1
+    for char in text:
+        if char == JOINER:
+            held.add(index)
+        else:
+            index += 1
+    groups: list[str] = []
+    for phrase in _phrase_parser().parse(plain):
+        if groups and "\u3041" <= phrase[0] <= "\u309f" and len(groups[-1] + phrase) <= most:
+            groups[-1] += phrase
+        else:
+            groups.append(phrase)
+    start = 0
+    for group in groups:
+        if 1 < len(group) <= most and not group.isspace():
+            held.update(range(start, start + len(group) - 1))
+        start += len(group)
+    out = [JOINER] if -1 in held else []
+    for i, char in enumerate(plain):
+        inside = i in held and (i - 1) in held
+        out.append("\u00a0" if char == " " and inside else char)
+        if i in held and (i < len(plain) - 1 or text.endswith(JOINER)):
+            out.append(JOINER)
+    return "".join(out)
 
 
 def _cell_term(run: str, most: int) -> str:
@@ -327,7 +352,7 @@ class _Setter:
         self.last_text: _Slot | None = None  # where the block's last text is
         self.made: set[HtmlElement] = set()  # the spans added to the page
         self.quote = _PullQuote(self.made)
-        self.pulled = 0  # depth inside a pull quote (display text, set by phrases)
+        self.pulled = 0  # depth inside display text (a pull quote, _DISPLAY), set by phrases
 
     def walk(self, root: HtmlElement) -> None:
         """Every tag and run of text under ``root`` in the order of the page."""
@@ -356,7 +381,8 @@ class _Setter:
             self.heading += step
             self.last_text = None
         self.quote.tag(element, name, closing)
-        if name == "blockquote" and "pull-quote" in (element.get("class") or "").split():
+        classes = (element.get("class") or "").split()
+        if (name == "blockquote" and "pull-quote" in classes) or _DISPLAY.intersection(classes):
             self.pulled += step
         if name == "p" and closing and self.style.sentence_end and not self.verbatim:
             _mark_line(element, self.style.sentence_end)
@@ -383,8 +409,8 @@ class _Setter:
         text = self.language(curl(chunk, self.style.quotes))
         if self.rules is not None and not self.head:
             text = self.rules(text, self.cells > 0)
-            if self.pulled and self.style.phrases:  # display text: whole phrases
-                text = phrases(text)
+            if (self.pulled or self.cells) and self.style.phrases:  # display text: whole phrases
+                text = phrases(text, CELL_PHRASE_MOST if self.cells else PHRASE_MOST)
         if self.heading:
             # Bookmarks are made of a heading's text: whole words as nowrap
             # spans there, so that no joiner reaches the PDF's outline.
@@ -486,6 +512,7 @@ def _mark_spans(slot: _Slot, marks: dict[int, str], made: set[HtmlElement]) -> _
 _NOBR = re.compile(rf"[^\s{JOINER}]*(?:{JOINER}[^\s{JOINER}]*)+")
 _OPENING_MARKS = "\u201c\u2018\u201e\u201a\u00ab\u300c\u300e"
 _DASHES = "\u2014\u2015\u2013"
+_WORK_MARKS = "\u300c\u300e"  # 「『: a work's title in Japanese
 
 
 class _PullQuote:
@@ -518,6 +545,14 @@ class _PullQuote:
         first, self.first = self.first, False
         if start and start in _DASHES and not paragraph.attrib:
             paragraph.set("class", "attribution")
+            # A work's title in corner brackets after the name (―― 野口孝行
+            # 「脱北、逃避行」第1回) as markup of its own: CSS may start its line.
+            cut = next((i for i, c in enumerate(text) if c in _WORK_MARKS), 0)
+            if cut and text[:cut].strip(_DASHES + " \u3000" + JOINER):
+                _put(slot, text[:cut])
+                work = _span("work", text[cut:], self.made)
+                _insert_after(slot, work)
+                return (work, "text")
         elif start and start in _OPENING_MARKS and first:
             # The mark as markup of its own before the text, which stays last
             # (a later step may still set the text's end).

@@ -131,8 +131,9 @@ class Typography:
     # ragged only when both kinds of gap would pass their limits.
     justify_space_weight: float = 1.0
     justify_space_limit: float = 0.0
-    # Print: a pull quote breaks only between phrases (文節),
-    # as Japanese display text is set; browsers: word-break: auto-phrase.
+    # Print: display text (pull quotes, leads, table cells, panels) breaks
+    # only between phrases (文節, BudouX), as Japanese display text is set;
+    # browsers: word-break: auto-phrase.
     phrases: bool = False
 
 

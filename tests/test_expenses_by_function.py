@@ -1,0 +1,96 @@
+"""The expenses table grouped by function, as a statement of activities sets
+it (Japanese review r34 R-A2): each function's name, its lines, a subtotal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from reportgen.composing.accounts import NIL
+from reportgen.composing.key_figures import KeyFigures
+from reportgen.composing.page_context import _tables
+
+_LINES = (
+    ("program", "Rescue", Decimal("3760")),
+    ("program", "Resettlement", Decimal("1280")),
+    ("fundraising", "Appeal mailing", Decimal("520")),
+    ("administration", "Office rent", Decimal("960")),  # larger than a programme line
+    ("administration", "Audit", Decimal("180")),
+)
+_NOW = KeyFigures(
+    fiscal_year="FY2",
+    activities=0,
+    participants=0,
+    by_category=(),
+    by_month=(),
+    by_month_category=(),
+    coalitions=0,
+    coalition_organizations=0,
+    coalition_countries=0,
+    lobbying=0,
+    by_target_type=(),
+    income=Decimal("7000"),
+    expenses=Decimal("6700"),
+    income_by_category=(("Donations", Decimal("7000")),),
+    expenses_by_category=tuple(sorted(((n, a) for _, n, a in _LINES), key=lambda x: -x[1])),
+    expenses_by_function=(
+        ("program", Decimal("5040")),
+        ("fundraising", Decimal("520")),
+        ("administration", Decimal("1140")),
+    ),
+    expense_lines=_LINES,
+    present=("finances",),
+)
+
+
+def _rows(language: str, prev: KeyFigures | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    table = _tables(None, _NOW, language, "JPY", prev)["expenses"]  # type: ignore[arg-type]
+    assert table is not None
+    return [(r.kind, r.cells) for r in table.rows]
+
+
+def test_each_line_sits_under_its_function_with_a_subtotal() -> None:
+    rows = _rows("ja")
+    kinds = [k for k, _ in rows]
+    assert kinds == ["heading", "item", "item", "subtotal", "subtotal",
+                     "heading", "item", "item", "subtotal"]  # fmt: skip
+    names = [c[0] for _, c in rows]
+    assert names[:4] == ["事業費", "Rescue", "Resettlement", "事業費計"]
+    assert names.index("Office rent") > names.index("管理費")  # not among the programme lines
+    table = _tables(None, _NOW, "ja", "JPY")["expenses"]  # type: ignore[arg-type]
+    assert table is not None
+    single = next(r for r in table.rows if r.cells[0] == "募金活動費")  # one line: one row
+    assert single.note == "Appeal mailing" and single.cells[1:] == ("520円", "8%")
+    subtotal = dict((c[0], c[1:]) for k, c in rows if k == "subtotal")
+    assert subtotal["管理費計"] == ("1,140円", "17%")
+    # The shares of the subtotals are the chart's: whole percents adding to 100.
+    assert sum(int(v[-1].rstrip("%")) for v in subtotal.values()) == 100
+
+
+def test_last_year_is_compared_line_by_line_and_a_line_gone_is_kept() -> None:
+    before = replace(
+        _NOW,
+        fiscal_year="FY1",
+        expense_lines=(("program", "Rescue", Decimal("2860")),
+                       ("program", "Vehicle", Decimal("90")),
+                       ("administration", "Office rent", Decimal("960"))),
+        expenses_by_function=(("program", Decimal("2950")), ("administration", Decimal("960"))),
+        expenses=Decimal("3910"),
+    )  # fmt: skip
+    rows = {c[0]: c[1:] for _, c in _rows("en-GB", before)}
+    assert rows["Rescue"][:2] == ("JP¥3,760", "JP¥2,860")
+    assert rows["Vehicle"][:2] == (NIL, "JP¥90")  # gone this year, still under its function
+    assert rows["Raising funds"][:2] == ("JP¥520", NIL)  # no such function last year
+    assert rows["Charitable activities total"][:2] == ("JP¥5,040", "JP¥2,950")
+
+
+def test_nothing_to_group_leaves_the_table_as_it_was() -> None:
+    """One function only, or an expense without one: the plain table."""
+    single = replace(_NOW, expenses_by_function=(("program", Decimal("6700")),),
+                     expense_lines=tuple(("program", n, a) for _, n, a in _LINES))  # fmt: skip
+    unassigned = replace(_NOW, expenses_by_function=(*_NOW.expenses_by_function[:2],
+                                                     ("unassigned", Decimal("1140"))))  # fmt: skip
+    for fig in (single, unassigned):
+        table = _tables(None, fig, "en", "JPY")["expenses"]  # type: ignore[arg-type]
+        assert table is not None and {r.kind for r in table.rows} == {""}
+        assert [r.cells[0] for r in table.rows][:3] == ["Rescue", "Resettlement", "Office rent"]

@@ -1,0 +1,143 @@
+"""Japanese display text breaks between phrases (文節), never inside a word
+(Japanese review r34 R-A6, R-A7, R-D3, R-D5, R-T1, R-T2; design review, JA
+donor edition 2 and 3): typeset's rules on strings, then the sample's PDFs."""
+
+from __future__ import annotations
+
+import re
+
+from reportgen.core.languages import typography
+from reportgen.typesetting.typeset import JOINER, typeset
+from tests.conftest import BuiltSample
+from tests.pdfparse import ParsedPdf
+
+
+def _set(body: str, language: str = "ja") -> str:
+    return typeset(body, language, "print")
+
+
+def _whole(word: str) -> str:
+    return JOINER.join(word)
+
+
+def test_a_gift_panel_item_and_the_giving_details_break_between_phrases() -> None:
+    panel = _set(
+        '<section class="gift-at-work"><div class="prose"><ul><li><strong>5,000円</strong> '
+        "移動を待つご家族の一晩の宿と食事</li><li>1人が安全な第三国へ移るための旅費</li>"
+        "</ul></div></section>"
+    )
+    for word in ("一晩の", "ご家族の", "移るための", "第三国へ"):
+        assert _whole(word) in panel, (word, panel)
+    giving = _set(
+        '<div class="prose giving"><p>口座名義：北朝鮮難民救援基金（架空の口座）</p></div>'
+    )
+    assert _whole("（架空の") in giving
+
+
+def test_a_table_cell_keeps_a_compound_particle_with_its_noun() -> None:
+    """議題: 国連調査委員会につい/ての broke inside について."""
+    cell = _set(
+        "<table><tr><td>北朝鮮の人権に関する国連調査委員会についての日本の立場</td></tr></table>"
+    )
+    assert _whole("国連調査委員会についての") in cell, cell
+    assert _whole("人権に") in cell and "に" + JOINER + "関" not in cell  # a break stays
+
+
+def test_running_prose_still_breaks_anywhere_and_korean_is_untouched() -> None:
+    prose = _set(
+        '<div class="prose"><p>起きたことを記録に残そうと決めました。同じ目に遭う人が</p></div>'
+    )
+    assert "起き" in prose  # a justified body breaks between any two characters
+    assert typography("ja").phrases and not typography("ko").phrases  # Korean: its own rules
+
+
+def test_a_paragraph_never_ends_on_four_characters_or_fewer() -> None:
+    """R-A6 ("…行い/ました。") and the donor story's 「です。」 alone."""
+    lead = _set('<p class="intro">4分野で計32件の活動を行いました。</p>')
+    assert _whole("いました。") in lead, lead
+    story = _set('<div class="prose"><p>それが野口さんの願いです。</p></div>')
+    assert _whole("願いです。") in story
+
+
+def test_an_attribution_starts_the_work_it_names_on_a_line_of_its_own() -> None:
+    """R-A7: ―― 野口孝行「脱北、/逃避行：東南アジア編」/第1回 broke inside the title."""
+    quote = _set(
+        '<div class="prose"><blockquote class="pull-quote"><p>「記録に残そう」</p>'
+        "<p>―― 野口孝行「脱北、逃避行：東南アジア編」第1回</p></blockquote></div>"
+    )
+    attribution = re.search(r'<p class="attribution">(.*?)</p>', quote)
+    assert attribution, quote
+    assert attribution.group(1).startswith("―")
+    assert re.search(r'<span class="work">「[^<]*第\u2060?1\u2060?回</span>', attribution.group(1))
+
+
+def test_the_sample_s_japanese_pages_break_no_word_the_review_named(
+    built_sample: BuiltSample,
+) -> None:
+    folder = built_sample.out / "fy2012" / "ja"
+    donor = ParsedPdf(folder / "donor.pdf").all_text()
+    report = ParsedPdf(folder / "annual-report.pdf").all_text()
+    for broken in ("一 晩", "1週間 分", "移 る", "（架 空", "架 空の口座"):
+        assert broken not in donor, broken
+    for broken in ("につい ての", "人々 の保護", "行い ました。"):
+        assert broken not in report, broken
+
+
+def test_a_japanese_receipt_writes_the_postcode_first_and_keeps_its_gifts_together() -> None:
+    """Design review, JA receipt: the 受領方法 column floated mid-page (the
+    gifts table ran 170 mm for three short columns); and with the postcode
+    in its column the address read "…1-1-1, 150-0001"."""
+    from reportgen.reading.model import Donor
+    from reportgen.typesetting.receipts import _donor_address
+
+    donor = Donor("山田 花子", address="東京都渋谷区神宮前1-1-1", postcode="150-0001")
+    assert _donor_address(donor, "ja") == "〒150-0001 東京都渋谷区神宮前1-1-1"
+    english = Donor("Emily Carter", address="2-4-1 Azabudai, Minato-ku", postcode="106-0041")
+    assert _donor_address(english, "en") == "2-4-1 Azabudai, Minato-ku, 106-0041"  # as before
+
+
+def test_the_sample_s_japanese_receipt_sets_its_gifts_in_a_narrow_block(
+    built_sample: BuiltSample,
+) -> None:
+    """Also R-R2: the receipt gives the signatory's legal title
+    (receipts.signer_role = 理事長), while the letters keep 代表."""
+    import pypdfium2 as pdfium
+
+    receipt = built_sample.out / "fy2012" / "receipts" / "d-002.pdf"
+    assert "理事長 加藤 博" in ParsedPdf(receipt).all_text().replace("\u3000", " ")
+    document = pdfium.PdfDocument(receipt)
+    try:
+        page = document[0]
+        text = page.get_textpage()
+        xs = {}
+        for word in ("受領方法", "金額", "寄附金領収書"):
+            index, _ = text.search(word).get_next()
+            xs[word] = text.get_charbox(index)[0]
+    finally:
+        document.close()
+    margin = xs["寄附金領収書"]  # the page's left margin
+    # The amounts end within 125 mm of the margin, not at the 170 mm measure.
+    assert xs["金額"] - margin < 125 / 25.4 * 72, xs
+    assert xs["受領方法"] < xs["金額"], xs
+
+
+def test_the_sample_s_statement_and_balance_sheet_share_one_grid(
+    built_sample: BuiltSample,
+) -> None:
+    """R-A2 and design review 5: 決算 holds 活動計算書 and 貸借対照表, whole,
+    their years' figures ending at the same x."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(built_sample.out / "fy2012" / "ja" / "annual-report.pdf")
+    try:
+        ends = {}
+        for page in document:
+            text = page.get_textpage()
+            for row, figure in (("statement", "7,410,000円"), ("balance", "3,682,680")):
+                index, count = text.search(figure).get_next() or (None, 0)
+                if index is not None:
+                    ends[row] = text.get_charbox(index + count - 1)[2]
+    finally:
+        document.close()
+    assert set(ends) == {"statement", "balance"}, ends
+    assert abs(ends["statement"] - ends["balance"]) < 1, ends
