@@ -409,6 +409,7 @@ def render_pdf(
                         and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
                     document, seen = tried, looked
                     break
+            document, seen, shared = _split_parts(page, document, seen, shared, layout, same)
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)
@@ -454,6 +455,54 @@ def stacking_css(ids: Sequence[str]) -> str:
         f"{rows} {{ display: block !important; break-inside: auto !important; }}"
         f"{items} {{ break-inside: avoid !important; width: var(--stacked-width, auto); }}"
     )
+
+
+def splitting_css(ids: Sequence[str]) -> str:
+    """The stylesheet that lets each block of ``ids`` (marked ``data-split``:
+    the balance sheet), kept whole otherwise, break before one of its parts
+    (a heading row: assets, liabilities, funds), never inside one."""
+    blocks = ", ".join(f"#{i}, #{i} .table-wrap, #{i} table" for i in map(_css_ident, ids))
+    rows = ", ".join(f"#{_css_ident(i)} tbody tr:not(.heading)" for i in ids)
+    return (
+        f"{blocks} {{ break-inside: auto !important; }}"
+        f"{rows} {{ break-before: avoid !important; }}"
+    )
+
+
+def _split_parts(
+    page: Any, document: Any, seen: Inspection, shared: tuple[str, ...], layout: Layout,
+    same: dict[str, Any],
+) -> tuple[Any, Inspection, tuple[str, ...]]:  # fmt: skip
+    """The layout with a block kept whole that went on to the next page,
+    leaving this one more than 40 % empty (the balance sheet under the income
+    and expenses statement), broken between its parts (``splitting_css``),
+    and the sections after it that then fit moved up (``sharing_css``): kept
+    if it takes a near-empty page away and makes nothing else worse; else
+    the layout as it was (``document``, ``seen``, ``shared``)."""
+    from weasyprint import CSS
+
+    for block in seen.splittable():
+        split = CSS(string=splitting_css((block,)))
+        sheets = [split, CSS(string=sharing_css(shared))] if shared else [split]
+        tried = page.render(stylesheets=sheets, font_config=document.font_config, **same)
+        looked, joined = Inspection(tried.pages, "", layout=layout), shared
+        # What the part carried over leaves of its page, the sections after may share.
+        own = looked.own_pages()
+        more = tuple(i for i in looked.shareable() if i not in shared and i not in own)
+        if more:
+            sheets = [split, CSS(string=sharing_css(shared + more))]
+            again = page.render(stylesheets=sheets, font_config=document.font_config, **same)
+            after = Inspection(again.pages, "", layout=layout)
+            if (len(again.pages) <= len(tried.pages)
+                    and after.short_pages() <= looked.short_pages()
+                    and not after.runs_on_low() - looked.runs_on_low()):  # fmt: skip
+                tried, looked, joined = again, after, shared + more
+        if (len(tried.pages) <= len(document.pages)
+                and looked.near_empty_pages() < seen.near_empty_pages()
+                and looked.short_pages() <= seen.short_pages()
+                and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
+            return tried, looked, joined
+    return document, seen, shared
 
 
 def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> bool:

@@ -230,6 +230,16 @@ class Inspection:
         finance charts, the finance tables) found on the page after one the
         near-empty rule finds, and not on it: kept whole, the row went
         on, and its first item alone may fill the page it left."""
+        return self._pushed_on("data-stack")
+
+    def splittable(self) -> tuple[str, ...]:
+        """The ids of the blocks kept whole that may break between their parts
+        (``data-split``: the balance sheet), found as ``stackable`` finds rows."""
+        return self._pushed_on("data-split")
+
+    def _pushed_on(self, mark: str) -> tuple[str, ...]:
+        """The ids of the elements marked ``mark`` that start the page after
+        one the near-empty rule finds (on the page after, not on it)."""
         ids: list[str] = []
         for part in self.parts:
             own = self.scans[part.first : part.end]
@@ -240,7 +250,7 @@ class Inspection:
                 ids += [
                     element.get("id")
                     for key, element in after.elements.items()
-                    if element.get("data-stack") is not None
+                    if element.get(mark) is not None
                     and element.get("id")
                     and key not in scan.elements
                 ]
