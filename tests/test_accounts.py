@@ -379,6 +379,8 @@ def test_with_a_balance_sheet_the_income_and_expenses_are_the_accounts_first_sta
     text = _text(accounts).replace("\u2060", "")
     assert "活動計算書" in text and "収入" in text and "貸借対照表" in text, text[:600]
     assert text.index("活動計算書") < text.index("収入") < text.index("貸借対照表"), text
+    # Whole, unless that leaves the statement's page near-empty (pdf.splitting_css).
+    assert '<div class="account" id="balance-sheet" data-split="">' in accounts
     bare = _two_years(copy_root("small", tmp_path / "plain"))
     for folder in (bare, bare.parent / "fy2011"):
         (folder / "data" / "balance.csv").unlink()

@@ -99,3 +99,53 @@ def test_a_row_that_leaves_a_page_near_empty_is_set_stacked(tmp_path: Path) -> N
     (tmp_path / "stacked.pdf").write_bytes(stacked.data)
     pdf = ParsedPdf(tmp_path / "stacked.pdf")
     assert "Income" in pdf.text(1) and "Expenses" in pdf.text(2)
+
+
+def _part(name: str, items: int) -> str:
+    """A part of a balance sheet: its heading row, its lines, its total."""
+    rows = "".join(f"<tr><td>{name} line {n}</td><td>{n},000</td></tr>" for n in range(items))
+    head = f"<tr class='heading'><td>{name}</td><td></td></tr>"
+    return f"{head}{rows}<tr><td>Total {name}</td><td>9,000</td></tr>"
+
+
+# The balance sheet (kept whole) under half a page of statement: whole, it
+# goes on and leaves the page near-empty; marked data-split, it may break
+# before one of its parts (a heading row), never inside one.
+SHEET = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><style>"
+    "@page { size: A5; margin: 20mm 15mm } body { font: 9pt/1.3 'DejaVu Sans'; margin: 0 }"
+    "main > section { break-before: page } table { width: 100%%; border-collapse: collapse }"
+    "td, th { padding: 0.5mm 0 } .account, .account table { break-inside: avoid }"
+    "</style></head><body><main>"
+    "<section id='accounts'><h2>Accounts</h2><div style='height: 80mm; border-top: 1px solid #888'>"
+    "</div><div class='account' id='balance-sheet'%s><h3>Balance sheet</h3><table>"
+    "<thead><tr><th>Item</th><th>Amount</th></tr></thead><tbody>"
+    + _part("Assets", 7)
+    + _part("Liabilities", 2)
+    + _part("Funds", 6)
+    + "</tbody></table></div></section>"
+    "<section id='board'><h2>Board</h2><div style='height: 60mm; border-top: 1px solid #888'>"
+    "</div></section></main></body></html>"
+)
+
+
+def test_a_balance_sheet_that_leaves_a_page_near_empty_breaks_between_its_parts(
+    tmp_path: Path,
+) -> None:
+    gate, layout = Gate.of(tmp_path), preflight.Layout("page")
+    whole = render_pdf(SHEET % "", tmp_path, gate, preflight="doc.pdf", layout=layout)
+    assert (1, preflight.NEAR_EMPTY) in {(f.page, f.kind) for f in whole.findings}
+    split = render_pdf(SHEET % " data-split", tmp_path, gate, preflight="doc.pdf", layout=layout)
+    assert split.findings == (), split.findings  # no remnant, no short page either
+    # The board, after the whole balance sheet on a page of its own, then
+    # shares the page of its last parts: a page less.
+    assert "board" not in whole.shared and split.shared == ("board",)
+    assert split.pages == whole.pages - 1
+    (tmp_path / "split.pdf").write_bytes(split.data)
+    pdf = ParsedPdf(tmp_path / "split.pdf")
+    first, second = pdf.text(1), pdf.text(2)
+    # The first part whole on the page it left, the next ones whole after.
+    assert "Assets line 6" in first and "Total Assets" in first, first
+    assert "Liabilities" not in first, first
+    assert "Liabilities line 1" in second and "Funds line 5" in second and "Board" in second
+    assert "Item" in second  # the table's head again over its part

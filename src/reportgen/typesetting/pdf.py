@@ -36,7 +36,14 @@ from reportgen.core.private_apis import (
     laid_out_page_box,
 )
 from reportgen.typesetting.font_subsets import trimmed_pdf
-from reportgen.typesetting.preflight import MAX_NOTES, NO_LAYOUT, Finding, Inspection, Layout
+from reportgen.typesetting.preflight import (
+    MAX_NOTES,
+    NO_LAYOUT,
+    TABLE_REMNANT,
+    Finding,
+    Inspection,
+    Layout,
+)
 
 log = logging.getLogger(__name__)
 
@@ -409,6 +416,8 @@ def render_pdf(
                         and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
                     document, seen = tried, looked
                     break
+            # A block kept whole (the balance sheet) that still leaves a page
+            # near-empty: broken between its parts, once.
             document, seen, shared = _split_parts(page, document, seen, shared, layout, same)
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
@@ -464,8 +473,7 @@ def splitting_css(ids: Sequence[str]) -> str:
     blocks = ", ".join(f"#{i}, #{i} .table-wrap, #{i} table" for i in map(_css_ident, ids))
     rows = ", ".join(f"#{_css_ident(i)} tbody tr:not(.heading)" for i in ids)
     return (
-        f"{blocks} {{ break-inside: auto !important; }}"
-        f"{rows} {{ break-before: avoid !important; }}"
+        f"{blocks} {{ break-inside: auto !important; }}{rows} {{ break-before: avoid !important; }}"
     )
 
 
@@ -500,7 +508,8 @@ def _split_parts(
         if (len(tried.pages) <= len(document.pages)
                 and looked.near_empty_pages() < seen.near_empty_pages()
                 and looked.short_pages() <= seen.short_pages()
-                and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
+                and not looked.runs_on_low() - seen.runs_on_low()
+                and not any(f.kind == TABLE_REMNANT for f in looked.findings())):  # fmt: skip
             return tried, looked, joined
     return document, seen, shared
 
