@@ -62,7 +62,7 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     stacked = 'class="data-section money-stacked"'
     assert stacked in after and stacked not in html
     # Each chart that many times its drawn width, the ring's breakdown risen by as much.
-    for chart_id, scale in (("chart-income", 1.35), ("chart-expenses", 1.5)):
+    for chart_id, scale in (("chart-income", 1.3), ("chart-expenses", 1.5)):
         drawn = ctx.charts[chart_id].size[0] * 72
         assert f'id="{chart_id}" style="width: {drawn * scale:g}pt"' in after, chart_id
         assert f'id="{chart_id}" style="width:' not in html, chart_id
