@@ -51,14 +51,24 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     story, gift = html.index('class="narrative lead-story"'), html.index('id="gift-at-work"')
     ask, figures = html.index('class="donor-ask"'), html.index('id="highlights"')
     assert story < gift < ask < figures
-    # After a personal letter (no thank-you): the ask follows the figures
-    # (the story and its gifts fill the first page; the figures were alone
-    # on a page more than half empty).
+    # After a personal letter (no thank-you): the figures, then the money
+    # set larger, its charts one above the other, then the ask (review r35:
+    # the figures and the ask alone left a page 45 % empty).
     after = render_html(changed(ctx, after_letter=True), "print", EDITIONS["donor"].template).html
     keys = ('class="narrative lead-story"', 'id="gift-at-work"', 'id="highlights"')
-    placed = [after.index(key) for key in (*keys, 'class="donor-ask"')]
+    placed = [after.index(key) for key in (*keys, 'id="finances"', 'class="donor-ask"')]
     assert placed == sorted(placed) and 'id="thank-you"' not in after
     assert after.count('id="gift-at-work"') == after.count('class="donor-ask"') == 1
+    stacked = 'class="data-section money-stacked"'
+    assert stacked in after and stacked not in html
+    # Each chart that many times its drawn width, the ring's breakdown risen by as much.
+    for chart_id, scale in (("chart-income", 1.3), ("chart-expenses", 1.5)):
+        drawn = ctx.charts[chart_id].size[0] * 72
+        assert f'id="{chart_id}" style="width: {drawn * scale:g}pt"' in after, chart_id
+        assert f'id="{chart_id}" style="width:' not in html, chart_id
+    room = ctx.charts["chart-expenses"].key_room
+    assert room > 0 and f"margin-top: -{room * 1.5:g}pt" in after
+    assert f"margin-top: -{room:g}pt" in html
     # The annual report's lead story is marked too: print.css sets its
     # picture in the side column, so a short story shares the page before.
     assert 'class="narrative lead-story"' in _context(year, "annual-report", "en")[1]

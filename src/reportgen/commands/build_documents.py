@@ -189,6 +189,11 @@ def _forked_child_pages_and_charts(item: _Prepared, connection: Any, parent: int
         described = edition_render.figures_and_charts(item.seen, item.earlier, job.language, False)
         post("print", print_page(item.seen, job.edition, job.language, described,
                                  neighbours=item.neighbours))  # fmt: skip
+        if EDITIONS[job.edition].letters:
+            post("print-stacked", print_page(
+                item.seen, job.edition, job.language, described, neighbours=item.neighbours,
+                money_stacked=True,
+            ))  # fmt: skip
         if _letters(job):
             post("letter-body", print_page(
                 item.seen, job.edition, job.language, described, neighbours=item.neighbours,
@@ -246,7 +251,10 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
         page = wait_for("print")
         assert isinstance(page, PrintPage)
         name = f"{item.job.edition}.pdf"
-        made = print_pdf(page, picture, preflight=name)
+        if EDITIONS[item.job.edition].letters:
+            made = edition_render.donor_pdf(page, lambda: wait_for("print-stacked"), picture, name)
+        else:
+            made = print_pdf(page, picture, preflight=name)
         files: Files = {name: (made.data, made.pages)}
         found = list(made.findings)
         if _letters(item.job):

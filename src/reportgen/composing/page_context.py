@@ -140,6 +140,10 @@ class RenderContext:
     # instead of on the back cover: the letter's edition, a section shorter,
     # where that fills a page it leaves part empty (edition_render).
     closing_in_flow: bool = False
+    # The donor edition's money set larger, its two charts one above the
+    # other (donor.html.j2): after a letter always, otherwise where the money
+    # opens a page of its own and then still fits it (edition_render.donor_pdf).
+    money_stacked: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
     # What the year's gifts did (the ``outcomes`` setting, in this language):

@@ -169,15 +169,19 @@ def print_page(
     ctx: RenderContext | None = None,
     after_letter: bool = False,
     closing_in_flow: bool = False,
+    money_stacked: bool = False,
 ) -> PrintPage:
     """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
     With ``after_letter``, the edition as it follows a personal donor letter;
     with ``closing_in_flow`` too, its small print after the money, not on
-    the back cover (``letter_body_pdf``)."""
+    the back cover (``letter_body_pdf``). With ``money_stacked``, the donor
+    edition's money set larger (``donor_pdf``)."""
     config = seen.config
     ctx = ctx or _context(seen, edition, language, analysis, neighbours)
     if after_letter:
         ctx = replace(ctx, after_letter=True, closing_in_flow=closing_in_flow)
+    if money_stacked:
+        ctx = replace(ctx, money_stacked=True)
     theme = theme_of(config.root, config.theme_dir)
 
     def page_html(fit: bool) -> str:
@@ -253,6 +257,33 @@ def has_closing(seen: FiscalYear) -> bool:
     return any(s.place == "end" for s in seen.narrative)
 
 
+# The donor edition's section of the money (donor.html.j2).
+MONEY = "finances"
+
+
+def donor_pdf(
+    page: PrintPage,
+    stacked: Callable[[], PrintPage],
+    charts: Callable[[str], bytes],
+    preflight: str,
+) -> RenderedPdf:
+    """The donor edition (an edition that has letters). Where its money
+    opens a page of its own (nothing of the figures before it on that page),
+    that page is left part empty by two charts side by side: the money set
+    larger, its charts one above the other (``stacked``: that print page) is
+    tried, and kept only if its pages are no more and its faults no more.
+    Always inspected, so that the layout is the same with or without a
+    preflight report."""
+    made = print_pdf(page, charts, preflight=preflight)
+    if MONEY not in made.opening:
+        return made
+    gc.collect()  # the first layout's garbage before the second is made
+    tried = print_pdf(stacked(), charts, preflight=preflight)
+    if tried.pages <= made.pages and len(tried.findings) <= len(made.findings):
+        return tried
+    return made
+
+
 def letter_body_pdf(
     page: PrintPage,
     moved: Callable[[], PrintPage | None],
@@ -323,8 +354,16 @@ def edition_files(
     if pdf:
         page = print_page(seen, edition, language, analysis, ctx=ctx)
         name = f"{edition}.pdf"
-        made = print_pdf(page, lambda chart_id: analysis.charts[chart_id].svg.encode("utf-8"),
-                         preflight=name if findings is not None else None)  # fmt: skip
+
+        def drawn(chart_id: str) -> bytes:
+            return analysis.charts[chart_id].svg.encode("utf-8")
+
+        if EDITIONS[edition].letters:
+            made = donor_pdf(page, lambda: print_page(seen, edition, language, analysis,
+                                                      ctx=ctx, money_stacked=True),
+                             drawn, name)  # fmt: skip
+        else:
+            made = print_pdf(page, drawn, preflight=name if findings is not None else None)
         files[name] = (made.data, made.pages)
         if findings is not None:
             findings.extend(made.findings)

@@ -55,6 +55,8 @@ class RenderedPdf:
     findings: tuple[Finding, ...] = ()  # the preflight's, when asked for
     # The sections laid out to share the page before (``sharing_css``).
     shared: tuple[str, ...] = ()
+    # The ids of the sections that open a page, when the preflight was asked for.
+    opening: frozenset[str] = frozenset()
 
 
 # Where the painting asks for a chart's picture (``_late_frame``); never in a page.
@@ -422,16 +424,14 @@ def render_pdf(
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)
-        findings = (
-            tuple(Inspection(document.pages, preflight, layout=layout).findings())
-            if preflight
-            else ()
-        )
+        inspected = Inspection(document.pages, preflight, layout=layout) if preflight else None
+        findings = tuple(inspected.findings()) if inspected else ()
+        opening = inspected.at_top() if inspected else frozenset[str]()
         data = document.write_pdf(**_write_options(html, variant, attachments, stamp, fetcher))
         data = trimmed_pdf(data)  # each CJK face with only its glyphs (font_subsets)
         if served is not None:
             served.raise_failure()  # a chart WeasyPrint could only log as missing
-    return RenderedPdf(data, len(document.pages), findings, shared)
+    return RenderedPdf(data, len(document.pages), findings, shared, opening)
 
 
 # Layouts after the first that let short sections share a page, at most.
