@@ -394,21 +394,27 @@ def render_pdf(
             # the charts under a long table): its items one under the other,
             # the first may stay. Each row alone, in the order of the book,
             # then all of them; the first layout that takes a near-empty
-            # page away and makes nothing else worse is kept.
-            stack = seen.stackable()
-            tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
-            for rows in tries:
-                sheets = [CSS(string=stacking_css(rows))]
-                if shared:
-                    sheets.append(CSS(string=sharing_css(shared)))
-                tried = page.render(stylesheets=sheets, font_config=document.font_config)
-                looked = Inspection(tried.pages, "", layout=layout)
-                if (len(tried.pages) <= len(document.pages)
-                        and looked.near_empty_pages() < seen.near_empty_pages()
-                        and looked.short_pages() <= seen.short_pages()
-                        and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
-                    document, seen = tried, looked
-                    break
+            # page away and makes nothing else worse is kept. A row stacked
+            # may leave the page after it near-empty before the next row (the
+            # charts stacked, then the accounts' statement under the ring):
+            # the rows that layout finds are tried in turn, each row once.
+            stacked: tuple[str, ...] = ()
+            while stack := tuple(i for i in seen.stackable() if i not in stacked):
+                tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
+                for rows in tries:
+                    sheets = [CSS(string=stacking_css(stacked + rows))]
+                    if shared:
+                        sheets.append(CSS(string=sharing_css(shared)))
+                    tried = page.render(stylesheets=sheets, font_config=document.font_config)
+                    looked = Inspection(tried.pages, "", layout=layout)
+                    if (len(tried.pages) <= len(document.pages)
+                            and looked.near_empty_pages() < seen.near_empty_pages()
+                            and looked.short_pages() <= seen.short_pages()
+                            and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
+                        document, seen, stacked = tried, looked, stacked + rows
+                        break
+                else:
+                    break  # no row of this layout helps
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)

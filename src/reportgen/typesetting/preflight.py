@@ -209,7 +209,7 @@ class Inspection:
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, scan in enumerate(own, start=1):
-                last = number == len(own)
+                last = number == len(own) or all(_closing(s) for s in own[number:])
                 before_break = not last and own[number].sparse_before
                 count += _sparse(scan, last, before_break) is not None
         return count
