@@ -407,11 +407,25 @@ def render_pdf(
                         sheets.append(CSS(string=sharing_css(shared)))
                     tried = page.render(stylesheets=sheets, font_config=document.font_config)
                     looked = Inspection(tried.pages, "", layout=layout)
+                    # What a block split leaves of its page may now hold the
+                    # section after it whole (the statement of funds, then
+                    # the trustees): the two together.
+                    follow = tuple(i for i in looked.shareable(half_empty=False) if i not in shared)
+                    if follow:
+                        sheets = [CSS(string=stacking_css(stacked + rows))]
+                        sheets.append(CSS(string=sharing_css(shared + follow)))
+                        again = page.render(stylesheets=sheets, font_config=document.font_config)
+                        joined = Inspection(again.pages, "", layout=layout)
+                        if not _left_alone(joined, follow, looked.own_pages()):
+                            tried, looked = again, joined
+                        else:
+                            follow = ()
                     if (len(tried.pages) <= len(document.pages)
                             and looked.near_empty_pages() < seen.near_empty_pages()
                             and looked.short_pages() <= seen.short_pages()
                             and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
                         document, seen, stacked = tried, looked, stacked + rows
+                        shared += follow
                         break
                 else:
                     break  # no row of this layout helps
@@ -453,12 +467,23 @@ def stacking_css(ids: Sequence[str]) -> str:
     """The stylesheet that sets each row of ``ids`` (a flex row marked
     ``data-stack``) stacked: its items one under the other, each whole, the
     row free to break between them; an item as wide as the row's
-    ``--stacked-width`` says (print.css.j2: a chart keeps its width in the row)."""
-    rows = ", ".join(f"#{_css_ident(i)}" for i in ids)
-    items = ", ".join(f"#{_css_ident(i)} > *" for i in ids)
+    ``--stacked-width`` says (print.css.j2: a chart keeps its width in the row).
+    A block of ``ids`` marked ``data-split`` (the balance sheet) may break
+    inside its table instead, before one of the table's groups (a row of
+    class ``heading``), its first row never alone."""
+    rows = ", ".join(f"#{_css_ident(i)}[data-stack]" for i in ids)
+    items = ", ".join(f"#{_css_ident(i)}[data-stack] > *" for i in ids)
+    blocks = ", ".join(
+        f"#{_css_ident(i)}[data-split]{inner}"
+        for i in ids
+        for inner in ("", " .table-wrap", " table")
+    )
+    groups = ", ".join(f"#{_css_ident(i)}[data-split] tbody > tr:not(.heading)" for i in ids)
     return (
         f"{rows} {{ display: block !important; break-inside: auto !important; }}"
         f"{items} {{ break-inside: avoid !important; width: var(--stacked-width, auto); }}"
+        f"{blocks} {{ break-inside: auto !important; }}"
+        f"{groups} {{ break-before: avoid !important; }}"
     )
 
 

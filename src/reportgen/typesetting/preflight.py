@@ -227,7 +227,8 @@ class Inspection:
 
     def stackable(self) -> tuple[str, ...]:
         """The ids of the rows that may be set stacked (``data-stack``: the
-        finance charts, the finance tables) found on the page after one the
+        finance charts, the finance tables) or blocks that may be split
+        (``data-split``: the balance sheet) found on the page after one the
         near-empty rule finds, and not on it: kept whole, the row went
         on, and its first item alone may fill the page it left."""
         ids: list[str] = []
@@ -240,7 +241,10 @@ class Inspection:
                 ids += [
                     element.get("id")
                     for key, element in after.elements.items()
-                    if element.get("data-stack") is not None
+                    if (
+                        element.get("data-stack") is not None
+                        or element.get("data-split") is not None
+                    )
                     and element.get("id")
                     and key not in scan.elements
                 ]
