@@ -470,7 +470,7 @@ def stacking_css(ids: Sequence[str]) -> str:
     ``--stacked-width`` says (print.css.j2: a chart keeps its width in the row).
     A block of ``ids`` marked ``data-split`` (the balance sheet) may break
     inside its table instead, before one of the table's groups (a row of
-    class ``heading``), its first row never alone."""
+    class ``heading``), a group's heading never alone at a page's foot."""
     rows = ", ".join(f"#{_css_ident(i)}[data-stack]" for i in ids)
     items = ", ".join(f"#{_css_ident(i)}[data-stack] > *" for i in ids)
     blocks = ", ".join(
