@@ -116,7 +116,7 @@ SPLIT = (
     "</table></div></section>"
     "<section id='two'><h2>Board</h2><p>Names.</p></section></main></body></html>"
 )
-GROUPS = "".join(
+BALANCE_GROUPS = "".join(
     f"<tr class='heading'><td>{group}</td><td></td></tr>"
     + "".join(f"<tr><td>{group} line {n}</td><td>100</td></tr>" for n in range(1, 5))
     for group in ("Assets", "Liabilities", "Funds")
@@ -127,10 +127,12 @@ def test_a_balance_sheet_that_leaves_a_page_near_empty_breaks_before_a_group(
     tmp_path: Path,
 ) -> None:
     gate, layout = Gate.of(tmp_path), preflight.Layout("page")
-    whole = render_pdf(SPLIT % ("", GROUPS), tmp_path, gate, preflight="doc.pdf", layout=layout)
+    whole = render_pdf(
+        SPLIT % ("", BALANCE_GROUPS), tmp_path, gate, preflight="doc.pdf", layout=layout
+    )
     assert (1, preflight.NEAR_EMPTY) in {(f.page, f.kind) for f in whole.findings}
     split = render_pdf(
-        SPLIT % (" data-split", GROUPS), tmp_path, gate, preflight="doc.pdf", layout=layout
+        SPLIT % (" data-split", BALANCE_GROUPS), tmp_path, gate, preflight="doc.pdf", layout=layout
     )
     assert not [f for f in split.findings if f.kind == preflight.NEAR_EMPTY], split.findings
     (tmp_path / "split.pdf").write_bytes(split.data)
