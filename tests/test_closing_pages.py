@@ -149,3 +149,45 @@ def test_a_balance_sheet_that_leaves_a_page_near_empty_breaks_between_its_parts(
     assert "Liabilities" not in first, first
     assert "Liabilities line 1" in second and "Funds line 5" in second and "Board" in second
     assert "Item" in second  # the table's head again over its part
+
+
+# A balance sheet kept whole (its groups: assets, liabilities, funds) after
+# half a page: whole, it goes on and leaves the page near-empty; marked
+# data-split, the last layout breaks it before a group, and the section
+# after it then shares the page it went on to.
+SPLIT = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><style>"
+    "@page { size: A5; margin: 20mm 15mm } body { font: 10pt/1.4 'DejaVu Sans'; margin: 0 }"
+    "main > section { break-before: page } .account, .account table { break-inside: avoid }"
+    "table { width: 100%%; border-collapse: collapse } td { padding: 1.5mm 0 }"
+    "</style></head><body><main>"
+    "<section id='one'><h2>Accounts</h2><div style='height: 80mm; border-top: 1px solid #888'>"
+    "</div><div class='account' id='balance'%s><h3>Balance sheet</h3><table><tbody>%s</tbody>"
+    "</table></div></section>"
+    "<section id='two'><h2>Board</h2><p>Names.</p></section></main></body></html>"
+)
+BALANCE_GROUPS = "".join(
+    f"<tr class='heading'><td>{group}</td><td></td></tr>"
+    + "".join(f"<tr><td>{group} line {n}</td><td>100</td></tr>" for n in range(1, 5))
+    for group in ("Assets", "Liabilities", "Funds")
+)
+
+
+def test_a_balance_sheet_that_leaves_a_page_near_empty_breaks_before_a_group(
+    tmp_path: Path,
+) -> None:
+    gate, layout = Gate.of(tmp_path), preflight.Layout("page")
+    whole = render_pdf(
+        SPLIT % ("", BALANCE_GROUPS), tmp_path, gate, preflight="doc.pdf", layout=layout
+    )
+    assert (1, preflight.NEAR_EMPTY) in {(f.page, f.kind) for f in whole.findings}
+    split = render_pdf(
+        SPLIT % (" data-split", BALANCE_GROUPS), tmp_path, gate, preflight="doc.pdf", layout=layout
+    )
+    assert not [f for f in split.findings if f.kind == preflight.NEAR_EMPTY], split.findings
+    (tmp_path / "split.pdf").write_bytes(split.data)
+    pdf = ParsedPdf(tmp_path / "split.pdf")
+    assert pdf.page_count == 2
+    first, second = pdf.text(1), pdf.text(2)
+    assert "Assets line 4" in first and "Liabilities" not in first  # broken before a group
+    assert second.index("Liabilities") < second.index("Funds") < second.index("Board")

@@ -141,3 +141,13 @@ def test_the_sample_s_statement_and_balance_sheet_share_one_grid(
         document.close()
     assert set(ends) == {"statement", "balance"}, ends
     assert abs(ends["statement"] - ends["balance"]) < 1, ends
+
+
+def test_terms_listed_with_a_middle_dot_may_break_after_it() -> None:
+    """The ring's breakdown (a narrow cell): 政策提言・ロビー活動費 held whole
+    as one phrase reached 4 pt past its box; it may break after ・, never
+    before it nor inside either term."""
+    cell = _set("<table><tr><td>政策提言・ロビー活動費</td></tr></table>")
+    assert _whole("政策提言・") + "ロ" in cell, cell  # no joiner after ・: a break
+    assert _whole("ロビー活動費") in cell
+    assert _whole("通信費・消耗品費") in _set("<table><tr><td>通信費・消耗品費</td></tr></table>")

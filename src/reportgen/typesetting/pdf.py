@@ -403,24 +403,42 @@ def render_pdf(
             # the charts under a long table): its items one under the other,
             # the first may stay. Each row alone, in the order of the book,
             # then all of them; the first layout that takes a near-empty
-            # page away and makes nothing else worse is kept.
-            stack = seen.stackable()
-            tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
-            for rows in tries:
-                sheets = [CSS(string=stacking_css(rows))]
-                if shared:
-                    sheets.append(CSS(string=sharing_css(shared)))
-                tried = page.render(stylesheets=sheets, font_config=document.font_config)
-                looked = Inspection(tried.pages, "", layout=layout)
-                if (len(tried.pages) <= len(document.pages)
-                        and looked.near_empty_pages() < seen.near_empty_pages()
-                        and looked.short_pages() <= seen.short_pages()
-                        and not looked.runs_on_low() - seen.runs_on_low()):  # fmt: skip
-                    document, seen = tried, looked
-                    break
-            # A block kept whole (the balance sheet) that still leaves a page
-            # near-empty: broken between its parts, once.
-            document, seen, shared = _split_parts(page, document, seen, shared, layout, same)
+            # page away and makes nothing else worse is kept. A row stacked
+            # may leave the page after it near-empty before the next row (the
+            # charts stacked, then the accounts' statement under the ring):
+            # the rows that layout finds are tried in turn, each row once.
+            stacked: tuple[str, ...] = ()
+            while stack := tuple(i for i in seen.stackable() if i not in stacked):
+                tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
+                for rows in tries:
+                    sheets = [CSS(string=stacking_css(stacked + rows))]
+                    if shared:
+                        sheets.append(CSS(string=sharing_css(shared)))
+                    tried = page.render(stylesheets=sheets, font_config=document.font_config)
+                    looked = Inspection(tried.pages, "", layout=layout)
+                    # What a block split leaves of its page may now hold the
+                    # section after it whole (the statement of funds, then
+                    # the trustees): the two together.
+                    follow = tuple(i for i in looked.shareable(half_empty=False) if i not in shared)
+                    if follow:
+                        sheets = [CSS(string=stacking_css(stacked + rows))]
+                        sheets.append(CSS(string=sharing_css(shared + follow)))
+                        again = page.render(stylesheets=sheets, font_config=document.font_config)
+                        joined = Inspection(again.pages, "", layout=layout)
+                        if not _left_alone(joined, follow, looked.own_pages()):
+                            tried, looked = again, joined
+                        else:
+                            follow = ()
+                    if (len(tried.pages) <= len(document.pages)
+                            and looked.near_empty_pages() < seen.near_empty_pages()
+                            and looked.short_pages() <= seen.short_pages()
+                            and not looked.runs_on_low() - seen.runs_on_low()
+                            and not any(f.kind == TABLE_REMNANT for f in looked.findings())):  # fmt: skip
+                        document, seen, stacked = tried, looked, stacked + rows
+                        shared += follow
+                        break
+                else:
+                    break  # no row of this layout helps
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             document = padded(document, extra.render(font_config=document.font_config), missing)
@@ -457,61 +475,24 @@ def stacking_css(ids: Sequence[str]) -> str:
     """The stylesheet that sets each row of ``ids`` (a flex row marked
     ``data-stack``) stacked: its items one under the other, each whole, the
     row free to break between them; an item as wide as the row's
-    ``--stacked-width`` says (print.css.j2: a chart keeps its width in the row)."""
-    rows = ", ".join(f"#{_css_ident(i)}" for i in ids)
-    items = ", ".join(f"#{_css_ident(i)} > *" for i in ids)
+    ``--stacked-width`` says (print.css.j2: a chart keeps its width in the row).
+    A block of ``ids`` marked ``data-split`` (the balance sheet) may break
+    inside its table instead, before one of the table's groups (a row of
+    class ``heading``), a group's heading never alone at a page's foot."""
+    rows = ", ".join(f"#{_css_ident(i)}[data-stack]" for i in ids)
+    items = ", ".join(f"#{_css_ident(i)}[data-stack] > *" for i in ids)
+    blocks = ", ".join(
+        f"#{_css_ident(i)}[data-split]{inner}"
+        for i in ids
+        for inner in ("", " .table-wrap", " table")
+    )
+    groups = ", ".join(f"#{_css_ident(i)}[data-split] tbody > tr:not(.heading)" for i in ids)
     return (
         f"{rows} {{ display: block !important; break-inside: auto !important; }}"
         f"{items} {{ break-inside: avoid !important; width: var(--stacked-width, auto); }}"
+        f"{blocks} {{ break-inside: auto !important; }}"
+        f"{groups} {{ break-before: avoid !important; }}"
     )
-
-
-def splitting_css(ids: Sequence[str]) -> str:
-    """The stylesheet that lets each block of ``ids`` (marked ``data-split``:
-    the balance sheet), kept whole otherwise, break before one of its parts
-    (a heading row: assets, liabilities, funds), never inside one."""
-    blocks = ", ".join(f"#{i}, #{i} .table-wrap, #{i} table" for i in map(_css_ident, ids))
-    rows = ", ".join(f"#{_css_ident(i)} tbody tr:not(.heading)" for i in ids)
-    return (
-        f"{blocks} {{ break-inside: auto !important; }}{rows} {{ break-before: avoid !important; }}"
-    )
-
-
-def _split_parts(
-    page: Any, document: Any, seen: Inspection, shared: tuple[str, ...], layout: Layout,
-    same: dict[str, Any],
-) -> tuple[Any, Inspection, tuple[str, ...]]:  # fmt: skip
-    """The layout with a block kept whole that went on to the next page,
-    leaving this one more than 40 % empty (the balance sheet under the income
-    and expenses statement), broken between its parts (``splitting_css``),
-    and the sections after it that then fit moved up (``sharing_css``): kept
-    if it takes a near-empty page away and makes nothing else worse; else
-    the layout as it was (``document``, ``seen``, ``shared``)."""
-    from weasyprint import CSS
-
-    for block in seen.splittable():
-        split = CSS(string=splitting_css((block,)))
-        sheets = [split, CSS(string=sharing_css(shared))] if shared else [split]
-        tried = page.render(stylesheets=sheets, font_config=document.font_config, **same)
-        looked, joined = Inspection(tried.pages, "", layout=layout), shared
-        # What the part carried over leaves of its page, the sections after may share.
-        own = looked.own_pages()
-        more = tuple(i for i in looked.shareable() if i not in shared and i not in own)
-        if more:
-            sheets = [split, CSS(string=sharing_css(shared + more))]
-            again = page.render(stylesheets=sheets, font_config=document.font_config, **same)
-            after = Inspection(again.pages, "", layout=layout)
-            if (len(again.pages) <= len(tried.pages)
-                    and after.short_pages() <= looked.short_pages()
-                    and not after.runs_on_low() - looked.runs_on_low()):  # fmt: skip
-                tried, looked, joined = again, after, shared + more
-        if (len(tried.pages) <= len(document.pages)
-                and looked.near_empty_pages() < seen.near_empty_pages()
-                and looked.short_pages() <= seen.short_pages()
-                and not looked.runs_on_low() - seen.runs_on_low()
-                and not any(f.kind == TABLE_REMNANT for f in looked.findings())):  # fmt: skip
-            return tried, looked, joined
-    return document, seen, shared
 
 
 def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> bool:

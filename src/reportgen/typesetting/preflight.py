@@ -209,7 +209,7 @@ class Inspection:
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, scan in enumerate(own, start=1):
-                last = number == len(own)
+                last = number == len(own) or all(_closing(s) for s in own[number:])
                 before_break = not last and own[number].sparse_before
                 count += _sparse(scan, last, before_break) is not None
         return count
@@ -227,19 +227,10 @@ class Inspection:
 
     def stackable(self) -> tuple[str, ...]:
         """The ids of the rows that may be set stacked (``data-stack``: the
-        finance charts, the finance tables) found on the page after one the
+        finance charts, the finance tables) or blocks that may be split
+        (``data-split``: the balance sheet) found on the page after one the
         near-empty rule finds, and not on it: kept whole, the row went
         on, and its first item alone may fill the page it left."""
-        return self._pushed_on("data-stack")
-
-    def splittable(self) -> tuple[str, ...]:
-        """The ids of the blocks kept whole that may break between their parts
-        (``data-split``: the balance sheet), found as ``stackable`` finds rows."""
-        return self._pushed_on("data-split")
-
-    def _pushed_on(self, mark: str) -> tuple[str, ...]:
-        """The ids of the elements marked ``mark`` that start the page after
-        one the near-empty rule finds (on the page after, not on it)."""
         ids: list[str] = []
         for part in self.parts:
             own = self.scans[part.first : part.end]
@@ -250,7 +241,10 @@ class Inspection:
                 ids += [
                     element.get("id")
                     for key, element in after.elements.items()
-                    if element.get(mark) is not None
+                    if (
+                        element.get("data-stack") is not None
+                        or element.get("data-split") is not None
+                    )
                     and element.get("id")
                     and key not in scan.elements
                 ]

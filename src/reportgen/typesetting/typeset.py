@@ -62,10 +62,16 @@ def _syllables(text: str) -> int:
 
 # A CJK term of a cell: Han, kana and the digits of a date such as 2011年9月8日.
 _CJK_TERM = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-# A katakana word (group 1), a kanji compound or a run of hiragana.
+# A katakana word (group 1), a kanji compound or a run of hiragana. The
+# middle dot (・, U+30FB) is no part of a word: it ends the term before it.
 _SCRIPT_RUN = re.compile(
-    r"([\u30a0-\u30ff]+)|([\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|[\u3040-\u309f]+"
+    r"([\u30a0-\u30fa\u30fc-\u30ff]+)|([\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
+    r"|[\u3040-\u309f]+"
 )
+# Terms listed with a middle dot (出版・ウェブサイト費, 政策提言・ロビー活動費)
+# may break after it, though the phrase holds them: a narrow cell then sets
+# 政策提言・/ロビー活動費 rather than reach past its column.
+_MIDDLE_DOT = "\u30fb"
 _CJK_DATE = re.compile(
     r"(?:[0-9\uff10-\uff19]+\s?[年月日년월일]\s?)*[0-9\uff10-\uff19]+\s?[年月日년월일]度?"
 )
@@ -198,7 +204,7 @@ def phrases(text: str, most: int = PHRASE_MOST) -> str:
     start = 0
     for group in groups:
         if 1 < len(group) <= most and not group.isspace():
-            held.update(range(start, start + len(group) - 1))
+            held.update(i for i in range(start, start + len(group) - 1) if plain[i] != _MIDDLE_DOT)
         start += len(group)
     out = [JOINER] if -1 in held else []
     for i, char in enumerate(plain):
