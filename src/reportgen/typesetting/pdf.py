@@ -433,7 +433,7 @@ def render_pdf(
                             and looked.near_empty_pages() < seen.near_empty_pages()
                             and looked.short_pages() <= seen.short_pages()
                             and not looked.runs_on_low() - seen.runs_on_low()
-                            and not any(f.kind == TABLE_REMNANT for f in looked.findings())):  # fmt: skip
+                            and not _remnant(looked)):  # fmt: skip
                         document, seen, stacked = tried, looked, stacked + rows
                         shared += follow
                         break
@@ -493,6 +493,11 @@ def stacking_css(ids: Sequence[str]) -> str:
         f"{blocks} {{ break-inside: auto !important; }}"
         f"{groups} {{ break-before: avoid !important; }}"
     )
+
+
+def _remnant(looked: Inspection) -> bool:
+    """Whether a layout leaves a table remnant (a row or two alone)."""
+    return any(f.kind == TABLE_REMNANT for f in looked.findings())
 
 
 def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> bool:
