@@ -131,6 +131,10 @@ class Typography:
     # ragged only when both kinds of gap would pass their limits.
     justify_space_weight: float = 1.0
     justify_space_limit: float = 0.0
+    # A line past both limits is justified anyway, its word spaces taking
+    # the rest up to twice their limit, instead of being left ragged (Korean: inside a justified
+    # block a loose line reads better than a short one).
+    justify_loose: bool = False
     # Print: display text (pull quotes, leads, table cells, panels) breaks
     # only between phrases (文節, BudouX), as Japanese display text is set;
     # browsers: word-break: auto-phrase.
@@ -405,12 +409,13 @@ _BETWEEN = {
 }
 
 
-def justified_between() -> dict[str, tuple[str, bool, float, float, float]]:
+def justified_between() -> dict[str, tuple[str, bool, float, float, float, bool]]:
     """Each built-in pack's ``justify`` other than "spaces": its tag, the
     pattern of a character a justified line stretches beside, whether an
     opening bracket that starts the line is trimmed (Japanese; Korean sets
     its brackets half-width already), its ``justify_limit``, and its word
-    spaces' weight and limit (``justify_space_weight``, ``justify_space_limit``)."""
+    spaces' weight and limit (``justify_space_weight``, ``justify_space_limit``),
+    and whether a line past both limits is justified anyway (``justify_loose``)."""
     found = {}
     for tag in builtin_tags():
         style = typography(tag)
@@ -421,6 +426,7 @@ def justified_between() -> dict[str, tuple[str, bool, float, float, float]]:
                 style.justify_limit,
                 style.justify_space_weight,
                 style.justify_space_limit or style.justify_limit,
+                style.justify_loose,
             )
     return found
 
