@@ -100,6 +100,11 @@ class Typography:
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
     # Words that follow a number and never part from it on a line (件, 円, 건, %).
     units: tuple[str, ...] = ()
+    # Print: a one-word determiner or numeral that never ends a line before
+    # a short word (Korean 한 해, 이 사람: at most 3 syllables), and words
+    # (with their particles) that never start one (Korean 씨, 님).
+    tie_after: tuple[str, ...] = ()
+    tie_before: tuple[str, ...] = ()
     full_width_brackets: bool = False  # (LFNKR) after Japanese text set as （LFNKR）
     join_lines: bool = False  # a space between two CJK characters (a soft line break) dropped
     compress_pairs: bool = False  # 約物詰め: two adjacent brackets or marks half an em apart
