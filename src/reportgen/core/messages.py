@@ -1830,6 +1830,12 @@ EXAMPLE_FINANCE_NOTE = Message("RG898", "From individuals")
 EXAMPLE_DONOR_NAME = Message("RG899", "Jane Doe")
 EXAMPLE_DONOR_SALUTATION = Message("RG840", "Dear Ms Doe")
 EXAMPLE_DONOR_ADDRESS = Message("RG841", "1 High Street, Town")
+# The example donor's e-mail and letter language, the starter's own (review-ko K35-M3).
+EXAMPLE_DONOR_EMAIL = Message("RG716", "jane@example.org")
+EXAMPLE_DONOR_LANGUAGE = Message("RG717", "en")  # the language tag of the translation
+# data/README.txt: a column's fixed values in the report's language, the ids after.
+NEW_COLUMN_VALUES = Message("RG718", "  {column}: {values}")
+NEW_VALUE_NAMED = Message("RG719", "{name} ({value})")
 EXAMPLE_GIFT_METHOD = Message("RG842", "standing order")
 EXAMPLE_INDICATOR_NAME = Message("RG843", "Meals served")
 EXAMPLE_INDICATOR_UNIT = Message("RG844", "meals")

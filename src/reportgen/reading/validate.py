@@ -148,10 +148,12 @@ def _text_values(raw: RawReport, diags: Diagnostics) -> None:
     or measure against: its ``previous`` and ``target`` are errors, its
     ``unit`` is not shown."""
     table = raw.tables.get("indicators")
+    if table is None:
+        return
     column = next(c for c in TABLES["indicators"].columns if c.name == "value")
     config = raw.config
     style = number_style(tuple(config.languages), config.currency) if config is not None else None
-    for row in table.rows if table is not None else ():
+    for row in table.rows:
         value, error = _parse(row.cells.get("value"), column, style)
         if error or not isinstance(value, str):
             continue
@@ -244,7 +246,9 @@ def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
     row without a postal ``address`` is a warning naming the donor (its letter
     has no address block for a window envelope), when the table has the column."""
     table = raw.tables.get("donors")
-    for row in table.rows if table is not None else ():
+    if table is None:
+        return
+    for row in table.rows:
         cell = row.cells.get("email")
         value = _as_text(cell.value) if cell is not None else ""
         if cell is not None and value.strip() and (problem := address_problem(value)) is not None:
