@@ -380,8 +380,8 @@ def test_the_starter_tables_are_the_organisations_own(language: str, tmp_path: P
     # Latin only in the codes and the e-mail address: the donor's type and
     # language are the report's own (review-ko K35-M3: jane, en, person).
     assert words <= {"NGO", "example", "org", "younghee", "hanako", language}, words
-    type_said = {"ko": "  유형(type): 개인(person), 단체(organisation)",
-                 "ja": "  種類（type）：個人（person）、団体（organisation）"}  # fmt: skip
+    type_said = {"ko": "  유형(type) 값: 개인(person), 단체(organisation)",
+                 "ja": "  種類（type）の値：個人（person）、団体（organisation）"}  # fmt: skip
     assert type_said[language] in readme.splitlines(), readme
     days = [d for row in examples for d in re.findall(r"\d{4}-\d\d-\d\d", row)]
     in_year = [d for d in days if d != "2011-09-08"]  # a coalition joined long ago
