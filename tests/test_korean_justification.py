@@ -100,15 +100,17 @@ def test_korean_body_is_justified_without_wide_word_gaps(tmp_path: Path) -> None
     none at the body's measure, a few at a narrow one. Words stay whole."""
     body = "".join(
         f'<div class="prose" style="break-before: page"><p style="width: {width}; '
-        f'font-size: {SIZE_PT}pt; text-indent: 0">{KO}</p></div>'
-        for width in MEASURES
+        f'font-size: {SIZE_PT}pt; text-indent: 0; text-align: {align}">{KO}</p></div>'
+        for width, align in [*((m, "justify") for m in MEASURES), ("128mm", "left")]
     )
     pdf = _pdf(tmp_path, body)
+    # A word space as the font sets it: the paragraph set ragged (its last
+    # line may hold no space, tied by tie_after or last_line).
+    natural = min(gap for line in _lines(pdf, len(MEASURES)) for gap in _word_gaps(line))
     for page, width in enumerate(MEASURES):
         every = [line for line in _lines(pdf, page) if sum(bool(c.strip()) for c, _, _ in line) > 3]
         lines = every[:-1]  # not the last
         assert len(lines) >= 5, (width, lines)
-        natural = min(_word_gaps(every[-1]))
         gaps = [gap - natural for line in lines for gap in _word_gaps(line)]
         assert len(gaps) > 3 * len(lines) and max(gaps) <= 0.6, (width, max(gaps))
         syllables = [
