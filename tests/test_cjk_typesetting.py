@@ -102,6 +102,23 @@ def test_numbers_keep_their_units_dates_and_initials_in_print() -> None:
     assert JOINER not in typeset("<p>36件</p>", "ja", "screen")
 
 
+def test_a_korean_determiner_and_an_honorific_stay_with_their_word() -> None:
+    """review-ko K35-T7: "한 / 해를", "이른 한 / 사람" and "다카유키 / 씨에게"
+    split at a line's end. A one-syllable determiner or numeral (tie_after)
+    stays with a following word of up to 3 syllables, 씨 and 님 (tie_before)
+    with the word before them; a longer word, or 한 inside a word, breaks."""
+    ko = _printed(
+        "<p>한 해를 마치고 이른 한 사람, 다카유키 씨에게 그 북한인권조사위원회의 한국</p>", "ko"
+    )
+    nbsp = "\u00a0"
+    assert joined("한") + nbsp + joined("해를") in ko
+    assert joined("한") + nbsp + joined("사람,") in ko
+    assert joined("다카유키") + nbsp + joined("씨에게") in ko
+    assert joined("그") + " " + joined("북한인권조사위원회의") in ko  # too long to tie
+    assert joined("마치고") + " " + joined("이른") + " " + joined("한") in ko
+    assert nbsp not in _printed("<p>한 해를</p>", "ja")
+
+
 def test_a_short_korean_term_in_a_cell_stays_on_one_line() -> None:
     out = _printed(
         "<table><tr><td>정책 제언</td><td>연대 파트너 단체들과 함께 성명을</td></tr></table>", "ko"

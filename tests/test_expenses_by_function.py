@@ -94,3 +94,24 @@ def test_nothing_to_group_leaves_the_table_as_it_was() -> None:
         table = _tables(None, fig, "en", "JPY")["expenses"]  # type: ignore[arg-type]
         assert table is not None and {r.kind for r in table.rows} == {""}
         assert [r.cells[0] for r in table.rows][:3] == ["Rescue", "Resettlement", "Office rent"]
+
+
+def test_the_donor_breakdown_says_how_many_lines_its_example_stands_for() -> None:
+    """Korean review K35-P2: the donor edition shows one line for each
+    function ("사업비 76% / 구출 활동비 376만 엔"), read as the whole of it. Each
+    group says, in every language, how many lines a shortened list leaves
+    out after its first k (macros.chart_notes shows more[examples])."""
+    from reportgen.composing.charts import ChartStyle, chart_expenses
+    from reportgen.composing.palette import palette
+    from reportgen.reading.model import Theme
+
+    said = {}
+    for language in ("en", "ja", "ko"):
+        style = ChartStyle(palette(Theme()), "Noto Sans", language, "JPY", draw=False)
+        ring = chart_expenses(_NOW, style)
+        assert ring is not None
+        said[language] = {g.lines[0][0]: g.more for g in ring.breakdown}
+    assert said["en"]["Rescue"] == ("and 2 other lines", "and 1 other line")
+    assert said["ja"]["Office rent"] == ("ほか2件", "ほか1件")
+    assert said["ko"]["Rescue"] == ("그 밖에 2건", "그 밖에 1건")
+    assert said["ko"]["Appeal mailing"] == ("그 밖에 1건",)  # nothing left out after it

@@ -76,6 +76,11 @@ KOREAN = [
     ("team", "closed", "과", "을", "으로"),  # 팀
     ("title", "rieul", "과", "을", "로"),  # 타이틀
     ("email", "rieul", "과", "을", "로"),  # 이메일
+    # review-ko K35-M2 asked for 'lee@example'는, reading 이그잼플 as open; but
+    # 플, 블, 글 and 틀 all end in ㄹ (애플은, 테이블은), so -ple and -ble take 은 too.
+    ("lee@example", "rieul", "과", "을", "로"),  # …이그잼플
+    ("table", "rieul", "과", "을", "로"),  # 테이블
+    ("Apple", "rieul", "과", "을", "로"),  # 애플
     ("26%", "open", "와", "를", "로"),  # 퍼센트
     ("정부 부처 (4)", "open", "와", "를", "로"),  # the parenthesis does not count
     ("정부 부처(4건)", "open", "와", "를", "로"),

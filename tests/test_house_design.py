@@ -122,7 +122,7 @@ def test_the_donor_breakdown_gives_one_example_of_each_function() -> None:
     lines = (("Office rent", "¥960K"), ("Office staff", "¥420K"), ("Audit", "¥180K"))
     ring = ChartAsset(
         "chart-expenses", "How the money was spent", "", "", (), (), (1.0, 1.0),
-        breakdown=(Breakdown("Administration", "18%", lines),),
+        breakdown=(Breakdown("Administration", "18%", lines, ("", "and 2 more", "and 1 more")),),
     )  # fmt: skip
     macros = environment().get_template("macros.html.j2").make_module({"ctx": None})
     labels = {"lines_by_function": "Lines", "sentence_gap": " "}
@@ -130,6 +130,8 @@ def test_the_donor_breakdown_gives_one_example_of_each_function() -> None:
     example = str(macros.chart_notes(ring, labels, "print", 1))
     assert all(line in every for line, _ in lines)
     assert "Office rent" in example and "Office staff" not in example and "Audit" not in example
+    # and says it is an example: how many lines it leaves out (review K35-P2)
+    assert "and 2 more" in example and "more" not in every
 
 
 def test_the_message_page_uses_its_side_column(built_sample: BuiltSample) -> None:

@@ -94,20 +94,23 @@ def test_korean_body_is_justified_without_wide_word_gaps(tmp_path: Path) -> None
     next word did not fit opened gaps of one to three em; shared equally
     between syllables, its syllables stood visibly apart. As keep-all is set,
     a word space takes most of the slack (at most 0.6 em more than a space of
-    the paragraph's last line) and two syllables at most 0.05 em; a line that
-    would need more is left ragged, not spaced out: none at the body's
-    measure, a few at a narrow one. Words stay whole."""
+    the paragraph's last line) and two syllables at most 0.07 em (0.065: not
+    seen as letter-spacing, and it takes width off the widest word gaps,
+    review K35-T1); a line that would need more is justified loose (K35-T2):
+    none at the body's measure, a few at a narrow one. Words stay whole."""
     body = "".join(
         f'<div class="prose" style="break-before: page"><p style="width: {width}; '
-        f'font-size: {SIZE_PT}pt; text-indent: 0">{KO}</p></div>'
-        for width in MEASURES
+        f'font-size: {SIZE_PT}pt; text-indent: 0; text-align: {align}">{KO}</p></div>'
+        for width, align in [*((m, "justify") for m in MEASURES), ("128mm", "left")]
     )
     pdf = _pdf(tmp_path, body)
+    # A word space as the font sets it: the paragraph set ragged (its last
+    # line may hold no space, tied by tie_after or last_line).
+    natural = min(gap for line in _lines(pdf, len(MEASURES)) for gap in _word_gaps(line))
     for page, width in enumerate(MEASURES):
         every = [line for line in _lines(pdf, page) if sum(bool(c.strip()) for c, _, _ in line) > 3]
         lines = every[:-1]  # not the last
         assert len(lines) >= 5, (width, lines)
-        natural = min(_word_gaps(every[-1]))
         gaps = [gap - natural for line in lines for gap in _word_gaps(line)]
         assert len(gaps) > 3 * len(lines) and max(gaps) <= 0.6, (width, max(gaps))
         syllables = [
@@ -116,7 +119,7 @@ def test_korean_body_is_justified_without_wide_word_gaps(tmp_path: Path) -> None
             for (a, _, a_right), (b, b_left, _) in itertools.pairwise(line)
             if a.strip() and b.strip()
         ]
-        assert max(syllables) <= 0.05, (width, max(syllables))
+        assert max(syllables) <= 0.07, (width, max(syllables))
         rights = [line[-1][2] for line in lines]
         flush = [r for r in rights if r > max(rights) - 1.5]  # a ragged line is ems short
         assert len(flush) >= len(lines) * (1 if width == "128mm" else 0.6), (width, rights)
@@ -355,10 +358,11 @@ def test_korean_body_keeps_its_words_whole_justified_and_calm(korean_report: Pat
     slack was letter-spaced evenly between syllables (up to 0.14 em), or the
     line left ragged inside its paragraph. As Korean typesetters set keep-all,
     the slack goes mostly into the word spaces (no more than 0.6 em extra)
-    and a little between syllables (at most 0.05 em, never seen), every line
-    but a paragraph's last ends flush unless the next word is too long to be
-    made up for within those limits (one line here), and every line ends
-    between words;
+    and a little between syllables (at most 0.07 em, never seen), every line
+    but a paragraph's last ends flush, one whose next word is too long to be
+    made up for within those limits justified loose rather than left ragged
+    (review K35-T2: one line here, its spaces alone wider), and every line
+    ends between words;
     the pull quote beside it is ragged, its words whole.
     One render of tests/roots/korean's annual report."""
     pdf = korean_report
@@ -393,17 +397,12 @@ def test_korean_body_keeps_its_words_whole_justified_and_calm(korean_report: Pat
     inside = [line for i, line in enumerate(body) if i not in last]
     texts = ["".join(c for c, _, _ in line) for line in body]
     assert len(inside) >= 8 and len(quote) >= 2, texts
-    # Flush: a line inside a paragraph is left ragged only when the word
-    # after it (받아들여졌습니다., eight syllables on a line of 37 em) left more
-    # slack than its spaces (0.55 em each) and syllable gaps (0.045 em) take.
+    # Flush: no line inside a paragraph is left ragged, not even the one
+    # before a word (받아들여졌습니다., eight syllables on a line of 37 em)
+    # that leaves more slack than its spaces (0.5 em each) and syllable gaps
+    # (0.065 em) take: that one is justified loose (review K35-T2).
     ragged = [line for line in inside if line[-1][2] < right - 0.6 - 0.1 * em]
-    assert len(ragged) <= 1, ["".join(c for c, _, _ in line) for line in ragged]
-    for line in ragged:
-        spaces = sum(not c.strip() for c, _, _ in line)
-        pairs = sum(_hangul(a) and _hangul(b) for (a, _, _), (b, _, _) in itertools.pairwise(line))
-        slack = (right - line[-1][2]) / em
-        assert slack > 0.55 * spaces + 0.045 * pairs, ("".join(c for c, _, _ in line), slack)
-    inside = [line for line in inside if line not in ragged]
+    assert not ragged, ["".join(c for c, _, _ in line) for line in ragged]
     # Words whole: every line of a paragraph ends at a space or after a mark.
     for i, (line, after) in enumerate(itertools.pairwise(texts)):
         if i not in last:
@@ -414,7 +413,7 @@ def test_korean_body_keeps_its_words_whole_justified_and_calm(korean_report: Pat
         for (a, _, a_right), (b, b_left, _) in itertools.pairwise(line)
         if _hangul(a) and _hangul(b)
     ]
-    assert len(gaps) > 200 and max(gaps) <= 0.05, max(gaps)
+    assert len(gaps) > 200 and max(gaps) <= 0.07, max(gaps)
     # The word spaces: against a paragraph's last line, set as the font sets them.
     natural = min(
         (b_left - a_right) / em
@@ -423,7 +422,10 @@ def test_korean_body_keeps_its_words_whole_justified_and_calm(korean_report: Pat
         if _hangul(a) and space == " " and _hangul(b)
     )
     extra = [gap * SIZE_PT / em - natural for line in inside for gap in _word_gaps(line)]
-    assert len(extra) > 3 * len(inside) and max(extra) <= 0.6, (natural, max(extra))
+    widest = [max(gap * SIZE_PT / em - natural for gap in _word_gaps(line)) for line in inside]
+    # All within 0.6 em but the one loose line, which is still no wider than a word.
+    assert len(extra) > 3 * len(inside) and sum(w > 0.6 for w in widest) <= 1, (natural, widest)
+    assert max(extra) <= 1.5, (natural, max(extra))
     digits = [
         (b_left - a_right) / em
         for line in inside
@@ -433,7 +435,7 @@ def test_korean_body_keeps_its_words_whole_justified_and_calm(korean_report: Pat
     assert len(digits) > 10 and max(digits) <= 0.01, max(digits)
     # The pull quote: ragged, its words whole.
     for line in quote:
-        assert line.strip("“”") in source, quote
+        assert line.strip("“”").replace("\xa0", " ") in source, quote
 
 
 def test_a_korean_table_of_amounts_says_its_unit_once(korean_report: Path) -> None:

@@ -107,6 +107,30 @@ def test_a_year_written_in_japanese_reads_as_its_english_twin(tmp_path: Path) ->
     assert year.people[0].group == "board" and year.people[0].name == "山田 花子"
 
 
+def test_a_donors_type_is_read_in_its_language_and_a_funds_type_is_its_own() -> None:
+    """review-ko K35-M3: a donor's type (person, organisation) in Korean and
+    Japanese (개인/단체, 個人/団体), as visibility's 공개/비공개 are; declared
+    for the donors table alone (``[values."donors.type"]``), since funds
+    have a column of that name with other values."""
+    from reportgen.core.diagnostics import Location
+    from reportgen.reading.column_names import localise
+    from reportgen.reading.readers.tables import RawCell, RawRow, RawTable
+
+    def read(table: str, language: str, header: str, value: str) -> object:
+        where = Location(Path(f"{table}.csv"), 2)
+        cells = {"name": RawCell("x", where), header: RawCell(value, where)}
+        raw = RawTable(table, where.path, ("name", header), where, (RawRow(where, cells),))
+        found = localise(raw, TABLES[table], names_for((language,)))
+        return found.rows[0].cells["type"].value
+
+    assert read("donors", "ko", "유형", "개인") == "person"
+    assert read("donors", "ko", "type", "단체") == "organisation"
+    assert read("donors", "ja", "type", "団体") == "organisation"
+    assert read("funds", "ko", "type", "사용 제한") == "restricted"
+    assert read("funds", "ko", "type", "개인") == "개인"  # not a fund's type: said by check
+    assert read("donors", "ko", "type", "사용 제한") == "사용 제한"
+
+
 def test_korean_names_are_not_read_in_an_english_report_but_said(tmp_path: Path) -> None:
     """English always works; another language's names only where the report
     is in it, and the error says how to make it so."""

@@ -377,7 +377,12 @@ def test_the_starter_tables_are_the_organisations_own(language: str, tmp_path: P
                 for line in readme.splitlines() if line.startswith(said)]  # fmt: skip
     assert len(examples) == len(TABLES)
     words = {w for row in examples for w in _WORD.findall(row)}
-    assert words <= {"NGO", "person", "en", "jane", "example", "org"}, words  # codes, e-mail
+    # Latin only in the codes and the e-mail address: the donor's type and
+    # language are the report's own (review-ko K35-M3: jane, en, person).
+    assert words <= {"NGO", "example", "org", "younghee", "hanako", language}, words
+    type_said = {"ko": "  유형(type) 값: 개인(person), 단체(organisation)",
+                 "ja": "  種類（type）の値：個人（person）、団体（organisation）"}  # fmt: skip
+    assert type_said[language] in readme.splitlines(), readme
     days = [d for row in examples for d in re.findall(r"\d{4}-\d\d-\d\d", row)]
     in_year = [d for d in days if d != "2011-09-08"]  # a coalition joined long ago
     assert len(in_year) == 3 and all("2025-04-01" <= d <= "2026-03-31" for d in in_year), days
@@ -432,6 +437,31 @@ def test_a_missing_column_is_named_as_the_user_names_it(tmp_path: Path) -> None:
     assert "필수 열: '날짜', '활동명', '분류' [RG700]" in korean
     japanese = runner.invoke(cli, ["check", str(root)], env={"LANG": "ja_JP.UTF-8"}).output
     assert "必須の列「분류」（category）がありません。見出し行：날짜、활동명、장소、" in japanese
+
+
+def test_a_warning_on_a_korean_table_names_its_columns_and_values_in_korean(
+    tmp_path: Path,
+) -> None:
+    """review-ko K35-M1: RG134 and RG136 on a Korean-headed table named the
+    column by its id ('function', 'email'), the values in English (program,
+    ...) and the line in English ("line 3"): the user's own column name, the
+    values and the line as the pack says them. An English table keeps the
+    English words (tests/test_validate.py)."""
+    root = copy_root("korean", tmp_path)
+    data = root / "fy2012" / "data"
+    finances = data / "finances.csv"
+    lines = finances.read_text("utf-8").splitlines()
+    assert lines[0].split(",")[3] == "비용 구분" and ",사업비," in lines[2]
+    lines[2] = lines[2].replace(",사업비,", ",,", 1)
+    finances.write_text("\n".join(lines) + "\n", "utf-8")
+    donors = data / "donors.csv"
+    donors.write_text(donors.read_text("utf-8").replace("@example.org", "@example", 1), "utf-8")
+    korean = CliRunner().invoke(cli, ["check", str(root)], env={"LANG": "ko_KR.UTF-8"}).output
+    assert (
+        "열 '비용 구분': 지출 1건(3행)에 값이 없어 사업비 비율을 주요 지표에서 뺍니다. "
+        "지출마다 사업비, 모금비, 관리비 중 하나를 적으세요 [RG134]"
+    ) in korean, korean
+    assert "열 '이메일': " in korean and "열 'email'" not in korean, korean
 
 
 def test_new_without_an_organization_starts_in_the_users_language(tmp_path: Path) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reportgen.composing.tables import Table
 from tests import browser
-from tests.conftest import SAMPLE_CHART_IDS, BuiltSample
+from tests.conftest import SAMPLE_CHART_IDS, BuiltSample, copy_root, html_alone
 
 browser_only = pytest.mark.skipif(
     not browser.available() and not os.environ.get("CI"), reason="chromium is not installed"
@@ -233,3 +234,31 @@ def test_a_name_and_a_few_figures_fit_a_phone_as_a_table() -> None:
     assert not table(("Date", "Activity", "Category"), ()).fits_a_phone
     assert not table(("Name", "Role", "Members"), (2,)).fits_a_phone
     assert not table(("Name",), ()).fits_a_phone
+
+
+@browser_only
+@pytest.mark.browser
+def test_korean_prose_is_ragged_on_a_screen_and_justified_in_print(
+    chromium: Any, tmp_path: Path
+) -> None:
+    """review-ko K35-T3: justified with its words whole (keep-all), Korean
+    on a phone had nothing to stretch but its few word spaces, wider than the
+    words. On a screen of any width it is ragged, as Korean web text is set;
+    printed from the browser it is justified, as the PDF is."""
+    root = copy_root("korean", tmp_path)
+    page_file = tmp_path / "ko.html"
+    page_file.write_text(html_alone(root / "fy2012", "annual-report", "ko"), "utf-8")
+    aligned = """() => [...document.querySelectorAll('.prose p')]
+        .filter(p => !p.className && p.offsetParent !== null && p.textContent.length > 80)
+        .map(p => getComputedStyle(p).textAlign)"""
+    for width in (390, 1280):
+        page = chromium.new_page(viewport={"width": width, "height": 844})
+        try:
+            page.goto(page_file.as_uri())
+            screen = page.evaluate(aligned)
+            page.emulate_media(media="print")
+            printed = page.evaluate(aligned)
+        finally:
+            page.close()
+        assert len(screen) >= 3 and set(screen) == {"start"}, (width, screen)
+        assert set(printed) == {"justify"}, (width, printed)

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -621,9 +621,31 @@ def _tables_help(
                for c, cell in cells if c in columns]  # fmt: skip
         example = M.say(M.NEW_EXAMPLE_ROW(row=csv_line(row)), language)
         notes = [f"  {M.say(c.starter_note, language)}" for c in columns if c.starter_note]
+        notes += _values_help(spec, columns, language, names)
         lines += [M.say(M.NEW_TABLE_COLUMNS(table=name, columns=cols), language), example,
                   *notes, ""]  # fmt: skip
     return "\n".join(lines)
+
+
+def _values_help(
+    spec: TableSpec, columns: Sequence[Column], language: str, names: ColumnNames
+) -> list[str]:
+    """Under a table's example: each column of fixed values with its values
+    as the report's languages name them, the ids after (유형(type): 개인(person),
+    단체(organisation)); none for a report in English, nor for visibility
+    (said at the top)."""
+    found = []
+    for column in columns:
+        said = [
+            M.NEW_VALUE_NAMED(name=own[0], value=choice)
+            for choice in column.choices
+            if column.name != "visibility"
+            and (own := names.choice_names(column.name, choice, spec.name))
+        ]
+        if said:
+            named = _column_help(names, spec.name, column.name)
+            found.append(M.say(M.NEW_COLUMN_VALUES(column=named, values=M.listed(said)), language))
+    return found
 
 
 def _language_name(tag: str) -> str:
@@ -638,7 +660,7 @@ def _example_cell(
 ) -> str:  # fmt: skip
     """One cell of a table's example row as a report in ``language`` writes it."""
     if column.choices:
-        return written_value(names, column.name, cell)
+        return written_value(names, column.name, cell, spec.name)
     if column.type == "date" and column.name == spec.in_year and cell and start is not None:
         return _in_year(date.fromisoformat(cell), start).isoformat()
     return M.say(cell, language)

@@ -48,7 +48,8 @@ def write_workbook(
         # accounts would not add up (audience "whole"): the header only.
         if spec.example and spec.audience == "visibility":
             example = [
-                written_value(names, c.name, v) if names and isinstance(v, str) and c.choices
+                written_value(names, c.name, v, spec.name)
+                if names and isinstance(v, str) and c.choices
                 else M.say(v, language) if isinstance(v, str) else v
                 for c, v in zip(spec.columns, _typed_example(spec, start), strict=False)
                 if c in columns

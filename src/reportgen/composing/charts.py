@@ -67,6 +67,10 @@ class Breakdown:
     name: str
     share: str
     lines: tuple[tuple[str, str], ...]
+    # What a shortened list says after its first k lines (``more[k]``): "and
+    # 3 other lines", so that the donor edition's one example is not read as
+    # the whole of the function (Korean review K35-P2).
+    more: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -772,11 +776,17 @@ def _breakdown(
         name = style.label(f"function_{function}")
         if not lines or name not in shares:
             continue
+        left = [len(lines) - k for k in range(len(lines))]
+        more = tuple(style.label("breakdown_more", n, count=_number(n, style)) for n in left)
         groups.append(Breakdown(
             name, formats.format_percent(shares[name], style.language),
-            tuple((line, style.money(a)) for line, a in lines),
+            tuple((line, style.money(a)) for line, a in lines), more,
         ))  # fmt: skip
     return tuple(groups)
+
+
+def _number(count: int, style: ChartStyle) -> str:
+    return formats.format_number(count, style.language)
 
 
 def _counted(name: str, count: int, style: ChartStyle) -> str:

@@ -545,7 +545,7 @@ DUPLICATE_WHAT_DONOR = Message("RG128", "donor")
 AT_LINE = Message("RG129", "line {line}")
 MILESTONE_UNIT = Message(
     "RG130",
-    "column 'unit': the value is text (a milestone), which is set as written: the unit is "
+    "column '{column}': the value is text (a milestone), which is set as written: the unit is "
     "not shown",
 )
 MILESTONE_COMPARED = Message(
@@ -556,13 +556,13 @@ MILESTONE_COMPARED = Message(
 SHARE_LEFT_OUT = Message(
     "RG132",
     "the share of spending on programmes is left out of the key figures; give each expense "
-    "program, fundraising or administration",
+    "{program}, {fundraising} or {administration}",
 )
-NO_FUNCTION_COLUMN = Message("RG133", "no column 'function': {left_out}")
+NO_FUNCTION_COLUMN = Message("RG133", "no column '{column}': {left_out}")
 EXPENSES_WITHOUT_FUNCTION = Plural(
     "RG134",
-    "column 'function': {count:,} expense has none ({shown}), so {left_out}",
-    "column 'function': {count:,} expenses have none ({shown}), so {left_out}",
+    "column '{column}': {count:,} expense has none ({shown}), so {left_out}",
+    "column '{column}': {count:,} expenses have none ({shown}), so {left_out}",
 )
 DONOR_LANGUAGE_NOT_BUILT = Message(
     "RG135",
@@ -570,14 +570,14 @@ DONOR_LANGUAGE_NOT_BUILT = Message(
     "{first}{hint}",
 )
 DONOR_EMAIL_UNUSABLE = Message(
-    "RG136", "column 'email': {problem}; reportgen send will not write to it"
+    "RG136", "column '{column}': {problem}; reportgen send will not write to it"
 )
 DONOR_WITHOUT_ADDRESS = Message(
     "RG189",
     "donor '{donor}' has no address: the letter has no address block and cannot go in a "
     "window envelope (address it by hand, or give the row an address)",
 )
-NOT_A_DONOR = Message("RG137", "column 'donor': '{ident}' is not a donor ({why}){hint}")
+NOT_A_DONOR = Message("RG137", "column '{column}': '{ident}' is not a donor ({why}){hint}")
 NO_DONORS_TABLE = Message("RG138", "no donors table")
 NO_SUCH_DONOR_ID = Message("RG139", "the donors table has no such id")
 DONOR_AMOUNT_DIFFERS = Message(
@@ -1830,6 +1830,12 @@ EXAMPLE_FINANCE_NOTE = Message("RG898", "From individuals")
 EXAMPLE_DONOR_NAME = Message("RG899", "Jane Doe")
 EXAMPLE_DONOR_SALUTATION = Message("RG840", "Dear Ms Doe")
 EXAMPLE_DONOR_ADDRESS = Message("RG841", "1 High Street, Town")
+# The example donor's e-mail and letter language, the starter's own (review-ko K35-M3).
+EXAMPLE_DONOR_EMAIL = Message("RG716", "jane@example.org")
+EXAMPLE_DONOR_LANGUAGE = Message("RG717", "en")  # the language tag of the translation
+# data/README.txt: a column's fixed values in the report's language, the ids after.
+NEW_COLUMN_VALUES = Message("RG718", "  {column}: {values}")
+NEW_VALUE_NAMED = Message("RG719", "{name} ({value})")
 EXAMPLE_GIFT_METHOD = Message("RG842", "standing order")
 EXAMPLE_INDICATOR_NAME = Message("RG843", "Meals served")
 EXAMPLE_INDICATOR_UNIT = Message("RG844", "meals")

@@ -424,19 +424,21 @@ _original_justify: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
 
 # By language, set by the caller: the pattern of a character a line stretches
 # beside, whether an opening bracket is trimmed, the most a gap beside such a
-# character grows (em), a space's share against it, and the most a space grows (em).
-_between: dict[str, tuple[re.Pattern[str], bool, float, float, float]] = {}
+# character grows (em), a space's share against it, the most a space grows (em),
+# and whether a line past both limits is justified anyway (its spaces take the rest).
+_between: dict[str, tuple[re.Pattern[str], bool, float, float, float, bool]] = {}
 
 
 def justify_between_characters(
-    languages: Mapping[str, tuple[str, bool, float, float, float]],
+    languages: Mapping[str, tuple[str, bool, float, float, float, bool]],
 ) -> None:
     """From now on in this process, a justified line (``text-align:
     justify``) in one of ``languages`` (its ``lang``; by tag, the pattern of
     one character between which it stretches, whether an opening bracket
     that starts a line is trimmed, the most a gap beside such a character
-    may grow, in em, how many times that share a space takes, and the most a
-    space may grow, in em: ``languages.justified_between()``) that
+    may grow, in em, how many times that share a space takes, the most a
+    space may grow, in em, and whether a line past both is justified anyway:
+    ``languages.justified_between()``) that
     holds one of those characters is stretched between those characters and at its spaces, as
     Japanese is set (CSS's ``text-justify: inter-character``, which
     WeasyPrint does not support: it stretches only spaces, and leaves a line
@@ -448,7 +450,9 @@ def justify_between_characters(
     justified by WeasyPrint unchanged; an opening bracket that starts
     such a line may lose its blank half; a line whose gaps would grow past
     both limits (a long unbreakable date or name pushed to the
-    next line) is left ragged rather than letter-spaced. WeasyPrint:
+    next line) is left ragged rather than letter-spaced, or, in a language
+    that justifies loose lines (Korean), has its spaces take the rest, up
+    to twice their limit, its syllable gaps staying within theirs. WeasyPrint:
     ``justify_line`` of ``weasyprint.layout.inline`` (what ``text_align``
     calls), replaced once, and ``weasyprint.text.line_break`` (``Layout``,
     its ``set_text`` and ``layout``, ``line_size``): each stretched text box
@@ -527,7 +531,7 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     if language not in _between:
         _original_justify[0](context, line, extra_width)
         return
-    characters, trim_opening, most, weight, space_most = _between[language]
+    characters, trim_opening, most, weight, space_most, loose = _between[language]
     if not any(characters.search(b.text) for b in texts):
         _original_justify[0](context, line, extra_width)
         return
@@ -566,6 +570,10 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     size = first.style["font_size"]
     spacing = _shares_of(extra_width + trim, gaps, spaces, weight,
                          most * size or math.inf, space_most * size or math.inf)  # fmt: skip
+    if spacing is None and loose and spaces:  # loose: spaces up to twice their limit
+        loosest = 2 * space_most * size or math.inf
+        spacing = _shares_of(extra_width + trim, gaps, spaces, weight,
+                             most * size or math.inf, loosest)  # fmt: skip
     if spacing is None:
         return  # ragged: a letter-spaced line reads worse than a short one
     line.reportgen_trimmed = True

@@ -3,8 +3,10 @@
 A language pack declares, by the table registry's own ids, the names a
 director may write a column with (``[columns]``: ``date = "날짜"``, or per
 table, ``[columns.people] role = "직책"``) and the words of a column's fixed
-values (``[values.visibility] internal = ["비공개", "내부"]``), the first name
-being the one reportgen writes. Everything else is derived here: the
+values (``[values.visibility] internal = ["비공개", "내부"]``, or for one
+table's column where another table's column of that name has other values,
+``[values."donors.type"] person = "개인"``), the first name being the one
+reportgen writes. Everything else is derived here: the
 readers' acceptance (``localise``: a table's header and values as the
 registry names them, so that every later check sees one vocabulary), the
 did-you-mean of an unknown column, and the names written into attached CSVs
@@ -55,7 +57,8 @@ class ColumnNames:
 
     languages: tuple[str, ...] = ()
     tables: Mapping[str, TableNames] = field(default_factory=dict)
-    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # column -> name -> id
+    # column (or "table.column") -> name -> id
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     value_names: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def table(self, name: str) -> TableNames:
@@ -74,11 +77,19 @@ class ColumnNames:
     def names(self, table: str, column: str) -> tuple[str, ...]:
         return self.table(table).names.get(column, ())
 
-    def value(self, column: str, text: str) -> str | None:
-        return self.values.get(column, {}).get(squash(text))
+    def value(self, column: str, text: str, table: str = "") -> str | None:
+        """The value id ``text`` names in ``column`` (of ``table``: its own
+        names first, ``[values."table.column"]``)."""
+        word = squash(text)
+        own = self.values.get(f"{table}.{column}", {}).get(word) if table else None
+        return own or self.values.get(column, {}).get(word)
 
-    def choice_names(self, column: str, choice: str) -> tuple[str, ...]:
-        return self.value_names.get(column, {}).get(choice, ())
+    def choice_names(self, column: str, choice: str, table: str = "") -> tuple[str, ...]:
+        own = self.value_names.get(f"{table}.{column}", {}).get(choice, ()) if table else ()
+        return own or self.value_names.get(column, {}).get(choice, ())
+
+    def has_values(self, column: str, table: str) -> bool:
+        return bool(self.values.get(column) or self.values.get(f"{table}.{column}"))
 
 
 def _columns_of(table: str) -> tuple[str, ...]:
@@ -93,6 +104,7 @@ def resolve(packs: Iterable[tuple[str, Pairs, Pairs]]) -> ColumnNames:
     packs = list(packs)
     every_column = {c for t in TABLES for c in _columns_of(t)}
     choices = {c.name: c.choices for t in TABLES.values() for c in t.columns if c.choices}
+    choices |= {f"{t.name}.{c.name}": c.choices for t in TABLES.values() for c in t.columns}
     tables: dict[str, TableNames] = {}
     for key_tag, columns, _ in packs:
         for key, _names in columns:
@@ -129,7 +141,7 @@ def resolve(packs: Iterable[tuple[str, Pairs, Pairs]]) -> ColumnNames:
     value_names: dict[str, dict[str, list[str]]] = {}
     for tag, _, pairs in packs:
         for key, names in pairs:
-            column, _, choice = key.partition(".")
+            column, _, choice = key.rpartition(".")
             if choice not in choices.get(column, ()):
                 raise AmbiguousNames(f"pack {tag}: [values.{column}] '{choice}' names no value")
             known = values.setdefault(column, {})
@@ -173,8 +185,8 @@ def written_column(names: ColumnNames, table: str, column: str) -> str:
     return next(iter(names.names(table, column)), column)
 
 
-def written_value(names: ColumnNames, column: str, value: str) -> str:
-    return next(iter(names.choice_names(column, value)), value)
+def written_value(names: ColumnNames, column: str, value: str, table: str = "") -> str:
+    return next(iter(names.choice_names(column, value, table)), value)
 
 
 def localise(table: RawTable, spec: TableSchema, names: ColumnNames) -> RawTable:
@@ -185,7 +197,9 @@ def localise(table: RawTable, spec: TableSchema, names: ColumnNames) -> RawTable
     ids = spec.names
     renamed = {c: (c if c in ids else names.column(spec.name, c) or c) for c in table.columns}
     present = set(renamed.values())
-    with_values = [c for c in spec.columns if c.name in present and names.values.get(c.name)]
+    with_values = [
+        c for c in spec.columns if c.name in present and names.has_values(c.name, spec.name)
+    ]
     if all(k == v for k, v in renamed.items()) and not with_values:
         return table
     rows, translated = [], any(k != v for k, v in renamed.items())
@@ -198,7 +212,7 @@ def localise(table: RawTable, spec: TableSchema, names: ColumnNames) -> RawTable
                 column in english
                 and isinstance(cell.value, str)
                 and cell.value not in english[column]
-                and (choice := names.value(column, cell.value))
+                and (choice := names.value(column, cell.value, spec.name)) in english[column]
             ):
                 translated = translated or choice != cell.value
                 cell = RawCell(choice, cell.location)
@@ -243,7 +257,7 @@ def docs_names() -> str:
                 if (col.name, choice) in shown:
                     continue
                 shown.add((col.name, choice))
-                cells = [" / ".join(every[t].choice_names(col.name, choice)) or "–"
+                cells = [" / ".join(every[t].choice_names(col.name, choice, spec.name)) or "–"
                          for t in tags]  # fmt: skip
                 lines.append(f"| `{col.name}` | `{choice}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -25,7 +25,7 @@ from reportgen.core.editions import DOCUMENTS
 from reportgen.core.languages import builtin_tags, packs_for, tag_problem
 from reportgen.reading.accounts import carried_forward, check_year
 from reportgen.reading.amounts import NumberStyle, number_style, read_number
-from reportgen.reading.column_names import ColumnNames, names_for, squash
+from reportgen.reading.column_names import ColumnNames, names_for, squash, written_value
 from reportgen.reading.email_addresses import address_problem
 from reportgen.reading.model import (
     LANGUAGES,
@@ -51,6 +51,7 @@ from reportgen.reading.readers.tables import RawCell, RawRow, RawTable
 from reportgen.reading.report_folder import RawReport
 from reportgen.reading.table_registry import (
     ALIASES,
+    FUNCTIONS,
     GUARDED_COLUMNS,
     TABLES,
     Column,
@@ -147,10 +148,12 @@ def _text_values(raw: RawReport, diags: Diagnostics) -> None:
     or measure against: its ``previous`` and ``target`` are errors, its
     ``unit`` is not shown."""
     table = raw.tables.get("indicators")
+    if table is None:
+        return
     column = next(c for c in TABLES["indicators"].columns if c.name == "value")
     config = raw.config
     style = number_style(tuple(config.languages), config.currency) if config is not None else None
-    for row in table.rows if table is not None else ():
+    for row in table.rows:
         value, error = _parse(row.cells.get("value"), column, style)
         if error or not isinstance(value, str):
             continue
@@ -158,10 +161,11 @@ def _text_values(raw: RawReport, diags: Diagnostics) -> None:
             cell = row.cells.get(name)
             if cell is None or not _as_text(cell.value):
                 continue
+            said = _said_column(raw, table, name)
             if name == "unit":
-                diags.warning(cell.location, M.MILESTONE_UNIT())
+                diags.warning(cell.location, M.MILESTONE_UNIT(column=said))
             else:
-                diags.error(cell.location, M.MILESTONE_COMPARED(column=name, value=value))
+                diags.error(cell.location, M.MILESTONE_COMPARED(column=said, value=value))
 
 
 def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
@@ -182,9 +186,13 @@ def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
         for row in table.rows
         if (kind := row.cells.get("kind")) is not None and _as_text(kind.value).lower() == "expense"
     ]
-    left_out = M.SHARE_LEFT_OUT()
+    choices = {c: _said_value(raw, table, "function", c) for c in FUNCTIONS}
+    left_out = M.SHARE_LEFT_OUT(**choices)
+    function = _said_column(raw, table, "function")
     if expenses and "function" not in table.columns:
-        diags.warning(table.header_location, M.NO_FUNCTION_COLUMN(left_out=left_out))
+        diags.warning(
+            table.header_location, M.NO_FUNCTION_COLUMN(column=function, left_out=left_out)
+        )
         return
     lines = [
         row.location
@@ -193,9 +201,13 @@ def _figures_left_out(raw: RawReport, diags: Diagnostics) -> None:
     ]
     if not lines:
         return
-    shown = ", ".join(_short(loc) for loc in lines[:5]) + (", ..." if len(lines) > 5 else "")
+    # Listed as messages, so that "line 3" is said in the user's language.
+    shown = M.listed([*(_short(loc) for loc in lines[:5]), *(["..."] if len(lines) > 5 else [])])
     diags.warning(
-        lines[0], M.EXPENSES_WITHOUT_FUNCTION(count=len(lines), shown=shown, left_out=left_out)
+        lines[0],
+        M.EXPENSES_WITHOUT_FUNCTION(
+            column=function, count=len(lines), shown=shown, left_out=left_out
+        ),
     )
 
 
@@ -234,11 +246,16 @@ def _donor_addresses(raw: RawReport, diags: Diagnostics) -> None:
     row without a postal ``address`` is a warning naming the donor (its letter
     has no address block for a window envelope), when the table has the column."""
     table = raw.tables.get("donors")
-    for row in table.rows if table is not None else ():
+    if table is None:
+        return
+    for row in table.rows:
         cell = row.cells.get("email")
         value = _as_text(cell.value) if cell is not None else ""
         if cell is not None and value.strip() and (problem := address_problem(value)) is not None:
-            diags.warning(cell.location, M.DONOR_EMAIL_UNUSABLE(problem=problem))
+            diags.warning(
+                cell.location,
+                M.DONOR_EMAIL_UNUSABLE(column=_said_column(raw, table, "email"), problem=problem),
+            )
         # A table with an ``address`` column is posted: a row without one
         # makes a letter with no address block, which cannot go in a window
         # envelope, so the build names the donors to address by hand. (A
@@ -272,7 +289,12 @@ def _gift_donors(raw: RawReport, diags: Diagnostics) -> None:
         where = M.NO_DONORS_TABLE() if donors is None else M.NO_SUCH_DONOR_ID()
         diags.error(
             cell.location,
-            M.NOT_A_DONOR(ident=ident, why=where, hint=did_you_mean(ident, ids)),
+            M.NOT_A_DONOR(
+                column=_said_column(raw, gifts, "donor"),
+                ident=ident,
+                why=where,
+                hint=did_you_mean(ident, ids),
+            ),
         )
 
 
@@ -1062,6 +1084,28 @@ def _check_unique(table: RawTable, column: str, name: str, diags: Diagnostics) -
             )
         else:
             first[ident] = cell.location
+
+
+def _said_column(raw: RawReport, table: RawTable, column: str) -> str:
+    """A column as a message names it (RG700's rule): a table whose header
+    is written in a language's column names is answered with them, its own
+    name for the column first (or the language's, for one it lacks); an
+    English one by the id."""
+    if not table.written:
+        return column
+    if column in table.columns:
+        return table.written[table.columns.index(column)]
+    languages = tuple(raw.config.languages) if raw.config is not None else ()
+    return next(iter(names_for(languages).names(table.name, column)), column)
+
+
+def _said_value(raw: RawReport, table: RawTable, column: str, value: str) -> str:
+    """A fixed value of ``column`` as a message names it: in the language of
+    a table whose header is written in one (사업비), else the id."""
+    if not table.written:
+        return value
+    languages = tuple(raw.config.languages) if raw.config is not None else ()
+    return written_value(names_for(languages), column, value)
 
 
 def _short(location: Location) -> str:

@@ -430,7 +430,7 @@ def table_csv(name: str, rows: Sequence[object], language: str = "en") -> bytes:
             cells.update(cells.pop("values"))
         extra = dict(cells.pop("extra", ()))
         values = [
-            written_value(names, c, v) if isinstance(v, str) else v
+            written_value(names, c, v, name) if isinstance(v, str) else v
             for c, v in ((c, cells.get(c)) for c in columns)
         ] + [extra.get(c) for c in translations]
         writer.writerow([_cell(v) for v in values])

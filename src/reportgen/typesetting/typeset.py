@@ -242,6 +242,21 @@ def _number_units(units: tuple[str, ...]) -> re.Pattern[str] | None:
     )
 
 
+def _ties(style: Typography) -> re.Pattern[str] | None:
+    """The spaces that never break a line: after one of ``tie_after`` before
+    a word of at most 3 syllables (its punctuation aside), and before one of
+    ``tie_before`` with its particle (see Typography)."""
+    after = "|".join(re.escape(w) for w in style.tie_after)
+    before = "|".join(re.escape(w) for w in style.tie_before)
+    ends = r"(?=[\s.,!?)’”」』〉》]|$)"
+    found = []
+    if after:
+        found.append(rf"(?<![^\s(‘“])(?:{after}) (?=[{_HANGUL}]{{1,3}}{ends})")
+    if before:
+        found.append(rf"(?<=\S) (?=(?:{before})[{_HANGUL}]{{0,3}}{ends})")
+    return re.compile("|".join(f"(?:{f})" for f in found)) if found else None
+
+
 def full_width_brackets(text: str) -> str:
     """Half-width parentheses in running Japanese as full-width ones, the
     space before them dropped: 基金 (LFNKR) → 基金（LFNKR）."""
@@ -300,6 +315,7 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
     """What print does to a run of text (``in_cell``: inside a table cell)."""
 
     units = _number_units(style.units)
+    ties = _ties(style)
 
     def apply(text: str, in_cell: bool) -> str:
         text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
@@ -321,6 +337,8 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
                 ),
                 text,
             )
+        if ties is not None:  # 한 해를, 다카유키 씨에게: the space no-break
+            text = ties.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
         if style.join_words:
             text = _KOREAN_WORD.sub(lambda m: joined(m.group(0)), text)
         if in_cell and style.cell_words:

@@ -100,6 +100,11 @@ class Typography:
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
     # Words that follow a number and never part from it on a line (件, 円, 건, %).
     units: tuple[str, ...] = ()
+    # Print: a one-word determiner or numeral that never ends a line before
+    # a short word (Korean 한 해, 이 사람: at most 3 syllables), and words
+    # (with their particles) that never start one (Korean 씨, 님).
+    tie_after: tuple[str, ...] = ()
+    tie_before: tuple[str, ...] = ()
     full_width_brackets: bool = False  # (LFNKR) after Japanese text set as （LFNKR）
     join_lines: bool = False  # a space between two CJK characters (a soft line break) dropped
     compress_pairs: bool = False  # 約物詰め: two adjacent brackets or marks half an em apart
@@ -131,6 +136,10 @@ class Typography:
     # ragged only when both kinds of gap would pass their limits.
     justify_space_weight: float = 1.0
     justify_space_limit: float = 0.0
+    # A line past both limits is justified anyway, its word spaces taking
+    # the rest up to twice their limit, instead of being left ragged (Korean: inside a justified
+    # block a loose line reads better than a short one).
+    justify_loose: bool = False
     # Print: display text (pull quotes, leads, table cells, panels) breaks
     # only between phrases (文節, BudouX), as Japanese display text is set;
     # browsers: word-break: auto-phrase.
@@ -405,12 +414,13 @@ _BETWEEN = {
 }
 
 
-def justified_between() -> dict[str, tuple[str, bool, float, float, float]]:
+def justified_between() -> dict[str, tuple[str, bool, float, float, float, bool]]:
     """Each built-in pack's ``justify`` other than "spaces": its tag, the
     pattern of a character a justified line stretches beside, whether an
     opening bracket that starts the line is trimmed (Japanese; Korean sets
     its brackets half-width already), its ``justify_limit``, and its word
-    spaces' weight and limit (``justify_space_weight``, ``justify_space_limit``)."""
+    spaces' weight and limit (``justify_space_weight``, ``justify_space_limit``),
+    and whether a line past both limits is justified anyway (``justify_loose``)."""
     found = {}
     for tag in builtin_tags():
         style = typography(tag)
@@ -421,6 +431,7 @@ def justified_between() -> dict[str, tuple[str, bool, float, float, float]]:
                 style.justify_limit,
                 style.justify_space_weight,
                 style.justify_space_limit or style.justify_limit,
+                style.justify_loose,
             )
     return found
 
