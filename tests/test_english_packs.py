@@ -27,6 +27,7 @@ def _plural(text: str) -> str:
 EXPENSES = {
     "function_fundraising": "Fundraising",
     "function_administration": "Administration",
+    "function_administration_note": "",  # no SORP note: administration is a function here
     "expenses": "total expenses",
     "kind_expense": "Expenses",
     "net": "surplus (deficit)",
