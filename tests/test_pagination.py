@@ -17,7 +17,7 @@ from reportgen.commands.build import run_build
 from reportgen.core.editions import EDITIONS
 from reportgen.core.file_gate import Gate
 from reportgen.typesetting import preflight
-from reportgen.typesetting.pdf import render_pdf
+from reportgen.typesetting.pdf import foreseen_sharing, render_pdf
 from reportgen.typesetting.preflight import Finding, Layout
 from tests.conftest import BuiltSample
 
@@ -380,3 +380,55 @@ def test_print_settings_are_checked_with_their_line(small_set: Path) -> None:
     assert found["'bleed': 'yes' is not true or false"].location.line == lines - 2
     assert any(m.startswith("'pad_to_multiple_of': 0 is not a whole number") for m in found)
     assert any("did you mean 'duplex_letters'" in m for m in found)
+
+
+def _page(starts: list[preflight._Start], bottom: float) -> preflight._Scan:
+    """A laid-out page as the preflight sees it: 1000 px of page area from 0."""
+    page = preflight._Scan(name="", blank=False, top=0.0, height=1000.0, width=700.0,
+                           full_height=1100.0, bleed=(0.0,) * 4, bottom=bottom)  # fmt: skip
+    page.starts = starts
+    page.elements = {id(s.element): s.element for s in starts}
+    return page
+
+
+def _opening(name: str, bottom: float) -> preflight._Start:
+    from xml.etree.ElementTree import Element
+
+    return preflight._Start(Element("section", id=name), name, name.title(), 0.0, bottom,
+                            forced=True, at_top=True)  # fmt: skip
+
+
+def test_sharing_foreseen_from_one_layout_sees_what_the_rounds_would() -> None:
+    # A page over 40 % empty, a long section that runs on to a page three
+    # quarters full, a short section that does not fit there: sharing moves
+    # the long one up, whose end then leaves room for the short one (what
+    # only a second round would see), foreseen from the one layout.
+    one, two, three = _opening("one", 550.0), _opening("two", 1000.0), _opening("three", 200.0)
+    tail = _page([], 750.0)
+    tail.elements = {id(two.element): two.element}
+    seen = preflight.Inspection([], "")
+    seen.scans = [_page([one], 550.0), _page([two], 1000.0), tail, _page([three], 200.0)]
+    seen.parts = (preflight.Part("", 0, 4),)
+    assert seen.shareable() == ("two",)
+    after = seen.foreseen(("two",))
+    gap = preflight.SECTION_GAP
+    assert [p.bottom for p in after.scans] == [1000.0, 1000.0, pytest.approx(300 + gap), 200.0]
+    assert after.shareable() == ("three",)
+    assert foreseen_sharing(seen, Layout("page"), None) == ("two", "three")
+    last = seen.foreseen(("two", "three")).scans
+    assert len(last) == 3 and [s.id for s in last[2].starts] == ["three"]
+
+
+def test_sharing_foreseen_is_what_the_layouts_choose(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    body = (
+        '<section id="one"><h2>Message</h2><p>A short message, a few lines.</p></section>'
+        '<section id="two"><h2>Activities</h2>' + _table(44) + "</section>"
+        '<section id="three"><h2>People</h2><p>Two lines of text.</p></section>'
+    )
+    html = PAGE % ("start", PAGED + ROWS_RULE, body)
+    page = Layout("page")
+    first = preflight.Inspection(HTML(string=html).render().pages, "", layout=page)
+    made = render_pdf(html, tmp_path, Gate.of(tmp_path), layout=page)
+    assert set(foreseen_sharing(first, page, None)) == set(made.shared) == {"two", "three"}

@@ -340,6 +340,21 @@ def render_pdf(
             # again without it.
             seen = Inspection(document.pages, "", layout=layout)
             refused: frozenset[str] = frozenset()
+            # The rounds below, foreseen from this layout's pages (each
+            # section's height, each page's fill) and laid out in one go:
+            # kept if that layout passes what a round must, the rounds then
+            # going on from it (on the sample: the imprint, or one section
+            # the forecast missed); otherwise they start from the first
+            # layout, as if nothing were foreseen.
+            if foreseen := foreseen_sharing(seen, layout, notes):
+                tried = page.render(
+                    stylesheets=[CSS(string=sharing_css(foreseen))],
+                    font_config=document.font_config,
+                    **same,
+                )
+                looked = Inspection(tried.pages, "", layout=layout)
+                if _round_kept(seen, looked, foreseen, layout, notes):
+                    shared, document, seen = foreseen, tried, looked
             for _ in range(SHARING_ROUNDS):
                 # A section moved up may leave the page before the next
                 # break more than 40 % empty: each round looks again.
@@ -498,6 +513,48 @@ def stacking_css(ids: Sequence[str]) -> str:
 def _remnant(looked: Inspection) -> bool:
     """Whether a layout leaves a table remnant (a row or two alone)."""
     return any(f.kind == TABLE_REMNANT for f in looked.findings())
+
+
+def foreseen_sharing(seen: Inspection, layout: Layout, notes: str | None) -> tuple[str, ...]:
+    """The sections the sharing rounds of ``render_pdf`` would choose,
+    foreseen from one layout's pages (``Inspection.foreseen``) instead of a
+    layout a round: each round's sections are taken as the pages foreseen
+    with them are kept by the same tests (``_round_kept``, less what only a
+    layout shows), until a round finds nothing more."""
+    shared: tuple[str, ...] = ()
+    refused: frozenset[str] = frozenset()
+    now = seen
+    for _ in range(2 * SHARING_ROUNDS):
+        more = tuple(i for i in now.shareable() if i not in refused and i not in shared)
+        if not more:
+            break
+        looked = seen.foreseen(shared + more)
+        if spilt := looked.runs_on_low() - now.runs_on_low():
+            refused |= spilt
+        elif not _round_kept(now, looked, more, layout, notes):
+            refused |= frozenset(more[1:] or more)
+        else:
+            shared, now = shared + more, looked
+    return shared
+
+
+def _round_kept(
+    seen: Inspection, looked: Inspection, more: Sequence[str], layout: Layout, notes: str | None
+) -> bool:
+    """Whether the pages ``looked`` (``more`` laid out to share) may replace
+    ``seen``: no section newly starting low and running on, no page more,
+    no page more under a third full, no section of its own page left
+    opening one, and no more than ``MAX_NOTES`` notes pages where none were
+    needed beyond them (the rounds' tests, ``render_pdf``)."""
+    before, after = len(seen.scans), len(looked.scans)
+    return not (
+        looked.runs_on_low() - seen.runs_on_low()
+        or after > before
+        or looked.short_pages() > seen.short_pages()
+        or _left_alone(looked, more, seen.own_pages())
+        or (set(more) <= seen.own_pages()
+            and _notes_for(after, layout, notes) > MAX_NOTES >= _notes_for(before, layout, notes))
+    )  # fmt: skip
 
 
 def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> bool:
