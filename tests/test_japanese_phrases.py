@@ -109,10 +109,15 @@ def test_the_sample_s_japanese_receipt_sets_its_gifts_in_a_narrow_block(
     try:
         page = document[0]
         text = page.get_textpage()
-        xs = {}
+        xs, ys = {}, {}
         for word in ("受領方法", "金額", "寄附金領収書"):
-            index, _ = text.search(word).get_next()
-            xs[word] = text.get_charbox(index)[0]
+            # Every occurrence: the column head is the one on the line of
+            # 受領方法 (the statement's "上記の金額" may come first in the text).
+            search, found = text.search(word), []
+            while (hit := search.get_next()) is not None:
+                found.append(text.get_charbox(hit[0]))
+            box = min(found, key=lambda b: abs(b[1] - ys.get("受領方法", b[1])))
+            xs[word], ys[word] = box[0], box[1]
     finally:
         document.close()
     margin = xs["寄附金領収書"]  # the page's left margin
