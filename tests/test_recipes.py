@@ -151,10 +151,17 @@ def test_a_table_is_added_in_the_table_registry_alone(tmp_path: Path) -> None:
 
 def test_an_edition_is_added_in_the_edition_declarations_alone(tmp_path: Path) -> None:
     package, _ = copied_package(tmp_path)
+    # The edition and the message that names it in a progress line (said).
+    _edit(
+        package / "core" / "messages.py",
+        'EDITION_DONOR = Message("RG049", "donor")\n',
+        'EDITION_BOARD_PACK = Message("RG999", "board-pack")\n',
+    )
     _edit(
         package / "core" / "editions.py",
         "    for e in (\n",
-        '        Edition("board-pack", "members", "handout.html.j2", title="Board Pack"),\n',
+        '        Edition("board-pack", "members", "handout.html.j2", title="Board Pack",\n'
+        "                said=M.EDITION_BOARD_PACK),\n",
     )
     reports = _small_set(tmp_path)
     year = reports / "fy2012"
