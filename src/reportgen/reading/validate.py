@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -467,35 +467,38 @@ def _donor_placeholders(
     donors table (its own extra columns too), said at the file's line."""
     donors = raw.tables.get("donors")
     columns = tuple(c for c in (donors.columns if donors is not None else ()) if c)
+    for where, text in _letter_lines(raw, roles):
+        for match in DONOR_PLACEHOLDER.finditer(text):
+            column = match.group(1)
+            if column not in columns:
+                diags.error(
+                    where,
+                    M.UNKNOWN_DONOR_PLACEHOLDER(placeholder=match.group(0), column=column,
+                                                columns=_listed(columns),
+                                                hint=did_you_mean(column, columns))
+                    if columns else M.UNKNOWN_DONOR_PLACEHOLDER_NO_TABLE(
+                        placeholder=match.group(0), column=column,
+                        hint=did_you_mean(column, columns)),
+                )  # fmt: skip
+
+
+def _letter_lines(raw: RawReport, roles: Iterable[NarrativeSection]) -> Iterator[tuple[Any, str]]:
+    """Each line of the letter and e-mail files (roles ``letter``, ``email``)
+    with where it stands: what the checks of a letter's placeholders read."""
     speaking = {s.source for s in roles if s.role in ("letter", "email")}
     for source in raw.narratives:
         if source.path not in speaking:
             continue
         for number, text in enumerate(source.body.split("\n")):
-            for match in DONOR_PLACEHOLDER.finditer(text):
-                column = match.group(1)
-                if column not in columns:
-                    diags.error(
-                        source.where(number),
-                        M.UNKNOWN_DONOR_PLACEHOLDER(placeholder=match.group(0), column=column,
-                                                    columns=_listed(columns),
-                                                    hint=did_you_mean(column, columns))
-                        if columns else M.UNKNOWN_DONOR_PLACEHOLDER_NO_TABLE(
-                            placeholder=match.group(0), column=column,
-                            hint=did_you_mean(column, columns)),
-                    )  # fmt: skip
+            yield source.where(number), text
 
 
 def _asks_undeclared(raw: RawReport, roles: Iterable[NarrativeSection], diags: Diagnostics) -> None:
     """``{{ask}}`` in a letter file when the settings declare no ``[[asks]]``:
     an error at the line, not a letter that silently asks nothing."""
-    speaking = {s.source for s in roles if s.role in ("letter", "email")}
-    for source in raw.narratives:
-        if source.path not in speaking:
-            continue
-        for number, text in enumerate(source.body.split("\n")):
-            if ASK_PLACEHOLDER.search(text):
-                diags.error(source.where(number), M.ASK_UNDECLARED())
+    for where, text in _letter_lines(raw, roles):
+        if ASK_PLACEHOLDER.search(text):
+            diags.error(where, M.ASK_UNDECLARED())
 
 
 # ``{{outcomes}}`` in a letter or e-mail file (spaces inside the braces allowed).
@@ -510,13 +513,9 @@ def _outcomes_said(
     at the file's line)."""
     if config.outcomes:
         return
-    speaking = {s.source for s in roles if s.role in ("letter", "email")}
-    for source in raw.narratives:
-        if source.path not in speaking:
-            continue
-        for number, text in enumerate(source.body.split("\n")):
-            if _OUTCOMES.search(text):
-                diags.error(source.where(number), M.OUTCOMES_NOT_SET())
+    for where, text in _letter_lines(raw, roles):
+        if _OUTCOMES.search(text):
+            diags.error(where, M.OUTCOMES_NOT_SET())
 
 
 def _languages_complete(year: FiscalYear, diags: Diagnostics) -> None:
