@@ -860,8 +860,8 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
     if year.finances:
         out["finances"] = formats.label(
             language, "finances_intro",
-            income=formats.format_amount(fig.income, currency, language, fig.minor_units),
-            expenses=formats.format_amount(fig.expenses, currency, language, fig.minor_units),
+            income=formats.format_text_amount(fig.income, currency, language, fig.minor_units),
+            expenses=formats.format_text_amount(fig.expenses, currency, language, fig.minor_units),
         )  # fmt: skip
     return out
 

@@ -411,7 +411,10 @@ def render_pdf(
                     break
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
-            document = padded(document, extra.render(font_config=document.font_config), missing)
+            # Their folios go on from the page before them, as on every page.
+            folio = CSS(string=f"@page :first {{ counter-set: page {notes_at(document) + 1} }}")
+            made = extra.render(stylesheets=[folio], font_config=document.font_config)
+            document = padded(document, made, missing)
         findings = (
             tuple(Inspection(document.pages, preflight, layout=layout).findings())
             if preflight
@@ -477,15 +480,24 @@ def _css_ident(text: str) -> str:
     )
 
 
-def padded(document: Any, notes: Any, count: int) -> Any:
-    """``document`` with ``count`` pages of ``notes`` before its back cover
-    (a last page named ``back``) and the inside back cover before it (a page
-    named ``imprint``), or at its end when it has none."""
+def notes_at(document: Any) -> int:
+    """Where notes pages go in ``document``: before its back cover (a last
+    page named ``back``) and the inside back cover before it (a page named
+    ``imprint``), or at its end when it has none."""
     pages = list(document.pages)
     names = [getattr(laid_out_page_box(p).page_type, "name", "") for p in pages[-2:]]
     at = len(pages) - 1 if names[-1:] == ["back"] else len(pages)
     if at < len(pages) and names[:1] == ["imprint"] and len(names) == 2:
         at -= 1
+    return at
+
+
+def padded(document: Any, notes: Any, count: int) -> Any:
+    """``document`` with ``count`` pages of ``notes`` before its back cover
+    (a last page named ``back``) and the inside back cover before it (a page
+    named ``imprint``), or at its end when it has none."""
+    pages = list(document.pages)
+    at = notes_at(document)
     extra = list(notes.pages[:count])
     if len(extra) < count:
         raise RenderError(M.NOTES_PAGES(extra=len(extra), count=count))
