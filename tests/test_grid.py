@@ -420,3 +420,42 @@ def test_the_activities_key_stands_in_the_side_column_beside_the_list(
     assert key < page.index("Rescue") < page.index("DATE")
     assert "The Year in Figures" not in page  # the running head names this section
     assert 'class="side-key"' not in html
+
+
+def test_two_who_sign_the_donor_thank_you_sit_side_by_side() -> None:
+    """Review r35, 6: the donor edition's two signatories stood one under the
+    other (their roles too long for half the measure), and pushed the lead
+    story's last lines onto page 2; side by side, as in the letters."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en")
+    block = ('<p class="signature"><span class="signature-line">{}</span><br>'
+             '<span class="signature-line">{}, Aire Valley Food Bank</span></p>')  # fmt: skip
+    page = (
+        f'<html lang="en"><head><style>{css}</style></head><body class="medium-print '
+        'edition-donor"><section class="thank-you"><div class="prose"><p>Thank you.</p>'
+        '<div class="signatures"><div class="signature-blocks">'
+        + block.format("Helen Okafor", "Chair of Trustees")
+        + block.format("Rajesh Patel", "Treasurer")
+        + "</div></div></div></section></body></html>"
+    )
+    found: list[Any] = []
+
+    def walk(box: Any) -> None:
+        element = getattr(box, "element", None)
+        if (box.element_tag == "p" and "signature" in (element.get("class") or "").split()
+                and all(f.element is not element for f in found)):  # fmt: skip
+            found.append(box)
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(laid_out_page_box(HTML(string=page).render().pages[0]))
+    first, second = found
+    assert first.position_y == second.position_y and second.position_x > first.position_x
+    assert first.position_x + first.margin_width() <= second.position_x  # no overlap
+    assert first.height == second.height  # each role on one line
