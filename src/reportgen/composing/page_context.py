@@ -283,6 +283,7 @@ def _stats(
     that means something for this year (see ``_meaningful``)."""
     names = chosen if chosen is not None else ("indicators", *DEFAULT_FIGURES)
     stats: list[Stat] = []
+    built: list[tuple[str, Stat]] = []
     for name in names:
         if name == "indicators":
             stats += [_indicator(i, prev, language, currency) for i in fig.indicators]
@@ -290,7 +291,30 @@ def _stats(
             made = _builtin(name, fig, prev, language, currency)
             if made is not None:
                 stats.append(made)
-    return tuple(stats)
+                built.append((name, made))
+    return tuple(_in_one_case(stats, built))
+
+
+# A built-in figure whose label goes on from its figure ("87% / of
+# expenditure went on charitable activities"): never capitalised.
+_CONTINUES_FIGURE = frozenset({"program_share"})
+
+
+def _in_one_case(stats: list[Stat], built: list[tuple[str, Stat]]) -> list[Stat]:
+    """The grid's labels in one case (review r35, 8: "Food parcels given" beside
+    "total income"): where every label the organisation wrote (its indicators)
+    starts with a capital, the pack's labels do too, except one that goes on
+    from its figure; a grid of the pack's labels alone keeps the pack's case."""
+    ours = {id(made) for _, made in built}
+    written = [s.label for s in stats if id(s) not in ours]
+    if not written or not all(label[:1].isupper() for label in written):
+        return stats
+    raised = {
+        id(made): replace(made, label=made.label[:1].upper() + made.label[1:])
+        for name, made in built
+        if name not in _CONTINUES_FIGURE and made.label[:1].islower()
+    }
+    return [raised.get(id(s), s) for s in stats]
 
 
 # The built-in figures a report shows by default, in order (``net`` only when asked).
@@ -864,8 +888,8 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
     if year.finances:
         out["finances"] = formats.label(
             language, "finances_intro",
-            income=formats.format_amount(fig.income, currency, language, fig.minor_units),
-            expenses=formats.format_amount(fig.expenses, currency, language, fig.minor_units),
+            income=formats.format_text_amount(fig.income, currency, language, fig.minor_units),
+            expenses=formats.format_text_amount(fig.expenses, currency, language, fig.minor_units),
         )  # fmt: skip
     return out
 
