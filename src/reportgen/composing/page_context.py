@@ -656,7 +656,9 @@ def _by_function(
             rows.append(Row((name, *amounts(group.total, group.before, part)), kind="subtotal"))
             continue
         rows.append(Row((name, *("" for _ in table.headers[1:])), kind="heading"))
-        rows += [Row((line, *amounts(now, then)), kind="item") for line, now, then in group.lines]
+        alone = part if len(group.lines) == 1 else ""  # the group's share, not a rounding apart
+        rows += [Row((line, *amounts(now, then, alone)), kind="item")
+                 for line, now, then in group.lines]  # fmt: skip
         subtotal = formats.label(language, "function_total", function=name)
         rows.append(Row((subtotal, *amounts(group.total, group.before, part)), kind="subtotal"))
     return replace(table, rows=tuple(rows))

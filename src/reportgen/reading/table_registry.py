@@ -303,7 +303,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             row_type=Donor,
             example=(M.EXAMPLE_DONOR_NAME(), "D-001", M.EXAMPLE_DONOR_SALUTATION(),
-                     "jane@example.org", "en", "10000",
+                     "donor@example.org", "", "10000",
                      M.EXAMPLE_DONOR_ADDRESS(), "", "person", "", "", ""),
             editions=(),
             audience="letter",
