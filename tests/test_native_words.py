@@ -348,7 +348,7 @@ def test_a_japanese_message_closes_without_keigu_and_signs_in_japanese_order(
     letter = next(x for x in make_letters(year, None) if x.donor_id == "D-002")
     assert letter.title.startswith("山田 花子 様への御礼状")
     assert "本年度" not in letter.body and "2012年度" in letter.body
-    assert letter.body.endswith("まずは略儀ながら書中をもちまして御礼申し上げます。")
+    assert letter.body.endswith("まずは略儀ながら書中にて御礼かたがたご報告申し上げます。")
     # One 差出人: the organisation signs once, no 役職員一同 below the representative.
     assert letter.signature_lines == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
 
