@@ -100,6 +100,9 @@ class Typography:
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
     # Words that follow a number and never part from it on a line (件, 円, 건, %).
     units: tuple[str, ...] = ()
+    # Words of address that never part from the name before them in print
+    # (Cさん, 山田様): a Latin initial, a kanji or a katakana letter and the word.
+    honorifics: tuple[str, ...] = ()
     full_width_brackets: bool = False  # (LFNKR) after Japanese text set as （LFNKR）
     join_lines: bool = False  # a space between two CJK characters (a soft line break) dropped
     compress_pairs: bool = False  # 約物詰め: two adjacent brackets or marks half an em apart
