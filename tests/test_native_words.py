@@ -188,7 +188,7 @@ def test_japanese_cards_intros_and_comparison_read_as_japanese(
     assert report.intros["coalitions"] == "2つの連携団体・ネットワークに参加しています。"
     assert "国会議員（6件）" in report.intros["lobbying"] and "計16件" in report.intros["lobbying"]
     assert ctx.say("compared_with", previous=ctx.previous) == "前年度（2011年度）との比較"
-    assert ctx.comparison is not None and ctx.comparison.headers[1:3] == ("2011年度", "2012年度")
+    assert ctx.comparison is not None and ctx.comparison.headers[1:3] == ("2012年度", "2011年度")
     assert ctx.say("year_at_a_glance", fiscal_year=ctx.fiscal_year) == "2012年度の概要"
     donor = _context(sample_years, "donor", "ja")
     assert donor.say(

@@ -969,9 +969,11 @@ def _comparison(
             delta = formats.signed(money(abs(b - a)), b < a, language)
         else:
             delta = change(b, a, m)
-        rows.append((key, before, now, delta))
+        rows.append((key, now, before, delta))
+    # This year first, as the statement and the balance sheet set it (review
+    # r35 F-15: one house order in every document).
     return Table(
-        ("", _year_of(prev, language), _year_of(fig, language), formats.label(language, "change")),
+        ("", _year_of(fig, language), _year_of(prev, language), formats.label(language, "change")),
         tuple(Row((formats.label(language, key).capitalize(), a, b, c)) for key, a, b, c in rows),
         numeric=(1, 2, 3),
     )
