@@ -120,7 +120,7 @@ def test_the_sample_s_japanese_receipt_sets_its_gifts_in_a_narrow_block(
     built_sample: BuiltSample,
 ) -> None:
     """Also R-R2: the receipt gives the signatory's legal title
-    (receipts.signer_role = 理事長), while the letters keep 代表."""
+    (receipts.signer_role = 理事長), the title every document gives (r35 F-7)."""
     import pypdfium2 as pdfium
 
     receipt = built_sample.out / "fy2012" / "receipts" / "d-002.pdf"
