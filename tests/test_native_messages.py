@@ -377,7 +377,9 @@ def test_the_starter_tables_are_the_organisations_own(language: str, tmp_path: P
                 for line in readme.splitlines() if line.startswith(said)]  # fmt: skip
     assert len(examples) == len(TABLES)
     words = {w for row in examples for w in _WORD.findall(row)}
-    assert words <= {"NGO", "person", "en", "jane", "example", "org"}, words  # codes, e-mail
+    # codes and an e-mail address; the donor's language the report's own (review r35 F-11)
+    assert words <= {"NGO", "person", language, "donor", "example", "org"}, words
+    assert f"donor@example.org,{language}," in readme
     days = [d for row in examples for d in re.findall(r"\d{4}-\d\d-\d\d", row)]
     in_year = [d for d in days if d != "2011-09-08"]  # a coalition joined long ago
     assert len(in_year) == 3 and all("2025-04-01" <= d <= "2026-03-31" for d in in_year), days
