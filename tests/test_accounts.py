@@ -377,8 +377,14 @@ def test_with_a_balance_sheet_the_income_and_expenses_are_the_accounts_first_sta
     finances = html[html.index('id="finances"') : html.index('id="accounts"')]
     assert 'class="data amounts' not in finances
     text = _text(accounts).replace("\u2060", "")
-    assert "活動計算書" in text and "収入" in text and "貸借対照表" in text, text[:600]
-    assert text.index("活動計算書") < text.index("収入") < text.index("貸借対照表"), text
+    assert "活動計算書" in text and "経常収益" in text and "貸借対照表" in text, text[:600]
+    assert text.index("活動計算書") < text.index("経常収益") < text.index("貸借対照表"), text
+    # In the statement's words, its amounts bare under the unit line, its
+    # result below (review r35 F-2, F-3); the balance sheet's heads say which
+    # year's end each column is, its title no single day (F-18).
+    assert "経常収益計 5,000 5,000" in text and "経常費用計 4,400 4,000" in text
+    assert "当期正味財産増減額 600 1,000 貸借対照表 科目" in text and "000円" not in text
+    assert "当年度末（2013年8月31日） 前年度末（2012年8月31日）" in text
     # Whole, unless that leaves the statement's page near-empty (pdf.splitting_css).
     assert '<div class="account" id="balance-sheet" data-split="">' in accounts
     bare = _two_years(copy_root("small", tmp_path / "plain"))

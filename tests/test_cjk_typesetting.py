@@ -332,7 +332,7 @@ def test_letters_sign_off_and_set_their_heading_as_each_language_does() -> None:
     japanese, korean, english = letters["D-002"], letters["D-009"], letters["D-001"]
     # One sender: the signature names the organisation, no 役職員一同 below it.
     assert japanese.signatures[2] == () and english.signatures[2] == ()
-    assert japanese.signature_lines[:2] == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
+    assert japanese.signature_lines[:2] == ("北朝鮮難民救援基金", "理事長\u3000加藤 博")
     # Every letter sets its heading above the salutation (감사의 말씀, then 김민지 님께).
     template = (Path(__file__).parents[1] / "templates" / "letter.html.j2").read_text("utf-8")
     assert template.index('class="letter-to"') < template.index('class="letter-salutation"')
@@ -390,7 +390,7 @@ def test_the_sample_reads_as_written_after_its_year() -> None:
             assert wrong not in text, (path, wrong)
         assert not re.search(r"(?<!일본 )외무성", text), path
     message = (SAMPLE / "fy2012/narrative/01-message.ja.md").read_text("utf-8")
-    assert "北朝鮮難民救援基金　代表　**加藤 博**" in message
+    assert "北朝鮮難民救援基金　理事長　**加藤 博**" in message  # one title (review r35 F-7)
     giving = (SAMPLE / "organization.toml").read_text("utf-8")
     assert "통신란" not in giving and "예금주: 북한난민구원기금" in giving
     assert "**銀行振込**：" in giving and "：** " not in giving  # bold closes, no space after ：

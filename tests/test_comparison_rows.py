@@ -51,7 +51,7 @@ def test_a_figure_zero_both_years_or_absent_last_year_is_left_out() -> None:
 def test_a_real_zero_last_year_is_still_new() -> None:
     before = replace(_BASE, fiscal_year="FY1", coalition_organizations=0)
     coalition = next(v for k, v in _rows(_BASE, before).items() if "partner" in k.lower())
-    assert coalition == ("0", "48", "new this year"), coalition
+    assert coalition == ("48", "0", "new this year"), coalition  # this year first
 
 
 def test_one_negative_style_in_tables_figures_and_accounts() -> None:
@@ -77,5 +77,5 @@ def test_one_negative_style_in_tables_figures_and_accounts() -> None:
     assert "(5,000)" in [c for r in books.funds.rows for c in r.cells]
     assert formats.format_compact_money(Decimal("-19210"), "GBP", "en-GB").startswith("(")
     net = list(_rows(replace(_BASE, income=Decimal("800")), _BASE).values())[-1]
-    assert net[:2] == ("(£200)", "(£400)"), net
+    assert net[:2] == ("(£400)", "(£200)"), net  # this year, then last
     assert formats.format_amount(Decimal("-5000"), "JPY", "ja", False) == "△5,000円"

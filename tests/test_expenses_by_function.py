@@ -52,15 +52,17 @@ def _rows(language: str, prev: KeyFigures | None = None) -> list[tuple[str, tupl
 def test_each_line_sits_under_its_function_with_a_subtotal() -> None:
     rows = _rows("ja")
     kinds = [k for k, _ in rows]
-    assert kinds == ["heading", "item", "item", "subtotal", "subtotal",
+    assert kinds == ["heading", "item", "item", "subtotal", "heading", "item", "subtotal",
                      "heading", "item", "item", "subtotal"]  # fmt: skip
     names = [c[0] for _, c in rows]
     assert names[:4] == ["事業費", "Rescue", "Resettlement", "事業費計"]
     assert names.index("Office rent") > names.index("管理費")  # not among the programme lines
+    # A function of one line is set as the others are (review r35 F-1: its line
+    # hung under the total as a stray caption): heading, the line, subtotal.
+    assert names[4:7] == ["募金活動費", "Appeal mailing", "募金活動費計"]
+    assert rows[5][1][1:] == ("520円", "8%") and rows[6][1][1:] == ("520円", "8%")
     table = _tables(None, _NOW, "ja", "JPY")["expenses"]  # type: ignore[arg-type]
-    assert table is not None
-    single = next(r for r in table.rows if r.cells[0] == "募金活動費")  # one line: one row
-    assert single.note == "Appeal mailing" and single.cells[1:] == ("520円", "8%")
+    assert table is not None and not any(r.note for r in table.rows)
     subtotal = dict((c[0], c[1:]) for k, c in rows if k == "subtotal")
     assert subtotal["管理費計"] == ("1,140円", "17%")
     # The shares of the subtotals are the chart's: whole percents adding to 100.
@@ -80,7 +82,7 @@ def test_last_year_is_compared_line_by_line_and_a_line_gone_is_kept() -> None:
     rows = {c[0]: c[1:] for _, c in _rows("en-GB", before)}
     assert rows["Rescue"][:2] == ("JP¥3,760", "JP¥2,860")
     assert rows["Vehicle"][:2] == (NIL, "JP¥90")  # gone this year, still under its function
-    assert rows["Raising funds"][:2] == ("JP¥520", NIL)  # no such function last year
+    assert rows["Raising funds total"][:2] == ("JP¥520", NIL)  # no such function last year
     assert rows["Charitable activities total"][:2] == ("JP¥5,040", "JP¥2,950")
 
 
@@ -115,3 +117,43 @@ def test_the_donor_breakdown_says_how_many_lines_its_example_stands_for() -> Non
     assert said["ja"]["Office rent"] == ("ほか2件", "ほか1件")
     assert said["ko"]["Rescue"] == ("그 밖에 2건", "그 밖에 1건")
     assert said["ko"]["Appeal mailing"] == ("그 밖에 1건",)  # nothing left out after it
+
+
+def test_a_function_of_one_line_named_as_it_is_takes_one_row() -> None:
+    lines = tuple(("fundraising", "募金活動費", a) if f == "fundraising" else (f, n, a)
+                  for f, n, a in _LINES)  # fmt: skip
+    rows = _rows_of(replace(_NOW, expense_lines=lines), "ja")
+    assert [k for k, c in rows if c[0].startswith("募金活動費")] == ["subtotal"]
+
+
+def _rows_of(fig: KeyFigures, language: str) -> list[tuple[str, tuple[str, ...]]]:
+    table = _tables(None, fig, language, "JPY")["expenses"]  # type: ignore[arg-type]
+    assert table is not None
+    return [(r.kind, r.cells) for r in table.rows]
+
+
+def test_the_statement_of_activities_speaks_as_accounts_do() -> None:
+    """Set in the accounts (under their unit line), the tables are a statement
+    (review r35 F-2, F-3): its halves and totals in the statement's words, the
+    amounts bare, and the year's result under the expenses, in every pack."""
+    before = replace(_NOW, fiscal_year="FY1", income=Decimal("6000"), expenses=Decimal("6100"))
+    words = {
+        "ja": ("経常収益", "経常収益計", "経常費用", "経常費用計", "当期正味財産増減額", "△100"),
+        "ko": ("수익", "수익 총계", "비용", "비용 총계", "당기운영이익(손실)", None),
+        "en": ("Income", "Total income", "Expenditure", "Total expenditure",
+               "Net income/(expenditure)", "(100)"),
+    }  # fmt: skip
+    for language, (income, income_total, spent, spent_total, result, loss) in words.items():
+        tables = _tables(None, _NOW, language, "JPY", before, statement=True)  # type: ignore[arg-type]
+        made, spending = tables["income"], tables["expenses"]
+        assert made is not None and spending is not None
+        assert made.headers[0] == income and spending.headers[0] == spent
+        assert made.footer and made.footer[:3] == (income_total, "7,000", "6,000")
+        assert spending.footer and spending.footer[0] == spent_total
+        assert made.unit is None and spending.unit is None  # the accounts' unit line says it
+        assert spending.result is not None and spending.result[:2] == (result, "300")
+        assert loss is None or spending.result[2] == loss
+        assert {r.kind for r in made.rows} == {"item"}  # indented under the half's name
+    plain = _tables(None, _NOW, "ja", "JPY")  # type: ignore[arg-type]
+    assert plain["expenses"] is not None and plain["expenses"].result is None
+    assert plain["income"] is not None and plain["income"].footer[:2] == ("合計", "7,000円")

@@ -237,7 +237,8 @@ def test_key_figures_setting_chooses_and_orders(sample_set: Path) -> None:
     year = _year_with(
         sample_set, "name,value\nMeals served,10\n", 'key_figures = ["net", "indicators"]\n'
     )
-    assert [s.label for s in _stats(year)] == ["surplus (deficit)", "Meals served"]
+    # (in the case the organisation writes its indicators in: review r35, 8)
+    assert [s.label for s in _stats(year)] == ["Surplus (deficit)", "Meals served"]
 
 
 def test_an_unknown_key_figure_is_an_error_with_a_hint(sample_set: Path) -> None:
@@ -339,3 +340,17 @@ def test_the_breakdown_rises_only_into_the_room_under_the_key(
     lowest = max(key) + 3  # a baseline, and the descenders below it
     assert lowest > height / 2  # the key's last line, below the ring's centre
     assert lowest < height - ring.key_room, (lowest, height, ring.key_room)
+
+
+def test_the_packs_labels_follow_the_case_the_organisation_writes(sample_set: Path) -> None:
+    """Review r35, 8: "Food parcels given" beside "total income" in one grid.
+    Indicators written in sentence case raise the pack's labels to it, save
+    one that goes on from its figure ("78% of spending went ..."); the
+    sample's grid, the pack's labels alone, stays lower case."""
+    plain = {s.label for s in _stats(_year_with(sample_set, None))}
+    assert {"total income", "of spending went to programmes"} <= plain
+    year = _year_with(sample_set, "name,value,unit,visibility\nMeals served,12500,meals,public\n")
+    labels = {s.label for s in _stats(year)}
+    assert {"Meals served", "Total income", "Total expenses", "Activities"} <= labels
+    assert "of spending went to programmes" in labels
+    assert {s.label for s in _stats(year, language="ja")} >= {"Meals served"}  # no case: as is

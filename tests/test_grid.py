@@ -140,7 +140,7 @@ PARAGRAPH_JA = (
 )
 
 
-def _laid_out(language: str, paragraph: str) -> tuple[Any, Any]:
+def _laid_out(language: str, paragraph: str, before: str = "") -> tuple[Any, Any]:
     from weasyprint import HTML
 
     from reportgen.composing.palette import palette
@@ -149,7 +149,7 @@ def _laid_out(language: str, paragraph: str) -> tuple[Any, Any]:
 
     css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
     body = (
-        f'<p id="long">{paragraph * 3}</p>'
+        f'{before}<p id="long">{paragraph * 3}</p>'
         f'<p id="called">{paragraph}{_call(1)} {paragraph}</p>'
         '<blockquote class="pull-quote"><p>“Words set large.”</p></blockquote>'
         f"<p>{paragraph}</p>"
@@ -176,6 +176,8 @@ def _boxes_of(page: Any) -> dict[str, Any]:
             found["notes"].append(box)
         if "pull-quote" in classes and not found["quote"]:
             found["quote"].append(box)
+        if "side-byline" in classes:
+            found["byline"] = box
         if isinstance(box, boxes.LineBox) and owner:
             text = "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
             found["lines"].setdefault(owner, []).append((box, text.replace(JOINER, "")))
@@ -215,6 +217,35 @@ def test_text_keeps_its_measure_and_notes_sit_in_the_side_column(
     assert len(heights) == 1, heights
     assert all(line.position_x + line.width <= right + 1 for line, _ in called)
     assert not [f for f in examine(document.pages, "x.pdf") if f.kind == "outside its box"]
+
+
+BYLINE = (
+    '<aside class="side-byline"><span class="byline-name">Kato Hiroshi</span>'
+    '<span class="byline-role">Representative</span><span class="byline-org">Life Funds for '
+    "North Korean Refugees</span></aside>"
+)
+
+
+@pytest.mark.parametrize(("language", "paragraph"), [("en", PARAGRAPH), ("ja", PARAGRAPH_JA),
+                                                     ("ko", PARAGRAPH_JA)])  # fmt: skip
+def test_the_byline_hangs_in_the_side_column_as_the_pull_quote_does(
+    language: str, paragraph: str
+) -> None:
+    """Review r35, 4: the signatory's name block beside the message stood
+    5 mm inside the measure in Japanese and Korean (a step in the justified
+    edge of paragraph 1): it starts where the pull quote starts, and the
+    lines beside it keep the measure."""
+    _, page = _laid_out(language, paragraph, BYLINE)
+    found = _boxes_of(page)
+    prose = found["prose"]
+    right = prose.content_box_x() + prose.width
+    byline, (quote,) = found["byline"], found["quote"]
+    assert abs(byline.border_box_x() - quote.border_box_x()) < 0.5, (byline, quote)
+    assert byline.border_box_x() >= right + 5 * MM
+    beside = [line for line, _ in found["lines"]["long"]
+              if line.position_y < byline.position_y + byline.margin_height()]  # fmt: skip
+    # Justified, the longest of them ended 5 mm short of the measure (ja/ko).
+    assert language == "en" or max(line.position_x + line.width for line in beside) > right - 4 * MM
 
 
 def test_the_cover_states_the_year_and_the_contents_use_one_device(
@@ -389,3 +420,42 @@ def test_the_activities_key_stands_in_the_side_column_beside_the_list(
     assert key < page.index("Rescue") < page.index("DATE")
     assert "The Year in Figures" not in page  # the running head names this section
     assert 'class="side-key"' not in html
+
+
+def test_two_who_sign_the_donor_thank_you_sit_side_by_side() -> None:
+    """Review r35, 6: the donor edition's two signatories stood one under the
+    other (their roles too long for half the measure), and pushed the lead
+    story's last lines onto page 2; side by side, as in the letters."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en")
+    block = ('<p class="signature"><span class="signature-line">{}</span><br>'
+             '<span class="signature-line">{}, Aire Valley Food Bank</span></p>')  # fmt: skip
+    page = (
+        f'<html lang="en"><head><style>{css}</style></head><body class="medium-print '
+        'edition-donor"><section class="thank-you"><div class="prose"><p>Thank you.</p>'
+        '<div class="signatures"><div class="signature-blocks">'
+        + block.format("Helen Okafor", "Chair of Trustees")
+        + block.format("Rajesh Patel", "Treasurer")
+        + "</div></div></div></section></body></html>"
+    )
+    found: list[Any] = []
+
+    def walk(box: Any) -> None:
+        element = getattr(box, "element", None)
+        if (box.element_tag == "p" and "signature" in (element.get("class") or "").split()
+                and all(f.element is not element for f in found)):  # fmt: skip
+            found.append(box)
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(laid_out_page_box(HTML(string=page).render().pages[0]))
+    first, second = found
+    assert first.position_y == second.position_y and second.position_x > first.position_x
+    assert first.position_x + first.margin_width() <= second.position_x  # no overlap
+    assert first.height == second.height  # each role on one line

@@ -83,6 +83,26 @@ def test_the_sample_s_japanese_pages_break_no_word_the_review_named(
         assert broken not in report, broken
 
 
+def test_a_long_phrase_breaks_before_its_formal_noun_not_inside_it() -> None:
+    """Review r35 F-17: BudouX's one phrase つながるわけではありません was
+    broken anywhere ("保護につながるわけ / ではありません"); its parts now
+    stay whole, a break allowed before わけ."""
+    quote = _set('<blockquote class="pull-quote"><p>「関心の高まりが、そのまま人々の'
+                 "保護につながるわけではありません」</p></blockquote>")  # fmt: skip
+    assert _whole("わけではありません") in quote and _whole("つながる") in quote, quote
+    assert f"つながる{JOINER}わけ".replace("つながる", _whole("つながる")) not in quote
+
+
+def test_marks_a_joiner_keeps_apart_are_still_set_close_and_names_keep_their_san() -> None:
+    """Review r35 F-14 and F-16: "（6件）、" in a lead (its counters joined)
+    sets the ） half-width as a plain "）、" is; "Cさん" never breaks."""
+    lead = _set('<p class="intro">国会議員（6件）、大使館（6件）、省庁（4件）と、</p>')
+    assert lead.count('<span class="halt">）</span>') == 2, lead
+    cell = _set("<table><tr><td>R-13-01（Cさん）、R-13-02（Aさん）</td></tr></table>")
+    assert _whole("Cさん") in cell and _whole("Aさん") in cell, cell
+    assert "たくさん" in _set("<p>たくさんの人</p>").replace(JOINER, "")
+
+
 def test_a_japanese_receipt_writes_the_postcode_first_and_keeps_its_gifts_together() -> None:
     """Design review, JA receipt: the 受領方法 column floated mid-page (the
     gifts table ran 170 mm for three short columns); and with the postcode
@@ -100,7 +120,7 @@ def test_the_sample_s_japanese_receipt_sets_its_gifts_in_a_narrow_block(
     built_sample: BuiltSample,
 ) -> None:
     """Also R-R2: the receipt gives the signatory's legal title
-    (receipts.signer_role = 理事長), while the letters keep 代表."""
+    (receipts.signer_role = 理事長), the title every document gives (r35 F-7)."""
     import pypdfium2 as pdfium
 
     receipt = built_sample.out / "fy2012" / "receipts" / "d-002.pdf"
@@ -138,7 +158,7 @@ def test_the_sample_s_statement_and_balance_sheet_share_one_grid(
         ends = {}
         for page in document:
             text = page.get_textpage()
-            for row, figure in (("statement", "7,410,000円"), ("balance", "3,682,680")):
+            for row, figure in (("statement", "7,410,000"), ("balance", "3,682,680")):
                 index, count = text.search(figure).get_next() or (None, 0)
                 if index is not None:
                     ends[row] = text.get_charbox(index + count - 1)[2]

@@ -98,8 +98,8 @@ def test_the_japanese_letter_follows_japanese_conventions(built_sample: BuiltSam
     assert text.index("拝啓") < text.index("敬具")
     assert "2012年度" in text and "FY2012" not in text
     assert "〒101-0051" in text
-    assert "代表," not in text and "代表，" not in text
-    assert re.search(r"北朝鮮難民救援基金\s*代表\s*加藤\s*博", text), text
+    assert "理事長," not in text and "理事長，" not in text
+    assert re.search(r"北朝鮮難民救援基金\s*理事長\s*加藤\s*博", text), text  # as the receipt
     half = width(path) / 2
     assert where(path, 1, "2013年10月20日")[0] > half  # dated at the top right
     assert where(path, 1, "敬具")[0] > half

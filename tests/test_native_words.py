@@ -188,7 +188,7 @@ def test_japanese_cards_intros_and_comparison_read_as_japanese(
     assert report.intros["coalitions"] == "2つの連携団体・ネットワークに参加しています。"
     assert "国会議員（6件）" in report.intros["lobbying"] and "計16件" in report.intros["lobbying"]
     assert ctx.say("compared_with", previous=ctx.previous) == "前年度（2011年度）との比較"
-    assert ctx.comparison is not None and ctx.comparison.headers[1:3] == ("2011年度", "2012年度")
+    assert ctx.comparison is not None and ctx.comparison.headers[1:3] == ("2012年度", "2011年度")
     assert ctx.say("year_at_a_glance", fiscal_year=ctx.fiscal_year) == "2012年度の概要"
     donor = _context(sample_years, "donor", "ja")
     assert donor.say(
@@ -344,13 +344,13 @@ def test_a_japanese_message_closes_without_keigu_and_signs_in_japanese_order(
     donor = next(d for d in year.donors if d.id == "D-002")
     message = wording(year, donor, "ja")
     assert "敬具" not in message.text  # no 拝啓 in a message, so no 敬具
-    assert "<p>北朝鮮難民救援基金\u3000代表\u3000加藤 博</p>" in message.html  # one line
+    assert "<p>北朝鮮難民救援基金\u3000理事長\u3000加藤 博</p>" in message.html  # one line
     letter = next(x for x in make_letters(year, None) if x.donor_id == "D-002")
     assert letter.title.startswith("山田 花子 様への御礼状")
     assert "本年度" not in letter.body and "2012年度" in letter.body
-    assert letter.body.endswith("まずは略儀ながら書中をもちまして御礼申し上げます。")
+    assert letter.body.endswith("まずは略儀ながら書中にて御礼かたがたご報告申し上げます。")
     # One 差出人: the organisation signs once, no 役職員一同 below the representative.
-    assert letter.signature_lines == ("北朝鮮難民救援基金", "代表\u3000加藤 博")
+    assert letter.signature_lines == ("北朝鮮難民救援基金", "理事長\u3000加藤 博")
 
 
 @pytest.mark.parametrize("tag", languages.builtin_tags())

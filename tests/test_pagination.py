@@ -270,11 +270,36 @@ def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path
         '<p>A page.</p><div style="page: imprint; break-before: page">About this report</div>'
         '<div style="page: back; break-before: page">Back cover</div>'
     )
-    made = _made(tmp_path, closing, layout=Layout(multiple=4), notes=NOTES)
+    # A notes page has the folio of its place, as every page does (review
+    # r35, 5): its document's page counter goes on from the page before it.
+    folio = NOTES.replace(
+        "margin: 20mm 15mm;", 'margin: 20mm 15mm; @bottom-right { content: "p" counter(page) }'
+    )
+    made = _made(tmp_path, closing, layout=Layout(multiple=4), notes=folio)
     (tmp_path / "closing.pdf").write_bytes(made.data)
     parsed = ParsedPdf(tmp_path / "closing.pdf")
     texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
     assert [t.split()[0] for t in texts] == ["A", "Notes", "About", "Back"], texts
+    assert "p2" in texts[1].split(), texts[1]
+    # With the imprint set first in the notes document, that page takes the
+    # lone imprint's place: the text ends with it, the notes come after it.
+    first = folio.replace(
+        "<body>", '<body><section style="page: imprint-first">About, at the top</section>'
+    )
+    made = _made(tmp_path, closing, layout=Layout(multiple=4), notes=first)
+    (tmp_path / "closing.pdf").write_bytes(made.data)
+    parsed = ParsedPdf(tmp_path / "closing.pdf")
+    texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
+    assert [t.split()[0] for t in texts] == ["A", "About,", "Notes", "Back"], texts
+    assert "p2" in texts[1].split() and "p3" in texts[2].split(), texts
+    # A book whose imprint shares a page leaves that page out.
+    shared = '<p>A page.</p><div style="page: back; break-before: page">Back cover</div>'
+    made = _made(tmp_path, shared, layout=Layout(multiple=4), notes=first)
+    (tmp_path / "shared.pdf").write_bytes(made.data)
+    parsed = ParsedPdf(tmp_path / "shared.pdf")
+    texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
+    assert [t.split()[0] for t in texts] == ["A", "Notes", "Notes", "Back"], texts
+    assert "p2" in texts[1].split(), texts[1]
 
 
 def test_a_letter_without_its_blank_back_for_duplex(tmp_path: Path) -> None:

@@ -927,3 +927,7 @@ def test_a_receipt_of_one_gift_speaks_of_one() -> None:
     assert "this donation does not qualify" in made["D-001"].statement
     assert "these donations" not in made["D-001"].statement
     assert "寄附金控除の対象となりません" in made["D-002"].statement
+    # And its heading agrees (title_one; review r35: "Receipt for donations"
+    # over a single ¥50,000 gift).
+    assert made["D-001"].title == "Receipt for a donation"
+    assert made["D-002"].title == "寄附金領収書"

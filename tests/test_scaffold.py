@@ -62,8 +62,10 @@ def test_a_new_year_from_the_sample_rolls_forward_validates_and_builds(
     assert not (target / "assets").exists()
     result = run_check(target)
     assert result.ok, result.diagnostics
-    todo = [d for d in result.diagnostics if "TODO:" in d.message]
+    # Each file still only the prompt, said once (review r35 F-13), not twice.
+    todo = [d for d in result.diagnostics if "reportgen new" in d.message]
     assert len(todo) == len(list((target / "narrative").glob("*.md")))
+    assert not any("TODO:" in d.message for d in todo)
     built = run_build(target, tmp_path / "out", ["annual-report"], languages=["en"])
     assert any(f.path.name == "annual-report.pdf" for f in built.files)
     # FY2012 is the new year's predecessor: the comparison is there.

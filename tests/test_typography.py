@@ -414,3 +414,43 @@ def test_whole_amounts_follow_the_packs_money_style(
     assert shown == expected
     if not minor:
         assert format_money(Decimal(30000), currency, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "expected"),
+    [
+        ("en-GB", "144527.60", "£144,528"),  # review r35: a summary for donors
+        ("en-GB", "142416.35", "£142,416"),
+        ("en-GB", "-2500.50", "(£2,501)"),  # rounded half up, away from zero
+        ("en-GB", "250.50", "£250.50"),  # a small sum keeps its pence
+        ("ja", "9805480.40", "9,805,480円"),
+        ("ko", "1234567.50", "1,234,568원"),
+    ],
+)
+def test_running_text_says_large_amounts_in_whole_units(
+    language: str, amount: str, expected: str
+) -> None:
+    currency = {"en-GB": "GBP", "ja": "JPY", "ko": "KRW"}[language]
+    assert formats.format_text_amount(Decimal(amount), currency, language, True) == expected
+    intro = formats.label(language, "finances_intro", income=expected, expenses=expected)
+    assert expected in intro
+
+
+def test_a_receipt_puts_the_signers_role_and_organisation_on_lines_of_their_own() -> None:
+    """Review r35: "Chairperson, Life Funds / for North Korean / Refugees"
+    wrapped in the receipt's 40 mm box; the role is a line, the name another."""
+    from reportgen.reading.model import Signatory
+
+    signer = Signatory(name="Kato Hiroshi", role="Chairperson")
+    lines = formats.signature_lines("en", "Life Funds for North Korean Refugees", signer,
+                                    "receipt_signer")  # fmt: skip
+    assert lines == ("Kato Hiroshi", "Chairperson", "Life Funds for North Korean Refugees")
+
+
+def test_a_count_of_one_is_said_in_words_in_the_coalitions_intro() -> None:
+    """Review r35, 7: "Membership of 1 coalition or network." read as template output."""
+    one = formats.label("en-GB", "coalitions_intro", 1, count=1)
+    assert one == "We belong to one coalition or network."
+    assert formats.label("en", "coalitions_intro", 2, count=2) == (
+        "We belong to 2 coalitions and networks."
+    )

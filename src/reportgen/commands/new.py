@@ -661,6 +661,8 @@ def _example_cell(
     """One cell of a table's example row as a report in ``language`` writes it."""
     if column.choices:
         return written_value(names, column.name, cell, spec.name)
+    if column.name == "language" and spec.name == "donors":  # the donor's: the report's own
+        return language
     if column.type == "date" and column.name == spec.in_year and cell and start is not None:
         return _in_year(date.fromisoformat(cell), start).isoformat()
     return M.say(cell, language)

@@ -77,7 +77,13 @@ def accounts(
     balance = _balance(fig, prev if prev is not None and prev.balance else None, language, money)
     return Accounts(
         unit,
-        formats.label(language, "balance_sheet", date=dates[0]) if balance else None,
+        formats.label(
+            language,
+            "balance_sheet_compared" if prev is not None and prev.balance else "balance_sheet",
+            date=dates[0],
+        )
+        if balance
+        else None,
         balance,
         _funds(fig.funds, language, money, dates[1:]) if fig.funds else None,
     )
@@ -127,9 +133,10 @@ def _balance(
     if L["total_liabilities_and_funds"]:  # 負債及び正味財産合計: the sheet's two sides agree
         both = [totals["liabilities"][i] + totals["funds"][i] for i in (0, 1)]
         rows.append(row(L["total_liabilities_and_funds"], both[0], both[1], "total"))
-    headers = (L["balance_item"], _at_end(fig, language)) + (
-        (_at_end(prev, language),) if prev else ()
-    )
+    headers = (L["balance_item"], _at_end(fig, language, "balance_column" if prev is None
+                                          else "balance_column_current")) + (
+        (_at_end(prev, language, "balance_column_previous"),) if prev else ()
+    )  # fmt: skip
     return Table(headers, tuple(rows), numeric=tuple(range(1, len(headers))))
 
 
@@ -138,12 +145,14 @@ def _year(fig: KeyFigures, language: str) -> str:
     return formats.named_year(language, fig.fiscal_year, fig.start, fig.end, fig.own_label)
 
 
-def _at_end(fig: KeyFigures, language: str) -> str:
-    """A balance sheet's column: the pack's ``balance_column``, by the year's
-    name (FY2012) or by the day it stands at (2013年8月31日), as the language heads it."""
+def _at_end(fig: KeyFigures, language: str, key: str = "balance_column") -> str:
+    """A balance sheet's column: the pack's ``balance_column`` (beside last
+    year's: ``balance_column_current``, ``balance_column_previous``), by the
+    year's name (FY2012) or by the day it stands at (2013年8月31日), as the
+    language heads it."""
     year = _year(fig, language)
     day = formats.format_date(fig.end, language) if fig.end is not None else year
-    return formats.label(language, "balance_column", year=year, date=day)
+    return formats.label(language, key, year=year, date=day)
 
 
 def _line(line: BalanceLine, then: Decimal | None, prev: KeyFigures | None, money: _Money) -> Row:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from babel import Locale
@@ -293,6 +293,22 @@ def format_amount(value: Decimal, currency: str, language: str, minor: bool) -> 
         value.to_integral_value(), currency, format=whole, locale=_loc(language),
         currency_digits=False,
     )  # fmt: skip
+
+
+#: From this many whole units (pounds, yen, won) an amount said in a
+#: sentence is rounded to whole units, as annual reports write them ("income
+#: of £144,528"; review r35): pence in running text read as a ledger. Tables
+#: and receipts keep what the data says; a small sum keeps its pence.
+WHOLE_IN_TEXT_FROM = Decimal(1000)
+
+
+def format_text_amount(value: Decimal, currency: str, language: str, minor: bool) -> str:
+    """An amount in running text (an intro, a summary): as ``format_amount``,
+    rounded half up to whole units when it is ``WHOLE_IN_TEXT_FROM`` or more."""
+    if abs(value) < WHOLE_IN_TEXT_FROM:
+        return format_amount(value, currency, language, minor)
+    whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_amount(whole, currency, language, False)
 
 
 def role_word(role: str, language: str) -> str:

@@ -283,6 +283,7 @@ def _stats(
     that means something for this year (see ``_meaningful``)."""
     names = chosen if chosen is not None else ("indicators", *DEFAULT_FIGURES)
     stats: list[Stat] = []
+    built: list[tuple[str, Stat]] = []
     for name in names:
         if name == "indicators":
             stats += [_indicator(i, prev, language, currency) for i in fig.indicators]
@@ -290,7 +291,30 @@ def _stats(
             made = _builtin(name, fig, prev, language, currency)
             if made is not None:
                 stats.append(made)
-    return tuple(stats)
+                built.append((name, made))
+    return tuple(_in_one_case(stats, built))
+
+
+# A built-in figure whose label goes on from its figure ("87% / of
+# expenditure went on charitable activities"): never capitalised.
+_CONTINUES_FIGURE = frozenset({"program_share"})
+
+
+def _in_one_case(stats: list[Stat], built: list[tuple[str, Stat]]) -> list[Stat]:
+    """The grid's labels in one case (review r35, 8: "Food parcels given" beside
+    "total income"): where every label the organisation wrote (its indicators)
+    starts with a capital, the pack's labels do too, except one that goes on
+    from its figure; a grid of the pack's labels alone keeps the pack's case."""
+    ours = {id(made) for _, made in built}
+    written = [s.label for s in stats if id(s) not in ours]
+    if not written or not all(label[:1].isupper() for label in written):
+        return stats
+    raised = {
+        id(made): replace(made, label=made.label[:1].upper() + made.label[1:])
+        for name, made in built
+        if name not in _CONTINUES_FIGURE and made.label[:1].islower()
+    }
+    return [raised.get(id(s), s) for s in stats]
 
 
 # The built-in figures a report shows by default, in order (``net`` only when asked).
@@ -501,9 +525,14 @@ def _tables(
     language: str,
     currency: str,
     prev: KeyFigures | None = None,
+    statement: bool = False,
 ) -> dict[str, Table | None]:
     """The finance tables; with ``prev`` (last year's folder is beside this
-    one and has finances), last year's amounts in a column beside this year's."""
+    one and has finances), last year's amounts in a column beside this year's.
+    ``statement``: set as the accounts' statement of activities, under the
+    accounts' unit line: bare amounts, the statement's own words (経常収益,
+    経常収益計, ...: the pack's ``statement_*``) and its result line
+    (当期正味財産増減額) under the expenses."""
 
     def L(key: str) -> str:
         return formats.label(language, key)
@@ -511,9 +540,17 @@ def _tables(
     minor = fig.minor_units or (prev is not None and prev.minor_units)
 
     def money(amount: Decimal) -> str:
+        if statement:  # the accounts' unit line says the unit
+            return formats.format_accounts(amount, language, bool(minor))
         return formats.format_table_amount(amount, currency, language, minor)
 
-    unit = formats.table_unit(currency, language)
+    unit = None if statement else formats.table_unit(currency, language)
+    income_word, expense_word = (
+        (L("statement_income"), L("statement_expenses"))
+        if statement
+        else (L("kind_income"), L("kind_expense"))
+    )
+    kind = "item" if statement else ""  # a statement's lines, indented under its halves
 
     def amounts(
         rows: tuple[tuple[str, Decimal], ...],
@@ -521,6 +558,7 @@ def _tables(
         label: str,
         before: tuple[tuple[str, Decimal], ...] | None,
         total_before: Decimal,
+        total_word: str,
     ) -> Table | None:
         if not rows:
             return None
@@ -531,9 +569,9 @@ def _tables(
         if before is None:
             return Table(
                 (label, L("amount"), L("share")),
-                tuple(Row((c, money(a), share(a))) for c, a in rows),
+                tuple(Row((c, money(a), share(a)), kind=kind) for c, a in rows),
                 numeric=(1, 2),
-                footer=(L("total"), money(total),
+                footer=(total_word, money(total),
                         formats.format_percent(1 if total else 0, language)),
                 unit=unit,
             )  # fmt: skip
@@ -541,24 +579,32 @@ def _tables(
         gone = [(c, a) for c, a in before if c not in dict(rows)]
         return Table(
             (label, _year_of(fig, language), _year_of(prev, language), L("share")),
-            tuple(Row((c, money(a), money(then[c]) if c in then else NIL, share(a)))
+            tuple(Row((c, money(a), money(then[c]) if c in then else NIL, share(a)), kind=kind)
                   for c, a in rows)
-            + tuple(Row((c, NIL, money(a), "")) for c, a in gone),
+            + tuple(Row((c, NIL, money(a), ""), kind=kind) for c, a in gone),
             numeric=(1, 2, 3),
-            footer=(L("total"), money(total), money(total_before),
+            footer=(total_word, money(total), money(total_before),
                     formats.format_percent(1 if total else 0, language)),
             unit=unit,
         )  # fmt: skip
 
     compare = prev is not None and bool(prev.income or prev.expenses)
-    expenses = amounts(fig.expenses_by_category, fig.expenses, L("kind_expense"),
+    expenses = amounts(fig.expenses_by_category, fig.expenses, expense_word,
                        prev.expenses_by_category if compare and prev else None,
-                       prev.expenses if prev else Decimal(0))  # fmt: skip
+                       prev.expenses if prev else Decimal(0),
+                       L("statement_expenses_total") if statement else L("total"))  # fmt: skip
+    expenses = _by_function(expenses, fig, prev if compare else None, money, language)
+    if statement and expenses is not None:  # income less expenses: the year's result
+        result: tuple[str, ...] = (L("statement_result"), money(fig.income - fig.expenses))
+        if compare and prev is not None:
+            result += (money(prev.income - prev.expenses),)
+        expenses = replace(expenses, result=(*result, ""))
     return {
-        "income": amounts(fig.income_by_category, fig.income, L("kind_income"),
+        "income": amounts(fig.income_by_category, fig.income, income_word,
                           prev.income_by_category if compare and prev else None,
-                          prev.income if prev else Decimal(0)),
-        "expenses": _by_function(expenses, fig, prev if compare else None, money, language),
+                          prev.income if prev else Decimal(0),
+                          L("statement_income_total") if statement else L("total")),
+        "expenses": expenses,
         "funds": _funds(fig, money, L, language, currency, prev),
     }  # fmt: skip
 
@@ -610,8 +656,9 @@ def _by_function(
     language: str,
 ) -> Table | None:
     """The expenses table with its rows grouped by function (``by_function``):
-    a heading row for each function, its lines indented, and a subtotal (a
-    function of one line: a single row, the line's name under the function's);
+    a heading row for each function, its lines indented, and a subtotal, a
+    function of one line too (review r35 F-1: its line's name set as a stray
+    caption under the total); one row only where its line is named as it is;
     the table as it is when there is nothing to group."""
     groups = by_function(fig, prev)
     if table is None or not groups:
@@ -633,12 +680,13 @@ def _by_function(
     for group in groups:
         name = formats.label(language, f"function_{group.function}")
         part = formats.format_percent(parts[group.function], language)
-        if len(group.lines) == 1:  # its one line is its total: one row, the line named under it
-            line = group.lines[0][0]
-            rows.append(Row((name, *amounts(group.total, group.before, part)), line, "subtotal"))
+        if len(group.lines) == 1 and group.lines[0][0] == name:  # the line is the function
+            rows.append(Row((name, *amounts(group.total, group.before, part)), kind="subtotal"))
             continue
         rows.append(Row((name, *("" for _ in table.headers[1:])), kind="heading"))
-        rows += [Row((line, *amounts(now, then)), kind="item") for line, now, then in group.lines]
+        alone = part if len(group.lines) == 1 else ""  # the group's share, not a rounding apart
+        rows += [Row((line, *amounts(now, then, alone)), kind="item")
+                 for line, now, then in group.lines]  # fmt: skip
         subtotal = formats.label(language, "function_total", function=name)
         rows.append(Row((subtotal, *amounts(group.total, group.before, part)), kind="subtotal"))
     return replace(table, rows=tuple(rows))
@@ -864,8 +912,8 @@ def _intros(fig: KeyFigures, year: FiscalYear, language: str, currency: str) -> 
     if year.finances:
         out["finances"] = formats.label(
             language, "finances_intro",
-            income=formats.format_amount(fig.income, currency, language, fig.minor_units),
-            expenses=formats.format_amount(fig.expenses, currency, language, fig.minor_units),
+            income=formats.format_text_amount(fig.income, currency, language, fig.minor_units),
+            expenses=formats.format_text_amount(fig.expenses, currency, language, fig.minor_units),
         )  # fmt: skip
     return out
 
@@ -949,9 +997,11 @@ def _comparison(
             delta = formats.signed(money(abs(b - a)), b < a, language)
         else:
             delta = change(b, a, m)
-        rows.append((key, before, now, delta))
+        rows.append((key, now, before, delta))
+    # This year first, as the statement and the balance sheet set it (review
+    # r35 F-15: one house order in every document).
     return Table(
-        ("", _year_of(prev, language), _year_of(fig, language), formats.label(language, "change")),
+        ("", _year_of(fig, language), _year_of(prev, language), formats.label(language, "change")),
         tuple(Row((formats.label(language, key).capitalize(), a, b, c)) for key, a, b, c in rows),
         numeric=(1, 2, 3),
     )
@@ -1033,6 +1083,12 @@ def build_context(
         _short_date(config.end, language),
     ))  # fmt: skip
     made_accounts = carried(made_accounts, EDITIONS[edition].accounts)
+    if (
+        made_accounts is not None
+        and made_accounts.balance
+        and (tables["income"] or tables["expenses"])
+    ):  # the tables are the accounts' statement (annual-report.html.j2: statement)
+        tables = _tables(year, figures, language, config.currency, previous, statement=True)
     if made_accounts is not None and config.accounts_note:  # of every figure: on the unit line
         unit = f"{made_accounts.unit}{formats.label(language, 'separator')}{config.accounts_note}"
         made_accounts = replace(made_accounts, unit=unit)

@@ -37,6 +37,9 @@ class Table:
     # Columns of a short kind ("Diet member", "Embassy"): never wrapped
     # inside either (short_words), so a kind reads as one term.
     whole: tuple[int, ...] = ()
+    # A statement's last line, after its footer (当期正味財産増減額: income
+    # less expenses), double-ruled below; None for any other table.
+    result: tuple[str, ...] | None = None
 
     @property
     def fits_a_phone(self) -> bool:

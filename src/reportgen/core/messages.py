@@ -175,7 +175,7 @@ def _one_line(template: str) -> str:
     """A template as one line to read: its lines joined (with no space after
     Japanese or Korean full stops' kin: 。), a tab as a space, and the braces a
     template doubles to print one shown once ({{name}} prints {name})."""
-    joined = re.sub(r"(?<=[。、：）」])\n", "", template).replace("\n", " ").replace("\t", " ")
+    joined = re.sub(r"(?<=[。、：）」])\n+", "", template).replace("\n", " ").replace("\t", " ")
     return re.sub(r" {2,}", " ", joined).replace("{{", "{").replace("}}", "}")
 
 

@@ -1058,6 +1058,7 @@ class _Checker:
             signer_role=text("signer_role"),
             benefits=benefits, statement_benefit=text("statement_benefit"),
             statement_one=text("statement_one"),
+            title_one=text("title_one"),
             gift_aid_invitation=text("gift_aid_invitation"),
         )  # fmt: skip
 

@@ -170,6 +170,8 @@ class ReceiptSettings:
     # The statement of a receipt of one gift, where the language's plural rules
     # (CLDR) call one ``one`` ("this donation"); None: ``statement``.
     statement_one: str | None = None
+    # The heading of a receipt of one gift, by the same rule; None: ``title``.
+    title_one: str | None = None
     # With gift_aid: the sentence inviting a Gift Aid declaration, added to
     # statement_no_gift_aid only for a donor it may invite (Donor.gift_aid_invited).
     gift_aid_invitation: str | None = None

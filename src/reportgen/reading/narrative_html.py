@@ -364,7 +364,9 @@ def render_narrative(
                 if child.type in ("softbreak", "hardbreak"):
                     line += 1
     prompts = set(_drop_prompts(tokens))
-    for number in sorted(prompts):
+    # A file of nothing but the prompt is said once (review r35 F-13): it is left out.
+    only_prompt = bool(prompts) and _only_headings(tokens)
+    for number in sorted(prompts) if not only_prompt else ():
         diags.warning(
             raw.where(number),
             M.TODO_NEVER_PRINTED(),
@@ -377,7 +379,7 @@ def render_narrative(
             )
     if len(diags.errors) > before:
         return None
-    if prompts and _only_headings(tokens):
+    if only_prompt:
         diags.warning(
             raw.where(min(prompts)),
             M.ONLY_PROMPT(),

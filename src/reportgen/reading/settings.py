@@ -268,6 +268,10 @@ SETTINGS: dict[str, Setting] = {
            "where its language's plural rules (CLDR) call 1 `one` (\"this donation\", not "
            "\"these donations\"; default: `statement`)", editions=("receipts",),
            translatable=True, starter=False),
+        _s("receipts.title_one", "string", "the heading of a receipt of a single gift, where "
+           "its language's plural rules (CLDR) call 1 `one` (\"Receipt for a donation\", not "
+           "\"Receipt for donations\"; default: `title`)", editions=("receipts",),
+           translatable=True, starter=False),
         _s("receipts.gift_aid_invitation", "string", "with `gift_aid`: the sentence inviting "
            "a Gift Aid declaration, after `statement_no_gift_aid`, only on the receipt of a "
            "person without one on file (never an organisation's)", editions=("receipts",),

@@ -456,7 +456,13 @@ def render_pdf(
                     break  # no row of this layout helps
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
-            document = padded(document, extra.render(font_config=document.font_config), missing)
+            # Their folios go on from the page before them, as on every page
+            # (the imprint set first, when it is used, takes its page's).
+            at = notes_at(document)
+            start = at + 1 if _lone_imprint(document) or IMPRINT_FIRST not in notes else at
+            folio = CSS(string=f"@page :first {{ counter-set: page {start} }}")
+            made = extra.render(stylesheets=[folio], font_config=document.font_config)
+            document = padded(document, made, missing)
         inspected = Inspection(document.pages, preflight, layout=layout) if preflight else None
         findings = tuple(inspected.findings()) if inspected else ()
         opening = inspected.at_top() if inspected else frozenset[str]()
@@ -578,16 +584,53 @@ def _css_ident(text: str) -> str:
     )
 
 
-def padded(document: Any, notes: Any, count: int) -> Any:
-    """``document`` with ``count`` pages of ``notes`` before its back cover
-    (a last page named ``back``) and the inside back cover before it (a page
-    named ``imprint``), or at its end when it has none."""
+def notes_at(document: Any) -> int:
+    """Where notes pages go in ``document``: before its back cover (a last
+    page named ``back``) and the inside back cover before it (a page named
+    ``imprint``), or at its end when it has none."""
     pages = list(document.pages)
     names = [getattr(laid_out_page_box(p).page_type, "name", "") for p in pages[-2:]]
     at = len(pages) - 1 if names[-1:] == ["back"] else len(pages)
     if at < len(pages) and names[:1] == ["imprint"] and len(names) == 2:
         at -= 1
-    extra = list(notes.pages[:count])
+    return at
+
+
+#: The page the notes document opens with when the book has an imprint
+#: (notes.html.j2): the imprint set at the top of a page with the running
+#: head and folio, for a book whose imprint stands alone on the inside back
+#: cover and that notes pages make up (review r35, 5: a notes page, then
+#: the imprint alone at the foot of the next, read as two blank pages).
+IMPRINT_FIRST = "imprint-first"
+
+
+def _page_name(page: Any) -> str:
+    return str(getattr(laid_out_page_box(page).page_type, "name", "") or "")
+
+
+def _lone_imprint(document: Any) -> bool:
+    """Whether ``document``'s imprint stands alone on the inside back cover
+    (a page named ``imprint`` where notes pages would go)."""
+    at = notes_at(document)
+    return at < len(document.pages) and _page_name(document.pages[at]) == "imprint"
+
+
+def padded(document: Any, notes: Any, count: int) -> Any:
+    """``document`` with ``count`` pages of ``notes`` before its back cover
+    (a last page named ``back``) and the inside back cover before it (a page
+    named ``imprint``), or at its end when it has none. An imprint alone on
+    the inside back cover gives way to the notes document's opening page
+    (``IMPRINT_FIRST``), the notes pages after it: the imprint ends the text
+    at the top of its page, and the notes come before the back cover."""
+    pages = list(document.pages)
+    at = notes_at(document)
+    made = list(notes.pages)
+    opening = [p for p in made if _page_name(p) == IMPRINT_FIRST]
+    made = [p for p in made if _page_name(p) != IMPRINT_FIRST]
+    if len(opening) == 1 and _lone_imprint(document):
+        pages[at] = opening[0]
+        at += 1
+    extra = made[:count]
     if len(extra) < count:
         raise RenderError(M.NOTES_PAGES(extra=len(extra), count=count))
     return document.copy([*pages[:at], *extra, *pages[at:]])

@@ -489,6 +489,15 @@ def _running_head(box: Any, boxes: Any, scan: _Scan) -> None:
     scan.heads.append((str(value[0]), shown))
 
 
+def _string_of(element: Any, values: Any) -> str:
+    """The text a ``string-set`` gives its string: the element's attributes
+    it names (``attr(data-org)``: the notes pages set the running head so),
+    else the element's text (``content(text)``)."""
+    if values and all(kind == "attr()" for kind, _ in values):
+        return " ".join("".join(str(element.get(value[0], "")) for _, value in values).split())
+    return _text_of(element)
+
+
 def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
     """What the pagination rules need of one box in the flow."""
     element = box.element
@@ -499,8 +508,8 @@ def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
     if box.element_tag in _HEADINGS and _first_fragment(box):
         scan.heading = _text_of(element)
     if style["string_set"] != "none" and _first_fragment(box) and "::" not in box.element_tag:
-        for name, _ in style["string_set"]:
-            scan.sets.append((str(name), _text_of(element), not scan.content_seen))
+        for name, values in style["string_set"]:
+            scan.sets.append((str(name), _string_of(element, values), not scan.content_seen))
     if style["break_after"] in _FORCED:
         scan.forced_after.add(id(element))
     if isinstance(box, boxes.TableBox):

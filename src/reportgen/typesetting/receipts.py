@@ -296,7 +296,9 @@ def make_receipt(
     ) + (("gift_aid",) if settings.gift_aid and not said else ())  # fmt: skip
     # A donor none of whose gifts was Gift Aided: no claim to state (tax_years empty).
     statement = settings.statement
-    if settings.statement_one and plural_form(language, len(gifts)) == "one":
+    one = plural_form(language, len(gifts)) == "one"
+    title = settings.title_one if settings.title_one and one else settings.title
+    if settings.statement_one and one:
         statement = settings.statement_one  # "this donation": one gift (CLDR's rules)
     if settings.gift_aid and not tax_years and settings.statement_no_gift_aid:
         statement = settings.statement_no_gift_aid
@@ -317,7 +319,7 @@ def make_receipt(
         slug=slug,
         language=tag,
         layout=settings.layout,
-        title=settings.title,
+        title=title,
         number=numbered.number,
         replaces=say("receipt_replaces", number=numbered.replaces) if numbered.replaces else "",
         issued=formats.format_date(numbered.issued, language),

@@ -203,9 +203,13 @@ def phrases(text: str, most: int = PHRASE_MOST) -> str:
             groups.append(phrase)
     start = 0
     for group in groups:
-        if 1 < len(group) <= most and not group.isspace():
-            held.update(i for i in range(start, start + len(group) - 1) if plain[i] != _MIDDLE_DOT)
-        start += len(group)
+        for part in _formal_nouns(group) if len(group) > most else (group,):
+            # a long phrase's parts whole up to twice as long: わけではありません」
+            if 1 < len(part) <= (most if part == group else 2 * most) and not part.isspace():
+                held.update(
+                    i for i in range(start, start + len(part) - 1) if plain[i] != _MIDDLE_DOT
+                )
+            start += len(part)
     out = [JOINER] if -1 in held else []
     for i, char in enumerate(plain):
         inside = i in held and (i - 1) in held
@@ -213,6 +217,17 @@ def phrases(text: str, most: int = PHRASE_MOST) -> str:
         if i in held and (i < len(plain) - 1 or text.endswith(JOINER)):
             out.append(JOINER)
     return "".join(out)
+
+
+# 形式名詞: a phrase of its own after a verb or adjective (つながる / わけでは),
+# where an over-long phrase (BudouX's つながるわけではありません) may break.
+_FORMAL_NOUN = re.compile(r"(?<=[\u3041-\u309f])(?=わけ|こと|もの|ため|はず|ところ|よう[にな])")
+
+
+def _formal_nouns(phrase: str) -> list[str]:
+    """An over-long phrase in the parts a formal noun starts (review r35 F-17:
+    "保護につながるわけ / ではありません" broke inside わけでは)."""
+    return [part for part in _FORMAL_NOUN.split(phrase) if part]
 
 
 def _cell_term(run: str, most: int) -> str:
@@ -257,6 +272,15 @@ def _ties(style: Typography) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{f})" for f in found)) if found else None
 
 
+def _honorifics(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A word of address and the letter of the name before it (Cさん, 山田様):
+    a Latin initial, a kanji or a katakana letter (not kana: たくさん)."""
+    if not words:
+        return None
+    listed = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[A-Za-z\u3005\u4e00-\u9fff\u30a1-\u30fa]\u2060?(?:{listed})")
+
+
 def full_width_brackets(text: str) -> str:
     """Half-width parentheses in running Japanese as full-width ones, the
     space before them dropped: 基金 (LFNKR) → 基金（LFNKR）."""
@@ -277,11 +301,14 @@ def half_width_marks(text: str, style: Typography) -> set[int]:
     meet on its left (（「, ：『)."""
     found = {i for i, char in enumerate(text) if char in style.half_width}
     if style.compress_pairs:
-        for i, (a, b) in enumerate(itertools.pairwise(text)):
+        # Pairs of the characters one sees: a joiner that phrases or units put
+        # between two marks (）⁠、) does not keep them apart (review r35 F-14).
+        seen = [(i, char) for i, char in enumerate(text) if char != JOINER]
+        for (i, a), (j, b) in itertools.pairwise(seen):
             if a in _CLOSING and b in _CLOSING + _OPENING + _MIDDLE:
                 found.add(i)
             elif a in _OPENING + _MIDDLE and b in _OPENING:
-                found.add(i + 1)
+                found.add(j)
     return found
 
 
@@ -316,6 +343,7 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
 
     units = _number_units(style.units)
     ties = _ties(style)
+    honorifics = _honorifics(style.honorifics)
 
     def apply(text: str, in_cell: bool) -> str:
         text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
@@ -330,6 +358,8 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
         text = _INITIALS.sub(lambda m: joined(m.group(0)), text)
         if units is not None:
             text = units.sub(lambda m: joined(m.group(0)), text)
+        if honorifics is not None:
+            text = honorifics.sub(lambda m: joined(m.group(0)), text)
         if in_cell and style.join_words and style.cell_words:  # 정책 제언, 회원 단체
             text = _KOREAN_TERM.sub(
                 lambda m: (

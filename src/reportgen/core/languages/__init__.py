@@ -105,6 +105,9 @@ class Typography:
     # (with their particles) that never start one (Korean 씨, 님).
     tie_after: tuple[str, ...] = ()
     tie_before: tuple[str, ...] = ()
+    # Words of address that never part from the name before them in print
+    # (Cさん, 山田様): a Latin initial, a kanji or a katakana letter and the word.
+    honorifics: tuple[str, ...] = ()
     full_width_brackets: bool = False  # (LFNKR) after Japanese text set as （LFNKR）
     join_lines: bool = False  # a space between two CJK characters (a soft line break) dropped
     compress_pairs: bool = False  # 約物詰め: two adjacent brackets or marks half an em apart
