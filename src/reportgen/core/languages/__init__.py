@@ -61,6 +61,11 @@ class Fonts:
     sans: tuple[str, ...] = ("Noto Sans",)
     serif: tuple[str, ...] = ("Noto Serif",)
     lead: bool = False  # True: these faces before the theme's font
+    # The editions set in the sans alone, prose too: one family in two
+    # weights, so a character is drawn by two faces, not four (issue 29: a
+    # kanji in the Mincho prose and again in the Gothic headings). Names of
+    # ``core.editions.EDITIONS``; a pack naming another one fails to load.
+    one_family: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,14 @@ class Language(str):
         return (Language, (str(self), self.labels))
 
 
+def _editions(tag: str, names: Any) -> tuple[str, ...]:
+    """A pack's ``[fonts] one_family``: edition names, each one of EDITIONS."""
+    unknown = [n for n in names if n not in EDITIONS]
+    if isinstance(names, str) or unknown:
+        raise ValueError(f"{tag}.toml: [fonts] one_family names no edition: {unknown or names!r}")
+    return tuple(names)
+
+
 def _word(value: Any) -> Word:
     if isinstance(value, dict):
         return tuple(sorted((str(k), str(v)) for k, v in value.items()))
@@ -247,7 +260,12 @@ def pack(tag: str) -> Pack | None:
         name=head.get("name", tag),
         locale=head.get("locale"),
         formats=tuple(sorted(data.get("format", {}).items())),
-        fonts=Fonts(tuple(fonts["sans"]), tuple(fonts["serif"]), bool(fonts.get("lead")))
+        fonts=Fonts(
+            tuple(fonts["sans"]),
+            tuple(fonts["serif"]),
+            bool(fonts.get("lead")),
+            _editions(tag, fonts.get("one_family", ())),
+        )
         if fonts
         else (parent.fonts if parent else Fonts()),
         css=css.get("rules", "").strip() if css else (parent.css if parent else ""),
@@ -757,6 +775,19 @@ def css(language: str, medium: str) -> str:
             f":lang({tag}) .signatures-shared, :lang({tag}) .letter-recipient, "
             f":lang({tag}) .receipt-statement "  # and a receipt's statement (receipt.css.j2)
             f'{{ font-family: "Noto Serif", {serif}, serif; }}',
+        ]
+    if style.fonts.lead and style.fonts.one_family:
+        sans = ", ".join(f'"{f}"' for f in style.fonts.sans)
+        inside = [f":lang({tag}) .edition-{name}" for name in style.fonts.one_family]
+        rules += [
+            # One family, two weights (``[fonts] one_family``): the prose and
+            # the signatures under the general letter in the sans the headings,
+            # tables and figures are set in.
+            ", ".join(f"{e} .prose, {e} .signature, {e} .signatures-shared" for e in inside)
+            + f" {{ font-family: {sans}, var(--font-body), sans-serif; }}",
+            # Emphasis, set apart by the gothic face in serif prose, takes the
+            # family's other weight (a title in 『』 or 《》 stays plain).
+            ", ".join(f"{e} .prose em" for e in inside) + " { font-weight: 700; }",
         ]
     if style.css:
         rules.append(style.css)
