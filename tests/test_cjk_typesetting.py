@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.core.languages import typography
+from reportgen.core.languages import fonts, typography
 from reportgen.typesetting.typeset import (
     JOINER,
     full_width_brackets,
@@ -461,17 +461,27 @@ def test_emphasis_in_japanese_and_korean_is_gothic_not_bold() -> None:
 
     boxes = box_classes()
     titles = (("ja", "『<em>脱北、逃避行</em>』"), ("ko", "《<em>탈북, 도피행</em>》"))
+    colors = palette(Theme())
     for language, title in titles:
-        css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
-        body = f'<body><div class="prose"><p>{title}</p></div></body>'
-        page = f'<html lang="{language}"><head><style>{css}</style></head>{body}</html>'
-        emphasised = [
-            b.style
-            for b in laid_out_page_box(HTML(string=page).render().pages[0]).descendants()
-            if isinstance(b, boxes.TextBox) and b.text in ("脱北、逃避行", "탈북, 도피행")
-        ]
-        assert [s["font_weight"] for s in emphasised] == [400], language  # not 700
-        assert "Sans CJK" in emphasised[0]["font_family"][0]
+        css = css_for(colors, "A4", "Noto Sans", "print", None, language)
+        # In serif prose (the Korean annual report), and in an edition the
+        # pack sets in its gothic alone (the handout), where the headings'
+        # colour sets it apart (issue 29).
+        for edition, color in (("annual-report", None), ("handout", colors.primary_text)):
+            if edition == "annual-report" and edition in fonts(language).one_family:
+                continue
+            body = f'<body class="edition-{edition}"><div class="prose"><p>{title}</p></div></body>'
+            page = f'<html lang="{language}"><head><style>{css}</style></head>{body}</html>'
+            emphasised = [
+                b.style
+                for b in laid_out_page_box(HTML(string=page).render().pages[0]).descendants()
+                if isinstance(b, boxes.TextBox) and b.text in ("脱北、逃避行", "탈북, 도피행")
+            ]
+            assert [s["font_weight"] for s in emphasised] == [400], language  # not 700
+            assert "Sans CJK" in emphasised[0]["font_family"][0]
+            text = emphasised[0]["color"]
+            shown = "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in text[:3]))
+            assert (shown == color.lower()) if color else shown != colors.primary_text.lower()
 
 
 def test_a_japanese_salutation_or_signature_is_a_line_not_indented_prose() -> None:

@@ -202,3 +202,29 @@ def test_cjk_editions_embed_few_faces_each_once_with_only_its_glyphs(
                 glyphs = len(read_cff(stream.read_bytes(), range(1 << 16)).glyphs)
                 # Only the glyphs drawn, and .notdef: no padding up to the highest.
                 assert glyphs <= len(drawn[name] | {0}), (path.name, name, glyphs)
+
+
+# Issue 29: each Japanese or Korean edition at most twice its English one. The
+# Japanese handout and donor edition are not there yet, set in one family
+# (2.21 and 2.36 on the sample, bench/README.md): held below where they were
+# before it (2.90 and 2.96), each CJK glyph's outline being at its floor.
+TWICE = 2.0
+NOT_YET = {("ja", "handout"): 2.5, ("ja", "donor"): 2.5}
+
+
+@pytest.mark.parametrize("language", ["ja", "ko"])
+def test_cjk_editions_within_twice_english_and_one_family_where_the_pack_says(
+    built_sample: BuiltSample, language: str
+) -> None:
+    from reportgen.core import languages
+
+    year = built_sample.out / "fy2012"
+    serif = {name.replace(" ", "-") for name in languages.fonts(language).serif}
+    for path in sorted((year / language).glob("*.pdf")):
+        ratio = path.stat().st_size / (year / "en" / path.name).stat().st_size
+        assert ratio <= NOT_YET.get((language, path.stem), TWICE), (path.name, round(ratio, 2))
+        with pikepdf.open(path) as pdf:
+            faces = {name.split("+")[-1] for name in _glyphs_drawn(pdf)}
+        one_family = path.stem in languages.fonts(language).one_family
+        # The pack's one family: its sans, regular and bold; the others keep their serif prose.
+        assert not faces & serif if one_family else faces & serif, (path.name, sorted(faces))

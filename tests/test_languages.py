@@ -340,3 +340,26 @@ def test_a_japanese_editions_margins_alone_lead_with_its_own_face() -> None:
     assert side_note.group(1).startswith("'Noto Sans', 'Noto Sans CJK JP'")
     english = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, "en")
     assert "@top-left { content: string(org); font: 7.5pt 'Noto Sans', " in english
+
+
+def test_a_pack_sets_the_editions_it_names_in_its_sans_alone() -> None:
+    import pytest
+
+    from reportgen.core import languages
+    from reportgen.core.editions import EDITIONS
+
+    for tag in ("ja", "ko"):
+        css = languages.css(tag, "print")
+        named = languages.fonts(tag).one_family
+        assert {"handout", "donor"} <= set(named) <= set(EDITIONS)
+        sans = languages.fonts(tag).sans[0]
+        (rule,) = [line for line in css.splitlines() if ".prose, " in line and "edition-" in line]
+        assert rule.endswith(f'{{ font-family: "{sans}", var(--font-body), sans-serif; }}'), tag
+        for name in EDITIONS:
+            assert (f":lang({tag}) .edition-{name} .prose," in rule) == (name in named)
+        assert f":lang({tag}) .edition-handout .prose em" in css  # emphasis set apart, not bold
+    # Korean's annual report keeps its serif prose (it meets twice English with it).
+    assert "annual-report" not in languages.fonts("ko").one_family
+    assert "edition-" not in languages.css("en", "print")
+    with pytest.raises(ValueError, match="one_family names no edition"):
+        languages._editions("xx", ["brochure"])

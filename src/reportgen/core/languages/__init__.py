@@ -785,9 +785,10 @@ def css(language: str, medium: str) -> str:
             # tables and figures are set in.
             ", ".join(f"{e} .prose, {e} .signature, {e} .signatures-shared" for e in inside)
             + f" {{ font-family: {sans}, var(--font-body), sans-serif; }}",
-            # Emphasis, set apart by the gothic face in serif prose, takes the
-            # family's other weight (a title in 『』 or 《》 stays plain).
-            ", ".join(f"{e} .prose em" for e in inside) + " { font-weight: 700; }",
+            # Emphasis, set apart by the gothic face in serif prose, is set
+            # apart by the headings' colour: not bold (a title in 『』 or 《》
+            # must not shout), and no face more.
+            ", ".join(f"{e} .prose em" for e in inside) + " { color: var(--primary-text); }",
         ]
     if style.css:
         rules.append(style.css)
