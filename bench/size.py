@@ -1,6 +1,6 @@
 """Benchmark: the bytes of the Japanese and Korean documents against English.
 
-    .venv/bin/python bench/size.py [--baseline REV] [--no-pixels]
+    .venv/bin/python bench/size.py [--baseline REV] [--no-pixels] [--faces]
 
 Builds the whole sample set (a temporary copy of reports/, every year,
 edition and language, and the donor letters, ``--no-cache``) twice in the
@@ -20,6 +20,8 @@ twice), and the rest of the file beside the rest of its English counterpart
 (which holds that document's Latin fonts). A CJK edition at most twice its
 English counterpart leaves ``2 x English - rest`` for its CJK outlines; the
 last column says how many KB the edition is over (``+``) or under that.
+``--faces``: under each document, the KB of each font program it embeds by
+face, and those of its English counterpart.
 
 Targets (issue 29): a Japanese or Korean letter at most 300 KB; each CJK
 edition at most twice its English counterpart; not one pixel changed.
@@ -97,6 +99,23 @@ def cjk_fonts(path: Path) -> tuple[int, int]:
     return sum(streams.values()), sum(len(cids) for cids in glyphs.values())
 
 
+def faces(path: Path) -> dict[str, int]:
+    """Bytes of each font program as stored, by its face (``Noto-Sans-CJK-JP-Bold``),
+    largest first: which faces a document embeds, and what each costs."""
+    found: dict[tuple[int, int], tuple[str, int]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in obj:
+                        face = str(obj.FontName).split("+")[-1]
+                        found[obj[key].objgen] = (face, len(obj[key].read_raw_bytes()))
+    by_face: dict[str, int] = {}
+    for face, size in found.values():
+        by_face[face] = by_face.get(face, 0) + size
+    return dict(sorted(by_face.items(), key=lambda item: -item[1]))
+
+
 def widths_cids(widths: object) -> set[int]:
     """The CIDs a /W array gives widths for (``c [w ...]`` and ``c1 c2 w``)."""
     items = list(widths)  # type: ignore[call-overload]
@@ -165,6 +184,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
     parser.add_argument("--no-pixels", action="store_true", help="skip the 150 dpi comparison")
+    parser.add_argument("--faces", action="store_true",
+                        help="under each document, its font programs' KB by face")  # fmt: skip
     args = parser.parse_args()
     pixels = not args.no_pixels and shutil.which("pdftoppm") is not None
     with tempfile.TemporaryDirectory() as scratch:
@@ -217,6 +238,10 @@ def main() -> None:
                 worst_pixel = max(worst_pixel, largest)
                 line += f" {pages:>5} {largest:>11} {differing:>12}"
             print(line)
+            if args.faces:
+                for name, path in (("now", pdf), ("English", english)):
+                    kb = ", ".join(f"{f} {n / 1000:.1f}" for f, n in faces(path).items())
+                    print(f"    faces {name}: {kb}")
         print()
         print(f"editions: largest ratio to English {max(ratios):.2f} (median "
               f"{statistics.median(ratios):.2f}; target at most {RATIO_LIMIT:.1f}); "
