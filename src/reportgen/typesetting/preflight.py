@@ -378,6 +378,10 @@ class _Scan:
     heads: list[tuple[str, str]] = field(default_factory=list)
     sets: list[tuple[str, str, bool]] = field(default_factory=list)
     content_seen: bool = False
+    # The panels (a box with a background or border, its first fragment)
+    # that were all the content seen, one inside the other, when nothing
+    # else had been: a heading inside them still opens the page.
+    opening_panels: list[Any] = field(default_factory=list)
     starts: list[_Start] = field(default_factory=list)
     forced_after: set[int] = field(default_factory=set)
     at_edge: list[M.Text] = field(default_factory=list)
@@ -453,7 +457,7 @@ def _scan(page: Any, parents: dict[int, Any] | None = None) -> _Scan:
         _collect_panel(box, where, scan, boxes)
         edge = _content_bottom(box, boxes)
         if edge is not None:
-            scan.content_seen = True
+            _content_met(box, boxes, scan)
         if edge is not None and (lowest is None or edge >= lowest[0] - _SLACK):
             lowest = (max(edge, lowest[0]) if lowest else edge, where.heading)
         if _continued(box, boxes):
@@ -508,8 +512,9 @@ def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
     if box.element_tag in _HEADINGS and _first_fragment(box):
         scan.heading = _text_of(element)
     if style["string_set"] != "none" and _first_fragment(box) and "::" not in box.element_tag:
+        before = _opens_page(element, scan)
         for name, values in style["string_set"]:
-            scan.sets.append((str(name), _string_of(element, values), not scan.content_seen))
+            scan.sets.append((str(name), _string_of(element, values), before))
     if style["break_after"] in _FORCED:
         scan.forced_after.add(id(element))
     if isinstance(box, boxes.TableBox):
@@ -533,6 +538,42 @@ def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
         ))  # fmt: skip
     if _painted(box, boxes):
         _trim_edge(box, scan)
+
+
+def _content_met(box: Any, boxes: Any, scan: _Scan) -> None:
+    """Content found on the page: a panel that begins here, inside every
+    panel seen so far and with nothing else above it, is kept as opening
+    the page (``_opens_page``); anything else ends the page's opening."""
+    element = box.element
+    panel = not isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) and _first_fragment(box)
+    if (panel and element is not None
+            and (not scan.content_seen or scan.opening_panels)
+            and all(_inside(element, p, scan.parents) for p in scan.opening_panels)):  # fmt: skip
+        scan.opening_panels.append(element)
+    else:
+        scan.opening_panels.clear()
+    scan.content_seen = True
+
+
+def _opens_page(element: Any, scan: _Scan) -> bool:
+    """Whether ``element`` comes before the page's first content, or is
+    the first thing inside the panels that open the page (a box with a
+    background whose heading names the page: the donor edition's gift
+    panel, review r35 ja F-5)."""
+    if not scan.content_seen:
+        return True
+    return bool(scan.opening_panels) and all(
+        _inside(element, p, scan.parents) for p in scan.opening_panels
+    )
+
+
+def _inside(element: Any, outer: Any, parents: dict[int, Any]) -> bool:
+    """Whether ``element`` is ``outer`` or one of its descendants."""
+    while element is not None:
+        if element is outer:
+            return True
+        element = _parent(element, parents)
+    return False
 
 
 def _heading_of(section: Any) -> str:
