@@ -229,18 +229,23 @@ class Inspection:
                 count += not before_break and _near_empty(scan, last) is not None
         return count
 
-    def stackable(self) -> tuple[str, ...]:
+    def stackable(self, near_empty: bool = True) -> tuple[str, ...]:
         """The ids of the rows that may be set stacked (``data-stack``: the
         finance charts, the finance tables) or blocks that may be split
         (``data-split``: the balance sheet) found on the page after one the
         near-empty rule finds, and not on it: kept whole, the row went
-        on, and its first item alone may fill the page it left."""
+        on, and its first item alone may fill the page it left. Without
+        ``near_empty``, after any page that is not full (``MAX_FILL``): a
+        row set stacked there may save a page (one more notes page would
+        make it up)."""
         ids: list[str] = []
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, (scan, after) in enumerate(itertools.pairwise(own), start=1):
                 last = all(_closing(s) for s in own[number:])
-                if after.sparse_before or _near_empty(scan, last) is None:
+                if after.sparse_before or (
+                    _near_empty(scan, last) is None if near_empty else _full(scan)
+                ):
                     continue
                 ids += [
                     element.get("id")
@@ -988,6 +993,16 @@ def _near_empty(scan: _Scan, last: bool) -> M.Text | None:
     if fill < 1 - MAX_EMPTY:
         return M.PF_NEAR_EMPTY_TEXT(percent=f"{(1 - max(fill, 0.0)) * 100:.0f}")
     return None
+
+
+# A page filled to this fraction has no room for the first item of a row.
+MAX_FILL = 0.9
+
+
+def _full(scan: _Scan) -> bool:
+    """Whether a page's content reaches ``MAX_FILL`` of its height."""
+    fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
+    return scan.height <= 0 or fill >= MAX_FILL
 
 
 def _shares(scans: Sequence[_Scan], half_empty: bool = True) -> Iterator[_Start]:
