@@ -457,26 +457,35 @@ def render_pdf(
                 if not stack:
                     break
                 tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
+                layouts: dict[tuple[str, ...], tuple[Any, Inspection, tuple[str, ...]]] = {}
+                kept: tuple[str, ...] | None = None
                 for rows in tries:
-                    tried, looked, follow = stacking(rows)
-                    # The row stacked may push the next one on, leaving its
-                    # page near-empty instead (the income and expenditure
-                    # stacked, the balance sheet then whole on the next page):
-                    # the rows that layout finds, with it.
+                    layouts[rows] = stacking(rows)
+                    if _stacking_kept(seen, layouts[rows][1], saving):
+                        kept = rows
+                        break
+                # None helps alone: a row stacked may push the next one on,
+                # leaving its page near-empty instead (the income and
+                # expenditure stacked, the balance sheet then whole on the
+                # next page): each try again with the rows its layout finds.
+                for rows in tries if kept is None else ():
                     for _ in range(CHAINED_ROWS):
-                        if _stacking_kept(seen, looked, saving):
-                            break
-                        more = tuple(i for i in looked.stackable() if i not in stacked + rows)
+                        after = layouts[rows][1].stackable()
+                        more = tuple(i for i in after if i not in stacked + rows)
                         if not more:
                             break
                         rows += more
-                        tried, looked, follow = stacking(rows)
-                    if _stacking_kept(seen, looked, saving):
-                        document, seen, stacked = tried, looked, stacked + rows
-                        shared += follow
+                        layouts[rows] = stacking(rows)
+                        if _stacking_kept(seen, layouts[rows][1], saving):
+                            kept = rows
+                            break
+                    if kept is not None:
                         break
-                else:
+                if kept is None:
                     break  # no row of this layout helps
+                document, seen, follow = layouts[kept]
+                stacked += kept
+                shared += follow
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             # Their folios go on from the page before them, as on every page
