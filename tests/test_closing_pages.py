@@ -191,3 +191,86 @@ def test_a_balance_sheet_that_leaves_a_page_near_empty_breaks_before_a_group(
     first, second = pdf.text(1), pdf.text(2)
     assert "Assets line 4" in first and "Liabilities" not in first  # broken before a group
     assert second.index("Liabilities") < second.index("Funds") < second.index("Board")
+
+
+# A row of two tables (the income and expenditure, the expenses' the taller
+# at half width) and a balance sheet after half a page (fy2011, after the
+# statement of activities grew): whole, the row goes on and leaves the page
+# near-empty; the row stacked alone keeps its income there, but its
+# expenses, set full width, leave the next page near-empty in turn, the
+# balance sheet going on whole. The two together fill both pages.
+EXPENSES = "Rent and rates for the warehouse and the office, " * 17
+CHAIN = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><style>"
+    "@page { size: A5; margin: 20mm 15mm } body { font: 9pt/1.3 'DejaVu Sans'; margin: 0 }"
+    "h2 { margin: 0 0 3mm } p { margin: 0 } main > section { break-before: page }"
+    "table { width: 100%%; border-collapse: collapse } td, th { padding: 0.5mm 0 }"
+    ".account, .account table { break-inside: avoid } .row { display: flex; gap: 4mm;"
+    " margin-bottom: 4mm } .row > div { flex: 1 1 0; break-inside: avoid;"
+    " border-top: 1px solid #888 }"
+    "</style></head><body><main><section id='accounts'><h2>Accounts</h2>"
+    "<div style='height: 70mm; border-top: 1px solid #888'></div>"
+    "<div class='row' id='tables'%s><div style='height: 50mm'>Income</div><div><p>Expenses: "
+    + EXPENSES
+    + "</p></div></div><div class='account' id='balance-sheet'%s><h3>Balance sheet</h3><table>"
+    "<thead><tr><th>Item</th><th>Amount</th></tr></thead><tbody>"
+    + _part("Assets", 6)
+    + _part("Liabilities", 4)
+    + _part("Funds", 13)
+    + "</tbody></table></div></section></main></body></html>"
+)
+
+
+def test_a_stacked_row_that_pushes_the_balance_sheet_on_brings_it_along(tmp_path: Path) -> None:
+    gate, layout = Gate.of(tmp_path), preflight.Layout("page")
+    whole = render_pdf(CHAIN % ("", ""), tmp_path, gate, preflight="doc.pdf", layout=layout)
+    assert (1, preflight.NEAR_EMPTY) in {(f.page, f.kind) for f in whole.findings}
+    marked = CHAIN % (" data-stack", " data-split")
+    both = render_pdf(marked, tmp_path, gate, preflight="doc.pdf", layout=layout)
+    assert both.findings == (), both.findings
+    (tmp_path / "both.pdf").write_bytes(both.data)
+    pdf = ParsedPdf(tmp_path / "both.pdf")
+    assert "Income" in pdf.text(1) and "Expenses" not in pdf.text(1)
+    assert "Expenses" in pdf.text(2) and "Total Assets" in pdf.text(2), pdf.text(2)
+    assert "Funds line 12" in pdf.text(3)
+
+
+# A book padded to a multiple of four with notes pages: the balance sheet
+# kept whole goes on from a page 65 % full (not near-empty) and the board
+# after it takes a page of its own: five pages, three notes pages (they
+# read as blank). Split before a group, the balance sheet's end and the
+# board share a page: four pages, none to make up.
+BOOK = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><style>"
+    "@page { size: A5; margin: 20mm 15mm } @page back { margin: 0 }"
+    "body { font: 9pt/1.3 'DejaVu Sans'; margin: 0 } h2 { margin: 0 0 3mm }"
+    "main > section { break-before: page } table { width: 100%%; border-collapse: collapse }"
+    "td, th { padding: 0.5mm 0 } .account, .account table { break-inside: avoid }"
+    "</style></head><body><main><section id='intro'><h2>Overview</h2>"
+    "<div style='height: 150mm; border-top: 1px solid #888'></div></section>"
+    "<section id='accounts'><h2>Accounts</h2><div style='height: 105mm; border-top: 1px solid"
+    " #888'></div><div class='account' id='balance-sheet'%s><h3>Balance sheet</h3><table>"
+    "<thead><tr><th>Item</th><th>Amount</th></tr></thead><tbody>"
+    + _part("Assets", 4)
+    + _part("Liabilities", 2)
+    + _part("Funds", 6)
+    + "</tbody></table></div></section><section id='board'><h2>Board</h2>"
+    "<div style='height: 60mm; border-top: 1px solid #888'></div></section></main>"
+    "<footer style='page: back; break-before: page'>Back cover</footer></body></html>"
+)
+NOTES_PAGES = (
+    "<!doctype html><html><head><style>@page { size: A5; margin: 20mm 15mm; } "
+    ".notes-page { page: notes; break-before: page; }</style></head><body>"
+    + '<section class="notes-page"><h2>Notes</h2></section>' * 3
+    + "</body></html>"
+)
+
+
+def test_a_balance_sheet_is_split_to_save_a_page_notes_would_make_up(tmp_path: Path) -> None:
+    gate, layout = Gate.of(tmp_path), preflight.Layout("page", multiple=4)
+    options = {"preflight": "doc.pdf", "layout": layout, "notes": NOTES_PAGES}
+    whole = render_pdf(BOOK % "", tmp_path, gate, **options)  # type: ignore[arg-type]
+    assert whole.pages == 8 and [f.kind for f in whole.findings] == [preflight.PAGE_COUNT]
+    split = render_pdf(BOOK % " data-split", tmp_path, gate, **options)  # type: ignore[arg-type]
+    assert split.pages == 4 and split.findings == (), split.findings
+    assert split.shared == ("board",)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from reportgen.core.languages import typography
-from reportgen.typesetting.typeset import JOINER, typeset
+from reportgen.typesetting.typeset import JOINER, PHRASE_MOST, typeset
 from tests.conftest import BuiltSample
 from tests.pdfparse import ParsedPdf
 
@@ -86,11 +86,17 @@ def test_the_sample_s_japanese_pages_break_no_word_the_review_named(
 def test_a_long_phrase_breaks_before_its_formal_noun_not_inside_it() -> None:
     """Review r35 F-17: BudouX's one phrase つながるわけではありません was
     broken anywhere ("保護につながるわけ / ではありません"); its parts now
-    stay whole, a break allowed before わけ."""
+    stay whole, a break allowed before わけ. No run kept whole is longer
+    than a pull quote's line (9 characters at 12 pt in 40 mm): わけではありません」
+    whole left the quote's box by 10 pt; it breaks after its particle."""
     quote = _set('<blockquote class="pull-quote"><p>「関心の高まりが、そのまま人々の'
                  "保護につながるわけではありません」</p></blockquote>")  # fmt: skip
-    assert _whole("わけではありません") in quote and _whole("つながる") in quote, quote
+    for part in ("つながる", "わけでは", "ありません」"):
+        assert _whole(part) in quote, (part, quote)
     assert f"つながる{JOINER}わけ".replace("つながる", _whole("つながる")) not in quote
+    text = re.sub(r"<[^>]+>", "", quote)
+    runs = re.findall(f"[^{JOINER}](?:{JOINER}[^{JOINER}])*", text)
+    assert max(len(run.replace(JOINER, "")) for run in runs) <= PHRASE_MOST + 1, runs
 
 
 def test_marks_a_joiner_keeps_apart_are_still_set_close_and_names_keep_their_san() -> None:

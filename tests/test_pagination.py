@@ -96,6 +96,24 @@ def test_a_running_head_from_lower_on_the_page_is_a_fault(tmp_path: Path) -> Non
     assert not [f for f in start.findings if f.kind == preflight.RUNNING_HEAD]
 
 
+def test_a_panel_that_opens_its_page_names_it_in_the_running_head(tmp_path: Path) -> None:
+    """Review r35 ja F-5: a box with a background (the donor edition's gift
+    panel) whose heading opens the page names it; the same panel lower on
+    a page does not."""
+    panel = (
+        '<section style="background: #eee; padding: 4mm{}"><h2>Your gift at work</h2>'
+        "<p>Short.</p></section><section><h2>Highlights</h2><p>Short.</p></section>"
+    )
+    story = "<section><h2>Stories</h2>" + FILL + "</section>"
+    opening = _made(tmp_path, story + panel.format("; break-before: page"))
+    assert opening.pages == 2
+    assert not [f for f in opening.findings if f.kind == preflight.RUNNING_HEAD], opening.findings
+    long_story = "<section><h2>Stories</h2>" + FILL * 2 + "</section>"
+    lower = _made(tmp_path, long_story + panel.format(""), head="first")
+    heads = [f for f in lower.findings if f.kind == preflight.RUNNING_HEAD]
+    assert heads and "“Your gift at work”" in heads[0].message, lower.findings
+
+
 def test_a_figure_apart_from_its_heading(tmp_path: Path) -> None:
     figure = (
         '<figure style="margin: 0"><figcaption>Activities by month</figcaption>'

@@ -423,37 +423,69 @@ def render_pdf(
             # charts stacked, then the accounts' statement under the ring):
             # the rows that layout finds are tried in turn, each row once.
             stacked: tuple[str, ...] = ()
-            while stack := tuple(i for i in seen.stackable() if i not in stacked):
-                tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
-                for rows in tries:
+
+            def stacking(rows: tuple[str, ...]) -> tuple[Any, Inspection, tuple[str, ...]]:
+                """The layout with ``stacked + rows`` stacked, and the
+                sections it then lets share the page before (``follow``)."""
+                sheets = [CSS(string=stacking_css(stacked + rows))]
+                if shared:
+                    sheets.append(CSS(string=sharing_css(shared)))
+                tried = page.render(stylesheets=sheets, font_config=document.font_config)
+                looked = Inspection(tried.pages, "", layout=layout)
+                # What a block split leaves of its page may now hold the
+                # section after it whole (the statement of funds, then
+                # the trustees): the two together.
+                follow = tuple(i for i in looked.shareable(half_empty=False) if i not in shared)
+                if follow:
                     sheets = [CSS(string=stacking_css(stacked + rows))]
-                    if shared:
-                        sheets.append(CSS(string=sharing_css(shared)))
-                    tried = page.render(stylesheets=sheets, font_config=document.font_config)
-                    looked = Inspection(tried.pages, "", layout=layout)
-                    # What a block split leaves of its page may now hold the
-                    # section after it whole (the statement of funds, then
-                    # the trustees): the two together.
-                    follow = tuple(i for i in looked.shareable(half_empty=False) if i not in shared)
-                    if follow:
-                        sheets = [CSS(string=stacking_css(stacked + rows))]
-                        sheets.append(CSS(string=sharing_css(shared + follow)))
-                        again = page.render(stylesheets=sheets, font_config=document.font_config)
-                        joined = Inspection(again.pages, "", layout=layout)
-                        if not _left_alone(joined, follow, looked.own_pages()):
-                            tried, looked = again, joined
-                        else:
-                            follow = ()
-                    if (len(tried.pages) <= len(document.pages)
-                            and looked.near_empty_pages() < seen.near_empty_pages()
-                            and looked.short_pages() <= seen.short_pages()
-                            and not looked.runs_on_low() - seen.runs_on_low()
-                            and not _remnant(looked)):  # fmt: skip
-                        document, seen, stacked = tried, looked, stacked + rows
-                        shared += follow
+                    sheets.append(CSS(string=sharing_css(shared + follow)))
+                    again = page.render(stylesheets=sheets, font_config=document.font_config)
+                    joined = Inspection(again.pages, "", layout=layout)
+                    if not _left_alone(joined, follow, looked.own_pages()):
+                        return again, joined, follow
+                    follow = ()
+                return tried, looked, follow
+
+            while True:
+                # More notes pages than may make up the count (they read as
+                # blank): a row that saves a page is tried too, wherever it
+                # went on from a page with room left (review r35's taller
+                # statement of activities no longer left its page near-empty).
+                saving = _notes_for(len(document.pages), layout, notes) > MAX_NOTES
+                found = seen.stackable() + (seen.stackable(near_empty=False) if saving else ())
+                stack = tuple(i for i in dict.fromkeys(found) if i not in stacked)
+                if not stack:
+                    break
+                tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
+                layouts: dict[tuple[str, ...], tuple[Any, Inspection, tuple[str, ...]]] = {}
+                kept: tuple[str, ...] | None = None
+                for rows in tries:
+                    layouts[rows] = stacking(rows)
+                    if _stacking_kept(seen, layouts[rows][1], saving):
+                        kept = rows
                         break
-                else:
+                # None helps alone: a row stacked may push the next one on,
+                # leaving its page near-empty instead (the income and
+                # expenditure stacked, the balance sheet then whole on the
+                # next page): each try again with the rows its layout finds.
+                for rows in tries if kept is None else ():
+                    for _ in range(CHAINED_ROWS):
+                        after = layouts[rows][1].stackable()
+                        more = tuple(i for i in after if i not in stacked + rows)
+                        if not more:
+                            break
+                        rows += more
+                        layouts[rows] = stacking(rows)
+                        if _stacking_kept(seen, layouts[rows][1], saving):
+                            kept = rows
+                            break
+                    if kept is not None:
+                        break
+                if kept is None:
                     break  # no row of this layout helps
+                document, seen, follow = layouts[kept]
+                stacked += kept
+                shared += follow
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             # Their folios go on from the page before them, as on every page
@@ -513,6 +545,27 @@ def stacking_css(ids: Sequence[str]) -> str:
         f"{items} {{ break-inside: avoid !important; width: var(--stacked-width, auto); }}"
         f"{blocks} {{ break-inside: auto !important; }}"
         f"{groups} {{ break-before: avoid !important; }}"
+    )
+
+
+# Rows a stacked row may bring with it, at most (``render_pdf``'s stacking).
+CHAINED_ROWS = 2
+
+
+def _stacking_kept(seen: Inspection, looked: Inspection, saving: bool) -> bool:
+    """Whether the pages ``looked`` (more rows stacked) may replace ``seen``:
+    no page more, one near-empty page less (with ``saving``: or one page
+    less and no near-empty page more), and nothing else worse: no page more
+    under a third full, no section newly starting low and running on, no
+    table remnant."""
+    pages, before = len(looked.scans), len(seen.scans)
+    near, was = looked.near_empty_pages(), seen.near_empty_pages()
+    return (
+        pages <= before
+        and (near < was or (saving and pages < before and near <= was))
+        and looked.short_pages() <= seen.short_pages()
+        and not looked.runs_on_low() - seen.runs_on_low()
+        and not _remnant(looked)
     )
 
 

@@ -229,18 +229,23 @@ class Inspection:
                 count += not before_break and _near_empty(scan, last) is not None
         return count
 
-    def stackable(self) -> tuple[str, ...]:
+    def stackable(self, near_empty: bool = True) -> tuple[str, ...]:
         """The ids of the rows that may be set stacked (``data-stack``: the
         finance charts, the finance tables) or blocks that may be split
         (``data-split``: the balance sheet) found on the page after one the
         near-empty rule finds, and not on it: kept whole, the row went
-        on, and its first item alone may fill the page it left."""
+        on, and its first item alone may fill the page it left. Without
+        ``near_empty``, after any page that is not full (``MAX_FILL``): a
+        row set stacked there may save a page (one more notes page would
+        make it up)."""
         ids: list[str] = []
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, (scan, after) in enumerate(itertools.pairwise(own), start=1):
                 last = all(_closing(s) for s in own[number:])
-                if after.sparse_before or _near_empty(scan, last) is None:
+                if after.sparse_before or (
+                    _near_empty(scan, last) is None if near_empty else _full(scan)
+                ):
                     continue
                 ids += [
                     element.get("id")
@@ -378,6 +383,10 @@ class _Scan:
     heads: list[tuple[str, str]] = field(default_factory=list)
     sets: list[tuple[str, str, bool]] = field(default_factory=list)
     content_seen: bool = False
+    # The panels (a box with a background or border, its first fragment)
+    # that were all the content seen, one inside the other, when nothing
+    # else had been: a heading inside them still opens the page.
+    opening_panels: list[Any] = field(default_factory=list)
     starts: list[_Start] = field(default_factory=list)
     forced_after: set[int] = field(default_factory=set)
     at_edge: list[M.Text] = field(default_factory=list)
@@ -453,7 +462,7 @@ def _scan(page: Any, parents: dict[int, Any] | None = None) -> _Scan:
         _collect_panel(box, where, scan, boxes)
         edge = _content_bottom(box, boxes)
         if edge is not None:
-            scan.content_seen = True
+            _content_met(box, boxes, scan)
         if edge is not None and (lowest is None or edge >= lowest[0] - _SLACK):
             lowest = (max(edge, lowest[0]) if lowest else edge, where.heading)
         if _continued(box, boxes):
@@ -508,8 +517,9 @@ def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
     if box.element_tag in _HEADINGS and _first_fragment(box):
         scan.heading = _text_of(element)
     if style["string_set"] != "none" and _first_fragment(box) and "::" not in box.element_tag:
+        before = _opens_page(element, scan)
         for name, values in style["string_set"]:
-            scan.sets.append((str(name), _string_of(element, values), not scan.content_seen))
+            scan.sets.append((str(name), _string_of(element, values), before))
     if style["break_after"] in _FORCED:
         scan.forced_after.add(id(element))
     if isinstance(box, boxes.TableBox):
@@ -533,6 +543,42 @@ def _paginated(box: Any, boxes: Any, scan: _Scan) -> None:
         ))  # fmt: skip
     if _painted(box, boxes):
         _trim_edge(box, scan)
+
+
+def _content_met(box: Any, boxes: Any, scan: _Scan) -> None:
+    """Content found on the page: a panel that begins here, inside every
+    panel seen so far and with nothing else above it, is kept as opening
+    the page (``_opens_page``); anything else ends the page's opening."""
+    element = box.element
+    panel = not isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) and _first_fragment(box)
+    if (panel and element is not None
+            and (not scan.content_seen or scan.opening_panels)
+            and all(_inside(element, p, scan.parents) for p in scan.opening_panels)):  # fmt: skip
+        scan.opening_panels.append(element)
+    else:
+        scan.opening_panels.clear()
+    scan.content_seen = True
+
+
+def _opens_page(element: Any, scan: _Scan) -> bool:
+    """Whether ``element`` comes before the page's first content, or is
+    the first thing inside the panels that open the page (a box with a
+    background whose heading names the page: the donor edition's gift
+    panel, review r35 ja F-5)."""
+    if not scan.content_seen:
+        return True
+    return bool(scan.opening_panels) and all(
+        _inside(element, p, scan.parents) for p in scan.opening_panels
+    )
+
+
+def _inside(element: Any, outer: Any, parents: dict[int, Any]) -> bool:
+    """Whether ``element`` is ``outer`` or one of its descendants."""
+    while element is not None:
+        if element is outer:
+            return True
+        element = _parent(element, parents)
+    return False
 
 
 def _heading_of(section: Any) -> str:
@@ -947,6 +993,16 @@ def _near_empty(scan: _Scan, last: bool) -> M.Text | None:
     if fill < 1 - MAX_EMPTY:
         return M.PF_NEAR_EMPTY_TEXT(percent=f"{(1 - max(fill, 0.0)) * 100:.0f}")
     return None
+
+
+# A page filled to this fraction has no room for the first item of a row.
+MAX_FILL = 0.9
+
+
+def _full(scan: _Scan) -> bool:
+    """Whether a page's content reaches ``MAX_FILL`` of its height."""
+    fill = 0.0 if scan.bottom is None else (scan.bottom - scan.top) / scan.height
+    return scan.height <= 0 or fill >= MAX_FILL
 
 
 def _shares(scans: Sequence[_Scan], half_empty: bool = True) -> Iterator[_Start]:

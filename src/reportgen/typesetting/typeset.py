@@ -203,9 +203,13 @@ def phrases(text: str, most: int = PHRASE_MOST) -> str:
             groups.append(phrase)
     start = 0
     for group in groups:
+        # A phrase, or an over-long phrase's parts, whole when it holds
+        # ``most`` characters or fewer: a longer one would not fit the
+        # narrowest measure (a pull quote) and leave its box. It breaks
+        # where its parts allow (つながる / わけでは / ありません」), each part
+        # that is still too long between any two characters.
         for part in _formal_nouns(group) if len(group) > most else (group,):
-            # a long phrase's parts whole up to twice as long: わけではありません」
-            if 1 < len(part) <= (most if part == group else 2 * most) and not part.isspace():
+            if 1 < len(part) <= most and not part.isspace():
                 held.update(
                     i for i in range(start, start + len(part) - 1) if plain[i] != _MIDDLE_DOT
                 )
@@ -221,13 +225,28 @@ def phrases(text: str, most: int = PHRASE_MOST) -> str:
 
 # 形式名詞: a phrase of its own after a verb or adjective (つながる / わけでは),
 # where an over-long phrase (BudouX's つながるわけではありません) may break.
-_FORMAL_NOUN = re.compile(r"(?<=[\u3041-\u309f])(?=わけ|こと|もの|ため|はず|ところ|よう[にな])")
+_FORMAL_NOUNS = "わけ|こと|もの|ため|はず|ところ|よう[にな]"
+_FORMAL_NOUN = re.compile(rf"(?<=[\u3041-\u309f])(?={_FORMAL_NOUNS})")
+_FORMAL_START = re.compile(_FORMAL_NOUNS)
+
+
+# A formal noun and its particle, then the verb after them: わけでは / ありません,
+# ことは / できません (BudouX's own break in ことはできません).
+_AFTER_PARTICLE = re.compile(r"(?<=[でにとの]は)(?=[\u3041-\u309f])")
 
 
 def _formal_nouns(phrase: str) -> list[str]:
     """An over-long phrase in the parts a formal noun starts (review r35 F-17:
-    "保護につながるわけ / ではありません" broke inside わけでは)."""
-    return [part for part in _FORMAL_NOUN.split(phrase) if part]
+    "保護につながるわけ / ではありません" broke inside わけでは), a part that
+    begins with one split again after its particle when it is still long
+    (わけではありません」 is wider than a pull quote's line)."""
+    parts = [part for part in _FORMAL_NOUN.split(phrase) if part]
+    return [
+        piece
+        for part in parts
+        for piece in (_AFTER_PARTICLE.split(part) if _FORMAL_START.match(part) else [part])
+        if piece
+    ]
 
 
 def _cell_term(run: str, most: int) -> str:
