@@ -452,7 +452,11 @@ def justify_between_characters(
     both limits (a long unbreakable date or name pushed to the
     next line) is left ragged rather than letter-spaced, or, in a language
     that justifies loose lines (Korean), has its spaces take the rest, up
-    to twice their limit, its syllable gaps staying within theirs. WeasyPrint:
+    to twice their limit, its syllable gaps staying within theirs. Text
+    broken with narrowed word spaces (a negative CSS ``word-spacing``, Korean
+    print) is justified from there, so a line may shrink as well as stretch
+    (a space's limit counts from the font's space), and a line set at its
+    start (a paragraph's last) gets its spaces back as far as it has room. WeasyPrint:
     ``justify_line`` of ``weasyprint.layout.inline`` (what ``text_align``
     calls), replaced once, and ``weasyprint.text.line_break`` (``Layout``,
     its ``set_text`` and ``layout``, ``line_size``): each stretched text box
@@ -607,9 +611,9 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     # space the font sets.
     narrowed = -min(_word_spacing(first), 0.0)
     spacing = _shares_of(extra_width + trim, gaps, spaces, weight, most * size or math.inf,
-                         space_most * size + narrowed or math.inf)  # fmt: skip
+                         space_most * size + narrowed if space_most else math.inf)  # fmt: skip
     if spacing is None and loose and spaces:  # loose: spaces up to twice their limit
-        loosest = 2 * space_most * size + narrowed or math.inf
+        loosest = 2 * space_most * size + narrowed if space_most else math.inf
         spacing = _shares_of(extra_width + trim, gaps, spaces, weight,
                              most * size or math.inf, loosest)  # fmt: skip
     if spacing is None:
