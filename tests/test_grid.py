@@ -459,3 +459,43 @@ def test_two_who_sign_the_donor_thank_you_sit_side_by_side() -> None:
     assert first.position_y == second.position_y and second.position_x > first.position_x
     assert first.position_x + first.margin_width() <= second.position_x  # no overlap
     assert first.height == second.height  # each role on one line
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "ko"])
+def test_the_donor_thanks_and_the_story_under_it_share_one_measure(language: str) -> None:
+    """Review K35-T4, design review r35 4: the donor edition's 감사의 말씀
+    (Korean) and 御礼 (Japanese) were set narrower than the story below them,
+    two right edges on one page. In every language they share the story's
+    measure. Laid out, not drawn: the two blocks' right edges."""
+    from weasyprint import HTML
+
+    from reportgen.composing.palette import palette
+    from reportgen.core.private_apis import laid_out_page_box
+    from reportgen.reading.model import Theme
+    from reportgen.typesetting.html_pages import css_for
+
+    css = css_for(palette(Theme()), "A4", "Noto Sans", "print", None, language)
+    page = (
+        f'<html lang="{language}"><head><style>{css}</style></head>'
+        '<body class="medium-print edition-donor"><main>'
+        '<section class="thank-you" id="thank-you"><h2>T</h2><div class="prose letter">'
+        "<p>Thanks.</p></div></section>"
+        '<section class="narrative" id="s-a"><h2>S</h2><div class="prose"><p>Story.</p></div>'
+        "</section></main></body></html>"
+    )
+    document = HTML(string=typeset(page, language, "print")).render()
+    rights: dict[str, float] = {}
+
+    def walk(box: Any) -> None:
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        if "prose" in classes and getattr(box, "element_tag", "") == "div":
+            kind = "thanks" if "letter" in classes else "story"
+            rights.setdefault(kind, box.content_box_x() + box.width)
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    for laid_out in document.pages:
+        walk(laid_out_page_box(laid_out))
+    assert set(rights) == {"thanks", "story"}, rights
+    assert abs(rights["thanks"] - rights["story"]) < 0.5, rights

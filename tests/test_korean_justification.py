@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from reportgen.typesetting.typeset import typeset
+from tests import word_gaps
 from tests.conftest import copy_root
 
 # The chair's message of the sample (p3), where the designer saw the gaps.
@@ -455,3 +456,26 @@ def test_a_korean_table_of_amounts_says_its_unit_once(korean_report: Path) -> No
         heads = [line for line in page.splitlines() if "구성비" in line]
         assert 1 <= page.count("(단위: 원)") <= len(heads), page  # at most one per table
         assert not any("원" in line for line in heads), heads  # the heads bare
+
+
+def test_korean_word_gaps_stay_within_half_an_em(korean_report: Path) -> None:
+    """Review K35-T1/T2 (the Korean editor and the designer): justified with
+    whole words, a line whose next word did not fit took its slack in its
+    word spaces, up to three or four times a normal one (1.2 em here, about
+    9 pt in the sample). Broken with spaces 0.08 em narrower, a line may
+    shrink to take one more word as well as stretch: no word gap of the
+    body is wider than about half an em (the font's space is 0.32 em), none
+    narrower than 0.2 em, no line inside a paragraph is short, and a
+    paragraph's last line has its spaces as the font sets them. Measured by
+    tests/word_gaps.py on the glyphs of the one render of the module."""
+    found = word_gaps.body(word_gaps.lines(korean_report))
+    gaps = [gap for line in found for gap in line.gaps]
+    assert len(found) >= 10 and len(gaps) >= 80, [line.text for line in found]
+    widest = max(found, key=lambda line: line.widest)
+    assert widest.widest <= 0.55, (widest.widest, widest.text)
+    assert min(gaps) >= 0.2, min(gaps)
+    assert not word_gaps.short_lines(found), [line.text for line in word_gaps.short_lines(found)]
+    runs = word_gaps.paragraphs(found)
+    last = [run[-1] for run in runs if len(run) > 1 and run[-1].right < run[0].right - run[0].em]
+    natural = statistics.median(gap for line in last for gap in line.gaps)
+    assert last and 0.3 <= natural <= 0.34, natural  # the font's own space

@@ -452,7 +452,11 @@ def justify_between_characters(
     both limits (a long unbreakable date or name pushed to the
     next line) is left ragged rather than letter-spaced, or, in a language
     that justifies loose lines (Korean), has its spaces take the rest, up
-    to twice their limit, its syllable gaps staying within theirs. WeasyPrint:
+    to twice their limit, its syllable gaps staying within theirs. Text
+    broken with narrowed word spaces (a negative CSS ``word-spacing``, Korean
+    print) is justified from there, so a line may shrink as well as stretch
+    (a space's limit counts from the font's space), and a line set at its
+    start (a paragraph's last) gets its spaces back as far as it has room. WeasyPrint:
     ``justify_line`` of ``weasyprint.layout.inline`` (what ``text_align``
     calls), replaced once, and ``weasyprint.text.line_break`` (``Layout``,
     its ``set_text`` and ``layout``, ``line_size``): each stretched text box
@@ -483,9 +487,43 @@ def _text_align(context: Any, line: Any, available_width: float, last: bool) -> 
         return offset
     from weasyprint.formatting_structure import boxes
 
+    _spaces_back(context, line, available_width, boxes)
     if (trim := _opening_trim(line)) and (first := _first_leaf(line, boxes)) is not None:
         _stretch(context, line, (0.0, 0.0), 0.0, {}, boxes, (first, trim))
     return offset
+
+
+def _spaces_back(context: Any, line: Any, available_width: float, boxes: Any) -> None:
+    """A line of a language in ``_between`` broken with narrowed word spaces
+    (a negative CSS ``word-spacing``: a justified line may then shrink as
+    well as stretch) that is set at its start, not justified (a paragraph's
+    last line, one left ragged), gets its spaces back as the font sets them,
+    or as much of that as the line's room allows, the same for each space."""
+    language = str(line.style["lang"] or "").lower().split("-")[0]
+    if language not in _between or line.width >= available_width:
+        return
+    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+    narrowed = [box for box in texts if _word_spacing(box) < 0]
+    if not narrowed:
+        return
+    shares: _Shares = {}
+    for box in narrowed:
+        spaced = [i for i, char in enumerate(box.text) if char in _SPACES]
+        last = len(box.text) - 1
+        count = sum(((i > 0) + (i < last)) / 2 for i in spaced)
+        if count:
+            shares[id(box)] = (spaced, 0.0, count)
+    spaces = sum(count for _, _, count in shares.values())
+    if not spaces:
+        return
+    back = min(-_word_spacing(narrowed[0]), (available_width - line.width) / spaces)
+    if back > 0:
+        _stretch(context, line, (0.0, back), 0.0, shares, boxes)
+
+
+def _word_spacing(box: Any) -> float:
+    """A text box's CSS ``word-spacing``, in points (computed)."""
+    return float(box.style["word_spacing"] or 0.0)
 
 
 def _first_leaf(line: Any, boxes: Any) -> Any:
@@ -568,14 +606,18 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     if not (gaps or spaces) or not first:
         return
     size = first.style["font_size"]
-    spacing = _shares_of(extra_width + trim, gaps, spaces, weight,
-                         most * size or math.inf, space_most * size or math.inf)  # fmt: skip
+    # Broken with narrowed word spaces (a negative word-spacing), a space may
+    # grow by as much more before it passes its limit, which counts from the
+    # space the font sets.
+    narrowed = -min(_word_spacing(first), 0.0)
+    spacing = _shares_of(extra_width + trim, gaps, spaces, weight, most * size or math.inf,
+                         space_most * size + narrowed if space_most else math.inf)  # fmt: skip
     if spacing is None and loose and spaces:  # loose: spaces up to twice their limit
-        loosest = 2 * space_most * size or math.inf
+        loosest = 2 * space_most * size + narrowed if space_most else math.inf
         spacing = _shares_of(extra_width + trim, gaps, spaces, weight,
                              most * size or math.inf, loosest)  # fmt: skip
     if spacing is None:
-        return  # ragged: a letter-spaced line reads worse than a short one
+        return  # ragged (its spaces given back by _text_align): a letter-spaced line reads worse
     line.reportgen_trimmed = True
     _stretch(context, line, spacing, 0.0, shares, boxes, (first, trim) if trim else None)
 
@@ -614,7 +656,14 @@ def _stretch(
         trim = halved[1] if halved is not None and halved[0] is box else 0.0
         if gaps or spaces or trim:
             gap, space = spacing
-            each = [(i, space if box.text[i] in _SPACES else gap) for i in spaced]
+            # A space's letter spacing replaces its word-spacing (which
+            # WeasyPrint sets twice over at a box's ends, where Pango gives half).
+            last = len(box.text) - 1
+            words = _word_spacing(box)
+            each = [
+                (i, space + words * (1 + (i in (0, last))) if box.text[i] in _SPACES else gap)
+                for i in spaced
+            ]
             layout = _spaced_layout(box.style, box.text, each, halt=bool(trim))
             layout.deactivate()
             box.pango_layout = layout
