@@ -1884,6 +1884,21 @@ SETTING_ORGANIZATION_SHORT_NAME = Message("RG863", "its short name")
 SETTING_ORGANIZATION_WEBSITE = Message("RG864", "an http(s) address")
 SETTING_ORGANIZATION_EMAIL = Message("RG865", "an e-mail address")
 SETTING_ORGANIZATION_ADDRESS = Message("RG866", "its postal address")
+SETTING_ORGANIZATION_LEGAL_FORM = Message(
+    "RG228",
+    "its legal form, printed before its name on the cover, the back cover and the receipts "
+    "(特定非営利活動法人 北朝鮮難民救援基金); usually only in the language whose readers expect "
+    "it (`legal_form_ja`)",
+)
+SETTING_ORGANIZATION_TELEPHONE = Message(
+    "RG208",
+    "its telephone number as printed (labelled Tel., TEL, 전화 by the language); "
+    "`telephone_<tag>` for readers of another language, e.g. with the country code",
+)
+SETTING_ORGANIZATION_FAX = Message("RG209", "its fax number as printed, beside the telephone")
+SETTING_ORGANIZATION_OFFICE_HOURS = Message(
+    "RG227", "when the telephone is answered, e.g. `Mon–Fri 10:00–17:00`"
+)
 SETTING_ORGANIZATION_LOGO = Message("RG867", "a picture (through the gate)")
 SETTING_THEME = Message("RG868", "the look of every edition")
 SETTING_THEME_PRIMARY_COLOR = Message("RG869", "`#rgb` or `#rrggbb`")
