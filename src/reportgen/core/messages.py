@@ -372,6 +372,7 @@ HELP_METAVAR_ADDRESS = Message("RG971", "ADDRESS")
 HELP_AT_LEAST = Message("RG972", "x>={low}")
 HELP_BETWEEN = Message("RG973", "{low}<=x<={high}")
 HELP_REQUIRED = Message("RG974", "required")
+HELP_HEADING = Message("RG975", "{heading}:")  # a help section's heading (Options:)
 
 # --- progress of a build and the plan of a send ---
 WAITING_FOR_BUILD = Message("RG062", "waiting for another build of {out} to finish")
