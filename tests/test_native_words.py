@@ -418,7 +418,9 @@ def test_japanese_receipts_carry_no_latin_separator_and_name_the_method(
     assert made
     for page in made:
         text = re.sub(r"<style.*?</style>", "", page, flags=re.S)
-        assert "·" not in text and "　北朝鮮難民救援基金" in text
+        assert (
+            "·" not in text and "　特定非営利活動法人 北朝鮮難民救援基金" in text
+        )  # separator, legal form (F-19)
     assert languages.words("ja")["receipt_method"] == "受領方法"
     assert "保管くださいますよう" in languages.words("ja")["receipt_email_note"]
     assert "연말정산" in languages.words("ko")["receipt_email_note"]
