@@ -45,6 +45,8 @@ ALLOWED = {
     "HTML": "a file format's name: the packs' HTML版 / HTML판",
     "PDF": "a file format's name: the packs' PDF",
     "%p": "the Korean unit of percentage points (퍼센트포인트), as Korean reports write it",
+    "TEL": "the Japanese label of a telephone number (TEL 03-…), as Japanese print writes it",
+    "FAX": "the Japanese label of a fax number (FAX 03-…)",
 }
 # The sample's anonymised people ("A. P.", "Aさん", "A씨") and cases ("R-12-04").
 INITIALS = re.compile(
