@@ -52,11 +52,13 @@ def test_running_prose_still_breaks_anywhere_and_korean_is_untouched() -> None:
 
 
 def test_a_paragraph_never_ends_on_four_characters_or_fewer() -> None:
-    """R-A6 ("…行い/ました。") and the donor story's 「です。」 alone."""
+    """R-A6 ("…行い/ました。"): a lead, ragged, keeps five on its last line;
+    justified body text two and a mark, never 「す。」 alone (more would
+    letter-space the line above it: review r35 F-9)."""
     lead = _set('<p class="intro">4分野で計32件の活動を行いました。</p>')
     assert _whole("いました。") in lead, lead
     story = _set('<div class="prose"><p>それが野口さんの願いです。</p></div>')
-    assert _whole("願いです。") in story
+    assert _whole("です。") in story and _whole("いです。") not in story, story
 
 
 def test_an_attribution_starts_the_work_it_names_on_a_line_of_its_own() -> None:

@@ -479,3 +479,36 @@ def test_korean_word_gaps_stay_within_half_an_em(korean_report: Path) -> None:
     last = [run[-1] for run in runs if len(run) > 1 and run[-1].right < run[0].right - run[0].em]
     natural = statistics.median(gap for line in last for gap in line.gaps)
     assert last and 0.3 <= natural <= 0.34, natural  # the font's own space
+
+
+def test_a_japanese_paragraph_s_last_line_letter_spaces_no_line_above_it(
+    tmp_path: Path,
+) -> None:
+    """Review r35 F-9: a paragraph's last five characters were glued (so that
+    no last line held four or fewer), and the characters the glue took down
+    spread the line above at 0.1 em a gap ("…記載し / ています。"). Justified
+    body text keeps two and a mark (ます。), its line above within 0.05 em;
+    ragged display text (a lead) still keeps five."""
+    text = "方々を守るため、この公開報告書では救援活動について概略のみを記載しています。"
+    style = f"width: {36 * SIZE_PT}pt; font-size: {SIZE_PT}pt; text-indent: 0"
+    body = f'<div class="prose"><p style="{style}">{text}</p></div>'
+    lines = [line for line in _lines(_pdf(tmp_path, body, "ja"), 0) if len(line) > 1]
+    assert len(lines) == 2, lines  # 36 characters a line: left alone, "す。" ends it
+    last = "".join(c for c, _, _ in lines[1])
+    assert last == "ます。", last
+    gaps = [
+        (b_left - a_right) / SIZE_PT
+        for (_, _, a_right), (_, b_left, _) in itertools.pairwise(lines[0])
+    ]
+    assert 0 < max(gaps) <= 0.05, max(gaps)
+    lead = typeset(f'<p class="intro">{text}</p>', "ja", "print")
+    assert "\u2060".join("ています。") in lead  # display text: five, ragged
+
+
+def test_a_japanese_word_listed_whole_never_breaks_in_body_text() -> None:
+    """Review r35 F-9: 「一人 / ひとりの人生」 in the donor story."""
+    body = typeset(
+        '<div class="prose"><p>伝えてくれます。一人ひとりの人生を通して</p></div>', "ja", "print"
+    )
+    assert "\u2060".join("一人ひとり") in body
+    assert "の\u2060人" not in body  # the rest of the body still breaks anywhere

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def test_every_message_is_translated_with_its_values(language: str) -> None:
 _SAME = {
     "RG009",
     "RG836",  # a list: "a, b" in Korean too
+    "RG975",  # a help heading: "옵션:" (Japanese: オプション：)
     "RG701",  # a column in a list: '날짜' in Korean too
     "RG704",  # a column: '날짜'
     "RG939",  # a choice: 'handout' in Korean too
@@ -162,8 +164,10 @@ def test_help_in_japanese() -> None:
     runner = CliRunner()
     top = runner.invoke(cli, ["--help"], env={"LANG": "ja_JP.UTF-8"})
     assert top.exit_code == 0
-    assert top.output.startswith("使い方: ")
-    assert "オプション:" in top.output and "コマンド:" in top.output
+    # full-width colons, no half-width one after a Japanese word (ja review r35 F-13)
+    assert top.output.startswith("使い方：reportgen") or top.output.startswith("使い方：cli")
+    assert "オプション：" in top.output and "コマンド：" in top.output
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]:", top.output), top.output
     assert "NGO のデータと Markdown のフォルダーから年次報告書を作成します。" in top.output
     build = runner.invoke(cli, ["build", "--help"], env={"LANG": "ja_JP.UTF-8"})
     assert "年度フォルダーを書き出すフォルダー。" in build.output

@@ -45,6 +45,8 @@ ALLOWED = {
     "HTML": "a file format's name: the packs' HTML版 / HTML판",
     "PDF": "a file format's name: the packs' PDF",
     "%p": "the Korean unit of percentage points (퍼센트포인트), as Korean reports write it",
+    "TEL": "the Japanese label of a telephone number (TEL 03-…), as Japanese print writes it",
+    "FAX": "the Japanese label of a fax number (FAX 03-…)",
 }
 # The sample's anonymised people ("A. P.", "Aさん", "A씨") and cases ("R-12-04").
 INITIALS = re.compile(
@@ -418,7 +420,9 @@ def test_japanese_receipts_carry_no_latin_separator_and_name_the_method(
     assert made
     for page in made:
         text = re.sub(r"<style.*?</style>", "", page, flags=re.S)
-        assert "·" not in text and "　北朝鮮難民救援基金" in text
+        assert (
+            "·" not in text and "　特定非営利活動法人 北朝鮮難民救援基金" in text
+        )  # separator, legal form (F-19)
     assert languages.words("ja")["receipt_method"] == "受領方法"
     assert "保管くださいますよう" in languages.words("ja")["receipt_email_note"]
     assert "연말정산" in languages.words("ko")["receipt_email_note"]
@@ -512,3 +516,40 @@ def test_a_japanese_addressee_is_set_larger_than_the_address(
     made = letter_html(templating.template("letter.html.j2"), letters[0], "")
     assert re.search(r'<span class="letter-addressee">[^<]+ 様</span>', made)
     assert ".letter-addressee { font-size: 1.3em" in languages.css("ja", "print")
+
+
+def test_a_japanese_donor_finds_the_telephone_and_the_legal_form_everywhere(
+    built_sample: BuiltSample,
+) -> None:
+    """Ja review r35 F-19: no telephone anywhere, and no 法人格 on the cover.
+    TEL on the letterhead, the receipt, the donor edition's ask and both
+    back pages; 特定非営利活動法人 before the name on the cover, the back
+    cover and the receipt (its own line above the name in the signature)."""
+    out = built_sample.out / "fy2012"
+    tel, fax = "TEL 03-5000-0000（架空）", "FAX 03-5000-0001（架空）"
+    letter = ParsedPdf(out / "donors" / "d-002.pdf").text(1)
+    assert f"{tel} {fax}" in letter
+    receipt = ParsedPdf(out / "receipts" / "d-002.pdf").text(1)
+    assert f"{tel} {fax}" in receipt
+    assert "特定非営利活動法人 北朝鮮難民救援基金 理事長 加藤 博" in receipt
+    donor = ParsedPdf(out / "ja" / "donor.pdf")
+    ask = donor.all_text().split("ご支援のお願い", 1)[1].split("ご寄付の方法", 1)[0]
+    assert f"{tel} https://www.northkoreanrefugees.com/" in ask  # two ways to reach us
+    assert f"{fax} 受付時間：平日 10:00～17:00" in donor.text(donor.page_count)
+    report = ParsedPdf(out / "ja" / "annual-report.pdf")
+    assert "特定非営利活動法人 北朝鮮難民救援基金" in report.text(1)
+    back = report.text(report.page_count)
+    assert back.startswith("特定非営利活動法人 北朝鮮難民救援基金") and fax in back
+    english = ParsedPdf(out / "en" / "annual-report.pdf").text(1)
+    assert "特定非営利活動法人" not in english  # legal_form_ja is for Japanese pages
+
+
+def test_the_telephone_line_labels_each_number_in_the_language() -> None:
+    from reportgen.composing.formats import telephone_line
+    from reportgen.reading.model import Organization
+
+    both = Organization(name="X", telephone="02-123-4567", fax="02-123-4568")
+    assert telephone_line(both, "ko") == "전화 02-123-4567 · 팩스 02-123-4568"
+    assert telephone_line(both, "ja") == "TEL 02-123-4567\u3000FAX 02-123-4568"
+    assert telephone_line(Organization(name="X", fax="0113 496 0001"), "en") == "Fax 0113 496 0001"
+    assert telephone_line(Organization(name="X"), "en") == ""

@@ -444,3 +444,25 @@ def _toml(word: object) -> str:
     if isinstance(word, dict):
         return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in word.items()) + " }"
     return json.dumps(word)
+
+
+def test_the_starter_s_notes_line_up_whatever_the_width_of_the_values() -> None:
+    """Review r35 F-10: a note after a value of full-width characters (署名者の
+    氏名) stood as many columns right as the value had such characters. In a
+    monospaced editor each takes two columns: every note starts in one."""
+    import unicodedata
+
+    from reportgen.reading.settings import starter_toml
+
+    values = {"label": "2026年度", "start": "2026-01-01", "end": "2026-12-31",
+              "published": "2027-03-01"}  # fmt: skip
+    own = {"signatory.name": "署名者の氏名", "signatory.role": "代表理事"}
+    text = starter_toml(values, True, own, "ja")
+
+    def columns(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    starts = {columns(line[: line.index("  # ")]) for line in text.splitlines() if "  # " in line
+              and columns(line[: line.index("  # ")]) <= 30}  # fmt: skip
+    assert '# name = "署名者の氏名"' in text
+    assert starts == {30}, starts

@@ -52,6 +52,10 @@ class _Formatter(click.HelpFormatter):
     def section(self, name: str) -> Any:
         return super().section(M.say(self.HEADINGS.get(name, name)))
 
+    def write_heading(self, heading: str) -> None:
+        """A section's heading and its colon in the language (オプション：)."""
+        self.write(f"{'':>{self.current_indent}}{M.say(M.HELP_HEADING(heading=heading))}\n")
+
     @staticmethod
     def _said_default(text: str) -> str:
         """Click's "[default: …; x>=1]" after an option's help, in the user's language."""

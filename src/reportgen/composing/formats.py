@@ -33,7 +33,7 @@ from reportgen.core import languages
 from reportgen.core.languages import Language, label, words
 
 if TYPE_CHECKING:
-    from reportgen.reading.model import ReportConfig, Signatory
+    from reportgen.reading.model import Organization, ReportConfig, Signatory
 
 __all__ = [
     "Language",
@@ -60,6 +60,7 @@ __all__ = [
     "signature_lines",
     "signed",
     "table_unit",
+    "telephone_line",
     "words",
     "year_name",
 ]
@@ -395,3 +396,14 @@ def currency_word(currency: str, language: str) -> str:
     """The currency's name for an "amounts in" line: British pounds, 円."""
     unit = dict(languages.money(language).units).get(currency)
     return unit or get_currency_name(currency, count=2, locale=_loc(language))
+
+
+def telephone_line(organization: Organization, language: Language) -> str:
+    """The telephone and fax on one line, each after its label in the
+    language (TEL 03-…　FAX 03-…, Tel. +44 …): "" when neither is set."""
+    parts = [
+        f"{label(language, key)} {number}"
+        for key, number in (("telephone", organization.telephone), ("fax", organization.fax))
+        if number
+    ]
+    return label(language, "separator").join(parts)

@@ -372,6 +372,7 @@ HELP_METAVAR_ADDRESS = Message("RG971", "ADDRESS")
 HELP_AT_LEAST = Message("RG972", "x>={low}")
 HELP_BETWEEN = Message("RG973", "{low}<=x<={high}")
 HELP_REQUIRED = Message("RG974", "required")
+HELP_HEADING = Message("RG975", "{heading}:")  # a help section's heading (Options:)
 
 # --- progress of a build and the plan of a send ---
 WAITING_FOR_BUILD = Message("RG062", "waiting for another build of {out} to finish")
@@ -1884,6 +1885,21 @@ SETTING_ORGANIZATION_SHORT_NAME = Message("RG863", "its short name")
 SETTING_ORGANIZATION_WEBSITE = Message("RG864", "an http(s) address")
 SETTING_ORGANIZATION_EMAIL = Message("RG865", "an e-mail address")
 SETTING_ORGANIZATION_ADDRESS = Message("RG866", "its postal address")
+SETTING_ORGANIZATION_LEGAL_FORM = Message(
+    "RG228",
+    "its legal form, printed before its name on the cover, the back cover and the receipts "
+    "(特定非営利活動法人 北朝鮮難民救援基金); usually only in the language whose readers expect "
+    "it (`legal_form_ja`)",
+)
+SETTING_ORGANIZATION_TELEPHONE = Message(
+    "RG208",
+    "its telephone number as printed (labelled Tel., TEL, 전화 by the language); "
+    "`telephone_<tag>` for readers of another language, e.g. with the country code",
+)
+SETTING_ORGANIZATION_FAX = Message("RG209", "its fax number as printed, beside the telephone")
+SETTING_ORGANIZATION_OFFICE_HOURS = Message(
+    "RG227", "when the telephone is answered, e.g. `Mon–Fri 10:00–17:00`"
+)
 SETTING_ORGANIZATION_LOGO = Message("RG867", "a picture (through the gate)")
 SETTING_THEME = Message("RG868", "the look of every edition")
 SETTING_THEME_PRIMARY_COLOR = Message("RG869", "`#rgb` or `#rrggbb`")

@@ -43,6 +43,12 @@ class Organization:
     address: str | None = None
     logo: Path | None = None
     registration: tuple[str, ...] = ()  # legal identifiers, shown as written
+    # Printed before the name where a legal entity names itself: the cover,
+    # the back cover, a receipt's issuer (特定非営利活動法人 北朝鮮難民救援基金).
+    legal_form: str | None = None
+    telephone: str | None = None  # as printed, beside the address (TEL 03-…)
+    fax: str | None = None
+    office_hours: str | None = None  # when the telephone is answered
     giving: str | None = None  # how to give: Markdown already rendered to safe HTML
     signature: Path | None = None  # a scanned signature for the letters (through the gate)
     # How to give, in the letters to organisations (no Gift Aid for a church):

@@ -97,6 +97,7 @@ class Letter:
     duplex: bool = False
     separator: str = " · "  # between two items on one line (the pack's ``separator``)
     logo_alt: str = ""  # the logo's text alternative, in the letter's language
+    telephone_line: str = ""  # the letterhead's TEL 03-…　FAX 03-… (formats.telephone_line)
     row_sha256: str = ""
     # The recipient's address block, placed for the window envelope of the
     # report's country (core.envelopes): its lines, and the field on the sheet
@@ -496,6 +497,7 @@ def _letter(
         donor_id=donor.id or "",
         separator=say("separator"),
         logo_alt=say("logo_alt", name=config.organization.short_name or config.organization.name),
+        telephone_line=formats.telephone_line(config.organization, language),
         row_sha256=row_digest(donor),
         duplex=year.config.printing.duplex_letters,
         address_lines=lines,

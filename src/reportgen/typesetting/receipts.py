@@ -154,6 +154,7 @@ class Receipt:
     issuer: str
     issuer_address: str
     issuer_contact: str
+    issuer_telephone: str  # TEL 03-…　FAX 03-…, a line of its own (formats.telephone_line)
     registration: tuple[str, ...]
     basis: str
     donor_name: str
@@ -315,6 +316,7 @@ def make_receipt(
         signatory = replace(signatory, role=settings.signer_role)
     # The language's separator: no Latin "·" in a Japanese line (review R-2).
     contact = words["separator"].join(x for x in (organization.website, organization.email) if x)
+    issuer = " ".join(x for x in (organization.legal_form, organization.name) if x)
     return Receipt(
         slug=slug,
         language=tag,
@@ -324,9 +326,10 @@ def make_receipt(
         replaces=say("receipt_replaces", number=numbered.replaces) if numbered.replaces else "",
         issued=formats.format_date(numbered.issued, language),
         issued_iso=numbered.issued.isoformat(),
-        issuer=organization.name,
+        issuer=issuer,
         issuer_address=organization.address or "",
         issuer_contact=contact,
+        issuer_telephone=formats.telephone_line(organization, language),
         registration=settings.registration or organization.registration,
         basis=settings.basis or "",
         donor_name=say("receipt_donor_name", name=donor.name),
@@ -371,8 +374,10 @@ def make_receipt(
         gift_type=settings.gift_type or "",
         gift_code=settings.gift_code or "",
         signed=settings.signed,
-        signature_lines=formats.signature_lines(
-            language, organization.name, signatory, "receipt_signer"
+        signature_lines=_with_legal_form(
+            formats.signature_lines(language, organization.name, signatory, "receipt_signer"),
+            organization.name,
+            organization.legal_form,
         ),
         signer=" ".join(
             x
@@ -390,6 +395,14 @@ def make_receipt(
         donor_id=donor.id or "",
         theme_dir=year.config.theme_dir,
     )
+
+
+def _with_legal_form(lines: tuple[str, ...], name: str, legal_form: str | None) -> tuple[str, ...]:
+    """The signature's lines with the legal form on a line of its own above
+    the organisation's name (特定非営利活動法人 / 北朝鮮難民救援基金 / 理事長 …)."""
+    if not legal_form:
+        return lines
+    return tuple(x for line in lines for x in ((legal_form, line) if line == name else (line,)))
 
 
 def receipt_html(fill: Callable[..., str], receipt: Receipt) -> str:

@@ -300,6 +300,13 @@ def _honorifics(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"[A-Za-z\u3005\u4e00-\u9fff\u30a1-\u30fa]\u2060?(?:{listed})")
 
 
+def _listed(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of ``words`` (longest first)."""
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def full_width_brackets(text: str) -> str:
     """Half-width parentheses in running Japanese as full-width ones, the
     space before them dropped: 基金 (LFNKR) → 基金（LFNKR）."""
@@ -363,6 +370,7 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
     units = _number_units(style.units)
     ties = _ties(style)
     honorifics = _honorifics(style.honorifics)
+    whole = _listed(style.keep_whole)
 
     def apply(text: str, in_cell: bool) -> str:
         text = _YEAR_RANGE.sub(lambda m: joined(m.group(1) + m.group(2) + m.group(3)), text)
@@ -379,6 +387,8 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
             text = units.sub(lambda m: joined(m.group(0)), text)
         if honorifics is not None:
             text = honorifics.sub(lambda m: joined(m.group(0)), text)
+        if whole is not None:  # 一人ひとり: a word, in body text too
+            text = whole.sub(lambda m: joined(m.group(0)), text)
         if in_cell and style.join_words and style.cell_words:  # 정책 제언, 회원 단체
             text = _KOREAN_TERM.sub(
                 lambda m: (
@@ -444,6 +454,7 @@ class _Setter:
 
     def tag(self, element: HtmlElement, name: str, closing: bool) -> None:
         step = -1 if closing else 1
+        display = bool(self.pulled or self.cells)  # before this tag's own end counts
         if name in _VERBATIM:
             self.verbatim += step
         elif name in _CELLS:
@@ -461,17 +472,22 @@ class _Setter:
             _mark_line(element, self.style.sentence_end)
         if name in _BLOCKS or name in _INLINE_BLOCKS:
             if closing:
-                self._glue_last()
+                self._glue_last(display)
             if name in _BLOCKS:
                 self.last_text = None
 
-    def _glue_last(self) -> None:
-        if self.last_text is None or not self.rules or not self.style.last_line or self.verbatim:
+    def _glue_last(self, display: bool) -> None:
+        """The block's last characters joined (``last_line``). Justified body
+        text glues fewer (``body_last_line``): each character a tail takes
+        down to the last line is a gap's worth of letter-spacing spread over
+        the line above (review r35 F-9: "…記載し / ています。" at 0.1 em a gap)."""
+        style = self.style
+        count = style.last_line if display else (style.body_last_line or style.last_line)
+        if self.last_text is None or not self.rules or not count or self.verbatim:
             return
         # Korean: across a space too, so that no block ends on a lone short word
         # (안전한 / 방, 실시할 / 것.).
-        words = self.style.join_words
-        _put(self.last_text, _glue_tail(_get(self.last_text), self.style.last_line, words))
+        _put(self.last_text, _glue_tail(_get(self.last_text), count, style.join_words))
 
     def text(self, slot: _Slot) -> None:
         if self.rules is not None and not self.verbatim:

@@ -102,6 +102,10 @@ class Typography:
     minus: str = "\u2212"  # before a decrease
     join_words: bool = False  # keep space-separated words whole in print (Korean)
     last_line: int = 0  # the fewest characters on a paragraph's last line (CJK)
+    # The same in justified body text (0: ``last_line``): each character a
+    # glued tail takes down widens every gap of the line above it, so body
+    # text asks for fewer (Japanese 3: した。) than ragged display text (5).
+    body_last_line: int = 0
     cell_words: int = 0  # CJK runs up to this long stay whole in a table cell
     # Words that follow a number and never part from it on a line (件, 円, 건, %).
     units: tuple[str, ...] = ()
@@ -113,6 +117,8 @@ class Typography:
     # Words of address that never part from the name before them in print
     # (Cさん, 山田様): a Latin initial, a kanji or a katakana letter and the word.
     honorifics: tuple[str, ...] = ()
+    # Words print never breaks, even in body text (Japanese 一人ひとり).
+    keep_whole: tuple[str, ...] = ()
     full_width_brackets: bool = False  # (LFNKR) after Japanese text set as （LFNKR）
     join_lines: bool = False  # a space between two CJK characters (a soft line break) dropped
     compress_pairs: bool = False  # 約物詰め: two adjacent brackets or marks half an em apart
