@@ -156,6 +156,8 @@ def test_a_column_that_tells_nothing_is_left_out_of_any_listed_table(tmp_path: P
     at = html.index("Leeds Example Network")
     coalitions = html[html.rindex("<table", 0, at) : html.index("</table>", at)]
     assert "Countries" not in coalitions and "Member organisations" in coalitions
+    # the role "member" in the names' case (review r35, 7)
+    assert coalitions.count(">Member</td>") == 2 and ">member<" not in coalitions
     # the same table where the countries differ keeps its column
     csv = year / "data/coalitions.csv"
     csv.write_text(csv.read_text("utf-8").replace(",12,1,", ",12,3,"), "utf-8")
