@@ -151,6 +151,10 @@ class RenderContext:
     # other (donor.html.j2): after a letter always, otherwise where the money
     # opens a page of its own and then still fits it (edition_render.donor_pdf).
     money_stacked: bool = False
+    # The donor edition's ask beside its story, as a box (donor.html.j2),
+    # not after the money as a reply strip: where the strip leaves a page
+    # near-empty (edition_render.donor_pdf).
+    ask_beside_story: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
     # What the year's gifts did (the ``outcomes`` setting, in this language):
