@@ -387,6 +387,13 @@ def test_with_a_balance_sheet_the_income_and_expenses_are_the_accounts_first_sta
     assert "当年度末（2013年8月31日） 前年度末（2012年8月31日）" in text
     # Whole, unless that leaves the statement's page near-empty (pdf.splitting_css).
     assert '<div class="account" id="balance-sheet" data-split="">' in accounts
+    # One convention for every table of the accounts, in every language
+    # (review r35, 9: ¥ in every cell of the statement, none in the balance
+    # sheet): the unit said once, on the accounts' line, no sign in a cell.
+    for language, sign in (("en", "\u00a5"), ("ko", "\uc5d4")):
+        page = _context(year, "annual-report", language)[1]
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", page[page.index('id="accounts"') :])
+        assert cells and not [c for c in cells if sign in c], (language, cells)
     bare = _two_years(copy_root("small", tmp_path / "plain"))
     for folder in (bare, bare.parent / "fy2011"):
         (folder / "data" / "balance.csv").unlink()

@@ -16,10 +16,14 @@ from reportgen.typesetting import preflight
 from reportgen.typesetting.pdf import render_pdf
 from tests.conftest import copy_root
 from tests.pdfparse import ParsedPdf
+from tests.test_letter_design import where
 
 GROUPS = {"board": 10, "officer": 6, "staff": 10, "advisor": 4}
 ROLES = ["Director", "Treasurer", "Coordinator of volunteers and food drives", "Auditor"]
-ABOUT = "---\nplace: end\n---\n\n# About this report\n\nEvery figure here is invented.\n"
+ABOUT = (
+    "---\nplace: end\n---\n\n# About This Report\n\nEvery figure here is invented.\n\n"
+    "The names are invented too.\n"
+)
 
 
 def _people() -> str:
@@ -50,7 +54,14 @@ def test_a_long_roster_is_one_compact_page_with_the_imprint(tmp_path: Path) -> N
     # right before the back cover (in a grid of two a person, two lines
     # each, the same roster took a page and a half).
     assert len(on) == 1, on
-    assert "About this report" in texts[on[0]] and on[0] == len(texts) - 2
+    assert "About This Report" in texts[on[0]] and on[0] == len(texts) - 2
+    # Its heading as near its text as a subhead's (review r35, 10: "About
+    # This Report" kept a blank line under it, twice the gap): baseline to
+    # baseline, the heading's line and the gap of an ordinary subhead.
+    path = tmp_path / "out/fy2012/annual-report.pdf"
+    heading = where(path, on[0] + 1, "About This Report")[1]
+    gap = heading - where(path, on[0] + 1, "Every figure here")[1]
+    assert gap < 20, gap
 
 
 NOTES = (

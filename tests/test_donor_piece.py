@@ -49,8 +49,21 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     _write(year, {"narrative/05-story.en.md": STORY, "narrative/06-gift.en.md": GIFT})
     ctx, html = _context(year, "donor", "en")
     story, gift = html.index('class="narrative lead-story"'), html.index('id="gift-at-work"')
-    ask, figures = html.index('class="donor-ask"'), html.index('id="highlights"')
-    assert story < gift < ask < figures
+    ask, figures = html.index('class="donor-ask'), html.index('id="highlights"')
+    assert story < gift < figures < html.index('id="finances"') < ask  # the ask after the money
+    # without the organisation's ways to give, a box that points to the back page
+    assert 'class="donor-ask"' in html and ctx.labels["donor_reply"] not in html
+    with_ways = changed(ctx, organization=changed(ctx.organization, giving="<p>By post.</p>"))
+    strip = render_html(with_ways, "print", EDITIONS["donor"].template).html
+    ways = strip[strip.index('class="donor-ask reply-strip"') :].split("</aside>")[0]
+    assert "By post." in ways and ctx.labels["donor_reply"] in ways  # a reply strip
+    # Where the strip leaves a page near-empty (edition_render.donor_pdf
+    # tries it): the ask beside the story again, a box, once.
+    beside = render_html(changed(with_ways, ask_beside_story=True), "print",
+                         EDITIONS["donor"].template).html  # fmt: skip
+    assert beside.index('id="gift-at-work"') < beside.index('class="donor-ask"')
+    assert beside.index('class="donor-ask"') < beside.index('id="highlights"')
+    assert beside.count('<aside class="donor-ask') == 1 and "donor-ask reply-strip" not in beside
     # After a personal letter (no thank-you): the figures, then the money
     # set larger, its charts one above the other, then the ask (review r35:
     # the figures and the ask alone left a page 45 % empty).

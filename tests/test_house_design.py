@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.composing.formats import format_list
-from reportgen.composing.tables import short_words
+from reportgen.composing.tables import in_case_of, short_words
 from reportgen.typesetting.typeset import typeset
 from tests.conftest import BuiltSample
 
@@ -35,6 +35,17 @@ def test_a_column_of_short_kinds_is_set_whole_and_a_column_of_phrases_wraps() ->
     assert not short_words(["Prime Minister's Office"])  # three words
     assert not short_words(["衆議院議員（自民党）の事務所"])  # wide: counted twice
     assert not short_words(["", " "])
+
+
+def test_a_column_of_terms_follows_the_case_of_the_names_beside_it() -> None:
+    """Review r35, 7: the role "member" in lower case beside title-case names."""
+    names = ["Tokyo Refugee Support Liaison Network", "ICNK", "Leeds Food Aid Network"]
+    terms = ["member", "founding member", "Secretariat"]
+    assert in_case_of(names, terms) == ["Member", "Founding member", "Secretariat"]
+    assert in_case_of(["東京難民支援連絡ネットワーク"], ["加盟団体"]) == ["加盟団体"]  # no case
+    assert in_case_of(["local pantry network"], ["member"]) == ["member"]  # as written
+    assert in_case_of(["Aire Network", "eco-forum"], ["member", "member"]) == ["member"] * 2
+    assert in_case_of(["1st Response Group", "Harbour Trust"], ["member"]) == ["Member"]
 
 
 def _section(body: str) -> str:

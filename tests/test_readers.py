@@ -156,13 +156,15 @@ def test_a_column_that_tells_nothing_is_left_out_of_any_listed_table(tmp_path: P
     at = html.index("Leeds Example Network")
     coalitions = html[html.rindex("<table", 0, at) : html.index("</table>", at)]
     assert "Countries" not in coalitions and "Member organisations" in coalitions
+    # the role "member" in the names' case (review r35, 7)
+    assert coalitions.count(">Member</td>") == 2 and ">member<" not in coalitions
     # the same table where the countries differ keeps its column
     csv = year / "data/coalitions.csv"
     csv.write_text(csv.read_text("utf-8").replace(",12,1,", ",12,3,"), "utf-8")
     assert "Countries" in html_alone(year, "annual-report", "en-GB")
 
 
-def test_the_donor_edition_leads_with_the_story_asks_beside_it_and_ends_with_about(
+def test_the_donor_edition_leads_with_the_story_asks_after_the_money_and_ends_with_about(
     letters: Path,
 ) -> None:
     assert front_problem("place", "lead") is None and front_problem("place", "end") is None
@@ -170,11 +172,15 @@ def test_the_donor_edition_leads_with_the_story_asks_beside_it_and_ends_with_abo
     pdf = ParsedPdf(letters.parent / "donor.pdf")
     text = pdf.all_text()
     story, figures = text.index("Sam\u2019s story"), text.index("Highlights of the year")
-    asked = text.index("How to give")
-    about = text.index("About this report")
-    assert story < asked < figures < about  # the story first, the ask beside it
+    money, about = text.index("Where the money went"), text.index("About this report")
+    assert story < figures < money < about  # the story first, the disclaimer at the end
     assert "How to give" in pdf.text(pdf.page_count)  # and the back cover's ask, as before
-    assert about > text.index("Where the money went")  # the disclaimer at the end
+    # The ask after the money, as a reply strip on its page (review r35, 10:
+    # that page 30 to 45 % empty), with the organisation's ways to give.
+    pages = [pdf.text(n) for n in range(1, pdf.page_count)]
+    asked = [n for n, page in enumerate(pages) if "How to give" in page]
+    assert asked == [next(n for n, page in enumerate(pages) if "Where the money went" in page)]
+    assert "Give online" in pages[asked[0]] and "Sam\u2019s story" not in pages[asked[0]]
 
 
 def test_a_description_that_repeats_its_title_is_left_out() -> None:

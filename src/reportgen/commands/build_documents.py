@@ -194,6 +194,11 @@ def _forked_child_pages_and_charts(item: _Prepared, connection: Any, parent: int
                 item.seen, job.edition, job.language, described, neighbours=item.neighbours,
                 money_stacked=True,
             ))  # fmt: skip
+            for key, stack in (("print-beside", False), ("print-beside-stacked", True)):
+                post(key, print_page(
+                    item.seen, job.edition, job.language, described, neighbours=item.neighbours,
+                    money_stacked=stack, ask_beside_story=True,
+                ))  # fmt: skip
         if _letters(job):
             post("letter-body", print_page(
                 item.seen, job.edition, job.language, described, neighbours=item.neighbours,
@@ -252,7 +257,10 @@ def _overlapped(item: _Prepared) -> tuple[Rendered, object]:
         assert isinstance(page, PrintPage)
         name = f"{item.job.edition}.pdf"
         if EDITIONS[item.job.edition].letters:
-            made = edition_render.donor_pdf(page, lambda: wait_for("print-stacked"), picture, name)
+            made = edition_render.donor_pdf(
+                page, lambda: wait_for("print-stacked"), picture, name,
+                lambda: (wait_for("print-beside"), wait_for("print-beside-stacked")),
+            )  # fmt: skip
         else:
             made = print_pdf(page, picture, preflight=name)
         files: Files = {name: (made.data, made.pages)}

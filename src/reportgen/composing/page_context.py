@@ -26,7 +26,14 @@ from reportgen.composing.accounts import NIL, Accounts, accounts, carried
 from reportgen.composing.charts import ChartAsset
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.palette import Palette
-from reportgen.composing.tables import Row, Table, note_adds, says_something, short_words
+from reportgen.composing.tables import (
+    Row,
+    Table,
+    in_case_of,
+    note_adds,
+    says_something,
+    short_words,
+)
 from reportgen.core.editions import EDITIONS
 from reportgen.core.languages import column_heading, fill, written_in
 from reportgen.reading.model import (
@@ -144,6 +151,10 @@ class RenderContext:
     # other (donor.html.j2): after a letter always, otherwise where the money
     # opens a page of its own and then still fits it (edition_render.donor_pdf).
     money_stacked: bool = False
+    # The donor edition's ask beside its story, as a box (donor.html.j2),
+    # not after the money as a reply strip: where the strip leaves a page
+    # near-empty (edition_render.donor_pdf).
+    ask_beside_story: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
     # What the year's gifts did (the ``outcomes`` setting, in this language):
@@ -827,6 +838,12 @@ def list_section(
              note_adds(_text(_value(r, noted)), _text(_value(r, under)))))
         for r in ordered
     ]  # fmt: skip
+    whole = tuple(
+        i for i, c in enumerate(columns)
+        if i > 0 and c != under and types.get(c) not in ("int", "decimal", "date")
+        and short_words([r.cells[i] for _, _, r in body])
+    )  # fmt: skip
+    body = _terms_in_case(body, whole)
     title = _section_title(spec, language)
     footer = None
     if spec.numbers:
@@ -844,17 +861,27 @@ def list_section(
         note_column=columns.index(under) if under in columns else -1,
         footer=footer, print_rows=printed, print_note=note,
         dates=tuple(i for i, c in enumerate(columns) if types.get(c) == "date"),
-        whole=tuple(
-            i for i, c in enumerate(columns)
-            if i > 0 and c != under and types.get(c) not in ("int", "decimal", "date")
-            and short_words([r.cells[i] for _, _, r in body])
-        ),
+        whole=whole,
     )  # fmt: skip
     return TableSection(
         f"t-{spec.name}" if spec.declared else spec.name, title, table, spec.name,
         spec.declared, intro, spec.chart, "declared" if spec.declared else spec.name,
         spec.key,
     )  # fmt: skip
+
+
+def _terms_in_case(
+    body: list[tuple[date, str, Row]], whole: tuple[int, ...]
+) -> list[tuple[date, str, Row]]:
+    """Each column of short terms (``whole``) in the case of the names in the
+    first column (``tables.in_case_of``)."""
+    names = [r.cells[0] for _, _, r in body]
+    columns = {i: in_case_of(names, [r.cells[i] for _, _, r in body]) for i in whole}
+    return [
+        (when, group, replace(r, cells=tuple(
+            columns[i][n] if i in columns else cell for i, cell in enumerate(r.cells))))
+        for n, (when, group, r) in enumerate(body)
+    ]  # fmt: skip
 
 
 def _dated(value: object) -> date:

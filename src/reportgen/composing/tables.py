@@ -100,6 +100,21 @@ def says_something(values: Sequence[object], numeric: bool) -> bool:
     return len(values) < CONSTANT_ROWS
 
 
+def in_case_of(names: Sequence[str], terms: Sequence[str]) -> list[str]:
+    """A column of short terms (a coalition's role, "member") in the case the
+    organisation writes the names beside them (review r35, 7: "member" next to
+    "Tokyo Refugee Support Liaison Network"): where every name that starts
+    with a cased letter starts with a capital, a term that starts in lower
+    case gets a capital too, as the key figures' labels do
+    (``page_context._in_one_case``). Names in a script without case (漢字,
+    한글), or written in lower case, leave the terms as they are."""
+    firsts = [n.strip()[:1] for n in names]
+    cased = [c for c in firsts if c.upper() != c.lower()]
+    if not cased or not all(c.isupper() for c in cased):
+        return list(terms)
+    return [t[:1].upper() + t[1:] if t[:1].islower() else t for t in terms]
+
+
 # A title this long (letters compared) that opens the note is the note's
 # own start; a shorter one ("Meeting") may merely begin a fuller sentence.
 REPEATED_START = 12

@@ -170,18 +170,22 @@ def print_page(
     after_letter: bool = False,
     closing_in_flow: bool = False,
     money_stacked: bool = False,
+    ask_beside_story: bool = False,
 ) -> PrintPage:
     """The print HTML (Jinja2); ``analysis`` need not have its pictures yet.
     With ``after_letter``, the edition as it follows a personal donor letter;
     with ``closing_in_flow`` too, its small print after the money, not on
     the back cover (``letter_body_pdf``). With ``money_stacked``, the donor
-    edition's money set larger (``donor_pdf``)."""
+    edition's money set larger; with ``ask_beside_story``, its ask beside
+    the story, not after the money (``donor_pdf``)."""
     config = seen.config
     ctx = ctx or _context(seen, edition, language, analysis, neighbours)
     if after_letter:
         ctx = replace(ctx, after_letter=True, closing_in_flow=closing_in_flow)
     if money_stacked:
         ctx = replace(ctx, money_stacked=True)
+    if ask_beside_story:
+        ctx = replace(ctx, ask_beside_story=True)
     theme = theme_of(config.root, config.theme_dir)
 
     def page_html(fit: bool) -> str:
@@ -266,14 +270,37 @@ def donor_pdf(
     stacked: Callable[[], PrintPage],
     charts: Callable[[str], bytes],
     preflight: str,
+    beside: Callable[[], tuple[PrintPage, PrintPage]] | None = None,
 ) -> RenderedPdf:
-    """The donor edition (an edition that has letters). Where its money
-    opens a page of its own (nothing of the figures before it on that page),
-    that page is left part empty by two charts side by side: the money set
-    larger, its charts one above the other (``stacked``: that print page) is
-    tried, and kept only if its pages are no more and its faults no more.
-    Always inspected, so that the layout is the same with or without a
-    preflight report."""
+    """The donor edition (an edition that has letters), its ask after the
+    money as a reply strip. Where that leaves a page near-empty (the story
+    short, the figures alone on the page before the money), the ask beside
+    the story instead (``beside``: that print page, and it with the money
+    stacked) is tried, and kept only if its pages are no more and its
+    faults fewer. Always inspected, so that the layout is the same with or
+    without a preflight report."""
+    made = _money_fitted(page, stacked, charts, preflight)
+    if beside is None or not any(f.kind == NEAR_EMPTY for f in made.findings):
+        return made
+    gc.collect()  # the layouts' garbage before the next is made
+    near, far = beside()
+    tried = _money_fitted(near, lambda: far, charts, preflight)
+    if tried.pages <= made.pages and len(tried.findings) < len(made.findings):
+        return tried
+    return made
+
+
+def _money_fitted(
+    page: PrintPage,
+    stacked: Callable[[], PrintPage],
+    charts: Callable[[str], bytes],
+    preflight: str,
+) -> RenderedPdf:
+    """Where the donor edition's money opens a page of its own (nothing of
+    the figures before it on that page), that page is left part empty by two
+    charts side by side: the money set larger, its charts one above the
+    other (``stacked``: that print page) is tried, and kept only if its
+    pages are no more and its faults no more."""
     made = print_pdf(page, charts, preflight=preflight)
     if MONEY not in made.opening:
         return made
@@ -359,9 +386,13 @@ def edition_files(
             return analysis.charts[chart_id].svg.encode("utf-8")
 
         if EDITIONS[edition].letters:
-            made = donor_pdf(page, lambda: print_page(seen, edition, language, analysis,
-                                                      ctx=ctx, money_stacked=True),
-                             drawn, name)  # fmt: skip
+
+            def variant(stacked: bool, beside: bool) -> PrintPage:
+                return print_page(seen, edition, language, analysis, ctx=ctx,
+                                  money_stacked=stacked, ask_beside_story=beside)  # fmt: skip
+
+            made = donor_pdf(page, lambda: variant(True, False), drawn, name,
+                             lambda: (variant(False, True), variant(True, True)))  # fmt: skip
         else:
             made = print_pdf(page, drawn, preflight=name if findings is not None else None)
         files[name] = (made.data, made.pages)
