@@ -23,6 +23,7 @@ reach each render through the fork, until a file they are read from changes.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import html
 import importlib
@@ -54,7 +55,7 @@ from reportgen.core.process_pool import become_child, imports_settled
 from reportgen.reading.year_folders import earlier_years
 from reportgen.typesetting import edition_render
 from reportgen.typesetting.html_pages import POLICY_META
-from reportgen.typesetting.templating import templates_dir
+from reportgen.typesetting.templating import compiled, templates_dir
 from reportgen.writing.cache import Cache, tree_digest
 from reportgen.writing.manifest import input_paths
 
@@ -532,8 +533,17 @@ PRELOAD = (
 
 
 def preload() -> None:
+    """Make here, once, what each forked render would otherwise make anew:
+    the modules imported and the built-in templates compiled. Then Python's
+    collector is told that every object made so far lives as long as the
+    server (``gc.freeze``): a render's collections then never walk them,
+    which would write to each of them and so copy every page of the
+    server's memory the child touches (about 0.06 s of CPU a preview)."""
     for name in PRELOAD:
         importlib.import_module(name)
+    compiled()
+    gc.collect()
+    gc.freeze()
 
 
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
