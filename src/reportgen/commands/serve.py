@@ -5,8 +5,9 @@ name it (``Host: 127.0.0.1:<port>`` or ``localhost:<port>``), so a web page
 that rebinds its own host name to 127.0.0.1 cannot read the report. A file
 watcher (watchfiles) on the year folder, the shared organization.toml, the
 earlier years and the templates rebuilds the preview on every save; the open
-page listens on a server-sent-event stream and reloads itself when a new
-build is ready. When the input is invalid, the page shows the validation
+page listens on a server-sent-event stream and shows each new build when it
+is ready: a new body in place of the old when the page's head is the same
+(a narrative edit), else a reload. When the input is invalid, the page shows the validation
 messages instead; the next good save brings the report back. PDFs are
 rendered on request. Every render, preview or PDF, runs one at a time in a
 forked process that dies with the server: its memory goes back to the
@@ -65,11 +66,37 @@ HOST = "127.0.0.1"
 # A render that takes longer is stopped: the page says so instead of hanging.
 RENDER_SECONDS = 600.0
 
+# The open page learns of each new build from the event stream. It fetches
+# the new page and, when its head is the same (the same styles, fonts and
+# title: a narrative edit), puts the new body in place of the old one, which
+# costs the browser no new document, no stylesheet or font to read again and
+# keeps the reader's place; else (an error page, a changed style) it reloads.
+# A body parsed by DOMParser runs no script when inserted. The newest build's
+# page wins: an answer to an earlier request that comes late is dropped.
 LIVE_SCRIPT = """
 (function () {{
-  var built = "{version}";
+  var built = "{version}", asked = 0;
   var source = new EventSource("/events");
-  source.onmessage = function (event) {{ if (event.data !== built) location.reload(); }};
+  source.onmessage = function (event) {{
+    if (event.data === built) return;
+    var wanted = event.data, number = ++asked;
+    fetch("/", {{cache: "no-store"}}).then(function (answer) {{
+      if (!answer.ok) throw new Error(answer.status);
+      return answer.text();
+    }}).then(function (text) {{
+      if (number !== asked) return;
+      var next = new DOMParser().parseFromString(text, "text/html");
+      var root = document.documentElement, other = next.documentElement;
+      if (next.head.innerHTML !== document.head.innerHTML ||
+          other.getAttribute("lang") !== root.getAttribute("lang") ||
+          other.getAttribute("dir") !== root.getAttribute("dir")) {{
+        location.reload();
+        return;
+      }}
+      document.body.replaceWith(document.adoptNode(next.body));
+      built = wanted;
+    }}).catch(function () {{ location.reload(); }});
+  }};
 }})();
 """
 
