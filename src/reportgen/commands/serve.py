@@ -541,8 +541,11 @@ def watch(preview: Preview, on_rebuild: object = None) -> None:
     """Rebuild the preview whenever a watched file changes, until stopped."""
     from watchfiles import watch as watch_files
 
+    # A save's changes are taken together once 20 ms pass without another
+    # (an editor's write and rename come within a millisecond or two); the
+    # longest a burst of them is gathered is 150 ms.
     for _changes in watch_files(
-        *watched_paths(preview.year_dir), stop_event=preview.stopping, debounce=150, step=50
+        *watched_paths(preview.year_dir), stop_event=preview.stopping, debounce=150, step=20
     ):
         preview.rebuild()
         if callable(on_rebuild):
