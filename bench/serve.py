@@ -78,8 +78,8 @@ def child(source: Path, edits: int, browser: bool = False) -> None:
 @contextlib.contextmanager
 def _open_page(serve: Any, preview: Any) -> Iterator[Any]:
     """The preview served on a free port and open in chromium: the page."""
-    sys.path.insert(0, str(PROJECT / "tests"))
-    import browser
+    sys.path.insert(0, str(PROJECT))
+    from tests import browser
 
     server = serve.make_server(preview, 0)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
