@@ -8,11 +8,11 @@ earlier years and the templates rebuilds the preview on every save; the open
 page listens on a server-sent-event stream and shows each new build when it
 is ready: a new body in place of the old when the page's head is the same
 (a narrative edit), else a reload. When the input is invalid, the page shows
-the validation messages instead; the next good save brings the report back. PDFs are
-rendered on request. Every render, preview or PDF, runs one at a time in a
-forked process that dies with the server: its memory goes back to the
-system when it ends, and matplotlib's and WeasyPrint's state is never shared
-between two renders. What renders pass on is data, in a cache folder of the
+the validation messages instead; the next good save brings the report back.
+PDFs are rendered on request. Every render, preview or PDF, runs one at a
+time in a forked process that dies with the server: its memory goes back to
+the system when it ends, and matplotlib's and WeasyPrint's state is never
+shared between two renders. What renders pass on is data, in a cache folder of the
 server's own (``Preview.kept``, the build's cache format): the figures and
 charts, which an edit to the narrative leaves as they were, are drawn once
 and read back by each later render until the data they show changes. The
