@@ -24,7 +24,8 @@ sub-benches imported as functions (``letters.measure``, ``run.measure``,
    documents of the edited file's year and language (fy2012's English
    annual report and handout, which show it) may be laid out again;
 4. ``serve``, save to new page (``bench/serve.py``, under 0.3 s); baseline:
-   the baseline commit's preview, a process of each by turns;
+   the baseline commit's preview, a process of each by turns; then the same
+   to the new text shown in chromium (``--browser``), where it is installed;
 5. the annual report cold, CPU seconds of ``reportgen build`` over
    WeasyPrint alone on the same HTML in a fresh process (``bench/run.py
    --cold-only``; at most 1.10x; ``--busy``: also with one core kept busy);
@@ -254,6 +255,12 @@ def main() -> None:
             now, then = (statistics.median(saves[name]) for name in ("now", "baseline"))
             rows.append(("4. serve, save to new page, s (median)", f"{now:.3f}", f"{then:.3f}",
                          "< 0.3", _met(now < 0.3)))  # fmt: skip
+            if shutil.which("/usr/bin/chromium"):  # to the new text on the page in the browser
+                shown = serve_measure(args.baseline, 3 if args.quick else 5,
+                                      1 if args.quick else 2, browser=True)  # fmt: skip
+                now, then = (statistics.median(shown[name]) for name in ("now", "baseline"))
+                rows.append(("4. the same, to the text shown in chromium, s", f"{now:.3f}",
+                             f"{then:.3f}", "< 0.3", _met(now < 0.3)))  # fmt: skip
         if 5 in only:
             from run import COLD_CASE, FLOOR_CASE
             from run import measure as run_measure

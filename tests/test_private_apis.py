@@ -646,10 +646,13 @@ def test_a_pools_processes_are_found_and_forgotten_by_shutdown() -> None:
 
 def test_a_font_subset_is_made_once_and_the_pdf_is_the_same() -> None:
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()  # one for the documents, as a letters' worker has
 
     def pdf(text: str) -> bytes:
         page = f'<p lang="ja" style="font-family: \'Noto Sans CJK JP\'">{text}</p>'
-        return HTML(string=page).write_pdf(pdf_identifier=b"0" * 32)
+        return HTML(string=page).write_pdf(pdf_identifier=b"0" * 32, font_config=fonts)
 
     alone = pdf("寄付者様、ありがとうございます。")
     with font_subsets_shared() as shared:
@@ -659,6 +662,8 @@ def test_a_font_subset_is_made_once_and_the_pdf_is_the_same() -> None:
     assert first == again == alone  # the very bytes HarfBuzz makes
     assert other != alone
     assert shared.reused >= 1 and shared.made >= 2, shared
+    # The face's file read once for the three documents, the same bytes given again.
+    assert shared.files_read == 1 and shared.files_kept == 2, shared
     made = shared.made
     pdf("別の寄付者様")  # the block has ended: nothing is kept
     assert shared.made == made

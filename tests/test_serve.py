@@ -120,17 +120,23 @@ def test_edits_appear_by_themselves_and_errors_show_in_the_page(
         page = chromium.new_page()
         blocked: list[str] = []  # the security policy must not stop the reload script
         page.on("console", lambda entry: blocked.append(entry.text))
+        loads: list[str] = []  # documents the tab loaded: the first, then each reload
+        page.on("load", lambda loaded: loads.append(loaded.url))
         page.goto(url)
         assert page.locator("h1").inner_text() == "Annual Report FY2012"
 
         message.write_text(message.read_text() + "\nA sentence written during the preview.\n")
         page.get_by_text("A sentence written during the preview.").wait_for(timeout=20_000)
+        # A narrative edit: the new body put in place, no new document.
+        assert len(loads) == 1, loads
+        assert page.locator("h1").count() == 1
 
         activities = sample_set / "fy2012/data/activities.csv"
         good = activities.read_text()
         set_cell(activities, 5, "date", "2013-02-30")
         page.get_by_text("column 'date': '2013-02-30' is not a date").wait_for(timeout=20_000)
         assert "activities.csv:5" in page.content()
+        assert len(loads) == 2, loads  # another head (the problems page): reloaded
 
         activities.write_text(good)
         page.locator("h1", has_text="Annual Report FY2012").wait_for(timeout=20_000)

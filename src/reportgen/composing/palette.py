@@ -272,13 +272,18 @@ def _series(primary: str, accent: str) -> tuple[str, ...]:
     colour = {
         (h, i): at_lightness(hues[h], level) for h in (0, 1) for i, level in enumerate(levels)
     }
-    seen = {key: _views(c) for key, c in colour.items()}
-    other = _views(at_lightness("#808080", _levels()[-1]))
+    seen: dict[tuple[int, int] | None, tuple[Lab, ...]] = {
+        key: _views(c) for key, c in colour.items()
+    }
+    seen[None] = _views(at_lightness("#808080", _levels()[-1]))  # "Other"
+    # How far apart each two of the colours are, once (the arrangements
+    # below compare the same pairs 720 times over).
+    far = {(a, b): _apart(seen[a], seen[b]) for a in seen for b in seen if a != b}
 
     def score(order: tuple[int, ...]) -> tuple[float, float, float]:
-        keys = [(slot % 2, level) for slot, level in enumerate(order)]
-        views = [seen[k] for k in keys] + [other]
-        worst = min(_apart(a, b) for i, a in enumerate(views) for b in views[i + 1 :])
+        keys: list[tuple[int, int] | None] = [(slot % 2, level) for slot, level in enumerate(order)]
+        keys.append(None)
+        worst = min(far[a, b] for i, a in enumerate(keys) for b in keys[i + 1 :])
         brand = abs(levels[order[0]] - lightness(primary)) + abs(
             levels[order[1]] - lightness(accent)
         )

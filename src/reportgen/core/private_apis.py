@@ -27,6 +27,7 @@ import math
 import platform
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ CHECKED: dict[str, Checked] = {
             "TextBox.pango_layout (reactivate, deactivate, get_first_line, layout, text)",
             "the 'box' local of the layout's and drawing's frames",
             "weasyprint.pdf.fonts.Font.subset (file_content, index, missing)",
+            "weasyprint.pdf.fonts.Font.__init__ (get_hb_object_data, hb_face)",
             "weasyprint.layout.inline.justify_line",
             "weasyprint.text.line_break (Layout.set_text, Layout.layout, line_size)",
             "weasyprint.css.find_stylesheets",
@@ -253,10 +255,13 @@ def element_being_laid_out(exc: BaseException) -> Any:
 
 @dataclass
 class SharedSubsets:
-    """What ``font_subsets_shared`` did: subsets made, and subsets found made."""
+    """What ``font_subsets_shared`` did: subsets made, and subsets found made;
+    font files read, and found read."""
 
     made: int = 0
     reused: int = 0
+    files_read: int = 0
+    files_kept: int = 0
 
 
 class _Subsets:
@@ -266,37 +271,91 @@ class _Subsets:
         self.seen = SharedSubsets()
         self.sources: dict[int, list[bytes]] = {}  # by length: each distinct font, once
         self.made: dict[tuple[int, int, int, bool, bool, frozenset[int]], bytes] = {}
+        # The font files read, by the address of their HarfBuzz face, each
+        # with a reference to the face held until the block ends (so that no
+        # other face can take that address while it is a key here).
+        self.files: dict[int, tuple[Any, Any]] = {}
 
 
 _open_blocks: list[_Subsets] = []  # the innermost last; shared by the threads
 _original_subset: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
+_original_font_init: list[Callable[..., None]] = []
+_font_init = threading.local()  # set while WeasyPrint makes a ``Font``
 
 
 @contextmanager
 def font_subsets_shared() -> Iterator[SharedSubsets]:
-    """While open, WeasyPrint subsets a font to a set of glyphs once in this
-    process: a later document that needs the very same subset (the same font
-    bytes, face and glyphs, the same options) gets the bytes the first one
-    made, which are the bytes it would make (HarfBuzz is deterministic). The
-    font's bytes are compared in full, never by a hash; each distinct font is
-    kept once, with its subsets, until the block ends. A CJK face takes
-    50-100 ms to subset (65,535 glyphs), a letter's layout about 30 ms.
+    """While open, WeasyPrint reads each font file and subsets a font to a
+    set of glyphs once in this process.
+
+    A later document that needs the very same subset (the same font bytes,
+    face and glyphs, the same options) gets the bytes the first one made,
+    which are the bytes it would make (HarfBuzz is deterministic). The font's
+    bytes are compared in full, never by a hash; each distinct font is kept
+    once, with its subsets, until the block ends. A CJK face takes 50-100 ms
+    to subset (65,535 glyphs), a letter's layout about 30 ms.
+
+    WeasyPrint copies the whole file of each font a document uses into a
+    ``bytes`` object as it starts writing the PDF (``Font.__init__``: 17 to
+    27 MB for a CJK collection, some 5 ms each, four faces a Japanese
+    letter). Inside a block, a face HarfBuzz already gave the file of gives
+    the same ``bytes`` object again: the same bytes, read once.
+
     WeasyPrint: ``weasyprint.pdf.fonts.Font.subset`` (what ``Font.clean``
-    calls when it writes a PDF), replaced once per process by a function
-    that calls it unchanged outside a block, and the font's
-    ``file_content``, ``index`` and ``missing``."""
+    calls when it writes a PDF) and ``Font.__init__`` (which reads the file
+    with ``get_hb_object_data`` of the module ``weasyprint.pdf.fonts`` from
+    its face), each replaced once per process by a function that calls it
+    unchanged outside a block, and the font's ``file_content``, ``index``
+    and ``missing``."""
     _checked("weasyprint")
     from weasyprint.pdf import fonts
 
     if not _original_subset:
         _original_subset.append(fonts.Font.subset)
         fonts.Font.subset = _shared_subset
+        _original_font_init.append(fonts.Font.__init__)
+        _original_font_init.append(fonts.get_hb_object_data)
+        fonts.Font.__init__ = _font_made
+        fonts.get_hb_object_data = _font_file
     block = _Subsets()
     _open_blocks.append(block)
     try:
         yield block.seen
     finally:
         _open_blocks.remove(block)
+        from weasyprint.text.ffi import harfbuzz
+
+        for face, _ in block.files.values():
+            harfbuzz.hb_face_destroy(face)
+        block.files.clear()
+
+
+def _font_made(font: Any, *args: Any, **kwargs: Any) -> None:
+    _font_init.active = True
+    try:
+        _original_font_init[0](font, *args, **kwargs)
+    finally:
+        _font_init.active = False
+
+
+def _font_file(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
+    """``get_hb_object_data``: the whole file of a font's face, kept in the
+    open block while ``Font.__init__`` asks for it (only there: the faces
+    a subset makes are new, and passed on as WeasyPrint reads them)."""
+    read = _original_font_init[1]
+    block = _open_blocks[-1] if _open_blocks else None
+    if block is None or ot_color is not None or not getattr(_font_init, "active", False):
+        return read(hb_object, ot_color, glyph)
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    address = int(ffi.cast("uintptr_t", hb_object))
+    if address in block.files:
+        block.seen.files_kept += 1
+        return block.files[address][1]
+    data = read(hb_object)
+    block.files[address] = (harfbuzz.hb_face_reference(hb_object), data)
+    block.seen.files_read += 1
+    return data
 
 
 def _shared_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
@@ -307,7 +366,10 @@ def _shared_subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None
         return
     content = font.file_content
     same = block.sources.setdefault(len(content), [])
-    number = next((n for n, known in enumerate(same) if known == content), len(same))
+    # (the same object first: a file kept by the block is the same ``bytes``)
+    number = next(
+        (n for n, known in enumerate(same) if known is content or known == content), len(same)
+    )
     key = (len(content), number, font.index, bool(font.missing), bool(hinting),
            frozenset(to_unicode))  # fmt: skip
     if key in block.made:

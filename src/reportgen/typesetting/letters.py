@@ -757,6 +757,15 @@ class _Layout:
         self.stylesheet = CSS(
             string=css, base_url=self.base_url, url_fetcher=self.fetcher, font_config=self.fonts
         )
+        self._blank: list[Any] = []
+
+    def blank_pages(self) -> list[Any]:
+        """The blank back of a letter printed on both sides, laid out once:
+        it shows nothing of any donor (``BLANK_PAGE``), and writing a page
+        only reads its boxes."""
+        if not self._blank:
+            self._blank.extend(self.render(BLANK_PAGE).pages)
+        return self._blank
 
     def render(self, html: str) -> Any:
         from weasyprint import HTML
@@ -795,7 +804,7 @@ def render_letter(
 
     document = layout.render(html)
     if letter.duplex and len(document.pages) % 2:
-        document = document.copy([*document.pages, *layout.render(BLANK_PAGE).pages])
+        document = document.copy([*document.pages, *layout.blank_pages()])
     if findings is not None:
         findings.extend(examine(document.pages, f"donors/{letter.slug}.pdf",
                                 layout=Layout(multiple=2 if letter.duplex else 1)))  # fmt: skip

@@ -27,6 +27,7 @@ from reportgen.composing import formats
 from reportgen.composing.edition_view import translate, translate_config
 from reportgen.composing.key_figures import has_minor_units
 from reportgen.core.languages import plural_form
+from reportgen.core.private_apis import font_subsets_shared
 from reportgen.reading.model import Donor, FiscalYear, Gift, ReceiptSettings, receipt_language
 from reportgen.typesetting.font_subsets import trimmed_pdf
 from reportgen.typesetting.letters import address_lines, donor_slugs, layout_for
@@ -427,7 +428,13 @@ def render_receipts(
     import pikepdf
 
     fill = template("receipt.html.j2", receipts[0].theme_dir)
-    with failures_raised("the receipts could not be made"), collector_paused():
+    # Each font file read once, and a subset another receipt needed too made
+    # once: the very bytes HarfBuzz makes for each (``font_subsets_shared``).
+    with (
+        failures_raised("the receipts could not be made"),
+        collector_paused(),
+        font_subsets_shared(),
+    ):
         layout = layout_for(css, base)
         for receipt in receipts:
             html = receipt_html(fill, receipt)

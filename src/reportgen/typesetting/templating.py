@@ -116,6 +116,18 @@ def environment(theme_dir: Path | None = None) -> Environment:
     return _environment(theme_dir, _listing(theme_dir) if theme_dir else ())
 
 
+def compiled() -> int:
+    """Load (compile) every built-in template now; how many. A process that
+    forks its renders (``serve``) does this once, so that each render
+    inherits them compiled instead of compiling the templates it uses again
+    (about 0.1 s of CPU a preview). A theme's templates are not touched."""
+    env = environment()
+    names = env.list_templates(extensions=["j2"])
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
     found = []
     for path in sorted(folder.rglob("*")):
