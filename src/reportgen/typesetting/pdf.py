@@ -55,6 +55,8 @@ class RenderedPdf:
     findings: tuple[Finding, ...] = ()  # the preflight's, when asked for
     # The sections laid out to share the page before (``sharing_css``).
     shared: tuple[str, ...] = ()
+    # The rows and blocks laid out stacked or split (``stacking_css``).
+    stacked: tuple[str, ...] = ()
     # The ids of the sections that open a page, when the preflight was asked for.
     opening: frozenset[str] = frozenset()
 
@@ -319,6 +321,7 @@ def render_pdf(
     justify_between_characters(languages.justified_between())  # 両端揃え; Korean words whole
     served = _Charts(charts, frames or {}) if charts is not None else None
     shared: tuple[str, ...] = ()
+    stacked: tuple[str, ...] = ()
     fetcher = _fetcher(gate, served)
     base_url = base.resolve().as_uri() + "/"
     # Each layout of the same page after the first takes its stylesheets as
@@ -422,7 +425,6 @@ def render_pdf(
             # may leave the page after it near-empty before the next row (the
             # charts stacked, then the accounts' statement under the ring):
             # the rows that layout finds are tried in turn, each row once.
-            stacked: tuple[str, ...] = ()
             while stack := tuple(i for i in seen.stackable() if i not in stacked):
                 tries = [(i,) for i in stack] + ([stack] if len(stack) > 1 else [])
                 for rows in tries:
@@ -470,7 +472,7 @@ def render_pdf(
         data = trimmed_pdf(data)  # each CJK face with only its glyphs (font_subsets)
         if served is not None:
             served.raise_failure()  # a chart WeasyPrint could only log as missing
-    return RenderedPdf(data, len(document.pages), findings, shared, opening)
+    return RenderedPdf(data, len(document.pages), findings, shared, stacked, opening)
 
 
 # Layouts after the first that let short sections share a page, at most.
