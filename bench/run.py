@@ -101,13 +101,16 @@ document.write_pdf(
 
 
 # The notes pages that make the page count up to the edition's multiple,
-# placed as reportgen places them (``pdf.padded``, a function on laid-out
-# documents): WeasyPrint lays the notes page out too.
+# numbered and placed as reportgen places them (``pdf.notes_folio_css``,
+# ``pdf.padded``, functions on laid-out documents): WeasyPrint lays the
+# notes page out too.
 NOTES = """
 if options["notes"] and (missing := -len(document.pages) % options["multiple"]):
-    from reportgen.typesetting.pdf import padded
+    from reportgen.typesetting.pdf import notes_folio_css, padded
     notes = HTML(string=options["notes"], base_url=sys.argv[2], url_fetcher=fetcher)
-    document = padded(document, notes.render(font_config=document.font_config), missing)
+    folio = CSS(string=notes_folio_css(document, options["notes"]))
+    made = notes.render(stylesheets=[folio], font_config=document.font_config)
+    document = padded(document, made, missing)
 """
 FLOOR = FLOOR.replace("NOTES\n", NOTES.lstrip("\n"))
 FLOOR_SAME_PDF = FLOOR_SAME_PDF.replace("NOTES\n", NOTES.lstrip("\n"))

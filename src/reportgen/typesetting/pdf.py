@@ -458,11 +458,7 @@ def render_pdf(
                     break  # no row of this layout helps
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
-            # Their folios go on from the page before them, as on every page
-            # (the imprint set first, when it is used, takes its page's).
-            at = notes_at(document)
-            start = at + 1 if _lone_imprint(document) or IMPRINT_FIRST not in notes else at
-            folio = CSS(string=f"@page :first {{ counter-set: page {start} }}")
+            folio = CSS(string=notes_folio_css(document, notes))
             made = extra.render(stylesheets=[folio], font_config=document.font_config)
             document = padded(document, made, missing)
         inspected = Inspection(document.pages, preflight, layout=layout) if preflight else None
@@ -584,6 +580,15 @@ def _css_ident(text: str) -> str:
         c if (c.isalnum() and not (i == 0 and c.isdigit())) or c in "-_" else f"\\{ord(c):x} "
         for i, c in enumerate(text)
     )
+
+
+def notes_folio_css(document: Any, notes: str) -> str:
+    """The stylesheet of the notes pages that make up ``document``'s count:
+    their folios go on from the page before them, as on every page (the
+    imprint set first, when it is used, takes its page's)."""
+    at = notes_at(document)
+    start = at + 1 if _lone_imprint(document) or IMPRINT_FIRST not in notes else at
+    return f"@page :first {{ counter-set: page {start} }}"
 
 
 def notes_at(document: Any) -> int:
