@@ -23,8 +23,9 @@ Numbers are only comparable within one run.
 The floors lay out the very pages reportgen's PDF has: when reportgen lets
 a short section share the page before (issue 27's second layout), the floors
 get the same rule as a user stylesheet (``pdf.sharing_css`` of the sections
-reportgen chose), so they make one layout of the final page where reportgen
-makes the deciding layout too. ``--busy`` keeps one core busy (a process
+reportgen chose, after ``pdf.stacking_css`` of the rows it set stacked), so
+they make one layout of the final page where reportgen makes the deciding
+layouts too. ``--busy`` keeps one core busy (a process
 spinning) while everything is timed: issue 29's target 5 asks for the same
 ratio then.
 """
@@ -100,13 +101,16 @@ document.write_pdf(
 
 
 # The notes pages that make the page count up to the edition's multiple,
-# placed as reportgen places them (``pdf.padded``, a function on laid-out
-# documents): WeasyPrint lays the notes page out too.
+# numbered and placed as reportgen places them (``pdf.notes_folio_css``,
+# ``pdf.padded``, functions on laid-out documents): WeasyPrint lays the
+# notes page out too.
 NOTES = """
 if options["notes"] and (missing := -len(document.pages) % options["multiple"]):
-    from reportgen.typesetting.pdf import padded
+    from reportgen.typesetting.pdf import notes_folio_css, padded
     notes = HTML(string=options["notes"], base_url=sys.argv[2], url_fetcher=fetcher)
-    document = padded(document, notes.render(font_config=document.font_config), missing)
+    folio = CSS(string=notes_folio_css(document, options["notes"]))
+    made = notes.render(stylesheets=[folio], font_config=document.font_config)
+    document = padded(document, made, missing)
 """
 FLOOR = FLOOR.replace("NOTES\n", NOTES.lstrip("\n"))
 FLOOR_SAME_PDF = FLOOR_SAME_PDF.replace("NOTES\n", NOTES.lstrip("\n"))
@@ -125,7 +129,7 @@ def final_page(work: Path, language: str, at: Path = YEAR) -> tuple[Path, Path]:
     from reportgen.core.diagnostics import Diagnostics
     from reportgen.reading.year_folders import earlier_years, neighbours
     from reportgen.typesetting.edition_render import figures_and_charts, print_page, print_pdf
-    from reportgen.typesetting.pdf import sharing_css
+    from reportgen.typesetting.pdf import sharing_css, stacking_css
 
     year = build.load_year(at, Diagnostics())
     history = [build.load_year(p, Diagnostics()) for p in earlier_years(at)]
@@ -148,7 +152,10 @@ def final_page(work: Path, language: str, at: Path = YEAR) -> tuple[Path, Path]:
         "variant": page.variant or "pdf/ua-1",
         "stamp": f"{page.stamp.isoformat() if page.stamp else '2000-01-01'}T00:00:00+00:00",
         "attachments": attached,
-        "sharing": sharing_css(made.shared) if made.shared else "",
+        # The rows reportgen set stacked, then the sections it let share a
+        # page: its last layout's two stylesheets, in that order.
+        "sharing": (stacking_css(made.stacked) if made.stacked else "")
+        + (sharing_css(made.shared) if made.shared else ""),
         "notes": page.notes or "",
         "multiple": page.layout.multiple,
     }

@@ -50,7 +50,7 @@ def main() -> None:
     from reportgen.core.diagnostics import Diagnostics
     from reportgen.reading.year_folders import earlier_years, neighbours
     from reportgen.typesetting.edition_render import figures_and_charts, print_page, print_pdf
-    from reportgen.typesetting.pdf import sharing_css
+    from reportgen.typesetting.pdf import sharing_css, stacking_css
 
     year = build.load_year(YEAR, Diagnostics())
     assert year is not None
@@ -66,7 +66,8 @@ def main() -> None:
     decided = print_pdf(page, charts)  # warm: imports, fonts
     if not decided.shared:
         raise SystemExit("no section shares a page here: nothing to compare")
-    rule = f"<style>{sharing_css(decided.shared)}</style>"
+    stacked = stacking_css(decided.stacked) if decided.stacked else ""  # the rows set stacked
+    rule = f"<style>{stacked}{sharing_css(decided.shared)}</style>"
     once = replace(page, html=page.html.replace("</head>", rule + "</head>", 1), layout=replace(
         page.layout, section_breaks=None), fitted=None)  # fmt: skip
 

@@ -107,6 +107,7 @@ def test_a_row_that_leaves_a_page_near_empty_is_set_stacked(tmp_path: Path) -> N
     assert (1, preflight.NEAR_EMPTY) in {(f.page, f.kind) for f in whole.findings}
     stacked = render_pdf(ROW % " data-stack", tmp_path, gate, preflight="doc.pdf", layout=layout)
     assert not [f for f in stacked.findings if f.kind == preflight.NEAR_EMPTY], stacked.findings
+    assert (whole.stacked, stacked.stacked) == ((), ("tables",))  # the floor of bench/run.py
     (tmp_path / "stacked.pdf").write_bytes(stacked.data)
     pdf = ParsedPdf(tmp_path / "stacked.pdf")
     assert "Income" in pdf.text(1) and "Expenses" in pdf.text(2)

@@ -55,6 +55,8 @@ class RenderedPdf:
     findings: tuple[Finding, ...] = ()  # the preflight's, when asked for
     # The sections laid out to share the page before (``sharing_css``).
     shared: tuple[str, ...] = ()
+    # The rows and blocks laid out stacked or split (``stacking_css``).
+    stacked: tuple[str, ...] = ()
     # The ids of the sections that open a page, when the preflight was asked for.
     opening: frozenset[str] = frozenset()
 
@@ -319,6 +321,7 @@ def render_pdf(
     justify_between_characters(languages.justified_between())  # 両端揃え; Korean words whole
     served = _Charts(charts, frames or {}) if charts is not None else None
     shared: tuple[str, ...] = ()
+    stacked: tuple[str, ...] = ()
     fetcher = _fetcher(gate, served)
     base_url = base.resolve().as_uri() + "/"
     # Each layout of the same page after the first takes its stylesheets as
@@ -422,7 +425,6 @@ def render_pdf(
             # may leave the page after it near-empty before the next row (the
             # charts stacked, then the accounts' statement under the ring):
             # the rows that layout finds are tried in turn, each row once.
-            stacked: tuple[str, ...] = ()
 
             def stacking(rows: tuple[str, ...]) -> tuple[Any, Inspection, tuple[str, ...]]:
                 """The layout with ``stacked + rows`` stacked, and the
@@ -488,11 +490,7 @@ def render_pdf(
                 shared += follow
         if layout.multiple > 1 and notes and (missing := -len(document.pages) % layout.multiple):
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
-            # Their folios go on from the page before them, as on every page
-            # (the imprint set first, when it is used, takes its page's).
-            at = notes_at(document)
-            start = at + 1 if _lone_imprint(document) or IMPRINT_FIRST not in notes else at
-            folio = CSS(string=f"@page :first {{ counter-set: page {start} }}")
+            folio = CSS(string=notes_folio_css(document, notes))
             made = extra.render(stylesheets=[folio], font_config=document.font_config)
             document = padded(document, made, missing)
         inspected = Inspection(document.pages, preflight, layout=layout) if preflight else None
@@ -502,7 +500,7 @@ def render_pdf(
         data = trimmed_pdf(data)  # each CJK face with only its glyphs (font_subsets)
         if served is not None:
             served.raise_failure()  # a chart WeasyPrint could only log as missing
-    return RenderedPdf(data, len(document.pages), findings, shared, opening)
+    return RenderedPdf(data, len(document.pages), findings, shared, stacked, opening)
 
 
 # Layouts after the first that let short sections share a page, at most.
@@ -635,6 +633,15 @@ def _css_ident(text: str) -> str:
         c if (c.isalnum() and not (i == 0 and c.isdigit())) or c in "-_" else f"\\{ord(c):x} "
         for i, c in enumerate(text)
     )
+
+
+def notes_folio_css(document: Any, notes: str) -> str:
+    """The stylesheet of the notes pages that make up ``document``'s count:
+    their folios go on from the page before them, as on every page (the
+    imprint set first, when it is used, takes its page's)."""
+    at = notes_at(document)
+    start = at + 1 if _lone_imprint(document) or IMPRINT_FIRST not in notes else at
+    return f"@page :first {{ counter-set: page {start} }}"
 
 
 def notes_at(document: Any) -> int:
