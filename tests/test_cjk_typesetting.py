@@ -103,20 +103,46 @@ def test_numbers_keep_their_units_dates_and_initials_in_print() -> None:
 
 
 def test_a_korean_determiner_and_an_honorific_stay_with_their_word() -> None:
-    """review-ko K35-T7: "한 / 해를", "이른 한 / 사람" and "다카유키 / 씨에게"
+    """review-ko K35-T7: "한 / 해를", "이른 한 / 사람" and "이영희 / 님께"
     split at a line's end. A one-syllable determiner or numeral (tie_after)
     stays with a following word of up to 3 syllables, 씨 and 님 (tie_before)
-    with the word before them; a longer word, or 한 inside a word, breaks."""
+    with a name of 2 or 3 syllables or an initial before them; a longer
+    word, or 한 inside a word, breaks. A longer name (다카유키) may part
+    from 씨에게 (review N36-T1): tied, the two made a unit too wide for a
+    justified line's slack (1.12 em word gaps on the donor edition's p1)."""
     ko = _printed(
-        "<p>한 해를 마치고 이른 한 사람, 다카유키 씨에게 그 북한인권조사위원회의 한국</p>", "ko"
+        "<p>한 해를 마치고 이른 한 사람, 다카유키 씨에게 그 북한인권조사위원회의 한국 "
+        "이영희 님께 (김준 씨와 A 씨)</p>",
+        "ko",
     )
     nbsp = "\u00a0"
     assert joined("한") + nbsp + joined("해를") in ko
     assert joined("한") + nbsp + joined("사람,") in ko
-    assert joined("다카유키") + nbsp + joined("씨에게") in ko
+    assert joined("다카유키") + " " + joined("씨에게") in ko
+    assert joined("이영희") + nbsp + joined("님께") in ko
+    assert joined("(김준") + nbsp + joined("씨와") in ko
+    assert "A" + nbsp in ko and joined("씨)") in ko
     assert joined("그") + " " + joined("북한인권조사위원회의") in ko  # too long to tie
     assert joined("마치고") + " " + joined("이른") + " " + joined("한") in ko
     assert nbsp not in _printed("<p>한 해를</p>", "ja")
+
+
+def test_a_short_korean_title_in_angle_brackets_stays_on_one_line() -> None:
+    """review-ko N36-T4: "다큐멘터리 〈The / Defector〉의" split inside a two-word
+    title. A title in 〈〉 or 《》 of up to 12 characters (title_letters) has
+    no-break spaces; a longer one breaks as text does (held whole, it would
+    leave the line before it loose), and Japanese is untouched."""
+    ko = _printed(
+        "<p>다큐멘터리 〈The Defector〉의 리뷰와 《탈북 도피행》, "
+        "연재 〈탈북, 도피행: 동남아시아 편〉은</p>",
+        "ko",
+    )
+    ko = re.sub(r"</?span[^>]*>|\u2060", "", ko)  # the brackets' spans (halt), the joiners
+    nbsp = "\u00a0"
+    assert "〈The" + nbsp + "Defector〉의" in ko
+    assert "《탈북" + nbsp + "도피행》," in ko
+    assert "〈탈북, 도피행: 동남아시아 편〉은" in ko  # 16 characters: breaks
+    assert nbsp not in _printed("<p>〈The Defector〉の評</p>", "ja")
 
 
 def test_a_short_korean_term_in_a_cell_stays_on_one_line() -> None:

@@ -98,7 +98,11 @@ def test_korean_body_is_justified_without_wide_word_gaps(tmp_path: Path) -> None
     the paragraph's last line) and two syllables at most 0.07 em (0.065: not
     seen as letter-spacing, and it takes width off the widest word gaps,
     review K35-T1); a line that would need more is justified loose (K35-T2):
-    none at the body's measure, a few at a narrow one. Words stay whole."""
+    none at the body's measure, a few at a narrow one. Past about 0.15 em
+    more a space waits while the syllables take up to 0.1 em (review N36-T3
+    (a)): the widest word gap is 0.34 em more than the font's space at the
+    body's measure (0.40 before), 0.55 at the narrow one (0.60 before).
+    Words stay whole."""
     body = "".join(
         f'<div class="prose" style="break-before: page"><p style="width: {width}; '
         f'font-size: {SIZE_PT}pt; text-indent: 0; text-align: {align}">{KO}</p></div>'
@@ -113,14 +117,16 @@ def test_korean_body_is_justified_without_wide_word_gaps(tmp_path: Path) -> None
         lines = every[:-1]  # not the last
         assert len(lines) >= 5, (width, lines)
         gaps = [gap - natural for line in lines for gap in _word_gaps(line)]
-        assert len(gaps) > 3 * len(lines) and max(gaps) <= 0.6, (width, max(gaps))
+        widest = {"128mm": 0.35, "86mm": 0.56}[width]
+        assert len(gaps) > 3 * len(lines) and max(gaps) <= widest, (width, max(gaps))
         syllables = [
             (b_left - a_right) / SIZE_PT
             for line in lines
             for (a, _, a_right), (b, b_left, _) in itertools.pairwise(line)
             if a.strip() and b.strip()
         ]
-        assert max(syllables) <= 0.07, (width, max(syllables))
+        # Eased: the loosest lines' syllables take more, up to 0.1 em (never seen).
+        assert 0.07 < max(syllables) <= 0.105, (width, max(syllables))
         rights = [line[-1][2] for line in lines]
         flush = [r for r in rights if r > max(rights) - 1.5]  # a ragged line is ems short
         assert len(flush) >= len(lines) * (1 if width == "128mm" else 0.6), (width, rights)

@@ -487,19 +487,24 @@ _original_justify: list[Callable[..., None]] = []  # WeasyPrint's, once replaced
 # By language, set by the caller: the pattern of a character a line stretches
 # beside, whether an opening bracket is trimmed, the most a gap beside such a
 # character grows (em), a space's share against it, the most a space grows (em),
-# and whether a line past both limits is justified anyway (its spaces take the rest).
-_between: dict[str, tuple[re.Pattern[str], bool, float, float, float, bool]] = {}
+# whether a line past both limits is justified anyway (its spaces take the rest),
+# and a space's growth past which the gaps beside such characters take up to a
+# second limit (em) first (0, 0: none).
+_Between = tuple[re.Pattern[str], bool, float, float, float, bool, float, float]
+_between: dict[str, _Between] = {}
 
 
 def justify_between_characters(
-    languages: Mapping[str, tuple[str, bool, float, float, float, bool]],
+    languages: Mapping[str, tuple[str, bool, float, float, float, bool, float, float]],
 ) -> None:
     """From now on in this process, a justified line (``text-align:
     justify``) in one of ``languages`` (its ``lang``; by tag, the pattern of
     one character between which it stretches, whether an opening bracket
     that starts a line is trimmed, the most a gap beside such a character
     may grow, in em, how many times that share a space takes, the most a
-    space may grow, in em, and whether a line past both is justified anyway:
+    space may grow, in em, whether a line past both is justified anyway,
+    and a space's growth past which the gaps beside such characters first
+    take more, up to a second limit, in em (0, 0: never):
     ``languages.justified_between()``) that
     holds one of those characters is stretched between those characters and at its spaces, as
     Japanese is set (CSS's ``text-justify: inter-character``, which
@@ -514,7 +519,10 @@ def justify_between_characters(
     both limits (a long unbreakable date or name pushed to the
     next line) is left ragged rather than letter-spaced, or, in a language
     that justifies loose lines (Korean), has its spaces take the rest, up
-    to twice their limit, its syllable gaps staying within theirs. Text
+    to twice their limit. In a language that eases its word spaces (Korean),
+    a space that would grow past its ease lets the syllable gaps grow up to
+    their second limit first (still unseen), so the widest word gaps open
+    less. Text
     broken with narrowed word spaces (a negative CSS ``word-spacing``, Korean
     print) is justified from there, so a line may shrink as well as stretch
     (a space's limit counts from the font's space), and a line set at its
@@ -631,7 +639,7 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     if language not in _between:
         _original_justify[0](context, line, extra_width)
         return
-    characters, trim_opening, most, weight, space_most, loose = _between[language]
+    characters, trim_opening, most, weight, space_most, loose, ease, eased = _between[language]
     if not any(characters.search(b.text) for b in texts):
         _original_justify[0](context, line, extra_width)
         return
@@ -672,12 +680,23 @@ def _justify_line(context: Any, line: Any, extra_width: float) -> None:
     # grow by as much more before it passes its limit, which counts from the
     # space the font sets.
     narrowed = -min(_word_spacing(first), 0.0)
-    spacing = _shares_of(extra_width + trim, gaps, spaces, weight, most * size or math.inf,
-                         space_most * size + narrowed if space_most else math.inf)  # fmt: skip
+    slack = extra_width + trim
+    limit = space_most * size + narrowed if space_most else math.inf
+    gap_most = most * size or math.inf
+    if ease:  # past its ease a space waits while the syllable gaps take up to ``eased``
+        soft = min(ease * size + narrowed, limit)
+        spacing = _shares_of(slack, gaps, spaces, weight, gap_most, soft)
+        if spacing is None:
+            spacing = _shares_of(slack, gaps, spaces, weight, eased * size, soft)
+        gap_most = max(gap_most, eased * size)
+        if spacing is None and spaces:  # the gaps at their second limit, the spaces the rest
+            space = (slack - gaps * gap_most) / spaces
+            spacing = (gap_most, space) if space <= limit + 1e-6 else None
+    else:
+        spacing = _shares_of(slack, gaps, spaces, weight, gap_most, limit)
     if spacing is None and loose and spaces:  # loose: spaces up to twice their limit
         loosest = 2 * space_most * size + narrowed if space_most else math.inf
-        spacing = _shares_of(extra_width + trim, gaps, spaces, weight,
-                             most * size or math.inf, loosest)  # fmt: skip
+        spacing = _shares_of(slack, gaps, spaces, weight, gap_most, loosest)
     if spacing is None:
         return  # ragged (its spaces given back by _text_align): a letter-spaced line reads worse
     line.reportgen_trimmed = True

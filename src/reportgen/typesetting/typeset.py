@@ -279,7 +279,10 @@ def _number_units(units: tuple[str, ...]) -> re.Pattern[str] | None:
 def _ties(style: Typography) -> re.Pattern[str] | None:
     """The spaces that never break a line: after one of ``tie_after`` before
     a word of at most 3 syllables (its punctuation aside), and before one of
-    ``tie_before`` with its particle (see Typography)."""
+    ``tie_before`` with its particle after a name of 2 or 3 syllables or an
+    initial (see Typography): a longer name (다카유키) and its 씨에게 make
+    a unit too wide for a justified line's slack (review N36-T1), so the
+    line breaks before 씨 instead."""
     after = "|".join(re.escape(w) for w in style.tie_after)
     before = "|".join(re.escape(w) for w in style.tie_before)
     ends = r"(?=[\s.,!?)’”」』〉》]|$)"
@@ -287,8 +290,34 @@ def _ties(style: Typography) -> re.Pattern[str] | None:
     if after:
         found.append(rf"(?<![^\s(‘“])(?:{after}) (?=[{_HANGUL}]{{1,3}}{ends})")
     if before:
-        found.append(rf"(?<=\S) (?=(?:{before})[{_HANGUL}]{{0,3}}{ends})")
+        name = "|".join(
+            rf"(?<=(?<![^\s(‘“]){one})"
+            for one in ("[A-Z]", *[f"[{_HANGUL}]{{{n}}}" for n in (2, 3)])
+        )
+        name = f"(?:{name})"
+        found.append(rf"{name} (?=(?:{before})[{_HANGUL}]{{0,3}}{ends})")
     return re.compile("|".join(f"(?:{f})" for f in found)) if found else None
+
+
+# A title in angle brackets (Korean 〈…〉 for a work, 《…》 for a book), its
+# brackets included, within one run of text.
+_TITLE = re.compile(r"〈[^〈〉\n]*〉|《[^《》\n]*》")
+
+
+def _short_title(most: int) -> Callable[[re.Match[str]], str]:
+    """A title in angle brackets with its spaces no-break when it holds at
+    most ``most`` characters, spaces and marks included (review N36-T4:
+    〈The / Defector〉 split across lines); a longer one breaks as text does:
+    held whole, 〈탈북, 도피행: 동남아시아 편〉 (16) leaves the line before it
+    with word gaps of 0.9 em."""
+
+    def one(match: re.Match[str]) -> str:
+        title = match.group(0)
+        if len(title) - 2 > most:
+            return title
+        return title.replace(" ", "\u00a0")
+
+    return one
 
 
 def _honorifics(words: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -369,6 +398,7 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
 
     units = _number_units(style.units)
     ties = _ties(style)
+    titles = _TITLE if style.title_letters else None
     honorifics = _honorifics(style.honorifics)
     whole = _listed(style.keep_whole)
 
@@ -396,7 +426,9 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
                 ),
                 text,
             )
-        if ties is not None:  # 한 해를, 다카유키 씨에게: the space no-break
+        if titles is not None:  # 〈The Defector〉: a short title on one line
+            text = titles.sub(_short_title(style.title_letters), text)
+        if ties is not None:  # 한 해를, 이영희 님께: the space no-break
             text = ties.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
         if style.join_words:
             text = _KOREAN_WORD.sub(lambda m: joined(m.group(0)), text)

@@ -111,9 +111,13 @@ class Typography:
     units: tuple[str, ...] = ()
     # Print: a one-word determiner or numeral that never ends a line before
     # a short word (Korean 한 해, 이 사람: at most 3 syllables), and words
-    # (with their particles) that never start one (Korean 씨, 님).
+    # (with their particles) that never start one (Korean 씨, 님) after a
+    # name of 2 or 3 syllables or an initial (a longer name breaks before them).
     tie_after: tuple[str, ...] = ()
     tie_before: tuple[str, ...] = ()
+    # Print: a title in 〈〉 or 《》 of up to this many characters (spaces and
+    # marks included) never breaks across lines (Korean 〈The Defector〉); 0: off.
+    title_letters: int = 0
     # Words of address that never part from the name before them in print
     # (Cさん, 山田様): a Latin initial, a kanji or a katakana letter and the word.
     honorifics: tuple[str, ...] = ()
@@ -154,6 +158,13 @@ class Typography:
     # the rest up to twice their limit, instead of being left ragged (Korean: inside a justified
     # block a loose line reads better than a short one).
     justify_loose: bool = False
+    # A word space grown past ``justify_space_ease`` (em, from the font's
+    # space; 0: never) lets the gaps between syllables grow up to
+    # ``justify_ease_limit`` (em) before it grows further: on the loosest
+    # lines the syllables take a little more, unseen, and the widest word
+    # gaps open less (Korean 0.15 and 0.1: a word gap near 0.5 em).
+    justify_space_ease: float = 0.0
+    justify_ease_limit: float = 0.0
     # Print: display text (pull quotes, leads, table cells, panels) breaks
     # only between phrases (文節, BudouX), as Japanese display text is set;
     # browsers: word-break: auto-phrase.
@@ -441,13 +452,15 @@ _BETWEEN = {
 }
 
 
-def justified_between() -> dict[str, tuple[str, bool, float, float, float, bool]]:
+def justified_between() -> dict[str, tuple[str, bool, float, float, float, bool, float, float]]:
     """Each built-in pack's ``justify`` other than "spaces": its tag, the
     pattern of a character a justified line stretches beside, whether an
     opening bracket that starts the line is trimmed (Japanese; Korean sets
     its brackets half-width already), its ``justify_limit``, and its word
     spaces' weight and limit (``justify_space_weight``, ``justify_space_limit``),
-    and whether a line past both limits is justified anyway (``justify_loose``)."""
+    whether a line past both limits is justified anyway (``justify_loose``),
+    and the space's growth past which the gaps take more, and how much
+    (``justify_space_ease``, ``justify_ease_limit``)."""
     found = {}
     for tag in builtin_tags():
         style = typography(tag)
@@ -459,6 +472,8 @@ def justified_between() -> dict[str, tuple[str, bool, float, float, float, bool]
                 style.justify_space_weight,
                 style.justify_space_limit or style.justify_limit,
                 style.justify_loose,
+                style.justify_space_ease,
+                style.justify_ease_limit,
             )
     return found
 
