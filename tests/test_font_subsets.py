@@ -114,6 +114,34 @@ def test_a_face_embedded_twice_becomes_one_program() -> None:
     assert numpy.array_equal(pages[0], pages[1])  # the same page drawn from either half
 
 
+# A page drawing a few ideographs only: HarfBuzz's subset of its face keeps
+# only the Font DICTs (and their names' strings) those glyphs use, so its
+# string table differs from that of a subset with Latin letters and kana.
+FEW = PAGE.split("<body>")[0] + "<body><p>東京事務所</p></body></html>"
+
+
+def test_subsets_of_one_face_with_their_own_string_tables_become_one_program() -> None:
+    """The letter page (its letterhead's few Gothic ideographs) and the donor
+    edition after it: the same face subset twice, each with the strings of
+    the Font DICTs it uses; joined, written once (the letter 281 -> 172 KB)."""
+    from weasyprint import HTML
+
+    few = HTML(string=FEW).write_pdf(pdf_variant="pdf/ua-1")
+    with pikepdf.open(io.BytesIO(trimmed_pdf(_as_weasyprint_writes_it()))) as joined:
+        other = pikepdf.open(io.BytesIO(few))
+        joined.pages.extend(other.pages)
+        share_and_trim(joined)
+        programs = _programs(joined)
+        out = io.BytesIO()
+        joined.save(out)
+    sans = [s for n, s in programs.items() if n.endswith("Sans-CJK-JP")]
+    assert len(sans) == 1 and len(sans[0]) == 1, programs
+    alone = _pixels(trimmed_pdf(few))[0]
+    drawn = _pixels(out.getvalue())[-1]
+    difference = numpy.abs(alone.astype(int) - drawn.astype(int))
+    assert (difference > 64).mean() < 0.001  # the ideographs drawn from the merged program
+
+
 def test_glyphs_come_from_the_program_that_draws_them() -> None:
     with pikepdf.open(io.BytesIO(_as_weasyprint_writes_it())) as pdf:
         stream = next(s[0] for n, s in _programs(pdf).items() if n.endswith("Serif-CJK-JP"))

@@ -294,12 +294,62 @@ def read_opentype_cff(data: bytes) -> bytes:
 # --- writing one ---------------------------------------------------------------------
 
 
+# DICT operators whose operands are strings by SID (ROS: its first two):
+# version, Notice, FullName, FamilyName, Weight, Copyright, PostScript,
+# BaseFontName, ROS, FontName.
+_SIDS: dict[Operator, int] = {
+    (0,): 1, (1,): 1, (2,): 1, (3,): 1, (4,): 1, (12, 0): 1,
+    (12, 21): 1, (12, 22): 1, _ROS: 2, _FONTNAME: 1,
+}  # fmt: skip
+
+
 def _same_face(a: Cff, b: Cff) -> bool:
+    """Whether two programs are subsets of one face: the same name, global
+    subroutines and top-level entries, their strings compared as strings
+    (each subset numbers its strings in its own table: HarfBuzz keeps only
+    those of the Font DICTs its glyphs use)."""
+
     def described(cff: Cff) -> list[tuple[Operator, Any]]:
         offsets = (_CHARSET, _CHARSTRINGS, _FDARRAY, _FDSELECT, _PRIVATE, _ENCODING)
-        return [(e.operator, e.raw) for e in cff.top if e.operator not in offsets]
+        return [(e.operator, _operands(e, cff.strings)) for e in cff.top if e.operator not in offsets]
 
-    return a.names == b.names and a.strings == b.strings and described(a) == described(b)
+    return a.names == b.names and a.global_subrs == b.global_subrs and described(a) == described(b)
+
+
+def _operands(entry: _Entry, strings: list[bytes]) -> Any:
+    """An entry's operands as written, its SIDs as the strings they stand for."""
+    sids = _SIDS.get(entry.operator, 0)
+    if not sids:
+        return entry.raw
+    named = tuple(_string(strings, int(v)) for v in entry.values[:sids])
+    return (named, tuple(entry.values[sids:]))
+
+
+def _renumbered(font_dict: _FontDict, strings: list[bytes], merged: list[bytes]) -> _FontDict:
+    """``font_dict`` (of a program whose string table is ``strings``) with
+    its SIDs renumbered into ``merged``, the written program's table (a
+    string it lacks is added at its end)."""
+    standard = 391
+    entries = []
+    for entry in font_dict.entries:
+        sids = _SIDS.get(entry.operator, 0)
+        if not sids or all(int(v) < standard for v in entry.values[:sids]):
+            entries.append(entry)
+            continue
+        numbers = []
+        for value in entry.values[:sids]:
+            sid = int(value)
+            if sid >= standard:
+                text = strings[sid - standard]
+                if text not in merged:
+                    merged.append(text)
+                sid = standard + merged.index(text)
+            numbers.append(sid)
+        rest = entry.raw if len(entry.values) == sids else None
+        if rest is None:
+            raise Unsupported("a DICT entry with SIDs and other operands")
+        entries.append(_Entry(entry.operator, _int32(*numbers), [float(n) for n in numbers]))
+    return _FontDict(entries, font_dict.private, font_dict.name)
 
 
 def write_cff(programs: list[Cff], cids: Iterable[int]) -> bytes:
@@ -312,29 +362,32 @@ def write_cff(programs: list[Cff], cids: Iterable[int]) -> bytes:
         if not _same_face(base, other):
             raise Unsupported("two programs of different faces")
     wanted = sorted({0, *cids})
-    glyphs: list[tuple[int, bytes, _FontDict]] = []
+    glyphs: list[tuple[int, bytes, _FontDict, Cff]] = []
     for cid in wanted:
         found = [(p.glyphs[cid], p) for p in programs if cid in p.glyphs]
         drawn = [f for f in found if len(f[0][0]) > 1] or found
         if drawn:
             (charstring, fd), program = drawn[0]
-            glyphs.append((cid, charstring, program.font_dicts[fd]))
-    # The Font DICTs the glyphs use, in the order first met, matched by name.
+            glyphs.append((cid, charstring, program.font_dicts[fd], program))
+    # The Font DICTs the glyphs use, in the order first met, matched by name;
+    # one of another program with its strings renumbered into the first's.
+    merged = list(base.strings)
     used: dict[str, int] = {}
     dicts: list[_FontDict] = []
     selector: list[int] = []
-    for _, _, font_dict in glyphs:
+    for _, _, font_dict, program in glyphs:
         key = font_dict.name or f"#{id(font_dict)}"
         if key not in used:
             used[key] = len(dicts)
-            dicts.append(font_dict)
+            same = program is base or program.strings == base.strings
+            dicts.append(font_dict if same else _renumbered(font_dict, program.strings, merged))
         selector.append(used[key])
 
-    charset = _encode_charset([cid for cid, _, _ in glyphs[1:]])
+    charset = _encode_charset([cid for cid, _, _, _ in glyphs[1:]])
     fd_select = _encode_fd_select(selector)
-    charstrings = _encode_index([c for _, c, _ in glyphs])
+    charstrings = _encode_index([c for _, c, _, _ in glyphs])
     top_size = len(_encode_top(base.top, 0, 0, 0, 0))
-    strings = _encode_index(base.strings)
+    strings = _encode_index(merged)
     start = (len(base.header) + len(base.names) + len(_encode_index([b"\0" * top_size]))
              + len(strings) + len(base.global_subrs))  # fmt: skip
     at_charset = start
