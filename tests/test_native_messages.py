@@ -262,7 +262,8 @@ def test_help_keeps_a_number_with_its_counter() -> None:
 def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str) -> None:
     """A Japanese or Korean character takes two columns (East Asian Width):
     click's wrapping by len() made lines twice too long; a bracketed group
-    ("[print]", "[既定：output]") and, in Korean, a word are never broken."""
+    ("[print]", "[기본값: output]", "（既定：30、1以上）") and, in Korean, a word are
+    never broken."""
     runner = CliRunner()
     for command in _commands():
         said = runner.invoke(cli, [*command, "--help"], env={"LANG": lang, "COLUMNS": "80"}).output
@@ -272,6 +273,7 @@ def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str)
             term = line.lstrip().startswith("-")  # an option's own line, as in English
             assert columns <= 80 or term or " " not in line.strip(), (command, line)
             assert not re.search(r"\[[^\]]*$", line) or line.lstrip().startswith("--"), line
+            assert not line.endswith(("（既定：", "（1以")), line
 
 
 def _new_year_in(language: str, tmp_path: Path) -> str:
@@ -391,8 +393,8 @@ def test_the_editors_words_for_help_and_receipts() -> None:
     # review-ko K-M7: click's metavars and ranges in the user's words
     assert "--out 폴더" in ko and "--language 태그" in ko and "-j, --jobs 정수" in ko
     assert "[1 이상]" in ko and "INTEGER" not in ko and "[x>=1]" not in ko
-    assert "--out フォルダー" in ja and "[1以上]" in ja
-    assert "[필수]" in said("ko_KR.UTF-8", "receipts") and "[必須]" in said(
+    assert "--out フォルダー" in ja and "。（1以上）" in ja and "[1以上]" not in ja
+    assert "[필수]" in said("ko_KR.UTF-8", "receipts") and "（必須）" in said(
         "ja_JP.UTF-8", "receipts"
     )
     assert "御礼状をメールで送ります（1人につき1回のみ）" in said("ja_JP.UTF-8", "send")

@@ -364,6 +364,7 @@ HELP_OPTIONS = Message("RG039", "Options")
 HELP_COMMANDS = Message("RG040", "Commands")
 HELP_ARGUMENTS = Message("RG041", "Arguments")
 HELP_DEFAULT = Message("RG042", "[default: {value}]")  # after an option's help
+HELP_EXTRAS = Message("RG743", "[{value}]")  # after an option's help: its range, "required"
 # The words click puts after an option (its metavar) and its range, as the help shows them.
 HELP_METAVAR_FOLDER = Message("RG968", "DIRECTORY")
 HELP_METAVAR_NUMBER = Message("RG969", "INTEGER RANGE")
