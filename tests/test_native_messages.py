@@ -256,6 +256,10 @@ def test_help_keeps_a_number_with_its_counter() -> None:
         for line, after in itertools.pairwise(said.splitlines()):
             wide = after.strip()[:1] and unicodedata.east_asian_width(after.strip()[0]) in "WF"
             assert not (line[-1:].isdigit() and wide), (columns, line, after)
+        said = runner.invoke(cli, ["new", "--help"], env={"LANG": "ja_JP.UTF-8"},
+                             terminal_width=columns).output  # fmt: skip
+        for line, after in itertools.pairwise(said.splitlines()):  # nor a date: 7月 / 1日
+            assert not (re.search(r"\d[年月]$", line) and after.strip()[:1].isdigit()), line
 
 
 @pytest.mark.parametrize("lang", sorted(LANGS.values()))

@@ -179,10 +179,12 @@ def _tokens(paragraph: str) -> list[str]:
     tokens: list[str] = []
     for token in raw:
         counter = bool(tokens) and tokens[-1][-1].isdigit() and _anywhere(token[0])  # 1人
+        # a date stays whole: 7月1日, 2026年4月1日
+        day = bool(tokens) and token[0].isdigit() and _DATE_PART.search(tokens[-1]) is not None
         if (
             tokens
             and tokens[-1] != " "
-            and (token[0] in _NO_START or tokens[-1][-1] in _NO_END or counter)
+            and (token[0] in _NO_START or tokens[-1][-1] in _NO_END or counter or day)
         ):
             tokens[-1] += token
         else:
@@ -220,6 +222,7 @@ def _wrap_wide(text: str, width: int, indent: str) -> str:
 
 
 _KEEP = "\x00"  # a space that does not break a line
+_DATE_PART = re.compile(r"\d[年月]$")  # 7月, 2026年: the next number is the same date's
 _SHORT_GROUP = 12  # the most characters of a （…） a line keeps whole
 _SENTENCE = re.compile(r".+?(?:[。！？]|[.!?](?=\s|$))", re.S)
 
