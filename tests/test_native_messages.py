@@ -466,6 +466,8 @@ def test_the_editors_leftovers_in_the_catalogue() -> None:
         said = message(value="lee@example").in_language("ko")
         assert "'lee@example': 이메일 주소가 아닙니다" in said, said
     assert "채우세요" in (M.translation("RG597", "ko") or "")
+    formal = [code for code in M.CATALOG if "십시오" in (M.translation(code, "ko") or "")]
+    assert not formal, formal  # every Korean message asks in one register: -세요
     for code in ("RG198", "RG199", "RG201", "RG202", "RG271"):
         said = M.translation(code, "ja") or ""
         assert "}: " not in said and "} に" not in said and "]: " not in said, (code, said)
