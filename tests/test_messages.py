@@ -64,6 +64,7 @@ _SAME = {
     "RG701",  # a column in a list: '날짜' in Korean too
     "RG704",  # a column: '날짜'
     "RG939",  # a choice: 'handout' in Korean too
+    "RG743",  # an option's range in help: "[1 이상]" (Japanese: （1以上）)
     "RG837",  # a required column: "날짜*"
     "RG839",  # a table and its columns
     "RG087",
@@ -185,7 +186,9 @@ def test_help_summarises_each_command_by_a_whole_sentence_and_says_default(lang:
     top = runner.invoke(cli, ["--help"], env={"LANG": lang})
     commands = top.output.split("\n\n")[-1]
     assert "..." not in commands, commands
-    default = {"ja_JP.UTF-8": "[既定：output]", "ko_KR.UTF-8": "[기본값: output]"}
+    # review-ja F-13: full-width parentheses in Japanese, no space before them
+    ja = "。\n" + " " * 34 + "（既定：output）"
+    default = {"ja_JP.UTF-8": ja, "ko_KR.UTF-8": "[기본값: output]"}
     build = runner.invoke(cli, ["build", "--help"], env={"LANG": lang})
     assert default.get(lang, "[default: output]") in build.output
     assert lang.startswith("C") or "default" not in build.output

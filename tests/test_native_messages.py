@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
-from reportgen.commands.new import new_year
+from reportgen.commands.new import new_year, year_end
 from reportgen.core import messages as M
 from reportgen.reading.receipt_presets import NEEDS
 from reportgen.reading.table_registry import TABLES
@@ -256,13 +256,18 @@ def test_help_keeps_a_number_with_its_counter() -> None:
         for line, after in itertools.pairwise(said.splitlines()):
             wide = after.strip()[:1] and unicodedata.east_asian_width(after.strip()[0]) in "WF"
             assert not (line[-1:].isdigit() and wide), (columns, line, after)
+        said = runner.invoke(cli, ["new", "--help"], env={"LANG": "ja_JP.UTF-8"},
+                             terminal_width=columns).output  # fmt: skip
+        for line, after in itertools.pairwise(said.splitlines()):  # nor a date: 7月 / 1日
+            assert not (re.search(r"\d[年月]$", line) and after.strip()[:1].isdigit()), line
 
 
 @pytest.mark.parametrize("lang", sorted(LANGS.values()))
 def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str) -> None:
     """A Japanese or Korean character takes two columns (East Asian Width):
     click's wrapping by len() made lines twice too long; a bracketed group
-    ("[print]", "[既定：output]") and, in Korean, a word are never broken."""
+    ("[print]", "[기본값: output]", "（既定：30、1以上）") and, in Korean, a word are
+    never broken."""
     runner = CliRunner()
     for command in _commands():
         said = runner.invoke(cli, [*command, "--help"], env={"LANG": lang, "COLUMNS": "80"}).output
@@ -272,6 +277,7 @@ def test_help_is_wrapped_by_the_width_a_terminal_gives_each_character(lang: str)
             term = line.lstrip().startswith("-")  # an option's own line, as in English
             assert columns <= 80 or term or " " not in line.strip(), (command, line)
             assert not re.search(r"\[[^\]]*$", line) or line.lstrip().startswith("--"), line
+            assert not line.endswith(("（既定：", "（1以")), line
 
 
 def _new_year_in(language: str, tmp_path: Path) -> str:
@@ -321,6 +327,56 @@ def test_new_writes_no_english_in_the_starter_settings(language: str, tmp_path: 
     assert "This receipt" not in settings and f'# language = "{language}"' in settings
 
 
+@pytest.mark.parametrize(
+    ("organization", "begins", "expected"),
+    [
+        ('languages = ["ja", "en"]\n[organization]\nname = "試験"\ncountry = "日本"\n', "04-01",
+         ['# font = "Noto Sans CJK JP"',
+          "# 事業年度は定款に合わせてください。start と end をあわせて書き換えます"]),
+        ('languages = ["ko"]\n[organization]\nname = "시험"\n', "01-01",
+         ['# font = "Noto Sans CJK KR"', "# 회계연도는 정관에 맞추세요.",
+          '# name = "서명하는 사람의 이름"  # 편지와 인사말 끝에 들어갈 이름']),
+        ('language = "en-GB"\n[organization]\nname = "Trust"\n', "04-01",
+         ['# font = "Noto Sans"',
+          "# the fiscal year your governing document sets: change start and end together"]),
+    ],
+)  # fmt: skip
+def test_a_starter_keeps_the_year_and_words_of_the_organisations_country(
+    organization: str, begins: str, expected: list[str], tmp_path: Path
+) -> None:
+    """review-ja F-8, F-11 and review-ko N36-M1: without --start a Japanese or
+    British year runs April-March (the clock gives only which year), a Korean
+    one the calendar year; the font, short name and notes are the language's."""
+    (tmp_path / "organization.toml").write_text(organization, "utf-8")
+    new_year(tmp_path / "year")
+    text = (tmp_path / "year" / "report.toml").read_text("utf-8")
+    settings = tomllib.loads(text)
+    assert settings["start"].strftime("%m-%d") == begins, text
+    assert settings["end"] == year_end(settings["start"])
+    for line in expected:
+        assert line in text, text
+    readme = (tmp_path / "year" / "data" / "README.txt").read_text("utf-8")
+    assert "방학 점심" not in readme and "(읽을 수 있는" not in text and "（読み込める" not in text
+    if "日本" in organization:
+        assert settings["fiscal_year"] == f"{settings['start'].year}年度"
+        assert ",東京都千代田区千代田1-1,個人,100-0001," in readme  # the postcode of the address
+    if "시험" in organization:
+        assert "  예: 긴급 의료 기금," in readme
+
+
+@pytest.mark.parametrize(("lang", "short"), [("ja_JP.UTF-8", "略称"), ("ko_KR.UTF-8", "약칭")])
+def test_a_starter_without_an_organization_names_it_in_the_users_language(
+    lang: str, short: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review-ko N36-M1: no "YO" (an English initialism) in a Japanese or Korean starter."""
+    monkeypatch.setenv("LANG", lang)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    new_year(tmp_path / "year", start=date(2025, 4, 1))
+    text = (tmp_path / "year" / "report.toml").read_text("utf-8")
+    assert f'# short_name = "{short}"' in text and '"YO"' not in text, text
+
+
 def test_the_editors_words_for_help_and_receipts() -> None:
     """review-ja M-8, M-9 and review-ko M4, M6: the help in natural sentences,
     the documents' words, and what a receipt preset needs in Korean."""
@@ -341,8 +397,8 @@ def test_the_editors_words_for_help_and_receipts() -> None:
     # review-ko K-M7: click's metavars and ranges in the user's words
     assert "--out 폴더" in ko and "--language 태그" in ko and "-j, --jobs 정수" in ko
     assert "[1 이상]" in ko and "INTEGER" not in ko and "[x>=1]" not in ko
-    assert "--out フォルダー" in ja and "[1以上]" in ja
-    assert "[필수]" in said("ko_KR.UTF-8", "receipts") and "[必須]" in said(
+    assert "--out フォルダー" in ja and "。（1以上）" in ja and "[1以上]" not in ja
+    assert "[필수]" in said("ko_KR.UTF-8", "receipts") and "（必須）" in said(
         "ja_JP.UTF-8", "receipts"
     )
     assert "御礼状をメールで送ります（1人につき1回のみ）" in said("ja_JP.UTF-8", "send")
@@ -396,6 +452,27 @@ def test_the_starter_tables_are_the_organisations_own(language: str, tmp_path: P
     assert " (" not in readme and " （" not in readme
     own = "日本語の名前" if language == "ja" else "한국어 이름"
     assert own in readme
+
+
+def test_the_editors_leftovers_in_the_catalogue() -> None:
+    """review-ko N36-M2/M3, review-ja F-13: examples in the reader's language,
+    no particle after a quoted Latin address, one register, full-width colons
+    and 「」 in Japanese."""
+    for code in ("RG161", "RG184", "RG207", "RG268"):
+        for lang in ("ja", "ko"):
+            said = M.translation(code, lang) or ""
+            assert not re.search(r"Leeds|Okafor|Chair|Volunteers|\(Letters", said), (code, said)
+    for message in (M.NOT_AN_EMAIL, M.ADDRESS_NOT_EMAIL, M.ADDRESS_NOT_EMAIL_EG):
+        said = message(value="lee@example").in_language("ko")
+        assert "'lee@example': 이메일 주소가 아닙니다" in said, said
+    assert "채우세요" in (M.translation("RG597", "ko") or "")
+    formal = [code for code in M.CATALOG if "십시오" in (M.translation(code, "ko") or "")]
+    assert not formal, formal  # every Korean message asks in one register: -세요
+    for code in ("RG198", "RG199", "RG201", "RG202", "RG271"):
+        said = M.translation(code, "ja") or ""
+        assert "}: " not in said and "} に" not in said and "]: " not in said, (code, said)
+    for code in ("RG291", "RG292", "RG513"):
+        assert "`" not in (M.translation(code, "ja") or "") + (M.translation(code, "ko") or "")
 
 
 def test_japanese_messages_quote_a_value_in_corner_brackets() -> None:

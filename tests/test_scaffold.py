@@ -23,6 +23,8 @@ from reportgen.commands.new import (
     year_label,
 )
 from reportgen.core.errors import UsageError
+from reportgen.reading import fiscal_years
+from reportgen.reading.fiscal_years import country_of_tag, usual_start
 from reportgen.reading.table_registry import TABLES
 
 UK_SAMPLE = Path(__file__).resolve().parents[1] / "examples/uk-food-bank"
@@ -340,6 +342,31 @@ def test_year_ends_and_labels() -> None:
     assert year_end(date(2023, 3, 1)) == date(2024, 2, 29)
     assert year_label(date(2099, 7, 1), date(2100, 6, 30)) == "2099–00"
     assert year_label(date(2025, 1, 1), date(2025, 12, 31)) == "2025"
+
+
+def test_a_starter_year_begins_as_the_country_keeps_its_books() -> None:
+    """review-ja F-8: 2026年度 is April-March to a Japanese reader; the
+    default start is the year in progress as the country's organisations
+    keep it, the calendar year where the table says nothing."""
+    today = date(2027, 2, 10)
+    assert usual_start("Japan", today) == date(2026, 4, 1)  # still 2026年度 in February
+    assert usual_start("日本", date(2026, 4, 1)) == date(2026, 4, 1)
+    assert usual_start(" UK ", today) == usual_start("England", today) == date(2026, 4, 1)
+    assert usual_start("Australia", today) == date(2026, 7, 1)
+    assert usual_start("New Zealand", today) == date(2026, 4, 1)
+    assert usual_start("Republic of Korea", today) == usual_start("한국", today) == date(2027, 1, 1)
+    assert usual_start("Ukraine", today) == date(2027, 1, 1)  # not the UK
+    assert usual_start("Brazil", today) == usual_start(None, today) == date(2027, 1, 1)
+    assert country_of_tag("en-GB") == "United Kingdom" and country_of_tag("en-AU") == "Australia"
+    assert country_of_tag("ja") is None and country_of_tag("en") is None
+
+
+def test_the_docs_list_the_usual_fiscal_years() -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs/report-format.md"
+    text = docs.read_text("utf-8")
+    assert fiscal_years.docs_with_table(text) == text, (
+        "run python -m reportgen.reading.fiscal_years --docs"
+    )
 
 
 def test_a_table_the_organization_declares_carries_over_as_declared(sample_set: Path) -> None:

@@ -66,8 +66,13 @@ class _Formatter(click.HelpFormatter):
         said = [_said_range(p) for p in parts if not p.startswith("default: ")]
         default = next((p[len("default: ") :] for p in parts if p.startswith("default: ")), None)
         if default is None:
-            return text[: found.start()] + f"[{'; '.join(said)}]"
-        return text[: found.start()] + M.say(M.HELP_DEFAULT(value=M.listed([default, *said])))
+            extras = M.say(M.HELP_EXTRAS(value="; ".join(said)))
+        else:
+            extras = M.say(M.HELP_DEFAULT(value=M.listed([default, *said])))
+        before = text[: found.start()]
+        if extras.startswith("（"):  # review-ja F-13: "…。（既定：30、1以上）", no space before
+            before = before.rstrip()
+        return before + extras
 
     @staticmethod
     def _said_term(term: str) -> str:
@@ -157,8 +162,9 @@ def _tokens(paragraph: str) -> list[str]:
     counter after it (1人, 3件); " " between words."""
     raw: list[str] = []
     depth = 0  # inside [...]: one word, whatever it holds
-    for ch in paragraph:
-        if depth and raw:
+    until = -1  # inside a short （…）, up to this index: one word (（既定：30、1以上）)
+    for i, ch in enumerate(paragraph):
+        if (depth or i <= until) and raw:
             raw[-1] += ch
         elif ch.isspace():
             if raw and raw[-1] != " ":
@@ -168,13 +174,17 @@ def _tokens(paragraph: str) -> list[str]:
         else:
             raw[-1] += ch
         depth += (ch == "[") - (ch == "]") if depth or ch == "[" else 0
+        if ch == "（" and i > until and 0 < paragraph.find("）", i) - i <= _SHORT_GROUP:
+            until = paragraph.find("）", i)
     tokens: list[str] = []
     for token in raw:
         counter = bool(tokens) and tokens[-1][-1].isdigit() and _anywhere(token[0])  # 1人
+        # a date stays whole: 7月1日, 2026年4月1日
+        day = bool(tokens) and token[0].isdigit() and _DATE_PART.search(tokens[-1]) is not None
         if (
             tokens
             and tokens[-1] != " "
-            and (token[0] in _NO_START or tokens[-1][-1] in _NO_END or counter)
+            and (token[0] in _NO_START or tokens[-1][-1] in _NO_END or counter or day)
         ):
             tokens[-1] += token
         else:
@@ -212,6 +222,8 @@ def _wrap_wide(text: str, width: int, indent: str) -> str:
 
 
 _KEEP = "\x00"  # a space that does not break a line
+_DATE_PART = re.compile(r"\d[年月]$")  # 7月, 2026年: the next number is the same date's
+_SHORT_GROUP = 12  # the most characters of a （…） a line keeps whole
 _SENTENCE = re.compile(r".+?(?:[。！？]|[.!?](?=\s|$))", re.S)
 
 

@@ -38,6 +38,7 @@ from reportgen.core import messages as M
 from reportgen.core.errors import UsageError
 from reportgen.core.languages import TAG, base_of, packs_for
 from reportgen.reading.column_names import ColumnNames, names_for, written_column, written_value
+from reportgen.reading.fiscal_years import country_of_tag, usual_start
 from reportgen.reading.narrative_html import section_slug
 from reportgen.reading.receipt_presets import presets
 from reportgen.reading.report_folder import TABLE_EXTENSIONS
@@ -492,25 +493,26 @@ STARTER_NARRATIVE = {
 def _starter(
     folder: Path, target: Path, start: date | None, workbook: bool = False, word: bool = False
 ) -> None:
-    if start is None:
-        start = date(date.today().year, 1, 1)  # the only reading of the clock
-    end = year_end(start)
-    label = year_label(start, end)
     has_org = (target.parent / "organization.toml").is_file()
-    first = _first_language(read(target.parent / "organization.toml") or Values({}))
+    shared = read(target.parent / "organization.toml") or Values({})
+    first = _first_language(shared)
     chosen: frozenset[str] = frozenset()
     if not has_org and M.user_language() != "en":  # review-ko K-M4: the user's own language
         first, chosen = M.user_language(), frozenset({"language"})
     language = base_of(first) if base_of(first) in M.LANGUAGES else "en"
+    country = _country(shared, first)
+    if start is None:  # the year in progress, as the country keeps its books (review-ja F-8)
+        start = usual_start(country or country_of_tag(first), date.today())  # the clock, once
+    end = year_end(start)
+    label = year_label(start, end)
     head = "".join(f"# {line}\n" for line in M.say(STARTER_HEAD, language).split("\n")) + "\n"
 
     examples = {"label": label, "start": start.isoformat(), "end": end.isoformat(),
                 "published": (end + _PUBLISHED_AFTER).isoformat()}  # fmt: skip
-    shared = read(target.parent / "organization.toml") or Values({})
-    country = _country(shared, first)
     own: dict[str, object] = {**_own_examples(language, start, label), **_receipt_examples(
         shared, first, country, language)}  # fmt: skip
-    starter = starter_toml(examples, not has_org, own, language, chosen)
+    notes = {"start": M.NEW_START_NOTE()}  # the year is the articles', not reportgen's
+    starter = starter_toml(examples, not has_org, own, language, chosen, notes)
     (folder / "report.toml").write_text(head + starter, "utf-8")
     data = folder / "data"
     data.mkdir()
@@ -553,8 +555,11 @@ def _own_examples(language: str, start: date, label: str) -> dict[str, str]:
         "cover_image_alt": M.NEW_EXAMPLE_COVER_ALT(),
         "organization.name": M.NEW_EXAMPLE_ORGANIZATION(),
         "organization.address": M.NEW_EXAMPLE_ADDRESS(),
+        "organization.short_name": M.NEW_EXAMPLE_SHORT_NAME(),
     }
-    return {key: M.say(text, language) for key, text in said.items()}
+    found = packs_for(language)
+    fonts = {"theme.font": found[0].fonts.sans[0]} if found and found[0].fonts.sans else {}
+    return {**{key: M.say(text, language) for key, text in said.items()}, **fonts}
 
 
 def _country(shared: Values, first: str) -> str | None:

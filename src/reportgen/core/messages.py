@@ -364,6 +364,7 @@ HELP_OPTIONS = Message("RG039", "Options")
 HELP_COMMANDS = Message("RG040", "Commands")
 HELP_ARGUMENTS = Message("RG041", "Arguments")
 HELP_DEFAULT = Message("RG042", "[default: {value}]")  # after an option's help
+HELP_EXTRAS = Message("RG743", "[{value}]")  # after an option's help: its range, "required"
 # The words click puts after an option (its metavar) and its range, as the help shows them.
 HELP_METAVAR_FOLDER = Message("RG968", "DIRECTORY")
 HELP_METAVAR_NUMBER = Message("RG969", "INTEGER RANGE")
@@ -1684,7 +1685,8 @@ HELP_NEW_COPY_ASSETS = Message("RG931", "Also copy the previous year's assets/."
 HELP_NEW_START = Message(
     "RG932",
     "Without --from: the fiscal year's first day (it ends a year later less a day). Default: "
-    "1 January of this year.",
+    "the first day of the year in progress as the organisation's country usually keeps it "
+    "(1 April in Japan and the UK, 1 July in Australia), else 1 January.",
 )
 HELP_NEW_WORKBOOK = Message(
     "RG933",
@@ -1812,6 +1814,13 @@ NEW_HEADING_OVERVIEW = Message("RG807", "The Year in Overview")
 NEW_EXAMPLE_STATEMENT = Message("RG885", "This receipt is for a gift.")
 NEW_EXAMPLE_ORGANIZATION = Message("RG834", "Your Organisation")
 NEW_EXAMPLE_ADDRESS = Message("RG833", "Street, City, Country")
+NEW_EXAMPLE_SHORT_NAME = Message("RG741", "YO")  # the [organization] example's short name
+# The note beside the starter's `start`: the default follows the country
+# (reading/fiscal_years.py), the organisation's own year its articles.
+NEW_START_NOTE = Message(
+    "RG740",
+    "the fiscal year your governing document sets: change start and end together",
+)
 # The example rows of the starter's tables (reading/table_registry.py declares
 # each row; these are its words, shown in the report's first language).
 EXAMPLE_ACTIVITY_TITLE = Message("RG886", "Spring seminar")
@@ -1831,6 +1840,7 @@ EXAMPLE_FINANCE_NOTE = Message("RG898", "From individuals")
 EXAMPLE_DONOR_NAME = Message("RG899", "Jane Doe")
 EXAMPLE_DONOR_SALUTATION = Message("RG840", "Dear Ms Doe")
 EXAMPLE_DONOR_ADDRESS = Message("RG841", "1 High Street, Town")
+EXAMPLE_DONOR_POSTCODE = Message("RG742", "AB1 2CD")  # the example address's (review-ja F-11)
 # The example donor's e-mail and letter language, the starter's own (review-ko K35-M3).
 EXAMPLE_DONOR_EMAIL = Message("RG716", "jane@example.org")
 EXAMPLE_DONOR_LANGUAGE = Message("RG717", "en")  # the language tag of the translation

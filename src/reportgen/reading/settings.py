@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import tomllib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -519,14 +519,17 @@ def starter_toml(
     own: dict[str, object] | None = None,
     language: str = "en",
     chosen: frozenset[str] = frozenset(),
+    notes: Mapping[str, str] | None = None,
 ) -> str:
     """The settings of ``reportgen new``'s report.toml: required keys set,
     the others commented, each table's keys under it. ``values`` fills the
     examples' ``{label}``, ``{start}``...; ``own`` gives a key's example
     value in the report's language (a string, quoted here); each note is the
     setting's ``doc`` in ``language`` (the message catalog's); the top-level
-    keys in ``chosen`` are set, not commented."""
+    keys in ``chosen`` are set, not commented; ``notes`` gives a set key a
+    note of its own (``start``: follow your articles)."""
     own = own or {}
+    notes = notes or {}
     lines: list[str] = []
     for setting in SETTINGS.values():
         if not setting.starter or setting.table is not None:
@@ -541,7 +544,10 @@ def starter_toml(
             lines += [_starter_line(s, values, on and s.required, own, language) for s in members]
         else:
             on = setting.required or setting.key in chosen  # chosen: set, not an example
-            lines.append(_starter_line(setting, values, on, own, language))
+            line = _starter_line(setting, values, on, own, language)
+            if on and setting.key in notes:
+                line = _commented(line, notes[setting.key], language)
+            lines.append(line)
     return "\n".join(lines) + "\n"
 
 
