@@ -311,7 +311,8 @@ def _same_face(a: Cff, b: Cff) -> bool:
 
     def described(cff: Cff) -> list[tuple[Operator, Any]]:
         offsets = (_CHARSET, _CHARSTRINGS, _FDARRAY, _FDSELECT, _PRIVATE, _ENCODING)
-        return [(e.operator, _operands(e, cff.strings)) for e in cff.top if e.operator not in offsets]
+        kept = (e for e in cff.top if e.operator not in offsets)
+        return [(e.operator, _operands(e, cff.strings)) for e in kept]
 
     return a.names == b.names and a.global_subrs == b.global_subrs and described(a) == described(b)
 
