@@ -59,6 +59,8 @@ SECTION_BREAK = M.PF_SECTION_BREAK()
 NO_BLEED = M.PF_NO_BLEED()
 PAGE_COUNT = M.PF_PAGE_COUNT()
 OVER_PAGES = M.PF_OVER_PAGES()
+# Text laid out nowhere: a block cut at a page's foot with no next part.
+CUT = M.PF_CUT()
 
 # data-preflight="..." tokens: what an element (and all inside it) may do.
 ALLOWANCES = {
@@ -288,6 +290,8 @@ class Inspection:
                 before_break = not last and own[number].sparse_before
                 for kind, message in _page_faults(scan, last, before_break):
                     findings.append(Finding(part.document, number, kind, message))
+            for number, message in _cut_off(own):
+                findings.append(Finding(part.document, number, CUT, message))
             for number, kind, message in _document_faults(own, self.layout):
                 findings.append(Finding(part.document, number, kind, message))
             findings.extend(_font_faults(own, part.document))
@@ -371,6 +375,9 @@ class _Scan:
     continues_block: bool = False  # a table, list or paragraph carried over from before
     forced_start: bool = False  # the page begins with a forced break (a new part)
     outside: dict[int, str] = field(default_factory=dict)  # one per element
+    # The elements with a block broken at this page's foot (id -> element, that
+    # block): each must go on, on a later page, or the rest of it is lost.
+    cut: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)
     # Pagination: the elements with a box here (id -> element), the body rows
     # of each table here (id -> table, rows, its heading), the running heads
@@ -459,6 +466,8 @@ def _scan(page: Any, parents: dict[int, Any] | None = None) -> _Scan:
         if not where.in_flow:
             continue
         _paginated(box, boxes, scan)
+        if _broken_at_foot(box, boxes):
+            scan.cut.setdefault(id(box.element), (box.element, box))
         _collect_panel(box, where, scan, boxes)
         edge = _content_bottom(box, boxes)
         if edge is not None:
@@ -779,11 +788,49 @@ def _outside(
             or top < -b_top - _SLACK or bottom > scan.full_height + b_bottom + _SLACK):  # fmt: skip
         scan.outside[key] = M.PF_OUTSIDE_PAGE(name=_name_of(box, boxes))
         return
+    # In the flow, text ends in the page's area: below it is the margin (and
+    # a running foot), where a box that could not break pushes its lines.
+    area_bottom = scan.top + scan.height
+    if isinstance(box, boxes.TextBox) and where.in_flow and bottom > area_bottom + _SLACK:
+        over = (bottom - area_bottom) * PT
+        scan.outside[key] = M.PF_BELOW_AREA(name=_name_of(box, boxes), over=over)
+        return
     if limit is not None and where.in_flow:
         start, end = limit
         over = max(start - left, right - end)
         if over > _SLACK and not _hangs(box, over, end - start, boxes):
             scan.outside[key] = M.PF_WIDER_THAN_BOX(name=_name_of(box, boxes), over=over * PT)
+
+
+def _broken_at_foot(box: Any, boxes: Any) -> bool:
+    """A block of an element broken at the page's foot: the rest of it is
+    to follow on a later page (WeasyPrint takes the bottom border, padding
+    and margin off the part that goes on)."""
+    if box.element is None or isinstance(box, (boxes.LineBox, boxes.TextBox, boxes.InlineBox)):
+        return False
+    return "bottom" in box.remove_decoration_sides
+
+
+def _cut_off(scans: Sequence[_Scan]) -> Iterator[tuple[int, M.Text]]:
+    """Elements broken at the foot of a page that no later page goes on
+    with: WeasyPrint cuts a float (or a box that cannot be split) at the
+    foot of a page and, when the flow ends there, drops the rest of it
+    without a word (a Gift Aid statement lost its last lines so). Only the
+    outermost element cut so is named."""
+    for number, scan in enumerate(scans, start=1):
+        lost = {
+            key: found for key, found in scan.cut.items()
+            if not any(key in later.elements for later in scans[number:])
+        }  # fmt: skip
+        for element, box in lost.values():
+            parent = _parent(element, scan.parents)
+            if any(_inside(parent, outer, scan.parents) for outer, _ in lost.values()):
+                continue  # inside another element cut so: that one is named
+            boxes = box_classes()
+            texts = [t.text for t in box.descendants() if isinstance(t, boxes.TextBox)]
+            last = " ".join(" ".join(texts).split()[-6:])
+            name = M.PF_NAME_TEXT(text=_short(_text_of(element))) if texts else M.PF_A_PICTURE()
+            yield number, M.PF_CUT_OFF(name=name, last=last)
 
 
 def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
