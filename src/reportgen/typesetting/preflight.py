@@ -281,6 +281,7 @@ class Inspection:
 
     def findings(self) -> list[Finding]:
         findings: list[Finding] = []
+        cut = list(_cut_off(self.scans))
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, scan in enumerate(own, start=1):
@@ -290,8 +291,9 @@ class Inspection:
                 before_break = not last and own[number].sparse_before
                 for kind, message in _page_faults(scan, last, before_break):
                     findings.append(Finding(part.document, number, kind, message))
-            for number, message in _cut_off(own):
-                findings.append(Finding(part.document, number, CUT, message))
+            for index, message in cut:  # judged over the whole batch (a letter's body goes on)
+                if part.first <= index < part.end:
+                    findings.append(Finding(part.document, index - part.first + 1, CUT, message))
             for number, kind, message in _document_faults(own, self.layout):
                 findings.append(Finding(part.document, number, kind, message))
             findings.extend(_font_faults(own, part.document))
@@ -816,11 +818,11 @@ def _cut_off(scans: Sequence[_Scan]) -> Iterator[tuple[int, M.Text]]:
     with: WeasyPrint cuts a float (or a box that cannot be split) at the
     foot of a page and, when the flow ends there, drops the rest of it
     without a word (a Gift Aid statement lost its last lines so). Only the
-    outermost element cut so is named."""
-    for number, scan in enumerate(scans, start=1):
+    outermost element cut so is named, with the page's 0-based index."""
+    for index, scan in enumerate(scans):
         lost = {
             key: found for key, found in scan.cut.items()
-            if not any(key in later.elements for later in scans[number:])
+            if not any(key in later.elements for later in scans[index + 1 :])
         }  # fmt: skip
         for element, box in lost.values():
             parent = _parent(element, scan.parents)
@@ -829,8 +831,9 @@ def _cut_off(scans: Sequence[_Scan]) -> Iterator[tuple[int, M.Text]]:
             boxes = box_classes()
             texts = [t.text for t in box.descendants() if isinstance(t, boxes.TextBox)]
             last = " ".join(" ".join(texts).split()[-6:])
-            name = M.PF_NAME_TEXT(text=_short(_text_of(element))) if texts else M.PF_A_PICTURE()
-            yield number, M.PF_CUT_OFF(name=name, last=last)
+            whole = _text_of(element)
+            name = M.PF_NAME_TEXT(text=_short(whole)) if whole else M.PF_A_PICTURE()
+            yield index, M.PF_CUT_OFF(name=name, last=last)
 
 
 def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
