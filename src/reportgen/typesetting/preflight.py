@@ -412,6 +412,7 @@ class _Where:
     allow: frozenset[str] = frozenset()
     limit: tuple[float, float] | None = None  # the containing block's padding box, x
     line: int = 0  # the LineBox a text box is on: boxes of one line never collide
+    confined: bool = False  # in a float or a box of fixed height: cut, not continued
 
 
 def _parents(pages: Sequence[Any]) -> dict[int, Any]:
@@ -468,7 +469,7 @@ def _scan(page: Any, parents: dict[int, Any] | None = None) -> _Scan:
         if not where.in_flow:
             continue
         _paginated(box, boxes, scan)
-        if _broken_at_foot(box, boxes):
+        if where.confined and _broken_at_foot(box, boxes):
             scan.cut.setdefault(id(box.element), (box.element, box))
         _collect_panel(box, where, scan, boxes)
         edge = _content_bottom(box, boxes)
@@ -655,8 +656,8 @@ def _walk(
 
 
 def _enter(box: Any, where: _Where, boxes: Any) -> _Where:
-    in_flow, heading, allow, limit, line = (
-        where.in_flow, where.heading, where.allow, where.limit, where.line,
+    in_flow, heading, allow, limit, line, confined = (
+        where.in_flow, where.heading, where.allow, where.limit, where.line, where.confined,
     )  # fmt: skip
     element = box.element
     if element is not None and box.element_tag in _HEADINGS and heading is None:
@@ -669,7 +670,9 @@ def _enter(box: Any, where: _Where, boxes: Any) -> _Where:
         line = id(box)
     elif isinstance(box, boxes.BlockContainerBox):
         limit = (box.padding_box_x(), box.padding_box_x() + box.padding_width())
-    return _Where(in_flow, heading, allow, limit, line)
+    if not confined and not isinstance(box, (boxes.LineBox, boxes.TextBox, boxes.InlineBox)):
+        confined = box.style["float"] != "none" or box.style["height"] != "auto"
+    return _Where(in_flow, heading, allow, limit, line, confined)
 
 
 def _content_bottom(box: Any, boxes: Any) -> float | None:
@@ -805,9 +808,12 @@ def _outside(
 
 
 def _broken_at_foot(box: Any, boxes: Any) -> bool:
-    """A block of an element broken at the page's foot: the rest of it is
-    to follow on a later page (WeasyPrint takes the bottom border, padding
-    and margin off the part that goes on)."""
+    """A block broken at the page's foot: the rest of it is to follow on a
+    later page (WeasyPrint takes the bottom border, padding and margin off
+    a part that goes on). Judged in a float or a box of fixed height
+    (``_Where.confined``), which lose what does not fit; not what flows
+    normally (a section, the columns of a roster, a document whose later
+    pages are left out on purpose: the notes pages')."""
     if box.element is None or isinstance(box, (boxes.LineBox, boxes.TextBox, boxes.InlineBox)):
         return False
     return "bottom" in box.remove_decoration_sides
