@@ -3,7 +3,8 @@
 It runs between WeasyPrint's layout (``Document.render()``) and the PDF, on
 the laid-out box tree of each page (``private_apis.laid_out_page_box``: every
 box with its position and size, lines as ``LineBox``, text as ``TextBox``), and returns
-``Finding``s: text drawn over text, content outside its box or the page,
+``Finding``s: text drawn over text, content outside its box or the page
+(or below the page's area), text cut at a page's foot and printed nowhere,
 pages under a third full, a heading alone at the foot of a page, a word or
 date broken inside a table cell, a character no font has, and a font
 embedded for a single character; and the pagination rules: a table broken
