@@ -837,10 +837,24 @@ def _cut_off(scans: Sequence[_Scan]) -> Iterator[tuple[int, M.Text]]:
                 continue  # inside another element cut so: that one is named
             boxes = box_classes()
             texts = [t.text for t in box.descendants() if isinstance(t, boxes.TextBox)]
-            last = " ".join(" ".join(texts).split()[-6:])
             whole = _text_of(element)
+            if whole and _bare(whole)[-_TAIL:] in _bare("".join(texts)):
+                continue  # its text ends on this page: only its bottom edge went
+            last = " ".join(" ".join(texts).split()[-6:])
             name = M.PF_NAME_TEXT(text=_short(whole)) if whole else M.PF_A_PICTURE()
             yield index, M.PF_CUT_OFF(name=name, last=last)
+
+
+_TAIL = 12  # characters of an element's text that show it was printed to its end
+# What layout adds to or drops from a text: spaces, line-end hyphens, joiners.
+_UNSEEN = re.compile("[\\s\u00ad\u200b\u2060\\-\u2010]+")
+
+
+def _bare(text: str) -> str:
+    """Text as compared for being printed: without what layout adds or takes
+    away (spaces, hyphens at line ends, joiners), and in one case
+    (``text-transform``)."""
+    return _UNSEEN.sub("", text).casefold()
 
 
 def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
