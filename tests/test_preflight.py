@@ -410,3 +410,37 @@ def test_copy_fitting_sets_a_spilling_document_tighter_to_save_its_last_page(
     assert sheet is not None and pages > sheet  # by how much is the content's, not the test's
     assert any("handout.pdf" in str(d.location.path) and d.location.page == pages
                for d in loose.diagnostics if over in d.message)  # fmt: skip
+
+
+def test_text_cut_at_the_foot_of_a_page_by_a_float_or_a_box_of_fixed_height(
+    tmp_path: Path,
+) -> None:
+    """WeasyPrint cuts a float taller than what is left of the page, and a
+    box of fixed height, at the page's foot and, when the flow ends there,
+    prints the rest nowhere and says nothing (the Gift Aid statement of
+    receipt uk-001 lost its last lines so)."""
+    from tests.pdfparse import ParsedPdf
+
+    statement = "Gift Aid is claimed on tax you have paid. " * 30 + "Tell us if you move."
+    body = FILL + f'<p class="statement">{statement}</p><p>Signed.</p>'
+    floated = ".statement { float: left; width: 60% }"
+    made = render_pdf(PAGE % (floated, body), tmp_path, Gate.of(tmp_path), preflight="doc.pdf")
+    (tmp_path / "cut.pdf").write_bytes(made.data)
+    assert "Tell us if you move" not in ParsedPdf(tmp_path / "cut.pdf").all_text()
+    cut = [f for f in made.findings if f.kind == preflight.CUT]
+    assert [f.page for f in cut] == [1], made.findings
+    assert "Gift Aid is claimed" in cut[0].message and "is cut at the foot" in cut[0].message
+    # In the flow, the same paragraph goes on to the next page: nothing is cut.
+    assert preflight.CUT not in {f.kind for f in _findings(tmp_path, body)}
+    boxed = FILL + f'<div style="height: 20mm"><p>{statement}</p></div>'
+    assert [f.page for f in _findings(tmp_path, boxed) if f.kind == preflight.CUT] == [1]
+
+
+def test_text_below_the_pages_area_is_outside_its_box(tmp_path: Path) -> None:
+    # A5 with 20 mm margins: the area ends 190 mm down; the line is set at
+    # about 192 mm, in the bottom margin but on the paper.
+    body = '<p style="position: relative; top: 172mm">Pushed into the margin.</p>'
+    found = [f for f in _findings(tmp_path, body) if f.kind == preflight.OUTSIDE]
+    assert [f.page for f in found] == [1]
+    assert "Pushed into the margin." in found[0].message and "below the page" in found[0].message
+    assert _findings(tmp_path, body.replace("172mm", "150mm")) == []

@@ -64,13 +64,23 @@ class Built:
     def receipt(self, year: str, slug: str) -> str:
         return ParsedPdf(self.out / year / "receipts" / f"{slug}.pdf").all_text()
 
+    def pdf(self, year: str, slug: str) -> ParsedPdf:
+        return ParsedPdf(self.out / year / "receipts" / f"{slug}.pdf")
+
+    def preflight(self) -> str:
+        """The preflight's warnings of the build, one a line."""
+        return (self.root.parent / "preflight.txt").read_text("utf-8")
+
 
 @pytest.fixture(scope="session")
 def built_receipts(tmp_path_factory: pytest.TempPathFactory, private_user_cache: Path) -> Built:
     """tests/roots/receipts (five years, receipts only), built once per run."""
 
     def make(folder: Path) -> None:
-        run_build(copy_root("receipts", folder), folder / "output", workers=1)
+        built = run_build(copy_root("receipts", folder), folder / "output", workers=1)
+        found = [f"{d.location.path}: {d.message}" for d in built.diagnostics
+                 if "preflight" in d.message]  # fmt: skip
+        (folder / "preflight.txt").write_text("\n".join(found), "utf-8")
 
     folder = shared_folder(tmp_path_factory, "root-receipts", make)
     return Built(folder / "receipts", folder / "output")
@@ -931,3 +941,40 @@ def test_a_receipt_of_one_gift_speaks_of_one() -> None:
     # over a single ¥50,000 gift).
     assert made["D-001"].title == "Receipt for a donation"
     assert made["D-002"].title == "寄附金領収書"
+
+
+# --- a regular giver's receipt: every line printed (design review r36) -------
+
+
+@pytest.mark.parametrize(
+    ("year", "slug", "count"), [("uk", "u-3", 12), ("uk", "u-4", 40), ("jp", "j-3", 12),
+                                ("jp", "j-4", 40)],
+)  # fmt: skip
+def test_a_regular_givers_receipt_prints_its_statement_and_signature_whole(
+    built_receipts: Built, year: str, slug: str, count: int
+) -> None:
+    """The statement was a float: after eleven gifts under a full letterhead
+    WeasyPrint cut it at the page's foot and dropped the rest (uk-001 lost
+    "to cancel your declaration ... no longer pay enough tax"). Now it goes
+    on to a second page with the signature, the list's last rows and the
+    totals, and each page names the receipt's number and its donor."""
+    root = built_receipts.root / year
+    gifts = [g for g in _csv(root / "data/gifts.csv") if g["donor"] == slug.upper()]
+    assert len(gifts) == count
+    donor = next(d for d in _csv(root / "data/donors.csv") if d["id"] == slug.upper())
+    pdf = built_receipts.pdf(year, slug)
+    text = _flat(pdf.all_text())
+    preset = presets()[PRESET_OF[year]]
+    name = re.search(r'^name = "(.*)"', (root / "report.toml").read_text("utf-8"), re.M)
+    assert name
+    statement = str(preset.get("statement")).replace("{organization}", name.group(1))
+    assert _unbracketed(statement) in _unbracketed(text)
+    assert "PatTreasurer" in text  # the signature, after the statement
+    assert all(_day(g["date"], year) in text for g in gifts)
+    number = re.search(r"[A-Z-]*\d{4}-\d{4}", text)
+    assert number
+    for page in range(1, pdf.page_count + 1):  # the running foot: number and donor
+        assert number.group(0) in _flat(pdf.text(page)), page
+        assert _flat(donor["name"]) in _flat(pdf.text(page)), page
+    assert pdf.page_count == (2 if count == 40 else pdf.page_count)
+    assert slug not in built_receipts.preflight(), built_receipts.preflight()

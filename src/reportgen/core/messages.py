@@ -1390,6 +1390,12 @@ PF_PAGE_COUNT = Message("RG554", "page count")
 PF_OVER_PAGES = Message("RG555", "over its pages")
 PF_OUTSIDE_PAGE = Message("RG556", "{name} reaches past the edge of the page")
 PF_WIDER_THAN_BOX = Message("RG557", "{name} is {over:.0f} pt wider than its box")
+PF_BELOW_AREA = Message("RG558", "{name} runs {over:.0f} pt below the page's text area")
+PF_CUT_OFF = Message(
+    "RG559",
+    "{name} is cut at the foot of the page after “{last}”: the rest of it is printed nowhere "
+    "(a float or a box that cannot break): let it break, or move it into the flow",
+)
 PF_NAME_TEXT = Message("RG560", "text “{text}”")
 PF_NAME_PICTURE = Message("RG561", "picture “{text}”")
 PF_A_PICTURE = Message("RG562", "a picture")
@@ -1435,6 +1441,7 @@ PF_LOW_RUN_ON = Message(
     "page, unless it shares one whole or the page before it is more than 40 % empty",
 )
 PF_NEAR_EMPTY = Message("RG596", "near-empty page")
+PF_CUT = Message("RG599", "cut text")
 PF_NEAR_EMPTY_TEXT = Message(
     "RG597",
     "the page is {percent} % empty: let the next section or table share it, or fill it on purpose",

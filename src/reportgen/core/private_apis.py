@@ -123,6 +123,7 @@ STYLE_KEYS = (
     "background_color", "background_image", "border_top_width", "border_bottom_width",
     "break_before", "break_after", "string_set", "content", "visibility", "font_size",
     "color", "font_family", "font_weight", "font_style", "font_stretch", "lang",
+    "float", "height",
 )  # fmt: skip
 BOX_CLASSES = (
     "Box", "PageBox", "BlockBox", "BlockContainerBox", "LineBox", "InlineBox", "TextBox",

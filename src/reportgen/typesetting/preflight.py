@@ -3,7 +3,8 @@
 It runs between WeasyPrint's layout (``Document.render()``) and the PDF, on
 the laid-out box tree of each page (``private_apis.laid_out_page_box``: every
 box with its position and size, lines as ``LineBox``, text as ``TextBox``), and returns
-``Finding``s: text drawn over text, content outside its box or the page,
+``Finding``s: text drawn over text, content outside its box or the page
+(or below the page's area), text cut at a page's foot and printed nowhere,
 pages under a third full, a heading alone at the foot of a page, a word or
 date broken inside a table cell, a character no font has, and a font
 embedded for a single character; and the pagination rules: a table broken
@@ -59,6 +60,8 @@ SECTION_BREAK = M.PF_SECTION_BREAK()
 NO_BLEED = M.PF_NO_BLEED()
 PAGE_COUNT = M.PF_PAGE_COUNT()
 OVER_PAGES = M.PF_OVER_PAGES()
+# Text laid out nowhere: a block cut at a page's foot with no next part.
+CUT = M.PF_CUT()
 
 # data-preflight="..." tokens: what an element (and all inside it) may do.
 ALLOWANCES = {
@@ -279,6 +282,7 @@ class Inspection:
 
     def findings(self) -> list[Finding]:
         findings: list[Finding] = []
+        cut = list(_cut_off(self.scans))
         for part in self.parts:
             own = self.scans[part.first : part.end]
             for number, scan in enumerate(own, start=1):
@@ -288,6 +292,9 @@ class Inspection:
                 before_break = not last and own[number].sparse_before
                 for kind, message in _page_faults(scan, last, before_break):
                     findings.append(Finding(part.document, number, kind, message))
+            for index, message in cut:  # judged over the whole batch (a letter's body goes on)
+                if part.first <= index < part.end:
+                    findings.append(Finding(part.document, index - part.first + 1, CUT, message))
             for number, kind, message in _document_faults(own, self.layout):
                 findings.append(Finding(part.document, number, kind, message))
             findings.extend(_font_faults(own, part.document))
@@ -371,6 +378,9 @@ class _Scan:
     continues_block: bool = False  # a table, list or paragraph carried over from before
     forced_start: bool = False  # the page begins with a forced break (a new part)
     outside: dict[int, str] = field(default_factory=dict)  # one per element
+    # The elements with a block broken at this page's foot (id -> element, that
+    # block): each must go on, on a later page, or the rest of it is lost.
+    cut: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)
     # Pagination: the elements with a box here (id -> element), the body rows
     # of each table here (id -> table, rows, its heading), the running heads
@@ -403,6 +413,7 @@ class _Where:
     allow: frozenset[str] = frozenset()
     limit: tuple[float, float] | None = None  # the containing block's padding box, x
     line: int = 0  # the LineBox a text box is on: boxes of one line never collide
+    confined: bool = False  # in a float or a box of fixed height: cut, not continued
 
 
 def _parents(pages: Sequence[Any]) -> dict[int, Any]:
@@ -459,6 +470,8 @@ def _scan(page: Any, parents: dict[int, Any] | None = None) -> _Scan:
         if not where.in_flow:
             continue
         _paginated(box, boxes, scan)
+        if where.confined and _broken_at_foot(box, boxes):
+            scan.cut.setdefault(id(box.element), (box.element, box))
         _collect_panel(box, where, scan, boxes)
         edge = _content_bottom(box, boxes)
         if edge is not None:
@@ -644,8 +657,8 @@ def _walk(
 
 
 def _enter(box: Any, where: _Where, boxes: Any) -> _Where:
-    in_flow, heading, allow, limit, line = (
-        where.in_flow, where.heading, where.allow, where.limit, where.line,
+    in_flow, heading, allow, limit, line, confined = (
+        where.in_flow, where.heading, where.allow, where.limit, where.line, where.confined,
     )  # fmt: skip
     element = box.element
     if element is not None and box.element_tag in _HEADINGS and heading is None:
@@ -658,7 +671,9 @@ def _enter(box: Any, where: _Where, boxes: Any) -> _Where:
         line = id(box)
     elif isinstance(box, boxes.BlockContainerBox):
         limit = (box.padding_box_x(), box.padding_box_x() + box.padding_width())
-    return _Where(in_flow, heading, allow, limit, line)
+    if not confined and not isinstance(box, (boxes.LineBox, boxes.TextBox, boxes.InlineBox)):
+        confined = box.style["float"] != "none" or box.style["height"] != "auto"
+    return _Where(in_flow, heading, allow, limit, line, confined)
 
 
 def _content_bottom(box: Any, boxes: Any) -> float | None:
@@ -779,11 +794,67 @@ def _outside(
             or top < -b_top - _SLACK or bottom > scan.full_height + b_bottom + _SLACK):  # fmt: skip
         scan.outside[key] = M.PF_OUTSIDE_PAGE(name=_name_of(box, boxes))
         return
+    # In the flow, text ends in the page's area: below it is the margin (and
+    # a running foot), where a box that could not break pushes its lines.
+    area_bottom = scan.top + scan.height
+    if isinstance(box, boxes.TextBox) and where.in_flow and bottom > area_bottom + _SLACK:
+        over = (bottom - area_bottom) * PT
+        scan.outside[key] = M.PF_BELOW_AREA(name=_name_of(box, boxes), over=over)
+        return
     if limit is not None and where.in_flow:
         start, end = limit
         over = max(start - left, right - end)
         if over > _SLACK and not _hangs(box, over, end - start, boxes):
             scan.outside[key] = M.PF_WIDER_THAN_BOX(name=_name_of(box, boxes), over=over * PT)
+
+
+def _broken_at_foot(box: Any, boxes: Any) -> bool:
+    """A block broken at the page's foot: the rest of it is to follow on a
+    later page (WeasyPrint takes the bottom border, padding and margin off
+    a part that goes on). Judged in a float or a box of fixed height
+    (``_Where.confined``), which lose what does not fit; not what flows
+    normally (a section, the columns of a roster, a document whose later
+    pages are left out on purpose: the notes pages')."""
+    if box.element is None or isinstance(box, (boxes.LineBox, boxes.TextBox, boxes.InlineBox)):
+        return False
+    return "bottom" in box.remove_decoration_sides
+
+
+def _cut_off(scans: Sequence[_Scan]) -> Iterator[tuple[int, M.Text]]:
+    """Elements broken at the foot of a page that no later page goes on
+    with: WeasyPrint cuts a float (or a box that cannot be split) at the
+    foot of a page and, when the flow ends there, drops the rest of it
+    without a word (a Gift Aid statement lost its last lines so). Only the
+    outermost element cut so is named, with the page's 0-based index."""
+    for index, scan in enumerate(scans):
+        lost = {
+            key: found for key, found in scan.cut.items()
+            if not any(key in later.elements for later in scans[index + 1 :])
+        }  # fmt: skip
+        for element, box in lost.values():
+            parent = _parent(element, scan.parents)
+            if any(_inside(parent, outer, scan.parents) for outer, _ in lost.values()):
+                continue  # inside another element cut so: that one is named
+            boxes = box_classes()
+            texts = [t.text for t in box.descendants() if isinstance(t, boxes.TextBox)]
+            whole = _text_of(element)
+            if whole and _bare(whole)[-_TAIL:] in _bare("".join(texts)):
+                continue  # its text ends on this page: only its bottom edge went
+            last = " ".join(" ".join(texts).split()[-6:])
+            name = M.PF_NAME_TEXT(text=_short(whole)) if whole else M.PF_A_PICTURE()
+            yield index, M.PF_CUT_OFF(name=name, last=last)
+
+
+_TAIL = 12  # characters of an element's text that show it was printed to its end
+# What layout adds to or drops from a text: spaces, line-end hyphens, joiners.
+_UNSEEN = re.compile("[\\s\u00ad\u200b\u2060\\-\u2010]+")
+
+
+def _bare(text: str) -> str:
+    """Text as compared for being printed: without what layout adds or takes
+    away (spaces, hyphens at line ends, joiners), and in one case
+    (``text-transform``)."""
+    return _UNSEEN.sub("", text).casefold()
 
 
 def _hangs(box: Any, over: float, room: float, boxes: Any) -> bool:
