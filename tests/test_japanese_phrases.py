@@ -83,6 +83,11 @@ def test_the_sample_s_japanese_pages_break_no_word_the_review_named(
         assert broken not in donor, broken
     for broken in ("につい ての", "人々 の保護", "行い ました。"):
         assert broken not in report, broken
+    # Review r36 F-2, F-4: names, the giving box's words and the address.
+    for broken in ("野 口孝行氏", "口座名 義", "支えら れています", "https:// "):
+        assert broken not in donor, broken
+    for broken in ("野口孝 行氏", "北朝 鮮難民", "北朝鮮 難民救援基金", "北朝鮮難民救援 基金"):
+        assert broken not in report, broken
 
 
 def test_a_long_phrase_breaks_before_its_formal_noun_not_inside_it() -> None:
