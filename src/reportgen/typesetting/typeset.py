@@ -7,8 +7,11 @@ settings still hold (the narrative's were curled by the Markdown typographer,
 in the language of each file). For print alone it also does what WeasyPrint's
 line breaking cannot, as the language pack's ``[typography]`` asks: it keeps
 year ranges (2024–25) and, in CJK tables, short terms and dates whole, keeps
-each Korean word whole (WeasyPrint ignores ``word-break: keep-all``) and keeps
-a Japanese paragraph's last line from holding a single character. It does so
+each Korean word whole (WeasyPrint ignores ``word-break: keep-all``), keeps
+a Japanese paragraph's last line from holding a single character, keeps
+Japanese names whole (the organisation's and its people's, as ``typeset`` is
+given them, and a name before 氏, さん, 様) and a web address's scheme with
+its host (never "https:// / www…"). It does so
 with U+2060 WORD JOINER, which prints nothing and which text extraction drops.
 In print a narrative's footnotes become side notes (``side_notes``).
 """
