@@ -110,6 +110,7 @@ _JAPANESE = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\u
 # characters still fits the narrowest column by far; in a pull quote or a
 # figure's label (about 9 characters a line) a phrase's length.
 NAME_MOST = 16
+HONORIFIC_NAME_MOST = 6  # a name's length before 氏, さん, 様 (野口孝行氏)
 # Han, kana, CJK marks and the full-width forms: what Japanese running text is made of.
 _CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A soft line break between two CJK characters, or a space after a closing mark.
@@ -321,9 +322,6 @@ def _ties(style: Typography) -> re.Pattern[str] | None:
     if before:
         found.append(rf"(?<=\S) (?=(?:{before})[{_HANGUL}]{{0,3}}{ends})")
     return re.compile("|".join(f"(?:{f})" for f in found)) if found else None
-
-
-HONORIFIC_NAME_MOST = 6  # a name's length before 氏, さん, 様 (野口孝行氏)
 
 
 def _honorifics(words: tuple[str, ...]) -> re.Pattern[str] | None:
