@@ -197,10 +197,11 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
     assert all(g["gap"] >= 12 for g in found["gaps"]), found["gaps"]
     assert found["columns"] == 2  # Board and Officers two to a row, on a phone too
     # The balance sheet beside last year's: its heads break at a bracket or
-    # a space, never a character a line ("前/年/度/末": review r36 JA F-1), and
-    # each column's figures end at one x.
+    # a space, never a character a line ("前/年/度/末": review r36 JA F-1), on
+    # one line on a desktop; each column's figures end at one x.
     balance = found["balance"]
-    assert [h["lines"] <= 2 for h in balance["heads"]] == [True, True], balance["heads"]
+    most = 2 if width == 390 else 1
+    assert [h["lines"] <= most for h in balance["heads"]] == [True, True], balance["heads"]
     ends: dict[int, set[int]] = {}
     for column, right in balance["ends"]:
         ends.setdefault(column, set()).add(right)
