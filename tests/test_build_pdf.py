@@ -138,6 +138,8 @@ def test_back_cover_has_contact_details(pdf: ParsedPdf) -> None:
     back = pdf.text(pdf.page_count)
     assert "northkoreanrefugees.com" in back
     assert "contact@example.org" in back
-    # ja review r35 F-19: the telephone, the fax beside it, the hours beneath
-    assert "+81 3-5000-0000 (illustrative) · Fax +81 3-5000-0001" in back
-    assert "Office hours: Weekdays 10:00–17:00" in back
+    # ja review r35 F-19, r36 F-5: the telephone, the hours beneath it, then
+    # the fax, each number under its own label
+    hours = "Office hours: Weekdays 10:00–17:00 (Japan time)"
+    assert f"+81 3-5000-0000 (illustrative) {hours} +81 3-5000-0001 (illustrative)" in back
+    assert "· Fax" not in back and "TEL. FAX" in back  # the labels (set in capitals)

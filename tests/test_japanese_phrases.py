@@ -83,6 +83,11 @@ def test_the_sample_s_japanese_pages_break_no_word_the_review_named(
         assert broken not in donor, broken
     for broken in ("につい ての", "人々 の保護", "行い ました。"):
         assert broken not in report, broken
+    # Review r36 F-2, F-4: names, the giving box's words and the address.
+    for broken in ("野 口孝行氏", "口座名 義", "支えら れています", "https:// "):
+        assert broken not in donor, broken
+    for broken in ("野口孝 行氏", "北朝 鮮難民", "北朝鮮 難民救援基金", "北朝鮮難民救援 基金"):
+        assert broken not in report, broken
 
 
 def test_a_long_phrase_breaks_before_its_formal_noun_not_inside_it() -> None:
@@ -184,3 +189,49 @@ def test_terms_listed_with_a_middle_dot_may_break_after_it() -> None:
     assert _whole("政策提言・") + "ロ" in cell, cell  # no joiner after ・: a break
     assert _whole("ロビー活動費") in cell
     assert _whole("通信費・消耗品費") in _set("<table><tr><td>通信費・消耗品費</td></tr></table>")
+
+
+def test_names_before_an_honorific_and_the_organisation_s_own_never_split() -> None:
+    """Review r36 F-2: body text breaks between any two characters, and split
+    names: "野 / 口孝行氏", "北朝 / 鮮難民救援基金". A run of kanji or katakana
+    before 氏, さん, 様 is a name; the names a page is given (the organisation's
+    forms, its people) stay whole too, where they fit the measure."""
+    body = _set("<p>手助けしたとして野口孝行氏に、マイケル・カービー様にも</p>")
+    assert _whole("野口孝行氏") in body and _whole("カービー様") in body, body
+    assert "て" + JOINER + "野" not in body  # the kana before the name still break
+    names = ("特定非営利活動法人 北朝鮮難民救援基金", "加藤 博", "LFNKR")
+    page = typeset("<p>当会の発行物ではなく、北朝鮮難民救援基金による確認。加藤博が</p>",
+                   "ja", "print", names)  # fmt: skip
+    assert _whole("北朝鮮難民救援基金") in page and _whole("加藤") in page, page
+    assert JOINER not in typeset("<p>北朝鮮難民救援基金</p>", "ja", "screen", names)
+    # A name longer than any line of a pull quote (about 9 characters) may break there.
+    too_long = ("北朝鮮難民救援基金日本事務局長",)
+    quote = typeset('<blockquote class="pull-quote"><p>北朝鮮難民救援基金日本事務局長</p>'
+                    "</blockquote>", "ja", "print", too_long)  # fmt: skip
+    assert _whole("北朝鮮難民救援基金日本事務局長") not in quote, quote
+
+
+def test_a_web_address_never_breaks_after_its_scheme() -> None:
+    """Review r36 (JA 4, KO N36-T2, design 6): "https:// / www.…" in every
+    language's giving box; the scheme and host are one unit, the path may
+    break; an e-mail address is whole."""
+    for language in ("en", "ja", "ko"):
+        out = _set("<p>TEL 03-5000-0000 https://www.example.org/give/now or a@b.example</p>",
+                   language)  # fmt: skip
+        assert _whole("https://www.example.org/") in out, (language, out)
+        assert "/" + JOINER + "g" not in out  # the path still breaks
+        assert _whole("a@b.example") in out
+    assert JOINER not in typeset("<p>https://www.example.org/</p>", "en", "screen")
+
+
+def test_the_giving_box_breaks_between_phrases_its_labels_whole() -> None:
+    """Review r36 F-4: "口座名 / 義", "支えら / れています" in the donor
+    edition's ask: a panel's measure holds a longer phrase than a pull quote,
+    a label before its colon is whole, BudouX reads each run between spaces."""
+    ask = _set(
+        '<aside class="donor-ask"><p>こうした歩みは、皆様のご寄付に支えられています。</p>'
+        '<div class="prose"><p>みずほ銀行 神田支店 普通 0000000　口座名義：北朝鮮難民救援基金'
+        "（架空の口座）</p></div></aside>"
+    )
+    for word in ("支えられています。", "口座名義：", "神田支店", "北朝鮮難民救援基金"):
+        assert _whole(word) in ask, (word, ask)

@@ -535,11 +535,16 @@ def test_a_japanese_donor_finds_the_telephone_and_the_legal_form_everywhere(
     donor = ParsedPdf(out / "ja" / "donor.pdf")
     ask = donor.all_text().split("ご支援のお願い", 1)[1].split("ご寄付の方法", 1)[0]
     assert f"{tel} https://www.northkoreanrefugees.com/" in ask  # two ways to reach us
-    assert f"{fax} 受付時間：平日 10:00～17:00" in donor.text(donor.page_count)
+    # Review r36 F-5: TEL and FAX each a label above its number, the hours
+    # under the telephone, the organisation's name above them on both back pages.
+    donor_back = donor.text(donor.page_count)
+    assert "03-5000-0000（架空） 受付時間：平日 10:00～17:00 03-5000-0001（架空）" in donor_back
+    assert donor_back.index("特定非営利活動法人 北朝鮮難民救援基金") < donor_back.index("〒101")
+    assert fax not in donor_back and "TEL FAX" in donor_back  # the labels, set apart
     report = ParsedPdf(out / "ja" / "annual-report.pdf")
     assert "特定非営利活動法人 北朝鮮難民救援基金" in report.text(1)
     back = report.text(report.page_count)
-    assert back.startswith("特定非営利活動法人 北朝鮮難民救援基金") and fax in back
+    assert back.startswith("特定非営利活動法人 北朝鮮難民救援基金") and "03-5000-0001" in back
     english = ParsedPdf(out / "en" / "annual-report.pdf").text(1)
     assert "特定非営利活動法人" not in english  # legal_form_ja is for Japanese pages
 

@@ -104,7 +104,23 @@ MEASURE = """() => {
   const lefts = [...(roster ? roster.children : [])]
     .map(d => Math.round(d.getBoundingClientRect().left));
   const columns = new Set(lefts).size;
-  return {tables, charts, cells, wide, notes, small, gaps, columns,
+  // The balance sheet (review r36 JA F-1): each head's lines, and where each
+  // column's figures end (flush right: one x a column).
+  const sheet = document.querySelector('table.balance-sheet');
+  const balance = !sheet ? null : {
+    heads: [...sheet.querySelectorAll('thead th.num')].map(th => {
+      const g = document.createRange();
+      g.selectNodeContents(th);
+      const tops = new Set([...g.getClientRects()].map(r => Math.round(r.top)));
+      return {text: th.textContent.trim(), lines: tops.size};
+    }),
+    ends: [...sheet.querySelectorAll('tbody tr')].flatMap(r => [...r.children].map((c, i) => {
+      if (!c.classList.contains('num') || !c.textContent.trim()) return null;
+      const g = document.createRange();
+      g.selectNodeContents(c);
+      return [i, Math.round(g.getBoundingClientRect().right)];
+    })).filter(Boolean)};
+  return {tables, charts, cells, wide, notes, small, gaps, columns, balance,
           height: document.documentElement.scrollHeight,
           overflow: document.scrollingElement.scrollWidth - document.documentElement.clientWidth};
 }"""
@@ -180,6 +196,16 @@ def test_tables_scroll_visibly_and_chart_text_stays_readable(
     # Figures side by side never touch (review r34: 1 mm in the Total rows).
     assert all(g["gap"] >= 12 for g in found["gaps"]), found["gaps"]
     assert found["columns"] == 2  # Board and Officers two to a row, on a phone too
+    # The balance sheet beside last year's: its heads break at a bracket or
+    # a space, never a character a line ("前/年/度/末": review r36 JA F-1), on
+    # one line on a desktop; each column's figures end at one x.
+    balance = found["balance"]
+    most = 2 if width == 390 else 1
+    assert [h["lines"] <= most for h in balance["heads"]] == [True, True], balance["heads"]
+    ends: dict[int, set[int]] = {}
+    for column, right in balance["ends"]:
+        ends.setdefault(column, set()).add(right)
+    assert len(ends) == 2 and all(max(e) - min(e) <= 1 for e in ends.values()), ends
 
 
 @browser_only

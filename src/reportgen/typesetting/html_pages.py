@@ -23,7 +23,7 @@ from reportgen.core.errors import RenderError
 from reportgen.core.file_gate import Gate, RefusedResource
 from reportgen.core.private_apis import html_parser_patterns_kept
 from reportgen.typesetting.templating import ThemeFailed, extra_css, render, safe_style, stylesheet
-from reportgen.typesetting.typeset import typeset
+from reportgen.typesetting.typeset import proper_names, typeset
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,9 @@ def render_html(
         # The same rule for the PDF's source (the HTML edition is checked as
         # it is locked down): a theme's error before WeasyPrint ever runs.
         refuse_unsafe(_PREFIX + html, theme.made(template))
-    return RenderedHtml(ctx.edition, medium, typeset(html, ctx.language, medium))
+    people = (name for _, group in ctx.people for name, _ in group)
+    names = proper_names(ctx.organization, ctx.signatories, people)
+    return RenderedHtml(ctx.edition, medium, typeset(html, ctx.language, medium, names))
 
 
 def theme_of(root: Path, folder: Path | None) -> ThemeFolder | None:

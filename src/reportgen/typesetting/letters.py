@@ -51,7 +51,7 @@ from reportgen.typesetting.font_subsets import share_and_trim
 from reportgen.typesetting.pdf import _fetcher, collector_paused, failures_raised
 from reportgen.typesetting.preflight import Finding, Layout, examine
 from reportgen.typesetting.templating import template, theme_key
-from reportgen.typesetting.typeset import typeset
+from reportgen.typesetting.typeset import proper_names, typeset
 
 
 @dataclass(frozen=True)
@@ -595,7 +595,9 @@ def letter_html(fill: Callable[..., str], letter: Letter, css: str) -> str:
     """The HTML document of one letter (``fill``: the letter template), set
     like the editions: curly quotes, Korean words kept whole, no lone last
     character in Japanese; every link inside it has its target."""
-    page = typeset(fill(letter=letter, css=css), letter.language, "print")
+    signers = letter.signatories or tuple(s for s in (letter.signatory,) if s is not None)
+    names = proper_names(letter.organization, signers)
+    page = typeset(fill(letter=letter, css=css), letter.language, "print", names)
     return resolved(page, "the letters", themed=letter.theme_dir is not None)
 
 

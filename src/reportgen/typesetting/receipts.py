@@ -407,8 +407,9 @@ def _with_legal_form(lines: tuple[str, ...], name: str, legal_form: str | None) 
 
 
 def receipt_html(fill: Callable[..., str], receipt: Receipt) -> str:
+    names = (receipt.issuer, receipt.donor_name)
     return typeset(fill(receipt=receipt, w=dict(receipt.words), css=""), receipt.language,
-                   "print")  # fmt: skip
+                   "print", names)  # fmt: skip
 
 
 DONOR_ID_KEY = "/ReportgenDonorID"

@@ -7,8 +7,11 @@ settings still hold (the narrative's were curled by the Markdown typographer,
 in the language of each file). For print alone it also does what WeasyPrint's
 line breaking cannot, as the language pack's ``[typography]`` asks: it keeps
 year ranges (2024–25) and, in CJK tables, short terms and dates whole, keeps
-each Korean word whole (WeasyPrint ignores ``word-break: keep-all``) and keeps
-a Japanese paragraph's last line from holding a single character. It does so
+each Korean word whole (WeasyPrint ignores ``word-break: keep-all``), keeps
+a Japanese paragraph's last line from holding a single character, keeps
+Japanese names whole (the organisation's and its people's, as ``typeset`` is
+given them, and a name before 氏, さん, 様) and a web address's scheme with
+its host (never "https:// / www…"). It does so
 with U+2060 WORD JOINER, which prints nothing and which text extraction drops.
 In print a narrative's footnotes become side notes (``side_notes``).
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import budoux
 import lxml.etree
@@ -27,6 +30,7 @@ from lxml.html import HtmlElement
 
 from reportgen.core import markup
 from reportgen.core.languages import Typography, typography
+from reportgen.reading.model import Organization, Signatory
 from reportgen.typesetting.side_notes import side_notes
 
 JOINER = "\u2060"
@@ -37,6 +41,8 @@ _CELLS = frozenset({"td", "th"})
 # language asks (Typography.phrases): leads, the donor edition's gift panel and
 # ask, the giving details of a back cover, the figure cards' labels.
 _DISPLAY = frozenset({"intro", "gift-at-work", "donor-ask", "giving", "back-text", "stat-label"})
+# Of those, the ones set in a line of about 9 characters (and pull quotes).
+_NARROW = frozenset({"stat-label"})
 # Elements whose text ends a paragraph: their last line is the one to protect.
 _BLOCKS = frozenset({"p", "li", "dd", "dt", "figcaption", "td", "th"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -92,6 +98,19 @@ _LATIN_DATE = re.compile(
 )
 # Initials (A. P., J. L.): never split at their space.
 _INITIALS = re.compile(r"(?<![A-Za-z.])[A-Z]\.(?:[ \u00a0]?[A-Z]\.)+")
+# A web address's scheme and host, one unit: it may break after a "/" or
+# "." of its path, never after "https://" (review r36: "https:// /
+# www.northkoreanrefugees.com/"); an e-mail address whole.
+_URL_HEAD = re.compile(r"(?<![A-Za-z0-9])(?:https?|ftp)://[A-Za-z0-9.-]+(?::\d+)?/?")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# The letters of a Japanese name: kanji (and 々) and katakana.
+_NAME_LETTER = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30a1-\u30fa\u30fc"
+_JAPANESE = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# The longest run of a name kept whole: in body text a name of this many
+# characters still fits the narrowest column by far; in a pull quote or a
+# figure's label (about 9 characters a line) a phrase's length.
+NAME_MOST = 16
+HONORIFIC_NAME_MOST = 6  # a name's length before 氏, さん, 様 (野口孝行氏)
 # Han, kana, CJK marks and the full-width forms: what Japanese running text is made of.
 _CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A soft line break between two CJK characters, or a space after a closing mark.
@@ -196,7 +215,17 @@ def phrases(text: str, most: int = PHRASE_MOST) -> str:
         else:
             index += 1
     groups: list[str] = []
-    for phrase in _phrase_parser().parse(plain):
+    # Each run between spaces parsed apart (BudouX reads a space as a letter:
+    # "みず / ほ銀 / 行 神田支店 普通 0000000　口座名義：…"), a space a break;
+    # a label's colon ends its phrase (口座名義：).
+    pieces = [p for chunk in _SPACES.split(plain) for p in _AFTER_COLON.split(chunk) if p]
+    parsed = (
+        [piece]
+        if piece.isspace() or (piece[-1] in "：:" and len(piece) <= most)
+        else _phrase_parser().parse(piece)
+        for piece in pieces
+    )
+    for phrase in itertools.chain.from_iterable(parsed):
         if groups and "\u3041" <= phrase[0] <= "\u309f" and len(groups[-1] + phrase) <= most:
             groups[-1] += phrase
         else:
@@ -221,6 +250,10 @@ def phrases(text: str, most: int = PHRASE_MOST) -> str:
         if i in held and (i < len(plain) - 1 or text.endswith(JOINER)):
             out.append(JOINER)
     return "".join(out)
+
+
+_SPACES = re.compile(r"(\s+)")
+_AFTER_COLON = re.compile(r"(?<=[：:])(?=\S)")
 
 
 # 形式名詞: a phrase of its own after a verb or adjective (つながる / わけでは),
@@ -321,12 +354,61 @@ def _short_title(most: int) -> Callable[[re.Match[str]], str]:
 
 
 def _honorifics(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A word of address and the letter of the name before it (Cさん, 山田様):
-    a Latin initial, a kanji or a katakana letter (not kana: たくさん)."""
+    """A word of address and the name before it (Cさん, 野口孝行氏, 山田様):
+    a Latin initial, or a run of up to ``HONORIFIC_NAME_MOST`` kanji or
+    katakana (not kana: たくさん); review r36 F-2: "野 / 口孝行氏"."""
     if not words:
         return None
     listed = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"[A-Za-z\u3005\u4e00-\u9fff\u30a1-\u30fa]\u2060?(?:{listed})")
+    run = rf"(?:[{_NAME_LETTER}]\u2060?){{1,{HONORIFIC_NAME_MOST}}}"
+    return re.compile(rf"(?:[A-Za-z]\u2060?|{run})(?:{listed})")
+
+
+def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """The Japanese proper names among ``names`` (the organisation's, its
+    people's), each word of one (特定非営利活動法人 / 北朝鮮難民救援基金) found
+    whatever joiners already stand between its characters."""
+    words = {
+        word
+        for name in names
+        for word in (name or "").split()
+        if len(word) > 1 and _JAPANESE.search(word) and not re.search(f"[{_HANGUL}]", word)
+    }
+    if not words:
+        return None
+    found = (
+        f"{JOINER}?".join(re.escape(c) for c in w) for w in sorted(words, key=len, reverse=True)
+    )
+    return re.compile("|".join(found))
+
+
+def proper_names(
+    organization: Organization | None,
+    signatories: Iterable[Signatory] = (),
+    others: Iterable[str] = (),
+) -> tuple[str, ...]:
+    """The names a page must not split: every form of the organisation's
+    name the settings give (legal form, name, short name, the name giving
+    details address), who signs, and ``others`` (the people of people.csv)."""
+    own: tuple[str | None, ...] = ()
+    if organization is not None:
+        o = organization
+        own = (o.legal_form, o.name, o.short_name, o.giving_organisation)
+    return tuple(n for n in (*own, *(s.name for s in signatories), *others) if n and n.strip())
+
+
+def keep_names(text: str, pattern: re.Pattern[str] | None, most: int) -> str:
+    """``text`` with each name ``pattern`` finds unbreakable where it holds
+    ``most`` characters or fewer (a longer one, wider than the measure, may
+    still break)."""
+    if pattern is None:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(0)
+        return joined(name) if len(name.replace(JOINER, "")) <= most else name
+
+    return pattern.sub(one, text)
 
 
 def _listed(words: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -413,6 +495,8 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
                 lambda m: joined(m.group(0)) if " " in m.group(0) else m.group(0), text
             )
         text = _INITIALS.sub(lambda m: joined(m.group(0)), text)
+        text = _URL_HEAD.sub(lambda m: joined(m.group(0)), text)
+        text = _EMAIL.sub(lambda m: joined(m.group(0)), text)
         if units is not None:
             text = units.sub(lambda m: joined(m.group(0)), text)
         if honorifics is not None:
@@ -439,13 +523,17 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
     return apply
 
 
-def typeset(page: str, language: str, medium: str) -> str:
-    """The HTML ``page`` set for ``medium`` in ``language`` (see the module)."""
+def typeset(page: str, language: str, medium: str, names: Iterable[str] = ()) -> str:
+    """The HTML ``page`` set for ``medium`` in ``language`` (see the module);
+    in print the Japanese proper names among ``names`` (the organisation's,
+    its people's: ``proper_names``) never split where they fit the measure."""
     style = typography(language)
     parsed = markup.parse(page)
     if medium == "print":
         side_notes(parsed.root)
-    _Setter(style, _print_rules(style) if medium == "print" else None).walk(parsed.root)
+    setter = _Setter(style, _print_rules(style) if medium == "print" else None)
+    setter.names = name_pattern(names) if medium == "print" else None
+    setter.walk(parsed.root)
     return parsed.text()
 
 
@@ -468,6 +556,8 @@ class _Setter:
         self.made: set[HtmlElement] = set()  # the spans added to the page
         self.quote = _PullQuote(self.made)
         self.pulled = 0  # depth inside display text (a pull quote, _DISPLAY), set by phrases
+        self.narrow = 0  # depth inside a pull quote or a figure's label (_NARROW)
+        self.names: re.Pattern[str] | None = None  # proper names kept whole (print)
 
     def walk(self, root: HtmlElement) -> None:
         """Every tag and run of text under ``root`` in the order of the page."""
@@ -500,6 +590,8 @@ class _Setter:
         classes = (element.get("class") or "").split()
         if (name == "blockquote" and "pull-quote" in classes) or _DISPLAY.intersection(classes):
             self.pulled += step
+        if (name == "blockquote" and "pull-quote" in classes) or _NARROW.intersection(classes):
+            self.narrow += step
         if name == "p" and closing and self.style.sentence_end and not self.verbatim:
             _mark_line(element, self.style.sentence_end)
         if name in _BLOCKS or name in _INLINE_BLOCKS:
@@ -530,8 +622,13 @@ class _Setter:
         text = self.language(curl(chunk, self.style.quotes))
         if self.rules is not None and not self.head:
             text = self.rules(text, self.cells > 0)
+            short = bool(self.narrow or self.cells)  # a line of about 9 characters or fewer
+            text = keep_names(text, self.names, PHRASE_MOST if short else NAME_MOST)
             if (self.pulled or self.cells) and self.style.phrases:  # display text: whole phrases
-                text = phrases(text, CELL_PHRASE_MOST if self.cells else PHRASE_MOST)
+                # A panel's measure (the giving details, an ask) holds a
+                # longer phrase than a pull quote: 支えられています。 whole.
+                most = CELL_PHRASE_MOST if self.cells or not self.narrow else PHRASE_MOST
+                text = phrases(text, most)
         if self.heading:
             # Bookmarks are made of a heading's text: whole words as nowrap
             # spans there, so that no joiner reaches the PDF's outline.
