@@ -308,13 +308,14 @@ def test_the_uk_donor_edition_keeps_the_story_whole_and_leaves_the_accounts_out(
     assert compact("volunteer driver.") in where.split(note)[0]
     assert compact("Governance and support") in pages[2]  # the SORP's words, in its note
     # The money opens page 3 (review r35: two charts side by side left it 45 %
-    # empty): it is set larger, where the money came from above how it was
-    # spent, on the same page (edition_render.donor_pdf).
+    # empty): the ask follows it there as a reply strip with the ways to give
+    # (review r35, 10: donor_pdf), the page's foot, not a page of its own.
+    assert compact("Where the money went") in pages[2] and compact("sort code") in pages[2]
     text = pdfium.PdfDocument(tmp_path / "donor.pdf")[2].get_textpage()
-    came, spent = (text.search(w).get_next() for w in ("Gift Aid reclaimed", "How the money was"))
-    assert came and spent
-    # PDF units grow upwards: the ring's title starts below the income chart's last label.
-    assert text.get_charbox(spent[0])[3] < text.get_charbox(came[0])[1]
+    spent, ask = (text.search(w).get_next() for w in ("How the money was", "How to give"))
+    assert spent and ask
+    # PDF units grow upwards: the strip starts below the charts' titles.
+    assert text.get_charbox(ask[0])[3] < text.get_charbox(spent[0])[1]
 
 
 def test_a_fitted_handout_with_accounts_balances_its_two_sides(tmp_path: Path) -> None:
