@@ -623,7 +623,10 @@ def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> 
 
 def _notes_for(pages: int, layout: Layout, notes: str | None) -> int:
     """How many notes pages make up a count of ``pages`` to the layout's multiple."""
-    return -pages % layout.multiple if layout.multiple > 1 and notes else 0
+    count = -pages % layout.multiple if layout.multiple > 1 and notes else 0
+    # The page of the ways to give, where the notes document has one, comes
+    # first and is no notes page (``padded``; the preflight counts by name).
+    return count - 1 if count and GIVING_MARK in (notes or "") else count
 
 
 def _css_ident(text: str) -> str:
@@ -664,6 +667,14 @@ def notes_at(document: Any) -> int:
 IMPRINT_FIRST = "imprint-first"
 
 
+#: The page of the notes document that asks for support and gives the
+#: organisation's ways to give (notes.html.j2, ``organization.giving``):
+#: the first page that makes up the count, the notes pages after it
+#: (review r36, design 5: two ruled notes pages in a row read as padding).
+GIVING_PAGE = "giving"
+GIVING_MARK = 'id="giving-page"'  # its section in the notes document's HTML
+
+
 def _page_name(page: Any) -> str:
     return str(getattr(laid_out_page_box(page).page_type, "name", "") or "")
 
@@ -686,10 +697,14 @@ def padded(document: Any, notes: Any, count: int) -> Any:
     at = notes_at(document)
     made = list(notes.pages)
     opening = [p for p in made if _page_name(p) == IMPRINT_FIRST]
-    made = [p for p in made if _page_name(p) != IMPRINT_FIRST]
+    giving = [p for p in made if _page_name(p) == GIVING_PAGE]
+    made = [p for p in made if _page_name(p) not in (IMPRINT_FIRST, GIVING_PAGE)]
     if len(opening) == 1 and _lone_imprint(document):
+        # The imprint set first carries the ways to give (notes.html.j2).
         pages[at] = opening[0]
         at += 1
+    elif len(giving) == 1:
+        made = [*giving, *made]
     extra = made[:count]
     if len(extra) < count:
         raise RenderError(M.NOTES_PAGES(extra=len(extra), count=count))

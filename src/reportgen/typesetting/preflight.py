@@ -80,7 +80,7 @@ MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
 # notes pages, a blank back) are not judged.
 MAX_EMPTY = 0.40
 # The contents stand on a page of their own by convention, whatever their length.
-PLANNED_PAGES = SPARSE_PAGES | {"notes", "toc"}
+PLANNED_PAGES = SPARSE_PAGES | {"notes", "giving", "toc"}
 # Notes pages that make up a bound edition's count ([print] pad_to_multiple_of):
 # a spread at most; more read as blank pages (a 5-page piece padded to 8).
 MAX_NOTES = 2
@@ -975,7 +975,7 @@ def _blank(scan: _Scan) -> bool:
 # them is the text's last, judged as a last page: it may end short (a
 # roster set compact, a count padded with notes), but not nearly empty nor
 # holding only the end of what the page before began.
-CLOSING_PAGES = frozenset({"notes", "back", "back-cover"})
+CLOSING_PAGES = frozenset({"notes", "giving", "back", "back-cover"})
 
 
 def _closing(scan: _Scan) -> bool:
