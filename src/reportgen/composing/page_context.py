@@ -179,6 +179,8 @@ class RenderContext:
     section_breaks: str = "run-on"
     # The notes pages of notes.html.j2 ([print] pad_to_multiple_of).
     notes_pages: int = 0
+    # Whether they open with the page of the ways to give (Edition.giving_page).
+    giving_page: bool = False
 
     def say(self, key: str, **values: object) -> str:
         """A word of ``labels`` with its placeholders and grammar filled in,

@@ -643,8 +643,14 @@ def notes_folio_css(document: Any, notes: str) -> str:
     their folios go on from the page before them, as on every page (the
     imprint set first, when it is used, takes its page's)."""
     at = notes_at(document)
-    start = at + 1 if _lone_imprint(document) or IMPRINT_FIRST not in notes else at
-    return f"@page :first {{ counter-set: page {start} }}"
+    # (Its section's mark, not the page's name, which its stylesheet holds too.)
+    lone = _lone_imprint(document)
+    start = at + 1 if lone or IMPRINT_FIRST_MARK not in notes else at
+    # The imprint set first carries the ways to give: their own page is
+    # not laid out, so that the notes pages' folios follow on.
+    carried = lone and IMPRINT_FIRST_MARK in notes
+    hidden = f" #{GIVING_ID} {{ display: none }}" if carried else ""
+    return f"@page :first {{ counter-set: page {start} }}" + hidden
 
 
 def notes_at(document: Any) -> int:
@@ -665,6 +671,7 @@ def notes_at(document: Any) -> int:
 #: cover and that notes pages make up (review r35, 5: a notes page, then
 #: the imprint alone at the foot of the next, read as two blank pages).
 IMPRINT_FIRST = "imprint-first"
+IMPRINT_FIRST_MARK = 'class="narrative imprint imprint-first"'  # its section in the HTML
 
 
 #: The page of the notes document that asks for support and gives the
@@ -672,7 +679,8 @@ IMPRINT_FIRST = "imprint-first"
 #: the first page that makes up the count, the notes pages after it
 #: (review r36, design 5: two ruled notes pages in a row read as padding).
 GIVING_PAGE = "giving"
-GIVING_MARK = 'id="giving-page"'  # its section in the notes document's HTML
+GIVING_ID = "giving-page"  # its section's id in the notes document
+GIVING_MARK = f'id="{GIVING_ID}"'
 
 
 def _page_name(page: Any) -> str:
