@@ -623,10 +623,9 @@ def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> 
 
 def _notes_for(pages: int, layout: Layout, notes: str | None) -> int:
     """How many notes pages make up a count of ``pages`` to the layout's multiple."""
-    count = -pages % layout.multiple if layout.multiple > 1 and notes else 0
-    # The page of the ways to give, where the notes document has one, comes
-    # first and is no notes page (``padded``; the preflight counts by name).
-    return count - 1 if count and GIVING_MARK in (notes or "") else count
+    # (The page of the ways to give, where the notes document has one, is
+    # one of them: the preflight counts it among the padding too.)
+    return -pages % layout.multiple if layout.multiple > 1 and notes else 0
 
 
 def _css_ident(text: str) -> str:
@@ -680,7 +679,6 @@ IMPRINT_FIRST_MARK = 'class="narrative imprint imprint-first"'  # its section in
 #: (review r36, design 5: two ruled notes pages in a row read as padding).
 GIVING_PAGE = "giving"
 GIVING_ID = "giving-page"  # its section's id in the notes document
-GIVING_MARK = f'id="{GIVING_ID}"'
 
 
 def _page_name(page: Any) -> str:
