@@ -338,6 +338,14 @@ def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path
         texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
         assert [t.split()[0] for t in texts] == expected, texts
         assert "p2" in texts[1].split() and "p3" in texts[2].split(), texts
+    # Ways to give longer than a page: notes pages only, numbered on.
+    long = giving.replace(">Giving</section>", ">Giving" + "<p>Line.</p>" * 60 + "</section>")
+    made = _made(tmp_path, shared, layout=Layout(multiple=4), notes=long)
+    (tmp_path / "giving.pdf").write_bytes(made.data)
+    parsed = ParsedPdf(tmp_path / "giving.pdf")
+    texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
+    assert [t.split()[0] for t in texts] == ["A", "Notes", "Notes", "Back"], texts
+    assert "p2" in texts[1].split() and "p3" in texts[2].split(), texts
 
 
 def test_a_letter_without_its_blank_back_for_duplex(tmp_path: Path) -> None:

@@ -492,6 +492,11 @@ def render_pdf(
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             folio = CSS(string=notes_folio_css(document, notes))
             made = extra.render(stylesheets=[folio], font_config=document.font_config)
+            if sum(_page_name(p) == GIVING_PAGE for p in made.pages) > 1:
+                # Ways to give too long for their page: notes pages only,
+                # their folios following on (the page is one page or none).
+                hidden = CSS(string=f"#{GIVING_ID} {{ display: none }}")
+                made = extra.render(stylesheets=[folio, hidden], font_config=document.font_config)
             document = padded(document, made, missing)
         inspected = Inspection(document.pages, preflight, layout=layout) if preflight else None
         findings = tuple(inspected.findings()) if inspected else ()
