@@ -57,6 +57,11 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     strip = render_html(with_ways, "print", EDITIONS["donor"].template).html
     ways = strip[strip.index('class="donor-ask reply-strip"') :].split("</aside>")[0]
     assert "By post." in ways and ctx.labels["donor_reply"] in ways  # a reply strip
+    # The ways to give once (Korean review N36, 5): the back page keeps the
+    # contacts under its own heading, not the details again.
+    back = strip[strip.index('id="how-to-give"') :]
+    assert strip.count("By post.") == 1 and 'class="contact"' in back
+    assert f"<h2>{ctx.labels['contact']}</h2>" in back
     # Where the strip leaves a page near-empty (edition_render.donor_pdf
     # tries it): the ask beside the story again, a box, once.
     beside = render_html(changed(with_ways, ask_beside_story=True), "print",
@@ -64,6 +69,8 @@ def test_the_donor_edition_leads_with_the_story_the_gift_and_the_ask(tmp_path: P
     assert beside.index('id="gift-at-work"') < beside.index('class="donor-ask"')
     assert beside.index('class="donor-ask"') < beside.index('id="highlights"')
     assert beside.count('<aside class="donor-ask') == 1 and "donor-ask reply-strip" not in beside
+    assert beside.count("By post.") == 1
+    assert "By post." in beside[beside.index('id="how-to-give"') :]
     # After a personal letter (no thank-you): the figures, then the money
     # set larger, its charts one above the other, then the ask (review r35:
     # the figures and the ask alone left a page 45 % empty).

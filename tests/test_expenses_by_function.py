@@ -113,10 +113,11 @@ def test_the_donor_breakdown_says_how_many_lines_its_example_stands_for() -> Non
         ring = chart_expenses(_NOW, style)
         assert ring is not None
         said[language] = {g.lines[0][0]: g.more for g in ring.breakdown}
-    assert said["en"]["Rescue"] == ("and 2 other lines", "and 1 other line")
+    # Counts under ten in words, the lines named for what they are (review r36).
+    assert said["en"]["Rescue"] == ("and two smaller items", "and one smaller item")
     assert said["ja"]["Office rent"] == ("ほか2件", "ほか1件")
-    assert said["ko"]["Rescue"] == ("그 밖에 2건", "그 밖에 1건")
-    assert said["ko"]["Appeal mailing"] == ("그 밖에 1건",)  # nothing left out after it
+    assert said["ko"]["Rescue"] == ("외 2개 항목", "외 1개 항목")
+    assert said["ko"]["Appeal mailing"] == ("외 1개 항목",)  # nothing left out after it
 
 
 def test_a_function_of_one_line_named_as_it_is_takes_one_row() -> None:

@@ -354,3 +354,23 @@ def test_the_packs_labels_follow_the_case_the_organisation_writes(sample_set: Pa
     assert {"Meals served", "Total income", "Total expenses", "Activities"} <= labels
     assert "of spending went to programmes" in labels
     assert {s.label for s in _stats(year, language="ja")} >= {"Meals served"}  # no case: as is
+
+
+def test_the_covers_marks_say_what_they_count_under_another_headline(tmp_path: Path) -> None:
+    """Review r36, design 4: "6,842 Food parcels given" over a mark for each
+    activity, whose key said "Food parcels 4", read as four parcels. Under a
+    headline that is not the activity count the marks say what they are; under
+    the activity count they need no words."""
+    from tests.conftest import copy_root
+    from tests.test_accounts import _context, _two_years
+
+    year = _two_years(copy_root("small", tmp_path))
+    ctx, html = _context(year, "annual-report", "en")
+    assert ctx.stats[0].name == "activities" and ctx.marks_caption == ""
+    assert 'class="cover-marks-caption"' not in html
+    report = year / "report.toml"
+    report.write_text('key_figures = ["income", "activities"]\n' + report.read_text("utf-8"))
+    ctx, html = _context(year, "annual-report", "en")
+    public = ctx.stats[1].value  # the activities this public edition shows
+    assert ctx.marks_caption == f"{public} activities in the year"
+    assert f'<p class="cover-marks-caption">{public} activities in the year</p>' in html

@@ -533,7 +533,9 @@ def test_a_japanese_donor_finds_the_telephone_and_the_legal_form_everywhere(
     assert f"{tel} {fax}" in receipt
     assert "特定非営利活動法人 北朝鮮難民救援基金 理事長 加藤 博" in receipt
     donor = ParsedPdf(out / "ja" / "donor.pdf")
-    ask = donor.all_text().split("ご支援のお願い", 1)[1].split("ご寄付の方法", 1)[0]
+    # (The back page's heading: 連絡先 where the reply strip gave the ways to give.)
+    rest = donor.all_text().split("ご支援のお願い", 1)[1]
+    ask = re.split("ご寄付の方法|連絡先", rest, maxsplit=1)[0]
     assert f"{tel} https://www.northkoreanrefugees.com/" in ask  # two ways to reach us
     # Review r36 F-5: TEL and FAX each a label above its number, the hours
     # under the telephone, the organisation's name above them on both back pages.

@@ -302,7 +302,9 @@ def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path
     # With the imprint set first in the notes document, that page takes the
     # lone imprint's place: the text ends with it, the notes come after it.
     first = folio.replace(
-        "<body>", '<body><section style="page: imprint-first">About, at the top</section>'
+        "<body>",
+        '<body><section class="narrative imprint imprint-first" style="page: imprint-first">'
+        "About, at the top</section>",
     )
     made = _made(tmp_path, closing, layout=Layout(multiple=4), notes=first)
     (tmp_path / "closing.pdf").write_bytes(made.data)
@@ -318,6 +320,32 @@ def test_page_count_padded_with_notes_pages_before_the_back_cover(tmp_path: Path
     texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
     assert [t.split()[0] for t in texts] == ["A", "Notes", "Notes", "Back"], texts
     assert "p2" in texts[1].split(), texts[1]
+    # The page of the ways to give comes first where the book needs padding
+    # (review r36), in the folios' sequence; the imprint set first carries
+    # the ways to give itself, and the notes pages follow it.
+    giving = first.replace(
+        "About, at the top</section>",
+        "About, at the top</section>"
+        '<section id="giving-page" style="page: giving; break-before: page">Giving</section>',
+    )
+    for body, expected in (
+        (shared, ["A", "Giving", "Notes", "Back"]),
+        (closing, ["A", "About,", "Notes", "Back"]),
+    ):
+        made = _made(tmp_path, body, layout=Layout(multiple=4), notes=giving)
+        (tmp_path / "giving.pdf").write_bytes(made.data)
+        parsed = ParsedPdf(tmp_path / "giving.pdf")
+        texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
+        assert [t.split()[0] for t in texts] == expected, texts
+        assert "p2" in texts[1].split() and "p3" in texts[2].split(), texts
+    # Ways to give longer than a page: notes pages only, numbered on.
+    long = giving.replace(">Giving</section>", ">Giving" + "<p>Line.</p>" * 60 + "</section>")
+    made = _made(tmp_path, shared, layout=Layout(multiple=4), notes=long)
+    (tmp_path / "giving.pdf").write_bytes(made.data)
+    parsed = ParsedPdf(tmp_path / "giving.pdf")
+    texts = [parsed.text(n).strip() for n in range(1, parsed.page_count + 1)]
+    assert [t.split()[0] for t in texts] == ["A", "Notes", "Notes", "Back"], texts
+    assert "p2" in texts[1].split() and "p3" in texts[2].split(), texts
 
 
 def test_a_letter_without_its_blank_back_for_duplex(tmp_path: Path) -> None:
@@ -376,6 +404,16 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
         + "\n[print]\nbleed = true\npad_to_multiple_of = 4\nduplex_letters = true\n",
         "utf-8",
     )
+    # The organisation gives its ways to give: the annual report's first
+    # page that makes up the count asks for support with them (review r36).
+    org = small_set / "organization.toml"
+    org.write_text(
+        org.read_text("utf-8").replace(
+            'email = "office@example.org"\n',
+            'email = "office@example.org"\ngiving = "By bank transfer to account 1234."\n',
+        ),
+        "utf-8",
+    )
     result = run_build(small_set / "fy2012", tmp_path / "out", workers=1)
     kinds = (preflight.NO_BLEED, preflight.PAGE_COUNT)
     # (The small root's donor edition is 5 pages, made up to 8 with three notes
@@ -397,6 +435,17 @@ def test_print_settings_through_a_build(small_set: Path, tmp_path: Path) -> None
     texts = [parsed.text(n) for n in range(1, parsed.page_count + 1)]
     notes = [n for n, page in enumerate(texts) if page.strip().startswith("Notes")]
     assert notes and max(notes) == len(texts) - 2 and min(notes) == len(texts) - 1 - len(notes)
+    # Before the notes pages, the page of the ways to give, in the folio's
+    # sequence, with the contacts and a reply slip; the back cover still
+    # closes the book.
+    giving = texts[min(notes) - 1]
+    assert giving.strip().startswith("Supporting our work"), giving
+    assert "account 1234" in giving and "office@example.org" in giving and "Reply slip" in giving
+    assert str(min(notes)) in giving.split(), giving  # its folio: its place in the book
+    # The donor edition gives the ways to give in its reply strip and back
+    # page: its notes pages are notes pages only.
+    donor = ParsedPdf(out / "donor.pdf")
+    assert not any("Reply slip" in donor.text(n) for n in range(1, donor.page_count + 1))
     letters = sorted((out / "donors").glob("*.pdf"))
     assert letters
     # Pages joined from another layout (notes) and the blank back keep PDF/UA.

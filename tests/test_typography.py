@@ -451,6 +451,10 @@ def test_a_count_of_one_is_said_in_words_in_the_coalitions_intro() -> None:
     """Review r35, 7: "Membership of 1 coalition or network." read as template output."""
     one = formats.label("en-GB", "coalitions_intro", 1, count=1)
     assert one == "We belong to one coalition or network."
+    # Review r36, 4: "2 coalitions" too; one to nine in words, ten on in digits.
     assert formats.label("en", "coalitions_intro", 2, count=2) == (
-        "We belong to 2 coalitions and networks."
+        "We belong to two coalitions and networks."
+    )
+    assert formats.label("en", "coalitions_intro", 12, count=12) == (
+        "We belong to 12 coalitions and networks."
     )

@@ -70,6 +70,7 @@ class Stat:
     progress: str | None = None  # "83% of the target of 15,000"
     unit: str | None = None  # a word after the value, set smaller ("parcels")
     text: bool = False  # the value is words, not a number: a milestone
+    name: str = ""  # the built-in figure it is ("activities"), "" for an indicator
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,13 @@ class RenderContext:
     section_breaks: str = "run-on"
     # The notes pages of notes.html.j2 ([print] pad_to_multiple_of).
     notes_pages: int = 0
+    # Whether they open with the page of the ways to give (Edition.giving_page).
+    giving_page: bool = False
+    # The cover's activity marks said for what they are ("19 activities in
+    # the year"), where its headline figure is another (review r36, design 4:
+    # "6,842 Food parcels given" over 19 marks read as 19 parcels); "" where
+    # the headline is the activity count.
+    marks_caption: str = ""
 
     def say(self, key: str, **values: object) -> str:
         """A word of ``labels`` with its placeholders and grammar filled in,
@@ -280,6 +288,17 @@ def _difference(
     if figure is not None:
         number = formats.label(language, f"figure_{figure}", abs(diff), count=number)
     return formats.signed(number, diff < 0, language), direction
+
+
+def _marks_caption(stats: Sequence[Stat], activities: int, language: str) -> str:
+    """What the cover's marks are (``RenderContext.marks_caption``): the
+    activities of the year, unless the headline figure (the first that is a
+    number) already counts them."""
+    hero = next((s for s in stats if not s.text), None)
+    if hero is None or hero.name == "activities":
+        return ""
+    count = formats.format_number(activities, language)
+    return formats.label(language, "cover_activities", float(activities), count=count)
 
 
 def _stats(
@@ -394,7 +413,8 @@ def _builtin(
         float(value), None if before is None else float(before), language,
         _year_of(p, language), money, None if money else name,
     )  # fmt: skip
-    return Stat(text, formats.label(language, label_key, float(value)), change, direction)
+    label = formats.label(language, label_key, float(value))
+    return Stat(text, label, change, direction, name=name)
 
 
 def _share_stat(fig: KeyFigures, p: KeyFigures | None, language: str) -> Stat | None:
@@ -1132,6 +1152,7 @@ def build_context(
     document_title = (
         title if EDITIONS[edition].title is None else edition_title(language, edition, config)
     )
+    stats = _stats(figures, previous, language, config.currency, config.key_figures)
     return RenderContext(
         edition=edition,
         language=str(language),
@@ -1154,7 +1175,8 @@ def build_context(
         font=config.theme.font,
         toc=tuple(toc),
         narrative=year.narrative,
-        stats=_stats(figures, previous, language, config.currency, config.key_figures),
+        stats=stats,
+        marks_caption=_marks_caption(stats, figures.activities, language),
         charts=charts,
         intros=intros,
         activities=listed.get("activities"),

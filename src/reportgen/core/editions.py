@@ -39,6 +39,11 @@ class Edition:
     # A bound publication: ``[print] pad_to_multiple_of`` makes up its page
     # count with notes pages. A loose sheet (the handout) is not padded.
     bound: bool = False
+    # Its notes pages open with a page that asks for support and gives the
+    # organisation's ways to give (``organization.giving``; notes.html.j2):
+    # an edition that gives them nowhere inside (the donor edition has its
+    # reply strip and back page: they are given once).
+    giving_page: bool = False
     # At most this many pages (the handout: one sheet, printed on both sides);
     # the preflight reports a document over it, and copy-fitting's tighter
     # layout (the template's ``fit``) gives way first: fewer charts and key figures.
@@ -71,6 +76,7 @@ EDITIONS: dict[str, Edition] = {
             attachments=True,
             section_breaks="page",
             bound=True,
+            giving_page=True,
             # What a regulator reads first: the whole accounts.
             accounts=("balance", "funds"),
             said=M.EDITION_ANNUAL_REPORT,

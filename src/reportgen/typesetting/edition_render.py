@@ -211,7 +211,8 @@ def print_page(
     multiple = config.printing.pad_to_multiple_of if declared.bound else 1
     notes = None
     if multiple > 1:
-        made = render_html(replace(ctx, notes_pages=multiple - 1), "print", NOTES_TEMPLATE, theme)
+        padding = replace(ctx, notes_pages=multiple - 1, giving_page=declared.giving_page)
+        made = render_html(padding, "print", NOTES_TEMPLATE, theme)
         notes = resolved(made.html, f"{edition}.pdf", themed=theme is not None)
     bleed = config.printing.bleed or config.print_marks  # crop marks come with 3 mm of bleed
     layout = Layout(declared.section_breaks, bleed, multiple, declared.pages)

@@ -492,6 +492,11 @@ def render_pdf(
             extra = HTML(string=notes, base_url=base_url, url_fetcher=fetcher)
             folio = CSS(string=notes_folio_css(document, notes))
             made = extra.render(stylesheets=[folio], font_config=document.font_config)
+            if sum(_page_name(p) == GIVING_PAGE for p in made.pages) > 1:
+                # Ways to give too long for their page: notes pages only,
+                # their folios following on (the page is one page or none).
+                hidden = CSS(string=f"#{GIVING_ID} {{ display: none }}")
+                made = extra.render(stylesheets=[folio, hidden], font_config=document.font_config)
             document = padded(document, made, missing)
         inspected = Inspection(document.pages, preflight, layout=layout) if preflight else None
         findings = tuple(inspected.findings()) if inspected else ()
@@ -623,6 +628,8 @@ def _left_alone(looked: Inspection, ids: Sequence[str], own: frozenset[str]) -> 
 
 def _notes_for(pages: int, layout: Layout, notes: str | None) -> int:
     """How many notes pages make up a count of ``pages`` to the layout's multiple."""
+    # (The page of the ways to give, where the notes document has one, is
+    # one of them: the preflight counts it among the padding too.)
     return -pages % layout.multiple if layout.multiple > 1 and notes else 0
 
 
@@ -640,8 +647,14 @@ def notes_folio_css(document: Any, notes: str) -> str:
     their folios go on from the page before them, as on every page (the
     imprint set first, when it is used, takes its page's)."""
     at = notes_at(document)
-    start = at + 1 if _lone_imprint(document) or IMPRINT_FIRST not in notes else at
-    return f"@page :first {{ counter-set: page {start} }}"
+    # (Its section's mark, not the page's name, which its stylesheet holds too.)
+    lone = _lone_imprint(document)
+    start = at + 1 if lone or IMPRINT_FIRST_MARK not in notes else at
+    # The imprint set first carries the ways to give: their own page is
+    # not laid out, so that the notes pages' folios follow on.
+    carried = lone and IMPRINT_FIRST_MARK in notes
+    hidden = f" #{GIVING_ID} {{ display: none }}" if carried else ""
+    return f"@page :first {{ counter-set: page {start} }}" + hidden
 
 
 def notes_at(document: Any) -> int:
@@ -662,6 +675,15 @@ def notes_at(document: Any) -> int:
 #: cover and that notes pages make up (review r35, 5: a notes page, then
 #: the imprint alone at the foot of the next, read as two blank pages).
 IMPRINT_FIRST = "imprint-first"
+IMPRINT_FIRST_MARK = 'class="narrative imprint imprint-first"'  # its section in the HTML
+
+
+#: The page of the notes document that asks for support and gives the
+#: organisation's ways to give (notes.html.j2, ``organization.giving``):
+#: the first page that makes up the count, the notes pages after it
+#: (review r36, design 5: two ruled notes pages in a row read as padding).
+GIVING_PAGE = "giving"
+GIVING_ID = "giving-page"  # its section's id in the notes document
 
 
 def _page_name(page: Any) -> str:
@@ -686,10 +708,14 @@ def padded(document: Any, notes: Any, count: int) -> Any:
     at = notes_at(document)
     made = list(notes.pages)
     opening = [p for p in made if _page_name(p) == IMPRINT_FIRST]
-    made = [p for p in made if _page_name(p) != IMPRINT_FIRST]
+    giving = [p for p in made if _page_name(p) == GIVING_PAGE]
+    made = [p for p in made if _page_name(p) not in (IMPRINT_FIRST, GIVING_PAGE)]
     if len(opening) == 1 and _lone_imprint(document):
+        # The imprint set first carries the ways to give (notes.html.j2).
         pages[at] = opening[0]
         at += 1
+    elif len(giving) == 1:
+        made = [*giving, *made]
     extra = made[:count]
     if len(extra) < count:
         raise RenderError(M.NOTES_PAGES(extra=len(extra), count=count))

@@ -83,10 +83,13 @@ MIN_LAST_FILL = 0.15  # a document's last page: nearly empty below this
 # notes pages, a blank back) are not judged.
 MAX_EMPTY = 0.40
 # The contents stand on a page of their own by convention, whatever their length.
-PLANNED_PAGES = SPARSE_PAGES | {"notes", "toc"}
+PLANNED_PAGES = SPARSE_PAGES | {"notes", "giving", "toc"}
 # Notes pages that make up a bound edition's count ([print] pad_to_multiple_of):
 # a spread at most; more read as blank pages (a 5-page piece padded to 8).
 MAX_NOTES = 2
+# The pages that make up that count: notes pages, and the page of the ways to
+# give before them (notes.html.j2).
+PADDING_PAGES = frozenset({"notes", "giving"})
 PT = 0.75  # points in a CSS pixel, WeasyPrint's unit of length
 MM = 96 / 25.4  # CSS pixels in a millimetre
 MIN_ROWS = 3  # a table's rows on either side of a page break, at least
@@ -1046,7 +1049,7 @@ def _blank(scan: _Scan) -> bool:
 # them is the text's last, judged as a last page: it may end short (a
 # roster set compact, a count padded with notes), but not nearly empty nor
 # holding only the end of what the page before began.
-CLOSING_PAGES = frozenset({"notes", "back", "back-cover"})
+CLOSING_PAGES = frozenset({"notes", "giving", "back", "back-cover"})
 
 
 def _closing(scan: _Scan) -> bool:
@@ -1238,7 +1241,9 @@ def _document_faults(scans: Sequence[_Scan], layout: Layout) -> Iterator[tuple[i
     if layout.multiple > 1 and scans and len(scans) % layout.multiple:
         count = M.PF_NOT_A_MULTIPLE(pages=len(scans), multiple=layout.multiple)
         yield len(scans), PAGE_COUNT, count
-    notes = [n for n, scan in enumerate(scans, start=1) if scan.name == "notes"]
+    # The page of the ways to give is padding too (pdf.padded, review r36):
+    # the count the layout rounds make up (pdf._notes_for).
+    notes = [n for n, scan in enumerate(scans, start=1) if scan.name in PADDING_PAGES]
     if layout.multiple > 1 and len(notes) > MAX_NOTES:
         # The multiple below what the content makes (a 5-page piece: 4).
         target = max((len(scans) - len(notes)) // layout.multiple, 1) * layout.multiple

@@ -658,7 +658,17 @@ def check_labels(tag: str, given: Mapping[str, object]) -> list[LabelProblem]:
 
 # Words only a setting's output shows, by the setting that asks for them: a
 # language without a pack needs them only when that setting is on.
-OPTIONAL_WORDS: dict[str, str] = {"notes_page": "print.pad_to_multiple_of"}
+OPTIONAL_WORDS: dict[str, str] = {
+    key: "print.pad_to_multiple_of"
+    for key in (
+        "notes_page",
+        "giving_page",
+        "giving_page_text",
+        "reply_slip",
+        "reply_name",
+        "reply_gift",
+    )
+}
 
 
 def missing_words(

@@ -247,9 +247,20 @@ def english_noun(value: object) -> str:
     return text
 
 
+_SPELT = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def english_spelt(value: object) -> str:
+    """A count in running text as English style guides set it: one to nine
+    in words ("two coalitions", "five smaller items"; review r36), any
+    other number as given (its digits, already formatted: "12", "1,200")."""
+    text = str(value).strip()
+    return _SPELT[int(text) - 1] if text.isdigit() and 1 <= int(text) <= 9 else text
+
+
 COUNTERS = {"つ": japanese_tsu}
-# Filters of English packs: ``{name|plural}``, ``{name|noun}``.
-ENGLISH = {"plural": english_plural, "noun": english_noun}
+# Filters of English packs: ``{name|plural}``, ``{name|noun}``, ``{count|spelt}``.
+ENGLISH = {"plural": english_plural, "noun": english_noun, "spelt": english_spelt}
 
 
 def is_filter(name: str) -> bool:
