@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
@@ -519,3 +520,16 @@ def test_a_japanese_salutation_or_signature_is_a_line_not_indented_prose() -> No
     assert out.count('class="line"') == 2
     assert '<p class="line">会員の皆さま' in out and '<p class="line">北朝鮮難民救援基金' in out
     assert 'class="line"' not in typeset("<p>Dear members</p>", "en", "print")
+
+
+def test_an_address_kept_whole_reads_back_letter_for_letter() -> None:
+    """Review r36: an e-mail or web address is kept whole (no break after
+    "https://"); joiners between its letters sat inside the "ffi" ligature of
+    "office" and its text read back as "oޱce@…". Joiners only beside marks."""
+    from weasyprint import HTML
+
+    words = "Write to office@example.org or https://www.office-affairs.org/give today."
+    page = typeset(f'<html lang="en"><body><p>{words}</p></body></html>', "en", "print")
+    assert "office" in page and "@\u2060" in page  # letters bare, the marks held
+    pdf = pdfium.PdfDocument(HTML(string=page).write_pdf())
+    assert pdf[0].get_textpage().get_text_range() == words

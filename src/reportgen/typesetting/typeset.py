@@ -134,6 +134,24 @@ def joined(text: str) -> str:
     return lead + JOINER.join(text.replace(JOINER, "").replace(" ", "\u00a0")) + trail
 
 
+def held(text: str) -> str:
+    """``text`` (a web or e-mail address) with no line-break opportunity in
+    it: a joiner beside each mark (":", "/", ".", "@", "-"), the only places
+    a line may break in Latin letters and digits, and none between two of
+    them, where a joiner would sit inside a ligature ("ffi" of "office") and
+    make the PDF's text of that glyph unreadable."""
+
+    def plain(char: str) -> bool:
+        return char.isascii() and char.isalnum()
+
+    out = [text[:1]]
+    for before, char in itertools.pairwise(text):
+        if not (plain(before) and plain(char)):
+            out.append(JOINER)
+        out.append(char)
+    return "".join(out)
+
+
 def curl(text: str, quotes: str) -> str:
     """Straight quotes as the language's marks; an apostrophe between letters
     as U+2019 whatever the language (don't, O'Brien, 90's)."""
@@ -495,8 +513,8 @@ def _print_rules(style: Typography) -> Callable[[str, bool], str]:
                 lambda m: joined(m.group(0)) if " " in m.group(0) else m.group(0), text
             )
         text = _INITIALS.sub(lambda m: joined(m.group(0)), text)
-        text = _URL_HEAD.sub(lambda m: joined(m.group(0)), text)
-        text = _EMAIL.sub(lambda m: joined(m.group(0)), text)
+        text = _URL_HEAD.sub(lambda m: held(m.group(0)), text)
+        text = _EMAIL.sub(lambda m: held(m.group(0)), text)
         if units is not None:
             text = units.sub(lambda m: joined(m.group(0)), text)
         if honorifics is not None:
