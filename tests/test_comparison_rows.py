@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.page_context import _comparison
@@ -79,3 +80,32 @@ def test_one_negative_style_in_tables_figures_and_accounts() -> None:
     net = list(_rows(replace(_BASE, income=Decimal("800")), _BASE).values())[-1]
     assert net[:2] == ("(£400)", "(£200)"), net  # this year, then last
     assert formats.format_amount(Decimal("-5000"), "JPY", "ja", False) == "△5,000円"
+
+
+def test_a_first_year_shows_its_own_money_and_a_fitted_handout_both_sides_of_it(
+    tmp_path: Path,
+) -> None:
+    """Review r36c, 1 and 9: without a previous year the handout still gives
+    the year's income, expenses and result (in the comparison's words); and
+    the fitted handout's four figures never show income without expenses."""
+    from reportgen.composing.page_context import Stat, _year_money, fitted_stats
+    from tests.conftest import copy_root, html_alone
+
+    table = _year_money(_BASE, None, "en", "GBP")
+    assert table is not None and table.headers == ("", "FY2")
+    assert [r.cells for r in table.rows] == [
+        ("Total income", "£1,000"), ("Total expenses", "£1,200"), ("Surplus (deficit)", "(£200)"),
+    ]  # fmt: skip
+    assert _year_money(_BASE, replace(_BASE, fiscal_year="FY1"), "en", "GBP") is None
+    assert _year_money(replace(_BASE, present=("activities",)), None, "en", "GBP") is None
+
+    stats = [Stat("1", "a"), Stat("2", "b", name="activities"), Stat("3", "c"),
+             Stat("£9", "in", name="income"), Stat("£12", "out", name="expenses")]  # fmt: skip
+    assert [s.label for s in fitted_stats(stats)] == ["a", "b", "in", "out"]
+    assert [s.label for s in fitted_stats([*stats[:4], Stat("5", "e")])] == ["a", "b", "c", "in"]
+
+    # The small root with a finances table and no year before it.
+    html = html_alone(copy_root("clean", tmp_path) / "fy2012", "handout", "en")
+    money = html.split('class="data comparison year-money')[1].split("</table>")[0]
+    for figure in ("Total income", "300,000", "Total expenses", "250,000", "Surplus", "50,000"):
+        assert figure in money, figure
