@@ -1,7 +1,9 @@
-"""The handout's comparison with last year: every row says something."""
+"""The handout's money: the comparison with last year (every row says
+something), a first year's own money, and what the fitted sheet keeps."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -109,3 +111,29 @@ def test_a_first_year_shows_its_own_money_and_a_fitted_handout_both_sides_of_it(
     money = html.split('class="data comparison year-money')[1].split("</table>")[0]
     for figure in ("Total income", "300,000", "Total expenses", "250,000", "Surplus", "50,000"):
         assert figure in money, figure
+
+
+def test_the_fitted_handout_has_a_fuller_variant_with_every_chart(tmp_path: Path) -> None:
+    """Review r36c, 9: a first year's fitted sheet left its two sides half
+    empty with two charts of four. Copy-fitting also gets the fitted page
+    with every chart (kept by print_pdf where it takes no more pages)."""
+    from reportgen.commands.build import load_with_history
+    from reportgen.composing.edition_view import year_as_seen_by
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.edition_render import figures_and_charts, print_page
+    from tests.conftest import copy_root
+
+    diags = Diagnostics()
+    year, _ = load_with_history(copy_root("clean", tmp_path) / "fy2012", diags)
+    assert year is not None and not diags.has_errors
+    seen = year_as_seen_by(year, "handout", "en")
+    page = print_page(seen, "handout", "en", figures_and_charts(seen, [], "en", draw=False))
+    assert page.fitted is not None and page.fuller is not None
+
+    def charts(html: str) -> list[str]:
+        grid = html.split('class="chart-grid"')[1].split("</section>")[0]
+        return re.findall(r'id="(chart-[a-z-]+)"', grid)
+
+    fitted, fuller = charts(page.fitted), charts(page.fuller)
+    assert len(fitted) == 2 and fitted == fuller[:2], (fitted, fuller)
+    assert "chart-expenses" in fuller and "chart-expenses" not in fitted, fuller

@@ -161,6 +161,10 @@ class RenderContext:
     # not after the money as a reply strip: where the strip leaves a page
     # near-empty (edition_render.donor_pdf).
     ask_beside_story: bool = False
+    # The copy-fitted handout with every chart, not the first two: where the
+    # fitted sheet has room for them on no more pages (review r36c, 9: a
+    # first year's two sides 40 % and 60 % empty; edition_render.print_pdf).
+    fit_every_chart: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
     # What the year's gifts did (the ``outcomes`` setting, in this language):
