@@ -105,6 +105,10 @@ def test_a_first_year_shows_its_own_money_and_a_fitted_handout_both_sides_of_it(
              Stat("£9", "in", name="income"), Stat("£12", "out", name="expenses")]  # fmt: skip
     assert [s.label for s in fitted_stats(stats)] == ["a", "b", "in", "out"]
     assert [s.label for s in fitted_stats([*stats[:4], Stat("5", "e")])] == ["a", "b", "c", "in"]
+    with_result = [*stats[:2], Stat("£3", "net", name="net"), *stats[3:]]
+    assert [s.label for s in fitted_stats(with_result)] == ["a", "b", "net", "in"]  # the result
+    with_result = [*stats[:4], Stat("£3", "net", name="net"), stats[4]]
+    assert [s.label for s in fitted_stats(with_result)] == ["a", "b", "in", "out"]
 
     # The small root with a finances table and no year before it.
     html = html_alone(copy_root("clean", tmp_path) / "fy2012", "handout", "en")

@@ -1092,12 +1092,13 @@ def fitted_stats(stats: Sequence[Stat], count: int = FITTED_FIGURES) -> tuple[St
     """The first ``count`` key figures, except that income never shows without
     expenses nor expenses without income (review r36c, 9: a deficit year's
     handout showed what came in but not what went out): the missing one of
-    the pair takes the place of the last figure that is not in the pair."""
+    the pair takes the place of the last figure that is not in the pair. The
+    year's result (``net``) beside either says enough."""
     shown = list(stats[:count])
     names = {s.name for s in shown}
     for name in _PAIRED:
         partner = next((s for s in stats if s.name == name), None)
-        if partner is None or name in names or not names & set(_PAIRED):
+        if partner is None or name in names or "net" in names or not names & set(_PAIRED):
             continue
         drop = next((s for s in reversed(shown) if s.name not in _PAIRED), None)
         if drop is None:
