@@ -1,9 +1,12 @@
-"""The handout's comparison with last year: every row says something."""
+"""The handout's money: the comparison with last year (every row says
+something), a first year's own money, and what the fitted sheet keeps."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from reportgen.composing.key_figures import KeyFigures
 from reportgen.composing.page_context import _comparison
@@ -79,3 +82,62 @@ def test_one_negative_style_in_tables_figures_and_accounts() -> None:
     net = list(_rows(replace(_BASE, income=Decimal("800")), _BASE).values())[-1]
     assert net[:2] == ("(£400)", "(£200)"), net  # this year, then last
     assert formats.format_amount(Decimal("-5000"), "JPY", "ja", False) == "△5,000円"
+
+
+def test_a_first_year_shows_its_own_money_and_a_fitted_handout_both_sides_of_it(
+    tmp_path: Path,
+) -> None:
+    """Review r36c, 1 and 9: without a previous year the handout still gives
+    the year's income, expenses and result (in the comparison's words); and
+    the fitted handout's four figures never show income without expenses."""
+    from reportgen.composing.page_context import Stat, _year_money, fitted_stats
+    from tests.conftest import copy_root, html_alone
+
+    table = _year_money(_BASE, None, "en", "GBP")
+    assert table is not None and table.headers == ("", "FY2")
+    assert [r.cells for r in table.rows] == [
+        ("Total income", "£1,000"), ("Total expenses", "£1,200"), ("Surplus (deficit)", "(£200)"),
+    ]  # fmt: skip
+    assert _year_money(_BASE, replace(_BASE, fiscal_year="FY1"), "en", "GBP") is None
+    assert _year_money(replace(_BASE, present=("activities",)), None, "en", "GBP") is None
+
+    stats = [Stat("1", "a"), Stat("2", "b", name="activities"), Stat("3", "c"),
+             Stat("£9", "in", name="income"), Stat("£12", "out", name="expenses")]  # fmt: skip
+    assert [s.label for s in fitted_stats(stats)] == ["a", "b", "in", "out"]
+    assert [s.label for s in fitted_stats([*stats[:4], Stat("5", "e")])] == ["a", "b", "c", "in"]
+    with_result = [*stats[:2], Stat("£3", "net", name="net"), *stats[3:]]
+    assert [s.label for s in fitted_stats(with_result)] == ["a", "b", "net", "in"]  # the result
+    with_result = [*stats[:4], Stat("£3", "net", name="net"), stats[4]]
+    assert [s.label for s in fitted_stats(with_result)] == ["a", "b", "in", "out"]
+
+    # The small root with a finances table and no year before it.
+    html = html_alone(copy_root("clean", tmp_path) / "fy2012", "handout", "en")
+    money = html.split('class="data comparison year-money')[1].split("</table>")[0]
+    for figure in ("Total income", "300,000", "Total expenses", "250,000", "Surplus", "50,000"):
+        assert figure in money, figure
+
+
+def test_the_fitted_handout_has_a_fuller_variant_with_every_chart(tmp_path: Path) -> None:
+    """Review r36c, 9: a first year's fitted sheet left its two sides half
+    empty with two charts of four. Copy-fitting also gets the fitted page
+    with every chart (kept by print_pdf where it takes no more pages)."""
+    from reportgen.commands.build import load_with_history
+    from reportgen.composing.edition_view import year_as_seen_by
+    from reportgen.core.diagnostics import Diagnostics
+    from reportgen.typesetting.edition_render import figures_and_charts, print_page
+    from tests.conftest import copy_root
+
+    diags = Diagnostics()
+    year, _ = load_with_history(copy_root("clean", tmp_path) / "fy2012", diags)
+    assert year is not None and not diags.has_errors
+    seen = year_as_seen_by(year, "handout", "en")
+    page = print_page(seen, "handout", "en", figures_and_charts(seen, [], "en", draw=False))
+    assert page.fitted is not None and page.fuller is not None
+
+    def charts(html: str) -> list[str]:
+        grid = html.split('class="chart-grid"')[1].split("</section>")[0]
+        return re.findall(r'id="(chart-[a-z-]+)"', grid)
+
+    fitted, fuller = charts(page.fitted), charts(page.fuller)
+    assert len(fitted) == 2 and fitted == fuller[:2], (fitted, fuller)
+    assert "chart-expenses" in fuller and "chart-expenses" not in fitted, fuller

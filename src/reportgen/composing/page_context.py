@@ -125,6 +125,11 @@ class RenderContext:
     previous: str | None = None
     document_title: str = ""  # the edition's own title: cover, metadata, running foot
     comparison: Table | None = None  # this year against the previous one
+    # A first year's own money (no previous year beside it): income,
+    # expenses and the result in one column, from the figures the comparison uses.
+    year_money: Table | None = None
+    # The key figures a fitted handout shows (``fitted_stats``).
+    fitted_stats: tuple[Stat, ...] = ()
     summaries: tuple[tuple[str, str], ...] = ()  # narrative title, front matter's summary (HTML)
     # What only members read (internal narrative, or editions: [handout]),
     # whole: the handout's members' notes.
@@ -156,6 +161,10 @@ class RenderContext:
     # not after the money as a reply strip: where the strip leaves a page
     # near-empty (edition_render.donor_pdf).
     ask_beside_story: bool = False
+    # The copy-fitted handout with every chart, not the first two: where the
+    # fitted sheet has room for them on no more pages (review r36c, 9: a
+    # first year's two sides 40 % and 60 % empty; edition_render.print_pdf).
+    fit_every_chart: bool = False
     # The signatory's printed signature, in the language's order (formats.signature_lines).
     signature: tuple[str, ...] = ()
     # What the year's gifts did (the ``outcomes`` setting, in this language):
@@ -1054,6 +1063,53 @@ def _comparison(
     )
 
 
+def _year_money(
+    fig: KeyFigures, prev: KeyFigures | None, language: str, currency: str
+) -> Table | None:
+    """The year's own money where there is no previous year to compare it
+    with (review r36c, 1: a first year's handout showed none): total income,
+    total expenses and the surplus (deficit), in the comparison's words."""
+    if prev is not None or not _meaningful("income", fig):
+        return None
+    rows = tuple(
+        Row(
+            (
+                formats.label(language, key).capitalize(),
+                formats.format_amount(value, currency, language, fig.minor_units),
+            )
+        )
+        for key, value in (("income", fig.income), ("expenses", fig.expenses), ("net", fig.net))
+    )
+    return Table(("", _year_of(fig, language)), rows, numeric=(1,))
+
+
+# A fitted handout's key figures: as many as this, income and expenses kept together.
+FITTED_FIGURES = 4
+_PAIRED = ("income", "expenses")
+
+
+def fitted_stats(stats: Sequence[Stat], count: int = FITTED_FIGURES) -> tuple[Stat, ...]:
+    """The first ``count`` key figures, except that income never shows without
+    expenses nor expenses without income (review r36c, 9: a deficit year's
+    handout showed what came in but not what went out): the missing one of
+    the pair takes the place of the last figure that is not in the pair. The
+    year's result (``net``) beside either says enough."""
+    shown = list(stats[:count])
+    names = {s.name for s in shown}
+    for name in _PAIRED:
+        partner = next((s for s in stats if s.name == name), None)
+        if partner is None or name in names or "net" in names or not names & set(_PAIRED):
+            continue
+        drop = next((s for s in reversed(shown) if s.name not in _PAIRED), None)
+        if drop is None:
+            continue
+        shown.remove(drop)
+        shown.append(partner)
+        names = {s.name for s in shown}
+    order = {id(s): i for i, s in enumerate(stats)}
+    return tuple(sorted(shown, key=lambda s: order[id(s)]))
+
+
 def _flat(
     signatures: tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]],
 ) -> tuple[str, ...]:
@@ -1188,6 +1244,8 @@ def build_context(
         previous=_year_of(previous, language) if previous else None,
         document_title=document_title,
         comparison=_comparison(figures, previous, language, config.currency),
+        year_money=_year_money(figures, previous, language, config.currency),
+        fitted_stats=fitted_stats(stats),
         summaries=_summaries(year),
         members_notes=tuple(
             (s.title, s.html)

@@ -133,6 +133,10 @@ class PrintPage:
     # multiple) and, when the count is to be made up, a page of notes pages.
     layout: Layout = NO_LAYOUT
     notes: str | None = None
+    # The fitted page with more in it (the handout's every chart:
+    # ``RenderContext.fit_every_chart``), kept where it takes no more pages
+    # than ``fitted``; None where the template sets nothing more.
+    fuller: str | None = None
 
 
 def _context(
@@ -188,14 +192,16 @@ def print_page(
         ctx = replace(ctx, ask_beside_story=True)
     theme = theme_of(config.root, config.theme_dir)
 
-    def page_html(fit: bool) -> str:
-        made = render_html(ctx, "print", EDITIONS[edition].template, theme, fit=fit)
+    def page_html(fit: bool, every_chart: bool = False) -> str:
+        shown = replace(ctx, fit_every_chart=True) if every_chart else ctx
+        made = render_html(shown, "print", EDITIONS[edition].template, theme, fit=fit)
         return resolved(made.html, f"{edition}.pdf", themed=theme is not None)
 
     html_text = page_html(fit=False)
     # Copy-fitting's tighter page, as the template sets it (``fit``); none
     # when the template sets the page the same either way (a theme's own).
     fitted = page_html(fit=True)
+    fuller = page_html(fit=True, every_chart=True)
     # The annual report carries its public data with it (archival, and the full
     # lists of tables too long to print).
     attachments = (
@@ -221,6 +227,7 @@ def print_page(
         {i: c.frame for i, c in analysis.charts.items()},
         tuple((s.source, s.html + s.excerpt) for s in (*seen.narrative, *seen.roles)),
         fitted if fitted != html_text else None, layout, notes,
+        fuller if fuller != fitted else None,
     )  # fmt: skip
 
 
@@ -254,7 +261,17 @@ def print_pdf(
     # tighter (the template's ``fit``: print.css.j2's body.fit); keep that
     # only if it fits on fewer pages.
     tighter = lay_out(page.fitted)
-    return tighter if tighter.pages < first.pages else first
+    if tighter.pages >= first.pages:
+        return first
+    if page.fuller is None:
+        return tighter
+    # The fitted sheet with every chart back (a first year's handout: two
+    # sides half empty), kept where it takes no more pages and the
+    # preflight finds no more faults in it.
+    fuller = lay_out(page.fuller)
+    if fuller.pages <= tighter.pages and len(fuller.findings) <= len(tighter.findings):
+        return fuller
+    return tighter
 
 
 def has_closing(seen: FiscalYear) -> bool:
