@@ -369,8 +369,15 @@ def test_the_covers_marks_say_what_they_count_under_another_headline(tmp_path: P
     assert ctx.stats[0].name == "activities" and ctx.marks_caption == ""
     assert 'class="cover-marks-caption"' not in html
     report = year / "report.toml"
-    report.write_text('key_figures = ["income", "activities"]\n' + report.read_text("utf-8"))
+    toml = report.read_text("utf-8")
+    report.write_text('key_figures = ["income", "expenses", "activities"]\n' + toml)
     ctx, html = _context(year, "annual-report", "en")
-    public = ctx.stats[1].value  # the activities this public edition shows
+    public = ctx.stats[2].value  # the activities this public edition shows
+    assert ctx.marks_caption == ""  # review r36c, 7: a cover figure already counts them
+    assert 'class="cover-marks-caption"' not in html
+    assert f"{public} activities in the year" not in html
+    report.write_text('key_figures = ["income", "expenses", "net", "activities"]\n' + toml)
+    ctx, html = _context(year, "annual-report", "en")
+    assert [s.name for s in ctx.cover_figures] == ["income", "expenses", "net"]
     assert ctx.marks_caption == f"{public} activities in the year"
     assert f'<p class="cover-marks-caption">{public} activities in the year</p>' in html

@@ -188,6 +188,11 @@ class RenderContext:
     # the headline is the activity count.
     marks_caption: str = ""
 
+    @property
+    def cover_figures(self) -> tuple[Stat, ...]:
+        """The key figures the cover sets (``cover_figures``)."""
+        return cover_figures(self.stats)
+
     def say(self, key: str, **values: object) -> str:
         """A word of ``labels`` with its placeholders and grammar filled in,
         for templates: ``ctx.say("compared_with", previous=ctx.previous)``."""
@@ -290,12 +295,25 @@ def _difference(
     return formats.signed(number, diff < 0, language), direction
 
 
+# How many key figures the annual report's cover sets: the headline and
+# two beside it (annual-report.html.j2 takes them from ``cover_figures``).
+COVER_FIGURES = 3
+
+
+def cover_figures(stats: Sequence[Stat]) -> tuple[Stat, ...]:
+    """The key figures the annual report's cover sets: the first
+    ``COVER_FIGURES`` that are numbers, the headline first."""
+    return tuple(s for s in stats if not s.text)[:COVER_FIGURES]
+
+
 def _marks_caption(stats: Sequence[Stat], activities: int, language: str) -> str:
     """What the cover's marks are (``RenderContext.marks_caption``): the
-    activities of the year, unless the headline figure (the first that is a
-    number) already counts them."""
-    hero = next((s for s in stats if not s.text), None)
-    if hero is None or hero.name == "activities":
+    activities of the year, unless a figure the cover sets (the first
+    ``COVER_FIGURES`` that are numbers, annual-report.html.j2) already counts
+    them: "10 activities in the year" over a "10 Activities" figure says it
+    twice (review r36c, 7)."""
+    on_cover = cover_figures(stats)
+    if not on_cover or any(s.name == "activities" for s in on_cover):
         return ""
     count = formats.format_number(activities, language)
     return formats.label(language, "cover_activities", float(activities), count=count)
