@@ -188,6 +188,10 @@ class RenderContext:
     # the headline is the activity count.
     marks_caption: str = ""
 
+    def grid_columns(self, count: int) -> int:
+        """The columns of a grid of ``count`` key figures (``grid_columns``)."""
+        return grid_columns(count)
+
     @property
     def cover_figures(self) -> tuple[Stat, ...]:
         """The key figures the cover sets (``cover_figures``)."""
@@ -298,6 +302,24 @@ def _difference(
 # How many key figures the annual report's cover sets: the headline and
 # two beside it (annual-report.html.j2 takes them from ``cover_figures``).
 COVER_FIGURES = 3
+
+
+def grid_columns(count: int, widest: int = 4) -> int:
+    """The columns of a grid of ``count`` key figures (macros.html.j2's
+    ``stats``, the class ``cols-N``), or 0 where they fit on one row of the
+    stylesheet's ``widest``. Never a tile alone on its last row (review
+    r36c, 6: five as 4 + 1): the fewest rows, then the fullest last row, of
+    ``widest`` or one column fewer (5 as 3 + 2, 6 as 3 + 3, 9 as 3 + 3 + 3);
+    wider only where both leave one alone (13 as 5 + 5 + 3)."""
+    if count <= widest:
+        return 0
+    best = min(
+        range(widest - 1, widest + 1),
+        key=lambda c: (count % c == 1, -(-count // c), -count % c),
+    )
+    while count % best == 1:
+        best = best + 1 if best >= widest else widest + 1
+    return best
 
 
 def cover_figures(stats: Sequence[Stat]) -> tuple[Stat, ...]:
