@@ -144,6 +144,13 @@ class RenderContext:
     # The edition as it follows a personal donor letter: without its own
     # general letter, which the personal one replaces.
     after_letter: bool = False
+    # The year has a story (a section placed ``lead``): the donor edition's
+    # ask speaks of "stories like this one" only then (``donor_ask_work``).
+    story: bool = False
+    # No story, and the section the donor edition opens with instead (the
+    # first) is a letter its own signatory signs: the edition's thank-you,
+    # a second letter from the same person, is left out (review r36c, 4).
+    lead_letter: bool = False
     # The small print (``place: end``) closing the flow, after the money,
     # instead of on the back cover: the letter's edition, a section shorter,
     # where that fills a page it leaves part empty (edition_render).
@@ -1103,6 +1110,19 @@ def _flat(
     return (*head, *(line for block in blocks for line in block), *tail)
 
 
+def _lead_letter(narrative: Sequence[NarrativeSection], signers: Sequence[Signatory]) -> bool:
+    """Whether the donor edition, without a story, opens with a letter one of
+    its signatories signs (``RenderContext.lead_letter``): the first section
+    not placed ``end`` names them (spaces aside: 加藤 博, 加藤　博)."""
+    if any(s.place == "lead" for s in narrative):
+        return False
+    first = next((s for s in narrative if s.place != "end"), None)
+    if first is None:
+        return False
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]*>", "", first.html))
+    return any(n and n in text for n in (re.sub(r"\s+", "", s.name) for s in signers))
+
+
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
     """(title, summary HTML) of each narrative section whose front matter gives
     a ``summary``: the director's own words, escaped; a section without one
@@ -1243,6 +1263,8 @@ def build_context(
         outcomes=config.outcomes or "",
         signatories=signers,
         signatures=signatures,
+        story=any(s.place == "lead" for s in year.narrative),
+        lead_letter=_lead_letter(year.narrative, signers),
         accounts=made_accounts,
         title_size=title_size(document_title),
         internal_note=internal_note(year, edition, language),
