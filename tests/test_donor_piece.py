@@ -199,3 +199,35 @@ def test_the_sample_donor_editions_are_four_pages(built_sample: BuiltSample) -> 
     for language in ("en", "ja", "ko"):
         pdf = ParsedPdf(built_sample.out / "fy2012" / language / "donor.pdf")
         assert pdf.page_count == 4, language
+
+
+SIGNED_MESSAGE = """---
+title: Message from the Chair
+---
+
+Dear friends, thank you for a year of steady work.
+
+**Ada  Signer**\\
+Chair
+"""
+
+
+def test_a_donor_edition_without_a_story_has_one_letter_and_asks_for_the_work(
+    tmp_path: Path,
+) -> None:
+    """Review r36c, 4 and 5: without a story, the edition opened with the
+    thank-you and then the message, each signed by the same person, and its
+    ask said "Stories like this one". One letter, the signer's own, and an
+    ask about the work; with a story, the thank-you and the story's ask."""
+    year = _two_years(copy_root("small", tmp_path))
+    _write(year, {"narrative/01-message.en.md": SIGNED_MESSAGE})
+    ctx, html = _context(year, "donor", "en")
+    assert (ctx.story, ctx.lead_letter) == (False, True)
+    assert 'id="thank-you"' not in html and html.count("Ada Signer") == 0  # the message's own
+    assert html.count("Ada  Signer") == 1 and 'class="narrative lead-story"' in html
+    assert ctx.labels["donor_ask_work"] in html and "Stories like" not in html
+    _write(year, {"narrative/05-story.en.md": STORY})
+    ctx, html = _context(year, "donor", "en")
+    assert (ctx.story, ctx.lead_letter) == (True, False)
+    assert 'id="thank-you"' in html and ctx.labels["donor_ask"] in html
+    assert html.index('id="thank-you"') < html.index("A story") < html.index("Ada  Signer")

@@ -369,8 +369,37 @@ def test_the_covers_marks_say_what_they_count_under_another_headline(tmp_path: P
     assert ctx.stats[0].name == "activities" and ctx.marks_caption == ""
     assert 'class="cover-marks-caption"' not in html
     report = year / "report.toml"
-    report.write_text('key_figures = ["income", "activities"]\n' + report.read_text("utf-8"))
+    toml = report.read_text("utf-8")
+    report.write_text('key_figures = ["income", "expenses", "activities"]\n' + toml)
     ctx, html = _context(year, "annual-report", "en")
-    public = ctx.stats[1].value  # the activities this public edition shows
+    public = ctx.stats[2].value  # the activities this public edition shows
+    assert ctx.marks_caption == ""  # review r36c, 7: a cover figure already counts them
+    assert 'class="cover-marks-caption"' not in html
+    assert f"{public} activities in the year" not in html
+    report.write_text('key_figures = ["income", "expenses", "net", "activities"]\n' + toml)
+    ctx, html = _context(year, "annual-report", "en")
+    assert [s.name for s in ctx.cover_figures] == ["income", "expenses", "net"]
     assert ctx.marks_caption == f"{public} activities in the year"
     assert f'<p class="cover-marks-caption">{public} activities in the year</p>' in html
+
+
+def test_a_grid_of_key_figures_never_leaves_a_tile_alone_on_a_row(tmp_path: Path) -> None:
+    """Review r36c, 6: five tiles set 4 + 1, "Total expenditure" alone on its
+    row. Any count of figures over one row: no last row of one, the rows as
+    few and as full as the stylesheet's four columns (or three) allow."""
+    from reportgen.composing.page_context import grid_columns
+    from tests.conftest import copy_root
+    from tests.test_accounts import _context, _two_years
+
+    for count in range(1, 62):
+        cols = grid_columns(count)
+        assert cols == 0 if count <= 4 else (count % cols != 1 and cols >= 3), (count, cols)
+    assert [grid_columns(n) for n in (5, 6, 7, 9, 13)] == [3, 3, 4, 3, 5]
+    year = _two_years(copy_root("small", tmp_path))
+    report = year / "report.toml"
+    five = '["activities", "participants", "income", "expenses", "net"]'
+    report.write_text(f"key_figures = {five}\n" + report.read_text("utf-8"))
+    for edition in ("annual-report", "donor"):
+        ctx, html = _context(year, edition, "en")
+        assert len(ctx.stats) == 5
+        assert '<ul class="stats cols-3">' in html, edition

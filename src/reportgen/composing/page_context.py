@@ -149,6 +149,13 @@ class RenderContext:
     # The edition as it follows a personal donor letter: without its own
     # general letter, which the personal one replaces.
     after_letter: bool = False
+    # The year has a story (a section placed ``lead``): the donor edition's
+    # ask speaks of "stories like this one" only then (``donor_ask_work``).
+    story: bool = False
+    # No story, and the section the donor edition opens with instead (the
+    # first) is a letter its own signatory signs: the edition's thank-you,
+    # a second letter from the same person, is left out (review r36c, 4).
+    lead_letter: bool = False
     # The small print (``place: end``) closing the flow, after the money,
     # instead of on the back cover: the letter's edition, a section shorter,
     # where that fills a page it leaves part empty (edition_render).
@@ -196,6 +203,15 @@ class RenderContext:
     # "6,842 Food parcels given" over 19 marks read as 19 parcels); "" where
     # the headline is the activity count.
     marks_caption: str = ""
+
+    def grid_columns(self, count: int) -> int:
+        """The columns of a grid of ``count`` key figures (``grid_columns``)."""
+        return grid_columns(count)
+
+    @property
+    def cover_figures(self) -> tuple[Stat, ...]:
+        """The key figures the cover sets (``cover_figures``)."""
+        return cover_figures(self.stats)
 
     def say(self, key: str, **values: object) -> str:
         """A word of ``labels`` with its placeholders and grammar filled in,
@@ -299,12 +315,43 @@ def _difference(
     return formats.signed(number, diff < 0, language), direction
 
 
+# How many key figures the annual report's cover sets: the headline and
+# two beside it (annual-report.html.j2 takes them from ``cover_figures``).
+COVER_FIGURES = 3
+
+
+def grid_columns(count: int, widest: int = 4) -> int:
+    """The columns of a grid of ``count`` key figures (macros.html.j2's
+    ``stats``, the class ``cols-N``), or 0 where they fit on one row of the
+    stylesheet's ``widest``. Never a tile alone on its last row (review
+    r36c, 6: five as 4 + 1): the fewest rows, then the fullest last row, of
+    ``widest`` or one column fewer (5 as 3 + 2, 6 as 3 + 3, 9 as 3 + 3 + 3);
+    wider only where both leave one alone (13 as 5 + 5 + 3)."""
+    if count <= widest:
+        return 0
+    best = min(
+        range(widest - 1, widest + 1),
+        key=lambda c: (count % c == 1, -(-count // c), -count % c),
+    )
+    while count % best == 1:
+        best = best + 1 if best >= widest else widest + 1
+    return best
+
+
+def cover_figures(stats: Sequence[Stat]) -> tuple[Stat, ...]:
+    """The key figures the annual report's cover sets: the first
+    ``COVER_FIGURES`` that are numbers, the headline first."""
+    return tuple(s for s in stats if not s.text)[:COVER_FIGURES]
+
+
 def _marks_caption(stats: Sequence[Stat], activities: int, language: str) -> str:
     """What the cover's marks are (``RenderContext.marks_caption``): the
-    activities of the year, unless the headline figure (the first that is a
-    number) already counts them."""
-    hero = next((s for s in stats if not s.text), None)
-    if hero is None or hero.name == "activities":
+    activities of the year, unless a figure the cover sets (the first
+    ``COVER_FIGURES`` that are numbers, annual-report.html.j2) already counts
+    them: "10 activities in the year" over a "10 Activities" figure says it
+    twice (review r36c, 7)."""
+    on_cover = cover_figures(stats)
+    if not on_cover or any(s.name == "activities" for s in on_cover):
         return ""
     count = formats.format_number(activities, language)
     return formats.label(language, "cover_activities", float(activities), count=count)
@@ -1119,6 +1166,19 @@ def _flat(
     return (*head, *(line for block in blocks for line in block), *tail)
 
 
+def _lead_letter(narrative: Sequence[NarrativeSection], signers: Sequence[Signatory]) -> bool:
+    """Whether the donor edition, without a story, opens with a letter one of
+    its signatories signs (``RenderContext.lead_letter``): the first section
+    not placed ``end`` names them (spaces aside: 加藤 博, 加藤　博)."""
+    if any(s.place == "lead" for s in narrative):
+        return False
+    first = next((s for s in narrative if s.place != "end"), None)
+    if first is None:
+        return False
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]*>", "", first.html))
+    return any(n and n in text for n in (re.sub(r"\s+", "", s.name) for s in signers))
+
+
 def _summaries(year: FiscalYear) -> tuple[tuple[str, str], ...]:
     """(title, summary HTML) of each narrative section whose front matter gives
     a ``summary``: the director's own words, escaped; a section without one
@@ -1261,6 +1321,8 @@ def build_context(
         outcomes=config.outcomes or "",
         signatories=signers,
         signatures=signatures,
+        story=any(s.place == "lead" for s in year.narrative),
+        lead_letter=_lead_letter(year.narrative, signers),
         accounts=made_accounts,
         title_size=title_size(document_title),
         internal_note=internal_note(year, edition, language),
