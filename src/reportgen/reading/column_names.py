@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from reportgen.core import languages
+from reportgen.core.generated_docs import command, spliced
 from reportgen.reading.readers.tables import RawCell, RawRow, RawTable
 from reportgen.reading.table_registry import TABLES, TableSchema
 
@@ -265,16 +266,8 @@ def docs_names() -> str:
 
 def docs_with_names(text: str) -> str:
     """``text`` (docs/report-format.md) with the generated tables between the markers."""
-    begin, end = text.index(DOCS_BEGIN) + len(DOCS_BEGIN), text.index(DOCS_END)
-    return text[:begin] + "\n\n" + docs_names() + "\n" + text[end:]
+    return spliced(text, DOCS_BEGIN, DOCS_END, docs_names())
 
 
 if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    docs = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/report-format.md")
-    if sys.argv[1:2] == ["--docs"]:
-        docs.write_text(docs_with_names(docs.read_text("utf-8")), "utf-8")
-    else:
-        print(docs_names(), end="")
+    command(docs_names, docs_with_names)

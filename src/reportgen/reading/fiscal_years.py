@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
+from reportgen.core.generated_docs import command, spliced
 from reportgen.reading.table_registry import in_country
 
 
@@ -98,15 +98,8 @@ def docs_table() -> str:
 
 
 def docs_with_table(text: str) -> str:
-    begin, end = text.index(DOCS_BEGIN) + len(DOCS_BEGIN), text.index(DOCS_END)
-    return text[:begin] + "\n\n" + docs_table() + "\n" + text[end:]
+    return spliced(text, DOCS_BEGIN, DOCS_END, docs_table())
 
 
 if __name__ == "__main__":
-    import sys
-
-    docs = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/report-format.md")
-    if sys.argv[1:2] == ["--docs"]:
-        docs.write_text(docs_with_table(docs.read_text("utf-8")), "utf-8")
-    else:
-        print(docs_table(), end="")
+    command(docs_table, docs_with_table)

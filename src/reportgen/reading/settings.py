@@ -28,6 +28,7 @@ from typing import Any, Literal, get_type_hints
 
 from reportgen.core import messages as M
 from reportgen.core.diagnostics import did_you_mean
+from reportgen.core.generated_docs import command, spliced
 from reportgen.core.languages import TAG
 from reportgen.reading.model import ReportConfig
 
@@ -610,8 +611,7 @@ def _literal(setting: Setting) -> str:
 
 
 def docs_with_table(text: str) -> str:
-    begin, end = text.index(DOCS_BEGIN) + len(DOCS_BEGIN), text.index(DOCS_END)
-    return text[:begin] + "\n\n" + docs_table() + "\n" + text[end:]
+    return spliced(text, DOCS_BEGIN, DOCS_END, docs_table())
 
 
 def translations_toml(tag: str) -> str:
@@ -631,10 +631,4 @@ def is_date(value: object) -> bool:
 _check_targets()
 
 if __name__ == "__main__":
-    import sys
-
-    docs = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/report-format.md")
-    if sys.argv[1:2] == ["--docs"]:
-        docs.write_text(docs_with_table(docs.read_text("utf-8")), "utf-8")
-    else:
-        print(docs_table(), end="")
+    command(docs_table, docs_with_table)
